@@ -1,0 +1,43 @@
+import { Command, CommanderError } from 'commander';
+import { describe, isSgciError } from '../core/index.ts';
+import { commands } from './commands/index.ts';
+import { exitCodes } from './exit-codes.ts';
+
+export const version = '0.1.0';
+
+export function buildProgram(): Command {
+  const program = new Command('sgci')
+    .description('Secure Government Container Initiative: inspect, catalogue, check and sign OCI images')
+    .version(version)
+    .option('--debug', 'print stack traces and debug logs on errors')
+    .showSuggestionAfterError()
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  for (const register of commands) register(program);
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+/** Runs the CLI; returns the exit code instead of exiting so tests can call it in-process. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const debug = argv.includes('--debug');
+  if (debug && !process.env.SGCI_LOG_LEVEL) process.env.SGCI_LOG_LEVEL = 'debug';
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv]);
+    return typeof process.exitCode === 'number' ? process.exitCode : exitCodes.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? exitCodes.ok : exitCodes.usage;
+    }
+    if (isSgciError(error)) {
+      process.stderr.write(`sgci: ${error.message}\n`);
+      if (debug && error.stack)
+        process.stderr.write(`${error.stack}\n${error.cause ? `cause: ${describe(error.cause)}\n` : ''}`);
+      return exitCodes.usage;
+    }
+    process.stderr.write(`sgci: internal error: ${describe(error)}${debug ? '' : ' (run with --debug for details)'}\n`);
+    if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    return exitCodes.usage;
+  }
+}

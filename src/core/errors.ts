@@ -1,0 +1,67 @@
+/**
+ * Errors as values that name the input. Every boundary throws `SgciError` with a stable code;
+ * the CLI prints `message` as one line and maps the code to an exit status.
+ */
+export const errorCodes = [
+  'USAGE',
+  'REFERENCE_INVALID',
+  'PLATFORM_NOT_FOUND',
+  'SOURCE_NOT_FOUND',
+  'REGISTRY_UNREACHABLE',
+  'REGISTRY_UNAUTHORIZED',
+  'REGISTRY_ERROR',
+  'MANIFEST_INVALID',
+  'MANIFEST_UNSUPPORTED',
+  'DIGEST_MISMATCH',
+  'DIGEST_INVALID',
+  'LIMIT_EXCEEDED',
+  'LAYER_CORRUPT',
+  'CREDENTIALS_INVALID',
+  'CACHE_ERROR',
+  'SBOM_INVALID',
+  'ADVISORY_INVALID',
+  'DATABASE_ERROR',
+  'VEX_INVALID',
+  'POLICY_INVALID',
+  'DOCKERFILE_INVALID',
+  'MANIFESTS_INVALID',
+  'KEY_INVALID',
+  'PASSWORD_INVALID',
+  'SIGNATURE_INVALID',
+  'SIGNATURE_NOT_FOUND',
+  'IO_ERROR',
+] as const;
+export type ErrorCode = (typeof errorCodes)[number];
+
+export class SgciError extends Error {
+  readonly code: ErrorCode;
+  /** The reference, path or URL the user gave; named first in the one-line message. */
+  readonly input: string;
+
+  constructor(code: ErrorCode, input: string, message: string, options?: { cause?: unknown }) {
+    super(input ? `${input}: ${message}` : message, options);
+    this.name = 'SgciError';
+    this.code = code;
+    this.input = input;
+  }
+}
+
+export function isSgciError(error: unknown, code?: ErrorCode): error is SgciError {
+  return error instanceof SgciError && (code === undefined || error.code === code);
+}
+
+/** A problem at one place in the image that does not stop the run (Syft's "unknowns"). */
+export interface Unknown {
+  readonly path: string;
+  readonly layer?: number;
+  readonly reason: string;
+}
+
+/** The message of any thrown value, for wrapping foreign errors into an SgciError. */
+export function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
+  }
+  return String(error);
+}

@@ -1,0 +1,48 @@
+/**
+ * Bounds on what an untrusted image may make us do. Every reader takes a `Limits` and fails
+ * with LIMIT_EXCEEDED naming the bound, so a bomb ends in a clear error instead of an OOM or a hang.
+ */
+export interface Limits {
+  /** Manifests, indexes, configs: JSON documents read fully into memory. */
+  readonly maxManifestBytes: number;
+  /** Compressed size of one blob as the registry or archive serves it. */
+  readonly maxBlobBytes: number;
+  /** Uncompressed bytes of one layer's tar stream. */
+  readonly maxLayerBytes: number;
+  /** Uncompressed bytes over all layers of an image. */
+  readonly maxImageBytes: number;
+  /** Decompressed/compressed ratio of one layer, past a floor of 64 MiB. */
+  readonly maxCompressionRatio: number;
+  /** Tar entries over all layers. */
+  readonly maxEntries: number;
+  readonly maxPathLength: number;
+  /** One PAX extended header block. */
+  readonly maxPaxHeaderBytes: number;
+  /** One captured file's content held in memory for a consumer. */
+  readonly maxCapturedFileBytes: number;
+  /** All captured content held at once. */
+  readonly maxCapturedTotalBytes: number;
+  /** Wall-clock bound of one network request. */
+  readonly requestTimeoutMs: number;
+}
+
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+
+export const defaultLimits: Limits = Object.freeze({
+  maxManifestBytes: 4 * MiB,
+  maxBlobBytes: 8 * GiB,
+  maxLayerBytes: 16 * GiB,
+  maxImageBytes: 32 * GiB,
+  maxCompressionRatio: 200,
+  maxEntries: 2_000_000,
+  maxPathLength: 4096,
+  maxPaxHeaderBytes: 1 * MiB,
+  maxCapturedFileBytes: 64 * MiB,
+  maxCapturedTotalBytes: 512 * MiB,
+  requestTimeoutMs: 120_000,
+});
+
+export function withLimits(overrides: Partial<Limits> = {}): Limits {
+  return Object.freeze({ ...defaultLimits, ...overrides });
+}

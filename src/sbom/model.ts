@@ -1,0 +1,24 @@
+import type { Distro, Package, Relationship } from '../catalog/package.ts';
+import type { Digest, Unknown } from '../core/index.ts';
+
+/** What an SBOM describes: the image as sgci resolved it. */
+export interface SbomSubject {
+  /** Normalised reference (`docker.io/library/alpine:3.20`) or a path for local sources. */
+  readonly name: string;
+  readonly digest?: Digest;
+  readonly platform?: string;
+  readonly layers?: readonly { readonly digest: string; readonly diffId?: string }[];
+}
+
+/** The internal SBOM: every output format (CycloneDX, SPDX, table) renders this. */
+export interface Sbom {
+  readonly subject: SbomSubject;
+  readonly distro?: Distro;
+  /** Sorted by purl, then id: the order every serialization keeps. */
+  readonly packages: readonly Package[];
+  readonly relationships: readonly Relationship[];
+  /** Executables owned by no catalogued package (SGCI-COMP-001). */
+  readonly unidentifiedExecutables: readonly { readonly path: string; readonly layer: number }[];
+  readonly unknowns: readonly Unknown[];
+  readonly tool: { readonly name: 'sgci'; readonly version: string };
+}
