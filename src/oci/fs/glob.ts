@@ -1,0 +1,59 @@
+/**
+ * Path globs as catalogers and checks declare them: `**` matches any number of whole segments
+ * (including none), `*` any run of characters within one segment, `?` one character within a
+ * segment; everything else is literal. A pattern without a leading `/` or `**` is anchored at
+ * the root, so `etc/passwd` and `/etc/passwd` mean the same.
+ *
+ * Compiled once to a RegExp, because the filesystem pass tests every entry of every layer.
+ */
+export function compileGlob(pattern: string): (path: string) => boolean {
+  const regex = globToRegExp(pattern);
+  return (path) => regex.test(path);
+}
+
+export function globToRegExp(pattern: string): RegExp {
+  return new RegExp(`^${globToRegExpSource(pattern)}$`);
+}
+
+/** The RegExp source of one glob without anchors, so several globs can share one alternation. */
+export function globToRegExpSource(pattern: string): string {
+  let glob = pattern;
+  if (!glob.startsWith('/') && !glob.startsWith('**')) glob = `/${glob}`;
+  const segments = glob.split('/');
+  let source = '';
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i] ?? '';
+    const last = i === segments.length - 1;
+    if (segment === '**') {
+      // `**/` at the start or in the middle: zero or more whole segments, each ending in `/`.
+      // A trailing `/**`: the directory itself or anything below it.
+      if (last) source = i === 0 ? '.*' : `${source.slice(0, -1)}(?:/.*)?`;
+      else source += '(?:.*/)?';
+      continue;
+    }
+    source += segmentSource(segment);
+    if (!last) source += '/';
+  }
+  return source;
+}
+
+function segmentSource(segment: string): string {
+  let out = '';
+  for (let i = 0; i < segment.length; i++) {
+    const c = segment[i] ?? '';
+    if (c === '*') {
+      while (segment[i + 1] === '*') i++;
+      out += '[^/]*';
+    } else if (c === '?') {
+      out += '[^/]';
+    } else {
+      out += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    }
+  }
+  return out;
+}
+
+/** True when the pattern has no wildcard, so a plain string comparison does the job. */
+export function isLiteralGlob(pattern: string): boolean {
+  return !/[*?]/.test(pattern);
+}
