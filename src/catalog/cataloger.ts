@@ -1,0 +1,173 @@
+import { createHash } from 'node:crypto';
+import { PackageURL } from 'packageurl-js';
+import type { Limits, Unknown } from '../core/index.ts';
+import type { FileEntry, FileNeeds, FileTreeView } from '../oci/types.ts';
+import type { Distro, Ecosystem, Location, Package, PackageMetadata, Relationship } from './package.ts';
+
+/** What a cataloger sees: the squashed tree (content captured for its declared needs). */
+export interface CatalogContext {
+  readonly fs: FileTreeView;
+  readonly distro?: Distro;
+  readonly limits: Limits;
+  readonly signal?: AbortSignal;
+}
+
+/** What one cataloger returns; `unknowns` carry files it could not read, never silence. */
+export interface CatalogerOutput {
+  packages: Package[];
+  relationships: Relationship[];
+  unknowns: Unknown[];
+}
+
+/**
+ * A plug-in that declares the files it needs before any byte is read, then turns them into packages.
+ * Parsers stay pure (bytes -> packages) so each is tested on corpus files without an image.
+ */
+export interface Cataloger {
+  /** Stable, written into the SBOM as `foundBy`. */
+  readonly name: string;
+  readonly ecosystem: Ecosystem;
+  readonly tags: readonly ('os' | 'language' | 'binary' | 'installed')[];
+  /** Builds the needs fresh each call: visitors keep per-pass state. */
+  needs(): CatalogerNeeds;
+}
+
+/** The needs of one pass plus the function that reads the result after the pass. */
+export interface CatalogerNeeds extends FileNeeds {
+  catalog(ctx: CatalogContext): Promise<CatalogerOutput>;
+}
+
+export function emptyOutput(): CatalogerOutput {
+  return { packages: [], relationships: [], unknowns: [] };
+}
+
+/** Everything but the derived fields (`id`, `layer`) of a package. */
+export interface PackageInput {
+  readonly name: string;
+  readonly version: string;
+  readonly ecosystem: Ecosystem;
+  readonly type?: Package['type'];
+  readonly purl: string;
+  readonly locations: readonly Location[];
+  readonly licenses?: readonly string[];
+  readonly foundBy: string;
+  readonly metadata: PackageMetadata;
+}
+
+/** Builds a package with its deterministic id: a content hash, so the same image gives the same ids. */
+export function makePackage(input: PackageInput): Package {
+  const locations = [...input.locations].sort(
+    (a, b) => compareStrings(a.path, b.path) || a.layer - b.layer || compareStrings(a.evidence, b.evidence),
+  );
+  const id = packageId(input.ecosystem, input.name, input.version, input.purl, locations);
+  const primary = locations.find((l) => l.evidence === 'primary') ?? locations[0];
+  return {
+    id,
+    name: input.name,
+    version: input.version,
+    ecosystem: input.ecosystem,
+    type: input.type ?? 'library',
+    purl: input.purl,
+    locations,
+    licenses: [...new Set(input.licenses ?? [])].sort(compareStrings),
+    foundBy: input.foundBy,
+    layer: primary?.layer ?? 0,
+    metadata: input.metadata,
+  };
+}
+
+export function packageId(
+  ecosystem: string,
+  name: string,
+  version: string,
+  purl: string,
+  locations: readonly Location[],
+): string {
+  const hash = createHash('sha256');
+  hash.update(JSON.stringify([ecosystem, name, version, purl, locations.map((l) => [l.path, l.layer])]));
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** A purl built by packageurl-js, so encoding and normalisation follow purl-spec. */
+export function purl(
+  type: string,
+  namespace: string | undefined,
+  name: string,
+  version: string | undefined,
+  qualifiers?: Record<string, string | undefined>,
+  subpath?: string,
+): string {
+  const q: Record<string, string> = {};
+  for (const [k, v] of Object.entries(qualifiers ?? {})) if (v) q[k] = v;
+  return new PackageURL(
+    type,
+    namespace || undefined,
+    name,
+    version || undefined,
+    Object.keys(q).length ? q : undefined,
+    subpath,
+  ).toString();
+}
+
+/** Code-point order: locale-independent, so output does not depend on the machine. */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function location(entry: FileEntry, evidence: Location['evidence'] = 'primary'): Location {
+  return { path: entry.path, layer: entry.layer, evidence };
+}
+
+/** Reads captured content of every entry matching the globs, turning read errors into unknowns. */
+export async function readMatches(
+  ctx: CatalogContext,
+  globs: readonly string[],
+  out: CatalogerOutput,
+): Promise<{ entry: FileEntry; bytes: Uint8Array }[]> {
+  const seen = new Set<string>();
+  const result: { entry: FileEntry; bytes: Uint8Array }[] = [];
+  for (const glob of globs) {
+    for (const entry of ctx.fs.glob(glob)) {
+      if (entry.type !== 'file' || seen.has(entry.path)) continue;
+      seen.add(entry.path);
+      try {
+        result.push({ entry, bytes: await ctx.fs.read(entry) });
+      } catch (error) {
+        out.unknowns.push({ path: entry.path, layer: entry.layer, reason: `cannot read: ${describeError(error)}` });
+      }
+    }
+  }
+  result.sort((a, b) => compareStrings(a.entry.path, b.entry.path));
+  return result;
+}
+
+export function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+const decoder = new TextDecoder('utf-8');
+export function utf8(bytes: Uint8Array): string {
+  return decoder.decode(bytes);
+}
+
+/**
+ * Runs a parser over every matching file: a bad file becomes an unknown naming path and layer,
+ * the other files still count.
+ */
+export async function parseEach<T>(
+  ctx: CatalogContext,
+  globs: readonly string[],
+  out: CatalogerOutput,
+  parse: (entry: FileEntry, bytes: Uint8Array) => T,
+): Promise<{ entry: FileEntry; value: T }[]> {
+  const files = await readMatches(ctx, globs, out);
+  const values: { entry: FileEntry; value: T }[] = [];
+  for (const { entry, bytes } of files) {
+    try {
+      values.push({ entry, value: parse(entry, bytes) });
+    } catch (error) {
+      out.unknowns.push({ path: entry.path, layer: entry.layer, reason: describeError(error) });
+    }
+  }
+  return values;
+}

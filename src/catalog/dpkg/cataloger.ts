@@ -1,0 +1,189 @@
+import type { FileEntry } from '../../oci/types.ts';
+import {
+  type CatalogContext,
+  type Cataloger,
+  type CatalogerOutput,
+  compareStrings,
+  emptyOutput,
+  makePackage,
+  parseEach,
+  purl,
+  utf8,
+} from '../cataloger.ts';
+import { distroQualifier, osNamespace } from '../distro/os-release.ts';
+import { normaliseLicense } from '../license.ts';
+import type { Location, Package } from '../package.ts';
+import { parseDebianCopyright } from './parse-copyright.ts';
+import { type DpkgEntry, parseDpkgStatus, parseList, parseMd5sums } from './parse-status.ts';
+
+export const dpkgCatalogerName = 'dpkg-db-cataloger';
+
+// Split on purpose: the status database, the per-package ownership lists and the copyright files
+// are looked up separately so each glob stays a cheap prefix match.
+const statusGlobs = ['/var/lib/dpkg/status', '/var/lib/dpkg/status.d/*'];
+const infoGlobs = ['/var/lib/dpkg/info/*.list', '/var/lib/dpkg/info/*.md5sums'];
+const copyrightGlobs = ['/usr/share/doc/*/copyright'];
+
+export const dpkgCataloger: Cataloger = {
+  name: dpkgCatalogerName,
+  ecosystem: 'deb',
+  tags: ['os', 'installed'],
+  needs: () => ({ globs: [...statusGlobs, ...infoGlobs, ...copyrightGlobs], catalog: catalogDpkg }),
+};
+
+interface Found {
+  entry: DpkgEntry;
+  file: FileEntry;
+}
+
+async function catalogDpkg(ctx: CatalogContext): Promise<CatalogerOutput> {
+  const out = emptyOutput();
+  const found: Found[] = [];
+  const statusFiles = await parseEach(ctx, statusGlobs, out, (file, bytes) => {
+    if (file.path.endsWith('.md5sums')) return [];
+    const problems: string[] = [];
+    const entries = parseDpkgStatus(utf8(bytes), problems);
+    for (const reason of problems) out.unknowns.push({ path: file.path, layer: file.layer, reason });
+    return entries;
+  });
+  for (const { entry: file, value } of statusFiles) for (const entry of value) found.push({ entry, file });
+  if (found.length === 0) return out;
+
+  const owned = await ownedFiles(ctx, out);
+  const copyrights = new Map<string, { licenses: string[]; location: Location }>();
+  for (const { entry, value } of await parseEach(ctx, copyrightGlobs, out, (_f, b) => parseDebianCopyright(utf8(b)))) {
+    const pkg = entry.path.split('/')[4] ?? '';
+    copyrights.set(pkg, { licenses: value, location: { path: entry.path, layer: entry.layer, evidence: 'supporting' } });
+  }
+
+  const distro = distroQualifier(ctx.distro);
+  const namespace = osNamespace(ctx.distro, 'debian');
+  const byName = new Map<string, Package>();
+  for (const { entry, file } of found) {
+    const key = entry.architecture && entry.architecture !== 'all' ? `${entry.package}:${entry.architecture}` : '';
+    const files = owned.get(key) ?? owned.get(entry.package) ?? { files: [], locations: [] };
+    const copyright = copyrights.get(entry.package);
+    const locations: Location[] = [
+      { path: file.path, layer: file.layer, evidence: 'primary' },
+      ...files.locations,
+      ...(copyright ? [copyright.location] : []),
+    ];
+    const pkg = makePackage({
+      name: entry.package,
+      version: entry.version,
+      ecosystem: 'deb',
+      purl: purl('deb', namespace, entry.package, entry.version, {
+        arch: entry.architecture,
+        distro,
+        // purl-spec: `upstream` names the source package when it differs from the binary one
+        upstream:
+          entry.sourceName !== entry.package || entry.sourceVersion !== entry.version
+            ? entry.sourceVersion !== entry.version
+              ? `${entry.sourceName}@${entry.sourceVersion}`
+              : entry.sourceName
+            : undefined,
+      }),
+      locations,
+      licenses: (copyright?.licenses ?? []).map(normaliseLicense),
+      foundBy: dpkgCatalogerName,
+      type: 'library',
+      metadata: {
+        kind: 'deb',
+        ...(entry.architecture ? { architecture: entry.architecture } : {}),
+        sourceName: entry.sourceName,
+        sourceVersion: entry.sourceVersion,
+        ...(entry.maintainer ? { maintainer: entry.maintainer } : {}),
+        ...(entry.installedSize !== undefined ? { installedSize: entry.installedSize } : {}),
+        files: mergeFiles(files.files, entry.conffiles),
+        ...epochOf(entry.version),
+      },
+    });
+    out.packages.push(pkg);
+    if (!byName.has(entry.package)) byName.set(entry.package, pkg);
+  }
+  addDependencies(found, byName, out);
+  return out;
+}
+
+function epochOf(version: string): { epoch?: number } {
+  const m = /^(\d+):/.exec(version);
+  return m ? { epoch: Number(m[1]) } : {};
+}
+
+/** `info/<pkg>[:<arch>].list` and `.md5sums` (or `status.d/<pkg>.md5sums`): who owns which file. */
+async function ownedFiles(
+  ctx: CatalogContext,
+  out: CatalogerOutput,
+): Promise<Map<string, { files: { path: string; digest?: string }[]; locations: Location[] }>> {
+  const result = new Map<string, { files: Map<string, string | undefined>; locations: Location[] }>();
+  const slot = (name: string) => {
+    let s = result.get(name);
+    if (!s) {
+      s = { files: new Map(), locations: [] };
+      result.set(name, s);
+    }
+    return s;
+  };
+  const globs = [...infoGlobs, '/var/lib/dpkg/status.d/*.md5sums'];
+  for (const { entry, value } of await parseEach(ctx, globs, out, (file, bytes) => {
+    const text = utf8(bytes);
+    return file.path.endsWith('.md5sums') ? parseMd5sums(text) : parseList(text).map((path) => ({ path }));
+  })) {
+    const base = entry.path.slice(entry.path.lastIndexOf('/') + 1).replace(/\.(list|md5sums)$/, '');
+    const s = slot(base);
+    s.locations.push({ path: entry.path, layer: entry.layer, evidence: 'supporting' });
+    for (const f of value) {
+      // .list names directories too; keep only what is not a directory in the image
+      if (!('digest' in f) && ctx.fs.get(f.path)?.type === 'dir') continue;
+      const digest = 'digest' in f ? (f.digest as string) : undefined;
+      if (digest || !s.files.has(f.path)) s.files.set(f.path, digest);
+    }
+  }
+  const final = new Map<string, { files: { path: string; digest?: string }[]; locations: Location[] }>();
+  for (const [name, s] of result) {
+    const files = [...s.files]
+      .map(([path, digest]) => (digest ? { path, digest } : { path }))
+      .sort((a, b) => compareStrings(a.path, b.path));
+    final.set(name, { files, locations: s.locations });
+  }
+  return final;
+}
+
+function mergeFiles(
+  files: readonly { path: string; digest?: string }[],
+  conffiles: readonly { path: string; digest?: string }[],
+): { path: string; digest?: string }[] {
+  const map = new Map<string, { path: string; digest?: string }>();
+  for (const f of files) map.set(f.path, f);
+  for (const f of conffiles) if (!map.has(f.path)) map.set(f.path, f);
+  return [...map.values()].sort((a, b) => compareStrings(a.path, b.path));
+}
+
+/** Depends groups become edges to the first alternative that is installed (by name or Provides). */
+function addDependencies(found: readonly Found[], byName: ReadonlyMap<string, Package>, out: CatalogerOutput): void {
+  const provided = new Map<string, Package>();
+  for (const { entry } of found) {
+    const pkg = byName.get(entry.package);
+    if (!pkg) continue;
+    for (const p of entry.provides) if (!provided.has(p)) provided.set(p, pkg);
+  }
+  const edges = new Set<string>();
+  for (const { entry } of found) {
+    const from = byName.get(entry.package);
+    if (!from) continue;
+    for (const group of entry.depends) {
+      for (const alt of group.split('|')) {
+        const name = alt.trim().split(/[\s(]/)[0]?.replace(/:[a-z0-9-]+$/, '') ?? '';
+        const to = byName.get(name) ?? provided.get(name);
+        if (to) {
+          if (to.id !== from.id) edges.add(`${from.id} ${to.id}`);
+          break;
+        }
+      }
+    }
+  }
+  for (const edge of [...edges].sort()) {
+    const [from = '', to = ''] = edge.split(' ');
+    out.relationships.push({ from, to, type: 'depends-on' });
+  }
+}

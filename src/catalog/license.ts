@@ -1,0 +1,79 @@
+import { SPDX } from '@cyclonedx/cyclonedx-library';
+
+/**
+ * Debian copyright-format short names that are not SPDX ids, mapped to their SPDX ids. The `+`
+ * suffix means "or any later version" in both worlds.
+ */
+const debianToSpdx: Readonly<Record<string, string>> = {
+  'GPL-1': 'GPL-1.0-only',
+  'GPL-1+': 'GPL-1.0-or-later',
+  'GPL-2': 'GPL-2.0-only',
+  'GPL-2+': 'GPL-2.0-or-later',
+  'GPL-3': 'GPL-3.0-only',
+  'GPL-3+': 'GPL-3.0-or-later',
+  'LGPL-2': 'LGPL-2.0-only',
+  'LGPL-2+': 'LGPL-2.0-or-later',
+  'LGPL-2.1': 'LGPL-2.1-only',
+  'LGPL-2.1+': 'LGPL-2.1-or-later',
+  'LGPL-3': 'LGPL-3.0-only',
+  'LGPL-3+': 'LGPL-3.0-or-later',
+  'AGPL-3': 'AGPL-3.0-only',
+  'AGPL-3+': 'AGPL-3.0-or-later',
+  'GFDL-1.2': 'GFDL-1.2-only',
+  'GFDL-1.2+': 'GFDL-1.2-or-later',
+  'GFDL-1.3': 'GFDL-1.3-only',
+  'GFDL-1.3+': 'GFDL-1.3-or-later',
+  'BSD-2-clause': 'BSD-2-Clause',
+  'BSD-3-clause': 'BSD-3-Clause',
+  'BSD-4-clause': 'BSD-4-Clause',
+  Expat: 'MIT',
+  Artistic: 'Artistic-1.0',
+  'Apache-2': 'Apache-2.0',
+  'MPL-2': 'MPL-2.0',
+  CC0: 'CC0-1.0',
+};
+
+function spdxIdCaseInsensitive(name: string): string | undefined {
+  return SPDX.isSupportedSpdxId(name) ? name : SPDX.fixupSpdxId(name);
+}
+
+/** The SPDX id for a license name as found in package metadata, or undefined when there is none. */
+export function toSpdxId(name: string): string | undefined {
+  const trimmed = name.trim();
+  return debianToSpdx[trimmed] ?? spdxIdCaseInsensitive(trimmed);
+}
+
+/** Whether `value` is an SPDX id or an SPDX expression of ids joined by AND/OR/WITH and parentheses. */
+export function isSpdxExpression(value: string): boolean {
+  const tokens = value.replace(/[()]/g, ' ').split(/\s+/).filter(Boolean);
+  if (tokens.length === 0) return false;
+  let expectId = true;
+  for (const token of tokens) {
+    if (expectId) {
+      const base = token.endsWith('+') ? token.slice(0, -1) : token;
+      if (!SPDX.isSupportedSpdxId(base) && !/^LicenseRef-[A-Za-z0-9.-]+$/.test(token)) return false;
+    } else if (!['AND', 'OR', 'WITH'].includes(token)) {
+      return false;
+    }
+    expectId = !expectId;
+  }
+  return !expectId;
+}
+
+/**
+ * Normalises one license statement: an SPDX id or expression stays, a known Debian/short name maps
+ * to its id, a Debian `A or B` expression maps part by part; anything else is kept as written.
+ */
+export function normaliseLicense(value: string): string {
+  const v = value.trim().replace(/\s+/g, ' ');
+  if (!v) return v;
+  const direct = toSpdxId(v);
+  if (direct) return direct;
+  if (isSpdxExpression(v)) return v;
+  const parts = v.split(/\s+(and|or|AND|OR)\s+/);
+  if (parts.length > 1) {
+    const mapped = parts.map((p, i) => (i % 2 === 1 ? p.toUpperCase() : (toSpdxId(p.replace(/[(),]/g, '')) ?? '')));
+    if (mapped.every(Boolean)) return mapped.join(' ');
+  }
+  return v;
+}
