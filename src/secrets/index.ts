@@ -1,0 +1,9 @@
+/**
+ * Secret scanning (SGCI-SEC-001): content rules over every file of every layer (as a `FileVisitor` in the
+ * single layer pass), over the image config (Env, Labels, history), and masking for display.
+ * A secret value never leaves this module: findings carry a masked fingerprint only.
+ */
+export { fingerprint } from './fingerprint.ts';
+export { mask, maskEnvValue } from './mask.ts';
+export { isSecretName } from './names.ts';
+export type { SecretFinding, SecretLocation, SecretScannerOptions, SecretSeverity } from './types.ts';

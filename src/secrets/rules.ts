@@ -1,0 +1,372 @@
+import { isSecretName } from './names.ts';
+import { isDocumentedExample, isPlaceholder, passesSecretGate } from './placeholders.ts';
+import type { SecretSeverity } from './types.ts';
+
+/** What a rule decided about one match. */
+export interface RuleVerdict {
+  readonly rule?: string;
+  readonly severity?: SecretSeverity;
+  readonly description?: string;
+}
+
+/**
+ * A content rule. `keywords` (lower case) feed the one combined prefilter: a rule runs only on text that
+ * contains one of them, so most files cost one regex pass. `pattern` is global; its `secret` group (or the
+ * whole match) is the value that gets fingerprinted.
+ */
+export interface TextRule {
+  readonly id: string;
+  readonly description: string;
+  readonly severity: SecretSeverity;
+  readonly keywords: readonly string[];
+  readonly pattern: RegExp;
+  /** The text must also match this (a docker config has `"auths"`, a kubeconfig `kind: Config`). */
+  readonly context?: RegExp;
+  /** Only for files whose path matches (e.g. `.env` files); such a rule skips the keyword prefilter. Config values never match a path-gated rule. */
+  readonly paths?: RegExp;
+  /** Reject placeholders and examples, or refine rule id/severity (encrypted keys). `false` drops the match. */
+  readonly check?: (secret: string, match: RegExpExecArray, text: string) => boolean | RuleVerdict;
+}
+
+/** Random-looking enough for a token body: excludes `ghp_xxxxxxxx…` and `ghp_0123456789…` in docs. */
+function tokenBody(value: string): boolean {
+  return passesSecretGate(value, { minLength: 8, minEntropy: 3 });
+}
+
+/** Passwords people choose: short and wordy, so a lower bar than tokens, but placeholders never pass. */
+export function passwordGate(value: string): boolean {
+  return passesSecretGate(value, { minLength: 6, minEntropy: 2.5 });
+}
+
+function decodeBase64(text: string): Buffer {
+  return Buffer.from(text.replace(/\\n|\s/g, ''), 'base64');
+}
+
+/** The PEM body without headers (`Proc-Type`, `DEK-Info`) and line breaks, or undefined when it is too short to be a key. */
+function pemBody(body: string): string | undefined {
+  const lines = body.replace(/\\n/g, '\n').split(/\r?\n/);
+  const base64 = lines
+    .filter((line) => !line.includes(':'))
+    .join('')
+    .replace(/\s/g, '');
+  return /^[A-Za-z0-9+/]{64,}={0,2}$/.test(base64) ? base64 : undefined;
+}
+
+/** `openssh-key-v1\0` then a length-prefixed cipher name: `none` means the key is not encrypted. */
+function opensshCipher(base64: string): string | undefined {
+  const bytes = decodeBase64(base64);
+  const magic = 'openssh-key-v1\0';
+  if (bytes.length < magic.length + 8 || bytes.toString('latin1', 0, magic.length) !== magic) return undefined;
+  const length = bytes.readUInt32BE(magic.length);
+  if (length > 64 || magic.length + 4 + length > bytes.length) return undefined;
+  return bytes.toString('latin1', magic.length + 4, magic.length + 4 + length);
+}
+
+const privateKey: TextRule = {
+  id: 'private-key',
+  description: 'private key (PEM)',
+  severity: 'critical',
+  keywords: ['private key'],
+  // The body class has no quantified groups, so the lazy scan to END is linear per BEGIN.
+  pattern:
+    /-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED |ANY )?PRIVATE KEY)-----(?<secret>[A-Za-z0-9+/=:,.\-\s\\]{0,262144}?)-----END \1-----/g,
+  check(secret, match) {
+    const body = pemBody(secret);
+    if (body === undefined) return false;
+    const kind = match[1] ?? 'PRIVATE KEY';
+    if (kind === 'ENCRYPTED PRIVATE KEY' || /Proc-Type:\s*4,ENCRYPTED/.test(secret)) {
+      return { rule: 'private-key-encrypted', severity: 'high', description: 'encrypted private key (PEM)' };
+    }
+    if (kind === 'OPENSSH PRIVATE KEY') {
+      const cipher = opensshCipher(body);
+      if (cipher === undefined) return false;
+      if (cipher !== 'none') {
+        return { rule: 'private-key-encrypted', severity: 'high', description: 'encrypted OpenSSH private key' };
+      }
+      return { description: 'OpenSSH private key' };
+    }
+    return { description: `${kind.replace(' PRIVATE KEY', '').trim() || 'PKCS#8'} private key (PEM)` };
+  },
+};
+
+const puttyKey: TextRule = {
+  id: 'private-key',
+  description: 'PuTTY private key (PPK)',
+  severity: 'critical',
+  keywords: ['putty-user-key-file'],
+  pattern:
+    /PuTTY-User-Key-File-\d: [^\r\n]{1,64}\r?\nEncryption: ([^\r\n]{1,64})\r?\n[\s\S]{0,65536}?Private-Lines: \d{1,4}\r?\n(?<secret>[A-Za-z0-9+/=\r\n]{16,65536})/g,
+  check(_secret, match) {
+    if (match[1]?.trim() !== 'none') {
+      return { rule: 'private-key-encrypted', severity: 'high', description: 'encrypted PuTTY private key (PPK)' };
+    }
+    return true;
+  },
+};
+
+const gcpServiceAccount: TextRule = {
+  id: 'gcp-service-account',
+  description: 'Google Cloud service-account key (JSON with private_key)',
+  severity: 'critical',
+  keywords: ['service_account'],
+  context: /"type"\s*:\s*"service_account"/,
+  pattern:
+    /"private_key"\s*:\s*"(?<secret>-----BEGIN [A-Z ]*PRIVATE KEY-----[A-Za-z0-9+/=\\\s]{64,16384}?-----END [A-Z ]*PRIVATE KEY-----)/g,
+};
+
+const gcpApiKey: TextRule = {
+  id: 'gcp-api-key',
+  description: 'Google API key',
+  severity: 'high',
+  keywords: ['aiza'],
+  pattern: /(?<![A-Za-z0-9_-])(?<secret>AIza[0-9A-Za-z_-]{35})(?![A-Za-z0-9_-])/g,
+  check: (secret) => tokenBody(secret.slice(4)),
+};
+
+const awsAccessKeyId: TextRule = {
+  id: 'aws-access-key-id',
+  description: 'AWS access key id',
+  severity: 'medium',
+  keywords: ['akia', 'asia', 'abia', 'acca'],
+  pattern: /(?<![A-Za-z0-9])(?<secret>(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})(?![A-Za-z0-9])/g,
+  check: (secret) => !isDocumentedExample(secret) && tokenBody(secret.slice(4)),
+};
+
+const awsSecretKey: TextRule = {
+  id: 'aws-secret-access-key',
+  description: 'AWS secret access key',
+  severity: 'critical',
+  keywords: ['secret_access_key', 'secretaccesskey', 'aws_secret', 'secret_key'],
+  pattern:
+    /(?:aws_?secret_?access_?key|aws_?secret_?key|secret_?access_?key)["']?\s{0,4}(?:=|:|=>)\s{0,4}["']?(?<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi,
+  check: (secret) => !isDocumentedExample(secret) && passesSecretGate(secret, { minLength: 40, minEntropy: 4 }),
+};
+
+const azureStorageKey: TextRule = {
+  id: 'azure-storage-key',
+  description: 'Azure storage account key (connection string)',
+  severity: 'critical',
+  keywords: ['accountkey='],
+  pattern: /AccountKey=(?<secret>[A-Za-z0-9+/]{86}==)/g,
+  check: (secret) => !isDocumentedExample(secret),
+};
+
+const azureClientSecret: TextRule = {
+  id: 'azure-client-secret',
+  description: 'Azure AD (Entra ID) client secret',
+  severity: 'critical',
+  keywords: ['q~'],
+  pattern: /(?<![A-Za-z0-9_~.-])(?<secret>[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34})(?![A-Za-z0-9_~.-])/g,
+  check: (secret) => tokenBody(secret),
+};
+
+const githubToken: TextRule = {
+  id: 'github-token',
+  description: 'GitHub token',
+  severity: 'critical',
+  keywords: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_'],
+  pattern: /(?<![A-Za-z0-9_])(?<secret>gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{82})(?![A-Za-z0-9_])/g,
+  check: (secret) => tokenBody(secret.slice(secret.startsWith('github_pat_') ? 11 : 4)),
+};
+
+const gitlabToken: TextRule = {
+  id: 'gitlab-token',
+  description: 'GitLab token',
+  severity: 'critical',
+  keywords: [
+    'glpat-',
+    'gldt-',
+    'glrt-',
+    'glptt-',
+    'glft-',
+    'glsoat-',
+    'glcbt-',
+    'gloas-',
+    'glimt-',
+    'glagent-',
+    'gr1348941',
+  ],
+  pattern:
+    /(?<![A-Za-z0-9_-])(?<secret>(?:gl(?:pat|dt|rt|ptt|ft|soat|cbt|oas|imt|agent)-|GR1348941)[A-Za-z0-9_-]{20,64})(?![A-Za-z0-9_-])/g,
+  check: (secret) => tokenBody(secret.slice(secret.indexOf('-') + 1 || 9)),
+};
+
+const slackToken: TextRule = {
+  id: 'slack-token',
+  description: 'Slack token',
+  severity: 'critical',
+  keywords: ['xoxb-', 'xoxa-', 'xoxp-', 'xoxr-', 'xoxs-', 'xoxe-'],
+  pattern: /(?<![A-Za-z0-9])(?<secret>xox[baprse](?:\.[a-z0-9]+)?-[A-Za-z0-9-]{10,250})(?![A-Za-z0-9-])/g,
+  // Real tokens carry numeric workspace/user ids; `xoxb-your-token-here` does not.
+  check: (secret) => /\d{6}/.test(secret) && tokenBody(secret.slice(5)),
+};
+
+const slackWebhook: TextRule = {
+  id: 'slack-webhook',
+  description: 'Slack incoming webhook URL',
+  severity: 'high',
+  keywords: ['hooks.slack.com'],
+  pattern: /(?<secret>https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9+/]{30,80})/g,
+  check: (secret) => tokenBody(secret.slice(secret.lastIndexOf('/') + 1)),
+};
+
+const npmToken: TextRule = {
+  id: 'npm-token',
+  description: 'npm access token',
+  severity: 'critical',
+  keywords: ['npm_'],
+  pattern: /(?<![A-Za-z0-9_])(?<secret>npm_[A-Za-z0-9]{36})(?![A-Za-z0-9_])/g,
+  check: (secret) => tokenBody(secret.slice(4)),
+};
+
+const npmrcAuth: TextRule = {
+  id: 'npmrc-auth',
+  description: 'npm registry credential in .npmrc',
+  severity: 'critical',
+  keywords: ['_authtoken', '_auth', '_password'],
+  pattern: /(?:^|[\s:])_(?:authToken|auth|password)\s*=\s*["']?(?<secret>[^\s"']{8,512})/gm,
+  check: (secret) => !isPlaceholder(secret) && tokenBody(secret),
+};
+
+const pypiToken: TextRule = {
+  id: 'pypi-token',
+  description: 'PyPI upload token',
+  severity: 'critical',
+  keywords: ['pypi-ageicHlwaS5vcmc'.toLowerCase(), 'pypi-agendgvzdc5wexbplm9yzw'],
+  pattern: /(?<secret>pypi-(?:AgEIcHlwaS5vcmc|AgENdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{50,})/g,
+  check: (secret) => tokenBody(secret.slice(20)),
+};
+
+/** `"auth": base64(user:password)` only counts when it decodes to a credential with a non-empty password. */
+function dockerAuthCheck(secret: string, match: RegExpExecArray): boolean {
+  if (isPlaceholder(secret)) return false;
+  if (match[1] !== 'auth') return secret.length >= 8;
+  const decoded = decodeBase64(secret).toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon > 0 && colon < decoded.length - 1;
+}
+
+const dockerConfigAuth: TextRule = {
+  id: 'docker-config-auth',
+  description: 'registry credential in a Docker/Podman auth config',
+  severity: 'critical',
+  keywords: ['"auth"', '"password"', '"identitytoken"'],
+  context: /"auths"\s*:/,
+  pattern: /"(auth|password|identitytoken)"\s*:\s*"(?<secret>[^"\\]{4,4096})"/g,
+  check: dockerAuthCheck,
+};
+
+const kubeconfigKey: TextRule = {
+  id: 'kubeconfig-credential',
+  description: 'Kubernetes client key in a kubeconfig',
+  severity: 'critical',
+  keywords: ['client-key-data'],
+  pattern: /client-key-data["']?\s*:\s*["']?(?<secret>[A-Za-z0-9+/=]{40,})/g,
+};
+
+const kubeconfigToken: TextRule = {
+  id: 'kubeconfig-credential',
+  description: 'Kubernetes token or password in a kubeconfig',
+  severity: 'critical',
+  keywords: ['token', 'password'],
+  context: /kind["']?\s*:\s*["']?Config\b/,
+  pattern: /^[ \t-]*["']?(?:token|password)["']?\s*:\s*["']?(?<secret>[^\s"'#]{8,4096})/gm,
+  check: (secret) => passwordGate(secret),
+};
+
+/** `scheme://user:password@host`: the password part only. */
+const urlPassword: TextRule = {
+  id: 'url-password',
+  description: 'password in a URL',
+  severity: 'critical',
+  keywords: ['://'],
+  pattern:
+    /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/[^\s:/@"'<>()[\]{}`\\|]{1,128}:(?<secret>[^\s/@"'<>()[\]{}`\\|]{1,256})@[A-Za-z0-9[]/g,
+  check: (secret) => !/^\$|^%[0-9A-F]{0,2}$/.test(secret) && passwordGate(decodeURIComponentSafe(secret)),
+};
+
+function decodeURIComponentSafe(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+/** Words that make an assignment worth a look; the name around them is then judged by `isSecretName`. */
+const assignmentKeywords = [
+  'password',
+  'passwd',
+  'passphrase',
+  'secret',
+  'token',
+  'apikey',
+  'api_key',
+  'api-key',
+  'access_key',
+  'private_key',
+];
+
+/** `password = "…"`, `"apiToken": "…"`, `DB_PASSWORD=…` in any text file. */
+const passwordAssignment: TextRule = {
+  id: 'password-assignment',
+  description: 'password or secret assigned in a file',
+  severity: 'critical',
+  keywords: assignmentKeywords,
+  // Anchored on the keyword (not on the name start) so the regex does not retry at every character.
+  // The value must end at a delimiter: `token = get_token()` and `password: Optional[str]` do not match.
+  pattern:
+    /(?:password|passwd|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key)[A-Za-z0-9_.-]{0,40}["']?[ \t]{0,4}(?::=|=>|=|:)[ \t]{0,4}(["']?)(?<secret>[^\s"'`<>(){}[\];,|&$\\]{6,256})\1(?=[\s"'`;,]|$)/gi,
+  check(secret, match, text) {
+    const name = nameAround(text, match.index, match[0]);
+    if (!isSecretName(name)) return false;
+    return passesSecretGate(secret, { minLength: 8, minEntropy: 3 });
+  },
+};
+
+/** The whole identifier the keyword sits in: `DB_PASSWORD` for a match starting at `PASSWORD`. */
+function nameAround(text: string, index: number, matched: string): string {
+  let start = index;
+  while (start > 0 && /[A-Za-z0-9_.-]/.test(text[start - 1] ?? '')) start--;
+  const end = matched.search(/["']?[ \t]*(?::=|=>|=|:)/);
+  return text.slice(start, index + (end < 0 ? matched.length : end));
+}
+
+/** `.env` files: every `NAME=value` whose name says secret (incl. `*_KEY`), with the password gate. */
+const envFileSecret: TextRule = {
+  id: 'env-file-secret',
+  description: 'secret variable in a .env file',
+  severity: 'critical',
+  keywords: [],
+  paths: /(?:^|\/)(?:\.env(?:\.[^/]*)?|[^/]+\.env)$/,
+  pattern: /^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.]*)[ \t]*=[ \t]*(["']?)(?<secret>[^\r\n"']*)\2[ \t]*$/gm,
+  check: (secret, match) => isSecretName(match[1] ?? '') && passwordGate(secret),
+};
+
+/**
+ * All content rules, most specific first: when two rules match the same bytes, the earlier one is reported
+ * (a GCP key file is one `gcp-service-account` finding, not also a `private-key`).
+ */
+export const textRules: readonly TextRule[] = [
+  gcpServiceAccount,
+  privateKey,
+  puttyKey,
+  awsAccessKeyId,
+  awsSecretKey,
+  azureStorageKey,
+  azureClientSecret,
+  gcpApiKey,
+  githubToken,
+  gitlabToken,
+  slackToken,
+  slackWebhook,
+  npmToken,
+  npmrcAuth,
+  pypiToken,
+  dockerConfigAuth,
+  kubeconfigKey,
+  kubeconfigToken,
+  urlPassword,
+  passwordAssignment,
+  envFileSecret,
+];

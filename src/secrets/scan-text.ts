@@ -1,0 +1,90 @@
+import { type TextRule, textRules } from './rules.ts';
+import type { SecretSeverity } from './types.ts';
+
+/** One secret in a text, with where it is. Internal: callers turn it into a `SecretFinding` and drop `secret`. */
+export interface TextMatch {
+  readonly rule: string;
+  readonly description: string;
+  readonly severity: SecretSeverity;
+  /** The value. Used for the fingerprint only and never leaves this module family. */
+  readonly secret: string;
+  readonly start: number;
+  readonly end: number;
+  /** 1-based. */
+  readonly line: number;
+}
+
+interface CompiledRule {
+  readonly rule: TextRule;
+  /** The rule's pattern with the `d` flag, for the offsets of the `secret` group. */
+  readonly pattern: RegExp;
+  readonly context?: RegExp;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+const compiled: readonly CompiledRule[] = textRules.map((rule) => ({
+  rule,
+  pattern: new RegExp(rule.pattern.source, `${rule.pattern.flags.replace('d', '')}d`),
+  ...(rule.context ? { context: new RegExp(rule.context.source, rule.context.flags.replace('g', '')) } : {}),
+}));
+
+/** One case-insensitive pass that tells whether any keyword-gated rule can match at all. */
+const prefilter = new RegExp([...new Set(textRules.flatMap((rule) => rule.keywords))].map(escapeRegExp).join('|'), 'i');
+
+/**
+ * Runs every content rule on `text` and returns the matches, most specific rule first where two overlap.
+ * `path` enables path-gated rules (`.env` files); config values pass none. Text is expected as latin1 or
+ * ASCII: secrets are ASCII, so a byte-for-char decode is exact for them and cheap.
+ */
+export function scanText(text: string, path?: string): TextMatch[] {
+  const pathRules = path === undefined ? [] : compiled.filter((c) => c.rule.paths?.test(path));
+  const keywordHit = prefilter.test(text);
+  if (!keywordHit && pathRules.length === 0) return [];
+  const lower = keywordHit ? text.toLowerCase() : '';
+  const accepted: Omit<TextMatch, 'line'>[] = [];
+  for (const entry of compiled) {
+    const { rule } = entry;
+    if (rule.paths) {
+      if (!pathRules.includes(entry)) continue;
+    } else if (!keywordHit || !rule.keywords.some((keyword) => lower.includes(keyword))) {
+      continue;
+    }
+    if (entry.context && !entry.context.test(text)) continue;
+    entry.pattern.lastIndex = 0;
+    for (let match = entry.pattern.exec(text); match !== null; match = entry.pattern.exec(text)) {
+      if (match[0].length === 0) entry.pattern.lastIndex++;
+      const secret = match.groups?.secret ?? match[0];
+      const span = match.indices?.groups?.secret ?? match.indices?.[0] ?? [match.index, match.index + match[0].length];
+      const [start, end] = span;
+      if (secret.length === 0 || accepted.some((a) => a.start < end && start < a.end)) continue;
+      const verdict = rule.check ? rule.check(secret, match, text) : true;
+      if (verdict === false) continue;
+      const refined = verdict === true ? {} : verdict;
+      accepted.push({
+        rule: refined.rule ?? rule.id,
+        description: refined.description ?? rule.description,
+        severity: refined.severity ?? rule.severity,
+        secret,
+        start,
+        end,
+      });
+    }
+  }
+  return withLines(text, accepted);
+}
+
+function withLines(text: string, matches: Omit<TextMatch, 'line'>[]): TextMatch[] {
+  const sorted = [...matches].sort((a, b) => a.start - b.start);
+  const result: TextMatch[] = [];
+  let line = 1;
+  let position = 0;
+  for (const match of sorted) {
+    for (let i = text.indexOf('\n', position); i !== -1 && i < match.start; i = text.indexOf('\n', i + 1)) line++;
+    position = Math.max(position, match.start);
+    result.push({ ...match, line });
+  }
+  return result;
+}
