@@ -1,0 +1,24 @@
+export { type AuthChallenge, parseAuthChallenges } from './auth-challenge.ts';
+export {
+  type BlobRef,
+  type BlobStore,
+  formatReference,
+  type ManifestHead,
+  type ManifestResult,
+  manifestAcceptTypes,
+  RegistryClient,
+  type RegistryClientOptions,
+  wireHost,
+} from './client.ts';
+export {
+  type CredentialResolver,
+  chainCredentials,
+  credentialsFromDocker,
+  credentialsFromEnv,
+  type DockerConfigOptions,
+  defaultCredentials,
+  isDockerHub,
+  type RegistryCredentials,
+  staticCredentials,
+} from './credentials.ts';
+export { defaultRetryPolicy, isLoopbackHost, parseRetryAfter, type RetryPolicy } from './transport.ts';
