@@ -40,7 +40,15 @@ function spdxIdCaseInsensitive(name: string): string | undefined {
 /** The SPDX id for a license name as found in package metadata, or undefined when there is none. */
 export function toSpdxId(name: string): string | undefined {
   const trimmed = name.trim();
-  return debianToSpdx[trimmed] ?? spdxIdCaseInsensitive(trimmed);
+  return debianToSpdx[trimmed] ?? spdxIdCaseInsensitive(trimmed) ?? gnuShortName(trimmed);
+}
+
+/** `GPL2`, `GPL-2+`, `LGPL2.1`, `AGPLv3` (Alpine, Arch, RPM spellings) to `GPL-2.0-only` style ids. */
+function gnuShortName(name: string): string | undefined {
+  const m = /^(A|L)?GPL[-]?v?(\d)(?:\.(\d))?(\+|-or-later|-only)?$/i.exec(name);
+  if (!m) return undefined;
+  const id = `${(m[1] ?? '').toUpperCase()}GPL-${m[2]}.${m[3] ?? '0'}-${m[4] === '+' || m[4] === '-or-later' ? 'or-later' : 'only'}`;
+  return SPDX.isSupportedSpdxId(id) ? id : undefined;
 }
 
 /** Whether `value` is an SPDX id or an SPDX expression of ids joined by AND/OR/WITH and parentheses. */

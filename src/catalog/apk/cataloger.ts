@@ -1,0 +1,74 @@
+import { type CatalogContext, type Cataloger, type CatalogerOutput, emptyOutput, makePackage, parseEach, purl, utf8 } from '../cataloger.ts';
+import { distroQualifier, osNamespace } from '../distro/os-release.ts';
+import { isSpdxExpression, normaliseLicense } from '../license.ts';
+import type { Package } from '../package.ts';
+import { dependencyToken, parseApkInstalled } from './parse-installed.ts';
+
+export const apkCatalogerName = 'apk-db-cataloger';
+const globs = ['/lib/apk/db/installed'];
+
+export const apkCataloger: Cataloger = {
+  name: apkCatalogerName,
+  ecosystem: 'apk',
+  tags: ['os', 'installed'],
+  needs: () => ({ globs, catalog: catalogApk }),
+};
+
+/** Old databases list licenses space-separated (`MIT BSD GPL2+`); newer ones hold an SPDX expression. */
+export function apkLicenses(value: string | undefined): string[] {
+  if (!value) return [];
+  if (isSpdxExpression(value)) return [value];
+  return value.split(/\s+/).filter((w) => w && !/^(AND|OR|WITH)$/i.test(w)).map(normaliseLicense);
+}
+
+async function catalogApk(ctx: CatalogContext): Promise<CatalogerOutput> {
+  const out = emptyOutput();
+  const namespace = osNamespace(ctx.distro, 'alpine');
+  const distro = distroQualifier(ctx.distro);
+  for (const { entry: file, value } of await parseEach(ctx, globs, out, (_f, b) => parseApkInstalled(utf8(b)))) {
+    const byName = new Map<string, Package>();
+    const providers = new Map<string, Package>();
+    for (const e of value) {
+      const pkg = makePackage({
+        name: e.package,
+        version: e.version,
+        ecosystem: 'apk',
+        purl: purl('apk', namespace, e.package, e.version, {
+          arch: e.architecture,
+          distro,
+          upstream: e.origin && e.origin !== e.package ? e.origin : undefined,
+        }),
+        locations: [{ path: file.path, layer: file.layer, evidence: 'primary' }],
+        licenses: apkLicenses(e.license),
+        foundBy: apkCatalogerName,
+        metadata: {
+          kind: 'apk',
+          ...(e.architecture ? { architecture: e.architecture } : {}),
+          sourceName: e.origin ?? e.package,
+          sourceVersion: e.version,
+          ...(e.maintainer ? { maintainer: e.maintainer } : {}),
+          files: e.files,
+        },
+      });
+      out.packages.push(pkg);
+      byName.set(e.package, pkg);
+      providers.set(e.package, pkg);
+      for (const p of e.provides) {
+        const name = dependencyToken(p);
+        if (name && !providers.has(name)) providers.set(name, pkg);
+      }
+    }
+    for (const e of value) {
+      const from = byName.get(e.package);
+      if (!from) continue;
+      const targets = new Set<string>();
+      for (const d of e.dependencies) {
+        const name = dependencyToken(d);
+        const to = name ? providers.get(name) : undefined;
+        if (to && to.id !== from.id) targets.add(to.id);
+      }
+      for (const to of [...targets].sort()) out.relationships.push({ from: from.id, to, type: 'depends-on' });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { corpusDir } from '../../../test/helpers/fixtures.ts';
+import { defaultLimits } from '../../core/index.ts';
+import { dirItems, memoryTree } from '../testdata/tree.ts';
+import { pythonCataloger } from './cataloger.ts';
+import { parsePythonMetadata } from './parse-metadata.ts';
+
+const python = join(corpusDir(), 'packages', 'python');
+const trivy = join(python, 'trivy-packaging');
+
+/**
+ * Where we deliberately differ from trivy's license expectation, and why. trivy keeps `UNKNOWN`
+ * (setuptools' placeholder for "not given") and a `file://` pointer to a license file; we take the
+ * classifiers instead, or report no license rather than a file name.
+ */
+const licenseOverrides: Record<string, string[]> = {
+  'setuptools-51.3.3-py3.8.egg-info.PKG-INFO': ['MIT'],
+  'unidecode-egg-info.PKG-INFO': [],
+  'networkx-3.0.METADATA': [],
+  // trivy picks the classifier; a one-line License field is the author's own statement, so we prefer it
+  'distlib-0.3.1.METADATA': ['Python license'],
+  // the classifier names an SPDX-mappable license, mapped to the SPDX id
+  'zipp-3.12.1.METADATA': ['MIT'],
+  'pyphen-0.14.0.METADATA': ['GPL-2.0-or-later', 'LGPL-2.0-or-later', 'MPL-1.1'],
+};
+
+for (const file of readdirSync(trivy).filter((f) => !f.endsWith('.expected.json'))) {
+  test(`python metadata ${file}: name, version, licenses`, () => {
+    const expected = JSON.parse(readFileSync(join(trivy, `${file}.expected.json`), 'utf8'));
+    const got = parsePythonMetadata(readFileSync(join(trivy, file), 'utf8'));
+    const want = expected.packages[0];
+    assert.ok(got);
+    assert.equal(got.name, want.Name);
+    assert.equal(got.version, want.Version);
+    assert.deepEqual(got.licenses, licenseOverrides[file] ?? want.Licenses ?? []);
+  });
+}
+
+for (const name of ['syft-site-packages_test', 'syft-site-packages_nested', 'syft-site-packages_license']) {
+  test(`python cataloger ${name}: packages and purls (incl. vcs_url) as syft expects`, async () => {
+    const expected = JSON.parse(readFileSync(join(python, name, 'expected.json'), 'utf8'));
+    const fs = memoryTree(dirItems(join(python, name, 'rootfs')));
+    const out = await pythonCataloger.needs().catalog({ fs, limits: defaultLimits });
+    const got = out.packages.map((p) => `${p.name} ${p.version} ${p.purl}`).sort();
+    const want = expected.packages.map((p: { Name: string; Version: string; PURL: string }) => `${p.Name} ${p.Version} ${p.PURL}`).sort();
+    // syft lower-cases the name (Pygments -> pygments); we keep the name as the metadata writes it
+    assert.deepEqual(got.map((s) => s.toLowerCase()), want.map((s: string) => s.toLowerCase()));
+  });
+}
