@@ -1,0 +1,32 @@
+export {
+  AssembledImage,
+  type AssembledImageParts,
+  assembleImage,
+  configPlatform,
+  imageEntries,
+  joinLayers,
+  type ParsedDocument,
+  parseManifestDocument,
+  type ResolvedManifest,
+  type ResolveOptions,
+  readConfig,
+  resolveManifest,
+  toContentDescriptor,
+} from './assemble.ts';
+export {
+  type ContentDescriptor,
+  checkDeclaredSize,
+  type ImageContent,
+  type ManifestDocument,
+  readAllBounded,
+} from './content.ts';
+export {
+  availablePlatforms,
+  defaultPlatform,
+  formatPlatform,
+  normalizePlatform,
+  parsePlatform,
+  platformMatches,
+  selectPlatform,
+} from './platform.ts';
+export * from './schema.ts';
