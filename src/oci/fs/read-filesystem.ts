@@ -1,16 +1,336 @@
-import { type Limits, SgciError } from '../../core/index.ts';
-import type { FileNeeds, ImageFilesystem, Layer } from '../types.ts';
+import { describe, type Limits, SgciError, type Unknown } from '../../core/index.ts';
+import { type ImageBudget, type LayerHandler, readLayer, type TarHeader } from '../layer/index.ts';
+import type { FileEntry, FileNeeds, FileTreeView, FileVisitor, ImageFilesystem, Layer } from '../types.ts';
+import { compileNeeds } from './needs.ts';
+import { normalizeImagePath, parentPath } from './paths.ts';
+import { type ContentStore, emptyContentStore, FileTree } from './tree.ts';
 
 export interface ReadFilesystemOptions {
   readonly limits: Limits;
   readonly signal?: AbortSignal;
 }
 
-/** One streaming pass over all layers (implementation follows in the next commit). */
+const whiteoutPrefix = '.wh.';
+const opaqueMarker = '.wh..wh..opq';
+
+/**
+ * One streaming pass over all layers, base first: builds the squashed tree (OCI whiteouts and
+ * opaque directories applied), per-layer views, the hidden and deleted lists, and keeps the
+ * content `needs` asks for. Visitors see every regular file of every layer as it streams by.
+ *
+ * Content beyond `maxCapturedFileBytes` per file or `maxCapturedTotalBytes` in all is not kept:
+ * the pass goes on, a warning names the file, and `read` of it fails with LIMIT_EXCEEDED. One
+ * oversized file should not stop a scan of everything else.
+ */
 export async function readFilesystem(
-  _layers: readonly Layer[],
-  _needs: FileNeeds,
-  _options: ReadFilesystemOptions,
+  layers: readonly Layer[],
+  needs: FileNeeds,
+  options: ReadFilesystemOptions,
 ): Promise<ImageFilesystem> {
-  throw new SgciError('USAGE', 'readFilesystem', 'not implemented yet');
+  const squash = new Squash(needs, options.limits);
+  const budget: ImageBudget = { uncompressedBytes: 0, entries: 0 };
+  for (const layer of layers) {
+    squash.startLayer(layer.index);
+    await readLayer(layer, squash, {
+      limits: options.limits,
+      budget,
+      signal: options.signal,
+      onWarning: (reason) => squash.warn('/', layer.index, reason),
+    });
+  }
+  return squash.finish();
+}
+
+/** A regular file whose bytes are being collected for `read` and/or visitors. */
+interface Capture {
+  readonly entry: FileEntry;
+  readonly buffer: Buffer;
+  fill: number;
+  readonly keep: boolean;
+  readonly visitors: readonly { visitor: FileVisitor; bytes: number }[];
+}
+
+class Squash implements LayerHandler {
+  readonly #limits: Limits;
+  readonly #wantsContent: (path: string) => boolean;
+  readonly #visitors: readonly FileVisitor[];
+  readonly #squashed = new Map<string, FileEntry>();
+  /** Children of each directory path in the squashed tree, so whiteouts remove subtrees in O(subtree). */
+  readonly #children = new Map<string, Set<string>>();
+  readonly #layers: Map<string, FileEntry>[] = [];
+  readonly #hidden: FileEntry[] = [];
+  readonly #deleted: { path: string; layer: number; opaque: boolean }[] = [];
+  readonly #warnings: Unknown[] = [];
+  readonly #content: ContentStore = emptyContentStore();
+  #capturedTotal = 0;
+  #layer = 0;
+  #layerEntries = new Map<string, FileEntry>();
+  #capture: Capture | undefined;
+  #settling: Promise<void>[] = [];
+
+  constructor(needs: FileNeeds, limits: Limits) {
+    this.#limits = limits;
+    this.#wantsContent = compileNeeds(needs);
+    this.#visitors = needs.visitors ?? [];
+  }
+
+  startLayer(index: number): void {
+    this.#layer = index;
+    this.#layerEntries = new Map();
+    this.#layers[index] = this.#layerEntries;
+  }
+
+  warn(path: string, layer: number, reason: string): void {
+    this.#warnings.push({ path, layer, reason });
+  }
+
+  onEntry(header: TarHeader): boolean {
+    const layer = this.#layer;
+    const { path, escaped } = normalizeImagePath(header.path);
+    if (escaped)
+      this.warn(
+        path,
+        layer,
+        `tar entry ${JSON.stringify(header.path)} is absolute or climbs with '..'; read as ${path}`,
+      );
+    const slash = path.lastIndexOf('/');
+    const name = path.slice(slash + 1);
+    if (name.startsWith(whiteoutPrefix)) {
+      this.#whiteout(path, name, slash, layer);
+      return false;
+    }
+    if (header.type === 'other') {
+      this.warn(path, layer, `unsupported tar entry type ${JSON.stringify(header.typeflag)} skipped`);
+      return false;
+    }
+
+    let linkTarget: string | undefined;
+    let size = header.size;
+    if (header.type === 'symlink') {
+      linkTarget = header.linkpath;
+    } else if (header.type === 'hardlink') {
+      linkTarget = normalizeImagePath(header.linkpath).path;
+      const target = this.#squashed.get(linkTarget);
+      if (target === undefined) {
+        this.warn(path, layer, `hardlink to ${linkTarget}, which is not in the image`);
+      } else {
+        size = target.size;
+        if (target.type !== 'file') this.warn(path, layer, `hardlink to ${linkTarget}, which is a ${target.type}`);
+      }
+    }
+    const entry: FileEntry = {
+      path,
+      type: header.type,
+      mode: header.mode & 0o7777,
+      uid: header.uid,
+      gid: header.gid,
+      size,
+      linkTarget,
+      xattrs: header.xattrs,
+      mtime: header.mtime,
+      layer,
+    };
+    if (this.#layerEntries.has(path)) {
+      this.warn(path, layer, 'duplicate tar entry in one layer; the later one wins');
+    }
+    this.#layerEntries.set(path, entry);
+    this.#place(entry);
+    if (entry.type === 'file' && entry.size > 0) return this.#startCapture(entry);
+    if (entry.type === 'file') this.#visitEmpty(entry);
+    return false;
+  }
+
+  onData(data: Uint8Array): void {
+    const capture = this.#capture as Capture;
+    const room = capture.buffer.length - capture.fill;
+    if (room <= 0) return;
+    const n = Math.min(room, data.length);
+    capture.buffer.set(n === data.length ? data : data.subarray(0, n), capture.fill);
+    capture.fill += n;
+  }
+
+  onEntryEnd(): void {
+    const capture = this.#capture;
+    if (capture === undefined) return;
+    this.#capture = undefined;
+    const { entry, buffer, fill } = capture;
+    if (capture.keep && this.#squashed.get(entry.path) === entry) {
+      this.#content.captured.set(entry, buffer);
+    } else if (capture.keep) {
+      this.#capturedTotal -= buffer.length;
+    }
+    for (const { visitor, bytes } of capture.visitors) {
+      const length = Math.min(bytes, fill);
+      this.#visit(visitor, entry, buffer.subarray(0, length), length < entry.size);
+    }
+  }
+
+  settle(): Promise<void> | undefined {
+    if (this.#settling.length === 0) return undefined;
+    const pending = this.#settling;
+    this.#settling = [];
+    return Promise.all(pending).then(() => undefined);
+  }
+
+  finish(): ImageFilesystem {
+    const content = this.#content;
+    const squashed = new FileTree(this.#squashed, content);
+    const layerViews = this.#layers.map((entries) => new FileTree(entries ?? new Map(), content));
+    const byPathThenLayer = (a: { path: string; layer: number }, b: { path: string; layer: number }) =>
+      a.path < b.path ? -1 : a.path > b.path ? 1 : a.layer - b.layer;
+    const hidden = this.#hidden.sort(byPathThenLayer);
+    const deleted = this.#deleted.sort(byPathThenLayer);
+    const warnings = this.#warnings;
+    return {
+      squashed,
+      layer(index: number): FileTreeView {
+        const view = layerViews[index];
+        if (view === undefined) throw new SgciError('USAGE', `layer ${index}`, 'no such layer in this image');
+        return view;
+      },
+      hidden,
+      deleted,
+      warnings,
+    };
+  }
+
+  /** Puts a new entry into the squashed tree; whatever it replaces is hidden, with its content dropped. */
+  #place(entry: FileEntry): void {
+    const previous = this.#squashed.get(entry.path);
+    if (previous !== undefined) {
+      if (previous.type === 'dir' && entry.type !== 'dir') {
+        // A non-directory over a directory hides everything the lower layers had below it.
+        this.#removeBelow(entry.path, Number.POSITIVE_INFINITY);
+      }
+      if (!(previous.type === 'dir' && entry.type === 'dir')) {
+        this.#hidden.push(previous);
+        this.#dropContent(previous);
+      }
+    } else {
+      const parent = parentPath(entry.path);
+      if (entry.path !== '/') {
+        let siblings = this.#children.get(parent);
+        if (siblings === undefined) {
+          siblings = new Set();
+          this.#children.set(parent, siblings);
+        }
+        siblings.add(entry.path);
+      }
+    }
+    this.#squashed.set(entry.path, entry);
+  }
+
+  #whiteout(path: string, name: string, slash: number, layer: number): void {
+    const dir = slash <= 0 ? '/' : path.slice(0, slash);
+    if (name === opaqueMarker) {
+      this.#deleted.push({ path: dir, layer, opaque: true });
+      this.#removeBelow(dir, layer);
+      return;
+    }
+    // Other `.wh..wh.` names are aufs bookkeeping (`.wh..wh.plnk`), not deletions.
+    if (name.startsWith(`${whiteoutPrefix}${whiteoutPrefix}`)) return;
+    const target = `${dir === '/' ? '' : dir}/${name.slice(whiteoutPrefix.length)}`;
+    this.#deleted.push({ path: target, layer, opaque: false });
+    const entry = this.#squashed.get(target);
+    if (entry !== undefined && entry.layer < layer) this.#remove(entry);
+    this.#removeBelow(target, layer);
+  }
+
+  /** Removes every squashed entry below `dir` written by a layer before `beforeLayer`. */
+  #removeBelow(dir: string, beforeLayer: number): void {
+    const stack = [dir];
+    while (stack.length > 0) {
+      const current = stack.pop() as string;
+      const children = this.#children.get(current);
+      if (children === undefined) continue;
+      for (const child of children) {
+        stack.push(child);
+        const entry = this.#squashed.get(child);
+        if (entry !== undefined && entry.layer < beforeLayer) this.#remove(entry);
+      }
+    }
+  }
+
+  #remove(entry: FileEntry): void {
+    this.#squashed.delete(entry.path);
+    this.#children.get(parentPath(entry.path))?.delete(entry.path);
+    this.#hidden.push(entry);
+    this.#dropContent(entry);
+  }
+
+  #dropContent(entry: FileEntry): void {
+    const content = this.#content.captured.get(entry);
+    if (content !== undefined) {
+      this.#content.captured.delete(entry);
+      this.#capturedTotal -= content.length;
+    }
+    this.#content.skipped.delete(entry);
+  }
+
+  /** Decides from the header alone which bytes of a regular file anyone needs; returns whether to receive data. */
+  #startCapture(entry: FileEntry): boolean {
+    const limits = this.#limits;
+    let keep = this.#wantsContent(entry.path);
+    if (keep && entry.size > limits.maxCapturedFileBytes) {
+      keep = false;
+      this.#skip(
+        entry,
+        `content of ${entry.size} bytes exceeds maxCapturedFileBytes ${limits.maxCapturedFileBytes}; not captured`,
+      );
+    } else if (keep && this.#capturedTotal + entry.size > limits.maxCapturedTotalBytes) {
+      keep = false;
+      this.#skip(
+        entry,
+        `captured content would exceed maxCapturedTotalBytes ${limits.maxCapturedTotalBytes}; not captured`,
+      );
+    }
+    let bytes = keep ? entry.size : 0;
+    let visitors: { visitor: FileVisitor; bytes: number }[] | undefined;
+    for (const visitor of this.#visitors) {
+      const wanted = this.#ask(visitor, entry);
+      if (wanted === undefined || wanted < 0) continue;
+      const n = Math.min(wanted, entry.size, limits.maxCapturedFileBytes);
+      visitors ??= [];
+      visitors.push({ visitor, bytes: n });
+      if (n > bytes) bytes = n;
+    }
+    if (!keep && visitors === undefined) return false;
+    if (keep) this.#capturedTotal += entry.size;
+    this.#capture = { entry, buffer: Buffer.allocUnsafe(bytes), fill: 0, keep, visitors: visitors ?? [] };
+    return bytes > 0;
+  }
+
+  /** Empty regular files: kept as empty content, and visitors that want them see zero bytes. */
+  #visitEmpty(entry: FileEntry): void {
+    if (this.#wantsContent(entry.path)) this.#content.captured.set(entry, new Uint8Array(0));
+    for (const visitor of this.#visitors) {
+      const wanted = this.#ask(visitor, entry);
+      if (wanted !== undefined && wanted >= 0) this.#visit(visitor, entry, new Uint8Array(0), false);
+    }
+  }
+
+  #skip(entry: FileEntry, reason: string): void {
+    this.#content.skipped.set(entry, reason);
+    this.warn(entry.path, entry.layer, reason);
+  }
+
+  #ask(visitor: FileVisitor, entry: FileEntry): number | undefined {
+    try {
+      return visitor.wants(entry);
+    } catch (error) {
+      this.warn(entry.path, entry.layer, `visitor ${visitor.name} failed: ${describe(error)}`);
+      return undefined;
+    }
+  }
+
+  #visit(visitor: FileVisitor, entry: FileEntry, content: Uint8Array, truncated: boolean): void {
+    const onError = (error: unknown) =>
+      this.warn(entry.path, entry.layer, `visitor ${visitor.name} failed: ${describe(error)}`);
+    try {
+      const result = visitor.visit(entry, content, truncated);
+      if (result !== undefined) this.#settling.push(result.then(undefined, onError));
+    } catch (error) {
+      onError(error);
+    }
+  }
 }

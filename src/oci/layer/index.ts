@@ -1,0 +1,15 @@
+export {
+  type Compression,
+  compressionFromMagic,
+  compressionFromMediaType,
+  createDecompressor,
+} from './compression.ts';
+export {
+  compressionRatioFloor,
+  type ImageBudget,
+  type LayerHandler,
+  type LayerReadResult,
+  type ReadLayerOptions,
+  readLayer,
+} from './read-layer.ts';
+export { type TarEntryType, type TarHandler, type TarHeader, TarParser, type TarParserLimits } from './tar-parser.ts';

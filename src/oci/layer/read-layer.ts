@@ -1,0 +1,197 @@
+import { createHash, type Hash } from 'node:crypto';
+import { pipeline, Readable } from 'node:stream';
+import { type Digest, describe, digestAlgorithm, type Limits, SgciError } from '../../core/index.ts';
+import type { Layer } from '../types.ts';
+import { type Compression, compressionFromMagic, compressionFromMediaType, createDecompressor } from './compression.ts';
+import { type TarHandler, TarParser } from './tar-parser.ts';
+
+/** Past this many uncompressed bytes the compression ratio of a layer is checked (Limits doc). */
+export const compressionRatioFloor = 64 * 1024 * 1024;
+
+/** Counters shared by all layers of one image, so image-wide limits hold across layers. */
+export interface ImageBudget {
+  uncompressedBytes: number;
+  entries: number;
+}
+
+export interface LayerHandler extends TarHandler {
+  /** Awaited after each chunk, so asynchronous consumers (visitors) keep pace without buffering. */
+  settle(): Promise<void> | undefined;
+}
+
+export interface ReadLayerOptions {
+  readonly limits: Limits;
+  readonly budget: ImageBudget;
+  readonly signal?: AbortSignal;
+  readonly onWarning: (reason: string) => void;
+}
+
+export interface LayerReadResult {
+  readonly compression: Compression;
+  readonly compressedBytes: number;
+  readonly uncompressedBytes: number;
+  readonly entries: number;
+  /** True when the uncompressed stream was checked against the layer's diffID. */
+  readonly diffIdVerified: boolean;
+}
+
+/**
+ * Streams one layer blob through decompression (chosen by magic bytes, the media type only
+ * cross-checked) and the tar parser, within the size, ratio and entry limits, and verifies the
+ * uncompressed bytes against the diffID. Nothing is buffered beyond one chunk.
+ */
+export async function readLayer(
+  layer: Layer,
+  handler: LayerHandler,
+  options: ReadLayerOptions,
+): Promise<LayerReadResult> {
+  const { limits, budget, signal } = options;
+  const label = `layer ${layer.index}`;
+  const input = layer.digest;
+  signal?.throwIfAborted();
+  const source = await layer.open();
+  const iterator = (source as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+
+  let compressedBytes = 0;
+  const head: Buffer[] = [];
+  let headBytes = 0;
+  let exhausted = false;
+  try {
+    while (headBytes < 4) {
+      const next = await iterator.next();
+      if (next.done) {
+        exhausted = true;
+        break;
+      }
+      head.push(next.value);
+      headBytes += next.value.length;
+    }
+  } catch (error) {
+    throw wrapError(error, input, label, 'none');
+  }
+  compressedBytes = headBytes;
+  const compression = compressionFromMagic(head.length === 1 ? (head[0] as Buffer) : Buffer.concat(head));
+  const claimed = compressionFromMediaType(layer.mediaType);
+  if (claimed !== undefined && claimed !== compression) {
+    options.onWarning(
+      `${label}: media type ${layer.mediaType} says ${claimed} but the content is ${compression === 'none' ? 'uncompressed' : compression}; read as ${compression === 'none' ? 'tar' : compression}`,
+    );
+  }
+
+  async function* compressedChunks(): AsyncGenerator<Buffer> {
+    yield* head;
+    if (exhausted) return;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      compressedBytes += next.value.length;
+      yield next.value;
+    }
+  }
+
+  let tarStream: AsyncIterable<Buffer>;
+  let pipelineDone: Promise<void> | undefined;
+  if (compression === 'none') {
+    tarStream = compressedChunks();
+  } else {
+    const decompressor = createDecompressor(compression);
+    pipelineDone = new Promise<void>((resolve) => {
+      // Errors surface through the iteration below; this only keeps the rejection handled.
+      pipeline(Readable.from(compressedChunks(), { objectMode: false }), decompressor, () => resolve());
+    });
+    tarStream = decompressor;
+  }
+
+  const parser = new TarParser(
+    {
+      onEntry(header) {
+        budget.entries++;
+        if (budget.entries > limits.maxEntries) {
+          throw new SgciError(
+            'LIMIT_EXCEEDED',
+            input,
+            `${label}: more than maxEntries ${limits.maxEntries} tar entries in the image`,
+          );
+        }
+        return handler.onEntry(header);
+      },
+      onData: (data) => handler.onData(data),
+      onEntryEnd: () => handler.onEntryEnd(),
+    },
+    limits,
+    input,
+    label,
+  );
+  const hash: Hash | undefined = layer.diffId ? createHash(digestAlgorithm(layer.diffId)) : undefined;
+  let uncompressedBytes = 0;
+  try {
+    for await (const chunk of tarStream) {
+      signal?.throwIfAborted();
+      uncompressedBytes += chunk.length;
+      budget.uncompressedBytes += chunk.length;
+      if (uncompressedBytes > limits.maxLayerBytes) {
+        throw new SgciError(
+          'LIMIT_EXCEEDED',
+          input,
+          `${label}: uncompressed content exceeds maxLayerBytes ${limits.maxLayerBytes}`,
+        );
+      }
+      if (budget.uncompressedBytes > limits.maxImageBytes) {
+        throw new SgciError(
+          'LIMIT_EXCEEDED',
+          input,
+          `${label}: uncompressed content of the image exceeds maxImageBytes ${limits.maxImageBytes}`,
+        );
+      }
+      if (
+        compression !== 'none' &&
+        uncompressedBytes > compressionRatioFloor &&
+        uncompressedBytes > limits.maxCompressionRatio * compressedBytes
+      ) {
+        throw new SgciError(
+          'LIMIT_EXCEEDED',
+          input,
+          `${label}: decompresses more than maxCompressionRatio ${limits.maxCompressionRatio}x (${uncompressedBytes} bytes from ${compressedBytes}): a compression bomb`,
+        );
+      }
+      hash?.update(chunk);
+      parser.write(chunk);
+      const settling = handler.settle();
+      if (settling !== undefined) await settling;
+    }
+    parser.end();
+  } catch (error) {
+    // Stop reading the blob at once: a bomb or a corrupt layer must not be read to its end.
+    (source as { destroy?: (error?: Error) => void }).destroy?.();
+    void iterator.return?.();
+    if (signal?.aborted) throw signal.reason;
+    throw wrapError(error, input, label, compression);
+  }
+  await pipelineDone;
+
+  if (hash !== undefined && layer.diffId !== undefined) {
+    const actual = `${digestAlgorithm(layer.diffId)}:${hash.digest('hex')}` as Digest;
+    if (actual !== layer.diffId) {
+      throw new SgciError(
+        'DIGEST_MISMATCH',
+        input,
+        `${label}: uncompressed content does not match diffID ${layer.diffId} (got ${actual})`,
+      );
+    }
+  }
+  return {
+    compression,
+    compressedBytes,
+    uncompressedBytes,
+    entries: parser.entries,
+    diffIdVerified: hash !== undefined,
+  };
+}
+
+function wrapError(error: unknown, input: string, label: string, compression: Compression): Error {
+  if (error instanceof SgciError) return error;
+  const what = compression === 'none' ? 'layer stream' : `${compression} stream`;
+  return new SgciError('LAYER_CORRUPT', input, `${label}: ${what} is corrupt or truncated (${describe(error)})`, {
+    cause: error,
+  });
+}
