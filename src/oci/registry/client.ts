@@ -319,10 +319,10 @@ export class RegistryClient {
   }
 
   /** All tags of the repository, following `Link: <…>; rel="next"` pagination. */
-  async listTags(ref: RegistryReference): Promise<string[]> {
+  async listTags(ref: RegistryReference, opts: { pageSize?: number } = {}): Promise<string[]> {
     const input = formatReference(ref);
     const tags: string[] = [];
-    let next: string | undefined = 'tags/list?n=1000';
+    let next: string | undefined = `tags/list?n=${opts.pageSize ?? 1000}`;
     for (let page = 0; next !== undefined; page++) {
       if (page >= maxTagPages) throw new SgciError('LIMIT_EXCEEDED', input, `more than ${maxTagPages} pages of tags`);
       const target: { path: string } | { url: URL } = next.startsWith('tags/')

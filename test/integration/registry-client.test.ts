@@ -1,0 +1,328 @@
+/**
+ * The registry client against the real CNCF distribution registry (Debian docker-registry) on
+ * loopback, with no auth, htpasswd Basic auth and Bearer tokens from a test token issuer. Images
+ * are pushed with skopeo, the reference tool, and read back with our client.
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { BlobCache } from '../../src/cache/index.ts';
+import { type Digest, defaultLimits, isSgciError, withLimits } from '../../src/core/index.ts';
+import { ImageManifest } from '../../src/oci/image/schema.ts';
+import type { RegistryReference } from '../../src/oci/reference/types.ts';
+import { RegistryClient, staticCredentials } from '../../src/oci/registry/index.ts';
+import { fixture, fixtureNames, fixturesMissing } from '../helpers/fixtures.ts';
+import { freePort, skopeoInspectRaw, startRegistry, type TestRegistry } from '../helpers/registry.ts';
+
+const skip = fixturesMissing();
+const sha256 = (bytes: Uint8Array) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function manifestOf(bytes: Uint8Array): ImageManifest {
+  return ImageManifest.parse(JSON.parse(Buffer.from(bytes).toString('utf8')));
+}
+
+describe('registry without auth', { skip }, () => {
+  let registry: TestRegistry;
+  let cacheDir: string;
+  let cache: BlobCache;
+  let client: RegistryClient;
+  const ref = (name: string, tag = 'v1'): RegistryReference => ({
+    registry: registry.host,
+    repository: `fixtures/${name}`,
+    tag,
+  });
+
+  before(async () => {
+    registry = await startRegistry({ auth: 'none' });
+    for (const name of fixtureNames) await registry.push(fixture(name).ociDir, `fixtures/${name}:v1`);
+    cacheDir = await mkdtemp(join(tmpdir(), 'sgci-cache-'));
+    cache = new BlobCache({ dir: cacheDir });
+    client = new RegistryClient({ limits: defaultLimits, cache });
+  });
+
+  after(async () => {
+    await client?.close();
+    await registry?.stop();
+    if (cacheDir) await rm(cacheDir, { recursive: true, force: true });
+  });
+
+  test('manifests of the five fixtures are byte-equal to skopeo inspect --raw, digests verified', async () => {
+    for (const name of fixtureNames) {
+      const raw = await skopeoInspectRaw(registry, `fixtures/${name}:v1`);
+      const byTag = await client.getManifest(ref(name));
+      assert.equal(byTag.digest, sha256(raw), name);
+      assert.deepEqual(Buffer.from(byTag.bytes), raw, name);
+      assert.equal(byTag.mediaType, 'application/vnd.oci.image.manifest.v1+json');
+      const head = await client.headManifest(ref(name));
+      assert.deepEqual(head, { digest: byTag.digest, mediaType: byTag.mediaType, size: raw.length });
+      const byDigest = await client.getManifest({ ...ref(name), tag: undefined, digest: byTag.digest });
+      assert.equal(byDigest.digest, byTag.digest);
+    }
+  });
+
+  test('every blob streams verified, equal to the OCI layout, and lands in the cache', async () => {
+    for (const name of fixtureNames) {
+      const manifest = manifestOf((await client.getManifest(ref(name))).bytes);
+      for (const descriptor of [manifest.config, ...manifest.layers]) {
+        const bytes = await readAll(await client.getBlob(ref(name), descriptor));
+        const hex = descriptor.digest.slice('sha256:'.length);
+        const original = await readFile(join(fixture(name).ociDir, 'blobs', 'sha256', hex));
+        assert.ok(bytes.equals(original), `${name} ${descriptor.digest}`);
+        assert.equal(await cache.has(descriptor.digest as Digest), true);
+      }
+    }
+    const info = await cache.info();
+    assert.ok(info.entries >= fixtureNames.length * 2, `cache holds ${info.entries} blobs`);
+  });
+
+  test('a cached blob is served without the registry', async () => {
+    const manifest = manifestOf((await client.getManifest(ref('distroless-static'))).bytes);
+    const gone: RegistryReference = {
+      registry: `127.0.0.1:${await freePort()}`,
+      repository: 'fixtures/gone',
+      tag: 'v1',
+    };
+    const offline = new RegistryClient({ limits: defaultLimits, cache, retry: { attempts: 1 } });
+    try {
+      const config = await offline.getBlobBytes(gone, manifest.config, 1024 * 1024);
+      assert.equal(sha256(config), manifest.config.digest);
+      await assert.rejects(offline.getManifest(gone), (error) => isSgciError(error, 'REGISTRY_UNREACHABLE'));
+    } finally {
+      await offline.close();
+    }
+  });
+
+  test('a missing tag is SOURCE_NOT_FOUND naming the reference', async () => {
+    await assert.rejects(client.getManifest(ref('python-app', 'no-such-tag')), (error) => {
+      assert.ok(isSgciError(error, 'SOURCE_NOT_FOUND'));
+      assert.match(error.message, new RegExp(`^${registry.host}/fixtures/python-app:no-such-tag: manifest not found`));
+      return true;
+    });
+  });
+
+  test('getBlobBytes refuses a blob bigger than asked for before reading it', async () => {
+    const manifest = manifestOf((await client.getManifest(ref('python-app'))).bytes);
+    const layer = manifest.layers[0];
+    assert.ok(layer);
+    await assert.rejects(client.getBlobBytes(ref('python-app'), layer, 1024), (error) =>
+      isSgciError(error, 'LIMIT_EXCEEDED'),
+    );
+    const small = new RegistryClient({ limits: withLimits({ maxManifestBytes: 100 }) });
+    try {
+      await assert.rejects(small.getManifest(ref('python-app')), (error) => {
+        assert.ok(isSgciError(error, 'LIMIT_EXCEEDED'));
+        assert.match(error.message, /limit is 100/);
+        return true;
+      });
+    } finally {
+      await small.close();
+    }
+  });
+
+  test('push blob and manifest, list tags across pages, referrers fall back to undefined', async () => {
+    const target: RegistryReference = { registry: registry.host, repository: 'pushed/app', tag: 'one' };
+    const config = Buffer.from('{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}');
+    const pushedConfig = await client.pushBlob(target, config);
+    assert.deepEqual(pushedConfig, { digest: sha256(config), size: config.length });
+    assert.deepEqual(await client.pushBlob(target, config), pushedConfig, 'second push is skipped by HEAD');
+    const manifest = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...pushedConfig },
+        layers: [],
+      }),
+    );
+    const digest = await client.pushManifest(target, manifest, 'application/vnd.oci.image.manifest.v1+json');
+    assert.equal(digest, sha256(manifest));
+    for (const tag of ['two', 'three', 'four', 'five']) {
+      await client.pushManifest({ ...target, tag }, manifest, 'application/vnd.oci.image.manifest.v1+json');
+    }
+    const tags = await client.listTags(target, { pageSize: 2 });
+    assert.deepEqual([...tags].sort(), ['five', 'four', 'one', 'three', 'two']);
+    assert.equal((await client.getManifest({ ...target, tag: 'three' })).digest, digest);
+    assert.equal(await client.referrers({ ...target, tag: undefined, digest }), undefined);
+  });
+});
+
+describe('registry storage tampered with', { skip }, () => {
+  let registry: TestRegistry;
+  let client: RegistryClient;
+  let cache: BlobCache;
+  let cacheDir: string;
+  const ref = (): RegistryReference => ({ registry: registry.host, repository: 'fixtures/tampered', tag: 'v1' });
+
+  before(async () => {
+    registry = await startRegistry({ auth: 'none' });
+    await registry.push(fixture('distroless-static').ociDir, 'fixtures/tampered:v1');
+    cacheDir = await mkdtemp(join(tmpdir(), 'sgci-cache-'));
+    cache = new BlobCache({ dir: cacheDir });
+    client = new RegistryClient({ limits: defaultLimits, cache });
+  });
+
+  after(async () => {
+    await client?.close();
+    await registry?.stop();
+    if (cacheDir) await rm(cacheDir, { recursive: true, force: true });
+  });
+
+  async function flipByte(digest: string): Promise<void> {
+    const file = await open(registry.blobDataPath(digest), 'r+');
+    try {
+      const { size } = await file.stat();
+      const buffer = Buffer.alloc(1);
+      await file.read(buffer, 0, 1, Math.floor(size / 2));
+      buffer[0] = (buffer[0] ?? 0) ^ 0xff;
+      await file.write(buffer, 0, 1, Math.floor(size / 2));
+    } finally {
+      await file.close();
+    }
+  }
+
+  test('a layer with one flipped byte fails with DIGEST_MISMATCH naming the digest, and is not cached', async () => {
+    const manifest = manifestOf((await client.getManifest(ref())).bytes);
+    const layer = manifest.layers[0];
+    assert.ok(layer);
+    await flipByte(layer.digest);
+    const stream = await client.getBlob(ref(), layer);
+    await assert.rejects(readAll(stream), (error) => {
+      assert.ok(isSgciError(error, 'DIGEST_MISMATCH'));
+      assert.match(error.message, new RegExp(`does not match digest ${layer.digest}`));
+      return true;
+    });
+    assert.equal(await cache.has(layer.digest as Digest), false);
+    assert.equal((await cache.info()).entries, 0);
+  });
+
+  test('a manifest that no longer matches the digest the registry reports fails with DIGEST_MISMATCH', async () => {
+    const { digest } = await client.getManifest(ref());
+    await flipByte(digest);
+    await assert.rejects(client.getManifest(ref()), (error) => {
+      assert.ok(isSgciError(error, 'DIGEST_MISMATCH'));
+      assert.match(error.message, new RegExp(digest));
+      return true;
+    });
+  });
+});
+
+describe('registry with htpasswd Basic auth', { skip }, () => {
+  let registry: TestRegistry;
+
+  before(async () => {
+    registry = await startRegistry({ auth: 'basic' });
+    await registry.push(fixture('distroless-static').ociDir, 'fixtures/basic:v1');
+  });
+
+  after(async () => {
+    await registry?.stop();
+  });
+
+  const ref = (): RegistryReference => ({ registry: registry.host, repository: 'fixtures/basic', tag: 'v1' });
+
+  test('the right password pulls manifest and blobs', async () => {
+    assert.ok(registry.credentials);
+    await using client = new RegistryClient({
+      limits: defaultLimits,
+      credentials: staticCredentials(registry.credentials),
+    });
+    const { digest, bytes } = await client.getManifest(ref());
+    assert.equal(digest, sha256(await skopeoInspectRaw(registry, 'fixtures/basic:v1')));
+    const manifest = manifestOf(bytes);
+    const config = await client.getBlobBytes(ref(), manifest.config, 1024 * 1024);
+    assert.equal(sha256(config), manifest.config.digest);
+  });
+
+  test('a wrong password is REGISTRY_UNAUTHORIZED naming registry and repository, never the password', async () => {
+    const wrong = { username: 'sgci', password: 'wrong-password-4711' };
+    await using client = new RegistryClient({ limits: defaultLimits, credentials: staticCredentials(wrong) });
+    await assert.rejects(client.getManifest(ref()), (error) => {
+      assert.ok(isSgciError(error, 'REGISTRY_UNAUTHORIZED'));
+      assert.match(
+        error.message,
+        new RegExp(`registry ${registry.host} rejected the credentials of user "sgci" for pull on fixtures/basic`),
+      );
+      assert.doesNotMatch(error.message, /wrong-password-4711/);
+      return true;
+    });
+  });
+
+  test('no credentials is REGISTRY_UNAUTHORIZED saying how to give them', async () => {
+    await using client = new RegistryClient({ limits: defaultLimits });
+    await assert.rejects(client.getManifest(ref()), (error) => {
+      assert.ok(isSgciError(error, 'REGISTRY_UNAUTHORIZED'));
+      assert.match(error.message, /requires credentials for fixtures\/basic \(use --username/);
+      return true;
+    });
+  });
+});
+
+describe('registry with Bearer token auth', { skip }, () => {
+  let registry: TestRegistry;
+
+  before(async () => {
+    registry = await startRegistry({ auth: 'token' });
+    await registry.push(fixture('distroless-static').ociDir, 'fixtures/token:v1');
+  });
+
+  after(async () => {
+    await registry?.stop();
+  });
+
+  const ref = (): RegistryReference => ({ registry: registry.host, repository: 'fixtures/token', tag: 'v1' });
+
+  test('one token per scope serves a manifest and all blobs; push fetches one pull,push token', async () => {
+    assert.ok(registry.credentials && registry.tokenIssuer);
+    await using client = new RegistryClient({
+      limits: defaultLimits,
+      credentials: staticCredentials(registry.credentials),
+    });
+    const expected = sha256(await skopeoInspectRaw(registry, 'fixtures/token:v1'));
+    const issued = registry.tokenIssuer.requests.length;
+    const { digest, bytes } = await client.getManifest(ref());
+    assert.equal(digest, expected);
+    const manifest = manifestOf(bytes);
+    for (const descriptor of [manifest.config, ...manifest.layers]) {
+      const blob = await readAll(await client.getBlob(ref(), descriptor));
+      assert.equal(sha256(blob), descriptor.digest);
+    }
+    await client.headManifest(ref());
+    const pulls = registry.tokenIssuer.requests.slice(issued);
+    assert.deepEqual(pulls, [{ scopes: ['repository:fixtures/token:pull'], user: 'sgci', granted: true }]);
+
+    const target: RegistryReference = { registry: registry.host, repository: 'fixtures/token-pushed', tag: 'sig' };
+    const pushed = await client.pushBlob(target, Buffer.from('{}'));
+    await client.pushBlob(target, Buffer.from('{"a":1}'));
+    assert.equal(pushed.digest, sha256(Buffer.from('{}')));
+    const pushes = registry.tokenIssuer.requests.slice(issued + 1).map((r) => r.scopes);
+    assert.deepEqual(pushes, [['repository:fixtures/token-pushed:pull,push']]);
+  });
+
+  test('a wrong password is rejected by the token service: REGISTRY_UNAUTHORIZED without the password', async () => {
+    const wrong = { username: 'sgci', password: 'not-the-password-0815' };
+    await using client = new RegistryClient({ limits: defaultLimits, credentials: staticCredentials(wrong) });
+    await assert.rejects(client.getManifest(ref()), (error) => {
+      assert.ok(isSgciError(error, 'REGISTRY_UNAUTHORIZED'));
+      assert.match(error.message, /rejected the credentials of user "sgci" for fixtures\/token/);
+      assert.doesNotMatch(error.message, /not-the-password-0815/);
+      return true;
+    });
+  });
+
+  test('an anonymous token without pull rights ends in REGISTRY_UNAUTHORIZED asking for credentials', async () => {
+    await using client = new RegistryClient({ limits: defaultLimits });
+    await assert.rejects(client.getManifest(ref()), (error) => {
+      assert.ok(isSgciError(error, 'REGISTRY_UNAUTHORIZED'));
+      assert.match(error.message, /requires credentials for fixtures\/token/);
+      return true;
+    });
+  });
+});
