@@ -1,0 +1,25 @@
+export { keyBundle, parseBundle } from './bundle.ts';
+export { appendLayer, cosignTag, referrersFallbackTag } from './cosign-manifest.ts';
+export { type DsseEnvelope, openEnvelope, pae, parseEnvelope, signEnvelope } from './dsse.ts';
+export { cosign, cosignSignPredicateType, inTotoStatementV1, predicateTypes } from './media-types.ts';
+export { checkPredicateShape, readPredicate } from './predicate.ts';
+export {
+  dockerReference,
+  type PushPlan,
+  type PushResult,
+  planAttestation,
+  planSignature,
+  pushPlan,
+  type ResolvedImage,
+  resolveImage,
+  type SignOptions,
+} from './sign-image.ts';
+export { parseSimpleSigningPayload, type SimpleSigningPayload, simpleSigningPayload } from './simple-signing.ts';
+export {
+  acceptedPredicateTypes,
+  buildStatement,
+  type InTotoStatement,
+  parseStatement,
+  resolvePredicateType,
+  statementCovers,
+} from './statement.ts';

@@ -1,0 +1,11 @@
+export { compileRepositoryPattern } from './pattern.ts';
+export { keysForRepository, type TrustedKey, type TrustedKeyRule } from './trusted-keys.ts';
+export { type VerifyTarget, verifyImageAttestations } from './verify-attestations.ts';
+export {
+  type AttestationCheck,
+  type ImageVerification,
+  type SignatureCheck,
+  type SignatureSource,
+  type VerifyOptions,
+  verifyImage,
+} from './verify-image.ts';
