@@ -3,7 +3,10 @@
  * single layer pass), over the image config (Env, Labels, history), and masking for display.
  * A secret value never leaves this module: findings carry a masked fingerprint only.
  */
+export { scanImageConfig } from './config.ts';
 export { fingerprint } from './fingerprint.ts';
+export { markHidden } from './hidden.ts';
 export { mask, maskEnvValue } from './mask.ts';
 export { isSecretName } from './names.ts';
+export { compareFindings, createSecretScanner, type SecretScanner, scanFile } from './scanner.ts';
 export type { SecretFinding, SecretLocation, SecretScannerOptions, SecretSeverity } from './types.ts';

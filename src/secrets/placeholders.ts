@@ -39,6 +39,8 @@ const placeholderFragments = [
   'secret123',
   'password123',
   'mysecretpassword',
+  'supersecret',
+  'topsecret',
   '<',
   '>',
   '${',

@@ -5,6 +5,8 @@ import type { SecretSeverity } from './types.ts';
 /** What a rule decided about one match. */
 export interface RuleVerdict {
   readonly rule?: string;
+  /** The normalised value to fingerprint (a PEM body without line breaks), when it differs from the match. */
+  readonly value?: string;
   readonly severity?: SecretSeverity;
   readonly description?: string;
 }
@@ -20,10 +22,17 @@ export interface TextRule {
   readonly severity: SecretSeverity;
   readonly keywords: readonly string[];
   readonly pattern: RegExp;
+  /** Leading characters of the value that are public structure (`ghp_`, `AKIA`) and may show in the fingerprint. */
+  readonly reveal?: number;
   /** The text must also match this (a docker config has `"auths"`, a kubeconfig `kind: Config`). */
   readonly context?: RegExp;
   /** Only for files whose path matches (e.g. `.env` files); such a rule skips the keyword prefilter. Config values never match a path-gated rule. */
   readonly paths?: RegExp;
+  /**
+   * Files the rule ignores: the generic rules (URL and assignment passwords) skip package documentation,
+   * where `password: 'SuperSecret'` is an example by definition. Specific token rules still run there.
+   */
+  readonly skipPaths?: RegExp;
   /** Reject placeholders and examples, or refine rule id/severity (encrypted keys). `false` drops the match. */
   readonly check?: (secret: string, match: RegExpExecArray, text: string) => boolean | RuleVerdict;
 }
@@ -46,7 +55,8 @@ function decodeBase64(text: string): Buffer {
 function pemBody(body: string): string | undefined {
   const lines = body.replace(/\\n/g, '\n').split(/\r?\n/);
   const base64 = lines
-    .filter((line) => !line.includes(':'))
+    // Drop armor headers (`Proc-Type:`, `Version:`) and the PGP checksum line (`=AbCd`).
+    .filter((line) => !line.includes(':') && !/^=[A-Za-z0-9+/]{4}$/.test(line.trim()))
     .join('')
     .replace(/\s/g, '');
   return /^[A-Za-z0-9+/]{64,}={0,2}$/.test(base64) ? base64 : undefined;
@@ -64,6 +74,7 @@ function opensshCipher(base64: string): string | undefined {
 
 const privateKey: TextRule = {
   id: 'private-key',
+  reveal: 4,
   description: 'private key (PEM)',
   severity: 'critical',
   keywords: ['private key'],
@@ -75,37 +86,69 @@ const privateKey: TextRule = {
     if (body === undefined) return false;
     const kind = match[1] ?? 'PRIVATE KEY';
     if (kind === 'ENCRYPTED PRIVATE KEY' || /Proc-Type:\s*4,ENCRYPTED/.test(secret)) {
-      return { rule: 'private-key-encrypted', severity: 'high', description: 'encrypted private key (PEM)' };
+      return {
+        rule: 'private-key-encrypted',
+        severity: 'high',
+        description: 'encrypted private key (PEM)',
+        value: body,
+      };
     }
     if (kind === 'OPENSSH PRIVATE KEY') {
       const cipher = opensshCipher(body);
       if (cipher === undefined) return false;
       if (cipher !== 'none') {
-        return { rule: 'private-key-encrypted', severity: 'high', description: 'encrypted OpenSSH private key' };
+        return {
+          rule: 'private-key-encrypted',
+          severity: 'high',
+          description: 'encrypted OpenSSH private key',
+          value: body,
+        };
       }
-      return { description: 'OpenSSH private key' };
+      return { description: 'OpenSSH private key', value: body };
     }
-    return { description: `${kind.replace(' PRIVATE KEY', '').trim() || 'PKCS#8'} private key (PEM)` };
+    return { description: `${kind.replace(' PRIVATE KEY', '').trim() || 'PKCS#8'} private key (PEM)`, value: body };
+  },
+};
+
+const pgpPrivateKey: TextRule = {
+  id: 'private-key',
+  reveal: 4,
+  description: 'PGP private key block',
+  severity: 'critical',
+  keywords: ['private key'],
+  pattern:
+    /-----BEGIN PGP PRIVATE KEY BLOCK-----(?<secret>[A-Za-z0-9+/=:,.\-\s\\]{0,262144}?)-----END PGP PRIVATE KEY BLOCK-----/g,
+  check(secret) {
+    const body = pemBody(secret);
+    return body === undefined ? false : { value: body };
   },
 };
 
 const puttyKey: TextRule = {
   id: 'private-key',
+  reveal: 4,
   description: 'PuTTY private key (PPK)',
   severity: 'critical',
   keywords: ['putty-user-key-file'],
   pattern:
     /PuTTY-User-Key-File-\d: [^\r\n]{1,64}\r?\nEncryption: ([^\r\n]{1,64})\r?\n[\s\S]{0,65536}?Private-Lines: \d{1,4}\r?\n(?<secret>[A-Za-z0-9+/=\r\n]{16,65536})/g,
-  check(_secret, match) {
+  check(secret, match) {
+    const value = secret.replace(/\s/g, '');
     if (match[1]?.trim() !== 'none') {
-      return { rule: 'private-key-encrypted', severity: 'high', description: 'encrypted PuTTY private key (PPK)' };
+      return {
+        rule: 'private-key-encrypted',
+        severity: 'high',
+        description: 'encrypted PuTTY private key (PPK)',
+        value,
+      };
     }
-    return true;
+    return { value };
   },
 };
 
 const gcpServiceAccount: TextRule = {
   id: 'gcp-service-account',
+  reveal: 4,
   description: 'Google Cloud service-account key (JSON with private_key)',
   severity: 'critical',
   keywords: ['service_account'],
@@ -116,6 +159,7 @@ const gcpServiceAccount: TextRule = {
 
 const gcpApiKey: TextRule = {
   id: 'gcp-api-key',
+  reveal: 4,
   description: 'Google API key',
   severity: 'high',
   keywords: ['aiza'],
@@ -125,6 +169,7 @@ const gcpApiKey: TextRule = {
 
 const awsAccessKeyId: TextRule = {
   id: 'aws-access-key-id',
+  reveal: 4,
   description: 'AWS access key id',
   severity: 'medium',
   keywords: ['akia', 'asia', 'abia', 'acca'],
@@ -162,6 +207,7 @@ const azureClientSecret: TextRule = {
 
 const githubToken: TextRule = {
   id: 'github-token',
+  reveal: 4,
   description: 'GitHub token',
   severity: 'critical',
   keywords: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_'],
@@ -171,6 +217,7 @@ const githubToken: TextRule = {
 
 const gitlabToken: TextRule = {
   id: 'gitlab-token',
+  reveal: 4,
   description: 'GitLab token',
   severity: 'critical',
   keywords: [
@@ -193,6 +240,7 @@ const gitlabToken: TextRule = {
 
 const slackToken: TextRule = {
   id: 'slack-token',
+  reveal: 4,
   description: 'Slack token',
   severity: 'critical',
   keywords: ['xoxb-', 'xoxa-', 'xoxp-', 'xoxr-', 'xoxs-', 'xoxe-'],
@@ -203,6 +251,7 @@ const slackToken: TextRule = {
 
 const slackWebhook: TextRule = {
   id: 'slack-webhook',
+  reveal: 4,
   description: 'Slack incoming webhook URL',
   severity: 'high',
   keywords: ['hooks.slack.com'],
@@ -212,6 +261,7 @@ const slackWebhook: TextRule = {
 
 const npmToken: TextRule = {
   id: 'npm-token',
+  reveal: 4,
   description: 'npm access token',
   severity: 'critical',
   keywords: ['npm_'],
@@ -230,6 +280,7 @@ const npmrcAuth: TextRule = {
 
 const pypiToken: TextRule = {
   id: 'pypi-token',
+  reveal: 4,
   description: 'PyPI upload token',
   severity: 'critical',
   keywords: ['pypi-ageicHlwaS5vcmc'.toLowerCase(), 'pypi-agendgvzdc5wexbplm9yzw'],
@@ -274,15 +325,26 @@ const kubeconfigToken: TextRule = {
   check: (secret) => passwordGate(secret),
 };
 
+/** Package documentation: examples, never a deployment's credentials. */
+const packageDocs = /^\/usr\/share\/(?:doc|man|info|help|gtk-doc)\//;
+
 /** `scheme://user:password@host`: the password part only. */
 const urlPassword: TextRule = {
   id: 'url-password',
   description: 'password in a URL',
   severity: 'critical',
   keywords: ['://'],
-  pattern:
-    /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/[^\s:/@"'<>()[\]{}`\\|]{1,128}:(?<secret>[^\s/@"'<>()[\]{}`\\|]{1,256})@[A-Za-z0-9[]/g,
-  check: (secret) => !/^\$|^%[0-9A-F]{0,2}$/.test(secret) && passwordGate(decodeURIComponentSafe(secret)),
+  skipPaths: packageDocs,
+  // Anchored on `://` (a literal the engine finds fast); the scheme before it is checked in `check`.
+  pattern: /:\/\/[^\s:/@"'<>()[\]{}`\\|]{0,128}:(?<secret>[^\s/@"'<>()[\]{}`\\|]{1,256})@[A-Za-z0-9[]/g,
+  check(secret, match, text) {
+    if (
+      !/(?:^|[^A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,20}$/.test(text.slice(Math.max(0, match.index - 24), match.index))
+    ) {
+      return false;
+    }
+    return !/^\$|^%[0-9A-F]{0,2}$/.test(secret) && passwordGate(decodeURIComponentSafe(secret));
+  },
 };
 
 function decodeURIComponentSafe(value: string): string {
@@ -313,16 +375,35 @@ const passwordAssignment: TextRule = {
   description: 'password or secret assigned in a file',
   severity: 'critical',
   keywords: assignmentKeywords,
+  skipPaths: packageDocs,
   // Anchored on the keyword (not on the name start) so the regex does not retry at every character.
   // The value must end at a delimiter: `token = get_token()` and `password: Optional[str]` do not match.
   pattern:
     /(?:password|passwd|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key)[A-Za-z0-9_.-]{0,40}["']?[ \t]{0,4}(?::=|=>|=|:)[ \t]{0,4}(["']?)(?<secret>[^\s"'`<>(){}[\];,|&$\\]{6,256})\1(?=[\s"'`;,]|$)/gi,
   check(secret, match, text) {
     const name = nameAround(text, match.index, match[0]);
-    if (!isSecretName(name)) return false;
+    if (!isSecretName(name) || wordLike(secret) || codeReference(secret)) return false;
     return passesSecretGate(secret, { minLength: 8, minEntropy: 3 });
   },
 };
+
+/**
+ * Words, identifiers and dotted names (`elevated-privileges` in lintian overrides, `self.password_hash`,
+ * `required`): letters and separators only, without mixed case. A chosen password of that shape is missed
+ * by the generic rule; that is the price of not flagging prose and code.
+ */
+function wordLike(value: string): boolean {
+  if (!/^[A-Za-z_.-]+$/.test(value)) return false;
+  return !(/[a-z]/.test(value) && /[A-Z]/.test(value) && value.length >= 16);
+}
+
+/**
+ * A dotted identifier chain (`token.ERRORTOKEN`, `exports2.HEADER_CHARS`, `__compat__.collect_all_And_tokens`):
+ * code that reads a value, not a value. JWTs (`eyJ…`) share the shape and are kept.
+ */
+function codeReference(value: string): boolean {
+  return !value.startsWith('eyJ') && /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value);
+}
 
 /** The whole identifier the keyword sits in: `DB_PASSWORD` for a match starting at `PASSWORD`. */
 function nameAround(text: string, index: number, matched: string): string {
@@ -350,6 +431,7 @@ const envFileSecret: TextRule = {
 export const textRules: readonly TextRule[] = [
   gcpServiceAccount,
   privateKey,
+  pgpPrivateKey,
   puttyKey,
   awsAccessKeyId,
   awsSecretKey,

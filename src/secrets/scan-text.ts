@@ -8,6 +8,8 @@ export interface TextMatch {
   readonly severity: SecretSeverity;
   /** The value. Used for the fingerprint only and never leaves this module family. */
   readonly secret: string;
+  /** How many leading characters of `secret` are public structure (for `fingerprint`). */
+  readonly reveal: number;
   readonly start: number;
   readonly end: number;
   /** 1-based. */
@@ -31,8 +33,21 @@ const compiled: readonly CompiledRule[] = textRules.map((rule) => ({
   ...(rule.context ? { context: new RegExp(rule.context.source, rule.context.flags.replace('g', '')) } : {}),
 }));
 
-/** One case-insensitive pass that tells whether any keyword-gated rule can match at all. */
-const prefilter = new RegExp([...new Set(textRules.flatMap((rule) => rule.keywords))].map(escapeRegExp).join('|'), 'i');
+/** One case-insensitive pass over the text finds which keywords occur; only their rules run. */
+const prefilter = new RegExp(
+  [...new Set(textRules.flatMap((rule) => rule.keywords))].map(escapeRegExp).join('|'),
+  'gi',
+);
+
+/** The keywords present in `text` (lower case), from one regex pass. */
+function keywordsIn(text: string): Set<string> {
+  const found = new Set<string>();
+  prefilter.lastIndex = 0;
+  for (let match = prefilter.exec(text); match !== null; match = prefilter.exec(text)) {
+    found.add(match[0].toLowerCase());
+  }
+  return found;
+}
 
 /**
  * Runs every content rule on `text` and returns the matches, most specific rule first where two overlap.
@@ -41,17 +56,17 @@ const prefilter = new RegExp([...new Set(textRules.flatMap((rule) => rule.keywor
  */
 export function scanText(text: string, path?: string): TextMatch[] {
   const pathRules = path === undefined ? [] : compiled.filter((c) => c.rule.paths?.test(path));
-  const keywordHit = prefilter.test(text);
-  if (!keywordHit && pathRules.length === 0) return [];
-  const lower = keywordHit ? text.toLowerCase() : '';
+  const keywords = keywordsIn(text);
+  if (keywords.size === 0 && pathRules.length === 0) return [];
   const accepted: Omit<TextMatch, 'line'>[] = [];
   for (const entry of compiled) {
     const { rule } = entry;
     if (rule.paths) {
       if (!pathRules.includes(entry)) continue;
-    } else if (!keywordHit || !rule.keywords.some((keyword) => lower.includes(keyword))) {
+    } else if (!rule.keywords.some((keyword) => keywords.has(keyword))) {
       continue;
     }
+    if (path !== undefined && rule.skipPaths?.test(path)) continue;
     if (entry.context && !entry.context.test(text)) continue;
     entry.pattern.lastIndex = 0;
     for (let match = entry.pattern.exec(text); match !== null; match = entry.pattern.exec(text)) {
@@ -67,7 +82,8 @@ export function scanText(text: string, path?: string): TextMatch[] {
         rule: refined.rule ?? rule.id,
         description: refined.description ?? rule.description,
         severity: refined.severity ?? rule.severity,
-        secret,
+        secret: refined.value ?? secret,
+        reveal: rule.reveal ?? 0,
         start,
         end,
       });

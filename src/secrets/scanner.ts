@@ -1,0 +1,119 @@
+import type { FileEntry, FileVisitor } from '../oci/types.ts';
+import { fingerprint } from './fingerprint.ts';
+import { looksLikePkcs12 } from './pkcs12.ts';
+import { scanText } from './scan-text.ts';
+import type { SecretFinding, SecretScannerOptions } from './types.ts';
+
+const defaultMaxFileBytes = 1024 * 1024;
+
+/** How many leading bytes decide "binary": a NUL there and the file is skipped (ELF, images, archives). */
+const binaryProbeBytes = 1024;
+
+/**
+ * Names worth reading even when large (a prefix up to the bound): key stores, credential files, configs
+ * that hold registry or cluster credentials.
+ */
+const secretProneName =
+  /(?:^|\/)(?:\.env(?:\.[^/]*)?|[^/]+\.env|id_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?|[^/]+\.(?:pem|key|p12|pfx|ppk|jks|keystore|asc)|ssh_host_[^/]+_key|credentials(?:\.json)?|\.docker\/config\.json|\.dockercfg|containers\/auth\.json|kubeconfig|\.kube\/config|\.npmrc|\.pypirc|\.git-credentials|\.netrc|[^/]*service[-_]?account[^/]*\.json|[^/]*secrets?[^/]*\.(?:json|ya?ml|toml|ini|conf|properties))$/i;
+
+/**
+ * Files that cannot hold a text secret and are common enough to matter for speed: compressed archives,
+ * compiled objects, media, fonts, locale and timezone data. They are not read at all.
+ */
+const skippedName =
+  /\.(?:gz|xz|bz2|zst|lz4|zip|deb|rpm|whl|so(?:\.[0-9.]+)?|a|o|pyc|pyo|class|mo|png|jpe?g|gif|ico|webp|bmp|tiff?|woff2?|ttf|otf|pcf|mp3|ogg|wav|mp4|wasm|node)$/i;
+const skippedDirectory = /^\/(?:proc|sys|dev)\/|^\/usr\/share\/(?:zoneinfo|locale|i18n|mime|icons|fonts)\/|\/gconv\//;
+
+/** ssh host keys: generated when openssh-server is installed and baked in, so every container shares them. */
+const sshHostKey = /(?:^|\/)ssh_host_[^/]+_key$/;
+
+const pkcs12Name = /\.(?:p12|pfx)$/i;
+
+/** Collects findings over a layer pass; see `createSecretScanner`. */
+export interface SecretScanner {
+  readonly visitor: FileVisitor;
+  /** Findings so far, sorted by path, layer, line and rule. `deleted` is not set here: see `markHidden`. */
+  findings(): SecretFinding[];
+}
+
+/**
+ * A file visitor for the single layer pass. It sees every regular file of every layer (also files later
+ * layers delete), decides from the header which bytes it needs, scans them once and keeps only findings.
+ */
+export function createSecretScanner(options: SecretScannerOptions = {}): SecretScanner {
+  const maxFileBytes = options.maxFileBytes ?? defaultMaxFileBytes;
+  const results: SecretFinding[] = [];
+
+  const visitor: FileVisitor = {
+    name: 'secrets',
+    wants(entry: FileEntry): number | undefined {
+      if (entry.type !== 'file' || entry.size === 0) return undefined;
+      if (skippedDirectory.test(entry.path) || skippedName.test(entry.path)) return undefined;
+      if (entry.size <= maxFileBytes) return entry.size;
+      return secretProneName.test(entry.path) ? maxFileBytes : undefined;
+    },
+    visit(entry: FileEntry, content: Uint8Array): void {
+      for (const finding of scanFile(entry, content)) results.push(finding);
+    },
+  };
+
+  return {
+    visitor,
+    findings: () => [...results].sort(compareFindings),
+  };
+}
+
+/** The findings in one file's content (whole or a bounded prefix). Pure: exported for tests. */
+export function scanFile(entry: Pick<FileEntry, 'path' | 'layer'>, content: Uint8Array): SecretFinding[] {
+  const place = { location: 'file' as const, path: entry.path, layer: entry.layer };
+  if (pkcs12Name.test(entry.path)) {
+    if (!looksLikePkcs12(content)) return [];
+    return [
+      {
+        rule: 'pkcs12-keystore',
+        description: 'PKCS#12 key store (private key and certificate)',
+        severity: 'high',
+        ...place,
+        // The DER header (`MII…`) is structure, not secret.
+        fingerprint: fingerprint(
+          Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('base64'),
+          4,
+        ),
+      },
+    ];
+  }
+  const probe = content.subarray(0, binaryProbeBytes);
+  if (probe.includes(0)) return [];
+  const text = Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('latin1');
+  const hostKey = sshHostKey.test(entry.path);
+  return scanText(text, entry.path).map((match) => {
+    const asHostKey = hostKey && match.rule.startsWith('private-key');
+    return {
+      rule: asHostKey ? 'ssh-host-private-key' : match.rule,
+      description: asHostKey
+        ? 'SSH host private key baked into the image (shared by every container)'
+        : match.description,
+      severity: asHostKey ? 'high' : match.severity,
+      ...place,
+      line: match.line,
+      fingerprint: fingerprint(match.secret, match.reveal),
+    };
+  });
+}
+
+/** Deterministic order (code-unit comparison, not locale): location, path, field, layer, line, rule. */
+export function compareFindings(a: SecretFinding, b: SecretFinding): number {
+  return (
+    compareText(a.location, b.location) ||
+    compareText(a.path ?? '', b.path ?? '') ||
+    compareText(a.field ?? '', b.field ?? '') ||
+    (a.layer ?? -1) - (b.layer ?? -1) ||
+    (a.line ?? 0) - (b.line ?? 0) ||
+    compareText(a.rule, b.rule) ||
+    compareText(a.fingerprint, b.fingerprint)
+  );
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
