@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
+import { registerFiles } from './files.ts';
+import { registerInspect } from './inspect.ts';
 
 /** Adds one sub-command to the program. Every command is listed here explicitly, in help order. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: readonly RegisterCommand[] = [];
+export const commands: readonly RegisterCommand[] = [registerInspect, registerFiles];

@@ -1,5 +1,6 @@
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { defaultLimits, type Limits, type Logger, silentLogger } from '../../core/index.ts';
+import { defaultLimits, describe, type Limits, type Logger, SgciError, silentLogger } from '../../core/index.ts';
 import { defaultPlatform, parsePlatform } from '../image/index.ts';
 import { formatRegistryReference, type ImageReference, parseImageReference } from '../reference/index.ts';
 import type { BlobStore } from '../registry/index.ts';
@@ -38,6 +39,16 @@ export interface ImageSource {
   open(reference: ImageReference, options: SourceOptions & { cache?: BlobStore }): Promise<Image>;
 }
 
+async function requireDirectory(path: string, input: string): Promise<void> {
+  let isDirectory: boolean;
+  try {
+    isDirectory = (await stat(path)).isDirectory();
+  } catch (error) {
+    throw new SgciError('SOURCE_NOT_FOUND', input, `cannot open: ${describe(error)}`, { cause: error });
+  }
+  if (!isDirectory) throw new SgciError('SOURCE_NOT_FOUND', input, 'is not a directory (an OCI layout is one)');
+}
+
 function describeSource(reference: ImageReference): ImageSourceDescription {
   if (reference.kind === 'registry') {
     const { ref } = reference;
@@ -74,9 +85,11 @@ export const imageSources: readonly ImageSource[] = [
   },
   {
     kind: 'oci-dir',
-    open: (reference, options) => {
+    open: async (reference, options) => {
       if (reference.kind !== 'oci-dir') return Promise.reject(new TypeError('oci-dir source got another reference'));
-      const files = directoryLayoutFiles(resolve(reference.path), reference.input);
+      const root = resolve(reference.path);
+      await requireDirectory(root, reference.input);
+      const files = directoryLayoutFiles(root, reference.input);
       return openOciLayout(files, describeSource(reference), reference.tag, options);
     },
   },

@@ -1,0 +1,104 @@
+import type { Command } from 'commander';
+import { BlobCache, defaultCacheMaxBytes, parseSize } from '../cache/index.ts';
+import { createLogger, type Limits, SgciError, withLimits } from '../core/index.ts';
+import { openImage } from '../oci/source/index.ts';
+import type { Image } from '../oci/types.ts';
+
+/** The options every image-taking command (inspect, files, sbom, vulns, check, scan, sign …) accepts. */
+export interface ImageCliOptions {
+  platform?: string;
+  insecureRegistry?: string[];
+  username?: string;
+  passwordStdin?: boolean;
+  maxBlobSize?: string;
+  maxLayerSize?: string;
+  maxImageSize?: string;
+  maxEntries?: string;
+  maxFileSize?: string;
+  timeout?: string;
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** Adds --platform, registry access and the hostile-input limits to a command. */
+export function addImageOptions(cmd: Command): Command {
+  return cmd
+    .option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image (default: linux/amd64)')
+    .option('--insecure-registry <host>', 'allow plain HTTP to this registry host[:port] (repeatable)', collect, [])
+    .option('--username <name>', 'registry user name (default: $SGCI_REGISTRY_USERNAME, then ~/.docker/config.json)')
+    .option('--password-stdin', 'read the registry password from stdin (default: $SGCI_REGISTRY_PASSWORD)')
+    .option('--max-blob-size <size>', 'largest compressed layer blob to read (default 8GiB)')
+    .option('--max-layer-size <size>', 'largest uncompressed layer (default 16GiB)')
+    .option('--max-image-size <size>', 'largest uncompressed image, all layers (default 32GiB)')
+    .option('--max-entries <count>', 'most tar entries over all layers (default 2000000)')
+    .option('--max-file-size <size>', 'largest single file whose content is read (default 64MiB)')
+    .option('--timeout <seconds>', 'bound on one registry request (default 120)');
+}
+
+/** The limits the flags ask for, on top of the defaults. */
+export function limitsFromCli(opts: ImageCliOptions): Limits {
+  const overrides: { -readonly [K in keyof Limits]?: Limits[K] } = {};
+  if (opts.maxBlobSize !== undefined) overrides.maxBlobBytes = parseSize(opts.maxBlobSize, '--max-blob-size');
+  if (opts.maxLayerSize !== undefined) overrides.maxLayerBytes = parseSize(opts.maxLayerSize, '--max-layer-size');
+  if (opts.maxImageSize !== undefined) overrides.maxImageBytes = parseSize(opts.maxImageSize, '--max-image-size');
+  if (opts.maxFileSize !== undefined) overrides.maxCapturedFileBytes = parseSize(opts.maxFileSize, '--max-file-size');
+  if (opts.maxEntries !== undefined) {
+    if (!/^[1-9][0-9]*$/.test(opts.maxEntries))
+      throw new SgciError('USAGE', '--max-entries', 'must be a positive integer');
+    overrides.maxEntries = Number(opts.maxEntries);
+  }
+  if (opts.timeout !== undefined) {
+    const seconds = Number(opts.timeout);
+    if (!Number.isFinite(seconds) || seconds <= 0)
+      throw new SgciError('USAGE', '--timeout', 'must be a positive number of seconds');
+    overrides.requestTimeoutMs = Math.round(seconds * 1000);
+  }
+  return withLimits(overrides);
+}
+
+/** Reads the password piped to stdin (`echo "$PW" | sgci … --password-stdin`), bounded, without the final newline. */
+export async function readPasswordFromStdin(stdin: NodeJS.ReadableStream = process.stdin): Promise<string> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of stdin as AsyncIterable<Buffer | string>) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    total += buffer.length;
+    if (total > 64 * 1024) throw new SgciError('USAGE', '--password-stdin', 'more than 64 KiB on stdin');
+    chunks.push(buffer);
+  }
+  const password = Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+  if (password === '') throw new SgciError('USAGE', '--password-stdin', 'stdin was empty');
+  return password;
+}
+
+/** Opens the image a command was given, with the flags of addImageOptions. */
+export async function openImageFromCli(input: string, opts: Record<string, unknown>): Promise<Image> {
+  const options = opts as ImageCliOptions;
+  const limits = limitsFromCli(options);
+  const logger = createLogger();
+  let username = options.username;
+  let password: string | undefined;
+  if (options.passwordStdin) {
+    username ??= process.env.SGCI_REGISTRY_USERNAME;
+    if (!username) throw new SgciError('USAGE', '--password-stdin', 'needs --username (or SGCI_REGISTRY_USERNAME)');
+    password = await readPasswordFromStdin();
+  } else if (username !== undefined) {
+    password = process.env.SGCI_REGISTRY_PASSWORD;
+    if (password === undefined) {
+      throw new SgciError('USAGE', '--username', 'needs --password-stdin (or SGCI_REGISTRY_PASSWORD)');
+    }
+  }
+  return openImage(input, {
+    limits,
+    logger,
+    insecureRegistries: options.insecureRegistry ?? [],
+    cache: new BlobCache({ maxBytes: defaultCacheMaxBytes(), logger }),
+    ...(options.platform !== undefined ? { platform: options.platform } : {}),
+    ...(username !== undefined ? { username } : {}),
+    ...(password !== undefined ? { password } : {}),
+  });
+}
