@@ -8,6 +8,8 @@ export interface SbomSubject {
   readonly digest?: Digest;
   readonly platform?: string;
   readonly layers?: readonly { readonly digest: string; readonly diffId?: string }[];
+  /** The image config's `created`: the one timestamp an SBOM of this image may carry and stay reproducible. */
+  readonly created?: string;
 }
 
 /** The internal SBOM: every output format (CycloneDX, SPDX, table) renders this. */

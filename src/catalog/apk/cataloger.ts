@@ -1,4 +1,13 @@
-import { type CatalogContext, type Cataloger, type CatalogerOutput, emptyOutput, makePackage, parseEach, purl, utf8 } from '../cataloger.ts';
+import {
+  type CatalogContext,
+  type Cataloger,
+  type CatalogerOutput,
+  emptyOutput,
+  makePackage,
+  parseEach,
+  purl,
+  utf8,
+} from '../cataloger.ts';
 import { distroQualifier, osNamespace } from '../distro/os-release.ts';
 import { isSpdxExpression, normaliseLicense } from '../license.ts';
 import type { Package } from '../package.ts';
@@ -18,7 +27,10 @@ export const apkCataloger: Cataloger = {
 export function apkLicenses(value: string | undefined): string[] {
   if (!value) return [];
   if (isSpdxExpression(value)) return [value];
-  return value.split(/\s+/).filter((w) => w && !/^(AND|OR|WITH)$/i.test(w)).map(normaliseLicense);
+  return value
+    .split(/\s+/)
+    .filter((w) => w && !/^(AND|OR|WITH)$/i.test(w))
+    .map(normaliseLicense);
 }
 
 async function catalogApk(ctx: CatalogContext): Promise<CatalogerOutput> {

@@ -32,8 +32,7 @@ export function parseApkInstalled(text: string): ApkEntry[] {
         // directories are owned too (apk removes them with the package), as syft counts them
         dir = value;
         files.push({ path: `/${value}` });
-      }
-      else if (key === 'R') files.push({ path: `/${dir ? `${dir}/` : ''}${value}` });
+      } else if (key === 'R') files.push({ path: `/${dir ? `${dir}/` : ''}${value}` });
       else if (key === 'Z' && files.length > 0) {
         const last = files[files.length - 1];
         if (last && last.digest === undefined) last.digest = apkChecksum(value);
@@ -60,7 +59,7 @@ export function parseApkInstalled(text: string): ApkEntry[] {
 }
 
 /** A `Z:` after an `F:` belongs to no file (apk writes none there, but a hostile db might). */
-function skipChecksum(files: { path: string; digest?: string }[]): boolean {
+function _skipChecksum(files: { path: string; digest?: string }[]): boolean {
   return files[files.length - 1]?.digest !== undefined;
 }
 

@@ -53,7 +53,10 @@ async function catalogDpkg(ctx: CatalogContext): Promise<CatalogerOutput> {
   const copyrights = new Map<string, { licenses: string[]; location: Location }>();
   for (const { entry, value } of await parseEach(ctx, copyrightGlobs, out, (_f, b) => parseDebianCopyright(utf8(b)))) {
     const pkg = entry.path.split('/')[4] ?? '';
-    copyrights.set(pkg, { licenses: value, location: { path: entry.path, layer: entry.layer, evidence: 'supporting' } });
+    copyrights.set(pkg, {
+      licenses: value,
+      location: { path: entry.path, layer: entry.layer, evidence: 'supporting' },
+    });
   }
 
   const distro = distroQualifier(ctx.distro);
@@ -173,7 +176,11 @@ function addDependencies(found: readonly Found[], byName: ReadonlyMap<string, Pa
     if (!from) continue;
     for (const group of entry.depends) {
       for (const alt of group.split('|')) {
-        const name = alt.trim().split(/[\s(]/)[0]?.replace(/:[a-z0-9-]+$/, '') ?? '';
+        const name =
+          alt
+            .trim()
+            .split(/[\s(]/)[0]
+            ?.replace(/:[a-z0-9-]+$/, '') ?? '';
         const to = byName.get(name) ?? provided.get(name);
         if (to) {
           if (to.id !== from.id) edges.add(`${from.id} ${to.id}`);

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { defaultLimits } from '../../core/index.ts';
 import { corpusDir } from '../../../test/helpers/fixtures.ts';
+import { defaultLimits } from '../../core/index.ts';
 import { parseOsRelease } from '../distro/os-release.ts';
 import { dirItems, memoryTree } from '../testdata/tree.ts';
 import { dpkgCataloger } from './cataloger.ts';
@@ -83,13 +83,17 @@ test('dpkg distroless status.d: libsqlite3-0 with source sqlite3, arm64, copyrig
 });
 
 test('dpkg status.d: single and multiple files, deinstall yields nothing installed', () => {
-  const multiple = parseDpkgStatus(readFileSync(join(debian, 'syft-status.d-multiple/var/lib/dpkg/status.d/multiple'), 'utf8'));
+  const multiple = parseDpkgStatus(
+    readFileSync(join(debian, 'syft-status.d-multiple/var/lib/dpkg/status.d/multiple'), 'utf8'),
+  );
   // syft keeps the stanza "no-version" as raw metadata; without a version it is no installed package
   assert.deepEqual(
     multiple.map((p) => `${p.package}@${p.version}`),
     ['tzdata@2020a-0+deb10u1', 'util-linux@2.33.1-0.1'],
   );
-  const single = parseDpkgStatus(readFileSync(join(debian, 'syft-status.d-single/var/lib/dpkg/status.d/single'), 'utf8'));
+  const single = parseDpkgStatus(
+    readFileSync(join(debian, 'syft-status.d-single/var/lib/dpkg/status.d/single'), 'utf8'),
+  );
   const want = JSON.parse(readFileSync(join(debian, 'syft-status.d-single/expected.json'), 'utf8'));
   assert.deepEqual(
     single.map((p) => [p.package, p.version]),

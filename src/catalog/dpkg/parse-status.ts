@@ -94,7 +94,6 @@ function parseConffiles(value: string | undefined): { path: string; digest?: str
   return out;
 }
 
-
 /** `*.md5sums`: `<md5>  <path without leading slash>` per line. */
 export function parseMd5sums(text: string): { path: string; digest: string }[] {
   const out: { path: string; digest: string }[] = [];

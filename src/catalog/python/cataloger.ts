@@ -30,9 +30,13 @@ function dirname(path: string): string {
   return path.slice(0, path.lastIndexOf('/')) || '/';
 }
 
-async function readOptional(ctx: CatalogContext, path: string, out: CatalogerOutput): Promise<{ entry: FileEntry; text: string } | undefined> {
+async function readOptional(
+  ctx: CatalogContext,
+  path: string,
+  out: CatalogerOutput,
+): Promise<{ entry: FileEntry; text: string } | undefined> {
   const entry = ctx.fs.get(path);
-  if (!entry || entry.type !== 'file' || !ctx.fs.hasContent(entry)) return undefined;
+  if (entry?.type !== 'file' || !ctx.fs.hasContent(entry)) return undefined;
   try {
     return { entry, text: utf8(await ctx.fs.read(entry)) };
   } catch (error) {
@@ -60,7 +64,8 @@ async function catalogPython(ctx: CatalogContext): Promise<CatalogerOutput> {
     const installed = isFile ? undefined : await readOptional(ctx, `${metaDir}/installed-files.txt`, out);
     if (installed) {
       locations.push({ path: installed.entry.path, layer: installed.entry.layer, evidence: 'supporting' });
-      for (const line of installed.text.split('\n')) if (line.trim()) files.push({ path: joinPath(metaDir, line.trim()) });
+      for (const line of installed.text.split('\n'))
+        if (line.trim()) files.push({ path: joinPath(metaDir, line.trim()) });
     }
     let vcs: string | undefined;
     const direct = isFile ? undefined : await readOptional(ctx, `${metaDir}/direct_url.json`, out);

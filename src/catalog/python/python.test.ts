@@ -45,8 +45,13 @@ for (const name of ['syft-site-packages_test', 'syft-site-packages_nested', 'syf
     const fs = memoryTree(dirItems(join(python, name, 'rootfs')));
     const out = await pythonCataloger.needs().catalog({ fs, limits: defaultLimits });
     const got = out.packages.map((p) => `${p.name} ${p.version} ${p.purl}`).sort();
-    const want = expected.packages.map((p: { Name: string; Version: string; PURL: string }) => `${p.Name} ${p.Version} ${p.PURL}`).sort();
+    const want = expected.packages
+      .map((p: { Name: string; Version: string; PURL: string }) => `${p.Name} ${p.Version} ${p.PURL}`)
+      .sort();
     // syft lower-cases the name (Pygments -> pygments); we keep the name as the metadata writes it
-    assert.deepEqual(got.map((s) => s.toLowerCase()), want.map((s: string) => s.toLowerCase()));
+    assert.deepEqual(
+      got.map((s) => s.toLowerCase()),
+      want.map((s: string) => s.toLowerCase()),
+    );
   });
 }

@@ -1,0 +1,7 @@
+export type { CatalogContext, Cataloger, CatalogerNeeds, CatalogerOutput } from './cataloger.ts';
+export { compareStrings, makePackage, packageId, purl } from './cataloger.ts';
+export { distroQualifier, parseOsRelease } from './distro/os-release.ts';
+export { isSpdxExpression, normaliseLicense, toSpdxId } from './license.ts';
+export type * from './package.ts';
+export { catalogers } from './registry.ts';
+export { type CatalogNeeds, catalogerNeeds, catalogFilesystem, catalogTree } from './run.ts';

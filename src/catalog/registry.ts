@@ -1,0 +1,11 @@
+import { apkCataloger } from './apk/cataloger.ts';
+import type { Cataloger } from './cataloger.ts';
+import { dpkgCataloger } from './dpkg/cataloger.ts';
+import { npmCataloger } from './npm/cataloger.ts';
+import { pythonCataloger } from './python/cataloger.ts';
+
+/**
+ * Every cataloger sgci runs, in the order their results are merged. Explicit on purpose: a test
+ * checks that each folder with a cataloger.ts is listed here and nothing else is.
+ */
+export const catalogers: readonly Cataloger[] = [dpkgCataloger, apkCataloger, npmCataloger, pythonCataloger];

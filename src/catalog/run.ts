@@ -1,0 +1,213 @@
+import { readFileSync } from 'node:fs';
+import { defaultLimits, type Limits, type Unknown } from '../core/index.ts';
+import type { FileNeeds, FileTreeView, FileVisitor, Image, ImageFilesystem } from '../oci/types.ts';
+import type { Sbom, SbomSubject } from '../sbom/model.ts';
+import { type CatalogerNeeds, compareStrings, describeError } from './cataloger.ts';
+import { osReleasePaths, parseOsRelease } from './distro/os-release.ts';
+import { createExecutableVisitor, type ExecutableVisitor } from './executables/visitor.ts';
+import type { Distro, Package, Relationship } from './package.ts';
+import { catalogers } from './registry.ts';
+
+const toolVersion: string = (() => {
+  const pkg: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  return typeof pkg === 'object' && pkg !== null && 'version' in pkg ? String(pkg.version) : '0.0.0';
+})();
+
+const session = Symbol('sgci.catalog.session');
+
+/**
+ * The files all catalogers need, declared before the pass. The object also carries the visitors'
+ * state for this one pass: hand the same object to catalogFilesystem after the pass.
+ */
+export interface CatalogNeeds extends FileNeeds {
+  readonly [session]: Session;
+}
+
+interface Session {
+  readonly parts: readonly { name: string; needs: CatalogerNeeds }[];
+  readonly executables: ExecutableVisitor;
+}
+
+export function catalogerNeeds(): CatalogNeeds {
+  const parts = catalogers.map((c) => ({ name: c.name, needs: c.needs() }));
+  const executables = createExecutableVisitor();
+  const paths = new Set<string>(osReleasePaths);
+  const globs = new Set<string>();
+  const visitors: FileVisitor[] = [executables.visitor];
+  for (const { needs } of parts) {
+    for (const p of needs.paths ?? []) paths.add(p);
+    for (const g of needs.globs ?? []) globs.add(g);
+    visitors.push(...(needs.visitors ?? []));
+  }
+  return {
+    paths: [...paths].sort(),
+    globs: [...globs].sort(),
+    visitors,
+    [session]: { parts, executables },
+  };
+}
+
+/**
+ * Runs every cataloger on the squashed view of a filesystem read with `needs` (from
+ * catalogerNeeds()) and assembles the SBOM. Without `needs`, catalogers that work from visitors
+ * (binaries, archives) have seen nothing; that is recorded as an unknown.
+ */
+export async function catalogFilesystem(
+  image: Image,
+  fs: ImageFilesystem,
+  needs?: CatalogNeeds,
+  options: { limits?: Limits; signal?: AbortSignal } = {},
+): Promise<Sbom> {
+  const subject: SbomSubject = {
+    name: image.source.name,
+    ...(image.digest ? { digest: image.digest } : {}),
+    platform: formatPlatform(image.platform),
+    layers: image.layers.map((l) => ({ digest: l.digest, ...(l.diffId ? { diffId: l.diffId } : {}) })),
+  };
+  const result = await catalogTree(fs.squashed, subject, needs, options);
+  return { ...result, unknowns: sortUnknowns([...fs.warnings, ...result.unknowns]) };
+}
+
+function formatPlatform(p: { os: string; architecture: string; variant?: string | undefined }): string {
+  return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
+}
+
+/** The cataloging step on any tree view (an image's squashed view, a directory, a test tree). */
+export async function catalogTree(
+  tree: FileTreeView,
+  subject: SbomSubject,
+  needs?: CatalogNeeds,
+  options: { limits?: Limits; signal?: AbortSignal } = {},
+): Promise<Sbom> {
+  const unknowns: Unknown[] = [];
+  let state = needs?.[session];
+  if (!state) {
+    state = catalogerNeeds()[session];
+    unknowns.push({ path: '/', reason: 'catalogued without the pass visitors: binaries and archives not inspected' });
+  }
+  const distro = await readDistro(tree, unknowns);
+  const ctx = {
+    fs: tree,
+    limits: options.limits ?? defaultLimits,
+    ...(distro ? { distro } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+  let packages: Package[] = [];
+  let relationships: Relationship[] = [];
+  for (const part of state.parts) {
+    options.signal?.throwIfAborted();
+    try {
+      const out = await part.needs.catalog(ctx);
+      packages.push(...out.packages);
+      relationships.push(...out.relationships);
+      unknowns.push(...out.unknowns);
+    } catch (error) {
+      // one cataloger failing must not hide what the others found: record it and go on
+      unknowns.push({ path: '/', reason: `${part.name} failed: ${describeError(error)}` });
+    }
+  }
+  const owners = ownerIndex(tree, packages);
+  ({ packages, relationships } = linkOwnedPackages(packages, relationships, owners));
+  const located = new Set<string>();
+  for (const p of packages) for (const l of p.locations) located.add(l.path);
+  const unidentifiedExecutables = state.executables
+    .executables(tree)
+    .filter((e) => !owners.has(e.path) && !located.has(e.path))
+    .map((e) => ({ path: e.path, layer: e.layer }));
+
+  packages.sort((a, b) => compareStrings(a.purl, b.purl) || compareStrings(a.id, b.id));
+  const seen = new Set<string>();
+  relationships = relationships
+    .filter((r) => {
+      const key = `${r.from} ${r.type} ${r.to}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .sort((a, b) => compareStrings(a.from, b.from) || compareStrings(a.type, b.type) || compareStrings(a.to, b.to));
+  return {
+    subject,
+    ...(distro ? { distro } : {}),
+    packages,
+    relationships,
+    unidentifiedExecutables,
+    unknowns: sortUnknowns(unknowns),
+    tool: { name: 'sgci', version: toolVersion },
+  };
+}
+
+async function readDistro(tree: FileTreeView, unknowns: Unknown[]): Promise<Distro | undefined> {
+  for (const path of osReleasePaths) {
+    const entry = tree.get(path);
+    if (!entry) continue;
+    try {
+      if (!tree.hasContent(entry)) continue;
+      const distro = parseOsRelease(new TextDecoder().decode(await tree.read(entry)));
+      if (distro) return distro;
+    } catch (error) {
+      unknowns.push({ path, layer: entry.layer, reason: `cannot read os-release: ${describeError(error)}` });
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Path -> OS package owning it. Package databases name paths as the package ships them (`/bin/sh`)
+ * while merged-/usr images store them under the symlinked directory (`/usr/bin/sh`): both count.
+ */
+function ownerIndex(tree: FileTreeView, packages: readonly Package[]): Map<string, Package> {
+  const owners = new Map<string, Package>();
+  const dirCache = new Map<string, string>();
+  const realDir = (dir: string): string => {
+    let real = dirCache.get(dir);
+    if (real === undefined) {
+      const entry = tree.get(dir, { followSymlinks: true });
+      real = entry?.type === 'dir' ? entry.path : dir;
+      dirCache.set(dir, real);
+    }
+    return real;
+  };
+  for (const pkg of packages) {
+    const m = pkg.metadata;
+    if (m.kind !== 'deb' && m.kind !== 'apk' && m.kind !== 'rpm') continue;
+    for (const f of m.files ?? []) {
+      if (!owners.has(f.path)) owners.set(f.path, pkg);
+      const slash = f.path.lastIndexOf('/');
+      const resolved = `${realDir(f.path.slice(0, slash) || '/')}/${f.path.slice(slash + 1)}`.replace(/^\/\//, '/');
+      if (!owners.has(resolved)) owners.set(resolved, pkg);
+    }
+  }
+  return owners;
+}
+
+/**
+ * A language package or binary installed by an OS package (python3-requests' egg-info, Debian's
+ * node modules) stays one component and gets an `owns` edge from its OS package. A binary the
+ * classifiers recognised inside an OS package is already identified by that package: dropped.
+ */
+function linkOwnedPackages(
+  packages: readonly Package[],
+  relationships: readonly Relationship[],
+  owners: ReadonlyMap<string, Package>,
+): { packages: Package[]; relationships: Relationship[] } {
+  const kept: Package[] = [];
+  const links: Relationship[] = [];
+  for (const pkg of packages) {
+    if (pkg.metadata.kind === 'deb' || pkg.metadata.kind === 'apk' || pkg.metadata.kind === 'rpm') {
+      kept.push(pkg);
+      continue;
+    }
+    const primary = pkg.locations.find((l) => l.evidence === 'primary') ?? pkg.locations[0];
+    const owner = primary ? owners.get(primary.path) : undefined;
+    if (owner && pkg.ecosystem === 'binary') continue;
+    kept.push(pkg);
+    if (owner) links.push({ from: owner.id, to: pkg.id, type: 'owns' });
+  }
+  return { packages: kept, relationships: [...relationships, ...links] };
+}
+
+function sortUnknowns(unknowns: readonly Unknown[]): Unknown[] {
+  return [...unknowns].sort(
+    (a, b) => compareStrings(a.path, b.path) || (a.layer ?? -1) - (b.layer ?? -1) || compareStrings(a.reason, b.reason),
+  );
+}

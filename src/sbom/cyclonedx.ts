@@ -1,0 +1,110 @@
+import { Enums, Models, Serialize, SPDX, Spec } from '@cyclonedx/cyclonedx-library';
+import { isSpdxExpression, type Package } from '../catalog/index.ts';
+import type { Sbom } from './model.ts';
+import { packageProperties } from './properties.ts';
+import { fileRef, serialUuid } from './serial.ts';
+
+const componentTypes: Record<Package['type'], Enums.ComponentType> = {
+  library: Enums.ComponentType.Library,
+  application: Enums.ComponentType.Application,
+  'operating-system': Enums.ComponentType.OperatingSystem,
+  framework: Enums.ComponentType.Framework,
+  file: Enums.ComponentType.File,
+};
+
+export const imageBomRef = 'image';
+
+export function distroBomRef(sbom: Sbom): string | undefined {
+  return sbom.distro ? `os-${sbom.distro.id}-${sbom.distro.versionId ?? 'unknown'}` : undefined;
+}
+
+/** The CycloneDX 1.6 model of an SBOM: one component per package, the image as metadata.component. */
+export function toCycloneDxBom(sbom: Sbom): Models.Bom {
+  const bom = new Models.Bom({ serialNumber: `urn:uuid:${serialUuid(sbom)}` });
+  const image = new Models.Component(Enums.ComponentType.Container, sbom.subject.name, {
+    bomRef: imageBomRef,
+    ...(sbom.subject.digest ? { version: sbom.subject.digest } : {}),
+  });
+  if (sbom.subject.platform) image.properties.add(new Models.Property('sgci:image:platform', sbom.subject.platform));
+  for (const [i, layer] of (sbom.subject.layers ?? []).entries()) {
+    image.properties.add(new Models.Property(`sgci:image:layer:${i}:digest`, layer.digest));
+    if (layer.diffId) image.properties.add(new Models.Property(`sgci:image:layer:${i}:diffId`, layer.diffId));
+  }
+  bom.metadata.component = image;
+  bom.metadata.tools.components.add(
+    new Models.Component(Enums.ComponentType.Application, sbom.tool.name, { version: sbom.tool.version }),
+  );
+  if (sbom.subject.created)
+    bom.metadata.properties.add(new Models.Property('sgci:image:created', sbom.subject.created));
+
+  const components = new Map<string, Models.Component>();
+  for (const pkg of sbom.packages) {
+    const c = new Models.Component(componentTypes[pkg.type], pkg.name, {
+      bomRef: pkg.id,
+      version: pkg.version,
+      purl: pkg.purl,
+    });
+    addLicenses(c, pkg.licenses);
+    for (const [name, value] of packageProperties(pkg)) c.properties.add(new Models.Property(name, value));
+    components.set(pkg.id, c);
+    bom.components.add(c);
+  }
+  for (const r of sbom.relationships) {
+    const from = components.get(r.from);
+    const to = components.get(r.to);
+    if (!from || !to) continue;
+    if (r.type === 'depends-on') from.dependencies.add(to.bomRef);
+    else to.properties.add(new Models.Property('sgci:package:ownedBy', r.from));
+  }
+  const osRef = distroBomRef(sbom);
+  if (sbom.distro && osRef) {
+    const os = new Models.Component(Enums.ComponentType.OperatingSystem, sbom.distro.id, {
+      bomRef: osRef,
+      ...(sbom.distro.versionId ? { version: sbom.distro.versionId } : {}),
+      ...(sbom.distro.prettyName ? { description: sbom.distro.prettyName } : {}),
+    });
+    if (sbom.distro.versionCodename) {
+      os.properties.add(new Models.Property('sgci:distro:versionCodename', sbom.distro.versionCodename));
+    }
+    for (const like of sbom.distro.idLike ?? []) os.properties.add(new Models.Property('sgci:distro:idLike', like));
+    bom.components.add(os);
+  }
+  for (const exe of sbom.unidentifiedExecutables) {
+    const f = new Models.Component(Enums.ComponentType.File, exe.path, { bomRef: fileRef(exe.path) });
+    f.properties.add(new Models.Property('sgci:file:unidentified', 'true'));
+    f.properties.add(new Models.Property('sgci:file:layer', String(exe.layer)));
+    bom.components.add(f);
+  }
+  return bom;
+}
+
+/**
+ * CycloneDX allows either a list of licenses (SPDX ids or names) or exactly one expression. Several
+ * statements of which one is an expression become one expression when every part is SPDX.
+ */
+function addLicenses(c: Models.Component, licenses: readonly string[]): void {
+  if (licenses.length === 0) return;
+  const simple = licenses.every((l) => SPDX.isSupportedSpdxId(l) || !isSpdxExpression(l));
+  if (simple) {
+    for (const l of licenses) {
+      c.licenses.add(SPDX.isSupportedSpdxId(l) ? new Models.SpdxLicense(l) : new Models.NamedLicense(l));
+    }
+    return;
+  }
+  if (licenses.every(isSpdxExpression)) {
+    const expression = licenses.length === 1 ? (licenses[0] as string) : licenses.map((l) => `(${l})`).join(' AND ');
+    c.licenses.add(new Models.LicenseExpression(expression));
+    return;
+  }
+  for (const l of licenses) c.licenses.add(new Models.NamedLicense(l));
+}
+
+export function encodeCycloneDxJson(sbom: Sbom): string {
+  const serializer = new Serialize.JsonSerializer(new Serialize.JSON.Normalize.Factory(Spec.Spec1dot6));
+  return `${serializer.serialize(toCycloneDxBom(sbom), { sortLists: true, space: 2 })}\n`;
+}
+
+export function encodeCycloneDxXml(sbom: Sbom): string {
+  const serializer = new Serialize.XmlSerializer(new Serialize.XML.Normalize.Factory(Spec.Spec1dot6));
+  return `${serializer.serialize(toCycloneDxBom(sbom), { sortLists: true, space: 2 })}\n`;
+}

@@ -1,0 +1,32 @@
+import { SgciError } from '../core/index.ts';
+import { encodeCycloneDxJson, encodeCycloneDxXml } from './cyclonedx.ts';
+import type { Sbom } from './model.ts';
+import { encodeSpdxJson } from './spdx.ts';
+import { encodeTable } from './table.ts';
+
+export { decodeSbom } from './decode.ts';
+export type { Sbom, SbomSubject } from './model.ts';
+export { serialUuid } from './serial.ts';
+
+export const sbomFormats = ['cyclonedx-json', 'cyclonedx-xml', 'spdx-json', 'table'] as const;
+export type SbomFormat = (typeof sbomFormats)[number];
+
+export function isSbomFormat(value: string): value is SbomFormat {
+  return (sbomFormats as readonly string[]).includes(value);
+}
+
+/** Renders the SBOM; the same SBOM always gives the same bytes. */
+export function encodeSbom(sbom: Sbom, format: SbomFormat): string {
+  switch (format) {
+    case 'cyclonedx-json':
+      return encodeCycloneDxJson(sbom);
+    case 'cyclonedx-xml':
+      return encodeCycloneDxXml(sbom);
+    case 'spdx-json':
+      return encodeSpdxJson(sbom);
+    case 'table':
+      return encodeTable(sbom);
+    default:
+      throw new SgciError('USAGE', String(format), `unknown SBOM format (one of ${sbomFormats.join(', ')})`);
+  }
+}

@@ -1,0 +1,22 @@
+import type { Sbom } from './model.ts';
+
+/** A terminal table: one row per package, then the unidentified executables. */
+export function encodeTable(sbom: Sbom): string {
+  const header = ['NAME', 'VERSION', 'TYPE', 'LAYER', 'PATH'];
+  const rows = sbom.packages.map((p) => [
+    p.name,
+    p.version,
+    p.ecosystem,
+    String(p.layer),
+    p.locations.find((l) => l.evidence === 'primary')?.path ?? '',
+  ]);
+  for (const e of sbom.unidentifiedExecutables) rows.push([e.path, '', 'unidentified', String(e.layer), e.path]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  const distro = sbom.distro ? `${sbom.distro.prettyName ?? `${sbom.distro.id} ${sbom.distro.versionId ?? ''}`}\n` : '';
+  return `${distro}${[line(header), ...rows.map(line)].join('\n')}\n`;
+}
