@@ -66,7 +66,14 @@ export function parseCosignManifest(bytes: Uint8Array, input: string): ImageMani
 
 export function appendLayer(existing: ImageManifest | undefined, layer: NewLayer): BuiltManifest {
   const digest = digestOf(layer.bytes);
-  const layers = [...(existing?.layers ?? [])];
+  // One key order for old and new layers, so re-serialising an unchanged manifest gives the same bytes.
+  const layers: Descriptor[] = (existing?.layers ?? []).map(({ mediaType, size, digest: d, annotations, ...rest }) => ({
+    mediaType,
+    size,
+    digest: d,
+    ...(annotations ? { annotations } : {}),
+    ...rest,
+  }));
   const duplicate = layers.some((l) => sameLayer(l, digest, layer));
   if (!duplicate) {
     layers.push({
