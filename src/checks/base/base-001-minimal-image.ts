@@ -1,0 +1,62 @@
+import type { Check } from '../check.ts';
+import type { Evidence } from '../evidence.ts';
+import { findBinaries } from '../facts/binaries.ts';
+import { ownerIndex, ownerNote } from '../facts/owners.ts';
+import { bsi, nist } from '../references.ts';
+
+export const shells = ['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'mksh', 'busybox'] as const;
+export const packageManagers = ['apt', 'apt-get', 'dpkg', 'apk', 'rpm', 'yum', 'dnf', 'microdnf'] as const;
+export const debugTools = [
+  'curl',
+  'wget',
+  'nc',
+  'netcat',
+  'ncat',
+  'telnet',
+  'gdb',
+  'strace',
+  'tcpdump',
+  'vi',
+  'vim',
+] as const;
+
+const kinds = new Map<string, string>([
+  ...shells.map((n) => [n, 'shell'] as const),
+  ...packageManagers.map((n) => [n, 'package manager'] as const),
+  ...debugTools.map((n) => [n, 'debug/network tool'] as const),
+]);
+
+export const base001: Check = {
+  id: 'SGCI-BASE-001',
+  section: 'BASE',
+  title: { en: 'Minimal base image', de: 'Minimales Base-Image' },
+  level: 'SHOULD',
+  references: [nist('4.1.2'), nist('4.5.1'), bsi('SYS.1.6.A6')],
+  automation: ['image'],
+  decides:
+    'No shell (sh, bash, ash, dash, zsh, busybox applets), no OS package manager (apt, dpkg, apk, rpm, yum, dnf, microdnf) and no debug/network tools (curl, wget, nc, telnet, gdb, strace, tcpdump, vi) on the PATH of the image.',
+  remediation: 'Build the runtime stage FROM a distroless, scratch or minimal image and copy in only the application.',
+  evaluate(ctx) {
+    if (!ctx.fs) return { status: 'not-applicable', reason: 'the image filesystem was not read (no image given)' };
+    const owners = ownerIndex(ctx.sbom);
+    const found = findBinaries(ctx.fs.squashed, new Set(kinds.keys()));
+    const evidence: Evidence[] = found.map((entry) => {
+      const name = entry.path.slice(entry.path.lastIndexOf('/') + 1);
+      return {
+        kind: 'file',
+        path: entry.path,
+        layer: entry.layer,
+        message: `${kinds.get(name)}; ${ownerNote(owners, entry.path, ctx.sbom !== undefined)}`,
+      };
+    });
+    if (evidence.length === 0) {
+      return {
+        status: 'pass',
+        evidence: [
+          { kind: 'note', message: `none of ${kinds.size} shells, package managers or debug tools on the PATH` },
+        ],
+      };
+    }
+    return { status: 'fail', evidence, remediation: this.remediation };
+  },
+};

@@ -1,0 +1,61 @@
+import type { Check } from '../check.ts';
+import { bsi, nist } from '../references.ts';
+import { baseIdentity } from './base-identity.ts';
+
+export const base002: Check = {
+  id: 'SGCI-BASE-002',
+  section: 'BASE',
+  title: { en: 'Base image provenance verified', de: 'Herkunft des Base-Images verifiziert' },
+  level: 'MUST',
+  references: [nist('4.1.5'), bsi('SYS.1.6.A6'), bsi('SYS.1.6.A12')],
+  automation: ['image', 'attestation'],
+  decides:
+    'The base image is identified (annotations org.opencontainers.image.base.name/base.digest or the Dockerfile FROM) and its signature verifies against a trusted key of the policy.',
+  remediation:
+    'Record the base with org.opencontainers.image.base.name/.digest annotations and use a base image signed by a key listed in the policy.',
+  evaluate(ctx) {
+    if (!ctx.image && !ctx.dockerfile)
+      return { status: 'not-applicable', reason: 'neither an image nor a Dockerfile given' };
+    const base = baseIdentity(ctx);
+    if (!base.name && !base.digest) {
+      return {
+        status: 'fail',
+        evidence: [
+          {
+            kind: 'note',
+            message: 'no org.opencontainers.image.base.name/base.digest annotation and no Dockerfile FROM',
+          },
+        ],
+        remediation: this.remediation,
+      };
+    }
+    if (!ctx.attestations) {
+      return {
+        status: 'manual',
+        reason:
+          'base identified; verifying its signature needs the signature verifier (sgci verify), which did not run',
+        evidence: base.evidence,
+      };
+    }
+    const verified = ctx.attestations.signatures.filter((s) => s.verified && s.digest === base.digest);
+    if (verified.length > 0) {
+      return {
+        status: 'pass',
+        evidence: [
+          ...base.evidence,
+          ...verified.map((s) => ({
+            kind: 'attestation' as const,
+            digest: s.digest,
+            predicateType: 'cosign signature',
+            ...(s.keyId ? { message: `key ${s.keyId}` } : {}),
+          })),
+        ],
+      };
+    }
+    return {
+      status: 'fail',
+      evidence: [...base.evidence, { kind: 'note', message: 'no verified signature over the base image digest' }],
+      remediation: this.remediation,
+    };
+  },
+};

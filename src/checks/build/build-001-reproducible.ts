@@ -1,0 +1,107 @@
+import type { Check } from '../check.ts';
+import type { Evidence } from '../evidence.ts';
+import type { DockerfileInput } from '../inputs/dockerfile.ts';
+import { slsa, tr } from '../references.ts';
+
+const archive = /\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|gz|bz2|xz|zst|tar\.zst)$/i;
+
+/** ADD problems: a plain local file should be COPY (hadolint DL3020); a URL without --checksum is not reproducible. */
+export function addFindings(dockerfile: DockerfileInput): (Evidence & { kind: 'dockerfile' })[] {
+  const out: (Evidence & { kind: 'dockerfile' })[] = [];
+  for (const stage of dockerfile.stages) {
+    for (const i of stage.instructions) {
+      if (i.keyword !== 'ADD') continue;
+      const sources = i.args.filter((a) => !a.startsWith('--')).slice(0, -1);
+      for (const raw of sources) {
+        const source = raw.replace(/^["']|["']$/g, '');
+        const remote = /^(https?|git):\/\//i.test(source) || source.startsWith('git@');
+        let message: string | undefined;
+        if (remote && !('checksum' in i.flags))
+          message = `ADD of remote ${source} without --checksum: not reproducible`;
+        else if (!remote && !archive.test(source)) message = `ADD of plain file ${source}: use COPY (DL3020)`;
+        if (message)
+          out.push({
+            kind: 'dockerfile',
+            path: dockerfile.path,
+            line: i.line,
+            instruction: `ADD ${i.raw}`,
+            stage: stage.index,
+            message,
+          });
+      }
+    }
+  }
+  return out;
+}
+
+export const build001: Check = {
+  id: 'SGCI-BUILD-001',
+  section: 'BUILD',
+  title: { en: 'Reproducible build', de: 'Reproduzierbarer Build' },
+  level: 'SHOULD',
+  references: [slsa('Build track L1-L3'), tr('TR-03185-2.BR.06')],
+  automation: ['image', 'attestation', 'dockerfile'],
+  decides:
+    'Indicators of a deterministic build: file mtimes clamped to the image creation time (SOURCE_DATE_EPOCH), a provenance declaring reproducibility; no ADD of remote URLs without --checksum and no ADD of plain files (DL3020).',
+  remediation:
+    'Build with SOURCE_DATE_EPOCH and rewrite-timestamp (BuildKit), pin inputs, and use COPY instead of ADD.',
+  evaluate(ctx) {
+    if (!ctx.image && !ctx.dockerfile)
+      return { status: 'not-applicable', reason: 'neither an image nor a Dockerfile given' };
+    const evidence: Evidence[] = [];
+    let problems = 0;
+    if (ctx.image) {
+      const created = ctx.image.config.created;
+      const createdSeconds = created ? Math.floor(Date.parse(created) / 1000) : Number.NaN;
+      if (!ctx.fs || Number.isNaN(createdSeconds)) {
+        evidence.push({ kind: 'note', message: 'image creation time or filesystem missing: timestamps not judged' });
+      } else {
+        let newer = 0;
+        let example: { path: string; layer: number } | undefined;
+        for (const entry of ctx.fs.squashed.entries()) {
+          if (entry.mtime !== undefined && entry.mtime > createdSeconds) {
+            newer++;
+            example ??= { path: entry.path, layer: entry.layer };
+          }
+        }
+        if (newer === 0)
+          evidence.push({
+            kind: 'config',
+            field: 'created',
+            value: created,
+            message: 'no file is newer than the image: mtimes clamped',
+          });
+        else {
+          problems++;
+          evidence.push({
+            kind: 'config',
+            field: 'created',
+            value: created,
+            message: `${newer} files are newer than the image creation time`,
+          });
+          if (example)
+            evidence.push({ kind: 'file', path: example.path, layer: example.layer, message: 'mtime after created' });
+        }
+      }
+    }
+    if (ctx.dockerfile) {
+      const adds = addFindings(ctx.dockerfile);
+      problems += adds.length;
+      evidence.push(...adds);
+    }
+    if (ctx.attestations) {
+      const reproducible = ctx.attestations.attestations.some(
+        (a) =>
+          a.verified &&
+          a.predicateType.startsWith('https://slsa.dev/provenance/') &&
+          JSON.stringify(a.predicate).includes('"reproducible":true'),
+      );
+      evidence.push({
+        kind: 'note',
+        message: reproducible ? 'provenance declares a reproducible build' : 'no provenance declares reproducibility',
+      });
+    }
+    if (problems > 0) return { status: 'warn', evidence, remediation: this.remediation };
+    return { status: 'pass', evidence };
+  },
+};

@@ -1,0 +1,39 @@
+import type { Check } from '../check.ts';
+import { bsi, nist } from '../references.ts';
+import { noVerifier } from './attestation-helpers.ts';
+
+export const build004: Check = {
+  id: 'SGCI-BUILD-004',
+  section: 'BUILD',
+  title: { en: 'Image is signed', de: 'Image ist signiert' },
+  level: 'SHOULD',
+  references: [nist('4.1.5'), bsi('SYS.1.6.A12')],
+  automation: ['attestation'],
+  decides: 'A signature over this digest verifies with a trusted key.',
+  remediation: 'Sign the image digest (sgci sign) with a key the platform trusts.',
+  evaluate(ctx) {
+    if (!ctx.attestations) return noVerifier('the image signature');
+    const verified = ctx.attestations.signatures.filter((s) => s.verified);
+    if (verified.length === 0) {
+      return {
+        status: 'fail',
+        evidence: [
+          {
+            kind: 'note',
+            message: ctx.attestations.error ?? 'no signature over this digest verified with a trusted key',
+          },
+        ],
+        remediation: this.remediation,
+      };
+    }
+    return {
+      status: 'pass',
+      evidence: verified.map((s) => ({
+        kind: 'attestation',
+        digest: s.digest,
+        predicateType: 'cosign signature',
+        ...(s.keyId ? { message: `key ${s.keyId}` } : {}),
+      })),
+    };
+  },
+};

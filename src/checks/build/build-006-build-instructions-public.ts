@@ -1,0 +1,43 @@
+import type { Check } from '../check.ts';
+import { metadata } from '../facts/labels.ts';
+import { tr } from '../references.ts';
+
+export const build006: Check = {
+  id: 'SGCI-BUILD-006',
+  section: 'BUILD',
+  title: { en: 'Build instructions are public', de: 'Build-Anleitung ist öffentlich' },
+  level: 'MUST',
+  references: [tr('TR-03185-2.BR.01')],
+  automation: ['image'],
+  decides: 'The org.opencontainers.image.source label (and revision) points at a source repository.',
+  remediation:
+    'Set LABEL org.opencontainers.image.source=<repository URL> and org.opencontainers.image.revision=<commit>.',
+  evaluate(ctx) {
+    if (!ctx.image) return { status: 'not-applicable', reason: 'no image given' };
+    const meta = metadata(ctx.image);
+    const source = meta['org.opencontainers.image.source'];
+    const revision = meta['org.opencontainers.image.revision'];
+    if (!source || !/^(https?:\/\/|git@|ssh:\/\/|git:\/\/)\S+$/.test(source)) {
+      return {
+        status: 'fail',
+        evidence: [
+          {
+            kind: 'config',
+            field: 'Labels.org.opencontainers.image.source',
+            ...(source ? { value: source, message: 'not a repository URL' } : { message: 'missing' }),
+          },
+        ],
+        remediation: this.remediation,
+      };
+    }
+    const evidence = [
+      { kind: 'config' as const, field: 'Labels.org.opencontainers.image.source', value: source },
+      revision
+        ? { kind: 'config' as const, field: 'Labels.org.opencontainers.image.revision', value: revision }
+        : { kind: 'config' as const, field: 'Labels.org.opencontainers.image.revision', message: 'missing' },
+    ];
+    if (!revision)
+      return { status: 'warn', evidence, remediation: 'Set LABEL org.opencontainers.image.revision=<commit>.' };
+    return { status: 'pass', evidence };
+  },
+};

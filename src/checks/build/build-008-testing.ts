@@ -1,0 +1,26 @@
+import type { Check } from '../check.ts';
+import { tr } from '../references.ts';
+import { noVerifier, verifiedAttestations } from './attestation-helpers.ts';
+
+const isTestResult = (t: string): boolean => t.startsWith('https://in-toto.io/attestation/test-result/');
+
+export const build008: Check = {
+  id: 'SGCI-BUILD-008',
+  section: 'BUILD',
+  title: { en: 'Testing procedures implemented', de: 'Testverfahren umgesetzt' },
+  level: 'MUST',
+  references: [tr('TR-03185-2.QA.04')],
+  automation: ['attestation', 'manual'],
+  decides: 'A verified test-result attestation for the digest; otherwise a reviewer checks the test procedures.',
+  remediation: 'Attest the test results of the release build (in-toto test-result predicate) for the image digest.',
+  evaluate(ctx) {
+    if (!ctx.attestations) return noVerifier('a test-result attestation');
+    const found = verifiedAttestations(ctx, isTestResult);
+    if (found.length === 0)
+      return { status: 'manual', reason: 'no test-result attestation: a reviewer checks the test procedures' };
+    return {
+      status: 'pass',
+      evidence: found.map((a) => ({ kind: 'attestation', digest: a.digest, predicateType: a.predicateType })),
+    };
+  },
+};

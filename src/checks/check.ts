@@ -1,0 +1,126 @@
+/**
+ * The shape of a hardening check (one file per ID, see registry.ts) and of what it evaluates.
+ * A check reads only the context; a source it needs but does not get ends in `not-applicable`
+ * or `manual` with the reason, never in a guess.
+ */
+
+import type { ImageConfig } from '../oci/image/schema.ts';
+import type { FileNeeds, ImageFilesystem } from '../oci/types.ts';
+import type { Policy } from '../policy/index.ts';
+import type { Sbom } from '../sbom/model.ts';
+import type { Finding } from '../vuln/types.ts';
+import type { Evidence } from './evidence.ts';
+import type { DockerfileInput } from './inputs/dockerfile.ts';
+import type { ManifestsInput } from './inputs/manifests.ts';
+
+export type Section = 'BASE' | 'BUILD' | 'COMP' | 'SEC' | 'RUN' | 'VULN';
+export const sections: readonly Section[] = ['BASE', 'BUILD', 'COMP', 'SEC', 'RUN', 'VULN'];
+export type CheckId = `SGCI-${Section}-${string}`;
+
+export interface Reference {
+  readonly standard: 'NIST SP 800-190' | 'BSI IT-Grundschutz' | 'BSI TR-03185-2' | 'SLSA' | 'BSI SYS.1.6 Anforderung';
+  readonly item: string;
+}
+export type Automation = 'image' | 'dockerfile' | 'manifest' | 'attestation' | 'history' | 'manual';
+export type Status = 'pass' | 'fail' | 'warn' | 'not-applicable' | 'manual';
+export const statuses: readonly Status[] = ['fail', 'warn', 'manual', 'not-applicable', 'pass'];
+
+export type CheckResult =
+  | { readonly status: 'pass'; readonly evidence: readonly Evidence[] }
+  | { readonly status: 'fail' | 'warn'; readonly evidence: readonly Evidence[]; readonly remediation: string }
+  | { readonly status: 'not-applicable' | 'manual'; readonly reason: string; readonly evidence?: readonly Evidence[] };
+
+export interface Check {
+  /** Stable forever; a retired ID stays reserved. */
+  readonly id: CheckId;
+  readonly section: Section;
+  readonly title: { readonly en: string; readonly de: string };
+  readonly level: 'MUST' | 'SHOULD';
+  readonly references: readonly Reference[];
+  readonly automation: readonly Automation[];
+  /** What the check decides on, one line (docs). */
+  readonly decides: string;
+  /** The one-line fix when the check fails. */
+  readonly remediation: string;
+  /** Files whose content it reads from the squashed view; declared before the pass. */
+  readonly needs?: FileNeeds;
+  /** Files it reads that the image config names (start scripts): still known before any layer byte is read. */
+  needsFor?(image: CheckImage): FileNeeds;
+  evaluate(ctx: CheckContext): CheckResult | Promise<CheckResult>;
+}
+
+/** Image facts the checks read; built from an opened Image (or by hand in tests). */
+export interface CheckImage {
+  readonly reference: string;
+  readonly digest?: string;
+  readonly platform?: string;
+  readonly config: ImageConfig;
+  readonly manifestAnnotations: Readonly<Record<string, string>>;
+  readonly layers: readonly { readonly index: number; readonly digest: string; readonly createdBy?: string }[];
+}
+
+/** What H6b's secret scanner reports; the value itself is never part of it. */
+export interface SecretHit {
+  readonly rule: string;
+  readonly description: string;
+  readonly location: 'file' | 'env' | 'label' | 'history';
+  readonly path?: string;
+  readonly layer?: number;
+  readonly line?: number;
+  readonly fingerprint: string;
+}
+
+/** Signature/attestation verification results for the image digest (filled by the signing area). */
+export interface AttestationInput {
+  /** Signatures over the digest that verified with a trusted key. */
+  readonly signatures: readonly { readonly digest: string; readonly keyId?: string; readonly verified: boolean }[];
+  /** Verified in-toto attestations: predicate type and the statement's predicate. */
+  readonly attestations: readonly {
+    readonly digest: string;
+    readonly predicateType: string;
+    readonly verified: boolean;
+    readonly predicate: unknown;
+  }[];
+  /** Set when discovery ran but failed (registry unreachable …): the checks say so. */
+  readonly error?: string;
+}
+
+/** Vulnerability data for the VULN checks, or why there is none. */
+export type VulnInput =
+  | { readonly available: true; readonly findings: readonly Finding[]; readonly advisories: number }
+  | { readonly available: false; readonly reason: string };
+
+/** Per-layer md5 of regular files, taken during the pass (SGCI-COMP-003). */
+export interface FileDigests {
+  /** `layer:path` -> md5 hex. */
+  readonly md5: ReadonlyMap<string, string>;
+  /** `layer:path` -> sha1 hex (apk records sha1). */
+  readonly sha1?: ReadonlyMap<string, string>;
+  /** Files too large to hash within the bounds: listed, not guessed. */
+  readonly skipped: readonly { readonly path: string; readonly layer: number }[];
+}
+
+export interface CheckContext {
+  readonly image?: CheckImage;
+  readonly fs?: ImageFilesystem;
+  readonly sbom?: Sbom;
+  readonly secrets?: readonly SecretHit[];
+  readonly vulns?: VulnInput;
+  readonly dockerfile?: DockerfileInput;
+  readonly manifests?: ManifestsInput;
+  /** Undefined until the signing area provides a verifier: attestation checks report `manual`. */
+  readonly attestations?: AttestationInput;
+  readonly fileDigests?: FileDigests;
+  readonly policy: Policy;
+  /** The clock for ages and expiries; fixed in tests. */
+  readonly now: Date;
+}
+
+/** Builds a `fail`/`warn` result with the check's remediation unless a more specific one is given. */
+export function failing(
+  check: Pick<Check, 'remediation'>,
+  evidence: readonly Evidence[],
+  options: { status?: 'fail' | 'warn'; remediation?: string } = {},
+): CheckResult {
+  return { status: options.status ?? 'fail', evidence, remediation: options.remediation ?? check.remediation };
+}

@@ -1,0 +1,34 @@
+import type { Package } from '../../catalog/package.ts';
+import type { Sbom } from '../../sbom/model.ts';
+
+/** path -> owning package, from the package files the catalogers recorded. */
+export function ownerIndex(sbom: Sbom | undefined): Map<string, Package> {
+  const index = new Map<string, Package>();
+  if (!sbom) return index;
+  for (const pkg of sbom.packages) {
+    const files = 'files' in pkg.metadata ? (pkg.metadata.files ?? []) : [];
+    for (const file of files) {
+      const path = file.path.startsWith('/') ? file.path : `/${file.path}`;
+      if (!index.has(path)) index.set(path, pkg);
+    }
+  }
+  return index;
+}
+
+/** The owner of a path, also under its merged-/usr twin (/bin/sh is /usr/bin/sh in Debian 12). */
+export function ownerOf(index: ReadonlyMap<string, Package>, path: string): Package | undefined {
+  const direct = index.get(path);
+  if (direct) return direct;
+  for (const top of ['/bin/', '/sbin/', '/lib/', '/lib64/']) {
+    if (path.startsWith(top)) return index.get(`/usr${path}`);
+    if (path.startsWith(`/usr${top}`)) return index.get(path.slice(4));
+  }
+  return undefined;
+}
+
+/** `(package deb:bash)` or `(owner unknown)` for evidence messages. */
+export function ownerNote(index: ReadonlyMap<string, Package>, path: string, sbomPresent: boolean): string {
+  const owner = ownerOf(index, path);
+  if (owner) return `package ${owner.name} ${owner.version} (${owner.purl})`;
+  return sbomPresent ? 'owned by no catalogued package' : 'owner unknown: no SBOM';
+}

@@ -1,0 +1,23 @@
+export type {
+  AttestationInput,
+  Automation,
+  Check,
+  CheckContext,
+  CheckId,
+  CheckImage,
+  CheckResult,
+  FileDigests,
+  Reference,
+  SecretHit,
+  Section,
+  Status,
+  VulnInput,
+} from './check.ts';
+export { sections, statuses } from './check.ts';
+export { describeEvidence, Evidence } from './evidence.ts';
+export { createDigestVisitor } from './facts/file-digests.ts';
+export { type DockerfileInput, parseDockerfile, readDockerfile } from './inputs/dockerfile.ts';
+export { type ManifestsInput, parseManifests, readManifests } from './inputs/manifests.ts';
+export { checkNeeds } from './needs.ts';
+export { checkById, checks } from './registry.ts';
+export { type AppliedException, actionFor, type CheckOutcome, type CheckRun, runChecks } from './runner.ts';

@@ -1,0 +1,206 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { z } from 'zod';
+import { describe, SgciError } from '../../core/index.ts';
+
+const Probe = z.object({}).loose();
+const SecurityContext = z
+  .object({
+    runAsNonRoot: z.boolean().optional(),
+    runAsUser: z.number().optional(),
+    runAsGroup: z.number().optional(),
+    privileged: z.boolean().optional(),
+    allowPrivilegeEscalation: z.boolean().optional(),
+    readOnlyRootFilesystem: z.boolean().optional(),
+    capabilities: z
+      .object({ add: z.array(z.string()).optional(), drop: z.array(z.string()).optional() })
+      .loose()
+      .optional(),
+    seccompProfile: z.object({ type: z.string() }).loose().optional(),
+    appArmorProfile: z.object({ type: z.string() }).loose().optional(),
+    seLinuxOptions: z.object({}).loose().optional(),
+  })
+  .loose();
+const Quantities = z.record(z.string(), z.union([z.string(), z.number()]));
+const Container = z
+  .object({
+    name: z.string().default('(unnamed)'),
+    image: z.string().optional(),
+    securityContext: SecurityContext.optional(),
+    resources: z.object({ requests: Quantities.optional(), limits: Quantities.optional() }).loose().optional(),
+    livenessProbe: Probe.optional(),
+    readinessProbe: Probe.optional(),
+    startupProbe: Probe.optional(),
+    volumeMounts: z
+      .array(z.object({ name: z.string(), mountPath: z.string(), readOnly: z.boolean().optional() }).loose())
+      .optional(),
+  })
+  .loose();
+export type ManifestContainer = z.infer<typeof Container>;
+const Volume = z.object({ name: z.string() }).loose();
+export type ManifestVolume = z.infer<typeof Volume>;
+const PodSpec = z
+  .object({
+    containers: z.array(Container).default([]),
+    initContainers: z.array(Container).optional(),
+    securityContext: SecurityContext.optional(),
+    volumes: z.array(Volume).optional(),
+    hostPID: z.boolean().optional(),
+    hostIPC: z.boolean().optional(),
+    hostNetwork: z.boolean().optional(),
+  })
+  .loose();
+export type PodSpec = z.infer<typeof PodSpec>;
+
+export const workloadKinds = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicaSet'] as const;
+export type WorkloadKind = (typeof workloadKinds)[number];
+
+export interface Workload {
+  readonly kind: WorkloadKind;
+  readonly name: string;
+  /** The file and the document index in it (0-based), for evidence. */
+  readonly path: string;
+  readonly document: number;
+  readonly pod: PodSpec;
+  /** Pod template annotations (AppArmor annotations live here). */
+  readonly annotations: Readonly<Record<string, string>>;
+  /** containers then initContainers, each marked. */
+  readonly containers: readonly (ManifestContainer & { readonly init: boolean })[];
+}
+
+export interface ManifestsInput {
+  /** What the user gave with --manifests. */
+  readonly source: string;
+  readonly workloads: readonly Workload[];
+  /** Documents that are not workloads (Service, ConfigMap …), counted for the report. */
+  readonly otherDocuments: number;
+}
+
+const maxManifestFileBytes = 8 * 1024 * 1024;
+const maxFiles = 2000;
+
+function podPath(kind: WorkloadKind): string[] {
+  if (kind === 'Pod') return ['spec'];
+  if (kind === 'CronJob') return ['spec', 'jobTemplate', 'spec', 'template', 'spec'];
+  return ['spec', 'template', 'spec'];
+}
+
+function dig(value: unknown, path: readonly string[]): unknown {
+  let current = value;
+  for (const key of path) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+/** Workloads in one YAML/JSON text (multi-document, `kind: List` items, rendered Helm output). */
+export function parseManifests(text: string, path: string): { workloads: Workload[]; other: number } {
+  const workloads: Workload[] = [];
+  let other = 0;
+  const docs = parseAllDocuments(text, { prettyErrors: false });
+  const list = Array.isArray(docs) ? docs : [docs];
+  for (const [index, doc] of list.entries()) {
+    if (doc.errors.length > 0) {
+      throw new SgciError('MANIFESTS_INVALID', path, `document ${index + 1}: ${doc.errors[0]?.message.split('\n')[0]}`);
+    }
+    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+    if (value === null || value === undefined) continue;
+    const objects =
+      dig(value, ['kind']) === 'List' && Array.isArray(dig(value, ['items']))
+        ? (dig(value, ['items']) as unknown[])
+        : [value];
+    for (const object of objects) {
+      const kind = dig(object, ['kind']);
+      if (typeof kind !== 'string' || !(workloadKinds as readonly string[]).includes(kind)) {
+        other++;
+        continue;
+      }
+      const workloadKind = kind as WorkloadKind;
+      const name = String(dig(object, ['metadata', 'name']) ?? '(unnamed)');
+      const podValue = dig(object, podPath(workloadKind));
+      const pod = PodSpec.safeParse(podValue ?? {});
+      if (!pod.success) {
+        const issue = pod.error.issues[0];
+        throw new SgciError(
+          'MANIFESTS_INVALID',
+          path,
+          `document ${index + 1} ${kind}/${name}: ${[...podPath(workloadKind), ...(issue?.path ?? [])].join('.')}: ${issue?.message}`,
+        );
+      }
+      const annotationsPath =
+        workloadKind === 'Pod'
+          ? ['metadata', 'annotations']
+          : [...podPath(workloadKind).slice(0, -1), 'metadata', 'annotations'];
+      const rawAnnotations = dig(object, annotationsPath);
+      const annotations: Record<string, string> = {};
+      if (typeof rawAnnotations === 'object' && rawAnnotations !== null) {
+        for (const [k, v] of Object.entries(rawAnnotations)) annotations[k] = String(v);
+      }
+      workloads.push({
+        kind: workloadKind,
+        name,
+        path,
+        document: index,
+        pod: pod.data,
+        annotations,
+        containers: [
+          ...pod.data.containers.map((c) => ({ ...c, init: false })),
+          ...(pod.data.initContainers ?? []).map((c) => ({ ...c, init: true })),
+        ],
+      });
+    }
+  }
+  return { workloads, other };
+}
+
+async function manifestFiles(path: string): Promise<string[]> {
+  const info = await stat(path);
+  if (info.isFile()) return [path];
+  const files: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+    for (const entry of entries) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else if (entry.isFile() && /\.(ya?ml|json)$/i.test(entry.name)) {
+        files.push(full);
+        if (files.length > maxFiles)
+          throw new SgciError('LIMIT_EXCEEDED', path, `more than ${maxFiles} manifest files`);
+      }
+    }
+  };
+  await walk(path);
+  return files;
+}
+
+/** Reads `--manifests FILE|DIR` (YAML/JSON files below a directory, sorted). */
+export async function readManifests(path: string): Promise<ManifestsInput> {
+  let files: string[];
+  try {
+    files = await manifestFiles(path);
+  } catch (error) {
+    if (error instanceof SgciError) throw error;
+    throw new SgciError('MANIFESTS_INVALID', path, `cannot read manifests: ${describe(error)}`, { cause: error });
+  }
+  const workloads: Workload[] = [];
+  let otherDocuments = 0;
+  for (const file of files) {
+    const info = await stat(file);
+    if (info.size > maxManifestFileBytes)
+      throw new SgciError('LIMIT_EXCEEDED', file, 'manifest file larger than 8 MiB');
+    const result = parseManifests(await readFile(file, 'utf8'), file);
+    workloads.push(...result.workloads);
+    otherDocuments += result.other;
+  }
+  if (workloads.length === 0) {
+    throw new SgciError('MANIFESTS_INVALID', path, `no workload (${workloadKinds.join(', ')}) found`);
+  }
+  return { source: path, workloads, otherDocuments };
+}
+
+/** `Deployment/web` (document 2) for evidence. */
+export function workloadLabel(w: Workload): string {
+  return `${w.kind}/${w.name}`;
+}

@@ -1,0 +1,67 @@
+import type { Check } from '../check.ts';
+import type { Evidence } from '../evidence.ts';
+import { metadata } from '../facts/labels.ts';
+import { bsi, nist } from '../references.ts';
+import { eachContainer, manifestEvidence } from './workload-helpers.ts';
+
+const label = (r: string) => `org.opencontainers.image.resource.${r}`;
+
+export const run001: Check = {
+  id: 'SGCI-RUN-001',
+  section: 'RUN',
+  title: { en: 'Resource limits documented', de: 'Ressourcenbedarf dokumentiert' },
+  level: 'SHOULD',
+  references: [nist('5.3'), bsi('SYS.1.6.A15'), bsi('SYS.1.6.A23')],
+  automation: ['image', 'manifest'],
+  decides:
+    'Labels org.opencontainers.image.resource.cpu and .memory (a missing .ephemeral-storage is noted), or cpu and memory requests/limits for every container in the manifests.',
+  remediation:
+    'Set LABEL org.opencontainers.image.resource.cpu/.memory/.ephemeral-storage, or requests/limits for every container.',
+  evaluate(ctx) {
+    if (!ctx.image && !ctx.manifests)
+      return { status: 'not-applicable', reason: 'neither an image nor manifests given' };
+    const evidence: Evidence[] = [];
+    let imageDocuments = false;
+    if (ctx.image) {
+      const meta = metadata(ctx.image);
+      for (const r of ['cpu', 'memory', 'ephemeral-storage']) {
+        const value = meta[label(r)];
+        evidence.push({
+          kind: 'config',
+          field: `Labels.${label(r)}`,
+          ...(value ? { value } : { message: 'not documented' }),
+        });
+      }
+      imageDocuments = Boolean(meta[label('cpu')] && meta[label('memory')]);
+    }
+    let manifestsDocument: boolean | undefined;
+    if (ctx.manifests) {
+      manifestsDocument = true;
+      for (const { workload, container } of eachContainer(ctx.manifests)) {
+        const requests = container.resources?.requests ?? {};
+        const limits = container.resources?.limits ?? {};
+        const missing = ['cpu', 'memory'].filter((r) => requests[r] === undefined && limits[r] === undefined);
+        if (missing.length > 0) {
+          manifestsDocument = false;
+          evidence.push(
+            manifestEvidence(workload, container, 'resources', undefined, `no ${missing.join(' or ')} request/limit`),
+          );
+        } else if (requests['ephemeral-storage'] === undefined && limits['ephemeral-storage'] === undefined) {
+          evidence.push(
+            manifestEvidence(
+              workload,
+              container,
+              'resources',
+              container.resources,
+              'cpu and memory set; ephemeral-storage missing',
+            ),
+          );
+        } else {
+          evidence.push(manifestEvidence(workload, container, 'resources', container.resources));
+        }
+      }
+    }
+    if (imageDocuments || manifestsDocument === true) return { status: 'pass', evidence };
+    return { status: 'fail', evidence, remediation: this.remediation };
+  },
+};

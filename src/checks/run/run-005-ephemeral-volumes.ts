@@ -1,0 +1,59 @@
+import type { Check } from '../check.ts';
+import type { Evidence } from '../evidence.ts';
+import { bsi } from '../references.ts';
+import { eachContainer, manifestEvidence } from './workload-helpers.ts';
+
+/** Paths where software writes temporary data. */
+const temporary = /^\/(tmp|var\/tmp|run|var\/run|var\/cache)(\/|$)|\/\.cache(\/|$)|\/tmp(\/|$)/;
+
+export const run005: Check = {
+  id: 'SGCI-RUN-005',
+  section: 'RUN',
+  title: { en: 'Temporary data on ephemeral volumes', de: 'Temporäre Daten auf flüchtigen Volumes' },
+  level: 'SHOULD',
+  references: [bsi('SYS.1.6.A23')],
+  automation: ['manifest'],
+  decides:
+    'Writable temporary paths (/tmp, /var/tmp, /run, caches) are mounted from emptyDir or ephemeral volumes, not hostPath.',
+  remediation: 'Mount an emptyDir volume at /tmp (and other temporary paths) of every container.',
+  evaluate(ctx) {
+    if (!ctx.manifests) return { status: 'not-applicable', reason: 'no Kubernetes manifests given (--manifests)' };
+    const evidence: Evidence[] = [];
+    let failed = false;
+    let warned = false;
+    for (const { workload, container } of eachContainer(ctx.manifests)) {
+      const volumes = new Map((workload.pod.volumes ?? []).map((v) => [v.name, v]));
+      const temps = (container.volumeMounts ?? []).filter((m) => temporary.test(m.mountPath));
+      if (temps.length === 0) {
+        warned = true;
+        evidence.push(
+          manifestEvidence(
+            workload,
+            container,
+            'volumeMounts',
+            undefined,
+            'no ephemeral volume at /tmp: temporary data lands in the container filesystem',
+          ),
+        );
+        continue;
+      }
+      for (const mount of temps) {
+        const volume = volumes.get(mount.name);
+        const ephemeral = volume !== undefined && ('emptyDir' in volume || 'ephemeral' in volume);
+        if (!ephemeral) failed = true;
+        evidence.push(
+          manifestEvidence(
+            workload,
+            container,
+            `volumeMounts[${mount.mountPath}]`,
+            mount.name,
+            ephemeral ? 'emptyDir/ephemeral' : `volume ${mount.name} is not emptyDir/ephemeral`,
+          ),
+        );
+      }
+    }
+    if (failed) return { status: 'fail', evidence, remediation: this.remediation };
+    if (warned) return { status: 'warn', evidence, remediation: this.remediation };
+    return { status: 'pass', evidence };
+  },
+};

@@ -1,0 +1,44 @@
+import type { Check } from '../check.ts';
+import type { Evidence } from '../evidence.ts';
+import { bsi } from '../references.ts';
+import { eachContainer, manifestEvidence } from './workload-helpers.ts';
+
+const readOnlySources = ['configMap', 'secret', 'projected', 'downwardAPI'];
+
+export const run006: Check = {
+  id: 'SGCI-RUN-006',
+  section: 'RUN',
+  title: { en: 'Read-only data on read-only volumes', de: 'Nur gelesene Daten auf schreibgeschützten Volumes' },
+  level: 'SHOULD',
+  references: [bsi('SYS.1.6.A23')],
+  automation: ['manifest'],
+  decides: 'ConfigMap, Secret, projected and downwardAPI volumes are mounted readOnly: true.',
+  remediation: 'Set readOnly: true on every volumeMount of a configMap, secret or projected volume.',
+  evaluate(ctx) {
+    if (!ctx.manifests) return { status: 'not-applicable', reason: 'no Kubernetes manifests given (--manifests)' };
+    const evidence: Evidence[] = [];
+    let failed = false;
+    for (const { workload, container } of eachContainer(ctx.manifests)) {
+      const volumes = new Map((workload.pod.volumes ?? []).map((v) => [v.name, v]));
+      for (const mount of container.volumeMounts ?? []) {
+        const volume = volumes.get(mount.name);
+        const source = readOnlySources.find((s) => volume && s in volume);
+        if (!source) continue;
+        if (mount.readOnly !== true) failed = true;
+        evidence.push(
+          manifestEvidence(
+            workload,
+            container,
+            `volumeMounts[${mount.mountPath}].readOnly`,
+            mount.readOnly,
+            `${source} volume ${mount.name}${mount.readOnly === true ? '' : ' mounted writable'}`,
+          ),
+        );
+      }
+    }
+    if (failed) return { status: 'fail', evidence, remediation: this.remediation };
+    if (evidence.length === 0)
+      evidence.push({ kind: 'note', message: 'no configMap/secret/projected volumes mounted' });
+    return { status: 'pass', evidence };
+  },
+};

@@ -1,0 +1,63 @@
+import { packageManagers } from '../base/base-001-minimal-image.ts';
+import type { Check } from '../check.ts';
+import type { Evidence } from '../evidence.ts';
+import { findBinaries } from '../facts/binaries.ts';
+import { ownerIndex, ownerNote } from '../facts/owners.ts';
+import { bsi } from '../references.ts';
+import { eachContainer, manifestEvidence } from './workload-helpers.ts';
+
+const codePaths = /^\/(usr|bin|sbin|lib|lib64|opt|app|srv)(\/|$)/;
+
+export const run010: Check = {
+  id: 'SGCI-RUN-010',
+  section: 'RUN',
+  title: { en: 'Immutable at runtime', de: 'Zur Laufzeit unveränderlich' },
+  level: 'SHOULD',
+  references: [bsi('SYS.1.6.A9'), bsi('SYS.1.6.A14')],
+  automation: ['manifest', 'image'],
+  decides:
+    'No package manager in the image (see SGCI-BASE-001); manifests mount no writable volume over code paths (/usr, /bin, /lib, /opt, /app).',
+  remediation: 'Remove the package manager from the runtime image and mount code paths read-only (or not at all).',
+  evaluate(ctx) {
+    if (!ctx.fs && !ctx.manifests) return { status: 'not-applicable', reason: 'neither an image nor manifests given' };
+    const evidence: Evidence[] = [];
+    let failed = false;
+    if (ctx.fs) {
+      const owners = ownerIndex(ctx.sbom);
+      for (const entry of findBinaries(ctx.fs.squashed, new Set(packageManagers))) {
+        failed = true;
+        evidence.push({
+          kind: 'file',
+          path: entry.path,
+          layer: entry.layer,
+          message: `package manager; ${ownerNote(owners, entry.path, ctx.sbom !== undefined)}`,
+        });
+      }
+    }
+    if (ctx.manifests) {
+      for (const { workload, container } of eachContainer(ctx.manifests)) {
+        const workdir = ctx.image?.config.config?.WorkingDir;
+        for (const mount of container.volumeMounts ?? []) {
+          const code =
+            codePaths.test(mount.mountPath) ||
+            (workdir !== undefined && workdir !== '/' && mount.mountPath === workdir);
+          if (code && mount.readOnly !== true) {
+            failed = true;
+            evidence.push(
+              manifestEvidence(
+                workload,
+                container,
+                `volumeMounts[${mount.mountPath}]`,
+                mount.name,
+                'writable mount over a code path',
+              ),
+            );
+          }
+        }
+      }
+    }
+    if (failed) return { status: 'fail', evidence, remediation: this.remediation };
+    evidence.push({ kind: 'note', message: 'no package manager and no writable code mounts' });
+    return { status: 'pass', evidence };
+  },
+};

@@ -1,0 +1,41 @@
+import type { Check } from '../check.ts';
+import { bsi, nist } from '../references.ts';
+
+export const sec001: Check = {
+  id: 'SGCI-SEC-001',
+  section: 'SEC',
+  title: { en: 'No secrets in the image', de: 'Keine Geheimnisse im Image' },
+  level: 'MUST',
+  references: [nist('4.1.4'), nist('4.2.2'), bsi('SYS.1.6.A8')],
+  automation: ['image'],
+  decides:
+    'Private keys, cloud and API tokens, passwords in files of every layer (also files deleted later), in config Env, labels and history created_by; evidence names layer and path, never the secret.',
+  remediation:
+    'Remove the secret from every layer (rebuild, do not delete in a later layer), rotate it, and inject secrets at runtime.',
+  evaluate(ctx) {
+    if (!ctx.secrets) return { status: 'not-applicable', reason: 'the secret scanner did not run (no image given)' };
+    if (ctx.secrets.length === 0)
+      return {
+        status: 'pass',
+        evidence: [{ kind: 'note', message: 'no secrets found in files, Env, labels or history' }],
+      };
+    const hidden = new Set(ctx.fs?.hidden.map((e) => `${e.layer}:${e.path}`) ?? []);
+    return {
+      status: 'fail',
+      evidence: ctx.secrets.map((s) => ({
+        kind: 'secret' as const,
+        rule: s.rule,
+        location: s.location,
+        ...(s.path === undefined ? {} : { path: s.path }),
+        ...(s.layer === undefined ? {} : { layer: s.layer }),
+        ...(s.line === undefined ? {} : { line: s.line }),
+        fingerprint: s.fingerprint,
+        message:
+          s.location === 'file' && s.path !== undefined && s.layer !== undefined && hidden.has(`${s.layer}:${s.path}`)
+            ? `${s.description} (removed by a later layer, still shipped)`
+            : s.description,
+      })),
+      remediation: this.remediation,
+    };
+  },
+};

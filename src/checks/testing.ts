@@ -1,0 +1,101 @@
+/**
+ * Builders for check tests: a small synthetic image (config + files in layers, with hidden files) on H2's
+ * buildFileTree, and a context with the built-in policy and a fixed clock. Used by *.test.ts only.
+ */
+
+import { buildFileTree } from '../oci/fs/index.ts';
+import type { ContainerConfig, ImageConfig } from '../oci/image/schema.ts';
+import type { FileEntry, FileType, ImageFilesystem } from '../oci/types.ts';
+import { defaultPolicy, type Policy } from '../policy/index.ts';
+import type { CheckContext, CheckImage } from './check.ts';
+import { parseDockerfile } from './inputs/dockerfile.ts';
+import { parseManifests } from './inputs/manifests.ts';
+
+export interface TestFile {
+  readonly path: string;
+  readonly type?: FileType;
+  readonly mode?: number;
+  readonly uid?: number;
+  readonly gid?: number;
+  readonly layer?: number;
+  readonly content?: string;
+  readonly linkTarget?: string;
+  readonly xattrs?: Record<string, Uint8Array>;
+  readonly mtime?: number;
+}
+
+export const testNow = new Date('2026-06-01T12:00:00Z');
+
+function entryOf(f: TestFile): { entry: FileEntry; content?: Uint8Array } {
+  const content = f.content === undefined ? undefined : new TextEncoder().encode(f.content);
+  const type = f.type ?? 'file';
+  const entry: FileEntry = {
+    path: f.path,
+    type,
+    mode: f.mode ?? (type === 'dir' ? 0o755 : 0o644),
+    uid: f.uid ?? 0,
+    gid: f.gid ?? 0,
+    size: content?.length ?? 0,
+    layer: f.layer ?? 0,
+    ...(f.linkTarget === undefined ? {} : { linkTarget: f.linkTarget }),
+    ...(f.xattrs === undefined ? {} : { xattrs: f.xattrs }),
+    ...(f.mtime === undefined ? {} : { mtime: f.mtime }),
+  };
+  return { entry, ...(content ? { content } : {}) };
+}
+
+/** A filesystem whose squashed view holds `files`; `hidden` were shipped and removed by a later layer. */
+export function testFilesystem(files: readonly TestFile[], hidden: readonly TestFile[] = []): ImageFilesystem {
+  const squashed = buildFileTree(files.map(entryOf));
+  return {
+    squashed,
+    layer: (index: number) => buildFileTree(files.filter((f) => (f.layer ?? 0) === index).map(entryOf)),
+    hidden: hidden.map((h) => entryOf(h).entry),
+    deleted: hidden.map((h) => ({ path: h.path, layer: (h.layer ?? 0) + 1, opaque: false })),
+    warnings: [],
+  };
+}
+
+export function testImage(
+  config: ContainerConfig = {},
+  options: { created?: string; annotations?: Record<string, string>; reference?: string; digest?: string } = {},
+): CheckImage {
+  const imageConfig: ImageConfig = {
+    created: options.created ?? '2026-05-20T00:00:00Z',
+    architecture: 'amd64',
+    os: 'linux',
+    config,
+    rootfs: { type: 'layers', diff_ids: [] },
+    history: [],
+  };
+  return {
+    reference: options.reference ?? 'registry.example/app:1.0',
+    digest: options.digest ?? `sha256:${'ab'.repeat(32)}`,
+    platform: 'linux/amd64',
+    config: imageConfig,
+    manifestAnnotations: options.annotations ?? {},
+    layers: [],
+  };
+}
+
+export function testContext(parts: Partial<CheckContext> & { policy?: Policy } = {}): CheckContext {
+  return { policy: defaultPolicy, now: testNow, ...parts };
+}
+
+export const dockerfile = (text: string, path = 'Dockerfile') => parseDockerfile(text, path);
+
+export function manifests(text: string, path = 'deploy.yaml') {
+  const { workloads, other } = parseManifests(text, path);
+  return { source: path, workloads, otherDocuments: other };
+}
+
+/** /etc/passwd and /etc/group with root and one application account. */
+export function accountFiles(name: string, uid: number, gid = uid): TestFile[] {
+  return [
+    {
+      path: '/etc/passwd',
+      content: `root:x:0:0:root:/root:/bin/sh\n${name}:x:${uid}:${gid}::/home/${name}:/sbin/nologin\n`,
+    },
+    { path: '/etc/group', content: `root:x:0:\n${name}:x:${gid}:\n` },
+  ];
+}

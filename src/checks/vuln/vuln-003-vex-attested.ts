@@ -1,0 +1,33 @@
+import { noVerifier, verifiedAttestations } from '../build/attestation-helpers.ts';
+import type { Check } from '../check.ts';
+import { bsi, nist } from '../references.ts';
+
+const isVex = (t: string): boolean =>
+  t.startsWith('https://openvex.dev/ns') ||
+  t === 'https://cyclonedx.org/vex' ||
+  t.startsWith('https://cyclonedx.org/vex/');
+
+export const vuln003: Check = {
+  id: 'SGCI-VULN-003',
+  section: 'VULN',
+  title: { en: 'VEX attested', de: 'VEX attestiert' },
+  level: 'SHOULD',
+  references: [nist('4.1.1'), bsi('SYS.1.6.A14')],
+  automation: ['attestation'],
+  decides: 'A signed OpenVEX or CycloneDX VEX attestation for this digest.',
+  remediation: 'Attest the VEX decisions for the image digest (sgci attest --type openvex).',
+  evaluate(ctx) {
+    if (!ctx.attestations) return noVerifier('a VEX attestation');
+    const found = verifiedAttestations(ctx, isVex);
+    if (found.length === 0)
+      return {
+        status: 'fail',
+        evidence: [{ kind: 'note', message: 'no verified VEX attestation' }],
+        remediation: this.remediation,
+      };
+    return {
+      status: 'pass',
+      evidence: found.map((a) => ({ kind: 'attestation', digest: a.digest, predicateType: a.predicateType })),
+    };
+  },
+};

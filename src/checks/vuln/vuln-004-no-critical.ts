@@ -1,0 +1,37 @@
+import type { Check } from '../check.ts';
+import { nist } from '../references.ts';
+import { activeFindings, vulnEvidence } from './vuln-helpers.ts';
+
+export const vuln004: Check = {
+  id: 'SGCI-VULN-004',
+  section: 'VULN',
+  title: { en: 'No unpatched CRITICAL vulnerabilities', de: 'Keine ungepatchten CRITICAL-Schwachstellen' },
+  level: 'MUST',
+  references: [nist('4.1.1')],
+  automation: ['image'],
+  decides:
+    'No CRITICAL finding with a fix available that is not covered by a VEX not_affected/fixed statement or a policy exception.',
+  remediation: 'Update the packages with CRITICAL findings to a fixed version and rebuild.',
+  evaluate(ctx) {
+    if (!ctx.vulns) return { status: 'not-applicable', reason: 'vulnerability matching did not run' };
+    if (!ctx.vulns.available) return { status: 'not-applicable', reason: ctx.vulns.reason };
+    const { active, excepted } = activeFindings(ctx, ctx.vulns.findings);
+    const critical = active.filter((f) => f.vulnerability.severity === 'CRITICAL' && f.fixState === 'fixed');
+    const summary = {
+      kind: 'note' as const,
+      message: `${critical.length} CRITICAL findings with a fix available (advisory database: ${ctx.vulns.advisories} advisories)`,
+    };
+    if (critical.length > 0) {
+      return {
+        status: 'fail',
+        evidence: [
+          summary,
+          ...critical.map((f) => vulnEvidence(f, `fixed in ${f.fixedVersions.join(', ')}`)),
+          ...excepted,
+        ],
+        remediation: this.remediation,
+      };
+    }
+    return { status: 'pass', evidence: [summary, ...excepted] };
+  },
+};

@@ -1,0 +1,8 @@
+export { type BaseImageCategory, classifyBaseImage } from './base-image.ts';
+export { defaultPolicy } from './default.ts';
+export { parseDuration } from './duration.ts';
+export { type ExceptionMatch, exceptionCoversImage, exceptionExpired, findException } from './exceptions.ts';
+export { type ImageName, imagePatternMatches, normalizeImageName } from './image-name.ts';
+export { policyJsonSchema } from './json-schema.ts';
+export { loadPolicy, parsePolicy } from './load.ts';
+export { type CheckAction, type Policy, PolicyException, PolicyFile } from './schema.ts';

@@ -1,0 +1,50 @@
+import { readFile } from 'node:fs/promises';
+import { parseDocument } from 'yaml';
+import { describe, digestOf, SgciError } from '../core/index.ts';
+import { defaultPolicy } from './default.ts';
+import { type Policy, PolicyFile } from './schema.ts';
+
+const maxPolicyBytes = 1024 * 1024;
+
+/** Parses policy YAML/JSON text and merges it over the built-in default; POLICY_INVALID names the field. */
+export function parsePolicy(text: string, input: string): Policy {
+  if (text.length > maxPolicyBytes) throw new SgciError('POLICY_INVALID', input, 'policy file larger than 1 MiB');
+  const doc = parseDocument(text, { prettyErrors: false });
+  if (doc.errors.length > 0) {
+    throw new SgciError('POLICY_INVALID', input, `not valid YAML: ${doc.errors[0]?.message.split('\n')[0]}`);
+  }
+  const parsed = PolicyFile.safeParse(doc.toJS({ maxAliasCount: 100 }));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? issue.path.join('.') : '(top level)';
+    throw new SgciError('POLICY_INVALID', input, `${where}: ${issue?.message ?? 'invalid'}`);
+  }
+  const file = parsed.data;
+  if (file.hostUidRange && file.hostUidRange.min > file.hostUidRange.max) {
+    throw new SgciError('POLICY_INVALID', input, 'hostUidRange: min is larger than max');
+  }
+  return Object.freeze({
+    name: input,
+    digest: digestOf(text),
+    baseImages: { ...defaultPolicy.baseImages, ...file.baseImages },
+    trustedRegistries: file.trustedRegistries ?? defaultPolicy.trustedRegistries,
+    trustedKeys: file.trustedKeys ?? defaultPolicy.trustedKeys,
+    maxImageAgeDays: file.maxImageAgeDays ?? defaultPolicy.maxImageAgeDays,
+    baseImageGraceDays: file.baseImageGraceDays ?? defaultPolicy.baseImageGraceDays,
+    sla: { ...defaultPolicy.sla, ...file.sla },
+    hostUidRange: file.hostUidRange ?? defaultPolicy.hostUidRange,
+    checks: { ...file.checks },
+    exceptions: file.exceptions ?? [],
+  });
+}
+
+export async function loadPolicy(path: string | undefined): Promise<Policy> {
+  if (path === undefined) return defaultPolicy;
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new SgciError('POLICY_INVALID', path, `cannot read policy file: ${describe(error)}`, { cause: error });
+  }
+  return parsePolicy(text, path);
+}
