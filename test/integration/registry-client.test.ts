@@ -306,6 +306,25 @@ describe('registry with Bearer token auth', { skip }, () => {
     assert.deepEqual(pushes, [['repository:fixtures/token-pushed:pull,push']]);
   });
 
+  test('an expired token is fetched again; until then it is reused', async () => {
+    assert.ok(registry.credentials && registry.tokenIssuer);
+    let now = Date.now();
+    await using client = new RegistryClient({
+      limits: defaultLimits,
+      credentials: staticCredentials(registry.credentials),
+      now: () => now,
+    });
+    const issued = registry.tokenIssuer.requests.length;
+    await client.getManifest(ref());
+    now += 200_000; // the issuer grants 300 s
+    await client.getManifest(ref());
+    assert.equal(registry.tokenIssuer.requests.length - issued, 1);
+    now += 200_000;
+    await client.getManifest(ref());
+    assert.equal(registry.tokenIssuer.requests.length - issued, 2);
+    assert.deepEqual([...client.tokenFetches.values()], [2]);
+  });
+
   test('a wrong password is rejected by the token service: REGISTRY_UNAUTHORIZED without the password', async () => {
     const wrong = { username: 'sgci', password: 'not-the-password-0815' };
     await using client = new RegistryClient({ limits: defaultLimits, credentials: staticCredentials(wrong) });

@@ -52,6 +52,8 @@ export interface RegistryClientOptions {
   readonly retry?: Partial<RetryPolicy>;
   /** Default true, as docker does: loopback registries may speak plain HTTP or self-signed TLS. */
   readonly loopbackIsInsecure?: boolean;
+  /** Clock for token expiry; tests move it forward instead of waiting. */
+  readonly now?: () => number;
 }
 
 export interface ManifestResult {
@@ -112,6 +114,7 @@ export class RegistryClient {
       transport: this.#transport,
       credentials: options.credentials,
       logger: this.#logger,
+      ...(options.now ? { now: options.now } : {}),
     });
   }
 

@@ -1,0 +1,269 @@
+/**
+ * Registry client behaviours the real registry cannot be made to show on demand (503 with
+ * Retry-After, storage redirects to another origin, schema 1, bad TLS, silence, lying sizes),
+ * each against a small loopback HTTP server that answers exactly that way.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type IncomingHttpHeaders, type RequestListener, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
+import { defaultLimits, isSgciError, withLimits } from '../../src/core/index.ts';
+import type { RegistryReference } from '../../src/oci/reference/types.ts';
+import { RegistryClient, staticCredentials } from '../../src/oci/registry/index.ts';
+import { freePort } from '../helpers/registry.ts';
+
+const ociManifest = Buffer.from(
+  JSON.stringify({
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: `sha256:${'0'.repeat(64)}`, size: 2 },
+    layers: [],
+  }),
+);
+const blob = Buffer.from('the blob content, served from storage');
+const digestOf = (bytes: Uint8Array) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+const blobDigest = digestOf(blob);
+
+const servers: Server[] = [];
+after(async () => {
+  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+});
+
+async function serve(handler: RequestListener): Promise<string> {
+  const server = createServer(handler);
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  return `127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+}
+
+const fast = { attempts: 4, baseDelayMs: 5, maxDelayMs: 2000, maxTotalDelayMs: 5000 };
+const ref = (registry: string, tag = 'v1'): RegistryReference => ({ registry, repository: 'test/app', tag });
+
+test('503 with Retry-After is retried after the time the registry asked for', async () => {
+  const times: number[] = [];
+  const host = await serve((_req, res) => {
+    times.push(Date.now());
+    if (times.length === 1) {
+      res.writeHead(503, { 'retry-after': '1' }).end('busy');
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json' }).end(ociManifest);
+  });
+  await using client = new RegistryClient({ limits: defaultLimits, retry: fast });
+  const { digest } = await client.getManifest(ref(host));
+  assert.equal(digest, digestOf(ociManifest));
+  assert.equal(times.length, 2);
+  const waited = (times[1] ?? 0) - (times[0] ?? 0);
+  assert.ok(waited >= 950, `waited ${waited} ms for Retry-After: 1`);
+});
+
+test('429 and 502 are retried with backoff, a lasting 503 ends in one clear REGISTRY_ERROR', async () => {
+  let calls = 0;
+  const flaky = await serve((_req, res) => {
+    calls++;
+    if (calls === 1) res.writeHead(429).end();
+    else if (calls === 2) res.writeHead(502).end();
+    else res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json' }).end(ociManifest);
+  });
+  await using client = new RegistryClient({ limits: defaultLimits, retry: fast });
+  await client.getManifest(ref(flaky));
+  assert.equal(calls, 3);
+
+  let down = 0;
+  const broken = await serve((_req, res) => {
+    down++;
+    res.writeHead(503, { 'retry-after': '3600' }).end();
+  });
+  await using bounded = new RegistryClient({
+    limits: defaultLimits,
+    retry: { ...fast, maxDelayMs: 20, maxTotalDelayMs: 50 },
+  });
+  const started = Date.now();
+  await assert.rejects(bounded.getManifest(ref(broken)), (error) => {
+    assert.ok(isSgciError(error, 'REGISTRY_ERROR'));
+    assert.match(error.message, /answered HTTP 503 for the manifest/);
+    return true;
+  });
+  assert.ok(Date.now() - started < 2000, 'a Retry-After of an hour is capped');
+  assert.ok(down >= 2 && down <= 4, `${down} attempts`);
+});
+
+test('a blob redirect to another origin does not carry the registry credentials', async () => {
+  const seen: { where: string; authorization: string | undefined }[] = [];
+  const record = (where: string, headers: IncomingHttpHeaders) =>
+    seen.push({ where, authorization: headers.authorization });
+  const storage = await serve((req, res) => {
+    record('storage', req.headers);
+    res.writeHead(200, { 'content-length': String(blob.length) }).end(blob);
+  });
+  const registry = await serve((req, res) => {
+    record(`registry ${req.url}`, req.headers);
+    if (!req.headers.authorization) {
+      res.writeHead(401, { 'www-authenticate': 'Basic realm="test"' }).end();
+    } else if (req.url?.includes('/blobs/')) {
+      // same-origin hop first, then off to storage as S3/CDN-backed registries do
+      res.writeHead(307, { location: '/v2/test/app/local-hop' }).end();
+    } else {
+      res.writeHead(307, { location: `http://${storage}/bucket/blob?signature=abc` }).end();
+    }
+  });
+  await using client = new RegistryClient({
+    limits: defaultLimits,
+    credentials: staticCredentials({ username: 'u', password: 'p' }),
+  });
+  const bytes = await client.getBlobBytes(ref(registry), { digest: blobDigest, size: blob.length }, 1024);
+  assert.deepEqual(Buffer.from(bytes), blob);
+  const basic = `Basic ${Buffer.from('u:p').toString('base64')}`;
+  assert.deepEqual(
+    seen.filter((s) => !s.where.endsWith('/v2/')),
+    [
+      { where: `registry /v2/test/app/blobs/${blobDigest}`, authorization: undefined },
+      { where: `registry /v2/test/app/blobs/${blobDigest}`, authorization: basic },
+      { where: 'registry /v2/test/app/local-hop', authorization: basic },
+      { where: 'storage', authorization: undefined },
+    ],
+  );
+});
+
+test('schema 1 manifests are MANIFEST_UNSUPPORTED, by media type and by content', async () => {
+  const host = await serve((req, res) => {
+    if (req.url?.endsWith('/signed')) {
+      res.writeHead(200, { 'content-type': 'application/vnd.docker.distribution.manifest.v1+prettyjws' }).end('{}');
+    } else {
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end('{"schemaVersion":1,"name":"test/app","fsLayers":[]}');
+    }
+  });
+  await using client = new RegistryClient({ limits: defaultLimits, retry: fast });
+  for (const tag of ['signed', 'plain']) {
+    await assert.rejects(client.getManifest(ref(host, tag)), (error) => {
+      assert.ok(isSgciError(error, 'MANIFEST_UNSUPPORTED'));
+      assert.match(error.message, new RegExp(`^${host}/test/app:${tag}: is a Docker schema 1 manifest`));
+      return true;
+    });
+  }
+});
+
+test('a blob larger than its descriptor, or than maxBlobBytes without Content-Length, is refused', async () => {
+  const host = await serve((req, res) => {
+    if (req.url?.includes('/chunked/')) {
+      res.writeHead(200, { 'transfer-encoding': 'chunked' });
+      res.write(blob);
+      res.end(blob);
+      return;
+    }
+    res.writeHead(200, { 'content-length': String(blob.length) }).end(blob);
+  });
+  await using client = new RegistryClient({ limits: withLimits({ maxBlobBytes: blob.length + 5 }), retry: fast });
+  await assert.rejects(client.getBlob(ref(host), { digest: blobDigest, size: blob.length - 1 }), (error) => {
+    assert.ok(isSgciError(error, 'DIGEST_MISMATCH'));
+    assert.match(
+      error.message,
+      new RegExp(`blob ${blobDigest} is served with ${blob.length} bytes, descriptor says ${blob.length - 1}`),
+    );
+    return true;
+  });
+  const other = `sha256:${'a'.repeat(64)}`;
+  const stream = await client.getBlob({ registry: host, repository: 'test/chunked', tag: 'v1' }, { digest: other });
+  await assert.rejects(stream.toArray(), (error) => {
+    assert.ok(isSgciError(error, 'LIMIT_EXCEEDED'));
+    assert.match(error.message, new RegExp(`blob ${other} is larger than the limit of ${blob.length + 5} bytes`));
+    return true;
+  });
+});
+
+test('a registry that never answers fails within requestTimeoutMs', async () => {
+  const host = await serve(() => {
+    // accept the request and stay silent
+  });
+  await using client = new RegistryClient({ limits: withLimits({ requestTimeoutMs: 300 }), retry: fast });
+  const started = Date.now();
+  await assert.rejects(client.getManifest(ref(host)), (error) => {
+    assert.ok(isSgciError(error, 'REGISTRY_UNREACHABLE'));
+    assert.match(error.message, /did not answer within 300 ms|stopped answering/);
+    return true;
+  });
+  assert.ok(Date.now() - started < 5000);
+});
+
+test('connection refused and DNS failure are one clear REGISTRY_UNREACHABLE line each', async () => {
+  await using client = new RegistryClient({ limits: defaultLimits, retry: { ...fast, attempts: 2 } });
+  const closed = `127.0.0.1:${await freePort()}`;
+  await assert.rejects(client.getManifest(ref(closed)), (error) => {
+    assert.ok(isSgciError(error, 'REGISTRY_UNREACHABLE'));
+    assert.equal(error.message, `${closed}/test/app:v1: registry ${closed} refused the connection`);
+    return true;
+  });
+  await assert.rejects(client.getManifest(ref('no-such-host.invalid')), (error) => {
+    assert.ok(isSgciError(error, 'REGISTRY_UNREACHABLE'));
+    assert.equal(
+      error.message,
+      'no-such-host.invalid/test/app:v1: cannot resolve registry host no-such-host.invalid (DNS lookup failed)',
+    );
+    return true;
+  });
+});
+
+let tlsDir: string;
+before(async () => {
+  tlsDir = await mkdtemp(join(tmpdir(), 'sgci-tls-'));
+  await promisify(execFile)('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-days',
+    '1',
+    '-subj',
+    '/CN=127.0.0.1',
+    '-keyout',
+    join(tlsDir, 'key.pem'),
+    '-out',
+    join(tlsDir, 'cert.pem'),
+  ]);
+});
+after(async () => {
+  if (tlsDir) await rm(tlsDir, { recursive: true, force: true });
+});
+
+test('a self-signed certificate is a clear TLS error unless the host is insecure (loopback, --insecure-registry)', async () => {
+  const server = createHttpsServer(
+    { key: await readFile(join(tlsDir, 'key.pem')), cert: await readFile(join(tlsDir, 'cert.pem')) },
+    (_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json' }).end(ociManifest),
+  );
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const host = `127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+
+  await using strict = new RegistryClient({ limits: defaultLimits, retry: fast, loopbackIsInsecure: false });
+  await assert.rejects(strict.getManifest(ref(host)), (error) => {
+    assert.ok(isSgciError(error, 'REGISTRY_UNREACHABLE'));
+    assert.match(
+      error.message,
+      new RegExp(`TLS error talking to ${host} \\(DEPTH_ZERO_SELF_SIGNED_CERT\\); use --insecure-registry`),
+    );
+    return true;
+  });
+  await using insecure = new RegistryClient({
+    limits: defaultLimits,
+    retry: fast,
+    loopbackIsInsecure: false,
+    insecureRegistries: [host],
+  });
+  assert.equal((await insecure.getManifest(ref(host))).digest, digestOf(ociManifest));
+  await using loopback = new RegistryClient({ limits: defaultLimits, retry: fast });
+  assert.equal((await loopback.getManifest(ref(host))).digest, digestOf(ociManifest));
+});
