@@ -82,7 +82,13 @@ const buildArgs = /^(?:RUN )?\|(\d{1,3}) /;
 const envOrArg = /^(?:\/bin\/sh -c #\(nop\)\s+)?(ENV|ARG)\s+(.*)$/s;
 
 function scanHistoryLine(createdBy: string, place: Place): SecretFinding[] {
-  const fromRules = scanText(createdBy);
+  const assignments = historyAssignments(createdBy);
+  const assignedValues = new Set(assignments.map((assignment) => assignment.value));
+  // Specific rules (a `ghp_` token) name the secret best; the generic assignment rule gives way to the
+  // parsed build argument or ENV, which names the instruction.
+  const fromRules = scanText(createdBy).filter(
+    (match) => !(match.rule === 'password-assignment' && assignedValues.has(match.secret)),
+  );
   const findings: SecretFinding[] = fromRules.map((match) => ({
     rule: match.rule,
     description: `${match.description} in build history`,
@@ -90,8 +96,8 @@ function scanHistoryLine(createdBy: string, place: Place): SecretFinding[] {
     ...place,
     fingerprint: fingerprint(match.secret, match.reveal),
   }));
-  const seen = new Set(fromRules.map((match) => match.secret));
-  for (const { name, value, rule } of historyAssignments(createdBy)) {
+  const seen = new Set<string>();
+  for (const { name, value, rule } of assignments) {
     if (seen.has(value) || fromRules.some((match) => value.includes(match.secret))) continue;
     if (!isSecretName(name) || !passwordGate(value)) continue;
     seen.add(value);

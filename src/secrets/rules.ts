@@ -449,6 +449,6 @@ export const textRules: readonly TextRule[] = [
   kubeconfigKey,
   kubeconfigToken,
   urlPassword,
-  passwordAssignment,
   envFileSecret,
+  passwordAssignment,
 ];

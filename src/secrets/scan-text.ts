@@ -12,7 +12,7 @@ export interface TextMatch {
   readonly reveal: number;
   readonly start: number;
   readonly end: number;
-  /** 1-based. */
+  /** 1-based line where the match starts (the `BEGIN` line of a key, the name of an assignment). */
   readonly line: number;
 }
 
@@ -33,18 +33,31 @@ const compiled: readonly CompiledRule[] = textRules.map((rule) => ({
   ...(rule.context ? { context: new RegExp(rule.context.source, rule.context.flags.replace('g', '')) } : {}),
 }));
 
-/** One case-insensitive pass over the text finds which keywords occur; only their rules run. */
-const prefilter = new RegExp(
-  [...new Set(textRules.flatMap((rule) => rule.keywords))].map(escapeRegExp).join('|'),
-  'gi',
+/**
+ * The prefilter literals: every keyword that does not contain another keyword. A rule whose keyword contains
+ * a shorter one (`secret_key` contains `secret`) is gated on the shorter one. With no literal inside another,
+ * two literals never start at the same position, so one regex pass that advances one character after each
+ * hit sees every literal that occurs.
+ */
+const allKeywords = [...new Set(textRules.flatMap((rule) => rule.keywords))];
+const literals = allKeywords.filter(
+  (keyword) => !allKeywords.some((other) => other !== keyword && keyword.includes(other)),
+);
+const prefilter = new RegExp(literals.map(escapeRegExp).join('|'), 'gi');
+const gates = new Map(
+  compiled.map((entry) => [
+    entry,
+    literals.filter((literal) => entry.rule.keywords.some((keyword) => keyword.includes(literal))),
+  ]),
 );
 
-/** The keywords present in `text` (lower case), from one regex pass. */
-function keywordsIn(text: string): Set<string> {
+/** The literals present in `text` (lower case), from one regex pass. */
+function literalsIn(text: string): Set<string> {
   const found = new Set<string>();
   prefilter.lastIndex = 0;
   for (let match = prefilter.exec(text); match !== null; match = prefilter.exec(text)) {
     found.add(match[0].toLowerCase());
+    prefilter.lastIndex = match.index + 1;
   }
   return found;
 }
@@ -56,14 +69,14 @@ function keywordsIn(text: string): Set<string> {
  */
 export function scanText(text: string, path?: string): TextMatch[] {
   const pathRules = path === undefined ? [] : compiled.filter((c) => c.rule.paths?.test(path));
-  const keywords = keywordsIn(text);
+  const keywords = literalsIn(text);
   if (keywords.size === 0 && pathRules.length === 0) return [];
-  const accepted: Omit<TextMatch, 'line'>[] = [];
+  const accepted: (Omit<TextMatch, 'line'> & { at: number })[] = [];
   for (const entry of compiled) {
     const { rule } = entry;
     if (rule.paths) {
       if (!pathRules.includes(entry)) continue;
-    } else if (!rule.keywords.some((keyword) => keywords.has(keyword))) {
+    } else if (!gates.get(entry)?.some((literal) => keywords.has(literal))) {
       continue;
     }
     if (path !== undefined && rule.skipPaths?.test(path)) continue;
@@ -86,20 +99,21 @@ export function scanText(text: string, path?: string): TextMatch[] {
         reveal: rule.reveal ?? 0,
         start,
         end,
+        at: match.index,
       });
     }
   }
   return withLines(text, accepted);
 }
 
-function withLines(text: string, matches: Omit<TextMatch, 'line'>[]): TextMatch[] {
-  const sorted = [...matches].sort((a, b) => a.start - b.start);
+function withLines(text: string, matches: (Omit<TextMatch, 'line'> & { at: number })[]): TextMatch[] {
+  const sorted = [...matches].sort((a, b) => a.at - b.at || a.start - b.start);
   const result: TextMatch[] = [];
   let line = 1;
   let position = 0;
-  for (const match of sorted) {
-    for (let i = text.indexOf('\n', position); i !== -1 && i < match.start; i = text.indexOf('\n', i + 1)) line++;
-    position = Math.max(position, match.start);
+  for (const { at, ...match } of sorted) {
+    for (let i = text.indexOf('\n', position); i !== -1 && i < at; i = text.indexOf('\n', i + 1)) line++;
+    position = Math.max(position, at);
     result.push({ ...match, line });
   }
   return result;

@@ -1,0 +1,156 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import type { FileEntry } from '../oci/types.ts';
+import { createSecretScanner, markHidden } from './index.ts';
+import { looksLikePkcs12 } from './pkcs12.ts';
+import { fakeSecret, leakedValues } from './testing.ts';
+
+function file(path: string, size: number, layer = 0, type: FileEntry['type'] = 'file'): FileEntry {
+  return { path, type, mode: 0o644, uid: 0, gid: 0, size, layer };
+}
+
+describe('createSecretScanner: what the visitor asks for', () => {
+  const { visitor } = createSecretScanner();
+  const cases: [string, FileEntry, number | undefined][] = [
+    ['a small text file, whole', file('/app/config.yaml', 300), 300],
+    ['a 1 MiB file, whole', file('/app/big.json', 1024 * 1024), 1024 * 1024],
+    ['a larger file by a secret-prone name, a bounded prefix', file('/root/.aws/credentials', 5_000_000), 1024 * 1024],
+    ['a large .env, a bounded prefix', file('/app/.env', 2_000_000), 1024 * 1024],
+    [
+      'a large file without such a name, nothing',
+      file('/usr/lib/x86_64-linux-gnu/libLLVM.so.15', 90_000_000),
+      undefined,
+    ],
+    ['a large data file, nothing', file('/var/lib/app/data.bin', 2_000_000), undefined],
+    ['a shared library, nothing', file('/usr/lib/x86_64-linux-gnu/libc.so.6', 900_000), undefined],
+    ['compressed docs, nothing', file('/usr/share/doc/bash/changelog.Debian.gz', 2000), undefined],
+    ['timezone data, nothing', file('/usr/share/zoneinfo/Europe/Berlin', 2300), undefined],
+    ['an empty file, nothing', file('/app/empty', 0), undefined],
+    ['a directory, nothing', file('/app', 0, 0, 'dir'), undefined],
+    ['a symlink, nothing', file('/app/link', 0, 0, 'symlink'), undefined],
+    ['a small .p12, whole', file('/app/cert.p12', 2500), 2500],
+  ];
+  for (const [name, entry, expected] of cases) {
+    test(name, () => assert.equal(visitor.wants(entry), expected));
+  }
+  test('a smaller bound is honoured', () => {
+    assert.equal(createSecretScanner({ maxFileBytes: 4096 }).visitor.wants(file('/app/.npmrc', 10_000)), 4096);
+    assert.equal(createSecretScanner({ maxFileBytes: 4096 }).visitor.wants(file('/app/notes.txt', 10_000)), undefined);
+  });
+});
+
+describe('createSecretScanner: visiting content', () => {
+  const token = `ghp_${fakeSecret('scanner', 36)}`;
+
+  test('finds a token at the start of a truncated prefix and keeps only findings', async () => {
+    const scanner = createSecretScanner();
+    const content = Buffer.from(`GITHUB_TOKEN=${token}\n${'#'.repeat(1000)}`);
+    await scanner.visitor.visit(file('/app/.env', 5_000_000, 3), content, true);
+    const findings = scanner.findings();
+    assert.deepEqual(
+      findings.map((f) => [f.rule, f.path, f.layer, f.line]),
+      [['github-token', '/app/.env', 3, 1]],
+    );
+    assert.deepEqual(leakedValues(JSON.stringify(findings), [token]), []);
+  });
+
+  test('skips binary files by a NUL byte in the first KiB', async () => {
+    const scanner = createSecretScanner();
+    const elf = Buffer.concat([Buffer.from('\x7fELF\x02\x01\x01\0\0\0', 'latin1'), Buffer.from(`  ${token}  `)]);
+    await scanner.visitor.visit(file('/usr/bin/tool', elf.length), elf, false);
+    assert.deepEqual(scanner.findings(), []);
+  });
+
+  test('sorts findings by path, layer and line whatever the visit order', async () => {
+    const scanner = createSecretScanner();
+    const text = Buffer.from(`x\n${token}\n`);
+    await scanner.visitor.visit(file('/b', text.length, 1), text, false);
+    await scanner.visitor.visit(file('/a', text.length, 2), text, false);
+    await scanner.visitor.visit(file('/a', text.length, 0), text, false);
+    assert.deepEqual(
+      scanner.findings().map((f) => `${f.path}@${f.layer}:${f.line}`),
+      ['/a@0:2', '/a@2:2', '/b@1:2'],
+    );
+  });
+});
+
+describe('PKCS#12 by extension and ASN.1 shape', () => {
+  const openssl = spawnSync('openssl', ['version'], { encoding: 'utf8' });
+  test('a PKCS#12 store made by openssl is a finding', {
+    skip: openssl.status === 0 ? false : 'openssl not installed',
+  }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sgci-p12-'));
+    try {
+      const key = join(dir, 'k.pem');
+      const cert = join(dir, 'c.pem');
+      const p12 = join(dir, 's.p12');
+      const run = (args: string[]) =>
+        assert.equal(spawnSync('openssl', args, { stdio: 'ignore' }).status, 0, args.join(' '));
+      run([
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-subj',
+        '/CN=fixture',
+        '-days',
+        '1',
+      ]);
+      run(['pkcs12', '-export', '-inkey', key, '-in', cert, '-out', p12, '-passout', 'pass:fixture']);
+      const bytes = readFileSync(p12);
+      assert.ok(looksLikePkcs12(bytes));
+      const scanner = createSecretScanner();
+      await scanner.visitor.visit(file('/app/keystore.pfx', bytes.length), bytes, false);
+      assert.deepEqual(
+        scanner.findings().map((f) => [f.rule, f.severity]),
+        [['pkcs12-keystore', 'high']],
+      );
+      // A DER certificate renamed to .p12 is not a key store.
+      const der = spawnSync('openssl', ['x509', '-in', cert, '-outform', 'DER']).stdout;
+      assert.equal(looksLikePkcs12(der), false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  test('random bytes and text named .p12 are not', () => {
+    assert.equal(looksLikePkcs12(Buffer.from(fakeSecret('p12', 200), 'latin1')), false);
+    assert.equal(looksLikePkcs12(Buffer.from([0x30, 0x82, 0x01, 0x00, 0x02, 0x01, 0x01, 0x30])), false);
+    assert.equal(looksLikePkcs12(Buffer.from([0x30, 0x82, 0x0a, 0x00, 0x02, 0x01, 0x03, 0x30, 0x80])), true);
+  });
+});
+
+describe('markHidden', () => {
+  const token = `ghp_${fakeSecret('hidden', 36)}`;
+  test('marks files deleted or replaced by a later layer, keeps visible ones', async () => {
+    const scanner = createSecretScanner();
+    const text = Buffer.from(token);
+    for (const entry of [
+      file('/gone', 40, 1),
+      file('/replaced', 40, 1),
+      file('/replaced', 40, 2),
+      file('/kept', 40, 1),
+    ]) {
+      await scanner.visitor.visit(entry, text, false);
+    }
+    const visible = new Map([
+      ['/replaced', file('/replaced', 40, 2)],
+      ['/kept', file('/kept', 40, 1)],
+    ]);
+    const marked = markHidden(scanner.findings(), { squashed: { get: (path: string) => visible.get(path) } as never });
+    assert.deepEqual(
+      marked.map((f) => `${f.path}@${f.layer} ${f.deleted}`),
+      ['/gone@1 true', '/kept@1 false', '/replaced@1 true', '/replaced@2 false'],
+    );
+  });
+});
