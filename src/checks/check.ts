@@ -8,6 +8,7 @@ import type { ImageConfig } from '../oci/image/schema.ts';
 import type { FileNeeds, ImageFilesystem } from '../oci/types.ts';
 import type { Policy } from '../policy/index.ts';
 import type { Sbom } from '../sbom/model.ts';
+import type { SecretFinding } from '../secrets/index.ts';
 import type { Finding } from '../vuln/types.ts';
 import type { Evidence } from './evidence.ts';
 import type { DockerfileInput } from './inputs/dockerfile.ts';
@@ -59,17 +60,6 @@ export interface CheckImage {
   readonly layers: readonly { readonly index: number; readonly digest: string; readonly createdBy?: string }[];
 }
 
-/** What H6b's secret scanner reports; the value itself is never part of it. */
-export interface SecretHit {
-  readonly rule: string;
-  readonly description: string;
-  readonly location: 'file' | 'env' | 'label' | 'history';
-  readonly path?: string;
-  readonly layer?: number;
-  readonly line?: number;
-  readonly fingerprint: string;
-}
-
 /** Signature/attestation verification results for the image digest (filled by the signing area). */
 export interface AttestationInput {
   /** Signatures over the digest that verified with a trusted key. */
@@ -104,7 +94,8 @@ export interface CheckContext {
   readonly image?: CheckImage;
   readonly fs?: ImageFilesystem;
   readonly sbom?: Sbom;
-  readonly secrets?: readonly SecretHit[];
+  /** Findings of the secret scanner over every layer and the config (with `deleted` set by markHidden). */
+  readonly secrets?: readonly SecretFinding[];
   readonly vulns?: VulnInput;
   readonly dockerfile?: DockerfileInput;
   readonly manifests?: ManifestsInput;

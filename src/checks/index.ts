@@ -8,7 +8,6 @@ export type {
   CheckResult,
   FileDigests,
   Reference,
-  SecretHit,
   Section,
   Status,
   VulnInput,

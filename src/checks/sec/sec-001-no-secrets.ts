@@ -19,22 +19,21 @@ export const sec001: Check = {
         status: 'pass',
         evidence: [{ kind: 'note', message: 'no secrets found in files, Env, labels or history' }],
       };
-    const hidden = new Set(ctx.fs?.hidden.map((e) => `${e.layer}:${e.path}`) ?? []);
     return {
       status: 'fail',
-      evidence: ctx.secrets.map((s) => ({
-        kind: 'secret' as const,
-        rule: s.rule,
-        location: s.location,
-        ...(s.path === undefined ? {} : { path: s.path }),
-        ...(s.layer === undefined ? {} : { layer: s.layer }),
-        ...(s.line === undefined ? {} : { line: s.line }),
-        fingerprint: s.fingerprint,
-        message:
-          s.location === 'file' && s.path !== undefined && s.layer !== undefined && hidden.has(`${s.layer}:${s.path}`)
-            ? `${s.description} (removed by a later layer, still shipped)`
-            : s.description,
-      })),
+      evidence: ctx.secrets.map((s) => {
+        const path = s.location === 'file' ? s.path : s.field;
+        return {
+          kind: 'secret' as const,
+          rule: s.rule,
+          location: s.location,
+          ...(path === undefined ? {} : { path }),
+          ...(s.layer === undefined ? {} : { layer: s.layer }),
+          ...(s.line === undefined ? {} : { line: s.line }),
+          fingerprint: s.fingerprint,
+          message: s.deleted ? `${s.description} (removed by a later layer, still shipped)` : s.description,
+        };
+      }),
       remediation: this.remediation,
     };
   },

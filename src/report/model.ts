@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { Evidence } from '../checks/index.ts';
+
+export const reportSchemaVersion = '1.0.0';
+
+const Status = z.enum(['pass', 'fail', 'warn', 'not-applicable', 'manual']);
+const SectionName = z.enum(['BASE', 'BUILD', 'COMP', 'SEC', 'RUN', 'VULN']);
+const Counts = z.object({
+  pass: z.number().int(),
+  fail: z.number().int(),
+  warn: z.number().int(),
+  'not-applicable': z.number().int(),
+  manual: z.number().int(),
+});
+export type Counts = z.infer<typeof Counts>;
+
+export const CheckReport = z.object({
+  id: z.string().regex(/^SGCI-(BASE|BUILD|COMP|SEC|RUN|VULN)-\d{3}$/),
+  section: SectionName,
+  title: z.object({ en: z.string(), de: z.string() }),
+  level: z.enum(['MUST', 'SHOULD']),
+  automation: z.array(z.enum(['image', 'dockerfile', 'manifest', 'attestation', 'history', 'manual'])),
+  references: z.array(z.object({ standard: z.string(), item: z.string() })),
+  /** The result after the policy (a `fail` of a check set to `warn` reads `warn`). */
+  result: Status,
+  /** The check's own result before the policy. */
+  checkResult: Status,
+  /** What the policy does with a failure: fail the gate or only warn. */
+  action: z.enum(['fail', 'warn']),
+  evidence: z.array(Evidence),
+  /** One line, for fail/warn; null otherwise. */
+  remediation: z.string().nullable(),
+  /** Why the check could not decide (not-applicable/manual); null otherwise. */
+  reason: z.string().nullable(),
+  exception: z
+    .object({
+      status: z.enum(['applied', 'expired']),
+      justification: z.string(),
+      approver: z.string(),
+      expires: z.string(),
+    })
+    .nullable(),
+});
+export type CheckReport = z.infer<typeof CheckReport>;
+
+/** The JSON report: the source every other format renders. Deterministic for the same inputs and clock. */
+export const ScanReport = z.object({
+  schemaVersion: z.literal(reportSchemaVersion),
+  tool: z.object({ name: z.literal('sgci'), version: z.string() }),
+  /** When the checks were evaluated (SOURCE_DATE_EPOCH when set, for reproducible reports). */
+  generatedAt: z.string(),
+  image: z.object({
+    reference: z.string(),
+    digest: z.string().nullable(),
+    platform: z.string().nullable(),
+    created: z.string().nullable(),
+  }),
+  inputs: z.object({
+    dockerfile: z.string().nullable(),
+    manifests: z.string().nullable(),
+    sbom: z.object({ packages: z.number().int() }).nullable(),
+    vulnerabilities: z.object({
+      available: z.boolean(),
+      findings: z.number().int().nullable(),
+      note: z.string().nullable(),
+    }),
+    secretsScanned: z.boolean(),
+    attestations: z.object({ verified: z.boolean(), note: z.string().nullable() }),
+  }),
+  policy: z.object({ name: z.string(), digest: z.string(), disabled: z.array(z.string()) }),
+  gate: z.object({ failed: z.boolean() }),
+  results: z.array(CheckReport),
+  summary: z.object({
+    total: z.number().int(),
+    byResult: Counts,
+    bySection: z.record(SectionName, Counts),
+    /** Failures an applied policy exception waives. */
+    waived: z.number().int(),
+  }),
+});
+export type ScanReport = z.infer<typeof ScanReport>;
+
+export function emptyCounts(): Counts {
+  return { pass: 0, fail: 0, warn: 0, 'not-applicable': 0, manual: 0 };
+}

@@ -1,0 +1,2 @@
+export { checkImageOf } from './image-facts.ts';
+export { type ScanOptions, type ScanResult, scanImage, type VulnMatcher } from './scan.ts';
