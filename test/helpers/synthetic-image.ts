@@ -4,10 +4,13 @@
  * compressed in memory, served by Layer objects whose open() hands out the bytes. Nothing
  * touches the disk.
  */
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync, zstdCompressSync } from 'node:zlib';
 import { pack } from 'tar-stream';
-import { type Digest, digestOf } from '../../src/core/index.ts';
+import { type Digest, DigestVerifier, digestOf, parseDigest } from '../../src/core/index.ts';
 import type { Layer } from '../../src/oci/types.ts';
 
 export type SyntheticEntry =
@@ -178,4 +181,41 @@ export async function syntheticLayers(
     out.push(layerFromBlob(index, compress(tar, options.compression ?? 'gzip'), tar, options));
   }
   return out;
+}
+
+/**
+ * The layers of an OCI image layout directory (index.json -> manifest -> config diff_ids ->
+ * blobs), each verified against its digest while it streams. Deliberately tiny: the real
+ * oci-dir source lives in src/oci/source; this only lets filesystem tests and the benchmark
+ * read fixture images without depending on it.
+ */
+export async function ociLayoutLayers(dir: string, tag = 'latest'): Promise<Layer[]> {
+  const blobPath = (digest: string) => join(dir, 'blobs', ...digest.split(':'));
+  const readJson = async (path: string) => JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+  const index = (await readJson(join(dir, 'index.json'))) as {
+    manifests: { digest: string; annotations?: Record<string, string> }[];
+  };
+  const descriptor =
+    index.manifests.find((m) => m.annotations?.['org.opencontainers.image.ref.name'] === tag) ?? index.manifests[0];
+  if (descriptor === undefined) throw new Error(`${dir}: index.json lists no manifest`);
+  const manifest = (await readJson(blobPath(descriptor.digest))) as {
+    config: { digest: string };
+    layers: { digest: string; mediaType: string; size: number }[];
+  };
+  const config = (await readJson(blobPath(manifest.config.digest))) as { rootfs?: { diff_ids?: string[] } };
+  return manifest.layers.map((descriptorOfLayer, index) => {
+    const digest = parseDigest(descriptorOfLayer.digest);
+    const diffId = config.rootfs?.diff_ids?.[index];
+    return {
+      index,
+      digest,
+      mediaType: descriptorOfLayer.mediaType,
+      size: descriptorOfLayer.size,
+      diffId: diffId === undefined ? undefined : parseDigest(diffId),
+      async open() {
+        const file = createReadStream(blobPath(digest), { highWaterMark: 256 * 1024 });
+        return file.pipe(new DigestVerifier(digest, blobPath(digest), descriptorOfLayer.size));
+      },
+    };
+  });
 }

@@ -1,5 +1,4 @@
-import type { Transform } from 'node:stream';
-import { constants, createGunzip, createZstdDecompress } from 'node:zlib';
+import { constants, createGunzip, createZstdDecompress, type Gunzip, type ZstdDecompress } from 'node:zlib';
 
 export type Compression = 'gzip' | 'zstd' | 'none';
 
@@ -21,7 +20,7 @@ export function compressionFromMagic(head: Uint8Array): Compression {
 /** Output chunk size of the decompressors: large enough to keep per-chunk overhead low. */
 const chunkSize = 256 * 1024;
 
-export function createDecompressor(compression: Exclude<Compression, 'none'>): Transform {
+export function createDecompressor(compression: Exclude<Compression, 'none'>): Gunzip | ZstdDecompress {
   if (compression === 'gzip') return createGunzip({ chunkSize });
   // A zstd frame may declare a window of up to 2 GiB; cap it so a hostile frame cannot make
   // the decoder allocate that much (zstd's own default cap for decoding is 128 MiB = 2^27).

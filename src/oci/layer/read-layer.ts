@@ -1,8 +1,8 @@
 import { createHash, type Hash } from 'node:crypto';
-import { pipeline, Readable } from 'node:stream';
 import { type Digest, describe, digestAlgorithm, type Limits, SgciError } from '../../core/index.ts';
 import type { Layer } from '../types.ts';
-import { type Compression, compressionFromMagic, compressionFromMediaType, createDecompressor } from './compression.ts';
+import { type Compression, compressionFromMagic, compressionFromMediaType } from './compression.ts';
+import { decompressChunks } from './decompress.ts';
 import { type TarHandler, TarParser } from './tar-parser.ts';
 
 /** Past this many uncompressed bytes the compression ratio of a layer is checked (Limits doc). */
@@ -89,18 +89,8 @@ export async function readLayer(
     }
   }
 
-  let tarStream: AsyncIterable<Buffer>;
-  let pipelineDone: Promise<void> | undefined;
-  if (compression === 'none') {
-    tarStream = compressedChunks();
-  } else {
-    const decompressor = createDecompressor(compression);
-    pipelineDone = new Promise<void>((resolve) => {
-      // Errors surface through the iteration below; this only keeps the rejection handled.
-      pipeline(Readable.from(compressedChunks(), { objectMode: false }), decompressor, () => resolve());
-    });
-    tarStream = decompressor;
-  }
+  const tarStream: AsyncIterable<Uint8Array> =
+    compression === 'none' ? compressedChunks() : decompressChunks(compressedChunks(), compression);
 
   const parser = new TarParser(
     {
@@ -167,7 +157,6 @@ export async function readLayer(
     if (signal?.aborted) throw signal.reason;
     throw wrapError(error, input, label, compression);
   }
-  await pipelineDone;
 
   if (hash !== undefined && layer.diffId !== undefined) {
     const actual = `${digestAlgorithm(layer.diffId)}:${hash.digest('hex')}` as Digest;

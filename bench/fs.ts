@@ -1,0 +1,126 @@
+/**
+ * Filesystem-view benchmark: for each fixture image, one full pass (all metadata, a visitor that
+ * wants nothing, diffID verification) against the floor, `gzip -dc` of the same layer blobs to
+ * /dev/null. Both run as child processes so wall time, CPU time and peak RSS are measured alike.
+ *
+ *   node_modules/.bin/node bench/fs.ts [NAME...]
+ */
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { defaultLimits } from '../src/core/index.ts';
+import { readFilesystem } from '../src/oci/fs/index.ts';
+import type { FileVisitor } from '../src/oci/types.ts';
+import { fixture, fixtureNames, fixturesMissing } from '../test/helpers/fixtures.ts';
+import { ociLayoutLayers } from '../test/helpers/synthetic-image.ts';
+
+interface Run {
+  readonly wall: number;
+  readonly cpu: number;
+  readonly rssMiB: number;
+}
+
+/** In the child: one pass, then wall/CPU seconds and peak RSS as JSON on stdout. */
+async function child(name: string): Promise<void> {
+  const before = process.resourceUsage();
+  const started = performance.now();
+  const layers = await ociLayoutLayers(fixture(name as (typeof fixtureNames)[number]).ociDir);
+  let files = 0;
+  const countingVisitor: FileVisitor = {
+    name: 'bench-nothing',
+    wants: () => {
+      files++;
+      return undefined;
+    },
+    visit: () => {},
+  };
+  const fs = await readFilesystem(layers, { visitors: [countingVisitor] }, { limits: defaultLimits });
+  let entries = 0;
+  for (const _ of fs.squashed.entries()) entries++;
+  const usage = process.resourceUsage();
+  process.stdout.write(
+    JSON.stringify({
+      wall: (performance.now() - started) / 1000,
+      cpu: (usage.userCPUTime + usage.systemCPUTime - before.userCPUTime - before.systemCPUTime) / 1e6,
+      rssMiB: usage.maxRSS / 1024,
+      entries,
+      files,
+    }),
+  );
+}
+
+function timeChild(command: string, args: string[]): Promise<Run & { stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const proc = spawn('/usr/bin/time', ['-f', '%U %S %M', command, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    proc.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    proc.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    proc.on('error', reject);
+    proc.on('close', (code) => {
+      const wall = (performance.now() - started) / 1000;
+      const last = stderr.trim().split('\n').at(-1) ?? '';
+      const [user, sys, rss] = last.split(' ').map(Number);
+      if (code !== 0 || rss === undefined) reject(new Error(`${command} failed (${code}): ${stderr}`));
+      else resolve({ wall, cpu: (user ?? 0) + (sys ?? 0), rssMiB: rss / 1024, stdout });
+    });
+  });
+}
+
+async function layerBlobs(dir: string): Promise<string[]> {
+  const index = JSON.parse(await readFile(join(dir, 'index.json'), 'utf8'));
+  const blob = (digest: string) => join(dir, 'blobs', ...digest.split(':'));
+  const manifest = JSON.parse(await readFile(blob(index.manifests[0].digest), 'utf8'));
+  return manifest.layers.map((layer: { digest: string }) => blob(layer.digest));
+}
+
+async function main(): Promise<void> {
+  const missing = fixturesMissing();
+  if (missing) {
+    console.error(`bench/fs: skipped: ${missing}`);
+    return;
+  }
+  const names = process.argv.length > 2 ? process.argv.slice(2) : [...fixtureNames];
+  const rows: string[][] = [
+    [
+      'image',
+      'entries',
+      'pass s',
+      'floor s',
+      'ratio',
+      'pass cpu',
+      'floor cpu',
+      'cpu ratio',
+      'process s',
+      'peak RSS MiB',
+    ],
+  ];
+  for (const name of names) {
+    const blobs = await layerBlobs(fixture(name as (typeof fixtureNames)[number]).ociDir);
+    const floor = await timeChild('sh', ['-c', 'for f in "$@"; do gzip -dc "$f"; done > /dev/null', 'floor', ...blobs]);
+    const sgci = await timeChild(process.execPath, [import.meta.filename, '--child', name]);
+    const pass = JSON.parse(sgci.stdout) as Run & { entries: number };
+    rows.push([
+      name,
+      String(pass.entries),
+      pass.wall.toFixed(2),
+      floor.wall.toFixed(2),
+      (pass.wall / floor.wall).toFixed(2),
+      pass.cpu.toFixed(2),
+      floor.cpu.toFixed(2),
+      (pass.cpu / floor.cpu).toFixed(2),
+      sgci.wall.toFixed(2),
+      sgci.rssMiB.toFixed(0),
+    ]);
+  }
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  for (const row of rows) console.log(row.map((cell, i) => cell.padStart(widths[i] ?? 0)).join('  '));
+}
+
+if (process.argv[2] === '--child') await child(process.argv[3] ?? '');
+else await main();
