@@ -267,3 +267,17 @@ test('a self-signed certificate is a clear TLS error unless the host is insecure
   await using loopback = new RegistryClient({ limits: defaultLimits, retry: fast });
   assert.equal((await loopback.getManifest(ref(host))).digest, digestOf(ociManifest));
 });
+
+test('a connection that breaks in the middle of a blob is one REGISTRY_UNREACHABLE line', async () => {
+  const host = await serve((_req, res) => {
+    res.writeHead(200, { 'content-length': String(blob.length) });
+    res.write(blob.subarray(0, 10), () => res.socket?.destroy());
+  });
+  await using client = new RegistryClient({ limits: defaultLimits, retry: fast });
+  const stream = await client.getBlob(ref(host), { digest: blobDigest, size: blob.length });
+  await assert.rejects(stream.toArray(), (error) => {
+    assert.ok(isSgciError(error, 'REGISTRY_UNREACHABLE'), String(error));
+    assert.match(error.message, new RegExp(`^${host}/test/app:v1: connection to registry ${host} was reset`));
+    return true;
+  });
+});

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -90,4 +90,35 @@ test('two processes pulling one image from the registry into one cache both succ
   } finally {
     await registry?.stop();
   }
+});
+
+test('sgci cache prune --max-size removes the least recently used blobs; cache info reports the rest', async () => {
+  const dir = join(root, 'cli');
+  const cache = new BlobCache({ dir });
+  const blobs = ['a', 'b', 'c'].map((name) => Buffer.alloc(100, name));
+  for (const [i, bytes] of blobs.entries()) {
+    const digest = sha256(bytes) as Digest;
+    await cache.put(digest, bytes);
+    const t = new Date(Date.UTC(2026, 0, 1, 0, i));
+    await utimes(cache.pathOf(digest), t, t);
+  }
+  const sgci = resolve(import.meta.dirname, '..', '..', 'bin', 'sgci.js');
+  const env = { ...process.env, SGCI_CACHE_DIR: dir, SGCI_CACHE_MAX_SIZE: '' };
+  const pruned = await run(process.execPath, [sgci, 'cache', 'prune', '--max-size', '250', '--format', 'json'], {
+    env,
+  });
+  const result = JSON.parse(pruned.stdout) as { removed: { digest: string; size: number }[]; remainingBytes: number };
+  assert.deepEqual(
+    result.removed.map((e) => [e.digest, e.size]),
+    [[sha256(blobs[0] ?? Buffer.alloc(0)), 100]],
+  );
+  assert.equal(result.remainingBytes, 200);
+  const info = await run(process.execPath, [sgci, 'cache', 'info', '--format', 'json'], { env });
+  assert.deepEqual(JSON.parse(info.stdout), { dir, entries: 2, bytes: 200, maxBytes: 10 * 1024 ** 3 });
+  await assert.rejects(run(process.execPath, [sgci, 'cache', 'prune', '--max-size', 'lots'], { env }), (error) => {
+    const failed = error as { code: number; stderr: string };
+    assert.equal(failed.code, 2);
+    assert.match(failed.stderr, /^sgci: --max-size: not a size/);
+    return true;
+  });
 });

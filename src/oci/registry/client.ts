@@ -3,7 +3,7 @@
  * Every byte read is verified against its digest while it streams; every body read into memory is
  * bounded by `Limits`; blobs land in a content-addressed cache only after they verified.
  */
-import { PassThrough, pipeline, type Readable, Transform, type TransformCallback } from 'node:stream';
+import { PassThrough, pipeline, Readable, Transform, type TransformCallback } from 'node:stream';
 import {
   type Digest,
   DigestVerifier,
@@ -28,6 +28,7 @@ import {
   type HttpRequest,
   type HttpResponse,
   header,
+  networkError,
   type RetryPolicy,
   Transport,
 } from './transport.ts';
@@ -203,7 +204,10 @@ export class RegistryClient {
         `blob ${digest} has ${size} bytes, limit is ${this.#limits.maxBlobBytes}`,
       );
     }
-    const cached = await this.#cache?.open(digest, size);
+    const cached = await this.#cache?.open(digest, size).catch((error: unknown) => {
+      this.#logger.warn({ digest, error: String(error) }, 'Blob cache not readable; fetching from the registry');
+      return undefined;
+    });
     if (cached) return this.#verifiedFromCache(cached, digest, size, input);
 
     const response = await this.#request(
@@ -244,7 +248,11 @@ export class RegistryClient {
       }
     }
     const out = new PassThrough({ highWaterMark: 256 * 1024 });
-    pipeline([response.body, ...stages, out], () => {});
+    const wire = new URL(`https://${wireHost(ref.registry)}`);
+    pipeline(
+      [Readable.from(namedNetworkErrors(response.body, wire, input), { objectMode: false }), ...stages, out],
+      () => {},
+    );
     return out;
   }
 
@@ -416,6 +424,8 @@ export class RegistryClient {
         },
         signal,
       );
+    // A Location on another host (upload URLs, pagination links) gets no registry credentials.
+    if (url.host !== host) return send(undefined);
     const first = await send(await this.#auth.header(host, scopes, input));
     if (first.statusCode !== 401) return first;
     await first.body.dump();
@@ -582,6 +592,19 @@ export function nextLink(link: string | undefined): string | undefined {
     if (match && /\brel="?next"?/i.test(match[2] ?? '')) return match[1];
   }
   return undefined;
+}
+
+/** A connection that breaks mid-blob becomes the same one-line REGISTRY_UNREACHABLE as one that never opened. */
+async function* namedNetworkErrors(
+  body: AsyncIterable<Uint8Array>,
+  url: URL,
+  input: string,
+): AsyncGenerator<Uint8Array> {
+  try {
+    for await (const chunk of body) yield chunk;
+  } catch (error) {
+    throw networkError(error, { url, input });
+  }
 }
 
 /** Fails a blob stream that goes past `maxBytes`, for registries that send no Content-Length. */
