@@ -1,9 +1,23 @@
 import type { Command } from 'commander';
+import { registerAttest } from './attest.ts';
 import { registerCache } from './cache.ts';
 import { registerFiles } from './files.ts';
 import { registerInspect } from './inspect.ts';
+import { registerKey } from './key.ts';
+import { registerSbom } from './sbom.ts';
+import { registerSign } from './sign.ts';
+import { registerVerify } from './verify.ts';
 
 /** Adds one sub-command to the program. Every command is listed here explicitly, in help order. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: readonly RegisterCommand[] = [registerInspect, registerFiles, registerCache];
+export const commands: readonly RegisterCommand[] = [
+  registerInspect,
+  registerFiles,
+  registerSbom,
+  registerCache,
+  registerKey,
+  registerSign,
+  registerVerify,
+  registerAttest,
+];

@@ -1,0 +1,106 @@
+import type { Command } from 'commander';
+import {
+  type AttestationCheck,
+  acceptedPredicateTypes,
+  type ImageVerification,
+  loadPublicKey,
+  resolveImage,
+  type SignatureCheck,
+  type TrustedKey,
+  verifyImage,
+} from '../../attest/index.ts';
+import { exitCodes } from '../exit-codes.ts';
+import type { ImageCliOptions } from '../image-options.ts';
+import { writeOut } from '../output.ts';
+import { addRegistryOptions, registryFromCli, registryReferenceOf } from './sign.ts';
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+interface VerifyOptions extends ImageCliOptions {
+  key: string[];
+  type?: string;
+  output: 'text' | 'json';
+}
+
+async function trustedKeys(paths: readonly string[]): Promise<TrustedKey[]> {
+  const keys: TrustedKey[] = [];
+  for (const path of paths) keys.push({ name: path, key: await loadPublicKey(path) });
+  return keys;
+}
+
+/** One line per failed candidate on stderr, so a CI log says why. */
+function reportFailures(checks: readonly (SignatureCheck | AttestationCheck)[]): void {
+  for (const check of checks) {
+    if (!check.verified) process.stderr.write(`sgci: ${check.source} ${check.digest}: ${check.reason}\n`);
+  }
+}
+
+async function finish(
+  verification: ImageVerification,
+  checks: readonly (SignatureCheck | AttestationCheck)[],
+  what: string,
+  output: 'text' | 'json',
+): Promise<void> {
+  const verified = checks.filter((c) => c.verified);
+  if (output === 'json')
+    await writeOut(`${JSON.stringify({ ...verification, verified: verified.length > 0 }, null, 2)}\n`);
+  reportFailures(checks);
+  if (verified.length === 0) {
+    const reason = checks.length === 0 ? `no ${what} found` : `none of the ${checks.length} ${what} verified`;
+    process.stderr.write(`sgci: ${verification.image}: ${reason} for ${verification.digest}\n`);
+    process.exitCode = exitCodes.gateFailed;
+    return;
+  }
+  if (output === 'text') {
+    process.stderr.write(
+      `Verification for ${verification.image} (${verification.digest}): ${verified.length} ${what} verified ` +
+        `with the given key; the signed digest equals the image digest.\n`,
+    );
+    for (const check of verified) {
+      const payload = 'statement' in check ? check.statement : (check as SignatureCheck).payload;
+      await writeOut(`${JSON.stringify(payload)}\n`);
+    }
+  }
+}
+
+/** `sgci verify --key PUB IMAGE` and `sgci verify-attestation --key PUB --type T IMAGE`. */
+export function registerVerify(program: Command): void {
+  const verify = program
+    .command('verify')
+    .description('verify the cosign signatures of an image with a public key (exit 1 when none verifies)')
+    .argument('<image>', 'registry reference (tag or digest)')
+    .requiredOption('--key <path>', 'trusted public key (PEM); repeatable, any one may verify', collect, []);
+  addRegistryOptions(verify).action(async (image: string, opts: VerifyOptions) => {
+    const ref = registryReferenceOf(image);
+    const keys = await trustedKeys(opts.key);
+    await using registry = await registryFromCli(opts);
+    const { digest } = await resolveImage(registry, ref);
+    const verification = await verifyImage(registry, ref, digest, keys, {
+      want: { signatures: true, attestations: false },
+    });
+    await finish(verification, verification.signatures, 'signatures', opts.output);
+  });
+
+  const attestation = program
+    .command('verify-attestation')
+    .description('verify the in-toto attestations of an image with a public key (exit 1 when none verifies)')
+    .argument('<image>', 'registry reference (tag or digest)')
+    .requiredOption('--key <path>', 'trusted public key (PEM); repeatable', collect, [])
+    .option('--type <type>', 'predicate type to require (shorthand or URI); default: any');
+  addRegistryOptions(attestation).action(async (image: string, opts: VerifyOptions) => {
+    const ref = registryReferenceOf(image);
+    const accepted = opts.type ? acceptedPredicateTypes(opts.type) : undefined;
+    const keys = await trustedKeys(opts.key);
+    await using registry = await registryFromCli(opts);
+    const { digest } = await resolveImage(registry, ref);
+    const verification = await verifyImage(registry, ref, digest, keys, {
+      want: { signatures: false, attestations: true },
+    });
+    // Filter on the verified type; an unverified attestation is kept (its annotation says what it claims to be).
+    const checks = verification.attestations.filter((a) => !accepted || accepted.includes(a.predicateType));
+    const filtered = { ...verification, attestations: checks };
+    await finish(filtered, checks, accepted ? `${opts.type} attestations` : 'attestations', opts.output);
+  });
+}
