@@ -1,4 +1,5 @@
 export { compileRepositoryPattern } from './pattern.ts';
+export { type PolicyTrustedKey, trustedKeyRulesFromPolicy } from './policy-keys.ts';
 export { keysForRepository, type TrustedKey, type TrustedKeyRule } from './trusted-keys.ts';
 export { type VerifyTarget, verifyImageAttestations } from './verify-attestations.ts';
 export {
