@@ -1,6 +1,6 @@
 import type { Digest } from '../core/index.ts';
 import { isSgciError } from '../core/index.ts';
-import type { ImageIndex } from '../oci/image/schema.ts';
+import type { ImageIndex } from '../oci/image/index.ts';
 import type { RegistryReference } from '../oci/reference/index.ts';
 
 /**

@@ -30,7 +30,7 @@ import {
   verifyImageAttestations,
 } from '../../src/attest/index.ts';
 import { type Digest, defaultLimits, isSgciError } from '../../src/core/index.ts';
-import { ImageManifest } from '../../src/oci/image/schema.ts';
+import { ImageManifest } from '../../src/oci/image/index.ts';
 import { RegistryClient } from '../../src/oci/registry/index.ts';
 import { corpusDir, fixture, fixturesMissing } from '../helpers/fixtures.ts';
 import { startRegistry, type TestRegistry } from '../helpers/registry.ts';

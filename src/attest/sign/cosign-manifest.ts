@@ -1,5 +1,5 @@
 import { type Digest, digestOf, SgciError } from '../../core/index.ts';
-import { type Descriptor, ImageIndex, ImageManifest, mediaTypes } from '../../oci/image/schema.ts';
+import { type Descriptor, ImageIndex, ImageManifest, mediaTypes } from '../../oci/image/index.ts';
 
 /**
  * cosign's storage scheme: signatures and attestations of `repo@sha256:H` live in an OCI image manifest

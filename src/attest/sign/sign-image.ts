@@ -1,5 +1,5 @@
 import { type Digest, SgciError } from '../../core/index.ts';
-import type { ImageIndex, ImageManifest } from '../../oci/image/schema.ts';
+import type { ImageIndex, ImageManifest } from '../../oci/image/index.ts';
 import { formatRegistryReference, type RegistryReference } from '../../oci/reference/index.ts';
 import { keyIdOf, type Signer, verifySignature } from '../keys/index.ts';
 import { isNotFound, type RegistryAccess, signatureManifestTypes } from '../registry-access.ts';

@@ -1,5 +1,5 @@
 import { type Digest, describe, digestOf, isSgciError, SgciError } from '../../core/index.ts';
-import type { Descriptor } from '../../oci/image/schema.ts';
+import type { Descriptor } from '../../oci/image/index.ts';
 import { formatRegistryReference, type RegistryReference } from '../../oci/reference/index.ts';
 import { verifySignature } from '../keys/index.ts';
 import { isNotFound, maxSignatureBlobBytes, type RegistryAccess, signatureManifestTypes } from '../registry-access.ts';
