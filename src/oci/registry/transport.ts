@@ -127,9 +127,10 @@ export class Transport {
       }
       const retryAfter = response ? parseRetryAfter(header(response.headers, 'retry-after')) : undefined;
       const backoff = policy.baseDelayMs * 2 ** (attempt - 1);
-      // Full jitter keeps many clients from retrying in lockstep; Retry-After is a floor we honour.
-      const delay = Math.min(policy.maxDelayMs, retryAfter ?? Math.round(backoff / 2 + Math.random() * (backoff / 2)));
-      if (waited + delay > policy.maxTotalDelayMs) {
+      // Full jitter keeps many clients from retrying in lockstep. Retry-After is honoured, never cut
+      // short: coming back earlier than asked only earns another 429, so a longer wait means giving up.
+      const delay = retryAfter ?? Math.min(policy.maxDelayMs, Math.round(backoff / 2 + Math.random() * (backoff / 2)));
+      if (delay > policy.maxDelayMs || waited + delay > policy.maxTotalDelayMs) {
         if (response) return response;
         throw networkError(failure, request);
       }
