@@ -1,4 +1,25 @@
-import { SPDX } from '@cyclonedx/cyclonedx-library';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+/**
+ * The SPDX license list as the CycloneDX library ships it (res/schema/spdx.SNAPSHOT.schema.json):
+ * read as data instead of importing the library, which would cost every cataloger run its load time.
+ */
+const spdxIds: ReadonlyMap<string, string> = (() => {
+  const require = createRequire(import.meta.url);
+  const dir = dirname(require.resolve('@cyclonedx/cyclonedx-library/package.json'));
+  const schema: unknown = JSON.parse(readFileSync(join(dir, 'res', 'schema', 'spdx.SNAPSHOT.schema.json'), 'utf8'));
+  const ids = (schema as { enum?: unknown }).enum;
+  const map = new Map<string, string>();
+  if (Array.isArray(ids)) for (const id of ids) if (typeof id === 'string') map.set(id.toLowerCase(), id);
+  return map;
+})();
+
+const SPDX = {
+  isSupportedSpdxId: (value: string): boolean => spdxIds.get(value.toLowerCase()) === value,
+  fixupSpdxId: (value: string): string | undefined => spdxIds.get(value.toLowerCase()),
+};
 
 /**
  * Debian copyright-format short names that are not SPDX ids, mapped to their SPDX ids. The `+`

@@ -63,6 +63,7 @@ export async function catalogFilesystem(
     ...(image.digest ? { digest: image.digest } : {}),
     platform: formatPlatform(image.platform),
     layers: image.layers.map((l) => ({ digest: l.digest, ...(l.diffId ? { diffId: l.diffId } : {}) })),
+    ...(image.config.created ? { created: image.config.created } : {}),
   };
   const result = await catalogTree(fs.squashed, subject, needs, options);
   return { ...result, unknowns: sortUnknowns([...fs.warnings, ...result.unknowns]) };
@@ -110,9 +111,10 @@ export async function catalogTree(
   ({ packages, relationships } = linkOwnedPackages(packages, relationships, owners));
   const located = new Set<string>();
   for (const p of packages) for (const l of p.locations) located.add(l.path);
+  const debNames = new Set(packages.filter((p) => p.ecosystem === 'deb').map((p) => p.name));
   const unidentifiedExecutables = state.executables
     .executables(tree)
-    .filter((e) => !owners.has(e.path) && !located.has(e.path))
+    .filter((e) => !owners.has(e.path) && !located.has(e.path) && !isMaintainerScript(e.path, debNames))
     .map((e) => ({ path: e.path, layer: e.layer }));
 
   packages.sort((a, b) => compareStrings(a.purl, b.purl) || compareStrings(a.id, b.id));
@@ -134,6 +136,19 @@ export async function catalogTree(
     unknowns: sortUnknowns(unknowns),
     tool: { name: 'sgci', version: toolVersion },
   };
+}
+
+/**
+ * dpkg keeps each installed package's maintainer scripts as /var/lib/dpkg/info/<pkg>[:arch].<script>:
+ * part of the package database, not software of their own. A script there naming no installed
+ * package stays unidentified.
+ */
+function isMaintainerScript(path: string, debNames: ReadonlySet<string>): boolean {
+  const m =
+    /^\/var\/lib\/dpkg\/info\/([^/:]+)(?::[a-z0-9-]+)?\.(?:preinst|postinst|prerm|postrm|config|templates|triggers)$/.exec(
+      path,
+    );
+  return m?.[1] !== undefined && debNames.has(m[1]);
 }
 
 async function readDistro(tree: FileTreeView, unknowns: Unknown[]): Promise<Distro | undefined> {
