@@ -19,7 +19,7 @@ export interface FileRow {
   /** Only with --deleted: the entry is shipped but a later layer removed it. */
   readonly deleted?: true;
   /** Only with --deleted: the layer whose whiteout or opaque directory removed it. */
-  readonly deletedBy?: number | null;
+  readonly deletedBy?: number;
 }
 
 export function formatMode(mode: number): string {
@@ -89,8 +89,12 @@ export function listFiles(fs: ImageFilesystem, options: { prefix?: string; delet
   const rows: FileRow[] = [];
   for (const entry of fs.squashed.entries()) if (within(entry.path, prefix)) rows.push(row(entry));
   if (options.deleted) {
+    // Only what a whiteout or opaque directory removed; a file merely overwritten by a later layer
+    // is also in `hidden`, but it was replaced, not deleted.
     for (const entry of fs.hidden) {
-      if (within(entry.path, prefix)) rows.push({ ...row(entry), deleted: true, deletedBy: deletedBy(fs, entry) });
+      if (!within(entry.path, prefix)) continue;
+      const by = deletedBy(fs, entry);
+      if (by !== null) rows.push({ ...row(entry), deleted: true, deletedBy: by });
     }
   }
   return rows.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.layer - b.layer));
@@ -103,7 +107,7 @@ export function renderFilesTable(rows: readonly FileRow[]): string {
       symbolicMode(r.type, Number.parseInt(r.mode, 8)),
       `${r.uid}/${r.gid}`,
       String(r.size),
-      r.deleted ? `${r.layer}→${r.deletedBy ?? '?'}` : String(r.layer),
+      r.deleted ? `${r.layer}→${r.deletedBy}` : String(r.layer),
       `${r.path}${r.linkTarget !== null ? ` ${r.type === 'hardlink' ? '=>' : '->'} ${r.linkTarget}` : ''}${r.deleted ? ' (deleted)' : ''}`,
     ]),
   );
