@@ -3,7 +3,15 @@ import { test } from 'node:test';
 import { defaultLimits, withLimits } from '../../src/core/index.ts';
 import { readFilesystem } from '../../src/oci/fs/index.ts';
 import type { FileEntry, FileVisitor } from '../../src/oci/types.ts';
-import { padded, paxHeader, rawHeader, syntheticLayers } from '../helpers/synthetic-image.ts';
+import {
+  compress,
+  layerFromBlob,
+  padded,
+  paxHeader,
+  rawHeader,
+  syntheticLayers,
+  tarOf,
+} from '../helpers/synthetic-image.ts';
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 const options = { limits: defaultLimits };
@@ -201,3 +209,17 @@ for (const compression of ['gzip', 'zstd', 'none'] as const) {
     assert.equal([...fs.squashed.entries()].length, 14);
   });
 }
+
+test('multi-member gzip and multi-frame zstd layers are read to the end', async () => {
+  const tar = await tarOf(base);
+  const half = 3 * 512;
+  for (const compression of ['gzip', 'zstd'] as const) {
+    // Split the tar at a block boundary into two independently compressed members/frames.
+    const blob = Buffer.concat([
+      compress(tar.subarray(0, half), compression),
+      compress(tar.subarray(half), compression),
+    ]);
+    const fs = await readFilesystem([layerFromBlob(0, blob, tar, { compression })], {}, options);
+    assert.equal([...fs.squashed.entries()].length, base.length, compression);
+  }
+});

@@ -81,14 +81,16 @@ export async function* decompressChunks(
       if (failure !== undefined) throw failure;
       const availOut = state[0] as number;
       const availIn = state[1] as number;
-      inOff += inLen - availIn;
+      const consumed = inLen - availIn;
+      inOff += consumed;
       inLen = availIn;
       const produced = outputSize - availOut;
       if (produced > 0) yield out.subarray(0, produced);
-      // A full output buffer means more is pending for the same input. Otherwise zlib took all it
-      // could: input left over past the end of the compressed stream is ignored, as the zlib
-      // stream does.
-      needInput = availOut !== 0;
+      // A full output buffer means more is pending: call again. Input left with room to spare
+      // means a frame ended: zstd stops at each frame boundary (multi-frame layers are common,
+      // and Node's zstd stream wrongly ends there), so go on while that makes progress. Input
+      // that makes no progress is trailing bytes past the end, ignored as gunzip does.
+      needInput = availOut !== 0 && (availIn === 0 || (consumed === 0 && produced === 0));
     }
   } finally {
     stream.close();

@@ -1,0 +1,309 @@
+/**
+ * Hostile layers: each ends in a clear SgciError naming the layer, or in a recorded warning;
+ * never a crash trace, a hang, an unbounded allocation, or a path outside the image root.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { type ErrorCode, isSgciError, type Limits, withLimits } from '../../src/core/index.ts';
+import { readFilesystem } from '../../src/oci/fs/index.ts';
+import type { FileEntry, Layer } from '../../src/oci/types.ts';
+import {
+  compress,
+  layerFromBlob,
+  padded,
+  paxHeader,
+  rawHeader,
+  type SyntheticEntry,
+  syntheticLayers,
+  tarOf,
+} from '../helpers/synthetic-image.ts';
+
+const limits = withLimits();
+
+function rejectsWith(code: ErrorCode, layer: Layer, pattern: RegExp) {
+  return (error: unknown) => {
+    assert.ok(isSgciError(error, code), `expected ${code}, got ${String(error)}`);
+    assert.ok(error.message.startsWith(layer.digest), `message names the layer digest: ${error.message}`);
+    assert.match(error.message, pattern);
+    assert.ok(!error.message.includes('\n'), 'one line');
+    return true;
+  };
+}
+
+async function squash(entries: SyntheticEntry[][], overrides: Partial<Limits> = {}) {
+  return readFilesystem(await syntheticLayers(entries), {}, { limits: withLimits(overrides) });
+}
+
+/** A tar holding one file of `size` zero bytes: compresses to almost nothing. */
+function zeroFileTar(size: number): Buffer {
+  return Buffer.concat([rawHeader({ path: 'zeros', typeflag: '0', size }), Buffer.alloc(size), Buffer.alloc(1024)]);
+}
+
+test('absolute and .. paths are read inside the root, with a warning', async () => {
+  const fs = await squash([
+    [
+      { path: '../../../etc/evil', content: 'x' },
+      { path: '/abs/file', content: 'y' },
+      { path: 'usr/../../tmp/z', content: 'z' },
+    ],
+  ]);
+  const paths = [...fs.squashed.entries()].map((e) => e.path);
+  assert.deepEqual(paths, ['/abs/file', '/etc/evil', '/tmp/z']);
+  assert.equal(fs.warnings.length, 3);
+  assert.ok(fs.warnings.every((w) => /absolute or climbs/.test(w.reason)));
+});
+
+test('symlink escapes stay inside the root and loops end', async () => {
+  const fs = await squash([
+    [
+      { path: 'etc/passwd', content: 'root:x:0:0' },
+      { path: 'escape', type: 'symlink', linkTarget: '../../../../../etc/passwd' },
+      { path: 'abs', type: 'symlink', linkTarget: '/../../etc' },
+      { path: 'a', type: 'symlink', linkTarget: 'b' },
+      { path: 'b', type: 'symlink', linkTarget: '/a' },
+      { path: 'self', type: 'symlink', linkTarget: '.' },
+    ],
+  ]);
+  assert.equal(fs.squashed.get('/escape', { followSymlinks: true })?.path, '/etc/passwd');
+  assert.equal(fs.squashed.get('/abs/passwd', { followSymlinks: true })?.path, '/etc/passwd');
+  assert.equal(fs.squashed.get('/a', { followSymlinks: true }), undefined);
+  assert.equal(fs.squashed.get('/a/b/c', { followSymlinks: true }), undefined);
+  assert.equal(fs.squashed.get(`/self${'/self'.repeat(100)}/etc/passwd`, { followSymlinks: true }), undefined);
+});
+
+test('a hardlink to nowhere is kept and warned about', async () => {
+  const fs = await squash([[{ path: 'usr/bin/ghost', type: 'hardlink', linkTarget: 'usr/bin/missing' }]]);
+  assert.equal(fs.squashed.get('/usr/bin/ghost')?.type, 'hardlink');
+  assert.deepEqual(
+    fs.warnings.map((w) => [w.path, w.reason]),
+    [['/usr/bin/ghost', 'hardlink to /usr/bin/missing, which is not in the image']],
+  );
+  const ghost = fs.squashed.get('/usr/bin/ghost');
+  assert.ok(ghost);
+  await assert.rejects(fs.squashed.read(ghost), (e) => isSgciError(e, 'IO_ERROR'));
+});
+
+test('duplicate entries: the later one wins, with a warning, and the earlier one is hidden', async () => {
+  const fs = await readFilesystem(
+    await syntheticLayers([
+      [
+        { path: 'etc/app.conf', content: 'first' },
+        { path: 'etc/app.conf', content: 'second', mode: 0o600 },
+      ],
+    ]),
+    { paths: ['/etc/app.conf'] },
+    { limits },
+  );
+  const conf = fs.squashed.get('/etc/app.conf');
+  assert.ok(conf);
+  assert.equal(conf.mode, 0o600);
+  assert.equal(new TextDecoder().decode(await fs.squashed.read(conf)), 'second');
+  assert.deepEqual(
+    fs.warnings.map((w) => w.reason),
+    ['duplicate tar entry in one layer; the later one wins'],
+  );
+  assert.deepEqual(
+    fs.hidden.map((e) => e.path),
+    ['/etc/app.conf'],
+  );
+});
+
+test('device files and fifos are recorded and never handed to visitors', async () => {
+  const asked: string[] = [];
+  const visitor = {
+    name: 'all',
+    wants: (entry: FileEntry) => {
+      asked.push(entry.path);
+      return 1024;
+    },
+    visit: () => {},
+  };
+  const layers = await syntheticLayers([
+    [
+      { path: 'dev/null', type: 'char', mode: 0o666 },
+      { path: 'dev/sda', type: 'block', mode: 0o660 },
+      { path: 'run/pipe', type: 'fifo' },
+      { path: 'etc/hostname', content: 'box' },
+    ],
+  ]);
+  const fs = await readFilesystem(layers, { visitors: [visitor] }, { limits });
+  assert.deepEqual(
+    [...fs.squashed.entries()].map((e) => `${e.path}:${e.type}:${e.mode.toString(8)}`),
+    ['/dev/null:char:666', '/dev/sda:block:660', '/etc/hostname:file:644', '/run/pipe:fifo:644'],
+  );
+  assert.deepEqual(asked, ['/etc/hostname']);
+});
+
+test('a PAX header over maxPaxHeaderBytes is LIMIT_EXCEEDED', async () => {
+  const tar = Buffer.concat([
+    paxHeader({ comment: 'A'.repeat(4096) }),
+    rawHeader({ path: 'f', typeflag: '0' }),
+    Buffer.alloc(1024),
+  ]);
+  const layer = layerFromBlob(0, compress(tar, 'gzip'), tar);
+  await assert.rejects(
+    readFilesystem([layer], {}, { limits: withLimits({ maxPaxHeaderBytes: 1024 }) }),
+    rejectsWith('LIMIT_EXCEEDED', layer, /PAX header of \d+ bytes .* exceeds the limit of 1024 bytes/),
+  );
+});
+
+test('a path over maxPathLength is LIMIT_EXCEEDED, by PAX or GNU long name', async () => {
+  const longPath = `a/${'b'.repeat(300)}`;
+  const pax = await tarOf([{ path: longPath, content: 'x' }]);
+  const name = Buffer.from(longPath);
+  const gnu = Buffer.concat([
+    rawHeader({ path: '././@LongLink', typeflag: 'L', size: name.length + 1 }),
+    padded(Buffer.concat([name, Buffer.alloc(1)])),
+    rawHeader({ path: 'short', typeflag: '0' }),
+    Buffer.alloc(1024),
+  ]);
+  for (const tar of [pax, gnu]) {
+    const layer = layerFromBlob(0, compress(tar, 'none'), tar, { compression: 'none' });
+    await assert.rejects(
+      readFilesystem([layer], {}, { limits: withLimits({ maxPathLength: 200 }) }),
+      rejectsWith('LIMIT_EXCEEDED', layer, /(path of 302 characters|GNU long name of 303 bytes)/),
+    );
+  }
+});
+
+for (const compression of ['gzip', 'zstd', 'none'] as const) {
+  test(`a truncated ${compression} blob is LAYER_CORRUPT naming the layer`, async () => {
+    const tar = await tarOf([{ path: 'etc/big', content: Buffer.alloc(20_000, 7) }]);
+    const blob = compress(tar, compression);
+    const cut = compression === 'none' ? 5_000 : Math.floor(blob.length / 2);
+    const layer = layerFromBlob(0, blob.subarray(0, cut), tar, { compression });
+    await assert.rejects(
+      readFilesystem([layer], {}, { limits }),
+      rejectsWith('LAYER_CORRUPT', layer, /truncated|unexpected end/),
+    );
+  });
+}
+
+for (const compression of ['gzip', 'zstd'] as const) {
+  test(`a ${compression} bomb stops at maxLayerBytes`, async () => {
+    const tar = zeroFileTar(8 * 1024 * 1024);
+    const layer = layerFromBlob(0, compress(tar, compression), tar, { compression });
+    assert.ok(layer.size < 100_000, 'the bomb is small on the wire');
+    await assert.rejects(
+      readFilesystem([layer], {}, { limits: withLimits({ maxLayerBytes: 1024 * 1024 }) }),
+      rejectsWith('LIMIT_EXCEEDED', layer, /maxLayerBytes 1048576/),
+    );
+  });
+}
+
+/**
+ * A tar of one `mib` MiB zero file as concatenated gzip members / zstd frames (both valid
+ * single streams), so the test compresses one MiB once instead of the whole bomb.
+ */
+function bomb(mib: number, compression: 'gzip' | 'zstd'): Buffer {
+  const mebibyte = compress(Buffer.alloc(1024 * 1024), compression);
+  const size = mib * 1024 * 1024;
+  return Buffer.concat([
+    compress(rawHeader({ path: 'zeros', typeflag: '0', size }), compression),
+    ...Array.from({ length: mib }, () => mebibyte),
+    compress(Buffer.alloc(1024), compression),
+  ]);
+}
+
+test('a compression bomb past 64 MiB stops at maxCompressionRatio, gzip and zstd', async () => {
+  for (const compression of ['gzip', 'zstd'] as const) {
+    const layer = layerFromBlob(0, bomb(80, compression), undefined, { compression });
+    await assert.rejects(
+      readFilesystem([layer], {}, { limits }),
+      rejectsWith('LIMIT_EXCEEDED', layer, /maxCompressionRatio 200x .*compression bomb/),
+    );
+  }
+});
+
+test('maxImageBytes bounds the uncompressed bytes of all layers together', async () => {
+  const tar = zeroFileTar(600 * 1024);
+  const layers = [0, 1].map((index) => layerFromBlob(index, compress(tar, 'gzip'), tar));
+  await assert.rejects(
+    readFilesystem(layers, {}, { limits: withLimits({ maxImageBytes: 1024 * 1024 }) }),
+    rejectsWith('LIMIT_EXCEEDED', layers[1] as Layer, /layer 1: .*maxImageBytes 1048576/),
+  );
+});
+
+test('a tar bomb of many entries stops at maxEntries', async () => {
+  const entries = Array.from({ length: 300 }, (_, i) => ({ path: `f${i}`, content: '' }));
+  const layers = await syntheticLayers([entries]);
+  await assert.rejects(
+    readFilesystem(layers, {}, { limits: withLimits({ maxEntries: 100 }) }),
+    rejectsWith('LIMIT_EXCEEDED', layers[0] as Layer, /more than maxEntries 100/),
+  );
+});
+
+test('garbage instead of a tar is LAYER_CORRUPT, plain or inside gzip/zstd', async () => {
+  const garbage = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 251));
+  for (const compression of ['none', 'gzip', 'zstd'] as const) {
+    const layer = layerFromBlob(0, compress(garbage, compression), garbage, { compression });
+    await assert.rejects(
+      readFilesystem([layer], {}, { limits }),
+      rejectsWith('LAYER_CORRUPT', layer, /not a tar archive/),
+    );
+  }
+  const brokenGzip = Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]), garbage]);
+  const layer = layerFromBlob(0, brokenGzip, undefined);
+  await assert.rejects(readFilesystem([layer], {}, { limits }), rejectsWith('LAYER_CORRUPT', layer, /gzip stream/));
+});
+
+test('a header with a bad checksum mid-archive is LAYER_CORRUPT with its offset', async () => {
+  const tar = Buffer.concat([
+    rawHeader({ path: 'ok', typeflag: '0' }),
+    rawHeader({ path: 'bad', typeflag: '0' }, true),
+    Buffer.alloc(1024),
+  ]);
+  const layer = layerFromBlob(0, compress(tar, 'gzip'), tar);
+  await assert.rejects(
+    readFilesystem([layer], {}, { limits }),
+    rejectsWith('LAYER_CORRUPT', layer, /bad tar header checksum at byte 512/),
+  );
+});
+
+test('a wrong media type with recognisable content is read by its magic, with a warning', async () => {
+  const tar = await tarOf([{ path: 'etc/hostname', content: 'box' }]);
+  const cases = [
+    { compression: 'gzip', mediaType: 'application/vnd.oci.image.layer.v1.tar+zstd' },
+    { compression: 'zstd', mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip' },
+    { compression: 'none', mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip' },
+    { compression: 'gzip', mediaType: 'application/vnd.oci.image.layer.v1.tar' },
+  ] as const;
+  for (const { compression, mediaType } of cases) {
+    const layer = layerFromBlob(0, compress(tar, compression), tar, { compression, mediaType });
+    const fs = await readFilesystem([layer], {}, { limits });
+    assert.equal(fs.squashed.get('/etc/hostname')?.size, 3);
+    assert.equal(fs.warnings.length, 1);
+    assert.match(fs.warnings[0]?.reason ?? '', /media type .* but the content is/);
+  }
+});
+
+test('content that does not match the diffID is DIGEST_MISMATCH', async () => {
+  const tar = await tarOf([{ path: 'etc/hostname', content: 'box' }]);
+  const other = await tarOf([{ path: 'etc/hostname', content: 'bad' }]);
+  const layer = layerFromBlob(0, compress(tar, 'gzip'), other);
+  await assert.rejects(
+    readFilesystem([layer], {}, { limits }),
+    rejectsWith('DIGEST_MISMATCH', layer, /does not match diffID/),
+  );
+});
+
+test('an aborted signal stops the pass with its reason', async () => {
+  const layers = await syntheticLayers([[{ path: 'a', content: 'x' }]]);
+  const controller = new AbortController();
+  controller.abort(new Error('user cancelled'));
+  await assert.rejects(readFilesystem(layers, {}, { limits, signal: controller.signal }), /user cancelled/);
+});
+
+test('unsupported entry types are skipped with a warning', async () => {
+  const tar = Buffer.concat([
+    rawHeader({ path: 'vol', typeflag: 'V' }),
+    rawHeader({ path: 'ok', typeflag: '0' }),
+    Buffer.alloc(1024),
+  ]);
+  const fs = await readFilesystem([layerFromBlob(0, compress(tar, 'gzip'), tar)], {}, { limits });
+  assert.deepEqual(
+    [...fs.squashed.entries()].map((e) => e.path),
+    ['/ok'],
+  );
+  assert.match(fs.warnings[0]?.reason ?? '', /unsupported tar entry type "V"/);
+});
