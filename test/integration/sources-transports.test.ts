@@ -178,6 +178,28 @@ describe('registry transport agrees with skopeo', { skip }, () => {
     );
   });
 
+  test('Bearer tokens: the registry configured for token auth, credentials exchanged at the issuer', async () => {
+    const tokenRegistry = await startRegistry({ auth: 'token' });
+    try {
+      await tokenRegistry.push(fixture('distroless-static').ociDir, 'private/app:v1');
+      const fromDir = await withImage(`oci-dir:${fixture('distroless-static').ociDir}`, (image) => image.digest);
+      await withImage(
+        `${tokenRegistry.host}/private/app:v1`,
+        (image) => assert.equal(image.digest, fromDir),
+        tokenRegistry.credentials,
+      );
+      assert.ok(
+        tokenRegistry.tokenIssuer?.requests.some((r) => r.granted && r.scopes.some((s) => s.includes('private/app'))),
+        'a token for the repository was issued',
+      );
+      await assert.rejects(openImage(`${tokenRegistry.host}/private/app:v1`), (error: unknown) =>
+        isSgciError(error, 'REGISTRY_UNAUTHORIZED'),
+      );
+    } finally {
+      await tokenRegistry.stop();
+    }
+  });
+
   test('a layer streamed from the registry verifies against its digest', async () => {
     await withImage(`${registry.host}/fixtures/distroless-static:v1`, async (image) => {
       const layer = image.layers[1]!;
