@@ -85,6 +85,7 @@ export const manifestAcceptTypes: readonly string[] = [
 const schema1Types = new Set<string>([mediaTypes.dockerManifestV1, mediaTypes.dockerManifestV1Signed]);
 const maxErrorBodyBytes = 64 * 1024;
 const maxTagPages = 10_000;
+const maxTags = 1_000_000;
 
 // distribution reference grammar: path components of lower-case alphanumerics joined by separators
 const repositoryPattern = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
@@ -344,7 +345,8 @@ export class RegistryClient {
       const body = await readBounded(response.body, this.#limits.maxManifestBytes, input, 'tag list');
       const parsed = TagList.safeParse(parseJson(body));
       if (!parsed.success) throw new SgciError('REGISTRY_ERROR', input, 'tag list is not the expected JSON');
-      tags.push(...(parsed.data.tags ?? []));
+      for (const tag of parsed.data.tags ?? []) tags.push(tag);
+      if (tags.length > maxTags) throw new SgciError('LIMIT_EXCEEDED', input, `more than ${maxTags} tags`);
       next = nextLink(header(response.headers, 'link'));
     }
     return tags;

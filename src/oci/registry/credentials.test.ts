@@ -137,6 +137,27 @@ test('flags win over env, env over docker config ($DOCKER_CONFIG)', async () => 
   assert.equal(await credentialsFromEnv({ SGCI_REGISTRY_USERNAME: 'only-user' }).resolve('x'), undefined);
 });
 
+test('the podman/skopeo auth file is read after the docker config', async () => {
+  const authFile = await configWith('containers-auth', {
+    auths: { 'quay.example.com/team/app': { auth: b64('podman-user:podman-pw') } },
+  });
+  const dockerDir = join(dir, 'empty-docker');
+  await mkdir(dockerDir, { recursive: true });
+  const base = { ...env, DOCKER_CONFIG: dockerDir, REGISTRY_AUTH_FILE: authFile };
+  assert.deepEqual(await defaultCredentials({ env: base }).resolve('quay.example.com'), {
+    username: 'podman-user',
+    password: 'podman-pw',
+  });
+  await writeFile(
+    join(dockerDir, 'config.json'),
+    JSON.stringify({ auths: { 'quay.example.com': { auth: b64('d:dpw') } } }),
+  );
+  assert.deepEqual(await defaultCredentials({ env: base }).resolve('quay.example.com'), {
+    username: 'd',
+    password: 'dpw',
+  });
+});
+
 test('static credentials bound to a registry are not sent to another one', async () => {
   const resolver = chainCredentials(staticCredentials({ username: 'u', password: 'p' }, 'https://ghcr.io'));
   assert.deepEqual(await resolver.resolve('ghcr.io'), { username: 'u', password: 'p' });

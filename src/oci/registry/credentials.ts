@@ -95,6 +95,24 @@ export function credentialsFromDocker(options: DockerConfigOptions = {}): Creden
   };
 }
 
+/**
+ * The auth file of podman, skopeo and buildah (same `auths` format as docker's): $REGISTRY_AUTH_FILE,
+ * else $XDG_RUNTIME_DIR/containers/auth.json, else $XDG_CONFIG_HOME/containers/auth.json.
+ */
+export function credentialsFromContainersAuth(
+  options: Omit<DockerConfigOptions, 'configPath'> = {},
+): CredentialResolver {
+  const env = options.env ?? process.env;
+  const home = env.HOME || homedir();
+  const paths = env.REGISTRY_AUTH_FILE
+    ? [env.REGISTRY_AUTH_FILE]
+    : [
+        ...(env.XDG_RUNTIME_DIR ? [join(env.XDG_RUNTIME_DIR, 'containers', 'auth.json')] : []),
+        join(env.XDG_CONFIG_HOME || join(home, '.config'), 'containers', 'auth.json'),
+      ];
+  return chainCredentials(...paths.map((configPath) => credentialsFromDocker({ ...options, configPath })));
+}
+
 /** The first resolver that knows the registry wins. */
 export function chainCredentials(...resolvers: readonly (CredentialResolver | undefined)[]): CredentialResolver {
   return {
@@ -108,7 +126,7 @@ export function chainCredentials(...resolvers: readonly (CredentialResolver | un
   };
 }
 
-/** Flags, then env, then docker config: what the CLI uses. */
+/** Flags, then env, then docker config, then the podman/skopeo auth file: what the CLI uses. */
 export function defaultCredentials(
   options: { username?: string; password?: string; env?: NodeJS.ProcessEnv; logger?: Logger } = {},
 ): CredentialResolver {
@@ -117,10 +135,12 @@ export function defaultCredentials(
       ? staticCredentials({ username: options.username, password: options.password })
       : undefined;
   const env = options.env ?? process.env;
+  const shared = { env, ...(options.logger ? { logger: options.logger } : {}) };
   return chainCredentials(
     explicit,
     credentialsFromEnv(env),
-    credentialsFromDocker({ env, ...(options.logger ? { logger: options.logger } : {}) }),
+    credentialsFromDocker(shared),
+    credentialsFromContainersAuth(shared),
   );
 }
 

@@ -13,6 +13,7 @@ export {
 export {
   type CredentialResolver,
   chainCredentials,
+  credentialsFromContainersAuth,
   credentialsFromDocker,
   credentialsFromEnv,
   type DockerConfigOptions,
