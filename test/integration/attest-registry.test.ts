@@ -19,6 +19,7 @@ import {
   keyIdOf,
   LocalSigner,
   planAttestation,
+  planAttestations,
   planSignature,
   predicateTypes,
   pushPlan,
@@ -177,6 +178,27 @@ describe('sign, attest and verify on a real registry', { skip }, () => {
       { name: `${registry.host}/sgci/app`, digest: { sha256: image.digest.slice(7) } },
     ]);
     assert.deepEqual(statement.predicate, bom);
+  });
+
+  test('SBOM and VEX attached in one push land in one .att manifest, next to the earlier ones', async () => {
+    const image = await resolveImage(client, imageRef);
+    const before = (await verifyImage(client, imageRef, image.digest, [trusted(signer)])).attestations.length;
+    const vex = { '@context': 'https://openvex.dev/ns/v0.2.0', statements: [] };
+    const plan = await planAttestations(client, image, signer, [
+      { predicateType: predicateTypes.cyclonedx, predicate: { bomFormat: 'CycloneDX', specVersion: '1.6' } },
+      { predicateType: predicateTypes.openvex, predicate: vex },
+    ]);
+    assert.equal(plan.writes.length, 1);
+    await pushPlan(client, plan);
+    const after = await verifyImage(client, imageRef, image.digest, [trusted(signer)]);
+    assert.equal(after.attestations.length, before + 2);
+    assert.deepEqual(
+      after.attestations.slice(-2).map((a) => [a.predicateType, a.verified]),
+      [
+        [predicateTypes.cyclonedx, true],
+        [predicateTypes.openvex, true],
+      ],
+    );
   });
 
   test('a blob the registry serves with other bytes than its digest is rejected with the reason', async () => {

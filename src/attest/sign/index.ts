@@ -8,6 +8,7 @@ export {
   type PushPlan,
   type PushResult,
   planAttestation,
+  planAttestations,
   planSignature,
   pushPlan,
   type ResolvedImage,

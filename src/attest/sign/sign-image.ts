@@ -133,6 +133,43 @@ export async function planAttestation(
   return { image, writes };
 }
 
+/**
+ * Several attestations (e.g. the SBOM and the VEX of one scan) in one `.att` manifest and one push,
+ * so either all of them are attached or none is.
+ */
+export async function planAttestations(
+  registry: RegistryAccess,
+  image: ResolvedImage,
+  signer: Signer,
+  items: readonly { predicateType: string; predicate: unknown }[],
+): Promise<PushPlan> {
+  const repo = { registry: image.ref.registry, repository: image.ref.repository };
+  const tagRef = { ...repo, tag: cosignTag(image.digest, 'att') };
+  const input = formatRegistryReference(tagRef);
+  let manifest = await currentCosignManifest(registry, tagRef);
+  let built: BuiltManifest | undefined;
+  const layerBlobs: BuiltManifest['blobs'][number][] = [];
+  for (const { predicateType, predicate } of items) {
+    const statement = buildStatement(dockerReference(image.ref), image.digest, predicateType, predicate);
+    const envelope = await signEnvelope(
+      signer,
+      cosign.inTotoPayloadType,
+      new TextEncoder().encode(JSON.stringify(statement)),
+    );
+    selfCheck(openEnvelope(envelope, signer.publicKey) !== undefined, signer);
+    built = appendLayer(manifest, {
+      mediaType: cosign.dsseLayer,
+      bytes: new TextEncoder().encode(JSON.stringify(envelope)),
+      annotations: { [cosign.signatureAnnotation]: '', [cosign.predicateTypeAnnotation]: predicateType },
+    });
+    layerBlobs.push(built.blobs[1]!);
+    manifest = parseCosignManifest(built.manifest, input);
+  }
+  if (!built) throw new SgciError('USAGE', input, 'no attestations to attach');
+  const combined = { ...built, blobs: [built.blobs[0]!, ...layerBlobs], changed: true };
+  return { image, writes: [{ ref: tagRef, built: combined }] };
+}
+
 async function bundleReferrer(
   registry: RegistryAccess,
   repo: RegistryReference,
