@@ -30,6 +30,8 @@ export const errorCodes = [
   'SIGNATURE_INVALID',
   'SIGNATURE_NOT_FOUND',
   'IO_ERROR',
+  /** A zip/jar archive that is malformed, encrypted or uses an unsupported method. */
+  'ARCHIVE_INVALID',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

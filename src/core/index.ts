@@ -4,3 +4,4 @@ export * from './errors.ts';
 export * from './limits.ts';
 export * from './logger.ts';
 export * from './paths.ts';
+export * from './zip.ts';

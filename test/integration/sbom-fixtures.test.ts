@@ -61,6 +61,7 @@ function dpkgTruth(rootfs: string): string[] {
   }
   const r = spawnSync(
     'dpkg-query',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own field syntax, not a template
     [`--admindir=${admindir}`, '-W', '-f', '${db:Status-Status} ${Package} ${Version}\n'],
     {
       encoding: 'utf8',
