@@ -1,0 +1,226 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database } from './schema.ts';
+
+/** One OSV record ready to store: validated, with the package index rows matching will search by. */
+export interface AdvisoryRecord {
+  readonly id: string;
+  readonly modified: string;
+  readonly published?: string;
+  readonly source: string;
+  readonly raw: Readonly<Record<string, unknown>>;
+  readonly packages: readonly { readonly ecosystem: string; readonly name: string }[];
+}
+
+export interface StoredAdvisory {
+  readonly id: string;
+  readonly source: string;
+  readonly raw: Record<string, unknown>;
+}
+
+export interface AdvisoryStatus {
+  readonly advisories: number;
+  readonly ecosystems: readonly { readonly ecosystem: string; readonly advisories: number }[];
+  readonly imports: readonly {
+    readonly source: string;
+    readonly finishedAt: string;
+    readonly records: number;
+    readonly withdrawn: number;
+    readonly unchanged: number;
+  }[];
+  readonly feeds: readonly {
+    readonly url: string;
+    readonly etag?: string;
+    readonly lastModified?: string;
+    readonly checkedAt: string;
+    readonly records: number;
+  }[];
+}
+
+export interface Feed {
+  readonly url: string;
+  readonly etag?: string;
+  readonly lastModified?: string;
+}
+
+const batchSize = 1000;
+
+function iso(value: Date | string): string {
+  return (value instanceof Date ? value : new Date(value)).toISOString();
+}
+
+/**
+ * Advisory persistence. Writes go through set-based statements over `unnest` arrays: a batch of a thousand
+ * records is five statements whatever its size, which is what makes 200,000-record imports fast on PGlite.
+ */
+export class AdvisoryRepository {
+  readonly #db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
+
+  /**
+   * Inserts or replaces advisories. A stored record with the same or a newer `modified` time is kept
+   * (re-importing is a no-op); returns how many were written and how many were unchanged.
+   */
+  async upsert(records: readonly AdvisoryRecord[], importedAt: Date): Promise<{ written: number; unchanged: number }> {
+    let written = 0;
+    let unchanged = 0;
+    for (let i = 0; i < records.length; i += batchSize) {
+      // The last record of an id wins within one call, as it would across calls.
+      const byId = new Map(records.slice(i, i + batchSize).map((r) => [r.id, r]));
+      const ids = [...byId.keys()];
+      const stored = await sql<{ id: string; modified: Date | string }>`
+        select id, modified from advisories where id = any(${ids}::text[])`.execute(this.#db);
+      const storedModified = new Map(stored.rows.map((r) => [r.id, new Date(r.modified).getTime()]));
+      const changed = [...byId.values()].filter((r) => {
+        const previous = storedModified.get(r.id);
+        return previous === undefined || new Date(r.modified).getTime() > previous;
+      });
+      unchanged += byId.size - changed.length;
+      if (changed.length === 0) continue;
+      written += changed.length;
+      const changedIds = changed.map((r) => r.id);
+      await sql`
+        insert into advisories (id, modified, published, source, imported_at, raw)
+        select t.id, t.modified, t.published, t.source, ${importedAt}::timestamptz, t.raw::jsonb
+        from unnest(${changedIds}::text[], ${changed.map((r) => r.modified)}::timestamptz[],
+                    ${changed.map((r) => r.published ?? null)}::timestamptz[], ${changed.map((r) => r.source)}::text[],
+                    ${changed.map((r) => JSON.stringify(r.raw))}::text[]) as t(id, modified, published, source, raw)
+        on conflict (id) do update set modified = excluded.modified, published = excluded.published,
+          source = excluded.source, imported_at = excluded.imported_at, raw = excluded.raw`.execute(this.#db);
+      await sql`delete from advisory_packages where advisory_id = any(${changedIds}::text[])`.execute(this.#db);
+      const rows = changed.flatMap((r) => r.packages.map((p) => [r.id, p.ecosystem, p.name] as const));
+      await sql`
+        insert into advisory_packages (advisory_id, ecosystem, name)
+        select * from unnest(${rows.map((r) => r[0])}::text[], ${rows.map((r) => r[1])}::text[], ${rows.map((r) => r[2])}::text[])
+        on conflict do nothing`.execute(this.#db);
+    }
+    return { written, unchanged };
+  }
+
+  /** Removes advisories by id (withdrawn upstream); returns how many were stored. */
+  async remove(ids: readonly string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    const result = await this.#db
+      .deleteFrom('advisories')
+      .where('id', 'in', [...ids])
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  /** Every advisory naming one of the packages, in one round trip. */
+  async findByPackages(
+    keys: readonly { readonly ecosystem: string; readonly name: string }[],
+  ): Promise<(StoredAdvisory & { readonly ecosystem: string; readonly name: string })[]> {
+    if (keys.length === 0) return [];
+    const result = await sql<{
+      ecosystem: string;
+      name: string;
+      id: string;
+      source: string;
+      raw: Record<string, unknown>;
+    }>`
+      select p.ecosystem, p.name, a.id, a.source, a.raw
+      from unnest(${keys.map((k) => k.ecosystem)}::text[], ${keys.map((k) => k.name)}::text[]) as k(ecosystem, name)
+      join advisory_packages p on p.ecosystem = k.ecosystem and p.name = k.name
+      join advisories a on a.id = p.advisory_id
+      order by p.ecosystem, p.name, a.id`.execute(this.#db);
+    return result.rows;
+  }
+
+  async get(id: string): Promise<StoredAdvisory | undefined> {
+    return this.#db.selectFrom('advisories').select(['id', 'source', 'raw']).where('id', '=', id).executeTakeFirst();
+  }
+
+  async count(): Promise<number> {
+    const row = await this.#db
+      .selectFrom('advisories')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .executeTakeFirstOrThrow();
+    return row.n;
+  }
+
+  async recordImport(entry: {
+    source: string;
+    startedAt: Date;
+    finishedAt: Date;
+    records: number;
+    withdrawn: number;
+    unchanged: number;
+  }): Promise<void> {
+    await this.#db
+      .insertInto('imports')
+      .values({
+        source: entry.source,
+        started_at: entry.startedAt,
+        finished_at: entry.finishedAt,
+        records: entry.records,
+        withdrawn: entry.withdrawn,
+        unchanged: entry.unchanged,
+      })
+      .execute();
+  }
+
+  async feed(url: string): Promise<Feed | undefined> {
+    const row = await this.#db.selectFrom('feeds').selectAll().where('url', '=', url).executeTakeFirst();
+    if (!row) return undefined;
+    return {
+      url: row.url,
+      ...(row.etag ? { etag: row.etag } : {}),
+      ...(row.last_modified ? { lastModified: row.last_modified } : {}),
+    };
+  }
+
+  async saveFeed(feed: Feed & { readonly checkedAt: Date; readonly records: number }): Promise<void> {
+    const values = {
+      url: feed.url,
+      etag: feed.etag ?? null,
+      last_modified: feed.lastModified ?? null,
+      checked_at: feed.checkedAt,
+      records: feed.records,
+    };
+    await this.#db
+      .insertInto('feeds')
+      .values(values)
+      .onConflict((oc) => oc.column('url').doUpdateSet(values))
+      .execute();
+  }
+
+  async status(): Promise<AdvisoryStatus> {
+    const ecosystems = await sql<{ ecosystem: string; advisories: number }>`
+      select ecosystem, count(distinct advisory_id)::int as advisories from advisory_packages
+      group by ecosystem order by ecosystem`.execute(this.#db);
+    const imports = await this.#db.selectFrom('imports').selectAll().orderBy('id', 'desc').limit(10).execute();
+    const feeds = await this.#db.selectFrom('feeds').selectAll().orderBy('url').execute();
+    return {
+      advisories: await this.count(),
+      ecosystems: ecosystems.rows,
+      imports: imports.map((r) => ({
+        source: r.source,
+        finishedAt: iso(r.finished_at),
+        records: r.records,
+        withdrawn: r.withdrawn,
+        unchanged: r.unchanged,
+      })),
+      feeds: feeds.map((r) => ({
+        url: r.url,
+        ...(r.etag ? { etag: r.etag } : {}),
+        ...(r.last_modified ? { lastModified: r.last_modified } : {}),
+        checkedAt: iso(r.checked_at),
+        records: r.records,
+      })),
+    };
+  }
+
+  /** Time of the newest import, for reports. */
+  async lastImport(): Promise<string | undefined> {
+    const row = await this.#db
+      .selectFrom('imports')
+      .select('finished_at')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row ? iso(row.finished_at) : undefined;
+  }
+}

@@ -1,0 +1,16 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as advisories from './0001-advisories.ts';
+import * as vex from './0002-vex.ts';
+
+/**
+ * Every migration, in order. Names are permanent: kysely records them in `kysely_migration`.
+ * Add new ones at the end (images, scans, findings, jobs …); never edit one that has shipped.
+ */
+export const migrations: Readonly<Record<string, Migration>> = {
+  '0001-advisories': advisories,
+  '0002-vex': vex,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => ({ ...migrations }),
+};

@@ -1,0 +1,62 @@
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+
+/**
+ * The tables of the one sgci database. Timestamps are timestamptz (read back as Date by both drivers);
+ * repositories convert them to ISO strings at their edge.
+ */
+export interface Database {
+  advisories: AdvisoriesTable;
+  advisory_packages: AdvisoryPackagesTable;
+  imports: ImportsTable;
+  feeds: FeedsTable;
+  vex_statements: VexStatementsTable;
+}
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+export interface AdvisoriesTable {
+  id: string;
+  modified: Timestamp;
+  published: ColumnType<Date | null, Date | string | null, Date | string | null>;
+  /** The file, archive entry or URL the record was imported from. */
+  source: string;
+  imported_at: Timestamp;
+  /** The OSV record as imported, validated against the OSV schema. */
+  raw: JSONColumnType<Record<string, unknown>, string, string>;
+}
+
+/** One row per (advisory, ecosystem, package): the index matching searches by. */
+export interface AdvisoryPackagesTable {
+  advisory_id: string;
+  /** OSV ecosystem as written, with release: `Debian:12`, `npm`. */
+  ecosystem: string;
+  /** Package name as matching looks it up (PyPI names normalised per PEP 503). */
+  name: string;
+}
+
+export interface ImportsTable {
+  id: Generated<number>;
+  source: string;
+  started_at: Timestamp;
+  finished_at: Timestamp;
+  records: number;
+  withdrawn: number;
+  unchanged: number;
+}
+
+/** Remote archives `db update` fetches, with the validators of the last response (conditional requests). */
+export interface FeedsTable {
+  url: string;
+  etag: string | null;
+  last_modified: string | null;
+  checked_at: Timestamp;
+  records: number;
+}
+
+export interface VexStatementsTable {
+  /** Content hash of the statement: adding the same statement twice is a no-op. */
+  id: string;
+  vulnerability: string;
+  statement: JSONColumnType<Record<string, unknown>, string, string>;
+  created_at: Timestamp;
+}
