@@ -32,6 +32,7 @@ export const defaultPolicy: Policy = Object.freeze({
   },
   trustedRegistries: ['docker.io/library', 'gcr.io/distroless', 'mcr.microsoft.com', 'cgr.dev/chainguard'],
   trustedKeys: [],
+  directory: '.',
   maxImageAgeDays: 90,
   baseImageGraceDays: 7,
   sla: { CRITICAL: '48h', HIGH: '7d', MEDIUM: '30d', LOW: 'next-release' },

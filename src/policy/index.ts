@@ -5,4 +5,4 @@ export { type ExceptionMatch, exceptionCoversImage, exceptionExpired, findExcept
 export { type ImageName, imagePatternMatches, normalizeImageName } from './image-name.ts';
 export { policyJsonSchema } from './json-schema.ts';
 export { loadPolicy, parsePolicy } from './load.ts';
-export { type CheckAction, type Policy, PolicyException, PolicyFile } from './schema.ts';
+export { type CheckAction, type Policy, PolicyException, PolicyFile, TrustedKey } from './schema.ts';

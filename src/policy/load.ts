@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { parseDocument } from 'yaml';
 import { describe, digestOf, SgciError } from '../core/index.ts';
 import { defaultPolicy } from './default.ts';
@@ -29,6 +30,7 @@ export function parsePolicy(text: string, input: string): Policy {
     baseImages: { ...defaultPolicy.baseImages, ...file.baseImages },
     trustedRegistries: file.trustedRegistries ?? defaultPolicy.trustedRegistries,
     trustedKeys: file.trustedKeys ?? defaultPolicy.trustedKeys,
+    directory: dirname(input),
     maxImageAgeDays: file.maxImageAgeDays ?? defaultPolicy.maxImageAgeDays,
     baseImageGraceDays: file.baseImageGraceDays ?? defaultPolicy.baseImageGraceDays,
     sla: { ...defaultPolicy.sla, ...file.sla },

@@ -51,6 +51,20 @@ export const Sla = z
   })
   .strict();
 
+export const TrustedKey = z.union([
+  z.string().min(1),
+  z
+    .object({
+      key: z.string().min(1),
+      repositories: z
+        .array(z.string())
+        .optional()
+        .describe('Repository patterns the key is trusted for (default: all)'),
+    })
+    .strict(),
+]);
+export type TrustedKey = z.infer<typeof TrustedKey>;
+
 /** The policy file `sgci-policy.yaml` as written by a user: every field optional, defaults from the seeds. */
 export const PolicyFile = z
   .object({
@@ -88,7 +102,9 @@ export interface Policy {
   readonly digest: string;
   readonly baseImages: z.infer<typeof BaseImageCategories>;
   readonly trustedRegistries: readonly string[];
-  readonly trustedKeys: readonly string[];
+  readonly trustedKeys: readonly TrustedKey[];
+  /** The folder relative key paths resolve against (the policy file's folder; cwd for the built-in policy). */
+  readonly directory: string;
   readonly maxImageAgeDays: number;
   readonly baseImageGraceDays: number;
   readonly sla: z.infer<typeof Sla>;

@@ -1,3 +1,10 @@
 export { buildReport, type ReportInputs } from './build.ts';
+export { renderHtml } from './html.ts';
+export { type Lang, messages, sectionLabel, statusLabel } from './i18n.ts';
 export { renderJson, reportJsonSchema } from './json.ts';
+export { renderJunit } from './junit.ts';
+export { renderMarkdown } from './markdown.ts';
 export { type CheckReport, reportSchemaVersion, ScanReport } from './model.ts';
+export { isReportFormat, type ReportFormat, renderReport, reportFormats } from './render.ts';
+export { renderSarif } from './sarif.ts';
+export { renderTable } from './table.ts';

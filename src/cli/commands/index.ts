@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
 import { registerAttest } from './attest.ts';
+import { registerCheck } from './check.ts';
 import { registerCache } from './cache.ts';
 import { registerFiles } from './files.ts';
 import { registerInspect } from './inspect.ts';
 import { registerKey } from './key.ts';
 import { registerSbom } from './sbom.ts';
+import { registerScan } from './scan.ts';
 import { registerSign } from './sign.ts';
 import { registerVerify } from './verify.ts';
 
@@ -20,4 +22,6 @@ export const commands: readonly RegisterCommand[] = [
   registerSign,
   registerVerify,
   registerAttest,
+  registerCheck,
+  registerScan,
 ];

@@ -1,0 +1,98 @@
+import { join } from 'node:path';
+import { type Command, Option } from 'commander';
+import { writeFileAtomic } from '../../core/index.ts';
+import { renderHtml, renderJson, renderSarif, statusLabel } from '../../report/index.ts';
+import { encodeSbom } from '../../sbom/index.ts';
+import { scanImage } from '../../scan/index.ts';
+import type { VulnReport } from '../../vuln/types.ts';
+import { exitCodes } from '../exit-codes.ts';
+import { addImageOptions, openImageFromCli } from '../image-options.ts';
+import { version } from '../main.ts';
+import { writeOut } from '../output.ts';
+import { type CheckInputsOptions, evaluationTime, readCheckInputs } from './check.ts';
+
+/** What vulns.json holds when matching could not run: the VulnReport shape, empty, with the reason in notes. */
+function emptyVulnReport(subject: VulnReport['subject'], note: string, now: Date): VulnReport {
+  return {
+    schemaVersion: '1.0.0',
+    subject,
+    matches: [],
+    summary: {
+      active: { CRITICAL: 0, HIGH: 0, MEDIUM: 0, LOW: 0, NONE: 0, UNKNOWN: 0 },
+      suppressed: 0,
+      osOwnedUpstream: 0,
+      overdue: 0,
+    },
+    database: { advisories: 0 },
+    evaluatedAt: now.toISOString(),
+    notes: [note],
+  };
+}
+
+export function registerScan(program: Command): void {
+  addImageOptions(
+    program
+      .command('scan')
+      .description(
+        'SBOM + vulnerabilities + hardening checks from one pass over the layers; writes the reports to --out',
+      )
+      .argument('<image>', 'image reference: NAME[:TAG][@DIGEST], oci-dir:, oci-archive:, docker-archive:, dir:')
+      .option(
+        '--out <dir>',
+        'directory for sbom.cdx.json, vulns.json, checks.json, report.html, report.sarif',
+        'sgci-scan',
+      )
+      .option('--dockerfile <file>', 'the Dockerfile the image was built from')
+      .option('--manifests <file|dir>', 'Kubernetes manifests or rendered Helm output')
+      .option('--policy <file>', 'sgci-policy.yaml (default: the built-in policy)')
+      .addOption(
+        new Option('--lang <lang>', 'language of report.html and the summary').choices(['de', 'en']).default('de'),
+      ),
+  ).action(async (input: string, opts: Record<string, unknown>) => {
+    const inputs = await readCheckInputs(opts as CheckInputsOptions);
+    const out = String(opts.out);
+    const now = evaluationTime();
+    const image = await openImageFromCli(input, opts);
+    try {
+      const result = await scanImage(image, {
+        policy: inputs.policy,
+        toolVersion: version,
+        now,
+        ...(inputs.dockerfile ? { dockerfile: inputs.dockerfile } : {}),
+        ...(inputs.manifests ? { manifests: inputs.manifests } : {}),
+      });
+      const vulns =
+        result.vulns ??
+        emptyVulnReport(result.sbom.subject, result.vulnNote ?? 'vulnerability matching did not run', now);
+      const files: [string, string][] = [
+        ['sbom.cdx.json', encodeSbom(result.sbom, 'cyclonedx-json')],
+        ['vulns.json', `${JSON.stringify(vulns, null, 2)}\n`],
+        ['checks.json', renderJson(result.report)],
+        ['report.html', renderHtml(result.report, inputs.lang)],
+        ['report.sarif', renderSarif(result.report)],
+      ];
+      for (const [name, text] of files) await writeFileAtomic(join(out, name), text);
+      const t = result.report.summary.byResult;
+      const lines = [
+        `${result.report.image.reference}${result.report.image.digest ? `@${result.report.image.digest}` : ''}`,
+        `SBOM: ${result.sbom.packages.length} packages`,
+        result.vulns
+          ? `vulnerabilities: ${result.vulns.matches.length} findings (${
+              Object.entries(result.vulns.summary.active)
+                .filter(([, n]) => n > 0)
+                .map(([s, n]) => `${n} ${s}`)
+                .join(', ') || 'none active'
+            })`
+          : `vulnerabilities: not matched (${result.vulnNote})`,
+        `secrets: ${result.secrets.length} findings`,
+        `checks: ${(['fail', 'warn', 'manual', 'not-applicable', 'pass'] as const).map((s) => `${t[s]} ${statusLabel(s, inputs.lang)}`).join(', ')}`,
+        `gate: ${result.report.gate.failed ? 'FAILED' : 'passed'}`,
+        `written: ${files.map(([n]) => join(out, n)).join(', ')}`,
+      ];
+      await writeOut(`${lines.join('\n')}\n`);
+      process.exitCode = result.report.gate.failed ? exitCodes.gateFailed : exitCodes.ok;
+    } finally {
+      await image[Symbol.asyncDispose]();
+    }
+  });
+}

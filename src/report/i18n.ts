@@ -1,0 +1,123 @@
+import type { ScanReport } from './model.ts';
+
+export type Lang = 'de' | 'en';
+type Status = ScanReport['results'][number]['result'];
+type SectionName = ScanReport['results'][number]['section'];
+
+const text = {
+  de: {
+    title: 'Härtungsprüfung',
+    image: 'Image',
+    digest: 'Digest',
+    platform: 'Plattform',
+    created: 'Erstellt',
+    policy: 'Policy',
+    tool: 'Werkzeug',
+    time: 'Zeitpunkt',
+    gateFailed: 'Freigabe abgelehnt: mindestens eine Prüfung ist fehlgeschlagen',
+    gatePassed: 'Freigabe erteilt: keine fehlgeschlagene Prüfung',
+    summary: 'Zusammenfassung',
+    section: 'Bereich',
+    check: 'Prüfung',
+    result: 'Ergebnis',
+    level: 'Stufe',
+    evidence: 'Nachweise',
+    remediation: 'Abhilfe',
+    reason: 'Begründung',
+    references: 'Referenzen',
+    automation: 'Automatisierung',
+    exception: 'Ausnahme',
+    exceptionApplied: 'Ausnahme gilt',
+    exceptionExpired: 'Ausnahme abgelaufen, gilt nicht mehr',
+    approver: 'genehmigt von',
+    until: 'bis',
+    inputs: 'Eingaben',
+    vulnerabilities: 'Schwachstellendaten',
+    notAvailable: 'nicht verfügbar',
+    disabled: 'Durch die Policy abgeschaltet',
+    none: 'keine',
+    waived: 'durch Ausnahme freigestellt',
+    total: 'Gesamt',
+  },
+  en: {
+    title: 'Hardening check',
+    image: 'Image',
+    digest: 'Digest',
+    platform: 'Platform',
+    created: 'Created',
+    policy: 'Policy',
+    tool: 'Tool',
+    time: 'Time',
+    gateFailed: 'Gate failed: at least one check failed',
+    gatePassed: 'Gate passed: no check failed',
+    summary: 'Summary',
+    section: 'Section',
+    check: 'Check',
+    result: 'Result',
+    level: 'Level',
+    evidence: 'Evidence',
+    remediation: 'Remediation',
+    reason: 'Reason',
+    references: 'References',
+    automation: 'Automation',
+    exception: 'Exception',
+    exceptionApplied: 'exception applies',
+    exceptionExpired: 'exception expired, no longer applies',
+    approver: 'approved by',
+    until: 'until',
+    inputs: 'Inputs',
+    vulnerabilities: 'Vulnerability data',
+    notAvailable: 'not available',
+    disabled: 'Turned off by the policy',
+    none: 'none',
+    waived: 'waived by exception',
+    total: 'Total',
+  },
+} as const;
+
+export type Messages = Readonly<Record<keyof (typeof text)['en'], string>>;
+
+export function messages(lang: Lang): Messages {
+  return text[lang];
+}
+
+const statusText: Record<Lang, Record<Status, string>> = {
+  de: {
+    pass: 'bestanden',
+    fail: 'fehlgeschlagen',
+    warn: 'Warnung',
+    'not-applicable': 'nicht anwendbar',
+    manual: 'manuell prüfen',
+  },
+  en: { pass: 'pass', fail: 'fail', warn: 'warn', 'not-applicable': 'not applicable', manual: 'manual review' },
+};
+
+export function statusLabel(status: Status, lang: Lang): string {
+  return statusText[lang][status];
+}
+
+const sectionText: Record<Lang, Record<SectionName, string>> = {
+  de: {
+    BASE: 'Sicherheit des Base-Images',
+    BUILD: 'Sicherheit des Build-Prozesses',
+    COMP: 'Komponentenverwaltung und Transparenz',
+    SEC: 'Geheimnisse und sensible Daten',
+    RUN: 'Laufzeitkonfiguration',
+    VULN: 'Compliance und Schwachstellenmanagement',
+  },
+  en: {
+    BASE: 'Base image security',
+    BUILD: 'Build process security',
+    COMP: 'Component management and transparency',
+    SEC: 'Secrets and sensitive data',
+    RUN: 'Runtime configuration',
+    VULN: 'Compliance and vulnerability management',
+  },
+};
+
+export function sectionLabel(section: SectionName, lang: Lang): string {
+  return sectionText[lang][section];
+}
+
+export const sectionOrder: readonly SectionName[] = ['BASE', 'BUILD', 'COMP', 'SEC', 'RUN', 'VULN'];
+export const statusOrder: readonly Status[] = ['fail', 'warn', 'manual', 'not-applicable', 'pass'];
