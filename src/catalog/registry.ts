@@ -1,6 +1,7 @@
 import { apkCataloger } from './apk/cataloger.ts';
 import type { Cataloger } from './cataloger.ts';
 import { dpkgCataloger } from './dpkg/cataloger.ts';
+import { javaCataloger } from './java/cataloger.ts';
 import { npmCataloger } from './npm/cataloger.ts';
 import { pythonCataloger } from './python/cataloger.ts';
 
