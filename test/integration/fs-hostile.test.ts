@@ -4,7 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type ErrorCode, isSgciError, type Limits, withLimits } from '../../src/core/index.ts';
+import {
+  DigestVerifier,
+  type ErrorCode,
+  isSgciError,
+  type Limits,
+  SgciError,
+  withLimits,
+} from '../../src/core/index.ts';
 import { readFilesystem } from '../../src/oci/fs/index.ts';
 import type { FileEntry, Layer } from '../../src/oci/types.ts';
 import {
@@ -306,4 +313,31 @@ test('unsupported entry types are skipped with a warning', async () => {
     ['/ok'],
   );
   assert.match(fs.warnings[0]?.reason ?? '', /unsupported tar entry type "V"/);
+});
+
+test('a blob failing its digest check mid-stream ends the pass with that DIGEST_MISMATCH', async () => {
+  const tar = await tarOf([{ path: 'etc/big', content: Buffer.alloc(300_000, 1) }]);
+  const good = layerFromBlob(0, compress(tar, 'gzip'), tar, { chunkSize: 4096 });
+  const wrong = `sha256:${'0'.repeat(64)}` as Layer['digest'];
+  const layer: Layer = {
+    ...good,
+    digest: wrong,
+    async open() {
+      return (await good.open()).pipe(new DigestVerifier(wrong, 'blob'));
+    },
+  };
+  await assert.rejects(readFilesystem([layer], {}, { limits }), (error) => {
+    assert.ok(isSgciError(error, 'DIGEST_MISMATCH'), String(error));
+    assert.match(error.message, /does not match digest sha256:0000/);
+    return true;
+  });
+});
+
+test('a layer that cannot be opened fails the pass with its own error', async () => {
+  const [good] = await syntheticLayers([[{ path: 'a', content: 'x' }]]);
+  const layer: Layer = {
+    ...(good as Layer),
+    open: () => Promise.reject(new SgciError('SOURCE_NOT_FOUND', 'blobs/sha256/x', 'no such blob')),
+  };
+  await assert.rejects(readFilesystem([layer], {}, { limits }), (e) => isSgciError(e, 'SOURCE_NOT_FOUND'));
 });

@@ -116,6 +116,15 @@ class Squash implements LayerHandler {
       } else {
         size = target.size;
         if (target.type !== 'file') this.warn(path, layer, `hardlink to ${linkTarget}, which is a ${target.type}`);
+        else if (
+          this.#wantsContent(path) &&
+          !this.#content.captured.has(target) &&
+          !this.#content.skipped.has(target)
+        ) {
+          // The target's bytes streamed by before this link named them: they can only be kept
+          // when the target's own path is declared too.
+          this.warn(path, layer, `content not captured: hardlink to ${linkTarget}, which FileNeeds does not name`);
+        }
       }
     }
     const entry: FileEntry = {
