@@ -242,16 +242,26 @@ describe('synthetic sources', () => {
     });
   });
 
-  test('oci-archive: read in place from the tar; truncated and gzipped archives are clear errors', async () => {
+  test('oci-archive: read in place from the tar, streamed from gzip; truncated archives are clear errors', async () => {
     const archive = join(work, 'good.tar');
     await run('tar', ['-cf', archive, '-C', good, '.']); // members named ./index.json …
     const image = await openImage(`oci-archive:${archive}`);
     assert.equal(image.digest, manifest.digest);
     await image[Symbol.asyncDispose]();
 
+    // gzip-compressed: streamed, not refused; a truncated gzip is a clear error.
     const gz = join(work, 'good.tar.gz');
-    await writeFile(gz, gzipSync(await readFile(archive)));
-    await rejectsWith(`oci-archive:${gz}`, 'LAYER_CORRUPT', /gzip-compressed; decompress it first/);
+    const gzipped = gzipSync(await readFile(archive));
+    await writeFile(gz, gzipped);
+    const fromGzip = await openImage(`oci-archive:${gz}`);
+    assert.equal(fromGzip.digest, manifest.digest);
+    const chunks: Buffer[] = [];
+    for await (const chunk of (await fromGzip.layers[0]!.open()) as AsyncIterable<Buffer>) chunks.push(chunk);
+    assert.deepEqual(Buffer.concat(chunks), layer.gzip.bytes);
+    await fromGzip[Symbol.asyncDispose]();
+    const cutGz = join(work, 'cut.tar.gz');
+    await writeFile(cutGz, gzipped.subarray(0, gzipped.length - 40));
+    await rejectsWith(`oci-archive:${cutGz}`, 'LAYER_CORRUPT', /archive/);
 
     const cut = join(work, 'cut.tar');
     await writeFile(cut, await readFile(archive));

@@ -8,8 +8,12 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import { isSgciError } from '../../src/core/index.ts';
 import { ImageConfig, ImageManifest } from '../../src/oci/image/index.ts';
 import { openImage } from '../../src/oci/source/index.ts';
@@ -108,6 +112,26 @@ describe('local transports agree with skopeo', { skip }, () => {
       });
     });
   }
+
+  test('a gzipped docker-archive (docker save | gzip) gives the same image and filesystem, streamed', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'sgci-gz-'));
+    try {
+      const plain = fixture('distroless-static').dockerArchive;
+      const gz = join(work, 'image.tar.gz');
+      await writeFile(gz, gzipSync(await readFile(plain)));
+      const entries = async (input: string) =>
+        withImage(input, async (image) => ({
+          digest: image.digest,
+          layers: image.layers.map((l) => [l.digest, l.diffId, l.mediaType]),
+          files: [...(await image.filesystem({})).squashed.entries()],
+        }));
+      const fromGzip = await entries(`docker-archive:${gz}`);
+      assert.deepEqual(fromGzip, await entries(`docker-archive:${plain}`));
+      assert.ok(fromGzip.files.length > 100);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  });
 
   test('the tag of an oci-dir selects by org.opencontainers.image.ref.name; a wrong tag lists the tags', async () => {
     const dir = fixture('distroless-static').ociDir;

@@ -11,7 +11,7 @@ import {
 import type { ImageSourceDescription } from '../types.ts';
 import type { SourceOptions } from './options.ts';
 import { type DockerArchiveEntry, DockerArchiveManifest } from './schema.ts';
-import type { TarIndex, TarMember } from './tar-index.ts';
+import type { ArchiveReader, TarMember } from './tar-index.ts';
 
 /** Docker's own media type for an uncompressed layer (docker save stores layers uncompressed). */
 export const dockerLayerTar = 'application/vnd.docker.image.rootfs.diff.tar';
@@ -47,14 +47,14 @@ function pickEntry(entries: DockerArchiveManifest, tag: string | undefined, inpu
   );
 }
 
-async function hashMember(index: TarIndex, member: TarMember): Promise<Digest> {
+async function hashMember(index: ArchiveReader, member: TarMember): Promise<Digest> {
   const hash = createHash('sha256');
   for await (const chunk of index.stream(member) as AsyncIterable<Buffer>) hash.update(chunk);
   return `sha256:${hash.digest('hex')}` as Digest;
 }
 
-async function sniffMediaType(index: TarIndex, member: TarMember): Promise<string> {
-  const head = await index.read({ ...member, size: Math.min(member.size, 4) }, 4, member.name);
+async function sniffMediaType(index: ArchiveReader, member: TarMember): Promise<string> {
+  const head = await index.head(member, 4);
   if (head[0] === 0x1f && head[1] === 0x8b) return mediaTypes.dockerLayerGzip;
   if (head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd) return mediaTypes.ociLayerZstd;
   return dockerLayerTar;
@@ -67,7 +67,7 @@ async function sniffMediaType(index: TarIndex, member: TarMember): Promise<strin
  * type follows the file's magic bytes.
  */
 export async function openDockerArchive(
-  index: TarIndex,
+  index: ArchiveReader,
   source: ImageSourceDescription,
   tag: string | undefined,
   options: SourceOptions,
@@ -156,7 +156,7 @@ export async function openDockerArchive(
       pipeline(index.stream(member), verifier, () => {});
       return verifier;
     },
-    async [Symbol.asyncDispose]() {},
+    [Symbol.asyncDispose]: () => index.close(),
   };
   return assembleImage(
     content,

@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { defaultLimits, describe, type Limits, type Logger, SgciError, silentLogger } from '../../core/index.ts';
 import { defaultPlatform, parsePlatform } from '../image/index.ts';
@@ -7,17 +7,19 @@ import type { BlobStore } from '../registry/index.ts';
 import type { Image, ImageSourceDescription, SourceKind } from '../types.ts';
 import { openDirectory } from './dir.ts';
 import { openDockerArchive } from './docker-archive.ts';
+import { GzipTarArchive } from './gzip-archive.ts';
 import { directoryLayoutFiles, tarLayoutFiles } from './layout-files.ts';
 import { openOciLayout } from './oci-layout.ts';
 import type { SourceOptions } from './options.ts';
 import { openRegistryImage } from './registry.ts';
-import { TarIndex } from './tar-index.ts';
+import { type ArchiveReader, TarIndex } from './tar-index.ts';
 
 export { readDirectoryFilesystem } from './dir.ts';
 export { digestFromMemberName, dockerLayerTar } from './docker-archive.ts';
+export { GzipTarArchive } from './gzip-archive.ts';
 export { refNameAnnotation } from './oci-layout.ts';
 export type { SourceOptions } from './options.ts';
-export { TarIndex, type TarMember } from './tar-index.ts';
+export { type ArchiveReader, TarIndex, type TarMember } from './tar-index.ts';
 
 export interface OpenImageOptions {
   /** `os/arch[/variant]`; default linux/amd64. Naming it also requires a single-platform image to match. */
@@ -37,6 +39,24 @@ export interface OpenImageOptions {
 export interface ImageSource {
   readonly kind: SourceKind;
   open(reference: ImageReference, options: SourceOptions & { cache?: BlobStore }): Promise<Image>;
+}
+
+/** An uncompressed tar is indexed in place; a gzipped one (magic 1f 8b) is streamed. */
+async function openArchive(path: string, input: string, limits: Limits): Promise<ArchiveReader> {
+  let magic: Uint8Array;
+  try {
+    const handle = await open(path, 'r');
+    try {
+      magic = new Uint8Array(2);
+      await handle.read(magic, 0, 2, 0);
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    throw new SgciError('SOURCE_NOT_FOUND', input, `cannot open archive: ${describe(error)}`, { cause: error });
+  }
+  if (magic[0] === 0x1f && magic[1] === 0x8b) return GzipTarArchive.open(path, input, limits);
+  return TarIndex.open(path, input, limits);
 }
 
 async function requireDirectory(path: string, input: string): Promise<void> {
@@ -97,15 +117,17 @@ export const imageSources: readonly ImageSource[] = [
     kind: 'oci-archive',
     open: async (reference, options) => {
       if (reference.kind !== 'oci-archive') throw new TypeError('oci-archive source got another reference');
-      const index = await TarIndex.open(resolve(reference.path), reference.input, options.limits);
-      return openOciLayout(tarLayoutFiles(index), describeSource(reference), reference.tag, options);
+      const index = await openArchive(resolve(reference.path), reference.input, options.limits);
+      return openOciLayout(tarLayoutFiles(index), describeSource(reference), reference.tag, options, () =>
+        index.close(),
+      );
     },
   },
   {
     kind: 'docker-archive',
     open: async (reference, options) => {
       if (reference.kind !== 'docker-archive') throw new TypeError('docker-archive source got another reference');
-      const index = await TarIndex.open(resolve(reference.path), reference.input, options.limits);
+      const index = await openArchive(resolve(reference.path), reference.input, options.limits);
       return openDockerArchive(index, describeSource(reference), reference.tag, options);
     },
   },

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, SgciError } from '../../core/index.ts';
-import type { TarIndex } from './tar-index.ts';
+import type { ArchiveReader } from './tar-index.ts';
 
 /**
  * Read access to the files of an OCI image layout, wherever it is kept: a directory or an
@@ -68,7 +68,7 @@ export function directoryLayoutFiles(root: string, input: string): LayoutFiles {
   };
 }
 
-export function tarLayoutFiles(index: TarIndex): LayoutFiles {
+export function tarLayoutFiles(index: ArchiveReader): LayoutFiles {
   return {
     input: index.input,
     async read(name, maxBytes) {

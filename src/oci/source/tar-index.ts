@@ -14,6 +14,41 @@ export interface TarMember {
   readonly linkTarget?: string;
 }
 
+/** Read access to the members of a tar archive, whether indexed in place or streamed from gzip. */
+export interface ArchiveReader {
+  readonly input: string;
+  /** The regular file a name refers to, following symlinks and hardlinks inside the archive. */
+  lookup(name: string): TarMember | undefined;
+  names(): string[];
+  /** Reads a member fully; LIMIT_EXCEEDED when it is larger than `maxBytes`. */
+  read(member: TarMember, maxBytes: number, what: string): Promise<Uint8Array>;
+  /** The first `length` bytes of a member (for magic-byte sniffing). */
+  head(member: TarMember, length: number): Promise<Uint8Array>;
+  stream(member: TarMember): NodeJS.ReadableStream;
+  /** Releases what the reader holds open (a paused decompression); reads after it start afresh. */
+  close(): Promise<void>;
+}
+
+/** Follows symlinks (relative to the link's directory) and hardlinks (archive-root paths) to a file. */
+export function lookupMember(members: ReadonlyMap<string, TarMember>, name: string): TarMember | undefined {
+  let current = normaliseMemberName(name);
+  for (let hop = 0; hop <= maxLinkHops; hop++) {
+    const member = members.get(current);
+    if (!member) return undefined;
+    if (member.type === 'file') return member;
+    if (member.type === 'symlink' && member.linkTarget !== undefined) {
+      current = normaliseMemberName(
+        member.linkTarget.startsWith('/') ? member.linkTarget : posix.join(posix.dirname(current), member.linkTarget),
+      );
+    } else if (member.type === 'hardlink' && member.linkTarget !== undefined) {
+      current = normaliseMemberName(member.linkTarget);
+    } else {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
 const block = 512;
 /** Symlink hops followed when looking a member up (docker save links layer.tar to the real file). */
 const maxLinkHops = 8;
@@ -84,7 +119,7 @@ export function normaliseMemberName(name: string): string {
  * An index of an uncompressed tar file, built by reading only its headers; member data is then read
  * by byte range, so a multi-gigabyte archive is never extracted or read twice.
  */
-export class TarIndex {
+export class TarIndex implements ArchiveReader {
   readonly path: string;
   readonly input: string;
   readonly #members: Map<string, TarMember>;
@@ -135,10 +170,7 @@ export class TarIndex {
         if (read < block) throw corrupt(input, `truncated header at offset ${offset}`);
         if (header.every((byte) => byte === 0)) break;
         if (!checksumOk(header)) {
-          if (offset === 0) {
-            const gzip = header[0] === 0x1f && header[1] === 0x8b;
-            throw corrupt(input, gzip ? 'it is gzip-compressed; decompress it first (gunzip)' : 'bad header checksum');
-          }
+          if (offset === 0) throw corrupt(input, 'bad header checksum');
           throw corrupt(input, `bad header checksum at offset ${offset}`);
         }
         if (++count > limits.maxEntries) {
@@ -198,29 +230,16 @@ export class TarIndex {
     }
   }
 
-  /** The regular file a name refers to, following symlinks and hardlinks inside the archive. */
   lookup(name: string): TarMember | undefined {
-    let current = normaliseMemberName(name);
-    for (let hop = 0; hop <= maxLinkHops; hop++) {
-      const member = this.#members.get(current);
-      if (!member) return undefined;
-      if (member.type === 'file') return member;
-      if (member.type === 'symlink' && member.linkTarget !== undefined) {
-        current = normaliseMemberName(
-          member.linkTarget.startsWith('/') ? member.linkTarget : posix.join(posix.dirname(current), member.linkTarget),
-        );
-      } else if (member.type === 'hardlink' && member.linkTarget !== undefined) {
-        current = normaliseMemberName(member.linkTarget);
-      } else {
-        return undefined;
-      }
-    }
-    return undefined;
+    return lookupMember(this.#members, name);
   }
 
   names(): string[] {
     return [...this.#members.keys()].sort();
   }
+
+  /** Nothing stays open between reads of an indexed tar. */
+  async close(): Promise<void> {}
 
   /** Reads a member fully; LIMIT_EXCEEDED when it is larger than `maxBytes`. */
   async read(member: TarMember, maxBytes: number, what: string): Promise<Uint8Array> {
@@ -240,6 +259,10 @@ export class TarIndex {
     } finally {
       await handle.close();
     }
+  }
+
+  async head(member: TarMember, length: number): Promise<Uint8Array> {
+    return this.read({ ...member, size: Math.min(member.size, length) }, length, member.name);
   }
 
   /** The member's bytes as a stream over its byte range of the archive. */
