@@ -14,6 +14,7 @@ import { gzipSync } from 'node:zlib';
 import { type ErrorCode, isSgciError, withLimits } from '../../src/core/index.ts';
 import { mediaTypes } from '../../src/oci/image/index.ts';
 import { openImage } from '../../src/oci/source/index.ts';
+import { startRegistry } from '../helpers/registry.ts';
 
 const run = promisify(execFile);
 const sha256 = (bytes: Uint8Array | string) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
@@ -116,6 +117,9 @@ describe('synthetic sources', () => {
     await rm(work, { recursive: true, force: true });
   });
 
+  let multiDir: string;
+  let multiIndexDigest: string;
+
   test('a multi-platform index: picks by --platform with containerd variant rules, else lists the platforms', async () => {
     const platforms = [
       ['amd64', undefined],
@@ -143,6 +147,8 @@ describe('synthetic sources', () => {
       [{ mediaType: mediaTypes.ociIndex, digest: index.digest, size: index.size }],
       [...blobs, index, manifest, config],
     );
+    multiDir = dir;
+    multiIndexDigest = index.digest;
     for (const [wanted, architecture, variant] of [
       [undefined, 'amd64', undefined],
       ['linux/arm64', 'arm64', 'v8'],
@@ -161,6 +167,35 @@ describe('synthetic sources', () => {
       /no image for platform linux\/s390x; available: linux\/amd64, linux\/arm64\/v8, linux\/arm\/v7$/,
       { platform: 'linux/s390x' },
     );
+  });
+
+  test('the same multi-platform index through the real registry (skopeo copy --all)', async () => {
+    const registry = await startRegistry({ auth: 'none' });
+    try {
+      await run('skopeo', [
+        '--insecure-policy',
+        'copy',
+        '--all',
+        '--quiet',
+        '--dest-tls-verify=false',
+        `oci:${multiDir}`,
+        `docker://${registry.host}/multi/app:v1`,
+      ]);
+      const image = await openImage(`${registry.host}/multi/app:v1`, { platform: 'linux/arm/v7' });
+      assert.equal(image.index?.digest, multiIndexDigest, 'skopeo --all keeps the index byte for byte');
+      assert.equal(image.platform.architecture, 'arm');
+      await image[Symbol.asyncDispose]();
+      await rejectsWith(
+        `${registry.host}/multi/app:v1`,
+        'PLATFORM_NOT_FOUND',
+        /available: linux\/amd64, linux\/arm64\/v8, linux\/arm\/v7$/,
+        {
+          platform: 'windows/amd64',
+        },
+      );
+    } finally {
+      await registry.stop();
+    }
   });
 
   test('a good layout opens, its layer streams and verifies', async () => {
