@@ -1,9 +1,11 @@
 import { apkCataloger } from './apk/cataloger.ts';
 import type { Cataloger } from './cataloger.ts';
 import { dpkgCataloger } from './dpkg/cataloger.ts';
+import { goCataloger } from './golang/cataloger.ts';
 import { javaCataloger } from './java/cataloger.ts';
 import { npmCataloger } from './npm/cataloger.ts';
 import { pythonCataloger } from './python/cataloger.ts';
+import { rustCataloger } from './rust/cataloger.ts';
 
 /**
  * Every cataloger sgci runs, in the order their results are merged. Explicit on purpose: a test
