@@ -1,15 +1,17 @@
 /**
- * The signing commands as a CI job runs them: `sgci key generate`, `sign`, `attest`, `verify`,
- * `verify-attestation` as child processes against the real registry, checking exit codes and messages.
+ * The signing commands as a CI job runs them: `sgci key generate|import`, `sign`, `attest`, `verify`,
+ * `verify-attestation` against the real registry, checking exit codes and messages; three run as child
+ * processes (exit status, no terminal), the rest in this process through `main()`.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { generateP256, publicKeyPem } from '../../src/attest/index.ts';
+import { main } from '../../src/cli/main.ts';
 import { defaultLimits } from '../../src/core/index.ts';
 import { RegistryClient } from '../../src/oci/registry/index.ts';
 import { corpusDir, fixture, fixturesMissing } from '../helpers/fixtures.ts';
@@ -40,6 +42,44 @@ async function sgci(args: readonly string[], env: Record<string, string> = {}): 
   }
 }
 
+/**
+ * The same commands in this process through `main()`: one module load instead of one per call, which
+ * matters on a loaded CI runner. Environment and stdout/stderr are swapped in for the call only.
+ */
+async function sgciHere(args: readonly string[], env: Record<string, string> = {}): Promise<Result> {
+  const saved = { ...process.env };
+  const out: string[] = [];
+  const err: string[] = [];
+  const writeOut = process.stdout.write.bind(process.stdout);
+  const writeErr = process.stderr.write.bind(process.stderr);
+  delete process.env.SGCI_PASSWORD;
+  delete process.env.COSIGN_PASSWORD;
+  Object.assign(process.env, { DOCKER_CONFIG: '/nonexistent', ...env });
+  // Only text is ours: node's test runner reports to its parent over this same stdout in binary
+  // frames, which must pass through untouched.
+  const capture =
+    (sink: string[], original: typeof process.stdout.write) =>
+    (chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
+      if (typeof chunk !== 'string') return (original as (c: Uint8Array, ...r: unknown[]) => boolean)(chunk, ...rest);
+      sink.push(chunk);
+      const callback = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+      callback?.();
+      return true;
+    };
+  process.stdout.write = capture(out, writeOut) as typeof process.stdout.write;
+  process.stderr.write = capture(err, writeErr) as typeof process.stderr.write;
+  try {
+    const code = await main(['node', 'sgci', ...args]);
+    return { code, stdout: out.join(''), stderr: err.join('') };
+  } finally {
+    process.stdout.write = writeOut;
+    process.stderr.write = writeErr;
+    process.exitCode = undefined;
+    for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+    Object.assign(process.env, saved);
+  }
+}
+
 describe('sgci key/sign/attest/verify commands', { skip: fixturesMissing() }, () => {
   let registry: TestRegistry;
   let dir: string;
@@ -62,12 +102,22 @@ describe('sgci key/sign/attest/verify commands', { skip: fixturesMissing() }, ()
 
   test('key generate writes a 0600 cosign key and refuses to overwrite', async () => {
     const prefix = join(dir, 'ci');
-    const first = await sgci(['key', 'generate', '--output-key-prefix', prefix], password);
+    const first = await sgciHere(['key', 'generate', '--output-key-prefix', prefix], password);
     assert.equal(first.code, 0, first.stderr);
     assert.equal((await stat(`${prefix}.key`)).mode & 0o777, 0o600);
-    const again = await sgci(['key', 'generate', '--output-key-prefix', prefix], password);
+    const again = await sgciHere(['key', 'generate', '--output-key-prefix', prefix], password);
     assert.equal(again.code, 2);
     assert.match(again.stderr, /ci\.key: file exists; use --force to overwrite it/);
+  });
+
+  test('key import turns an OpenSSL SEC1 key into a cosign key with the same public key', async () => {
+    const sec1 = join(dir, 'openssl-ec.pem');
+    await run('openssl', ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', sec1]);
+    const { stdout: expected } = await run('openssl', ['ec', '-in', sec1, '-pubout']);
+    const result = await sgciHere(['key', 'import', sec1, '--output-key-prefix', join(dir, 'imported')], password);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(await readFile(join(dir, 'imported.pub'), 'utf8'), expected);
+    assert.match(await readFile(join(dir, 'imported.key'), 'utf8'), /^-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----/);
   });
 
   test('without a password source and without a terminal, key generate says what to set', async () => {
@@ -78,24 +128,24 @@ describe('sgci key/sign/attest/verify commands', { skip: fixturesMissing() }, ()
 
   test('sign, then verify with the public key prints the signed payload; a wrong key exits 1 with the reason', async () => {
     const prefix = join(dir, 'ci');
-    const signed = await sgci(['sign', '--key', `${prefix}.key`, image], password);
+    const signed = await sgciHere(['sign', '--key', `${prefix}.key`, image], password);
     assert.equal(signed.code, 0, signed.stderr);
     assert.match(signed.stdout, /^Pushed .*cli\/app:sha256-[a-f0-9]{64}\.sig \(sha256:[a-f0-9]{64}\)$/m);
 
-    const verified = await sgci(['verify', '--key', `${prefix}.pub`, image]);
+    const verified = await sgciHere(['verify', '--key', `${prefix}.pub`, image]);
     assert.equal(verified.code, 0, verified.stderr);
     const payload = JSON.parse(verified.stdout.trim().split('\n')[0]!);
     assert.equal(payload.critical.identity['docker-reference'], `${registry.host}/cli/app`);
     assert.match(payload.critical.image['docker-manifest-digest'], /^sha256:[a-f0-9]{64}$/);
 
-    const json = await sgci(['verify', '--key', `${prefix}.pub`, '-o', 'json', image]);
+    const json = await sgciHere(['verify', '--key', `${prefix}.pub`, '-o', 'json', image]);
     const report = JSON.parse(json.stdout);
     assert.equal(report.verified, true);
     assert.equal(report.signatures[0].key, `${prefix}.pub`);
 
     const other = join(dir, 'other');
     await writeFile(`${other}.pub`, publicKeyPem(generateP256().publicKey));
-    const wrong = await sgci(['verify', '--key', `${other}.pub`, image]);
+    const wrong = await sgciHere(['verify', '--key', `${other}.pub`, image]);
     assert.equal(wrong.code, 1);
     assert.match(wrong.stderr, /signature does not verify with the trusted key .*other\.pub/);
     assert.match(wrong.stderr, /none of the 1 signatures verified/);
@@ -125,12 +175,12 @@ describe('sgci key/sign/attest/verify commands', { skip: fixturesMissing() }, ()
       { COSIGN_PASSWORD: 'correct horse' },
     );
     assert.equal(attested.code, 0, attested.stderr);
-    const ok = await sgci(['verify-attestation', '--key', join(dir, 'ci.pub'), '--type', 'cyclonedx', image]);
+    const ok = await sgciHere(['verify-attestation', '--key', join(dir, 'ci.pub'), '--type', 'cyclonedx', image]);
     assert.equal(ok.code, 0, ok.stderr);
     const statement = JSON.parse(ok.stdout.trim().split('\n')[0]!);
     assert.equal(statement.predicateType, 'https://cyclonedx.org/bom');
     assert.equal(statement.predicate.bomFormat, 'CycloneDX');
-    const none = await sgci(['verify-attestation', '--key', join(dir, 'ci.pub'), '--type', 'spdx', image]);
+    const none = await sgciHere(['verify-attestation', '--key', join(dir, 'ci.pub'), '--type', 'spdx', image]);
     assert.equal(none.code, 1);
     assert.match(none.stderr, /no spdx attestations found/);
   });

@@ -201,6 +201,49 @@ describe('sign, attest and verify on a real registry', { skip }, () => {
     );
   });
 
+  test('a re-uploaded, altered payload (consistent digests, old signature) is rejected', async () => {
+    const image = await resolveImage(client, imageRef);
+    const sigTag = { ...imageRef, tag: cosignTag(image.digest, 'sig') };
+    const original = await client.getManifest(sigTag);
+    const manifest = ImageManifest.parse(JSON.parse(Buffer.from(original.bytes).toString()));
+    const layer = manifest.layers[0]!;
+    const payload = Buffer.from(await client.getBlobBytes(imageRef, { digest: layer.digest as Digest }, 1 << 20));
+    const altered = Buffer.from(payload.toString().replace('"optional":null', '"optional":{"approved":"yes"}'));
+    assert.notDeepEqual(altered, payload);
+    const pushed = await client.pushBlob(imageRef, altered);
+    const forged = { ...manifest, layers: [{ ...layer, digest: pushed.digest, size: pushed.size }] };
+    const forgedBytes = Buffer.from(JSON.stringify(forged));
+    await client.pushManifest(sigTag, forgedBytes, 'application/vnd.oci.image.manifest.v1+json');
+    try {
+      const verification = await verifyImage(client, imageRef, image.digest, [trusted(signer)]);
+      assert.equal(verification.signatures.length, 1);
+      assert.equal(verification.signatures[0]?.verified, false);
+      assert.equal(verification.signatures[0]?.reason, 'signature does not verify with the trusted key test.pub');
+    } finally {
+      await client.pushManifest(sigTag, original.bytes, 'application/vnd.oci.image.manifest.v1+json');
+    }
+  });
+
+  test('an attestation copied onto another image is rejected: its subject is a different digest', async () => {
+    const image = await resolveImage(client, imageRef);
+    const other = await resolveImage(client, otherRef);
+    const { bytes } = await client.getManifest({ ...imageRef, tag: cosignTag(image.digest, 'att') });
+    await client.pushManifest(
+      { ...otherRef, tag: cosignTag(other.digest, 'att') },
+      bytes,
+      'application/vnd.oci.image.manifest.v1+json',
+    );
+    const verification = await verifyImage(client, otherRef, other.digest, [trusted(signer)], { referrers: false });
+    assert.ok(verification.attestations.length > 0);
+    for (const check of verification.attestations) {
+      assert.equal(check.verified, false);
+      assert.equal(
+        check.reason,
+        `attestation subject sha256:${image.digest.slice(7)} is not the image ${other.digest}`,
+      );
+    }
+  });
+
   test('a blob the registry serves with other bytes than its digest is rejected with the reason', async () => {
     const image = await resolveImage(client, otherRef);
     const own = newSigner();
