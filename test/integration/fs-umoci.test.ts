@@ -30,6 +30,7 @@ interface DiskEntry {
   readonly gid: number;
   readonly size: number;
   readonly ino: number;
+  readonly mtime: number;
   readonly linkTarget?: string;
 }
 
@@ -59,6 +60,7 @@ async function walk(root: string): Promise<Map<string, DiskEntry>> {
         gid: stat.gid,
         size: stat.size,
         ino: stat.ino,
+        mtime: Math.floor(stat.mtimeMs / 1000),
         linkTarget: type === 'symlink' ? await readlink(join(root, rel)) : undefined,
       });
       if (type === 'dir') pending.push(rel);
@@ -121,6 +123,7 @@ for (const name of fixtureNames) {
           expect('gid', entry.gid, onDisk.gid);
         }
         if (entry.type === 'file') expect('size', entry.size, onDisk.size);
+        expect('mtime', entry.mtime, onDisk.mtime);
         if (entry.type === 'symlink') expect('link target', entry.linkTarget, onDisk.linkTarget);
         if (entry.type === 'file' && fs.squashed.hasContent(entry)) {
           compared++;
