@@ -1,10 +1,13 @@
 import { apkCataloger } from './apk/cataloger.ts';
 import type { Cataloger } from './cataloger.ts';
+import { dotnetCataloger } from './dotnet/cataloger.ts';
 import { dpkgCataloger } from './dpkg/cataloger.ts';
 import { goCataloger } from './golang/cataloger.ts';
 import { javaCataloger } from './java/cataloger.ts';
 import { npmCataloger } from './npm/cataloger.ts';
+import { phpCataloger } from './php/cataloger.ts';
 import { pythonCataloger } from './python/cataloger.ts';
+import { rubyCataloger } from './ruby/cataloger.ts';
 import { rustCataloger } from './rust/cataloger.ts';
 
 /**

@@ -1,0 +1,62 @@
+import {
+  type CatalogContext,
+  type Cataloger,
+  type CatalogerOutput,
+  emptyOutput,
+  makePackage,
+  parseEach,
+  purl,
+  utf8,
+} from '../cataloger.ts';
+import { normaliseLicense } from '../license.ts';
+
+export const rubyCatalogerName = 'ruby-installed-gemspec-cataloger';
+const globs = ['**/specifications/*.gemspec'];
+
+export interface Gemspec {
+  readonly name: string;
+  readonly version: string;
+  readonly licenses: readonly string[];
+}
+
+/**
+ * Reads the installed gemspec (Ruby source written by RubyGems) without evaluating it: the
+ * `s.name = "x"`, `s.version = "1.2"` and `s.licenses = [...]` assignments, string literals only,
+ * so `#{...}` interpolation elsewhere in the file is harmless.
+ */
+export function parseGemspec(text: string): Gemspec | undefined {
+  const str = (field: string) => new RegExp(`^\\s*\\w+\\.${field}\\s*=\\s*["']([^"'#]+)["']`, 'm').exec(text)?.[1];
+  const name = str('name');
+  const version = str('version');
+  if (!name || !version) return undefined;
+  const list = /^\s*\w+\.licenses?\s*=\s*\[?([^\]\n]*)\]?/m.exec(text)?.[1] ?? '';
+  const licenses = [...list.matchAll(/["']([^"']+)["']/g)].map((m) => normaliseLicense(m[1] ?? '')).filter(Boolean);
+  return { name, version, licenses };
+}
+
+export const rubyCataloger: Cataloger = {
+  name: rubyCatalogerName,
+  ecosystem: 'gem',
+  tags: ['language', 'installed'],
+  needs: () => ({ globs, catalog: catalogRuby }),
+};
+
+async function catalogRuby(ctx: CatalogContext): Promise<CatalogerOutput> {
+  const out = emptyOutput();
+  for (const { entry, value } of await parseEach(ctx, globs, out, (_f, b) => parseGemspec(utf8(b)))) {
+    if (!value) continue;
+    out.packages.push(
+      makePackage({
+        name: value.name,
+        version: value.version,
+        ecosystem: 'gem',
+        purl: purl('gem', undefined, value.name, value.version),
+        locations: [{ path: entry.path, layer: entry.layer, evidence: 'primary' }],
+        licenses: value.licenses,
+        foundBy: rubyCatalogerName,
+        metadata: { kind: 'language' },
+      }),
+    );
+  }
+  return out;
+}
