@@ -1,15 +1,8 @@
 import { type Kysely, sql } from 'kysely';
+import type { AdvisoryRecord } from '../vuln/ports.ts';
 import type { Database } from './schema.ts';
 
-/** One OSV record ready to store: validated, with the package index rows matching will search by. */
-export interface AdvisoryRecord {
-  readonly id: string;
-  readonly modified: string;
-  readonly published?: string;
-  readonly source: string;
-  readonly raw: Readonly<Record<string, unknown>>;
-  readonly packages: readonly { readonly ecosystem: string; readonly name: string }[];
-}
+export type { AdvisoryRecord };
 
 export interface StoredAdvisory {
   readonly id: string;

@@ -1,0 +1,28 @@
+/**
+ * Vulnerabilities: the offline OSV database import, exact matching per ecosystem, VEX and SLA.
+ * Pipeline: `importAdvisories` (once) → `matchSbom(sbom, store.advisories, {vex})` → VulnReport → renderers.
+ */
+
+export { cvss3BaseScore, isCvss4Vector, ratingOf } from './match/cvss.ts';
+export { distroEcosystems, findVulnerabilities } from './match/match.ts';
+export { evaluateAffected } from './match/range.ts';
+export { overallSeverity, scoresOf } from './match/severity.ts';
+export { defaultEcosystems, defaultOsvMirror, type FeedUpdate, feedUrl, updateFeeds } from './osv/feed.ts';
+export {
+  type AdvisorySource,
+  type ImportOptions,
+  type ImportProblem,
+  type ImportResult,
+  importAdvisories,
+  parseAdvisorySource,
+} from './osv/import.ts';
+export type { OsvRecord } from './osv/record.ts';
+export { validateOsv } from './osv/validate.ts';
+export type * from './ports.ts';
+export { type MatchOptions, matchSbom, reachesSeverity } from './report.ts';
+export { defaultSlaPolicy, parseSlaDuration, type SlaPolicy } from './sla.ts';
+export type * from './types.ts';
+export { severityOrder } from './types.ts';
+export { applyVex, purlMatches } from './vex/apply.ts';
+export { parseVex, readVexFile } from './vex/read.ts';
+export { isOpenVexJustification, toCycloneDxVex, toOpenVex } from './vex/write.ts';

@@ -1,0 +1,87 @@
+import { request } from 'undici';
+import { describe, SgciError } from '../../core/index.ts';
+
+export interface FetchOptions {
+  readonly etag?: string;
+  readonly lastModified?: string;
+  readonly maxBytes: number;
+  readonly timeoutMs: number;
+}
+
+export type FetchResult =
+  | { readonly status: 'not-modified' }
+  | { readonly status: 'ok'; readonly bytes: Uint8Array; readonly etag?: string; readonly lastModified?: string };
+
+const maxRedirects = 5;
+
+/**
+ * GET with conditional headers and a size bound. Redirects are followed only to https (or to the same origin),
+ * never from https down to http.
+ */
+export async function fetchAdvisoryBytes(url: string, options: FetchOptions): Promise<FetchResult> {
+  let current = new URL(url);
+  if (current.protocol !== 'https:' && current.protocol !== 'http:')
+    throw new SgciError('USAGE', url, 'only http(s) URLs can be imported');
+  for (let hop = 0; hop <= maxRedirects; hop++) {
+    const headers: Record<string, string> = { 'user-agent': 'sgci', accept: 'application/zip, application/json' };
+    if (options.etag) headers['if-none-match'] = options.etag;
+    if (options.lastModified) headers['if-modified-since'] = options.lastModified;
+    let response: Awaited<ReturnType<typeof request>>;
+    try {
+      response = await request(current, {
+        method: 'GET',
+        headers,
+        headersTimeout: options.timeoutMs,
+        bodyTimeout: options.timeoutMs,
+      });
+    } catch (error) {
+      throw new SgciError('REGISTRY_UNREACHABLE', url, `cannot fetch advisories: ${describe(error)}`, { cause: error });
+    }
+    const header = (name: string) => {
+      const v = response.headers[name];
+      return Array.isArray(v) ? v[0] : v;
+    };
+    if (response.statusCode === 304) {
+      await response.body.dump();
+      return { status: 'not-modified' };
+    }
+    if (response.statusCode >= 300 && response.statusCode < 400) {
+      await response.body.dump();
+      const location = header('location');
+      if (!location) throw new SgciError('REGISTRY_ERROR', url, `redirect ${response.statusCode} without Location`);
+      const next = new URL(location, current);
+      if (next.protocol !== 'https:' && !(next.origin === current.origin))
+        throw new SgciError('REGISTRY_ERROR', url, `refusing redirect to ${next.origin}`);
+      current = next;
+      continue;
+    }
+    if (response.statusCode !== 200) {
+      await response.body.dump();
+      throw new SgciError('REGISTRY_ERROR', url, `HTTP ${response.statusCode}`);
+    }
+    const declared = Number(header('content-length') ?? Number.NaN);
+    if (declared > options.maxBytes) {
+      await response.body.dump();
+      throw new SgciError('LIMIT_EXCEEDED', url, `response of ${declared} bytes exceeds ${options.maxBytes}`);
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > options.maxBytes) {
+        response.body.destroy();
+        throw new SgciError('LIMIT_EXCEEDED', url, `response exceeds ${options.maxBytes} bytes`);
+      }
+      chunks.push(chunk);
+    }
+    const etag = header('etag');
+    const lastModified = header('last-modified');
+    return {
+      status: 'ok',
+      bytes: Buffer.concat(chunks),
+      ...(etag ? { etag } : {}),
+      ...(lastModified ? { lastModified } : {}),
+    };
+  }
+  throw new SgciError('REGISTRY_ERROR', url, `more than ${maxRedirects} redirects`);
+}

@@ -1,0 +1,60 @@
+/**
+ * What vulnerability code needs from the database, as interfaces the store implements. vuln does not
+ * import the store (the store sits on top and imports these types); tests can pass any implementation.
+ */
+import type { VexStatement } from './types.ts';
+
+/** One OSV record ready to store: validated, with the package index rows matching will search by. */
+export interface AdvisoryRecord {
+  readonly id: string;
+  readonly modified: string;
+  readonly published?: string;
+  readonly source: string;
+  readonly raw: Readonly<Record<string, unknown>>;
+  readonly packages: readonly { readonly ecosystem: string; readonly name: string }[];
+}
+
+export interface AdvisoryWriter {
+  upsert(records: readonly AdvisoryRecord[], importedAt: Date): Promise<{ written: number; unchanged: number }>;
+  remove(ids: readonly string[]): Promise<number>;
+  recordImport(entry: {
+    source: string;
+    startedAt: Date;
+    finishedAt: Date;
+    records: number;
+    withdrawn: number;
+    unchanged: number;
+  }): Promise<void>;
+  feed(url: string): Promise<{ etag?: string; lastModified?: string } | undefined>;
+  saveFeed(feed: {
+    url: string;
+    etag?: string;
+    lastModified?: string;
+    checkedAt: Date;
+    records: number;
+  }): Promise<void>;
+}
+
+export interface AdvisoryReader {
+  findByPackages(keys: readonly { readonly ecosystem: string; readonly name: string }[]): Promise<
+    readonly {
+      readonly ecosystem: string;
+      readonly name: string;
+      readonly id: string;
+      readonly source: string;
+      readonly raw: Record<string, unknown>;
+    }[]
+  >;
+  count(): Promise<number>;
+  lastImport(): Promise<string | undefined>;
+}
+
+/** A database advisories can be imported into: writes happen in one transaction. */
+export interface AdvisoryDatabase {
+  transaction<T>(fn: (tx: { readonly advisories: AdvisoryWriter }) => Promise<T>): Promise<T>;
+  readonly advisories: AdvisoryReader & AdvisoryWriter;
+}
+
+export interface VexStore {
+  list(filter?: { vulnerability?: string }): Promise<VexStatement[]>;
+}

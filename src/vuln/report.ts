@@ -1,0 +1,74 @@
+import type { Sbom } from '../sbom/index.ts';
+import { findVulnerabilities } from './match/match.ts';
+import type { AdvisoryReader } from './ports.ts';
+import { defaultSlaPolicy, type SlaPolicy, slaOf } from './sla.ts';
+import { type Finding, type Severity, severityOrder, type VexStatement, type VulnReport } from './types.ts';
+import { applyVex } from './vex/apply.ts';
+
+export interface MatchOptions {
+  /** VEX statements from documents and the store; applied after matching. */
+  readonly vex?: readonly VexStatement[];
+  readonly sla?: SlaPolicy;
+  /** The clock for SLA states; pass a fixed time for reproducible reports. */
+  readonly now?: Date;
+  /** Notes from reading the VEX documents etc., carried into the report. */
+  readonly notes?: readonly string[];
+}
+
+function compareFindings(a: Finding, b: Finding): number {
+  const s = severityOrder.indexOf(a.vulnerability.severity) - severityOrder.indexOf(b.vulnerability.severity);
+  if (s !== 0) return s;
+  if (a.vulnerability.id !== b.vulnerability.id) return a.vulnerability.id < b.vulnerability.id ? -1 : 1;
+  return a.package.purl < b.package.purl ? -1 : a.package.purl > b.package.purl ? 1 : 0;
+}
+
+/** Matches an SBOM against the advisory database, applies VEX and SLA: the whole `sgci vulns` result. */
+export async function matchSbom(
+  sbom: Sbom,
+  advisories: AdvisoryReader,
+  options: MatchOptions = {},
+): Promise<VulnReport> {
+  const now = options.now ?? new Date();
+  const { findings: raw, notes } = await findVulnerabilities(sbom, advisories);
+  const withVex = applyVex(
+    raw.map((f) => ({ ...f, suppressed: false, vex: null })),
+    options.vex ?? [],
+    sbom.subject,
+  );
+  const matches = withVex
+    .map((f) => {
+      const sla = slaOf(f, options.sla ?? defaultSlaPolicy, now);
+      return sla ? { ...f, sla } : f;
+    })
+    .sort(compareFindings);
+  const active = Object.fromEntries(severityOrder.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const f of matches) if (!f.suppressed && f.judgement === 'open') active[f.vulnerability.severity]++;
+  const lastImport = await advisories.lastImport();
+  return {
+    schemaVersion: '1.0.0',
+    subject: sbom.subject,
+    ...(sbom.distro ? { distro: sbom.distro } : {}),
+    matches,
+    summary: {
+      active,
+      suppressed: matches.filter((f) => f.suppressed).length,
+      osOwnedUpstream: matches.filter((f) => f.judgement === 'os-owned-upstream').length,
+      overdue: matches.filter((f) => f.sla?.overdue).length,
+    },
+    database: { advisories: await advisories.count(), ...(lastImport ? { lastImport } : {}) },
+    evaluatedAt: now.toISOString(),
+    notes: [...notes, ...(options.notes ?? [])].sort(),
+  };
+}
+
+/** True when an active, counted finding reaches the threshold (`--fail-on HIGH` fails on HIGH and CRITICAL). */
+export function reachesSeverity(report: VulnReport, threshold: Severity): boolean {
+  const limit = severityOrder.indexOf(threshold);
+  return report.matches.some(
+    (f) =>
+      !f.suppressed &&
+      f.judgement === 'open' &&
+      f.vulnerability.severity !== 'UNKNOWN' &&
+      severityOrder.indexOf(f.vulnerability.severity) <= limit,
+  );
+}
