@@ -75,9 +75,11 @@ export const PolicyFile = z
       .optional()
       .describe('Registries/namespaces whose images count as official (docker.io/library, gcr.io/distroless …)'),
     trustedKeys: z
-      .array(z.string())
+      .array(TrustedKey)
       .optional()
-      .describe('Public keys (PEM files) that base images and images are verified with'),
+      .describe(
+        'Public keys (PEM path relative to the policy file, or inline PEM) images and base images are verified with',
+      ),
     maxImageAgeDays: z.number().int().positive().optional(),
     baseImageGraceDays: z.number().int().nonnegative().optional(),
     sla: Sla.partial().optional(),

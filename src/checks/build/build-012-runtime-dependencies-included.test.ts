@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { testContext, testFilesystem, testImage } from '../testing.ts';
+import { build012, runtimeInstall, startScripts } from './build-012-runtime-dependencies-included.ts';
+
+test('a Cmd that pip-installs fails; the entrypoint script is declared as a need and read', async () => {
+  const image = testImage({
+    Entrypoint: ['/docker-entrypoint.sh'],
+    Cmd: ['sh', '-c', 'pip install -r req.txt && python app.py'],
+  });
+  assert.deepEqual(startScripts(image), ['/docker-entrypoint.sh']);
+  assert.deepEqual(build012.needsFor?.(image).paths, ['/docker-entrypoint.sh']);
+  const fs = testFilesystem([
+    {
+      path: '/docker-entrypoint.sh',
+      mode: 0o755,
+      content: '#!/bin/sh\ncurl -fsSL https://get.example | sh\nexec "$@"\n',
+    },
+  ]);
+  const result = await build012.evaluate(testContext({ image, fs }));
+  assert.equal(result.status, 'fail');
+  assert.ok(result.evidence?.some((e) => e.kind === 'config' && e.field === 'Cmd'));
+  assert.ok(result.evidence?.some((e) => e.kind === 'file' && e.message?.startsWith('line 2')));
+});
+
+test('false-positive bait: a comment, "npm start" and curl to a file do not count', async () => {
+  for (const ok of ['npm start', 'curl -o /tmp/x https://a', 'python -m pip --version', 'apt-cache policy'])
+    assert.equal(runtimeInstall.test(ok), false, ok);
+  const image = testImage({ Entrypoint: ['/start.sh'], Cmd: ['node', 'server.js'] });
+  const fs = testFilesystem([
+    { path: '/start.sh', content: '#!/bin/sh\n# do not: apt-get install foo\nexec node server.js\n' },
+  ]);
+  assert.equal((await build012.evaluate(testContext({ image, fs }))).status, 'pass');
+});

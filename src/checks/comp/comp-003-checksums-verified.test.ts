@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { test } from 'node:test';
+import { createDigestVisitor } from '../facts/file-digests.ts';
+import { type TestFile, testContext, testFilesystem } from '../testing.ts';
+import { comp003 } from './comp-003-checksums-verified.ts';
+
+const md5 = (s: string) => createHash('md5').update(s).digest('hex');
+const sha1b64 = (s: string) => createHash('sha1').update(s).digest('base64');
+
+async function digestsOf(files: TestFile[]) {
+  const fs = testFilesystem(files);
+  const d = createDigestVisitor();
+  for (const entry of fs.squashed.entries()) {
+    if (d.visitor.wants(entry) !== undefined) await d.visitor.visit(entry, await fs.squashed.read(entry), false);
+  }
+  return { fs, fileDigests: d.result() };
+}
+
+test('a file changed after installation is a mismatch naming path, layer and the md5sums file', async () => {
+  const files: TestFile[] = [
+    { path: '/usr/bin/tool', content: 'patched', layer: 2 },
+    { path: '/usr/share/doc/tool/README', content: 'docs' },
+    {
+      path: '/var/lib/dpkg/info/tool.md5sums',
+      content: `${md5('original')}  usr/bin/tool\n${md5('docs')}  usr/share/doc/tool/README\n`,
+    },
+  ];
+  const { fs, fileDigests } = await digestsOf(files);
+  const result = await comp003.evaluate(testContext({ fs, fileDigests }));
+  assert.equal(result.status, 'fail');
+  assert.ok(
+    result.evidence?.some(
+      (e) => e.kind === 'file' && e.path === '/usr/bin/tool' && e.layer === 2 && e.message?.includes('tool.md5sums'),
+    ),
+  );
+  assert.match(result.evidence?.[0]?.message ?? '', /^1 files verified against 2/);
+});
+
+test('apk Z: sha1 checksums are verified too', async () => {
+  const files: TestFile[] = [
+    { path: '/bin/busybox', content: 'bb' },
+    { path: '/lib/apk/db/installed', content: `P:busybox\nV:1.36\nF:bin\nR:busybox\nZ:Q1${sha1b64('bb')}\n\n` },
+  ];
+  const { fs, fileDigests } = await digestsOf(files);
+  const result = await comp003.evaluate(testContext({ fs, fileDigests }));
+  assert.equal(result.status, 'pass');
+  assert.match(result.evidence?.[0]?.message ?? '', /^1 files verified/);
+});
+
+test('no package database with checksums is not-applicable, never a pass', async () => {
+  const { fs, fileDigests } = await digestsOf([{ path: '/app/server', content: 'x' }]);
+  assert.equal((await comp003.evaluate(testContext({ fs, fileDigests }))).status, 'not-applicable');
+});

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parsePolicy } from '../policy/index.ts';
+import type { Check } from './check.ts';
+import { runChecks } from './runner.ts';
+import { testContext, testImage } from './testing.ts';
+
+const fake = (id: Check['id'], status: 'fail' | 'pass' | 'throw'): Check => ({
+  id,
+  section: 'RUN',
+  title: { en: id, de: id },
+  level: 'MUST',
+  references: [],
+  automation: ['image'],
+  decides: '',
+  remediation: 'fix it',
+  evaluate() {
+    if (status === 'throw') throw new Error('boom');
+    return status === 'fail' ? { status, evidence: [], remediation: 'fix it' } : { status, evidence: [] };
+  },
+});
+
+test('policy actions: fail gates, warn downgrades, off lists the check as disabled', async () => {
+  const checks = [fake('SGCI-RUN-001', 'fail'), fake('SGCI-RUN-002', 'fail'), fake('SGCI-RUN-003', 'fail')];
+  const policy = parsePolicy('version: "1"\nchecks: {SGCI-RUN-002: warn, SGCI-RUN-003: off}\n', 'p.yaml');
+  const run = await runChecks(testContext({ policy, image: testImage() }), checks);
+  assert.deepEqual(
+    run.outcomes.map((o) => [o.check.id, o.result.status, o.checkStatus]),
+    [
+      ['SGCI-RUN-001', 'fail', 'fail'],
+      ['SGCI-RUN-002', 'warn', 'fail'],
+    ],
+  );
+  assert.deepEqual(run.disabled, ['SGCI-RUN-003']);
+  assert.equal(run.gateFailed, true);
+});
+
+test('an applied exception waives the gate but keeps the failure; an expired one does not', async () => {
+  const checks = [fake('SGCI-RUN-001', 'fail')];
+  const ex = (expires: string) =>
+    parsePolicy(
+      `version: "1"\nexceptions: [{check: SGCI-RUN-001, image: "registry.example/**", justification: j, approver: a, expires: "${expires}"}]\n`,
+      'p.yaml',
+    );
+  const waived = await runChecks(testContext({ policy: ex('2026-12-31'), image: testImage() }), checks);
+  assert.equal(waived.gateFailed, false);
+  assert.equal(waived.outcomes[0]?.result.status, 'fail');
+  assert.equal(waived.outcomes[0]?.exception?.status, 'applied');
+  const expired = await runChecks(testContext({ policy: ex('2026-01-01'), image: testImage() }), checks);
+  assert.equal(expired.gateFailed, true);
+  assert.equal(expired.outcomes[0]?.exception?.status, 'expired');
+});
+
+test('a check that throws is recorded as manual with the error, never dropped', async () => {
+  const run = await runChecks(testContext(), [fake('SGCI-RUN-001', 'throw'), fake('SGCI-RUN-002', 'pass')]);
+  assert.equal(run.outcomes.length, 2);
+  assert.equal(run.outcomes[0]?.result.status, 'manual');
+  assert.match(run.outcomes[0]?.result.status === 'manual' ? run.outcomes[0].result.reason : '', /boom/);
+  assert.equal(run.gateFailed, false);
+});

@@ -1,0 +1,23 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { testContext, testImage } from '../testing.ts';
+import { vuln004 } from './vuln-004-no-critical.ts';
+import { testFinding } from './vuln-testing.ts';
+
+test('a fixable CRITICAL fails; VEX-suppressed, unfixed and OS-owned ones do not', async () => {
+  const vulns = (findings: ReturnType<typeof testFinding>[]) => ({ available: true as const, findings, advisories: 5 });
+  const open = await vuln004.evaluate(
+    testContext({ image: testImage(), vulns: vulns([testFinding('X', 'CRITICAL')]) }),
+  );
+  assert.equal(open.status, 'fail');
+  assert.ok(
+    open.evidence?.some((e) => e.kind === 'vulnerability' && e.id === 'X' && e.message === 'fixed in 3.0.15-1'),
+  );
+  const benign = [
+    testFinding('S', 'CRITICAL', { suppressed: true }),
+    testFinding('U', 'CRITICAL', { fixState: 'not-fixed', fixedVersions: [] }),
+    testFinding('O', 'CRITICAL', { judgement: 'os-owned-upstream' }),
+    testFinding('H', 'HIGH'),
+  ];
+  assert.equal((await vuln004.evaluate(testContext({ image: testImage(), vulns: vulns(benign) }))).status, 'pass');
+});
