@@ -7,6 +7,7 @@ import { javaCataloger } from './java/cataloger.ts';
 import { npmCataloger } from './npm/cataloger.ts';
 import { phpCataloger } from './php/cataloger.ts';
 import { pythonCataloger } from './python/cataloger.ts';
+import { rpmCataloger } from './rpm/cataloger.ts';
 import { rubyCataloger } from './ruby/cataloger.ts';
 import { rustCataloger } from './rust/cataloger.ts';
 
