@@ -11,7 +11,6 @@ import { GzipTarArchive } from './gzip-archive.ts';
 import { directoryLayoutFiles, tarLayoutFiles } from './layout-files.ts';
 import { openOciLayout } from './oci-layout.ts';
 import type { SourceOptions } from './options.ts';
-import { openRegistryImage } from './registry.ts';
 import { type ArchiveReader, TarIndex } from './tar-index.ts';
 
 export { readDirectoryFilesystem } from './dir.ts';
@@ -98,10 +97,12 @@ function describeSource(reference: ImageReference): ImageSourceDescription {
 export const imageSources: readonly ImageSource[] = [
   {
     kind: 'registry',
-    open: (reference, options) =>
-      reference.kind === 'registry'
-        ? openRegistryImage(reference.ref, describeSource(reference), options)
-        : Promise.reject(new TypeError('registry source got a local reference')),
+    // Loaded on demand: the HTTP stack is not needed to read a local archive or layout.
+    open: async (reference, options) => {
+      if (reference.kind !== 'registry') throw new TypeError('registry source got a local reference');
+      const { openRegistryImage } = await import('./registry.ts');
+      return openRegistryImage(reference.ref, describeSource(reference), options);
+    },
   },
   {
     kind: 'oci-dir',
