@@ -19,6 +19,7 @@ export {
 export type { OsvRecord } from './osv/record.ts';
 export { validateOsv } from './osv/validate.ts';
 export type * from './ports.ts';
+export { renderVulnReport, type VulnFormat, vulnFormats } from './render/render.ts';
 export { type MatchOptions, matchSbom, reachesSeverity } from './report.ts';
 export { defaultSlaPolicy, parseSlaDuration, type SlaPolicy } from './sla.ts';
 export type * from './types.ts';

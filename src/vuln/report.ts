@@ -31,12 +31,12 @@ export async function matchSbom(
   const now = options.now ?? new Date();
   const { findings: raw, notes } = await findVulnerabilities(sbom, advisories);
   const withVex = applyVex(
-    raw.map((f) => ({ ...f, suppressed: false, vex: null })),
+    raw.map((f): Omit<Finding, 'sla'> => ({ ...f, suppressed: false, vex: null })),
     options.vex ?? [],
     sbom.subject,
   );
-  const matches = withVex
-    .map((f) => {
+  const matches: Finding[] = withVex
+    .map((f): Finding => {
       const sla = slaOf(f, options.sla ?? defaultSlaPolicy, now);
       return sla ? { ...f, sla } : f;
     })
