@@ -239,6 +239,14 @@ describe('synthetic sources', () => {
     const missing = await writeLayout(join(work, 'missing-blob'), [entry(manifest)], [manifest, layer.gzip]);
     await rejectsWith(`oci-dir:${missing}`, 'SOURCE_NOT_FOUND', /blob sha256:[a-f0-9]{64} is missing from the layout/);
 
+    const fifo = await writeLayout(join(work, 'fifo-blob'), [entry(manifest)], [manifest, config]);
+    await run('mkfifo', [join(fifo, 'blobs', 'sha256', layer.gzip.digest.slice(7))]);
+    const fifoImage = await openImage(`oci-dir:${fifo}`);
+    await assert.rejects(
+      fifoImage.layers[0]!.open(),
+      (error: unknown) => isSgciError(error, 'MANIFEST_INVALID') && /is not a regular file/.test(error.message),
+    );
+
     const notJson = await writeLayout(join(work, 'not-json'), [], []);
     await writeFile(join(notJson, 'index.json'), '{"schemaVersion":2,');
     await rejectsWith(`oci-dir:${notJson}`, 'MANIFEST_INVALID', /index.json is not valid JSON/);

@@ -17,6 +17,10 @@ export interface LayoutFiles {
   open(name: string): Promise<NodeJS.ReadableStream>;
 }
 
+function notRegular(input: string, name: string): SgciError {
+  return new SgciError('MANIFEST_INVALID', input, `${name} is not a regular file`);
+}
+
 function tooLarge(input: string, name: string, size: number, maxBytes: number): SgciError {
   return new SgciError(
     'LIMIT_EXCEEDED',
@@ -31,9 +35,12 @@ export function directoryLayoutFiles(root: string, input: string): LayoutFiles {
     async read(name, maxBytes) {
       let handle: Awaited<ReturnType<typeof open>>;
       try {
+        // A FIFO or device planted in a layout must not block or stream forever.
+        if (!(await stat(join(root, name))).isFile()) throw notRegular(input, name);
         handle = await open(join(root, name), 'r');
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        if (error instanceof SgciError) throw error;
         throw new SgciError('IO_ERROR', input, `cannot read ${name}: ${describe(error)}`, { cause: error });
       }
       try {
@@ -56,13 +63,15 @@ export function directoryLayoutFiles(root: string, input: string): LayoutFiles {
     },
     async open(name) {
       const path = join(root, name);
+      let isFile: boolean;
       try {
-        await stat(path);
+        isFile = (await stat(path)).isFile();
       } catch (error) {
         throw new SgciError('SOURCE_NOT_FOUND', input, `${name} is missing from the layout: ${describe(error)}`, {
           cause: error,
         });
       }
+      if (!isFile) throw notRegular(input, name);
       return createReadStream(path);
     },
   };
