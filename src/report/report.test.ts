@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { test } from 'node:test';
+import { Ajv } from 'ajv';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { create } from 'xmlbuilder2';
+import {
+  renderJunit,
+  renderMarkdown,
+  renderReport,
+  renderSarif,
+  renderTable,
+  reportFormats,
+  reportJsonSchema,
+  ScanReport,
+} from './index.ts';
+import { sampleReport } from './testing.ts';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => void;
+const schemaPath = resolve(import.meta.dirname, '..', '..', 'schema', 'report-1.0.0.json');
+
+test('the report covers every result kind, the policy and the exception', async () => {
+  const report = await sampleReport();
+  assert.equal(report.results.length, 42); // 43 checks, one turned off by the policy
+  assert.deepEqual(report.policy.disabled, ['SGCI-BUILD-011']);
+  const counts = report.summary.byResult;
+  for (const status of ['pass', 'fail', 'warn', 'manual', 'not-applicable'] as const)
+    assert.ok(counts[status] > 0, status);
+  assert.equal(counts.pass + counts.fail + counts.warn + counts.manual + counts['not-applicable'], 42);
+  const run011 = report.results.find((r) => r.id === 'SGCI-RUN-011');
+  assert.equal(run011?.exception?.status, 'applied');
+  assert.equal(report.summary.waived, 1);
+  assert.equal(ScanReport.safeParse(report).success, true);
+});
+
+test('schema/report-1.0.0.json is generated from the model (UPDATE_GOLDEN=1 rewrites it) and validates the report', async () => {
+  const generated = `${JSON.stringify(reportJsonSchema(), null, 2)}\n`;
+  if (process.env.UPDATE_GOLDEN === '1') await writeFile(schemaPath, generated);
+  assert.equal(readFileSync(schemaPath, 'utf8'), generated);
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  const validate = ajv.compile(JSON.parse(generated));
+  const report = JSON.parse(renderReport(await sampleReport(), 'json'));
+  assert.equal(validate(report), true, JSON.stringify(validate.errors?.slice(0, 3)));
+  assert.equal(validate({ ...report, gate: {} }), false);
+});
+
+test('the JSON rendering is deterministic', async () => {
+  assert.equal(renderReport(await sampleReport(), 'json'), renderReport(await sampleReport(), 'json'));
+});
+
+// The official OASIS schema is draft-04; its only draft-04 specifics are `id` and `$schema` (no boolean
+// exclusiveMinimum), so it is compiled as draft-07 after renaming `id` to `$id`.
+function sarifValidator() {
+  const schema = JSON.parse(readFileSync(resolve(import.meta.dirname, 'testdata', 'sarif-schema-2.1.0.json'), 'utf8'));
+  schema.$id = schema.id;
+  delete schema.id;
+  delete schema.$schema;
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  addFormats(ajv);
+  return ajv.compile(schema);
+}
+
+test('SARIF validates against the official SARIF 2.1.0 schema and carries every check', async () => {
+  const validate = sarifValidator();
+  const sarif = JSON.parse(renderSarif(await sampleReport()));
+  assert.equal(validate(sarif), true, JSON.stringify(validate.errors?.slice(0, 3)));
+  const results = sarif.runs[0].results as { ruleId: string; kind: string; level: string; suppressions?: unknown[] }[];
+  assert.equal(results.length, 42);
+  assert.ok(results.some((r) => r.kind === 'fail' && r.level === 'error'));
+  assert.ok(results.some((r) => r.kind === 'notApplicable'));
+  assert.ok(results.find((r) => r.ruleId === 'SGCI-RUN-011')?.suppressions);
+  // a broken document is rejected, so the validator is not vacuous
+  assert.equal(validate({ ...sarif, version: '2.0.0' }), false);
+});
+
+test('JUnit XML is well-formed: one suite per section, failures and skips counted', async () => {
+  const report = await sampleReport();
+  const doc = create(renderJunit(report)).end({ format: 'object' }) as {
+    testsuites: { '@failures': string; '@tests': string; testsuite: unknown[] };
+  };
+  assert.equal(doc.testsuites['@tests'], '42');
+  assert.equal(doc.testsuites['@failures'], String(report.summary.byResult.fail));
+  assert.equal(doc.testsuites.testsuite.length, 6);
+});
+
+test('Markdown and table name every failing check with its remediation; colour only when asked', async () => {
+  const report = await sampleReport();
+  const md = renderMarkdown(report, 'de');
+  const table = renderTable(report);
+  for (const r of report.results.filter((x) => x.result === 'fail')) {
+    assert.ok(md.includes(r.id) && md.includes(r.remediation ?? '-'), r.id);
+    assert.ok(table.includes(r.id) && table.includes(r.remediation ?? '-'), r.id);
+  }
+  assert.ok(md.includes('Freigabe abgelehnt'));
+  assert.doesNotMatch(table, /\u001b\[/);
+  assert.match(renderTable(report, { color: true }), /\u001b\[31m/);
+  assert.ok(table.indexOf('BASE  ') < table.indexOf('SEC  ') && table.indexOf('SEC  ') < table.indexOf('RUN  '));
+});
+
+test('every format renders the same checks', async () => {
+  const report = await sampleReport();
+  for (const format of reportFormats) {
+    const text = renderReport(report, format, { lang: 'en' });
+    for (const r of report.results) assert.ok(text.includes(r.id), `${format} lacks ${r.id}`);
+  }
+});
