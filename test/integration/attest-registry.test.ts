@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { bundleFromJSON } from '@sigstore/bundle';
 import { toSignedEntity, toTrustMaterial, Verifier } from '@sigstore/verify';
 import {
+  attestationsForChecks,
   cosign,
   cosignTag,
   generateP256,
@@ -22,6 +23,7 @@ import {
   planAttestations,
   planSignature,
   predicateTypes,
+  publicKeyPem,
   pushPlan,
   readPredicate,
   resolveImage,
@@ -30,8 +32,10 @@ import {
   verifyImage,
   verifyImageAttestations,
 } from '../../src/attest/index.ts';
+import type { AttestationInput } from '../../src/checks/index.ts';
 import { type Digest, defaultLimits, isSgciError } from '../../src/core/index.ts';
 import { ImageManifest } from '../../src/oci/image/index.ts';
+import { parseImageReference } from '../../src/oci/reference/index.ts';
 import { RegistryClient } from '../../src/oci/registry/index.ts';
 import { corpusDir, fixture, fixturesMissing } from '../helpers/fixtures.ts';
 import { startRegistry, type TestRegistry } from '../helpers/registry.ts';
@@ -242,6 +246,34 @@ describe('sign, attest and verify on a real registry', { skip }, () => {
         `attestation subject sha256:${image.digest.slice(7)} is not the image ${other.digest}`,
       );
     }
+  });
+
+  test('attestationsForChecks gives the checks their input, with the policy keys for the repository', async () => {
+    const image = await resolveImage(client, imageRef);
+    const policy = {
+      trustedKeys: [{ key: publicKeyPem(signer.publicKey), repositories: [`${registry.host}/sgci/*`] }],
+      directory: dir,
+    };
+    const input: AttestationInput = await attestationsForChecks(
+      client,
+      parseImageReference(`${registry.host}/sgci/app:1`),
+      image.digest,
+      policy,
+    );
+    assert.equal(input.error, undefined);
+    assert.ok(input.signatures.some((s) => s.verified));
+    const bom = input.attestations.find((a) => a.verified && a.predicateType === predicateTypes.cyclonedx);
+    assert.equal((bom!.predicate as { bomFormat?: string }).bomFormat, 'CycloneDX');
+
+    const elsewhere = await attestationsForChecks(
+      client,
+      parseImageReference(`${registry.host}/other/app:1`),
+      image.digest,
+      policy,
+    );
+    assert.equal(elsewhere.error, 'the policy trusts no key for this repository (trustedKeys)');
+    const local = await attestationsForChecks(client, parseImageReference('oci-dir:/tmp/x'), image.digest, policy);
+    assert.equal(local.error, 'signatures live in registries; oci-dir:/tmp/x is a local oci-dir image');
   });
 
   test('a blob the registry serves with other bytes than its digest is rejected with the reason', async () => {

@@ -1,3 +1,4 @@
+export { type AttestationsForChecks, attestationsForChecks } from './for-checks.ts';
 export { compileRepositoryPattern } from './pattern.ts';
 export { type PolicyTrustedKey, trustedKeyRulesFromPolicy } from './policy-keys.ts';
 export { keysForRepository, type TrustedKey, type TrustedKeyRule } from './trusted-keys.ts';
