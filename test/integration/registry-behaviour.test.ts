@@ -7,8 +7,15 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer, type IncomingHttpHeaders, type RequestListener, type Server } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -32,7 +39,14 @@ const blobDigest = digestOf(blob);
 
 const servers: Server[] = [];
 after(async () => {
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+  await Promise.all(
+    servers.map((s) => {
+      const closed = new Promise((resolve) => s.close(resolve));
+      // the silent server's request and proxy tunnels would otherwise hold close() open
+      s.closeAllConnections();
+      return closed;
+    }),
+  );
 });
 
 async function serve(handler: RequestListener): Promise<string> {
@@ -288,4 +302,47 @@ test('a connection that breaks in the middle of a blob is one REGISTRY_UNREACHAB
     assert.match(error.message, new RegExp(`^${host}/test/app:v1: connection to registry ${host} was reset`));
     return true;
   });
+});
+
+test('HTTPS_PROXY-style proxies carry registry traffic; loopback registries bypass them', async () => {
+  const registry = await serve((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json' }).end(ociManifest);
+  });
+  const port = registry.split(':')[1];
+  // A forward proxy that knows the made-up host registry.sgci.test: the client never resolves it itself.
+  const tunnels: string[] = [];
+  const proxy = createServer((_req, res) => res.writeHead(405).end());
+  proxy.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
+    tunnels.push(req.url ?? '');
+    const [name, targetPort] = (req.url ?? '').split(':');
+    if (name !== 'registry.sgci.test') {
+      client.end('HTTP/1.1 502 Bad Gateway\r\n\r\n');
+      return;
+    }
+    const upstream = connect(Number(targetPort), '127.0.0.1', () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    upstream.on('error', () => client.destroy());
+    client.on('error', () => upstream.destroy());
+  });
+  servers.push(proxy);
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const proxyAddress = proxy.address();
+  const proxyUrl = `http://127.0.0.1:${typeof proxyAddress === 'object' && proxyAddress ? proxyAddress.port : 0}`;
+
+  const named = `registry.sgci.test:${port}`;
+  await using client = new RegistryClient({
+    limits: defaultLimits,
+    retry: fast,
+    insecureRegistries: [named],
+    proxy: { httpProxy: proxyUrl, httpsProxy: proxyUrl },
+  });
+  assert.equal((await client.getManifest(ref(named))).digest, digestOf(ociManifest));
+  assert.ok(tunnels.includes(named), `proxy tunnels: ${tunnels.join(', ')}`);
+  const before = tunnels.length;
+  assert.equal((await client.getManifest(ref(registry))).digest, digestOf(ociManifest));
+  assert.equal(tunnels.length, before, 'a loopback registry is reached directly');
 });

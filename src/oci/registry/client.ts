@@ -29,6 +29,8 @@ import {
   type HttpResponse,
   header,
   networkError,
+  type ProxySettings,
+  proxyFromEnv,
   type RetryPolicy,
   Transport,
 } from './transport.ts';
@@ -53,6 +55,8 @@ export interface RegistryClientOptions {
   readonly retry?: Partial<RetryPolicy>;
   /** Default true, as docker does: loopback registries may speak plain HTTP or self-signed TLS. */
   readonly loopbackIsInsecure?: boolean;
+  /** Forward proxy; default from HTTPS_PROXY/HTTP_PROXY/NO_PROXY. `null` means no proxy. */
+  readonly proxy?: ProxySettings | null;
   /** Clock for token expiry; tests move it forward instead of waiting. */
   readonly now?: () => number;
 }
@@ -111,6 +115,7 @@ export class RegistryClient {
       requestTimeoutMs: options.limits.requestTimeoutMs,
       retry: { ...defaultRetryPolicy, ...options.retry },
       loopbackIsInsecure: options.loopbackIsInsecure ?? true,
+      ...proxyOption(options.proxy),
     });
     this.#auth = new RegistryAuth({
       transport: this.#transport,
@@ -480,6 +485,12 @@ export class RegistryClient {
       `registry ${ref.registry} answered HTTP ${status} for the ${what}${suffix}`,
     );
   }
+}
+
+function proxyOption(proxy: ProxySettings | null | undefined): { proxy?: ProxySettings } {
+  if (proxy === null) return {};
+  const settings = proxy ?? proxyFromEnv();
+  return settings ? { proxy: settings } : {};
 }
 
 /** Docker Hub: `docker.io` in references, `registry-1.docker.io` on the wire. */

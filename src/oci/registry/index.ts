@@ -22,4 +22,11 @@ export {
   type RegistryCredentials,
   staticCredentials,
 } from './credentials.ts';
-export { defaultRetryPolicy, isLoopbackHost, parseRetryAfter, type RetryPolicy } from './transport.ts';
+export {
+  defaultRetryPolicy,
+  isLoopbackHost,
+  type ProxySettings,
+  parseRetryAfter,
+  proxyFromEnv,
+  type RetryPolicy,
+} from './transport.ts';

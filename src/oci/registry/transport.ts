@@ -5,7 +5,7 @@
  * network errors turned into one-line SgciErrors. It knows nothing about auth or manifests.
  */
 import { isIP } from 'node:net';
-import { Agent, type Dispatcher, errors as undiciErrors } from 'undici';
+import { Agent, type Dispatcher, EnvHttpProxyAgent, errors as undiciErrors } from 'undici';
 import { SgciError } from '../../core/index.ts';
 
 export interface RetryPolicy {
@@ -63,12 +63,37 @@ export interface TransportOptions {
   readonly retry: RetryPolicy;
   /** Tests set this to false to check that loopback TLS errors read clearly. */
   readonly loopbackIsInsecure: boolean;
+  /** Forward proxy; default from HTTPS_PROXY/HTTP_PROXY/NO_PROXY (either case). */
+  readonly proxy?: ProxySettings;
+}
+
+export interface ProxySettings {
+  readonly httpsProxy?: string;
+  readonly httpProxy?: string;
+  readonly noProxy?: string;
+}
+
+/** The proxy environment as curl, docker and skopeo read it: lower case wins over upper case. */
+export function proxyFromEnv(env: NodeJS.ProcessEnv = process.env): ProxySettings | undefined {
+  const pick = (name: string) => env[name.toLowerCase()] || env[name.toUpperCase()] || undefined;
+  const httpsProxy = pick('https_proxy');
+  const httpProxy = pick('http_proxy');
+  const noProxy = pick('no_proxy');
+  if (!httpsProxy && !httpProxy) return undefined;
+  return {
+    ...(httpsProxy ? { httpsProxy } : {}),
+    ...(httpProxy ? { httpProxy } : {}),
+    ...(noProxy ? { noProxy } : {}),
+  };
 }
 
 export class Transport {
   readonly #options: TransportOptions;
-  readonly #secure: Agent;
-  readonly #insecure: Agent;
+  readonly #secure: Dispatcher;
+  readonly #insecure: Dispatcher;
+  /** Through the proxy, when one is configured; loopback registries never go through it (as in Go's net/http). */
+  readonly #proxiedSecure: Dispatcher | undefined;
+  readonly #proxiedInsecure: Dispatcher | undefined;
   /** Insecure hosts whose scheme we found out: HTTPS tried first, plain HTTP if that fails. */
   readonly #schemes = new Map<string, 'https' | 'http'>();
 
@@ -79,8 +104,25 @@ export class Transport {
       bodyTimeout: options.requestTimeoutMs,
       connectTimeout: Math.min(options.requestTimeoutMs, 30_000),
     };
+    const noVerify = { rejectUnauthorized: false };
     this.#secure = new Agent(timeouts);
-    this.#insecure = new Agent({ ...timeouts, connect: { rejectUnauthorized: false } });
+    this.#insecure = new Agent({ ...timeouts, connect: noVerify });
+    const proxy = options.proxy;
+    if (proxy) {
+      // noProxy '' must not fall back to NO_PROXY of this process: the settings are complete as given
+      const settings = {
+        httpProxy: proxy.httpProxy ?? '',
+        httpsProxy: proxy.httpsProxy ?? '',
+        noProxy: proxy.noProxy ?? '',
+      };
+      this.#proxiedSecure = new EnvHttpProxyAgent({ ...timeouts, ...settings });
+      this.#proxiedInsecure = new EnvHttpProxyAgent({
+        ...timeouts,
+        ...settings,
+        connect: noVerify,
+        requestTls: noVerify,
+      });
+    }
   }
 
   isInsecure(host: string): boolean {
@@ -200,7 +242,13 @@ export class Transport {
     streaming: boolean,
     signal?: AbortSignal,
   ): Promise<HttpResponse> {
-    const dispatcher = url.protocol === 'https:' && this.isInsecure(url.host) ? this.#insecure : this.#secure;
+    const insecure = url.protocol === 'https:' && this.isInsecure(url.host);
+    const direct = isLoopbackHost(url.host) || !this.#proxiedSecure;
+    const dispatcher = direct
+      ? insecure
+        ? this.#insecure
+        : this.#secure
+      : ((insecure ? this.#proxiedInsecure : this.#proxiedSecure) ?? this.#secure);
     // Non-streaming requests get a wall-clock bound; streaming ones a silence bound (bodyTimeout).
     const timeout = streaming ? undefined : AbortSignal.timeout(this.#options.requestTimeoutMs);
     const signals = [signal, timeout].filter((s): s is AbortSignal => s !== undefined);
@@ -228,7 +276,9 @@ export class Transport {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.#secure.close(), this.#insecure.close()]);
+    await Promise.all(
+      [this.#secure, this.#insecure, this.#proxiedSecure, this.#proxiedInsecure].map((d) => d?.close()),
+    );
   }
 }
 
