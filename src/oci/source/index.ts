@@ -44,6 +44,8 @@ export interface ImageSource {
 async function openArchive(path: string, input: string, limits: Limits): Promise<ArchiveReader> {
   let magic: Uint8Array;
   try {
+    // Opening a FIFO would block until some writer appears; only regular files are archives.
+    if (!(await stat(path)).isFile()) throw new SgciError('SOURCE_NOT_FOUND', input, 'is not a regular file');
     const handle = await open(path, 'r');
     try {
       magic = new Uint8Array(2);
@@ -52,6 +54,7 @@ async function openArchive(path: string, input: string, limits: Limits): Promise
       await handle.close();
     }
   } catch (error) {
+    if (error instanceof SgciError) throw error;
     throw new SgciError('SOURCE_NOT_FOUND', input, `cannot open archive: ${describe(error)}`, { cause: error });
   }
   if (magic[0] === 0x1f && magic[1] === 0x8b) return GzipTarArchive.open(path, input, limits);
