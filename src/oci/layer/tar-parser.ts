@@ -330,13 +330,13 @@ export class TarParser {
         return;
     }
     if (key.startsWith('SCHILY.xattr.')) {
-      into.xattrs ??= {};
+      into.xattrs ??= Object.create(null) as Record<string, Uint8Array>;
       into.xattrs[key.slice('SCHILY.xattr.'.length)] = Uint8Array.from(value);
     } else if (key.startsWith('LIBARCHIVE.xattr.')) {
-      into.xattrs ??= {};
-      into.xattrs[decodeURIComponent(key.slice('LIBARCHIVE.xattr.'.length))] = Buffer.from(
-        value.toString('latin1'),
-        'base64',
+      into.xattrs ??= Object.create(null) as Record<string, Uint8Array>;
+      // libarchive writes the name URL-encoded and the value base64-encoded.
+      into.xattrs[safeDecodeURIComponent(key.slice('LIBARCHIVE.xattr.'.length))] = Uint8Array.from(
+        Buffer.from(value.toString('latin1'), 'base64'),
       );
     }
   }
@@ -371,6 +371,14 @@ export class TarParser {
       n = n * 8 + (c - 0x30);
     }
     return n;
+  }
+}
+
+function safeDecodeURIComponent(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
   }
 }
 
