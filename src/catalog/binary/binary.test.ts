@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { test } from 'node:test';
+import { defaultLimits } from '../../core/index.ts';
+import { fileItem, memoryTree } from '../testdata/tree.ts';
+import { binaryCataloger } from './cataloger.ts';
+import { classifierFor, classify } from './classifiers.ts';
+
+const pad = (s: string) => Buffer.concat([Buffer.alloc(300, 0x2e), Buffer.from(s, 'latin1'), Buffer.alloc(300, 0x2e)]);
+
+const cases: [string, string, string][] = [
+  ['/usr/local/bin/node', 'xx node.js/v20.11.1 xx', '20.11.1'],
+  ['/usr/local/bin/python3.12', '\x003.12.1\x00\x003.1\x00', '3.12.1'],
+  ['/opt/java/bin/java', '\x00java\x0017\x0017.0.9+9\x00', '17.0.9+9'],
+  ['/usr/local/bin/openssl', 'OpenSSL 3.0.15 3 Sep 2024\x00', '3.0.15'],
+  ['/usr/local/lib/libcrypto.so.1.1', 'OpenSSL 1.1.1w  11 Sep 2023', '1.1.1w'],
+  ['/bin/busybox', 'BusyBox v1.36.1 (2023-11-06) multi-call binary', '1.36.1'],
+];
+
+for (const [path, content, version] of cases) {
+  test(`classifier for ${path} reads version ${version}`, () => {
+    const rule = classifierFor(path);
+    assert.ok(rule, path);
+    assert.equal(classify(rule, pad(content), path), version);
+  });
+}
+
+test('no classifier for other names; no version from unrelated bytes', () => {
+  assert.equal(classifierFor('/usr/bin/ls'), undefined);
+  const rule = classifierFor('/bin/busybox');
+  assert.ok(rule);
+  assert.equal(classify(rule, pad('BusyBox is nice'), '/bin/busybox'), undefined);
+});
+
+for (const [path, pattern] of [
+  ['/usr/bin/python3.11', /^3\.11\.\d+$/],
+  ['/usr/bin/openssl', /^3\.\d+\.\d+$/],
+] as const) {
+  test(`classifier on this machine's real ${path}`, {
+    skip: existsSync(path) ? false : `${path} not installed`,
+  }, () => {
+    const rule = classifierFor(path);
+    assert.ok(rule);
+    assert.match(classify(rule, readFileSync(realpathSync(path)), path) ?? '', pattern);
+  });
+}
+
+test('binary cataloger: a hand-copied busybox becomes pkg:generic/busybox', async () => {
+  const item = fileItem('/bin/busybox', pad('BusyBox v1.36.1 (2023-11-06)'), 1, 0o755);
+  const needs = binaryCataloger.needs();
+  const v = needs.visitors?.[0];
+  assert.ok(v);
+  assert.equal(v.wants(item.entry), item.entry.size);
+  await v.visit(item.entry, item.content as Uint8Array, false);
+  const out = await needs.catalog({ fs: memoryTree([item]), limits: defaultLimits });
+  assert.deepEqual(
+    out.packages.map((p) => [p.purl, p.ecosystem, p.type]),
+    [['pkg:generic/busybox@1.36.1', 'binary', 'application']],
+  );
+});
