@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
+import fc from 'fast-check';
 import { defaultLimits, isSgciError, withLimits } from '../../core/index.ts';
 import { normaliseMemberName, TarIndex } from './tar-index.ts';
 
@@ -91,6 +92,38 @@ describe('TarIndex', () => {
       TarIndex.open(bad, 'bad.tar', defaultLimits),
       (error: unknown) =>
         isSgciError(error, 'LAYER_CORRUPT') && /bad header checksum at offset 512/.test(error.message),
+    );
+  });
+
+  test('random and mutated archives end in an index or an SgciError, never a crash or a hang', async () => {
+    const valid = await readFile(join(work, 'posix.tar'));
+    const target = join(work, 'fuzz.tar');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 4096 }),
+          fc
+            .array(fc.tuple(fc.nat(valid.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 8 })
+            .map((flips) => {
+              const copy = Buffer.from(valid);
+              for (const [at, value] of flips) copy[at] = value;
+              return copy;
+            }),
+        ),
+        async (bytes) => {
+          await writeFile(target, bytes);
+          try {
+            const index = await TarIndex.open(target, 'fuzz.tar', defaultLimits);
+            for (const name of index.names()) {
+              const member = index.lookup(name);
+              if (member) await index.read(member, 1 << 20, name);
+            }
+          } catch (error) {
+            assert.ok(isSgciError(error), String(error));
+          }
+        },
+      ),
+      { numRuns: 150 },
     );
   });
 
