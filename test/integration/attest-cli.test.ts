@@ -185,6 +185,20 @@ describe('sgci key/sign/attest/verify commands', { skip: fixturesMissing() }, ()
     assert.match(none.stderr, /no spdx attestations found/);
   });
 
+  test('verify --policy trusts the keys the policy lists for the repository, and only there', async () => {
+    await writeFile(
+      join(dir, 'sgci-policy.yaml'),
+      `version: '1'\ntrustedKeys:\n  - key: ci.pub\n    repositories: ['${registry.host}/cli/app']\n`,
+    );
+    const ok = await sgciHere(['verify', '--policy', join(dir, 'sgci-policy.yaml'), image]);
+    assert.equal(ok.code, 0, ok.stderr);
+    const elsewhere = await sgciHere(['verify', '--policy', join(dir, 'sgci-policy.yaml'), unsigned]);
+    assert.equal(elsewhere.code, 1);
+    const none = await sgciHere(['verify', image]);
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /give a public key with --key or a policy with trustedKeys with --policy/);
+  });
+
   test('attest refuses a predicate that does not match --type, before any push', async () => {
     const notBom = join(dir, 'not-a-bom.json');
     await writeFile(notBom, '{"spdxVersion":"SPDX-2.3"}');

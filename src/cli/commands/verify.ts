@@ -3,12 +3,17 @@ import {
   type AttestationCheck,
   acceptedPredicateTypes,
   type ImageVerification,
+  keysForRepository,
   loadPublicKey,
   resolveImage,
   type SignatureCheck,
   type TrustedKey,
+  trustedKeyRulesFromPolicy,
   verifyImage,
 } from '../../attest/index.ts';
+import { SgciError } from '../../core/index.ts';
+import type { RegistryReference } from '../../oci/reference/index.ts';
+import { loadPolicy } from '../../policy/index.ts';
 import { exitCodes } from '../exit-codes.ts';
 import type { ImageCliOptions } from '../image-options.ts';
 import { writeOut } from '../output.ts';
@@ -20,13 +25,23 @@ function collect(value: string, previous: string[] = []): string[] {
 
 interface VerifyOptions extends ImageCliOptions {
   key: string[];
+  policy?: string;
   type?: string;
   output: 'text' | 'json';
 }
 
-async function trustedKeys(paths: readonly string[]): Promise<TrustedKey[]> {
+/** The keys of `--key`, plus those the `--policy` file trusts for this repository. */
+async function trustedKeys(opts: VerifyOptions, ref: RegistryReference): Promise<TrustedKey[]> {
+  if (opts.key.length === 0 && opts.policy === undefined) {
+    throw new SgciError('USAGE', '--key', 'give a public key with --key or a policy with trustedKeys with --policy');
+  }
   const keys: TrustedKey[] = [];
-  for (const path of paths) keys.push({ name: path, key: await loadPublicKey(path) });
+  for (const path of opts.key) keys.push({ name: path, key: await loadPublicKey(path) });
+  if (opts.policy !== undefined) {
+    const policy = await loadPolicy(opts.policy);
+    const rules = await trustedKeyRulesFromPolicy(policy.trustedKeys, policy.directory);
+    keys.push(...keysForRepository(rules, `${ref.registry}/${ref.repository}`));
+  }
   return keys;
 }
 
@@ -71,10 +86,11 @@ export function registerVerify(program: Command): void {
     .command('verify')
     .description('verify the cosign signatures of an image with a public key (exit 1 when none verifies)')
     .argument('<image>', 'registry reference (tag or digest)')
-    .requiredOption('--key <path>', 'trusted public key (PEM); repeatable, any one may verify', collect, []);
+    .option('--key <path>', 'trusted public key (PEM); repeatable, any one may verify', collect, [])
+    .option('--policy <file>', 'also trust the keys sgci-policy.yaml lists for this repository (trustedKeys)');
   addRegistryOptions(verify).action(async (image: string, opts: VerifyOptions) => {
     const ref = registryReferenceOf(image);
-    const keys = await trustedKeys(opts.key);
+    const keys = await trustedKeys(opts, ref);
     await using registry = await registryFromCli(opts);
     const { digest } = await resolveImage(registry, ref);
     const verification = await verifyImage(registry, ref, digest, keys, {
@@ -87,12 +103,13 @@ export function registerVerify(program: Command): void {
     .command('verify-attestation')
     .description('verify the in-toto attestations of an image with a public key (exit 1 when none verifies)')
     .argument('<image>', 'registry reference (tag or digest)')
-    .requiredOption('--key <path>', 'trusted public key (PEM); repeatable', collect, [])
+    .option('--key <path>', 'trusted public key (PEM); repeatable', collect, [])
+    .option('--policy <file>', 'also trust the keys sgci-policy.yaml lists for this repository (trustedKeys)')
     .option('--type <type>', 'predicate type to require (shorthand or URI); default: any');
   addRegistryOptions(attestation).action(async (image: string, opts: VerifyOptions) => {
     const ref = registryReferenceOf(image);
     const accepted = opts.type ? acceptedPredicateTypes(opts.type) : undefined;
-    const keys = await trustedKeys(opts.key);
+    const keys = await trustedKeys(opts, ref);
     await using registry = await registryFromCli(opts);
     const { digest } = await resolveImage(registry, ref);
     const verification = await verifyImage(registry, ref, digest, keys, {
