@@ -3,6 +3,7 @@
  * never a crash trace, a hang, an unbounded allocation, or a path outside the image root.
  */
 import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
 import { test } from 'node:test';
 import {
   DigestVerifier,
@@ -340,4 +341,23 @@ test('a layer that cannot be opened fails the pass with its own error', async ()
     open: () => Promise.reject(new SgciError('SOURCE_NOT_FOUND', 'blobs/sha256/x', 'no such blob')),
   };
   await assert.rejects(readFilesystem([layer], {}, { limits }), (e) => isSgciError(e, 'SOURCE_NOT_FOUND'));
+});
+
+test('an I/O error while the blob streams is IO_ERROR naming the layer', async () => {
+  const [good] = await syntheticLayers([[{ path: 'a', content: 'x'.repeat(10_000) }]]);
+  const layer: Layer = {
+    ...(good as Layer),
+    async open() {
+      return Readable.from(
+        (async function* () {
+          yield Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]);
+          throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+        })(),
+      );
+    },
+  };
+  await assert.rejects(
+    readFilesystem([layer], {}, { limits }),
+    rejectsWith('IO_ERROR', layer, /reading the blob failed \(socket hang up/),
+  );
 });

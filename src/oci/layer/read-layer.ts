@@ -49,7 +49,9 @@ export async function readLayer(
   const label = `layer ${layer.index}`;
   const input = layer.digest;
   signal?.throwIfAborted();
-  const source = await layer.open();
+  const source = await layer.open().catch((error: unknown) => {
+    throw readError(error, input, label);
+  });
   const iterator = (source as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
 
   let compressedBytes = 0;
@@ -67,7 +69,7 @@ export async function readLayer(
       headBytes += next.value.length;
     }
   } catch (error) {
-    throw wrapError(error, input, label, 'none');
+    throw readError(error, input, label);
   }
   compressedBytes = headBytes;
   const compression = compressionFromMagic(head.length === 1 ? (head[0] as Buffer) : Buffer.concat(head));
@@ -82,7 +84,12 @@ export async function readLayer(
     yield* head;
     if (exhausted) return;
     for (;;) {
-      const next = await iterator.next();
+      let next: IteratorResult<Buffer>;
+      try {
+        next = await iterator.next();
+      } catch (error) {
+        throw readError(error, input, label);
+      }
       if (next.done) return;
       compressedBytes += next.value.length;
       yield next.value;
@@ -175,6 +182,12 @@ export async function readLayer(
     entries: parser.entries,
     diffIdVerified: hash !== undefined,
   };
+}
+
+/** The blob could not be read (I/O, network): the source's own SgciError, else IO_ERROR. */
+function readError(error: unknown, input: string, label: string): SgciError {
+  if (error instanceof SgciError) return error;
+  return new SgciError('IO_ERROR', input, `${label}: reading the blob failed (${describe(error)})`, { cause: error });
 }
 
 function wrapError(error: unknown, input: string, label: string, compression: Compression): Error {
