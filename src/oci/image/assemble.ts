@@ -2,7 +2,7 @@ import { type Digest, isDigest, type Limits, parseDigest, SgciError, verifyDiges
 import { readFilesystem } from '../fs/index.ts';
 import type { FileNeeds, Image, ImageFilesystem, ImageSourceDescription, Layer } from '../types.ts';
 import { type ContentDescriptor, checkDeclaredSize, type ImageContent, type ManifestDocument } from './content.ts';
-import { availablePlatforms, formatPlatform, platformMatches, selectPlatform } from './platform.ts';
+import { formatPlatform, platformMatches, selectPlatform } from './platform.ts';
 import { type Descriptor, ImageConfig, ImageIndex, ImageManifest, mediaTypes, type Platform } from './schema.ts';
 
 const indexMediaTypes: ReadonlySet<string> = new Set([mediaTypes.ociIndex, mediaTypes.dockerManifestList]);
@@ -342,5 +342,3 @@ export async function assembleImage(
     ...(options.signal ? { signal: options.signal } : {}),
   });
 }
-
-export { availablePlatforms };

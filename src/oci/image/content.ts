@@ -29,27 +29,6 @@ export interface ImageContent extends AsyncDisposable {
   openBlob(descriptor: ContentDescriptor): Promise<NodeJS.ReadableStream>;
 }
 
-/** Reads a stream fully, failing with LIMIT_EXCEEDED naming `what` past `maxBytes`. */
-export async function readAllBounded(
-  stream: NodeJS.ReadableStream,
-  maxBytes: number,
-  input: string,
-  what: string,
-): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer | string>) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    total += buffer.length;
-    if (total > maxBytes) {
-      (stream as unknown as { destroy?: () => void }).destroy?.();
-      throw new SgciError('LIMIT_EXCEEDED', input, `${what} is larger than the limit of ${maxBytes} bytes`);
-    }
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks, total);
-}
-
 /** Refuses a descriptor whose declared size is already past a limit, before a byte is read. */
 export function checkDeclaredSize(descriptor: ContentDescriptor, maxBytes: number, input: string, what: string): void {
   if (descriptor.size !== undefined && descriptor.size > maxBytes) {

@@ -18,7 +18,6 @@ export {
   checkDeclaredSize,
   type ImageContent,
   type ManifestDocument,
-  readAllBounded,
 } from './content.ts';
 export {
   availablePlatforms,
