@@ -13,7 +13,7 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createPrivateKey, type KeyObject, randomBytes, sign } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,6 +50,8 @@ export interface TestRegistry extends AsyncDisposable {
   readonly credentials: RegistryCredentials | undefined;
   /** Set in `token` mode. */
   readonly tokenIssuer: TokenIssuer | undefined;
+  /** Token mode: an OAuth2 refresh token the issuer accepts for the user (docker's `identitytoken`). */
+  readonly identityToken: string | undefined;
   /** The registry's filesystem storage root, to corrupt blobs on purpose. */
   readonly storageDir: string;
   /** Copies an OCI layout (its only image) to `host/repoTag` with skopeo; returns the pushed reference. */
@@ -91,6 +93,7 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
     auth === 'none' ? undefined : { username: 'sgci', password: `pw-${randomBytes(6).toString('hex')}` };
 
   let issuer: { issuer: TokenIssuer; server: Server } | undefined;
+  const identityToken = auth === 'token' ? `refresh-${randomBytes(12).toString('hex')}` : undefined;
   let authConfig = '';
   if (auth === 'basic' && credentials) {
     const { stdout } = await run('htpasswd', ['-Bbn', credentials.username, credentials.password]);
@@ -121,6 +124,7 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
       key,
       certDer,
       credentials,
+      identityToken: identityToken ?? '',
       lifetimeSeconds: options.tokenLifetimeSeconds ?? 300,
       anonymousPull: options.anonymousPull ?? false,
     });
@@ -165,6 +169,7 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
     auth,
     credentials,
     tokenIssuer: issuer?.issuer,
+    identityToken,
     storageDir,
     async push(ociLayoutDir: string, repoTag: string): Promise<string> {
       const target = `${host}/${repoTag}`;
@@ -226,6 +231,7 @@ interface IssuerOptions {
   readonly key: KeyObject;
   readonly certDer: string;
   readonly credentials: RegistryCredentials;
+  readonly identityToken: string;
   readonly lifetimeSeconds: number;
   readonly anonymousPull: boolean;
 }
@@ -234,6 +240,27 @@ interface IssuerOptions {
 async function startTokenIssuer(options: IssuerOptions): Promise<{ issuer: TokenIssuer; server: Server }> {
   const requests: TokenRequest[] = [];
   const server = createServer((request, response) => {
+    if (request.method === 'POST') {
+      // OAuth2 refresh-token grant, as `docker login` with an identity token uses it
+      let text = '';
+      request.setEncoding('utf8');
+      request.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      request.on('end', () => {
+        const form = new URLSearchParams(text);
+        const scopes = (form.get('scope') ?? '').split(' ').filter(Boolean);
+        const valid = form.get('grant_type') === 'refresh_token' && form.get('refresh_token') === options.identityToken;
+        if (!valid) {
+          requests.push({ scopes, user: undefined, granted: false });
+          response.writeHead(400, { 'content-type': 'application/json' });
+          response.end(JSON.stringify({ error: 'invalid_grant' }));
+          return;
+        }
+        grant(response, scopes, options.credentials.username, form.get('service'));
+      });
+      return;
+    }
     const url = new URL(request.url ?? '/', 'http://localhost');
     const scopes = url.searchParams.getAll('scope').flatMap((s) => s.split(' ').filter(Boolean));
     const header = request.headers.authorization ?? '';
@@ -251,6 +278,9 @@ async function startTokenIssuer(options: IssuerOptions): Promise<{ issuer: Token
       }
       user = name;
     }
+    grant(response, scopes, user, url.searchParams.get('service'));
+  });
+  const grant = (response: ServerResponse, scopes: string[], user: string | undefined, audience: string | null) => {
     const access = scopes.flatMap((scope) => {
       const first = scope.indexOf(':');
       const last = scope.lastIndexOf(':');
@@ -264,7 +294,7 @@ async function startTokenIssuer(options: IssuerOptions): Promise<{ issuer: Token
     const token = signJwt(options, {
       iss: issuerName,
       sub: user ?? '',
-      aud: url.searchParams.get('service') ?? service,
+      aud: audience ?? service,
       exp: now + options.lifetimeSeconds,
       nbf: now - 10,
       iat: now,
@@ -280,7 +310,7 @@ async function startTokenIssuer(options: IssuerOptions): Promise<{ issuer: Token
         issued_at: new Date().toISOString(),
       }),
     );
-  });
+  };
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

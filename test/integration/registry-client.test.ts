@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -13,7 +13,7 @@ import { BlobCache } from '../../src/cache/index.ts';
 import { type Digest, defaultLimits, isSgciError, withLimits } from '../../src/core/index.ts';
 import { ImageManifest } from '../../src/oci/image/schema.ts';
 import type { RegistryReference } from '../../src/oci/reference/types.ts';
-import { RegistryClient, staticCredentials } from '../../src/oci/registry/index.ts';
+import { credentialsFromDocker, RegistryClient, staticCredentials } from '../../src/oci/registry/index.ts';
 import { fixture, fixtureNames, fixturesMissing } from '../helpers/fixtures.ts';
 import { freePort, skopeoInspectRaw, startRegistry, type TestRegistry } from '../helpers/registry.ts';
 
@@ -323,6 +323,44 @@ describe('registry with Bearer token auth', { skip }, () => {
     await client.getManifest(ref());
     assert.equal(registry.tokenIssuer.requests.length - issued, 2);
     assert.deepEqual([...client.tokenFetches.values()], [2]);
+  });
+
+  test('an identitytoken from docker config is exchanged with the OAuth2 refresh-token grant', async () => {
+    assert.ok(registry.identityToken && registry.tokenIssuer);
+    const dir = await mkdtemp(join(tmpdir(), 'sgci-docker-config-'));
+    try {
+      const auth = Buffer.from('00000000-0000-0000-0000-000000000000:').toString('base64');
+      const configPath = join(dir, 'config.json');
+      await writeFile(
+        configPath,
+        JSON.stringify({ auths: { [registry.host]: { auth, identitytoken: registry.identityToken } } }),
+      );
+      await using client = new RegistryClient({
+        limits: defaultLimits,
+        credentials: credentialsFromDocker({ configPath }),
+      });
+      const issued = registry.tokenIssuer.requests.length;
+      const { bytes } = await client.getManifest(ref());
+      const config = manifestOf(bytes).config;
+      assert.equal(sha256(await client.getBlobBytes(ref(), config, 1024 * 1024)), config.digest);
+      assert.deepEqual(registry.tokenIssuer.requests.slice(issued), [
+        { scopes: ['repository:fixtures/token:pull'], user: 'sgci', granted: true },
+      ]);
+
+      await writeFile(configPath, JSON.stringify({ auths: { [registry.host]: { auth, identitytoken: 'revoked' } } }));
+      await using revoked = new RegistryClient({
+        limits: defaultLimits,
+        credentials: credentialsFromDocker({ configPath }),
+      });
+      await assert.rejects(revoked.getManifest(ref()), (error) => {
+        assert.ok(isSgciError(error, 'REGISTRY_UNAUTHORIZED'));
+        assert.match(error.message, /token service of .* rejected the credentials/);
+        assert.doesNotMatch(error.message, /revoked/);
+        return true;
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   test('a wrong password is rejected by the token service: REGISTRY_UNAUTHORIZED without the password', async () => {

@@ -161,13 +161,35 @@ export class RegistryAuth {
     for (const scope of scopes) url.searchParams.append('scope', scope);
     const credentials = await this.credentialsFor(host);
     const headers: Record<string, string> = { accept: 'application/json' };
-    if (credentials) headers.authorization = basicHeader(credentials);
     const started = this.#now();
     const key = tokenKey(host, scopes);
     this.tokenFetches.set(key, (this.tokenFetches.get(key) ?? 0) + 1);
-    const response = await this.#options.transport.send({ method: 'GET', url, headers, input });
+    let response: Awaited<ReturnType<Transport['send']>>;
+    if (credentials?.identityToken) {
+      // OAuth2 refresh-token grant (distribution token spec, "OAuth2 Token Authentication"): POST a form.
+      const form = new URLSearchParams({ grant_type: 'refresh_token', client_id: 'sgci' });
+      if (scheme.service !== undefined) form.set('service', scheme.service);
+      form.set('scope', scopes.join(' '));
+      form.set('refresh_token', credentials.identityToken);
+      const postUrl = new URL(scheme.realm);
+      response = await this.#options.transport.send({
+        method: 'POST',
+        url: postUrl,
+        headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+        body: Buffer.from(form.toString()),
+        input,
+      });
+    } else {
+      if (credentials) headers.authorization = basicHeader(credentials);
+      response = await this.#options.transport.send({ method: 'GET', url, headers, input });
+    }
     const body = await readBounded(response.body, maxTokenResponseBytes, input, 'token response');
-    if (response.statusCode === 401 || response.statusCode === 403) {
+    // OAuth2 answers a bad refresh token with 400 invalid_grant
+    const refused =
+      response.statusCode === 401 ||
+      response.statusCode === 403 ||
+      (credentials?.identityToken !== undefined && response.statusCode === 400);
+    if (refused) {
       const repository = scopes[0]?.split(':')[1] ?? host;
       if (!credentials) throw needsCredentials(input, host, repository);
       throw new SgciError(

@@ -287,7 +287,7 @@ export class RegistryClient {
     const location = header(started.headers, 'location');
     if (!location) throw new SgciError('REGISTRY_ERROR', input, 'blob upload started without a Location');
     const base = await this.#transport.baseUrl(wireHost(ref.registry), input);
-    const uploadUrl = new URL(location, `${base}/v2/${ref.repository}/blobs/uploads/`);
+    const uploadUrl = new URL(location, `${base}/v2/${wireRepository(ref)}/blobs/uploads/`);
     uploadUrl.searchParams.set('digest', digest);
     const finished = await this.#request(ref, 'pull,push', {
       method: 'PUT',

@@ -24,6 +24,7 @@ read server
 case "$server" in
   helped.example.com) echo '{"ServerURL":"helped.example.com","Username":"helper-user","Secret":"helper-secret"}' ;;
   https://index.docker.io/v1/) echo '{"ServerURL":"hub","Username":"hub-user","Secret":"hub-secret"}' ;;
+  token.example.com) echo '{"ServerURL":"token.example.com","Username":"<token>","Secret":"refresh-123"}' ;;
   store.example.com) echo '{"ServerURL":"store.example.com","Username":"store-user","Secret":"store-secret"}' ;;
   *) echo "credentials not found in native keychain"; exit 1 ;;
 esac
@@ -76,6 +77,15 @@ test('credHelpers run docker-credential-<name> get; Docker Hub asks with the ind
     password: 'helper-secret',
   });
   assert.deepEqual(await resolver.resolve('docker.io'), { username: 'hub-user', password: 'hub-secret' });
+});
+
+test('a helper answering user <token> gives an identity token, not a password', async () => {
+  const configPath = await configWith('identity', { credHelpers: { 'token.example.com': 'sgcitest' } });
+  assert.deepEqual(await credentialsFromDocker({ configPath, env }).resolve('token.example.com'), {
+    username: '<token>',
+    password: '',
+    identityToken: 'refresh-123',
+  });
 });
 
 test('credsStore serves hosts without an auths entry; "not found" means anonymous', async () => {

@@ -13,7 +13,15 @@ import { DockerConfig, DockerCredentialHelperOutput } from './schema.ts';
 export interface RegistryCredentials {
   readonly username: string;
   readonly password: string;
+  /**
+   * An OAuth2 refresh token (docker config `identitytoken`, or a credential helper answering with
+   * user `<token>`, as `az acr login` sets up): exchanged at the token realm instead of the password.
+   */
+  readonly identityToken?: string;
 }
+
+/** The user name credential helpers give for an identity token. */
+const identityTokenUser = '<token>';
 
 /** Finds credentials for one registry host (`docker.io`, `ghcr.io`, `127.0.0.1:5000`). */
 export interface CredentialResolver {
@@ -187,10 +195,19 @@ function findByHost<T>(map: Readonly<Record<string, T>>, registry: string): T | 
 }
 
 function decodeAuthEntry(
-  entry: { auth?: string | undefined; username?: string | undefined; password?: string | undefined },
+  entry: {
+    auth?: string | undefined;
+    username?: string | undefined;
+    password?: string | undefined;
+    identitytoken?: string | undefined;
+  },
   configPath: string,
   registry: string,
 ): RegistryCredentials | undefined {
+  if (entry.identitytoken) {
+    const user = entry.auth ? Buffer.from(entry.auth, 'base64').toString('utf8').split(':')[0] : entry.username;
+    return { username: user || identityTokenUser, password: '', identityToken: entry.identitytoken };
+  }
   if (entry.auth) {
     const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
@@ -257,6 +274,9 @@ async function runCredentialHelper(
       program,
       `credential helper answer for ${serverUrl} lacks Username/Secret`,
     );
+  }
+  if (parsed.data.Username === identityTokenUser) {
+    return { username: identityTokenUser, password: '', identityToken: parsed.data.Secret };
   }
   return { username: parsed.data.Username, password: parsed.data.Secret };
 }

@@ -95,7 +95,7 @@ export class Transport {
   readonly #proxiedSecure: Dispatcher | undefined;
   readonly #proxiedInsecure: Dispatcher | undefined;
   /** Insecure hosts whose scheme we found out: HTTPS tried first, plain HTTP if that fails. */
-  readonly #schemes = new Map<string, 'https' | 'http'>();
+  readonly #schemes = new Map<string, Promise<'https' | 'http'>>();
 
   constructor(options: TransportOptions) {
     this.#options = options;
@@ -134,16 +134,23 @@ export class Transport {
   /** The base URL of a registry host's API, `https://host` or, found out once, `http://host`. */
   async baseUrl(host: string, input: string): Promise<string> {
     if (!this.isInsecure(host)) return `https://${host}`;
-    const known = this.#schemes.get(host);
-    if (known) return `${known}://${host}`;
+    let scheme = this.#schemes.get(host);
+    if (!scheme) {
+      // one probe per host, however many requests start at once
+      scheme = this.#probeScheme(host, input);
+      this.#schemes.set(host, scheme);
+    }
+    return `${await scheme}://${host}`;
+  }
+
+  async #probeScheme(host: string, input: string): Promise<'https' | 'http'> {
     try {
       const response = await this.#dispatch('GET', new URL(`https://${host}/v2/`), {}, undefined, input, false);
       await response.body.dump();
-      this.#schemes.set(host, 'https');
+      return 'https';
     } catch {
-      this.#schemes.set(host, 'http');
+      return 'http';
     }
-    return `${this.#schemes.get(host)}://${host}`;
   }
 
   /**
