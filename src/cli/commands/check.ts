@@ -1,9 +1,13 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { readDockerfile, readManifests } from '../../checks/index.ts';
-import { SgciError } from '../../core/index.ts';
-import { loadPolicy } from '../../policy/index.ts';
+import { dataDir, SgciError } from '../../core/index.ts';
+import { loadPolicy, type Policy, parseDuration } from '../../policy/index.ts';
 import { isReportFormat, type Lang, renderReport, reportFormats } from '../../report/index.ts';
-import { scanImage } from '../../scan/index.ts';
+import { scanImage, type VulnMatcher } from '../../scan/index.ts';
+import { openStore } from '../../store/index.ts';
+import { matchSbom, type SlaPolicy } from '../../vuln/index.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { addImageOptions, openImageFromCli } from '../image-options.ts';
 import { version } from '../main.ts';
@@ -15,6 +19,34 @@ export function evaluationTime(env: NodeJS.ProcessEnv = process.env): Date {
   if (epoch === undefined || epoch === '') return new Date();
   if (!/^\d+$/.test(epoch)) throw new SgciError('USAGE', 'SOURCE_DATE_EPOCH', 'must be seconds since the epoch');
   return new Date(Number(epoch) * 1000);
+}
+
+/** The policy's SLA windows in the hours the matcher counts in. */
+function slaPolicyOf(policy: Policy): SlaPolicy {
+  const out: Record<string, number | 'next-release'> = {};
+  for (const [severity, text] of Object.entries(policy.sla)) {
+    const ms = parseDuration(text, policy.name);
+    out[severity] = ms === undefined ? 'next-release' : ms / 3_600_000;
+  }
+  return out;
+}
+
+/**
+ * Matching against the local advisory database (or DATABASE_URL). A missing or empty database is reported,
+ * never created here and never taken for "no vulnerabilities".
+ */
+export function storeMatcher(policy: Policy, now: Date): VulnMatcher {
+  return async (sbom) => {
+    if (!process.env.DATABASE_URL && !existsSync(join(dataDir(), 'db'))) {
+      return { unavailable: 'no advisory database: run sgci db import or sgci db update first' };
+    }
+    await using store = await openStore();
+    if ((await store.advisories.count()) === 0) {
+      return { unavailable: 'the advisory database is empty: run sgci db import or sgci db update first' };
+    }
+    const vex = await store.vex.list();
+    return { report: await matchSbom(sbom, store.advisories, { vex, now, sla: slaPolicyOf(policy) }) };
+  };
 }
 
 export interface CheckInputsOptions {
@@ -53,12 +85,14 @@ export function registerCheck(program: Command): void {
     const format = String(opts.output);
     if (!isReportFormat(format)) throw new SgciError('USAGE', '--output', `unknown format ${format}`);
     const inputs = await readCheckInputs(opts as CheckInputsOptions);
+    const now = evaluationTime();
     const image = await openImageFromCli(input, opts);
     try {
       const result = await scanImage(image, {
         policy: inputs.policy,
         toolVersion: version,
-        now: evaluationTime(),
+        now,
+        matchVulnerabilities: storeMatcher(inputs.policy, now),
         ...(inputs.dockerfile ? { dockerfile: inputs.dockerfile } : {}),
         ...(inputs.manifests ? { manifests: inputs.manifests } : {}),
       });

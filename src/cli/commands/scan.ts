@@ -9,7 +9,7 @@ import { exitCodes } from '../exit-codes.ts';
 import { addImageOptions, openImageFromCli } from '../image-options.ts';
 import { version } from '../main.ts';
 import { writeOut } from '../output.ts';
-import { type CheckInputsOptions, evaluationTime, readCheckInputs } from './check.ts';
+import { type CheckInputsOptions, evaluationTime, readCheckInputs, storeMatcher } from './check.ts';
 
 /** What vulns.json holds when matching could not run: the VulnReport shape, empty, with the reason in notes. */
 function emptyVulnReport(subject: VulnReport['subject'], note: string, now: Date): VulnReport {
@@ -58,6 +58,7 @@ export function registerScan(program: Command): void {
         policy: inputs.policy,
         toolVersion: version,
         now,
+        matchVulnerabilities: storeMatcher(inputs.policy, now),
         ...(inputs.dockerfile ? { dockerfile: inputs.dockerfile } : {}),
         ...(inputs.manifests ? { manifests: inputs.manifests } : {}),
       });
