@@ -4,7 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { main } from '../../src/cli/main.ts';
 import { openImage } from '../../src/oci/source/index.ts';
@@ -15,6 +17,7 @@ const skip = fixturesMissing();
 const repo = resolve(import.meta.dirname, '..', '..');
 const node = resolve(repo, 'node_modules', '.bin', 'node');
 const bin = resolve(repo, 'bin', 'sgci.js');
+const cacheDir = join(tmpdir(), `sgci-cli-test-cache-${process.pid}`);
 
 /** Runs main() in this process with stdout/stderr captured. */
 async function runMain(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -52,7 +55,8 @@ function runBin(
     const child = execFile(
       node,
       [bin, ...args],
-      { cwd: repo, env: { ...process.env, ...options.env }, timeout: 60_000 },
+      // The blob cache goes to a temp dir, not the user's ~/.cache.
+      { cwd: repo, env: { ...process.env, SGCI_CACHE_DIR: cacheDir, ...options.env }, timeout: 60_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
         done({ code, stdout, stderr });
@@ -195,6 +199,7 @@ describe('exit codes and one-line errors of the real bin', () => {
   });
   after(async () => {
     await basic?.stop();
+    await rm(cacheDir, { recursive: true, force: true });
   });
 
   test('bad references, missing files, closed ports and usage errors exit 2 with one line', async () => {
