@@ -113,15 +113,15 @@ export function inspectImage(image: Image): InspectReport {
       author: image.config.author ?? null,
       user: c.User || null,
       env: (c.Env ?? []).map(maskEnv),
-      entrypoint: c.Entrypoint ?? null,
-      cmd: c.Cmd ?? null,
+      entrypoint: c.Entrypoint?.map(maskCommand) ?? null,
+      cmd: c.Cmd?.map(maskCommand) ?? null,
       workingDir: c.WorkingDir || null,
       exposedPorts: Object.keys(c.ExposedPorts ?? {}).sort(),
       volumes: Object.keys(c.Volumes ?? {}).sort(),
       labels: sortedRecord(c.Labels),
       healthcheck: h?.Test
         ? {
-            test: h.Test,
+            test: h.Test.map(maskCommand),
             interval: h.Interval ?? null,
             timeout: h.Timeout ?? null,
             startPeriod: h.StartPeriod ?? null,
