@@ -104,6 +104,9 @@ describe('parseImageReference', () => {
     ['oci-dir::v1', /needs a path before the tag/],
     ['https://example.com/x', /URL schemes are not image references/],
     ['registry:Bad', /must be lowercase/],
+    ['./image.tar', /looks like a path; name the transport/],
+    ['/srv/layout', /looks like a path/],
+    ['image.tar.gz', /looks like a path/],
   ] as const) {
     test(`rejects ${input}`, () => {
       assert.throws(

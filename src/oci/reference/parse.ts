@@ -178,6 +178,9 @@ export function parseImageReference(input: string): ImageReference {
       if (/^[a-z][a-z0-9+.-]*:\/\//.test(input)) {
         throw invalid(input, `URL schemes are not image references; use one of ${referenceSchemes.join(':, ')}:`);
       }
+      if (/^(?:\.{0,2}\/|~\/)|\.tar(?:\.gz)?$/.test(input)) {
+        throw invalid(input, 'looks like a path; name the transport: oci-dir:, oci-archive:, docker-archive: or dir:');
+      }
       return { kind: 'registry', input, ref: parseRegistryReference(input, input) };
   }
 }
