@@ -68,6 +68,8 @@ export class BlobCache {
   readonly maxBytes: number | undefined;
   readonly #logger: Logger;
   #pruning: Promise<PruneResult> | undefined;
+  /** Bytes in the cache as of the last listing plus what this process wrote since; spares a listing per write. */
+  #estimatedBytes: number | undefined;
 
   constructor(options: BlobCacheOptions = {}) {
     this.dir = options.dir ?? cacheDir();
@@ -147,12 +149,14 @@ export class BlobCache {
       throw new SgciError('CACHE_ERROR', this.dir, `cannot write to the cache: ${describe(error)}`, { cause: error });
     }
     let done = false;
+    let written = 0;
     return {
       write: async (chunk) => {
         let offset = 0;
         while (offset < chunk.length) {
           const { bytesWritten } = await handle.write(chunk, offset, chunk.length - offset);
           offset += bytesWritten;
+          written += bytesWritten;
         }
       },
       commit: async () => {
@@ -168,7 +172,7 @@ export class BlobCache {
             cause: error,
           });
         }
-        await this.#enforceLimit();
+        await this.#enforceLimit(written);
       },
       abort: async () => {
         if (done) return;
@@ -231,14 +235,18 @@ export class BlobCache {
     };
   }
 
-  async #enforceLimit(): Promise<void> {
+  async #enforceLimit(addedBytes: number): Promise<void> {
     const maxBytes = this.maxBytes;
     if (maxBytes === undefined) return;
+    if (this.#estimatedBytes !== undefined) {
+      this.#estimatedBytes += addedBytes;
+      if (this.#estimatedBytes <= maxBytes) return;
+    }
     // One prune at a time per process; concurrent commits wait for the running one.
     this.#pruning ??= this.prune({ maxBytes }).finally(() => {
       this.#pruning = undefined;
     });
-    await this.#pruning;
+    this.#estimatedBytes = (await this.#pruning).remainingBytes;
   }
 
   async #removeStaleTemp(): Promise<void> {
