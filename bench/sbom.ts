@@ -1,0 +1,140 @@
+/**
+ * `sgci sbom` on the docker-archive of each fixture image, side by side with cdxgen (the JavaScript
+ * peer) and the floor (gzip -dc of the image's compressed layers: the least work any tool reading the
+ * image must do). Prints wall time and peak RSS of each, the ratios, and what each found.
+ *
+ * cdxgen is installed on first use into ~/.cache/sgci-bench/cdxgen (outside the repository) with
+ * `npm install --prefix`, and runs offline: FETCH_LICENSE=false (no registry license lookups), no
+ * server mode, `-t docker` on the docker-archive tar (cdxgen reads `docker save` tars directly).
+ *
+ * Run alone: node_modules/.bin/node bench/sbom.ts [fixture ...]
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type FixtureName, fixture, fixtureNames, fixturesMissing } from '../test/helpers/fixtures.ts';
+
+const repo = resolve(import.meta.dirname, '..');
+const node = process.execPath;
+const cdxgenDir = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'sgci-bench', 'cdxgen');
+const cdxgenBin = join(cdxgenDir, 'node_modules', '@cyclonedx', 'cdxgen', 'bin', 'cdxgen.js');
+
+interface Run {
+  seconds: number;
+  rssMb: number;
+  ok: boolean;
+}
+
+/** Wall time and peak RSS of a child process, as GNU time measures them. */
+function measure(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Run {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', command, ...args], {
+    encoding: 'utf8',
+    env,
+    maxBuffer: 1 << 28,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const last = r.stderr.trim().split('\n').pop() ?? '';
+  const [seconds = 'NaN', kb = 'NaN'] = last.split(' ');
+  if (r.status !== 0) process.stderr.write(`${command} ${args.join(' ')} failed:\n${r.stderr.slice(-2000)}\n`);
+  return { seconds: Number(seconds), rssMb: Number(kb) / 1024, ok: r.status === 0 };
+}
+
+function ensureCdxgen(): boolean {
+  if (existsSync(cdxgenBin)) return true;
+  mkdirSync(cdxgenDir, { recursive: true });
+  process.stdout.write(`installing @cyclonedx/cdxgen into ${cdxgenDir} ...\n`);
+  const r = spawnSync('npm', ['install', '--prefix', cdxgenDir, '--no-audit', '--no-fund', '@cyclonedx/cdxgen'], {
+    stdio: 'inherit',
+  });
+  return r.status === 0 && existsSync(cdxgenBin);
+}
+
+/** The image's compressed layer blobs in its OCI layout, for the gzip floor. */
+function layerBlobs(name: FixtureName): string[] {
+  const dir = fixture(name).ociDir;
+  const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8'));
+  const blob = (digest: string) => join(dir, 'blobs', ...digest.split(':'));
+  const manifest = JSON.parse(readFileSync(blob(index.manifests[0].digest), 'utf8'));
+  return manifest.layers.map((l: { digest: string }) => blob(l.digest));
+}
+
+/** Components per purl type (deb, npm, pypi …) in a CycloneDX JSON file. */
+function found(file: string): Record<string, number> {
+  if (!existsSync(file)) return {};
+  const bom = JSON.parse(readFileSync(file, 'utf8'));
+  const counts: Record<string, number> = {};
+  for (const c of bom.components ?? []) {
+    const type = typeof c.purl === 'string' ? c.purl.slice(4, c.purl.indexOf('/')) : c.type;
+    counts[type] = (counts[type] ?? 0) + 1;
+  }
+  return counts;
+}
+
+const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+
+function main(): void {
+  const missing = fixturesMissing();
+  if (missing) {
+    process.stdout.write(`bench sbom skipped: ${missing}\n`);
+    return;
+  }
+  const selected = process.argv
+    .slice(2)
+    .filter((a): a is FixtureName => (fixtureNames as readonly string[]).includes(a));
+  const names = selected.length ? selected : [...fixtureNames];
+  const haveCdxgen = ensureCdxgen();
+  const out = mkdtempSync(join(tmpdir(), 'sgci-bench-sbom-'));
+  const rows: string[][] = [];
+  const findings: string[] = [];
+  try {
+    for (const name of names) {
+      const archive = fixture(name).dockerArchive;
+      const floor = measure('sh', ['-c', 'gzip -dc "$@" > /dev/null', 'sh', ...layerBlobs(name)]);
+      const sgciFile = join(out, `${name}.sgci.json`);
+      const sgci = measure(node, [
+        join(repo, 'bin', 'sgci.js'),
+        'sbom',
+        `docker-archive:${archive}`,
+        '--output-file',
+        sgciFile,
+      ]);
+      const cdxFile = join(out, `${name}.cdxgen.json`);
+      const cdx = haveCdxgen
+        ? measure(node, [cdxgenBin, '-t', 'docker', '-o', cdxFile, archive], {
+            ...process.env,
+            FETCH_LICENSE: 'false',
+            CDXGEN_NO_BANNER: 'true',
+          })
+        : { seconds: Number.NaN, rssMb: Number.NaN, ok: false };
+      rows.push([
+        name,
+        fmt(floor.seconds),
+        fmt(sgci.seconds),
+        fmt(cdx.seconds),
+        fmt(sgci.seconds / floor.seconds),
+        fmt(cdx.seconds / sgci.seconds, 1),
+        fmt(sgci.rssMb, 0),
+        fmt(cdx.rssMb, 0),
+      ]);
+      const show = (c: Record<string, number>) =>
+        Object.entries(c)
+          .sort()
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' ');
+      findings.push(`${name}\n  sgci:   ${show(found(sgciFile))}\n  cdxgen: ${show(found(cdxFile))}`);
+    }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+  const header = ['image', 'floor s', 'sgci s', 'cdxgen s', 'sgci/floor', 'cdxgen/sgci', 'sgci MB', 'cdxgen MB'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => c.padStart(widths[i] ?? 0)).join('  ');
+  process.stdout.write(`${line(header)}\n${rows.map(line).join('\n')}\n`);
+  process.stdout.write('targets: sgci/floor <= 1.5, cdxgen/sgci >= 10, sgci peak RSS < 200 MB\n\n');
+  process.stdout.write(
+    `components found (by purl type; untyped components by CycloneDX type):\n${findings.join('\n')}\n`,
+  );
+}
+
+main();
