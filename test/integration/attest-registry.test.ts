@@ -36,7 +36,7 @@ import type { AttestationInput } from '../../src/checks/index.ts';
 import { type Digest, defaultLimits, isSgciError } from '../../src/core/index.ts';
 import { ImageManifest } from '../../src/oci/image/index.ts';
 import { parseImageReference } from '../../src/oci/reference/index.ts';
-import { RegistryClient } from '../../src/oci/registry/index.ts';
+import { RegistryClient, staticCredentials } from '../../src/oci/registry/index.ts';
 import { corpusDir, fixture, fixturesMissing } from '../helpers/fixtures.ts';
 import { startRegistry, type TestRegistry } from '../helpers/registry.ts';
 
@@ -354,6 +354,39 @@ describe('sign, attest and verify on a real registry', { skip }, () => {
     );
     assert.throws(() =>
       new Verifier(stranger, { tlogThreshold: 0, ctlogThreshold: 0, timestampThreshold: 0 }).verify(entity),
+    );
+  });
+});
+
+describe('signing through token auth', { skip }, () => {
+  let registry: TestRegistry;
+
+  before(async () => {
+    registry = await startRegistry({ auth: 'token' });
+  });
+  after(async () => {
+    await registry?.stop();
+  });
+
+  test('sign and verify with credentials: pushes get a push-scoped token, anonymous reads are refused', async () => {
+    const ref = { registry: registry.host, repository: 'secure/app', tag: '1' };
+    await registry.push(fixture('distroless-static').ociDir, 'secure/app:1');
+    await using client = new RegistryClient({
+      limits: defaultLimits,
+      credentials: staticCredentials(registry.credentials!),
+    });
+    const signer = newSigner();
+    const image = await resolveImage(client, ref);
+    await pushPlan(client, await planSignature(client, image, signer));
+    const verification = await verifyImage(client, ref, image.digest, [trusted(signer)]);
+    assert.deepEqual(
+      verification.signatures.map((s) => s.verified),
+      [true],
+    );
+    assert.ok(registry.tokenIssuer!.requests.some((r) => r.granted && r.scopes.some((s) => s.includes('push'))));
+    await using anonymous = new RegistryClient({ limits: defaultLimits });
+    await assert.rejects(verifyImage(anonymous, ref, image.digest, [trusted(signer)]), (e) =>
+      isSgciError(e, 'REGISTRY_UNAUTHORIZED'),
     );
   });
 });
