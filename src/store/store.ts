@@ -58,9 +58,11 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     if (databaseUrl) {
       kind = 'postgres';
       location = redactDatabaseUrl(databaseUrl);
-      db = new Kysely<Database>({
-        dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: databaseUrl, max: 4 }) }),
-      });
+      const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+      // An idle client losing its server (restart, admin shutdown) must not crash the process; the next
+      // query gets a fresh client or fails with a DATABASE_ERROR of its own.
+      pool.on('error', () => undefined);
+      db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     } else {
       kind = 'pglite';
       location = options.dataDir ?? join(defaultDataDir(), 'db');

@@ -1,0 +1,170 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { crc32 } from 'node:zlib';
+import { openStore, type Store } from '../../src/store/index.ts';
+import { importAdvisories, updateFeeds } from '../../src/vuln/index.ts';
+import { corpusDir } from '../helpers/fixtures.ts';
+import { postgresMissing, startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+
+const npmDir = join(corpusDir(), 'osv', 'npm');
+const lodashRecord = JSON.parse(readFileSync(join(npmDir, 'GHSA-35jh-r3h4-6jhm.json'), 'utf8'));
+
+/** A stored (uncompressed) zip, enough to feed the importer the way osv.dev's all.zip does. */
+function storedZip(files: Record<string, string>): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const [name, text] of Object.entries(files)) {
+    const data = Buffer.from(text);
+    const nameBytes = Buffer.from(name);
+    const crc = crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(nameBytes.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(nameBytes.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, nameBytes, data);
+    centrals.push(central, nameBytes);
+    offset += 30 + nameBytes.length + data.length;
+  }
+  const cd = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(Object.keys(files).length, 8);
+  end.writeUInt16LE(Object.keys(files).length, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, cd, end]);
+}
+
+function storeSuite(kind: 'pglite' | 'postgres', skip: string | undefined) {
+  describe(`advisory store on ${kind}`, { skip }, () => {
+    let store: Store;
+    let server: TestPostgres | undefined;
+    const work = mkdtempSync(join(tmpdir(), 'sgci-vuln-store-'));
+    before(async () => {
+      if (kind === 'postgres') server = await startPostgres();
+      store = await openStore(server ? { databaseUrl: server.url } : { dataDir: join(work, 'db') });
+    });
+    after(async () => {
+      await store?.close();
+      await server?.stop();
+      rmSync(work, { recursive: true, force: true });
+    });
+
+    test('imports the real npm advisories idempotently and finds them by package', async () => {
+      const first = await importAdvisories(store, [{ kind: 'path', path: npmDir }]);
+      assert.equal(first.records, 27);
+      assert.equal(first.written, 27);
+      const again = await importAdvisories(store, [{ kind: 'path', path: npmDir }]);
+      assert.equal(again.written, 0);
+      assert.equal(again.unchanged, 27);
+      assert.equal(await store.advisories.count(), 27);
+      const found = await store.advisories.findByPackages([{ ecosystem: 'npm', name: 'lodash' }]);
+      assert.ok(found.some((f) => f.id === 'GHSA-35jh-r3h4-6jhm'));
+      assert.equal(found.find((f) => f.id === 'GHSA-35jh-r3h4-6jhm')?.source, join(npmDir, 'GHSA-35jh-r3h4-6jhm.json'));
+    });
+
+    test('a failed import keeps the previous data and names each bad record', async () => {
+      const bad = join(work, 'bad');
+      rmSync(bad, { recursive: true, force: true });
+      writeFileSync(join(work, 'placeholder'), '');
+      const dir = mkdtempSync(join(work, 'bad-'));
+      writeFileSync(
+        join(dir, 'a-good.json'),
+        JSON.stringify({ ...lodashRecord, id: 'OSV-2099-1', modified: '2030-01-01T00:00:00Z' }),
+      );
+      writeFileSync(join(dir, 'b-bad.json'), JSON.stringify({ id: 'BAD-1', affected: [] }));
+      await assert.rejects(importAdvisories(store, [{ kind: 'path', path: dir }]), (error: Error) => {
+        assert.match(error.message, /b-bad\.json \(BAD-1\): .*modified/);
+        return true;
+      });
+      assert.equal(await store.advisories.get('OSV-2099-1'), undefined, 'nothing of the failed import is visible');
+      assert.equal(await store.advisories.count(), 27);
+      const skipped = await importAdvisories(store, [{ kind: 'path', path: dir }], { skipInvalid: true });
+      assert.equal(skipped.invalid.length, 1);
+      assert.ok(await store.advisories.get('OSV-2099-1'));
+    });
+
+    test('withdrawn records remove a stored advisory; newer records replace older ones', async () => {
+      const zip = storedZip({
+        'OSV-2099-1.json': JSON.stringify({
+          ...lodashRecord,
+          id: 'OSV-2099-1',
+          modified: '2031-01-01T00:00:00Z',
+          withdrawn: '2031-01-01T00:00:00Z',
+        }),
+        'OSV-2099-2.json': JSON.stringify({ ...lodashRecord, id: 'OSV-2099-2', modified: '2031-01-01T00:00:00Z' }),
+      });
+      const result = await importAdvisories(store, [{ kind: 'bytes', name: 'all.zip', bytes: zip }]);
+      assert.equal(result.withdrawn, 1);
+      assert.equal(await store.advisories.get('OSV-2099-1'), undefined);
+      assert.equal((await store.advisories.get('OSV-2099-2'))?.source, 'all.zip!OSV-2099-2.json');
+    });
+
+    test('db update fetches all.zip from the mirror and sends conditional requests', async () => {
+      const zip = storedZip({ 'OSV-2099-3.json': JSON.stringify({ ...lodashRecord, id: 'OSV-2099-3' }) });
+      const seen: { url: string; ifNoneMatch?: string }[] = [];
+      const http = createServer((req, res) => {
+        seen.push({
+          url: req.url ?? '',
+          ...(req.headers['if-none-match'] ? { ifNoneMatch: String(req.headers['if-none-match']) } : {}),
+        });
+        if (req.url !== '/osv/npm/all.zip') return void res.writeHead(404).end();
+        if (req.headers['if-none-match'] === '"v1"') return void res.writeHead(304).end();
+        res.writeHead(200, { etag: '"v1"', 'content-type': 'application/zip' }).end(zip);
+      });
+      await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+      try {
+        const mirror = `http://127.0.0.1:${(http.address() as AddressInfo).port}/osv`;
+        const first = await updateFeeds(store, { mirror, ecosystems: ['npm'] });
+        assert.equal(first[0]?.status, 'updated');
+        assert.ok(await store.advisories.get('OSV-2099-3'));
+        const second = await updateFeeds(store, { mirror, ecosystems: ['npm'] });
+        assert.equal(second[0]?.status, 'not-modified');
+        assert.deepEqual(seen, [{ url: '/osv/npm/all.zip' }, { url: '/osv/npm/all.zip', ifNoneMatch: '"v1"' }]);
+        const status = await store.advisories.status();
+        assert.equal(status.feeds[0]?.etag, '"v1"');
+        await assert.rejects(updateFeeds(store, { mirror, ecosystems: ['PyPI'] }), /HTTP 404/);
+      } finally {
+        http.close();
+      }
+    });
+
+    test('VEX statements round-trip through the store', async () => {
+      const statement = {
+        vulnerability: { id: 'CVE-2021-23337', aliases: [] },
+        products: [],
+        subcomponents: ['pkg:npm/lodash'],
+        status: 'not_affected' as const,
+        justification: 'vulnerable_code_not_in_execute_path',
+        document: 'store',
+        format: 'store' as const,
+      };
+      const id = await store.vex.add(statement);
+      assert.equal(await store.vex.add(statement), id, 'adding the same statement twice is a no-op');
+      const listed = await store.vex.list({ vulnerability: 'CVE-2021-23337' });
+      assert.equal(listed.length, 1);
+      assert.equal(listed[0]?.justification, 'vulnerable_code_not_in_execute_path');
+    });
+  });
+}
+
+storeSuite('pglite', undefined);
+storeSuite('postgres', postgresMissing());
