@@ -3,6 +3,7 @@
  * never a crash trace, a hang, an unbounded allocation, or a path outside the image root.
  */
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { test } from 'node:test';
 import {
@@ -359,5 +360,15 @@ test('an I/O error while the blob streams is IO_ERROR naming the layer', async (
   await assert.rejects(
     readFilesystem([layer], {}, { limits }),
     rejectsWith('IO_ERROR', layer, /reading the blob failed \(socket hang up/),
+  );
+});
+
+test('a blob larger than maxBlobBytes is LIMIT_EXCEEDED while it streams', async () => {
+  // Random bytes do not compress: the gzip blob stays about 200 kB.
+  const tar = await tarOf([{ path: 'noise', content: randomBytes(200_000) }]);
+  const layer = layerFromBlob(0, compress(tar, 'gzip'), tar, { chunkSize: 16_384 });
+  await assert.rejects(
+    readFilesystem([layer], {}, { limits: withLimits({ maxBlobBytes: 50_000 }) }),
+    rejectsWith('LIMIT_EXCEEDED', layer, /maxBlobBytes 50000/),
   );
 });

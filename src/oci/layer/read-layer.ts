@@ -92,6 +92,13 @@ export async function readLayer(
       }
       if (next.done) return;
       compressedBytes += next.value.length;
+      if (compressedBytes > limits.maxBlobBytes) {
+        throw new SgciError(
+          'LIMIT_EXCEEDED',
+          input,
+          `${label}: blob is larger than maxBlobBytes ${limits.maxBlobBytes}`,
+        );
+      }
       yield next.value;
     }
   }
