@@ -78,9 +78,10 @@ const privateKey: TextRule = {
   description: 'private key (PEM)',
   severity: 'critical',
   keywords: ['private key'],
-  // The body class has no quantified groups, so the lazy scan to END is linear per BEGIN.
+  // The body may not contain `-----`, so a scan from one BEGIN stops at the next marker: a file of a million
+  // BEGIN lines without END costs one pass, not one pass per BEGIN (hostile-input test in scan-text.test.ts).
   pattern:
-    /-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED |ANY )?PRIVATE KEY)-----(?<secret>[A-Za-z0-9+/=:,.\-\s\\]{0,262144}?)-----END \1-----/g,
+    /-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED |ANY )?PRIVATE KEY)-----(?<secret>(?:[A-Za-z0-9+/=:,.\s\\]|-(?!----)){0,65536})-----END \1-----/g,
   check(secret, match) {
     const body = pemBody(secret);
     if (body === undefined) return false;
@@ -117,7 +118,7 @@ const pgpPrivateKey: TextRule = {
   severity: 'critical',
   keywords: ['private key'],
   pattern:
-    /-----BEGIN PGP PRIVATE KEY BLOCK-----(?<secret>[A-Za-z0-9+/=:,.\-\s\\]{0,262144}?)-----END PGP PRIVATE KEY BLOCK-----/g,
+    /-----BEGIN PGP PRIVATE KEY BLOCK-----(?<secret>(?:[A-Za-z0-9+/=:,.\s\\]|-(?!----)){0,262144})-----END PGP PRIVATE KEY BLOCK-----/g,
   check(secret) {
     const body = pemBody(secret);
     return body === undefined ? false : { value: body };
@@ -131,7 +132,7 @@ const puttyKey: TextRule = {
   severity: 'critical',
   keywords: ['putty-user-key-file'],
   pattern:
-    /PuTTY-User-Key-File-\d: [^\r\n]{1,64}\r?\nEncryption: ([^\r\n]{1,64})\r?\n[\s\S]{0,65536}?Private-Lines: \d{1,4}\r?\n(?<secret>[A-Za-z0-9+/=\r\n]{16,65536})/g,
+    /PuTTY-User-Key-File-\d: [^\r\n]{1,64}\r?\nEncryption: ([^\r\n]{1,64})\r?\n(?:[^P]|P(?!uTTY-User-Key-File-)){0,65536}?Private-Lines: \d{1,4}\r?\n(?<secret>[A-Za-z0-9+/=\r\n]{16,65536})/g,
   check(secret, match) {
     const value = secret.replace(/\s/g, '');
     if (match[1]?.trim() !== 'none') {
@@ -284,7 +285,7 @@ const pypiToken: TextRule = {
   description: 'PyPI upload token',
   severity: 'critical',
   keywords: ['pypi-ageicHlwaS5vcmc'.toLowerCase(), 'pypi-agendgvzdc5wexbplm9yzw'],
-  pattern: /(?<secret>pypi-(?:AgEIcHlwaS5vcmc|AgENdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{50,})/g,
+  pattern: /(?<secret>pypi-(?:AgEIcHlwaS5vcmc|AgENdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{50,1024})/g,
   check: (secret) => tokenBody(secret.slice(20)),
 };
 
@@ -312,7 +313,7 @@ const kubeconfigKey: TextRule = {
   description: 'Kubernetes client key in a kubeconfig',
   severity: 'critical',
   keywords: ['client-key-data'],
-  pattern: /client-key-data["']?\s*:\s*["']?(?<secret>[A-Za-z0-9+/=]{40,})/g,
+  pattern: /client-key-data["']?\s*:\s*["']?(?<secret>[A-Za-z0-9+/=]{40,65536})/g,
 };
 
 const kubeconfigToken: TextRule = {
@@ -378,12 +379,16 @@ const passwordAssignment: TextRule = {
   skipPaths: packageDocs,
   // Anchored on the keyword (not on the name start) so the regex does not retry at every character.
   // The value must end at a delimiter: `token = get_token()` and `password: Optional[str]` do not match.
+  // The value is taken atomically (lookahead capture + backreference), so a failed delimiter does not
+  // retry every shorter value.
   pattern:
-    /(?:password|passwd|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key)[A-Za-z0-9_.-]{0,40}["']?[ \t]{0,4}(?::=|=>|=|:)[ \t]{0,4}(["']?)(?<secret>[^\s"'`<>(){}[\];,|&$\\]{6,256})\1(?=[\s"'`;,]|$)/gi,
+    /(?:password|passwd|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key)[A-Za-z0-9_.-]{0,40}["']?[ \t]{0,4}(?::=|=>|=|:)[ \t]{0,4}(["']?)(?=(?<secret>[^\s"'`<>(){}[\];,|&$\\]{6,256}))\k<secret>\1(?=[\s"'`;,]|$)/gi,
   check(secret, match, text) {
-    const name = nameAround(text, match.index, match[0]);
-    if (!isSecretName(name) || wordLike(secret) || codeReference(secret)) return false;
-    return passesSecretGate(secret, { minLength: 8, minEntropy: 3 });
+    // Cheapest tests first: most candidates in code fail on the value alone.
+    if (!passesSecretGate(secret, { minLength: 8, minEntropy: 3 }) || wordLike(secret) || codeReference(secret)) {
+      return false;
+    }
+    return isSecretName(nameAround(text, match.index, match[0]));
   },
 };
 
@@ -413,6 +418,11 @@ function nameAround(text: string, index: number, matched: string): string {
   return text.slice(start, index + (end < 0 ? matched.length : end));
 }
 
+/** `"value"` or `'value'` without the quotes; anything else as it is. */
+function unquote(value: string): string {
+  return /^(["']).*\1$/.test(value) && value.length >= 2 ? value.slice(1, -1) : value;
+}
+
 /** `.env` files: every `NAME=value` whose name says secret (incl. `*_KEY`), with the password gate. */
 const envFileSecret: TextRule = {
   id: 'env-file-secret',
@@ -420,8 +430,13 @@ const envFileSecret: TextRule = {
   severity: 'critical',
   keywords: [],
   paths: /(?:^|\/)(?:\.env(?:\.[^/]*)?|[^/]+\.env)$/,
-  pattern: /^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.]*)[ \t]*=[ \t]*(["']?)(?<secret>[^\r\n"']*)\2[ \t]*$/gm,
-  check: (secret, match) => isSecretName(match[1] ?? '') && passwordGate(secret),
+  // One unambiguous token per part (no two adjacent quantifiers that both take blanks): linear on any line.
+  // The value is unquoted in `check`.
+  pattern: /^[ \t]{0,64}(?:export[ \t]{1,16})?([A-Za-z_][A-Za-z0-9_.]{0,127})[ \t]{0,16}=(?<secret>[^\r\n]{1,4096})/gm,
+  check(raw, match) {
+    const value = unquote(raw.trim());
+    return isSecretName(match[1] ?? '') && passwordGate(value) ? { value } : false;
+  },
 };
 
 /**

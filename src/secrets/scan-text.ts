@@ -68,6 +68,17 @@ function literalsIn(text: string): Set<string> {
  * ASCII: secrets are ASCII, so a byte-for-char decode is exact for them and cheap.
  */
 export function scanText(text: string, path?: string): TextMatch[] {
+  const accepted = collect(text, path);
+  return withLines(text, accepted);
+}
+
+/**
+ * At most this many matches per text. A file of 50 000 AWS key ids is a finding, not 50 000 of them; the
+ * cap also bounds the overlap bookkeeping. `scanFile` reports a capped file as an unknown.
+ */
+export const maxMatchesPerText = 100;
+
+function collect(text: string, path: string | undefined): (Omit<TextMatch, 'line'> & { at: number })[] {
   const pathRules = path === undefined ? [] : compiled.filter((c) => c.rule.paths?.test(path));
   const keywords = literalsIn(text);
   if (keywords.size === 0 && pathRules.length === 0) return [];
@@ -88,6 +99,7 @@ export function scanText(text: string, path?: string): TextMatch[] {
       const span = match.indices?.groups?.secret ?? match.indices?.[0] ?? [match.index, match.index + match[0].length];
       const [start, end] = span;
       if (secret.length === 0 || accepted.some((a) => a.start < end && start < a.end)) continue;
+      if (accepted.length >= maxMatchesPerText) return accepted;
       const verdict = rule.check ? rule.check(secret, match, text) : true;
       if (verdict === false) continue;
       const refined = verdict === true ? {} : verdict;
@@ -103,7 +115,7 @@ export function scanText(text: string, path?: string): TextMatch[] {
       });
     }
   }
-  return withLines(text, accepted);
+  return accepted;
 }
 
 function withLines(text: string, matches: (Omit<TextMatch, 'line'> & { at: number })[]): TextMatch[] {

@@ -1,7 +1,8 @@
+import type { Unknown } from '../core/index.ts';
 import type { FileEntry, FileVisitor } from '../oci/types.ts';
 import { fingerprint } from './fingerprint.ts';
 import { looksLikePkcs12 } from './pkcs12.ts';
-import { scanText } from './scan-text.ts';
+import { maxMatchesPerText, scanText } from './scan-text.ts';
 import type { SecretFinding, SecretScannerOptions } from './types.ts';
 
 const defaultMaxFileBytes = 1024 * 1024;
@@ -34,6 +35,8 @@ export interface SecretScanner {
   readonly visitor: FileVisitor;
   /** Findings so far, sorted by path, layer, line and rule. `deleted` is not set here: see `markHidden`. */
   findings(): SecretFinding[];
+  /** Files whose scan was incomplete: more matches than one file may report. Sorted by path and layer. */
+  unknowns(): Unknown[];
 }
 
 /**
@@ -43,6 +46,7 @@ export interface SecretScanner {
 export function createSecretScanner(options: SecretScannerOptions = {}): SecretScanner {
   const maxFileBytes = options.maxFileBytes ?? defaultMaxFileBytes;
   const results: SecretFinding[] = [];
+  const incomplete: Unknown[] = [];
 
   const visitor: FileVisitor = {
     name: 'secrets',
@@ -53,13 +57,22 @@ export function createSecretScanner(options: SecretScannerOptions = {}): SecretS
       return secretProneName.test(entry.path) ? maxFileBytes : undefined;
     },
     visit(entry: FileEntry, content: Uint8Array): void {
-      for (const finding of scanFile(entry, content)) results.push(finding);
+      const found = scanFile(entry, content);
+      for (const finding of found) results.push(finding);
+      if (found.length >= maxMatchesPerText) {
+        incomplete.push({
+          path: entry.path,
+          layer: entry.layer,
+          reason: `secret scan stopped after ${maxMatchesPerText} findings in this file; further ones are not listed`,
+        });
+      }
     },
   };
 
   return {
     visitor,
     findings: () => [...results].sort(compareFindings),
+    unknowns: () => [...incomplete].sort((a, b) => compareText(a.path, b.path) || (a.layer ?? 0) - (b.layer ?? 0)),
   };
 }
 
