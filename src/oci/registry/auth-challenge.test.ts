@@ -50,3 +50,10 @@ test('several header lines are all read; garbage yields no challenge rather than
   const [unterminated] = parseAuthChallenges('Bearer realm="https://x/token');
   assert.equal(unterminated?.params.realm, 'https://x/token');
 });
+
+test('a hostile header with thousands of challenges is cut off quickly', () => {
+  const started = performance.now();
+  const challenges = parseAuthChallenges(`${'X, '.repeat(200_000)}Bearer realm="late"`);
+  assert.ok(performance.now() - started < 1000, 'bounded work');
+  assert.equal(challenges.length, 16);
+});

@@ -19,8 +19,12 @@ export function parseAuthChallenges(header: string | readonly string[] | undefin
 }
 
 const tokenChar = /[!#$%&'*+\-.^_`|~0-9A-Za-z]/;
+/** A registry needs one or two challenges; a hostile header must not make parsing quadratic. */
+const maxHeaderLength = 16 * 1024;
+const maxChallenges = 16;
 
-function parseOne(text: string): AuthChallenge[] {
+function parseOne(header: string): AuthChallenge[] {
+  const text = header.slice(0, maxHeaderLength);
   const challenges: { scheme: string; params: Record<string, string> }[] = [];
   let i = 0;
   const skipSpace = () => {
@@ -63,6 +67,7 @@ function parseOne(text: string): AuthChallenge[] {
       continue;
     }
     // a new challenge: `Scheme` followed by params or a token68
+    if (challenges.length >= maxChallenges) break;
     challenges.push({ scheme: word.toLowerCase(), params: {} });
     skipSpace();
     const lookahead = /^[A-Za-z0-9\-._~+/]+=*\s*(,|$)/.exec(text.slice(i));
