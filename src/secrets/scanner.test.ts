@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,6 +77,34 @@ describe('createSecretScanner: visiting content', () => {
       ['/a@0:2', '/a@2:2', '/b@1:2'],
     );
   });
+});
+
+describe('where a key lies changes rule or severity', () => {
+  const key = generateKeyPairSync('ec', {
+    namedCurve: 'P-256',
+    privateKeyEncoding: { type: 'sec1', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  }).privateKey;
+  const cases: [string, string, string][] = [
+    ['/root/.ssh/id_ecdsa', 'private-key', 'critical'],
+    ['/etc/ssh/ssh_host_ecdsa_key', 'ssh-host-private-key', 'high'],
+    ['/etc/ssl/private/ssl-cert-snakeoil.key', 'snakeoil-private-key', 'high'],
+    ['/usr/lib/python3.11/test/keycert.pem', 'private-key', 'medium'],
+    ['/usr/lib/python3/dist-packages/paramiko/tests/test_ecdsa_256.key', 'private-key', 'medium'],
+    ['/app/node_modules/https-proxy/test/fixtures/key.pem', 'private-key', 'medium'],
+    ['/usr/share/doc/openssl/demos/key.pem', 'private-key', 'medium'],
+    ['/app/test/key.pem', 'private-key', 'critical'],
+  ];
+  for (const [path, rule, severity] of cases) {
+    test(`${path}: ${rule}, ${severity}`, async () => {
+      const scanner = createSecretScanner();
+      await scanner.visitor.visit(file(path, key.length), Buffer.from(key), false);
+      assert.deepEqual(
+        scanner.findings().map((f) => [f.rule, f.severity]),
+        [[rule, severity]],
+      );
+    });
+  }
 });
 
 describe('PKCS#12 by extension and ASN.1 shape', () => {

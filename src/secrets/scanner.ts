@@ -25,8 +25,33 @@ const skippedName =
   /\.(?:gz|xz|bz2|zst|lz4|zip|deb|rpm|whl|so(?:\.[0-9.]+)?|a|o|pyc|pyo|class|mo|png|jpe?g|gif|ico|webp|bmp|tiff?|woff2?|ttf|otf|pcf|mp3|ogg|wav|mp4|wasm|node)$/i;
 const skippedDirectory = /^\/(?:proc|sys|dev)\/|^\/usr\/share\/(?:zoneinfo|locale|i18n|mime|icons|fonts)\/|\/gconv\//;
 
-/** ssh host keys: generated when openssh-server is installed and baked in, so every container shares them. */
-const sshHostKey = /(?:^|\/)ssh_host_[^/]+_key$/;
+/**
+ * Keys a package generates for the machine at install time (openssh-server's host keys, ssl-cert's snakeoil
+ * key). Baked into an image they are shared by every container started from it and by everyone who can pull
+ * it: anyone can impersonate those services. They get their own rule, because the fix differs (generate at
+ * container start, or drop the service) and a policy may treat them apart, and severity `high`: they do not
+ * open access to other systems the way a user key or token does.
+ */
+const machineKeys: readonly { path: RegExp; rule: string; description: string }[] = [
+  {
+    path: /(?:^|\/)ssh_host_[^/]+_key$/,
+    rule: 'ssh-host-private-key',
+    description: 'SSH host private key baked into the image (shared by every container)',
+  },
+  {
+    path: /\/ssl-cert-snakeoil\.key$/,
+    rule: 'snakeoil-private-key',
+    description: 'ssl-cert snakeoil TLS private key baked into the image (shared by every container)',
+  },
+];
+
+/**
+ * Test fixtures and documentation shipped inside packages (Python's `test/` keys, `node_modules/x/test/`,
+ * `/usr/share/doc` examples). Keys there are published with the package, so they protect nothing; they are
+ * still reported, as `medium`, because a real secret can be hidden there too.
+ */
+const packageReferenceMaterial =
+  /\/(?:node_modules|site-packages|dist-packages|python[23](?:\.\d+)?|gems|go\/src|vendor)\/(?:[^/]+\/)*(?:tests?|testdata|testing|fixtures|__tests__|spec)\/|^\/usr\/share\/doc\//;
 
 const pkcs12Name = /\.(?:p12|pfx)$/i;
 
@@ -98,15 +123,15 @@ export function scanFile(entry: Pick<FileEntry, 'path' | 'layer'>, content: Uint
   const probe = content.subarray(0, binaryProbeBytes);
   if (probe.includes(0)) return [];
   const text = Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('latin1');
-  const hostKey = sshHostKey.test(entry.path);
+  const machineKey = machineKeys.find((key) => key.path.test(entry.path));
+  const referenceMaterial = packageReferenceMaterial.test(entry.path);
   return scanText(text, entry.path).map((match) => {
-    const asHostKey = hostKey && match.rule.startsWith('private-key');
+    const asMachineKey = machineKey !== undefined && match.rule.startsWith('private-key');
+    const severity = asMachineKey ? 'high' : match.severity;
     return {
-      rule: asHostKey ? 'ssh-host-private-key' : match.rule,
-      description: asHostKey
-        ? 'SSH host private key baked into the image (shared by every container)'
-        : match.description,
-      severity: asHostKey ? 'high' : match.severity,
+      rule: asMachineKey ? machineKey.rule : match.rule,
+      description: `${asMachineKey ? machineKey.description : match.description}${referenceMaterial ? ' in package test or documentation files' : ''}`,
+      severity: referenceMaterial ? 'medium' : severity,
       ...place,
       line: match.line,
       fingerprint: fingerprint(match.secret, match.reveal),
