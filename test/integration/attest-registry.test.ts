@@ -29,6 +29,7 @@ import {
   resolveImage,
   type Signer,
   type TrustedKey,
+  verifyBundle,
   verifyImage,
   verifyImageAttestations,
 } from '../../src/attest/index.ts';
@@ -332,6 +333,16 @@ describe('sign, attest and verify on a real registry', { skip }, () => {
     assert.equal(manifest.subject?.digest, other.digest);
     const bundleBytes = await client.getBlobBytes(otherRef, { digest: manifest.layers[0]!.digest as Digest }, 1 << 20);
     const bundle = bundleFromJSON(JSON.parse(Buffer.from(bundleBytes).toString()));
+    // sgci's own bundle verifier, with only the key (no trusted root): the key verifies, a stranger does not.
+    const bundleJson = JSON.parse(Buffer.from(bundleBytes).toString());
+    assert.equal(
+      verifyBundle(bundleJson, undefined, { keys: [trusted(own, 'own.pub')] }, 'referrer').signer.key,
+      'own.pub',
+    );
+    assert.throws(
+      () => verifyBundle(bundleJson, undefined, { keys: [trusted(newSigner(), 'stranger.pub')] }, 'referrer'),
+      (e) => isSgciError(e, 'SIGNATURE_INVALID'),
+    );
     const hint = keyIdOf(own.publicKey);
     const material = toTrustMaterial(
       { mediaType: '', tlogs: [], certificateAuthorities: [], ctlogs: [], timestampAuthorities: [] },

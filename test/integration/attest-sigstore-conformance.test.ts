@@ -1,18 +1,15 @@
 /**
  * The Sigstore conformance suite's bundle-verify cases (../shared/corpus/signatures/sigstore-conformance),
- * verified with @sigstore/verify the way the conformance clients do: the case's trusted_root.json, or the
+ * verified with sgci's `verifyBundle` (on @sigstore/verify) the way the conformance clients do: the case's trusted_root.json, or the
  * public-good root snapshot from cosign's testdata when the case has none; key.pub for managed-key cases;
  * identity and issuer for certificate cases; for DSSE in-toto the artifact's digest must be a subject.
  * Each case must pass or fail as its name says (`_fail`).
  */
 import assert from 'node:assert/strict';
-import { createHash, createPublicKey } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { bundleFromJSON } from '@sigstore/bundle';
-import { TrustedRoot } from '@sigstore/protobuf-specs';
-import { toSignedEntity, toTrustMaterial, Verifier } from '@sigstore/verify';
+import { parsePublicKey, verifyBundle } from '../../src/attest/index.ts';
 import { corpusDir } from '../helpers/fixtures.ts';
 
 const casesDir = join(corpusDir(), 'signatures', 'sigstore-conformance', 'bundle-verify');
@@ -38,60 +35,34 @@ function read(dir: string, name: string): string | undefined {
 const knownDeviations: Readonly<Record<string, string>> = {
   // The bundle carries an RFC 3161 timestamp from the public-good TSA, which the older trusted_root_pgi.json
   // snapshot in cosign's testdata does not list; with the current public-good root it verifies.
-  'managed-key-happy-path': 'timestamp could not be verified',
+  'managed-key-happy-path': 'timestamp could not be verified (TIMESTAMP_ERROR)',
   // Rekor v2 "hashedrekord-over-DSSE" (hashedrekord 0.0.2 over PAE) is newer than @sigstore/verify 3.1.
-  'rekor2-dsse-happy-path': 'digest mismatch',
+  'rekor2-dsse-happy-path': 'digest mismatch (TLOG_BODY_ERROR)',
 };
 
-/**
- * @sigstore/verify accepts a transparency-log key without a validity start; the conformance suite (and
- * sgci) require one, since without it a key's validity window is unbounded into the past.
- */
-function checkTrustRoot(json: { tlogs?: { publicKey?: { validFor?: { start?: string } } }[] }): void {
-  for (const tlog of json.tlogs ?? []) {
-    if (!tlog.publicKey?.validFor?.start) throw new Error('trusted root has a tlog key without validFor.start');
-  }
-}
-
-/** Throws when the case does not verify. */
+/** Throws when the case does not verify: sgci's `verifyBundle` with the case's trust material. */
 function verifyCase(dir: string): void {
-  const bundle = bundleFromJSON(JSON.parse(read(dir, 'bundle.sigstore.json')!));
-  const artifact = readFileSync(existsSync(join(dir, 'artifact')) ? join(dir, 'artifact') : join(casesDir, 'a.txt'));
-  const rootJson = JSON.parse(read(dir, 'trusted_root.json') ?? readFileSync(publicGoodRoot, 'utf8'));
-  checkTrustRoot(rootJson);
-  const root = TrustedRoot.fromJSON(rootJson);
   const keyPem = read(dir, 'key.pub');
-  const hint =
-    bundle.verificationMaterial.content.$case === 'publicKey' ? bundle.verificationMaterial.content.publicKey.hint : '';
-  const keys = keyPem
-    ? {
-        [hint]: {
-          rawBytes: createPublicKey(keyPem).export({ type: 'spki', format: 'der' }),
-          keyDetails: 5,
-          validFor: undefined,
-        },
-      }
-    : undefined;
-  const material = toTrustMaterial(root, keys);
-  const verifier = new Verifier(material, { tlogThreshold: 1, ctlogThreshold: keyPem ? 0 : 1, timestampThreshold: 1 });
-  const policy = keyPem
-    ? {}
-    : {
-        subjectAlternativeName: (read(dir, 'identity') ?? defaultIdentity).trim(),
-        extensions: { issuer: (read(dir, 'issuer') ?? defaultIssuer).trim() },
-      };
-  verifier.verify(toSignedEntity(bundle, artifact), policy);
-  if (
-    bundle.content.$case === 'dsseEnvelope' &&
-    bundle.content.dsseEnvelope.payloadType === 'application/vnd.in-toto+json'
-  ) {
-    const statement = JSON.parse(bundle.content.dsseEnvelope.payload.toString('utf8')) as {
-      subject?: { digest?: Record<string, string> }[];
-    };
-    const sha256 = createHash('sha256').update(artifact).digest('hex');
-    if (!statement.subject?.some((s) => s.digest?.sha256 === sha256))
-      throw new Error('artifact is not a subject of the statement');
+  const artifact = readFileSync(existsSync(join(dir, 'artifact')) ? join(dir, 'artifact') : join(casesDir, 'a.txt'));
+  let bundleJson: unknown;
+  try {
+    bundleJson = JSON.parse(read(dir, 'bundle.sigstore.json')!);
+  } catch (error) {
+    throw new Error(`bundle is not JSON: ${(error as Error).message}`);
   }
+  verifyBundle(
+    bundleJson,
+    artifact,
+    {
+      trustedRoot: JSON.parse(read(dir, 'trusted_root.json') ?? readFileSync(publicGoodRoot, 'utf8')),
+      ...(keyPem ? { keys: [{ name: 'key.pub', key: parsePublicKey(keyPem, 'key.pub') }] } : {}),
+      identity: {
+        subjectAlternativeName: (read(dir, 'identity') ?? defaultIdentity).trim(),
+        issuer: (read(dir, 'issuer') ?? defaultIssuer).trim(),
+      },
+    },
+    dir,
+  );
 }
 
 const cases = existsSync(casesDir)
@@ -119,7 +90,7 @@ test('Sigstore conformance bundle-verify: every case passes or fails as its name
     else failed++;
     const deviates = shouldFail !== (error !== undefined);
     const known = knownDeviations[name];
-    if (deviates && known !== undefined && (error as Error | undefined)?.message === known) continue;
+    if (deviates && known !== undefined && (error as Error | undefined)?.message.includes(known)) continue;
     if (deviates || known !== undefined) {
       unexpected.push(`${name}: ${error === undefined ? 'verified' : `failed: ${(error as Error).message}`}`);
     }

@@ -1,3 +1,4 @@
+export { type BundleTrust, type VerifiedBundle, verifyBundle } from './bundle-verify.ts';
 export { type AttestationsForChecks, attestationsForChecks } from './for-checks.ts';
 export { compileRepositoryPattern } from './pattern.ts';
 export { type PolicyTrustedKey, trustedKeyRulesFromPolicy } from './policy-keys.ts';
