@@ -223,3 +223,24 @@ test('multi-member gzip and multi-frame zstd layers are read to the end', async 
     assert.equal([...fs.squashed.entries()].length, base.length, compression);
   }
 });
+
+test('a declared symlink gets its target captured when the target streams by later', async () => {
+  const layers = await syntheticLayers([
+    [
+      { path: 'etc/os-release', type: 'symlink', linkTarget: '../usr/lib/os-release' },
+      { path: 'etc/early', content: 'early' },
+      { path: 'lib', type: 'symlink', linkTarget: 'usr/lib' },
+      { path: 'usr/lib/os-release', content: 'ID=debian\n' },
+      { path: 'usr/link-to-early', type: 'symlink', linkTarget: '/etc/early' },
+    ],
+  ]);
+  const fs = await readFilesystem(layers, { paths: ['/etc/os-release', '/usr/link-to-early'] }, options);
+  const link = fs.squashed.get('/etc/os-release');
+  assert.ok(link);
+  assert.equal(text(await fs.squashed.read(link)), 'ID=debian\n');
+  // The other link's target had already streamed by undeclared: a warning says so.
+  assert.deepEqual(
+    fs.warnings.map((w) => w.reason),
+    ['content not captured: symlink to /etc/early, which FileNeeds does not name'],
+  );
+});

@@ -52,7 +52,14 @@ interface Capture {
 
 class Squash implements LayerHandler {
   readonly #limits: Limits;
-  readonly #wantsContent: (path: string) => boolean;
+  readonly #declared: (path: string) => boolean;
+  /**
+   * Targets of declared symlinks (`/etc/os-release` -> `/usr/lib/os-release`), kept as if
+   * declared themselves. Works when the target streams by after the link, as in sorted tars.
+   */
+  readonly #linkTargets = new Set<string>();
+  /** Paths declared one by one: only for these is an uncapturable symlink target worth a warning. */
+  readonly #exactPaths: ReadonlySet<string>;
   readonly #visitors: readonly FileVisitor[];
   readonly #squashed = new Map<string, FileEntry>();
   /** Children of each directory path in the squashed tree, so whiteouts remove subtrees in O(subtree). */
@@ -70,7 +77,8 @@ class Squash implements LayerHandler {
 
   constructor(needs: FileNeeds, limits: Limits) {
     this.#limits = limits;
-    this.#wantsContent = compileNeeds(needs);
+    this.#declared = compileNeeds(needs);
+    this.#exactPaths = new Set((needs.paths ?? []).map((path) => normalizeImagePath(path).path));
     this.#visitors = needs.visitors ?? [];
   }
 
@@ -116,11 +124,7 @@ class Squash implements LayerHandler {
       } else {
         size = target.size;
         if (target.type !== 'file') this.warn(path, layer, `hardlink to ${linkTarget}, which is a ${target.type}`);
-        else if (
-          this.#wantsContent(path) &&
-          !this.#content.captured.has(target) &&
-          !this.#content.skipped.has(target)
-        ) {
+        else if (this.#declared(path) && !this.#content.captured.has(target) && !this.#content.skipped.has(target)) {
           // The target's bytes streamed by before this link named them: they can only be kept
           // when the target's own path is declared too.
           this.warn(path, layer, `content not captured: hardlink to ${linkTarget}, which FileNeeds does not name`);
@@ -144,6 +148,7 @@ class Squash implements LayerHandler {
     }
     this.#layerEntries.set(path, entry);
     this.#place(entry);
+    if (entry.type === 'symlink' && this.#declared(path)) this.#followDeclaredSymlink(entry);
     if (entry.type === 'file' && entry.size > 0) return this.#startCapture(entry);
     if (entry.type === 'file') this.#visitEmpty(entry);
     return false;
@@ -316,6 +321,29 @@ class Squash implements LayerHandler {
       const wanted = this.#ask(visitor, entry);
       if (wanted !== undefined && wanted >= 0) this.#visit(visitor, entry, new Uint8Array(0), false);
     }
+  }
+
+  #wantsContent(path: string): boolean {
+    return this.#declared(path) || (this.#linkTargets.size > 0 && this.#linkTargets.has(path));
+  }
+
+  /** A declared symlink: remember where it leads, so the target's content is kept when it comes. */
+  #followDeclaredSymlink(entry: FileEntry): void {
+    const target = new FileTree(this.#squashed, this.#content).resolve(entry.path);
+    if (target === undefined) {
+      this.warn(entry.path, entry.layer, 'symlink loop: content not captured');
+      return;
+    }
+    const existing = this.#squashed.get(target);
+    if (
+      this.#exactPaths.has(entry.path) &&
+      existing?.type === 'file' &&
+      !this.#content.captured.has(existing) &&
+      !this.#content.skipped.has(existing)
+    ) {
+      this.warn(entry.path, entry.layer, `content not captured: symlink to ${target}, which FileNeeds does not name`);
+    }
+    this.#linkTargets.add(target);
   }
 
   #skip(entry: FileEntry, reason: string): void {
