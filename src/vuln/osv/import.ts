@@ -73,7 +73,12 @@ function* documentsOfBytes(name: string, bytes: Uint8Array, limits: ImportLimits
     yield { source: name, text: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8') };
     return;
   }
-  const zip = openZip(bytes, name, { maxEntryBytes: limits.maxRecordBytes, maxTotalBytes: limits.maxArchiveBytes * 8 });
+  const zip = openZip(bytes, name, {
+    // osv.dev archives hold one file per record: hundreds of thousands of small entries.
+    maxEntries: 2_000_000,
+    maxEntryBytes: limits.maxRecordBytes,
+    maxTotalBytes: limits.maxArchiveBytes * 8,
+  });
   const entries = zip.entries
     .filter((e) => !e.directory && e.name.endsWith('.json'))
     .sort((a, b) => (a.name < b.name ? -1 : 1));
