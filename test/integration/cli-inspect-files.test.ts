@@ -56,7 +56,7 @@ function runBin(
       node,
       [bin, ...args],
       // The blob cache goes to a temp dir, not the user's ~/.cache.
-      { cwd: repo, env: { ...process.env, SGCI_CACHE_DIR: cacheDir, ...options.env }, timeout: 60_000 },
+      { cwd: repo, env: { ...process.env, SGCI_CACHE_DIR: cacheDir, ...options.env }, timeout: 180_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
         done({ code, stdout, stderr });
