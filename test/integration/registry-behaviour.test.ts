@@ -154,6 +154,22 @@ test('a blob redirect to another origin does not carry the registry credentials'
   );
 });
 
+test('a registry error message is shown on one line without terminal escape sequences', async () => {
+  const host = await serve((_req, res) => {
+    const message = `denied\n\u001b[2J\u001b]0;pwned\u0007 by policy ${'x'.repeat(500)}`;
+    res
+      .writeHead(500, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ errors: [{ code: 'DENIED', message }] }));
+  });
+  await using client = new RegistryClient({ limits: defaultLimits, retry: { ...fast, attempts: 1 } });
+  await assert.rejects(client.getManifest(ref(host)), (error) => {
+    assert.ok(isSgciError(error, 'REGISTRY_ERROR'));
+    assert.doesNotMatch(error.message, /[\u0000-\u001f]/);
+    assert.match(error.message, /answered HTTP 500 for the manifest \(DENIED denied \[2J\]0;pwned by policy x+…\)$/);
+    return true;
+  });
+});
+
 test('schema 1 manifests are MANIFEST_UNSUPPORTED, by media type and by content', async () => {
   const host = await serve((req, res) => {
     if (req.url?.endsWith('/signed')) {

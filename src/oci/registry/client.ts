@@ -592,8 +592,12 @@ function parseJson(bytes: Uint8Array, lenient = false): unknown {
   }
 }
 
+/** Registry-supplied text for an error line: one line, no terminal control sequences, bounded. */
 function oneLine(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  const flat = text
+    .replace(/\s+/g, ' ')
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
+    .trim();
   return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
 }
 
