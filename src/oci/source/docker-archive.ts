@@ -117,6 +117,7 @@ export async function openDockerArchive(
   }
 
   const members = new Map<Digest, TarMember>();
+  const hashed = new Map<string, Digest>();
   const layers: ImageManifest['layers'] = [];
   for (const name of entry.Layers) {
     const member = index.lookup(name);
@@ -128,7 +129,12 @@ export async function openDockerArchive(
         `layer ${name} (${member.size} bytes) exceeds ${limits.maxBlobBytes}`,
       );
     }
-    const digest = digestFromMemberName(member.name) ?? (await hashMember(index, member));
+    // Hashed once per file: a hostile manifest.json may list one big layer many times.
+    let digest = digestFromMemberName(member.name) ?? hashed.get(member.name);
+    if (digest === undefined) {
+      digest = await hashMember(index, member);
+      hashed.set(member.name, digest);
+    }
     members.set(digest, member);
     layers.push({ mediaType: await sniffMediaType(index, member), size: member.size, digest });
   }
