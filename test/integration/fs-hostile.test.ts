@@ -372,3 +372,16 @@ test('a blob larger than maxBlobBytes is LIMIT_EXCEEDED while it streams', async
     rejectsWith('LIMIT_EXCEEDED', layer, /maxBlobBytes 50000/),
   );
 });
+
+test('whiteouts naming nothing, . or .. are ignored with a warning', async () => {
+  const fs = await squash([
+    [{ path: 'etc/keep', content: 'x' }],
+    [{ path: 'etc/.wh.' }, { path: 'etc/.wh..' }, { path: 'etc/.wh...' }],
+  ]);
+  assert.deepEqual(
+    [...fs.squashed.entries()].map((e) => e.path),
+    ['/etc/keep'],
+  );
+  assert.deepEqual(fs.deleted, []);
+  assert.equal(fs.warnings.length, 3);
+});

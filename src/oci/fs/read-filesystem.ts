@@ -243,7 +243,12 @@ class Squash implements LayerHandler {
     }
     // Other `.wh..wh.` names are aufs bookkeeping (`.wh..wh.plnk`), not deletions.
     if (name.startsWith(`${whiteoutPrefix}${whiteoutPrefix}`)) return;
-    const target = `${dir === '/' ? '' : dir}/${name.slice(whiteoutPrefix.length)}`;
+    const deletedName = name.slice(whiteoutPrefix.length);
+    if (deletedName === '' || deletedName === '.' || deletedName === '..') {
+      this.warn(path, layer, 'malformed whiteout names no file; ignored');
+      return;
+    }
+    const target = `${dir === '/' ? '' : dir}/${deletedName}`;
     this.#deleted.push({ path: target, layer, opaque: false });
     const entry = this.#squashed.get(target);
     if (entry !== undefined && entry.layer < layer) this.#remove(entry);
