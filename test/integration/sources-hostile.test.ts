@@ -341,6 +341,30 @@ describe('synthetic sources', () => {
     );
   });
 
+  test('docker-archive in the legacy layout (<id>/layer.tar): layer digests are hashed from the files', async () => {
+    const dir = join(work, 'legacy');
+    await mkdir(join(dir, 'abc123'), { recursive: true });
+    const legacyConfig = imageConfig('linux', 'amd64', [layer.tar.digest, layer.tar.digest]);
+    await writeFile(join(dir, 'config.json'), legacyConfig.bytes);
+    await writeFile(join(dir, 'abc123', 'layer.tar'), layer.tar.bytes);
+    await writeFile(
+      join(dir, 'manifest.json'),
+      JSON.stringify([{ Config: 'config.json', RepoTags: null, Layers: ['abc123/layer.tar', 'abc123/layer.tar'] }]),
+    );
+    const archive = join(work, 'legacy.tar');
+    await run('tar', ['-cf', archive, '-C', dir, '.']);
+    const image = await openImage(`docker-archive:${archive}`);
+    assert.deepEqual(
+      image.layers.map((l) => [l.digest, l.diffId, l.mediaType]),
+      [
+        [layer.tar.digest, layer.tar.digest, 'application/vnd.docker.image.rootfs.diff.tar'],
+        [layer.tar.digest, layer.tar.digest, 'application/vnd.docker.image.rootfs.diff.tar'],
+      ],
+    );
+    assert.equal(image.configDescriptor?.digest, legacyConfig.digest);
+    await image[Symbol.asyncDispose]();
+  });
+
   test('dir: walks a root filesystem with lstat and never follows a symlink out of it', async () => {
     const root = join(work, 'rootfs');
     await mkdir(join(root, 'etc'), { recursive: true });
