@@ -419,6 +419,19 @@ describe('credential files', () => {
       expect: [],
     },
     {
+      name: '.netrc password',
+      path: '/root/.netrc',
+      text: `machine registry.example.org\n  login robot\n  password ${dbPass}\n`,
+      expect: ['netrc-password@3'],
+      secrets: [dbPass],
+    },
+    {
+      name: '.netrc with a placeholder',
+      path: '/root/.netrc',
+      text: 'machine h login u password changeme\n',
+      expect: [],
+    },
+    {
       name: 'a *_KEY variable outside a .env file',
       path: '/app/environment.txt',
       text: `STRIPE_KEY=${apiKey}\n`,

@@ -418,6 +418,17 @@ function nameAround(text: string, index: number, matched: string): string {
   return text.slice(start, index + (end < 0 ? matched.length : end));
 }
 
+/** `machine host login user password secret` in `.netrc`: whitespace-separated, so no assignment rule sees it. */
+const netrcPassword: TextRule = {
+  id: 'netrc-password',
+  description: 'password in a .netrc file',
+  severity: 'critical',
+  keywords: [],
+  paths: /(?:^|\/)[._]netrc$/,
+  pattern: /(?<![A-Za-z0-9_])password[ \t]{1,16}(?<secret>[^\s]{1,256})/g,
+  check: (secret) => passwordGate(secret),
+};
+
 /** `"value"` or `'value'` without the quotes; anything else as it is. */
 function unquote(value: string): string {
   return /^(["']).*\1$/.test(value) && value.length >= 2 ? value.slice(1, -1) : value;
@@ -464,6 +475,7 @@ export const textRules: readonly TextRule[] = [
   kubeconfigKey,
   kubeconfigToken,
   urlPassword,
+  netrcPassword,
   envFileSecret,
   passwordAssignment,
 ];
