@@ -101,6 +101,25 @@ describe('registry without auth', { skip }, () => {
     }
   });
 
+  test('a cached blob damaged on disk fails verification, is dropped, and the next read refetches it', async () => {
+    const manifest = manifestOf((await client.getManifest(ref('distroless-static'))).bytes);
+    const config = manifest.config;
+    const path = cache.pathOf(config.digest as Digest);
+    const good = await readFile(path);
+    const bad = Buffer.from(good);
+    bad[0] = (bad[0] ?? 0) ^ 0xff;
+    await writeFile(path, bad);
+    await assert.rejects(client.getBlobBytes(ref('distroless-static'), config, 1024 * 1024), (error) => {
+      assert.ok(isSgciError(error, 'DIGEST_MISMATCH'));
+      assert.match(error.message, new RegExp(`\\(cached\\): content does not match digest ${config.digest}`));
+      return true;
+    });
+    assert.equal(await cache.has(config.digest as Digest), false);
+    const refetched = await client.getBlobBytes(ref('distroless-static'), config, 1024 * 1024);
+    assert.ok(Buffer.from(refetched).equals(good));
+    assert.ok((await readFile(path)).equals(good), 'the cache holds the good bytes again');
+  });
+
   test('a missing tag is SOURCE_NOT_FOUND naming the reference', async () => {
     await assert.rejects(client.getManifest(ref('python-app', 'no-such-tag')), (error) => {
       assert.ok(isSgciError(error, 'SOURCE_NOT_FOUND'));

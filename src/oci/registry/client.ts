@@ -389,10 +389,9 @@ export class RegistryClient {
 
   #verifiedFromCache(cached: Readable, digest: Digest, size: number | undefined, input: string): Readable {
     const out = new PassThrough({ highWaterMark: 256 * 1024 });
-    pipeline(cached, new DigestVerifier(digest, `${input} (cached)`, size), out, (error) => {
-      // A cached blob that does not verify is damaged on disk: drop it so the next read refetches.
-      if (error instanceof SgciError && error.code === 'DIGEST_MISMATCH') void this.#cache?.remove(digest);
-    });
+    const cache = this.#cache;
+    const verifier = new CachedBlobVerifier(digest, `${input} (cached)`, size, () => cache?.remove(digest));
+    pipeline(cached, verifier, out, () => {});
     return out;
   }
 
@@ -621,6 +620,32 @@ async function* namedNetworkErrors(
     for await (const chunk of body) yield chunk;
   } catch (error) {
     throw networkError(error, { url, input });
+  }
+}
+
+/**
+ * Verifies a blob read from the cache. A cached blob that does not verify is damaged on disk: it is
+ * removed before the error reaches the reader, so the reader's next attempt refetches it.
+ */
+class CachedBlobVerifier extends DigestVerifier {
+  readonly #drop: () => Promise<void> | undefined;
+
+  constructor(digest: Digest, input: string, size: number | undefined, drop: () => Promise<void> | undefined) {
+    super(digest, input, size);
+    this.#drop = drop;
+  }
+
+  override _flush(callback: TransformCallback): void {
+    super._flush((error, data) => {
+      if (!error) {
+        callback(null, data);
+        return;
+      }
+      Promise.resolve(this.#drop()).then(
+        () => callback(error),
+        () => callback(error),
+      );
+    });
   }
 }
 
