@@ -3,6 +3,7 @@ import { isSpdxExpression, type Package } from '../catalog/index.ts';
 import type { Sbom } from './model.ts';
 import { packageProperties } from './properties.ts';
 import { fileRef, serialUuid } from './serial.ts';
+import { formatUnknown } from './unknowns.ts';
 
 const componentTypes: Record<Package['type'], Enums.ComponentType> = {
   library: Enums.ComponentType.Library,
@@ -36,6 +37,8 @@ export function toCycloneDxBom(sbom: Sbom): Models.Bom {
   );
   if (sbom.subject.created)
     bom.metadata.properties.add(new Models.Property('sgci:image:created', sbom.subject.created));
+  // partial failures travel with the SBOM: a reader must see what was not inspected
+  for (const u of sbom.unknowns) bom.metadata.properties.add(new Models.Property('sgci:unknown', formatUnknown(u)));
 
   const components = new Map<string, Models.Component>();
   for (const pkg of sbom.packages) {

@@ -10,6 +10,7 @@ import {
 } from '../catalog/index.ts';
 import { type Digest, isDigest, SgciError } from '../core/index.ts';
 import type { Sbom } from './model.ts';
+import { parseUnknown } from './unknowns.ts';
 
 const ecosystems: readonly Ecosystem[] = [
   'deb',
@@ -233,7 +234,9 @@ function decodeCycloneDx(json: Json, input: string): Sbom {
     layers.push({ digest: subjectProps.get(`sgci:image:layer:${i}:digest`)?.[0] ?? '', ...(diffId ? { diffId } : {}) });
   }
   const platform = subjectProps.get('sgci:image:platform')?.[0];
-  const created = propsOf(metadata).get('sgci:image:created')?.[0];
+  const metaProps = propsOf(metadata);
+  const created = metaProps.get('sgci:image:created')?.[0];
+  const unknowns = (metaProps.get('sgci:unknown') ?? []).map(parseUnknown);
   return finish({
     subject: {
       name: str(subjectComponent.name) ?? input,
@@ -246,7 +249,7 @@ function decodeCycloneDx(json: Json, input: string): Sbom {
     packages,
     relationships,
     unidentifiedExecutables: unidentified,
-    unknowns: [],
+    unknowns,
     tool: { name: 'sgci', version: toolOf(metadata) },
   });
 }
@@ -324,6 +327,11 @@ function decodeSpdx(json: Json, input: string): Sbom {
     else if (rel.relationshipType === 'CONTAINS') relationships.push({ from, to, type: 'owns' });
   }
   const creators = isObject(json.creationInfo) ? arr(json.creationInfo.creators).map(String) : [];
+  const comment = isObject(json.creationInfo) ? (str(json.creationInfo.comment) ?? '') : '';
+  const unknowns = comment
+    .split('\n')
+    .filter((l) => l.startsWith('sgci:unknown '))
+    .map((l) => parseUnknown(l.slice('sgci:unknown '.length)));
   const tool = creators.find((c) => c.startsWith('Tool: sgci-'))?.slice('Tool: sgci-'.length) ?? 'unknown';
   return finish({
     subject: { name: subjectName, ...(digest ? { digest } : {}) },
@@ -331,7 +339,7 @@ function decodeSpdx(json: Json, input: string): Sbom {
     packages,
     relationships,
     unidentifiedExecutables: unidentified,
-    unknowns: [],
+    unknowns,
     tool: { name: 'sgci', version: tool },
   });
 }

@@ -7,6 +7,7 @@ import { encodeTable } from './table.ts';
 export { decodeSbom } from './decode.ts';
 export type { Sbom, SbomSubject } from './model.ts';
 export { serialUuid } from './serial.ts';
+export { formatUnknown } from './unknowns.ts';
 
 export const sbomFormats = ['cyclonedx-json', 'cyclonedx-xml', 'spdx-json', 'table'] as const;
 export type SbomFormat = (typeof sbomFormats)[number];

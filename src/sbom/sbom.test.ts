@@ -27,6 +27,7 @@ async function sampleSbom(): Promise<Sbom> {
       2,
     ),
   ];
+  items.push(fileItem('/app/node_modules/broken/package.json', '{"name": "broken", "version": ', 2));
   const needs = catalogerNeeds();
   const exe = fileItem('/usr/local/bin/tool', '\x7fELF\x02\x01\x01', 2, 0o755);
   for (const v of needs.visitors ?? []) {
@@ -59,6 +60,9 @@ test('sample SBOM: dpkg, pypi and npm packages, the unowned executable listed', 
   );
   assert.deepEqual(sbom.unidentifiedExecutables, [{ path: '/usr/local/bin/tool', layer: 2 }]);
   assert.equal(sbom.distro?.id, 'debian');
+  assert.equal(sbom.unknowns.length, 1);
+  assert.equal(sbom.unknowns[0]?.path, '/app/node_modules/broken/package.json');
+  assert.equal(sbom.unknowns[0]?.layer, 2);
 });
 
 test('CycloneDX 1.6 JSON validates against the official schema and is byte-identical across runs', async () => {
@@ -109,6 +113,7 @@ for (const format of ['cyclonedx-json', 'spdx-json'] as const) {
     assert.deepEqual(back.relationships, sbom.relationships);
     assert.deepEqual(back.unidentifiedExecutables, sbom.unidentifiedExecutables);
     assert.equal(back.subject.digest, sbom.subject.digest);
+    assert.deepEqual(back.unknowns, sbom.unknowns);
   });
 }
 

@@ -3,6 +3,7 @@ import { isSpdxExpression, type Package } from '../catalog/index.ts';
 import type { Sbom } from './model.ts';
 import { packageProperties } from './properties.ts';
 import { fileRef, serialUuid } from './serial.ts';
+import { formatUnknown } from './unknowns.ts';
 
 const purposes: Record<Package['type'], string> = {
   library: 'LIBRARY',
@@ -134,7 +135,13 @@ export function encodeSpdxJson(sbom: Sbom): string {
     SPDXID: 'SPDXRef-DOCUMENT',
     name: sbom.subject.name,
     documentNamespace: `https://sgci.invalid/spdx/${encodeURIComponent(sbom.subject.name)}-${uuid}`,
-    creationInfo: { created: created(sbom), creators: [`Tool: ${sbom.tool.name}-${sbom.tool.version}`] },
+    creationInfo: {
+      created: created(sbom),
+      creators: [`Tool: ${sbom.tool.name}-${sbom.tool.version}`],
+      ...(sbom.unknowns.length
+        ? { comment: sbom.unknowns.map((u) => `sgci:unknown ${formatUnknown(u)}`).join('\n') }
+        : {}),
+    },
     documentDescribes: [spdxImageId],
     packages,
     relationships,

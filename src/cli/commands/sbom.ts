@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
 import { catalogerNeeds, catalogFilesystem } from '../../catalog/index.ts';
 import { writeFileAtomic } from '../../core/index.ts';
-import { encodeSbom, type SbomFormat, sbomFormats } from '../../sbom/index.ts';
+import { encodeSbom, formatUnknown, type SbomFormat, sbomFormats } from '../../sbom/index.ts';
 import { addImageOptions, limitsFromCli, openImageFromCli } from '../image-options.ts';
 import { writeOut } from '../output.ts';
 
@@ -22,6 +22,10 @@ export function registerSbom(program: Command): void {
       const needs = catalogerNeeds();
       const fs = await image.filesystem(needs);
       const sbom = await catalogFilesystem(image, fs, needs, { limits: limitsFromCli(opts) });
+      // what could not be inspected is in the SBOM; say so on stderr too, bounded
+      for (const u of sbom.unknowns.slice(0, 20)) process.stderr.write(`sgci: warning: ${formatUnknown(u)}\n`);
+      if (sbom.unknowns.length > 20)
+        process.stderr.write(`sgci: warning: ${sbom.unknowns.length - 20} more unknowns in the SBOM\n`);
       const text = encodeSbom(sbom, opts.output as SbomFormat);
       if (typeof opts.outputFile === 'string') await writeFileAtomic(opts.outputFile, text);
       else await writeOut(text);
