@@ -6,7 +6,7 @@
 export { scanImageConfig } from './config.ts';
 export { fingerprint } from './fingerprint.ts';
 export { markHidden } from './hidden.ts';
-export { mask, maskEnvValue } from './mask.ts';
+export { mask, maskEnvValue, maskText } from './mask.ts';
 export { isSecretName } from './names.ts';
 export { compareFindings, createSecretScanner, type SecretScanner, scanFile } from './scanner.ts';
 export type { SecretFinding, SecretLocation, SecretScannerOptions, SecretSeverity } from './types.ts';

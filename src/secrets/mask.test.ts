@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { maskEnvValue } from './index.ts';
+import fc from 'fast-check';
+import { maskEnvValue, maskText } from './index.ts';
+import { fakeSecret } from './testing.ts';
 
 describe('maskEnvValue', () => {
   const masked: [string, string, string][] = [
@@ -44,4 +46,43 @@ describe('maskEnvValue', () => {
   for (const [name, value] of kept) {
     test(`keeps ${name}=${value}`, () => assert.equal(maskEnvValue(name, value), value));
   }
+});
+
+describe('masking properties', () => {
+  const secretNames = [
+    'PASSWORD',
+    'DB_PASSWORD',
+    'GITHUB_TOKEN',
+    'apiKey',
+    'AWS_SECRET_ACCESS_KEY',
+    'app.secret',
+    'SIGNING_KEY',
+  ];
+  test('any non-empty value of a secret-named variable is masked whole', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...secretNames), fc.string({ minLength: 1 }), (name, value) => {
+        assert.equal(maskEnvValue(name, value), '****');
+      }),
+    );
+  });
+  test('any URL password is masked, the rest of the URL stays', () => {
+    const passwordChar = fc.constantFrom(
+      ...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&*+,;=%'.split(''),
+    );
+    fc.assert(
+      fc.property(
+        fc.constantFrom('postgres', 'mysql', 'redis', 'amqp', 'https', 'mongodb+srv'),
+        fc.stringMatching(/^[a-z][a-z0-9_]{0,11}$/),
+        fc.array(passwordChar, { minLength: 1, maxLength: 64 }).map((chars) => chars.join('')),
+        (scheme, user, password) => {
+          const url = `${scheme}://${user}:${password}@db.internal:5432/app`;
+          assert.equal(maskEnvValue('CONNECTION', url), `${scheme}://${user}:****@db.internal:5432/app`);
+        },
+      ),
+    );
+  });
+  test('maskText masks tokens inside a history line', () => {
+    const token = `glpat-${fakeSecret('mask-history', 20)}`;
+    assert.equal(maskText(`RUN |1 CI_JOB=${token} /bin/sh -c make`), 'RUN |1 CI_JOB=**** /bin/sh -c make');
+  });
 });

@@ -16,7 +16,15 @@ const urlCredentials = /([A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/[^\s:/@]{0,128}:)([^\s
 export function maskEnvValue(name: string, value: string): string {
   if (value === '') return value;
   if (isSecretName(name)) return mask;
-  let masked = value.replace(urlCredentials, (_all, head: string) => `${head}${mask}@`);
+  return maskText(value);
+}
+
+/**
+ * Free text (a history `created_by`, a label value) as it may be displayed: every password in a URL and
+ * every span a secret rule matches becomes `****`; the rest stays readable.
+ */
+export function maskText(text: string): string {
+  let masked = text.replace(urlCredentials, (_all, head: string) => `${head}${mask}@`);
   const matches = scanText(masked);
   for (const match of [...matches].sort((a, b) => b.start - a.start)) {
     masked = masked.slice(0, match.start) + mask + masked.slice(match.end);
