@@ -93,7 +93,8 @@ export const comp003: Check = {
     let tooLarge = 0;
     const skipped = new Set(ctx.fileDigests.skipped.map((s) => `${s.layer}:${s.path}`));
     for (const item of expected) {
-      const entry = tree.get(item.path, { followSymlinks: true });
+      // Direct lookup first: resolving symlinks component by component is the slow path (merged /usr).
+      const entry = tree.get(item.path) ?? tree.get(item.path, { followSymlinks: true });
       if (entry?.type !== 'file') {
         missing++;
         continue;

@@ -1,10 +1,15 @@
 import type { Package } from '../../catalog/package.ts';
 import type { Sbom } from '../../sbom/model.ts';
 
-/** path -> owning package, from the package files the catalogers recorded. */
-export function ownerIndex(sbom: Sbom | undefined): Map<string, Package> {
+const cache = new WeakMap<Sbom, Map<string, Package>>();
+
+/** path -> owning package; built once per SBOM (several checks ask). */
+export function ownerIndex(sbom: Sbom | undefined): ReadonlyMap<string, Package> {
+  if (!sbom) return new Map();
+  const cached = cache.get(sbom);
+  if (cached) return cached;
   const index = new Map<string, Package>();
-  if (!sbom) return index;
+  cache.set(sbom, index);
   for (const pkg of sbom.packages) {
     const files = 'files' in pkg.metadata ? (pkg.metadata.files ?? []) : [];
     for (const file of files) {
