@@ -194,6 +194,12 @@ describe('sgci key/sign/attest/verify commands', { skip: fixturesMissing() }, ()
     assert.equal(ok.code, 0, ok.stderr);
     const elsewhere = await sgciHere(['verify', '--policy', join(dir, 'sgci-policy.yaml'), unsigned]);
     assert.equal(elsewhere.code, 1);
+    const partial = await sgciHere(['verify', '--trusted-root', join(dir, 'root.json'), image]);
+    assert.equal(partial.code, 2);
+    assert.match(
+      partial.stderr,
+      /keyless verification needs --trusted-root, --certificate-identity and --certificate-oidc-issuer/,
+    );
     const none = await sgciHere(['verify', image]);
     assert.equal(none.code, 2);
     assert.match(none.stderr, /give a public key with --key or a policy with trustedKeys with --policy/);

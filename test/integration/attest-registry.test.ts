@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { bundleFromJSON } from '@sigstore/bundle';
 import { toSignedEntity, toTrustMaterial, Verifier } from '@sigstore/verify';
 import {
+  appendReferrerToIndex,
   attestationsForChecks,
   cosign,
   cosignTag,
@@ -26,6 +27,8 @@ import {
   publicKeyPem,
   pushPlan,
   readPredicate,
+  referrerManifest,
+  referrersFallbackTag,
   resolveImage,
   type Signer,
   type TrustedKey,
@@ -275,6 +278,50 @@ describe('sign, attest and verify on a real registry', { skip }, () => {
     assert.equal(elsewhere.error, 'the policy trusts no key for this repository (trustedKeys)');
     const local = await attestationsForChecks(client, parseImageReference('oci-dir:/tmp/x'), image.digest, policy);
     assert.equal(local.error, 'signatures live in registries; oci-dir:/tmp/x is a local oci-dir image');
+  });
+
+  test('keyless: a certificate-signed bundle verifies only against the operator-given root and identity', async () => {
+    // cosign's keyless OCI attestation bundle (public-good Fulcio/Rekor), attached as a referrer of image 1.
+    // Its statement names another image, so the best outcome is "verified signer, wrong subject".
+    const image = await resolveImage(client, imageRef);
+    const corpus = join(corpusDir(), 'signatures', 'cosign-testdata');
+    const bundleBytes = await readFile(join(corpus, 'pkg__cosign__testdata__oci-attestation.sigstore.json'));
+    const built = referrerManifest(
+      { digest: image.digest, size: image.size, mediaType: image.mediaType },
+      cosign.bundleArtifactType,
+      { mediaType: cosign.bundleArtifactType, bytes: bundleBytes },
+    );
+    for (const blob of built.blobs) await client.pushBlob(imageRef, blob.bytes);
+    await client.pushManifest({ ...imageRef, digest: built.digest }, built.manifest, built.mediaType);
+    const indexRef = { ...imageRef, tag: referrersFallbackTag(image.digest) };
+    const existing = await client.getManifest(indexRef).catch(() => undefined);
+    const index = appendReferrerToIndex(existing ? JSON.parse(Buffer.from(existing.bytes).toString()) : undefined, {
+      mediaType: built.mediaType,
+      digest: built.digest,
+      size: built.manifest.length,
+      artifactType: cosign.bundleArtifactType,
+    });
+    await client.pushManifest(indexRef, index.manifest, index.mediaType);
+
+    const find = (v: Awaited<ReturnType<typeof verifyImage>>) => v.attestations.find((a) => a.digest === built.digest)!;
+    const noRoot = find(await verifyImage(client, imageRef, image.digest, [trusted(signer)]));
+    assert.equal(noRoot.reason, 'bundle is certificate-signed (keyless); no trusted root was given');
+
+    const trustedRoot = JSON.parse(
+      await readFile(join(corpus, 'pkg__cosign__testdata__trusted_root_pgi.json'), 'utf8'),
+    );
+    const identity = { subjectAlternativeName: 'cody@soyland.com', issuer: 'https://github.com/login/oauth' };
+    const right = find(await verifyImage(client, imageRef, image.digest, [], { keyless: { trustedRoot, identity } }));
+    assert.equal(right.key, 'cody@soyland.com (https://github.com/login/oauth)');
+    assert.equal(right.verified, false);
+    assert.equal(right.reason, `attestation subject is not the image ${image.digest}`);
+
+    const wrong = find(
+      await verifyImage(client, imageRef, image.digest, [], {
+        keyless: { trustedRoot, identity: { ...identity, subjectAlternativeName: 'someone@example.de' } },
+      }),
+    );
+    assert.match(wrong.reason!, /certificate identity error - expected someone@example\.de, got cody@soyland\.com/);
   });
 
   test('a blob the registry serves with other bytes than its digest is rejected with the reason', async () => {

@@ -28,6 +28,8 @@ export function keyBundle(envelope: DsseEnvelope, keyHint: string): Uint8Array {
 
 export interface ParsedBundle {
   readonly mediaType: string;
+  /** True when signed with a (Fulcio) certificate rather than a key. */
+  readonly certificate: boolean;
   readonly dsseEnvelope?: DsseEnvelope;
 }
 
@@ -41,7 +43,9 @@ export function parseBundle(bytes: Uint8Array, input: string): ParsedBundle {
   try {
     const bundle = bundleToJSON(bundleFromJSON(json));
     const envelope = bundle.dsseEnvelope ? DsseEnvelopeSchema.safeParse(bundle.dsseEnvelope) : undefined;
-    return { mediaType: bundle.mediaType, ...(envelope?.success ? { dsseEnvelope: envelope.data } : {}) };
+    const material = bundle.verificationMaterial;
+    const certificate = Boolean(material.certificate ?? material.x509CertificateChain);
+    return { mediaType: bundle.mediaType, certificate, ...(envelope?.success ? { dsseEnvelope: envelope.data } : {}) };
   } catch (error) {
     throw new SgciError('SIGNATURE_INVALID', input, `not a Sigstore bundle: ${describe(error)}`, { cause: error });
   }

@@ -1,5 +1,11 @@
 export { keyBundle, parseBundle } from './bundle.ts';
-export { appendLayer, cosignTag, referrersFallbackTag } from './cosign-manifest.ts';
+export {
+  appendLayer,
+  appendReferrerToIndex,
+  cosignTag,
+  referrerManifest,
+  referrersFallbackTag,
+} from './cosign-manifest.ts';
 export { type DsseEnvelope, openEnvelope, pae, parseEnvelope, signEnvelope } from './dsse.ts';
 export { cosign, cosignSignPredicateType, inTotoStatementV1, predicateTypes } from './media-types.ts';
 export { checkPredicateShape, readPredicate } from './predicate.ts';

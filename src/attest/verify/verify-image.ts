@@ -9,6 +9,7 @@ import { openEnvelope, parseEnvelope } from '../sign/dsse.ts';
 import { cosign, cosignSignPredicateType } from '../sign/media-types.ts';
 import { parseSimpleSigningPayload, type SimpleSigningPayload } from '../sign/simple-signing.ts';
 import { type InTotoStatement, parseStatement, statementCovers } from '../sign/statement.ts';
+import { verifyBundle } from './bundle-verify.ts';
 import type { TrustedKey } from './trusted-keys.ts';
 
 /** Where a signature was found: cosign's `.sig`/`.att` tag or an OCI 1.1 referrer holding a Sigstore bundle. */
@@ -51,6 +52,14 @@ export interface VerifyOptions {
   readonly want?: { signatures?: boolean; attestations?: boolean };
   /** Also look at OCI 1.1 referrers (default true). */
   readonly referrers?: boolean;
+  /**
+   * Keyless: a trusted root the operator supplies (self-hosted Fulcio/Rekor/TSA) and the certificate
+   * identity to require; certificate-signed referrer bundles are then verified against it. Never fetched.
+   */
+  readonly keyless?: {
+    readonly trustedRoot: unknown;
+    readonly identity: { subjectAlternativeName: string; issuer: string };
+  };
 }
 
 // A signature manifest with thousands of layers is an attack on our time, not a real signature set.
@@ -95,7 +104,7 @@ export async function verifyImage(
     for (const found of await referrerBundles(registry, repo, digest)) {
       const check = found.error
         ? { source: 'referrer' as const, digest: found.digest, verified: false, reason: found.error }
-        : checkBundle(found.digest, found.bytes!, digest, keys);
+        : checkBundle(found.digest, found.bytes!, digest, keys, options.keyless);
       if ('predicateType' in check && check.predicateType !== cosignSignPredicateType) {
         if (wantAttestations) attestations.push(check as AttestationCheck);
       } else if (wantSignatures) {
@@ -324,12 +333,25 @@ function checkBundle(
   bytes: Uint8Array,
   digest: Digest,
   keys: readonly TrustedKey[],
+  keyless: VerifyOptions['keyless'],
 ): AttestationCheck {
   const base = { source: 'referrer' as const, digest: manifestDigest, predicateType: 'unknown' };
   try {
     const bundle = parseBundle(bytes, manifestDigest);
     if (!bundle.dsseEnvelope) return { ...base, verified: false, reason: 'bundle has no DSSE envelope' };
-    return checkEnvelope(base, bundle.dsseEnvelope, digest, keys);
+    if (!bundle.certificate) return checkEnvelope(base, bundle.dsseEnvelope, digest, keys);
+    if (!keyless) {
+      return { ...base, verified: false, reason: 'bundle is certificate-signed (keyless); no trusted root was given' };
+    }
+    // Certificate chain, log entries and timestamps by @sigstore/verify against the operator's root.
+    const verified = verifyBundle(JSON.parse(Buffer.from(bytes).toString('utf8')), undefined, keyless, manifestDigest);
+    const statement = parseStatement(Buffer.from(bundle.dsseEnvelope.payload, 'base64'), manifestDigest);
+    const signer = `${verified.signer.subjectAlternativeName ?? '?'} (${verified.signer.issuer ?? '?'})`;
+    const typed = { ...base, predicateType: statement.predicateType, key: signer };
+    if (!statementCovers(statement, digest)) {
+      return { ...typed, verified: false, reason: `attestation subject is not the image ${digest}` };
+    }
+    return { ...typed, verified: true, statement };
   } catch (error) {
     return { ...base, verified: false, reason: describe(error) };
   }

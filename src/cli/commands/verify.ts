@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import {
   type AttestationCheck,
@@ -9,9 +10,10 @@ import {
   type SignatureCheck,
   type TrustedKey,
   trustedKeyRulesFromPolicy,
+  type VerifyOptions as VerifyOptionsLib,
   verifyImage,
 } from '../../attest/index.ts';
-import { SgciError } from '../../core/index.ts';
+import { describe, SgciError } from '../../core/index.ts';
 import type { RegistryReference } from '../../oci/reference/index.ts';
 import { loadPolicy } from '../../policy/index.ts';
 import { exitCodes } from '../exit-codes.ts';
@@ -26,13 +28,16 @@ function collect(value: string, previous: string[] = []): string[] {
 interface VerifyOptions extends ImageCliOptions {
   key: string[];
   policy?: string;
+  trustedRoot?: string;
+  certificateIdentity?: string;
+  certificateOidcIssuer?: string;
   type?: string;
   output: 'text' | 'json';
 }
 
 /** The keys of `--key`, plus those the `--policy` file trusts for this repository. */
 async function trustedKeys(opts: VerifyOptions, ref: RegistryReference): Promise<TrustedKey[]> {
-  if (opts.key.length === 0 && opts.policy === undefined) {
+  if (opts.key.length === 0 && opts.policy === undefined && opts.trustedRoot === undefined) {
     throw new SgciError('USAGE', '--key', 'give a public key with --key or a policy with trustedKeys with --policy');
   }
   const keys: TrustedKey[] = [];
@@ -43,6 +48,31 @@ async function trustedKeys(opts: VerifyOptions, ref: RegistryReference): Promise
     keys.push(...keysForRepository(rules, `${ref.registry}/${ref.repository}`));
   }
   return keys;
+}
+
+/** Keyless verification needs all three: the operator's trusted root and the identity to require. */
+async function keylessOptions(opts: VerifyOptions): Promise<VerifyOptionsLib['keyless']> {
+  const given = [opts.trustedRoot, opts.certificateIdentity, opts.certificateOidcIssuer].filter((v) => v !== undefined);
+  if (given.length === 0) return undefined;
+  if (given.length !== 3) {
+    throw new SgciError(
+      'USAGE',
+      '--trusted-root',
+      'keyless verification needs --trusted-root, --certificate-identity and --certificate-oidc-issuer together',
+    );
+  }
+  let trustedRoot: unknown;
+  try {
+    trustedRoot = JSON.parse(await readFile(opts.trustedRoot!, 'utf8'));
+  } catch (error) {
+    throw new SgciError('KEY_INVALID', opts.trustedRoot!, `cannot read trusted root: ${describe(error)}`, {
+      cause: error,
+    });
+  }
+  return {
+    trustedRoot,
+    identity: { subjectAlternativeName: opts.certificateIdentity!, issuer: opts.certificateOidcIssuer! },
+  };
 }
 
 /** One line per failed candidate on stderr, so a CI log says why. */
@@ -80,6 +110,13 @@ async function finish(
   }
 }
 
+function addKeylessOptions(cmd: Command): void {
+  cmd
+    .option('--trusted-root <file>', "keyless: the operator's trusted_root.json (own Fulcio/Rekor/TSA); never fetched")
+    .option('--certificate-identity <san>', 'keyless: the signer identity the certificate must carry')
+    .option('--certificate-oidc-issuer <url>', 'keyless: the OIDC issuer the certificate must carry');
+}
+
 /** `sgci verify --key PUB IMAGE` and `sgci verify-attestation --key PUB --type T IMAGE`. */
 export function registerVerify(program: Command): void {
   const verify = program
@@ -88,13 +125,16 @@ export function registerVerify(program: Command): void {
     .argument('<image>', 'registry reference (tag or digest)')
     .option('--key <path>', 'trusted public key (PEM); repeatable, any one may verify', collect, [])
     .option('--policy <file>', 'also trust the keys sgci-policy.yaml lists for this repository (trustedKeys)');
+  addKeylessOptions(verify);
   addRegistryOptions(verify).action(async (image: string, opts: VerifyOptions) => {
     const ref = registryReferenceOf(image);
     const keys = await trustedKeys(opts, ref);
     await using registry = await registryFromCli(opts);
     const { digest } = await resolveImage(registry, ref);
+    const keyless = await keylessOptions(opts);
     const verification = await verifyImage(registry, ref, digest, keys, {
       want: { signatures: true, attestations: false },
+      ...(keyless ? { keyless } : {}),
     });
     await finish(verification, verification.signatures, 'signatures', opts.output);
   });
@@ -106,14 +146,17 @@ export function registerVerify(program: Command): void {
     .option('--key <path>', 'trusted public key (PEM); repeatable', collect, [])
     .option('--policy <file>', 'also trust the keys sgci-policy.yaml lists for this repository (trustedKeys)')
     .option('--type <type>', 'predicate type to require (shorthand or URI); default: any');
+  addKeylessOptions(attestation);
   addRegistryOptions(attestation).action(async (image: string, opts: VerifyOptions) => {
     const ref = registryReferenceOf(image);
     const accepted = opts.type ? acceptedPredicateTypes(opts.type) : undefined;
     const keys = await trustedKeys(opts, ref);
     await using registry = await registryFromCli(opts);
     const { digest } = await resolveImage(registry, ref);
+    const keyless = await keylessOptions(opts);
     const verification = await verifyImage(registry, ref, digest, keys, {
       want: { signatures: false, attestations: true },
+      ...(keyless ? { keyless } : {}),
     });
     // Filter on the verified type; an unverified attestation is kept (its annotation says what it claims to be).
     const checks = verification.attestations.filter((a) => !accepted || accepted.includes(a.predicateType));
