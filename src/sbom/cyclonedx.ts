@@ -1,17 +1,32 @@
-import { Enums, Models, Serialize, SPDX, Spec } from '@cyclonedx/cyclonedx-library';
+import { createRequire } from 'node:module';
+import type * as CycloneDx from '@cyclonedx/cyclonedx-library';
 import { isSpdxExpression, type Package } from '../catalog/index.ts';
 import type { Sbom } from './model.ts';
 import { packageProperties } from './properties.ts';
 import { fileRef, serialUuid } from './serial.ts';
 import { formatUnknown } from './unknowns.ts';
 
-const componentTypes: Record<Package['type'], Enums.ComponentType> = {
-  library: Enums.ComponentType.Library,
-  application: Enums.ComponentType.Application,
-  'operating-system': Enums.ComponentType.OperatingSystem,
-  framework: Enums.ComponentType.Framework,
-  file: Enums.ComponentType.File,
-};
+/**
+ * The CycloneDX library is loaded on first use, not at import: it costs hundreds of milliseconds,
+ * and everything that only decodes SBOMs or writes SPDX (vulns, scan, other commands) never needs it.
+ */
+let library: typeof CycloneDx | undefined;
+function cdx(): typeof CycloneDx {
+  library ??= createRequire(import.meta.url)('@cyclonedx/cyclonedx-library') as typeof CycloneDx;
+  return library;
+}
+
+function componentType(type: Package['type']): CycloneDx.Enums.ComponentType {
+  const { ComponentType } = cdx().Enums;
+  const types: Record<Package['type'], CycloneDx.Enums.ComponentType> = {
+    library: ComponentType.Library,
+    application: ComponentType.Application,
+    'operating-system': ComponentType.OperatingSystem,
+    framework: ComponentType.Framework,
+    file: ComponentType.File,
+  };
+  return types[type];
+}
 
 export const imageBomRef = 'image';
 
@@ -20,7 +35,8 @@ export function distroBomRef(sbom: Sbom): string | undefined {
 }
 
 /** The CycloneDX 1.6 model of an SBOM: one component per package, the image as metadata.component. */
-export function toCycloneDxBom(sbom: Sbom): Models.Bom {
+export function toCycloneDxBom(sbom: Sbom): CycloneDx.Models.Bom {
+  const { Enums, Models } = cdx();
   const bom = new Models.Bom({ serialNumber: `urn:uuid:${serialUuid(sbom)}` });
   const image = new Models.Component(Enums.ComponentType.Container, sbom.subject.name, {
     bomRef: imageBomRef,
@@ -40,9 +56,9 @@ export function toCycloneDxBom(sbom: Sbom): Models.Bom {
   // partial failures travel with the SBOM: a reader must see what was not inspected
   for (const u of sbom.unknowns) bom.metadata.properties.add(new Models.Property('sgci:unknown', formatUnknown(u)));
 
-  const components = new Map<string, Models.Component>();
+  const components = new Map<string, CycloneDx.Models.Component>();
   for (const pkg of sbom.packages) {
-    const c = new Models.Component(componentTypes[pkg.type], pkg.name, {
+    const c = new Models.Component(componentType(pkg.type), pkg.name, {
       bomRef: pkg.id,
       version: pkg.version,
       purl: pkg.purl,
@@ -85,7 +101,8 @@ export function toCycloneDxBom(sbom: Sbom): Models.Bom {
  * CycloneDX allows either a list of licenses (SPDX ids or names) or exactly one expression. Several
  * statements of which one is an expression become one expression when every part is SPDX.
  */
-function addLicenses(c: Models.Component, licenses: readonly string[]): void {
+function addLicenses(c: CycloneDx.Models.Component, licenses: readonly string[]): void {
+  const { Models, SPDX } = cdx();
   if (licenses.length === 0) return;
   const simple = licenses.every((l) => SPDX.isSupportedSpdxId(l) || !isSpdxExpression(l));
   if (simple) {
@@ -103,11 +120,13 @@ function addLicenses(c: Models.Component, licenses: readonly string[]): void {
 }
 
 export function encodeCycloneDxJson(sbom: Sbom): string {
+  const { Serialize, Spec } = cdx();
   const serializer = new Serialize.JsonSerializer(new Serialize.JSON.Normalize.Factory(Spec.Spec1dot6));
   return `${serializer.serialize(toCycloneDxBom(sbom), { sortLists: true, space: 2 })}\n`;
 }
 
 export function encodeCycloneDxXml(sbom: Sbom): string {
+  const { Serialize, Spec } = cdx();
   const serializer = new Serialize.XmlSerializer(new Serialize.XML.Normalize.Factory(Spec.Spec1dot6));
   return `${serializer.serialize(toCycloneDxBom(sbom), { sortLists: true, space: 2 })}\n`;
 }

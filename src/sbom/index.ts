@@ -1,20 +1,15 @@
 import { SgciError } from '../core/index.ts';
 import { encodeCycloneDxJson, encodeCycloneDxXml } from './cyclonedx.ts';
+import { type SbomFormat, sbomFormats } from './formats.ts';
 import type { Sbom } from './model.ts';
 import { encodeSpdxJson } from './spdx.ts';
 import { encodeTable } from './table.ts';
 
 export { decodeSbom } from './decode.ts';
+export { isSbomFormat, type SbomFormat, sbomFormats } from './formats.ts';
 export type { Sbom, SbomSubject } from './model.ts';
 export { serialUuid } from './serial.ts';
 export { formatUnknown } from './unknowns.ts';
-
-export const sbomFormats = ['cyclonedx-json', 'cyclonedx-xml', 'spdx-json', 'table'] as const;
-export type SbomFormat = (typeof sbomFormats)[number];
-
-export function isSbomFormat(value: string): value is SbomFormat {
-  return (sbomFormats as readonly string[]).includes(value);
-}
 
 /** Renders the SBOM; the same SBOM always gives the same bytes. */
 export function encodeSbom(sbom: Sbom, format: SbomFormat): string {

@@ -1,7 +1,6 @@
 import { type Command, Option } from 'commander';
-import { catalogerNeeds, catalogFilesystem } from '../../catalog/index.ts';
 import { writeFileAtomic } from '../../core/index.ts';
-import { encodeSbom, formatUnknown, type SbomFormat, sbomFormats } from '../../sbom/index.ts';
+import { type SbomFormat, sbomFormats } from '../../sbom/formats.ts';
 import { addImageOptions, limitsFromCli, openImageFromCli } from '../image-options.ts';
 import { writeOut } from '../output.ts';
 
@@ -17,6 +16,9 @@ export function registerSbom(program: Command): void {
       )
       .option('--output-file <file>', 'write the SBOM to this file (atomically) instead of stdout'),
   ).action(async (input: string, opts: Record<string, unknown>) => {
+    // the catalogers and encoders load when this command runs, not with every other command
+    const { catalogerNeeds, catalogFilesystem } = await import('../../catalog/index.ts');
+    const { encodeSbom, formatUnknown } = await import('../../sbom/index.ts');
     const image = await openImageFromCli(input, opts);
     try {
       const needs = catalogerNeeds();
