@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -220,6 +220,7 @@ describe('registry storage tampered with', { skip }, () => {
     });
     assert.equal(await cache.has(layer.digest as Digest), false);
     assert.equal((await cache.info()).entries, 0);
+    assert.deepEqual(await readdir(join(cacheDir, 'tmp')), [], 'the partial temp file is gone');
   });
 
   test('a manifest that no longer matches the digest the registry reports fails with DIGEST_MISMATCH', async () => {

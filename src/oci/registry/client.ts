@@ -242,17 +242,15 @@ export class RegistryClient {
         );
       }
     }
-    const stages: Transform[] = [
-      new SizeLimit(this.#limits.maxBlobBytes, digest, input),
-      new DigestVerifier(digest, input, size),
-    ];
+    let verifier: DigestVerifier = new DigestVerifier(digest, input, size);
     if (this.#cache) {
       try {
-        stages.push(new CacheTee(await this.#cache.createWriter(digest), this.#logger));
+        verifier = new CachingVerifier(digest, input, size, await this.#cache.createWriter(digest), this.#logger);
       } catch (error) {
         this.#logger.warn({ digest, error: String(error) }, 'Blob cache not writable; streaming without caching');
       }
     }
+    const stages: Transform[] = [new SizeLimit(this.#limits.maxBlobBytes, digest, input), verifier];
     const out = new PassThrough({ highWaterMark: 256 * 1024 });
     const wire = new URL(`https://${wireHost(ref.registry)}`);
     pipeline(
@@ -680,22 +678,28 @@ class SizeLimit extends Transform {
 }
 
 /**
- * Writes what passes into a cache temp file. It sits after the DigestVerifier, so its flush (the
- * commit, i.e. the rename into the cache) runs only once the whole blob verified; any error or an
- * early stop by the reader aborts and removes the temp file.
+ * Verifies a blob from the registry and writes it into a cache temp file as it passes. The commit
+ * (the rename into the cache) runs only once the whole blob verified; a mismatch removes the temp
+ * file before the error reaches the reader, and an early stop by the reader removes it too. Cache
+ * write errors only log: the cache is an optimisation and a full disk must not fail the read.
  */
-class CacheTee extends Transform {
+class CachingVerifier extends DigestVerifier {
   readonly #writer: Awaited<ReturnType<BlobStore['createWriter']>>;
   readonly #logger: Logger;
   #failed = false;
 
-  constructor(writer: Awaited<ReturnType<BlobStore['createWriter']>>, logger: Logger) {
-    super();
+  constructor(
+    digest: Digest,
+    input: string,
+    size: number | undefined,
+    writer: Awaited<ReturnType<BlobStore['createWriter']>>,
+    logger: Logger,
+  ) {
+    super(digest, input, size);
     this.#writer = writer;
     this.#logger = logger;
   }
 
-  // The cache is an optimisation: a full disk must not fail the read, so cache errors only log.
   #fail(error: unknown): void {
     if (this.#failed) return;
     this.#failed = true;
@@ -703,32 +707,43 @@ class CacheTee extends Transform {
     void this.#writer.abort();
   }
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    if (this.#failed) {
-      callback(null, chunk);
-      return;
-    }
-    this.#writer.write(chunk).then(
-      () => callback(null, chunk),
-      (error: unknown) => {
-        this.#fail(error);
-        callback(null, chunk);
-      },
-    );
+  override _transform(chunk: Buffer, encoding: BufferEncoding, callback: TransformCallback): void {
+    super._transform(chunk, encoding, (error, data) => {
+      if (error || this.#failed) {
+        callback(error, data);
+        return;
+      }
+      this.#writer.write(chunk).then(
+        () => callback(null, data),
+        (writeError: unknown) => {
+          this.#fail(writeError);
+          callback(null, data);
+        },
+      );
+    });
   }
 
   override _flush(callback: TransformCallback): void {
-    if (this.#failed) {
-      callback();
-      return;
-    }
-    this.#writer.commit().then(
-      () => callback(),
-      (error: unknown) => {
-        this.#fail(error);
-        callback();
-      },
-    );
+    super._flush((error, data) => {
+      if (error) {
+        this.#writer.abort().then(
+          () => callback(error),
+          () => callback(error),
+        );
+        return;
+      }
+      if (this.#failed) {
+        callback(null, data);
+        return;
+      }
+      this.#writer.commit().then(
+        () => callback(null, data),
+        (commitError: unknown) => {
+          this.#fail(commitError);
+          callback(null, data);
+        },
+      );
+    });
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
