@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { FileEntry } from '../oci/types.ts';
 import { createSecretScanner, markHidden } from './index.ts';
-import { looksLikePkcs12 } from './pkcs12.ts';
+import { jksHasKeyEntry, looksLikePkcs12, pkcs12Contents } from './pkcs12.ts';
 import { fakeSecret, leakedValues } from './testing.ts';
 
 function file(path: string, size: number, layer = 0, type: FileEntry['type'] = 'file'): FileEntry {
@@ -145,6 +145,12 @@ describe('PKCS#12 by extension and ASN.1 shape', () => {
         scanner.findings().map((f) => [f.rule, f.severity]),
         [['pkcs12-keystore', 'high']],
       );
+      // A certificate-only store: no key bag visible, reported as possibly holding one.
+      const trust = join(dir, 't.p12');
+      run(['pkcs12', '-export', '-nokeys', '-in', cert, '-out', trust, '-passout', 'pass:fixture']);
+      const trustBytes = readFileSync(trust);
+      assert.equal(pkcs12Contents(trustBytes), 'encrypted');
+      assert.equal(pkcs12Contents(bytes), 'key');
       // A DER certificate renamed to .p12 is not a key store.
       const der = spawnSync('openssl', ['x509', '-in', cert, '-outform', 'DER']).stdout;
       assert.equal(looksLikePkcs12(der), false);
@@ -156,6 +162,49 @@ describe('PKCS#12 by extension and ASN.1 shape', () => {
     assert.equal(looksLikePkcs12(Buffer.from(fakeSecret('p12', 200), 'latin1')), false);
     assert.equal(looksLikePkcs12(Buffer.from([0x30, 0x82, 0x01, 0x00, 0x02, 0x01, 0x01, 0x30])), false);
     assert.equal(looksLikePkcs12(Buffer.from([0x30, 0x82, 0x0a, 0x00, 0x02, 0x01, 0x03, 0x30, 0x80])), true);
+  });
+});
+
+describe('Java key stores by structure', () => {
+  /** A JKS with the given entry tags: 1 private key, 2 trusted certificate (the layout keytool writes). */
+  function jks(tags: number[]): Buffer {
+    const parts = [Buffer.from([0xfe, 0xed, 0xfe, 0xed, 0, 0, 0, 2]), u32(tags.length)];
+    for (const [i, tag] of tags.entries()) {
+      const alias = Buffer.from(`alias${i}`);
+      parts.push(u32(tag), u16(alias.length), alias, Buffer.alloc(8));
+      if (tag === 2) {
+        const cert = Buffer.from(fakeSecret(`cert${i}`, 300), 'latin1');
+        parts.push(u16(5), Buffer.from('X.509'), u32(cert.length), cert);
+      } else {
+        const key = Buffer.from(fakeSecret(`key${i}`, 200), 'latin1');
+        parts.push(u32(key.length), key, u32(0));
+      }
+    }
+    return Buffer.concat(parts);
+  }
+  function u32(n: number): Buffer {
+    const b = Buffer.alloc(4);
+    b.writeUInt32BE(n);
+    return b;
+  }
+  function u16(n: number): Buffer {
+    const b = Buffer.alloc(2);
+    b.writeUInt16BE(n);
+    return b;
+  }
+  test('a trust store of certificates is not a finding; a key entry is', async () => {
+    assert.equal(jksHasKeyEntry(jks([2, 2, 2])), false);
+    assert.equal(jksHasKeyEntry(jks([2, 1])), true);
+    assert.equal(jksHasKeyEntry(Buffer.from('not a keystore at all')), undefined);
+    const scanner = createSecretScanner();
+    const trust = jks([2, 2]);
+    const keys = jks([1, 2]);
+    await scanner.visitor.visit(file('/opt/app/truststore.jks', trust.length), trust, false);
+    await scanner.visitor.visit(file('/opt/app/server.keystore', keys.length), keys, false);
+    assert.deepEqual(
+      scanner.findings().map((f) => [f.path, f.rule, f.severity]),
+      [['/opt/app/server.keystore', 'java-keystore', 'high']],
+    );
   });
 });
 

@@ -1,7 +1,7 @@
 import type { Unknown } from '../core/index.ts';
 import type { FileEntry, FileVisitor } from '../oci/types.ts';
 import { fingerprint } from './fingerprint.ts';
-import { looksLikePkcs12 } from './pkcs12.ts';
+import { jksHasKeyEntry, looksLikePkcs12, pkcs12Contents } from './pkcs12.ts';
 import { maxMatchesPerText, scanText } from './scan-text.ts';
 import type { SecretFinding, SecretScannerOptions } from './types.ts';
 
@@ -15,7 +15,7 @@ const binaryProbeBytes = 1024;
  * that hold registry or cluster credentials.
  */
 const secretProneName =
-  /(?:^|\/)(?:\.env(?:\.[^/]*)?|[^/]+\.env|id_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?|[^/]+\.(?:pem|key|p12|pfx|ppk|jks|keystore|asc)|ssh_host_[^/]+_key|credentials(?:\.json)?|\.docker\/config\.json|\.dockercfg|containers\/auth\.json|kubeconfig|\.kube\/config|\.npmrc|\.pypirc|\.git-credentials|\.netrc|[^/]*service[-_]?account[^/]*\.json|[^/]*secrets?[^/]*\.(?:json|ya?ml|toml|ini|conf|properties))$/i;
+  /(?:^|\/)(?:\.env(?:\.[^/]*)?|[^/]+\.env|id_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?|[^/]+\.(?:pem|key|p12|pfx|ppk|jks|jceks|keystore|asc)|ssh_host_[^/]+_key|credentials(?:\.json)?|\.docker\/config\.json|\.dockercfg|containers\/auth\.json|kubeconfig|\.kube\/config|\.npmrc|\.pypirc|\.git-credentials|\.netrc|[^/]*service[-_]?account[^/]*\.json|[^/]*secrets?[^/]*\.(?:json|ya?ml|toml|ini|conf|properties))$/i;
 
 /**
  * Files that cannot hold a text secret and are common enough to matter for speed: compressed archives,
@@ -53,7 +53,8 @@ const machineKeys: readonly { path: RegExp; rule: string; description: string }[
 const packageReferenceMaterial =
   /\/(?:node_modules|site-packages|dist-packages|python[23](?:\.\d+)?|gems|go\/src|vendor)\/(?:[^/]+\/)*(?:tests?|testdata|testing|fixtures|__tests__|spec)\/|^\/usr\/share\/doc\//;
 
-const pkcs12Name = /\.(?:p12|pfx)$/i;
+/** Binary key stores: read by name, judged by structure (a NUL byte does not end their scan). */
+const keyStoreName = /\.(?:p12|pfx|jks|jceks|keystore|ks)$/i;
 
 /** Collects findings over a layer pass; see `createSecretScanner`. */
 export interface SecretScanner {
@@ -104,21 +105,13 @@ export function createSecretScanner(options: SecretScannerOptions = {}): SecretS
 /** The findings in one file's content (whole or a bounded prefix). Pure: exported for tests. */
 export function scanFile(entry: Pick<FileEntry, 'path' | 'layer'>, content: Uint8Array): SecretFinding[] {
   const place = { location: 'file' as const, path: entry.path, layer: entry.layer };
-  if (pkcs12Name.test(entry.path)) {
-    if (!looksLikePkcs12(content)) return [];
-    return [
-      {
-        rule: 'pkcs12-keystore',
-        description: 'PKCS#12 key store (private key and certificate)',
-        severity: 'high',
-        ...place,
-        // The DER header (`MII…`) is structure, not secret.
-        fingerprint: fingerprint(
-          Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('base64'),
-          4,
-        ),
-      },
-    ];
+  if (keyStoreName.test(entry.path)) {
+    const store = keyStoreFinding(content);
+    if (store !== undefined) {
+      // The DER/JKS header is structure, not secret.
+      const value = Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('base64');
+      return [{ ...store, ...place, fingerprint: fingerprint(value, 4) }];
+    }
   }
   const probe = content.subarray(0, binaryProbeBytes);
   if (probe.includes(0)) return [];
@@ -137,6 +130,27 @@ export function scanFile(entry: Pick<FileEntry, 'path' | 'layer'>, content: Uint
       fingerprint: fingerprint(match.secret, match.reveal),
     };
   });
+}
+
+/** A binary key store with a private key (or possibly one, when its contents are encrypted). */
+function keyStoreFinding(content: Uint8Array): Pick<SecretFinding, 'rule' | 'description' | 'severity'> | undefined {
+  if (looksLikePkcs12(content)) {
+    return pkcs12Contents(content) === 'key'
+      ? { rule: 'pkcs12-keystore', description: 'PKCS#12 key store with a private key', severity: 'high' }
+      : {
+          rule: 'pkcs12-keystore',
+          description: 'PKCS#12 store with encrypted contents (a trust store, or a private key)',
+          severity: 'medium',
+        };
+  }
+  if (jksHasKeyEntry(content) === true) {
+    return {
+      rule: 'java-keystore',
+      description: 'Java key store with a private or secret key entry',
+      severity: 'high',
+    };
+  }
+  return undefined;
 }
 
 /** Deterministic order (code-unit comparison, not locale): location, path, field, layer, line, rule. */
