@@ -27,6 +27,8 @@ describe('createSecretScanner: what the visitor asks for', () => {
       undefined,
     ],
     ['a large data file, nothing', file('/var/lib/app/data.bin', 2_000_000), undefined],
+    ['a large SQL dump, a bounded prefix', file('/docker-entrypoint-initdb.d/dump.sql', 40_000_000), 1024 * 1024],
+    ['Terraform state, a bounded prefix', file('/infra/terraform.tfstate', 3_000_000), 1024 * 1024],
     ['a shared library, nothing', file('/usr/lib/x86_64-linux-gnu/libc.so.6', 900_000), undefined],
     ['compressed docs, nothing', file('/usr/share/doc/bash/changelog.Debian.gz', 2000), undefined],
     ['timezone data, nothing', file('/usr/share/zoneinfo/Europe/Berlin', 2300), undefined],
@@ -40,7 +42,7 @@ describe('createSecretScanner: what the visitor asks for', () => {
   }
   test('a smaller bound is honoured', () => {
     assert.equal(createSecretScanner({ maxFileBytes: 4096 }).visitor.wants(file('/app/.npmrc', 10_000)), 4096);
-    assert.equal(createSecretScanner({ maxFileBytes: 4096 }).visitor.wants(file('/app/notes.txt', 10_000)), undefined);
+    assert.equal(createSecretScanner({ maxFileBytes: 4096 }).visitor.wants(file('/app/notes.dat', 10_000)), undefined);
   });
 });
 

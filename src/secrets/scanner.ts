@@ -15,7 +15,14 @@ const binaryProbeBytes = 1024;
  * that hold registry or cluster credentials.
  */
 const secretProneName =
-  /(?:^|\/)(?:\.env(?:\.[^/]*)?|[^/]+\.env|id_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?|[^/]+\.(?:pem|key|p12|pfx|ppk|jks|jceks|keystore|asc)|ssh_host_[^/]+_key|credentials(?:\.json)?|\.docker\/config\.json|\.dockercfg|containers\/auth\.json|kubeconfig|\.kube\/config|\.npmrc|\.pypirc|\.git-credentials|\.netrc|[^/]*service[-_]?account[^/]*\.json|[^/]*secrets?[^/]*\.(?:json|ya?ml|toml|ini|conf|properties))$/i;
+  /(?:^|\/)(?:\.env(?:\.[^/]*)?|[^/]+\.env|id_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?|[^/]+\.(?:pem|key|p12|pfx|ppk|jks|jceks|keystore|asc)|ssh_host_[^/]+_key|credentials(?:\.json)?|\.docker\/config\.json|\.dockercfg|containers\/auth\.json|kubeconfig|\.kube\/config|\.npmrc|\.pypirc|\.git-credentials|\.netrc|[^/]*\.tfstate(?:\.backup)?|[^/]*service[-_]?account[^/]*\.json|[^/]*secrets?[^/]*\.(?:json|ya?ml|toml|ini|conf|properties))$/i;
+
+/**
+ * Text formats that are sometimes large (database dumps, logs, exported configs): a large one is read up to
+ * the bound too. Large files of other kinds (executables, data) are not read: a secret rarely hides there,
+ * and reading a prefix of every one would buffer a megabyte per file for nothing.
+ */
+const largeTextName = /\.(?:sql|json|ya?ml|xml|properties|conf|cfg|ini|toml|txt|log|sh|tf|tfvars|csv|md)$/i;
 
 /**
  * Files that cannot hold a text secret and are common enough to matter for speed: compressed archives,
@@ -80,7 +87,7 @@ export function createSecretScanner(options: SecretScannerOptions = {}): SecretS
       if (entry.type !== 'file' || entry.size === 0) return undefined;
       if (skippedDirectory.test(entry.path) || skippedName.test(entry.path)) return undefined;
       if (entry.size <= maxFileBytes) return entry.size;
-      return secretProneName.test(entry.path) ? maxFileBytes : undefined;
+      return secretProneName.test(entry.path) || largeTextName.test(entry.path) ? maxFileBytes : undefined;
     },
     visit(entry: FileEntry, content: Uint8Array): void {
       const found = scanFile(entry, content);
