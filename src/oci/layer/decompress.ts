@@ -38,12 +38,14 @@ interface ZlibInternals {
 export async function* decompressChunks(
   source: AsyncIterable<Buffer>,
   compression: 'gzip' | 'zstd',
+  options: { viaStream?: boolean } = {},
 ): AsyncGenerator<Uint8Array> {
   const stream = createDecompressor(compression);
   const internals = stream as unknown as ZlibInternals;
   const handle = internals._handle;
   const state = internals._writeState;
   if (
+    options.viaStream === true ||
     handle === undefined ||
     typeof handle.writeSync !== 'function' ||
     state === undefined ||
