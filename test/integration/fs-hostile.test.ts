@@ -80,6 +80,17 @@ test('symlink escapes stay inside the root and loops end', async () => {
   assert.equal(fs.squashed.get(`/self${'/self'.repeat(100)}/etc/passwd`, { followSymlinks: true }), undefined);
 });
 
+test('a hardlink climbing out of the root points inside it, with a warning', async () => {
+  const fs = await squash([
+    [
+      { path: 'etc/shadow', content: 'root:*:' },
+      { path: 'tmp/x', type: 'hardlink', linkTarget: '../../../etc/shadow' },
+    ],
+  ]);
+  assert.equal(fs.squashed.get('/tmp/x')?.linkTarget, '/etc/shadow');
+  assert.match(fs.warnings[0]?.reason ?? '', /hardlink target .* climbs/);
+});
+
 test('a hardlink to nowhere is kept and warned about', async () => {
   const fs = await squash([[{ path: 'usr/bin/ghost', type: 'hardlink', linkTarget: 'usr/bin/missing' }]]);
   assert.equal(fs.squashed.get('/usr/bin/ghost')?.type, 'hardlink');

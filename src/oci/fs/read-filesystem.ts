@@ -117,7 +117,15 @@ class Squash implements LayerHandler {
     if (header.type === 'symlink') {
       linkTarget = header.linkpath;
     } else if (header.type === 'hardlink') {
-      linkTarget = normalizeImagePath(header.linkpath).path;
+      const normal = normalizeImagePath(header.linkpath);
+      linkTarget = normal.path;
+      if (normal.escaped) {
+        this.warn(
+          path,
+          layer,
+          `hardlink target ${JSON.stringify(header.linkpath)} is absolute or climbs with '..'; read as ${linkTarget}`,
+        );
+      }
       const target = this.#squashed.get(linkTarget);
       if (target === undefined) {
         this.warn(path, layer, `hardlink to ${linkTarget}, which is not in the image`);
