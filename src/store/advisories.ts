@@ -151,8 +151,12 @@ export class AdvisoryRepository {
         records: entry.records,
         withdrawn: entry.withdrawn,
         unchanged: entry.unchanged,
+        total: await this.count(),
       })
       .execute();
+    // Fresh planner statistics: without them PostgreSQL sorts the whole package index for a 1,000-package lookup.
+    await sql`analyze advisories`.execute(this.#db);
+    await sql`analyze advisory_packages`.execute(this.#db);
   }
 
   async feed(url: string): Promise<Feed | undefined> {
@@ -206,14 +210,14 @@ export class AdvisoryRepository {
     };
   }
 
-  /** Time of the newest import, for reports. */
-  async lastImport(): Promise<string | undefined> {
+  /** What reports say about the database: the total and time of the newest import, read in one cheap query. */
+  async summary(): Promise<{ advisories: number; lastImport?: string }> {
     const row = await this.#db
       .selectFrom('imports')
-      .select('finished_at')
+      .select(['finished_at', 'total'])
       .orderBy('id', 'desc')
       .limit(1)
       .executeTakeFirst();
-    return row ? iso(row.finished_at) : undefined;
+    return row ? { advisories: row.total, lastImport: iso(row.finished_at) } : { advisories: await this.count() };
   }
 }

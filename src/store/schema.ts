@@ -42,6 +42,8 @@ export interface ImportsTable {
   records: number;
   withdrawn: number;
   unchanged: number;
+  /** Advisories stored after this import. */
+  total: Generated<number>;
 }
 
 /** Remote archives `db update` fetches, with the validators of the last response (conditional requests). */

@@ -45,8 +45,8 @@ export interface AdvisoryReader {
       readonly raw: Record<string, unknown>;
     }[]
   >;
-  count(): Promise<number>;
-  lastImport(): Promise<string | undefined>;
+  /** Advisory total and newest import time, for the report header. */
+  summary(): Promise<{ advisories: number; lastImport?: string }>;
 }
 
 /** A database advisories can be imported into: writes happen in one transaction. */

@@ -43,7 +43,7 @@ export async function matchSbom(
     .sort(compareFindings);
   const active = Object.fromEntries(severityOrder.map((s) => [s, 0])) as Record<Severity, number>;
   for (const f of matches) if (!f.suppressed && f.judgement === 'open') active[f.vulnerability.severity]++;
-  const lastImport = await advisories.lastImport();
+  const database = await advisories.summary();
   return {
     schemaVersion: '1.0.0',
     subject: sbom.subject,
@@ -55,7 +55,7 @@ export async function matchSbom(
       osOwnedUpstream: matches.filter((f) => f.judgement === 'os-owned-upstream').length,
       overdue: matches.filter((f) => f.sla?.overdue).length,
     },
-    database: { advisories: await advisories.count(), ...(lastImport ? { lastImport } : {}) },
+    database: { advisories: database.advisories, ...(database.lastImport ? { lastImport: database.lastImport } : {}) },
     evaluatedAt: now.toISOString(),
     notes: [...notes, ...(options.notes ?? [])].sort(),
   };

@@ -158,8 +158,7 @@ function memoryAdvisories(records: OsvRecord[]): AdvisoryReader {
             .map((k) => ({ ...k, id: raw.id, source: 'memory', raw: raw as unknown as Record<string, unknown> })),
         ),
       ),
-    count: async () => records.length,
-    lastImport: async () => undefined,
+    summary: async () => ({ advisories: records.length }),
   };
 }
 

@@ -45,8 +45,7 @@ function memoryAdvisories(records: readonly OsvRecord[]): AdvisoryReader {
         });
       });
     },
-    count: async () => records.length,
-    lastImport: async () => undefined,
+    summary: async () => ({ advisories: records.length }),
   };
 }
 

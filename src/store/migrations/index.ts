@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as advisories from './0001-advisories.ts';
 import * as vex from './0002-vex.ts';
+import * as importTotals from './0003-import-totals.ts';
 
 /**
  * Every migration, in order. Names are permanent: kysely records them in `kysely_migration`.
@@ -9,6 +10,7 @@ import * as vex from './0002-vex.ts';
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001-advisories': advisories,
   '0002-vex': vex,
+  '0003-import-totals': importTotals,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,213 @@
+/**
+ * Vulnerability database and matching: import throughput of a large OSV set (the corpus plus generated
+ * records, ≥ 200,000 by default) into the embedded PGlite database, and matching latency (p50/p95, warm)
+ * of each fixture image's SBOM and of 1,000 synthetic components. Targets: ≥ 5,000 records/s,
+ * < 100 ms p50 for 1,000 components.
+ *
+ * Floor for import: reading + JSON.parse + schema validation of the same records with no database.
+ * There is no peer run: Grype and Trivy are Go binaries that download their own databases (no network here).
+ *
+ * Run alone: node_modules/.bin/node bench/vulns.ts [records]   (DATABASE_URL set → PostgreSQL instead of PGlite)
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import { catalogerNeeds, catalogFilesystem, type Package } from '../src/catalog/index.ts';
+import { defaultLimits } from '../src/core/index.ts';
+import { openImage } from '../src/oci/source/index.ts';
+import type { Sbom } from '../src/sbom/index.ts';
+import { openStore } from '../src/store/index.ts';
+import { importAdvisories, matchSbom, validateOsv } from '../src/vuln/index.ts';
+import { corpusDir, type FixtureName, fixture, fixtureNames, fixturesMissing } from '../test/helpers/fixtures.ts';
+
+const target = Number(process.argv[2] ?? 200_000);
+
+function* walk(dir: string): Generator<string> {
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) yield* walk(path);
+    else if (name.endsWith('.json')) yield path;
+  }
+}
+
+/** Stored zip of JSON entries, like osv.dev's all.zip. */
+function storedZip(entries: readonly [string, string][]): Buffer {
+  const parts: Buffer[] = [];
+  const central: Buffer[] = [];
+  let offset = 0;
+  for (const [name, text] of entries) {
+    const data = Buffer.from(text);
+    const n = Buffer.from(name);
+    const crc = crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(n.length, 26);
+    const c = Buffer.alloc(46);
+    c.writeUInt32LE(0x02014b50, 0);
+    c.writeUInt16LE(45, 4);
+    c.writeUInt16LE(20, 6);
+    c.writeUInt32LE(crc, 16);
+    c.writeUInt32LE(data.length, 20);
+    c.writeUInt32LE(data.length, 24);
+    c.writeUInt16LE(n.length, 28);
+    c.writeUInt32LE(offset, 42);
+    parts.push(local, n, data);
+    central.push(c, n);
+    offset += 30 + n.length + data.length;
+  }
+  const cd = Buffer.concat(central);
+  // Zip64 end records: more than 65,535 entries.
+  const z64 = Buffer.alloc(56);
+  z64.writeUInt32LE(0x06064b50, 0);
+  z64.writeBigUInt64LE(44n, 4);
+  z64.writeUInt16LE(45, 12);
+  z64.writeUInt16LE(45, 14);
+  z64.writeBigUInt64LE(BigInt(entries.length), 24);
+  z64.writeBigUInt64LE(BigInt(entries.length), 32);
+  z64.writeBigUInt64LE(BigInt(cd.length), 40);
+  z64.writeBigUInt64LE(BigInt(offset), 48);
+  const locator = Buffer.alloc(20);
+  locator.writeUInt32LE(0x07064b50, 0);
+  locator.writeBigUInt64LE(BigInt(offset + cd.length), 8);
+  locator.writeUInt32LE(1, 16);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(0xffff, 8);
+  end.writeUInt16LE(0xffff, 10);
+  end.writeUInt32LE(0xffffffff, 12);
+  end.writeUInt32LE(0xffffffff, 16);
+  return Buffer.concat([...parts, cd, z64, locator, end]);
+}
+
+function synthetic(i: number): object {
+  return {
+    schema_version: '1.6.0',
+    id: `OSV-2099-${i}`,
+    modified: '2025-01-01T00:00:00Z',
+    published: '2024-06-01T00:00:00Z',
+    aliases: [`CVE-2099-${i}`],
+    summary: `synthetic advisory ${i}`,
+    severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N' }],
+    affected: [
+      {
+        package: { ecosystem: 'npm', name: `synthetic-pkg-${i % 50_000}`, purl: `pkg:npm/synthetic-pkg-${i % 50_000}` },
+        ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: `1.${i % 10}.1` }] }],
+      },
+    ],
+    references: [{ type: 'ADVISORY', url: `https://example.invalid/${i}` }],
+  };
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+async function latency(fn: () => Promise<unknown>, runs = 30): Promise<{ p50: number; p95: number }> {
+  for (let i = 0; i < 3; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await fn();
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 50), p95: percentile(times, 95) };
+}
+
+const entries: [string, string][] = [];
+for (const path of walk(join(corpusDir(), 'osv'))) {
+  if (path.includes('/schema/') || path.includes('/ghsa/osv-schema-converter-pairs/')) continue;
+  entries.push([path.slice(corpusDir().length + 1).replaceAll('/', '_'), readFileSync(path, 'utf8')]);
+}
+const corpusCount = entries.length;
+for (let i = 0; entries.length < target; i++)
+  entries.push([`synthetic/OSV-2099-${i}.json`, JSON.stringify(synthetic(i))]);
+const zip = storedZip(entries);
+
+let t = performance.now();
+let valid = 0;
+for (const [, text] of entries) if (validateOsv(JSON.parse(text)).length === 0) valid++;
+const floorSeconds = (performance.now() - t) / 1000;
+
+const work = mkdtempSync(join(tmpdir(), 'sgci-bench-vulns-'));
+t = performance.now();
+const store = await openStore(process.env.DATABASE_URL ? {} : { dataDir: join(work, 'db') });
+const openSeconds = (performance.now() - t) / 1000;
+t = performance.now();
+const result = await importAdvisories(store, [{ kind: 'bytes', name: 'bench.zip', bytes: zip }], { skipInvalid: true });
+const importSeconds = (performance.now() - t) / 1000;
+
+const rows: string[][] = [];
+const rate = (n: number, s: number) => `${Math.round(n / s).toLocaleString('en')}/s`;
+rows.push([
+  `import ${entries.length.toLocaleString('en')} records (${corpusCount} corpus) into ${store.kind}`,
+  `${importSeconds.toFixed(1)} s = ${rate(result.records, importSeconds)}`,
+  `${floorSeconds.toFixed(1)} s = ${rate(valid, floorSeconds)} (parse+validate)`,
+  (importSeconds / floorSeconds).toFixed(2),
+  result.records >= 0 && result.records / importSeconds >= 5000 ? 'target met (≥ 5,000/s)' : 'BELOW target 5,000/s',
+]);
+
+if (!fixturesMissing()) {
+  for (const name of fixtureNames as readonly FixtureName[]) {
+    await using image = await openImage(`docker-archive:${fixture(name).dockerArchive}`, { limits: defaultLimits });
+    const needs = catalogerNeeds();
+    const sbom = await catalogFilesystem(image, await image.filesystem(needs), needs);
+    const report = await matchSbom(sbom, store.advisories);
+    const l = await latency(() => matchSbom(sbom, store.advisories));
+    rows.push([
+      `match ${name} (${sbom.packages.length} packages, ${report.matches.length} findings)`,
+      `p50 ${l.p50.toFixed(1)} ms, p95 ${l.p95.toFixed(1)} ms`,
+      '-',
+      '-',
+      '',
+    ]);
+  }
+}
+const packages: Package[] = Array.from({ length: 1000 }, (_, i) => ({
+  id: `p${i}`,
+  name: `synthetic-pkg-${i}`,
+  version: '1.0.0',
+  ecosystem: 'npm',
+  type: 'library',
+  purl: `pkg:npm/synthetic-pkg-${i}@1.0.0`,
+  locations: [],
+  licenses: [],
+  foundBy: 'bench',
+  layer: 0,
+  metadata: { kind: 'language' },
+}));
+const synth: Sbom = {
+  subject: { name: 'synthetic' },
+  packages,
+  relationships: [],
+  unidentifiedExecutables: [],
+  unknowns: [],
+  tool: { name: 'sgci', version: 'bench' },
+};
+const synthReport = await matchSbom(synth, store.advisories);
+const l = await latency(() => matchSbom(synth, store.advisories));
+rows.push([
+  `match 1,000 synthetic components (${synthReport.matches.length} findings)`,
+  `p50 ${l.p50.toFixed(1)} ms, p95 ${l.p95.toFixed(1)} ms`,
+  '-',
+  '-',
+  l.p50 < 100 ? 'target met (< 100 ms p50)' : 'ABOVE target 100 ms p50',
+]);
+await store.close();
+rmSync(work, { recursive: true, force: true });
+
+const header = ['benchmark', 'sgci', 'floor', 'sgci/floor', 'target'];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+const line = (r: readonly string[]) =>
+  r
+    .map((c, i) => c.padEnd(widths[i] ?? 0))
+    .join('  ')
+    .trimEnd();
+process.stdout.write(
+  `${[line(header), ...rows.map(line)].join('\n')}\npeer: none (no network for Grype/Trivy databases); database open ${openSeconds.toFixed(1)} s; peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB\n`,
+);
