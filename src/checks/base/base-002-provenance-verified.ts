@@ -1,3 +1,4 @@
+import { attestationGap } from '../build/attestation-helpers.ts';
 import type { Check } from '../check.ts';
 import { bsi, nist } from '../references.ts';
 import { baseIdentity } from './base-identity.ts';
@@ -29,11 +30,11 @@ export const base002: Check = {
         remediation: this.remediation,
       };
     }
-    if (!ctx.attestations) {
+    const gap = attestationGap(ctx, "the base image's signature");
+    if (gap || !ctx.attestations) {
       return {
         status: 'manual',
-        reason:
-          'base identified; verifying its signature needs the signature verifier (sgci verify), which did not run',
+        reason: `base identified; ${gap?.status === 'manual' ? gap.reason : "the base image's signature was not verified"}`,
         evidence: base.evidence,
       };
     }

@@ -8,6 +8,19 @@ export function noVerifier(what: string): CheckResult {
   };
 }
 
+/**
+ * The result when signatures/attestations could not be judged: the verifier did not run, or discovery failed
+ * before finding anything (registry unreachable, no trusted key). Undefined when the check can decide.
+ */
+export function attestationGap(ctx: CheckContext, what: string): CheckResult | undefined {
+  if (!ctx.attestations) return noVerifier(what);
+  const a = ctx.attestations;
+  if (a.error && a.signatures.length === 0 && a.attestations.length === 0) {
+    return { status: 'manual', reason: `${what} could not be verified: ${a.error}` };
+  }
+  return undefined;
+}
+
 export function verifiedAttestations(
   ctx: CheckContext,
   predicateTypes: (type: string) => boolean,

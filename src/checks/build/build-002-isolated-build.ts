@@ -1,6 +1,6 @@
 import type { Check } from '../check.ts';
 import { slsa } from '../references.ts';
-import { isSlsaProvenance, noVerifier, verifiedAttestations } from './attestation-helpers.ts';
+import { attestationGap, isSlsaProvenance, noVerifier, verifiedAttestations } from './attestation-helpers.ts';
 
 function builderId(predicate: unknown): string | undefined {
   const p = predicate as { builder?: { id?: string }; runDetails?: { builder?: { id?: string } } } | null;
@@ -17,7 +17,8 @@ export const build002: Check = {
   decides: 'A verified SLSA provenance names a hosted builder (builder.id).',
   remediation: 'Build on a hosted, ephemeral build platform that issues signed SLSA provenance naming its builder.id.',
   evaluate(ctx) {
-    if (!ctx.attestations) return noVerifier('the builder identity');
+    const gap = attestationGap(ctx, 'the builder identity');
+    if (gap || !ctx.attestations) return gap ?? noVerifier('the builder identity');
     const withBuilder = verifiedAttestations(ctx, isSlsaProvenance).filter((a) => builderId(a.predicate));
     if (withBuilder.length === 0) {
       return {

@@ -1,6 +1,6 @@
 import type { Check } from '../check.ts';
 import { bsi, slsa } from '../references.ts';
-import { isSlsaProvenance, noVerifier, verifiedAttestations } from './attestation-helpers.ts';
+import { attestationGap, isSlsaProvenance, noVerifier, verifiedAttestations } from './attestation-helpers.ts';
 
 export const build003: Check = {
   id: 'SGCI-BUILD-003',
@@ -12,7 +12,8 @@ export const build003: Check = {
   decides: 'A signed SLSA provenance (v0.2 or v1) whose subject digest is this image; level >= 2.',
   remediation: 'Attest SLSA provenance for the image digest in the build pipeline (sgci attest --type slsaprovenance).',
   evaluate(ctx) {
-    if (!ctx.attestations) return noVerifier('build provenance');
+    const gap = attestationGap(ctx, 'build provenance');
+    if (gap || !ctx.attestations) return gap ?? noVerifier('build provenance');
     const found = verifiedAttestations(ctx, isSlsaProvenance);
     if (found.length === 0) {
       return {

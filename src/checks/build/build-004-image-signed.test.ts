@@ -23,3 +23,11 @@ test('manual until verified; a verified signature passes; only unverified ones f
   assert.equal(bad.status, 'fail');
   assert.ok(bad.evidence?.some((e) => e.kind === 'note' && e.message === 'registry unreachable'));
 });
+
+test('discovery that failed before finding anything is manual with the reason, not a failure', async () => {
+  const result = await build004.evaluate(
+    testContext({ attestations: { signatures: [], attestations: [], error: 'registry.example: connection refused' } }),
+  );
+  assert.equal(result.status, 'manual');
+  assert.match(result.status === 'manual' ? result.reason : '', /connection refused/);
+});

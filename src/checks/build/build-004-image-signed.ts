@@ -1,6 +1,6 @@
 import type { Check } from '../check.ts';
 import { bsi, nist } from '../references.ts';
-import { noVerifier } from './attestation-helpers.ts';
+import { attestationGap, noVerifier } from './attestation-helpers.ts';
 
 export const build004: Check = {
   id: 'SGCI-BUILD-004',
@@ -12,7 +12,8 @@ export const build004: Check = {
   decides: 'A signature over this digest verifies with a trusted key.',
   remediation: 'Sign the image digest (sgci sign) with a key the platform trusts.',
   evaluate(ctx) {
-    if (!ctx.attestations) return noVerifier('the image signature');
+    const gap = attestationGap(ctx, 'the image signature');
+    if (gap || !ctx.attestations) return gap ?? noVerifier('the image signature');
     const verified = ctx.attestations.signatures.filter((s) => s.verified);
     if (verified.length === 0) {
       return {

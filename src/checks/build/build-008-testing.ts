@@ -1,6 +1,6 @@
 import type { Check } from '../check.ts';
 import { tr } from '../references.ts';
-import { noVerifier, verifiedAttestations } from './attestation-helpers.ts';
+import { attestationGap, noVerifier, verifiedAttestations } from './attestation-helpers.ts';
 
 const isTestResult = (t: string): boolean => t.startsWith('https://in-toto.io/attestation/test-result/');
 
@@ -14,7 +14,8 @@ export const build008: Check = {
   decides: 'A verified test-result attestation for the digest; otherwise a reviewer checks the test procedures.',
   remediation: 'Attest the test results of the release build (in-toto test-result predicate) for the image digest.',
   evaluate(ctx) {
-    if (!ctx.attestations) return noVerifier('a test-result attestation');
+    const gap = attestationGap(ctx, 'a test-result attestation');
+    if (gap || !ctx.attestations) return gap ?? noVerifier('a test-result attestation');
     const found = verifiedAttestations(ctx, isTestResult);
     if (found.length === 0)
       return { status: 'manual', reason: 'no test-result attestation: a reviewer checks the test procedures' };

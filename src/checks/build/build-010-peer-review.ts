@@ -1,6 +1,6 @@
 import type { Check } from '../check.ts';
 import { tr } from '../references.ts';
-import { noVerifier, verifiedAttestations } from './attestation-helpers.ts';
+import { attestationGap, noVerifier, verifiedAttestations } from './attestation-helpers.ts';
 
 const isSourceTrack = (t: string): boolean =>
   t.startsWith('https://slsa.dev/verification_summary/') || t.includes('source');
@@ -15,7 +15,8 @@ export const build010: Check = {
   decides: 'A source-track attestation for the revision; otherwise a reviewer checks the review process.',
   remediation: 'Protect the main branch with mandatory reviews and attest it (SLSA source track).',
   evaluate(ctx) {
-    if (!ctx.attestations) return noVerifier('a source-track attestation');
+    const gap = attestationGap(ctx, 'a source-track attestation');
+    if (gap || !ctx.attestations) return gap ?? noVerifier('a source-track attestation');
     const found = verifiedAttestations(ctx, isSourceTrack);
     if (found.length === 0)
       return { status: 'manual', reason: 'no source-track attestation: a reviewer checks the review process' };

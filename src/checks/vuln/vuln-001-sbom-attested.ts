@@ -1,4 +1,4 @@
-import { noVerifier, verifiedAttestations } from '../build/attestation-helpers.ts';
+import { attestationGap, noVerifier, verifiedAttestations } from '../build/attestation-helpers.ts';
 import type { Check } from '../check.ts';
 import { bsi, nist } from '../references.ts';
 
@@ -18,7 +18,8 @@ export const vuln001: Check = {
     'A signed CycloneDX (or SPDX) attestation for this digest; its components agree with the generated SBOM (drift listed).',
   remediation: 'Attest the SBOM for the image digest (sgci attest --type cyclonedx).',
   evaluate(ctx) {
-    if (!ctx.attestations) return noVerifier('an SBOM attestation');
+    const gap = attestationGap(ctx, 'an SBOM attestation');
+    if (gap || !ctx.attestations) return gap ?? noVerifier('an SBOM attestation');
     const found = verifiedAttestations(ctx, isSbom);
     if (found.length === 0)
       return {

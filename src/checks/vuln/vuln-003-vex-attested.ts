@@ -1,4 +1,4 @@
-import { noVerifier, verifiedAttestations } from '../build/attestation-helpers.ts';
+import { attestationGap, noVerifier, verifiedAttestations } from '../build/attestation-helpers.ts';
 import type { Check } from '../check.ts';
 import { bsi, nist } from '../references.ts';
 
@@ -17,7 +17,8 @@ export const vuln003: Check = {
   decides: 'A signed OpenVEX or CycloneDX VEX attestation for this digest.',
   remediation: 'Attest the VEX decisions for the image digest (sgci attest --type openvex).',
   evaluate(ctx) {
-    if (!ctx.attestations) return noVerifier('a VEX attestation');
+    const gap = attestationGap(ctx, 'a VEX attestation');
+    if (gap || !ctx.attestations) return gap ?? noVerifier('a VEX attestation');
     const found = verifiedAttestations(ctx, isVex);
     if (found.length === 0)
       return {

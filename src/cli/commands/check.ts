@@ -1,8 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
-import { readDockerfile, readManifests } from '../../checks/index.ts';
+import { attestationsForChecks } from '../../attest/index.ts';
+import { type AttestationInput, readDockerfile, readManifests } from '../../checks/index.ts';
 import { dataDir, SgciError } from '../../core/index.ts';
+import { parseImageReference } from '../../oci/reference/index.ts';
+import type { Image } from '../../oci/types.ts';
 import { loadPolicy, type Policy, parseDuration } from '../../policy/index.ts';
 import { isReportFormat, type Lang, renderReport, reportFormats } from '../../report/index.ts';
 import { scanImage, type VulnMatcher } from '../../scan/index.ts';
@@ -12,6 +15,7 @@ import { exitCodes } from '../exit-codes.ts';
 import { addImageOptions, openImageFromCli } from '../image-options.ts';
 import { version } from '../main.ts';
 import { useColor, writeOut } from '../output.ts';
+import { registryFromCli } from './sign.ts';
 
 /** The evaluation clock: SOURCE_DATE_EPOCH when set (reproducible reports), else now. */
 export function evaluationTime(env: NodeJS.ProcessEnv = process.env): Date {
@@ -47,6 +51,31 @@ export function storeMatcher(policy: Policy, now: Date): VulnMatcher {
     const vex = await store.vex.list();
     return { report: await matchSbom(sbom, store.advisories, { vex, now, sla: slaPolicyOf(policy) }) };
   };
+}
+
+/**
+ * Signatures and attestations of a registry image, verified with the keys the policy trusts. Undefined (the checks
+ * then say verification did not run) for local images and for a policy without trustedKeys.
+ */
+export async function attestationsFromCli(
+  input: string,
+  image: Image,
+  policy: Policy,
+  opts: Record<string, unknown>,
+): Promise<AttestationInput | undefined> {
+  const reference = parseImageReference(input);
+  if (reference.kind !== 'registry' || !image.digest || policy.trustedKeys.length === 0) return undefined;
+  if (opts.passwordStdin) {
+    // stdin was read for the image pull and cannot be read twice
+    return {
+      signatures: [],
+      attestations: [],
+      error: 'not verified with --password-stdin; pass the password in SGCI_REGISTRY_PASSWORD',
+    };
+  }
+  await using registry = await registryFromCli(opts);
+  // await before the registry client is disposed at the end of this scope
+  return await attestationsForChecks(registry, reference, image.digest, policy);
 }
 
 export interface CheckInputsOptions {
@@ -88,7 +117,9 @@ export function registerCheck(program: Command): void {
     const now = evaluationTime();
     const image = await openImageFromCli(input, opts);
     try {
+      const attestations = await attestationsFromCli(input, image, inputs.policy, opts);
       const result = await scanImage(image, {
+        ...(attestations ? { attestations } : {}),
         policy: inputs.policy,
         toolVersion: version,
         now,

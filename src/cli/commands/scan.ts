@@ -9,7 +9,13 @@ import { exitCodes } from '../exit-codes.ts';
 import { addImageOptions, openImageFromCli } from '../image-options.ts';
 import { version } from '../main.ts';
 import { writeOut } from '../output.ts';
-import { type CheckInputsOptions, evaluationTime, readCheckInputs, storeMatcher } from './check.ts';
+import {
+  attestationsFromCli,
+  type CheckInputsOptions,
+  evaluationTime,
+  readCheckInputs,
+  storeMatcher,
+} from './check.ts';
 
 /** What vulns.json holds when matching could not run: the VulnReport shape, empty, with the reason in notes. */
 function emptyVulnReport(subject: VulnReport['subject'], note: string, now: Date): VulnReport {
@@ -54,7 +60,9 @@ export function registerScan(program: Command): void {
     const now = evaluationTime();
     const image = await openImageFromCli(input, opts);
     try {
+      const attestations = await attestationsFromCli(input, image, inputs.policy, opts);
       const result = await scanImage(image, {
+        ...(attestations ? { attestations } : {}),
         policy: inputs.policy,
         toolVersion: version,
         now,
