@@ -10,7 +10,7 @@
  * Run alone: node_modules/.bin/node bench/vulns.ts [records]   (DATABASE_URL set → PostgreSQL instead of PGlite)
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { catalogerNeeds, catalogFilesystem, type Package } from '../src/catalog/index.ts';
@@ -107,16 +107,26 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
-async function latency(fn: () => Promise<unknown>, runs = 30): Promise<{ p50: number; p95: number }> {
+/**
+ * Warm latency. Besides wall time it reports this process's CPU time per run (user+system): on a shared,
+ * overloaded machine wall time mostly measures the queue for a core, CPU time what matching costs. PGlite runs
+ * in this process, so its query work is included in the CPU time.
+ */
+async function latency(fn: () => Promise<unknown>, runs = 30): Promise<{ p50: number; p95: number; cpuP50: number }> {
   for (let i = 0; i < 3; i++) await fn();
   const times: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < runs; i++) {
+    const c = process.cpuUsage();
     const t = performance.now();
     await fn();
     times.push(performance.now() - t);
+    const used = process.cpuUsage(c);
+    cpu.push((used.user + used.system) / 1000);
   }
   times.sort((a, b) => a - b);
-  return { p50: percentile(times, 50), p95: percentile(times, 95) };
+  cpu.sort((a, b) => a - b);
+  return { p50: percentile(times, 50), p95: percentile(times, 95), cpuP50: percentile(cpu, 50) };
 }
 
 const entries: [string, string][] = [];
@@ -193,10 +203,12 @@ const synthReport = await matchSbom(synth, store.advisories);
 const l = await latency(() => matchSbom(synth, store.advisories));
 rows.push([
   `match 1,000 synthetic components (${synthReport.matches.length} findings)`,
-  `p50 ${l.p50.toFixed(1)} ms, p95 ${l.p95.toFixed(1)} ms`,
+  `p50 ${l.p50.toFixed(1)} ms, p95 ${l.p95.toFixed(1)} ms (CPU p50 ${l.cpuP50.toFixed(1)} ms)`,
   '-',
   '-',
-  l.p50 < 100 ? 'target met (< 100 ms p50)' : 'ABOVE target 100 ms p50',
+  l.p50 < 100
+    ? 'target met (< 100 ms p50)'
+    : `ABOVE target 100 ms p50 (wall; CPU ${l.cpuP50 < 100 ? 'within' : 'above'} target)`,
 ]);
 await store.close();
 rmSync(work, { recursive: true, force: true });
@@ -209,5 +221,9 @@ const line = (r: readonly string[]) =>
     .join('  ')
     .trimEnd();
 process.stdout.write(
-  `${[line(header), ...rows.map(line)].join('\n')}\npeer: none (no network for Grype/Trivy databases); database open ${openSeconds.toFixed(1)} s; peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB\n`,
+  `${[line(header), ...rows.map(line)].join('\n')}\nload average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(
+      ' ',
+    )} on ${cpus().length} cores; peer: none (no network for Grype/Trivy databases); database open ${openSeconds.toFixed(1)} s; peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB\n`,
 );

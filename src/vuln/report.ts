@@ -57,7 +57,11 @@ export async function matchSbom(
     },
     database: { advisories: database.advisories, ...(database.lastImport ? { lastImport: database.lastImport } : {}) },
     evaluatedAt: now.toISOString(),
-    notes: [...notes, ...(options.notes ?? [])].sort(),
+    notes: [
+      ...notes,
+      ...(options.notes ?? []),
+      ...(database.advisories === 0 ? ['the advisory database is empty: run sgci db import or sgci db update'] : []),
+    ].sort(),
   };
 }
 

@@ -35,6 +35,8 @@ export function distroEcosystems(distro: Distro | undefined): string[] {
   if (id === 'debian') return [`Debian:${distro.versionId.split('.')[0]}`];
   if (id === 'alpine') return [`Alpine:v${distro.versionId.split('.').slice(0, 2).join('.')}`];
   if (id === 'ubuntu') return [`Ubuntu:${distro.versionId}`, `Ubuntu:${distro.versionId}:LTS`];
+  if (id === 'rocky') return [`Rocky Linux:${distro.versionId.split('.')[0]}`];
+  if (id === 'almalinux') return [`AlmaLinux:${distro.versionId.split('.')[0]}`];
   if (id === 'wolfi') return ['Wolfi'];
   if (id === 'chainguard') return ['Chainguard'];
   return [];
@@ -70,7 +72,8 @@ function searchKeys(pkg: Package, distro: Distro | undefined): SearchKey[] {
     {
       ecosystem,
       name: packageKey(ecosystem, osvName(pkg)),
-      version: pkg.ecosystem === 'golang' ? pkg.version.replace(/^v/, '') : pkg.version,
+      // OSV writes Go versions bare: module `v1.2.3` and toolchain `go1.21.0` are both `1.2.3`/`1.21.0` there.
+      version: pkg.ecosystem === 'golang' ? pkg.version.replace(/^(v|go)/, '') : pkg.version,
       by: 'ecosystem-package',
       matcher: `${pkg.ecosystem}-matcher`,
     },

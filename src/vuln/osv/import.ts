@@ -59,7 +59,7 @@ interface Document {
   readonly text: string;
 }
 
-const batchSize = 1000;
+const batchSize = 5000;
 const zipMagic = [0x50, 0x4b, 0x03, 0x04];
 
 function isZip(bytes: Uint8Array): boolean {
