@@ -52,6 +52,8 @@ export interface PackageInput {
   readonly licenses?: readonly string[];
   readonly foundBy: string;
   readonly metadata: PackageMetadata;
+  /** The layer that introduced the package when the primary file's layer does not say it. */
+  readonly layer?: number;
 }
 
 /** Builds a package with its deterministic id: a content hash, so the same image gives the same ids. */
@@ -71,7 +73,7 @@ export function makePackage(input: PackageInput): Package {
     locations,
     licenses: [...new Set(input.licenses ?? [])].sort(compareStrings),
     foundBy: input.foundBy,
-    layer: primary?.layer ?? 0,
+    layer: input.layer ?? primary?.layer ?? 0,
     metadata: input.metadata,
   };
 }

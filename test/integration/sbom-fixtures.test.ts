@@ -164,7 +164,12 @@ test('python-app: dpkg-owned egg-info/dist-info and the pip-style Jinja2/MarkupS
   assert.equal(requests?.purl, 'pkg:pypi/requests@2.28.1');
   const owner = sbom.relationships.find((r) => r.type === 'owns' && r.to === requests?.id);
   assert.equal(sbom.packages.find((p) => p.id === owner?.from)?.name, 'python3-requests');
+  // the layer that introduced each package, not the last layer that rewrote dpkg's status file
+  assert.equal(sbom.packages.find((p) => p.name === 'bash')?.layer, 0);
+  assert.equal(sbom.packages.find((p) => p.name === 'python3-requests')?.layer, 1);
+  assert.equal(requests?.layer, 1);
   const jinja = sbom.packages.find((p) => p.name === 'Jinja2');
+  assert.equal(jinja?.layer, 2);
   assert.equal(jinja?.purl, 'pkg:pypi/jinja2@3.1.2');
   assert.ok(!sbom.relationships.some((r) => r.type === 'owns' && r.to === jinja?.id), 'pip-installed: no owner');
 });

@@ -90,6 +90,7 @@ async function catalogDpkg(ctx: CatalogContext): Promise<CatalogerOutput> {
       licenses: (copyright?.licenses ?? []).map(normaliseLicense),
       foundBy: dpkgCatalogerName,
       type: 'library',
+      layer: introducedIn(file, files.locations),
       metadata: {
         kind: 'deb',
         ...(entry.architecture ? { architecture: entry.architecture } : {}),
@@ -106,6 +107,16 @@ async function catalogDpkg(ctx: CatalogContext): Promise<CatalogerOutput> {
   }
   addDependencies(found, byName, out);
   return out;
+}
+
+/**
+ * dpkg rewrites the shared status file in every layer that installs anything; a package's own
+ * info/<pkg>.list and .md5sums (or its status.d file) are written by the layer that installed this
+ * version of it, so they tell the introducing layer.
+ */
+function introducedIn(statusFile: FileEntry, owned: readonly Location[]): number {
+  if (statusFile.path.includes('/status.d/')) return statusFile.layer;
+  return owned.length > 0 ? Math.max(...owned.map((l) => l.layer)) : statusFile.layer;
 }
 
 function epochOf(version: string): { epoch?: number } {
