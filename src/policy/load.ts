@@ -14,7 +14,13 @@ export function parsePolicy(text: string, input: string): Policy {
   if (doc.errors.length > 0) {
     throw new SgciError('POLICY_INVALID', input, `not valid YAML: ${doc.errors[0]?.message.split('\n')[0]}`);
   }
-  const parsed = PolicyFile.safeParse(doc.toJS({ maxAliasCount: 100 }));
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    throw new SgciError('POLICY_INVALID', input, describe(error), { cause: error });
+  }
+  const parsed = PolicyFile.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.length ? issue.path.join('.') : '(top level)';

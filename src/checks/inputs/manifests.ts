@@ -105,7 +105,13 @@ export function parseManifests(text: string, path: string): { workloads: Workloa
     if (doc.errors.length > 0) {
       throw new SgciError('MANIFESTS_INVALID', path, `document ${index + 1}: ${doc.errors[0]?.message.split('\n')[0]}`);
     }
-    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+      // the yaml package refuses alias bombs with a plain error: name the file instead of crashing
+      throw new SgciError('MANIFESTS_INVALID', path, `document ${index + 1}: ${describe(error)}`, { cause: error });
+    }
     if (value === null || value === undefined) continue;
     const objects =
       dig(value, ['kind']) === 'List' && Array.isArray(dig(value, ['items']))
