@@ -9,6 +9,7 @@ import { parseManifests, readManifests } from './manifests.ts';
 
 test('Dockerfile: ARG defaults resolve FROM, stage references link, instructions keep lines and flags', () => {
   const df = parseDockerfile(
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Dockerfile variables, not JS templates
     'ARG BASE=debian:12-slim\nARG TAG\nFROM ${BASE} AS build\nRUN make\nFROM build AS test\nFROM registry.example/x:${TAG}\nCOPY --from=build --chown=1:1 /out /app\nUSER 65532\n',
     'Dockerfile',
   );
@@ -18,6 +19,7 @@ test('Dockerfile: ARG defaults resolve FROM, stage references link, instructions
       ['build', 'debian:12-slim', undefined, false, '12-slim'],
       ['test', 'build', 0, false, undefined],
       // an ARG without default stays a variable: unresolved, never guessed
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Dockerfile variables, not JS templates
       [undefined, 'registry.example/x:${TAG}', undefined, true, '${TAG}'],
     ],
   );
