@@ -9,6 +9,10 @@ const documentedExamples = new Set([
   'AKIAI44QH8DHBEXAMPLE',
   'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
   'je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY',
+  // OAuth client secrets of the Google Cloud SDK, an installed application: shipped in every gcloud install
+  // and, per Google's documentation for installed apps, not treated as secret.
+  'd-FL95Q19q7MQmFpd7hHD0Ty',
+  'ZmssLNjJy2998hD4CTg2ejr2',
   // Azure Storage emulator (Azurite) well-known account key, documented by Microsoft.
   'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==',
 ]);
@@ -39,6 +43,12 @@ const placeholderFragments = [
   'secret123',
   'password123',
   'mysecretpassword',
+  // A value that names the thing (`s:netrw_passwd`, `somepassword`, `AuthenticationMD5Password`) refers to
+  // or stands for a secret; a random token contains these words with negligible probability.
+  'password',
+  'passwd',
+  'secret',
+  'token',
   'supersecret',
   'topsecret',
   '<',

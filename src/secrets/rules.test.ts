@@ -499,6 +499,31 @@ describe('passwords in URLs and assignments', () => {
       expect: [],
     },
     {
+      name: 'library docstrings, generated code and headers',
+      path: '/usr/lib/python3/dist-packages/oauthlib/oauth2/rfc6749/parameters.py',
+      text: '    "access_token":"2YotnFZFEjr1zCsicMWpAA",\n',
+      expect: [],
+    },
+    {
+      name: 'vendored third-party code',
+      path: '/usr/lib/google-cloud-sdk/lib/third_party/google/api_core/page_iterator.py',
+      text: '    Next page token: eav1OzQB0OM8rLdGXOEsyQWSG\n',
+      expect: [],
+    },
+    { name: 'a test file', path: '/app/src/auth_test.go', text: `token := "${assigned}"\n`, expect: [] },
+    {
+      name: 'words, identifiers and regexes as values',
+      path: '/etc/app/x.yaml',
+      text: 'Token.Markdown.BoldItalic: bold+italic text\ndesiredSecretManagerConfig: Enable/Disable\n"secret:AmazonLookoutMetrics-.+"\ncredentials._private_key_pkcs8_pem = private_key_pkcs8_pem\nstop_token::_Stop_state_ref _M_state;\nif token == "abcdef123456":\n',
+      expect: [],
+    },
+    {
+      name: 'generated code with _password is not an .npmrc',
+      path: '/usr/lib/google-cloud-sdk/lib/x_messages.py',
+      text: '  _password = _messages.StringField(1)\n',
+      expect: [],
+    },
+    {
       name: 'lintian override',
       path: '/usr/share/lintian/overrides/passwd',
       text: 'passwd: elevated-privileges 4755 root/root [usr/bin/passwd]\n',

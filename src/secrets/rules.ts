@@ -1,4 +1,5 @@
 import { isSecretName } from './names.ts';
+import { isReferenceText } from './paths.ts';
 import { isDocumentedExample, isPlaceholder, passesSecretGate } from './placeholders.ts';
 import type { SecretSeverity } from './types.ts';
 
@@ -29,10 +30,11 @@ export interface TextRule {
   /** Only for files whose path matches (e.g. `.env` files); such a rule skips the keyword prefilter. Config values never match a path-gated rule. */
   readonly paths?: RegExp;
   /**
-   * Files the rule ignores: the generic rules (URL and assignment passwords) skip package documentation,
-   * where `password: 'SuperSecret'` is an example by definition. Specific token rules still run there.
+   * Files the rule ignores. The generic rules (URL and assignment passwords) skip package documentation and
+   * the source code of installed libraries, where `password: 'SuperSecret'` and `access_token="h480djs93hd8"`
+   * are docstring examples. Specific rules (tokens, keys) still run there.
    */
-  readonly skipPaths?: RegExp;
+  readonly skipPaths?: (path: string) => boolean;
   /** Reject placeholders and examples, or refine rule id/severity (encrypted keys). `false` drops the match. */
   readonly check?: (secret: string, match: RegExpExecArray, text: string) => boolean | RuleVerdict;
 }
@@ -274,7 +276,9 @@ const npmrcAuth: TextRule = {
   id: 'npmrc-auth',
   description: 'npm registry credential in .npmrc',
   severity: 'critical',
-  keywords: ['_authtoken', '_auth', '_password'],
+  keywords: [],
+  // Only in npm config files: `_password = _messages.StringField(1)` is generated Python, not a credential.
+  paths: /(?:^|\/)\.?npmrc$/,
   pattern: /(?:^|[\s:])_(?:authToken|auth|password)\s*=\s*["']?(?<secret>[^\s"']{8,512})/gm,
   check: (secret) => !isPlaceholder(secret) && tokenBody(secret),
 };
@@ -326,16 +330,13 @@ const kubeconfigToken: TextRule = {
   check: (secret) => passwordGate(secret),
 };
 
-/** Package documentation: examples, never a deployment's credentials. */
-const packageDocs = /^\/usr\/share\/(?:doc|man|info|help|gtk-doc)\//;
-
 /** `scheme://user:password@host`: the password part only. */
 const urlPassword: TextRule = {
   id: 'url-password',
   description: 'password in a URL',
   severity: 'critical',
   keywords: ['://'],
-  skipPaths: packageDocs,
+  skipPaths: isReferenceText,
   // Anchored on `://` (a literal the engine finds fast); the scheme before it is checked in `check`.
   pattern: /:\/\/[^\s:/@"'<>()[\]{}`\\|]{0,128}:(?<secret>[^\s/@"'<>()[\]{}`\\|]{1,256})@[A-Za-z0-9[]/g,
   check(secret, match, text) {
@@ -376,16 +377,21 @@ const passwordAssignment: TextRule = {
   description: 'password or secret assigned in a file',
   severity: 'critical',
   keywords: assignmentKeywords,
-  skipPaths: packageDocs,
+  skipPaths: isReferenceText,
   // Anchored on the keyword (not on the name start) so the regex does not retry at every character.
   // The value must end at a delimiter: `token = get_token()` and `password: Optional[str]` do not match.
   // The value is taken atomically (lookahead capture + backreference), so a failed delimiter does not
   // retry every shorter value.
   pattern:
-    /(?:password|passwd|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key)[A-Za-z0-9_.-]{0,40}["']?[ \t]{0,4}(?::=|=>|=|:)[ \t]{0,4}(["']?)(?=(?<secret>[^\s"'`<>(){}[\];,|&$\\]{6,256}))\k<secret>\1(?=[\s"'`;,]|$)/gi,
+    /(?:password|passwd|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key)[A-Za-z0-9_.-]{0,40}["']?[ \t]{0,4}(?::=|=>|=(?!=)|:(?!:))[ \t]{0,4}(["']?)(?=(?<secret>[^\s"'`<>(){}[\];,|&$\\]{6,256}))\k<secret>\1(?=[\s"'`;,]|$)/gi,
   check(secret, match, text) {
     // Cheapest tests first: most candidates in code fail on the value alone.
-    if (!passesSecretGate(secret, { minLength: 8, minEntropy: 3 }) || wordLike(secret) || codeReference(secret)) {
+    if (
+      !passesSecretGate(secret, { minLength: 8, minEntropy: 3 }) ||
+      wordLike(secret) ||
+      codeReference(secret) ||
+      /^[A-Za-z][A-Za-z0-9+.-]*:\/\/|^\/[^/]/.test(secret)
+    ) {
       return false;
     }
     return isSecretName(nameAround(text, match.index, match[0]));
@@ -394,20 +400,23 @@ const passwordAssignment: TextRule = {
 
 /**
  * Words, identifiers and dotted names (`elevated-privileges` in lintian overrides, `self.password_hash`,
- * `required`): letters and separators only, without mixed case. A chosen password of that shape is missed
+ * `required`, `EllipticCurvePrivateKey`): letters and separators only. A chosen password of that shape is missed
  * by the generic rule; that is the price of not flagging prose and code.
  */
 function wordLike(value: string): boolean {
-  if (!/^[A-Za-z_.-]+$/.test(value)) return false;
-  return !(/[a-z]/.test(value) && /[A-Z]/.test(value) && value.length >= 16);
+  if (!/^[A-Za-z_.+/-]+$/.test(value)) return false;
+  // Each piece a word, an ACRONYM or CamelCase words; random letters mix case without that pattern.
+  return value.split(/[_.+/-]/).every((piece) => /^(?:[A-Z]?[a-z]+)*$|^[A-Z]+$/.test(piece));
 }
 
 /**
- * A dotted identifier chain (`token.ERRORTOKEN`, `exports2.HEADER_CHARS`, `__compat__.collect_all_And_tokens`):
- * code that reads a value, not a value. JWTs (`eyJ…`) share the shape and are kept.
+ * A dotted identifier chain (`token.ERRORTOKEN`, `exports2.HEADER_CHARS`, `__compat__.collect_all_And_tokens`)
+ * or a snake_case identifier (`private_key_pkcs8_pem`, `base64_encoded_64_byte_salt`): code that reads a
+ * value, not a value. JWTs (`eyJ…`) share the shape and are kept.
  */
 function codeReference(value: string): boolean {
-  return !value.startsWith('eyJ') && /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value);
+  if (value.startsWith('eyJ')) return false;
+  return /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value) || /^_?[a-z][a-z0-9]*(?:_[a-z0-9]+)+$/.test(value);
 }
 
 /** The whole identifier the keyword sits in: `DB_PASSWORD` for a match starting at `PASSWORD`. */

@@ -90,7 +90,7 @@ function collect(text: string, path: string | undefined): (Omit<TextMatch, 'line
     } else if (!gates.get(entry)?.some((literal) => keywords.has(literal))) {
       continue;
     }
-    if (path !== undefined && rule.skipPaths?.test(path)) continue;
+    if (path !== undefined && rule.skipPaths?.(path)) continue;
     if (entry.context && !entry.context.test(text)) continue;
     entry.pattern.lastIndex = 0;
     for (let match = entry.pattern.exec(text); match !== null; match = entry.pattern.exec(text)) {

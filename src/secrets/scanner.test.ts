@@ -95,7 +95,13 @@ describe('where a key lies changes rule or severity', () => {
     ['/usr/lib/python3/dist-packages/paramiko/tests/test_ecdsa_256.key', 'private-key', 'medium'],
     ['/app/node_modules/https-proxy/test/fixtures/key.pem', 'private-key', 'medium'],
     ['/usr/share/doc/openssl/demos/key.pem', 'private-key', 'medium'],
-    ['/app/test/key.pem', 'private-key', 'critical'],
+    ['/app/test/key.pem', 'private-key', 'medium'],
+    [
+      '/usr/lib/google-cloud-sdk/platform/gsutil/third_party/requests/tests/certs/valid/server/server.key',
+      'private-key',
+      'medium',
+    ],
+    ['/app/config/key.pem', 'private-key', 'critical'],
   ];
   for (const [path, rule, severity] of cases) {
     test(`${path}: ${rule}, ${severity}`, async () => {

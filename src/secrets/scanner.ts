@@ -1,6 +1,7 @@
 import type { Unknown } from '../core/index.ts';
 import type { FileEntry, FileVisitor } from '../oci/types.ts';
 import { fingerprint } from './fingerprint.ts';
+import { isPublishedFixture } from './paths.ts';
 import { jksHasKeyEntry, looksLikePkcs12, pkcs12Contents } from './pkcs12.ts';
 import { maxMatchesPerText, scanText } from './scan-text.ts';
 import type { SecretFinding, SecretScannerOptions } from './types.ts';
@@ -51,14 +52,6 @@ const machineKeys: readonly { path: RegExp; rule: string; description: string }[
     description: 'ssl-cert snakeoil TLS private key baked into the image (shared by every container)',
   },
 ];
-
-/**
- * Test fixtures and documentation shipped inside packages (Python's `test/` keys, `node_modules/x/test/`,
- * `/usr/share/doc` examples). Keys there are published with the package, so they protect nothing; they are
- * still reported, as `medium`, because a real secret can be hidden there too.
- */
-const packageReferenceMaterial =
-  /\/(?:node_modules|site-packages|dist-packages|python[23](?:\.\d+)?|gems|go\/src|vendor)\/(?:[^/]+\/)*(?:tests?|testdata|testing|fixtures|__tests__|spec)\/|^\/usr\/share\/doc\//;
 
 /** Binary key stores: read by name, judged by structure (a NUL byte does not end their scan). */
 const keyStoreName = /\.(?:p12|pfx|jks|jceks|keystore|ks)$/i;
@@ -117,14 +110,27 @@ export function scanFile(entry: Pick<FileEntry, 'path' | 'layer'>, content: Uint
     if (store !== undefined) {
       // The DER/JKS header is structure, not secret.
       const value = Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('base64');
-      return [{ ...store, ...place, fingerprint: fingerprint(value, 4) }];
+      const published = isPublishedFixture(entry.path);
+      return [
+        {
+          ...store,
+          ...(published
+            ? {
+                severity: 'medium' as const,
+                description: `${store.description} in package test or documentation files`,
+              }
+            : {}),
+          ...place,
+          fingerprint: fingerprint(value, 4),
+        },
+      ];
     }
   }
   const probe = content.subarray(0, binaryProbeBytes);
   if (probe.includes(0)) return [];
   const text = Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('latin1');
   const machineKey = machineKeys.find((key) => key.path.test(entry.path));
-  const referenceMaterial = packageReferenceMaterial.test(entry.path);
+  const referenceMaterial = isPublishedFixture(entry.path);
   return scanText(text, entry.path).map((match) => {
     const asMachineKey = machineKey !== undefined && match.rule.startsWith('private-key');
     const severity = asMachineKey ? 'high' : match.severity;
