@@ -287,3 +287,59 @@ test('matching merges aliases, marks OS-owned packages, applies VEX without drop
   );
   assert.equal(renderVulnReport(report, 'json', 'test'), renderVulnReport(report, 'json', 'test'));
 });
+
+test('SLA: deadline from the fix date per severity; no fix or next-release never overdue', async () => {
+  const { slaOf } = await import('./sla.ts');
+  const { defaultSlaPolicy, parseSlaDuration } = await import('./index.ts');
+  const base = {
+    id: 'x',
+    package: { id: 'p', name: 'p', version: '1', purl: 'pkg:npm/p@1', ecosystem: 'npm' as const },
+    details: [],
+    judgement: 'open' as const,
+    suppressed: false,
+    vex: null,
+    fixedVersions: ['2'],
+    fixState: 'fixed' as const,
+    fixAvailableAt: '2025-01-01T00:00:00.000Z',
+  };
+  const vuln = (severity: Finding['vulnerability']['severity']) => ({
+    id: 'CVE-1',
+    aliases: [],
+    severity,
+    scores: [],
+    references: [],
+    source: 's',
+  });
+  const at = (iso: string) => new Date(iso);
+  const critical = { ...base, vulnerability: vuln('CRITICAL') };
+  assert.deepEqual(slaOf(critical, defaultSlaPolicy, at('2025-01-02T23:00:00Z')), {
+    policy: '2d',
+    startedAt: '2025-01-01T00:00:00.000Z',
+    dueAt: '2025-01-03T00:00:00.000Z',
+    overdue: false,
+  });
+  assert.equal(slaOf(critical, defaultSlaPolicy, at('2025-01-03T00:00:01Z'))?.overdue, true);
+  assert.equal(slaOf({ ...critical, suppressed: true }, defaultSlaPolicy, at('2026-01-01T00:00:00Z'))?.overdue, false);
+  assert.equal(
+    slaOf({ ...base, vulnerability: vuln('HIGH') }, defaultSlaPolicy, at('2025-01-08T00:00:01Z'))?.overdue,
+    true,
+  );
+  assert.equal(
+    slaOf({ ...base, vulnerability: vuln('MEDIUM') }, defaultSlaPolicy, at('2025-01-30T00:00:00Z'))?.overdue,
+    false,
+  );
+  assert.deepEqual(slaOf({ ...base, vulnerability: vuln('LOW') }, defaultSlaPolicy, at('2030-01-01T00:00:00Z')), {
+    policy: 'next-release',
+    startedAt: '2025-01-01T00:00:00.000Z',
+    overdue: false,
+  });
+  const { fixAvailableAt: _, ...noFixDate } = critical;
+  assert.equal(
+    slaOf({ ...noFixDate, fixState: 'not-fixed', fixedVersions: [] }, defaultSlaPolicy, at('2030-01-01T00:00:00Z'))
+      ?.overdue,
+    false,
+  );
+  assert.equal(parseSlaDuration('48h'), 48);
+  assert.equal(parseSlaDuration('7d'), 168);
+  assert.equal(parseSlaDuration('soon'), undefined);
+});

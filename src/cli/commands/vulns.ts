@@ -5,11 +5,14 @@ import { SgciError, writeFileAtomic } from '../../core/index.ts';
 import { decodeSbom, type Sbom } from '../../sbom/index.ts';
 import { openStore } from '../../store/index.ts';
 import {
+  defaultSlaPolicy,
   matchSbom,
+  parseSlaDuration,
   reachesSeverity,
   readVexFile,
   renderVulnReport,
   type Severity,
+  type SlaPolicy,
   severityOrder,
   type VexStatement,
   type VulnFormat,
@@ -49,6 +52,19 @@ async function sbomOf(input: string, opts: Record<string, unknown>): Promise<Sbo
   }
 }
 
+/** The default SLA policy with `SEVERITY=DURATION` overrides from the command line. */
+function slaPolicyFromCli(overrides: readonly string[]): SlaPolicy {
+  const policy: Partial<Record<Severity, number | 'next-release'>> = { ...defaultSlaPolicy };
+  for (const item of overrides) {
+    const [severity = '', duration = ''] = item.split('=');
+    const hours = parseSlaDuration(duration);
+    if (!severityOrder.includes(severity.toUpperCase() as Severity) || hours === undefined)
+      throw new SgciError('USAGE', item, 'expected SEVERITY=DURATION, e.g. HIGH=7d, CRITICAL=48h, LOW=next-release');
+    policy[severity.toUpperCase() as Severity] = hours;
+  }
+  return policy;
+}
+
 /** `sgci vulns IMAGE|SBOM`: match against the offline database, apply VEX, report SLA state. */
 export function registerVulns(program: Command): void {
   addImageOptions(
@@ -70,6 +86,7 @@ export function registerVulns(program: Command): void {
           severityOrder.filter((s) => s !== 'UNKNOWN' && s !== 'NONE'),
         ),
       )
+      .option('--sla <severity=duration...>', 'change an SLA deadline, e.g. CRITICAL=24h HIGH=3d LOW=next-release')
       .option('--now <time>', 'evaluate SLA deadlines at this ISO time instead of the clock (reproducible reports)'),
   ).action(async (input: string, opts: Record<string, unknown>) => {
     const now = typeof opts.now === 'string' ? new Date(opts.now) : new Date();
@@ -80,6 +97,7 @@ export function registerVulns(program: Command): void {
     await using store = await openStore();
     const stored = await store.vex.list();
     const report = await matchSbom(sbom, store.advisories, {
+      sla: slaPolicyFromCli((opts.sla as string[] | undefined) ?? []),
       vex: [...stored, ...fromFiles],
       now,
       notes: documents.map((d) => `VEX document read: ${d}`),
