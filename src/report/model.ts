@@ -47,7 +47,7 @@ export type CheckReport = z.infer<typeof CheckReport>;
 export const ScanReport = z.object({
   schemaVersion: z.literal(reportSchemaVersion),
   tool: z.object({ name: z.literal('sgci'), version: z.string() }),
-  /** When the checks were evaluated (SOURCE_DATE_EPOCH when set, for reproducible reports). */
+  /** When the checks were evaluated (`--now` when given, for reproducible reports). */
   generatedAt: z.string(),
   image: z.object({
     reference: z.string(),

@@ -17,12 +17,15 @@ import { version } from '../main.ts';
 import { useColor, writeOut } from '../output.ts';
 import { registryFromCli } from './sign.ts';
 
-/** The evaluation clock: SOURCE_DATE_EPOCH when set (reproducible reports), else now. */
-export function evaluationTime(env: NodeJS.ProcessEnv = process.env): Date {
-  const epoch = env.SOURCE_DATE_EPOCH;
-  if (epoch === undefined || epoch === '') return new Date();
-  if (!/^\d+$/.test(epoch)) throw new SgciError('USAGE', 'SOURCE_DATE_EPOCH', 'must be seconds since the epoch');
-  return new Date(Number(epoch) * 1000);
+/**
+ * The evaluation clock for ages, SLA deadlines and exception expiry: `--now` (reproducible reports), else the
+ * current time. SOURCE_DATE_EPOCH is deliberately not used: CI sets it to the commit time for builds.
+ */
+export function evaluationTime(now: unknown): Date {
+  if (now === undefined) return new Date();
+  const date = new Date(String(now));
+  if (Number.isNaN(date.getTime())) throw new SgciError('USAGE', '--now', `not an ISO time: ${String(now)}`);
+  return date;
 }
 
 /** The policy's SLA windows in the hours the matcher counts in. */
@@ -109,12 +112,16 @@ export function registerCheck(program: Command): void {
       .option('--manifests <file|dir>', 'Kubernetes manifests or rendered Helm output (YAML/JSON files)')
       .option('--policy <file>', 'sgci-policy.yaml (default: the built-in policy mirroring the seeds)')
       .addOption(new Option('-o, --output <format>', 'report format').choices([...reportFormats]).default('table'))
-      .addOption(new Option('--lang <lang>', 'report language').choices(['de', 'en']).default('en')),
+      .addOption(new Option('--lang <lang>', 'report language').choices(['de', 'en']).default('en'))
+      .option(
+        '--now <time>',
+        'evaluate ages, SLA deadlines and exception expiry at this ISO time (reproducible reports)',
+      ),
   ).action(async (input: string, opts: Record<string, unknown>) => {
     const format = String(opts.output);
     if (!isReportFormat(format)) throw new SgciError('USAGE', '--output', `unknown format ${format}`);
     const inputs = await readCheckInputs(opts as CheckInputsOptions);
-    const now = evaluationTime();
+    const now = evaluationTime(opts.now);
     const image = await openImageFromCli(input, opts);
     try {
       const attestations = await attestationsFromCli(input, image, inputs.policy, opts);

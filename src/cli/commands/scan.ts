@@ -53,11 +53,15 @@ export function registerScan(program: Command): void {
       .option('--policy <file>', 'sgci-policy.yaml (default: the built-in policy)')
       .addOption(
         new Option('--lang <lang>', 'language of report.html and the summary').choices(['de', 'en']).default('de'),
+      )
+      .option(
+        '--now <time>',
+        'evaluate ages, SLA deadlines and exception expiry at this ISO time (reproducible reports)',
       ),
   ).action(async (input: string, opts: Record<string, unknown>) => {
     const inputs = await readCheckInputs(opts as CheckInputsOptions);
     const out = String(opts.out);
-    const now = evaluationTime();
+    const now = evaluationTime(opts.now);
     const image = await openImageFromCli(input, opts);
     try {
       const attestations = await attestationsFromCli(input, image, inputs.policy, opts);
