@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { AdvisoryRecord } from '../vuln/ports.ts';
+import type { AdvisoryRecord } from '../vuln/index.ts';
 import type { Database } from './schema.ts';
 
 export type { AdvisoryRecord };

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { VexStatement } from '../vuln/types.ts';
+import type { VexStatement } from '../vuln/index.ts';
 import type { Database } from './schema.ts';
 
 /** VEX statements authored with `sgci vex add`; ids are content hashes so adding twice is a no-op. */

@@ -2,8 +2,8 @@
  * The result types of vulnerability matching, read by the checks (SGCI-VULN-*), the report renderers,
  * the store and the server. JSON-serialisable as they are: `sgci vulns -o json` writes a VulnReport.
  */
-import type { Distro, Ecosystem } from '../catalog/package.ts';
-import type { SbomSubject } from '../sbom/model.ts';
+import type { Distro, Ecosystem } from '../catalog/index.ts';
+import type { SbomSubject } from '../sbom/index.ts';
 
 /** Qualitative rating; `UNKNOWN` when an advisory gives neither a vector nor an ecosystem severity. */
 export type Severity = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'NONE' | 'UNKNOWN';
