@@ -43,6 +43,8 @@ export interface Check {
   readonly decides: string;
   /** The one-line fix when the check fails. */
   readonly remediation: string;
+  /** The same fix in German (reports in German show it when the result carries the default remediation). */
+  readonly remediationDe: string;
   /** Files whose content it reads from the squashed view; declared before the pass. */
   readonly needs?: FileNeeds;
   /** Files it reads that the image config names (start scripts): still known before any layer byte is read. */

@@ -60,7 +60,9 @@ export function renderCheckPage(check: Check): string {
     '',
     '## Abhilfe / Remediation',
     '',
-    check.remediation,
+    check.remediationDe,
+    '',
+    `*${check.remediation}*`,
     '',
   ].join('\n');
 }

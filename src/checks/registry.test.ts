@@ -59,6 +59,12 @@ test('each check carries the catalogue title, its automation, bilingual titles, 
     assert.ok(check.title.de.length > 0 && check.title.de !== check.title.en, `${check.id} German title`);
     assert.ok(check.references.length > 0, `${check.id} references`);
     assert.ok(check.remediation.length > 0 && !check.remediation.includes('\n'), `${check.id} remediation`);
+    assert.ok(
+      check.remediationDe.length > 0 &&
+        !check.remediationDe.includes('\n') &&
+        check.remediationDe !== check.remediation,
+      `${check.id} German remediation`,
+    );
     assert.ok(check.decides.length > 0, `${check.id} decides`);
   }
 });

@@ -14,6 +14,7 @@ const fake = (id: Check['id'], status: 'fail' | 'pass' | 'throw'): Check => ({
   automation: ['image'],
   decides: '',
   remediation: 'fix it',
+  remediationDe: 'beheben',
   evaluate() {
     if (status === 'throw') throw new Error('boom');
     return status === 'fail' ? { status, evidence: [], remediation: 'fix it' } : { status, evidence: [] };

@@ -29,6 +29,10 @@ export function buildReport(run: CheckRun, inputs: ReportInputs): ScanReport {
     action: o.action,
     evidence: [...(o.result.evidence ?? [])],
     remediation: o.result.status === 'fail' || o.result.status === 'warn' ? o.result.remediation : null,
+    remediationDe:
+      (o.result.status === 'fail' || o.result.status === 'warn') && o.result.remediation === o.check.remediation
+        ? o.check.remediationDe
+        : null,
     reason: o.result.status === 'not-applicable' || o.result.status === 'manual' ? o.result.reason : null,
     exception: o.exception ? { ...o.exception } : null,
   }));

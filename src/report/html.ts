@@ -1,5 +1,5 @@
 import { describeEvidence } from '../checks/index.ts';
-import { type Lang, messages, sectionLabel, sectionOrder, statusLabel } from './i18n.ts';
+import { type Lang, messages, remediationText, sectionLabel, sectionOrder, statusLabel } from './i18n.ts';
 import type { CheckReport, ScanReport } from './model.ts';
 
 function esc(text: string): string {
@@ -44,7 +44,8 @@ function checkArticle(r: CheckReport, lang: Lang): string {
   parts.push(
     `<p><strong>${m.level}:</strong> ${r.level} · <strong>${m.automation}:</strong> ${esc(r.automation.join(', '))} · <strong>${m.references}:</strong> ${esc(r.references.map((x) => `${x.standard} ${x.item}`).join('; '))}</p>`,
   );
-  if (r.remediation) parts.push(`<p><strong>${m.remediation}:</strong> ${esc(r.remediation)}</p>`);
+  const remediation = remediationText(r, lang);
+  if (remediation) parts.push(`<p><strong>${m.remediation}:</strong> ${esc(remediation)}</p>`);
   if (r.reason) parts.push(`<p><strong>${m.reason}:</strong> ${esc(r.reason)}</p>`);
   if (r.exception) {
     parts.push(

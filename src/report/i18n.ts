@@ -121,3 +121,11 @@ export function sectionLabel(section: SectionName, lang: Lang): string {
 
 export const sectionOrder: readonly SectionName[] = ['BASE', 'BUILD', 'COMP', 'SEC', 'RUN', 'VULN'];
 export const statusOrder: readonly Status[] = ['fail', 'warn', 'manual', 'not-applicable', 'pass'];
+
+/** The remediation in the report's language where a translation exists. */
+export function remediationText(
+  r: { remediation: string | null; remediationDe: string | null },
+  lang: Lang,
+): string | null {
+  return lang === 'de' ? (r.remediationDe ?? r.remediation) : r.remediation;
+}

@@ -1,5 +1,5 @@
 import { describeEvidence } from '../checks/index.ts';
-import { type Lang, messages, sectionLabel, sectionOrder, statusLabel } from './i18n.ts';
+import { type Lang, messages, remediationText, sectionLabel, sectionOrder, statusLabel } from './i18n.ts';
 import type { ScanReport } from './model.ts';
 
 const icon: Record<ScanReport['results'][number]['result'], string> = {
@@ -39,7 +39,8 @@ export function renderMarkdown(report: ScanReport, lang: Lang = 'en'): string {
   lines.push(`| **${m.total}** | ${t.pass} | ${t.fail} | ${t.warn} | ${t.manual} | ${t['not-applicable']} |`, '');
   for (const r of report.results.filter((x) => x.result === 'fail' || x.result === 'warn')) {
     lines.push(`### ${icon[r.result]} ${r.id} ${cell(r.title[lang])} (${statusLabel(r.result, lang)})`, '');
-    if (r.remediation) lines.push(`**${m.remediation}:** ${r.remediation}`, '');
+    const remediation = remediationText(r, lang);
+    if (remediation) lines.push(`**${m.remediation}:** ${remediation}`, '');
     if (r.exception)
       lines.push(
         `**${m.exception}:** ${r.exception.status === 'applied' ? m.exceptionApplied : m.exceptionExpired} (${cell(r.exception.justification)}, ${m.approver} ${cell(r.exception.approver)}, ${m.until} ${r.exception.expires})`,

@@ -30,6 +30,8 @@ export const CheckReport = z.object({
   evidence: z.array(Evidence),
   /** One line, for fail/warn; null otherwise. */
   remediation: z.string().nullable(),
+  /** The German remediation when the result carries the check's default one; null otherwise. */
+  remediationDe: z.string().nullable(),
   /** Why the check could not decide (not-applicable/manual); null otherwise. */
   reason: z.string().nullable(),
   exception: z

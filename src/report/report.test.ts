@@ -91,10 +91,11 @@ test('Markdown and table name every failing check with its remediation; colour o
   const md = renderMarkdown(report, 'de');
   const table = renderTable(report);
   for (const r of report.results.filter((x) => x.result === 'fail')) {
-    assert.ok(md.includes(r.id) && md.includes(r.remediation ?? '-'), r.id);
+    assert.ok(md.includes(r.id) && md.includes(r.remediationDe ?? r.remediation ?? '-'), r.id);
     assert.ok(table.includes(r.id) && table.includes(r.remediation ?? '-'), r.id);
   }
   assert.ok(md.includes('Freigabe abgelehnt'));
+  assert.ok(report.results.some((r) => r.remediationDe !== null));
   assert.doesNotMatch(table, /\u001b\[/);
   assert.match(renderTable(report, { color: true }), /\u001b\[31m/);
   assert.ok(table.indexOf('BASE  ') < table.indexOf('SEC  ') && table.indexOf('SEC  ') < table.indexOf('RUN  '));

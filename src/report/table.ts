@@ -1,5 +1,5 @@
 import { describeEvidence } from '../checks/index.ts';
-import { type Lang, messages, sectionLabel, sectionOrder, statusLabel } from './i18n.ts';
+import { type Lang, messages, remediationText, sectionLabel, sectionOrder, statusLabel } from './i18n.ts';
 import type { ScanReport } from './model.ts';
 
 const colours: Record<ScanReport['results'][number]['result'], string> = {
@@ -42,7 +42,8 @@ export function renderTable(
         for (const e of r.evidence.slice(0, maxEvidence)) out.push(`      ${describeEvidence(e)}`);
         if (r.evidence.length > maxEvidence)
           out.push(`      … ${r.evidence.length - maxEvidence} more (-o json shows all)`);
-        if (r.remediation) out.push(`      → ${r.remediation}`);
+        const remediation = remediationText(r, lang);
+        if (remediation) out.push(`      → ${remediation}`);
       } else if (r.reason && r.result === 'manual') {
         out.push(`      ${r.reason}`);
       }

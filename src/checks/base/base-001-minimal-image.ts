@@ -36,6 +36,8 @@ export const base001: Check = {
   decides:
     'No shell (sh, bash, ash, dash, zsh, busybox applets), no OS package manager (apt, dpkg, apk, rpm, yum, dnf, microdnf) and no debug/network tools (curl, wget, nc, telnet, gdb, strace, tcpdump, vi) on the PATH of the image.',
   remediation: 'Build the runtime stage FROM a distroless, scratch or minimal image and copy in only the application.',
+  remediationDe:
+    'Die Laufzeitstufe auf einem Distroless-, Scratch- oder minimalen Image aufbauen und nur die Anwendung hineinkopieren.',
   evaluate(ctx) {
     if (!ctx.fs) return { status: 'not-applicable', reason: 'the image filesystem was not read (no image given)' };
     const owners = ownerIndex(ctx.sbom);

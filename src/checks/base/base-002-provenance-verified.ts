@@ -14,6 +14,8 @@ export const base002: Check = {
     'The base image is identified (annotations org.opencontainers.image.base.name/base.digest or the Dockerfile FROM) and its signature verifies against a trusted key of the policy.',
   remediation:
     'Record the base with org.opencontainers.image.base.name/.digest annotations and use a base image signed by a key listed in the policy.',
+  remediationDe:
+    'Das Base-Image mit den Annotationen org.opencontainers.image.base.name/.digest festhalten und ein Base-Image verwenden, das mit einem in der Policy hinterlegten Schlüssel signiert ist.',
   evaluate(ctx) {
     if (!ctx.image && !ctx.dockerfile)
       return { status: 'not-applicable', reason: 'neither an image nor a Dockerfile given' };

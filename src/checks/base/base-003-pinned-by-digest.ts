@@ -45,6 +45,7 @@ export const base003: Check = {
   decides:
     'Every FROM of the Dockerfile is pinned with @sha256:… (stage references and scratch excepted); the image carries the org.opencontainers.image.base.digest annotation.',
   remediation: 'Pin every FROM as image:tag@sha256:<digest> and record org.opencontainers.image.base.digest.',
+  remediationDe: 'Jedes FROM als image:tag@sha256:<digest> festlegen und org.opencontainers.image.base.digest setzen.',
   evaluate(ctx) {
     if (!ctx.image && !ctx.dockerfile)
       return { status: 'not-applicable', reason: 'neither an image nor a Dockerfile given' };

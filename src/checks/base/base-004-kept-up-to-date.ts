@@ -12,6 +12,8 @@ export const base004: Check = {
   decides:
     "The base tag's current digest equals the one the image was built on, or the difference is younger than the policy's grace period.",
   remediation: 'Rebuild on the current digest of the base tag (automate it with Renovate/Dependabot for Docker).',
+  remediationDe:
+    'Auf dem aktuellen Digest des Base-Image-Tags neu bauen (automatisiert mit Renovate/Dependabot für Docker).',
   evaluate(ctx) {
     const base = baseIdentity(ctx);
     return {

@@ -13,6 +13,8 @@ export const base005: Check = {
   decides:
     'The category of the base per policy: preferred (alpine, distroless, scratch), allowed (debian-slim, ubuntu LTS), restricted (official node, python, dotnet), forbidden (unknown/unofficial).',
   remediation: 'Build on a preferred (alpine, distroless, scratch) or allowed (debian-slim, ubuntu LTS) base image.',
+  remediationDe:
+    'Auf einem bevorzugten (alpine, distroless, scratch) oder erlaubten (debian-slim, ubuntu LTS) Base-Image aufbauen.',
   evaluate(ctx) {
     if (!ctx.image && !ctx.dockerfile)
       return { status: 'not-applicable', reason: 'neither an image nor a Dockerfile given' };

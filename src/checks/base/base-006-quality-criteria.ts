@@ -15,6 +15,8 @@ export const base006: Check = {
   decides:
     'Official source (trusted registries/namespaces from the policy), current LTS/stable release (distribution not end-of-life), slim/minimal variant.',
   remediation: 'Use an official, slim base image of a supported LTS/stable release from a trusted registry.',
+  remediationDe:
+    'Ein offizielles, schlankes Base-Image einer unterstützten LTS-/Stable-Version aus einer vertrauenswürdigen Registry verwenden.',
   evaluate(ctx) {
     if (!ctx.image && !ctx.dockerfile)
       return { status: 'not-applicable', reason: 'neither an image nor a Dockerfile given' };

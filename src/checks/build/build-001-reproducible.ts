@@ -45,6 +45,8 @@ export const build001: Check = {
     'Indicators of a deterministic build: file mtimes clamped to the image creation time (SOURCE_DATE_EPOCH), a provenance declaring reproducibility; no ADD of remote URLs without --checksum and no ADD of plain files (DL3020).',
   remediation:
     'Build with SOURCE_DATE_EPOCH and rewrite-timestamp (BuildKit), pin inputs, and use COPY instead of ADD.',
+  remediationDe:
+    'Mit SOURCE_DATE_EPOCH und rewrite-timestamp (BuildKit) bauen, Eingaben pinnen und COPY statt ADD verwenden.',
   evaluate(ctx) {
     if (!ctx.image && !ctx.dockerfile)
       return { status: 'not-applicable', reason: 'neither an image nor a Dockerfile given' };

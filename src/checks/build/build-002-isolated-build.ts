@@ -16,6 +16,8 @@ export const build002: Check = {
   automation: ['attestation'],
   decides: 'A verified SLSA provenance names a hosted builder (builder.id).',
   remediation: 'Build on a hosted, ephemeral build platform that issues signed SLSA provenance naming its builder.id.',
+  remediationDe:
+    'Auf einer gehosteten, kurzlebigen Build-Plattform bauen, die signierte SLSA-Provenienz mit builder.id ausstellt.',
   evaluate(ctx) {
     const gap = attestationGap(ctx, 'the builder identity');
     if (gap || !ctx.attestations) return gap ?? noVerifier('the builder identity');

@@ -11,6 +11,8 @@ export const build003: Check = {
   automation: ['attestation'],
   decides: 'A signed SLSA provenance (v0.2 or v1) whose subject digest is this image; level >= 2.',
   remediation: 'Attest SLSA provenance for the image digest in the build pipeline (sgci attest --type slsaprovenance).',
+  remediationDe:
+    'In der Build-Pipeline SLSA-Provenienz für den Image-Digest attestieren (sgci attest --type slsaprovenance).',
   evaluate(ctx) {
     const gap = attestationGap(ctx, 'build provenance');
     if (gap || !ctx.attestations) return gap ?? noVerifier('build provenance');

@@ -11,6 +11,7 @@ export const build004: Check = {
   automation: ['attestation'],
   decides: 'A signature over this digest verifies with a trusted key.',
   remediation: 'Sign the image digest (sgci sign) with a key the platform trusts.',
+  remediationDe: 'Den Image-Digest mit einem Schlüssel signieren, dem die Plattform vertraut (sgci sign).',
   evaluate(ctx) {
     const gap = attestationGap(ctx, 'the image signature');
     if (gap || !ctx.attestations) return gap ?? noVerifier('the image signature');

@@ -37,6 +37,8 @@ export const build005: Check = {
   decides:
     'No compilers/toolchains (gcc, cc, g++, clang, go, rustc, javac, make), no -dev/header packages and no npm devDependencies in the image; the Dockerfile uses a multi-stage build.',
   remediation: 'Compile in a build stage and copy only the artefacts into a runtime stage (multi-stage build).',
+  remediationDe:
+    'In einer Build-Stufe kompilieren und nur die Artefakte in eine Laufzeitstufe kopieren (Multi-Stage-Build).',
   evaluate(ctx) {
     if (!ctx.fs && !ctx.dockerfile)
       return { status: 'not-applicable', reason: 'neither an image nor a Dockerfile given' };

@@ -12,6 +12,8 @@ export const build006: Check = {
   decides: 'The org.opencontainers.image.source label (and revision) points at a source repository.',
   remediation:
     'Set LABEL org.opencontainers.image.source=<repository URL> and org.opencontainers.image.revision=<commit>.',
+  remediationDe:
+    'LABEL org.opencontainers.image.source=<Repository-URL> und org.opencontainers.image.revision=<Commit> setzen.',
   evaluate(ctx) {
     if (!ctx.image) return { status: 'not-applicable', reason: 'no image given' };
     const meta = metadata(ctx.image);

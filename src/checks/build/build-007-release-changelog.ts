@@ -18,6 +18,7 @@ export const build007: Check = {
   decides:
     "An org.opencontainers.image.documentation/changelog reference is present; whether the changelog is descriptive is a reviewer's call.",
   remediation: 'Set LABEL org.opencontainers.image.documentation=<URL of the release notes/changelog>.',
+  remediationDe: 'LABEL org.opencontainers.image.documentation=<URL der Release Notes/des Changelogs> setzen.',
   evaluate(ctx) {
     if (!ctx.image) return { status: 'not-applicable', reason: 'no image given' };
     const meta = metadata(ctx.image);

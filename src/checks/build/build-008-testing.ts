@@ -13,6 +13,7 @@ export const build008: Check = {
   automation: ['attestation', 'manual'],
   decides: 'A verified test-result attestation for the digest; otherwise a reviewer checks the test procedures.',
   remediation: 'Attest the test results of the release build (in-toto test-result predicate) for the image digest.',
+  remediationDe: 'Die Testergebnisse des Release-Builds für den Image-Digest attestieren (in-toto test-result).',
   evaluate(ctx) {
     const gap = attestationGap(ctx, 'a test-result attestation');
     if (gap || !ctx.attestations) return gap ?? noVerifier('a test-result attestation');

@@ -10,6 +10,8 @@ export const build009: Check = {
   automation: ['manual'],
   decides: 'Informational: the language ecosystems found in the SBOM; a reviewer judges the measures.',
   remediation: 'Document the memory-safety measures (memory-safe languages, sanitizers, hardening flags).',
+  remediationDe:
+    'Die Maßnahmen zur Speichersicherheit dokumentieren (speichersichere Sprachen, Sanitizer, Härtungsoptionen).',
   evaluate(ctx) {
     const counts = new Map<string, number>();
     for (const pkg of ctx.sbom?.packages ?? []) counts.set(pkg.ecosystem, (counts.get(pkg.ecosystem) ?? 0) + 1);

@@ -14,6 +14,7 @@ export const build010: Check = {
   automation: ['manual'],
   decides: 'A source-track attestation for the revision; otherwise a reviewer checks the review process.',
   remediation: 'Protect the main branch with mandatory reviews and attest it (SLSA source track).',
+  remediationDe: 'Den Hauptzweig mit verpflichtenden Reviews schützen und dies attestieren (SLSA Source Track).',
   evaluate(ctx) {
     const gap = attestationGap(ctx, 'a source-track attestation');
     if (gap || !ctx.attestations) return gap ?? noVerifier('a source-track attestation');

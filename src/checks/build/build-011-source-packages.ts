@@ -10,6 +10,7 @@ export const build011: Check = {
   automation: ['manual'],
   decides: 'A reviewer compares the released source packages with the repository.',
   remediation: 'Generate source packages from the tagged repository state only (git archive) and document it.',
+  remediationDe: 'Quellpakete nur aus dem getaggten Repository-Stand erzeugen (git archive) und dies dokumentieren.',
   evaluate() {
     return {
       status: 'manual',

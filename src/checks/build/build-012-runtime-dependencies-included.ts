@@ -36,6 +36,7 @@ export const build012: Check = {
   decides:
     'Entrypoint, Cmd, Healthcheck and the start scripts they name do not install or download at start (apt-get, apk add, pip install, npm install, curl/wget piped to a shell).',
   remediation: 'Install every dependency at build time; the start command only starts the application.',
+  remediationDe: 'Alle Abhängigkeiten zur Build-Zeit installieren; der Startbefehl startet nur die Anwendung.',
   needsFor(image: CheckImage): FileNeeds {
     return { paths: startScripts(image) };
   },

@@ -14,6 +14,8 @@ export const comp001: Check = {
     'An SBOM was generated; the share of executable files (ELF, scripts with a shebang, .jar, .so) owned by a catalogued package; unowned executables are listed.',
   remediation:
     'Install software through a package manager or add package metadata (dist-info, package.json, pom.properties) for it.',
+  remediationDe:
+    'Software über einen Paketmanager installieren oder Paket-Metadaten (dist-info, package.json, pom.properties) mitliefern.',
   evaluate(ctx) {
     if (!ctx.sbom) return { status: 'not-applicable', reason: 'no SBOM was generated for this run' };
     const unowned = [...ctx.sbom.unidentifiedExecutables].sort((a, b) => (a.path < b.path ? -1 : 1));

@@ -49,6 +49,8 @@ export const comp002: Check = {
   automation: ['image'],
   decides: 'Every component has a PURL of an ecosystem the vulnerability database covers (OSV ecosystems).',
   remediation: 'Use components from an OSV-covered ecosystem, or publish VEX with a URL for the others.',
+  remediationDe:
+    'Komponenten aus einem von OSV abgedeckten Ökosystem verwenden oder für die übrigen VEX mit URL veröffentlichen.',
   evaluate(ctx) {
     if (!ctx.sbom) return { status: 'not-applicable', reason: 'no SBOM was generated for this run' };
     const uncovered = ctx.sbom.packages.filter((p) => !osvCovered(p));

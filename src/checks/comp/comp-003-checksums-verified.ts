@@ -57,6 +57,7 @@ export const comp003: Check = {
   decides:
     "Installed files match their package's recorded checksums (dpkg md5sums, apk Z: checksums); mismatches are listed. rpm digests are not verified yet and are reported as such.",
   remediation: 'Rebuild the image from unmodified packages; do not patch packaged files in place.',
+  remediationDe: 'Das Image aus unveränderten Paketen neu bauen; paketierte Dateien nicht nachträglich verändern.',
   needs: { globs: [...checksumDatabases.globs], paths: [...checksumDatabases.paths] },
   async evaluate(ctx) {
     if (!ctx.fs) return { status: 'not-applicable', reason: 'the image filesystem was not read (no image given)' };

@@ -20,6 +20,7 @@ export const comp004: Check = {
   decides:
     "The image was created within the policy's maximum age; the OS release and language runtimes are not end-of-life.",
   remediation: 'Rebuild the image regularly on a supported OS release and runtime version.',
+  remediationDe: 'Das Image regelmäßig auf einer unterstützten Betriebssystem- und Laufzeitversion neu bauen.',
   evaluate(ctx) {
     if (!ctx.image) return { status: 'not-applicable', reason: 'no image given' };
     const evidence: Evidence[] = [];

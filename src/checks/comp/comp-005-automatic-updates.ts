@@ -11,6 +11,7 @@ export const comp005: Check = {
   decides:
     "The observed rebuild frequency of the tag (the platform's history); otherwise a reviewer checks the update pipeline.",
   remediation: 'Automate dependency and base image updates (Renovate/Dependabot) with rebuilds and tests.',
+  remediationDe: 'Abhängigkeits- und Base-Image-Updates automatisieren (Renovate/Dependabot) mit Neubau und Tests.',
   evaluate() {
     return {
       status: 'manual',

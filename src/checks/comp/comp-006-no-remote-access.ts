@@ -54,6 +54,8 @@ export const comp006: Check = {
     'No sshd, dropbear, telnetd, VNC/RDP servers or remote-shell daemons in the image (binaries or their packages).',
   remediation:
     "Remove SSH/telnet/VNC/RDP servers; use the platform's exec/debug facilities instead of remote maintenance.",
+  remediationDe:
+    'SSH-, Telnet-, VNC- und RDP-Server entfernen; statt Fernwartung die Exec-/Debug-Mittel der Plattform nutzen.',
   evaluate(ctx) {
     if (!ctx.fs) return { status: 'not-applicable', reason: 'the image filesystem was not read (no image given)' };
     const owners = ownerIndex(ctx.sbom);

@@ -17,6 +17,8 @@ export const run001: Check = {
     'Labels org.opencontainers.image.resource.cpu and .memory (a missing .ephemeral-storage is noted), or cpu and memory requests/limits for every container in the manifests.',
   remediation:
     'Set LABEL org.opencontainers.image.resource.cpu/.memory/.ephemeral-storage, or requests/limits for every container.',
+  remediationDe:
+    'LABEL org.opencontainers.image.resource.cpu/.memory/.ephemeral-storage oder requests/limits für jeden Container setzen.',
   evaluate(ctx) {
     if (!ctx.image && !ctx.manifests)
       return { status: 'not-applicable', reason: 'neither an image nor manifests given' };

@@ -45,6 +45,8 @@ export const run002: Check = {
     "Config User resolves to a UID > 1000 (numeric or via the image's /etc/passwd); manifests set runAsNonRoot (or runAsUser > 1000); no Dockerfile stage ends as USER root.",
   remediation:
     'Set USER to a numeric UID above 1000 (e.g. USER 65532) and runAsNonRoot: true in the pod securityContext.',
+  remediationDe:
+    'USER auf eine numerische UID über 1000 setzen (z. B. USER 65532) und runAsNonRoot: true im securityContext des Pods.',
   needs: { paths: [...passwdPaths] },
   async evaluate(ctx) {
     if (!ctx.image && !ctx.manifests && !ctx.dockerfile)

@@ -13,6 +13,7 @@ export const run003: Check = {
   decides:
     'Every container has a seccompProfile (not Unconfined), an AppArmor profile or SELinux options (own or pod level).',
   remediation: 'Set securityContext.seccompProfile.type: RuntimeDefault (or a Localhost profile) for the pod.',
+  remediationDe: 'securityContext.seccompProfile.type: RuntimeDefault (oder ein Localhost-Profil) für den Pod setzen.',
   evaluate(ctx) {
     if (!ctx.manifests) return { status: 'not-applicable', reason: 'no Kubernetes manifests given (--manifests)' };
     const evidence: Evidence[] = [];

@@ -14,6 +14,8 @@ export const run004: Check = {
     'Every container sets readOnlyRootFilesystem: true; the image declares VOLUMEs for the paths it writes (listed).',
   remediation:
     'Set securityContext.readOnlyRootFilesystem: true and mount volumes for the paths the application writes.',
+  remediationDe:
+    'securityContext.readOnlyRootFilesystem: true setzen und Volumes für die Pfade einbinden, in die die Anwendung schreibt.',
   evaluate(ctx) {
     const volumes = Object.keys(ctx.image?.config.config?.Volumes ?? {}).sort();
     const volumeEvidence: Evidence[] = ctx.image

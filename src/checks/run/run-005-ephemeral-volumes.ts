@@ -16,6 +16,7 @@ export const run005: Check = {
   decides:
     'Writable temporary paths (/tmp, /var/tmp, /run, caches) are mounted from emptyDir or ephemeral volumes, not hostPath.',
   remediation: 'Mount an emptyDir volume at /tmp (and other temporary paths) of every container.',
+  remediationDe: 'Ein emptyDir-Volume unter /tmp (und anderen temporären Pfaden) jedes Containers einbinden.',
   evaluate(ctx) {
     if (!ctx.manifests) return { status: 'not-applicable', reason: 'no Kubernetes manifests given (--manifests)' };
     const evidence: Evidence[] = [];

@@ -14,6 +14,7 @@ export const run006: Check = {
   automation: ['manifest'],
   decides: 'ConfigMap, Secret, projected and downwardAPI volumes are mounted readOnly: true.',
   remediation: 'Set readOnly: true on every volumeMount of a configMap, secret or projected volume.',
+  remediationDe: 'readOnly: true für jedes volumeMount eines configMap-, secret- oder projected-Volumes setzen.',
   evaluate(ctx) {
     if (!ctx.manifests) return { status: 'not-applicable', reason: 'no Kubernetes manifests given (--manifests)' };
     const evidence: Evidence[] = [];

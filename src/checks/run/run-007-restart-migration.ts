@@ -10,6 +10,8 @@ export const run007: Check = {
   automation: ['manual'],
   decides: 'A reviewer confirms the application is stateless with transactional processing.',
   remediation: 'Keep state in external services and make processing transactional so a restart loses nothing.',
+  remediationDe:
+    'Zustand in externen Diensten halten und die Verarbeitung transaktional gestalten, damit ein Neustart nichts verliert.',
   evaluate() {
     return { status: 'manual', reason: 'statelessness and transactional processing cannot be decided from the image' };
   },

@@ -14,6 +14,7 @@ export const run008: Check = {
   decides:
     'The image config has a Healthcheck (not NONE), the final Dockerfile stage a HEALTHCHECK, or every container in the manifests a liveness, readiness or startup probe.',
   remediation: 'Add a HEALTHCHECK to the image or liveness/readiness/startup probes to every container.',
+  remediationDe: 'Dem Image einen HEALTHCHECK oder jedem Container liveness-/readiness-/startup-Probes geben.',
   evaluate(ctx) {
     if (!ctx.image && !ctx.manifests && !ctx.dockerfile)
       return { status: 'not-applicable', reason: 'no image, manifests or Dockerfile given' };

@@ -15,6 +15,8 @@ export const run009: Check = {
   decides:
     'Directories the application writes (declared VOLUMEs, directories owned by the runtime UID) are group-owned by GID 0 with group write (g=u), so a random UID in group 0 can use them.',
   remediation: 'chgrp -R 0 <dir> && chmod -R g=u <dir> for every directory the application writes.',
+  remediationDe:
+    'chgrp -R 0 <Verzeichnis> && chmod -R g=u <Verzeichnis> für jedes Verzeichnis, in das die Anwendung schreibt.',
   needs: { paths: [...passwdPaths] },
   async evaluate(ctx) {
     if (!ctx.image || !ctx.fs)

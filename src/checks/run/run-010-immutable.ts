@@ -18,6 +18,8 @@ export const run010: Check = {
   decides:
     'No package manager in the image (see SGCI-BASE-001); manifests mount no writable volume over code paths (/usr, /bin, /lib, /opt, /app).',
   remediation: 'Remove the package manager from the runtime image and mount code paths read-only (or not at all).',
+  remediationDe:
+    'Den Paketmanager aus dem Laufzeit-Image entfernen und Code-Pfade nur lesend (oder gar nicht) einbinden.',
   evaluate(ctx) {
     if (!ctx.fs && !ctx.manifests) return { status: 'not-applicable', reason: 'neither an image nor manifests given' };
     const evidence: Evidence[] = [];

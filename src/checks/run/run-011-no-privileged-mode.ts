@@ -27,6 +27,8 @@ export const run011: Check = {
     'No setuid/setgid files and no file capabilities (security.capability) in any layer; manifests: privileged false, allowPrivilegeEscalation false, capabilities drop ALL, no host namespaces.',
   remediation:
     'chmod u-s,g-s the files (or remove them), and set privileged: false, allowPrivilegeEscalation: false, capabilities.drop: [ALL].',
+  remediationDe:
+    'Bei den Dateien chmod u-s,g-s ausführen (oder sie entfernen) und privileged: false, allowPrivilegeEscalation: false, capabilities.drop: [ALL] setzen.',
   evaluate(ctx) {
     if (!ctx.fs && !ctx.manifests) return { status: 'not-applicable', reason: 'neither an image nor manifests given' };
     const evidence: Evidence[] = [];

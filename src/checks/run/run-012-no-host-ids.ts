@@ -13,6 +13,7 @@ export const run012: Check = {
   decides:
     "The runtime UID and GID are not 0 and lie outside the policy's host UID range; the host side (user namespaces) is a reviewer's call.",
   remediation: 'Run as a UID/GID outside the host range (e.g. 65532:65532).',
+  remediationDe: 'Mit einer UID/GID außerhalb des Host-Bereichs laufen (z. B. 65532:65532).',
   needs: { paths: [...passwdPaths] },
   async evaluate(ctx) {
     if (!ctx.image) return { status: 'not-applicable', reason: 'no image given' };

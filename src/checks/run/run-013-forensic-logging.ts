@@ -11,6 +11,8 @@ export const run013: Check = {
   decides:
     'A reviewer confirms structured logs of requests, authentication, authorisation failures and configuration changes, without sensitive data.',
   remediation: 'Log security-relevant events in a structured format without secrets or personal data.',
+  remediationDe:
+    'Sicherheitsrelevante Ereignisse strukturiert und ohne Geheimnisse oder personenbezogene Daten protokollieren.',
   evaluate() {
     return { status: 'manual', reason: 'what the application logs cannot be decided from the image' };
   },

@@ -15,6 +15,8 @@ export const run014: Check = {
   decides:
     'Log files the software writes (/var/log, *.log under /app, /opt, /srv) are links to /dev/stdout or /dev/stderr; where none exist a reviewer confirms.',
   remediation: 'Write logs to stdout/stderr (or link the log files to /dev/stdout and /dev/stderr).',
+  remediationDe:
+    'Protokolle auf stdout/stderr schreiben (oder die Protokolldateien auf /dev/stdout und /dev/stderr verlinken).',
   evaluate(ctx) {
     if (!ctx.fs) return { status: 'not-applicable', reason: 'the image filesystem was not read (no image given)' };
     const linked: Evidence[] = [];

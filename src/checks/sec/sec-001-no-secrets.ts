@@ -12,6 +12,8 @@ export const sec001: Check = {
     'Private keys, cloud and API tokens, passwords in files of every layer (also files deleted later), in config Env, labels and history created_by; evidence names layer and path, never the secret.',
   remediation:
     'Remove the secret from every layer (rebuild, do not delete in a later layer), rotate it, and inject secrets at runtime.',
+  remediationDe:
+    'Das Geheimnis aus allen Layern entfernen (neu bauen, nicht in einem späteren Layer löschen), es austauschen und Geheimnisse zur Laufzeit einbinden.',
   evaluate(ctx) {
     if (!ctx.secrets) return { status: 'not-applicable', reason: 'the secret scanner did not run (no image given)' };
     if (ctx.secrets.length === 0)

@@ -17,6 +17,7 @@ export const vuln001: Check = {
   decides:
     'A signed CycloneDX (or SPDX) attestation for this digest; its components agree with the generated SBOM (drift listed).',
   remediation: 'Attest the SBOM for the image digest (sgci attest --type cyclonedx).',
+  remediationDe: 'Die SBOM für den Image-Digest attestieren (sgci attest --type cyclonedx).',
   evaluate(ctx) {
     const gap = attestationGap(ctx, 'an SBOM attestation');
     if (gap || !ctx.attestations) return gap ?? noVerifier('an SBOM attestation');

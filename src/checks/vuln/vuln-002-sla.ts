@@ -14,6 +14,8 @@ export const vuln002: Check = {
   decides:
     'No open vulnerability older than its SLA since a fix became available: CRITICAL 48 h, HIGH 7 days, MEDIUM 30 days, LOW next release (policy may change these).',
   remediation: 'Update the affected packages (or record a VEX statement) within the SLA of their severity.',
+  remediationDe:
+    'Die betroffenen Pakete innerhalb der SLA ihres Schweregrads aktualisieren (oder eine VEX-Aussage erfassen).',
   evaluate(ctx) {
     if (!ctx.vulns) return { status: 'not-applicable', reason: 'vulnerability matching did not run' };
     if (!ctx.vulns.available) return { status: 'not-applicable', reason: ctx.vulns.reason };

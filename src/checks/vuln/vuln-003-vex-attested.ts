@@ -16,6 +16,7 @@ export const vuln003: Check = {
   automation: ['attestation'],
   decides: 'A signed OpenVEX or CycloneDX VEX attestation for this digest.',
   remediation: 'Attest the VEX decisions for the image digest (sgci attest --type openvex).',
+  remediationDe: 'Die VEX-Entscheidungen für den Image-Digest attestieren (sgci attest --type openvex).',
   evaluate(ctx) {
     const gap = attestationGap(ctx, 'a VEX attestation');
     if (gap || !ctx.attestations) return gap ?? noVerifier('a VEX attestation');

@@ -12,6 +12,7 @@ export const vuln004: Check = {
   decides:
     'No CRITICAL finding with a fix available that is not covered by a VEX not_affected/fixed statement or a policy exception.',
   remediation: 'Update the packages with CRITICAL findings to a fixed version and rebuild.',
+  remediationDe: 'Die Pakete mit CRITICAL-Befunden auf eine behobene Version aktualisieren und neu bauen.',
   evaluate(ctx) {
     if (!ctx.vulns) return { status: 'not-applicable', reason: 'vulnerability matching did not run' };
     if (!ctx.vulns.available) return { status: 'not-applicable', reason: ctx.vulns.reason };
