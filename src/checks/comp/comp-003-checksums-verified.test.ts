@@ -52,3 +52,21 @@ test('no package database with checksums is not-applicable, never a pass', async
   const { fs, fileDigests } = await digestsOf([{ path: '/app/server', content: 'x' }]);
   assert.equal((await comp003.evaluate(testContext({ fs, fileDigests }))).status, 'not-applicable');
 });
+
+test('the digest visitor skips paths no package manager installs to, and says which files were too large', () => {
+  const d = createDigestVisitor(10);
+  const entry = (path: string, size: number) => ({
+    path,
+    size,
+    type: 'file' as const,
+    mode: 0o644,
+    uid: 0,
+    gid: 0,
+    layer: 0,
+  });
+  assert.equal(d.visitor.wants(entry('/app/node_modules/x/index.js', 5)), undefined);
+  assert.equal(d.visitor.wants(entry('/usr/local/lib/python3.11/site.py', 5)), undefined);
+  assert.equal(d.visitor.wants(entry('/usr/lib/x86_64-linux-gnu/libc.so.6', 5)), 5);
+  assert.equal(d.visitor.wants(entry('/usr/lib/big', 11)), undefined);
+  assert.deepEqual(d.result().skipped, [{ path: '/usr/lib/big', layer: 0 }]);
+});

@@ -2,6 +2,12 @@ import { createHash } from 'node:crypto';
 import type { FileEntry, FileVisitor } from '../../oci/types.ts';
 import type { FileDigests } from '../check.ts';
 
+/**
+ * Where neither dpkg nor apk install files: locally built software, application trees, home and runtime
+ * directories. Hashing them would cost time for nothing COMP-003 can compare against.
+ */
+const unpackagedPath = /^\/(usr\/local|home|root|tmp|app|srv|run|proc|sys|dev|var\/(cache|log|tmp|run))\//;
+
 /** Files larger than this are listed as not hashed rather than held in memory whole. */
 export const maxHashedFileBytes = 64 * 1024 * 1024;
 
@@ -16,7 +22,7 @@ export function createDigestVisitor(maxBytes = maxHashedFileBytes): { visitor: F
   const visitor: FileVisitor = {
     name: 'checks-file-digests',
     wants(entry: FileEntry) {
-      if (entry.type !== 'file') return undefined;
+      if (entry.type !== 'file' || unpackagedPath.test(entry.path)) return undefined;
       if (entry.size > maxBytes) {
         skipped.push({ path: entry.path, layer: entry.layer });
         return undefined;
