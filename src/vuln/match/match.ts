@@ -44,6 +44,9 @@ export function distroEcosystems(distro: Distro | undefined): string[] {
 
 /** The OSV package name of a language package, from its purl (`@types/node`, `org.apache:commons`, `golang.org/x/net`). */
 function osvName(pkg: Package): string {
+  // Only these ecosystems spread the OSV name over purl namespace and name; parsing a purl costs more than
+  // the rest of matching a package, so the others use the catalogued name (npm names keep their @scope/).
+  if (pkg.ecosystem !== 'maven' && pkg.ecosystem !== 'golang' && pkg.ecosystem !== 'composer') return pkg.name;
   try {
     const purl = PackageURL.fromString(pkg.purl);
     if (!purl.namespace) return purl.name;

@@ -18,8 +18,19 @@ function word(value: unknown): Severity | undefined {
   return typeof value === 'string' ? wordRatings[value.toUpperCase()] : undefined;
 }
 
+/** Scores per record object: one DSA matches every binary package of its source package. */
+const cache = new WeakMap<OsvRecord, SeverityScore[]>();
+
 /** Every severity statement of a record: CVSS vectors (scored) and ecosystem/database severities. */
 export function scoresOf(record: OsvRecord): SeverityScore[] {
+  const cached = cache.get(record);
+  if (cached) return cached;
+  const scores = computeScores(record);
+  cache.set(record, scores);
+  return scores;
+}
+
+function computeScores(record: OsvRecord): SeverityScore[] {
   const scores: SeverityScore[] = [];
   const vectors = [...(record.severity ?? []), ...(record.affected ?? []).flatMap((a) => a.severity ?? [])];
   for (const s of vectors) {
