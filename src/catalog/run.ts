@@ -109,12 +109,18 @@ export async function catalogTree(
   }
   const owners = ownerIndex(tree, packages);
   ({ packages, relationships } = linkOwnedPackages(packages, relationships, owners));
-  const located = new Set<string>();
-  for (const p of packages) for (const l of p.locations) located.add(l.path);
+  const located = languageOwnedPaths(packages);
+  const npmDirs = npmPackageDirs(packages);
   const debNames = new Set(packages.filter((p) => p.ecosystem === 'deb').map((p) => p.name));
   const unidentifiedExecutables = state.executables
     .executables(tree)
-    .filter((e) => !owners.has(e.path) && !located.has(e.path) && !isMaintainerScript(e.path, debNames))
+    .filter(
+      (e) =>
+        !owners.has(e.path) &&
+        !located.has(e.path) &&
+        !insideNpmPackage(e.path, npmDirs) &&
+        !isMaintainerScript(e.path, debNames),
+    )
     .map((e) => ({ path: e.path, layer: e.layer }));
 
   packages.sort((a, b) => compareStrings(a.purl, b.purl) || compareStrings(a.id, b.id));
@@ -136,6 +142,38 @@ export async function catalogTree(
     unknowns: sortUnknowns(unknowns),
     tool: { name: 'sgci', version: toolVersion },
   };
+}
+
+/** Paths a catalogued package names: its locations and the files its metadata lists (Python RECORD). */
+function languageOwnedPaths(packages: readonly Package[]): Set<string> {
+  const paths = new Set<string>();
+  for (const p of packages) {
+    for (const l of p.locations) paths.add(l.path);
+    if (p.metadata.kind === 'language') for (const f of p.metadata.files ?? []) paths.add(f.path);
+  }
+  return paths;
+}
+
+/** Directories of installed npm packages: the files below them (bin scripts, build tools) are theirs. */
+function npmPackageDirs(packages: readonly Package[]): Set<string> {
+  const dirs = new Set<string>();
+  for (const p of packages) {
+    if (p.ecosystem !== 'npm') continue;
+    const primary = p.locations.find((l) => l.evidence === 'primary');
+    if (primary?.path.endsWith('/package.json')) dirs.add(primary.path.slice(0, -'/package.json'.length));
+  }
+  return dirs;
+}
+
+/** Walks up from the file to the nearest package directory, stopping at a nested node_modules. */
+function insideNpmPackage(path: string, dirs: ReadonlySet<string>): boolean {
+  let dir = path.slice(0, path.lastIndexOf('/'));
+  while (dir.length > 0) {
+    if (dirs.has(dir)) return true;
+    if (dir.endsWith('/node_modules')) return false;
+    dir = dir.slice(0, dir.lastIndexOf('/'));
+  }
+  return false;
 }
 
 /**

@@ -10,7 +10,9 @@ export function encodeTable(sbom: Sbom): string {
     String(p.layer),
     p.locations.find((l) => l.evidence === 'primary')?.path ?? '',
   ]);
-  for (const e of sbom.unidentifiedExecutables) rows.push([e.path, '', 'unidentified', String(e.layer), e.path]);
+  for (const e of sbom.unidentifiedExecutables) {
+    rows.push([e.path.slice(e.path.lastIndexOf('/') + 1), '', 'unidentified', String(e.layer), e.path]);
+  }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) =>
     cells

@@ -186,6 +186,10 @@ test('fixtures: no unexpected ecosystems; unowned executables are the ones the b
   }
   const paths = (name: FixtureName) => results.get(name)?.unidentifiedExecutables.map((e) => e.path) ?? [];
   assert.deepEqual(paths('debian-full'), ['/usr/local/bin/docker-entrypoint.sh']);
-  assert.ok(paths('distroless-static').includes('/app/server'));
-  assert.ok(paths('debian-ssh-secrets').includes('/app/server.sh'));
+  assert.deepEqual(paths('debian-ssh-secrets'), ['/app/server.sh']);
+  // distroless status.d files are `dpkg-deb -f` output: no Conffiles, no md5sums entry for conffiles,
+  // so base-files' /etc/update-motd.d/10-uname is honestly owned by nothing the image records
+  assert.deepEqual(paths('distroless-static'), ['/app/server', '/etc/update-motd.d/10-uname']);
+  assert.deepEqual(paths('node-app'), ['/etc/update-motd.d/10-uname'], 'npm packages own their bin scripts');
+  assert.deepEqual(paths('python-app'), [], "RECORD owns MarkupSafe's compiled extension");
 });
