@@ -280,6 +280,27 @@ test('matching merges aliases, marks OS-owned packages, applies VEX without drop
   const gitlab = JSON.parse(renderVulnReport(report, 'gitlab', 'test'));
   assert.equal(gitlab.vulnerabilities.length, 3, 'suppressed findings stay in the GitLab report, flagged');
   assert.equal(gitlab.scan.type, 'container_scanning');
+  // The fields GitLab's container-scanning report schema (15.x) requires; the schema file itself was not
+  // available offline, so these are checked by hand.
+  assert.match(gitlab.version, /^15\.\d+\.\d+$/);
+  for (const tool of [gitlab.scan.analyzer, gitlab.scan.scanner]) {
+    assert.equal(typeof tool.id, 'string');
+    assert.equal(typeof tool.name, 'string');
+    assert.equal(typeof tool.version, 'string');
+    assert.equal(typeof tool.vendor.name, 'string');
+  }
+  assert.match(gitlab.scan.start_time, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
+  assert.equal(gitlab.scan.status, 'success');
+  for (const v of gitlab.vulnerabilities) {
+    assert.ok(['Info', 'Unknown', 'Low', 'Medium', 'High', 'Critical'].includes(v.severity));
+    assert.ok(
+      v.identifiers.length >= 1 && v.identifiers.every((i: Record<string, string>) => i.type && i.name && i.value),
+    );
+    assert.equal(typeof v.location.dependency.package.name, 'string');
+    assert.equal(typeof v.location.dependency.version, 'string');
+    assert.equal(v.location.operating_system, 'debian 12');
+    assert.equal(v.location.image, 'registry.example/app:1');
+  }
   assert.ok(
     gitlab.vulnerabilities.every((v: { id: string }) =>
       /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(v.id),
