@@ -112,7 +112,10 @@ function addLicenses(c: CycloneDx.Models.Component, licenses: readonly string[])
     return;
   }
   if (licenses.every(isSpdxExpression)) {
-    const expression = licenses.length === 1 ? (licenses[0] as string) : licenses.map((l) => `(${l})`).join(' AND ');
+    const expression =
+      licenses.length === 1
+        ? (licenses[0] as string)
+        : licenses.map((l) => (/\s/.test(l) ? `(${l})` : l)).join(' AND ');
     c.licenses.add(new Models.LicenseExpression(expression));
     return;
   }
