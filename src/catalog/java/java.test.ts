@@ -17,9 +17,13 @@ const java = join(corpusDir(), 'packages', 'java');
  * works offline, so heuristic-1.0.0-SNAPSHOT.jar has no group and test.jar is what its manifest
  * says (trivy's own "offline" expectation). j2objc's pom.xml license name is mapped to SPDX.
  */
+const offline = (file: string): string[] =>
+  JSON.parse(readFileSync(join(java, 'trivy-jar', file), 'utf8')).packages.map(
+    (p: { Name: string; Version: string }) => `${p.Name} ${p.Version}`,
+  );
 const trivyCases: Record<string, string[]> = {
   'heuristic-1.0.0-SNAPSHOT.jar': [':heuristic 1.0.0-SNAPSHOT'],
-  'test.jar': ['org.springframework:Spring Framework 2.5.6.SEC03'],
+  'test.jar': offline('test.jar.offline.expected.json'),
 };
 
 for (const file of readdirSync(join(java, 'trivy-jar')).filter((f) => f.endsWith('.jar'))) {
