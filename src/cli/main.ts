@@ -1,11 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { describe, isSgciError } from '../core/index.ts';
-import { commands } from './commands/index.ts';
+import { loadCommands, type RegisterCommand } from './commands/index.ts';
 import { exitCodes } from './exit-codes.ts';
 
 export const version = '0.1.0';
 
-export function buildProgram(): Command {
+export function buildProgram(commands: readonly RegisterCommand[]): Command {
   const program = new Command('sgci')
     .description('Secure Government Container Initiative: inspect, catalogue, check and sign OCI images')
     .version(version)
@@ -22,7 +22,7 @@ export function buildProgram(): Command {
 export async function main(argv: readonly string[]): Promise<number> {
   const debug = argv.includes('--debug');
   if (debug && !process.env.SGCI_LOG_LEVEL) process.env.SGCI_LOG_LEVEL = 'debug';
-  const program = buildProgram();
+  const program = buildProgram(await loadCommands(argv.slice(2)));
   try {
     await program.parseAsync([...argv]);
     return typeof process.exitCode === 'number' ? process.exitCode : exitCodes.ok;

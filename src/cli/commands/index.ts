@@ -1,33 +1,39 @@
 import type { Command } from 'commander';
-import { registerAttest } from './attest.ts';
-import { registerCache } from './cache.ts';
-import { registerCheck } from './check.ts';
-import { registerDb } from './db.ts';
-import { registerFiles } from './files.ts';
-import { registerInspect } from './inspect.ts';
-import { registerKey } from './key.ts';
-import { registerSbom } from './sbom.ts';
-import { registerScan } from './scan.ts';
-import { registerSign } from './sign.ts';
-import { registerVerify } from './verify.ts';
-import { registerVex } from './vex.ts';
-import { registerVulns } from './vulns.ts';
 
-/** Adds one sub-command to the program. Every command is listed here explicitly, in help order. */
+/** Adds one sub-command to the program. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: readonly RegisterCommand[] = [
-  registerInspect,
-  registerFiles,
-  registerSbom,
-  registerDb,
-  registerVulns,
-  registerVex,
-  registerCache,
-  registerKey,
-  registerSign,
-  registerVerify,
-  registerAttest,
-  registerCheck,
-  registerScan,
-];
+/**
+ * Every command, listed here explicitly in help order, loaded on demand: each module pulls in its own
+ * dependencies (registry client, database, crypto), and a CI job running `sgci verify` should not pay for
+ * loading the SBOM encoders. The key is the command name as typed; one module may serve several names.
+ */
+export const commandLoaders: Readonly<Record<string, () => Promise<RegisterCommand>>> = {
+  inspect: async () => (await import('./inspect.ts')).registerInspect,
+  files: async () => (await import('./files.ts')).registerFiles,
+  sbom: async () => (await import('./sbom.ts')).registerSbom,
+  db: async () => (await import('./db.ts')).registerDb,
+  vulns: async () => (await import('./vulns.ts')).registerVulns,
+  vex: async () => (await import('./vex.ts')).registerVex,
+  cache: async () => (await import('./cache.ts')).registerCache,
+  key: async () => (await import('./key.ts')).registerKey,
+  sign: async () => (await import('./sign.ts')).registerSign,
+  verify: async () => (await import('./verify.ts')).registerVerify,
+  'verify-attestation': async () => (await import('./verify.ts')).registerVerify,
+  attest: async () => (await import('./attest.ts')).registerAttest,
+  check: async () => (await import('./check.ts')).registerCheck,
+  scan: async () => (await import('./scan.ts')).registerScan,
+};
+
+/**
+ * The commands to register for these arguments: just the one being run, or all of them when the user asks for
+ * help or names no known command (so help and "did you mean" see every command).
+ */
+export async function loadCommands(args: readonly string[]): Promise<RegisterCommand[]> {
+  const words = args.filter((arg) => !arg.startsWith('-'));
+  const name = words[0] === 'help' ? words[1] : words[0];
+  if (name === undefined && (args.includes('--version') || args.includes('-V'))) return [];
+  const loader = name === undefined ? undefined : commandLoaders[name];
+  const loaders = loader ? [loader] : Object.values(commandLoaders);
+  return [...new Set(await Promise.all(loaders.map((load) => load())))];
+}
