@@ -86,10 +86,14 @@ export class AdvisoryRepository {
       const replaced = changedIds.filter((id) => storedModified.has(id));
       if (replaced.length > 0)
         await sql`delete from advisory_packages where advisory_id = any(${replaced}::text[])`.execute(this.#db);
-      const rows = changed.flatMap((r) => r.packages.map((p) => [r.id, p.ecosystem, p.name] as const));
+      const rows = changed.flatMap((r) =>
+        r.packages.map((p) => [r.id, p.ecosystem, p.name, JSON.stringify(p.affected)] as const),
+      );
       await sql`
-        insert into advisory_packages (advisory_id, ecosystem, name)
-        select * from unnest(${rows.map((r) => r[0])}::text[], ${rows.map((r) => r[1])}::text[], ${rows.map((r) => r[2])}::text[])
+        insert into advisory_packages (advisory_id, ecosystem, name, affected)
+        select t.advisory_id, t.ecosystem, t.name, t.affected::jsonb
+        from unnest(${rows.map((r) => r[0])}::text[], ${rows.map((r) => r[1])}::text[], ${rows.map((r) => r[2])}::text[],
+                    ${rows.map((r) => r[3])}::text[]) as t(advisory_id, ecosystem, name, affected)
         on conflict do nothing`.execute(this.#db);
     }
     return { written, unchanged };
@@ -105,24 +109,37 @@ export class AdvisoryRepository {
     return Number(result.numDeletedRows);
   }
 
-  /** Every advisory naming one of the packages, in one round trip. */
+  /**
+   * Every advisory naming one of the packages, in one round trip, with only that package's `affected` entries:
+   * full records are loaded afterwards for the few that match (getMany), not for every candidate.
+   */
   async findByPackages(
     keys: readonly { readonly ecosystem: string; readonly name: string }[],
-  ): Promise<(StoredAdvisory & { readonly ecosystem: string; readonly name: string })[]> {
+  ): Promise<{ ecosystem: string; name: string; id: string; affected: unknown[] }[]> {
     if (keys.length === 0) return [];
-    const result = await sql<{
-      ecosystem: string;
-      name: string;
-      id: string;
-      source: string;
-      raw: Record<string, unknown>;
-    }>`
-      select p.ecosystem, p.name, a.id, a.source, a.raw
+    const result = await sql<{ ecosystem: string; name: string; id: string; affected: unknown[] | null }>`
+      select p.ecosystem, p.name, p.advisory_id as id, p.affected
       from unnest(${keys.map((k) => k.ecosystem)}::text[], ${keys.map((k) => k.name)}::text[]) as k(ecosystem, name)
       join advisory_packages p on p.ecosystem = k.ecosystem and p.name = k.name
-      join advisories a on a.id = p.advisory_id
-      order by p.ecosystem, p.name, a.id`.execute(this.#db);
-    return result.rows;
+      order by p.ecosystem, p.name, p.advisory_id`.execute(this.#db);
+    const legacy = result.rows.filter((r) => r.affected === null).map((r) => r.id);
+    if (legacy.length === 0)
+      return result.rows as { ecosystem: string; name: string; id: string; affected: unknown[] }[];
+    // Rows from before migration 0004: take every affected entry of the full record (the matcher filters by package).
+    const full = new Map(
+      (await this.getMany(legacy)).map((a) => [a.id, (a.raw.affected as unknown[] | undefined) ?? []]),
+    );
+    return result.rows.map((r) => ({ ...r, affected: r.affected ?? full.get(r.id) ?? [] }));
+  }
+
+  async getMany(ids: readonly string[]): Promise<StoredAdvisory[]> {
+    if (ids.length === 0) return [];
+    return this.#db
+      .selectFrom('advisories')
+      .select(['id', 'source', 'raw'])
+      .where('id', '=', sql<string>`any(${[...new Set(ids)]}::text[])`)
+      .orderBy('id')
+      .execute();
   }
 
   async get(id: string): Promise<StoredAdvisory | undefined> {

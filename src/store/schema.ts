@@ -32,6 +32,8 @@ export interface AdvisoryPackagesTable {
   ecosystem: string;
   /** Package name as matching looks it up (PyPI names normalised per PEP 503). */
   name: string;
+  /** The record's `affected` entries for this package; null for rows imported before migration 0004. */
+  affected: ColumnType<unknown[] | null, string | null, string | null>;
 }
 
 export interface ImportsTable {

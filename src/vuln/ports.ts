@@ -11,7 +11,12 @@ export interface AdvisoryRecord {
   readonly published?: string;
   readonly source: string;
   readonly raw: Readonly<Record<string, unknown>>;
-  readonly packages: readonly { readonly ecosystem: string; readonly name: string }[];
+  /** Index rows: each package with the record's `affected` entries that name it. */
+  readonly packages: readonly {
+    readonly ecosystem: string;
+    readonly name: string;
+    readonly affected: readonly unknown[];
+  }[];
 }
 
 export interface AdvisoryWriter {
@@ -36,15 +41,19 @@ export interface AdvisoryWriter {
 }
 
 export interface AdvisoryReader {
+  /** Candidates for the packages: each advisory naming one, with its `affected` entries for that package. */
   findByPackages(keys: readonly { readonly ecosystem: string; readonly name: string }[]): Promise<
     readonly {
       readonly ecosystem: string;
       readonly name: string;
       readonly id: string;
-      readonly source: string;
-      readonly raw: Record<string, unknown>;
+      readonly affected: readonly unknown[];
     }[]
   >;
+  /** Full records by id: loaded only for the advisories that matched. */
+  getMany(
+    ids: readonly string[],
+  ): Promise<readonly { readonly id: string; readonly source: string; readonly raw: Record<string, unknown> }[]>;
   /** Advisory total and newest import time, for the report header. */
   summary(): Promise<{ advisories: number; lastImport?: string }>;
 }

@@ -152,12 +152,16 @@ function memoryAdvisories(records: OsvRecord[]): AdvisoryReader {
   return {
     findByPackages: async (keys) =>
       records.flatMap((raw) =>
-        (raw.affected ?? []).flatMap((a) =>
-          keys
-            .filter((k) => a.package && k.ecosystem === a.package.ecosystem && k.name === a.package.name)
-            .map((k) => ({ ...k, id: raw.id, source: 'memory', raw: raw as unknown as Record<string, unknown> })),
-        ),
+        keys
+          .filter((k) =>
+            (raw.affected ?? []).some((a) => a.package?.ecosystem === k.ecosystem && a.package.name === k.name),
+          )
+          .map((k) => ({ ...k, id: raw.id, affected: raw.affected ?? [] })),
       ),
+    getMany: async (ids) =>
+      records
+        .filter((r) => ids.includes(r.id))
+        .map((r) => ({ id: r.id, source: 'memory', raw: r as unknown as Record<string, unknown> })),
     summary: async () => ({ advisories: records.length }),
   };
 }

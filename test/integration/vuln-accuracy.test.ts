@@ -29,22 +29,20 @@ async function sbomOf(name: FixtureName): Promise<Sbom> {
 function memoryAdvisories(records: readonly OsvRecord[]): AdvisoryReader {
   const norm = (eco: string, name: string) => (eco === 'PyPI' ? name.toLowerCase().replace(/[-_.]+/g, '-') : name);
   return {
-    findByPackages: async (keys) => {
-      const wanted = new Set(keys.map((k) => `${k.ecosystem}|${k.name}`));
-      return records.flatMap((r) => {
-        const hits = new Set(
-          (r.affected ?? [])
-            .filter(
-              (a) => a.package && wanted.has(`${a.package.ecosystem}|${norm(a.package.ecosystem, a.package.name)}`),
-            )
-            .map((a) => `${a.package?.ecosystem}|${norm(a.package?.ecosystem ?? '', a.package?.name ?? '')}`),
-        );
-        return [...hits].map((h) => {
-          const [ecosystem = '', name = ''] = h.split('|');
-          return { ecosystem, name, id: r.id, source: 'test', raw: r as unknown as Record<string, unknown> };
-        });
-      });
-    },
+    findByPackages: async (keys) =>
+      records.flatMap((r) =>
+        keys
+          .filter((k) =>
+            (r.affected ?? []).some(
+              (a) => a.package && a.package.ecosystem === k.ecosystem && norm(k.ecosystem, a.package.name) === k.name,
+            ),
+          )
+          .map((k) => ({ ...k, id: r.id, affected: r.affected ?? [] })),
+      ),
+    getMany: async (ids) =>
+      records
+        .filter((r) => ids.includes(r.id))
+        .map((r) => ({ id: r.id, source: 'test', raw: r as unknown as Record<string, unknown> })),
     summary: async () => ({ advisories: records.length }),
   };
 }

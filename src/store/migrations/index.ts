@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as advisories from './0001-advisories.ts';
 import * as vex from './0002-vex.ts';
 import * as importTotals from './0003-import-totals.ts';
+import * as packageAffected from './0004-package-affected.ts';
 
 /**
  * Every migration, in order. Names are permanent: kysely records them in `kysely_migration`.
@@ -11,6 +12,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0001-advisories': advisories,
   '0002-vex': vex,
   '0003-import-totals': importTotals,
+  '0004-package-affected': packageAffected,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -2,7 +2,7 @@ import { PackageURL } from 'packageurl-js';
 import type { Distro, Ecosystem, Package } from '../../catalog/index.ts';
 import type { Sbom } from '../../sbom/index.ts';
 import { schemeForEcosystem } from '../../version/index.ts';
-import { type OsvRecord, packageKey } from '../osv/record.ts';
+import { type OsvAffected, type OsvRecord, packageKey } from '../osv/record.ts';
 import type { AdvisoryReader } from '../ports.ts';
 import type { Finding, MatchDetail, Reference, SeverityScore } from '../types.ts';
 import { evaluateAffected } from './range.ts';
@@ -238,9 +238,10 @@ export async function findVulnerabilities(sbom: Sbom, advisories: AdvisoryReader
     const from = byId.get(r.from);
     if (r.type === 'owns' && from) owner.set(r.to, from);
   }
-  const findings: MatchOutput['findings'] = [];
+  // Phase 1: evaluate every candidate's ranges for this package (small rows); phase 2: load the full records
+  // of the advisories that matched, in one query, to build findings.
+  const hits: { pkg: Package; key: SearchKey; id: string; fixed: readonly string[]; reason: string }[] = [];
   for (const [pkg, keys] of keysByPackage) {
-    const matches: RawMatch[] = [];
     for (const key of keys) {
       const scheme = schemeForEcosystem(key.ecosystem);
       if (!scheme) {
@@ -248,13 +249,12 @@ export async function findVulnerabilities(sbom: Sbom, advisories: AdvisoryReader
         continue;
       }
       for (const row of byKey.get(`${key.ecosystem}\u0000${key.name}`) ?? []) {
-        const record = row.raw as unknown as OsvRecord;
-        for (const affected of record.affected ?? []) {
+        for (const affected of row.affected as OsvAffected[]) {
           const p = affected.package;
           if (!p || p.ecosystem !== key.ecosystem || packageKey(p.ecosystem, p.name) !== key.name) continue;
           const verdict = evaluateAffected(affected, key.version, scheme);
           if (verdict.affected) {
-            matches.push({ record, source: row.source, key, fixed: verdict.fixed, reason: verdict.reason });
+            hits.push({ pkg, key, id: row.id, fixed: verdict.fixed, reason: verdict.reason });
             break;
           }
           if (verdict.gitRangesIgnored) notes.add('GIT ranges are not evaluated (they need the commit graph)');
@@ -262,7 +262,23 @@ export async function findVulnerabilities(sbom: Sbom, advisories: AdvisoryReader
         }
       }
     }
-    for (const group of groupByAlias(matches)) findings.push(toFinding(pkg, group, owner.get(pkg.id)));
   }
+  const records = new Map((await advisories.getMany(hits.map((h) => h.id))).map((a) => [a.id, a]));
+  const matchesByPackage = new Map<Package, RawMatch[]>();
+  for (const hit of hits) {
+    const stored = records.get(hit.id);
+    if (!stored) continue; // removed between the two queries by a concurrent import
+    const match: RawMatch = {
+      record: stored.raw as unknown as OsvRecord,
+      source: stored.source,
+      key: hit.key,
+      fixed: hit.fixed,
+      reason: hit.reason,
+    };
+    matchesByPackage.set(hit.pkg, [...(matchesByPackage.get(hit.pkg) ?? []), match]);
+  }
+  const findings: MatchOutput['findings'] = [];
+  for (const [pkg, matches] of matchesByPackage)
+    for (const group of groupByAlias(matches)) findings.push(toFinding(pkg, group, owner.get(pkg.id)));
   return { findings, notes: [...notes].sort(compareStrings) };
 }

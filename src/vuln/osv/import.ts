@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { describe, openZip, SgciError } from '../../core/index.ts';
 import type { AdvisoryDatabase, AdvisoryRecord, AdvisoryWriter } from '../ports.ts';
 import { fetchAdvisoryBytes } from './fetch.ts';
-import { type OsvRecord, packageKey } from './record.ts';
+import { type OsvAffected, type OsvRecord, packageKey } from './record.ts';
 import { validateOsv } from './validate.ts';
 
 /** Where advisories come from: a local path (file, directory, zip), a URL, or bytes already fetched. */
@@ -155,12 +155,15 @@ function recordsOf(doc: Document): { value: unknown; problem?: string }[] {
 }
 
 function toAdvisoryRecord(record: OsvRecord, source: string): AdvisoryRecord {
-  const packages = new Map<string, { ecosystem: string; name: string }>();
+  const packages = new Map<string, { ecosystem: string; name: string; affected: OsvAffected[] }>();
   for (const affected of record.affected ?? []) {
     if (!affected.package) continue;
     const { ecosystem, name } = affected.package;
     const key = packageKey(ecosystem, name);
-    packages.set(`${ecosystem}\u0000${key}`, { ecosystem, name: key });
+    const id = `${ecosystem}\u0000${key}`;
+    const entry = packages.get(id) ?? { ecosystem, name: key, affected: [] };
+    entry.affected.push(affected);
+    packages.set(id, entry);
   }
   return {
     id: record.id,
