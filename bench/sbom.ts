@@ -137,6 +137,7 @@ function main(): void {
         fmt(sgci.seconds / floor.seconds),
         fmt(workSeconds / floor.seconds),
         fmt(cdx.seconds / sgci.seconds, 1),
+        fmt(cdx.seconds / workSeconds, 1),
         fmt(sgci.rssMb, 0),
         fmt(cdx.rssMb, 0),
       ]);
@@ -159,6 +160,7 @@ function main(): void {
     'sgci/floor',
     'work/floor',
     'cdxgen/sgci',
+    'cdxgen/work',
     'sgci MB',
     'cdxgen MB',
   ];
