@@ -6,5 +6,8 @@ if (!process.features?.typescript) {
   );
   process.exit(2);
 }
+// V8's compile cache (in the OS temp dir) spares re-parsing the sources on every start.
+const { enableCompileCache } = await import('node:module');
+enableCompileCache?.();
 const { main } = await import('../src/cli/main.ts');
 process.exitCode = await main(process.argv);

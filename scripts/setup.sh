@@ -14,6 +14,7 @@ packages=(
   apache2-utils                                # htpasswd for the Basic-auth registry
   postgresql                                   # the scale-out store, started per test run in a temp dir
   chromium                                     # HTML report accessibility tests
+  libxml2-utils                                # xmllint: CycloneDX XML validated against the official XSD
 )
 missing=()
 for p in "${packages[@]}"; do
