@@ -3,13 +3,29 @@ import type { VersionScheme } from './scheme.ts';
 
 const options = { loose: true } as const;
 
+/**
+ * Parsed versions, memoised: matching compares one installed version against every event of every candidate
+ * range, and parsing dominates. Cleared wholesale when large, so memory stays bounded.
+ */
+const parsed = new Map<string, semver.SemVer | null>();
+
+function parse(v: string): semver.SemVer | null {
+  let result = parsed.get(v);
+  if (result === undefined) {
+    if (parsed.size >= 10_000) parsed.clear();
+    result = semver.parse(v, options);
+    parsed.set(v, result);
+  }
+  return result;
+}
+
 /** SemVer 2.0 (npm, crates.io, OSV `SEMVER` ranges); build metadata ignored as the spec says. */
 export const semverScheme: VersionScheme = {
   name: 'semver',
-  valid: (v) => semver.valid(v, options) !== null,
+  valid: (v) => parse(v) !== null,
   compare: (a, b) => {
-    const x = semver.parse(a, options);
-    const y = semver.parse(b, options);
+    const x = parse(a);
+    const y = parse(b);
     if (!x || !y) return a < b ? -1 : a > b ? 1 : 0;
     return x.compare(y);
   },
@@ -22,7 +38,7 @@ export const semverScheme: VersionScheme = {
  */
 export const goScheme: VersionScheme = {
   name: 'go',
-  valid: (v) => semver.valid(stripV(v)) !== null,
+  valid: (v) => parse(stripV(v)) !== null,
   compare: (a, b) => semverScheme.compare(stripV(a), stripV(b)),
 };
 
