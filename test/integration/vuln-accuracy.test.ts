@@ -85,7 +85,7 @@ function oracleAffected(
 
 test('debian-full: findings equal dpkg --compare-versions over generated Debian:12 advisories', {
   skip: fixturesMissing(),
-}, async () => {
+}, async (t) => {
   const sbom = await sbomOf('debian-full');
   assert.equal(sbom.distro?.id, 'debian');
   assert.equal(sbom.distro?.versionId?.split('.')[0], '12');
@@ -148,9 +148,12 @@ test('debian-full: findings equal dpkg --compare-versions over generated Debian:
   const report = await matchSbom(sbom, memoryAdvisories(records), { now: new Date('2026-01-01T00:00:00Z') });
   assert.ok(expected.length >= debs.length * 2, 'the oracle finds the above-version and last_affected advisories');
   assert.deepEqual(foundPairs(report), expected);
+  t.diagnostic(
+    `${debs.length} deb packages, ${sources.size} source packages, ${records.length} advisories: ${expected.length} findings equal the dpkg oracle`,
+  );
 });
 
-test('node-app: findings equal a semver oracle over the real GHSA records', { skip: fixturesMissing() }, async () => {
+test('node-app: findings equal a semver oracle over the real GHSA records', { skip: fixturesMissing() }, async (t) => {
   const sbom = await sbomOf('node-app');
   const records = readRecords(join(corpusDir(), 'osv', 'npm'));
   const npm = sbom.packages.filter((p) => p.ecosystem === 'npm');
@@ -174,11 +177,14 @@ test('node-app: findings equal a semver oracle over the real GHSA records', { sk
   assert.ok(expected.length >= 10, `oracle found ${expected.length}`);
   assert.ok(expected.some((e) => e.startsWith('GHSA-35jh-r3h4-6jhm pkg:npm/lodash@4.17.20')));
   assert.deepEqual(foundPairs(report), [...new Set(expected)].sort());
+  t.diagnostic(
+    `${npm.length} npm packages, ${records.length} advisories: ${new Set(expected).size} findings equal the semver oracle`,
+  );
 });
 
 test('python-app: findings equal a PEP 440 oracle over the real PYSEC records', {
   skip: fixturesMissing(),
-}, async () => {
+}, async (t) => {
   const sbom = await sbomOf('python-app');
   const records = readRecords(join(corpusDir(), 'osv', 'pypi'));
   const norm = (name: string) => name.toLowerCase().replace(/[-_.]+/g, '-');
@@ -202,4 +208,7 @@ test('python-app: findings equal a PEP 440 oracle over the real PYSEC records', 
   const report = await matchSbom(sbom, memoryAdvisories(records), { now: new Date('2026-01-01T00:00:00Z') });
   assert.ok(expected.length >= 1, `oracle found ${expected.length}`);
   assert.deepEqual(foundPairs(report), [...new Set(expected)].sort());
+  t.diagnostic(
+    `${pypi.length} PyPI packages, ${records.length} advisories: ${new Set(expected).size} findings equal the PEP 440 oracle`,
+  );
 });
