@@ -238,6 +238,8 @@ export class AdvisoryRepository {
       .orderBy('id', 'desc')
       .limit(1)
       .executeTakeFirst();
-    return row ? { advisories: row.total, lastImport: iso(row.finished_at) } : { advisories: await this.count() };
+    if (!row) return { advisories: await this.count() };
+    // 0 is also what imports recorded before migration 0003 read as; an empty database counts fast anyway.
+    return { advisories: row.total > 0 ? row.total : await this.count(), lastImport: iso(row.finished_at) };
   }
 }
