@@ -11,7 +11,7 @@ export function renderTable(header: readonly string[], rows: readonly (readonly 
       .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
       .join('  ')
       .trimEnd();
-  return [line(header), ...rows.map(line)].join('\n') + '\n';
+  return `${[line(header), ...rows.map(line)].join('\n')}\n`;
 }
 
 /** Writes to stdout and waits for the drain, so large reports are not cut when the process exits. */

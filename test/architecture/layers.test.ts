@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative, resolve, dirname, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { test } from 'node:test';
 
 const src = resolve(import.meta.dirname, '..', '..', 'src');
@@ -20,7 +20,21 @@ const allowed: Record<string, readonly string[]> = {
   attest: ['core', 'oci', 'cache', 'policy'],
   checks: ['core', 'oci', 'catalog', 'sbom', 'vuln', 'secrets', 'policy', 'attest', 'version'],
   report: ['core', 'oci', 'catalog', 'sbom', 'vuln', 'checks', 'policy', 'secrets'],
-  scan: ['core', 'oci', 'cache', 'catalog', 'sbom', 'vuln', 'checks', 'secrets', 'policy', 'report', 'attest', 'store', 'version'],
+  scan: [
+    'core',
+    'oci',
+    'cache',
+    'catalog',
+    'sbom',
+    'vuln',
+    'checks',
+    'secrets',
+    'policy',
+    'report',
+    'attest',
+    'store',
+    'version',
+  ],
 };
 
 function* sourceFiles(dir: string): Generator<string> {
@@ -35,7 +49,8 @@ function* sourceFiles(dir: string): Generator<string> {
  * Value imports only: `import type` erases at run time, so a folder may name the result types of the folder that
  * consumes it (catalog produces the `Sbom` that sbom/ defines; store keeps the `VexStatement` that vuln/ defines).
  */
-const importPattern = /(?:^|\n)\s*(?:import|export)\s+(?!type\b)[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+const importPattern =
+  /(?:^|\n)\s*(?:import|export)\s+(?!type\b)[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 test('each src/ folder imports only the folders below it in the pipeline', () => {
   const violations: string[] = [];
