@@ -7,6 +7,7 @@ import { Ajv } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { create } from 'xmlbuilder2';
+import { sarif210Schema } from '../../test/helpers/schemas/sarif-2.1.0.ts';
 import {
   renderJunit,
   renderMarkdown,
@@ -51,19 +52,14 @@ test('the JSON rendering is deterministic', async () => {
   assert.equal(renderReport(await sampleReport(), 'json'), renderReport(await sampleReport(), 'json'));
 });
 
-// The official OASIS schema is draft-04; its only draft-04 specifics are `id` and `$schema` (no boolean
-// exclusiveMinimum), so it is compiled as draft-07 after renaming `id` to `$id`.
+// sgci's own SARIF 2.1.0 schema, written from the OASIS specification (the official schema file is not vendored).
 function sarifValidator() {
-  const schema = JSON.parse(readFileSync(resolve(import.meta.dirname, 'testdata', 'sarif-schema-2.1.0.json'), 'utf8'));
-  schema.$id = schema.id;
-  delete schema.id;
-  delete schema.$schema;
   const ajv = new Ajv({ strict: false, allErrors: true });
   addFormats(ajv);
-  return ajv.compile(schema);
+  return ajv.compile(sarif210Schema);
 }
 
-test('SARIF validates against the official SARIF 2.1.0 schema and carries every check', async () => {
+test('SARIF validates against the SARIF 2.1.0 schema and carries every check', async () => {
   const validate = sarifValidator();
   const sarif = JSON.parse(renderSarif(await sampleReport()));
   assert.equal(validate(sarif), true, JSON.stringify(validate.errors?.slice(0, 3)));
@@ -74,6 +70,44 @@ test('SARIF validates against the official SARIF 2.1.0 schema and carries every 
   assert.ok(results.find((r) => r.ruleId === 'SGCI-RUN-011')?.suppressions);
   // a broken document is rejected, so the validator is not vacuous
   assert.equal(validate({ ...sarif, version: '2.0.0' }), false);
+});
+
+test('the SARIF schema rejects logs that break the specification', async () => {
+  const validate = sarifValidator();
+  const sarif = JSON.parse(renderSarif(await sampleReport()));
+  const broken = (edit: (log: typeof sarif) => void) => {
+    const log = structuredClone(sarif);
+    edit(log);
+    return log;
+  };
+  const cases: [string, unknown][] = [
+    ['no runs', broken((log) => delete log.runs)],
+    ['driver without name', broken((log) => delete log.runs[0].tool.driver.name)],
+    ['rule without id', broken((log) => delete log.runs[0].tool.driver.rules[0].id)],
+    ['level outside the enum', broken((log) => (log.runs[0].results[0].level = 'critical'))],
+    ['kind outside the enum', broken((log) => (log.runs[0].results[0].kind = 'warn'))],
+    ['message without text or id', broken((log) => (log.runs[0].results[0].message = { markdown: 'x' }))],
+    ['ruleIndex below -1', broken((log) => (log.runs[0].results[0].ruleIndex = -2))],
+    [
+      'startLine 0',
+      broken(
+        (log) =>
+          (log.runs[0].results[0].locations = [
+            { physicalLocation: { artifactLocation: { uri: 'a' }, region: { startLine: 0 } } },
+          ]),
+      ),
+    ],
+    ['suppression without kind', broken((log) => (log.runs[0].results[0].suppressions = [{ status: 'accepted' }]))],
+    ['unknown member in a result', broken((log) => (log.runs[0].results[0].severity = 'high'))],
+    ['fingerprint that is not a string', broken((log) => (log.runs[0].results[0].partialFingerprints = { a: 1 }))],
+    [
+      'kind pass with level error',
+      broken((log) => Object.assign(log.runs[0].results[0], { kind: 'pass', level: 'error' })),
+    ],
+  ];
+  for (const [name, log] of cases) assert.equal(validate(log), false, name);
+  // the unbroken log still passes, so each rejection comes from its one edit
+  assert.equal(validate(sarif), true, JSON.stringify(validate.errors?.slice(0, 3)));
 });
 
 test('JUnit XML is well-formed: one suite per section, failures and skips counted', async () => {

@@ -83,7 +83,7 @@ test('CycloneDX 1.6 XML validates against the official XSD', { skip: xmllintMiss
   assert.deepEqual(cycloneDxXmlErrors(xml), []);
 });
 
-test('SPDX 2.3 JSON validates against the official schema; non-SPDX licenses become LicenseRefs', async () => {
+test('SPDX 2.3 JSON validates against the SPDX 2.3 schema; non-SPDX licenses become LicenseRefs', async () => {
   const text = encodeSbom(await sampleSbom(), 'spdx-json');
   assert.deepEqual(spdxJsonErrors(text), []);
   const doc = JSON.parse(text);
@@ -92,6 +92,31 @@ test('SPDX 2.3 JSON validates against the official schema; non-SPDX licenses bec
   const pam = doc.packages.find((p: { name: string }) => p.name === 'libpam-runtime');
   assert.equal(pam.licenseDeclared, 'GPL-1.0-only AND GPL-2.0-only AND LGPL-2.1-only');
   assert.equal(encodeSbom(await sampleSbom(), 'spdx-json'), text);
+});
+
+test('the SPDX 2.3 schema rejects documents that break the specification', async () => {
+  const doc = JSON.parse(encodeSbom(await sampleSbom(), 'spdx-json'));
+  const broken = (edit: (d: typeof doc) => void): string => {
+    const copy = structuredClone(doc);
+    edit(copy);
+    return JSON.stringify(copy);
+  };
+  const cases: [string, string][] = [
+    ['spdxVersion 2.2', broken((d) => (d.spdxVersion = 'SPDX-2.2'))],
+    ['no creationInfo', broken((d) => delete d.creationInfo)],
+    ['creator without a type', broken((d) => (d.creationInfo.creators = ['sgci']))],
+    ['created with fractions', broken((d) => (d.creationInfo.created = '2025-05-20T00:00:00.000Z'))],
+    ['package without downloadLocation', broken((d) => delete d.packages[1].downloadLocation)],
+    ['package SPDXID with an underscore', broken((d) => (d.packages[1].SPDXID = 'SPDXRef-a_b'))],
+    ['unknown checksum algorithm', broken((d) => (d.packages[0].checksums[0].algorithm = 'SHA999'))],
+    ['unknown reference category', broken((d) => (d.packages[2].externalRefs[0].referenceCategory = 'PURL'))],
+    ['unknown relationship type', broken((d) => (d.relationships[0].relationshipType = 'HAS'))],
+    ['unknown member in a package', broken((d) => (d.packages[1].purl = 'pkg:x/y'))],
+    ['supplier without a type', broken((d) => (d.packages[1].supplier = 'Debian'))],
+  ];
+  for (const [name, text] of cases) assert.notDeepEqual(spdxJsonErrors(text), [], name);
+  // the unbroken document still passes, so each rejection comes from its one edit
+  assert.deepEqual(spdxJsonErrors(JSON.stringify(doc)), []);
 });
 
 for (const format of ['cyclonedx-json', 'spdx-json'] as const) {

@@ -22,13 +22,6 @@ test('decrypts the reference key made by OpenSSL + hashlib.scrypt + libsodium to
   assert.equal(publicKeyPem(createPublicKey(key)), expected);
 });
 
-test('decrypts a key written by cosign itself (empty password, N=65536) to a P-256 key', async () => {
-  const text = await readFile(join(testdata, 'cosign-empty-password.key'), 'utf8');
-  const key = await parsePrivateKey(text, async () => '', 'cosign-empty-password.key');
-  assert.equal(key.asymmetricKeyType, 'ec');
-  assert.equal(key.asymmetricKeyDetails?.namedCurve, 'prime256v1');
-});
-
 test('a wrong password is PASSWORD_INVALID naming the key file', async () => {
   const text = await readFile(join(testdata, 'reference.key'), 'utf8');
   await assert.rejects(

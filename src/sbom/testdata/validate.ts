@@ -1,4 +1,7 @@
-/** Schema validators for the SBOM tests: the official CycloneDX 1.6 and SPDX 2.3 schemas. */
+/**
+ * Schema validators for the SBOM tests: the official CycloneDX 1.6 schemas shipped in the CycloneDX library's npm
+ * package, and sgci's own SPDX 2.3 schema written from the specification (test/helpers/schemas/spdx-2.3.ts).
+ */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -6,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { spdx23Schema } from '../../../test/helpers/schemas/spdx-2.3.ts';
 
 const require = createRequire(import.meta.url);
 const cdxSchemaDir = join(dirname(require.resolve('@cyclonedx/cyclonedx-library/package.json')), 'res', 'schema');
@@ -33,9 +37,9 @@ export function cycloneDxJsonErrors(text: string): string[] {
   return validate(JSON.parse(text)) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
 }
 
-/** Errors of an SPDX 2.3 JSON document against the official schema (testdata/spdx-2.3-schema.json). */
+/** Errors of an SPDX 2.3 JSON document against sgci's SPDX 2.3 schema (written from the specification). */
 export function spdxJsonErrors(text: string): string[] {
-  const validate = newAjv().compile(readJson(join(import.meta.dirname, 'spdx-2.3-schema.json')));
+  const validate = newAjv().compile(spdx23Schema);
   return validate(JSON.parse(text)) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
 }
 
