@@ -1,2 +1,3 @@
+export { ociProductPurl, type ScanAttestation, scanAttestations, scanVexStatements } from './attestations.ts';
 export { checkImageOf } from './image-facts.ts';
 export { type ScanOptions, type ScanResult, scanImage, type VulnMatcher } from './scan.ts';

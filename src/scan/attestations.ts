@@ -1,0 +1,75 @@
+import { PackageURL } from 'packageurl-js';
+import { checkPredicateShape, predicateTypes } from '../attest/index.ts';
+import type { Digest } from '../core/index.ts';
+import type { RegistryReference } from '../oci/reference/index.ts';
+import { toOpenVex } from '../vuln/index.ts';
+import type { VexStatement, VulnReport } from '../vuln/types.ts';
+
+/** One predicate of `sgci scan --attest`, with the text written to --out beside it (the same bytes, parsed). */
+export interface ScanAttestation {
+  readonly file: string;
+  readonly text: string;
+  readonly predicateType: string;
+  readonly predicate: unknown;
+}
+
+/**
+ * The image as an OpenVEX product: the OCI purl of the scanned manifest digest (`pkg:oci/NAME@sha256:…?
+ * repository_url=REGISTRY/REPO`), the form OpenVEX recommends and that `sgci vulns --vex` matches by digest.
+ */
+export function ociProductPurl(ref: RegistryReference, digest: Digest): string {
+  const name = ref.repository.slice(ref.repository.lastIndexOf('/') + 1);
+  return new PackageURL('oci', undefined, name, digest, {
+    repository_url: `${ref.registry}/${ref.repository}`,
+  }).toString();
+}
+
+/**
+ * The VEX a scan produced: one statement per finding a VEX statement applied to (suppressed or kept), restated for
+ * this image (product) and the finding's package (subcomponent), with the original status and reasons. A scan with
+ * no such finding gives a document without statements: still a valid OpenVEX 0.2 document, and attesting it records
+ * that no VEX decision applied to this image at scan time.
+ */
+export function scanVexStatements(vulns: VulnReport, product: string): VexStatement[] {
+  const statements: VexStatement[] = [];
+  for (const finding of vulns.matches) {
+    const vex = finding.vex;
+    if (!vex) continue;
+    statements.push({
+      vulnerability: { id: finding.vulnerability.id, aliases: finding.vulnerability.aliases },
+      products: [product],
+      subcomponents: [finding.package.purl],
+      status: vex.status,
+      ...(vex.justification ? { justification: vex.justification } : {}),
+      ...(vex.impactStatement ? { impactStatement: vex.impactStatement } : {}),
+      ...(vex.actionStatement ? { actionStatement: vex.actionStatement } : {}),
+      ...(vex.timestamp ? { timestamp: vex.timestamp } : {}),
+      document: vex.document,
+      format: vex.format,
+    });
+  }
+  return statements;
+}
+
+/**
+ * The predicates `sgci scan --attest` signs: the CycloneDX SBOM exactly as written to sbom.cdx.json and the
+ * OpenVEX document written to vex.openvex.json. Author `sgci`, timestamp the scan's evaluation time, so the
+ * same scan with `--now` gives the same document.
+ */
+export function scanAttestations(
+  sbomText: string,
+  vulns: VulnReport,
+  ref: RegistryReference,
+  digest: Digest,
+): ScanAttestation[] {
+  const vexText = toOpenVex(scanVexStatements(vulns, ociProductPurl(ref, digest)), {
+    author: 'sgci',
+    timestamp: vulns.evaluatedAt,
+  });
+  const items: ScanAttestation[] = [
+    { file: 'sbom.cdx.json', text: sbomText, predicateType: predicateTypes.cyclonedx, predicate: JSON.parse(sbomText) },
+    { file: 'vex.openvex.json', text: vexText, predicateType: predicateTypes.openvex, predicate: JSON.parse(vexText) },
+  ];
+  for (const item of items) checkPredicateShape(item.predicate, item.predicateType, item.file);
+  return items;
+}
