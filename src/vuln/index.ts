@@ -3,7 +3,7 @@
  * Pipeline: `importAdvisories` (once) → `matchSbom(sbom, store.advisories, {vex})` → VulnReport → renderers.
  */
 
-export { cvss3BaseScore, isCvss4Vector, ratingOf } from './match/cvss.ts';
+export { type CvssResult, cvss3BaseScore, cvss4Score, ratingOf } from './match/cvss.ts';
 export { distroEcosystems, findVulnerabilities } from './match/match.ts';
 export { evaluateAffected } from './match/range.ts';
 export { overallSeverity, scoresOf } from './match/severity.ts';

@@ -16,9 +16,15 @@ export interface SeverityScore {
   /** `CVSS_V3`/`CVSS_V4`/`CVSS_V2` from OSV `severity[]`; `ecosystem` from `database_specific`/`ecosystem_specific`. */
   readonly type: 'CVSS_V2' | 'CVSS_V3' | 'CVSS_V4' | 'ecosystem';
   readonly vector?: string;
-  /** Base score computed from the vector (CVSS 3.x formula, CVSS 4.0 macro vectors). */
+  /**
+   * Score computed from the vector: the CVSS 3.x base score by the specification's formula; the CVSS 4.0 score of
+   * the vector as written (macro vectors, FIRST's calculator). Absent when the vector could not be scored.
+   */
   readonly score?: number;
+  /** `UNKNOWN` when the vector could not be scored; then `note` says why. */
   readonly rating: Severity;
+  /** Why a vector has no score (malformed, unsupported); also listed in the report's notes. */
+  readonly note?: string;
 }
 
 export interface Reference {

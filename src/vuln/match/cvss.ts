@@ -1,3 +1,4 @@
+import cvssCalculator from 'ae-cvss-calculator';
 import type { Severity } from '../types.ts';
 
 /** CVSS qualitative rating of a base score (same bands for 3.x and 4.0). */
@@ -67,11 +68,53 @@ export function cvss3BaseScore(vector: string): number | undefined {
     : roundup(Math.min(1.08 * (impact + exploitability), 10));
 }
 
+/** A CVSS vector parsed to a score, or why it could not be (recorded as a note, never thrown). */
+export type CvssResult =
+  | { readonly ok: true; readonly score: number }
+  | { readonly ok: false; readonly reason: string };
+
 /**
- * CVSS 4.0: the vector is checked for its mandatory base metrics, but the score is not computed (4.0 scores come
- * from a macro-vector lookup table sgci does not ship yet); the rating then comes from the advisory's own severity.
+ * The CVSS 4.0 vector grammar of FIRST's JSON schema (also the OSV schema's pattern): the 11 base metrics in order,
+ * then optional threat, environmental and supplemental metrics in their fixed order. Checked here because the
+ * library is lenient: it scores a vector with a missing base metric as 0 and takes the last of duplicate metrics.
  */
-export function isCvss4Vector(vector: string): boolean {
-  const m = metrics(vector, /^CVSS:4\.0\//);
-  return m !== undefined && ['AV', 'AC', 'AT', 'PR', 'UI', 'VC', 'VI', 'VA', 'SC', 'SI', 'SA'].every((k) => m.has(k));
+const cvss4Grammar =
+  /^CVSS:4[.]0\/AV:[NALP]\/AC:[LH]\/AT:[NP]\/PR:[NLH]\/UI:[NPA]\/VC:[HLN]\/VI:[HLN]\/VA:[HLN]\/SC:[HLN]\/SI:[HLN]\/SA:[HLN](\/E:[XAPU])?(\/CR:[XHML])?(\/IR:[XHML])?(\/AR:[XHML])?(\/MAV:[XNALP])?(\/MAC:[XLH])?(\/MAT:[XNP])?(\/MPR:[XNLH])?(\/MUI:[XNPA])?(\/MVC:[XNLH])?(\/MVI:[XNLH])?(\/MVA:[XNLH])?(\/MSC:[XNLH])?(\/MSI:[XNLHS])?(\/MSA:[XNLHS])?(\/S:[XNP])?(\/AU:[XNY])?(\/R:[XAUI])?(\/V:[XDC])?(\/RE:[XLMH])?(\/U:(X|Clear|Green|Amber|Red))?$/;
+
+/** The longest valid 4.0 vector is about 200 characters; anything longer is refused before the regex runs. */
+const maxVectorLength = 256;
+
+/** Scores per vector string: the library needs ~0.25 ms per vector and advisories repeat vectors a lot. */
+const cvss4Cache = new Map<string, CvssResult>();
+const cvss4CacheLimit = 4096;
+
+/**
+ * CVSS 4.0 score of a vector as written (CVSS-B, -BT, -BE or -BTE, by the metrics it carries), computed by
+ * ae-cvss-calculator, which implements FIRST's macro-vector lookup table and rounding (FIRST's calculator since
+ * November 2024 adds 10^-6 before rounding to one decimal, so exact halves round up). sgci does not ship the
+ * table itself: FIRST's table is not ours to vendor, and one maintained implementation beats a second copy.
+ */
+export function cvss4Score(vector: string): CvssResult {
+  const cached = cvss4Cache.get(vector);
+  if (cached) return cached;
+  const result = computeCvss4(vector);
+  if (cvss4Cache.size >= cvss4CacheLimit) cvss4Cache.clear();
+  cvss4Cache.set(vector, result);
+  return result;
+}
+
+function computeCvss4(vector: string): CvssResult {
+  if (vector.length > maxVectorLength)
+    return { ok: false, reason: `CVSS 4.0 vector longer than ${maxVectorLength} characters` };
+  if (!cvss4Grammar.test(vector)) return { ok: false, reason: `malformed CVSS 4.0 vector ${JSON.stringify(vector)}` };
+  try {
+    const score = new cvssCalculator.Cvss4P0(vector).calculateScores().overall;
+    // The grammar guarantees a full base vector, so anything else is a library fault: reported, not trusted.
+    if (!Number.isFinite(score) || score < 0 || score > 10) {
+      return { ok: false, reason: `CVSS 4.0 vector ${vector} scored out of range (${score})` };
+    }
+    return { ok: true, score };
+  } catch (error) {
+    return { ok: false, reason: `CVSS 4.0 vector ${vector} not scored: ${(error as Error).message}` };
+  }
 }

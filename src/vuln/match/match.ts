@@ -280,5 +280,8 @@ export async function findVulnerabilities(sbom: Sbom, advisories: AdvisoryReader
   const findings: MatchOutput['findings'] = [];
   for (const [pkg, matches] of matchesByPackage)
     for (const group of groupByAlias(matches)) findings.push(toFinding(pkg, group, owner.get(pkg.id)));
+  // A vector that could not be scored leaves the finding judged by its other severities; the user is told.
+  for (const f of findings)
+    for (const s of f.vulnerability.scores) if (s.note) notes.add(`${f.vulnerability.id}: ${s.note}`);
   return { findings, notes: [...notes].sort(compareStrings) };
 }
