@@ -136,21 +136,39 @@ function identifierOf(id: string): { type: string; name: string; value: string; 
   return { type, name: id, value: id, url };
 }
 
+/** GitLab's limits (report schema 15.x): a report breaking one is rejected whole, so sgci stays inside them. */
+const gitlabMaxIdentifiers = 20;
+const gitlabMaxName = 255;
+
+/** Cuts to GitLab's length limit, marking the cut; the full text stays in the JSON report. */
+function fitGitlab(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** GitLab accepts only web links (`http`, `https`, `ftp`); OSV references may also be `git://` and the like. */
+function isWebUrl(url: string): boolean {
+  return /^(https?|ftp):\/\/./.test(url);
+}
+
 function renderGitlab(report: VulnReport, toolVersion: string): string {
   const image = report.subject.name;
   const os = report.distro ? `${report.distro.id} ${report.distro.versionId ?? ''}`.trim() : 'Unknown';
   const scanner = { id: 'sgci', name: 'sgci', version: toolVersion, vendor: { name: 'sgci' } };
   const vulnerabilities = report.matches.map((f) => ({
     id: contentUuid(f.id),
-    name: `${f.vulnerability.id} in ${f.package.name}`,
+    name: fitGitlab(`${f.vulnerability.id} in ${f.package.name}`, gitlabMaxName),
     description:
       f.vulnerability.summary ?? `${f.package.name} ${f.package.version} is affected by ${f.vulnerability.id}`,
     severity: gitlabSeverity[f.vulnerability.severity],
     solution: fixText(f),
-    identifiers: [f.vulnerability.id, ...f.vulnerability.aliases].map(identifierOf),
-    links: f.vulnerability.references.slice(0, 20).map((r) => ({ url: r.url })),
+    // The matched id first, then aliases (sorted) up to GitLab's limit; all of them are in the JSON report.
+    identifiers: [f.vulnerability.id, ...f.vulnerability.aliases].slice(0, gitlabMaxIdentifiers).map(identifierOf),
+    links: f.vulnerability.references
+      .filter((r) => isWebUrl(r.url))
+      .slice(0, 20)
+      .map((r) => ({ url: r.url })),
     location: {
-      dependency: { package: { name: f.package.name }, version: f.package.version },
+      dependency: { package: { name: fitGitlab(f.package.name, gitlabMaxName) }, version: f.package.version },
       operating_system: os,
       image,
     },
