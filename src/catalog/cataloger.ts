@@ -173,3 +173,95 @@ export async function parseEach<T>(
   }
   return values;
 }
+
+/** One captured file and what its parser made of it. */
+export interface ParsedFile<T> {
+  readonly entry: FileEntry;
+  readonly value: T;
+}
+
+/** What one file a visitor saw stream by yielded; problems become unknowns naming the file. */
+export interface FileFindings {
+  readonly packages?: readonly Package[];
+  readonly relationships?: readonly Relationship[];
+  readonly problems?: readonly string[];
+}
+
+/**
+ * Declares a cataloger as data: its identity, then how it reaches its files.
+ * - `byGlob`: the matching files are captured and parsed as UTF-8 text one by one (a file whose
+ *   parser throws becomes an unknown, the others still count); `build` turns the parsed files into
+ *   packages.
+ * - `byFiles`: the matching files are captured and `catalog` reads them itself, for databases made
+ *   of several related kinds of file.
+ * - `byVisitor`: files are inspected as they stream by, for files too large or too many to capture;
+ *   what a file yielded is dropped when a later layer replaced or deleted that file.
+ */
+export function fileCataloger(name: string, ecosystem: Ecosystem, tags: Cataloger['tags']) {
+  const byFiles = (globs: readonly string[], catalog: CatalogerNeeds['catalog']): Cataloger => ({
+    name,
+    ecosystem,
+    tags,
+    needs: () => ({ globs, catalog }),
+  });
+  return {
+    byFiles,
+    byGlob<T>(
+      parse: (text: string) => T,
+      globs: readonly string[],
+      build: (files: readonly ParsedFile<T>[], out: CatalogerOutput, ctx: CatalogContext) => void,
+    ): Cataloger {
+      return byFiles(globs, async (ctx) => {
+        const out = emptyOutput();
+        build(await parseEach(ctx, globs, out, (_entry, bytes) => parse(utf8(bytes))), out, ctx);
+        return out;
+      });
+    },
+    byVisitor(
+      wants: (entry: FileEntry) => number | undefined,
+      inspect: (entry: FileEntry, content: Uint8Array, truncated: boolean) => FileFindings | undefined,
+    ): Cataloger {
+      return {
+        name,
+        ecosystem,
+        tags,
+        // built fresh each pass: the findings belong to one pass
+        needs() {
+          const seen = new Map<string, { file: FileEntry; findings: FileFindings }>();
+          const visit = (entry: FileEntry, content: Uint8Array, truncated: boolean) => {
+            let findings: FileFindings | undefined;
+            try {
+              findings = inspect(entry, content, truncated);
+            } catch (error) {
+              findings = { problems: [describeError(error)] };
+            }
+            if (findings) seen.set(`${entry.layer}\0${entry.path}`, { file: entry, findings });
+          };
+          return {
+            visitors: [{ name, wants, visit }],
+            async catalog(ctx: CatalogContext): Promise<CatalogerOutput> {
+              const out = emptyOutput();
+              for (const { file, findings } of seen.values()) {
+                // every layer streams by: keep only the version of the file the squashed tree shows
+                if (ctx.fs.get(file.path)?.layer !== file.layer) continue;
+                out.packages.push(...(findings.packages ?? []));
+                out.relationships.push(...(findings.relationships ?? []));
+                for (const reason of findings.problems ?? [])
+                  out.unknowns.push({ path: file.path, layer: file.layer, reason });
+              }
+              return out;
+            },
+          };
+        },
+      };
+    },
+  };
+}
+
+/**
+ * `wants` for compiled binaries that carry their build metadata: a whole executable regular file,
+ * none smaller than an ELF header.
+ */
+export function wholeExecutable(entry: FileEntry): number | undefined {
+  return entry.type === 'file' && (entry.mode & 0o111) !== 0 && entry.size > 64 ? entry.size : undefined;
+}

@@ -1,27 +1,24 @@
 import {
   type CatalogContext,
-  type Cataloger,
   type CatalogerOutput,
-  emptyOutput,
+  fileCataloger,
+  location,
   makePackage,
-  parseEach,
+  type ParsedFile,
   purl,
-  utf8,
 } from '../cataloger.ts';
 import { distroQualifier, osNamespace } from '../distro/os-release.ts';
 import { isSpdxExpression, normaliseLicense } from '../license.ts';
 import type { Package } from '../package.ts';
-import { dependencyToken, parseApkInstalled } from './parse-installed.ts';
+import { type ApkEntry, dependencyToken, parseApkInstalled } from './parse-installed.ts';
 
 export const apkCatalogerName = 'apk-db-cataloger';
-const globs = ['/lib/apk/db/installed'];
 
-export const apkCataloger: Cataloger = {
-  name: apkCatalogerName,
-  ecosystem: 'apk',
-  tags: ['os', 'installed'],
-  needs: () => ({ globs, catalog: catalogApk }),
-};
+export const apkCataloger = fileCataloger(apkCatalogerName, 'apk', ['os', 'installed']).byGlob(
+  parseApkInstalled,
+  ['/lib/apk/db/installed'],
+  buildApk,
+);
 
 /** Old databases list licenses space-separated (`MIT BSD GPL2+`); newer ones hold an SPDX expression. */
 export function apkLicenses(value: string | undefined): string[] {
@@ -33,11 +30,10 @@ export function apkLicenses(value: string | undefined): string[] {
     .map(normaliseLicense);
 }
 
-async function catalogApk(ctx: CatalogContext): Promise<CatalogerOutput> {
-  const out = emptyOutput();
+function buildApk(files: readonly ParsedFile<ApkEntry[]>[], out: CatalogerOutput, ctx: CatalogContext): void {
   const namespace = osNamespace(ctx.distro, 'alpine');
   const distro = distroQualifier(ctx.distro);
-  for (const { entry: file, value } of await parseEach(ctx, globs, out, (_f, b) => parseApkInstalled(utf8(b)))) {
+  for (const { entry: file, value } of files) {
     const byName = new Map<string, Package>();
     const providers = new Map<string, Package>();
     for (const e of value) {
@@ -50,7 +46,7 @@ async function catalogApk(ctx: CatalogContext): Promise<CatalogerOutput> {
           distro,
           upstream: e.origin && e.origin !== e.package ? e.origin : undefined,
         }),
-        locations: [{ path: file.path, layer: file.layer, evidence: 'primary' }],
+        locations: [location(file)],
         licenses: apkLicenses(e.license),
         foundBy: apkCatalogerName,
         metadata: {
@@ -82,5 +78,4 @@ async function catalogApk(ctx: CatalogContext): Promise<CatalogerOutput> {
       for (const to of [...targets].sort()) out.relationships.push({ from: from.id, to, type: 'depends-on' });
     }
   }
-  return out;
 }

@@ -1,29 +1,17 @@
-import {
-  type CatalogContext,
-  type Cataloger,
-  type CatalogerOutput,
-  emptyOutput,
-  makePackage,
-  parseEach,
-  purl,
-  utf8,
-} from '../cataloger.ts';
+import { type CatalogerOutput, fileCataloger, location, makePackage, type ParsedFile, purl } from '../cataloger.ts';
 import type { Package } from '../package.ts';
-import { parseDepsJson } from './parse-deps-json.ts';
+import { type DotnetLibrary, parseDepsJson } from './parse-deps-json.ts';
 
 export const dotnetCatalogerName = 'dotnet-deps-cataloger';
-const globs = ['**/*.deps.json'];
 
-export const dotnetCataloger: Cataloger = {
-  name: dotnetCatalogerName,
-  ecosystem: 'nuget',
-  tags: ['language', 'installed'],
-  needs: () => ({ globs, catalog: catalogDotnet }),
-};
+export const dotnetCataloger = fileCataloger(dotnetCatalogerName, 'nuget', ['language', 'installed']).byGlob(
+  parseDepsJson,
+  ['**/*.deps.json'],
+  buildDotnet,
+);
 
-async function catalogDotnet(ctx: CatalogContext): Promise<CatalogerOutput> {
-  const out = emptyOutput();
-  for (const { entry, value } of await parseEach(ctx, globs, out, (_f, b) => parseDepsJson(utf8(b)))) {
+function buildDotnet(files: readonly ParsedFile<DotnetLibrary[]>[], out: CatalogerOutput): void {
+  for (const { entry, value } of files) {
     const byName = new Map<string, Package>();
     for (const lib of value) {
       const pkg = makePackage({
@@ -32,7 +20,7 @@ async function catalogDotnet(ctx: CatalogContext): Promise<CatalogerOutput> {
         ecosystem: 'nuget',
         type: lib.type === 'project' ? 'application' : 'library',
         purl: purl('nuget', undefined, lib.name, lib.version),
-        locations: [{ path: entry.path, layer: entry.layer, evidence: 'primary' }],
+        locations: [location(entry)],
         foundBy: dotnetCatalogerName,
         metadata: { kind: 'language', attributes: { libraryType: lib.type } },
       });
@@ -47,5 +35,4 @@ async function catalogDotnet(ctx: CatalogContext): Promise<CatalogerOutput> {
       }
     }
   }
-  return out;
 }

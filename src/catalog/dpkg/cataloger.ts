@@ -1,10 +1,11 @@
 import type { FileEntry } from '../../oci/types.ts';
 import {
   type CatalogContext,
-  type Cataloger,
   type CatalogerOutput,
   compareStrings,
   emptyOutput,
+  fileCataloger,
+  location,
   makePackage,
   parseEach,
   purl,
@@ -24,12 +25,10 @@ const statusGlobs = ['/var/lib/dpkg/status', '/var/lib/dpkg/status.d/*'];
 const infoGlobs = ['/var/lib/dpkg/info/*.list', '/var/lib/dpkg/info/*.md5sums'];
 const copyrightGlobs = ['/usr/share/doc/*/copyright'];
 
-export const dpkgCataloger: Cataloger = {
-  name: dpkgCatalogerName,
-  ecosystem: 'deb',
-  tags: ['os', 'installed'],
-  needs: () => ({ globs: [...statusGlobs, ...infoGlobs, ...copyrightGlobs], catalog: catalogDpkg }),
-};
+export const dpkgCataloger = fileCataloger(dpkgCatalogerName, 'deb', ['os', 'installed']).byFiles(
+  [...statusGlobs, ...infoGlobs, ...copyrightGlobs],
+  catalogDpkg,
+);
 
 interface Found {
   entry: DpkgEntry;
@@ -66,11 +65,7 @@ async function catalogDpkg(ctx: CatalogContext): Promise<CatalogerOutput> {
     const key = entry.architecture && entry.architecture !== 'all' ? `${entry.package}:${entry.architecture}` : '';
     const files = owned.get(key) ?? owned.get(entry.package) ?? { files: [], locations: [] };
     const copyright = copyrights.get(entry.package);
-    const locations: Location[] = [
-      { path: file.path, layer: file.layer, evidence: 'primary' },
-      ...files.locations,
-      ...(copyright ? [copyright.location] : []),
-    ];
+    const locations: Location[] = [location(file), ...files.locations, ...(copyright ? [copyright.location] : [])];
     const pkg = makePackage({
       name: entry.package,
       version: entry.version,

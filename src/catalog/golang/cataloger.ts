@@ -1,13 +1,5 @@
 import type { FileEntry } from '../../oci/types.ts';
-import {
-  type CatalogContext,
-  type Cataloger,
-  type CatalogerOutput,
-  describeError,
-  emptyOutput,
-  makePackage,
-  purl,
-} from '../cataloger.ts';
+import { fileCataloger, location, makePackage, purl, wholeExecutable } from '../cataloger.ts';
 import type { Package, Relationship } from '../package.ts';
 import { type GoBuildInfo, parseGoBuildInfo } from './parse-buildinfo.ts';
 
@@ -23,7 +15,7 @@ export function goPurl(path: string, version: string | undefined): string {
 
 /** Packages of one Go binary: its main module, every dependency module, and the Go standard library. */
 export function goPackages(info: GoBuildInfo, file: FileEntry): { packages: Package[]; relationships: Relationship[] } {
-  const location = [{ path: file.path, layer: file.layer, evidence: 'primary' as const }];
+  const locations = [location(file)];
   const packages: Package[] = [];
   const relationships: Relationship[] = [];
   const attributes: Record<string, string> = { goVersion: info.goVersion };
@@ -39,7 +31,7 @@ export function goPackages(info: GoBuildInfo, file: FileEntry): { packages: Pack
       ecosystem: 'golang',
       type: 'application',
       purl: goPurl(info.main.path, info.main.version),
-      locations: location,
+      locations,
       foundBy: goCatalogerName,
       metadata: { kind: 'language', attributes: { ...attributes, ...(info.path ? { mainPackage: info.path } : {}) } },
     });
@@ -51,7 +43,7 @@ export function goPackages(info: GoBuildInfo, file: FileEntry): { packages: Pack
       version: dep.version,
       ecosystem: 'golang',
       purl: goPurl(dep.path, dep.version),
-      locations: location,
+      locations,
       foundBy: goCatalogerName,
       metadata: { kind: 'language', attributes: { goVersion: info.goVersion, ...(dep.sum ? { h1: dep.sum } : {}) } },
     });
@@ -66,7 +58,7 @@ export function goPackages(info: GoBuildInfo, file: FileEntry): { packages: Pack
       version: stdVersion,
       ecosystem: 'golang',
       purl: purl('golang', undefined, 'stdlib', stdVersion),
-      locations: location,
+      locations,
       foundBy: goCatalogerName,
       metadata: {
         kind: 'language',
@@ -80,40 +72,10 @@ export function goPackages(info: GoBuildInfo, file: FileEntry): { packages: Pack
 }
 
 /** Executables are read whole as they stream by; only the build info is kept. */
-export const goCataloger: Cataloger = {
-  name: goCatalogerName,
-  ecosystem: 'golang',
-  tags: ['language', 'binary', 'installed'],
-  needs() {
-    const seen = new Map<string, { file: FileEntry; result?: ReturnType<typeof goPackages>; problem?: string }>();
-    return {
-      visitors: [
-        {
-          name: goCatalogerName,
-          wants: (entry) =>
-            entry.type === 'file' && (entry.mode & 0o111) !== 0 && entry.size > 64 ? entry.size : undefined,
-          visit: (entry, content) => {
-            try {
-              const info = parseGoBuildInfo(content);
-              if (info) seen.set(`${entry.layer}\0${entry.path}`, { file: entry, result: goPackages(info, entry) });
-            } catch (error) {
-              seen.set(`${entry.layer}\0${entry.path}`, { file: entry, problem: describeError(error) });
-            }
-          },
-        },
-      ],
-      async catalog(ctx: CatalogContext): Promise<CatalogerOutput> {
-        const out = emptyOutput();
-        for (const { file, result, problem } of seen.values()) {
-          if (ctx.fs.get(file.path)?.layer !== file.layer) continue;
-          if (result) {
-            out.packages.push(...result.packages);
-            out.relationships.push(...result.relationships);
-          }
-          if (problem) out.unknowns.push({ path: file.path, layer: file.layer, reason: problem });
-        }
-        return out;
-      },
-    };
+export const goCataloger = fileCataloger(goCatalogerName, 'golang', ['language', 'binary', 'installed']).byVisitor(
+  wholeExecutable,
+  (entry, content) => {
+    const info = parseGoBuildInfo(content);
+    return info ? goPackages(info, entry) : undefined;
   },
-};
+);

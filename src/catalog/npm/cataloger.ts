@@ -1,13 +1,4 @@
-import {
-  type CatalogContext,
-  type Cataloger,
-  type CatalogerOutput,
-  emptyOutput,
-  makePackage,
-  parseEach,
-  purl,
-  utf8,
-} from '../cataloger.ts';
+import { type CatalogerOutput, fileCataloger, location, makePackage, type ParsedFile, purl } from '../cataloger.ts';
 import type { Package } from '../package.ts';
 import { type PackageJson, parsePackageJson } from './parse-package-json.ts';
 
@@ -16,21 +7,18 @@ export const npmCatalogerName = 'npm-installed-cataloger';
 // Installed packages only: a package.json counts when it sits at the root of a package directory
 // (`node_modules/<name>/` or `node_modules/@scope/<name>/`, and Debian's /usr/share/nodejs and
 // /usr/lib/nodejs trees); package.json files inside a package's sources (tests, examples) do not.
-const globs = [
-  '**/node_modules/*/package.json',
-  '**/node_modules/@*/*/package.json',
-  '/usr/share/nodejs/*/package.json',
-  '/usr/share/nodejs/@*/*/package.json',
-  '/usr/lib/nodejs/*/package.json',
-  '/usr/lib/nodejs/@*/*/package.json',
-];
-
-export const npmCataloger: Cataloger = {
-  name: npmCatalogerName,
-  ecosystem: 'npm',
-  tags: ['language', 'installed'],
-  needs: () => ({ globs, catalog: catalogNpm }),
-};
+export const npmCataloger = fileCataloger(npmCatalogerName, 'npm', ['language', 'installed']).byGlob(
+  parsePackageJson,
+  [
+    '**/node_modules/*/package.json',
+    '**/node_modules/@*/*/package.json',
+    '/usr/share/nodejs/*/package.json',
+    '/usr/share/nodejs/@*/*/package.json',
+    '/usr/lib/nodejs/*/package.json',
+    '/usr/lib/nodejs/@*/*/package.json',
+  ],
+  buildNpm,
+);
 
 export function npmPurl(name: string, version: string): string {
   const slash = name.startsWith('@') ? name.indexOf('/') : -1;
@@ -39,17 +27,16 @@ export function npmPurl(name: string, version: string): string {
     : purl('npm', undefined, name, version);
 }
 
-async function catalogNpm(ctx: CatalogContext): Promise<CatalogerOutput> {
-  const out = emptyOutput();
+function buildNpm(files: readonly ParsedFile<PackageJson | undefined>[], out: CatalogerOutput): void {
   const byDir = new Map<string, { pkg: Package; json: PackageJson }>();
-  for (const { entry, value } of await parseEach(ctx, globs, out, (_f, b) => parsePackageJson(utf8(b)))) {
+  for (const { entry, value } of files) {
     if (!value) continue;
     const pkg = makePackage({
       name: value.name,
       version: value.version,
       ecosystem: 'npm',
       purl: npmPurl(value.name, value.version),
-      locations: [{ path: entry.path, layer: entry.layer, evidence: 'primary' }],
+      locations: [location(entry)],
       licenses: value.licenses,
       foundBy: npmCatalogerName,
       metadata: { kind: 'language', attributes: value.private ? { private: 'true' } : {} },
@@ -66,7 +53,6 @@ async function catalogNpm(ctx: CatalogContext): Promise<CatalogerOutput> {
     }
     for (const to of [...targets].sort()) out.relationships.push({ from: pkg.id, to, type: 'depends-on' });
   }
-  return out;
 }
 
 function resolveDependency(

@@ -1,17 +1,7 @@
-import {
-  type CatalogContext,
-  type Cataloger,
-  type CatalogerOutput,
-  emptyOutput,
-  makePackage,
-  parseEach,
-  purl,
-  utf8,
-} from '../cataloger.ts';
+import { type CatalogerOutput, fileCataloger, location, makePackage, type ParsedFile, purl } from '../cataloger.ts';
 import { normaliseLicense } from '../license.ts';
 
 export const phpCatalogerName = 'php-composer-installed-cataloger';
-const globs = ['**/vendor/composer/installed.json'];
 
 export interface ComposerPackage {
   readonly name: string;
@@ -48,16 +38,14 @@ export function composerPurl(name: string, version: string): string {
     : purl('composer', undefined, name, version);
 }
 
-export const phpCataloger: Cataloger = {
-  name: phpCatalogerName,
-  ecosystem: 'composer',
-  tags: ['language', 'installed'],
-  needs: () => ({ globs, catalog: catalogPhp }),
-};
+export const phpCataloger = fileCataloger(phpCatalogerName, 'composer', ['language', 'installed']).byGlob(
+  parseComposerInstalled,
+  ['**/vendor/composer/installed.json'],
+  buildPhp,
+);
 
-async function catalogPhp(ctx: CatalogContext): Promise<CatalogerOutput> {
-  const out = emptyOutput();
-  for (const { entry, value } of await parseEach(ctx, globs, out, (_f, b) => parseComposerInstalled(utf8(b)))) {
+function buildPhp(files: readonly ParsedFile<ComposerPackage[]>[], out: CatalogerOutput): void {
+  for (const { entry, value } of files) {
     for (const p of value) {
       out.packages.push(
         makePackage({
@@ -65,7 +53,7 @@ async function catalogPhp(ctx: CatalogContext): Promise<CatalogerOutput> {
           version: p.version,
           ecosystem: 'composer',
           purl: composerPurl(p.name, p.version),
-          locations: [{ path: entry.path, layer: entry.layer, evidence: 'primary' }],
+          locations: [location(entry)],
           licenses: p.licenses,
           foundBy: phpCatalogerName,
           metadata: { kind: 'language' },
@@ -73,5 +61,4 @@ async function catalogPhp(ctx: CatalogContext): Promise<CatalogerOutput> {
       );
     }
   }
-  return out;
 }

@@ -1,10 +1,11 @@
 import type { FileEntry } from '../../oci/types.ts';
 import {
   type CatalogContext,
-  type Cataloger,
   type CatalogerOutput,
   describeError,
   emptyOutput,
+  fileCataloger,
+  location,
   makePackage,
   parseEach,
   purl,
@@ -19,12 +20,10 @@ export const pythonCatalogerName = 'python-installed-package-cataloger';
 const metadataGlobs = ['**/*dist-info/METADATA', '**/*egg-info/PKG-INFO', '**/*.egg-info'];
 const recordGlobs = ['**/*dist-info/RECORD', '**/*egg-info/installed-files.txt', '**/*dist-info/direct_url.json'];
 
-export const pythonCataloger: Cataloger = {
-  name: pythonCatalogerName,
-  ecosystem: 'pypi',
-  tags: ['language', 'installed'],
-  needs: () => ({ globs: [...metadataGlobs, ...recordGlobs], catalog: catalogPython }),
-};
+export const pythonCataloger = fileCataloger(pythonCatalogerName, 'pypi', ['language', 'installed']).byFiles(
+  [...metadataGlobs, ...recordGlobs],
+  catalogPython,
+);
 
 function dirname(path: string): string {
   return path.slice(0, path.lastIndexOf('/')) || '/';
@@ -54,7 +53,7 @@ async function catalogPython(ctx: CatalogContext): Promise<CatalogerOutput> {
     const isFile = entry.path.endsWith('.egg-info');
     const metaDir = isFile ? entry.path : dirname(entry.path);
     const siteDir = dirname(metaDir);
-    const locations: Location[] = [{ path: entry.path, layer: entry.layer, evidence: 'primary' }];
+    const locations: Location[] = [location(entry)];
     const files: { path: string; digest?: string }[] = [];
     const record = isFile ? undefined : await readOptional(ctx, `${metaDir}/RECORD`, out);
     if (record) {

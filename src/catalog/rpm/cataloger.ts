@@ -1,9 +1,10 @@
 import {
   type CatalogContext,
-  type Cataloger,
   type CatalogerOutput,
   describeError,
   emptyOutput,
+  fileCataloger,
+  location,
   makePackage,
   parseEach,
   purl,
@@ -22,12 +23,10 @@ const sqliteGlobs = ['/var/lib/rpm/rpmdb.sqlite', '/usr/lib/sysimage/rpm/rpmdb.s
 const ndbGlobs = ['/var/lib/rpm/Packages.db', '/usr/lib/sysimage/rpm/Packages.db'];
 const bdbPaths = ['/var/lib/rpm/Packages', '/usr/lib/sysimage/rpm/Packages'];
 
-export const rpmCataloger: Cataloger = {
-  name: rpmCatalogerName,
-  ecosystem: 'rpm',
-  tags: ['os', 'installed'],
-  needs: () => ({ globs: [...sqliteGlobs, ...ndbGlobs], catalog: catalogRpm }),
-};
+export const rpmCataloger = fileCataloger(rpmCatalogerName, 'rpm', ['os', 'installed']).byFiles(
+  [...sqliteGlobs, ...ndbGlobs],
+  catalogRpm,
+);
 
 /** Header blobs of either database format to headers; a bad blob is a problem, the rest still count. */
 export function headersOf(blobs: readonly Uint8Array[], problems: string[]): RpmHeader[] {
@@ -75,7 +74,7 @@ async function catalogRpm(ctx: CatalogContext): Promise<CatalogerOutput> {
           distro,
           upstream: h.sourceRpm,
         }),
-        locations: [{ path: entry.path, layer: entry.layer, evidence: 'primary' }],
+        locations: [location(entry)],
         licenses: h.license ? [normaliseLicense(h.license)] : [],
         foundBy: rpmCatalogerName,
         metadata: {

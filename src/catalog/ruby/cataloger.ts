@@ -1,17 +1,7 @@
-import {
-  type CatalogContext,
-  type Cataloger,
-  type CatalogerOutput,
-  emptyOutput,
-  makePackage,
-  parseEach,
-  purl,
-  utf8,
-} from '../cataloger.ts';
+import { type CatalogerOutput, fileCataloger, location, makePackage, type ParsedFile, purl } from '../cataloger.ts';
 import { normaliseLicense } from '../license.ts';
 
 export const rubyCatalogerName = 'ruby-installed-gemspec-cataloger';
-const globs = ['**/specifications/*.gemspec'];
 
 export interface Gemspec {
   readonly name: string;
@@ -34,16 +24,14 @@ export function parseGemspec(text: string): Gemspec | undefined {
   return { name, version, licenses };
 }
 
-export const rubyCataloger: Cataloger = {
-  name: rubyCatalogerName,
-  ecosystem: 'gem',
-  tags: ['language', 'installed'],
-  needs: () => ({ globs, catalog: catalogRuby }),
-};
+export const rubyCataloger = fileCataloger(rubyCatalogerName, 'gem', ['language', 'installed']).byGlob(
+  parseGemspec,
+  ['**/specifications/*.gemspec'],
+  buildRuby,
+);
 
-async function catalogRuby(ctx: CatalogContext): Promise<CatalogerOutput> {
-  const out = emptyOutput();
-  for (const { entry, value } of await parseEach(ctx, globs, out, (_f, b) => parseGemspec(utf8(b)))) {
+function buildRuby(files: readonly ParsedFile<Gemspec | undefined>[], out: CatalogerOutput): void {
+  for (const { entry, value } of files) {
     if (!value) continue;
     out.packages.push(
       makePackage({
@@ -51,12 +39,11 @@ async function catalogRuby(ctx: CatalogContext): Promise<CatalogerOutput> {
         version: value.version,
         ecosystem: 'gem',
         purl: purl('gem', undefined, value.name, value.version),
-        locations: [{ path: entry.path, layer: entry.layer, evidence: 'primary' }],
+        locations: [location(entry)],
         licenses: value.licenses,
         foundBy: rubyCatalogerName,
         metadata: { kind: 'language' },
       }),
     );
   }
-  return out;
 }
