@@ -7,78 +7,25 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { generateP256, publicKeyPem } from '../../src/attest/index.ts';
-import { main } from '../../src/cli/main.ts';
 import { defaultLimits } from '../../src/core/index.ts';
 import { RegistryClient } from '../../src/oci/registry/index.ts';
+import { runMain, runSgci } from '../helpers/cli.ts';
 import { corpusDir, fixture, fixturesMissing } from '../helpers/fixtures.ts';
 import { startRegistry, type TestRegistry } from '../helpers/registry.ts';
 
 const run = promisify(execFile);
-const root = resolve(import.meta.dirname, '..', '..');
-const node = join(root, 'node_modules', '.bin', 'node');
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function sgci(args: readonly string[], env: Record<string, string> = {}): Promise<Result> {
-  const clean = { ...process.env };
-  delete clean.SGCI_PASSWORD;
-  delete clean.COSIGN_PASSWORD;
-  try {
-    const { stdout, stderr } = await run(node, [join(root, 'bin', 'sgci.js'), ...args], {
-      env: { ...clean, DOCKER_CONFIG: '/nonexistent', ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
-/**
- * The same commands in this process through `main()`: one module load instead of one per call, which
- * matters on a loaded CI runner. Environment and stdout/stderr are swapped in for the call only.
- */
-async function sgciHere(args: readonly string[], env: Record<string, string> = {}): Promise<Result> {
-  const saved = { ...process.env };
-  const out: string[] = [];
-  const err: string[] = [];
-  const writeOut = process.stdout.write.bind(process.stdout);
-  const writeErr = process.stderr.write.bind(process.stderr);
-  delete process.env.SGCI_PASSWORD;
-  delete process.env.COSIGN_PASSWORD;
-  Object.assign(process.env, { DOCKER_CONFIG: '/nonexistent', ...env });
-  // Only text is ours: node's test runner reports to its parent over this same stdout in binary
-  // frames, which must pass through untouched.
-  const capture =
-    (sink: string[], original: typeof process.stdout.write) =>
-    (chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
-      if (typeof chunk !== 'string') return (original as (c: Uint8Array, ...r: unknown[]) => boolean)(chunk, ...rest);
-      sink.push(chunk);
-      const callback = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
-      callback?.();
-      return true;
-    };
-  process.stdout.write = capture(out, writeOut) as typeof process.stdout.write;
-  process.stderr.write = capture(err, writeErr) as typeof process.stderr.write;
-  try {
-    const code = await main(['node', 'sgci', ...args]);
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    process.stdout.write = writeOut;
-    process.stderr.write = writeErr;
-    process.exitCode = undefined;
-    for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
-    Object.assign(process.env, saved);
-  }
-}
+// Passwords a developer may have exported, and their docker login, must not reach the commands.
+const isolated = (env: Record<string, string>) => ({
+  unset: ['SGCI_PASSWORD', 'COSIGN_PASSWORD'],
+  env: { DOCKER_CONFIG: '/nonexistent', ...env },
+});
+const sgci = (args: readonly string[], env: Record<string, string> = {}) => runSgci(args, isolated(env));
+const sgciHere = (args: readonly string[], env: Record<string, string> = {}) => runMain(args, isolated(env));
 
 describe('sgci key/sign/attest/verify commands', { skip: fixturesMissing() }, () => {
   let registry: TestRegistry;

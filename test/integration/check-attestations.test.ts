@@ -1,23 +1,16 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { runSgci } from '../helpers/cli.ts';
 import { fixture, fixturesMissing } from '../helpers/fixtures.ts';
 import { startRegistry } from '../helpers/registry.ts';
 
-const root = resolve(import.meta.dirname, '..', '..');
 const skip = fixturesMissing();
 
 function sgci(args: string[], env: Record<string, string>) {
-  const clean = { ...process.env };
-  delete clean.COSIGN_PASSWORD;
-  return spawnSync(process.execPath, [join(root, 'bin', 'sgci.js'), ...args], {
-    encoding: 'utf8',
-    env: { ...clean, NO_COLOR: '1', ...env },
-    timeout: 300_000,
-  });
+  return runSgci(args, { unset: ['COSIGN_PASSWORD'], env: { NO_COLOR: '1', ...env }, timeout: 300_000 });
 }
 
 // The signing area fills the checks' `attestations` input: a registry image signed with a key the policy trusts
@@ -31,14 +24,14 @@ test('sgci check verifies signatures with the policy keys on a loopback registry
   try {
     const image = await registry.push(fixture('distroless-static').ociDir, 'fixtures/static:1');
     const env = { SGCI_HOME: dir, SGCI_PASSWORD: 'check attestations' };
-    const keygen = sgci(['key', 'generate', '--output-key-prefix', join(dir, 'ci')], env);
-    assert.equal(keygen.status, 0, keygen.stderr);
-    const signed = sgci(['sign', '--key', join(dir, 'ci.key'), image], env);
-    assert.equal(signed.status, 0, signed.stderr);
+    const keygen = await sgci(['key', 'generate', '--output-key-prefix', join(dir, 'ci')], env);
+    assert.equal(keygen.code, 0, keygen.stderr);
+    const signed = await sgci(['sign', '--key', join(dir, 'ci.key'), image], env);
+    assert.equal(signed.code, 0, signed.stderr);
     await writeFile(join(dir, 'policy.yaml'), 'version: "1"\ntrustedKeys: [ci.pub]\n');
 
-    const withKeys = sgci(['check', image, '--policy', join(dir, 'policy.yaml'), '-o', 'json'], env);
-    assert.equal(withKeys.status, 1, withKeys.stderr);
+    const withKeys = await sgci(['check', image, '--policy', join(dir, 'policy.yaml'), '-o', 'json'], env);
+    assert.equal(withKeys.code, 1, withKeys.stderr);
     const report = JSON.parse(withKeys.stdout) as {
       results: { id: string; result: string; evidence: { kind: string }[] }[];
     };
@@ -48,7 +41,7 @@ test('sgci check verifies signatures with the policy keys on a loopback registry
     assert.equal(result('SGCI-BUILD-003')?.result, 'fail');
     assert.equal(result('SGCI-VULN-001')?.result, 'fail');
 
-    const withoutKeys = sgci(['check', image, '-o', 'json'], env);
+    const withoutKeys = await sgci(['check', image, '-o', 'json'], env);
     const plain = JSON.parse(withoutKeys.stdout) as typeof report;
     assert.equal(plain.results.find((r) => r.id === 'SGCI-BUILD-004')?.result, 'manual');
   } finally {

@@ -1,22 +1,18 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { runSgci } from '../helpers/cli.ts';
 import { fixture, fixturesMissing } from '../helpers/fixtures.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const skip = fixturesMissing();
 
 function sgci(args: string[], env: Record<string, string>) {
-  return spawnSync(process.execPath, [join(root, 'bin', 'sgci.js'), ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', ...env },
-    timeout: 300_000,
-  });
+  return runSgci(args, { env: { NO_COLOR: '1', ...env }, timeout: 300_000 });
 }
 
 test('sgci scan writes the five reports atomically, prints a summary and exits 1 on a failed gate', {
@@ -25,13 +21,13 @@ test('sgci scan writes the five reports atomically, prints a summary and exits 1
 }, async () => {
   const home = await mkdtemp(join(tmpdir(), 'sgci-scan-home-'));
   const out = join(home, 'out');
-  const run = sgci(
+  const run = await sgci(
     ['scan', `oci-archive:${fixture('distroless-static').ociArchive}`, '--out', out, '--now', '2026-05-28T20:26:40Z'],
     {
       SGCI_HOME: home,
     },
   );
-  assert.equal(run.status, 1, run.stderr);
+  assert.equal(run.code, 1, run.stderr);
   for (const name of ['sbom.cdx.json', 'vulns.json', 'checks.json', 'report.html', 'report.sarif'])
     assert.ok(existsSync(join(out, name)), name);
   assert.match(run.stdout, /vulnerabilities: not matched \(no advisory database/);
@@ -68,7 +64,7 @@ test('sgci check with a Dockerfile, manifests, a policy exception and -o junit',
     join(dir, 'policy.yaml'),
     'version: "1"\nexceptions:\n  - {check: SGCI-COMP-006, image: "**", justification: "sshd for the SFTP gateway", approver: ISB, expires: "2099-12-31"}\n',
   );
-  const run = sgci(
+  const run = await sgci(
     [
       'check',
       `oci-archive:${fixture('debian-ssh-secrets').ociArchive}`,
@@ -83,7 +79,7 @@ test('sgci check with a Dockerfile, manifests, a policy exception and -o junit',
     ],
     { SGCI_HOME: dir },
   );
-  assert.equal(run.status, 1, run.stderr);
+  assert.equal(run.code, 1, run.stderr);
   assert.match(run.stdout, /^<\?xml/);
   assert.match(run.stdout, /<testcase classname="sgci.RUN" name="SGCI-RUN-011 No privileged mode">\s*<failure/);
   assert.match(run.stdout, /exception applied: sshd for the SFTP gateway/);
@@ -91,9 +87,9 @@ test('sgci check with a Dockerfile, manifests, a policy exception and -o junit',
   assert.match(run.stdout, /Deployment\/ssh container ssh securityContext.privileged = true/);
 });
 
-test('a bad policy file is a one-line usage error with exit 2, before the image is read', () => {
-  const run = sgci(['check', 'oci-archive:/nonexistent.tar', '--policy', '/nonexistent/policy.yaml'], {});
-  assert.equal(run.status, 2);
+test('a bad policy file is a one-line usage error with exit 2, before the image is read', async () => {
+  const run = await sgci(['check', 'oci-archive:/nonexistent.tar', '--policy', '/nonexistent/policy.yaml'], {});
+  assert.equal(run.code, 2);
   assert.equal(run.stderr.trim().split('\n').length, 1);
   assert.match(run.stderr, /^sgci: \/nonexistent\/policy.yaml: cannot read policy file/);
 });

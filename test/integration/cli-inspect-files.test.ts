@@ -3,67 +3,21 @@
  * one-line errors through the real bin (a separate Node 24 process, as users run it).
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { main } from '../../src/cli/main.ts';
 import { openImage } from '../../src/oci/source/index.ts';
+import { type CliResult, runMain, runSgci } from '../helpers/cli.ts';
 import { fixture, fixturesMissing } from '../helpers/fixtures.ts';
 import { freePort, startRegistry, type TestRegistry } from '../helpers/registry.ts';
 
 const skip = fixturesMissing();
-const repo = resolve(import.meta.dirname, '..', '..');
-const node = resolve(repo, 'node_modules', '.bin', 'node');
-const bin = resolve(repo, 'bin', 'sgci.js');
 const cacheDir = join(tmpdir(), `sgci-cli-test-cache-${process.pid}`);
 
-/** Runs main() in this process with stdout/stderr captured. */
-async function runMain(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const writeOut = process.stdout.write.bind(process.stdout);
-  const writeErr = process.stderr.write.bind(process.stderr);
-  // sgci writes strings; the test runner's own protocol on stdout is binary and must pass through.
-  const capture =
-    (into: string[], original: (...args: never[]) => boolean) =>
-    (chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
-      if (typeof chunk !== 'string') return original(...([chunk, ...rest] as never[]));
-      into.push(chunk);
-      const callback = rest.find((r) => typeof r === 'function') as ((e?: Error) => void) | undefined;
-      callback?.();
-      return true;
-    };
-  process.stdout.write = capture(out, writeOut) as typeof process.stdout.write;
-  process.stderr.write = capture(err, writeErr) as typeof process.stderr.write;
-  try {
-    const code = await main(['node', 'sgci', ...args]);
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    process.stdout.write = writeOut;
-    process.stderr.write = writeErr;
-  }
-}
-
-/** Runs the real bin; resolves with the exit code and output, never rejects on a non-zero exit. */
-function runBin(
-  args: string[],
-  options: { stdin?: string; env?: NodeJS.ProcessEnv } = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = execFile(
-      node,
-      [bin, ...args],
-      // The blob cache goes to a temp dir, not the user's ~/.cache.
-      { cwd: repo, env: { ...process.env, SGCI_CACHE_DIR: cacheDir, ...options.env }, timeout: 180_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-        done({ code, stdout, stderr });
-      },
-    );
-    child.stdin?.end(options.stdin ?? '');
-  });
+/** The real bin, with its blob cache in a temp dir, not the user's ~/.cache. */
+function runBin(args: string[], options: { stdin?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+  return runSgci(args, { ...options, env: { SGCI_CACHE_DIR: cacheDir, ...options.env }, timeout: 180_000 });
 }
 
 function assertOneLineError(result: { code: number; stderr: string }, pattern: RegExp): void {
