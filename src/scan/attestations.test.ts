@@ -43,7 +43,7 @@ test('the product is the OCI purl of the scanned digest in its repository', () =
   assert.equal(ociProductPurl(ref, digest), `pkg:oci/app@${digest}?repository_url=registry.example.de%2Fteam%2Fapp`);
 });
 
-test('one statement per finding a VEX statement applied to; the document applies back to the same finding', () => {
+test('one statement per finding a VEX statement applied to; the document applies back to the same finding', async () => {
   const purl = 'pkg:npm/lodash@4.17.20';
   const decided = finding('CVE-2021-23337', 'GHSA-35jh-r3h4-6jhm', purl, {
     status: 'not_affected',
@@ -56,7 +56,7 @@ test('one statement per finding a VEX statement applied to; the document applies
   const vulns = report([decided, open]);
   const statements = scanVexStatements(vulns, ociProductPurl(ref, digest));
   assert.equal(statements.length, 1);
-  const [sbom, vex] = scanAttestations('{"bomFormat":"CycloneDX","specVersion":"1.6"}\n', vulns, ref, digest);
+  const [sbom, vex] = await scanAttestations('{"bomFormat":"CycloneDX","specVersion":"1.6"}\n', vulns, ref, digest);
   assert.equal(sbom?.predicateType, 'https://cyclonedx.org/bom');
   assert.equal(vex?.predicateType, 'https://openvex.dev/ns');
   const parsed = parseVex(vex!.text, 'vex.openvex.json');
@@ -80,10 +80,10 @@ test('one statement per finding a VEX statement applied to; the document applies
   assert.equal(elsewhere[0]?.suppressed, false);
 });
 
-test('no VEX decision: a valid OpenVEX document without statements, deterministic for the same scan', () => {
+test('no VEX decision: a valid OpenVEX document without statements, deterministic for the same scan', async () => {
   const vulns = report([]);
-  const first = scanAttestations('{"bomFormat":"CycloneDX"}', vulns, ref, digest)[1]!;
-  const again = scanAttestations('{"bomFormat":"CycloneDX"}', vulns, ref, digest)[1]!;
+  const first = (await scanAttestations('{"bomFormat":"CycloneDX"}', vulns, ref, digest))[1]!;
+  const again = (await scanAttestations('{"bomFormat":"CycloneDX"}', vulns, ref, digest))[1]!;
   assert.equal(first.text, again.text);
   const doc = first.predicate as Record<string, unknown>;
   assert.equal(doc['@context'], 'https://openvex.dev/ns/v0.2.0');

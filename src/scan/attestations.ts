@@ -2,7 +2,6 @@ import { PackageURL } from 'packageurl-js';
 import { checkPredicateShape, predicateTypes } from '../attest/index.ts';
 import type { Digest } from '../core/index.ts';
 import type { RegistryReference } from '../oci/reference/index.ts';
-import { toOpenVex } from '../vuln/index.ts';
 import type { VexStatement, VulnReport } from '../vuln/types.ts';
 
 /** One predicate of `sgci scan --attest`, with the text written to --out beside it (the same bytes, parsed). */
@@ -56,12 +55,14 @@ export function scanVexStatements(vulns: VulnReport, product: string): VexStatem
  * OpenVEX document written to vex.openvex.json. Author `sgci`, timestamp the scan's evaluation time, so the
  * same scan with `--now` gives the same document.
  */
-export function scanAttestations(
+export async function scanAttestations(
   sbomText: string,
   vulns: VulnReport,
   ref: RegistryReference,
   digest: Digest,
-): ScanAttestation[] {
+): Promise<ScanAttestation[]> {
+  // loaded here, not at start-up: the vulnerability module compiles the OSV schema when it loads (~0.1 s)
+  const { toOpenVex } = await import('../vuln/index.ts');
   const vexText = toOpenVex(scanVexStatements(vulns, ociProductPurl(ref, digest)), {
     author: 'sgci',
     timestamp: vulns.evaluatedAt,

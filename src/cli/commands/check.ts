@@ -1,16 +1,13 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { attestationsForChecks } from '../../attest/index.ts';
 import { type AttestationInput, readDockerfile, readManifests } from '../../checks/index.ts';
-import { dataDir, SgciError } from '../../core/index.ts';
+import { SgciError } from '../../core/index.ts';
 import { parseImageReference } from '../../oci/reference/index.ts';
 import type { Image } from '../../oci/types.ts';
 import { loadPolicy, type Policy, parseDuration } from '../../policy/index.ts';
 import { isReportFormat, type Lang, renderReport, reportFormats } from '../../report/index.ts';
-import { scanImage, type VulnMatcher } from '../../scan/index.ts';
-import { openStore } from '../../store/index.ts';
-import { matchSbom, type SlaPolicy } from '../../vuln/index.ts';
+import { scanImage, startStoreMatcher, type VulnMatcher } from '../../scan/index.ts';
+import type { SlaPolicy } from '../../vuln/index.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { addImageOptions, openImageFromCli } from '../image-options.ts';
 import { version } from '../main.ts';
@@ -39,21 +36,12 @@ function slaPolicyOf(policy: Policy): SlaPolicy {
 }
 
 /**
- * Matching against the local advisory database (or DATABASE_URL). A missing or empty database is reported,
- * never created here and never taken for "no vulnerabilities".
+ * Matching against the local advisory database (or DATABASE_URL), the store opening in a worker thread while the
+ * layers are read (see startStoreMatcher). A missing or empty database is reported, never created here and never
+ * taken for "no vulnerabilities". Dispose it when done.
  */
-export function storeMatcher(policy: Policy, now: Date): VulnMatcher {
-  return async (sbom) => {
-    if (!process.env.DATABASE_URL && !existsSync(join(dataDir(), 'db'))) {
-      return { unavailable: 'no advisory database: run sgci db import or sgci db update first' };
-    }
-    await using store = await openStore();
-    if ((await store.advisories.count()) === 0) {
-      return { unavailable: 'the advisory database is empty: run sgci db import or sgci db update first' };
-    }
-    const vex = await store.vex.list();
-    return { report: await matchSbom(sbom, store.advisories, { vex, now, sla: slaPolicyOf(policy) }) };
-  };
+export function openStoreMatcher(policy: Policy, now: Date): { readonly match: VulnMatcher } & AsyncDisposable {
+  return startStoreMatcher(slaPolicyOf(policy), now);
 }
 
 /**
@@ -122,6 +110,8 @@ export function registerCheck(program: Command): void {
     if (!isReportFormat(format)) throw new SgciError('USAGE', '--output', `unknown format ${format}`);
     const inputs = await readCheckInputs(opts as CheckInputsOptions);
     const now = evaluationTime(opts.now);
+    // the advisory store starts opening now, beside the image pull and the layer pass
+    await using matcher = openStoreMatcher(inputs.policy, now);
     const image = await openImageFromCli(input, opts);
     try {
       const attestations = await attestationsFromCli(input, image, inputs.policy, opts);
@@ -130,7 +120,7 @@ export function registerCheck(program: Command): void {
         policy: inputs.policy,
         toolVersion: version,
         now,
-        matchVulnerabilities: storeMatcher(inputs.policy, now),
+        matchVulnerabilities: matcher.match,
         ...(inputs.dockerfile ? { dockerfile: inputs.dockerfile } : {}),
         ...(inputs.manifests ? { manifests: inputs.manifests } : {}),
       });

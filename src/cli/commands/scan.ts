@@ -15,8 +15,8 @@ import {
   attestationsFromCli,
   type CheckInputsOptions,
   evaluationTime,
+  openStoreMatcher,
   readCheckInputs,
-  storeMatcher,
 } from './check.ts';
 import { registryFromCli } from './sign.ts';
 
@@ -114,6 +114,8 @@ export function registerScan(program: Command): void {
     const out = String(opts.out);
     const now = evaluationTime(opts.now);
     const attest = await attestSetup(input, opts);
+    // the advisory store starts opening now, beside the image pull and the layer pass
+    await using matcher = openStoreMatcher(inputs.policy, now);
     const image = await openImageFromCli(input, opts);
     try {
       const attestations = await attestationsFromCli(input, image, inputs.policy, opts);
@@ -122,7 +124,7 @@ export function registerScan(program: Command): void {
         policy: inputs.policy,
         toolVersion: version,
         now,
-        matchVulnerabilities: storeMatcher(inputs.policy, now),
+        matchVulnerabilities: matcher.match,
         ...(inputs.dockerfile ? { dockerfile: inputs.dockerfile } : {}),
         ...(inputs.manifests ? { manifests: inputs.manifests } : {}),
       });
@@ -131,7 +133,7 @@ export function registerScan(program: Command): void {
         emptyVulnReport(result.sbom.subject, result.vulnNote ?? 'vulnerability matching did not run', now);
       const sbomText = encodeSbom(result.sbom, 'cyclonedx-json');
       const predicates =
-        attest && image.digest ? scanAttestations(sbomText, vulns, attest.ref, image.digest) : undefined;
+        attest && image.digest ? await scanAttestations(sbomText, vulns, attest.ref, image.digest) : undefined;
       const files: [string, string][] = [
         ['sbom.cdx.json', sbomText],
         ['vulns.json', `${JSON.stringify(vulns, null, 2)}\n`],
