@@ -8,7 +8,6 @@
  * Peer: cosign is not packaged in Debian and there is no network here, so there is no peer column.
  * Run alone: `node_modules/.bin/node bench/attest.ts`.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,12 +28,8 @@ import { ImageManifest } from '../src/oci/image/index.ts';
 import { RegistryClient } from '../src/oci/registry/index.ts';
 import { fixture, fixturesMissing } from '../test/helpers/fixtures.ts';
 import { startRegistry } from '../test/helpers/registry.ts';
-
-interface Measure {
-  readonly seconds: number;
-  readonly rssMiB: number;
-  readonly workSeconds?: number;
-}
+import { best, type Measure, sum, timed } from './lib/measure.ts';
+import { table } from './lib/report.ts';
 
 async function child(mode: string, host: string, keyPrefix: string): Promise<void> {
   await using client = new RegistryClient({ limits: defaultLimits });
@@ -53,37 +48,6 @@ async function child(mode: string, host: string, keyPrefix: string): Promise<voi
     if (!result.signatures.some((s) => s.verified)) throw new Error('bench signature did not verify');
   }
   process.stdout.write(`${Number(process.hrtime.bigint() - started) / 1e9}\n`);
-}
-
-function timed(command: string, args: readonly string[]): Measure {
-  const started = process.hrtime.bigint();
-  const result = spawnSync('/usr/bin/time', ['-f', '%M', command, ...args], { encoding: 'utf8' });
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (result.status !== 0) throw new Error(`${command} failed: ${result.stderr}`);
-  const rssKiB = Number(result.stderr.trim().split('\n').at(-1));
-  const work = Number(result.stdout.trim());
-  return {
-    seconds,
-    rssMiB: rssKiB / 1024,
-    ...(result.stdout.trim() && Number.isFinite(work) ? { workSeconds: work } : {}),
-  };
-}
-
-function sum(...measures: Measure[]): Measure {
-  return {
-    seconds: measures.reduce((s, m) => s + m.seconds, 0),
-    rssMiB: Math.max(...measures.map((m) => m.rssMiB)),
-  };
-}
-
-function best(runs: number, measure: () => Measure): Measure {
-  let result: Measure | undefined;
-  for (let i = 0; i < runs; i++) {
-    const m = measure();
-    const key = (x: Measure) => x.workSeconds ?? x.seconds;
-    if (!result || key(m) < key(result)) result = { ...m, rssMiB: Math.max(m.rssMiB, result?.rssMiB ?? 0) };
-  }
-  return result as Measure;
 }
 
 async function main(): Promise<void> {
@@ -179,9 +143,7 @@ async function main(): Promise<void> {
     rmSync(work, { recursive: true, force: true });
   }
   const header = ['op', 'tool', 'process s', 'work s', 'x floor', 'peak RSS MiB'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
-  process.stdout.write(`${[line(header), ...rows.map(line)].join('\n')}\n`);
+  process.stdout.write(`${table(header, rows, 'end')}\n`);
   process.stdout.write(
     "(best of 3; 'work s' is sgci's own time without node start-up; sgci sign includes scrypt key decryption (N=32768) and the push; no peer: cosign is not installable offline)\n",
   );

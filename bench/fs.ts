@@ -5,14 +5,14 @@
  *
  *   node_modules/.bin/node bench/fs.ts [--runs N] [NAME...]     (default: 3 runs, all five images)
  */
-import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { defaultLimits } from '../src/core/index.ts';
 import { readFilesystem } from '../src/oci/fs/index.ts';
 import type { FileVisitor } from '../src/oci/types.ts';
-import { fixture, fixtureNames, fixturesMissing } from '../test/helpers/fixtures.ts';
+import { type FixtureName, fixture, fixtureNames, fixturesMissing } from '../test/helpers/fixtures.ts';
 import { ociLayoutLayers } from '../test/helpers/synthetic-image.ts';
+import { layerBlobs } from './lib/fixtures.ts';
+import { runTimed } from './lib/measure.ts';
+import { table } from './lib/report.ts';
 
 interface Run {
   readonly wall: number;
@@ -56,34 +56,11 @@ function fastest<T extends Run>(best: T | undefined, next: T): T {
   return { ...winner, cpu: Math.min(best.cpu, next.cpu) };
 }
 
-function timeChild(command: string, args: string[]): Promise<Run & { stdout: string }> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const proc = spawn('/usr/bin/time', ['-f', '%U %S %M', command, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    proc.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    proc.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    proc.on('error', reject);
-    proc.on('close', (code) => {
-      const wall = (performance.now() - started) / 1000;
-      const last = stderr.trim().split('\n').at(-1) ?? '';
-      const [user, sys, rss] = last.split(' ').map(Number);
-      if (code !== 0 || rss === undefined) reject(new Error(`${command} failed (${code}): ${stderr}`));
-      else resolve({ wall, cpu: (user ?? 0) + (sys ?? 0), rssMiB: rss / 1024, stdout });
-    });
-  });
-}
-
-async function layerBlobs(dir: string): Promise<string[]> {
-  const index = JSON.parse(await readFile(join(dir, 'index.json'), 'utf8'));
-  const blob = (digest: string) => join(dir, 'blobs', ...digest.split(':'));
-  const manifest = JSON.parse(await readFile(blob(index.manifests[0].digest), 'utf8'));
-  return manifest.layers.map((layer: { digest: string }) => blob(layer.digest));
+/** A child under GNU time; the bench fails when the child fails. */
+function timeChild(command: string, args: string[]): Run & { stdout: string } {
+  const r = runTimed(command, args);
+  if (r.status !== 0) throw new Error(`${command} failed (${r.status}): ${r.stderr}`);
+  return { wall: r.wallSeconds, cpu: r.cpuSeconds, rssMiB: r.rssMiB, stdout: r.stdout };
 }
 
 async function main(): Promise<void> {
@@ -97,30 +74,29 @@ async function main(): Promise<void> {
   const runs = runsFlag >= 0 ? Math.max(1, Number(args.splice(runsFlag, 2)[1]) || 1) : 3;
   const names = args.length > 0 ? args : [...fixtureNames];
   let peakRss = 0;
-  const rows: string[][] = [
-    [
-      'image',
-      'entries',
-      'pass s',
-      'floor s',
-      'ratio',
-      'pass cpu',
-      'floor cpu',
-      'cpu ratio',
-      'process s',
-      'peak RSS MiB',
-    ],
+  const header = [
+    'image',
+    'entries',
+    'pass s',
+    'floor s',
+    'ratio',
+    'pass cpu',
+    'floor cpu',
+    'cpu ratio',
+    'process s',
+    'peak RSS MiB',
   ];
+  const rows: string[][] = [];
   for (const name of names) {
-    const blobs = await layerBlobs(fixture(name as (typeof fixtureNames)[number]).ociDir);
+    const blobs = layerBlobs(name as FixtureName);
     // Alternate floor and sgci runs and keep the fastest of each: on a shared machine the minimum
     // is the figure least disturbed by other load. Peak RSS is the largest seen.
     let floor: Run | undefined;
     let pass: (Run & { entries: number }) | undefined;
     let whole: Run | undefined;
     for (let run = 0; run < runs; run++) {
-      const f = await timeChild('sh', ['-c', 'for f in "$@"; do gzip -dc "$f"; done > /dev/null', 'floor', ...blobs]);
-      const s = await timeChild(process.execPath, [import.meta.filename, '--child', name]);
+      const f = timeChild('sh', ['-c', 'for f in "$@"; do gzip -dc "$f"; done > /dev/null', 'floor', ...blobs]);
+      const s = timeChild(process.execPath, [import.meta.filename, '--child', name]);
       const p = JSON.parse(s.stdout) as Run & { entries: number };
       floor = fastest(floor, f);
       pass = fastest(pass, p);
@@ -142,8 +118,7 @@ async function main(): Promise<void> {
     ]);
     peakRss = 0;
   }
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  for (const row of rows) console.log(row.map((cell, i) => cell.padStart(widths[i] ?? 0)).join('  '));
+  console.log(table(header, rows, 'start'));
 }
 
 if (process.argv[2] === '--child') await child(process.argv[3] ?? '');

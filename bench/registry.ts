@@ -3,10 +3,10 @@
  * - sgci: RegistryClient, digest-verified streaming, no cache (cold) and from the blob cache (warm);
  * - peer: `skopeo copy docker://… oci:DIR` (also verifies digests, writes to disk);
  * - floor: `curl` of the same blob URLs to /dev/null (no verification at all).
- * Each run is a child process measured with `/usr/bin/time -f %M` for peak RSS.
+ * Each run is a child process measured with `/usr/bin/time` for peak RSS.
  * Run alone: `node_modules/.bin/node bench/registry.ts [fixture …]`.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,14 +16,8 @@ import { ImageManifest } from '../src/oci/image/schema.ts';
 import { RegistryClient } from '../src/oci/registry/index.ts';
 import { type FixtureName, fixture, fixtureNames, fixturesMissing } from '../test/helpers/fixtures.ts';
 import { startRegistry } from '../test/helpers/registry.ts';
-
-interface Measure {
-  /** Wall clock of the whole child process. */
-  readonly seconds: number;
-  readonly rssMiB: number;
-  /** What the child reported for its own work, without start-up (sgci children only). */
-  readonly workSeconds?: number;
-}
+import { best, type Measure, timed } from './lib/measure.ts';
+import { table } from './lib/report.ts';
 
 /** Child mode: pull every blob of HOST/REPO:TAG, optionally through a cache dir. */
 async function pullChild(host: string, repository: string, cacheDir: string | undefined): Promise<void> {
@@ -37,30 +31,6 @@ async function pullChild(host: string, repository: string, cacheDir: string | un
   }
   // the parent separates the pull itself from node's start-up and module loading
   process.stdout.write(`${Number(process.hrtime.bigint() - started) / 1e9}\n`);
-}
-
-function timed(command: string, args: readonly string[]): Measure {
-  const started = process.hrtime.bigint();
-  const result = spawnSync('/usr/bin/time', ['-f', '%M', command, ...args], { encoding: 'utf8' });
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (result.status !== 0) throw new Error(`${command} failed: ${result.stderr}`);
-  const rssKiB = Number(result.stderr.trim().split('\n').at(-1));
-  const work = Number(result.stdout.trim());
-  return {
-    seconds,
-    rssMiB: rssKiB / 1024,
-    ...(result.stdout.trim() && Number.isFinite(work) ? { workSeconds: work } : {}),
-  };
-}
-
-function best(runs: number, measure: () => Measure): Measure {
-  let result: Measure | undefined;
-  for (let i = 0; i < runs; i++) {
-    const m = measure();
-    const key = (x: Measure) => x.workSeconds ?? x.seconds;
-    if (!result || key(m) < key(result)) result = { ...m, rssMiB: Math.max(m.rssMiB, result?.rssMiB ?? 0) };
-  }
-  return result as Measure;
 }
 
 async function main(): Promise<void> {
@@ -124,9 +94,7 @@ async function main(): Promise<void> {
     rmSync(work, { recursive: true, force: true });
   }
   const header = ['image', 'MiB', 'tool', 'process s', 'pull s', 'x floor', 'peak RSS MiB'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
-  process.stdout.write(`${[line(header), ...rows.map(line)].join('\n')}\n`);
+  process.stdout.write(`${table(header, rows, 'end')}\n`);
   process.stdout.write(
     `(best of 3; 'pull s' is sgci's own time without node start-up and module loading, and 'x floor' uses it; ${execFileSync('nproc').toString().trim()} cores)\n`,
   );

@@ -14,6 +14,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { cpus, homedir, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type FixtureName, fixture, fixtureNames, fixturesMissing } from '../test/helpers/fixtures.ts';
+import { layerBlobs } from './lib/fixtures.ts';
+import { runTimed } from './lib/measure.ts';
+import { fmt, table } from './lib/report.ts';
 
 const repo = resolve(import.meta.dirname, '..');
 const node = process.execPath;
@@ -27,18 +30,11 @@ interface Run {
   stdout?: string;
 }
 
-/** Wall time and peak RSS of a child process, as GNU time measures them. */
+/** Wall time and peak RSS of a child process, as GNU time measures them; a failure is shown, not fatal. */
 function measure(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Run {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', command, ...args], {
-    encoding: 'utf8',
-    env,
-    maxBuffer: 1 << 28,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const last = r.stderr.trim().split('\n').pop() ?? '';
-  const [seconds = 'NaN', kb = 'NaN'] = last.split(' ');
+  const r = runTimed(command, args, { env });
   if (r.status !== 0) process.stderr.write(`${command} ${args.join(' ')} failed:\n${r.stderr.slice(-2000)}\n`);
-  return { seconds: Number(seconds), rssMb: Number(kb) / 1024, ok: r.status === 0, stdout: r.stdout };
+  return { seconds: r.elapsedSeconds, rssMb: r.rssMiB, ok: r.status === 0, stdout: r.stdout };
 }
 
 /**
@@ -69,15 +65,6 @@ function ensureCdxgen(): boolean {
   return r.status === 0 && existsSync(cdxgenBin);
 }
 
-/** The image's compressed layer blobs in its OCI layout, for the gzip floor. */
-function layerBlobs(name: FixtureName): string[] {
-  const dir = fixture(name).ociDir;
-  const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8'));
-  const blob = (digest: string) => join(dir, 'blobs', ...digest.split(':'));
-  const manifest = JSON.parse(readFileSync(blob(index.manifests[0].digest), 'utf8'));
-  return manifest.layers.map((l: { digest: string }) => blob(l.digest));
-}
-
 /** Components per purl type (deb, npm, pypi …) in a CycloneDX JSON file. */
 function found(file: string): Record<string, number> {
   if (!existsSync(file)) return {};
@@ -89,8 +76,6 @@ function found(file: string): Record<string, number> {
   }
   return counts;
 }
-
-const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 
 function main(): void {
   const missing = fixturesMissing();
@@ -164,9 +149,7 @@ function main(): void {
     'sgci MB',
     'cdxgen MB',
   ];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => c.padStart(widths[i] ?? 0)).join('  ');
-  process.stdout.write(`${line(header)}\n${rows.map(line).join('\n')}\n`);
+  process.stdout.write(`${table(header, rows, 'start')}\n`);
   process.stdout.write(
     'sgci s: the whole CLI run; sgci work s: the same work after module loading (open, pass, catalogue, encode)\n',
   );

@@ -7,11 +7,13 @@
  *
  * Run alone: node_modules/.bin/node bench/scan.ts [--runs N] [fixture ...]
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type FixtureName, fixture, fixtureNames, fixturesMissing } from '../test/helpers/fixtures.ts';
+import { layerBlobs } from './lib/fixtures.ts';
+import { runTimed } from './lib/measure.ts';
+import { fmt, table } from './lib/report.ts';
 
 const repo = resolve(import.meta.dirname, '..');
 
@@ -23,29 +25,13 @@ interface Run {
 
 /** Wall time and peak RSS of a child process, as GNU time measures them. */
 function measure(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Run {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', command, ...args], {
-    encoding: 'utf8',
-    env,
-    stdio: ['ignore', 'ignore', 'pipe'],
-    maxBuffer: 1 << 26,
-  });
-  const [seconds = 'NaN', kb = 'NaN'] = (r.stderr.trim().split('\n').pop() ?? '').split(' ');
-  return { seconds: Number(seconds), rssMb: Number(kb) / 1024, status: r.status };
-}
-
-function layerBlobs(name: FixtureName): string[] {
-  const dir = fixture(name).ociDir;
-  const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8'));
-  const blob = (digest: string) => join(dir, 'blobs', ...digest.split(':'));
-  const manifest = JSON.parse(readFileSync(blob(index.manifests[0].digest), 'utf8'));
-  return manifest.layers.map((l: { digest: string }) => blob(l.digest));
+  const r = runTimed(command, args, { env, stdout: 'ignore' });
+  return { seconds: r.elapsedSeconds, rssMb: r.rssMiB, status: r.status };
 }
 
 function best(runs: readonly Run[]): Run {
   return [...runs].sort((a, b) => a.seconds - b.seconds)[0] ?? { seconds: Number.NaN, rssMb: Number.NaN, status: null };
 }
-
-const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 
 function main(): void {
   const missing = fixturesMissing();
@@ -95,9 +81,7 @@ function main(): void {
     rmSync(home, { recursive: true, force: true });
   }
   const header = ['fixture', 'sgci scan s', 'floor s', 'ratio', 'sgci RSS MiB', 'status'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
-  process.stdout.write(`best of ${runs} runs; target ratio <= 2.0\n${[line(header), ...rows.map(line)].join('\n')}\n`);
+  process.stdout.write(`best of ${runs} runs; target ratio <= 2.0\n${table(header, rows, 'end')}\n`);
   if (rows.some((r) => r[5] !== 'ok')) process.exitCode = 1;
 }
 

@@ -1,0 +1,15 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type FixtureName, fixture } from '../../test/helpers/fixtures.ts';
+
+/**
+ * The compressed layer blobs of a fixture's OCI layout, for the floor (`gzip -dc` of them): the
+ * least work any tool reading the image must do.
+ */
+export function layerBlobs(name: FixtureName): string[] {
+  const dir = fixture(name).ociDir;
+  const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8'));
+  const blob = (digest: string) => join(dir, 'blobs', ...digest.split(':'));
+  const manifest = JSON.parse(readFileSync(blob(index.manifests[0].digest), 'utf8'));
+  return manifest.layers.map((l: { digest: string }) => blob(l.digest));
+}
