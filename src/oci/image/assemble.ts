@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { type Digest, isDigest, type Limits, parseDigest, SgciError, verifyDigest } from '../../core/index.ts';
 import { readFilesystem } from '../fs/index.ts';
 import type { FileNeeds, Image, ImageFilesystem, ImageSourceDescription, Layer } from '../types.ts';
@@ -36,9 +37,15 @@ function parseJson(bytes: Uint8Array, input: string, what: string): unknown {
   }
 }
 
-function firstIssue(error: { issues: readonly { path: PropertyKey[]; message: string }[] }): string {
-  const issue = error.issues[0];
-  return issue ? `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}` : 'does not match the schema';
+/** Checks a document against its schema; the error names the first place it is wrong. */
+function validate<S extends z.ZodType>(schema: S, json: unknown, input: string, what: string): z.output<S> {
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const where = issue
+    ? `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`
+    : 'does not match the schema';
+  throw new SgciError('MANIFEST_INVALID', input, `${what} is invalid: ${where}`);
 }
 
 /**
@@ -72,25 +79,9 @@ export function parseManifestDocument(document: ManifestDocument, input: string)
     }
   }
   if (indexMediaTypes.has(mediaType)) {
-    const parsed = ImageIndex.safeParse(json);
-    if (!parsed.success) {
-      throw new SgciError(
-        'MANIFEST_INVALID',
-        input,
-        `index ${document.digest} is invalid: ${firstIssue(parsed.error)}`,
-      );
-    }
-    return { kind: 'index', mediaType, index: parsed.data };
+    return { kind: 'index', mediaType, index: validate(ImageIndex, json, input, `index ${document.digest}`) };
   }
-  const parsed = ImageManifest.safeParse(json);
-  if (!parsed.success) {
-    throw new SgciError(
-      'MANIFEST_INVALID',
-      input,
-      `manifest ${document.digest} is invalid: ${firstIssue(parsed.error)}`,
-    );
-  }
-  return { kind: 'manifest', mediaType, manifest: parsed.data };
+  return { kind: 'manifest', mediaType, manifest: validate(ImageManifest, json, input, `manifest ${document.digest}`) };
 }
 
 function descriptorDigest(descriptor: Descriptor, input: string): Digest {
@@ -183,15 +174,8 @@ export async function readConfig(
   checkDeclaredSize(descriptor, limits.maxManifestBytes, input, 'config');
   const bytes = await content.blobBytes(descriptor, limits.maxManifestBytes);
   verifyDigest(bytes, descriptor.digest, input);
-  const parsed = ImageConfig.safeParse(parseJson(bytes, input, `config ${descriptor.digest}`));
-  if (!parsed.success) {
-    throw new SgciError(
-      'MANIFEST_INVALID',
-      input,
-      `config ${descriptor.digest} is invalid: ${firstIssue(parsed.error)}`,
-    );
-  }
-  return parsed.data;
+  const what = `config ${descriptor.digest}`;
+  return validate(ImageConfig, parseJson(bytes, input, what), input, what);
 }
 
 /** Joins manifest layers with config diffIDs and the non-empty history lines, in order. */
