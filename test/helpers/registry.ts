@@ -23,6 +23,32 @@ const run = promisify(execFile);
 
 export type RegistryAuthMode = 'none' | 'basic' | 'token';
 
+/** Writes a self-signed P-256 certificate and its unencrypted key (PEM) with openssl. */
+export async function selfSignedCertificate(
+  subject: string,
+  days: number,
+  keyFile: string,
+  certFile: string,
+): Promise<void> {
+  await run('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-days',
+    String(days),
+    '-subj',
+    subject,
+    '-keyout',
+    keyFile,
+    '-out',
+    certFile,
+  ]);
+}
+
 export interface RegistryCredentials {
   readonly username: string;
   readonly password: string;
@@ -100,23 +126,12 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
     await writeFile(join(dir, 'htpasswd'), stdout);
     authConfig = `auth:\n  htpasswd:\n    realm: sgci-test\n    path: ${join(dir, 'htpasswd')}\n`;
   } else if (auth === 'token' && credentials) {
-    await run('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
+    await selfSignedCertificate(
       '/CN=sgci test token issuer',
-      '-keyout',
+      2,
       join(dir, 'token-key.pem'),
-      '-out',
       join(dir, 'token-cert.pem'),
-    ]);
+    );
     const key = createPrivateKey(await readFile(join(dir, 'token-key.pem')));
     const certPem = await readFile(join(dir, 'token-cert.pem'), 'utf8');
     const certDer = certPem.replace(/-----(BEGIN|END) CERTIFICATE-----|\s/g, '');

@@ -4,7 +4,6 @@
  * each against a small loopback HTTP server that answers exactly that way.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import {
@@ -19,11 +18,10 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { promisify } from 'node:util';
 import { defaultLimits, isSgciError, withLimits } from '../../src/core/index.ts';
 import type { RegistryReference } from '../../src/oci/reference/types.ts';
 import { RegistryClient, staticCredentials } from '../../src/oci/registry/index.ts';
-import { freePort } from '../helpers/registry.ts';
+import { freePort, selfSignedCertificate } from '../helpers/registry.ts';
 
 const ociManifest = Buffer.from(
   JSON.stringify({
@@ -253,23 +251,7 @@ test('connection refused and DNS failure are one clear REGISTRY_UNREACHABLE line
 let tlsDir: string;
 before(async () => {
   tlsDir = await mkdtemp(join(tmpdir(), 'sgci-tls-'));
-  await promisify(execFile)('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-days',
-    '1',
-    '-subj',
-    '/CN=127.0.0.1',
-    '-keyout',
-    join(tlsDir, 'key.pem'),
-    '-out',
-    join(tlsDir, 'cert.pem'),
-  ]);
+  await selfSignedCertificate('/CN=127.0.0.1', 1, join(tlsDir, 'key.pem'), join(tlsDir, 'cert.pem'));
 });
 after(async () => {
   if (tlsDir) await rm(tlsDir, { recursive: true, force: true });
