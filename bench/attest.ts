@@ -28,13 +28,13 @@ import { ImageManifest } from '../src/oci/image/index.ts';
 import { RegistryClient } from '../src/oci/registry/index.ts';
 import { fixture, fixturesMissing } from '../test/helpers/fixtures.ts';
 import { startRegistry } from '../test/helpers/registry.ts';
-import { best, type Measure, sum, timed } from './lib/measure.ts';
+import { best, type Measure, sum, timed, workClock } from './lib/measure.ts';
 import { table } from './lib/report.ts';
 
 async function child(mode: string, host: string, keyPrefix: string): Promise<void> {
   await using client = new RegistryClient({ limits: defaultLimits });
   const ref = { registry: host, repository: 'bench/app', tag: 'bench' };
-  const started = process.hrtime.bigint();
+  const stop = workClock();
   if (mode === 'sign') {
     const signer = await loadSigner(`${keyPrefix}.key`, async () => 'bench');
     await pushPlan(client, await planSignature(client, await resolveImage(client, ref), signer));
@@ -47,7 +47,7 @@ async function child(mode: string, host: string, keyPrefix: string): Promise<voi
     });
     if (!result.signatures.some((s) => s.verified)) throw new Error('bench signature did not verify');
   }
-  process.stdout.write(`${Number(process.hrtime.bigint() - started) / 1e9}\n`);
+  stop();
 }
 
 async function main(): Promise<void> {

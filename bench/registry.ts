@@ -16,7 +16,7 @@ import { ImageManifest } from '../src/oci/image/schema.ts';
 import { RegistryClient } from '../src/oci/registry/index.ts';
 import { type FixtureName, fixture, fixtureNames, fixturesMissing } from '../test/helpers/fixtures.ts';
 import { startRegistry } from '../test/helpers/registry.ts';
-import { best, type Measure, timed } from './lib/measure.ts';
+import { best, type Measure, timed, workClock } from './lib/measure.ts';
 import { table } from './lib/report.ts';
 
 /** Child mode: pull every blob of HOST/REPO:TAG, optionally through a cache dir. */
@@ -24,13 +24,12 @@ async function pullChild(host: string, repository: string, cacheDir: string | un
   const cache = cacheDir ? new BlobCache({ dir: cacheDir }) : undefined;
   await using client = new RegistryClient({ limits: defaultLimits, ...(cache ? { cache } : {}) });
   const ref = { registry: host, repository, tag: 'bench' };
-  const started = process.hrtime.bigint();
+  const stop = workClock();
   const manifest = ImageManifest.parse(JSON.parse(Buffer.from((await client.getManifest(ref)).bytes).toString('utf8')));
   for (const descriptor of [manifest.config, ...manifest.layers]) {
     for await (const _chunk of await client.getBlob(ref, descriptor));
   }
-  // the parent separates the pull itself from node's start-up and module loading
-  process.stdout.write(`${Number(process.hrtime.bigint() - started) / 1e9}\n`);
+  stop();
 }
 
 async function main(): Promise<void> {

@@ -57,6 +57,17 @@ export interface Measure {
   readonly workSeconds?: number;
 }
 
+/**
+ * The child's half of `timed`: starts the clock once the modules are loaded; the function it returns
+ * prints the seconds since, alone on stdout, so the parent can tell the work from Node's start-up.
+ */
+export function workClock(): () => void {
+  const started = process.hrtime.bigint();
+  return () => {
+    process.stdout.write(`${Number(process.hrtime.bigint() - started) / 1e9}\n`);
+  };
+}
+
 /** Runs a command under GNU time; throws when it fails. A number alone on stdout is its work time. */
 export function timed(command: string, args: readonly string[]): Measure {
   const run = runTimed(command, args);
