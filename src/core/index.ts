@@ -4,4 +4,5 @@ export * from './errors.ts';
 export * from './limits.ts';
 export * from './logger.ts';
 export * from './paths.ts';
+export * from './table.ts';
 export * from './zip.ts';

@@ -1,3 +1,4 @@
+import { renderTable } from '../core/index.ts';
 import type { Sbom } from './model.ts';
 
 /** A terminal table: one row per package, then the unidentified executables. */
@@ -13,12 +14,6 @@ export function encodeTable(sbom: Sbom): string {
   for (const e of sbom.unidentifiedExecutables) {
     rows.push([e.path.slice(e.path.lastIndexOf('/') + 1), '', 'unidentified', String(e.layer), e.path]);
   }
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
-      .join('  ')
-      .trimEnd();
   const distro = sbom.distro ? `${sbom.distro.prettyName ?? `${sbom.distro.id} ${sbom.distro.versionId ?? ''}`}\n` : '';
-  return `${distro}${[line(header), ...rows.map(line)].join('\n')}\n`;
+  return `${distro}${renderTable(header, rows)}`;
 }
