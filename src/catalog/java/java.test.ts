@@ -3,9 +3,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { corpusDir } from '../../../test/helpers/fixtures.ts';
+import { storedZip } from '../../../test/helpers/zip.ts';
 import { defaultLimits } from '../../core/index.ts';
 import { dirItems, fileItem, memoryTree } from '../testdata/tree.ts';
-import { storedZip } from '../testdata/zip.ts';
 import { javaCataloger, mavenPurl } from './cataloger.ts';
 import { parseJavaArchive, parseManifest, parsePomProperties } from './parse-archive.ts';
 
