@@ -3,7 +3,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { describe, type Limits, SgciError } from '../../core/index.ts';
 import { type TarHeader, TarParser } from '../layer/index.ts';
-import { type ArchiveReader, lookupMember, normaliseMemberName, type TarMember } from './tar-index.ts';
+import { type ArchiveReader, lookupMember, normaliseMemberName, refuseOversized, type TarMember } from './tar-index.ts';
 
 /** Members up to this size are kept from the first pass (index.json, manifests, configs). */
 const keepMemberBytes = 4 * 1024 * 1024;
@@ -194,13 +194,7 @@ export class GzipTarArchive implements ArchiveReader {
   }
 
   async read(member: TarMember, maxBytes: number, what: string): Promise<Uint8Array> {
-    if (member.size > maxBytes) {
-      throw new SgciError(
-        'LIMIT_EXCEEDED',
-        this.input,
-        `${what} (${member.size} bytes) is larger than ${maxBytes} bytes`,
-      );
-    }
+    refuseOversized(this.input, member, maxBytes, what);
     const kept = this.#kept.get((member as StreamedMember).ordinal);
     if (kept) return kept;
     const chunks: Buffer[] = [];

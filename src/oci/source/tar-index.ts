@@ -29,6 +29,13 @@ export interface ArchiveReader {
   close(): Promise<void>;
 }
 
+/** Where every ArchiveReader.read starts: a member over `maxBytes` is refused before a byte is read. */
+export function refuseOversized(input: string, member: TarMember, maxBytes: number, what: string): void {
+  if (member.size > maxBytes) {
+    throw new SgciError('LIMIT_EXCEEDED', input, `${what} (${member.size} bytes) is larger than ${maxBytes} bytes`);
+  }
+}
+
 /** Follows symlinks (relative to the link's directory) and hardlinks (archive-root paths) to a file. */
 export function lookupMember(members: ReadonlyMap<string, TarMember>, name: string): TarMember | undefined {
   let current = normaliseMemberName(name);
@@ -243,13 +250,7 @@ export class TarIndex implements ArchiveReader {
 
   /** Reads a member fully; LIMIT_EXCEEDED when it is larger than `maxBytes`. */
   async read(member: TarMember, maxBytes: number, what: string): Promise<Uint8Array> {
-    if (member.size > maxBytes) {
-      throw new SgciError(
-        'LIMIT_EXCEEDED',
-        this.input,
-        `${what} (${member.size} bytes) is larger than ${maxBytes} bytes`,
-      );
-    }
+    refuseOversized(this.input, member, maxBytes, what);
     const handle = await open(this.path, 'r');
     try {
       const data = new Uint8Array(member.size);
