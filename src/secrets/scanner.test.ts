@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { selfSignedCertificate } from '../../test/helpers/tls.ts';
 import type { FileEntry } from '../oci/types.ts';
 import { createSecretScanner, markHidden } from './index.ts';
 import { jksHasKeyEntry, looksLikePkcs12, pkcs12Contents } from './pkcs12.ts';
@@ -127,23 +128,7 @@ describe('PKCS#12 by extension and ASN.1 shape', () => {
       const p12 = join(dir, 's.p12');
       const run = (args: string[]) =>
         assert.equal(spawnSync('openssl', args, { stdio: 'ignore' }).status, 0, args.join(' '));
-      run([
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-        '-subj',
-        '/CN=fixture',
-        '-days',
-        '1',
-      ]);
+      await selfSignedCertificate('/CN=fixture', 1, key, cert);
       run(['pkcs12', '-export', '-inkey', key, '-in', cert, '-out', p12, '-passout', 'pass:fixture']);
       const bytes = readFileSync(p12);
       assert.ok(looksLikePkcs12(bytes));

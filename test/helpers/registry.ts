@@ -18,36 +18,11 @@ import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { selfSignedCertificate } from './tls.ts';
 
 const run = promisify(execFile);
 
 export type RegistryAuthMode = 'none' | 'basic' | 'token';
-
-/** Writes a self-signed P-256 certificate and its unencrypted key (PEM) with openssl. */
-export async function selfSignedCertificate(
-  subject: string,
-  days: number,
-  keyFile: string,
-  certFile: string,
-): Promise<void> {
-  await run('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-days',
-    String(days),
-    '-subj',
-    subject,
-    '-keyout',
-    keyFile,
-    '-out',
-    certFile,
-  ]);
-}
 
 export interface RegistryCredentials {
   readonly username: string;

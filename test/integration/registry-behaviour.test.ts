@@ -21,7 +21,8 @@ import { after, before, test } from 'node:test';
 import { defaultLimits, isSgciError, withLimits } from '../../src/core/index.ts';
 import type { RegistryReference } from '../../src/oci/reference/types.ts';
 import { RegistryClient, staticCredentials } from '../../src/oci/registry/index.ts';
-import { freePort, selfSignedCertificate } from '../helpers/registry.ts';
+import { freePort } from '../helpers/registry.ts';
+import { selfSignedCertificate } from '../helpers/tls.ts';
 
 const ociManifest = Buffer.from(
   JSON.stringify({
