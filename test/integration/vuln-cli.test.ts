@@ -8,39 +8,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { main } from '../../src/cli/main.ts';
 import { cycloneDxJsonErrors } from '../../src/sbom/testdata/validate.ts';
 import { parseVex, type VulnReport } from '../../src/vuln/index.ts';
+import { runMain } from '../helpers/cli.ts';
 import { corpusDir, fixture, fixturesMissing } from '../helpers/fixtures.ts';
 import { postgresMissing, startPostgres, type TestPostgres } from '../helpers/postgres.ts';
-
-async function runMain(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const writeOut = process.stdout.write.bind(process.stdout);
-  const writeErr = process.stderr.write.bind(process.stderr);
-  // sgci writes strings; the test runner's own protocol on stdout is binary and must pass through.
-  const capture =
-    (into: string[], original: (...args: never[]) => boolean) =>
-    (chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
-      if (typeof chunk !== 'string') return original(...([chunk, ...rest] as never[]));
-      into.push(chunk);
-      const callback = rest.find((r) => typeof r === 'function') as ((e?: Error) => void) | undefined;
-      callback?.();
-      return true;
-    };
-  process.stdout.write = capture(out, writeOut) as typeof process.stdout.write;
-  process.stderr.write = capture(err, writeErr) as typeof process.stderr.write;
-  try {
-    const code = await main(['node', 'sgci', ...args]);
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    process.stdout.write = writeOut;
-    process.stderr.write = writeErr;
-    // --fail-on sets process.exitCode; it must not leak into the test process.
-    process.exitCode = undefined;
-  }
-}
 
 const skip = postgresMissing() ?? fixturesMissing();
 const work = mkdtempSync(join(tmpdir(), 'sgci-vuln-cli-'));
