@@ -88,6 +88,39 @@ export async function readCheckInputs(opts: CheckInputsOptions) {
   };
 }
 
+export type CheckInputs = Awaited<ReturnType<typeof readCheckInputs>>;
+export type ScanResult = Awaited<ReturnType<typeof scanImage>>;
+
+/**
+ * The core `sgci check` and `sgci scan` share: the advisory store starts opening at once, beside the image pull and
+ * the layer pass; then one scan, whose result `use` renders while the image is still open.
+ */
+export async function scanFromCli<T>(
+  input: string,
+  opts: Record<string, unknown>,
+  inputs: CheckInputs,
+  now: Date,
+  use: (image: Image, result: ScanResult) => Promise<T>,
+): Promise<T> {
+  await using matcher = openStoreMatcher(inputs.policy, now);
+  const image = await openImageFromCli(input, opts);
+  try {
+    const attestations = await attestationsFromCli(input, image, inputs.policy, opts);
+    const result = await scanImage(image, {
+      ...(attestations ? { attestations } : {}),
+      policy: inputs.policy,
+      toolVersion: version,
+      now,
+      matchVulnerabilities: matcher.match,
+      ...(inputs.dockerfile ? { dockerfile: inputs.dockerfile } : {}),
+      ...(inputs.manifests ? { manifests: inputs.manifests } : {}),
+    });
+    return await use(image, result);
+  } finally {
+    await image[Symbol.asyncDispose]();
+  }
+}
+
 export function registerCheck(program: Command): void {
   addImageOptions(
     program
@@ -109,27 +142,12 @@ export function registerCheck(program: Command): void {
     const format = String(opts.output);
     if (!isReportFormat(format)) throw new SgciError('USAGE', '--output', `unknown format ${format}`);
     const inputs = await readCheckInputs(opts as CheckInputsOptions);
-    const now = evaluationTime(opts.now);
-    // the advisory store starts opening now, beside the image pull and the layer pass
-    await using matcher = openStoreMatcher(inputs.policy, now);
-    const image = await openImageFromCli(input, opts);
-    try {
-      const attestations = await attestationsFromCli(input, image, inputs.policy, opts);
-      const result = await scanImage(image, {
-        ...(attestations ? { attestations } : {}),
-        policy: inputs.policy,
-        toolVersion: version,
-        now,
-        matchVulnerabilities: matcher.match,
-        ...(inputs.dockerfile ? { dockerfile: inputs.dockerfile } : {}),
-        ...(inputs.manifests ? { manifests: inputs.manifests } : {}),
-      });
+    const gateFailed = await scanFromCli(input, opts, inputs, evaluationTime(opts.now), async (_image, result) => {
       await writeOut(
         renderReport(result.report, format, { lang: inputs.lang, color: format === 'table' && useColor() }),
       );
-      process.exitCode = result.report.gate.failed ? exitCodes.gateFailed : exitCodes.ok;
-    } finally {
-      await image[Symbol.asyncDispose]();
-    }
+      return result.report.gate.failed;
+    });
+    process.exitCode = gateFailed ? exitCodes.gateFailed : exitCodes.ok;
   });
 }

@@ -5,19 +5,12 @@ import { type Digest, SgciError, writeFileAtomic } from '../../core/index.ts';
 import { parseImageReference, type RegistryReference } from '../../oci/reference/index.ts';
 import { renderHtml, renderJson, renderSarif, statusLabel } from '../../report/index.ts';
 import { encodeSbom } from '../../sbom/index.ts';
-import { type ScanAttestation, scanAttestations, scanImage } from '../../scan/index.ts';
+import { type ScanAttestation, scanAttestations } from '../../scan/index.ts';
 import type { VulnReport } from '../../vuln/types.ts';
 import { exitCodes } from '../exit-codes.ts';
-import { addImageOptions, openImageFromCli } from '../image-options.ts';
-import { version } from '../main.ts';
+import { addImageOptions } from '../image-options.ts';
 import { writeOut } from '../output.ts';
-import {
-  attestationsFromCli,
-  type CheckInputsOptions,
-  evaluationTime,
-  openStoreMatcher,
-  readCheckInputs,
-} from './check.ts';
+import { type CheckInputsOptions, evaluationTime, readCheckInputs, scanFromCli } from './check.ts';
 import { registryFromCli } from './sign.ts';
 
 /**
@@ -114,20 +107,7 @@ export function registerScan(program: Command): void {
     const out = String(opts.out);
     const now = evaluationTime(opts.now);
     const attest = await attestSetup(input, opts);
-    // the advisory store starts opening now, beside the image pull and the layer pass
-    await using matcher = openStoreMatcher(inputs.policy, now);
-    const image = await openImageFromCli(input, opts);
-    try {
-      const attestations = await attestationsFromCli(input, image, inputs.policy, opts);
-      const result = await scanImage(image, {
-        ...(attestations ? { attestations } : {}),
-        policy: inputs.policy,
-        toolVersion: version,
-        now,
-        matchVulnerabilities: matcher.match,
-        ...(inputs.dockerfile ? { dockerfile: inputs.dockerfile } : {}),
-        ...(inputs.manifests ? { manifests: inputs.manifests } : {}),
-      });
+    const gateFailed = await scanFromCli(input, opts, inputs, now, async (image, result) => {
       const vulns =
         result.vulns ??
         emptyVulnReport(result.sbom.subject, result.vulnNote ?? 'vulnerability matching did not run', now);
@@ -166,9 +146,8 @@ export function registerScan(program: Command): void {
         lines.push(`attested: SBOM (CycloneDX) and VEX (OpenVEX) in ${pushed}`);
       }
       await writeOut(`${lines.join('\n')}\n`);
-      process.exitCode = result.report.gate.failed ? exitCodes.gateFailed : exitCodes.ok;
-    } finally {
-      await image[Symbol.asyncDispose]();
-    }
+      return result.report.gate.failed;
+    });
+    process.exitCode = gateFailed ? exitCodes.gateFailed : exitCodes.ok;
   });
 }
