@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type * as CycloneDx from '@cyclonedx/cyclonedx-library';
 import { isSpdxExpression, type Package } from '../catalog/index.ts';
 import type { Sbom } from './model.ts';
@@ -7,13 +8,44 @@ import { fileRef, serialUuid } from './serial.ts';
 import { formatUnknown } from './unknowns.ts';
 
 /**
- * The CycloneDX library is loaded on first use, not at import: it costs hundreds of milliseconds,
- * and everything that only decodes SBOMs or writes SPDX (vulns, scan, other commands) never needs it.
+ * The CycloneDX library is loaded on first use, not at import, and only in the parts the chosen format
+ * needs: its root entry (and its `Serialize` entry) eagerly load the XML serializer (xmlbuilder2) and the
+ * ajv validators, about 0.1 s of start-up that JSON output and everything that only decodes SBOMs or
+ * writes SPDX (vulns, scan, other commands) never use.
  */
-let library: typeof CycloneDx | undefined;
-function cdx(): typeof CycloneDx {
-  library ??= createRequire(import.meta.url)('@cyclonedx/cyclonedx-library') as typeof CycloneDx;
+type CycloneDxModel = Pick<typeof CycloneDx, 'Enums' | 'Models' | 'SPDX' | 'Spec'>;
+let library: CycloneDxModel | undefined;
+function cdx(): CycloneDxModel {
+  if (!library) {
+    const load = createRequire(import.meta.url);
+    library = {
+      Enums: load('@cyclonedx/cyclonedx-library/Enums'),
+      Models: load('@cyclonedx/cyclonedx-library/Models'),
+      SPDX: load('@cyclonedx/cyclonedx-library/SPDX'),
+      Spec: load('@cyclonedx/cyclonedx-library/Spec'),
+    } as CycloneDxModel;
+  }
   return library;
+}
+
+/**
+ * The JSON serializer's own files: the package exports them only through `Serialize`, which also loads the
+ * XML serializer. Requiring them by file path from the package root skips that; the paths are those of the
+ * locked library version (the sbom tests fail loudly if an upgrade moves them). They resolve to the same
+ * module instances the `Models` entry uses, so the serializer's class checks still hold.
+ */
+function jsonSerializer(): CycloneDx.Serialize.JsonSerializer {
+  const load = createRequire(import.meta.url);
+  const dist = join(dirname(load.resolve('@cyclonedx/cyclonedx-library/package.json')), 'dist.node', 'serialize');
+  const { JsonSerializer } = load(join(dist, 'jsonSerializer.js')) as Pick<
+    typeof CycloneDx.Serialize,
+    'JsonSerializer'
+  >;
+  const { Factory } = load(join(dist, 'json', 'normalize.js')) as Pick<
+    typeof CycloneDx.Serialize.JSON.Normalize,
+    'Factory'
+  >;
+  return new JsonSerializer(new Factory(cdx().Spec.Spec1dot6));
 }
 
 function componentType(type: Package['type']): CycloneDx.Enums.ComponentType {
@@ -123,13 +155,15 @@ function addLicenses(c: CycloneDx.Models.Component, licenses: readonly string[])
 }
 
 export function encodeCycloneDxJson(sbom: Sbom): string {
-  const { Serialize, Spec } = cdx();
-  const serializer = new Serialize.JsonSerializer(new Serialize.JSON.Normalize.Factory(Spec.Spec1dot6));
+  const serializer = jsonSerializer();
   return `${serializer.serialize(toCycloneDxBom(sbom), { sortLists: true, space: 2 })}\n`;
 }
 
 export function encodeCycloneDxXml(sbom: Sbom): string {
-  const { Serialize, Spec } = cdx();
+  const { Spec } = cdx();
+  const Serialize = createRequire(import.meta.url)(
+    '@cyclonedx/cyclonedx-library/Serialize',
+  ) as typeof CycloneDx.Serialize;
   const serializer = new Serialize.XmlSerializer(new Serialize.XML.Normalize.Factory(Spec.Spec1dot6));
   return `${serializer.serialize(toCycloneDxBom(sbom), { sortLists: true, space: 2 })}\n`;
 }
