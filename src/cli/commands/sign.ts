@@ -9,7 +9,7 @@ import {
 } from '../../attest/index.ts';
 import { createLogger, SgciError } from '../../core/index.ts';
 import { parseImageReference, type RegistryReference } from '../../oci/reference/index.ts';
-import { defaultCredentials, RegistryClient } from '../../oci/registry/index.ts';
+import type { RegistryClient } from '../../oci/registry/index.ts';
 import { type ImageCliOptions, limitsFromCli, readPasswordFromStdin } from '../image-options.ts';
 import { writeOut } from '../output.ts';
 
@@ -53,6 +53,9 @@ export async function registryFromCli(opts: ImageCliOptions): Promise<RegistryCl
     if (password === undefined)
       throw new SgciError('USAGE', '--username', 'needs --password-stdin (or SGCI_REGISTRY_PASSWORD)');
   }
+  // Loaded here, not at import: the registry client pulls in undici (~0.1 s), and `check` and `scan`
+  // import this module but only reach the registry for registry references.
+  const { defaultCredentials, RegistryClient } = await import('../../oci/registry/index.ts');
   const logger = createLogger();
   return new RegistryClient({
     limits: limitsFromCli(opts),
