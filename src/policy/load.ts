@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { parseDocument } from 'yaml';
 import { describe, digestOf, SgciError } from '../core/index.ts';
 import { defaultPolicy } from './default.ts';
 import { type Policy, PolicyFile } from './schema.ts';
@@ -10,6 +10,8 @@ const maxPolicyBytes = 1024 * 1024;
 /** Parses policy YAML/JSON text and merges it over the built-in default; POLICY_INVALID names the field. */
 export function parsePolicy(text: string, input: string): Policy {
   if (text.length > maxPolicyBytes) throw new SgciError('POLICY_INVALID', input, 'policy file larger than 1 MiB');
+  // yaml is only needed with --policy (the default policy is built in): loaded here, not at every CLI start.
+  const { parseDocument } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
   const doc = parseDocument(text, { prettyErrors: false });
   if (doc.errors.length > 0) {
     throw new SgciError('POLICY_INVALID', input, `not valid YAML: ${doc.errors[0]?.message.split('\n')[0]}`);

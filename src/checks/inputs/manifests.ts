@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { z } from 'zod';
 import { describe, SgciError } from '../../core/index.ts';
 
@@ -99,6 +99,8 @@ function dig(value: unknown, path: readonly string[]): unknown {
 export function parseManifests(text: string, path: string): { workloads: Workload[]; other: number } {
   const workloads: Workload[] = [];
   let other = 0;
+  // yaml is only needed with --manifests: loaded here, not at every CLI start (~25 ms).
+  const { parseAllDocuments } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
   const docs = parseAllDocuments(text, { prettyErrors: false });
   const list = Array.isArray(docs) ? docs : [docs];
   for (const [index, doc] of list.entries()) {
