@@ -1,7 +1,12 @@
-import { bundleFromJSON, bundleToJSON } from '@sigstore/bundle';
+import { createRequire } from 'node:module';
 import { describe, SgciError } from '../../core/index.ts';
 import { type DsseEnvelope, DsseEnvelope as DsseEnvelopeSchema } from './dsse.ts';
 import { cosign } from './media-types.ts';
+
+/** @sigstore/bundle on first use: `scan` and `check` load this module but sign or read bundles only for registries. */
+function sigstoreBundle(): typeof import('@sigstore/bundle') {
+  return createRequire(import.meta.url)('@sigstore/bundle') as typeof import('@sigstore/bundle');
+}
 
 /**
  * A Sigstore bundle v0.3 for a key the operator owns: the public key is named by its hint, there is no
@@ -23,6 +28,7 @@ export function keyBundle(envelope: DsseEnvelope, keyHint: string): Uint8Array {
     },
   };
   // Round-trip through @sigstore/bundle so we never write a bundle its own validator rejects.
+  const { bundleFromJSON, bundleToJSON } = sigstoreBundle();
   return new TextEncoder().encode(JSON.stringify(bundleToJSON(bundleFromJSON(json))));
 }
 
@@ -41,6 +47,7 @@ export function parseBundle(bytes: Uint8Array, input: string): ParsedBundle {
     throw new SgciError('SIGNATURE_INVALID', input, 'bundle is not JSON', { cause: error });
   }
   try {
+    const { bundleFromJSON, bundleToJSON } = sigstoreBundle();
     const bundle = bundleToJSON(bundleFromJSON(json));
     const envelope = bundle.dsseEnvelope ? DsseEnvelopeSchema.safeParse(bundle.dsseEnvelope) : undefined;
     const material = bundle.verificationMaterial;

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { bundleFromJSON } from '@sigstore/bundle';
-import { TrustedRoot } from '@sigstore/protobuf-specs';
-import { toSignedEntity, toTrustMaterial, type VerificationPolicy, Verifier } from '@sigstore/verify';
+import { createRequire } from 'node:module';
+import type { Bundle } from '@sigstore/bundle';
+import type { TrustedRoot } from '@sigstore/protobuf-specs';
+import type { VerificationPolicy, Verifier } from '@sigstore/verify';
 import { describe, SgciError } from '../../core/index.ts';
 import type { TrustedKey } from './trusted-keys.ts';
 
@@ -28,6 +29,22 @@ export interface VerifiedBundle {
 const emptyRoot = { mediaType: '', tlogs: [], certificateAuthorities: [], ctlogs: [], timestampAuthorities: [] };
 
 /**
+ * The Sigstore libraries on first use: `scan` and `check` load this module, but verify bundles only for
+ * registry images with trusted keys, and the libraries cost tens of milliseconds of every CLI start.
+ */
+function sigstore() {
+  const load = createRequire(import.meta.url);
+  return {
+    ...(load('@sigstore/bundle') as Pick<typeof import('@sigstore/bundle'), 'bundleFromJSON'>),
+    ...(load('@sigstore/protobuf-specs') as Pick<typeof import('@sigstore/protobuf-specs'), 'TrustedRoot'>),
+    ...(load('@sigstore/verify') as Pick<
+      typeof import('@sigstore/verify'),
+      'toSignedEntity' | 'toTrustMaterial' | 'Verifier'
+    >),
+  };
+}
+
+/**
  * A trusted root as the conformance suite requires it: every transparency-log key has a validity start
  * (@sigstore/verify would accept an open start, which leaves a key valid into the unbounded past).
  */
@@ -36,6 +53,7 @@ function loadTrustedRoot(json: unknown, input: string): TrustedRoot {
   if (tlogs.some((t) => !t.publicKey?.validFor?.start)) {
     throw new SgciError('KEY_INVALID', input, 'trusted root has a transparency-log key without validFor.start');
   }
+  const { TrustedRoot } = sigstore();
   try {
     return TrustedRoot.fromJSON(json);
   } catch (error) {
@@ -54,7 +72,8 @@ export function verifyBundle(
   trust: BundleTrust,
   input: string,
 ): VerifiedBundle {
-  let bundle: ReturnType<typeof bundleFromJSON>;
+  const { bundleFromJSON, TrustedRoot, toSignedEntity, toTrustMaterial, Verifier } = sigstore();
+  let bundle: Bundle;
   try {
     bundle = bundleFromJSON(bundleJson);
   } catch (error) {
@@ -118,7 +137,7 @@ export function verifyBundle(
 }
 
 /** For DSSE in-toto bundles the verified statement must name the artifact; returns the statement. */
-function checkSubject(bundle: ReturnType<typeof bundleFromJSON>, artifact: Buffer | undefined, input: string): unknown {
+function checkSubject(bundle: Bundle, artifact: Buffer | undefined, input: string): unknown {
   if (bundle.content.$case !== 'dsseEnvelope') return undefined;
   const envelope = bundle.content.dsseEnvelope;
   if (envelope.payloadType !== 'application/vnd.in-toto+json') return undefined;
