@@ -9,5 +9,10 @@ if (!process.features?.typescript) {
 // V8's compile cache (in the OS temp dir) spares re-parsing the sources on every start.
 const { enableCompileCache } = await import('node:module');
 enableCompileCache?.();
+// A reader that stops early (`sgci sbom … | head`) is not an error: stop quietly, like other CLI tools do.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 const { main } = await import('../src/cli/main.ts');
 process.exitCode = await main(process.argv);
