@@ -4,13 +4,13 @@ import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { memoryAdvisories } from '../../test/helpers/memory-advisories.ts';
 import { sarif210Schema } from '../../test/helpers/schemas/sarif-2.1.0.ts';
 import type { Package } from '../catalog/index.ts';
 import type { Sbom } from '../sbom/index.ts';
 import { cycloneDxJsonErrors } from '../sbom/testdata/validate.ts';
 import { dpkgScheme, pep440Scheme, semverScheme } from '../version/index.ts';
 import {
-  type AdvisoryReader,
   applyVex,
   cvss3BaseScore,
   evaluateAffected,
@@ -148,24 +148,6 @@ function pkg(name: string, version: string, purl: string, extra: Partial<Package
     layer: 0,
     metadata: { kind: 'language' },
     ...extra,
-  };
-}
-
-function memoryAdvisories(records: OsvRecord[]): AdvisoryReader {
-  return {
-    findByPackages: async (keys) =>
-      records.flatMap((raw) =>
-        keys
-          .filter((k) =>
-            (raw.affected ?? []).some((a) => a.package?.ecosystem === k.ecosystem && a.package.name === k.name),
-          )
-          .map((k) => ({ ...k, id: raw.id, affected: raw.affected ?? [] })),
-      ),
-    getMany: async (ids) =>
-      records
-        .filter((r) => ids.includes(r.id))
-        .map((r) => ({ id: r.id, source: 'memory', raw: r as unknown as Record<string, unknown> })),
-    summary: async () => ({ advisories: records.length }),
   };
 }
 

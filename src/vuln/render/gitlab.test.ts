@@ -3,11 +3,11 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { Ajv } from 'ajv';
+import { memoryAdvisories } from '../../../test/helpers/memory-advisories.ts';
 import { gitlabContainerScanningSchema } from '../../../test/helpers/schemas/gitlab-container-scanning.ts';
 import type { Package } from '../../catalog/index.ts';
 import type { Sbom } from '../../sbom/index.ts';
 import type { OsvRecord } from '../osv/record.ts';
-import type { AdvisoryReader } from '../ports.ts';
 import { matchSbom } from '../report.ts';
 import type { VulnReport } from '../types.ts';
 import { parseVex } from '../vex/read.ts';
@@ -35,25 +35,6 @@ function pkg(name: string, version: string, extra: Partial<Package> = {}): Packa
     layer: 0,
     metadata: { kind: 'language' },
     ...extra,
-  };
-}
-
-/** The records as a store would serve them: candidates by (ecosystem, name), then full records by id. */
-function advisories(records: readonly OsvRecord[]): AdvisoryReader {
-  return {
-    findByPackages: async (keys) =>
-      records.flatMap((r) =>
-        keys
-          .filter((k) =>
-            (r.affected ?? []).some((a) => a.package?.ecosystem === k.ecosystem && a.package.name === k.name),
-          )
-          .map((k) => ({ ...k, id: r.id, affected: r.affected ?? [] })),
-      ),
-    getMany: async (ids) =>
-      records
-        .filter((r) => ids.includes(r.id))
-        .map((r) => ({ id: r.id, source: 'corpus', raw: r as unknown as Record<string, unknown> })),
-    summary: async () => ({ advisories: records.length }),
   };
 }
 
@@ -125,7 +106,7 @@ async function report(distro: boolean): Promise<VulnReport> {
     }),
     'vex.json',
   );
-  return matchSbom(sbom, advisories(records), { vex, now: new Date('2025-01-01T12:00:00.123Z') });
+  return matchSbom(sbom, memoryAdvisories(records, 'corpus'), { vex, now: new Date('2025-01-01T12:00:00.123Z') });
 }
 
 test('sgci vulns -o gitlab conforms to the container-scanning report schema 15.x', async () => {
