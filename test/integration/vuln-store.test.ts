@@ -5,53 +5,19 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { crc32 } from 'node:zlib';
 import { sql } from 'kysely';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { importAdvisories, updateFeeds } from '../../src/vuln/index.ts';
 import { corpusDir } from '../helpers/fixtures.ts';
 import { postgresMissing, startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import { storedZip } from '../helpers/zip.ts';
 
 const npmDir = join(corpusDir(), 'osv', 'npm');
 const lodashRecord = JSON.parse(readFileSync(join(npmDir, 'GHSA-35jh-r3h4-6jhm.json'), 'utf8'));
 
-/** A stored (uncompressed) zip, enough to feed the importer the way osv.dev's all.zip does. */
-function storedZip(files: Record<string, string>): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const [name, text] of Object.entries(files)) {
-    const data = Buffer.from(text);
-    const nameBytes = Buffer.from(name);
-    const crc = crc32(data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(nameBytes.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(nameBytes.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, nameBytes, data);
-    centrals.push(central, nameBytes);
-    offset += 30 + nameBytes.length + data.length;
-  }
-  const cd = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(Object.keys(files).length, 8);
-  end.writeUInt16LE(Object.keys(files).length, 10);
-  end.writeUInt32LE(cd.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, cd, end]);
+/** A stored zip of JSON texts, the way osv.dev's all.zip feeds the importer. */
+function osvZip(files: Record<string, string>): Uint8Array {
+  return storedZip(Object.entries(files).map(([name, text]) => ({ name, data: Buffer.from(text) })));
 }
 
 function storeSuite(kind: 'pglite' | 'postgres', skip: string | undefined) {
@@ -122,7 +88,7 @@ function storeSuite(kind: 'pglite' | 'postgres', skip: string | undefined) {
     });
 
     test('withdrawn records remove a stored advisory; newer records replace older ones', async () => {
-      const zip = storedZip({
+      const zip = osvZip({
         'OSV-2099-1.json': JSON.stringify({
           ...lodashRecord,
           id: 'OSV-2099-1',
@@ -138,7 +104,7 @@ function storeSuite(kind: 'pglite' | 'postgres', skip: string | undefined) {
     });
 
     test('db update fetches all.zip from the mirror and sends conditional requests', async () => {
-      const zip = storedZip({ 'OSV-2099-3.json': JSON.stringify({ ...lodashRecord, id: 'OSV-2099-3' }) });
+      const zip = osvZip({ 'OSV-2099-3.json': JSON.stringify({ ...lodashRecord, id: 'OSV-2099-3' }) });
       const seen: { url: string; ifNoneMatch?: string }[] = [];
       const http = createServer((req, res) => {
         seen.push({
