@@ -11,6 +11,7 @@ import { type FileHandle, mkdir, open, readdir, rename, rm, stat, utimes } from 
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import {
+  blobReadBytes,
   cacheDir,
   type Digest,
   describe,
@@ -112,7 +113,7 @@ export class BlobCache {
     }
     const now = new Date();
     await utimes(path, now, now).catch(() => {});
-    return createReadStream('', { fd: handle, highWaterMark: 256 * 1024 });
+    return createReadStream('', { fd: handle, highWaterMark: blobReadBytes });
   }
 
   /** Removes a blob, e.g. one that failed verification on read. */

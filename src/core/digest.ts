@@ -44,62 +44,94 @@ export function verifyDigest(data: Uint8Array, expected: Digest, input: string):
 }
 
 /**
- * A pass-through stream that hashes what flows through and, at the end, fails the pipeline
- * with DIGEST_MISMATCH (or a size error) before the final byte is acknowledged.
+ * Hashes content as it streams and checks it against a digest and, when known, a descriptor size:
+ * `update` refuses the byte past the size at once, `finish` names the mismatch at the end.
  */
-export class DigestVerifier extends Transform {
+class DigestCheck {
   readonly #hash: Hash;
   readonly #expected: Digest;
   readonly #expectedSize: number | undefined;
   readonly #input: string;
   #size = 0;
 
-  constructor(expected: Digest, input: string, expectedSize?: number) {
-    super();
+  constructor(expected: Digest, input: string, expectedSize: number | undefined) {
     this.#hash = createHash(digestAlgorithm(expected));
     this.#expected = expected;
     this.#expectedSize = expectedSize;
     this.#input = input;
   }
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+  update(chunk: Uint8Array): SgciError | undefined {
     this.#size += chunk.length;
     if (this.#expectedSize !== undefined && this.#size > this.#expectedSize) {
-      callback(
-        new SgciError(
-          'DIGEST_MISMATCH',
-          this.#input,
-          `blob ${this.#expected} is larger than its descriptor size ${this.#expectedSize}`,
-        ),
+      return new SgciError(
+        'DIGEST_MISMATCH',
+        this.#input,
+        `blob ${this.#expected} is larger than its descriptor size ${this.#expectedSize}`,
       );
-      return;
     }
     this.#hash.update(chunk);
-    callback(null, chunk);
+    return undefined;
+  }
+
+  finish(): SgciError | undefined {
+    if (this.#expectedSize !== undefined && this.#size !== this.#expectedSize) {
+      return new SgciError(
+        'DIGEST_MISMATCH',
+        this.#input,
+        `blob ${this.#expected} has ${this.#size} bytes, descriptor says ${this.#expectedSize}`,
+      );
+    }
+    const actual = `${digestAlgorithm(this.#expected)}:${this.#hash.digest('hex')}`;
+    if (actual === this.#expected) return undefined;
+    return new SgciError(
+      'DIGEST_MISMATCH',
+      this.#input,
+      `content does not match digest ${this.#expected} (got ${actual})`,
+    );
+  }
+}
+
+/**
+ * A pass-through stream that hashes what flows through and, at the end, fails the pipeline
+ * with DIGEST_MISMATCH (or a size error) before the final byte is acknowledged.
+ */
+export class DigestVerifier extends Transform {
+  readonly #check: DigestCheck;
+
+  constructor(expected: Digest, input: string, expectedSize?: number) {
+    super();
+    this.#check = new DigestCheck(expected, input, expectedSize);
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    const error = this.#check.update(chunk);
+    if (error) callback(error);
+    else callback(null, chunk);
   }
 
   override _flush(callback: TransformCallback): void {
-    if (this.#expectedSize !== undefined && this.#size !== this.#expectedSize) {
-      callback(
-        new SgciError(
-          'DIGEST_MISMATCH',
-          this.#input,
-          `blob ${this.#expected} has ${this.#size} bytes, descriptor says ${this.#expectedSize}`,
-        ),
-      );
-      return;
-    }
-    const actual = `${digestAlgorithm(this.#expected)}:${this.#hash.digest('hex')}`;
-    if (actual !== this.#expected) {
-      callback(
-        new SgciError(
-          'DIGEST_MISMATCH',
-          this.#input,
-          `content does not match digest ${this.#expected} (got ${actual})`,
-        ),
-      );
-      return;
-    }
-    callback();
+    callback(this.#check.finish());
   }
+}
+
+/**
+ * The same check over chunks that are not a stream (readFileChunks' reused buffers): each chunk is
+ * passed on as it is hashed, and the iteration ends in DIGEST_MISMATCH instead of `done` when the
+ * content is not what the digest names.
+ */
+export async function* verifyChunks(
+  source: AsyncIterable<Uint8Array>,
+  expected: Digest,
+  input: string,
+  expectedSize?: number,
+): AsyncGenerator<Uint8Array> {
+  const check = new DigestCheck(expected, input, expectedSize);
+  for await (const chunk of source) {
+    const error = check.update(chunk);
+    if (error) throw error;
+    yield chunk;
+  }
+  const error = check.finish();
+  if (error) throw error;
 }

@@ -1,6 +1,7 @@
 export * from './atomic-file.ts';
 export * from './digest.ts';
 export * from './errors.ts';
+export * from './io.ts';
 export * from './limits.ts';
 export * from './logger.ts';
 export * from './paths.ts';

@@ -1,4 +1,4 @@
-import type { Digest, Limits, Unknown } from '../core/index.ts';
+import type { Chunks, Digest, Limits, Unknown } from '../core/index.ts';
 import type { Descriptor, ImageConfig, ImageManifest, Platform } from './image/schema.ts';
 
 export type SourceKind = 'registry' | 'oci-dir' | 'oci-archive' | 'docker-archive' | 'dir';
@@ -17,8 +17,11 @@ export interface LayerInfo {
 }
 
 export interface Layer extends LayerInfo {
-  /** The blob as stored (compressed), verified against `digest` while it streams. */
-  open(): Promise<NodeJS.ReadableStream>;
+  /**
+   * The blob as stored (compressed), verified against `digest` while it streams. Chunks may be
+   * reused buffers, valid until the next is asked for: copy what you keep.
+   */
+  open(): Promise<Chunks>;
 }
 
 export type FileType = 'file' | 'dir' | 'symlink' | 'hardlink' | 'char' | 'block' | 'fifo';

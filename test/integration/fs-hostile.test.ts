@@ -6,14 +6,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { test } from 'node:test';
-import {
-  DigestVerifier,
-  type ErrorCode,
-  isSgciError,
-  type Limits,
-  SgciError,
-  withLimits,
-} from '../../src/core/index.ts';
+import { type ErrorCode, isSgciError, type Limits, SgciError, verifyChunks, withLimits } from '../../src/core/index.ts';
 import { readFilesystem } from '../../src/oci/fs/index.ts';
 import type { FileEntry, Layer } from '../../src/oci/types.ts';
 import {
@@ -336,7 +329,7 @@ test('a blob failing its digest check mid-stream ends the pass with that DIGEST_
     ...good,
     digest: wrong,
     async open() {
-      return (await good.open()).pipe(new DigestVerifier(wrong, 'blob'));
+      return verifyChunks(await good.open(), wrong, 'blob');
     },
   };
   await assert.rejects(readFilesystem([layer], {}, { limits }), (error) => {

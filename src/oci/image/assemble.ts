@@ -1,5 +1,13 @@
 import type { z } from 'zod';
-import { type Digest, isDigest, type Limits, parseDigest, SgciError, verifyDigest } from '../../core/index.ts';
+import {
+  type Chunks,
+  type Digest,
+  isDigest,
+  type Limits,
+  parseDigest,
+  SgciError,
+  verifyDigest,
+} from '../../core/index.ts';
 import { readFilesystem } from '../fs/index.ts';
 import type { FileNeeds, Image, ImageFilesystem, ImageSourceDescription, Layer } from '../types.ts';
 import { type ContentDescriptor, checkDeclaredSize, type ImageContent, type ManifestDocument } from './content.ts';
@@ -184,7 +192,7 @@ export function joinLayers(
   config: ImageConfig,
   input: string,
   limits: Limits,
-  open: (descriptor: ContentDescriptor) => Promise<NodeJS.ReadableStream>,
+  open: (descriptor: ContentDescriptor) => Promise<Chunks>,
 ): Layer[] {
   const diffIds = config.rootfs.diff_ids;
   if (diffIds.length !== manifest.layers.length) {

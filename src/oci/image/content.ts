@@ -1,4 +1,4 @@
-import type { Digest } from '../../core/index.ts';
+import type { Chunks, Digest } from '../../core/index.ts';
 import { SgciError } from '../../core/index.ts';
 
 /** What a source needs to know to fetch one piece of content. */
@@ -25,8 +25,11 @@ export interface ImageContent extends AsyncDisposable {
   manifest(descriptor: ContentDescriptor, maxBytes: number): Promise<ManifestDocument>;
   /** A small blob (the config) read fully; LIMIT_EXCEEDED past `maxBytes`. */
   blobBytes(descriptor: ContentDescriptor, maxBytes: number): Promise<Uint8Array>;
-  /** A blob streamed as stored (compressed), verified while it streams. */
-  openBlob(descriptor: ContentDescriptor): Promise<NodeJS.ReadableStream>;
+  /**
+   * A blob as stored (compressed), verified while it streams; the iteration ends in DIGEST_MISMATCH
+   * rather than `done` when it is not what the digest names. Chunks may be reused buffers.
+   */
+  openBlob(descriptor: ContentDescriptor): Promise<Chunks>;
 }
 
 /** Refuses a descriptor whose declared size is already past a limit, before a byte is read. */

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { pipeline } from 'node:stream';
-import { type Digest, DigestVerifier, digestOf, isDigest, SgciError } from '../../core/index.ts';
+import { type Digest, digestOf, isDigest, SgciError, verifyChunks } from '../../core/index.ts';
 import {
   type AssembledImage,
   assembleImage,
@@ -49,7 +48,7 @@ function pickEntry(entries: DockerArchiveManifest, tag: string | undefined, inpu
 
 async function hashMember(index: ArchiveReader, member: TarMember): Promise<Digest> {
   const hash = createHash('sha256');
-  for await (const chunk of index.stream(member) as AsyncIterable<Buffer>) hash.update(chunk);
+  for await (const chunk of index.stream(member)) hash.update(chunk);
   return `sha256:${hash.digest('hex')}` as Digest;
 }
 
@@ -158,9 +157,7 @@ export async function openDockerArchive(
     async openBlob(descriptor) {
       const member = members.get(descriptor.digest);
       if (!member) throw new SgciError('SOURCE_NOT_FOUND', input, `blob ${descriptor.digest} is not in the archive`);
-      const verifier = new DigestVerifier(descriptor.digest, input, member.size);
-      pipeline(index.stream(member), verifier, () => {});
-      return verifier;
+      return verifyChunks(index.stream(member), descriptor.digest, input, member.size);
     },
     [Symbol.asyncDispose]: () => index.close(),
   };

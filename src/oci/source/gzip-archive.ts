@@ -198,7 +198,7 @@ export class GzipTarArchive implements ArchiveReader {
     const kept = this.#kept.get((member as StreamedMember).ordinal);
     if (kept) return kept;
     const chunks: Buffer[] = [];
-    for await (const chunk of this.stream(member) as AsyncIterable<Buffer>) chunks.push(chunk);
+    for await (const chunk of this.stream(member)) chunks.push(chunk);
     return Buffer.concat(chunks);
   }
 
@@ -209,7 +209,7 @@ export class GzipTarArchive implements ArchiveReader {
     return (await this.read(member, Number.MAX_SAFE_INTEGER, member.name)).subarray(0, length);
   }
 
-  stream(member: TarMember): NodeJS.ReadableStream {
+  stream(member: TarMember): Readable {
     const kept = this.#kept.get((member as StreamedMember).ordinal);
     if (kept) return Readable.from([kept]);
     const out = new PassThrough();

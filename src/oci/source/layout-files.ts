@@ -1,7 +1,6 @@
-import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, SgciError } from '../../core/index.ts';
+import { type Chunks, describe, readFileChunks, SgciError } from '../../core/index.ts';
 import type { ArchiveReader } from './tar-index.ts';
 
 /**
@@ -13,8 +12,8 @@ export interface LayoutFiles {
   readonly input: string;
   /** The whole file, or undefined when it does not exist; LIMIT_EXCEEDED past `maxBytes`. */
   read(name: string, maxBytes: number): Promise<Uint8Array | undefined>;
-  /** The file as a stream; SOURCE_NOT_FOUND when it does not exist. */
-  open(name: string): Promise<NodeJS.ReadableStream>;
+  /** The file's bytes (reused buffers: see readFileChunks); SOURCE_NOT_FOUND when it does not exist. */
+  open(name: string): Promise<Chunks>;
 }
 
 function notRegular(input: string, name: string): SgciError {
@@ -72,7 +71,7 @@ export function directoryLayoutFiles(root: string, input: string): LayoutFiles {
         });
       }
       if (!isFile) throw notRegular(input, name);
-      return createReadStream(path);
+      return readFileChunks(path);
     },
   };
 }

@@ -1,5 +1,4 @@
-import { pipeline } from 'node:stream';
-import { type Digest, DigestVerifier, digestAlgorithm, digestHex, SgciError, verifyDigest } from '../../core/index.ts';
+import { type Digest, digestAlgorithm, digestHex, SgciError, verifyChunks, verifyDigest } from '../../core/index.ts';
 import {
   type AssembledImage,
   assembleImage,
@@ -50,11 +49,7 @@ export function layoutContent(files: LayoutFiles, close: () => Promise<void> = a
     },
     blobBytes: readVerified,
     async openBlob(descriptor) {
-      const source = await files.open(blobName(descriptor.digest));
-      const verifier = new DigestVerifier(descriptor.digest, input, descriptor.size);
-      // pipeline destroys the verifier with the source's error, so a read failure reaches the consumer.
-      pipeline(source, verifier, () => {});
-      return verifier;
+      return verifyChunks(await files.open(blobName(descriptor.digest)), descriptor.digest, input, descriptor.size);
     },
     [Symbol.asyncDispose]: close,
   };

@@ -1,8 +1,6 @@
-import { createReadStream } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { posix } from 'node:path';
-import { Readable } from 'node:stream';
-import { describe, type Limits, SgciError } from '../../core/index.ts';
+import { type Chunks, describe, type Limits, readFileChunks, SgciError } from '../../core/index.ts';
 
 /** One member of an uncompressed tar: where its data starts and how long it is. */
 export interface TarMember {
@@ -24,7 +22,8 @@ export interface ArchiveReader {
   read(member: TarMember, maxBytes: number, what: string): Promise<Uint8Array>;
   /** The first `length` bytes of a member (for magic-byte sniffing). */
   head(member: TarMember, length: number): Promise<Uint8Array>;
-  stream(member: TarMember): NodeJS.ReadableStream;
+  /** The member's bytes; chunks may be reused buffers, valid until the next is asked for. */
+  stream(member: TarMember): Chunks;
   /** Releases what the reader holds open (a paused decompression); reads after it start afresh. */
   close(): Promise<void>;
 }
@@ -267,8 +266,7 @@ export class TarIndex implements ArchiveReader {
   }
 
   /** The member's bytes as a stream over its byte range of the archive. */
-  stream(member: TarMember): NodeJS.ReadableStream {
-    if (member.size === 0) return Readable.from([]);
-    return createReadStream(this.path, { start: member.offset, end: member.offset + member.size - 1 });
+  stream(member: TarMember): Chunks {
+    return readFileChunks(this.path, { offset: member.offset, length: member.size });
   }
 }
