@@ -88,8 +88,6 @@ export interface FileDigests {
   readonly md5: ReadonlyMap<string, string>;
   /** `layer:path` -> sha1 hex (apk records sha1). */
   readonly sha1?: ReadonlyMap<string, string>;
-  /** Files too large to hash within the bounds: listed, not guessed. */
-  readonly skipped: readonly { readonly path: string; readonly layer: number }[];
 }
 
 export interface CheckContext {

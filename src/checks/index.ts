@@ -14,7 +14,7 @@ export type {
 } from './check.ts';
 export { sections, statuses } from './check.ts';
 export { describeEvidence, Evidence } from './evidence.ts';
-export { createDigestVisitor } from './facts/file-digests.ts';
+export { createDigestSink } from './facts/file-digests.ts';
 export { type DockerfileInput, parseDockerfile, readDockerfile } from './inputs/dockerfile.ts';
 export { type ManifestsInput, parseManifests, readManifests } from './inputs/manifests.ts';
 export { checkNeeds } from './needs.ts';

@@ -80,6 +80,24 @@ export interface FileVisitor {
   visit(entry: FileEntry, content: Uint8Array, truncated: boolean): void | Promise<void>;
 }
 
+/**
+ * Like a FileVisitor, but fed every byte of the files it opens as they stream by, chunk by chunk and
+ * without a copy: for work over whole files (hashing every packaged file) that must not hold each
+ * file in memory nor be bounded by the capture limits.
+ */
+export interface FileSink {
+  readonly name: string;
+  /** A writer for this file's bytes, or undefined to let it pass; decided from the header alone. */
+  open(entry: FileEntry): FileSinkWriter | undefined;
+}
+
+export interface FileSinkWriter {
+  /** The next bytes of the file: a view valid only during the call. */
+  write(chunk: Uint8Array): void;
+  /** Every byte has been written. */
+  end(): void;
+}
+
 /** What consumers declare before any byte is read (Trivy `Required`, Syft globs). */
 export interface FileNeeds {
   /** Exact absolute paths whose content the squashed view keeps for `read`. */
@@ -87,6 +105,7 @@ export interface FileNeeds {
   /** Globs whose content the squashed view keeps for `read`. */
   readonly globs?: readonly string[];
   readonly visitors?: readonly FileVisitor[];
+  readonly sinks?: readonly FileSink[];
 }
 
 export interface ImageSourceDescription {

@@ -4,7 +4,7 @@ import {
   type CheckContext,
   type CheckRun,
   checkNeeds,
-  createDigestVisitor,
+  createDigestSink,
   type DockerfileInput,
   type ManifestsInput,
   runChecks,
@@ -60,8 +60,8 @@ export async function scanImage(image: Image, options: ScanOptions): Promise<Sca
   const facts = checkImageOf(image);
   const catalog = catalogerNeeds();
   const secretScanner = createSecretScanner();
-  const digests = createDigestVisitor();
-  const needs = mergeNeeds(catalog, checkNeeds(facts), { visitors: [secretScanner.visitor, digests.visitor] });
+  const digests = createDigestSink();
+  const needs = mergeNeeds(catalog, checkNeeds(facts), { visitors: [secretScanner.visitor], sinks: [digests.sink] });
   const fs = await image.filesystem(needs);
   const sbom = await catalogFilesystem(image, fs, catalog, {
     ...(options.limits ? { limits: options.limits } : {}),

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { defaultLimits, withLimits } from '../../src/core/index.ts';
 import { readFilesystem } from '../../src/oci/fs/index.ts';
-import type { FileEntry, FileVisitor } from '../../src/oci/types.ts';
+import type { FileEntry, FileSink, FileVisitor } from '../../src/oci/types.ts';
 import {
   compress,
   layerFromBlob,
@@ -143,6 +143,53 @@ test('visitors see every regular file of every layer, deleted ones included, wit
     '/root/.aws/credentials@0:aws_:true',
     '/etc/os-release@1:ID=d:true',
   ]);
+});
+
+test('sinks get every byte of the files they open, over chunk boundaries and past the capture limits', async () => {
+  const big = Buffer.alloc(300_000);
+  for (let i = 0; i < big.length; i++) big[i] = (i * 7) % 251;
+  const tar = await tarOf([
+    { path: 'empty', content: '' },
+    { path: 'usr/lib/big.so', content: big },
+    { path: 'usr/lib/skipped', content: 'not opened' },
+    { path: 'usr/lib/faulty', content: 'boom' },
+    { path: 'usr/lib/after', content: 'still streamed' },
+  ]);
+  // 4 KiB chunks: the big file reaches the sink in dozens of pieces.
+  const layer = layerFromBlob(0, compress(tar, 'gzip'), tar, { chunkSize: 4096 });
+  const received = new Map<string, Buffer[]>();
+  const ended: string[] = [];
+  const sink: FileSink = {
+    name: 'test-sink',
+    open(entry) {
+      if (entry.path === '/usr/lib/skipped') return undefined;
+      const parts: Buffer[] = [];
+      received.set(entry.path, parts);
+      return {
+        write(chunk) {
+          if (entry.path === '/usr/lib/faulty') throw new Error('sink broke');
+          parts.push(Buffer.from(chunk));
+        },
+        end: () => ended.push(entry.path),
+      };
+    },
+  };
+  const fs = await readFilesystem(
+    [layer],
+    { sinks: [sink] },
+    { limits: withLimits({ maxCapturedFileBytes: 1000, maxCapturedTotalBytes: 1000 }) },
+  );
+  assert.ok(Buffer.concat(received.get('/usr/lib/big.so') ?? []).equals(big));
+  assert.ok((received.get('/usr/lib/big.so')?.length ?? 0) > 1);
+  assert.equal(text(Buffer.concat(received.get('/usr/lib/after') ?? [])), 'still streamed');
+  assert.equal(received.has('/usr/lib/skipped'), false);
+  assert.deepEqual(ended, ['/empty', '/usr/lib/big.so', '/usr/lib/after']);
+  assert.ok(
+    fs.warnings.some((w) => w.path === '/usr/lib/faulty' && /sink test-sink failed: sink broke/.test(w.reason)),
+  );
+  // Nothing was captured for `read`: sinks do not hold content.
+  const entry = fs.squashed.get('/usr/lib/big.so');
+  assert.ok(entry && !fs.squashed.hasContent(entry));
 });
 
 test('content is the latest version and is dropped when a later layer deletes it', async () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FileEntry, FileVisitor } from '../../oci/types.ts';
+import type { FileEntry, FileSink } from '../../oci/types.ts';
 import type { FileDigests } from '../check.ts';
 
 /**
@@ -8,36 +8,31 @@ import type { FileDigests } from '../check.ts';
  */
 const unpackagedPath = /^\/(usr\/local|home|root|tmp|app|srv|run|proc|sys|dev|var\/(cache|log|tmp|run))\//;
 
-/** Files larger than this are listed as not hashed rather than held in memory whole. */
-export const maxHashedFileBytes = 64 * 1024 * 1024;
-
 /**
- * A visitor for the single pass that records md5 and sha1 of every regular file of every layer (what dpkg md5sums
- * and apk Z: checksums are compared with in SGCI-COMP-003). Only the digests are kept, not the content.
+ * A sink for the single pass that records md5 and sha1 of every regular file of every layer (what dpkg md5sums
+ * and apk Z: checksums are compared with in SGCI-COMP-003). The bytes are hashed as they stream, whatever the
+ * file's size; only the digests are kept.
  */
-export function createDigestVisitor(maxBytes = maxHashedFileBytes): { visitor: FileVisitor; result(): FileDigests } {
+export function createDigestSink(): { sink: FileSink; result(): FileDigests } {
   const md5 = new Map<string, string>();
   const sha1 = new Map<string, string>();
-  const skipped: { path: string; layer: number }[] = [];
-  const visitor: FileVisitor = {
+  const sink: FileSink = {
     name: 'checks-file-digests',
-    wants(entry: FileEntry) {
+    open(entry: FileEntry) {
       if (entry.type !== 'file' || unpackagedPath.test(entry.path)) return undefined;
-      if (entry.size > maxBytes) {
-        skipped.push({ path: entry.path, layer: entry.layer });
-        return undefined;
-      }
-      return entry.size;
-    },
-    visit(entry, content, truncated) {
-      if (truncated) {
-        skipped.push({ path: entry.path, layer: entry.layer });
-        return;
-      }
       const key = `${entry.layer}:${entry.path}`;
-      md5.set(key, createHash('md5').update(content).digest('hex'));
-      sha1.set(key, createHash('sha1').update(content).digest('hex'));
+      const hashes = [createHash('md5'), createHash('sha1')] as const;
+      return {
+        write(chunk) {
+          hashes[0].update(chunk);
+          hashes[1].update(chunk);
+        },
+        end() {
+          md5.set(key, hashes[0].digest('hex'));
+          sha1.set(key, hashes[1].digest('hex'));
+        },
+      };
     },
   };
-  return { visitor, result: () => ({ md5, sha1, skipped }) };
+  return { sink, result: () => ({ md5, sha1 }) };
 }

@@ -1,4 +1,4 @@
-import type { FileNeeds, FileVisitor } from '../types.ts';
+import type { FileNeeds, FileSink, FileVisitor } from '../types.ts';
 import { globToRegExpSource, isLiteralGlob } from './glob.ts';
 import { normalizeImagePath } from './paths.ts';
 
@@ -6,13 +6,20 @@ import { normalizeImagePath } from './paths.ts';
 export function mergeNeeds(...needs: FileNeeds[]): FileNeeds {
   const paths = new Set<string>();
   const globs = new Set<string>();
-  const visitors: FileVisitor[] = [];
+  const visitors = new Set<FileVisitor>();
+  const sinks = new Set<FileSink>();
   for (const need of needs) {
     for (const path of need.paths ?? []) paths.add(normalizeImagePath(path).path);
     for (const glob of need.globs ?? []) globs.add(glob);
-    for (const visitor of need.visitors ?? []) if (!visitors.includes(visitor)) visitors.push(visitor);
+    for (const visitor of need.visitors ?? []) visitors.add(visitor);
+    for (const sink of need.sinks ?? []) sinks.add(sink);
   }
-  return { paths: [...paths].sort(), globs: [...globs].sort(), visitors };
+  return {
+    paths: [...paths].sort(),
+    globs: [...globs].sort(),
+    visitors: [...visitors],
+    ...(sinks.size > 0 ? { sinks: [...sinks] } : {}),
+  };
 }
 
 /**

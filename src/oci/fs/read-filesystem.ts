@@ -1,6 +1,15 @@
 import { describe, type Limits, SgciError, type Unknown } from '../../core/index.ts';
 import { type ImageBudget, type LayerHandler, readLayer, type TarHeader } from '../layer/index.ts';
-import type { FileEntry, FileNeeds, FileTreeView, FileVisitor, ImageFilesystem, Layer } from '../types.ts';
+import type {
+  FileEntry,
+  FileNeeds,
+  FileSink,
+  FileSinkWriter,
+  FileTreeView,
+  FileVisitor,
+  ImageFilesystem,
+  Layer,
+} from '../types.ts';
 import { compileNeeds } from './needs.ts';
 import { normalizeImagePath, parentPath } from './paths.ts';
 import { type ContentStore, emptyContentStore, FileTree } from './tree.ts';
@@ -41,13 +50,14 @@ export async function readFilesystem(
   return squash.finish();
 }
 
-/** A regular file whose bytes are being collected for `read` and/or visitors. */
+/** A regular file whose bytes are being collected for `read` and/or visitors, and streamed to sinks. */
 interface Capture {
   readonly entry: FileEntry;
   readonly buffer: Buffer;
   fill: number;
   readonly keep: boolean;
   readonly visitors: readonly { visitor: FileVisitor; bytes: number }[];
+  readonly writers: { sink: FileSink; writer: FileSinkWriter }[];
 }
 
 class Squash implements LayerHandler {
@@ -61,6 +71,7 @@ class Squash implements LayerHandler {
   /** Paths declared one by one: only for these is an uncapturable symlink target worth a warning. */
   readonly #exactPaths: ReadonlySet<string>;
   readonly #visitors: readonly FileVisitor[];
+  readonly #sinks: readonly FileSink[];
   readonly #squashed = new Map<string, FileEntry>();
   /** Children of each directory path in the squashed tree, so whiteouts remove subtrees in O(subtree). */
   readonly #children = new Map<string, Set<string>>();
@@ -80,6 +91,7 @@ class Squash implements LayerHandler {
     this.#declared = compileNeeds(needs);
     this.#exactPaths = new Set((needs.paths ?? []).map((path) => normalizeImagePath(path).path));
     this.#visitors = needs.visitors ?? [];
+    this.#sinks = needs.sinks ?? [];
   }
 
   startLayer(index: number): void {
@@ -164,6 +176,7 @@ class Squash implements LayerHandler {
 
   onData(data: Uint8Array): void {
     const capture = this.#capture as Capture;
+    if (capture.writers.length > 0) this.#write(capture, data);
     const room = capture.buffer.length - capture.fill;
     if (room <= 0) return;
     const n = Math.min(room, data.length);
@@ -176,6 +189,7 @@ class Squash implements LayerHandler {
     if (capture === undefined) return;
     this.#capture = undefined;
     const { entry, buffer, fill } = capture;
+    for (const { sink, writer } of capture.writers) this.#sinkCall(sink, entry, () => writer.end());
     if (capture.keep && this.#squashed.get(entry.path) === entry) {
       this.#content.captured.set(entry, buffer);
     } else if (capture.keep) {
@@ -321,15 +335,49 @@ class Squash implements LayerHandler {
       visitors.push({ visitor, bytes: n });
       if (n > bytes) bytes = n;
     }
-    if (!keep && visitors === undefined) return false;
+    const writers = this.#openSinks(entry);
+    if (!keep && visitors === undefined && writers.length === 0) return false;
     if (keep) this.#capturedTotal += entry.size;
-    this.#capture = { entry, buffer: Buffer.allocUnsafe(bytes), fill: 0, keep, visitors: visitors ?? [] };
-    return bytes > 0;
+    this.#capture = { entry, buffer: Buffer.allocUnsafe(bytes), fill: 0, keep, visitors: visitors ?? [], writers };
+    return bytes > 0 || writers.length > 0;
+  }
+
+  #openSinks(entry: FileEntry): { sink: FileSink; writer: FileSinkWriter }[] {
+    const writers: { sink: FileSink; writer: FileSinkWriter }[] = [];
+    for (const sink of this.#sinks) {
+      const writer = this.#sinkCall(sink, entry, () => sink.open(entry));
+      if (writer !== undefined) writers.push({ sink, writer });
+    }
+    return writers;
+  }
+
+  /** Hands the chunk to every writer; one that throws is dropped for the rest of the file, with a warning. */
+  #write(capture: Capture, data: Uint8Array): void {
+    const { writers, entry } = capture;
+    for (let i = writers.length - 1; i >= 0; i--) {
+      const { sink, writer } = writers[i] as (typeof writers)[number];
+      const failed = this.#sinkCall(sink, entry, () => {
+        writer.write(data);
+        return false;
+      });
+      if (failed !== false) writers.splice(i, 1);
+    }
+  }
+
+  /** Runs a sink's code; a throw becomes a warning naming the sink and the file, and `undefined`. */
+  #sinkCall<T>(sink: FileSink, entry: FileEntry, call: () => T): T | undefined {
+    try {
+      return call();
+    } catch (error) {
+      this.warn(entry.path, entry.layer, `sink ${sink.name} failed: ${describe(error)}`);
+      return undefined;
+    }
   }
 
   /** Empty regular files: kept as empty content, and visitors that want them see zero bytes. */
   #visitEmpty(entry: FileEntry): void {
     if (this.#wantsContent(entry.path)) this.#content.captured.set(entry, new Uint8Array(0));
+    for (const { sink, writer } of this.#openSinks(entry)) this.#sinkCall(sink, entry, () => writer.end());
     for (const visitor of this.#visitors) {
       const wanted = this.#ask(visitor, entry);
       if (wanted !== undefined && wanted >= 0) this.#visit(visitor, entry, new Uint8Array(0), false);

@@ -1,10 +1,18 @@
 import type { Dirent, Stats } from 'node:fs';
 import { lstat, open, opendir, readlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { describe, type Limits, SgciError, type Unknown } from '../../core/index.ts';
+import { describe, type Limits, readFileChunks, SgciError, type Unknown } from '../../core/index.ts';
 import { buildFileTree, compileGlob } from '../fs/index.ts';
 import { AssembledImage, type ImageContent } from '../image/index.ts';
-import type { FileEntry, FileNeeds, FileType, ImageFilesystem, ImageSourceDescription } from '../types.ts';
+import type {
+  FileEntry,
+  FileNeeds,
+  FileSink,
+  FileSinkWriter,
+  FileType,
+  ImageFilesystem,
+  ImageSourceDescription,
+} from '../types.ts';
 import type { SourceOptions } from './options.ts';
 
 function fileType(stats: Stats): FileType | undefined {
@@ -50,6 +58,7 @@ export async function readDirectoryFilesystem(
   const globs = (needs.globs ?? []).map((glob) => compileGlob(glob));
   const isNeeded = (path: string) => wantedPaths.has(path) || globs.some((matches) => matches(path));
   const visitors = needs.visitors ?? [];
+  const sinks = needs.sinks ?? [];
   const items: { entry: FileEntry; content?: Uint8Array }[] = [];
   const warnings: Unknown[] = [];
   const inodes = new Map<string, string>();
@@ -139,6 +148,7 @@ export async function readDirectoryFilesystem(
             warnings.push({ path, layer: 0, reason: `cannot read: ${describe(error)}` });
           }
         }
+        await streamToSinks(full, entry, sinks, warnings);
       }
       items.push(content !== undefined ? { entry, content } : { entry });
       if (type === 'dir') pending.push(path);
@@ -155,6 +165,22 @@ export async function readDirectoryFilesystem(
     deleted: [],
     warnings,
   };
+}
+
+/** Streams a file to the sinks that open it; a sink or read failure is a warning, as in the layer pass. */
+async function streamToSinks(full: string, entry: FileEntry, sinks: readonly FileSink[], warnings: Unknown[]) {
+  const writers: FileSinkWriter[] = [];
+  try {
+    for (const sink of sinks) {
+      const writer = sink.open(entry);
+      if (writer !== undefined) writers.push(writer);
+    }
+    if (writers.length === 0) return;
+    for await (const chunk of readFileChunks(full)) for (const writer of writers) writer.write(chunk);
+    for (const writer of writers) writer.end();
+  } catch (error) {
+    warnings.push({ path: entry.path, layer: 0, reason: `cannot stream to sinks: ${describe(error)}` });
+  }
 }
 
 /** A `dir:` root filesystem as an Image without manifest, digest or layers. */
