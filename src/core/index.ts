@@ -1,4 +1,5 @@
 export * from './atomic-file.ts';
+export * from './background-hash.ts';
 export * from './digest.ts';
 export * from './errors.ts';
 export * from './io.ts';

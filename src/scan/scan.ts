@@ -87,7 +87,7 @@ export async function scanImage(image: Image, options: ScanOptions): Promise<Sca
     sbom,
     secrets,
     vulns: vulnInput,
-    fileDigests: digests.result(),
+    fileDigests: await digests.result(),
     policy: options.policy,
     now: options.now,
     ...(options.dockerfile ? { dockerfile: options.dockerfile } : {}),

@@ -20,6 +20,8 @@ export interface ReadFilesystemOptions {
 }
 
 const whiteoutPrefix = '.wh.';
+/** Largest visitor-only content read into the reused scratch buffer (see Squash.#scratch). */
+const scratchBytes = 4 * 1024 * 1024;
 const opaqueMarker = '.wh..wh..opq';
 
 /**
@@ -85,6 +87,12 @@ class Squash implements LayerHandler {
   #layerEntries = new Map<string, FileEntry>();
   #capture: Capture | undefined;
   #settling: Promise<void>[] = [];
+  /**
+   * Reused for content only visitors see (not kept for `read`): a fresh buffer per file made the pass
+   * allocate tens of megabytes for the collector to chase. Lent out for good when a visitor answers
+   * asynchronously, since it may still be reading.
+   */
+  #scratch: Buffer | undefined;
 
   constructor(needs: FileNeeds, limits: Limits) {
     this.#limits = limits;
@@ -195,10 +203,23 @@ class Squash implements LayerHandler {
     } else if (capture.keep) {
       this.#capturedTotal -= buffer.length;
     }
+    const pending = this.#settling.length;
     for (const { visitor, bytes } of capture.visitors) {
       const length = Math.min(bytes, fill);
       this.#visit(visitor, entry, buffer.subarray(0, length), length < entry.size);
     }
+    if (this.#settling.length !== pending && buffer.buffer === this.#scratch?.buffer) this.#scratch = undefined;
+  }
+
+  /** `bytes` of the scratch buffer, grown as needed up to `scratchBytes`; larger content gets its own. */
+  #scratchOf(bytes: number): Buffer {
+    if (bytes > scratchBytes) return Buffer.allocUnsafe(bytes);
+    if (this.#scratch === undefined || this.#scratch.length < bytes) {
+      this.#scratch = Buffer.allocUnsafe(
+        Math.min(scratchBytes, Math.max(bytes, 2 * (this.#scratch?.length ?? 64 * 1024))),
+      );
+    }
+    return this.#scratch.subarray(0, bytes);
   }
 
   settle(): Promise<void> | undefined {
@@ -338,7 +359,8 @@ class Squash implements LayerHandler {
     const writers = this.#openSinks(entry);
     if (!keep && visitors === undefined && writers.length === 0) return false;
     if (keep) this.#capturedTotal += entry.size;
-    this.#capture = { entry, buffer: Buffer.allocUnsafe(bytes), fill: 0, keep, visitors: visitors ?? [], writers };
+    const buffer = keep ? Buffer.allocUnsafe(bytes) : this.#scratchOf(bytes);
+    this.#capture = { entry, buffer, fill: 0, keep, visitors: visitors ?? [], writers };
     return bytes > 0 || writers.length > 0;
   }
 

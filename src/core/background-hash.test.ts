@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { BackgroundHasher, type BackgroundHashOptions } from './background-hash.ts';
+
+const algorithms = ['md5', 'sha1'] as const;
+const expected = (bytes: Uint8Array) => algorithms.map((a) => createHash(a).update(bytes).digest('hex'));
+
+/** Files as byte arrays, each written in pieces of the given sizes. */
+const filesArbitrary = fc.array(
+  fc.record({
+    bytes: fc.uint8Array({ maxLength: 5000 }),
+    pieces: fc.array(fc.integer({ min: 1, max: 1500 }), { minLength: 1, maxLength: 6 }),
+  }),
+  { minLength: 1, maxLength: 30 },
+);
+
+async function hashAll(
+  files: readonly { bytes: Uint8Array; pieces: readonly number[] }[],
+  options: BackgroundHashOptions,
+): Promise<Map<string, readonly string[]>> {
+  const hasher = new BackgroundHasher(algorithms, options);
+  for (const [i, { bytes, pieces }] of files.entries()) {
+    hasher.begin(`file-${i}`, bytes.length);
+    let offset = 0;
+    for (let p = 0; offset < bytes.length; p++) {
+      const n = pieces[p % pieces.length] ?? 1;
+      hasher.update(bytes.subarray(offset, offset + n));
+      offset += n;
+    }
+    hasher.end();
+  }
+  return hasher.digests();
+}
+
+const modes: [string, BackgroundHashOptions][] = [
+  // Tiny batches: files span batches and batches hold many files.
+  ['on the worker, files spanning batches', { batchBytes: 1000 }],
+  ['on this thread', { inThread: true }],
+  // Nothing may be in flight and no file is small enough: every file falls back to this thread.
+  ['falling back to this thread', { batchBytes: 1000, maxInFlightBytes: -1, maxFileBytes: 100 }],
+];
+
+for (const [name, options] of modes) {
+  test(`BackgroundHasher gives every file the digests createHash gives, ${name}`, async () => {
+    await fc.assert(
+      fc.asyncProperty(filesArbitrary, async (files) => {
+        const digests = await hashAll(files, options);
+        assert.equal(digests.size, files.length);
+        for (const [i, { bytes }] of files.entries()) assert.deepEqual(digests.get(`file-${i}`), expected(bytes));
+      }),
+      { numRuns: 15 },
+    );
+  });
+}
+
+test('digests stay right while batch buffers come back from the worker and are refilled', async () => {
+  const chunk = new Uint8Array(64 * 1024).fill(7);
+  const hasher = new BackgroundHasher(algorithms, { batchBytes: 256 * 1024 });
+  for (let i = 0; i < 400; i++) {
+    hasher.begin(`f${i}`, chunk.length);
+    hasher.update(chunk);
+    hasher.end();
+    // The pass yields to the event loop between reads; so does this loop, now and then.
+    if (i % 16 === 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+  const digests = await hasher.digests();
+  assert.equal(digests.size, 400);
+  assert.deepEqual(digests.get('f399'), expected(chunk));
+});
+
+test('update or end without begin is a programming error, said plainly', () => {
+  const hasher = new BackgroundHasher(algorithms, { inThread: true });
+  assert.throws(() => hasher.update(new Uint8Array(1)), /without begin/);
+  assert.throws(() => hasher.end(), /without begin/);
+});

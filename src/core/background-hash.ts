@@ -1,0 +1,151 @@
+import { createHash, type Hash } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
+import type { FromHashWorker, Segment, ToHashWorker } from './background-hash-protocol.ts';
+
+export interface BackgroundHashOptions {
+  /** Bytes gathered before a batch goes to the worker. */
+  readonly batchBytes?: number;
+  /** Past this many bytes sent and not yet hashed, new files are hashed here instead (memory bound). */
+  readonly maxInFlightBytes?: number;
+  /** Files larger than this are hashed here: copying them would cost more than it saves. */
+  readonly maxFileBytes?: number;
+  /** Hash everything on this thread (no worker): for machines and tests where threads do not pay. */
+  readonly inThread?: boolean;
+}
+
+/**
+ * Hashes many files with several algorithms (COMP-003's md5 and sha1 of every packaged file) on a worker
+ * thread while the layer pass goes on: the pass copies each piece into a batch and moves on, and never waits
+ * for the worker until `digests()`. Messages go one way (batches out, counts back), so the pass cannot
+ * stall on the worker; what it sends is bounded by `maxInFlightBytes`, past which files are hashed here.
+ */
+export class BackgroundHasher {
+  readonly #algorithms: readonly string[];
+  readonly #batchBytes: number;
+  readonly #maxInFlight: number;
+  readonly #maxFile: number;
+  readonly #worker: Worker | undefined;
+  readonly #local = new Map<string, string[]>();
+  #batch: Uint8Array;
+  /**
+   * Batch buffers back from the worker, reused: a fresh megabyte per batch costs page faults on first touch,
+   * which in a VM made copying slower than hashing.
+   */
+  readonly #spare: ArrayBuffer[] = [];
+  #fill = 0;
+  #segments: Segment[] = [];
+  #inFlight = 0;
+  /** The file being written: its key, and its hashes when it is hashed here. */
+  #current: { key: string; local: Hash[] | undefined } | undefined;
+  #result: ((digests: readonly (readonly [string, readonly string[]])[]) => void) | undefined;
+  #failure: Error | undefined;
+
+  constructor(algorithms: readonly string[], options: BackgroundHashOptions = {}) {
+    this.#algorithms = algorithms;
+    this.#batchBytes = options.batchBytes ?? 1024 * 1024;
+    this.#maxInFlight = options.maxInFlightBytes ?? 64 * 1024 * 1024;
+    this.#maxFile = options.maxFileBytes ?? 8 * 1024 * 1024;
+    this.#batch = new Uint8Array(this.#batchBytes);
+    this.#worker = options.inThread ? undefined : startWorker(algorithms);
+    this.#worker?.on('message', (message: FromHashWorker) => {
+      if (message.kind === 'hashed') {
+        this.#inFlight -= message.bytes;
+        this.#spare.push(message.buffer);
+      } else this.#result?.(message.digests);
+    });
+    this.#worker?.on('error', (error) => {
+      this.#failure = error;
+    });
+  }
+
+  /** Starts a file of `size` bytes; its digests are filed under `key`. */
+  begin(key: string, size: number): void {
+    const here = this.#worker === undefined || size > this.#maxFile || this.#inFlight > this.#maxInFlight;
+    this.#current = { key, local: here ? this.#algorithms.map((algorithm) => createHash(algorithm)) : undefined };
+  }
+
+  /** The next bytes of the current file; copied or hashed before this returns. */
+  update(chunk: Uint8Array): void {
+    const current = this.#current;
+    if (current === undefined) throw new Error('BackgroundHasher.update without begin');
+    if (current.local !== undefined) {
+      for (const hash of current.local) hash.update(chunk);
+      return;
+    }
+    let offset = 0;
+    while (offset < chunk.length) {
+      const n = Math.min(chunk.length - offset, this.#batchBytes - this.#fill);
+      this.#batch.set(chunk.subarray(offset, offset + n), this.#fill);
+      this.#fill += n;
+      offset += n;
+      this.#segments.push({ key: current.key, length: n, final: false });
+      if (this.#fill === this.#batchBytes) this.#flush();
+    }
+  }
+
+  end(): void {
+    const current = this.#current;
+    if (current === undefined) throw new Error('BackgroundHasher.end without begin');
+    this.#current = undefined;
+    if (current.local !== undefined) {
+      this.#local.set(
+        current.key,
+        current.local.map((hash) => hash.digest('hex')),
+      );
+      return;
+    }
+    const last = this.#segments.at(-1);
+    if (last?.key === current.key) this.#segments[this.#segments.length - 1] = { ...last, final: true };
+    else this.#segments.push({ key: current.key, length: 0, final: true });
+  }
+
+  /** Every file's digests, in the order of the algorithms; stops the worker. */
+  async digests(): Promise<Map<string, readonly string[]>> {
+    const all = new Map<string, readonly string[]>(this.#local);
+    const worker = this.#worker;
+    if (worker === undefined) return all;
+    this.#flush();
+    // Waiting for the answer must keep the process alive (the worker is unref'd while idle).
+    worker.ref();
+    try {
+      const remote = await new Promise<readonly (readonly [string, readonly string[]])[]>((resolve, reject) => {
+        if (this.#failure) reject(this.#failure);
+        this.#result = resolve;
+        worker.once('error', reject);
+        worker.once('exit', () => reject(new Error('hash worker exited before it answered')));
+        this.#post({ kind: 'finish' });
+      });
+      for (const [key, hexes] of remote) all.set(key, hexes);
+      return all;
+    } finally {
+      await worker.terminate();
+    }
+  }
+
+  #flush(): void {
+    if (this.#segments.length === 0) return;
+    // The batch buffer itself travels (transferred, not copied); a fresh one takes its place.
+    const bytes = this.#batch.buffer as ArrayBuffer;
+    const spare = this.#spare.pop();
+    this.#batch = spare === undefined ? new Uint8Array(this.#batchBytes) : new Uint8Array(spare);
+    this.#post({ kind: 'batch', bytes, segments: this.#segments }, [bytes]);
+    this.#inFlight += this.#fill;
+    this.#fill = 0;
+    this.#segments = [];
+  }
+
+  #post(message: ToHashWorker, transfer: ArrayBuffer[] = []): void {
+    this.#worker?.postMessage(message, transfer);
+  }
+}
+
+function startWorker(algorithms: readonly string[]): Worker | undefined {
+  try {
+    const worker = new Worker(new URL('./background-hash-worker.ts', import.meta.url), { workerData: algorithms });
+    // It must never keep the process alive on its own (a caller that never asks for digests).
+    worker.unref();
+    return worker;
+  } catch {
+    return undefined;
+  }
+}
