@@ -122,3 +122,21 @@ test('hostile input: truncated and garbage ELF yield no build info, no exception
     undefined,
   );
 });
+
+test('a Go binary whose section headers were stripped is found by its aligned magic', () => {
+  const elf = Buffer.from(newFormat('go1.22.1'));
+  // e_shnum = 0: as `sstrip` or a packer leaves a binary.
+  elf.writeUInt16LE(0, 0x3c);
+  assert.equal(parseGoBuildInfo(elf)?.goVersion, 'go1.22.1');
+});
+
+test('an ELF with a section table but no .go.buildinfo is no Go binary, whatever bytes it carries', () => {
+  const header = Buffer.alloc(32);
+  magic.copy(header);
+  header[14] = 8;
+  header[15] = 2;
+  const lookalike = makeElf([
+    { name: '.rodata', data: Buffer.concat([header, varint(8), Buffer.from('go1.22.1'), varint(0)]) },
+  ]);
+  assert.equal(parseGoBuildInfo(lookalike), undefined);
+});

@@ -23,8 +23,8 @@ const headerSize = 32;
 const maxString = 1 << 20;
 
 /**
- * Reads `.go.buildinfo` (or, in binaries without section headers, the magic's first aligned
- * occurrence). Two layouts: Go >= 1.18 stores varint-length-prefixed strings inline (flag bit 2),
+ * Reads `.go.buildinfo` (or, in binaries whose section headers were stripped, the magic's first
+ * aligned occurrence). Two layouts: Go >= 1.18 stores varint-length-prefixed strings inline (flag bit 2),
  * older versions store two pointers to Go string headers, resolved through the load segments.
  */
 export function parseGoBuildInfo(bytes: Uint8Array): GoBuildInfo | undefined {
@@ -33,7 +33,9 @@ export function parseGoBuildInfo(bytes: Uint8Array): GoBuildInfo | undefined {
   let start = -1;
   const section = elf.section('.go.buildinfo');
   if (section && section.size >= headerSize) start = section.offset;
-  else start = findMagic(bytes);
+  // The Go linker always writes .go.buildinfo: a section table without it is no Go binary, and
+  // scanning every such executable whole for the magic was a tenth of a scan's catalogue time.
+  else if (elf.sections.length === 0) start = findMagic(bytes);
   if (start < 0 || start + headerSize > bytes.length) return undefined;
   for (let i = 0; i < magic.length; i++) if (bytes[start + i] !== magic[i]) return undefined;
   const ptrSize = bytes[start + 14] ?? 0;
