@@ -1,6 +1,18 @@
-import { type Logger, pino } from 'pino';
+import { createRequire } from 'node:module';
+import type { pino as Pino } from 'pino';
 
-export type { Logger };
+/**
+ * What sgci logs through: pino's call shape (an object, then a message), so a pino logger is one. The
+ * CLI is silent unless SGCI_LOG_LEVEL asks for logs, and a silent run should not pay for loading pino.
+ */
+export interface Logger {
+  debug(object: object, message?: string): void;
+  info(object: object, message?: string): void;
+  warn(object: object, message?: string): void;
+  error(object: object, message?: string): void;
+}
+
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /**
  * JSON logs go to stderr for the CLI (stdout carries the report), to stdout for the server.
@@ -8,6 +20,9 @@ export type { Logger };
  */
 export function createLogger(options: { level?: string; destination?: 1 | 2 } = {}): Logger {
   const level = options.level ?? process.env.SGCI_LOG_LEVEL ?? 'silent';
+  if (level === 'silent') return silentLogger;
+  // pino is CommonJS: required on demand, synchronously, only when something will be logged.
+  const { pino } = createRequire(import.meta.url)('pino') as { pino: typeof Pino };
   return pino(
     {
       level,
@@ -20,5 +35,3 @@ export function createLogger(options: { level?: string; destination?: 1 | 2 } = 
     pino.destination({ fd: options.destination ?? 2, sync: true }),
   );
 }
-
-export const silentLogger: Logger = pino({ level: 'silent' });
