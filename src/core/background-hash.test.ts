@@ -10,7 +10,7 @@ const expected = (bytes: Uint8Array) => algorithms.map((a) => createHash(a).upda
 /** Files as byte arrays, each written in pieces of the given sizes. */
 const filesArbitrary = fc.array(
   fc.record({
-    bytes: fc.uint8Array({ maxLength: 5000 }),
+    bytes: fc.uint8Array({ maxLength: 5000, size: 'max' }),
     pieces: fc.array(fc.integer({ min: 1, max: 1500 }), { minLength: 1, maxLength: 6 }),
   }),
   { minLength: 1, maxLength: 30 },
@@ -36,10 +36,12 @@ async function hashAll(
 
 const modes: [string, BackgroundHashOptions][] = [
   // Tiny batches: files span batches and batches hold many files.
-  ['on the worker, files spanning batches', { batchBytes: 1000 }],
+  ['on the worker, files spanning batches', { batchBytes: 1000, workerAfterBytes: 0 }],
+  // The first files here, the rest on the worker once it has been started.
+  ['here until 200 bytes, then on the worker', { batchBytes: 1000, workerAfterBytes: 200 }],
   ['on this thread', { inThread: true }],
   // Nothing may be in flight and no file is small enough: every file falls back to this thread.
-  ['falling back to this thread', { batchBytes: 1000, maxInFlightBytes: -1, maxFileBytes: 100 }],
+  ['falling back to this thread', { batchBytes: 1000, maxInFlightBytes: -1, maxFileBytes: 100, workerAfterBytes: 0 }],
 ];
 
 for (const [name, options] of modes) {
@@ -57,7 +59,7 @@ for (const [name, options] of modes) {
 
 test('digests stay right while batch buffers come back from the worker and are refilled', async () => {
   const chunk = new Uint8Array(64 * 1024).fill(7);
-  const hasher = new BackgroundHasher(algorithms, { batchBytes: 256 * 1024 });
+  const hasher = new BackgroundHasher(algorithms, { batchBytes: 256 * 1024, workerAfterBytes: 0 });
   for (let i = 0; i < 400; i++) {
     hasher.begin(`f${i}`, chunk.length);
     hasher.update(chunk);
@@ -74,4 +76,10 @@ test('update or end without begin is a programming error, said plainly', () => {
   const hasher = new BackgroundHasher(algorithms, { inThread: true });
   assert.throws(() => hasher.update(new Uint8Array(1)), /without begin/);
   assert.throws(() => hasher.end(), /without begin/);
+});
+
+test('the generated files are large enough to span batches and to start the worker', () => {
+  // Guards the properties above: with tiny files they would never leave this thread.
+  const sizes = fc.sample(filesArbitrary, 50).map((files) => files.reduce((n, f) => n + f.bytes.length, 0));
+  assert.ok(sizes.filter((n) => n > 3000).length > 25, `total sizes ${sizes.join(',')}`);
 });

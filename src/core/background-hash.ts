@@ -11,6 +11,11 @@ export interface BackgroundHashOptions {
   readonly maxFileBytes?: number;
   /** Hash everything on this thread (no worker): for machines and tests where threads do not pay. */
   readonly inThread?: boolean;
+  /**
+   * Bytes hashed here before the worker is started: a small image is hashed sooner than a thread boots
+   * (~40 ms), and waiting for one at the end would cost more than it saves.
+   */
+  readonly workerAfterBytes?: number;
 }
 
 /**
@@ -18,13 +23,17 @@ export interface BackgroundHashOptions {
  * thread while the layer pass goes on: the pass copies each piece into a batch and moves on, and never waits
  * for the worker until `digests()`. Messages go one way (batches out, counts back), so the pass cannot
  * stall on the worker; what it sends is bounded by `maxInFlightBytes`, past which files are hashed here.
+ * The worker starts only once `workerAfterBytes` have been hashed here: small images never need one.
  */
 export class BackgroundHasher {
   readonly #algorithms: readonly string[];
   readonly #batchBytes: number;
   readonly #maxInFlight: number;
   readonly #maxFile: number;
-  readonly #worker: Worker | undefined;
+  #worker: Worker | undefined;
+  readonly #useWorker: boolean;
+  readonly #workerAfterBytes: number;
+  #hashedHere = 0;
   readonly #local = new Map<string, string[]>();
   #batch: Uint8Array;
   /**
@@ -46,20 +55,31 @@ export class BackgroundHasher {
     this.#maxInFlight = options.maxInFlightBytes ?? 64 * 1024 * 1024;
     this.#maxFile = options.maxFileBytes ?? 8 * 1024 * 1024;
     this.#batch = new Uint8Array(this.#batchBytes);
-    this.#worker = options.inThread ? undefined : startWorker(algorithms);
-    this.#worker?.on('message', (message: FromHashWorker) => {
+    this.#useWorker = options.inThread !== true;
+    this.#workerAfterBytes = options.workerAfterBytes ?? 8 * 1024 * 1024;
+  }
+
+  #startWorker(): Worker | undefined {
+    const worker = startWorker(this.#algorithms);
+    worker?.on('message', (message: FromHashWorker) => {
       if (message.kind === 'hashed') {
         this.#inFlight -= message.bytes;
         this.#spare.push(message.buffer);
       } else this.#result?.(message.digests);
     });
-    this.#worker?.on('error', (error) => {
+    worker?.on('error', (error) => {
       this.#failure = error;
     });
+    return worker;
   }
 
   /** Starts a file of `size` bytes; its digests are filed under `key`. */
   begin(key: string, size: number): void {
+    if (this.#worker === undefined && this.#useWorker && this.#hashedHere >= this.#workerAfterBytes) {
+      this.#worker = this.#startWorker();
+      // One attempt: where no worker can start, everything is hashed here.
+      if (this.#worker === undefined) this.#hashedHere = Number.NEGATIVE_INFINITY;
+    }
     const here = this.#worker === undefined || size > this.#maxFile || this.#inFlight > this.#maxInFlight;
     this.#current = { key, local: here ? this.#algorithms.map((algorithm) => createHash(algorithm)) : undefined };
   }
@@ -70,6 +90,7 @@ export class BackgroundHasher {
     if (current === undefined) throw new Error('BackgroundHasher.update without begin');
     if (current.local !== undefined) {
       for (const hash of current.local) hash.update(chunk);
+      this.#hashedHere += chunk.length;
       return;
     }
     let offset = 0;
