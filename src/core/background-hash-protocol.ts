@@ -12,6 +12,6 @@ export type ToHashWorker =
   | { readonly kind: 'finish' };
 
 export type FromHashWorker =
-  /** A batch was hashed: its buffer comes back for reuse, and its bytes no longer count as in flight. */
+  /** A batch was hashed: its buffer comes back for reuse. */
   | { readonly kind: 'hashed'; readonly bytes: number; readonly buffer: ArrayBuffer }
   | { readonly kind: 'digests'; readonly digests: readonly (readonly [string, readonly string[]])[] };

@@ -40,8 +40,8 @@ const modes: [string, BackgroundHashOptions][] = [
   // The first files here, the rest on the worker once it has been started.
   ['here until 200 bytes, then on the worker', { batchBytes: 1000, workerAfterBytes: 200 }],
   ['on this thread', { inThread: true }],
-  // Nothing may be in flight and no file is small enough: every file falls back to this thread.
-  ['falling back to this thread', { batchBytes: 1000, maxInFlightBytes: -1, maxFileBytes: 100, workerAfterBytes: 0 }],
+  // One buffer, and no file over 100 bytes: most files fall back to this thread, the rest wait for room.
+  ['falling back to this thread', { batchBytes: 1000, maxBuffers: 1, maxFileBytes: 100, workerAfterBytes: 0 }],
 ];
 
 for (const [name, options] of modes) {
@@ -82,4 +82,14 @@ test('the generated files are large enough to span batches and to start the work
   // Guards the properties above: with tiny files they would never leave this thread.
   const sizes = fc.sample(filesArbitrary, 50).map((files) => files.reduce((n, f) => n + f.bytes.length, 0));
   assert.ok(sizes.filter((n) => n > 3000).length > 25, `total sizes ${sizes.join(',')}`);
+});
+
+test('a file whose last byte fills a batch exactly still gets its digests', async () => {
+  const hasher = new BackgroundHasher(algorithms, { batchBytes: 100, workerAfterBytes: 0 });
+  const exact = new Uint8Array(100).fill(1);
+  hasher.begin('exact', exact.length);
+  hasher.update(exact);
+  hasher.end();
+  const digests = await hasher.digests();
+  assert.deepEqual(digests.get('exact'), expected(exact));
 });

@@ -5,8 +5,11 @@ import type { FromHashWorker, Segment, ToHashWorker } from './background-hash-pr
 export interface BackgroundHashOptions {
   /** Bytes gathered before a batch goes to the worker. */
   readonly batchBytes?: number;
-  /** Past this many bytes sent and not yet hashed, new files are hashed here instead (memory bound). */
-  readonly maxInFlightBytes?: number;
+  /**
+   * Batch buffers in circulation at most (they travel to the worker and back). A file that does not fit
+   * in what is free is hashed here: that bounds memory and what the worker can fall behind.
+   */
+  readonly maxBuffers?: number;
   /** Files larger than this are hashed here: copying them would cost more than it saves. */
   readonly maxFileBytes?: number;
   /** Hash everything on this thread (no worker): for machines and tests where threads do not pay. */
@@ -21,29 +24,31 @@ export interface BackgroundHashOptions {
 /**
  * Hashes many files with several algorithms (COMP-003's md5 and sha1 of every packaged file) on a worker
  * thread while the layer pass goes on: the pass copies each piece into a batch and moves on, and never waits
- * for the worker until `digests()`. Messages go one way (batches out, counts back), so the pass cannot
- * stall on the worker; what it sends is bounded by `maxInFlightBytes`, past which files are hashed here.
- * The worker starts only once `workerAfterBytes` have been hashed here: small images never need one.
+ * for the worker until `digests()`. Messages go one way (batches out, buffers back), so the pass cannot
+ * stall on the worker. The worker starts only once `workerAfterBytes` have been hashed here: small images
+ * never need one.
+ *
+ * Batch buffers are a small pool that is never outgrown. Fresh memory costs a page fault per 4 KiB on first
+ * touch; on the VMs measured that made filling a new megabyte (~4 ms) slower than hashing it here with md5
+ * and sha1 (~2.2 ms). So a file that does not fit in the free buffers is hashed here instead.
  */
 export class BackgroundHasher {
   readonly #algorithms: readonly string[];
   readonly #batchBytes: number;
-  readonly #maxInFlight: number;
+  readonly #maxBuffers: number;
   readonly #maxFile: number;
   #worker: Worker | undefined;
   readonly #useWorker: boolean;
   readonly #workerAfterBytes: number;
   #hashedHere = 0;
   readonly #local = new Map<string, string[]>();
-  #batch: Uint8Array;
-  /**
-   * Batch buffers back from the worker, reused: a fresh megabyte per batch costs page faults on first touch,
-   * which in a VM made copying slower than hashing.
-   */
-  readonly #spare: ArrayBuffer[] = [];
+  /** The batch being filled; taken from the pool when the first byte for it comes. */
+  #batch: Uint8Array | undefined;
   #fill = 0;
   #segments: Segment[] = [];
-  #inFlight = 0;
+  /** Buffers back from the worker, and how many the pool has made so far. */
+  readonly #spare: ArrayBuffer[] = [];
+  #allocated = 0;
   /** The file being written: its key, and its hashes when it is hashed here. */
   #current: { key: string; local: Hash[] | undefined } | undefined;
   #result: ((digests: readonly (readonly [string, readonly string[]])[]) => void) | undefined;
@@ -52,9 +57,8 @@ export class BackgroundHasher {
   constructor(algorithms: readonly string[], options: BackgroundHashOptions = {}) {
     this.#algorithms = algorithms;
     this.#batchBytes = options.batchBytes ?? 1024 * 1024;
-    this.#maxInFlight = options.maxInFlightBytes ?? 64 * 1024 * 1024;
+    this.#maxBuffers = options.maxBuffers ?? 8;
     this.#maxFile = options.maxFileBytes ?? 8 * 1024 * 1024;
-    this.#batch = new Uint8Array(this.#batchBytes);
     this.#useWorker = options.inThread !== true;
     this.#workerAfterBytes = options.workerAfterBytes ?? 8 * 1024 * 1024;
   }
@@ -63,14 +67,19 @@ export class BackgroundHasher {
     const worker = startWorker(this.#algorithms);
     worker?.on('message', (message: FromHashWorker) => {
       if (message.kind === 'hashed') {
-        this.#inFlight -= message.bytes;
-        this.#spare.push(message.buffer);
+        if (message.buffer.byteLength === this.#batchBytes) this.#spare.push(message.buffer);
       } else this.#result?.(message.digests);
     });
     worker?.on('error', (error) => {
       this.#failure = error;
     });
     return worker;
+  }
+
+  /** Bytes the pool can take now without waiting for the worker. */
+  #room(): number {
+    const current = this.#batch === undefined ? 0 : this.#batchBytes - this.#fill;
+    return current + (this.#spare.length + this.#maxBuffers - this.#allocated) * this.#batchBytes;
   }
 
   /** Starts a file of `size` bytes; its digests are filed under `key`. */
@@ -80,7 +89,7 @@ export class BackgroundHasher {
       // One attempt: where no worker can start, everything is hashed here.
       if (this.#worker === undefined) this.#hashedHere = Number.NEGATIVE_INFINITY;
     }
-    const here = this.#worker === undefined || size > this.#maxFile || this.#inFlight > this.#maxInFlight;
+    const here = this.#worker === undefined || size > this.#maxFile || size > this.#room();
     this.#current = { key, local: here ? this.#algorithms.map((algorithm) => createHash(algorithm)) : undefined };
   }
 
@@ -95,6 +104,8 @@ export class BackgroundHasher {
     }
     let offset = 0;
     while (offset < chunk.length) {
+      // begin() made sure the pool has room for the whole file.
+      this.#batch ??= new Uint8Array(this.#takeBuffer());
       const n = Math.min(chunk.length - offset, this.#batchBytes - this.#fill);
       this.#batch.set(chunk.subarray(offset, offset + n), this.#fill);
       this.#fill += n;
@@ -143,14 +154,20 @@ export class BackgroundHasher {
     }
   }
 
+  #takeBuffer(): ArrayBuffer {
+    const spare = this.#spare.pop();
+    if (spare !== undefined) return spare;
+    this.#allocated++;
+    return new ArrayBuffer(this.#batchBytes);
+  }
+
   #flush(): void {
     if (this.#segments.length === 0) return;
-    // The batch buffer itself travels (transferred, not copied); a fresh one takes its place.
-    const bytes = this.#batch.buffer as ArrayBuffer;
-    const spare = this.#spare.pop();
-    this.#batch = spare === undefined ? new Uint8Array(this.#batchBytes) : new Uint8Array(spare);
+    // The batch buffer itself travels (transferred, not copied) and comes back in the worker's answer. A
+    // batch of only an end mark (the file's last byte filled the previous batch) carries no buffer.
+    const bytes = (this.#batch?.buffer as ArrayBuffer | undefined) ?? new ArrayBuffer(0);
     this.#post({ kind: 'batch', bytes, segments: this.#segments }, [bytes]);
-    this.#inFlight += this.#fill;
+    this.#batch = undefined;
     this.#fill = 0;
     this.#segments = [];
   }

@@ -27,6 +27,8 @@ export function normalizeImagePath(raw: string): { path: string; escaped: boolea
 }
 
 function hasDotSegment(path: string): boolean {
+  // Most paths have no `/.` at all: two plain searches spare the regex on the hot path.
+  if (path.charCodeAt(0) !== 46 && !path.includes('/.')) return false;
   return /(^|\/)\.\.?(\/|$)/.test(path);
 }
 
