@@ -10,7 +10,7 @@ import type { Policy } from '../policy/index.ts';
 import type { Sbom } from '../sbom/model.ts';
 import type { SecretFinding } from '../secrets/index.ts';
 import type { Finding } from '../vuln/types.ts';
-import type { Evidence } from './evidence.ts';
+import type { LocalizedEvidence, Text } from './evidence.ts';
 import type { DockerfileInput } from './inputs/dockerfile.ts';
 import type { ManifestsInput } from './inputs/manifests.ts';
 
@@ -27,9 +27,21 @@ export type Status = 'pass' | 'fail' | 'warn' | 'not-applicable' | 'manual';
 export const statuses: readonly Status[] = ['fail', 'warn', 'manual', 'not-applicable', 'pass'];
 
 export type CheckResult =
-  | { readonly status: 'pass'; readonly evidence: readonly Evidence[] }
-  | { readonly status: 'fail' | 'warn'; readonly evidence: readonly Evidence[]; readonly remediation: string }
-  | { readonly status: 'not-applicable' | 'manual'; readonly reason: string; readonly evidence?: readonly Evidence[] };
+  | { readonly status: 'pass'; readonly evidence: readonly LocalizedEvidence[] }
+  | {
+      readonly status: 'fail' | 'warn';
+      readonly evidence: readonly LocalizedEvidence[];
+      readonly remediation: string;
+      /** German for a remediation other than the check's own (the check's `remediationDe` covers that one). */
+      readonly remediationDe?: string;
+    }
+  | {
+      readonly status: 'not-applicable' | 'manual';
+      readonly reason: string;
+      /** The same in German: reports in German show it. */
+      readonly reasonDe: string;
+      readonly evidence?: readonly LocalizedEvidence[];
+    };
 
 export interface Check {
   /** Stable forever; a retired ID stays reserved. */
@@ -80,7 +92,7 @@ export interface AttestationInput {
 /** Vulnerability data for the VULN checks, or why there is none. */
 export type VulnInput =
   | { readonly available: true; readonly findings: readonly Finding[]; readonly advisories: number }
-  | { readonly available: false; readonly reason: string };
+  | { readonly available: false; readonly reason: string; readonly reasonDe: string };
 
 /** Per-layer md5 of regular files, taken during the pass (SGCI-COMP-003). */
 export interface FileDigests {
@@ -110,8 +122,14 @@ export interface CheckContext {
 /** Builds a `fail`/`warn` result with the check's remediation unless a more specific one is given. */
 export function failing(
   check: Pick<Check, 'remediation'>,
-  evidence: readonly Evidence[],
-  options: { status?: 'fail' | 'warn'; remediation?: string } = {},
+  evidence: readonly LocalizedEvidence[],
+  options: { status?: 'fail' | 'warn'; remediation?: Text } = {},
 ): CheckResult {
-  return { status: options.status ?? 'fail', evidence, remediation: options.remediation ?? check.remediation };
+  const { remediation } = options;
+  return {
+    status: options.status ?? 'fail',
+    evidence,
+    remediation: remediation?.en ?? check.remediation,
+    ...(remediation ? { remediationDe: remediation.de } : {}),
+  };
 }

@@ -12,24 +12,32 @@ export const Evidence = z.discriminatedUnion('kind', [
     /** Shipped in a layer but removed by a later one: still in the image. */
     hidden: z.boolean().optional(),
     message: z.string().optional(),
+    /** The same in German (reports in German show it). */
+    messageDe: z.string().optional(),
   }),
   z.object({
     kind: z.literal('config'),
     field: z.string(),
     value: z.string().optional(),
     message: z.string().optional(),
+    /** The same in German (reports in German show it). */
+    messageDe: z.string().optional(),
   }),
   z.object({
     kind: z.literal('package'),
     purl: z.string(),
     name: z.string().optional(),
     message: z.string().optional(),
+    /** The same in German (reports in German show it). */
+    messageDe: z.string().optional(),
   }),
   z.object({
     kind: z.literal('attestation'),
     digest: z.string(),
     predicateType: z.string(),
     message: z.string().optional(),
+    /** The same in German (reports in German show it). */
+    messageDe: z.string().optional(),
   }),
   z.object({
     kind: z.literal('dockerfile'),
@@ -39,6 +47,8 @@ export const Evidence = z.discriminatedUnion('kind', [
     /** Stage index (0 = first FROM). */
     stage: z.number().int().nonnegative().optional(),
     message: z.string().optional(),
+    /** The same in German (reports in German show it). */
+    messageDe: z.string().optional(),
   }),
   z.object({
     kind: z.literal('manifest'),
@@ -48,6 +58,8 @@ export const Evidence = z.discriminatedUnion('kind', [
     field: z.string(),
     value: z.string().optional(),
     message: z.string().optional(),
+    /** The same in German (reports in German show it). */
+    messageDe: z.string().optional(),
   }),
   z.object({
     kind: z.literal('secret'),
@@ -58,6 +70,8 @@ export const Evidence = z.discriminatedUnion('kind', [
     line: z.number().int().positive().optional(),
     fingerprint: z.string(),
     message: z.string().optional(),
+    /** The same in German (reports in German show it). */
+    messageDe: z.string().optional(),
   }),
   z.object({
     kind: z.literal('vulnerability'),
@@ -65,23 +79,55 @@ export const Evidence = z.discriminatedUnion('kind', [
     purl: z.string(),
     severity: z.string(),
     message: z.string().optional(),
+    /** The same in German (reports in German show it). */
+    messageDe: z.string().optional(),
   }),
-  z.object({ kind: z.literal('note'), message: z.string() }),
+  z.object({ kind: z.literal('note'), message: z.string(), messageDe: z.string().optional() }),
 ]);
 export type Evidence = z.infer<typeof Evidence>;
 
-/** A short human line for one piece of evidence: the same text in every report format. */
-export function describeEvidence(e: Evidence): string {
-  const tail = 'message' in e && e.message ? `: ${e.message}` : '';
+/** A text in both report languages (evidence messages, reasons, remediations built from parts). */
+export interface Text {
+  readonly en: string;
+  readonly de: string;
+}
+
+/**
+ * Evidence as checks write it: a message always comes with its German text, so a German report never falls
+ * back to English. (The report schema keeps `messageDe` optional for evidence made elsewhere.)
+ */
+export type LocalizedEvidence = Evidence extends infer E
+  ? E extends { message: string }
+    ? Omit<E, 'messageDe'> & { readonly messageDe: string }
+    : E extends { message?: string }
+      ?
+          | (Omit<E, 'message' | 'messageDe'> & { readonly message?: undefined; readonly messageDe?: undefined })
+          | (Omit<E, 'message' | 'messageDe'> & { readonly message: string; readonly messageDe: string })
+      : E
+  : never;
+
+const words = {
+  en: { layer: 'layer', removed: 'removed later', config: 'config', attestation: 'attestation', in: 'in' },
+  de: { layer: 'Schicht', removed: 'später entfernt', config: 'Konfiguration', attestation: 'Attestierung', in: 'in' },
+} as const;
+
+/** A short human line for one piece of evidence: the same text in every report format of one language. */
+export function describeEvidence(e: Evidence, lang: 'de' | 'en' = 'en'): string {
+  const w = words[lang];
+  const message =
+    lang === 'de' && 'messageDe' in e && e.messageDe ? e.messageDe : 'message' in e ? e.message : undefined;
+  const tail = message ? `: ${message}` : '';
+  const layer = (n: number | undefined, hidden?: boolean) =>
+    n === undefined ? '' : ` (${w.layer} ${n}${hidden ? `, ${w.removed}` : ''})`;
   switch (e.kind) {
     case 'file':
-      return `${e.path}${e.layer === undefined ? '' : ` (layer ${e.layer}${e.hidden ? ', removed later' : ''})`}${tail}`;
+      return `${e.path}${layer(e.layer, e.hidden)}${tail}`;
     case 'config':
-      return `config ${e.field}${e.value === undefined ? '' : ` = ${e.value}`}${tail}`;
+      return `${w.config} ${e.field}${e.value === undefined ? '' : ` = ${e.value}`}${tail}`;
     case 'package':
       return `${e.purl}${tail}`;
     case 'attestation':
-      return `attestation ${e.predicateType} ${e.digest}${tail}`;
+      return `${w.attestation} ${e.predicateType} ${e.digest}${tail}`;
     case 'dockerfile':
       return `${e.path}:${e.line} ${e.instruction}${tail}`;
     case 'manifest':
@@ -89,13 +135,13 @@ export function describeEvidence(e: Evidence): string {
     case 'secret': {
       const where =
         e.location === 'file'
-          ? `${e.path ?? '?'}${e.line ? `:${e.line}` : ''}${e.layer === undefined ? '' : ` (layer ${e.layer})`}`
-          : `${e.location}${e.path ? ` ${e.path}` : ''}${e.layer === undefined ? '' : ` (layer ${e.layer})`}`;
-      return `${e.rule} in ${where} [${e.fingerprint}]${tail}`;
+          ? `${e.path ?? '?'}${e.line ? `:${e.line}` : ''}${layer(e.layer)}`
+          : `${e.location}${e.path ? ` ${e.path}` : ''}${layer(e.layer)}`;
+      return `${e.rule} ${w.in} ${where} [${e.fingerprint}]${tail}`;
     }
     case 'vulnerability':
-      return `${e.id} ${e.severity} in ${e.purl}${tail}`;
+      return `${e.id} ${e.severity} ${w.in} ${e.purl}${tail}`;
     case 'note':
-      return e.message;
+      return message ?? e.message;
   }
 }

@@ -13,7 +13,7 @@ export type {
   VulnInput,
 } from './check.ts';
 export { sections, statuses } from './check.ts';
-export { describeEvidence, Evidence } from './evidence.ts';
+export { describeEvidence, Evidence, type LocalizedEvidence, type Text } from './evidence.ts';
 export { createDigestSink } from './facts/file-digests.ts';
 export { type DockerfileInput, parseDockerfile, readDockerfile } from './inputs/dockerfile.ts';
 export { type ManifestsInput, parseManifests, readManifests } from './inputs/manifests.ts';

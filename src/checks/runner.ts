@@ -51,7 +51,11 @@ export async function runChecks(ctx: CheckContext, checks: readonly Check[] = al
     try {
       result = await check.evaluate(ctx);
     } catch (error) {
-      result = { status: 'manual', reason: `could not be evaluated: ${describe(error)}` };
+      result = {
+        status: 'manual',
+        reason: `could not be evaluated: ${describe(error)}`,
+        reasonDe: `konnte nicht ausgewertet werden: ${describe(error)}`,
+      };
     }
     const checkStatus = result.status;
     if (result.status === 'fail' && action === 'warn') result = { ...result, status: 'warn' };

@@ -30,10 +30,11 @@ export function buildReport(run: CheckRun, inputs: ReportInputs): ScanReport {
     evidence: [...(o.result.evidence ?? [])],
     remediation: o.result.status === 'fail' || o.result.status === 'warn' ? o.result.remediation : null,
     remediationDe:
-      (o.result.status === 'fail' || o.result.status === 'warn') && o.result.remediation === o.check.remediation
-        ? o.check.remediationDe
+      o.result.status === 'fail' || o.result.status === 'warn'
+        ? (o.result.remediationDe ?? (o.result.remediation === o.check.remediation ? o.check.remediationDe : null))
         : null,
     reason: o.result.status === 'not-applicable' || o.result.status === 'manual' ? o.result.reason : null,
+    reasonDe: o.result.status === 'not-applicable' || o.result.status === 'manual' ? o.result.reasonDe : null,
     exception: o.exception ? { ...o.exception } : null,
   }));
   const byResult = emptyCounts();

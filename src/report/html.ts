@@ -1,5 +1,5 @@
 import { describeEvidence } from '../checks/index.ts';
-import { type Lang, messages, remediationText, sectionLabel, sectionOrder, statusLabel } from './i18n.ts';
+import { type Lang, messages, reasonText, remediationText, sectionLabel, sectionOrder, statusLabel } from './i18n.ts';
 import type { CheckReport, ScanReport } from './model.ts';
 
 function esc(text: string): string {
@@ -46,7 +46,8 @@ function checkArticle(r: CheckReport, lang: Lang): string {
   );
   const remediation = remediationText(r, lang);
   if (remediation) parts.push(`<p><strong>${m.remediation}:</strong> ${esc(remediation)}</p>`);
-  if (r.reason) parts.push(`<p><strong>${m.reason}:</strong> ${esc(r.reason)}</p>`);
+  const reason = reasonText(r, lang);
+  if (reason) parts.push(`<p><strong>${m.reason}:</strong> ${esc(reason)}</p>`);
   if (r.exception) {
     parts.push(
       `<p><strong>${m.exception}:</strong> ${esc(r.exception.status === 'applied' ? m.exceptionApplied : m.exceptionExpired)}: ${esc(r.exception.justification)} (${m.approver} ${esc(r.exception.approver)}, ${m.until} ${esc(r.exception.expires)})</p>`,
@@ -54,7 +55,7 @@ function checkArticle(r: CheckReport, lang: Lang): string {
   }
   if (r.evidence.length > 0) {
     parts.push(`<p><strong>${m.evidence}:</strong></p><ul class="evidence">`);
-    for (const e of r.evidence) parts.push(`<li>${esc(describeEvidence(e))}</li>`);
+    for (const e of r.evidence) parts.push(`<li>${esc(describeEvidence(e, lang))}</li>`);
     parts.push('</ul>');
   }
   parts.push('</article>');

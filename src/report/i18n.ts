@@ -38,6 +38,8 @@ const text = {
     none: 'keine',
     waived: 'durch Ausnahme freigestellt',
     total: 'Gesamt',
+    more: 'weitere',
+    moreInJson: 'weitere (-o json zeigt alle)',
   },
   en: {
     title: 'Hardening check',
@@ -72,6 +74,8 @@ const text = {
     none: 'none',
     waived: 'waived by exception',
     total: 'Total',
+    more: 'more',
+    moreInJson: 'more (-o json shows all)',
   },
 } as const;
 
@@ -121,6 +125,11 @@ export function sectionLabel(section: SectionName, lang: Lang): string {
 
 export const sectionOrder: readonly SectionName[] = ['BASE', 'BUILD', 'COMP', 'SEC', 'RUN', 'VULN'];
 export const statusOrder: readonly Status[] = ['fail', 'warn', 'manual', 'not-applicable', 'pass'];
+
+/** Why a check could not decide, in the report's language where a translation exists. */
+export function reasonText(r: { reason: string | null; reasonDe: string | null }, lang: Lang): string | null {
+  return lang === 'de' ? (r.reasonDe ?? r.reason) : r.reason;
+}
 
 /** The remediation in the report's language where a translation exists. */
 export function remediationText(

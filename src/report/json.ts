@@ -6,7 +6,7 @@ export function renderJson(report: ScanReport): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
-/** The published JSON Schema of the report (schema/report-1.0.0.json), generated from the zod model. */
+/** The published JSON Schema of the report (schema/report-<version>.json), generated from the zod model. */
 export function reportJsonSchema(): Record<string, unknown> {
   return {
     ...z.toJSONSchema(ScanReport, { target: 'draft-2020-12', io: 'output' }),

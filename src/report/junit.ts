@@ -27,7 +27,7 @@ export function renderJunit(report: ScanReport): string {
     const s = results.filter((r) => r.result === 'manual' || r.result === 'not-applicable').length;
     out.push(`  <testsuite name="${section}" tests="${results.length}" failures="${f}" errors="0" skipped="${s}">`);
     for (const r of results) {
-      const evidence = r.evidence.map(describeEvidence).join('\n');
+      const evidence = r.evidence.map((e) => describeEvidence(e)).join('\n');
       out.push(`    <testcase classname="sgci.${section}" name="${xml(`${r.id} ${r.title.en}`)}">`);
       if (r.result === 'fail')
         out.push(`      <failure message="${xml(r.remediation ?? '')}" type="${r.level}">${xml(evidence)}</failure>`);

@@ -1,5 +1,5 @@
 import { describeEvidence } from '../checks/index.ts';
-import { type Lang, messages, remediationText, sectionLabel, sectionOrder, statusLabel } from './i18n.ts';
+import { type Lang, messages, reasonText, remediationText, sectionLabel, sectionOrder, statusLabel } from './i18n.ts';
 import type { ScanReport } from './model.ts';
 
 const icon: Record<ScanReport['results'][number]['result'], string> = {
@@ -47,15 +47,15 @@ export function renderMarkdown(report: ScanReport, lang: Lang = 'en'): string {
         '',
       );
     const shown = r.evidence.slice(0, 25);
-    for (const e of shown) lines.push(`- \`${describeEvidence(e).replace(/`/g, "'")}\``);
-    if (r.evidence.length > shown.length) lines.push(`- … ${r.evidence.length - shown.length} more`);
+    for (const e of shown) lines.push(`- \`${describeEvidence(e, lang).replace(/`/g, "'")}\``);
+    if (r.evidence.length > shown.length) lines.push(`- … ${r.evidence.length - shown.length} ${m.more}`);
     lines.push('');
   }
   lines.push(`<details><summary>${m.check}: ${report.results.length}</summary>`, '');
   lines.push(`| ${m.check} | ${m.result} | ${m.reason} |`, '|---|---|---|');
   for (const r of report.results)
     lines.push(
-      `| ${r.id} ${cell(r.title[lang])} | ${icon[r.result]} ${statusLabel(r.result, lang)} | ${cell(r.reason ?? r.remediation ?? '')} |`,
+      `| ${r.id} ${cell(r.title[lang])} | ${icon[r.result]} ${statusLabel(r.result, lang)} | ${cell(reasonText(r, lang) ?? remediationText(r, lang) ?? '')} |`,
     );
   lines.push('', '</details>', '');
   return lines.join('\n');

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Evidence } from '../checks/index.ts';
 
-export const reportSchemaVersion = '1.0.0';
+export const reportSchemaVersion = '1.1.0';
 
 const Status = z.enum(['pass', 'fail', 'warn', 'not-applicable', 'manual']);
 const SectionName = z.enum(['BASE', 'BUILD', 'COMP', 'SEC', 'RUN', 'VULN']);
@@ -34,6 +34,8 @@ export const CheckReport = z.object({
   remediationDe: z.string().nullable(),
   /** Why the check could not decide (not-applicable/manual); null otherwise. */
   reason: z.string().nullable(),
+  /** The same in German (schema 1.1.0); null where there is no reason. */
+  reasonDe: z.string().nullable(),
   exception: z
     .object({
       status: z.enum(['applied', 'expired']),

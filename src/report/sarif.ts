@@ -52,7 +52,7 @@ function sarifResult(r: CheckReport, ruleIndex: number): Record<string, unknown>
     r.result
   ];
   const level = r.result === 'fail' ? 'error' : r.result === 'warn' ? 'warning' : 'none';
-  const lines = r.evidence.map(describeEvidence);
+  const lines = r.evidence.map((e) => describeEvidence(e));
   const head = r.remediation ?? r.reason ?? r.title.en;
   const message = lines.length ? `${head}\n${lines.map((l) => `- ${l}`).join('\n')}` : head;
   const locations = r.evidence.flatMap(locationOf).slice(0, 50);

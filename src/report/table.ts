@@ -1,5 +1,5 @@
 import { describeEvidence } from '../checks/index.ts';
-import { type Lang, messages, remediationText, sectionLabel, sectionOrder, statusLabel } from './i18n.ts';
+import { type Lang, messages, reasonText, remediationText, sectionLabel, sectionOrder, statusLabel } from './i18n.ts';
 import type { ScanReport } from './model.ts';
 
 const colours: Record<ScanReport['results'][number]['result'], string> = {
@@ -39,13 +39,12 @@ export function renderTable(
       const waived = r.exception?.status === 'applied' ? ` (${m.waived})` : '';
       out.push(`  ${paint(r.result, label)}  ${r.id.padEnd(14)} ${r.title[lang]}${waived}`);
       if (r.result === 'fail' || r.result === 'warn') {
-        for (const e of r.evidence.slice(0, maxEvidence)) out.push(`      ${describeEvidence(e)}`);
-        if (r.evidence.length > maxEvidence)
-          out.push(`      … ${r.evidence.length - maxEvidence} more (-o json shows all)`);
+        for (const e of r.evidence.slice(0, maxEvidence)) out.push(`      ${describeEvidence(e, lang)}`);
+        if (r.evidence.length > maxEvidence) out.push(`      … ${r.evidence.length - maxEvidence} ${m.moreInJson}`);
         const remediation = remediationText(r, lang);
         if (remediation) out.push(`      → ${remediation}`);
       } else if (r.reason && r.result === 'manual') {
-        out.push(`      ${r.reason}`);
+        out.push(`      ${reasonText(r, lang)}`);
       }
     }
   }

@@ -45,7 +45,11 @@ export async function sampleReport(): Promise<ScanReport> {
     manifests: manifests(
       'kind: Pod\nmetadata: {name: web}\nspec:\n  containers: [{name: app, securityContext: {runAsNonRoot: true}}]\n',
     ),
-    vulns: { available: false, reason: 'the advisory database is empty: run sgci db import' },
+    vulns: {
+      available: false,
+      reason: 'the advisory database is empty: run sgci db import',
+      reasonDe: 'die Advisory-Datenbank ist leer: sgci db import ausführen',
+    },
   });
   const run = await runChecks(ctx);
   return buildReport(run, {

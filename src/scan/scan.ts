@@ -27,7 +27,10 @@ import type { VulnReport } from '../vuln/types.ts';
 import { checkImageOf } from './image-facts.ts';
 
 /** Matching against the advisory store, or why it cannot run (empty database, no store). */
-export type VulnMatcher = (sbom: Sbom) => Promise<{ report: VulnReport } | { unavailable: string }>;
+/** Matches an SBOM, or says in English and German why it cannot (no database, an empty one). */
+export type VulnMatcher = (
+  sbom: Sbom,
+) => Promise<{ report: VulnReport } | { unavailable: string; unavailableDe: string }>;
 
 export interface ScanOptions {
   readonly policy: Policy;
@@ -72,13 +75,17 @@ export async function scanImage(image: Image, options: ScanOptions): Promise<Sca
   let vulns: VulnReport | undefined;
   let vulnInput: VulnInput;
   if (!options.matchVulnerabilities) {
-    vulnInput = { available: false, reason: 'vulnerability matching is not available in this run' };
+    vulnInput = {
+      available: false,
+      reason: 'vulnerability matching is not available in this run',
+      reasonDe: 'ein Abgleich mit Schwachstellendaten ist in diesem Lauf nicht verfügbar',
+    };
   } else {
     const matched = await options.matchVulnerabilities(sbom);
     if ('report' in matched) {
       vulns = matched.report;
       vulnInput = { available: true, findings: matched.report.matches, advisories: matched.report.database.advisories };
-    } else vulnInput = { available: false, reason: matched.unavailable };
+    } else vulnInput = { available: false, reason: matched.unavailable, reasonDe: matched.unavailableDe };
   }
 
   const ctx: CheckContext = {

@@ -35,6 +35,7 @@ test('without a database on disk nothing starts, nothing is created, and the rea
     await using matcher = startStoreMatcher({}, new Date());
     assert.deepEqual(await matcher.match(sbom), {
       unavailable: 'no advisory database: run sgci db import or sgci db update first',
+      unavailableDe: 'keine Advisory-Datenbank: zuerst sgci db import oder sgci db update ausführen',
     });
   }
   assert.throws(() => mkdirSync(join(home, 'db', 'x')), /ENOENT/, 'no db directory was created');

@@ -8,7 +8,7 @@ import type { StoreProcessRequest } from './store-process.ts';
 
 export type StoreProcessReply =
   | { readonly report: VulnReport }
-  | { readonly unavailable: string }
+  | { readonly unavailable: string; readonly unavailableDe: string }
   | { readonly error: { readonly code: ErrorCode; readonly input: string; readonly message: string } }
   | { readonly closed: true };
 
@@ -25,7 +25,10 @@ export function startStoreMatcher(sla: SlaPolicy, now: Date): { readonly match: 
   const location = process.env.DATABASE_URL ? 'DATABASE_URL' : join(dataDir(), 'db');
   if (!process.env.DATABASE_URL && !existsSync(location)) {
     return {
-      match: async () => ({ unavailable: 'no advisory database: run sgci db import or sgci db update first' }),
+      match: async () => ({
+        unavailable: 'no advisory database: run sgci db import or sgci db update first',
+        unavailableDe: 'keine Advisory-Datenbank: zuerst sgci db import oder sgci db update ausführen',
+      }),
       [Symbol.asyncDispose]: async () => undefined,
     };
   }
@@ -64,7 +67,7 @@ export function startStoreMatcher(sla: SlaPolicy, now: Date): { readonly match: 
   };
 }
 
-function unwrap(reply: StoreProcessReply): { report: VulnReport } | { unavailable: string } {
+function unwrap(reply: StoreProcessReply): { report: VulnReport } | { unavailable: string; unavailableDe: string } {
   if ('error' in reply) {
     const { code, input, message } = reply.error;
     const detail = input && message.startsWith(`${input}: `) ? message.slice(input.length + 2) : message;

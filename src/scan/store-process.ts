@@ -38,7 +38,10 @@ async function answer(
     if (store && request !== 'close') {
       const { matchSbom } = await import('../vuln/index.ts');
       if ((await store.advisories.count()) === 0) {
-        reply = { unavailable: 'the advisory database is empty: run sgci db import or sgci db update first' };
+        reply = {
+          unavailable: 'the advisory database is empty: run sgci db import or sgci db update first',
+          unavailableDe: 'die Advisory-Datenbank ist leer: zuerst sgci db import oder sgci db update ausführen',
+        };
       } else {
         const vex = await store.vex.list();
         const now = new Date(request.now);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { reportSchemaVersion } from '../../src/report/index.ts';
 import { runSgci } from '../helpers/cli.ts';
 import { fixture, fixturesMissing } from '../helpers/fixtures.ts';
 
@@ -33,7 +34,7 @@ test('sgci scan writes the five reports atomically, prints a summary and exits 1
   assert.match(run.stdout, /vulnerabilities: not matched \(no advisory database/);
   assert.match(run.stdout, /gate: FAILED/);
   const checks = JSON.parse(readFileSync(join(out, 'checks.json'), 'utf8'));
-  const schema = JSON.parse(readFileSync(join(root, 'schema', 'report-1.0.0.json'), 'utf8'));
+  const schema = JSON.parse(readFileSync(join(root, 'schema', `report-${reportSchemaVersion}.json`), 'utf8'));
   const validate = new Ajv2020({ strict: false }).compile(schema);
   assert.equal(validate(checks), true, JSON.stringify(validate.errors?.slice(0, 2)));
   assert.equal(checks.generatedAt, '2026-05-28T20:26:40.000Z');

@@ -5,7 +5,7 @@ import { openImage } from '../../src/oci/source/index.ts';
 import { defaultPolicy } from '../../src/policy/index.ts';
 import { renderJson } from '../../src/report/index.ts';
 import { type ScanResult, scanImage } from '../../src/scan/index.ts';
-import { type FixtureName, fixture, fixturesMissing } from '../helpers/fixtures.ts';
+import { type FixtureName, fixture, fixtureNames, fixturesMissing } from '../helpers/fixtures.ts';
 
 const skip = fixturesMissing();
 const now = new Date('2026-06-01T00:00:00Z');
@@ -20,7 +20,7 @@ function statusOf(result: ScanResult, id: string): string | undefined {
 }
 
 function evidenceOf(result: ScanResult, id: string): string[] {
-  return (result.report.results.find((r) => r.id === id)?.evidence ?? []).map(describeEvidence);
+  return (result.report.results.find((r) => r.id === id)?.evidence ?? []).map((e) => describeEvidence(e));
 }
 
 test('debian-full fails minimal base, non-root and privilege checks', { skip }, async () => {
@@ -93,4 +93,18 @@ test('distroless-static passes the image-decided base, run-as, privilege, secret
   assert.ok(evidenceOf(result, 'SGCI-RUN-002').some((e) => e.includes('UID 65532')));
   // Without an advisory database the VULN checks say so instead of passing.
   assert.equal(statusOf(result, 'SGCI-VULN-004'), 'not-applicable');
+});
+
+test('German reports are German: every reason and evidence message on the five fixtures has its German text', {
+  skip,
+}, async () => {
+  for (const name of fixtureNames) {
+    const result = await scan(name);
+    for (const r of result.report.results) {
+      if (r.reason !== null) assert.ok(r.reasonDe && r.reasonDe !== r.reason, `${name} ${r.id}: ${r.reason}`);
+      for (const e of r.evidence) {
+        if ('message' in e && e.message) assert.ok(e.messageDe, `${name} ${r.id}: ${e.message}`);
+      }
+    }
+  }
 });

@@ -1,7 +1,8 @@
 import type { Check } from '../check.ts';
-import type { Evidence } from '../evidence.ts';
+import type { LocalizedEvidence, Text } from '../evidence.ts';
 import { findBinaries } from '../facts/binaries.ts';
 import { ownerIndex, ownerNote } from '../facts/owners.ts';
+import { missingInput } from '../missing-input.ts';
 import { bsi, nist } from '../references.ts';
 
 export const shells = ['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'mksh', 'busybox'] as const;
@@ -20,10 +21,14 @@ export const debugTools = [
   'vim',
 ] as const;
 
-const kinds = new Map<string, string>([
-  ...shells.map((n) => [n, 'shell'] as const),
-  ...packageManagers.map((n) => [n, 'package manager'] as const),
-  ...debugTools.map((n) => [n, 'debug/network tool'] as const),
+type Kind = Text;
+const shell: Kind = { en: 'shell', de: 'Shell' };
+const packageManager: Kind = { en: 'package manager', de: 'Paketmanager' };
+const debugTool: Kind = { en: 'debug/network tool', de: 'Debug-/Netzwerkwerkzeug' };
+const kinds = new Map<string, Kind>([
+  ...shells.map((n) => [n, shell] as const),
+  ...packageManagers.map((n) => [n, packageManager] as const),
+  ...debugTools.map((n) => [n, debugTool] as const),
 ]);
 
 export const base001: Check = {
@@ -39,23 +44,28 @@ export const base001: Check = {
   remediationDe:
     'Die Laufzeitstufe auf einem Distroless-, Scratch- oder minimalen Image aufbauen und nur die Anwendung hineinkopieren.',
   evaluate(ctx) {
-    if (!ctx.fs) return { status: 'not-applicable', reason: 'the image filesystem was not read (no image given)' };
+    if (!ctx.fs) return missingInput.filesystem;
     const owners = ownerIndex(ctx.sbom);
     const found = findBinaries(ctx.fs.squashed, new Set(kinds.keys()));
-    const evidence: Evidence[] = found.map((entry) => {
-      const name = entry.path.slice(entry.path.lastIndexOf('/') + 1);
+    const evidence: LocalizedEvidence[] = found.map((entry) => {
+      const kind = kinds.get(entry.path.slice(entry.path.lastIndexOf('/') + 1));
       return {
         kind: 'file',
         path: entry.path,
         layer: entry.layer,
-        message: `${kinds.get(name)}; ${ownerNote(owners, entry.path, ctx.sbom !== undefined)}`,
+        message: `${kind?.en}; ${ownerNote(owners, entry.path, ctx.sbom !== undefined)}`,
+        messageDe: `${kind?.de}; ${ownerNote(owners, entry.path, ctx.sbom !== undefined, 'de')}`,
       };
     });
     if (evidence.length === 0) {
       return {
         status: 'pass',
         evidence: [
-          { kind: 'note', message: `none of ${kinds.size} shells, package managers or debug tools on the PATH` },
+          {
+            kind: 'note',
+            message: `none of ${kinds.size} shells, package managers or debug tools on the PATH`,
+            messageDe: `keine der ${kinds.size} Shells, Paketmanager oder Debug-Werkzeuge im PATH`,
+          },
         ],
       };
     }

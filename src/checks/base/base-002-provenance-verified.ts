@@ -1,5 +1,7 @@
 import { attestationGap } from '../build/attestation-helpers.ts';
 import type { Check } from '../check.ts';
+import type { LocalizedEvidence } from '../evidence.ts';
+import { missingInput } from '../missing-input.ts';
 import { bsi, nist } from '../references.ts';
 import { baseIdentity } from './base-identity.ts';
 
@@ -17,8 +19,7 @@ export const base002: Check = {
   remediationDe:
     'Das Base-Image mit den Annotationen org.opencontainers.image.base.name/.digest festhalten und ein Base-Image verwenden, das mit einem in der Policy hinterlegten Schlüssel signiert ist.',
   evaluate(ctx) {
-    if (!ctx.image && !ctx.dockerfile)
-      return { status: 'not-applicable', reason: 'neither an image nor a Dockerfile given' };
+    if (!ctx.image && !ctx.dockerfile) return missingInput.imageOrDockerfile;
     const base = baseIdentity(ctx);
     if (!base.name && !base.digest) {
       return {
@@ -27,16 +28,21 @@ export const base002: Check = {
           {
             kind: 'note',
             message: 'no org.opencontainers.image.base.name/base.digest annotation and no Dockerfile FROM',
+            messageDe: 'keine Annotation org.opencontainers.image.base.name/base.digest und kein FROM im Dockerfile',
           },
         ],
         remediation: this.remediation,
       };
     }
-    const gap = attestationGap(ctx, "the base image's signature");
+    const gap = attestationGap(ctx, {
+      en: "the base image's signature",
+      de: 'die Signatur des Basis-Images',
+    });
     if (gap || !ctx.attestations) {
       return {
         status: 'manual',
         reason: `base identified; ${gap?.status === 'manual' ? gap.reason : "the base image's signature was not verified"}`,
+        reasonDe: `Basis-Image identifiziert; ${gap?.status === 'manual' ? gap.reasonDe : 'die Signatur des Basis-Images wurde nicht verifiziert'}`,
         evidence: base.evidence,
       };
     }
@@ -46,18 +52,23 @@ export const base002: Check = {
         status: 'pass',
         evidence: [
           ...base.evidence,
-          ...verified.map((s) => ({
-            kind: 'attestation' as const,
-            digest: s.digest,
-            predicateType: 'cosign signature',
-            ...(s.keyId ? { message: `key ${s.keyId}` } : {}),
-          })),
+          ...verified.map((s): LocalizedEvidence => {
+            const signature = { kind: 'attestation', digest: s.digest, predicateType: 'cosign signature' } as const;
+            return s.keyId ? { ...signature, message: `key ${s.keyId}`, messageDe: `Schlüssel ${s.keyId}` } : signature;
+          }),
         ],
       };
     }
     return {
       status: 'fail',
-      evidence: [...base.evidence, { kind: 'note', message: 'no verified signature over the base image digest' }],
+      evidence: [
+        ...base.evidence,
+        {
+          kind: 'note',
+          message: 'no verified signature over the base image digest',
+          messageDe: 'keine verifizierte Signatur über den Digest des Basis-Images',
+        },
+      ],
       remediation: this.remediation,
     };
   },

@@ -1,7 +1,8 @@
 import type { Check } from '../check.ts';
-import type { Evidence } from '../evidence.ts';
+import type { LocalizedEvidence, Text } from '../evidence.ts';
 import { metadata } from '../facts/labels.ts';
 import type { DockerfileInput } from '../inputs/dockerfile.ts';
+import { missingInput } from '../missing-input.ts';
 import { bsi, nist } from '../references.ts';
 
 /** Why a FROM is not pinned; `untagged`/`latest` are what hadolint calls DL3006/DL3007. */
@@ -28,11 +29,20 @@ export function fromPins(dockerfile: DockerfileInput): FromPin[] {
   return pins;
 }
 
-const explain: Record<PinProblem, string> = {
-  untagged: 'no tag and no digest: resolves to whatever :latest is today',
-  latest: 'the mutable :latest tag',
-  'tag-only': 'a tag without @sha256 digest: the tag can be moved',
-  unresolved: 'the image is an ARG without a default: the pin cannot be checked',
+const explain: Record<PinProblem, Text> = {
+  untagged: {
+    en: 'no tag and no digest: resolves to whatever :latest is today',
+    de: 'weder Tag noch Digest: verweist auf das, was heute :latest ist',
+  },
+  latest: { en: 'the mutable :latest tag', de: 'das veränderliche Tag :latest' },
+  'tag-only': {
+    en: 'a tag without @sha256 digest: the tag can be moved',
+    de: 'ein Tag ohne @sha256-Digest: das Tag kann verschoben werden',
+  },
+  unresolved: {
+    en: 'the image is an ARG without a default: the pin cannot be checked',
+    de: 'das Image ist ein ARG ohne Standardwert: die Festlegung kann nicht geprüft werden',
+  },
 };
 
 export const base003: Check = {
@@ -47,9 +57,8 @@ export const base003: Check = {
   remediation: 'Pin every FROM as image:tag@sha256:<digest> and record org.opencontainers.image.base.digest.',
   remediationDe: 'Jedes FROM als image:tag@sha256:<digest> festlegen und org.opencontainers.image.base.digest setzen.',
   evaluate(ctx) {
-    if (!ctx.image && !ctx.dockerfile)
-      return { status: 'not-applicable', reason: 'neither an image nor a Dockerfile given' };
-    const evidence: Evidence[] = [];
+    if (!ctx.image && !ctx.dockerfile) return missingInput.imageOrDockerfile;
+    const evidence: LocalizedEvidence[] = [];
     let failed = false;
     let warned = false;
     if (ctx.dockerfile) {
@@ -60,7 +69,8 @@ export const base003: Check = {
           line: pin.line,
           instruction: `FROM ${pin.image}`,
           stage: pin.stage,
-          message: pin.problem ? `${pin.problem}: ${explain[pin.problem]}` : 'pinned by digest',
+          message: pin.problem ? `${pin.problem}: ${explain[pin.problem].en}` : 'pinned by digest',
+          messageDe: pin.problem ? `${pin.problem}: ${explain[pin.problem].de}` : 'per Digest festgelegt',
         });
         if (pin.problem === 'unresolved') warned = true;
         else if (pin.problem) failed = true;
@@ -70,13 +80,22 @@ export const base003: Check = {
       const digest = metadata(ctx.image)['org.opencontainers.image.base.digest'];
       if (digest) evidence.push({ kind: 'config', field: 'org.opencontainers.image.base.digest', value: digest });
       else {
-        evidence.push({ kind: 'note', message: 'the image has no org.opencontainers.image.base.digest annotation' });
+        evidence.push({
+          kind: 'note',
+          message: 'the image has no org.opencontainers.image.base.digest annotation',
+          messageDe: 'das Image hat keine Annotation org.opencontainers.image.base.digest',
+        });
         failed = true;
       }
     }
     if (failed) return { status: 'fail', evidence, remediation: this.remediation };
     if (warned)
-      return { status: 'warn', evidence, remediation: 'Give the base image ARG a pinned default (image@sha256:…).' };
+      return {
+        status: 'warn',
+        evidence,
+        remediation: 'Give the base image ARG a pinned default (image@sha256:…).',
+        remediationDe: 'Dem ARG des Basis-Images einen festgepinnten Standardwert geben (image@sha256:…).',
+      };
     return { status: 'pass', evidence };
   },
 };

@@ -19,6 +19,7 @@ export const base004: Check = {
     return {
       status: 'manual',
       reason: `needs the platform's record of the base tag's digests over time (grace period ${ctx.policy.baseImageGraceDays} days); a single check run has no history`,
+      reasonDe: `benötigt die Aufzeichnung der Plattform über die Digests des Basis-Image-Tags im Zeitverlauf (Karenzzeit ${ctx.policy.baseImageGraceDays} Tage); ein einzelner Prüflauf hat keine Historie`,
       evidence: base.evidence,
     };
   },

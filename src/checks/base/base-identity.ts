@@ -1,12 +1,12 @@
 import type { CheckContext } from '../check.ts';
-import type { Evidence } from '../evidence.ts';
+import type { LocalizedEvidence } from '../evidence.ts';
 import { metadata } from '../facts/labels.ts';
 import { finalStage, stageChain } from '../inputs/dockerfile.ts';
 
 export interface BaseIdentity {
   readonly name?: string;
   readonly digest?: string;
-  readonly evidence: Evidence[];
+  readonly evidence: LocalizedEvidence[];
 }
 
 /**
@@ -14,7 +14,7 @@ export interface BaseIdentity {
  * the root FROM of the Dockerfile's final stage. Nothing is inferred from the distribution.
  */
 export function baseIdentity(ctx: CheckContext): BaseIdentity {
-  const evidence: Evidence[] = [];
+  const evidence: LocalizedEvidence[] = [];
   let name: string | undefined;
   let digest: string | undefined;
   if (ctx.image) {

@@ -1,13 +1,14 @@
 import type { Check } from '../check.ts';
-import type { Evidence } from '../evidence.ts';
+import type { LocalizedEvidence } from '../evidence.ts';
 import type { DockerfileInput } from '../inputs/dockerfile.ts';
+import { missingInput } from '../missing-input.ts';
 import { slsa, tr } from '../references.ts';
 
 const archive = /\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|gz|bz2|xz|zst|tar\.zst)$/i;
 
 /** ADD problems: a plain local file should be COPY (hadolint DL3020); a URL without --checksum is not reproducible. */
-export function addFindings(dockerfile: DockerfileInput): (Evidence & { kind: 'dockerfile' })[] {
-  const out: (Evidence & { kind: 'dockerfile' })[] = [];
+export function addFindings(dockerfile: DockerfileInput): Extract<LocalizedEvidence, { kind: 'dockerfile' }>[] {
+  const out: Extract<LocalizedEvidence, { kind: 'dockerfile' }>[] = [];
   for (const stage of dockerfile.stages) {
     for (const i of stage.instructions) {
       if (i.keyword !== 'ADD') continue;
@@ -15,18 +16,25 @@ export function addFindings(dockerfile: DockerfileInput): (Evidence & { kind: 'd
       for (const raw of sources) {
         const source = raw.replace(/^["']|["']$/g, '');
         const remote = /^(https?|git):\/\//i.test(source) || source.startsWith('git@');
-        let message: string | undefined;
+        let text: { message: string; messageDe: string } | undefined;
         if (remote && !('checksum' in i.flags))
-          message = `ADD of remote ${source} without --checksum: not reproducible`;
-        else if (!remote && !archive.test(source)) message = `ADD of plain file ${source}: use COPY (DL3020)`;
-        if (message)
+          text = {
+            message: `ADD of remote ${source} without --checksum: not reproducible`,
+            messageDe: `ADD der entfernten Quelle ${source} ohne --checksum: nicht reproduzierbar`,
+          };
+        else if (!remote && !archive.test(source))
+          text = {
+            message: `ADD of plain file ${source}: use COPY (DL3020)`,
+            messageDe: `ADD der einfachen Datei ${source}: COPY verwenden (DL3020)`,
+          };
+        if (text)
           out.push({
             kind: 'dockerfile',
             path: dockerfile.path,
             line: i.line,
             instruction: `ADD ${i.raw}`,
             stage: stage.index,
-            message,
+            ...text,
           });
       }
     }
@@ -48,15 +56,18 @@ export const build001: Check = {
   remediationDe:
     'Mit SOURCE_DATE_EPOCH und rewrite-timestamp (BuildKit) bauen, Eingaben pinnen und COPY statt ADD verwenden.',
   evaluate(ctx) {
-    if (!ctx.image && !ctx.dockerfile)
-      return { status: 'not-applicable', reason: 'neither an image nor a Dockerfile given' };
-    const evidence: Evidence[] = [];
+    if (!ctx.image && !ctx.dockerfile) return missingInput.imageOrDockerfile;
+    const evidence: LocalizedEvidence[] = [];
     let problems = 0;
     if (ctx.image) {
       const created = ctx.image.config.created;
       const createdSeconds = created ? Math.floor(Date.parse(created) / 1000) : Number.NaN;
       if (!ctx.fs || Number.isNaN(createdSeconds)) {
-        evidence.push({ kind: 'note', message: 'image creation time or filesystem missing: timestamps not judged' });
+        evidence.push({
+          kind: 'note',
+          message: 'image creation time or filesystem missing: timestamps not judged',
+          messageDe: 'Erstellungszeitpunkt oder Dateisystem des Images fehlt: Zeitstempel nicht beurteilt',
+        });
       } else {
         let newer = 0;
         let example: { path: string; layer: number } | undefined;
@@ -72,6 +83,7 @@ export const build001: Check = {
             field: 'created',
             value: created,
             message: 'no file is newer than the image: mtimes clamped',
+            messageDe: 'keine Datei ist neuer als das Image: mtimes sind begrenzt',
           });
         else {
           problems++;
@@ -80,9 +92,16 @@ export const build001: Check = {
             field: 'created',
             value: created,
             message: `${newer} files are newer than the image creation time`,
+            messageDe: `${newer} Dateien sind neuer als der Erstellungszeitpunkt des Images`,
           });
           if (example)
-            evidence.push({ kind: 'file', path: example.path, layer: example.layer, message: 'mtime after created' });
+            evidence.push({
+              kind: 'file',
+              path: example.path,
+              layer: example.layer,
+              message: 'mtime after created',
+              messageDe: 'mtime nach created',
+            });
         }
       }
     }
@@ -101,6 +120,9 @@ export const build001: Check = {
       evidence.push({
         kind: 'note',
         message: reproducible ? 'provenance declares a reproducible build' : 'no provenance declares reproducibility',
+        messageDe: reproducible
+          ? 'ein Herkunftsnachweis (Provenance) weist einen reproduzierbaren Build aus'
+          : 'kein Herkunftsnachweis (Provenance) weist Reproduzierbarkeit aus',
       });
     }
     if (problems > 0) return { status: 'warn', evidence, remediation: this.remediation };

@@ -19,13 +19,20 @@ export const build002: Check = {
   remediationDe:
     'Auf einer gehosteten, kurzlebigen Build-Plattform bauen, die signierte SLSA-Provenienz mit builder.id ausstellt.',
   evaluate(ctx) {
-    const gap = attestationGap(ctx, 'the builder identity');
-    if (gap || !ctx.attestations) return gap ?? noVerifier('the builder identity');
+    const what = { en: 'the builder identity', de: 'die Builder-Identität' };
+    const gap = attestationGap(ctx, what);
+    if (gap || !ctx.attestations) return gap ?? noVerifier(what);
     const withBuilder = verifiedAttestations(ctx, isSlsaProvenance).filter((a) => builderId(a.predicate));
     if (withBuilder.length === 0) {
       return {
         status: 'fail',
-        evidence: [{ kind: 'note', message: 'no verified provenance names a builder.id' }],
+        evidence: [
+          {
+            kind: 'note',
+            message: 'no verified provenance names a builder.id',
+            messageDe: 'kein verifizierter Herkunftsnachweis (Provenance) nennt eine builder.id',
+          },
+        ],
         remediation: this.remediation,
       };
     }
@@ -36,6 +43,7 @@ export const build002: Check = {
         digest: a.digest,
         predicateType: a.predicateType,
         message: `builder.id ${builderId(a.predicate)}`,
+        messageDe: `builder.id ${builderId(a.predicate)}`,
       })),
     };
   },

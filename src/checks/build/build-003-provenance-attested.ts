@@ -14,13 +14,20 @@ export const build003: Check = {
   remediationDe:
     'In der Build-Pipeline SLSA-Provenienz für den Image-Digest attestieren (sgci attest --type slsaprovenance).',
   evaluate(ctx) {
-    const gap = attestationGap(ctx, 'build provenance');
-    if (gap || !ctx.attestations) return gap ?? noVerifier('build provenance');
+    const what = { en: 'build provenance', de: 'der Herkunftsnachweis (Provenance) des Builds' };
+    const gap = attestationGap(ctx, what);
+    if (gap || !ctx.attestations) return gap ?? noVerifier(what);
     const found = verifiedAttestations(ctx, isSlsaProvenance);
     if (found.length === 0) {
       return {
         status: 'fail',
-        evidence: [{ kind: 'note', message: 'no verified SLSA provenance for this digest' }],
+        evidence: [
+          {
+            kind: 'note',
+            message: 'no verified SLSA provenance for this digest',
+            messageDe: 'kein verifizierter SLSA-Herkunftsnachweis (Provenance) für diesen Digest',
+          },
+        ],
         remediation: this.remediation,
       };
     }

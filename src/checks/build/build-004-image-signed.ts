@@ -13,8 +13,9 @@ export const build004: Check = {
   remediation: 'Sign the image digest (sgci sign) with a key the platform trusts.',
   remediationDe: 'Den Image-Digest mit einem Schlüssel signieren, dem die Plattform vertraut (sgci sign).',
   evaluate(ctx) {
-    const gap = attestationGap(ctx, 'the image signature');
-    if (gap || !ctx.attestations) return gap ?? noVerifier('the image signature');
+    const what = { en: 'the image signature', de: 'die Signatur des Images' };
+    const gap = attestationGap(ctx, what);
+    if (gap || !ctx.attestations) return gap ?? noVerifier(what);
     const verified = ctx.attestations.signatures.filter((s) => s.verified);
     if (verified.length === 0) {
       return {
@@ -23,6 +24,9 @@ export const build004: Check = {
           {
             kind: 'note',
             message: ctx.attestations.error ?? 'no signature over this digest verified with a trusted key',
+            messageDe:
+              ctx.attestations.error ??
+              'keine Signatur über diesen Digest mit einem vertrauenswürdigen Schlüssel verifiziert',
           },
         ],
         remediation: this.remediation,
@@ -30,12 +34,10 @@ export const build004: Check = {
     }
     return {
       status: 'pass',
-      evidence: verified.map((s) => ({
-        kind: 'attestation',
-        digest: s.digest,
-        predicateType: 'cosign signature',
-        ...(s.keyId ? { message: `key ${s.keyId}` } : {}),
-      })),
+      evidence: verified.map((s) => {
+        const signature = { kind: 'attestation' as const, digest: s.digest, predicateType: 'cosign signature' };
+        return s.keyId ? { ...signature, message: `key ${s.keyId}`, messageDe: `Schlüssel ${s.keyId}` } : signature;
+      }),
     };
   },
 };

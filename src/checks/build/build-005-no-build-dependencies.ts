@@ -1,7 +1,8 @@
 import type { Check } from '../check.ts';
-import type { Evidence } from '../evidence.ts';
+import type { LocalizedEvidence } from '../evidence.ts';
 import { findBinaries } from '../facts/binaries.ts';
 import { ownerIndex, ownerNote } from '../facts/owners.ts';
+import { missingInput } from '../missing-input.ts';
 import { nist } from '../references.ts';
 
 export const toolchains = [
@@ -40,9 +41,8 @@ export const build005: Check = {
   remediationDe:
     'In einer Build-Stufe kompilieren und nur die Artefakte in eine Laufzeitstufe kopieren (Multi-Stage-Build).',
   evaluate(ctx) {
-    if (!ctx.fs && !ctx.dockerfile)
-      return { status: 'not-applicable', reason: 'neither an image nor a Dockerfile given' };
-    const evidence: Evidence[] = [];
+    if (!ctx.fs && !ctx.dockerfile) return missingInput.imageOrDockerfile;
+    const evidence: LocalizedEvidence[] = [];
     let failed = false;
     if (ctx.fs) {
       const owners = ownerIndex(ctx.sbom);
@@ -53,6 +53,7 @@ export const build005: Check = {
           path: entry.path,
           layer: entry.layer,
           message: `toolchain; ${ownerNote(owners, entry.path, ctx.sbom !== undefined)}`,
+          messageDe: `Toolchain; ${ownerNote(owners, entry.path, ctx.sbom !== undefined, 'de')}`,
         });
       }
     }
@@ -67,6 +68,7 @@ export const build005: Check = {
           purl: pkg.purl,
           name: pkg.name,
           message: npmDev ? 'npm devDependency' : 'development package',
+          messageDe: npmDev ? 'npm-devDependency' : 'Entwicklungspaket',
         });
       }
     }
@@ -85,13 +87,20 @@ export const build005: Check = {
           message: singleStage
             ? 'single-stage build: build tools end up in the runtime image'
             : `multi-stage build (${stages.length} stages)`,
+          messageDe: singleStage
+            ? 'einstufiger Build: Build-Werkzeuge gelangen in das Laufzeit-Image'
+            : `mehrstufiger Build (${stages.length} Stufen)`,
         });
       }
     }
     if (failed) return { status: 'fail', evidence, remediation: this.remediation };
     if (singleStage) return { status: 'warn', evidence, remediation: this.remediation };
     if (evidence.length === 0)
-      evidence.push({ kind: 'note', message: 'no toolchain binaries and no development packages' });
+      evidence.push({
+        kind: 'note',
+        message: 'no toolchain binaries and no development packages',
+        messageDe: 'keine ausführbaren Dateien von Toolchains und keine Entwicklungspakete',
+      });
     return { status: 'pass', evidence };
   },
 };

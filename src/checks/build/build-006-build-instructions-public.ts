@@ -1,5 +1,6 @@
 import type { Check } from '../check.ts';
 import { metadata } from '../facts/labels.ts';
+import { missingInput } from '../missing-input.ts';
 import { tr } from '../references.ts';
 
 export const build006: Check = {
@@ -15,7 +16,7 @@ export const build006: Check = {
   remediationDe:
     'LABEL org.opencontainers.image.source=<Repository-URL> und org.opencontainers.image.revision=<Commit> setzen.',
   evaluate(ctx) {
-    if (!ctx.image) return { status: 'not-applicable', reason: 'no image given' };
+    if (!ctx.image) return missingInput.image;
     const meta = metadata(ctx.image);
     const source = meta['org.opencontainers.image.source'];
     const revision = meta['org.opencontainers.image.revision'];
@@ -26,7 +27,9 @@ export const build006: Check = {
           {
             kind: 'config',
             field: 'Labels.org.opencontainers.image.source',
-            ...(source ? { value: source, message: 'not a repository URL' } : { message: 'missing' }),
+            ...(source
+              ? { value: source, message: 'not a repository URL', messageDe: 'keine Repository-URL' }
+              : { message: 'missing', messageDe: 'fehlt' }),
           },
         ],
         remediation: this.remediation,
@@ -36,10 +39,20 @@ export const build006: Check = {
       { kind: 'config' as const, field: 'Labels.org.opencontainers.image.source', value: source },
       revision
         ? { kind: 'config' as const, field: 'Labels.org.opencontainers.image.revision', value: revision }
-        : { kind: 'config' as const, field: 'Labels.org.opencontainers.image.revision', message: 'missing' },
+        : {
+            kind: 'config' as const,
+            field: 'Labels.org.opencontainers.image.revision',
+            message: 'missing',
+            messageDe: 'fehlt',
+          },
     ];
     if (!revision)
-      return { status: 'warn', evidence, remediation: 'Set LABEL org.opencontainers.image.revision=<commit>.' };
+      return {
+        status: 'warn',
+        evidence,
+        remediation: 'Set LABEL org.opencontainers.image.revision=<commit>.',
+        remediationDe: 'LABEL org.opencontainers.image.revision=<Commit> setzen.',
+      };
     return { status: 'pass', evidence };
   },
 };

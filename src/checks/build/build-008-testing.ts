@@ -15,11 +15,16 @@ export const build008: Check = {
   remediation: 'Attest the test results of the release build (in-toto test-result predicate) for the image digest.',
   remediationDe: 'Die Testergebnisse des Release-Builds für den Image-Digest attestieren (in-toto test-result).',
   evaluate(ctx) {
-    const gap = attestationGap(ctx, 'a test-result attestation');
-    if (gap || !ctx.attestations) return gap ?? noVerifier('a test-result attestation');
+    const what = { en: 'a test-result attestation', de: 'eine Attestierung der Testergebnisse (test-result)' };
+    const gap = attestationGap(ctx, what);
+    if (gap || !ctx.attestations) return gap ?? noVerifier(what);
     const found = verifiedAttestations(ctx, isTestResult);
     if (found.length === 0)
-      return { status: 'manual', reason: 'no test-result attestation: a reviewer checks the test procedures' };
+      return {
+        status: 'manual',
+        reason: 'no test-result attestation: a reviewer checks the test procedures',
+        reasonDe: 'keine Attestierung der Testergebnisse (test-result): ein Prüfer bewertet die Testverfahren',
+      };
     return {
       status: 'pass',
       evidence: found.map((a) => ({ kind: 'attestation', digest: a.digest, predicateType: a.predicateType })),

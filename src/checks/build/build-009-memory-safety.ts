@@ -18,9 +18,14 @@ export const build009: Check = {
     return {
       status: 'manual',
       reason: "memory-safety measures are a reviewer's call",
+      reasonDe: 'die Maßnahmen zur Speichersicherheit beurteilt ein Prüfer',
       evidence: [...counts.entries()]
         .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([ecosystem, n]) => ({ kind: 'note' as const, message: `${n} ${ecosystem} packages` })),
+        .map(([ecosystem, n]) => ({
+          kind: 'note' as const,
+          message: `${n} ${ecosystem} packages`,
+          messageDe: `${n} ${ecosystem}-Pakete`,
+        })),
     };
   },
 };

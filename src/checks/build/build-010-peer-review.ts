@@ -16,11 +16,16 @@ export const build010: Check = {
   remediation: 'Protect the main branch with mandatory reviews and attest it (SLSA source track).',
   remediationDe: 'Den Hauptzweig mit verpflichtenden Reviews schützen und dies attestieren (SLSA Source Track).',
   evaluate(ctx) {
-    const gap = attestationGap(ctx, 'a source-track attestation');
-    if (gap || !ctx.attestations) return gap ?? noVerifier('a source-track attestation');
+    const what = { en: 'a source-track attestation', de: 'eine Source-Track-Attestierung' };
+    const gap = attestationGap(ctx, what);
+    if (gap || !ctx.attestations) return gap ?? noVerifier(what);
     const found = verifiedAttestations(ctx, isSourceTrack);
     if (found.length === 0)
-      return { status: 'manual', reason: 'no source-track attestation: a reviewer checks the review process' };
+      return {
+        status: 'manual',
+        reason: 'no source-track attestation: a reviewer checks the review process',
+        reasonDe: 'keine Source-Track-Attestierung: ein Prüfer bewertet den Review-Prozess',
+      };
     return {
       status: 'pass',
       evidence: found.map((a) => ({ kind: 'attestation', digest: a.digest, predicateType: a.predicateType })),

@@ -15,6 +15,8 @@ export const build011: Check = {
     return {
       status: 'manual',
       reason: 'whether released source packages contain only repository content is decided outside the image',
+      reasonDe:
+        'ob veröffentlichte Quellpakete nur Repository-Inhalte enthalten, wird außerhalb des Images entschieden',
     };
   },
 };

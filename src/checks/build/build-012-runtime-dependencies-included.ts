@@ -1,6 +1,7 @@
 import type { FileNeeds } from '../../oci/types.ts';
 import type { Check, CheckImage } from '../check.ts';
-import type { Evidence } from '../evidence.ts';
+import type { LocalizedEvidence } from '../evidence.ts';
+import { missingInput } from '../missing-input.ts';
 import { bsi } from '../references.ts';
 
 /** Installing or downloading at start: the scanned image would not be what runs. */
@@ -41,11 +42,17 @@ export const build012: Check = {
     return { paths: startScripts(image) };
   },
   async evaluate(ctx) {
-    if (!ctx.image) return { status: 'not-applicable', reason: 'no image given' };
-    const evidence: Evidence[] = [];
+    if (!ctx.image) return missingInput.image;
+    const evidence: LocalizedEvidence[] = [];
     for (const { field, text } of startCommands(ctx.image)) {
       if (runtimeInstall.test(text))
-        evidence.push({ kind: 'config', field, value: text, message: 'installs or downloads at start' });
+        evidence.push({
+          kind: 'config',
+          field,
+          value: text,
+          message: 'installs or downloads at start',
+          messageDe: 'installiert oder lädt beim Start herunter',
+        });
     }
     let scriptsRead = 0;
     if (ctx.fs) {
@@ -63,6 +70,7 @@ export const build012: Check = {
               path,
               layer: entry.layer,
               message: `line ${n + 1} installs or downloads at start`,
+              messageDe: `Zeile ${n + 1} installiert oder lädt beim Start herunter`,
             });
           }
         }
@@ -75,6 +83,7 @@ export const build012: Check = {
         {
           kind: 'note',
           message: `start commands${scriptsRead ? ` and ${scriptsRead} start script(s)` : ''} install nothing`,
+          messageDe: `Startbefehle${scriptsRead ? ` und ${scriptsRead} Startskript(e)` : ''} installieren nichts`,
         },
       ],
     };

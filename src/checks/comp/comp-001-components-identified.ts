@@ -1,4 +1,5 @@
 import type { Check } from '../check.ts';
+import { missingInput } from '../missing-input.ts';
 import { bsi, nist, tr } from '../references.ts';
 
 const maxListed = 100;
@@ -17,11 +18,12 @@ export const comp001: Check = {
   remediationDe:
     'Software über einen Paketmanager installieren oder Paket-Metadaten (dist-info, package.json, pom.properties) mitliefern.',
   evaluate(ctx) {
-    if (!ctx.sbom) return { status: 'not-applicable', reason: 'no SBOM was generated for this run' };
+    if (!ctx.sbom) return missingInput.sbom;
     const unowned = [...ctx.sbom.unidentifiedExecutables].sort((a, b) => (a.path < b.path ? -1 : 1));
     const summary = {
       kind: 'note' as const,
       message: `${ctx.sbom.packages.length} components catalogued; ${unowned.length} executables owned by no package`,
+      messageDe: `${ctx.sbom.packages.length} Komponenten katalogisiert; ${unowned.length} ausführbare Dateien keinem Paket zugeordnet`,
     };
     if (unowned.length === 0) return { status: 'pass', evidence: [summary] };
     return {
@@ -33,9 +35,16 @@ export const comp001: Check = {
           path: e.path,
           layer: e.layer,
           message: 'executable owned by no catalogued package',
+          messageDe: 'ausführbare Datei keinem katalogisierten Paket zugeordnet',
         })),
         ...(unowned.length > maxListed
-          ? [{ kind: 'note' as const, message: `${unowned.length - maxListed} more not listed` }]
+          ? [
+              {
+                kind: 'note' as const,
+                message: `${unowned.length - maxListed} more not listed`,
+                messageDe: `${unowned.length - maxListed} weitere nicht aufgeführt`,
+              },
+            ]
           : []),
       ],
       remediation: this.remediation,

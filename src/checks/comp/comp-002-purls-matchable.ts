@@ -1,5 +1,6 @@
 import type { Package } from '../../catalog/package.ts';
 import type { Check } from '../check.ts';
+import { missingInput } from '../missing-input.ts';
 import { nist } from '../references.ts';
 
 /** purl types and deb/apk/rpm namespaces for which OSV publishes advisories. */
@@ -52,11 +53,12 @@ export const comp002: Check = {
   remediationDe:
     'Komponenten aus einem von OSV abgedeckten Ökosystem verwenden oder für die übrigen VEX mit URL veröffentlichen.',
   evaluate(ctx) {
-    if (!ctx.sbom) return { status: 'not-applicable', reason: 'no SBOM was generated for this run' };
+    if (!ctx.sbom) return missingInput.sbom;
     const uncovered = ctx.sbom.packages.filter((p) => !osvCovered(p));
     const summary = {
       kind: 'note' as const,
       message: `${ctx.sbom.packages.length - uncovered.length} of ${ctx.sbom.packages.length} components have an OSV-covered PURL`,
+      messageDe: `${ctx.sbom.packages.length - uncovered.length} von ${ctx.sbom.packages.length} Komponenten haben eine von OSV abgedeckte PURL`,
     };
     if (uncovered.length === 0) return { status: 'pass', evidence: [summary] };
     return {
@@ -68,6 +70,7 @@ export const comp002: Check = {
           purl: p.purl || '(no purl)',
           name: p.name,
           message: 'no OSV ecosystem',
+          messageDe: 'kein OSV-Ökosystem',
         })),
       ],
       remediation: this.remediation,

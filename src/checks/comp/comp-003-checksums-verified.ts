@@ -1,5 +1,6 @@
 import type { Check } from '../check.ts';
-import type { Evidence } from '../evidence.ts';
+import type { LocalizedEvidence } from '../evidence.ts';
+import { missingInput } from '../missing-input.ts';
 import { slsa } from '../references.ts';
 
 const maxListed = 100;
@@ -60,8 +61,13 @@ export const comp003: Check = {
   remediationDe: 'Das Image aus unveränderten Paketen neu bauen; paketierte Dateien nicht nachträglich verändern.',
   needs: { globs: [...checksumDatabases.globs], paths: [...checksumDatabases.paths] },
   async evaluate(ctx) {
-    if (!ctx.fs) return { status: 'not-applicable', reason: 'the image filesystem was not read (no image given)' };
-    if (!ctx.fileDigests) return { status: 'not-applicable', reason: 'file digests were not taken during the pass' };
+    if (!ctx.fs) return missingInput.filesystem;
+    if (!ctx.fileDigests)
+      return {
+        status: 'not-applicable',
+        reason: 'file digests were not taken during the pass',
+        reasonDe: 'die Prüfsummen der Dateien wurden in diesem Durchlauf nicht berechnet',
+      };
     const tree = ctx.fs.squashed;
     const expected: Expected[] = [];
     const decoder = new TextDecoder();
@@ -86,9 +92,12 @@ export const comp003: Check = {
         reason: rpm
           ? 'rpm file digests are not verified by sgci yet'
           : 'no package database with file checksums (dpkg md5sums, apk) in the image',
+        reasonDe: rpm
+          ? 'die von rpm erfassten Prüfsummen der Dateien werden von sgci noch nicht verifiziert'
+          : 'keine Paketdatenbank mit Prüfsummen der Dateien (dpkg md5sums, apk) im Image',
       };
     }
-    const mismatches: Evidence[] = [];
+    const mismatches: LocalizedEvidence[] = [];
     let verified = 0;
     let missing = 0;
     for (const item of expected) {
@@ -111,11 +120,13 @@ export const comp003: Check = {
           path: item.path,
           layer: entry.layer,
           message: `${item.algorithm} ${actual} != ${item.hex} recorded in ${item.source}`,
+          messageDe: `${item.algorithm} ${actual} != ${item.hex}, hinterlegt in ${item.source}`,
         });
     }
-    const summary: Evidence = {
+    const summary: LocalizedEvidence = {
       kind: 'note',
       message: `${verified} files verified against ${expected.length} recorded checksums; ${mismatches.length} mismatches; ${missing} recorded files absent`,
+      messageDe: `${verified} Dateien gegen ${expected.length} hinterlegte Prüfsummen verifiziert; ${mismatches.length} Abweichungen; ${missing} hinterlegte Dateien fehlen`,
     };
     if (mismatches.length > 0) {
       return { status: 'fail', evidence: [summary, ...mismatches.slice(0, maxListed)], remediation: this.remediation };

@@ -1,6 +1,7 @@
 import type { Check } from '../check.ts';
-import type { Evidence } from '../evidence.ts';
-import { distroEndOfLife, runtimeEndOfLife } from '../facts/eol.ts';
+import type { LocalizedEvidence } from '../evidence.ts';
+import { distroEndOfLife, type EolVerdict, runtimeEndOfLife } from '../facts/eol.ts';
+import { missingInput } from '../missing-input.ts';
 import { bsi } from '../references.ts';
 
 /** Packages that carry a language runtime's version, by ecosystem and name. */
@@ -8,6 +9,13 @@ function runtimeOf(name: string): 'node' | 'python' | undefined {
   if (name === 'nodejs' || name === 'node') return 'node';
   if (/^python3\.\d+(-minimal)?$/.test(name) || name === 'python') return 'python';
   return undefined;
+}
+
+/** `end of life 2025-04-30 (passed)` or that the date is unknown, in either language. */
+function endOfLife(eol: EolVerdict, lang: 'en' | 'de'): string {
+  if (lang === 'de')
+    return eol.known ? `Supportende ${eol.eol}${eol.expired ? ' (überschritten)' : ''}` : 'Supportende unbekannt';
+  return eol.known ? `end of life ${eol.eol}${eol.expired ? ' (passed)' : ''}` : 'end-of-life date unknown';
 }
 
 export const comp004: Check = {
@@ -22,13 +30,18 @@ export const comp004: Check = {
   remediation: 'Rebuild the image regularly on a supported OS release and runtime version.',
   remediationDe: 'Das Image regelmäßig auf einer unterstützten Betriebssystem- und Laufzeitversion neu bauen.',
   evaluate(ctx) {
-    if (!ctx.image) return { status: 'not-applicable', reason: 'no image given' };
-    const evidence: Evidence[] = [];
+    if (!ctx.image) return missingInput.image;
+    const evidence: LocalizedEvidence[] = [];
     let failed = false;
     const created = ctx.image.config.created;
     const createdMs = created ? Date.parse(created) : Number.NaN;
     if (Number.isNaN(createdMs)) {
-      evidence.push({ kind: 'config', field: 'created', message: 'missing or not a date: the age cannot be judged' });
+      evidence.push({
+        kind: 'config',
+        field: 'created',
+        message: 'missing or not a date: the age cannot be judged',
+        messageDe: 'fehlt oder ist kein Datum: das Alter kann nicht beurteilt werden',
+      });
       failed = true;
     } else {
       const days = Math.floor((ctx.now.getTime() - createdMs) / 86_400_000);
@@ -39,6 +52,7 @@ export const comp004: Check = {
         field: 'created',
         value: created,
         message: `${days} days old (policy maximum ${ctx.policy.maxImageAgeDays})`,
+        messageDe: `${days} Tage alt (Höchstwert laut Policy ${ctx.policy.maxImageAgeDays})`,
       });
     }
     const distro = ctx.sbom?.distro;
@@ -47,7 +61,8 @@ export const comp004: Check = {
       if (eol.expired) failed = true;
       evidence.push({
         kind: 'note',
-        message: `${distro.id} ${distro.versionId ?? ''}: ${eol.known ? `end of life ${eol.eol}${eol.expired ? ' (passed)' : ''}` : 'end-of-life date unknown'}`,
+        message: `${distro.id} ${distro.versionId ?? ''}: ${endOfLife(eol, 'en')}`,
+        messageDe: `${distro.id} ${distro.versionId ?? ''}: ${endOfLife(eol, 'de')}`,
       });
     }
     for (const pkg of ctx.sbom?.packages ?? []) {
@@ -60,7 +75,8 @@ export const comp004: Check = {
         kind: 'package',
         purl: pkg.purl,
         name: pkg.name,
-        message: `${runtime} ${pkg.version}: end of life ${eol.eol}${eol.expired ? ' (passed)' : ''}`,
+        message: `${runtime} ${pkg.version}: ${endOfLife(eol, 'en')}`,
+        messageDe: `${runtime} ${pkg.version}: ${endOfLife(eol, 'de')}`,
       });
     }
     if (failed) return { status: 'fail', evidence, remediation: this.remediation };

@@ -16,6 +16,8 @@ export const comp005: Check = {
     return {
       status: 'manual',
       reason: "needs the platform's history of the tag's rebuilds; a reviewer checks the update automation meanwhile",
+      reasonDe:
+        'erfordert die Historie der Neubauten des Tags aus der Plattform; bis dahin prüft ein Prüfer die Update-Automatisierung',
     };
   },
 };

@@ -1,7 +1,8 @@
 import type { Check } from '../check.ts';
-import type { Evidence } from '../evidence.ts';
+import type { LocalizedEvidence } from '../evidence.ts';
 import { findBinaries } from '../facts/binaries.ts';
 import { ownerIndex, ownerNote } from '../facts/owners.ts';
+import { missingInput } from '../missing-input.ts';
 import { bsi } from '../references.ts';
 
 export const remoteAccessDaemons = [
@@ -57,22 +58,35 @@ export const comp006: Check = {
   remediationDe:
     'SSH-, Telnet-, VNC- und RDP-Server entfernen; statt Fernwartung die Exec-/Debug-Mittel der Plattform nutzen.',
   evaluate(ctx) {
-    if (!ctx.fs) return { status: 'not-applicable', reason: 'the image filesystem was not read (no image given)' };
+    if (!ctx.fs) return missingInput.filesystem;
     const owners = ownerIndex(ctx.sbom);
-    const evidence: Evidence[] = findBinaries(ctx.fs.squashed, new Set(remoteAccessDaemons)).map((e) => ({
+    const evidence: LocalizedEvidence[] = findBinaries(ctx.fs.squashed, new Set(remoteAccessDaemons)).map((e) => ({
       kind: 'file',
       path: e.path,
       layer: e.layer,
       message: `remote access daemon; ${ownerNote(owners, e.path, ctx.sbom !== undefined)}`,
+      messageDe: `Fernzugriffsdienst; ${ownerNote(owners, e.path, ctx.sbom !== undefined, 'de')}`,
     }));
     for (const pkg of ctx.sbom?.packages ?? []) {
       if (remoteAccessPackages.has(pkg.name))
-        evidence.push({ kind: 'package', purl: pkg.purl, name: pkg.name, message: 'remote access server package' });
+        evidence.push({
+          kind: 'package',
+          purl: pkg.purl,
+          name: pkg.name,
+          message: 'remote access server package',
+          messageDe: 'Paket eines Fernzugriffsservers',
+        });
     }
     if (evidence.length > 0) return { status: 'fail', evidence, remediation: this.remediation };
     return {
       status: 'pass',
-      evidence: [{ kind: 'note', message: `none of ${remoteAccessDaemons.length} remote access daemons found` }],
+      evidence: [
+        {
+          kind: 'note',
+          message: `none of ${remoteAccessDaemons.length} remote access daemons found`,
+          messageDe: `keiner der ${remoteAccessDaemons.length} Fernzugriffsdienste gefunden`,
+        },
+      ],
     };
   },
 };

@@ -31,9 +31,16 @@ export function ownerOf(index: ReadonlyMap<string, Package>, path: string): Pack
   return undefined;
 }
 
-/** `(package deb:bash)` or `(owner unknown)` for evidence messages. */
-export function ownerNote(index: ReadonlyMap<string, Package>, path: string, sbomPresent: boolean): string {
+/** `package bash 5.2 (pkg:deb/…)` or why there is none, for evidence messages in either language. */
+export function ownerNote(
+  index: ReadonlyMap<string, Package>,
+  path: string,
+  sbomPresent: boolean,
+  lang: 'en' | 'de' = 'en',
+): string {
   const owner = ownerOf(index, path);
-  if (owner) return `package ${owner.name} ${owner.version} (${owner.purl})`;
+  if (owner) return `${lang === 'de' ? 'Paket' : 'package'} ${owner.name} ${owner.version} (${owner.purl})`;
+  if (lang === 'de')
+    return sbomPresent ? 'keinem katalogisierten Paket zugeordnet' : 'Eigentümer unbekannt: keine SBOM';
   return sbomPresent ? 'owned by no catalogued package' : 'owner unknown: no SBOM';
 }

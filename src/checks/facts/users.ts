@@ -40,8 +40,8 @@ export async function readGroups(fs: FileTreeView): Promise<Map<string, number> 
 }
 
 export type ResolvedUser =
-  | { readonly ok: true; readonly uid: number; readonly gid?: number; readonly how: string }
-  | { readonly ok: false; readonly reason: string };
+  | { readonly ok: true; readonly uid: number; readonly gid?: number; readonly how: string; readonly howDe: string }
+  | { readonly ok: false; readonly reason: string; readonly reasonDe: string };
 
 /**
  * Resolves config `User` (`name`, `uid`, `name:group`, `uid:gid`) to numbers; an empty User is root.
@@ -49,32 +49,62 @@ export type ResolvedUser =
  */
 export async function resolveUser(user: string | undefined, fs: FileTreeView | undefined): Promise<ResolvedUser> {
   const value = (user ?? '').trim();
-  if (value === '') return { ok: true, uid: 0, gid: 0, how: 'no User set: the runtime default is root' };
+  if (value === '')
+    return {
+      ok: true,
+      uid: 0,
+      gid: 0,
+      how: 'no User set: the runtime default is root',
+      howDe: 'kein User gesetzt: die Laufzeitumgebung startet als root',
+    };
   const [u = '', g] = value.split(':');
   let uid: number | undefined;
   let gid: number | undefined;
   let how = '';
+  let howDe = '';
   if (/^\d+$/.test(u)) {
     uid = Number(u);
     how = 'numeric';
+    howDe = 'numerisch';
   } else {
-    if (!fs) return { ok: false, reason: `User "${u}" is a name and the image filesystem was not read` };
+    if (!fs)
+      return {
+        ok: false,
+        reason: `User "${u}" is a name and the image filesystem was not read`,
+        reasonDe: `User "${u}" ist ein Name, und das Dateisystem des Images wurde nicht gelesen`,
+      };
     const accounts = await readAccounts(fs);
-    if (!accounts) return { ok: false, reason: `User "${u}" is a name and the image has no /etc/passwd` };
+    if (!accounts)
+      return {
+        ok: false,
+        reason: `User "${u}" is a name and the image has no /etc/passwd`,
+        reasonDe: `User "${u}" ist ein Name, und das Image hat keine /etc/passwd`,
+      };
     const account = accounts.find((a) => a.name === u);
-    if (!account) return { ok: false, reason: `User "${u}" is not in the image's /etc/passwd` };
+    if (!account)
+      return {
+        ok: false,
+        reason: `User "${u}" is not in the image's /etc/passwd`,
+        reasonDe: `User "${u}" steht nicht in der /etc/passwd des Images`,
+      };
     uid = account.uid;
     gid = account.gid;
     how = `/etc/passwd: ${u} = ${account.uid}`;
+    howDe = how;
   }
   if (g !== undefined && g !== '') {
     if (/^\d+$/.test(g)) gid = Number(g);
     else if (fs) {
       const groups = await readGroups(fs);
       const found = groups?.get(g);
-      if (found === undefined) return { ok: false, reason: `group "${g}" is not in the image's /etc/group` };
+      if (found === undefined)
+        return {
+          ok: false,
+          reason: `group "${g}" is not in the image's /etc/group`,
+          reasonDe: `Gruppe "${g}" steht nicht in der /etc/group des Images`,
+        };
       gid = found;
     }
   }
-  return { ok: true, uid, ...(gid === undefined ? {} : { gid }), how };
+  return { ok: true, uid, ...(gid === undefined ? {} : { gid }), how, howDe };
 }

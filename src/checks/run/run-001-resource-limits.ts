@@ -1,6 +1,7 @@
 import type { Check } from '../check.ts';
-import type { Evidence } from '../evidence.ts';
+import type { LocalizedEvidence } from '../evidence.ts';
 import { metadata } from '../facts/labels.ts';
+import { missingInput } from '../missing-input.ts';
 import { bsi, nist } from '../references.ts';
 import { eachContainer, manifestEvidence } from './workload-helpers.ts';
 
@@ -20,9 +21,8 @@ export const run001: Check = {
   remediationDe:
     'LABEL org.opencontainers.image.resource.cpu/.memory/.ephemeral-storage oder requests/limits für jeden Container setzen.',
   evaluate(ctx) {
-    if (!ctx.image && !ctx.manifests)
-      return { status: 'not-applicable', reason: 'neither an image nor manifests given' };
-    const evidence: Evidence[] = [];
+    if (!ctx.image && !ctx.manifests) return missingInput.imageOrManifests;
+    const evidence: LocalizedEvidence[] = [];
     let imageDocuments = false;
     if (ctx.image) {
       const meta = metadata(ctx.image);
@@ -31,7 +31,7 @@ export const run001: Check = {
         evidence.push({
           kind: 'config',
           field: `Labels.${label(r)}`,
-          ...(value ? { value } : { message: 'not documented' }),
+          ...(value ? { value } : { message: 'not documented', messageDe: 'nicht dokumentiert' }),
         });
       }
       imageDocuments = Boolean(meta[label('cpu')] && meta[label('memory')]);
@@ -46,17 +46,17 @@ export const run001: Check = {
         if (missing.length > 0) {
           manifestsDocument = false;
           evidence.push(
-            manifestEvidence(workload, container, 'resources', undefined, `no ${missing.join(' or ')} request/limit`),
+            manifestEvidence(workload, container, 'resources', undefined, {
+              en: `no ${missing.join(' or ')} request/limit`,
+              de: `kein Request/Limit für ${missing.join(' oder ')}`,
+            }),
           );
         } else if (requests['ephemeral-storage'] === undefined && limits['ephemeral-storage'] === undefined) {
           evidence.push(
-            manifestEvidence(
-              workload,
-              container,
-              'resources',
-              container.resources,
-              'cpu and memory set; ephemeral-storage missing',
-            ),
+            manifestEvidence(workload, container, 'resources', container.resources, {
+              en: 'cpu and memory set; ephemeral-storage missing',
+              de: 'cpu und memory gesetzt; ephemeral-storage fehlt',
+            }),
           );
         } else {
           evidence.push(manifestEvidence(workload, container, 'resources', container.resources));

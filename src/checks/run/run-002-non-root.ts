@@ -1,8 +1,9 @@
 import type { Check } from '../check.ts';
-import type { Evidence } from '../evidence.ts';
+import type { LocalizedEvidence } from '../evidence.ts';
 import { passwdPaths, resolveUser } from '../facts/users.ts';
 import type { DockerfileInput } from '../inputs/dockerfile.ts';
 import { stageChain } from '../inputs/dockerfile.ts';
+import { missingInput } from '../missing-input.ts';
 import { bsi, nist } from '../references.ts';
 import { eachContainer, effective, manifestEvidence } from './workload-helpers.ts';
 
@@ -49,9 +50,8 @@ export const run002: Check = {
     'USER auf eine numerische UID über 1000 setzen (z. B. USER 65532) und runAsNonRoot: true im securityContext des Pods.',
   needs: { paths: [...passwdPaths] },
   async evaluate(ctx) {
-    if (!ctx.image && !ctx.manifests && !ctx.dockerfile)
-      return { status: 'not-applicable', reason: 'no image, manifests or Dockerfile given' };
-    const evidence: Evidence[] = [];
+    if (!ctx.image && !ctx.manifests && !ctx.dockerfile) return missingInput.anyInput;
+    const evidence: LocalizedEvidence[] = [];
     let failed = false;
     let warned = false;
     if (ctx.image) {
@@ -59,7 +59,13 @@ export const run002: Check = {
       const resolved = await resolveUser(user, ctx.fs?.squashed);
       if (!resolved.ok) {
         failed = true;
-        evidence.push({ kind: 'config', field: 'User', value: user ?? '', message: resolved.reason });
+        evidence.push({
+          kind: 'config',
+          field: 'User',
+          value: user ?? '',
+          message: resolved.reason,
+          messageDe: resolved.reasonDe,
+        });
       } else {
         const ok = resolved.uid > minUid;
         if (!ok) failed = true;
@@ -68,6 +74,7 @@ export const run002: Check = {
           field: 'User',
           value: user ?? '',
           message: `UID ${resolved.uid} (${resolved.how})${ok ? '' : ` is not above ${minUid}`}`,
+          messageDe: `UID ${resolved.uid} (${resolved.howDe})${ok ? '' : ` liegt nicht über ${minUid}`}`,
         });
       }
     }
@@ -89,13 +96,10 @@ export const run002: Check = {
         } else {
           failed = true;
           evidence.push(
-            manifestEvidence(
-              workload,
-              container,
-              'securityContext.runAsNonRoot',
-              nonRoot?.value,
-              'runAsNonRoot is not true and runAsUser is not above 1000',
-            ),
+            manifestEvidence(workload, container, 'securityContext.runAsNonRoot', nonRoot?.value, {
+              en: 'runAsNonRoot is not true and runAsUser is not above 1000',
+              de: 'runAsNonRoot ist nicht true und runAsUser liegt nicht über 1000',
+            }),
           );
         }
       }
@@ -111,12 +115,18 @@ export const run002: Check = {
           instruction: `USER ${root.user}`,
           stage: root.stage,
           message: root.final ? 'the final stage runs as root' : 'this build stage ends as root',
+          messageDe: root.final ? 'die letzte Stage läuft als root' : 'diese Build-Stage endet als root',
         });
       }
     }
     if (failed) return { status: 'fail', evidence, remediation: this.remediation };
     if (warned)
-      return { status: 'warn', evidence, remediation: 'Switch every stage back to a non-root USER before it ends.' };
+      return {
+        status: 'warn',
+        evidence,
+        remediation: 'Switch every stage back to a non-root USER before it ends.',
+        remediationDe: 'Jede Stage vor ihrem Ende wieder auf einen USER ungleich root umstellen.',
+      };
     return { status: 'pass', evidence };
   },
 };

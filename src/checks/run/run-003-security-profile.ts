@@ -1,5 +1,6 @@
 import type { Check } from '../check.ts';
-import type { Evidence } from '../evidence.ts';
+import type { LocalizedEvidence } from '../evidence.ts';
+import { missingInput } from '../missing-input.ts';
 import { bsi, nist } from '../references.ts';
 import { eachContainer, effective, manifestEvidence } from './workload-helpers.ts';
 
@@ -15,8 +16,8 @@ export const run003: Check = {
   remediation: 'Set securityContext.seccompProfile.type: RuntimeDefault (or a Localhost profile) for the pod.',
   remediationDe: 'securityContext.seccompProfile.type: RuntimeDefault (oder ein Localhost-Profil) für den Pod setzen.',
   evaluate(ctx) {
-    if (!ctx.manifests) return { status: 'not-applicable', reason: 'no Kubernetes manifests given (--manifests)' };
-    const evidence: Evidence[] = [];
+    if (!ctx.manifests) return missingInput.manifests;
+    const evidence: LocalizedEvidence[] = [];
     let failed = false;
     for (const { workload, container } of eachContainer(ctx.manifests)) {
       const seccomp = effective(workload, container, 'seccompProfile')?.value as { type?: string } | undefined;
@@ -33,13 +34,10 @@ export const run003: Check = {
       if (profiles.length === 0) {
         failed = true;
         evidence.push(
-          manifestEvidence(
-            workload,
-            container,
-            'securityContext.seccompProfile',
-            seccomp,
-            'no seccomp, AppArmor or SELinux profile',
-          ),
+          manifestEvidence(workload, container, 'securityContext.seccompProfile', seccomp, {
+            en: 'no seccomp, AppArmor or SELinux profile',
+            de: 'kein seccomp-, AppArmor- oder SELinux-Profil',
+          }),
         );
       } else evidence.push(manifestEvidence(workload, container, 'securityContext', profiles.join(', ')));
     }

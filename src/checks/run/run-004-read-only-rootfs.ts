@@ -1,5 +1,5 @@
 import type { Check } from '../check.ts';
-import type { Evidence } from '../evidence.ts';
+import type { LocalizedEvidence } from '../evidence.ts';
 import { bsi } from '../references.ts';
 import { eachContainer, manifestEvidence } from './workload-helpers.ts';
 
@@ -18,17 +18,18 @@ export const run004: Check = {
     'securityContext.readOnlyRootFilesystem: true setzen und Volumes für die Pfade einbinden, in die die Anwendung schreibt.',
   evaluate(ctx) {
     const volumes = Object.keys(ctx.image?.config.config?.Volumes ?? {}).sort();
-    const volumeEvidence: Evidence[] = ctx.image
+    const volumeEvidence: LocalizedEvidence[] = ctx.image
       ? [{ kind: 'config', field: 'Volumes', value: volumes.length ? volumes.join(', ') : '(none)' }]
       : [];
     if (!ctx.manifests) {
       return {
         status: 'not-applicable',
         reason: 'readOnlyRootFilesystem is set in Kubernetes manifests, none given (--manifests)',
+        reasonDe: 'readOnlyRootFilesystem wird in Kubernetes-Manifesten gesetzt, keine angegeben (--manifests)',
         evidence: volumeEvidence,
       };
     }
-    const evidence: Evidence[] = [...volumeEvidence];
+    const evidence: LocalizedEvidence[] = [...volumeEvidence];
     let failed = false;
     for (const { workload, container } of eachContainer(ctx.manifests)) {
       const ro = container.securityContext?.readOnlyRootFilesystem;
@@ -39,7 +40,7 @@ export const run004: Check = {
           container,
           'securityContext.readOnlyRootFilesystem',
           ro,
-          ro === true ? undefined : 'not true',
+          ro === true ? undefined : { en: 'not true', de: 'nicht true' },
         ),
       );
     }

@@ -1,5 +1,6 @@
 import type { Check } from '../check.ts';
-import type { Evidence } from '../evidence.ts';
+import type { LocalizedEvidence } from '../evidence.ts';
+import { missingInput } from '../missing-input.ts';
 import { bsi } from '../references.ts';
 import { eachContainer, manifestEvidence } from './workload-helpers.ts';
 
@@ -18,8 +19,8 @@ export const run005: Check = {
   remediation: 'Mount an emptyDir volume at /tmp (and other temporary paths) of every container.',
   remediationDe: 'Ein emptyDir-Volume unter /tmp (und anderen temporären Pfaden) jedes Containers einbinden.',
   evaluate(ctx) {
-    if (!ctx.manifests) return { status: 'not-applicable', reason: 'no Kubernetes manifests given (--manifests)' };
-    const evidence: Evidence[] = [];
+    if (!ctx.manifests) return missingInput.manifests;
+    const evidence: LocalizedEvidence[] = [];
     let failed = false;
     let warned = false;
     for (const { workload, container } of eachContainer(ctx.manifests)) {
@@ -28,13 +29,10 @@ export const run005: Check = {
       if (temps.length === 0) {
         warned = true;
         evidence.push(
-          manifestEvidence(
-            workload,
-            container,
-            'volumeMounts',
-            undefined,
-            'no ephemeral volume at /tmp: temporary data lands in the container filesystem',
-          ),
+          manifestEvidence(workload, container, 'volumeMounts', undefined, {
+            en: 'no ephemeral volume at /tmp: temporary data lands in the container filesystem',
+            de: 'kein flüchtiges Volume unter /tmp: temporäre Daten landen im Dateisystem des Containers',
+          }),
         );
         continue;
       }
@@ -48,7 +46,12 @@ export const run005: Check = {
             container,
             `volumeMounts[${mount.mountPath}]`,
             mount.name,
-            ephemeral ? 'emptyDir/ephemeral' : `volume ${mount.name} is not emptyDir/ephemeral`,
+            ephemeral
+              ? { en: 'emptyDir/ephemeral', de: 'emptyDir/ephemeral' }
+              : {
+                  en: `volume ${mount.name} is not emptyDir/ephemeral`,
+                  de: `Volume ${mount.name} ist nicht emptyDir/ephemeral`,
+                },
           ),
         );
       }

@@ -1,5 +1,6 @@
 import type { Check } from '../check.ts';
-import type { Evidence } from '../evidence.ts';
+import type { LocalizedEvidence } from '../evidence.ts';
+import { missingInput } from '../missing-input.ts';
 import { bsi } from '../references.ts';
 import { eachContainer, manifestEvidence } from './workload-helpers.ts';
 
@@ -16,8 +17,8 @@ export const run006: Check = {
   remediation: 'Set readOnly: true on every volumeMount of a configMap, secret or projected volume.',
   remediationDe: 'readOnly: true für jedes volumeMount eines configMap-, secret- oder projected-Volumes setzen.',
   evaluate(ctx) {
-    if (!ctx.manifests) return { status: 'not-applicable', reason: 'no Kubernetes manifests given (--manifests)' };
-    const evidence: Evidence[] = [];
+    if (!ctx.manifests) return missingInput.manifests;
+    const evidence: LocalizedEvidence[] = [];
     let failed = false;
     for (const { workload, container } of eachContainer(ctx.manifests)) {
       const volumes = new Map((workload.pod.volumes ?? []).map((v) => [v.name, v]));
@@ -27,19 +28,20 @@ export const run006: Check = {
         if (!source) continue;
         if (mount.readOnly !== true) failed = true;
         evidence.push(
-          manifestEvidence(
-            workload,
-            container,
-            `volumeMounts[${mount.mountPath}].readOnly`,
-            mount.readOnly,
-            `${source} volume ${mount.name}${mount.readOnly === true ? '' : ' mounted writable'}`,
-          ),
+          manifestEvidence(workload, container, `volumeMounts[${mount.mountPath}].readOnly`, mount.readOnly, {
+            en: `${source} volume ${mount.name}${mount.readOnly === true ? '' : ' mounted writable'}`,
+            de: `${source}-Volume ${mount.name}${mount.readOnly === true ? '' : ' beschreibbar eingebunden'}`,
+          }),
         );
       }
     }
     if (failed) return { status: 'fail', evidence, remediation: this.remediation };
     if (evidence.length === 0)
-      evidence.push({ kind: 'note', message: 'no configMap/secret/projected volumes mounted' });
+      evidence.push({
+        kind: 'note',
+        message: 'no configMap/secret/projected volumes mounted',
+        messageDe: 'keine configMap-/secret-/projected-Volumes eingebunden',
+      });
     return { status: 'pass', evidence };
   },
 };

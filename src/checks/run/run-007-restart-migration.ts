@@ -13,6 +13,10 @@ export const run007: Check = {
   remediationDe:
     'Zustand in externen Diensten halten und die Verarbeitung transaktional gestalten, damit ein Neustart nichts verliert.',
   evaluate() {
-    return { status: 'manual', reason: 'statelessness and transactional processing cannot be decided from the image' };
+    return {
+      status: 'manual',
+      reason: 'statelessness and transactional processing cannot be decided from the image',
+      reasonDe: 'Zustandslosigkeit und transaktionale Verarbeitung lassen sich aus dem Image nicht beurteilen',
+    };
   },
 };

@@ -1,6 +1,7 @@
 import type { Check } from '../check.ts';
-import type { Evidence } from '../evidence.ts';
+import type { LocalizedEvidence } from '../evidence.ts';
 import { finalStage, lastInstruction } from '../inputs/dockerfile.ts';
+import { missingInput } from '../missing-input.ts';
 import { bsi } from '../references.ts';
 import { eachContainer, manifestEvidence } from './workload-helpers.ts';
 
@@ -16,36 +17,40 @@ export const run008: Check = {
   remediation: 'Add a HEALTHCHECK to the image or liveness/readiness/startup probes to every container.',
   remediationDe: 'Dem Image einen HEALTHCHECK oder jedem Container liveness-/readiness-/startup-Probes geben.',
   evaluate(ctx) {
-    if (!ctx.image && !ctx.manifests && !ctx.dockerfile)
-      return { status: 'not-applicable', reason: 'no image, manifests or Dockerfile given' };
-    const evidence: Evidence[] = [];
+    if (!ctx.image && !ctx.manifests && !ctx.dockerfile) return missingInput.anyInput;
+    const evidence: LocalizedEvidence[] = [];
     let imageHas = false;
     let dockerfileHas: boolean | undefined;
     let manifestsHave: boolean | undefined;
     if (ctx.image) {
       const test = ctx.image.config.config?.Healthcheck?.Test ?? [];
       imageHas = test.length > 0 && test[0] !== 'NONE';
-      evidence.push({
+      const config = {
         kind: 'config',
         field: 'Healthcheck.Test',
         value: test.length ? JSON.stringify(test) : '(none)',
-        ...(test[0] === 'NONE' ? { message: 'disabled' } : {}),
-      });
+      } as const;
+      evidence.push(test[0] === 'NONE' ? { ...config, message: 'disabled', messageDe: 'deaktiviert' } : config);
     }
     if (ctx.dockerfile) {
       const last = finalStage(ctx.dockerfile);
       const found = last ? lastInstruction(ctx.dockerfile, last, 'HEALTHCHECK') : undefined;
       dockerfileHas = found !== undefined && found.instruction.args[0]?.toUpperCase() !== 'NONE';
       if (found) {
-        evidence.push({
+        const instruction = {
           kind: 'dockerfile',
           path: ctx.dockerfile.path,
           line: found.instruction.line,
           instruction: `HEALTHCHECK ${found.instruction.raw}`,
           stage: found.stage.index,
-          ...(dockerfileHas ? {} : { message: 'disabled' }),
+        } as const;
+        evidence.push(dockerfileHas ? instruction : { ...instruction, message: 'disabled', messageDe: 'deaktiviert' });
+      } else
+        evidence.push({
+          kind: 'note',
+          message: `${ctx.dockerfile.path}: the final stage has no HEALTHCHECK`,
+          messageDe: `${ctx.dockerfile.path}: die letzte Stage hat kein HEALTHCHECK`,
         });
-      } else evidence.push({ kind: 'note', message: `${ctx.dockerfile.path}: the final stage has no HEALTHCHECK` });
     }
     if (ctx.manifests) {
       manifestsHave = true;
@@ -61,7 +66,7 @@ export const run008: Check = {
             container,
             'probes',
             probes.length ? probes.join(', ') : undefined,
-            probes.length ? undefined : 'no probe',
+            probes.length ? undefined : { en: 'no probe', de: 'keine Probe' },
           ),
         );
       }

@@ -1,8 +1,9 @@
 import { packageManagers } from '../base/base-001-minimal-image.ts';
 import type { Check } from '../check.ts';
-import type { Evidence } from '../evidence.ts';
+import type { LocalizedEvidence } from '../evidence.ts';
 import { findBinaries } from '../facts/binaries.ts';
 import { ownerIndex, ownerNote } from '../facts/owners.ts';
+import { missingInput } from '../missing-input.ts';
 import { bsi } from '../references.ts';
 import { eachContainer, manifestEvidence } from './workload-helpers.ts';
 
@@ -21,8 +22,8 @@ export const run010: Check = {
   remediationDe:
     'Den Paketmanager aus dem Laufzeit-Image entfernen und Code-Pfade nur lesend (oder gar nicht) einbinden.',
   evaluate(ctx) {
-    if (!ctx.fs && !ctx.manifests) return { status: 'not-applicable', reason: 'neither an image nor manifests given' };
-    const evidence: Evidence[] = [];
+    if (!ctx.fs && !ctx.manifests) return missingInput.imageOrManifests;
+    const evidence: LocalizedEvidence[] = [];
     let failed = false;
     if (ctx.fs) {
       const owners = ownerIndex(ctx.sbom);
@@ -33,6 +34,7 @@ export const run010: Check = {
           path: entry.path,
           layer: entry.layer,
           message: `package manager; ${ownerNote(owners, entry.path, ctx.sbom !== undefined)}`,
+          messageDe: `Paketmanager; ${ownerNote(owners, entry.path, ctx.sbom !== undefined, 'de')}`,
         });
       }
     }
@@ -46,20 +48,21 @@ export const run010: Check = {
           if (code && mount.readOnly !== true) {
             failed = true;
             evidence.push(
-              manifestEvidence(
-                workload,
-                container,
-                `volumeMounts[${mount.mountPath}]`,
-                mount.name,
-                'writable mount over a code path',
-              ),
+              manifestEvidence(workload, container, `volumeMounts[${mount.mountPath}]`, mount.name, {
+                en: 'writable mount over a code path',
+                de: 'beschreibbarer Mount über einem Code-Pfad',
+              }),
             );
           }
         }
       }
     }
     if (failed) return { status: 'fail', evidence, remediation: this.remediation };
-    evidence.push({ kind: 'note', message: 'no package manager and no writable code mounts' });
+    evidence.push({
+      kind: 'note',
+      message: 'no package manager and no writable code mounts',
+      messageDe: 'kein Paketmanager und keine beschreibbaren Mounts über Code-Pfaden',
+    });
     return { status: 'pass', evidence };
   },
 };

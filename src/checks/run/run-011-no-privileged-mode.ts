@@ -1,19 +1,19 @@
 import type { FileEntry } from '../../oci/types.ts';
 import type { Check } from '../check.ts';
-import type { Evidence } from '../evidence.ts';
+import type { LocalizedEvidence, Text } from '../evidence.ts';
+import { missingInput } from '../missing-input.ts';
 import { bsi } from '../references.ts';
 import { eachContainer, manifestEvidence } from './workload-helpers.ts';
 
-function privilegeOf(entry: FileEntry): string | undefined {
+function privilegeOf(entry: FileEntry): Text | undefined {
   if (entry.type !== 'file' && entry.type !== 'hardlink') return undefined;
   const bits = [
-    (entry.mode & 0o4000) !== 0 ? 'setuid' : '',
-    (entry.mode & 0o2000) !== 0 ? 'setgid' : '',
-    entry.xattrs?.['security.capability'] ? 'file capabilities' : '',
-  ]
-    .filter(Boolean)
-    .join(' + ');
-  return bits || undefined;
+    (entry.mode & 0o4000) !== 0 ? { en: 'setuid', de: 'setuid' } : undefined,
+    (entry.mode & 0o2000) !== 0 ? { en: 'setgid', de: 'setgid' } : undefined,
+    entry.xattrs?.['security.capability'] ? { en: 'file capabilities', de: 'Datei-Capabilities' } : undefined,
+  ].filter((b): b is Text => b !== undefined);
+  if (bits.length === 0) return undefined;
+  return { en: bits.map((b) => b.en).join(' + '), de: bits.map((b) => b.de).join(' + ') };
 }
 
 export const run011: Check = {
@@ -30,18 +30,20 @@ export const run011: Check = {
   remediationDe:
     'Bei den Dateien chmod u-s,g-s ausführen (oder sie entfernen) und privileged: false, allowPrivilegeEscalation: false, capabilities.drop: [ALL] setzen.',
   evaluate(ctx) {
-    if (!ctx.fs && !ctx.manifests) return { status: 'not-applicable', reason: 'neither an image nor manifests given' };
-    const evidence: Evidence[] = [];
+    if (!ctx.fs && !ctx.manifests) return missingInput.imageOrManifests;
+    const evidence: LocalizedEvidence[] = [];
     if (ctx.fs) {
       for (const entry of ctx.fs.squashed.entries()) {
         const p = privilegeOf(entry);
-        if (p)
-          evidence.push({
-            kind: 'file',
-            path: entry.path,
-            layer: entry.layer,
-            message: `${p} mode ${(entry.mode & 0o7777).toString(8).padStart(4, '0')} owner ${entry.uid}`,
-          });
+        if (!p) continue;
+        const mode = (entry.mode & 0o7777).toString(8).padStart(4, '0');
+        evidence.push({
+          kind: 'file',
+          path: entry.path,
+          layer: entry.layer,
+          message: `${p.en} mode ${mode} owner ${entry.uid}`,
+          messageDe: `${p.de} Modus ${mode} Eigentümer ${entry.uid}`,
+        });
       }
       for (const entry of ctx.fs.hidden) {
         const p = privilegeOf(entry);
@@ -51,7 +53,8 @@ export const run011: Check = {
             path: entry.path,
             layer: entry.layer,
             hidden: true,
-            message: `${p} (removed later, still shipped)`,
+            message: `${p.en} (removed later, still shipped)`,
+            messageDe: `${p.de} (später entfernt, wird weiterhin ausgeliefert)`,
           });
       }
     }
@@ -59,7 +62,12 @@ export const run011: Check = {
       for (const workload of ctx.manifests.workloads) {
         for (const ns of ['hostPID', 'hostIPC', 'hostNetwork'] as const) {
           if (workload.pod[ns] === true)
-            evidence.push(manifestEvidence(workload, undefined, `spec.${ns}`, true, 'shares a host namespace'));
+            evidence.push(
+              manifestEvidence(workload, undefined, `spec.${ns}`, true, {
+                en: 'shares a host namespace',
+                de: 'teilt einen Host-Namespace',
+              }),
+            );
         }
       }
       for (const { workload, container } of eachContainer(ctx.manifests)) {
@@ -73,7 +81,7 @@ export const run011: Check = {
               container,
               'securityContext.allowPrivilegeEscalation',
               sc?.allowPrivilegeEscalation,
-              'not false',
+              { en: 'not false', de: 'nicht false' },
             ),
           );
         const drop = (sc?.capabilities?.drop ?? []).map((c) => c.toUpperCase());
@@ -84,7 +92,7 @@ export const run011: Check = {
               container,
               'securityContext.capabilities.drop',
               drop.length ? drop.join(',') : undefined,
-              'does not drop ALL',
+              { en: 'does not drop ALL', de: 'capabilities.drop enthält nicht ALL' },
             ),
           );
       }
@@ -92,7 +100,13 @@ export const run011: Check = {
     if (evidence.length > 0) return { status: 'fail', evidence, remediation: this.remediation };
     return {
       status: 'pass',
-      evidence: [{ kind: 'note', message: 'no setuid/setgid files, no file capabilities, no privileged settings' }],
+      evidence: [
+        {
+          kind: 'note',
+          message: 'no setuid/setgid files, no file capabilities, no privileged settings',
+          messageDe: 'keine setuid-/setgid-Dateien, keine Datei-Capabilities, keine privilegierten Einstellungen',
+        },
+      ],
     };
   },
 };

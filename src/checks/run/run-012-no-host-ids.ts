@@ -1,6 +1,7 @@
 import type { Check } from '../check.ts';
-import type { Evidence } from '../evidence.ts';
+import type { LocalizedEvidence, Text } from '../evidence.ts';
 import { passwdPaths, readAccounts, resolveUser } from '../facts/users.ts';
+import { missingInput } from '../missing-input.ts';
 import { bsi } from '../references.ts';
 
 export const run012: Check = {
@@ -16,31 +17,37 @@ export const run012: Check = {
   remediationDe: 'Mit einer UID/GID außerhalb des Host-Bereichs laufen (z. B. 65532:65532).',
   needs: { paths: [...passwdPaths] },
   async evaluate(ctx) {
-    if (!ctx.image) return { status: 'not-applicable', reason: 'no image given' };
+    if (!ctx.image) return missingInput.image;
     const user = await resolveUser(ctx.image.config.config?.User, ctx.fs?.squashed);
     if (!user.ok)
       return {
         status: 'fail',
-        evidence: [{ kind: 'config', field: 'User', message: user.reason }],
+        evidence: [{ kind: 'config', field: 'User', message: user.reason, messageDe: user.reasonDe }],
         remediation: this.remediation,
       };
     let gid = user.gid;
-    let gidHow = 'from User';
+    let gidHow: Text = { en: 'from User', de: 'aus User' };
     if (gid === undefined) {
       // The runtime takes the primary group of the UID's passwd entry, else GID 0.
       const accounts = ctx.fs ? await readAccounts(ctx.fs.squashed) : undefined;
       const account = accounts?.find((a) => a.uid === user.uid);
       gid = account?.gid ?? 0;
-      gidHow = account ? `primary group of ${account.name}` : 'no passwd entry: the runtime uses GID 0';
+      gidHow = account
+        ? { en: `primary group of ${account.name}`, de: `primäre Gruppe von ${account.name}` }
+        : {
+            en: 'no passwd entry: the runtime uses GID 0',
+            de: 'kein passwd-Eintrag: die Laufzeitumgebung verwendet GID 0',
+          };
     }
     const { min, max } = ctx.policy.hostUidRange;
     const inRange = (id: number) => id === 0 || (id >= min && id <= max);
-    const evidence: Evidence[] = [
+    const evidence: LocalizedEvidence[] = [
       {
         kind: 'config',
         field: 'User',
         value: ctx.image.config.config?.User ?? '',
-        message: `UID ${user.uid}, GID ${gid} (${gidHow}); host range ${min}-${max}`,
+        message: `UID ${user.uid}, GID ${gid} (${gidHow.en}); host range ${min}-${max}`,
+        messageDe: `UID ${user.uid}, GID ${gid} (${gidHow.de}); Host-Bereich ${min}-${max}`,
       },
     ];
     if (inRange(user.uid) || inRange(gid)) return { status: 'fail', evidence, remediation: this.remediation };

@@ -14,6 +14,10 @@ export const run013: Check = {
   remediationDe:
     'Sicherheitsrelevante Ereignisse strukturiert und ohne Geheimnisse oder personenbezogene Daten protokollieren.',
   evaluate() {
-    return { status: 'manual', reason: 'what the application logs cannot be decided from the image' };
+    return {
+      status: 'manual',
+      reason: 'what the application logs cannot be decided from the image',
+      reasonDe: 'was die Anwendung protokolliert, lässt sich aus dem Image nicht beurteilen',
+    };
   },
 };

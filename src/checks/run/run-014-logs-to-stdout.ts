@@ -1,5 +1,6 @@
 import type { Check } from '../check.ts';
-import type { Evidence } from '../evidence.ts';
+import type { LocalizedEvidence } from '../evidence.ts';
+import { missingInput } from '../missing-input.ts';
 import { bsi } from '../references.ts';
 
 const logFile = /^\/(var\/log\/.+|(app|opt|srv|usr\/local)\/.*\.log)$/;
@@ -18,19 +19,26 @@ export const run014: Check = {
   remediationDe:
     'Protokolle auf stdout/stderr schreiben (oder die Protokolldateien auf /dev/stdout und /dev/stderr verlinken).',
   evaluate(ctx) {
-    if (!ctx.fs) return { status: 'not-applicable', reason: 'the image filesystem was not read (no image given)' };
-    const linked: Evidence[] = [];
-    const files: Evidence[] = [];
+    if (!ctx.fs) return missingInput.filesystem;
+    const linked: LocalizedEvidence[] = [];
+    const files: LocalizedEvidence[] = [];
     for (const entry of ctx.fs.squashed.entries()) {
       if (!logFile.test(entry.path)) continue;
       if (entry.type === 'symlink' && entry.linkTarget && stdStreams.test(entry.linkTarget)) {
-        linked.push({ kind: 'file', path: entry.path, layer: entry.layer, message: `-> ${entry.linkTarget}` });
+        linked.push({
+          kind: 'file',
+          path: entry.path,
+          layer: entry.layer,
+          message: `-> ${entry.linkTarget}`,
+          messageDe: `-> ${entry.linkTarget}`,
+        });
       } else if (entry.type === 'file' && entry.size > 0) {
         files.push({
           kind: 'file',
           path: entry.path,
           layer: entry.layer,
           message: `log file with ${entry.size} bytes`,
+          messageDe: `Protokolldatei mit ${entry.size} Bytes`,
         });
       }
     }
@@ -39,6 +47,8 @@ export const run014: Check = {
     return {
       status: 'manual',
       reason: 'no log files in the image; a reviewer confirms the application logs to stdout/stderr',
+      reasonDe:
+        'keine Protokolldateien im Image; ein Prüfer bestätigt, dass die Anwendung auf stdout/stderr protokolliert',
     };
   },
 };

@@ -1,4 +1,4 @@
-import type { Evidence } from '../evidence.ts';
+import type { LocalizedEvidence, Text } from '../evidence.ts';
 import type { ManifestContainer, ManifestsInput, Workload } from '../inputs/manifests.ts';
 import { workloadLabel } from '../inputs/manifests.ts';
 
@@ -13,17 +13,17 @@ export function manifestEvidence(
   container: Container | undefined,
   field: string,
   value: unknown,
-  message?: string,
-): Evidence {
-  return {
-    kind: 'manifest',
+  message?: Text,
+): LocalizedEvidence {
+  const evidence = {
+    kind: 'manifest' as const,
     path: workload.path,
     object: `${workloadLabel(workload)}${workload.document > 0 ? ` (document ${workload.document + 1})` : ''}`,
     ...(container ? { container: `${container.init ? 'init:' : ''}${container.name}` } : {}),
     field,
     ...(value === undefined ? {} : { value: typeof value === 'string' ? value : JSON.stringify(value) }),
-    ...(message ? { message } : {}),
   };
+  return message ? { ...evidence, message: message.en, messageDe: message.de } : evidence;
 }
 
 /** A container-level security setting, falling back to the pod-level one where Kubernetes does. */

@@ -15,11 +15,22 @@ export const sec001: Check = {
   remediationDe:
     'Das Geheimnis aus allen Layern entfernen (neu bauen, nicht in einem späteren Layer löschen), es austauschen und Geheimnisse zur Laufzeit einbinden.',
   evaluate(ctx) {
-    if (!ctx.secrets) return { status: 'not-applicable', reason: 'the secret scanner did not run (no image given)' };
+    if (!ctx.secrets)
+      return {
+        status: 'not-applicable',
+        reason: 'the secret scanner did not run (no image given)',
+        reasonDe: 'der Scanner für Geheimnisse lief nicht (kein Image angegeben)',
+      };
     if (ctx.secrets.length === 0)
       return {
         status: 'pass',
-        evidence: [{ kind: 'note', message: 'no secrets found in files, Env, labels or history' }],
+        evidence: [
+          {
+            kind: 'note',
+            message: 'no secrets found in files, Env, labels or history',
+            messageDe: 'keine Geheimnisse in Dateien, Env, Labels oder History gefunden',
+          },
+        ],
       };
     return {
       status: 'fail',
@@ -34,6 +45,9 @@ export const sec001: Check = {
           ...(s.line === undefined ? {} : { line: s.line }),
           fingerprint: s.fingerprint,
           message: s.deleted ? `${s.description} (removed by a later layer, still shipped)` : s.description,
+          messageDe: s.deleted
+            ? `${s.description} (von einer späteren Schicht entfernt, wird dennoch ausgeliefert)`
+            : s.description,
         };
       }),
       remediation: this.remediation,

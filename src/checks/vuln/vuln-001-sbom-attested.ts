@@ -19,13 +19,16 @@ export const vuln001: Check = {
   remediation: 'Attest the SBOM for the image digest (sgci attest --type cyclonedx).',
   remediationDe: 'Die SBOM für den Image-Digest attestieren (sgci attest --type cyclonedx).',
   evaluate(ctx) {
-    const gap = attestationGap(ctx, 'an SBOM attestation');
-    if (gap || !ctx.attestations) return gap ?? noVerifier('an SBOM attestation');
+    const what = { en: 'an SBOM attestation', de: 'eine SBOM-Attestierung' };
+    const gap = attestationGap(ctx, what);
+    if (gap || !ctx.attestations) return gap ?? noVerifier(what);
     const found = verifiedAttestations(ctx, isSbom);
     if (found.length === 0)
       return {
         status: 'fail',
-        evidence: [{ kind: 'note', message: 'no verified SBOM attestation' }],
+        evidence: [
+          { kind: 'note', message: 'no verified SBOM attestation', messageDe: 'keine verifizierte SBOM-Attestierung' },
+        ],
         remediation: this.remediation,
       };
     const evidence = found.map((a) => ({
@@ -51,14 +54,17 @@ export const vuln001: Check = {
               kind: 'package' as const,
               purl,
               message: 'in the image, not in the attested SBOM',
+              messageDe: 'im Image, nicht in der attestierten SBOM',
             })),
             ...extra.map((purl) => ({
               kind: 'package' as const,
               purl,
               message: 'in the attested SBOM, not in the image',
+              messageDe: 'in der attestierten SBOM, nicht im Image',
             })),
           ],
           remediation: 'Regenerate and re-attest the SBOM from the image as shipped.',
+          remediationDe: 'Die SBOM aus dem ausgelieferten Image neu erzeugen und neu attestieren.',
         };
       }
     }

@@ -47,7 +47,13 @@ test('an exception waives a finding until it expires, and an expired one says so
 
 test('an empty advisory database is reported as such', async () => {
   const result = await vuln002.evaluate(
-    testContext({ vulns: { available: false, reason: 'the advisory database is empty: run sgci db import' } }),
+    testContext({
+      vulns: {
+        available: false,
+        reason: 'the advisory database is empty: run sgci db import',
+        reasonDe: 'die Advisory-Datenbank ist leer: sgci db import ausführen',
+      },
+    }),
   );
   assert.equal(result.status, 'not-applicable');
   assert.match(result.status === 'not-applicable' ? result.reason : '', /empty/);

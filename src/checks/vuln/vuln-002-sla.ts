@@ -1,6 +1,7 @@
 import { parseDuration } from '../../policy/index.ts';
 import type { Check } from '../check.ts';
-import type { Evidence } from '../evidence.ts';
+import type { LocalizedEvidence } from '../evidence.ts';
+import { missingInput } from '../missing-input.ts';
 import { bsi, nist } from '../references.ts';
 import { activeFindings, vulnEvidence } from './vuln-helpers.ts';
 
@@ -17,10 +18,11 @@ export const vuln002: Check = {
   remediationDe:
     'Die betroffenen Pakete innerhalb der SLA ihres Schweregrads aktualisieren (oder eine VEX-Aussage erfassen).',
   evaluate(ctx) {
-    if (!ctx.vulns) return { status: 'not-applicable', reason: 'vulnerability matching did not run' };
-    if (!ctx.vulns.available) return { status: 'not-applicable', reason: ctx.vulns.reason };
+    if (!ctx.vulns) return missingInput.vulnerabilities;
+    if (!ctx.vulns.available)
+      return { status: 'not-applicable', reason: ctx.vulns.reason, reasonDe: ctx.vulns.reasonDe };
     const { active, excepted } = activeFindings(ctx, ctx.vulns.findings);
-    const overdue: Evidence[] = [];
+    const overdue: LocalizedEvidence[] = [];
     let unknownStart = 0;
     for (const f of active) {
       if (f.fixState !== 'fixed') continue;
@@ -33,17 +35,21 @@ export const vuln002: Check = {
         continue;
       }
       const due = Date.parse(f.fixAvailableAt) + window;
-      if (ctx.now.getTime() > due)
+      if (ctx.now.getTime() > due) {
+        const dueAt = new Date(due).toISOString();
+        const sla = ctx.policy.sla[severity];
         overdue.push(
-          vulnEvidence(
-            f,
-            `fix available since ${f.fixAvailableAt}, due ${new Date(due).toISOString()} (${ctx.policy.sla[severity]})`,
-          ),
+          vulnEvidence(f, {
+            en: `fix available since ${f.fixAvailableAt}, due ${dueAt} (${sla})`,
+            de: `Korrektur verfügbar seit ${f.fixAvailableAt}, fällig bis ${dueAt} (${sla})`,
+          }),
         );
+      }
     }
-    const summary: Evidence = {
+    const summary: LocalizedEvidence = {
       kind: 'note',
       message: `${active.length} open findings; ${overdue.length} past their SLA; ${unknownStart} with a fix of unknown date`,
+      messageDe: `${active.length} offene Befunde; ${overdue.length} mit überschrittener SLA; ${unknownStart} mit Korrektur unbekannten Datums`,
     };
     if (overdue.length > 0)
       return { status: 'fail', evidence: [summary, ...overdue, ...excepted], remediation: this.remediation };

@@ -18,13 +18,16 @@ export const vuln003: Check = {
   remediation: 'Attest the VEX decisions for the image digest (sgci attest --type openvex).',
   remediationDe: 'Die VEX-Entscheidungen für den Image-Digest attestieren (sgci attest --type openvex).',
   evaluate(ctx) {
-    const gap = attestationGap(ctx, 'a VEX attestation');
-    if (gap || !ctx.attestations) return gap ?? noVerifier('a VEX attestation');
+    const what = { en: 'a VEX attestation', de: 'eine VEX-Attestierung' };
+    const gap = attestationGap(ctx, what);
+    if (gap || !ctx.attestations) return gap ?? noVerifier(what);
     const found = verifiedAttestations(ctx, isVex);
     if (found.length === 0)
       return {
         status: 'fail',
-        evidence: [{ kind: 'note', message: 'no verified VEX attestation' }],
+        evidence: [
+          { kind: 'note', message: 'no verified VEX attestation', messageDe: 'keine verifizierte VEX-Attestierung' },
+        ],
         remediation: this.remediation,
       };
     return {

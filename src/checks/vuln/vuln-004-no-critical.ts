@@ -1,4 +1,5 @@
 import type { Check } from '../check.ts';
+import { missingInput } from '../missing-input.ts';
 import { nist } from '../references.ts';
 import { activeFindings, vulnEvidence } from './vuln-helpers.ts';
 
@@ -14,20 +15,27 @@ export const vuln004: Check = {
   remediation: 'Update the packages with CRITICAL findings to a fixed version and rebuild.',
   remediationDe: 'Die Pakete mit CRITICAL-Befunden auf eine behobene Version aktualisieren und neu bauen.',
   evaluate(ctx) {
-    if (!ctx.vulns) return { status: 'not-applicable', reason: 'vulnerability matching did not run' };
-    if (!ctx.vulns.available) return { status: 'not-applicable', reason: ctx.vulns.reason };
+    if (!ctx.vulns) return missingInput.vulnerabilities;
+    if (!ctx.vulns.available)
+      return { status: 'not-applicable', reason: ctx.vulns.reason, reasonDe: ctx.vulns.reasonDe };
     const { active, excepted } = activeFindings(ctx, ctx.vulns.findings);
     const critical = active.filter((f) => f.vulnerability.severity === 'CRITICAL' && f.fixState === 'fixed');
     const summary = {
       kind: 'note' as const,
       message: `${critical.length} CRITICAL findings with a fix available (advisory database: ${ctx.vulns.advisories} advisories)`,
+      messageDe: `${critical.length} CRITICAL-Befunde mit verfügbarer Korrektur (Advisory-Datenbank: ${ctx.vulns.advisories} Advisories)`,
     };
     if (critical.length > 0) {
       return {
         status: 'fail',
         evidence: [
           summary,
-          ...critical.map((f) => vulnEvidence(f, `fixed in ${f.fixedVersions.join(', ')}`)),
+          ...critical.map((f) =>
+            vulnEvidence(f, {
+              en: `fixed in ${f.fixedVersions.join(', ')}`,
+              de: `behoben in ${f.fixedVersions.join(', ')}`,
+            }),
+          ),
           ...excepted,
         ],
         remediation: this.remediation,
