@@ -34,6 +34,7 @@ export async function sampleReport(): Promise<ScanReport> {
       {
         rule: 'github-token',
         description: 'GitHub token',
+        descriptionDe: 'GitHub-Token',
         severity: 'critical',
         location: 'file',
         path: '/app/.env',

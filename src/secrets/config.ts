@@ -4,7 +4,7 @@ import { isSecretName } from './names.ts';
 import { passwordGate } from './rules.ts';
 import { scanText } from './scan-text.ts';
 import { compareFindings } from './scanner.ts';
-import type { SecretFinding, SecretLocation } from './types.ts';
+import { describeWith, type SecretDescription, type SecretFinding, type SecretLocation } from './types.ts';
 
 /**
  * Secrets in the image config: `Env` entries, `Labels`, and history `created_by` lines, which keep build
@@ -56,6 +56,7 @@ function scanAssignment(name: string, value: string, place: Place, nameRule: str
   const matches = scanText(value).map((match) => ({
     rule: match.rule,
     description: match.description,
+    descriptionDe: match.descriptionDe,
     severity: match.severity,
     ...place,
     fingerprint: fingerprint(match.secret, match.reveal),
@@ -65,16 +66,23 @@ function scanAssignment(name: string, value: string, place: Place, nameRule: str
   return [
     {
       rule: nameRule,
-      description:
-        place.location === 'label'
-          ? 'secret in a label whose name says secret'
-          : 'secret in an environment variable whose name says secret',
+      ...(place.location === 'label'
+        ? {
+            description: 'secret in a label whose name says secret',
+            descriptionDe: 'Geheimnis in einem Label, dessen Name auf ein Geheimnis hinweist',
+          }
+        : {
+            description: 'secret in an environment variable whose name says secret',
+            descriptionDe: 'Geheimnis in einer Umgebungsvariablen, deren Name auf ein Geheimnis hinweist',
+          }),
       severity: 'critical',
       ...place,
       fingerprint: fingerprint(value),
     },
   ];
 }
+
+const inBuildHistory: SecretDescription = { description: ' in build history', descriptionDe: ' in der Build-History' };
 
 /** `RUN |2 A=1 B=2 /bin/sh -c …` (BuildKit and the classic builder): the build arguments of a RUN line. */
 const buildArgs = /^(?:RUN )?\|(\d{1,3}) /;
@@ -91,7 +99,7 @@ function scanHistoryLine(createdBy: string, place: Place): SecretFinding[] {
   );
   const findings: SecretFinding[] = fromRules.map((match) => ({
     rule: match.rule,
-    description: `${match.description} in build history`,
+    ...describeWith(match, inBuildHistory),
     severity: match.severity,
     ...place,
     fingerprint: fingerprint(match.secret, match.reveal),
@@ -103,10 +111,15 @@ function scanHistoryLine(createdBy: string, place: Place): SecretFinding[] {
     seen.add(value);
     findings.push({
       rule,
-      description:
-        rule === 'build-arg-secret'
-          ? `secret build argument ${name} recorded in history`
-          : `secret ${name} set by ENV/ARG in history`,
+      ...(rule === 'build-arg-secret'
+        ? {
+            description: `secret build argument ${name} recorded in history`,
+            descriptionDe: `geheimes Build-Argument ${name} in der History festgehalten`,
+          }
+        : {
+            description: `secret ${name} set by ENV/ARG in history`,
+            descriptionDe: `Geheimnis ${name} in der History per ENV/ARG gesetzt`,
+          }),
       severity: 'critical',
       ...place,
       fingerprint: fingerprint(value),

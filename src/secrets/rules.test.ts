@@ -171,6 +171,14 @@ describe('private keys', () => {
       expect: [],
     },
   ]);
+
+  test('PEM keys are described by their format, in English and German', () => {
+    const described = (text: string) =>
+      scanFile({ path: '/k.pem', layer: 0 }, Buffer.from(text)).map((f) => [f.description, f.descriptionDe]);
+    assert.deepEqual(described(pkcs8), [['PKCS#8 private key (PEM)', 'privater PKCS#8-Schlüssel (PEM)']]);
+    assert.deepEqual(described(sec1), [['EC private key (PEM)', 'privater EC-Schlüssel (PEM)']]);
+    assert.deepEqual(described(rsaPkcs1.privateKey), [['RSA private key (PEM)', 'privater RSA-Schlüssel (PEM)']]);
+  });
 });
 
 describe('cloud keys', () => {

@@ -1,16 +1,15 @@
 import { isSecretName } from './names.ts';
 import { isReferenceText } from './paths.ts';
 import { isDocumentedExample, isPlaceholder, passesSecretGate } from './placeholders.ts';
-import type { SecretSeverity } from './types.ts';
+import type { SecretDescription, SecretSeverity } from './types.ts';
 
-/** What a rule decided about one match. */
-export interface RuleVerdict {
+/** What a rule decided about one match. A refined description comes in both languages or not at all. */
+export type RuleVerdict = {
   readonly rule?: string;
   /** The normalised value to fingerprint (a PEM body without line breaks), when it differs from the match. */
   readonly value?: string;
   readonly severity?: SecretSeverity;
-  readonly description?: string;
-}
+} & (SecretDescription | { readonly description?: never; readonly descriptionDe?: never });
 
 /**
  * A content rule. `keywords` (lower case) feed the one combined prefilter: a rule runs only on text that
@@ -20,6 +19,8 @@ export interface RuleVerdict {
 export interface TextRule {
   readonly id: string;
   readonly description: string;
+  /** `description` in German. */
+  readonly descriptionDe: string;
   readonly severity: SecretSeverity;
   readonly keywords: readonly string[];
   readonly pattern: RegExp;
@@ -78,6 +79,7 @@ const privateKey: TextRule = {
   id: 'private-key',
   reveal: 4,
   description: 'private key (PEM)',
+  descriptionDe: 'privater Schlüssel (PEM)',
   severity: 'critical',
   keywords: ['private key'],
   // The body may not contain `-----`, so a scan from one BEGIN stops at the next marker: a file of a million
@@ -93,6 +95,7 @@ const privateKey: TextRule = {
         rule: 'private-key-encrypted',
         severity: 'high',
         description: 'encrypted private key (PEM)',
+        descriptionDe: 'verschlüsselter privater Schlüssel (PEM)',
         value: body,
       };
     }
@@ -104,12 +107,18 @@ const privateKey: TextRule = {
           rule: 'private-key-encrypted',
           severity: 'high',
           description: 'encrypted OpenSSH private key',
+          descriptionDe: 'verschlüsselter privater OpenSSH-Schlüssel',
           value: body,
         };
       }
-      return { description: 'OpenSSH private key', value: body };
+      return { description: 'OpenSSH private key', descriptionDe: 'privater OpenSSH-Schlüssel', value: body };
     }
-    return { description: `${kind.replace(' PRIVATE KEY', '').trim() || 'PKCS#8'} private key (PEM)`, value: body };
+    const format = kind.replace(/ ?PRIVATE KEY$/, '') || 'PKCS#8';
+    return {
+      description: `${format} private key (PEM)`,
+      descriptionDe: `privater ${format}-Schlüssel (PEM)`,
+      value: body,
+    };
   },
 };
 
@@ -117,6 +126,7 @@ const pgpPrivateKey: TextRule = {
   id: 'private-key',
   reveal: 4,
   description: 'PGP private key block',
+  descriptionDe: 'privater PGP-Schlüsselblock',
   severity: 'critical',
   keywords: ['private key'],
   pattern:
@@ -131,6 +141,7 @@ const puttyKey: TextRule = {
   id: 'private-key',
   reveal: 4,
   description: 'PuTTY private key (PPK)',
+  descriptionDe: 'privater PuTTY-Schlüssel (PPK)',
   severity: 'critical',
   keywords: ['putty-user-key-file'],
   pattern:
@@ -142,6 +153,7 @@ const puttyKey: TextRule = {
         rule: 'private-key-encrypted',
         severity: 'high',
         description: 'encrypted PuTTY private key (PPK)',
+        descriptionDe: 'verschlüsselter privater PuTTY-Schlüssel (PPK)',
         value,
       };
     }
@@ -153,6 +165,7 @@ const gcpServiceAccount: TextRule = {
   id: 'gcp-service-account',
   reveal: 4,
   description: 'Google Cloud service-account key (JSON with private_key)',
+  descriptionDe: 'Schlüssel eines Google-Cloud-Service-Accounts (JSON mit private_key)',
   severity: 'critical',
   keywords: ['service_account'],
   context: /"type"\s*:\s*"service_account"/,
@@ -164,6 +177,7 @@ const gcpApiKey: TextRule = {
   id: 'gcp-api-key',
   reveal: 4,
   description: 'Google API key',
+  descriptionDe: 'Google-API-Schlüssel',
   severity: 'high',
   keywords: ['aiza'],
   pattern: /(?<![A-Za-z0-9_-])(?<secret>AIza[0-9A-Za-z_-]{35})(?![A-Za-z0-9_-])/g,
@@ -174,6 +188,7 @@ const awsAccessKeyId: TextRule = {
   id: 'aws-access-key-id',
   reveal: 4,
   description: 'AWS access key id',
+  descriptionDe: 'AWS-Access-Key-ID',
   severity: 'medium',
   keywords: ['akia', 'asia', 'abia', 'acca'],
   pattern: /(?<![A-Za-z0-9])(?<secret>(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})(?![A-Za-z0-9])/g,
@@ -183,6 +198,7 @@ const awsAccessKeyId: TextRule = {
 const awsSecretKey: TextRule = {
   id: 'aws-secret-access-key',
   description: 'AWS secret access key',
+  descriptionDe: 'AWS-Secret-Access-Key',
   severity: 'critical',
   keywords: ['secret_access_key', 'secretaccesskey', 'aws_secret', 'secret_key'],
   pattern:
@@ -193,6 +209,7 @@ const awsSecretKey: TextRule = {
 const azureStorageKey: TextRule = {
   id: 'azure-storage-key',
   description: 'Azure storage account key (connection string)',
+  descriptionDe: 'Azure-Speicherkontoschlüssel (Verbindungszeichenfolge)',
   severity: 'critical',
   keywords: ['accountkey='],
   pattern: /AccountKey=(?<secret>[A-Za-z0-9+/]{86}==)/g,
@@ -202,6 +219,7 @@ const azureStorageKey: TextRule = {
 const azureClientSecret: TextRule = {
   id: 'azure-client-secret',
   description: 'Azure AD (Entra ID) client secret',
+  descriptionDe: 'Client Secret für Azure AD (Entra ID)',
   severity: 'critical',
   keywords: ['q~'],
   pattern: /(?<![A-Za-z0-9_~.-])(?<secret>[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34})(?![A-Za-z0-9_~.-])/g,
@@ -212,6 +230,7 @@ const githubToken: TextRule = {
   id: 'github-token',
   reveal: 4,
   description: 'GitHub token',
+  descriptionDe: 'GitHub-Token',
   severity: 'critical',
   keywords: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_'],
   pattern: /(?<![A-Za-z0-9_])(?<secret>gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{82})(?![A-Za-z0-9_])/g,
@@ -222,6 +241,7 @@ const gitlabToken: TextRule = {
   id: 'gitlab-token',
   reveal: 4,
   description: 'GitLab token',
+  descriptionDe: 'GitLab-Token',
   severity: 'critical',
   keywords: [
     'glpat-',
@@ -245,6 +265,7 @@ const slackToken: TextRule = {
   id: 'slack-token',
   reveal: 4,
   description: 'Slack token',
+  descriptionDe: 'Slack-Token',
   severity: 'critical',
   keywords: ['xoxb-', 'xoxa-', 'xoxp-', 'xoxr-', 'xoxs-', 'xoxe-'],
   pattern: /(?<![A-Za-z0-9])(?<secret>xox[baprse](?:\.[a-z0-9]+)?-[A-Za-z0-9-]{10,250})(?![A-Za-z0-9-])/g,
@@ -256,6 +277,7 @@ const slackWebhook: TextRule = {
   id: 'slack-webhook',
   reveal: 4,
   description: 'Slack incoming webhook URL',
+  descriptionDe: 'URL eines Slack Incoming Webhooks',
   severity: 'high',
   keywords: ['hooks.slack.com'],
   pattern: /(?<secret>https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9+/]{30,80})/g,
@@ -266,6 +288,7 @@ const npmToken: TextRule = {
   id: 'npm-token',
   reveal: 4,
   description: 'npm access token',
+  descriptionDe: 'npm-Access-Token',
   severity: 'critical',
   keywords: ['npm_'],
   pattern: /(?<![A-Za-z0-9_])(?<secret>npm_[A-Za-z0-9]{36})(?![A-Za-z0-9_])/g,
@@ -275,6 +298,7 @@ const npmToken: TextRule = {
 const npmrcAuth: TextRule = {
   id: 'npmrc-auth',
   description: 'npm registry credential in .npmrc',
+  descriptionDe: 'Zugangsdaten für eine npm-Registry in .npmrc',
   severity: 'critical',
   keywords: [],
   // Only in npm config files: `_password = _messages.StringField(1)` is generated Python, not a credential.
@@ -287,6 +311,7 @@ const pypiToken: TextRule = {
   id: 'pypi-token',
   reveal: 4,
   description: 'PyPI upload token',
+  descriptionDe: 'PyPI-Upload-Token',
   severity: 'critical',
   keywords: ['pypi-ageicHlwaS5vcmc'.toLowerCase(), 'pypi-agendgvzdc5wexbplm9yzw'],
   pattern: /(?<secret>pypi-(?:AgEIcHlwaS5vcmc|AgENdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{50,1024})/g,
@@ -305,6 +330,7 @@ function dockerAuthCheck(secret: string, match: RegExpExecArray): boolean {
 const dockerConfigAuth: TextRule = {
   id: 'docker-config-auth',
   description: 'registry credential in a Docker/Podman auth config',
+  descriptionDe: 'Registry-Zugangsdaten in einer Docker-/Podman-Authentifizierungskonfiguration',
   severity: 'critical',
   keywords: ['"auth"', '"password"', '"identitytoken"'],
   context: /"auths"\s*:/,
@@ -315,6 +341,7 @@ const dockerConfigAuth: TextRule = {
 const kubeconfigKey: TextRule = {
   id: 'kubeconfig-credential',
   description: 'Kubernetes client key in a kubeconfig',
+  descriptionDe: 'Kubernetes-Client-Schlüssel in einer kubeconfig',
   severity: 'critical',
   keywords: ['client-key-data'],
   pattern: /client-key-data["']?\s*:\s*["']?(?<secret>[A-Za-z0-9+/=]{40,65536})/g,
@@ -323,6 +350,7 @@ const kubeconfigKey: TextRule = {
 const kubeconfigToken: TextRule = {
   id: 'kubeconfig-credential',
   description: 'Kubernetes token or password in a kubeconfig',
+  descriptionDe: 'Kubernetes-Token oder -Passwort in einer kubeconfig',
   severity: 'critical',
   keywords: ['token', 'password'],
   context: /kind["']?\s*:\s*["']?Config\b/,
@@ -334,6 +362,7 @@ const kubeconfigToken: TextRule = {
 const urlPassword: TextRule = {
   id: 'url-password',
   description: 'password in a URL',
+  descriptionDe: 'Passwort in einer URL',
   severity: 'critical',
   keywords: ['://'],
   skipPaths: isReferenceText,
@@ -375,6 +404,7 @@ const assignmentKeywords = [
 const passwordAssignment: TextRule = {
   id: 'password-assignment',
   description: 'password or secret assigned in a file',
+  descriptionDe: 'in einer Datei zugewiesenes Passwort oder Geheimnis',
   severity: 'critical',
   keywords: assignmentKeywords,
   skipPaths: isReferenceText,
@@ -431,6 +461,7 @@ function nameAround(text: string, index: number, matched: string): string {
 const netrcPassword: TextRule = {
   id: 'netrc-password',
   description: 'password in a .netrc file',
+  descriptionDe: 'Passwort in einer .netrc-Datei',
   severity: 'critical',
   keywords: [],
   paths: /(?:^|\/)[._]netrc$/,
@@ -447,6 +478,7 @@ function unquote(value: string): string {
 const envFileSecret: TextRule = {
   id: 'env-file-secret',
   description: 'secret variable in a .env file',
+  descriptionDe: 'geheime Variable in einer .env-Datei',
   severity: 'critical',
   keywords: [],
   paths: /(?:^|\/)(?:\.env(?:\.[^/]*)?|[^/]+\.env)$/,

@@ -1,10 +1,11 @@
-import { type TextRule, textRules } from './rules.ts';
+import { type RuleVerdict, type TextRule, textRules } from './rules.ts';
 import type { SecretSeverity } from './types.ts';
 
 /** One secret in a text, with where it is. Internal: callers turn it into a `SecretFinding` and drop `secret`. */
 export interface TextMatch {
   readonly rule: string;
   readonly description: string;
+  readonly descriptionDe: string;
   readonly severity: SecretSeverity;
   /** The value. Used for the fingerprint only and never leaves this module family. */
   readonly secret: string;
@@ -102,10 +103,13 @@ function collect(text: string, path: string | undefined): (Omit<TextMatch, 'line
       if (accepted.length >= maxMatchesPerText) return accepted;
       const verdict = rule.check ? rule.check(secret, match, text) : true;
       if (verdict === false) continue;
-      const refined = verdict === true ? {} : verdict;
+      const refined: RuleVerdict = verdict === true ? {} : verdict;
+      // A refined description replaces both texts of the rule's (RuleVerdict sets both or neither).
+      const described = refined.description === undefined ? rule : refined;
       accepted.push({
         rule: refined.rule ?? rule.id,
-        description: refined.description ?? rule.description,
+        description: described.description,
+        descriptionDe: described.descriptionDe,
         severity: refined.severity ?? rule.severity,
         secret: refined.value ?? secret,
         reveal: rule.reveal ?? 0,

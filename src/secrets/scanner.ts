@@ -4,7 +4,7 @@ import { fingerprint } from './fingerprint.ts';
 import { isPublishedFixture } from './paths.ts';
 import { jksHasKeyEntry, looksLikePkcs12, pkcs12Contents } from './pkcs12.ts';
 import { maxMatchesPerText, scanText } from './scan-text.ts';
-import type { SecretFinding, SecretScannerOptions } from './types.ts';
+import { describeWith, type SecretDescription, type SecretFinding, type SecretScannerOptions } from './types.ts';
 
 const defaultMaxFileBytes = 1024 * 1024;
 
@@ -33,6 +33,20 @@ const skippedName =
   /\.(?:gz|xz|bz2|zst|lz4|zip|deb|rpm|whl|so(?:\.[0-9.]+)?|a|o|pyc|pyo|class|mo|png|jpe?g|gif|ico|webp|bmp|tiff?|woff2?|ttf|otf|pcf|mp3|ogg|wav|mp4|wasm|node)$/i;
 const skippedDirectory = /^\/(?:proc|sys|dev)\/|^\/usr\/share\/(?:zoneinfo|locale|i18n|mime|icons|fonts)\/|\/gconv\//;
 
+/** Appended to the description of a machine key. */
+const bakedIntoImage: SecretDescription = {
+  description: ' baked into the image (shared by every container)',
+  descriptionDe: ', fest in das Image eingebaut (von jedem Container geteilt)',
+};
+
+/** Appended to findings in files a package ships as tests or documentation (severity `medium` there). */
+const inPublishedFixture: SecretDescription = {
+  description: ' in package test or documentation files',
+  descriptionDe: ' in Test- oder Dokumentationsdateien eines Pakets',
+};
+
+const noSuffix: SecretDescription = { description: '', descriptionDe: '' };
+
 /**
  * Keys a package generates for the machine at install time (openssh-server's host keys, ssl-cert's snakeoil
  * key). Baked into an image they are shared by every container started from it and by everyone who can pull
@@ -40,16 +54,25 @@ const skippedDirectory = /^\/(?:proc|sys|dev)\/|^\/usr\/share\/(?:zoneinfo|local
  * container start, or drop the service) and a policy may treat them apart, and severity `high`: they do not
  * open access to other systems the way a user key or token does.
  */
-const machineKeys: readonly { path: RegExp; rule: string; description: string }[] = [
+const machineKeys: readonly ({ path: RegExp; rule: string } & SecretDescription)[] = [
   {
     path: /(?:^|\/)ssh_host_[^/]+_key$/,
     rule: 'ssh-host-private-key',
-    description: 'SSH host private key baked into the image (shared by every container)',
+    ...describeWith(
+      { description: 'SSH host private key', descriptionDe: 'privater SSH-Host-Schlüssel' },
+      bakedIntoImage,
+    ),
   },
   {
     path: /\/ssl-cert-snakeoil\.key$/,
     rule: 'snakeoil-private-key',
-    description: 'ssl-cert snakeoil TLS private key baked into the image (shared by every container)',
+    ...describeWith(
+      {
+        description: 'ssl-cert snakeoil TLS private key',
+        descriptionDe: 'privater snakeoil-TLS-Schlüssel von ssl-cert',
+      },
+      bakedIntoImage,
+    ),
   },
 ];
 
@@ -117,7 +140,7 @@ export function scanFile(entry: Pick<FileEntry, 'path' | 'layer'>, content: Uint
           ...(published
             ? {
                 severity: 'medium' as const,
-                description: `${store.description} in package test or documentation files`,
+                ...describeWith(store, inPublishedFixture),
               }
             : {}),
           ...place,
@@ -136,7 +159,7 @@ export function scanFile(entry: Pick<FileEntry, 'path' | 'layer'>, content: Uint
     const severity = asMachineKey ? 'high' : match.severity;
     return {
       rule: asMachineKey ? machineKey.rule : match.rule,
-      description: `${asMachineKey ? machineKey.description : match.description}${referenceMaterial ? ' in package test or documentation files' : ''}`,
+      ...describeWith(asMachineKey ? machineKey : match, referenceMaterial ? inPublishedFixture : noSuffix),
       severity: referenceMaterial ? 'medium' : severity,
       ...place,
       line: match.line,
@@ -146,13 +169,21 @@ export function scanFile(entry: Pick<FileEntry, 'path' | 'layer'>, content: Uint
 }
 
 /** A binary key store with a private key (or possibly one, when its contents are encrypted). */
-function keyStoreFinding(content: Uint8Array): Pick<SecretFinding, 'rule' | 'description' | 'severity'> | undefined {
+function keyStoreFinding(
+  content: Uint8Array,
+): Pick<SecretFinding, 'rule' | 'description' | 'descriptionDe' | 'severity'> | undefined {
   if (looksLikePkcs12(content)) {
     return pkcs12Contents(content) === 'key'
-      ? { rule: 'pkcs12-keystore', description: 'PKCS#12 key store with a private key', severity: 'high' }
+      ? {
+          rule: 'pkcs12-keystore',
+          description: 'PKCS#12 key store with a private key',
+          descriptionDe: 'PKCS#12-Schlüsselspeicher mit einem privaten Schlüssel',
+          severity: 'high',
+        }
       : {
           rule: 'pkcs12-keystore',
           description: 'PKCS#12 store with encrypted contents (a trust store, or a private key)',
+          descriptionDe: 'PKCS#12-Speicher mit verschlüsseltem Inhalt (ein Truststore oder ein privater Schlüssel)',
           severity: 'medium',
         };
   }
@@ -160,6 +191,7 @@ function keyStoreFinding(content: Uint8Array): Pick<SecretFinding, 'rule' | 'des
     return {
       rule: 'java-keystore',
       description: 'Java key store with a private or secret key entry',
+      descriptionDe: 'Java-Schlüsselspeicher mit einem Eintrag für einen privaten oder geheimen Schlüssel',
       severity: 'high',
     };
   }

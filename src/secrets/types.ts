@@ -6,6 +6,20 @@
  */
 export type SecretSeverity = 'critical' | 'high' | 'medium';
 
+/** What a finding says it found: one line in English and the same in German, never the value. */
+export interface SecretDescription {
+  readonly description: string;
+  readonly descriptionDe: string;
+}
+
+/** `base` followed by `suffix` in both languages (`… in build history`, `… in package test or documentation files`). */
+export function describeWith(base: SecretDescription, suffix: SecretDescription): SecretDescription {
+  return {
+    description: `${base.description}${suffix.description}`,
+    descriptionDe: `${base.descriptionDe}${suffix.descriptionDe}`,
+  };
+}
+
 /** Where in the image a secret was found. */
 export type SecretLocation = 'file' | 'env' | 'label' | 'history';
 
@@ -18,6 +32,8 @@ export interface SecretFinding {
   readonly rule: string;
   /** One line, English, without the value. */
   readonly description: string;
+  /** The same line in German (reports in `--lang de`). */
+  readonly descriptionDe: string;
   readonly severity: SecretSeverity;
   readonly location: SecretLocation;
   /** Absolute file path for `file` findings. */

@@ -46,8 +46,8 @@ export const sec001: Check = {
           fingerprint: s.fingerprint,
           message: s.deleted ? `${s.description} (removed by a later layer, still shipped)` : s.description,
           messageDe: s.deleted
-            ? `${s.description} (von einer späteren Schicht entfernt, wird dennoch ausgeliefert)`
-            : s.description,
+            ? `${s.descriptionDe} (von einer späteren Schicht entfernt, wird dennoch ausgeliefert)`
+            : s.descriptionDe,
         };
       }),
       remediation: this.remediation,
