@@ -9,7 +9,7 @@ export interface ReportInputs {
   readonly dockerfile?: string;
   readonly manifests?: string;
   readonly sbomPackages?: number;
-  readonly vulnerabilities: { available: boolean; findings?: number; note?: string };
+  readonly vulnerabilities: { available: boolean; findings?: number; note?: string; noteDe?: string };
   readonly secretsScanned: boolean;
   readonly attestations: { verified: boolean; note?: string };
   readonly policy: { name: string; digest: string };
@@ -66,6 +66,7 @@ export function buildReport(run: CheckRun, inputs: ReportInputs): ScanReport {
         available: inputs.vulnerabilities.available,
         findings: inputs.vulnerabilities.findings ?? null,
         note: inputs.vulnerabilities.note ?? null,
+        noteDe: inputs.vulnerabilities.noteDe ?? null,
       },
       secretsScanned: inputs.secretsScanned,
       attestations: { verified: inputs.attestations.verified, note: inputs.attestations.note ?? null },

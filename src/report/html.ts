@@ -83,7 +83,7 @@ export function renderHtml(report: ScanReport, lang: Lang = 'de'): string {
       m.vulnerabilities,
       report.inputs.vulnerabilities.available
         ? String(report.inputs.vulnerabilities.findings ?? 0)
-        : `${m.notAvailable}: ${report.inputs.vulnerabilities.note ?? ''}`,
+        : `${m.notAvailable}: ${(lang === 'de' ? report.inputs.vulnerabilities.noteDe : null) ?? report.inputs.vulnerabilities.note ?? ''}`,
     ],
   ];
   for (const [k, v] of meta) body.push(`<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`);

@@ -67,6 +67,8 @@ export const ScanReport = z.object({
       available: z.boolean(),
       findings: z.number().int().nullable(),
       note: z.string().nullable(),
+      /** The note in German (schema 1.1.0). */
+      noteDe: z.string().nullable(),
     }),
     secretsScanned: z.boolean(),
     attestations: z.object({ verified: z.boolean(), note: z.string().nullable() }),

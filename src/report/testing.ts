@@ -64,7 +64,11 @@ export async function sampleReport(): Promise<ScanReport> {
     },
     manifests: 'deploy.yaml',
     sbomPackages: 0,
-    vulnerabilities: { available: false, note: 'the advisory database is empty: run sgci db import' },
+    vulnerabilities: {
+      available: false,
+      note: 'the advisory database is empty: run sgci db import',
+      noteDe: 'die Advisory-Datenbank ist leer: sgci db import ausführen',
+    },
     secretsScanned: true,
     attestations: { verified: false, note: 'not verified in this run' },
     policy: { name: policy.name, digest: policy.digest },

@@ -116,7 +116,7 @@ export async function scanImage(image: Image, options: ScanOptions): Promise<Sca
     sbomPackages: sbom.packages.length,
     vulnerabilities: vulnInput.available
       ? { available: true, findings: vulnInput.findings.length }
-      : { available: false, note: vulnInput.reason },
+      : { available: false, note: vulnInput.reason, noteDe: vulnInput.reasonDe },
     secretsScanned: true,
     attestations: options.attestations
       ? { verified: true, ...(options.attestations.error ? { note: options.attestations.error } : {}) }

@@ -29,6 +29,14 @@ test('the HTML report is self-contained, works offline and has no axe violations
     for (const lang of ['de', 'en'] as const) {
       const html = renderHtml(report, lang);
       assert.doesNotMatch(html, /<script|<link |src="http|href="http|@import|url\(/);
+      // Reasons and notes in the report's language, not only its labels.
+      if (lang === 'de') {
+        assert.match(html, /Advisory-Datenbank ist leer/);
+        assert.doesNotMatch(html, /advisory database is empty|no Kubernetes manifests given|\(layer \d/);
+      } else {
+        assert.match(html, /advisory database is empty/);
+        assert.doesNotMatch(html, /Advisory-Datenbank|\(Schicht \d/);
+      }
       const context = await browser.newContext({ offline: true });
       const page = await context.newPage();
       const requests: string[] = [];
