@@ -10,7 +10,7 @@ export interface BackgroundHashOptions {
    * in what is free is hashed here: that bounds memory and what the worker can fall behind.
    */
   readonly maxBuffers?: number;
-  /** Files larger than this are hashed here: copying them would cost more than it saves. */
+  /** Files larger than this are hashed here even when the pool has room: one such file would take all of it. */
   readonly maxFileBytes?: number;
   /** Hash everything on this thread (no worker): for machines and tests where threads do not pay. */
   readonly inThread?: boolean;
