@@ -93,3 +93,16 @@ test('a file whose last byte fills a batch exactly still gets its digests', asyn
   const digests = await hasher.digests();
   assert.deepEqual(digests.get('exact'), expected(exact));
 });
+
+test('disposing a hasher whose digests were never asked for stops its worker (a failed pass leaks no thread)', async () => {
+  const ports = () => process.getActiveResourcesInfo().filter((r) => r === 'MessagePort').length;
+  const before = ports();
+  {
+    await using hasher = new BackgroundHasher(algorithms, { workerAfterBytes: 0 });
+    hasher.begin('started', 10);
+    hasher.update(new Uint8Array(10));
+    hasher.end();
+    assert.equal(ports(), before + 1, 'the worker runs');
+  }
+  assert.equal(ports(), before, 'the worker is gone');
+});

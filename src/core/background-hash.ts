@@ -32,7 +32,7 @@ export interface BackgroundHashOptions {
  * touch; on the VMs measured that made filling a new megabyte (~4 ms) slower than hashing it here with md5
  * and sha1 (~2.2 ms). So a file that does not fit in the free buffers is hashed here instead.
  */
-export class BackgroundHasher {
+export class BackgroundHasher implements AsyncDisposable {
   readonly #algorithms: readonly string[];
   readonly #batchBytes: number;
   readonly #maxBuffers: number;
@@ -150,8 +150,16 @@ export class BackgroundHasher {
       for (const [key, hexes] of remote) all.set(key, hexes);
       return all;
     } finally {
+      this.#worker = undefined;
       await worker.terminate();
     }
+  }
+
+  /** Stops the worker when `digests()` was never asked for (a pass that failed): no thread outlives its scan. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    const worker = this.#worker;
+    this.#worker = undefined;
+    await worker?.terminate();
   }
 
   #takeBuffer(): ArrayBuffer {

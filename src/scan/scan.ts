@@ -63,7 +63,7 @@ export async function scanImage(image: Image, options: ScanOptions): Promise<Sca
   const facts = checkImageOf(image);
   const catalog = catalogerNeeds();
   const secretScanner = createSecretScanner();
-  const digests = createDigestSink();
+  await using digests = createDigestSink();
   const needs = mergeNeeds(catalog, checkNeeds(facts), { visitors: [secretScanner.visitor], sinks: [digests.sink] });
   const fs = await image.filesystem(needs);
   const sbom = await catalogFilesystem(image, fs, catalog, {

@@ -14,7 +14,7 @@ const unpackagedPath = /^\/(usr\/local|home|root|tmp|app|srv|run|proc|sys|dev|va
  * file's size, on a worker thread where one can run (hashing is a fifth of a scan's work); only the digests
  * are kept.
  */
-export function createDigestSink(options: BackgroundHashOptions = {}): {
+export function createDigestSink(options: BackgroundHashOptions = {}): AsyncDisposable & {
   sink: FileSink;
   result(): Promise<FileDigests>;
 } {
@@ -41,5 +41,6 @@ export function createDigestSink(options: BackgroundHashOptions = {}): {
       }
       return { md5, sha1 };
     },
+    [Symbol.asyncDispose]: () => hasher[Symbol.asyncDispose](),
   };
 }
