@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { renderTable } from '../../core/index.ts';
 import type { Finding, Severity, VulnReport } from '../types.ts';
 
 export const vulnFormats = ['table', 'json', 'cyclonedx-vdr', 'sarif', 'gitlab'] as const;
@@ -31,16 +32,10 @@ function renderTableReport(report: VulnReport): string {
     f.fixedVersions.join(', ') || '-',
     statusText(f),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
-      .join('  ')
-      .trimEnd();
   const a = report.summary.active;
   const summary = `${report.matches.length} findings: ${a.CRITICAL} critical, ${a.HIGH} high, ${a.MEDIUM} medium, ${a.LOW} low, ${a.UNKNOWN} unknown active; ${report.summary.suppressed} suppressed by VEX, ${report.summary.osOwnedUpstream} judged by the distro, ${report.summary.overdue} overdue`;
   const notes = report.notes.map((n) => `note: ${n}`);
-  return `${[line(header), ...rows.map(line), '', summary, ...notes].join('\n')}\n`;
+  return `${renderTable(header, rows)}\n${[summary, ...notes].join('\n')}\n`;
 }
 
 const sarifLevel: Readonly<Record<Severity, string>> = {
