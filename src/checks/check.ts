@@ -4,6 +4,7 @@
  * or `manual` with the reason, never in a guess.
  */
 
+import type { AttestationsForChecks } from '../attest/verify/index.ts';
 import type { ImageConfig } from '../oci/image/schema.ts';
 import type { FileNeeds, ImageFilesystem } from '../oci/types.ts';
 import type { Policy } from '../policy/index.ts';
@@ -75,19 +76,7 @@ export interface CheckImage {
 }
 
 /** Signature/attestation verification results for the image digest (filled by the signing area). */
-export interface AttestationInput {
-  /** Signatures over the digest that verified with a trusted key. */
-  readonly signatures: readonly { readonly digest: string; readonly keyId?: string; readonly verified: boolean }[];
-  /** Verified in-toto attestations: predicate type and the statement's predicate. */
-  readonly attestations: readonly {
-    readonly digest: string;
-    readonly predicateType: string;
-    readonly verified: boolean;
-    readonly predicate: unknown;
-  }[];
-  /** Set when discovery ran but failed (registry unreachable …): the checks say so. */
-  readonly error?: string;
-}
+export type AttestationInput = AttestationsForChecks;
 
 /** Vulnerability data for the VULN checks, or why there is none. */
 export type VulnInput =

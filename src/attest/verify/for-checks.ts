@@ -7,18 +7,21 @@ import { keysForRepository } from './trusted-keys.ts';
 import { verifyImage } from './verify-image.ts';
 
 /**
- * What the checks read (`AttestationInput` in src/checks/check.ts, repeated here structurally because
- * attest sits below checks): every signature and attestation of the image with `verified`, and the
- * reason when discovery could not run at all.
+ * What the checks read (src/checks/check.ts takes it as `AttestationInput`; it is defined here because attest
+ * sits below checks): every signature and attestation of the image with `verified`, and the reason when
+ * discovery could not run at all.
  */
 export interface AttestationsForChecks {
+  /** Signatures over the digest, each with whether it verified with a trusted key. */
   readonly signatures: readonly { readonly digest: string; readonly keyId?: string; readonly verified: boolean }[];
+  /** In-toto attestations: predicate type and the statement's predicate. */
   readonly attestations: readonly {
     readonly digest: string;
     readonly predicateType: string;
     readonly verified: boolean;
     readonly predicate: unknown;
   }[];
+  /** Set when discovery ran but failed (registry unreachable …): the checks say so. */
   readonly error?: string;
 }
 
