@@ -16,9 +16,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, homedir, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type FixtureName, fixture, fixtureNames, fixturesMissing } from '../test/helpers/fixtures.ts';
-import { layerBlobs } from './lib/fixtures.ts';
-import { runTimed } from './lib/measure.ts';
+import { fixture, fixturesMissing } from '../test/helpers/fixtures.ts';
+import { benchArguments, layerBlobs } from './lib/fixtures.ts';
+import { fastestRun, runTimed } from './lib/measure.ts';
 import { fmt, table } from './lib/report.ts';
 
 const repo = resolve(import.meta.dirname, '..');
@@ -40,11 +40,10 @@ function measure(command: string, args: readonly string[], env: NodeJS.ProcessEn
   return { seconds: r.elapsedSeconds, rssMb: r.rssMiB, ok: r.status === 0, stdout: r.stdout };
 }
 
-/** The fastest of `runs` runs, with the largest peak RSS seen in any of them. */
+/** Runs a measurement `runs` times: the fastest counts, and it is ok only when every run was. */
 function fastest(runs: number, run: () => Run): Run {
   const all = Array.from({ length: runs }, run);
-  const best = all.reduce((a, b) => (b.seconds < a.seconds ? b : a));
-  return { ...best, rssMb: Math.max(...all.map((r) => r.rssMb)), ok: all.every((r) => r.ok) };
+  return { ...fastestRun(all), ok: all.every((r) => r.ok) };
 }
 
 /**
@@ -93,11 +92,7 @@ function main(): void {
     process.stdout.write(`bench sbom skipped: ${missing}\n`);
     return;
   }
-  const args = process.argv.slice(2);
-  const runsAt = args.indexOf('--runs');
-  const runs = runsAt >= 0 ? Math.max(1, Number(args[runsAt + 1])) : 3;
-  const selected = args.filter((a): a is FixtureName => (fixtureNames as readonly string[]).includes(a));
-  const names = selected.length ? selected : [...fixtureNames];
+  const { runs, fixtures: names } = benchArguments(process.argv.slice(2));
   const haveCdxgen = ensureCdxgen();
   const out = mkdtempSync(join(tmpdir(), 'sgci-bench-sbom-'));
   const rows: string[][] = [];

@@ -10,9 +10,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type FixtureName, fixture, fixtureNames, fixturesMissing } from '../test/helpers/fixtures.ts';
-import { layerBlobs } from './lib/fixtures.ts';
-import { runTimed } from './lib/measure.ts';
+import { fixture, fixturesMissing } from '../test/helpers/fixtures.ts';
+import { benchArguments, layerBlobs } from './lib/fixtures.ts';
+import { fastestRun, runTimed } from './lib/measure.ts';
 import { fmt, table } from './lib/report.ts';
 
 const repo = resolve(import.meta.dirname, '..');
@@ -29,21 +29,13 @@ function measure(command: string, args: readonly string[], env: NodeJS.ProcessEn
   return { seconds: r.elapsedSeconds, rssMb: r.rssMiB, status: r.status };
 }
 
-function best(runs: readonly Run[]): Run {
-  return [...runs].sort((a, b) => a.seconds - b.seconds)[0] ?? { seconds: Number.NaN, rssMb: Number.NaN, status: null };
-}
-
 function main(): void {
   const missing = fixturesMissing();
   if (missing) {
     process.stdout.write(`bench scan skipped: ${missing}\n`);
     return;
   }
-  const args = process.argv.slice(2);
-  const runsAt = args.indexOf('--runs');
-  const runs = runsAt >= 0 ? Math.max(1, Number(args[runsAt + 1])) : 3;
-  const names = args.filter((a, i) => a !== '--runs' && i !== runsAt + 1) as FixtureName[];
-  const selected = names.length ? names : [...fixtureNames];
+  const { runs, fixtures: selected } = benchArguments(process.argv.slice(2));
   const home = mkdtempSync(join(tmpdir(), 'sgci-bench-scan-'));
   const rows: string[][] = [];
   try {
@@ -64,8 +56,8 @@ function main(): void {
           measure('/bin/sh', ['-c', 'for f in "$@"; do gzip -dc "$f" > /dev/null; done', 'floor', ...layerBlobs(name)]),
         );
       }
-      const scan = best(scans);
-      const floor = best(floors);
+      const scan = fastestRun(scans);
+      const floor = fastestRun(floors);
       // exit 1 (gate failed) is a normal outcome of a scan; 2 is an error
       const ok = scans.every((s) => s.status === 0 || s.status === 1);
       rows.push([

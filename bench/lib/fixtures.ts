@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type FixtureName, fixture } from '../../test/helpers/fixtures.ts';
+import { type FixtureName, fixture, fixtureNames } from '../../test/helpers/fixtures.ts';
 
 /**
  * The compressed layer blobs of a fixture's OCI layout, for the floor (`gzip -dc` of them): the
@@ -12,4 +12,12 @@ export function layerBlobs(name: FixtureName): string[] {
   const blob = (digest: string) => join(dir, 'blobs', ...digest.split(':'));
   const manifest = JSON.parse(readFileSync(blob(index.manifests[0].digest), 'utf8'));
   return manifest.layers.map((l: { digest: string }) => blob(l.digest));
+}
+
+/** `[--runs N] [fixture ...]`: how many runs each figure takes the fastest of (default 3), and which fixtures (all). */
+export function benchArguments(args: readonly string[]): { runs: number; fixtures: FixtureName[] } {
+  const at = args.indexOf('--runs');
+  const runs = at >= 0 ? Math.max(1, Number(args[at + 1])) : 3;
+  const named = args.filter((a): a is FixtureName => (fixtureNames as readonly string[]).includes(a));
+  return { runs, fixtures: named.length > 0 ? named : [...fixtureNames] };
 }
