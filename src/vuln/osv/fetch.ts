@@ -1,4 +1,3 @@
-import { request } from 'undici';
 import { describe, SgciError } from '../../core/index.ts';
 
 export interface FetchOptions {
@@ -19,6 +18,8 @@ const maxRedirects = 5;
  * never from https down to http.
  */
 export async function fetchAdvisoryBytes(url: string, options: FetchOptions): Promise<FetchResult> {
+  // loaded here, not with the module: only imports fetch, and undici costs lookups a tenth of a second to load
+  const { request } = await import('undici');
   let current = new URL(url);
   if (current.protocol !== 'https:' && current.protocol !== 'http:')
     throw new SgciError('USAGE', url, 'only http(s) URLs can be imported');
