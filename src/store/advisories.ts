@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { AdvisoryRecord } from '../vuln/index.ts';
 import type { Database } from './schema.ts';
+import { chunks, compareText, iso, maxParameters, parseJson } from './values.ts';
 
 export type { AdvisoryRecord };
 
@@ -35,15 +36,13 @@ export interface Feed {
   readonly lastModified?: string;
 }
 
+/** Records per upsert round: one lookup of what is stored, then each table written in statements of maxParameters. */
 const batchSize = 5000;
 
-function iso(value: Date | string): string {
-  return (value instanceof Date ? value : new Date(value)).toISOString();
-}
-
 /**
- * Advisory persistence. Writes go through set-based statements over `unnest` arrays: a batch of five thousand
- * records is five statements whatever its size, which is what makes 200,000-record imports fast on PGlite.
+ * Advisory persistence, written once for every engine (SQLite, PGlite, PostgreSQL). Writes are set-based:
+ * multi-row inserts of up to maxParameters bound values, so a batch of five thousand records is a handful of
+ * statements on any engine (and SQLite reuses each prepared statement across batches).
  */
 export class AdvisoryRepository {
   readonly #db: Kysely<Database>;
@@ -59,13 +58,18 @@ export class AdvisoryRepository {
   async upsert(records: readonly AdvisoryRecord[], importedAt: Date): Promise<{ written: number; unchanged: number }> {
     let written = 0;
     let unchanged = 0;
-    for (let i = 0; i < records.length; i += batchSize) {
+    for (const batch of chunks(records, batchSize)) {
       // The last record of an id wins within one call, as it would across calls.
-      const byId = new Map(records.slice(i, i + batchSize).map((r) => [r.id, r]));
-      const ids = [...byId.keys()];
-      const stored = await sql<{ id: string; modified: Date | string }>`
-        select id, modified from advisories where id = any(${ids}::text[])`.execute(this.#db);
-      const storedModified = new Map(stored.rows.map((r) => [r.id, new Date(r.modified).getTime()]));
+      const byId = new Map(batch.map((r) => [r.id, r]));
+      const storedModified = new Map<string, number>();
+      for (const ids of chunks([...byId.keys()], maxParameters)) {
+        const stored = await this.#db
+          .selectFrom('advisories')
+          .select(['id', 'modified'])
+          .where('id', 'in', ids)
+          .execute();
+        for (const row of stored) storedModified.set(row.id, new Date(row.modified).getTime());
+      }
       const changed = [...byId.values()].filter((r) => {
         const previous = storedModified.get(r.id);
         return previous === undefined || new Date(r.modified).getTime() > previous;
@@ -73,85 +77,124 @@ export class AdvisoryRepository {
       unchanged += byId.size - changed.length;
       if (changed.length === 0) continue;
       written += changed.length;
-      const changedIds = changed.map((r) => r.id);
-      await sql`
-        insert into advisories (id, modified, published, source, imported_at, raw)
-        select t.id, t.modified, t.published, t.source, ${importedAt}::timestamptz, t.raw::jsonb
-        from unnest(${changedIds}::text[], ${changed.map((r) => r.modified)}::timestamptz[],
-                    ${changed.map((r) => r.published ?? null)}::timestamptz[], ${changed.map((r) => r.source)}::text[],
-                    ${changed.map((r) => JSON.stringify(r.raw))}::text[]) as t(id, modified, published, source, raw)
-        on conflict (id) do update set modified = excluded.modified, published = excluded.published,
-          source = excluded.source, imported_at = excluded.imported_at, raw = excluded.raw`.execute(this.#db);
+      const rows = changed.map((r) => ({
+        id: r.id,
+        modified: new Date(r.modified),
+        published: r.published ? new Date(r.published) : null,
+        source: r.source,
+        imported_at: importedAt,
+        raw: JSON.stringify(r.raw),
+      }));
+      for (const part of chunks(rows, Math.floor(maxParameters / 6))) {
+        await this.#db
+          .insertInto('advisories')
+          .values(part)
+          .onConflict((oc) =>
+            oc.column('id').doUpdateSet((eb) => ({
+              modified: eb.ref('excluded.modified'),
+              published: eb.ref('excluded.published'),
+              source: eb.ref('excluded.source'),
+              imported_at: eb.ref('excluded.imported_at'),
+              raw: eb.ref('excluded.raw'),
+            })),
+          )
+          .execute();
+      }
       // Only replaced records have index rows to drop; a first import skips the delete entirely.
-      const replaced = changedIds.filter((id) => storedModified.has(id));
-      if (replaced.length > 0)
-        await sql`delete from advisory_packages where advisory_id = any(${replaced}::text[])`.execute(this.#db);
-      const rows = changed.flatMap((r) =>
-        r.packages.map((p) => [r.id, p.ecosystem, p.name, JSON.stringify(p.affected)] as const),
+      const replaced = changed.map((r) => r.id).filter((id) => storedModified.has(id));
+      for (const ids of chunks(replaced, maxParameters))
+        await this.#db.deleteFrom('advisory_packages').where('advisory_id', 'in', ids).execute();
+      const packages = changed.flatMap((r) =>
+        r.packages.map((p) => ({
+          advisory_id: r.id,
+          ecosystem: p.ecosystem,
+          name: p.name,
+          affected: JSON.stringify(p.affected),
+        })),
       );
-      await sql`
-        insert into advisory_packages (advisory_id, ecosystem, name, affected)
-        select t.advisory_id, t.ecosystem, t.name, t.affected::jsonb
-        from unnest(${rows.map((r) => r[0])}::text[], ${rows.map((r) => r[1])}::text[], ${rows.map((r) => r[2])}::text[],
-                    ${rows.map((r) => r[3])}::text[]) as t(advisory_id, ecosystem, name, affected)
-        on conflict do nothing`.execute(this.#db);
+      for (const part of chunks(packages, Math.floor(maxParameters / 4)))
+        await this.#db
+          .insertInto('advisory_packages')
+          .values(part)
+          .onConflict((oc) => oc.doNothing())
+          .execute();
     }
     return { written, unchanged };
   }
 
   /** Removes advisories by id (withdrawn upstream); returns how many were stored. */
   async remove(ids: readonly string[]): Promise<number> {
-    if (ids.length === 0) return 0;
-    const result = await this.#db
-      .deleteFrom('advisories')
-      .where('id', 'in', [...ids])
-      .executeTakeFirst();
-    return Number(result.numDeletedRows);
+    let removed = 0;
+    for (const part of chunks(ids, maxParameters)) {
+      const result = await this.#db.deleteFrom('advisories').where('id', 'in', part).executeTakeFirst();
+      removed += Number(result.numDeletedRows);
+    }
+    return removed;
   }
 
   /**
-   * Every advisory naming one of the packages, in one round trip, with only that package's `affected` entries:
-   * full records are loaded afterwards for the few that match (getMany), not for every candidate.
+   * Every advisory naming one of the packages, with only that package's `affected` entries: full records are
+   * loaded afterwards for the few that match (getMany), not for every candidate. Sorted by ecosystem, name, id.
    */
   async findByPackages(
     keys: readonly { readonly ecosystem: string; readonly name: string }[],
   ): Promise<{ ecosystem: string; name: string; id: string; affected: unknown[] }[]> {
-    if (keys.length === 0) return [];
-    const result = await sql<{ ecosystem: string; name: string; id: string; affected: unknown[] | null }>`
-      select p.ecosystem, p.name, p.advisory_id as id, p.affected
-      from unnest(${keys.map((k) => k.ecosystem)}::text[], ${keys.map((k) => k.name)}::text[]) as k(ecosystem, name)
-      join advisory_packages p on p.ecosystem = k.ecosystem and p.name = k.name
-      order by p.ecosystem, p.name, p.advisory_id`.execute(this.#db);
-    const legacy = result.rows.filter((r) => r.affected === null).map((r) => r.id);
-    if (legacy.length === 0)
-      return result.rows as { ecosystem: string; name: string; id: string; affected: unknown[] }[];
+    const rows: { ecosystem: string; name: string; id: string; affected: unknown[] | string | null }[] = [];
+    for (const part of chunks(keys, maxParameters / 2)) {
+      rows.push(
+        ...(await this.#db
+          .selectFrom('advisory_packages')
+          .select(['ecosystem', 'name', 'advisory_id as id', 'affected'])
+          .where((eb) =>
+            eb(
+              eb.refTuple('ecosystem', 'name'),
+              'in',
+              part.map((k) => eb.tuple(k.ecosystem, k.name)),
+            ),
+          )
+          .execute()),
+      );
+    }
+    rows.sort(
+      (a, b) => compareText(a.ecosystem, b.ecosystem) || compareText(a.name, b.name) || compareText(a.id, b.id),
+    );
+    const legacy = rows.filter((r) => r.affected === null).map((r) => r.id);
     // Rows from before migration 0004: take every affected entry of the full record (the matcher filters by package).
     const full = new Map(
       (await this.getMany(legacy)).map((a) => [a.id, (a.raw.affected as unknown[] | undefined) ?? []]),
     );
-    return result.rows.map((r) => ({ ...r, affected: r.affected ?? full.get(r.id) ?? [] }));
+    return rows.map((r) => ({
+      ecosystem: r.ecosystem,
+      name: r.name,
+      id: r.id,
+      affected: r.affected === null ? (full.get(r.id) ?? []) : parseJson(r.affected),
+    }));
   }
 
+  /** Full records by id, sorted by id. */
   async getMany(ids: readonly string[]): Promise<StoredAdvisory[]> {
-    if (ids.length === 0) return [];
-    return this.#db
-      .selectFrom('advisories')
-      .select(['id', 'source', 'raw'])
-      .where('id', '=', sql<string>`any(${[...new Set(ids)]}::text[])`)
-      .orderBy('id')
-      .execute();
+    const found: StoredAdvisory[] = [];
+    for (const part of chunks([...new Set(ids)], maxParameters)) {
+      const rows = await this.#db
+        .selectFrom('advisories')
+        .select(['id', 'source', 'raw'])
+        .where('id', 'in', part)
+        .execute();
+      for (const row of rows) found.push({ id: row.id, source: row.source, raw: parseJson(row.raw) });
+    }
+    return found.sort((a, b) => compareText(a.id, b.id));
   }
 
   async get(id: string): Promise<StoredAdvisory | undefined> {
-    return this.#db.selectFrom('advisories').select(['id', 'source', 'raw']).where('id', '=', id).executeTakeFirst();
+    return (await this.getMany([id]))[0];
   }
 
   async count(): Promise<number> {
     const row = await this.#db
       .selectFrom('advisories')
-      .select(sql<number>`count(*)::int`.as('n'))
+      .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
       .executeTakeFirstOrThrow();
-    return row.n;
+    return Number(row.n);
   }
 
   async recordImport(entry: {
@@ -205,14 +248,18 @@ export class AdvisoryRepository {
   }
 
   async status(): Promise<AdvisoryStatus> {
-    const ecosystems = await sql<{ ecosystem: string; advisories: number }>`
-      select ecosystem, count(distinct advisory_id)::int as advisories from advisory_packages
-      group by ecosystem order by ecosystem`.execute(this.#db);
+    const ecosystems = await this.#db
+      .selectFrom('advisory_packages')
+      .select((eb) => ['ecosystem', eb.fn.count<number | string | bigint>('advisory_id').distinct().as('advisories')])
+      .groupBy('ecosystem')
+      .execute();
     const imports = await this.#db.selectFrom('imports').selectAll().orderBy('id', 'desc').limit(10).execute();
-    const feeds = await this.#db.selectFrom('feeds').selectAll().orderBy('url').execute();
+    const feeds = await this.#db.selectFrom('feeds').selectAll().execute();
     return {
       advisories: await this.count(),
-      ecosystems: ecosystems.rows,
+      ecosystems: ecosystems
+        .map((r) => ({ ecosystem: r.ecosystem, advisories: Number(r.advisories) }))
+        .sort((a, b) => compareText(a.ecosystem, b.ecosystem)),
       imports: imports.map((r) => ({
         source: r.source,
         finishedAt: iso(r.finished_at),
@@ -220,13 +267,15 @@ export class AdvisoryRepository {
         withdrawn: r.withdrawn,
         unchanged: r.unchanged,
       })),
-      feeds: feeds.map((r) => ({
-        url: r.url,
-        ...(r.etag ? { etag: r.etag } : {}),
-        ...(r.last_modified ? { lastModified: r.last_modified } : {}),
-        checkedAt: iso(r.checked_at),
-        records: r.records,
-      })),
+      feeds: feeds
+        .map((r) => ({
+          url: r.url,
+          ...(r.etag ? { etag: r.etag } : {}),
+          ...(r.last_modified ? { lastModified: r.last_modified } : {}),
+          checkedAt: iso(r.checked_at),
+          records: r.records,
+        }))
+        .sort((a, b) => compareText(a.url, b.url)),
     };
   }
 

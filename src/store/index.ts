@@ -2,5 +2,14 @@ export type { AdvisoryRecord, AdvisoryStatus, Feed, StoredAdvisory } from './adv
 export { AdvisoryRepository } from './advisories.ts';
 export { migrations } from './migrations/index.ts';
 export type { Database } from './schema.ts';
-export { openStore, redactDatabaseUrl, type Store, type StoreOptions, type StoreRepositories } from './store.ts';
+export {
+  openStore,
+  redactDatabaseUrl,
+  type Store,
+  type StoreKind,
+  type StoreOptions,
+  type StoreRepositories,
+  storeExists,
+  storeLocation,
+} from './store.ts';
 export { VexRepository } from './vex.ts';

@@ -11,6 +11,7 @@ import {
   PostgresQueryCompiler,
   type QueryResult,
 } from 'kysely';
+import { ConnectionQueue } from './connection-queue.ts';
 
 /**
  * A kysely dialect for PGlite (PostgreSQL compiled to WebAssembly, in process). PGlite has exactly one
@@ -64,9 +65,7 @@ class PGliteConnection implements DatabaseConnection {
 class PGliteDriver implements Driver {
   readonly #pglite: PGlite;
   readonly #connection: PGliteConnection;
-  /** The tail of the FIFO of holders; each acquire waits for the previous holder's release. */
-  #queue: Promise<void> = Promise.resolve();
-  #release: (() => void) | undefined;
+  readonly #queue = new ConnectionQueue();
 
   constructor(pglite: PGlite) {
     this.#pglite = pglite;
@@ -78,13 +77,7 @@ class PGliteDriver implements Driver {
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    const previous = this.#queue;
-    let release!: () => void;
-    this.#queue = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    await previous;
-    this.#release = release;
+    await this.#queue.acquire();
     return this.#connection;
   }
 
@@ -101,13 +94,11 @@ class PGliteDriver implements Driver {
   }
 
   async releaseConnection(): Promise<void> {
-    const release = this.#release;
-    this.#release = undefined;
-    release?.();
+    this.#queue.release();
   }
 
   async destroy(): Promise<void> {
-    await this.#queue;
+    await this.#queue.drained();
     await this.#pglite.close();
   }
 }

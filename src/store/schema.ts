@@ -1,8 +1,9 @@
-import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /**
- * The tables of the one sgci database. Timestamps are timestamptz (read back as Date by both drivers);
- * repositories convert them to ISO strings at their edge.
+ * The tables of the one sgci database, written once in PostgreSQL's types. PostgreSQL and PGlite read timestamps
+ * back as Date and JSON parsed; SQLite stores both as text (see sqlite-dialect.ts). Repositories convert at their
+ * edge (`iso`, `parseJson`), so nothing above the store sees the difference.
  */
 export interface Database {
   advisories: AdvisoriesTable;
@@ -12,17 +13,19 @@ export interface Database {
   vex_statements: VexStatementsTable;
 }
 
-type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type Timestamp = ColumnType<Date | string, Date | string, Date | string>;
+/** A JSON column: written as JSON text, read back parsed (PostgreSQL) or as the text (SQLite). */
+type Json<T> = ColumnType<T | string, string, string>;
 
 export interface AdvisoriesTable {
   id: string;
   modified: Timestamp;
-  published: ColumnType<Date | null, Date | string | null, Date | string | null>;
+  published: ColumnType<Date | string | null, Date | string | null, Date | string | null>;
   /** The file, archive entry or URL the record was imported from. */
   source: string;
   imported_at: Timestamp;
   /** The OSV record as imported, validated against the OSV schema. */
-  raw: JSONColumnType<Record<string, unknown>, string, string>;
+  raw: Json<Record<string, unknown>>;
 }
 
 /** One row per (advisory, ecosystem, package): the index matching searches by. */
@@ -33,7 +36,7 @@ export interface AdvisoryPackagesTable {
   /** Package name as matching looks it up (PyPI names normalised per PEP 503). */
   name: string;
   /** The record's `affected` entries for this package; null for rows imported before migration 0004. */
-  affected: ColumnType<unknown[] | null, string | null, string | null>;
+  affected: ColumnType<unknown[] | string | null, string | null, string | null>;
 }
 
 export interface ImportsTable {
@@ -61,6 +64,6 @@ export interface VexStatementsTable {
   /** Content hash of the statement: adding the same statement twice is a no-op. */
   id: string;
   vulnerability: string;
-  statement: JSONColumnType<Record<string, unknown>, string, string>;
+  statement: Json<Record<string, unknown>>;
   created_at: Timestamp;
 }

@@ -1,20 +1,29 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { Kysely, Migrator, PostgresDialect } from 'kysely';
-import pg from 'pg';
+import { type Dialect, Kysely, Migrator } from 'kysely';
 import { dataDir as defaultDataDir, describe, SgciError } from '../core/index.ts';
 import { AdvisoryRepository } from './advisories.ts';
-import { migrationProvider } from './migrations/index.ts';
-import { PGliteDialect } from './pglite-dialect.ts';
+import { migrationProvider, migrations } from './migrations/index.ts';
 import type { Database } from './schema.ts';
 import { VexRepository } from './vex.ts';
 
+export type StoreKind = 'sqlite' | 'pglite' | 'postgres';
+
 export interface StoreOptions {
-  /** PostgreSQL connection string; default `DATABASE_URL`. When set, PGlite is not used. */
+  /** PostgreSQL connection string; default `DATABASE_URL`. When set, no embedded engine is used. */
   readonly databaseUrl?: string;
-  /** PGlite data directory; default `$SGCI_HOME/db`. `memory://` keeps the database in memory. */
+  /**
+   * The embedded engine: `sqlite` (default: one file, opened in milliseconds: the CLI's) or `pglite` (PostgreSQL
+   * in WebAssembly: a second and ~300 MiB to open, for a process that keeps it open).
+   */
+  readonly engine?: 'sqlite' | 'pglite';
+  /** Directory of the embedded database; default `$SGCI_HOME/db`. `memory://` keeps the database in memory. */
   readonly dataDir?: string;
+  /**
+   * For lookups: the SQLite file is opened read-only and nothing is created; a missing database is a
+   * DATABASE_ERROR telling how to create one. Migrations still run if the file was written by an older sgci.
+   */
+  readonly readOnly?: boolean;
 }
 
 /** Repositories over one connection or transaction. */
@@ -24,10 +33,10 @@ export interface StoreRepositories {
   readonly vex: VexRepository;
 }
 
-/** The one database layer of sgci: PGlite embedded by default, PostgreSQL when configured. */
+/** The one database layer of sgci: SQLite embedded by default, PGlite embedded on request, PostgreSQL when configured. */
 export interface Store extends StoreRepositories, AsyncDisposable {
-  readonly kind: 'pglite' | 'postgres';
-  /** The data directory, or the database URL without its password: safe to print. */
+  readonly kind: StoreKind;
+  /** The database file or directory, or the database URL without its password: safe to print. */
   readonly location: string;
   /** Runs `fn` in one transaction: everything it wrote is rolled back if it throws. */
   transaction<T>(fn: (tx: StoreRepositories) => Promise<T>): Promise<T>;
@@ -49,40 +58,84 @@ export function redactDatabaseUrl(url: string): string {
   }
 }
 
-export async function openStore(options: StoreOptions = {}): Promise<Store> {
+/** Where the store of these options lives: the SQLite file, the PGlite directory or the redacted URL. */
+export function storeLocation(options: StoreOptions = {}): { kind: StoreKind; location: string } {
   const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;
-  let kind: Store['kind'];
-  let location: string;
+  if (databaseUrl) return { kind: 'postgres', location: redactDatabaseUrl(databaseUrl) };
+  const dir = options.dataDir ?? join(defaultDataDir(), 'db');
+  const engine = options.engine ?? 'sqlite';
+  if (dir === 'memory://') return { kind: engine, location: dir };
+  return { kind: engine, location: engine === 'sqlite' ? join(dir, 'sgci.db') : join(dir, 'pglite') };
+}
+
+/** Whether the store exists: an embedded database on disk (never created by asking), or any database URL. */
+export function storeExists(options: StoreOptions = {}): boolean {
+  const { kind, location } = storeLocation(options);
+  return kind === 'postgres' || location === 'memory://' || existsSync(location);
+}
+
+const missing = 'no advisory database: run sgci db import or sgci db update first';
+
+async function openDialect(kind: StoreKind, location: string, options: StoreOptions): Promise<Dialect> {
+  if (kind === 'postgres') {
+    const [{ PostgresDialect }, { default: pg }] = await Promise.all([import('kysely'), import('pg')]);
+    const pool = new pg.Pool({ connectionString: options.databaseUrl ?? process.env.DATABASE_URL, max: 4 });
+    // An idle client losing its server (restart, admin shutdown) must not crash the process; the next
+    // query gets a fresh client or fails with a DATABASE_ERROR of its own.
+    pool.on('error', () => undefined);
+    return new PostgresDialect({ pool });
+  }
+  if (kind === 'pglite') {
+    const [{ PGlite }, { PGliteDialect }] = await Promise.all([
+      import('@electric-sql/pglite'),
+      import('./pglite-dialect.ts'),
+    ]);
+    if (location !== 'memory://') mkdirSync(location, { recursive: true, mode: 0o700 });
+    return new PGliteDialect(await PGlite.create(location === 'memory://' ? undefined : location));
+  }
+  const [{ openSqlite }, { NodeSqliteDialect }] = await Promise.all([
+    import('./sqlite-file.ts'),
+    import('./sqlite-dialect.ts'),
+  ]);
+  return new NodeSqliteDialect(openSqlite(location, { readOnly: options.readOnly === true }));
+}
+
+/** Whether every migration has run on this database (one query: a read-only open must not migrate). */
+async function migrated(db: Kysely<Database>): Promise<boolean> {
+  const { sql } = await import('kysely');
+  const tables = await sql<{ n: number }>`
+    select count(*) as n from sqlite_schema where type = 'table' and name = 'kysely_migration'`.execute(db);
+  if (Number(tables.rows[0]?.n) === 0) return false;
+  const done = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
+  const names = new Set(done.rows.map((row) => row.name));
+  return Object.keys(migrations).every((name) => names.has(name));
+}
+
+async function migrate(db: Kysely<Database>): Promise<void> {
+  const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+  if (error) throw error;
+}
+
+export async function openStore(options: StoreOptions = {}): Promise<Store> {
+  const { kind, location } = storeLocation(options);
+  if (options.readOnly && !storeExists(options)) throw new SgciError('DATABASE_ERROR', location, missing);
   let db: Kysely<Database>;
   try {
-    if (databaseUrl) {
-      kind = 'postgres';
-      location = redactDatabaseUrl(databaseUrl);
-      const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
-      // An idle client losing its server (restart, admin shutdown) must not crash the process; the next
-      // query gets a fresh client or fails with a DATABASE_ERROR of its own.
-      pool.on('error', () => undefined);
-      db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    } else {
-      kind = 'pglite';
-      location = options.dataDir ?? join(defaultDataDir(), 'db');
-      if (location !== 'memory://') mkdirSync(location, { recursive: true, mode: 0o700 });
-      const pglite = await PGlite.create(location === 'memory://' ? undefined : location);
-      db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
-    }
+    db = new Kysely<Database>({ dialect: await openDialect(kind, location, options) });
   } catch (error) {
-    throw new SgciError(
-      'DATABASE_ERROR',
-      databaseUrl ? redactDatabaseUrl(databaseUrl) : (options.dataDir ?? ''),
-      `cannot open database: ${describe(error)}`,
-      { cause: error },
-    );
+    throw new SgciError('DATABASE_ERROR', location, `cannot open database: ${describe(error)}`, { cause: error });
   }
   try {
-    const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
-    if (error) throw error;
+    if (kind !== 'sqlite' || !options.readOnly) await migrate(db);
+    else if (!(await migrated(db))) {
+      // written by an older sgci: bring the file up to date once, then open it read-only as asked
+      await db.destroy();
+      await (await openStore({ ...options, readOnly: false })).close();
+      db = new Kysely<Database>({ dialect: await openDialect(kind, location, options) });
+    }
   } catch (error) {
     await db.destroy().catch(() => undefined);
+    if (error instanceof SgciError) throw error;
     throw new SgciError('DATABASE_ERROR', location, `cannot migrate database: ${describe(error)}`, { cause: error });
   }
   const close = () => db.destroy();

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { VexStatement } from '../vuln/index.ts';
 import type { Database } from './schema.ts';
+import { parseJson } from './values.ts';
 
 /** VEX statements authored with `sgci vex add`; ids are content hashes so adding twice is a no-op. */
 export class VexRepository {
@@ -34,7 +35,7 @@ export class VexRepository {
     let query = this.#db.selectFrom('vex_statements').select('statement').orderBy('created_at').orderBy('id');
     if (filter.vulnerability) query = query.where('vulnerability', '=', filter.vulnerability);
     const rows = await query.execute();
-    return rows.map((r) => r.statement as unknown as VexStatement);
+    return rows.map((r) => parseJson(r.statement) as unknown as VexStatement);
   }
 
   async remove(id: string): Promise<boolean> {

@@ -1,37 +1,67 @@
 /**
- * `sgci db`, `sgci vulns` and `sgci vex` end to end, in-process through main(), against a real PostgreSQL
- * (DATABASE_URL): import the real npm advisories, scan the node-app fixture's SBOM file, gate with --fail-on,
+ * `sgci db`, `sgci vulns` and `sgci vex` end to end, in-process through main(), on the embedded SQLite file and on a
+ * real PostgreSQL (DATABASE_URL): import the real npm advisories, scan the node-app fixture's SBOM file, gate with --fail-on,
  * suppress with a stored VEX statement, export it and read it back.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import { cycloneDxJsonErrors } from '../../src/sbom/testdata/validate.ts';
 import { parseVex, type VulnReport } from '../../src/vuln/index.ts';
 import { runMain } from '../helpers/cli.ts';
 import { corpusDir, fixture, fixturesMissing } from '../helpers/fixtures.ts';
 import { postgresMissing, startPostgres, type TestPostgres } from '../helpers/postgres.ts';
 
-const skip = postgresMissing() ?? fixturesMissing();
 const work = mkdtempSync(join(tmpdir(), 'sgci-vuln-cli-'));
 let server: TestPostgres | undefined;
-const savedUrl = process.env.DATABASE_URL;
+const saved = { url: process.env.DATABASE_URL, home: process.env.SGCI_HOME };
 
-before(async () => {
-  if (skip) return;
-  server = await startPostgres();
-  process.env.DATABASE_URL = server.url;
-});
 after(async () => {
-  if (savedUrl === undefined) delete process.env.DATABASE_URL;
-  else process.env.DATABASE_URL = savedUrl;
+  if (saved.url === undefined) delete process.env.DATABASE_URL;
+  else process.env.DATABASE_URL = saved.url;
+  if (saved.home === undefined) delete process.env.SGCI_HOME;
+  else process.env.SGCI_HOME = saved.home;
   await server?.stop();
   rmSync(work, { recursive: true, force: true });
 });
 
-test('db import, vulns on an SBOM file, --fail-on, VEX add/list/export', { skip }, async () => {
+/** The embedded SQLite file under a fresh SGCI_HOME, or a real PostgreSQL through DATABASE_URL. */
+async function useEngine(engine: 'sqlite' | 'postgres'): Promise<void> {
+  if (engine === 'postgres') {
+    server = await startPostgres();
+    process.env.DATABASE_URL = server.url;
+    return;
+  }
+  delete process.env.DATABASE_URL;
+  process.env.SGCI_HOME = mkdtempSync(join(work, 'home-'));
+}
+
+for (const engine of ['sqlite', 'postgres'] as const)
+  test(`db import, vulns on an SBOM file, --fail-on, VEX add/list/export (${engine})`, {
+    skip: fixturesMissing() ?? (engine === 'postgres' ? postgresMissing() : undefined),
+  }, async () => {
+    await useEngine(engine);
+    await endToEnd();
+  });
+
+test('lookups on a missing embedded database create nothing and say what to run', async () => {
+  await useEngine('sqlite');
+  const home = process.env.SGCI_HOME ?? '';
+  const status = await runMain(['db', 'status']);
+  assert.equal(status.code, 0, status.stderr);
+  assert.match(status.stdout, /none yet: run sgci db import or sgci db update/);
+  assert.equal(JSON.parse((await runMain(['db', 'status', '-o', 'json'])).stdout).advisories, 0);
+  const sbomFile = join(work, 'empty.cdx.json');
+  writeFileSync(sbomFile, JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.6', version: 1, components: [] }));
+  const vulns = await runMain(['vulns', sbomFile]);
+  assert.equal(vulns.code, 2);
+  assert.match(vulns.stderr, /sgci\.db: no advisory database: run sgci db import or sgci db update first/);
+  assert.deepEqual(readdirSync(home), [], 'nothing was created under SGCI_HOME');
+});
+
+async function endToEnd(): Promise<void> {
   const imported = await runMain(['db', 'import', join(corpusDir(), 'osv', 'npm')]);
   assert.equal(imported.code, 0, imported.stderr);
   assert.match(imported.stdout, /imported 27 records/);
@@ -112,4 +142,4 @@ test('db import, vulns on an SBOM file, --fail-on, VEX add/list/export', { skip 
   const gitlab = JSON.parse((await runMain(['vulns', sbomFile, '-o', 'gitlab', '--now', now])).stdout);
   assert.equal(gitlab.vulnerabilities.length, report.matches.length);
   assert.ok(readFileSync(sbomFile, 'utf8').includes('lodash'));
-});
+}

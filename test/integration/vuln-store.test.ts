@@ -20,14 +20,17 @@ function osvZip(files: Record<string, string>): Uint8Array {
   return storedZip(Object.entries(files).map(([name, text]) => ({ name, data: Buffer.from(text) })));
 }
 
-function storeSuite(kind: 'pglite' | 'postgres', skip: string | undefined) {
+function storeSuite(kind: 'sqlite' | 'pglite' | 'postgres', skip: string | undefined) {
   describe(`advisory store on ${kind}`, { skip }, () => {
     let store: Store;
     let server: TestPostgres | undefined;
     const work = mkdtempSync(join(tmpdir(), 'sgci-vuln-store-'));
     before(async () => {
       if (kind === 'postgres') server = await startPostgres();
-      store = await openStore(server ? { databaseUrl: server.url } : { dataDir: join(work, 'db') });
+      store = await openStore(
+        kind === 'postgres' ? { databaseUrl: server?.url ?? '' } : { engine: kind, dataDir: join(work, 'db') },
+      );
+      assert.equal(store.kind, kind);
     });
     after(async () => {
       await store?.close();
@@ -151,5 +154,6 @@ function storeSuite(kind: 'pglite' | 'postgres', skip: string | undefined) {
   });
 }
 
+storeSuite('sqlite', undefined);
 storeSuite('pglite', undefined);
 storeSuite('postgres', postgresMissing());

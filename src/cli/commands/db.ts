@@ -1,15 +1,12 @@
 import { type Command, Option } from 'commander';
-import { openStore } from '../../store/index.ts';
-import {
-  defaultEcosystems,
-  defaultOsvMirror,
-  importAdvisories,
-  parseAdvisorySource,
-  updateFeeds,
-} from '../../vuln/index.ts';
+import { openStore, storeExists, storeLocation } from '../../store/index.ts';
 import { writeOut } from '../output.ts';
 
-/** `sgci db import|update|status`: the offline OSV advisory database (PGlite under $SGCI_HOME, or DATABASE_URL). */
+/**
+ * `sgci db import|update|status`: the offline OSV advisory database (one SQLite file under $SGCI_HOME, or
+ * DATABASE_URL). The importer, the feed client and the index signatures load inside their actions, so
+ * `db status` pays only for the store.
+ */
 export function registerDb(program: Command): void {
   const db = program.command('db').description('manage the offline vulnerability database (OSV advisories)');
   db.command('import')
@@ -19,6 +16,7 @@ export function registerDb(program: Command): void {
     .argument('<source...>', 'file, directory, .zip or URL')
     .option('--skip-invalid', 'import the valid records and list the invalid ones instead of failing')
     .action(async (sources: string[], opts: { skipInvalid?: boolean }) => {
+      const { importAdvisories, parseAdvisorySource } = await import('../../vuln/index.ts');
       await using store = await openStore();
       const result = await importAdvisories(store, sources.map(parseAdvisorySource), {
         skipInvalid: Boolean(opts.skipInvalid),
@@ -31,22 +29,20 @@ export function registerDb(program: Command): void {
     });
   db.command('update')
     .description('fetch each configured ecosystem’s all.zip from the mirror with conditional requests and import it')
-    .option(
-      '--mirror <url>',
-      'base URL of an osv.dev bucket copy (env SGCI_OSV_MIRROR)',
-      process.env.SGCI_OSV_MIRROR ?? defaultOsvMirror,
-    )
+    .option('--mirror <url>', 'base URL of an osv.dev bucket copy (env SGCI_OSV_MIRROR; default osv.dev’s bucket)')
     .option(
       '--ecosystem <name...>',
-      'OSV ecosystems to fetch (env SGCI_OSV_ECOSYSTEMS, comma-separated)',
-      process.env.SGCI_OSV_ECOSYSTEMS?.split(',').filter(Boolean) ?? [...defaultEcosystems],
+      'OSV ecosystems to fetch (env SGCI_OSV_ECOSYSTEMS, comma-separated; default Alpine Debian Go Maven npm PyPI)',
     )
     .option('--skip-invalid', 'import the valid records of an archive and skip invalid ones')
-    .action(async (opts: { mirror: string; ecosystem: string[]; skipInvalid?: boolean }) => {
+    .action(async (opts: { mirror?: string; ecosystem?: string[]; skipInvalid?: boolean }) => {
+      const { updateFeeds } = await import('../../vuln/index.ts');
+      const mirror = opts.mirror ?? process.env.SGCI_OSV_MIRROR;
+      const ecosystems = opts.ecosystem ?? process.env.SGCI_OSV_ECOSYSTEMS?.split(',').filter(Boolean);
       await using store = await openStore();
       const updates = await updateFeeds(store, {
-        mirror: opts.mirror,
-        ecosystems: opts.ecosystem,
+        ...(mirror ? { mirror } : {}),
+        ...(ecosystems ? { ecosystems } : {}),
         skipInvalid: Boolean(opts.skipInvalid),
       });
       const lines = updates.map((u) =>
@@ -60,16 +56,24 @@ export function registerDb(program: Command): void {
     .description('show what the database holds: advisories per ecosystem, recent imports, feeds')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'))
     .action(async (opts: { output: string }) => {
-      await using store = await openStore();
-      const status = await store.advisories.status();
-      if (opts.output === 'json') {
+      const database = storeLocation();
+      if (!storeExists()) {
+        // never created by asking: shown as empty, with what to run
         await writeOut(
-          `${JSON.stringify({ database: { kind: store.kind, location: store.location }, ...status }, null, 2)}\n`,
+          opts.output === 'json'
+            ? `${JSON.stringify({ database, advisories: 0, ecosystems: [], imports: [], feeds: [] }, null, 2)}\n`
+            : `database: ${database.kind} ${database.location} (none yet: run sgci db import or sgci db update)\nadvisories: 0\n`,
         );
         return;
       }
+      await using store = await openStore({ readOnly: true });
+      const status = await store.advisories.status();
+      if (opts.output === 'json') {
+        await writeOut(`${JSON.stringify({ database, ...status }, null, 2)}\n`);
+        return;
+      }
       const lines = [
-        `database: ${store.kind} ${store.location}`,
+        `database: ${database.kind} ${database.location}`,
         `advisories: ${status.advisories}`,
         ...status.ecosystems.map((e) => `  ${e.ecosystem.padEnd(24)} ${e.advisories}`),
         ...(status.imports.length > 0 ? ['recent imports:'] : []),

@@ -94,7 +94,7 @@ export function registerVulns(program: Command): void {
     const documents = (opts.vex as string[] | undefined) ?? [];
     const fromFiles: VexStatement[] = documents.flatMap((path) => readVexFile(path));
     const sbom = await sbomOf(input, opts);
-    await using store = await openStore();
+    await using store = await openStore({ readOnly: true });
     const stored = await store.vex.list();
     const report = await matchSbom(sbom, store.advisories, {
       sla: slaPolicyFromCli((opts.sla as string[] | undefined) ?? []),
