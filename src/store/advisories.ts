@@ -122,6 +122,51 @@ export class AdvisoryRepository {
     return { written, unchanged };
   }
 
+  /**
+   * Up to `limit` stored advisories after `afterId` in id order, as records ready to upsert into another store
+   * (exporting and installing an index): keyset pages, so copying 200,000 records never holds them all.
+   */
+  async page(afterId: string | undefined, limit: number): Promise<AdvisoryRecord[]> {
+    let query = this.#db
+      .selectFrom('advisories')
+      .select(['id', 'modified', 'published', 'source', 'raw'])
+      .orderBy('id')
+      .limit(limit);
+    if (afterId !== undefined) query = query.where('id', '>', afterId);
+    const rows = await query.execute();
+    const packages = new Map<string, { ecosystem: string; name: string; affected: unknown[] }[]>();
+    for (const ids of chunks(
+      rows.map((r) => r.id),
+      maxParameters,
+    )) {
+      const found = await this.#db
+        .selectFrom('advisory_packages')
+        .select(['advisory_id', 'ecosystem', 'name', 'affected'])
+        .where('advisory_id', 'in', ids)
+        .execute();
+      for (const p of found) {
+        const list = packages.get(p.advisory_id) ?? [];
+        list.push({ ecosystem: p.ecosystem, name: p.name, affected: p.affected === null ? [] : parseJson(p.affected) });
+        packages.set(p.advisory_id, list);
+      }
+    }
+    return rows.map((r) => ({
+      id: r.id,
+      modified: iso(r.modified),
+      ...(r.published === null ? {} : { published: iso(r.published) }),
+      source: r.source,
+      raw: parseJson(r.raw),
+      packages: (packages.get(r.id) ?? []).sort(
+        (a, b) => compareText(a.ecosystem, b.ecosystem) || compareText(a.name, b.name),
+      ),
+    }));
+  }
+
+  /** Every stored advisory id. */
+  async ids(): Promise<string[]> {
+    return (await this.#db.selectFrom('advisories').select('id').execute()).map((r) => r.id);
+  }
+
   /** Removes advisories by id (withdrawn upstream); returns how many were stored. */
   async remove(ids: readonly string[]): Promise<number> {
     let removed = 0;
@@ -247,6 +292,11 @@ export class AdvisoryRepository {
       .execute();
   }
 
+  /** Forgets every feed's validators (the advisories they described were replaced by an installed index). */
+  async removeFeeds(): Promise<void> {
+    await this.#db.deleteFrom('feeds').execute();
+  }
+
   async status(): Promise<AdvisoryStatus> {
     const ecosystems = await this.#db
       .selectFrom('advisory_packages')
@@ -254,7 +304,6 @@ export class AdvisoryRepository {
       .groupBy('ecosystem')
       .execute();
     const imports = await this.#db.selectFrom('imports').selectAll().orderBy('id', 'desc').limit(10).execute();
-    const feeds = await this.#db.selectFrom('feeds').selectAll().execute();
     return {
       advisories: await this.count(),
       ecosystems: ecosystems
@@ -267,16 +316,22 @@ export class AdvisoryRepository {
         withdrawn: r.withdrawn,
         unchanged: r.unchanged,
       })),
-      feeds: feeds
-        .map((r) => ({
-          url: r.url,
-          ...(r.etag ? { etag: r.etag } : {}),
-          ...(r.last_modified ? { lastModified: r.last_modified } : {}),
-          checkedAt: iso(r.checked_at),
-          records: r.records,
-        }))
-        .sort((a, b) => compareText(a.url, b.url)),
+      feeds: await this.feeds(),
     };
+  }
+
+  /** The remote archives and indexes fetched, with their validators, by URL. */
+  async feeds(): Promise<AdvisoryStatus['feeds'][number][]> {
+    const rows = await this.#db.selectFrom('feeds').selectAll().execute();
+    return rows
+      .map((r) => ({
+        url: r.url,
+        ...(r.etag ? { etag: r.etag } : {}),
+        ...(r.last_modified ? { lastModified: r.last_modified } : {}),
+        checkedAt: iso(r.checked_at),
+        records: r.records,
+      }))
+      .sort((a, b) => compareText(a.url, b.url));
   }
 
   /** What reports say about the database: the total and time of the newest import, read in one cheap query. */

@@ -2,7 +2,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Dialect, Kysely, Migrator } from 'kysely';
 import { dataDir as defaultDataDir, describe, SgciError } from '../core/index.ts';
-import { AdvisoryRepository } from './advisories.ts';
+import { AdvisoryRepository, type Feed } from './advisories.ts';
+import type { IndexExport, IndexInstall } from './index-file.ts';
 import { migrationProvider, migrations } from './migrations/index.ts';
 import type { Database } from './schema.ts';
 import { VexRepository } from './vex.ts';
@@ -24,6 +25,8 @@ export interface StoreOptions {
    * DATABASE_ERROR telling how to create one. Migrations still run if the file was written by an older sgci.
    */
   readonly readOnly?: boolean;
+  /** An SQLite file at this path instead of the configured store: a prebuilt index being written or installed. */
+  readonly file?: string;
 }
 
 /** Repositories over one connection or transaction. */
@@ -40,6 +43,13 @@ export interface Store extends StoreRepositories, AsyncDisposable {
   readonly location: string;
   /** Runs `fn` in one transaction: everything it wrote is rolled back if it throws. */
   transaction<T>(fn: (tx: StoreRepositories) => Promise<T>): Promise<T>;
+  /** Writes the advisories, without VEX statements, as one compact SQLite file: a prebuilt index (index-file.ts). */
+  exportIndex(file: string): Promise<IndexExport>;
+  /**
+   * Replaces the advisories by those of a prebuilt index file whose signature the caller verified, in one
+   * transaction; VEX statements stay (index-file.ts).
+   */
+  installIndex(file: string, feed: Feed): Promise<IndexInstall>;
   close(): Promise<void>;
 }
 
@@ -60,6 +70,7 @@ export function redactDatabaseUrl(url: string): string {
 
 /** Where the store of these options lives: the SQLite file, the PGlite directory or the redacted URL. */
 export function storeLocation(options: StoreOptions = {}): { kind: StoreKind; location: string } {
+  if (options.file) return { kind: 'sqlite', location: options.file };
   const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;
   if (databaseUrl) return { kind: 'postgres', location: redactDatabaseUrl(databaseUrl) };
   const dir = options.dataDir ?? join(defaultDataDir(), 'db');
@@ -139,12 +150,15 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     throw new SgciError('DATABASE_ERROR', location, `cannot migrate database: ${describe(error)}`, { cause: error });
   }
   const close = () => db.destroy();
-  return {
+  const store: Store = {
     kind,
     location,
     ...repositories(db),
     transaction: (fn) => db.transaction().execute((trx) => fn(repositories(trx))),
+    exportIndex: async (file) => (await import('./index-file.ts')).exportIndex(store, file),
+    installIndex: async (file, feed) => (await import('./index-file.ts')).installIndex(store, file, feed),
     close,
     [Symbol.asyncDispose]: close,
   };
+  return store;
 }

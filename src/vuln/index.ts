@@ -16,6 +16,15 @@ export {
   importAdvisories,
   parseAdvisorySource,
 } from './osv/import.ts';
+export {
+  defaultIndexLimits,
+  type IndexLimits,
+  type IndexUpdate,
+  signatureLocation,
+  signIndex,
+  updateFromIndex,
+  verifyIndexSignature,
+} from './osv/prebuilt-index.ts';
 export type { OsvRecord } from './osv/record.ts';
 export { validateOsv } from './osv/validate.ts';
 export type * from './ports.ts';

@@ -67,3 +67,13 @@ export interface AdvisoryDatabase {
 export interface VexStore {
   list(filter?: { vulnerability?: string }): Promise<VexStatement[]>;
 }
+
+/** A database a prebuilt advisory index (one signed SQLite file) can be installed into. */
+export interface IndexDatabase {
+  readonly advisories: { feed(url: string): Promise<{ etag?: string; lastModified?: string } | undefined> };
+  /** Replaces the advisories by the index's in one transaction; `file` is a verified private copy. */
+  installIndex(
+    file: string,
+    feed: { readonly url: string; readonly etag?: string; readonly lastModified?: string },
+  ): Promise<{ records: number; written: number; unchanged: number; removed: number }>;
+}
