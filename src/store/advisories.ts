@@ -262,6 +262,17 @@ export class AdvisoryRepository {
         total: await this.count(),
       })
       .execute();
+    await this.#db.deleteFrom('ecosystem_totals').execute();
+    await this.#db
+      .insertInto('ecosystem_totals')
+      .columns(['ecosystem', 'advisories'])
+      .expression((eb) =>
+        eb
+          .selectFrom('advisory_packages')
+          .select((eb) => ['ecosystem', eb.fn.count<number>('advisory_id').distinct().as('advisories')])
+          .groupBy('ecosystem'),
+      )
+      .execute();
     // Fresh planner statistics: without them PostgreSQL sorts the whole package index for a 1,000-package lookup.
     await sql`analyze advisories`.execute(this.#db);
     await sql`analyze advisory_packages`.execute(this.#db);
@@ -297,15 +308,12 @@ export class AdvisoryRepository {
     await this.#db.deleteFrom('feeds').execute();
   }
 
+  /** What the database holds, read from the totals each import writes (a few rows at any size). */
   async status(): Promise<AdvisoryStatus> {
-    const ecosystems = await this.#db
-      .selectFrom('advisory_packages')
-      .select((eb) => ['ecosystem', eb.fn.count<number | string | bigint>('advisory_id').distinct().as('advisories')])
-      .groupBy('ecosystem')
-      .execute();
+    const ecosystems = await this.#db.selectFrom('ecosystem_totals').selectAll().execute();
     const imports = await this.#db.selectFrom('imports').selectAll().orderBy('id', 'desc').limit(10).execute();
     return {
-      advisories: await this.count(),
+      advisories: (await this.summary()).advisories,
       ecosystems: ecosystems
         .map((r) => ({ ecosystem: r.ecosystem, advisories: Number(r.advisories) }))
         .sort((a, b) => compareText(a.ecosystem, b.ecosystem)),

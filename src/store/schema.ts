@@ -9,6 +9,7 @@ export interface Database {
   advisories: AdvisoriesTable;
   advisory_packages: AdvisoryPackagesTable;
   imports: ImportsTable;
+  ecosystem_totals: EcosystemTotalsTable;
   feeds: FeedsTable;
   vex_statements: VexStatementsTable;
 }
@@ -49,6 +50,12 @@ export interface ImportsTable {
   unchanged: number;
   /** Advisories stored after this import. */
   total: Generated<number>;
+}
+
+/** Advisories per OSV ecosystem (with release) after the newest import: what `db status` lists. */
+export interface EcosystemTotalsTable {
+  ecosystem: string;
+  advisories: number;
 }
 
 /** Remote archives `db update` fetches, with the validators of the last response (conditional requests). */

@@ -25,11 +25,11 @@ function storeSuite(kind: 'sqlite' | 'pglite' | 'postgres', skip: string | undef
     let store: Store;
     let server: TestPostgres | undefined;
     const work = mkdtempSync(join(tmpdir(), 'sgci-vuln-store-'));
+    const reopen = () =>
+      openStore(kind === 'postgres' ? { databaseUrl: server?.url ?? '' } : { engine: kind, dataDir: join(work, 'db') });
     before(async () => {
       if (kind === 'postgres') server = await startPostgres();
-      store = await openStore(
-        kind === 'postgres' ? { databaseUrl: server?.url ?? '' } : { engine: kind, dataDir: join(work, 'db') },
-      );
+      store = await reopen();
       assert.equal(store.kind, kind);
     });
     after(async () => {
@@ -67,6 +67,18 @@ function storeSuite(kind: 'sqlite' | 'pglite' | 'postgres', skip: string | undef
       for (const entry of lodash?.affected ?? [])
         assert.ok(legacy?.affected.some((e) => JSON.stringify(e) === JSON.stringify(entry)));
       assert.ok((legacy?.affected.length ?? 0) > (lodash?.affected.length ?? 0), 'the record also names lodash-es');
+    });
+
+    test('status reads the per-ecosystem totals each import writes; the migration fills them for older data', async () => {
+      const expected = [{ ecosystem: 'npm', advisories: 27 }];
+      assert.deepEqual((await store.advisories.status()).ecosystems, expected);
+      assert.equal((await store.advisories.status()).advisories, 27);
+      // a database from before migration 0005: no totals table, no record of the migration
+      await sql`drop table ecosystem_totals`.execute(store.db);
+      await sql`delete from kysely_migration where name = '0005-ecosystem-totals'`.execute(store.db);
+      await store.close();
+      store = await reopen();
+      assert.deepEqual((await store.advisories.status()).ecosystems, expected);
     });
 
     test('a failed import keeps the previous data and names each bad record', async () => {
@@ -157,3 +169,31 @@ function storeSuite(kind: 'sqlite' | 'pglite' | 'postgres', skip: string | undef
 storeSuite('sqlite', undefined);
 storeSuite('pglite', undefined);
 storeSuite('postgres', postgresMissing());
+
+test('a read-only open of a SQLite file written by an older sgci brings it up to date once, then reads it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sgci-vuln-store-old-'));
+  try {
+    {
+      await using store = await openStore({ dataDir: dir });
+      await importAdvisories(store, [{ kind: 'path', path: npmDir }]);
+      await sql`drop table ecosystem_totals`.execute(store.db);
+      await sql`delete from kysely_migration where name = '0005-ecosystem-totals'`.execute(store.db);
+    }
+    await using reader = await openStore({ dataDir: dir, readOnly: true });
+    assert.deepEqual((await reader.advisories.status()).ecosystems, [{ ecosystem: 'npm', advisories: 27 }]);
+    await assert.rejects(
+      reader.vex.add({
+        vulnerability: { id: 'CVE-1', aliases: [] },
+        products: [],
+        subcomponents: [],
+        status: 'fixed',
+        document: 'store',
+        format: 'store',
+      }),
+      /readonly/,
+      'and it is read-only',
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
