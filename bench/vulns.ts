@@ -1,13 +1,13 @@
 /**
  * Vulnerability database and matching: import throughput of a large OSV set (the corpus plus generated
- * records, ≥ 200,000 by default) into the embedded PGlite database, and matching latency (p50/p95, warm)
+ * records, ≥ 200,000 by default) into the embedded SQLite database, and matching latency (p50/p95, warm)
  * of each fixture image's SBOM and of 1,000 synthetic components. Targets: ≥ 5,000 records/s,
  * < 100 ms p50 for 1,000 components.
  *
  * Floor for import: reading + JSON.parse + schema validation of the same records with no database.
  * There is no peer run: Grype and Trivy are Go binaries that download their own databases (no network here).
  *
- * Run alone: node_modules/.bin/node bench/vulns.ts [records]   (DATABASE_URL set → PostgreSQL instead of PGlite)
+ * Run alone: node_modules/.bin/node bench/vulns.ts [records]   (DATABASE_URL set → PostgreSQL instead of SQLite)
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -20,6 +20,7 @@ import type { Sbom } from '../src/sbom/index.ts';
 import { openStore } from '../src/store/index.ts';
 import { importAdvisories, matchSbom, validateOsv } from '../src/vuln/index.ts';
 import { corpusDir, type FixtureName, fixture, fixtureNames, fixturesMissing } from '../test/helpers/fixtures.ts';
+import { syntheticAdvisory } from './lib/advisories.ts';
 
 const target = Number(process.argv[2] ?? 200_000);
 
@@ -84,32 +85,13 @@ function storedZip(entries: readonly [string, string][]): Buffer {
   return Buffer.concat([...parts, cd, z64, locator, end]);
 }
 
-function synthetic(i: number): object {
-  return {
-    schema_version: '1.6.0',
-    id: `OSV-2099-${i}`,
-    modified: '2025-01-01T00:00:00Z',
-    published: '2024-06-01T00:00:00Z',
-    aliases: [`CVE-2099-${i}`],
-    summary: `synthetic advisory ${i}`,
-    severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N' }],
-    affected: [
-      {
-        package: { ecosystem: 'npm', name: `synthetic-pkg-${i % 50_000}`, purl: `pkg:npm/synthetic-pkg-${i % 50_000}` },
-        ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: `1.${i % 10}.1` }] }],
-      },
-    ],
-    references: [{ type: 'ADVISORY', url: `https://example.invalid/${i}` }],
-  };
-}
-
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
 /**
  * Warm latency. Besides wall time it reports this process's CPU time per run (user+system): on a shared,
- * overloaded machine wall time mostly measures the queue for a core, CPU time what matching costs. PGlite runs
+ * overloaded machine wall time mostly measures the queue for a core, CPU time what matching costs. The store runs
  * in this process, so its query work is included in the CPU time.
  */
 async function latency(fn: () => Promise<unknown>, runs = 30): Promise<{ p50: number; p95: number; cpuP50: number }> {
@@ -170,7 +152,7 @@ for (const [source, version] of debianSources)
     entries.push([`debian/${id}.json`, JSON.stringify(record)]);
   }
 for (let i = 0; entries.length < target; i++)
-  entries.push([`synthetic/OSV-2099-${i}.json`, JSON.stringify(synthetic(i))]);
+  entries.push([`synthetic/OSV-2099-${i}.json`, JSON.stringify(syntheticAdvisory(i))]);
 const zip = storedZip(entries);
 
 let t = performance.now();

@@ -1,0 +1,169 @@
+/**
+ * CLI lookups against the advisory database, whole processes as a user meets them: `sgci db status` and
+ * `sgci vulns` of the node-app fixture, each on the 27 npm advisories of the corpus (issue 17's case) and on a
+ * real set for scale (all of the corpus's OSV data plus generated records up to 200,000), beside the goals
+ * (db status ≤ 0.15 s and ≤ 80 MiB, vulns ≤ 0.4 s and ≤ 150 MiB) and Node's own start-up as the floor. Also
+ * `sgci scan` of node-app, whose matching runs in process, and what `db update --index` costs to install the
+ * large set as one signed file. Fastest of N runs; peak RSS is the largest of the runs.
+ *
+ * Run alone: node_modules/.bin/node bench/db.ts [--runs N] [records]
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { generateP256, LocalSigner, publicKeyPem } from '../src/attest/index.ts';
+import { openStore } from '../src/store/index.ts';
+import { importAdvisories, signIndex } from '../src/vuln/index.ts';
+import { corpusDir, fixture, fixturesMissing } from '../test/helpers/fixtures.ts';
+import { corpusAdvisoryDirs, syntheticAdvisory } from './lib/advisories.ts';
+import { benchArguments } from './lib/fixtures.ts';
+import { runTimed } from './lib/measure.ts';
+import { fmt, table } from './lib/report.ts';
+
+const repo = resolve(import.meta.dirname, '..');
+const sgci = join(repo, 'bin', 'sgci.js');
+const args = process.argv.slice(2);
+const { runs } = benchArguments(args);
+const records = Number(args.find((a, i) => /^\d+$/.test(a) && args[i - 1] !== '--runs') ?? 200_000);
+
+interface Figure {
+  readonly seconds: number;
+  readonly cpuSeconds: number;
+  readonly rssMiB: number;
+}
+
+/** The fastest of `runs` runs of one command (wall time), with the largest peak RSS of any run. */
+function measure(command: string, commandArgs: readonly string[], env: NodeJS.ProcessEnv): Figure {
+  const all: Figure[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = runTimed(command, commandArgs, { env, stdout: 'ignore' });
+    // 1 is a failed --fail-on gate or scan gate: a normal outcome; 2 is an error
+    if (r.status !== 0 && r.status !== 1) throw new Error(`${commandArgs.join(' ')} failed: ${r.stderr}`);
+    all.push({ seconds: r.wallSeconds, cpuSeconds: r.cpuSeconds, rssMiB: r.rssMiB });
+  }
+  const fastest = all.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+  return { ...fastest, rssMiB: Math.max(...all.map((f) => f.rssMiB)) };
+}
+
+function environment(home: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, SGCI_HOME: home, NO_COLOR: '1' };
+  delete env.DATABASE_URL;
+  return env;
+}
+
+/** The corpus's OSV data and generated npm advisories up to `total`, imported as a user's `db import` would. */
+async function buildLarge(home: string, total: number): Promise<number> {
+  await using store = await openStore({ dataDir: join(home, 'db') });
+  await importAdvisories(
+    store,
+    corpusAdvisoryDirs().map((path) => ({ kind: 'path' as const, path })),
+    { skipInvalid: true },
+  );
+  // one JSON array per 10,000 records: each document stays below the 16 MiB bound of a record file
+  const generated = Math.max(0, total - (await store.advisories.count()));
+  for (let start = 0; start < generated; start += 10_000) {
+    const batch = Array.from({ length: Math.min(10_000, generated - start) }, (_, i) => syntheticAdvisory(start + i));
+    await importAdvisories(store, [
+      { kind: 'bytes', name: `synthetic-${start}.json`, bytes: Buffer.from(JSON.stringify(batch)) },
+    ]);
+  }
+  return store.advisories.count();
+}
+
+function row(what: string, database: string, f: Figure, goal?: { seconds: number; rssMiB: number }): string[] {
+  const met = goal ? (f.seconds <= goal.seconds && f.rssMiB <= goal.rssMiB ? 'met' : 'NOT met') : '';
+  return [
+    what,
+    database,
+    fmt(f.seconds),
+    fmt(f.cpuSeconds),
+    fmt(f.rssMiB, 0),
+    goal ? `≤ ${fmt(goal.seconds)} s, ≤ ${goal.rssMiB} MiB` : '',
+    met,
+  ];
+}
+
+async function main(): Promise<void> {
+  const missing = fixturesMissing();
+  if (missing) {
+    process.stdout.write(`bench db skipped: ${missing}\n`);
+    return;
+  }
+  const work = mkdtempSync(join(tmpdir(), 'sgci-bench-db-'));
+  try {
+    const small = join(work, 'small');
+    const large = join(work, 'large');
+    const image = `docker-archive:${fixture('node-app').dockerArchive}`;
+    const node = process.execPath;
+    const imported = runTimed(node, [sgci, 'db', 'import', join(corpusDir(), 'osv', 'npm')], {
+      env: environment(small),
+    });
+    if (imported.status !== 0) throw new Error(`db import failed: ${imported.stderr}`);
+    const started = performance.now();
+    const total = await buildLarge(large, records);
+    const buildSeconds = (performance.now() - started) / 1000;
+    const smallName = '27 (npm)';
+    const largeName = total.toLocaleString('en');
+
+    const rows = [
+      row('node -e 0 (floor: Node start-up)', '-', measure(node, ['-e', '0'], environment(small))),
+      row('sgci --version (floor: sgci start-up)', '-', measure(node, [sgci, '--version'], environment(small))),
+    ];
+    const statusGoal = { seconds: 0.15, rssMiB: 80 };
+    const vulnsGoal = { seconds: 0.4, rssMiB: 150 };
+    for (const [name, home] of [
+      [smallName, small],
+      [largeName, large],
+    ] as const) {
+      rows.push(row('sgci db status', name, measure(node, [sgci, 'db', 'status'], environment(home)), statusGoal));
+      rows.push(row('sgci vulns node-app', name, measure(node, [sgci, 'vulns', image], environment(home)), vulnsGoal));
+    }
+    const out = join(work, 'scan-out');
+    rows.push(
+      row(
+        'sgci scan node-app (matching in process)',
+        largeName,
+        measure(node, [sgci, 'scan', image, '--out', out], environment(large)),
+      ),
+    );
+
+    // the large set as one signed file, installed where nothing was fetched before
+    const indexFile = join(work, 'index', 'sgci.db');
+    const key = generateP256();
+    const exportStarted = performance.now();
+    {
+      await using store = await openStore({ dataDir: join(large, 'db'), readOnly: true });
+      await store.exportIndex(indexFile);
+    }
+    await signIndex(indexFile, new LocalSigner(key.privateKey, key.publicKey, 'bench key'));
+    const exportSeconds = (performance.now() - exportStarted) / 1000;
+    const pub = join(work, 'index.pub');
+    writeFileSync(pub, publicKeyPem(key.publicKey));
+    const install = runTimed(node, [sgci, 'db', 'update', '--index', indexFile, '--key', pub], {
+      env: environment(join(work, 'site')),
+    });
+    if (install.status !== 0) throw new Error(`db update --index failed: ${install.stderr}`);
+    rows.push(
+      row('sgci db update --index (install, 1 run)', largeName, {
+        seconds: install.wallSeconds,
+        cpuSeconds: install.cpuSeconds,
+        rssMiB: install.rssMiB,
+      }),
+    );
+
+    const header = ['command (whole process)', 'advisories', 'wall s', 'CPU s', 'peak RSS MiB', 'goal', ''];
+    process.stdout.write(
+      `${table(header, rows, 'end')}\n` +
+        `fastest of ${runs} runs (wall), peak RSS the largest of them; load average ${loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' ')} on ${cpus().length} cores\n` +
+        `building the ${largeName}-advisory database: ${fmt(buildSeconds, 1)} s; exporting and signing it as one ` +
+        `index file: ${fmt(exportSeconds, 1)} s\n` +
+        'issue 17 before (PGlite): db status 1.4 s, 675 MiB; vulns node-app 2.0 s, 632 MiB\n',
+    );
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();
