@@ -13,6 +13,7 @@ import {
   SqliteIntrospector,
   SqliteQueryCompiler,
 } from 'kysely';
+import { SgciError } from '../core/index.ts';
 import { ConnectionQueue } from './connection-queue.ts';
 
 /**
@@ -23,9 +24,12 @@ import { ConnectionQueue } from './connection-queue.ts';
  */
 export class NodeSqliteDialect implements Dialect {
   readonly #database: DatabaseSync;
+  readonly #location: string;
 
-  constructor(database: DatabaseSync) {
+  /** `location` names the file in errors: "database is locked" alone does not say which. */
+  constructor(database: DatabaseSync, location: string) {
     this.#database = database;
+    this.#location = location;
   }
 
   createAdapter() {
@@ -33,7 +37,7 @@ export class NodeSqliteDialect implements Dialect {
   }
 
   createDriver(): Driver {
-    return new NodeSqliteDriver(this.#database);
+    return new NodeSqliteDriver(this.#database, this.#location);
   }
 
   createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
@@ -82,10 +86,12 @@ const maxCachedStatements = 64;
 
 class NodeSqliteConnection implements DatabaseConnection {
   readonly #database: DatabaseSync;
+  readonly #location: string;
   readonly #statements = new Map<string, StatementSync>();
 
-  constructor(database: DatabaseSync) {
+  constructor(database: DatabaseSync, location: string) {
     this.#database = database;
+    this.#location = location;
   }
 
   #prepare(sql: string): StatementSync {
@@ -101,11 +107,17 @@ class NodeSqliteConnection implements DatabaseConnection {
   }
 
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
-    const statement = this.#prepare(compiledQuery.sql);
-    const parameters = compiledQuery.parameters.map(bindable);
-    if (statement.columns().length > 0) return { rows: statement.all(...parameters) as R[] };
-    const { changes, lastInsertRowid } = statement.run(...parameters);
-    return { rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid) };
+    try {
+      const statement = this.#prepare(compiledQuery.sql);
+      const parameters = compiledQuery.parameters.map(bindable);
+      if (statement.columns().length > 0) return { rows: statement.all(...parameters) as R[] };
+      const { changes, lastInsertRowid } = statement.run(...parameters);
+      return { rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid) };
+    } catch (error) {
+      // SQLite's own errors (locked, read-only, corrupt, full disk) name the file; anything else is ours
+      if ((error as { code?: unknown }).code !== 'ERR_SQLITE_ERROR') throw error;
+      throw new SgciError('DATABASE_ERROR', this.#location, (error as Error).message, { cause: error });
+    }
   }
 
   async *streamQuery<R>(compiledQuery: CompiledQuery, chunkSize = 1000): AsyncIterableIterator<QueryResult<R>> {
@@ -127,9 +139,9 @@ class NodeSqliteDriver implements Driver {
   readonly #connection: NodeSqliteConnection;
   readonly #queue = new ConnectionQueue();
 
-  constructor(database: DatabaseSync) {
+  constructor(database: DatabaseSync, location: string) {
     this.#database = database;
-    this.#connection = new NodeSqliteConnection(database);
+    this.#connection = new NodeSqliteConnection(database, location);
   }
 
   async init(): Promise<void> {}

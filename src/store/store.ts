@@ -108,7 +108,7 @@ async function openDialect(kind: StoreKind, location: string, options: StoreOpti
     import('./sqlite-file.ts'),
     import('./sqlite-dialect.ts'),
   ]);
-  return new NodeSqliteDialect(openSqlite(location, { readOnly: options.readOnly === true }));
+  return new NodeSqliteDialect(openSqlite(location, { readOnly: options.readOnly === true }), location);
 }
 
 /** Whether every migration has run on this database (one query: a read-only open must not migrate). */

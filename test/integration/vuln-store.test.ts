@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
+import { isSgciError } from '../../src/core/index.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { importAdvisories, updateFeeds } from '../../src/vuln/index.ts';
 import { corpusDir } from '../helpers/fixtures.ts';
@@ -192,6 +193,40 @@ test('a read-only open of a SQLite file written by an older sgci brings it up to
       }),
       /readonly/,
       'and it is read-only',
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('SQLite lookups read the last committed state while an import writes, without waiting for it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sgci-vuln-store-wal-'));
+  try {
+    await using writer = await openStore({ dataDir: dir });
+    await importAdvisories(writer, [{ kind: 'path', path: npmDir }]);
+    await using reader = await openStore({ dataDir: dir, readOnly: true });
+    let written!: () => void;
+    const inTransaction = new Promise<void>((resolve) => {
+      written = resolve;
+    });
+    let commit!: () => void;
+    const committed = new Promise<void>((resolve) => {
+      commit = resolve;
+    });
+    const importing = writer.transaction(async (tx) => {
+      await tx.advisories.remove(['GHSA-35jh-r3h4-6jhm']);
+      written();
+      await committed;
+    });
+    await inTransaction;
+    assert.equal(await reader.advisories.count(), 27, 'the uncommitted removal is not seen');
+    commit();
+    await importing;
+    assert.equal(await reader.advisories.count(), 26);
+    await assert.rejects(
+      sql`select * from no_such_table`.execute(reader.db),
+      (error: Error) => isSgciError(error, 'DATABASE_ERROR') && error.message.includes('sgci.db: no such table'),
+      'SQLite errors name the file',
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
