@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Dialect, Kysely, Migrator } from 'kysely';
+import { type Dialect, Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import { dataDir as defaultDataDir, describe, SgciError } from '../core/index.ts';
 import { AdvisoryRepository, type Feed } from './advisories.ts';
 import type { IndexExport, IndexInstall } from './index-file.ts';
@@ -22,7 +22,8 @@ export interface StoreOptions {
   readonly dataDir?: string;
   /**
    * For lookups: the SQLite file is opened read-only and nothing is created; a missing database is a
-   * DATABASE_ERROR telling how to create one. Migrations still run if the file was written by an older sgci.
+   * DATABASE_ERROR telling how to create one. A file written by an older sgci is migrated once first.
+   * (PostgreSQL and PGlite open as usual.)
    */
   readonly readOnly?: boolean;
   /** An SQLite file at this path instead of the configured store: a prebuilt index being written or installed. */
@@ -87,9 +88,14 @@ export function storeExists(options: StoreOptions = {}): boolean {
 
 const missing = 'no advisory database: run sgci db import or sgci db update first';
 
-async function openDialect(kind: StoreKind, location: string, options: StoreOptions): Promise<Dialect> {
+async function openDialect(
+  kind: StoreKind,
+  location: string,
+  options: StoreOptions,
+  readOnly: boolean,
+): Promise<Dialect> {
   if (kind === 'postgres') {
-    const [{ PostgresDialect }, { default: pg }] = await Promise.all([import('kysely'), import('pg')]);
+    const { default: pg } = await import('pg');
     const pool = new pg.Pool({ connectionString: options.databaseUrl ?? process.env.DATABASE_URL, max: 4 });
     // An idle client losing its server (restart, admin shutdown) must not crash the process; the next
     // query gets a fresh client or fails with a DATABASE_ERROR of its own.
@@ -108,12 +114,11 @@ async function openDialect(kind: StoreKind, location: string, options: StoreOpti
     import('./sqlite-file.ts'),
     import('./sqlite-dialect.ts'),
   ]);
-  return new NodeSqliteDialect(openSqlite(location, { readOnly: options.readOnly === true }), location);
+  return new NodeSqliteDialect(openSqlite(location, { readOnly }), location);
 }
 
 /** Whether every migration has run on this database (one query: a read-only open must not migrate). */
 async function migrated(db: Kysely<Database>): Promise<boolean> {
-  const { sql } = await import('kysely');
   const tables = await sql<{ n: number }>`
     select count(*) as n from sqlite_schema where type = 'table' and name = 'kysely_migration'`.execute(db);
   if (Number(tables.rows[0]?.n) === 0) return false;
@@ -129,20 +134,24 @@ async function migrate(db: Kysely<Database>): Promise<void> {
 
 export async function openStore(options: StoreOptions = {}): Promise<Store> {
   const { kind, location } = storeLocation(options);
-  if (options.readOnly && !storeExists(options)) throw new SgciError('DATABASE_ERROR', location, missing);
-  let db: Kysely<Database>;
+  // only a SQLite file opens read-only; the other engines are servers (or PGlite, which has no such mode)
+  const readOnly = options.readOnly === true && kind === 'sqlite' && location !== 'memory://';
+  if (readOnly && !storeExists(options)) throw new SgciError('DATABASE_ERROR', location, missing);
+  const connect = async () => {
+    try {
+      return new Kysely<Database>({ dialect: await openDialect(kind, location, options, readOnly) });
+    } catch (error) {
+      throw new SgciError('DATABASE_ERROR', location, `cannot open database: ${describe(error)}`, { cause: error });
+    }
+  };
+  let db = await connect();
   try {
-    db = new Kysely<Database>({ dialect: await openDialect(kind, location, options) });
-  } catch (error) {
-    throw new SgciError('DATABASE_ERROR', location, `cannot open database: ${describe(error)}`, { cause: error });
-  }
-  try {
-    if (kind !== 'sqlite' || !options.readOnly) await migrate(db);
+    if (!readOnly) await migrate(db);
     else if (!(await migrated(db))) {
       // written by an older sgci: bring the file up to date once, then open it read-only as asked
       await db.destroy();
       await (await openStore({ ...options, readOnly: false })).close();
-      db = new Kysely<Database>({ dialect: await openDialect(kind, location, options) });
+      db = await connect();
     }
   } catch (error) {
     await db.destroy().catch(() => undefined);

@@ -19,7 +19,7 @@ async function updateFromIndexCli(index: string, key: string | undefined): Promi
 }
 
 /**
- * `sgci db import|update|status`: the offline OSV advisory database (one SQLite file under $SGCI_HOME, or
+ * `sgci db import|update|export|status`: the offline OSV advisory database (one SQLite file under $SGCI_HOME, or
  * DATABASE_URL). The importer, the feed client and the index signatures load inside their actions, so
  * `db status` pays only for the store.
  */
