@@ -1,11 +1,12 @@
-import { openStore, type Store, storeExists } from '../store/index.ts';
-import { matchSbom, type SlaPolicy } from '../vuln/index.ts';
+import { type Store, storeExists } from '../store/index.ts';
+import type { SlaPolicy } from '../vuln/index.ts';
 import type { VulnMatcher } from './scan.ts';
 
 /**
  * Matching against the local advisory database (or DATABASE_URL), in this process. The SQLite file opens
  * read-only in about a millisecond when the SBOM is ready (PGlite took a second and 300 MiB, which is why this
- * used to run in a side process), so nothing is opened for a scan that fails before matching. Without a
+ * used to run in a side process), so nothing is opened for a scan that fails before matching, and a scan without
+ * a database does not even load the query layer. Without a
  * database on disk the report says so (never "no vulnerabilities") and nothing is created. Dispose when done:
  * that closes the store however the run ended.
  */
@@ -19,6 +20,11 @@ export function startStoreMatcher(sla: SlaPolicy, now: Date): { readonly match: 
           unavailableDe: 'keine Advisory-Datenbank: zuerst sgci db import oder sgci db update ausführen',
         };
       }
+      // the query layer and the matchers load only now, and only with a database to match against
+      const [{ openStore }, { matchSbom }] = await Promise.all([
+        import('../store/index.ts'),
+        import('../vuln/index.ts'),
+      ]);
       store ??= await openStore({ readOnly: true });
       if ((await store.advisories.summary()).advisories === 0) {
         return {

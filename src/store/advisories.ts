@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { AdvisoryRecord } from '../vuln/index.ts';
 import type { Database } from './schema.ts';
 import { chunks, compareText, iso, maxParameters, parseJson } from './values.ts';
@@ -279,6 +279,8 @@ export class AdvisoryRepository {
       )
       .execute();
     // Fresh planner statistics: without them PostgreSQL sorts the whole package index for a 1,000-package lookup.
+    // (kysely is loaded: this store is open; importing it here keeps this module free of it for storeExists.)
+    const { sql } = await import('kysely');
     await sql`analyze advisories`.execute(this.#db);
     await sql`analyze advisory_packages`.execute(this.#db);
   }

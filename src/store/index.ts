@@ -1,7 +1,6 @@
 export type { AdvisoryRecord, AdvisoryStatus, Feed, StoredAdvisory } from './advisories.ts';
 export { AdvisoryRepository } from './advisories.ts';
 export type { IndexExport, IndexInstall } from './index-file.ts';
-export { migrations } from './migrations/index.ts';
 export type { Database } from './schema.ts';
 export {
   openStore,

@@ -1,10 +1,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Dialect, Kysely, Migrator, PostgresDialect, sql } from 'kysely';
+import type { Dialect, Kysely } from 'kysely';
 import { dataDir as defaultDataDir, describe, SgciError } from '../core/index.ts';
 import { AdvisoryRepository, type Feed } from './advisories.ts';
 import type { IndexExport, IndexInstall } from './index-file.ts';
-import { migrationProvider, migrations } from './migrations/index.ts';
 import type { Database } from './schema.ts';
 import { VexRepository } from './vex.ts';
 
@@ -95,7 +94,7 @@ async function openDialect(
   readOnly: boolean,
 ): Promise<Dialect> {
   if (kind === 'postgres') {
-    const { default: pg } = await import('pg');
+    const [{ PostgresDialect }, { default: pg }] = await Promise.all([import('kysely'), import('pg')]);
     const pool = new pg.Pool({ connectionString: options.databaseUrl ?? process.env.DATABASE_URL, max: 4 });
     // An idle client losing its server (restart, admin shutdown) must not crash the process; the next
     // query gets a fresh client or fails with a DATABASE_ERROR of its own.
@@ -119,6 +118,7 @@ async function openDialect(
 
 /** Whether every migration has run on this database (one query: a read-only open must not migrate). */
 async function migrated(db: Kysely<Database>): Promise<boolean> {
+  const [{ sql }, { migrations }] = await Promise.all([import('kysely'), import('./migrations/index.ts')]);
   const tables = await sql<{ n: number }>`
     select count(*) as n from sqlite_schema where type = 'table' and name = 'kysely_migration'`.execute(db);
   if (Number(tables.rows[0]?.n) === 0) return false;
@@ -128,10 +128,15 @@ async function migrated(db: Kysely<Database>): Promise<boolean> {
 }
 
 async function migrate(db: Kysely<Database>): Promise<void> {
+  const [{ Migrator }, { migrationProvider }] = await Promise.all([import('kysely'), import('./migrations/index.ts')]);
   const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
   if (error) throw error;
 }
 
+/**
+ * Opens the store. kysely, the engine and the migrations load here, not with this module: `storeExists` and
+ * `storeLocation` answer without them (a scan without a database never loads a query layer).
+ */
 export async function openStore(options: StoreOptions = {}): Promise<Store> {
   const { kind, location } = storeLocation(options);
   // only a SQLite file opens read-only; the other engines are servers (or PGlite, which has no such mode)
@@ -139,7 +144,11 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   if (readOnly && !storeExists(options)) throw new SgciError('DATABASE_ERROR', location, missing);
   const connect = async () => {
     try {
-      return new Kysely<Database>({ dialect: await openDialect(kind, location, options, readOnly) });
+      const [{ Kysely }, dialect] = await Promise.all([
+        import('kysely'),
+        openDialect(kind, location, options, readOnly),
+      ]);
+      return new Kysely<Database>({ dialect });
     } catch (error) {
       throw new SgciError('DATABASE_ERROR', location, `cannot open database: ${describe(error)}`, { cause: error });
     }
