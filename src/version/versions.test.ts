@@ -10,7 +10,10 @@ import {
   compareMavenVersions,
   compareNugetVersions,
   compareRpmVersions,
+  dpkgScheme,
+  gemScheme,
   goScheme,
+  nugetScheme,
   pep440Scheme,
   rpmvercmp,
   schemeForEcosystem,
@@ -180,4 +183,33 @@ test('schemeForEcosystem picks the ordering by OSV ecosystem prefix', () => {
   assert.equal(schemeForEcosystem('Red Hat:enterprise_linux:9::appstream')?.name, 'rpm');
   assert.equal(schemeForEcosystem('PyPI')?.name, 'pep440');
   assert.equal(schemeForEcosystem('Hackage'), undefined);
+});
+test('every ordering is total: invalid versions sort after valid ones, never between them as plain strings', () => {
+  const schemes = [dpkgScheme, gemScheme, goScheme, nugetScheme, semverScheme];
+  const samples = [
+    '1.0',
+    '1.0.0',
+    '2.0-r1',
+    '1:2.0-1',
+    'v1.2',
+    '0.9',
+    '10',
+    'zzz',
+    '~',
+    '',
+    ' ',
+    '1..\u0000',
+    'x'.repeat(300),
+  ];
+  for (const scheme of schemes) {
+    const sorted = [...samples].sort((a, b) => scheme.compare(a, b));
+    const firstInvalid = sorted.findIndex((v) => !scheme.valid(v));
+    assert.ok(firstInvalid > 0, `${scheme.name} understands some samples`);
+    assert.ok(
+      sorted.slice(firstInvalid).every((v) => !scheme.valid(v)),
+      `${scheme.name}: ${sorted.join(' | ')}`,
+    );
+    for (const a of samples) for (const b of samples) assert.equal(scheme.compare(a, b), 0 - scheme.compare(b, a) || 0);
+  }
+  assert.equal(dpkgScheme.valid('1'.repeat(257)), false, 'versions past 256 characters are refused, not parsed');
 });
