@@ -4,7 +4,7 @@ import * as pep440 from '@renovatebot/pep440';
 import fc from 'fast-check';
 import semver from 'semver';
 import {
-  compareApkVersions,
+  apkScheme,
   compareComposerVersions,
   compareGemVersions,
   compareMavenVersions,
@@ -64,23 +64,6 @@ test('rpmvercmp follows rpm including ~ and ^', () => {
   assert.ok(compareRpmVersions('1:1.0-1', '2.0-1') > 0);
   assert.ok(compareRpmVersions('7.76.1-26.el9_3.2', '7.76.1-26.el9_3.3') < 0);
   assert.equal(compareRpmVersions('1.0', '1.0-5'), 0, 'a missing release matches any');
-});
-
-test('apk ordering: suffixes, letters, revisions', () => {
-  assertAscending('apk', compareApkVersions, [
-    '1.0_alpha1',
-    '1.0_beta',
-    '1.0_rc1',
-    '1.0',
-    '1.0-r1',
-    '1.0_p1',
-    '1.0a',
-    '1.0.1',
-    '1.1.1d-r2',
-    '1.1.1d-r10',
-    '1.1.1k-r0',
-    '1.2',
-  ]);
 });
 
 test('Maven ComparableVersion: qualifiers, padding, separators', () => {
@@ -185,7 +168,7 @@ test('schemeForEcosystem picks the ordering by OSV ecosystem prefix', () => {
   assert.equal(schemeForEcosystem('Hackage'), undefined);
 });
 test('every ordering is total: invalid versions sort after valid ones, never between them as plain strings', () => {
-  const schemes = [dpkgScheme, gemScheme, goScheme, nugetScheme, semverScheme];
+  const schemes = [apkScheme, dpkgScheme, gemScheme, goScheme, nugetScheme, semverScheme];
   const samples = [
     '1.0',
     '1.0.0',
