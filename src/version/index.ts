@@ -15,7 +15,6 @@ import { goScheme, semverScheme } from './semver.ts';
 export { compareComposerVersions } from './composer.ts';
 export { compareDpkgVersions, type DpkgVersion, parseDpkgVersion } from './dpkg.ts';
 export { compareGemVersions } from './gem.ts';
-export { compareMavenVersions } from './maven.ts';
 export { compareNugetVersions } from './nuget.ts';
 export { compareRpmVersions, parseEvr, rpmvercmp } from './rpm.ts';
 export type { VersionScheme } from './scheme.ts';

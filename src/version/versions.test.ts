@@ -7,12 +7,12 @@ import {
   apkScheme,
   compareComposerVersions,
   compareGemVersions,
-  compareMavenVersions,
   compareNugetVersions,
   compareRpmVersions,
   dpkgScheme,
   gemScheme,
   goScheme,
+  mavenScheme,
   nugetScheme,
   pep440Scheme,
   rpmvercmp,
@@ -64,34 +64,6 @@ test('rpmvercmp follows rpm including ~ and ^', () => {
   assert.ok(compareRpmVersions('1:1.0-1', '2.0-1') > 0);
   assert.ok(compareRpmVersions('7.76.1-26.el9_3.2', '7.76.1-26.el9_3.3') < 0);
   assert.equal(compareRpmVersions('1.0', '1.0-5'), 0, 'a missing release matches any');
-});
-
-test('Maven ComparableVersion: qualifiers, padding, separators', () => {
-  assertAscending('maven', compareMavenVersions, [
-    '1-alpha-1',
-    '1-alpha2',
-    '1-beta-1',
-    '1-milestone-1',
-    '1-rc-1',
-    '1-snapshot',
-    '1',
-    '1-sp',
-    '1-abc',
-    '1-1',
-    '1.1',
-    '1.2.3-rc1',
-    '1.2.3',
-    '2.14.1',
-    '2.15.0',
-  ]);
-  for (const [a, b] of [
-    ['1', '1.0.0'],
-    ['1.0-ga', '1'],
-    ['1-final', '1'],
-    ['1cr1', '1rc1'],
-    ['1.0.RELEASE', '1'],
-  ])
-    assert.equal(compareMavenVersions(a as string, b as string), 0, `${a} == ${b}`);
 });
 
 test('NuGet ordering: four parts, case-insensitive labels', () => {
@@ -168,7 +140,7 @@ test('schemeForEcosystem picks the ordering by OSV ecosystem prefix', () => {
   assert.equal(schemeForEcosystem('Hackage'), undefined);
 });
 test('every ordering is total: invalid versions sort after valid ones, never between them as plain strings', () => {
-  const schemes = [apkScheme, dpkgScheme, gemScheme, goScheme, nugetScheme, semverScheme];
+  const schemes = [apkScheme, dpkgScheme, gemScheme, goScheme, mavenScheme, nugetScheme, semverScheme];
   const samples = [
     '1.0',
     '1.0.0',
