@@ -12,7 +12,6 @@ import { rpmScheme } from './rpm.ts';
 import type { VersionScheme } from './scheme.ts';
 import { goScheme, semverScheme } from './semver.ts';
 
-export { compareComposerVersions } from './composer.ts';
 export { compareDpkgVersions, type DpkgVersion, parseDpkgVersion } from './dpkg.ts';
 export { compareGemVersions } from './gem.ts';
 export { compareNugetVersions } from './nuget.ts';

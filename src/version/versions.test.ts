@@ -5,10 +5,10 @@ import fc from 'fast-check';
 import semver from 'semver';
 import {
   apkScheme,
-  compareComposerVersions,
   compareGemVersions,
   compareNugetVersions,
   compareRpmVersions,
+  composerScheme,
   dpkgScheme,
   gemScheme,
   goScheme,
@@ -86,20 +86,6 @@ test('RubyGems ordering: prereleases and canonical segments', () => {
   assert.equal(compareGemVersions('1.0.0', '1'), 0);
 });
 
-test('Packagist ordering: version_compare over normalised versions', () => {
-  assertAscending('composer', compareComposerVersions, [
-    '1.0.0-dev',
-    '1.0.0-alpha1',
-    '1.0.0-beta2',
-    '1.0.0-RC1',
-    '1.0.0',
-    '1.0.0-p1',
-    '1.0.1',
-    'v1.2',
-  ]);
-  assert.equal(compareComposerVersions('v1.2', '1.2.0'), 0);
-});
-
 test('SemVer ordering agrees with the semver package on generated versions', () => {
   const id = fc.constantFrom('alpha', 'beta', 'rc', '1', '2', '10', 'x-y');
   const version = fc
@@ -140,7 +126,7 @@ test('schemeForEcosystem picks the ordering by OSV ecosystem prefix', () => {
   assert.equal(schemeForEcosystem('Hackage'), undefined);
 });
 test('every ordering is total: invalid versions sort after valid ones, never between them as plain strings', () => {
-  const schemes = [apkScheme, dpkgScheme, gemScheme, goScheme, mavenScheme, nugetScheme, semverScheme];
+  const schemes = [apkScheme, composerScheme, dpkgScheme, gemScheme, goScheme, mavenScheme, nugetScheme, semverScheme];
   const samples = [
     '1.0',
     '1.0.0',
