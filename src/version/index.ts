@@ -15,7 +15,7 @@ import { goScheme, semverScheme } from './semver.ts';
 export { compareDpkgVersions, type DpkgVersion, parseDpkgVersion } from './dpkg.ts';
 export { compareGemVersions } from './gem.ts';
 export { compareNugetVersions } from './nuget.ts';
-export { compareRpmVersions, parseEvr, rpmvercmp } from './rpm.ts';
+export { parseEvr, rpmvercmp } from './rpm.ts';
 export type { VersionScheme } from './scheme.ts';
 export {
   apkScheme,

@@ -7,7 +7,6 @@ import {
   apkScheme,
   compareGemVersions,
   compareNugetVersions,
-  compareRpmVersions,
   composerScheme,
   dpkgScheme,
   gemScheme,
@@ -15,7 +14,7 @@ import {
   mavenScheme,
   nugetScheme,
   pep440Scheme,
-  rpmvercmp,
+  rpmScheme,
   schemeForEcosystem,
   semverScheme,
 } from './index.ts';
@@ -32,39 +31,6 @@ function assertAscending(name: string, compare: (a: string, b: string) => number
     }
   }
 }
-
-test('rpmvercmp follows rpm including ~ and ^', () => {
-  // Cases from rpm's tests/rpmvercmp.at.
-  const cases: [string, string, number][] = [
-    ['1.0', '1.0', 0],
-    ['1.0', '2.0', -1],
-    ['2.0.1', '2.0', 1],
-    ['2.0.1a', '2.0.1', 1],
-    ['5.5p1', '5.5p2', -1],
-    ['5.5p10', '5.5p1', 1],
-    ['10xyz', '10.1xyz', -1],
-    ['xyz10', 'xyz10.1', -1],
-    ['xyz.4', '8', -1],
-    ['2_0', '2_0', 0],
-    ['2.0', '2_0', 0],
-    ['a', 'a', 0],
-    ['a+', 'a_', 0],
-    ['+', '_', 0],
-    ['1.0~rc1', '1.0', -1],
-    ['1.0~rc1', '1.0~rc2', -1],
-    ['1.0~rc1~git123', '1.0~rc1', -1],
-    ['1.0^', '1.0', 1],
-    ['1.0^git1', '1.0', 1],
-    ['1.0^git1', '1.01', -1],
-    ['1.0^20160101', '1.0.1', -1],
-    ['1.0~rc1^git1', '1.0~rc1', 1],
-    ['1.0^git1~pre', '1.0^git1', -1],
-  ];
-  for (const [a, b, want] of cases) assert.equal(rpmvercmp(a, b), want, `${a} vs ${b}`);
-  assert.ok(compareRpmVersions('1:1.0-1', '2.0-1') > 0);
-  assert.ok(compareRpmVersions('7.76.1-26.el9_3.2', '7.76.1-26.el9_3.3') < 0);
-  assert.equal(compareRpmVersions('1.0', '1.0-5'), 0, 'a missing release matches any');
-});
 
 test('NuGet ordering: four parts, case-insensitive labels', () => {
   assertAscending('nuget', compareNugetVersions, [
@@ -126,7 +92,17 @@ test('schemeForEcosystem picks the ordering by OSV ecosystem prefix', () => {
   assert.equal(schemeForEcosystem('Hackage'), undefined);
 });
 test('every ordering is total: invalid versions sort after valid ones, never between them as plain strings', () => {
-  const schemes = [apkScheme, composerScheme, dpkgScheme, gemScheme, goScheme, mavenScheme, nugetScheme, semverScheme];
+  const schemes = [
+    apkScheme,
+    composerScheme,
+    dpkgScheme,
+    gemScheme,
+    goScheme,
+    mavenScheme,
+    nugetScheme,
+    rpmScheme,
+    semverScheme,
+  ];
   const samples = [
     '1.0',
     '1.0.0',
