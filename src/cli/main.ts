@@ -1,14 +1,12 @@
 import { Command, CommanderError } from 'commander';
-import { describe, isSgciError } from '../core/index.ts';
+import { describe, isSgciError, toolVersion } from '../core/index.ts';
 import { loadCommands, type RegisterCommand } from './commands/index.ts';
 import { exitCodes } from './exit-codes.ts';
-
-export const version = '0.1.0';
 
 export function buildProgram(commands: readonly RegisterCommand[]): Command {
   const program = new Command('sgci')
     .description('Secure Government Container Initiative: inspect, catalogue, check and sign OCI images')
-    .version(version)
+    .version(toolVersion)
     .option('--debug', 'print stack traces and debug logs on errors')
     .showSuggestionAfterError()
     .exitOverride()

@@ -7,4 +7,5 @@ export * from './limits.ts';
 export * from './logger.ts';
 export * from './paths.ts';
 export * from './table.ts';
+export * from './version.ts';
 export * from './zip.ts';

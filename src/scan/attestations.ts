@@ -1,8 +1,16 @@
 import { PackageURL } from 'packageurl-js';
-import { checkPredicateShape, predicateTypes } from '../attest/index.ts';
+import {
+  checkPredicateShape,
+  planAttestations,
+  predicateTypes,
+  pushPlan,
+  type RegistryAccess,
+  resolveImage,
+  type Signer,
+} from '../attest/index.ts';
 import type { Digest } from '../core/index.ts';
 import type { RegistryReference } from '../oci/reference/index.ts';
-import type { VexStatement, VulnReport } from '../vuln/types.ts';
+import type { VexStatement, VulnReport } from '../vuln/index.ts';
 
 /** One predicate of `sgci scan --attest`, with the text written to --out beside it (the same bytes, parsed). */
 export interface ScanAttestation {
@@ -73,4 +81,21 @@ export async function scanAttestations(
   ];
   for (const item of items) checkPredicateShape(item.predicate, item.predicateType, item.file);
   return items;
+}
+
+/**
+ * Signs a scan's predicates for the scanned manifest digest and pushes them in one `.att` manifest beside the image,
+ * as cosign does; returns what was pushed (`ref (digest)`).
+ */
+export async function publishScanAttestations(
+  registry: RegistryAccess,
+  ref: RegistryReference,
+  digest: Digest,
+  signer: Signer,
+  items: readonly ScanAttestation[],
+): Promise<string[]> {
+  const resolved = await resolveImage(registry, { registry: ref.registry, repository: ref.repository, digest });
+  const plan = await planAttestations(registry, resolved, signer, items);
+  const pushed = await pushPlan(registry, plan);
+  return pushed.map((p) => `${p.ref} (${p.digest})`);
 }

@@ -1,9 +1,9 @@
 import { type Command, Option } from 'commander';
 import { formatSize } from '../../cache/index.ts';
 import { formatPlatform } from '../../oci/image/index.ts';
-import type { Image } from '../../oci/types.ts';
+import type { Image } from '../../oci/index.ts';
 import { maskEnvValue } from '../../secrets/index.ts';
-import { addImageOptions, openImageFromCli } from '../image-options.ts';
+import { addImageOptions, openImageFromCli } from '../options.ts';
 import { renderTable, writeOut } from '../output.ts';
 
 /** `sgci inspect --format json`: a contract; add fields, never rename or remove them. */

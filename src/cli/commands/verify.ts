@@ -17,9 +17,9 @@ import { describe, SgciError } from '../../core/index.ts';
 import type { RegistryReference } from '../../oci/reference/index.ts';
 import { loadPolicy } from '../../policy/index.ts';
 import { exitCodes } from '../exit-codes.ts';
-import type { ImageCliOptions } from '../image-options.ts';
+import type { ImageCliOptions } from '../options.ts';
+import { addRegistryOptions, registryFromCli, registryReferenceOf } from '../options.ts';
 import { writeOut } from '../output.ts';
-import { addRegistryOptions, registryFromCli, registryReferenceOf } from './sign.ts';
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
