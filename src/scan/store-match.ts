@@ -1,11 +1,16 @@
-import type { Store } from '../store/index.ts';
+import type { AdvisoryReader, VexStatement } from '../vuln/index.ts';
 import type { VulnMatcher } from './request.ts';
 
 /**
  * Matching against an open store: the advisories it holds, the VEX statements made with `sgci vex add` and the
  * request's own. An empty database is said to be empty, never taken for "no vulnerabilities".
  */
-export function storeMatcher(store: Pick<Store, 'advisories' | 'vex'>): VulnMatcher {
+export interface MatchingStore {
+  readonly advisories: AdvisoryReader & { count(): Promise<number> };
+  readonly vex: { list(): Promise<VexStatement[]> };
+}
+
+export function storeMatcher(store: MatchingStore): VulnMatcher {
   return async (sbom, request) => {
     const { matchSbom } = await import('../vuln/index.ts');
     if ((await store.advisories.count()) === 0) {
