@@ -79,23 +79,29 @@ export async function readPasswordFromStdin(stdin: NodeJS.ReadableStream = proce
   return password;
 }
 
+/**
+ * The registry login of the flags: `--username` with `--password-stdin` or SGCI_REGISTRY_PASSWORD. Neither given:
+ * none here, and the docker config's credentials apply.
+ */
+async function credentialsFromCli(opts: ImageCliOptions): Promise<{ username?: string; password?: string }> {
+  if (opts.passwordStdin) {
+    const username = opts.username ?? process.env.SGCI_REGISTRY_USERNAME;
+    if (!username) throw new SgciError('USAGE', '--password-stdin', 'needs --username (or SGCI_REGISTRY_USERNAME)');
+    return { username, password: await readPasswordFromStdin() };
+  }
+  if (opts.username === undefined) return {};
+  const password = process.env.SGCI_REGISTRY_PASSWORD;
+  if (password === undefined)
+    throw new SgciError('USAGE', '--username', 'needs --password-stdin (or SGCI_REGISTRY_PASSWORD)');
+  return { username: opts.username, password };
+}
+
 /** Opens the image a command was given, with the flags of addImageOptions. */
 export async function openImageFromCli(input: string, opts: Record<string, unknown>): Promise<Image> {
   const options = opts as ImageCliOptions;
   const limits = limitsFromCli(options);
   const logger = createLogger();
-  let username = options.username;
-  let password: string | undefined;
-  if (options.passwordStdin) {
-    username ??= process.env.SGCI_REGISTRY_USERNAME;
-    if (!username) throw new SgciError('USAGE', '--password-stdin', 'needs --username (or SGCI_REGISTRY_USERNAME)');
-    password = await readPasswordFromStdin();
-  } else if (username !== undefined) {
-    password = process.env.SGCI_REGISTRY_PASSWORD;
-    if (password === undefined) {
-      throw new SgciError('USAGE', '--username', 'needs --password-stdin (or SGCI_REGISTRY_PASSWORD)');
-    }
-  }
+  const { username, password } = await credentialsFromCli(options);
   return openImage(input, {
     limits,
     logger,
@@ -132,17 +138,7 @@ export function registryReferenceOf(input: string): RegistryReference {
 
 /** A registry client with the credentials of the flags, env and docker config; close it when done. */
 export async function registryFromCli(opts: ImageCliOptions): Promise<RegistryClient & RegistryAccess> {
-  let username = opts.username;
-  let password: string | undefined;
-  if (opts.passwordStdin) {
-    username ??= process.env.SGCI_REGISTRY_USERNAME;
-    if (!username) throw new SgciError('USAGE', '--password-stdin', 'needs --username (or SGCI_REGISTRY_USERNAME)');
-    password = await readPasswordFromStdin();
-  } else if (username !== undefined) {
-    password = process.env.SGCI_REGISTRY_PASSWORD;
-    if (password === undefined)
-      throw new SgciError('USAGE', '--username', 'needs --password-stdin (or SGCI_REGISTRY_PASSWORD)');
-  }
+  const { username, password } = await credentialsFromCli(opts);
   // Loaded here, not at import: the registry client pulls in undici (~0.1 s), and `check` and `scan`
   // import this module but only reach the registry for registry references.
   const { defaultCredentials, RegistryClient } = await import('../oci/registry/index.ts');
