@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { type AttestationInput, readDockerfile, readManifests } from '../checks/index.ts';
+import type { AttestationInput } from '../checks/index.ts';
 import { SgciError } from '../core/index.ts';
 import type { ImageDescription } from '../oci/image/index.ts';
 import { defaultPolicy, loadPolicy, type Policy, withSlaOverrides } from '../policy/index.ts';
@@ -98,6 +98,11 @@ export async function scanRequestFromCli(
     const { readVexFile } = await import('../vuln/index.ts');
     for (const path of documents) vex.push(...readVexFile(path));
   }
+  // the checks' input readers load with the checks, only when their flags are given
+  const { readDockerfile, readManifests } =
+    opts.dockerfile || opts.manifests
+      ? await import('../checks/index.ts')
+      : { readDockerfile: undefined, readManifests: undefined };
   return {
     subject,
     needs,
@@ -105,8 +110,8 @@ export async function scanRequestFromCli(
     vex,
     notes: documents.map((d) => `VEX document read: ${d}`),
     now,
-    ...(opts.dockerfile ? { dockerfile: await readDockerfile(opts.dockerfile) } : {}),
-    ...(opts.manifests ? { manifests: await readManifests(opts.manifests) } : {}),
+    ...(opts.dockerfile && readDockerfile ? { dockerfile: await readDockerfile(opts.dockerfile) } : {}),
+    ...(opts.manifests && readManifests ? { manifests: await readManifests(opts.manifests) } : {}),
   };
 }
 

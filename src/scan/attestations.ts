@@ -1,13 +1,5 @@
 import { PackageURL } from 'packageurl-js';
-import {
-  checkPredicateShape,
-  planAttestations,
-  predicateTypes,
-  pushPlan,
-  type RegistryAccess,
-  resolveImage,
-  type Signer,
-} from '../attest/index.ts';
+import type { RegistryAccess, Signer } from '../attest/index.ts';
 import type { Digest } from '../core/index.ts';
 import type { RegistryReference } from '../oci/reference/index.ts';
 import type { VexStatement, VulnReport } from '../vuln/index.ts';
@@ -71,6 +63,7 @@ export async function scanAttestations(
 ): Promise<ScanAttestation[]> {
   // loaded here, not at start-up: the vulnerability module compiles the OSV schema when it loads (~0.1 s)
   const { toOpenVex } = await import('../vuln/index.ts');
+  const { checkPredicateShape, predicateTypes } = await import('../attest/index.ts');
   const vexText = toOpenVex(scanVexStatements(vulns, ociProductPurl(ref, digest)), {
     author: 'sgci',
     timestamp: vulns.evaluatedAt,
@@ -94,6 +87,8 @@ export async function publishScanAttestations(
   signer: Signer,
   items: readonly ScanAttestation[],
 ): Promise<string[]> {
+  // the signing code loads with the first attestation, not with every command that scans
+  const { planAttestations, pushPlan, resolveImage } = await import('../attest/index.ts');
   const resolved = await resolveImage(registry, { registry: ref.registry, repository: ref.repository, digest });
   const plan = await planAttestations(registry, resolved, signer, items);
   const pushed = await pushPlan(registry, plan);
