@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { Ajv } from 'ajv';
+import { corpusDir } from '../../test/helpers/fixtures.ts';
 import { memoryAdvisories } from '../../test/helpers/memory-advisories.ts';
 import { gitlabContainerScanningSchema } from '../../test/helpers/schemas/gitlab-container-scanning.ts';
 import type { Package } from '../catalog/index.ts';
@@ -10,7 +11,7 @@ import type { Sbom } from '../sbom/index.ts';
 import { matchSbom, type OsvRecord, parseVex, type VulnReport } from '../vuln/index.ts';
 import { renderVulnReport } from './render.ts';
 
-const corpus = resolve(import.meta.dirname, '..', '..', '..', '..', 'shared', 'corpus', 'osv');
+const corpus = join(corpusDir(), 'osv');
 const ajv = new Ajv({ strict: true, allErrors: true });
 const validateGitlab = ajv.compile(gitlabContainerScanningSchema);
 
