@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { describe, isSgciError, toolVersion } from '../core/index.ts';
+import { describe, isSgciError, safeText, toolVersion } from '../core/index.ts';
 import { loadCommands, type RegisterCommand } from './commands/index.ts';
 import { exitCodes } from './exit-codes.ts';
 
@@ -29,12 +29,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       return error.exitCode === 0 ? exitCodes.ok : exitCodes.usage;
     }
     if (isSgciError(error)) {
-      process.stderr.write(`sgci: ${error.message}\n`);
+      process.stderr.write(`sgci: ${safeText(error.message)}\n`);
       if (debug && error.stack)
         process.stderr.write(`${error.stack}\n${error.cause ? `cause: ${describe(error.cause)}\n` : ''}`);
       return exitCodes.usage;
     }
-    process.stderr.write(`sgci: internal error: ${describe(error)}${debug ? '' : ' (run with --debug for details)'}\n`);
+    process.stderr.write(
+      `sgci: internal error: ${safeText(describe(error))}${debug ? '' : ' (run with --debug for details)'}\n`,
+    );
     if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
     return exitCodes.usage;
   }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { renderTable, toolVersion } from '../core/index.ts';
+import { renderTable, safeText, toolVersion } from '../core/index.ts';
 import type { Finding, Severity, VulnReport } from '../vuln/index.ts';
 
 /** A UUID-shaped id derived from content (GitLab requires UUIDs; reports must be reproducible). */
@@ -32,7 +32,7 @@ export function renderVulnTable(report: VulnReport): string {
   ]);
   const a = report.summary.active;
   const summary = `${report.matches.length} findings: ${a.CRITICAL} critical, ${a.HIGH} high, ${a.MEDIUM} medium, ${a.LOW} low, ${a.UNKNOWN} unknown active; ${report.summary.suppressed} suppressed by VEX, ${report.summary.osOwnedUpstream} judged by the distro, ${report.summary.overdue} overdue`;
-  const notes = report.notes.map((n) => `note: ${n}`);
+  const notes = report.notes.map((n) => `note: ${safeText(n)}`);
   return `${renderTable(header, rows)}\n${[summary, ...notes].join('\n')}\n`;
 }
 

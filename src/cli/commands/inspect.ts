@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 import { formatSize } from '../../cache/index.ts';
+import { safeText } from '../../core/index.ts';
 import { describeImage, formatPlatform, type ImageDescription } from '../../oci/image/index.ts';
 import { maskEnvValue } from '../../secrets/index.ts';
 import { addImageOptions, openImageFromCli } from '../options.ts';
@@ -186,11 +187,11 @@ export function renderInspectTable(report: InspectReport): string {
   );
   if (c.stopSignal) fields.push(['Stop signal', c.stopSignal]);
   const width = Math.max(...fields.map(([k]) => k.length)) + 2;
-  const lines = fields.map(([k, v]) => `${k.padEnd(width)}${v}`);
+  const lines = fields.map(([k, v]) => `${k.padEnd(width)}${safeText(v)}`);
   lines.push('Env');
-  for (const line of c.env) lines.push(`  ${line}`);
+  for (const line of c.env) lines.push(`  ${safeText(line)}`);
   lines.push('Labels');
-  for (const [k, v] of Object.entries(c.labels)) lines.push(`  ${k}=${v}`);
+  for (const [k, v] of Object.entries(c.labels)) lines.push(`  ${safeText(`${k}=${v}`)}`);
   const rows = report.layers.map((layer) => [
     String(layer.index),
     short(layer.digest),

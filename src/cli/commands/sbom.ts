@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { writeFileAtomic } from '../../core/index.ts';
+import { safeText, writeFileAtomic } from '../../core/index.ts';
 import { type SbomFormat, sbomFormats } from '../../sbom/index.ts';
 import { runScan } from '../../scan/index.ts';
 import { addImageOptions, limitsFromCli } from '../options.ts';
@@ -24,7 +24,7 @@ export function registerSbom(program: Command): void {
     const { encodeSbom, formatUnknown } = await import('../../sbom/index.ts');
     // what could not be inspected is in the SBOM; say so on stderr too, bounded
     const { unknowns } = outcome.sbom;
-    for (const u of unknowns.slice(0, 20)) process.stderr.write(`sgci: warning: ${formatUnknown(u)}\n`);
+    for (const u of unknowns.slice(0, 20)) process.stderr.write(`sgci: warning: ${safeText(formatUnknown(u))}\n`);
     if (unknowns.length > 20)
       process.stderr.write(`sgci: warning: ${unknowns.length - 20} more unknowns in the SBOM\n`);
     const text = encodeSbom(outcome.sbom, opts.output as SbomFormat);

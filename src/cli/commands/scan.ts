@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadSigner, readPassword, type Signer } from '../../attest/index.ts';
-import { SgciError, writeFileAtomic } from '../../core/index.ts';
+import { SgciError, safeText, writeFileAtomic } from '../../core/index.ts';
 import { parseImageReference, type RegistryReference } from '../../oci/reference/index.ts';
 import { checkReporters, type Lang, scanSarifReporter, statusLabel, vulnReporters } from '../../report/index.ts';
 import { encodeSbom } from '../../sbom/index.ts';
@@ -65,7 +65,7 @@ function summaryLines(outcome: ScanOutcome, lang: Lang): string[] {
   if (!report || !vulns) return [];
   const t = report.summary.byResult;
   return [
-    `${report.image.reference}${report.image.digest ? `@${report.image.digest}` : ''}`,
+    safeText(`${report.image.reference}${report.image.digest ? `@${report.image.digest}` : ''}`),
     `SBOM: ${outcome.sbom.packages.length} packages`,
     vulns.matched
       ? `vulnerabilities: ${vulns.report.matches.length} findings (${
