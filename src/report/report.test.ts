@@ -8,6 +8,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { create } from 'xmlbuilder2';
 import { sarif210Schema } from '../../test/helpers/schemas/sarif-2.1.0.ts';
+import { markdownText } from '../core/index.ts';
 import {
   renderJunit,
   renderMarkdown,
@@ -126,7 +127,7 @@ test('Markdown and table name every failing check with its remediation; colour o
   const md = renderMarkdown(report, 'de');
   const table = renderTable(report);
   for (const r of report.results.filter((x) => x.result === 'fail')) {
-    assert.ok(md.includes(r.id) && md.includes(r.remediationDe ?? r.remediation ?? '-'), r.id);
+    assert.ok(md.includes(r.id) && md.includes(markdownText(r.remediationDe ?? r.remediation ?? '-')), r.id);
     assert.ok(table.includes(r.id) && table.includes(r.remediation ?? '-'), r.id);
   }
   assert.ok(md.includes('Freigabe abgelehnt'));
@@ -141,5 +142,35 @@ test('every format renders the same checks', async () => {
   for (const format of reportFormats) {
     const text = renderReport(report, format, { lang: 'en' });
     for (const r of report.results) assert.ok(text.includes(r.id), `${format} lacks ${r.id}`);
+  }
+});
+
+test('values from an image reach neither the terminal nor a Markdown comment as anything but text', async () => {
+  const report = await sampleReport();
+  const hostile = 'app\u001b]52;c;ZXZpbA==\u0007\u001b[2J\n# gate: passed\n![x](javascript:alert(1)) `x` | y';
+  const poisoned = {
+    ...report,
+    image: { ...report.image, reference: hostile },
+    results: report.results.map((r) =>
+      r.result === 'fail'
+        ? { ...r, evidence: [{ kind: 'file' as const, path: `/${hostile}`, layer: 1, message: hostile }] }
+        : { ...r, reason: r.reason === null ? null : hostile, reasonDe: r.reasonDe === null ? null : hostile },
+    ),
+  };
+  const table = renderTable(poisoned);
+  assert.doesNotMatch(table, /[\u0000-\u0009\u000b-\u001f\u007f]/, 'no control character but newline');
+  assert.ok(table.includes('\\x1b]52;c;ZXZpbA==\\x07'), 'shown escaped');
+  assert.ok(!table.split('\n').some((line) => line.startsWith('# gate')), 'no forged line');
+  for (const lang of ['de', 'en'] as const) {
+    const md = renderMarkdown(poisoned, lang);
+    assert.doesNotMatch(md, /[\u0000-\u0009\u000b-\u001f\u007f]/);
+    const headings = md.split('\n').filter((line) => /^\s{0,3}#/.test(line));
+    assert.ok(
+      headings.every((h) => /^#{2,3} (sgci|❌|⚠️)/.test(h)),
+      headings.join('\n'),
+    );
+    // outside code spans, no image or link can open: every [ and ] there is escaped
+    const prose = md.replace(/(`+)[^\n]*?(?<!`)\1(?!`)/g, '');
+    assert.doesNotMatch(prose, /(?<!\\)[[\]]/);
   }
 });
