@@ -65,11 +65,12 @@ test('Maven 3.9: a qualifier after a dot is the qualifier after a hyphen (MNG-76
     ['1.0.RELEASE', '1'],
   ];
   for (const [a, b] of equal) assert.equal(mavenScheme.compare(a as string, b as string), 0, `${a} == ${b}`);
-  const ascending = ['1.0.0.RC1', '1.0.0-RC2', '1.0.0.M3', '1.0.0'];
-  assert.ok(mavenScheme.compare('1.0.0.RC1', '1.0.0-RC2') < 0, '1.0.0.RC1 < 1.0.0-RC2');
-  assert.ok(mavenScheme.compare('1.0.M2', '1.0-RC1') < 0, '1.0.M2 < 1.0-RC1');
-  assert.ok(mavenScheme.compare('2.0.a', '2-1') < 0, '2.0.a < 2-1');
-  assert.ok(mavenScheme.compare(ascending[2] as string, ascending[3] as string) < 0);
+  // Before MNG-7644 a dotted qualifier sat between the numbers: 1.0.0.RC1 > 1.0.0-RC2, 2.0.a > 2-1.
+  const ascending = ['1.0.0.M3', '1.0.0.RC1', '1.0.0-RC2', '1.0.0', '2.0.a', '2-1'];
+  for (let i = 1; i < ascending.length; i++) {
+    const [a, b] = [ascending[i - 1] as string, ascending[i] as string];
+    assert.ok(mavenScheme.compare(a, b) < 0, `${a} < ${b}`);
+  }
 });
 
 test('Maven: numbers longer than an int or a long order after shorter ones, as in Java', () => {
