@@ -52,12 +52,26 @@ export function addVulnOptions(cmd: Command): Command {
 }
 
 /** `--dockerfile`, `--manifests`, `--policy` and `--lang`: the inputs of the checks. */
-export function addCheckOptions(cmd: Command, defaultLang: Lang): Command {
+/**
+ * The language of reports and summaries when `--lang` is not given: German under a German locale (LC_ALL,
+ * LC_MESSAGES, LANG as POSIX orders them), else English.
+ */
+export function localeLang(env: NodeJS.ProcessEnv = process.env): Lang {
+  const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
+  return /^de([_.@-]|$)/i.test(locale) ? 'de' : 'en';
+}
+
+export function addCheckOptions(cmd: Command): Command {
   return cmd
     .option('--dockerfile <file>', 'the Dockerfile the image was built from (multi-stage aware)')
     .option('--manifests <file|dir>', 'Kubernetes manifests or rendered Helm output (YAML/JSON files)')
     .option('--policy <file>', 'sgci-policy.yaml (default: the built-in policy mirroring the seeds)')
-    .addOption(new Option('--lang <lang>', 'report language').choices(['de', 'en']).default(defaultLang));
+    .addOption(
+      new Option('--lang <lang>', 'report language (default: German under a German locale, else English)').choices([
+        'de',
+        'en',
+      ]),
+    );
 }
 
 /**
@@ -72,7 +86,7 @@ export function evaluationTime(now: string | undefined): Date {
 }
 
 export function langOf(opts: ScanCliOptions): Lang {
-  const lang = opts.lang ?? 'en';
+  const lang = opts.lang ?? localeLang();
   if (lang !== 'de' && lang !== 'en') throw new SgciError('USAGE', '--lang', 'must be de or en');
   return lang;
 }

@@ -24,4 +24,5 @@ export {
   vulnReporters,
 } from './render.ts';
 export { renderSarif } from './sarif.ts';
+export { renderScanSummary, type ScanSummary } from './summary.ts';
 export { renderTable } from './table.ts';

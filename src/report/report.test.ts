@@ -20,6 +20,7 @@ import {
   reportSchemaVersion,
   ScanReport,
 } from './index.ts';
+import { renderScanSummary } from './summary.ts';
 import { sampleReport } from './testing.ts';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => void;
@@ -173,4 +174,56 @@ test('values from an image reach neither the terminal nor a Markdown comment as 
     const prose = md.replace(/(`+)[^\n]*?(?<!`)\1(?!`)/g, '');
     assert.doesNotMatch(prose, /(?<!\\)[[\]]/);
   }
+});
+
+test('the scan summary speaks one language: no English line in German, no German line in English', async () => {
+  const checks = await sampleReport();
+  const vulns = {
+    schemaVersion: '1.0.0',
+    subject: { name: 'x' },
+    matches: [],
+    summary: {
+      active: { CRITICAL: 0, HIGH: 0, MEDIUM: 0, LOW: 0, NONE: 0, UNKNOWN: 0 },
+      suppressed: 0,
+      osOwnedUpstream: 0,
+      overdue: 0,
+    },
+    database: { advisories: 0 },
+    evaluatedAt: checks.generatedAt,
+    notes: [],
+  } as const;
+  const summary = {
+    checks,
+    vulns,
+    vulnsUnavailable: { en: 'no advisory database', de: 'keine Advisory-Datenbank' },
+    packages: 3,
+    secrets: 1,
+    written: ['out/checks.json'],
+  };
+  const de = renderScanSummary(summary, 'de');
+  const en = renderScanSummary(summary, 'en');
+  for (const word of [
+    'packages',
+    'vulnerabilities',
+    'not matched',
+    'secrets',
+    'checks:',
+    'gate',
+    'written',
+    'failed',
+    'advisory database',
+  ])
+    assert.ok(!de.includes(word), `German summary has "${word}"`);
+  for (const word of [
+    'Pakete',
+    'Schwachstellen',
+    'Geheimnisse',
+    'Prüfungen',
+    'Freigabe',
+    'geschrieben',
+    'fehlgeschlagen',
+  ])
+    assert.ok(!en.includes(word), `English summary has "${word}"`);
+  assert.match(de, /^Freigabe: ABGELEHNT$/m);
+  assert.match(en, /^gate: FAILED$/m);
 });

@@ -26,7 +26,6 @@ export function registerCheck(program: Command): void {
             .addOption(
               new Option('-o, --output <format>', 'report format').choices([...reportFormats]).default('table'),
             ),
-          'en',
         ),
       ),
     ),

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadSigner, readPassword, type Signer } from '../../attest/index.ts';
-import { SgciError, safeText, writeFileAtomic } from '../../core/index.ts';
+import { SgciError, writeFileAtomic } from '../../core/index.ts';
 import { parseImageReference, type RegistryReference } from '../../oci/reference/index.ts';
-import { checkReporters, type Lang, scanSarifReporter, statusLabel, vulnReporters } from '../../report/index.ts';
+import { checkReporters, type Lang, renderScanSummary, scanSarifReporter, vulnReporters } from '../../report/index.ts';
 import { encodeSbom } from '../../sbom/index.ts';
 import { publishScanAttestations, type ScanOutcome, scanAttestations } from '../../scan/index.ts';
 import { exitCodes } from '../exit-codes.ts';
@@ -58,29 +58,6 @@ function scanFiles(outcome: ScanOutcome, sbomText: string, lang: Lang): [string,
   ];
 }
 
-/** The terminal summary of a scan. */
-function summaryLines(outcome: ScanOutcome, lang: Lang): string[] {
-  const report = outcome.checks?.report;
-  const vulns = outcome.vulns;
-  if (!report || !vulns) return [];
-  const t = report.summary.byResult;
-  return [
-    safeText(`${report.image.reference}${report.image.digest ? `@${report.image.digest}` : ''}`),
-    `SBOM: ${outcome.sbom.packages.length} packages`,
-    vulns.matched
-      ? `vulnerabilities: ${vulns.report.matches.length} findings (${
-          Object.entries(vulns.report.summary.active)
-            .filter(([, n]) => n > 0)
-            .map(([s, n]) => `${n} ${s}`)
-            .join(', ') || 'none active'
-        })`
-      : `vulnerabilities: not matched (${vulns.unavailable?.en})`,
-    `secrets: ${outcome.secrets?.length ?? 0} findings`,
-    `checks: ${(['fail', 'warn', 'manual', 'not-applicable', 'pass'] as const).map((s) => `${t[s]} ${statusLabel(s, lang)}`).join(', ')}`,
-    `gate: ${report.gate.failed ? 'FAILED' : 'passed'}`,
-  ];
-}
-
 export function registerScan(program: Command): void {
   addImageOptions(
     addScanCacheOption(
@@ -102,7 +79,6 @@ export function registerScan(program: Command): void {
               'registry images: attach the SBOM (CycloneDX) and the VEX (OpenVEX) as signed attestations, as cosign does',
             )
             .option('--key <path>', 'private key for --attest (cosign format, PKCS#8 or SEC1 PEM)'),
-          'de',
         ),
       ),
     ),
@@ -120,14 +96,29 @@ export function registerScan(program: Command): void {
     const files = scanFiles(outcome, sbomText, lang);
     for (const item of predicates ?? []) if (item.file !== 'sbom.cdx.json') files.push([item.file, item.text]);
     for (const [name, text] of files) await writeFileAtomic(join(out, name), text);
-    const lines = [...summaryLines(outcome, lang), `written: ${files.map(([n]) => join(out, n)).join(', ')}`];
+    let attested: string[] | undefined;
     if (attest && predicates && digest) {
       // after the reports are written: a failed push (exit 2) still leaves the scan's results on disk
       await using registry = await registryFromCli(opts);
-      const pushed = await publishScanAttestations(registry, attest.ref, digest, attest.signer, predicates);
-      lines.push(`attested: SBOM (CycloneDX) and VEX (OpenVEX) in ${pushed.join(', ')}`);
+      attested = await publishScanAttestations(registry, attest.ref, digest, attest.signer, predicates);
     }
-    await writeOut(`${lines.join('\n')}\n`);
+    const checks = outcome.checks?.report;
+    const vulns = outcome.vulns;
+    if (checks && vulns)
+      await writeOut(
+        renderScanSummary(
+          {
+            checks,
+            vulns: vulns.report,
+            ...(vulns.unavailable ? { vulnsUnavailable: vulns.unavailable } : {}),
+            packages: outcome.sbom.packages.length,
+            secrets: outcome.secrets?.length ?? 0,
+            written: files.map(([name]) => join(out, name)),
+            ...(attested ? { attested } : {}),
+          },
+          lang,
+        ),
+      );
     process.exitCode = outcome.checks?.report.gate.failed ? exitCodes.gateFailed : exitCodes.ok;
   });
 }
