@@ -1,39 +1,28 @@
 import { type Store, storeExists } from '../store/index.ts';
-import type { SlaPolicy } from '../vuln/index.ts';
-import type { VulnMatcher } from './scan.ts';
+import type { VulnMatcher } from './request.ts';
+import { storeMatcher } from './store-match.ts';
 
 /**
  * Matching against the local advisory database (or DATABASE_URL), in this process. The SQLite file opens
  * read-only in about a millisecond when the SBOM is ready (PGlite took a second and 300 MiB, which is why this
  * used to run in a side process), so nothing is opened for a scan that fails before matching, and a scan without
- * a database does not even load the query layer. Without a
- * database on disk the report says so (never "no vulnerabilities") and nothing is created. Dispose when done:
- * that closes the store however the run ended.
+ * a database does not even load the query layer. Without a database on disk the report says so (never "no
+ * vulnerabilities") and nothing is created. Dispose when done: that closes the store however the run ended.
  */
-export function startStoreMatcher(sla: SlaPolicy, now: Date): { readonly match: VulnMatcher } & AsyncDisposable {
+export function startStoreMatcher(): { readonly match: VulnMatcher } & AsyncDisposable {
   let store: Store | undefined;
   return {
-    async match(sbom) {
+    async match(sbom, request) {
       if (!storeExists()) {
         return {
           unavailable: 'no advisory database: run sgci db import or sgci db update first',
           unavailableDe: 'keine Advisory-Datenbank: zuerst sgci db import oder sgci db update ausführen',
         };
       }
-      // the query layer and the matchers load only now, and only with a database to match against
-      const [{ openStore }, { matchSbom }] = await Promise.all([
-        import('../store/index.ts'),
-        import('../vuln/index.ts'),
-      ]);
+      // the query layer loads only now, and only with a database to match against
+      const { openStore } = await import('../store/index.ts');
       store ??= await openStore({ readOnly: true });
-      if ((await store.advisories.summary()).advisories === 0) {
-        return {
-          unavailable: 'the advisory database is empty: run sgci db import or sgci db update first',
-          unavailableDe: 'die Advisory-Datenbank ist leer: zuerst sgci db import oder sgci db update ausführen',
-        };
-      }
-      const vex = await store.vex.list();
-      return { report: await matchSbom(sbom, store.advisories, { vex, now, sla }) };
+      return storeMatcher(store)(sbom, request);
     },
     async [Symbol.asyncDispose]() {
       await store?.close();

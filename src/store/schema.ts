@@ -12,6 +12,7 @@ export interface Database {
   ecosystem_totals: EcosystemTotalsTable;
   feeds: FeedsTable;
   vex_statements: VexStatementsTable;
+  scan_results: ScanResultsTable;
 }
 
 type Timestamp = ColumnType<Date | string, Date | string, Date | string>;
@@ -72,5 +73,14 @@ export interface VexStatementsTable {
   id: string;
   vulnerability: string;
   statement: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+}
+
+export interface ScanResultsTable {
+  /** Content key of the scan (manifest digest, sgci version, policy digest, build inputs). */
+  key: string;
+  manifest_digest: string;
+  tool_version: string;
+  result: Json<object>;
   created_at: Timestamp;
 }

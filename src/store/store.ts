@@ -4,6 +4,7 @@ import type { Dialect, Kysely } from 'kysely';
 import { dataDir as defaultDataDir, describe, SgciError } from '../core/index.ts';
 import { AdvisoryRepository, type Feed } from './advisories.ts';
 import type { IndexExport, IndexInstall } from './index-file.ts';
+import { ScanRepository } from './scans.ts';
 import type { Database } from './schema.ts';
 import { VexRepository } from './vex.ts';
 
@@ -34,6 +35,7 @@ export interface StoreRepositories {
   readonly db: Kysely<Database>;
   readonly advisories: AdvisoryRepository;
   readonly vex: VexRepository;
+  readonly scans: ScanRepository;
 }
 
 /** The one database layer of sgci: SQLite embedded by default, PGlite embedded on request, PostgreSQL when configured. */
@@ -54,7 +56,7 @@ export interface Store extends StoreRepositories, AsyncDisposable {
 }
 
 function repositories(db: Kysely<Database>): StoreRepositories {
-  return { db, advisories: new AdvisoryRepository(db), vex: new VexRepository(db) };
+  return { db, advisories: new AdvisoryRepository(db), vex: new VexRepository(db), scans: new ScanRepository(db) };
 }
 
 /** `postgres://user:secret@host/db` → `postgres://user@host/db`. */

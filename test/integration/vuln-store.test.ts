@@ -74,9 +74,9 @@ function storeSuite(kind: 'sqlite' | 'pglite' | 'postgres', skip: string | undef
       const expected = [{ ecosystem: 'npm', advisories: 27 }];
       assert.deepEqual((await store.advisories.status()).ecosystems, expected);
       assert.equal((await store.advisories.status()).advisories, 27);
-      // a database from before migration 0005: no totals table, no record of the migration
+      // a database from before migration 0006: no totals table, no record of the migration
       await sql`drop table ecosystem_totals`.execute(store.db);
-      await sql`delete from kysely_migration where name = '0005-ecosystem-totals'`.execute(store.db);
+      await sql`delete from kysely_migration where name = '0006-ecosystem-totals'`.execute(store.db);
       await store.close();
       store = await reopen();
       assert.deepEqual((await store.advisories.status()).ecosystems, expected);
@@ -178,7 +178,7 @@ test('a read-only open of a SQLite file written by an older sgci brings it up to
       await using store = await openStore({ dataDir: dir });
       await importAdvisories(store, [{ kind: 'path', path: npmDir }]);
       await sql`drop table ecosystem_totals`.execute(store.db);
-      await sql`delete from kysely_migration where name = '0005-ecosystem-totals'`.execute(store.db);
+      await sql`delete from kysely_migration where name = '0006-ecosystem-totals'`.execute(store.db);
     }
     await using reader = await openStore({ dataDir: dir, readOnly: true });
     assert.deepEqual((await reader.advisories.status()).ecosystems, [{ ecosystem: 'npm', advisories: 27 }]);

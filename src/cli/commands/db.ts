@@ -1,6 +1,7 @@
 import { type Command, Option } from 'commander';
 import { SgciError } from '../../core/index.ts';
 import { openStore, storeExists, storeLocation } from '../../store/index.ts';
+import { collect } from '../options.ts';
 import { writeOut } from '../output.ts';
 
 /** `db update --index`: fetch, verify against the key, install; one line for the user. */
@@ -49,8 +50,10 @@ export function registerDb(program: Command): void {
     )
     .option('--mirror <url>', 'base URL of an osv.dev bucket copy (env SGCI_OSV_MIRROR; default osv.dev’s bucket)')
     .option(
-      '--ecosystem <name...>',
-      'OSV ecosystems to fetch (env SGCI_OSV_ECOSYSTEMS, comma-separated; default Alpine Debian Go Maven npm PyPI)',
+      '--ecosystem <name>',
+      'an OSV ecosystem to fetch (repeatable; default $SGCI_OSV_ECOSYSTEMS, comma-separated, else Alpine, Debian, Go, Maven, npm, PyPI)',
+      collect,
+      [],
     )
     .option('--skip-invalid', 'import the valid records of an archive and skip invalid ones')
     .option(
@@ -59,7 +62,7 @@ export function registerDb(program: Command): void {
     )
     .option('--key <file>', 'public key the index must be signed with (cosign .pub or PEM; env SGCI_DB_INDEX_KEY)')
     .action(
-      async (opts: { mirror?: string; ecosystem?: string[]; skipInvalid?: boolean; index?: string; key?: string }) => {
+      async (opts: { mirror?: string; ecosystem: string[]; skipInvalid?: boolean; index?: string; key?: string }) => {
         const index = opts.index ?? process.env.SGCI_DB_INDEX;
         if (index) {
           await writeOut(`${await updateFromIndexCli(index, opts.key ?? process.env.SGCI_DB_INDEX_KEY)}\n`);
@@ -67,7 +70,8 @@ export function registerDb(program: Command): void {
         }
         const { updateFeeds } = await import('../../vuln/index.ts');
         const mirror = opts.mirror ?? process.env.SGCI_OSV_MIRROR;
-        const ecosystems = opts.ecosystem ?? process.env.SGCI_OSV_ECOSYSTEMS?.split(',').filter(Boolean);
+        const ecosystems =
+          opts.ecosystem.length > 0 ? opts.ecosystem : process.env.SGCI_OSV_ECOSYSTEMS?.split(',').filter(Boolean);
         await using store = await openStore();
         const updates = await updateFeeds(store, {
           ...(mirror ? { mirror } : {}),

@@ -6,24 +6,25 @@ import type { OsvRecord } from './record.ts';
 let compiled: ValidateFunction | undefined;
 
 /**
- * The OSV schema, compiled on first use: ajv and the compile cost a fifth of a second at start-up, which only
- * imports pay, never lookups (`vulns`, `scan`, `db status` load this module too). ajv is CommonJS, so it loads
- * synchronously here.
+ * The OSV schema, compiled on first use, and ajv itself loaded then: together a fifth of a second at start-up
+ * that only imports need, never lookups (every command that names a vulnerability type loads this folder). ajv
+ * is CommonJS, so it loads synchronously here.
  */
-function validateSchema(): ValidateFunction {
-  if (compiled) return compiled;
-  const require = createRequire(import.meta.url);
-  const { Ajv2020: Ajv } = require('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020 };
-  const addFormats = require('ajv-formats') as (ajv: Ajv2020) => void;
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  addFormats(ajv);
-  compiled = ajv.compile(JSON.parse(readFileSync(new URL('./osv-schema.json', import.meta.url), 'utf8')) as object);
+function schemaValidator(): ValidateFunction {
+  if (!compiled) {
+    const require = createRequire(import.meta.url);
+    const { Ajv2020: Ajv } = require('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020 };
+    const addFormats = require('ajv-formats') as (ajv: Ajv2020) => void;
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    addFormats(ajv);
+    compiled = ajv.compile(JSON.parse(readFileSync(new URL('./osv-schema.json', import.meta.url), 'utf8')) as object);
+  }
   return compiled;
 }
 
 /** Problems with one record, in words; empty when the record is valid OSV. */
 export function validateOsv(value: unknown): string[] {
-  const validate = validateSchema();
+  const validate = schemaValidator();
   if (!validate(value)) {
     return (validate.errors ?? []).slice(0, 5).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
   }
