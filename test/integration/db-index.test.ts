@@ -19,6 +19,7 @@ import { importAdvisories, signIndex, updateFromIndex } from '../../src/vuln/ind
 import { runMain } from '../helpers/cli.ts';
 import { corpusDir } from '../helpers/fixtures.ts';
 import { postgresMissing, startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import { storedZip } from '../helpers/zip.ts';
 
 const npmDir = join(corpusDir(), 'osv', 'npm');
 const lodashRecord = JSON.parse(readFileSync(join(npmDir, 'GHSA-35jh-r3h4-6jhm.json'), 'utf8'));
@@ -116,6 +117,35 @@ test('sgci db export --key and db update --index --key from the command line', a
   assert.match(installed.stdout, /advisories\.db: 27 records \(27 new or updated, 0 unchanged, 0 removed\)/);
   const status = JSON.parse((await runMain(['db', 'status', '-o', 'json'], { env: site, unset })).stdout);
   assert.equal(status.advisories, 27);
+});
+
+test('db update --ecosystem takes one ecosystem per occurrence, else SGCI_OSV_ECOSYSTEMS', async () => {
+  const asked: string[] = [];
+  const mirror = createServer((req, res) => {
+    asked.push(req.url ?? '');
+    const ecosystem = /^\/osv\/([^/]+)\/all\.zip$/.exec(req.url ?? '')?.[1];
+    if (!ecosystem) return void res.writeHead(404).end();
+    const record = { ...lodashRecord, id: `OSV-2099-${ecosystem}` };
+    res.writeHead(200).end(storedZip([{ name: `${record.id}.json`, data: Buffer.from(JSON.stringify(record)) }]));
+  });
+  await new Promise<void>((resolve) => mirror.listen(0, '127.0.0.1', resolve));
+  try {
+    const url = `http://127.0.0.1:${(mirror.address() as AddressInfo).port}/osv`;
+    const env = { SGCI_HOME: join(work, 'cli-mirror'), SGCI_OSV_ECOSYSTEMS: 'Go,Maven' };
+    const unset = ['DATABASE_URL'];
+    const named = await runMain(['db', 'update', '--mirror', url, '--ecosystem', 'npm', '--ecosystem', 'PyPI'], {
+      env,
+      unset,
+    });
+    assert.equal(named.code, 0, named.stderr);
+    assert.deepEqual(asked, ['/osv/npm/all.zip', '/osv/PyPI/all.zip']);
+    assert.match(named.stdout, /^npm: 1 records .*\nPyPI: 1 records/);
+    asked.length = 0;
+    assert.equal((await runMain(['db', 'update', '--mirror', url], { env, unset })).code, 0);
+    assert.deepEqual(asked, ['/osv/Go/all.zip', '/osv/Maven/all.zip']);
+  } finally {
+    mirror.close();
+  }
 });
 
 function targetSuite(kind: StoreKind, skip: string | undefined) {
