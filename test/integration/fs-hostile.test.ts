@@ -339,6 +339,31 @@ test('a blob failing its digest check mid-stream ends the pass with that DIGEST_
   });
 });
 
+for (const compression of ['gzip', 'zstd', 'none'] as const) {
+  test(`a ${compression} blob tampered early is DIGEST_MISMATCH naming its digest, not a corrupt stream`, async () => {
+    const tar = await tarOf([
+      { path: 'etc/passwd', content: 'root:x:0:0::/root:/bin/sh\n' },
+      { path: 'usr/lib/big', content: randomBytes(200_000) },
+    ]);
+    const blob = compress(tar, compression);
+    const tampered = Buffer.from(blob);
+    // The first header's name (plain tar) or the start of the compressed data: parsing fails at once.
+    for (let i = 20; i < 60; i++) tampered[i]! ^= 0x5a;
+    const served = layerFromBlob(0, tampered, tar, { compression, chunkSize: 4096 });
+    const layer: Layer = {
+      ...served,
+      digest: layerFromBlob(0, blob, tar, { compression }).digest,
+      async open() {
+        return verifyChunks(await served.open(), this.digest, this.digest, blob.length);
+      },
+    };
+    await assert.rejects(
+      readFilesystem([layer], {}, { limits }),
+      rejectsWith('DIGEST_MISMATCH', layer, new RegExp(`does not match digest ${layer.digest}`)),
+    );
+  });
+}
+
 test('a layer that cannot be opened fails the pass with its own error', async () => {
   const [good] = await syntheticLayers([[{ path: 'a', content: 'x' }]]);
   const layer: Layer = {
