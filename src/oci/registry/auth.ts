@@ -150,11 +150,19 @@ export class RegistryAuth {
     } catch {
       throw new SgciError('REGISTRY_ERROR', input, `registry ${host} names an invalid token realm`);
     }
+    // The credentials below are the registry's: over plain HTTP only to a realm host itself allowed as
+    // insecure (loopback, --insecure-registry), never because the registry is.
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && this.#options.transport.isInsecure(url.host))) {
       throw new SgciError(
         'REGISTRY_ERROR',
         input,
         `registry ${host} names a token realm that is not HTTPS (${url.host})`,
+      );
+    }
+    if (url.host.toLowerCase() !== host.toLowerCase()) {
+      this.#options.logger.debug(
+        { registry: host, realm: url.host },
+        'Token realm is on another host than the registry',
       );
     }
     if (scheme.service !== undefined) url.searchParams.set('service', scheme.service);

@@ -214,20 +214,16 @@ export class Transport {
         throw new SgciError('REGISTRY_ERROR', request.input, `more than ${maxRedirects} redirects from ${url.host}`);
       }
       const next = new URL(location, url);
-      if (next.protocol === 'http:' && url.protocol === 'https:' && !this.isInsecure(next.host)) {
+      // Plain HTTP only where the user allowed it: the same rule for the first hop and every redirect.
+      if (next.protocol === 'http:' && !this.isInsecure(next.host)) {
         throw new SgciError(
           'REGISTRY_ERROR',
           request.input,
-          `refusing redirect from HTTPS to plain HTTP (${next.host})`,
+          `refusing redirect to plain HTTP (${next.host}), a host not allowed as insecure`,
         );
       }
       if (next.protocol !== 'http:' && next.protocol !== 'https:') {
         throw new SgciError('REGISTRY_ERROR', request.input, `redirect to unsupported scheme ${next.protocol}`);
-      }
-      // Storage redirects (S3, CDN) are other origins: our registry credentials must not travel there.
-      if (next.origin !== url.origin) {
-        const { authorization: _dropped, ...rest } = headers;
-        headers = rest;
       }
       if (
         response.statusCode === 303 ||
@@ -235,6 +231,19 @@ export class Transport {
       ) {
         method = method === 'HEAD' ? 'HEAD' : 'GET';
         body = undefined;
+      }
+      // Storage redirects (S3, CDN) are other origins: our registry credentials must not travel there,
+      // neither in a header nor in a body that a 307/308 would send again (an OAuth2 refresh token).
+      if (next.origin !== url.origin) {
+        if (body !== undefined) {
+          throw new SgciError(
+            'REGISTRY_ERROR',
+            request.input,
+            `refusing to send a request body on to another origin (${next.host}) after a ${response.statusCode} redirect`,
+          );
+        }
+        const { authorization: _dropped, ...rest } = headers;
+        headers = rest;
       }
       url = next;
     }
