@@ -191,7 +191,7 @@ export class RegistryAuth {
       if (credentials) headers.authorization = basicHeader(credentials);
       response = await this.#options.transport.send({ method: 'GET', url, headers, input });
     }
-    const body = await readBounded(response.body, maxTokenResponseBytes, input, 'token response');
+    const body = await readBounded(response.body, maxTokenResponseBytes, input, 'the token response', url);
     // OAuth2 answers a bad refresh token with 400 invalid_grant
     const refused =
       response.statusCode === 401 ||

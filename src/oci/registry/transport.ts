@@ -384,6 +384,51 @@ export function networkError(error: unknown, request: Pick<HttpRequest, 'url' | 
   );
 }
 
+/** What was being read when a response body failed, for the one-line error. */
+export interface BodySource {
+  readonly input: string;
+  /** `the manifest`, `blob sha256:…`, `token response` … */
+  readonly what: string;
+  readonly url?: URL;
+}
+
+/**
+ * A response body that broke off or went silent (undici's body timeout, the request's wall-clock
+ * bound, a reset): one coded line naming what was being read and from where, never a bare undici error.
+ */
+export function bodyError(error: unknown, source: BodySource): SgciError {
+  if (error instanceof SgciError) return error;
+  const where = source.url ? `${source.what} (${source.url.href})` : source.what;
+  const registry = source.url ? `registry ${source.url.host}` : 'the registry';
+  const code = errorCode(error) ?? '';
+  const options = { cause: error };
+  if (code === 'UND_ERR_BODY_TIMEOUT' || error instanceof undiciErrors.BodyTimeoutError) {
+    return new SgciError('REGISTRY_UNREACHABLE', source.input, `${registry} stopped sending ${where}`, options);
+  }
+  if ((error as { name?: unknown } | undefined)?.name === 'TimeoutError') {
+    return new SgciError(
+      'REGISTRY_UNREACHABLE',
+      source.input,
+      `${registry} did not finish sending ${where} within the request timeout`,
+      options,
+    );
+  }
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE' || code === 'UND_ERR_CLOSED') {
+    return new SgciError(
+      'REGISTRY_UNREACHABLE',
+      source.input,
+      `connection to ${registry} was reset while it sent ${where}`,
+      options,
+    );
+  }
+  return new SgciError(
+    'REGISTRY_UNREACHABLE',
+    source.input,
+    `reading ${where} from ${registry} failed: ${error instanceof Error ? error.message : String(error)}${code ? ` (${code})` : ''}`,
+    options,
+  );
+}
+
 /** Retry-After is seconds or an HTTP date; undefined if absent or nonsense. */
 export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
   if (!value) return undefined;
