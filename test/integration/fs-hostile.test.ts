@@ -307,18 +307,90 @@ test('an aborted signal stops the pass with its reason', async () => {
   await assert.rejects(readFilesystem(layers, {}, { limits, signal: controller.signal }), /user cancelled/);
 });
 
-test('unsupported entry types are skipped with a warning', async () => {
-  const tar = Buffer.concat([
-    rawHeader({ path: 'vol', typeflag: 'V' }),
-    rawHeader({ path: 'ok', typeflag: '0' }),
-    Buffer.alloc(1024),
-  ]);
-  const fs = await readFilesystem([layerFromBlob(0, compress(tar, 'gzip'), tar)], {}, { limits });
-  assert.deepEqual(
-    [...fs.squashed.entries()].map((e) => e.path),
-    ['/ok'],
+test('entry types no runtime unpacks (contiguous, volume label, GNU dump dir, old GNU sparse) are LAYER_CORRUPT', async () => {
+  for (const typeflag of ['7', 'V', 'D', 'S']) {
+    const tar = Buffer.concat([
+      rawHeader({ path: 'ok', typeflag: '0' }),
+      rawHeader({ path: 'odd', typeflag }),
+      Buffer.alloc(1024),
+    ]);
+    const layer = layerFromBlob(0, compress(tar, 'gzip'), tar);
+    await assert.rejects(
+      readFilesystem([layer], {}, { limits }),
+      rejectsWith(
+        'LAYER_CORRUPT',
+        layer,
+        typeflag === 'S'
+          ? /GNU sparse file at byte 512/
+          : new RegExp(`tar entry "odd" at byte 512 has type "${typeflag}", which container runtimes refuse`),
+      ),
+      typeflag,
+    );
+  }
+});
+
+test('an entry below a symlinked directory is unpacked where the symlink leads, as runtimes do', async () => {
+  const fs = await readFilesystem(
+    await syntheticLayers([
+      [
+        { path: 'etc/', type: 'dir' },
+        { path: 'etc/sudoers.d/', type: 'dir' },
+        { path: 'usr/bin/', type: 'dir' },
+        { path: 'bin', type: 'symlink', linkTarget: 'usr/bin' },
+        { path: 'innocent', type: 'symlink', linkTarget: '/etc/sudoers.d' },
+      ],
+      [
+        { path: 'innocent/evil', content: 'ALL ALL=(ALL) NOPASSWD: ALL\n' },
+        { path: 'bin/tool', content: 'x', mode: 0o4755 },
+        { path: 'innocent/.wh.gone' },
+      ],
+    ]),
+    { paths: ['/etc/sudoers.d/evil'] },
+    { limits },
   );
-  assert.match(fs.warnings[0]?.reason ?? '', /unsupported tar entry type "V"/);
+  const evil = fs.squashed.get('/etc/sudoers.d/evil');
+  assert.ok(evil, 'the file is where the runtime puts it');
+  assert.equal(new TextDecoder().decode(await fs.squashed.read(evil)), 'ALL ALL=(ALL) NOPASSWD: ALL\n');
+  assert.equal(fs.squashed.get('/innocent/evil'), undefined);
+  assert.equal(fs.squashed.get('/usr/bin/tool')?.mode, 0o4755);
+  assert.equal(fs.squashed.get('/bin')?.type, 'symlink');
+  assert.deepEqual(
+    fs.deleted.map((d) => d.path),
+    ['/etc/sudoers.d/gone'],
+  );
+  assert.ok(fs.warnings.some((w) => w.path === '/etc/sudoers.d/evil' && /written through a symlink/.test(w.reason)));
+});
+
+test('a hardlink has the owner and mode of its target, whatever its own header says (one inode)', async () => {
+  const fs = await squash([
+    [
+      { path: 'usr/bin/su', content: 'binary', mode: 0o4755 },
+      { path: 'usr/bin/innocent', type: 'hardlink', linkTarget: 'usr/bin/su', mode: 0o644, uid: 1000 },
+    ],
+  ]);
+  const link = fs.squashed.get('/usr/bin/innocent');
+  assert.deepEqual([link?.type, link?.mode.toString(8), link?.uid, link?.size], ['hardlink', '4755', 0, 6]);
+});
+
+test('a non-directory entry for the root is LAYER_CORRUPT; a symlink loop above an entry too', async () => {
+  const root = Buffer.concat([rawHeader({ path: './', typeflag: '2', linkpath: '/tmp' }), Buffer.alloc(1024)]);
+  const rootLayer = layerFromBlob(0, compress(root, 'gzip'), root);
+  await assert.rejects(
+    readFilesystem([rootLayer], {}, { limits }),
+    rejectsWith('LAYER_CORRUPT', rootLayer, /would replace the root directory with a symlink/),
+  );
+  const [loop] = await syntheticLayers([
+    [
+      { path: 'a', type: 'symlink', linkTarget: 'b' },
+      { path: 'b', type: 'symlink', linkTarget: 'a' },
+      { path: 'a/file', content: 'x' },
+    ],
+  ]);
+  assert.ok(loop);
+  await assert.rejects(
+    readFilesystem([loop], {}, { limits }),
+    rejectsWith('LAYER_CORRUPT', loop, /"a\/file" at byte \d+ lies below a symlink loop/),
+  );
 });
 
 test('a blob failing its digest check mid-stream ends the pass with that DIGEST_MISMATCH', async () => {

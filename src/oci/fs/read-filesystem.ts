@@ -12,7 +12,7 @@ import type {
 } from '../types.ts';
 import { compileNeeds } from './needs.ts';
 import { normalizeImagePath, parentPath } from './paths.ts';
-import { type ContentStore, emptyContentStore, FileTree } from './tree.ts';
+import { type ContentStore, emptyContentStore, FileTree, resolveSymlinks } from './tree.ts';
 
 export interface ReadFilesystemOptions {
   readonly limits: Limits;
@@ -41,7 +41,7 @@ export async function readFilesystem(
   const squash = new Squash(needs, options.limits);
   const budget: ImageBudget = { uncompressedBytes: 0, entries: 0 };
   for (const layer of layers) {
-    squash.startLayer(layer.index);
+    squash.startLayer(layer);
     await readLayer(layer, squash, {
       limits: options.limits,
       budget,
@@ -84,6 +84,13 @@ class Squash implements LayerHandler {
   readonly #content: ContentStore = emptyContentStore();
   #capturedTotal = 0;
   #layer = 0;
+  /** Names the layer in errors: its digest. */
+  #layerInput = '';
+  /** Symlinks in the squashed tree: entries below one are written where it leads, as runtimes do. */
+  readonly #symlinks = new Set<string>();
+  /** Bumped whenever #symlinks changes, so the parent resolved last can be reused until then. */
+  #symlinkEpoch = 0;
+  #lastParent: { readonly parent: string; readonly resolved: string; readonly epoch: number } | undefined;
   #layerEntries = new Map<string, FileEntry>();
   #capture: Capture | undefined;
   #settling: Promise<void>[] = [];
@@ -102,10 +109,11 @@ class Squash implements LayerHandler {
     this.#sinks = needs.sinks ?? [];
   }
 
-  startLayer(index: number): void {
-    this.#layer = index;
+  startLayer(layer: Pick<Layer, 'index' | 'digest'>): void {
+    this.#layer = layer.index;
+    this.#layerInput = layer.digest;
     this.#layerEntries = new Map();
-    this.#layers[index] = this.#layerEntries;
+    this.#layers[layer.index] = this.#layerEntries;
   }
 
   warn(path: string, layer: number, reason: string): void {
@@ -114,32 +122,53 @@ class Squash implements LayerHandler {
 
   onEntry(header: TarHeader): boolean {
     const layer = this.#layer;
-    const { path, escaped } = normalizeImagePath(header.path);
-    if (escaped)
+    const normal = normalizeImagePath(header.path);
+    if (normal.escaped)
+      this.warn(
+        normal.path,
+        layer,
+        `tar entry ${JSON.stringify(header.path)} is absolute or climbs with '..'; read as ${normal.path}`,
+      );
+    if (header.type === 'other') {
+      throw this.#refuse(
+        `tar entry ${JSON.stringify(header.path)} at byte ${header.offset} has type ${JSON.stringify(header.typeflag)}, which container runtimes refuse to unpack`,
+      );
+    }
+    if (normal.path === '/' && header.type !== 'dir') {
+      throw this.#refuse(
+        `tar entry ${JSON.stringify(header.path)} at byte ${header.offset} would replace the root directory with a ${header.type}`,
+      );
+    }
+    const path = this.#throughSymlinks(normal.path, header);
+    if (path !== normal.path) {
       this.warn(
         path,
         layer,
-        `tar entry ${JSON.stringify(header.path)} is absolute or climbs with '..'; read as ${path}`,
+        `tar entry ${JSON.stringify(header.path)} is written through a symlink; unpacked as ${path}`,
       );
+    }
     const slash = path.lastIndexOf('/');
     const name = path.slice(slash + 1);
     if (name.startsWith(whiteoutPrefix)) {
       this.#whiteout(path, name, slash, layer);
       return false;
     }
-    if (header.type === 'other') {
-      this.warn(path, layer, `unsupported tar entry type ${JSON.stringify(header.typeflag)} skipped`);
-      return false;
-    }
 
     let linkTarget: string | undefined;
-    let size = header.size;
+    let metadata: Pick<FileEntry, 'mode' | 'uid' | 'gid' | 'size' | 'mtime' | 'xattrs'> = {
+      mode: header.mode & 0o7777,
+      uid: header.uid,
+      gid: header.gid,
+      size: header.size,
+      xattrs: header.xattrs,
+      mtime: header.mtime,
+    };
     if (header.type === 'symlink') {
       linkTarget = header.linkpath;
     } else if (header.type === 'hardlink') {
-      const normal = normalizeImagePath(header.linkpath);
-      linkTarget = normal.path;
-      if (normal.escaped) {
+      const written = normalizeImagePath(header.linkpath);
+      linkTarget = this.#throughSymlinks(written.path, header);
+      if (written.escaped) {
         this.warn(
           path,
           layer,
@@ -150,7 +179,15 @@ class Squash implements LayerHandler {
       if (target === undefined) {
         this.warn(path, layer, `hardlink to ${linkTarget}, which is not in the image`);
       } else {
-        size = target.size;
+        // One inode: the link has its target's owner, mode and times, whatever its own header says.
+        metadata = {
+          mode: target.mode,
+          uid: target.uid,
+          gid: target.gid,
+          size: target.size,
+          mtime: target.mtime,
+          xattrs: target.xattrs,
+        };
         if (target.type !== 'file') this.warn(path, layer, `hardlink to ${linkTarget}, which is a ${target.type}`);
         else if (this.#declared(path) && !this.#content.captured.has(target) && !this.#content.skipped.has(target)) {
           // The target's bytes streamed by before this link named them: they can only be kept
@@ -159,18 +196,7 @@ class Squash implements LayerHandler {
         }
       }
     }
-    const entry: FileEntry = {
-      path,
-      type: header.type,
-      mode: header.mode & 0o7777,
-      uid: header.uid,
-      gid: header.gid,
-      size,
-      linkTarget,
-      xattrs: header.xattrs,
-      mtime: header.mtime,
-      layer,
-    };
+    const entry: FileEntry = { path, type: header.type, ...metadata, linkTarget, layer };
     if (this.#layerEntries.has(path)) {
       this.warn(path, layer, 'duplicate tar entry in one layer; the later one wins');
     }
@@ -251,6 +277,50 @@ class Squash implements LayerHandler {
     };
   }
 
+  #refuse(message: string): SgciError {
+    return new SgciError('LAYER_CORRUPT', this.#layerInput, `layer ${this.#layer}: ${message}`);
+  }
+
+  /**
+   * Where an entry lands: its directory resolved through the symlinks already unpacked, its last
+   * component not (runtimes resolve with securejoin, so `bin/x` over a `bin -> usr/bin` symlink is
+   * `/usr/bin/x`). A layer cannot hide a file from us behind a symlinked directory.
+   */
+  #throughSymlinks(path: string, header: TarHeader): string {
+    if (this.#symlinks.size === 0) return path;
+    const slash = path.lastIndexOf('/');
+    if (slash <= 0) return path;
+    const parent = path.slice(0, slash);
+    const last = this.#lastParent;
+    let resolved: string | undefined;
+    if (last !== undefined && last.parent === parent && last.epoch === this.#symlinkEpoch) {
+      resolved = last.resolved;
+    } else {
+      resolved = this.#hasSymlinkAncestor(parent) ? resolveSymlinks(this.#squashed, parent) : parent;
+      if (resolved === undefined) {
+        throw this.#refuse(
+          `tar entry ${JSON.stringify(header.path)} at byte ${header.offset} lies below a symlink loop`,
+        );
+      }
+      this.#lastParent = { parent, resolved, epoch: this.#symlinkEpoch };
+    }
+    return resolved === parent ? path : `${resolved === '/' ? '' : resolved}${path.slice(slash)}`;
+  }
+
+  #hasSymlinkAncestor(dir: string): boolean {
+    for (let i = dir.indexOf('/', 1); i >= 0; i = dir.indexOf('/', i + 1)) {
+      if (this.#symlinks.has(dir.slice(0, i))) return true;
+    }
+    return this.#symlinks.has(dir);
+  }
+
+  #trackSymlink(entry: FileEntry, present: boolean): void {
+    if (entry.type !== 'symlink') return;
+    if (present) this.#symlinks.add(entry.path);
+    else this.#symlinks.delete(entry.path);
+    this.#symlinkEpoch++;
+  }
+
   /** Puts a new entry into the squashed tree; whatever it replaces is hidden, with its content dropped. */
   #place(entry: FileEntry): void {
     const previous = this.#squashed.get(entry.path);
@@ -263,6 +333,7 @@ class Squash implements LayerHandler {
         this.#hidden.push(previous);
         this.#dropContent(previous);
       }
+      this.#trackSymlink(previous, false);
     } else {
       const parent = parentPath(entry.path);
       if (entry.path !== '/') {
@@ -275,6 +346,7 @@ class Squash implements LayerHandler {
       }
     }
     this.#squashed.set(entry.path, entry);
+    this.#trackSymlink(entry, true);
   }
 
   #whiteout(path: string, name: string, slash: number, layer: number): void {
@@ -315,6 +387,7 @@ class Squash implements LayerHandler {
 
   #remove(entry: FileEntry): void {
     this.#squashed.delete(entry.path);
+    this.#trackSymlink(entry, false);
     this.#children.get(parentPath(entry.path))?.delete(entry.path);
     this.#hidden.push(entry);
     this.#dropContent(entry);

@@ -19,6 +19,37 @@ export function emptyContentStore(): ContentStore {
   return { captured: new Map(), skipped: new Map() };
 }
 
+/**
+ * Resolves symlinks in every component of `path` the way the kernel would inside a chroot (and
+ * runtimes do with securejoin when they unpack): absolute targets restart at the image root, `..`
+ * never climbs above it, a missing component is taken as it is, and more than `maxSymlinkHops`
+ * links (a loop) gives undefined.
+ */
+export function resolveSymlinks(byPath: ReadonlyMap<string, FileEntry>, path: string): string | undefined {
+  const pending = path.split('/').reverse();
+  let resolved: string[] = [];
+  let hops = 0;
+  while (pending.length > 0) {
+    const part = pending.pop() as string;
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      resolved.pop();
+      continue;
+    }
+    resolved.push(part);
+    const entry = byPath.get(`/${resolved.join('/')}`);
+    if (entry?.type !== 'symlink' || entry.linkTarget === undefined) continue;
+    hops++;
+    if (hops > maxSymlinkHops) return undefined;
+    resolved.pop();
+    const target = entry.linkTarget;
+    if (target.startsWith('/')) resolved = [];
+    const targetParts = target.split('/');
+    for (let i = targetParts.length - 1; i >= 0; i--) pending.push(targetParts[i] as string);
+  }
+  return `/${resolved.join('/')}`;
+}
+
 /** A read-only view over a set of entries keyed by absolute path. */
 export class FileTree implements FileTreeView {
   readonly #byPath: ReadonlyMap<string, FileEntry>;
@@ -47,28 +78,7 @@ export class FileTree implements FileTreeView {
    * `maxSymlinkHops` links (a loop) gives undefined.
    */
   resolve(path: string): string | undefined {
-    const pending = path.split('/').reverse();
-    let resolved: string[] = [];
-    let hops = 0;
-    while (pending.length > 0) {
-      const part = pending.pop() as string;
-      if (part === '' || part === '.') continue;
-      if (part === '..') {
-        resolved.pop();
-        continue;
-      }
-      resolved.push(part);
-      const entry = this.#byPath.get(`/${resolved.join('/')}`);
-      if (entry?.type !== 'symlink' || entry.linkTarget === undefined) continue;
-      hops++;
-      if (hops > maxSymlinkHops) return undefined;
-      resolved.pop();
-      const target = entry.linkTarget;
-      if (target.startsWith('/')) resolved = [];
-      const targetParts = target.split('/');
-      for (let i = targetParts.length - 1; i >= 0; i--) pending.push(targetParts[i] as string);
-    }
-    return `/${resolved.join('/')}`;
+    return resolveSymlinks(this.#byPath, path);
   }
 
   glob(pattern: string): readonly FileEntry[] {
