@@ -372,6 +372,30 @@ test('a hardlink has the owner and mode of its target, whatever its own header s
   assert.deepEqual([link?.type, link?.mode.toString(8), link?.uid, link?.size], ['hardlink', '4755', 0, 6]);
 });
 
+test('a hardlink keeps the bytes of its inode when its target path is replaced or deleted later', async () => {
+  const fs = await readFilesystem(
+    await syntheticLayers([
+      [
+        { path: 'usr/bin/tool', content: 'first' },
+        { path: 'usr/bin/alias', type: 'hardlink', linkTarget: 'usr/bin/tool' },
+        { path: 'usr/bin/alias2', type: 'hardlink', linkTarget: 'usr/bin/alias' },
+        { path: 'usr/bin/tool', content: 'second' },
+      ],
+      [{ path: 'usr/bin/.wh.tool' }],
+    ]),
+    { globs: ['/usr/bin/*'] },
+    { limits },
+  );
+  const text = async (path: string) => {
+    const entry = fs.squashed.get(path);
+    assert.ok(entry, path);
+    return new TextDecoder().decode(await fs.squashed.read(entry));
+  };
+  assert.equal(fs.squashed.get('/usr/bin/tool'), undefined);
+  assert.equal(await text('/usr/bin/alias'), 'first');
+  assert.equal(await text('/usr/bin/alias2'), 'first');
+});
+
 test('a non-directory entry for the root is LAYER_CORRUPT; a symlink loop above an entry too', async () => {
   const root = Buffer.concat([rawHeader({ path: './', typeflag: '2', linkpath: '/tmp' }), Buffer.alloc(1024)]);
   const rootLayer = layerFromBlob(0, compress(root, 'gzip'), root);

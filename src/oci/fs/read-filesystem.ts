@@ -82,6 +82,8 @@ class Squash implements LayerHandler {
   readonly #deleted: { path: string; layer: number; opaque: boolean }[] = [];
   readonly #warnings: Unknown[] = [];
   readonly #content: ContentStore = emptyContentStore();
+  /** Regular-file entries some hardlink shares: their content outlives their path. */
+  readonly #linked = new Set<FileEntry>();
   #capturedTotal = 0;
   #layer = 0;
   /** Names the layer in errors: its digest. */
@@ -163,6 +165,7 @@ class Squash implements LayerHandler {
       xattrs: header.xattrs,
       mtime: header.mtime,
     };
+    let inode: FileEntry | undefined;
     if (header.type === 'symlink') {
       linkTarget = header.linkpath;
     } else if (header.type === 'hardlink') {
@@ -176,6 +179,9 @@ class Squash implements LayerHandler {
         );
       }
       const target = this.#squashed.get(linkTarget);
+      // A link to a link shares the same inode: the file both stand for.
+      inode =
+        target?.type === 'hardlink' ? this.#content.links.get(target) : target?.type === 'file' ? target : undefined;
       if (target === undefined) {
         this.warn(path, layer, `hardlink to ${linkTarget}, which is not in the image`);
       } else {
@@ -188,8 +194,8 @@ class Squash implements LayerHandler {
           mtime: target.mtime,
           xattrs: target.xattrs,
         };
-        if (target.type !== 'file') this.warn(path, layer, `hardlink to ${linkTarget}, which is a ${target.type}`);
-        else if (this.#declared(path) && !this.#content.captured.has(target) && !this.#content.skipped.has(target)) {
+        if (inode === undefined) this.warn(path, layer, `hardlink to ${linkTarget}, which is a ${target.type}`);
+        else if (this.#declared(path) && !this.#content.captured.has(inode) && !this.#content.skipped.has(inode)) {
           // The target's bytes streamed by before this link named them: they can only be kept
           // when the target's own path is declared too.
           this.warn(path, layer, `content not captured: hardlink to ${linkTarget}, which FileNeeds does not name`);
@@ -197,6 +203,10 @@ class Squash implements LayerHandler {
       }
     }
     const entry: FileEntry = { path, type: header.type, ...metadata, linkTarget, layer };
+    if (inode !== undefined) {
+      this.#content.links.set(entry, inode);
+      this.#linked.add(inode);
+    }
     if (this.#layerEntries.has(path)) {
       this.warn(path, layer, 'duplicate tar entry in one layer; the later one wins');
     }
@@ -394,6 +404,8 @@ class Squash implements LayerHandler {
   }
 
   #dropContent(entry: FileEntry): void {
+    // A hardlink still shares this inode: its bytes stay, only the path is gone.
+    if (this.#linked.has(entry)) return;
     const content = this.#content.captured.get(entry);
     if (content !== undefined) {
       this.#content.captured.delete(entry);

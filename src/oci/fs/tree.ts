@@ -13,10 +13,15 @@ export const maxSymlinkHops = 40;
 export interface ContentStore {
   readonly captured: Map<FileEntry, Uint8Array>;
   readonly skipped: Map<FileEntry, string>;
+  /**
+   * Each hardlink and the regular-file entry whose inode it shares, fixed when the link was
+   * unpacked: replacing or deleting the target's path later leaves the link's bytes as they were.
+   */
+  readonly links: Map<FileEntry, FileEntry>;
 }
 
 export function emptyContentStore(): ContentStore {
-  return { captured: new Map(), skipped: new Map() };
+  return { captured: new Map(), skipped: new Map(), links: new Map() };
 }
 
 /**
@@ -115,6 +120,8 @@ export class FileTree implements FileTreeView {
   #contentSource(entry: FileEntry): FileEntry | undefined {
     if (entry.type === 'file') return entry;
     if (entry.type === 'hardlink' && entry.linkTarget !== undefined) {
+      const linked = this.#content.links.get(entry);
+      if (linked !== undefined) return linked;
       const target = this.#byPath.get(entry.linkTarget);
       return target?.type === 'file' ? target : undefined;
     }
