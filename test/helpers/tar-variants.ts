@@ -52,16 +52,21 @@ export interface VariantArchive {
   readonly index: number;
   /** Top directory every entry lands in: `c<index>`. */
   readonly root: string;
-  /** What sgci reads. */
-  readonly bytes: Buffer;
-  /**
-   * What umoci unpacks: the same archive without its `g` headers (and the meta headers a `g`
-   * discards). Docker and containerd skip `g` headers; umoci 0.4 refuses them.
-   */
-  readonly reference: Buffer;
+  /** One layer, or a lower and an upper one whose whiteouts and entries act on it. */
+  readonly layers: readonly VariantLayer[];
   readonly intent: Intent;
   /** The variants used, for failure messages. */
   readonly notes: readonly string[];
+}
+
+export interface VariantLayer {
+  /** What sgci reads. */
+  readonly bytes: Buffer;
+  /**
+   * What umoci unpacks: the same tar without its `g` headers (and the meta headers a `g`
+   * discards). Docker and containerd skip `g` headers; umoci 0.4 refuses them.
+   */
+  readonly reference: Buffer;
 }
 
 type Format = 'ustar' | 'gnu' | 'v7' | 'star' | 'ustar-odd-version' | 'gnu-bad-version';
@@ -261,6 +266,8 @@ interface Node {
   readonly kind: 'dir' | 'file' | 'symlink-dir' | 'symlink' | 'special';
   /** For symlinks to directories: the directory they lead to. */
   readonly target?: string;
+  /** The layer that wrote it: whiteouts remove only what lower layers wrote. */
+  readonly layer?: number;
 }
 
 /** Archive builder state: what exists where (by physical path, root-relative, no leading slash). */
@@ -271,6 +278,23 @@ class Builder {
   readonly pieces: Piece[] = [];
   readonly notes: string[] = [];
   intent: Intent = 'valid';
+  layer = 0;
+
+  set(path: string, node: Node): void {
+    this.nodes.set(path, { ...node, layer: this.layer });
+  }
+
+  /** What a whiteout of `path` (or an opaque marker in it) removes: what lower layers put there. */
+  whiteOut(path: string, opaque: boolean): void {
+    for (const [other, node] of [...this.nodes]) {
+      const below = other.startsWith(`${path}/`) || (!opaque && other === path);
+      if (below && (node.layer ?? 0) < this.layer) this.nodes.delete(other);
+    }
+    for (const [other, node] of [...this.nodes]) {
+      if (node.target !== undefined && !this.nodes.has(node.target))
+        this.nodes.set(other, { kind: 'symlink', layer: node.layer ?? 0 });
+    }
+  }
 
   constructor(random: Random, root: string) {
     this.random = random;
@@ -572,9 +596,55 @@ function archive(random: Random, index: number): VariantArchive {
   const r = random;
   if (r.chance(0.8)) {
     entry(b, 'dir', b.spell(Buffer.from(root), true));
-    b.nodes.set(root, { kind: 'dir' });
+    b.set(root, { kind: 'dir' });
   }
-  const count = 2 + r.int(13);
+  fill(b, 2 + r.int(13));
+  const layers: VariantLayer[] = [];
+  if (r.chance(0.3)) {
+    layers.push(layerOf(b, Buffer.alloc(1024)));
+    b.pieces.length = 0;
+    b.layer = 1;
+    upper(b);
+  }
+  if (r.chance(0.02)) {
+    entry(b, 'odd', Buffer.from(`${root}/odd`));
+    b.intent = 'unsupported';
+    b.notes.push('odd-typeflag');
+  }
+  if (r.chance(0.03)) {
+    // meta headers for an entry that never comes: dropped at the end of the archive
+    b.pieces.push({ bytes: meta('x', record('path', `${root}/never`, r), r, b.notes) });
+    b.notes.push('dangling-x');
+  }
+  if (r.chance(0.02)) sparse(b);
+  if (r.chance(0.1)) malform(b);
+  layers.push(layerOf(b, ending(b)));
+  return { index, root, layers, intent: b.intent, notes: [...new Set(b.notes)] };
+}
+
+/** An upper layer: whiteouts and opaque directories over the lower layer's entries, then new entries. */
+function upper(b: Builder): void {
+  const r = b.random;
+  b.notes.push('two-layers');
+  const whiteouts = 1 + r.int(3);
+  for (let i = 0; i < whiteouts; i++) {
+    const candidates = [...b.nodes].filter(([path]) => path !== b.root);
+    if (candidates.length === 0) break;
+    const [path, node] = r.pick(candidates);
+    const slash = path.lastIndexOf('/');
+    const opaque = node.kind === 'dir' && r.chance(0.4);
+    const marker = opaque ? `${path}/.wh..wh..opq` : `${path.slice(0, slash)}/.wh.${path.slice(slash + 1)}`;
+    entry(b, 'whiteout', b.spell(Buffer.from(marker, 'latin1'), false));
+    b.notes.push(opaque ? 'opaque-over-lower' : 'whiteout-over-lower');
+    b.whiteOut(path, opaque);
+  }
+  fill(b, 1 + r.int(6));
+}
+
+/** `count` entries of every kind below the archive's root, each in a place the model says is a directory. */
+function fill(b: Builder, count: number): void {
+  const r = b.random;
+  const root = b.root;
   for (let i = 0; i < count; i++) {
     const { written, physical } = b.parent();
     const roll = r.next();
@@ -598,17 +668,17 @@ function archive(random: Random, index: number): VariantArchive {
         b.notes.push('file-with-slash');
       }
       entry(b, 'file', spelled, { content: r.bytes(r.pick(contentSizes)) });
-      b.nodes.set(physicalKey, { kind: 'file' });
+      b.set(physicalKey, { kind: 'file' });
     } else if (roll < 0.65) {
       entry(b, 'dir', b.spell(writtenPath, true));
-      b.nodes.set(physicalKey, { kind: 'dir' });
+      b.set(physicalKey, { kind: 'dir' });
     } else if (roll < 0.73 && dirs.length > 0) {
       // a symlink to a directory of this archive (or to a symlink to one), later used as a directory itself
       const symlinkDirs = [...b.nodes].filter(([, n]) => n.kind === 'symlink-dir');
       const [via, viaNode] = symlinkDirs.length > 0 && r.chance(0.3) ? r.pick(symlinkDirs) : r.pick(dirs);
       const link = r.chance(0.5) ? `/${via}` : relative(physical, via);
       entry(b, 'symlink', b.spell(writtenPath, false), { link: Buffer.from(link, 'latin1') });
-      b.nodes.set(physicalKey, { kind: 'symlink-dir', target: viaNode.target ?? via });
+      b.set(physicalKey, { kind: 'symlink-dir', target: viaNode.target ?? via });
       if (viaNode.target) b.notes.push('symlink-chain');
     } else if (roll < 0.8) {
       const link = r.pick([
@@ -619,7 +689,7 @@ function archive(random: Random, index: number): VariantArchive {
         Buffer.from('ünïcödé'),
       ]);
       entry(b, 'symlink', b.spell(writtenPath, false), { link });
-      b.nodes.set(physicalKey, { kind: 'symlink' });
+      b.set(physicalKey, { kind: 'symlink' });
     } else if (roll < 0.87 && files.length > 0) {
       const [target] = r.pick(files);
       // the target named through a symlink to its directory, now and then, as runtimes resolve it
@@ -628,19 +698,19 @@ function archive(random: Random, index: number): VariantArchive {
       const named = viaLink && r.chance(0.5) ? `${viaLink[0]}${target.slice(slash)}` : target;
       if (named !== target) b.notes.push('hardlink-through-symlink');
       entry(b, 'hardlink', b.spell(writtenPath, false), { link: b.spell(Buffer.from(named, 'latin1'), false) });
-      b.nodes.set(physicalKey, { kind: 'file' });
+      b.set(physicalKey, { kind: 'file' });
     } else if (roll < 0.9 && b.nodes.size > 1) {
       // an entry of another type where one was: a directory goes with all below it
       const [path, node] = r.pick([...b.nodes].filter(([p]) => p !== root));
       const kind = node.kind === 'dir' ? r.pick(['file', 'symlink'] as const) : 'dir';
       if (kind === 'dir') {
         entry(b, 'dir', b.spell(Buffer.from(path, 'latin1'), true));
-        b.nodes.set(path, { kind: 'dir' });
+        b.set(path, { kind: 'dir' });
       } else {
         for (const other of [...b.nodes.keys()]) if (other.startsWith(`${path}/`)) b.nodes.delete(other);
         for (const [other, n] of [...b.nodes]) {
           if (n.target !== undefined && (n.target === path || n.target.startsWith(`${path}/`))) {
-            b.nodes.set(other, { kind: 'symlink' });
+            b.set(other, { kind: 'symlink' });
           }
         }
         if (kind === 'file') {
@@ -648,35 +718,24 @@ function archive(random: Random, index: number): VariantArchive {
         } else {
           entry(b, 'symlink', b.spell(Buffer.from(path, 'latin1'), false), { link: Buffer.from('elsewhere') });
         }
-        b.nodes.set(path, { kind: kind === 'file' ? 'file' : 'symlink' });
+        b.set(path, { kind: kind === 'file' ? 'file' : 'symlink' });
       }
       b.notes.push(`replaced-${node.kind}-by-${kind}`);
     } else if (roll < 0.93) {
       entry(b, r.pick(['char', 'block', 'fifo'] as const), b.spell(writtenPath, false));
-      b.nodes.set(physicalKey, { kind: 'special' });
+      b.set(physicalKey, { kind: 'special' });
     } else {
-      // a whiteout in this archive's own layer: removes nothing (it only hides lower layers)
+      // a whiteout of nothing, or an opaque marker: it removes only what lower layers put there
+      const opaque = r.chance(0.3);
       const whiteout = Buffer.concat([
         Buffer.from(`${written}/.wh.`, 'latin1'),
-        r.chance(0.3) ? Buffer.from('.wh..opq') : name,
+        opaque ? Buffer.from('.wh..opq') : name,
       ]);
       entry(b, 'whiteout', b.spell(whiteout, false));
+      if (opaque) b.whiteOut(physical, true);
       b.notes.push('whiteout');
     }
   }
-  if (r.chance(0.02)) {
-    entry(b, 'odd', Buffer.from(`${root}/odd`));
-    b.intent = 'unsupported';
-    b.notes.push('odd-typeflag');
-  }
-  if (r.chance(0.03)) {
-    // meta headers for an entry that never comes: dropped at the end of the archive
-    b.pieces.push({ bytes: meta('x', record('path', `${root}/never`, r), r, b.notes) });
-    b.notes.push('dangling-x');
-  }
-  if (r.chance(0.02)) sparse(b);
-  if (r.chance(0.1)) malform(b);
-  return finish(b, index);
 }
 
 /** A GNU sparse file, in PAX 1.0 or old GNU form: Go expands it, sgci refuses it. */
@@ -844,10 +903,10 @@ function malform(b: Builder): void {
   }
 }
 
-function finish(b: Builder, index: number): VariantArchive {
+/** How the last layer ends: two zero blocks, one, none, or two and trailing junk (none when truncated on purpose). */
+function ending(b: Builder): Buffer {
   const r = b.random;
-  const truncated = b.notes.includes('malformed:truncated');
-  const ending = truncated
+  return b.notes.includes('malformed:truncated')
     ? Buffer.alloc(0)
     : r.pick([
         Buffer.alloc(1024),
@@ -857,9 +916,13 @@ function finish(b: Builder, index: number): VariantArchive {
         Buffer.alloc(0),
         Buffer.concat([Buffer.alloc(1024), Buffer.from('trailing junk after the end')]),
       ]);
-  const bytes = Buffer.concat([...b.pieces.map((p) => p.bytes), ending]);
-  const reference = Buffer.concat([...b.pieces.filter((p) => !p.dropInReference).map((p) => p.bytes), ending]);
-  return { index, root: b.root, bytes, reference, intent: b.intent, notes: [...new Set(b.notes)] };
+}
+
+function layerOf(b: Builder, end: Buffer): VariantLayer {
+  return {
+    bytes: Buffer.concat([...b.pieces.map((p) => p.bytes), end]),
+    reference: Buffer.concat([...b.pieces.filter((p) => !p.dropInReference).map((p) => p.bytes), end]),
+  };
 }
 
 export function generateTarVariants(seed: number, count: number): VariantArchive[] {

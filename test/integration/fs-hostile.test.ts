@@ -84,16 +84,63 @@ test('a hardlink climbing out of the root points inside it, with a warning', asy
   assert.match(fs.warnings[0]?.reason ?? '', /hardlink target .* climbs/);
 });
 
-test('a hardlink to nowhere is kept and warned about', async () => {
-  const fs = await squash([[{ path: 'usr/bin/ghost', type: 'hardlink', linkTarget: 'usr/bin/missing' }]]);
-  assert.equal(fs.squashed.get('/usr/bin/ghost')?.type, 'hardlink');
+test('what no runtime can unpack is LAYER_CORRUPT: a hardlink to nowhere or to a directory, an entry below a file', async () => {
+  const cases: [SyntheticEntry[], RegExp][] = [
+    [
+      [{ path: 'usr/bin/ghost', type: 'hardlink', linkTarget: 'usr/bin/missing' }],
+      /hardlink "usr\/bin\/ghost" at byte \d+ leads to \/usr\/bin\/missing, which is not in the image/,
+    ],
+    [
+      [
+        { path: 'etc/', type: 'dir' },
+        { path: 'x', type: 'hardlink', linkTarget: 'etc' },
+      ],
+      /leads to \/etc, which is a directory/,
+    ],
+    [
+      [
+        { path: 'etc/passwd', content: 'root' },
+        { path: 'etc/passwd/shadow', content: 'x' },
+      ],
+      /"etc\/passwd\/shadow" at byte \d+ lies below \/etc\/passwd, which is a file/,
+    ],
+    [
+      [
+        { path: 'dev/null', type: 'char' },
+        { path: 'dev/null/x/y', type: 'dir' },
+      ],
+      /lies below \/dev\/null, which is a char/,
+    ],
+  ];
+  for (const [entries, message] of cases) {
+    const [layer] = await syntheticLayers([entries]);
+    assert.ok(layer);
+    await assert.rejects(readFilesystem([layer], {}, { limits }), rejectsWith('LAYER_CORRUPT', layer, message));
+  }
+});
+
+test('directories only implied by the paths below them are there for whiteouts and for entries replacing them', async () => {
+  const fs = await squash([
+    [
+      { path: 'opt/app/bin/tool', content: 'x' },
+      { path: 'usr/lib/secret', content: 'k' },
+      { path: 'srv/www/index.html', content: 'i' },
+    ],
+    [
+      { path: 'opt/.wh..wh..opq' },
+      { path: 'opt/app/late', content: 'y' },
+      { path: 'opt/app', content: 'now a file' },
+      { path: '.wh.usr' },
+      { path: 'srv', content: 'a file over a tree' },
+    ],
+  ]);
   assert.deepEqual(
-    fs.warnings.map((w) => [w.path, w.reason]),
-    [['/usr/bin/ghost', 'hardlink to /usr/bin/missing, which is not in the image']],
+    [...fs.squashed.entries()].map((e) => [e.path, e.type]),
+    [
+      ['/opt/app', 'file'],
+      ['/srv', 'file'],
+    ],
   );
-  const ghost = fs.squashed.get('/usr/bin/ghost');
-  assert.ok(ghost);
-  await assert.rejects(fs.squashed.read(ghost), (e) => isSgciError(e, 'IO_ERROR'));
 });
 
 test('duplicate entries: the later one wins, with a warning, and the earlier one is hidden', async () => {

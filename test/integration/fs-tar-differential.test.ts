@@ -51,7 +51,11 @@ test(`sgci reads ${count} generated tar variants as Go's archive/tar (umoci raw 
   const refusals = new Map<string, number>();
   for (const archive of archives) {
     try {
-      await readFilesystem([layerOf(0, archive.bytes)], {}, { limits });
+      await readFilesystem(
+        archive.layers.map((layer, i) => layerOf(i, layer.bytes)),
+        {},
+        { limits },
+      );
       accepted.push(archive);
     } catch (error) {
       if (!isSgciError(error)) {
@@ -104,7 +108,7 @@ async function compareBatch(
     const layout = join(dir, 'layout');
     await writeLayout(
       layout,
-      batch.map((a) => a.reference),
+      batch.flatMap((a) => a.layers.map((layer) => layer.reference)),
     );
     const rootfs = join(dir, 'rootfs');
     runs.umoci++;
@@ -123,7 +127,7 @@ async function compareBatch(
       return;
     }
     const fs = await readFilesystem(
-      batch.map((a, i) => layerOf(i, a.bytes)),
+      batch.flatMap((a) => a.layers.map((layer) => layer.bytes)).map((bytes, i) => layerOf(i, bytes)),
       { globs: ['/**'] },
       { limits },
     );
@@ -295,13 +299,19 @@ async function compareViews(
     problems.push(`${archive ? describeArchive(archive) : 'no archive'}: ${JSON.stringify(path)}: ${what}`);
   };
 
+  // Directories a layer never named: umoci creates them (for entries below them, for whiteouts in
+  // them), sgci does not invent entries for them.
   const parents = new Set<string>();
-  for (const path of ours.keys()) {
+  const named = [
+    ...ours.keys(),
+    ...fs.deleted.map((d) => (d.opaque ? `${d.path}/.wh..wh..opq` : d.path)),
+    ...fs.hidden.map((h) => h.path),
+  ];
+  for (const path of named) {
     for (let i = path.lastIndexOf('/'); i > 0; i = path.lastIndexOf('/', i - 1)) parents.add(path.slice(0, i));
   }
   for (const [path, entry] of disk) {
     if (ours.has(path)) continue;
-    // Parents the archive never named: umoci creates them, sgci does not invent entries.
     if (!(entry.type === 'dir' && parents.has(path)))
       report(path, `umoci wrote a ${entry.type} that sgci does not show`);
   }
@@ -320,7 +330,9 @@ async function compareViews(
     if (type !== 'symlink') expect('mode', entry.mode.toString(8), onDisk.mode.toString(8));
     expect('uid', entry.uid, onDisk.uid);
     expect('gid', entry.gid, onDisk.gid);
-    if (Math.abs(entry.mtime ?? 0) < maxComparableSeconds) expect('mtime', entry.mtime, onDisk.mtime);
+    // Directory times change as a side effect of unpacking (umoci restores a parent's time, but not
+    // that of a grandparent when it creates a missing parent): they are runtime-specific.
+    if (type !== 'dir' && Math.abs(entry.mtime ?? 0) < maxComparableSeconds) expect('mtime', entry.mtime, onDisk.mtime);
     if (type === 'symlink') expect('link target', entry.linkTarget, onDisk.linkTarget);
     if (type === 'file') {
       expect('size', entry.size, onDisk.size);

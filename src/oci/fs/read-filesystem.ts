@@ -155,6 +155,7 @@ class Squash implements LayerHandler {
       this.#whiteout(path, name, slash, layer);
       return false;
     }
+    this.#requireDirectoryAbove(path, header);
 
     let linkTarget: string | undefined;
     let metadata: Pick<FileEntry, 'mode' | 'uid' | 'gid' | 'size' | 'mtime' | 'xattrs'> = {
@@ -182,8 +183,11 @@ class Squash implements LayerHandler {
       // A link to a link shares the same inode: the file both stand for.
       inode =
         target?.type === 'hardlink' ? this.#content.links.get(target) : target?.type === 'file' ? target : undefined;
-      if (target === undefined) {
-        this.warn(path, layer, `hardlink to ${linkTarget}, which is not in the image`);
+      if (target === undefined || target.type === 'dir') {
+        // link(2) fails on both, and so does every runtime's unpacking of the layer.
+        throw this.#refuse(
+          `hardlink ${JSON.stringify(header.path)} at byte ${header.offset} leads to ${linkTarget}, which is ${target === undefined ? 'not in the image' : 'a directory'}`,
+        );
       } else {
         // One inode: the link has its target's owner, mode and times, whatever its own header says.
         metadata = {
@@ -317,6 +321,18 @@ class Squash implements LayerHandler {
     return resolved === parent ? path : `${resolved === '/' ? '' : resolved}${path.slice(slash)}`;
   }
 
+  /** Runtimes create missing parents, but fail where one is a file, a device or a link to one. */
+  #requireDirectoryAbove(path: string, header: TarHeader): void {
+    for (let dir = parentPath(path); dir !== '/'; dir = parentPath(dir)) {
+      const above = this.#squashed.get(dir);
+      if (above === undefined) continue;
+      if (above.type === 'dir') return;
+      throw this.#refuse(
+        `tar entry ${JSON.stringify(header.path)} at byte ${header.offset} lies below ${dir}, which is a ${above.type}`,
+      );
+    }
+  }
+
   #hasSymlinkAncestor(dir: string): boolean {
     for (let i = dir.indexOf('/', 1); i >= 0; i = dir.indexOf('/', i + 1)) {
       if (this.#symlinks.has(dir.slice(0, i))) return true;
@@ -334,29 +350,40 @@ class Squash implements LayerHandler {
   /** Puts a new entry into the squashed tree; whatever it replaces is hidden, with its content dropped. */
   #place(entry: FileEntry): void {
     const previous = this.#squashed.get(entry.path);
+    if (entry.type !== 'dir' && (this.#children.get(entry.path)?.size ?? 0) > 0) {
+      // A non-directory over a directory, one a layer named or one only implied by paths below
+      // it, takes away everything below it (runtimes remove the whole tree first).
+      this.#removeBelow(entry.path, Number.POSITIVE_INFINITY);
+    }
     if (previous !== undefined) {
-      if (previous.type === 'dir' && entry.type !== 'dir') {
-        // A non-directory over a directory hides everything the lower layers had below it.
-        this.#removeBelow(entry.path, Number.POSITIVE_INFINITY);
-      }
       if (!(previous.type === 'dir' && entry.type === 'dir')) {
         this.#hidden.push(previous);
         this.#dropContent(previous);
       }
       this.#trackSymlink(previous, false);
     } else {
-      const parent = parentPath(entry.path);
-      if (entry.path !== '/') {
-        let siblings = this.#children.get(parent);
-        if (siblings === undefined) {
-          siblings = new Set();
-          this.#children.set(parent, siblings);
-        }
-        siblings.add(entry.path);
-      }
+      this.#linkToParents(entry.path);
     }
     this.#squashed.set(entry.path, entry);
     this.#trackSymlink(entry, true);
+  }
+
+  /**
+   * Records `path` below its parent, and each missing parent below its own: directories a layer
+   * never named still exist for the runtime, and a whiteout of one removes what lies below it.
+   */
+  #linkToParents(path: string): void {
+    for (let child = path; child !== '/'; ) {
+      const parent = parentPath(child);
+      let siblings = this.#children.get(parent);
+      if (siblings === undefined) {
+        siblings = new Set();
+        this.#children.set(parent, siblings);
+      }
+      if (siblings.has(child)) return;
+      siblings.add(child);
+      child = parent;
+    }
   }
 
   #whiteout(path: string, name: string, slash: number, layer: number): void {
@@ -398,7 +425,9 @@ class Squash implements LayerHandler {
   #remove(entry: FileEntry): void {
     this.#squashed.delete(entry.path);
     this.#trackSymlink(entry, false);
-    this.#children.get(parentPath(entry.path))?.delete(entry.path);
+    // A directory whose upper-layer contents survive stays linked: it is still there for the runtime.
+    if ((this.#children.get(entry.path)?.size ?? 0) === 0)
+      this.#children.get(parentPath(entry.path))?.delete(entry.path);
     this.#hidden.push(entry);
     this.#dropContent(entry);
   }
