@@ -15,6 +15,9 @@ packages=(
   postgresql                                   # the scale-out store, started per test run in a temp dir
   chromium                                     # HTML report accessibility tests
   libxml2-utils                                # xmllint: CycloneDX XML validated against the official XSD
+  libdpkg-perl python3-rpm python3-packaging  # the real version orderings src/version is checked against:
+  php-cli php-composer-semver                  # dpkg, rpm, PEP 440, Composer
+  libmaven3-core-java default-jre-headless     # and Maven's ComparableVersion
 )
 missing=()
 for p in "${packages[@]}"; do

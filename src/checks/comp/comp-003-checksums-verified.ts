@@ -1,4 +1,4 @@
-import type { Check } from '../check.ts';
+import type { FilesystemCheck } from '../check.ts';
 import type { LocalizedEvidence } from '../evidence.ts';
 import { missingInput } from '../missing-input.ts';
 import { slsa } from '../references.ts';
@@ -48,9 +48,11 @@ function parseApkInstalled(text: string, source: string): Expected[] {
   return out;
 }
 
-export const comp003: Check = {
+export const comp003: FilesystemCheck = {
   id: 'SGCI-COMP-003',
   section: 'COMP',
+  reads: 'filesystem',
+  passFacts: ['file-digests'],
   title: { en: 'Component checksums verified', de: 'Prüfsummen der Komponenten verifiziert' },
   level: 'SHOULD',
   references: [slsa('Build track: integrity of dependencies')],
