@@ -15,6 +15,7 @@ packages=(
   postgresql                                   # the scale-out store, started per test run in a temp dir
   chromium                                     # HTML report accessibility tests
   libxml2-utils                                # xmllint: CycloneDX XML validated against the official XSD
+  unzip                                        # Info-ZIP: the zip reader refuses the overlapping archives it refuses
 )
 missing=()
 for p in "${packages[@]}"; do
