@@ -46,6 +46,7 @@ export class ZipBudget {
   #archives: number;
   #entries: number;
   #bytes: number;
+  #exhausted = false;
 
   constructor(limits: Partial<ZipLimits> = {}) {
     this.limits = { ...defaultZipLimits, ...limits };
@@ -54,12 +55,19 @@ export class ZipBudget {
     this.#bytes = this.limits.maxTotalBytes;
   }
 
+  /** True once something was refused for want of budget: whatever is left of the tree would be too. */
+  get exhausted(): boolean {
+    return this.#exhausted;
+  }
+
   /** Takes one archive with `records` central-directory records from the budget. */
   openArchive(input: string, records: number): void {
     if (this.#archives <= 0) {
+      this.#exhausted = true;
       throw new SgciError('LIMIT_EXCEEDED', input, `more than ${this.limits.maxArchives} archives in one archive tree`);
     }
     if (records > this.#entries) {
+      this.#exhausted = true;
       throw new SgciError(
         'LIMIT_EXCEEDED',
         input,
@@ -73,6 +81,7 @@ export class ZipBudget {
   /** Takes `bytes` of uncompressed content from the budget. */
   take(where: string, bytes: number): void {
     if (bytes > this.#bytes) {
+      this.#exhausted = true;
       throw new SgciError(
         'LIMIT_EXCEEDED',
         where,

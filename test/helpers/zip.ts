@@ -50,14 +50,22 @@ function archive(body: readonly Uint8Array[], centrals: readonly Buffer[]): Uint
 
 /** A minimal zip writer for hostile cases: entries as given, with sizes and CRC we may lie about. */
 export function makeZip(
-  files: { name: string; data: Uint8Array; method?: 0 | 8; declaredSize?: number; crc?: number }[],
+  files: {
+    name: string;
+    data: Uint8Array;
+    method?: 0 | 8;
+    /** `data` already deflated (method 8), to repeat one large entry without compressing it each time. */
+    deflated?: Uint8Array;
+    declaredSize?: number;
+    crc?: number;
+  }[],
 ): Uint8Array {
-  const body: Buffer[] = [];
+  const body: Uint8Array[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
   for (const f of files) {
     const method = f.method ?? 8;
-    const data = method === 8 ? deflateRawSync(f.data) : Buffer.from(f.data);
+    const data = method === 8 ? (f.deflated ?? deflateRawSync(f.data)) : Buffer.from(f.data);
     const r: Record = {
       name: Buffer.from(f.name),
       method,
