@@ -16,6 +16,7 @@ packages=(
   chromium                                     # HTML report accessibility tests
   libxml2-utils                                # xmllint: CycloneDX XML validated against the official XSD
   unzip                                        # Info-ZIP: the zip reader refuses the overlapping archives it refuses
+  binutils                                     # readelf: ELF section tables as sgci reads them
 )
 missing=()
 for p in "${packages[@]}"; do
