@@ -17,6 +17,7 @@ packages=(
   libxml2-utils                                # xmllint: CycloneDX XML validated against the official XSD
   unzip                                        # Info-ZIP: the zip reader refuses the overlapping archives it refuses
   binutils                                     # readelf: ELF section tables as sgci reads them
+  python3                                      # Python's csv module: RECORD lines split as pip writes them
 )
 missing=()
 for p in "${packages[@]}"; do
