@@ -53,7 +53,8 @@ async function catalogRpm(ctx: CatalogContext): Promise<CatalogerOutput> {
   const distro = distroQualifier(ctx.distro);
   const files = await parseEach(ctx, [...sqliteGlobs, ...ndbGlobs], out, (entry, bytes) => {
     const problems: string[] = [];
-    const headers = headersOf(entry.path.endsWith('.sqlite') ? readSqliteBlobs(bytes) : readNdbBlobs(bytes), problems);
+    const blobs = entry.path.endsWith('.sqlite') ? readSqliteBlobs(bytes, problems) : readNdbBlobs(bytes);
+    const headers = headersOf(blobs, problems);
     for (const reason of problems) out.unknowns.push({ path: entry.path, layer: entry.layer, reason });
     return headers;
   });
