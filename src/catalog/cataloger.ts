@@ -244,8 +244,8 @@ export function fileCataloger(name: string, ecosystem: Ecosystem, tags: Cataloge
               for (const { file, findings } of seen.values()) {
                 // every layer streams by: keep only the version of the file the squashed tree shows
                 if (ctx.fs.get(file.path)?.layer !== file.layer) continue;
-                out.packages.push(...(findings.packages ?? []));
-                out.relationships.push(...(findings.relationships ?? []));
+                for (const p of findings.packages ?? []) out.packages.push(p);
+                for (const r of findings.relationships ?? []) out.relationships.push(r);
                 for (const reason of findings.problems ?? [])
                   out.unknowns.push({ path: file.path, layer: file.layer, reason });
               }

@@ -37,7 +37,7 @@ export function catalogerNeeds(): CatalogNeeds {
   for (const { needs } of parts) {
     for (const p of needs.paths ?? []) paths.add(p);
     for (const g of needs.globs ?? []) globs.add(g);
-    visitors.push(...(needs.visitors ?? []));
+    for (const v of needs.visitors ?? []) visitors.push(v);
   }
   return {
     paths: [...paths].sort(),
@@ -99,9 +99,10 @@ export async function catalogTree(
     options.signal?.throwIfAborted();
     try {
       const out = await part.needs.catalog(ctx);
-      packages.push(...out.packages);
-      relationships.push(...out.relationships);
-      unknowns.push(...out.unknowns);
+      // appended one by one: a spread of a large array overflows the call stack
+      for (const p of out.packages) packages.push(p);
+      for (const r of out.relationships) relationships.push(r);
+      for (const u of out.unknowns) unknowns.push(u);
     } catch (error) {
       // one cataloger failing must not hide what the others found: record it and go on
       unknowns.push({ path: '/', reason: `${part.name} failed: ${describeError(error)}` });

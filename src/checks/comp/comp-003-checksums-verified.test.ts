@@ -83,3 +83,18 @@ test('the digest sink skips paths no package manager installs to, and hashes fil
   big.end();
   assert.equal((await d.result()).md5.get('0:/usr/lib/big'), whole.digest('hex'));
 });
+
+test('a mismatch stays a failure when md5sums is padded with 200000 more lines', { timeout: 60_000 }, async () => {
+  const lines = [`${md5('original')}  usr/bin/tool`];
+  for (let i = 0; i < 200_000; i++) lines.push(`${md5(String(i))}  usr/share/doc/pad/${i}`);
+  const { fs, fileDigests } = await digestsOf([
+    { path: '/usr/bin/tool', content: 'patched' },
+    { path: '/var/lib/dpkg/info/tool.md5sums', content: lines.join('\n') },
+  ]);
+  const result = await comp003.evaluate(testContext({ fs, fileDigests }));
+  assert.equal(result.status, 'fail');
+  assert.match(
+    result.evidence?.[0]?.message ?? '',
+    /^0 files verified against 200001 recorded checksums; 1 mismatches/,
+  );
+});

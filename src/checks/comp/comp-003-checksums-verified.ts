@@ -74,13 +74,13 @@ export const comp003: Check = {
     for (const glob of checksumDatabases.globs) {
       for (const entry of tree.glob(glob)) {
         if (entry.type === 'file' && tree.hasContent(entry))
-          expected.push(...parseMd5sums(decoder.decode(await tree.read(entry)), entry.path));
+          for (const e of parseMd5sums(decoder.decode(await tree.read(entry)), entry.path)) expected.push(e);
       }
     }
     for (const path of checksumDatabases.paths) {
       const entry = tree.get(path);
       if (entry?.type === 'file' && tree.hasContent(entry))
-        expected.push(...parseApkInstalled(decoder.decode(await tree.read(entry)), path));
+        for (const e of parseApkInstalled(decoder.decode(await tree.read(entry)), path)) expected.push(e);
     }
     const rpm =
       tree.get('/var/lib/rpm/rpmdb.sqlite') ??
