@@ -147,6 +147,20 @@ export function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+const catalogerFailed = 'cataloger failed: ';
+
+/**
+ * The unknown recording that a whole cataloger threw: every package it would have found is missing
+ * from the SBOM, so SGCI-COMP-001 fails on it. The form survives CycloneDX and SPDX round trips.
+ */
+export function catalogerFailure(name: string, error: unknown): Unknown {
+  return { path: '/', reason: `${catalogerFailed}${name}: ${describeError(error)}` };
+}
+
+export function isCatalogerFailure(unknown: Unknown): boolean {
+  return unknown.path === '/' && unknown.reason.startsWith(catalogerFailed);
+}
+
 const decoder = new TextDecoder('utf-8');
 export function utf8(bytes: Uint8Array): string {
   return decoder.decode(bytes);

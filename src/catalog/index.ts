@@ -1,5 +1,5 @@
 export type { CatalogContext, Cataloger, CatalogerNeeds, CatalogerOutput } from './cataloger.ts';
-export { compareStrings, makePackage, packageId, purl } from './cataloger.ts';
+export { catalogerFailure, compareStrings, isCatalogerFailure, makePackage, packageId, purl } from './cataloger.ts';
 export { distroQualifier, parseOsRelease } from './distro/os-release.ts';
 export { isSpdxExpression, normaliseLicense, toSpdxId } from './license.ts';
 export type * from './package.ts';

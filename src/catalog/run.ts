@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { defaultLimits, type Limits, type Unknown } from '../core/index.ts';
 import type { FileNeeds, FileTreeView, FileVisitor, Image, ImageFilesystem } from '../oci/types.ts';
 import type { Sbom, SbomSubject } from '../sbom/model.ts';
-import { type CatalogerNeeds, compareStrings, describeError } from './cataloger.ts';
+import { type CatalogerNeeds, catalogerFailure, compareStrings, describeError } from './cataloger.ts';
 import { osReleasePaths, parseOsRelease } from './distro/os-release.ts';
 import { createExecutableVisitor, type ExecutableVisitor } from './executables/visitor.ts';
 import type { Distro, Package, Relationship } from './package.ts';
@@ -105,7 +105,7 @@ export async function catalogTree(
       for (const u of out.unknowns) unknowns.push(u);
     } catch (error) {
       // one cataloger failing must not hide what the others found: record it and go on
-      unknowns.push({ path: '/', reason: `${part.name} failed: ${describeError(error)}` });
+      unknowns.push(catalogerFailure(part.name, error));
     }
   }
   const owners = ownerIndex(tree, packages);

@@ -36,7 +36,7 @@ export function actionFor(check: Check, policy: CheckContext['policy']): CheckAc
 
 /**
  * Runs every check against the context, in catalogue order, and applies the policy (fail/warn/off, exceptions).
- * A check that throws is recorded as `manual` with the error as its reason, never dropped.
+ * A check that throws fails with the error as its evidence: never dropped, and never a passed gate.
  */
 export async function runChecks(ctx: CheckContext, checks: readonly Check[] = allChecks): Promise<CheckRun> {
   const outcomes: CheckOutcome[] = [];
@@ -51,11 +51,7 @@ export async function runChecks(ctx: CheckContext, checks: readonly Check[] = al
     try {
       result = await check.evaluate(ctx);
     } catch (error) {
-      result = {
-        status: 'manual',
-        reason: `could not be evaluated: ${describe(error)}`,
-        reasonDe: `konnte nicht ausgewertet werden: ${describe(error)}`,
-      };
+      result = evaluationFailed(error);
     }
     const checkStatus = result.status;
     if (result.status === 'fail' && action === 'warn') result = { ...result, status: 'warn' };
@@ -75,4 +71,24 @@ export async function runChecks(ctx: CheckContext, checks: readonly Check[] = al
   }
   const gateFailed = outcomes.some((o) => o.result.status === 'fail' && o.exception?.status !== 'applied');
   return { outcomes, disabled, gateFailed };
+}
+
+/**
+ * A check that could not decide has not shown the image compliant: it fails (the policy can still
+ * downgrade the check to warn), and the error is its evidence.
+ */
+function evaluationFailed(error: unknown): CheckResult {
+  return {
+    status: 'fail',
+    evidence: [
+      {
+        kind: 'note',
+        message: `could not be evaluated: ${describe(error)}`,
+        messageDe: `konnte nicht ausgewertet werden: ${describe(error)}`,
+      },
+    ],
+    remediation: 'sgci could not evaluate this check on this image: report the error to the sgci maintainers.',
+    remediationDe:
+      'sgci konnte diese Prüfung für dieses Image nicht auswerten: den Fehler an die Betreuer von sgci melden.',
+  };
 }
