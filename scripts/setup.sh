@@ -18,6 +18,7 @@ packages=(
   unzip                                        # Info-ZIP: the zip reader refuses the overlapping archives it refuses
   binutils                                     # readelf: ELF section tables as sgci reads them
   python3                                      # Python's csv module: RECORD lines split as pip writes them
+  ruby                                         # RubyGems' own list of installed and default gems
 )
 missing=()
 for p in "${packages[@]}"; do
