@@ -19,6 +19,7 @@ packages=(
   binutils                                     # readelf: ELF section tables as sgci reads them
   python3                                      # Python's csv module: RECORD lines split as pip writes them
   ruby                                         # RubyGems' own list of installed and default gems
+  golang-go                                    # go version -m: Go build info as the Go tool reads it
 )
 missing=()
 for p in "${packages[@]}"; do
