@@ -20,6 +20,7 @@ packages=(
   python3                                      # Python's csv module: RECORD lines split as pip writes them
   ruby                                         # RubyGems' own list of installed and default gems
   golang-go                                    # go version -m: Go build info as the Go tool reads it
+  rpm                                          # rpmbuild and rpm -V: real rpm databases for SGCI-COMP-003
 )
 missing=()
 for p in "${packages[@]}"; do
