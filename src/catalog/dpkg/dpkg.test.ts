@@ -141,15 +141,17 @@ test('each info list belongs to one package instance, as dpkg-query -L reads a m
   }
 });
 
-test('5000 stanzas of one name sharing a 100000-line list: the list is attached once', {
-  timeout: 30_000,
-}, async () => {
-  const { status, list } = dpkgSharedList(5000, 100_000);
-  const fs = memoryTree([fileItem('/var/lib/dpkg/status', status), fileItem('/var/lib/dpkg/info/shared.list', list)]);
-  const out = await dpkgCataloger.needs().catalog({ fs, limits: defaultLimits });
-  assert.equal(out.packages.length, 5000);
-  const sizes = out.packages.map((p) => (p.metadata.kind === 'deb' ? (p.metadata.files?.length ?? 0) : 0));
-  // the first stanza owns the list (plus its conffile); every other one only its own conffile
-  assert.equal(sizes.filter((n) => n === 100_001).length, 1);
-  assert.equal(sizes.filter((n) => n === 1).length, 4999);
-});
+for (const architectures of [false, true]) {
+  test(`5000 stanzas of one name${architectures ? ', each of its own architecture,' : ''} sharing a 100000-line list: the list is attached once`, {
+    timeout: 60_000,
+  }, async () => {
+    const { status, list } = dpkgSharedList(5000, 100_000, architectures);
+    const fs = memoryTree([fileItem('/var/lib/dpkg/status', status), fileItem('/var/lib/dpkg/info/shared.list', list)]);
+    const out = await dpkgCataloger.needs().catalog({ fs, limits: defaultLimits });
+    assert.equal(out.packages.length, 5000);
+    const sizes = out.packages.map((p) => (p.metadata.kind === 'deb' ? (p.metadata.files?.length ?? 0) : 0));
+    // the first stanza owns the list (plus its conffile); every other one only its own conffile
+    assert.equal(sizes.filter((n) => n === 100_001).length, 1);
+    assert.equal(sizes.filter((n) => n === 1).length, 4999);
+  });
+}

@@ -4,6 +4,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { test } from 'node:test';
 import { defaultLimits } from '../../core/index.ts';
 import { elfBase, makeElf } from '../testdata/elf.ts';
+import { elfWithUnalignedGoMagic } from '../testdata/hostile.ts';
 import { fileItem, memoryTree } from '../testdata/tree.ts';
 import { goCataloger } from './cataloger.ts';
 import { type GoBuildInfo, type GoModule, parseGoBuildInfo } from './parse-buildinfo.ts';
@@ -191,4 +192,10 @@ test('an ELF with a section table but no .go.buildinfo is no Go binary, whatever
     { name: '.rodata', data: Buffer.concat([header, varint(8), Buffer.from('go1.22.1'), varint(0)]) },
   ]);
   assert.equal(parseGoBuildInfo(lookalike), undefined);
+});
+
+test('a stripped ELF with the Go magic at every unaligned offset of 4 MiB is searched in linear time', {
+  timeout: 20_000,
+}, () => {
+  assert.equal(parseGoBuildInfo(elfWithUnalignedGoMagic()), undefined);
 });

@@ -126,12 +126,19 @@ export function dpkgStatusOf(stanzas = 200_000): string {
   return `${parts.join('\n')}\n`;
 }
 
-/** `stanzas` stanzas of one package name (different versions) and its `.list` of `listLines` paths. */
-export function dpkgSharedList(stanzas = 5000, listLines = 100_000): { status: string; list: string } {
+/**
+ * `stanzas` stanzas of one package name (different versions, each with a conffile) and its `.list`
+ * of `listLines` paths; with `architectures`, each stanza names an architecture of its own.
+ */
+export function dpkgSharedList(
+  stanzas = 5000,
+  listLines = 100_000,
+  architectures = false,
+): { status: string; list: string } {
   const parts: string[] = [];
   for (let i = 0; i < stanzas; i++)
     parts.push(
-      `Package: shared\nStatus: install ok installed\nVersion: 1.${i}\nArchitecture: amd64\nConffiles:\n /etc/shared/c${i} 0123456789abcdef0123456789abcdef\n`,
+      `Package: shared\nStatus: install ok installed\nVersion: 1.${i}\nArchitecture: ${architectures ? `arch${i}` : 'amd64'}\nMulti-Arch: same\nConffiles:\n /etc/shared/c${i} 0123456789abcdef0123456789abcdef\n`,
     );
   const list: string[] = [];
   for (let i = 0; i < listLines; i++) list.push(`/usr/share/shared/file-${i}`);
@@ -179,3 +186,16 @@ export function rpmdbSqlite(schema: string): Uint8Array {
 
 export const recursiveView =
   "CREATE VIEW Packages AS WITH RECURSIVE r(hnum, blob) AS (SELECT 1, x'00' UNION ALL SELECT hnum + 1, blob FROM r) SELECT hnum, blob FROM r;";
+
+/**
+ * An ELF whose section headers were stripped (so Go's build info is searched for by its magic)
+ * and whose 4 MiB body repeats the magic at every unaligned offset it can.
+ */
+export function elfWithUnalignedGoMagic(bytes = 4 * 1024 * 1024): Uint8Array {
+  const magic = Buffer.from('\xff Go buildinf:', 'latin1');
+  const b = Buffer.alloc(bytes);
+  for (let at = 65; at + magic.length <= bytes; at += 16) magic.copy(b, at);
+  b.set([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1], 0);
+  b.writeUInt16LE(2, 16);
+  return b;
+}
