@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { PackageURL } from 'packageurl-js';
 import type { Limits, Unknown } from '../core/index.ts';
-import type { FileEntry, FileNeeds, FileTreeView } from '../oci/types.ts';
+import type { FileEntry, FileNeeds, FileTreeView } from '../oci/index.ts';
 import type { Distro, Ecosystem, Location, Package, PackageMetadata, Relationship } from './package.ts';
 
 /** What a cataloger sees: the squashed tree (content captured for its declared needs). */

@@ -6,4 +6,5 @@ export type * from './package.ts';
 export { catalogers } from './registry.ts';
 export { readRpmDatabase, rpmDatabases } from './rpm/cataloger.ts';
 export type { RpmFileDigest, RpmHeader } from './rpm/parse-header.ts';
-export { type CatalogNeeds, catalogerNeeds, catalogFilesystem, catalogTree } from './run.ts';
+export { type CatalogNeeds, catalogerNeeds, catalogFilesystem, catalogPass, catalogTree } from './run.ts';
+export { type Sbom, type SbomSubject, sbomSubjectOf } from './sbom.ts';

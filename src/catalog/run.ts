@@ -1,17 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { defaultLimits, type Limits, type Unknown } from '../core/index.ts';
-import type { FileNeeds, FileTreeView, FileVisitor, Image, ImageFilesystem } from '../oci/types.ts';
-import type { Sbom, SbomSubject } from '../sbom/model.ts';
+import { defaultLimits, type Limits, toolVersion, type Unknown } from '../core/index.ts';
+import type { ImageDescription } from '../oci/image/index.ts';
+import type { FileNeeds, FileTreeView, FileVisitor, ImageFilesystem, PassPart } from '../oci/index.ts';
 import { type CatalogerNeeds, catalogerFailure, compareStrings, describeError } from './cataloger.ts';
 import { osReleasePaths, parseOsRelease } from './distro/os-release.ts';
 import { createExecutableVisitor, type ExecutableVisitor } from './executables/visitor.ts';
 import type { Distro, Package, Relationship } from './package.ts';
 import { catalogers } from './registry.ts';
-
-const toolVersion: string = (() => {
-  const pkg: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
-  return typeof pkg === 'object' && pkg !== null && 'version' in pkg ? String(pkg.version) : '0.0.0';
-})();
+import { type Sbom, type SbomSubject, sbomSubjectOf } from './sbom.ts';
 
 const session = Symbol('sgci.catalog.session');
 
@@ -53,24 +48,23 @@ export function catalogerNeeds(): CatalogNeeds {
  * (binaries, archives) have seen nothing; that is recorded as an unknown.
  */
 export async function catalogFilesystem(
-  image: Image,
+  image: ImageDescription,
   fs: ImageFilesystem,
   needs?: CatalogNeeds,
   options: { limits?: Limits; signal?: AbortSignal } = {},
 ): Promise<Sbom> {
-  const subject: SbomSubject = {
-    name: image.source.name,
-    ...(image.digest ? { digest: image.digest } : {}),
-    platform: formatPlatform(image.platform),
-    layers: image.layers.map((l) => ({ digest: l.digest, ...(l.diffId ? { diffId: l.diffId } : {}) })),
-    ...(image.config.created ? { created: image.config.created } : {}),
-  };
+  const subject = sbomSubjectOf(image);
   const result = await catalogTree(fs.squashed, subject, needs, options);
   return { ...result, unknowns: sortUnknowns([...fs.warnings, ...result.unknowns]) };
 }
 
-function formatPlatform(p: { os: string; architecture: string; variant?: string | undefined }): string {
-  return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
+/** The catalogers' part of the single pass: their needs, and the SBOM of what the pass captured as finish step. */
+export function catalogPass(
+  image: ImageDescription,
+  options: { limits?: Limits; signal?: AbortSignal } = {},
+): PassPart<ImageFilesystem, Sbom> {
+  const needs = catalogerNeeds();
+  return { needs, finish: (fs) => catalogFilesystem(image, fs, needs, options) };
 }
 
 /** The cataloging step on any tree view (an image's squashed view, a directory, a test tree). */

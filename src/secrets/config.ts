@@ -1,4 +1,4 @@
-import type { ImageConfig } from '../oci/image/schema.ts';
+import type { ImageConfig } from '../oci/image/index.ts';
 import { fingerprint } from './fingerprint.ts';
 import { isSecretName } from './names.ts';
 import { passwordGate } from './rules.ts';

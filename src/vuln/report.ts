@@ -1,13 +1,15 @@
+import { defaultPolicy, type SlaPolicy, slaPolicyOf } from '../policy/index.ts';
 import type { Sbom } from '../sbom/index.ts';
 import { findVulnerabilities } from './match/match.ts';
 import type { AdvisoryReader } from './ports.ts';
-import { defaultSlaPolicy, type SlaPolicy, slaOf } from './sla.ts';
+import { slaOf } from './sla.ts';
 import { type Finding, type Severity, severityOrder, type VexStatement, type VulnReport } from './types.ts';
 import { applyVex } from './vex/apply.ts';
 
 export interface MatchOptions {
   /** VEX statements from documents and the store; applied after matching. */
   readonly vex?: readonly VexStatement[];
+  /** Remediation deadlines; the built-in policy's when absent. */
   readonly sla?: SlaPolicy;
   /** The clock for SLA states; pass a fixed time for reproducible reports. */
   readonly now?: Date;
@@ -29,6 +31,7 @@ export async function matchSbom(
   options: MatchOptions = {},
 ): Promise<VulnReport> {
   const now = options.now ?? new Date();
+  const windows = options.sla ?? slaPolicyOf(defaultPolicy);
   const { findings: raw, notes } = await findVulnerabilities(sbom, advisories);
   const withVex = applyVex(
     raw.map((f): Omit<Finding, 'sla'> => ({ ...f, suppressed: false, vex: null })),
@@ -37,7 +40,7 @@ export async function matchSbom(
   );
   const matches: Finding[] = withVex
     .map((f): Finding => {
-      const sla = slaOf(f, options.sla ?? defaultSlaPolicy, now);
+      const sla = slaOf(f, windows, now);
       return sla ? { ...f, sla } : f;
     })
     .sort(compareFindings);
@@ -75,4 +78,19 @@ export function reachesSeverity(report: VulnReport, threshold: Severity): boolea
       f.vulnerability.severity !== 'UNKNOWN' &&
       severityOrder.indexOf(f.vulnerability.severity) <= limit,
   );
+}
+
+/** The report when matching could not run (no database, an empty one): no findings, and the reason in notes. */
+export function unmatchedReport(sbom: Sbom, note: string, now: Date): VulnReport {
+  const active = Object.fromEntries(severityOrder.map((s) => [s, 0])) as Record<Severity, number>;
+  return {
+    schemaVersion: '1.0.0',
+    subject: sbom.subject,
+    ...(sbom.distro ? { distro: sbom.distro } : {}),
+    matches: [],
+    summary: { active, suppressed: 0, osOwnedUpstream: 0, overdue: 0 },
+    database: { advisories: 0 },
+    evaluatedAt: now.toISOString(),
+    notes: [note],
+  };
 }

@@ -1,4 +1,4 @@
-import type { FileEntry } from '../../oci/types.ts';
+import type { FileEntry } from '../../oci/index.ts';
 import { describeError, fileCataloger, location, makePackage, purl } from '../cataloger.ts';
 import type { Package } from '../package.ts';
 import { isJavaArchive, type JavaArtifact, parseJavaArchive } from './parse-archive.ts';

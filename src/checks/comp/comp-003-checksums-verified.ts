@@ -1,6 +1,6 @@
 import { readRpmDatabase, rpmDatabases } from '../../catalog/index.ts';
 import { describe } from '../../core/index.ts';
-import type { Check, FileDigests } from '../check.ts';
+import type { FileDigests, FilesystemCheck } from '../check.ts';
 import type { LocalizedEvidence } from '../evidence.ts';
 import { missingInput } from '../missing-input.ts';
 import { slsa } from '../references.ts';
@@ -71,9 +71,11 @@ function rpmExpected(path: string, bytes: Uint8Array, problems: string[]): Expec
   return out;
 }
 
-export const comp003: Check = {
+export const comp003: FilesystemCheck = {
   id: 'SGCI-COMP-003',
   section: 'COMP',
+  reads: 'filesystem',
+  passFacts: ['file-digests'],
   title: { en: 'Component checksums verified', de: 'Prüfsummen der Komponenten verifiziert' },
   level: 'SHOULD',
   references: [slsa('Build track: integrity of dependencies')],

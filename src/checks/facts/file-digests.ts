@@ -1,5 +1,5 @@
 import { BackgroundHasher, type BackgroundHashOptions } from '../../core/index.ts';
-import type { FileEntry, FileSink } from '../../oci/types.ts';
+import type { FileEntry, FileSink } from '../../oci/index.ts';
 import type { FileDigests } from '../check.ts';
 
 /**

@@ -1,4 +1,5 @@
-import { parseDuration } from '../../policy/index.ts';
+import { slaPolicyOf } from '../../policy/index.ts';
+import { slaOf } from '../../vuln/index.ts';
 import type { Check } from '../check.ts';
 import type { LocalizedEvidence } from '../evidence.ts';
 import { missingInput } from '../missing-input.ts';
@@ -24,27 +25,22 @@ export const vuln002: Check = {
     const { active, excepted } = activeFindings(ctx, ctx.vulns.findings);
     const overdue: LocalizedEvidence[] = [];
     let unknownStart = 0;
+    const windows = slaPolicyOf(ctx.policy);
     for (const f of active) {
       if (f.fixState !== 'fixed') continue;
-      const severity = f.vulnerability.severity;
-      if (severity !== 'CRITICAL' && severity !== 'HIGH' && severity !== 'MEDIUM' && severity !== 'LOW') continue;
-      const window = parseDuration(ctx.policy.sla[severity], 'policy sla');
-      if (window === undefined) continue;
-      if (!f.fixAvailableAt) {
+      const sla = slaOf(f, windows, ctx.now);
+      if (!sla || sla.policy === 'next-release') continue;
+      if (!sla.startedAt) {
         unknownStart++;
         continue;
       }
-      const due = Date.parse(f.fixAvailableAt) + window;
-      if (ctx.now.getTime() > due) {
-        const dueAt = new Date(due).toISOString();
-        const sla = ctx.policy.sla[severity];
+      if (sla.overdue)
         overdue.push(
           vulnEvidence(f, {
-            en: `fix available since ${f.fixAvailableAt}, due ${dueAt} (${sla})`,
-            de: `Korrektur verfügbar seit ${f.fixAvailableAt}, fällig bis ${dueAt} (${sla})`,
+            en: `fix available since ${sla.startedAt}, due ${sla.dueAt} (${sla.policy})`,
+            de: `Korrektur verfügbar seit ${sla.startedAt}, fällig bis ${sla.dueAt} (${sla.policy})`,
           }),
         );
-      }
     }
     const summary: LocalizedEvidence = {
       kind: 'note',

@@ -1,5 +1,5 @@
 /** Finding builder for VULN check tests. */
-import type { Finding, Severity } from '../../vuln/types.ts';
+import type { Finding, Severity } from '../../vuln/index.ts';
 
 export function testFinding(id: string, severity: Severity, options: Partial<Finding> = {}): Finding {
   return {

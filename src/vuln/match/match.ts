@@ -83,6 +83,15 @@ function searchKeys(pkg: Package, distro: Distro | undefined): SearchKey[] {
   ];
 }
 
+/**
+ * Whether the matcher searches the advisory data for this package at all: a language package of an OSV ecosystem,
+ * or an OS package of a distro release OSV publishes. SGCI-COMP-002 reports the packages for which this is false,
+ * so the check and the matcher cannot disagree about coverage.
+ */
+export function isMatchable(pkg: Package, distro: Distro | undefined): boolean {
+  return searchKeys(pkg, distro).length > 0;
+}
+
 interface RawMatch {
   readonly record: OsvRecord;
   readonly source: string;
