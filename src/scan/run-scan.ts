@@ -1,4 +1,4 @@
-import { catalogPass, compareStrings, type Sbom } from '../catalog/index.ts';
+import { catalogPass, compareStrings, type Sbom, sbomSubjectOf } from '../catalog/index.ts';
 import type { AttestationInput, PassResults, VulnInput } from '../checks/index.ts';
 import { SgciError, toolVersion, type Unknown } from '../core/index.ts';
 import { mergeNeeds } from '../oci/fs/index.ts';
@@ -38,7 +38,11 @@ export async function runScan(request: ScanRequest, deps: ScanDeps = {}): Promis
     const description = describeImage(image);
     const key = deps.cache ? scanCacheKey(description, request.policy, request) : undefined;
     const stored = key ? await deps.cache?.get(key) : undefined;
-    const usable = stored && (!request.needs.checks || (stored.secrets && stored.pass)) ? stored : undefined;
+    // a stored scan of the same content, named as this request names it (a tag then, a digest now)
+    const usable =
+      stored && (!request.needs.checks || (stored.secrets && stored.pass))
+        ? { ...stored, sbom: { ...stored.sbom, subject: sbomSubjectOf(description) } }
+        : undefined;
     const layers = usable ?? (await readLayers(image, description, request));
     if (key && !usable) await deps.cache?.put(key, layers, description);
     return await finish(request, deps, description, layers, usable !== undefined, started, {

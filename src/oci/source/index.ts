@@ -1,8 +1,13 @@
 import { open, stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { defaultLimits, describe, type Limits, type Logger, SgciError, silentLogger } from '../../core/index.ts';
 import { defaultPlatform, parsePlatform } from '../image/index.ts';
-import { formatRegistryReference, type ImageReference, parseImageReference } from '../reference/index.ts';
+import {
+  formatRegistryReference,
+  type ImageReference,
+  parseImageReference,
+  referenceSchemes,
+} from '../reference/index.ts';
 import type { BlobStore } from '../registry/index.ts';
 import type { Image, ImageSourceDescription, SourceKind } from '../types.ts';
 import { openDirectory } from './dir.ts';
@@ -144,8 +149,34 @@ export const imageSources: readonly ImageSource[] = [
   },
 ];
 
+async function isFile(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isFile() ?? false;
+}
+
+/**
+ * A path to an image given without a transport (`./app.tar`, `/srv/layout`), as Syft detects it: a directory with
+ * an `oci-layout` file is an OCI layout, another directory a root filesystem; a tar archive with an `oci-layout`
+ * member is an OCI archive, one with `manifest.json` a `docker save` archive. Anything else, or a path that does
+ * not exist, is left as typed (a registry name, or a path the parser explains).
+ */
+export async function withDetectedTransport(input: string, limits: Limits = defaultLimits): Promise<string> {
+  if (referenceSchemes.some((scheme) => input.startsWith(`${scheme}:`))) return input;
+  const found = await stat(input).catch(() => undefined);
+  if (found?.isDirectory()) return (await isFile(join(input, 'oci-layout'))) ? `oci-dir:${input}` : `dir:${input}`;
+  if (!found?.isFile()) return input;
+  const archive = await openArchive(resolve(input), input, limits);
+  try {
+    if (archive.lookup('oci-layout')) return `oci-archive:${input}`;
+    if (archive.lookup('manifest.json')) return `docker-archive:${input}`;
+  } finally {
+    await archive.close();
+  }
+  throw new SgciError('REFERENCE_INVALID', input, 'a tar archive without oci-layout or manifest.json is no image');
+}
+
 /** Opens what the user typed (`alpine`, `oci-dir:./layout:v1`, `docker-archive:x.tar`, …) as a verified Image. */
-export async function openImage(input: string, options: OpenImageOptions = {}): Promise<Image> {
+export async function openImage(typed: string, options: OpenImageOptions = {}): Promise<Image> {
+  const input = await withDetectedTransport(typed, options.limits ?? defaultLimits);
   const reference = parseImageReference(input);
   const source = imageSources.find((candidate) => candidate.kind === reference.kind);
   if (!source) throw new TypeError(`no image source for ${reference.kind}`);

@@ -5,7 +5,7 @@ import { schemeForEcosystem } from '../../version/index.ts';
 import { type OsvAffected, type OsvRecord, packageKey } from '../osv/record.ts';
 import type { AdvisoryReader } from '../ports.ts';
 import type { Finding, MatchDetail, Reference, SeverityScore } from '../types.ts';
-import { evaluateAffected } from './range.ts';
+import { evaluateAffected, type RangeUnknown } from './range.ts';
 import { overallSeverity, scoresOf } from './severity.ts';
 
 /** What to search for one SBOM package. */
@@ -214,6 +214,13 @@ function toFinding(
   };
 }
 
+/** An undecidable comparison, said once per package (its version) or per advisory (one of its range bounds). */
+function unknownNote(pkg: Package, advisory: string, unknown: RangeUnknown): string {
+  return unknown.subject === 'version'
+    ? `${pkg.purl}: ${unknown.reason}; its ranges were not evaluated`
+    : `${pkg.purl}: ${advisory} not evaluated: ${unknown.reason}`;
+}
+
 /**
  * Finds the advisories affecting each SBOM package: one batched lookup for all (ecosystem, name) pairs,
  * then exact range evaluation per ecosystem ordering, then alias merging per package.
@@ -262,12 +269,12 @@ export async function findVulnerabilities(sbom: Sbom, advisories: AdvisoryReader
           const p = affected.package;
           if (!p || p.ecosystem !== key.ecosystem || packageKey(p.ecosystem, p.name) !== key.name) continue;
           const verdict = evaluateAffected(affected, key.version, scheme);
+          if (verdict.unknown) notes.add(unknownNote(pkg, row.id, verdict.unknown));
           if (verdict.affected) {
             hits.push({ pkg, key, id: row.id, fixed: verdict.fixed, reason: verdict.reason });
             break;
           }
           if (verdict.gitRangesIgnored) notes.add('GIT ranges are not evaluated (they need the commit graph)');
-          if (verdict.unknown) notes.add(`${pkg.purl}: ${verdict.unknown}; its ranges were not evaluated`);
         }
       }
     }
