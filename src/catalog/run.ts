@@ -1,7 +1,7 @@
 import { defaultLimits, type Limits, toolVersion, type Unknown } from '../core/index.ts';
 import type { ImageDescription } from '../oci/image/index.ts';
 import type { FileNeeds, FileTreeView, FileVisitor, ImageFilesystem, PassPart } from '../oci/index.ts';
-import { type CatalogerNeeds, compareStrings, describeError } from './cataloger.ts';
+import { type CatalogerNeeds, catalogerFailure, compareStrings, describeError } from './cataloger.ts';
 import { osReleasePaths, parseOsRelease } from './distro/os-release.ts';
 import { createExecutableVisitor, type ExecutableVisitor } from './executables/visitor.ts';
 import type { Distro, Package, Relationship } from './package.ts';
@@ -32,7 +32,7 @@ export function catalogerNeeds(): CatalogNeeds {
   for (const { needs } of parts) {
     for (const p of needs.paths ?? []) paths.add(p);
     for (const g of needs.globs ?? []) globs.add(g);
-    visitors.push(...(needs.visitors ?? []));
+    for (const v of needs.visitors ?? []) visitors.push(v);
   }
   return {
     paths: [...paths].sort(),
@@ -93,12 +93,13 @@ export async function catalogTree(
     options.signal?.throwIfAborted();
     try {
       const out = await part.needs.catalog(ctx);
-      packages.push(...out.packages);
-      relationships.push(...out.relationships);
-      unknowns.push(...out.unknowns);
+      // appended one by one: a spread of a large array overflows the call stack
+      for (const p of out.packages) packages.push(p);
+      for (const r of out.relationships) relationships.push(r);
+      for (const u of out.unknowns) unknowns.push(u);
     } catch (error) {
       // one cataloger failing must not hide what the others found: record it and go on
-      unknowns.push({ path: '/', reason: `${part.name} failed: ${describeError(error)}` });
+      unknowns.push(catalogerFailure(part.name, error));
     }
   }
   const owners = ownerIndex(tree, packages);

@@ -102,12 +102,14 @@ export type VulnInput =
   | { readonly available: true; readonly findings: readonly Finding[]; readonly advisories: number }
   | { readonly available: false; readonly reason: string; readonly reasonDe: string };
 
-/** Per-layer md5 of regular files, taken during the pass (SGCI-COMP-003). */
+/** Per-layer digests of regular files, taken during the pass (SGCI-COMP-003). */
 export interface FileDigests {
   /** `layer:path` -> md5 hex. */
   readonly md5: ReadonlyMap<string, string>;
   /** `layer:path` -> sha1 hex (apk records sha1). */
   readonly sha1?: ReadonlyMap<string, string>;
+  /** `layer:path` -> sha256 hex (rpm records sha256 since 4.6). */
+  readonly sha256?: ReadonlyMap<string, string>;
 }
 
 /** Everything a check may read; each kind of check sees its part (PassContext or CheckContext). */

@@ -53,12 +53,13 @@ test('an applied exception waives the gate but keeps the failure; an expired one
   assert.equal(expired.outcomes[0]?.exception?.status, 'expired');
 });
 
-test('a check that throws is recorded as manual with the error, never dropped', async () => {
+test('a check that throws fails with the error as evidence: never dropped, never a passed gate', async () => {
   const run = await runChecks(testContext(), [fake('SGCI-RUN-001', 'throw'), fake('SGCI-RUN-002', 'pass')]);
   assert.equal(run.outcomes.length, 2);
-  assert.equal(run.outcomes[0]?.result.status, 'manual');
-  assert.match(run.outcomes[0]?.result.status === 'manual' ? run.outcomes[0].result.reason : '', /boom/);
-  assert.equal(run.gateFailed, false);
+  const result = run.outcomes[0]?.result;
+  assert.equal(result?.status, 'fail');
+  assert.equal(result?.status === 'fail' ? result.evidence[0]?.message : '', 'could not be evaluated: boom');
+  assert.equal(run.gateFailed, true);
 });
 
 test('the checks ask the pass for the file-digest sink only when a check that needs it is on', async () => {

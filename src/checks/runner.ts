@@ -44,17 +44,33 @@ export interface PassResults {
   readonly facts: Readonly<Record<string, unknown>>;
 }
 
-/** A check that throws is recorded as `manual` with the error as its reason, never dropped. */
+/** A check that throws fails with the error as its evidence: never dropped, and never a passed gate. */
 async function guarded(evaluate: () => CheckResult | Promise<CheckResult>): Promise<CheckResult> {
   try {
     return await evaluate();
   } catch (error) {
-    return {
-      status: 'manual',
-      reason: `could not be evaluated: ${describe(error)}`,
-      reasonDe: `konnte nicht ausgewertet werden: ${describe(error)}`,
-    };
+    return evaluationFailed(error);
   }
+}
+
+/**
+ * A check that could not decide has not shown the image compliant: it fails (the policy can still
+ * downgrade the check to warn), and the error is its evidence.
+ */
+function evaluationFailed(error: unknown): CheckResult {
+  return {
+    status: 'fail',
+    evidence: [
+      {
+        kind: 'note',
+        message: `could not be evaluated: ${describe(error)}`,
+        messageDe: `konnte nicht ausgewertet werden: ${describe(error)}`,
+      },
+    ],
+    remediation: 'sgci could not evaluate this check on this image: report the error to the sgci maintainers.',
+    remediationDe:
+      'sgci konnte diese Prüfung für dieses Image nicht auswerten: den Fehler an die Betreuer von sgci melden.',
+  };
 }
 
 /** The checks' part of the pass's finish step: filesystem checks evaluated, context checks' facts collected. */

@@ -19,6 +19,7 @@ export interface ImageCliOptions {
   maxEntries?: string;
   maxFileSize?: string;
   timeout?: string;
+  deadline?: string;
 }
 
 /** Commander's accumulator for a repeatable option: one value per occurrence (`--vex a --vex b`). */
@@ -38,7 +39,8 @@ export function addImageOptions(cmd: Command): Command {
     .option('--max-image-size <size>', 'largest uncompressed image, all layers (default 32GiB)')
     .option('--max-entries <count>', 'most tar entries over all layers (default 2000000)')
     .option('--max-file-size <size>', 'largest single file whose content is read (default 64MiB)')
-    .option('--timeout <seconds>', 'bound on one registry request (default 120)');
+    .option('--timeout <seconds>', 'bound on one registry request (default 120)')
+    .option('--deadline <seconds>', 'bound on reading one whole image, layers included (default 3600)');
 }
 
 /** The limits the flags ask for, on top of the defaults. */
@@ -58,6 +60,12 @@ export function limitsFromCli(opts: ImageCliOptions): Limits {
     if (!Number.isFinite(seconds) || seconds <= 0)
       throw new SgciError('USAGE', '--timeout', 'must be a positive number of seconds');
     overrides.requestTimeoutMs = Math.round(seconds * 1000);
+  }
+  if (opts.deadline !== undefined) {
+    const seconds = Number(opts.deadline);
+    if (!Number.isFinite(seconds) || seconds <= 0)
+      throw new SgciError('USAGE', '--deadline', 'must be a positive number of seconds');
+    overrides.imageDeadlineMs = Math.round(seconds * 1000);
   }
   return withLimits(overrides);
 }

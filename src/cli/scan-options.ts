@@ -110,7 +110,7 @@ export async function scanRequestFromCli(
   if (documents.length > 0) {
     // the VEX readers load with the vulnerability module: only when documents are given
     const { readVexFile } = await import('../vuln/index.ts');
-    for (const path of documents) vex.push(...readVexFile(path));
+    for (const path of documents) for (const statement of readVexFile(path)) vex.push(statement);
   }
   // the checks' input readers load with the checks, only when their flags are given
   const { readDockerfile, readManifests } =

@@ -33,3 +33,8 @@ test('a Markdown code span holds any value on one line and cannot be closed earl
   assert.equal(markdownCode('x\n# heading'), '`x\\x0a# heading`');
   assert.equal(markdownText('[x](javascript:alert(1))\n## h'), '\\[x\\](javascript:alert(1))\\\\x0a## h');
 });
+
+test('a value with 200000 runs of backticks still becomes one code span', () => {
+  const value = '`a'.repeat(200_000);
+  assert.equal(markdownCode(value), `\`\` ${value} \`\``);
+});

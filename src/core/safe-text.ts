@@ -22,7 +22,9 @@ export function safeText(text: string): string {
  */
 export function markdownCode(text: string): string {
   const value = safeText(text);
-  const longest = Math.max(0, ...[...value.matchAll(/`+/g)].map((m) => m[0].length));
+  // a loop, not Math.max(...runs): a value from an image can hold more runs than the call stack takes arguments
+  let longest = 0;
+  for (const m of value.matchAll(/`+/g)) longest = Math.max(longest, m[0].length);
   const fence = '`'.repeat(longest + 1);
   const pad = value.startsWith('`') || value.endsWith('`') || value === '' ? ' ' : '';
   return `${fence}${pad}${value}${pad}${fence}`;

@@ -134,7 +134,7 @@ async function matchVulns(request: ScanRequest, deps: ScanDeps, sbom: Sbom): Pro
       })
     : { unavailable: notMatched.en, unavailableDe: notMatched.de };
   if ('report' in matched) return { report: matched.report, matched: true };
-  const { unmatchedReport } = await import('../vuln/index.ts');
+  const { unmatchedReport } = await import('../vuln/results/index.ts');
   return {
     report: unmatchedReport(sbom, matched.unavailable, request.now),
     matched: false,

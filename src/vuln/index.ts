@@ -3,8 +3,9 @@
  * Pipeline: `importAdvisories` (once) → `matchSbom(sbom, store.advisories, {vex})` → VulnReport (rendered by report/).
  */
 
+export { distroEcosystems, isMatchable } from './coverage/index.ts';
 export { type CvssResult, cvss3BaseScore, cvss4Score, ratingOf } from './match/cvss.ts';
-export { distroEcosystems, findVulnerabilities, isMatchable } from './match/match.ts';
+export { findVulnerabilities } from './match/match.ts';
 export { evaluateAffected } from './match/range.ts';
 export { overallSeverity, scoresOf } from './match/severity.ts';
 export { defaultEcosystems, defaultOsvMirror, type FeedUpdate, feedUrl, updateFeeds } from './osv/feed.ts';
@@ -28,7 +29,8 @@ export {
 export type { OsvRecord } from './osv/record.ts';
 export { validateOsv } from './osv/validate.ts';
 export type * from './ports.ts';
-export { type MatchOptions, matchSbom, reachesSeverity, unmatchedReport } from './report.ts';
+export { type MatchOptions, matchSbom, reachesSeverity } from './report.ts';
+export { unmatchedReport } from './results/index.ts';
 export { slaOf } from './sla.ts';
 export type * from './types.ts';
 export { severityOrder } from './types.ts';

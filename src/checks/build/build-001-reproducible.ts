@@ -120,7 +120,7 @@ export const build001: ContextCheck<MtimeFacts | undefined> = {
     if (ctx.dockerfile) {
       const adds = addFindings(ctx.dockerfile);
       problems += adds.length;
-      evidence.push(...adds);
+      for (const a of adds) evidence.push(a);
     }
     if (ctx.attestations) {
       const reproducible = ctx.attestations.attestations.some(

@@ -1,4 +1,4 @@
-import { isMatchable } from '../../vuln/index.ts';
+import { isMatchable } from '../../vuln/coverage/index.ts';
 import type { Check } from '../check.ts';
 import { missingInput } from '../missing-input.ts';
 import { nist } from '../references.ts';

@@ -1,5 +1,3 @@
-import { slaPolicyOf } from '../../policy/index.ts';
-import { slaOf } from '../../vuln/index.ts';
 import type { Check } from '../check.ts';
 import type { LocalizedEvidence } from '../evidence.ts';
 import { missingInput } from '../missing-input.ts';
@@ -25,11 +23,10 @@ export const vuln002: Check = {
     const { active, excepted } = activeFindings(ctx, ctx.vulns.findings);
     const overdue: LocalizedEvidence[] = [];
     let unknownStart = 0;
-    const windows = slaPolicyOf(ctx.policy);
+    // the SLA clock of each finding, as the matcher set it from the policy's windows and the scan's clock
     for (const f of active) {
-      if (f.fixState !== 'fixed') continue;
-      const sla = slaOf(f, windows, ctx.now);
-      if (!sla || sla.policy === 'next-release') continue;
+      const sla = f.sla;
+      if (f.fixState !== 'fixed' || !sla || sla.policy === 'next-release') continue;
       if (!sla.startedAt) {
         unknownStart++;
         continue;

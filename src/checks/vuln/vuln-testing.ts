@@ -1,8 +1,11 @@
 /** Finding builder for VULN check tests. */
-import type { Finding, Severity } from '../../vuln/index.ts';
+import { defaultPolicy, slaPolicyOf } from '../../policy/index.ts';
+import { type Finding, type Severity, slaOf } from '../../vuln/index.ts';
+import { testNow } from '../testing.ts';
 
+/** A finding as the matcher reports it: its SLA state set from the built-in policy at the tests' clock. */
 export function testFinding(id: string, severity: Severity, options: Partial<Finding> = {}): Finding {
-  return {
+  const finding: Finding = {
     id: `${id}:pkg:deb/debian/openssl@3.0.11-1`,
     vulnerability: { id, aliases: [`CVE-${id}`], severity, scores: [], references: [], source: 'test' },
     package: {
@@ -21,4 +24,6 @@ export function testFinding(id: string, severity: Severity, options: Partial<Fin
     vex: null,
     ...options,
   };
+  const sla = slaOf(finding, slaPolicyOf(defaultPolicy), testNow);
+  return sla && !options.sla ? { ...finding, sla } : finding;
 }

@@ -10,6 +10,7 @@ import {
 } from '../reference/index.ts';
 import type { BlobStore } from '../registry/index.ts';
 import type { Image, ImageSourceDescription, SourceKind } from '../types.ts';
+import { startImageDeadline } from './deadline.ts';
 import { openDirectory } from './dir.ts';
 import { openDockerArchive } from './docker-archive.ts';
 import { GzipTarArchive } from './gzip-archive.ts';
@@ -174,22 +175,40 @@ export async function withDetectedTransport(input: string, limits: Limits = defa
   throw new SgciError('REFERENCE_INVALID', input, 'a tar archive without oci-layout or manifest.json is no image');
 }
 
-/** Opens what the user typed (`alpine`, `oci-dir:./layout:v1`, `docker-archive:x.tar`, …) as a verified Image. */
+/**
+ * Opens what the user typed (`alpine`, `oci-dir:./layout:v1`, `docker-archive:x.tar`, …) as a verified Image.
+ * Reading it, from here to the end of its layer pass, is bounded by `limits.imageDeadlineMs`.
+ */
 export async function openImage(typed: string, options: OpenImageOptions = {}): Promise<Image> {
   const input = await withDetectedTransport(typed, options.limits ?? defaultLimits);
   const reference = parseImageReference(input);
   const source = imageSources.find((candidate) => candidate.kind === reference.kind);
   if (!source) throw new TypeError(`no image source for ${reference.kind}`);
   const platform = options.platform !== undefined ? parsePlatform(options.platform) : defaultPlatform;
-  return source.open(reference, {
-    platform,
-    platformExplicit: options.platform !== undefined,
-    limits: options.limits ?? defaultLimits,
-    logger: options.logger ?? silentLogger,
-    insecureRegistries: options.insecureRegistries ?? [],
-    ...(options.username !== undefined ? { username: options.username } : {}),
-    ...(options.password !== undefined ? { password: options.password } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.cache ? { cache: options.cache } : {}),
+  const limits = options.limits ?? defaultLimits;
+  const deadline = startImageDeadline(input, limits, options.signal);
+  let image: Image;
+  try {
+    image = await source.open(reference, {
+      platform,
+      platformExplicit: options.platform !== undefined,
+      limits,
+      logger: options.logger ?? silentLogger,
+      insecureRegistries: options.insecureRegistries ?? [],
+      ...(options.username !== undefined ? { username: options.username } : {}),
+      ...(options.password !== undefined ? { password: options.password } : {}),
+      signal: deadline.signal,
+      ...(options.cache ? { cache: options.cache } : {}),
+    });
+  } catch (error) {
+    deadline.clear();
+    throw error;
+  }
+  const dispose = image[Symbol.asyncDispose].bind(image);
+  return Object.assign(image, {
+    async [Symbol.asyncDispose]() {
+      deadline.clear();
+      await dispose();
+    },
   });
 }

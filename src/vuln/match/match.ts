@@ -1,7 +1,8 @@
 import { PackageURL } from 'packageurl-js';
-import type { Distro, Ecosystem, Package } from '../../catalog/index.ts';
+import type { Distro, Package } from '../../catalog/index.ts';
 import type { Sbom } from '../../sbom/index.ts';
 import { schemeForEcosystem } from '../../version/index.ts';
+import { distroEcosystems, languageEcosystems } from '../coverage/index.ts';
 import { type OsvAffected, type OsvRecord, packageKey } from '../osv/record.ts';
 import type { AdvisoryReader } from '../ports.ts';
 import type { Finding, MatchDetail, Reference, SeverityScore } from '../types.ts';
@@ -15,31 +16,6 @@ interface SearchKey {
   readonly version: string;
   readonly by: MatchDetail['by'];
   readonly matcher: string;
-}
-
-const languageEcosystems: Partial<Record<Ecosystem, string>> = {
-  npm: 'npm',
-  pypi: 'PyPI',
-  golang: 'Go',
-  maven: 'Maven',
-  cargo: 'crates.io',
-  nuget: 'NuGet',
-  composer: 'Packagist',
-  gem: 'RubyGems',
-};
-
-/** The OSV ecosystems of a distro release (`Debian:12`, `Alpine:v3.20`, `Ubuntu:22.04`), or [] when unknown. */
-export function distroEcosystems(distro: Distro | undefined): string[] {
-  if (!distro?.versionId) return [];
-  const id = distro.id.toLowerCase();
-  if (id === 'debian') return [`Debian:${distro.versionId.split('.')[0]}`];
-  if (id === 'alpine') return [`Alpine:v${distro.versionId.split('.').slice(0, 2).join('.')}`];
-  if (id === 'ubuntu') return [`Ubuntu:${distro.versionId}`, `Ubuntu:${distro.versionId}:LTS`];
-  if (id === 'rocky') return [`Rocky Linux:${distro.versionId.split('.')[0]}`];
-  if (id === 'almalinux') return [`AlmaLinux:${distro.versionId.split('.')[0]}`];
-  if (id === 'wolfi') return ['Wolfi'];
-  if (id === 'chainguard') return ['Chainguard'];
-  return [];
 }
 
 /** The OSV package name of a language package, from its purl (`@types/node`, `org.apache:commons`, `golang.org/x/net`). */
@@ -81,15 +57,6 @@ function searchKeys(pkg: Package, distro: Distro | undefined): SearchKey[] {
       matcher: `${pkg.ecosystem}-matcher`,
     },
   ];
-}
-
-/**
- * Whether the matcher searches the advisory data for this package at all: a language package of an OSV ecosystem,
- * or an OS package of a distro release OSV publishes. SGCI-COMP-002 reports the packages for which this is false,
- * so the check and the matcher cannot disagree about coverage.
- */
-export function isMatchable(pkg: Package, distro: Distro | undefined): boolean {
-  return searchKeys(pkg, distro).length > 0;
 }
 
 interface RawMatch {
