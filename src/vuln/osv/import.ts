@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { describe, openZip, SgciError } from '../../core/index.ts';
+import { describe, jsonDepthExceeded, maxJsonDepth, openZip, SgciError } from '../../core/index.ts';
 import type { AdvisoryDatabase, AdvisoryRecord, AdvisoryWriter } from '../ports.ts';
 import { fetchAdvisoryBytes } from './fetch.ts';
 import { type OsvAffected, type OsvRecord, packageKey } from './record.ts';
@@ -22,12 +22,19 @@ export interface ImportLimits {
   /** One downloaded or local zip archive. */
   readonly maxArchiveBytes: number;
   readonly timeoutMs: number;
+  /**
+   * Record JSON held before it is written: a batch ends at this many bytes or 5,000 records, whichever comes
+   * first. By count alone, 5,000 records of 16 MiB (a zip whose entries all point at one large record) were
+   * held at once.
+   */
+  readonly maxBatchBytes: number;
 }
 
 export const defaultImportLimits: ImportLimits = Object.freeze({
   maxRecordBytes: 16 * 1024 * 1024,
   maxArchiveBytes: 2 * 1024 * 1024 * 1024,
   timeoutMs: 300_000,
+  maxBatchBytes: 64 * 1024 * 1024,
 });
 
 export interface ImportProblem {
@@ -59,7 +66,8 @@ interface Document {
   readonly text: string;
 }
 
-const batchSize = 5000;
+/** Records written to the database at once, at most (see also `maxBatchBytes`). */
+const batchRecords = 5000;
 const zipMagic = [0x50, 0x4b, 0x03, 0x04];
 
 function isZip(bytes: Uint8Array): boolean {
@@ -142,6 +150,9 @@ async function* documents(source: AdvisorySource, limits: ImportLimits): AsyncGe
 
 /** Records in one document: a single OSV object, an array of them, or an osv.dev API answer `{vulns: [...]}`. */
 function recordsOf(doc: Document): { value: unknown; problem?: string }[] {
+  // Stored records are serialised again (JSON.stringify recurses): a document nested 100k deep is invalid here.
+  if (jsonDepthExceeded(doc.text) !== undefined)
+    return [{ value: undefined, problem: `nests deeper than ${maxJsonDepth} levels` }];
   let parsed: unknown;
   try {
     parsed = JSON.parse(doc.text);
@@ -198,6 +209,7 @@ export async function importInto(
   const invalid: ImportProblem[] = [];
   const withdrawnIds: string[] = [];
   let batch: AdvisoryRecord[] = [];
+  let batchSize = 0;
   let records = 0;
   let written = 0;
   let unchanged = 0;
@@ -207,10 +219,14 @@ export async function importInto(
     written += result.written;
     unchanged += result.unchanged;
     batch = [];
+    batchSize = 0;
   };
   for (const source of sources) {
     for await (const doc of documents(source, limits)) {
-      for (const { value, problem } of recordsOf(doc)) {
+      const values = recordsOf(doc);
+      // A record's share of its document's JSON: exact for the usual one record per file.
+      const recordBytes = Math.ceil(doc.text.length / Math.max(1, values.length));
+      for (const { value, problem } of values) {
         const id = value && typeof value === 'object' ? (value as { id?: unknown }).id : undefined;
         const problems = problem ? [problem] : validateOsv(value);
         if (problems.length > 0) {
@@ -224,7 +240,8 @@ export async function importInto(
         }
         records++;
         batch.push(toAdvisoryRecord(record, doc.source));
-        if (batch.length >= batchSize) await flush();
+        batchSize += recordBytes;
+        if (batch.length >= batchRecords || batchSize >= limits.maxBatchBytes) await flush();
       }
     }
   }
