@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
-import type { AdvisoryRecord } from '../vuln/index.ts';
+import type { AdvisoryRecord, CveSeverity } from '../vuln/index.ts';
+import { CveSeverityQueries } from './cve-severities.ts';
 import type { Database } from './schema.ts';
 
 export type { AdvisoryRecord };
@@ -47,9 +48,25 @@ function iso(value: Date | string): string {
  */
 export class AdvisoryRepository {
   readonly #db: Kysely<Database>;
+  readonly #severities: CveSeverityQueries;
 
   constructor(db: Kysely<Database>) {
     this.#db = db;
+    this.#severities = new CveSeverityQueries(db);
+  }
+
+  /** NVD severities per CVE (`db import` of NVD CVE JSON 2.0). */
+  upsertCveSeverities(records: readonly CveSeverity[]): Promise<{ written: number; unchanged: number }> {
+    return this.#severities.upsert(records);
+  }
+
+  cveSeverities(ids: readonly string[]): Promise<CveSeverity[]> {
+    return this.#severities.find(ids);
+  }
+
+  /** Advisories that name one of `ids` as id, alias or upstream id: the other records of those vulnerabilities. */
+  findByIds(ids: readonly string[]): Promise<StoredAdvisory[]> {
+    return this.#severities.advisoriesNaming(ids);
   }
 
   /**

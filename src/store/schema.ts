@@ -10,6 +10,7 @@ export interface Database {
   imports: ImportsTable;
   feeds: FeedsTable;
   vex_statements: VexStatementsTable;
+  cve_severities: CveSeveritiesTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -63,4 +64,13 @@ export interface VexStatementsTable {
   vulnerability: string;
   statement: JSONColumnType<Record<string, unknown>, string, string>;
   created_at: Timestamp;
+}
+
+/** NVD's CVSS per CVE (NVD CVE JSON 2.0 records): rates findings no advisory rates. */
+export interface CveSeveritiesTable {
+  cve_id: string;
+  /** NVD's lastModified. */
+  modified: Timestamp;
+  /** Severity entries as OSV writes them (`{type: 'CVSS_V3', score: vector}`), CVSS 2.0 with NVD's rating. */
+  severity: JSONColumnType<{ type: string; score: string; rating?: string }[], string, string>;
 }

@@ -6,7 +6,7 @@
 export { type CvssResult, cvss3BaseScore, cvss4Score, ratingOf } from './match/cvss.ts';
 export { distroEcosystems, findVulnerabilities } from './match/match.ts';
 export { evaluateAffected } from './match/range.ts';
-export { overallSeverity, scoresOf } from './match/severity.ts';
+export { decidingScore, overallSeverity, rateFromOtherSources, scoresOf } from './match/severity.ts';
 export { defaultEcosystems, defaultOsvMirror, type FeedUpdate, feedUrl, updateFeeds } from './osv/feed.ts';
 export {
   type AdvisorySource,
@@ -21,7 +21,7 @@ export { validateOsv } from './osv/validate.ts';
 export type * from './ports.ts';
 export { renderVulnReport, type VulnFormat, vulnFormats } from './render/render.ts';
 export { type MatchOptions, matchSbom, reachesSeverity } from './report.ts';
-export { defaultSlaPolicy, parseSlaDuration, type SlaPolicy } from './sla.ts';
+export { defaultSlaPolicy, gateSeverity, parseSlaDuration, type SlaPolicy } from './sla.ts';
 export type * from './types.ts';
 export { severityOrder } from './types.ts';
 export { applyVex, purlMatches } from './vex/apply.ts';

@@ -1,7 +1,8 @@
 import type { Sbom } from '../sbom/index.ts';
 import { findVulnerabilities } from './match/match.ts';
+import { rateFromOtherSources } from './match/severity.ts';
 import type { AdvisoryReader } from './ports.ts';
-import { defaultSlaPolicy, type SlaPolicy, slaOf } from './sla.ts';
+import { defaultSlaPolicy, gateSeverity, type SlaPolicy, slaOf } from './sla.ts';
 import { type Finding, type Severity, severityOrder, type VexStatement, type VulnReport } from './types.ts';
 import { applyVex } from './vex/apply.ts';
 
@@ -9,6 +10,8 @@ export interface MatchOptions {
   /** VEX statements from documents and the store; applied after matching. */
   readonly vex?: readonly VexStatement[];
   readonly sla?: SlaPolicy;
+  /** What a finding no source rates counts as for SLA and `--fail-on` (the policy's `unknownSeverity`; default HIGH). */
+  readonly unknownSeverity?: Severity;
   /** The clock for SLA states; pass a fixed time for reproducible reports. */
   readonly now?: Date;
   /** Notes from reading the VEX documents etc., carried into the report. */
@@ -29,7 +32,8 @@ export async function matchSbom(
   options: MatchOptions = {},
 ): Promise<VulnReport> {
   const now = options.now ?? new Date();
-  const { findings: raw, notes } = await findVulnerabilities(sbom, advisories);
+  const { findings: matched, notes } = await findVulnerabilities(sbom, advisories);
+  const raw = await rateFromOtherSources(matched, advisories, options.unknownSeverity ?? 'HIGH');
   const withVex = applyVex(
     raw.map((f): Omit<Finding, 'sla'> => ({ ...f, suppressed: false, vex: null })),
     options.vex ?? [],
@@ -68,11 +72,8 @@ export async function matchSbom(
 /** True when an active, counted finding reaches the threshold (`--fail-on HIGH` fails on HIGH and CRITICAL). */
 export function reachesSeverity(report: VulnReport, threshold: Severity): boolean {
   const limit = severityOrder.indexOf(threshold);
+  // An unrated finding counts as the severity it is treated as (`severitySource.treatedAs`), not as harmless.
   return report.matches.some(
-    (f) =>
-      !f.suppressed &&
-      f.judgement === 'open' &&
-      f.vulnerability.severity !== 'UNKNOWN' &&
-      severityOrder.indexOf(f.vulnerability.severity) <= limit,
+    (f) => !f.suppressed && f.judgement === 'open' && severityOrder.indexOf(gateSeverity(f.vulnerability)) <= limit,
   );
 }

@@ -1,4 +1,4 @@
-import type { Finding, Severity, SlaState } from './types.ts';
+import type { Finding, Severity, SlaState, VulnerabilityInfo } from './types.ts';
 
 /** Remediation deadlines per severity: a duration in hours, or `next-release`. */
 export type SlaPolicy = Readonly<Partial<Record<Severity, number | 'next-release'>>>;
@@ -21,7 +21,8 @@ function describePolicy(value: number | 'next-release'): string {
  * nothing to apply yet, so no deadline. Suppressed and OS-owned upstream findings are never overdue.
  */
 export function slaOf(finding: Omit<Finding, 'sla'>, policy: SlaPolicy, now: Date): SlaState | undefined {
-  const deadline = policy[finding.vulnerability.severity];
+  // An unrated finding runs on the clock of the severity it is treated as (the policy's unknownSeverity).
+  const deadline = policy[gateSeverity(finding.vulnerability)];
   if (deadline === undefined) return undefined;
   const base = { policy: describePolicy(deadline) };
   if (finding.fixState !== 'fixed' || !finding.fixAvailableAt) return { ...base, overdue: false };
@@ -38,4 +39,13 @@ export function parseSlaDuration(text: string): number | 'next-release' | undefi
   const m = /^([0-9]+)([hd])$/.exec(text.trim());
   if (!m) return undefined;
   return Number(m[1]) * (m[2] === 'd' ? 24 : 1);
+}
+
+/**
+ * The severity SLA and gates use: the finding's rating, or for one no source rates the stand-in it is treated as
+ * (`unknownSeverity` when given, as the checks pass the policy's, else the one recorded at matching).
+ */
+export function gateSeverity(vulnerability: VulnerabilityInfo, unknownSeverity?: Severity): Severity {
+  if (vulnerability.severity !== 'UNKNOWN') return vulnerability.severity;
+  return unknownSeverity ?? vulnerability.severitySource.treatedAs ?? 'UNKNOWN';
 }

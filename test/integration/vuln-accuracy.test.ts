@@ -44,6 +44,11 @@ function memoryAdvisories(records: readonly OsvRecord[]): AdvisoryReader {
         .filter((r) => ids.includes(r.id))
         .map((r) => ({ id: r.id, source: 'test', raw: r as unknown as Record<string, unknown> })),
     summary: async () => ({ advisories: records.length }),
+    findByIds: async (ids) =>
+      records
+        .filter((r) => [r.id, ...(r.aliases ?? []), ...(r.upstream ?? [])].some((id) => ids.includes(id)))
+        .map((r) => ({ id: r.id, source: 'test', raw: r as unknown as Record<string, unknown> })),
+    cveSeverities: async () => [],
   };
 }
 

@@ -5,9 +5,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import { sql } from 'kysely';
 import { openStore, type Store } from '../../src/store/index.ts';
-import { importAdvisories, updateFeeds } from '../../src/vuln/index.ts';
+import { importAdvisories, matchSbom, updateFeeds } from '../../src/vuln/index.ts';
 import { corpusDir } from '../helpers/fixtures.ts';
 import { postgresMissing, startPostgres, type TestPostgres } from '../helpers/postgres.ts';
 import { storedZip } from '../helpers/zip.ts';
@@ -130,6 +131,89 @@ function storeSuite(kind: 'pglite' | 'postgres', skip: string | undefined) {
       } finally {
         http.close();
       }
+    });
+
+    test('other records of a vulnerability by alias or upstream id, and NVD severities, rate a Go finding', async () => {
+      const go = JSON.parse(readFileSync(join(corpusDir(), 'osv', 'go', 'GO-2025-3503.json'), 'utf8'));
+      const ghsa = {
+        id: 'GHSA-qxp5-gwg8-xv66',
+        modified: '2025-03-13T00:00:00Z',
+        aliases: ['CVE-2025-22870'],
+        severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:N' }],
+        affected: [
+          {
+            package: { ecosystem: 'Go', name: 'golang.org/x/net' },
+            ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '0.36.0' }] }],
+          },
+        ],
+      };
+      const debian = {
+        id: 'DEBIAN-CVE-2025-22870',
+        modified: '2025-03-20T00:00:00Z',
+        upstream: ['CVE-2025-22870'],
+        affected: [{ package: { ecosystem: 'Debian:12', name: 'golang-1.19' }, versions: ['1.19.8-2'] }],
+      };
+      const nvd = readFileSync(
+        join(import.meta.dirname, '..', '..', 'src', 'vuln', 'nvd', 'testdata', 'nvdcve-2.0-sample.json'),
+      );
+      const zip = osvZip({
+        'GO-2025-3503.json': JSON.stringify({
+          ...go,
+          published: '2025-03-12T00:00:00Z',
+          modified: '2025-03-12T00:00:00Z',
+        }),
+        'GHSA-qxp5-gwg8-xv66.json': JSON.stringify(ghsa),
+        'DEBIAN-CVE-2025-22870.json': JSON.stringify(debian),
+      });
+      const imported = await importAdvisories(store, [
+        { kind: 'bytes', name: 'all.zip', bytes: zip },
+        { kind: 'bytes', name: 'nvdcve-2.0-2025.json.gz', bytes: gzipSync(nvd) },
+      ]);
+      assert.deepEqual([imported.records, imported.cves, imported.written], [6, 3, 6]);
+      const again = await importAdvisories(store, [{ kind: 'bytes', name: 'nvd.json', bytes: nvd }]);
+      assert.deepEqual([again.written, again.unchanged], [0, 3], 'the same lastModified keeps the stored row');
+      assert.deepEqual(
+        (await store.advisories.findByIds(['CVE-2025-22870'])).map((a) => a.id),
+        ['DEBIAN-CVE-2025-22870', 'GHSA-qxp5-gwg8-xv66', 'GO-2025-3503'],
+      );
+      assert.deepEqual(
+        (await store.advisories.cveSeverities(['CVE-2025-22866', 'CVE-2024-99999', 'CVE-2009-0001'])).map((c) => [
+          c.id,
+          c.severity.map((e) => e.type),
+        ]),
+        [
+          ['CVE-2009-0001', ['CVSS_V2']],
+          ['CVE-2025-22866', ['CVSS_V3']],
+        ],
+      );
+      const stdlib = {
+        id: 'go-stdlib',
+        name: 'stdlib',
+        version: 'go1.23.5',
+        ecosystem: 'golang' as const,
+        type: 'library' as const,
+        purl: 'pkg:golang/stdlib@go1.23.5',
+        locations: [],
+        licenses: [],
+        foundBy: 'test',
+        layer: 0,
+        metadata: { kind: 'language' as const },
+      };
+      const report = await matchSbom(
+        {
+          subject: { name: 'registry.example/esbuild:1' },
+          packages: [stdlib],
+          relationships: [],
+          unidentifiedExecutables: [],
+          unknowns: [],
+          tool: { name: 'sgci', version: 'test' },
+        },
+        store.advisories,
+        { now: new Date('2026-06-01T00:00:00Z') },
+      );
+      const finding = report.matches.find((f) => f.vulnerability.id === 'CVE-2025-22870');
+      assert.equal(finding?.vulnerability.severity, 'CRITICAL');
+      assert.deepEqual(finding?.vulnerability.severitySource, { kind: 'alias', id: 'GHSA-qxp5-gwg8-xv66' });
     });
 
     test('VEX statements round-trip through the store', async () => {

@@ -58,3 +58,16 @@ test('an empty advisory database is reported as such', async () => {
   assert.equal(result.status, 'not-applicable');
   assert.match(result.status === 'not-applicable' ? result.reason : '', /empty/);
 });
+
+test('a finding no source rates runs on the clock of the policy’s unknownSeverity, not on none', async () => {
+  // Go's records carry no CVSS: before, such findings never counted as past their SLA.
+  const findings = [testFinding('GO-2025-3563', 'UNKNOWN', { fixAvailableAt: '2026-05-02T00:00:00Z' })];
+  const vulns = { available: true as const, findings, advisories: 10 };
+  const result = await vuln002.evaluate(testContext({ image: testImage(), vulns }));
+  assert.equal(result.status, 'fail');
+  const overdue = result.evidence?.find((e) => e.kind === 'vulnerability');
+  assert.match(overdue?.message ?? '', /\(7d, unrated: treated as HIGH\)$/);
+  assert.match(overdue?.messageDe ?? '', /ohne Bewertung: behandelt als HIGH/);
+  const lenient = parsePolicy('version: "1"\nunknownSeverity: LOW\n', 'p.yaml');
+  assert.equal((await vuln002.evaluate(testContext({ policy: lenient, image: testImage(), vulns }))).status, 'pass');
+});

@@ -1,4 +1,6 @@
 import { parseDuration } from '../../policy/index.ts';
+// sla.ts alone: the vuln index loads the OSV schema validator, seconds of start-up the checks do not need.
+import { gateSeverity } from '../../vuln/sla.ts';
 import type { Check } from '../check.ts';
 import type { LocalizedEvidence } from '../evidence.ts';
 import { missingInput } from '../missing-input.ts';
@@ -13,7 +15,7 @@ export const vuln002: Check = {
   references: [nist('4.1.1'), bsi('SYS.1.6.A6'), bsi('SYS.1.6.A14')],
   automation: ['image', 'history'],
   decides:
-    'No open vulnerability older than its SLA since a fix became available: CRITICAL 48 h, HIGH 7 days, MEDIUM 30 days, LOW next release (policy may change these).',
+    "No open vulnerability older than its SLA since a fix became available: CRITICAL 48 h, HIGH 7 days, MEDIUM 30 days, LOW next release (policy may change these). A finding no source rates (advisory, alias, NVD) runs on the clock of the policy's unknownSeverity (default HIGH).",
   remediation: 'Update the affected packages (or record a VEX statement) within the SLA of their severity.',
   remediationDe:
     'Die betroffenen Pakete innerhalb der SLA ihres Schweregrads aktualisieren (oder eine VEX-Aussage erfassen).',
@@ -26,7 +28,8 @@ export const vuln002: Check = {
     let unknownStart = 0;
     for (const f of active) {
       if (f.fixState !== 'fixed') continue;
-      const severity = f.vulnerability.severity;
+      // Unrated findings run on the clock of the policy's unknownSeverity until someone assesses them.
+      const severity = gateSeverity(f.vulnerability, ctx.policy.unknownSeverity);
       if (severity !== 'CRITICAL' && severity !== 'HIGH' && severity !== 'MEDIUM' && severity !== 'LOW') continue;
       const window = parseDuration(ctx.policy.sla[severity], 'policy sla');
       if (window === undefined) continue;
@@ -38,10 +41,11 @@ export const vuln002: Check = {
       if (ctx.now.getTime() > due) {
         const dueAt = new Date(due).toISOString();
         const sla = ctx.policy.sla[severity];
+        const unrated = severity !== f.vulnerability.severity;
         overdue.push(
           vulnEvidence(f, {
-            en: `fix available since ${f.fixAvailableAt}, due ${dueAt} (${sla})`,
-            de: `Korrektur verfügbar seit ${f.fixAvailableAt}, fällig bis ${dueAt} (${sla})`,
+            en: `fix available since ${f.fixAvailableAt}, due ${dueAt} (${sla}${unrated ? `, unrated: treated as ${severity}` : ''})`,
+            de: `Korrektur verfügbar seit ${f.fixAvailableAt}, fällig bis ${dueAt} (${sla}${unrated ? `, ohne Bewertung: behandelt als ${severity}` : ''})`,
           }),
         );
       }

@@ -1,3 +1,5 @@
+// sla.ts alone: the vuln index loads the OSV schema validator, seconds of start-up the checks do not need.
+import { gateSeverity } from '../../vuln/sla.ts';
 import type { Check } from '../check.ts';
 import { missingInput } from '../missing-input.ts';
 import { nist } from '../references.ts';
@@ -11,7 +13,7 @@ export const vuln004: Check = {
   references: [nist('4.1.1')],
   automation: ['image'],
   decides:
-    'No CRITICAL finding with a fix available that is not covered by a VEX not_affected/fixed statement or a policy exception.',
+    "No CRITICAL finding with a fix available that is not covered by a VEX not_affected/fixed statement or a policy exception; a finding no source rates counts as the policy's unknownSeverity.",
   remediation: 'Update the packages with CRITICAL findings to a fixed version and rebuild.',
   remediationDe: 'Die Pakete mit CRITICAL-Befunden auf eine behobene Version aktualisieren und neu bauen.',
   evaluate(ctx) {
@@ -19,7 +21,9 @@ export const vuln004: Check = {
     if (!ctx.vulns.available)
       return { status: 'not-applicable', reason: ctx.vulns.reason, reasonDe: ctx.vulns.reasonDe };
     const { active, excepted } = activeFindings(ctx, ctx.vulns.findings);
-    const critical = active.filter((f) => f.vulnerability.severity === 'CRITICAL' && f.fixState === 'fixed');
+    const critical = active.filter(
+      (f) => gateSeverity(f.vulnerability, ctx.policy.unknownSeverity) === 'CRITICAL' && f.fixState === 'fixed',
+    );
     const summary = {
       kind: 'note' as const,
       message: `${critical.length} CRITICAL findings with a fix available (advisory database: ${ctx.vulns.advisories} advisories)`,

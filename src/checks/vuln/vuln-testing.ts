@@ -4,7 +4,15 @@ import type { Finding, Severity } from '../../vuln/types.ts';
 export function testFinding(id: string, severity: Severity, options: Partial<Finding> = {}): Finding {
   return {
     id: `${id}:pkg:deb/debian/openssl@3.0.11-1`,
-    vulnerability: { id, aliases: [`CVE-${id}`], severity, scores: [], references: [], source: 'test' },
+    vulnerability: {
+      id,
+      aliases: [`CVE-${id}`],
+      severity,
+      severitySource: severity === 'UNKNOWN' ? { kind: 'policy', treatedAs: 'HIGH' } : { kind: 'advisory', id },
+      scores: [],
+      references: [],
+      source: 'test',
+    },
     package: {
       id: 'p',
       name: 'openssl',

@@ -1,7 +1,10 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { describe, jsonDepthExceeded, maxJsonDepth, openZip, SgciError } from '../../core/index.ts';
-import type { AdvisoryDatabase, AdvisoryRecord, AdvisoryWriter } from '../ports.ts';
+import { looksLikeNvdFeed, nvdFeedItems } from '../nvd/feed.ts';
+import { cveSeverityOf, isNvdDocument } from '../nvd/record.ts';
+import type { AdvisoryDatabase, AdvisoryRecord, AdvisoryWriter, CveSeverity } from '../ports.ts';
 import { fetchAdvisoryBytes } from './fetch.ts';
 import { type OsvAffected, type OsvRecord, packageKey } from './record.ts';
 import { validateOsv } from './validate.ts';
@@ -28,6 +31,8 @@ export interface ImportLimits {
    * held at once.
    */
   readonly maxBatchBytes: number;
+  /** One NVD CVE JSON 2.0 document (a yearly feed is hundreds of MB), read as bytes and split per CVE. */
+  readonly maxFeedBytes: number;
 }
 
 export const defaultImportLimits: ImportLimits = Object.freeze({
@@ -35,6 +40,7 @@ export const defaultImportLimits: ImportLimits = Object.freeze({
   maxArchiveBytes: 2 * 1024 * 1024 * 1024,
   timeoutMs: 300_000,
   maxBatchBytes: 64 * 1024 * 1024,
+  maxFeedBytes: 1024 * 1024 * 1024,
 });
 
 export interface ImportProblem {
@@ -44,8 +50,10 @@ export interface ImportProblem {
 }
 
 export interface ImportResult {
-  /** Valid, non-withdrawn records read. */
+  /** Valid, non-withdrawn records read: OSV advisories and NVD CVE records that rate their CVE. */
   readonly records: number;
+  /** Of `records`, NVD CVE records (severities for CVEs no advisory rates). */
+  readonly cves: number;
   readonly written: number;
   readonly unchanged: number;
   /** Withdrawn records read (never stored; a stored copy is removed). */
@@ -60,43 +68,90 @@ export interface ImportOptions {
   readonly now?: Date;
 }
 
-/** A JSON text and the name it is reported under (`dir/x.json`, `all.zip!GHSA-….json`). */
+/**
+ * A JSON text and the name it is reported under (`dir/x.json`, `all.zip!GHSA-….json`): a whole document, or one
+ * `vulnerabilities[]` item of an NVD document that was split without parsing it whole.
+ */
 interface Document {
   readonly source: string;
   readonly text: string;
+  readonly kind: 'document' | 'nvd-item';
 }
 
 /** Records written to the database at once, at most (see also `maxBatchBytes`). */
 const batchRecords = 5000;
 const zipMagic = [0x50, 0x4b, 0x03, 0x04];
+/** NVD's feed files: `nvdcve-2.0-2024.json` (also inside `.json.zip`, `.json.gz`). */
+const nvdFeedName = /(?:^|[/!])nvdcve-[^/]*\.json$/;
 
 function isZip(bytes: Uint8Array): boolean {
   return zipMagic.every((b, i) => bytes[i] === b);
 }
 
+function isGzip(bytes: Uint8Array): boolean {
+  return bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+function gunzipBounded(name: string, bytes: Uint8Array, max: number): Uint8Array {
+  try {
+    return gunzipSync(bytes, { maxOutputLength: max });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+      throw new SgciError('LIMIT_EXCEEDED', name, `decompresses to more than ${max} bytes`);
+    throw new SgciError('ADVISORY_INVALID', name, `not a readable gzip file: ${describe(error)}`, { cause: error });
+  }
+}
+
 function* documentsOfBytes(name: string, bytes: Uint8Array, limits: ImportLimits): Generator<Document> {
+  if (isGzip(bytes)) {
+    yield* jsonDocuments(name, gunzipBounded(name, bytes, limits.maxFeedBytes), limits);
+    return;
+  }
   if (!isZip(bytes)) {
-    if (bytes.length > limits.maxRecordBytes)
-      throw new SgciError('LIMIT_EXCEEDED', name, `file exceeds ${limits.maxRecordBytes} bytes`);
-    yield { source: name, text: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8') };
+    yield* jsonDocuments(name, bytes, limits);
     return;
   }
   const zip = openZip(bytes, name, {
-    // osv.dev archives hold one file per record: hundreds of thousands of small entries.
+    // osv.dev archives hold one file per record: hundreds of thousands of small entries. NVD's yearly feed is
+    // one large entry; any other entry past the record bound is refused before it is inflated.
     maxEntries: 2_000_000,
-    maxEntryBytes: limits.maxRecordBytes,
+    maxEntryBytes: Math.max(limits.maxRecordBytes, limits.maxFeedBytes),
     maxTotalBytes: limits.maxArchiveBytes * 8,
   });
   const entries = zip.entries
     .filter((e) => !e.directory && e.name.endsWith('.json'))
     .sort((a, b) => (a.name < b.name ? -1 : 1));
   for (const entry of entries) {
-    const content = zip.read(entry);
-    yield {
-      source: `${name}!${entry.name}`,
-      text: Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('utf8'),
-    };
+    const source = `${name}!${entry.name}`;
+    if (entry.size > limits.maxRecordBytes && !nvdFeedName.test(source))
+      throw new SgciError(
+        'LIMIT_EXCEEDED',
+        source,
+        `zip entry of ${entry.size} bytes exceeds ${limits.maxRecordBytes}`,
+      );
+    yield* jsonDocuments(source, zip.read(entry), limits);
   }
+}
+
+/** One JSON file: an NVD document is split into its CVE items; anything else is one document of bounded size. */
+function* jsonDocuments(source: string, bytes: Uint8Array, limits: ImportLimits): Generator<Document> {
+  if (looksLikeNvdFeed(bytes)) {
+    if (bytes.length > limits.maxFeedBytes)
+      throw new SgciError(
+        'LIMIT_EXCEEDED',
+        source,
+        `NVD document of ${bytes.length} bytes exceeds ${limits.maxFeedBytes}`,
+      );
+    for (const text of nvdFeedItems(bytes, source, limits.maxRecordBytes)) yield { source, text, kind: 'nvd-item' };
+    return;
+  }
+  if (bytes.length > limits.maxRecordBytes)
+    throw new SgciError('LIMIT_EXCEEDED', source, `file of ${bytes.length} bytes exceeds ${limits.maxRecordBytes}`);
+  yield {
+    source,
+    text: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'),
+    kind: 'document',
+  };
 }
 
 function* walkJson(dir: string): Generator<string> {
@@ -106,14 +161,30 @@ function* walkJson(dir: string): Generator<string> {
     const path = join(dir, name);
     const stat = statSync(path);
     if (stat.isDirectory()) yield* walkJson(path);
-    else if (stat.isFile() && (name.endsWith('.json') || name.endsWith('.zip'))) yield path;
+    else if (stat.isFile() && /\.(?:json|zip|json\.gz)$/.test(name)) yield path;
   }
 }
 
-function readBounded(path: string, max: number): Uint8Array {
+/**
+ * A file's bytes, within the bound for its kind: archives and NVD documents (known by their head) up to their
+ * own bounds, any other JSON file up to one record's.
+ */
+function readBounded(path: string, limits: ImportLimits): Uint8Array {
   const size = statSync(path).size;
+  let max = /\.(?:zip|gz)$/.test(path) ? limits.maxArchiveBytes : limits.maxRecordBytes;
+  if (size > max && max === limits.maxRecordBytes && looksLikeNvdFeed(readHead(path))) max = limits.maxFeedBytes;
   if (size > max) throw new SgciError('LIMIT_EXCEEDED', path, `file of ${size} bytes exceeds ${max}`);
   return readFileSync(path);
+}
+
+function readHead(path: string): Uint8Array {
+  const head = Buffer.alloc(4096);
+  const fd = openSync(path, 'r');
+  try {
+    return head.subarray(0, readSync(fd, head, 0, head.length, 0));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 async function* documents(source: AdvisorySource, limits: ImportLimits): AsyncGenerator<Document> {
@@ -138,18 +209,31 @@ async function* documents(source: AdvisorySource, limits: ImportLimits): AsyncGe
     });
   }
   if (!stat.isDirectory()) {
-    yield* documentsOfBytes(source.path, readBounded(source.path, limits.maxArchiveBytes), limits);
+    yield* documentsOfBytes(
+      source.path,
+      readBounded(source.path, { ...limits, maxRecordBytes: limits.maxArchiveBytes }),
+      limits,
+    );
     return;
   }
   for (const path of walkJson(source.path)) {
     const name = join(source.path, relative(source.path, path));
-    const max = path.endsWith('.zip') ? limits.maxArchiveBytes : limits.maxRecordBytes;
-    yield* documentsOfBytes(name, readBounded(path, max), limits);
+    yield* documentsOfBytes(name, readBounded(path, limits), limits);
   }
 }
 
-/** Records in one document: a single OSV object, an array of them, or an osv.dev API answer `{vulns: [...]}`. */
-function recordsOf(doc: Document): { value: unknown; problem?: string }[] {
+/** A record to validate: an OSV record, or an item of an NVD document (`{cve: …}`). */
+interface Candidate {
+  readonly value: unknown;
+  readonly nvd?: boolean;
+  readonly problem?: string;
+}
+
+/**
+ * Records in one document: a single OSV object, an array of them, an osv.dev API answer `{vulns: [...]}`, or an
+ * NVD CVE JSON 2.0 document or item.
+ */
+function recordsOf(doc: Document): Candidate[] {
   // Stored records are serialised again (JSON.stringify recurses): a document nested 100k deep is invalid here.
   if (jsonDepthExceeded(doc.text) !== undefined)
     return [{ value: undefined, problem: `nests deeper than ${maxJsonDepth} levels` }];
@@ -159,6 +243,8 @@ function recordsOf(doc: Document): { value: unknown; problem?: string }[] {
   } catch (error) {
     return [{ value: undefined, problem: `not JSON: ${describe(error)}` }];
   }
+  if (doc.kind === 'nvd-item') return [{ value: parsed, nvd: true }];
+  if (isNvdDocument(parsed)) return parsed.vulnerabilities.map((value) => ({ value, nvd: true }));
   if (Array.isArray(parsed)) return parsed.map((value) => ({ value }));
   if (parsed && typeof parsed === 'object' && Array.isArray((parsed as { vulns?: unknown }).vulns))
     return (parsed as { vulns: unknown[] }).vulns.map((value) => ({ value }));
@@ -210,23 +296,43 @@ export async function importInto(
   const withdrawnIds: string[] = [];
   let batch: AdvisoryRecord[] = [];
   let batchSize = 0;
+  let cveBatch: CveSeverity[] = [];
   let records = 0;
+  let cves = 0;
   let written = 0;
   let unchanged = 0;
   const flush = async () => {
-    if (batch.length === 0) return;
-    const result = await advisories.upsert(batch, startedAt);
-    written += result.written;
-    unchanged += result.unchanged;
-    batch = [];
-    batchSize = 0;
+    if (batch.length > 0) {
+      const result = await advisories.upsert(batch, startedAt);
+      written += result.written;
+      unchanged += result.unchanged;
+      batch = [];
+      batchSize = 0;
+    }
+    if (cveBatch.length > 0) {
+      const result = await advisories.upsertCveSeverities(cveBatch);
+      written += result.written;
+      unchanged += result.unchanged;
+      cveBatch = [];
+    }
   };
   for (const source of sources) {
     for await (const doc of documents(source, limits)) {
       const values = recordsOf(doc);
       // A record's share of its document's JSON: exact for the usual one record per file.
       const recordBytes = Math.ceil(doc.text.length / Math.max(1, values.length));
-      for (const { value, problem } of values) {
+      for (const { value, problem, nvd } of values) {
+        if (nvd && !problem) {
+          const verdict = cveSeverityOf(value);
+          if (verdict.kind === 'invalid')
+            invalid.push({ source: doc.source, ...(verdict.id ? { id: verdict.id } : {}), message: verdict.problem });
+          if (verdict.kind !== 'severity') continue;
+          records++;
+          cves++;
+          cveBatch.push(verdict.record);
+          if (cveBatch.length >= batchRecords) await flush();
+          continue;
+        }
         const id = value && typeof value === 'object' ? (value as { id?: unknown }).id : undefined;
         const problems = problem ? [problem] : validateOsv(value);
         if (problems.length > 0) {
@@ -251,7 +357,7 @@ export async function importInto(
     throw new SgciError(
       'ADVISORY_INVALID',
       invalid[0]?.source ?? '',
-      `${invalid.length} invalid OSV record(s); nothing was imported (use --skip-invalid to import the rest):\n${[...shown, ...more].join('\n')}`,
+      `${invalid.length} invalid OSV or NVD record(s); nothing was imported (use --skip-invalid to import the rest):\n${[...shown, ...more].join('\n')}`,
     );
   }
   await flush();
@@ -265,5 +371,5 @@ export async function importInto(
     withdrawn: withdrawnIds.length,
     unchanged,
   });
-  return { records, written, unchanged, withdrawn: withdrawnIds.length, invalid };
+  return { records, cves, written, unchanged, withdrawn: withdrawnIds.length, invalid };
 }

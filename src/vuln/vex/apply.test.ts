@@ -8,7 +8,15 @@ const subject = { name: 'registry.example/app:1' };
 function finding(i: number, id: string, aliases: string[] = []): Omit<Finding, 'sla'> {
   return {
     id: `${id}|pkg:npm/p${i}@1.0.0`,
-    vulnerability: { id, aliases, severity: 'HIGH', scores: [], references: [], source: 'test' },
+    vulnerability: {
+      id,
+      aliases,
+      severity: 'HIGH',
+      severitySource: { kind: 'advisory', id },
+      scores: [],
+      references: [],
+      source: 'test',
+    },
     package: { id: `p${i}`, name: `p${i}`, version: '1.0.0', purl: `pkg:npm/p${i}@1.0.0`, ecosystem: 'npm' },
     fixedVersions: [],
     fixState: 'not-fixed',
