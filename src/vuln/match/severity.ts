@@ -137,7 +137,11 @@ export async function rateFromOtherSources<
   const byId = new Map<string, OsvRecord[]>();
   for (const { raw } of [...records].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
     const record = raw as unknown as OsvRecord;
-    for (const id of new Set(idsOf(record))) byId.set(id, [...(byId.get(id) ?? []), record]);
+    for (const id of new Set(idsOf(record))) {
+      const list = byId.get(id);
+      if (list) list.push(record);
+      else byId.set(id, [record]);
+    }
   }
   const nvdById = new Map(nvd.map((c) => [c.id, c]));
   return findings.map((finding) => {

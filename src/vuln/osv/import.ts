@@ -165,16 +165,17 @@ function* walkJson(dir: string): Generator<string> {
   }
 }
 
-/**
- * A file's bytes, within the bound for its kind: archives and NVD documents (known by their head) up to their
- * own bounds, any other JSON file up to one record's.
- */
-function readBounded(path: string, limits: ImportLimits): Uint8Array {
+function readBounded(path: string, max: number): Uint8Array {
   const size = statSync(path).size;
-  let max = /\.(?:zip|gz)$/.test(path) ? limits.maxArchiveBytes : limits.maxRecordBytes;
-  if (size > max && max === limits.maxRecordBytes && looksLikeNvdFeed(readHead(path))) max = limits.maxFeedBytes;
   if (size > max) throw new SgciError('LIMIT_EXCEEDED', path, `file of ${size} bytes exceeds ${max}`);
   return readFileSync(path);
+}
+
+/** The bound of a file found in a directory: archives and NVD documents (known by their head) have their own. */
+function boundOf(path: string, limits: ImportLimits): number {
+  if (/\.(?:zip|gz)$/.test(path)) return limits.maxArchiveBytes;
+  const size = statSync(path).size;
+  return size > limits.maxRecordBytes && looksLikeNvdFeed(readHead(path)) ? limits.maxFeedBytes : limits.maxRecordBytes;
 }
 
 function readHead(path: string): Uint8Array {
@@ -209,16 +210,12 @@ async function* documents(source: AdvisorySource, limits: ImportLimits): AsyncGe
     });
   }
   if (!stat.isDirectory()) {
-    yield* documentsOfBytes(
-      source.path,
-      readBounded(source.path, { ...limits, maxRecordBytes: limits.maxArchiveBytes }),
-      limits,
-    );
+    yield* documentsOfBytes(source.path, readBounded(source.path, limits.maxArchiveBytes), limits);
     return;
   }
   for (const path of walkJson(source.path)) {
     const name = join(source.path, relative(source.path, path));
-    yield* documentsOfBytes(name, readBounded(path, limits), limits);
+    yield* documentsOfBytes(name, readBounded(path, boundOf(path, limits)), limits);
   }
 }
 
