@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
-import type { AdvisoryRecord, CveSeverity } from '../vuln/index.ts';
-import { CveSeverityQueries } from './cve-severities.ts';
+import type { AdvisoryRecord, SeverityRow } from '../vuln/index.ts';
 import type { Database } from './schema.ts';
+import { SeverityQueries } from './severities.ts';
 
 export type { AdvisoryRecord };
 
@@ -48,25 +48,20 @@ function iso(value: Date | string): string {
  */
 export class AdvisoryRepository {
   readonly #db: Kysely<Database>;
-  readonly #severities: CveSeverityQueries;
+  readonly #severities: SeverityQueries;
 
   constructor(db: Kysely<Database>) {
     this.#db = db;
-    this.#severities = new CveSeverityQueries(db);
+    this.#severities = new SeverityQueries(db);
   }
 
-  /** NVD severities per CVE (`db import` of NVD CVE JSON 2.0). */
-  upsertCveSeverities(records: readonly CveSeverity[]): Promise<{ written: number; unchanged: number }> {
-    return this.#severities.upsert(records);
+  /** Severity statements by vulnerability id (advisories' own, after `upsert`; NVD's); see `SeverityQueries`. */
+  upsertSeverities(rows: readonly SeverityRow[]): Promise<{ written: number; unchanged: number }> {
+    return this.#severities.upsert(rows);
   }
 
-  cveSeverities(ids: readonly string[]): Promise<CveSeverity[]> {
+  severities(ids: readonly string[]): Promise<SeverityRow[]> {
     return this.#severities.find(ids);
-  }
-
-  /** Advisories that name one of `ids` as id, alias or upstream id: the other records of those vulnerabilities. */
-  findByIds(ids: readonly string[]): Promise<StoredAdvisory[]> {
-    return this.#severities.advisoriesNaming(ids);
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { SeverityEntry } from '../vuln/index.ts';
 
 /**
  * The tables of the one sgci database. Timestamps are timestamptz (read back as Date by both drivers);
@@ -10,7 +11,7 @@ export interface Database {
   imports: ImportsTable;
   feeds: FeedsTable;
   vex_statements: VexStatementsTable;
-  cve_severities: CveSeveritiesTable;
+  severities: SeveritiesTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -66,11 +67,16 @@ export interface VexStatementsTable {
   created_at: Timestamp;
 }
 
-/** NVD's CVSS per CVE (NVD CVE JSON 2.0 records): rates findings no advisory rates. */
-export interface CveSeveritiesTable {
-  cve_id: string;
-  /** NVD's lastModified. */
+/**
+ * Severity statements by vulnerability id: an advisory's under every id it names, NVD's per CVE (`source` `NVD`,
+ * no advisory). They rate findings their own advisories do not.
+ */
+export interface SeveritiesTable {
+  vulnerability_id: string;
+  /** The advisory id, or `NVD`. */
+  source: string;
+  /** The advisory the row belongs to (deleted with it); null for NVD. */
+  advisory_id: string | null;
+  severity: JSONColumnType<SeverityEntry[], string, string>;
   modified: Timestamp;
-  /** Severity entries as OSV writes them (`{type: 'CVSS_V3', score: vector}`), CVSS 2.0 with NVD's rating. */
-  severity: JSONColumnType<{ type: string; score: string; rating?: string }[], string, string>;
 }

@@ -6,7 +6,7 @@
 export { type CvssResult, cvss3BaseScore, cvss4Score, ratingOf } from './match/cvss.ts';
 export { distroEcosystems, findVulnerabilities } from './match/match.ts';
 export { evaluateAffected } from './match/range.ts';
-export { decidingScore, overallSeverity, rateFromOtherSources, scoresOf } from './match/severity.ts';
+export { decidingScore, overallSeverity, rateFromOtherSources, scoresOf, severityRowsOf } from './match/severity.ts';
 export { defaultEcosystems, defaultOsvMirror, type FeedUpdate, feedUrl, updateFeeds } from './osv/feed.ts';
 export {
   type AdvisorySource,

@@ -19,28 +19,37 @@ export interface AdvisoryRecord {
   }[];
 }
 
-/** An OSV `severity` entry, or NVD's: the vector and, where the source states it, its own rating (CVSS 2.0). */
+/**
+ * One severity statement of a record: a CVSS vector (`CVSS_V3`, `CVSS_V4`; scored by sgci), a CVSS 2.0 vector with
+ * the rating its source gives, or an ecosystem's or database's word (`ecosystem`, rating only).
+ */
 export interface SeverityEntry {
-  /** `CVSS_V2`, `CVSS_V3`, `CVSS_V4` (OSV's names). */
-  readonly type: string;
-  /** The vector. */
-  readonly score: string;
+  readonly type: 'CVSS_V2' | 'CVSS_V3' | 'CVSS_V4' | 'ecosystem';
+  readonly score?: string;
   readonly rating?: string;
 }
 
-/** NVD's CVSS for one CVE, from an NVD CVE JSON 2.0 record: what rates a CVE no advisory rates. */
-export interface CveSeverity {
-  readonly id: string;
-  /** NVD's `lastModified`: a newer import replaces an older one. */
-  readonly modified: string;
-  /** NVD's own (Primary) metric of each CVSS version, else the CNA's (Secondary). */
+/**
+ * What one record says about the severity of a vulnerability id: an advisory about each id it names (its own,
+ * aliases, upstream), or NVD about a CVE. Findings their own advisories leave unrated are rated from these.
+ */
+export interface SeverityRow {
+  readonly vulnerabilityId: string;
+  /** The advisory id, or `NVD`. */
+  readonly source: string;
   readonly severity: readonly SeverityEntry[];
+  /** The record's `modified` (NVD: `lastModified`): a newer one replaces an older one. */
+  readonly modified: string;
 }
 
 export interface AdvisoryWriter {
   upsert(records: readonly AdvisoryRecord[], importedAt: Date): Promise<{ written: number; unchanged: number }>;
-  /** Inserts or replaces NVD severities; a stored one with the same or a newer `modified` is kept. */
-  upsertCveSeverities(records: readonly CveSeverity[]): Promise<{ written: number; unchanged: number }>;
+  /**
+   * Stores severity rows. A row replaces a stored one of the same id and source only when it is newer; rows of an
+   * advisory's older version are dropped (it may name fewer ids now). Advisory rows follow their advisory: write
+   * them after `upsert`; `remove` removes them too.
+   */
+  upsertSeverities(rows: readonly SeverityRow[]): Promise<{ written: number; unchanged: number }>;
   remove(ids: readonly string[]): Promise<number>;
   recordImport(entry: {
     source: string;
@@ -76,15 +85,8 @@ export interface AdvisoryReader {
   ): Promise<readonly { readonly id: string; readonly source: string; readonly raw: Record<string, unknown> }[]>;
   /** Advisory total and newest import time, for the report header. */
   summary(): Promise<{ advisories: number; lastImport?: string }>;
-  /**
-   * Advisories naming any of `ids` as their id, an alias or an upstream id: the other records of the same
-   * vulnerabilities (a GHSA or a distro's record beside Go's), for severities the matched ones lack.
-   */
-  findByIds(
-    ids: readonly string[],
-  ): Promise<readonly { readonly id: string; readonly source: string; readonly raw: Record<string, unknown> }[]>;
-  /** NVD's severities of these CVE ids, where imported. */
-  cveSeverities(ids: readonly string[]): Promise<readonly CveSeverity[]>;
+  /** Severity rows about these vulnerability ids, from advisories and from NVD. */
+  severities(ids: readonly string[]): Promise<readonly SeverityRow[]>;
 }
 
 /** A database advisories can be imported into: writes happen in one transaction. */

@@ -1,21 +1,17 @@
+import { severityRowsOf } from '../../src/vuln/match/severity.ts';
 import type { OsvRecord } from '../../src/vuln/osv/record.ts';
-import type { AdvisoryReader, CveSeverity } from '../../src/vuln/ports.ts';
-
-/** The ids an advisory names: its own, its aliases and its upstream ids (what the store's findByIds searches). */
-export function namedIds(record: OsvRecord): string[] {
-  return [record.id, ...(record.aliases ?? []), ...(record.upstream ?? [])];
-}
+import type { AdvisoryReader, SeverityRow } from '../../src/vuln/ports.ts';
 
 /**
- * OSV records (and NVD severities) served as the store serves them: candidates by (ecosystem, name), full records by
- * id, other records of a vulnerability by any id they name, NVD severities by CVE id.
+ * OSV records (and NVD's severity rows) served as the store serves them: candidates by (ecosystem, name), full
+ * records by id, severity rows by vulnerability id (each record's under every id it names, as the importer writes).
  */
 export function memoryAdvisories(
   records: readonly OsvRecord[],
   source = 'memory',
-  nvd: readonly CveSeverity[] = [],
+  nvd: readonly SeverityRow[] = [],
 ): AdvisoryReader {
-  const stored = (r: OsvRecord) => ({ id: r.id, source, raw: r as unknown as Record<string, unknown> });
+  const rows = [...records.flatMap(severityRowsOf), ...nvd];
   return {
     findByPackages: async (keys) =>
       records.flatMap((record) =>
@@ -25,9 +21,11 @@ export function memoryAdvisories(
           )
           .map((k) => ({ ...k, id: record.id, affected: record.affected ?? [] })),
       ),
-    getMany: async (ids) => records.filter((r) => ids.includes(r.id)).map(stored),
+    getMany: async (ids) =>
+      records
+        .filter((r) => ids.includes(r.id))
+        .map((r) => ({ id: r.id, source, raw: r as unknown as Record<string, unknown> })),
     summary: async () => ({ advisories: records.length }),
-    findByIds: async (ids) => records.filter((r) => namedIds(r).some((id) => ids.includes(id))).map(stored),
-    cveSeverities: async (ids) => nvd.filter((c) => ids.includes(c.id)),
+    severities: async (ids) => rows.filter((row) => ids.includes(row.vulnerabilityId)),
   };
 }

@@ -15,7 +15,7 @@ import { catalogerNeeds, catalogFilesystem } from '../../src/catalog/index.ts';
 import { defaultLimits } from '../../src/core/index.ts';
 import { openImage } from '../../src/oci/source/index.ts';
 import type { Sbom } from '../../src/sbom/index.ts';
-import { type AdvisoryReader, matchSbom, type OsvRecord, validateOsv } from '../../src/vuln/index.ts';
+import { type AdvisoryReader, matchSbom, type OsvRecord, severityRowsOf, validateOsv } from '../../src/vuln/index.ts';
 import { corpusDir, type FixtureName, fixture, fixturesMissing } from '../helpers/fixtures.ts';
 
 async function sbomOf(name: FixtureName): Promise<Sbom> {
@@ -44,11 +44,7 @@ function memoryAdvisories(records: readonly OsvRecord[]): AdvisoryReader {
         .filter((r) => ids.includes(r.id))
         .map((r) => ({ id: r.id, source: 'test', raw: r as unknown as Record<string, unknown> })),
     summary: async () => ({ advisories: records.length }),
-    findByIds: async (ids) =>
-      records
-        .filter((r) => [r.id, ...(r.aliases ?? []), ...(r.upstream ?? [])].some((id) => ids.includes(id)))
-        .map((r) => ({ id: r.id, source: 'test', raw: r as unknown as Record<string, unknown> })),
-    cveSeverities: async () => [],
+    severities: async (ids) => records.flatMap(severityRowsOf).filter((row) => ids.includes(row.vulnerabilityId)),
   };
 }
 

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { sql } from 'kysely';
-import { openStore, type Store } from '../../src/store/index.ts';
-import { importAdvisories, matchSbom, updateFeeds } from '../../src/vuln/index.ts';
+import { Migrator, sql } from 'kysely';
+import { migrations, openStore, type Store } from '../../src/store/index.ts';
+import { importAdvisories, matchSbom, severityRowsOf, updateFeeds, validateOsv } from '../../src/vuln/index.ts';
 import { corpusDir } from '../helpers/fixtures.ts';
 import { postgresMissing, startPostgres, type TestPostgres } from '../helpers/postgres.ts';
 import { storedZip } from '../helpers/zip.ts';
@@ -172,20 +172,46 @@ function storeSuite(kind: 'pglite' | 'postgres', skip: string | undefined) {
       assert.deepEqual([imported.records, imported.cves, imported.written], [6, 3, 6]);
       const again = await importAdvisories(store, [{ kind: 'bytes', name: 'nvd.json', bytes: nvd }]);
       assert.deepEqual([again.written, again.unchanged], [0, 3], 'the same lastModified keeps the stored row');
+      // GitHub's record under its id and its CVE alias; Go's and Debian's rate nothing and give no rows.
       assert.deepEqual(
-        (await store.advisories.findByIds(['CVE-2025-22870'])).map((a) => a.id),
-        ['DEBIAN-CVE-2025-22870', 'GHSA-qxp5-gwg8-xv66', 'GO-2025-3503'],
-      );
-      assert.deepEqual(
-        (await store.advisories.cveSeverities(['CVE-2025-22866', 'CVE-2024-99999', 'CVE-2009-0001'])).map((c) => [
-          c.id,
-          c.severity.map((e) => e.type),
+        (await store.advisories.severities(['CVE-2025-22870', 'GHSA-qxp5-gwg8-xv66', 'CVE-2025-22866'])).map((r) => [
+          r.vulnerabilityId,
+          r.source,
+          r.severity.map((e) => e.type),
         ]),
         [
-          ['CVE-2009-0001', ['CVSS_V2']],
-          ['CVE-2025-22866', ['CVSS_V3']],
+          ['CVE-2025-22866', 'NVD', ['CVSS_V3']],
+          ['CVE-2025-22870', 'GHSA-qxp5-gwg8-xv66', ['CVSS_V3']],
+          ['CVE-2025-22870', 'NVD', ['CVSS_V4', 'CVSS_V3']],
+          ['GHSA-qxp5-gwg8-xv66', 'GHSA-qxp5-gwg8-xv66', ['CVSS_V3']],
         ],
       );
+      // A newer GitHub record that no longer names the CVE drops its row under it; withdrawing it drops the rest.
+      const newer = { ...ghsa, modified: '2025-04-01T00:00:00Z', aliases: [] };
+      await importAdvisories(store, [
+        { kind: 'bytes', name: 'all.zip', bytes: osvZip({ 'g.json': JSON.stringify(newer) }) },
+      ]);
+      assert.deepEqual(
+        (await store.advisories.severities(['CVE-2025-22870', 'GHSA-qxp5-gwg8-xv66'])).map((r) => [
+          r.vulnerabilityId,
+          r.source,
+        ]),
+        [
+          ['CVE-2025-22870', 'NVD'],
+          ['GHSA-qxp5-gwg8-xv66', 'GHSA-qxp5-gwg8-xv66'],
+        ],
+      );
+      const withdrawn = { ...newer, modified: '2025-05-01T00:00:00Z', withdrawn: '2025-05-01T00:00:00Z' };
+      await importAdvisories(store, [
+        { kind: 'bytes', name: 'all.zip', bytes: osvZip({ 'g.json': JSON.stringify(withdrawn) }) },
+      ]);
+      assert.deepEqual(
+        (await store.advisories.severities(['GHSA-qxp5-gwg8-xv66'])).map((r) => r.source),
+        [],
+      );
+      await importAdvisories(store, [
+        { kind: 'bytes', name: 'all.zip', bytes: osvZip({ 'g.json': JSON.stringify(ghsa) }) },
+      ]);
       const stdlib = {
         id: 'go-stdlib',
         name: 'stdlib',
@@ -214,6 +240,38 @@ function storeSuite(kind: 'pglite' | 'postgres', skip: string | undefined) {
       const finding = report.matches.find((f) => f.vulnerability.id === 'CVE-2025-22870');
       assert.equal(finding?.vulnerability.severity, 'CRITICAL');
       assert.deepEqual(finding?.vulnerability.severitySource, { kind: 'alias', id: 'GHSA-qxp5-gwg8-xv66' });
+    });
+
+    test('migration 0005 gives the advisories stored before it the severity rows the importer writes', async () => {
+      // The order of a record's statements carries no meaning (the highest rating of a kind decides).
+      const rowText = (r: { vulnerabilityId: string; source: string; severity: readonly object[] }) =>
+        `${r.vulnerabilityId} ${r.source} ${r.severity
+          .map((e) => JSON.stringify(e))
+          .sort()
+          .join(' ')}`;
+      const migrator = new Migrator({ db: store.db, provider: { getMigrations: async () => ({ ...migrations }) } });
+      assert.equal((await migrator.migrateTo('0004-package-affected')).error, undefined);
+      // Real records of every shape: CVSS 3.x and 4.0 vectors, per-affected severities, database and ecosystem
+      // words, aliases and upstream ids, and none at all.
+      const dirs = ['npm', 'pypi', 'go', 'ghsa/osv-schema-converter-pairs', 'debian/derived-osv', 'alpine/derived-osv'];
+      const records = dirs.flatMap((dir) =>
+        readdirSync(join(corpusDir(), 'osv', dir))
+          .filter((f) => f.endsWith('.json'))
+          .map((f) => JSON.parse(readFileSync(join(corpusDir(), 'osv', dir, f), 'utf8')))
+          .filter((r) => typeof r.id === 'string' && typeof r.modified === 'string' && validateOsv(r).length === 0),
+      );
+      const unique = [...new Map(records.map((r) => [r.id, r])).values()];
+      await store.db.deleteFrom('advisories').execute();
+      await store.advisories.upsert(
+        unique.map((r) => ({ id: r.id, modified: r.modified, source: 'corpus', raw: r, packages: [] })),
+        new Date(),
+      );
+      assert.equal((await migrator.migrateToLatest()).error, undefined);
+      const expected = unique.flatMap(severityRowsOf).map(rowText).sort();
+      assert.ok(expected.length > 100, `${expected.length} rows`);
+      const ids = [...new Set(unique.flatMap((r) => [r.id, ...(r.aliases ?? []), ...(r.upstream ?? [])]))];
+      const stored = (await store.advisories.severities(ids)).map(rowText).sort();
+      assert.deepEqual(stored, expected);
     });
 
     test('VEX statements round-trip through the store', async () => {

@@ -8,7 +8,7 @@ import type { Package } from '../../catalog/index.ts';
 import type { Sbom } from '../../sbom/index.ts';
 import { cveSeverityOf } from '../nvd/record.ts';
 import type { OsvRecord } from '../osv/record.ts';
-import type { CveSeverity } from '../ports.ts';
+import type { SeverityRow } from '../ports.ts';
 import { matchSbom, reachesSeverity } from '../report.ts';
 import type { Finding } from '../types.ts';
 
@@ -75,9 +75,9 @@ const debian: OsvRecord = {
 const nvd = (
   JSON.parse(readFileSync(join(import.meta.dirname, '..', 'nvd', 'testdata', 'nvdcve-2.0-sample.json'), 'utf8'))
     .vulnerabilities as unknown[]
-).flatMap((item): CveSeverity[] => {
+).flatMap((item): SeverityRow[] => {
   const verdict = cveSeverityOf(item);
-  return verdict.kind === 'severity' ? [verdict.record] : [];
+  return verdict.kind === 'severity' ? [verdict.row] : [];
 });
 
 const now = new Date('2026-06-01T00:00:00Z');

@@ -1,5 +1,5 @@
 import type { OsvRecord } from '../osv/record.ts';
-import type { AdvisoryReader, SeverityEntry } from '../ports.ts';
+import type { AdvisoryReader, SeverityEntry, SeverityRow } from '../ports.ts';
 import { type Severity, type SeverityScore, severityOrder, type VulnerabilityInfo } from '../types.ts';
 import { cvss3BaseScore, cvss4Score, ratingOf } from './cvss.ts';
 
@@ -26,23 +26,52 @@ const cache = new WeakMap<OsvRecord, SeverityScore[]>();
 export function scoresOf(record: OsvRecord): SeverityScore[] {
   const cached = cache.get(record);
   if (cached) return cached;
-  const words = [
-    record.database_specific?.severity,
-    ...(record.affected ?? []).flatMap((a) => [a.ecosystem_specific?.severity, a.database_specific?.severity]),
-  ];
-  const scores = scoresOfEntries(
-    [...(record.severity ?? []), ...(record.affected ?? []).flatMap((a) => a.severity ?? [])],
-    words,
-  );
+  const scores = scoresOfEntries(severityEntriesOf(record));
   cache.set(record, scores);
   return scores;
 }
 
-/** Scores of severity entries (CVSS 3.x and 4.0 vectors scored here; CVSS 2.0 by its stated rating) and words. */
-export function scoresOfEntries(entries: readonly SeverityEntry[], words: readonly unknown[] = []): SeverityScore[] {
+const cvssTypes = new Set(['CVSS_V2', 'CVSS_V3', 'CVSS_V4']);
+
+/**
+ * A record's severity statements as it writes them: its CVSS vectors (`severity[]`, per `affected` entry too) and
+ * its words (`database_specific.severity`, per `affected` entry `ecosystem_specific`/`database_specific`).
+ */
+export function severityEntriesOf(record: OsvRecord): SeverityEntry[] {
+  const vectors = [...(record.severity ?? []), ...(record.affected ?? []).flatMap((a) => a.severity ?? [])];
+  const words = [
+    record.database_specific?.severity,
+    ...(record.affected ?? []).flatMap((a) => [a.ecosystem_specific?.severity, a.database_specific?.severity]),
+  ];
+  return [
+    ...vectors.flatMap((v): SeverityEntry[] =>
+      cvssTypes.has(v.type) ? [{ type: v.type as SeverityEntry['type'], score: v.score }] : [],
+    ),
+    ...words.flatMap((w): SeverityEntry[] => (typeof w === 'string' ? [{ type: 'ecosystem', rating: w }] : [])),
+  ];
+}
+
+/**
+ * The severity rows an advisory gives: its statements about each id it names (its own, aliases, upstream), so that
+ * a finding of the same vulnerability found through another record can be rated by it. None without statements.
+ */
+export function severityRowsOf(record: OsvRecord): SeverityRow[] {
+  const severity = severityEntriesOf(record);
+  if (severity.length === 0) return [];
+  const ids = new Set([record.id, ...(record.aliases ?? []), ...(record.upstream ?? [])]);
+  return [...ids].map((vulnerabilityId) => ({
+    vulnerabilityId,
+    source: record.id,
+    severity,
+    modified: record.modified,
+  }));
+}
+
+/** Scores of severity entries: CVSS 3.x and 4.0 vectors scored here, CVSS 2.0 and words by their stated rating. */
+export function scoresOfEntries(entries: readonly SeverityEntry[]): SeverityScore[] {
   const scores: SeverityScore[] = [];
   for (const s of entries) {
-    if (s.type === 'CVSS_V3') {
+    if (s.type === 'CVSS_V3' && s.score !== undefined) {
       const score = cvss3BaseScore(s.score);
       scores.push(
         score !== undefined
@@ -54,21 +83,17 @@ export function scoresOfEntries(entries: readonly SeverityEntry[], words: readon
               note: `malformed CVSS 3.x vector ${JSON.stringify(s.score.slice(0, 256))}`,
             },
       );
-    } else if (s.type === 'CVSS_V4') {
+    } else if (s.type === 'CVSS_V4' && s.score !== undefined) {
       const result = cvss4Score(s.score);
       scores.push(
         result.ok
           ? { type: 'CVSS_V4', vector: s.score, score: result.score, rating: ratingOf(result.score) }
           : { type: 'CVSS_V4', vector: s.score, rating: 'UNKNOWN', note: result.reason },
       );
-    } else if (s.type === 'CVSS_V2') {
+    } else if (s.type === 'CVSS_V2' || s.type === 'ecosystem') {
       const rating = word(s.rating);
-      if (rating) scores.push({ type: 'CVSS_V2', vector: s.score, rating });
+      if (rating) scores.push({ type: s.type, ...(s.score ? { vector: s.score } : {}), rating });
     }
-  }
-  for (const w of words) {
-    const rating = word(w);
-    if (rating) scores.push({ type: 'ecosystem', rating });
   }
   const unique = new Map(scores.map((s) => [`${s.type}|${s.vector ?? ''}|${s.rating}`, s]));
   return [...unique.values()];
@@ -106,62 +131,53 @@ interface Borrowed {
   readonly id: string;
 }
 
-function idsOf(record: OsvRecord): string[] {
-  return [record.id, ...(record.aliases ?? []), ...(record.upstream ?? [])];
-}
-
 /**
  * Rates the findings their own advisories leave `UNKNOWN` (Go's records carry no CVSS) from the other records of
- * the same vulnerability: advisories sharing an id with the finding (GHSA, distro records) and NVD's CVSS of its
- * CVEs. Both kinds are pooled and judged as `decidingScore` judges a record's own scores; the borrowed scores are
+ * the same vulnerability: advisories that name one of the finding's ids (GHSA, distro records) and NVD's CVSS of
+ * its CVEs. All are pooled and judged as `decidingScore` judges a record's own scores; the borrowed scores are
  * added with their source. What still has no rating stays `UNKNOWN`, and SLA and gates treat it as
- * `unknownSeverity` until someone assesses it. Two queries for all findings together.
+ * `unknownSeverity` until someone assesses it. One query for all findings together.
  */
 export async function rateFromOtherSources<
   F extends {
     readonly vulnerability: VulnerabilityInfo;
     readonly details: readonly { readonly found: { readonly advisory: string } }[];
   },
->(
-  findings: readonly F[],
-  advisories: Pick<AdvisoryReader, 'findByIds' | 'cveSeverities'>,
-  unknownSeverity: Severity,
-): Promise<F[]> {
+>(findings: readonly F[], advisories: Pick<AdvisoryReader, 'severities'>, unknownSeverity: Severity): Promise<F[]> {
   const unrated = findings.filter((f) => f.vulnerability.severity === 'UNKNOWN');
   if (unrated.length === 0) return [...findings];
   const wanted = [...new Set(unrated.flatMap((f) => [f.vulnerability.id, ...f.vulnerability.aliases]))].sort();
-  const [records, nvd] = await Promise.all([
-    advisories.findByIds(wanted),
-    advisories.cveSeverities(wanted.filter((id) => id.startsWith('CVE-'))),
-  ]);
-  const byId = new Map<string, OsvRecord[]>();
-  for (const { raw } of [...records].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
-    const record = raw as unknown as OsvRecord;
-    for (const id of new Set(idsOf(record))) {
-      const list = byId.get(id);
-      if (list) list.push(record);
-      else byId.set(id, [record]);
-    }
+  const byId = new Map<string, SeverityRow[]>();
+  for (const row of await advisories.severities(wanted)) {
+    const list = byId.get(row.vulnerabilityId);
+    if (list) list.push(row);
+    else byId.set(row.vulnerabilityId, [row]);
   }
-  const nvdById = new Map(nvd.map((c) => [c.id, c]));
   return findings.map((finding) => {
     const v = finding.vulnerability;
     if (v.severity !== 'UNKNOWN') return finding;
     const own = new Set(finding.details.map((d) => d.found.advisory));
-    const ids = [v.id, ...v.aliases];
+    const rows = [v.id, ...v.aliases]
+      .flatMap((id) => byId.get(id) ?? [])
+      .filter((row) => !own.has(row.source))
+      // Advisories first, by id, then NVD: the order ties are decided in.
+      .sort(
+        (a, b) => rank(a) - rank(b) || compare(a.source, b.source) || compare(a.vulnerabilityId, b.vulnerabilityId),
+      );
     const borrowed: Borrowed[] = [];
     const seen = new Set<string>();
-    for (const record of ids.flatMap((id) => byId.get(id) ?? [])) {
-      if (own.has(record.id) || seen.has(record.id)) continue;
-      seen.add(record.id);
-      for (const score of scoresOf(record))
-        borrowed.push({ score: { ...score, source: record.id }, kind: 'alias', id: record.id });
-    }
-    for (const id of ids.filter((i) => i.startsWith('CVE-')).sort()) {
-      const cve = nvdById.get(id);
-      if (!cve) continue;
-      for (const score of scoresOfEntries(cve.severity))
-        borrowed.push({ score: { ...score, source: 'NVD' }, kind: 'nvd', id });
+    for (const row of rows) {
+      // An advisory names several ids of the vulnerability: its statements count once.
+      const key = row.source === nvdSource ? `${row.source}|${row.vulnerabilityId}` : row.source;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const nvd = row.source === nvdSource;
+      for (const score of scoresOfEntries(row.severity))
+        borrowed.push({
+          score: { ...score, source: row.source },
+          kind: nvd ? 'nvd' : 'alias',
+          id: nvd ? row.vulnerabilityId : row.source,
+        });
     }
     const decided = decidingScore(borrowed.map((b) => b.score));
     const from = decided ? borrowed.find((b) => b.score === decided) : undefined;
@@ -173,4 +189,15 @@ export async function rateFromOtherSources<
     };
     return { ...finding, vulnerability };
   });
+}
+
+/** The source NVD's rows are stored under. */
+export const nvdSource = 'NVD';
+
+function rank(row: SeverityRow): number {
+  return row.source === nvdSource ? 1 : 0;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

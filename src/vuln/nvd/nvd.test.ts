@@ -14,8 +14,9 @@ describe('NVD CVE JSON 2.0 records', () => {
   test("NVD's own (Primary) metric is taken over the CNA's; times without a zone are UTC", () => {
     assert.deepEqual(cveSeverityOf(items[0]), {
       kind: 'severity',
-      record: {
-        id: 'CVE-2025-22866',
+      row: {
+        vulnerabilityId: 'CVE-2025-22866',
+        source: 'NVD',
         modified: '2025-02-21T18:15:32.243Z',
         severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:L/AC:H/PR:L/UI:N/S:U/C:H/I:N/A:N' }],
       },
@@ -25,8 +26,9 @@ describe('NVD CVE JSON 2.0 records', () => {
   test("without NVD's own, the CNA's 4.0 and 3.1 vectors; 2.0 alone with NVD's rating", () => {
     assert.deepEqual(cveSeverityOf(items[1]), {
       kind: 'severity',
-      record: {
-        id: 'CVE-2025-22870',
+      row: {
+        vulnerabilityId: 'CVE-2025-22870',
+        source: 'NVD',
         modified: '2025-03-20T10:15:00.000Z',
         severity: [
           { type: 'CVSS_V4', score: 'CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:N/SC:L/SI:L/SA:N' },
@@ -36,8 +38,9 @@ describe('NVD CVE JSON 2.0 records', () => {
     });
     assert.deepEqual(cveSeverityOf(items[2]), {
       kind: 'severity',
-      record: {
-        id: 'CVE-2009-0001',
+      row: {
+        vulnerabilityId: 'CVE-2009-0001',
+        source: 'NVD',
         modified: '2018-10-11T20:57:00.000Z',
         severity: [{ type: 'CVSS_V2', score: 'AV:N/AC:L/Au:N/C:P/I:P/A:P', rating: 'HIGH' }],
       },

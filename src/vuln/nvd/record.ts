@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { CveSeverity, SeverityEntry } from '../ports.ts';
+import { nvdSource } from '../match/severity.ts';
+import type { SeverityEntry, SeverityRow } from '../ports.ts';
 
 /**
  * NVD CVE JSON 2.0 (the CVE API 2.0 and the yearly/modified feeds): `vulnerabilities[].cve`. Only what rates a CVE
@@ -49,12 +50,12 @@ function preferred(metrics: NonNullable<NvdCve['metrics']>['cvssMetricV31']): z.
 }
 
 export type NvdVerdict =
-  | { readonly kind: 'severity'; readonly record: CveSeverity }
+  | { readonly kind: 'severity'; readonly row: SeverityRow }
   /** Rejected CVEs and CVEs not analysed yet rate nothing: nothing to store. */
   | { readonly kind: 'unrated'; readonly id: string }
   | { readonly kind: 'invalid'; readonly id?: string; readonly problem: string };
 
-/** One item of `vulnerabilities[]` (`{ cve: {...} }`) as the severity entries it gives. */
+/** One item of `vulnerabilities[]` (`{ cve: {...} }`) as the severity row it gives (source `NVD`). */
 export function cveSeverityOf(item: unknown): NvdVerdict {
   const raw = item && typeof item === 'object' ? (item as { cve?: unknown }).cve : undefined;
   const parsed = NvdCve.safeParse(raw);
@@ -82,5 +83,5 @@ export function cveSeverityOf(item: unknown): NvdVerdict {
   const v2Rating = v2?.baseSeverity ?? v2?.cvssData.baseSeverity;
   if (v2 && v2Rating) entries.push({ type: 'CVSS_V2', score: v2.cvssData.vectorString, rating: v2Rating });
   if (entries.length === 0) return { kind: 'unrated', id: cve.id };
-  return { kind: 'severity', record: { id: cve.id, modified, severity: entries } };
+  return { kind: 'severity', row: { vulnerabilityId: cve.id, source: nvdSource, severity: entries, modified } };
 }

@@ -5,16 +5,16 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { storedZip } from '../../../test/helpers/zip.ts';
-import type { AdvisoryDatabase, AdvisoryRecord, AdvisoryWriter, CveSeverity } from '../ports.ts';
+import type { AdvisoryDatabase, AdvisoryRecord, AdvisoryWriter, SeverityRow } from '../ports.ts';
 import { importAdvisories } from './import.ts';
 
 /** An advisory database in memory that remembers how the import batched its writes. */
 function recordingDatabase(): AdvisoryDatabase & {
   readonly batches: AdvisoryRecord[][];
-  readonly cves: Map<string, CveSeverity>;
+  readonly severities: Map<string, SeverityRow>;
 } {
   const batches: AdvisoryRecord[][] = [];
-  const cves = new Map<string, CveSeverity>();
+  const severities = new Map<string, SeverityRow>();
   const stored = new Map<string, AdvisoryRecord>();
   const writer: AdvisoryWriter = {
     async upsert(records) {
@@ -22,9 +22,9 @@ function recordingDatabase(): AdvisoryDatabase & {
       for (const record of records) stored.set(record.id, record);
       return { written: records.length, unchanged: 0 };
     },
-    async upsertCveSeverities(records) {
-      for (const record of records) cves.set(record.id, record);
-      return { written: records.length, unchanged: 0 };
+    async upsertSeverities(rows) {
+      for (const row of rows) severities.set(`${row.vulnerabilityId} ${row.source}`, row);
+      return { written: rows.length, unchanged: 0 };
     },
     async remove(ids) {
       return ids.filter((id) => stored.delete(id)).length;
@@ -37,15 +37,14 @@ function recordingDatabase(): AdvisoryDatabase & {
   };
   return {
     batches,
-    cves,
+    severities,
     transaction: (fn) => fn({ advisories: writer }),
     advisories: {
       ...writer,
       findByPackages: async () => [],
       getMany: async () => [],
       summary: async () => ({ advisories: stored.size }),
-      findByIds: async () => [],
-      cveSeverities: async () => [],
+      severities: async () => [],
     },
   };
 }
@@ -105,7 +104,11 @@ describe('importAdvisories reads NVD CVE JSON 2.0', () => {
     const db = recordingDatabase();
     const result = await importAdvisories(db, [{ kind: 'bytes', name: 'nvd.json', bytes: nvdSample }]);
     assert.deepEqual([result.records, result.cves, result.written], [3, 3, 3]);
-    assert.deepEqual([...db.cves.keys()].sort(), ['CVE-2009-0001', 'CVE-2025-22866', 'CVE-2025-22870']);
+    assert.deepEqual([...db.severities.keys()].sort(), [
+      'CVE-2009-0001 NVD',
+      'CVE-2025-22866 NVD',
+      'CVE-2025-22870 NVD',
+    ]);
     assert.equal(db.batches.length, 0, 'no OSV records');
   });
 

@@ -2,9 +2,10 @@ import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } fr
 import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, jsonDepthExceeded, maxJsonDepth, openZip, SgciError } from '../../core/index.ts';
+import { severityRowsOf } from '../match/severity.ts';
 import { looksLikeNvdFeed, nvdFeedItems } from '../nvd/feed.ts';
 import { cveSeverityOf, isNvdDocument } from '../nvd/record.ts';
-import type { AdvisoryDatabase, AdvisoryRecord, AdvisoryWriter, CveSeverity } from '../ports.ts';
+import type { AdvisoryDatabase, AdvisoryRecord, AdvisoryWriter, SeverityRow } from '../ports.ts';
 import { fetchAdvisoryBytes } from './fetch.ts';
 import { type OsvAffected, type OsvRecord, packageKey } from './record.ts';
 import { validateOsv } from './validate.ts';
@@ -293,7 +294,10 @@ export async function importInto(
   const withdrawnIds: string[] = [];
   let batch: AdvisoryRecord[] = [];
   let batchSize = 0;
-  let cveBatch: CveSeverity[] = [];
+  /** The severity rows of the advisories in `batch`: written after them, as part of them. */
+  let batchRows: SeverityRow[] = [];
+  /** NVD's rows: each one a record of its own. */
+  let cveRows: SeverityRow[] = [];
   let records = 0;
   let cves = 0;
   let written = 0;
@@ -303,14 +307,16 @@ export async function importInto(
       const result = await advisories.upsert(batch, startedAt);
       written += result.written;
       unchanged += result.unchanged;
+      await advisories.upsertSeverities(batchRows);
       batch = [];
+      batchRows = [];
       batchSize = 0;
     }
-    if (cveBatch.length > 0) {
-      const result = await advisories.upsertCveSeverities(cveBatch);
+    if (cveRows.length > 0) {
+      const result = await advisories.upsertSeverities(cveRows);
       written += result.written;
       unchanged += result.unchanged;
-      cveBatch = [];
+      cveRows = [];
     }
   };
   for (const source of sources) {
@@ -326,8 +332,8 @@ export async function importInto(
           if (verdict.kind !== 'severity') continue;
           records++;
           cves++;
-          cveBatch.push(verdict.record);
-          if (cveBatch.length >= batchRecords) await flush();
+          cveRows.push(verdict.row);
+          if (cveRows.length >= batchRecords) await flush();
           continue;
         }
         const id = value && typeof value === 'object' ? (value as { id?: unknown }).id : undefined;
@@ -343,6 +349,7 @@ export async function importInto(
         }
         records++;
         batch.push(toAdvisoryRecord(record, doc.source));
+        for (const row of severityRowsOf(record)) batchRows.push(row);
         batchSize += recordBytes;
         if (batch.length >= batchRecords || batchSize >= limits.maxBatchBytes) await flush();
       }
