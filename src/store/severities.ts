@@ -25,10 +25,14 @@ export class SeverityQueries {
       if (r.source !== nvd && (newest.get(r.source) ?? '') < r.modified) newest.set(r.source, r.modified);
     // A newer version of an advisory replaces all its rows: it may name fewer ids than the stored one.
     if (newest.size > 0)
+      // `advisory_id = any(…)` keeps this an index lookup: a join with the unnest scanned the whole table per batch.
       await sql`
         delete from severities s
-        using unnest(${[...newest.keys()]}::text[], ${[...newest.values()]}::timestamptz[]) as t(source, modified)
-        where s.advisory_id = t.source and s.modified < t.modified`.execute(this.#db);
+        where s.advisory_id = any(${[...newest.keys()]}::text[])
+          and s.modified < (select t.modified
+                            from unnest(${[...newest.keys()]}::text[], ${[...newest.values()]}::timestamptz[])
+                              as t(source, modified)
+                            where t.source = s.advisory_id)`.execute(this.#db);
     const result = await sql<{ vulnerability_id: string }>`
       insert into severities (vulnerability_id, source, advisory_id, severity, modified)
       select t.vulnerability_id, t.source, nullif(t.source, ${nvd}), t.severity::jsonb, t.modified
