@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { catalogerNeeds, catalogFilesystem, type Package } from '../src/catalog/index.ts';
 import { defaultLimits } from '../src/core/index.ts';
+import { describeImage } from '../src/oci/image/index.ts';
 import { openImage } from '../src/oci/source/index.ts';
 import type { Sbom } from '../src/sbom/index.ts';
 import { openStore } from '../src/store/index.ts';
@@ -143,7 +144,7 @@ if (!fixturesMissing()) {
   for (const name of fixtureNames as readonly FixtureName[]) {
     await using image = await openImage(`docker-archive:${fixture(name).dockerArchive}`, { limits: defaultLimits });
     const needs = catalogerNeeds();
-    sboms.push([name, await catalogFilesystem(image, await image.filesystem(needs), needs)]);
+    sboms.push([name, await catalogFilesystem(describeImage(image), await image.filesystem(needs), needs)]);
   }
 }
 const debianSources = new Map<string, string>();

@@ -15,6 +15,15 @@ packages=(
   postgresql                                   # the scale-out store, started per test run in a temp dir
   chromium                                     # HTML report accessibility tests
   libxml2-utils                                # xmllint: CycloneDX XML validated against the official XSD
+  libdpkg-perl python3-rpm python3-packaging  # the real version orderings src/version is checked against:
+  php-cli php-composer-semver                  # dpkg, rpm, PEP 440, Composer
+  libmaven3-core-java default-jre-headless     # and Maven's ComparableVersion
+  unzip                                        # Info-ZIP: the zip reader refuses the overlapping archives it refuses
+  binutils                                     # readelf: ELF section tables as sgci reads them
+  python3                                      # Python's csv module: RECORD lines split as pip writes them
+  ruby                                         # RubyGems' own list of installed and default gems
+  golang-go                                    # go version -m: Go build info as the Go tool reads it
+  rpm                                          # rpmbuild and rpm -V: real rpm databases for SGCI-COMP-003
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { PackageURL } from 'packageurl-js';
 import type { Limits, Unknown } from '../core/index.ts';
-import type { FileEntry, FileNeeds, FileTreeView } from '../oci/types.ts';
+import type { FileEntry, FileNeeds, FileTreeView } from '../oci/index.ts';
 import type { Distro, Ecosystem, Location, Package, PackageMetadata, Relationship } from './package.ts';
 
 /** What a cataloger sees: the squashed tree (content captured for its declared needs). */
@@ -147,6 +147,20 @@ export function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+const catalogerFailed = 'cataloger failed: ';
+
+/**
+ * The unknown recording that a whole cataloger threw: every package it would have found is missing
+ * from the SBOM, so SGCI-COMP-001 fails on it. The form survives CycloneDX and SPDX round trips.
+ */
+export function catalogerFailure(name: string, error: unknown): Unknown {
+  return { path: '/', reason: `${catalogerFailed}${name}: ${describeError(error)}` };
+}
+
+export function isCatalogerFailure(unknown: Unknown): boolean {
+  return unknown.path === '/' && unknown.reason.startsWith(catalogerFailed);
+}
+
 const decoder = new TextDecoder('utf-8');
 export function utf8(bytes: Uint8Array): string {
   return decoder.decode(bytes);
@@ -244,8 +258,8 @@ export function fileCataloger(name: string, ecosystem: Ecosystem, tags: Cataloge
               for (const { file, findings } of seen.values()) {
                 // every layer streams by: keep only the version of the file the squashed tree shows
                 if (ctx.fs.get(file.path)?.layer !== file.layer) continue;
-                out.packages.push(...(findings.packages ?? []));
-                out.relationships.push(...(findings.relationships ?? []));
+                for (const p of findings.packages ?? []) out.packages.push(p);
+                for (const r of findings.relationships ?? []) out.relationships.push(r);
                 for (const reason of findings.problems ?? [])
                   out.unknowns.push({ path: file.path, layer: file.layer, reason });
               }

@@ -1,17 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { defaultLimits, type Limits, type Unknown } from '../core/index.ts';
-import type { FileNeeds, FileTreeView, FileVisitor, Image, ImageFilesystem } from '../oci/types.ts';
-import type { Sbom, SbomSubject } from '../sbom/model.ts';
-import { type CatalogerNeeds, compareStrings, describeError } from './cataloger.ts';
+import { defaultLimits, type Limits, toolVersion, type Unknown } from '../core/index.ts';
+import type { ImageDescription } from '../oci/image/index.ts';
+import type { FileNeeds, FileTreeView, FileVisitor, ImageFilesystem, PassPart } from '../oci/index.ts';
+import { type CatalogerNeeds, catalogerFailure, compareStrings, describeError } from './cataloger.ts';
 import { osReleasePaths, parseOsRelease } from './distro/os-release.ts';
 import { createExecutableVisitor, type ExecutableVisitor } from './executables/visitor.ts';
 import type { Distro, Package, Relationship } from './package.ts';
 import { catalogers } from './registry.ts';
-
-const toolVersion: string = (() => {
-  const pkg: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
-  return typeof pkg === 'object' && pkg !== null && 'version' in pkg ? String(pkg.version) : '0.0.0';
-})();
+import { type Sbom, type SbomSubject, sbomSubjectOf } from './sbom.ts';
 
 const session = Symbol('sgci.catalog.session');
 
@@ -37,7 +32,7 @@ export function catalogerNeeds(): CatalogNeeds {
   for (const { needs } of parts) {
     for (const p of needs.paths ?? []) paths.add(p);
     for (const g of needs.globs ?? []) globs.add(g);
-    visitors.push(...(needs.visitors ?? []));
+    for (const v of needs.visitors ?? []) visitors.push(v);
   }
   return {
     paths: [...paths].sort(),
@@ -53,24 +48,23 @@ export function catalogerNeeds(): CatalogNeeds {
  * (binaries, archives) have seen nothing; that is recorded as an unknown.
  */
 export async function catalogFilesystem(
-  image: Image,
+  image: ImageDescription,
   fs: ImageFilesystem,
   needs?: CatalogNeeds,
   options: { limits?: Limits; signal?: AbortSignal } = {},
 ): Promise<Sbom> {
-  const subject: SbomSubject = {
-    name: image.source.name,
-    ...(image.digest ? { digest: image.digest } : {}),
-    platform: formatPlatform(image.platform),
-    layers: image.layers.map((l) => ({ digest: l.digest, ...(l.diffId ? { diffId: l.diffId } : {}) })),
-    ...(image.config.created ? { created: image.config.created } : {}),
-  };
+  const subject = sbomSubjectOf(image);
   const result = await catalogTree(fs.squashed, subject, needs, options);
   return { ...result, unknowns: sortUnknowns([...fs.warnings, ...result.unknowns]) };
 }
 
-function formatPlatform(p: { os: string; architecture: string; variant?: string | undefined }): string {
-  return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
+/** The catalogers' part of the single pass: their needs, and the SBOM of what the pass captured as finish step. */
+export function catalogPass(
+  image: ImageDescription,
+  options: { limits?: Limits; signal?: AbortSignal } = {},
+): PassPart<ImageFilesystem, Sbom> {
+  const needs = catalogerNeeds();
+  return { needs, finish: (fs) => catalogFilesystem(image, fs, needs, options) };
 }
 
 /** The cataloging step on any tree view (an image's squashed view, a directory, a test tree). */
@@ -99,12 +93,13 @@ export async function catalogTree(
     options.signal?.throwIfAborted();
     try {
       const out = await part.needs.catalog(ctx);
-      packages.push(...out.packages);
-      relationships.push(...out.relationships);
-      unknowns.push(...out.unknowns);
+      // appended one by one: a spread of a large array overflows the call stack
+      for (const p of out.packages) packages.push(p);
+      for (const r of out.relationships) relationships.push(r);
+      for (const u of out.unknowns) unknowns.push(u);
     } catch (error) {
       // one cataloger failing must not hide what the others found: record it and go on
-      unknowns.push({ path: '/', reason: `${part.name} failed: ${describeError(error)}` });
+      unknowns.push(catalogerFailure(part.name, error));
     }
   }
   const owners = ownerIndex(tree, packages);

@@ -5,12 +5,12 @@
  */
 
 import type { AttestationsForChecks } from '../attest/verify/index.ts';
-import type { ImageConfig } from '../oci/image/schema.ts';
-import type { FileNeeds, ImageFilesystem } from '../oci/types.ts';
+import type { ImageDescription } from '../oci/image/index.ts';
+import type { FileNeeds, ImageFilesystem } from '../oci/index.ts';
 import type { Policy } from '../policy/index.ts';
-import type { Sbom } from '../sbom/model.ts';
+import type { Sbom } from '../sbom/index.ts';
 import type { SecretFinding } from '../secrets/index.ts';
-import type { Finding } from '../vuln/types.ts';
+import type { Finding } from '../vuln/index.ts';
 import type { LocalizedEvidence, Text } from './evidence.ts';
 import type { DockerfileInput } from './inputs/dockerfile.ts';
 import type { ManifestsInput } from './inputs/manifests.ts';
@@ -44,7 +44,7 @@ export type CheckResult =
       readonly evidence?: readonly LocalizedEvidence[];
     };
 
-export interface Check {
+interface CheckMeta {
   /** Stable forever; a retired ID stays reserved. */
   readonly id: CheckId;
   readonly section: Section;
@@ -62,18 +62,37 @@ export interface Check {
   readonly needs?: FileNeeds;
   /** Files it reads that the image config names (start scripts): still known before any layer byte is read. */
   needsFor?(image: CheckImage): FileNeeds;
-  evaluate(ctx: CheckContext): CheckResult | Promise<CheckResult>;
+  /** Facts of every layer's files the pass must take for it (`file-digests`: md5/sha1 of packaged files). */
+  readonly passFacts?: readonly PassFact[];
 }
 
-/** Image facts the checks read; built from an opened Image (or by hand in tests). */
-export interface CheckImage {
-  readonly reference: string;
-  readonly digest?: string;
-  readonly platform?: string;
-  readonly config: ImageConfig;
-  readonly manifestAnnotations: Readonly<Record<string, string>>;
-  readonly layers: readonly { readonly index: number; readonly digest: string; readonly createdBy?: string }[];
+export type PassFact = 'file-digests';
+
+/**
+ * A check of what the layers hold. It is evaluated in the pass's finish step and sees only what a stored scan
+ * keeps for the image (no clock, no vulnerability data, no registry state), so its result is stored with the scan
+ * and a re-scan of the same digest reuses it without reading a layer.
+ */
+export interface FilesystemCheck extends CheckMeta {
+  readonly reads: 'filesystem';
+  evaluate(ctx: PassContext): CheckResult | Promise<CheckResult>;
 }
+
+/**
+ * A check of the image's context: config, SBOM, vulnerabilities, attestations, the clock. Evaluated on every scan,
+ * cached or not. Where it also needs a fact of the layers, `collect` takes it in the pass's finish step; the
+ * facts are stored with the scan and handed to `evaluate`.
+ */
+export interface ContextCheck<Facts = unknown> extends CheckMeta {
+  readonly reads?: 'context';
+  collect?(ctx: PassContext): Facts | Promise<Facts>;
+  evaluate(ctx: CheckContext, facts?: Facts): CheckResult | Promise<CheckResult>;
+}
+
+export type Check = FilesystemCheck | ContextCheck;
+
+/** The image as the checks read it: the one image description (`describeImage`). */
+export type CheckImage = ImageDescription;
 
 /** Signature/attestation verification results for the image digest (filled by the signing area). */
 export type AttestationInput = AttestationsForChecks;
@@ -83,15 +102,18 @@ export type VulnInput =
   | { readonly available: true; readonly findings: readonly Finding[]; readonly advisories: number }
   | { readonly available: false; readonly reason: string; readonly reasonDe: string };
 
-/** Per-layer md5 of regular files, taken during the pass (SGCI-COMP-003). */
+/** Per-layer digests of regular files, taken during the pass (SGCI-COMP-003). */
 export interface FileDigests {
   /** `layer:path` -> md5 hex. */
   readonly md5: ReadonlyMap<string, string>;
   /** `layer:path` -> sha1 hex (apk records sha1). */
   readonly sha1?: ReadonlyMap<string, string>;
+  /** `layer:path` -> sha256 hex (rpm records sha256 since 4.6). */
+  readonly sha256?: ReadonlyMap<string, string>;
 }
 
-export interface CheckContext {
+/** Everything a check may read; each kind of check sees its part (PassContext or CheckContext). */
+export interface ScanContext {
   readonly image?: CheckImage;
   readonly fs?: ImageFilesystem;
   readonly sbom?: Sbom;
@@ -100,13 +122,19 @@ export interface CheckContext {
   readonly vulns?: VulnInput;
   readonly dockerfile?: DockerfileInput;
   readonly manifests?: ManifestsInput;
-  /** Undefined until the signing area provides a verifier: attestation checks report `manual`. */
+  /** Undefined when signatures were not verified in this run: attestation checks report `manual`. */
   readonly attestations?: AttestationInput;
   readonly fileDigests?: FileDigests;
   readonly policy: Policy;
   /** The clock for ages and expiries; fixed in tests. */
   readonly now: Date;
 }
+
+/** What a filesystem check sees: the layers and what is derived from them, the build inputs and the policy. */
+export type PassContext = Omit<ScanContext, 'vulns' | 'attestations' | 'now'>;
+
+/** What a context check sees: everything but the layers themselves. */
+export type CheckContext = Omit<ScanContext, 'fs' | 'fileDigests'>;
 
 /** Builds a `fail`/`warn` result with the check's remediation unless a more specific one is given. */
 export function failing(

@@ -6,8 +6,13 @@ export type {
   CheckId,
   CheckImage,
   CheckResult,
+  ContextCheck,
   FileDigests,
+  FilesystemCheck,
+  PassContext,
+  PassFact,
   Reference,
+  ScanContext,
   Section,
   Status,
   VulnInput,
@@ -17,6 +22,15 @@ export { describeEvidence, Evidence, type LocalizedEvidence, type Text } from '.
 export { createDigestSink } from './facts/file-digests.ts';
 export { type DockerfileInput, parseDockerfile, readDockerfile } from './inputs/dockerfile.ts';
 export { type ManifestsInput, parseManifests, readManifests } from './inputs/manifests.ts';
-export { checkNeeds } from './needs.ts';
+export { checkNeeds, checksPass } from './pass.ts';
 export { checkById, checks } from './registry.ts';
-export { type AppliedException, actionFor, type CheckOutcome, type CheckRun, runChecks } from './runner.ts';
+export {
+  type AppliedException,
+  actionFor,
+  type CheckOutcome,
+  type CheckRun,
+  evaluatePass,
+  judgeChecks,
+  type PassResults,
+  runChecks,
+} from './runner.ts';

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parsePolicy } from '../policy/index.ts';
+import { defaultPolicy, parsePolicy } from '../policy/index.ts';
 import type { Check } from './check.ts';
-import { runChecks } from './runner.ts';
+import { checksPass } from './pass.ts';
+import { evaluatePass, judgeChecks, runChecks } from './runner.ts';
 import { testContext, testImage } from './testing.ts';
 
 const fake = (id: Check['id'], status: 'fail' | 'pass' | 'throw'): Check => ({
@@ -52,10 +53,38 @@ test('an applied exception waives the gate but keeps the failure; an expired one
   assert.equal(expired.outcomes[0]?.exception?.status, 'expired');
 });
 
-test('a check that throws is recorded as manual with the error, never dropped', async () => {
+test('a check that throws fails with the error as evidence: never dropped, never a passed gate', async () => {
   const run = await runChecks(testContext(), [fake('SGCI-RUN-001', 'throw'), fake('SGCI-RUN-002', 'pass')]);
   assert.equal(run.outcomes.length, 2);
-  assert.equal(run.outcomes[0]?.result.status, 'manual');
-  assert.match(run.outcomes[0]?.result.status === 'manual' ? run.outcomes[0].result.reason : '', /boom/);
-  assert.equal(run.gateFailed, false);
+  const result = run.outcomes[0]?.result;
+  assert.equal(result?.status, 'fail');
+  assert.equal(result?.status === 'fail' ? result.evidence[0]?.message : '', 'could not be evaluated: boom');
+  assert.equal(run.gateFailed, true);
+});
+
+test('the checks ask the pass for the file-digest sink only when a check that needs it is on', async () => {
+  const image = testImage();
+  {
+    await using on = checksPass(image, defaultPolicy);
+    assert.deepEqual(
+      on.needs.sinks?.map((s) => s.name),
+      ['checks-file-digests'],
+    );
+  }
+  // COMP-003 compares them with the package databases; SEC-001 tells a package's unchanged file by them.
+  await using off = checksPass(image, { ...defaultPolicy, checks: { 'SGCI-COMP-003': 'off', 'SGCI-SEC-001': 'off' } });
+  assert.equal(off.needs.sinks, undefined);
+});
+
+test('filesystem checks are judged in the pass; their results are reused as stored, context checks run again', async () => {
+  const pass = await evaluatePass(testContext({ image: testImage() }));
+  assert.ok(Object.keys(pass.results).includes('SGCI-RUN-002'), 'RUN-002 reads the filesystem');
+  assert.ok(!Object.keys(pass.results).includes('SGCI-VULN-002'), 'VULN-002 reads the vulnerability data');
+  const stored: typeof pass = JSON.parse(JSON.stringify(pass));
+  const planted = { status: 'fail' as const, evidence: [], remediation: 'stored' };
+  const run = await judgeChecks(testContext({ image: testImage() }), {
+    ...stored,
+    results: { ...stored.results, 'SGCI-RUN-002': planted },
+  });
+  assert.deepEqual(run.outcomes.find((o) => o.check.id === 'SGCI-RUN-002')?.result, planted);
 });

@@ -1,6 +1,6 @@
 /** SBOM builders for check tests. */
-import type { Package } from '../catalog/package.ts';
-import type { Sbom } from '../sbom/model.ts';
+import type { Package } from '../catalog/index.ts';
+import type { Sbom } from '../sbom/index.ts';
 
 export function testPackage(name: string, version = '1.0', options: Partial<Package> = {}): Package {
   const ecosystem = options.ecosystem ?? 'deb';

@@ -3,11 +3,12 @@
  * buildFileTree, and a context with the built-in policy and a fixed clock. Used by *.test.ts only.
  */
 
+import type { Digest } from '../core/index.ts';
 import { buildFileTree } from '../oci/fs/index.ts';
-import type { ContainerConfig, ImageConfig } from '../oci/image/schema.ts';
-import type { FileEntry, FileType, ImageFilesystem } from '../oci/types.ts';
+import type { ContainerConfig, ImageConfig } from '../oci/image/index.ts';
+import type { FileEntry, FileType, ImageFilesystem } from '../oci/index.ts';
 import { defaultPolicy, type Policy } from '../policy/index.ts';
-import type { CheckContext, CheckImage } from './check.ts';
+import type { Check, CheckImage, CheckResult, ScanContext } from './check.ts';
 import { parseDockerfile } from './inputs/dockerfile.ts';
 import { parseManifests } from './inputs/manifests.ts';
 
@@ -68,18 +69,27 @@ export function testImage(
     rootfs: { type: 'layers', diff_ids: [] },
     history: [],
   };
+  const reference = options.reference ?? 'registry.example/app:1.0';
   return {
-    reference: options.reference ?? 'registry.example/app:1.0',
-    digest: options.digest ?? `sha256:${'ab'.repeat(32)}`,
+    reference,
+    source: { kind: 'registry', input: reference, name: reference },
+    digest: (options.digest ?? `sha256:${'ab'.repeat(32)}`) as Digest,
     platform: 'linux/amd64',
+    created: imageConfig.created,
     config: imageConfig,
     manifestAnnotations: options.annotations ?? {},
     layers: [],
   };
 }
 
-export function testContext(parts: Partial<CheckContext> & { policy?: Policy } = {}): CheckContext {
+export function testContext(parts: Partial<ScanContext> & { policy?: Policy } = {}): ScanContext {
   return { policy: defaultPolicy, now: testNow, ...parts };
+}
+
+/** Evaluates a check as a scan does: a context check's `collect` step first, on the same context. */
+export async function evaluateCheck(check: Check, ctx: ScanContext): Promise<CheckResult> {
+  if (check.reads === 'filesystem') return check.evaluate(ctx);
+  return check.evaluate(ctx, check.collect ? await check.collect(ctx) : undefined);
 }
 
 export const dockerfile = (text: string, path = 'Dockerfile') => parseDockerfile(text, path);

@@ -1,14 +1,12 @@
 import { Command, CommanderError } from 'commander';
-import { describe, isSgciError } from '../core/index.ts';
+import { describe, isSgciError, safeText, toolVersion } from '../core/index.ts';
 import { loadCommands, type RegisterCommand } from './commands/index.ts';
 import { exitCodes } from './exit-codes.ts';
-
-export const version = '0.1.0';
 
 export function buildProgram(commands: readonly RegisterCommand[]): Command {
   const program = new Command('sgci')
     .description('Secure Government Container Initiative: inspect, catalogue, check and sign OCI images')
-    .version(version)
+    .version(toolVersion)
     .option('--debug', 'print stack traces and debug logs on errors')
     .showSuggestionAfterError()
     .exitOverride()
@@ -31,12 +29,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       return error.exitCode === 0 ? exitCodes.ok : exitCodes.usage;
     }
     if (isSgciError(error)) {
-      process.stderr.write(`sgci: ${error.message}\n`);
+      process.stderr.write(`sgci: ${safeText(error.message)}\n`);
       if (debug && error.stack)
         process.stderr.write(`${error.stack}\n${error.cause ? `cause: ${describe(error.cause)}\n` : ''}`);
       return exitCodes.usage;
     }
-    process.stderr.write(`sgci: internal error: ${describe(error)}${debug ? '' : ' (run with --debug for details)'}\n`);
+    process.stderr.write(
+      `sgci: internal error: ${safeText(describe(error))}${debug ? '' : ' (run with --debug for details)'}\n`,
+    );
     if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
     return exitCodes.usage;
   }

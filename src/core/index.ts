@@ -7,5 +7,7 @@ export * from './json.ts';
 export * from './limits.ts';
 export * from './logger.ts';
 export * from './paths.ts';
+export * from './safe-text.ts';
 export * from './table.ts';
+export * from './version.ts';
 export * from './zip.ts';

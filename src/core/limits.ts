@@ -22,8 +22,16 @@ export interface Limits {
   readonly maxCapturedFileBytes: number;
   /** All captured content held at once. */
   readonly maxCapturedTotalBytes: number;
-  /** Wall-clock bound of one network request. */
+  /**
+   * Wall-clock bound of one network request; for blobs, which stream for long, a bound on silence
+   * (no byte for this long) instead.
+   */
   readonly requestTimeoutMs: number;
+  /**
+   * Wall-clock bound of reading one image, from opening it to the end of the layer pass: a blob that
+   * drips a byte just inside `requestTimeoutMs` would otherwise keep a run alive for ever.
+   */
+  readonly imageDeadlineMs: number;
 }
 
 const MiB = 1024 * 1024;
@@ -41,6 +49,7 @@ export const defaultLimits: Limits = Object.freeze({
   maxCapturedFileBytes: 64 * MiB,
   maxCapturedTotalBytes: 512 * MiB,
   requestTimeoutMs: 120_000,
+  imageDeadlineMs: 60 * 60_000,
 });
 
 export function withLimits(overrides: Partial<Limits> = {}): Limits {

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { corpusDir } from '../../test/helpers/fixtures.ts';
-import { makeZip } from '../../test/helpers/zip.ts';
-import { openZip } from './zip.ts';
+import { aliasedZip, makeZip, overlappingZip, storedZip } from '../../test/helpers/zip.ts';
+import { openZip, ZipBudget } from './zip.ts';
 
 test('reads the real jars of the corpus, nested jars included', () => {
   const jar = readFileSync(join(corpusDir(), 'packages', 'java', 'trivy-jar', 'nested.jar'));
@@ -59,4 +61,115 @@ test('CRC mismatch, truncation, too many entries and per-entry size are errors n
   assert.throws(() => openZip(many, 'many.zip', { maxEntries: 2 }), { code: 'LIMIT_EXCEEDED' });
   const big = openZip(makeZip([{ name: 'big', data: new Uint8Array(1000) }]), 'big.zip', { maxEntryBytes: 10 });
   assert.throws(() => big.read(big.entries[0] as never), { code: 'LIMIT_EXCEEDED' });
+});
+
+const text = (s: string) => new TextEncoder().encode(s);
+
+test('records that point at one local header are one entry, read once', () => {
+  const names = Array.from({ length: 60_000 }, (_, i) => `lib/a${i}.jar`);
+  const zip = openZip(aliasedZip({ data: text('payload') }, names), 'aliased.zip');
+  assert.deepEqual(
+    zip.entries.map((e) => e.name),
+    ['lib/a0.jar'],
+  );
+  assert.equal(zip.get('lib/a1.jar'), undefined);
+});
+
+test('overlapping entries refuse the archive: the quoted-header bomb and an entry running into the directory', () => {
+  const names = Array.from({ length: 50 }, (_, i) => `o${i}.txt`);
+  const bomb = overlappingZip(names, new Uint8Array(64 * 1024));
+  assert.throws(() => openZip(bomb, 'fifield.zip'), {
+    code: 'ARCHIVE_INVALID',
+    message: /^fifield\.zip: entry "o0\.txt" overlaps another entry \(zip bomb\?\)$/,
+  });
+  // one entry whose declared compressed size reaches into the central directory
+  const one = Buffer.from(storedZip([{ name: 'a', data: text('abc') }]));
+  const cd = one.readUInt32LE(one.length - 6);
+  one.writeUInt32LE(10, cd + 20);
+  assert.throws(() => openZip(one, 'long.zip'), { code: 'ARCHIVE_INVALID', message: /overlaps the central directory/ });
+});
+
+test('the ratio check covers small entries too: 64 KiB of one byte is refused, 4 KiB is read', () => {
+  const zip = openZip(
+    makeZip([
+      { name: 'small', data: new Uint8Array(4096) },
+      { name: 'medium', data: new Uint8Array(64 * 1024) },
+    ]),
+    'ratio.zip',
+  );
+  assert.equal(zip.read(zip.get('small') as never).length, 4096);
+  assert.throws(() => zip.read(zip.get('medium') as never), {
+    code: 'LIMIT_EXCEEDED',
+    message: /ratio\.zip!medium: compression ratio beyond 200:1/,
+  });
+});
+
+test('one budget for an archive tree: nested readers share its bytes, records and archive count', () => {
+  const inner = makeZip([{ name: 'data', data: new Uint8Array(3000).fill(7) }]);
+  const outer = storedZip([
+    { name: 'one.zip', data: inner },
+    { name: 'two.zip', data: inner },
+  ]);
+  const bytesBudget = new ZipBudget({ maxTotalBytes: 2 * inner.length + 4000 });
+  const zip = openZip(outer, 'outer.zip', bytesBudget);
+  const first = openZip(zip.read(zip.get('one.zip') as never), 'outer.zip!one.zip', bytesBudget);
+  first.read(first.entries[0] as never);
+  const second = openZip(zip.read(zip.get('two.zip') as never), 'outer.zip!two.zip', bytesBudget);
+  assert.throws(() => second.read(second.entries[0] as never), {
+    code: 'LIMIT_EXCEEDED',
+    message: /^outer\.zip!two\.zip!data: archive content beyond the limit of \d+ bytes per archive tree$/,
+  });
+
+  const archives = new ZipBudget({ maxArchives: 2 });
+  const z = openZip(outer, 'outer.zip', archives);
+  openZip(z.read(z.get('one.zip') as never), 'outer.zip!one.zip', archives);
+  assert.throws(() => openZip(z.read(z.get('two.zip') as never), 'outer.zip!two.zip', archives), {
+    code: 'LIMIT_EXCEEDED',
+    message: /more than 2 archives in one archive tree/,
+  });
+
+  const records = new ZipBudget({ maxEntries: 3 });
+  const r = openZip(outer, 'outer.zip', records);
+  openZip(r.read(r.get('one.zip') as never), 'outer.zip!one.zip', records);
+  assert.throws(() => openZip(r.read(r.get('two.zip') as never), 'outer.zip!two.zip', records), {
+    code: 'LIMIT_EXCEEDED',
+    message: /1 zip entries exceed the limit of 3 per archive tree/,
+  });
+});
+
+test('a record count the central directory cannot hold is refused before it is charged', () => {
+  const zip = Buffer.from(storedZip([{ name: 'a', data: text('x') }]));
+  zip.writeUInt16LE(0xffff, zip.length - 12);
+  assert.throws(() => openZip(zip, 'count.zip'), { code: 'ARCHIVE_INVALID', message: /cannot hold 65535 records/ });
+});
+
+test('Info-ZIP unzip and this reader agree on which archives overlap (unzip 6.0 refuses them too)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sgci-zip-'));
+  try {
+    const cases: [string, Uint8Array][] = [
+      [
+        'fine.zip',
+        makeZip([
+          { name: 'a.json', data: text(JSON.stringify(Array.from({ length: 500 }, (_, i) => ({ id: i })))) },
+          { name: 'b', data: text('b') },
+        ]),
+      ],
+      ['fifield.zip', overlappingZip(['x', 'y', 'z'], text('kernel '.repeat(1000)))],
+    ];
+    for (const [name, bytes] of cases) {
+      writeFileSync(join(dir, name), bytes);
+      const unzip = spawnSync('unzip', ['-tqq', join(dir, name)], { encoding: 'utf8' });
+      assert.equal(unzip.error, undefined, 'unzip is installed by scripts/setup.sh');
+      let ours = true;
+      try {
+        const zip = openZip(bytes, name);
+        for (const e of zip.entries) zip.read(e);
+      } catch {
+        ours = false;
+      }
+      assert.equal(ours, unzip.status === 0, `${name}: unzip says ${unzip.stdout}${unzip.stderr}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -7,24 +7,90 @@ import { SgciError } from './errors.ts';
  * is checked against the buffer, inflation is capped at the declared size and the limits, and
  * the CRC-32 is verified. Zip64 sizes and offsets are understood; encryption and methods other
  * than stored/deflate are refused with ARCHIVE_INVALID.
+ *
+ * Records that point at one local header are one entry, and entries whose data overlap refuse the
+ * archive (as unzip 6.0 does): both let a few bytes stand for unbounded data (David Fifield's
+ * "better zip bomb"). Limits hold for an archive tree, not one reader: readers of nested archives
+ * opened with the outer reader's `ZipBudget` draw from the same counts.
  */
 export interface ZipLimits {
-  /** Central-directory records. */
+  /** Central-directory records of one archive tree. */
   readonly maxEntries: number;
   /** Uncompressed bytes of one entry. */
   readonly maxEntryBytes: number;
-  /** Uncompressed bytes of all entries read through one reader. */
+  /** Uncompressed bytes of all entries read in one archive tree. */
   readonly maxTotalBytes: number;
-  /** Uncompressed/compressed ratio of one entry, past a floor of 1 MiB (zip bombs compress ~1000:1). */
+  /** Uncompressed/compressed ratio of one entry past `ratioFloorBytes` (zip bombs compress ~1000:1). */
   readonly maxRatio: number;
+  /** Entries up to this size skip the ratio check: a few KiB of one byte compress far past it legitimately. */
+  readonly ratioFloorBytes: number;
+  /** Archives opened in one archive tree, the outer one included. */
+  readonly maxArchives: number;
 }
 
 export const defaultZipLimits: ZipLimits = Object.freeze({
-  maxEntries: 100_000,
+  maxEntries: 1_000_000,
   maxEntryBytes: 256 * 1024 * 1024,
   maxTotalBytes: 1024 * 1024 * 1024,
   maxRatio: 200,
+  ratioFloorBytes: 4096,
+  maxArchives: 2000,
 });
+
+/**
+ * What is left of the limits of one archive tree. Pass it to openZip for every archive nested in
+ * the first, so nesting cannot multiply the work each reader may do.
+ */
+export class ZipBudget {
+  readonly limits: ZipLimits;
+  #archives: number;
+  #entries: number;
+  #bytes: number;
+  #exhausted = false;
+
+  constructor(limits: Partial<ZipLimits> = {}) {
+    this.limits = { ...defaultZipLimits, ...limits };
+    this.#archives = this.limits.maxArchives;
+    this.#entries = this.limits.maxEntries;
+    this.#bytes = this.limits.maxTotalBytes;
+  }
+
+  /** True once something was refused for want of budget: whatever is left of the tree would be too. */
+  get exhausted(): boolean {
+    return this.#exhausted;
+  }
+
+  /** Takes one archive with `records` central-directory records from the budget. */
+  openArchive(input: string, records: number): void {
+    if (this.#archives <= 0) {
+      this.#exhausted = true;
+      throw new SgciError('LIMIT_EXCEEDED', input, `more than ${this.limits.maxArchives} archives in one archive tree`);
+    }
+    if (records > this.#entries) {
+      this.#exhausted = true;
+      throw new SgciError(
+        'LIMIT_EXCEEDED',
+        input,
+        `${records} zip entries exceed the limit of ${this.limits.maxEntries} per archive tree`,
+      );
+    }
+    this.#archives--;
+    this.#entries -= records;
+  }
+
+  /** Takes `bytes` of uncompressed content from the budget. */
+  take(where: string, bytes: number): void {
+    if (bytes > this.#bytes) {
+      this.#exhausted = true;
+      throw new SgciError(
+        'LIMIT_EXCEEDED',
+        where,
+        `archive content beyond the limit of ${this.limits.maxTotalBytes} bytes per archive tree`,
+      );
+    }
+    this.#bytes -= bytes;
+  }
+}
 
 export interface ZipEntry {
   readonly name: string;
@@ -51,10 +117,14 @@ const ZIP64_LOCATOR = 0x07064b50;
 const ZIP64_EOCD = 0x06064b50;
 const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
-const MiB = 1024 * 1024;
 
-export function openZip(bytes: Uint8Array, input: string, limits: Partial<ZipLimits> = {}): ZipReader {
-  const lim: ZipLimits = { ...defaultZipLimits, ...limits };
+/**
+ * Opens a zip archive. `limits` are those of a new archive tree; pass the outer reader's budget
+ * instead when `bytes` is an archive nested in another.
+ */
+export function openZip(bytes: Uint8Array, input: string, limits: Partial<ZipLimits> | ZipBudget = {}): ZipReader {
+  const budget = limits instanceof ZipBudget ? limits : new ZipBudget(limits);
+  const lim = budget.limits;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const fail = (message: string): never => {
     throw new SgciError('ARCHIVE_INVALID', input, message);
@@ -85,9 +155,9 @@ export function openZip(bytes: Uint8Array, input: string, limits: Partial<ZipLim
     cdSize = u64(at + 40);
     cdOffset = u64(at + 48);
   }
-  if (count > lim.maxEntries) {
-    throw new SgciError('LIMIT_EXCEEDED', input, `${count} zip entries exceed the limit of ${lim.maxEntries}`);
-  }
+  // every record is at least 46 bytes: a count the directory cannot hold must not drain the budget
+  if (count * 46 > cdSize) fail(`central directory of ${cdSize} bytes cannot hold ${count} records`);
+  budget.openArchive(input, count);
   if (cdOffset + cdSize > bytes.length) fail('central directory beyond the end of the archive');
 
   const entries: ZipEntry[] = [];
@@ -138,12 +208,12 @@ export function openZip(bytes: Uint8Array, input: string, limits: Partial<ZipLim
     });
     at += 46 + nameLen + extraLen + commentLen;
   }
+  const { unique, dataStart } = placeEntries(entries, cdOffset, u16, u32, fail);
   const byName = new Map<string, ZipEntry>();
-  for (const e of entries) if (!byName.has(e.name)) byName.set(e.name, e);
-  let total = 0;
+  for (const e of unique) if (!byName.has(e.name)) byName.set(e.name, e);
 
   return {
-    entries,
+    entries: unique,
     get: (name) => byName.get(name),
     read(entry) {
       const where = `${input}!${entry.name}`;
@@ -155,16 +225,13 @@ export function openZip(bytes: Uint8Array, input: string, limits: Partial<ZipLim
           `${entry.size} bytes exceed the per-entry limit of ${lim.maxEntryBytes}`,
         );
       }
-      if (entry.size > MiB && entry.size > entry.compressedSize * lim.maxRatio) {
+      if (entry.size > lim.ratioFloorBytes && entry.size > entry.compressedSize * lim.maxRatio) {
         throw new SgciError('LIMIT_EXCEEDED', where, `compression ratio beyond ${lim.maxRatio}:1 (zip bomb?)`);
       }
-      if (total + entry.size > lim.maxTotalBytes) {
-        throw new SgciError('LIMIT_EXCEEDED', where, `archive content beyond the limit of ${lim.maxTotalBytes} bytes`);
-      }
-      if (u32(entry.offset) !== LOCAL) throw new SgciError('ARCHIVE_INVALID', where, 'bad local file header');
-      const start = entry.offset + 30 + u16(entry.offset + 26) + u16(entry.offset + 28);
+      const start = dataStart.get(entry);
+      if (start === undefined) throw new SgciError('ARCHIVE_INVALID', where, 'not an entry of this archive');
+      budget.take(where, entry.size);
       const end = start + entry.compressedSize;
-      if (end > bytes.length) throw new SgciError('ARCHIVE_INVALID', where, 'entry data beyond the end of the archive');
       const raw = bytes.subarray(start, end);
       let data: Uint8Array;
       if (entry.method === 0) {
@@ -185,8 +252,42 @@ export function openZip(bytes: Uint8Array, input: string, limits: Partial<ZipLim
         throw new SgciError('ARCHIVE_INVALID', where, `inflated to ${data.length} bytes, declared ${entry.size}`);
       }
       if (crc32(data) >>> 0 !== entry.crc32) throw new SgciError('ARCHIVE_INVALID', where, 'CRC-32 mismatch');
-      total += data.length;
       return data;
     },
   };
+}
+
+/**
+ * One entry per local header (records naming the same offset after the first are dropped) and
+ * where each entry's data starts. Entries sorted by offset must each end before the next begins
+ * and before the central directory: overlapping data refuses the whole archive.
+ */
+function placeEntries(
+  entries: readonly ZipEntry[],
+  cdOffset: number,
+  u16: (at: number) => number,
+  u32: (at: number) => number,
+  fail: (message: string) => never,
+): { unique: ZipEntry[]; dataStart: Map<ZipEntry, number> } {
+  const byOffset = new Map<number, ZipEntry>();
+  const unique: ZipEntry[] = [];
+  for (const e of entries) {
+    if (byOffset.has(e.offset)) continue;
+    byOffset.set(e.offset, e);
+    unique.push(e);
+  }
+  const dataStart = new Map<ZipEntry, number>();
+  const sorted = [...unique].sort((a, b) => a.offset - b.offset);
+  for (const [i, e] of sorted.entries()) {
+    if (u32(e.offset) !== LOCAL) fail(`bad local file header for ${JSON.stringify(e.name)}`);
+    const start = e.offset + 30 + u16(e.offset + 26) + u16(e.offset + 28);
+    const limit = sorted[i + 1]?.offset ?? cdOffset;
+    if (start + e.compressedSize > limit) {
+      fail(
+        `entry ${JSON.stringify(e.name)} overlaps ${i + 1 < sorted.length ? 'another entry' : 'the central directory'} (zip bomb?)`,
+      );
+    }
+    dataStart.set(e, start);
+  }
+  return { unique, dataStart };
 }

@@ -108,6 +108,15 @@ export interface FileNeeds {
   readonly sinks?: readonly FileSink[];
 }
 
+/**
+ * One consumer of the single pass (catalogers, secret scanner, checks): what it needs before any byte is read, and
+ * the finish step that turns what the pass captured into its result.
+ */
+export interface PassPart<Input, Output> {
+  readonly needs: FileNeeds;
+  finish(input: Input): Promise<Output>;
+}
+
 export interface ImageSourceDescription {
   readonly kind: SourceKind;
   /** What the user typed. */

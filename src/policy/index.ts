@@ -6,3 +6,11 @@ export { type ImageName, imagePatternMatches, normalizeImageName } from './image
 export { policyJsonSchema, policySchemaVersion } from './json-schema.ts';
 export { loadPolicy, parsePolicy } from './load.ts';
 export { type CheckAction, type Policy, PolicyException, PolicyFile, TrustedKey } from './schema.ts';
+export {
+  type SlaPolicy,
+  type SlaSeverity,
+  type SlaWindow,
+  slaPolicyOf,
+  slaSeverities,
+  withSlaOverrides,
+} from './sla.ts';

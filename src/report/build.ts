@@ -1,11 +1,12 @@
 import type { CheckRun, Section } from '../checks/index.ts';
 import { sections } from '../checks/index.ts';
+import type { ImageDescription } from '../oci/image/index.ts';
 import { type CheckReport, emptyCounts, reportSchemaVersion, type ScanReport } from './model.ts';
 
 export interface ReportInputs {
   readonly toolVersion: string;
   readonly now: Date;
-  readonly image: { reference: string; digest?: string; platform?: string; created?: string };
+  readonly image: ImageDescription;
   readonly dockerfile?: string;
   readonly manifests?: string;
   readonly sbomPackages?: number;
@@ -55,7 +56,7 @@ export function buildReport(run: CheckRun, inputs: ReportInputs): ScanReport {
     image: {
       reference: inputs.image.reference,
       digest: inputs.image.digest ?? null,
-      platform: inputs.image.platform ?? null,
+      platform: inputs.image.platform || null,
       created: inputs.image.created ?? null,
     },
     inputs: {

@@ -1,3 +1,7 @@
+/**
+ * Every output format of sgci's results, one `Reporter` shape: the check report (table, JSON, SARIF, Markdown, HTML,
+ * JUnit), the vulnerability report (table, JSON, SARIF, GitLab, CycloneDX VDR) and a scan's combined SARIF.
+ */
 export { buildReport, type ReportInputs } from './build.ts';
 export { renderHtml } from './html.ts';
 export { type Lang, messages, sectionLabel, statusLabel } from './i18n.ts';
@@ -5,6 +9,20 @@ export { renderJson, reportJsonSchema } from './json.ts';
 export { renderJunit } from './junit.ts';
 export { renderMarkdown } from './markdown.ts';
 export { type CheckReport, reportSchemaVersion, ScanReport } from './model.ts';
-export { isReportFormat, type ReportFormat, renderReport, reportFormats } from './render.ts';
+export {
+  checkReporters,
+  isReportFormat,
+  type RenderOptions,
+  type Reporter,
+  type ReportFormat,
+  renderReport,
+  renderVulnReport,
+  reportFormats,
+  scanSarifReporter,
+  type VulnFormat,
+  vulnFormats,
+  vulnReporters,
+} from './render.ts';
 export { renderSarif } from './sarif.ts';
+export { renderScanSummary, type ScanSummary } from './summary.ts';
 export { renderTable } from './table.ts';

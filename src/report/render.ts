@@ -1,40 +1,80 @@
+import type { VulnReport } from '../vuln/index.ts';
 import { renderHtml } from './html.ts';
 import type { Lang } from './i18n.ts';
 import { renderJson } from './json.ts';
 import { renderJunit } from './junit.ts';
 import { renderMarkdown } from './markdown.ts';
 import type { ScanReport } from './model.ts';
-import { renderSarif } from './sarif.ts';
+import { checksSarifRun, renderSarif, sarifLog } from './sarif.ts';
 import { renderTable } from './table.ts';
+import { renderCycloneDxVdr, renderGitlab, renderVulnTable, vulnsSarifRun } from './vulns.ts';
 
-export const reportFormats = ['table', 'json', 'sarif', 'markdown', 'html', 'junit'] as const;
-export type ReportFormat = (typeof reportFormats)[number];
+/** How a report is rendered for a reader: the language of its texts, and colour on a terminal. */
+export interface RenderOptions {
+  readonly lang: Lang;
+  readonly color: boolean;
+}
+
+/** One output format of one kind of result: every format of sgci, checks and vulnerabilities, has this shape. */
+export interface Reporter<Input> {
+  readonly mediaType: string;
+  /** The file name `sgci scan --out` writes it under, for the formats a scan writes. */
+  readonly fileName?: string;
+  render(input: Input, options: RenderOptions): string;
+}
+
+const json = 'application/json';
+
+/** The check report's formats (`sgci check -o`): JSON is the source every other one renders. */
+export const checkReporters = {
+  table: { mediaType: 'text/plain', render: (r, o) => renderTable(r, o) },
+  json: { mediaType: json, fileName: 'checks.json', render: (r) => renderJson(r) },
+  sarif: { mediaType: 'application/sarif+json', render: (r) => renderSarif(r) },
+  markdown: { mediaType: 'text/markdown', render: (r, o) => renderMarkdown(r, o.lang) },
+  html: { mediaType: 'text/html', fileName: 'report.html', render: (r, o) => renderHtml(r, o.lang) },
+  junit: { mediaType: 'application/xml', render: (r) => renderJunit(r) },
+} as const satisfies Record<string, Reporter<ScanReport>>;
+
+/** The vulnerability report's formats (`sgci vulns -o`): JSON is the source every other one renders. */
+export const vulnReporters = {
+  table: { mediaType: 'text/plain', render: (r) => renderVulnTable(r) },
+  json: { mediaType: json, fileName: 'vulns.json', render: (r) => `${JSON.stringify(r, null, 2)}\n` },
+  'cyclonedx-vdr': { mediaType: 'application/vnd.cyclonedx+json', render: (r) => renderCycloneDxVdr(r) },
+  sarif: { mediaType: 'application/sarif+json', render: (r) => sarifLog([vulnsSarifRun(r)]) },
+  gitlab: { mediaType: json, render: (r) => renderGitlab(r) },
+} as const satisfies Record<string, Reporter<VulnReport>>;
+
+export type ReportFormat = keyof typeof checkReporters;
+export type VulnFormat = keyof typeof vulnReporters;
+export const reportFormats = Object.keys(checkReporters) as ReportFormat[];
+export const vulnFormats = Object.keys(vulnReporters) as VulnFormat[];
 
 export function isReportFormat(value: string): value is ReportFormat {
-  return (reportFormats as readonly string[]).includes(value);
+  return Object.hasOwn(checkReporters, value);
 }
 
-/** Every format renders the same ScanReport. */
-export function renderReport(
-  report: ScanReport,
-  format: ReportFormat,
-  options: { lang?: Lang; color?: boolean } = {},
-): string {
-  switch (format) {
-    case 'json':
-      return renderJson(report);
-    case 'sarif':
-      return renderSarif(report);
-    case 'junit':
-      return renderJunit(report);
-    case 'markdown':
-      return renderMarkdown(report, options.lang ?? 'en');
-    case 'html':
-      return renderHtml(report, options.lang ?? 'de');
-    case 'table':
-      return renderTable(report, {
-        ...(options.lang ? { lang: options.lang } : {}),
-        ...(options.color ? { color: true } : {}),
-      });
-  }
+/** Renders the check report in one of its formats. */
+export function renderReport(report: ScanReport, format: ReportFormat, options: Partial<RenderOptions> = {}): string {
+  const reporter: Reporter<ScanReport> = checkReporters[format];
+  return reporter.render(report, { lang: options.lang ?? 'en', color: options.color ?? false });
 }
+
+/** Renders the vulnerability report in one of its formats. */
+export function renderVulnReport(report: VulnReport, format: VulnFormat): string {
+  const reporter: Reporter<VulnReport> = vulnReporters[format];
+  return reporter.render(report, { lang: 'en', color: false });
+}
+
+/**
+ * A scan's SARIF: the checks and the vulnerabilities as two runs of one log, each with its own automation id so
+ * code-scanning services keep their results apart.
+ */
+export const scanSarifReporter: Reporter<{ checks: ScanReport; vulns: VulnReport }> = {
+  mediaType: 'application/sarif+json',
+  fileName: 'report.sarif',
+  render: ({ checks, vulns }) =>
+    sarifLog([
+      { automationDetails: { id: 'sgci/checks/' }, ...checksSarifRun(checks) },
+      { automationDetails: { id: 'sgci/vulnerabilities/' }, ...vulnsSarifRun(vulns) },
+    ]),
+};

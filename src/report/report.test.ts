@@ -8,6 +8,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { create } from 'xmlbuilder2';
 import { sarif210Schema } from '../../test/helpers/schemas/sarif-2.1.0.ts';
+import { markdownText } from '../core/index.ts';
 import {
   renderJunit,
   renderMarkdown,
@@ -19,6 +20,7 @@ import {
   reportSchemaVersion,
   ScanReport,
 } from './index.ts';
+import { renderScanSummary } from './summary.ts';
 import { sampleReport } from './testing.ts';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => void;
@@ -126,7 +128,7 @@ test('Markdown and table name every failing check with its remediation; colour o
   const md = renderMarkdown(report, 'de');
   const table = renderTable(report);
   for (const r of report.results.filter((x) => x.result === 'fail')) {
-    assert.ok(md.includes(r.id) && md.includes(r.remediationDe ?? r.remediation ?? '-'), r.id);
+    assert.ok(md.includes(r.id) && md.includes(markdownText(r.remediationDe ?? r.remediation ?? '-')), r.id);
     assert.ok(table.includes(r.id) && table.includes(r.remediation ?? '-'), r.id);
   }
   assert.ok(md.includes('Freigabe abgelehnt'));
@@ -142,4 +144,86 @@ test('every format renders the same checks', async () => {
     const text = renderReport(report, format, { lang: 'en' });
     for (const r of report.results) assert.ok(text.includes(r.id), `${format} lacks ${r.id}`);
   }
+});
+
+test('values from an image reach neither the terminal nor a Markdown comment as anything but text', async () => {
+  const report = await sampleReport();
+  const hostile = 'app\u001b]52;c;ZXZpbA==\u0007\u001b[2J\n# gate: passed\n![x](javascript:alert(1)) `x` | y';
+  const poisoned = {
+    ...report,
+    image: { ...report.image, reference: hostile },
+    results: report.results.map((r) =>
+      r.result === 'fail'
+        ? { ...r, evidence: [{ kind: 'file' as const, path: `/${hostile}`, layer: 1, message: hostile }] }
+        : { ...r, reason: r.reason === null ? null : hostile, reasonDe: r.reasonDe === null ? null : hostile },
+    ),
+  };
+  const table = renderTable(poisoned);
+  assert.doesNotMatch(table, /[\u0000-\u0009\u000b-\u001f\u007f]/, 'no control character but newline');
+  assert.ok(table.includes('\\x1b]52;c;ZXZpbA==\\x07'), 'shown escaped');
+  assert.ok(!table.split('\n').some((line) => line.startsWith('# gate')), 'no forged line');
+  for (const lang of ['de', 'en'] as const) {
+    const md = renderMarkdown(poisoned, lang);
+    assert.doesNotMatch(md, /[\u0000-\u0009\u000b-\u001f\u007f]/);
+    const headings = md.split('\n').filter((line) => /^\s{0,3}#/.test(line));
+    assert.ok(
+      headings.every((h) => /^#{2,3} (sgci|❌|⚠️)/.test(h)),
+      headings.join('\n'),
+    );
+    // outside code spans, no image or link can open: every [ and ] there is escaped
+    const prose = md.replace(/(`+)[^\n]*?(?<!`)\1(?!`)/g, '');
+    assert.doesNotMatch(prose, /(?<!\\)[[\]]/);
+  }
+});
+
+test('the scan summary speaks one language: no English line in German, no German line in English', async () => {
+  const checks = await sampleReport();
+  const vulns = {
+    schemaVersion: '1.0.0',
+    subject: { name: 'x' },
+    matches: [],
+    summary: {
+      active: { CRITICAL: 0, HIGH: 0, MEDIUM: 0, LOW: 0, NONE: 0, UNKNOWN: 0 },
+      suppressed: 0,
+      osOwnedUpstream: 0,
+      overdue: 0,
+    },
+    database: { advisories: 0 },
+    evaluatedAt: checks.generatedAt,
+    notes: [],
+  } as const;
+  const summary = {
+    checks,
+    vulns,
+    vulnsUnavailable: { en: 'no advisory database', de: 'keine Advisory-Datenbank' },
+    packages: 3,
+    secrets: 1,
+    written: ['out/checks.json'],
+  };
+  const de = renderScanSummary(summary, 'de');
+  const en = renderScanSummary(summary, 'en');
+  for (const word of [
+    'packages',
+    'vulnerabilities',
+    'not matched',
+    'secrets',
+    'checks:',
+    'gate',
+    'written',
+    'failed',
+    'advisory database',
+  ])
+    assert.ok(!de.includes(word), `German summary has "${word}"`);
+  for (const word of [
+    'Pakete',
+    'Schwachstellen',
+    'Geheimnisse',
+    'Prüfungen',
+    'Freigabe',
+    'geschrieben',
+    'fehlgeschlagen',
+  ])
+    assert.ok(!en.includes(word), `English summary has "${word}"`);
+  assert.match(de, /^Freigabe: ABGELEHNT$/m);
+  assert.match(en, /^gate: FAILED$/m);
 });

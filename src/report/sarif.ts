@@ -1,11 +1,22 @@
 import { describeEvidence, type Evidence } from '../checks/index.ts';
 import type { CheckReport, ScanReport } from './model.ts';
 
-/**
- * SARIF 2.1.0: one rule per check, one result per check (kind pass/fail/review/notApplicable), locations from file
- * and Dockerfile evidence. Image paths become relative URIs under the `IMAGEROOT` base id.
- */
+/** A SARIF 2.1.0 log of one or more runs, as every SARIF output of sgci writes it. */
+export function sarifLog(runs: readonly Record<string, unknown>[]): string {
+  const log = { $schema: 'https://json.schemastore.org/sarif-2.1.0.json', version: '2.1.0', runs };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+/** The checks' report as SARIF (`sgci check -o sarif`). */
 export function renderSarif(report: ScanReport): string {
+  return sarifLog([checksSarifRun(report)]);
+}
+
+/**
+ * The checks as one SARIF run: one rule per check, one result per check (kind pass/fail/review/notApplicable),
+ * locations from file and Dockerfile evidence. Image paths become relative URIs under the `IMAGEROOT` base id.
+ */
+export function checksSarifRun(report: ScanReport): Record<string, unknown> {
   const rules = report.results.map((r) => ({
     id: r.id,
     name: r.title.en.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : '')),
@@ -19,32 +30,25 @@ export function renderSarif(report: ScanReport): string {
     },
   }));
   const results = report.results.map((r, ruleIndex) => sarifResult(r, ruleIndex));
-  const log = {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'sgci',
-            version: report.tool.version,
-            informationUri: 'https://opencode.de/sgci',
-            rules,
-          },
-        },
-        originalUriBaseIds: { IMAGEROOT: { description: { text: `root filesystem of ${report.image.reference}` } } },
-        invocations: [{ executionSuccessful: true, endTimeUtc: report.generatedAt }],
-        properties: {
-          image: report.image,
-          policy: report.policy,
-          gateFailed: report.gate.failed,
-          summary: report.summary,
-        },
-        results,
+  return {
+    tool: {
+      driver: {
+        name: 'sgci',
+        version: report.tool.version,
+        informationUri: 'https://opencode.de/sgci',
+        rules,
       },
-    ],
+    },
+    originalUriBaseIds: { IMAGEROOT: { description: { text: `root filesystem of ${report.image.reference}` } } },
+    invocations: [{ executionSuccessful: true, endTimeUtc: report.generatedAt }],
+    properties: {
+      image: report.image,
+      policy: report.policy,
+      gateFailed: report.gate.failed,
+      summary: report.summary,
+    },
+    results,
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
 }
 
 function sarifResult(r: CheckReport, ruleIndex: number): Record<string, unknown> {

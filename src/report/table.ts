@@ -1,4 +1,5 @@
 import { describeEvidence } from '../checks/index.ts';
+import { safeText } from '../core/index.ts';
 import { type Lang, messages, reasonText, remediationText, sectionLabel, sectionOrder, statusLabel } from './i18n.ts';
 import type { ScanReport } from './model.ts';
 
@@ -27,8 +28,10 @@ export function renderTable(
   const strong = (text: string) => (options.color ? `${bold}${text}${reset}` : text);
   const maxEvidence = options.maxEvidence ?? 10;
   const out: string[] = [];
-  out.push(`${strong(`${m.image}:`)} ${report.image.reference}${report.image.digest ? `@${report.image.digest}` : ''}`);
-  out.push(`${m.policy}: ${report.policy.name}`);
+  out.push(
+    `${strong(`${m.image}:`)} ${safeText(report.image.reference)}${report.image.digest ? `@${safeText(report.image.digest)}` : ''}`,
+  );
+  out.push(`${m.policy}: ${safeText(report.policy.name)}`);
   const width = Math.max(...report.results.map((r) => statusLabel(r.result, lang).length), 4);
   for (const section of sectionOrder) {
     const results = report.results.filter((r) => r.section === section);
@@ -39,12 +42,12 @@ export function renderTable(
       const waived = r.exception?.status === 'applied' ? ` (${m.waived})` : '';
       out.push(`  ${paint(r.result, label)}  ${r.id.padEnd(14)} ${r.title[lang]}${waived}`);
       if (r.result === 'fail' || r.result === 'warn') {
-        for (const e of r.evidence.slice(0, maxEvidence)) out.push(`      ${describeEvidence(e, lang)}`);
+        for (const e of r.evidence.slice(0, maxEvidence)) out.push(`      ${safeText(describeEvidence(e, lang))}`);
         if (r.evidence.length > maxEvidence) out.push(`      … ${r.evidence.length - maxEvidence} ${m.moreInJson}`);
         const remediation = remediationText(r, lang);
-        if (remediation) out.push(`      → ${remediation}`);
+        if (remediation) out.push(`      → ${safeText(remediation)}`);
       } else if (r.reason && r.result === 'manual') {
-        out.push(`      ${reasonText(r, lang)}`);
+        out.push(`      ${safeText(reasonText(r, lang) ?? '')}`);
       }
     }
   }

@@ -56,12 +56,7 @@ export async function sampleReport(): Promise<ScanReport> {
   return buildReport(run, {
     toolVersion: '0.1.0',
     now: ctx.now,
-    image: {
-      reference: image.reference,
-      digest: image.digest ?? '',
-      platform: 'linux/amd64',
-      created: image.config.created ?? '',
-    },
+    image,
     manifests: 'deploy.yaml',
     sbomPackages: 0,
     vulnerabilities: {

@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type * as CycloneDx from '@cyclonedx/cyclonedx-library';
+import type { Sbom } from '../catalog/index.ts';
 import { isSpdxExpression, type Package } from '../catalog/index.ts';
-import type { Sbom } from './model.ts';
 import { packageProperties } from './properties.ts';
 import { fileRef, serialUuid } from './serial.ts';
 import { formatUnknown } from './unknowns.ts';

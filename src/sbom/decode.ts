@@ -1,4 +1,5 @@
 import { PackageURL } from 'packageurl-js';
+import type { Sbom } from '../catalog/index.ts';
 import {
   type Distro,
   type Ecosystem,
@@ -9,7 +10,6 @@ import {
   type Relationship,
 } from '../catalog/index.ts';
 import { type Digest, isDigest, parseUntrustedJson, SgciError } from '../core/index.ts';
-import type { Sbom } from './model.ts';
 import { parseUnknown } from './unknowns.ts';
 
 const ecosystems: readonly Ecosystem[] = [

@@ -1,13 +1,13 @@
+import type { Sbom } from '../catalog/index.ts';
 import { SgciError } from '../core/index.ts';
 import { encodeCycloneDxJson, encodeCycloneDxXml } from './cyclonedx.ts';
 import { type SbomFormat, sbomFormats } from './formats.ts';
-import type { Sbom } from './model.ts';
 import { encodeSpdxJson } from './spdx.ts';
 import { encodeTable } from './table.ts';
 
+export type { Sbom, SbomSubject } from '../catalog/index.ts';
 export { decodeSbom } from './decode.ts';
 export { isSbomFormat, type SbomFormat, sbomFormats } from './formats.ts';
-export type { Sbom, SbomSubject } from './model.ts';
 export { serialUuid } from './serial.ts';
 export { formatUnknown } from './unknowns.ts';
 

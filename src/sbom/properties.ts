@@ -14,7 +14,7 @@ export function packageProperties(pkg: Package): [string, string][] {
     props.push([`sgci:location:${i}:path`, l.path], [`sgci:location:${i}:layer`, String(l.layer)]);
     props.push([`sgci:location:${i}:evidence`, l.evidence]);
   });
-  props.push(...metadataProperties(pkg.metadata));
+  for (const p of metadataProperties(pkg.metadata)) props.push(p);
   return props;
 }
 

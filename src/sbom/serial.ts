@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Sbom } from './model.ts';
+import type { Sbom } from '../catalog/index.ts';
 
 /**
  * A UUID (RFC 9562 version 8, name-based) derived from the image digest, so the same image gives

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { Sbom } from '../catalog/index.ts';
 import { isSpdxExpression, type Package } from '../catalog/index.ts';
-import type { Sbom } from './model.ts';
 import { packageProperties } from './properties.ts';
 import { fileRef, serialUuid } from './serial.ts';
 import { formatUnknown } from './unknowns.ts';

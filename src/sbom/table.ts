@@ -1,5 +1,5 @@
+import type { Sbom } from '../catalog/index.ts';
 import { renderTable } from '../core/index.ts';
-import type { Sbom } from './model.ts';
 
 /** A terminal table: one row per package, then the unidentified executables. */
 export function encodeTable(sbom: Sbom): string {

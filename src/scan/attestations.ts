@@ -1,8 +1,8 @@
 import { PackageURL } from 'packageurl-js';
-import { checkPredicateShape, predicateTypes } from '../attest/index.ts';
+import type { RegistryAccess, Signer } from '../attest/index.ts';
 import type { Digest } from '../core/index.ts';
 import type { RegistryReference } from '../oci/reference/index.ts';
-import type { VexStatement, VulnReport } from '../vuln/types.ts';
+import type { VexStatement, VulnReport } from '../vuln/index.ts';
 
 /** One predicate of `sgci scan --attest`, with the text written to --out beside it (the same bytes, parsed). */
 export interface ScanAttestation {
@@ -63,6 +63,7 @@ export async function scanAttestations(
 ): Promise<ScanAttestation[]> {
   // loaded here, not at start-up: the vulnerability module compiles the OSV schema when it loads (~0.1 s)
   const { toOpenVex } = await import('../vuln/index.ts');
+  const { checkPredicateShape, predicateTypes } = await import('../attest/index.ts');
   const vexText = toOpenVex(scanVexStatements(vulns, ociProductPurl(ref, digest)), {
     author: 'sgci',
     timestamp: vulns.evaluatedAt,
@@ -73,4 +74,23 @@ export async function scanAttestations(
   ];
   for (const item of items) checkPredicateShape(item.predicate, item.predicateType, item.file);
   return items;
+}
+
+/**
+ * Signs a scan's predicates for the scanned manifest digest and pushes them in one `.att` manifest beside the image,
+ * as cosign does; returns what was pushed (`ref (digest)`).
+ */
+export async function publishScanAttestations(
+  registry: RegistryAccess,
+  ref: RegistryReference,
+  digest: Digest,
+  signer: Signer,
+  items: readonly ScanAttestation[],
+): Promise<string[]> {
+  // the signing code loads with the first attestation, not with every command that scans
+  const { planAttestations, pushPlan, resolveImage } = await import('../attest/index.ts');
+  const resolved = await resolveImage(registry, { registry: ref.registry, repository: ref.repository, digest });
+  const plan = await planAttestations(registry, resolved, signer, items);
+  const pushed = await pushPlan(registry, plan);
+  return pushed.map((p) => `${p.ref} (${p.digest})`);
 }

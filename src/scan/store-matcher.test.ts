@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { isSgciError } from '../core/index.ts';
+import { defaultPolicy, slaPolicyOf } from '../policy/index.ts';
 import type { Sbom } from '../sbom/index.ts';
+import type { MatchRequest } from './request.ts';
 import { startStoreMatcher } from './store-matcher.ts';
 
 const sbom = {
@@ -16,6 +18,7 @@ const sbom = {
   tool: { name: 'sgci', version: 'test' },
 } as unknown as Sbom;
 
+const request: MatchRequest = { vex: [], notes: [], sla: slaPolicyOf(defaultPolicy), now: new Date() };
 const saved = { home: process.env.SGCI_HOME, url: process.env.DATABASE_URL };
 let home: string;
 before(() => {
@@ -32,8 +35,8 @@ after(() => {
 
 test('without a database on disk nothing starts, nothing is created, and the reason is given', async () => {
   {
-    await using matcher = startStoreMatcher({}, new Date());
-    assert.deepEqual(await matcher.match(sbom), {
+    await using matcher = startStoreMatcher();
+    assert.deepEqual(await matcher.match(sbom, request), {
       unavailable: 'no advisory database: run sgci db import or sgci db update first',
       unavailableDe: 'keine Advisory-Datenbank: zuerst sgci db import oder sgci db update ausführen',
     });
@@ -44,14 +47,14 @@ test('without a database on disk nothing starts, nothing is created, and the rea
 test('a database that cannot be opened is a DATABASE_ERROR from the store process, not "no vulnerabilities"', async () => {
   mkdirSync(join(home, 'db'));
   writeFileSync(join(home, 'db', 'PG_VERSION'), 'not a postgres data directory\n');
-  await using matcher = startStoreMatcher({}, new Date());
-  await assert.rejects(matcher.match(sbom), (error) => isSgciError(error, 'DATABASE_ERROR'));
+  await using matcher = startStoreMatcher();
+  await assert.rejects(matcher.match(sbom, request), (error) => isSgciError(error, 'DATABASE_ERROR'));
 });
 
 test('disposing without matching (the scan failed) ends the store process', async () => {
   const started = Date.now();
   {
-    await using matcher = startStoreMatcher({}, new Date());
+    await using matcher = startStoreMatcher();
     assert.ok(matcher);
   }
   assert.ok(Date.now() - started < 30_000);

@@ -2,8 +2,8 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { dataDir, type ErrorCode, SgciError } from '../core/index.ts';
-import type { SlaPolicy, VulnReport } from '../vuln/index.ts';
-import type { VulnMatcher } from './scan.ts';
+import type { VulnReport } from '../vuln/index.ts';
+import type { VulnMatcher } from './request.ts';
 import type { StoreProcessRequest } from './store-process.ts';
 
 export type StoreProcessReply =
@@ -21,7 +21,7 @@ export type StoreProcessReply =
  * RSS 750 -> 480 MiB). Without a database on disk nothing starts and the report says so (never "no
  * vulnerabilities"); nothing is created. Dispose when done: that ends the child however the run ended.
  */
-export function startStoreMatcher(sla: SlaPolicy, now: Date): { readonly match: VulnMatcher } & AsyncDisposable {
+export function startStoreMatcher(): { readonly match: VulnMatcher } & AsyncDisposable {
   const location = process.env.DATABASE_URL ? 'DATABASE_URL' : join(dataDir(), 'db');
   if (!process.env.DATABASE_URL && !existsSync(location)) {
     return {
@@ -49,9 +49,15 @@ export function startStoreMatcher(sla: SlaPolicy, now: Date): { readonly match: 
   reply.catch(() => undefined);
   let asked = false;
   return {
-    async match(sbom) {
+    async match(sbom, request) {
       asked = true;
-      child.send({ sbom, now: now.toISOString(), sla } satisfies StoreProcessRequest);
+      child.send({
+        sbom,
+        now: request.now.toISOString(),
+        sla: request.sla,
+        vex: [...request.vex],
+        notes: [...request.notes],
+      } satisfies StoreProcessRequest);
       return unwrap(await reply);
     },
     async [Symbol.asyncDispose]() {

@@ -4,8 +4,9 @@
  * `StoreProcessReply` out, then the store is closed and the process ends; it also ends when the parent goes.
  */
 import { enableCompileCache } from 'node:module';
+import type { SlaPolicy } from '../policy/index.ts';
 import type { Sbom } from '../sbom/index.ts';
-import type { SlaPolicy } from '../vuln/index.ts';
+import type { VexStatement } from '../vuln/index.ts';
 import type { StoreProcessReply } from './store-matcher.ts';
 
 // as bin/sgci.js does: V8's compile cache spares re-parsing the store's and matcher's sources on every start
@@ -17,6 +18,9 @@ export interface StoreProcessRequest {
   readonly sbom: Sbom;
   readonly now: string;
   readonly sla: SlaPolicy;
+  /** Statements of the request's VEX documents, applied with the store's own. */
+  readonly vex: readonly VexStatement[];
+  readonly notes: readonly string[];
 }
 
 function failure(error: unknown): StoreProcessReply {
@@ -36,17 +40,9 @@ async function answer(
   });
   try {
     if (store && request !== 'close') {
-      const { matchSbom } = await import('../vuln/index.ts');
-      if ((await store.advisories.count()) === 0) {
-        reply = {
-          unavailable: 'the advisory database is empty: run sgci db import or sgci db update first',
-          unavailableDe: 'die Advisory-Datenbank ist leer: zuerst sgci db import oder sgci db update ausführen',
-        };
-      } else {
-        const vex = await store.vex.list();
-        const now = new Date(request.now);
-        reply = { report: await matchSbom(request.sbom, store.advisories, { vex, now, sla: request.sla }) };
-      }
+      const { storeMatcher } = await import('./store-match.ts');
+      const { sbom, vex, notes, sla } = request;
+      reply = await storeMatcher(store)(sbom, { vex, notes, sla, now: new Date(request.now) });
     }
   } catch (error) {
     reply = failure(error);
@@ -59,7 +55,7 @@ async function answer(
 if (process.send) {
   const opening = openStore();
   // the matcher's modules load while PGlite starts
-  const loading = import('../vuln/index.ts');
+  const loading = import('./store-match.ts').then(() => import('../vuln/index.ts'));
   loading.catch(() => undefined);
   opening.catch(() => undefined);
   process.once('disconnect', () => process.exit(0));

@@ -1,4 +1,4 @@
-import type { ImageConfig } from '../oci/image/schema.ts';
+import type { ImageConfig } from '../oci/image/index.ts';
 import { fingerprint } from './fingerprint.ts';
 import { isSecretName } from './names.ts';
 import { passwordGate } from './rules.ts';
@@ -16,12 +16,14 @@ export function scanImageConfig(config: ImageConfig): SecretFinding[] {
   const env = config.config?.Env ?? [];
   env.forEach((entry, index) => {
     const { name, value } = splitAssignment(entry);
-    findings.push(...scanAssignment(name, value, { location: 'env', field: `Env[${index}] ${name}` }, 'env-secret'));
+    for (const f of scanAssignment(name, value, { location: 'env', field: `Env[${index}] ${name}` }, 'env-secret'))
+      findings.push(f);
   });
   const labels = config.config?.Labels ?? {};
   for (const key of Object.keys(labels).sort()) {
     const value = labels[key] ?? '';
-    findings.push(...scanAssignment(key, value, { location: 'label', field: `Labels[${key}]` }, 'label-secret'));
+    for (const f of scanAssignment(key, value, { location: 'label', field: `Labels[${key}]` }, 'label-secret'))
+      findings.push(f);
   }
   let layer = 0;
   (config.history ?? []).forEach((entry, index) => {
@@ -32,7 +34,7 @@ export function scanImageConfig(config: ImageConfig): SecretFinding[] {
       ...(entry.empty_layer ? {} : { layer }),
     };
     if (!entry.empty_layer) layer++;
-    findings.push(...scanHistoryLine(createdBy, place));
+    for (const f of scanHistoryLine(createdBy, place)) findings.push(f);
   });
   return findings.sort(compareFindings);
 }

@@ -1,4 +1,4 @@
-import type { ImageFilesystem } from '../oci/types.ts';
+import type { ImageFilesystem } from '../oci/index.ts';
 import type { SecretFinding } from './types.ts';
 
 /**

@@ -8,5 +8,6 @@ export { fingerprint } from './fingerprint.ts';
 export { markHidden } from './hidden.ts';
 export { mask, maskEnvValue, maskText } from './mask.ts';
 export { isSecretName } from './names.ts';
+export { type SecretScan, secretsPass } from './pass.ts';
 export { compareFindings, createSecretScanner, type SecretScanner, scanFile } from './scanner.ts';
 export type { SecretFinding, SecretLocation, SecretScannerOptions, SecretSeverity } from './types.ts';

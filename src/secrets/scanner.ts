@@ -1,5 +1,5 @@
 import type { Unknown } from '../core/index.ts';
-import type { FileEntry, FileVisitor } from '../oci/types.ts';
+import type { FileEntry, FileVisitor } from '../oci/index.ts';
 import { fingerprint } from './fingerprint.ts';
 import { isPublishedFixture } from './paths.ts';
 import { jksHasKeyEntry, looksLikePkcs12, pkcs12Contents } from './pkcs12.ts';

@@ -11,6 +11,7 @@ export interface Database {
   imports: ImportsTable;
   feeds: FeedsTable;
   vex_statements: VexStatementsTable;
+  scan_results: ScanResultsTable;
   severities: SeveritiesTable;
 }
 
@@ -64,6 +65,15 @@ export interface VexStatementsTable {
   id: string;
   vulnerability: string;
   statement: JSONColumnType<Record<string, unknown>, string, string>;
+  created_at: Timestamp;
+}
+
+export interface ScanResultsTable {
+  /** Content key of the scan (manifest digest, sgci version, policy digest, build inputs). */
+  key: string;
+  manifest_digest: string;
+  tool_version: string;
+  result: JSONColumnType<object, string, string>;
   created_at: Timestamp;
 }
 

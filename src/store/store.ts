@@ -7,6 +7,7 @@ import { dataDir as defaultDataDir, describe, SgciError } from '../core/index.ts
 import { AdvisoryRepository } from './advisories.ts';
 import { migrationProvider } from './migrations/index.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
+import { ScanRepository } from './scans.ts';
 import type { Database } from './schema.ts';
 import { VexRepository } from './vex.ts';
 
@@ -22,6 +23,7 @@ export interface StoreRepositories {
   readonly db: Kysely<Database>;
   readonly advisories: AdvisoryRepository;
   readonly vex: VexRepository;
+  readonly scans: ScanRepository;
 }
 
 /** The one database layer of sgci: PGlite embedded by default, PostgreSQL when configured. */
@@ -35,7 +37,7 @@ export interface Store extends StoreRepositories, AsyncDisposable {
 }
 
 function repositories(db: Kysely<Database>): StoreRepositories {
-  return { db, advisories: new AdvisoryRepository(db), vex: new VexRepository(db) };
+  return { db, advisories: new AdvisoryRepository(db), vex: new VexRepository(db), scans: new ScanRepository(db) };
 }
 
 /** `postgres://user:secret@host/db` → `postgres://user@host/db`. */

@@ -1,4 +1,4 @@
-import { compareDigits, isAlpha, isDigit, type VersionScheme } from './scheme.ts';
+import { compareDigits, defineScheme, isAlpha, isDigit, type VersionScheme } from './scheme.ts';
 
 /** `[epoch:]upstream[-revision]` as dpkg splits it (deb-version(7)). */
 export interface DpkgVersion {
@@ -54,15 +54,12 @@ function verrevcmp(a: string, b: string): number {
   return 0;
 }
 
-export function compareDpkgVersions(a: string, b: string): number {
-  const x = parseDpkgVersion(a);
-  const y = parseDpkgVersion(b);
-  if (!x || !y) return a < b ? -1 : a > b ? 1 : 0;
+function compareParsed(x: DpkgVersion, y: DpkgVersion): number {
   return compareDigits(x.epoch, y.epoch) || verrevcmp(x.upstream, y.upstream) || verrevcmp(x.revision, y.revision);
 }
 
-export const dpkgScheme: VersionScheme = {
-  name: 'dpkg',
-  valid: (v) => parseDpkgVersion(v) !== undefined,
-  compare: compareDpkgVersions,
-};
+export const dpkgScheme: VersionScheme = defineScheme('dpkg', parseDpkgVersion, compareParsed);
+
+export function compareDpkgVersions(a: string, b: string): number {
+  return dpkgScheme.compare(a, b);
+}

@@ -1,4 +1,4 @@
-import { compareDigits, type VersionScheme } from './scheme.ts';
+import { compareDigits, defineScheme, type VersionScheme } from './scheme.ts';
 
 /**
  * RubyGems' Gem::Version: segments are digit or letter runs; a letter segment makes a pre-release
@@ -22,9 +22,7 @@ function canonicalSegments(version: string): Segment[] {
   return [...dropZeros(release), ...dropZeros(pre)];
 }
 
-export function compareGemVersions(a: string, b: string): number {
-  const x = canonicalSegments(a);
-  const y = canonicalSegments(b);
+function compareSegments(x: Segment[], y: Segment[]): number {
   for (let i = 0; i < Math.max(x.length, y.length); i++) {
     const l = x[i] ?? 0n;
     const r = y[i] ?? 0n;
@@ -37,8 +35,14 @@ export function compareGemVersions(a: string, b: string): number {
   return 0;
 }
 
-export const gemScheme: VersionScheme = {
-  name: 'gem',
-  valid: (v) => /^\s*[0-9]+(\.[0-9a-zA-Z]+)*(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?\s*$/.test(v),
-  compare: compareGemVersions,
-};
+const gemPattern = /^\s*[0-9]+(\.[0-9a-zA-Z]+)*(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?\s*$/;
+
+export const gemScheme: VersionScheme = defineScheme(
+  'gem',
+  (v) => (gemPattern.test(v) ? canonicalSegments(v) : undefined),
+  compareSegments,
+);
+
+export function compareGemVersions(a: string, b: string): number {
+  return gemScheme.compare(a, b);
+}

@@ -12,13 +12,10 @@ import { rpmScheme } from './rpm.ts';
 import type { VersionScheme } from './scheme.ts';
 import { goScheme, semverScheme } from './semver.ts';
 
-export { compareApkVersions, parseApkVersion } from './apk.ts';
-export { compareComposerVersions } from './composer.ts';
 export { compareDpkgVersions, type DpkgVersion, parseDpkgVersion } from './dpkg.ts';
 export { compareGemVersions } from './gem.ts';
-export { compareMavenVersions } from './maven.ts';
 export { compareNugetVersions } from './nuget.ts';
-export { compareRpmVersions, parseEvr, rpmvercmp } from './rpm.ts';
+export { parseEvr, rpmvercmp } from './rpm.ts';
 export type { VersionScheme } from './scheme.ts';
 export {
   apkScheme,

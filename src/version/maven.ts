@@ -1,42 +1,54 @@
-import { compareDigits, isDigit, type VersionScheme } from './scheme.ts';
+import { compareCodeUnits, compareDigits, defineScheme, isDigit, type VersionScheme } from './scheme.ts';
 
 /**
- * Maven's ComparableVersion (maven-artifact 3.9): items split at `.`, `-` and digit/letter transitions;
- * `-` and transitions open a sub-list; trailing "null" items (0, "", ga, final, release) are dropped;
- * known qualifiers order alpha < beta < milestone < rc = cr < snapshot < "" = ga = final = release < sp,
- * unknown qualifiers sort after sp, lexically.
+ * Maven's ComparableVersion (maven-artifact 3.8.7 to 3.9.x, which share one algorithm): a version is a tree of
+ * items. `.` separates items, `-` and every digit/letter transition open a sub-list; a qualifier after a dot opens one
+ * too, so `1.0.RC1` is `1-RC1` (MNG-7644). Trailing "null" items (0, "", ga, final, release) are dropped per list.
+ * Known qualifiers order alpha < beta < milestone < rc = cr < snapshot < "" = ga = final = release < sp; unknown
+ * ones sort after sp, lexically; `a1`, `b1`, `m1` are alpha-1, beta-1, milestone-1.
  */
-type Item = { kind: 'int'; value: string } | { kind: 'string'; value: string } | { kind: 'list'; items: Item[] };
+type Item =
+  | { readonly kind: 'number'; readonly digits: string; readonly size: number }
+  | { readonly kind: 'qualifier'; readonly value: string }
+  | { readonly kind: 'list'; readonly items: Item[] };
 
 const qualifiers = ['alpha', 'beta', 'milestone', 'rc', 'snapshot', '', 'sp'];
 const aliases: Readonly<Record<string, string>> = { ga: '', final: '', release: '', cr: 'rc' };
-const releaseIndex = String(qualifiers.indexOf(''));
+const shortQualifiers: Readonly<Record<string, string>> = { a: 'alpha', b: 'beta', m: 'milestone' };
 
-function stringItem(value: string, followedByDigit: boolean): Item {
-  let v = value;
-  if (followedByDigit && v.length === 1) {
-    if (v === 'a') v = 'alpha';
-    else if (v === 'b') v = 'beta';
-    else if (v === 'm') v = 'milestone';
-  }
-  return { kind: 'string', value: aliases[v] ?? v };
-}
-
-function comparableQualifier(q: string): string {
+/** Maven's sort key of a qualifier: the index of a known one, else `7-name`, compared as strings. */
+function qualifierKey(q: string): string {
   const i = qualifiers.indexOf(q);
   return i === -1 ? `${qualifiers.length}-${q}` : String(i);
 }
+const releaseKey = qualifierKey('');
 
-function parseItem(isDigitRun: boolean, buf: string): Item {
-  return isDigitRun ? { kind: 'int', value: buf.replace(/^0+/, '') || '0' } : stringItem(buf, false);
+function qualifier(text: string, followedByDigit: boolean): Item {
+  const value = followedByDigit ? (shortQualifiers[text] ?? text) : text;
+  return { kind: 'qualifier', value: aliases[value] ?? value };
+}
+
+/**
+ * Java keeps a number as int, long or BigInteger by its length after stripping leading zeros (an all-zero run keeps
+ * its length), and orders the three kinds before their values: `1.0000000000.5 > 1.5.5` in Maven.
+ */
+function number(digits: string): Item {
+  const stripped = digits.replace(/^0+(?=[^0])/, '');
+  return { kind: 'number', digits: stripped, size: stripped.length <= 9 ? 0 : stripped.length <= 18 ? 1 : 2 };
+}
+const zero = number('0');
+
+function numberOrQualifier(isNumber: boolean, text: string): Item {
+  return isNumber ? number(text) : qualifier(text, false);
 }
 
 function isNull(item: Item): boolean {
-  if (item.kind === 'int') return item.value === '0';
-  if (item.kind === 'string') return item.value === '';
+  if (item.kind === 'number') return /^0+$/.test(item.digits);
+  if (item.kind === 'qualifier') return qualifierKey(item.value) === releaseKey;
   return item.items.length === 0;
 }
 
+/** Drops trailing null items, looking through trailing sub-lists (`1.0-0` is `1`). */
 function normalize(list: Item[]): void {
   for (let i = list.length - 1; i >= 0; i--) {
     const item = list[i] as Item;
@@ -45,61 +57,61 @@ function normalize(list: Item[]): void {
   }
 }
 
-export function parseMavenVersion(version: string): Item {
+function parseMavenVersion(version: string): Item {
   const v = version.toLowerCase();
-  const root: Item & { kind: 'list' } = { kind: 'list', items: [] };
-  let list = root.items;
-  const stack: Item[][] = [list];
-  let isDigitRun = false;
-  let start = 0;
+  const root: Item[] = [];
+  let list = root;
+  const lists: Item[][] = [root];
   const open = () => {
-    const sub: Item & { kind: 'list' } = { kind: 'list', items: [] };
-    list.push(sub);
-    list = sub.items;
-    stack.push(list);
+    const sub: Item[] = [];
+    list.push({ kind: 'list', items: sub });
+    list = sub;
+    lists.push(sub);
   };
+  let inNumber = false;
+  let start = 0;
   for (let i = 0; i < v.length; i++) {
     const c = v[i];
-    if (c === '.') {
-      list.push(i === start ? { kind: 'int', value: '0' } : parseItem(isDigitRun, v.slice(start, i)));
+    if (c === '.' || c === '-') {
+      list.push(i === start ? zero : numberOrQualifier(inNumber, v.slice(start, i)));
       start = i + 1;
-    } else if (c === '-') {
-      list.push(i === start ? { kind: 'int', value: '0' } : parseItem(isDigitRun, v.slice(start, i)));
-      start = i + 1;
-      open();
+      if (c === '-') open();
     } else if (isDigit(c)) {
-      if (!isDigitRun && i > start) {
-        list.push(stringItem(v.slice(start, i), true));
+      if (!inNumber && i > start) {
+        if (list.length > 0) open();
+        list.push(qualifier(v.slice(start, i), true));
         start = i;
         open();
       }
-      isDigitRun = true;
+      inNumber = true;
     } else {
-      if (isDigitRun && i > start) {
-        list.push(parseItem(true, v.slice(start, i)));
+      if (inNumber && i > start) {
+        list.push(numberOrQualifier(true, v.slice(start, i)));
         start = i;
         open();
       }
-      isDigitRun = false;
+      inNumber = false;
     }
   }
-  if (v.length > start) list.push(parseItem(isDigitRun, v.slice(start)));
-  while (stack.length > 0) normalize(stack.pop() as Item[]);
-  return root;
+  if (v.length > start) {
+    if (!inNumber && list.length > 0) open();
+    list.push(numberOrQualifier(inNumber, v.slice(start)));
+  }
+  for (let i = lists.length - 1; i >= 0; i--) normalize(lists[i] as Item[]);
+  return { kind: 'list', items: root };
 }
 
+/** ComparableVersion's Item.compareTo; `undefined` is the padding a shorter list is compared with. */
 function compareItems(a: Item | undefined, b: Item | undefined): number {
   if (a === undefined) return b === undefined ? 0 : -compareItems(b, undefined);
-  if (a.kind === 'int') {
-    if (b === undefined) return a.value === '0' ? 0 : 1;
-    if (b.kind === 'int') return Math.sign(compareDigits(a.value, b.value));
-    return 1;
+  if (a.kind === 'number') {
+    if (b === undefined) return isNull(a) ? 0 : 1;
+    if (b.kind !== 'number') return 1;
+    return a.size !== b.size ? a.size - b.size : compareDigits(a.digits, b.digits);
   }
-  if (a.kind === 'string') {
-    if (b === undefined) return Math.sign(cmp(comparableQualifier(a.value), releaseIndex));
-    if (b.kind === 'int') return -1;
-    if (b.kind === 'string') return Math.sign(cmp(comparableQualifier(a.value), comparableQualifier(b.value)));
-    return -1;
+  if (a.kind === 'qualifier') {
+    if (b === undefined) return compareCodeUnits(qualifierKey(a.value), releaseKey);
+    return b.kind === 'qualifier' ? compareCodeUnits(qualifierKey(a.value), qualifierKey(b.value)) : -1;
   }
   if (b === undefined) {
     for (const item of a.items) {
@@ -108,26 +120,21 @@ function compareItems(a: Item | undefined, b: Item | undefined): number {
     }
     return 0;
   }
-  if (b.kind === 'int') return -1;
-  if (b.kind === 'string') return 1;
-  const n = Math.max(a.items.length, b.items.length);
-  for (let i = 0; i < n; i++) {
+  if (b.kind === 'number') return -1;
+  if (b.kind === 'qualifier') return 1;
+  for (let i = 0; i < Math.max(a.items.length, b.items.length); i++) {
     const r = compareItems(a.items[i], b.items[i]);
     if (r !== 0) return r;
   }
   return 0;
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-export function compareMavenVersions(a: string, b: string): number {
-  return compareItems(parseMavenVersion(a), parseMavenVersion(b));
-}
-
-export const mavenScheme: VersionScheme = {
-  name: 'maven',
-  valid: (v) => v.length > 0 && !/\s/.test(v),
-  compare: compareMavenVersions,
-};
+/**
+ * Maven orders any string; sgci accepts printable ASCII without spaces, where Java's Unicode digits and case
+ * mapping cannot differ from ours.
+ */
+export const mavenScheme: VersionScheme = defineScheme(
+  'maven',
+  (v) => (/^[\x21-\x7e]+$/.test(v) ? parseMavenVersion(v) : undefined),
+  compareItems,
+);

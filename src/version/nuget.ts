@@ -1,13 +1,10 @@
-import { compareDigits, type VersionScheme } from './scheme.ts';
+import { compareDigits, defineScheme, type VersionScheme } from './scheme.ts';
 
 /** NuGet versions: up to four numeric parts (missing = 0), SemVer 2 labels compared case-insensitively. */
 const nugetPattern =
   /^v?([0-9]+)(?:\.([0-9]+))?(?:\.([0-9]+))?(?:\.([0-9]+))?(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
 
-export function compareNugetVersions(a: string, b: string): number {
-  const x = nugetPattern.exec(a.trim());
-  const y = nugetPattern.exec(b.trim());
-  if (!x || !y) return a < b ? -1 : a > b ? 1 : 0;
+function compareParsed(x: RegExpExecArray, y: RegExpExecArray): number {
   for (let i = 1; i <= 4; i++) {
     const c = compareDigits(x[i] ?? '0', y[i] ?? '0');
     if (c !== 0) return Math.sign(c);
@@ -39,8 +36,12 @@ export function compareNugetVersions(a: string, b: string): number {
   return 0;
 }
 
-export const nugetScheme: VersionScheme = {
-  name: 'nuget',
-  valid: (v) => nugetPattern.test(v.trim()),
-  compare: compareNugetVersions,
-};
+export const nugetScheme: VersionScheme = defineScheme(
+  'nuget',
+  (v) => nugetPattern.exec(v.trim()) ?? undefined,
+  compareParsed,
+);
+
+export function compareNugetVersions(a: string, b: string): number {
+  return nugetScheme.compare(a, b);
+}

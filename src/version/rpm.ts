@@ -1,4 +1,4 @@
-import { compareDigits, isAlpha, isDigit, type VersionScheme } from './scheme.ts';
+import { compareDigits, defineScheme, isAlpha, isDigit, type VersionScheme } from './scheme.ts';
 
 const isAlnum = (c: string | undefined) => isDigit(c) || isAlpha(c);
 
@@ -45,35 +45,51 @@ export function rpmvercmp(a: string, b: string): number {
 }
 
 export interface Evr {
-  readonly epoch: string;
+  /** Absent when the string has no `digits:` prefix; compared as `0`. */
+  readonly epoch?: string;
   readonly version: string;
+  /** Absent when there is no `-`; a missing release is older than any release, as in rpm's rpmverCmp. */
   readonly release?: string;
 }
 
-/** `[epoch:]version[-release]`; OSV's RPM ecosystems write the full EVR. */
+/**
+ * `[epoch:]version[-release]` as rpm's parseEVR splits it: the epoch is the leading digits only when a colon follows
+ * them (any other text before a colon stays part of the version), the release is what follows the last `-`.
+ */
 export function parseEvr(evr: string): Evr {
-  const colon = evr.indexOf(':');
-  const epoch = colon >= 0 && /^[0-9]*$/.test(evr.slice(0, colon)) ? evr.slice(0, colon) || '0' : '0';
-  const rest = colon >= 0 ? evr.slice(colon + 1) : evr;
+  const digits = /^[0-9]*/.exec(evr)?.[0].length ?? 0;
+  const hasEpoch = evr[digits] === ':';
+  const rest = hasEpoch ? evr.slice(digits + 1) : evr;
   const hyphen = rest.lastIndexOf('-');
-  return hyphen >= 0
-    ? { epoch, version: rest.slice(0, hyphen), release: rest.slice(hyphen + 1) }
-    : { epoch, version: rest };
+  const version = hyphen >= 0 ? rest.slice(0, hyphen) : rest;
+  return {
+    ...(hasEpoch ? { epoch: evr.slice(0, digits) || '0' } : {}),
+    version,
+    ...(hyphen >= 0 ? { release: rest.slice(hyphen + 1) } : {}),
+  };
 }
 
-/** Compares EVRs like rpm: a missing release on either side matches any release. */
-export function compareRpmVersions(a: string, b: string): number {
-  const x = parseEvr(a);
-  const y = parseEvr(b);
-  const e = compareDigits(x.epoch, y.epoch);
-  if (e !== 0) return e < 0 ? -1 : 1;
-  const v = rpmvercmp(x.version, y.version);
-  if (v !== 0 || x.release === undefined || y.release === undefined) return v;
-  return rpmvercmp(x.release, y.release);
+/** rpm's compare_values: a missing part is older than any present one, present parts compare by rpmvercmp. */
+function compareParts(a: string | undefined, b: string | undefined): number {
+  if (a === undefined || b === undefined) return a === b ? 0 : a === undefined ? -1 : 1;
+  return rpmvercmp(a, b);
 }
 
-export const rpmScheme: VersionScheme = {
-  name: 'rpm',
-  valid: (v) => v.length > 0 && /^([0-9]+:)?[A-Za-z0-9._+~^-]+$/.test(v),
-  compare: compareRpmVersions,
-};
+/** rpm's rpmverCmp: epoch (missing = 0), then version, then release; a total order. */
+function compareEvr(x: Evr, y: Evr): number {
+  return (
+    compareParts(x.epoch ?? '0', y.epoch ?? '0') ||
+    compareParts(x.version, y.version) ||
+    compareParts(x.release, y.release)
+  );
+}
+
+/**
+ * rpm orders any non-empty string; sgci takes printable ASCII without spaces (an advisory value with spaces or
+ * control characters is a data error, not a version).
+ */
+export const rpmScheme: VersionScheme = defineScheme(
+  'rpm',
+  (v) => (/^[\x21-\x7e]+$/.test(v) ? parseEvr(v) : undefined),
+  compareEvr,
+);

@@ -1,10 +1,11 @@
 /**
  * Vulnerabilities: the offline OSV database import, exact matching per ecosystem, VEX and SLA.
- * Pipeline: `importAdvisories` (once) → `matchSbom(sbom, store.advisories, {vex})` → VulnReport → renderers.
+ * Pipeline: `importAdvisories` (once) → `matchSbom(sbom, store.advisories, {vex})` → VulnReport (rendered by report/).
  */
 
+export { distroEcosystems, isMatchable } from './coverage/index.ts';
 export { type CvssResult, cvss3BaseScore, cvss4Score, ratingOf } from './match/cvss.ts';
-export { distroEcosystems, findVulnerabilities } from './match/match.ts';
+export { findVulnerabilities } from './match/match.ts';
 export { evaluateAffected } from './match/range.ts';
 export { decidingScore, overallSeverity, rateFromOtherSources, scoresOf, severityRowsOf } from './match/severity.ts';
 export { defaultEcosystems, defaultOsvMirror, type FeedUpdate, feedUrl, updateFeeds } from './osv/feed.ts';
@@ -19,9 +20,9 @@ export {
 export type { OsvRecord } from './osv/record.ts';
 export { validateOsv } from './osv/validate.ts';
 export type * from './ports.ts';
-export { renderVulnReport, type VulnFormat, vulnFormats } from './render/render.ts';
 export { type MatchOptions, matchSbom, reachesSeverity } from './report.ts';
-export { defaultSlaPolicy, gateSeverity, parseSlaDuration, type SlaPolicy } from './sla.ts';
+export { unmatchedReport } from './results/index.ts';
+export { gateSeverity, slaOf } from './sla.ts';
 export type * from './types.ts';
 export { severityOrder } from './types.ts';
 export { applyVex, purlMatches } from './vex/apply.ts';

@@ -1,17 +1,17 @@
+import { defaultPolicy, type SlaPolicy, slaPolicyOf } from '../policy/index.ts';
 import type { Sbom } from '../sbom/index.ts';
 import { findVulnerabilities } from './match/match.ts';
 import { rateFromOtherSources } from './match/severity.ts';
 import type { AdvisoryReader } from './ports.ts';
-import { defaultSlaPolicy, gateSeverity, type SlaPolicy, slaOf } from './sla.ts';
+import { gateSeverity, slaOf } from './sla.ts';
 import { type Finding, type Severity, severityOrder, type VexStatement, type VulnReport } from './types.ts';
 import { applyVex } from './vex/apply.ts';
 
 export interface MatchOptions {
   /** VEX statements from documents and the store; applied after matching. */
   readonly vex?: readonly VexStatement[];
+  /** Remediation deadlines, and what a finding no source rates counts as (`unrated`); the built-in policy's when absent. */
   readonly sla?: SlaPolicy;
-  /** What a finding no source rates counts as for SLA and `--fail-on` (the policy's `unknownSeverity`; default HIGH). */
-  readonly unknownSeverity?: Severity;
   /** The clock for SLA states; pass a fixed time for reproducible reports. */
   readonly now?: Date;
   /** Notes from reading the VEX documents etc., carried into the report. */
@@ -32,8 +32,9 @@ export async function matchSbom(
   options: MatchOptions = {},
 ): Promise<VulnReport> {
   const now = options.now ?? new Date();
+  const windows = options.sla ?? slaPolicyOf(defaultPolicy);
   const { findings: matched, notes } = await findVulnerabilities(sbom, advisories);
-  const raw = await rateFromOtherSources(matched, advisories, options.unknownSeverity ?? 'HIGH');
+  const raw = await rateFromOtherSources(matched, advisories, windows.unrated);
   const withVex = applyVex(
     raw.map((f): Omit<Finding, 'sla'> => ({ ...f, suppressed: false, vex: null })),
     options.vex ?? [],
@@ -41,7 +42,7 @@ export async function matchSbom(
   );
   const matches: Finding[] = withVex
     .map((f): Finding => {
-      const sla = slaOf(f, options.sla ?? defaultSlaPolicy, now);
+      const sla = slaOf(f, windows, now);
       return sla ? { ...f, sla } : f;
     })
     .sort(compareFindings);

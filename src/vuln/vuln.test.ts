@@ -7,6 +7,7 @@ import addFormatsModule from 'ajv-formats';
 import { memoryAdvisories } from '../../test/helpers/memory-advisories.ts';
 import { sarif210Schema } from '../../test/helpers/schemas/sarif-2.1.0.ts';
 import type { Package } from '../catalog/index.ts';
+import { renderVulnReport } from '../report/index.ts';
 import type { Sbom } from '../sbom/index.ts';
 import { cycloneDxJsonErrors } from '../sbom/testdata/validate.ts';
 import { dpkgScheme, pep440Scheme, semverScheme } from '../version/index.ts';
@@ -19,7 +20,6 @@ import {
   type OsvRecord,
   parseVex,
   readVexFile,
-  renderVulnReport,
   validateOsv,
 } from './index.ts';
 
@@ -250,21 +250,21 @@ test('matching merges aliases, marks OS-owned packages, applies VEX without drop
   assert.equal(affected[0]?.suppressed, false);
   assert.equal(affected[0]?.vex?.status, 'affected');
 
-  const json = JSON.parse(renderVulnReport(report, 'json', 'test'));
+  const json = JSON.parse(renderVulnReport(report, 'json'));
   assert.ok(
     json.matches.every((m: Finding) => 'vulnerability' in m && 'fixedVersions' in m && 'suppressed' in m && 'vex' in m),
   );
-  assert.deepEqual(cycloneDxJsonErrors(renderVulnReport(report, 'cyclonedx-vdr', 'test')), []);
+  assert.deepEqual(cycloneDxJsonErrors(renderVulnReport(report, 'cyclonedx-vdr')), []);
   // sgci's own SARIF 2.1.0 schema, written from the OASIS specification (the official schema file is not vendored).
   const sarifAjv = new Ajv({ strict: false });
   addFormats(sarifAjv);
   const validateSarif = sarifAjv.compile(sarif210Schema);
-  const sarif = JSON.parse(renderVulnReport(report, 'sarif', 'test')) as {
+  const sarif = JSON.parse(renderVulnReport(report, 'sarif')) as {
     runs: { results: { suppressions?: unknown[] }[] }[];
   };
   assert.ok(validateSarif(sarif), JSON.stringify(validateSarif.errors));
   assert.equal(sarif.runs[0]?.results.filter((r) => r.suppressions).length, 2);
-  const gitlab = JSON.parse(renderVulnReport(report, 'gitlab', 'test'));
+  const gitlab = JSON.parse(renderVulnReport(report, 'gitlab'));
   assert.equal(gitlab.vulnerabilities.length, 3, 'suppressed findings stay in the GitLab report, flagged');
   assert.equal(gitlab.scan.type, 'container_scanning');
   // The fields GitLab's container-scanning report schema (15.x) requires; the schema file itself was not
@@ -293,12 +293,13 @@ test('matching merges aliases, marks OS-owned packages, applies VEX without drop
       /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(v.id),
     ),
   );
-  assert.equal(renderVulnReport(report, 'json', 'test'), renderVulnReport(report, 'json', 'test'));
+  assert.equal(renderVulnReport(report, 'json'), renderVulnReport(report, 'json'));
 });
 
 test('SLA: deadline from the fix date per severity; no fix or next-release never overdue', async () => {
   const { slaOf } = await import('./sla.ts');
-  const { defaultSlaPolicy, parseSlaDuration } = await import('./index.ts');
+  const { defaultPolicy, slaPolicyOf, withSlaOverrides } = await import('../policy/index.ts');
+  const defaultSlaPolicy = slaPolicyOf(defaultPolicy);
   const base = {
     id: 'x',
     package: { id: 'p', name: 'p', version: '1', purl: 'pkg:npm/p@1', ecosystem: 'npm' as const },
@@ -322,7 +323,7 @@ test('SLA: deadline from the fix date per severity; no fix or next-release never
   const at = (iso: string) => new Date(iso);
   const critical = { ...base, vulnerability: vuln('CRITICAL') };
   assert.deepEqual(slaOf(critical, defaultSlaPolicy, at('2025-01-02T23:00:00Z')), {
-    policy: '2d',
+    policy: '48h',
     startedAt: '2025-01-01T00:00:00.000Z',
     dueAt: '2025-01-03T00:00:00.000Z',
     overdue: false,
@@ -348,7 +349,11 @@ test('SLA: deadline from the fix date per severity; no fix or next-release never
       ?.overdue,
     false,
   );
-  assert.equal(parseSlaDuration('48h'), 48);
-  assert.equal(parseSlaDuration('7d'), 168);
-  assert.equal(parseSlaDuration('soon'), undefined);
+  // --sla overrides go through the policy's one duration parser (weeks included) and change the policy digest
+  const stricter = withSlaOverrides(defaultPolicy, ['critical=24h', 'HIGH=1w']);
+  assert.deepEqual(slaPolicyOf(stricter).HIGH, { text: '1w', ms: 7 * 24 * 3_600_000 });
+  assert.equal(slaOf(critical, slaPolicyOf(stricter), at('2025-01-02T00:00:01Z'))?.overdue, true);
+  assert.notEqual(stricter.digest, defaultPolicy.digest);
+  assert.throws(() => withSlaOverrides(defaultPolicy, ['HIGH=soon']), /HIGH=soon: not a duration/);
+  assert.throws(() => withSlaOverrides(defaultPolicy, ['URGENT=1d']), /URGENT=1d: expected SEVERITY=DURATION/);
 });

@@ -68,6 +68,8 @@ export interface StartRegistryOptions {
   readonly tokenLifetimeSeconds?: number;
   /** Token mode: grant `pull` to anonymous requests (default false). */
   readonly anonymousPull?: boolean;
+  /** Token mode: the realm the registry's challenges name, from the issuer's own (default: that one). */
+  readonly realm?: (issuerRealm: string) => string;
 }
 
 const service = 'sgci-test-registry';
@@ -119,7 +121,7 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
       anonymousPull: options.anonymousPull ?? false,
     });
     authConfig =
-      `auth:\n  token:\n    realm: ${issuer.issuer.realm}\n    service: ${service}\n` +
+      `auth:\n  token:\n    realm: ${options.realm?.(issuer.issuer.realm) ?? issuer.issuer.realm}\n    service: ${service}\n` +
       `    issuer: ${issuerName}\n    rootcertbundle: ${join(dir, 'token-cert.pem')}\n`;
   }
 

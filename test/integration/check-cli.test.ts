@@ -24,9 +24,7 @@ test('sgci scan writes the five reports atomically, prints a summary and exits 1
   const out = join(home, 'out');
   const run = await sgci(
     ['scan', `oci-archive:${fixture('distroless-static').ociArchive}`, '--out', out, '--now', '2026-05-28T20:26:40Z'],
-    {
-      SGCI_HOME: home,
-    },
+    { SGCI_HOME: home, LANG: 'C.UTF-8', LC_ALL: '', LC_MESSAGES: '' },
   );
   assert.equal(run.code, 1, run.stderr);
   for (const name of ['sbom.cdx.json', 'vulns.json', 'checks.json', 'report.html', 'report.sarif'])
@@ -43,6 +41,18 @@ test('sgci scan writes the five reports atomically, prints a summary and exits 1
     'no advisory database: run sgci db import or sgci db update first',
   );
   assert.equal(JSON.parse(readFileSync(join(out, 'sbom.cdx.json'), 'utf8')).bomFormat, 'CycloneDX');
+  assert.match(readFileSync(join(out, 'report.html'), 'utf8'), /<html lang="en">/);
+  // under a German locale the summary and the report are German, every line of it
+  const german = await sgci(['scan', `oci-archive:${fixture('distroless-static').ociArchive}`, '--out', out], {
+    SGCI_HOME: home,
+    LANG: 'de_DE.UTF-8',
+    LC_ALL: '',
+    LC_MESSAGES: '',
+  });
+  assert.equal(german.code, 1, german.stderr);
+  assert.match(german.stdout, /^Schwachstellen: nicht abgeglichen \(keine Advisory-Datenbank/m);
+  assert.match(german.stdout, /^Freigabe: ABGELEHNT$/m);
+  assert.doesNotMatch(german.stdout, /vulnerabilities|gate|written|packages/);
   assert.match(readFileSync(join(out, 'report.html'), 'utf8'), /<html lang="de">/);
   // nothing half-written is left beside the reports
   assert.deepEqual(

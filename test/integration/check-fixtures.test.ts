@@ -3,23 +3,30 @@ import { test } from 'node:test';
 import { describeEvidence } from '../../src/checks/index.ts';
 import { openImage } from '../../src/oci/source/index.ts';
 import { defaultPolicy } from '../../src/policy/index.ts';
-import { renderJson } from '../../src/report/index.ts';
-import { type ScanResult, scanImage } from '../../src/scan/index.ts';
+import { renderJson, type ScanReport } from '../../src/report/index.ts';
+import { runScan } from '../../src/scan/index.ts';
 import { type FixtureName, fixture, fixtureNames, fixturesMissing } from '../helpers/fixtures.ts';
 
 const skip = fixturesMissing();
 const now = new Date('2026-06-01T00:00:00Z');
 
-async function scan(name: FixtureName): Promise<ScanResult> {
+async function scan(name: FixtureName): Promise<{ report: ScanReport }> {
   await using image = await openImage(`oci-archive:${fixture(name).ociArchive}`);
-  return scanImage(image, { policy: defaultPolicy, toolVersion: 'test', now });
+  const outcome = await runScan({
+    subject: { image },
+    needs: { vulns: true, checks: true },
+    policy: defaultPolicy,
+    now,
+  });
+  assert.ok(outcome.checks);
+  return { report: outcome.checks.report };
 }
 
-function statusOf(result: ScanResult, id: string): string | undefined {
+function statusOf(result: { report: ScanReport }, id: string): string | undefined {
   return result.report.results.find((r) => r.id === id)?.result;
 }
 
-function evidenceOf(result: ScanResult, id: string): string[] {
+function evidenceOf(result: { report: ScanReport }, id: string): string[] {
   return (result.report.results.find((r) => r.id === id)?.evidence ?? []).map((e) => describeEvidence(e));
 }
 

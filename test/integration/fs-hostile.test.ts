@@ -84,16 +84,63 @@ test('a hardlink climbing out of the root points inside it, with a warning', asy
   assert.match(fs.warnings[0]?.reason ?? '', /hardlink target .* climbs/);
 });
 
-test('a hardlink to nowhere is kept and warned about', async () => {
-  const fs = await squash([[{ path: 'usr/bin/ghost', type: 'hardlink', linkTarget: 'usr/bin/missing' }]]);
-  assert.equal(fs.squashed.get('/usr/bin/ghost')?.type, 'hardlink');
+test('what no runtime can unpack is LAYER_CORRUPT: a hardlink to nowhere or to a directory, an entry below a file', async () => {
+  const cases: [SyntheticEntry[], RegExp][] = [
+    [
+      [{ path: 'usr/bin/ghost', type: 'hardlink', linkTarget: 'usr/bin/missing' }],
+      /hardlink "usr\/bin\/ghost" at byte \d+ leads to \/usr\/bin\/missing, which is not in the image/,
+    ],
+    [
+      [
+        { path: 'etc/', type: 'dir' },
+        { path: 'x', type: 'hardlink', linkTarget: 'etc' },
+      ],
+      /leads to \/etc, which is a directory/,
+    ],
+    [
+      [
+        { path: 'etc/passwd', content: 'root' },
+        { path: 'etc/passwd/shadow', content: 'x' },
+      ],
+      /"etc\/passwd\/shadow" at byte \d+ lies below \/etc\/passwd, which is a file/,
+    ],
+    [
+      [
+        { path: 'dev/null', type: 'char' },
+        { path: 'dev/null/x/y', type: 'dir' },
+      ],
+      /lies below \/dev\/null, which is a char/,
+    ],
+  ];
+  for (const [entries, message] of cases) {
+    const [layer] = await syntheticLayers([entries]);
+    assert.ok(layer);
+    await assert.rejects(readFilesystem([layer], {}, { limits }), rejectsWith('LAYER_CORRUPT', layer, message));
+  }
+});
+
+test('directories only implied by the paths below them are there for whiteouts and for entries replacing them', async () => {
+  const fs = await squash([
+    [
+      { path: 'opt/app/bin/tool', content: 'x' },
+      { path: 'usr/lib/secret', content: 'k' },
+      { path: 'srv/www/index.html', content: 'i' },
+    ],
+    [
+      { path: 'opt/.wh..wh..opq' },
+      { path: 'opt/app/late', content: 'y' },
+      { path: 'opt/app', content: 'now a file' },
+      { path: '.wh.usr' },
+      { path: 'srv', content: 'a file over a tree' },
+    ],
+  ]);
   assert.deepEqual(
-    fs.warnings.map((w) => [w.path, w.reason]),
-    [['/usr/bin/ghost', 'hardlink to /usr/bin/missing, which is not in the image']],
+    [...fs.squashed.entries()].map((e) => [e.path, e.type]),
+    [
+      ['/opt/app', 'file'],
+      ['/srv', 'file'],
+    ],
   );
-  const ghost = fs.squashed.get('/usr/bin/ghost');
-  assert.ok(ghost);
-  await assert.rejects(fs.squashed.read(ghost), (e) => isSgciError(e, 'IO_ERROR'));
 });
 
 test('duplicate entries: the later one wins, with a warning, and the earlier one is hidden', async () => {
@@ -307,18 +354,114 @@ test('an aborted signal stops the pass with its reason', async () => {
   await assert.rejects(readFilesystem(layers, {}, { limits, signal: controller.signal }), /user cancelled/);
 });
 
-test('unsupported entry types are skipped with a warning', async () => {
-  const tar = Buffer.concat([
-    rawHeader({ path: 'vol', typeflag: 'V' }),
-    rawHeader({ path: 'ok', typeflag: '0' }),
-    Buffer.alloc(1024),
-  ]);
-  const fs = await readFilesystem([layerFromBlob(0, compress(tar, 'gzip'), tar)], {}, { limits });
-  assert.deepEqual(
-    [...fs.squashed.entries()].map((e) => e.path),
-    ['/ok'],
+test('entry types no runtime unpacks (contiguous, volume label, GNU dump dir, old GNU sparse) are LAYER_CORRUPT', async () => {
+  for (const typeflag of ['7', 'V', 'D', 'S']) {
+    const tar = Buffer.concat([
+      rawHeader({ path: 'ok', typeflag: '0' }),
+      rawHeader({ path: 'odd', typeflag }),
+      Buffer.alloc(1024),
+    ]);
+    const layer = layerFromBlob(0, compress(tar, 'gzip'), tar);
+    await assert.rejects(
+      readFilesystem([layer], {}, { limits }),
+      rejectsWith(
+        'LAYER_CORRUPT',
+        layer,
+        typeflag === 'S'
+          ? /GNU sparse file at byte 512/
+          : new RegExp(`tar entry "odd" at byte 512 has type "${typeflag}", which container runtimes refuse`),
+      ),
+      typeflag,
+    );
+  }
+});
+
+test('an entry below a symlinked directory is unpacked where the symlink leads, as runtimes do', async () => {
+  const fs = await readFilesystem(
+    await syntheticLayers([
+      [
+        { path: 'etc/', type: 'dir' },
+        { path: 'etc/sudoers.d/', type: 'dir' },
+        { path: 'usr/bin/', type: 'dir' },
+        { path: 'bin', type: 'symlink', linkTarget: 'usr/bin' },
+        { path: 'innocent', type: 'symlink', linkTarget: '/etc/sudoers.d' },
+      ],
+      [
+        { path: 'innocent/evil', content: 'ALL ALL=(ALL) NOPASSWD: ALL\n' },
+        { path: 'bin/tool', content: 'x', mode: 0o4755 },
+        { path: 'innocent/.wh.gone' },
+      ],
+    ]),
+    { paths: ['/etc/sudoers.d/evil'] },
+    { limits },
   );
-  assert.match(fs.warnings[0]?.reason ?? '', /unsupported tar entry type "V"/);
+  const evil = fs.squashed.get('/etc/sudoers.d/evil');
+  assert.ok(evil, 'the file is where the runtime puts it');
+  assert.equal(new TextDecoder().decode(await fs.squashed.read(evil)), 'ALL ALL=(ALL) NOPASSWD: ALL\n');
+  assert.equal(fs.squashed.get('/innocent/evil'), undefined);
+  assert.equal(fs.squashed.get('/usr/bin/tool')?.mode, 0o4755);
+  assert.equal(fs.squashed.get('/bin')?.type, 'symlink');
+  assert.deepEqual(
+    fs.deleted.map((d) => d.path),
+    ['/etc/sudoers.d/gone'],
+  );
+  assert.ok(fs.warnings.some((w) => w.path === '/etc/sudoers.d/evil' && /written through a symlink/.test(w.reason)));
+});
+
+test('a hardlink has the owner and mode of its target, whatever its own header says (one inode)', async () => {
+  const fs = await squash([
+    [
+      { path: 'usr/bin/su', content: 'binary', mode: 0o4755 },
+      { path: 'usr/bin/innocent', type: 'hardlink', linkTarget: 'usr/bin/su', mode: 0o644, uid: 1000 },
+    ],
+  ]);
+  const link = fs.squashed.get('/usr/bin/innocent');
+  assert.deepEqual([link?.type, link?.mode.toString(8), link?.uid, link?.size], ['hardlink', '4755', 0, 6]);
+});
+
+test('a hardlink keeps the bytes of its inode when its target path is replaced or deleted later', async () => {
+  const fs = await readFilesystem(
+    await syntheticLayers([
+      [
+        { path: 'usr/bin/tool', content: 'first' },
+        { path: 'usr/bin/alias', type: 'hardlink', linkTarget: 'usr/bin/tool' },
+        { path: 'usr/bin/alias2', type: 'hardlink', linkTarget: 'usr/bin/alias' },
+        { path: 'usr/bin/tool', content: 'second' },
+      ],
+      [{ path: 'usr/bin/.wh.tool' }],
+    ]),
+    { globs: ['/usr/bin/*'] },
+    { limits },
+  );
+  const text = async (path: string) => {
+    const entry = fs.squashed.get(path);
+    assert.ok(entry, path);
+    return new TextDecoder().decode(await fs.squashed.read(entry));
+  };
+  assert.equal(fs.squashed.get('/usr/bin/tool'), undefined);
+  assert.equal(await text('/usr/bin/alias'), 'first');
+  assert.equal(await text('/usr/bin/alias2'), 'first');
+});
+
+test('a non-directory entry for the root is LAYER_CORRUPT; a symlink loop above an entry too', async () => {
+  const root = Buffer.concat([rawHeader({ path: './', typeflag: '2', linkpath: '/tmp' }), Buffer.alloc(1024)]);
+  const rootLayer = layerFromBlob(0, compress(root, 'gzip'), root);
+  await assert.rejects(
+    readFilesystem([rootLayer], {}, { limits }),
+    rejectsWith('LAYER_CORRUPT', rootLayer, /would replace the root directory with a symlink/),
+  );
+  const [loop] = await syntheticLayers([
+    [
+      { path: 'a', type: 'symlink', linkTarget: 'b' },
+      { path: 'b', type: 'symlink', linkTarget: 'a' },
+      { path: 'a/file', content: 'x' },
+    ],
+  ]);
+  assert.ok(loop);
+  await assert.rejects(
+    readFilesystem([loop], {}, { limits }),
+    rejectsWith('LAYER_CORRUPT', loop, /"a\/file" at byte \d+ lies below a symlink loop/),
+  );
 });
 
 test('a blob failing its digest check mid-stream ends the pass with that DIGEST_MISMATCH', async () => {
@@ -338,6 +481,31 @@ test('a blob failing its digest check mid-stream ends the pass with that DIGEST_
     return true;
   });
 });
+
+for (const compression of ['gzip', 'zstd', 'none'] as const) {
+  test(`a ${compression} blob tampered early is DIGEST_MISMATCH naming its digest, not a corrupt stream`, async () => {
+    const tar = await tarOf([
+      { path: 'etc/passwd', content: 'root:x:0:0::/root:/bin/sh\n' },
+      { path: 'usr/lib/big', content: randomBytes(200_000) },
+    ]);
+    const blob = compress(tar, compression);
+    const tampered = Buffer.from(blob);
+    // The first header's name (plain tar) or the start of the compressed data: parsing fails at once.
+    for (let i = 20; i < 60; i++) tampered[i]! ^= 0x5a;
+    const served = layerFromBlob(0, tampered, tar, { compression, chunkSize: 4096 });
+    const layer: Layer = {
+      ...served,
+      digest: layerFromBlob(0, blob, tar, { compression }).digest,
+      async open() {
+        return verifyChunks(await served.open(), this.digest, this.digest, blob.length);
+      },
+    };
+    await assert.rejects(
+      readFilesystem([layer], {}, { limits }),
+      rejectsWith('DIGEST_MISMATCH', layer, new RegExp(`does not match digest ${layer.digest}`)),
+    );
+  });
+}
 
 test('a layer that cannot be opened fails the pass with its own error', async () => {
   const [good] = await syntheticLayers([[{ path: 'a', content: 'x' }]]);

@@ -18,10 +18,13 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import { defaultLimits, isSgciError, withLimits } from '../../src/core/index.ts';
 import type { RegistryReference } from '../../src/oci/reference/types.ts';
 import { RegistryClient, staticCredentials } from '../../src/oci/registry/index.ts';
+import { openImage } from '../../src/oci/source/index.ts';
 import { freePort } from '../helpers/registry.ts';
+import { padded, rawHeader } from '../helpers/synthetic-image.ts';
 import { selfSignedCertificate } from '../helpers/tls.ts';
 
 const ociManifest = Buffer.from(
@@ -344,4 +347,101 @@ test('HTTPS_PROXY-style proxies carry registry traffic; loopback registries bypa
   const before = tunnels.length;
   assert.equal((await client.getManifest(ref(registry))).digest, digestOf(ociManifest));
   assert.equal(tunnels.length, before, 'a loopback registry is reached directly');
+});
+
+test('a manifest body that stops midway is one coded line naming its URL, not an internal error', async () => {
+  const host = await serve((_req, res) => {
+    res.writeHead(200, {
+      'content-type': 'application/vnd.oci.image.manifest.v1+json',
+      'content-length': String(ociManifest.length),
+    });
+    res.write(ociManifest.subarray(0, 20)); // and then silence
+  });
+  await using client = new RegistryClient({ limits: withLimits({ requestTimeoutMs: 300 }), retry: fast });
+  await assert.rejects(client.getManifest(ref(host)), (error) => {
+    assert.ok(isSgciError(error, 'REGISTRY_UNREACHABLE'), String(error));
+    assert.match(
+      error.message,
+      new RegExp(`(stopped sending|did not finish sending) the manifest \\(http://${host}/v2/test/app/manifests/v1\\)`),
+    );
+    assert.ok(!error.message.includes('\n'));
+    return true;
+  });
+});
+
+test('a blob body that stops midway is one coded line naming the blob', async () => {
+  const host = await serve((_req, res) => {
+    res.writeHead(200, { 'content-length': String(blob.length) });
+    res.write(blob.subarray(0, 10)); // and then silence
+  });
+  await using client = new RegistryClient({ limits: withLimits({ requestTimeoutMs: 300 }), retry: fast });
+  const stream = await client.getBlob(ref(host), { digest: blobDigest, size: blob.length });
+  await assert.rejects(stream.toArray(), (error) => {
+    assert.ok(isSgciError(error, 'REGISTRY_UNREACHABLE'), String(error));
+    assert.match(error.message, new RegExp(`stopped sending blob ${blobDigest} \\(http://${host}/v2/test/app/blobs/`));
+    return true;
+  });
+});
+
+test('a layer dripping one byte at a time ends at the image deadline, beside the idle timeout', {
+  timeout: 20_000,
+}, async () => {
+  // A real image: one gzip layer, its config and manifest. The layer trickles out far slower than it should.
+  const tar = Buffer.concat([
+    rawHeader({ path: 'etc/motd', typeflag: '0', size: 600 }),
+    padded(Buffer.alloc(600, 0x61)),
+    Buffer.alloc(1024),
+  ]);
+  const layer = gzipSync(tar, { level: 0 });
+  const config = Buffer.from(
+    JSON.stringify({ os: 'linux', architecture: 'amd64', rootfs: { type: 'layers', diff_ids: [digestOf(tar)] } }),
+  );
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: digestOf(config), size: config.length },
+      layers: [
+        { mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: digestOf(layer), size: layer.length },
+      ],
+    }),
+  );
+  const drips: NodeJS.Timeout[] = [];
+  after(() => {
+    for (const drip of drips) clearInterval(drip);
+  });
+  const host = await serve((req, res) => {
+    if (req.url?.includes('/manifests/')) {
+      res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json' }).end(manifest);
+    } else if (req.url?.endsWith(digestOf(config))) {
+      res.writeHead(200).end(config);
+    } else {
+      res.writeHead(200, { 'content-length': String(layer.length) });
+      let sent = 0;
+      const drip = setInterval(() => {
+        if (sent >= layer.length || res.destroyed) {
+          clearInterval(drip);
+          res.end();
+          return;
+        }
+        res.write(layer.subarray(sent, sent + 1));
+        sent++;
+      }, 20);
+      drips.push(drip);
+    }
+  });
+  const input = `${host}/test/app:v1`;
+  const image = await openImage(input, { limits: withLimits({ imageDeadlineMs: 400, requestTimeoutMs: 5000 }) });
+  try {
+    const started = Date.now();
+    await assert.rejects(image.filesystem(), (error) => {
+      assert.ok(isSgciError(error, 'LIMIT_EXCEEDED'), String(error));
+      assert.ok(error.message.startsWith(`${input}: `), error.message);
+      assert.match(error.message, /not read within its deadline of 0\.4 s \(imageDeadlineMs\)/);
+      return true;
+    });
+    assert.ok(Date.now() - started < 3000, 'ends at the deadline, not when the drip ends');
+  } finally {
+    await image[Symbol.asyncDispose]();
+  }
 });

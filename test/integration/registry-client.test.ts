@@ -6,11 +6,19 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BlobCache } from '../../src/cache/index.ts';
-import { type Digest, defaultLimits, isSgciError, withLimits } from '../../src/core/index.ts';
+import {
+  type Digest,
+  defaultLimits,
+  isSgciError,
+  type Logger,
+  silentLogger,
+  withLimits,
+} from '../../src/core/index.ts';
 import { ImageManifest } from '../../src/oci/image/schema.ts';
 import type { RegistryReference } from '../../src/oci/reference/types.ts';
 import { credentialsFromDocker, RegistryClient, staticCredentials } from '../../src/oci/registry/index.ts';
@@ -401,5 +409,118 @@ describe('registry with Bearer token auth', { skip }, () => {
       assert.match(error.message, /requires credentials for fixtures\/token/);
       return true;
     });
+  });
+});
+
+describe('token realms and where credentials may go', { skip }, () => {
+  /** A loopback server that records every request it gets, with its credentials, and answers 404. */
+  async function startRecorder(): Promise<{ host: string; seen: string[]; server: Server }> {
+    const seen: string[] = [];
+    const server = createServer((request, response) => {
+      let body = '';
+      request.setEncoding('utf8');
+      request.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      request.on('end', () => {
+        seen.push(`${request.method} ${request.headers.authorization ?? ''} ${body}`);
+        response.writeHead(404).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    return { host: `localhost:${typeof address === 'object' && address ? address.port : 0}`, seen, server };
+  }
+
+  function recordingLogger(): { logger: Logger; debug: Record<string, unknown>[] } {
+    const debug: Record<string, unknown>[] = [];
+    return {
+      debug,
+      logger: { ...silentLogger, debug: (object, message) => debug.push({ ...object, message }) },
+    };
+  }
+
+  test('a plain-HTTP realm gets the credentials only when its own host is allowed as insecure', async () => {
+    // The realm is named by another host (localhost) than the registry (127.0.0.1).
+    await using registry = await startRegistry({
+      auth: 'token',
+      realm: (issuer) => issuer.replace('127.0.0.1', 'localhost'),
+    });
+    await registry.push(fixture('distroless-static').ociDir, 'fixtures/realm:v1');
+    assert.ok(registry.credentials && registry.tokenIssuer);
+    const realmHost = new URL(registry.tokenIssuer.realm.replace('127.0.0.1', 'localhost')).host;
+    const ref: RegistryReference = { registry: registry.host, repository: 'fixtures/realm', tag: 'v1' };
+    const issued = registry.tokenIssuer.requests.length;
+
+    await using refused = new RegistryClient({
+      limits: defaultLimits,
+      credentials: staticCredentials(registry.credentials),
+      insecureRegistries: [registry.host],
+      loopbackIsInsecure: false,
+    });
+    await assert.rejects(refused.getManifest(ref), (error) => {
+      assert.ok(isSgciError(error, 'REGISTRY_ERROR'), String(error));
+      assert.match(error.message, new RegExp(`token realm that is not HTTPS \\(${realmHost}\\)`));
+      return true;
+    });
+    assert.equal(registry.tokenIssuer.requests.length, issued, 'the realm was never asked');
+
+    const { logger, debug } = recordingLogger();
+    await using allowed = new RegistryClient({
+      limits: defaultLimits,
+      credentials: staticCredentials(registry.credentials),
+      insecureRegistries: [registry.host, realmHost],
+      loopbackIsInsecure: false,
+      logger,
+    });
+    await allowed.getManifest(ref);
+    assert.deepEqual(registry.tokenIssuer.requests.slice(issued), [
+      { scopes: ['repository:fixtures/realm:pull'], user: 'sgci', granted: true },
+    ]);
+    assert.deepEqual(
+      debug.filter((entry) => entry.message === 'Token realm is on another host than the registry'),
+      [{ registry: registry.host, realm: realmHost, message: 'Token realm is on another host than the registry' }],
+    );
+  });
+
+  test('a realm redirecting to a plain-HTTP host not allowed as insecure gets no credentials there', async () => {
+    const recorder = await startRecorder();
+    const front = createServer((request, response) => {
+      const query = new URL(request.url ?? '/', 'http://front').search;
+      response.writeHead(307, { location: `http://${recorder.host}/token${query}` }).end();
+    });
+    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+    const frontAddress = front.address();
+    const frontHost = `127.0.0.1:${typeof frontAddress === 'object' && frontAddress ? frontAddress.port : 0}`;
+    const dir = await mkdtemp(join(tmpdir(), 'sgci-docker-config-'));
+    try {
+      await using registry = await startRegistry({ auth: 'token', realm: () => `http://${frontHost}/token` });
+      assert.ok(registry.credentials && registry.identityToken);
+      const ref: RegistryReference = { registry: registry.host, repository: 'fixtures/redirect', tag: 'v1' };
+      const configPath = join(dir, 'config.json');
+      const auth = Buffer.from('00000000-0000-0000-0000-000000000000:').toString('base64');
+      await writeFile(
+        configPath,
+        JSON.stringify({ auths: { [registry.host]: { auth, identitytoken: registry.identityToken } } }),
+      );
+      const options = {
+        limits: defaultLimits,
+        insecureRegistries: [registry.host, frontHost],
+        loopbackIsInsecure: false,
+      };
+      for (const credentials of [staticCredentials(registry.credentials), credentialsFromDocker({ configPath })]) {
+        await using client = new RegistryClient({ ...options, credentials });
+        await assert.rejects(client.getManifest(ref), (error) => {
+          assert.ok(isSgciError(error, 'REGISTRY_ERROR'), String(error));
+          assert.match(error.message, new RegExp(`refusing redirect to plain HTTP \\(${recorder.host}\\)`));
+          return true;
+        });
+      }
+      assert.deepEqual(recorder.seen, [], 'nothing, least of all a password or refresh token, went to the other host');
+    } finally {
+      await new Promise((resolve) => front.close(resolve));
+      await new Promise((resolve) => recorder.server.close(resolve));
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

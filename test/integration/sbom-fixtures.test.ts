@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { catalogerNeeds, catalogFilesystem } from '../../src/catalog/index.ts';
 import { defaultLimits } from '../../src/core/index.ts';
+import { describeImage } from '../../src/oci/image/index.ts';
 import { openImage } from '../../src/oci/source/index.ts';
 import type { Sbom } from '../../src/sbom/index.ts';
 import { type FixtureName, fixture, fixtureNames, fixturesMissing, sharedDir } from '../helpers/fixtures.ts';
@@ -41,7 +42,7 @@ async function sbomOf(name: FixtureName): Promise<Sbom> {
   await using image = await openImage(`docker-archive:${fixture(name).dockerArchive}`, { limits: defaultLimits });
   const needs = catalogerNeeds();
   const fs = await image.filesystem(needs);
-  return catalogFilesystem(image, fs, needs);
+  return catalogFilesystem(describeImage(image), fs, needs);
 }
 
 /** `name version` of every installed dpkg package, as dpkg itself reads the database. */

@@ -235,6 +235,25 @@ describe('synthetic sources', () => {
     await image[Symbol.asyncDispose]();
   });
 
+  test('a layer blob tampered so that gzip breaks mid-stream is DIGEST_MISMATCH naming the digest', async () => {
+    const dir = await writeLayout(join(work, 'tampered-layer'), [entry(manifest)], [manifest, config, layer.gzip]);
+    const tampered = Buffer.from(layer.gzip.bytes);
+    // Inside the deflate data, past the 10-byte gzip header: decompression fails before the stream ends.
+    for (let i = 12; i < 20; i++) tampered[i]! ^= 0xff;
+    await writeFile(join(dir, 'blobs', 'sha256', layer.gzip.digest.slice(7)), tampered);
+    const image = await openImage(`oci-dir:${dir}`);
+    try {
+      await assert.rejects(image.filesystem(), (error: unknown) => {
+        assert.ok(isSgciError(error, 'DIGEST_MISMATCH'), String(error));
+        assert.match(error.message, new RegExp(`does not match digest ${layer.gzip.digest}`));
+        assert.ok(!error.message.includes('\n'), 'one line');
+        return true;
+      });
+    } finally {
+      await image[Symbol.asyncDispose]();
+    }
+  });
+
   test('broken layouts end in one clear line', async () => {
     const missing = await writeLayout(join(work, 'missing-blob'), [entry(manifest)], [manifest, layer.gzip]);
     await rejectsWith(`oci-dir:${missing}`, 'SOURCE_NOT_FOUND', /blob sha256:[a-f0-9]{64} is missing from the layout/);

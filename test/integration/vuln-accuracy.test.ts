@@ -13,6 +13,7 @@ import * as pep440 from '@renovatebot/pep440';
 import semver from 'semver';
 import { catalogerNeeds, catalogFilesystem } from '../../src/catalog/index.ts';
 import { defaultLimits } from '../../src/core/index.ts';
+import { describeImage } from '../../src/oci/image/index.ts';
 import { openImage } from '../../src/oci/source/index.ts';
 import type { Sbom } from '../../src/sbom/index.ts';
 import { type AdvisoryReader, matchSbom, type OsvRecord, severityRowsOf, validateOsv } from '../../src/vuln/index.ts';
@@ -22,7 +23,7 @@ async function sbomOf(name: FixtureName): Promise<Sbom> {
   await using image = await openImage(`docker-archive:${fixture(name).dockerArchive}`, { limits: defaultLimits });
   const needs = catalogerNeeds();
   const fs = await image.filesystem(needs);
-  return catalogFilesystem(image, fs, needs);
+  return catalogFilesystem(describeImage(image), fs, needs);
 }
 
 /** The lookup the store does (ecosystem + exact/normalised name), over records in memory. */

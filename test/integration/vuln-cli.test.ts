@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { cycloneDxJsonErrors } from '../../src/sbom/testdata/validate.ts';
-import { parseVex, type VulnReport } from '../../src/vuln/index.ts';
+import { parseVex, toOpenVex, type VulnReport } from '../../src/vuln/index.ts';
 import { runMain } from '../helpers/cli.ts';
 import { corpusDir, fixture, fixturesMissing } from '../helpers/fixtures.ts';
 import { postgresMissing, startPostgres, type TestPostgres } from '../helpers/postgres.ts';
@@ -112,4 +112,58 @@ test('db import, vulns on an SBOM file, --fail-on, VEX add/list/export', { skip 
   const gitlab = JSON.parse((await runMain(['vulns', sbomFile, '-o', 'gitlab', '--now', now])).stdout);
   assert.equal(gitlab.vulnerabilities.length, report.matches.length);
   assert.ok(readFileSync(sbomFile, 'utf8').includes('lodash'));
+});
+
+test('--vex takes one document per occurrence before the input; scan takes --vex and --sla as vulns does', {
+  skip,
+}, async () => {
+  const now = '2026-01-01T00:00:00Z';
+  const image = `docker-archive:${fixture('node-app').dockerArchive}`;
+  const plain = JSON.parse((await runMain(['vulns', image, '-o', 'json', '--now', now])).stdout) as VulnReport;
+  const target = plain.matches.find((m) => !m.suppressed && m.vulnerability.id !== 'CVE-2021-23337');
+  assert.ok(target, 'node-app has a finding no stored statement covers');
+  const doc = join(work, 'team.openvex.json');
+  writeFileSync(
+    doc,
+    toOpenVex(
+      [
+        {
+          vulnerability: { id: target.vulnerability.id, aliases: [] },
+          products: [plain.subject.name],
+          subcomponents: [target.package.purl],
+          status: 'not_affected',
+          justification: 'vulnerable_code_not_present',
+          document: doc,
+          format: 'openvex',
+        },
+      ],
+      { author: 'Team Plattform', timestamp: now },
+    ),
+  );
+  // the option before the input: one value, so the image stays the input
+  const vexed = await runMain(['vulns', '--vex', doc, image, '-o', 'json', '--now', now]);
+  assert.equal(vexed.code, 0, vexed.stderr);
+  const applied = (JSON.parse(vexed.stdout) as VulnReport).matches.find((m) => m.id === target.id);
+  assert.equal(applied?.suppressed, true);
+  assert.ok((JSON.parse(vexed.stdout) as VulnReport).notes.includes(`VEX document read: ${doc}`));
+
+  const out = join(work, 'scan');
+  const scan = await runMain(['scan', '--vex', doc, '--sla', 'HIGH=1h', image, '--out', out, '--now', now]);
+  assert.equal(scan.code, 1, scan.stderr);
+  const vulns = JSON.parse(readFileSync(join(out, 'vulns.json'), 'utf8')) as VulnReport;
+  assert.equal(vulns.matches.find((m) => m.id === target.id)?.suppressed, true, 'scan applies --vex');
+  const high = vulns.matches.find((m) => m.vulnerability.severity === 'HIGH');
+  assert.equal(high?.sla?.policy, '1h', 'scan applies --sla to the findings');
+  const checks = JSON.parse(readFileSync(join(out, 'checks.json'), 'utf8'));
+  const vuln002 = checks.results.find((r: { id: string }) => r.id === 'SGCI-VULN-002');
+  const overdue = vulns.matches.filter((m) => m.sla?.overdue && m.sla.policy === '1h');
+  assert.ok(overdue.length > 0, 'a fix older than an hour exists');
+  assert.equal(vuln002.result, 'fail');
+  assert.ok(JSON.stringify(vuln002.evidence).includes('(1h)'), 'SGCI-VULN-002 judges by the same SLA');
+  const sarif = JSON.parse(readFileSync(join(out, 'report.sarif'), 'utf8'));
+  assert.deepEqual(
+    sarif.runs.map((r: { automationDetails: { id: string } }) => r.automationDetails.id),
+    ['sgci/checks/', 'sgci/vulnerabilities/'],
+  );
+  assert.equal(sarif.runs[1].results.length, vulns.matches.length);
 });

@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { test } from 'node:test';
 import { defaultLimits } from '../../core/index.ts';
+import { elfWithLongSectionNames } from '../testdata/hostile.ts';
 import { fileItem, memoryTree } from '../testdata/tree.ts';
 import { binaryCataloger } from './cataloger.ts';
 import { classifierFor, classify } from './classifiers.ts';
+import { parseElf } from './elf.ts';
 
 const pad = (s: string) => Buffer.concat([Buffer.alloc(300, 0x2e), Buffer.from(s, 'latin1'), Buffer.alloc(300, 0x2e)]);
 
@@ -57,4 +60,37 @@ test('binary cataloger: a hand-copied busybox becomes pkg:generic/busybox', asyn
     out.packages.map((p) => [p.purl, p.ecosystem, p.type]),
     [['pkg:generic/busybox@1.36.1', 'binary', 'application']],
   );
+});
+
+test('ELF section names, offsets and sizes as binutils readelf reads them, on real executables', () => {
+  const files = ['/bin/ls', '/usr/bin/age', process.execPath].filter((f) => existsSync(f));
+  for (const file of files) {
+    const readelf = spawnSync('readelf', ['-S', '-W', file], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    assert.equal(readelf.error, undefined, 'readelf is installed by scripts/setup.sh (binutils)');
+    const want: string[] = [];
+    for (const line of readelf.stdout.split('\n')) {
+      // [Nr] Name Type Address Off Size …; section 0 has no name
+      const m = /^\s*\[\s*(\d+)\]\s+(\S+)\s+\S+\s+[0-9a-f]+\s+([0-9a-f]+)\s+([0-9a-f]+)/.exec(line);
+      if (m && m[1] !== '0') want.push(`${m[2]} ${Number.parseInt(m[3] ?? '', 16)} ${Number.parseInt(m[4] ?? '', 16)}`);
+    }
+    const elf = parseElf(readFileSync(file));
+    assert.ok(elf, file);
+    // readelf shows SHT_NOBITS sizes (.bss) that take no file bytes; sgci reads them as 0
+    const got = elf.sections.slice(1).map((s) => `${s.name} ${s.offset} ${s.size}`);
+    assert.deepEqual(
+      got,
+      want.map((w, i) => (elf.sections[i + 1]?.type === 8 ? w.replace(/ \d+$/, ' 0') : w)),
+      file,
+    );
+  }
+});
+
+test('section names read from a string table without a NUL stay short: 4096 sections, 4 MiB table', {
+  timeout: 20_000,
+}, () => {
+  const elf = parseElf(elfWithLongSectionNames(4096, 4 * 1024 * 1024));
+  assert.ok(elf);
+  assert.equal(elf.sections.length, 4096);
+  assert.ok(elf.sections.every((s) => s.name.length <= 1024));
+  assert.equal(elf.section('.go.buildinfo'), undefined);
 });

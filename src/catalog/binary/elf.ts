@@ -24,6 +24,8 @@ export function isElf(bytes: Uint8Array): boolean {
 
 const SHT_NOBITS = 8;
 const maxSections = 4096;
+/** Longer than any section name a linker writes (C++ sections of one function can reach a few hundred bytes). */
+const maxSectionName = 1024;
 
 /**
  * Parses ELF headers defensively: every offset is checked against the buffer and counts are
@@ -71,10 +73,11 @@ export function parseElf(bytes: Uint8Array): ElfFile | undefined {
   const decoder = new TextDecoder('latin1');
   const sections: ElfSection[] = raw.map((s) => {
     let name = '';
-    if (strtab && inside(strtab.offset, strtab.size)) {
+    if (strtab && inside(strtab.offset, strtab.size) && s.nameOff < strtab.size) {
       const start = strtab.offset + s.nameOff;
+      // the names sgci looks for are short: a name without its NUL never makes a table-sized string
+      const limit = Math.min(strtab.offset + strtab.size, start + maxSectionName);
       let end = start;
-      const limit = Math.min(strtab.offset + strtab.size, bytes.length);
       while (end < limit && bytes[end] !== 0) end++;
       name = decoder.decode(bytes.subarray(start, end));
     }

@@ -1,4 +1,4 @@
-import type { FileEntry } from '../../oci/types.ts';
+import type { FileEntry } from '../../oci/index.ts';
 import {
   type CatalogContext,
   type CatalogerOutput,
@@ -61,9 +61,17 @@ async function catalogDpkg(ctx: CatalogContext): Promise<CatalogerOutput> {
   const distro = distroQualifier(ctx.distro);
   const namespace = osNamespace(ctx.distro, 'debian');
   const byName = new Map<string, Package>();
+  // Each info/<pkg>[:arch].list belongs to one package instance: dpkg names a Multi-Arch: same
+  // instance's list <pkg>:<arch>.list and the one other instance's <pkg>.list. Stanzas that repeat
+  // a name (which dpkg refuses) therefore share nothing, and the file lists stay as large as the
+  // lists themselves, however many stanzas name them.
+  const claimed = new Set<string>();
   for (const { entry, file } of found) {
-    const key = entry.architecture && entry.architecture !== 'all' ? `${entry.package}:${entry.architecture}` : '';
-    const files = owned.get(key) ?? owned.get(entry.package) ?? { files: [], locations: [] };
+    const qualified =
+      entry.architecture && entry.architecture !== 'all' ? `${entry.package}:${entry.architecture}` : '';
+    const key = owned.has(qualified) ? qualified : entry.package;
+    const files = (!claimed.has(key) && owned.get(key)) || { files: [], locations: [] };
+    claimed.add(key);
     const copyright = copyrights.get(entry.package);
     const locations: Location[] = [location(file), ...files.locations, ...(copyright ? [copyright.location] : [])];
     const pkg = makePackage({
@@ -111,7 +119,9 @@ async function catalogDpkg(ctx: CatalogContext): Promise<CatalogerOutput> {
  */
 function introducedIn(statusFile: FileEntry, owned: readonly Location[]): number {
   if (statusFile.path.includes('/status.d/')) return statusFile.layer;
-  return owned.length > 0 ? Math.max(...owned.map((l) => l.layer)) : statusFile.layer;
+  let layer = owned.length > 0 ? 0 : statusFile.layer;
+  for (const l of owned) layer = Math.max(layer, l.layer);
+  return layer;
 }
 
 function epochOf(version: string): { epoch?: number } {

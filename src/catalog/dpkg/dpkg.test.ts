@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { corpusDir } from '../../../test/helpers/fixtures.ts';
 import { defaultLimits } from '../../core/index.ts';
 import { parseOsRelease } from '../distro/os-release.ts';
-import { dirItems, memoryTree } from '../testdata/tree.ts';
+import { dpkgSharedList } from '../testdata/hostile.ts';
+import { dirItems, fileItem, memoryTree } from '../testdata/tree.ts';
 import { dpkgCataloger } from './cataloger.ts';
 import { parseDpkgStatus } from './parse-status.ts';
 
@@ -108,3 +111,47 @@ test('dpkg status.d: single and multiple files, deinstall yields nothing install
     [['linux-image-6.14.0-1012-aws', '6.14.0-1012.12~24.04.1']],
   );
 });
+
+test('each info list belongs to one package instance, as dpkg-query -L reads a multiarch database', async () => {
+  const stanza = (name: string, arch: string, multiArch?: string) =>
+    `Package: ${name}\nStatus: install ok installed\nVersion: 1.0\nArchitecture: ${arch}\nMaintainer: m\n${multiArch ? `Multi-Arch: ${multiArch}\n` : ''}Description: d\n`;
+  const files: Record<string, string> = {
+    status: [stanza('libfoo', 'amd64', 'same'), stanza('libfoo', 'i386', 'same'), stanza('tool', 'amd64')].join('\n'),
+    'info/format': '1\n',
+    'info/libfoo:amd64.list': '/usr/lib/x86_64-linux-gnu/libfoo.so.1\n',
+    'info/libfoo:i386.list': '/usr/lib/i386-linux-gnu/libfoo.so.1\n',
+    'info/tool.list': '/usr/bin/tool\n/usr/share/doc/tool/copyright\n',
+  };
+  const admin = mkdtempSync(join(tmpdir(), 'sgci-dpkg-'));
+  try {
+    mkdirSync(join(admin, 'info'));
+    for (const [path, content] of Object.entries(files)) writeFileSync(join(admin, path), content);
+    const fs = memoryTree(Object.entries(files).map(([path, content]) => fileItem(`/var/lib/dpkg/${path}`, content)));
+    const out = await dpkgCataloger.needs().catalog({ fs, limits: defaultLimits });
+    for (const pkg of out.packages) {
+      const arch = pkg.metadata.kind === 'deb' ? pkg.metadata.architecture : '';
+      const dpkg = spawnSync('dpkg-query', [`--admindir=${admin}`, '-L', `${pkg.name}:${arch}`], { encoding: 'utf8' });
+      assert.equal(dpkg.status, 0, dpkg.stderr);
+      const want = dpkg.stdout.split('\n').filter(Boolean).sort();
+      const got = pkg.metadata.kind === 'deb' ? (pkg.metadata.files ?? []).map((f) => f.path) : [];
+      assert.deepEqual(got, want, `${pkg.name}:${arch}`);
+    }
+  } finally {
+    rmSync(admin, { recursive: true, force: true });
+  }
+});
+
+for (const architectures of [false, true]) {
+  test(`5000 stanzas of one name${architectures ? ', each of its own architecture,' : ''} sharing a 100000-line list: the list is attached once`, {
+    timeout: 60_000,
+  }, async () => {
+    const { status, list } = dpkgSharedList(5000, 100_000, architectures);
+    const fs = memoryTree([fileItem('/var/lib/dpkg/status', status), fileItem('/var/lib/dpkg/info/shared.list', list)]);
+    const out = await dpkgCataloger.needs().catalog({ fs, limits: defaultLimits });
+    assert.equal(out.packages.length, 5000);
+    const sizes = out.packages.map((p) => (p.metadata.kind === 'deb' ? (p.metadata.files?.length ?? 0) : 0));
+    // the first stanza owns the list (plus its conffile); every other one only its own conffile
+    assert.equal(sizes.filter((n) => n === 100_001).length, 1);
+    assert.equal(sizes.filter((n) => n === 1).length, 4999);
+  });
+}

@@ -1,4 +1,4 @@
-import type { FileEntry, FileTreeView, FileVisitor } from '../../oci/types.ts';
+import type { FileEntry, FileTreeView, FileVisitor } from '../../oci/index.ts';
 
 export type ExecutableKind = 'elf' | 'script' | 'archive';
 

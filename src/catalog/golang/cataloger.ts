@@ -1,4 +1,4 @@
-import type { FileEntry } from '../../oci/types.ts';
+import type { FileEntry } from '../../oci/index.ts';
 import { fileCataloger, location, makePackage, purl, wholeExecutable } from '../cataloger.ts';
 import type { Package, Relationship } from '../package.ts';
 import { type GoBuildInfo, parseGoBuildInfo } from './parse-buildinfo.ts';
@@ -23,17 +23,29 @@ export function goPackages(info: GoBuildInfo, file: FileEntry): { packages: Pack
     const v = info.settings.get(key);
     if (v) attributes[key] = v;
   }
+  // A GOPATH build (Debian's dh-golang builds) records its main package's path but no module: the
+  // binary is named by that path, with no version to claim. The toolchain's own `cmd/…` binaries are
+  // the Go distribution, which stdlib below names.
+  const gopath = !info.main && info.path !== undefined && !info.path.startsWith('cmd/');
+  const mainModule = info.main ?? (gopath && info.path ? { path: info.path, version: '' } : undefined);
   let main: Package | undefined;
-  if (info.main) {
+  if (mainModule) {
     main = makePackage({
-      name: info.main.path,
-      version: info.main.version,
+      name: mainModule.path,
+      version: mainModule.version,
       ecosystem: 'golang',
       type: 'application',
-      purl: goPurl(info.main.path, info.main.version),
+      purl: goPurl(mainModule.path, mainModule.version),
       locations,
       foundBy: goCatalogerName,
-      metadata: { kind: 'language', attributes: { ...attributes, ...(info.path ? { mainPackage: info.path } : {}) } },
+      metadata: {
+        kind: 'language',
+        attributes: {
+          ...attributes,
+          ...(info.path ? { mainPackage: info.path } : {}),
+          ...(gopath ? { buildMode: 'GOPATH' } : {}),
+        },
+      },
     });
     packages.push(main);
   }

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, realpathSync } from 'node:fs';
 import { test } from 'node:test';
 import { defaultLimits } from '../../core/index.ts';
 import { elfBase, makeElf } from '../testdata/elf.ts';
+import { elfWithUnalignedGoMagic } from '../testdata/hostile.ts';
 import { fileItem, memoryTree } from '../testdata/tree.ts';
 import { goCataloger } from './cataloger.ts';
-import { parseGoBuildInfo } from './parse-buildinfo.ts';
+import { type GoBuildInfo, type GoModule, parseGoBuildInfo } from './parse-buildinfo.ts';
 
 const magic = Buffer.concat([Buffer.from([0xff]), Buffer.from(' Go buildinf:', 'latin1')]);
 const sentinelStart = Buffer.from('3077af0c9274080241e1c107e6d618e6', 'hex');
@@ -105,13 +107,64 @@ test('Go cataloger: purls for main module, dependencies and stdlib; non-Go ELF i
   assert.equal(visitor.wants({ ...go.entry, mode: 0o644 }), undefined, 'not executable: not read');
 });
 
-test('Go build info of a real Debian-built Go binary on this machine', {
-  skip: existsSync('/usr/bin/umoci') ? false : '/usr/bin/umoci not installed',
-}, () => {
-  const info = parseGoBuildInfo(readFileSync('/usr/bin/umoci'));
-  assert.ok(info);
-  assert.match(info.goVersion, /^go1\.\d+/);
-  assert.equal(info.path, 'github.com/opencontainers/umoci/cmd/umoci');
+/** `go version -m FILE` as sgci's GoBuildInfo fields. */
+function goVersionM(file: string): string[] {
+  const go = spawnSync('go', ['version', '-m', file], { encoding: 'utf8' });
+  assert.equal(go.status, 0, `go is installed by scripts/setup.sh (golang-go): ${go.stderr}`);
+  const [first = '', ...lines] = go.stdout.trimEnd().split('\n');
+  return [`go ${first.slice(first.lastIndexOf(': ') + 2)}`, ...lines.map((l) => l.trim().replaceAll('\t', ' '))];
+}
+
+function ours(info: GoBuildInfo): string[] {
+  const mod = (kind: string, m: GoModule) => [kind, m.path, m.version, ...(m.sum ? [m.sum] : [])].join(' ');
+  return [
+    `go ${info.goVersion}`,
+    ...(info.path ? [`path ${info.path}`] : []),
+    ...(info.main ? [mod('mod', info.main)] : []),
+    ...info.deps.map((d) => mod('dep', d)),
+    ...[...info.settings].map(([k, v]) => `build ${k}=${v}`),
+  ];
+}
+
+// Debian builds its Go packages in GOPATH mode (no module); the Go toolchain's own binaries too
+const realGoBinaries = ['/usr/bin/umoci', '/usr/bin/skopeo', realpathSync('/usr/bin/go')];
+
+test('Go build info of real Go binaries as `go version -m` prints it', () => {
+  for (const file of realGoBinaries) {
+    const info = parseGoBuildInfo(readFileSync(file));
+    assert.ok(info, file);
+    // `=>` replacements are folded into the module they replace; none of these binaries has one
+    assert.deepEqual(ours(info), goVersionM(file), file);
+  }
+});
+
+test('a GOPATH-mode binary is named by its main package path, a toolchain binary only as stdlib', async () => {
+  const catalog = async (path: string, bytes: Uint8Array) => {
+    const item = fileItem(path, bytes, 0, 0o755);
+    const needs = goCataloger.needs();
+    await needs.visitors?.[0]?.visit(item.entry, bytes, false);
+    return needs.catalog({ fs: memoryTree([item]), limits: defaultLimits });
+  };
+  const umoci = await catalog('/usr/bin/umoci', readFileSync('/usr/bin/umoci'));
+  const go = goVersionM('/usr/bin/umoci')[0]?.slice('go go'.length);
+  assert.deepEqual(
+    umoci.packages.map((p) => [p.name, p.version, p.purl, p.type]),
+    [
+      [
+        'github.com/opencontainers/umoci/cmd/umoci',
+        '',
+        'pkg:golang/github.com/opencontainers/umoci/cmd/umoci',
+        'application',
+      ],
+      ['stdlib', go, `pkg:golang/stdlib@${go}`, 'library'],
+    ],
+  );
+  assert.equal(umoci.relationships.length, 1);
+  const toolchain = await catalog('/usr/lib/go/bin/go', readFileSync(realpathSync('/usr/bin/go')));
+  assert.deepEqual(
+    toolchain.packages.map((p) => p.name),
+    ['stdlib'],
+  );
 });
 
 test('hostile input: truncated and garbage ELF yield no build info, no exception', () => {
@@ -139,4 +192,10 @@ test('an ELF with a section table but no .go.buildinfo is no Go binary, whatever
     { name: '.rodata', data: Buffer.concat([header, varint(8), Buffer.from('go1.22.1'), varint(0)]) },
   ]);
   assert.equal(parseGoBuildInfo(lookalike), undefined);
+});
+
+test('a stripped ELF with the Go magic at every unaligned offset of 4 MiB is searched in linear time', {
+  timeout: 20_000,
+}, () => {
+  assert.equal(parseGoBuildInfo(elfWithUnalignedGoMagic()), undefined);
 });

@@ -1,4 +1,4 @@
-import { openZip } from '../../core/index.ts';
+import { describe, isSgciError, openZip, ZipBudget, type ZipEntry, type ZipReader } from '../../core/index.ts';
 import { normaliseLicense } from '../license.ts';
 
 /** One Maven artifact found in a Java archive (its own, a shaded one, or a nested jar's). */
@@ -87,25 +87,50 @@ export function isJavaArchive(path: string): boolean {
  * Every artifact in a Java archive: each pom.properties (shaded jars carry several), the pom.xml
  * of the archive when it has no pom.properties, else the manifest with the file name as fallback;
  * then the same for nested archives (Spring Boot BOOT-INF/lib, WEB-INF/lib), to a bounded depth.
+ * The whole archive tree shares one zip budget; an entry or nested archive that cannot be read is
+ * a problem, and the artifacts found elsewhere in the tree still count.
  */
-export function parseJavaArchive(bytes: Uint8Array, path: string, problems: string[] = [], depth = 0): JavaArtifact[] {
-  const zip = openZip(bytes, path);
+export function parseJavaArchive(
+  bytes: Uint8Array,
+  path: string,
+  problems: string[] = [],
+  budget: ZipBudget = new ZipBudget(),
+): JavaArtifact[] {
   const out: JavaArtifact[] = [];
-  const text = (name: string) => {
-    const e = zip.get(name);
-    return e ? new TextDecoder().decode(zip.read(e)) : undefined;
+  collectArtifacts(openZip(bytes, path, budget), path, problems, budget, 0, out);
+  return out;
+}
+
+function collectArtifacts(
+  zip: ZipReader,
+  path: string,
+  problems: string[],
+  budget: ZipBudget,
+  depth: number,
+  out: JavaArtifact[],
+): void {
+  const text = (entry: ZipEntry | undefined): string | undefined => {
+    if (!entry) return undefined;
+    try {
+      return new TextDecoder().decode(zip.read(entry));
+    } catch (error) {
+      problems.push(problemOf(`${path}!${entry.name}`, error));
+      return undefined;
+    }
   };
-  const manifestText = text('META-INF/MANIFEST.MF');
+  const manifestText = text(zip.get('META-INF/MANIFEST.MF'));
   const manifest = manifestText ? parseManifest(manifestText) : new Map<string, string>();
   const manifestLicenses = licensesFromManifest(manifest);
   const fromPom: JavaArtifact[] = [];
   for (const e of zip.entries) {
     if (!e.name.endsWith('pom.properties') || e.directory) continue;
-    const props = parsePomProperties(new TextDecoder().decode(zip.read(e)));
+    const propsText = text(e);
+    if (propsText === undefined) continue;
+    const props = parsePomProperties(propsText);
     const artifactId = props.get('artifactId');
     const version = props.get('version');
     if (!artifactId || !version) continue;
-    const pomXml = text(e.name.replace(/pom\.properties$/, 'pom.xml'));
+    const pomXml = text(zip.get(e.name.replace(/pom\.properties$/, 'pom.xml')));
     const groupId = props.get('groupId');
     fromPom.push({
       ...(groupId ? { groupId } : {}),
@@ -119,7 +144,9 @@ export function parseJavaArchive(bytes: Uint8Array, path: string, problems: stri
   if (fromPom.length === 0) {
     for (const e of zip.entries) {
       if (!/^META-INF\/maven\/[^/]+\/[^/]+\/pom\.xml$/.test(e.name)) continue;
-      const pom = parsePomXml(new TextDecoder().decode(zip.read(e)));
+      const pomText = text(e);
+      if (pomText === undefined) continue;
+      const pom = parsePomXml(pomText);
       if (pom.artifactId && pom.version) {
         fromPom.push({
           ...(pom.groupId ? { groupId: pom.groupId } : {}),
@@ -134,27 +161,29 @@ export function parseJavaArchive(bytes: Uint8Array, path: string, problems: stri
   }
   if (fromPom.length > 0) {
     // the archive's own artifact gets the manifest's licenses (Jenkins plugins declare them there)
-    out.push(
-      ...fromPom.map((a) =>
-        a.licenses.length === 0 && fromPom.length === 1 ? { ...a, licenses: manifestLicenses } : a,
-      ),
-    );
+    for (const a of fromPom)
+      out.push(a.licenses.length === 0 && fromPom.length === 1 ? { ...a, licenses: manifestLicenses } : a);
   } else {
     const fromManifest = artifactFromManifest(manifest, path, manifestLicenses);
     if (fromManifest) out.push(fromManifest);
   }
-  if (depth < maxNesting) {
-    for (const e of zip.entries) {
-      if (e.directory || !isJavaArchive(e.name)) continue;
-      const inner = `${path}!${e.name}`;
-      try {
-        out.push(...parseJavaArchive(zip.read(e), inner, problems, depth + 1));
-      } catch (error) {
-        problems.push(`${inner}: ${error instanceof Error ? error.message : String(error)}`);
-      }
+  if (depth >= maxNesting) return;
+  for (const e of zip.entries) {
+    if (e.directory || !isJavaArchive(e.name)) continue;
+    const inner = `${path}!${e.name}`;
+    try {
+      collectArtifacts(openZip(zip.read(e), inner, budget), inner, problems, budget, depth + 1, out);
+    } catch (error) {
+      problems.push(problemOf(inner, error));
     }
+    // what is left of the tree would be refused the same way: one problem says so
+    if (budget.exhausted) return;
   }
-  return out;
+}
+
+/** SgciErrors name their input already; anything else gets the place it came from. */
+function problemOf(where: string, error: unknown): string {
+  return isSgciError(error) ? error.message : `${where}: ${describe(error)}`;
 }
 
 function licensesFromManifest(manifest: ReadonlyMap<string, string>): string[] {

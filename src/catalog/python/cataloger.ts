@@ -1,4 +1,4 @@
-import type { FileEntry } from '../../oci/types.ts';
+import type { FileEntry } from '../../oci/index.ts';
 import {
   type CatalogContext,
   type CatalogerOutput,

@@ -46,9 +46,13 @@ export function parsePythonMetadata(text: string): PythonMetadata | undefined {
       // metadata 1.x writes the Description as an indented field that may contain blank lines;
       // the header ends at the first blank line not followed by an indented line
       // (setuptools' old PKG-INFO also puts more header fields after such a description)
-      const next = lines.slice(i + 1).find((l) => l.trim() !== '');
-      if (last === 'description' && next !== undefined && /^(?:[ \t]|[A-Za-z][A-Za-z0-9-]*: )/.test(next)) continue;
-      break;
+      if (last !== 'description') break;
+      let next = i + 1;
+      while (next < lines.length && (lines[next] as string).trim() === '') next++;
+      if (next === lines.length || !/^(?:[ \t]|[A-Za-z][A-Za-z0-9-]*: )/.test(lines[next] as string)) break;
+      // the blank lines in between are skipped once, not looked past again from each of them
+      i = next - 1;
+      continue;
     }
     if ((line[0] === ' ' || line[0] === '\t') && last) {
       const values = fields.get(last);
@@ -101,26 +105,42 @@ export function parseRecord(text: string): { path: string; digest?: string }[] {
   return out;
 }
 
-function splitCsvLine(line: string): string[] {
+/**
+ * One line of RECORD as Python's csv module reads it (RECORD is written by csv.writer): a field
+ * opening with a quote runs to the closing quote (a doubled quote is one quote) and goes on
+ * unquoted to the next comma; elsewhere a quote is an ordinary character. Slices, not one string
+ * per character: a RECORD line can be megabytes long.
+ */
+export function splitCsvLine(raw: string): string[] {
+  const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
   const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cur += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      out.push(cur);
-      cur = '';
-    } else if (c !== '\r') cur += c;
+  let i = 0;
+  for (;;) {
+    const parts: string[] = [];
+    if (line[i] === '"') {
+      let from = i + 1;
+      for (;;) {
+        const quote = line.indexOf('"', from);
+        if (quote < 0) {
+          parts.push(line.slice(from));
+          i = line.length;
+          break;
+        }
+        parts.push(line.slice(from, quote));
+        if (line[quote + 1] !== '"') {
+          i = quote + 1;
+          break;
+        }
+        parts.push('"');
+        from = quote + 2;
+      }
+    }
+    const comma = line.indexOf(',', i);
+    parts.push(line.slice(i, comma < 0 ? line.length : comma));
+    out.push(parts.join(''));
+    if (comma < 0) return out;
+    i = comma + 1;
   }
-  out.push(cur);
-  return out;
 }
 
 /** direct_url.json (PEP 610): the VCS source of a `pip install git+…`, as purl's vcs_url. */

@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { corpusDir } from '../../../test/helpers/fixtures.ts';
 import { defaultLimits } from '../../core/index.ts';
+import { metadataWithBlankLines } from '../testdata/hostile.ts';
 import { dirItems, memoryTree } from '../testdata/tree.ts';
 import { pythonCataloger } from './cataloger.ts';
-import { parsePythonMetadata } from './parse-metadata.ts';
+import { parsePythonMetadata, parseRecord, splitCsvLine } from './parse-metadata.ts';
 
 const python = join(corpusDir(), 'packages', 'python');
 const trivy = join(python, 'trivy-packaging');
@@ -55,3 +57,42 @@ for (const name of ['syft-site-packages_test', 'syft-site-packages_nested', 'syf
     );
   });
 }
+
+test("RECORD lines split as Python's csv module splits them (RECORD is written by csv.writer)", () => {
+  // a small deterministic generator over the characters that matter to csv
+  let seed = 12345;
+  const next = () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed;
+  };
+  const alphabet = ['a', 'b', '"', ',', ' ', '\\', "'", '=', '/'];
+  const lines = Array.from({ length: 3000 }, () =>
+    Array.from({ length: 1 + (next() % 14) }, () => alphabet[next() % alphabet.length]).join(''),
+  );
+  lines.push('usr/lib/x.py,sha256=abc,12\r');
+  const python = spawnSync(
+    'python3',
+    ['-c', 'import csv,json,sys\nprint(json.dumps([next(csv.reader([l])) for l in json.load(sys.stdin)]))'],
+    { input: JSON.stringify(lines), encoding: 'utf8', maxBuffer: 1 << 24 },
+  );
+  assert.equal(python.status, 0, python.stderr);
+  const want: string[][] = JSON.parse(python.stdout);
+  lines.forEach((line, i) => {
+    assert.deepEqual(splitCsvLine(line), want[i], JSON.stringify(line));
+  });
+});
+
+test('hostile metadata files take linear time', { timeout: 20_000 }, () => {
+  // a description followed by a million blank lines, then more header: each blank line looked past all the rest
+  assert.deepEqual(parsePythonMetadata(metadataWithBlankLines(1_000_000)), {
+    name: 'blank',
+    version: '1.0',
+    licenses: ['MIT'],
+    requiresDist: [],
+  });
+  const trailing = `Metadata-Version: 1.1\nName: t\nVersion: 2\nDescription: d\n${'\n'.repeat(1_000_000)}`;
+  assert.equal(parsePythonMetadata(trailing)?.version, '2');
+  // a 20 MB RECORD line was one string per character (~800 MB, 13 s)
+  const path = `${'d/'.repeat(10_000_000)}x.py`;
+  assert.deepEqual(parseRecord(`${path},sha256=AAAA,1\n`), [{ path, digest: 'sha256:000000' }]);
+});

@@ -23,10 +23,18 @@ const sqliteGlobs = ['/var/lib/rpm/rpmdb.sqlite', '/usr/lib/sysimage/rpm/rpmdb.s
 const ndbGlobs = ['/var/lib/rpm/Packages.db', '/usr/lib/sysimage/rpm/Packages.db'];
 const bdbPaths = ['/var/lib/rpm/Packages', '/usr/lib/sysimage/rpm/Packages'];
 
+/** The rpm databases sgci reads (sqlite, ndb) and the Berkeley DB ones it reports as not read. */
+export const rpmDatabases = { read: [...sqliteGlobs, ...ndbGlobs], berkeleyDb: bdbPaths } as const;
+
 export const rpmCataloger = fileCataloger(rpmCatalogerName, 'rpm', ['os', 'installed']).byFiles(
-  [...sqliteGlobs, ...ndbGlobs],
+  rpmDatabases.read,
   catalogRpm,
 );
+
+/** The package headers of an rpm database file, by its format (the path names it); bad records are problems. */
+export function readRpmDatabase(path: string, bytes: Uint8Array, problems: string[]): RpmHeader[] {
+  return headersOf(path.endsWith('.sqlite') ? readSqliteBlobs(bytes, problems) : readNdbBlobs(bytes), problems);
+}
 
 /** Header blobs of either database format to headers; a bad blob is a problem, the rest still count. */
 export function headersOf(blobs: readonly Uint8Array[], problems: string[]): RpmHeader[] {
@@ -51,9 +59,9 @@ async function catalogRpm(ctx: CatalogContext): Promise<CatalogerOutput> {
   const out = emptyOutput();
   const namespace = osNamespace(ctx.distro, 'redhat');
   const distro = distroQualifier(ctx.distro);
-  const files = await parseEach(ctx, [...sqliteGlobs, ...ndbGlobs], out, (entry, bytes) => {
+  const files = await parseEach(ctx, rpmDatabases.read, out, (entry, bytes) => {
     const problems: string[] = [];
-    const headers = headersOf(entry.path.endsWith('.sqlite') ? readSqliteBlobs(bytes) : readNdbBlobs(bytes), problems);
+    const headers = readRpmDatabase(entry.path, bytes, problems);
     for (const reason of problems) out.unknowns.push({ path: entry.path, layer: entry.layer, reason });
     return headers;
   });
@@ -104,7 +112,7 @@ async function catalogRpm(ctx: CatalogContext): Promise<CatalogerOutput> {
       for (const to of [...targets].sort()) out.relationships.push({ from: from.id, to, type: 'depends-on' });
     }
   }
-  for (const path of bdbPaths) {
+  for (const path of rpmDatabases.berkeleyDb) {
     const e = ctx.fs.get(path);
     if (e?.type === 'file') {
       out.unknowns.push({

@@ -11,8 +11,17 @@ export interface RpmHeader {
   readonly size?: number;
   readonly modularityLabel?: string;
   readonly files: readonly { path: string; digest?: string }[];
+  /** The installed regular files whose content rpm -V checks against a recorded digest. */
+  readonly verifiable: readonly RpmFileDigest[];
   readonly provides: readonly string[];
   readonly requires: readonly string[];
+}
+
+/** A file digest as the header records it, `algorithm` in pgp hash naming (`sha256`). */
+export interface RpmFileDigest {
+  readonly path: string;
+  readonly algorithm: string;
+  readonly hex: string;
 }
 
 const TAG = {
@@ -24,7 +33,11 @@ const TAG = {
   vendor: 1011,
   license: 1014,
   arch: 1022,
+  fileStates: 1029,
+  fileModes: 1030,
   fileDigests: 1035,
+  fileFlags: 1037,
+  fileVerifyFlags: 1045,
   sourceRpm: 1044,
   provideName: 1047,
   requireName: 1049,
@@ -35,13 +48,37 @@ const TAG = {
   modularityLabel: 5096,
 } as const;
 
-const TYPE = { int16: 3, int32: 4, int64: 5, string: 6, bin: 7, stringArray: 8, i18nString: 9 } as const;
+const TYPE = {
+  char: 1,
+  int8: 2,
+  int16: 3,
+  int32: 4,
+  int64: 5,
+  string: 6,
+  bin: 7,
+  stringArray: 8,
+  i18nString: 9,
+} as const;
+/** rpmfileAttrs, rpmfileState and rpmVerifyAttrs bits this reader needs. */
+const RPMFILE_CONFIG = 1;
+const RPMFILE_GHOST = 64;
+const RPMFILE_STATE_NORMAL = 0;
+const RPMVERIFY_FILEDIGEST = 1;
+const S_IFMT = 0o170000;
+const S_IFREG = 0o100000;
 /** Hostile-input bounds: real headers have a few thousand entries and a few MiB of data. */
 const maxIndexEntries = 1 << 16;
 const maxDataBytes = 64 << 20;
 
 /** RPM's file digest algorithm ids (pgpHashAlgo) to the names used in purls and SBOMs. */
-const digestAlgorithms: Record<number, string> = { 1: 'md5', 2: 'sha1', 8: 'sha256', 9: 'sha384', 10: 'sha512' };
+const digestAlgorithms: Record<number, string> = {
+  1: 'md5',
+  2: 'sha1',
+  8: 'sha256',
+  9: 'sha384',
+  10: 'sha512',
+  11: 'sha224',
+};
 
 /**
  * Parses a header blob as stored in rpmdb.sqlite and Packages.db: big-endian index count and
@@ -84,12 +121,29 @@ export function parseRpmHeader(blob: Uint8Array): RpmHeader {
   const ints = (tag: number): number[] => {
     const e = entries.get(tag);
     if (!e || e.offset < 0) return [];
-    const width = e.type === TYPE.int16 ? 2 : e.type === TYPE.int32 ? 4 : e.type === TYPE.int64 ? 8 : 0;
+    const width =
+      e.type === TYPE.char || e.type === TYPE.int8
+        ? 1
+        : e.type === TYPE.int16
+          ? 2
+          : e.type === TYPE.int32
+            ? 4
+            : e.type === TYPE.int64
+              ? 8
+              : 0;
     if (width === 0 || e.offset + e.count * width > data.length) return [];
     const out: number[] = [];
     for (let i = 0; i < e.count; i++) {
       const at = e.offset + i * width;
-      out.push(width === 2 ? dview.getUint16(at) : width === 4 ? dview.getUint32(at) : Number(dview.getBigUint64(at)));
+      out.push(
+        width === 1
+          ? dview.getUint8(at)
+          : width === 2
+            ? dview.getUint16(at)
+            : width === 4
+              ? dview.getUint32(at)
+              : Number(dview.getBigUint64(at)),
+      );
     }
     return out;
   };
@@ -107,6 +161,12 @@ export function parseRpmHeader(blob: Uint8Array): RpmHeader {
     const digest = digests[i];
     return digest ? { path: `${dir}${base}`, digest: `${algo}:${digest}` } : { path: `${dir}${base}` };
   });
+  const verifiable = verifiableFiles(files, algo, {
+    flags: ints(TAG.fileFlags),
+    states: ints(TAG.fileStates),
+    verify: ints(TAG.fileVerifyFlags),
+    modes: ints(TAG.fileModes),
+  });
   const epoch = ints(TAG.epoch)[0];
   const size = ints(TAG.size)[0];
   const opt = (k: string, v: string | number | undefined) => (v === undefined || v === '' ? {} : { [k]: v });
@@ -122,9 +182,35 @@ export function parseRpmHeader(blob: Uint8Array): RpmHeader {
     ...opt('size', size),
     ...opt('modularityLabel', one(TAG.modularityLabel)),
     files,
+    verifiable,
     provides: strings(TAG.provideName),
     requires: strings(TAG.requireName),
   };
+}
+
+/**
+ * The files `rpm -V` compares with their recorded digest, less the %config files: an administrator
+ * may change those (dpkg's md5sums leave conffiles out the same way). Left out too: %ghost files
+ * (never shipped), files not installed (`--excludedocs`, netshared, replaced by another package),
+ * files whose %verify excludes the digest, and everything but regular files.
+ */
+function verifiableFiles(
+  files: readonly { path: string; digest?: string }[],
+  algorithm: string,
+  tags: { flags: readonly number[]; states: readonly number[]; verify: readonly number[]; modes: readonly number[] },
+): RpmFileDigest[] {
+  const out: RpmFileDigest[] = [];
+  for (const [i, f] of files.entries()) {
+    if (!f.digest) continue;
+    const flags = tags.flags[i] ?? 0;
+    if (flags & (RPMFILE_CONFIG | RPMFILE_GHOST)) continue;
+    if ((tags.states[i] ?? RPMFILE_STATE_NORMAL) !== RPMFILE_STATE_NORMAL) continue;
+    if (((tags.verify[i] ?? RPMVERIFY_FILEDIGEST) & RPMVERIFY_FILEDIGEST) === 0) continue;
+    const mode = tags.modes[i];
+    if (mode !== undefined && (mode & S_IFMT) !== S_IFREG) continue;
+    out.push({ path: f.path, algorithm, hex: f.digest.slice(algorithm.length + 1).toLowerCase() });
+  }
+  return out;
 }
 
 /** `curl-7.76.0-6.cm2.src.rpm` -> name, version-release. */

@@ -40,20 +40,31 @@ export function readNdbBlobs(bytes: Uint8Array): Uint8Array[] {
   return blobs;
 }
 
+/** More package records than any real system has (RHEL with everything installed: ~5000). */
+const maxSqlitePackages = 100_000;
+
 /**
  * rpm's sqlite backend (`rpmdb.sqlite`): table Packages(hnum, blob). node:sqlite opens files only,
  * so the captured bytes go to a private temporary file, opened read-only and removed afterwards.
+ * node:sqlite is synchronous and cannot be interrupted, so only what is stored is read: Packages
+ * must be a real table (not a view, whose query can run for ever, nor a virtual table) whose
+ * columns are not computed, and at most `maxSqlitePackages` rows are read.
  */
-export function readSqliteBlobs(bytes: Uint8Array): Uint8Array[] {
+export function readSqliteBlobs(bytes: Uint8Array, problems: string[] = []): Uint8Array[] {
   const dir = mkdtempSync(join(tmpdir(), 'sgci-rpmdb-'));
   const file = join(dir, 'rpmdb.sqlite');
   try {
     writeFileSync(file, bytes, { mode: 0o600 });
     const db = new DatabaseSync(file, { readOnly: true });
     try {
-      const rows = db.prepare('SELECT blob FROM Packages ORDER BY hnum').all();
+      assertStoredPackagesTable(db);
       const blobs: Uint8Array[] = [];
+      const rows = db.prepare('SELECT blob FROM Packages ORDER BY hnum LIMIT ?').iterate(maxSqlitePackages + 1);
       for (const row of rows) {
+        if (blobs.length === maxSqlitePackages) {
+          problems.push(`more than ${maxSqlitePackages} package records: the rest not read`);
+          break;
+        }
         const blob = (row as { blob?: unknown }).blob;
         if (blob instanceof Uint8Array) blobs.push(blob);
       }
@@ -63,5 +74,22 @@ export function readSqliteBlobs(bytes: Uint8Array): Uint8Array[] {
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function assertStoredPackagesTable(db: DatabaseSync): void {
+  const schema = db.prepare("SELECT type, sql FROM sqlite_master WHERE name = 'Packages' COLLATE NOCASE").get() as
+    | { type?: unknown; sql?: unknown }
+    | undefined;
+  if (!schema) throw new Error('no Packages table');
+  if (schema.type !== 'table') throw new Error(`Packages is a ${String(schema.type)}, not a table: not read`);
+  if (typeof schema.sql !== 'string' || !/^\s*CREATE\s+TABLE\b/i.test(schema.sql)) {
+    throw new Error('Packages is a virtual table, not a stored one: not read');
+  }
+  const columns = db.prepare('PRAGMA table_xinfo(Packages)').all() as { name?: unknown; hidden?: unknown }[];
+  for (const name of ['hnum', 'blob']) {
+    const column = columns.find((c) => typeof c.name === 'string' && c.name.toLowerCase() === name);
+    if (!column) throw new Error(`Packages has no column ${name}`);
+    if (column.hidden !== 0) throw new Error(`Packages column ${name} is computed, not stored: not read`);
   }
 }

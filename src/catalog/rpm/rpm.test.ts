@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { corpusDir } from '../../../test/helpers/fixtures.ts';
 import { defaultLimits } from '../../core/index.ts';
+import { recursiveView, rpmdbSqlite } from '../testdata/hostile.ts';
 import { fileItem, memoryTree } from '../testdata/tree.ts';
 import { headersOf, rpmCataloger } from './cataloger.ts';
 import { readNdbBlobs, readSqliteBlobs } from './read-db.ts';
@@ -95,4 +96,38 @@ test('hostile rpm databases are errors, not crashes', () => {
   const problems: string[] = [];
   assert.deepEqual(headersOf([new Uint8Array([0, 0, 0, 9, 0xff, 0xff, 0xff, 0xff])], problems), []);
   assert.equal(problems.length, 1);
+});
+
+test('rpmdb.sqlite: only a stored Packages table is read, and at most 100000 rows of it', {
+  timeout: 30_000,
+}, async () => {
+  const refused: [string, RegExp][] = [
+    [recursiveView, /^Packages is a view, not a table: not read$/],
+    [
+      'CREATE TABLE real(hnum INTEGER PRIMARY KEY, blob BLOB); CREATE VIEW Packages AS SELECT * FROM real;',
+      /^Packages is a view/,
+    ],
+    ['CREATE VIRTUAL TABLE Packages USING fts5(hnum, blob);', /^Packages is a virtual table/],
+    [
+      'CREATE TABLE Packages(hnum INTEGER PRIMARY KEY, blob AS (zeroblob(1000000000))); INSERT INTO Packages(hnum) VALUES (1);',
+      /^Packages column blob is computed, not stored: not read$/,
+    ],
+    ['CREATE TABLE Other(hnum INTEGER, blob BLOB);', /^no Packages table$/],
+  ];
+  for (const [schema, message] of refused)
+    assert.throws(() => readSqliteBlobs(rpmdbSqlite(schema)), { message }, schema);
+
+  const many = rpmdbSqlite(
+    "CREATE TABLE Packages(hnum INTEGER PRIMARY KEY AUTOINCREMENT, blob BLOB NOT NULL); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100001) INSERT INTO Packages(blob) SELECT x'00' FROM n;",
+  );
+  const problems: string[] = [];
+  assert.equal(readSqliteBlobs(many, problems).length, 100_000);
+  assert.deepEqual(problems, ['more than 100000 package records: the rest not read']);
+
+  // through the cataloger: one unknown naming the file, the run goes on
+  const fs = memoryTree([fileItem('/var/lib/rpm/rpmdb.sqlite', rpmdbSqlite(recursiveView))]);
+  const out = await rpmCataloger.needs().catalog({ fs, limits: defaultLimits });
+  assert.deepEqual(out.unknowns, [
+    { path: '/var/lib/rpm/rpmdb.sqlite', layer: 0, reason: 'Packages is a view, not a table: not read' },
+  ]);
 });

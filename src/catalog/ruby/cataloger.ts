@@ -26,7 +26,8 @@ export function parseGemspec(text: string): Gemspec | undefined {
 
 export const rubyCataloger = fileCataloger(rubyCatalogerName, 'gem', ['language', 'installed']).byGlob(
   parseGemspec,
-  ['**/specifications/*.gemspec'],
+  // default gems (uri, net-imap, rexml … that ship with Ruby) are installed gems with CVEs of their own
+  ['**/specifications/*.gemspec', '**/specifications/default/*.gemspec'],
   buildRuby,
 );
 

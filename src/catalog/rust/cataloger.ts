@@ -1,4 +1,4 @@
-import type { FileEntry } from '../../oci/types.ts';
+import type { FileEntry } from '../../oci/index.ts';
 import { fileCataloger, location, makePackage, purl, wholeExecutable } from '../cataloger.ts';
 import type { Package, Relationship } from '../package.ts';
 import { parseCargoAuditable, type RustCrate } from './parse-audit.ts';

@@ -5,7 +5,7 @@
 import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildFileTree } from '../../oci/fs/index.ts';
-import type { FileEntry, FileTreeView } from '../../oci/types.ts';
+import type { FileEntry, FileTreeView } from '../../oci/index.ts';
 
 export interface TreeItem {
   readonly entry: FileEntry;

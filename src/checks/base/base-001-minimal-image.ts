@@ -1,4 +1,4 @@
-import type { Check } from '../check.ts';
+import type { FilesystemCheck } from '../check.ts';
 import type { LocalizedEvidence, Text } from '../evidence.ts';
 import { findBinaries } from '../facts/binaries.ts';
 import { ownerIndex, ownerNote } from '../facts/owners.ts';
@@ -31,9 +31,10 @@ const kinds = new Map<string, Kind>([
   ...debugTools.map((n) => [n, debugTool] as const),
 ]);
 
-export const base001: Check = {
+export const base001: FilesystemCheck = {
   id: 'SGCI-BASE-001',
   section: 'BASE',
+  reads: 'filesystem',
   title: { en: 'Minimal base image', de: 'Minimales Base-Image' },
   level: 'SHOULD',
   references: [nist('4.1.2'), nist('4.5.1'), bsi('SYS.1.6.A6')],

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Sbom } from '../../sbom/model.ts';
+import type { Sbom } from '../../sbom/index.ts';
 import { testContext, testImage } from '../testing.ts';
 import { base006 } from './base-006-quality-criteria.ts';
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { corpusDir } from '../../../test/helpers/fixtures.ts';
-import { dockerfile, testContext, testFilesystem, testImage } from '../testing.ts';
+import { dockerfile, evaluateCheck, testContext, testFilesystem, testImage } from '../testing.ts';
 import { addFindings, build001 } from './build-001-reproducible.ts';
 
 const created = '2025-05-20T00:00:00Z';
@@ -15,12 +15,12 @@ test('mtimes clamped to the creation time pass; one newer file warns and is name
     { path: '/app/a', mtime: epoch },
     { path: '/app/b', mtime: epoch - 10 },
   ]);
-  assert.equal((await build001.evaluate(testContext({ image, fs: clamped }))).status, 'pass');
+  assert.equal((await evaluateCheck(build001, testContext({ image, fs: clamped }))).status, 'pass');
   const loose = testFilesystem([
     { path: '/app/a', mtime: epoch },
     { path: '/app/late', mtime: epoch + 3600, layer: 1 },
   ]);
-  const result = await build001.evaluate(testContext({ image, fs: loose }));
+  const result = await evaluateCheck(build001, testContext({ image, fs: loose }));
   assert.equal(result.status, 'warn');
   assert.ok(result.evidence?.some((e) => e.kind === 'file' && e.path === '/app/late' && e.layer === 1));
 });

@@ -1,4 +1,4 @@
-import type { Check } from '../check.ts';
+import type { ContextCheck, PassContext } from '../check.ts';
 import type { LocalizedEvidence } from '../evidence.ts';
 import type { DockerfileInput } from '../inputs/dockerfile.ts';
 import { missingInput } from '../missing-input.ts';
@@ -42,7 +42,28 @@ export function addFindings(dockerfile: DockerfileInput): Extract<LocalizedEvide
   return out;
 }
 
-export const build001: Check = {
+/** Files whose mtime is later than the image's creation time: the layer fact this check judges. */
+interface MtimeFacts {
+  readonly newer: number;
+  readonly example?: { readonly path: string; readonly layer: number };
+}
+
+function mtimeFacts(ctx: PassContext): MtimeFacts | undefined {
+  const created = ctx.image?.config.created;
+  const createdSeconds = created ? Math.floor(Date.parse(created) / 1000) : Number.NaN;
+  if (!ctx.fs || Number.isNaN(createdSeconds)) return undefined;
+  let newer = 0;
+  let example: MtimeFacts['example'];
+  for (const entry of ctx.fs.squashed.entries()) {
+    if (entry.mtime !== undefined && entry.mtime > createdSeconds) {
+      newer++;
+      example ??= { path: entry.path, layer: entry.layer };
+    }
+  }
+  return { newer, ...(example ? { example } : {}) };
+}
+
+export const build001: ContextCheck<MtimeFacts | undefined> = {
   id: 'SGCI-BUILD-001',
   section: 'BUILD',
   title: { en: 'Reproducible build', de: 'Reproduzierbarer Build' },
@@ -55,60 +76,51 @@ export const build001: Check = {
     'Build with SOURCE_DATE_EPOCH and rewrite-timestamp (BuildKit), pin inputs, and use COPY instead of ADD.',
   remediationDe:
     'Mit SOURCE_DATE_EPOCH und rewrite-timestamp (BuildKit) bauen, Eingaben pinnen und COPY statt ADD verwenden.',
-  evaluate(ctx) {
+  collect: mtimeFacts,
+  evaluate(ctx, facts) {
     if (!ctx.image && !ctx.dockerfile) return missingInput.imageOrDockerfile;
     const evidence: LocalizedEvidence[] = [];
     let problems = 0;
     if (ctx.image) {
       const created = ctx.image.config.created;
       const createdSeconds = created ? Math.floor(Date.parse(created) / 1000) : Number.NaN;
-      if (!ctx.fs || Number.isNaN(createdSeconds)) {
+      if (!facts || Number.isNaN(createdSeconds)) {
         evidence.push({
           kind: 'note',
           message: 'image creation time or filesystem missing: timestamps not judged',
           messageDe: 'Erstellungszeitpunkt oder Dateisystem des Images fehlt: Zeitstempel nicht beurteilt',
         });
+      } else if (facts.newer === 0) {
+        evidence.push({
+          kind: 'config',
+          field: 'created',
+          value: created,
+          message: 'no file is newer than the image: mtimes clamped',
+          messageDe: 'keine Datei ist neuer als das Image: mtimes sind begrenzt',
+        });
       } else {
-        let newer = 0;
-        let example: { path: string; layer: number } | undefined;
-        for (const entry of ctx.fs.squashed.entries()) {
-          if (entry.mtime !== undefined && entry.mtime > createdSeconds) {
-            newer++;
-            example ??= { path: entry.path, layer: entry.layer };
-          }
-        }
-        if (newer === 0)
+        problems++;
+        evidence.push({
+          kind: 'config',
+          field: 'created',
+          value: created,
+          message: `${facts.newer} files are newer than the image creation time`,
+          messageDe: `${facts.newer} Dateien sind neuer als der Erstellungszeitpunkt des Images`,
+        });
+        if (facts.example)
           evidence.push({
-            kind: 'config',
-            field: 'created',
-            value: created,
-            message: 'no file is newer than the image: mtimes clamped',
-            messageDe: 'keine Datei ist neuer als das Image: mtimes sind begrenzt',
+            kind: 'file',
+            path: facts.example.path,
+            layer: facts.example.layer,
+            message: 'mtime after created',
+            messageDe: 'mtime nach created',
           });
-        else {
-          problems++;
-          evidence.push({
-            kind: 'config',
-            field: 'created',
-            value: created,
-            message: `${newer} files are newer than the image creation time`,
-            messageDe: `${newer} Dateien sind neuer als der Erstellungszeitpunkt des Images`,
-          });
-          if (example)
-            evidence.push({
-              kind: 'file',
-              path: example.path,
-              layer: example.layer,
-              message: 'mtime after created',
-              messageDe: 'mtime nach created',
-            });
-        }
       }
     }
     if (ctx.dockerfile) {
       const adds = addFindings(ctx.dockerfile);
       problems += adds.length;
-      evidence.push(...adds);
+      for (const a of adds) evidence.push(a);
     }
     if (ctx.attestations) {
       const reproducible = ctx.attestations.attestations.some(

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Package } from '../../catalog/package.ts';
-import type { Sbom } from '../../sbom/model.ts';
+import type { Sbom } from '../../sbom/index.ts';
 import { dockerfile, testContext, testFilesystem } from '../testing.ts';
 import { build005, isDevPackage } from './build-005-no-build-dependencies.ts';
 

@@ -1,4 +1,4 @@
-import type { Check } from '../check.ts';
+import type { FilesystemCheck } from '../check.ts';
 import type { LocalizedEvidence } from '../evidence.ts';
 import { findBinaries } from '../facts/binaries.ts';
 import { ownerIndex, ownerNote } from '../facts/owners.ts';
@@ -28,9 +28,10 @@ export function isDevPackage(name: string, ecosystem: string): boolean {
   return false;
 }
 
-export const build005: Check = {
+export const build005: FilesystemCheck = {
   id: 'SGCI-BUILD-005',
   section: 'BUILD',
+  reads: 'filesystem',
   title: { en: 'No build-time dependencies in the runtime image', de: 'Keine Build-Abhängigkeiten im Laufzeit-Image' },
   level: 'SHOULD',
   references: [nist('4.5.1')],

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Sbom } from '../../sbom/model.ts';
+import type { Sbom } from '../../sbom/index.ts';
 import { testContext } from '../testing.ts';
 import { build009 } from './build-009-memory-safety.ts';
 

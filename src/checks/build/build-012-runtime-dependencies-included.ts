@@ -1,5 +1,5 @@
-import type { FileNeeds } from '../../oci/types.ts';
-import type { Check, CheckImage } from '../check.ts';
+import type { FileNeeds } from '../../oci/index.ts';
+import type { CheckImage, FilesystemCheck } from '../check.ts';
 import type { LocalizedEvidence } from '../evidence.ts';
 import { missingInput } from '../missing-input.ts';
 import { bsi } from '../references.ts';
@@ -32,9 +32,10 @@ export function startScripts(image: CheckImage): string[] {
   return [...new Set(words.filter((w) => /^\/[\w./-]+$/.test(w)))].sort();
 }
 
-export const build012: Check = {
+export const build012: FilesystemCheck = {
   id: 'SGCI-BUILD-012',
   section: 'BUILD',
+  reads: 'filesystem',
   title: { en: 'All runtime dependencies in the image', de: 'Alle Laufzeitabhängigkeiten im Image' },
   level: 'SHOULD',
   references: [bsi('SYS.1.6.A6')],

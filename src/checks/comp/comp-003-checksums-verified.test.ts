@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { recursiveView, rpmdbSqlite } from '../../catalog/testdata/hostile.ts';
+import { dirItems, fileItem, memoryTree } from '../../catalog/testdata/tree.ts';
+import type { ImageFilesystem } from '../../oci/types.ts';
 import { createDigestSink } from '../facts/file-digests.ts';
 import { type TestFile, testContext, testFilesystem } from '../testing.ts';
 import { comp003 } from './comp-003-checksums-verified.ts';
@@ -82,4 +89,172 @@ test('the digest sink skips paths no package manager installs to, and hashes fil
   }
   big.end();
   assert.equal((await d.result()).md5.get('0:/usr/lib/big'), whole.digest('hex'));
+});
+
+test('a mismatch stays a failure when md5sums is padded with 200000 more lines', { timeout: 60_000 }, async () => {
+  const lines = [`${md5('original')}  usr/bin/tool`];
+  for (let i = 0; i < 200_000; i++) lines.push(`${md5(String(i))}  usr/share/doc/pad/${i}`);
+  const { fs, fileDigests } = await digestsOf([
+    { path: '/usr/bin/tool', content: 'patched' },
+    { path: '/var/lib/dpkg/info/tool.md5sums', content: lines.join('\n') },
+  ]);
+  const result = await comp003.evaluate(testContext({ fs, fileDigests }));
+  assert.equal(result.status, 'fail');
+  assert.match(
+    result.evidence?.[0]?.message ?? '',
+    /^0 files verified against 200001 recorded checksums; 1 mismatches/,
+  );
+});
+
+/** An rpm built by rpmbuild and installed by rpm into a scratch root, as a RHEL-based image carries it. */
+function installedRpm(dir: string, digestAlgorithm: number): string {
+  const spec = join(dir, 'sgci-test.spec');
+  writeFileSync(
+    spec,
+    `Name: sgci-test
+Version: 1.0
+Release: 1
+Summary: COMP-003 test package
+License: MIT
+BuildArch: noarch
+%description
+COMP-003 test package
+%install
+mkdir -p %{buildroot}/usr/bin %{buildroot}/etc/sgci %{buildroot}/usr/share/doc/sgci-test %{buildroot}/var/log
+echo tool > %{buildroot}/usr/bin/sgci-tool
+echo other > %{buildroot}/usr/bin/sgci-other
+echo unverified > %{buildroot}/usr/bin/sgci-unverified
+echo conf > %{buildroot}/etc/sgci/sgci.conf
+echo doc > %{buildroot}/usr/share/doc/sgci-test/README
+ln -s sgci-tool %{buildroot}/usr/bin/sgci-link
+%files
+/usr/bin/sgci-tool
+/usr/bin/sgci-other
+/usr/bin/sgci-link
+%verify(not md5 size mtime) /usr/bin/sgci-unverified
+%config(noreplace) /etc/sgci/sgci.conf
+%ghost /var/log/sgci.log
+%doc /usr/share/doc/sgci-test/README
+`,
+  );
+  const run = (command: string, args: string[]) => {
+    const r = spawnSync(command, args, { encoding: 'utf8' });
+    assert.equal(r.error, undefined, `${command} is installed by scripts/setup.sh (Debian's rpm)`);
+    assert.equal(r.status, 0, `${command}: ${r.stderr}`);
+    return r.stdout;
+  };
+  const top = join(dir, 'top');
+  run('rpmbuild', [
+    '-bb',
+    '--define',
+    `_topdir ${top}`,
+    '--define',
+    `_binary_filedigest_algorithm ${digestAlgorithm}`,
+    spec,
+  ]);
+  const root = join(dir, 'root');
+  mkdirSync(root);
+  // --excludedocs as container builds install (microdnf --nodocs): the README is recorded as not installed
+  run('rpm', [
+    '--root',
+    root,
+    '--dbpath',
+    '/var/lib/rpm',
+    '--nodeps',
+    '--noscripts',
+    '--excludedocs',
+    '-i',
+    join(top, 'RPMS', 'noarch', 'sgci-test-1.0-1.noarch.rpm'),
+  ]);
+  // an installed file patched in place, and a configuration file changed as administrators do
+  writeFileSync(join(root, 'usr/bin/sgci-tool'), 'patched\n');
+  writeFileSync(join(root, 'etc/sgci/sgci.conf'), 'changed\n');
+  writeFileSync(join(root, 'usr/bin/sgci-unverified'), 'changed\n');
+  return root;
+}
+
+async function digestsOfTree(root: string) {
+  const squashed = memoryTree(dirItems(root).filter((i) => !i.entry.path.includes('/rpmdb.sqlite-')));
+  const fs: ImageFilesystem = { squashed, layer: () => squashed, hidden: [], deleted: [], warnings: [] };
+  const d = createDigestSink();
+  for (const entry of squashed.entries()) {
+    const writer = d.sink.open(entry);
+    writer?.write(await squashed.read(entry));
+    writer?.end();
+  }
+  return { fs, fileDigests: await d.result() };
+}
+
+for (const [algorithm, id] of [
+  ['sha256', 8],
+  ['md5', 1],
+] as const) {
+  test(`rpm file digests (${algorithm}): the files rpm -V finds changed, less %config, fail the check`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sgci-rpm-'));
+    try {
+      const root = installedRpm(dir, id);
+      const verify = spawnSync('rpm', ['--root', root, '--dbpath', '/var/lib/rpm', '-V', 'sgci-test'], {
+        encoding: 'utf8',
+      });
+      // `S.5....T.  c /etc/sgci/sgci.conf`: the third column is the digest, `c` marks %config
+      const changed = verify.stdout
+        .split('\n')
+        .map((line) => /^(\S{9})\s+(\S)?\s+(\/\S+)$/.exec(line))
+        .filter((m) => m?.[1]?.[2] === '5' && m[2] !== 'c')
+        .map((m) => m?.[3]);
+      assert.deepEqual(changed, ['/usr/bin/sgci-tool']);
+
+      const result = await comp003.evaluate(testContext(await digestsOfTree(root)));
+      assert.equal(result.status, 'fail');
+      assert.deepEqual(
+        result.evidence?.filter((e) => e.kind === 'file').map((e) => (e.kind === 'file' ? e.path : '')),
+        changed,
+      );
+      assert.match(
+        result.evidence?.find((e) => e.kind === 'file')?.message ?? '',
+        new RegExp(`^${algorithm} [0-9a-f]+ != [0-9a-f]+ recorded in /var/lib/rpm/rpmdb\\.sqlite \\(sgci-test\\)$`),
+      );
+      // sgci-other verified; the link, %ghost, the excluded README, %verify(not md5) and %config left out
+      assert.match(
+        result.evidence?.[0]?.message ?? '',
+        /^1 files verified against 2 recorded checksums; 1 mismatches; 0 recorded files absent$/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
+
+test('rpm digests in an algorithm the pass does not take leave the check to a person, not a pass', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sgci-rpm-'));
+  try {
+    const root = installedRpm(dir, 10);
+    const result = await comp003.evaluate(testContext(await digestsOfTree(root)));
+    assert.equal(result.status, 'manual');
+    assert.equal(
+      result.status === 'manual' ? result.reason : '',
+      'the recorded digests use sha512, which sgci does not take',
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an rpm database that cannot be read, or a Berkeley DB one, leaves the check to a person', async () => {
+  const view = rpmdbSqlite(recursiveView);
+  const broken = await digestsOf([]);
+  const squashed = memoryTree([fileItem('/var/lib/rpm/rpmdb.sqlite', view)]);
+  const fs: ImageFilesystem = { squashed, layer: () => squashed, hidden: [], deleted: [], warnings: [] };
+  const result = await comp003.evaluate(testContext({ fs, fileDigests: broken.fileDigests }));
+  assert.equal(result.status, 'manual');
+  assert.deepEqual(
+    result.evidence?.map((e) => e.message),
+    ['not read: Packages is a view, not a table: not read'],
+  );
+  const { fs: bdb, fileDigests } = await digestsOf([{ path: '/var/lib/rpm/Packages', content: 'bdb' }]);
+  const old = await comp003.evaluate(testContext({ fs: bdb, fileDigests }));
+  assert.equal(
+    old.status === 'manual' ? old.reason : old.status,
+    'the rpm database /var/lib/rpm/Packages is a Berkeley DB, which sgci does not read',
+  );
 });

@@ -1,4 +1,4 @@
-import type { Check } from '../check.ts';
+import type { FilesystemCheck } from '../check.ts';
 import type { LocalizedEvidence } from '../evidence.ts';
 import { findBinaries } from '../facts/binaries.ts';
 import { ownerIndex, ownerNote } from '../facts/owners.ts';
@@ -44,9 +44,10 @@ const remoteAccessPackages = new Set([
   'tightvncserver',
 ]);
 
-export const comp006: Check = {
+export const comp006: FilesystemCheck = {
   id: 'SGCI-COMP-006',
   section: 'COMP',
+  reads: 'filesystem',
   title: { en: 'No remote access tools', de: 'Keine Fernwartungswerkzeuge' },
   level: 'SHOULD',
   references: [bsi('SYS.1.6.A16')],

@@ -1,4 +1,4 @@
-import type { FileEntry, FileTreeView } from '../../oci/types.ts';
+import type { FileEntry, FileTreeView } from '../../oci/index.ts';
 
 /** Directories on a default PATH, merged-/usr or not. */
 export const binDirs = [

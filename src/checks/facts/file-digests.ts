@@ -1,16 +1,16 @@
 import { BackgroundHasher, type BackgroundHashOptions } from '../../core/index.ts';
-import type { FileEntry, FileSink } from '../../oci/types.ts';
+import type { FileEntry, FileSink } from '../../oci/index.ts';
 import type { FileDigests } from '../check.ts';
 
 /**
- * Where neither dpkg nor apk install files: locally built software, application trees, home and runtime
+ * Where neither dpkg, apk nor rpm install files: locally built software, application trees, home and runtime
  * directories. Hashing them would cost time for nothing COMP-003 can compare against.
  */
 const unpackagedPath = /^\/(usr\/local|home|root|tmp|app|srv|run|proc|sys|dev|var\/(cache|log|tmp|run))\//;
 
 /**
- * A sink for the single pass that records md5 and sha1 of every regular file of every layer (what dpkg md5sums
- * and apk Z: checksums are compared with in SGCI-COMP-003). The bytes are hashed as they stream, whatever the
+ * A sink for the single pass that records md5, sha1 and sha256 of every regular file of every layer (what dpkg
+ * md5sums, apk Z: checksums and rpm's file digests are compared with in SGCI-COMP-003). The bytes are hashed as they stream, whatever the
  * file's size, on a worker thread where one can run (hashing is a fifth of a scan's work); only the digests
  * are kept.
  */
@@ -18,7 +18,7 @@ export function createDigestSink(options: BackgroundHashOptions = {}): AsyncDisp
   sink: FileSink;
   result(): Promise<FileDigests>;
 } {
-  const hasher = new BackgroundHasher(['md5', 'sha1'], options);
+  const hasher = new BackgroundHasher(['md5', 'sha1', 'sha256'], options);
   const sink: FileSink = {
     name: 'checks-file-digests',
     open(entry: FileEntry) {
@@ -35,11 +35,13 @@ export function createDigestSink(options: BackgroundHashOptions = {}): AsyncDisp
     async result() {
       const md5 = new Map<string, string>();
       const sha1 = new Map<string, string>();
-      for (const [key, [md5Hex, sha1Hex]] of await hasher.digests()) {
+      const sha256 = new Map<string, string>();
+      for (const [key, [md5Hex, sha1Hex, sha256Hex]] of await hasher.digests()) {
         if (md5Hex !== undefined) md5.set(key, md5Hex);
         if (sha1Hex !== undefined) sha1.set(key, sha1Hex);
+        if (sha256Hex !== undefined) sha256.set(key, sha256Hex);
       }
-      return { md5, sha1 };
+      return { md5, sha1, sha256 };
     },
     [Symbol.asyncDispose]: () => hasher[Symbol.asyncDispose](),
   };

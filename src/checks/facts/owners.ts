@@ -1,5 +1,5 @@
-import type { Package } from '../../catalog/package.ts';
-import type { Sbom } from '../../sbom/model.ts';
+import type { Package } from '../../catalog/index.ts';
+import type { Sbom } from '../../sbom/index.ts';
 
 const cache = new WeakMap<Sbom, Map<string, Package>>();
 

@@ -1,5 +1,5 @@
-import type { Package } from '../../catalog/package.ts';
-import type { Sbom } from '../../sbom/model.ts';
+import type { Package } from '../../catalog/index.ts';
+import type { Sbom } from '../../sbom/index.ts';
 import type { FileDigests } from '../check.ts';
 import { ownerIndex, ownerOf } from './owners.ts';
 

@@ -1,4 +1,4 @@
-import type { FileTreeView } from '../../oci/types.ts';
+import type { FileTreeView } from '../../oci/index.ts';
 
 export interface Account {
   readonly name: string;

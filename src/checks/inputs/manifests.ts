@@ -199,7 +199,7 @@ export async function readManifests(path: string): Promise<ManifestsInput> {
     if (info.size > maxManifestFileBytes)
       throw new SgciError('LIMIT_EXCEEDED', file, 'manifest file larger than 8 MiB');
     const result = parseManifests(await readFile(file, 'utf8'), file);
-    workloads.push(...result.workloads);
+    for (const w of result.workloads) workloads.push(w);
     otherDocuments += result.other;
   }
   if (workloads.length === 0) {

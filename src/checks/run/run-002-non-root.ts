@@ -1,4 +1,4 @@
-import type { Check } from '../check.ts';
+import type { FilesystemCheck } from '../check.ts';
 import type { LocalizedEvidence } from '../evidence.ts';
 import { passwdPaths, resolveUser } from '../facts/users.ts';
 import type { DockerfileInput } from '../inputs/dockerfile.ts';
@@ -35,9 +35,10 @@ export function rootStages(
   return out;
 }
 
-export const run002: Check = {
+export const run002: FilesystemCheck = {
   id: 'SGCI-RUN-002',
   section: 'RUN',
+  reads: 'filesystem',
   title: { en: 'Runs as non-root (UID > 1000)', de: 'Läuft nicht als root (UID > 1000)' },
   level: 'SHOULD',
   references: [nist('4.1.2'), bsi('SYS.1.6.A17'), bsi('SYS.1.6.A18'), bsi('SYS.1.6.A21')],

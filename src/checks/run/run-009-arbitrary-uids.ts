@@ -1,4 +1,4 @@
-import type { Check } from '../check.ts';
+import type { FilesystemCheck } from '../check.ts';
 import type { LocalizedEvidence, Text } from '../evidence.ts';
 import { passwdPaths, resolveUser } from '../facts/users.ts';
 import { missingInput } from '../missing-input.ts';
@@ -6,9 +6,10 @@ import { bsi } from '../references.ts';
 
 const virtual = /^\/(proc|sys|dev)(\/|$)/;
 
-export const run009: Check = {
+export const run009: FilesystemCheck = {
   id: 'SGCI-RUN-009',
   section: 'RUN',
+  reads: 'filesystem',
   title: { en: 'Works with arbitrary UIDs', de: 'Lauffähig mit beliebigen UIDs' },
   level: 'MUST',
   references: [bsi('SYS.1.6 (Softwarelieferant: keine Bindung an User-IDs)')],

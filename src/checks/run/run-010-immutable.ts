@@ -1,5 +1,5 @@
 import { packageManagers } from '../base/base-001-minimal-image.ts';
-import type { Check } from '../check.ts';
+import type { FilesystemCheck } from '../check.ts';
 import type { LocalizedEvidence } from '../evidence.ts';
 import { findBinaries } from '../facts/binaries.ts';
 import { ownerIndex, ownerNote } from '../facts/owners.ts';
@@ -9,9 +9,10 @@ import { eachContainer, manifestEvidence } from './workload-helpers.ts';
 
 const codePaths = /^\/(usr|bin|sbin|lib|lib64|opt|app|srv)(\/|$)/;
 
-export const run010: Check = {
+export const run010: FilesystemCheck = {
   id: 'SGCI-RUN-010',
   section: 'RUN',
+  reads: 'filesystem',
   title: { en: 'Immutable at runtime', de: 'Zur Laufzeit unveränderlich' },
   level: 'SHOULD',
   references: [bsi('SYS.1.6.A9'), bsi('SYS.1.6.A14')],

@@ -1,5 +1,5 @@
-import type { FileEntry } from '../../oci/types.ts';
-import type { Check } from '../check.ts';
+import type { FileEntry } from '../../oci/index.ts';
+import type { FilesystemCheck } from '../check.ts';
 import type { LocalizedEvidence, Text } from '../evidence.ts';
 import { missingInput } from '../missing-input.ts';
 import { bsi } from '../references.ts';
@@ -16,9 +16,10 @@ function privilegeOf(entry: FileEntry): Text | undefined {
   return { en: bits.map((b) => b.en).join(' + '), de: bits.map((b) => b.de).join(' + ') };
 }
 
-export const run011: Check = {
+export const run011: FilesystemCheck = {
   id: 'SGCI-RUN-011',
   section: 'RUN',
+  reads: 'filesystem',
   title: { en: 'No privileged mode', de: 'Kein privilegierter Modus' },
   level: 'SHOULD',
   references: [bsi('SYS.1.6.A17')],

@@ -1,12 +1,13 @@
-import type { Check } from '../check.ts';
+import type { FilesystemCheck } from '../check.ts';
 import type { LocalizedEvidence, Text } from '../evidence.ts';
 import { passwdPaths, readAccounts, resolveUser } from '../facts/users.ts';
 import { missingInput } from '../missing-input.ts';
 import { bsi } from '../references.ts';
 
-export const run012: Check = {
+export const run012: FilesystemCheck = {
   id: 'SGCI-RUN-012',
   section: 'RUN',
+  reads: 'filesystem',
   title: { en: 'Container UIDs/GIDs have no host permissions', de: 'Container-UIDs/GIDs ohne Rechte auf dem Host' },
   level: 'SHOULD',
   references: [bsi('SYS.1.6.A18')],

@@ -1,4 +1,4 @@
-import type { Check } from '../check.ts';
+import type { FilesystemCheck } from '../check.ts';
 import type { LocalizedEvidence } from '../evidence.ts';
 import { missingInput } from '../missing-input.ts';
 import { bsi } from '../references.ts';
@@ -6,9 +6,10 @@ import { bsi } from '../references.ts';
 const logFile = /^\/(var\/log\/.+|(app|opt|srv|usr\/local)\/.*\.log)$/;
 const stdStreams = /^\/(dev\/(stdout|stderr)|proc\/self\/fd\/[12])$/;
 
-export const run014: Check = {
+export const run014: FilesystemCheck = {
   id: 'SGCI-RUN-014',
   section: 'RUN',
+  reads: 'filesystem',
   title: { en: 'Logs go to stdout/stderr', de: 'Protokolle auf stdout/stderr' },
   level: 'MUST',
   references: [bsi('SYS.1.6.A7')],

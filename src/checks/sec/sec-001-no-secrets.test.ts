@@ -4,9 +4,9 @@ import { describe, test } from 'node:test';
 import { catalogerNeeds, catalogTree } from '../../catalog/index.ts';
 import { defaultPolicy } from '../../policy/index.ts';
 import { createSecretScanner, markHidden, scanImageConfig } from '../../secrets/index.ts';
-import type { CheckContext } from '../check.ts';
+import type { ScanContext } from '../check.ts';
 import { createDigestSink } from '../facts/file-digests.ts';
-import { type TestFile, testContext, testFilesystem, testImage } from '../testing.ts';
+import { evaluateCheck, type TestFile, testContext, testFilesystem, testImage } from '../testing.ts';
 import { sec001 } from './sec-001-no-secrets.ts';
 
 // Built at run time so that no secret-shaped literal sits in the repository.
@@ -48,7 +48,7 @@ test('no findings pass; a scanner that did not run is not-applicable', async () 
 });
 
 /** What `sgci scan` gives SEC-001 for these files: the real catalogers, secret scanner and file digests. */
-async function scanned(files: TestFile[], policy = defaultPolicy): Promise<CheckContext> {
+async function scanned(files: TestFile[], policy = defaultPolicy): Promise<ScanContext> {
   const fs = testFilesystem(files);
   const sbom = await catalogTree(fs.squashed, { name: 'registry.example/app:1' }, catalogerNeeds());
   const scanner = createSecretScanner();
@@ -75,7 +75,7 @@ describe("secrets that ship in a published package are its author's", () => {
   ];
 
   test('a token in an npm package warns by default and names the package', async () => {
-    const result = await sec001.evaluate(await scanned(debug));
+    const result = await evaluateCheck(sec001, await scanned(debug));
     assert.equal(result.status, 'warn');
     const secret = result.evidence?.find((e) => e.kind === 'secret');
     assert.deepEqual(secret?.kind === 'secret' && [secret.path, secret.layer, secret.package], [
@@ -89,13 +89,13 @@ describe("secrets that ship in a published package are its author's", () => {
   });
 
   test('the policy can make them fail the gate', async () => {
-    const result = await sec001.evaluate(await scanned(debug, { ...defaultPolicy, thirdPartySecrets: 'fail' }));
+    const result = await evaluateCheck(sec001, await scanned(debug, { ...defaultPolicy, thirdPartySecrets: 'fail' }));
     assert.equal(result.status, 'fail');
   });
 
   test("the image's own secrets still fail, next to the package's", async () => {
     const own: TestFile = { path: '/app/.env', content: `GITHUB_TOKEN=${token}\n` };
-    const result = await sec001.evaluate(await scanned([...debug, own]));
+    const result = await evaluateCheck(sec001, await scanned([...debug, own]));
     assert.equal(result.status, 'fail');
     const secrets = (result.evidence ?? []).filter((e) => e.kind === 'secret');
     assert.deepEqual(
@@ -116,7 +116,7 @@ describe("secrets that ship in a published package are its author's", () => {
       { path: '/app/node_modules/a/node_modules/b/package.json', content: '{"name":"b","version":"2.0.0"}' },
       { path: '/app/node_modules/a/node_modules/b/test/.npmrc', content: `_authToken=${token}\n` },
     ];
-    const result = await sec001.evaluate(await scanned(files));
+    const result = await evaluateCheck(sec001, await scanned(files));
     assert.equal(result.status, 'fail');
     assert.deepEqual(
       (result.evidence ?? []).filter((e) => e.kind === 'secret').map((e) => [e.path, e.package?.purl]),
@@ -139,11 +139,11 @@ describe("secrets that ship in a published package are its author's", () => {
       { path: '/var/lib/dpkg/info/demo-client.md5sums', content: `${md5}  etc/demo/client.cnf\n` },
       { path: '/etc/demo/client.cnf', content, layer: 1 },
     ];
-    const shipped = await sec001.evaluate(await scanned(dpkg(original)));
+    const shipped = await evaluateCheck(sec001, await scanned(dpkg(original)));
     assert.equal(shipped.status, 'warn');
     const secret = shipped.evidence?.find((e) => e.kind === 'secret');
     assert.equal(secret?.kind === 'secret' && secret.package?.purl, 'pkg:deb/debian/demo-client@1.0?arch=all');
-    const edited = await sec001.evaluate(await scanned(dpkg(`[client]\npassword = ${token}\n`)));
+    const edited = await evaluateCheck(sec001, await scanned(dpkg(`[client]\npassword = ${token}\n`)));
     assert.equal(edited.status, 'fail');
   });
 });

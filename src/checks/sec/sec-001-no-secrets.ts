@@ -1,5 +1,5 @@
 import type { SecretFinding } from '../../secrets/index.ts';
-import type { Check, CheckContext } from '../check.ts';
+import type { ContextCheck, PassContext } from '../check.ts';
 import type { LocalizedEvidence } from '../evidence.ts';
 import { shippedBy } from '../facts/shipped-by.ts';
 import { bsi, nist } from '../references.ts';
@@ -9,8 +9,25 @@ const thirdPartyRemediation = {
   de: 'Das Geheimnis wird in einem veröffentlichten Paket mitgeliefert und gehört dessen Autor: die Maintainer informieren (sie müssen es austauschen) oder eine Version ohne es verwenden. Mit `thirdPartySecrets: fail` in der Policy lassen solche Geheimnisse die Freigabe scheitern.',
 };
 
+/** A published package, as the evidence names it. */
+interface Owner {
+  readonly name: string;
+  readonly version: string;
+  readonly purl: string;
+}
+
+/**
+ * The package each file finding's file ships in, keyed by `layer:path`. Taken in the pass, where the file digests
+ * are (a dpkg/apk file counts only while unchanged), and stored with the scan.
+ */
+type Shipped = Readonly<Record<string, Owner>>;
+
+function fileKey(s: SecretFinding): string | undefined {
+  return s.location === 'file' && s.path !== undefined && s.layer !== undefined ? `${s.layer}:${s.path}` : undefined;
+}
+
 /** Evidence for one finding; `owner` names the package whose file holds it. */
-function secretEvidence(s: SecretFinding, owner: ReturnType<typeof shippedBy>): LocalizedEvidence {
+function secretEvidence(s: SecretFinding, owner: Owner | undefined): LocalizedEvidence {
   const path = s.location === 'file' ? s.path : s.field;
   const removed = s.deleted
     ? {
@@ -38,13 +55,19 @@ function secretEvidence(s: SecretFinding, owner: ReturnType<typeof shippedBy>): 
   };
 }
 
-/** The package that ships a finding's file, for file findings in a catalogued package; config secrets are the image's. */
-function ownerOf(ctx: CheckContext, s: SecretFinding): ReturnType<typeof shippedBy> {
-  if (s.location !== 'file' || s.path === undefined || s.layer === undefined) return undefined;
-  return shippedBy(ctx.sbom, ctx.fileDigests, s.path, s.layer);
+/** The published package of each file finding; config secrets (Env, labels, history) are always the image's. */
+function shippedIn(ctx: PassContext): Shipped {
+  const shipped: Record<string, Owner> = {};
+  for (const s of ctx.secrets ?? []) {
+    const key = fileKey(s);
+    if (key === undefined || s.path === undefined || s.layer === undefined) continue;
+    const owner = shippedBy(ctx.sbom, ctx.fileDigests, s.path, s.layer);
+    if (owner) shipped[key] = { name: owner.name, version: owner.version, purl: owner.purl };
+  }
+  return shipped;
 }
 
-export const sec001: Check = {
+export const sec001: ContextCheck<Shipped> = {
   id: 'SGCI-SEC-001',
   section: 'SEC',
   title: { en: 'No secrets in the image', de: 'Keine Geheimnisse im Image' },
@@ -57,7 +80,10 @@ export const sec001: Check = {
     'Remove the secret from every layer (rebuild, do not delete in a later layer), rotate it, and inject secrets at runtime.',
   remediationDe:
     'Das Geheimnis aus allen Layern entfernen (neu bauen, nicht in einem späteren Layer löschen), es austauschen und Geheimnisse zur Laufzeit einbinden.',
-  evaluate(ctx) {
+  // The digests tell a packaged file its package shipped from one the build changed.
+  passFacts: ['file-digests'],
+  collect: shippedIn,
+  evaluate(ctx, owners = {}) {
     if (!ctx.secrets)
       return {
         status: 'not-applicable',
@@ -75,15 +101,18 @@ export const sec001: Check = {
           },
         ],
       };
-    const found = ctx.secrets.map((s) => ({ s, owner: ownerOf(ctx, s) }));
+    const found = ctx.secrets.map((s) => {
+      const key = fileKey(s);
+      return { s, owner: key === undefined ? undefined : owners[key] };
+    });
     const own = found.filter((f) => !f.owner).length;
-    const shipped = found.length - own;
+    const thirdParty = found.length - own;
     const evidence = found.map(({ s, owner }) => secretEvidence(s, owner));
-    if (own > 0 && shipped === 0) return { status: 'fail', evidence, remediation: this.remediation };
+    if (own > 0 && thirdParty === 0) return { status: 'fail', evidence, remediation: this.remediation };
     const summary: LocalizedEvidence = {
       kind: 'note',
-      message: `${own} secrets of the image; ${shipped} ship inside published packages (policy thirdPartySecrets: ${ctx.policy.thirdPartySecrets})`,
-      messageDe: `${own} Geheimnisse des Images; ${shipped} werden in veröffentlichten Paketen mitgeliefert (Policy thirdPartySecrets: ${ctx.policy.thirdPartySecrets})`,
+      message: `${own} secrets of the image; ${thirdParty} ship inside published packages (policy thirdPartySecrets: ${ctx.policy.thirdPartySecrets})`,
+      messageDe: `${own} Geheimnisse des Images; ${thirdParty} werden in veröffentlichten Paketen mitgeliefert (Policy thirdPartySecrets: ${ctx.policy.thirdPartySecrets})`,
     };
     if (own > 0) return { status: 'fail', evidence: [summary, ...evidence], remediation: this.remediation };
     return {

@@ -60,14 +60,24 @@ test('an empty advisory database is reported as such', async () => {
 });
 
 test('a finding no source rates runs on the clock of the policy’s unknownSeverity, not on none', async () => {
-  // Go's records carry no CVSS: before, such findings never counted as past their SLA.
-  const findings = [testFinding('GO-2025-3563', 'UNKNOWN', { fixAvailableAt: '2026-05-02T00:00:00Z' })];
-  const vulns = { available: true as const, findings, advisories: 10 };
-  const result = await vuln002.evaluate(testContext({ image: testImage(), vulns }));
+  // Go's records carry no CVSS: before, such findings had no SLA clock and never counted as past it.
+  const fixed = { fixAvailableAt: '2026-05-02T00:00:00Z' };
+  const vulns = (findings: ReturnType<typeof testFinding>[]) => ({
+    available: true as const,
+    findings,
+    advisories: 10,
+  });
+  const result = await vuln002.evaluate(
+    testContext({ image: testImage(), vulns: vulns([testFinding('GO-2025-3563', 'UNKNOWN', fixed)]) }),
+  );
   assert.equal(result.status, 'fail');
   const overdue = result.evidence?.find((e) => e.kind === 'vulnerability');
   assert.match(overdue?.message ?? '', /\(7d, unrated: treated as HIGH\)$/);
   assert.match(overdue?.messageDe ?? '', /ohne Bewertung: behandelt als HIGH/);
   const lenient = parsePolicy('version: "1"\nunknownSeverity: LOW\n', 'p.yaml');
-  assert.equal((await vuln002.evaluate(testContext({ policy: lenient, image: testImage(), vulns }))).status, 'pass');
+  const low = vulns([testFinding('GO-2025-3563', 'UNKNOWN', fixed, lenient)]);
+  assert.equal(
+    (await vuln002.evaluate(testContext({ policy: lenient, image: testImage(), vulns: low }))).status,
+    'pass',
+  );
 });

@@ -1,6 +1,3 @@
-import { parseDuration } from '../../policy/index.ts';
-// sla.ts alone: the vuln index loads the OSV schema validator, seconds of start-up the checks do not need.
-import { gateSeverity } from '../../vuln/sla.ts';
 import type { Check } from '../check.ts';
 import type { LocalizedEvidence } from '../evidence.ts';
 import { missingInput } from '../missing-input.ts';
@@ -26,29 +23,23 @@ export const vuln002: Check = {
     const { active, excepted } = activeFindings(ctx, ctx.vulns.findings);
     const overdue: LocalizedEvidence[] = [];
     let unknownStart = 0;
+    // the SLA clock of each finding, as the matcher set it from the policy's windows and the scan's clock
     for (const f of active) {
-      if (f.fixState !== 'fixed') continue;
-      // Unrated findings run on the clock of the policy's unknownSeverity until someone assesses them.
-      const severity = gateSeverity(f.vulnerability, ctx.policy.unknownSeverity);
-      if (severity !== 'CRITICAL' && severity !== 'HIGH' && severity !== 'MEDIUM' && severity !== 'LOW') continue;
-      const window = parseDuration(ctx.policy.sla[severity], 'policy sla');
-      if (window === undefined) continue;
-      if (!f.fixAvailableAt) {
+      const sla = f.sla;
+      if (f.fixState !== 'fixed' || !sla || sla.policy === 'next-release') continue;
+      if (!sla.startedAt) {
         unknownStart++;
         continue;
       }
-      const due = Date.parse(f.fixAvailableAt) + window;
-      if (ctx.now.getTime() > due) {
-        const dueAt = new Date(due).toISOString();
-        const sla = ctx.policy.sla[severity];
-        const unrated = severity !== f.vulnerability.severity;
+      // An unrated finding runs on the clock of the policy's unknownSeverity until someone assesses it.
+      const treatedAs = f.vulnerability.severity === 'UNKNOWN' ? f.vulnerability.severitySource.treatedAs : undefined;
+      if (sla.overdue)
         overdue.push(
           vulnEvidence(f, {
-            en: `fix available since ${f.fixAvailableAt}, due ${dueAt} (${sla}${unrated ? `, unrated: treated as ${severity}` : ''})`,
-            de: `Korrektur verfügbar seit ${f.fixAvailableAt}, fällig bis ${dueAt} (${sla}${unrated ? `, ohne Bewertung: behandelt als ${severity}` : ''})`,
+            en: `fix available since ${sla.startedAt}, due ${sla.dueAt} (${sla.policy}${treatedAs ? `, unrated: treated as ${treatedAs}` : ''})`,
+            de: `Korrektur verfügbar seit ${sla.startedAt}, fällig bis ${sla.dueAt} (${sla.policy}${treatedAs ? `, ohne Bewertung: behandelt als ${treatedAs}` : ''})`,
           }),
         );
-      }
     }
     const summary: LocalizedEvidence = {
       kind: 'note',

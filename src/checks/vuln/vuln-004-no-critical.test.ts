@@ -24,10 +24,14 @@ test('a fixable CRITICAL fails; VEX-suppressed, unfixed and OS-owned ones do not
 });
 
 test('an unrated fixable finding counts as CRITICAL when the policy treats unrated findings so', async () => {
-  const vulns = { available: true as const, findings: [testFinding('GO-1', 'UNKNOWN')], advisories: 5 };
-  assert.equal((await vuln004.evaluate(testContext({ image: testImage(), vulns }))).status, 'pass');
+  const vulns = (policy = parsePolicy('version: "1"\n', 'p.yaml')) => ({
+    available: true as const,
+    findings: [testFinding('GO-1', 'UNKNOWN', {}, policy)],
+    advisories: 5,
+  });
+  assert.equal((await vuln004.evaluate(testContext({ image: testImage(), vulns: vulns() }))).status, 'pass');
   const strict = parsePolicy('version: "1"\nunknownSeverity: CRITICAL\n', 'p.yaml');
-  const result = await vuln004.evaluate(testContext({ policy: strict, image: testImage(), vulns }));
+  const result = await vuln004.evaluate(testContext({ policy: strict, image: testImage(), vulns: vulns(strict) }));
   assert.equal(result.status, 'fail');
   assert.ok(result.evidence?.some((e) => e.kind === 'vulnerability' && e.id === 'GO-1'));
 });

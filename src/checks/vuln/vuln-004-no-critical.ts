@@ -1,5 +1,3 @@
-// sla.ts alone: the vuln index loads the OSV schema validator, seconds of start-up the checks do not need.
-import { gateSeverity } from '../../vuln/sla.ts';
 import type { Check } from '../check.ts';
 import { missingInput } from '../missing-input.ts';
 import { nist } from '../references.ts';
@@ -21,9 +19,10 @@ export const vuln004: Check = {
     if (!ctx.vulns.available)
       return { status: 'not-applicable', reason: ctx.vulns.reason, reasonDe: ctx.vulns.reasonDe };
     const { active, excepted } = activeFindings(ctx, ctx.vulns.findings);
-    const critical = active.filter(
-      (f) => gateSeverity(f.vulnerability, ctx.policy.unknownSeverity) === 'CRITICAL' && f.fixState === 'fixed',
-    );
+    // An unrated finding counts as what the matcher treated it as (the policy's unknownSeverity).
+    const severity = (f: (typeof active)[number]) =>
+      f.vulnerability.severity === 'UNKNOWN' ? f.vulnerability.severitySource.treatedAs : f.vulnerability.severity;
+    const critical = active.filter((f) => severity(f) === 'CRITICAL' && f.fixState === 'fixed');
     const summary = {
       kind: 'note' as const,
       message: `${critical.length} CRITICAL findings with a fix available (advisory database: ${ctx.vulns.advisories} advisories)`,

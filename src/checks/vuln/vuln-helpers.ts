@@ -1,5 +1,5 @@
 import { findException } from '../../policy/index.ts';
-import type { Finding } from '../../vuln/types.ts';
+import type { Finding } from '../../vuln/index.ts';
 import type { CheckContext } from '../check.ts';
 import type { LocalizedEvidence, Text } from '../evidence.ts';
 

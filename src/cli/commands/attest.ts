@@ -8,9 +8,9 @@ import {
   resolveImage,
   resolvePredicateType,
 } from '../../attest/index.ts';
-import type { ImageCliOptions } from '../image-options.ts';
+import type { ImageCliOptions } from '../options.ts';
+import { addRegistryOptions, registryFromCli, registryReferenceOf } from '../options.ts';
 import { writeOut } from '../output.ts';
-import { addRegistryOptions, registryFromCli, registryReferenceOf } from './sign.ts';
 
 interface AttestOptions extends ImageCliOptions {
   key: string;

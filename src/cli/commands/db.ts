@@ -7,6 +7,7 @@ import {
   parseAdvisorySource,
   updateFeeds,
 } from '../../vuln/index.ts';
+import { collect } from '../options.ts';
 import { writeOut } from '../output.ts';
 
 /** `sgci db import|update|status`: the offline OSV advisory database (PGlite under $SGCI_HOME, or DATABASE_URL). */
@@ -37,16 +38,20 @@ export function registerDb(program: Command): void {
       process.env.SGCI_OSV_MIRROR ?? defaultOsvMirror,
     )
     .option(
-      '--ecosystem <name...>',
-      'OSV ecosystems to fetch (env SGCI_OSV_ECOSYSTEMS, comma-separated)',
-      process.env.SGCI_OSV_ECOSYSTEMS?.split(',').filter(Boolean) ?? [...defaultEcosystems],
+      '--ecosystem <name>',
+      `an OSV ecosystem to fetch (repeatable; default $SGCI_OSV_ECOSYSTEMS, comma-separated, else ${defaultEcosystems.join(', ')})`,
+      collect,
+      [],
     )
     .option('--skip-invalid', 'import the valid records of an archive and skip invalid ones')
     .action(async (opts: { mirror: string; ecosystem: string[]; skipInvalid?: boolean }) => {
       await using store = await openStore();
       const updates = await updateFeeds(store, {
         mirror: opts.mirror,
-        ecosystems: opts.ecosystem,
+        ecosystems:
+          opts.ecosystem.length > 0
+            ? opts.ecosystem
+            : (process.env.SGCI_OSV_ECOSYSTEMS?.split(',').filter(Boolean) ?? [...defaultEcosystems]),
         skipInvalid: Boolean(opts.skipInvalid),
       });
       const lines = updates.map((u) =>

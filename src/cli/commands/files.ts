@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
 import { SgciError } from '../../core/index.ts';
-import type { FileEntry, FileType, ImageFilesystem } from '../../oci/types.ts';
-import { addImageOptions, openImageFromCli } from '../image-options.ts';
+import type { FileEntry, FileType, ImageFilesystem } from '../../oci/index.ts';
+import { addImageOptions, openImageFromCli } from '../options.ts';
 import { renderTable, writeOut } from '../output.ts';
 
 /** One row of `sgci files --format json`: a contract; add fields, never rename or remove them. */

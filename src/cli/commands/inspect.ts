@@ -1,9 +1,9 @@
 import { type Command, Option } from 'commander';
 import { formatSize } from '../../cache/index.ts';
-import { formatPlatform } from '../../oci/image/index.ts';
-import type { Image } from '../../oci/types.ts';
+import { safeText } from '../../core/index.ts';
+import { describeImage, formatPlatform, type ImageDescription } from '../../oci/image/index.ts';
 import { maskEnvValue } from '../../secrets/index.ts';
-import { addImageOptions, openImageFromCli } from '../image-options.ts';
+import { addImageOptions, openImageFromCli } from '../options.ts';
 import { renderTable, writeOut } from '../output.ts';
 
 /** `sgci inspect --format json`: a contract; add fields, never rename or remove them. */
@@ -84,31 +84,24 @@ function sortedRecord(record: Readonly<Record<string, string>> | null | undefine
   return result;
 }
 
-/** What `sgci inspect` reports about an image; secret-looking env and label values are masked. */
-export function inspectImage(image: Image): InspectReport {
+/** What `sgci inspect` reports about an image (its description); secret-looking env and label values are masked. */
+export function inspectImage(image: ImageDescription): InspectReport {
   const c = image.config.config ?? {};
   const h = c.Healthcheck;
+  const [os = '', architecture = '', variant] = image.platform.split('/');
   return {
     reference: image.source.input,
     source: image.source.kind,
-    name: image.source.name,
+    name: image.reference,
     digest: image.digest ?? null,
-    mediaType: image.mediaType || null,
+    mediaType: image.mediaType ?? null,
     manifestSynthesized: image.source.kind === 'docker-archive',
-    platform: {
-      os: image.platform.os,
-      architecture: image.platform.architecture,
-      ...(image.platform.variant ? { variant: image.platform.variant } : {}),
-    },
+    platform: { os, architecture, ...(variant ? { variant } : {}) },
     index: image.index
-      ? {
-          digest: image.index.digest,
-          mediaType: image.index.mediaType,
-          platforms: image.index.platforms.map(formatPlatform),
-        }
+      ? { digest: image.index.digest, mediaType: image.index.mediaType, platforms: [...image.index.platforms] }
       : null,
     config: {
-      digest: image.configDescriptor?.digest ?? null,
+      digest: image.configDigest ?? null,
       created: image.config.created ?? null,
       author: image.config.author ?? null,
       user: c.User || null,
@@ -194,11 +187,11 @@ export function renderInspectTable(report: InspectReport): string {
   );
   if (c.stopSignal) fields.push(['Stop signal', c.stopSignal]);
   const width = Math.max(...fields.map(([k]) => k.length)) + 2;
-  const lines = fields.map(([k, v]) => `${k.padEnd(width)}${v}`);
+  const lines = fields.map(([k, v]) => `${k.padEnd(width)}${safeText(v)}`);
   lines.push('Env');
-  for (const line of c.env) lines.push(`  ${line}`);
+  for (const line of c.env) lines.push(`  ${safeText(line)}`);
   lines.push('Labels');
-  for (const [k, v] of Object.entries(c.labels)) lines.push(`  ${k}=${v}`);
+  for (const [k, v] of Object.entries(c.labels)) lines.push(`  ${safeText(`${k}=${v}`)}`);
   const rows = report.layers.map((layer) => [
     String(layer.index),
     short(layer.digest),
@@ -223,7 +216,7 @@ export function registerInspect(program: Command): void {
   ).action(async (input: string, opts: Record<string, unknown>) => {
     const image = await openImageFromCli(input, opts);
     try {
-      const report = inspectImage(image);
+      const report = inspectImage(describeImage(image));
       await writeOut(opts.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderInspectTable(report));
     } finally {
       await image[Symbol.asyncDispose]();

@@ -1,8 +1,10 @@
 import { type Command, Option } from 'commander';
-import { writeFileAtomic } from '../../core/index.ts';
-import { type SbomFormat, sbomFormats } from '../../sbom/formats.ts';
-import { addImageOptions, limitsFromCli, openImageFromCli } from '../image-options.ts';
+import { safeText, writeFileAtomic } from '../../core/index.ts';
+import { type SbomFormat, sbomFormats } from '../../sbom/index.ts';
+import { runScan } from '../../scan/index.ts';
+import { addImageOptions, limitsFromCli } from '../options.ts';
 import { writeOut } from '../output.ts';
+import { scanDepsFromCli, scanRequestFromCli } from '../scan-options.ts';
 
 /** `sgci sbom IMAGE`: one pass over the layers, every cataloger, one SBOM document. */
 export function registerSbom(program: Command): void {
@@ -16,23 +18,17 @@ export function registerSbom(program: Command): void {
       )
       .option('--output-file <file>', 'write the SBOM to this file (atomically) instead of stdout'),
   ).action(async (input: string, opts: Record<string, unknown>) => {
-    // the catalogers and encoders load when this command runs, not with every other command
-    const { catalogerNeeds, catalogFilesystem } = await import('../../catalog/index.ts');
+    const request = await scanRequestFromCli({ reference: input }, { vulns: false, checks: false }, {});
+    const outcome = await runScan({ ...request, limits: limitsFromCli(opts) }, scanDepsFromCli(request, opts, {}));
+    // the encoders load when this command runs, not with every other command
     const { encodeSbom, formatUnknown } = await import('../../sbom/index.ts');
-    const image = await openImageFromCli(input, opts);
-    try {
-      const needs = catalogerNeeds();
-      const fs = await image.filesystem(needs);
-      const sbom = await catalogFilesystem(image, fs, needs, { limits: limitsFromCli(opts) });
-      // what could not be inspected is in the SBOM; say so on stderr too, bounded
-      for (const u of sbom.unknowns.slice(0, 20)) process.stderr.write(`sgci: warning: ${formatUnknown(u)}\n`);
-      if (sbom.unknowns.length > 20)
-        process.stderr.write(`sgci: warning: ${sbom.unknowns.length - 20} more unknowns in the SBOM\n`);
-      const text = encodeSbom(sbom, opts.output as SbomFormat);
-      if (typeof opts.outputFile === 'string') await writeFileAtomic(opts.outputFile, text);
-      else await writeOut(text);
-    } finally {
-      await image[Symbol.asyncDispose]();
-    }
+    // what could not be inspected is in the SBOM; say so on stderr too, bounded
+    const { unknowns } = outcome.sbom;
+    for (const u of unknowns.slice(0, 20)) process.stderr.write(`sgci: warning: ${safeText(formatUnknown(u))}\n`);
+    if (unknowns.length > 20)
+      process.stderr.write(`sgci: warning: ${unknowns.length - 20} more unknowns in the SBOM\n`);
+    const text = encodeSbom(outcome.sbom, opts.output as SbomFormat);
+    if (typeof opts.outputFile === 'string') await writeFileAtomic(opts.outputFile, text);
+    else await writeOut(text);
   });
 }

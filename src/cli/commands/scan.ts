@@ -1,17 +1,22 @@
 import { join } from 'node:path';
-import { type Command, Option } from 'commander';
-import { loadSigner, planAttestations, pushPlan, readPassword, resolveImage, type Signer } from '../../attest/index.ts';
-import { type Digest, SgciError, writeFileAtomic } from '../../core/index.ts';
+import type { Command } from 'commander';
+import { loadSigner, readPassword, type Signer } from '../../attest/index.ts';
+import { SgciError, writeFileAtomic } from '../../core/index.ts';
 import { parseImageReference, type RegistryReference } from '../../oci/reference/index.ts';
-import { renderHtml, renderJson, renderSarif, statusLabel } from '../../report/index.ts';
+import { checkReporters, type Lang, renderScanSummary, scanSarifReporter, vulnReporters } from '../../report/index.ts';
 import { encodeSbom } from '../../sbom/index.ts';
-import { type ScanAttestation, scanAttestations } from '../../scan/index.ts';
-import type { VulnReport } from '../../vuln/types.ts';
+import { publishScanAttestations, type ScanOutcome, scanAttestations } from '../../scan/index.ts';
 import { exitCodes } from '../exit-codes.ts';
-import { addImageOptions } from '../image-options.ts';
+import { addImageOptions, registryFromCli } from '../options.ts';
 import { writeOut } from '../output.ts';
-import { type CheckInputsOptions, evaluationTime, readCheckInputs, scanFromCli } from './check.ts';
-import { registryFromCli } from './sign.ts';
+import {
+  addCheckOptions,
+  addScanCacheOption,
+  addVulnOptions,
+  checkImageFromCli,
+  langOf,
+  type ScanCliOptions,
+} from '../scan-options.ts';
 
 /**
  * `--attest` is checked and the key opened before the image is read, so a local image, a missing `--key` or a
@@ -38,116 +43,82 @@ async function attestSetup(
   return { ref: parsed.ref, signer };
 }
 
-/** Signs the scan's SBOM and VEX for the scanned manifest digest and pushes both in one `.att` manifest. */
-async function attachAttestations(
-  setup: { ref: RegistryReference; signer: Signer },
-  digest: Digest,
-  items: readonly ScanAttestation[],
-  opts: Record<string, unknown>,
-): Promise<string> {
-  await using registry = await registryFromCli(opts);
-  const resolved = await resolveImage(registry, {
-    registry: setup.ref.registry,
-    repository: setup.ref.repository,
-    digest,
-  });
-  const plan = await planAttestations(registry, resolved, setup.signer, items);
-  const pushed = await pushPlan(registry, plan);
-  return pushed.map((p) => `${p.ref} (${p.digest})`).join(', ');
-}
-
-/** What vulns.json holds when matching could not run: the VulnReport shape, empty, with the reason in notes. */
-function emptyVulnReport(subject: VulnReport['subject'], note: string, now: Date): VulnReport {
-  return {
-    schemaVersion: '1.0.0',
-    subject,
-    matches: [],
-    summary: {
-      active: { CRITICAL: 0, HIGH: 0, MEDIUM: 0, LOW: 0, NONE: 0, UNKNOWN: 0 },
-      suppressed: 0,
-      osOwnedUpstream: 0,
-      overdue: 0,
-    },
-    database: { advisories: 0 },
-    evaluatedAt: now.toISOString(),
-    notes: [note],
-  };
+/** The files `--out` receives: SBOM, vulnerabilities, checks, HTML report and SARIF with both runs. */
+function scanFiles(outcome: ScanOutcome, sbomText: string, lang: Lang): [string, string][] {
+  const checks = outcome.checks?.report;
+  const vulns = outcome.vulns?.report;
+  if (!checks || !vulns) throw new Error('the scan ran no checks');
+  const options = { lang, color: false };
+  return [
+    ['sbom.cdx.json', sbomText],
+    [vulnReporters.json.fileName, vulnReporters.json.render(vulns)],
+    [checkReporters.json.fileName, checkReporters.json.render(checks)],
+    [checkReporters.html.fileName, checkReporters.html.render(checks, options)],
+    [scanSarifReporter.fileName ?? 'report.sarif', scanSarifReporter.render({ checks, vulns }, options)],
+  ];
 }
 
 export function registerScan(program: Command): void {
   addImageOptions(
-    program
-      .command('scan')
-      .description(
-        'SBOM + vulnerabilities + hardening checks from one pass over the layers; writes the reports to --out',
-      )
-      .argument('<image>', 'image reference: NAME[:TAG][@DIGEST], oci-dir:, oci-archive:, docker-archive:, dir:')
-      .option(
-        '--out <dir>',
-        'directory for sbom.cdx.json, vulns.json, checks.json, report.html, report.sarif',
-        'sgci-scan',
-      )
-      .option('--dockerfile <file>', 'the Dockerfile the image was built from')
-      .option('--manifests <file|dir>', 'Kubernetes manifests or rendered Helm output')
-      .option('--policy <file>', 'sgci-policy.yaml (default: the built-in policy)')
-      .addOption(
-        new Option('--lang <lang>', 'language of report.html and the summary').choices(['de', 'en']).default('de'),
-      )
-      .option(
-        '--now <time>',
-        'evaluate ages, SLA deadlines and exception expiry at this ISO time (reproducible reports)',
-      )
-      .option(
-        '--attest',
-        'registry images: attach the SBOM (CycloneDX) and the VEX (OpenVEX) as signed attestations, as cosign does',
-      )
-      .option('--key <path>', 'private key for --attest (cosign format, PKCS#8 or SEC1 PEM)'),
+    addScanCacheOption(
+      addVulnOptions(
+        addCheckOptions(
+          program
+            .command('scan')
+            .description(
+              'SBOM + vulnerabilities + hardening checks from one pass over the layers; writes the reports to --out',
+            )
+            .argument('<image>', 'image reference: NAME[:TAG][@DIGEST], oci-dir:, oci-archive:, docker-archive:, dir:')
+            .option(
+              '--out <dir>',
+              'directory for sbom.cdx.json, vulns.json, checks.json, report.html, report.sarif',
+              'sgci-scan',
+            )
+            .option(
+              '--attest',
+              'registry images: attach the SBOM (CycloneDX) and the VEX (OpenVEX) as signed attestations, as cosign does',
+            )
+            .option('--key <path>', 'private key for --attest (cosign format, PKCS#8 or SEC1 PEM)'),
+        ),
+      ),
+    ),
   ).action(async (input: string, opts: Record<string, unknown>) => {
-    const inputs = await readCheckInputs(opts as CheckInputsOptions);
+    const lang = langOf(opts as ScanCliOptions);
     const out = String(opts.out);
-    const now = evaluationTime(opts.now);
     const attest = await attestSetup(input, opts);
-    const gateFailed = await scanFromCli(input, opts, inputs, now, async (image, result) => {
-      const vulns =
-        result.vulns ??
-        emptyVulnReport(result.sbom.subject, result.vulnNote ?? 'vulnerability matching did not run', now);
-      const sbomText = encodeSbom(result.sbom, 'cyclonedx-json');
-      const predicates =
-        attest && image.digest ? await scanAttestations(sbomText, vulns, attest.ref, image.digest) : undefined;
-      const files: [string, string][] = [
-        ['sbom.cdx.json', sbomText],
-        ['vulns.json', `${JSON.stringify(vulns, null, 2)}\n`],
-        ['checks.json', renderJson(result.report)],
-        ['report.html', renderHtml(result.report, inputs.lang)],
-        ['report.sarif', renderSarif(result.report)],
-      ];
-      for (const item of predicates ?? []) if (item.file !== 'sbom.cdx.json') files.push([item.file, item.text]);
-      for (const [name, text] of files) await writeFileAtomic(join(out, name), text);
-      const t = result.report.summary.byResult;
-      const lines = [
-        `${result.report.image.reference}${result.report.image.digest ? `@${result.report.image.digest}` : ''}`,
-        `SBOM: ${result.sbom.packages.length} packages`,
-        result.vulns
-          ? `vulnerabilities: ${result.vulns.matches.length} findings (${
-              Object.entries(result.vulns.summary.active)
-                .filter(([, n]) => n > 0)
-                .map(([s, n]) => `${n} ${s}`)
-                .join(', ') || 'none active'
-            })`
-          : `vulnerabilities: not matched (${result.vulnNote})`,
-        `secrets: ${result.secrets.length} findings`,
-        `checks: ${(['fail', 'warn', 'manual', 'not-applicable', 'pass'] as const).map((s) => `${t[s]} ${statusLabel(s, inputs.lang)}`).join(', ')}`,
-        `gate: ${result.report.gate.failed ? 'FAILED' : 'passed'}`,
-        `written: ${files.map(([n]) => join(out, n)).join(', ')}`,
-      ];
-      if (attest && predicates && image.digest) {
-        // after the reports are written: a failed push (exit 2) still leaves the scan's results on disk
-        const pushed = await attachAttestations(attest, image.digest, predicates, opts);
-        lines.push(`attested: SBOM (CycloneDX) and VEX (OpenVEX) in ${pushed}`);
-      }
-      await writeOut(`${lines.join('\n')}\n`);
-      return result.report.gate.failed;
-    });
-    process.exitCode = gateFailed ? exitCodes.gateFailed : exitCodes.ok;
+    const outcome = await checkImageFromCli(input, opts);
+    const sbomText = encodeSbom(outcome.sbom, 'cyclonedx-json');
+    const digest = outcome.image?.digest;
+    const predicates =
+      attest && digest && outcome.vulns
+        ? await scanAttestations(sbomText, outcome.vulns.report, attest.ref, digest)
+        : undefined;
+    const files = scanFiles(outcome, sbomText, lang);
+    for (const item of predicates ?? []) if (item.file !== 'sbom.cdx.json') files.push([item.file, item.text]);
+    for (const [name, text] of files) await writeFileAtomic(join(out, name), text);
+    let attested: string[] | undefined;
+    if (attest && predicates && digest) {
+      // after the reports are written: a failed push (exit 2) still leaves the scan's results on disk
+      await using registry = await registryFromCli(opts);
+      attested = await publishScanAttestations(registry, attest.ref, digest, attest.signer, predicates);
+    }
+    const checks = outcome.checks?.report;
+    const vulns = outcome.vulns;
+    if (checks && vulns)
+      await writeOut(
+        renderScanSummary(
+          {
+            checks,
+            vulns: vulns.report,
+            ...(vulns.unavailable ? { vulnsUnavailable: vulns.unavailable } : {}),
+            packages: outcome.sbom.packages.length,
+            secrets: outcome.secrets?.length ?? 0,
+            written: files.map(([name]) => join(out, name)),
+            ...(attested ? { attested } : {}),
+          },
+          lang,
+        ),
+      );
+    process.exitCode = outcome.checks?.report.gate.failed ? exitCodes.gateFailed : exitCodes.ok;
   });
 }

@@ -13,13 +13,13 @@ import {
   type VerifyOptions as VerifyOptionsLib,
   verifyImage,
 } from '../../attest/index.ts';
-import { describe, SgciError } from '../../core/index.ts';
+import { describe, SgciError, safeText } from '../../core/index.ts';
 import type { RegistryReference } from '../../oci/reference/index.ts';
 import { loadPolicy } from '../../policy/index.ts';
 import { exitCodes } from '../exit-codes.ts';
-import type { ImageCliOptions } from '../image-options.ts';
+import type { ImageCliOptions } from '../options.ts';
+import { addRegistryOptions, registryFromCli, registryReferenceOf } from '../options.ts';
 import { writeOut } from '../output.ts';
-import { addRegistryOptions, registryFromCli, registryReferenceOf } from './sign.ts';
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -78,7 +78,8 @@ async function keylessOptions(opts: VerifyOptions): Promise<VerifyOptionsLib['ke
 /** One line per failed candidate on stderr, so a CI log says why. */
 function reportFailures(checks: readonly (SignatureCheck | AttestationCheck)[]): void {
   for (const check of checks) {
-    if (!check.verified) process.stderr.write(`sgci: ${check.source} ${check.digest}: ${check.reason}\n`);
+    if (!check.verified)
+      process.stderr.write(`sgci: ${safeText(`${check.source} ${check.digest}: ${check.reason}`)}\n`);
   }
 }
 
@@ -94,7 +95,7 @@ async function finish(
   reportFailures(checks);
   if (verified.length === 0) {
     const reason = checks.length === 0 ? `no ${what} found` : `none of the ${checks.length} ${what} verified`;
-    process.stderr.write(`sgci: ${verification.image}: ${reason} for ${verification.digest}\n`);
+    process.stderr.write(`sgci: ${safeText(`${verification.image}: ${reason} for ${verification.digest}`)}\n`);
     process.exitCode = exitCodes.gateFailed;
     return;
   }

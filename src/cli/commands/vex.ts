@@ -10,6 +10,7 @@ import {
   type VexStatement,
   type VexStatus,
 } from '../../vuln/index.ts';
+import { collect } from '../options.ts';
 import { writeOut } from '../output.ts';
 
 const statuses: readonly VexStatus[] = ['not_affected', 'affected', 'fixed', 'under_investigation'];
@@ -25,10 +26,20 @@ export function registerVex(program: Command): void {
     .command('add')
     .description('record a statement about one vulnerability in a product (image) or component')
     .requiredOption('--vulnerability <id>', 'CVE, GHSA, DSA … id')
-    .option('--alias <id...>', 'further ids of the same vulnerability')
+    .option('--alias <id>', 'a further id of the same vulnerability (repeatable)', collect, [])
     .addOption(new Option('--status <status>', 'VEX status').choices([...statuses]).makeOptionMandatory())
-    .option('--product <id...>', 'image digest (sha256:…), repository or purl; none = any product')
-    .option('--subcomponent <purl...>', 'component purls within the product; none = the whole product')
+    .option(
+      '--product <id>',
+      'image digest (sha256:…), repository or purl (repeatable); none = any product',
+      collect,
+      [],
+    )
+    .option(
+      '--subcomponent <purl>',
+      'component purl within the product (repeatable); none = the whole product',
+      collect,
+      [],
+    )
     .option('--justification <label>', 'OpenVEX justification (required for not_affected unless --impact is given)')
     .option('--impact <text>', 'impact statement: why the product is not affected')
     .option('--action <text>', 'action statement for affected')

@@ -12,7 +12,7 @@ import type {
 } from '../types.ts';
 import { compileNeeds } from './needs.ts';
 import { normalizeImagePath, parentPath } from './paths.ts';
-import { type ContentStore, emptyContentStore, FileTree } from './tree.ts';
+import { type ContentStore, emptyContentStore, FileTree, resolveSymlinks } from './tree.ts';
 
 export interface ReadFilesystemOptions {
   readonly limits: Limits;
@@ -41,7 +41,7 @@ export async function readFilesystem(
   const squash = new Squash(needs, options.limits);
   const budget: ImageBudget = { uncompressedBytes: 0, entries: 0 };
   for (const layer of layers) {
-    squash.startLayer(layer.index);
+    squash.startLayer(layer);
     await readLayer(layer, squash, {
       limits: options.limits,
       budget,
@@ -82,8 +82,17 @@ class Squash implements LayerHandler {
   readonly #deleted: { path: string; layer: number; opaque: boolean }[] = [];
   readonly #warnings: Unknown[] = [];
   readonly #content: ContentStore = emptyContentStore();
+  /** Regular-file entries some hardlink shares: their content outlives their path. */
+  readonly #linked = new Set<FileEntry>();
   #capturedTotal = 0;
   #layer = 0;
+  /** Names the layer in errors: its digest. */
+  #layerInput = '';
+  /** Symlinks in the squashed tree: entries below one are written where it leads, as runtimes do. */
+  readonly #symlinks = new Set<string>();
+  /** Bumped whenever #symlinks changes, so the parent resolved last can be reused until then. */
+  #symlinkEpoch = 0;
+  #lastParent: { readonly parent: string; readonly resolved: string; readonly epoch: number } | undefined;
   #layerEntries = new Map<string, FileEntry>();
   #capture: Capture | undefined;
   #settling: Promise<void>[] = [];
@@ -102,10 +111,11 @@ class Squash implements LayerHandler {
     this.#sinks = needs.sinks ?? [];
   }
 
-  startLayer(index: number): void {
-    this.#layer = index;
+  startLayer(layer: Pick<Layer, 'index' | 'digest'>): void {
+    this.#layer = layer.index;
+    this.#layerInput = layer.digest;
     this.#layerEntries = new Map();
-    this.#layers[index] = this.#layerEntries;
+    this.#layers[layer.index] = this.#layerEntries;
   }
 
   warn(path: string, layer: number, reason: string): void {
@@ -114,32 +124,55 @@ class Squash implements LayerHandler {
 
   onEntry(header: TarHeader): boolean {
     const layer = this.#layer;
-    const { path, escaped } = normalizeImagePath(header.path);
-    if (escaped)
+    const normal = normalizeImagePath(header.path);
+    if (normal.escaped)
+      this.warn(
+        normal.path,
+        layer,
+        `tar entry ${JSON.stringify(header.path)} is absolute or climbs with '..'; read as ${normal.path}`,
+      );
+    if (header.type === 'other') {
+      throw this.#refuse(
+        `tar entry ${JSON.stringify(header.path)} at byte ${header.offset} has type ${JSON.stringify(header.typeflag)}, which container runtimes refuse to unpack`,
+      );
+    }
+    if (normal.path === '/' && header.type !== 'dir') {
+      throw this.#refuse(
+        `tar entry ${JSON.stringify(header.path)} at byte ${header.offset} would replace the root directory with a ${header.type}`,
+      );
+    }
+    const path = this.#throughSymlinks(normal.path, header);
+    if (path !== normal.path) {
       this.warn(
         path,
         layer,
-        `tar entry ${JSON.stringify(header.path)} is absolute or climbs with '..'; read as ${path}`,
+        `tar entry ${JSON.stringify(header.path)} is written through a symlink; unpacked as ${path}`,
       );
+    }
     const slash = path.lastIndexOf('/');
     const name = path.slice(slash + 1);
     if (name.startsWith(whiteoutPrefix)) {
       this.#whiteout(path, name, slash, layer);
       return false;
     }
-    if (header.type === 'other') {
-      this.warn(path, layer, `unsupported tar entry type ${JSON.stringify(header.typeflag)} skipped`);
-      return false;
-    }
+    this.#requireDirectoryAbove(path, header);
 
     let linkTarget: string | undefined;
-    let size = header.size;
+    let metadata: Pick<FileEntry, 'mode' | 'uid' | 'gid' | 'size' | 'mtime' | 'xattrs'> = {
+      mode: header.mode & 0o7777,
+      uid: header.uid,
+      gid: header.gid,
+      size: header.size,
+      xattrs: header.xattrs,
+      mtime: header.mtime,
+    };
+    let inode: FileEntry | undefined;
     if (header.type === 'symlink') {
       linkTarget = header.linkpath;
     } else if (header.type === 'hardlink') {
-      const normal = normalizeImagePath(header.linkpath);
-      linkTarget = normal.path;
-      if (normal.escaped) {
+      const written = normalizeImagePath(header.linkpath);
+      linkTarget = this.#throughSymlinks(written.path, header);
+      if (written.escaped) {
         this.warn(
           path,
           layer,
@@ -147,30 +180,37 @@ class Squash implements LayerHandler {
         );
       }
       const target = this.#squashed.get(linkTarget);
-      if (target === undefined) {
-        this.warn(path, layer, `hardlink to ${linkTarget}, which is not in the image`);
+      // A link to a link shares the same inode: the file both stand for.
+      inode =
+        target?.type === 'hardlink' ? this.#content.links.get(target) : target?.type === 'file' ? target : undefined;
+      if (target === undefined || target.type === 'dir') {
+        // link(2) fails on both, and so does every runtime's unpacking of the layer.
+        throw this.#refuse(
+          `hardlink ${JSON.stringify(header.path)} at byte ${header.offset} leads to ${linkTarget}, which is ${target === undefined ? 'not in the image' : 'a directory'}`,
+        );
       } else {
-        size = target.size;
-        if (target.type !== 'file') this.warn(path, layer, `hardlink to ${linkTarget}, which is a ${target.type}`);
-        else if (this.#declared(path) && !this.#content.captured.has(target) && !this.#content.skipped.has(target)) {
+        // One inode: the link has its target's owner, mode and times, whatever its own header says.
+        metadata = {
+          mode: target.mode,
+          uid: target.uid,
+          gid: target.gid,
+          size: target.size,
+          mtime: target.mtime,
+          xattrs: target.xattrs,
+        };
+        if (inode === undefined) this.warn(path, layer, `hardlink to ${linkTarget}, which is a ${target.type}`);
+        else if (this.#declared(path) && !this.#content.captured.has(inode) && !this.#content.skipped.has(inode)) {
           // The target's bytes streamed by before this link named them: they can only be kept
           // when the target's own path is declared too.
           this.warn(path, layer, `content not captured: hardlink to ${linkTarget}, which FileNeeds does not name`);
         }
       }
     }
-    const entry: FileEntry = {
-      path,
-      type: header.type,
-      mode: header.mode & 0o7777,
-      uid: header.uid,
-      gid: header.gid,
-      size,
-      linkTarget,
-      xattrs: header.xattrs,
-      mtime: header.mtime,
-      layer,
-    };
+    const entry: FileEntry = { path, type: header.type, ...metadata, linkTarget, layer };
+    if (inode !== undefined) {
+      this.#content.links.set(entry, inode);
+      this.#linked.add(inode);
+    }
     if (this.#layerEntries.has(path)) {
       this.warn(path, layer, 'duplicate tar entry in one layer; the later one wins');
     }
@@ -251,30 +291,99 @@ class Squash implements LayerHandler {
     };
   }
 
+  #refuse(message: string): SgciError {
+    return new SgciError('LAYER_CORRUPT', this.#layerInput, `layer ${this.#layer}: ${message}`);
+  }
+
+  /**
+   * Where an entry lands: its directory resolved through the symlinks already unpacked, its last
+   * component not (runtimes resolve with securejoin, so `bin/x` over a `bin -> usr/bin` symlink is
+   * `/usr/bin/x`). A layer cannot hide a file from us behind a symlinked directory.
+   */
+  #throughSymlinks(path: string, header: TarHeader): string {
+    if (this.#symlinks.size === 0) return path;
+    const slash = path.lastIndexOf('/');
+    if (slash <= 0) return path;
+    const parent = path.slice(0, slash);
+    const last = this.#lastParent;
+    let resolved: string | undefined;
+    if (last !== undefined && last.parent === parent && last.epoch === this.#symlinkEpoch) {
+      resolved = last.resolved;
+    } else {
+      resolved = this.#hasSymlinkAncestor(parent) ? resolveSymlinks(this.#squashed, parent) : parent;
+      if (resolved === undefined) {
+        throw this.#refuse(
+          `tar entry ${JSON.stringify(header.path)} at byte ${header.offset} lies below a symlink loop`,
+        );
+      }
+      this.#lastParent = { parent, resolved, epoch: this.#symlinkEpoch };
+    }
+    return resolved === parent ? path : `${resolved === '/' ? '' : resolved}${path.slice(slash)}`;
+  }
+
+  /** Runtimes create missing parents, but fail where one is a file, a device or a link to one. */
+  #requireDirectoryAbove(path: string, header: TarHeader): void {
+    for (let dir = parentPath(path); dir !== '/'; dir = parentPath(dir)) {
+      const above = this.#squashed.get(dir);
+      if (above === undefined) continue;
+      if (above.type === 'dir') return;
+      throw this.#refuse(
+        `tar entry ${JSON.stringify(header.path)} at byte ${header.offset} lies below ${dir}, which is a ${above.type}`,
+      );
+    }
+  }
+
+  #hasSymlinkAncestor(dir: string): boolean {
+    for (let i = dir.indexOf('/', 1); i >= 0; i = dir.indexOf('/', i + 1)) {
+      if (this.#symlinks.has(dir.slice(0, i))) return true;
+    }
+    return this.#symlinks.has(dir);
+  }
+
+  #trackSymlink(entry: FileEntry, present: boolean): void {
+    if (entry.type !== 'symlink') return;
+    if (present) this.#symlinks.add(entry.path);
+    else this.#symlinks.delete(entry.path);
+    this.#symlinkEpoch++;
+  }
+
   /** Puts a new entry into the squashed tree; whatever it replaces is hidden, with its content dropped. */
   #place(entry: FileEntry): void {
     const previous = this.#squashed.get(entry.path);
+    if (entry.type !== 'dir' && (this.#children.get(entry.path)?.size ?? 0) > 0) {
+      // A non-directory over a directory, one a layer named or one only implied by paths below
+      // it, takes away everything below it (runtimes remove the whole tree first).
+      this.#removeBelow(entry.path, Number.POSITIVE_INFINITY);
+    }
     if (previous !== undefined) {
-      if (previous.type === 'dir' && entry.type !== 'dir') {
-        // A non-directory over a directory hides everything the lower layers had below it.
-        this.#removeBelow(entry.path, Number.POSITIVE_INFINITY);
-      }
       if (!(previous.type === 'dir' && entry.type === 'dir')) {
         this.#hidden.push(previous);
         this.#dropContent(previous);
       }
+      this.#trackSymlink(previous, false);
     } else {
-      const parent = parentPath(entry.path);
-      if (entry.path !== '/') {
-        let siblings = this.#children.get(parent);
-        if (siblings === undefined) {
-          siblings = new Set();
-          this.#children.set(parent, siblings);
-        }
-        siblings.add(entry.path);
-      }
+      this.#linkToParents(entry.path);
     }
     this.#squashed.set(entry.path, entry);
+    this.#trackSymlink(entry, true);
+  }
+
+  /**
+   * Records `path` below its parent, and each missing parent below its own: directories a layer
+   * never named still exist for the runtime, and a whiteout of one removes what lies below it.
+   */
+  #linkToParents(path: string): void {
+    for (let child = path; child !== '/'; ) {
+      const parent = parentPath(child);
+      let siblings = this.#children.get(parent);
+      if (siblings === undefined) {
+        siblings = new Set();
+        this.#children.set(parent, siblings);
+      }
+      if (siblings.has(child)) return;
+      siblings.add(child);
+      child = parent;
+    }
   }
 
   #whiteout(path: string, name: string, slash: number, layer: number): void {
@@ -315,12 +424,17 @@ class Squash implements LayerHandler {
 
   #remove(entry: FileEntry): void {
     this.#squashed.delete(entry.path);
-    this.#children.get(parentPath(entry.path))?.delete(entry.path);
+    this.#trackSymlink(entry, false);
+    // A directory whose upper-layer contents survive stays linked: it is still there for the runtime.
+    if ((this.#children.get(entry.path)?.size ?? 0) === 0)
+      this.#children.get(parentPath(entry.path))?.delete(entry.path);
     this.#hidden.push(entry);
     this.#dropContent(entry);
   }
 
   #dropContent(entry: FileEntry): void {
+    // A hardlink still shares this inode: its bytes stay, only the path is gone.
+    if (this.#linked.has(entry)) return;
     const content = this.#content.captured.get(entry);
     if (content !== undefined) {
       this.#content.captured.delete(entry);

@@ -13,10 +13,46 @@ export const maxSymlinkHops = 40;
 export interface ContentStore {
   readonly captured: Map<FileEntry, Uint8Array>;
   readonly skipped: Map<FileEntry, string>;
+  /**
+   * Each hardlink and the regular-file entry whose inode it shares, fixed when the link was
+   * unpacked: replacing or deleting the target's path later leaves the link's bytes as they were.
+   */
+  readonly links: Map<FileEntry, FileEntry>;
 }
 
 export function emptyContentStore(): ContentStore {
-  return { captured: new Map(), skipped: new Map() };
+  return { captured: new Map(), skipped: new Map(), links: new Map() };
+}
+
+/**
+ * Resolves symlinks in every component of `path` the way the kernel would inside a chroot (and
+ * runtimes do with securejoin when they unpack): absolute targets restart at the image root, `..`
+ * never climbs above it, a missing component is taken as it is, and more than `maxSymlinkHops`
+ * links (a loop) gives undefined.
+ */
+export function resolveSymlinks(byPath: ReadonlyMap<string, FileEntry>, path: string): string | undefined {
+  const pending = path.split('/').reverse();
+  let resolved: string[] = [];
+  let hops = 0;
+  while (pending.length > 0) {
+    const part = pending.pop() as string;
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      resolved.pop();
+      continue;
+    }
+    resolved.push(part);
+    const entry = byPath.get(`/${resolved.join('/')}`);
+    if (entry?.type !== 'symlink' || entry.linkTarget === undefined) continue;
+    hops++;
+    if (hops > maxSymlinkHops) return undefined;
+    resolved.pop();
+    const target = entry.linkTarget;
+    if (target.startsWith('/')) resolved = [];
+    const targetParts = target.split('/');
+    for (let i = targetParts.length - 1; i >= 0; i--) pending.push(targetParts[i] as string);
+  }
+  return `/${resolved.join('/')}`;
 }
 
 /** A read-only view over a set of entries keyed by absolute path. */
@@ -47,28 +83,7 @@ export class FileTree implements FileTreeView {
    * `maxSymlinkHops` links (a loop) gives undefined.
    */
   resolve(path: string): string | undefined {
-    const pending = path.split('/').reverse();
-    let resolved: string[] = [];
-    let hops = 0;
-    while (pending.length > 0) {
-      const part = pending.pop() as string;
-      if (part === '' || part === '.') continue;
-      if (part === '..') {
-        resolved.pop();
-        continue;
-      }
-      resolved.push(part);
-      const entry = this.#byPath.get(`/${resolved.join('/')}`);
-      if (entry?.type !== 'symlink' || entry.linkTarget === undefined) continue;
-      hops++;
-      if (hops > maxSymlinkHops) return undefined;
-      resolved.pop();
-      const target = entry.linkTarget;
-      if (target.startsWith('/')) resolved = [];
-      const targetParts = target.split('/');
-      for (let i = targetParts.length - 1; i >= 0; i--) pending.push(targetParts[i] as string);
-    }
-    return `/${resolved.join('/')}`;
+    return resolveSymlinks(this.#byPath, path);
   }
 
   glob(pattern: string): readonly FileEntry[] {
@@ -105,6 +120,8 @@ export class FileTree implements FileTreeView {
   #contentSource(entry: FileEntry): FileEntry | undefined {
     if (entry.type === 'file') return entry;
     if (entry.type === 'hardlink' && entry.linkTarget !== undefined) {
+      const linked = this.#content.links.get(entry);
+      if (linked !== undefined) return linked;
       const target = this.#byPath.get(entry.linkTarget);
       return target?.type === 'file' ? target : undefined;
     }

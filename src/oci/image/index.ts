@@ -19,6 +19,7 @@ export {
   type ImageContent,
   type ManifestDocument,
 } from './content.ts';
+export { describeImage, type ImageDescription } from './description.ts';
 export {
   availablePlatforms,
   defaultPlatform,

@@ -12,4 +12,5 @@ export {
   type ReadLayerOptions,
   readLayer,
 } from './read-layer.ts';
+export { decodeName, encodeName } from './tar-fields.ts';
 export { type TarEntryType, type TarHandler, type TarHeader, TarParser, type TarParserLimits } from './tar-parser.ts';

@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { type Digest, describe, digestAlgorithm, type Limits, SgciError } from '../../core/index.ts';
+import { type Digest, describe, digestAlgorithm, isSgciError, type Limits, SgciError } from '../../core/index.ts';
 import type { Layer } from '../types.ts';
 import { type Compression, compressionFromMagic, compressionFromMediaType } from './compression.ts';
 import { decompressChunks } from './decompress.ts';
@@ -169,11 +169,18 @@ export async function readLayer(
     }
     parser.end();
   } catch (error) {
-    // Stop reading the blob at once: a bomb or a corrupt layer must not be read to its end.
-    (source as { destroy?: (error?: Error) => void }).destroy?.();
-    void iterator.return?.();
-    if (signal?.aborted) throw signal.reason;
-    throw wrapError(error, input, label, compression);
+    if (signal?.aborted) {
+      stopReading(source, iterator);
+      throw signal.reason;
+    }
+    const failure = wrapError(error, input, label, compression);
+    // Content that does not decompress or parse may be a blob tampered with: its digest, which
+    // the source checks at the end of the blob, is the verdict that names the cause.
+    const integrity =
+      failure.code === 'LAYER_CORRUPT' ? await integrityFailure(iterator, limits, compressedBytes) : undefined;
+    // Otherwise stop reading the blob at once: a bomb must not be read to its end.
+    stopReading(source, iterator);
+    throw integrity ?? failure;
   }
 
   if (hash !== undefined && layer.diffId !== undefined) {
@@ -201,7 +208,34 @@ function readError(error: unknown, input: string, label: string): SgciError {
   return new SgciError('IO_ERROR', input, `${label}: reading the blob failed (${describe(error)})`, { cause: error });
 }
 
-function wrapError(error: unknown, input: string, label: string, compression: Compression): Error {
+function stopReading(source: unknown, iterator: AsyncIterator<unknown>): void {
+  (source as { destroy?: (error?: Error) => void }).destroy?.();
+  void iterator.return?.();
+}
+
+/**
+ * Reads the rest of the blob, within maxBlobBytes, so that the source's digest check runs; returns
+ * its DIGEST_MISMATCH, or undefined when the blob is what its digest names (or cannot be read on).
+ */
+async function integrityFailure(
+  iterator: AsyncIterator<Buffer>,
+  limits: Limits,
+  readSoFar: number,
+): Promise<SgciError | undefined> {
+  let bytes = readSoFar;
+  try {
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return undefined;
+      bytes += next.value.length;
+      if (bytes > limits.maxBlobBytes) return undefined;
+    }
+  } catch (error) {
+    return isSgciError(error, 'DIGEST_MISMATCH') ? error : undefined;
+  }
+}
+
+function wrapError(error: unknown, input: string, label: string, compression: Compression): SgciError {
   if (error instanceof SgciError) return error;
   const what = compression === 'none' ? 'layer stream' : `${compression} stream`;
   return new SgciError('LAYER_CORRUPT', input, `${label}: ${what} is corrupt or truncated (${describe(error)})`, {

@@ -1,10 +1,24 @@
 import { SgciError } from '../../core/index.ts';
+import {
+  blockSize,
+  cBytes,
+  checksumValid,
+  decodeName,
+  headerFormat,
+  isAscii,
+  isZeroBlock,
+  parseNumeric,
+  type TarFormat,
+} from './tar-fields.ts';
+import { isSparse, type PaxOverrides, type PaxRecords, parsePaxRecords, paxOverrides } from './tar-pax.ts';
 
 /**
- * A push parser for the tar formats container layers use (POSIX ustar + PAX, GNU long names,
- * old v7). It is our own rather than node-tar's Parser or tar-stream because both decode PAX
- * values as UTF-8 text and so mangle binary `SCHILY.xattr.security.capability` values (any byte
- * above 0x7f, e.g. the bit of CAP_SETUID, turns into U+FFFD), and because it lets every size come
+ * A push parser for the tar formats container layers use (POSIX ustar + PAX, GNU, star, old v7),
+ * reading every field the way Go's archive/tar does (tar-fields.ts, tar-pax.ts): Docker, containerd
+ * and podman unpack layers with it, so what they would create is what we report, and what makes
+ * them refuse a layer makes us refuse it. It is our own rather than node-tar's Parser or tar-stream
+ * because both decode PAX values as UTF-8 text and so mangle binary `security.capability` values,
+ * both differ from Go in corner cases a hostile layer can use, and because it lets every size come
  * from a limit and drained entries cost no allocation at all: data of unwanted entries is only
  * counted, never copied or wrapped in a stream.
  */
@@ -12,20 +26,27 @@ import { SgciError } from '../../core/index.ts';
 export type TarEntryType = 'file' | 'hardlink' | 'symlink' | 'char' | 'block' | 'dir' | 'fifo' | 'other';
 
 export interface TarHeader {
-  /** As written in the archive (PAX `path`, GNU long name or ustar prefix + name); not normalised. */
+  /**
+   * As written in the archive (PAX `path`, GNU long name or prefix + name); not normalised. Bytes
+   * that are not UTF-8 are kept one-to-one as lone surrogates (see `decodeName`).
+   */
   readonly path: string;
   readonly linkpath: string;
   readonly type: TarEntryType;
-  /** The typeflag character, for warnings about unsupported types. */
+  /** The typeflag character, for messages about unsupported types. */
   readonly typeflag: string;
+  /** Permission and mode bits (`& 0o7777` are what a runtime applies). */
   readonly mode: number;
+  /** 0 to 2^32 - 2: what `lchown` takes as given (-1 and wider values are refused). */
   readonly uid: number;
   readonly gid: number;
   /** Bytes of data that follow the header (0 for header-only types, as Go's archive/tar does). */
   readonly size: number;
+  /** Seconds since the epoch, rounded down. */
   readonly mtime: number;
   readonly devmajor: number;
   readonly devminor: number;
+  /** `SCHILY.xattr.*` PAX records with a value, as runtimes apply them. */
   readonly xattrs: Record<string, Uint8Array> | undefined;
   /** Byte offset of the header in the uncompressed stream, for error messages. */
   readonly offset: number;
@@ -44,21 +65,37 @@ export interface TarParserLimits {
   readonly maxPathLength: number;
 }
 
-const block = 512;
 const headerOnlyTypes = new Set<TarEntryType>(['hardlink', 'symlink', 'char', 'block', 'dir', 'fifo']);
-const utf8 = new TextDecoder('utf-8');
+/** What `lchown` can set: -1 (0xffffffff) means "leave as is", and wider values are cut to 32 bits. */
+const maxId = 0xfffffffe;
+/** A mode field holds 7 octal digits; base-256 beyond that is refused rather than cut like Go does. */
+const maxMode = 0o7777777;
 
 const phase = { header: 0, data: 1, meta: 2, end: 3 } as const;
 type State = (typeof phase)[keyof typeof phase];
 
-interface PendingMeta {
-  path?: string;
-  linkpath?: string;
-  size?: number;
-  uid?: number;
-  gid?: number;
-  mtime?: number;
-  xattrs?: Record<string, Uint8Array>;
+/** What meta headers (`x`, `L`, `K`) said about the next entry; a `g` header discards it (Go returns there). */
+interface Pending {
+  /** The records of the last `x` header: a later one replaces them all. */
+  pax?: PaxRecords;
+  /** GNU long name and link (`L`, `K`): they win over PAX `path` and `linkpath`. */
+  longName?: string;
+  longLink?: string;
+}
+
+/** The fields of one header block, before PAX records and GNU long names are applied. */
+interface RawHeader {
+  readonly format: TarFormat;
+  readonly typeflag: number;
+  readonly name: string;
+  readonly linkname: string;
+  readonly size: number;
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+  readonly mtime: number;
+  readonly devmajor: number;
+  readonly devminor: number;
 }
 
 export class TarParser {
@@ -69,19 +106,21 @@ export class TarParser {
   readonly #label: string;
 
   #state: State = phase.header;
-  readonly #headerBuf = Buffer.alloc(block);
+  readonly #headerBuf = Buffer.alloc(blockSize);
   #headerFill = 0;
   /** Data bytes left in the current entry, then padding bytes left to the block boundary. */
   #remaining = 0;
   #padding = 0;
   #forward = false;
   #offset = 0;
+  /** A first zero block was read: the next block must be zero too (or the input end). */
+  #zeroBlock = false;
 
-  #metaType = '';
+  #metaType = 0;
+  #metaOffset = 0;
   #metaBuf: Buffer | undefined;
   #metaFill = 0;
-  #pending: PendingMeta = {};
-  #global: PendingMeta = {};
+  #pending: Pending = {};
   #entries = 0;
 
   constructor(handler: TarHandler, limits: TarParserLimits, input: string, label: string) {
@@ -117,20 +156,20 @@ export class TarParser {
             this.#offset += n;
             continue;
           }
-          if (this.#headerFill === 0 && length - pos >= block) {
-            const view = chunk.subarray(pos, pos + block);
-            pos += block;
-            this.#offset += block;
-            this.#onHeader(view);
+          if (this.#headerFill === 0 && length - pos >= blockSize) {
+            const view = chunk.subarray(pos, pos + blockSize);
+            pos += blockSize;
+            this.#offset += blockSize;
+            this.#onBlock(view);
           } else {
-            const n = Math.min(block - this.#headerFill, length - pos);
+            const n = Math.min(blockSize - this.#headerFill, length - pos);
             this.#headerBuf.set(chunk.subarray(pos, pos + n), this.#headerFill);
             this.#headerFill += n;
             pos += n;
             this.#offset += n;
-            if (this.#headerFill === block) {
+            if (this.#headerFill === blockSize) {
               this.#headerFill = 0;
-              this.#onHeader(this.#headerBuf);
+              this.#onBlock(this.#headerBuf);
             }
           }
           break;
@@ -159,19 +198,16 @@ export class TarParser {
     }
   }
 
-  /** The input ended: fails with LAYER_CORRUPT when it stopped inside an entry. */
+  /**
+   * The input ended: fails with LAYER_CORRUPT when it stopped inside a header, an entry's data or
+   * a meta header. As in Go, the end may come instead of the end-of-archive blocks, after a single
+   * zero block, or inside the padding after the last entry's data.
+   */
   end(): void {
     if (this.#state === phase.end) return;
-    const inside =
-      this.#state !== phase.header || this.#headerFill > 0 || this.#metaBuf !== undefined || this.#padding > 0;
-    if (inside) {
-      throw new SgciError(
-        'LAYER_CORRUPT',
-        this.#input,
-        `${this.#label}: tar stream is truncated at byte ${this.#offset}`,
-      );
+    if (this.#state !== phase.header || this.#headerFill > 0) {
+      throw this.#corrupt(`tar stream is truncated at byte ${this.#offset}`);
     }
-    // A missing end-of-archive marker after a complete entry is tolerated (some writers omit it).
     this.#state = phase.end;
   }
 
@@ -179,62 +215,147 @@ export class TarParser {
     return new SgciError('LAYER_CORRUPT', this.#input, `${this.#label}: ${message}`);
   }
 
-  #onHeader(h: Uint8Array): void {
-    const headerOffset = this.#offset - block;
+  #onBlock(h: Uint8Array): void {
+    const offset = this.#offset - blockSize;
     if (isZeroBlock(h)) {
-      this.#state = phase.end;
+      if (this.#zeroBlock) this.#state = phase.end;
+      this.#zeroBlock = true;
       return;
     }
-    if (!checksumValid(h)) {
-      throw this.#corrupt(
-        headerOffset === 0
-          ? 'not a tar archive (no valid tar header at the start of the uncompressed stream)'
-          : `bad tar header checksum at byte ${headerOffset}`,
-      );
+    if (this.#zeroBlock) {
+      throw this.#corrupt(`a zero block is followed by a header at byte ${offset} (the archive ends with two)`);
     }
-    const typeflag = h[156] === 0 ? '0' : String.fromCharCode(h[156] as number);
-    const size = this.#number(h, 124, 12, 'size', headerOffset);
-
-    if (typeflag === 'x' || typeflag === 'g' || typeflag === 'L' || typeflag === 'K') {
-      const max =
-        typeflag === 'x' || typeflag === 'g' ? this.#limits.maxPaxHeaderBytes : this.#limits.maxPathLength + 1;
-      if (size > max) {
-        const what = typeflag === 'x' || typeflag === 'g' ? 'PAX header' : 'GNU long name';
+    const raw = this.#readHeader(h, offset);
+    const typeflag = raw.typeflag;
+    // 'x', 'g', 'L', 'K': meta headers about the entry that follows.
+    if (typeflag === 0x78 || typeflag === 0x67 || typeflag === 0x4c || typeflag === 0x4b) {
+      if (raw.size < 0) throw this.#corrupt(`negative size in tar header at byte ${offset}`);
+      const pax = typeflag === 0x78 || typeflag === 0x67;
+      const max = pax ? this.#limits.maxPaxHeaderBytes : this.#limits.maxPathLength + 1;
+      if (raw.size > max) {
         throw new SgciError(
           'LIMIT_EXCEEDED',
           this.#input,
-          `${this.#label}: ${what} of ${size} bytes at byte ${headerOffset} exceeds the limit of ${max} bytes`,
+          `${this.#label}: ${pax ? 'PAX header' : 'GNU long name'} of ${raw.size} bytes at byte ${offset} exceeds the limit of ${max} bytes`,
         );
       }
       this.#metaType = typeflag;
-      this.#metaBuf = Buffer.alloc(size);
+      this.#metaOffset = offset;
+      this.#metaBuf = Buffer.alloc(raw.size);
       this.#metaFill = 0;
-      this.#remaining = size;
-      this.#padding = (block - (size % block)) % block;
+      this.#remaining = raw.size;
+      this.#padding = (blockSize - (raw.size % blockSize)) % blockSize;
       this.#state = phase.meta;
-      if (size === 0) this.#finishMeta();
+      if (raw.size === 0) this.#finishMeta();
       return;
     }
+    this.#onEntryHeader(raw, offset);
+  }
 
-    const ustar = h[257] === 0x75 && h[258] === 0x73 && h[259] === 0x74 && h[260] === 0x61 && h[261] === 0x72;
-    const posix = ustar && h[262] === 0;
-    const pending = this.#pending;
-    const global = this.#global;
-    let path = pending.path ?? global.path;
-    if (path === undefined) {
-      const name = cString(h, 0, 100);
-      const prefix = posix ? cString(h, 345, 155) : '';
-      path = prefix ? `${prefix}/${name}` : name;
+  /** Go's `readHeader`: the fields every format has, then those of its format; any bad field fails the header. */
+  #readHeader(h: Uint8Array, offset: number): RawHeader {
+    if (!checksumValid(h)) {
+      throw this.#corrupt(
+        offset === 0
+          ? 'not a tar archive (no valid tar header at the start of the uncompressed stream)'
+          : `bad tar header checksum at byte ${offset}`,
+      );
     }
-    const linkpath = pending.linkpath ?? global.linkpath ?? cString(h, 157, 100);
-    let type = entryType(typeflag);
-    if (type === 'file' && typeflag === '0' && path.endsWith('/')) type = 'dir';
-    const dataSize = pending.size ?? global.size ?? size;
+    const format = headerFormat(h);
+    const number = (start: number, length: number, field: string) => {
+      const value = parseNumeric(h, start, length);
+      if (value === undefined) throw this.#corrupt(`invalid ${field} in tar header at byte ${offset}`);
+      return value;
+    };
+    let name = cBytes(h, 0, 100);
+    const size = number(124, 12, 'size');
+    const mode = number(100, 8, 'mode');
+    const uid = number(108, 8, 'uid');
+    const gid = number(116, 8, 'gid');
+    const mtime = number(136, 12, 'mtime');
+    let devmajor = 0;
+    let devminor = 0;
+    if (format !== 'v7') {
+      devmajor = number(329, 8, 'devmajor');
+      devminor = number(337, 8, 'devminor');
+    }
+    let prefix: Uint8Array | undefined;
+    if (format === 'ustar') {
+      prefix = cBytes(h, 345, 155);
+    } else if (format === 'star') {
+      prefix = cBytes(h, 345, 131);
+      number(476, 12, 'atime');
+      number(488, 12, 'ctime');
+    } else if (format === 'gnu') {
+      // GNU has access and change times where ustar has its prefix. Go reads an unparseable one as
+      // a prefix all the same, for archives of pre-1.8 Go writers (golang.org/issue/12594).
+      const timeInvalid = (start: number) => h[start] !== 0 && parseNumeric(h, start, 12) === undefined;
+      if (timeInvalid(345) || timeInvalid(357)) {
+        const candidate = cBytes(h, 345, 155);
+        if (isAscii(candidate)) prefix = candidate;
+      }
+    }
+    if (prefix !== undefined && prefix.length > 0) {
+      const joined = new Uint8Array(prefix.length + 1 + name.length);
+      joined.set(prefix);
+      joined[prefix.length] = 0x2f;
+      joined.set(name, prefix.length + 1);
+      name = joined;
+    }
+    return {
+      format,
+      typeflag: h[156] as number,
+      name: decodeName(name),
+      linkname: decodeName(cBytes(h, 157, 100)),
+      size,
+      mode,
+      uid,
+      gid,
+      mtime,
+      devmajor,
+      devminor,
+    };
+  }
+
+  #onEntryHeader(raw: RawHeader, offset: number): void {
+    const pending = this.#pending;
+    this.#pending = {};
+    const typeflag = String.fromCharCode(raw.typeflag);
+    let type = entryType(raw.typeflag);
+    if (raw.size < 0 && !headerOnlyTypes.has(type)) {
+      throw this.#corrupt(`negative size in tar header at byte ${offset}`);
+    }
+    if (raw.typeflag === 0x53 || isSparse(pending.pax)) {
+      throw this.#corrupt(
+        `GNU sparse file at byte ${offset}: sparse files are not supported (write the layer without --sparse)`,
+      );
+    }
+    let overrides: PaxOverrides = {};
+    if (pending.pax !== undefined) {
+      const merged = paxOverrides(pending.pax);
+      if (typeof merged === 'string') throw this.#corrupt(`PAX header before byte ${offset}: ${merged}`);
+      overrides = merged;
+    }
+    const path = pending.longName || overrides.path || raw.name;
+    const linkpath = pending.longLink || overrides.linkpath || raw.linkname;
+    // Go's TypeRegA ('\0'): a directory when the final name ends in '/', else a regular file.
+    if (raw.typeflag === 0 && path.endsWith('/')) type = 'dir';
+    const size = overrides.size ?? raw.size;
+    if (size < 0 && !headerOnlyTypes.has(type)) throw this.#corrupt(`negative size in tar header at byte ${offset}`);
+    if (!Number.isSafeInteger(size)) throw this.#corrupt(`size too large in tar header at byte ${offset}`);
+    const uid = overrides.uid ?? raw.uid;
+    const gid = overrides.gid ?? raw.gid;
+    if (uid < 0 || uid > maxId || gid < 0 || gid > maxId) {
+      throw this.#corrupt(`owner ${uid}:${gid} at byte ${offset} is not a valid uid:gid (0 to ${maxId})`);
+    }
+    if (raw.mode < 0 || raw.mode > maxMode) throw this.#corrupt(`invalid mode in tar header at byte ${offset}`);
+    const mtime = overrides.mtime ?? raw.mtime;
+    if (!Number.isSafeInteger(mtime)) throw this.#corrupt(`mtime out of range in tar header at byte ${offset}`);
     if (path.length > this.#limits.maxPathLength || linkpath.length > this.#limits.maxPathLength) {
       throw new SgciError(
         'LIMIT_EXCEEDED',
         this.#input,
-        `${this.#label}: path of ${Math.max(path.length, linkpath.length)} characters at byte ${headerOffset} exceeds maxPathLength ${this.#limits.maxPathLength}`,
+        `${this.#label}: path of ${Math.max(path.length, linkpath.length)} characters at byte ${offset} exceeds maxPathLength ${this.#limits.maxPathLength}`,
       );
     }
     const header: TarHeader = {
@@ -242,20 +363,19 @@ export class TarParser {
       linkpath,
       type,
       typeflag,
-      mode: this.#number(h, 100, 8, 'mode', headerOffset),
-      uid: pending.uid ?? global.uid ?? this.#number(h, 108, 8, 'uid', headerOffset),
-      gid: pending.gid ?? global.gid ?? this.#number(h, 116, 8, 'gid', headerOffset),
-      size: headerOnlyTypes.has(type) ? 0 : dataSize,
-      mtime: pending.mtime ?? global.mtime ?? this.#number(h, 136, 12, 'mtime', headerOffset),
-      devmajor: ustar ? this.#number(h, 329, 8, 'devmajor', headerOffset) : 0,
-      devminor: ustar ? this.#number(h, 337, 8, 'devminor', headerOffset) : 0,
-      xattrs: pending.xattrs,
-      offset: headerOffset,
+      mode: raw.mode,
+      uid,
+      gid,
+      size: headerOnlyTypes.has(type) ? 0 : size,
+      mtime,
+      devmajor: raw.devmajor,
+      devminor: raw.devminor,
+      xattrs: overrides.xattrs,
+      offset,
     };
-    this.#pending = {};
     this.#entries++;
     this.#remaining = header.size;
-    this.#padding = (block - (header.size % block)) % block;
+    this.#padding = (blockSize - (header.size % blockSize)) % blockSize;
     this.#forward = this.#handler.onEntry(header);
     this.#state = phase.data;
     if (this.#remaining === 0) this.#finishEntry();
@@ -272,179 +392,50 @@ export class TarParser {
     this.#metaBuf = undefined;
     this.#state = phase.header;
     switch (this.#metaType) {
-      case 'L':
-        this.#pending.path = cString(buf, 0, buf.length);
-        break;
-      case 'K':
-        this.#pending.linkpath = cString(buf, 0, buf.length);
-        break;
-      case 'x':
-        this.#parsePax(buf, this.#pending);
-        break;
-      case 'g':
-        this.#parsePax(buf, this.#global);
-        break;
-    }
-  }
-
-  /** PAX records: `<length> <key>=<value>\n`, the length counting the whole record. */
-  #parsePax(buf: Buffer, into: PendingMeta): void {
-    let pos = 0;
-    while (pos < buf.length) {
-      if (buf[pos] === 0) break; // NUL padding some writers leave
-      const space = buf.indexOf(0x20, pos);
-      if (space < 0) throw this.#corrupt('malformed PAX record (no length)');
-      const length = Number.parseInt(buf.toString('latin1', pos, space), 10);
-      const end = pos + length;
-      if (!Number.isSafeInteger(length) || length <= space - pos || end > buf.length || buf[end - 1] !== 0x0a) {
-        throw this.#corrupt('malformed PAX record (bad length)');
-      }
-      const equals = buf.indexOf(0x3d, space + 1);
-      if (equals < 0 || equals >= end) throw this.#corrupt('malformed PAX record (no key)');
-      const key = buf.toString('utf8', space + 1, equals);
-      const value = buf.subarray(equals + 1, end - 1);
-      this.#applyPax(key, value, into);
-      pos = end;
-    }
-  }
-
-  #applyPax(key: string, value: Buffer, into: PendingMeta): void {
-    switch (key) {
-      case 'path':
-        into.path = utf8.decode(value);
+      case 0x4c: // 'L'
+        this.#pending.longName = decodeName(cBytes(buf, 0, buf.length));
         return;
-      case 'linkpath':
-        into.linkpath = utf8.decode(value);
-        return;
-      case 'size':
-        into.size = this.#paxNumber(key, value);
-        return;
-      case 'uid':
-        into.uid = this.#paxNumber(key, value);
-        return;
-      case 'gid':
-        into.gid = this.#paxNumber(key, value);
-        return;
-      case 'mtime':
-        into.mtime = Math.floor(Number.parseFloat(value.toString('latin1'))) || 0;
+      case 0x4b: // 'K'
+        this.#pending.longLink = decodeName(cBytes(buf, 0, buf.length));
         return;
     }
-    if (key.startsWith('SCHILY.xattr.')) {
-      into.xattrs ??= Object.create(null) as Record<string, Uint8Array>;
-      into.xattrs[key.slice('SCHILY.xattr.'.length)] = Uint8Array.from(value);
-    } else if (key.startsWith('LIBARCHIVE.xattr.')) {
-      into.xattrs ??= Object.create(null) as Record<string, Uint8Array>;
-      // libarchive writes the name URL-encoded and the value base64-encoded.
-      into.xattrs[safeDecodeURIComponent(key.slice('LIBARCHIVE.xattr.'.length))] = Uint8Array.from(
-        Buffer.from(value.toString('latin1'), 'base64'),
-      );
+    const records = parsePaxRecords(buf);
+    if (typeof records === 'string') {
+      throw this.#corrupt(`malformed PAX header at byte ${this.#metaOffset}: ${records}`);
     }
-  }
-
-  #paxNumber(key: string, value: Buffer): number {
-    const text = value.toString('latin1');
-    const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-    if (!Number.isSafeInteger(n)) throw this.#corrupt(`malformed PAX ${key} ${JSON.stringify(text.slice(0, 40))}`);
-    return n;
-  }
-
-  /** Octal ASCII (NUL/space padded) or GNU base-256 for values too large for octal. */
-  #number(h: Uint8Array, start: number, length: number, field: string, offset: number): number {
-    const first = h[start] as number;
-    if (first & 0x80) {
-      if (first === 0xff) throw this.#corrupt(`negative ${field} in tar header at byte ${offset}`);
-      let n = first & 0x7f;
-      for (let i = start + 1; i < start + length; i++) {
-        n = n * 256 + (h[i] as number);
-        if (n > Number.MAX_SAFE_INTEGER) throw this.#corrupt(`${field} too large in tar header at byte ${offset}`);
-      }
-      return n;
+    if (this.#metaType === 0x78) {
+      this.#pending.pax = records;
+      return;
     }
-    let n = 0;
-    let i = start;
-    const end = start + length;
-    while (i < end && (h[i] === 0x20 || h[i] === 0)) i++;
-    for (; i < end; i++) {
-      const c = h[i] as number;
-      if (c === 0 || c === 0x20) break;
-      if (c < 0x30 || c > 0x37) throw this.#corrupt(`invalid ${field} in tar header at byte ${offset}`);
-      n = n * 8 + (c - 0x30);
+    // A global header ('g'): Go checks its records, then hands it out as an entry of its own, which
+    // Docker and containerd skip. Its records apply to nothing, and what was pending is dropped.
+    const merged = paxOverrides(records);
+    if (typeof merged === 'string') {
+      throw this.#corrupt(`malformed PAX global header at byte ${this.#metaOffset}: ${merged}`);
     }
-    return n;
+    this.#pending = {};
   }
 }
 
-function safeDecodeURIComponent(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
-
-function entryType(typeflag: string): TarEntryType {
+function entryType(typeflag: number): TarEntryType {
   switch (typeflag) {
-    case '0':
-    case '7':
+    case 0x30: // '0'
+    case 0: // '\0', Go's TypeRegA; a directory if the name ends in '/'
       return 'file';
-    case '1':
+    case 0x31:
       return 'hardlink';
-    case '2':
+    case 0x32:
       return 'symlink';
-    case '3':
+    case 0x33:
       return 'char';
-    case '4':
+    case 0x34:
       return 'block';
-    case '5':
+    case 0x35:
       return 'dir';
-    case '6':
+    case 0x36:
       return 'fifo';
     default:
+      // '7' (contiguous) included: Go hands it out as is and no runtime unpacks it.
       return 'other';
   }
-}
-
-function isZeroBlock(h: Uint8Array): boolean {
-  for (let i = 0; i < block; i++) if (h[i] !== 0) return false;
-  return true;
-}
-
-/** The header checksum: bytes summed with the checksum field read as spaces (signed sums too, as old tars wrote). */
-function checksumValid(h: Uint8Array): boolean {
-  let stored = 0;
-  let i = 148;
-  while (i < 156 && (h[i] === 0x20 || h[i] === 0)) i++;
-  let digits = 0;
-  for (; i < 156; i++) {
-    const c = h[i] as number;
-    if (c === 0 || c === 0x20) break;
-    if (c < 0x30 || c > 0x37) return false;
-    stored = stored * 8 + (c - 0x30);
-    digits++;
-  }
-  if (digits === 0) return false;
-  let unsigned = 0;
-  let signed = 0;
-  for (let j = 0; j < block; j++) {
-    const b = j >= 148 && j < 156 ? 0x20 : (h[j] as number);
-    unsigned += b;
-    signed += b > 127 ? b - 256 : b;
-  }
-  return stored === unsigned || stored === signed;
-}
-
-/** A NUL-terminated field as UTF-8 (ASCII fast path: most names are plain ASCII). */
-function cString(h: Uint8Array, start: number, length: number): string {
-  let end = start;
-  const limit = start + length;
-  let ascii = true;
-  while (end < limit) {
-    const c = h[end] as number;
-    if (c === 0) break;
-    if (c > 0x7f) ascii = false;
-    end++;
-  }
-  if (end === start) return '';
-  if (ascii) return String.fromCharCode.apply(null, h.subarray(start, end) as unknown as number[]);
-  return utf8.decode(h.subarray(start, end));
 }

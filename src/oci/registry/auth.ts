@@ -150,11 +150,19 @@ export class RegistryAuth {
     } catch {
       throw new SgciError('REGISTRY_ERROR', input, `registry ${host} names an invalid token realm`);
     }
+    // The credentials below are the registry's: over plain HTTP only to a realm host itself allowed as
+    // insecure (loopback, --insecure-registry), never because the registry is.
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && this.#options.transport.isInsecure(url.host))) {
       throw new SgciError(
         'REGISTRY_ERROR',
         input,
         `registry ${host} names a token realm that is not HTTPS (${url.host})`,
+      );
+    }
+    if (url.host.toLowerCase() !== host.toLowerCase()) {
+      this.#options.logger.debug(
+        { registry: host, realm: url.host },
+        'Token realm is on another host than the registry',
       );
     }
     if (scheme.service !== undefined) url.searchParams.set('service', scheme.service);
@@ -183,7 +191,7 @@ export class RegistryAuth {
       if (credentials) headers.authorization = basicHeader(credentials);
       response = await this.#options.transport.send({ method: 'GET', url, headers, input });
     }
-    const body = await readBounded(response.body, maxTokenResponseBytes, input, 'token response');
+    const body = await readBounded(response.body, maxTokenResponseBytes, input, 'the token response', url);
     // OAuth2 answers a bad refresh token with 400 invalid_grant
     const refused =
       response.statusCode === 401 ||

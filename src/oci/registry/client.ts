@@ -24,11 +24,12 @@ import { type CredentialResolver, isDockerHub } from './credentials.ts';
 import { readBounded } from './read-body.ts';
 import { RegistryErrorBody, TagList } from './schema.ts';
 import {
+  type BodySource,
+  bodyError,
   defaultRetryPolicy,
   type HttpRequest,
   type HttpResponse,
   header,
-  networkError,
   type ProxySettings,
   proxyFromEnv,
   type RetryPolicy,
@@ -59,6 +60,13 @@ export interface RegistryClientOptions {
   readonly proxy?: ProxySettings | null;
   /** Clock for token expiry; tests move it forward instead of waiting. */
   readonly now?: () => number;
+}
+
+export interface RequestOptions {
+  /** Manifest media types to ask for; default manifestAcceptTypes. */
+  readonly accept?: readonly string[];
+  /** Ends the request, its body included, with the signal's reason (the image deadline). */
+  readonly signal?: AbortSignal;
 }
 
 export interface ManifestResult {
@@ -142,13 +150,15 @@ export class RegistryClient {
    * Fetches a manifest or index by tag or digest, verified against `ref.digest` when given, else
    * against the Docker-Content-Digest header when the registry sends one.
    */
-  async getManifest(ref: RegistryReference, opts: { accept?: readonly string[] } = {}): Promise<ManifestResult> {
+  async getManifest(ref: RegistryReference, opts: RequestOptions = {}): Promise<ManifestResult> {
     const input = formatReference(ref);
-    const response = await this.#request(ref, 'pull', {
-      method: 'GET',
-      path: `manifests/${manifestSelector(ref, input)}`,
-      headers: { accept: (opts.accept ?? manifestAcceptTypes).join(', ') },
-    });
+    const url = await this.#endpoint(ref, `manifests/${manifestSelector(ref, input)}`);
+    const response = await this.#request(
+      ref,
+      'pull',
+      { method: 'GET', url, headers: { accept: (opts.accept ?? manifestAcceptTypes).join(', ') } },
+      opts.signal,
+    );
     if (response.statusCode !== 200) throw await this.#statusError(response, ref, input, 'manifest');
     const contentType = mediaTypeOf(header(response.headers, 'content-type'));
     if (contentType && schema1Types.has(contentType)) {
@@ -164,20 +174,25 @@ export class RegistryClient {
         `manifest has ${length} bytes, limit is ${this.#limits.maxManifestBytes}`,
       );
     }
-    const bytes = await readBounded(response.body, this.#limits.maxManifestBytes, input, 'manifest');
+    const bytes = await readBounded(response.body, this.#limits.maxManifestBytes, input, 'the manifest', url);
     const digest = verifyManifestDigest(bytes, ref, header(response.headers, 'docker-content-digest'), input);
     const mediaType = manifestMediaType(bytes, contentType, input);
     return { digest, mediaType, bytes };
   }
 
   /** Digest, media type and size of a manifest without its body (falls back to GET if the registry omits the digest). */
-  async headManifest(ref: RegistryReference, opts: { accept?: readonly string[] } = {}): Promise<ManifestHead> {
+  async headManifest(ref: RegistryReference, opts: RequestOptions = {}): Promise<ManifestHead> {
     const input = formatReference(ref);
-    const response = await this.#request(ref, 'pull', {
-      method: 'HEAD',
-      path: `manifests/${manifestSelector(ref, input)}`,
-      headers: { accept: (opts.accept ?? manifestAcceptTypes).join(', ') },
-    });
+    const response = await this.#request(
+      ref,
+      'pull',
+      {
+        method: 'HEAD',
+        url: await this.#endpoint(ref, `manifests/${manifestSelector(ref, input)}`),
+        headers: { accept: (opts.accept ?? manifestAcceptTypes).join(', ') },
+      },
+      opts.signal,
+    );
     await response.body.dump();
     if (response.statusCode !== 200) throw await this.#statusError(response, ref, input, 'manifest');
     const contentType = mediaTypeOf(header(response.headers, 'content-type'));
@@ -216,12 +231,8 @@ export class RegistryClient {
     });
     if (cached) return this.#verifiedFromCache(cached, digest, size, input);
 
-    const response = await this.#request(
-      ref,
-      'pull',
-      { method: 'GET', path: `blobs/${digest}`, streaming: true },
-      signal,
-    );
+    const url = await this.#endpoint(ref, `blobs/${digest}`);
+    const response = await this.#request(ref, 'pull', { method: 'GET', url, streaming: true }, signal);
     if (response.statusCode !== 200) throw await this.#statusError(response, ref, input, `blob ${digest}`);
     const length = Number(header(response.headers, 'content-length'));
     if (Number.isFinite(length)) {
@@ -252,21 +263,23 @@ export class RegistryClient {
     }
     const stages: Transform[] = [new SizeLimit(this.#limits.maxBlobBytes, digest, input), verifier];
     const out = new PassThrough({ highWaterMark: 256 * 1024 });
-    const wire = new URL(`https://${wireHost(ref.registry)}`);
-    pipeline(
-      [Readable.from(namedNetworkErrors(response.body, wire, input), { objectMode: false }), ...stages, out],
-      () => {},
-    );
+    const body = namedBodyErrors(response.body, { input, what: `blob ${digest}`, url });
+    pipeline([Readable.from(body, { objectMode: false }), ...stages, out], () => {});
     return out;
   }
 
   /** A whole blob in memory, for configs and signatures; fails past `maxBytes` without reading further. */
-  async getBlobBytes(ref: RegistryReference, blob: BlobRef, maxBytes: number): Promise<Uint8Array> {
+  async getBlobBytes(
+    ref: RegistryReference,
+    blob: BlobRef,
+    maxBytes: number,
+    signal?: AbortSignal,
+  ): Promise<Uint8Array> {
     const input = formatReference(ref);
     if (blob.size !== undefined && blob.size > maxBytes) {
       throw new SgciError('LIMIT_EXCEEDED', input, `blob ${blob.digest} has ${blob.size} bytes, limit is ${maxBytes}`);
     }
-    const stream = await this.getBlob(ref, blob);
+    const stream = await this.getBlob(ref, blob, signal);
     return readBounded(stream, maxBytes, input, `blob ${blob.digest}`);
   }
 
@@ -340,12 +353,12 @@ export class RegistryClient {
     let next: string | undefined = `tags/list?n=${opts.pageSize ?? 1000}`;
     for (let page = 0; next !== undefined; page++) {
       if (page >= maxTagPages) throw new SgciError('LIMIT_EXCEEDED', input, `more than ${maxTagPages} pages of tags`);
-      const target: { path: string } | { url: URL } = next.startsWith('tags/')
-        ? { path: next }
-        : { url: new URL(next, await this.#transport.baseUrl(wireHost(ref.registry), input)) };
-      const response = await this.#request(ref, 'pull', { method: 'GET', ...target });
+      const url = next.startsWith('tags/')
+        ? await this.#endpoint(ref, next)
+        : new URL(next, await this.#transport.baseUrl(wireHost(ref.registry), input));
+      const response = await this.#request(ref, 'pull', { method: 'GET', url });
       if (response.statusCode !== 200) throw await this.#statusError(response, ref, input, 'tag list');
-      const body = await readBounded(response.body, this.#limits.maxManifestBytes, input, 'tag list');
+      const body = await readBounded(response.body, this.#limits.maxManifestBytes, input, 'the tag list', url);
       const parsed = TagList.safeParse(parseJson(body));
       if (!parsed.success) throw new SgciError('REGISTRY_ERROR', input, 'tag list is not the expected JSON');
       for (const tag of parsed.data.tags ?? []) tags.push(tag);
@@ -363,9 +376,10 @@ export class RegistryClient {
     const input = formatReference(ref);
     if (!ref.digest) throw new SgciError('REFERENCE_INVALID', input, 'referrers need a reference with a digest');
     const query = artifactType ? `?artifactType=${encodeURIComponent(artifactType)}` : '';
+    const url = await this.#endpoint(ref, `referrers/${ref.digest}${query}`);
     const response = await this.#request(ref, 'pull', {
       method: 'GET',
-      path: `referrers/${ref.digest}${query}`,
+      url,
       headers: { accept: mediaTypes.ociIndex },
     });
     if (response.statusCode === 404) {
@@ -373,7 +387,7 @@ export class RegistryClient {
       return undefined;
     }
     if (response.statusCode !== 200) throw await this.#statusError(response, ref, input, 'referrers');
-    const body = await readBounded(response.body, this.#limits.maxManifestBytes, input, 'referrers index');
+    const body = await readBounded(response.body, this.#limits.maxManifestBytes, input, 'the referrers index', url);
     const parsed = ImageIndex.safeParse(parseJson(body));
     if (!parsed.success) throw new SgciError('MANIFEST_INVALID', input, 'referrers answer is not an OCI image index');
     const filtered = header(response.headers, 'oci-filters-applied')
@@ -413,8 +427,7 @@ export class RegistryClient {
     const input = formatReference(ref);
     const host = wireHost(ref.registry);
     const repository = wireRepository(ref);
-    const url =
-      request.url ?? new URL(`${await this.#transport.baseUrl(host, input)}/v2/${repository}/${request.path}`);
+    const url = request.url ?? (await this.#endpoint(ref, request.path ?? ''));
     const scopes = [`repository:${repository}:${actions}`];
     const send = async (authorization: string | undefined) =>
       this.#transport.send(
@@ -439,6 +452,12 @@ export class RegistryClient {
     if (second.statusCode !== 401) return second;
     await second.body.dump();
     throw await this.#auth.deniedError(host, repository, input, actions.includes('push') ? 'push' : 'pull');
+  }
+
+  /** `<base>/v2/<repository>/<path>` of the registry, its scheme found out once per host. */
+  async #endpoint(ref: RegistryReference, path: string): Promise<URL> {
+    const base = await this.#transport.baseUrl(wireHost(ref.registry), formatReference(ref));
+    return new URL(`${base}/v2/${wireRepository(ref)}/${path}`);
   }
 
   async #statusError(response: HttpResponse, ref: RegistryReference, input: string, what: string): Promise<SgciError> {
@@ -608,16 +627,12 @@ export function nextLink(link: string | undefined): string | undefined {
   return undefined;
 }
 
-/** A connection that breaks mid-blob becomes the same one-line REGISTRY_UNREACHABLE as one that never opened. */
-async function* namedNetworkErrors(
-  body: AsyncIterable<Uint8Array>,
-  url: URL,
-  input: string,
-): AsyncGenerator<Uint8Array> {
+/** A blob body that breaks off or goes silent becomes one coded line naming the blob and its URL. */
+async function* namedBodyErrors(body: AsyncIterable<Uint8Array>, source: BodySource): AsyncGenerator<Uint8Array> {
   try {
     for await (const chunk of body) yield chunk;
   } catch (error) {
-    throw networkError(error, { url, input });
+    throw bodyError(error, source);
   }
 }
 

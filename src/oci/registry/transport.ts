@@ -214,20 +214,16 @@ export class Transport {
         throw new SgciError('REGISTRY_ERROR', request.input, `more than ${maxRedirects} redirects from ${url.host}`);
       }
       const next = new URL(location, url);
-      if (next.protocol === 'http:' && url.protocol === 'https:' && !this.isInsecure(next.host)) {
+      // Plain HTTP only where the user allowed it: the same rule for the first hop and every redirect.
+      if (next.protocol === 'http:' && !this.isInsecure(next.host)) {
         throw new SgciError(
           'REGISTRY_ERROR',
           request.input,
-          `refusing redirect from HTTPS to plain HTTP (${next.host})`,
+          `refusing redirect to plain HTTP (${next.host}), a host not allowed as insecure`,
         );
       }
       if (next.protocol !== 'http:' && next.protocol !== 'https:') {
         throw new SgciError('REGISTRY_ERROR', request.input, `redirect to unsupported scheme ${next.protocol}`);
-      }
-      // Storage redirects (S3, CDN) are other origins: our registry credentials must not travel there.
-      if (next.origin !== url.origin) {
-        const { authorization: _dropped, ...rest } = headers;
-        headers = rest;
       }
       if (
         response.statusCode === 303 ||
@@ -235,6 +231,19 @@ export class Transport {
       ) {
         method = method === 'HEAD' ? 'HEAD' : 'GET';
         body = undefined;
+      }
+      // Storage redirects (S3, CDN) are other origins: our registry credentials must not travel there,
+      // neither in a header nor in a body that a 307/308 would send again (an OAuth2 refresh token).
+      if (next.origin !== url.origin) {
+        if (body !== undefined) {
+          throw new SgciError(
+            'REGISTRY_ERROR',
+            request.input,
+            `refusing to send a request body on to another origin (${next.host}) after a ${response.statusCode} redirect`,
+          );
+        }
+        const { authorization: _dropped, ...rest } = headers;
+        headers = rest;
       }
       url = next;
     }
@@ -371,6 +380,51 @@ export function networkError(error: unknown, request: Pick<HttpRequest, 'url' | 
     'REGISTRY_UNREACHABLE',
     request.input,
     `cannot reach registry ${host}: ${message}${code ? ` (${code})` : ''}`,
+    options,
+  );
+}
+
+/** What was being read when a response body failed, for the one-line error. */
+export interface BodySource {
+  readonly input: string;
+  /** `the manifest`, `blob sha256:…`, `token response` … */
+  readonly what: string;
+  readonly url?: URL;
+}
+
+/**
+ * A response body that broke off or went silent (undici's body timeout, the request's wall-clock
+ * bound, a reset): one coded line naming what was being read and from where, never a bare undici error.
+ */
+export function bodyError(error: unknown, source: BodySource): SgciError {
+  if (error instanceof SgciError) return error;
+  const where = source.url ? `${source.what} (${source.url.href})` : source.what;
+  const registry = source.url ? `registry ${source.url.host}` : 'the registry';
+  const code = errorCode(error) ?? '';
+  const options = { cause: error };
+  if (code === 'UND_ERR_BODY_TIMEOUT' || error instanceof undiciErrors.BodyTimeoutError) {
+    return new SgciError('REGISTRY_UNREACHABLE', source.input, `${registry} stopped sending ${where}`, options);
+  }
+  if ((error as { name?: unknown } | undefined)?.name === 'TimeoutError') {
+    return new SgciError(
+      'REGISTRY_UNREACHABLE',
+      source.input,
+      `${registry} did not finish sending ${where} within the request timeout`,
+      options,
+    );
+  }
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE' || code === 'UND_ERR_CLOSED') {
+    return new SgciError(
+      'REGISTRY_UNREACHABLE',
+      source.input,
+      `connection to ${registry} was reset while it sent ${where}`,
+      options,
+    );
+  }
+  return new SgciError(
+    'REGISTRY_UNREACHABLE',
+    source.input,
+    `reading ${where} from ${registry} failed: ${error instanceof Error ? error.message : String(error)}${code ? ` (${code})` : ''}`,
     options,
   );
 }

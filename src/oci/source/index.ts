@@ -1,10 +1,16 @@
 import { open, stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { defaultLimits, describe, type Limits, type Logger, SgciError, silentLogger } from '../../core/index.ts';
 import { defaultPlatform, parsePlatform } from '../image/index.ts';
-import { formatRegistryReference, type ImageReference, parseImageReference } from '../reference/index.ts';
+import {
+  formatRegistryReference,
+  type ImageReference,
+  parseImageReference,
+  referenceSchemes,
+} from '../reference/index.ts';
 import type { BlobStore } from '../registry/index.ts';
 import type { Image, ImageSourceDescription, SourceKind } from '../types.ts';
+import { startImageDeadline } from './deadline.ts';
 import { openDirectory } from './dir.ts';
 import { openDockerArchive } from './docker-archive.ts';
 import { GzipTarArchive } from './gzip-archive.ts';
@@ -144,21 +150,65 @@ export const imageSources: readonly ImageSource[] = [
   },
 ];
 
-/** Opens what the user typed (`alpine`, `oci-dir:./layout:v1`, `docker-archive:x.tar`, …) as a verified Image. */
-export async function openImage(input: string, options: OpenImageOptions = {}): Promise<Image> {
+async function isFile(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isFile() ?? false;
+}
+
+/**
+ * A path to an image given without a transport (`./app.tar`, `/srv/layout`), as Syft detects it: a directory with
+ * an `oci-layout` file is an OCI layout, another directory a root filesystem; a tar archive with an `oci-layout`
+ * member is an OCI archive, one with `manifest.json` a `docker save` archive. Anything else, or a path that does
+ * not exist, is left as typed (a registry name, or a path the parser explains).
+ */
+export async function withDetectedTransport(input: string, limits: Limits = defaultLimits): Promise<string> {
+  if (referenceSchemes.some((scheme) => input.startsWith(`${scheme}:`))) return input;
+  const found = await stat(input).catch(() => undefined);
+  if (found?.isDirectory()) return (await isFile(join(input, 'oci-layout'))) ? `oci-dir:${input}` : `dir:${input}`;
+  if (!found?.isFile()) return input;
+  const archive = await openArchive(resolve(input), input, limits);
+  try {
+    if (archive.lookup('oci-layout')) return `oci-archive:${input}`;
+    if (archive.lookup('manifest.json')) return `docker-archive:${input}`;
+  } finally {
+    await archive.close();
+  }
+  throw new SgciError('REFERENCE_INVALID', input, 'a tar archive without oci-layout or manifest.json is no image');
+}
+
+/**
+ * Opens what the user typed (`alpine`, `oci-dir:./layout:v1`, `docker-archive:x.tar`, …) as a verified Image.
+ * Reading it, from here to the end of its layer pass, is bounded by `limits.imageDeadlineMs`.
+ */
+export async function openImage(typed: string, options: OpenImageOptions = {}): Promise<Image> {
+  const input = await withDetectedTransport(typed, options.limits ?? defaultLimits);
   const reference = parseImageReference(input);
   const source = imageSources.find((candidate) => candidate.kind === reference.kind);
   if (!source) throw new TypeError(`no image source for ${reference.kind}`);
   const platform = options.platform !== undefined ? parsePlatform(options.platform) : defaultPlatform;
-  return source.open(reference, {
-    platform,
-    platformExplicit: options.platform !== undefined,
-    limits: options.limits ?? defaultLimits,
-    logger: options.logger ?? silentLogger,
-    insecureRegistries: options.insecureRegistries ?? [],
-    ...(options.username !== undefined ? { username: options.username } : {}),
-    ...(options.password !== undefined ? { password: options.password } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.cache ? { cache: options.cache } : {}),
+  const limits = options.limits ?? defaultLimits;
+  const deadline = startImageDeadline(input, limits, options.signal);
+  let image: Image;
+  try {
+    image = await source.open(reference, {
+      platform,
+      platformExplicit: options.platform !== undefined,
+      limits,
+      logger: options.logger ?? silentLogger,
+      insecureRegistries: options.insecureRegistries ?? [],
+      ...(options.username !== undefined ? { username: options.username } : {}),
+      ...(options.password !== undefined ? { password: options.password } : {}),
+      signal: deadline.signal,
+      ...(options.cache ? { cache: options.cache } : {}),
+    });
+  } catch (error) {
+    deadline.clear();
+    throw error;
+  }
+  const dispose = image[Symbol.asyncDispose].bind(image);
+  return Object.assign(image, {
+    async [Symbol.asyncDispose]() {
+      deadline.clear();
+      await dispose();
+    },
   });
 }

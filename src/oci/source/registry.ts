@@ -30,7 +30,10 @@ export async function openRegistryImage(
   try {
     const content: ImageContent = {
       async manifest(descriptor) {
-        const result = await client.getManifest({ ...ref, digest: descriptor.digest });
+        const result = await client.getManifest(
+          { ...ref, digest: descriptor.digest },
+          options.signal ? { signal: options.signal } : {},
+        );
         return { digest: result.digest, mediaType: result.mediaType, bytes: result.bytes };
       },
       async blobBytes(descriptor, maxBytes) {
@@ -38,6 +41,7 @@ export async function openRegistryImage(
           ref,
           { digest: descriptor.digest, ...(descriptor.size !== undefined ? { size: descriptor.size } : {}) },
           maxBytes,
+          options.signal,
         );
         verifyDigest(bytes, descriptor.digest, source.input);
         return bytes;
@@ -51,7 +55,7 @@ export async function openRegistryImage(
       },
       [Symbol.asyncDispose]: () => client.close(),
     };
-    const start = await client.getManifest(ref);
+    const start = await client.getManifest(ref, options.signal ? { signal: options.signal } : {});
     return await assembleImage(content, start, source, options);
   } catch (error) {
     await client.close();

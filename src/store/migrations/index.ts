@@ -3,7 +3,8 @@ import * as advisories from './0001-advisories.ts';
 import * as vex from './0002-vex.ts';
 import * as importTotals from './0003-import-totals.ts';
 import * as packageAffected from './0004-package-affected.ts';
-import * as severities from './0005-severities.ts';
+import * as scanResults from './0005-scan-results.ts';
+import * as severities from './0006-severities.ts';
 
 /**
  * Every migration, in order. Names are permanent: kysely records them in `kysely_migration`.
@@ -14,7 +15,8 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0002-vex': vex,
   '0003-import-totals': importTotals,
   '0004-package-affected': packageAffected,
-  '0005-severities': severities,
+  '0005-scan-results': scanResults,
+  '0006-severities': severities,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,11 +1,12 @@
 import { PackageURL } from 'packageurl-js';
-import type { Distro, Ecosystem, Package } from '../../catalog/index.ts';
+import type { Distro, Package } from '../../catalog/index.ts';
 import type { Sbom } from '../../sbom/index.ts';
 import { schemeForEcosystem } from '../../version/index.ts';
+import { distroEcosystems, languageEcosystems } from '../coverage/index.ts';
 import { type OsvAffected, type OsvRecord, packageKey } from '../osv/record.ts';
 import type { AdvisoryReader } from '../ports.ts';
 import type { Finding, MatchDetail, Reference, SeverityScore } from '../types.ts';
-import { evaluateAffected } from './range.ts';
+import { evaluateAffected, type RangeUnknown } from './range.ts';
 import { decidingScore, scoresOf } from './severity.ts';
 
 /** What to search for one SBOM package. */
@@ -15,31 +16,6 @@ interface SearchKey {
   readonly version: string;
   readonly by: MatchDetail['by'];
   readonly matcher: string;
-}
-
-const languageEcosystems: Partial<Record<Ecosystem, string>> = {
-  npm: 'npm',
-  pypi: 'PyPI',
-  golang: 'Go',
-  maven: 'Maven',
-  cargo: 'crates.io',
-  nuget: 'NuGet',
-  composer: 'Packagist',
-  gem: 'RubyGems',
-};
-
-/** The OSV ecosystems of a distro release (`Debian:12`, `Alpine:v3.20`, `Ubuntu:22.04`), or [] when unknown. */
-export function distroEcosystems(distro: Distro | undefined): string[] {
-  if (!distro?.versionId) return [];
-  const id = distro.id.toLowerCase();
-  if (id === 'debian') return [`Debian:${distro.versionId.split('.')[0]}`];
-  if (id === 'alpine') return [`Alpine:v${distro.versionId.split('.').slice(0, 2).join('.')}`];
-  if (id === 'ubuntu') return [`Ubuntu:${distro.versionId}`, `Ubuntu:${distro.versionId}:LTS`];
-  if (id === 'rocky') return [`Rocky Linux:${distro.versionId.split('.')[0]}`];
-  if (id === 'almalinux') return [`AlmaLinux:${distro.versionId.split('.')[0]}`];
-  if (id === 'wolfi') return ['Wolfi'];
-  if (id === 'chainguard') return ['Chainguard'];
-  return [];
 }
 
 /** The OSV package name of a language package, from its purl (`@types/node`, `org.apache:commons`, `golang.org/x/net`). */
@@ -216,6 +192,13 @@ function toFinding(
   };
 }
 
+/** An undecidable comparison, said once per package (its version) or per advisory (one of its range bounds). */
+function unknownNote(pkg: Package, advisory: string, unknown: RangeUnknown): string {
+  return unknown.subject === 'version'
+    ? `${pkg.purl}: ${unknown.reason}; its ranges were not evaluated`
+    : `${pkg.purl}: ${advisory} not evaluated: ${unknown.reason}`;
+}
+
 /**
  * Finds the advisories affecting each SBOM package: one batched lookup for all (ecosystem, name) pairs,
  * then exact range evaluation per ecosystem ordering, then alias merging per package.
@@ -264,12 +247,12 @@ export async function findVulnerabilities(sbom: Sbom, advisories: AdvisoryReader
           const p = affected.package;
           if (!p || p.ecosystem !== key.ecosystem || packageKey(p.ecosystem, p.name) !== key.name) continue;
           const verdict = evaluateAffected(affected, key.version, scheme);
+          if (verdict.unknown) notes.add(unknownNote(pkg, row.id, verdict.unknown));
           if (verdict.affected) {
             hits.push({ pkg, key, id: row.id, fixed: verdict.fixed, reason: verdict.reason });
             break;
           }
           if (verdict.gitRangesIgnored) notes.add('GIT ranges are not evaluated (they need the commit graph)');
-          if (verdict.unknown) notes.add(`${pkg.purl}: ${verdict.unknown}; its ranges were not evaluated`);
         }
       }
     }

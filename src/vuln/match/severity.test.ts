@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import { corpusDir } from '../../../test/helpers/fixtures.ts';
 import { memoryAdvisories } from '../../../test/helpers/memory-advisories.ts';
 import type { Package } from '../../catalog/index.ts';
+import { defaultPolicy, slaPolicyOf } from '../../policy/index.ts';
 import type { Sbom } from '../../sbom/index.ts';
 import { cveSeverityOf } from '../nvd/record.ts';
 import type { OsvRecord } from '../osv/record.ts';
@@ -116,7 +117,10 @@ describe('findings without a severity of their own', () => {
     assert.equal(report.summary.active.UNKNOWN, 3);
     // Before, UNKNOWN never reached a --fail-on threshold and had no SLA at all.
     assert.equal(reachesSeverity(report, 'HIGH'), true);
-    const low = await matchSbom(sbom, memoryAdvisories([...go, debian], 'osv'), { now, unknownSeverity: 'LOW' });
+    const low = await matchSbom(sbom, memoryAdvisories([...go, debian], 'osv'), {
+      now,
+      sla: { ...slaPolicyOf(defaultPolicy), unrated: 'LOW' },
+    });
     assert.deepEqual(low.matches[0]?.vulnerability.severitySource, { kind: 'policy', treatedAs: 'LOW' });
     assert.equal(low.matches[0]?.sla?.policy, 'next-release');
     assert.equal(low.summary.overdue, 0);

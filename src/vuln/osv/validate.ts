@@ -1,18 +1,26 @@
 import { readFileSync } from 'node:fs';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { OsvRecord } from './record.ts';
 
 // ajv-formats is CommonJS; under Node's ESM loader the default import is the plugin function itself.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
 
-const schema = JSON.parse(readFileSync(new URL('./osv-schema.json', import.meta.url), 'utf8')) as object;
-const ajv = new Ajv2020({ allErrors: true, strict: false });
-addFormats(ajv);
-const validateSchema = ajv.compile(schema);
+// compiled on first use, not when the module loads: every command that names a vulnerability type loads this folder
+let compiled: ValidateFunction | undefined;
+function schemaValidator(): ValidateFunction {
+  if (!compiled) {
+    const schema = JSON.parse(readFileSync(new URL('./osv-schema.json', import.meta.url), 'utf8')) as object;
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    addFormats(ajv);
+    compiled = ajv.compile(schema);
+  }
+  return compiled;
+}
 
 /** Problems with one record, in words; empty when the record is valid OSV. */
 export function validateOsv(value: unknown): string[] {
+  const validateSchema = schemaValidator();
   if (!validateSchema(value)) {
     return (validateSchema.errors ?? [])
       .slice(0, 5)

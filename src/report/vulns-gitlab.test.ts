@@ -1,19 +1,17 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { Ajv } from 'ajv';
-import { memoryAdvisories } from '../../../test/helpers/memory-advisories.ts';
-import { gitlabContainerScanningSchema } from '../../../test/helpers/schemas/gitlab-container-scanning.ts';
-import type { Package } from '../../catalog/index.ts';
-import type { Sbom } from '../../sbom/index.ts';
-import type { OsvRecord } from '../osv/record.ts';
-import { matchSbom } from '../report.ts';
-import type { VulnReport } from '../types.ts';
-import { parseVex } from '../vex/read.ts';
+import { corpusDir } from '../../test/helpers/fixtures.ts';
+import { memoryAdvisories } from '../../test/helpers/memory-advisories.ts';
+import { gitlabContainerScanningSchema } from '../../test/helpers/schemas/gitlab-container-scanning.ts';
+import type { Package } from '../catalog/index.ts';
+import type { Sbom } from '../sbom/index.ts';
+import { matchSbom, type OsvRecord, parseVex, type VulnReport } from '../vuln/index.ts';
 import { renderVulnReport } from './render.ts';
 
-const corpus = resolve(import.meta.dirname, '..', '..', '..', '..', 'shared', 'corpus', 'osv');
+const corpus = join(corpusDir(), 'osv');
 const ajv = new Ajv({ strict: true, allErrors: true });
 const validateGitlab = ajv.compile(gitlabContainerScanningSchema);
 
@@ -112,7 +110,7 @@ async function report(distro: boolean): Promise<VulnReport> {
 test('sgci vulns -o gitlab conforms to the container-scanning report schema 15.x', async () => {
   for (const distro of [true, false]) {
     const r = await report(distro);
-    const gitlab = JSON.parse(renderVulnReport(r, 'gitlab', '0.1.0'));
+    const gitlab = JSON.parse(renderVulnReport(r, 'gitlab'));
     assert.ok(validateGitlab(gitlab), ajv.errorsText(validateGitlab.errors, { separator: '\n' }));
     assert.equal(gitlab.vulnerabilities.length, r.matches.length, 'suppressed and OS-owned findings stay');
     assert.equal(gitlab.vulnerabilities.length, 4);
@@ -142,7 +140,7 @@ interface GitlabReport {
 }
 
 test('the GitLab schema rejects reports GitLab would reject', async () => {
-  const valid = JSON.parse(renderVulnReport(await report(true), 'gitlab', '0.1.0')) as GitlabReport;
+  const valid = JSON.parse(renderVulnReport(await report(true), 'gitlab')) as GitlabReport;
   assert.ok(validateGitlab(valid));
   const broken: [string, (g: GitlabReport, v: GitlabReport['vulnerabilities'][number]) => void][] = [
     ['OSV word as severity', (_, v) => (v.severity = 'Moderate')],

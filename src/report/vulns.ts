@@ -1,9 +1,6 @@
 import { createHash } from 'node:crypto';
-import { renderTable } from '../../core/index.ts';
-import type { Finding, Severity, VulnReport } from '../types.ts';
-
-export const vulnFormats = ['table', 'json', 'cyclonedx-vdr', 'sarif', 'gitlab'] as const;
-export type VulnFormat = (typeof vulnFormats)[number];
+import { renderTable, safeText, toolVersion } from '../core/index.ts';
+import type { Finding, Severity, VulnReport } from '../vuln/index.ts';
 
 /** A UUID-shaped id derived from content (GitLab requires UUIDs; reports must be reproducible). */
 function contentUuid(text: string): string {
@@ -22,7 +19,8 @@ function statusText(f: Finding): string {
   return f.vex ? `active (VEX ${f.vex.status})` : 'active';
 }
 
-function renderTableReport(report: VulnReport): string {
+/** The findings as a terminal table with a summary line and the report's notes. */
+export function renderVulnTable(report: VulnReport): string {
   const header = ['VULNERABILITY', 'SEVERITY', 'PACKAGE', 'INSTALLED', 'FIXED', 'STATUS'];
   const rows = report.matches.map((f) => [
     f.vulnerability.id,
@@ -34,7 +32,7 @@ function renderTableReport(report: VulnReport): string {
   ]);
   const a = report.summary.active;
   const summary = `${report.matches.length} findings: ${a.CRITICAL} critical, ${a.HIGH} high, ${a.MEDIUM} medium, ${a.LOW} low, ${a.UNKNOWN} unknown active; ${report.summary.suppressed} suppressed by VEX, ${report.summary.osOwnedUpstream} judged by the distro, ${report.summary.overdue} overdue`;
-  const notes = report.notes.map((n) => `note: ${n}`);
+  const notes = report.notes.map((n) => `note: ${safeText(n)}`);
   return `${renderTable(header, rows)}\n${[summary, ...notes].join('\n')}\n`;
 }
 
@@ -47,7 +45,8 @@ const sarifLevel: Readonly<Record<Severity, string>> = {
   UNKNOWN: 'warning',
 };
 
-function renderSarif(report: VulnReport, toolVersion: string): string {
+/** The findings as one SARIF run: one rule per vulnerability, one result per finding, VEX as suppressions. */
+export function vulnsSarifRun(report: VulnReport): Record<string, unknown> {
   const ruleIds = [...new Set(report.matches.map((f) => f.vulnerability.id))].sort();
   const first = new Map(report.matches.map((f) => [f.vulnerability.id, f]));
   const rules = ruleIds.map((id) => {
@@ -87,20 +86,10 @@ function renderSarif(report: VulnReport, toolVersion: string): string {
         }
       : {}),
   }));
-  return `${JSON.stringify(
-    {
-      $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-      version: '2.1.0',
-      runs: [
-        {
-          tool: { driver: { name: 'sgci', version: toolVersion, informationUri: 'https://opencode.de', rules } },
-          results,
-        },
-      ],
-    },
-    null,
-    2,
-  )}\n`;
+  return {
+    tool: { driver: { name: 'sgci', version: toolVersion, informationUri: 'https://opencode.de', rules } },
+    results,
+  };
 }
 
 const gitlabSeverity: Readonly<Record<Severity, string>> = {
@@ -145,7 +134,8 @@ function isWebUrl(url: string): boolean {
   return /^(https?|ftp):\/\/./.test(url);
 }
 
-function renderGitlab(report: VulnReport, toolVersion: string): string {
+/** GitLab's container scanning report (schema 15.0.7), VEX-suppressed findings flagged as likely false positives. */
+export function renderGitlab(report: VulnReport): string {
   const image = report.subject.name;
   const os = report.distro ? `${report.distro.id} ${report.distro.versionId ?? ''}`.trim() : 'Unknown';
   const scanner = { id: 'sgci', name: 'sgci', version: toolVersion, vendor: { name: 'sgci' } };
@@ -208,7 +198,7 @@ const cdxAnalysis: Readonly<Record<string, string>> = {
 };
 
 /** CycloneDX 1.6 Vulnerability Disclosure Report: the affected components and every finding with ratings. */
-function renderCycloneDxVdr(report: VulnReport, toolVersion: string): string {
+export function renderCycloneDxVdr(report: VulnReport): string {
   const packages = new Map(report.matches.map((f) => [f.package.purl, f.package]));
   const components = [...packages.values()]
     .sort((a, b) => (a.purl < b.purl ? -1 : 1))
@@ -267,19 +257,4 @@ function renderCycloneDxVdr(report: VulnReport, toolVersion: string): string {
     null,
     2,
   )}\n`;
-}
-
-export function renderVulnReport(report: VulnReport, format: VulnFormat, toolVersion: string): string {
-  switch (format) {
-    case 'json':
-      return `${JSON.stringify(report, null, 2)}\n`;
-    case 'table':
-      return renderTableReport(report);
-    case 'sarif':
-      return renderSarif(report, toolVersion);
-    case 'gitlab':
-      return renderGitlab(report, toolVersion);
-    case 'cyclonedx-vdr':
-      return renderCycloneDxVdr(report, toolVersion);
-  }
 }

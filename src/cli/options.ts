@@ -1,8 +1,11 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
+import type { RegistryAccess } from '../attest/index.ts';
 import { BlobCache, defaultCacheMaxBytes, parseSize } from '../cache/index.ts';
 import { createLogger, type Limits, SgciError, withLimits } from '../core/index.ts';
+import type { Image } from '../oci/index.ts';
+import { parseImageReference, type RegistryReference } from '../oci/reference/index.ts';
+import type { RegistryClient } from '../oci/registry/index.ts';
 import { openImage } from '../oci/source/index.ts';
-import type { Image } from '../oci/types.ts';
 
 /** The options every image-taking command (inspect, files, sbom, vulns, check, scan, sign …) accepts. */
 export interface ImageCliOptions {
@@ -16,9 +19,11 @@ export interface ImageCliOptions {
   maxEntries?: string;
   maxFileSize?: string;
   timeout?: string;
+  deadline?: string;
 }
 
-function collect(value: string, previous: string[] = []): string[] {
+/** Commander's accumulator for a repeatable option: one value per occurrence (`--vex a --vex b`). */
+export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
@@ -34,7 +39,8 @@ export function addImageOptions(cmd: Command): Command {
     .option('--max-image-size <size>', 'largest uncompressed image, all layers (default 32GiB)')
     .option('--max-entries <count>', 'most tar entries over all layers (default 2000000)')
     .option('--max-file-size <size>', 'largest single file whose content is read (default 64MiB)')
-    .option('--timeout <seconds>', 'bound on one registry request (default 120)');
+    .option('--timeout <seconds>', 'bound on one registry request (default 120)')
+    .option('--deadline <seconds>', 'bound on reading one whole image, layers included (default 3600)');
 }
 
 /** The limits the flags ask for, on top of the defaults. */
@@ -54,6 +60,12 @@ export function limitsFromCli(opts: ImageCliOptions): Limits {
     if (!Number.isFinite(seconds) || seconds <= 0)
       throw new SgciError('USAGE', '--timeout', 'must be a positive number of seconds');
     overrides.requestTimeoutMs = Math.round(seconds * 1000);
+  }
+  if (opts.deadline !== undefined) {
+    const seconds = Number(opts.deadline);
+    if (!Number.isFinite(seconds) || seconds <= 0)
+      throw new SgciError('USAGE', '--deadline', 'must be a positive number of seconds');
+    overrides.imageDeadlineMs = Math.round(seconds * 1000);
   }
   return withLimits(overrides);
 }
@@ -75,23 +87,29 @@ export async function readPasswordFromStdin(stdin: NodeJS.ReadableStream = proce
   return password;
 }
 
+/**
+ * The registry login of the flags: `--username` with `--password-stdin` or SGCI_REGISTRY_PASSWORD. Neither given:
+ * none here, and the docker config's credentials apply.
+ */
+async function credentialsFromCli(opts: ImageCliOptions): Promise<{ username?: string; password?: string }> {
+  if (opts.passwordStdin) {
+    const username = opts.username ?? process.env.SGCI_REGISTRY_USERNAME;
+    if (!username) throw new SgciError('USAGE', '--password-stdin', 'needs --username (or SGCI_REGISTRY_USERNAME)');
+    return { username, password: await readPasswordFromStdin() };
+  }
+  if (opts.username === undefined) return {};
+  const password = process.env.SGCI_REGISTRY_PASSWORD;
+  if (password === undefined)
+    throw new SgciError('USAGE', '--username', 'needs --password-stdin (or SGCI_REGISTRY_PASSWORD)');
+  return { username: opts.username, password };
+}
+
 /** Opens the image a command was given, with the flags of addImageOptions. */
 export async function openImageFromCli(input: string, opts: Record<string, unknown>): Promise<Image> {
   const options = opts as ImageCliOptions;
   const limits = limitsFromCli(options);
   const logger = createLogger();
-  let username = options.username;
-  let password: string | undefined;
-  if (options.passwordStdin) {
-    username ??= process.env.SGCI_REGISTRY_USERNAME;
-    if (!username) throw new SgciError('USAGE', '--password-stdin', 'needs --username (or SGCI_REGISTRY_USERNAME)');
-    password = await readPasswordFromStdin();
-  } else if (username !== undefined) {
-    password = process.env.SGCI_REGISTRY_PASSWORD;
-    if (password === undefined) {
-      throw new SgciError('USAGE', '--username', 'needs --password-stdin (or SGCI_REGISTRY_PASSWORD)');
-    }
-  }
+  const { username, password } = await credentialsFromCli(options);
   return openImage(input, {
     limits,
     logger,
@@ -100,5 +118,47 @@ export async function openImageFromCli(input: string, opts: Record<string, unkno
     ...(options.platform !== undefined ? { platform: options.platform } : {}),
     ...(username !== undefined ? { username } : {}),
     ...(password !== undefined ? { password } : {}),
+  });
+}
+
+/** Registry flags of the signing commands (a subset of addImageOptions: no platform, no layer limits). */
+export function addRegistryOptions(cmd: Command): Command {
+  return cmd
+    .option('--insecure-registry <host>', 'allow plain HTTP to this registry host[:port] (repeatable)', collect, [])
+    .option('--username <name>', 'registry user name (default: $SGCI_REGISTRY_USERNAME, then ~/.docker/config.json)')
+    .option('--password-stdin', 'read the registry password from stdin (default: $SGCI_REGISTRY_PASSWORD)')
+    .option('--timeout <seconds>', 'bound on one registry request (default 120)')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
+}
+
+/** Signatures live in registries: the image must be a registry reference. */
+export function registryReferenceOf(input: string): RegistryReference {
+  const parsed = parseImageReference(input);
+  if (parsed.kind !== 'registry') {
+    throw new SgciError(
+      'USAGE',
+      input,
+      'signatures are stored in a registry: give a registry reference, not a local image',
+    );
+  }
+  return parsed.ref;
+}
+
+/** A registry client with the credentials of the flags, env and docker config; close it when done. */
+export async function registryFromCli(opts: ImageCliOptions): Promise<RegistryClient & RegistryAccess> {
+  const { username, password } = await credentialsFromCli(opts);
+  // Loaded here, not at import: the registry client pulls in undici (~0.1 s), and `check` and `scan`
+  // import this module but only reach the registry for registry references.
+  const { defaultCredentials, RegistryClient } = await import('../oci/registry/index.ts');
+  const logger = createLogger();
+  return new RegistryClient({
+    limits: limitsFromCli(opts),
+    logger,
+    insecureRegistries: opts.insecureRegistry ?? [],
+    credentials: defaultCredentials({
+      logger,
+      ...(username !== undefined ? { username } : {}),
+      ...(password !== undefined ? { password } : {}),
+    }),
   });
 }

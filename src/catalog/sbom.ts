@@ -1,7 +1,8 @@
-import type { Distro, Package, Relationship } from '../catalog/package.ts';
 import type { Digest, Unknown } from '../core/index.ts';
+import type { ImageDescription } from '../oci/image/index.ts';
+import type { Distro, Package, Relationship } from './package.ts';
 
-/** What an SBOM describes: the image as sgci resolved it. */
+/** What an SBOM describes: the image as sgci resolved it (a projection of its ImageDescription). */
 export interface SbomSubject {
   /** Normalised reference (`docker.io/library/alpine:3.20`) or a path for local sources. */
   readonly name: string;
@@ -23,4 +24,15 @@ export interface Sbom {
   readonly unidentifiedExecutables: readonly { readonly path: string; readonly layer: number }[];
   readonly unknowns: readonly Unknown[];
   readonly tool: { readonly name: 'sgci'; readonly version: string };
+}
+
+/** The SBOM subject of an image: the fields of its description an SBOM keeps. */
+export function sbomSubjectOf(image: ImageDescription): SbomSubject {
+  return {
+    name: image.reference,
+    ...(image.digest ? { digest: image.digest } : {}),
+    platform: image.platform,
+    layers: image.layers.map((l) => ({ digest: l.digest, ...(l.diffId ? { diffId: l.diffId } : {}) })),
+    ...(image.created ? { created: image.created } : {}),
+  };
 }

@@ -1,0 +1,43 @@
+import type { FileNeeds, PassPart } from '../oci/index.ts';
+import type { Policy } from '../policy/index.ts';
+import type { Check, CheckImage, PassContext } from './check.ts';
+import { createDigestSink } from './facts/file-digests.ts';
+import { checks as allChecks } from './registry.ts';
+import { actionFor, evaluatePass, type PassResults } from './runner.ts';
+
+/** The files the checks read, merged and sorted: declared before the single pass over the layers. */
+export function checkNeeds(image: CheckImage | undefined, checks: readonly Check[] = allChecks): FileNeeds {
+  const paths = new Set<string>();
+  const globs = new Set<string>();
+  for (const check of checks) {
+    const needs = [check.needs, image && check.needsFor ? check.needsFor(image) : undefined];
+    for (const n of needs) {
+      for (const p of n?.paths ?? []) paths.add(p);
+      for (const g of n?.globs ?? []) globs.add(g);
+    }
+  }
+  return { paths: [...paths].sort(), globs: [...globs].sort() };
+}
+
+/**
+ * The checks' part of the single pass: the files the enabled checks read, the digest sink only when an enabled check
+ * needs file digests (SGCI-COMP-003: hashing every packaged file is a fifth of a scan), and the finish step that
+ * evaluates the filesystem checks. Dispose it when the pass is over, however it ended.
+ */
+export function checksPass(
+  image: CheckImage,
+  policy: Policy,
+  checks: readonly Check[] = allChecks,
+): PassPart<Omit<PassContext, 'fileDigests'>, PassResults> & AsyncDisposable {
+  const enabled = checks.filter((c) => actionFor(c, policy) !== 'off');
+  const digests = enabled.some((c) => c.passFacts?.includes('file-digests')) ? createDigestSink() : undefined;
+  return {
+    needs: { ...checkNeeds(image, enabled), ...(digests ? { sinks: [digests.sink] } : {}) },
+    async finish(ctx) {
+      return evaluatePass({ ...ctx, ...(digests ? { fileDigests: await digests.result() } : {}) }, enabled);
+    },
+    async [Symbol.asyncDispose]() {
+      await digests?.[Symbol.asyncDispose]();
+    },
+  };
+}
