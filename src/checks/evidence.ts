@@ -69,6 +69,8 @@ export const Evidence = z.discriminatedUnion('kind', [
     layer: z.number().int().nonnegative().optional(),
     line: z.number().int().positive().optional(),
     fingerprint: z.string(),
+    /** The published package the file ships in (schema 1.1.0): the secret is its author's, not the image's. */
+    package: z.object({ name: z.string(), version: z.string(), purl: z.string() }).optional(),
     message: z.string().optional(),
     /** The same in German (reports in German show it). */
     messageDe: z.string().optional(),

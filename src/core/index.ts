@@ -3,6 +3,7 @@ export * from './background-hash.ts';
 export * from './digest.ts';
 export * from './errors.ts';
 export * from './io.ts';
+export * from './json.ts';
 export * from './limits.ts';
 export * from './logger.ts';
 export * from './paths.ts';

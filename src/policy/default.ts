@@ -40,4 +40,8 @@ export const defaultPolicy: Policy = Object.freeze({
   hostUidRange: { min: 0, max: 1000 },
   checks: {},
   exceptions: [],
+  // A token its author left in a published package is not the image's secret: reported, rotated by its owner.
+  thirdPartySecrets: 'warn',
+  // A finding nobody rated may be anything: counted as HIGH until someone assesses it.
+  unknownSeverity: 'HIGH',
 });

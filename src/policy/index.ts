@@ -3,7 +3,7 @@ export { defaultPolicy } from './default.ts';
 export { parseDuration } from './duration.ts';
 export { type ExceptionMatch, exceptionCoversImage, exceptionExpired, findException } from './exceptions.ts';
 export { type ImageName, imagePatternMatches, normalizeImageName } from './image-name.ts';
-export { policyJsonSchema } from './json-schema.ts';
+export { policyJsonSchema, policySchemaVersion } from './json-schema.ts';
 export { loadPolicy, parsePolicy } from './load.ts';
 export { type CheckAction, type Policy, PolicyException, PolicyFile, TrustedKey } from './schema.ts';
 export {

@@ -1,9 +1,12 @@
 import { z } from 'zod';
 import { PolicyFile } from './schema.ts';
 
-export const policySchemaVersion = '1.0.0';
+export const policySchemaVersion = '1.1.0';
 
-/** The published JSON Schema of sgci-policy.yaml (schema/policy-1.0.0.json), generated from the zod schema. */
+/**
+ * The published JSON Schema of sgci-policy.yaml (schema/policy-<version>.json), generated from the zod schema.
+ * 1.1.0 adds `thirdPartySecrets` and `unknownSeverity`; 1.0.0 stays published.
+ */
 export function policyJsonSchema(): Record<string, unknown> {
   return {
     ...z.toJSONSchema(PolicyFile, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }),

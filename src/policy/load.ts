@@ -45,6 +45,8 @@ export function parsePolicy(text: string, input: string): Policy {
     hostUidRange: file.hostUidRange ?? defaultPolicy.hostUidRange,
     checks: { ...file.checks },
     exceptions: file.exceptions ?? [],
+    thirdPartySecrets: file.thirdPartySecrets ?? defaultPolicy.thirdPartySecrets,
+    unknownSeverity: file.unknownSeverity ?? defaultPolicy.unknownSeverity,
   });
 }
 

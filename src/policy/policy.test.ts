@@ -16,10 +16,13 @@ import {
   normalizeImageName,
   parsePolicy,
   policyJsonSchema,
+  policySchemaVersion,
 } from './index.ts';
 
 const example = `version: "1"
 maxImageAgeDays: 30
+thirdPartySecrets: fail
+unknownSeverity: CRITICAL
 sla: {CRITICAL: 24h}
 hostUidRange: {min: 0, max: 65535}
 checks:
@@ -44,12 +47,19 @@ test('a policy file merges over the built-in default', () => {
   assert.deepEqual(policy.baseImages, defaultPolicy.baseImages);
   assert.equal(policy.directory, '/etc/sgci');
   assert.match(policy.digest, /^sha256:/);
+  assert.equal(policy.thirdPartySecrets, 'fail');
+  assert.equal(policy.unknownSeverity, 'CRITICAL');
+  const minimal = parsePolicy('version: "1"\n', 'minimal.yaml');
+  assert.equal(minimal.thirdPartySecrets, 'warn', 'third-party secrets warn by default');
+  assert.equal(minimal.unknownSeverity, 'HIGH', 'unrated findings count as HIGH by default');
 });
 
 test('invalid policies fail with POLICY_INVALID naming the field', () => {
   const bad: [string, RegExp][] = [
     ['version: "1"\nchecks: {SGCI-RUN-014: maybe}\n', /checks\.SGCI-RUN-014/],
     ['version: "1"\nchecks: {RUN-14: warn}\n', /checks/],
+    ['version: "1"\nthirdPartySecrets: off\n', /thirdPartySecrets/],
+    ['version: "1"\nunknownSeverity: UNKNOWN\n', /unknownSeverity/],
     [
       'version: "1"\nexceptions: [{check: SGCI-RUN-001, image: x, justification: y, approver: z, expires: "31.12.2026"}]\n',
       /exceptions\.0\.expires/,
@@ -125,9 +135,9 @@ test('image names normalise the Docker way', () => {
   assert.equal(classifyBaseImage('index.docker.io/library/alpine:3.20', defaultPolicy).category, 'preferred');
 });
 
-const schemaPath = resolve(import.meta.dirname, '..', '..', 'schema', 'policy-1.0.0.json');
+const schemaPath = resolve(import.meta.dirname, '..', '..', 'schema', `policy-${policySchemaVersion}.json`);
 
-test('schema/policy-1.0.0.json is the generated schema (UPDATE_GOLDEN=1 rewrites it) and validates the example', async () => {
+test('schema/policy-<version>.json is the generated schema (UPDATE_GOLDEN=1 rewrites it) and validates the example', async () => {
   const generated = `${JSON.stringify(policyJsonSchema(), null, 2)}\n`;
   if (process.env.UPDATE_GOLDEN === '1') await writeFile(schemaPath, generated);
   assert.equal(readFileSync(schemaPath, 'utf8'), generated);

@@ -51,6 +51,9 @@ export const Sla = z
   })
   .strict();
 
+export const ThirdPartySecrets = z.enum(['fail', 'warn']);
+export const UnknownSeverity = z.enum(['CRITICAL', 'HIGH', 'MEDIUM', 'LOW']);
+
 export const TrustedKey = z.union([
   z.string().min(1),
   z
@@ -93,6 +96,12 @@ export const PolicyFile = z
       .optional()
       .describe('Per check: fail, warn or off (default: MUST -> fail, SHOULD -> warn)'),
     exceptions: z.array(PolicyException).optional(),
+    thirdPartySecrets: ThirdPartySecrets.optional().describe(
+      "SGCI-SEC-001 for secrets that ship inside a published package (a file of an npm, PyPI or gem package's directory, or unchanged from a dpkg/rpm/apk package): fail, or warn (default); the image's own secrets always fail",
+    ),
+    unknownSeverity: UnknownSeverity.optional().describe(
+      'The severity SLA and gates (SGCI-VULN-002/-004, --fail-on) treat a finding as when no source rates it, until someone assesses it (default HIGH)',
+    ),
   })
   .strict();
 export type PolicyFile = z.infer<typeof PolicyFile>;
@@ -113,4 +122,8 @@ export interface Policy {
   readonly hostUidRange: { readonly min: number; readonly max: number };
   readonly checks: Readonly<Record<string, CheckAction>>;
   readonly exceptions: readonly PolicyException[];
+  /** SGCI-SEC-001's verdict when every secret found ships inside a published package. */
+  readonly thirdPartySecrets: z.infer<typeof ThirdPartySecrets>;
+  /** What a finding no source rates counts as for SLA and gates. */
+  readonly unknownSeverity: z.infer<typeof UnknownSeverity>;
 }

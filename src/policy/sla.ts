@@ -8,8 +8,13 @@ export type SlaSeverity = (typeof slaSeverities)[number];
 /** One remediation deadline: a duration as the policy wrote it (`48h`) and in milliseconds, or `next-release`. */
 export type SlaWindow = { readonly text: string; readonly ms: number } | { readonly text: 'next-release' };
 
-/** The remediation deadline of each severity; other severities (NONE, UNKNOWN) have none. */
-export type SlaPolicy = Readonly<Record<SlaSeverity, SlaWindow>>;
+/**
+ * The remediation deadline of each severity (NONE has none), and the severity whose deadline a finding no source
+ * rates runs on until someone assesses it (`unknownSeverity`).
+ */
+export interface SlaPolicy extends Readonly<Record<SlaSeverity, SlaWindow>> {
+  readonly unrated: SlaSeverity;
+}
 
 function windowOf(text: string, input: string): SlaWindow {
   const ms = parseDuration(text, input);
@@ -21,7 +26,7 @@ export function slaPolicyOf(policy: Policy): SlaPolicy {
   const windows = {} as Record<SlaSeverity, SlaWindow>;
   for (const severity of slaSeverities)
     windows[severity] = windowOf(policy.sla[severity], `${policy.name}: sla.${severity}`);
-  return windows;
+  return { ...windows, unrated: policy.unknownSeverity };
 }
 
 /**

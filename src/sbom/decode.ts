@@ -9,7 +9,7 @@ import {
   type PackageMetadata,
   type Relationship,
 } from '../catalog/index.ts';
-import { type Digest, isDigest, SgciError } from '../core/index.ts';
+import { type Digest, isDigest, parseUntrustedJson, SgciError } from '../core/index.ts';
 import { parseUnknown } from './unknowns.ts';
 
 const ecosystems: readonly Ecosystem[] = [
@@ -39,12 +39,7 @@ const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
  * foreign SBOMs give what their purls say.
  */
 export function decodeSbom(text: string, input: string): Sbom {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new SgciError('SBOM_INVALID', input, 'not JSON (CycloneDX JSON or SPDX JSON expected)', { cause: error });
-  }
+  const json = parseUntrustedJson(text, input, 'SBOM_INVALID', 'SBOM');
   if (isObject(json) && json.bomFormat === 'CycloneDX') return decodeCycloneDx(json, input);
   if (isObject(json) && typeof json.spdxVersion === 'string') return decodeSpdx(json, input);
   throw new SgciError('SBOM_INVALID', input, 'neither CycloneDX (bomFormat) nor SPDX (spdxVersion) JSON');

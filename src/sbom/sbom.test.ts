@@ -155,6 +155,27 @@ test('decodeSbom rejects what is not an SBOM with SBOM_INVALID naming the input'
   assert.throws(() => decodeSbom('not json', 'y.json'), { code: 'SBOM_INVALID' });
 });
 
+test('decodeSbom refuses SBOMs nested 100k deep with SBOM_INVALID naming the input, not a stack overflow', () => {
+  const nested = (key: string) =>
+    `${`[{"type":"library","name":"x","purl":"pkg:npm/x@1","${key}":`.repeat(100_000)}[]${'}]'.repeat(100_000)}`;
+  const documents = [
+    `{"bomFormat":"CycloneDX","specVersion":"1.6","components":${nested('components')}}`,
+    `{"spdxVersion":"SPDX-2.3","packages":${nested('annotations')}}`,
+  ];
+  for (const text of documents) {
+    const started = performance.now();
+    assert.throws(() => decodeSbom(text, 'deep.json'), {
+      code: 'SBOM_INVALID',
+      message: /^deep\.json: SBOM nests deeper than 512 levels/,
+    });
+    assert.ok(performance.now() - started < 5000);
+  }
+  // 500 levels of nested components are an odd SBOM, not an attack: read whole.
+  const components = `${'[{"type":"library","name":"x","purl":"pkg:npm/x@1","components":'.repeat(250)}[]${'}]'.repeat(250)}`;
+  const sbom = decodeSbom(`{"bomFormat":"CycloneDX","specVersion":"1.6","components":${components}}`, 'ok.json');
+  assert.equal(sbom.packages.length, 250);
+});
+
 test('table lists every package and the unidentified executables', async () => {
   const table = encodeSbom(await sampleSbom(), 'table');
   assert.match(table, /^NAME +VERSION +TYPE +LAYER +PATH$/m);

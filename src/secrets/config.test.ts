@@ -82,3 +82,40 @@ describe('scanImageConfig', () => {
     );
   });
 });
+
+/**
+ * History lines are as long as the config allows (4 MiB) and the image author writes them. Shaped for the
+ * `NAME=value` pattern of ENV/ARG bodies: before its name was anchored, the first case took about 60 s at
+ * 256 KiB and grew with the square of the length. Linear scanning takes milliseconds; the bound is for a
+ * loaded CI machine.
+ */
+describe('hostile history lines scan in bounded time', () => {
+  const MiB = 1024 * 1024;
+  const cases: [string, string][] = [
+    ['a name run without =', `ENV A=1 ${'B'.repeat(MiB)}`],
+    ['dotted names without =', `ENV A=1 ${'a.'.repeat(MiB / 2)}`],
+    ['dashes and digits before a name', `ENV A=1 ${'-0a'.repeat(MiB / 3)}`],
+    ['unterminated quotes', `ENV A=1 ${'B="x\\'.repeat(MiB / 6)}`],
+    ['classic #(nop) ENV of one long name', `/bin/sh -c #(nop)  ENV ${'a'.repeat(MiB)}`],
+    ['build arguments of one long word', `RUN |999 ${'a'.repeat(MiB)}`],
+    ['password keywords without values', `RUN ${'PASSWORD'.repeat(MiB / 8)}`],
+  ];
+  for (const [name, createdBy] of cases) {
+    test(name, () => {
+      const started = performance.now();
+      scanImageConfig(config({ history: [{ created_by: createdBy }] }));
+      const millis = performance.now() - started;
+      assert.ok(millis < 5000, `${millis.toFixed(0)} ms for 1 MiB`);
+    });
+  }
+  test('the anchored pattern still finds every pair, also after digits and dashes', () => {
+    const token = fakeSecret('hist-anchor', 24);
+    const findings = scanImageConfig(
+      config({ history: [{ created_by: `ENV A=1 -9x-API_TOKEN=${token} B="two words"`, empty_layer: true }] }),
+    );
+    assert.deepEqual(
+      findings.map((f) => [f.rule, f.field]),
+      [['env-secret', 'history[0]']],
+    );
+  });
+});

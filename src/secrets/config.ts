@@ -130,6 +130,14 @@ function scanHistoryLine(createdBy: string, place: Place): SecretFinding[] {
   return findings;
 }
 
+/**
+ * `NAME=value` pairs of an `ENV`/`ARG` body. A match may begin only at the start of a run of name characters
+ * (the lookbehind), skipping the digits, dots and dashes a name cannot start with: without that anchor the
+ * engine retries the name at every character of a long run without `=`, and a 4 MiB history line takes hours
+ * (hostile-input test in config.test.ts). Anchored, each run is walked once, with the same pairs as before.
+ */
+const envPair = /(?<![A-Za-z0-9_.-])[0-9.-]*([A-Za-z_][A-Za-z0-9_.-]*)=("(?:[^"\\]|\\.)*"|'[^']*'|\S*)/g;
+
 function historyAssignments(createdBy: string): { name: string; value: string; rule: string }[] {
   const args = buildArgs.exec(createdBy);
   if (args) {
@@ -146,7 +154,7 @@ function historyAssignments(createdBy: string): { name: string; value: string; r
     return space < 0 ? [] : [{ name: body.slice(0, space), value: body.slice(space + 1).trim(), rule: 'env-secret' }];
   }
   const pairs: { name: string; value: string; rule: string }[] = [];
-  for (const match of body.matchAll(/([A-Za-z_][A-Za-z0-9_.-]*)=("(?:[^"\\]|\\.)*"|'[^']*'|\S*)/g)) {
+  for (const match of body.matchAll(envPair)) {
     const raw = match[2] ?? '';
     const value = /^["']/.test(raw) ? raw.slice(1, -1) : raw;
     pairs.push({ name: match[1] ?? '', value, rule: 'env-secret' });

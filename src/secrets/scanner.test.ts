@@ -45,6 +45,20 @@ describe('createSecretScanner: what the visitor asks for', () => {
     assert.equal(createSecretScanner({ maxFileBytes: 4096 }).visitor.wants(file('/app/.npmrc', 10_000)), 4096);
     assert.equal(createSecretScanner({ maxFileBytes: 4096 }).visitor.wants(file('/app/notes.dat', 10_000)), undefined);
   });
+  test('large files with hostile 4 KiB names are judged in bounded time, by the same rules', () => {
+    // Each name took 2-5 ms before "contains secret" became a lookahead; an image holds tens of thousands of them.
+    const names = [`/${'secret'.repeat(680)}`, `/${'secret.'.repeat(580)}`, `/${'serviceaccount'.repeat(290)}`];
+    const started = performance.now();
+    for (let i = 0; i < 1000; i++)
+      for (const name of names) assert.equal(visitor.wants(file(name, 2_000_000)), undefined);
+    const millis = performance.now() - started;
+    assert.ok(millis < 3000, `${millis.toFixed(0)} ms for 3,000 names`);
+    assert.equal(
+      visitor.wants(file(`/etc/app/${'x'.repeat(2000)}secrets${'y'.repeat(2000)}.yaml`, 2_000_000)),
+      1024 * 1024,
+    );
+    assert.equal(visitor.wants(file('/keys/my-service_account-prod.json', 2_000_000)), 1024 * 1024);
+  });
 });
 
 describe('createSecretScanner: visiting content', () => {

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { AdvisoryRecord } from '../vuln/index.ts';
+import type { AdvisoryRecord, SeverityRow } from '../vuln/index.ts';
 import type { Database } from './schema.ts';
+import { SeverityQueries } from './severities.ts';
 import { chunks, compareText, iso, maxParameters, parseJson } from './values.ts';
 
 export type { AdvisoryRecord };
@@ -46,9 +47,30 @@ const batchSize = 5000;
  */
 export class AdvisoryRepository {
   readonly #db: Kysely<Database>;
+  readonly #severities: SeverityQueries;
 
   constructor(db: Kysely<Database>) {
     this.#db = db;
+    this.#severities = new SeverityQueries(db);
+  }
+
+  /** Severity statements by vulnerability id (advisories' own, after `upsert`; NVD's); see `SeverityQueries`. */
+  upsertSeverities(rows: readonly SeverityRow[]): Promise<{ written: number; unchanged: number }> {
+    return this.#severities.upsert(rows);
+  }
+
+  severities(ids: readonly string[]): Promise<SeverityRow[]> {
+    return this.#severities.find(ids);
+  }
+
+  /** Every severity row a page at a time, by (id, source): copying them between stores. */
+  severityPage(after: { vulnerabilityId: string; source: string } | undefined, limit: number): Promise<SeverityRow[]> {
+    return this.#severities.page(after, limit);
+  }
+
+  /** Drops NVD's severity rows (an installed index brings its own; advisories' rows go with their advisory). */
+  removeNvdSeverities(): Promise<void> {
+    return this.#severities.removeNvd();
   }
 
   /**

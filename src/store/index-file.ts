@@ -38,9 +38,19 @@ async function copyAdvisories(from: StoreRepositories, to: StoreRepositories, im
   return { ids, written, unchanged };
 }
 
+/** Copies every severity row of `from` (advisories' and NVD's) into `to`, after the advisories they belong to. */
+async function copySeverities(from: StoreRepositories, to: StoreRepositories): Promise<void> {
+  for (let after: { vulnerabilityId: string; source: string } | undefined; ; ) {
+    const page = await from.advisories.severityPage(after, pageSize);
+    if (page.length === 0) break;
+    await to.advisories.upsertSeverities(page);
+    after = page[page.length - 1];
+  }
+}
+
 /**
- * Writes the advisories of `source` (any engine), their import history's total and feed validators, but no VEX
- * statement, as one compact SQLite file: the prebuilt index `db update --index` installs. Written beside `file`
+ * Writes the advisories of `source` (any engine) with their severity rows (and NVD's), the import total and feed
+ * validators, but no VEX statement, as one compact SQLite file: the prebuilt index `db update --index` installs. Written beside `file`
  * and renamed into place, so a reader never sees half an index.
  */
 export async function exportIndex(source: Store, file: string, now = new Date()): Promise<IndexExport> {
@@ -55,6 +65,7 @@ export async function exportIndex(source: Store, file: string, now = new Date())
       await index.transaction((tx) =>
         source.transaction(async (from) => {
           advisories = (await copyAdvisories(from, tx, now)).ids.size;
+          await copySeverities(from, tx);
           for (const feed of await from.advisories.feeds())
             await tx.advisories.saveFeed({ ...feed, checkedAt: new Date(feed.checkedAt) });
           await tx.advisories.recordImport({
@@ -81,8 +92,8 @@ export async function exportIndex(source: Store, file: string, now = new Date())
 }
 
 /**
- * Makes the advisories of `target` those of a prebuilt index file, in one transaction: every record of the index
- * is upserted (a stored record as new or newer is kept, so installing the same index twice writes nothing) and
+ * Makes the advisories (and severity rows) of `target` those of a prebuilt index file, in one transaction: every
+ * record of the index is upserted (a stored record as new or newer is kept, so installing the same index twice writes nothing) and
  * stored advisories the index lacks are removed. VEX statements stay. The feed validators of mirrors are
  * forgotten (they described the replaced set); the index's own are kept for the next conditional request.
  * `file` must be a private copy whose signature the caller verified: it is migrated in place if an older sgci
@@ -102,6 +113,9 @@ export async function installIndex(target: Store, file: string, feed: Feed, now 
   return await target.transaction(async (tx) => {
     const copied = await copyAdvisories(index, tx, now);
     const removed = await tx.advisories.remove((await tx.advisories.ids()).filter((id) => !copied.ids.has(id)));
+    // NVD's ratings are the index's too; advisories' rows went with the advisories removed above
+    await tx.advisories.removeNvdSeverities();
+    await copySeverities(index, tx);
     await tx.advisories.removeFeeds();
     await tx.advisories.saveFeed({ ...feed, checkedAt: now, records: copied.ids.size });
     await tx.advisories.recordImport({

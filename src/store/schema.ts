@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { SeverityEntry } from '../vuln/index.ts';
 
 /**
  * The tables of the one sgci database, written once in PostgreSQL's types. PostgreSQL and PGlite read timestamps
@@ -13,6 +14,7 @@ export interface Database {
   feeds: FeedsTable;
   vex_statements: VexStatementsTable;
   scan_results: ScanResultsTable;
+  severities: SeveritiesTable;
 }
 
 type Timestamp = ColumnType<Date | string, Date | string, Date | string>;
@@ -83,4 +85,18 @@ export interface ScanResultsTable {
   tool_version: string;
   result: Json<object>;
   created_at: Timestamp;
+}
+
+/**
+ * Severity statements by vulnerability id: an advisory's under every id it names, NVD's per CVE (`source` `NVD`,
+ * no advisory). They rate findings their own advisories do not.
+ */
+export interface SeveritiesTable {
+  vulnerability_id: string;
+  /** The advisory id, or `NVD`. */
+  source: string;
+  /** The advisory the row belongs to (deleted with it); null for NVD. */
+  advisory_id: string | null;
+  severity: Json<SeverityEntry[]>;
+  modified: Timestamp;
 }

@@ -7,7 +7,7 @@ export { distroEcosystems, isMatchable } from './coverage/index.ts';
 export { type CvssResult, cvss3BaseScore, cvss4Score, ratingOf } from './match/cvss.ts';
 export { findVulnerabilities } from './match/match.ts';
 export { evaluateAffected } from './match/range.ts';
-export { overallSeverity, scoresOf } from './match/severity.ts';
+export { decidingScore, overallSeverity, rateFromOtherSources, scoresOf, severityRowsOf } from './match/severity.ts';
 export { defaultEcosystems, defaultOsvMirror, type FeedUpdate, feedUrl, updateFeeds } from './osv/feed.ts';
 export {
   type AdvisorySource,
@@ -31,7 +31,7 @@ export { validateOsv } from './osv/validate.ts';
 export type * from './ports.ts';
 export { type MatchOptions, matchSbom, reachesSeverity } from './report.ts';
 export { unmatchedReport } from './results/index.ts';
-export { slaOf } from './sla.ts';
+export { gateSeverity, slaOf } from './sla.ts';
 export type * from './types.ts';
 export { severityOrder } from './types.ts';
 export { applyVex, purlMatches } from './vex/apply.ts';

@@ -19,8 +19,37 @@ export interface AdvisoryRecord {
   }[];
 }
 
+/**
+ * One severity statement of a record: a CVSS vector (`CVSS_V3`, `CVSS_V4`; scored by sgci), a CVSS 2.0 vector with
+ * the rating its source gives, or an ecosystem's or database's word (`ecosystem`, rating only).
+ */
+export interface SeverityEntry {
+  readonly type: 'CVSS_V2' | 'CVSS_V3' | 'CVSS_V4' | 'ecosystem';
+  readonly score?: string;
+  readonly rating?: string;
+}
+
+/**
+ * What one record says about the severity of a vulnerability id: an advisory about each id it names (its own,
+ * aliases, upstream), or NVD about a CVE. Findings their own advisories leave unrated are rated from these.
+ */
+export interface SeverityRow {
+  readonly vulnerabilityId: string;
+  /** The advisory id, or `NVD`. */
+  readonly source: string;
+  readonly severity: readonly SeverityEntry[];
+  /** The record's `modified` (NVD: `lastModified`): a newer one replaces an older one. */
+  readonly modified: string;
+}
+
 export interface AdvisoryWriter {
   upsert(records: readonly AdvisoryRecord[], importedAt: Date): Promise<{ written: number; unchanged: number }>;
+  /**
+   * Stores severity rows. A row replaces a stored one of the same id and source only when it is newer; rows of an
+   * advisory's older version are dropped (it may name fewer ids now). Advisory rows follow their advisory: write
+   * them after `upsert`; `remove` removes them too.
+   */
+  upsertSeverities(rows: readonly SeverityRow[]): Promise<{ written: number; unchanged: number }>;
   remove(ids: readonly string[]): Promise<number>;
   recordImport(entry: {
     source: string;
@@ -56,6 +85,8 @@ export interface AdvisoryReader {
   ): Promise<readonly { readonly id: string; readonly source: string; readonly raw: Record<string, unknown> }[]>;
   /** Advisory total and newest import time, for the report header. */
   summary(): Promise<{ advisories: number; lastImport?: string }>;
+  /** Severity rows about these vulnerability ids, from advisories and from NVD. */
+  severities(ids: readonly string[]): Promise<readonly SeverityRow[]>;
 }
 
 /** A database advisories can be imported into: writes happen in one transaction. */

@@ -1,15 +1,16 @@
 import { defaultPolicy, type SlaPolicy, slaPolicyOf } from '../policy/index.ts';
 import type { Sbom } from '../sbom/index.ts';
 import { findVulnerabilities } from './match/match.ts';
+import { rateFromOtherSources } from './match/severity.ts';
 import type { AdvisoryReader } from './ports.ts';
-import { slaOf } from './sla.ts';
+import { gateSeverity, slaOf } from './sla.ts';
 import { type Finding, type Severity, severityOrder, type VexStatement, type VulnReport } from './types.ts';
 import { applyVex } from './vex/apply.ts';
 
 export interface MatchOptions {
   /** VEX statements from documents and the store; applied after matching. */
   readonly vex?: readonly VexStatement[];
-  /** Remediation deadlines; the built-in policy's when absent. */
+  /** Remediation deadlines, and what a finding no source rates counts as (`unrated`); the built-in policy's when absent. */
   readonly sla?: SlaPolicy;
   /** The clock for SLA states; pass a fixed time for reproducible reports. */
   readonly now?: Date;
@@ -32,7 +33,8 @@ export async function matchSbom(
 ): Promise<VulnReport> {
   const now = options.now ?? new Date();
   const windows = options.sla ?? slaPolicyOf(defaultPolicy);
-  const { findings: raw, notes } = await findVulnerabilities(sbom, advisories);
+  const { findings: matched, notes } = await findVulnerabilities(sbom, advisories);
+  const raw = await rateFromOtherSources(matched, advisories, windows.unrated);
   const withVex = applyVex(
     raw.map((f): Omit<Finding, 'sla'> => ({ ...f, suppressed: false, vex: null })),
     options.vex ?? [],
@@ -71,11 +73,8 @@ export async function matchSbom(
 /** True when an active, counted finding reaches the threshold (`--fail-on HIGH` fails on HIGH and CRITICAL). */
 export function reachesSeverity(report: VulnReport, threshold: Severity): boolean {
   const limit = severityOrder.indexOf(threshold);
+  // An unrated finding counts as the severity it is treated as (`severitySource.treatedAs`), not as harmless.
   return report.matches.some(
-    (f) =>
-      !f.suppressed &&
-      f.judgement === 'open' &&
-      f.vulnerability.severity !== 'UNKNOWN' &&
-      severityOrder.indexOf(f.vulnerability.severity) <= limit,
+    (f) => !f.suppressed && f.judgement === 'open' && severityOrder.indexOf(gateSeverity(f.vulnerability)) <= limit,
   );
 }

@@ -25,6 +25,25 @@ export interface SeverityScore {
   readonly rating: Severity;
   /** Why a vector has no score (malformed, unsupported); also listed in the report's notes. */
   readonly note?: string;
+  /**
+   * For a score taken from another record because the matched advisories rate nothing: the advisory sharing an id
+   * with the finding (`GHSA-…`, `UBUNTU-CVE-…`), or `NVD` for NVD's CVSS of the CVE.
+   */
+  readonly source?: string;
+}
+
+/** Which source gave a finding its severity. */
+export interface SeveritySource {
+  /**
+   * `advisory`: a matched advisory's own rating; `alias`: another advisory naming the same vulnerability (GHSA,
+   * distro); `nvd`: NVD's CVSS for the CVE (`sgci db import` of NVD CVE JSON 2.0); `policy`: no source rates it,
+   * so SLA and gates treat it as the policy's `unknownSeverity` until someone assesses it.
+   */
+  readonly kind: 'advisory' | 'alias' | 'nvd' | 'policy';
+  /** The record that gave the rating: an advisory id, or the CVE id for NVD; absent for `policy`. */
+  readonly id?: string;
+  /** For `policy`: the severity SLA and gates use while `severity` stays `UNKNOWN`. */
+  readonly treatedAs?: Severity;
 }
 
 export interface Reference {
@@ -38,8 +57,10 @@ export interface VulnerabilityInfo {
   /** Every other id of the same vulnerability (CVE, GHSA, DSA, DLA …), sorted; merged over matched advisories. */
   readonly aliases: readonly string[];
   readonly summary?: string;
-  /** The highest rating over `scores`; what SLA and `--fail-on` use. */
+  /** The rating over `scores` (see `overallSeverity`); `UNKNOWN` when no source rates it. */
   readonly severity: Severity;
+  /** Where `severity` comes from; for `UNKNOWN`, the severity SLA and gates use instead. */
+  readonly severitySource: SeveritySource;
   readonly scores: readonly SeverityScore[];
   readonly published?: string;
   readonly modified?: string;

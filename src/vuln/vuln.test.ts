@@ -315,6 +315,7 @@ test('SLA: deadline from the fix date per severity; no fix or next-release never
     id: 'CVE-1',
     aliases: [],
     severity,
+    severitySource: { kind: 'advisory' as const, id: 'CVE-1' },
     scores: [],
     references: [],
     source: 's',

@@ -1,8 +1,17 @@
+import { severityRowsOf } from '../../src/vuln/match/severity.ts';
 import type { OsvRecord } from '../../src/vuln/osv/record.ts';
-import type { AdvisoryReader } from '../../src/vuln/ports.ts';
+import type { AdvisoryReader, SeverityRow } from '../../src/vuln/ports.ts';
 
-/** OSV records served as the store serves them: candidates by (ecosystem, name), then full records by id. */
-export function memoryAdvisories(records: readonly OsvRecord[], source = 'memory'): AdvisoryReader {
+/**
+ * OSV records (and NVD's severity rows) served as the store serves them: candidates by (ecosystem, name), full
+ * records by id, severity rows by vulnerability id (each record's under every id it names, as the importer writes).
+ */
+export function memoryAdvisories(
+  records: readonly OsvRecord[],
+  source = 'memory',
+  nvd: readonly SeverityRow[] = [],
+): AdvisoryReader {
+  const rows = [...records.flatMap(severityRowsOf), ...nvd];
   return {
     findByPackages: async (keys) =>
       records.flatMap((record) =>
@@ -17,5 +26,6 @@ export function memoryAdvisories(records: readonly OsvRecord[], source = 'memory
         .filter((r) => ids.includes(r.id))
         .map((r) => ({ id: r.id, source, raw: r as unknown as Record<string, unknown> })),
     summary: async () => ({ advisories: records.length }),
+    severities: async (ids) => rows.filter((row) => ids.includes(row.vulnerabilityId)),
   };
 }

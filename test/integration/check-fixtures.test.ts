@@ -77,6 +77,17 @@ test('debian-ssh-secrets also fails remote access and secrets, naming every plan
   assert.doesNotMatch(json, /postgres:\/\/app:[^@…]+@/);
 });
 
+test("node-app: the Coveralls token debug@2.6.9 publishes is its author's, named with the package, and warns", {
+  skip,
+}, async () => {
+  const result = await scan('node-app');
+  assert.equal(statusOf(result, 'SGCI-SEC-001'), 'warn');
+  const evidence = result.report.results.find((r) => r.id === 'SGCI-SEC-001')?.evidence ?? [];
+  const secrets = evidence.flatMap((e) => (e.kind === 'secret' ? [[e.path, e.package?.purl]] : []));
+  assert.deepEqual(secrets, [['/app/node_modules/debug/.coveralls.yml', 'pkg:npm/debug@2.6.9']]);
+  assert.match(evidence[0]?.message ?? '', /^0 secrets of the image; 1 ship inside published packages/);
+});
+
 test('distroless-static passes the image-decided base, run-as, privilege, secrets, remote access, label and health checks', {
   skip,
 }, async () => {

@@ -22,6 +22,7 @@ import { postgresMissing, startPostgres, type TestPostgres } from '../helpers/po
 import { storedZip } from '../helpers/zip.ts';
 
 const npmDir = join(corpusDir(), 'osv', 'npm');
+const nvdSample = join(import.meta.dirname, '..', '..', 'src', 'vuln', 'nvd', 'testdata', 'nvdcve-2.0-sample.json');
 const lodashRecord = JSON.parse(readFileSync(join(npmDir, 'GHSA-35jh-r3h4-6jhm.json'), 'utf8'));
 const work = mkdtempSync(join(tmpdir(), 'sgci-db-index-'));
 const key = generateP256();
@@ -46,7 +47,10 @@ let base: string;
 before(async () => {
   // the index a publisher builds: the real npm advisories (no VEX statement leaves their site)
   await using source = await openStore({ dataDir: join(work, 'publisher') });
-  await importAdvisories(source, [{ kind: 'path', path: npmDir }]);
+  await importAdvisories(source, [
+    { kind: 'path', path: npmDir },
+    { kind: 'bytes', name: 'nvdcve-2.0-2025.json', bytes: readFileSync(nvdSample) },
+  ]);
   await source.vex.add(vexStatement);
   const exported = await source.exportIndex(indexFile);
   assert.equal(exported.advisories, 27);
@@ -77,6 +81,14 @@ test('the exported index holds the advisories but no VEX statement, and is one f
   await using index = await openStore({ file: indexFile, readOnly: true });
   assert.equal(await index.advisories.count(), 27);
   assert.deepEqual(await index.vex.list(), []);
+  assert.deepEqual(
+    (await index.advisories.severities(['CVE-2021-23337', 'CVE-2025-22866'])).map((r) => [r.vulnerabilityId, r.source]),
+    [
+      ['CVE-2021-23337', 'GHSA-35jh-r3h4-6jhm'],
+      ['CVE-2025-22866', 'NVD'],
+    ],
+    'with the advisories’ severity rows and NVD’s',
+  );
   assert.equal(served.index.subarray(0, 16).toString('latin1'), 'SQLite format 3\0');
   // journal mode "delete" (bytes 18/19 = 1), so the signed file needs no -wal beside it
   assert.deepEqual([served.index[18], served.index[19]], [1, 1]);
@@ -216,6 +228,11 @@ function targetSuite(kind: StoreKind, skip: string | undefined) {
       const lodash = (await store.advisories.findByPackages([{ ecosystem: 'npm', name: 'lodash' }])).map((f) => f.id);
       assert.ok(lodash.includes('GHSA-35jh-r3h4-6jhm'));
       assert.equal((await store.vex.list()).length, 1, 'the site’s VEX statement stays');
+      assert.deepEqual(
+        (await store.advisories.severities(['CVE-2025-22866'])).map((r) => r.source),
+        ['NVD'],
+        'NVD’s ratings come with the index',
+      );
       const status = await store.advisories.status();
       assert.deepEqual(
         status.feeds.map((f) => [f.url, f.etag, f.records]),
@@ -254,6 +271,10 @@ function targetSuite(kind: StoreKind, skip: string | undefined) {
       await using reread = await openStore({ file: copy, readOnly: true });
       const original = await store.advisories.page(undefined, 100);
       assert.deepEqual(await reread.advisories.page(undefined, 100), original);
+      assert.deepEqual(
+        await reread.advisories.severityPage(undefined, 1000),
+        await store.advisories.severityPage(undefined, 1000),
+      );
     });
   });
 }

@@ -16,7 +16,7 @@ import { defaultLimits } from '../../src/core/index.ts';
 import { describeImage } from '../../src/oci/image/index.ts';
 import { openImage } from '../../src/oci/source/index.ts';
 import type { Sbom } from '../../src/sbom/index.ts';
-import { type AdvisoryReader, matchSbom, type OsvRecord, validateOsv } from '../../src/vuln/index.ts';
+import { type AdvisoryReader, matchSbom, type OsvRecord, severityRowsOf, validateOsv } from '../../src/vuln/index.ts';
 import { corpusDir, type FixtureName, fixture, fixturesMissing } from '../helpers/fixtures.ts';
 
 async function sbomOf(name: FixtureName): Promise<Sbom> {
@@ -45,6 +45,7 @@ function memoryAdvisories(records: readonly OsvRecord[]): AdvisoryReader {
         .filter((r) => ids.includes(r.id))
         .map((r) => ({ id: r.id, source: 'test', raw: r as unknown as Record<string, unknown> })),
     summary: async () => ({ advisories: records.length }),
+    severities: async (ids) => records.flatMap(severityRowsOf).filter((row) => ids.includes(row.vulnerabilityId)),
   };
 }
 

@@ -1,14 +1,16 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { sql } from 'kysely';
+import { gzipSync } from 'node:zlib';
+import { Migrator, sql } from 'kysely';
 import { isSgciError } from '../../src/core/index.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
-import { importAdvisories, updateFeeds } from '../../src/vuln/index.ts';
+import { migrations } from '../../src/store/migrations/index.ts';
+import { importAdvisories, matchSbom, severityRowsOf, updateFeeds, validateOsv } from '../../src/vuln/index.ts';
 import { corpusDir } from '../helpers/fixtures.ts';
 import { postgresMissing, startPostgres, type TestPostgres } from '../helpers/postgres.ts';
 import { storedZip } from '../helpers/zip.ts';
@@ -74,9 +76,9 @@ function storeSuite(kind: 'sqlite' | 'pglite' | 'postgres', skip: string | undef
       const expected = [{ ecosystem: 'npm', advisories: 27 }];
       assert.deepEqual((await store.advisories.status()).ecosystems, expected);
       assert.equal((await store.advisories.status()).advisories, 27);
-      // a database from before migration 0006: no totals table, no record of the migration
+      // a database from before migration 0007: no totals table, no record of the migration
       await sql`drop table ecosystem_totals`.execute(store.db);
-      await sql`delete from kysely_migration where name = '0006-ecosystem-totals'`.execute(store.db);
+      await sql`delete from kysely_migration where name = '0007-ecosystem-totals'`.execute(store.db);
       await store.close();
       store = await reopen();
       assert.deepEqual((await store.advisories.status()).ecosystems, expected);
@@ -148,6 +150,147 @@ function storeSuite(kind: 'sqlite' | 'pglite' | 'postgres', skip: string | undef
       }
     });
 
+    test('other records of a vulnerability by alias or upstream id, and NVD severities, rate a Go finding', async () => {
+      const go = JSON.parse(readFileSync(join(corpusDir(), 'osv', 'go', 'GO-2025-3503.json'), 'utf8'));
+      const ghsa = {
+        id: 'GHSA-qxp5-gwg8-xv66',
+        modified: '2025-03-13T00:00:00Z',
+        aliases: ['CVE-2025-22870'],
+        severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:N' }],
+        affected: [
+          {
+            package: { ecosystem: 'Go', name: 'golang.org/x/net' },
+            ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '0.36.0' }] }],
+          },
+        ],
+      };
+      const debian = {
+        id: 'DEBIAN-CVE-2025-22870',
+        modified: '2025-03-20T00:00:00Z',
+        upstream: ['CVE-2025-22870'],
+        affected: [{ package: { ecosystem: 'Debian:12', name: 'golang-1.19' }, versions: ['1.19.8-2'] }],
+      };
+      const nvd = readFileSync(
+        join(import.meta.dirname, '..', '..', 'src', 'vuln', 'nvd', 'testdata', 'nvdcve-2.0-sample.json'),
+      );
+      const zip = osvZip({
+        'GO-2025-3503.json': JSON.stringify({
+          ...go,
+          published: '2025-03-12T00:00:00Z',
+          modified: '2025-03-12T00:00:00Z',
+        }),
+        'GHSA-qxp5-gwg8-xv66.json': JSON.stringify(ghsa),
+        'DEBIAN-CVE-2025-22870.json': JSON.stringify(debian),
+      });
+      const imported = await importAdvisories(store, [
+        { kind: 'bytes', name: 'all.zip', bytes: zip },
+        { kind: 'bytes', name: 'nvdcve-2.0-2025.json.gz', bytes: gzipSync(nvd) },
+      ]);
+      assert.deepEqual([imported.records, imported.cves, imported.written], [6, 3, 6]);
+      const again = await importAdvisories(store, [{ kind: 'bytes', name: 'nvd.json', bytes: nvd }]);
+      assert.deepEqual([again.written, again.unchanged], [0, 3], 'the same lastModified keeps the stored row');
+      // GitHub's record under its id and its CVE alias; Go's and Debian's rate nothing and give no rows.
+      assert.deepEqual(
+        (await store.advisories.severities(['CVE-2025-22870', 'GHSA-qxp5-gwg8-xv66', 'CVE-2025-22866'])).map((r) => [
+          r.vulnerabilityId,
+          r.source,
+          r.severity.map((e) => e.type),
+        ]),
+        [
+          ['CVE-2025-22866', 'NVD', ['CVSS_V3']],
+          ['CVE-2025-22870', 'GHSA-qxp5-gwg8-xv66', ['CVSS_V3']],
+          ['CVE-2025-22870', 'NVD', ['CVSS_V4', 'CVSS_V3']],
+          ['GHSA-qxp5-gwg8-xv66', 'GHSA-qxp5-gwg8-xv66', ['CVSS_V3']],
+        ],
+      );
+      // A newer GitHub record that no longer names the CVE drops its row under it; withdrawing it drops the rest.
+      const newer = { ...ghsa, modified: '2025-04-01T00:00:00Z', aliases: [] };
+      await importAdvisories(store, [
+        { kind: 'bytes', name: 'all.zip', bytes: osvZip({ 'g.json': JSON.stringify(newer) }) },
+      ]);
+      assert.deepEqual(
+        (await store.advisories.severities(['CVE-2025-22870', 'GHSA-qxp5-gwg8-xv66'])).map((r) => [
+          r.vulnerabilityId,
+          r.source,
+        ]),
+        [
+          ['CVE-2025-22870', 'NVD'],
+          ['GHSA-qxp5-gwg8-xv66', 'GHSA-qxp5-gwg8-xv66'],
+        ],
+      );
+      const withdrawn = { ...newer, modified: '2025-05-01T00:00:00Z', withdrawn: '2025-05-01T00:00:00Z' };
+      await importAdvisories(store, [
+        { kind: 'bytes', name: 'all.zip', bytes: osvZip({ 'g.json': JSON.stringify(withdrawn) }) },
+      ]);
+      assert.deepEqual(
+        (await store.advisories.severities(['GHSA-qxp5-gwg8-xv66'])).map((r) => r.source),
+        [],
+      );
+      await importAdvisories(store, [
+        { kind: 'bytes', name: 'all.zip', bytes: osvZip({ 'g.json': JSON.stringify(ghsa) }) },
+      ]);
+      const stdlib = {
+        id: 'go-stdlib',
+        name: 'stdlib',
+        version: 'go1.23.5',
+        ecosystem: 'golang' as const,
+        type: 'library' as const,
+        purl: 'pkg:golang/stdlib@go1.23.5',
+        locations: [],
+        licenses: [],
+        foundBy: 'test',
+        layer: 0,
+        metadata: { kind: 'language' as const },
+      };
+      const report = await matchSbom(
+        {
+          subject: { name: 'registry.example/esbuild:1' },
+          packages: [stdlib],
+          relationships: [],
+          unidentifiedExecutables: [],
+          unknowns: [],
+          tool: { name: 'sgci', version: 'test' },
+        },
+        store.advisories,
+        { now: new Date('2026-06-01T00:00:00Z') },
+      );
+      const finding = report.matches.find((f) => f.vulnerability.id === 'CVE-2025-22870');
+      assert.equal(finding?.vulnerability.severity, 'CRITICAL');
+      assert.deepEqual(finding?.vulnerability.severitySource, { kind: 'alias', id: 'GHSA-qxp5-gwg8-xv66' });
+    });
+
+    test('migration 0006 gives the advisories stored before it the severity rows the importer writes', async () => {
+      // The order of a record's statements carries no meaning (the highest rating of a kind decides).
+      const rowText = (r: { vulnerabilityId: string; source: string; severity: readonly object[] }) =>
+        `${r.vulnerabilityId} ${r.source} ${r.severity
+          .map((e) => JSON.stringify(e))
+          .sort()
+          .join(' ')}`;
+      const migrator = new Migrator({ db: store.db, provider: { getMigrations: async () => ({ ...migrations }) } });
+      assert.equal((await migrator.migrateTo('0004-package-affected')).error, undefined);
+      // Real records of every shape: CVSS 3.x and 4.0 vectors, per-affected severities, database and ecosystem
+      // words, aliases and upstream ids, and none at all.
+      const dirs = ['npm', 'pypi', 'go', 'ghsa/osv-schema-converter-pairs', 'debian/derived-osv', 'alpine/derived-osv'];
+      const records = dirs.flatMap((dir) =>
+        readdirSync(join(corpusDir(), 'osv', dir))
+          .filter((f) => f.endsWith('.json'))
+          .map((f) => JSON.parse(readFileSync(join(corpusDir(), 'osv', dir, f), 'utf8')))
+          .filter((r) => typeof r.id === 'string' && typeof r.modified === 'string' && validateOsv(r).length === 0),
+      );
+      const unique = [...new Map(records.map((r) => [r.id, r])).values()];
+      await store.db.deleteFrom('advisories').execute();
+      await store.advisories.upsert(
+        unique.map((r) => ({ id: r.id, modified: r.modified, source: 'corpus', raw: r, packages: [] })),
+        new Date(),
+      );
+      assert.equal((await migrator.migrateToLatest()).error, undefined);
+      const expected = unique.flatMap(severityRowsOf).map(rowText).sort();
+      assert.ok(expected.length > 100, `${expected.length} rows`);
+      const ids = [...new Set(unique.flatMap((r) => [r.id, ...(r.aliases ?? []), ...(r.upstream ?? [])]))];
+      const stored = (await store.advisories.severities(ids)).map(rowText).sort();
+      assert.deepEqual(stored, expected);
+    });
+
     test('VEX statements round-trip through the store', async () => {
       const statement = {
         vulnerability: { id: 'CVE-2021-23337', aliases: [] },
@@ -178,7 +321,7 @@ test('a read-only open of a SQLite file written by an older sgci brings it up to
       await using store = await openStore({ dataDir: dir });
       await importAdvisories(store, [{ kind: 'path', path: npmDir }]);
       await sql`drop table ecosystem_totals`.execute(store.db);
-      await sql`delete from kysely_migration where name = '0006-ecosystem-totals'`.execute(store.db);
+      await sql`delete from kysely_migration where name = '0007-ecosystem-totals'`.execute(store.db);
     }
     await using reader = await openStore({ dataDir: dir, readOnly: true });
     assert.deepEqual((await reader.advisories.status()).ecosystems, [{ ecosystem: 'npm', advisories: 27 }]);

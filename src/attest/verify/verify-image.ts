@@ -60,10 +60,14 @@ export interface VerifyOptions {
     readonly trustedRoot: unknown;
     readonly identity: { subjectAlternativeName: string; issuer: string };
   };
+  /** Bytes of signature, attestation and bundle blobs fetched for one image, all together (default 256 MiB). */
+  readonly maxTotalBlobBytes?: number;
 }
 
 // A signature manifest with thousands of layers is an attack on our time, not a real signature set.
 const maxLayers = 256;
+/** Sixteen attestations of the largest size a blob may have: far more than a real image carries. */
+const defaultMaxTotalBlobBytes = 16 * maxSignatureBlobBytes;
 
 /**
  * Finds and verifies the signatures and attestations of one image manifest with the trusted keys.
@@ -82,26 +86,30 @@ export async function verifyImage(
   const signatures: SignatureCheck[] = [];
   const attestations: AttestationCheck[] = [];
   const repo = { registry: ref.registry, repository: ref.repository };
+  const blobs = new BlobFetcher(registry, repo, options.maxTotalBlobBytes ?? defaultMaxTotalBlobBytes);
 
+  // Each blob is fetched, checked and let go before the next: only one is held at a time.
   if (wantSignatures) {
-    for (const { layer, bytes, error } of await cosignLayers(registry, repo, digest, 'sig')) {
+    for (const layer of await cosignLayers(registry, repo, digest, 'sig')) {
       if (layer.mediaType !== cosign.simpleSigningLayer) continue;
-      signatures.push(error ? failed('tag', layer, error) : checkSimpleSigning(layer, bytes!, digest, keys));
+      const { bytes, error } = await blobs.fetch(layer);
+      signatures.push(bytes ? checkSimpleSigning(layer, bytes, digest, keys) : failed('tag', layer, error));
     }
   }
   if (wantAttestations) {
-    for (const { layer, bytes, error } of await cosignLayers(registry, repo, digest, 'att')) {
+    for (const layer of await cosignLayers(registry, repo, digest, 'att')) {
       if (layer.mediaType !== cosign.dsseLayer) continue;
       const annotated = layer.annotations?.[cosign.predicateTypeAnnotation] ?? 'unknown';
+      const { bytes, error } = await blobs.fetch(layer);
       attestations.push(
-        error
-          ? { ...failed('tag', layer, error), predicateType: annotated }
-          : checkAttestation('tag', layer.digest as Digest, annotated, bytes!, digest, keys),
+        bytes
+          ? checkAttestation('tag', layer.digest as Digest, annotated, bytes, digest, keys)
+          : { ...failed('tag', layer, error), predicateType: annotated },
       );
     }
   }
   if (options.referrers ?? true) {
-    for (const found of await referrerBundles(registry, repo, digest)) {
+    for await (const found of referrerBundles(registry, repo, digest, blobs)) {
       const check = found.error
         ? { source: 'referrer' as const, digest: found.digest, verified: false, reason: found.error }
         : checkBundle(found.digest, found.bytes!, digest, keys, options.keyless);
@@ -120,19 +128,21 @@ function failed(source: SignatureSource, layer: Descriptor, reason: string): Sig
   return { source, digest: layer.digest as Digest, verified: false, reason };
 }
 
-interface FetchedLayer {
-  readonly layer: Descriptor;
-  readonly bytes?: Uint8Array;
-  readonly error?: string;
-}
+/** A blob's verified bytes, or why there are none. */
+type FetchedBlob =
+  | { readonly bytes: Uint8Array; readonly error?: never }
+  | { readonly bytes?: never; readonly error: string };
 
-/** The layers under `sha256-<hex>.<kind>` with their verified bytes; none when the tag does not exist. */
+/**
+ * The layers under `sha256-<hex>.<kind>`, each distinct one once (a layer listed again with the same digest and
+ * annotations is the same signature); none when the tag does not exist.
+ */
 async function cosignLayers(
   registry: RegistryAccess,
   repo: RegistryReference,
   digest: Digest,
   kind: 'sig' | 'att',
-): Promise<FetchedLayer[]> {
+): Promise<Descriptor[]> {
   const tagRef = { ...repo, tag: cosignTag(digest, kind) };
   const input = formatRegistryReference(tagRef);
   let manifestBytes: Uint8Array;
@@ -150,35 +160,58 @@ async function cosignLayers(
       `signature manifest has ${manifest.layers.length} layers (limit ${maxLayers})`,
     );
   }
-  const out: FetchedLayer[] = [];
-  for (const layer of manifest.layers) out.push(await fetchBlob(registry, repo, layer));
-  return out;
+  const distinct = new Map<string, Descriptor>();
+  for (const layer of manifest.layers) {
+    const key = JSON.stringify([layer.mediaType, layer.digest, Object.entries(layer.annotations ?? {}).sort()]);
+    if (!distinct.has(key)) distinct.set(key, layer);
+  }
+  return [...distinct.values()];
 }
 
-/** A blob's bytes, checked against its digest here too: a failed check becomes the signature's reason. */
-async function fetchBlob(registry: RegistryAccess, repo: RegistryReference, layer: Descriptor): Promise<FetchedLayer> {
-  if (layer.size > maxSignatureBlobBytes) {
-    return {
-      layer,
-      error: `layer is ${layer.size} bytes, more than the ${maxSignatureBlobBytes} allowed for signatures`,
-    };
+/**
+ * Fetches signature blobs one at a time within a byte budget for the whole image. The last blob is kept, so
+ * the same payload under several signatures (two keys signing one image) is fetched once.
+ */
+class BlobFetcher {
+  readonly #registry: RegistryAccess;
+  readonly #repo: RegistryReference;
+  readonly #budget: number;
+  #spent = 0;
+  #last: { readonly digest: string; readonly result: FetchedBlob } | undefined;
+
+  constructor(registry: RegistryAccess, repo: RegistryReference, budget: number) {
+    this.#registry = registry;
+    this.#repo = repo;
+    this.#budget = budget;
   }
-  try {
-    const bytes = await registry.getBlobBytes(
-      repo,
-      { digest: layer.digest as Digest, size: layer.size },
-      maxSignatureBlobBytes,
-    );
-    const actual = digestOf(bytes, layer.digest.startsWith('sha512:') ? 'sha512' : 'sha256');
-    if (actual !== layer.digest) {
-      return { layer, error: `registry returned bytes with digest ${actual} for blob ${layer.digest}` };
+
+  async fetch(layer: Descriptor): Promise<FetchedBlob> {
+    if (this.#last?.digest !== layer.digest) this.#last = { digest: layer.digest, result: await this.#get(layer) };
+    return this.#last.result;
+  }
+
+  /** A blob's bytes, checked against its digest here too: a failed check becomes the signature's reason. */
+  async #get(layer: Descriptor): Promise<FetchedBlob> {
+    if (layer.size > maxSignatureBlobBytes)
+      return { error: `layer is ${layer.size} bytes, more than the ${maxSignatureBlobBytes} allowed for signatures` };
+    if (this.#spent + layer.size > this.#budget)
+      return { error: `not fetched: the image's signature blobs exceed ${this.#budget} bytes in total` };
+    this.#spent += layer.size;
+    try {
+      const bytes = await this.#registry.getBlobBytes(
+        this.#repo,
+        { digest: layer.digest as Digest, size: layer.size },
+        maxSignatureBlobBytes,
+      );
+      const actual = digestOf(bytes, layer.digest.startsWith('sha512:') ? 'sha512' : 'sha256');
+      if (actual !== layer.digest)
+        return { error: `registry returned bytes with digest ${actual} for blob ${layer.digest}` };
+      return { bytes };
+    } catch (error) {
+      if (isSgciError(error, 'DIGEST_MISMATCH') || isSgciError(error, 'LIMIT_EXCEEDED'))
+        return { error: describe(error) };
+      throw error;
     }
-    return { layer, bytes };
-  } catch (error) {
-    if (isSgciError(error, 'DIGEST_MISMATCH') || isSgciError(error, 'LIMIT_EXCEEDED')) {
-      return { layer, error: describe(error) };
-    }
-    throw error;
   }
 }
 
@@ -279,12 +312,13 @@ interface FoundBundle {
   readonly error?: string;
 }
 
-/** Sigstore bundles attached as OCI 1.1 referrers; none when the registry has no referrers API. */
-async function referrerBundles(
+/** Sigstore bundles attached as OCI 1.1 referrers, one at a time; none when the registry has no referrers API. */
+async function* referrerBundles(
   registry: RegistryAccess,
   repo: RegistryReference,
   digest: Digest,
-): Promise<FoundBundle[]> {
+  blobs: BlobFetcher,
+): AsyncGenerator<FoundBundle> {
   let index: Awaited<ReturnType<RegistryAccess['referrers']>>;
   index = await registry.referrers({ ...repo, digest }, cosign.bundleArtifactType);
   if (index === undefined) {
@@ -294,38 +328,36 @@ async function referrerBundles(
       const { bytes } = await registry.getManifest(tagRef, { accept: ['application/vnd.oci.image.index.v1+json'] });
       index = parseReferrersIndex(bytes, formatRegistryReference(tagRef));
     } catch (error) {
-      if (isNotFound(error)) return [];
+      if (isNotFound(error)) return;
       throw error;
     }
   }
-  const found: FoundBundle[] = [];
+  const seen = new Set<string>();
   for (const descriptor of (index?.manifests ?? []).slice(0, maxLayers)) {
     if (descriptor.artifactType && descriptor.artifactType !== cosign.bundleArtifactType) continue;
+    if (seen.has(descriptor.digest)) continue;
+    seen.add(descriptor.digest);
     const manifestRef = { ...repo, digest: descriptor.digest as Digest };
     try {
       const { bytes } = await registry.getManifest(manifestRef, { accept: signatureManifestTypes });
       const manifest = parseCosignManifest(bytes, formatRegistryReference(manifestRef));
       if (manifest.subject?.digest !== digest) {
-        found.push({
+        yield {
           digest: descriptor.digest as Digest,
           error: `referrer's subject is ${manifest.subject?.digest ?? 'missing'}, not ${digest}`,
-        });
+        };
         continue;
       }
       const layer = manifest.layers[0];
       if (!layer) continue;
-      const blob = await fetchBlob(registry, repo, layer);
-      found.push({
-        digest: descriptor.digest as Digest,
-        ...(blob.error ? { error: blob.error } : { bytes: blob.bytes! }),
-      });
+      const blob = await blobs.fetch(layer);
+      yield { digest: descriptor.digest as Digest, ...blob };
     } catch (error) {
       if (!isSgciError(error) || error.code === 'REGISTRY_UNREACHABLE' || error.code === 'REGISTRY_UNAUTHORIZED')
         throw error;
-      found.push({ digest: descriptor.digest as Digest, error: describe(error) });
+      yield { digest: descriptor.digest as Digest, error: describe(error) };
     }
   }
-  return found;
 }
 
 function checkBundle(

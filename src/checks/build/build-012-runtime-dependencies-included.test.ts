@@ -32,3 +32,29 @@ test('false-positive bait: a comment, "npm start" and curl to a file do not coun
   ]);
   assert.equal((await build012.evaluate(testContext({ image, fs }))).status, 'pass');
 });
+
+test('hostile start commands and script lines are matched in bounded time, and still found', () => {
+  const MiB = 1024 * 1024;
+  // Before the run-length alternatives looked back from their last literal, 256 KiB of the first two took 15 s
+  // each, growing with the square of the length.
+  for (const text of [
+    'curl '.repeat(MiB / 5),
+    'apt-get -'.repeat(MiB / 9),
+    'apk -x '.repeat(MiB / 7),
+    `apt-get${' '.repeat(MiB)}`,
+    `curl${'|'.repeat(MiB)}`,
+    `wget ${'a'.repeat(MiB)}`,
+  ]) {
+    const started = performance.now();
+    assert.equal(runtimeInstall.test(text), false);
+    const millis = performance.now() - started;
+    assert.ok(millis < 2000, `${millis.toFixed(0)} ms for ${text.slice(0, 9)}… (1 MiB)`);
+  }
+  for (const hit of [
+    'apt-get -y --no-install-recommends install curl',
+    'apk --no-cache add git',
+    'curl -fsSL https://get.example | bash',
+    'wget -qO- https://x | sh',
+  ])
+    assert.equal(runtimeInstall.test(hit), true, hit);
+});

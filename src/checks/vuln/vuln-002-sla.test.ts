@@ -58,3 +58,26 @@ test('an empty advisory database is reported as such', async () => {
   assert.equal(result.status, 'not-applicable');
   assert.match(result.status === 'not-applicable' ? result.reason : '', /empty/);
 });
+
+test('a finding no source rates runs on the clock of the policy’s unknownSeverity, not on none', async () => {
+  // Go's records carry no CVSS: before, such findings had no SLA clock and never counted as past it.
+  const fixed = { fixAvailableAt: '2026-05-02T00:00:00Z' };
+  const vulns = (findings: ReturnType<typeof testFinding>[]) => ({
+    available: true as const,
+    findings,
+    advisories: 10,
+  });
+  const result = await vuln002.evaluate(
+    testContext({ image: testImage(), vulns: vulns([testFinding('GO-2025-3563', 'UNKNOWN', fixed)]) }),
+  );
+  assert.equal(result.status, 'fail');
+  const overdue = result.evidence?.find((e) => e.kind === 'vulnerability');
+  assert.match(overdue?.message ?? '', /\(7d, unrated: treated as HIGH\)$/);
+  assert.match(overdue?.messageDe ?? '', /ohne Bewertung: behandelt als HIGH/);
+  const lenient = parsePolicy('version: "1"\nunknownSeverity: LOW\n', 'p.yaml');
+  const low = vulns([testFinding('GO-2025-3563', 'UNKNOWN', fixed, lenient)]);
+  assert.equal(
+    (await vuln002.evaluate(testContext({ policy: lenient, image: testImage(), vulns: low }))).status,
+    'pass',
+  );
+});

@@ -12,7 +12,7 @@ export const vuln002: Check = {
   references: [nist('4.1.1'), bsi('SYS.1.6.A6'), bsi('SYS.1.6.A14')],
   automation: ['image', 'history'],
   decides:
-    'No open vulnerability older than its SLA since a fix became available: CRITICAL 48 h, HIGH 7 days, MEDIUM 30 days, LOW next release (policy may change these).',
+    "No open vulnerability older than its SLA since a fix became available: CRITICAL 48 h, HIGH 7 days, MEDIUM 30 days, LOW next release (policy may change these). A finding no source rates (advisory, alias, NVD) runs on the clock of the policy's unknownSeverity (default HIGH).",
   remediation: 'Update the affected packages (or record a VEX statement) within the SLA of their severity.',
   remediationDe:
     'Die betroffenen Pakete innerhalb der SLA ihres Schweregrads aktualisieren (oder eine VEX-Aussage erfassen).',
@@ -31,11 +31,13 @@ export const vuln002: Check = {
         unknownStart++;
         continue;
       }
+      // An unrated finding runs on the clock of the policy's unknownSeverity until someone assesses it.
+      const treatedAs = f.vulnerability.severity === 'UNKNOWN' ? f.vulnerability.severitySource.treatedAs : undefined;
       if (sla.overdue)
         overdue.push(
           vulnEvidence(f, {
-            en: `fix available since ${sla.startedAt}, due ${sla.dueAt} (${sla.policy})`,
-            de: `Korrektur verfügbar seit ${sla.startedAt}, fällig bis ${sla.dueAt} (${sla.policy})`,
+            en: `fix available since ${sla.startedAt}, due ${sla.dueAt} (${sla.policy}${treatedAs ? `, unrated: treated as ${treatedAs}` : ''})`,
+            de: `Korrektur verfügbar seit ${sla.startedAt}, fällig bis ${sla.dueAt} (${sla.policy}${treatedAs ? `, ohne Bewertung: behandelt als ${treatedAs}` : ''})`,
           }),
         );
     }

@@ -11,7 +11,7 @@ export const vuln004: Check = {
   references: [nist('4.1.1')],
   automation: ['image'],
   decides:
-    'No CRITICAL finding with a fix available that is not covered by a VEX not_affected/fixed statement or a policy exception.',
+    "No CRITICAL finding with a fix available that is not covered by a VEX not_affected/fixed statement or a policy exception; a finding no source rates counts as the policy's unknownSeverity.",
   remediation: 'Update the packages with CRITICAL findings to a fixed version and rebuild.',
   remediationDe: 'Die Pakete mit CRITICAL-Befunden auf eine behobene Version aktualisieren und neu bauen.',
   evaluate(ctx) {
@@ -19,7 +19,10 @@ export const vuln004: Check = {
     if (!ctx.vulns.available)
       return { status: 'not-applicable', reason: ctx.vulns.reason, reasonDe: ctx.vulns.reasonDe };
     const { active, excepted } = activeFindings(ctx, ctx.vulns.findings);
-    const critical = active.filter((f) => f.vulnerability.severity === 'CRITICAL' && f.fixState === 'fixed');
+    // An unrated finding counts as what the matcher treated it as (the policy's unknownSeverity).
+    const severity = (f: (typeof active)[number]) =>
+      f.vulnerability.severity === 'UNKNOWN' ? f.vulnerability.severitySource.treatedAs : f.vulnerability.severity;
+    const critical = active.filter((f) => severity(f) === 'CRITICAL' && f.fixState === 'fixed');
     const summary = {
       kind: 'note' as const,
       message: `${critical.length} CRITICAL findings with a fix available (advisory database: ${ctx.vulns.advisories} advisories)`,

@@ -4,7 +4,8 @@ import * as vex from './0002-vex.ts';
 import * as importTotals from './0003-import-totals.ts';
 import * as packageAffected from './0004-package-affected.ts';
 import * as scanResults from './0005-scan-results.ts';
-import * as ecosystemTotals from './0006-ecosystem-totals.ts';
+import * as severities from './0006-severities.ts';
+import * as ecosystemTotals from './0007-ecosystem-totals.ts';
 
 /**
  * Every migration, in order. Names are permanent: kysely records them in `kysely_migration`.
@@ -16,7 +17,8 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0003-import-totals': importTotals,
   '0004-package-affected': packageAffected,
   '0005-scan-results': scanResults,
-  '0006-ecosystem-totals': ecosystemTotals,
+  '0006-severities': severities,
+  '0007-ecosystem-totals': ecosystemTotals,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -270,6 +270,7 @@ test('a finding whose CVSS 4.0 vector cannot be scored is still found, judged by
         ? [{ id: record.id, source: 'test', raw: record as unknown as Record<string, unknown> }]
         : [],
     summary: async () => ({ advisories: 1 }),
+    severities: async () => [],
   };
   const leftPad: Package = {
     id: 'id-left-pad',

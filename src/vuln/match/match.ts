@@ -7,7 +7,7 @@ import { type OsvAffected, type OsvRecord, packageKey } from '../osv/record.ts';
 import type { AdvisoryReader } from '../ports.ts';
 import type { Finding, MatchDetail, Reference, SeverityScore } from '../types.ts';
 import { evaluateAffected, type RangeUnknown } from './range.ts';
-import { overallSeverity, scoresOf } from './severity.ts';
+import { decidingScore, scoresOf } from './severity.ts';
 
 /** What to search for one SBOM package. */
 interface SearchKey {
@@ -145,6 +145,15 @@ function toFinding(
     .sort(compareStrings)
     .at(-1);
   const summary = records.map((m) => m.record.summary).find((s) => s);
+  const decided = decidingScore(scores);
+  // The matched advisory whose own score decided (several may carry it: the first by id).
+  const decidedBy = decided
+    ? records.find((m) =>
+        scoresOf(m.record).some(
+          (s) => s.type === decided.type && s.vector === decided.vector && s.rating === decided.rating,
+        ),
+      )
+    : undefined;
   const details: MatchDetail[] = records.map((m) => ({
     by: m.key.by,
     searched: { ecosystem: m.key.ecosystem, name: m.key.name, version: m.key.version },
@@ -157,7 +166,9 @@ function toFinding(
       id,
       aliases,
       ...(summary ? { summary } : {}),
-      severity: overallSeverity(scores),
+      severity: decided?.rating ?? 'UNKNOWN',
+      // An unrated finding is rated from other sources, or given the policy's stand-in, by rateFromOtherSources.
+      severitySource: decidedBy ? { kind: 'advisory', id: decidedBy.record.id } : { kind: 'policy' },
       scores,
       ...(published ? { published } : {}),
       ...(modified ? { modified } : {}),

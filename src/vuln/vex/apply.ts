@@ -2,6 +2,11 @@ import { PackageURL } from 'packageurl-js';
 import type { SbomSubject } from '../../sbom/index.ts';
 import type { Finding, VexRef, VexStatement } from '../types.ts';
 
+/** A statement's purl matches a package purl when type, namespace and name agree and its version/qualifiers, if given, too. */
+export function purlMatches(statementPurl: string, packagePurl: string): boolean {
+  return parsedPurlMatches(statementPurl, parsePurl(statementPurl), packagePurl, parsePurl(packagePurl));
+}
+
 function parsePurl(text: string): PackageURL | undefined {
   try {
     return PackageURL.fromString(text);
@@ -10,11 +15,13 @@ function parsePurl(text: string): PackageURL | undefined {
   }
 }
 
-/** A statement's purl matches a package purl when type, namespace and name agree and its version/qualifiers, if given, too. */
-export function purlMatches(statementPurl: string, packagePurl: string): boolean {
-  if (statementPurl === packagePurl) return true;
-  const s = parsePurl(statementPurl);
-  const p = parsePurl(packagePurl);
+function parsedPurlMatches(
+  statementText: string,
+  s: PackageURL | undefined,
+  packageText: string,
+  p: PackageURL | undefined,
+): boolean {
+  if (statementText === packageText) return true;
   if (!s || !p) return false;
   if (s.type !== p.type || (s.namespace ?? '') !== (p.namespace ?? '') || s.name !== p.name) return false;
   if (s.version && s.version !== p.version) return false;
@@ -23,36 +30,62 @@ export function purlMatches(statementPurl: string, packagePurl: string): boolean
 }
 
 /** Does a statement's product name the scanned image: its digest, its repository, or an OCI purl of either. */
-function productMatchesSubject(product: string, subject: SbomSubject): boolean {
+function subjectMatcher(subject: SbomSubject): (product: string, purl: PackageURL | undefined) => boolean {
   const digest = subject.digest ? String(subject.digest) : undefined;
   const repository = subject.name.replace(/@sha256:[0-9a-f]{64}$/, '').replace(/:[^/:]+$/, '');
-  if (digest && (product === digest || product.endsWith(`@${digest}`))) return true;
-  if (product === subject.name || product === repository) return true;
-  const purl = product.startsWith('pkg:oci/') ? parsePurl(product) : undefined;
-  if (purl) {
-    const version = purl.version ? decodeURIComponent(purl.version) : undefined;
-    if (digest && version === digest) return true;
-    const url = purl.qualifiers?.repository_url;
-    if (!version && url && (url === repository || `${url}/${purl.name}` === repository)) return true;
-    if (!version && !url && repository.endsWith(`/${purl.name}`)) return true;
-  }
-  return false;
+  return (product, purl) => {
+    if (digest && (product === digest || product.endsWith(`@${digest}`))) return true;
+    if (product === subject.name || product === repository) return true;
+    if (purl?.type === 'oci') {
+      const version = purl.version ? decodeURIComponent(purl.version) : undefined;
+      if (digest && version === digest) return true;
+      const url = purl.qualifiers?.repository_url;
+      if (!version && url && (url === repository || `${url}/${purl.name}` === repository)) return true;
+      if (!version && !url && repository.endsWith(`/${purl.name}`)) return true;
+    }
+    return false;
+  };
 }
 
-function statementApplies(statement: VexStatement, finding: Omit<Finding, 'sla'>, subject: SbomSubject): boolean {
-  const findingIds = new Set([finding.vulnerability.id, ...finding.vulnerability.aliases]);
-  const statementIds = [statement.vulnerability.id, ...statement.vulnerability.aliases];
-  if (!statementIds.some((id) => findingIds.has(id))) return false;
-  const productOk =
-    statement.products.length === 0 ||
-    statement.products.some((p) => productMatchesSubject(p, subject) || purlMatches(p, finding.package.purl));
-  if (!productOk) return false;
-  const productIsPackage = statement.products.some((p) => purlMatches(p, finding.package.purl));
-  return (
-    statement.subcomponents.length === 0 ||
-    productIsPackage ||
-    statement.subcomponents.some((s) => purlMatches(s, finding.package.purl))
-  );
+/** A statement with its purls parsed and its subject test answered, once per `applyVex` call. */
+interface PreparedStatement {
+  readonly statement: VexStatement;
+  /** No products, or one that names the scanned image: the statement is about this image. */
+  readonly namesImage: boolean;
+  readonly products: readonly { readonly text: string; readonly purl: PackageURL | undefined }[];
+  readonly subcomponents: readonly { readonly text: string; readonly purl: PackageURL | undefined }[];
+}
+
+function prepare(statement: VexStatement, namesSubject: ReturnType<typeof subjectMatcher>): PreparedStatement {
+  const products = statement.products.map((text) => ({ text, purl: parsePurl(text) }));
+  return {
+    statement,
+    namesImage: products.length === 0 || products.some((p) => namesSubject(p.text, p.purl)),
+    products,
+    subcomponents: statement.subcomponents.map((text) => ({ text, purl: parsePurl(text) })),
+  };
+}
+
+/** Whether a statement naming one of the finding's ids covers the finding's package in this image. */
+function statementApplies(prepared: PreparedStatement, purl: string, parsed: PackageURL | undefined): boolean {
+  const covers = (p: { text: string; purl: PackageURL | undefined }) => parsedPurlMatches(p.text, p.purl, purl, parsed);
+  const productIsPackage = prepared.products.some(covers);
+  if (!prepared.namesImage && !productIsPackage) return false;
+  return prepared.subcomponents.length === 0 || productIsPackage || prepared.subcomponents.some(covers);
+}
+
+/** Statements per vulnerability id and alias (in document order), so a finding meets only statements about it. */
+function indexById(statements: readonly PreparedStatement[]): Map<string, PreparedStatement[]> {
+  const index = new Map<string, PreparedStatement[]>();
+  for (const prepared of statements) {
+    const { id, aliases } = prepared.statement.vulnerability;
+    for (const key of new Set([id, ...aliases])) {
+      const list = index.get(key);
+      if (list) list.push(prepared);
+      else index.set(key, [prepared]);
+    }
+  }
+  return index;
 }
 
 function refOf(statement: VexStatement): VexRef {
@@ -77,10 +110,25 @@ export function applyVex<F extends Omit<Finding, 'sla'>>(
   statements: readonly VexStatement[],
   subject: SbomSubject,
 ): F[] {
+  const namesSubject = subjectMatcher(subject);
+  const prepared = statements.map((statement) => prepare(statement, namesSubject));
+  const order = new Map(prepared.map((p, position) => [p, position]));
+  const byId = indexById(prepared);
   return findings.map((finding) => {
+    const lists = [...new Set([finding.vulnerability.id, ...finding.vulnerability.aliases])]
+      .map((id) => byId.get(id))
+      .filter((list) => list !== undefined);
+    // In document order: of statements with the same timestamp, the later one wins.
+    const candidates =
+      lists.length <= 1
+        ? (lists[0] ?? [])
+        : [...new Set(lists.flat())].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
+    const purl = finding.package.purl;
+    const parsed = parsePurl(purl);
     let chosen: VexStatement | undefined;
-    for (const statement of statements) {
-      if (!statementApplies(statement, finding, subject)) continue;
+    for (const candidate of candidates) {
+      if (!statementApplies(candidate, purl, parsed)) continue;
+      const { statement } = candidate;
       if (!chosen || (statement.timestamp ?? '') >= (chosen.timestamp ?? '')) chosen = statement;
     }
     if (!chosen) return finding;

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { describe, SgciError } from '../../core/index.ts';
+import { describe, parseUntrustedJson, SgciError } from '../../core/index.ts';
 import type { VexStatement, VexStatus } from '../types.ts';
 
 type Json = Record<string, unknown>;
@@ -151,6 +151,24 @@ const csafStatuses: readonly [string, VexStatus][] = [
   ['under_investigation', 'under_investigation'],
 ];
 
+/**
+ * product_id → `value` of the first entry (flag, threat, remediation) that lists the product, as a lookup per
+ * product would find it. Built once per vulnerability: looked up per product, a document of 100k products and
+ * 100k threats was 10^10 comparisons.
+ */
+function firstPerProduct(
+  entries: readonly unknown[],
+  value: (entry: Json) => string | undefined,
+): Map<string, string | undefined> {
+  const first = new Map<string, string | undefined>();
+  for (const raw of entries) {
+    const entry = obj(raw);
+    for (const pid of arr(entry.product_ids))
+      if (typeof pid === 'string' && !first.has(pid)) first.set(pid, value(entry));
+  }
+  return first;
+}
+
 /** CSAF 2.0 VEX profile: product_status per vulnerability, products resolved through the product tree. */
 function readCsaf(doc: Json, document: string): VexStatement[] {
   const tree = obj(doc.product_tree);
@@ -193,24 +211,21 @@ function readCsaf(doc: Json, document: string): VexStatement[] {
     const ids = uniqueSorted([str(v.cve), ...arr(v.ids).map((i) => str(obj(i).text))]);
     const id = ids.find((i) => i.startsWith('CVE-')) ?? ids[0];
     if (!id) throw new SgciError('VEX_INVALID', document, 'vulnerability without cve or ids');
-    const byProduct = (list: unknown, pid: string, field: string) =>
-      arr(list)
-        .map(obj)
-        .find((e) => arr(e.product_ids).includes(pid))?.[field];
+    const justifications = firstPerProduct(arr(v.flags), (f) => str(f.label));
+    const impacts = firstPerProduct(
+      arr(v.threats).filter((t) => obj(t).category === 'impact'),
+      (t) => str(t.details),
+    );
+    const remediations = firstPerProduct(arr(v.remediations), (r) => str(r.details));
     const status = obj(v.product_status);
     for (const [key, vexStatus] of csafStatuses) {
       for (const pid of arr(status[key])
         .map(str)
         .filter((p): p is string => Boolean(p))) {
         const c = composite.get(pid);
-        const justification = str(byProduct(v.flags, pid, 'label'));
-        const threat = arr(v.threats)
-          .map(obj)
-          .find((t) => t.category === 'impact' && arr(t.product_ids).includes(pid));
-        const remediation = arr(v.remediations)
-          .map(obj)
-          .find((t) => arr(t.product_ids).includes(pid));
-        if (vexStatus === 'not_affected' && !justification && !str(threat?.details))
+        const justification = justifications.get(pid);
+        const impact = impacts.get(pid);
+        if (vexStatus === 'not_affected' && !justification && !impact)
           throw new SgciError(
             'VEX_INVALID',
             document,
@@ -229,8 +244,8 @@ function readCsaf(doc: Json, document: string): VexStatement[] {
             {
               id: `${id}/${pid}`,
               justification,
-              impactStatement: str(threat?.details),
-              actionStatement: str(remediation?.details),
+              impactStatement: impact,
+              actionStatement: remediations.get(pid),
               author,
               timestamp,
             },
@@ -244,12 +259,7 @@ function readCsaf(doc: Json, document: string): VexStatement[] {
 
 /** Parses one VEX document of any supported format into normalised statements. */
 export function parseVex(text: string, document: string): VexStatement[] {
-  let doc: Json;
-  try {
-    doc = obj(JSON.parse(text));
-  } catch (error) {
-    throw new SgciError('VEX_INVALID', document, `not JSON: ${describe(error)}`);
-  }
+  const doc = obj(parseUntrustedJson(text, document, 'VEX_INVALID', 'VEX document'));
   const context = str(doc['@context']) ?? '';
   if (context.startsWith('https://openvex.dev/ns')) return readOpenVex(doc, document);
   if (doc.bomFormat === 'CycloneDX') return readCycloneDx(doc, document);
