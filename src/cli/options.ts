@@ -6,6 +6,7 @@ import type { Image } from '../oci/index.ts';
 import { parseImageReference, type RegistryReference } from '../oci/reference/index.ts';
 import type { RegistryClient } from '../oci/registry/index.ts';
 import { openImage } from '../oci/source/index.ts';
+import { collect } from './flags.ts';
 
 /** The options every image-taking command (inspect, files, sbom, vulns, check, scan, sign …) accepts. */
 export interface ImageCliOptions {
@@ -20,11 +21,6 @@ export interface ImageCliOptions {
   maxFileSize?: string;
   timeout?: string;
   deadline?: string;
-}
-
-/** Commander's accumulator for a repeatable option: one value per occurrence (`--vex a --vex b`). */
-export function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
 }
 
 /** Adds --platform, registry access and the hostile-input limits to a command. */

@@ -15,7 +15,8 @@ import {
   storeMatcher,
   storeScanCache,
 } from '../scan/index.ts';
-import { collect, limitsFromCli, openImageFromCli, registryFromCli } from './options.ts';
+import { collect } from './flags.ts';
+import { limitsFromCli, openImageFromCli, registryFromCli } from './options.ts';
 
 /** The flags of the commands that run the pipeline, as commander hands them over. */
 export interface ScanCliOptions {
@@ -180,7 +181,7 @@ export function addScanCacheOption(cmd: Command): Command {
 
 /**
  * The advisory store for a scan: with `--cache` opened here, serving both the scan cache and matching (an embedded
- * database is opened by one process at a time); without it, opened in a side process while the layers are read
+ * database is written through one connection); without it, opened read-only when the SBOM is ready
  * (startStoreMatcher). Dispose it when the scan is done.
  */
 function scanStore(opts: ScanCliOptions): { parts: Promise<Pick<ScanDeps, 'matcher' | 'cache'>> } & AsyncDisposable {

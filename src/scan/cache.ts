@@ -42,7 +42,7 @@ export function scanCacheKey(
   return digestOf(parts.join('\n'));
 }
 
-/** The scan cache in the one store (PGlite, PostgreSQL): shared by every CLI run, server and worker on it. */
+/** The scan cache in the one store (SQLite, PGlite or PostgreSQL): shared by every CLI run, server and worker on it. */
 export function storeScanCache(store: Pick<Store, 'scans'>): ScanCache {
   return {
     async get(key) {

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { loadSigner, planSignature, pushPlan, readPassword, resolveImage } from '../../attest/index.ts';
 import { SgciError } from '../../core/index.ts';
-import { addRegistryOptions, collect, type ImageCliOptions, registryFromCli, registryReferenceOf } from '../options.ts';
+import { collect } from '../flags.ts';
+import { addRegistryOptions, type ImageCliOptions, registryFromCli, registryReferenceOf } from '../options.ts';
 import { writeOut } from '../output.ts';
 
 /** `key=value` annotations for the signed payload's `optional` section. */

@@ -17,13 +17,10 @@ import { describe, SgciError, safeText } from '../../core/index.ts';
 import type { RegistryReference } from '../../oci/reference/index.ts';
 import { loadPolicy } from '../../policy/index.ts';
 import { exitCodes } from '../exit-codes.ts';
+import { collect } from '../flags.ts';
 import type { ImageCliOptions } from '../options.ts';
 import { addRegistryOptions, registryFromCli, registryReferenceOf } from '../options.ts';
 import { writeOut } from '../output.ts';
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
 
 interface VerifyOptions extends ImageCliOptions {
   key: string[];

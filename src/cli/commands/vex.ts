@@ -10,7 +10,7 @@ import {
   type VexStatement,
   type VexStatus,
 } from '../../vuln/index.ts';
-import { collect } from '../options.ts';
+import { collect } from '../flags.ts';
 import { writeOut } from '../output.ts';
 
 const statuses: readonly VexStatus[] = ['not_affected', 'affected', 'fixed', 'under_investigation'];
