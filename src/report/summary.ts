@@ -20,6 +20,7 @@ const words = {
   de: {
     packages: 'Pakete',
     vulnerabilities: 'Schwachstellen',
+    finding: 'Befund',
     findings: 'Befunde',
     noneActive: 'keine aktiv',
     notMatched: 'nicht abgeglichen',
@@ -34,6 +35,7 @@ const words = {
   en: {
     packages: 'packages',
     vulnerabilities: 'vulnerabilities',
+    finding: 'finding',
     findings: 'findings',
     noneActive: 'none active',
     notMatched: 'not matched',
@@ -55,14 +57,15 @@ export function renderScanSummary(summary: ScanSummary, lang: Lang): string {
     .filter(([, n]) => n > 0)
     .map(([severity, n]) => `${n} ${severity}`)
     .join(', ');
+  const count = (n: number) => `${n} ${n === 1 ? w.finding : w.findings}`;
   const t = checks.summary.byResult;
   const lines = [
     safeText(`${checks.image.reference}${checks.image.digest ? `@${checks.image.digest}` : ''}`),
     `SBOM: ${summary.packages} ${w.packages}`,
     summary.vulnsUnavailable
       ? `${w.vulnerabilities}: ${w.notMatched} (${summary.vulnsUnavailable[lang]})`
-      : `${w.vulnerabilities}: ${vulns.matches.length} ${w.findings} (${active || w.noneActive})`,
-    `${w.secrets}: ${summary.secrets} ${w.findings}`,
+      : `${w.vulnerabilities}: ${count(vulns.matches.length)} (${active || w.noneActive})`,
+    `${w.secrets}: ${count(summary.secrets)}`,
     `${w.checks}: ${(['fail', 'warn', 'manual', 'not-applicable', 'pass'] as const).map((s) => `${t[s]} ${statusLabel(s, lang)}`).join(', ')}`,
     `${w.gate}: ${checks.gate.failed ? w.failed : w.passed}`,
     `${w.written}: ${summary.written.map(safeText).join(', ')}`,
