@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import type { Finding } from '../types.ts';
 import { parseVex } from './read.ts';
 
 /** A CSAF VEX document: every product known_not_affected, each with its own impact threat and remediation. */
@@ -70,4 +71,46 @@ describe('hostile VEX documents read in bounded time', () => {
       });
     });
   }
+});
+
+test('a statement exported for any product (`*`) applies to any product again when read back', async () => {
+  const { toOpenVex } = await import('./write.ts');
+  const { applyVex } = await import('./apply.ts');
+  const text = toOpenVex(
+    [
+      {
+        vulnerability: { id: 'CVE-2021-23337', aliases: [] },
+        products: [],
+        subcomponents: ['pkg:npm/lodash'],
+        status: 'not_affected',
+        justification: 'vulnerable_code_not_in_execute_path',
+        document: 'store',
+        format: 'store',
+      },
+    ],
+    { author: 'Team Plattform', timestamp: '2026-01-01T00:00:00Z' },
+  );
+  const [statement] = parseVex(text, 'export.openvex.json');
+  assert.deepEqual(statement?.products, []);
+  const finding: Omit<Finding, 'sla'> = {
+    id: 'CVE-2021-23337 pkg:npm/lodash@4.17.20',
+    vulnerability: {
+      id: 'CVE-2021-23337',
+      aliases: [],
+      severity: 'HIGH',
+      severitySource: { kind: 'advisory', id: 'CVE-2021-23337' },
+      scores: [],
+      references: [],
+      source: 'x',
+    },
+    package: { id: 'p', name: 'lodash', version: '4.17.20', purl: 'pkg:npm/lodash@4.17.20', ecosystem: 'npm' },
+    fixedVersions: [],
+    fixState: 'unknown',
+    details: [],
+    judgement: 'open',
+    suppressed: false,
+    vex: null,
+  };
+  const [applied] = applyVex([finding], statement ? [statement] : [], { name: 'registry.example/any:1' });
+  assert.equal(applied?.suppressed, true);
 });

@@ -21,6 +21,9 @@ function withOptional(base: VexStatement, extra: Record<string, string | undefin
 
 const openVexStatuses: readonly VexStatus[] = ['not_affected', 'affected', 'fixed', 'under_investigation'];
 
+/** The product `toOpenVex` writes for a statement that names none: it applies to every product. */
+const anyProduct = '*';
+
 /** OpenVEX 0.2 (and 0.0.1, where vulnerability/products/subcomponents are plain strings). */
 function readOpenVex(doc: Json, document: string): VexStatement[] {
   const author = str(doc.author);
@@ -56,7 +59,8 @@ function readOpenVex(doc: Json, document: string): VexStatement[] {
     return withOptional(
       {
         vulnerability: { id, aliases: uniqueSorted(arr(v.aliases).map(str)) },
-        products: uniqueSorted(products),
+        // `*` is how `sgci vex export` writes a statement for any product (OpenVEX requires a product): read it back so
+        products: uniqueSorted(products).filter((p) => p !== anyProduct),
         subcomponents: uniqueSorted(subcomponents),
         status,
         document,
