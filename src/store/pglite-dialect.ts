@@ -1,6 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite';
 import {
-  CompiledQuery,
+  type CompiledQuery,
   type DatabaseConnection,
   type DatabaseIntrospector,
   type Dialect,
@@ -11,7 +11,7 @@ import {
   PostgresQueryCompiler,
   type QueryResult,
 } from 'kysely';
-import { ConnectionQueue } from './connection-queue.ts';
+import { SingleConnectionDriver } from './single-connection-driver.ts';
 
 /**
  * A kysely dialect for PGlite (PostgreSQL compiled to WebAssembly, in process). PGlite has exactly one
@@ -30,7 +30,15 @@ export class PGliteDialect implements Dialect {
   }
 
   createDriver(): Driver {
-    return new PGliteDriver(this.#pglite);
+    const pglite = this.#pglite;
+    return new SingleConnectionDriver({
+      connection: new PGliteConnection(pglite),
+      begin: 'begin',
+      ready: async () => {
+        await pglite.waitReady;
+      },
+      close: () => pglite.close(),
+    });
   }
 
   createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
@@ -59,46 +67,5 @@ class PGliteConnection implements DatabaseConnection {
   // biome-ignore lint/correctness/useYield: PGlite has no cursors; streaming is refused, not faked.
   async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
     throw new Error('PGlite dialect does not support streaming queries');
-  }
-}
-
-class PGliteDriver implements Driver {
-  readonly #pglite: PGlite;
-  readonly #connection: PGliteConnection;
-  readonly #queue = new ConnectionQueue();
-
-  constructor(pglite: PGlite) {
-    this.#pglite = pglite;
-    this.#connection = new PGliteConnection(pglite);
-  }
-
-  async init(): Promise<void> {
-    await this.#pglite.waitReady;
-  }
-
-  async acquireConnection(): Promise<DatabaseConnection> {
-    await this.#queue.acquire();
-    return this.#connection;
-  }
-
-  async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin'));
-  }
-
-  async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('commit'));
-  }
-
-  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('rollback'));
-  }
-
-  async releaseConnection(): Promise<void> {
-    this.#queue.release();
-  }
-
-  async destroy(): Promise<void> {
-    await this.#queue.drained();
-    await this.#pglite.close();
   }
 }

@@ -1,6 +1,6 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import {
-  CompiledQuery,
+  type CompiledQuery,
   type DatabaseConnection,
   type DatabaseIntrospector,
   type DataTypeNode,
@@ -14,7 +14,7 @@ import {
   SqliteQueryCompiler,
 } from 'kysely';
 import { SgciError } from '../core/index.ts';
-import { ConnectionQueue } from './connection-queue.ts';
+import { SingleConnectionDriver } from './single-connection-driver.ts';
 
 /**
  * A kysely dialect for Node's built-in SQLite (`node:sqlite`, synchronous, in process). The migrations are
@@ -37,7 +37,17 @@ export class NodeSqliteDialect implements Dialect {
   }
 
   createDriver(): Driver {
-    return new NodeSqliteDriver(this.#database, this.#location);
+    const database = this.#database;
+    return new SingleConnectionDriver({
+      connection: new NodeSqliteConnection(database, this.#location),
+      // takes the write lock at the start: two writers (an import and `vex add`) then wait for each other (busy
+      // timeout) instead of both reading and failing when one upgrades to write
+      begin: 'begin immediate',
+      ready: async () => undefined,
+      close: async () => {
+        if (database.isOpen) database.close();
+      },
+    });
   }
 
   createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
@@ -131,48 +141,5 @@ class NodeSqliteConnection implements DatabaseConnection {
       }
     }
     if (rows.length > 0) yield { rows };
-  }
-}
-
-class NodeSqliteDriver implements Driver {
-  readonly #database: DatabaseSync;
-  readonly #connection: NodeSqliteConnection;
-  readonly #queue = new ConnectionQueue();
-
-  constructor(database: DatabaseSync, location: string) {
-    this.#database = database;
-    this.#connection = new NodeSqliteConnection(database, location);
-  }
-
-  async init(): Promise<void> {}
-
-  async acquireConnection(): Promise<DatabaseConnection> {
-    await this.#queue.acquire();
-    return this.#connection;
-  }
-
-  /**
-   * `begin immediate` takes the write lock at the start: two writers (an import and `vex add`) then wait for
-   * each other (busy timeout) instead of both reading and failing when one upgrades to write.
-   */
-  async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
-  }
-
-  async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('commit'));
-  }
-
-  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('rollback'));
-  }
-
-  async releaseConnection(): Promise<void> {
-    this.#queue.release();
-  }
-
-  async destroy(): Promise<void> {
-    await this.#queue.drained();
-    if (this.#database.isOpen) this.#database.close();
   }
 }
