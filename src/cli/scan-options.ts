@@ -151,10 +151,15 @@ function attestationVerifier(
       };
     }
     const { attestationsForChecks } = await import('../attest/index.ts');
-    const { parseImageReference } = await import('../oci/reference/index.ts');
     await using registry = await registryFromCli(opts);
     // await before the registry client is disposed at the end of this scope
-    return await attestationsForChecks(registry, parseImageReference(source.input), digest, policy);
+    // the opened image already knows its registry and repository: the reference is not parsed again
+    const ref = {
+      registry: source.registry,
+      repository: source.repository,
+      ...(source.tag ? { tag: source.tag } : {}),
+    };
+    return await attestationsForChecks(registry, { kind: 'registry', input: source.input, ref }, digest, policy);
   };
 }
 
