@@ -21,6 +21,7 @@ import { type Digest, digestOf, isSgciError, withLimits } from '../../src/core/i
 import { readFilesystem } from '../../src/oci/fs/index.ts';
 import { decodeName } from '../../src/oci/layer/index.ts';
 import type { FileEntry, FileType, ImageFilesystem, Layer } from '../../src/oci/types.ts';
+import { fileTypeOf } from '../helpers/disk.ts';
 import { layerFromBlob } from '../helpers/synthetic-image.ts';
 import { generateTarVariants, type VariantArchive } from '../helpers/tar-variants.ts';
 
@@ -221,17 +222,7 @@ async function walk(root: string): Promise<Map<string, DiskEntry>> {
       const relative = Buffer.concat([dir, Buffer.from('/'), name]);
       const full = Buffer.concat([rootBytes, relative]);
       const stat = await lstat(full, { bigint: true });
-      const type: FileType = stat.isDirectory()
-        ? 'dir'
-        : stat.isSymbolicLink()
-          ? 'symlink'
-          : stat.isCharacterDevice()
-            ? 'char'
-            : stat.isBlockDevice()
-              ? 'block'
-              : stat.isFIFO()
-                ? 'fifo'
-                : 'file';
+      const type = fileTypeOf(stat);
       const path = decodeName(relative);
       out.set(path, {
         type,

@@ -13,6 +13,7 @@ import { test } from 'node:test';
 import { defaultLimits } from '../../src/core/index.ts';
 import { readFilesystem } from '../../src/oci/fs/index.ts';
 import type { FileEntry, FileType } from '../../src/oci/types.ts';
+import { fileTypeOf } from '../helpers/disk.ts';
 import { fixture, fixtureNames, fixturesMissing } from '../helpers/fixtures.ts';
 import { ociLayoutLayers } from '../helpers/synthetic-image.ts';
 
@@ -42,17 +43,7 @@ async function walk(root: string): Promise<Map<string, DiskEntry>> {
     for (const name of await readdir(join(root, dir))) {
       const rel = `${dir}/${name}`;
       const stat = await lstat(join(root, rel));
-      const type: FileType = stat.isDirectory()
-        ? 'dir'
-        : stat.isSymbolicLink()
-          ? 'symlink'
-          : stat.isCharacterDevice()
-            ? 'char'
-            : stat.isBlockDevice()
-              ? 'block'
-              : stat.isFIFO()
-                ? 'fifo'
-                : 'file';
+      const type = fileTypeOf(stat);
       out.set(rel, {
         type,
         mode: stat.mode & 0o7777,
