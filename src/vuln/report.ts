@@ -3,6 +3,7 @@ import type { Sbom } from '../sbom/index.ts';
 import { findVulnerabilities } from './match/match.ts';
 import { rateFromOtherSources } from './match/severity.ts';
 import type { AdvisoryReader } from './ports.ts';
+import { noActiveFindings } from './results/index.ts';
 import { gateSeverity, slaOf } from './sla.ts';
 import { type Finding, type Severity, severityOrder, type VexStatement, type VulnReport } from './types.ts';
 import { applyVex } from './vex/apply.ts';
@@ -46,7 +47,7 @@ export async function matchSbom(
       return sla ? { ...f, sla } : f;
     })
     .sort(compareFindings);
-  const active = Object.fromEntries(severityOrder.map((s) => [s, 0])) as Record<Severity, number>;
+  const active = noActiveFindings();
   for (const f of matches) if (!f.suppressed && f.judgement === 'open') active[f.vulnerability.severity]++;
   const database = await advisories.summary();
   return {

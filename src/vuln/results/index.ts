@@ -6,9 +6,14 @@ import { type Severity, severityOrder, type VulnReport } from '../types.ts';
  * builds it without loading the matching machinery.
  */
 
+/** No active finding of any severity: where a report's counts start. */
+export function noActiveFindings(): Record<Severity, number> {
+  return Object.fromEntries(severityOrder.map((s) => [s, 0])) as Record<Severity, number>;
+}
+
 /** The report when matching could not run (no database, an empty one): no findings, and the reason in notes. */
 export function unmatchedReport(sbom: Sbom, note: string, now: Date): VulnReport {
-  const active = Object.fromEntries(severityOrder.map((s) => [s, 0])) as Record<Severity, number>;
+  const active = noActiveFindings();
   return {
     schemaVersion: '1.0.0',
     subject: sbom.subject,
