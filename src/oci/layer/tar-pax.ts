@@ -6,6 +6,11 @@ import { decodeName, parseGoInt, parsePaxTime } from './tar-fields.ts';
  */
 
 /** The records of one `x` or `g` header, last value per key (Go keeps them in a map). */
+/** Why a numeric or time record is refused, naming its start (bounded: a record may be megabytes). */
+function badRecord(key: string, value: Uint8Array): string {
+  return `bad ${key} record ${JSON.stringify(Buffer.from(value.subarray(0, 40)).toString('latin1'))}`;
+}
+
 export type PaxRecords = Map<string, Uint8Array>;
 
 /** What the records of an `x` header set on the entry that follows. */
@@ -72,8 +77,7 @@ export function paxOverrides(records: PaxRecords): PaxOverrides | string {
       case 'uid':
       case 'gid': {
         const n = parseGoInt(Buffer.from(value).toString('latin1'));
-        if (n === undefined)
-          return `bad ${key} record ${JSON.stringify(Buffer.from(value.subarray(0, 40)).toString('latin1'))}`;
+        if (n === undefined) return badRecord(key, value);
         out[key] = n;
         break;
       }
@@ -81,8 +85,7 @@ export function paxOverrides(records: PaxRecords): PaxOverrides | string {
       case 'atime':
       case 'ctime': {
         const seconds = parsePaxTime(Buffer.from(value).toString('latin1'));
-        if (seconds === undefined)
-          return `bad ${key} record ${JSON.stringify(Buffer.from(value.subarray(0, 40)).toString('latin1'))}`;
+        if (seconds === undefined) return badRecord(key, value);
         if (key === 'mtime') out.mtime = seconds;
         break;
       }
