@@ -32,6 +32,7 @@ export const errorCodes = [
   'IO_ERROR',
   /** A zip/jar archive that is malformed, encrypted or uses an unsupported method. */
   'ARCHIVE_INVALID',
+  'CONFIG_INVALID',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
