@@ -12,6 +12,8 @@ import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { Ajv } from 'ajv';
 import { parse, parseAllDocuments } from 'yaml';
+import { parsePolicy } from '../../src/policy/index.ts';
+import { loadServerConfig } from '../../src/server/index.ts';
 import { runSgci } from '../helpers/cli.ts';
 import { fixture, fixturesDir } from '../helpers/fixtures.ts';
 
@@ -38,6 +40,7 @@ interface EnvVar {
 }
 interface Container {
   readonly image: string;
+  readonly volumeMounts: readonly { readonly name: string; readonly mountPath: string }[];
   readonly args: readonly string[];
   readonly env: readonly EnvVar[];
   readonly ports: readonly { readonly containerPort: number }[];
@@ -45,11 +48,17 @@ interface Container {
   readonly readinessProbe: { readonly httpGet: { readonly path: string } };
   readonly resources: unknown;
 }
+interface Volume {
+  readonly name: string;
+  readonly emptyDir?: { readonly sizeLimit: string };
+  readonly configMap?: { readonly name: string };
+  readonly secret?: { readonly secretName: string; readonly items?: readonly { key: string; path: string }[] };
+}
 interface PodSpec {
   readonly serviceAccountName: string;
   readonly automountServiceAccountToken?: boolean;
   readonly containers: readonly Container[];
-  readonly volumes: readonly { readonly name: string; readonly emptyDir?: { readonly sizeLimit: string } }[];
+  readonly volumes: readonly Volume[];
 }
 /** The fields of the objects this test reads; the rest is compared as it is. */
 interface K8sObject {
@@ -100,6 +109,20 @@ function envOf(container: Container, name: string): EnvVar {
   return env;
 }
 
+/** Which ConfigMap or Secret key a file the configuration names comes from, through the container's mounts. */
+function sourceOf(pod: PodSpec, container: Container, path: string): string {
+  const mount = container.volumeMounts.find((m) => path.startsWith(`${m.mountPath}/`));
+  assert.ok(mount, `${path}: not mounted`);
+  const file = path.slice(mount.mountPath.length + 1);
+  const volume = pod.volumes.find((v) => v.name === mount.name);
+  if (volume?.configMap) return `ConfigMap/${volume.configMap.name} ${file}`;
+  if (volume?.secret) {
+    const key = volume.secret.items ? volume.secret.items.find((i) => i.path === file)?.key : file;
+    return `Secret/${volume.secret.secretName} ${key}`;
+  }
+  assert.fail(`${path}: volume ${mount.name} is neither a ConfigMap nor a Secret`);
+}
+
 function find(objects: readonly K8sObject[], kind: string, name: string): K8sObject {
   const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
   assert.ok(found, `${kind}/${name} missing`);
@@ -140,7 +163,7 @@ test('sgci check passes every manifest-reading RUN check on deploy/kubernetes', 
   assertManifestChecksPass(await checkManifests(plainDir));
 });
 
-test('deploy/kubernetes: image by digest, secrets by reference, no fixed UID, every object applied', () => {
+test('deploy/kubernetes: image by digest, secrets by reference, no fixed UID, every object applied', async () => {
   const objects = plainObjects();
   assert.equal(objects.filter((o) => o.kind === 'Secret').length, 0, 'a Secret with values in the repository');
   assert.deepEqual(
@@ -150,11 +173,13 @@ test('deploy/kubernetes: image by digest, secrets by reference, no fixed UID, ev
       .sort(),
   );
   assert.equal(find(objects, 'ServiceAccount', 'sgci').automountServiceAccountToken, false);
+  // the server's own reader (strict: an unknown key fails) and the policy reader take the ConfigMap as it is
   const configData = find(objects, 'ConfigMap', 'sgci-config').data ?? {};
-  const config = parse(configData['config.yaml'] ?? '');
-  assert.deepEqual(Object.keys(config).sort(), ['allowRegistry', 'insecureRegistry', 'listen', 'policy', 'publicUrl']);
-  assert.equal(config.policy, '/etc/sgci/policy.yaml');
-  assert.ok(configData['policy.yaml']);
+  const configFile = join(await mkdtemp(join(tmpdir(), 'sgci-deploy-config-')), 'config.yaml');
+  await writeFile(configFile, configData['config.yaml'] ?? '');
+  const config = loadServerConfig({ file: configFile, env: {} });
+  parsePolicy(configData['policy.yaml'] ?? '', 'policy.yaml');
+  assert.ok(config.policy && config.signingKey);
   for (const component of components) {
     const { labels, pod, container } = podOf(find(objects, 'Deployment', `sgci-${component}`));
     assert.match(container.image, /^[^@\s]+@sha256:[0-9a-f]{64}$/);
@@ -169,7 +194,9 @@ test('deploy/kubernetes: image by digest, secrets by reference, no fixed UID, ev
     }
     assert.equal(container.livenessProbe.httpGet.path, '/healthz');
     assert.equal(container.readinessProbe.httpGet.path, '/readyz');
-    assert.equal(container.ports[0]?.containerPort, Number(config.listen.split(':')[1]));
+    assert.equal(container.ports[0]?.containerPort, config.port);
+    assert.equal(sourceOf(pod, container, config.policy), 'ConfigMap/sgci-config policy.yaml');
+    assert.equal(sourceOf(pod, container, config.signingKey), 'Secret/sgci-signing cosign.key');
     const selects = (selector: Labels | undefined) =>
       selector !== undefined && Object.entries(selector).every(([k, v]) => labels[k] === v);
     assert.ok(objects.some((o) => o.kind === 'NetworkPolicy' && selects(o.spec?.podSelector?.matchLabels)));
@@ -186,7 +213,7 @@ test('the chart values: schema-valid, digest only, and the defaults are the plai
   assert.equal(validate({ ...values, image: { ...values.image, digest: 'latest' } }), false);
   const objects = plainObjects();
   const configData = find(objects, 'ConfigMap', 'sgci-config').data ?? {};
-  const { listen, policy, ...config } = parse(configData['config.yaml'] ?? '');
+  const { listen, policy, signingKey, ...config } = parse(configData['config.yaml'] ?? '');
   assert.deepEqual(values.config, config);
   assert.equal(values.policy, configData['policy.yaml']);
   for (const component of components) {
