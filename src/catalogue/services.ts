@@ -1,8 +1,10 @@
+import type { RegistryAccess } from '../attest/index.ts';
 import type { AttestationInput } from '../checks/index.ts';
 import type { ImageDescription } from '../oci/image/index.ts';
 import type { Image } from '../oci/index.ts';
 import type { Policy } from '../policy/index.ts';
 import type { Catalogue } from './db/open.ts';
+import type { VerdictSigning } from './verdicts/issue.ts';
 
 /** A submitted reference, resolved now: the digest is the version's identity from here on. */
 export interface ResolvedImage {
@@ -21,6 +23,8 @@ export interface ImageAccess {
   open(reference: string, organisation: string, signal?: AbortSignal): Promise<Image>;
   /** Signatures and attestations verified with the organisation's registered keys; undefined: none registered. */
   verifyAttestations?(image: ImageDescription, organisation: string): Promise<AttestationInput | undefined>;
+  /** A registry client with the organisation's credentials, for pushing the catalogue's verdicts; dispose it. */
+  registry(organisation: string): Promise<RegistryAccess & AsyncDisposable>;
 }
 
 /** What the catalogue's operations and jobs run with. */
@@ -29,4 +33,6 @@ export interface CatalogueServices {
   readonly images: ImageAccess;
   /** The catalogue's published admission policy; its digest is recorded with every scan. */
   readonly policy: Policy;
+  /** The catalogue's key: admissions are refused without it (an admission is its signed verdict). */
+  readonly signing?: VerdictSigning;
 }

@@ -47,3 +47,15 @@ export function parseUntrustedJson(text: string, input: string, code: ErrorCode,
     throw new SgciError(code, input, `${what} is not JSON: ${describe(error)}`, { cause: error });
   }
 }
+
+/**
+ * JSON with object keys in code-unit order at every level: the bytes a document is served and digested as, the same
+ * after a round trip through a database that reorders keys (PostgreSQL's jsonb does).
+ */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}

@@ -1,5 +1,6 @@
 export { type BaseImageCategory, classifyBaseImage } from './base-image.ts';
 export { defaultPolicy } from './default.ts';
+export { policyDocument } from './document.ts';
 export { parseDuration } from './duration.ts';
 export { type ExceptionMatch, exceptionCoversImage, exceptionExpired, findException } from './exceptions.ts';
 export { type ImageName, imagePatternMatches, normalizeImageName } from './image-name.ts';

@@ -29,10 +29,14 @@ function registryReference(reference: string) {
 export function registryImageAccess(options: ImageAccessOptions): ImageAccess {
   const limits = options.limits ?? defaultLimits;
   const insecureRegistries = options.config.insecureRegistry;
+  const newClient = () => new RegistryClient({ limits, logger: options.logger, insecureRegistries });
   return {
+    async registry() {
+      return newClient();
+    },
     async resolve(reference: string): Promise<ResolvedImage> {
       const { ref } = registryReference(reference);
-      await using client = new RegistryClient({ limits, logger: options.logger, insecureRegistries });
+      await using client = newClient();
       const manifest = await client.getManifest(ref);
       return {
         repository: `${ref.registry}/${ref.repository}`,

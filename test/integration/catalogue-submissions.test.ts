@@ -5,13 +5,17 @@
  * decides; every arrow is an event.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { generateP256, LocalSigner, openEnvelope, parseEnvelope, writeKeyPair } from '../../src/attest/index.ts';
 import {
   type Catalogue,
   type CatalogueServices,
   decide,
   type Principal,
+  pushVerdictJob,
   type StoredScanResult,
   scanJob,
   submissionView,
@@ -19,11 +23,12 @@ import {
   Worker,
   withdraw,
 } from '../../src/catalogue/index.ts';
-import { silentLogger } from '../../src/core/index.ts';
-import { defaultPolicy, parsePolicy } from '../../src/policy/index.ts';
+import { digestOf, silentLogger } from '../../src/core/index.ts';
+import { defaultPolicy, parsePolicy, policyDocument } from '../../src/policy/index.ts';
 import { registryImageAccess } from '../../src/server/image-access.ts';
 import { importAdvisories, parseAdvisorySource } from '../../src/vuln/index.ts';
 import { catalogueEngines, TestCatalogues } from '../helpers/catalogue.ts';
+import { runSgci } from '../helpers/cli.ts';
 import { corpusDir, fixture, fixturesMissing } from '../helpers/fixtures.ts';
 import { startRegistry, type TestRegistry } from '../helpers/registry.ts';
 
@@ -92,6 +97,8 @@ for (const { engine, skip } of catalogueEngines) {
     let services: CatalogueServices;
     let worker: Worker;
     let lenientWorker: Worker;
+    let lenientServices: CatalogueServices;
+    let keyDir: string;
     let image: string;
 
     before(async () => {
@@ -101,19 +108,25 @@ for (const { engine, skip } of catalogueEngines) {
       await importAdvisories(catalogue.store, [parseAdvisorySource(join(corpusDir(), 'osv', 'npm'))], {});
       await registry.push(fixture('node-app').ociDir, 'bund-a/node-app:1.0');
       image = `${registry.host}/bund-a/node-app:1.0`;
+      const key = generateP256();
+      keyDir = mkdtempSync(join(tmpdir(), 'sgci-catalogue-key-'));
+      await writeKeyPair(join(keyDir, 'catalogue'), key.privateKey, key.publicKey, 'pw');
       services = {
         catalogue,
         images: registryImageAccess({ config: { insecureRegistry: [], allowRegistry: [] }, logger: silentLogger }),
         policy: defaultPolicy,
+        signing: {
+          signer: new LocalSigner(key.privateKey, key.publicKey, 'catalogue.key'),
+          verifierId: 'https://container.example',
+          policyUri: 'https://container.example/policy.yaml',
+        },
       };
-      worker = new Worker({ catalogue, definitions: [scanJob(services)], id: 'test-worker' });
-      lenientWorker = new Worker({
-        catalogue,
-        definitions: [scanJob({ ...services, policy: lenient })],
-        id: 'lenient',
-      });
+      worker = new Worker({ catalogue, definitions: [scanJob(services), pushVerdictJob(services)], id: 'test-worker' });
+      lenientServices = { ...services, policy: lenient };
+      lenientWorker = new Worker({ catalogue, definitions: [scanJob(lenientServices)], id: 'lenient' });
     });
     after(async () => {
+      if (keyDir) rmSync(keyDir, { recursive: true, force: true });
       await registry?.stop();
       await suite[Symbol.asyncDispose]();
     });
@@ -177,8 +190,8 @@ for (const { engine, skip } of catalogueEngines) {
 
     test('four eyes: a reviewer of the submitting organisation cannot decide; a contributor cannot at all', async () => {
       const request = { decision: 'reject' as const, reason: 'x', manualChecks: [] };
-      await assert.rejects(decide(services, ralf, admittedId, request), /four eyes/);
-      await assert.rejects(decide(services, alice, admittedId, request), /only reviewers/);
+      await assert.rejects(decide(lenientServices, ralf, admittedId, request), /four eyes/);
+      await assert.rejects(decide(lenientServices, alice, admittedId, request), /only reviewers/);
     });
 
     test('a reviewer admits only with every manual check judged pass', async () => {
@@ -186,18 +199,24 @@ for (const { engine, skip } of catalogueEngines) {
       const manual = view.checks.filter((c) => c.result === 'manual');
       assert.ok(manual.length > 0, 'the fixture leaves checks to a person');
       await assert.rejects(
-        decide(services, rita, admittedId, { decision: 'admit', reason: 'ok', manualChecks: [] }),
+        decide(lenientServices, rita, admittedId, { decision: 'admit', reason: 'ok', manualChecks: [] }),
         /needs a manual result/,
       );
       await assert.rejects(
-        decide(services, rita, admittedId, {
+        decide(lenientServices, rita, admittedId, {
           decision: 'admit',
           reason: 'ok',
           manualChecks: [{ id: 'SGCI-BASE-001', result: 'pass', note: 'x' }],
         }),
         /not a manual check of this submission|needs a manual result/,
       );
-      const decided = await decide(services, rita, admittedId, {
+      const judged = manual.map((c) => ({ id: c.id, result: 'pass' as const, note: 'im Review gesehen' }));
+      await assert.rejects(
+        decide(services, rita, admittedId, { decision: 'admit', reason: 'ok', manualChecks: judged }),
+        /policy changed since the scan/,
+        'a verdict never names a policy the version was not checked against',
+      );
+      const decided = await decide(lenientServices, rita, admittedId, {
         decision: 'admit',
         reason: 'Geprüft',
         manualChecks: manual.map((c) => ({ id: c.id, result: 'pass' as const, note: 'im Review gesehen' })),
@@ -208,9 +227,81 @@ for (const { engine, skip } of catalogueEngines) {
       assert.equal(admitted.decisions[0]?.reviewer, 'rita');
       assert.ok(admitted.admittedAt);
       await assert.rejects(
-        decide(services, rita, admittedId, { decision: 'reject', reason: 'again', manualChecks: [] }),
+        decide(lenientServices, rita, admittedId, { decision: 'reject', reason: 'again', manualChecks: [] }),
         /not awaiting review/,
       );
+    });
+
+    test("admission signs a verdict valid for the shortest SLA window, stating the reviewer's manual results", async () => {
+      const verdict = await catalogue.db
+        .selectFrom('verdicts')
+        .selectAll()
+        .where('submission', '=', admittedId)
+        .executeTakeFirstOrThrow();
+      assert.equal(verdict.result, 'PASSED');
+      assert.equal(verdict.valid_until.getTime() - verdict.valid_from.getTime(), 48 * 3_600_000, 'CRITICAL: 48h');
+      const envelope = parseEnvelope(Buffer.from(verdict.envelope), 'verdict');
+      const payload = openEnvelope(envelope, services.signing!.signer.publicKey);
+      assert.ok(payload, 'signed by the catalogue key');
+      const statement = JSON.parse(Buffer.from(payload).toString('utf8'));
+      assert.equal(statement.predicateType, 'https://slsa.dev/verification_summary/v1');
+      assert.equal(statement.subject[0].digest.sha256, verdict.digest.slice('sha256:'.length));
+      assert.equal(statement.predicate.policy.digest.sha256, digestOf(policyDocument(lenient)).slice('sha256:'.length));
+      const checks = Object.values(statement.predicate).find((v): v is { checks: { id: string; result: string }[] } =>
+        Boolean(v && typeof v === 'object' && 'checks' in v),
+      );
+      assert.ok(checks?.checks.length === 43);
+      assert.equal(checks?.checks.filter((c) => c.result === 'manual').length, 0, 'every manual check as judged');
+    });
+
+    test('where the organisation allows it, the verdict is pushed and sgci verify-attestation accepts it', async () => {
+      const other = (await submit(services, alice, submission(image, 'node-app-pushed'))).id;
+      await catalogue.db
+        .updateTable('organisations')
+        .set({ push_verdicts: true })
+        .where('slug', '=', 'bund-a')
+        .execute();
+      await lenientWorker.drain();
+      const manual = (await submissionView(catalogue.db, rita, other)).checks.filter((c) => c.result === 'manual');
+      await decide(lenientServices, rita, other, {
+        decision: 'admit',
+        reason: 'Geprüft',
+        manualChecks: manual.map((c) => ({ id: c.id, result: 'pass' as const, note: 'gesehen' })),
+      });
+      assert.equal(await worker.drain(), 1, 'the push job ran');
+      const verdict = await catalogue.db
+        .selectFrom('verdicts')
+        .select(['pushed_at', 'push_error'])
+        .where('submission', '=', other)
+        .executeTakeFirstOrThrow();
+      assert.equal(verdict.push_error, null);
+      assert.ok(verdict.pushed_at);
+      const verified = await runSgci(
+        [
+          'verify-attestation',
+          '--key',
+          join(keyDir, 'catalogue.pub'),
+          '--type',
+          'https://slsa.dev/verification_summary/v1',
+          '--now',
+          catalogue.now().toISOString(),
+          image,
+        ],
+        { env: { DOCKER_CONFIG: '/nonexistent' } },
+      );
+      assert.equal(verified.code, 0, verified.stderr);
+      const late = new Date(catalogue.now().getTime() + 49 * 3_600_000).toISOString();
+      const expired = await runSgci(
+        ['verify-attestation', '--key', join(keyDir, 'catalogue.pub'), '--type', 'vsa', '--now', late, image],
+        { env: { DOCKER_CONFIG: '/nonexistent' } },
+      );
+      assert.notEqual(expired.code, 0);
+      assert.match(expired.stderr, /validUntil/);
+      await catalogue.db
+        .updateTable('organisations')
+        .set({ push_verdicts: false })
+        .where('slug', '=', 'bund-a')
+        .execute();
     });
 
     test('a member of the organisation withdraws an admitted version; a member of another cannot', async () => {

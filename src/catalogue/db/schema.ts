@@ -13,6 +13,7 @@ export interface CatalogueDatabase {
   maintainers: MaintainersTable;
   submissions: SubmissionsTable;
   decisions: DecisionsTable;
+  verdicts: VerdictsTable;
   events: EventsTable;
   jobs: JobsTable;
 }
@@ -26,6 +27,7 @@ export interface OrganisationsTable {
   slug: string;
   name: string;
   contact: string | null;
+  push_verdicts: ColumnType<boolean, boolean | undefined, boolean>;
   created_at: Timestamp;
 }
 
@@ -126,6 +128,21 @@ export interface DecisionsTable {
   reason: string;
   manual_checks: Json<ManualCheckDecision[]>;
   at: Timestamp;
+}
+
+export interface VerdictsTable {
+  id: Generated<string>;
+  submission: string;
+  digest: string;
+  result: 'PASSED' | 'FAILED';
+  policy_digest: string;
+  /** The DSSE envelope as signed: the bytes served and pushed. */
+  envelope: string;
+  valid_from: Timestamp;
+  valid_until: Timestamp;
+  created_at: Timestamp;
+  pushed_at: NullableTimestamp;
+  push_error: string | null;
 }
 
 export interface EventsTable {

@@ -3,6 +3,7 @@ import { SgciError } from '../../core/index.ts';
 import { actorOf, isReviewer, type Principal } from '../accounts/principal.ts';
 import type { ManualCheckDecision } from '../db/schema.ts';
 import type { CatalogueServices } from '../services.ts';
+import { issueVerdict } from '../verdicts/issue.ts';
 import type { StoredScanResult } from './result.ts';
 import { type SubmissionStatus, transition } from './states.ts';
 
@@ -63,8 +64,18 @@ export async function decide(
   await catalogue.transaction(async (tx) => {
     const row = await tx
       .selectFrom('submissions')
-      .select(['organisation', 'submitted_by', 'status', 'result'])
-      .where('id', '=', id)
+      .innerJoin('images', 'images.name', 'submissions.image')
+      .select([
+        'submissions.organisation',
+        'submissions.submitted_by',
+        'submissions.status',
+        'submissions.result',
+        'submissions.image',
+        'submissions.digest',
+        'submissions.policy_digest',
+        'images.repository',
+      ])
+      .where('submissions.id', '=', id)
       .forUpdate()
       .executeTakeFirst();
     if (!row) throw new SgciError('NOT_FOUND', id, 'no such submission');
@@ -80,6 +91,20 @@ export async function decide(
     if (to === 'admitted') {
       const blockers = admissionBlockers(result, request.manualChecks);
       if (blockers.length > 0) throw new SgciError('CONFLICT', id, `cannot admit: ${blockers.join('; ')}`);
+      if (row.policy_digest !== services.policy.digest) {
+        throw new SgciError(
+          'CONFLICT',
+          id,
+          'the catalogue policy changed since the scan: the version must be scanned again',
+        );
+      }
+      if (!services.signing) {
+        throw new SgciError(
+          'CONFLICT',
+          id,
+          'the catalogue has no signing key (sgci serve --signing-key): nothing can be admitted',
+        );
+      }
     }
     await tx
       .insertInto('decisions')
@@ -102,6 +127,18 @@ export async function decide(
       ...(to === 'admitted' ? { set: { admitted_at: now } } : {}),
       detail: { decision: request.decision, manualChecks: request.manualChecks.map((m) => `${m.id}=${m.result}`) },
     });
+    if (to === 'admitted' && services.signing) {
+      const subject = {
+        submission: id,
+        image: row.image,
+        repository: row.repository,
+        digest: row.digest,
+        organisation: row.organisation,
+        result,
+        manualChecks: request.manualChecks,
+      };
+      await issueVerdict(tx, services.signing, services.policy, subject, actorOf(principal), now);
+    }
   });
   return { status: to };
 }

@@ -11,6 +11,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('slug', 'text', (c) => c.primaryKey())
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('contact', 'text')
+    // whether the catalogue pushes its signed verdicts to the organisation's registry beside the image
+    .addColumn('push_verdicts', 'boolean', (c) => c.notNull().defaultTo(false))
     .addColumn('created_at', 'timestamptz', (c) => c.notNull())
     .execute();
 
@@ -106,6 +108,23 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('at', 'timestamptz', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('decisions_submission').on('decisions').columns(['submission', 'id']).execute();
+
+  await db.schema
+    .createTable('verdicts')
+    .addColumn('id', 'bigserial', (c) => c.primaryKey())
+    .addColumn('submission', 'text', (c) => c.notNull().references('submissions.id'))
+    .addColumn('digest', 'text', (c) => c.notNull())
+    .addColumn('result', 'text', (c) => c.notNull().check(sql`result in ('PASSED', 'FAILED')`))
+    .addColumn('policy_digest', 'text', (c) => c.notNull())
+    // the DSSE envelope exactly as signed and pushed: served byte for byte
+    .addColumn('envelope', 'text', (c) => c.notNull())
+    .addColumn('valid_from', 'timestamptz', (c) => c.notNull())
+    .addColumn('valid_until', 'timestamptz', (c) => c.notNull())
+    .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+    .addColumn('pushed_at', 'timestamptz')
+    .addColumn('push_error', 'text')
+    .execute();
+  await db.schema.createIndex('verdicts_submission').on('verdicts').columns(['submission', 'id']).execute();
 
   await db.schema
     .createTable('events')

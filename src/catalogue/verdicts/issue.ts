@@ -1,0 +1,128 @@
+import { issueVerificationSummary, type Signer, type VerdictCheck } from '../../attest/index.ts';
+import { canonicalJson, type Digest, digestOf, SgciError } from '../../core/index.ts';
+import { type Policy, policyDocument, slaPolicyOf, slaSeverities } from '../../policy/index.ts';
+import type { Actor } from '../db/events.ts';
+import { appendEvent } from '../db/events.ts';
+import type { CatalogueTx } from '../db/open.ts';
+import type { ManualCheckDecision } from '../db/schema.ts';
+import { enqueueJob } from '../jobs/queue.ts';
+import type { StoredScanResult } from '../submissions/result.ts';
+
+/** The catalogue's signing identity: its key, the URI consumers know it by, where its policy is published. */
+export interface VerdictSigning {
+  readonly signer: Signer;
+  /** `verifier.id`: the catalogue's public URL. */
+  readonly verifierId: string;
+  /** Where the admission policy is published (`policy.uri`). */
+  readonly policyUri: string;
+}
+
+export const pushVerdictJobKind = 'sgci.push-verdict';
+
+const hour = 3_600_000;
+
+/**
+ * How long a verdict holds: the policy's shortest SLA window (48 h for CRITICAL by default), at least one hour.
+ * Within it no finding published after the verdict can have become overdue unseen; every re-evaluation issues a
+ * new one, so a verdict older than that cannot pass for a current one.
+ */
+export function verdictValidityMs(policy: Policy): number {
+  const sla = slaPolicyOf(policy);
+  const windows = slaSeverities.flatMap((s) => {
+    const w = sla[s];
+    return 'ms' in w ? [w.ms] : [];
+  });
+  return Math.max(hour, Math.min(...windows, 30 * 24 * hour));
+}
+
+/** `registry.example:5000/team/app` → its registry and repository. */
+export function splitRepository(repository: string): { registry: string; repository: string } {
+  const slash = repository.indexOf('/');
+  if (slash < 0) throw new SgciError('REFERENCE_INVALID', repository, 'expected registry/repository');
+  return { registry: repository.slice(0, slash), repository: repository.slice(slash + 1) };
+}
+
+/** The check results a verdict states: the scan's, with each manual check as the reviewer judged it. */
+export function verdictChecks(result: StoredScanResult, manual: readonly ManualCheckDecision[]): VerdictCheck[] {
+  const judged = new Map(manual.map((m) => [m.id, m.result]));
+  return result.checks.results.map((c) => ({
+    id: c.id,
+    level: c.level,
+    result: c.result === 'manual' ? (judged.get(c.id) ?? 'manual') : c.result,
+  }));
+}
+
+export interface VerdictSubject {
+  readonly submission: string;
+  readonly image: string;
+  /** `registry/repository` of the version. */
+  readonly repository: string;
+  readonly digest: string;
+  readonly organisation: string;
+  readonly result: StoredScanResult;
+  readonly manualChecks: readonly ManualCheckDecision[];
+}
+
+/** The documents a verdict rests on, by the URL the API serves them at and the digest of those bytes. */
+function inputAttestations(signing: VerdictSigning, subject: VerdictSubject): { uri: string; digest: Digest }[] {
+  const base = `${signing.verifierId.replace(/\/$/, '')}/api/v1/images/${subject.image}/versions/${subject.digest}`;
+  return [
+    { uri: `${base}/checks`, digest: digestOf(canonicalJson(subject.result.checks)) },
+    { uri: `${base}/vulns`, digest: digestOf(canonicalJson(subject.result.vulns)) },
+  ];
+}
+
+/**
+ * Signs and stores the verdict of an admitted (or re-evaluated) version in the caller's transaction, and queues
+ * its push to the registry when the organisation allows that.
+ */
+export async function issueVerdict(
+  tx: CatalogueTx,
+  signing: VerdictSigning,
+  policy: Policy,
+  subject: VerdictSubject,
+  actor: Actor,
+  now: Date,
+): Promise<string> {
+  const validUntil = new Date(now.getTime() + verdictValidityMs(policy));
+  const { bytes } = await issueVerificationSummary(signing.signer, {
+    image: { ...splitRepository(subject.repository), digest: subject.digest as Digest },
+    verifierId: signing.verifierId,
+    timeVerified: now,
+    policy: { uri: signing.policyUri, digest: digestOf(policyDocument(policy)), version: policy.name },
+    inputAttestations: inputAttestations(signing, subject),
+    verificationResult: 'PASSED',
+    checks: verdictChecks(subject.result, subject.manualChecks),
+    validFrom: now,
+    validUntil,
+  });
+  const row = await tx
+    .insertInto('verdicts')
+    .values({
+      submission: subject.submission,
+      digest: subject.digest,
+      result: 'PASSED',
+      policy_digest: policy.digest,
+      envelope: Buffer.from(bytes).toString('utf8'),
+      valid_from: now,
+      valid_until: validUntil,
+      created_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const id = String(row.id);
+  await appendEvent(tx, {
+    actor,
+    subject: { kind: 'submission', id: subject.submission },
+    kind: 'verdict',
+    after: { verdict: id, validUntil: validUntil.toISOString(), policy: policy.digest },
+    at: now,
+  });
+  const org = await tx
+    .selectFrom('organisations')
+    .select('push_verdicts')
+    .where('slug', '=', subject.organisation)
+    .executeTakeFirst();
+  if (org?.push_verdicts) await enqueueJob(tx, pushVerdictJobKind, { verdict: id }, now);
+  return id;
+}
