@@ -28,11 +28,12 @@ const hour = 3_600_000;
  */
 export function verdictValidityMs(policy: Policy): number {
   const sla = slaPolicyOf(policy);
-  const windows = slaSeverities.flatMap((s) => {
-    const w = sla[s];
-    return 'ms' in w ? [w.ms] : [];
-  });
-  return Math.max(hour, Math.min(...windows, 30 * 24 * hour));
+  let shortest = 30 * 24 * hour;
+  for (const severity of slaSeverities) {
+    const window = sla[severity];
+    if ('ms' in window) shortest = Math.min(shortest, window.ms);
+  }
+  return Math.max(hour, shortest);
 }
 
 /** `registry.example:5000/team/app` → its registry and repository. */
