@@ -1,0 +1,40 @@
+import type { Kysely } from 'kysely';
+import type { CatalogueDatabase } from './schema.ts';
+
+/** Who did it: a user, an API token (by its shown prefix) or the system (jobs, clocks). */
+export type Actor =
+  | { readonly kind: 'user'; readonly id: string }
+  | { readonly kind: 'token'; readonly prefix: string; readonly userId: string }
+  | { readonly kind: 'system' };
+
+export function actorId(actor: Actor): string {
+  return actor.kind === 'user' ? actor.id : actor.kind === 'token' ? `token:${actor.prefix}` : 'system';
+}
+
+export interface EventInput {
+  readonly actor: Actor;
+  readonly subject: { readonly kind: string; readonly id: string };
+  readonly kind: string;
+  readonly before?: unknown;
+  readonly after?: unknown;
+  readonly at: Date;
+}
+
+/**
+ * Appends one event to the audit log. Call it inside the transaction that makes the change, so a change
+ * without its event (or the reverse) is never committed. Events are never updated or deleted.
+ */
+export async function appendEvent(db: Kysely<CatalogueDatabase>, event: EventInput): Promise<void> {
+  await db
+    .insertInto('events')
+    .values({
+      at: event.at,
+      actor: actorId(event.actor),
+      subject_kind: event.subject.kind,
+      subject_id: event.subject.id,
+      kind: event.kind,
+      before: event.before === undefined ? null : JSON.stringify(event.before),
+      after: event.after === undefined ? null : JSON.stringify(event.after),
+    })
+    .execute();
+}

@@ -1,0 +1,14 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as catalogue from './0001-catalogue.ts';
+
+/**
+ * The catalogue's migrations, recorded in `catalogue_migration` (the advisory store keeps its own list in
+ * `kysely_migration`). Names are permanent; add new ones at the end, never edit one that has shipped.
+ */
+export const catalogueMigrations: Readonly<Record<string, Migration>> = {
+  '0001-catalogue': catalogue,
+};
+
+export const catalogueMigrationProvider: MigrationProvider = {
+  getMigrations: async () => ({ ...catalogueMigrations }),
+};

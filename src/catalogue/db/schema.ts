@@ -1,0 +1,158 @@
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+
+/**
+ * The catalogue's tables, beside the advisory store's in the same PostgreSQL database (PGlite embedded, or a
+ * server via DATABASE_URL). Only PostgreSQL engines serve the catalogue, so timestamps read back as Date and
+ * jsonb parsed.
+ */
+export interface CatalogueDatabase {
+  organisations: OrganisationsTable;
+  users: UsersTable;
+  memberships: MembershipsTable;
+  images: ImagesTable;
+  maintainers: MaintainersTable;
+  submissions: SubmissionsTable;
+  decisions: DecisionsTable;
+  events: EventsTable;
+  jobs: JobsTable;
+}
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+/** jsonb: written as JSON text, read back parsed. */
+type Json<T extends object | null> = JSONColumnType<T, string, string>;
+
+export interface OrganisationsTable {
+  slug: string;
+  name: string;
+  contact: string | null;
+  created_at: Timestamp;
+}
+
+export type GlobalRole = 'reviewer' | 'admin';
+
+export interface UsersTable {
+  id: string;
+  login: string;
+  display_name: string;
+  email: string | null;
+  role: GlobalRole | null;
+  /** scrypt, in the self-describing format of accounts/password.ts; null for OIDC-only users. */
+  password_hash: string | null;
+  oidc_issuer: string | null;
+  oidc_subject: string | null;
+  disabled_at: NullableTimestamp;
+  created_at: Timestamp;
+  last_seen_at: NullableTimestamp;
+}
+
+export interface MembershipsTable {
+  user_id: string;
+  organisation: string;
+  created_at: Timestamp;
+}
+
+export interface ImagesTable {
+  name: string;
+  organisation: string;
+  /** registry/repository, without tag or digest: where new versions come from. */
+  repository: string;
+  description_de: string;
+  description_en: string;
+  categories: Json<string[]>;
+  license: string;
+  source: string;
+  contact: string;
+  end_of_life: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  search: ColumnType<string, never, never>;
+}
+
+export interface MaintainersTable {
+  image: string;
+  user_id: string;
+  organisation: string;
+  since: Timestamp;
+}
+
+export interface SubmissionsTable {
+  id: string;
+  image: string;
+  /** The reference as submitted (tag or digest). */
+  reference: string;
+  /** The manifest digest the tag resolved to at submission: the version's identity. */
+  digest: string;
+  tag: string | null;
+  status: string;
+  organisation: string;
+  submitted_by: string;
+  inputs: Json<SubmissionInputs>;
+  policy_digest: string | null;
+  /** The scan_results key of the stored pass (SBOM, filesystem checks): re-matched, never re-pulled. */
+  scan_key: string | null;
+  result: ColumnType<unknown, string | null | undefined, string | null>;
+  status_reason: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  admitted_at: NullableTimestamp;
+}
+
+/** What the contributor handed in beside the reference: build and deployment inputs, their own VEX. */
+export interface SubmissionInputs {
+  readonly dockerfile?: string;
+  readonly manifests?: readonly SubmittedFileText[];
+  readonly vex?: readonly SubmittedFileText[];
+}
+
+export interface SubmittedFileText {
+  readonly name: string;
+  readonly content: string;
+}
+
+export type DecisionKind = 'admit' | 'reject' | 'request-changes';
+
+export interface ManualCheckDecision {
+  readonly id: string;
+  readonly result: 'pass' | 'fail';
+  readonly note: string;
+}
+
+export interface DecisionsTable {
+  id: Generated<string>;
+  submission: string;
+  reviewer: string;
+  decision: DecisionKind;
+  reason: string;
+  manual_checks: Json<ManualCheckDecision[]>;
+  at: Timestamp;
+}
+
+export interface EventsTable {
+  id: Generated<string>;
+  at: Timestamp;
+  /** A user id, `token:<prefix>` or `system`. */
+  actor: string;
+  subject_kind: string;
+  subject_id: string;
+  kind: string;
+  before: ColumnType<unknown, string | null | undefined, never>;
+  after: ColumnType<unknown, string | null | undefined, never>;
+}
+
+export type JobState = 'queued' | 'running' | 'done' | 'failed';
+
+export interface JobsTable {
+  id: Generated<string>;
+  kind: string;
+  payload: ColumnType<unknown, string, string>;
+  state: JobState;
+  attempts: ColumnType<number, number | undefined, number>;
+  max_attempts: number;
+  run_after: Timestamp;
+  locked_by: string | null;
+  locked_until: NullableTimestamp;
+  last_error: string | null;
+  created_at: Timestamp;
+  finished_at: NullableTimestamp;
+}

@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { routePath } from 'hono/route';
+import { describe, isSgciError, toolVersion } from '../core/index.ts';
+import type { ServerDeps } from './deps.ts';
+import { securityHeaders } from './middleware/security-headers.ts';
+import { HttpProblem, problemOfError, problemResponse } from './problem.ts';
+import { type App, type AppEnv, router } from './router.ts';
+import { healthRoutes } from './routes/health.ts';
+import { submissionRoutes } from './routes/submissions.ts';
+
+const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
+
+function fail(c: Context<AppEnv>, error: unknown): Response {
+  if (error instanceof HttpProblem) return problemResponse(c, error);
+  const mapped = isSgciError(error) ? problemOfError(error) : undefined;
+  if (mapped) return problemResponse(c, mapped);
+  if (error instanceof HTTPException) {
+    const status = error.status;
+    return problemResponse(c, new HttpProblem(status as never, 'http', error.message || 'request refused'));
+  }
+  c.var.deps.logger.error({ requestId: c.var.requestId, err: describe(error) }, 'request failed');
+  return problemResponse(c, new HttpProblem(500, 'internal', `internal error; quote request id ${c.var.requestId}`));
+}
+
+/** The catalogue's HTTP application: API, health and (next) pages, on one set of dependencies. */
+export function createApp(deps: ServerDeps): App {
+  const app = router();
+  app.use(async (c, next) => {
+    const given = c.req.header('x-request-id');
+    const requestId = given && requestIdPattern.test(given) ? given : randomUUID();
+    c.set('deps', deps);
+    c.set('requestId', requestId);
+    c.set('principal', undefined);
+    const started = performance.now();
+    await next();
+    c.header('x-request-id', requestId);
+    const seconds = (performance.now() - started) / 1000;
+    const route = routePath(c);
+    deps.metrics.observeRequest(c.req.method, route, c.res.status, seconds);
+    deps.logger.info(
+      {
+        requestId,
+        method: c.req.method,
+        route,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round(seconds * 1000),
+      },
+      'request',
+    );
+  });
+  app.use(securityHeaders({ tls: () => deps.config.tls }));
+  app.use(
+    bodyLimit({
+      maxSize: deps.config.maxBodyBytes,
+      onError: () => {
+        throw new HttpProblem(413, 'body-too-large', `request body larger than ${deps.config.maxBodyBytes} bytes`);
+      },
+    }),
+  );
+  app.onError((error, c) => fail(c, error));
+  app.notFound((c) => problemResponse(c, new HttpProblem(404, 'not-found', `no resource at ${c.req.path}`)));
+  app.route('/', healthRoutes());
+  app.route('/', submissionRoutes());
+  app.doc31('/api/v1/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'sgci catalogue API', version: toolVersion },
+  });
+  return app;
+}

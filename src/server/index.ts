@@ -1,0 +1,5 @@
+export { createApp } from './app.ts';
+export { loadServerConfig, type ServerConfig, type ServerConfigInput, serverConfigJsonSchema } from './config.ts';
+export type { ServerDeps } from './deps.ts';
+export { Metrics } from './metrics.ts';
+export type { App, AppEnv } from './router.ts';
