@@ -186,10 +186,11 @@ export class RegistryAuth {
         headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
         body: Buffer.from(form.toString()),
         input,
+        role: 'token realm',
       });
     } else {
       if (credentials) headers.authorization = basicHeader(credentials);
-      response = await this.#options.transport.send({ method: 'GET', url, headers, input });
+      response = await this.#options.transport.send({ method: 'GET', url, headers, input, role: 'token realm' });
     }
     const body = await readBounded(response.body, maxTokenResponseBytes, input, 'the token response', url);
     // OAuth2 answers a bad refresh token with 400 invalid_grant

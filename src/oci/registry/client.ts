@@ -21,6 +21,7 @@ import type { RegistryReference } from '../reference/types.ts';
 import { RegistryAuth } from './auth.ts';
 import { parseAuthChallenges } from './auth-challenge.ts';
 import { type CredentialResolver, isDockerHub } from './credentials.ts';
+import type { RegistryHostPolicy } from './host-policy.ts';
 import { readBounded } from './read-body.ts';
 import { RegistryErrorBody, TagList } from './schema.ts';
 import {
@@ -60,6 +61,11 @@ export interface RegistryClientOptions {
   readonly proxy?: ProxySettings | null;
   /** Clock for token expiry; tests move it forward instead of waiting. */
   readonly now?: () => number;
+  /**
+   * Refuses loopback, private, metadata … hosts for the registry, every redirect and every token realm (the
+   * server pulls references from untrusted users). Absent: every host may be reached, as the CLI needs.
+   */
+  readonly hostPolicy?: RegistryHostPolicy;
 }
 
 export interface RequestOptions {
@@ -124,6 +130,7 @@ export class RegistryClient {
       retry: { ...defaultRetryPolicy, ...options.retry },
       loopbackIsInsecure: options.loopbackIsInsecure ?? true,
       ...proxyOption(options.proxy),
+      ...(options.hostPolicy ? { hostPolicy: options.hostPolicy } : {}),
     });
     this.#auth = new RegistryAuth({
       transport: this.#transport,

@@ -22,6 +22,7 @@ export {
   type RegistryCredentials,
   staticCredentials,
 } from './credentials.ts';
+export { type HostRole, RegistryHostPolicy, type RegistryHostPolicyOptions } from './host-policy.ts';
 export {
   defaultRetryPolicy,
   isLoopbackHost,

@@ -2,11 +2,13 @@
  * The HTTP layer under the registry client: scheme choice (HTTPS, plain HTTP only for loopback or
  * --insecure-registry hosts), retries with backoff on 429/5xx and connection errors honouring
  * Retry-After, origin-scoped redirects that drop Authorization when they leave the origin, and
- * network errors turned into one-line SgciErrors. It knows nothing about auth or manifests.
+ * network errors turned into one-line SgciErrors, and, given a host policy, no connection to a host it
+ * refuses. It knows nothing about auth or manifests.
  */
 import { isIP } from 'node:net';
 import { Agent, type Dispatcher, EnvHttpProxyAgent, errors as undiciErrors } from 'undici';
-import { SgciError } from '../../core/index.ts';
+import { isSgciError, SgciError } from '../../core/index.ts';
+import { HostRefusal, type HostRole, type RegistryHostPolicy, refusalError } from './host-policy.ts';
 
 export interface RetryPolicy {
   /** Attempts in total, the first included. */
@@ -34,6 +36,19 @@ export interface HttpRequest {
   readonly input: string;
   /** Bodies of blobs stream for a long time: the timeout then bounds silence, not the whole transfer. */
   readonly streaming?: boolean;
+  /** What the first host is to the request, for a refusal; default `registry` (redirects are `redirect target`). */
+  readonly role?: HostRole;
+}
+
+/** One hop of a request: what goes to one URL. */
+interface Hop {
+  readonly method: HttpRequest['method'];
+  readonly url: URL;
+  readonly headers: Record<string, string>;
+  readonly body: Uint8Array | undefined;
+  readonly input: string;
+  readonly role: HostRole;
+  readonly streaming: boolean;
 }
 
 export type HttpResponse = Dispatcher.ResponseData;
@@ -65,6 +80,8 @@ export interface TransportOptions {
   readonly loopbackIsInsecure: boolean;
   /** Forward proxy; default from HTTPS_PROXY/HTTP_PROXY/NO_PROXY (either case). */
   readonly proxy?: ProxySettings;
+  /** Hosts refused before connecting (untrusted references); none refused when absent. */
+  readonly hostPolicy?: RegistryHostPolicy;
 }
 
 export interface ProxySettings {
@@ -105,8 +122,12 @@ export class Transport {
       connectTimeout: Math.min(options.requestTimeoutMs, 30_000),
     };
     const noVerify = { rejectUnauthorized: false };
-    this.#secure = new Agent(timeouts);
-    this.#insecure = new Agent({ ...timeouts, connect: noVerify });
+    const policy = options.hostPolicy;
+    // A connector function replaces undici's own, so it takes the connect timeout itself.
+    const connect = (tls: { rejectUnauthorized?: boolean }) =>
+      policy ? policy.connector({ ...tls, timeout: timeouts.connectTimeout }) : tls;
+    this.#secure = new Agent({ ...timeouts, connect: connect({}) });
+    this.#insecure = new Agent({ ...timeouts, connect: connect(noVerify) });
     const proxy = options.proxy;
     if (proxy) {
       // noProxy '' must not fall back to NO_PROXY of this process: the settings are complete as given
@@ -139,16 +160,28 @@ export class Transport {
       // one probe per host, however many requests start at once
       scheme = this.#probeScheme(host, input);
       this.#schemes.set(host, scheme);
+      // Only a refusal rejects; it names the request that met it, so the next request asks again.
+      scheme.catch(() => this.#schemes.delete(host));
     }
     return `${await scheme}://${host}`;
   }
 
   async #probeScheme(host: string, input: string): Promise<'https' | 'http'> {
+    const hop: Hop = {
+      method: 'GET',
+      url: new URL(`https://${host}/v2/`),
+      headers: {},
+      body: undefined,
+      input,
+      role: 'registry',
+      streaming: false,
+    };
     try {
-      const response = await this.#dispatch('GET', new URL(`https://${host}/v2/`), {}, undefined, input, false);
+      const response = await this.#dispatch(hop);
       await response.body.dump();
       return 'https';
-    } catch {
+    } catch (error) {
+      if (isSgciError(error, 'REGISTRY_REFUSED')) throw error;
       return 'http';
     }
   }
@@ -196,12 +229,15 @@ export class Transport {
     let body = request.body;
     for (let hop = 0; ; hop++) {
       const response = await this.#dispatch(
-        method,
-        url,
-        headers,
-        body,
-        request.input,
-        request.streaming ?? false,
+        {
+          method,
+          url,
+          headers,
+          body,
+          input: request.input,
+          role: hop === 0 ? (request.role ?? 'registry') : 'redirect target',
+          streaming: request.streaming ?? false,
+        },
         signal,
       );
       if (!redirectStatuses.has(response.statusCode)) return response;
@@ -249,17 +285,12 @@ export class Transport {
     }
   }
 
-  async #dispatch(
-    method: HttpRequest['method'],
-    url: URL,
-    headers: Record<string, string>,
-    body: Uint8Array | undefined,
-    input: string,
-    streaming: boolean,
-    signal?: AbortSignal,
-  ): Promise<HttpResponse> {
+  async #dispatch(hop: Hop, signal?: AbortSignal): Promise<HttpResponse> {
+    const { method, url, headers, body, input, streaming } = hop;
     const insecure = url.protocol === 'https:' && this.isInsecure(url.host);
     const direct = isLoopbackHost(url.host) || !this.#proxiedSecure;
+    // The proxy connects, not we: the policy can judge only the name, resolved here and again by the proxy.
+    if (!direct) await this.#options.hostPolicy?.check(url, input, hop.role);
     const dispatcher = direct
       ? insecure
         ? this.#insecure
@@ -279,6 +310,7 @@ export class Transport {
         ...(combined ? { signal: combined } : {}),
       });
     } catch (error) {
+      if (error instanceof HostRefusal) throw refusalError(error, hop);
       if (timeout?.aborted && !signal?.aborted) {
         throw new SgciError(
           'REGISTRY_UNREACHABLE',

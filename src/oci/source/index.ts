@@ -8,7 +8,7 @@ import {
   parseImageReference,
   referenceSchemes,
 } from '../reference/index.ts';
-import type { BlobStore } from '../registry/index.ts';
+import type { BlobStore, RegistryHostPolicy } from '../registry/index.ts';
 import type { Image, ImageSourceDescription, SourceKind } from '../types.ts';
 import { startImageDeadline } from './deadline.ts';
 import { openDirectory } from './dir.ts';
@@ -16,7 +16,7 @@ import { openDockerArchive } from './docker-archive.ts';
 import { GzipTarArchive } from './gzip-archive.ts';
 import { directoryLayoutFiles, tarLayoutFiles } from './layout-files.ts';
 import { openOciLayout } from './oci-layout.ts';
-import type { SourceOptions } from './options.ts';
+import type { RegistrySourceOptions } from './registry.ts';
 import { type ArchiveReader, TarIndex } from './tar-index.ts';
 
 export { readDirectoryFilesystem } from './dir.ts';
@@ -38,12 +38,14 @@ export interface OpenImageOptions {
   readonly signal?: AbortSignal;
   /** Blob cache for registry pulls (the CLI passes src/cache's BlobCache). */
   readonly cache?: BlobStore;
+  /** Registry hosts refused before connecting; the server passes one for untrusted references, the CLI none. */
+  readonly hostPolicy?: RegistryHostPolicy;
 }
 
 /** One transport: which reference kind it serves and how it opens it. */
 export interface ImageSource {
   readonly kind: SourceKind;
-  open(reference: ImageReference, options: SourceOptions & { cache?: BlobStore }): Promise<Image>;
+  open(reference: ImageReference, options: RegistrySourceOptions): Promise<Image>;
 }
 
 /** An uncompressed tar is indexed in place; a gzipped one (magic 1f 8b) is streamed. */
@@ -199,6 +201,7 @@ export async function openImage(typed: string, options: OpenImageOptions = {}): 
       ...(options.password !== undefined ? { password: options.password } : {}),
       signal: deadline.signal,
       ...(options.cache ? { cache: options.cache } : {}),
+      ...(options.hostPolicy ? { hostPolicy: options.hostPolicy } : {}),
     });
   } catch (error) {
     deadline.clear();

@@ -1,13 +1,15 @@
 import { verifyDigest } from '../../core/index.ts';
 import { type AssembledImage, assembleImage, type ImageContent } from '../image/index.ts';
 import type { RegistryReference } from '../reference/index.ts';
-import { type BlobStore, defaultCredentials, RegistryClient } from '../registry/index.ts';
+import { type BlobStore, defaultCredentials, RegistryClient, type RegistryHostPolicy } from '../registry/index.ts';
 import type { ImageSourceDescription } from '../types.ts';
 import type { SourceOptions } from './options.ts';
 
 export interface RegistrySourceOptions extends SourceOptions {
   /** A blob cache (the CLI passes src/cache's BlobCache; oci may not import it). */
   readonly cache?: BlobStore;
+  /** Hosts the client must not connect to (the server's policy for untrusted references). */
+  readonly hostPolicy?: RegistryHostPolicy;
 }
 
 /** An image in a registry, through H1's RegistryClient: every manifest and blob verified as it arrives. */
@@ -26,6 +28,7 @@ export async function openRegistryImage(
     limits: options.limits,
     logger: options.logger,
     ...(options.cache ? { cache: options.cache } : {}),
+    ...(options.hostPolicy ? { hostPolicy: options.hostPolicy } : {}),
   });
   try {
     const content: ImageContent = {
