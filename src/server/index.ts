@@ -3,3 +3,10 @@ export { loadServerConfig, type ServerConfig, type ServerConfigInput, serverConf
 export type { ServerDeps } from './deps.ts';
 export { Metrics } from './metrics.ts';
 export type { App, AppEnv } from './router.ts';
+export {
+  defaultShutdownBounds,
+  type RunningProcess,
+  type ShutdownBounds,
+  startServer,
+  startWorker,
+} from './serve.ts';
