@@ -10,6 +10,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
+import { z } from 'zod';
+import { enqueueJob, type JobDefinition, openCatalogue } from '../../src/catalogue/index.ts';
+import { silentLogger } from '../../src/core/index.ts';
+import { loadServerConfig, startServer } from '../../src/server/index.ts';
 import { runSgci } from '../helpers/cli.ts';
 import { postgresMissing, startPostgres, type TestPostgres } from '../helpers/postgres.ts';
 
@@ -258,5 +262,53 @@ describe('sgci serve and sgci worker on one PostgreSQL', { skip: postgresMissing
     } finally {
       serve.child.kill('SIGKILL');
     }
+  });
+
+  test('a stop waits for a running job that ends and hands back one that does not end within the grace', async () => {
+    const started = new Set<number>();
+    const bothRunning = Promise.withResolvers<void>();
+    const release = Promise.withResolvers<void>();
+    const job: JobDefinition<{ n: number }> = {
+      kind: 'sgci.test-stop',
+      payload: z.object({ n: z.number() }),
+      async run({ n }, ctx) {
+        started.add(n);
+        if (started.size === 2) bothRunning.resolve();
+        // job 1 ends when the test releases it; job 2 only when the stop aborts it
+        await (n === 1
+          ? release.promise
+          : new Promise((_, fail) => ctx.signal.addEventListener('abort', () => fail(ctx.signal.reason))));
+      },
+    };
+    const catalogue = await openCatalogue({ databaseUrl: postgres.url });
+    const ids = [
+      await enqueueJob(catalogue.db, job.kind, { n: 1 }, catalogue.now()),
+      await enqueueJob(catalogue.db, job.kind, { n: 2 }, catalogue.now()),
+    ];
+    const running = await startServer({
+      config: loadServerConfig({ env: {}, flags: { listen: '127.0.0.1:0', workers: 2 } }),
+      catalogue,
+      definitions: [job as JobDefinition<never>],
+      logger: silentLogger,
+      shutdown: { jobGraceMs: 300 },
+    });
+    await bothRunning.promise;
+    const stopped = running.stop();
+    release.resolve();
+    await stopped;
+    await using after = await openCatalogue({ databaseUrl: postgres.url });
+    const rows = await after.db
+      .selectFrom('jobs')
+      .select(['id', 'state', 'attempts', 'locked_by'])
+      .where('id', 'in', ids)
+      .orderBy('id')
+      .execute();
+    assert.deepEqual(
+      rows.map((r) => [String(r.id), r.state, r.attempts, r.locked_by]),
+      [
+        [ids[0], 'done', 1, null],
+        [ids[1], 'queued', 0, null],
+      ],
+    );
   });
 });
