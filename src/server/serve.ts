@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { createAdaptorServer } from '@hono/node-server';
-import { type Catalogue, type JobDefinition, Worker } from '../catalogue/index.ts';
+import { type Catalogue, type CatalogueServices, type JobDefinition, Worker } from '../catalogue/index.ts';
 import { describe, type Logger, SgciError, toolVersion } from '../core/index.ts';
 import { createApp } from './app.ts';
 import type { ServerConfig } from './config.ts';
@@ -39,10 +39,10 @@ export interface RunningProcess {
   stop(): Promise<void>;
 }
 
-export interface StartServerOptions {
+/** The catalogue (taken over: closed by `stop()`, and at once when the process cannot start), images and policy. */
+export interface StartServerOptions extends CatalogueServices {
   readonly config: ServerConfig;
-  /** Taken over: closed by `stop()`, and at once when the process cannot start. */
-  readonly catalogue: Catalogue;
+  /** What the process's worker runs: built by the caller on the same services. */
   readonly definitions: readonly JobDefinition<never>[];
   readonly logger: Logger;
   readonly shutdown?: Partial<ShutdownBounds>;
@@ -63,12 +63,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningP
   const { config, catalogue, definitions, logger } = options;
   const workerId = newWorkerId();
   const state = { accepting: true };
-  const deps = serverDeps(options, state);
-  const http = await listen(createApp(deps), config, catalogue);
   const worker =
     config.workers > 0
       ? new Worker({ catalogue, definitions, id: workerId, concurrency: config.workers, logger })
       : undefined;
+  const http = await listen(createApp(serverDeps(options, state, worker)), config, catalogue);
   worker?.start();
   logger.info(
     {
@@ -92,8 +91,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningP
     throw new SgciError('CONFIG_INVALID', 'workers', `sgci worker runs at least one job at once, not ${concurrency}`);
   const workerId = newWorkerId();
   const state = { accepting: true };
-  const http = probes ? await listen(probeApp(serverDeps(options, state)), probes, catalogue) : undefined;
   const worker = new Worker({ catalogue, definitions, id: workerId, concurrency, logger });
+  const http = probes ? await listen(probeApp(serverDeps(options, state, worker)), probes, catalogue) : undefined;
   worker.start();
   logger.info(
     {
@@ -114,13 +113,16 @@ function newWorkerId(): string {
   return `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 }
 
-function serverDeps(options: StartServerOptions, state: { accepting: boolean }): ServerDeps {
+function serverDeps(options: StartServerOptions, state: { accepting: boolean }, worker?: Worker): ServerDeps {
   return {
     catalogue: options.catalogue,
+    images: options.images,
+    policy: options.policy,
     config: options.config,
     logger: options.logger,
     metrics: new Metrics(),
     accepting: () => state.accepting,
+    ...(worker ? { wake: () => worker.notify() } : {}),
   };
 }
 

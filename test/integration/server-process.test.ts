@@ -11,9 +11,10 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
 import { z } from 'zod';
-import { enqueueJob, type JobDefinition, openCatalogue } from '../../src/catalogue/index.ts';
+import { enqueueJob, type JobDefinition, openCatalogue, scanJobKind } from '../../src/catalogue/index.ts';
 import { silentLogger } from '../../src/core/index.ts';
-import { loadServerConfig, startServer } from '../../src/server/index.ts';
+import { defaultPolicy } from '../../src/policy/index.ts';
+import { loadServerConfig, registryImageAccess, startServer } from '../../src/server/index.ts';
 import { runSgci } from '../helpers/cli.ts';
 import { postgresMissing, startPostgres, type TestPostgres } from '../helpers/postgres.ts';
 
@@ -146,6 +147,7 @@ describe('sgci serve on the embedded PGlite', () => {
     assert.equal(listening.engine, 'pglite');
     assert.equal(listening.store, join(home, 'db', 'pglite'));
     assert.equal(listening.workers, 1);
+    assert.deepEqual(listening.jobKinds, [scanJobKind]);
 
     assert.deepEqual(await get(`${url}/healthz`), { status: 200, body: 'ok\n' });
     assert.deepEqual(await get(`${url}/readyz`), { status: 200, body: 'ready\n' });
@@ -173,10 +175,11 @@ describe('sgci serve on the embedded PGlite', () => {
     const config = join(home, 'serve.yaml');
     writeFileSync(config, 'listen: "127.0.0.1:0"\nworker: 2\n');
     const env = { SGCI_HOME: home };
-    const [listen, key, level, worker, database] = await Promise.all([
+    const [listen, key, level, policy, worker, database] = await Promise.all([
       runSgci(['serve', '--listen', 'localhost'], { env, unset }),
       runSgci(['serve', '--config', config], { env, unset }),
       runSgci(['serve', '--log-level', 'loud'], { env, unset }),
+      runSgci(['serve', '--policy', join(home, 'missing-policy.yaml')], { env, unset }),
       runSgci(['worker'], { env, unset }),
       runSgci(['serve', '--listen', '127.0.0.1:0'], {
         env: { ...env, DATABASE_URL: 'postgres://sgci:hunter2@127.0.0.1:1/catalogue' },
@@ -187,6 +190,7 @@ describe('sgci serve on the embedded PGlite', () => {
       [listen, /^sgci: configuration: listen: expected HOST:PORT\n$/],
       [key, new RegExp(`^sgci: ${config}: \\(root\\): Unrecognized key: "worker"\\n$`)],
       [level, /^sgci: --log-level: expected one of fatal, error, warn, info, debug, trace, silent\n$/],
+      [policy, /^sgci: \/.*\/missing-policy\.yaml: cannot read policy file: .*ENOENT/],
       [worker, /^sgci: DATABASE_URL: not set: sgci worker shares a PostgreSQL database/],
       [database, /^sgci: postgres:\/\/sgci@127\.0\.0\.1:1\/catalogue: cannot migrate database: .*ECONNREFUSED/],
     ];
@@ -221,6 +225,7 @@ describe('sgci serve and sgci worker on one PostgreSQL', { skip: postgresMissing
       assert.equal(listening.engine, 'postgres');
       assert.equal(working.engine, 'postgres');
       assert.equal(working.concurrency, 3);
+      assert.deepEqual(working.jobKinds, [scanJobKind]);
       assert.notEqual(listening.workerId, working.workerId);
       const url = String(listening.url);
       const probes = String(working.probes);
@@ -285,9 +290,12 @@ describe('sgci serve and sgci worker on one PostgreSQL', { skip: postgresMissing
       await enqueueJob(catalogue.db, job.kind, { n: 1 }, catalogue.now()),
       await enqueueJob(catalogue.db, job.kind, { n: 2 }, catalogue.now()),
     ];
+    const config = loadServerConfig({ env: {}, flags: { listen: '127.0.0.1:0', workers: 2 } });
     const running = await startServer({
-      config: loadServerConfig({ env: {}, flags: { listen: '127.0.0.1:0', workers: 2 } }),
+      config,
       catalogue,
+      images: registryImageAccess({ config, logger: silentLogger }),
+      policy: defaultPolicy,
       definitions: [job as JobDefinition<never>],
       logger: silentLogger,
       shutdown: { jobGraceMs: 300 },
