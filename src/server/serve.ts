@@ -87,8 +87,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningP
 /** A process that only runs jobs: `sgci worker`, with probes on `options.probes` if given. */
 export async function startWorker(options: StartWorkerOptions): Promise<RunningProcess> {
   const { catalogue, definitions, concurrency, logger, probes } = options;
-  if (!Number.isInteger(concurrency) || concurrency < 1)
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    await catalogue.close();
     throw new SgciError('CONFIG_INVALID', 'workers', `sgci worker runs at least one job at once, not ${concurrency}`);
+  }
   const workerId = newWorkerId();
   const state = { accepting: true };
   const worker = new Worker({ catalogue, definitions, id: workerId, concurrency, logger });
