@@ -23,6 +23,8 @@ export const commandLoaders: Readonly<Record<string, () => Promise<RegisterComma
   attest: async () => (await import('./attest.ts')).registerAttest,
   check: async () => (await import('./check.ts')).registerCheck,
   scan: async () => (await import('./scan.ts')).registerScan,
+  serve: async () => (await import('./serve.ts')).registerServe,
+  worker: async () => (await import('./serve.ts')).registerServe,
 };
 
 /**
