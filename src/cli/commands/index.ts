@@ -23,6 +23,7 @@ export const commandLoaders: Readonly<Record<string, () => Promise<RegisterComma
   attest: async () => (await import('./attest.ts')).registerAttest,
   check: async () => (await import('./check.ts')).registerCheck,
   scan: async () => (await import('./scan.ts')).registerScan,
+  admin: async () => (await import('./admin.ts')).registerAdmin,
 };
 
 /**
