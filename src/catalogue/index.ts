@@ -24,7 +24,7 @@ export {
   type ScryptParams,
   verifyPassword,
 } from './accounts/password.ts';
-export { isAdmin, isMember, isReviewer, type Principal } from './accounts/principal.ts';
+export { actorOf, isAdmin, isMember, isReviewer, type Principal } from './accounts/principal.ts';
 export {
   deleteRegistryCredentials,
   listRegistryCredentials,
@@ -71,3 +71,11 @@ export { type Catalogue, type CatalogueDb, type CatalogueOptions, type Catalogue
 export type { CatalogueDatabase, GlobalRole, SubmissionInputs } from './db/schema.ts';
 export { type ClaimedJob, enqueueJob, JobQueue, retryDelayMs } from './jobs/queue.ts';
 export { type JobContext, type JobDefinition, LeaseLost, Worker, type WorkerOptions } from './jobs/worker.ts';
+export type { CatalogueServices, ImageAccess, ResolvedImage } from './services.ts';
+export { DecisionRequest, decide, withdraw } from './submissions/decide.ts';
+export { SubmissionRequest } from './submissions/request.ts';
+export type { StoredScanResult } from './submissions/result.ts';
+export { scanJob } from './submissions/scan-job.ts';
+export { isPublic, type SubmissionStatus, submissionStatuses } from './submissions/states.ts';
+export { scanJobKind, submit } from './submissions/submit.ts';
+export { canSee, type SubmissionView, submissionView } from './submissions/view.ts';

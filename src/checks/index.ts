@@ -21,7 +21,7 @@ export { sections, statuses } from './check.ts';
 export { describeEvidence, Evidence, type LocalizedEvidence, type Text } from './evidence.ts';
 export { createDigestSink } from './facts/file-digests.ts';
 export { type DockerfileInput, parseDockerfile, readDockerfile } from './inputs/dockerfile.ts';
-export { type ManifestsInput, parseManifests, readManifests } from './inputs/manifests.ts';
+export { type ManifestsInput, manifestsFromTexts, parseManifests, readManifests } from './inputs/manifests.ts';
 export { checkNeeds, checksPass } from './pass.ts';
 export { checkById, checks } from './registry.ts';
 export {

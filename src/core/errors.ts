@@ -33,6 +33,9 @@ export const errorCodes = [
   /** A zip/jar archive that is malformed, encrypted or uses an unsupported method. */
   'ARCHIVE_INVALID',
   'CONFIG_INVALID',
+  'NOT_FOUND',
+  'CONFLICT',
+  'FORBIDDEN',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

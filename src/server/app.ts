@@ -3,18 +3,21 @@ import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { routePath } from 'hono/route';
-import { describe, toolVersion } from '../core/index.ts';
+import { describe, isSgciError, toolVersion } from '../core/index.ts';
 import { authenticate, authRoutes } from './auth/index.ts';
 import type { ServerDeps } from './deps.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
-import { HttpProblem, problemResponse } from './problem.ts';
+import { HttpProblem, problemOfError, problemResponse } from './problem.ts';
 import { type App, type AppEnv, router } from './router.ts';
 import { healthRoutes } from './routes/health.ts';
+import { submissionRoutes } from './routes/submissions.ts';
 
 const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
 
 function fail(c: Context<AppEnv>, error: unknown): Response {
   if (error instanceof HttpProblem) return problemResponse(c, error);
+  const mapped = isSgciError(error) ? problemOfError(error) : undefined;
+  if (mapped) return problemResponse(c, mapped);
   if (error instanceof HTTPException) {
     const status = error.status;
     return problemResponse(c, new HttpProblem(status as never, 'http', error.message || 'request refused'));
@@ -64,6 +67,7 @@ export function createApp(deps: ServerDeps): App {
   app.use(authenticate());
   app.route('/', healthRoutes());
   app.route('/', authRoutes());
+  app.route('/', submissionRoutes());
   app.doc31('/api/v1/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'sgci catalogue API', version: toolVersion },

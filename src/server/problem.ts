@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
+import type { ErrorCode, SgciError } from '../core/index.ts';
 
 /** An RFC 9457 problem document; `errors` names each invalid field (JSON Pointer into the request part). */
 export interface Problem {
@@ -65,4 +66,37 @@ export function validationProblem(part: string, error: z.ZodError): HttpProblem 
   const first = errors[0];
   const detail = first ? `${part} ${first.pointer}: ${first.detail}` : `${part} is invalid`;
   return new HttpProblem(part === 'body' ? 422 : 400, 'invalid-request', detail, errors);
+}
+
+/** How an SgciError from the catalogue reads over HTTP: the input it names becomes the problem's pointer. */
+const statusOfCode: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
+  NOT_FOUND: 404,
+  FORBIDDEN: 403,
+  CONFLICT: 409,
+  LIMIT_EXCEEDED: 422,
+  USAGE: 422,
+  REFERENCE_INVALID: 422,
+  REGISTRY_UNREACHABLE: 422,
+  REGISTRY_UNAUTHORIZED: 422,
+  REGISTRY_ERROR: 422,
+  MANIFEST_INVALID: 422,
+  MANIFEST_UNSUPPORTED: 422,
+  DIGEST_MISMATCH: 422,
+  DOCKERFILE_INVALID: 422,
+  MANIFESTS_INVALID: 422,
+  VEX_INVALID: 422,
+  KEY_INVALID: 422,
+  PLATFORM_NOT_FOUND: 422,
+};
+
+export function problemOfError(error: SgciError): HttpProblem | undefined {
+  const status = statusOfCode[error.code];
+  if (status === undefined) return undefined;
+  const slug = error.code.toLowerCase().replaceAll('_', '-');
+  return new HttpProblem(
+    status,
+    slug,
+    error.message,
+    status === 422 ? [{ pointer: `/${error.input}`, detail: error.message }] : undefined,
+  );
 }

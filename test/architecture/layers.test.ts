@@ -25,8 +25,8 @@ const allowed: Record<string, readonly string[]> = {
   checks: ['core', 'oci', 'catalog', 'sbom', 'vuln', 'secrets', 'policy', 'attest'],
   report: ['core', 'oci', 'checks', 'vuln'],
   scan: ['core', 'oci', 'catalog', 'vuln', 'checks', 'secrets', 'policy', 'report', 'attest', 'store'],
-  catalogue: ['core', 'store'],
-  server: ['core', 'catalogue'],
+  catalogue: ['core', 'oci', 'policy', 'vuln', 'checks', 'report', 'scan', 'store'],
+  server: ['core', 'oci', 'cache', 'catalogue'],
 };
 
 /** Test support beside the code (`testing.ts`, `*-testing.ts`) builds fixtures from any layer, as tests do. */

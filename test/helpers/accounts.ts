@@ -9,10 +9,10 @@ import {
   type App,
   createApp,
   loadServerConfig,
-  Metrics,
   type ServerConfigInput,
   type ServerDeps,
 } from '../../src/server/index.ts';
+import { testServer } from './server.ts';
 
 export interface AuthServer {
   readonly app: App;
@@ -35,13 +35,8 @@ export function authServer(
       logs.push(JSON.stringify({ level, ...object, message }));
     };
   const logger: Logger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
-  const deps: ServerDeps = {
-    catalogue,
-    config: loadServerConfig({ env, flags }),
-    logger,
-    metrics: new Metrics(),
-    accepting: () => true,
-  };
+  // the test server's dependencies, with the environment's secrets in the configuration and the logs kept
+  const deps: ServerDeps = { ...testServer(catalogue, flags).deps, config: loadServerConfig({ env, flags }), logger };
   const app = createApp(deps);
   return {
     app,

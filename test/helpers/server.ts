@@ -1,6 +1,8 @@
 /** The catalogue server in process, on a test catalogue: requests go through `app.request`, no socket. */
 import type { Catalogue } from '../../src/catalogue/index.ts';
 import { silentLogger } from '../../src/core/index.ts';
+import { defaultPolicy } from '../../src/policy/index.ts';
+import { registryImageAccess } from '../../src/server/image-access.ts';
 import {
   type App,
   createApp,
@@ -19,9 +21,12 @@ export interface TestServer {
 
 export function testServer(catalogue: Catalogue, flags: ServerConfigInput = {}): TestServer {
   const state: { accepting: boolean } = { accepting: true };
+  const config = loadServerConfig({ env: {}, flags });
   const deps: ServerDeps = {
     catalogue,
-    config: loadServerConfig({ env: {}, flags }),
+    images: registryImageAccess({ config, logger: silentLogger }),
+    policy: defaultPolicy,
+    config,
     logger: silentLogger,
     metrics: new Metrics(),
     accepting: () => state.accepting,

@@ -28,6 +28,19 @@ export async function signEnvelope(signer: Signer, payloadType: string, payload:
   };
 }
 
+/**
+ * The envelope as JSON bytes in one key order (payloadType, payload, signatures with keyid and sig): the bytes of
+ * the `.att` layer, and the same bytes again for an envelope that went through a database that reorders keys.
+ */
+export function envelopeBytes(envelope: DsseEnvelope): Uint8Array {
+  const json = {
+    payloadType: envelope.payloadType,
+    payload: envelope.payload,
+    signatures: envelope.signatures.map((s) => ({ ...(s.keyid !== undefined ? { keyid: s.keyid } : {}), sig: s.sig })),
+  };
+  return new TextEncoder().encode(JSON.stringify(json));
+}
+
 export function parseEnvelope(bytes: Uint8Array, input: string): DsseEnvelope {
   let json: unknown;
   try {

@@ -6,7 +6,7 @@ export {
   referrerManifest,
   referrersFallbackTag,
 } from './cosign-manifest.ts';
-export { type DsseEnvelope, openEnvelope, pae, parseEnvelope, signEnvelope } from './dsse.ts';
+export { type DsseEnvelope, envelopeBytes, openEnvelope, pae, parseEnvelope, signEnvelope } from './dsse.ts';
 export { cosign, cosignSignPredicateType, inTotoStatementV1, predicateTypes } from './media-types.ts';
 export { checkPredicateShape, readPredicate } from './predicate.ts';
 export {
@@ -16,10 +16,12 @@ export {
   planAttestation,
   planAttestations,
   planSignature,
+  planSignedAttestation,
   pushPlan,
   type ResolvedImage,
   resolveImage,
   type SignOptions,
+  signStatement,
 } from './sign-image.ts';
 export { parseSimpleSigningPayload, type SimpleSigningPayload, simpleSigningPayload } from './simple-signing.ts';
 export {

@@ -24,6 +24,8 @@ export const predicateTypes = {
   slsaprovenance1: 'https://slsa.dev/provenance/v1',
   vuln: 'https://cosign.sigstore.dev/attestation/vuln/v1',
   custom: 'https://cosign.sigstore.dev/attestation/v1',
+  // cosign has no shorthand for a SLSA verification summary; sgci's `vsa` is its own (cosign needs the URI).
+  vsa: 'https://slsa.dev/verification_summary/v1',
 } as const;
 export type PredicateShorthand = keyof typeof predicateTypes;
 

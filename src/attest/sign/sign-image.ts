@@ -9,15 +9,16 @@ import {
   appendReferrerToIndex,
   type BuiltManifest,
   cosignTag,
+  type NewLayer,
   parseCosignManifest,
   parseReferrersIndex,
   referrerManifest,
   referrersFallbackTag,
 } from './cosign-manifest.ts';
-import { openEnvelope, signEnvelope } from './dsse.ts';
+import { type DsseEnvelope, envelopeBytes, openEnvelope, signEnvelope } from './dsse.ts';
 import { cosign, cosignSignPredicateType } from './media-types.ts';
 import { simpleSigningPayload } from './simple-signing.ts';
-import { buildStatement } from './statement.ts';
+import { buildStatement, type InTotoStatement, parseStatement, statementCovers } from './statement.ts';
 
 /** Every manifest type an image reference may resolve to; signing signs whatever it resolves to (index or manifest). */
 const imageManifestTypes = [
@@ -41,6 +42,11 @@ export async function resolveImage(registry: RegistryAccess, ref: RegistryRefere
     throw new SgciError('DIGEST_MISMATCH', formatRegistryReference(ref), `registry served manifest ${digest}`);
   }
   return { ref, digest, mediaType, size: bytes.length };
+}
+
+/** The image's repository, where its signatures and attestations are written. */
+function repositoryOf(image: ResolvedImage): RegistryReference {
+  return { registry: image.ref.registry, repository: image.ref.repository };
 }
 
 /** cosign's docker-reference: the repository without tag or digest. */
@@ -90,7 +96,7 @@ export async function planSignature(
   signer: Signer,
   options: SignOptions = {},
 ): Promise<PushPlan> {
-  const repo = { registry: image.ref.registry, repository: image.ref.repository };
+  const repo = repositoryOf(image);
   const payload = simpleSigningPayload(dockerReference(image.ref), image.digest, options.annotations);
   const signature = await signer.sign(payload);
   selfCheck(verifySignature(signer.publicKey, payload, signature), signer);
@@ -103,9 +109,26 @@ export async function planSignature(
   const writes: { ref: RegistryReference; built: BuiltManifest }[] = [{ ref: tagRef, built }];
   if (options.referrer) {
     const statement = buildStatement(dockerReference(image.ref), image.digest, cosignSignPredicateType, {});
-    writes.push(...(await bundleReferrer(registry, repo, image, signer, statement)));
+    writes.push(...(await bundleReferrer(registry, image, await signStatement(signer, statement), statement)));
   }
   return { image, writes };
+}
+
+/** Signs an in-toto statement into the DSSE envelope cosign writes, after checking it with the signer's own key. */
+export async function signStatement(signer: Signer, statement: InTotoStatement): Promise<DsseEnvelope> {
+  const payload = new TextEncoder().encode(JSON.stringify(statement));
+  const envelope = await signEnvelope(signer, cosign.inTotoPayloadType, payload);
+  selfCheck(openEnvelope(envelope, signer.publicKey) !== undefined, signer);
+  return envelope;
+}
+
+/** The `.att` layer of one envelope: cosign's media type and annotations. */
+function attestationLayer(envelope: DsseEnvelope, predicateType: string): NewLayer {
+  return {
+    mediaType: cosign.dsseLayer,
+    bytes: envelopeBytes(envelope),
+    annotations: { [cosign.signatureAnnotation]: '', [cosign.predicateTypeAnnotation]: predicateType },
+  };
 }
 
 /** Builds (but does not push) an attestation: in-toto statement, DSSE envelope, the new `.att` manifest. */
@@ -117,20 +140,54 @@ export async function planAttestation(
   predicate: unknown,
   options: { referrer?: boolean } = {},
 ): Promise<PushPlan> {
-  const repo = { registry: image.ref.registry, repository: image.ref.repository };
   const statement = buildStatement(dockerReference(image.ref), image.digest, predicateType, predicate);
-  const payload = new TextEncoder().encode(JSON.stringify(statement));
-  const envelope = await signEnvelope(signer, cosign.inTotoPayloadType, payload);
-  selfCheck(openEnvelope(envelope, signer.publicKey) !== undefined, signer);
+  return planEnvelope(registry, image, await signStatement(signer, statement), statement, options);
+}
+
+/**
+ * Builds (but does not push) the `.att` manifest for an envelope signed before, such as a catalogue verdict that is
+ * also stored and served: the pushed layer is exactly `envelopeBytes(envelope)`. The statement must be in-toto and
+ * name the image's digest.
+ */
+export async function planSignedAttestation(
+  registry: RegistryAccess,
+  image: ResolvedImage,
+  envelope: DsseEnvelope,
+  options: { referrer?: boolean } = {},
+): Promise<PushPlan> {
+  return planEnvelope(registry, image, envelope, statementFor(envelope, image), options);
+}
+
+/** The `.att` manifest (and optionally the referrer) for an envelope whose statement is known to be about the image. */
+async function planEnvelope(
+  registry: RegistryAccess,
+  image: ResolvedImage,
+  envelope: DsseEnvelope,
+  statement: InTotoStatement,
+  options: { referrer?: boolean },
+): Promise<PushPlan> {
+  const repo = repositoryOf(image);
   const tagRef = { ...repo, tag: cosignTag(image.digest, 'att') };
-  const built = appendLayer(await currentCosignManifest(registry, tagRef), {
-    mediaType: cosign.dsseLayer,
-    bytes: new TextEncoder().encode(JSON.stringify(envelope)),
-    annotations: { [cosign.signatureAnnotation]: '', [cosign.predicateTypeAnnotation]: predicateType },
-  });
+  const built = appendLayer(
+    await currentCosignManifest(registry, tagRef),
+    attestationLayer(envelope, statement.predicateType),
+  );
   const writes: { ref: RegistryReference; built: BuiltManifest }[] = [{ ref: tagRef, built }];
-  if (options.referrer) writes.push(...(await bundleReferrer(registry, repo, image, signer, statement)));
+  if (options.referrer) writes.push(...(await bundleReferrer(registry, image, envelope, statement)));
   return { image, writes };
+}
+
+/** The statement inside an envelope about to be attached, refused when it is not about this image. */
+function statementFor(envelope: DsseEnvelope, image: ResolvedImage): InTotoStatement {
+  const input = formatRegistryReference({ ...image.ref, digest: image.digest });
+  if (envelope.payloadType !== cosign.inTotoPayloadType) {
+    throw new SgciError('SIGNATURE_INVALID', input, `envelope payload type is ${envelope.payloadType}, not in-toto`);
+  }
+  const statement = parseStatement(Buffer.from(envelope.payload, 'base64'), input);
+  if (!statementCovers(statement, image.digest)) {
+    throw new SgciError('DIGEST_MISMATCH', input, 'the statement to attach is about another digest');
+  }
+  return statement;
 }
 
 /**
@@ -143,7 +200,7 @@ export async function planAttestations(
   signer: Signer,
   items: readonly { predicateType: string; predicate: unknown }[],
 ): Promise<PushPlan> {
-  const repo = { registry: image.ref.registry, repository: image.ref.repository };
+  const repo = repositoryOf(image);
   const tagRef = { ...repo, tag: cosignTag(image.digest, 'att') };
   const input = formatRegistryReference(tagRef);
   let manifest = await currentCosignManifest(registry, tagRef);
@@ -151,17 +208,7 @@ export async function planAttestations(
   const layerBlobs: BuiltManifest['blobs'][number][] = [];
   for (const { predicateType, predicate } of items) {
     const statement = buildStatement(dockerReference(image.ref), image.digest, predicateType, predicate);
-    const envelope = await signEnvelope(
-      signer,
-      cosign.inTotoPayloadType,
-      new TextEncoder().encode(JSON.stringify(statement)),
-    );
-    selfCheck(openEnvelope(envelope, signer.publicKey) !== undefined, signer);
-    built = appendLayer(manifest, {
-      mediaType: cosign.dsseLayer,
-      bytes: new TextEncoder().encode(JSON.stringify(envelope)),
-      annotations: { [cosign.signatureAnnotation]: '', [cosign.predicateTypeAnnotation]: predicateType },
-    });
+    built = appendLayer(manifest, attestationLayer(await signStatement(signer, statement), predicateType));
     layerBlobs.push(built.blobs[1]!);
     manifest = parseCosignManifest(built.manifest, input);
   }
@@ -170,17 +217,15 @@ export async function planAttestations(
   return { image, writes: [{ ref: tagRef, built: combined }] };
 }
 
+/** The same envelope as a Sigstore bundle in an OCI 1.1 referrer; the bundle names the key by the envelope's keyid. */
 async function bundleReferrer(
   registry: RegistryAccess,
-  repo: RegistryReference,
   image: ResolvedImage,
-  signer: Signer,
-  statement: ReturnType<typeof buildStatement>,
+  envelope: DsseEnvelope,
+  statement: InTotoStatement,
 ): Promise<{ ref: RegistryReference; built: BuiltManifest }[]> {
-  const payload = new TextEncoder().encode(JSON.stringify(statement));
-  const envelope = await signEnvelope(signer, cosign.inTotoPayloadType, payload);
-  selfCheck(openEnvelope(envelope, signer.publicKey) !== undefined, signer);
-  const bundle = keyBundle(envelope, keyIdOf(signer.publicKey));
+  const repo = repositoryOf(image);
+  const bundle = keyBundle(envelope, envelope.signatures[0]?.keyid ?? '');
   // Registries without the referrers API (distribution 2.x) get the OCI 1.1 fallback: an index under
   // the tag `sha256-<hex>` that lists the referrers; it is read now so the push stays all-or-nothing.
   const built = referrerManifest(

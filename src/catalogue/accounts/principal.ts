@@ -1,3 +1,4 @@
+import type { Actor } from '../db/events.ts';
 import type { GlobalRole } from '../db/schema.ts';
 
 /** Who is asking, once authenticated: by session (browser) or API token (automation). */
@@ -22,4 +23,11 @@ export function isAdmin(p: Principal | undefined): boolean {
 
 export function isMember(p: Principal | undefined, organisation: string): boolean {
   return p?.organisations.includes(organisation) === true;
+}
+
+/** The principal as the audit log names it: the user, or the user's token by its shown prefix. */
+export function actorOf(p: Principal): Actor {
+  return p.via.kind === 'token'
+    ? { kind: 'token', prefix: p.via.prefix, userId: p.userId }
+    : { kind: 'user', id: p.userId };
 }

@@ -30,7 +30,8 @@ export interface CatalogueOptions extends Omit<StoreOptions, 'engine' | 'readOnl
  */
 export async function openCatalogue(options: CatalogueOptions = {}): Promise<Catalogue> {
   const store = await openStore({ ...options, engine: 'pglite' });
-  const db = store.db.withTables<CatalogueDatabase>() as unknown as CatalogueDb;
+  // the catalogue's tables live beside the store's in the same database; only their types are new
+  const db = store.db as unknown as CatalogueDb;
   try {
     const { error } = await new Migrator({
       db,

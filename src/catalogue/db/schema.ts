@@ -12,6 +12,7 @@ export interface CatalogueDatabase {
   images: ImagesTable;
   maintainers: MaintainersTable;
   submissions: SubmissionsTable;
+  decisions: DecisionsTable;
   events: EventsTable;
   jobs: JobsTable;
   sessions: SessionsTable;
@@ -26,7 +27,7 @@ export interface CatalogueDatabase {
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 /** jsonb: written as JSON text, read back parsed. */
-type Json<T> = JSONColumnType<T, string, string>;
+type Json<T extends object | null> = JSONColumnType<T, string, string>;
 
 export interface OrganisationsTable {
   slug: string;
@@ -107,8 +108,31 @@ export interface SubmissionsTable {
 /** What the contributor handed in beside the reference: build and deployment inputs, their own VEX. */
 export interface SubmissionInputs {
   readonly dockerfile?: string;
-  readonly manifests?: readonly { readonly name: string; readonly content: string }[];
-  readonly vex?: readonly unknown[];
+  readonly manifests?: readonly SubmittedFileText[];
+  readonly vex?: readonly SubmittedFileText[];
+}
+
+export interface SubmittedFileText {
+  readonly name: string;
+  readonly content: string;
+}
+
+export type DecisionKind = 'admit' | 'reject' | 'request-changes';
+
+export interface ManualCheckDecision {
+  readonly id: string;
+  readonly result: 'pass' | 'fail';
+  readonly note: string;
+}
+
+export interface DecisionsTable {
+  id: Generated<string>;
+  submission: string;
+  reviewer: string;
+  decision: DecisionKind;
+  reason: string;
+  manual_checks: Json<ManualCheckDecision[]>;
+  at: Timestamp;
 }
 
 export interface EventsTable {
@@ -128,7 +152,7 @@ export type JobState = 'queued' | 'running' | 'done' | 'failed';
 export interface JobsTable {
   id: Generated<string>;
   kind: string;
-  payload: Json<unknown>;
+  payload: ColumnType<unknown, string, string>;
   state: JobState;
   attempts: ColumnType<number, number | undefined, number>;
   max_attempts: number;

@@ -34,7 +34,7 @@ export class LeaseLost extends Error {
 
 export interface WorkerOptions {
   readonly catalogue: Catalogue;
-  readonly definitions: readonly JobDefinition<never>[];
+  readonly definitions: readonly JobDefinition<unknown>[];
   /** Unique per process: host, pid and a random part. */
   readonly id: string;
   readonly concurrency?: number;
@@ -52,7 +52,7 @@ const defaultLeaseMs = 120_000;
 export class Worker {
   readonly #options: WorkerOptions;
   readonly #queue: JobQueue;
-  readonly #definitions: ReadonlyMap<string, JobDefinition<never>>;
+  readonly #definitions: ReadonlyMap<string, JobDefinition<unknown>>;
   readonly #running = new Map<string, { abort: AbortController; done: Promise<void>; job: ClaimedJob }>();
   #stopping = false;
   #loop: Promise<void> | undefined;
@@ -178,7 +178,7 @@ export class Worker {
       if (!definition) throw new Error(`no handler for job kind ${job.kind}`);
       const parsed = definition.payload.safeParse(job.payload);
       if (!parsed.success) throw new Error(`invalid payload: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
-      await definition.run(parsed.data as never, { job, catalogue, signal, finish });
+      await definition.run(parsed.data, { job, catalogue, signal, finish });
       if (!finished) await finish(async () => undefined);
       logger?.info(fields, 'job done');
     } catch (error) {

@@ -192,20 +192,32 @@ export async function readManifests(path: string): Promise<ManifestsInput> {
     if (error instanceof SgciError) throw error;
     throw new SgciError('MANIFESTS_INVALID', path, `cannot read manifests: ${describe(error)}`, { cause: error });
   }
-  const workloads: Workload[] = [];
-  let otherDocuments = 0;
+  const texts: { name: string; content: string }[] = [];
   for (const file of files) {
     const info = await stat(file);
     if (info.size > maxManifestFileBytes)
       throw new SgciError('LIMIT_EXCEEDED', file, 'manifest file larger than 8 MiB');
-    const result = parseManifests(await readFile(file, 'utf8'), file);
+    texts.push({ name: file, content: await readFile(file, 'utf8') });
+  }
+  return manifestsFromTexts(path, texts);
+}
+
+/** Manifests handed in as text (a submission's files, or the files of `--manifests`), in the given order. */
+export function manifestsFromTexts(
+  source: string,
+  files: readonly { readonly name: string; readonly content: string }[],
+): ManifestsInput {
+  const workloads: Workload[] = [];
+  let otherDocuments = 0;
+  for (const file of files) {
+    const result = parseManifests(file.content, file.name);
     for (const w of result.workloads) workloads.push(w);
     otherDocuments += result.other;
   }
   if (workloads.length === 0) {
-    throw new SgciError('MANIFESTS_INVALID', path, `no workload (${workloadKinds.join(', ')}) found`);
+    throw new SgciError('MANIFESTS_INVALID', source, `no workload (${workloadKinds.join(', ')}) found`);
   }
-  return { source: path, workloads, otherDocuments };
+  return { source, workloads, otherDocuments };
 }
 
 /** `Deployment/web` (document 2) for evidence. */

@@ -4,6 +4,7 @@ import {
   type AttestationCheck,
   acceptedPredicateTypes,
   type ImageVerification,
+  judgeVerificationSummary,
   keysForRepository,
   loadPublicKey,
   resolveImage,
@@ -21,6 +22,7 @@ import { collect } from '../flags.ts';
 import type { ImageCliOptions } from '../options.ts';
 import { addRegistryOptions, registryFromCli, registryReferenceOf } from '../options.ts';
 import { writeOut } from '../output.ts';
+import { evaluationTime } from '../scan-options.ts';
 
 interface VerifyOptions extends ImageCliOptions {
   key: string[];
@@ -29,6 +31,7 @@ interface VerifyOptions extends ImageCliOptions {
   certificateIdentity?: string;
   certificateOidcIssuer?: string;
   type?: string;
+  now?: string;
   output: 'text' | 'json';
 }
 
@@ -143,11 +146,13 @@ export function registerVerify(program: Command): void {
     .argument('<image>', 'registry reference (tag or digest)')
     .option('--key <path>', 'trusted public key (PEM); repeatable', collect, [])
     .option('--policy <file>', 'also trust the keys sgci-policy.yaml lists for this repository (trustedKeys)')
-    .option('--type <type>', 'predicate type to require (shorthand or URI); default: any');
+    .option('--type <type>', 'predicate type to require (shorthand or URI); default: any')
+    .option('--now <time>', 'judge the validity period of verification summaries (VSA) at this ISO time');
   addKeylessOptions(attestation);
   addRegistryOptions(attestation).action(async (image: string, opts: VerifyOptions) => {
     const ref = registryReferenceOf(image);
     const accepted = opts.type ? acceptedPredicateTypes(opts.type) : undefined;
+    const now = evaluationTime(opts.now);
     const keys = await trustedKeys(opts, ref);
     await using registry = await registryFromCli(opts);
     const { digest } = await resolveImage(registry, ref);
@@ -157,7 +162,10 @@ export function registerVerify(program: Command): void {
       ...(keyless ? { keyless } : {}),
     });
     // Filter on the verified type; an unverified attestation is kept (its annotation says what it claims to be).
-    const checks = verification.attestations.filter((a) => !accepted || accepted.includes(a.predicateType));
+    // A verification summary that says FAILED or has expired does not verify, whatever its signature.
+    const checks = verification.attestations
+      .filter((a) => !accepted || accepted.includes(a.predicateType))
+      .map((a) => judgeVerificationSummary(a, verification.image, now));
     const filtered = { ...verification, attestations: checks };
     await finish(filtered, checks, accepted ? `${opts.type} attestations` : 'attestations', opts.output);
   });

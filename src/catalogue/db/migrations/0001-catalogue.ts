@@ -96,6 +96,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       where status not in ('rejected', 'withdrawn', 'checks-failed', 'changes-requested')`.execute(db);
 
   await db.schema
+    .createTable('decisions')
+    .addColumn('id', 'bigserial', (c) => c.primaryKey())
+    .addColumn('submission', 'text', (c) => c.notNull().references('submissions.id'))
+    .addColumn('reviewer', 'text', (c) => c.notNull().references('users.id'))
+    .addColumn('decision', 'text', (c) => c.notNull().check(sql`decision in ('admit', 'reject', 'request-changes')`))
+    .addColumn('reason', 'text', (c) => c.notNull())
+    .addColumn('manual_checks', 'jsonb', (c) => c.notNull())
+    .addColumn('at', 'timestamptz', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('decisions_submission').on('decisions').columns(['submission', 'id']).execute();
+
+  await db.schema
     .createTable('events')
     .addColumn('id', 'bigserial', (c) => c.primaryKey())
     .addColumn('at', 'timestamptz', (c) => c.notNull())

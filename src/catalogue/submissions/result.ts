@@ -1,0 +1,41 @@
+import { SgciError } from '../../core/index.ts';
+import type { ScanReport } from '../../report/index.ts';
+import type { ScanOutcome } from '../../scan/index.ts';
+import type { VulnReport } from '../../vuln/index.ts';
+
+/**
+ * What a submission keeps of its scan: the check report and the vulnerability report exactly as `sgci check` and
+ * `sgci vulns` write them as JSON (so the API serves and counts the same documents a consumer recomputes), and the
+ * scan's circumstances. The SBOM stays in the stored pass (`scan_key`), from which re-matching starts.
+ */
+export interface StoredScanResult {
+  readonly checks: ScanReport;
+  readonly vulns: VulnReport;
+  /** Whether matching ran; when not, why (no advisory data yet). */
+  readonly matched: boolean;
+  readonly unavailable?: string;
+  readonly platform: string | null;
+  readonly packages: number;
+  readonly unknowns: number;
+  readonly timings: ScanOutcome['timings'];
+}
+
+export function storedResultOf(outcome: ScanOutcome): StoredScanResult {
+  if (!outcome.checks || !outcome.vulns) {
+    throw new SgciError(
+      'USAGE',
+      outcome.image?.reference ?? 'scan',
+      'a catalogue scan needs checks and vulnerabilities',
+    );
+  }
+  return {
+    checks: outcome.checks.report,
+    vulns: outcome.vulns.report,
+    matched: outcome.vulns.matched,
+    ...(outcome.vulns.unavailable ? { unavailable: outcome.vulns.unavailable.en } : {}),
+    platform: outcome.image?.platform ?? null,
+    packages: outcome.sbom.packages.length,
+    unknowns: outcome.unknowns.length,
+    timings: outcome.timings,
+  };
+}

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { describe, type ErrorCode, isSgciError } from '../../core/index.ts';
+import { runScan, type ScanRequest, scanCacheKey, storeMatcher, storeScanCache } from '../../scan/index.ts';
+import type { JobDefinition } from '../jobs/worker.ts';
+import type { CatalogueServices } from '../services.ts';
+import { scanInputsOf } from './inputs.ts';
+import { type StoredScanResult, storedResultOf } from './result.ts';
+import { type SubmissionStatus, transition } from './states.ts';
+import { scanJobKind } from './submit.ts';
+
+/** Failures that may pass on their own (a registry or database away): the job is retried, the state kept. */
+const transient: readonly ErrorCode[] = ['REGISTRY_UNREACHABLE', 'REGISTRY_ERROR', 'DATABASE_ERROR', 'IO_ERROR'];
+
+const system = { kind: 'system' } as const;
+
+/**
+ * `sgci.scan`: pulls the submitted digest and runs the one pipeline (SBOM, vulnerabilities with the submitted VEX,
+ * every check against the catalogue's policy, signatures with the organisation's keys), then stores the result
+ * and moves the submission to `checks-failed` (a required check failed, or the image cannot be read) or
+ * `awaiting-review`, in the transaction that completes the job.
+ */
+export function scanJob(services: CatalogueServices): JobDefinition<{ submission: string }> {
+  const { catalogue, images, policy } = services;
+  return {
+    kind: scanJobKind,
+    payload: z.object({ submission: z.string() }).strict(),
+    leaseMs: 10 * 60_000,
+    async run({ submission: id }, ctx) {
+      const row = await catalogue.db
+        .selectFrom('submissions')
+        .innerJoin('images', 'images.name', 'submissions.image')
+        .select([
+          'submissions.status',
+          'submissions.digest',
+          'submissions.organisation',
+          'submissions.inputs',
+          'images.repository',
+        ])
+        .where('submissions.id', '=', id)
+        .executeTakeFirst();
+      const status = row?.status as SubmissionStatus | undefined;
+      // withdrawn (or gone) while queued: nothing to do
+      if (!row || (status !== 'submitted' && status !== 'scanning')) return;
+      if (status === 'submitted') {
+        await catalogue.transaction((tx) =>
+          transition(tx, { id, to: 'scanning', actor: system, now: catalogue.now(), from: ['submitted'] }),
+        );
+      }
+      let result: StoredScanResult;
+      let scanKey: string | undefined;
+      try {
+        const inputs = scanInputsOf(row.inputs);
+        const request: ScanRequest = {
+          subject: { reference: `${row.repository}@${row.digest}` },
+          needs: { vulns: true, checks: true },
+          policy,
+          vex: inputs.vex,
+          notes: (row.inputs.vex ?? []).map((f) => `VEX document read: ${f.name}`),
+          now: catalogue.now(),
+          ...(inputs.dockerfile ? { dockerfile: inputs.dockerfile } : {}),
+          ...(inputs.manifests ? { manifests: inputs.manifests } : {}),
+          signal: ctx.signal,
+        };
+        const verify = images.verifyAttestations;
+        const outcome = await runScan(request, {
+          openImage: (reference) => images.open(reference, row.organisation, ctx.signal),
+          matcher: storeMatcher(catalogue.store),
+          cache: storeScanCache(catalogue.store),
+          ...(verify ? { verifyAttestations: (image) => verify.call(images, image, row.organisation) } : {}),
+        });
+        if (outcome.image) scanKey = scanCacheKey(outcome.image, policy, request);
+        result = storedResultOf(outcome);
+      } catch (error) {
+        if (ctx.signal.aborted) throw error;
+        const retry = isSgciError(error) && transient.includes(error.code) && ctx.job.attempt < ctx.job.maxAttempts;
+        if (retry || !isSgciError(error)) throw error;
+        const reason = `the image could not be scanned: ${describe(error)}`;
+        await ctx.finish((tx) =>
+          transition(tx, {
+            id,
+            to: 'checks-failed',
+            actor: system,
+            now: catalogue.now(),
+            reason,
+            from: ['scanning'],
+          }).then(() => undefined),
+        );
+        return;
+      }
+      const failed = result.checks.gate.failed;
+      const reason = failed
+        ? `required checks failed: ${result.checks.results
+            .filter((c) => c.result === 'fail')
+            .map((c) => c.id)
+            .join(', ')}`
+        : undefined;
+      await ctx.finish(async (tx) => {
+        await transition(tx, {
+          id,
+          to: failed ? 'checks-failed' : 'awaiting-review',
+          actor: system,
+          now: catalogue.now(),
+          from: ['scanning'],
+          ...(reason ? { reason } : {}),
+          set: { result: JSON.stringify(result), scan_key: scanKey ?? null, policy_digest: policy.digest },
+          detail: { policy: policy.digest, vulnerabilities: result.vulns.summary.active },
+        });
+      });
+    },
+  };
+}
