@@ -1,5 +1,4 @@
 export { type AuditEntry, auditPage } from './accounts/audit.ts';
-export { AccountError, type AccountRefusal } from './accounts/errors.ts';
 export { defaultLoginLimits, type LoginLimits, type PasswordLogin, passwordLogin } from './accounts/login.ts';
 export {
   type OidcIdentity,

@@ -1,7 +1,7 @@
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import { SgciError } from '../../core/index.ts';
 import { type Actor, actorId, appendEvent } from '../db/events.ts';
 import type { Catalogue, CatalogueDb } from '../db/open.ts';
-import { AccountError } from './errors.ts';
 import { requireOrganisation } from './users.ts';
 
 /** An organisation's public key its image signatures and attestations are verified with. */
@@ -30,15 +30,15 @@ function algorithmOf(key: KeyObject, input: string): string {
   if (key.asymmetricKeyType === 'ec') {
     const name = curves[details?.namedCurve ?? ''];
     if (name) return name;
-    throw new AccountError('invalid', input, `EC curve ${details?.namedCurve ?? '?'} is not P-256, P-384 or P-521`);
+    throw new SgciError('KEY_INVALID', input, `EC curve ${details?.namedCurve ?? '?'} is not P-256, P-384 or P-521`);
   }
   if (key.asymmetricKeyType === 'rsa') {
     const bits = details?.modulusLength ?? 0;
     if (bits >= 2048) return `rsa-${bits}`;
-    throw new AccountError('invalid', input, `RSA key of ${bits} bits: at least 2048 are needed`);
+    throw new SgciError('KEY_INVALID', input, `RSA key of ${bits} bits: at least 2048 are needed`);
   }
   if (key.asymmetricKeyType === 'ed25519') return 'ed25519';
-  throw new AccountError('invalid', input, `key type ${key.asymmetricKeyType ?? '?'} is not ECDSA, RSA or Ed25519`);
+  throw new SgciError('KEY_INVALID', input, `key type ${key.asymmetricKeyType ?? '?'} is not ECDSA, RSA or Ed25519`);
 }
 
 /**
@@ -47,17 +47,17 @@ function algorithmOf(key: KeyObject, input: string): string {
  */
 export function parseTrustedKey(pem: string, label: string): Omit<TrustedKeyInfo, 'addedAt' | 'addedBy'> {
   const input = label || 'key';
-  if (pem.length > maxPemBytes) throw new AccountError('invalid', input, `PEM larger than ${maxPemBytes} bytes`);
+  if (pem.length > maxPemBytes) throw new SgciError('KEY_INVALID', input, `PEM larger than ${maxPemBytes} bytes`);
   const blocks = [...pem.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----/g)].map((m) => m[1]);
   if (blocks.some((b) => b?.includes('PRIVATE')))
-    throw new AccountError('invalid', input, 'this is a private key: send only the public key, and replace this one');
+    throw new SgciError('KEY_INVALID', input, 'this is a private key: send only the public key, and replace this one');
   if (blocks.length !== 1 || blocks[0] !== 'PUBLIC KEY')
-    throw new AccountError('invalid', input, 'expected exactly one -----BEGIN PUBLIC KEY----- block');
+    throw new SgciError('KEY_INVALID', input, 'expected exactly one -----BEGIN PUBLIC KEY----- block');
   let key: KeyObject;
   try {
     key = createPublicKey({ key: pem, format: 'pem' });
   } catch (error) {
-    throw new AccountError('invalid', input, `unreadable public key: ${(error as Error).message}`);
+    throw new SgciError('KEY_INVALID', input, `unreadable public key: ${(error as Error).message}`);
   }
   const der = key.export({ type: 'spki', format: 'der' });
   return {
@@ -94,7 +94,7 @@ export async function replaceOrganisationKeys(
   keys: readonly { pem: string; label?: string }[],
 ): Promise<TrustedKeyInfo[]> {
   if (keys.length > maxKeysPerOrganisation)
-    throw new AccountError('invalid', organisation, `at most ${maxKeysPerOrganisation} keys per organisation`);
+    throw new SgciError('KEY_INVALID', organisation, `at most ${maxKeysPerOrganisation} keys per organisation`);
   const parsed = keys.map((k, i) => parseTrustedKey(k.pem, k.label ?? `key ${i + 1}`));
   const wanted = new Map(parsed.map((k) => [k.id, k]));
   await catalogue.transaction(async (tx) => {
@@ -148,7 +148,7 @@ export async function removeOrganisationKey(
       .where('id', '=', id)
       .returning('id')
       .executeTakeFirst();
-    if (!gone) throw new AccountError('not-found', id, `organisation ${organisation} has no such key`);
+    if (!gone) throw new SgciError('NOT_FOUND', id, `organisation ${organisation} has no such key`);
     await appendEvent(tx, {
       actor,
       subject: { kind: 'organisation', id: organisation },

@@ -1,6 +1,6 @@
+import { SgciError } from '../../core/index.ts';
 import { type Actor, actorId, appendEvent } from '../db/events.ts';
 import type { Catalogue, CatalogueDb } from '../db/open.ts';
-import { AccountError } from './errors.ts';
 import type { CredentialsKey } from './secret-box.ts';
 import { requireOrganisation } from './users.ts';
 
@@ -11,7 +11,7 @@ const dockerHubAliases = new Set(['index.docker.io', 'registry-1.docker.io', 're
 /** `HOST[:PORT]` in lower case, Docker Hub's aliases as `docker.io`. */
 export function normaliseRegistryHost(host: string): string {
   const normal = host.trim().toLowerCase();
-  if (!hostPattern.test(normal)) throw new AccountError('invalid', host, 'expected a registry HOST or HOST:PORT');
+  if (!hostPattern.test(normal)) throw new SgciError('USAGE', host, 'expected a registry HOST or HOST:PORT');
   return dockerHubAliases.has(normal) ? 'docker.io' : normal;
 }
 
@@ -34,8 +34,8 @@ export async function setRegistryCredentials(
   credentials: { registry: string; username: string; password: string },
 ): Promise<void> {
   if (!key)
-    throw new AccountError(
-      'invalid',
+    throw new SgciError(
+      'KEY_INVALID',
       organisation,
       'the server has no credentials key (SGCI_CREDENTIALS_KEY or credentialsKeyFile): refusing to store a password',
     );
@@ -106,7 +106,7 @@ export async function deleteRegistryCredentials(
       .where('registry', '=', registry)
       .returning('username')
       .executeTakeFirst();
-    if (!gone) throw new AccountError('not-found', registry, `organisation ${organisation} has no credentials for it`);
+    if (!gone) throw new SgciError('NOT_FOUND', registry, `organisation ${organisation} has no credentials for it`);
     await appendEvent(tx, {
       actor,
       subject: { kind: 'organisation', id: organisation },
@@ -137,7 +137,11 @@ export async function registryCredentialsFor(
     .executeTakeFirst();
   if (!row) return undefined;
   if (!key)
-    throw new AccountError('invalid', organisation, `credentials for ${registry} are stored but the server has no key`);
+    throw new SgciError(
+      'KEY_INVALID',
+      organisation,
+      `credentials for ${registry} are stored but the server has no key`,
+    );
   return {
     username: row.username,
     password: key.open(row.sealed_password, context(organisation, registry, row.username)),

@@ -1,7 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
+import { SgciError } from '../../core/index.ts';
 import { type Actor, appendEvent } from '../db/events.ts';
 import type { Catalogue, CatalogueDb } from '../db/open.ts';
-import { AccountError } from './errors.ts';
 import type { Principal } from './principal.ts';
 import { sha256Hex } from './secrets.ts';
 import { loadPrincipal, requireUser } from './users.ts';
@@ -49,11 +49,11 @@ export async function createApiToken(
 ): Promise<CreatedApiToken> {
   const days = options.expiresInDays;
   if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > maxExpiryDays))
-    throw new AccountError('invalid', String(days), `token expiry must be 1–${maxExpiryDays} whole days`);
+    throw new SgciError('USAGE', String(days), `token expiry must be 1–${maxExpiryDays} whole days`);
   const label = options.label.trim().slice(0, 200) || 'token';
   return catalogue.transaction(async (tx) => {
     const user = await requireUser(tx, options.login);
-    if (user.disabled) throw new AccountError('invalid', user.login, 'user is disabled');
+    if (user.disabled) throw new SgciError('USAGE', user.login, 'user is disabled');
     const now = catalogue.now();
     const expiresAt = days === undefined ? null : new Date(now.getTime() + days * 86_400_000);
     for (;;) {
@@ -96,7 +96,7 @@ export async function revokeApiToken(
   prefix: string,
   ownerId?: string,
 ): Promise<void> {
-  if (!isTokenPrefix(prefix)) throw new AccountError('invalid', prefix, 'expected a token prefix sgci_xxxxxxxx');
+  if (!isTokenPrefix(prefix)) throw new SgciError('USAGE', prefix, 'expected a token prefix sgci_xxxxxxxx');
   await catalogue.transaction(async (tx) => {
     const row = await tx
       .selectFrom('api_tokens')
@@ -104,7 +104,7 @@ export async function revokeApiToken(
       .where('prefix', '=', prefix)
       .executeTakeFirst();
     if (!row || (ownerId !== undefined && row.user_id !== ownerId))
-      throw new AccountError('not-found', prefix, 'no such token');
+      throw new SgciError('NOT_FOUND', prefix, 'no such token');
     if (row.revoked_at) return;
     const at = catalogue.now();
     await tx.updateTable('api_tokens').set({ revoked_at: at }).where('prefix', '=', prefix).execute();

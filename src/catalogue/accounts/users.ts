@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { SgciError } from '../../core/index.ts';
 import { type Actor, appendEvent } from '../db/events.ts';
 import type { Catalogue, CatalogueDb, CatalogueTx } from '../db/open.ts';
 import type { GlobalRole } from '../db/schema.ts';
-import { AccountError } from './errors.ts';
 import { hashPassword } from './password.ts';
 import type { Principal } from './principal.ts';
 
@@ -13,13 +13,13 @@ const slugPattern = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 export function normaliseLogin(login: string): string {
   const normal = login.trim().toLowerCase();
   if (!loginPattern.test(normal))
-    throw new AccountError('invalid', login, 'a login is 1–128 of a-z 0-9 . _ @ - and starts with a letter or digit');
+    throw new SgciError('USAGE', login, 'a login is 1–128 of a-z 0-9 . _ @ - and starts with a letter or digit');
   return normal;
 }
 
 export function checkSlug(slug: string): string {
   if (!slugPattern.test(slug))
-    throw new AccountError('invalid', slug, 'an organisation slug is 1–64 of a-z 0-9 - (not at either end)');
+    throw new SgciError('USAGE', slug, 'an organisation slug is 1–64 of a-z 0-9 - (not at either end)');
   return slug;
 }
 
@@ -32,7 +32,7 @@ export interface Organisation {
 export async function createOrganisation(catalogue: Catalogue, actor: Actor, org: Organisation): Promise<void> {
   checkSlug(org.slug);
   const name = org.name.trim();
-  if (!name) throw new AccountError('invalid', org.slug, 'an organisation needs a name');
+  if (!name) throw new SgciError('USAGE', org.slug, 'an organisation needs a name');
   await catalogue.transaction(async (tx) => {
     const inserted = await tx
       .insertInto('organisations')
@@ -40,7 +40,7 @@ export async function createOrganisation(catalogue: Catalogue, actor: Actor, org
       .onConflict((oc) => oc.column('slug').doNothing())
       .returning('slug')
       .executeTakeFirst();
-    if (!inserted) throw new AccountError('exists', org.slug, 'organisation exists already');
+    if (!inserted) throw new SgciError('CONFLICT', org.slug, 'organisation exists already');
     await appendEvent(tx, {
       actor,
       subject: { kind: 'organisation', id: org.slug },
@@ -61,7 +61,7 @@ export async function requireOrganisation(db: CatalogueDb, slug: string): Promis
     .select(['slug', 'name', 'contact'])
     .where('slug', '=', slug)
     .executeTakeFirst();
-  if (!org) throw new AccountError('not-found', slug, 'no such organisation');
+  if (!org) throw new SgciError('NOT_FOUND', slug, 'no such organisation');
   return org;
 }
 
@@ -131,7 +131,7 @@ export async function insertUser(
     .onConflict((oc) => oc.column('login').doNothing())
     .returning('id')
     .executeTakeFirst();
-  if (!inserted) throw new AccountError('exists', login, 'a user with this login exists already');
+  if (!inserted) throw new SgciError('CONFLICT', login, 'a user with this login exists already');
   for (const slug of organisations)
     await tx.insertInto('memberships').values({ user_id: id, organisation: slug, created_at: now }).execute();
   await appendEvent(tx, {
@@ -153,7 +153,7 @@ export async function requireUser(
     .select(['id', 'login', 'disabled_at'])
     .where('login', '=', normaliseLogin(login))
     .executeTakeFirst();
-  if (!row) throw new AccountError('not-found', login, 'no such user');
+  if (!row) throw new SgciError('NOT_FOUND', login, 'no such user');
   return { id: row.id, login: row.login, disabled: row.disabled_at !== null };
 }
 

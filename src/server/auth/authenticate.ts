@@ -1,6 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import {
-  type Actor,
   isAdmin,
   isMember,
   isReviewer,
@@ -57,13 +56,6 @@ export function principalOf(c: Context<AppEnv>): Principal {
   const principal = c.var.principal;
   if (!principal) throw unauthorized(c, 'sign in or send an API token');
   return principal;
-}
-
-/** Who the audit log names for what this principal does: the user, or the token (by prefix) acting for them. */
-export function actorOf(principal: Principal): Actor {
-  return principal.via.kind === 'token'
-    ? { kind: 'token', prefix: principal.via.prefix, userId: principal.userId }
-    : { kind: 'user', id: principal.userId };
 }
 
 /** Route middleware: only signed-in users (any role) pass. */

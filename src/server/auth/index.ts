@@ -5,7 +5,6 @@ import { oidcRoutes } from './oidc-routes.ts';
 import { organisationRoutes } from './organisation-routes.ts';
 
 export {
-  actorOf,
   authenticate,
   principalOf,
   requireAuth,

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import {
+  actorOf,
   createApiToken,
   endSession,
   listApiTokens,
@@ -11,10 +12,9 @@ import {
 } from '../../catalogue/index.ts';
 import { HttpProblem } from '../problem.ts';
 import { type App, type AppEnv, router } from '../router.ts';
-import { actorOf, principalOf, requireAuth } from './authenticate.ts';
+import { principalOf, requireAuth } from './authenticate.ts';
 import { clientAddress } from './client-address.ts';
 import { csrfToken, csrfTokenOfSession } from './csrf.ts';
-import { answerRefusals } from './refusals.ts';
 import { Me, meOf, problems, ReturnTo, security, Timestamp } from './schemas.ts';
 import { clearSessionCookie, sessionCookie, sessionLifetime, setSessionCookie } from './session-cookie.ts';
 
@@ -146,7 +146,7 @@ function tokenJson(t: Awaited<ReturnType<typeof listApiTokens>>[number]) {
 
 /** Password sign-in, sign-out, who am I, and my API tokens. */
 export function loginRoutes(): App {
-  const app = answerRefusals(router());
+  const app = router();
 
   app.openapi(login, async (c) => {
     if (!c.req.header('content-type'))

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import {
+  actorOf,
   addMember,
   createOrganisation,
   deleteRegistryCredentials,
@@ -13,8 +14,7 @@ import {
   type TrustedKeyInfo,
 } from '../../catalogue/index.ts';
 import { type App, router } from '../router.ts';
-import { actorOf, principalOf, requireOrganisationAccess, requireRole } from './authenticate.ts';
-import { answerRefusals } from './refusals.ts';
+import { principalOf, requireOrganisationAccess, requireRole } from './authenticate.ts';
 import { problems, security, Timestamp } from './schemas.ts';
 
 const Slug = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, 'expected an organisation slug');
@@ -198,7 +198,7 @@ function keysJson(keys: readonly TrustedKeyInfo[]) {
 
 /** Organisations, their members, their registry logins (write-only secrets) and their trusted keys. */
 export function organisationRoutes(): App {
-  const app = answerRefusals(router());
+  const app = router();
 
   app.openapi(list, async (c) => c.json({ items: await listOrganisations(c.var.deps.catalogue.db) }, 200));
 
