@@ -9,8 +9,9 @@ export interface ScryptParams {
 }
 
 /**
- * N = 2^15, r = 8 (32 MiB per hash): 95–150 ms on this project's 2-core test machine under load, ~90 ms idle.
- * Raising it makes every stored hash with the old parameters be rehashed at its next login.
+ * N = 2^15, r = 8 (32 MiB per hash): 86 ms median on this project's 2-core machine (84–88 ms at load 1.5, up to
+ * ~250 ms while other test suites share the cores); 2^14 took 32 ms. Raising it makes every stored hash with the
+ * old parameters be rehashed at its next login.
  */
 export const currentScryptParams: ScryptParams = { ln: 15, r: 8, p: 1 };
 
