@@ -1,4 +1,70 @@
+export { type AuditEntry, auditPage } from './accounts/audit.ts';
+export { defaultLoginLimits, type LoginLimits, type PasswordLogin, passwordLogin } from './accounts/login.ts';
+export {
+  type OidcIdentity,
+  type PendingOidcLogin,
+  saveOidcLogin,
+  signInOidcUser,
+  takeOidcLogin,
+} from './accounts/oidc.ts';
+export {
+  listOrganisationKeys,
+  parseTrustedKey,
+  removeOrganisationKey,
+  replaceOrganisationKeys,
+  type TrustedKeyInfo,
+} from './accounts/organisation-keys.ts';
+export {
+  checkPasswordRules,
+  currentScryptParams,
+  hashPassword,
+  minPasswordLength,
+  type PasswordCheck,
+  type ScryptParams,
+  verifyPassword,
+} from './accounts/password.ts';
 export { actorOf, isAdmin, isMember, isReviewer, type Principal } from './accounts/principal.ts';
+export {
+  deleteRegistryCredentials,
+  listRegistryCredentials,
+  normaliseRegistryHost,
+  type RegistryCredentials,
+  type RegistryCredentialsInfo,
+  registryCredentialsFor,
+  setRegistryCredentials,
+} from './accounts/registry-credentials.ts';
+export { CredentialsKey, loadCredentialsKey } from './accounts/secret-box.ts';
+export { randomSecret, serverSecret, sha256Hex } from './accounts/secrets.ts';
+export {
+  defaultSessionLifetime,
+  endSession,
+  type SessionLifetime,
+  type StartedSession,
+  sessionPrincipal,
+  startSession,
+} from './accounts/sessions.ts';
+export {
+  type ApiTokenInfo,
+  type CreatedApiToken,
+  createApiToken,
+  listApiTokens,
+  revokeApiToken,
+  tokenPrincipal,
+} from './accounts/tokens.ts';
+export {
+  addMember,
+  createOrganisation,
+  createUser,
+  disableUser,
+  listOrganisations,
+  loadPrincipal,
+  type NewUser,
+  normaliseLogin,
+  type Organisation,
+  requireOrganisation,
+  requireUser,
+  type UserRecord,
+} from './accounts/users.ts';
 export { type Actor, actorId, appendEvent, type EventInput } from './db/events.ts';
 export { type Catalogue, type CatalogueDb, type CatalogueOptions, type CatalogueTx, openCatalogue } from './db/open.ts';
 export type { CatalogueDatabase, GlobalRole, SubmissionInputs } from './db/schema.ts';

@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { routePath } from 'hono/route';
 import { describe, isSgciError, toolVersion } from '../core/index.ts';
+import { authenticate, authRoutes } from './auth/index.ts';
 import type { ServerDeps } from './deps.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { HttpProblem, problemOfError, problemResponse } from './problem.ts';
@@ -63,7 +64,9 @@ export function createApp(deps: ServerDeps): App {
   );
   app.onError((error, c) => fail(c, error));
   app.notFound((c) => problemResponse(c, new HttpProblem(404, 'not-found', `no resource at ${c.req.path}`)));
+  app.use(authenticate());
   app.route('/', healthRoutes());
+  app.route('/', authRoutes());
   app.route('/', submissionRoutes());
   app.doc31('/api/v1/openapi.json', {
     openapi: '3.1.0',

@@ -1,10 +1,46 @@
 import { readFileSync } from 'node:fs';
+import { inspect } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { type CredentialsKey, loadCredentialsKey } from '../catalogue/index.ts';
 import { describe, SgciError } from '../core/index.ts';
 
 /** A registry host as the operator writes it: `HOST` or `HOST:PORT`, IPv6 in brackets. */
 const RegistryHost = z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/, 'expected HOST or HOST:PORT');
+
+/** An IP address as a proxy's peer address reads: v4 dotted or v6. */
+const IpAddress = z.union([z.ipv4(), z.ipv6()]);
+
+/** Sign-in through an OpenID Connect issuer (authorization code + PKCE); the client secret comes from the environment. */
+const OidcConfig = z
+  .object({
+    issuer: z.url({ protocol: /^https$/ }).describe('The issuer URL (https), as in its discovery document.'),
+    clientId: z
+      .string()
+      .min(1)
+      .describe('The client id registered at the issuer; the secret is SGCI_OIDC_CLIENT_SECRET.'),
+    redirectUri: z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .describe('The callback URL registered at the issuer; default <publicUrl>/auth/oidc/callback.'),
+    scopes: z.array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/)).default(['openid', 'profile', 'email']),
+    caFile: z
+      .string()
+      .optional()
+      .describe("PEM file of the CA that issued the issuer's TLS certificate, if not public."),
+    loginClaim: z.string().default('preferred_username').describe('Claim that names a new user (else the subject).'),
+    roleClaim: z
+      .string()
+      .optional()
+      .describe('Claim (dotted path, string or list) whose values grant a global role, e.g. realm_access.roles.'),
+    reviewerValues: z.array(z.string()).default([]).describe('Values of roleClaim that make a reviewer.'),
+    adminValues: z.array(z.string()).default([]).describe('Values of roleClaim that make an admin.'),
+    orgClaim: z
+      .string()
+      .optional()
+      .describe('Claim whose values are organisation slugs; when set, memberships follow it at every sign-in.'),
+  })
+  .strict();
 
 /**
  * `sgci serve` / `sgci worker` configuration as one YAML file (`--config`), the environment (`SGCI_*`) and flags,
@@ -45,16 +81,68 @@ export const ServerConfigFile = z
       .max(64 * 1024 * 1024)
       .default(4 * 1024 * 1024)
       .describe('Largest request body accepted.'),
+    credentialsKeyFile: z
+      .string()
+      .optional()
+      .describe('File with the 32-byte key (base64) sealing stored registry passwords; SGCI_CREDENTIALS_KEY wins.'),
+    auth: z
+      .object({
+        sessionIdleMinutes: z
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 60)
+          .default(30),
+        sessionMaxHours: z
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 30)
+          .default(12),
+        trustedProxies: z
+          .array(IpAddress)
+          .default([])
+          .describe('Peers whose X-Forwarded-For names the client (for the per-address login limit).'),
+      })
+      .strict()
+      .default({ sessionIdleMinutes: 30, sessionMaxHours: 12, trustedProxies: [] }),
+    oidc: OidcConfig.optional(),
   })
   .strict();
 
 export type ServerConfigInput = z.input<typeof ServerConfigFile>;
 
-export interface ServerConfig extends z.output<typeof ServerConfigFile> {
+/** A secret from the environment inside the configuration: a logged or serialised configuration shows `[redacted]`. */
+export class SecretValue {
+  readonly #value: string;
+  constructor(value: string) {
+    this.#value = value;
+  }
+  reveal(): string {
+    return this.#value;
+  }
+  toJSON(): string {
+    return '[redacted]';
+  }
+  [inspect.custom](): string {
+    return '[redacted]';
+  }
+}
+
+export interface OidcSettings extends z.output<typeof OidcConfig> {
+  readonly redirectUri: string;
+  /** From SGCI_OIDC_CLIENT_SECRET; none: a public client (PKCE only). */
+  readonly clientSecret: SecretValue | undefined;
+}
+
+export interface ServerConfig extends Omit<z.output<typeof ServerConfigFile>, 'oidc'> {
   readonly host: string;
   readonly port: number;
   /** Served to users over TLS (publicUrl is https): Secure cookies and HSTS. */
   readonly tls: boolean;
+  /** Seals registry passwords at rest; none: the server refuses to store them. */
+  readonly credentialsKey: CredentialsKey | undefined;
+  readonly oidc: OidcSettings | undefined;
 }
 
 /** Environment variables that set a configuration key (lists comma-separated). */
@@ -123,7 +211,32 @@ export function loadServerConfig(
   const host = config.listen.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
   const port = Number(config.listen.slice(colon + 1));
   if (port > 65535) throw new SgciError('CONFIG_INVALID', source, `listen: port ${port} out of range`);
-  return { ...config, host, port, tls: config.publicUrl?.startsWith('https:') === true };
+  const env = options.env ?? process.env;
+  return {
+    ...config,
+    host,
+    port,
+    tls: config.publicUrl?.startsWith('https:') === true,
+    credentialsKey: loadCredentialsKey({
+      env,
+      ...(config.credentialsKeyFile ? { file: config.credentialsKeyFile } : {}),
+    }),
+    oidc: config.oidc && oidcSettings(config.oidc, config.publicUrl, env, source),
+  };
+}
+
+function oidcSettings(
+  oidc: z.output<typeof OidcConfig>,
+  publicUrl: string | undefined,
+  env: NodeJS.ProcessEnv,
+  source: string,
+): OidcSettings {
+  const redirectUri = oidc.redirectUri ?? (publicUrl && new URL('/auth/oidc/callback', publicUrl).toString());
+  if (!redirectUri) throw new SgciError('CONFIG_INVALID', source, 'oidc: needs redirectUri or publicUrl');
+  if (!oidc.scopes.includes('openid'))
+    throw new SgciError('CONFIG_INVALID', source, 'oidc.scopes: must include openid');
+  const secret = env.SGCI_OIDC_CLIENT_SECRET;
+  return { ...oidc, redirectUri, clientSecret: secret ? new SecretValue(secret) : undefined };
 }
 
 /** The published JSON Schema of the configuration file. */

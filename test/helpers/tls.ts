@@ -3,12 +3,16 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-/** Writes a self-signed P-256 certificate and its unencrypted key (PEM) with openssl. */
+/**
+ * Writes a self-signed P-256 certificate and its unencrypted key (PEM) with openssl; `altNames` (e.g.
+ * `IP:127.0.0.1`) makes it valid for a loopback server, whose clients check the subject alternative name.
+ */
 export async function selfSignedCertificate(
   subject: string,
   days: number,
   keyFile: string,
   certFile: string,
+  altNames?: string,
 ): Promise<void> {
   await run('openssl', [
     'req',
@@ -22,6 +26,7 @@ export async function selfSignedCertificate(
     String(days),
     '-subj',
     subject,
+    ...(altNames ? ['-addext', `subjectAltName=${altNames}`] : []),
     '-keyout',
     keyFile,
     '-out',

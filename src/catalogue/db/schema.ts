@@ -16,6 +16,13 @@ export interface CatalogueDatabase {
   verdicts: VerdictsTable;
   events: EventsTable;
   jobs: JobsTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  login_failures: LoginFailuresTable;
+  server_secrets: ServerSecretsTable;
+  oidc_logins: OidcLoginsTable;
+  registry_credentials: RegistryCredentialsTable;
+  organisation_keys: OrganisationKeysTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -172,4 +179,69 @@ export interface JobsTable {
   last_error: string | null;
   created_at: Timestamp;
   finished_at: NullableTimestamp;
+}
+
+export interface SessionsTable {
+  /** SHA-256 (hex) of the cookie value; the value itself is never stored. */
+  id_hash: string;
+  user_id: string;
+  method: 'password' | 'oidc';
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  /** The absolute end, however active the session is. */
+  expires_at: Timestamp;
+}
+
+export interface ApiTokensTable {
+  /** `sgci_<8 characters>`: shown in lists and the audit log, no secret. */
+  prefix: string;
+  /** SHA-256 (hex) of the whole token. */
+  token_hash: string;
+  user_id: string;
+  label: string;
+  created_at: Timestamp;
+  expires_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+  last_used_at: NullableTimestamp;
+}
+
+export interface LoginFailuresTable {
+  id: Generated<string>;
+  key: string;
+  at: Timestamp;
+}
+
+export interface ServerSecretsTable {
+  name: string;
+  /** base64 */
+  value: string;
+  created_at: Timestamp;
+}
+
+export interface OidcLoginsTable {
+  state_hash: string;
+  browser_hash: string;
+  nonce: string;
+  code_verifier: string;
+  return_to: string;
+  expires_at: Timestamp;
+}
+
+export interface RegistryCredentialsTable {
+  organisation: string;
+  registry: string;
+  username: string;
+  sealed_password: string;
+  updated_at: Timestamp;
+  updated_by: string;
+}
+
+export interface OrganisationKeysTable {
+  organisation: string;
+  id: string;
+  label: string;
+  algorithm: string;
+  pem: string;
+  added_at: Timestamp;
+  added_by: string;
 }

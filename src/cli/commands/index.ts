@@ -25,6 +25,7 @@ export const commandLoaders: Readonly<Record<string, () => Promise<RegisterComma
   scan: async () => (await import('./scan.ts')).registerScan,
   serve: async () => (await import('./serve.ts')).registerServe,
   worker: async () => (await import('./serve.ts')).registerServe,
+  admin: async () => (await import('./admin.ts')).registerAdmin,
 };
 
 /**

@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as catalogue from './0001-catalogue.ts';
+import * as accounts from './0002-accounts.ts';
 
 /**
  * The catalogue's migrations, recorded in `catalogue_migration` (the advisory store keeps its own list in
@@ -7,6 +8,7 @@ import * as catalogue from './0001-catalogue.ts';
  */
 export const catalogueMigrations: Readonly<Record<string, Migration>> = {
   '0001-catalogue': catalogue,
+  '0002-accounts': accounts,
 };
 
 export const catalogueMigrationProvider: MigrationProvider = {
