@@ -70,7 +70,13 @@ export { type Catalogue, type CatalogueDb, type CatalogueOptions, type Catalogue
 export type { CatalogueDatabase, GlobalRole, SubmissionInputs } from './db/schema.ts';
 export { type ClaimedJob, enqueueJob, JobQueue, retryDelayMs } from './jobs/queue.ts';
 export { type JobContext, type JobDefinition, LeaseLost, Worker, type WorkerOptions } from './jobs/worker.ts';
-export type { CatalogueServices, ImageAccess, ResolvedImage } from './services.ts';
+export type {
+  CatalogueServices,
+  ImageAccess,
+  ResolvedImage,
+  VersionScope,
+  VersionVexSource,
+} from './services.ts';
 export { DecisionRequest, decide, withdraw } from './submissions/decide.ts';
 export { SubmissionRequest } from './submissions/request.ts';
 export type { StoredScanResult } from './submissions/result.ts';

@@ -3,6 +3,7 @@ import type { AttestationInput } from '../checks/index.ts';
 import type { ImageDescription } from '../oci/image/index.ts';
 import type { Image } from '../oci/index.ts';
 import type { Policy } from '../policy/index.ts';
+import type { VexStatement } from '../vuln/index.ts';
 import type { Catalogue } from './db/open.ts';
 import type { VerdictSigning } from './verdicts/issue.ts';
 
@@ -27,6 +28,22 @@ export interface ImageAccess {
   registry(organisation: string): Promise<RegistryAccess & AsyncDisposable>;
 }
 
+/** A version as VEX decisions are scoped: its image, digest, organisation and layers (for inherited decisions). */
+export interface VersionScope {
+  readonly submission: string;
+  readonly image: string;
+  readonly repository: string;
+  readonly digest: string;
+  readonly organisation: string;
+  /** The image's layer diffIDs, bottom first: a base image's decisions apply to findings from its layers. */
+  readonly diffIds: readonly string[];
+}
+
+/** The catalogue's own VEX decisions in force for a version at `now` (triage), as statements the matcher applies. */
+export interface VersionVexSource {
+  statementsFor(version: VersionScope, now: Date): Promise<VexStatement[]>;
+}
+
 /** What the catalogue's operations and jobs run with. */
 export interface CatalogueServices {
   readonly catalogue: Catalogue;
@@ -35,4 +52,6 @@ export interface CatalogueServices {
   readonly policy: Policy;
   /** The catalogue's key: admissions are refused without it (an admission is its signed verdict). */
   readonly signing?: VerdictSigning;
+  /** The catalogue's VEX decisions; absent: only the contributor's own VEX documents apply. */
+  readonly vex?: VersionVexSource;
 }

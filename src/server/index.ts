@@ -11,3 +11,4 @@ export {
   startServer,
   startWorker,
 } from './serve.ts';
+export { catalogueJobs, openCatalogueServices, publicBase } from './services.ts';

@@ -65,7 +65,9 @@ export function validationProblem(part: string, error: z.ZodError): HttpProblem 
   }));
   const first = errors[0];
   const detail = first ? `${part} ${first.pointer}: ${first.detail}` : `${part} is invalid`;
-  return new HttpProblem(part === 'body' ? 422 : 400, 'invalid-request', detail, errors);
+  // a body that parses but says the wrong thing is 422 (RFC 9110); a bad path or query is a bad request
+  const body = part === 'json' || part === 'form' || part === 'body';
+  return new HttpProblem(body ? 422 : 400, 'invalid-request', detail, errors);
 }
 
 /** How an SgciError from the catalogue reads over HTTP: the input it names becomes the problem's pointer. */
@@ -76,6 +78,7 @@ const statusOfCode: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
   LIMIT_EXCEEDED: 422,
   USAGE: 422,
   REFERENCE_INVALID: 422,
+  REGISTRY_REFUSED: 422,
   REGISTRY_UNREACHABLE: 422,
   REGISTRY_UNAUTHORIZED: 422,
   REGISTRY_ERROR: 422,

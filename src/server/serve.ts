@@ -43,7 +43,7 @@ export interface RunningProcess {
 export interface StartServerOptions extends CatalogueServices {
   readonly config: ServerConfig;
   /** What the process's worker runs: built by the caller on the same services. */
-  readonly definitions: readonly JobDefinition<never>[];
+  readonly definitions: readonly JobDefinition<unknown>[];
   readonly logger: Logger;
   readonly shutdown?: Partial<ShutdownBounds>;
 }

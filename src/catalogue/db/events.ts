@@ -21,6 +21,13 @@ export interface EventInput {
 }
 
 /**
+ * Event kinds in use, by subject (webhooks and feeds are fed from these; keep them stable):
+ * - `submission` / `status`: every state change, `before.status` → `after.status` (+ `reason`);
+ * - `submission` / `verdict`: a verdict was signed (`after.verdict`, `after.validUntil`);
+ * - `submission` / `finding-new`, `finding-fixed`, `sla-breach`: re-evaluation results for one finding
+ *   (`after.vulnerability`, `after.purl`, `after.severity`, `after.due`);
+ * - `image` / `created`, `updated`; `user`, `organisation`, `token` …: account changes (accounts/).
+ *
  * Appends one event to the audit log. Call it inside the transaction that makes the change, so a change
  * without its event (or the reverse) is never committed. Events are never updated or deleted.
  */

@@ -1,4 +1,5 @@
 import { SgciError } from '../../core/index.ts';
+import type { ImageDescription } from '../../oci/image/index.ts';
 import type { ScanReport } from '../../report/index.ts';
 import type { ScanOutcome } from '../../scan/index.ts';
 import type { VulnReport } from '../../vuln/index.ts';
@@ -15,9 +16,15 @@ export interface StoredScanResult {
   readonly matched: boolean;
   readonly unavailable?: string;
   readonly platform: string | null;
+  /** The layers' diffIDs, bottom first: which admitted base image a finding's layer comes from. */
+  readonly diffIds: readonly string[];
   readonly packages: number;
   readonly unknowns: number;
   readonly timings: ScanOutcome['timings'];
+}
+
+export function diffIdsOf(image: ImageDescription): string[] {
+  return image.layers.flatMap((layer) => (layer.diffId ? [layer.diffId] : []));
 }
 
 export function storedResultOf(outcome: ScanOutcome): StoredScanResult {
@@ -34,6 +41,7 @@ export function storedResultOf(outcome: ScanOutcome): StoredScanResult {
     matched: outcome.vulns.matched,
     ...(outcome.vulns.unavailable ? { unavailable: outcome.vulns.unavailable.en } : {}),
     platform: outcome.image?.platform ?? null,
+    diffIds: outcome.image ? diffIdsOf(outcome.image) : [],
     packages: outcome.sbom.packages.length,
     unknowns: outcome.unknowns.length,
     timings: outcome.timings,

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { describe, type ErrorCode, isSgciError } from '../../core/index.ts';
+import { describeImage } from '../../oci/image/index.ts';
 import { runScan, type ScanRequest, scanCacheKey, storeMatcher, storeScanCache } from '../../scan/index.ts';
 import type { JobDefinition } from '../jobs/worker.ts';
 import type { CatalogueServices } from '../services.ts';
 import { scanInputsOf } from './inputs.ts';
-import { type StoredScanResult, storedResultOf } from './result.ts';
+import { diffIdsOf, type StoredScanResult, storedResultOf } from './result.ts';
 import { type SubmissionStatus, transition } from './states.ts';
 import { scanJobKind } from './submit.ts';
 
@@ -34,6 +35,7 @@ export function scanJob(services: CatalogueServices): JobDefinition<{ submission
           'submissions.digest',
           'submissions.organisation',
           'submissions.inputs',
+          'submissions.image',
           'images.repository',
         ])
         .where('submissions.id', '=', id)
@@ -50,23 +52,34 @@ export function scanJob(services: CatalogueServices): JobDefinition<{ submission
       let scanKey: string | undefined;
       try {
         const inputs = scanInputsOf(row.inputs);
+        const now = catalogue.now();
+        await using image = await images.open(`${row.repository}@${row.digest}`, row.organisation, ctx.signal);
+        const scope = {
+          submission: id,
+          image: row.image,
+          repository: row.repository,
+          digest: row.digest,
+          organisation: row.organisation,
+          diffIds: diffIdsOf(describeImage(image)),
+        };
+        // the contributor's documents and the catalogue's decisions in force (inherited ones by the layers)
+        const decided = (await services.vex?.statementsFor(scope, now)) ?? [];
         const request: ScanRequest = {
-          subject: { reference: `${row.repository}@${row.digest}` },
+          subject: { image },
           needs: { vulns: true, checks: true },
           policy,
-          vex: inputs.vex,
+          vex: [...inputs.vex, ...decided],
           notes: (row.inputs.vex ?? []).map((f) => `VEX document read: ${f.name}`),
-          now: catalogue.now(),
+          now,
           ...(inputs.dockerfile ? { dockerfile: inputs.dockerfile } : {}),
           ...(inputs.manifests ? { manifests: inputs.manifests } : {}),
           signal: ctx.signal,
         };
         const verify = images.verifyAttestations;
         const outcome = await runScan(request, {
-          openImage: (reference) => images.open(reference, row.organisation, ctx.signal),
           matcher: storeMatcher(catalogue.store),
           cache: storeScanCache(catalogue.store),
-          ...(verify ? { verifyAttestations: (image) => verify.call(images, image, row.organisation) } : {}),
+          ...(verify ? { verifyAttestations: (described) => verify.call(images, described, row.organisation) } : {}),
         });
         if (outcome.image) scanKey = scanCacheKey(outcome.image, policy, request);
         result = storedResultOf(outcome);

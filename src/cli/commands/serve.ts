@@ -1,6 +1,5 @@
 import { constants } from 'node:os';
 import type { Command } from 'commander';
-import type { CatalogueServices, JobDefinition } from '../../catalogue/index.ts';
 import { createLogger, isSgciError, type Logger, SgciError } from '../../core/index.ts';
 import type { RunningProcess, ServerConfig, ServerConfigInput } from '../../server/index.ts';
 import { collect } from '../flags.ts';
@@ -94,30 +93,6 @@ async function probeAddress(value: string | undefined): Promise<{ host: string; 
 }
 
 /**
- * What the process runs on: the admission policy (read first: a bad one stops the start before the database is
- * opened), the catalogue, and the registries through the shared blob cache.
- */
-async function openServices(config: ServerConfig, logger: Logger): Promise<CatalogueServices> {
-  const [{ loadPolicy }, { openCatalogue }, { registryImageAccess }, { BlobCache, defaultCacheMaxBytes }] =
-    await Promise.all([
-      import('../../policy/index.ts'),
-      import('../../catalogue/index.ts'),
-      import('../../server/index.ts'),
-      import('../../cache/index.ts'),
-    ]);
-  const policy = await loadPolicy(config.policy);
-  const catalogue = await openCatalogue();
-  const cache = new BlobCache({ maxBytes: defaultCacheMaxBytes(), logger });
-  return { catalogue, policy, images: registryImageAccess({ config, logger, cache }) };
-}
-
-/** Every kind of job the catalogue queues, on the process's services: the same list in serve and worker. */
-async function catalogueJobs(services: CatalogueServices): Promise<JobDefinition<never>[]> {
-  const { scanJob } = await import('../../catalogue/index.ts');
-  return [scanJob(services) as JobDefinition<never>];
-}
-
-/**
  * SIGTERM and SIGINT from the moment a command starts (one arriving while the database opens is not lost): the
  * first stops the process gracefully once it runs, a second exits at once (128 + its number), for an operator
  * who will not wait for the jobs' grace period.
@@ -163,12 +138,12 @@ export function registerServe(program: Command): void {
         listen: flags.listen,
         workers: wholeNumber('--workers', flags.workers),
       });
-      const { startServer } = await import('../../server/index.ts');
-      const services = await openServices(config, logger);
+      const { startServer, openCatalogueServices, catalogueJobs } = await import('../../server/index.ts');
+      const services = await openCatalogueServices(config, logger);
       const running = await startServer({
         ...services,
         config,
-        definitions: await catalogueJobs(services),
+        definitions: catalogueJobs(services),
         logger,
       });
       await runUntilSignalled(running, signals.first, logger);
@@ -196,12 +171,12 @@ export function registerServe(program: Command): void {
           'DATABASE_URL',
           'not set: sgci worker shares a PostgreSQL database with sgci serve (on the embedded database, sgci serve runs the jobs itself)',
         );
-      const { startWorker } = await import('../../server/index.ts');
-      const services = await openServices(config, logger);
+      const { startWorker, openCatalogueServices, catalogueJobs } = await import('../../server/index.ts');
+      const services = await openCatalogueServices(config, logger);
       const running = await startWorker({
         ...services,
         config,
-        definitions: await catalogueJobs(services),
+        definitions: catalogueJobs(services),
         concurrency: config.workers,
         logger,
         ...(probes ? { probes } : {}),

@@ -1,17 +1,15 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import {
   DecisionRequest,
   decide,
-  type Principal,
   SubmissionRequest,
   submissionStatuses,
   submissionView,
   submit,
   withdraw,
 } from '../../catalogue/index.ts';
-import { HttpProblem } from '../problem.ts';
-import { type App, type AppEnv, router } from '../router.ts';
+import { principalOf } from '../auth/index.ts';
+import { type App, router } from '../router.ts';
 
 const problem = {
   description: 'Problem',
@@ -23,13 +21,6 @@ const SubmissionId = z.object({ id: z.uuid() });
 const Accepted = z.object({ id: z.string(), status: z.enum(submissionStatuses), digest: z.string() });
 const Status = z.object({ status: z.enum(submissionStatuses) });
 const View = z.object({ id: z.string(), status: z.enum(submissionStatuses) }).passthrough();
-
-/** The signed-in principal, or 401. */
-export function principalOf(c: Context<AppEnv>): Principal {
-  const principal = c.var.principal;
-  if (!principal) throw new HttpProblem(401, 'unauthenticated', 'sign in or send an API token');
-  return principal;
-}
 
 const create = createRoute({
   method: 'post',

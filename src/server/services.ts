@@ -1,0 +1,58 @@
+import { loadSigner, passwordFromEnvironment } from '../attest/index.ts';
+import { BlobCache, defaultCacheMaxBytes } from '../cache/index.ts';
+import {
+  type CatalogueServices,
+  type JobDefinition,
+  openCatalogue,
+  pushVerdictJob,
+  scanJob,
+  type VerdictSigning,
+} from '../catalogue/index.ts';
+import { type Logger, SgciError } from '../core/index.ts';
+import { loadPolicy } from '../policy/index.ts';
+import type { ServerConfig } from './config.ts';
+import { registryImageAccess } from './image-access.ts';
+
+/** Where the catalogue is reached when no public URL is configured: the address it listens on. */
+export function publicBase(config: Pick<ServerConfig, 'publicUrl' | 'host' | 'port'>): string {
+  if (config.publicUrl) return config.publicUrl.replace(/\/$/, '');
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return `http://${host}:${config.port}`;
+}
+
+/** The catalogue's key, when configured: its password from SGCI_PASSWORD (a server has no terminal to ask). */
+async function verdictSigning(config: ServerConfig): Promise<VerdictSigning | undefined> {
+  if (!config.signingKey) return undefined;
+  const signer = await loadSigner(config.signingKey, async () => {
+    const password = passwordFromEnvironment();
+    if (password === undefined) throw new SgciError('PASSWORD_INVALID', config.signingKey ?? '', 'set SGCI_PASSWORD');
+    return password;
+  });
+  const base = publicBase(config);
+  return { signer, verifierId: base, policyUri: `${base}/api/v1/policy` };
+}
+
+/**
+ * What `sgci serve` and `sgci worker` run on: the admission policy and the signing key (read first: a bad one
+ * stops the start before the database is opened), the catalogue, and the registries through the shared blob cache.
+ */
+export async function openCatalogueServices(config: ServerConfig, logger: Logger): Promise<CatalogueServices> {
+  const policy = await loadPolicy(config.policy);
+  const signing = await verdictSigning(config);
+  const catalogue = await openCatalogue();
+  const cache = new BlobCache({ maxBytes: defaultCacheMaxBytes(), logger });
+  const images = registryImageAccess({
+    config,
+    logger,
+    catalogue,
+    policy,
+    cache,
+    ...(config.credentialsKey ? { credentialsKey: config.credentialsKey } : {}),
+  });
+  return { catalogue, policy, images, ...(signing ? { signing } : {}) };
+}
+
+/** Every kind of job the catalogue queues, on one process's services: the same list in serve and worker. */
+export function catalogueJobs(services: CatalogueServices): JobDefinition<unknown>[] {
+  return [scanJob(services), pushVerdictJob(services)] as JobDefinition<unknown>[];
+}
