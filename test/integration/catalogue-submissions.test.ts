@@ -113,7 +113,10 @@ for (const { engine, skip } of catalogueEngines) {
       await writeKeyPair(join(keyDir, 'catalogue'), key.privateKey, key.publicKey, 'pw');
       services = {
         catalogue,
-        images: registryImageAccess({ config: { insecureRegistry: [], allowRegistry: [] }, logger: silentLogger }),
+        images: registryImageAccess({
+          config: { insecureRegistry: [], allowRegistry: [registry.host] },
+          logger: silentLogger,
+        }),
         policy: defaultPolicy,
         signing: {
           signer: new LocalSigner(key.privateKey, key.publicKey, 'catalogue.key'),
@@ -308,6 +311,18 @@ for (const { engine, skip } of catalogueEngines) {
       await assert.rejects(withdraw(services, bob, admittedId, 'mine'), /only members of bund-a/);
       assert.equal((await withdraw(services, alice, admittedId, 'ersetzt')).status, 'withdrawn');
       await assert.rejects(withdraw(services, alice, admittedId, 'again'), /cannot become withdrawn/);
+    });
+
+    test('a registry on a loopback address the operator did not allow is refused, naming the host', async () => {
+      const strict = {
+        ...services,
+        images: registryImageAccess({ config: { insecureRegistry: [], allowRegistry: [] }, logger: silentLogger }),
+      };
+      await assert.rejects(submit(strict, alice, submission(image, 'ssrf')), (error: Error & { code?: string }) => {
+        assert.equal(error.code, 'REGISTRY_REFUSED');
+        assert.match(error.message, /^image: .*a loopback address; allow it with --allow-registry 127\.0\.0\.1:\d+$/);
+        return true;
+      });
     });
 
     test('a reference to a local path is refused before anything is stored', async () => {

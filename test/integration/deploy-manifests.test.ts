@@ -274,3 +274,16 @@ test('helm template of the chart with default values passes the same checks and 
     }
   }
 });
+
+test('every flag the manifests pass to sgci serve and sgci worker is one the command takes', async () => {
+  for (const deployment of plainObjects().filter((o) => o.kind === 'Deployment')) {
+    const { container } = podOf(deployment);
+    const [command, ...args] = container.args;
+    assert.ok(command === 'serve' || command === 'worker', `${deployment.metadata.name}: runs ${command}`);
+    const help = await runSgci([command, '--help']);
+    assert.equal(help.code, 0, help.stderr);
+    for (const flag of args.filter((a) => a.startsWith('--'))) {
+      assert.ok(help.stdout.includes(`${flag} `), `${deployment.metadata.name}: sgci ${command} has no ${flag}`);
+    }
+  }
+});

@@ -11,7 +11,13 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
 import { z } from 'zod';
-import { enqueueJob, type JobDefinition, openCatalogue, scanJobKind } from '../../src/catalogue/index.ts';
+import {
+  enqueueJob,
+  type JobDefinition,
+  openCatalogue,
+  pushVerdictJobKind,
+  scanJobKind,
+} from '../../src/catalogue/index.ts';
 import { silentLogger } from '../../src/core/index.ts';
 import { defaultPolicy } from '../../src/policy/index.ts';
 import { loadServerConfig, registryImageAccess, startServer } from '../../src/server/index.ts';
@@ -147,7 +153,7 @@ describe('sgci serve on the embedded PGlite', () => {
     assert.equal(listening.engine, 'pglite');
     assert.equal(listening.store, join(home, 'db', 'pglite'));
     assert.equal(listening.workers, 1);
-    assert.deepEqual(listening.jobKinds, [scanJobKind]);
+    assert.deepEqual(listening.jobKinds, [scanJobKind, pushVerdictJobKind]);
 
     assert.deepEqual(await get(`${url}/healthz`), { status: 200, body: 'ok\n' });
     assert.deepEqual(await get(`${url}/readyz`), { status: 200, body: 'ready\n' });
@@ -225,7 +231,7 @@ describe('sgci serve and sgci worker on one PostgreSQL', { skip: postgresMissing
       assert.equal(listening.engine, 'postgres');
       assert.equal(working.engine, 'postgres');
       assert.equal(working.concurrency, 3);
-      assert.deepEqual(working.jobKinds, [scanJobKind]);
+      assert.deepEqual(working.jobKinds, [scanJobKind, pushVerdictJobKind]);
       assert.notEqual(listening.workerId, working.workerId);
       const url = String(listening.url);
       const probes = String(working.probes);
