@@ -78,6 +78,7 @@ export type {
   VersionVexSource,
 } from './services.ts';
 export { DecisionRequest, decide, withdraw } from './submissions/decide.ts';
+export { recordScanResult } from './submissions/record.ts';
 export { SubmissionRequest } from './submissions/request.ts';
 export type { StoredScanResult } from './submissions/result.ts';
 export { scanJob } from './submissions/scan-job.ts';

@@ -5,6 +5,7 @@ import { runScan, type ScanRequest, scanCacheKey, storeMatcher, storeScanCache }
 import type { JobDefinition } from '../jobs/worker.ts';
 import type { CatalogueServices } from '../services.ts';
 import { scanInputsOf } from './inputs.ts';
+import { recordScanResult } from './record.ts';
 import { diffIdsOf, type StoredScanResult, storedResultOf } from './result.ts';
 import { type SubmissionStatus, transition } from './states.ts';
 import { scanJobKind } from './submit.ts';
@@ -108,6 +109,7 @@ export function scanJob(services: CatalogueServices): JobDefinition<{ submission
             .join(', ')}`
         : undefined;
       await ctx.finish(async (tx) => {
+        await recordScanResult(tx, id, result);
         await transition(tx, {
           id,
           to: failed ? 'checks-failed' : 'awaiting-review',
@@ -115,7 +117,7 @@ export function scanJob(services: CatalogueServices): JobDefinition<{ submission
           now: catalogue.now(),
           from: ['scanning'],
           ...(reason ? { reason } : {}),
-          set: { result: JSON.stringify(result), scan_key: scanKey ?? null, policy_digest: policy.digest },
+          set: { scan_key: scanKey ?? null, policy_digest: policy.digest },
           detail: { policy: policy.digest, vulnerabilities: result.vulns.summary.active },
         });
       });
