@@ -23,6 +23,10 @@ export interface CatalogueDatabase {
   oidc_logins: OidcLoginsTable;
   registry_credentials: RegistryCredentialsTable;
   organisation_keys: OrganisationKeysTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
+  webhook_cursor: WebhookCursorTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -244,4 +248,50 @@ export interface OrganisationKeysTable {
   pem: string;
   added_at: Timestamp;
   added_by: string;
+}
+
+export interface WebhooksTable {
+  id: string;
+  url: string;
+  /** Webhook event types (webhooks/event-types.ts). */
+  events: Json<string[]>;
+  /** null: every organisation's events (registered by an admin). */
+  organisation: string | null;
+  sealed_secret: string;
+  created_by: string;
+  created_at: Timestamp;
+}
+
+export type WebhookDeliveryState = 'pending' | 'delivered' | 'failed';
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook: string;
+  event_id: ColumnType<string, string | number, never>;
+  type: string;
+  body: string;
+  state: WebhookDeliveryState;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_try_at: NullableTimestamp;
+  pending_job: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface WebhookAttemptsTable {
+  delivery: string;
+  attempt: number;
+  at: Timestamp;
+  status_code: number | null;
+  duration_ms: number;
+  error: string | null;
+  response_excerpt: string | null;
+  next_try_at: NullableTimestamp;
+}
+
+export interface WebhookCursorTable {
+  name: string;
+  /** xid8, read as its decimal text. */
+  xid: string;
+  event_id: ColumnType<string, string | number, string | number>;
 }
