@@ -87,36 +87,18 @@ export { scanJobKind, submit } from './submissions/submit.ts';
 export { canSee, type SubmissionView, submissionView } from './submissions/view.ts';
 export { issueVerdict, pushVerdictJobKind, type VerdictSigning, verdictValidityMs } from './verdicts/issue.ts';
 export { pushVerdictJob } from './verdicts/push-job.ts';
-export {
-  type WebhookDelivery,
-  webhookDeliverKind,
-  webhookMaxAttempts,
-  webhookRetryDelaysMs,
-} from './webhooks/deliver-job.ts';
-export { type DeliveryPage, listDeliveries, redeliver, type WebhookDeliveryInfo } from './webhooks/deliveries.ts';
-export {
-  dispatchWebhookEvents,
-  webhookDispatchIntervalMs,
-  webhookDispatchKind,
-} from './webhooks/dispatch-job.ts';
-export { type WebhookEventType, type WebhookPayload, webhookEventTypes } from './webhooks/event-types.ts';
+export { type WebhookDelivery, webhookMaxAttempts, webhookRetryDelaysMs } from './webhooks/deliver-job.ts';
+export { listDeliveries, redeliver } from './webhooks/deliveries.ts';
+export { webhookDispatchIntervalMs, webhookDispatchKind } from './webhooks/dispatch-job.ts';
+export { webhookEventTypes } from './webhooks/event-types.ts';
 export { webhookJobs } from './webhooks/jobs.ts';
-export { type WebhookAttemptResult, WebhookSender, type WebhookSenderOptions } from './webhooks/sender.ts';
+export { WebhookSender } from './webhooks/sender.ts';
+export { WebhookTargets } from './webhooks/targets.ts';
 export {
-  newWebhookSecret,
-  verifyWebhookSignature,
-  webhookHeaders,
-  webhookSignature,
-  webhookToleranceSeconds,
-} from './webhooks/signature.ts';
-export { allowWebhookOption, WebhookTargets } from './webhooks/targets.ts';
-export {
-  type CreatedWebhook,
   createWebhook,
   deleteWebhook,
   listWebhooks,
   maxWebhooksPerOwner,
   requireWebhook,
-  type WebhookInfo,
   WebhookRequest,
 } from './webhooks/webhooks.ts';

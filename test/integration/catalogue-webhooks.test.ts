@@ -27,7 +27,7 @@ import {
 } from '../../src/catalogue/index.ts';
 import { isSgciError } from '../../src/core/index.ts';
 import { catalogueEngines, TestCatalogues } from '../helpers/catalogue.ts';
-import { answer, WebhookReceiver } from '../helpers/webhook-receiver.ts';
+import { answer, verifiesAsDocumented, WebhookReceiver } from '../helpers/webhook-receiver.ts';
 
 function person(id: string, organisations: string[], role: Principal['role'] = null): Principal {
   return { userId: id, login: id, displayName: id, role, organisations, via: { kind: 'session' } };
@@ -127,6 +127,17 @@ async function emit(catalogue: Catalogue, submission: string, what: Emitted): Pr
   );
 }
 
+/** Dispatcher jobs queued or running: at most one should be. */
+async function liveDispatchers(catalogue: Catalogue): Promise<number> {
+  const rows = await catalogue.db
+    .selectFrom('jobs')
+    .select('id')
+    .where('kind', '=', webhookDispatchKind)
+    .where('state', 'in', ['queued', 'running'])
+    .execute();
+  return rows.length;
+}
+
 function json(body: string): Record<string, unknown> {
   return JSON.parse(body) as Record<string, unknown>;
 }
@@ -191,6 +202,12 @@ for (const { engine, skip } of catalogueEngines) {
       );
       for (const r of got) {
         assert.equal(r.verified, true, 'the documented HMAC check passes');
+        const secret = receiver.secrets.get('/signed') ?? '';
+        const now = suite.clock.now();
+        assert.equal(verifiesAsDocumented(secret, r.headers, `${r.body} `, now), false, 'another body fails');
+        assert.equal(verifiesAsDocumented(`${secret}x`, r.headers, r.body, now), false, 'another secret fails');
+        const later = new Date(now.getTime() + 301_000);
+        assert.equal(verifiesAsDocumented(secret, r.headers, r.body, later), false, 'a replay after 5 min fails');
         assert.equal(r.headers['content-type'], 'application/json');
         assert.equal(r.headers['x-sgci-timestamp'], String(Math.floor(suite.clock.now().getTime() / 1000)));
         assert.match(String(r.headers['x-sgci-signature']), /^sha256=[0-9a-f]{64}$/);
@@ -473,16 +490,9 @@ for (const { engine, skip } of catalogueEngines) {
       await worker.drain();
       await catalogue.db.deleteFrom('webhooks').execute();
       await deliverDue();
-      const queued = () =>
-        catalogue.db
-          .selectFrom('jobs')
-          .select('id')
-          .where('kind', '=', webhookDispatchKind)
-          .where('state', 'in', ['queued', 'running'])
-          .execute();
-      assert.equal((await queued()).length, 0);
+      assert.equal(await liveDispatchers(catalogue), 0);
       await register(alice, '/restart', ['submission']);
-      assert.equal((await queued()).length, 1);
+      assert.equal(await liveDispatchers(catalogue), 1);
       await worker.drain();
       await emit(catalogue, ids.a, 'submitted');
       await deliverDue();
@@ -492,13 +502,29 @@ for (const { engine, skip } of catalogueEngines) {
 }
 
 describe('webhooks with several workers on one PostgreSQL', { skip: catalogueEngines[1]?.skip }, () => {
-  test('two workers never deliver an event twice, and a second dispatcher collapses into one', async () => {
-    await using suite = new TestCatalogues('postgres');
-    await using receiver = await WebhookReceiver.start(suite.clock.now);
+  /** Two processes' catalogues on one PostgreSQL, seeded, and a receiver they may deliver to. */
+  async function twoProcesses() {
+    const suite = new TestCatalogues('postgres');
+    const receiver = await WebhookReceiver.start(suite.clock.now);
     const [a, b] = [await suite.open(), await suite.open()];
-    const ids = await seed(a);
-    const key = new CredentialsKey(randomBytes(32), 'test key');
-    const targets = new WebhookTargets({ allow: [receiver.host] });
+    return {
+      suite,
+      receiver,
+      a,
+      b,
+      ids: await seed(a),
+      key: new CredentialsKey(randomBytes(32), 'test key'),
+      targets: new WebhookTargets({ allow: [receiver.host] }),
+      async [Symbol.asyncDispose]() {
+        await receiver[Symbol.asyncDispose]();
+        await suite[Symbol.asyncDispose]();
+      },
+    };
+  }
+
+  test('two workers never deliver an event twice, and a second dispatcher collapses into one', async () => {
+    await using processes = await twoProcesses();
+    const { suite, receiver, a, b, ids, key, targets } = processes;
     const everything = ['submission', 'decision', 'finding-new', 'sla-breach', 'suspension'] as const;
     for (const [principal, path] of [
       [admin, '/all'],
@@ -547,22 +573,12 @@ describe('webhooks with several workers on one PostgreSQL', { skip: catalogueEng
       assert.equal(events.size, expected, `${path}: no event twice`);
       assert.ok(got.every((r) => r.verified));
     }
-    const dispatchers = await a.db
-      .selectFrom('jobs')
-      .select('id')
-      .where('kind', '=', webhookDispatchKind)
-      .where('state', 'in', ['queued', 'running'])
-      .execute();
-    assert.equal(dispatchers.length, 1, 'one dispatcher waits for the next round');
+    assert.equal(await liveDispatchers(a), 1, 'one dispatcher waits for the next round');
   });
 
   test('an event of a transaction still open when a later one commits is delivered, not skipped', async () => {
-    await using suite = new TestCatalogues('postgres');
-    await using receiver = await WebhookReceiver.start(suite.clock.now);
-    const [a, b] = [await suite.open(), await suite.open()];
-    const ids = await seed(a);
-    const key = new CredentialsKey(randomBytes(32), 'test key');
-    const targets = new WebhookTargets({ allow: [receiver.host] });
+    await using processes = await twoProcesses();
+    const { suite, receiver, a, b, ids, key, targets } = processes;
     const hook = await createWebhook(
       a,
       admin,

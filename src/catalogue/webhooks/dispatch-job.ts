@@ -13,7 +13,7 @@ export const webhookDispatchIntervalMs = 10_000;
 /** Events read per run; a full batch runs again at once. */
 const batchSize = 500;
 /** Finished deliveries and their log are kept this long. */
-export const webhookDeliveryRetentionMs = 30 * 86_400_000;
+const webhookDeliveryRetentionMs = 30 * 86_400_000;
 /**
  * The queue's backoff is capped at an hour, so a dispatcher failing over and over (the database gone) keeps trying
  * for about six weeks; creating a webhook starts a new one should it ever give up.
@@ -110,7 +110,7 @@ async function eventsAfter(tx: CatalogueTx, cursor: { xid: string; eventId: stri
  * workers may run dispatchers; the cursor lock orders them and the unique (webhook, event) makes a second
  * delivery impossible even so. Returns when to run next, or undefined when no webhook exists.
  */
-export async function dispatchWebhookEvents(tx: CatalogueTx, now: Date): Promise<Date | undefined> {
+async function dispatchWebhookEvents(tx: CatalogueTx, now: Date): Promise<Date | undefined> {
   const cursor = await lockCursor(tx);
   // the oldest transaction still running: every event of an older one is committed (or never will be)
   const { horizon } = await sql<{ horizon: string }>`select pg_snapshot_xmin(pg_current_snapshot())::text as horizon`

@@ -3,7 +3,7 @@ import { describe, SgciError } from '../../core/index.ts';
 import { type HostRefusal, RegistryHostPolicy, refusalReason } from '../../oci/registry/index.ts';
 
 /** The operator's option (and config key `allowWebhook`) that allows a receiver the policy would refuse. */
-export const allowWebhookOption = '--allow-webhook';
+const allowWebhookOption = '--allow-webhook';
 const maxUrlLength = 2000;
 
 /**
