@@ -423,6 +423,19 @@ for (const { engine, skip } of catalogueEngines) {
         /^refused: not connecting to webhook localhost:\d+, which resolves to (127\.0\.0\.1|::1), a loopback address; allow it with --allow-webhook localhost:\d+$/,
       );
       assert.equal(delivery?.attempts[0]?.nextTryAt, null);
+      // plain http to a host whose allowance was withdrawn: refused before any connection
+      const plain = await register(alice, '/plain', ['submission']);
+      await strict.drain();
+      await emit(catalogue, ids.a, 'submitted');
+      suite.clock.advance(webhookDispatchIntervalMs);
+      await strict.drain();
+      assert.equal(receiver.at('/plain').length, 0);
+      const [refused] = (await listDeliveries(catalogue.db, alice, plain.id, { limit: 10 })).items;
+      assert.equal(refused?.state, 'failed');
+      assert.equal(
+        refused?.attempts[0]?.error,
+        `refused: plain http only to hosts the operator allows (--allow-webhook ${receiver.host}); use https`,
+      );
     });
 
     test('redirects are not followed and only the first 4 KiB of an answer are read', async () => {

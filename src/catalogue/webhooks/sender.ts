@@ -68,7 +68,8 @@ export class WebhookSender {
       url = this.#targets.parse(request.url);
     } catch (error) {
       if (!isSgciError(error)) throw error;
-      return failure(`refused: ${error.message}`, elapsed(), false);
+      // the operator's allowance changed since registration: `url: plain http only …` without the field's name
+      return failure(`refused: ${error.message.slice(`${error.input}: `.length)}`, elapsed(), false);
     }
     const deadline = AbortSignal.timeout(this.#timeoutMs);
     try {
