@@ -78,6 +78,11 @@ export type {
   VersionVexSource,
 } from './services.ts';
 export { DecisionRequest, decide, withdraw } from './submissions/decide.ts';
+export {
+  defaultSubmissionLimits,
+  type SubmissionLimits,
+  SubmissionsLimited,
+} from './submissions/limits.ts';
 export { recordScanResult } from './submissions/record.ts';
 export { SubmissionRequest } from './submissions/request.ts';
 export type { StoredScanResult } from './submissions/result.ts';

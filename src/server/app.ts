@@ -17,7 +17,11 @@ const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
 function fail(c: Context<AppEnv>, error: unknown): Response {
   if (error instanceof HttpProblem) return problemResponse(c, error);
   const mapped = isSgciError(error) ? problemOfError(error) : undefined;
-  if (mapped) return problemResponse(c, mapped);
+  if (mapped) {
+    const wait = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+    if (typeof wait === 'number') c.header('retry-after', String(wait));
+    return problemResponse(c, mapped);
+  }
   if (error instanceof HTTPException) {
     const status = error.status;
     return problemResponse(c, new HttpProblem(status as never, 'http', error.message || 'request refused'));

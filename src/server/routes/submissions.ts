@@ -80,7 +80,9 @@ const withdrawal = createRoute({
 export function submissionRoutes(): App {
   const app = router();
   app.openapi(create, async (c) => {
-    const accepted = await submit(c.var.deps, principalOf(c), c.req.valid('json'));
+    const { user, organisation } = c.var.deps.config.submissionsPerHour;
+    const limits = { perUser: user, perOrganisation: organisation };
+    const accepted = await submit(c.var.deps, principalOf(c), c.req.valid('json'), limits);
     c.var.deps.wake?.();
     return c.json(accepted, 202, { location: `/api/v1/submissions/${accepted.id}` });
   });
