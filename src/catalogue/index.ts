@@ -89,6 +89,13 @@ export type { StoredScanResult } from './submissions/result.ts';
 export { scanJob } from './submissions/scan-job.ts';
 export { isPublic, type SubmissionStatus, submissionStatuses } from './submissions/states.ts';
 export { scanJobKind, submit } from './submissions/submit.ts';
-export { canSee, type SubmissionView, submissionView } from './submissions/view.ts';
+export {
+  canSee,
+  listSubmissions,
+  type SubmissionQuery,
+  type SubmissionSummary,
+  type SubmissionView,
+  submissionView,
+} from './submissions/view.ts';
 export { issueVerdict, pushVerdictJobKind, type VerdictSigning, verdictValidityMs } from './verdicts/issue.ts';
 export { pushVerdictJob } from './verdicts/push-job.ts';
