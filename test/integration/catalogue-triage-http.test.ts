@@ -20,7 +20,6 @@ import {
   Worker,
 } from '../../src/catalogue/index.ts';
 import { silentLogger } from '../../src/core/index.ts';
-import { parsePolicy } from '../../src/policy/index.ts';
 import { registryImageAccess } from '../../src/server/image-access.ts';
 import { type App, createApp, type ServerDeps } from '../../src/server/index.ts';
 import { importAdvisories, parseAdvisorySource } from '../../src/vuln/index.ts';
@@ -28,25 +27,8 @@ import { json } from '../helpers/accounts.ts';
 import { catalogueEngines, TestCatalogues } from '../helpers/catalogue.ts';
 import { corpusDir, fixture, fixturesMissing } from '../helpers/fixtures.ts';
 import { startRegistry, type TestRegistry } from '../helpers/registry.ts';
+import { reviewablePolicy } from '../helpers/reviewable-policy.ts';
 import { testServer } from '../helpers/server.ts';
-
-/** The node-app fixture reaches review under this policy (see catalogue-submissions.test.ts). */
-const policy = parsePolicy(
-  [
-    'version: "1"',
-    'checks:',
-    ...[
-      'SGCI-BASE-002',
-      'SGCI-BASE-003',
-      'SGCI-BUILD-007',
-      'SGCI-COMP-004',
-      'SGCI-RUN-008',
-      'SGCI-RUN-009',
-      'SGCI-VULN-002',
-    ].map((id) => `  ${id}: warn`),
-  ].join('\n'),
-  'agency.yaml',
-);
 
 const system = { kind: 'system' } as const;
 type Role = 'anonymous' | 'alice' | 'bob' | 'rita';
@@ -97,7 +79,7 @@ for (const { engine, skip } of catalogueEngines) {
       await importAdvisories(catalogue.store, [parseAdvisorySource(join(corpusDir(), 'osv', 'npm'))], {});
       await registry.push(fixture('node-app').ociDir, 'bund-a/node-app:1.0');
       for (const slug of ['bund-a', 'bund-b', 'bund-r'])
-        await createOrganisation(catalogue, system, { slug, name: slug });
+        await createOrganisation(catalogue, system, { slug, name: slug, contact: null });
       const people: [Role, Parameters<typeof createUser>[2]][] = [
         ['alice', { login: 'alice', displayName: 'Alice', role: null, organisations: ['bund-a'] }],
         ['bob', { login: 'bob', role: null, organisations: ['bund-b'] }],
@@ -110,8 +92,13 @@ for (const { engine, skip } of catalogueEngines) {
       const base = testServer(catalogue, { allowRegistry: [registry.host] }).deps;
       deps = {
         ...base,
-        policy,
-        images: registryImageAccess({ config: base.config, logger: silentLogger, catalogue, policy }),
+        policy: reviewablePolicy,
+        images: registryImageAccess({
+          config: base.config,
+          logger: silentLogger,
+          catalogue,
+          policy: reviewablePolicy,
+        }),
         vex: catalogueVexSource(catalogue),
         signing: {
           signer: new LocalSigner(key.privateKey, key.publicKey, 'catalogue.key'),
@@ -319,6 +306,29 @@ for (const { engine, skip } of catalogueEngines) {
         [`vex-decision-${wideDecision}`],
       );
       assert.equal((await request('alice', `/api/v1/vex/versions/${submission}/csaf`)).status, 404, 'none applies');
+    });
+
+    test("unmatched is judged on the versions one may see: another organisation's unpublished findings stay unknown", async () => {
+      const res = await request(
+        'rita',
+        '/api/v1/vex/decisions',
+        json('POST', imageDraft({ scope: { kind: 'purl', purl: 'pkg:npm/qs@6.7.0' } })),
+      );
+      assert.equal(res.status, 201);
+      const qs = ((await res.json()) as Decision).id;
+      const unmatched = async (role: Role) =>
+        (
+          (await (await request(role, '/api/v1/vex/decisions?unmatched=true')).json()) as { items: Decision[] }
+        ).items.map((d) => [d.id, d.nearMisses?.length]);
+      assert.deepEqual(await unmatched('rita'), [[wideDecision, 1]], 'it meets the qs finding of node-app');
+      assert.deepEqual(
+        await unmatched('bob'),
+        [
+          [qs, 0],
+          [wideDecision, 0],
+        ],
+        'bob sees no version with these findings',
+      );
     });
 
     test('the routes are in the OpenAPI document', async () => {

@@ -37,11 +37,11 @@ import {
   type VersionScope,
   versionDecisions,
   versionFigures,
+  visibleVersion,
   Worker,
   withdrawDecision,
 } from '../../src/catalogue/index.ts';
 import { digestOf, silentLogger } from '../../src/core/index.ts';
-import { parsePolicy } from '../../src/policy/index.ts';
 import { registryImageAccess } from '../../src/server/image-access.ts';
 import {
   applyVex,
@@ -55,6 +55,7 @@ import {
 import { catalogueEngines, TestCatalogues } from '../helpers/catalogue.ts';
 import { corpusDir, fixture, fixturesMissing } from '../helpers/fixtures.ts';
 import { startRegistry, type TestRegistry } from '../helpers/registry.ts';
+import { reviewablePolicy } from '../helpers/reviewable-policy.ts';
 import { csaf20VexSchema, csafVexProblems } from '../helpers/schemas/csaf-2.0-vex.ts';
 import { compress, tarOf } from '../helpers/synthetic-image.ts';
 
@@ -74,24 +75,6 @@ const bob = person('bob', ['bund-b']);
 const rita = person('rita', ['bund-r'], 'reviewer');
 
 const day = 86_400_000;
-
-/** The node-app fixture reaches review under this policy (see catalogue-submissions.test.ts). */
-const lenient = parsePolicy(
-  [
-    'version: "1"',
-    'checks:',
-    ...[
-      'SGCI-BASE-002',
-      'SGCI-BASE-003',
-      'SGCI-BUILD-007',
-      'SGCI-COMP-004',
-      'SGCI-RUN-008',
-      'SGCI-RUN-009',
-      'SGCI-VULN-002',
-    ].map((id) => `  ${id}: warn`),
-  ].join('\n'),
-  'lenient.yaml',
-);
 
 /**
  * The corpus's Debian record for openssl (DSA-5343-1, its CVEs as upstream ids), moved to bookworm: the corpus's
@@ -218,7 +201,7 @@ for (const { engine, skip } of catalogueEngines) {
           config: { insecureRegistry: [], allowRegistry: [registry.host] },
           logger: silentLogger,
         }),
-        policy: lenient,
+        policy: reviewablePolicy,
         vex: source,
         signing: {
           signer: new LocalSigner(key.privateKey, key.publicKey, 'catalogue.key'),
@@ -234,31 +217,11 @@ for (const { engine, skip } of catalogueEngines) {
       if (layoutDir) rmSync(layoutDir, { recursive: true, force: true });
     });
 
+    /** A version as the catalogue stores it: its scope for decisions and its scan result (as a reviewer sees it). */
     async function stored(id: string): Promise<{ scope: VersionScope; result: StoredScanResult }> {
-      const row = await catalogue.db
-        .selectFrom('submissions')
-        .innerJoin('images', 'images.name', 'submissions.image')
-        .select([
-          'submissions.image',
-          'submissions.digest',
-          'submissions.organisation',
-          'submissions.result',
-          'images.repository',
-        ])
-        .where('submissions.id', '=', id)
-        .executeTakeFirstOrThrow();
-      const result = row.result as StoredScanResult;
-      return {
-        scope: {
-          submission: id,
-          image: row.image,
-          repository: row.repository,
-          digest: row.digest,
-          organisation: row.organisation,
-          diffIds: result.diffIds,
-        },
-        result,
-      };
+      const { version, result } = await visibleVersion(catalogue.db, rita, id);
+      assert.ok(result, `${id} has a scan result`);
+      return { scope: version, result };
     }
 
     let baseId: string;

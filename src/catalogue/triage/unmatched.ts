@@ -62,10 +62,11 @@ function nearMisses(decision: VexDecision, version: StoredVersion, findings: rea
 const nearMissLimit = 10;
 
 /**
- * Of `decisions`, those whose scope and vulnerability match no finding of any live version, each with the findings
- * it nearly names in versions its scope reaches. A match is tried exactly as the matcher applies the decision
- * (directly or inherited from a base), so a decision listed here changes nothing anywhere. Near misses come only
- * from versions `visible` allows.
+ * Of `decisions`, those whose scope and vulnerability match no finding of any live version `visible` allows, each
+ * with the findings it nearly names in versions its scope reaches. A match is tried exactly as the matcher applies
+ * the decision (directly or inherited from a base), so for a reviewer (who sees every version) a decision listed
+ * here changes nothing anywhere. Versions the principal may not see count neither way: whether another
+ * organisation's unpublished version has a finding is not theirs to learn.
  */
 export async function unmatchedDecisions(
   db: CatalogueDb,
@@ -81,6 +82,7 @@ export async function unmatchedDecisions(
     [...open.values()].map((d) => d.vulnerability),
   );
   for (const { version, findings } of rows) {
+    if (!visible(version)) continue;
     const applied = await source.decisionsFor(version, now);
     // as matched afresh: what the stored result says came from the statements of its last evaluation
     const raw = findings.map((f) => ({ ...f, suppressed: false, vex: null }));
@@ -93,7 +95,7 @@ export async function unmatchedDecisions(
         unmatched.delete(decision.id);
         continue;
       }
-      if (visible(version) && misses.length < nearMissLimit)
+      if (misses.length < nearMissLimit)
         misses.push(...nearMisses(decision, version, findings).slice(0, nearMissLimit - misses.length));
     }
   }
