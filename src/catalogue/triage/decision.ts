@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import { PackageURL } from 'packageurl-js';
 import { z } from 'zod';
-import { isOpenVexJustification, type VexStatus } from '../../vuln/index.ts';
+import type { VexStatus } from '../../vuln/index.ts';
 import type { VexDecisionsTable } from '../db/schema.ts';
 
 const slug = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
@@ -113,7 +113,7 @@ export function decisionOf(row: VexDecisionRow, now: Date): VexDecision {
     vulnerability: row.vulnerability,
     scope: scopeOf(row),
     status: row.status,
-    ...(row.justification && isOpenVexJustification(row.justification) ? { justification: row.justification } : {}),
+    ...(row.justification ? { justification: row.justification } : {}),
     ...(row.impact_statement ? { impactStatement: row.impact_statement } : {}),
     ...(row.action_statement ? { actionStatement: row.action_statement } : {}),
     author: { id: row.author, name: row.author_name },

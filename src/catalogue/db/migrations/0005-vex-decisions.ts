@@ -19,7 +19,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('status', 'text', (c) =>
       c.notNull().check(sql`status in ('not_affected', 'affected', 'fixed', 'under_investigation')`),
     )
-    .addColumn('justification', 'text')
+    // OpenVEX 0.2's justifications, for not_affected only
+    .addColumn('justification', 'text', (c) =>
+      c.check(sql`justification is null or (status = 'not_affected' and justification in (
+        'component_not_present', 'vulnerable_code_not_present', 'vulnerable_code_not_in_execute_path',
+        'vulnerable_code_cannot_be_controlled_by_adversary', 'inline_mitigations_already_exist'))`),
+    )
     .addColumn('impact_statement', 'text')
     .addColumn('action_statement', 'text')
     .addColumn('author', 'text', (c) => c.notNull().references('users.id'))
