@@ -89,7 +89,14 @@ export type { StoredScanResult } from './submissions/result.ts';
 export { scanJob } from './submissions/scan-job.ts';
 export { isPublic, type SubmissionStatus, submissionStatuses } from './submissions/states.ts';
 export { scanJobKind, submit } from './submissions/submit.ts';
-export { canSee, type SubmissionView, submissionView } from './submissions/view.ts';
+export {
+  canSee,
+  listSubmissions,
+  type SubmissionQuery,
+  type SubmissionSummary,
+  type SubmissionView,
+  submissionView,
+} from './submissions/view.ts';
 export { toCsafVex } from './triage/csaf.ts';
 export {
   DecisionDraft,

@@ -79,7 +79,7 @@ describe('submissions over HTTP', { skip: fixturesMissing() }, () => {
     await registry.push(fixture('node-app').ociDir, 'bund-a/node-app:1.0');
     image = `${registry.host}/bund-a/node-app:1.0`;
     for (const slug of ['bund-a', 'bund-b', 'bund-r'])
-      await createOrganisation(catalogue, system, { slug, name: slug });
+      await createOrganisation(catalogue, system, { slug, name: slug, contact: null });
     const people: [Role, Parameters<typeof createUser>[2]][] = [
       ['alice', { login: 'alice', role: null, organisations: ['bund-a'] }],
       ['bob', { login: 'bob', role: null, organisations: ['bund-b'] }],
@@ -214,6 +214,32 @@ describe('submissions over HTTP', { skip: fixturesMissing() }, () => {
     const done = await app.request(url, as('alice', json('POST', { reason: 'ersetzt durch 1.1' })));
     assert.equal(done.status, 200);
     assert.deepEqual(await done.json(), { status: 'withdrawn' });
+  });
+
+  test('the list shows each role what it may see, newest first, a page at a time', async () => {
+    const ids = async (role: Role, query = '') => {
+      const res = await app.request(`/api/v1/submissions${query}`, as(role));
+      assert.equal(res.status, 200);
+      return ((await res.json()) as { items: { id: string }[] }).items.map((i) => i.id);
+    };
+    const second = await app.request('/api/v1/submissions', as('alice', json('POST', submission('node-app-next'))));
+    const pending = ((await second.json()) as { id: string }).id;
+    assert.deepEqual(await ids('alice'), [pending, id], 'the organisation sees its pending and its withdrawn one');
+    assert.deepEqual(await ids('bob'), [], 'another organisation sees neither');
+    assert.deepEqual(await ids('anonymous'), []);
+    assert.deepEqual(await ids('rita', '?status=submitted'), [pending], 'the reviewers see the queue');
+    const first = (await (await app.request('/api/v1/submissions?limit=1', as('rita'))).json()) as {
+      items: { id: string }[];
+      next: string;
+    };
+    assert.deepEqual(
+      first.items.map((i) => i.id),
+      [pending],
+    );
+    assert.deepEqual(await ids('rita', `?limit=1&cursor=${first.next}`), [id]);
+    const bad = await app.request('/api/v1/submissions?cursor=nonsense', as('rita'));
+    assert.equal(bad.status, 422);
+    assert.equal(((await bad.json()) as { errors: { pointer: string }[] }).errors[0]?.pointer, '/cursor');
   });
 
   test('a path that is not a submission id is a 400 naming the parameter', async () => {

@@ -47,7 +47,7 @@ test('a worker killed mid-scan leaves no half-written rows; its job is claimed a
     policy: defaultPolicy,
     images: registryImageAccess({ config, logger: silentLogger }),
   };
-  await createOrganisation(catalogue, system, { slug: 'bund-a', name: 'Bund A' });
+  await createOrganisation(catalogue, system, { slug: 'bund-a', name: 'Bund A', contact: null });
   const alice = await createUser(catalogue, system, { login: 'alice', role: null, organisations: ['bund-a'] });
   const principal = {
     userId: alice.id,
