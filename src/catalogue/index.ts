@@ -97,5 +97,43 @@ export {
   type SubmissionView,
   submissionView,
 } from './submissions/view.ts';
+export { toCsafVex } from './triage/csaf.ts';
+export {
+  DecisionDraft,
+  DecisionScope,
+  justifications,
+  maxDecisionLifetimeMs,
+  type VexDecision,
+  vexStatuses,
+} from './triage/decision.ts';
+export {
+  csafOf,
+  openVexOf,
+  openVexPredicateType,
+  signedOpenVexOf,
+  type VersionDecisions,
+  versionDecisions,
+  versionFiguresOf,
+  visibleVersion,
+} from './triage/export.ts';
+export {
+  type Baseline,
+  type DecidedShare,
+  type RiskScore,
+  type VersionFigures,
+  versionFigures,
+} from './triage/figures.ts';
+export type { DecisionImpact, FindingChange, FindingState, VersionImpact } from './triage/impact.ts';
+export {
+  type DecisionFilter,
+  type DecisionListItem,
+  decisionById,
+  dryRunDecision,
+  listDecisions,
+  recordDecision,
+  withdrawDecision,
+} from './triage/record.ts';
+export { type AppliedDecisions, CatalogueVexSource, catalogueVexSource } from './triage/source.ts';
+export type { NearMiss } from './triage/unmatched.ts';
 export { issueVerdict, pushVerdictJobKind, type VerdictSigning, verdictValidityMs } from './verdicts/issue.ts';
 export { pushVerdictJob } from './verdicts/push-job.ts';

@@ -11,6 +11,7 @@ import { HttpProblem, problemOfError, problemResponse } from './problem.ts';
 import { type App, type AppEnv, router } from './router.ts';
 import { healthRoutes } from './routes/health.ts';
 import { submissionRoutes } from './routes/submissions.ts';
+import { vexRoutes } from './routes/vex.ts';
 
 const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
 
@@ -72,6 +73,7 @@ export function createApp(deps: ServerDeps): App {
   app.route('/', healthRoutes());
   app.route('/', authRoutes());
   app.route('/', submissionRoutes());
+  app.route('/', vexRoutes());
   app.doc31('/api/v1/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'sgci catalogue API', version: toolVersion },

@@ -2,6 +2,7 @@ import { loadSigner, passwordFromEnvironment } from '../attest/index.ts';
 import { BlobCache, defaultCacheMaxBytes } from '../cache/index.ts';
 import {
   type CatalogueServices,
+  catalogueVexSource,
   type JobDefinition,
   openCatalogue,
   pushVerdictJob,
@@ -52,7 +53,7 @@ export async function openCatalogueServices(config: ServerConfig, logger: Logger
     cache,
     ...(config.credentialsKey ? { credentialsKey: config.credentialsKey } : {}),
   });
-  return { catalogue, policy, images, advisories, ...(signing ? { signing } : {}) };
+  return { catalogue, policy, images, advisories, vex: catalogueVexSource(catalogue), ...(signing ? { signing } : {}) };
 }
 
 /** Every kind of job the catalogue queues, on one process's services: the same list in serve and worker. */
