@@ -95,8 +95,10 @@ export async function unmatchedDecisions(
         unmatched.delete(decision.id);
         continue;
       }
-      if (misses.length < nearMissLimit)
-        misses.push(...nearMisses(decision, version, findings).slice(0, nearMissLimit - misses.length));
+      for (const miss of nearMisses(decision, version, findings)) {
+        if (misses.length >= nearMissLimit) break;
+        misses.push(miss);
+      }
     }
   }
   return unmatched;
