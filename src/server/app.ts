@@ -11,6 +11,7 @@ import { HttpProblem, problemOfError, problemResponse } from './problem.ts';
 import { type App, type AppEnv, router } from './router.ts';
 import { healthRoutes } from './routes/health.ts';
 import { submissionRoutes } from './routes/submissions.ts';
+import { vexRoutes } from './routes/vex.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 
 const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
@@ -18,7 +19,11 @@ const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
 function fail(c: Context<AppEnv>, error: unknown): Response {
   if (error instanceof HttpProblem) return problemResponse(c, error);
   const mapped = isSgciError(error) ? problemOfError(error) : undefined;
-  if (mapped) return problemResponse(c, mapped);
+  if (mapped) {
+    const wait = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+    if (typeof wait === 'number') c.header('retry-after', String(wait));
+    return problemResponse(c, mapped);
+  }
   if (error instanceof HTTPException) {
     const status = error.status;
     return problemResponse(c, new HttpProblem(status as never, 'http', error.message || 'request refused'));
@@ -69,6 +74,7 @@ export function createApp(deps: ServerDeps): App {
   app.route('/', healthRoutes());
   app.route('/', authRoutes());
   app.route('/', submissionRoutes());
+  app.route('/', vexRoutes());
   app.route('/', webhookRoutes());
   app.doc31('/api/v1/openapi.json', {
     openapi: '3.1.0',

@@ -85,6 +85,14 @@ export const ServerConfigFile = z
       .max(64 * 1024 * 1024)
       .default(4 * 1024 * 1024)
       .describe('Largest request body accepted.'),
+    submissionsPerHour: z
+      .object({
+        user: z.number().int().min(1).max(10_000).default(30),
+        organisation: z.number().int().min(1).max(100_000).default(120),
+      })
+      .strict()
+      .default({ user: 30, organisation: 120 })
+      .describe('Submissions one user and one organisation may make per hour (each pulls and scans an image).'),
     credentialsKeyFile: z
       .string()
       .optional()

@@ -23,10 +23,6 @@ export interface CatalogueDatabase {
   oidc_logins: OidcLoginsTable;
   registry_credentials: RegistryCredentialsTable;
   organisation_keys: OrganisationKeysTable;
-  webhooks: WebhooksTable;
-  webhook_deliveries: WebhookDeliveriesTable;
-  webhook_attempts: WebhookAttemptsTable;
-  webhook_cursor: WebhookCursorTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -248,6 +244,44 @@ export interface OrganisationKeysTable {
   pem: string;
   added_at: Timestamp;
   added_by: string;
+}
+
+/** VEX triage (triage/): merged into the database's tables. */
+export interface CatalogueDatabase {
+  vex_decisions: VexDecisionsTable;
+}
+
+export type VexDecisionScopeKind = 'purl' | 'image' | 'organisation';
+
+export interface VexDecisionsTable {
+  id: Generated<string>;
+  /** The id the decision names (CVE, GHSA, DSA …): it meets a finding by the finding's id or any alias. */
+  vulnerability: string;
+  scope_kind: VexDecisionScopeKind;
+  /** The package URL of a `purl` scope; for an image or organisation scope, the one package it narrows to. */
+  scope_purl: string | null;
+  scope_image: string | null;
+  /** The organisation that owns the scope; null for a catalogue-wide package URL. */
+  organisation: string | null;
+  status: 'not_affected' | 'affected' | 'fixed' | 'under_investigation';
+  justification: string | null;
+  impact_statement: string | null;
+  action_statement: string | null;
+  author: string;
+  author_name: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  withdrawn_at: NullableTimestamp;
+  withdrawn_by: string | null;
+  withdrawal_reason: string | null;
+}
+
+/** Webhooks (webhooks/): merged into the database's tables. */
+export interface CatalogueDatabase {
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
+  webhook_cursor: WebhookCursorTable;
 }
 
 export interface WebhooksTable {
