@@ -222,6 +222,7 @@ describe('submissions over HTTP', { skip: fixturesMissing() }, () => {
       assert.equal(res.status, 200);
       return ((await res.json()) as { items: { id: string }[] }).items.map((i) => i.id);
     };
+    suite.clock.advance(1_000); // newest first: the second submission is a second later
     const second = await app.request('/api/v1/submissions', as('alice', json('POST', submission('node-app-next'))));
     const pending = ((await second.json()) as { id: string }).id;
     assert.deepEqual(await ids('alice'), [pending, id], 'the organisation sees its pending and its withdrawn one');
