@@ -9,7 +9,9 @@ import type { ServerDeps } from './deps.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { HttpProblem, problemOfError, problemResponse } from './problem.ts';
 import { type App, type AppEnv, router } from './router.ts';
+import { feedRoutes } from './routes/feed.ts';
 import { healthRoutes } from './routes/health.ts';
+import { imageRoutes } from './routes/images.ts';
 import { submissionRoutes } from './routes/submissions.ts';
 
 const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
@@ -68,6 +70,8 @@ export function createApp(deps: ServerDeps): App {
   app.route('/', healthRoutes());
   app.route('/', authRoutes());
   app.route('/', submissionRoutes());
+  app.route('/', imageRoutes());
+  app.route('/', feedRoutes());
   app.doc31('/api/v1/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'sgci catalogue API', version: toolVersion },
