@@ -273,7 +273,7 @@ function cursorOf(text: string | undefined, search: boolean): ImageCursor | unde
     cursor = decodeImageCursor(text);
   } catch (error) {
     if (!isSgciError(error)) throw error;
-    throw refuse(error.message);
+    throw refuse(error.message.slice(`${error.input}: `.length));
   }
   if ((cursor.order === 'rank') !== search) throw refuse(`a cursor of a list ${search ? 'without' : 'with'} q`);
   return cursor;
