@@ -367,6 +367,8 @@ for (const { engine, skip } of catalogueEngines) {
       assert.deepEqual(await listOf('q=node-app'), ['node-app']);
       assert.deepEqual(await listOf(`q=${encodeURIComponent('"Python-Anwendung" gehärtet')}`), ['python-app']);
       assert.deepEqual(await listOf('q=xylophon'), []);
+    assert.deepEqual(await listOf('q=%21%21%21'), [], 'punctuation only: no lexeme, no match, no error');
+    assert.deepEqual(await listOf('q=der%20die%20das'), [], 'German stop words only');
       assert.deepEqual(await listOf('q=Unver%C3%B6ffentlicht'), [], 'an unpublished image is not found');
     });
 

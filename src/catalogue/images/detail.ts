@@ -4,6 +4,7 @@ import { isMember, isReviewer, type Principal } from '../accounts/principal.ts';
 import type { CatalogueDb } from '../db/open.ts';
 import type { SubmissionStatus } from '../submissions/states.ts';
 import { canSee } from '../submissions/view.ts';
+import { type ImageFacts, imageFacts } from './facts.ts';
 import type { VersionFigures } from './figures.ts';
 import type { ImageReadOptions } from './list.ts';
 import { maintainerCountsSql, type Orphaned, orphanCutoff, orphanOf } from './orphans.ts';
@@ -35,19 +36,8 @@ export interface VersionEntry {
     | null;
 }
 
-export interface ImageDetail {
-  readonly name: string;
-  readonly organisation: string;
-  /** registry/repository the versions come from. */
-  readonly repository: string;
-  readonly description: { readonly de: string; readonly en: string };
-  readonly categories: readonly string[];
-  readonly license: string;
-  readonly source: string;
-  readonly contact: string;
-  readonly endOfLife: string | null;
+export interface ImageDetail extends ImageFacts {
   readonly createdAt: string;
-  readonly updatedAt: string;
   readonly maintainers: readonly { readonly name: string; readonly organisation: string; readonly since: string }[];
   readonly orphaned: boolean;
   readonly orphanedReason: Orphaned['reason'];
@@ -166,17 +156,8 @@ export async function imageDetail(
   }
   const orphan = orphanOf(counts.counts, options.orphanAfterDays);
   return {
-    name: image.name,
-    organisation: image.organisation,
-    repository: image.repository,
-    description: { de: image.description_de, en: image.description_en },
-    categories: image.categories,
-    license: image.license,
-    source: image.source,
-    contact: image.contact,
-    endOfLife: image.end_of_life,
+    ...imageFacts(image),
     createdAt: image.created_at.toISOString(),
-    updatedAt: image.updated_at.toISOString(),
     maintainers: maintainers.map((m) => ({
       name: m.display_name,
       organisation: m.organisation,

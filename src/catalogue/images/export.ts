@@ -4,6 +4,7 @@ import type { CatalogueDb } from '../db/open.ts';
 import { publicStatuses } from '../submissions/states.ts';
 import { versionPath } from './detail.ts';
 import { type Publisher, renderVex } from './documents.ts';
+import { imageFacts } from './facts.ts';
 import type { VersionFigures } from './figures.ts';
 import type { ImageReadOptions } from './list.ts';
 import { type MaintainerCounts, maintainerCountsSql, orphanCutoff, orphanOf } from './orphans.ts';
@@ -136,16 +137,7 @@ export async function catalogueExport(db: CatalogueDb, options: CatalogueExportO
       const byId = new Map(heavy.map((h) => [h.submission, h]));
       const parts = slice.map(({ image, orphan, maintainers, versions: list }) =>
         JSON.stringify({
-          name: image.name,
-          organisation: image.organisation,
-          repository: image.repository,
-          description: { de: image.description_de, en: image.description_en },
-          categories: image.categories,
-          license: image.license,
-          source: image.source,
-          contact: image.contact,
-          endOfLife: image.end_of_life,
-          updatedAt: image.updated_at.toISOString(),
+          ...imageFacts(image),
           maintainers,
           orphaned: orphan.orphaned,
           orphanedReason: orphan.reason,

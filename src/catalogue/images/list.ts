@@ -3,6 +3,7 @@ import { SgciError } from '../../core/index.ts';
 import type { CatalogueDb } from '../db/open.ts';
 import { publicStatuses, type SubmissionStatus } from '../submissions/states.ts';
 import { encodeImageCursor, type ImageCursor } from './cursor.ts';
+import type { ImageFacts } from './facts.ts';
 import type { VersionFigures } from './figures.ts';
 import { maintainerCountsSql, type Orphaned, orphanCutoff, orphanOf } from './orphans.ts';
 
@@ -55,13 +56,8 @@ export interface LatestVersion {
   readonly signed: boolean;
 }
 
-export interface ImageSummary {
-  readonly name: string;
-  readonly organisation: string;
-  readonly description: { readonly de: string; readonly en: string };
-  readonly categories: readonly string[];
-  readonly license: string;
-  readonly source: string;
+export interface ImageSummary
+  extends Pick<ImageFacts, 'name' | 'organisation' | 'description' | 'categories' | 'license' | 'source'> {
   readonly latest: LatestVersion;
   readonly orphaned: boolean;
   readonly orphanedReason: Orphaned['reason'];
