@@ -166,6 +166,25 @@ for (const { engine, skip } of catalogueEngines) {
           logger: silentLogger,
         }),
         policy: lenient,
+        // the catalogue's own decisions (VEX triage): one for python-app's Debian-installed requests
+        vex: {
+          statementsFor: async (scope) =>
+            scope.image === 'python-app'
+              ? [
+                  {
+                    vulnerability: { id: 'CVE-2023-32681', aliases: [] },
+                    products: [],
+                    subcomponents: ['pkg:pypi/requests'],
+                    status: 'not_affected',
+                    justification: 'vulnerable_code_not_in_execute_path',
+                    author: 'rita',
+                    timestamp: '2026-11-15T00:00:00Z',
+                    document: 'catalogue',
+                    format: 'store',
+                  },
+                ]
+              : [],
+        },
         signing: {
           signer: new LocalSigner(key.privateKey, key.publicKey, 'catalogue.key'),
           verifierId: base,
@@ -312,6 +331,13 @@ for (const { engine, skip } of catalogueEngines) {
       assert.deepEqual(node?.ecosystems.includes('npm'), true);
       const python = (await json<{ versions: VersionEntry[] }>('/api/v1/images/python-app')).versions[0]?.figures;
       assert.ok(python?.ecosystems.includes('pypi'));
+      assert.equal(python?.vulnerabilities.suppressed, 1, "the catalogue's decision about requests");
+      const vex = parseVex(await (await get(`${versionPath('python-app')}/vex`)).text(), 'python-app.openvex.json');
+      assert.deepEqual(
+        vex.map((v) => [v.vulnerability.id, v.status, v.subcomponents[0]?.replace(/@.*/, ''), v.timestamp]),
+        [['CVE-2023-32681', 'not_affected', 'pkg:pypi/requests', '2026-11-15T00:00:00Z']],
+        "the catalogue's decision is published with the version, restated for its digest",
+      );
     });
 
     type Page = { items: ImageSummary[]; next: string | null };
@@ -367,8 +393,8 @@ for (const { engine, skip } of catalogueEngines) {
       assert.deepEqual(await listOf('q=node-app'), ['node-app']);
       assert.deepEqual(await listOf(`q=${encodeURIComponent('"Python-Anwendung" gehärtet')}`), ['python-app']);
       assert.deepEqual(await listOf('q=xylophon'), []);
-    assert.deepEqual(await listOf('q=%21%21%21'), [], 'punctuation only: no lexeme, no match, no error');
-    assert.deepEqual(await listOf('q=der%20die%20das'), [], 'German stop words only');
+      assert.deepEqual(await listOf('q=%21%21%21'), [], 'punctuation only: no lexeme, no match, no error');
+      assert.deepEqual(await listOf('q=der%20die%20das'), [], 'German stop words only');
       assert.deepEqual(await listOf('q=Unver%C3%B6ffentlicht'), [], 'an unpublished image is not found');
     });
 

@@ -3,8 +3,8 @@ import { catalogueExport, catalogueFeed } from '../../catalogue/index.ts';
 import { digestOf } from '../../core/index.ts';
 import { policyDocument } from '../../policy/index.ts';
 import { cacheFor, conditionalGet, etagOf, respond } from '../http-cache.ts';
+import { publisherOf } from '../publisher.ts';
 import { type App, router } from '../router.ts';
-import { publisherOf } from './images.ts';
 
 const feed = createRoute({
   method: 'get',

@@ -6,7 +6,6 @@ import {
   type ImageCursor,
   imageDetail,
   listImages,
-  type Publisher,
   seesUnpublished,
   type VersionDocumentKind,
   versionDocument,
@@ -17,8 +16,8 @@ import { policyDocument } from '../../policy/index.ts';
 import { problems } from '../auth/schemas.ts';
 import { conditionalGet, respond } from '../http-cache.ts';
 import { HttpProblem } from '../problem.ts';
+import { publisherOf } from '../publisher.ts';
 import { type App, type AppEnv, router } from '../router.ts';
-import { publicBase } from '../services.ts';
 
 const slug = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 const Slug = z.string().regex(slug, 'lower-case letters, digits and inner hyphens, at most 64');
@@ -249,12 +248,6 @@ const policy = createRoute({
     304: { description: 'Not modified (If-None-Match)' },
   },
 });
-
-/** Who publishes: the catalogue at its public URL. */
-export function publisherOf(c: Context<AppEnv>): Publisher {
-  const url = publicBase(c.var.deps.config);
-  return { name: `sgci-Katalog ${url}`, url };
-}
 
 function readOptions(c: Context<AppEnv>) {
   return { now: c.var.deps.catalogue.now(), orphanAfterDays: c.var.deps.config.orphanAfterDays };
