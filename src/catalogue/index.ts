@@ -81,10 +81,10 @@ export {
 export { type CatalogueExport, catalogueExport, exportFormat } from './images/export.ts';
 export { catalogueFeed } from './images/feed.ts';
 export {
+  type CatalogueFigures,
+  catalogueFigures,
   fixableCounts,
-  type VersionFigures,
   type VulnerabilityFigures,
-  versionFigures,
   vulnerabilityFigures,
 } from './images/figures.ts';
 export {
@@ -107,12 +107,62 @@ export type {
   VersionVexSource,
 } from './services.ts';
 export { DecisionRequest, decide, withdraw } from './submissions/decide.ts';
+export {
+  defaultSubmissionLimits,
+  type SubmissionLimits,
+  SubmissionsLimited,
+} from './submissions/limits.ts';
 export { recordScanResult } from './submissions/record.ts';
 export { SubmissionRequest } from './submissions/request.ts';
 export type { StoredScanResult } from './submissions/result.ts';
 export { scanJob } from './submissions/scan-job.ts';
 export { isPublic, type SubmissionStatus, submissionStatuses } from './submissions/states.ts';
 export { scanJobKind, submit } from './submissions/submit.ts';
-export { canSee, type SubmissionView, submissionView } from './submissions/view.ts';
+export {
+  canSee,
+  listSubmissions,
+  type SubmissionQuery,
+  type SubmissionSummary,
+  type SubmissionView,
+  submissionView,
+} from './submissions/view.ts';
+export { toCsafVex } from './triage/csaf.ts';
+export {
+  DecisionDraft,
+  DecisionScope,
+  justifications,
+  maxDecisionLifetimeMs,
+  type VexDecision,
+  vexStatuses,
+} from './triage/decision.ts';
+export {
+  csafOf,
+  openVexOf,
+  openVexPredicateType,
+  signedOpenVexOf,
+  type VersionDecisions,
+  versionDecisions,
+  versionFiguresOf,
+  visibleVersion,
+} from './triage/export.ts';
+export {
+  type Baseline,
+  type DecidedShare,
+  type RiskScore,
+  type VersionFigures,
+  versionFigures,
+} from './triage/figures.ts';
+export type { DecisionImpact, FindingChange, FindingState, VersionImpact } from './triage/impact.ts';
+export {
+  type DecisionFilter,
+  type DecisionListItem,
+  decisionById,
+  dryRunDecision,
+  listDecisions,
+  recordDecision,
+  withdrawDecision,
+} from './triage/record.ts';
+export { type AppliedDecisions, CatalogueVexSource, catalogueVexSource } from './triage/source.ts';
+export type { NearMiss } from './triage/unmatched.ts';
 export { issueVerdict, pushVerdictJobKind, type VerdictSigning, verdictValidityMs } from './verdicts/issue.ts';
 export { pushVerdictJob } from './verdicts/push-job.ts';

@@ -88,6 +88,14 @@ export const ServerConfigFile = z
       .max(3650)
       .default(180)
       .describe('An image whose maintainers are all disabled or have not signed in for this many days is orphaned.'),
+    submissionsPerHour: z
+      .object({
+        user: z.number().int().min(1).max(10_000).default(30),
+        organisation: z.number().int().min(1).max(100_000).default(120),
+      })
+      .strict()
+      .default({ user: 30, organisation: 120 })
+      .describe('Submissions one user and one organisation may make per hour (each pulls and scans an image).'),
     credentialsKeyFile: z
       .string()
       .optional()

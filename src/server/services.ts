@@ -2,6 +2,7 @@ import { loadSigner, passwordFromEnvironment } from '../attest/index.ts';
 import { BlobCache, defaultCacheMaxBytes } from '../cache/index.ts';
 import {
   type CatalogueServices,
+  catalogueVexSource,
   type JobDefinition,
   openCatalogue,
   pushVerdictJob,
@@ -10,6 +11,7 @@ import {
 } from '../catalogue/index.ts';
 import { type Logger, SgciError } from '../core/index.ts';
 import { loadPolicy } from '../policy/index.ts';
+import { openStore } from '../store/index.ts';
 import type { ServerConfig } from './config.ts';
 import { registryImageAccess } from './image-access.ts';
 
@@ -40,6 +42,8 @@ export async function openCatalogueServices(config: ServerConfig, logger: Logger
   const policy = await loadPolicy(config.policy);
   const signing = await verdictSigning(config);
   const catalogue = await openCatalogue();
+  // embedded: advisories in the CLI's SQLite store, which `sgci db import|update` write while this process reads
+  const advisories = process.env.DATABASE_URL ? catalogue.store : await openStore();
   const cache = new BlobCache({ maxBytes: defaultCacheMaxBytes(), logger });
   const images = registryImageAccess({
     config,
@@ -49,7 +53,7 @@ export async function openCatalogueServices(config: ServerConfig, logger: Logger
     cache,
     ...(config.credentialsKey ? { credentialsKey: config.credentialsKey } : {}),
   });
-  return { catalogue, policy, images, ...(signing ? { signing } : {}) };
+  return { catalogue, policy, images, advisories, vex: catalogueVexSource(catalogue), ...(signing ? { signing } : {}) };
 }
 
 /** Every kind of job the catalogue queues, on one process's services: the same list in serve and worker. */

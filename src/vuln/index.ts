@@ -36,4 +36,4 @@ export type * from './types.ts';
 export { severityOrder } from './types.ts';
 export { applyVex, purlMatches } from './vex/apply.ts';
 export { parseVex, readVexFile } from './vex/read.ts';
-export { type CsafOptions, isOpenVexJustification, toCsafVex, toCycloneDxVex, toOpenVex } from './vex/write.ts';
+export { isOpenVexJustification, toCycloneDxVex, toOpenVex } from './vex/write.ts';

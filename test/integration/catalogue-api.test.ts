@@ -329,6 +329,14 @@ for (const { engine, skip } of catalogueEngines) {
       assert.ok(Object.values(v.fixable).reduce((a, b) => a + b, 0) > 0);
       assert.ok(v.overdue > 0, 'lodash fixes published years before the clock');
       assert.deepEqual(node?.ecosystems.includes('npm'), true);
+      assert.deepEqual(
+        node?.decided,
+        { findings: 10, decided: 2, share: 0.2 },
+        "the contributor's not_affected and affected statements decide two of the ten counted findings",
+      );
+      assert.equal(node?.risk.formula, 'sgci-risk-1');
+      assert.ok((node?.risk.score ?? 0) > 0);
+      assert.deepEqual(node?.checks.failing, [], 'under a policy that only warns nothing required fails');
       const python = (await json<{ versions: VersionEntry[] }>('/api/v1/images/python-app')).versions[0]?.figures;
       assert.ok(python?.ecosystems.includes('pypi'));
       assert.equal(python?.vulnerabilities.suppressed, 1, "the catalogue's decision about requests");

@@ -26,7 +26,9 @@ export interface EventInput {
  * - `submission` / `verdict`: a verdict was signed (`after.verdict`, `after.validUntil`);
  * - `submission` / `finding-new`, `finding-fixed`, `sla-breach`: re-evaluation results for one finding
  *   (`after.vulnerability`, `after.purl`, `after.severity`, `after.due`);
- * - `image` / `created`, `updated`; `user`, `organisation`, `token` …: account changes (accounts/).
+ * - `image` / `created`, `updated`; `user`, `organisation`, `token` …: account changes (accounts/);
+ * - `vex-decision` / `created`, `withdrawn`: VEX triage (triage/), `after.versions` the submissions whose findings
+ *   the change alters (what re-evaluation and webhooks start from).
  *
  * Appends one event to the audit log. Call it inside the transaction that makes the change, so a change
  * without its event (or the reverse) is never committed. Events are never updated or deleted.

@@ -1,6 +1,6 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 import type { VexStatement } from '../../vuln/index.ts';
-import type { VersionFigures } from '../images/figures.ts';
+import type { CatalogueFigures } from '../images/figures.ts';
 
 /**
  * The catalogue's tables, beside the advisory store's in the same PostgreSQL database (PGlite embedded, or a
@@ -25,8 +25,6 @@ export interface CatalogueDatabase {
   oidc_logins: OidcLoginsTable;
   registry_credentials: RegistryCredentialsTable;
   organisation_keys: OrganisationKeysTable;
-  version_figures: VersionFiguresTable;
-  latest_versions: LatestVersionsTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -250,6 +248,12 @@ export interface OrganisationKeysTable {
   added_by: string;
 }
 
+/** The catalogue API's read side (images/): merged into the database's tables. */
+export interface CatalogueDatabase {
+  version_figures: VersionFiguresTable;
+  latest_versions: LatestVersionsTable;
+}
+
 /** Per version, what the catalogue API lists and filters by: written with every result (images/figures.ts). */
 export interface VersionFiguresTable {
   submission: string;
@@ -261,7 +265,7 @@ export interface VersionFiguresTable {
   fixable_rank: number | null;
   overdue: number;
   baseline: 'passed' | 'failed';
-  figures: Json<VersionFigures>;
+  figures: Json<CatalogueFigures>;
   /** The version's published VEX statements. */
   vex: Json<VexStatement[]>;
   result_digest: string;
@@ -271,4 +275,34 @@ export interface VersionFiguresTable {
 export interface LatestVersionsTable {
   image: string;
   submission: string;
+}
+
+/** VEX triage (triage/): merged into the database's tables. */
+export interface CatalogueDatabase {
+  vex_decisions: VexDecisionsTable;
+}
+
+export type VexDecisionScopeKind = 'purl' | 'image' | 'organisation';
+
+export interface VexDecisionsTable {
+  id: Generated<string>;
+  /** The id the decision names (CVE, GHSA, DSA …): it meets a finding by the finding's id or any alias. */
+  vulnerability: string;
+  scope_kind: VexDecisionScopeKind;
+  /** The package URL of a `purl` scope; for an image or organisation scope, the one package it narrows to. */
+  scope_purl: string | null;
+  scope_image: string | null;
+  /** The organisation that owns the scope; null for a catalogue-wide package URL. */
+  organisation: string | null;
+  status: 'not_affected' | 'affected' | 'fixed' | 'under_investigation';
+  justification: string | null;
+  impact_statement: string | null;
+  action_statement: string | null;
+  author: string;
+  author_name: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  withdrawn_at: NullableTimestamp;
+  withdrawn_by: string | null;
+  withdrawal_reason: string | null;
 }

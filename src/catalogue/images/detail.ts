@@ -5,7 +5,7 @@ import type { CatalogueDb } from '../db/open.ts';
 import type { SubmissionStatus } from '../submissions/states.ts';
 import { canSee } from '../submissions/view.ts';
 import { type ImageFacts, imageFacts } from './facts.ts';
-import type { VersionFigures } from './figures.ts';
+import type { CatalogueFigures } from './figures.ts';
 import type { ImageReadOptions } from './list.ts';
 import { maintainerCountsSql, type Orphaned, orphanCutoff, orphanOf } from './orphans.ts';
 
@@ -27,7 +27,7 @@ export interface VersionEntry {
   readonly submittedAt: string;
   readonly admittedAt: string | null;
   /** Null until the scan has finished. */
-  readonly figures: VersionFigures | null;
+  readonly figures: CatalogueFigures | null;
   /** The newest verdict; null before admission. */
   readonly verdict: VersionVerdict | null;
   /** Where the version's documents are served; null until the scan has finished (`vsa` until admission). */

@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson, SgciError, toolVersion } from '../../core/index.ts';
+import { canonicalJson, SgciError } from '../../core/index.ts';
 import { type Lang, renderReport, renderVulnReport } from '../../report/index.ts';
 import { encodeSbom } from '../../sbom/index.ts';
 import type { CachedScan } from '../../scan/index.ts';
-import { toCsafVex, toCycloneDxVex, toOpenVex, type VexStatement } from '../../vuln/index.ts';
+import { toCycloneDxVex, toOpenVex, type VexStatement } from '../../vuln/index.ts';
 import type { Principal } from '../accounts/principal.ts';
 import type { Catalogue } from '../db/open.ts';
 import type { StoredScanResult } from '../submissions/result.ts';
 import { isPublic, type SubmissionStatus } from '../submissions/states.ts';
 import { canSee } from '../submissions/view.ts';
+import { toCsafVex } from '../triage/csaf.ts';
 
 /** The documents of a version and the formats each is served in; the first is the default. */
 export const versionDocumentFormats = {
@@ -108,9 +109,8 @@ export function renderVex(
   return toCsafVex(statements, {
     publisher: { name: publisher.name, namespace: publisher.url },
     title: `VEX: ${subject.image}@${subject.digest}`,
-    trackingId: `${subject.image}-${subject.digest.slice('sha256:'.length, 'sha256:'.length + 16)}-${timestamp.replace(/[^0-9]/g, '').slice(0, 14)}`,
     timestamp,
-    generator: { name: 'sgci', version: toolVersion },
+    trackingPrefix: `sgci-vex-${subject.image}-${subject.digest.slice('sha256:'.length, 'sha256:'.length + 12)}`,
   });
 }
 

@@ -5,7 +5,7 @@ import { publicStatuses } from '../submissions/states.ts';
 import { versionPath } from './detail.ts';
 import { type Publisher, renderVex } from './documents.ts';
 import { imageFacts } from './facts.ts';
-import type { VersionFigures } from './figures.ts';
+import type { CatalogueFigures } from './figures.ts';
 import type { ImageReadOptions } from './list.ts';
 import { type MaintainerCounts, maintainerCountsSql, orphanCutoff, orphanOf } from './orphans.ts';
 
@@ -144,7 +144,7 @@ export async function catalogueExport(db: CatalogueDb, options: CatalogueExportO
           versions: list.map((v) => {
             const h = byId.get(v.id);
             const path = `${base}${versionPath(image.name, v.digest)}`;
-            const figures = v.figures as VersionFigures;
+            const figures = v.figures as CatalogueFigures;
             return {
               digest: v.digest,
               tags: v.tags,

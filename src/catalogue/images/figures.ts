@@ -1,10 +1,11 @@
-import { canonicalJson, type Digest, digestOf } from '../../core/index.ts';
+import { canonicalJson, digestOf } from '../../core/index.ts';
 import type { ScanReport } from '../../report/index.ts';
-import { ociProductPurl, scanVexStatements } from '../../scan/index.ts';
+import { scanVexStatements } from '../../scan/index.ts';
 import { type Severity, severityOrder, type VexStatement, type VulnReport } from '../../vuln/index.ts';
 import type { CatalogueTx } from '../db/open.ts';
 import type { StoredScanResult } from '../submissions/result.ts';
-import { splitRepository } from '../verdicts/issue.ts';
+import { baselineOf, type DecidedShare, decidedShareOf, type RiskScore, riskOf } from '../triage/figures.ts';
+import { productOf } from '../triage/statements.ts';
 
 export type SeverityCounts = Readonly<Record<Severity, number>>;
 
@@ -24,15 +25,23 @@ export interface VulnerabilityFigures {
   readonly advisories: number;
 }
 
-/** What the API shows of one version's stored result, denormalised when the result is recorded. */
-export interface VersionFigures {
+/**
+ * Everything the catalogue shows of one version's stored result, denormalised when the result is recorded: the
+ * counts of `sgci vulns`, the check summary with the checklist baseline, and the published risk score and share of
+ * decided findings (triage/figures.ts), each recomputable from the version's documents.
+ */
+export interface CatalogueFigures {
   readonly vulnerabilities: VulnerabilityFigures;
   readonly checks: {
-    /** Whether every check the catalogue's policy requires passed (the gate); `failed` names a required failure. */
+    /** The checklist baseline: every check the policy requires passed (an applied exception waives a failure). */
     readonly baseline: 'passed' | 'failed';
+    /** The required checks that fail. */
+    readonly failing: readonly string[];
     readonly byResult: ScanReport['summary']['byResult'];
     readonly policy: string;
   };
+  readonly risk: RiskScore;
+  readonly decided: DecidedShare;
   readonly packages: number;
   readonly distro: { readonly id: string; readonly versionId: string | null; readonly name: string | null } | null;
   readonly ecosystems: readonly string[];
@@ -74,15 +83,19 @@ function ecosystemsOf(result: StoredScanResult): string[] {
   return [...new Set(known)].sort();
 }
 
-export function versionFigures(result: StoredScanResult): VersionFigures {
+export function catalogueFigures(result: StoredScanResult): CatalogueFigures {
   const distro = result.vulns.distro;
+  const baseline = baselineOf(result.checks);
   return {
     vulnerabilities: vulnerabilityFigures(result.vulns, result.matched),
     checks: {
-      baseline: result.checks.gate.failed ? 'failed' : 'passed',
+      baseline: baseline.result === 'pass' ? 'passed' : 'failed',
+      failing: baseline.failing,
       byResult: result.checks.summary.byResult,
       policy: result.checks.policy.digest,
     },
+    risk: riskOf(result.vulns, result.checks),
+    decided: decidedShareOf(result.vulns),
     packages: result.packages,
     distro: distro ? { id: distro.id, versionId: distro.versionId ?? null, name: distro.prettyName ?? null } : null,
     ecosystems: ecosystemsOf(result),
@@ -98,7 +111,7 @@ export function versionFigures(result: StoredScanResult): VersionFigures {
  * decisions in force now reach it with the next evaluation, together with the counts.
  */
 export function publishedVex(result: StoredScanResult, repository: string, digest: string): VexStatement[] {
-  return scanVexStatements(result.vulns, ociProductPurl(splitRepository(repository), digest as Digest));
+  return scanVexStatements(result.vulns, productOf({ repository, digest }));
 }
 
 /** The highest severity (as its position in severityOrder) with an open, fixable finding; null when none. */
@@ -122,7 +135,7 @@ export async function writeVersionFigures(
     .select(['submissions.image', 'submissions.digest', 'images.repository'])
     .where('submissions.id', '=', submission)
     .executeTakeFirstOrThrow();
-  const figures = versionFigures(result);
+  const figures = catalogueFigures(result);
   const row = {
     image: version.image,
     distro: figures.distro?.id ?? null,

@@ -4,7 +4,7 @@ import type { CatalogueDb } from '../db/open.ts';
 import { publicStatuses, type SubmissionStatus } from '../submissions/states.ts';
 import { encodeImageCursor, type ImageCursor } from './cursor.ts';
 import type { ImageFacts } from './facts.ts';
-import type { VersionFigures } from './figures.ts';
+import type { CatalogueFigures } from './figures.ts';
 import { maintainerCountsSql, type Orphaned, orphanCutoff, orphanOf } from './orphans.ts';
 
 /** The list's filters; each narrows to images whose newest public version has the property. */
@@ -50,7 +50,7 @@ export interface LatestVersion {
   readonly status: SubmissionStatus;
   readonly tags: readonly string[];
   readonly admittedAt: string | null;
-  readonly vulnerabilities: VersionFigures['vulnerabilities'];
+  readonly vulnerabilities: CatalogueFigures['vulnerabilities'];
   readonly checks: { readonly baseline: 'passed' | 'failed' };
   /** A verdict of the catalogue is valid now. */
   readonly signed: boolean;

@@ -140,10 +140,18 @@ const VersionEntry = z
       .object({
         vulnerabilities: Vulnerabilities,
         checks: z.object({
-          baseline: z.enum(['passed', 'failed']),
+          baseline: z.enum(['passed', 'failed']).describe('Every check the policy requires passed.'),
+          failing: z.array(z.string()).describe('The required checks that fail.'),
           byResult: z.record(z.string(), z.number()),
           policy: z.string(),
         }),
+        risk: z
+          .object({ score: z.number().int().min(0).max(100), formula: z.string() })
+          .passthrough()
+          .describe('The risk score of the published formula (docs/server-vex.md).'),
+        decided: z
+          .object({ findings: z.number().int(), decided: z.number().int(), share: z.number().nullable() })
+          .describe('The share of counted findings with a recorded VEX decision.'),
         packages: z.number().int(),
         distro: z.object({ id: z.string(), versionId: z.string().nullable(), name: z.string().nullable() }).nullable(),
         ecosystems: z.array(z.string()),

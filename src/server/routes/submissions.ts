@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import {
   DecisionRequest,
   decide,
+  listSubmissions,
   SubmissionRequest,
   submissionStatuses,
   submissionView,
@@ -33,6 +34,36 @@ const create = createRoute({
     403: problem,
     409: problem,
     422: problem,
+  },
+});
+
+const Summary = z.object({
+  id: z.string(),
+  image: z.string(),
+  digest: z.string(),
+  tag: z.string().nullable(),
+  status: z.enum(submissionStatuses),
+  organisation: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+const list = createRoute({
+  method: 'get',
+  path: '/api/v1/submissions',
+  summary: 'The submissions you may see, newest first (the review queue: status=awaiting-review)',
+  request: {
+    query: z.object({
+      status: z.enum(submissionStatuses).optional(),
+      organisation: z.string().max(64).optional(),
+      image: z.string().max(64).optional(),
+      cursor: z.string().max(200).optional(),
+      limit: z.coerce.number().int().min(1).max(100).default(20),
+    }),
+  },
+  responses: {
+    200: json('One page', z.object({ items: z.array(Summary), next: z.string().nullable() })),
+    400: problem,
   },
 });
 
@@ -80,9 +111,22 @@ const withdrawal = createRoute({
 export function submissionRoutes(): App {
   const app = router();
   app.openapi(create, async (c) => {
-    const accepted = await submit(c.var.deps, principalOf(c), c.req.valid('json'));
+    const { user, organisation } = c.var.deps.config.submissionsPerHour;
+    const limits = { perUser: user, perOrganisation: organisation };
+    const accepted = await submit(c.var.deps, principalOf(c), c.req.valid('json'), limits);
     c.var.deps.wake?.();
     return c.json(accepted, 202, { location: `/api/v1/submissions/${accepted.id}` });
+  });
+  app.openapi(list, async (c) => {
+    const query = c.req.valid('query');
+    const page = await listSubmissions(c.var.deps.catalogue.db, c.var.principal, {
+      limit: query.limit,
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.organisation ? { organisation: query.organisation } : {}),
+      ...(query.image ? { image: query.image } : {}),
+      ...(query.cursor ? { cursor: query.cursor } : {}),
+    });
+    return c.json(page, 200);
   });
   app.openapi(read, async (c) =>
     c.json(await submissionView(c.var.deps.catalogue.db, c.var.principal, c.req.valid('param').id), 200),

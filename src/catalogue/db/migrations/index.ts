@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as catalogue from './0001-catalogue.ts';
 import * as accounts from './0002-accounts.ts';
 import * as catalogueApi from './0003-catalogue-api.ts';
+import * as vexDecisions from './0005-vex-decisions.ts';
 
 /**
  * The catalogue's migrations, recorded in `catalogue_migration` (the advisory store keeps its own list in
@@ -11,6 +12,7 @@ export const catalogueMigrations: Readonly<Record<string, Migration>> = {
   '0001-catalogue': catalogue,
   '0002-accounts': accounts,
   '0003-catalogue-api': catalogueApi,
+  '0005-vex-decisions': vexDecisions,
 };
 
 export const catalogueMigrationProvider: MigrationProvider = {
