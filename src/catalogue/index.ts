@@ -166,3 +166,18 @@ export { type AppliedDecisions, CatalogueVexSource, catalogueVexSource } from '.
 export type { NearMiss } from './triage/unmatched.ts';
 export { issueVerdict, pushVerdictJobKind, type VerdictSigning, verdictValidityMs } from './verdicts/issue.ts';
 export { pushVerdictJob } from './verdicts/push-job.ts';
+export { type WebhookDelivery, webhookMaxAttempts, webhookRetryDelaysMs } from './webhooks/deliver-job.ts';
+export { listDeliveries, redeliver } from './webhooks/deliveries.ts';
+export { webhookDispatchIntervalMs, webhookDispatchKind } from './webhooks/dispatch-job.ts';
+export { webhookEventTypes } from './webhooks/event-types.ts';
+export { webhookJobs } from './webhooks/jobs.ts';
+export { WebhookSender } from './webhooks/sender.ts';
+export { WebhookTargets } from './webhooks/targets.ts';
+export {
+  createWebhook,
+  deleteWebhook,
+  listWebhooks,
+  maxWebhooksPerOwner,
+  requireWebhook,
+  WebhookRequest,
+} from './webhooks/webhooks.ts';

@@ -7,6 +7,7 @@ import type { Store } from '../store/index.ts';
 import type { VexStatement } from '../vuln/index.ts';
 import type { Catalogue } from './db/open.ts';
 import type { VerdictSigning } from './verdicts/issue.ts';
+import type { WebhookDelivery } from './webhooks/deliver-job.ts';
 
 /** A submitted reference, resolved now: the digest is the version's identity from here on. */
 export interface ResolvedImage {
@@ -60,4 +61,6 @@ export interface CatalogueServices {
   readonly advisories?: Store;
   /** The catalogue's VEX decisions; absent: only the contributor's own VEX documents apply. */
   readonly vex?: VersionVexSource;
+  /** How webhook deliveries are sent and their secrets opened; absent: no webhook jobs run in this process. */
+  readonly webhooks?: WebhookDelivery;
 }

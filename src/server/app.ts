@@ -14,6 +14,7 @@ import { healthRoutes } from './routes/health.ts';
 import { imageRoutes } from './routes/images.ts';
 import { submissionRoutes } from './routes/submissions.ts';
 import { vexRoutes } from './routes/vex.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 
 const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
 
@@ -78,6 +79,7 @@ export function createApp(deps: ServerDeps): App {
   app.route('/', imageRoutes());
   app.route('/', feedRoutes());
   app.route('/', vexRoutes());
+  app.route('/', webhookRoutes());
   app.doc31('/api/v1/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'sgci catalogue API', version: toolVersion },

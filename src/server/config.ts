@@ -67,6 +67,10 @@ export const ServerConfigFile = z
       .array(RegistryHost)
       .default([])
       .describe('Registries reached over plain HTTP or unverified TLS.'),
+    allowWebhook: z
+      .array(RegistryHost)
+      .default([])
+      .describe('Webhook receivers allowed over plain HTTP and on loopback, private or link-local addresses.'),
     workers: z
       .number()
       .int()
@@ -168,6 +172,7 @@ const envKeys = {
   SGCI_SIGNING_KEY: 'signingKey',
   SGCI_ALLOW_REGISTRY: 'allowRegistry',
   SGCI_INSECURE_REGISTRY: 'insecureRegistry',
+  SGCI_ALLOW_WEBHOOK: 'allowWebhook',
   SGCI_WORKERS: 'workers',
 } as const;
 
@@ -176,7 +181,8 @@ function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   for (const [name, key] of Object.entries(envKeys)) {
     const value = env[name];
     if (value === undefined || value === '') continue;
-    if (key === 'allowRegistry' || key === 'insecureRegistry') out[key] = value.split(',').map((v) => v.trim());
+    if (key === 'allowRegistry' || key === 'insecureRegistry' || key === 'allowWebhook')
+      out[key] = value.split(',').map((v) => v.trim());
     else if (key === 'workers') out[key] = Number(value);
     else out[key] = value;
   }

@@ -8,6 +8,9 @@ import {
   pushVerdictJob,
   scanJob,
   type VerdictSigning,
+  WebhookSender,
+  WebhookTargets,
+  webhookJobs,
 } from '../catalogue/index.ts';
 import { type Logger, SgciError } from '../core/index.ts';
 import { loadPolicy } from '../policy/index.ts';
@@ -53,10 +56,26 @@ export async function openCatalogueServices(config: ServerConfig, logger: Logger
     cache,
     ...(config.credentialsKey ? { credentialsKey: config.credentialsKey } : {}),
   });
-  return { catalogue, policy, images, advisories, vex: catalogueVexSource(catalogue), ...(signing ? { signing } : {}) };
+  const webhooks = {
+    sender: new WebhookSender({ targets: new WebhookTargets({ allow: config.allowWebhook }) }),
+    key: config.credentialsKey,
+  };
+  return {
+    catalogue,
+    policy,
+    images,
+    advisories,
+    vex: catalogueVexSource(catalogue),
+    webhooks,
+    ...(signing ? { signing } : {}),
+  };
 }
 
 /** Every kind of job the catalogue queues, on one process's services: the same list in serve and worker. */
 export function catalogueJobs(services: CatalogueServices): JobDefinition<unknown>[] {
-  return [scanJob(services), pushVerdictJob(services)] as JobDefinition<unknown>[];
+  return [
+    scanJob(services),
+    pushVerdictJob(services),
+    ...(services.webhooks ? webhookJobs(services.webhooks) : []),
+  ] as JobDefinition<unknown>[];
 }

@@ -306,3 +306,57 @@ export interface VexDecisionsTable {
   withdrawn_by: string | null;
   withdrawal_reason: string | null;
 }
+
+/** Webhooks (webhooks/): merged into the database's tables. */
+export interface CatalogueDatabase {
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
+  webhook_cursor: WebhookCursorTable;
+}
+
+export interface WebhooksTable {
+  id: string;
+  url: string;
+  /** Webhook event types (webhooks/event-types.ts). */
+  events: Json<string[]>;
+  /** null: every organisation's events (registered by an admin). */
+  organisation: string | null;
+  sealed_secret: string;
+  created_by: string;
+  created_at: Timestamp;
+}
+
+export type WebhookDeliveryState = 'pending' | 'delivered' | 'failed';
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook: string;
+  event_id: ColumnType<string, string | number, never>;
+  type: string;
+  body: string;
+  state: WebhookDeliveryState;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_try_at: NullableTimestamp;
+  pending_job: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface WebhookAttemptsTable {
+  delivery: string;
+  attempt: number;
+  at: Timestamp;
+  status_code: number | null;
+  duration_ms: number;
+  error: string | null;
+  response_excerpt: string | null;
+  next_try_at: NullableTimestamp;
+}
+
+export interface WebhookCursorTable {
+  name: string;
+  /** xid8, read as its decimal text. */
+  xid: string;
+  event_id: ColumnType<string, string | number, string | number>;
+}
