@@ -1,11 +1,10 @@
 import { sql } from 'kysely';
-import { canonicalJson, digestOf } from '../../core/index.ts';
+import { canonicalJson, digestOf, SgciError } from '../../core/index.ts';
 import type { CatalogueDb } from '../db/open.ts';
 import { publicStatuses } from '../submissions/states.ts';
 import { versionPath } from './detail.ts';
 import { type Publisher, renderVex } from './documents.ts';
 import { imageFacts } from './facts.ts';
-import type { CatalogueFigures } from './figures.ts';
 import type { ImageReadOptions } from './list.ts';
 import { type MaintainerCounts, maintainerCountsSql, orphanCutoff, orphanOf } from './orphans.ts';
 
@@ -23,7 +22,9 @@ export interface CatalogueExportOptions extends ImageReadOptions {
 export interface CatalogueExport {
   /**
    * A strong validator of the body: the digest of everything the body is derived from (each version's result
-   * digest, verdict and state, each image's entry and maintainers), known before the first byte is written.
+   * digest, verdict and state, each image's entry and maintainers), known before the first byte is written. The
+   * batches are read after it, outside one transaction (which on PGlite would hold every other request for the
+   * whole download): a version re-evaluated while the export streams is written as it is then.
    */
   readonly etag: string;
   /** The body as JSON text chunks, one image at a time: the whole catalogue is never held in memory. */
@@ -69,7 +70,6 @@ export async function catalogueExport(db: CatalogueDb, options: CatalogueExportO
         's.status_reason',
         's.created_at',
         's.admitted_at',
-        'f.figures',
         'f.result_digest',
         sql<string[]>`coalesce((select jsonb_agg(t.tag order by t.tag) from (select distinct s2.tag from submissions s2
             where s2.image = s.image and s2.digest = s.digest and s2.tag is not null and s2.status in (${statuses})) t),
@@ -144,7 +144,8 @@ export async function catalogueExport(db: CatalogueDb, options: CatalogueExportO
           versions: list.map((v) => {
             const h = byId.get(v.id);
             const path = `${base}${versionPath(image.name, v.digest)}`;
-            const figures = v.figures as CatalogueFigures;
+            if (!h) throw new SgciError('NOT_FOUND', v.id, 'the version changed during the export');
+            const { figures } = h;
             return {
               digest: v.digest,
               tags: v.tags,
@@ -155,13 +156,13 @@ export async function catalogueExport(db: CatalogueDb, options: CatalogueExportO
               figures,
               vex: JSON.parse(
                 renderVex(
-                  h?.vex ?? [],
+                  h.vex,
                   'openvex',
                   { image: image.name, digest: v.digest, evaluatedAt: figures.vulnerabilities.evaluatedAt },
                   options.publisher,
                 ),
               ),
-              verdict: h?.envelope ? { envelope: h.envelope, validFrom: h.validFrom, validUntil: h.validUntil } : null,
+              verdict: h.envelope ? { envelope: h.envelope, validFrom: h.validFrom, validUntil: h.validUntil } : null,
               documents: {
                 sbom: `${path}/sbom`,
                 vulns: `${path}/vulns`,
@@ -191,7 +192,7 @@ function group<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]>
   return out;
 }
 
-/** The published VEX and newest verdict of some versions, read a batch at a time. */
+/** The figures, published VEX and newest verdict of some versions, read a batch at a time. */
 async function versionDocuments(db: CatalogueDb, ids: readonly string[]) {
   const rows = await db
     .selectFrom('version_figures as f')
@@ -207,11 +208,12 @@ async function versionDocuments(db: CatalogueDb, ids: readonly string[]) {
           .as('v'),
       (join) => join.onRef('v.submission', '=', 'f.submission'),
     )
-    .select(['f.submission', 'f.vex', 'v.envelope', 'v.valid_from', 'v.valid_until'])
+    .select(['f.submission', 'f.figures', 'f.vex', 'v.envelope', 'v.valid_from', 'v.valid_until'])
     .where('f.submission', 'in', ids)
     .execute();
   return rows.map((r) => ({
     submission: r.submission,
+    figures: r.figures,
     vex: r.vex,
     envelope: r.envelope,
     validFrom: r.valid_from?.toISOString() ?? null,
