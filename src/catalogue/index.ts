@@ -76,17 +76,10 @@ export {
   type VersionDocumentKind,
   versionDocument,
   versionDocumentFormats,
-  versionDocumentKinds,
 } from './images/documents.ts';
-export { type CatalogueExport, catalogueExport, exportFormat } from './images/export.ts';
+export { type CatalogueExport, catalogueExport } from './images/export.ts';
 export { catalogueFeed } from './images/feed.ts';
-export {
-  type CatalogueFigures,
-  catalogueFigures,
-  fixableCounts,
-  type VulnerabilityFigures,
-  vulnerabilityFigures,
-} from './images/figures.ts';
+export { type CatalogueFigures, type VulnerabilityFigures, vulnerabilityFigures } from './images/figures.ts';
 export {
   type FixableFilter,
   fixableFilters,

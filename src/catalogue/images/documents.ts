@@ -20,7 +20,6 @@ export const versionDocumentFormats = {
   vsa: ['dsse'],
 } as const;
 export type VersionDocumentKind = keyof typeof versionDocumentFormats;
-export const versionDocumentKinds = Object.keys(versionDocumentFormats) as VersionDocumentKind[];
 
 export interface VersionDocumentRequest {
   readonly image: string;

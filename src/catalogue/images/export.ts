@@ -8,8 +8,8 @@ import { imageFacts } from './facts.ts';
 import type { ImageReadOptions } from './list.ts';
 import { type MaintainerCounts, maintainerCountsSql, orphanCutoff, orphanOf } from './orphans.ts';
 
-export const exportFormat = 'sgci-catalogue-export';
-export const exportVersion = '1';
+const exportFormat = 'sgci-catalogue-export';
+const exportVersion = '1';
 
 export interface CatalogueExportOptions extends ImageReadOptions {
   readonly publisher: Publisher;

@@ -56,7 +56,7 @@ function zeroCounts(): Record<Severity, number> {
  * Open findings a fix exists for, per severity: counted exactly as `summary.active` counts (not suppressed,
  * judgement `open`), so `fixable[s] <= open[s]` and a consumer counts the same in `sgci vulns -o json`.
  */
-export function fixableCounts(report: VulnReport): SeverityCounts {
+function fixableCounts(report: VulnReport): SeverityCounts {
   const counts = zeroCounts();
   for (const f of report.matches)
     if (!f.suppressed && f.judgement === 'open' && f.fixState === 'fixed') counts[f.vulnerability.severity]++;
@@ -83,7 +83,7 @@ function ecosystemsOf(result: StoredScanResult): string[] {
   return [...new Set(known)].sort();
 }
 
-export function catalogueFigures(result: StoredScanResult): CatalogueFigures {
+function catalogueFigures(result: StoredScanResult): CatalogueFigures {
   const distro = result.vulns.distro;
   const baseline = baselineOf(result.checks);
   return {
@@ -110,7 +110,7 @@ export function catalogueFigures(result: StoredScanResult): CatalogueFigures {
  * `sgci vulns SBOM --vex VEX --now <evaluatedAt>` against the same advisories counts what the API shows; the
  * decisions in force now reach it with the next evaluation, together with the counts.
  */
-export function publishedVex(result: StoredScanResult, repository: string, digest: string): VexStatement[] {
+function publishedVex(result: StoredScanResult, repository: string, digest: string): VexStatement[] {
   return scanVexStatements(result.vulns, productOf({ repository, digest }));
 }
 
