@@ -68,6 +68,28 @@ export {
 export { type Actor, actorId, appendEvent, type EventInput } from './db/events.ts';
 export { type Catalogue, type CatalogueDb, type CatalogueOptions, type CatalogueTx, openCatalogue } from './db/open.ts';
 export type { CatalogueDatabase, GlobalRole, SubmissionInputs } from './db/schema.ts';
+export { decodeImageCursor, type ImageCursor } from './images/cursor.ts';
+export { type ImageDetail, imageDetail, seesUnpublished, type VersionEntry } from './images/detail.ts';
+export {
+  type Publisher,
+  type VersionDocument,
+  type VersionDocumentKind,
+  versionDocument,
+  versionDocumentFormats,
+} from './images/documents.ts';
+export { type CatalogueExport, catalogueExport } from './images/export.ts';
+export { catalogueFeed } from './images/feed.ts';
+export { type CatalogueFigures, type VulnerabilityFigures, vulnerabilityFigures } from './images/figures.ts';
+export {
+  type FixableFilter,
+  fixableFilters,
+  type ImageFilters,
+  type ImageListRequest,
+  type ImagePage,
+  type ImageReadOptions,
+  type ImageSummary,
+  listImages,
+} from './images/list.ts';
 export { type ClaimedJob, enqueueJob, JobQueue, retryDelayMs } from './jobs/queue.ts';
 export { type JobContext, type JobDefinition, LeaseLost, Worker, type WorkerOptions } from './jobs/worker.ts';
 export type {

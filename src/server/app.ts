@@ -9,7 +9,9 @@ import type { ServerDeps } from './deps.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { HttpProblem, problemOfError, problemResponse } from './problem.ts';
 import { type App, type AppEnv, router } from './router.ts';
+import { feedRoutes } from './routes/feed.ts';
 import { healthRoutes } from './routes/health.ts';
+import { imageRoutes } from './routes/images.ts';
 import { submissionRoutes } from './routes/submissions.ts';
 import { vexRoutes } from './routes/vex.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
@@ -74,6 +76,8 @@ export function createApp(deps: ServerDeps): App {
   app.route('/', healthRoutes());
   app.route('/', authRoutes());
   app.route('/', submissionRoutes());
+  app.route('/', imageRoutes());
+  app.route('/', feedRoutes());
   app.route('/', vexRoutes());
   app.route('/', webhookRoutes());
   app.doc31('/api/v1/openapi.json', {

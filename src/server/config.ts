@@ -85,6 +85,13 @@ export const ServerConfigFile = z
       .max(64 * 1024 * 1024)
       .default(4 * 1024 * 1024)
       .describe('Largest request body accepted.'),
+    orphanAfterDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(3650)
+      .default(180)
+      .describe('An image whose maintainers are all disabled or have not signed in for this many days is orphaned.'),
     submissionsPerHour: z
       .object({
         user: z.number().int().min(1).max(10_000).default(30),

@@ -25,7 +25,7 @@ const allowed: Record<string, readonly string[]> = {
   checks: ['core', 'oci', 'catalog', 'sbom', 'vuln', 'secrets', 'policy', 'attest'],
   report: ['core', 'oci', 'checks', 'vuln'],
   scan: ['core', 'oci', 'catalog', 'vuln', 'checks', 'secrets', 'policy', 'report', 'attest', 'store'],
-  catalogue: ['core', 'oci', 'policy', 'vuln', 'checks', 'report', 'attest', 'scan', 'store'],
+  catalogue: ['core', 'oci', 'sbom', 'policy', 'vuln', 'checks', 'report', 'attest', 'scan', 'store'],
   server: ['core', 'oci', 'cache', 'policy', 'attest', 'store', 'catalogue'],
 };
 

@@ -1,4 +1,6 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { VexStatement } from '../../vuln/index.ts';
+import type { CatalogueFigures } from '../images/figures.ts';
 
 /**
  * The catalogue's tables, beside the advisory store's in the same PostgreSQL database (PGlite embedded, or a
@@ -244,6 +246,35 @@ export interface OrganisationKeysTable {
   pem: string;
   added_at: Timestamp;
   added_by: string;
+}
+
+/** The catalogue API's read side (images/): merged into the database's tables. */
+export interface CatalogueDatabase {
+  version_figures: VersionFiguresTable;
+  latest_versions: LatestVersionsTable;
+}
+
+/** Per version, what the catalogue API lists and filters by: written with every result (images/figures.ts). */
+export interface VersionFiguresTable {
+  submission: string;
+  image: string;
+  distro: string | null;
+  distro_version: string | null;
+  ecosystems: Json<string[]>;
+  /** Position in severityOrder (0 = CRITICAL) of the highest open fixable finding; null: none. */
+  fixable_rank: number | null;
+  overdue: number;
+  baseline: 'passed' | 'failed';
+  figures: Json<CatalogueFigures>;
+  /** The version's published VEX statements. */
+  vex: Json<VexStatement[]>;
+  result_digest: string;
+}
+
+/** Per image, its newest public version: kept by a trigger on submissions. */
+export interface LatestVersionsTable {
+  image: string;
+  submission: string;
 }
 
 /** VEX triage (triage/): merged into the database's tables. */
