@@ -107,7 +107,7 @@ export {
 } from './submissions/limits.ts';
 export { recordScanResult } from './submissions/record.ts';
 export { SubmissionRequest } from './submissions/request.ts';
-export type { StoredScanResult } from './submissions/result.ts';
+export { type StoredScanResult, storedResultOf } from './submissions/result.ts';
 export { scanJob } from './submissions/scan-job.ts';
 export { isPublic, type SubmissionStatus, submissionStatuses } from './submissions/states.ts';
 export { scanJobKind, submit } from './submissions/submit.ts';
