@@ -99,7 +99,7 @@ async function apiFigures(databaseUrl: string, work: string): Promise<string[][]
   const targets = [
     ['GET /api/v1/images (20 per page)', '/api/v1/images'],
     ['search "gehärtet"', `/api/v1/images?q=${encodeURIComponent('gehärtet')}`],
-    ['search "hardened database"', `/api/v1/images?q=${encodeURIComponent('hardened database')}`],
+    ['search "hardened runtime"', `/api/v1/images?q=${encodeURIComponent('hardened runtime')}`],
     ['GET /api/v1/images/{name}', '/api/v1/images/image-01234'],
   ] as const;
   const rows: string[][] = [];
