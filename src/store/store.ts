@@ -4,6 +4,7 @@ import type { Dialect, Kysely } from 'kysely';
 import { dataDir as defaultDataDir, describe, SgciError } from '../core/index.ts';
 import { AdvisoryRepository, type Feed } from './advisories.ts';
 import type { IndexExport, IndexInstall } from './index-file.ts';
+import type { Listen, NotificationHandlers, NotificationListener } from './notifications.ts';
 import { ScanRepository } from './scans.ts';
 import type { Database } from './schema.ts';
 import { VexRepository } from './vex.ts';
@@ -52,6 +53,11 @@ export interface Store extends StoreRepositories, AsyncDisposable {
    * transaction; VEX statements stay (index-file.ts).
    */
   installIndex(file: string, feed: Feed): Promise<IndexInstall>;
+  /**
+   * Listens on a notification channel (PostgreSQL and PGlite; SQLite has none: USAGE). The listener is closed with
+   * the store at the latest.
+   */
+  listen(channel: string, handlers: NotificationHandlers): Promise<NotificationListener>;
   close(): Promise<void>;
 }
 
@@ -89,33 +95,52 @@ export function storeExists(options: StoreOptions = {}): boolean {
 
 const missing = 'no advisory database: run sgci db import or sgci db update first';
 
-async function openDialect(
+/** An engine: the dialect kysely talks through, and how a session of it listens for notifications. */
+interface Engine {
+  readonly dialect: Dialect;
+  /** `db` is the store's kysely instance, once it exists. */
+  readonly listen: (db: () => Kysely<Database>) => Listen;
+}
+
+async function openEngine(
   kind: StoreKind,
   location: string,
   options: StoreOptions,
   readOnly: boolean,
-): Promise<Dialect> {
+): Promise<Engine> {
   if (kind === 'postgres') {
-    const [{ PostgresDialect }, { default: pg }] = await Promise.all([import('kysely'), import('pg')]);
-    const pool = new pg.Pool({ connectionString: options.databaseUrl ?? process.env.DATABASE_URL, max: 4 });
+    const [{ PostgresDialect }, { default: pg }, { postgresListen }] = await Promise.all([
+      import('kysely'),
+      import('pg'),
+      import('./notifications.ts'),
+    ]);
+    const connectionString = options.databaseUrl ?? process.env.DATABASE_URL;
+    const pool = new pg.Pool({ connectionString, max: 4 });
     // An idle client losing its server (restart, admin shutdown) must not crash the process; the next
     // query gets a fresh client or fails with a DATABASE_ERROR of its own.
     pool.on('error', () => undefined);
-    return new PostgresDialect({ pool });
+    return { dialect: new PostgresDialect({ pool }), listen: () => postgresListen(connectionString) };
   }
   if (kind === 'pglite') {
-    const [{ PGlite }, { PGliteDialect }] = await Promise.all([
+    const [{ PGlite }, { PGliteDialect }, { pgliteListen }] = await Promise.all([
       import('@electric-sql/pglite'),
       import('./pglite-dialect.ts'),
+      import('./notifications.ts'),
     ]);
     if (location !== 'memory://') mkdirSync(location, { recursive: true, mode: 0o700 });
-    return new PGliteDialect(await PGlite.create(location === 'memory://' ? undefined : location));
+    const pglite = await PGlite.create(location === 'memory://' ? undefined : location);
+    return { dialect: new PGliteDialect(pglite), listen: (db) => pgliteListen(pglite, db) };
   }
   const [{ openSqlite }, { NodeSqliteDialect }] = await Promise.all([
     import('./sqlite-file.ts'),
     import('./sqlite-dialect.ts'),
   ]);
-  return new NodeSqliteDialect(openSqlite(location, { readOnly }), location);
+  return {
+    dialect: new NodeSqliteDialect(openSqlite(location, { readOnly }), location),
+    listen: () => async () => {
+      throw new SgciError('USAGE', location, 'SQLite has no notifications: use PostgreSQL or PGlite');
+    },
+  };
 }
 
 /** Whether every migration has run on this database (one query: a read-only open must not migrate). */
@@ -144,32 +169,34 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   // only a SQLite file opens read-only; the other engines are servers (or PGlite, which has no such mode)
   const readOnly = options.readOnly === true && kind === 'sqlite' && location !== 'memory://';
   if (readOnly && !storeExists(options)) throw new SgciError('DATABASE_ERROR', location, missing);
-  const connect = async () => {
+  const connect = async (): Promise<{ db: Kysely<Database>; listen: Listen }> => {
     try {
-      const [{ Kysely }, dialect] = await Promise.all([
-        import('kysely'),
-        openDialect(kind, location, options, readOnly),
-      ]);
-      return new Kysely<Database>({ dialect });
+      const [{ Kysely }, engine] = await Promise.all([import('kysely'), openEngine(kind, location, options, readOnly)]);
+      const connected = new Kysely<Database>({ dialect: engine.dialect });
+      return { db: connected, listen: engine.listen(() => connected) };
     } catch (error) {
       throw new SgciError('DATABASE_ERROR', location, `cannot open database: ${describe(error)}`, { cause: error });
     }
   };
-  let db = await connect();
+  let { db, listen } = await connect();
   try {
     if (!readOnly) await migrate(db);
     else if (!(await migrated(db))) {
       // written by an older sgci: bring the file up to date once, then open it read-only as asked
       await db.destroy();
       await (await openStore({ ...options, readOnly: false })).close();
-      db = await connect();
+      ({ db, listen } = await connect());
     }
   } catch (error) {
     await db.destroy().catch(() => undefined);
     if (error instanceof SgciError) throw error;
     throw new SgciError('DATABASE_ERROR', location, `cannot migrate database: ${describe(error)}`, { cause: error });
   }
-  const close = () => db.destroy();
+  const listeners = new Set<NotificationListener>();
+  const close = async () => {
+    await Promise.all([...listeners].map((l) => l.close().catch(() => undefined)));
+    await db.destroy();
+  };
   const store: Store = {
     kind,
     location,
@@ -177,6 +204,17 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     transaction: (fn) => db.transaction().execute((trx) => fn(repositories(trx))),
     exportIndex: async (file) => (await import('./index-file.ts')).exportIndex(store, file),
     installIndex: async (file, feed) => (await import('./index-file.ts')).installIndex(store, file, feed),
+    listen: async (channel, handlers) => {
+      const listener = await listen(channel, handlers);
+      listeners.add(listener);
+      return {
+        sync: () => listener.sync(),
+        close: async () => {
+          listeners.delete(listener);
+          await listener.close();
+        },
+      };
+    },
     close,
     [Symbol.asyncDispose]: close,
   };
