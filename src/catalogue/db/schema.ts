@@ -1,6 +1,6 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 import type { VexStatement } from '../../vuln/index.ts';
-import type { CatalogueFigures } from '../images/figures.ts';
+import type { CatalogueFigures, VulnerabilityFigures } from '../images/figures.ts';
 
 /**
  * The catalogue's tables, beside the advisory store's in the same PostgreSQL database (PGlite embedded, or a
@@ -359,4 +359,22 @@ export interface WebhookCursorTable {
   /** xid8, read as its decimal text. */
   xid: string;
   event_id: ColumnType<string, string | number, string | number>;
+}
+
+/**
+ * What the image list shows and filters by of an image's newest public version, kept with the pointer by the same
+ * triggers (migration 0008): merged into `latest_versions`. The figure columns are null while the version has none.
+ */
+export interface LatestVersionsTable {
+  digest: string;
+  status: string;
+  admitted_at: NullableTimestamp;
+  tags: Json<string[]>;
+  distro: string | null;
+  distro_version: string | null;
+  ecosystems: Json<string[] | null>;
+  fixable_rank: number | null;
+  overdue: number | null;
+  baseline: 'passed' | 'failed' | null;
+  vulnerabilities: Json<VulnerabilityFigures | null>;
 }

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { SgciError } from '../../core/index.ts';
 import type { CatalogueDb } from '../db/open.ts';
-import { publicStatuses, type SubmissionStatus } from '../submissions/states.ts';
+import type { SubmissionStatus } from '../submissions/states.ts';
 import { encodeImageCursor, type ImageCursor } from './cursor.ts';
 import type { ImageFacts } from './facts.ts';
 import type { CatalogueFigures } from './figures.ts';
@@ -88,8 +88,10 @@ function searchQuery(q: string) {
 
 /**
  * A page of the public catalogue: one entry per image with a public version, its newest public version's figures.
- * Ordered by name, or with `q` by rank then name; `next` continues after the last entry (keyset). Reads one row per
- * image through `latest_versions` and `version_figures`: no stored result is parsed.
+ * Ordered by name, or with `q` by rank then name; `next` continues after the last entry (keyset). Reads one narrow
+ * row per image (`latest_versions` carries what the list shows of the newest public version, migration 0008) joined
+ * to its image: PostgreSQL filters, ranks, sorts and limits those, and only the rows of the page pay for what
+ * depends on the clock (a valid verdict, the maintainers' activity). No stored result is parsed.
  */
 export async function listImages(
   db: CatalogueDb,
@@ -99,14 +101,11 @@ export async function listImages(
   const { now } = options;
   const valid = sql<boolean>`exists (select 1 from verdicts v
       where v.submission = l.submission and v.valid_from <= ${now} and v.valid_until > ${now})`;
-  const statuses = sql.join(publicStatuses);
-  const tsquery = request.q === undefined ? undefined : searchQuery(request.q);
-  const rank = tsquery && sql<number>`ts_rank(i.search, ${tsquery})::float8`;
+  // the query is parsed and stemmed once, not once for the filter, the rank and the cursor each
+  const rank = request.q === undefined ? undefined : sql<number>`ts_rank(i.search, q.query)::float8`;
   let query = db
     .selectFrom('latest_versions as l')
     .innerJoin('images as i', 'i.name', 'l.image')
-    .innerJoin('submissions as s', 's.id', 'l.submission')
-    .innerJoin('version_figures as f', 'f.submission', 'l.submission')
     .select([
       'i.name',
       'i.organisation',
@@ -115,43 +114,48 @@ export async function listImages(
       'i.categories',
       'i.license',
       'i.source',
-      's.digest',
-      's.status',
-      's.admitted_at',
-      'f.figures',
+      'l.digest',
+      'l.status',
+      'l.admitted_at',
+      'l.tags',
+      'l.vulnerabilities',
+      'l.baseline',
       valid.as('signed'),
-      sql<string[]>`coalesce((select jsonb_agg(t.tag order by t.tag) from (select distinct s2.tag from submissions s2
-          where s2.image = s.image and s2.digest = s.digest and s2.tag is not null and s2.status in (${statuses})) t),
-        '[]'::jsonb)`.as('tags'),
       maintainerCountsSql(sql.ref('i.name'), orphanCutoff(now, options.orphanAfterDays)).as('maintainers'),
-    ]);
-  if (rank && tsquery) query = query.select(rank.as('rank')).where(sql<boolean>`i.search @@ ${tsquery}`);
+    ])
+    // a version is listed once its figures are recorded
+    .where('l.baseline', 'is not', null);
+  if (rank && request.q !== undefined)
+    query = query
+      .innerJoin(sql`(select ${searchQuery(request.q)} as query offset 0)`.as('q'), (join) => join.onTrue())
+      .select(rank.as('rank'))
+      .where(sql<boolean>`i.search @@ q.query`);
   const f = request;
   if (f.category !== undefined)
     query = query.where(sql<boolean>`i.categories @> ${JSON.stringify([f.category])}::jsonb`);
   if (f.organisation !== undefined) query = query.where('i.organisation', '=', f.organisation);
-  if (f.distro !== undefined) query = query.where('f.distro', '=', f.distro);
-  if (f.distroVersion !== undefined) query = query.where('f.distro_version', '=', f.distroVersion);
+  if (f.distro !== undefined) query = query.where('l.distro', '=', f.distro);
+  if (f.distroVersion !== undefined) query = query.where('l.distro_version', '=', f.distroVersion);
   if (f.ecosystem !== undefined)
-    query = query.where(sql<boolean>`f.ecosystems @> ${JSON.stringify([f.ecosystem])}::jsonb`);
-  if (f.baseline !== undefined) query = query.where('f.baseline', '=', f.baseline);
-  if (f.fixable === 'none') query = query.where('f.fixable_rank', 'is', null);
-  else if (f.fixable === 'any') query = query.where('f.fixable_rank', 'is not', null);
-  else if (f.fixable !== undefined) query = query.where('f.fixable_rank', '<=', fixableThreshold[f.fixable]);
-  if (f.sla === 'overdue') query = query.where('f.overdue', '>', 0);
-  else if (f.sla === 'ok') query = query.where('f.overdue', '=', 0);
+    query = query.where(sql<boolean>`l.ecosystems @> ${JSON.stringify([f.ecosystem])}::jsonb`);
+  if (f.baseline !== undefined) query = query.where('l.baseline', '=', f.baseline);
+  if (f.fixable === 'none') query = query.where('l.fixable_rank', 'is', null);
+  else if (f.fixable === 'any') query = query.where('l.fixable_rank', 'is not', null);
+  else if (f.fixable !== undefined) query = query.where('l.fixable_rank', '<=', fixableThreshold[f.fixable]);
+  if (f.sla === 'overdue') query = query.where('l.overdue', '>', 0);
+  else if (f.sla === 'ok') query = query.where('l.overdue', '=', 0);
   if (f.signed === true) query = query.where(valid);
   else if (f.signed === false) query = query.where(sql<boolean>`not ${valid}`);
   const cursor = request.cursor;
   if (cursor?.order === 'rank' && rank) {
     query = query.where(
-      sql<boolean>`(${rank} < ${cursor.rank}::float8 or (${rank} = ${cursor.rank}::float8 and i.name > ${cursor.name}))`,
+      sql<boolean>`(${rank} < ${cursor.rank}::float8 or (${rank} = ${cursor.rank}::float8 and l.image > ${cursor.name}))`,
     );
-  } else if (cursor?.order === 'name' && !rank) query = query.where('i.name', '>', cursor.name);
+  } else if (cursor?.order === 'name' && !rank) query = query.where('l.image', '>', cursor.name);
   else if (cursor) throw new SgciError('USAGE', 'cursor', `a cursor of a list ${rank ? 'without' : 'with'} q`);
   if (rank) query = query.orderBy(rank, 'desc');
   const rows = await query
-    .orderBy('i.name')
+    .orderBy('l.image')
     .limit(request.limit + 1)
     .execute();
   const page = rows.slice(0, request.limit);
@@ -169,8 +173,9 @@ export async function listImages(
         status: row.status as SubmissionStatus,
         tags: row.tags,
         admittedAt: row.admitted_at?.toISOString() ?? null,
-        vulnerabilities: row.figures.vulnerabilities,
-        checks: { baseline: row.figures.checks.baseline },
+        // both set: the query lists only versions with figures
+        vulnerabilities: row.vulnerabilities as CatalogueFigures['vulnerabilities'],
+        checks: { baseline: row.baseline as 'passed' | 'failed' },
         signed: row.signed,
       },
       orphaned: orphan.orphaned,

@@ -4,6 +4,7 @@ import * as accounts from './0002-accounts.ts';
 import * as catalogueApi from './0003-catalogue-api.ts';
 import * as vexDecisions from './0005-vex-decisions.ts';
 import * as webhooks from './0006-webhooks.ts';
+import * as catalogueReads from './0008-catalogue-reads.ts';
 
 /**
  * The catalogue's migrations, recorded in `catalogue_migration` (the advisory store keeps its own list in
@@ -15,6 +16,7 @@ export const catalogueMigrations: Readonly<Record<string, Migration>> = {
   '0003-catalogue-api': catalogueApi,
   '0005-vex-decisions': vexDecisions,
   '0006-webhooks': webhooks,
+  '0008-catalogue-reads': catalogueReads,
 };
 
 export const catalogueMigrationProvider: MigrationProvider = {
