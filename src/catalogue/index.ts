@@ -65,6 +65,7 @@ export {
   requireUser,
   type UserRecord,
 } from './accounts/users.ts';
+export { type CatalogueChanges, catalogueChanges } from './db/changes.ts';
 export { type Actor, actorId, appendEvent, type EventInput } from './db/events.ts';
 export { type Catalogue, type CatalogueDb, type CatalogueOptions, type CatalogueTx, openCatalogue } from './db/open.ts';
 export type { CatalogueDatabase, GlobalRole, SubmissionInputs } from './db/schema.ts';

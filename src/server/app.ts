@@ -45,7 +45,8 @@ export function createApp(deps: ServerDeps): App {
     c.set('principal', undefined);
     const started = performance.now();
     await next();
-    c.header('x-request-id', requestId);
+    // on the response itself: c.header() after the handler would rebuild the response around a body stream
+    c.res.headers.set('x-request-id', requestId);
     const seconds = (performance.now() - started) / 1000;
     const route = routePath(c);
     deps.metrics.observeRequest(c.req.method, route, c.res.status, seconds);
@@ -62,14 +63,14 @@ export function createApp(deps: ServerDeps): App {
     );
   });
   app.use(securityHeaders({ tls: () => deps.config.tls }));
-  app.use(
-    bodyLimit({
-      maxSize: deps.config.maxBodyBytes,
-      onError: () => {
-        throw new HttpProblem(413, 'body-too-large', `request body larger than ${deps.config.maxBodyBytes} bytes`);
-      },
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: deps.config.maxBodyBytes,
+    onError: () => {
+      throw new HttpProblem(413, 'body-too-large', `request body larger than ${deps.config.maxBodyBytes} bytes`);
+    },
+  });
+  // a GET or HEAD has no body to limit; asking for one would build a whole fetch Request for every read
+  app.use((c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
   app.onError((error, c) => fail(c, error));
   app.notFound((c) => problemResponse(c, new HttpProblem(404, 'not-found', `no resource at ${c.req.path}`)));
   app.use(authenticate());

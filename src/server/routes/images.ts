@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import {
   decodeImageCursor,
   fixableFilters,
@@ -17,6 +17,7 @@ import { problems } from '../auth/schemas.ts';
 import { conditionalGet, respond } from '../http-cache.ts';
 import { HttpProblem } from '../problem.ts';
 import { publisherOf } from '../publisher.ts';
+import { publicResponseCache, ResponseCache } from '../response-cache.ts';
 import { type App, type AppEnv, router } from '../router.ts';
 
 const slug = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
@@ -107,23 +108,25 @@ const ListQuery = z
   })
   .strict();
 
-const list = createRoute({
-  method: 'get',
-  path: '/api/v1/images',
-  summary: 'The public catalogue: images with a public version, searchable and filterable',
-  middleware: [conditionalGet()],
-  request: { query: ListQuery },
-  responses: {
-    200: {
-      description: 'A page of images; `next` is the cursor of the following page, null on the last',
-      content: {
-        'application/json': { schema: z.object({ items: z.array(ImageSummary), next: z.string().nullable() }) },
+/** The list and the image page keep their anonymous answers in this app's cache (server/response-cache.ts). */
+const listRoute = (cached: MiddlewareHandler<AppEnv>) =>
+  createRoute({
+    method: 'get',
+    path: '/api/v1/images',
+    summary: 'The public catalogue: images with a public version, searchable and filterable',
+    middleware: [conditionalGet(), cached],
+    request: { query: ListQuery },
+    responses: {
+      200: {
+        description: 'A page of images; `next` is the cursor of the following page, null on the last',
+        content: {
+          'application/json': { schema: z.object({ items: z.array(ImageSummary), next: z.string().nullable() }) },
+        },
       },
+      304: { description: 'Not modified (If-None-Match)' },
+      ...problems(400),
     },
-    304: { description: 'Not modified (If-None-Match)' },
-    ...problems(400),
-  },
-});
+  });
 
 const ImageParams = z.object({ name: Slug });
 
@@ -186,18 +189,19 @@ const ImageDetail = z
   })
   .openapi('ImageDetail');
 
-const detail = createRoute({
-  method: 'get',
-  path: '/api/v1/images/{name}',
-  summary: 'An image with its versions (unpublished ones for its organisation and reviewers) and tag history',
-  middleware: [conditionalGet()],
-  request: { params: ImageParams },
-  responses: {
-    200: { description: 'The image', content: { 'application/json': { schema: ImageDetail } } },
-    304: { description: 'Not modified (If-None-Match)' },
-    ...problems(400, 404),
-  },
-});
+const detailRoute = (cached: MiddlewareHandler<AppEnv>) =>
+  createRoute({
+    method: 'get',
+    path: '/api/v1/images/{name}',
+    summary: 'An image with its versions (unpublished ones for its organisation and reviewers) and tag history',
+    middleware: [conditionalGet(), cached],
+    request: { params: ImageParams },
+    responses: {
+      200: { description: 'The image', content: { 'application/json': { schema: ImageDetail } } },
+      304: { description: 'Not modified (If-None-Match)' },
+      ...problems(400, 404),
+    },
+  });
 
 const documentMedia: Readonly<Record<VersionDocumentKind, readonly string[]>> = {
   sbom: ['application/vnd.cyclonedx+json', 'application/vnd.cyclonedx+xml', 'application/spdx+json'],
@@ -283,7 +287,8 @@ function cursorOf(text: string | undefined, search: boolean): ImageCursor | unde
 /** The public catalogue under `/api/v1/images` and the policy it admits by. */
 export function imageRoutes(): App {
   const app = router();
-  app.openapi(list, async (c) => {
+  const cached = publicResponseCache(new ResponseCache());
+  app.openapi(listRoute(cached), async (c) => {
     const { cursor, signed, ...filters } = c.req.valid('query');
     const decoded = cursorOf(cursor, filters.q !== undefined);
     const page = await listImages(
@@ -297,7 +302,7 @@ export function imageRoutes(): App {
     );
     return respond(c, JSON.stringify(page), 'application/json', 'public');
   });
-  app.openapi(detail, async (c) => {
+  app.openapi(detailRoute(cached), async (c) => {
     const { name } = c.req.valid('param');
     const image = await imageDetail(c.var.deps.catalogue.db, c.var.principal, name, readOptions(c));
     const scope = seesUnpublished(c.var.principal, image.organisation) ? 'private' : 'public';
