@@ -15,7 +15,14 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
-export async function load(url: string, options: { connections: number; requests: number }): Promise<LoadFigures> {
+export interface LoadOptions {
+  readonly connections: number;
+  readonly requests: number;
+  /** Sent with every request. */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export async function load(url: string, options: LoadOptions): Promise<LoadFigures> {
   const target = new URL(url);
   const pool = new Pool(target.origin, { connections: options.connections });
   const latencies: number[] = [];
@@ -25,7 +32,11 @@ export async function load(url: string, options: { connections: number; requests
     while (sent < options.requests) {
       sent++;
       const started = process.hrtime.bigint();
-      const response = await pool.request({ path: `${target.pathname}${target.search}`, method: 'GET' });
+      const response = await pool.request({
+        path: `${target.pathname}${target.search}`,
+        method: 'GET',
+        ...(options.headers ? { headers: options.headers } : {}),
+      });
       const body = await response.body.arrayBuffer();
       latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
       if (response.statusCode !== 200) throw new Error(`${url}: HTTP ${response.statusCode}`);

@@ -209,6 +209,23 @@ for (const { engine, skip } of catalogueEngines) {
       assert.equal(after.body.items[0]?.latest.vulnerabilities.evaluatedAt, evaluatedAt);
     });
 
+    test('an edited image entry on A is searched by its new words on B at once', async () => {
+      assert.equal((await listOnB('/api/v1/images?q=hardened')).body.items.length, 1);
+      assert.equal((await listOnB('/api/v1/images?q=hardened')).cache, 'hit');
+      await catalogueA.db
+        .updateTable('images')
+        .set({ description_en: 'Static base image, minimal' })
+        .where('name', '=', 'static')
+        .execute();
+      const stale = await listOnB('/api/v1/images?q=hardened');
+      assert.equal(stale.cache, 'miss');
+      assert.deepEqual(stale.body.items, []);
+      assert.deepEqual(
+        (await listOnB('/api/v1/images?q=minimal')).body.items.map((i) => i.name),
+        ['static'],
+      );
+    });
+
     test('what changes with time alone shows after the TTL; a new verdict issued on A shows on B at once', async () => {
       await listOnB();
       assert.equal((await listOnB()).cache, 'hit');

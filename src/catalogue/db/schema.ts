@@ -362,10 +362,15 @@ export interface WebhookCursorTable {
 }
 
 /**
- * What the image list shows and filters by of an image's newest public version, kept with the pointer by the same
+ * What the image list filters, ranks and shows of an image and its newest public version, kept with the pointer by
  * triggers (migration 0008): merged into `latest_versions`. The figure columns are null while the version has none.
  */
 export interface LatestVersionsTable {
+  /** The image's, copied: the list filters and ranks on this table alone. */
+  organisation: string;
+  categories: Json<string[]>;
+  /** The image's search vector (`images.search`). */
+  search: ColumnType<string, never, never>;
   digest: string;
   status: string;
   admitted_at: NullableTimestamp;

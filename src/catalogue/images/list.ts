@@ -88,10 +88,11 @@ function searchQuery(q: string) {
 
 /**
  * A page of the public catalogue: one entry per image with a public version, its newest public version's figures.
- * Ordered by name, or with `q` by rank then name; `next` continues after the last entry (keyset). Reads one narrow
- * row per image (`latest_versions` carries what the list shows of the newest public version, migration 0008) joined
- * to its image: PostgreSQL filters, ranks, sorts and limits those, and only the rows of the page pay for what
- * depends on the clock (a valid verdict, the maintainers' activity). No stored result is parsed.
+ * Ordered by name, or with `q` by rank then name; `next` continues after the last entry (keyset). PostgreSQL
+ * filters, ranks, sorts and limits one narrow row per image in `latest_versions` (which carries what the list needs
+ * of the image and its newest public version, migration 0008); only the rows of the page are joined to the image's
+ * texts and pay for what depends on the clock (a valid verdict, the maintainers' activity). No stored result is
+ * parsed.
  */
 export async function listImages(
   db: CatalogueDb,
@@ -99,13 +100,62 @@ export async function listImages(
   options: ImageReadOptions,
 ): Promise<ImagePage> {
   const { now } = options;
-  const valid = sql<boolean>`exists (select 1 from verdicts v
-      where v.submission = l.submission and v.valid_from <= ${now} and v.valid_until > ${now})`;
+  const validOf = (submission: string) =>
+    sql<boolean>`exists (select 1 from verdicts v
+      where v.submission = ${sql.ref(submission)} and v.valid_from <= ${now} and v.valid_until > ${now})`;
   // the query is parsed and stemmed once, not once for the filter, the rank and the cursor each
-  const rank = request.q === undefined ? undefined : sql<number>`ts_rank(i.search, q.query)::float8`;
-  let query = db
+  const rank = request.q === undefined ? undefined : sql<number>`ts_rank(l.search, q.query)::float8`;
+  let candidates = db
     .selectFrom('latest_versions as l')
-    .innerJoin('images as i', 'i.name', 'l.image')
+    .select([
+      'l.image',
+      'l.submission',
+      'l.digest',
+      'l.status',
+      'l.admitted_at',
+      'l.tags',
+      'l.vulnerabilities',
+      'l.baseline',
+      (rank ?? sql<number | null>`null::float8`).as('rank'),
+    ])
+    // a version is listed once its figures are recorded
+    .where('l.baseline', 'is not', null);
+  if (request.q !== undefined)
+    candidates = candidates
+      .innerJoin(sql`(select ${searchQuery(request.q)} as query offset 0)`.as('q'), (join) => join.onTrue())
+      .where(sql<boolean>`l.search @@ q.query`);
+  const f = request;
+  if (f.category !== undefined)
+    candidates = candidates.where(sql<boolean>`l.categories @> ${JSON.stringify([f.category])}::jsonb`);
+  if (f.organisation !== undefined) candidates = candidates.where('l.organisation', '=', f.organisation);
+  if (f.distro !== undefined) candidates = candidates.where('l.distro', '=', f.distro);
+  if (f.distroVersion !== undefined) candidates = candidates.where('l.distro_version', '=', f.distroVersion);
+  if (f.ecosystem !== undefined)
+    candidates = candidates.where(sql<boolean>`l.ecosystems @> ${JSON.stringify([f.ecosystem])}::jsonb`);
+  if (f.baseline !== undefined) candidates = candidates.where('l.baseline', '=', f.baseline);
+  if (f.fixable === 'none') candidates = candidates.where('l.fixable_rank', 'is', null);
+  else if (f.fixable === 'any') candidates = candidates.where('l.fixable_rank', 'is not', null);
+  else if (f.fixable !== undefined) candidates = candidates.where('l.fixable_rank', '<=', fixableThreshold[f.fixable]);
+  if (f.sla === 'overdue') candidates = candidates.where('l.overdue', '>', 0);
+  else if (f.sla === 'ok') candidates = candidates.where('l.overdue', '=', 0);
+  if (f.signed === true) candidates = candidates.where(validOf('l.submission'));
+  else if (f.signed === false) candidates = candidates.where(sql<boolean>`not ${validOf('l.submission')}`);
+  const cursor = request.cursor;
+  if (cursor?.order === 'rank' && rank) {
+    candidates = candidates.where(
+      sql<boolean>`(${rank} < ${cursor.rank}::float8 or (${rank} = ${cursor.rank}::float8 and l.image > ${cursor.name}))`,
+    );
+  } else if (cursor?.order === 'name' && !rank) candidates = candidates.where('l.image', '>', cursor.name);
+  else if (cursor) throw new SgciError('USAGE', 'cursor', `a cursor of a list ${rank ? 'without' : 'with'} q`);
+  if (rank) candidates = candidates.orderBy(rank, 'desc');
+  let query = db
+    .selectFrom(
+      candidates
+        .orderBy('l.image')
+        .limit(request.limit + 1)
+        .as('p'),
+    )
+    .innerJoin('images as i', 'i.name', 'p.image')
     .select([
       'i.name',
       'i.organisation',
@@ -114,50 +164,18 @@ export async function listImages(
       'i.categories',
       'i.license',
       'i.source',
-      'l.digest',
-      'l.status',
-      'l.admitted_at',
-      'l.tags',
-      'l.vulnerabilities',
-      'l.baseline',
-      valid.as('signed'),
+      'p.digest',
+      'p.status',
+      'p.admitted_at',
+      'p.tags',
+      'p.vulnerabilities',
+      'p.baseline',
+      'p.rank',
+      validOf('p.submission').as('signed'),
       maintainerCountsSql(sql.ref('i.name'), orphanCutoff(now, options.orphanAfterDays)).as('maintainers'),
-    ])
-    // a version is listed once its figures are recorded
-    .where('l.baseline', 'is not', null);
-  if (rank && request.q !== undefined)
-    query = query
-      .innerJoin(sql`(select ${searchQuery(request.q)} as query offset 0)`.as('q'), (join) => join.onTrue())
-      .select(rank.as('rank'))
-      .where(sql<boolean>`i.search @@ q.query`);
-  const f = request;
-  if (f.category !== undefined)
-    query = query.where(sql<boolean>`i.categories @> ${JSON.stringify([f.category])}::jsonb`);
-  if (f.organisation !== undefined) query = query.where('i.organisation', '=', f.organisation);
-  if (f.distro !== undefined) query = query.where('l.distro', '=', f.distro);
-  if (f.distroVersion !== undefined) query = query.where('l.distro_version', '=', f.distroVersion);
-  if (f.ecosystem !== undefined)
-    query = query.where(sql<boolean>`l.ecosystems @> ${JSON.stringify([f.ecosystem])}::jsonb`);
-  if (f.baseline !== undefined) query = query.where('l.baseline', '=', f.baseline);
-  if (f.fixable === 'none') query = query.where('l.fixable_rank', 'is', null);
-  else if (f.fixable === 'any') query = query.where('l.fixable_rank', 'is not', null);
-  else if (f.fixable !== undefined) query = query.where('l.fixable_rank', '<=', fixableThreshold[f.fixable]);
-  if (f.sla === 'overdue') query = query.where('l.overdue', '>', 0);
-  else if (f.sla === 'ok') query = query.where('l.overdue', '=', 0);
-  if (f.signed === true) query = query.where(valid);
-  else if (f.signed === false) query = query.where(sql<boolean>`not ${valid}`);
-  const cursor = request.cursor;
-  if (cursor?.order === 'rank' && rank) {
-    query = query.where(
-      sql<boolean>`(${rank} < ${cursor.rank}::float8 or (${rank} = ${cursor.rank}::float8 and l.image > ${cursor.name}))`,
-    );
-  } else if (cursor?.order === 'name' && !rank) query = query.where('l.image', '>', cursor.name);
-  else if (cursor) throw new SgciError('USAGE', 'cursor', `a cursor of a list ${rank ? 'without' : 'with'} q`);
-  if (rank) query = query.orderBy(rank, 'desc');
-  const rows = await query
-    .orderBy('l.image')
-    .limit(request.limit + 1)
-    .execute();
+    ]);
+  if (rank) query = query.orderBy('p.rank', 'desc');
+  const rows = await query.orderBy('p.image').execute();
   const page = rows.slice(0, request.limit);
   const items = page.map((row): ImageSummary => {
     const orphan = orphanOf(row.maintainers, options.orphanAfterDays);
@@ -187,7 +205,7 @@ export async function listImages(
     last === undefined
       ? null
       : encodeImageCursor(
-          'rank' in last && typeof last.rank === 'number'
+          typeof last.rank === 'number'
             ? { order: 'rank', rank: last.rank, name: last.name }
             : { order: 'name', name: last.name },
         );

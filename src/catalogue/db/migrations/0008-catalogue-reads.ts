@@ -3,18 +3,23 @@ import { type Kysely, sql } from 'kysely';
 /**
  * The public catalogue's reads at scale.
  *
- * 1. `latest_versions` carries everything the image list shows and filters by of an image's newest public version
- *    (digest, status, tags, the figures' filter columns and vulnerability counts), so a list or search page sorts
- *    and limits one narrow row per image and joins nothing but `images`. One function recomputes an image's row
- *    from the tables it derives from; the triggers on `submissions` (a status changes) and `version_figures` (a
- *    result is recorded or re-evaluated) call it. Both lock the image row first, so two transactions changing the
- *    same image recompute one after the other, the later one from the committed state of the earlier.
+ * 1. `latest_versions` carries everything the image list filters, ranks and shows of an image's newest public
+ *    version (digest, status, tags, the figures' filter columns and vulnerability counts) and of the image itself
+ *    (organisation, categories, search vector), so a list or search page filters, ranks, sorts and limits one table
+ *    of one row per image, and joins the image's texts for the rows of the page only. One function recomputes an
+ *    image's row from the tables it derives from; the triggers on `submissions` (a status changes),
+ *    `version_figures` (a result is recorded or re-evaluated) and `images` (its entry is edited) call it. All lock
+ *    the image row first, so two transactions changing the same image recompute one after the other, the later one
+ *    from the committed state of the earlier.
  * 2. Every statement that changes a table the public API reads notifies `sgci_catalogue` (PostgreSQL sends one
  *    notification per payload and transaction, on commit): each `sgci serve` process listens and drops what it
  *    keeps of the public API's responses (server/response-cache.ts), whichever process made the change.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`alter table latest_versions
+      add column organisation text,
+      add column categories jsonb,
+      add column search tsvector,
       add column digest text,
       add column status text,
       add column admitted_at timestamptz,
@@ -32,15 +37,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     begin
       perform 1 from images where name = target for no key update;
       delete from latest_versions where image = target;
-      insert into latest_versions (image, submission, digest, status, admitted_at, tags, distro, distro_version,
-          ecosystems, fixable_rank, overdue, baseline, vulnerabilities)
-        select s.image, s.id, s.digest, s.status, s.admitted_at,
+      insert into latest_versions (image, submission, organisation, categories, search, digest, status, admitted_at,
+          tags, distro, distro_version, ecosystems, fixable_rank, overdue, baseline, vulnerabilities)
+        select s.image, s.id, i.organisation, i.categories, i.search, s.digest, s.status, s.admitted_at,
           (select coalesce(jsonb_agg(distinct t.tag order by t.tag), '[]'::jsonb) from submissions t
             where t.image = s.image and t.digest = s.digest and t.tag is not null
               and t.status in ('admitted', 'at-risk', 'suspended')),
           f.distro, f.distro_version, f.ecosystems, f.fixable_rank, f.overdue, f.baseline,
           f.figures -> 'vulnerabilities'
-        from submissions s left join version_figures f on f.submission = s.id
+        from submissions s join images i on i.name = s.image left join version_figures f on f.submission = s.id
         where s.image = target and s.status in ('admitted', 'at-risk', 'suspended')
         order by s.created_at desc, s.id desc
         limit 1;
@@ -61,6 +66,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     end $$`.execute(db);
   await sql`create trigger version_figures_latest_version after insert or update on version_figures
       for each row execute function refresh_latest_figures()`.execute(db);
+  await sql`create function refresh_latest_image() returns trigger language plpgsql as $$
+    begin
+      perform refresh_latest_version_of(new.name);
+      return null;
+    end $$`.execute(db);
+  await sql`create trigger images_latest_version
+      after update of organisation, categories, description_de, description_en on images
+      for each row execute function refresh_latest_image()`.execute(db);
   await sql`do $$
     declare target text;
     begin
@@ -69,9 +82,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       end loop;
     end $$`.execute(db);
   await sql`alter table latest_versions
+      alter column organisation set not null,
+      alter column categories set not null,
       alter column digest set not null,
       alter column status set not null,
       alter column tags set not null`.execute(db);
+  await sql`create index latest_versions_search on latest_versions using gin (search)`.execute(db);
+  await sql`create index latest_versions_categories on latest_versions using gin (categories jsonb_path_ops)`.execute(
+    db,
+  );
 
   await sql`create function notify_catalogue_change() returns trigger language plpgsql as $$
     begin
@@ -96,8 +115,11 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   for (const table of publicReads)
     await sql`drop trigger ${sql.raw(`${table}_catalogue_change`)} on ${sql.table(table)}`.execute(db);
   await sql`drop function notify_catalogue_change()`.execute(db);
+  await sql`drop trigger images_latest_version on images`.execute(db);
+  await sql`drop function refresh_latest_image()`.execute(db);
   await sql`drop trigger version_figures_latest_version on version_figures`.execute(db);
   await sql`drop function refresh_latest_figures()`.execute(db);
+  // the trigger function as 0003 created it
   await sql`create or replace function refresh_latest_version() returns trigger language plpgsql as $$
     begin
       perform 1 from images where name = new.image for no key update;
@@ -110,8 +132,10 @@ export async function down(db: Kysely<unknown>): Promise<void> {
       return null;
     end $$`.execute(db);
   await sql`drop function refresh_latest_version_of(text)`.execute(db);
+  await sql`drop index latest_versions_search`.execute(db);
+  await sql`drop index latest_versions_categories`.execute(db);
   await sql`alter table latest_versions
-      drop column digest, drop column status, drop column admitted_at, drop column tags, drop column distro,
+      drop column organisation, drop column categories, drop column search, drop column digest, drop column status, drop column admitted_at, drop column tags, drop column distro,
       drop column distro_version, drop column ecosystems, drop column fixable_rank, drop column overdue,
       drop column baseline, drop column vulnerabilities`.execute(db);
 }
