@@ -5,6 +5,7 @@ import type { Image } from '../oci/index.ts';
 import type { Policy } from '../policy/index.ts';
 import type { VexStatement } from '../vuln/index.ts';
 import type { Catalogue } from './db/open.ts';
+import type { ReevaluationSettings } from './rematch/settings.ts';
 import type { VerdictSigning } from './verdicts/issue.ts';
 
 /** A submitted reference, resolved now: the digest is the version's identity from here on. */
@@ -54,4 +55,6 @@ export interface CatalogueServices {
   readonly signing?: VerdictSigning;
   /** The catalogue's VEX decisions; absent: only the contributor's own VEX documents apply. */
   readonly vex?: VersionVexSource;
+  /** Grace before suspension, the watch interval, the feeds an admin's update fetches; absent: the defaults. */
+  readonly reevaluation?: ReevaluationSettings;
 }

@@ -9,6 +9,7 @@ import type { ServerDeps } from './deps.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { HttpProblem, problemOfError, problemResponse } from './problem.ts';
 import { type App, type AppEnv, router } from './router.ts';
+import { advisoryRoutes } from './routes/advisories.ts';
 import { healthRoutes } from './routes/health.ts';
 import { submissionRoutes } from './routes/submissions.ts';
 
@@ -68,6 +69,7 @@ export function createApp(deps: ServerDeps): App {
   app.route('/', healthRoutes());
   app.route('/', authRoutes());
   app.route('/', submissionRoutes());
+  app.route('/', advisoryRoutes());
   app.doc31('/api/v1/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'sgci catalogue API', version: toolVersion },

@@ -1,15 +1,20 @@
 import { loadSigner, passwordFromEnvironment } from '../attest/index.ts';
 import { BlobCache, defaultCacheMaxBytes } from '../cache/index.ts';
 import {
+  advisoriesUpdateJob,
+  advisoriesWatchJob,
   type CatalogueServices,
+  ensureAdvisoriesWatch,
   type JobDefinition,
   openCatalogue,
   pushVerdictJob,
+  type ReevaluationSettings,
+  rematchJob,
   scanJob,
   type VerdictSigning,
 } from '../catalogue/index.ts';
 import { type Logger, SgciError } from '../core/index.ts';
-import { loadPolicy } from '../policy/index.ts';
+import { loadPolicy, parseDuration } from '../policy/index.ts';
 import type { ServerConfig } from './config.ts';
 import { registryImageAccess } from './image-access.ts';
 
@@ -32,6 +37,17 @@ async function verdictSigning(config: ServerConfig): Promise<VerdictSigning | un
   return { signer, verifierId: base, policyUri: `${base}/api/v1/policy` };
 }
 
+/** The configuration's `reevaluation` as the jobs read it. */
+export function reevaluationSettings(config: Pick<ServerConfig, 'reevaluation'>): ReevaluationSettings {
+  const { suspendAfter, watchIntervalSeconds, osvMirror, ecosystems } = config.reevaluation;
+  return {
+    // the schema admits only durations parseDuration reads
+    suspendAfterMs: parseDuration(suspendAfter, 'reevaluation.suspendAfter') ?? 0,
+    watchIntervalMs: watchIntervalSeconds * 1000,
+    feeds: { ...(osvMirror ? { mirror: osvMirror } : {}), ...(ecosystems ? { ecosystems } : {}) },
+  };
+}
+
 /**
  * What `sgci serve` and `sgci worker` run on: the admission policy and the signing key (read first: a bad one
  * stops the start before the database is opened), the catalogue, and the registries through the shared blob cache.
@@ -49,10 +65,18 @@ export async function openCatalogueServices(config: ServerConfig, logger: Logger
     cache,
     ...(config.credentialsKey ? { credentialsKey: config.credentialsKey } : {}),
   });
-  return { catalogue, policy, images, ...(signing ? { signing } : {}) };
+  // the watch reschedules itself; a process that starts makes sure it runs (it may have failed for good)
+  await ensureAdvisoriesWatch(catalogue);
+  return { catalogue, policy, images, reevaluation: reevaluationSettings(config), ...(signing ? { signing } : {}) };
 }
 
 /** Every kind of job the catalogue queues, on one process's services: the same list in serve and worker. */
 export function catalogueJobs(services: CatalogueServices): JobDefinition<unknown>[] {
-  return [scanJob(services), pushVerdictJob(services)] as JobDefinition<unknown>[];
+  return [
+    scanJob(services),
+    pushVerdictJob(services),
+    rematchJob(services),
+    advisoriesWatchJob(services),
+    advisoriesUpdateJob(services),
+  ] as JobDefinition<unknown>[];
 }

@@ -12,10 +12,13 @@ import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
 import { z } from 'zod';
 import {
+  advisoriesUpdateJobKind,
+  advisoriesWatchJobKind,
   enqueueJob,
   type JobDefinition,
   openCatalogue,
   pushVerdictJobKind,
+  rematchJobKind,
   scanJobKind,
 } from '../../src/catalogue/index.ts';
 import { silentLogger } from '../../src/core/index.ts';
@@ -25,6 +28,8 @@ import { runSgci } from '../helpers/cli.ts';
 import { postgresMissing, startPostgres, type TestPostgres } from '../helpers/postgres.ts';
 
 const repo = resolve(import.meta.dirname, '..', '..');
+/** Every kind of job both processes run (server/services.ts catalogueJobs). */
+const jobKinds = [scanJobKind, pushVerdictJobKind, rematchJobKind, advisoriesWatchJobKind, advisoriesUpdateJobKind];
 const node = resolve(repo, 'node_modules', '.bin', 'node');
 const bin = resolve(repo, 'bin', 'sgci.js');
 
@@ -153,7 +158,7 @@ describe('sgci serve on the embedded PGlite', () => {
     assert.equal(listening.engine, 'pglite');
     assert.equal(listening.store, join(home, 'db', 'pglite'));
     assert.equal(listening.workers, 1);
-    assert.deepEqual(listening.jobKinds, [scanJobKind, pushVerdictJobKind]);
+    assert.deepEqual(listening.jobKinds, jobKinds);
 
     assert.deepEqual(await get(`${url}/healthz`), { status: 200, body: 'ok\n' });
     assert.deepEqual(await get(`${url}/readyz`), { status: 200, body: 'ready\n' });
@@ -231,7 +236,7 @@ describe('sgci serve and sgci worker on one PostgreSQL', { skip: postgresMissing
       assert.equal(listening.engine, 'postgres');
       assert.equal(working.engine, 'postgres');
       assert.equal(working.concurrency, 3);
-      assert.deepEqual(working.jobKinds, [scanJobKind, pushVerdictJobKind]);
+      assert.deepEqual(working.jobKinds, jobKinds);
       assert.notEqual(listening.workerId, working.workerId);
       const url = String(listening.url);
       const probes = String(working.probes);

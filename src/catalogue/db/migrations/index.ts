@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as catalogue from './0001-catalogue.ts';
 import * as accounts from './0002-accounts.ts';
+import * as findings from './0004-findings.ts';
 
 /**
  * The catalogue's migrations, recorded in `catalogue_migration` (the advisory store keeps its own list in
@@ -9,6 +10,7 @@ import * as accounts from './0002-accounts.ts';
 export const catalogueMigrations: Readonly<Record<string, Migration>> = {
   '0001-catalogue': catalogue,
   '0002-accounts': accounts,
+  '0004-findings': findings,
 };
 
 export const catalogueMigrationProvider: MigrationProvider = {
