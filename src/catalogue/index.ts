@@ -68,6 +68,28 @@ export {
 export { type Actor, actorId, appendEvent, type EventInput } from './db/events.ts';
 export { type Catalogue, type CatalogueDb, type CatalogueOptions, type CatalogueTx, openCatalogue } from './db/open.ts';
 export type { CatalogueDatabase, GlobalRole, SubmissionInputs } from './db/schema.ts';
+export { decodeImageCursor, type ImageCursor } from './images/cursor.ts';
+export { type ImageDetail, imageDetail, seesUnpublished, type VersionEntry } from './images/detail.ts';
+export {
+  type Publisher,
+  type VersionDocument,
+  type VersionDocumentKind,
+  versionDocument,
+  versionDocumentFormats,
+} from './images/documents.ts';
+export { type CatalogueExport, catalogueExport } from './images/export.ts';
+export { catalogueFeed } from './images/feed.ts';
+export { type CatalogueFigures, type VulnerabilityFigures, vulnerabilityFigures } from './images/figures.ts';
+export {
+  type FixableFilter,
+  fixableFilters,
+  type ImageFilters,
+  type ImageListRequest,
+  type ImagePage,
+  type ImageReadOptions,
+  type ImageSummary,
+  listImages,
+} from './images/list.ts';
 export { type ClaimedJob, enqueueJob, JobQueue, retryDelayMs } from './jobs/queue.ts';
 export { type JobContext, type JobDefinition, LeaseLost, Worker, type WorkerOptions } from './jobs/worker.ts';
 export { type OverdueFinding, type RecordedFindings, recordFindings } from './rematch/findings.ts';
@@ -89,12 +111,77 @@ export type {
   VersionVexSource,
 } from './services.ts';
 export { DecisionRequest, decide, withdraw } from './submissions/decide.ts';
+export {
+  defaultSubmissionLimits,
+  type SubmissionLimits,
+  SubmissionsLimited,
+} from './submissions/limits.ts';
 export { recordScanResult } from './submissions/record.ts';
 export { SubmissionRequest } from './submissions/request.ts';
-export type { StoredScanResult } from './submissions/result.ts';
+export { type StoredScanResult, storedResultOf } from './submissions/result.ts';
 export { scanJob } from './submissions/scan-job.ts';
 export { isPublic, type SubmissionStatus, submissionStatuses } from './submissions/states.ts';
 export { scanJobKind, submit } from './submissions/submit.ts';
-export { canSee, type SubmissionView, submissionView } from './submissions/view.ts';
+export {
+  canSee,
+  listSubmissions,
+  type SubmissionQuery,
+  type SubmissionSummary,
+  type SubmissionView,
+  submissionView,
+} from './submissions/view.ts';
+export { toCsafVex } from './triage/csaf.ts';
+export {
+  DecisionDraft,
+  DecisionScope,
+  justifications,
+  maxDecisionLifetimeMs,
+  type VexDecision,
+  vexStatuses,
+} from './triage/decision.ts';
+export {
+  csafOf,
+  openVexOf,
+  openVexPredicateType,
+  signedOpenVexOf,
+  type VersionDecisions,
+  versionDecisions,
+  versionFiguresOf,
+  visibleVersion,
+} from './triage/export.ts';
+export {
+  type Baseline,
+  type DecidedShare,
+  type RiskScore,
+  type VersionFigures,
+  versionFigures,
+} from './triage/figures.ts';
+export type { DecisionImpact, FindingChange, FindingState, VersionImpact } from './triage/impact.ts';
+export {
+  type DecisionFilter,
+  type DecisionListItem,
+  decisionById,
+  dryRunDecision,
+  listDecisions,
+  recordDecision,
+  withdrawDecision,
+} from './triage/record.ts';
+export { type AppliedDecisions, CatalogueVexSource, catalogueVexSource } from './triage/source.ts';
+export type { NearMiss } from './triage/unmatched.ts';
 export { issueVerdict, pushVerdictJobKind, type VerdictSigning, verdictValidityMs } from './verdicts/issue.ts';
 export { pushVerdictJob } from './verdicts/push-job.ts';
+export { type WebhookDelivery, webhookMaxAttempts, webhookRetryDelaysMs } from './webhooks/deliver-job.ts';
+export { listDeliveries, redeliver } from './webhooks/deliveries.ts';
+export { webhookDispatchIntervalMs, webhookDispatchKind } from './webhooks/dispatch-job.ts';
+export { webhookEventTypes } from './webhooks/event-types.ts';
+export { webhookJobs } from './webhooks/jobs.ts';
+export { WebhookSender } from './webhooks/sender.ts';
+export { WebhookTargets } from './webhooks/targets.ts';
+export {
+  createWebhook,
+  deleteWebhook,
+  listWebhooks,
+  maxWebhooksPerOwner,
+  requireWebhook,
+  WebhookRequest,
+} from './webhooks/webhooks.ts';

@@ -3,10 +3,12 @@ import type { AttestationInput } from '../checks/index.ts';
 import type { ImageDescription } from '../oci/image/index.ts';
 import type { Image } from '../oci/index.ts';
 import type { Policy } from '../policy/index.ts';
+import type { Store } from '../store/index.ts';
 import type { VexStatement } from '../vuln/index.ts';
 import type { Catalogue } from './db/open.ts';
 import type { ReevaluationSettings } from './rematch/settings.ts';
 import type { VerdictSigning } from './verdicts/issue.ts';
+import type { WebhookDelivery } from './webhooks/deliver-job.ts';
 
 /** A submitted reference, resolved now: the digest is the version's identity from here on. */
 export interface ResolvedImage {
@@ -53,8 +55,15 @@ export interface CatalogueServices {
   readonly policy: Policy;
   /** The catalogue's key: admissions are refused without it (an admission is its signed verdict). */
   readonly signing?: VerdictSigning;
+  /**
+   * The advisory store versions are matched against; default the catalogue's own database. The embedded server
+   * matches against the CLI's store (`$SGCI_HOME/db/sgci.db`), so `sgci db import|update` feed it while it runs.
+   */
+  readonly advisories?: Store;
   /** The catalogue's VEX decisions; absent: only the contributor's own VEX documents apply. */
   readonly vex?: VersionVexSource;
   /** Grace before suspension, the watch interval, the feeds an admin's update fetches; absent: the defaults. */
   readonly reevaluation?: ReevaluationSettings;
+  /** How webhook deliveries are sent and their secrets opened; absent: no webhook jobs run in this process. */
+  readonly webhooks?: WebhookDelivery;
 }

@@ -37,6 +37,7 @@ export const errorCodes = [
   'NOT_FOUND',
   'CONFLICT',
   'FORBIDDEN',
+  'RATE_LIMITED',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

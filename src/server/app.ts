@@ -10,15 +10,23 @@ import { securityHeaders } from './middleware/security-headers.ts';
 import { HttpProblem, problemOfError, problemResponse } from './problem.ts';
 import { type App, type AppEnv, router } from './router.ts';
 import { advisoryRoutes } from './routes/advisories.ts';
+import { feedRoutes } from './routes/feed.ts';
 import { healthRoutes } from './routes/health.ts';
+import { imageRoutes } from './routes/images.ts';
 import { submissionRoutes } from './routes/submissions.ts';
+import { vexRoutes } from './routes/vex.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 
 const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
 
 function fail(c: Context<AppEnv>, error: unknown): Response {
   if (error instanceof HttpProblem) return problemResponse(c, error);
   const mapped = isSgciError(error) ? problemOfError(error) : undefined;
-  if (mapped) return problemResponse(c, mapped);
+  if (mapped) {
+    const wait = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+    if (typeof wait === 'number') c.header('retry-after', String(wait));
+    return problemResponse(c, mapped);
+  }
   if (error instanceof HTTPException) {
     const status = error.status;
     return problemResponse(c, new HttpProblem(status as never, 'http', error.message || 'request refused'));
@@ -69,6 +77,10 @@ export function createApp(deps: ServerDeps): App {
   app.route('/', healthRoutes());
   app.route('/', authRoutes());
   app.route('/', submissionRoutes());
+  app.route('/', imageRoutes());
+  app.route('/', feedRoutes());
+  app.route('/', vexRoutes());
+  app.route('/', webhookRoutes());
   app.route('/', advisoryRoutes());
   app.doc31('/api/v1/openapi.json', {
     openapi: '3.1.0',

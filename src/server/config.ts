@@ -94,6 +94,10 @@ export const ServerConfigFile = z
       .array(RegistryHost)
       .default([])
       .describe('Registries reached over plain HTTP or unverified TLS.'),
+    allowWebhook: z
+      .array(RegistryHost)
+      .default([])
+      .describe('Webhook receivers allowed over plain HTTP and on loopback, private or link-local addresses.'),
     workers: z
       .number()
       .int()
@@ -108,6 +112,21 @@ export const ServerConfigFile = z
       .max(64 * 1024 * 1024)
       .default(4 * 1024 * 1024)
       .describe('Largest request body accepted.'),
+    orphanAfterDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(3650)
+      .default(180)
+      .describe('An image whose maintainers are all disabled or have not signed in for this many days is orphaned.'),
+    submissionsPerHour: z
+      .object({
+        user: z.number().int().min(1).max(10_000).default(30),
+        organisation: z.number().int().min(1).max(100_000).default(120),
+      })
+      .strict()
+      .default({ user: 30, organisation: 120 })
+      .describe('Submissions one user and one organisation may make per hour (each pulls and scans an image).'),
     credentialsKeyFile: z
       .string()
       .optional()
@@ -181,6 +200,7 @@ const envKeys = {
   SGCI_SIGNING_KEY: 'signingKey',
   SGCI_ALLOW_REGISTRY: 'allowRegistry',
   SGCI_INSECURE_REGISTRY: 'insecureRegistry',
+  SGCI_ALLOW_WEBHOOK: 'allowWebhook',
   SGCI_WORKERS: 'workers',
 } as const;
 
@@ -189,7 +209,8 @@ function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   for (const [name, key] of Object.entries(envKeys)) {
     const value = env[name];
     if (value === undefined || value === '') continue;
-    if (key === 'allowRegistry' || key === 'insecureRegistry') out[key] = value.split(',').map((v) => v.trim());
+    if (key === 'allowRegistry' || key === 'insecureRegistry' || key === 'allowWebhook')
+      out[key] = value.split(',').map((v) => v.trim());
     else if (key === 'workers') out[key] = Number(value);
     else out[key] = value;
   }

@@ -75,6 +75,7 @@ const statusOfCode: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
   NOT_FOUND: 404,
   FORBIDDEN: 403,
   CONFLICT: 409,
+  RATE_LIMITED: 429,
   LIMIT_EXCEEDED: 422,
   USAGE: 422,
   REFERENCE_INVALID: 422,

@@ -161,6 +161,8 @@ function running(
       await Promise.all(phases.map((phase) => phase(bounds)));
     } finally {
       await catalogue.close();
+      // the embedded server's advisory store is a second database (the CLI's SQLite file)
+      if (options.advisories && options.advisories !== catalogue.store) await options.advisories.close();
     }
     logger.info({ workerId, ms: Math.round(performance.now() - started) }, 'stopped');
   };

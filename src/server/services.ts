@@ -4,6 +4,7 @@ import {
   advisoriesUpdateJob,
   advisoriesWatchJob,
   type CatalogueServices,
+  catalogueVexSource,
   ensureAdvisoriesWatch,
   type JobDefinition,
   openCatalogue,
@@ -12,9 +13,13 @@ import {
   rematchJob,
   scanJob,
   type VerdictSigning,
+  WebhookSender,
+  WebhookTargets,
+  webhookJobs,
 } from '../catalogue/index.ts';
 import { type Logger, SgciError } from '../core/index.ts';
 import { loadPolicy, parseDuration } from '../policy/index.ts';
+import { openStore } from '../store/index.ts';
 import type { ServerConfig } from './config.ts';
 import { registryImageAccess } from './image-access.ts';
 
@@ -56,6 +61,8 @@ export async function openCatalogueServices(config: ServerConfig, logger: Logger
   const policy = await loadPolicy(config.policy);
   const signing = await verdictSigning(config);
   const catalogue = await openCatalogue();
+  // embedded: advisories in the CLI's SQLite store, which `sgci db import|update` write while this process reads
+  const advisories = process.env.DATABASE_URL ? catalogue.store : await openStore();
   const cache = new BlobCache({ maxBytes: defaultCacheMaxBytes(), logger });
   const images = registryImageAccess({
     config,
@@ -65,9 +72,22 @@ export async function openCatalogueServices(config: ServerConfig, logger: Logger
     cache,
     ...(config.credentialsKey ? { credentialsKey: config.credentialsKey } : {}),
   });
+  const webhooks = {
+    sender: new WebhookSender({ targets: new WebhookTargets({ allow: config.allowWebhook }) }),
+    key: config.credentialsKey,
+  };
   // the watch reschedules itself; a process that starts makes sure it runs (it may have failed for good)
   await ensureAdvisoriesWatch(catalogue);
-  return { catalogue, policy, images, reevaluation: reevaluationSettings(config), ...(signing ? { signing } : {}) };
+  return {
+    catalogue,
+    policy,
+    images,
+    advisories,
+    vex: catalogueVexSource(catalogue),
+    webhooks,
+    reevaluation: reevaluationSettings(config),
+    ...(signing ? { signing } : {}),
+  };
 }
 
 /** Every kind of job the catalogue queues, on one process's services: the same list in serve and worker. */
@@ -78,5 +98,6 @@ export function catalogueJobs(services: CatalogueServices): JobDefinition<unknow
     rematchJob(services),
     advisoriesWatchJob(services),
     advisoriesUpdateJob(services),
+    ...(services.webhooks ? webhookJobs(services.webhooks) : []),
   ] as JobDefinition<unknown>[];
 }

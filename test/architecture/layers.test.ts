@@ -25,8 +25,8 @@ const allowed: Record<string, readonly string[]> = {
   checks: ['core', 'oci', 'catalog', 'sbom', 'vuln', 'secrets', 'policy', 'attest'],
   report: ['core', 'oci', 'checks', 'vuln'],
   scan: ['core', 'oci', 'catalog', 'vuln', 'checks', 'secrets', 'policy', 'report', 'attest', 'store'],
-  catalogue: ['core', 'oci', 'policy', 'vuln', 'checks', 'report', 'attest', 'scan', 'store'],
-  server: ['core', 'oci', 'cache', 'policy', 'attest', 'catalogue'],
+  catalogue: ['core', 'oci', 'sbom', 'policy', 'vuln', 'checks', 'report', 'attest', 'scan', 'store'],
+  server: ['core', 'oci', 'cache', 'policy', 'attest', 'store', 'catalogue'],
 };
 
 /** Test support beside the code (`testing.ts`, `*-testing.ts`) builds fixtures from any layer, as tests do. */

@@ -75,7 +75,7 @@ export async function passwordLogin(
   if (over.length > 0) {
     await db.deleteFrom('login_failures').where('id', 'in', ids).execute();
     const waits = await Promise.all(over.map((b) => retryAfter(db, b.key, b.limit, now, limits.windowMs)));
-    return { kind: 'limited', retryAfterSeconds: Math.max(...waits) };
+    return { kind: 'limited', retryAfterSeconds: waits.reduce((a, b) => Math.max(a, b), 0) };
   }
 
   const user = await db

@@ -30,7 +30,10 @@ export interface EventInput {
  *   advisory data); state and result stay;
  * - `advisories` / `changed` (the watch saw new advisory data or store VEX: `after.versions` queued),
  *   `update-requested` (an admin), `updated` (`after.feeds`: per ecosystem what the update imported);
- * - `image` / `created`, `updated`; `user`, `organisation`, `token` …: account changes (accounts/).
+ * - `image` / `created`, `updated`; `user`, `organisation`, `token` …: account changes (accounts/);
+ * - `vex-decision` / `created`, `withdrawn`: VEX triage (triage/), `after.versions` the submissions whose findings
+ *   the change alters (what re-evaluation and webhooks start from).
+ * - `webhook` / `webhook.created`, `webhook.deleted`, `webhook.redelivered`: webhook management (webhooks/).
  *
  * Appends one event to the audit log. Call it inside the transaction that makes the change, so a change
  * without its event (or the reverse) is never committed. Events are never updated or deleted.

@@ -1,4 +1,6 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { VexStatement } from '../../vuln/index.ts';
+import type { CatalogueFigures } from '../images/figures.ts';
 
 /**
  * The catalogue's tables, beside the advisory store's in the same PostgreSQL database (PGlite embedded, or a
@@ -23,9 +25,6 @@ export interface CatalogueDatabase {
   oidc_logins: OidcLoginsTable;
   registry_credentials: RegistryCredentialsTable;
   organisation_keys: OrganisationKeysTable;
-  findings: FindingsTable;
-  reevaluations: ReevaluationsTable;
-  advisory_watch: AdvisoryWatchTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -247,6 +246,126 @@ export interface OrganisationKeysTable {
   pem: string;
   added_at: Timestamp;
   added_by: string;
+}
+
+/** The catalogue API's read side (images/): merged into the database's tables. */
+export interface CatalogueDatabase {
+  version_figures: VersionFiguresTable;
+  latest_versions: LatestVersionsTable;
+}
+
+/** Per version, what the catalogue API lists and filters by: written with every result (images/figures.ts). */
+export interface VersionFiguresTable {
+  submission: string;
+  image: string;
+  distro: string | null;
+  distro_version: string | null;
+  ecosystems: Json<string[]>;
+  /** Position in severityOrder (0 = CRITICAL) of the highest open fixable finding; null: none. */
+  fixable_rank: number | null;
+  overdue: number;
+  baseline: 'passed' | 'failed';
+  figures: Json<CatalogueFigures>;
+  /** The version's published VEX statements. */
+  vex: Json<VexStatement[]>;
+  result_digest: string;
+}
+
+/** Per image, its newest public version: kept by a trigger on submissions. */
+export interface LatestVersionsTable {
+  image: string;
+  submission: string;
+}
+
+/** VEX triage (triage/): merged into the database's tables. */
+export interface CatalogueDatabase {
+  vex_decisions: VexDecisionsTable;
+}
+
+export type VexDecisionScopeKind = 'purl' | 'image' | 'organisation';
+
+export interface VexDecisionsTable {
+  id: Generated<string>;
+  /** The id the decision names (CVE, GHSA, DSA …): it meets a finding by the finding's id or any alias. */
+  vulnerability: string;
+  scope_kind: VexDecisionScopeKind;
+  /** The package URL of a `purl` scope; for an image or organisation scope, the one package it narrows to. */
+  scope_purl: string | null;
+  scope_image: string | null;
+  /** The organisation that owns the scope; null for a catalogue-wide package URL. */
+  organisation: string | null;
+  status: 'not_affected' | 'affected' | 'fixed' | 'under_investigation';
+  justification: string | null;
+  impact_statement: string | null;
+  action_statement: string | null;
+  author: string;
+  author_name: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  withdrawn_at: NullableTimestamp;
+  withdrawn_by: string | null;
+  withdrawal_reason: string | null;
+}
+
+/** Webhooks (webhooks/): merged into the database's tables. */
+export interface CatalogueDatabase {
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
+  webhook_cursor: WebhookCursorTable;
+}
+
+export interface WebhooksTable {
+  id: string;
+  url: string;
+  /** Webhook event types (webhooks/event-types.ts). */
+  events: Json<string[]>;
+  /** null: every organisation's events (registered by an admin). */
+  organisation: string | null;
+  sealed_secret: string;
+  created_by: string;
+  created_at: Timestamp;
+}
+
+export type WebhookDeliveryState = 'pending' | 'delivered' | 'failed';
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook: string;
+  event_id: ColumnType<string, string | number, never>;
+  type: string;
+  body: string;
+  state: WebhookDeliveryState;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_try_at: NullableTimestamp;
+  pending_job: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface WebhookAttemptsTable {
+  delivery: string;
+  attempt: number;
+  at: Timestamp;
+  status_code: number | null;
+  duration_ms: number;
+  error: string | null;
+  response_excerpt: string | null;
+  next_try_at: NullableTimestamp;
+}
+
+export interface WebhookCursorTable {
+  name: string;
+  /** xid8, read as its decimal text. */
+  xid: string;
+  event_id: ColumnType<string, string | number, string | number>;
+}
+
+/** Living verdicts (rematch/): merged into the database's tables. */
+export interface CatalogueDatabase {
+  findings: FindingsTable;
+  reevaluations: ReevaluationsTable;
+  advisory_watch: AdvisoryWatchTable;
 }
 
 export type FindingState = 'open' | 'suppressed' | 'fixed';

@@ -19,6 +19,8 @@ export interface StoredScanResult {
   /** The layers' diffIDs, bottom first: which admitted base image a finding's layer comes from. */
   readonly diffIds: readonly string[];
   readonly packages: number;
+  /** The ecosystems of the SBOM's packages (`deb`, `npm` …), sorted; absent in results stored before they were. */
+  readonly ecosystems?: readonly string[];
   readonly unknowns: number;
   readonly timings: ScanOutcome['timings'];
 }
@@ -43,6 +45,7 @@ export function storedResultOf(outcome: ScanOutcome): StoredScanResult {
     platform: outcome.image?.platform ?? null,
     diffIds: outcome.image ? diffIdsOf(outcome.image) : [],
     packages: outcome.sbom.packages.length,
+    ecosystems: [...new Set(outcome.sbom.packages.map((p) => p.ecosystem))].sort(),
     unknowns: outcome.unknowns.length,
     timings: outcome.timings,
   };

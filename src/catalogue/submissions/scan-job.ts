@@ -78,7 +78,7 @@ export function scanJob(services: CatalogueServices): JobDefinition<{ submission
         };
         const verify = images.verifyAttestations;
         const outcome = await runScan(request, {
-          matcher: storeMatcher(catalogue.store),
+          matcher: storeMatcher(services.advisories ?? catalogue.store),
           cache: storeScanCache(catalogue.store),
           ...(verify ? { verifyAttestations: (described) => verify.call(images, described, row.organisation) } : {}),
         });

@@ -7,6 +7,7 @@ import type { SubmissionInputs } from '../db/schema.ts';
 import { enqueueJob } from '../jobs/queue.ts';
 import type { CatalogueServices } from '../services.ts';
 import { scanInputsOf } from './inputs.ts';
+import { defaultSubmissionLimits, type SubmissionLimits, SubmissionsLimited, submissionRetryAfter } from './limits.ts';
 import type { SubmissionRequest } from './request.ts';
 import type { SubmissionStatus } from './states.ts';
 
@@ -101,9 +102,17 @@ export async function submit(
   services: CatalogueServices,
   principal: Principal,
   request: SubmissionRequest,
+  limits: SubmissionLimits = defaultSubmissionLimits,
 ): Promise<{ id: string; status: SubmissionStatus; digest: string }> {
   const { catalogue, images } = services;
   const organisation = organisationOf(principal, request.organisation);
+  const wait = await submissionRetryAfter(
+    catalogue.db,
+    { user: principal.userId, organisation },
+    limits,
+    catalogue.now(),
+  );
+  if (wait > 0) throw new SubmissionsLimited(principal.login, wait);
   const inputs = inputsOf(request);
   scanInputsOf(inputs);
   const resolved = await images.resolve(request.image, organisation).catch((error: unknown) => {

@@ -3,7 +3,7 @@ import { isReviewer, type Principal } from '../accounts/principal.ts';
 import type { CatalogueDb } from '../db/open.ts';
 import type { ManualCheckDecision } from '../db/schema.ts';
 import type { StoredScanResult } from './result.ts';
-import { isPublic, type SubmissionStatus } from './states.ts';
+import { isPublic, publicStatuses, type SubmissionStatus } from './states.ts';
 
 /** Whether `principal` may read a submission: public once admitted; before, its organisation and the reviewers. */
 export function canSee(principal: Principal | undefined, row: { organisation: string; status: string }): boolean {
@@ -123,5 +123,91 @@ export async function submissionView(
       before: e.before,
       after: e.after,
     })),
+  };
+}
+
+export interface SubmissionSummary {
+  readonly id: string;
+  readonly image: string;
+  readonly digest: string;
+  readonly tag: string | null;
+  readonly status: SubmissionStatus;
+  readonly organisation: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface SubmissionQuery {
+  readonly status?: SubmissionStatus;
+  readonly organisation?: string;
+  readonly image?: string;
+  /** The `next` of the previous page. */
+  readonly cursor?: string;
+  readonly limit: number;
+}
+
+/** Newest first; the cursor is the last row's (created, id), opaque to clients. */
+function encodeCursor(createdAt: Date, id: string): string {
+  return Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    const createdAt = new Date(at);
+    if (typeof id !== 'string' || Number.isNaN(createdAt.getTime())) throw new Error('shape');
+    return { createdAt, id };
+  } catch {
+    throw new SgciError('USAGE', 'cursor', 'not a cursor this API returned');
+  }
+}
+
+/**
+ * The submissions `principal` may see, newest first: the review queue for reviewers (`status=awaiting-review`),
+ * an organisation's own list for its contributors, the public versions for everyone.
+ */
+export async function listSubmissions(
+  db: CatalogueDb,
+  principal: Principal | undefined,
+  query: SubmissionQuery,
+): Promise<{ items: SubmissionSummary[]; next: string | null }> {
+  let q = db
+    .selectFrom('submissions')
+    .select(['id', 'image', 'digest', 'tag', 'status', 'organisation', 'created_at', 'updated_at'])
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(query.limit + 1);
+  if (!isReviewer(principal)) {
+    const own = principal?.organisations ?? [];
+    q = q.where((eb) =>
+      own.length > 0
+        ? eb.or([eb('status', 'in', [...publicStatuses]), eb('organisation', 'in', own)])
+        : eb('status', 'in', [...publicStatuses]),
+    );
+  }
+  if (query.status) q = q.where('status', '=', query.status);
+  if (query.organisation) q = q.where('organisation', '=', query.organisation);
+  if (query.image) q = q.where('image', '=', query.image);
+  if (query.cursor) {
+    const { createdAt, id } = decodeCursor(query.cursor);
+    q = q.where((eb) =>
+      eb.or([eb('created_at', '<', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)])]),
+    );
+  }
+  const rows = await q.execute();
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((r) => ({
+      id: r.id,
+      image: r.image,
+      digest: r.digest,
+      tag: r.tag,
+      status: r.status as SubmissionStatus,
+      organisation: r.organisation,
+      createdAt: r.created_at.toISOString(),
+      updatedAt: r.updated_at.toISOString(),
+    })),
+    next: rows.length > query.limit && last ? encodeCursor(last.created_at, last.id) : null,
   };
 }

@@ -13,3 +13,12 @@ test('emptyDir at /tmp passes, hostPath at /tmp fails, no temp mount warns', asy
   assert.equal((await run005.evaluate(testContext({ manifests: pod('hostPath: {path: /tmp}') }))).status, 'fail');
   assert.equal((await run005.evaluate(testContext({ manifests: pod('emptyDir: {}', '/data') }))).status, 'warn');
 });
+
+test('a Secret or read-only mount under /var/run is not temporary data; a writable hostPath there still fails', async () => {
+  const secret = await run005.evaluate(
+    testContext({ manifests: pod('secret: {secretName: key}', '/var/run/secrets/sgci') }),
+  );
+  assert.equal(secret.status, 'warn', 'no temporary mount at all: the usual warning, not a failure');
+  const hostPath = await run005.evaluate(testContext({ manifests: pod('hostPath: {path: /run}', '/var/run/app') }));
+  assert.equal(hostPath.status, 'fail');
+});

@@ -5,6 +5,9 @@ import { bsi } from '../references.ts';
 import { eachContainer, manifestEvidence } from './workload-helpers.ts';
 
 /** Paths where software writes temporary data. */
+/** Volume kinds Kubernetes always mounts read-only. */
+const readOnlySources = ['secret', 'configMap', 'projected', 'downwardAPI'];
+
 const temporary = /^\/(tmp|var\/tmp|run|var\/run|var\/cache)(\/|$)|\/\.cache(\/|$)|\/tmp(\/|$)/;
 
 export const run005: Check = {
@@ -25,7 +28,13 @@ export const run005: Check = {
     let warned = false;
     for (const { workload, container } of eachContainer(ctx.manifests)) {
       const volumes = new Map((workload.pod.volumes ?? []).map((v) => [v.name, v]));
-      const temps = (container.volumeMounts ?? []).filter((m) => temporary.test(m.mountPath));
+      // a Secret, ConfigMap or projected token under /var/run/secrets is read-only content, not temporary data
+      const temps = (container.volumeMounts ?? []).filter((m) => {
+        if (!temporary.test(m.mountPath)) return false;
+        const volume = volumes.get(m.name);
+        const readOnlySource = volume !== undefined && readOnlySources.some((kind) => kind in volume);
+        return !(readOnlySource || m.readOnly === true);
+      });
       if (temps.length === 0) {
         warned = true;
         evidence.push(

@@ -12,6 +12,7 @@ interface ProcessFlags {
   readonly signingKey?: string;
   readonly allowRegistry: string[];
   readonly insecureRegistry: string[];
+  readonly allowWebhook: string[];
   readonly logLevel?: string;
 }
 
@@ -42,6 +43,12 @@ function processOptions(command: Command): Command {
     .option(
       '--insecure-registry <host[:port]>',
       'reach this registry over plain HTTP or unverified TLS (repeatable); env SGCI_INSECURE_REGISTRY',
+      collect,
+      [],
+    )
+    .option(
+      '--allow-webhook <host[:port]>',
+      'deliver webhooks to this host over plain HTTP or on a private address (repeatable); env SGCI_ALLOW_WEBHOOK',
       collect,
       [],
     )
@@ -76,6 +83,7 @@ async function processConfig(flags: ProcessFlags, own: ServerConfigInput): Promi
       signingKey: flags.signingKey,
       allowRegistry: list(flags.allowRegistry),
       insecureRegistry: list(flags.insecureRegistry),
+      allowWebhook: list(flags.allowWebhook),
     },
   });
 }

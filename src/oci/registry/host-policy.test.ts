@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { isSgciError } from '../../core/index.ts';
 import { specialRangeOf } from './address-range.ts';
-import { RegistryHostPolicy } from './host-policy.ts';
+import { RegistryHostPolicy, refusalReason } from './host-policy.ts';
 
 /** The address the client would connect to for a typed registry host: what the URL parser makes of it. */
 const addressOf = (typed: string) => new URL(`https://${typed}/`).hostname;
@@ -148,5 +148,37 @@ describe('RegistryHostPolicy.check', () => {
         entry,
       );
     }
+  });
+});
+
+describe('RegistryHostPolicy for other untrusted URLs (webhooks)', () => {
+  test('judge returns the refusal, and its reason names the role and the option that allows the host', async () => {
+    const policy = new RegistryHostPolicy({ allowOption: '--allow-webhook' });
+    const url = new URL('https://localhost:8443/hook');
+    const refusal = await policy.judge(url);
+    assert.ok(refusal);
+    assert.match(
+      refusalReason(refusal, url, 'webhook'),
+      /^not connecting to webhook localhost:8443, which resolves to (127\.0\.0\.1|::1), a loopback address; allow it with --allow-webhook localhost:8443$/,
+    );
+    assert.equal(await policy.judge(new URL('https://93.184.216.34/hook')), undefined);
+  });
+
+  test('allows names the hosts the operator allowed, by name or name:port', () => {
+    const policy = new RegistryHostPolicy({
+      allow: ['hooks.internal', '127.0.0.1:9000'],
+      allowOption: '--allow-webhook',
+    });
+    assert.equal(policy.allows(new URL('http://HOOKS.internal:8080/')), true);
+    assert.equal(policy.allows(new URL('http://127.0.0.1:9000/')), true);
+    assert.equal(policy.allows(new URL('http://127.0.0.1:9001/')), false);
+    assert.equal(policy.allows(new URL('https://example.org/')), false);
+  });
+
+  test('a bad entry is a usage error naming the configured option', () => {
+    assert.throws(
+      () => new RegistryHostPolicy({ allow: ['https://host'], allowOption: '--allow-webhook' }),
+      (error) => isSgciError(error, 'USAGE') && error.input === '--allow-webhook',
+    );
   });
 });

@@ -3,7 +3,8 @@
  * trust (the catalogue server): no loopback, private, link-local (cloud metadata), CGNAT, multicast or
  * reserved address, unless the operator allowed the host. The check runs inside the connect of undici, on
  * the very addresses the socket is about to use, so a name that resolves to a public address when checked
- * and to 127.0.0.1 when connected (DNS rebinding) cannot slip through.
+ * and to 127.0.0.1 when connected (DNS rebinding) cannot slip through. The catalogue's webhooks reach
+ * untrusted URLs too and use the same policy under their own option names.
  */
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
@@ -16,10 +17,14 @@ export interface RegistryHostPolicyOptions {
   readonly allow?: readonly string[];
   /** `HOST`, `HOST:PORT` or IP never reached; an IP also refuses every name that resolves to it. */
   readonly deny?: readonly string[];
+  /** The operator's option that fills `allow`, named in usage errors and refusals; default `--allow-registry`. */
+  readonly allowOption?: string;
+  /** The operator's option that fills `deny`, named in usage errors; default `--deny-registry`. */
+  readonly denyOption?: string;
 }
 
-/** What the refused host was to the request, for the message: the user typed only the registry. */
-export type HostRole = 'registry' | 'redirect target' | 'token realm';
+/** What the refused host was to the request, for the message: the user typed only the registry or the URL. */
+export type HostRole = 'registry' | 'redirect target' | 'token realm' | 'webhook';
 
 /** A connection the policy refused; the transport turns it into REGISTRY_REFUSED naming the request's input. */
 export class HostRefusal extends Error {
@@ -27,12 +32,15 @@ export class HostRefusal extends Error {
   readonly range: string | undefined;
   /** The address a host name resolved to; undefined for a literal IP or a denied host. */
   readonly address: string | undefined;
+  /** The option that would allow the host, for the message's advice. */
+  readonly allowOption: string;
 
-  constructor(range: string | undefined, address?: string) {
+  constructor(range: string | undefined, address?: string, allowOption = '--allow-registry') {
     super(range === undefined ? 'host is on the deny list' : `${address ?? 'host'} is ${range}`);
     this.name = 'HostRefusal';
     this.range = range;
     this.address = address;
+    this.allowOption = allowOption;
   }
 }
 
@@ -42,11 +50,13 @@ export class RegistryHostPolicy {
   readonly #allow: ReadonlySet<string>;
   readonly #deny: ReadonlySet<string>;
   readonly #deniedAddresses = new BlockList();
+  readonly #allowOption: string;
 
   /** Throws USAGE for an entry that is not `HOST` or `HOST:PORT` (IPv6 in brackets). */
   constructor(options: RegistryHostPolicyOptions = {}) {
-    this.#allow = new Set((options.allow ?? []).map((entry) => hostEntry(entry, '--allow-registry')));
-    const deny = (options.deny ?? []).map((entry) => hostEntry(entry, '--deny-registry'));
+    this.#allowOption = options.allowOption ?? '--allow-registry';
+    this.#allow = new Set((options.allow ?? []).map((entry) => hostEntry(entry, this.#allowOption)));
+    const deny = (options.deny ?? []).map((entry) => hostEntry(entry, options.denyOption ?? '--deny-registry'));
     this.#deny = new Set(deny);
     for (const entry of deny) {
       const address = entry.replace(/^\[(.*)\]$/, '$1');
@@ -60,17 +70,30 @@ export class RegistryHostPolicy {
    * again, a gap the docs name) and callers that want to refuse a reference before pulling it.
    */
   async check(url: URL, input: string, role: HostRole = 'registry'): Promise<void> {
+    const refusal = await this.judge(url);
+    if (refusal) throw refusalError(refusal, { url, input, role });
+  }
+
+  /** The refusal of `url`'s host as it resolves now, or undefined when it may be reached; DNS failures throw. */
+  async judge(url: URL): Promise<HostRefusal | undefined> {
     const hostname = unbracketed(url.hostname);
     try {
-      if (this.#screen(hostname, portOf(url.protocol, url.port)) === 'connect') return;
+      if (this.#screen(hostname, portOf(url.protocol, url.port)) === 'connect') return undefined;
       const addresses = await new Promise<LookupAddress[]>((resolve, reject) =>
         dnsLookup(hostname, { all: true }, (error, found) => (error ? reject(error) : resolve(found))),
       );
       this.#judgeAddresses(addresses);
+      return undefined;
     } catch (error) {
-      if (error instanceof HostRefusal) throw refusalError(error, { url, input, role });
+      if (error instanceof HostRefusal) return error;
       throw error;
     }
+  }
+
+  /** Whether the operator allowed `url`'s host by name or name:port (what plain HTTP to a webhook needs). */
+  allows(url: URL): boolean {
+    const host = normalHost(url.hostname);
+    return this.#allow.has(host) || this.#allow.has(`${host}:${portOf(url.protocol, url.port)}`);
   }
 
   /** An undici connector that applies the policy to each new connection; `options` as for `buildConnector`. */
@@ -98,7 +121,8 @@ export class RegistryHostPolicy {
   #screen(hostname: string, port: number): Verdict {
     const host = normalHost(isIP(hostname) === 6 ? `[${hostname}]` : hostname);
     const withPort = `${host}:${port}`;
-    if (this.#deny.has(host) || this.#deny.has(withPort)) throw new HostRefusal(undefined);
+    if (this.#deny.has(host) || this.#deny.has(withPort))
+      throw new HostRefusal(undefined, undefined, this.#allowOption);
     if (this.#allow.has(host) || this.#allow.has(withPort)) return 'connect';
     if (isIP(hostname) === 0) return 'resolve';
     this.#judgeAddresses([{ address: hostname, family: isIP(hostname) }], true);
@@ -109,10 +133,10 @@ export class RegistryHostPolicy {
   #judgeAddresses(addresses: readonly LookupAddress[], literal = false): void {
     for (const { address, family } of addresses) {
       if (this.#deniedAddresses.check(address, family === 6 ? 'ipv6' : 'ipv4')) {
-        throw new HostRefusal(undefined, literal ? undefined : address);
+        throw new HostRefusal(undefined, literal ? undefined : address, this.#allowOption);
       }
       const range = specialRangeOf(address);
-      if (range !== undefined) throw new HostRefusal(range, literal ? undefined : address);
+      if (range !== undefined) throw new HostRefusal(range, literal ? undefined : address, this.#allowOption);
     }
   }
 
@@ -144,6 +168,11 @@ export interface RefusedRequest {
 
 /** The one line a refusal becomes: which host, what it was to the request, why, and how to allow it. */
 export function refusalError(refusal: HostRefusal, { url, input, role }: RefusedRequest): SgciError {
+  return new SgciError('REGISTRY_REFUSED', input, refusalReason(refusal, url, role), { cause: refusal });
+}
+
+/** `not connecting to registry 10.0.0.5, a private address; allow it with --allow-registry 10.0.0.5`. */
+export function refusalReason(refusal: HostRefusal, url: URL, role: HostRole): string {
   const host = url.host;
   const resolved = refusal.address === undefined ? '' : `which resolves to ${refusal.address}, `;
   const why =
@@ -151,8 +180,8 @@ export function refusalError(refusal: HostRefusal, { url, input, role }: Refused
       ? refusal.address === undefined
         ? 'which is on the deny list'
         : `${resolved}an address on the deny list`
-      : `${resolved}${refusal.range}; allow it with --allow-registry ${host}`;
-  return new SgciError('REGISTRY_REFUSED', input, `not connecting to ${role} ${host}, ${why}`, { cause: refusal });
+      : `${resolved}${refusal.range}; allow it with ${refusal.allowOption} ${host}`;
+  return `not connecting to ${role} ${host}, ${why}`;
 }
 
 /** `Host.Example.:5000` → `host.example:5000`; `0x7f.1` → `127.0.0.1`, as the URL parser reads hosts. */

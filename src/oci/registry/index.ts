@@ -22,7 +22,13 @@ export {
   type RegistryCredentials,
   staticCredentials,
 } from './credentials.ts';
-export { type HostRole, RegistryHostPolicy, type RegistryHostPolicyOptions } from './host-policy.ts';
+export {
+  HostRefusal,
+  type HostRole,
+  RegistryHostPolicy,
+  type RegistryHostPolicyOptions,
+  refusalReason,
+} from './host-policy.ts';
 export {
   defaultRetryPolicy,
   isLoopbackHost,

@@ -1,7 +1,10 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as catalogue from './0001-catalogue.ts';
 import * as accounts from './0002-accounts.ts';
+import * as catalogueApi from './0003-catalogue-api.ts';
 import * as findings from './0004-findings.ts';
+import * as vexDecisions from './0005-vex-decisions.ts';
+import * as webhooks from './0006-webhooks.ts';
 
 /**
  * The catalogue's migrations, recorded in `catalogue_migration` (the advisory store keeps its own list in
@@ -10,7 +13,10 @@ import * as findings from './0004-findings.ts';
 export const catalogueMigrations: Readonly<Record<string, Migration>> = {
   '0001-catalogue': catalogue,
   '0002-accounts': accounts,
+  '0003-catalogue-api': catalogueApi,
   '0004-findings': findings,
+  '0005-vex-decisions': vexDecisions,
+  '0006-webhooks': webhooks,
 };
 
 export const catalogueMigrationProvider: MigrationProvider = {
