@@ -5,26 +5,33 @@
  * bring it back; every evaluation signs a verdict. PGlite and PostgreSQL.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { generateP256, LocalSigner, openEnvelope, parseEnvelope } from '../../src/attest/index.ts';
 import {
   advisoriesUpdateJob,
   advisoriesWatchJob,
+  advisoryFingerprint,
   type Catalogue,
   type CatalogueServices,
+  catalogueVexSource,
   createApiToken,
+  createOrganisation,
   createUser,
   decide,
   enqueueJob,
   ensureAdvisoriesWatch,
+  type GlobalRole,
   type JobContext,
   type JobDefinition,
   JobQueue,
+  loadPrincipal,
   type Principal,
+  recordDecision,
   rematchJob,
   rematchJobKind,
   retryDelayMs,
@@ -35,12 +42,14 @@ import {
   Worker,
 } from '../../src/catalogue/index.ts';
 import { silentLogger } from '../../src/core/index.ts';
-import { parsePolicy, slaPolicyOf } from '../../src/policy/index.ts';
+import { slaPolicyOf } from '../../src/policy/index.ts';
 import { registryImageAccess } from '../../src/server/image-access.ts';
+import { openStore } from '../../src/store/index.ts';
 import { importAdvisories, type VexStatement } from '../../src/vuln/index.ts';
 import { catalogueEngines, TestCatalogues } from '../helpers/catalogue.ts';
 import { corpusDir, fixture, fixturesMissing } from '../helpers/fixtures.ts';
 import { startRegistry, type TestRegistry } from '../helpers/registry.ts';
+import { reviewablePolicy } from '../helpers/reviewable-policy.ts';
 import { testServer } from '../helpers/server.ts';
 import { storedZip } from '../helpers/zip.ts';
 
@@ -48,23 +57,7 @@ const minute = 60_000;
 const day = 86_400_000;
 const system = { kind: 'system' } as const;
 
-function person(id: string, organisations: string[], role: Principal['role'] = null): Principal {
-  return { userId: id, login: id, displayName: id, role, organisations, via: { kind: 'session' } };
-}
-const alice = person('alice', ['bund-a']);
-const rita = person('rita', ['bund-r'], 'reviewer');
-
-/** Only warns where node-app falls short of the catalogue's checklist, so its version can be admitted. */
-const policy = parsePolicy(
-  [
-    'version: "1"',
-    'checks:',
-    ...['BASE-002', 'BASE-003', 'BUILD-007', 'COMP-004', 'RUN-008', 'RUN-009', 'VULN-002'].map(
-      (c) => `  SGCI-${c}: warn`,
-    ),
-  ].join('\n'),
-  'living.yaml',
-);
+const policy = reviewablePolicy;
 const windows = slaPolicyOf(policy);
 
 /** A real GHSA record of the corpus, changed by `edit`. */
@@ -104,6 +97,34 @@ const submission = (image: string, name: string) => ({
   contact: 'plattform@bund-a.example',
 });
 
+test("the watch's fingerprint reads the CLI's SQLite store too (the embedded server matches against it)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sgci-watch-'));
+  try {
+    await using store = await openStore({ engine: 'sqlite', dataDir: dir, databaseUrl: '' });
+    const empty = await advisoryFingerprint(store);
+    const at = new Date('2026-12-01T09:00:00Z');
+    await importAdvisories(store, [{ kind: 'bytes', name: 'a.json', bytes: ghsa(lodashRce.ghsa, at) }]);
+    const imported = await advisoryFingerprint(store);
+    assert.notEqual(imported, empty);
+    assert.equal(await advisoryFingerprint(store), imported, 'the same data, the same fingerprint');
+    const id = await store.vex.add({
+      vulnerability: { id: lodashRce.cve, aliases: [] },
+      products: [],
+      subcomponents: [],
+      status: 'not_affected',
+      justification: 'component_not_present',
+      document: 'store',
+      format: 'store',
+    });
+    const stated = await advisoryFingerprint(store);
+    assert.notEqual(stated, imported);
+    await store.vex.remove(id);
+    assert.equal(await advisoryFingerprint(store), imported, 'a statement removed again');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 for (const { engine, skip } of catalogueEngines) {
   describe(`living verdicts on ${engine}`, { skip: skip ?? fixturesMissing() }, () => {
     let suite: TestCatalogues;
@@ -113,6 +134,16 @@ for (const { engine, skip } of catalogueEngines) {
     let worker: Worker;
     let admitted: string;
     let pending: string;
+    let alice: Principal;
+    let rita: Principal;
+
+    /** A user made through the accounts API, as the principal of a session. */
+    async function person(login: string, role: GlobalRole | null, organisations: string[]): Promise<Principal> {
+      const user = await createUser(catalogue, system, { login, role, organisations });
+      const principal = await loadPrincipal(catalogue.db, user.id, { kind: 'session' });
+      assert.ok(principal);
+      return principal;
+    }
     const key = generateP256();
     const mirror: { zip: Uint8Array; asked: string[] } = { zip: new Uint8Array(), asked: [] };
     const mirrorServer = createServer((request, response) => {
@@ -178,27 +209,10 @@ for (const { engine, skip } of catalogueEngines) {
       suite = new TestCatalogues(engine);
       [catalogue, registry] = await Promise.all([suite.open(), startRegistry()]);
       await new Promise<void>((resolve) => mirrorServer.listen(0, '127.0.0.1', resolve));
-      const now = catalogue.now();
-      await catalogue.db
-        .insertInto('organisations')
-        .values(['bund-a', 'bund-r'].map((slug) => ({ slug, name: slug, created_at: now })))
-        .execute();
-      await catalogue.db
-        .insertInto('users')
-        .values(
-          [alice, rita].map((p) => ({
-            id: p.userId,
-            login: p.login,
-            display_name: p.login,
-            role: p.role,
-            created_at: now,
-          })),
-        )
-        .execute();
-      await catalogue.db
-        .insertInto('memberships')
-        .values({ user_id: 'alice', organisation: 'bund-a', created_at: now })
-        .execute();
+      for (const slug of ['bund-a', 'bund-r'])
+        await createOrganisation(catalogue, system, { slug, name: slug, contact: null });
+      alice = await person('alice', null, ['bund-a']);
+      rita = await person('rita', 'reviewer', ['bund-r']);
       for (const id of harmless) await importRecord(ghsa(id, new Date('2024-01-01T00:00:00Z')), `${id}.json`);
       await registry.push(fixture('node-app').ociDir, 'bund-a/node-app:1.0');
       services = {
@@ -208,6 +222,7 @@ for (const { engine, skip } of catalogueEngines) {
           logger: silentLogger,
         }),
         policy,
+        vex: catalogueVexSource(catalogue),
         signing: {
           signer: new LocalSigner(key.privateKey, key.publicKey, 'catalogue.key'),
           verifierId: 'https://container.example',
@@ -497,6 +512,28 @@ for (const { engine, skip } of catalogueEngines) {
         'done',
       );
       assert.equal((await events(admitted, 'finding-new')).at(-1)?.vulnerability, pathToRegexp.cve);
+    });
+
+    test('a triage decision re-matches the versions it names; when it expires they are matched again', async () => {
+      const source = catalogueVexSource(catalogue);
+      const expires = new Date(clock().now().getTime() + 1 * day);
+      await recordDecision(catalogue, source, rita, {
+        vulnerability: expressRedirect.cve,
+        scope: { kind: 'purl', purl: 'pkg:npm/express@4.17.1' },
+        status: 'not_affected',
+        justification: 'vulnerable_code_not_in_execute_path',
+        expires: expires.toISOString(),
+      });
+      clock().advance(5 * minute);
+      await worker.drain();
+      assert.equal((await finding(admitted, expressRedirect.cve)).state, 'suppressed');
+      assert.equal((await finding(pending, expressRedirect.cve)).state, 'suppressed', 'every version it names');
+
+      clock().advance(1 * day);
+      await worker.drain();
+      assert.equal((await finding(admitted, expressRedirect.cve)).state, 'open', 'expired: the finding re-opens');
+      assert.equal((await finding(pending, expressRedirect.cve)).state, 'open', 'not due by its own clock');
+      assert.equal((await state(admitted)).status, 'admitted');
     });
 
     test('a version whose stored pass is gone says so and keeps its state', async () => {

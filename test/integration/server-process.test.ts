@@ -20,6 +20,7 @@ import {
   pushVerdictJobKind,
   rematchJobKind,
   scanJobKind,
+  webhookDispatchKind,
 } from '../../src/catalogue/index.ts';
 import { silentLogger } from '../../src/core/index.ts';
 import { defaultPolicy } from '../../src/policy/index.ts';
@@ -29,7 +30,15 @@ import { postgresMissing, startPostgres, type TestPostgres } from '../helpers/po
 
 const repo = resolve(import.meta.dirname, '..', '..');
 /** Every kind of job both processes run (server/services.ts catalogueJobs). */
-const jobKinds = [scanJobKind, pushVerdictJobKind, rematchJobKind, advisoriesWatchJobKind, advisoriesUpdateJobKind];
+const jobKinds = [
+  scanJobKind,
+  pushVerdictJobKind,
+  rematchJobKind,
+  advisoriesWatchJobKind,
+  advisoriesUpdateJobKind,
+  webhookDispatchKind,
+  'sgci.webhook-deliver',
+];
 const node = resolve(repo, 'node_modules', '.bin', 'node');
 const bin = resolve(repo, 'bin', 'sgci.js');
 

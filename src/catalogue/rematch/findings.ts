@@ -1,4 +1,4 @@
-import { type Insertable, type Selectable, sql } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import { digestOf } from '../../core/index.ts';
 import { type Policy, type SlaPolicy, slaPolicyOf } from '../../policy/index.ts';
 import { type Finding, slaOf, type VulnReport } from '../../vuln/index.ts';
@@ -244,22 +244,25 @@ async function announce(
   }
 }
 
-/** Whether advisories were imported after the report was matched (an import that ran while the version was scanned). */
-async function matchedBeforeLastImport(tx: CatalogueTx, report: VulnReport): Promise<boolean> {
-  const latest = await sql<{ finished_at: Date | string }>`
-    select finished_at from imports order by id desc limit 1`.execute(tx);
-  const finished = latest.rows[0]?.finished_at;
-  if (finished === undefined) return false;
-  const matchedAgainst = report.database.lastImport ? Date.parse(report.database.lastImport) : 0;
-  return matchedAgainst < new Date(finished).getTime();
+/**
+ * Whether the watch saw new advisory data after this result was matched: a version being scanned then was not among
+ * those it queued (the scan was matched before the import that ran meanwhile).
+ */
+async function matchedBeforeWatchSawChange(tx: CatalogueTx, matchedAt: Date): Promise<boolean> {
+  const handled = await tx
+    .selectFrom('advisory_watch')
+    .select('handled_at')
+    .where('name', '=', 'store')
+    .executeTakeFirst();
+  return handled !== undefined && handled.handled_at.getTime() > matchedAt.getTime();
 }
 
 /**
  * Stores a version's evaluated result and its findings, in the caller's transaction: the scan job's first result
  * and every re-evaluation's. Each finding keeps its first sight and its SLA clock; one that is no longer matched
  * becomes `fixed` (never deleted). A re-evaluation writes what changed as events (the scan's first result is no news).
- * The version's next evaluation by the clock is its next deadline; after a scan that matched before the newest
- * import (one that ran while the image was read), at once.
+ * The version's next evaluation by the clock is its next deadline; after a scan matched before the watch last saw
+ * new advisory data (an import that ran while the image was read), at once.
  */
 export async function recordFindings(
   tx: CatalogueTx,
@@ -307,7 +310,7 @@ export async function recordFindings(
   );
   // a re-evaluation that missed an import is queued again by the watch; a scan is not among the versions it queues
   const next =
-    !options.reevaluation && (await matchedBeforeLastImport(tx, vulns))
+    !options.reevaluation && (await matchedBeforeWatchSawChange(tx, now))
       ? now
       : deadlines.length > 0
         ? new Date(Math.min(...deadlines))

@@ -54,7 +54,7 @@ export function rematchJob(services: CatalogueServices): JobDefinition<{ submiss
   const { suspendAfterMs } = services.reevaluation ?? defaultReevaluation;
 
   const sla = slaPolicyOf(policy);
-  const { advisories, vex } = catalogue.store;
+  const { advisories, vex } = services.advisories ?? catalogue.store;
   /**
    * The store as one re-match reads it: the newest import's summary read once and answering both the matcher's
    * "is the database empty" (instead of counting every advisory) and the report's totals.

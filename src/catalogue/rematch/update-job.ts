@@ -48,7 +48,7 @@ export function advisoriesUpdateJob(services: CatalogueServices): JobDefinition<
     payload: z.object({}).strict(),
     leaseMs: 10 * 60_000,
     async run(_, ctx) {
-      const updates = await updateFeeds(catalogue.store, {
+      const updates = await updateFeeds(services.advisories ?? catalogue.store, {
         ...(feeds.mirror ? { mirror: feeds.mirror } : {}),
         ...(feeds.ecosystems ? { ecosystems: feeds.ecosystems } : {}),
         skipInvalid: true,
