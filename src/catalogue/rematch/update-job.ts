@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { z } from 'zod';
 import { updateFeeds } from '../../vuln/index.ts';
 import { type Actor, appendEvent } from '../db/events.ts';
@@ -19,12 +20,13 @@ const subject = { kind: 'advisories', id: 'store' } as const;
 export async function requestAdvisoriesUpdate(catalogue: Catalogue, actor: Actor): Promise<string> {
   const now = catalogue.now();
   return catalogue.transaction(async (tx) => {
+    // two admins at once: the check and the insert under one lock, so one job is queued
+    await sql`select pg_advisory_xact_lock(hashtext(${advisoriesUpdateJobKind}))`.execute(tx);
     const pending = await tx
       .selectFrom('jobs')
       .select('id')
       .where('kind', '=', advisoriesUpdateJobKind)
       .where('state', 'in', ['queued', 'running'])
-      .forUpdate()
       .executeTakeFirst();
     const job = pending
       ? String(pending.id)
