@@ -9,6 +9,7 @@ import type { ServerDeps } from './deps.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { HttpProblem, problemOfError, problemResponse } from './problem.ts';
 import { type App, type AppEnv, router } from './router.ts';
+import { advisoryRoutes } from './routes/advisories.ts';
 import { feedRoutes } from './routes/feed.ts';
 import { healthRoutes } from './routes/health.ts';
 import { imageRoutes } from './routes/images.ts';
@@ -80,6 +81,7 @@ export function createApp(deps: ServerDeps): App {
   app.route('/', feedRoutes());
   app.route('/', vexRoutes());
   app.route('/', webhookRoutes());
+  app.route('/', advisoryRoutes());
   app.doc31('/api/v1/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'sgci catalogue API', version: toolVersion },

@@ -12,11 +12,15 @@ import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
 import { z } from 'zod';
 import {
+  advisoriesUpdateJobKind,
+  advisoriesWatchJobKind,
   enqueueJob,
   type JobDefinition,
   openCatalogue,
   pushVerdictJobKind,
+  rematchJobKind,
   scanJobKind,
+  webhookDispatchKind,
 } from '../../src/catalogue/index.ts';
 import { silentLogger } from '../../src/core/index.ts';
 import { defaultPolicy } from '../../src/policy/index.ts';
@@ -25,6 +29,16 @@ import { runSgci } from '../helpers/cli.ts';
 import { postgresMissing, startPostgres, type TestPostgres } from '../helpers/postgres.ts';
 
 const repo = resolve(import.meta.dirname, '..', '..');
+/** Every kind of job both processes run (server/services.ts catalogueJobs). */
+const jobKinds = [
+  scanJobKind,
+  pushVerdictJobKind,
+  rematchJobKind,
+  advisoriesWatchJobKind,
+  advisoriesUpdateJobKind,
+  webhookDispatchKind,
+  'sgci.webhook-deliver',
+];
 const node = resolve(repo, 'node_modules', '.bin', 'node');
 const bin = resolve(repo, 'bin', 'sgci.js');
 
@@ -161,8 +175,7 @@ describe('sgci serve on the embedded PGlite', () => {
     assert.equal(listening.engine, 'pglite');
     assert.equal(listening.store, join(home, 'db', 'pglite'));
     assert.equal(listening.workers, 1);
-    for (const kind of [scanJobKind, pushVerdictJobKind])
-      assert.ok((listening.jobKinds as string[]).includes(kind), kind);
+    assert.deepEqual(listening.jobKinds, jobKinds);
 
     assert.deepEqual(await get(`${url}/healthz`), { status: 200, body: 'ok\n' });
     assert.deepEqual(await get(`${url}/readyz`), { status: 200, body: 'ready\n' });
@@ -240,8 +253,7 @@ describe('sgci serve and sgci worker on one PostgreSQL', { skip: postgresMissing
       assert.equal(listening.engine, 'postgres');
       assert.equal(working.engine, 'postgres');
       assert.equal(working.concurrency, 3);
-      for (const kind of [scanJobKind, pushVerdictJobKind])
-        assert.ok((working.jobKinds as string[]).includes(kind), kind);
+      assert.deepEqual(working.jobKinds, jobKinds);
       assert.notEqual(listening.workerId, working.workerId);
       const url = String(listening.url);
       const probes = String(working.probes);
