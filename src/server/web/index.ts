@@ -23,7 +23,7 @@ export { problemPage } from './pages/errors.ts';
 /** A year: the name changes with the content, so the file never does. */
 const immutable = 'public, max-age=31536000, immutable';
 
-function asset(c: Context<AppEnv>): Response {
+async function asset(c: Context<AppEnv>): Promise<Response> {
   const file = siteAssets().get(c.req.param('file') ?? '');
   if (!file) return c.notFound();
   const accepted = c.req.header('accept-encoding') ?? '';
