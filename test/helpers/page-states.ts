@@ -117,7 +117,8 @@ export interface PagesInChromium extends AsyncDisposable {
   audit(context: BrowserContext, state: PageState): Promise<string[]>;
 }
 
-export async function pagesInChromium(): Promise<PagesInChromium> {
+/** The site on an empty catalogue; `filled()` seeds it (with the hostile image when asked). */
+export async function pagesInChromium(options: { hostile?: boolean } = {}): Promise<PagesInChromium> {
   const suite = new TestCatalogues('pglite');
   const catalogue = await suite.open();
   await createUser(
@@ -140,7 +141,7 @@ export async function pagesInChromium(): Promise<PagesInChromium> {
     browser,
     async filled() {
       seeded ??= (async () => {
-        await seedPageCatalogue(catalogue, { filler: 21 });
+        await seedPageCatalogue(catalogue, { filler: 21, hostile: options.hostile ?? false });
         const page = await browser.newPage();
         await page.goto(`${served.url}/de/katalog/node-app`);
         older = await page.locator('#from').inputValue();
