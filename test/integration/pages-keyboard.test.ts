@@ -105,11 +105,11 @@ describe('the site with the keyboard alone', { skip: chromiumMissing() ?? fixtur
     await page.keyboard.type(password);
     await press(page, 'Enter');
     assert.equal(new URL(page.url()).pathname, '/de/katalog/node-app', 'back where sign-in started');
-    assert.match(await page.locator('header').innerText(), /Angemeldet als\s+Alice Beispiel/);
+    assert.match((await page.locator('header').textContent()) ?? '', /Angemeldet als\s+Alice Beispiel/);
     await tabTo(page, "e.textContent.trim() === 'Abmelden'");
     await press(page, 'Enter');
     await page.waitForURL(/\/de\/$/);
-    assert.match(await page.locator('header').innerText(), /Anmelden/);
+    assert.match((await page.locator('header').textContent()) ?? '', /Anmelden/);
     assert.deepEqual(await context.cookies(), []);
     await context.close();
   });
@@ -131,7 +131,7 @@ describe('the site with the keyboard alone', { skip: chromiumMissing() ?? fixtur
     await page.keyboard.type('Die Tabelle der Befunde ist mit der Bildschirmlupe schwer zu lesen.');
     await tabTo(page, "e.textContent.trim() === 'Rückmeldung senden'");
     await press(page, 'Enter');
-    assert.match(await page.locator('[role=status]').innerText(), /Ihre Rückmeldung ist angekommen/);
+    assert.match((await page.locator('[role=status]').textContent()) ?? '', /Ihre Rückmeldung ist angekommen/);
     await context.close();
   });
 });

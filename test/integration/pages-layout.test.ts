@@ -33,7 +33,7 @@ describe('the pages adapt: signed in, reflow, text size, focus, motion', {
     await page.locator('#password').fill(password);
     await submitForm(page);
     assert.equal(new URL(page.url()).pathname, '/de/katalog');
-    assert.match(await page.locator('header').innerText(), /Angemeldet als\s+Alice Beispiel/);
+    assert.match((await page.locator('header').textContent()) ?? '', /Angemeldet als\s+Alice Beispiel/);
     await page.close();
     const paths = ['/de/', '/de/katalog', '/de/katalog/node-app', '/de/anmelden', '/en/accessibility'];
     const states = paths.map((path) => ({ name: `${path} (angemeldet)`, path }));

@@ -163,7 +163,7 @@ describe('privacy, security and weight of the pages in Chromium', {
       await page.goto(`${site.served.url}${path}`, { waitUntil: 'networkidle' });
       assert.equal(await page.evaluate('window.__xss'), undefined, `${path} ran the image's script`);
       assert.equal(await page.locator('img').count(), 0, `${path} made an image of the image's markup`);
-      assert.ok((await page.locator('main').innerText()).includes('<script>window.__xss=1</script>'), path);
+      assert.ok(((await page.locator('main').textContent()) ?? '').includes('<script>window.__xss=1</script>'), path);
       assert.deepEqual(await cspViolations(page), [], path);
     }
     const source = page.locator('main dd', { hasText: 'javascript:' });
@@ -188,13 +188,13 @@ describe('privacy, security and weight of the pages in Chromium', {
     await page.goto(`${site.served.url}/de/katalog/node-app`);
     assert.equal(await page.locator('button[data-copy]').first().isVisible(), false);
     assert.match(
-      await page.locator('#befehl-pull').innerText(),
+      (await page.locator('#befehl-pull').textContent()) ?? '',
       /^docker pull registry\.example\.de\/bundesamt-beispiel\/node-app@sha256:/,
     );
     await page.goto(`${site.served.url}/en/accessibility`);
     await page.locator('#message').fill('Works without scripts.');
     await submitForm(page);
-    assert.match(await page.locator('[role=status]').innerText(), /Your feedback has arrived/);
+    assert.match((await page.locator('[role=status]').textContent()) ?? '', /Your feedback has arrived/);
     await context.close();
   });
 
