@@ -52,6 +52,12 @@ interface Load {
   readonly total: number;
 }
 
+/** Opens `path` and waits until the page and its fonts are loaded. */
+async function open(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.evaluate('document.fonts.ready.then(() => true)');
+}
+
 /** What loading `path` in a fresh context moves over the wire, by kind. */
 async function weigh(site: PagesInChromium, path: string): Promise<Load> {
   const context = await site.browser.newContext();
@@ -60,7 +66,7 @@ async function weigh(site: PagesInChromium, path: string): Promise<Load> {
   page.on('response', (r) => {
     responses.push(r);
   });
-  await page.goto(`${site.served.url}${path}`, { waitUntil: 'networkidle' });
+  await open(page, `${site.served.url}${path}`);
   const load = { html: 0, htmlTransfer: 0, css: 0, fonts: [] as number[], script: 0, total: 0 };
   for (const r of responses) {
     const sizes = await r.request().sizes();
@@ -106,7 +112,7 @@ describe('privacy, security and weight of the pages in Chromium', {
       if (/Content.Security.Policy|Refused to/i.test(m.text())) reported.push(m.text());
     });
     for (const path of pages) {
-      await page.goto(`${site.served.url}${path}`, { waitUntil: 'networkidle' });
+      await open(page, `${site.served.url}${path}`);
       assert.deepEqual(await cspViolations(page), [], path);
     }
     await page.goto(`${site.served.url}/de/katalog`);
@@ -160,7 +166,7 @@ describe('privacy, security and weight of the pages in Chromium', {
       '/en/catalogue/hostile-app',
       '/de/katalog?organisation=hostile-org',
     ]) {
-      await page.goto(`${site.served.url}${path}`, { waitUntil: 'networkidle' });
+      await open(page, `${site.served.url}${path}`);
       assert.equal(await page.evaluate('window.__xss'), undefined, `${path} ran the image's script`);
       assert.equal(await page.locator('img').count(), 0, `${path} made an image of the image's markup`);
       assert.ok(((await page.locator('main').textContent()) ?? '').includes('<script>window.__xss=1</script>'), path);
@@ -178,6 +184,8 @@ describe('privacy, security and weight of the pages in Chromium', {
     const page = await context.newPage();
     await page.goto(`${site.served.url}/de/katalog`);
     await page.locator('#q').fill('python');
+    assert.equal(await page.locator('#signed').isVisible(), false, 'the further filters are folded away');
+    await page.locator('.more-filters summary').click();
     await page.locator('#signed').selectOption('true');
     await submitForm(page);
     assert.equal(

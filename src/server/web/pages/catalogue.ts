@@ -84,6 +84,7 @@ const text = {
     slaOverdue: 'Frist überschritten',
     signedYes: 'gültig',
     signedNo: 'kein gültiges',
+    moreFilters: (active: number) => (active > 0 ? `Weitere Filter (${active} gesetzt)` : 'Weitere Filter'),
     apply: 'Anwenden',
     reset: 'Alle Filter zurücksetzen',
     results: 'Ergebnisse',
@@ -152,6 +153,7 @@ const text = {
     slaOverdue: 'deadline missed',
     signedYes: 'valid',
     signedNo: 'none valid',
+    moreFilters: (active: number) => (active > 0 ? `More filters (${active} set)` : 'More filters'),
     apply: 'Apply',
     reset: 'Reset all filters',
     results: 'Results',
@@ -316,9 +318,14 @@ function filterForm(
   organisations: readonly { slug: string; name: string }[],
 ): Html {
   const common = (name: string) => ({ name, value: q.given[name], errors: q.errors });
+  // the filters beside the search term fold away on a narrow screen; they are open while one is set or wrong
+  const active = Object.keys(q.given).filter((k) => k !== 'q').length;
+  const open = active > 0 || q.errors.some((e) => e.field !== 'q');
   return html`<form class="filters" method="get" action="${ctx.href('catalogue')}" role="search" aria-labelledby="filter-title">
 <h2 class="kern-heading-small" id="filter-title">${s.filters}</h2>
 ${textField(ctx, { ...common('q'), label: s.q, hint: s.qHint, type: 'search', maxLength: 200 })}
+<details class="more-filters" data-open-wide${open ? html` open` : ''}><summary>${s.moreFilters(active)}</summary>
+<div class="filters">
 ${selectField(ctx, { ...common('category'), label: s.category, options: options(s.any, Object.entries(categoryLabels[ctx.lang]), q.given.category) })}
 ${selectField(ctx, {
   ...common('organisation'),
@@ -369,6 +376,8 @@ ${selectField(ctx, {
     q.given.signed,
   ),
 })}
+</div>
+</details>
 <div class="actions"><button type="submit" class="kern-btn kern-btn--primary"><span class="kern-icon kern-icon--search" aria-hidden="true"></span><span class="kern-label">${s.apply}</span></button>
 <a href="${ctx.href('catalogue')}">${s.reset}</a></div>
 </form>`;
@@ -436,6 +445,7 @@ export async function cataloguePage(c: Context<AppEnv>, ctx: PageContext): Promi
       : '';
   return {
     title: s.title,
+    script: true,
     errors: q.errors.length,
     main: html`<h1 class="kern-heading-large">${s.title}</h1>
 <p class="lead">${s.intro}</p>

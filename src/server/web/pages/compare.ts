@@ -3,10 +3,10 @@
  * reports) and check results, for the two versions the GET form names (by default the newest and the one before).
  */
 import type { Context } from 'hono';
-import { type ImageDetail, type VersionEntry, versionDocument } from '../../../catalogue/index.ts';
-import { type ScanReport, statusLabel } from '../../../report/index.ts';
+import { type ImageDetail, type VersionEntry, versionDocument, visibleVersion } from '../../../catalogue/index.ts';
+import { SgciError } from '../../../core/index.ts';
+import { statusLabel } from '../../../report/index.ts';
 import { decodeSbom } from '../../../sbom/index.ts';
-import type { VulnReport } from '../../../vuln/index.ts';
 import { publisherOf } from '../../publisher.ts';
 import type { AppEnv } from '../../router.ts';
 import { dataTable, errorSummary, type FieldError, selectField } from '../components.ts';
@@ -92,15 +92,18 @@ const text = {
 
 type CompareText = (typeof text)['de'];
 
+/** A version's SBOM (as the API serves it, from the stored pass) and its stored reports. */
 async function record(c: Context<AppEnv>, ctx: PageContext, image: string, v: VersionEntry): Promise<VersionRecord> {
-  const read = async (kind: 'sbom' | 'vulns' | 'checks') =>
-    (await versionDocument(c.var.deps.catalogue, ctx.principal, { image, digest: v.digest, kind }, publisherOf(c)))
-      .body;
-  const [sbom, vulns, checks] = await Promise.all([read('sbom'), read('vulns'), read('checks')]);
+  const { catalogue } = c.var.deps;
+  const [sbom, stored] = await Promise.all([
+    versionDocument(catalogue, ctx.principal, { image, digest: v.digest, kind: 'sbom' }, publisherOf(c)),
+    visibleVersion(catalogue.db, ctx.principal, v.submission),
+  ]);
+  if (!stored.result) throw new SgciError('NOT_FOUND', `${image}@${v.digest}`, 'the version has not been scanned yet');
   return {
-    sbom: decodeSbom(sbom, `${image}@${v.digest}/sbom`),
-    vulns: JSON.parse(vulns) as VulnReport,
-    checks: JSON.parse(checks) as ScanReport,
+    sbom: decodeSbom(sbom.body, `${image}@${v.digest}/sbom`),
+    vulns: stored.result.vulns,
+    checks: stored.result.checks,
   };
 }
 

@@ -5,12 +5,11 @@
  * and the rebuild history's place. Everything comes through the catalogue's read functions the API uses.
  */
 import type { Context } from 'hono';
-import { type ImageDetail, imageDetail, type VersionEntry, versionDocument } from '../../../catalogue/index.ts';
+import { type ImageDetail, imageDetail, type VersionEntry, visibleVersion } from '../../../catalogue/index.ts';
 import { describeEvidence } from '../../../checks/index.ts';
 import { SgciError } from '../../../core/index.ts';
 import { type ScanReport, sectionLabel, statusLabel } from '../../../report/index.ts';
 import type { Finding, VulnReport } from '../../../vuln/index.ts';
-import { publisherOf } from '../../publisher.ts';
 import type { AppEnv } from '../../router.ts';
 import {
   badge,
@@ -404,33 +403,17 @@ ${selectField(ctx, { name: 'to', label: s.to, value: to.digest, options })}
 </form>`;
 }
 
-async function documentJson<T>(
-  c: Context<AppEnv>,
-  ctx: PageContext,
-  image: string,
-  v: VersionEntry,
-  kind: 'checks' | 'vulns',
-): Promise<T> {
-  const document = await versionDocument(
-    c.var.deps.catalogue,
-    ctx.principal,
-    { image, digest: v.digest, kind },
-    publisherOf(c),
-  );
-  return JSON.parse(document.body) as T;
-}
-
 export async function imagePage(c: Context<AppEnv>, ctx: PageContext): Promise<PageContent> {
   const s = text[ctx.lang];
   const image = await readImage(c, ctx);
   const shown = chosenVersion(image, c.req.query('version'));
   const name = versionName(shown);
-  const [checks, vulns] = shown.documents
-    ? await Promise.all([
-        documentJson<ScanReport>(c, ctx, image.name, shown, 'checks'),
-        documentJson<VulnReport>(c, ctx, image.name, shown, 'vulns'),
-      ])
-    : [undefined, undefined];
+  // the stored result as the database returns it: one read, no document rendered and parsed again
+  const stored = shown.documents
+    ? (await visibleVersion(c.var.deps.catalogue.db, ctx.principal, shown.submission)).result
+    : null;
+  const checks = stored?.checks;
+  const vulns = stored?.vulns;
   const reference = `${image.repository}@${shown.digest}`;
   const figures = shown.figures;
   const toc: [string, string][] = [
