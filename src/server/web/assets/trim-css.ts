@@ -31,18 +31,25 @@ function skipQuoted(css: string, i: number): number {
   return i;
 }
 
-/** The index of the `}` closing the block whose `{` is at `open`. */
-function blockEnd(css: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < css.length; ) {
-    const skipped = skipQuoted(css, i);
+/** The indices of `text`'s characters outside strings and comments, from `from` on. */
+function* codeIndices(text: string, from = 0): Generator<number> {
+  for (let i = from; i < text.length; ) {
+    const skipped = skipQuoted(text, i);
     if (skipped !== i) {
       i = skipped;
       continue;
     }
+    yield i;
+    i++;
+  }
+}
+
+/** The index of the `}` closing the block whose `{` is at `open`. */
+function blockEnd(css: string, open: number): number {
+  let depth = 0;
+  for (const i of codeIndices(css, open)) {
     if (css[i] === '{') depth++;
     else if (css[i] === '}' && --depth === 0) return i;
-    i++;
   }
   throw new Error(`unbalanced block at ${open}`);
 }
@@ -50,29 +57,22 @@ function blockEnd(css: string, open: number): number {
 function parse(css: string): Node[] {
   const nodes: Node[] = [];
   let start = 0;
-  for (let i = 0; i < css.length; ) {
-    const skipped = skipQuoted(css, i);
-    if (skipped !== i) {
-      i = skipped;
-      continue;
-    }
-    const c = css[i];
-    if (c === ';') {
+  for (const i of codeIndices(css)) {
+    // inside a block already handled
+    if (i < start) continue;
+    if (css[i] === ';') {
       const text = css.slice(start, i + 1).trim();
       if (text !== ';') nodes.push({ kind: 'statement', text });
       start = i + 1;
-    } else if (c === '{') {
+    } else if (css[i] === '{') {
       const end = blockEnd(css, i);
       const prelude = css.slice(start, i).trim();
       const body = css.slice(i + 1, end);
       if (groupRules.test(prelude)) nodes.push({ kind: 'group', prelude, children: parse(body) });
       else if (prelude.startsWith('@')) nodes.push({ kind: 'verbatim', text: css.slice(start, end + 1).trim() });
       else nodes.push({ kind: 'style', selector: prelude, body });
-      i = end + 1;
-      start = i;
-      continue;
+      start = end + 1;
     }
-    i++;
   }
   return nodes;
 }
@@ -82,12 +82,7 @@ function splitSelectors(list: string): string[] {
   const parts: string[] = [];
   let depth = 0;
   let start = 0;
-  for (let i = 0; i < list.length; ) {
-    const skipped = skipQuoted(list, i);
-    if (skipped !== i) {
-      i = skipped;
-      continue;
-    }
+  for (const i of codeIndices(list)) {
     const c = list[i];
     if (c === '(' || c === '[') depth++;
     else if (c === ')' || c === ']') depth--;
@@ -95,7 +90,6 @@ function splitSelectors(list: string): string[] {
       parts.push(list.slice(start, i));
       start = i + 1;
     }
-    i++;
   }
   parts.push(list.slice(start));
   return parts.map((p) => p.trim()).filter((p) => p !== '');
