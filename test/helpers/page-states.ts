@@ -4,11 +4,12 @@
  * by seedPageCatalogue, a user to sign in as, a route that fails (for the 500 page), one Chromium.
  */
 import assert from 'node:assert/strict';
-import type { TestContext } from 'node:test';
+import { after, before, describe, type TestContext, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { type Catalogue, createUser } from '../../src/catalogue/index.ts';
-import { axeViolations, launchBrowser, type ServedApp, serveApp } from './browser.ts';
+import { axeViolations, chromiumMissing, launchBrowser, type ServedApp, serveApp } from './browser.ts';
 import { TestCatalogues } from './catalogue.ts';
+import { fixturesMissing } from './fixtures.ts';
 import { seedPageCatalogue } from './page-catalogue.ts';
 import { testServer } from './server.ts';
 
@@ -168,25 +169,58 @@ export async function pagesInChromium(options: { hostile?: boolean } = {}): Prom
 }
 
 /**
- * Audits each state (and, with `english`, its English twin) in `context` (a fresh one when none is given); reports
- * each page's count as a test diagnostic and returns every violation as `state: rule …`.
+ * Audits each state in `context` (a fresh one when none is given); reports each page's count as a test diagnostic
+ * and returns every violation as `state: rule …`.
  */
 export async function auditStates(
   site: PagesInChromium,
   states: readonly PageState[],
   t: TestContext,
-  options: { english?: boolean; context?: BrowserContext } = {},
+  options: { context?: BrowserContext } = {},
 ): Promise<string[]> {
-  const all = options.english
-    ? states.flatMap((s) => [s, inEnglish(s)].filter((x): x is PageState => x !== undefined))
-    : states;
   const context = options.context ?? (await site.browser.newContext());
   const failures: string[] = [];
-  for (const state of all) {
+  for (const state of states) {
     const violations = await site.audit(context, state);
     t.diagnostic(`axe ${state.name}: ${violations.length}`);
     failures.push(...violations.map((v) => `${state.name}: ${v}`));
   }
   if (!options.context) await context.close();
   return failures;
+}
+
+/**
+ * One file's share of the axe audit: the catalogue's pages (list, image, comparison; the catalogue empty first,
+ * then filled) or the other pages (no catalogue needed), in one language. Split so each file stays well under a
+ * minute on a busy machine.
+ */
+export function describeAudit(group: 'catalogue' | 'service', lang: 'de' | 'en'): void {
+  const name = group === 'catalogue' ? 'the catalogue’s pages' : 'the service, legal and error pages';
+  describe(`${name} (${lang}) in Chromium: no violation of WCAG 2.1 A/AA`, {
+    skip: chromiumMissing() ?? fixturesMissing(),
+  }, () => {
+    let site: PagesInChromium;
+    before(async () => {
+      site = await pagesInChromium();
+    });
+    after(async () => site?.[Symbol.asyncDispose]());
+
+    if (group === 'catalogue')
+      test('the empty catalogue and the start page before anything is admitted', async (t) => {
+        const paths = lang === 'de' ? ['/de/katalog', '/de/'] : ['/en/catalogue', '/en/'];
+        const failures = await auditStates(
+          site,
+          paths.map((path) => ({ name: `${path} (leer)`, path })),
+          t,
+        );
+        assert.deepEqual(failures, []);
+      });
+
+    test('every page in each of its states', async (t) => {
+      if (group === 'catalogue') await site.filled();
+      const german = pageStates.filter((s) => (s.group ?? 'service') === group);
+      const states = lang === 'de' ? german : german.map(inEnglish).filter((s): s is PageState => s !== undefined);
+      assert.deepEqual(await auditStates(site, states, t), []);
+    });
+  });
 }

@@ -1,6 +1,6 @@
 /**
- * The signed-in frame (axe) and how the pages adapt in real Chromium: reflow at 320 CSS px without sideways scrolling, text at 200 %, a visible
- * focus on everything the keyboard reaches, and `prefers-reduced-motion`.
+ * The signed-in frame (axe) and how the pages adapt in real Chromium: reflow at 320 CSS px without sideways
+ * scrolling, text at 200 %, a visible focus on everything the keyboard reaches, and `prefers-reduced-motion`.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
