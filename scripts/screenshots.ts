@@ -46,7 +46,9 @@ async function main(): Promise<void> {
         await page.goto(`${served.url}${shot.path}`, { waitUntil: 'networkidle' });
         const [anchor] = shot.path.split('#').slice(1);
         const top = anchor
-          ? await page.evaluate<number>(`document.getElementById(${JSON.stringify(anchor)}).getBoundingClientRect().top + scrollY - 16`)
+          ? await page.evaluate<number>(
+              `document.getElementById(${JSON.stringify(anchor)}).getBoundingClientRect().top + scrollY - 16`,
+            )
           : 0;
         const full = await page.evaluate<number>('document.documentElement.scrollHeight');
         const file = join(out, `${shot.name}-${size === 'desktop' ? 'desktop' : '320'}.png`);
