@@ -201,91 +201,41 @@ interface CatalogueQuery {
   readonly errors: readonly FieldError[];
 }
 
-const choices = {
-  baseline: ['passed', 'failed'],
-  fixable: fixableFilters,
-  sla: ['overdue', 'ok'],
-  signed: ['true', 'false'],
-} as const;
+const oneOf =
+  (values: readonly string[]) =>
+  (v: string): boolean =>
+    values.includes(v);
+
+/** Each field of the form, in its order: what a valid value looks like (as the API accepts it), and the message. */
+const fields = {
+  q: { valid: (v: string) => v.length <= 200, message: 'q' },
+  category: { valid: (v: string) => slug.test(v), message: 'slug' },
+  organisation: { valid: (v: string) => slug.test(v), message: 'slug' },
+  distro: { valid: (v: string) => /^[a-z0-9._-]{1,64}$/.test(v), message: 'distro' },
+  distroVersion: { valid: (v: string) => /^[A-Za-z0-9._-]{1,64}$/.test(v), message: 'distroVersion' },
+  ecosystem: { valid: (v: string) => v in ecosystems, message: 'choice' },
+  baseline: { valid: oneOf(['passed', 'failed']), message: 'choice' },
+  fixable: { valid: oneOf(fixableFilters), message: 'choice' },
+  sla: { valid: oneOf(['overdue', 'ok']), message: 'choice' },
+  signed: { valid: oneOf(['true', 'false']), message: 'choice' },
+} as const satisfies Record<string, { valid: (v: string) => boolean; message: keyof CatalogueText['invalid'] }>;
 
 /** Reads the form from the query: each invalid value becomes an error naming its field and is left out. */
 export function catalogueQuery(query: Readonly<Record<string, string>>, lang: Lang): CatalogueQuery {
   const t = text[lang].invalid;
   const given: Record<string, string> = {};
-  const filters: { -readonly [K in keyof ImageFilters]: ImageFilters[K] } = {};
+  const valid: Record<string, string> = {};
   const errors: FieldError[] = [];
-  const value = (name: string) => {
-    const v = query[name]?.trim();
-    if (v) given[name] = v;
-    return v || undefined;
-  };
-  const check = (name: string, v: string | undefined, valid: boolean, message: string): boolean => {
-    if (v === undefined) return false;
-    if (!valid) errors.push({ field: name, message });
-    return valid;
-  };
-  const q = value('q');
-  if (check('q', q, q !== undefined && q.length <= 200, t.q)) filters.q = q;
-  for (const name of ['category', 'organisation'] as const) {
-    const v = value(name);
-    if (check(name, v, v !== undefined && slug.test(v), t.slug)) filters[name] = v;
+  for (const [name, field] of Object.entries(fields)) {
+    const value = query[name]?.trim();
+    if (!value) continue;
+    given[name] = value;
+    if (field.valid(value)) valid[name] = value;
+    else errors.push({ field: name, message: t[field.message] });
   }
-  const distro = value('distro');
-  if (check('distro', distro, distro !== undefined && /^[a-z0-9._-]{1,64}$/.test(distro), t.distro))
-    filters.distro = distro;
-  const distroVersion = value('distroVersion');
-  if (
-    check(
-      'distroVersion',
-      distroVersion,
-      distroVersion !== undefined && /^[A-Za-z0-9._-]{1,64}$/.test(distroVersion),
-      t.distroVersion,
-    )
-  )
-    filters.distroVersion = distroVersion;
-  const ecosystem = value('ecosystem');
-  if (check('ecosystem', ecosystem, ecosystem !== undefined && ecosystem in ecosystems, t.choice))
-    filters.ecosystem = ecosystem;
-  const baseline = value('baseline');
-  if (
-    check(
-      'baseline',
-      baseline,
-      choices.baseline.some((c) => c === baseline),
-      t.choice,
-    )
-  )
-    filters.baseline = baseline as 'passed' | 'failed';
-  const fixable = value('fixable');
-  if (
-    check(
-      'fixable',
-      fixable,
-      choices.fixable.some((c) => c === fixable),
-      t.choice,
-    )
-  )
-    filters.fixable = fixable as FixableFilter;
-  const sla = value('sla');
-  if (
-    check(
-      'sla',
-      sla,
-      choices.sla.some((c) => c === sla),
-      t.choice,
-    )
-  )
-    filters.sla = sla as 'overdue' | 'ok';
-  const signed = value('signed');
-  if (
-    check(
-      'signed',
-      signed,
-      choices.signed.some((c) => c === signed),
-      t.choice,
-    )
-  )
-    filters.signed = signed === 'true';
+  const { signed, ...rest } = valid;
+  // every value passed its field's check above, which admits exactly what ImageFilters names
+  const filters = { ...rest, ...(signed ? { signed: signed === 'true' } : {}) } as ImageFilters;
   let cursor: CatalogueQuery['cursor'];
   let cursorRefused = false;
   const cursorText = query.cursor;
