@@ -219,6 +219,19 @@ describe('the pages over HTTP', { skip: fixturesMissing() }, () => {
     assert.equal(out.status, 303);
   });
 
+  test('with an OpenID Connect issuer configured, the sign-in page offers it, with the way back', async () => {
+    const oidc = authServer(catalogue, {
+      publicUrl: 'https://container.example',
+      oidc: { issuer: 'https://id.example', clientId: 'sgci' },
+    });
+    const page = await (await oidc.request('/en/sign-in?returnTo=%2Fen%2Fcatalogue', { headers: html })).text();
+    assert.match(
+      page,
+      /<a class="kern-btn kern-btn--secondary" href="\/auth\/oidc\/start\?returnTo=%2Fen%2Fcatalogue">/,
+    );
+    assert.doesNotMatch(await (await get('/de/anmelden')).text(), /\/auth\/oidc\/start/);
+  });
+
   test('accessibility feedback: errors at their fields; a message is stored as an event; a flood is refused', async () => {
     const empty = await server.request('/de/barrierefreiheit', form({ message: ' ', email: 'kein-mail' }));
     assert.equal(empty.status, 422);

@@ -4,6 +4,7 @@
  * assembled) so the stylesheet trim (assets/trim-css.ts) finds them.
  */
 import type { SubmissionStatus } from '../../catalogue/index.ts';
+import { csrfField } from '../auth/index.ts';
 import type { PageContext } from './context.ts';
 import { flag, type Html, html, type Interpolation } from './html.ts';
 
@@ -161,7 +162,7 @@ ${p.message}
 
 /** The hidden field that carries the session's CSRF token; every POST form of a signed-in page needs it. */
 export function csrfInput(ctx: PageContext): Html {
-  return ctx.csrf ? html`<input type="hidden" name="_csrf" value="${ctx.csrf}">` : html``;
+  return ctx.csrf ? html`<input type="hidden" name="${csrfField}" value="${ctx.csrf}">` : html``;
 }
 
 export function button(
