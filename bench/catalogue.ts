@@ -3,7 +3,8 @@
  * - the API at 10,000 admitted versions (2,000 images × 5, rows from the fixtures' real scans): p50/p95 and
  *   requests/s of `GET /api/v1/images`, two searches and an image page, against a plain node:http server returning
  *   a static JSON body of the same size (the floor), with the ratio (targets: within 3× of the floor; search
- *   p95 under 50 ms);
+ *   p95 under 50 ms); and the same for the pages (catalogue, search, filter, image page; target p95 under
+ *   50 ms);
  * - submissions per minute with one `sgci worker` and with two, each scanning digests it has never seen.
  * The server and the workers are real `sgci` processes on a PostgreSQL started here; peak RSS is the server's.
  *
@@ -101,6 +102,11 @@ async function apiFigures(databaseUrl: string, work: string): Promise<string[][]
     ['search "gehärtet"', `/api/v1/images?q=${encodeURIComponent('gehärtet')}`],
     ['search "hardened runtime"', `/api/v1/images?q=${encodeURIComponent('hardened runtime')}`],
     ['GET /api/v1/images/{name}', '/api/v1/images/image-01234'],
+    // the pages (issue #14) on the same reads: the list, a search, a filter, an image page (HTML, uncompressed)
+    ['page /de/katalog', '/de/katalog'],
+    ['page /de/katalog?q=gehärtet', `/de/katalog?q=${encodeURIComponent('gehärtet')}`],
+    ['page /de/katalog?fixable=high', '/de/katalog?fixable=high'],
+    ['page /de/katalog/{name}', '/de/katalog/image-01234'],
   ] as const;
   const rows: string[][] = [];
   try {
