@@ -313,7 +313,7 @@ export async function recordFindings(
     !options.reevaluation && (await matchedBeforeWatchSawChange(tx, now))
       ? now
       : deadlines.length > 0
-        ? new Date(Math.min(...deadlines))
+        ? new Date(deadlines.reduce((a, b) => Math.min(a, b)))
         : undefined;
   await setReevaluation(tx, submission, next, now);
   return { result: stored, overdue };
