@@ -93,6 +93,17 @@ export {
 } from './images/list.ts';
 export { type ClaimedJob, enqueueJob, JobQueue, retryDelayMs } from './jobs/queue.ts';
 export { type JobContext, type JobDefinition, LeaseLost, Worker, type WorkerOptions } from './jobs/worker.ts';
+export { type OverdueFinding, type RecordedFindings, recordFindings } from './rematch/findings.ts';
+export { rematchedStatuses, rematchJob, rematchJobKind } from './rematch/rematch-job.ts';
+export { defaultReevaluation, type ReevaluationSettings } from './rematch/settings.ts';
+export { graceEnd, livingStatus, type StatusMove } from './rematch/status.ts';
+export { advisoriesUpdateJob, advisoriesUpdateJobKind, requestAdvisoriesUpdate } from './rematch/update-job.ts';
+export {
+  advisoriesWatchJob,
+  advisoriesWatchJobKind,
+  advisoryFingerprint,
+  ensureAdvisoriesWatch,
+} from './rematch/watch-job.ts';
 export type {
   CatalogueServices,
   ImageAccess,

@@ -6,6 +6,7 @@ import type { Policy } from '../policy/index.ts';
 import type { Store } from '../store/index.ts';
 import type { VexStatement } from '../vuln/index.ts';
 import type { Catalogue } from './db/open.ts';
+import type { ReevaluationSettings } from './rematch/settings.ts';
 import type { VerdictSigning } from './verdicts/issue.ts';
 import type { WebhookDelivery } from './webhooks/deliver-job.ts';
 
@@ -61,6 +62,8 @@ export interface CatalogueServices {
   readonly advisories?: Store;
   /** The catalogue's VEX decisions; absent: only the contributor's own VEX documents apply. */
   readonly vex?: VersionVexSource;
+  /** Grace before suspension, the watch interval, the feeds an admin's update fetches; absent: the defaults. */
+  readonly reevaluation?: ReevaluationSettings;
   /** How webhook deliveries are sent and their secrets opened; absent: no webhook jobs run in this process. */
   readonly webhooks?: WebhookDelivery;
 }

@@ -9,32 +9,39 @@ import type { ServerDeps } from './deps.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { HttpProblem, problemOfError, problemResponse } from './problem.ts';
 import { type App, type AppEnv, router } from './router.ts';
+import { advisoryRoutes } from './routes/advisories.ts';
 import { feedRoutes } from './routes/feed.ts';
 import { healthRoutes } from './routes/health.ts';
 import { imageRoutes } from './routes/images.ts';
 import { submissionRoutes } from './routes/submissions.ts';
 import { vexRoutes } from './routes/vex.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
+import { problemPage, webRoutes } from './web/index.ts';
 
 const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
 
-function fail(c: Context<AppEnv>, error: unknown): Response {
-  if (error instanceof HttpProblem) return problemResponse(c, error);
+function problemOf(c: Context<AppEnv>, error: unknown): HttpProblem {
+  if (error instanceof HttpProblem) return error;
   const mapped = isSgciError(error) ? problemOfError(error) : undefined;
   if (mapped) {
     const wait = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
     if (typeof wait === 'number') c.header('retry-after', String(wait));
-    return problemResponse(c, mapped);
+    return mapped;
   }
   if (error instanceof HTTPException) {
     const status = error.status;
-    return problemResponse(c, new HttpProblem(status as never, 'http', error.message || 'request refused'));
+    return new HttpProblem(status as never, 'http', error.message || 'request refused');
   }
   c.var.deps.logger.error({ requestId: c.var.requestId, err: describe(error) }, 'request failed');
-  return problemResponse(c, new HttpProblem(500, 'internal', `internal error; quote request id ${c.var.requestId}`));
+  return new HttpProblem(500, 'internal', `internal error; quote request id ${c.var.requestId}`);
 }
 
-/** The catalogue's HTTP application: API, health and (next) pages, on one set of dependencies. */
+/** A browser asking for a page gets the site's error page; the API and other clients get problem+json. */
+async function fail(c: Context<AppEnv>, problem: HttpProblem): Promise<Response> {
+  return (await problemPage(c, problem)) ?? problemResponse(c, problem);
+}
+
+/** The catalogue's HTTP application: API, health and pages, on one set of dependencies. */
 export function createApp(deps: ServerDeps): App {
   const app = router();
   app.use(async (c, next) => {
@@ -71,8 +78,8 @@ export function createApp(deps: ServerDeps): App {
   });
   // a GET or HEAD has no body to limit; asking for one would build a whole fetch Request for every read
   app.use((c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
-  app.onError((error, c) => fail(c, error));
-  app.notFound((c) => problemResponse(c, new HttpProblem(404, 'not-found', `no resource at ${c.req.path}`)));
+  app.onError((error, c) => fail(c, problemOf(c, error)));
+  app.notFound((c) => fail(c, new HttpProblem(404, 'not-found', `no resource at ${c.req.path}`)));
   app.use(authenticate());
   app.route('/', healthRoutes());
   app.route('/', authRoutes());
@@ -81,6 +88,8 @@ export function createApp(deps: ServerDeps): App {
   app.route('/', feedRoutes());
   app.route('/', vexRoutes());
   app.route('/', webhookRoutes());
+  app.route('/', advisoryRoutes());
+  app.route('/', webRoutes());
   app.doc31('/api/v1/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'sgci catalogue API', version: toolVersion },

@@ -42,6 +42,33 @@ const OidcConfig = z
   })
   .strict();
 
+/** Living verdicts: how stored versions are evaluated again when advisories change or deadlines pass. */
+const Reevaluation = z
+  .object({
+    suspendAfter: z
+      .string()
+      .regex(/^\d{1,4}(h|d|w)$/, 'expected a duration such as 48h, 7d or 2w')
+      .default('7d')
+      .describe('How long an at-risk version stays public before it is suspended, from its oldest overdue deadline.'),
+    watchIntervalSeconds: z
+      .number()
+      .int()
+      .min(10)
+      .max(86_400)
+      .default(300)
+      .describe('How often the watch job looks for new advisory data and passed deadlines.'),
+    osvMirror: z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .describe("Base URL of the OSV archives the admin's update fetches (as sgci db update --mirror)."),
+    ecosystems: z
+      .array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 .:_-]{0,63}$/))
+      .min(1)
+      .optional()
+      .describe("OSV ecosystems the admin's update fetches (as sgci db update --ecosystem)."),
+  })
+  .strict();
+
 /**
  * `sgci serve` / `sgci worker` configuration as one YAML file (`--config`), the environment (`SGCI_*`) and flags,
  * in rising precedence. Published as schema/server-config-<version>.json.
@@ -126,6 +153,7 @@ export const ServerConfigFile = z
       .strict()
       .default({ sessionIdleMinutes: 30, sessionMaxHours: 12, trustedProxies: [] }),
     oidc: OidcConfig.optional(),
+    reevaluation: Reevaluation.default({ suspendAfter: '7d', watchIntervalSeconds: 300 }),
   })
   .strict();
 

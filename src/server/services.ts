@@ -1,11 +1,16 @@
 import { loadSigner, passwordFromEnvironment } from '../attest/index.ts';
 import { BlobCache, defaultCacheMaxBytes } from '../cache/index.ts';
 import {
+  advisoriesUpdateJob,
+  advisoriesWatchJob,
   type CatalogueServices,
   catalogueVexSource,
+  ensureAdvisoriesWatch,
   type JobDefinition,
   openCatalogue,
   pushVerdictJob,
+  type ReevaluationSettings,
+  rematchJob,
   scanJob,
   type VerdictSigning,
   WebhookSender,
@@ -13,7 +18,7 @@ import {
   webhookJobs,
 } from '../catalogue/index.ts';
 import { type Logger, SgciError } from '../core/index.ts';
-import { loadPolicy } from '../policy/index.ts';
+import { loadPolicy, parseDuration } from '../policy/index.ts';
 import { openStore } from '../store/index.ts';
 import type { ServerConfig } from './config.ts';
 import { registryImageAccess } from './image-access.ts';
@@ -35,6 +40,17 @@ async function verdictSigning(config: ServerConfig): Promise<VerdictSigning | un
   });
   const base = publicBase(config);
   return { signer, verifierId: base, policyUri: `${base}/api/v1/policy` };
+}
+
+/** The configuration's `reevaluation` as the jobs read it. */
+export function reevaluationSettings(config: Pick<ServerConfig, 'reevaluation'>): ReevaluationSettings {
+  const { suspendAfter, watchIntervalSeconds, osvMirror, ecosystems } = config.reevaluation;
+  return {
+    // the schema admits only durations parseDuration reads
+    suspendAfterMs: parseDuration(suspendAfter, 'reevaluation.suspendAfter') ?? 0,
+    watchIntervalMs: watchIntervalSeconds * 1000,
+    feeds: { ...(osvMirror ? { mirror: osvMirror } : {}), ...(ecosystems ? { ecosystems } : {}) },
+  };
 }
 
 /**
@@ -60,6 +76,8 @@ export async function openCatalogueServices(config: ServerConfig, logger: Logger
     sender: new WebhookSender({ targets: new WebhookTargets({ allow: config.allowWebhook }) }),
     key: config.credentialsKey,
   };
+  // the watch reschedules itself; a process that starts makes sure it runs (it may have failed for good)
+  await ensureAdvisoriesWatch(catalogue);
   return {
     catalogue,
     policy,
@@ -67,6 +85,7 @@ export async function openCatalogueServices(config: ServerConfig, logger: Logger
     advisories,
     vex: catalogueVexSource(catalogue),
     webhooks,
+    reevaluation: reevaluationSettings(config),
     ...(signing ? { signing } : {}),
   };
 }
@@ -76,6 +95,9 @@ export function catalogueJobs(services: CatalogueServices): JobDefinition<unknow
   return [
     scanJob(services),
     pushVerdictJob(services),
+    rematchJob(services),
+    advisoriesWatchJob(services),
+    advisoriesUpdateJob(services),
     ...(services.webhooks ? webhookJobs(services.webhooks) : []),
   ] as JobDefinition<unknown>[];
 }

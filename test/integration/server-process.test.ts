@@ -12,11 +12,15 @@ import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
 import { z } from 'zod';
 import {
+  advisoriesUpdateJobKind,
+  advisoriesWatchJobKind,
   enqueueJob,
   type JobDefinition,
   openCatalogue,
   pushVerdictJobKind,
+  rematchJobKind,
   scanJobKind,
+  webhookDispatchKind,
 } from '../../src/catalogue/index.ts';
 import { silentLogger } from '../../src/core/index.ts';
 import { defaultPolicy } from '../../src/policy/index.ts';
@@ -25,6 +29,16 @@ import { runSgci } from '../helpers/cli.ts';
 import { postgresMissing, startPostgres, type TestPostgres } from '../helpers/postgres.ts';
 
 const repo = resolve(import.meta.dirname, '..', '..');
+/** Every kind of job both processes run (server/services.ts catalogueJobs). */
+const jobKinds = [
+  scanJobKind,
+  pushVerdictJobKind,
+  rematchJobKind,
+  advisoriesWatchJobKind,
+  advisoriesUpdateJobKind,
+  webhookDispatchKind,
+  'sgci.webhook-deliver',
+];
 const node = resolve(repo, 'node_modules', '.bin', 'node');
 const bin = resolve(repo, 'bin', 'sgci.js');
 
@@ -54,6 +68,12 @@ interface LogLine {
   readonly [field: string]: unknown;
 }
 
+/** Every child still running: killed when the file ends, so a failed assertion never leaves a server behind. */
+const running = new Set<ChildProcess>();
+after(() => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 /** One running sgci process whose stdout is JSON lines, read as they come. */
 class SgciProcess {
   readonly child: ChildProcess;
@@ -65,6 +85,8 @@ class SgciProcess {
 
   constructor(args: readonly string[], env: Record<string, string>) {
     this.child = spawn(node, [bin, ...args], { cwd: repo, env: environment(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    running.add(this.child);
+    this.child.once('exit', () => running.delete(this.child));
     this.child.stderr?.on('data', (chunk: Buffer) => {
       this.stderr += chunk.toString();
     });
@@ -153,7 +175,7 @@ describe('sgci serve on the embedded PGlite', () => {
     assert.equal(listening.engine, 'pglite');
     assert.equal(listening.store, join(home, 'db', 'pglite'));
     assert.equal(listening.workers, 1);
-    assert.deepEqual(listening.jobKinds, [scanJobKind, pushVerdictJobKind]);
+    assert.deepEqual(listening.jobKinds, jobKinds);
 
     assert.deepEqual(await get(`${url}/healthz`), { status: 200, body: 'ok\n' });
     assert.deepEqual(await get(`${url}/readyz`), { status: 200, body: 'ready\n' });
@@ -231,7 +253,7 @@ describe('sgci serve and sgci worker on one PostgreSQL', { skip: postgresMissing
       assert.equal(listening.engine, 'postgres');
       assert.equal(working.engine, 'postgres');
       assert.equal(working.concurrency, 3);
-      assert.deepEqual(working.jobKinds, [scanJobKind, pushVerdictJobKind]);
+      assert.deepEqual(working.jobKinds, jobKinds);
       assert.notEqual(listening.workerId, working.workerId);
       const url = String(listening.url);
       const probes = String(working.probes);

@@ -25,7 +25,11 @@ export interface EventInput {
  * - `submission` / `status`: every state change, `before.status` → `after.status` (+ `reason`);
  * - `submission` / `verdict`: a verdict was signed (`after.verdict`, `after.validUntil`);
  * - `submission` / `finding-new`, `finding-fixed`, `sla-breach`: re-evaluation results for one finding
- *   (`after.vulnerability`, `after.purl`, `after.severity`, `after.due`);
+ *   (`after.vulnerability`, `after.purl`, `after.severity`, `after.due`); `sla-breach` once per finding;
+ * - `submission` / `rematch-skipped`: a re-evaluation could not run (`after.reason`: the stored pass is gone, no
+ *   advisory data); state and result stay;
+ * - `advisories` / `changed` (the watch saw new advisory data or store VEX: `after.versions` queued),
+ *   `update-requested` (an admin), `updated` (`after.feeds`: per ecosystem what the update imported);
  * - `image` / `created`, `updated`; `user`, `organisation`, `token` …: account changes (accounts/);
  * - `vex-decision` / `created`, `withdrawn`: VEX triage (triage/), `after.versions` the submissions whose findings
  *   the change alters (what re-evaluation and webhooks start from).
@@ -35,16 +39,24 @@ export interface EventInput {
  * without its event (or the reverse) is never committed. Events are never updated or deleted.
  */
 export async function appendEvent(db: Kysely<CatalogueDatabase>, event: EventInput): Promise<void> {
+  await appendEvents(db, [event]);
+}
+
+/** Appends several events in one statement, in their order (a re-evaluation's findings); see appendEvent. */
+export async function appendEvents(db: Kysely<CatalogueDatabase>, events: readonly EventInput[]): Promise<void> {
+  if (events.length === 0) return;
   await db
     .insertInto('events')
-    .values({
-      at: event.at,
-      actor: actorId(event.actor),
-      subject_kind: event.subject.kind,
-      subject_id: event.subject.id,
-      kind: event.kind,
-      before: event.before === undefined ? null : JSON.stringify(event.before),
-      after: event.after === undefined ? null : JSON.stringify(event.after),
-    })
+    .values(
+      events.map((event) => ({
+        at: event.at,
+        actor: actorId(event.actor),
+        subject_kind: event.subject.kind,
+        subject_id: event.subject.id,
+        kind: event.kind,
+        before: event.before === undefined ? null : JSON.stringify(event.before),
+        after: event.after === undefined ? null : JSON.stringify(event.after),
+      })),
+    )
     .execute();
 }

@@ -361,6 +361,59 @@ export interface WebhookCursorTable {
   event_id: ColumnType<string, string | number, string | number>;
 }
 
+/** Living verdicts (rematch/): merged into the database's tables. */
+export interface CatalogueDatabase {
+  findings: FindingsTable;
+  reevaluations: ReevaluationsTable;
+  advisory_watch: AdvisoryWatchTable;
+}
+
+export type FindingState = 'open' | 'suppressed' | 'fixed';
+
+/** One vulnerability on one component of one version, with its SLA clock; never deleted (gone: `fixed`). */
+export interface FindingsTable {
+  submission: string;
+  /** The report's finding id, `<vulnerability>|<purl>`. */
+  id: string;
+  vulnerability: string;
+  aliases: Json<string[]>;
+  purl: string;
+  package: string;
+  installed: string;
+  fixed_versions: Json<string[]>;
+  severity: string;
+  severity_source: Json<{ kind: string; id?: string; treatedAs?: string }>;
+  /** `os-owned-upstream`: shown, not counted (the distro's advisories judge it). */
+  judgement: 'open' | 'os-owned-upstream';
+  state: FindingState;
+  /** The VEX statement that applied, if any (suppressing or not). */
+  vex: ColumnType<unknown, string | null, string | null>;
+  first_seen: Timestamp;
+  last_seen: Timestamp;
+  /** When the SLA clock started (rematch/findings.ts says from what). */
+  fix_available_since: NullableTimestamp;
+  sla_due: NullableTimestamp;
+  /** When its sla-breach event was written. */
+  breached_at: NullableTimestamp;
+  fixed_at: NullableTimestamp;
+  /** Digest of what the last evaluation stated (all of the above but the times of sight, breach and fix). */
+  content: string;
+}
+
+/** When a version must be evaluated again though no data changed (a deadline, a grace end, a verdict renewal). */
+export interface ReevaluationsTable {
+  submission: string;
+  due_at: NullableTimestamp;
+  evaluated_at: NullableTimestamp;
+}
+
+/** The state of the advisory store the watch job last handled. */
+export interface AdvisoryWatchTable {
+  name: string;
+  fingerprint: string;
+  handled_at: Timestamp;
+}
+
 /**
  * What the image list filters, ranks and shows of an image and its newest public version, kept with the pointer by
  * triggers (migration 0008): merged into `latest_versions`. The figure columns are null while the version has none.

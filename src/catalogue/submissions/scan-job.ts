@@ -3,9 +3,9 @@ import { describe, type ErrorCode, isSgciError } from '../../core/index.ts';
 import { describeImage } from '../../oci/image/index.ts';
 import { runScan, type ScanRequest, scanCacheKey, storeMatcher, storeScanCache } from '../../scan/index.ts';
 import type { JobDefinition } from '../jobs/worker.ts';
+import { recordFindings } from '../rematch/findings.ts';
 import type { CatalogueServices } from '../services.ts';
 import { scanInputsOf } from './inputs.ts';
-import { recordScanResult } from './record.ts';
 import { diffIdsOf, type StoredScanResult, storedResultOf } from './result.ts';
 import { type SubmissionStatus, transition } from './states.ts';
 import { scanJobKind } from './submit.ts';
@@ -109,7 +109,7 @@ export function scanJob(services: CatalogueServices): JobDefinition<{ submission
             .join(', ')}`
         : undefined;
       await ctx.finish(async (tx) => {
-        await recordScanResult(tx, id, result);
+        await recordFindings(tx, id, result, policy);
         await transition(tx, {
           id,
           to: failed ? 'checks-failed' : 'awaiting-review',

@@ -6,6 +6,7 @@ import { appendEvent } from '../db/events.ts';
 import type { CatalogueTx } from '../db/open.ts';
 import type { ManualCheckDecision } from '../db/schema.ts';
 import { enqueueJob } from '../jobs/queue.ts';
+import { reevaluateAfterVerdict } from '../rematch/schedule.ts';
 import type { StoredScanResult } from '../submissions/result.ts';
 
 /** The catalogue's signing identity: its key, the URI consumers know it by, where its policy is published. */
@@ -75,7 +76,9 @@ function inputAttestations(signing: VerdictSigning, subject: VerdictSubject): { 
 
 /**
  * Signs and stores the verdict of an admitted (or re-evaluated) version in the caller's transaction, and queues
- * its push to the registry when the organisation allows that.
+ * its push to the registry when the organisation allows that. `PASSED` for an admitted version; `FAILED` for one
+ * a re-evaluation found at risk or suspended, so the newest verdict always says what holds now. The version is
+ * evaluated again before this verdict runs out (rematch/schedule.ts).
  */
 export async function issueVerdict(
   tx: CatalogueTx,
@@ -84,6 +87,7 @@ export async function issueVerdict(
   subject: VerdictSubject,
   actor: Actor,
   now: Date,
+  result: 'PASSED' | 'FAILED' = 'PASSED',
 ): Promise<string> {
   const validUntil = new Date(now.getTime() + verdictValidityMs(policy));
   const { bytes } = await issueVerificationSummary(signing.signer, {
@@ -92,7 +96,7 @@ export async function issueVerdict(
     timeVerified: now,
     policy: { uri: signing.policyUri, digest: digestOf(policyDocument(policy)), version: policy.name },
     inputAttestations: inputAttestations(signing, subject),
-    verificationResult: 'PASSED',
+    verificationResult: result,
     checks: verdictChecks(subject.result, subject.manualChecks),
     validFrom: now,
     validUntil,
@@ -102,7 +106,7 @@ export async function issueVerdict(
     .values({
       submission: subject.submission,
       digest: subject.digest,
-      result: 'PASSED',
+      result,
       policy_digest: policy.digest,
       envelope: Buffer.from(bytes).toString('utf8'),
       valid_from: now,
@@ -116,9 +120,10 @@ export async function issueVerdict(
     actor,
     subject: { kind: 'submission', id: subject.submission },
     kind: 'verdict',
-    after: { verdict: id, validUntil: validUntil.toISOString(), policy: policy.digest },
+    after: { verdict: id, result, validUntil: validUntil.toISOString(), policy: policy.digest },
     at: now,
   });
+  await reevaluateAfterVerdict(tx, subject.submission, result === 'PASSED', now, validUntil);
   const org = await tx
     .selectFrom('organisations')
     .select('push_verdicts')

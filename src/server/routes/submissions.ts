@@ -9,7 +9,7 @@ import {
   submit,
   withdraw,
 } from '../../catalogue/index.ts';
-import { principalOf } from '../auth/index.ts';
+import { principalOf, requireAuth } from '../auth/index.ts';
 import { type App, router } from '../router.ts';
 
 const problem = {
@@ -27,6 +27,7 @@ const create = createRoute({
   method: 'post',
   path: '/api/v1/submissions',
   summary: 'Submit an image version for admission',
+  middleware: [requireAuth()],
   request: { body: { required: true, content: { 'application/json': { schema: SubmissionRequest } } } },
   responses: {
     202: json('Accepted: the scan is queued', Accepted),
@@ -79,6 +80,7 @@ const decision = createRoute({
   method: 'post',
   path: '/api/v1/submissions/{id}/decision',
   summary: "A reviewer's decision: admit, reject or request changes",
+  middleware: [requireAuth()],
   request: {
     params: SubmissionId,
     body: { required: true, content: { 'application/json': { schema: DecisionRequest } } },
@@ -97,6 +99,7 @@ const withdrawal = createRoute({
   method: 'post',
   path: '/api/v1/submissions/{id}/withdraw',
   summary: 'Withdraw a submission of your organisation',
+  middleware: [requireAuth()],
   request: {
     params: SubmissionId,
     body: {

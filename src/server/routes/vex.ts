@@ -18,7 +18,7 @@ import {
   visibleVersion,
   withdrawDecision,
 } from '../../catalogue/index.ts';
-import { principalOf } from '../auth/index.ts';
+import { principalOf, requireAuth } from '../auth/index.ts';
 import { problems, security } from '../auth/schemas.ts';
 import type { ServerDeps } from '../deps.ts';
 import { HttpProblem } from '../problem.ts';
@@ -100,6 +100,7 @@ const create = createRoute({
     'Reviewers decide for any scope; contributors for the images of their organisation and for their organisation. ' +
     'It applies to every matching version now and later, until it expires or is withdrawn.',
   security,
+  middleware: [requireAuth()],
   request: { body: draftBody },
   responses: { 201: json('The decision', Decision), ...problems(401, 403, 404, 422) },
 });
@@ -109,6 +110,7 @@ const dryRun = createRoute({
   path: '/api/v1/vex/decisions/dry-run',
   summary: 'Which findings of which versions a draft decision would change; nothing is saved',
   security,
+  middleware: [requireAuth()],
   request: { body: draftBody },
   responses: { 200: json('The findings that would change', Impact), ...problems(401, 403, 404, 422) },
 });
@@ -156,6 +158,7 @@ const withdrawal = createRoute({
   path: '/api/v1/vex/decisions/{id}/withdraw',
   summary: 'Withdraw a VEX decision: from now on it applies nowhere',
   security,
+  middleware: [requireAuth()],
   request: {
     params: DecisionId,
     body: {

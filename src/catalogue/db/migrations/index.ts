@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as catalogue from './0001-catalogue.ts';
 import * as accounts from './0002-accounts.ts';
 import * as catalogueApi from './0003-catalogue-api.ts';
+import * as findings from './0004-findings.ts';
 import * as vexDecisions from './0005-vex-decisions.ts';
 import * as webhooks from './0006-webhooks.ts';
 import * as catalogueReads from './0008-catalogue-reads.ts';
@@ -14,6 +15,7 @@ export const catalogueMigrations: Readonly<Record<string, Migration>> = {
   '0001-catalogue': catalogue,
   '0002-accounts': accounts,
   '0003-catalogue-api': catalogueApi,
+  '0004-findings': findings,
   '0005-vex-decisions': vexDecisions,
   '0006-webhooks': webhooks,
   '0008-catalogue-reads': catalogueReads,
