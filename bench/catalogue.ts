@@ -271,9 +271,10 @@ async function main(): Promise<void> {
       )}\n` +
         `10,000 admitted versions (2,000 images × 5) on PostgreSQL, seeded in ${fmt(seedSeconds, 1)} s; ${requests} ` +
         `requests over ${connections} keep-alive connections after ${warmUp} to warm up; floor: node:http serving the ` +
-        'same body. A row as such: anonymous reads as the public sends them, answered from the response cache while ' +
-        'nothing changed; "cold": every request with Cache-Control: no-cache, computed from the database. Targets: ' +
-        'sgci within 3x of the floor, search p95 under 50 ms.\n',
+        'same body. API rows: anonymous reads as the public sends them, answered from the response cache while ' +
+        'nothing changed; "cold": every request with Cache-Control: no-cache, computed from the database. Page ' +
+        'rows: computed on every request (the pages have no response cache). Targets: sgci within 3x of the floor, ' +
+        'search p95 under 50 ms.\n',
     );
 
     const perMinute = [1, 2].map((w) => ({ workers: w, rate: 0 }));
