@@ -176,7 +176,7 @@ describe('the review pages over HTTP', { skip: fixturesMissing() }, () => {
     assert.ok(manual.length > 0);
     for (const id of manual) {
       assert.match(page, new RegExp(`<details class="check" id="${id}" open>`), `${id} starts open`);
-      assert.match(page, new RegExp(`<textarea [^>]*id="notiz-${id}"`));
+      assert.match(page, new RegExp(`<input [^>]*id="notiz-${id}"`));
     }
     assert.match(page, /<option value="admit">zulassen<\/option>/);
     assert.match(page, /<textarea [^>]*id="reason" name="reason"[^>]*required/);
@@ -211,7 +211,9 @@ describe('the review pages over HTTP', { skip: fixturesMissing() }, () => {
     assert.match(body, /id="reason" name="reason"[^>]*aria-describedby="reason-hint reason-error" aria-invalid="true"/);
     assert.match(
       body,
-      new RegExp(`id="notiz-${manual[0]}"[^>]*>${manual[0]} im Review gesehen</textarea>`),
+      new RegExp(
+        `id="notiz-${manual[0]}" name="notiz-${manual[0]}" type="text" value="${manual[0]} im Review gesehen"`,
+      ),
       'what was typed stays',
     );
     const [first = '', ...rest] = manual;

@@ -27,6 +27,7 @@ import {
   selectField,
   statusBadge,
   textArea,
+  textField,
 } from '../components.ts';
 import type { PageContext } from '../context.ts';
 import { type Html, html } from '../html.ts';
@@ -256,7 +257,7 @@ ${manual.map(
   ) => html`<fieldset class="kern-fieldset"><legend class="kern-label"><a href="#${check.id}">${check.id}</a> ${check.title[ctx.lang]}</legend>
 <div class="kern-fieldset__body">
 ${selectField(ctx, { name: resultField(check.id), label: `${s.result} (${check.id})`, value: form.manual[check.id]?.result ?? '', errors, options: results })}
-${textArea(ctx, { name: noteField(check.id), label: `${s.note} (${check.id})`, hint: s.noteHint, value: form.manual[check.id]?.note ?? '', errors, maxLength: maxNote })}
+${textField(ctx, { name: noteField(check.id), label: `${s.note} (${check.id})`, hint: s.noteHint, value: form.manual[check.id]?.note ?? '', errors, maxLength: maxNote })}
 </div></fieldset>`,
 )}
 <h3 class="kern-heading-small" id="ihre-entscheidung">${s.yourDecision}</h3>
