@@ -8,7 +8,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, type TestContext, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
-import { axeViolations, chromiumMissing, launchBrowser, type ServedApp, serveApp } from '../helpers/browser.ts';
+import {
+  axeViolations,
+  chromiumMissing,
+  launchBrowser,
+  type ServedApp,
+  scrollsSideways,
+  serveApp,
+} from '../helpers/browser.ts';
 import { fixturesMissing } from '../helpers/fixtures.ts';
 import { type Person, password, type ReviewSite, reviewSite } from '../helpers/review-site.ts';
 
@@ -154,6 +161,19 @@ describe('the review pages in Chromium: no violation of WCAG 2.1 A/AA, and the d
     await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
     assert.equal(new URL(page.url()).pathname, '/de/katalog/node-app');
     await context.close();
+  });
+
+  test('at 320 CSS px neither the queue nor a submission scrolls sideways (tables scroll in their region)', async () => {
+    const context = await signedIn('rita');
+    const page = await context.newPage();
+    await page.setViewportSize({ width: 320, height: 640 });
+    const wide: string[] = [];
+    for (const path of ['/de/pruefung', `/de/pruefung/${ids['node-app-offen']}`, `/en/review/${ids.strict}`]) {
+      await page.goto(`${served.url}${path}`);
+      if (await scrollsSideways(page)) wide.push(path);
+    }
+    await context.close();
+    assert.deepEqual(wide, []);
   });
 
   test('every state of the review pages, German and English', async (t) => {
