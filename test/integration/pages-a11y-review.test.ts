@@ -15,6 +15,7 @@ import {
   type ServedApp,
   scrollsSideways,
   serveApp,
+  tabTo,
 } from '../helpers/browser.ts';
 import { fixturesMissing } from '../helpers/fixtures.ts';
 import { type Person, password, type ReviewSite, reviewSite } from '../helpers/review-site.ts';
@@ -41,16 +42,6 @@ async function fillDecision(page: Page, decision: string, reason: string): Promi
   }
   await page.locator('#decision').selectOption(decision);
   await page.locator('#reason').fill(reason);
-}
-
-/** Presses Tab until the focused element `e` satisfies the expression; fails after `limit` presses. */
-async function tabTo(page: Page, expression: string, limit = 400): Promise<void> {
-  for (let i = 0; i < limit; i++) {
-    await page.keyboard.press('Tab');
-    if (await page.evaluate<boolean>(`(() => { const e = document.activeElement; return !!e && (${expression}); })()`))
-      return;
-  }
-  assert.fail(`no focusable element satisfies ${expression} within ${limit} tabs on ${page.url()}`);
 }
 
 const focused = (page: Page, property: string) => page.evaluate<string>(`document.activeElement.${property}`);
@@ -139,7 +130,7 @@ describe('the review pages in Chromium: no violation of WCAG 2.1 A/AA, and the d
       .evaluateAll((selects) => selects.map((s) => s.getAttribute('name') ?? ''));
     assert.ok(manual.length > 0, 'the submission has manual checks');
     for (const name of manual) {
-      await tabTo(page, `e.name === '${name}'`);
+      await tabTo(page, `e.name === '${name}'`, 400);
       await page.keyboard.type('b'); // type-ahead: "bestanden"
       assert.equal(await page.locator(`[name="${name}"]`).inputValue(), 'pass', name);
       await page.keyboard.press('Tab');

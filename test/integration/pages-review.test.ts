@@ -122,7 +122,13 @@ describe('the review pages over HTTP', { skip: fixturesMissing() }, () => {
 
   test('the queue: oldest first, with organisation, submitter, age and counts; checks-failed on request', async () => {
     ids.strict = await site.submitFailing('node-app-streng');
-    for (const name of ['node-app', 'node-app-abgelehnt', 'node-app-nachbessern', 'node-app-feindlich'])
+    for (const name of [
+      'node-app',
+      'node-app-abgelehnt',
+      'node-app-nachbessern',
+      'node-app-feindlich',
+      'node-app-zugleich',
+    ])
       ids[name] = await site.submitForReview(name);
     const rita = await signIn(site.app, 'rita');
     const page = await (await rita.get('/de/pruefung')).text();
@@ -132,10 +138,11 @@ describe('the review pages over HTTP', { skip: fixturesMissing() }, () => {
       ids['node-app-abgelehnt'],
       ids['node-app-nachbessern'],
       ids['node-app-feindlich'],
+      ids['node-app-zugleich'],
     ]);
     assert.match(
       page,
-      /<caption id="warteschlange-caption">Einreichungen im Zustand „wartet auf Review“ \(4\), die älteste zuerst/,
+      /<caption id="warteschlange-caption">Einreichungen im Zustand „wartet auf Review“ \(5\), die älteste zuerst/,
     );
     const first = page.slice(page.indexOf(`/de/pruefung/${ids['node-app']}`));
     const cells = [...first.slice(0, first.indexOf('</tr>')).matchAll(/<td class="[^"]*">([\s\S]*?)<\/td>/g)].map(
@@ -316,8 +323,29 @@ describe('the review pages over HTTP', { skip: fixturesMissing() }, () => {
       assert.deepEqual(row, { status, status_reason: `${heading}: Begründung` });
       const again = await rita.post(path, { decision, reason: 'noch einmal' });
       assert.equal(again.status, 409, 'a decided submission is not decided again');
-      assert.match(await again.text(), /Die Entscheidung wurde nicht gespeichert[\s\S]*not awaiting review/);
+      assert.match(
+        await again.text(),
+        /Die Entscheidung wurde nicht gespeichert[\s\S]*Entschieden wird nur über Einreichungen, die auf Review warten/,
+      );
     }
+  });
+
+  test('two reviewers deciding at once: one decision is saved, the other gets 409 with the reason', async () => {
+    const path = `/de/pruefung/${ids['node-app-zugleich']}`;
+    const [rita, other] = [await signIn(site.app, 'rita'), await signIn(site.app, 'rita')];
+    const answers = await Promise.all([
+      rita.post(path, { decision: 'reject', reason: 'Erste Entscheidung' }),
+      other.post(path, { decision: 'request-changes', reason: 'Zweite Entscheidung' }),
+    ]);
+    assert.deepEqual(answers.map((a) => a.status).sort(), [303, 409]);
+    const refused = answers.find((a) => a.status === 409);
+    assert.match((await refused?.text()) ?? '', /role="alert">[\s\S]*Die Entscheidung wurde nicht gespeichert/);
+    const decisions = await site.catalogue.db
+      .selectFrom('decisions')
+      .select('reason')
+      .where('submission', '=', ids['node-app-zugleich'] as string)
+      .execute();
+    assert.equal(decisions.length, 1);
   });
 
   test('evidence, advisory text and reasons with markup are rendered as text', async () => {

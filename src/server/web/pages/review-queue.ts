@@ -55,7 +55,6 @@ const text = {
       'own-submission': 'von Ihnen eingereicht',
       'own-organisation': 'Ihre Organisation',
     },
-    open: (name: string) => `${name} prüfen`,
     badStatus: 'Diesen Zustand gibt es in der Prüfung nicht; gezeigt wird, was auf Review wartet.',
     badOrganisation: 'Diese Organisation hat keine Einreichung in diesem Zustand; gezeigt werden alle.',
   },
@@ -75,7 +74,7 @@ const text = {
     emptyQueue: 'No submission is waiting for a decision.',
     image: 'Image and version',
     submitter: 'Submitted by',
-    waiting: 'Waiting for',
+    waiting: 'Waiting',
     failing: 'Failed',
     manual: 'Manual checks',
     fixable: 'Open fixable vulnerabilities',
@@ -83,13 +82,12 @@ const text = {
     none: 'none',
     notMatched: 'not matched',
     notScanned: 'no result yet',
-    days: (n: number) => (n === 0 ? 'since today' : n === 1 ? '1 day' : `${n} days`),
+    days: (n: number) => (n === 0 ? 'today' : n === 1 ? '1 day' : `${n} days`),
     since: (age: string, date: string) => `${age} (${date})`,
     barred: {
       'own-submission': 'submitted by you',
       'own-organisation': 'your organisation',
     },
-    open: (name: string) => `Review ${name}`,
     badStatus: 'There is no such state in the review; shown is what awaits review.',
     badOrganisation: 'This organisation has no submission in this state; all are shown.',
   },
@@ -124,7 +122,7 @@ function row(ctx: PageContext, s: QueueText, e: ReviewQueueEntry) {
         ? s.notMatched
         : severityCounts(ctx.lang, e.fixable) || s.none;
   return [
-    html`<a href="${ctx.href('reviewSubmission', { id: e.id })}">${name}<span class="kern-sr-only">: ${s.open(name)}</span></a>`,
+    html`<a href="${ctx.href('reviewSubmission', { id: e.id })}">${name}</a>`,
     e.organisation.name,
     e.submittedBy,
     waitedFor(ctx.lang, e.createdAt, ctx.now),

@@ -57,6 +57,7 @@ const text = {
     image: 'Image',
     organisation: 'Organisation',
     submitter: 'Eingereicht von',
+    submitted: 'Eingereicht am',
     waiting: 'Wartet seit',
     reference: 'Referenz',
     digest: 'Digest',
@@ -129,7 +130,8 @@ const text = {
     image: 'Image',
     organisation: 'Organisation',
     submitter: 'Submitted by',
-    waiting: 'Waiting for',
+    submitted: 'Submitted on',
+    waiting: 'Waiting',
     reference: 'Reference',
     digest: 'Digest',
     policy: 'Policy of the scan',
@@ -327,7 +329,10 @@ ${facts([
   ],
   [s.organisation, review.organisationName],
   [s.submitter, review.submitter],
-  [s.waiting, waitedFor(ctx.lang, submission.createdAt, ctx.now)],
+  [s.submitted, formatDate(ctx.lang, submission.createdAt, true)],
+  ...(submission.status === 'awaiting-review'
+    ? [[s.waiting, waitedFor(ctx.lang, submission.createdAt, ctx.now)] as [string, string]]
+    : []),
   [s.reference, html`<code>${submission.reference}</code>`],
   [s.digest, html`<code>${submission.digest}</code>`],
   ...(submission.policyDigest
@@ -385,25 +390,32 @@ export async function reviewPage(c: Context<AppEnv>, ctx: PageContext): Promise<
 export async function reviewDecision(c: Context<AppEnv>, ctx: PageContext): Promise<PageContent | Response> {
   const { principal, review } = await readCase(c, ctx);
   const s = text[ctx.lang];
-  const body = await c.req.parseBody();
+  const { id, status } = review.submission;
+  // what the page already says stands in the way is refused before the form is read: no errors at absent fields
+  if (review.bar) throw new SgciError('FORBIDDEN', id, 'four eyes: you cannot decide on this submission');
+  const refused = (reason: Html, current: ReviewCase, form: DecisionForm): PageContent => ({
+    ...render(ctx, current, {
+      form,
+      errors: [],
+      notice: alert('danger', s.refusedTitle, reason, { role: 'alert' }),
+    }),
+    status: 409,
+  });
+  if (status !== 'awaiting-review')
+    return refused(html`<p>${s.notOpen(ctx.t.status[status])}</p>`, review, emptyDecisionForm);
   const form = readDecisionForm(
-    body,
+    await c.req.parseBody(),
     manualChecksOf(review).map((r) => r.id),
   );
   const checked = checkDecisionForm(ctx.lang, form, blockersOf(review));
   if ('errors' in checked) return { ...render(ctx, review, { form, errors: checked.errors, notice: '' }), status: 422 };
   try {
-    await decide(c.var.deps, principal, review.submission.id, checked.request);
+    await decide(c.var.deps, principal, id, checked.request);
   } catch (error) {
+    // another reviewer decided a moment ago, or the catalogue sees what the page could not: its reason, as it says it
     if (!isSgciError(error) || (error.code !== 'CONFLICT' && error.code !== 'USAGE')) throw error;
-    const again = await reviewCase(c.var.deps, principal, review.submission.id);
-    const notice = alert(
-      'danger',
-      s.refusedTitle,
-      html`<p>${s.refused} <span${ctx.lang === 'en' ? '' : html` lang="en"`}>${error.message}</span></p>`,
-      { role: 'alert' },
-    );
-    return { ...render(ctx, again, { form, errors: [], notice }), status: 409 };
+    const reason = html`<p>${s.refused} <span${ctx.lang === 'en' ? '' : html` lang="en"`}>${error.message}</span></p>`;
+    return refused(reason, await reviewCase(c.var.deps, principal, id), form);
   }
-  return c.redirect(`${ctx.href('reviewSubmission', { id: review.submission.id })}?entschieden=1`, 303);
+  return c.redirect(`${ctx.href('reviewSubmission', { id })}?entschieden=1`, 303);
 }
