@@ -91,11 +91,11 @@ export async function reviewSite(): Promise<ReviewSite> {
       const { id } = await submit(deps, await principal('alice'), {
         image: reference,
         name,
-        description: { de: 'Node.js-Anwendung, gehärtet', en: 'Node.js application, hardened' },
-        categories: ['runtime'],
-        license: 'MIT',
-        source: 'https://gitlab.opencode.de/bund-a/node-app',
-        contact: 'plattform@bund-a.example',
+        description: { de: 'Fachanwendung des Bundesamts A', en: 'Application of Bundesamt A' },
+        categories: ['application'],
+        license: 'EUPL-1.2',
+        source: `https://gitlab.opencode.de/bund-a/${name}`,
+        contact: 'fachverfahren@bund-a.example',
       });
       await worker.drain();
       // the next one is younger: the queue's order is the submissions' age
