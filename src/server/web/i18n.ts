@@ -27,6 +27,11 @@ export const pagePaths = {
   easyRead: { de: '/de/leichte-sprache', en: '/en/easy-read' },
   signLanguage: { de: '/de/gebaerdensprache', en: '/en/sign-language' },
   sitemap: { de: '/de/sitemap', en: '/en/sitemap' },
+  triage: { de: '/de/vex-triage', en: '/en/vex-triage' },
+  triageDecide: { de: '/de/vex-triage/entscheidung', en: '/en/vex-triage/decision' },
+  triageDecision: { de: '/de/vex-triage/entscheidungen/:id', en: '/en/vex-triage/decisions/:id' },
+  triageExpiring: { de: '/de/vex-triage/ablaufend', en: '/en/vex-triage/expiring' },
+  triageUnmatched: { de: '/de/vex-triage/ohne-treffer', en: '/en/vex-triage/unmatched' },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type PageId = keyof typeof pagePaths;
@@ -77,6 +82,11 @@ const de = {
     easyRead: 'Leichte Sprache',
     signLanguage: 'Gebärdensprache',
     sitemap: 'Sitemap',
+    triage: 'VEX-Triage',
+    triageDecide: 'VEX-Entscheidung treffen',
+    triageDecision: 'VEX-Entscheidung',
+    triageExpiring: 'Bald ablaufende Entscheidungen',
+    triageUnmatched: 'Entscheidungen ohne Treffer',
   } satisfies Record<PageId, string>,
   status: {
     submitted: 'eingereicht',
@@ -125,6 +135,11 @@ const en: Messages = {
     easyRead: 'Easy read',
     signLanguage: 'Sign language',
     sitemap: 'Sitemap',
+    triage: 'VEX triage',
+    triageDecide: 'Record a VEX decision',
+    triageDecision: 'VEX decision',
+    triageExpiring: 'Decisions expiring soon',
+    triageUnmatched: 'Decisions without matches',
   },
   status: {
     submitted: 'submitted',

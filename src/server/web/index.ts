@@ -17,6 +17,10 @@ import { imprintPage, privacyPage } from './pages/legal.ts';
 import { signInPage } from './pages/sign-in.ts';
 import { sitemapPage } from './pages/sitemap.ts';
 import { startPage } from './pages/start.ts';
+import { triagePage } from './pages/triage.ts';
+import { triageDecideAction, triageDecidePage } from './pages/triage-decide.ts';
+import { triageDecisionPage, triageWithdrawAction } from './pages/triage-decision.ts';
+import { triageExpiringPage, triageUnmatchedPage } from './pages/triage-lists.ts';
 
 export { problemPage } from './pages/errors.ts';
 
@@ -64,5 +68,12 @@ export function webRoutes(): App {
   page(app, 'easyRead', async (_c, ctx) => easyReadPage(ctx));
   page(app, 'signLanguage', async (_c, ctx) => signLanguagePage(ctx));
   page(app, 'sitemap', async (_c, ctx) => sitemapPage(ctx));
+  page(app, 'triage', triagePage);
+  page(app, 'triageDecide', triageDecidePage);
+  page(app, 'triageDecide', triageDecideAction, 'POST');
+  page(app, 'triageDecision', triageDecisionPage);
+  page(app, 'triageDecision', triageWithdrawAction, 'POST');
+  page(app, 'triageExpiring', triageExpiringPage);
+  page(app, 'triageUnmatched', triageUnmatchedPage);
   return app;
 }

@@ -13,6 +13,7 @@ import type { PageContext } from './context.ts';
 import { type Html, html } from './html.ts';
 import type { PageId } from './i18n.ts';
 import { operator } from './operator.ts';
+import { canTriage } from './pages/triage-common.ts';
 
 /** What a page hands the frame. */
 export interface PageContent {
@@ -39,7 +40,11 @@ export interface NavigationItem {
  * The main navigation, in order. The signed-in pages add their entries here with the role that sees them, e.g.
  * `{ id: 'review', show: isReviewer }` (isReviewer from the catalogue).
  */
-export const navigation: readonly NavigationItem[] = [{ id: 'start' }, { id: 'catalogue' }];
+export const navigation: readonly NavigationItem[] = [
+  { id: 'start' },
+  { id: 'catalogue' },
+  { id: 'triage', show: canTriage },
+];
 
 /** The footer's pages: the legal duties of a federal website and the ways in. */
 const footerPages: readonly PageId[] = ['imprint', 'privacy', 'accessibility', 'easyRead', 'signLanguage', 'sitemap'];
