@@ -211,7 +211,7 @@ describe('the VEX triage pages over HTTP', { skip: fixturesMissing() }, () => {
     const body = textOf(await res.text());
     assert.match(body, /Vorschau: Das würde sich ändern Noch ist nichts gespeichert\./);
     const summary =
-      /Die Entscheidung ändert (\d+) Befunde? in (\d+) Versionen?; (\d+) SLA-Fristen? (?:wird|werden) angehalten/.exec(
+      /Die Entscheidung ändert (\d+) Befunde? in (\d+) Version(?:en)?; (\d+) SLA-Fristen? (?:wird|werden) angehalten/.exec(
         body,
       );
     assert.ok(summary, body.slice(0, 3000));
