@@ -2,7 +2,7 @@
  * The VEX triage pages in real Chromium, signed in as a reviewer: axe-core over the WCAG 2.1 A and AA rules on every
  * state in German and English (the empty search, its results and its error, the form filled from a finding, with
  * errors, its preview, the saved decision, the withdraw form with an error, the expiring and unmatched lists, and
- * the 401 page signed out), and the whole triage with the keyboard alone: search, open the form from a finding,
+ * the 401 page signed out), reflow at 320 CSS px, and the whole triage with the keyboard alone: search, open the form from a finding,
  * follow an error to its field, preview, save.
  */
 import assert from 'node:assert/strict';
@@ -15,7 +15,7 @@ import {
   type Principal,
   recordDecision,
 } from '../../src/catalogue/index.ts';
-import { chromiumMissing } from '../helpers/browser.ts';
+import { chromiumMissing, scrollsSideways } from '../helpers/browser.ts';
 import { fixturesMissing } from '../helpers/fixtures.ts';
 import { press, tabTo } from '../helpers/keyboard.ts';
 import {
@@ -136,8 +136,8 @@ describe('the VEX triage pages in Chromium', { skip: chromiumMissing() ?? fixtur
   });
   after(async () => site?.[Symbol.asyncDispose]());
 
-  async function signedIn(): Promise<BrowserContext> {
-    const context = await site.browser.newContext();
+  async function signedIn(viewport?: { width: number; height: number }): Promise<BrowserContext> {
+    const context = await site.browser.newContext(viewport ? { viewport } : {});
     const page = await context.newPage();
     await page.goto(`${site.served.url}/de/anmelden?returnTo=%2Fde%2Fvex-triage`);
     await page.locator('#login').fill('rita');
@@ -157,6 +157,19 @@ describe('the VEX triage pages in Chromium', { skip: chromiumMissing() ?? fixtur
       failures.push(...(await auditStates(site, signedOut, t)));
       assert.deepEqual(failures, []);
     });
+
+  test('at 320 CSS px no triage page scrolls sideways (tables scroll in their own region)', async () => {
+    const narrow = await signedIn({ width: 320, height: 640 });
+    const page = await narrow.newPage();
+    const wide: string[] = [];
+    for (const state of triageStates('de', expiring)) {
+      await page.goto(`${site.served.url}${state.path}`);
+      await state.act?.(page);
+      if (await scrollsSideways(page)) wide.push(state.name);
+    }
+    await narrow.close();
+    assert.deepEqual(wide, []);
+  });
 
   test('with the keyboard alone: search, open the form from a finding, an error to its field, preview, save', async () => {
     const context = await signedIn();

@@ -3,7 +3,7 @@ import type { Principal } from '../accounts/principal.ts';
 import type { Catalogue } from '../db/open.ts';
 import type { SubmissionStatus } from '../submissions/states.ts';
 import { canSee } from '../submissions/view.ts';
-import { type FindingState, findingStatesNow } from './impact.ts';
+import { type FindingState, findingStatesNow, type VersionImpact } from './impact.ts';
 import type { CatalogueVexSource } from './source.ts';
 import { findingsNaming, findingsOnPackage } from './versions.ts';
 
@@ -18,10 +18,8 @@ export interface TriageFinding {
   readonly now: FindingState;
 }
 
-export interface TriageVersion {
-  readonly submission: string;
-  readonly image: string;
-  readonly digest: string;
+/** A version as the dry run names it, with its findings of the query instead of the changes. */
+export interface TriageVersion extends Omit<VersionImpact, 'changes' | 'status'> {
   readonly status: SubmissionStatus;
   readonly findings: readonly TriageFinding[];
 }

@@ -313,7 +313,8 @@ function checked(
   else if (expires.getTime() <= now.getTime()) add('expires', e.expiresPast);
   else if (expires.getTime() - now.getTime() > maxDecisionLifetimeMs) add('expires', e.expiresFar);
   // in the form's order, so the summary reads as the form does
-  errors.sort((a, b) => fieldNames.indexOf(a.field as never) - fieldNames.indexOf(b.field as never));
+  const order = (error: FieldError) => (fieldNames as readonly string[]).indexOf(error.field);
+  errors.sort((a, b) => order(a) - order(b));
   return parsed.success && errors.length === 0 ? { draft: parsed.data, errors: [] } : { draft: undefined, errors };
 }
 
