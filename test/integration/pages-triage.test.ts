@@ -296,6 +296,15 @@ describe('the VEX triage pages over HTTP', { skip: fixturesMissing() }, () => {
       expiring,
       /CVE-2022-24999 Image node-app und Images, die darauf aufbauen nicht betroffen .* \(in 10 Tagen\)/,
     );
+    // the page's list is the API's: in force, expiring before the window's end
+    const horizon = new Date(catalogue.now().getTime() + 30 * day).toISOString();
+    const api = await server.request(`/api/v1/vex/decisions?state=in-force&expiresBefore=${horizon}`);
+    const listed = ((await api.json()) as { items: { vulnerability: string; expiresAt: string }[] }).items;
+    assert.deepEqual(
+      listed.map((d) => [d.vulnerability, d.expiresAt]),
+      [['CVE-2022-24999', `${date(10)}T12:00:00.000Z`]],
+    );
+    assert.equal((await server.request('/api/v1/vex/decisions?expiresBefore=morgen')).status, 400);
     const week = textOf(await (await get('/en/vex-triage/expiring?days=7', 'rita')).text());
     assert.match(week, /No decision expires in the next 7 days\./);
     const invalid = await (await get('/de/vex-triage/ablaufend?days=abc', 'rita')).text();
@@ -327,6 +336,7 @@ describe('the VEX triage pages over HTTP', { skip: fixturesMissing() }, () => {
     const missing = await post(path, 'rita', { reason: ' ' });
     assert.equal(missing.status, 422);
     assert.match(await missing.text(), /href="#reason">Bitte nennen Sie den Grund/);
+    assert.doesNotMatch(await (await get(path, 'alice')).text(), /name="reason"/, 'no form for whom may not');
     const refused = await post(path, 'alice', { reason: 'not mine' });
     assert.equal(refused.status, 403, 'a contributor does not withdraw a decision across the catalogue');
     const done = await post(path, 'rita', { reason: 'the version was wrong' });
