@@ -15,9 +15,8 @@ import {
   type Principal,
   recordDecision,
 } from '../../src/catalogue/index.ts';
-import { chromiumMissing, scrollsSideways } from '../helpers/browser.ts';
+import { chromiumMissing, scrollsSideways, tabTo } from '../helpers/browser.ts';
 import { fixturesMissing } from '../helpers/fixtures.ts';
-import { press, tabTo } from '../helpers/keyboard.ts';
 import {
   auditStates,
   type PageState,
@@ -29,6 +28,11 @@ import {
 import { alignReportSubjects } from '../helpers/triage-catalogue.ts';
 
 const day = 86_400_000;
+
+/** Presses a key that sends a form or follows a link, and waits for the page it leads to. */
+function press(page: Page, key: string): Promise<unknown> {
+  return Promise.all([page.waitForNavigation(), page.keyboard.press(key)]);
+}
 
 /** Sends the decision form with one of its buttons (`preview`, `save`) and waits for the page it leads to. */
 function send(action: 'preview' | 'save') {

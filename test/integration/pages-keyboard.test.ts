@@ -5,10 +5,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { chromiumMissing } from '../helpers/browser.ts';
+import { chromiumMissing, tabTo } from '../helpers/browser.ts';
 import { fixturesMissing } from '../helpers/fixtures.ts';
-import { press, tabTo } from '../helpers/keyboard.ts';
 import { type PagesInChromium, pagesInChromium, password } from '../helpers/page-states.ts';
+
+async function press(page: Page, key: string): Promise<void> {
+  await Promise.all([page.waitForNavigation(), page.keyboard.press(key)]);
+}
 
 const resultNames = (page: Page) =>
   page.locator('.results h3 a').evaluateAll((links) => links.map((a) => a.textContent ?? ''));
