@@ -315,6 +315,7 @@ describe('the VEX triage pages over HTTP', { skip: fixturesMissing() }, () => {
       /<code>pkg:npm\/lodash@4\.17\.20<\/code>: <span lang="en">the finding has version 4\.17\.20, not 4\.17\.21<\/span>/,
     );
     assert.doesNotMatch(textOf(unmatched), /CVE-2022-24999/, 'the decisions on qs meet its findings');
+    assert.match(unmatched, /href="\/de\/vex-triage\/entscheidungen\/\d+#zurueckziehen">Zurückziehen</);
     const renew = /href="(\/de\/vex-triage\/entscheidung\?renew=\d+)"/.exec(unmatched)?.[1] ?? '';
     const form = await (await get(renew, 'rita')).text();
     assert.match(form, /id="vulnerability" name="vulnerability" type="text" value="CVE-2021-23337"/);

@@ -24,6 +24,14 @@ export function canTriage(principal: Principal | undefined): boolean {
   return isReviewer(principal) || (principal?.organisations.length ?? 0) > 0;
 }
 
+/**
+ * Whether to offer withdrawing: a package across the catalogue is the reviewers' to withdraw; for an image or an
+ * organisation the catalogue answers (403 for another organisation's).
+ */
+export function mayWithdraw(principal: Principal | undefined, decision: VexDecision): boolean {
+  return decision.state !== 'withdrawn' && (decision.scope.kind !== 'purl' || isReviewer(principal));
+}
+
 /** The signed-in principal who may triage; else the 401 page (with the way to sign in) or the 403 page. */
 export function triager(ctx: PageContext): Principal {
   if (!ctx.principal) throw new HttpProblem(401, 'unauthorized', 'sign in to triage vulnerabilities');
@@ -44,6 +52,7 @@ const words = {
     state: 'Zustand',
     actions: 'Aktionen',
     renew: 'Erneuern',
+    withdraw: 'Zurückziehen',
     inDays: (days: number) => (days === 0 ? 'heute' : days === 1 ? 'morgen' : `in ${days} Tagen`),
     scopePurl: (purl: string) => `Paket ${purl} im ganzen Katalog`,
     scopeImage: (image: string) => `Image ${image} und Images, die darauf aufbauen`,
@@ -69,6 +78,7 @@ const words = {
     state: 'State',
     actions: 'Actions',
     renew: 'Renew',
+    withdraw: 'Withdraw',
     inDays: (days: number) => (days === 0 ? 'today' : days === 1 ? 'tomorrow' : `in ${days} days`),
     scopePurl: (purl: string) => `Package ${purl} across the catalogue`,
     scopeImage: (image: string) => `Image ${image} and images built on it`,
@@ -168,7 +178,7 @@ export function decisionsTable<D extends VexDecision>(
     html`${vexLabel(ctx.lang, d.status)}${d.justification ? html`<br><span class="meta">${justificationLabel(ctx.lang, d.justification)}</span>` : ''}`,
     expiryText(ctx, d.expiresAt),
     ...(extra ? [extra.cell(d)] : []),
-    html`<a href="${decideHref(ctx, { renew: d.id })}">${w.renew}<span class="kern-sr-only">: ${w.decision(d.id)}</span></a>`,
+    html`<ul class="plain-list"><li><a href="${decideHref(ctx, { renew: d.id })}">${w.renew}<span class="kern-sr-only">: ${w.decision(d.id)}</span></a></li>${mayWithdraw(ctx.principal, d) ? html`<li><a href="${ctx.href('triageDecision', { id: d.id })}#zurueckziehen">${w.withdraw}<span class="kern-sr-only">: ${w.decision(d.id)}</span></a></li>` : ''}</ul>`,
   ]);
   return dataTable(id, caption, [...head, w.actions], rows);
 }

@@ -4,7 +4,7 @@
  * (`POST /api/v1/vex/decisions/{id}/withdraw`), for whom the API lets withdraw it.
  */
 import type { Context } from 'hono';
-import { decisionById, isReviewer, type VexDecision, withdrawDecision } from '../../../catalogue/index.ts';
+import { decisionById, type VexDecision, withdrawDecision } from '../../../catalogue/index.ts';
 import { SgciError } from '../../../core/index.ts';
 import type { AppEnv } from '../../router.ts';
 import { sourceOf } from '../../routes/vex.ts';
@@ -17,6 +17,7 @@ import {
   decideHref,
   expiryText,
   justificationLabel,
+  mayWithdraw,
   scopeLabel,
   stateBadge,
   triageNavigation,
@@ -92,8 +93,7 @@ async function readDecision(c: Context<AppEnv>, ctx: PageContext): Promise<VexDe
 }
 
 function withdrawForm(ctx: PageContext, s: DecisionText, d: VexDecision, reason: string, errors: FieldError[]): Html {
-  // a package across the catalogue is the reviewers' to withdraw; for the rest the catalogue answers (403)
-  if (d.state === 'withdrawn' || (d.scope.kind === 'purl' && !isReviewer(ctx.principal))) return html``;
+  if (!mayWithdraw(ctx.principal, d)) return html``;
   return html`<section class="section" aria-labelledby="zurueckziehen"><h2 class="kern-heading-medium" id="zurueckziehen">${s.withdraw}</h2>
 <p>${s.withdrawIntro}</p>
 <form class="form-stack" method="post" action="${ctx.href('triageDecision', { id: d.id })}" novalidate>
