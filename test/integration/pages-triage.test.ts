@@ -134,6 +134,13 @@ describe('the VEX triage pages over HTTP', { skip: fixturesMissing() }, () => {
       }
     assert.equal((await post('/de/vex-triage/entscheidung', undefined, qsDecision())).status, 401);
     assert.equal((await post('/de/vex-triage/entscheidung', 'nora', qsDecision())).status, 403);
+    const rita = await as('rita');
+    const forged = await server.request('/de/vex-triage/entscheidung', {
+      method: 'POST',
+      headers: { ...accept, 'content-type': 'application/x-www-form-urlencoded', origin, cookie: rita.cookie },
+      body: new URLSearchParams({ _csrf: 'forged', ...qsDecision(), action: 'save' }).toString(),
+    });
+    assert.equal(forged.status, 403, 'saving needs the session’s CSRF token');
     assert.equal(await count('vex_decisions'), 0);
     // the navigation and the sitemap offer triage to whom may triage only
     assert.doesNotMatch(await (await get('/de/sitemap', 'nora')).text(), /vex-triage/);
