@@ -152,7 +152,7 @@ const triagePages: readonly PageId[] = ['triage', 'triageDecide', 'triageExpirin
 
 /** The triage pages' own navigation, under the page's heading. */
 export function triageNavigation(ctx: PageContext): Html {
-  return html`<nav class="section" aria-label="${words[ctx.lang].triageNavigation}"><ul class="kern-list">${triagePages.map(
+  return html`<nav class="section" aria-label="${words[ctx.lang].triageNavigation}"><ul class="kern-list kern-list--bullet">${triagePages.map(
     (id) =>
       html`<li><a href="${ctx.href(id)}"${ctx.current?.id === id ? html` aria-current="page"` : ''}>${ctx.t.pageTitles[id]}</a></li>`,
   )}</ul></nav>`;
