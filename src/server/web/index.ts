@@ -17,6 +17,9 @@ import { imprintPage, privacyPage } from './pages/legal.ts';
 import { signInPage } from './pages/sign-in.ts';
 import { sitemapPage } from './pages/sitemap.ts';
 import { startPage } from './pages/start.ts';
+import { submissionPage, withdrawAction } from './pages/submission.ts';
+import { submissionsPage } from './pages/submissions.ts';
+import { submitAction, submitPage } from './pages/submit.ts';
 
 export { problemPage } from './pages/errors.ts';
 
@@ -64,5 +67,10 @@ export function webRoutes(): App {
   page(app, 'easyRead', async (_c, ctx) => easyReadPage(ctx));
   page(app, 'signLanguage', async (_c, ctx) => signLanguagePage(ctx));
   page(app, 'sitemap', async (_c, ctx) => sitemapPage(ctx));
+  page(app, 'submit', submitPage);
+  page(app, 'submit', submitAction, 'POST');
+  page(app, 'submissions', submissionsPage);
+  page(app, 'submission', submissionPage);
+  page(app, 'submission', withdrawAction, 'POST');
   return app;
 }

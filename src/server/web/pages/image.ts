@@ -6,11 +6,11 @@
  */
 import type { Context } from 'hono';
 import { type ImageDetail, imageDetail, type VersionEntry, visibleVersion } from '../../../catalogue/index.ts';
-import { describeEvidence } from '../../../checks/index.ts';
 import { SgciError } from '../../../core/index.ts';
-import { type ScanReport, sectionLabel, statusLabel } from '../../../report/index.ts';
+import type { ScanReport } from '../../../report/index.ts';
 import type { Finding, VulnReport } from '../../../vuln/index.ts';
 import type { AppEnv } from '../../router.ts';
+import { checkCounts, checksBySection } from '../check-results.ts';
 import {
   badge,
   command,
@@ -20,7 +20,6 @@ import {
   facts,
   selectField,
   statusBadge,
-  type Tone,
 } from '../components.ts';
 import type { PageContext } from '../context.ts';
 import { type Html, html, type Interpolation } from '../html.ts';
@@ -28,8 +27,7 @@ import { categoryLabel, formatDate, type Lang } from '../i18n.ts';
 import type { PageContent } from '../layout.ts';
 import { severityBadge, severityCounts, slaText, vexLabel } from './vulnerability-text.ts';
 
-/** Evidence lines shown per check and findings per version: the rest is in the reports to download. */
-const evidenceShown = 20;
+/** Findings shown per version: the rest is in the report to download. */
 const findingsShown = 100;
 
 const slugPattern = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
@@ -71,13 +69,6 @@ const text = {
     pull: 'Per Digest ziehen',
     verify: 'Prüfurteil verifizieren',
     checks: (version: string) => `Prüfergebnisse der Version ${version}`,
-    checksSummary: 'Ergebnisse nach Status',
-    level: 'Stufe',
-    references: 'Referenzen',
-    evidence: (n: number) => `Nachweise (${n})`,
-    moreEvidence: (n: number) => `${n} weitere Nachweise im Prüfbericht (Downloads).`,
-    remediation: 'Abhilfe',
-    reason: 'Begründung',
     notScanned: 'Diese Version ist noch nicht fertig geprüft.',
     vulnerabilities: (version: string) => `Schwachstellen der Version ${version}`,
     vulnsSummary: (open: string, suppressed: number, overdue: number, at: string) =>
@@ -158,13 +149,6 @@ const text = {
     pull: 'Pull by digest',
     verify: 'Verify the verdict',
     checks: (version: string) => `Check results of version ${version}`,
-    checksSummary: 'Results by status',
-    level: 'Level',
-    references: 'References',
-    evidence: (n: number) => `Evidence (${n})`,
-    moreEvidence: (n: number) => `${n} more pieces of evidence in the check report (downloads).`,
-    remediation: 'Remediation',
-    reason: 'Reason',
     notScanned: 'This version has not finished its checks yet.',
     vulnerabilities: (version: string) => `Vulnerabilities of version ${version}`,
     vulnsSummary: (open: string, suppressed: number, overdue: number, at: string) =>
@@ -211,14 +195,6 @@ const text = {
 };
 
 type ImageText = (typeof text)['de'];
-
-const statusTone: Readonly<Record<ScanReport['results'][number]['result'], Tone>> = {
-  pass: 'success',
-  fail: 'danger',
-  warn: 'warning',
-  manual: 'info',
-  'not-applicable': 'info',
-};
 
 /** A version as a reader names it: its tags, or the start of its digest. */
 export function versionName(v: Pick<VersionEntry, 'tags' | 'digest'>): string {
@@ -274,44 +250,10 @@ function versionsTable(ctx: PageContext, s: ImageText, image: ImageDetail, shown
   );
 }
 
-function checkResult(ctx: PageContext, s: ImageText, r: ScanReport['results'][number]): Html {
-  const lang = ctx.lang;
-  const remediation = lang === 'de' ? (r.remediationDe ?? r.remediation) : r.remediation;
-  const reason = lang === 'de' ? (r.reasonDe ?? r.reason) : r.reason;
-  const evidence = r.evidence.slice(0, evidenceShown);
-  // what needs attention is open; a passed or not applicable check shows its details on request
-  const open = r.result === 'fail' || r.result === 'warn';
-  return html`<details class="check" id="${r.id}"${open ? html` open` : ''}>
-<summary><span class="check__title">${r.id} ${r.title[lang]}</span> ${badge(statusTone[r.result], statusLabel(r.result, lang))}</summary>
-<div class="check__body">
-<p class="meta">${s.level}: ${r.level} · ${s.references}: ${r.references.map((ref) => `${ref.standard} ${ref.item}`).join('; ')}</p>
-${remediation ? html`<p><strong>${s.remediation}:</strong> ${remediation}</p>` : ''}
-${reason ? html`<p><strong>${s.reason}:</strong> ${reason}</p>` : ''}
-${
-  r.evidence.length > 0
-    ? html`<p><strong>${s.evidence(r.evidence.length)}:</strong></p>
-<ul class="kern-list kern-list--bullet">${evidence.map((e) => html`<li><code>${describeEvidence(e, lang)}</code></li>`)}</ul>
-${r.evidence.length > evidenceShown ? html`<p>${s.moreEvidence(r.evidence.length - evidenceShown)}</p>` : ''}`
-    : ''
-}
-</div>
-</details>`;
-}
-
 function checksSection(ctx: PageContext, s: ImageText, report: ScanReport, version: string): Html {
-  const sections = [...new Set(report.results.map((r) => r.section))];
-  const counts = (['fail', 'warn', 'manual', 'not-applicable', 'pass'] as const)
-    .filter((status) => report.summary.byResult[status] > 0)
-    .map((status) => badge(statusTone[status], `${report.summary.byResult[status]} ${statusLabel(status, ctx.lang)}`));
   return html`<h2 class="kern-heading-medium" id="pruefung">${s.checks(version)}</h2>
-<div class="badges" role="group" aria-label="${s.checksSummary}">${counts}</div>
-${sections.map(
-  (
-    section,
-  ) => html`<section aria-labelledby="bereich-${section}"><h3 class="kern-heading-small" id="bereich-${section}">${sectionLabel(section, ctx.lang)}</h3>
-${report.results.filter((r) => r.section === section).map((r) => checkResult(ctx, s, r))}
-</section>`,
-)}`;
+${checkCounts(ctx, report.summary)}
+${checksBySection(ctx, report.results)}`;
 }
 
 function findingRow(ctx: PageContext, s: ImageText, f: Finding): Interpolation[] {
