@@ -36,6 +36,7 @@ const text = {
     notContributor:
       'Sie gehören noch keiner Organisation an. Sobald die Verwaltung Sie Ihrer Organisation zuordnet, sehen Sie hier ihre Einreichungen.',
     filters: 'Filtern',
+    results: 'Einreichungen',
     status: 'Status',
     organisation: 'Organisation',
     any: 'alle',
@@ -65,6 +66,7 @@ const text = {
     notContributor:
       'You do not belong to an organisation yet. Once the administration adds you to yours, you see its submissions here.',
     filters: 'Filter',
+    results: 'Submissions',
     status: 'Status',
     organisation: 'Organisation',
     any: 'all',
@@ -221,7 +223,7 @@ ${errorSummary(ctx, q.errors)}
 ${cursorRefused ? alert('warning', s.cursorRefused, '', { role: 'status' }) : ''}
 <p>${buttonLink(ctx.href('submit'), s.submitNew)}</p>
 ${filterForm(ctx, s, q, organisations)}
-<section class="section" aria-labelledby="liste"><h2 class="kern-heading-medium" id="liste">${s.title}</h2>
+<section class="section" aria-labelledby="liste"><h2 class="kern-heading-medium" id="liste">${s.results}</h2>
 ${list}
 ${pagination}
 </section>`,
