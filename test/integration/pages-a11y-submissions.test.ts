@@ -75,6 +75,7 @@ describe('the submission pages in Chromium: no violation of WCAG 2.1 A/AA, and t
   let chromium: PagesInChromium;
   let seeded: SeededSubmissions | undefined;
   let context: BrowserContext;
+  let open: (context: BrowserContext, state: PageState) => Promise<Page>;
 
   before(async () => {
     site = await submissionSite();
@@ -84,6 +85,14 @@ describe('the submission pages in Chromium: no violation of WCAG 2.1 A/AA, and t
         .replace('{failed}', seeded?.checksFailed ?? '')
         .replace('{rejected}', seeded?.rejected ?? '')
         .replace('{submitted}', seeded?.submitted ?? '');
+    // a state opened in a new page of the signed-in context, its answer checked, its action done
+    open = async (ctx, state) => {
+      const page = await ctx.newPage();
+      const response = await page.goto(`${served.url}${pathOf(state)}`);
+      assert.equal(response?.status(), state.status ?? 200, state.path);
+      await state.act?.(page);
+      return page;
+    };
     chromium = {
       catalogue: site.catalogue,
       served,
@@ -93,13 +102,12 @@ describe('the submission pages in Chromium: no violation of WCAG 2.1 A/AA, and t
       },
       pathOf,
       async audit(ctx, state) {
-        const page = await ctx.newPage();
-        const response = await page.goto(`${served.url}${pathOf(state)}`);
-        assert.equal(response?.status(), state.status ?? 200, state.path);
-        await state.act?.(page);
-        const violations = await axeViolations(page);
-        await page.close();
-        return violations;
+        const page = await open(ctx, state);
+        try {
+          return await axeViolations(page);
+        } finally {
+          await page.close();
+        }
       },
       async [Symbol.asyncDispose]() {
         await browser.close();
@@ -137,9 +145,8 @@ describe('the submission pages in Chromium: no violation of WCAG 2.1 A/AA, and t
 
   test('with the keyboard alone: send the form empty, follow the error into its field, fill it, send it, open the submission from the list and withdraw it', async (t) => {
     await chromium.filled();
-    const page = await context.newPage();
+    const page = await open(context, { name: 'Einreichen', path: '/de/einreichen' });
     const url = chromium.served.url;
-    await page.goto(`${url}/de/einreichen`);
     await tabTo(page, 'main form button[type=submit]');
     await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
     assert.match(await page.title(), /^Fehler: Image einreichen/);

@@ -32,7 +32,7 @@ import {
 } from '../components.ts';
 import type { PageContext } from '../context.ts';
 import { type Html, html, type Interpolation } from '../html.ts';
-import { formatDate, type Lang } from '../i18n.ts';
+import { type Bilingual, formatDate, type Lang } from '../i18n.ts';
 import type { PageContent } from '../layout.ts';
 import { submissionName } from './submissions.ts';
 import { severityCounts } from './vulnerability-text.ts';
@@ -108,10 +108,6 @@ const text = {
       `Durch VEX als nicht ausnutzbar bewertet: ${suppressed}. SLA-Frist überschritten: ${overdue}.`,
     notMatched: 'Noch nicht abgeglichen',
     decision: 'Entscheidung',
-    decisions: { admit: 'zugelassen', reject: 'abgelehnt', 'request-changes': 'Änderungen angefordert' } as Record<
-      string,
-      string
-    >,
     decidedAt: (decision: string, at: string) => `${decision} am ${at}`,
     manualChecks: 'Manuelle Prüfungen',
     withdraw: 'Einreichung zurückziehen',
@@ -186,10 +182,6 @@ const text = {
       `Assessed as not exploitable by VEX: ${suppressed}. SLA deadline missed: ${overdue}.`,
     notMatched: 'Not matched yet',
     decision: 'Decision',
-    decisions: { admit: 'admitted', reject: 'rejected', 'request-changes': 'changes requested' } as Record<
-      string,
-      string
-    >,
     decidedAt: (decision: string, at: string) => `${decision} on ${at}`,
     manualChecks: 'Manual checks',
     withdraw: 'Withdraw the submission',
@@ -204,6 +196,12 @@ const text = {
 };
 
 type SubmissionText = (typeof text)['de'];
+
+/** A reviewer's decision in words; one this page does not know reads as it is stored. */
+const decisionWords: Bilingual<Readonly<Record<string, string>>> = {
+  de: { admit: 'zugelassen', reject: 'abgelehnt', 'request-changes': 'Änderungen angefordert' },
+  en: { admit: 'admitted', reject: 'rejected', 'request-changes': 'changes requested' },
+};
 
 function record(value: unknown): Record<string, unknown> {
   return value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
@@ -311,7 +309,7 @@ function decisions(ctx: PageContext, s: SubmissionText, view: SubmissionView): H
 ${view.decisions.map(
   (
     d,
-  ) => html`<div class="decision"><p><strong>${s.decidedAt(s.decisions[d.decision] ?? d.decision, formatDate(ctx.lang, d.at, true))}</strong></p>
+  ) => html`<div class="decision"><p><strong>${s.decidedAt(decisionWords[ctx.lang][d.decision] ?? d.decision, formatDate(ctx.lang, d.at, true))}</strong></p>
 <p>${s.reason}: ${d.reason}</p>
 ${
   d.manualChecks.length
