@@ -145,14 +145,14 @@ export async function submissionSite(): Promise<SubmissionSite> {
   };
 }
 
-/** Signs `person` in through the sign-in form: the session cookie, as a `cookie` header. */
-export async function signIn(server: AuthServer, person: Person): Promise<string> {
+/** Signs a user in through the sign-in form: the session cookie, as a `cookie` header. */
+export async function signIn(server: AuthServer, login: string): Promise<string> {
   const res = await server.request('/auth/login', {
     method: 'POST',
     headers: { ...html, 'content-type': 'application/x-www-form-urlencoded', origin },
-    body: new URLSearchParams({ login: person, password, returnTo: '/de/' }).toString(),
+    body: new URLSearchParams({ login, password, returnTo: '/de/' }).toString(),
   });
   const session = setCookies(res).get('sgci_session');
-  if (res.status !== 303 || !session) throw new Error(`${person} could not sign in: ${res.status}`);
+  if (res.status !== 303 || !session) throw new Error(`${login} could not sign in: ${res.status}`);
   return `sgci_session=${session.value}`;
 }

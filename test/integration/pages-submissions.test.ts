@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type SubmissionInputs, submissionView } from '../../src/catalogue/index.ts';
+import { createUser, type SubmissionInputs, submissionView } from '../../src/catalogue/index.ts';
 import { formFields } from '../../src/server/web/pages/submit-form.ts';
 import { authServer } from '../helpers/accounts.ts';
 import { fixturesMissing } from '../helpers/fixtures.ts';
@@ -14,6 +14,7 @@ import { hostileText } from '../helpers/page-catalogue.ts';
 import {
   html,
   origin,
+  password,
   type SeededSubmissions,
   type SubmissionSite,
   signIn,
@@ -224,22 +225,44 @@ describe('the submission pages over HTTP', { skip: fixturesMissing() }, () => {
     assert.equal((await get('/de/einreichen?image=gibt-es-nicht', carla)).status, 404);
   });
 
+  test('a member of two organisations chooses one; the list offers both and names each row’s', async () => {
+    await createUser(
+      site.catalogue,
+      { kind: 'system' },
+      {
+        login: 'mia',
+        role: null,
+        organisations: ['amt-a', 'amt-b'],
+        password,
+      },
+    );
+    const mia = await signIn(site.server, 'mia');
+    const form = await (await get('/de/einreichen', mia)).text();
+    assert.match(form, /<select[^>]*id="organisation" name="organisation"/);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(form)?.[1] ?? '';
+    const unnamed = await site.server.request(
+      '/de/einreichen',
+      multipart(mia, csrf, { ...valid(), name: 'node-app-mia' }),
+    );
+    assert.equal(unnamed.status, 422);
+    assert.match(await unnamed.text(), /href="#organisation">Bitte wählen Sie eine Ihrer Organisationen\./);
+    const list = await (await get('/de/einreichungen', mia)).text();
+    assert.ok(list.includes(seeded.foreign) && list.includes(seeded.checksFailed), 'both organisations’ submissions');
+    assert.match(list, /<th scope="col"[^>]*>Organisation<\/th>/);
+    const one = await (await get('/de/einreichungen?organisation=amt-b', mia)).text();
+    assert.ok(one.includes(seeded.foreign) && !one.includes(seeded.checksFailed));
+    const image = await (await get('/de/katalog/node-app', carla)).text();
+    assert.match(image, /href="\/de\/einreichen\?image=node-app"><span class="kern-label">Nächste Version einreichen/);
+  });
+
   test('refusals are named at their fields with 422: the schema, a local path, a blocked host, a bad manifest', async () => {
     const empty = await site.server.request('/de/einreichen', multipart(carla, token, {}));
     assert.equal(empty.status, 422);
     const body = await empty.text();
     assert.match(body, /<title>Fehler: Image einreichen/);
     const linked = [...body.matchAll(/<li><a href="#([a-z-]+)">/g)].map((m) => m[1]);
-    const required = [
-      'image',
-      'name',
-      'description-de',
-      'description-en',
-      'categories',
-      'license',
-      'source',
-      'contact',
-    ];
+    const optional: readonly string[] = ['organisation', 'end-of-life', 'dockerfile', 'manifests', 'vex'];
+    const required = formFields.filter((f) => !optional.includes(f));
     assert.deepEqual(linked, required, 'every required field, in the order of the form');
     assert.match(body, /id="image"[^>]*aria-describedby="image-hint image-error" aria-invalid="true"/);
     assert.match(body, /id="categories-error"[\s\S]*Bitte wählen Sie mindestens eine Kategorie\./);
