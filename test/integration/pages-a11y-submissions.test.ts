@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
-import { axeViolations, chromiumMissing, launchBrowser, serveApp } from '../helpers/browser.ts';
+import { axeViolations, chromiumMissing, launchBrowser, scrollsSideways, serveApp } from '../helpers/browser.ts';
 import { fixturesMissing } from '../helpers/fixtures.ts';
 import { auditStates, type PageState, type PagesInChromium, submitForm } from '../helpers/page-states.ts';
 import { password, type SeededSubmissions, type SubmissionSite, submissionSite } from '../helpers/submission-site.ts';
@@ -59,11 +59,24 @@ function inEnglish(state: PageState): PageState {
   return { ...state, name: `${state.name} (en)`, path };
 }
 
-/** Presses Tab until the focus is on what `selector` matches; the keyboard alone, as a reader without a mouse. */
+/** What the keyboard reached without a visible focus (outline or shadow), over every `tabTo` of a test. */
+const unfocused: string[] = [];
+
+/**
+ * Presses Tab until the focus is on what `selector` matches – the keyboard alone, as a reader without a mouse –
+ * noting every element passed on the way that does not show its focus.
+ */
 async function tabTo(page: Page, selector: string, limit = 80): Promise<void> {
   for (let i = 0; i < limit; i++) {
     await page.keyboard.press('Tab');
-    if (await page.evaluate<boolean>(`document.activeElement?.matches(${JSON.stringify(selector)}) === true`)) return;
+    const focus = await page.evaluate<{ at: boolean; visible: boolean; what: string }>(`(() => {
+      const e = document.activeElement;
+      const s = getComputedStyle(e);
+      const visible = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) || s.boxShadow !== 'none';
+      return { at: e.matches(${JSON.stringify(selector)}), visible, what: e.tagName + '#' + e.id };
+    })()`);
+    if (!focus.visible) unfocused.push(`${new URL(page.url()).pathname}: ${focus.what}`);
+    if (focus.at) return;
   }
   assert.fail(`${selector} not reached with ${limit} presses of Tab on ${page.url()}`);
 }
@@ -198,5 +211,22 @@ describe('the submission pages in Chromium: no violation of WCAG 2.1 A/AA, and t
     await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
     assert.match((await page.locator('[role=status]').first().textContent()) ?? '', /zurückgezogen/);
     await page.close();
+    assert.deepEqual(unfocused, [], 'every element the keyboard reached showed its focus');
+  });
+
+  test('at 320 CSS px no state scrolls sideways (the tables scroll in their own region)', async () => {
+    await chromium.filled();
+    const narrow = await chromium.browser.newContext({
+      viewport: { width: 320, height: 640 },
+      storageState: await context.storageState(),
+    });
+    const wide: string[] = [];
+    for (const state of states(site.image).filter((s) => !s.act)) {
+      const page = await open(narrow, state);
+      if (await scrollsSideways(page)) wide.push(state.name);
+      await page.close();
+    }
+    await narrow.close();
+    assert.deepEqual(wide, []);
   });
 });

@@ -146,6 +146,9 @@ describe('the submission pages over HTTP', { skip: fixturesMissing() }, () => {
     const wrong = await (await get('/de/einreichungen?status=kaputt', carla)).text();
     assert.match(wrong, /<title>Fehler: Meine Einreichungen/);
     assert.match(wrong, /href="#status">Bitte wählen Sie einen Status aus der Liste\./);
+    const cursor = await (await get('/de/einreichungen?cursor=kein-cursor', carla)).text();
+    assert.match(cursor, /role="status"[\s\S]*Die Seitenangabe ist ungültig\. Sie sehen die erste Seite\./);
+    assert.ok(cursor.includes(seeded.rejected), 'the first page instead');
     const dora = await signIn(site.server, 'dora');
     const other = await (await get('/de/einreichungen', dora)).text();
     assert.ok(other.includes(seeded.foreign));

@@ -170,6 +170,8 @@ function form(ctx: PageContext, state: FormState): Html {
           options: [{ value: '', label: s.choose }, ...organisations.map((o) => ({ value: o, label: o }))],
         })
       : html`<p>${s.yourOrganisation(organisations[0] ?? '')}</p>`;
+  // "supported until" is a text field: a browser's date control shows its own locale's format rather than the one
+  // the hint names, and Chromium shows no focus while its segments have it
   return html`<form class="form-stack" method="post" action="${ctx.href('submit')}" enctype="multipart/form-data" novalidate>
 ${csrfInput(ctx)}
 <h2 class="kern-heading-medium">${s.imagePart}</h2>
@@ -183,7 +185,7 @@ ${checkboxGroup(ctx, { name: 'categories', label: s.categories, hint: s.categori
 ${textField(ctx, { name: 'license', label: s.license, hint: s.licenseHint, value: v.license, errors, required: true, maxLength: 200 })}
 ${textField(ctx, { name: 'source', label: s.source, hint: s.sourceHint, value: v.source, errors, required: true, type: 'url', maxLength: 500 })}
 ${textField(ctx, { name: 'contact', label: s.contact, hint: s.contactHint, value: v.contact, errors, required: true, maxLength: 200 })}
-${textField(ctx, { name: 'end-of-life', label: s.endOfLife, hint: s.endOfLifeHint, value: v.endOfLife, errors, optional: true, type: 'date' })}
+${textField(ctx, { name: 'end-of-life', label: s.endOfLife, hint: s.endOfLifeHint, value: v.endOfLife, errors, optional: true, maxLength: 10 })}
 <h2 class="kern-heading-medium">${s.filesPart}</h2>
 <p class="prose">${s.filesIntro}</p>
 ${textArea(ctx, { name: 'dockerfile', label: s.dockerfile, hint: s.dockerfileHint, value: v.dockerfile, errors, optional: true })}
