@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
-import { axeViolations, chromiumMissing, launchBrowser, scrollsSideways, serveApp } from '../helpers/browser.ts';
+import { axeViolations, chromiumMissing, launchBrowser, scrollsSideways, serveApp, tabTo } from '../helpers/browser.ts';
 import { fixturesMissing } from '../helpers/fixtures.ts';
 import { auditStates, type PageState, type PagesInChromium, submitForm } from '../helpers/page-states.ts';
 import { password, type SeededSubmissions, type SubmissionSite, submissionSite } from '../helpers/submission-site.ts';
@@ -59,26 +59,20 @@ function inEnglish(state: PageState): PageState {
   return { ...state, name: `${state.name} (en)`, path };
 }
 
-/** What the keyboard reached without a visible focus (outline or shadow), over every `tabTo` of a test. */
+/** What the keyboard reached without a visible focus (outline or shadow), over every `tabToShown` of a test. */
 const unfocused: string[] = [];
 
 /**
- * Presses Tab until the focus is on what `selector` matches – the keyboard alone, as a reader without a mouse –
- * noting every element passed on the way that does not show its focus.
+ * Presses Tab until the focus is on what `selector` matches – the keyboard alone, as a reader without a mouse – and
+ * notes it when it does not show its focus.
  */
-async function tabTo(page: Page, selector: string, limit = 80): Promise<void> {
-  for (let i = 0; i < limit; i++) {
-    await page.keyboard.press('Tab');
-    const focus = await page.evaluate<{ at: boolean; visible: boolean; what: string }>(`(() => {
-      const e = document.activeElement;
-      const s = getComputedStyle(e);
-      const visible = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) || s.boxShadow !== 'none';
-      return { at: e.matches(${JSON.stringify(selector)}), visible, what: e.tagName + '#' + e.id };
-    })()`);
-    if (!focus.visible) unfocused.push(`${new URL(page.url()).pathname}: ${focus.what}`);
-    if (focus.at) return;
-  }
-  assert.fail(`${selector} not reached with ${limit} presses of Tab on ${page.url()}`);
+async function tabToShown(page: Page, selector: string): Promise<void> {
+  await tabTo(page, `e.matches(${JSON.stringify(selector)})`);
+  const visible = await page.evaluate<boolean>(`(() => {
+    const s = getComputedStyle(document.activeElement);
+    return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) || s.boxShadow !== 'none';
+  })()`);
+  if (!visible) unfocused.push(`${new URL(page.url()).pathname}: ${selector}`);
 }
 
 describe('the submission pages in Chromium: no violation of WCAG 2.1 A/AA, and the keyboard alone', {
@@ -160,11 +154,11 @@ describe('the submission pages in Chromium: no violation of WCAG 2.1 A/AA, and t
     await chromium.filled();
     const page = await open(context, { name: 'Einreichen', path: '/de/einreichen' });
     const url = chromium.served.url;
-    await tabTo(page, 'main form button[type=submit]');
+    await tabToShown(page, 'main form button[type=submit]');
     await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
     assert.match(await page.title(), /^Fehler: Image einreichen/);
     t.diagnostic(`axe Einreichen, Fehler (Tastatur): ${(await axeViolations(page)).length}`);
-    await tabTo(page, '#fehler a[href="#image"]');
+    await tabToShown(page, '#fehler a[href="#image"]');
     await page.keyboard.press('Enter');
     assert.equal(
       await page.evaluate<string>('document.activeElement.id'),
@@ -178,20 +172,20 @@ describe('the submission pages in Chromium: no violation of WCAG 2.1 A/AA, and t
       ['#description-en', 'Submitted with the keyboard'],
     ];
     for (const [selector, value] of fill) {
-      await tabTo(page, selector);
+      await tabToShown(page, selector);
       await page.keyboard.type(value);
     }
-    await tabTo(page, '#categories-runtime');
+    await tabToShown(page, '#categories-runtime');
     await page.keyboard.press('Space');
     for (const [selector, value] of [
       ['#license', 'MIT'],
       ['#source', 'https://gitlab.opencode.de/amt-a/node-app'],
       ['#contact', 'plattform@amt-a.example'],
     ] as const) {
-      await tabTo(page, selector);
+      await tabToShown(page, selector);
       await page.keyboard.type(value);
     }
-    await tabTo(page, 'main form button[type=submit]');
+    await tabToShown(page, 'main form button[type=submit]');
     await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
     assert.match(new URL(page.url()).pathname, /^\/de\/einreichungen\/[0-9a-f-]{36}$/);
     assert.match((await page.locator('[role=status]').first().textContent()) ?? '', /Ihre Einreichung ist eingegangen/);
@@ -201,13 +195,13 @@ describe('the submission pages in Chromium: no violation of WCAG 2.1 A/AA, and t
     const submitted = new URL(page.url()).pathname;
 
     await page.goto(`${url}/de/einreichungen`);
-    await tabTo(page, `main a[href="${submitted}"]`);
+    await tabToShown(page, `main a[href="${submitted}"]`);
     await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
     assert.equal(new URL(page.url()).pathname, submitted);
     assert.match((await page.locator('h1').textContent()) ?? '', /Einreichung node-app-tastatur:1\.0/);
-    await tabTo(page, '#reason');
+    await tabToShown(page, '#reason');
     await page.keyboard.type('Nur ein Versuch mit der Tastatur.');
-    await tabTo(page, 'form:has(#reason) button[type=submit]');
+    await tabToShown(page, 'form:has(#reason) button[type=submit]');
     await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
     assert.match((await page.locator('[role=status]').first().textContent()) ?? '', /zurückgezogen/);
     await page.close();

@@ -19,12 +19,18 @@ const html = { accept: 'text/html,application/xhtml+xml' };
 const origin = 'http://localhost';
 const password = 'correct horse battery staple';
 
-/** The pages only signed-in people see, tested with a user where they are built (pages-submissions.test.ts). */
-const signedInPages: readonly string[] = ['submit', 'submissions', 'submission'];
+/** The pages only a signed-in reader sees: their own tests cover them (pages-review.test.ts, pages-submissions.test.ts …). */
+const signedInPages: ReadonlySet<string> = new Set([
+  'review',
+  'reviewSubmission',
+  'submit',
+  'submissions',
+  'submission',
+]);
 
-/** Every page that needs no parameter, and the image pages of one image. */
+/** Every public page that needs no parameter, and the image pages of one image. */
 const pages = (Object.keys(pagePaths) as (keyof typeof pagePaths)[])
-  .filter((id) => !signedInPages.includes(id))
+  .filter((id) => !signedInPages.has(id))
   .map((id) => ({
     id,
     params: (id === 'image' || id === 'compare' ? { name: 'node-app' } : {}) as Record<string, string>,

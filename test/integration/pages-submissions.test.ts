@@ -180,7 +180,7 @@ describe('the submission pages over HTTP', { skip: fixturesMissing() }, () => {
     assert.match(body, /<strong>Nachweise \(\d+\):<\/strong>/);
     assert.doesNotMatch(body, /<details class="check" id="[^"]+">/, 'passed checks are not listed');
     assert.match(body, /eingereicht[\s\S]*eingereicht → wird geprüft[\s\S]*wird geprüft → Prüfungen nicht bestanden/);
-    assert.match(body, /Offene Schwachstellen: \d+ /);
+    assert.match(body, /<h2[^>]*id="schwachstellen">Schwachstellen<\/h2><p>Offen: \d+ /);
     assert.doesNotMatch(body, /id="zurueckziehen"/, 'checks-failed cannot be withdrawn');
     const report =
       /href="(\/api\/v1\/images\/node-app\/versions\/sha256:[0-9a-f]{64}\/checks\?format=html&amp;lang=de)"/.exec(

@@ -6,7 +6,7 @@
 import { gzipSync } from 'node:zlib';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { isContributor, type Principal } from '../../catalogue/index.ts';
+import { isContributor, isReviewer, type Principal } from '../../catalogue/index.ts';
 import type { AppEnv } from '../router.ts';
 import { csrfInput } from './components.ts';
 import type { PageContext } from './context.ts';
@@ -44,6 +44,7 @@ export const navigation: readonly NavigationItem[] = [
   { id: 'catalogue' },
   { id: 'submit', show: isContributor },
   { id: 'submissions', show: isContributor },
+  { id: 'review', show: isReviewer },
 ];
 
 /** The footer's pages: the legal duties of a federal website and the ways in. */

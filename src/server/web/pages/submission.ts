@@ -15,10 +15,8 @@ import {
   withdraw,
 } from '../../../catalogue/index.ts';
 import { isSgciError, SgciError } from '../../../core/index.ts';
-import type { Severity } from '../../../vuln/index.ts';
 import { HttpProblem } from '../../problem.ts';
 import type { AppEnv } from '../../router.ts';
-import { checkCounts, checksBySection } from '../check-results.ts';
 import {
   alert,
   button,
@@ -32,10 +30,10 @@ import {
 } from '../components.ts';
 import type { PageContext } from '../context.ts';
 import { type Html, html, type Interpolation } from '../html.ts';
-import { type Bilingual, formatDate, type Lang } from '../i18n.ts';
+import { type Bilingual, formatDate } from '../i18n.ts';
 import type { PageContent } from '../layout.ts';
+import { checkResultsSection, vulnerabilitiesSection } from '../scan-results.ts';
 import { submissionName } from './submissions.ts';
-import { severityCounts } from './vulnerability-text.ts';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const maxReason = 2000;
@@ -103,10 +101,6 @@ const text = {
     gateFailed: 'Mindestens eine Pflichtprüfung ist fehlgeschlagen: So wird die Version nicht zugelassen.',
     fullReport: 'Vollständiger Prüfbericht (HTML)',
     vulnerabilities: 'Schwachstellen',
-    vulnsOpen: (counts: string) => `Offene Schwachstellen: ${counts || 'keine'}.`,
-    vulnsOther: (suppressed: number, overdue: number) =>
-      `Durch VEX als nicht ausnutzbar bewertet: ${suppressed}. SLA-Frist überschritten: ${overdue}.`,
-    notMatched: 'Noch nicht abgeglichen',
     decision: 'Entscheidung',
     decidedAt: (decision: string, at: string) => `${decision} am ${at}`,
     manualChecks: 'Manuelle Prüfungen',
@@ -177,10 +171,6 @@ const text = {
     gateFailed: 'At least one required check failed: the version is not admitted like this.',
     fullReport: 'Full check report (HTML)',
     vulnerabilities: 'Vulnerabilities',
-    vulnsOpen: (counts: string) => `Open vulnerabilities: ${counts || 'none'}.`,
-    vulnsOther: (suppressed: number, overdue: number) =>
-      `Assessed as not exploitable by VEX: ${suppressed}. SLA deadline missed: ${overdue}.`,
-    notMatched: 'Not matched yet',
     decision: 'Decision',
     decidedAt: (decision: string, at: string) => `${decision} on ${at}`,
     manualChecks: 'Manual checks',
@@ -275,32 +265,21 @@ ${step.reason ? html`<p>${s.reason}: ${step.reason}</p>` : ''}</li>`,
   )}</ol></section>`;
 }
 
-async function whatToDo(c: Context<AppEnv>, ctx: PageContext, s: SubmissionText, view: SubmissionView) {
-  const heading = html`<h2 class="kern-heading-medium" id="pruefung">${s.checks}</h2>`;
+/**
+ * What to do: the checks that failed or warn (from the stored result, as the image page renders them) under the
+ * counts of all, and the version's findings; until the scan has finished, that it has not.
+ */
+async function scanSections(c: Context<AppEnv>, ctx: PageContext, s: SubmissionText, view: SubmissionView) {
   const { result } = await visibleVersion(c.var.deps.catalogue.db, ctx.principal, view.id);
   if (!result)
-    return html`<section class="section" aria-labelledby="pruefung">${heading}<p>${s.checksPending}</p></section>`;
+    return html`<section class="section" aria-labelledby="pruefung"><h2 class="kern-heading-medium" id="pruefung">${s.checks}</h2><p>${s.checksPending}</p></section>`;
   const report = result.checks;
   const attention = report.results.filter((r) => r.result === 'fail' || r.result === 'warn');
   const documents = `/api/v1/images/${view.image}/versions/${view.digest}/checks?format=html&lang=${ctx.lang}`;
-  return html`<section class="section" aria-labelledby="pruefung">${heading}
-${checkCounts(ctx, report.summary)}
-${report.gate.failed ? html`<p><strong>${s.gateFailed}</strong></p>` : ''}
-${attention.length === 0 ? html`<p>${s.checksOk}</p>` : html`<p>${s.checksIntro}</p>${checksBySection(ctx, attention)}`}
-<p><a href="${documents}">${s.fullReport}</a></p>
-</section>`;
-}
-
-function vulnerabilities(lang: Lang, s: SubmissionText, view: SubmissionView): Html {
-  const v = view.vulnerabilities;
-  if (!v) return html``;
-  const summary = v.summary;
-  const body =
-    !v.matched || !summary
-      ? html`<p>${s.notMatched}${v.unavailable ? html`: <span lang="en">${v.unavailable}</span>` : ''}</p>`
-      : html`<p>${s.vulnsOpen(severityCounts(lang, summary.active as Record<Severity, number>))}</p>
-<p>${s.vulnsOther(summary.suppressed, summary.overdue)}</p>`;
-  return html`<section class="section" aria-labelledby="schwachstellen"><h2 class="kern-heading-medium" id="schwachstellen">${s.vulnerabilities}</h2>${body}</section>`;
+  const intro = html`${report.gate.failed ? html`<p><strong>${s.gateFailed}</strong></p>` : ''}
+<p>${attention.length === 0 ? s.checksOk : s.checksIntro} <a href="${documents}">${s.fullReport}</a></p>`;
+  return html`<section class="section" aria-labelledby="pruefung">${checkResultsSection(ctx, { ...report, results: attention }, s.checks, () => true, intro)}</section>
+<section class="section" aria-labelledby="schwachstellen">${vulnerabilitiesSection(ctx, result.vulns, result.matched, s.vulnerabilities)}</section>`;
 }
 
 function decisions(ctx: PageContext, s: SubmissionText, view: SubmissionView): Html {
@@ -387,8 +366,7 @@ ${facts(items)}
 <p class="actions">${member ? buttonLink(`${ctx.href('submit')}?image=${encodeURIComponent(view.image)}`, s.nextVersion) : ''}
 <a href="${ctx.href('submissions')}">${s.toList}</a></p>
 ${timeline(ctx, s, view)}
-${await whatToDo(c, ctx, s, view)}
-${vulnerabilities(ctx.lang, s, view)}
+${await scanSections(c, ctx, s, view)}
 ${decisions(ctx, s, view)}
 ${withdrawForm(ctx, s, view, form)}`,
   };
