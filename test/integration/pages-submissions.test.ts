@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createUser, type SubmissionInputs, submissionView } from '../../src/catalogue/index.ts';
+import { createUser, type SubmissionInputs, submissionView, submit } from '../../src/catalogue/index.ts';
 import { formFields } from '../../src/server/web/pages/submit-form.ts';
 import { authServer } from '../helpers/accounts.ts';
 import { fixturesMissing } from '../helpers/fixtures.ts';
@@ -18,6 +18,7 @@ import {
   type SeededSubmissions,
   type SubmissionSite,
   signIn,
+  submissionRequest,
   submissionSite,
 } from '../helpers/submission-site.ts';
 
@@ -411,6 +412,26 @@ describe('the submission pages over HTTP', { skip: fixturesMissing() }, () => {
     assert.ok(after.includes('Doch nicht. &lt;script&gt;window.__xss=1&lt;/script&gt;&lt;img src=x onerror=&quot;'));
     const view = await submissionView(site.catalogue.db, await site.principal('carla'), accepted);
     assert.equal(view.status, 'withdrawn');
+  });
+
+  test('the list pages by its cursor: twenty a page, then the next and the way back to the first', async () => {
+    const dora = await site.principal('dora');
+    for (let i = 1; i <= 21; i++)
+      await submit(site.server.deps, dora, submissionRequest(site.image, `fremd-app-${String(i).padStart(2, '0')}`));
+    const cookie = await signIn(site.server, 'dora');
+    const ids = (page: string) => [...page.matchAll(/href="\/de\/einreichungen\/([0-9a-f-]{36})"/g)].map((m) => m[1]);
+    const first = await (await get('/de/einreichungen', cookie)).text();
+    assert.equal(ids(first).length, 20);
+    assert.match(first, /20 Einreichungen auf dieser Seite, weitere auf der nächsten/);
+    const next = /href="(\/de\/einreichungen\?cursor=[^"]+)" rel="next"/.exec(first)?.[1]?.replaceAll('&amp;', '&');
+    assert.ok(next, 'a link to the next page');
+    const second = await (await get(next, cookie)).text();
+    assert.equal(ids(second).length, 2);
+    assert.equal(
+      ids(second).some((id) => ids(first).includes(id)),
+      false,
+    );
+    assert.match(second, /href="\/de\/einreichungen">Erste Seite<\/a>/);
   });
 
   test('hostile text in every field of the form comes back as text', async () => {
