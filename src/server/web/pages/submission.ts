@@ -10,11 +10,13 @@ import {
   canTransition,
   type SubmissionStatus,
   type SubmissionView,
+  submissionStatuses,
   submissionView,
   visibleVersion,
   withdraw,
 } from '../../../catalogue/index.ts';
 import { isSgciError, SgciError } from '../../../core/index.ts';
+import { statusLabel } from '../../../report/index.ts';
 import { HttpProblem } from '../../problem.ts';
 import type { AppEnv } from '../../router.ts';
 import {
@@ -202,8 +204,8 @@ function str(value: unknown): string | undefined {
 }
 
 function statusWord(ctx: PageContext, value: unknown): string | undefined {
-  const status = str(value);
-  return status && status in ctx.t.status ? ctx.t.status[status as SubmissionStatus] : status;
+  const known = submissionStatuses.find((status) => status === value);
+  return known ? ctx.t.status[known] : str(value);
 }
 
 function actorText(ctx: PageContext, s: SubmissionText, event: SubmissionView['events'][number]): string {
@@ -213,9 +215,10 @@ function actorText(ctx: PageContext, s: SubmissionText, event: SubmissionView['e
   return record(event.after).decision ? s.by.reviewer : s.by.other;
 }
 
+/** A step of the timeline: an event in words, or the findings a re-evaluation recorded at one moment. */
 interface Step {
   readonly at: string;
-  readonly what: string;
+  readonly what: string | { added: number; fixed: number };
   readonly reason?: string | undefined;
   readonly by: string;
 }
@@ -232,7 +235,7 @@ function steps(ctx: PageContext, s: SubmissionText, view: SubmissionView): Step[
       if (!counts) {
         counts = { added: 0, fixed: 0 };
         findings.set(e.at, counts);
-        out.push({ at: e.at, what: '', by });
+        out.push({ at: e.at, what: counts, by });
       }
       if (e.kind === 'finding-new') counts.added++;
       else counts.fixed++;
@@ -250,16 +253,15 @@ function steps(ctx: PageContext, s: SubmissionText, view: SubmissionView): Step[
               : e.kind;
     out.push({ at: e.at, what, reason: str(after.reason), by });
   }
-  return out.map((step) => {
-    const counts = step.what === '' ? findings.get(step.at) : undefined;
-    return counts ? { ...step, what: s.step.findings(counts.added, counts.fixed) } : step;
-  });
+  return out;
 }
 
 function timeline(ctx: PageContext, s: SubmissionText, view: SubmissionView): Html {
   return html`<section class="section" aria-labelledby="verlauf"><h2 class="kern-heading-medium" id="verlauf">${s.timeline}</h2>
 <ol class="kern-list" aria-label="${s.timelineCaption}">${steps(ctx, s, view).map(
-    (step) => html`<li><p><strong>${step.what}</strong></p>
+    (
+      step,
+    ) => html`<li><p><strong>${typeof step.what === 'string' ? step.what : s.step.findings(step.what.added, step.what.fixed)}</strong></p>
 <p class="meta"><time datetime="${step.at}">${formatDate(ctx.lang, step.at, true)}</time> · ${step.by}</p>
 ${step.reason ? html`<p>${s.reason}: ${step.reason}</p>` : ''}</li>`,
   )}</ol></section>`;
@@ -292,7 +294,7 @@ ${view.decisions.map(
 <p>${s.reason}: ${d.reason}</p>
 ${
   d.manualChecks.length
-    ? html`<p>${s.manualChecks}:</p><ul class="kern-list kern-list--bullet">${d.manualChecks.map((m) => html`<li>${m.id}: ${m.result} – ${m.note}</li>`)}</ul>`
+    ? html`<p>${s.manualChecks}:</p><ul class="kern-list kern-list--bullet">${d.manualChecks.map((m) => html`<li>${m.id}: ${statusLabel(m.result, ctx.lang)} – ${m.note}</li>`)}</ul>`
     : ''
 }</div>`,
 )}</section>`;
