@@ -259,6 +259,20 @@ describe('the submission pages over HTTP', { skip: fixturesMissing() }, () => {
     assert.match(image, /href="\/de\/einreichen\?image=node-app"><span class="kern-label">Nächste Version einreichen/);
   });
 
+  test('someone of no organisation is told how to get one, and has no form to send', async () => {
+    await createUser(site.catalogue, { kind: 'system' }, { login: 'nora', role: null, password });
+    const nora = await signIn(site.server, 'nora');
+    const form = await (await get('/de/einreichen', nora)).text();
+    assert.match(form, /Sie gehören noch keiner Organisation an\./);
+    assert.doesNotMatch(form, /<form class="form-stack"/);
+    assert.doesNotMatch(form, /href="\/de\/einreichungen"/, 'no navigation entry');
+    const list = await (await get('/de/einreichungen', nora)).text();
+    assert.match(list, /Sie gehören noch keiner Organisation an\./);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(form)?.[1] ?? '';
+    const sent = await site.server.request('/de/einreichen', multipart(nora, csrf, valid()));
+    assert.equal(sent.status, 403);
+  });
+
   test('refusals are named at their fields with 422: the schema, a local path, a blocked host, a bad manifest', async () => {
     const empty = await site.server.request('/de/einreichen', multipart(carla, token, {}));
     assert.equal(empty.status, 422);

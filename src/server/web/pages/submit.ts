@@ -247,6 +247,9 @@ export async function submitPage(c: Context<AppEnv>, ctx: PageContext): Promise<
 
 export async function submitAction(c: Context<AppEnv>, ctx: PageContext): Promise<PageContent | Response> {
   const principal = signedIn(ctx);
+  // the page offers no form to someone of no organisation; a form sent anyway is refused as the API refuses it
+  if (!isContributor(principal))
+    throw new SgciError('FORBIDDEN', principal.login, 'you are not a member of any organisation');
   const posted = await postedSubmission(await c.req.parseBody({ all: true }));
   const checked = checkRequest(ctx.lang, posted);
   if (!checked.ok) return submitContent(ctx, { values: posted.values, errors: checked.errors }, 422);
