@@ -99,3 +99,133 @@ export function copyrightOf(name: string, license = 'MIT'): TestDebFile {
     content: `Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\nUpstream-Name: ${name}\n\nFiles: *\nCopyright: 2026 sgci tests\nLicense: ${license}\n`,
   };
 }
+
+/** A self-signed certificate in PEM, made with the openssl command line (present wherever ca-certificates is). */
+export function testCertificate(commonName: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sgci-cert-'));
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-days',
+      '3650',
+      '-subj',
+      `/CN=${commonName}`,
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+    ],
+    { stdio: 'pipe' },
+  );
+  return readFileSync(join(dir, 'cert.pem'), 'utf8');
+}
+
+/**
+ * A tiny stand-in for Debian's `static` set, made with dpkg-deb: base-files (os-release, /tmp, merged-/usr paths),
+ * netbase, tzdata (with a hardlinked zone), ca-certificates (two real certificates, one without a final newline, one
+ * with spaces and parentheses in its name) and a library shipping /lib64, each with a copyright file and maintainer
+ * scripts that must not run.
+ */
+export function staticLikeDebs(outDir: string): DebPackage[] {
+  const rootCa = testCertificate('sgci Test Root');
+  const otherCa = testCertificate('sgci Other Root').trimEnd();
+  return [
+    makeDeb(outDir, {
+      name: 'base-files',
+      version: '12.4+deb12u11',
+      scripts: { postinst: '#!/bin/sh\necho would copy dot files\n' },
+      files: [
+        { path: 'etc/os-release', symlink: '../usr/lib/os-release' },
+        {
+          path: 'usr/lib/os-release',
+          content:
+            'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nID=debian\n',
+        },
+        { path: 'etc/debian_version', content: '12.11\n' },
+        { path: 'tmp', dir: true, mode: 0o1777 },
+        { path: 'var/mail', dir: true, mode: 0o2775 },
+        copyrightOf('base-files', 'GPL-2.0-or-later'),
+      ],
+    }),
+    makeDeb(outDir, {
+      name: 'netbase',
+      version: '6.4',
+      arch: 'all',
+      files: [
+        { path: 'etc/protocols', content: 'ip\t0\tIP\ntcp\t6\tTCP\n' },
+        { path: 'etc/services', content: 'http\t\t80/tcp\n' },
+        copyrightOf('netbase', 'GPL-2.0-only'),
+      ],
+    }),
+    makeDeb(outDir, {
+      name: 'tzdata',
+      version: '2025b-0+deb12u2',
+      arch: 'all',
+      scripts: { config: '#!/bin/sh\nexit 0\n', postinst: '#!/bin/sh\nexit 0\n' },
+      files: [
+        { path: 'usr/share/zoneinfo/Europe/Berlin', content: 'TZif2 Berlin' },
+        { path: 'usr/share/zoneinfo/Europe/Amsterdam', content: 'TZif2 Amsterdam' },
+        { path: 'usr/share/zoneinfo/posix/Europe/Berlin', hardlink: 'usr/share/zoneinfo/Europe/Berlin' },
+        { path: 'usr/share/zoneinfo/Etc/UTC', content: 'TZif2 UTC' },
+        copyrightOf('tzdata', 'public-domain'),
+      ],
+    }),
+    makeDeb(outDir, {
+      name: 'ca-certificates',
+      version: '20230311+deb12u1',
+      arch: 'all',
+      scripts: { postinst: '#!/bin/sh\nupdate-ca-certificates\n' },
+      files: [
+        { path: 'usr/share/ca-certificates/mozilla/sgci_Test_Root.crt', content: rootCa },
+        { path: 'usr/share/ca-certificates/mozilla/sgci Other (Root), 2026.crt', content: otherCa },
+        { path: 'etc/ssl/certs', dir: true },
+        copyrightOf('ca-certificates', 'MPL-2.0'),
+      ],
+    }),
+    makeDeb(outDir, {
+      name: 'libsgci0',
+      version: '1.2-3',
+      source: 'sgci-lib',
+      files: [
+        { path: 'lib/x86_64-linux-gnu/libsgci.so.0', content: 'ELF library', mode: 0o644 },
+        { path: 'lib64/ld-sgci.so.2', symlink: '/lib/x86_64-linux-gnu/libsgci.so.0' },
+        copyrightOf('libsgci0', 'MIT'),
+      ],
+    }),
+  ];
+}
+
+/** A build file for the static-like set: what the tests vary is passed as YAML lines appended at the top level. */
+export function staticBuildYaml(extra = ''): string {
+  return `apiVersion: sgci.build/v1
+image:
+  name: registry.example/sgci/static
+  tags: [latest, '12']
+  platforms: [linux/amd64]
+  labels:
+    org.opencontainers.image.source: https://sgci.example/static
+debian:
+  sources:
+    - url: https://deb.debian.org/debian
+      suites: [bookworm]
+      keys:
+        - file: keys/debian-bookworm.asc
+          fingerprint: 4D64 FEC1 19C2 0290 67D6  E791 F8D2 585B 8783 D481
+packages:
+  include: [base-files, netbase, tzdata, ca-certificates, libsgci0]
+  paths:
+    tzdata:
+      include: ['/usr/share/zoneinfo/Europe/**', '/usr/share/zoneinfo/posix/**']
+osRelease:
+  PRETTY_NAME: sgci static (Debian 12)
+reproducibility:
+  epoch: 1735689600
+${extra}`;
+}

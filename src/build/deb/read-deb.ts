@@ -149,10 +149,8 @@ async function readTar(
     'package',
   );
   try {
-    for await (const chunk of chunks) {
-      parser.write(chunk);
-      if (parser.ended) break;
-    }
+    // read to the end even past the end-of-archive blocks: cancelling xz-decompress early fails inside the module
+    for await (const chunk of chunks) parser.write(chunk);
     parser.end();
   } catch (error) {
     if (isSgciError(error)) throw error;
