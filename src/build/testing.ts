@@ -10,6 +10,7 @@ import {
   linkSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   symlinkSync,
   writeFileSync,
@@ -211,6 +212,10 @@ image:
   platforms: [linux/amd64]
   labels:
     org.opencontainers.image.source: https://sgci.example/static
+    org.opencontainers.image.documentation: https://sgci.example/static/CHANGELOG.md
+    org.opencontainers.image.resource.cpu: 100m
+    org.opencontainers.image.resource.memory: 64Mi
+    org.opencontainers.image.resource.ephemeral-storage: 16Mi
 debian:
   sources:
     - url: https://deb.debian.org/debian
@@ -223,9 +228,59 @@ packages:
   paths:
     tzdata:
       include: ['/usr/share/zoneinfo/Europe/**', '/usr/share/zoneinfo/posix/**']
+config:
+  entrypoint: [/usr/local/bin/app]
+  healthcheck:
+    test: [CMD, /usr/local/bin/app, health]
+    interval: 30s
 osRelease:
   PRETTY_NAME: sgci static (Debian 12)
 reproducibility:
   epoch: 1735689600
 ${extra}`;
+}
+
+export const aptArchives = '/var/cache/apt/archives';
+
+/**
+ * Real Debian packages from the apt cache, as a resolver would hand them over (fields from `dpkg-deb -f`); for each
+ * name the highest version present for `arch` or `all`. Undefined when one is missing (the caller skips, saying so).
+ */
+export function debsFromAptCache(names: readonly string[], arch = 'amd64'): DebPackage[] | undefined {
+  if (!existsSync(aptArchives) || !dpkgDebAvailable) return undefined;
+  const files = readdirSync(aptArchives).filter((n) => n.endsWith('.deb'));
+  const out: DebPackage[] = [];
+  for (const name of names) {
+    const candidates = files
+      .filter((n) => n.startsWith(`${name}_`) && (n.endsWith(`_${arch}.deb`) || n.endsWith('_all.deb')))
+      .map((n) => join(aptArchives, n));
+    if (candidates.length === 0) return undefined;
+    const fields = candidates.map((debPath) => {
+      const text = execFileSync('dpkg-deb', ['-f', debPath, 'Package', 'Version', 'Architecture', 'Source'], {
+        encoding: 'utf8',
+      });
+      const field = (key: string) => new RegExp(`^${key}: (.*)$`, 'm').exec(text)?.[1] ?? '';
+      return { debPath, version: field('Version'), arch: field('Architecture'), source: field('Source') || name };
+    });
+    fields.sort((a, b) => {
+      try {
+        execFileSync('dpkg', ['--compare-versions', a.version, 'lt', b.version]);
+        return -1;
+      } catch {
+        return 1;
+      }
+    });
+    const best = fields.at(-1);
+    if (!best) return undefined;
+    const sha256 = createHash('sha256').update(readFileSync(best.debPath)).digest('hex');
+    out.push({
+      name,
+      version: best.version,
+      arch: best.arch,
+      source: best.source.split(' ')[0] ?? name,
+      debPath: best.debPath,
+      sha256,
+    });
+  }
+  return out;
 }

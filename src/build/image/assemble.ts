@@ -213,9 +213,9 @@ async function assemblePlatform(
     });
     synthesized.push({ path: `/${dir}`, why: 'merged /usr link' });
   }
-  writeDpkgDatabase(tree, installed, epoch, synthesized);
   writeCaBundle(tree, epoch, synthesized);
   writeOsRelease(tree, config, epoch, synthesized);
+  writeDpkgDatabase(tree, installed, epoch, synthesized);
   tree.addMissingParents(epoch);
   const base = new Set(tree.sorted().map((n) => n.path));
   const early = synthesized.length;

@@ -13,7 +13,7 @@ export interface PathFilter {
 /** What installing one package did, for its dpkg database entry and the build report. */
 export interface InstalledPackage {
   readonly name: string;
-  /** `path md5` lines of the kept regular files, paths as the package names them (what dpkg's .md5sums hold). */
+  /** `md5  path` lines of the kept regular files (what dpkg's .md5sums hold), paths as they lie in the image. */
   readonly md5sums: readonly string[];
   readonly kept: number;
   readonly excluded: readonly string[];
@@ -112,7 +112,8 @@ export function installPackage(
           options.input,
           `${original}: md5 ${sum} differs from md5sums ${expected}`,
         );
-      md5sums.push(`${sum}  ${relative}`);
+      // the path where the file lies in the image (below /usr when merged), so no scanner has to follow /lib
+      md5sums.push(`${sum}  ${path.slice(1)}`);
     }
     if ((stored.mode & 0o6000) !== 0) setuid.push({ path, mode: stored.mode });
     tree.add(stored, options.input);

@@ -62,7 +62,9 @@ export function writeAccounts(tree: ImageTree, config: BuildConfig, epoch: numbe
   write(tree, file('/etc/group', group, epoch), 'accounts (base-passwd, adduser)', out);
   for (const user of users) {
     if (user.home === '/nonexistent') continue;
-    write(tree, dir(user.home, epoch, 0o700, user.uid, user.gid), `home of ${user.name}`, out);
+    // group 0 with the owner's rights: a runtime that assigns an arbitrary UID in group 0 (OpenShift) can still write
+    const home = user.uid === 0 ? dir(user.home, epoch, 0o700) : dir(user.home, epoch, 0o770, user.uid, 0);
+    write(tree, home, `home of ${user.name}`, out);
   }
   write(tree, dir('/tmp', epoch, 0o1777), 'world-writable /tmp with the sticky bit', out);
   write(
@@ -212,11 +214,16 @@ export function writeDpkgDatabase(
   out: Synthesized[],
 ): void {
   for (const { installed, control } of packages) {
+    // a file the build replaced (os-release overrides) is no longer the package's: its checksum would be a lie
+    const sums = installed.md5sums.filter((line) => {
+      const node = tree.get(`/${line.slice(34)}`);
+      return node !== undefined && !node.owners.includes(buildOwner);
+    });
     const stanza = `${control.replace(/\n+$/, '')}\n`;
     write(tree, file(`/var/lib/dpkg/status.d/${installed.name}`, stanza, epoch), 'dpkg database entry', out);
     write(
       tree,
-      file(`/var/lib/dpkg/status.d/${installed.name}.md5sums`, installed.md5sums.map((l) => `${l}\n`).join(''), epoch),
+      file(`/var/lib/dpkg/status.d/${installed.name}.md5sums`, sums.map((l) => `${l}\n`).join(''), epoch),
       'dpkg database file list',
       out,
     );
