@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { describe, SgciError } from '../core/index.ts';
+import { normalizeImagePath } from '../oci/fs/index.ts';
 
 /**
  * The `sgci build` file: one YAML document that says everything an image is made of, so that the file plus its lock
@@ -24,7 +25,8 @@ const Id = z.number().int().min(0).max(0xfffffffe);
 const ImagePath = z
   .string()
   .regex(/^\/[^\0]*$/, 'expected an absolute path')
-  .refine((p) => !p.split('/').includes('..'), 'must not contain ..');
+  .refine((p) => !p.split('/').includes('..'), 'must not contain ..')
+  .transform((p) => normalizeImagePath(p).path);
 const Glob = z.string().min(1);
 const PackageName = z.string().regex(/^[a-z0-9][a-z0-9+.-]+$/, 'expected a Debian package name');
 const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name');

@@ -128,7 +128,7 @@ export async function assembleImage(
   const manifests: Descriptor[] = [];
   for (const input of inputs) {
     const { report, manifest, platformBlobs } = await assemblePlatform(config, input, options);
-    blobs.push(...platformBlobs);
+    for (const blob of platformBlobs) blobs.push(blob);
     reports.push(report);
     manifests.push(descriptorOf(manifest, { platform: platformParts(input.platform) }));
   }

@@ -128,7 +128,8 @@ export async function explainLayoutDifference(first: string, second: string): Pr
       if (ta.equals(tb)) lines.push(`${where}: same tar, different gzip bytes (the zlib of the two runs differs)`);
       else {
         const explained = explainEntries(entries(ta, `${first} ${where}`), entries(tb, `${second} ${where}`), where);
-        lines.push(...(explained.length > 0 ? explained : [`${where}: tar bytes differ outside any entry`]));
+        if (explained.length === 0) lines.push(`${where}: tar bytes differ outside any entry`);
+        for (const line of explained) lines.push(line);
       }
     }
     if (lines.length === 0) lines.push(`${platform}: manifests differ (annotations)`);
