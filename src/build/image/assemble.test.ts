@@ -233,7 +233,7 @@ test('packages-and-files puts accounts and extra files in a second layer; an ext
 }, async () => {
   const debs = mkdtempSync(join(tmpdir(), 'sgci-debs-'));
   writeFileSync(join(debs, 'app.txt'), 'hello\n');
-  const sum = 'db' + '1'.repeat(62);
+  const sum = '1'.repeat(64);
   const wrong = `files:\n  - path: /app/app.txt\n    source: app.txt\n    sha256: ${sum}\n`;
   const packages = staticLikeDebs(debs);
   const layout = join(debs, 'oci');
