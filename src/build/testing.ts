@@ -17,6 +17,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { selfSignedCertificate } from '../../test/helpers/tls.ts';
 import type { DebPackage } from './image/assemble.ts';
 
 export type TestDebFile =
@@ -102,29 +103,9 @@ export function copyrightOf(name: string, license = 'MIT'): TestDebFile {
 }
 
 /** A self-signed certificate in PEM, made with the openssl command line (present wherever ca-certificates is). */
-export function testCertificate(commonName: string): string {
+async function testCertificate(commonName: string): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'sgci-cert-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-days',
-      '3650',
-      '-subj',
-      `/CN=${commonName}`,
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ],
-    { stdio: 'pipe' },
-  );
+  await selfSignedCertificate(`/CN=${commonName}`, 3650, join(dir, 'key.pem'), join(dir, 'cert.pem'));
   return readFileSync(join(dir, 'cert.pem'), 'utf8');
 }
 
@@ -134,9 +115,9 @@ export function testCertificate(commonName: string): string {
  * with spaces and parentheses in its name) and a library shipping /lib64, each with a copyright file and maintainer
  * scripts that must not run.
  */
-export function staticLikeDebs(outDir: string): DebPackage[] {
-  const rootCa = testCertificate('sgci Test Root');
-  const otherCa = testCertificate('sgci Other Root').trimEnd();
+export async function staticLikeDebs(outDir: string): Promise<DebPackage[]> {
+  const rootCa = await testCertificate('sgci Test Root');
+  const otherCa = (await testCertificate('sgci Other Root')).trimEnd();
   return [
     makeDeb(outDir, {
       name: 'base-files',

@@ -40,7 +40,7 @@ test('the same packages and build file give the same digest under another TZ, um
   timeout: 120_000,
 }, async () => {
   const debs = mkdtempSync(join(tmpdir(), 'sgci-debs-'));
-  const packages = staticLikeDebs(debs);
+  const packages = await staticLikeDebs(debs);
   const yaml = staticBuildYaml();
   const first = await buildIn(
     { umask: '022', env: { TZ: 'UTC', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' } },
@@ -62,7 +62,7 @@ test('the same packages and build file give the same digest under another TZ, um
 
 test('two builds that differ are explained file by file', { skip }, async () => {
   const debs = mkdtempSync(join(tmpdir(), 'sgci-debs-'));
-  const packages = staticLikeDebs(debs);
+  const packages = await staticLikeDebs(debs);
   const layouts: string[] = [];
   for (const epoch of [1735689600, 1735689000]) {
     const yaml = staticBuildYaml().replace('epoch: 1735689600', `epoch: ${epoch}`);
@@ -116,7 +116,7 @@ test('the built image passes sgci check under the default policy, and the dpkg c
   timeout: 300_000,
 }, async () => {
   const debs = mkdtempSync(join(tmpdir(), 'sgci-debs-'));
-  const packages = staticLikeDebs(debs);
+  const packages = await staticLikeDebs(debs);
   const layout = join(mkdtempSync(join(tmpdir(), 'sgci-layout-')), 'oci');
   const config = parseBuildConfig(staticBuildYaml(), 'static.yaml');
   await assembleImage(config, [{ platform: 'linux/amd64', packages }], { layout, baseDir: debs });
