@@ -18,3 +18,5 @@ export {
   type PlatformPackages,
   type PlatformReport,
 } from './image/assemble.ts';
+export { explainLayoutDifference } from './image/compare.ts';
+export { type ImagePusher, pushLayout } from './image/push.ts';

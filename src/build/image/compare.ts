@@ -1,44 +1,12 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { defaultLimits, describe, SgciError } from '../../core/index.ts';
+import { defaultLimits } from '../../core/index.ts';
 import { type TarHeader, TarParser } from '../../oci/layer/index.ts';
+import { type LayoutDescriptor, platformManifests, readBlob, readJsonBlob } from './layout-files.ts';
 
 interface LayerEntry {
   readonly header: TarHeader;
   readonly sha256: string;
-}
-
-async function blob(layout: string, digest: string): Promise<Buffer> {
-  try {
-    return await readFile(join(layout, 'blobs', ...digest.split(':')));
-  } catch (error) {
-    throw new SgciError('IO_ERROR', layout, `cannot read blob ${digest}: ${describe(error)}`, { cause: error });
-  }
-}
-
-async function json(layout: string, digest: string): Promise<Record<string, unknown>> {
-  return JSON.parse((await blob(layout, digest)).toString('utf8'));
-}
-
-interface Descriptor {
-  readonly digest: string;
-  readonly mediaType: string;
-  readonly platform?: { readonly architecture: string; readonly os: string };
-}
-
-/** The manifests of a layout this builder wrote, by platform (`index.json` → [image index →] manifests). */
-async function manifests(layout: string): Promise<Map<string, string>> {
-  const index = JSON.parse(await readFile(join(layout, 'index.json'), 'utf8')) as { manifests: Descriptor[] };
-  const out = new Map<string, string>();
-  const root = index.manifests[0];
-  if (root === undefined) return out;
-  if (root.mediaType.endsWith('index.v1+json')) {
-    const nested = (await json(layout, root.digest)) as unknown as { manifests: Descriptor[] };
-    for (const m of nested.manifests) out.set(`${m.platform?.os}/${m.platform?.architecture}`, m.digest);
-  } else out.set(root.platform ? `${root.platform.os}/${root.platform.architecture}` : 'image', root.digest);
-  return out;
 }
 
 function entries(tar: Buffer, input: string): Map<string, LayerEntry> {
@@ -68,6 +36,11 @@ function entries(tar: Buffer, input: string): Map<string, LayerEntry> {
   return out;
 }
 
+interface ImageManifest {
+  readonly config: LayoutDescriptor;
+  readonly layers: readonly LayoutDescriptor[];
+}
+
 const fields = ['type', 'mode', 'uid', 'gid', 'mtime', 'size', 'linkpath'] as const;
 
 function explainEntries(a: Map<string, LayerEntry>, b: Map<string, LayerEntry>, where: string): string[] {
@@ -94,22 +67,22 @@ function explainEntries(a: Map<string, LayerEntry>, b: Map<string, LayerEntry>, 
  * proof prints. Empty when the two layouts name the same digest.
  */
 export async function explainLayoutDifference(first: string, second: string): Promise<string[]> {
-  const a = await manifests(first);
-  const b = await manifests(second);
+  const a = await platformManifests(first);
+  const b = await platformManifests(second);
   const lines: string[] = [];
   for (const platform of [...new Set([...a.keys(), ...b.keys()])].sort()) {
-    const ma = a.get(platform);
-    const mb = b.get(platform);
+    const ma = a.get(platform)?.digest;
+    const mb = b.get(platform)?.digest;
     if (ma === mb) continue;
     if (ma === undefined || mb === undefined) {
       lines.push(`${platform}: only in the ${ma ? 'first' : 'second'} build`);
       continue;
     }
-    const manifestA = (await json(first, ma)) as { config: Descriptor; layers: Descriptor[] };
-    const manifestB = (await json(second, mb)) as { config: Descriptor; layers: Descriptor[] };
+    const manifestA = await readJsonBlob<ImageManifest>(first, ma);
+    const manifestB = await readJsonBlob<ImageManifest>(second, mb);
     if (manifestA.config.digest !== manifestB.config.digest) {
-      const ca = await json(first, manifestA.config.digest);
-      const cb = await json(second, manifestB.config.digest);
+      const ca = await readJsonBlob<Record<string, unknown>>(first, manifestA.config.digest);
+      const cb = await readJsonBlob<Record<string, unknown>>(second, manifestB.config.digest);
       for (const key of [...new Set([...Object.keys(ca), ...Object.keys(cb)])].sort())
         if (JSON.stringify(ca[key]) !== JSON.stringify(cb[key])) lines.push(`${platform} config ${key} differs`);
     }
@@ -122,8 +95,8 @@ export async function explainLayoutDifference(first: string, second: string): Pr
         lines.push(`${platform} layer ${i}: only in the ${la ? 'first' : 'second'} build`);
         continue;
       }
-      const ta = gunzipSync(await blob(first, la.digest));
-      const tb = gunzipSync(await blob(second, lb.digest));
+      const ta = gunzipSync(await readBlob(first, la.digest));
+      const tb = gunzipSync(await readBlob(second, lb.digest));
       const where = `${platform} layer ${i}`;
       if (ta.equals(tb)) lines.push(`${where}: same tar, different gzip bytes (the zlib of the two runs differs)`);
       else {
