@@ -265,3 +265,78 @@ export function debsFromAptCache(names: readonly string[], arch = 'amd64'): DebP
   }
   return out;
 }
+
+function layoutBlob(layout: string, digest: string): Buffer {
+  return readFileSync(join(layout, 'blobs', 'sha256', digest.replace('sha256:', '')));
+}
+
+/** The gzipped layer blobs of a one-platform layout, each written to a file of its own for GNU tar. */
+function layerFiles(layout: string): string[] {
+  const index = JSON.parse(readFileSync(join(layout, 'index.json'), 'utf8'));
+  const manifest = JSON.parse(layoutBlob(layout, index.manifests[0].digest).toString('utf8'));
+  const dir = mkdtempSync(join(tmpdir(), 'sgci-layers-'));
+  return manifest.layers.map((layer: { digest: string }, i: number) => {
+    const file = join(dir, `${i}.tar.gz`);
+    writeFileSync(file, layoutBlob(layout, layer.digest));
+    return file;
+  });
+}
+
+/** Every layer of a one-platform layout as GNU tar lists it (`-tv`, numeric owners, UTC): an independent reading. */
+export function tarListing(layout: string): string[] {
+  const lines: string[] = [];
+  for (const file of layerFiles(layout)) {
+    const out = execFileSync('tar', ['-tvz', '--numeric-owner', '--quoting-style=literal', '-f', file], {
+      encoding: 'utf8',
+      env: { ...process.env, TZ: 'UTC', LC_ALL: 'C' },
+    });
+    for (const line of out.split('\n').filter(Boolean)) lines.push(line.replace(/ +/g, ' '));
+  }
+  return lines;
+}
+
+/** A file's text from the topmost layer holding it, as GNU tar extracts it. */
+export function layoutFile(layout: string, path: string): string {
+  for (const file of layerFiles(layout).toReversed()) {
+    try {
+      return execFileSync('tar', ['-xzOf', file, path], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    } catch {}
+  }
+  throw new Error(`${path} is in no layer of ${layout}`);
+}
+
+const updateCaTool = '/usr/sbin/update-ca-certificates';
+export const caToolMissing = existsSync(updateCaTool) ? false : 'update-ca-certificates is not installed';
+
+/**
+ * What the real update-ca-certificates writes for the certificates of a ca-certificates .deb and a given
+ * ca-certificates.conf, in a directory of its own: the bundle's text and the `.pem` links it made.
+ */
+export function updateCaCertificates(debPath: string, conf: string): { bundle: string; links: string[] } {
+  const root = mkdtempSync(join(tmpdir(), 'sgci-ca-'));
+  execFileSync('dpkg-deb', ['-x', debPath, root]);
+  writeFileSync(join(root, 'ca-certificates.conf'), conf);
+  const certs = join(root, 'etc-ssl-certs');
+  mkdirSync(certs);
+  execFileSync(
+    updateCaTool,
+    [
+      '--fresh',
+      '--certsconf',
+      join(root, 'ca-certificates.conf'),
+      '--certsdir',
+      join(root, 'usr/share/ca-certificates'),
+      '--localcertsdir',
+      join(root, 'none'),
+      '--etccertsdir',
+      certs,
+      '--hooksdir',
+      '',
+    ],
+    { stdio: 'pipe' },
+  );
+  const links = readdirSync(certs)
+    .filter((n) => n.endsWith('.pem'))
+    .sort();
+  return { bundle: readFileSync(join(certs, 'ca-certificates.crt'), 'utf8'), links };
+}

@@ -7,7 +7,16 @@ import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { explainLayoutDifference } from '../../src/build/image/compare.ts';
 import { assembleImage, type DebPackage, parseBuildConfig } from '../../src/build/index.ts';
-import { debsFromAptCache, dpkgDebAvailable, staticBuildYaml, staticLikeDebs } from '../../src/build/testing.ts';
+import {
+  caToolMissing,
+  debsFromAptCache,
+  dpkgDebAvailable,
+  layoutFile,
+  staticBuildYaml,
+  staticLikeDebs,
+  tarListing,
+  updateCaCertificates,
+} from '../../src/build/testing.ts';
 import { openImage } from '../../src/oci/source/index.ts';
 import { defaultPolicy } from '../../src/policy/index.ts';
 import { runScan } from '../../src/scan/index.ts';
@@ -167,4 +176,14 @@ test('static from real Debian packages in the apt cache: reproducible, every pac
     packages.map((p) => `${p.name}@${p.version}`).sort(),
   );
   assert.deepEqual(failedImageChecks(outcome), fromScratchGaps);
+  if (caToolMissing) return;
+  // the CA bundle of the real certificates, as the real update-ca-certificates writes it from the same list
+  const ca = packages.find((p) => p.name === 'ca-certificates');
+  const real = updateCaCertificates(ca?.debPath ?? '', layoutFile(first.layout, 'etc/ca-certificates.conf'));
+  assert.equal(layoutFile(first.layout, 'etc/ssl/certs/ca-certificates.crt'), real.bundle);
+  const links = tarListing(first.layout)
+    .map((l) => /etc\/ssl\/certs\/(\S+\.pem) -> /.exec(l)?.[1])
+    .filter((name) => name !== undefined);
+  assert.deepEqual(links, real.links);
+  console.log(`real static: CA bundle of ${real.links.length} certificates equals update-ca-certificates'`);
 });

@@ -1,49 +1,23 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { isSgciError } from '../../core/index.ts';
 import { parseBuildConfig } from '../config.ts';
-import { dpkgDebAvailable, makeDeb, staticBuildYaml, staticLikeDebs } from '../testing.ts';
+import {
+  caToolMissing,
+  dpkgDebAvailable,
+  layoutFile,
+  makeDeb,
+  staticBuildYaml,
+  staticLikeDebs,
+  tarListing,
+  updateCaCertificates,
+} from '../testing.ts';
 import { assembleImage } from './assemble.ts';
 
 const skip = dpkgDebAvailable ? false : 'dpkg-deb is not installed (apt-get install dpkg)';
-
-function layoutBlob(layout: string, digest: string): Buffer {
-  return readFileSync(join(layout, 'blobs', 'sha256', digest.replace('sha256:', '')));
-}
-
-/** The single layer of a one-platform layout as GNU tar lists it: the independent reading of our bytes. */
-function tarListing(layout: string): string[] {
-  const index = JSON.parse(readFileSync(join(layout, 'index.json'), 'utf8'));
-  const manifest = JSON.parse(layoutBlob(layout, index.manifests[0].digest).toString('utf8'));
-  const lines: string[] = [];
-  for (const layer of manifest.layers) {
-    const file = join(mkdtempSync(join(tmpdir(), 'sgci-layer-')), 'layer.tar.gz');
-    writeFileSync(file, layoutBlob(layout, layer.digest));
-    const out = execFileSync('tar', ['-tvz', '--numeric-owner', '--quoting-style=literal', '-f', file], {
-      encoding: 'utf8',
-      env: { ...process.env, TZ: 'UTC', LC_ALL: 'C' },
-    });
-    for (const line of out.split('\n').filter(Boolean)) lines.push(line.replace(/ +/g, ' '));
-  }
-  return lines;
-}
-
-function fileIn(layout: string, path: string): string {
-  const index = JSON.parse(readFileSync(join(layout, 'index.json'), 'utf8'));
-  const manifest = JSON.parse(layoutBlob(layout, index.manifests[0].digest).toString('utf8'));
-  for (const layer of manifest.layers.toReversed()) {
-    const file = join(mkdtempSync(join(tmpdir(), 'sgci-layer-')), 'layer.tar.gz');
-    writeFileSync(file, layoutBlob(layout, layer.digest));
-    try {
-      return execFileSync('tar', ['-xzOf', file, path], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    } catch {}
-  }
-  throw new Error(`${path} is in no layer`);
-}
 
 async function build(yamlExtra = '', layers = 'single') {
   const debs = mkdtempSync(join(tmpdir(), 'sgci-debs-'));
@@ -88,15 +62,15 @@ test('the static-like set assembles into a tar GNU tar reads: sorted, parents fi
   assert.equal(byPath('usr/share/zoneinfo/Etc/UTC'), '');
   assert.notEqual(byPath('usr/share/doc/tzdata/copyright'), '');
   assert.equal(built.report.platforms[0]?.packages.find((p) => p.name === 'tzdata')?.excluded, 2);
-  assert.match(fileIn(layout, 'etc/passwd'), /^root:x:0:0:root:\/root:\/sbin\/nologin\nnonroot:x:65532:65532:/);
-  assert.match(fileIn(layout, 'etc/group'), /^root:x:0:\nnonroot:x:65532:\nnobody:x:65534:\n$/);
-  assert.match(fileIn(layout, 'usr/lib/os-release'), /^PRETTY_NAME="sgci static \(Debian 12\)"\nNAME=/);
-  assert.match(fileIn(layout, 'var/lib/dpkg/status.d/libsgci0'), /^Package: libsgci0\nSource: sgci-lib\n/);
+  assert.match(layoutFile(layout, 'etc/passwd'), /^root:x:0:0:root:\/root:\/sbin\/nologin\nnonroot:x:65532:65532:/);
+  assert.match(layoutFile(layout, 'etc/group'), /^root:x:0:\nnonroot:x:65532:\nnobody:x:65534:\n$/);
+  assert.match(layoutFile(layout, 'usr/lib/os-release'), /^PRETTY_NAME="sgci static \(Debian 12\)"\nNAME=/);
+  assert.match(layoutFile(layout, 'var/lib/dpkg/status.d/libsgci0'), /^Package: libsgci0\nSource: sgci-lib\n/);
   assert.match(
-    fileIn(layout, 'var/lib/dpkg/status.d/tzdata.md5sums'),
+    layoutFile(layout, 'var/lib/dpkg/status.d/tzdata.md5sums'),
     /^[0-9a-f]{32} {2}usr\/share\/doc\/tzdata\/copyright$/m,
   );
-  assert.doesNotMatch(fileIn(layout, 'var/lib/dpkg/status.d/tzdata.md5sums'), /Etc\/UTC/);
+  assert.doesNotMatch(layoutFile(layout, 'var/lib/dpkg/status.d/tzdata.md5sums'), /Etc\/UTC/);
 });
 
 test('the build report lists every maintainer script it did not run and every file it wrote', { skip }, async () => {
@@ -120,41 +94,15 @@ test('the build report lists every maintainer script it did not run and every fi
 });
 
 test('the CA bundle is byte for byte what the real update-ca-certificates writes from the same certificates', {
-  skip:
-    skip ||
-    (readdirSync('/usr/sbin').includes('update-ca-certificates') ? false : 'update-ca-certificates is not installed'),
+  skip: skip || caToolMissing,
 }, async () => {
   const { layout, debs } = await build();
-  const root = mkdtempSync(join(tmpdir(), 'sgci-ca-'));
-  execFileSync('dpkg-deb', ['-x', join(debs, 'ca-certificates_20230311+deb12u1_all.deb'), root]);
-  const conf = join(root, 'ca-certificates.conf');
-  writeFileSync(conf, fileIn(layout, 'etc/ca-certificates.conf'));
-  const certs = join(root, 'etc-ssl-certs');
-  execFileSync('mkdir', ['-p', certs]);
-  execFileSync(
-    '/usr/sbin/update-ca-certificates',
-    [
-      '--fresh',
-      '--certsconf',
-      conf,
-      '--certsdir',
-      join(root, 'usr/share/ca-certificates'),
-      '--localcertsdir',
-      join(root, 'none'),
-      '--etccertsdir',
-      certs,
-      '--hooksdir',
-      '',
-    ],
-    { stdio: 'pipe' },
+  const real = updateCaCertificates(
+    join(debs, 'ca-certificates_20230311+deb12u1_all.deb'),
+    layoutFile(layout, 'etc/ca-certificates.conf'),
   );
-  assert.equal(
-    fileIn(layout, 'etc/ssl/certs/ca-certificates.crt'),
-    readFileSync(join(certs, 'ca-certificates.crt'), 'utf8'),
-  );
-  const pems = readdirSync(certs)
-    .filter((n) => n.endsWith('.pem'))
-    .sort();
+  assert.equal(layoutFile(layout, 'etc/ssl/certs/ca-certificates.crt'), real.bundle);
+  const pems = real.links;
   assert.deepEqual(pems, ['sgci_Other_=Root=__2026.pem', 'sgci_Test_Root.pem']);
   const listing = tarListing(layout).filter((l) => l.includes('etc/ssl/certs/') && l.includes('.pem'));
   assert.deepEqual(

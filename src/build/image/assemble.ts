@@ -239,7 +239,7 @@ async function assemblePlatform(
   for (const group of groups) {
     if (group.length === 0) continue;
     const tar = layerTar(group, epoch);
-    const blob = blobOf(mediaTypes.ociLayerGzip, gzipFixed(tar));
+    const blob = blobOf(mediaTypes.ociLayerGzip, await gzipFixed(tar));
     const diffId = digestOf(tar);
     layerBlobs.push(blob);
     diffIds.push(diffId);

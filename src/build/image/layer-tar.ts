@@ -1,4 +1,5 @@
-import { crc32, deflateRawSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { constants, crc32, deflateRaw } from 'node:zlib';
 import { SgciError } from '../../core/index.ts';
 import { type TreeNode, treeOrderKey } from './tree.ts';
 
@@ -154,15 +155,36 @@ export function layerTar(nodes: readonly TreeNode[], epoch: number): Buffer {
  */
 export const gzipLevel = 6;
 
+/** The tar is deflated in slices of this size, each on its own: a fixed constant, so the bytes never depend on cores. */
+export const gzipSliceBytes = 4 * 1024 * 1024;
+
+const deflateSlice = promisify(deflateRaw);
+
 /**
  * gzip with a fixed header (no name, mtime 0, XFL 0, OS 255 "unknown") around raw deflate at a pinned level, so the
  * header is not the host's (zlib writes its compile-time OS code) and the blob depends only on the tar and zlib.
+ * As pigz does, the tar is cut into fixed slices that are deflated independently on libuv's thread pool, every
+ * slice but the last ending in a full flush (a byte-aligned empty stored block), so their concatenation is one
+ * valid deflate stream; the slices lose at most a 32 KiB window of history each (under 0.5 % on Debian packages).
  */
-export function gzipFixed(data: Buffer): Buffer {
+export async function gzipFixed(data: Buffer): Promise<Buffer> {
   const header = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0x00, 0xff]);
-  const body = deflateRawSync(data, { level: gzipLevel, memLevel: 8, windowBits: 15 });
+  const slices: Promise<Buffer>[] = [];
+  for (let start = 0; start < data.length || start === 0; start += gzipSliceBytes) {
+    const end = Math.min(start + gzipSliceBytes, data.length);
+    const last = end === data.length;
+    slices.push(
+      deflateSlice(data.subarray(start, end), {
+        level: gzipLevel,
+        memLevel: 8,
+        windowBits: 15,
+        finishFlush: last ? constants.Z_FINISH : constants.Z_FULL_FLUSH,
+      }),
+    );
+    if (last) break;
+  }
   const trailer = Buffer.alloc(8);
   trailer.writeUInt32LE(crc32(data) >>> 0, 0);
   trailer.writeUInt32LE(data.length % 2 ** 32, 4);
-  return Buffer.concat([header, body, trailer]);
+  return Buffer.concat([header, ...(await Promise.all(slices)), trailer]);
 }
