@@ -17,6 +17,8 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { type SyntheticEntry, tarOf } from '../../test/helpers/synthetic-image.ts';
 import { selfSignedCertificate } from '../../test/helpers/tls.ts';
 import type { DebPackage } from './image/assemble.ts';
 
@@ -339,4 +341,39 @@ export function updateCaCertificates(debPath: string, conf: string): { bundle: s
     .filter((n) => n.endsWith('.pem'))
     .sort();
   return { bundle: readFileSync(join(certs, 'ca-certificates.crt'), 'utf8'), links };
+}
+
+/** An ar archive as dpkg-deb writes one: `!<arch>`, 60-byte headers, data padded to even offsets. */
+function arArchive(members: readonly { readonly name: string; readonly data: Buffer }[]): Buffer {
+  const parts: Buffer[] = [Buffer.from('!<arch>\n')];
+  for (const { name, data } of members) {
+    const header = `${name.padEnd(16)}${'0'.padEnd(12)}${'0'.padEnd(6)}${'0'.padEnd(6)}${'100644'.padEnd(8)}${String(data.length).padEnd(10)}\`\n`;
+    parts.push(Buffer.from(header, 'latin1'), data);
+    if (data.length % 2 === 1) parts.push(Buffer.from('\n'));
+  }
+  return Buffer.concat(parts);
+}
+
+/**
+ * A .deb dpkg-deb would never build: its data.tar holds exactly `entries` (`..` paths, absolute names, device
+ * nodes), to show the reader refuses or skips what a hostile package could carry.
+ */
+export async function handMadeDeb(
+  outDir: string,
+  name: string,
+  entries: readonly SyntheticEntry[],
+): Promise<DebPackage> {
+  const control = await tarOf([
+    { path: './', type: 'dir' },
+    { path: './control', content: `Package: ${name}\nVersion: 1\nArchitecture: amd64\nDescription: hand-made\n` },
+  ]);
+  const deb = arArchive([
+    { name: 'debian-binary', data: Buffer.from('2.0\n') },
+    { name: 'control.tar.gz', data: gzipSync(control) },
+    { name: 'data.tar', data: await tarOf(entries) },
+  ]);
+  const debPath = join(outDir, `${name}_1_amd64.deb`);
+  writeFileSync(debPath, deb);
+  const sha256 = createHash('sha256').update(deb).digest('hex');
+  return { name, version: '1', arch: 'amd64', source: name, debPath, sha256 };
 }

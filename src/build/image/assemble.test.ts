@@ -8,6 +8,7 @@ import { parseBuildConfig } from '../config.ts';
 import {
   caToolMissing,
   dpkgDebAvailable,
+  handMadeDeb,
   layoutFile,
   makeDeb,
   staticBuildYaml,
@@ -202,4 +203,50 @@ test('packages-and-files puts accounts and extra files in a second layer; an ext
   assert.equal(layers.length, 2);
   const listing = tarListing(layout);
   assert.ok(listing.some((l) => /^-r--r--r-- 0\/0 6 .* app\/app\.txt$/.test(l)));
+});
+
+test('a package entry that climbs out with .. or names an absolute path is refused, naming package and entry', {
+  skip,
+}, async () => {
+  const debs = mkdtempSync(join(tmpdir(), 'sgci-debs-'));
+  const config = parseBuildConfig(staticBuildYaml(), 'static.yaml');
+  const layout = join(debs, 'oci');
+  for (const [name, path] of [
+    ['climb', './usr/../../etc/evil'],
+    ['absolute', '/etc/evil'],
+  ] as const) {
+    const pkg = await handMadeDeb(debs, name, [{ path, content: 'x' }]);
+    await assert.rejects(
+      assembleImage(config, [{ platform: 'linux/amd64', packages: [pkg] }], { layout, baseDir: debs }),
+      (e) => isSgciError(e, 'ARCHIVE_INVALID') && e.message.startsWith(`${name}_1_amd64.deb: entry "${path}" leaves`),
+    );
+  }
+  const link = await handMadeDeb(debs, 'link', [
+    { path: './usr/bin/x', type: 'hardlink', linkTarget: '../etc/shadow' },
+  ]);
+  await assert.rejects(
+    assembleImage(config, [{ platform: 'linux/amd64', packages: [link] }], { layout, baseDir: debs }),
+    (e) => isSgciError(e, 'ARCHIVE_INVALID') && /leaves the package's root/.test(e.message),
+  );
+});
+
+test('device nodes and FIFOs in a package are skipped and reported, never written', { skip }, async () => {
+  const debs = mkdtempSync(join(tmpdir(), 'sgci-debs-'));
+  const pkg = await handMadeDeb(debs, 'devices', [
+    { path: './dev/', type: 'dir' },
+    { path: './dev/null', type: 'char' },
+    { path: './dev/sda', type: 'block' },
+    { path: './run/fifo', type: 'fifo' },
+    { path: './etc/devices.conf', content: 'kept\n' },
+  ]);
+  const layout = join(debs, 'oci');
+  const config = parseBuildConfig(staticBuildYaml(), 'static.yaml');
+  const built = await assembleImage(config, [{ platform: 'linux/amd64', packages: [pkg] }], { layout, baseDir: debs });
+  assert.deepEqual(
+    built.report.platforms[0]?.packages[0]?.skipped.map((s) => s.path),
+    ['/dev/null', '/dev/sda', '/run/fifo'],
+  );
+  const listing = tarListing(layout);
+  assert.ok(listing.some((l) => l.endsWith(' etc/devices.conf')));
+  assert.ok(!listing.some((l) => /^[cbp]/.test(l)), listing.join('\n'));
 });
