@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { type Digest, defaultLimits, describe, digestOf, type Limits, SgciError } from '../../core/index.ts';
 import { mediaTypes } from '../../oci/image/index.ts';
 import type { BuildConfig, BuildPlatform } from '../config.ts';
-import { readDeb } from '../deb/read-deb.ts';
+import { readDebs } from '../deb/read-debs.ts';
 import { enforceBuildPolicy, type PolicyResult } from './build-policy.ts';
 import { type InstalledPackage, installPackage } from './install.ts';
 import { gzipFixed, layerTar } from './layer-tar.ts';
@@ -101,14 +101,18 @@ export interface AssembledImage {
   readonly report: BuildReport;
 }
 
-async function sha256OfFile(path: string, input: string): Promise<string> {
+async function sha256OfFile(path: string, input: string): Promise<{ sha256: string; size: number }> {
   const hash = createHash('sha256');
+  let size = 0;
   try {
-    for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
+    for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) {
+      hash.update(chunk as Buffer);
+      size += (chunk as Buffer).length;
+    }
   } catch (error) {
     throw new SgciError('IO_ERROR', input, `cannot read: ${describe(error)}`, { cause: error });
   }
-  return hash.digest('hex');
+  return { sha256: hash.digest('hex'), size };
 }
 
 /**
@@ -168,14 +172,25 @@ async function assemblePlatform(
   const setuid: { package: string; path: string; mode: string }[] = [];
   // name order, not resolver order: the tree is the same whichever way the closure was walked
   const ordered = [...input.packages].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const pkg of ordered) {
-    const label = `${pkg.name}_${pkg.version}_${pkg.arch}.deb`;
+  const labels = ordered.map((pkg) => `${pkg.name}_${pkg.version}_${pkg.arch}.deb`);
+  const sizes: number[] = [];
+  for (const [i, pkg] of ordered.entries()) {
+    const label = labels[i] ?? pkg.name;
     if (pkg.arch !== architecture && pkg.arch !== 'all')
       throw new SgciError('USAGE', label, `architecture ${pkg.arch} cannot go into a ${input.platform} image`);
-    const sum = await sha256OfFile(pkg.debPath, label);
-    if (sum !== pkg.sha256)
-      throw new SgciError('DIGEST_MISMATCH', label, `sha256 ${sum} differs from the index's ${pkg.sha256}`);
-    const deb = await readDeb(pkg.debPath, label, limits);
+    const { sha256, size } = await sha256OfFile(pkg.debPath, label);
+    if (sha256 !== pkg.sha256)
+      throw new SgciError('DIGEST_MISMATCH', label, `sha256 ${sha256} differs from the index's ${pkg.sha256}`);
+    sizes.push(size);
+  }
+  const debs = await readDebs(
+    ordered.map((pkg, i) => ({ path: pkg.debPath, input: labels[i] ?? pkg.name, size: sizes[i] ?? 0 })),
+    limits,
+  );
+  for (const [i, pkg] of ordered.entries()) {
+    const label = labels[i] ?? pkg.name;
+    const deb = debs[i];
+    if (deb === undefined) throw new SgciError('IO_ERROR', label, 'not read');
     const result = installPackage(tree, pkg.name, deb, {
       mergedUsr: config.debian.mergedUsr,
       filter: config.packages.paths[pkg.name],
