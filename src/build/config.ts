@@ -165,8 +165,12 @@ export const BuildConfigFile = z
           .enum(['single', 'packages-and-files'])
           .default('single')
           .describe('single: one layer; packages-and-files: the packages, then accounts, paths and extra files.'),
+        compression: z
+          .enum(['gzip', 'zstd'])
+          .default('gzip')
+          .describe('gzip (level 6) runs everywhere; zstd (level 3) is smaller and four times cheaper to make.'),
       })
-      .default({ strategy: 'single' }),
+      .default({ strategy: 'single', compression: 'gzip' }),
     reproducibility: z.strictObject({ epoch: Epoch }),
     outputs: z
       .strictObject({

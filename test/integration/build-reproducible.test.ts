@@ -44,30 +44,36 @@ async function buildIn(
   return { digest: stdout.trim(), layout };
 }
 
-test('the same packages and build file give the same digest under another TZ, umask, locale and temp dir', {
-  skip,
-  timeout: 120_000,
-}, async () => {
-  const debs = mkdtempSync(join(tmpdir(), 'sgci-debs-'));
-  const packages = await staticLikeDebs(debs);
-  const yaml = staticBuildYaml();
-  const first = await buildIn(
-    { umask: '022', env: { TZ: 'UTC', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' } },
-    yaml,
-    packages,
-    debs,
-  );
-  const second = await buildIn(
-    { umask: '077', env: { TZ: 'Pacific/Chatham', LANG: 'de_DE.UTF-8', LC_ALL: 'de_DE.UTF-8' } },
-    yaml,
-    packages,
-    debs,
-  );
-  assert.match(first.digest, /^sha256:[0-9a-f]{64}$/);
-  console.log(`build 1 (TZ=UTC umask 022 C.UTF-8): ${first.digest}`);
-  console.log(`build 2 (TZ=Pacific/Chatham umask 077 de_DE.UTF-8): ${second.digest}`);
-  assert.equal(second.digest, first.digest, (await explainLayoutDifference(first.layout, second.layout)).join('\n'));
-});
+for (const compression of ['gzip', 'zstd'] as const) {
+  test(`the same packages and build file give the same ${compression} digest under another TZ, umask, locale and temp dir`, {
+    skip,
+    timeout: 120_000,
+  }, async () => {
+    const debs = mkdtempSync(join(tmpdir(), 'sgci-debs-'));
+    const packages = await staticLikeDebs(debs);
+    const yaml = staticBuildYaml(`layers:\n  compression: ${compression}\n`);
+    const first = await buildIn(
+      { umask: '022', env: { TZ: 'UTC', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' } },
+      yaml,
+      packages,
+      debs,
+    );
+    const second = await buildIn(
+      { umask: '077', env: { TZ: 'Pacific/Chatham', LANG: 'de_DE.UTF-8', LC_ALL: 'de_DE.UTF-8' } },
+      yaml,
+      packages,
+      debs,
+    );
+    assert.match(first.digest, /^sha256:[0-9a-f]{64}$/);
+    console.log(`${compression} build 1 (TZ=UTC umask 022 C.UTF-8): ${first.digest}`);
+    console.log(`${compression} build 2 (TZ=Pacific/Chatham umask 077 de_DE.UTF-8): ${second.digest}`);
+    assert.equal(second.digest, first.digest, (await explainLayoutDifference(first.layout, second.layout)).join('\n'));
+    if (compression === 'zstd') {
+      const outcome = await checkLayout(first.layout);
+      assert.equal(outcome.sbom.packages.length, packages.length);
+    }
+  });
+}
 
 test('two builds that differ are explained file by file', { skip }, async () => {
   const debs = mkdtempSync(join(tmpdir(), 'sgci-debs-'));

@@ -6,7 +6,7 @@ import type { BuildConfig, BuildPlatform } from '../config.ts';
 import { readDebs } from '../deb/read-debs.ts';
 import { enforceBuildPolicy, type PolicyResult } from './build-policy.ts';
 import { type InstalledPackage, installPackage } from './install.ts';
-import { gzipFixed, layerTar } from './layer-tar.ts';
+import { gzipFixed, layerTar, zstdFixed } from './layer-tar.ts';
 import { type ReplacedScripts, replacedScripts } from './maintainer-scripts.ts';
 import {
   type Blob,
@@ -254,7 +254,10 @@ async function assemblePlatform(
   for (const group of groups) {
     if (group.length === 0) continue;
     const tar = layerTar(group, epoch);
-    const blob = blobOf(mediaTypes.ociLayerGzip, await gzipFixed(tar));
+    const blob =
+      config.layers.compression === 'zstd'
+        ? blobOf(mediaTypes.ociLayerZstd, zstdFixed(tar))
+        : blobOf(mediaTypes.ociLayerGzip, await gzipFixed(tar));
     const diffId = digestOf(tar);
     layerBlobs.push(blob);
     diffIds.push(diffId);

@@ -1,5 +1,5 @@
 import { promisify } from 'node:util';
-import { constants, crc32, deflateRaw } from 'node:zlib';
+import { constants, crc32, deflateRaw, zstdCompressSync } from 'node:zlib';
 import { SgciError } from '../../core/index.ts';
 import { type TreeNode, treeOrderKey } from './tree.ts';
 
@@ -187,4 +187,13 @@ export async function gzipFixed(data: Buffer): Promise<Buffer> {
   trailer.writeUInt32LE(crc32(data) >>> 0, 0);
   trailer.writeUInt32LE(data.length % 2 ** 32, 4);
   return Buffer.concat([header, ...(await Promise.all(slices)), trailer]);
+}
+
+/** The zstd level every zstd build uses; one frame, no worker threads, so the bytes depend only on the tar and zstd. */
+export const zstdLevel = 3;
+
+export function zstdFixed(data: Buffer): Buffer {
+  return zstdCompressSync(data, {
+    params: { [constants.ZSTD_c_compressionLevel]: zstdLevel, [constants.ZSTD_c_checksumFlag]: 1 },
+  });
 }
