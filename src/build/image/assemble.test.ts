@@ -136,6 +136,10 @@ test('two packages shipping one path differently is an error naming both; identi
     (e) => isSgciError(e, 'CONFLICT') && /\/etc\/shared\.conf is shipped by pkg-a and by pkg-b/.test(e.message),
   );
   await assembleImage(config, [{ platform: 'linux/amd64', packages: [a, c] }], { layout, baseDir: debs });
+  await assert.rejects(
+    assembleImage(config, [{ platform: 'linux/amd64', packages: [a, c, a] }], { layout, baseDir: debs }),
+    (e) => isSgciError(e, 'CONFLICT') && /^linux\/amd64: package pkg-a is given twice/.test(e.message),
+  );
 });
 
 test('device nodes are skipped, setuid files refused unless allowed, a changed .deb refused before it is opened', {

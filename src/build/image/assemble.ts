@@ -172,6 +172,9 @@ async function assemblePlatform(
   const setuid: { package: string; path: string; mode: string }[] = [];
   // name order, not resolver order: the tree is the same whichever way the closure was walked
   const ordered = [...input.packages].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (let i = 1; i < ordered.length; i++)
+    if (ordered[i]?.name === ordered[i - 1]?.name)
+      throw new SgciError('CONFLICT', input.platform, `package ${ordered[i]?.name} is given twice for one platform`);
   const labels = ordered.map((pkg) => `${pkg.name}_${pkg.version}_${pkg.arch}.deb`);
   const sizes: number[] = [];
   for (const [i, pkg] of ordered.entries()) {
