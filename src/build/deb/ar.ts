@@ -1,11 +1,9 @@
-import type { FileHandle } from 'node:fs/promises';
 import { SgciError } from '../../core/index.ts';
 
-/** One member of an ar archive: where its data lies in the file. */
+/** One member of an ar archive: its name and its bytes (a view into the archive). */
 export interface ArMember {
   readonly name: string;
-  readonly offset: number;
-  readonly size: number;
+  readonly data: Buffer;
 }
 
 const magic = '!<arch>\n';
@@ -14,33 +12,33 @@ const headerSize = 60;
 const maxMembers = 16;
 
 /**
- * The member table of a .deb's ar container (common format, as dpkg-deb writes and reads it): 60-byte headers with
- * a decimal size, data padded to an even offset. Only the headers are read; the data is streamed later by offset.
+ * The members of a .deb's ar container (common format, as dpkg-deb writes and reads it): 60-byte headers with a
+ * decimal size, data padded to an even offset. Members are views into `archive`, nothing is copied.
  */
-export async function readArMembers(file: FileHandle, input: string): Promise<ArMember[]> {
-  const { size: fileSize } = await file.stat();
-  const head = Buffer.alloc(headerSize);
-  await file.read(head, 0, magic.length, 0);
-  if (head.toString('latin1', 0, magic.length) !== magic)
+export function readArMembers(archive: Buffer, input: string): ArMember[] {
+  if (archive.toString('latin1', 0, magic.length) !== magic)
     throw new SgciError('ARCHIVE_INVALID', input, 'not a Debian package: the ar magic !<arch> is missing');
   const members: ArMember[] = [];
   let offset = magic.length;
-  while (offset < fileSize) {
+  while (offset < archive.length) {
     if (members.length === maxMembers)
       throw new SgciError('ARCHIVE_INVALID', input, `more than ${maxMembers} ar members`);
-    const { bytesRead } = await file.read(head, 0, headerSize, offset);
-    if (bytesRead !== headerSize) throw new SgciError('ARCHIVE_INVALID', input, `ar header truncated at ${offset}`);
-    if (head[58] !== 0x60 || head[59] !== 0x0a)
+    if (offset + headerSize > archive.length)
+      throw new SgciError('ARCHIVE_INVALID', input, `ar header truncated at ${offset}`);
+    if (archive[offset + 58] !== 0x60 || archive[offset + 59] !== 0x0a)
       throw new SgciError('ARCHIVE_INVALID', input, `ar header at ${offset} has no end marker`);
-    const name = head.toString('latin1', 0, 16).trimEnd().replace(/\/$/, '');
-    const sizeField = head.toString('latin1', 48, 58).trim();
+    const name = archive
+      .toString('latin1', offset, offset + 16)
+      .trimEnd()
+      .replace(/\/$/, '');
+    const sizeField = archive.toString('latin1', offset + 48, offset + 58).trim();
     if (!/^\d{1,10}$/.test(sizeField))
       throw new SgciError('ARCHIVE_INVALID', input, `ar member ${JSON.stringify(name)} has no decimal size`);
     const size = Number(sizeField);
     const start = offset + headerSize;
-    if (start + size > fileSize)
+    if (start + size > archive.length)
       throw new SgciError('ARCHIVE_INVALID', input, `ar member ${JSON.stringify(name)} runs past the end of the file`);
-    members.push({ name, offset: start, size });
+    members.push({ name, data: archive.subarray(start, start + size) });
     offset = start + size + (size % 2);
   }
   return members;

@@ -11,11 +11,12 @@ export interface ReadRequest {
   readonly path: string;
   readonly input: string;
   readonly limits: Limits;
+  readonly sha256?: string;
 }
 
 parentPort?.on('message', async (request: ReadRequest) => {
   try {
-    const deb = await readDeb(request.path, request.input, request.limits);
+    const deb = await readDeb(request.path, request.input, request.limits, request.sha256);
     parentPort?.postMessage({ id: request.id, deb });
   } catch (error) {
     const failure = isSgciError(error)

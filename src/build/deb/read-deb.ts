@@ -1,5 +1,5 @@
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import type { ReadableStream } from 'node:stream/web';
@@ -49,66 +49,72 @@ function memberCompression(name: string, stem: string, input: string): MemberCom
   throw new SgciError('ARCHIVE_INVALID', input, `${name}: unsupported compression (gz, xz, zst or none)`);
 }
 
-async function* decompressed(source: Readable, compression: MemberCompression): AsyncGenerator<Uint8Array> {
-  if (compression === 'none') yield* source as AsyncIterable<Buffer>;
+/** The member's bytes in slices, as a file stream would deliver them: the decompressors work chunk by chunk. */
+function slices(data: Buffer): Readable {
+  const size = 256 * 1024;
+  return Readable.from(
+    Array.from({ length: Math.ceil(data.length / size) }, (_, i) => data.subarray(i * size, (i + 1) * size)),
+    { objectMode: false },
+  );
+}
+
+async function* decompressed(member: ArMember, compression: MemberCompression): AsyncGenerator<Uint8Array> {
+  if (compression === 'none') yield member.data;
   else if (compression === 'xz')
-    yield* new XzReadableStream(Readable.toWeb(source) as ReadableStream<Uint8Array>) as AsyncIterable<Uint8Array>;
-  else yield* decompressChunks(source as AsyncIterable<Buffer>, compression);
+    yield* new XzReadableStream(
+      Readable.toWeb(slices(member.data)) as ReadableStream<Uint8Array>,
+    ) as AsyncIterable<Uint8Array>;
+  else yield* decompressChunks(slices(member.data) as AsyncIterable<Buffer>, compression);
 }
 
 /**
  * Reads a .deb the way `dpkg-deb --fsys-tarfile` and `--control` do: the ar members in dpkg's order
  * (debian-binary 2.x, control.tar, data.tar; `_`-prefixed members skipped), each tar decompressed as it streams
  * and parsed with the same tar reader the image layers use. Nothing is written to disk and nothing runs.
- * The caller has verified the file's sha256 against the repository index before this opens it.
+ * The file is read once; with `sha256` (from the repository's index) those bytes are checked before any is parsed,
+ * so what is unpacked is what was verified, whatever happens to the file meanwhile.
  */
-export async function readDeb(path: string, input: string, limits: Limits): Promise<Deb> {
-  const file = await open(path).catch((error: unknown) => {
-    throw new SgciError('IO_ERROR', input, `cannot open: ${describe(error)}`, { cause: error });
-  });
+export async function readDeb(path: string, input: string, limits: Limits, sha256?: string): Promise<Deb> {
+  let archive: Buffer;
   try {
-    const members = (await readArMembers(file, input)).filter((m) => !m.name.startsWith('_'));
-    const [binary, controlMember, dataMember] = members;
-    if (binary?.name !== 'debian-binary' || !controlMember?.name.startsWith('control.tar'))
-      throw new SgciError('ARCHIVE_INVALID', input, 'expected the members debian-binary, control.tar, data.tar');
-    if (!dataMember?.name.startsWith('data.tar'))
-      throw new SgciError('ARCHIVE_INVALID', input, 'no data.tar member after control.tar');
-    const version = (await readMember(file, binary)).toString('latin1');
-    if (!/^2\.\d+\n/.test(version))
-      throw new SgciError('ARCHIVE_INVALID', input, `unsupported format version ${JSON.stringify(version.trim())}`);
-    if (controlMember.size > maxControlBytes)
-      throw new SgciError('LIMIT_EXCEEDED', input, `control.tar larger than ${maxControlBytes} bytes`);
-    // a stream of its own per member: one on the shared handle would close it when the reader stops early
-    const memberStream = (member: ArMember) =>
-      createReadStream(path, {
-        start: member.offset,
-        end: member.offset + member.size - 1,
-        highWaterMark: 256 * 1024,
-      });
-    const controlCompression = memberCompression(controlMember.name, 'control.tar', input);
-    const controlEntries = await readTar(
-      decompressed(memberStream(controlMember), controlCompression),
-      `${input} control.tar`,
-      limits,
-      maxControlBytes,
-    );
-    const dataCompression = memberCompression(dataMember.name, 'data.tar', input);
-    const entries = await readTar(
-      decompressed(memberStream(dataMember), dataCompression),
-      `${input} data.tar`,
-      limits,
-      limits.maxLayerBytes,
-    );
-    return { control: controlFiles(controlEntries, input), entries, dataCompression };
-  } finally {
-    await file.close();
+    const { size } = await stat(path);
+    if (size > limits.maxBlobBytes)
+      throw new SgciError('LIMIT_EXCEEDED', input, `${size} bytes, more than ${limits.maxBlobBytes}`);
+    archive = await readFile(path);
+  } catch (error) {
+    if (isSgciError(error)) throw error;
+    throw new SgciError('IO_ERROR', input, `cannot read: ${describe(error)}`, { cause: error });
   }
-}
-
-async function readMember(file: import('node:fs/promises').FileHandle, member: ArMember): Promise<Buffer> {
-  const bytes = Buffer.alloc(Math.min(member.size, 64));
-  await file.read(bytes, 0, bytes.length, member.offset);
-  return bytes;
+  if (sha256 !== undefined) {
+    const actual = createHash('sha256').update(archive).digest('hex');
+    if (actual !== sha256)
+      throw new SgciError('DIGEST_MISMATCH', input, `sha256 ${actual} differs from the index's ${sha256}`);
+  }
+  const members = readArMembers(archive, input).filter((m) => !m.name.startsWith('_'));
+  const [binary, controlMember, dataMember] = members;
+  if (binary?.name !== 'debian-binary' || !controlMember?.name.startsWith('control.tar'))
+    throw new SgciError('ARCHIVE_INVALID', input, 'expected the members debian-binary, control.tar, data.tar');
+  if (!dataMember?.name.startsWith('data.tar'))
+    throw new SgciError('ARCHIVE_INVALID', input, 'no data.tar member after control.tar');
+  const version = binary.data.toString('latin1', 0, 64);
+  if (!/^2\.\d+\n/.test(version))
+    throw new SgciError('ARCHIVE_INVALID', input, `unsupported format version ${JSON.stringify(version.trim())}`);
+  if (controlMember.data.length > maxControlBytes)
+    throw new SgciError('LIMIT_EXCEEDED', input, `control.tar larger than ${maxControlBytes} bytes`);
+  const controlEntries = await readTar(
+    decompressed(controlMember, memberCompression(controlMember.name, 'control.tar', input)),
+    `${input} control.tar`,
+    limits,
+    maxControlBytes,
+  );
+  const dataCompression = memberCompression(dataMember.name, 'data.tar', input);
+  const entries = await readTar(
+    decompressed(dataMember, dataCompression),
+    `${input} data.tar`,
+    limits,
+    limits.maxLayerBytes,
+  );
+  return { control: controlFiles(controlEntries, input), entries, dataCompression };
 }
 
 /** All entries of one tar stream, regular files with their bytes; at most `maxBytes` of file data. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -23,7 +23,7 @@ test('packages read in worker threads come back in the order asked, equal to rea
     files: [{ path: 'usr/share/big', content: randomBytes(9 << 20) }],
   });
   const small = makeDeb(dir, { name: 'small', files: [{ path: 'etc/small', content: 'small\n' }] });
-  const items = [small, big].map((p) => ({ path: p.debPath, input: p.name, size: statSync(p.debPath).size }));
+  const items = [small, big].map((p) => ({ path: p.debPath, input: p.name, sha256: p.sha256 }));
   const [first, second] = await readDebs(items, defaultLimits);
   assert.deepEqual(first, await readDeb(small.debPath, 'small', defaultLimits));
   const here = await readDeb(big.debPath, 'big', defaultLimits);
@@ -35,7 +35,18 @@ test('packages read in worker threads come back in the order asked, equal to rea
   const cut = join(dir, 'cut.deb');
   writeFileSync(cut, readFileSync(big.debPath).subarray(0, 5 << 20));
   await assert.rejects(
-    readDebs([...items, { path: cut, input: 'cut.deb', size: 5 << 20 }], defaultLimits),
+    readDebs([...items, { path: cut, input: 'cut.deb' }], defaultLimits),
     (e) => isSgciError(e, 'ARCHIVE_INVALID') && e.message.startsWith('cut.deb: '),
+  );
+  // a worker checks the bytes it reads against the index's sha256 before parsing any
+  await assert.rejects(
+    readDebs(
+      [
+        { path: small.debPath, input: 'small', sha256: small.sha256 },
+        { path: big.debPath, input: 'big', sha256: small.sha256 },
+      ],
+      defaultLimits,
+    ),
+    (e) => isSgciError(e, 'DIGEST_MISMATCH') && e.message.startsWith('big: sha256 '),
   );
 });

@@ -1,6 +1,7 @@
+import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { type ErrorCode, type Limits, SgciError } from '../../core/index.ts';
+import { describe, type ErrorCode, type Limits, SgciError } from '../../core/index.ts';
 import { type Deb, type DebEntry, readDeb } from './read-deb.ts';
 import type { ReadRequest } from './read-deb-worker.ts';
 
@@ -23,6 +24,14 @@ function revived(deb: Deb): Deb {
   return { ...deb, entries };
 }
 
+async function sizeOf(path: string, input: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch (error) {
+    throw new SgciError('IO_ERROR', input, `cannot read: ${describe(error)}`, { cause: error });
+  }
+}
+
 function failureOf(reply: Reply, input: string): Error {
   const failure = reply.failure;
   if (failure?.code === undefined) return new SgciError('ARCHIVE_INVALID', input, failure?.message ?? 'unreadable');
@@ -36,14 +45,16 @@ function failureOf(reply: Reply, input: string): Error {
  * the result is in the order asked for either way, so nothing downstream depends on which finished first.
  */
 export async function readDebs(
-  packages: readonly { readonly path: string; readonly input: string; readonly size: number }[],
+  requested: readonly { readonly path: string; readonly input: string; readonly sha256?: string }[],
   limits: Limits,
 ): Promise<Deb[]> {
+  const packages: { path: string; input: string; sha256?: string; size: number }[] = [];
+  for (const p of requested) packages.push({ ...p, size: await sizeOf(p.path, p.input) });
   const total = packages.reduce((sum, p) => sum + p.size, 0);
   const threads = Math.min(availableParallelism(), packages.length, 4);
   if (threads < 2 || total < parallelFloorBytes) {
     const out: Deb[] = [];
-    for (const p of packages) out.push(await readDeb(p.path, p.input, limits));
+    for (const p of packages) out.push(await readDeb(p.path, p.input, limits, p.sha256));
     return out;
   }
   // largest first, so the long ones do not start last
@@ -59,7 +70,13 @@ export async function readDebs(
             const next = () => {
               current = queue.shift();
               if (current === undefined) return resolve();
-              const request: ReadRequest = { id: current.id, path: current.path, input: current.input, limits };
+              const request: ReadRequest = {
+                id: current.id,
+                path: current.path,
+                input: current.input,
+                limits,
+                ...(current.sha256 ? { sha256: current.sha256 } : {}),
+              };
               worker.postMessage(request);
             };
             worker.on('message', (reply: Reply) => {

@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { type Digest, defaultLimits, describe, digestOf, type Limits, SgciError } from '../../core/index.ts';
+import { type Digest, defaultLimits, digestOf, type Limits, SgciError } from '../../core/index.ts';
 import { mediaTypes } from '../../oci/image/index.ts';
 import type { BuildConfig, BuildPlatform } from '../config.ts';
 import { readDebs } from '../deb/read-debs.ts';
@@ -101,20 +99,6 @@ export interface AssembledImage {
   readonly report: BuildReport;
 }
 
-async function sha256OfFile(path: string, input: string): Promise<{ sha256: string; size: number }> {
-  const hash = createHash('sha256');
-  let size = 0;
-  try {
-    for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) {
-      hash.update(chunk as Buffer);
-      size += (chunk as Buffer).length;
-    }
-  } catch (error) {
-    throw new SgciError('IO_ERROR', input, `cannot read: ${describe(error)}`, { cause: error });
-  }
-  return { sha256: hash.digest('hex'), size };
-}
-
 /**
  * Builds the image of a resolved package set without running anything from the packages: each .deb checked against
  * its sha256 and unpacked into one in-memory tree, the maintainer scripts' effects written by the build, then
@@ -176,18 +160,16 @@ async function assemblePlatform(
     if (ordered[i]?.name === ordered[i - 1]?.name)
       throw new SgciError('CONFLICT', input.platform, `package ${ordered[i]?.name} is given twice for one platform`);
   const labels = ordered.map((pkg) => `${pkg.name}_${pkg.version}_${pkg.arch}.deb`);
-  const sizes: number[] = [];
-  for (const [i, pkg] of ordered.entries()) {
-    const label = labels[i] ?? pkg.name;
+  for (const [i, pkg] of ordered.entries())
     if (pkg.arch !== architecture && pkg.arch !== 'all')
-      throw new SgciError('USAGE', label, `architecture ${pkg.arch} cannot go into a ${input.platform} image`);
-    const { sha256, size } = await sha256OfFile(pkg.debPath, label);
-    if (sha256 !== pkg.sha256)
-      throw new SgciError('DIGEST_MISMATCH', label, `sha256 ${sha256} differs from the index's ${pkg.sha256}`);
-    sizes.push(size);
-  }
+      throw new SgciError(
+        'USAGE',
+        labels[i] ?? pkg.name,
+        `architecture ${pkg.arch} cannot go into a ${input.platform} image`,
+      );
+  // each .deb is read once and its bytes checked against the index's sha256 before any is parsed
   const debs = await readDebs(
-    ordered.map((pkg, i) => ({ path: pkg.debPath, input: labels[i] ?? pkg.name, size: sizes[i] ?? 0 })),
+    ordered.map((pkg, i) => ({ path: pkg.debPath, input: labels[i] ?? pkg.name, sha256: pkg.sha256 })),
     limits,
   );
   for (const [i, pkg] of ordered.entries()) {
