@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { isSgciError } from '../../core/index.ts';
+import { isSgciError, withLimits } from '../../core/index.ts';
 import { parseBuildConfig } from '../config.ts';
 import {
   caToolMissing,
@@ -253,4 +253,20 @@ test('device nodes and FIFOs in a package are skipped and reported, never writte
   const listing = tarListing(layout);
   assert.ok(listing.some((l) => l.endsWith(' etc/devices.conf')));
   assert.ok(!listing.some((l) => /^[cbp]/.test(l)), listing.join('\n'));
+});
+
+test('packages that unpack to more than the image limit are refused, naming the package that crossed it', {
+  skip,
+}, async () => {
+  const debs = mkdtempSync(join(tmpdir(), 'sgci-debs-'));
+  const big = makeDeb(debs, { name: 'big', files: [{ path: 'usr/share/big', content: Buffer.alloc(4096) }] });
+  const config = parseBuildConfig(staticBuildYaml(), 'static.yaml');
+  await assert.rejects(
+    assembleImage(config, [{ platform: 'linux/amd64', packages: [big] }], {
+      layout: join(debs, 'oci'),
+      baseDir: debs,
+      limits: withLimits({ maxImageBytes: 1024 }),
+    }),
+    (e) => isSgciError(e, 'LIMIT_EXCEEDED') && e.message.startsWith('big_1.0-1_amd64.deb: the packages unpack to more'),
+  );
 });

@@ -172,10 +172,14 @@ async function assemblePlatform(
     ordered.map((pkg, i) => ({ path: pkg.debPath, input: labels[i] ?? pkg.name, sha256: pkg.sha256 })),
     limits,
   );
+  let unpacked = 0;
   for (const [i, pkg] of ordered.entries()) {
     const label = labels[i] ?? pkg.name;
     const deb = debs[i];
     if (deb === undefined) throw new SgciError('IO_ERROR', label, 'not read');
+    for (const entry of deb.entries) unpacked += entry.header.size;
+    if (unpacked > limits.maxImageBytes)
+      throw new SgciError('LIMIT_EXCEEDED', label, `the packages unpack to more than ${limits.maxImageBytes} bytes`);
     const result = installPackage(tree, pkg.name, deb, {
       mergedUsr: config.debian.mergedUsr,
       filter: config.packages.paths[pkg.name],
