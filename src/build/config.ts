@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { describe, SgciError } from '../core/index.ts';
+import { describe, parseYamlFile, SgciError } from '../core/index.ts';
 import { normalizeImagePath } from '../oci/fs/index.ts';
 
 /**
@@ -200,22 +199,7 @@ const maxConfigBytes = 1024 * 1024;
 /** Parses build YAML; CONFIG_INVALID names `input` and the first wrong field. */
 export function parseBuildConfig(text: string, input: string): BuildConfig {
   if (text.length > maxConfigBytes) throw new SgciError('CONFIG_INVALID', input, 'build file larger than 1 MiB');
-  const doc = parseDocument(text, { prettyErrors: false });
-  if (doc.errors.length > 0)
-    throw new SgciError('CONFIG_INVALID', input, `not valid YAML: ${doc.errors[0]?.message.split('\n')[0]}`);
-  let value: unknown;
-  try {
-    value = doc.toJS({ maxAliasCount: 100 });
-  } catch (error) {
-    throw new SgciError('CONFIG_INVALID', input, describe(error), { cause: error });
-  }
-  const parsed = BuildConfigFile.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? issue.path.map(String).join('.') : '(top level)';
-    throw new SgciError('CONFIG_INVALID', input, `${where}: ${issue?.message ?? 'invalid'}`);
-  }
-  const config = parsed.data;
+  const config = parseYamlFile(text, input, 'CONFIG_INVALID', BuildConfigFile);
   for (const [i, entry] of config.paths.entries())
     if (entry.type === 'symlink' && entry.target === undefined)
       throw new SgciError('CONFIG_INVALID', input, `paths.${i}.target: a symlink needs a target`);
