@@ -26,7 +26,7 @@ import {
   writeOsRelease,
   writePaths,
 } from './synthesize.ts';
-import { buildOwner, ImageTree, mergedUsrLinks } from './tree.ts';
+import { buildOwner, ImageTree, mergedUsrLinks, type TreeNode } from './tree.ts';
 
 /** One resolved package as the resolver hands it over: the .deb in the cache and the sha256 the index gave. */
 export interface DebPackage {
@@ -120,9 +120,8 @@ export async function assembleImage(
     reports.push(report);
     manifests.push(descriptorOf(manifest, { platform: platformParts(input.platform) }));
   }
-  let root: Descriptor;
-  if (manifests.length === 1) root = manifests[0] as Descriptor;
-  else {
+  let [root] = manifests;
+  if (root === undefined || manifests.length > 1) {
     const index = imageIndex(manifests, config.image.annotations);
     blobs.push(index);
     root = descriptorOf(index);
@@ -146,15 +145,56 @@ async function assemblePlatform(
   input: PlatformPackages,
   options: AssembleOptions,
 ): Promise<{ report: PlatformReport; manifest: Blob; platformBlobs: Blob[] }> {
-  const limits = options.limits ?? defaultLimits;
-  const epoch = config.reproducibility.epoch;
-  const { architecture } = platformParts(input.platform);
   const tree = new ImageTree();
-  const installed: { installed: InstalledPackage; control: string }[] = [];
-  const packages: PackageReport[] = [];
-  const scripts: ReplacedScripts[] = [];
-  const setuid: { package: string; path: string; mode: string }[] = [];
-  // name order, not resolver order: the tree is the same whichever way the closure was walked
+  const unpacked = await unpackPackages(tree, config, input, options.limits ?? defaultLimits);
+  const written = await writeBuildFiles(tree, config, unpacked.installed, options.baseDir);
+  const policy = enforceBuildPolicy(tree, config, unpacked.setuid, config.image.name);
+  const nodes = tree.sorted();
+  const groups =
+    config.layers.strategy === 'single'
+      ? [nodes]
+      : [nodes.filter((n) => !written.late.has(n.path)), nodes.filter((n) => written.late.has(n.path))];
+  const { layerBlobs, layers } = await buildLayers(groups, config);
+  const configBlob = imageConfig(
+    config,
+    input.platform,
+    layers.map((l) => l.diffId),
+  );
+  const manifest = imageManifest(config, configBlob, layerBlobs);
+  return {
+    manifest,
+    platformBlobs: [...layerBlobs, configBlob, manifest],
+    report: {
+      platform: input.platform,
+      manifest: manifest.digest,
+      config: configBlob.digest,
+      layers,
+      packages: unpacked.packages,
+      maintainerScripts: unpacked.scripts,
+      synthesized: written.synthesized,
+      mergedUsrLinks: written.links,
+      setuid: unpacked.setuid,
+      policy,
+    },
+  };
+}
+
+interface Unpacked {
+  readonly installed: { installed: InstalledPackage; control: string }[];
+  readonly packages: PackageReport[];
+  readonly scripts: ReplacedScripts[];
+  readonly setuid: { package: string; path: string; mode: string }[];
+}
+
+/** Every package into the tree, in name order (not the resolver's: the tree is the same however it walked). */
+async function unpackPackages(
+  tree: ImageTree,
+  config: BuildConfig,
+  input: PlatformPackages,
+  limits: Limits,
+): Promise<Unpacked> {
+  const out: Unpacked = { installed: [], packages: [], scripts: [], setuid: [] };
+  const { architecture } = platformParts(input.platform);
   const ordered = [...input.packages].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (let i = 1; i < ordered.length; i++)
     if (ordered[i]?.name === ordered[i - 1]?.name)
@@ -185,8 +225,8 @@ async function assemblePlatform(
       filter: config.packages.paths[pkg.name],
       input: label,
     });
-    installed.push({ installed: result, control: deb.control.control });
-    packages.push({
+    out.installed.push({ installed: result, control: deb.control.control });
+    out.packages.push({
       name: pkg.name,
       version: pkg.version,
       arch: pkg.arch,
@@ -198,9 +238,24 @@ async function assemblePlatform(
       skipped: result.skipped,
     });
     const replaced = replacedScripts(pkg.name, result.scripts);
-    if (replaced) scripts.push(replaced);
-    for (const s of result.setuid) setuid.push({ package: pkg.name, path: s.path, mode: s.mode.toString(8) });
+    if (replaced) out.scripts.push(replaced);
+    for (const s of result.setuid) out.setuid.push({ package: pkg.name, path: s.path, mode: s.mode.toString(8) });
   }
+  return out;
+}
+
+/**
+ * What the maintainer scripts and the build file add: merged-/usr links, CA bundle, os-release and the dpkg
+ * database with the packages; then accounts, paths and extra files, whose paths (`late`) form the second layer of
+ * `packages-and-files`.
+ */
+async function writeBuildFiles(
+  tree: ImageTree,
+  config: BuildConfig,
+  installed: Unpacked['installed'],
+  baseDir: string,
+): Promise<{ synthesized: Synthesized[]; links: string[]; late: Set<string> }> {
+  const epoch = config.reproducibility.epoch;
   const synthesized: Synthesized[] = [];
   const links = config.debian.mergedUsr ? mergedUsrLinks(tree) : [];
   for (const dir of links) {
@@ -225,49 +280,29 @@ async function assemblePlatform(
   const early = synthesized.length;
   writeAccounts(tree, config, epoch, synthesized);
   writePaths(tree, config, epoch, synthesized);
-  await writeExtraFiles(tree, config, options.baseDir, epoch, synthesized);
+  await writeExtraFiles(tree, config, baseDir, epoch, synthesized);
   tree.addMissingParents(epoch);
-  const policy = enforceBuildPolicy(tree, config, setuid, config.image.name);
-
-  const nodes = tree.sorted();
-  // packages-and-files: what the packages and their database make, then what this image adds on top
   const late = new Set(synthesized.slice(early).map((s) => s.path));
-  for (const node of nodes) if (!base.has(node.path)) late.add(node.path);
-  const groups =
-    config.layers.strategy === 'single'
-      ? [nodes]
-      : [nodes.filter((n) => !late.has(n.path)), nodes.filter((n) => late.has(n.path))];
+  for (const node of tree.sorted()) if (!base.has(node.path)) late.add(node.path);
+  return { synthesized, links, late };
+}
+
+/** One deterministic tar per non-empty group, compressed as the build file says; diff_id is the tar's digest. */
+async function buildLayers(
+  groups: readonly (readonly TreeNode[])[],
+  config: BuildConfig,
+): Promise<{ layerBlobs: Blob[]; layers: LayerReport[] }> {
   const layerBlobs: Blob[] = [];
   const layers: LayerReport[] = [];
-  const diffIds: Digest[] = [];
   for (const group of groups) {
     if (group.length === 0) continue;
-    const tar = layerTar(group, epoch);
+    const tar = layerTar(group, config.reproducibility.epoch);
     const blob =
       config.layers.compression === 'zstd'
         ? blobOf(mediaTypes.ociLayerZstd, zstdFixed(tar))
         : blobOf(mediaTypes.ociLayerGzip, await gzipFixed(tar));
-    const diffId = digestOf(tar);
     layerBlobs.push(blob);
-    diffIds.push(diffId);
-    layers.push({ digest: blob.digest, diffId, size: blob.bytes.length, entries: group.length });
+    layers.push({ digest: blob.digest, diffId: digestOf(tar), size: blob.bytes.length, entries: group.length });
   }
-  const configBlob = imageConfig(config, input.platform, diffIds);
-  const manifest = imageManifest(config, configBlob, layerBlobs);
-  return {
-    manifest,
-    platformBlobs: [...layerBlobs, configBlob, manifest],
-    report: {
-      platform: input.platform,
-      manifest: manifest.digest,
-      config: configBlob.digest,
-      layers,
-      packages,
-      maintainerScripts: scripts,
-      synthesized,
-      mergedUsrLinks: links,
-      setuid,
-      policy,
-    },
-  };
+  return { layerBlobs, layers };
 }

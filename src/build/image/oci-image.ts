@@ -40,7 +40,8 @@ export function jsonBlob(mediaType: string, document: unknown): Blob {
   return blobOf(mediaType, Buffer.from(canonicalJson(document)));
 }
 
-function seconds(duration: string | undefined): number | undefined {
+/** A build-file duration (`30s`) as the nanoseconds the OCI/Docker config's Healthcheck holds. */
+function nanoseconds(duration: string | undefined): number | undefined {
   if (duration === undefined) return undefined;
   const match = /^(\d+)(ms|s|m|h)$/.exec(duration);
   const factor = { ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 }[match?.[2] as 'ms'];
@@ -78,9 +79,9 @@ export function imageConfig(config: BuildConfig, platform: BuildPlatform, diffId
         ? {
             Healthcheck: {
               Test: health.test,
-              ...(health.interval ? { Interval: seconds(health.interval) } : {}),
-              ...(health.timeout ? { Timeout: seconds(health.timeout) } : {}),
-              ...(health.startPeriod ? { StartPeriod: seconds(health.startPeriod) } : {}),
+              ...(health.interval ? { Interval: nanoseconds(health.interval) } : {}),
+              ...(health.timeout ? { Timeout: nanoseconds(health.timeout) } : {}),
+              ...(health.startPeriod ? { StartPeriod: nanoseconds(health.startPeriod) } : {}),
               ...(health.retries !== undefined ? { Retries: health.retries } : {}),
             },
           }
