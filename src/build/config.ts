@@ -44,13 +44,19 @@ const DebianKey = z
 
 const DebianSource = z
   .strictObject({
-    url: z.url({ protocol: /^https?$/ }).describe('Mirror or snapshot URL (the directory holding dists/).'),
+    url: z
+      .url({ protocol: /^(https?|file)$/ })
+      .describe('Mirror or snapshot URL, or a file: directory (the directory holding dists/ and pool/).'),
     suites: z.array(z.string().regex(/^[a-z0-9][a-z0-9./-]*$/)).min(1),
     components: z
       .array(z.string().regex(/^[a-z0-9][a-z0-9/-]*$/))
       .min(1)
       .default(['main']),
     keys: z.array(DebianKey).min(1),
+    signers: z
+      .array(Fingerprint)
+      .optional()
+      .describe("Fingerprints (primary or signing subkey) allowed to sign InRelease; default: the keys' own."),
   })
   .describe('One Debian repository; InRelease must verify against one of its keys.');
 

@@ -100,7 +100,7 @@ export function makeDeb(outDir: string, deb: TestDeb): DebPackage {
 export function copyrightOf(name: string, license = 'MIT'): TestDebFile {
   return {
     path: `usr/share/doc/${name}/copyright`,
-    content: `Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\nUpstream-Name: ${name}\n\nFiles: *\nCopyright: 2026 sgci tests\nLicense: ${license}\n`,
+    content: `Upstream-Name: ${name}\n\nFiles: *\nCopyright: 2026 sgci tests\nLicense: ${license}\n`,
   };
 }
 
@@ -201,7 +201,7 @@ image:
     org.opencontainers.image.resource.ephemeral-storage: 16Mi
 debian:
   sources:
-    - url: https://deb.debian.org/debian
+    - url: https://debian.mirror.example/debian
       suites: [bookworm]
       keys:
         - file: keys/debian-bookworm.asc
