@@ -18,6 +18,8 @@ export interface DebControl {
   readonly control: string;
   readonly md5sums?: string;
   readonly conffiles?: string;
+  /** dpkg triggers the package activates or waits for (`activate-noawait ldconfig`). */
+  readonly triggers?: string;
   readonly scripts: readonly string[];
 }
 
@@ -179,6 +181,7 @@ function controlFiles(entries: readonly DebEntry[], input: string): DebControl {
     control,
     ...(files.has('md5sums') ? { md5sums: files.get('md5sums') } : {}),
     ...(files.has('conffiles') ? { conffiles: files.get('conffiles') } : {}),
+    ...(files.has('triggers') ? { triggers: files.get('triggers') } : {}),
     scripts: scripts.sort(),
   };
 }

@@ -237,7 +237,7 @@ async function unpackPackages(
       excluded: result.excluded.length,
       skipped: result.skipped,
     });
-    const replaced = replacedScripts(pkg.name, result.scripts);
+    const replaced = replacedScripts(pkg.name, result.scripts, deb.control.triggers);
     if (replaced) out.scripts.push(replaced);
     for (const s of result.setuid) out.setuid.push({ package: pkg.name, path: s.path, mode: s.mode.toString(8) });
   }

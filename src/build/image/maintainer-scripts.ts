@@ -12,18 +12,41 @@ export interface ReplacedScripts {
  */
 const knownEffects: Readonly<Record<string, string>> = {
   'ca-certificates':
-    'postinst: /etc/ca-certificates.conf with every certificate enabled and update-ca-certificates (bundle and .pem links) written by sgci; openssl rehash links not written',
-  'base-passwd': 'preinst/postinst: /etc/passwd and /etc/group written by sgci from accounts',
-  'base-files': 'postinst: /etc/os-release overrides applied by sgci; dot files for /root not copied (no shell)',
-  libc6: 'postinst/triggers: no /etc/ld.so.cache; the loader searches its default multiarch directories',
-  'libc-bin': 'postinst/triggers: ldconfig not run; no /etc/ld.so.cache',
-  tzdata: 'config/postinst: /etc/localtime and /etc/timezone not set: the C library defaults to UTC',
-  netbase: 'postinst: nothing to replace on a fresh install',
-  'media-types': 'postinst: nothing to replace on a fresh install',
-  libssl3: 'postinst: service restarts only; nothing to replace in an image',
+    '/etc/ca-certificates.conf with every certificate enabled and update-ca-certificates (bundle and .pem links) written by sgci; openssl rehash links not written',
+  'base-passwd': '/etc/passwd and /etc/group written by sgci from accounts',
+  'base-files': '/etc/os-release overrides applied by sgci; dot files for /root not copied (no shell)',
+  libc6:
+    'upgrade checks and service restarts only; no /etc/ld.so.cache, the loader searches its default multiarch directories',
+  'libc-bin': 'ldconfig not run; no /etc/ld.so.cache',
+  tzdata: '/etc/localtime and /etc/timezone not set: the C library defaults to UTC',
+  netbase: 'nothing to replace on a fresh install',
+  'media-types': 'nothing to replace on a fresh install',
 };
 
-export function replacedScripts(name: string, scripts: readonly string[]): ReplacedScripts | undefined {
+/** What an `ldconfig` trigger would have done: the C library finds libraries in its default directories without it. */
+const ldconfigTrigger = 'ldconfig trigger: no /etc/ld.so.cache, the loader searches its default multiarch directories';
+/** dpkg runs these only when a package is upgraded or removed, never on a first install. */
+const removalScripts = new Set(['prerm', 'postrm']);
+
+/**
+ * The report line for a package's scripts: what replaced the install-time ones (preinst, config, postinst,
+ * triggers), and that the removal-time ones (prerm, postrm) have nothing to replace in a fresh image.
+ */
+export function replacedScripts(
+  name: string,
+  scripts: readonly string[],
+  triggers?: string,
+): ReplacedScripts | undefined {
   if (scripts.length === 0) return undefined;
-  return { package: name, scripts, effect: knownEffects[name] ?? 'not run: no known effect is replaced' };
+  const install = scripts.filter((s) => !removalScripts.has(s));
+  const removal = scripts.filter((s) => removalScripts.has(s));
+  const ldconfig = /^\s*activate(-noawait)?\s+ldconfig\s*$/m.test(triggers ?? '');
+  const onlyLdconfig = ldconfig && install.every((s) => s === 'triggers');
+  const effects: string[] = [];
+  if (install.length > 0)
+    effects.push(
+      `${install.join('/')}: ${knownEffects[name] ?? (onlyLdconfig ? ldconfigTrigger : 'not run, no known effect is replaced')}`,
+    );
+  if (removal.length > 0) effects.push(`${removal.join('/')}: run only on upgrade or removal`);
+  return { package: name, scripts, effect: effects.join('; ') };
 }
