@@ -193,3 +193,36 @@ test('static from real Debian packages in the apt cache: reproducible, every pac
   assert.deepEqual(links, real.links);
   console.log(`real static: CA bundle of ${real.links.length} certificates equals update-ca-certificates'`);
 });
+
+const ccSet = [...staticSet, 'libc6', 'libssl3', 'libgcc-s1', 'libstdc++6'];
+const realCc = debsFromAptCache(ccSet);
+
+test('cc from real Debian packages (libc6, libssl3, libgcc-s1, libstdc++6 on top): catalogued, the same gate', {
+  skip: realCc ? skip : `the apt cache lacks one of ${ccSet.join(', ')}`,
+  timeout: 300_000,
+}, async () => {
+  const packages = realCc ?? [];
+  const yaml = staticBuildYaml().replace(
+    '[base-files, netbase, tzdata, ca-certificates, libsgci0]',
+    `[${ccSet.join(', ')}]`,
+  );
+  const layout = join(mkdtempSync(join(tmpdir(), 'sgci-layout-')), 'oci');
+  const built = await assembleImage(parseBuildConfig(yaml, 'cc.yaml'), [{ platform: 'linux/amd64', packages }], {
+    layout,
+    baseDir: tmpdir(),
+  });
+  const report = built.report.platforms[0];
+  assert.deepEqual(report?.mergedUsrLinks, ['bin', 'sbin', 'lib', 'lib64']);
+  // the loader: libc6 ships /lib64/ld-linux-x86-64.so.2, merged below /usr and reached through the /lib64 link
+  assert.ok(tarListing(layout).some((l) => / usr\/lib64\/ld-linux-x86-64\.so\.2 -> /.test(l)));
+  const outcome = await checkLayout(layout);
+  assert.deepEqual(
+    outcome.sbom.packages
+      .filter((p) => p.ecosystem === 'deb')
+      .map((p) => p.name)
+      .sort(),
+    [...ccSet].sort(),
+  );
+  assert.deepEqual(outcome.sbom.unidentifiedExecutables, []);
+  assert.deepEqual(failedImageChecks(outcome), fromScratchGaps);
+});
