@@ -15,6 +15,8 @@ export {
   assembleImage,
   type BuildReport,
   type DebPackage,
+  type LayerReport,
+  type PackageReport,
   type PlatformPackages,
   type PlatformReport,
 } from './image/assemble.ts';

@@ -153,10 +153,10 @@ export function layerTar(nodes: readonly TreeNode[], epoch: number): Buffer {
  * The gzip level every build uses: part of what fixes the bytes of a layer blob. 6 (zlib's default): on the cc set
  * level 9 took three times as long for 0.1 % smaller layers.
  */
-export const gzipLevel = 6;
+const gzipLevel = 6;
 
 /** The tar is deflated in slices of this size, each on its own: a fixed constant, so the bytes never depend on cores. */
-export const gzipSliceBytes = 4 * 1024 * 1024;
+const gzipSliceBytes = 4 * 1024 * 1024;
 
 const deflateSlice = promisify(deflateRaw);
 
@@ -190,7 +190,7 @@ export async function gzipFixed(data: Buffer): Promise<Buffer> {
 }
 
 /** The zstd level every zstd build uses; one frame, no worker threads, so the bytes depend only on the tar and zstd. */
-export const zstdLevel = 3;
+const zstdLevel = 3;
 
 export function zstdFixed(data: Buffer): Buffer {
   return zstdCompressSync(data, {

@@ -36,7 +36,7 @@ export function descriptorOf(blob: Blob, extra: Partial<Descriptor> = {}): Descr
 }
 
 /** A JSON document as the blob that is digested: keys sorted at every level, no whitespace. */
-export function jsonBlob(mediaType: string, document: unknown): Blob {
+function jsonBlob(mediaType: string, document: unknown): Blob {
   return blobOf(mediaType, Buffer.from(canonicalJson(document)));
 }
 

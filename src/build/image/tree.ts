@@ -1,7 +1,7 @@
 import { SgciError } from '../../core/index.ts';
 import { normalizeImagePath } from '../../oci/fs/index.ts';
 
-export type NodeType = 'file' | 'dir' | 'symlink' | 'hardlink';
+type NodeType = 'file' | 'dir' | 'symlink' | 'hardlink';
 
 /** One path of the image being built; `owners` are the packages that ship it (or `sgci` for what the build writes). */
 export interface TreeNode {
@@ -54,10 +54,6 @@ export class ImageTree {
     return this.#nodes.has(path);
   }
 
-  get size(): number {
-    return this.#nodes.size;
-  }
-
   /**
    * Adds a package's entry. A directory already present stays as it is (packages share directories, the first
    * one's mode wins as with dpkg); any other path already present must be identical, else CONFLICT names both.
@@ -87,10 +83,6 @@ export class ImageTree {
     const existing = this.#nodes.get(node.path);
     this.#nodes.set(node.path, node);
     return existing;
-  }
-
-  delete(path: string): void {
-    this.#nodes.delete(path);
   }
 
   /** Whether anything lies below `dir`; a scan, asked only for directories a path filter did not keep. */
