@@ -79,3 +79,15 @@ test('the published schema refuses a misspelt key too, so an editor flags it bef
   assert.equal(validate(parse(staticBuildYaml('imgae: {}\n'))), false);
   assert.equal(validate(parse(staticBuildYaml().replace('tags:', 'tag:'))), false);
 });
+
+test('the build file shown in docs/build.md passes the published schema and the loader', () => {
+  const doc = readFileSync(join(repo, 'docs', 'build.md'), 'utf8');
+  const example = /```yaml\n(apiVersion: sgci\.build\/v1\n[\s\S]*?)```/.exec(doc)?.[1];
+  assert.ok(example, 'docs/build.md shows a build file');
+  const validate = validator();
+  assert.equal(validate(parse(example)), true, JSON.stringify(validate.errors));
+  const config = parseBuildConfig(example, 'docs/build.md');
+  assert.deepEqual(config.image.platforms, ['linux/amd64', 'linux/arm64']);
+  assert.equal(config.files[0]?.mode, 0o755);
+  assert.equal(config.layers.compression, 'gzip');
+});
