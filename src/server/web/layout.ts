@@ -6,7 +6,7 @@
 import { gzipSync } from 'node:zlib';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { isReviewer, type Principal } from '../../catalogue/index.ts';
+import { isContributor, isReviewer, type Principal } from '../../catalogue/index.ts';
 import type { AppEnv } from '../router.ts';
 import { csrfInput } from './components.ts';
 import type { PageContext } from './context.ts';
@@ -43,6 +43,8 @@ export interface NavigationItem {
 export const navigation: readonly NavigationItem[] = [
   { id: 'start' },
   { id: 'catalogue' },
+  { id: 'submit', show: isContributor },
+  { id: 'submissions', show: isContributor },
   { id: 'review', show: isReviewer },
   { id: 'triage', show: canTriage },
 ];
