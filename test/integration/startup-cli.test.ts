@@ -27,7 +27,12 @@ const encoders = ['zod', '@cyclonedx/cyclonedx-library', 'xmlbuilder2', 'ajv', '
 async function packagesLoaded(args: readonly string[]): Promise<{ packages: Set<string>; stdout: string }> {
   const list = join(work, `modules-${args.join('-').replace(/[^a-z0-9-]/gi, '_')}.txt`);
   const result = await runSgci(args, {
-    env: { SGCI_HOME: home, NO_COLOR: '1', NODE_OPTIONS: `--import=${hook}`, SGCI_TEST_LOADED_MODULES: list },
+    env: {
+      SGCI_HOME: home,
+      NO_COLOR: '1',
+      NODE_OPTIONS: `--import=${JSON.stringify(hook)}`,
+      SGCI_TEST_LOADED_MODULES: list,
+    },
     unset: ['DATABASE_URL'],
   });
   assert.ok(result.code === 0 || result.code === 1, `sgci ${args.join(' ')}: exit ${result.code}\n${result.stderr}`);
