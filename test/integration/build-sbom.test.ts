@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { assembleImage, parseBuildConfig } from '../../src/build/index.ts';
+import { compareSboms, crossCheckSbom, declaredSbom, encodeBuildSboms } from '../../src/build/sbom/index.ts';
+import { copyrightOf, dpkgDebAvailable, makeDeb, staticBuildYaml, staticLikeDebs } from '../../src/build/testing.ts';
+import { SgciError } from '../../src/core/index.ts';
+import { openImage } from '../../src/oci/source/index.ts';
+
+const skip = dpkgDebAvailable ? false : 'dpkg-deb is not installed (apt-get install dpkg)';
+const now = new Date('2025-01-02T00:00:00Z');
+
+async function built() {
+  const debs = mkdtempSync(join(tmpdir(), 'sgci-debs-'));
+  const packages = await staticLikeDebs(debs);
+  const layout = join(mkdtempSync(join(tmpdir(), 'sgci-layout-')), 'oci');
+  const config = parseBuildConfig(staticBuildYaml('outputs:\n  sbom: [cyclonedx-1.6, spdx-2.3]\n'), 'static.yaml');
+  const input = { platform: 'linux/amd64' as const, packages };
+  const image = await assembleImage(config, [input], { layout, baseDir: debs });
+  const report = image.report.platforms[0];
+  assert.ok(report);
+  return { debs, packages, layout, config, input, report };
+}
+
+test('the SBOM of the resolution names every package as the scan of the built image does, with the .deb sha256', {
+  skip,
+  timeout: 300_000,
+}, async () => {
+  const { packages, layout, config, input, report } = await built();
+  const declared = await declaredSbom(config, input, report);
+  await using image = await openImage(`oci-dir:${layout}:latest`);
+  const scanned = await crossCheckSbom(image, declared, now);
+  assert.equal(declared.packages.length, packages.length);
+  assert.deepEqual(compareSboms(declared, scanned), []);
+
+  const lib = declared.packages.find((p) => p.name === 'libsgci0');
+  assert.equal(lib?.purl, 'pkg:deb/debian/libsgci0@1.2-3?arch=amd64&distro=debian-12&upstream=sgci-lib');
+  assert.deepEqual(lib?.licenses, ['MIT']);
+  assert.deepEqual(declared.packages.find((p) => p.name === 'base-files')?.licenses, ['GPL-2.0-or-later']);
+
+  const [cyclonedx, spdx] = encodeBuildSboms(declared, config.outputs.sbom);
+  const libSha256 = packages.find((p) => p.name === 'libsgci0')?.sha256;
+  const component = JSON.parse(cyclonedx?.text ?? '').components.find((c: { name: string }) => c.name === 'libsgci0');
+  assert.equal(JSON.parse(cyclonedx?.text ?? '').specVersion, '1.6');
+  assert.deepEqual(component.hashes, [{ alg: 'SHA-256', content: libSha256 }]);
+  assert.equal(component.purl, lib?.purl);
+  const spdxDoc = JSON.parse(spdx?.text ?? '');
+  assert.equal(spdxDoc.spdxVersion, 'SPDX-2.3');
+  const spdxLib = spdxDoc.packages.find((p: { name: string }) => p.name === 'libsgci0');
+  assert.deepEqual(spdxLib.checksums, [{ algorithm: 'SHA256', checksumValue: libSha256 }]);
+  assert.equal(spdxLib.externalRefs[0].referenceLocator, lib?.purl);
+  assert.equal(spdxLib.licenseDeclared, 'MIT');
+});
+
+test('a build whose image does not hold what was resolved fails naming every package that differs', {
+  skip,
+  timeout: 300_000,
+}, async () => {
+  const { debs, packages, layout, config, report } = await built();
+  // the resolution the SBOM is made from: netbase in another version and one package the image never got
+  const other = [
+    ...packages.filter((p) => p.name !== 'netbase'),
+    makeDeb(debs, { name: 'netbase', version: '6.5', arch: 'all', files: [copyrightOf('netbase', 'GPL-2.0-only')] }),
+    makeDeb(debs, { name: 'libextra1', version: '2.0-1', files: [copyrightOf('libextra1')] }),
+  ];
+  const declared = await declaredSbom(config, { platform: 'linux/amd64', packages: other }, report);
+  await using image = await openImage(`oci-dir:${layout}:latest`);
+  const error = await crossCheckSbom(image, declared, now).then(
+    () => assert.fail('the cross-check passed'),
+    (e: unknown) => e,
+  );
+  assert.ok(error instanceof SgciError, String(error));
+  assert.equal(error.code, 'BUILD_REFUSED');
+  assert.match(error.message, /libextra1:amd64 presence: build resolved, scan absent/);
+  assert.match(error.message, /netbase:all version: build 6\.5, scan 6\.4/);
+  assert.match(error.message, /netbase:all purl: build pkg:deb\/debian\/netbase@6\.5/);
+  assert.doesNotMatch(error.message, /tzdata|base-files|libsgci0/);
+});
+
+test('licences that differ between the two SBOMs are a disagreement too', { skip, timeout: 300_000 }, async () => {
+  const { config, input, report } = await built();
+  const declared = await declaredSbom(config, input, report);
+  const relicensed = {
+    ...declared,
+    packages: declared.packages.map((p) => (p.name === 'tzdata' ? { ...p, licenses: ['CC0-1.0'] } : p)),
+  };
+  assert.deepEqual(compareSboms(declared, relicensed), [
+    { package: 'tzdata:all', field: 'licenses', declared: 'public-domain', scanned: 'CC0-1.0' },
+  ]);
+});
