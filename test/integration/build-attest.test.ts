@@ -4,14 +4,13 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { generateP256, LocalSigner, verifyImage } from '../../src/attest/index.ts';
+import { generateP256, LocalSigner, predicateTypes, verifyImage } from '../../src/attest/index.ts';
 import { assembleImage, parseBuildConfig, pushLayout } from '../../src/build/index.ts';
 import {
   attestBuild,
   buildProvenance,
   type LockedInputs,
   readLocalInputs,
-  slsaProvenanceV1,
 } from '../../src/build/provenance/index.ts';
 import { declaredSbom, encodeBuildSboms } from '../../src/build/sbom/index.ts';
 import { dpkgDebAvailable, makeDeb, staticBuildYaml, staticLikeDebs } from '../../src/build/testing.ts';
@@ -127,7 +126,7 @@ test('a signed two-platform build carries its SBOMs per platform and its provena
   assert.ok(root.signatures.length > 0 && root.signatures.every((s) => s.verified), JSON.stringify(root.signatures));
   assert.deepEqual(
     root.attestations.map((a) => [a.predicateType, a.verified]),
-    [[slsaProvenanceV1, true]],
+    [[predicateTypes.slsaprovenance1, true]],
   );
   for (const report of built.report.platforms) {
     const v = await verifyImage(client, { ...target, digest: report.manifest }, report.manifest, keys);

@@ -11,7 +11,6 @@ import {
 import type { Digest } from '../../core/index.ts';
 import type { RegistryReference } from '../../oci/reference/index.ts';
 import type { EncodedSbom } from '../sbom/index.ts';
-import { slsaProvenanceV1 } from './provenance.ts';
 
 const sbomPredicateTypes: Record<EncodedSbom['format'], string> = {
   'cyclonedx-1.6': predicateTypes.cyclonedx,
@@ -45,7 +44,7 @@ export async function attestBuild(
       items.push({ predicateType: sbomPredicateTypes[sbom.format], predicate: JSON.parse(sbom.text) });
     manifests.set(platform.manifest, items);
   }
-  if (build.provenance) manifests.get(build.root)?.push({ predicateType: slsaProvenanceV1, predicate: build.provenance });
+  if (build.provenance) manifests.get(build.root)?.push({ predicateType: predicateTypes.slsaprovenance1, predicate: build.provenance });
   for (const [digest, items] of manifests) {
     const image = await resolveImage(registry, { ...target, digest });
     for (const result of await pushPlan(registry, await planSignature(registry, image, signer))) pushed.push(result);

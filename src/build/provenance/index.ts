@@ -7,6 +7,4 @@ export {
   type ProvenanceInputs,
   type ResourceDescriptor,
   readLocalInputs,
-  sgciBuildType,
-  slsaProvenanceV1,
 } from './provenance.ts';

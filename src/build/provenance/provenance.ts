@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { type Digest, describe, digestHex, SgciError, toolVersion } from '../../core/index.ts';
+import { sgciPackagesBuildType } from '../../attest/index.ts';
 import type { BuildConfig } from '../config.ts';
 
 /**
@@ -67,9 +68,6 @@ export interface ResourceDescriptor {
   readonly annotations?: Readonly<Record<string, unknown>>;
 }
 
-export const slsaProvenanceV1 = 'https://slsa.dev/provenance/v1';
-/** The build type: its parameters are documented in docs/build.md, "Provenienz". */
-export const sgciBuildType = 'https://sgci.invalid/build/debian-packages/v1';
 export const localBuilderId = 'https://sgci.invalid/build/local';
 
 function under(base: string, path: string): string {
@@ -141,7 +139,7 @@ export function buildProvenance(inputs: ProvenanceInputs): Record<string, unknow
   });
   return {
     buildDefinition: {
-      buildType: sgciBuildType,
+      buildType: sgciPackagesBuildType,
       externalParameters: {
         buildFile: { path: inputs.buildFile.path, sha256: inputs.buildFile.sha256 },
         configDigest: inputs.lock.configDigest,

@@ -3,7 +3,7 @@ import type { Check } from '../check.ts';
 import type { LocalizedEvidence } from '../evidence.ts';
 import { missingInput } from '../missing-input.ts';
 import { bsi, nist } from '../references.ts';
-import { baseIdentity } from './base-identity.ts';
+import { baseIdentity, withoutBaseImage } from './base-identity.ts';
 
 export const base002: Check = {
   id: 'SGCI-BASE-002',
@@ -20,6 +20,8 @@ export const base002: Check = {
     'Das Base-Image mit den Annotationen org.opencontainers.image.base.name/.digest festhalten und ein Base-Image verwenden, das mit einem in der Policy hinterlegten Schlüssel signiert ist.',
   evaluate(ctx) {
     if (!ctx.image && !ctx.dockerfile) return missingInput.imageOrDockerfile;
+    const scratch = withoutBaseImage(ctx);
+    if (scratch) return scratch;
     const base = baseIdentity(ctx);
     if (!base.name && !base.digest) {
       return {

@@ -4,6 +4,7 @@ import { metadata } from '../facts/labels.ts';
 import type { DockerfileInput } from '../inputs/dockerfile.ts';
 import { missingInput } from '../missing-input.ts';
 import { bsi, nist } from '../references.ts';
+import { withoutBaseImage } from './base-identity.ts';
 
 /** Why a FROM is not pinned; `untagged`/`latest` are what hadolint calls DL3006/DL3007. */
 export type PinProblem = 'untagged' | 'latest' | 'tag-only' | 'unresolved';
@@ -58,6 +59,8 @@ export const base003: Check = {
   remediationDe: 'Jedes FROM als image:tag@sha256:<digest> festlegen und org.opencontainers.image.base.digest setzen.',
   evaluate(ctx) {
     if (!ctx.image && !ctx.dockerfile) return missingInput.imageOrDockerfile;
+    const scratch = withoutBaseImage(ctx);
+    if (scratch) return scratch;
     const evidence: LocalizedEvidence[] = [];
     let failed = false;
     let warned = false;
