@@ -44,7 +44,8 @@ export async function attestBuild(
       items.push({ predicateType: sbomPredicateTypes[sbom.format], predicate: JSON.parse(sbom.text) });
     manifests.set(platform.manifest, items);
   }
-  if (build.provenance) manifests.get(build.root)?.push({ predicateType: predicateTypes.slsaprovenance1, predicate: build.provenance });
+  if (build.provenance)
+    manifests.get(build.root)?.push({ predicateType: predicateTypes.slsaprovenance1, predicate: build.provenance });
   for (const [digest, items] of manifests) {
     const image = await resolveImage(registry, { ...target, digest });
     for (const result of await pushPlan(registry, await planSignature(registry, image, signer))) pushed.push(result);

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { type Digest, describe, digestHex, SgciError, toolVersion } from '../../core/index.ts';
 import { sgciPackagesBuildType } from '../../attest/index.ts';
+import { type Digest, describe, digestHex, SgciError, toolVersion } from '../../core/index.ts';
 import type { BuildConfig } from '../config.ts';
 
 /**
@@ -169,7 +169,12 @@ export function buildProvenance(inputs: ProvenanceInputs): Record<string, unknow
 async function hashedFile(baseDir: string, path: string, what: string): Promise<LocalInput> {
   const full = resolve(baseDir, path);
   try {
-    return { path, sha256: createHash('sha256').update(await readFile(full)).digest('hex') };
+    return {
+      path,
+      sha256: createHash('sha256')
+        .update(await readFile(full))
+        .digest('hex'),
+    };
   } catch (error) {
     throw new SgciError('IO_ERROR', path, `cannot read the ${what}: ${describe(error)}`, { cause: error });
   }

@@ -1,8 +1,5 @@
 import type { Package, Sbom } from '../../catalog/index.ts';
-import { type Limits, SgciError } from '../../core/index.ts';
-import type { Image } from '../../oci/index.ts';
-import { defaultPolicy } from '../../policy/index.ts';
-import { runScan } from '../../scan/index.ts';
+import { SgciError } from '../../core/index.ts';
 
 /** One way the build's SBOM and the scan of the built image differ about one package. */
 export interface SbomDisagreement {
@@ -56,26 +53,14 @@ export function compareSboms(declared: Sbom, scanned: Sbom): SbomDisagreement[] 
   return out;
 }
 
-/**
- * Scans the built image with the one pipeline (SBOM only) and fails the build naming every package where its SBOM
- * and the build's SBOM of the same platform disagree; returns the scanned SBOM.
- */
-export async function crossCheckSbom(image: Image, declared: Sbom, now: Date, limits?: Limits): Promise<Sbom> {
-  const outcome = await runScan({
-    subject: { image },
-    needs: { vulns: false, checks: false },
-    policy: defaultPolicy,
-    now,
-    ...(limits ? { limits } : {}),
-  });
-  const disagreements = compareSboms(declared, outcome.sbom);
-  if (disagreements.length > 0) {
-    const lines = disagreements.map((d) => `${d.package} ${d.field}: build ${d.declared}, scan ${d.scanned}`);
-    throw new SgciError(
-      'BUILD_REFUSED',
-      `${declared.subject.name} ${declared.subject.platform ?? ''}`.trim(),
-      `the build's SBOM and the scan of the built image disagree: ${lines.join('; ')}`,
-    );
-  }
-  return outcome.sbom;
+/** Fails the build naming every package where its SBOM and the scan of the built image disagree. */
+export function assertSbomsAgree(declared: Sbom, scanned: Sbom): void {
+  const disagreements = compareSboms(declared, scanned);
+  if (disagreements.length === 0) return;
+  const lines = disagreements.map((d) => `${d.package} ${d.field}: build ${d.declared}, scan ${d.scanned}`);
+  throw new SgciError(
+    'BUILD_REFUSED',
+    `${declared.subject.name} ${declared.subject.platform ?? ''}`.trim(),
+    `the build's SBOM and the scan of the built image disagree: ${lines.join('; ')}`,
+  );
 }

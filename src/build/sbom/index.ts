@@ -2,7 +2,7 @@ import type { Sbom } from '../../catalog/index.ts';
 import { encodeSbom, type SbomFormat } from '../../sbom/index.ts';
 import type { BuildConfig } from '../config.ts';
 
-export { compareSboms, crossCheckSbom, type SbomDisagreement } from './cross-check.ts';
+export { assertSbomsAgree, compareSboms, type SbomDisagreement } from './cross-check.ts';
 export { buildSbomSource, declaredSbom } from './declared-sbom.ts';
 
 type BuildSbomFormat = BuildConfig['outputs']['sbom'][number];
@@ -24,6 +24,11 @@ export interface EncodedSbom {
 export function encodeBuildSboms(sbom: Sbom, formats: readonly BuildSbomFormat[]): EncodedSbom[] {
   return formats.map((format) => {
     const encoder = encoders[format];
-    return { format, mediaType: encoder.mediaType, extension: encoder.extension, text: encodeSbom(sbom, encoder.format) };
+    return {
+      format,
+      mediaType: encoder.mediaType,
+      extension: encoder.extension,
+      text: encodeSbom(sbom, encoder.format),
+    };
   });
 }

@@ -13,7 +13,7 @@ export const base002: Check = {
   references: [nist('4.1.5'), bsi('SYS.1.6.A6'), bsi('SYS.1.6.A12')],
   automation: ['image', 'attestation'],
   decides:
-    'The base image is identified (annotations org.opencontainers.image.base.name/base.digest or the Dockerfile FROM) and its signature verifies against a trusted key of the policy.',
+    'The base image is identified (annotations org.opencontainers.image.base.name/base.digest or the Dockerfile FROM) and its signature verifies against a trusted key of the policy. Not applicable to an image without a base: one a verified sgci build provenance says was built from packages only.',
   remediation:
     'Record the base with org.opencontainers.image.base.name/.digest annotations and use a base image signed by a key listed in the policy.',
   remediationDe:

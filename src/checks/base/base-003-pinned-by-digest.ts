@@ -52,9 +52,9 @@ export const base003: Check = {
   title: { en: 'Base image referenced by digest', de: 'Base-Image per Digest referenziert' },
   level: 'SHOULD',
   references: [nist('4.2.2'), bsi('SYS.1.6.A6')],
-  automation: ['dockerfile', 'image'],
+  automation: ['dockerfile', 'image', 'attestation'],
   decides:
-    'Every FROM of the Dockerfile is pinned with @sha256:… (stage references and scratch excepted); the image carries the org.opencontainers.image.base.digest annotation.',
+    'Every FROM of the Dockerfile is pinned with @sha256:… (stage references and scratch excepted); the image carries the org.opencontainers.image.base.digest annotation. Not applicable to an image without a base: one a verified sgci build provenance says was built from packages only.',
   remediation: 'Pin every FROM as image:tag@sha256:<digest> and record org.opencontainers.image.base.digest.',
   remediationDe: 'Jedes FROM als image:tag@sha256:<digest> festlegen und org.opencontainers.image.base.digest setzen.',
   evaluate(ctx) {

@@ -12,7 +12,12 @@ function provenance(buildType: string, verified = true): AttestationInput {
   return {
     signatures: [{ digest, verified: true }],
     attestations: [
-      { digest, predicateType: predicateTypes.slsaprovenance1, verified, predicate: { buildDefinition: { buildType } } },
+      {
+        digest,
+        predicateType: predicateTypes.slsaprovenance1,
+        verified,
+        predicate: { buildDefinition: { buildType } },
+      },
     ],
   };
 }
@@ -38,7 +43,10 @@ for (const check of [base002, base003]) {
     );
     assert.equal(otherBuilder.status, 'fail');
     assert.equal((await check.evaluate(testContext({ image }))).status, 'fail');
-    const annotated = testImage({}, { annotations: { 'org.opencontainers.image.base.name': 'docker.io/library/debian:12' } });
+    const annotated = testImage(
+      {},
+      { annotations: { 'org.opencontainers.image.base.name': 'docker.io/library/debian:12' } },
+    );
     const withBase = await check.evaluate(
       testContext({ image: annotated, attestations: provenance(sgciPackagesBuildType) }),
     );

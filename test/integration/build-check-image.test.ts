@@ -3,8 +3,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { checkBuiltImage } from '../../src/build/gate/index.ts';
 import { assembleImage, parseBuildConfig } from '../../src/build/index.ts';
-import { compareSboms, crossCheckSbom, declaredSbom, encodeBuildSboms } from '../../src/build/sbom/index.ts';
+import { buildProvenance } from '../../src/build/provenance/index.ts';
+import { compareSboms, declaredSbom, encodeBuildSboms } from '../../src/build/sbom/index.ts';
 import { copyrightOf, dpkgDebAvailable, makeDeb, staticBuildYaml, staticLikeDebs } from '../../src/build/testing.ts';
 import { SgciError } from '../../src/core/index.ts';
 import { openImage } from '../../src/oci/source/index.ts';
@@ -12,11 +14,11 @@ import { openImage } from '../../src/oci/source/index.ts';
 const skip = dpkgDebAvailable ? false : 'dpkg-deb is not installed (apt-get install dpkg)';
 const now = new Date('2025-01-02T00:00:00Z');
 
-async function built() {
+async function built(extraYaml = 'outputs:\n  sbom: [cyclonedx-1.6, spdx-2.3]\n') {
   const debs = mkdtempSync(join(tmpdir(), 'sgci-debs-'));
   const packages = await staticLikeDebs(debs);
   const layout = join(mkdtempSync(join(tmpdir(), 'sgci-layout-')), 'oci');
-  const config = parseBuildConfig(staticBuildYaml('outputs:\n  sbom: [cyclonedx-1.6, spdx-2.3]\n'), 'static.yaml');
+  const config = parseBuildConfig(staticBuildYaml(extraYaml), 'static.yaml');
   const input = { platform: 'linux/amd64' as const, packages };
   const image = await assembleImage(config, [input], { layout, baseDir: debs });
   const report = image.report.platforms[0];
@@ -31,7 +33,8 @@ test('the SBOM of the resolution names every package as the scan of the built im
   const { packages, layout, config, input, report } = await built();
   const declared = await declaredSbom(config, input, report);
   await using image = await openImage(`oci-dir:${layout}:latest`);
-  const scanned = await crossCheckSbom(image, declared, now);
+  const { sbom: scanned, gate } = await checkBuiltImage(image, declared, { now });
+  assert.equal(gate, undefined);
   assert.equal(declared.packages.length, packages.length);
   assert.deepEqual(compareSboms(declared, scanned), []);
 
@@ -67,7 +70,7 @@ test('a build whose image does not hold what was resolved fails naming every pac
   ];
   const declared = await declaredSbom(config, { platform: 'linux/amd64', packages: other }, report);
   await using image = await openImage(`oci-dir:${layout}:latest`);
-  const error = await crossCheckSbom(image, declared, now).then(
+  const error = await checkBuiltImage(image, declared, { now }).then(
     () => assert.fail('the cross-check passed'),
     (e: unknown) => e,
   );
@@ -89,4 +92,57 @@ test('licences that differ between the two SBOMs are a disagreement too', { skip
   assert.deepEqual(compareSboms(declared, relicensed), [
     { package: 'tzdata:all', field: 'licenses', declared: 'public-domain', scanned: 'CC0-1.0' },
   ]);
+});
+
+test('the build asserts the checks the image decides; the base checks only with the provenance it signs', {
+  skip,
+  timeout: 300_000,
+}, async () => {
+  const { config, input, report, layout } = await built();
+  const declared = await declaredSbom(config, input, report);
+  await using image = await openImage(`oci-dir:${layout}:latest`);
+  const unsigned = (await checkBuiltImage(image, declared, { now, gate: {} })).gate;
+  assert.ok(unsigned);
+  assert.deepEqual(unsigned.failed, []);
+  const ids = unsigned.asserted.map((c) => c.id);
+  for (const id of ['SGCI-BASE-001', 'SGCI-RUN-001', 'SGCI-COMP-001', 'SGCI-COMP-003', 'SGCI-BUILD-006'])
+    assert.ok(ids.includes(id), `${id} not asserted: ${ids.join(', ')}`);
+  assert.ok(!ids.includes('SGCI-BASE-002') && !ids.includes('SGCI-BASE-003'), ids.join(', '));
+  console.log(
+    `asserted ${unsigned.asserted.length} checks: ${unsigned.asserted.map((c) => `${c.id}=${c.result}`).join(' ')}`,
+  );
+
+  const signed = {
+    digest: report.manifest,
+    predicate: buildProvenance({
+      config,
+      lock: { configDigest: 'sha256:0', suites: [], architectures: [] },
+      buildFile: { path: 'static.yaml', sha256: '0'.repeat(64) },
+      keys: [],
+      image: { digest: report.manifest, platforms: [{ platform: report.platform, manifest: report.manifest }] },
+    }),
+  };
+  const attested = (await checkBuiltImage(image, declared, { now, gate: { signed } })).gate;
+  assert.deepEqual(attested?.failed, []);
+  for (const id of ['SGCI-BASE-002', 'SGCI-BASE-003'])
+    assert.equal(attested?.asserted.find((c) => c.id === id)?.result, 'not-applicable', id);
+});
+
+test('a built image that fails a check the build asserts fails the build, naming the check', {
+  skip,
+  timeout: 300_000,
+}, async () => {
+  const { config, input, report, layout } = await built();
+  const unlabelled = parseBuildConfig(staticBuildYaml().replace(/ {2}labels:\n( {4}.*\n)+/, ''), 'static.yaml');
+  assert.deepEqual(unlabelled.image.labels, {});
+  const again = await assembleImage(unlabelled, [input], { layout: `${layout}-unlabelled`, baseDir: tmpdir() });
+  const declared = await declaredSbom(config, input, report);
+  await using image = await openImage(`oci-dir:${again.layout}:latest`);
+  const error = await checkBuiltImage(image, declared, { now, gate: {} }).then(
+    () => assert.fail('the gate passed'),
+    (e: unknown) => e,
+  );
+  assert.ok(error instanceof SgciError, String(error));
+  assert.equal(error.code, 'BUILD_REFUSED');
+  assert.match(error.message, /fails sgci check: .*SGCI-BUILD-006/);
 });
