@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { predicateTypes, sgciPackagesBuildType } from '../../attest/sign/media-types.ts';
+import { predicateTypes, sgciPackagesBuildType } from '../../attest/sign/index.ts';
 import type { AttestationInput } from '../check.ts';
 import { dockerfile, testContext, testImage } from '../testing.ts';
 import { base002 } from './base-002-provenance-verified.ts';
