@@ -146,3 +146,29 @@ test('a built image that fails a check the build asserts fails the build, naming
   assert.equal(error.code, 'BUILD_REFUSED');
   assert.match(error.message, /fails sgci check: .*SGCI-BUILD-006/);
 });
+
+test('a check the build file says is not the build’s to assert is reported with why, and fails nothing', {
+  skip,
+  timeout: 300_000,
+}, async () => {
+  const { input, layout } = await built();
+  const plain = parseBuildConfig(staticBuildYaml().replace(/ {2}healthcheck:\n( {4}.*\n)+/, ''), 'static.yaml');
+  assert.equal(plain.config.healthcheck, undefined);
+  const again = await assembleImage(plain, [input], { layout: `${layout}-plain`, baseDir: tmpdir() });
+  const report = again.report.platforms[0];
+  assert.ok(report);
+  const declared = await declaredSbom(plain, input, report);
+  await using image = await openImage(`oci-dir:${again.layout}:latest`);
+  await assert.rejects(checkBuiltImage(image, declared, { now, gate: {} }), /fails sgci check: SGCI-RUN-008/);
+  const why = 'no health check configured';
+  const { gate } = await checkBuiltImage(image, declared, {
+    now,
+    gate: { unasserted: new Map([['SGCI-RUN-008', why]]) },
+  });
+  assert.deepEqual(gate?.failed, []);
+  assert.deepEqual(
+    gate?.unasserted.map((c) => [c.id, c.result, c.why]),
+    [['SGCI-RUN-008', 'fail', why]],
+  );
+  assert.ok(!gate?.asserted.some((c) => c.id === 'SGCI-RUN-008'));
+});

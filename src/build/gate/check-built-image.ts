@@ -20,6 +20,8 @@ export interface GateReport {
   readonly platform: string;
   readonly policy: string;
   readonly asserted: readonly AssertedCheck[];
+  /** Checks the image decides that this build does not assert, each with why (and its result, for the reader). */
+  readonly unasserted: readonly (AssertedCheck & { readonly why: string })[];
   readonly failed: readonly string[];
 }
 
@@ -34,7 +36,12 @@ export interface CheckBuiltImageOptions {
   readonly now: Date;
   readonly limits?: Limits;
   /** Run the checks too (item 8): under this policy (default: sgci's default policy). */
-  readonly gate?: { readonly policy?: Policy; readonly signed?: SignedProvenance };
+  readonly gate?: {
+    readonly policy?: Policy;
+    readonly signed?: SignedProvenance;
+    /** Checks the build file says are not the build's to assert, by ID, with why. */
+    readonly unasserted?: ReadonlyMap<string, string>;
+  };
 }
 
 /**
@@ -42,14 +49,24 @@ export interface CheckBuiltImageOptions {
  * signatures and attestations (the base checks), since the build itself signs the provenance they read.
  * Checks that need only attestations, a Dockerfile, manifests or history are not the build's to assert.
  */
-function gateOf(checks: ChecksOutcome, platform: string, signed: boolean): GateReport {
-  const asserted = checks.report.results
+function gateOf(
+  checks: ChecksOutcome,
+  platform: string,
+  signed: boolean,
+  unasserted: ReadonlyMap<string, string>,
+): GateReport {
+  const decided = checks.report.results
     .filter((r) => r.automation.includes('image') && (signed || !r.automation.includes('attestation')))
     .map((r) => ({ id: r.id, result: r.result, ...(r.reason ? { reason: r.reason } : {}) }));
+  const asserted = decided.filter((c) => !unasserted.has(c.id));
   return {
     platform,
     policy: checks.report.policy.name,
     asserted,
+    unasserted: decided.flatMap((c) => {
+      const why = unasserted.get(c.id);
+      return why === undefined ? [] : [{ ...c, why }];
+    }),
     failed: asserted.filter((c) => c.result === 'fail').map((c) => c.id),
   };
 }
@@ -92,7 +109,7 @@ export async function checkBuiltImage(
   assertSbomsAgree(declared, outcome.sbom);
   if (!outcome.checks) return { sbom: outcome.sbom };
   const platform = declared.subject.platform ?? '';
-  const gate = gateOf(outcome.checks, platform, signed !== undefined);
+  const gate = gateOf(outcome.checks, platform, signed !== undefined, options.gate?.unasserted ?? new Map());
   if (gate.failed.length > 0) {
     const lines = gate.failed.map((id) => {
       const r = outcome.checks?.report.results.find((x) => x.id === id);
