@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { generateP256, LocalSigner, predicateTypes, verifyImage } from '../../src/attest/index.ts';
 import { assembleImage, parseBuildConfig, pushLayout } from '../../src/build/index.ts';
 import { attestBuild, buildProvenance, type LockedInputs, readLocalInputs } from '../../src/build/provenance/index.ts';
@@ -11,22 +11,9 @@ import { declaredSbom, encodeBuildSboms } from '../../src/build/sbom/index.ts';
 import { dpkgDebAvailable, makeDeb, staticBuildYaml, staticLikeDebs } from '../../src/build/testing.ts';
 import { defaultLimits, toolVersion } from '../../src/core/index.ts';
 import { RegistryClient } from '../../src/oci/registry/index.ts';
-import { startRegistry, type TestRegistry } from '../helpers/registry.ts';
+import { startRegistry } from '../helpers/registry.ts';
 
 const skip = dpkgDebAvailable ? false : 'dpkg-deb is not installed (apt-get install dpkg)';
-let registry: TestRegistry;
-let client: RegistryClient;
-
-before(async () => {
-  if (skip) return;
-  registry = await startRegistry({ auth: 'none' });
-  client = new RegistryClient({ limits: defaultLimits });
-});
-after(async () => {
-  await client?.close();
-  await registry?.stop();
-});
-
 const mirror = 'https://debian.mirror.example/debian';
 
 /** The lock a resolution of these packages records: one suite, its indices, each package's pool file and digest. */
@@ -69,6 +56,18 @@ test('a signed two-platform build carries its SBOMs per platform and its provena
   skip,
   timeout: 300_000,
 }, async () => {
+  const registry = await startRegistry({ auth: 'none' });
+  const client = new RegistryClient({ limits: defaultLimits });
+  try {
+    await signedBuild(registry.host, client);
+  } finally {
+    await client.close();
+    await registry.stop();
+  }
+});
+
+/** Builds, pushes, signs and attests to `host`, then verifies what a consumer would. */
+async function signedBuild(host: string, client: RegistryClient): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'sgci-build-attest-'));
   const amd64 = await staticLikeDebs(dir);
   const arm64 = [
@@ -89,7 +88,7 @@ test('a signed two-platform build carries its SBOMs per platform and its provena
     { platform: 'linux/arm64' as const, packages: arm64 },
   ];
   const built = await assembleImage(config, inputs, { layout: join(dir, 'oci'), baseDir: dir });
-  const target = { registry: registry.host, repository: 'sgci/static' };
+  const target = { registry: host, repository: 'sgci/static' };
   assert.equal(await pushLayout(built.layout, client, target, config.image.tags), built.digest);
 
   const platforms = [];
@@ -169,4 +168,4 @@ test('a signed two-platform build carries its SBOMs per platform and its provena
     ['linux/amd64', 'linux/arm64'],
   );
   assert.doesNotMatch(JSON.stringify(predicate), /startedOn|finishedOn/);
-});
+}

@@ -1,6 +1,7 @@
 import {
   compareStrings,
   type Distro,
+  debianMetadata,
   debianPurl,
   makePackage,
   normaliseLicense,
@@ -59,15 +60,7 @@ function declaredPackage(deb: Deb, sha256: string, distro: Distro | undefined, i
     foundBy: buildSbomSource,
     type: 'library',
     layer: 0,
-    metadata: {
-      kind: 'deb',
-      ...(entry.architecture ? { architecture: entry.architecture } : {}),
-      sourceName: entry.sourceName,
-      sourceVersion: entry.sourceVersion,
-      ...(entry.maintainer ? { maintainer: entry.maintainer } : {}),
-      ...(entry.installedSize !== undefined ? { installedSize: entry.installedSize } : {}),
-      archiveSha256: sha256,
-    },
+    metadata: { ...debianMetadata(entry), archiveSha256: sha256 },
   });
 }
 

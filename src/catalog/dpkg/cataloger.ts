@@ -13,7 +13,7 @@ import {
 } from '../cataloger.ts';
 import { distroQualifier, osNamespace } from '../distro/os-release.ts';
 import { normaliseLicense } from '../license.ts';
-import type { Distro, Location, Package } from '../package.ts';
+import type { Distro, Location, OsPackageMetadata, Package } from '../package.ts';
 import { parseDebianCopyright } from './parse-copyright.ts';
 import { type DpkgEntry, parseDpkgStatus, parseList, parseMd5sums } from './parse-status.ts';
 
@@ -82,16 +82,7 @@ async function catalogDpkg(ctx: CatalogContext): Promise<CatalogerOutput> {
       foundBy: dpkgCatalogerName,
       type: 'library',
       layer: introducedIn(file, files.locations),
-      metadata: {
-        kind: 'deb',
-        ...(entry.architecture ? { architecture: entry.architecture } : {}),
-        sourceName: entry.sourceName,
-        sourceVersion: entry.sourceVersion,
-        ...(entry.maintainer ? { maintainer: entry.maintainer } : {}),
-        ...(entry.installedSize !== undefined ? { installedSize: entry.installedSize } : {}),
-        files: mergeFiles(files.files, entry.conffiles),
-        ...epochOf(entry.version),
-      },
+      metadata: { ...debianMetadata(entry), files: mergeFiles(files.files, entry.conffiles) },
     });
     out.packages.push(pkg);
     if (!byName.has(entry.package)) byName.set(entry.package, pkg);
@@ -131,6 +122,19 @@ function introducedIn(statusFile: FileEntry, owned: readonly Location[]): number
   let layer = owned.length > 0 ? 0 : statusFile.layer;
   for (const l of owned) layer = Math.max(layer, l.layer);
   return layer;
+}
+
+/** What the dpkg database says of an installed package besides its files; `sgci build`'s SBOM says the same. */
+export function debianMetadata(entry: DpkgEntry): OsPackageMetadata & { kind: 'deb' } {
+  return {
+    kind: 'deb',
+    ...(entry.architecture ? { architecture: entry.architecture } : {}),
+    sourceName: entry.sourceName,
+    sourceVersion: entry.sourceVersion,
+    ...(entry.maintainer ? { maintainer: entry.maintainer } : {}),
+    ...(entry.installedSize !== undefined ? { installedSize: entry.installedSize } : {}),
+    ...epochOf(entry.version),
+  };
 }
 
 function epochOf(version: string): { epoch?: number } {
