@@ -38,6 +38,10 @@ export const errorCodes = [
   'CONFLICT',
   'FORBIDDEN',
   'RATE_LIMITED',
+  /** A Debian repository's InRelease, Release or index that breaks the chain of trust (dates, suite, a missing index). */
+  'REPOSITORY_INVALID',
+  /** A Debian package whose Depends/Pre-Depends no package of the sources satisfies. */
+  'DEPENDENCY_UNMET',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

@@ -1,0 +1,33 @@
+/**
+ * The Debian side of `sgci build`: sources verified link by link (InRelease signature, Release, indices,
+ * `.deb` digests), the closure of the requested packages, and the lock that records both.
+ */
+export type { Paragraph } from './deb822.ts';
+export { paragraphs } from './deb822.ts';
+export { type ExpectedFile, RepositoryFiles, type RepositoryFilesOptions } from './files.ts';
+export {
+  diffLock,
+  formatWhy,
+  type Lock,
+  type LockedPackage,
+  type LockedSuite,
+  lockFileName,
+  lockOf,
+  parseLock,
+  pinnedInRelease,
+  serializeLock,
+} from './lock.ts';
+export type { BinaryPackage, MultiArch, PackageOrigin } from './packages.ts';
+export type { Alternatives, Relation, VersionOperator } from './relations.ts';
+export { formatAlternatives, parseRelations, versionSatisfies } from './relations.ts';
+export type { Closure, ClosurePackage, Cut, DependencyField, ExcludedPackage, Why } from './resolve.ts';
+export {
+  fetchPackages,
+  type Resolution,
+  type ResolvedPackage,
+  type ResolveOptions,
+  type ResolveRequest,
+  resolveDebian,
+} from './resolve-debian.ts';
+export type { PinnedKey } from './signature.ts';
+export type { DebianSource, VerifiedIndex, VerifiedSuite } from './source.ts';
