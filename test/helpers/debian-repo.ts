@@ -208,3 +208,84 @@ export async function serveDirectory(dir: string): Promise<ServedDirectory> {
     },
   };
 }
+
+/**
+ * `installed`: apt's plan, `name version` sorted; `unordered`: the names apt chose but could not put in an
+ * order to configure (a Pre-Depends cycle: a question of maintainer scripts, which an image build never
+ * runs); `error`: apt's refusal.
+ */
+export type AptOutcome =
+  | { readonly installed: string[] }
+  | { readonly unordered: string[]; readonly error: string }
+  | { readonly error: string };
+
+/**
+ * apt with a private configuration in a temp dir over one Packages index (the host's sources, status and
+ * settings never take part): `simulate` says what `apt-get install --simulate --no-install-recommends` would
+ * install on an empty system, as sorted `name version` lines, or apt's complaint when it refuses.
+ */
+export class AptSandbox implements AsyncDisposable {
+  readonly #dir: string;
+  readonly #env: NodeJS.ProcessEnv;
+
+  private constructor(dir: string) {
+    this.#dir = dir;
+    this.#env = { ...process.env, APT_CONFIG: join(dir, 'apt.conf'), LC_ALL: 'C' };
+  }
+
+  static async create(packagesText: string, architecture: string): Promise<AptSandbox> {
+    const dir = await mkdtemp(join(tmpdir(), 'sgci-apt-'));
+    const sandbox = new AptSandbox(dir);
+    for (const sub of ['repo', 'parts', 'state/lists/partial', 'cache/archives/partial', 'log']) {
+      await mkdir(join(dir, sub), { recursive: true });
+    }
+    await writeFile(join(dir, 'repo', 'Packages'), packagesText);
+    const { stdout: release } = await run('apt-ftparchive', ['release', '.'], { cwd: join(dir, 'repo') });
+    await writeFile(join(dir, 'repo', 'Release'), release);
+    await writeFile(join(dir, 'status'), '');
+    await writeFile(join(dir, 'sources.list'), `deb [trusted=yes] file:${join(dir, 'repo')} ./\n`);
+    const settings = {
+      'Dir::Etc::SourceList': join(dir, 'sources.list'),
+      'Dir::Etc::SourceParts': join(dir, 'parts'),
+      'Dir::Etc::Parts': join(dir, 'parts'),
+      'Dir::Etc::Preferences': join(dir, 'parts', 'none'),
+      'Dir::Etc::PreferencesParts': join(dir, 'parts'),
+      'Dir::State': join(dir, 'state'),
+      'Dir::State::status': join(dir, 'status'),
+      'Dir::Cache': join(dir, 'cache'),
+      'Dir::Log': join(dir, 'log'),
+      'APT::Architecture': architecture,
+      'APT::Install-Recommends': 'false',
+      'Debug::NoLocking': 'true',
+    };
+    const conf = Object.entries(settings).map(([k, v]) => `${k} "${v}";`);
+    conf.push(`APT::Architectures { "${architecture}"; };`);
+    await writeFile(join(dir, 'apt.conf'), `${conf.join('\n')}\n`);
+    await run('apt-get', ['update', '-qq'], { env: sandbox.#env });
+    return sandbox;
+  }
+
+  async simulate(requested: readonly string[]): Promise<AptOutcome> {
+    try {
+      const { stdout } = await run('apt-get', ['install', '--simulate', '-q', ...requested], {
+        env: this.#env,
+        maxBuffer: 16 * 1024 * 1024,
+      });
+      const installed = [...stdout.matchAll(/^Inst (\S+) \((\S+) /gm)].map(([, name, version]) => `${name} ${version}`);
+      return { installed: installed.sort() };
+    } catch (error) {
+      const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+      const message = `${stdout}\n${stderr}`.trim();
+      const planned = /The following NEW packages will be installed:\n((?: .*\n)+)/.exec(stdout);
+      // a plan followed by an error: apt chose the packages but could not order their configuration
+      if (planned && !/unmet dependencies|Unable to correct problems/.test(message)) {
+        return { unordered: (planned[1] ?? '').trim().split(/\s+/).sort(), error: message };
+      }
+      return { error: message };
+    }
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await rm(this.#dir, { recursive: true, force: true });
+  }
+}

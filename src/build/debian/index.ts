@@ -17,10 +17,20 @@ export {
   pinnedInRelease,
   serializeLock,
 } from './lock.ts';
-export type { BinaryPackage, MultiArch, PackageOrigin } from './packages.ts';
+export { type BinaryPackage, type MultiArch, type PackageOrigin, parsePackages } from './packages.ts';
 export type { Alternatives, Relation, VersionOperator } from './relations.ts';
 export { formatAlternatives, parseRelations, versionSatisfies } from './relations.ts';
-export type { Closure, ClosurePackage, Cut, DependencyField, ExcludedPackage, Why } from './resolve.ts';
+export {
+  type Closure,
+  type ClosurePackage,
+  type ClosureRequest,
+  type Cut,
+  type DependencyField,
+  type ExcludedPackage,
+  PackageUniverse,
+  resolveClosure,
+  type Why,
+} from './resolve.ts';
 export {
   fetchPackages,
   type Resolution,

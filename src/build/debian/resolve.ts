@@ -4,14 +4,15 @@
  *
  * - each name has one candidate, the highest version by dpkg order over all sources and suites (apt's
  *   candidate with equal pins); a relation the candidate does not satisfy is not met by an older version;
- * - an or-group already satisfied by a chosen package adds nothing; else its first satisfiable alternative
- *   is taken, a real package before the packages that provide the name, versioned Provides only for
- *   versioned relations;
+ * - an or-group already satisfied by a chosen package adds nothing; else the first solution whose own
+ *   dependencies can be met is taken, alternatives in order, for each the real package before the packages
+ *   that provide the name (versioned Provides only for versioned relations);
  * - one architecture plus `all`: an unqualified relation accepts either, `:any` only `Multi-Arch: allowed`,
  *   an architecture qualifier only that architecture (`all` counts as the native one), as dpkg decides it;
  * - an excluded name cuts the closure: a relation it would satisfy counts as met, and the cut is reported.
  *
- * Packages are visited breadth-first in request order and field order, so the result is deterministic.
+ * Packages are visited depth-first in request order and field order, as apt's MarkInstall visits them, so
+ * the result is deterministic and, on the cases the tests compare, apt's.
  */
 import { SgciError } from '../../core/index.ts';
 import { compareDpkgVersions } from '../../version/index.ts';
@@ -67,12 +68,13 @@ interface Provider {
   readonly version: string | undefined;
 }
 
+/** apt's numbers for Priority; a package without one has 0 in apt's cache, which sorts before required. */
 const priorityRank: Readonly<Record<string, number>> = {
-  required: 0,
-  important: 1,
-  standard: 2,
-  optional: 3,
-  extra: 4,
+  required: 1,
+  important: 2,
+  standard: 3,
+  optional: 4,
+  extra: 5,
 };
 
 /** The candidates of one architecture: one version per name, and who provides each virtual name. */
@@ -151,11 +153,16 @@ export class PackageUniverse {
   }
 }
 
-/** Among several providers: essential first, then by Priority, then by name (deterministic; apt ranks alike). */
+/**
+ * Among the packages that satisfy one alternative, apt's CompareProviders for a system with nothing installed:
+ * the real package first (done by `satisfiers`), then essential ones, then by Priority (a missing Priority
+ * counts as 0, before required, as in apt's cache); apt's last resort, its internal package ID, is replaced
+ * by the name.
+ */
 function compareProviders(a: BinaryPackage, b: BinaryPackage): number {
   if (a.essential !== b.essential) return a.essential ? -1 : 1;
-  const pa = priorityRank[a.priority ?? ''] ?? 5;
-  const pb = priorityRank[b.priority ?? ''] ?? 5;
+  const pa = a.priority === undefined ? 0 : (priorityRank[a.priority] ?? 0);
+  const pb = b.priority === undefined ? 0 : (priorityRank[b.priority] ?? 0);
   if (pa !== pb) return pa - pb;
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
@@ -166,60 +173,199 @@ export interface ClosureRequest {
   readonly excludes?: readonly string[];
 }
 
-interface Unmet {
-  readonly from: string;
-  readonly field: DependencyField;
-  readonly relation: string;
-  readonly reason: string;
+interface Marked {
+  readonly package: ClosurePackage;
+  readonly cuts: [string, Cut][];
 }
+
+/** Why a package cannot be installed: one line per failed chain, `a → b → c (>= 2) (Depends): reason`. */
+type Failure = string[];
+
+/**
+ * apt's MarkInstall for a system with nothing installed, depth-first: a package is marked, then each of its
+ * Pre-Depends and Depends not yet satisfied by a marked package is satisfied by the first solution whose own
+ * installation succeeds. A package whose dependencies fail is unmarked and never tried again (apt discards
+ * its candidate); what it had pulled in stays, as in apt. Before marking, a one-level look-ahead refuses a
+ * package with a dependency no candidate can satisfy (apt's IsInstallOkDependenciesSatisfiableByCandidates).
+ */
+class Marker {
+  readonly marked = new Map<string, Marked>();
+  readonly #universe: PackageUniverse;
+  readonly #excludes: ReadonlySet<string>;
+  readonly #discarded = new Map<string, Failure>();
+
+  constructor(universe: PackageUniverse, excludes: ReadonlySet<string>) {
+    this.#universe = universe;
+    this.#excludes = excludes;
+  }
+
+  /**
+   * Marks the requested packages, all before any dependency is looked at (as apt-get install marks its
+   * arguments first), then installs each one's dependencies; its failures are the request's, in full.
+   */
+  request(requested: readonly { readonly package: BinaryPackage; readonly relation: string }[]): Failure {
+    const entries = requested.map(({ package: p, relation }) => this.#mark(p, { kind: 'requested', relation }));
+    const failures: string[] = [];
+    for (const entry of entries) {
+      for (const line of this.#installDependencies(entry, [], true)) failures.push(line);
+    }
+    return failures;
+  }
+
+  #mark(p: BinaryPackage, why: Why): Marked {
+    const existing = this.marked.get(p.name);
+    if (existing) return existing;
+    const entry: Marked = { package: { ...p, why }, cuts: [] };
+    this.marked.set(p.name, entry);
+    return entry;
+  }
+
+  #install(p: BinaryPackage, why: Why, path: readonly string[]): Failure {
+    const discarded = this.#discarded.get(p.name);
+    if (discarded) return discarded;
+    if (this.marked.has(p.name)) return [];
+    const impossible = dependencyGroups(p).find(([, group]) => !this.#satisfiable(group));
+    if (impossible) {
+      const failure = [this.#unmet([...path, p.name], impossible[0], impossible[1])];
+      this.#discarded.set(p.name, failure);
+      return failure;
+    }
+    const failures = this.#installDependencies(this.#mark(p, why), path, false);
+    if (failures.length > 0) {
+      this.marked.delete(p.name);
+      this.#discarded.set(p.name, failures);
+    }
+    return failures;
+  }
+
+  /** Each group not yet satisfied by a marked package, in field order; a dependency stops at its first failure. */
+  #installDependencies(entry: Marked, path: readonly string[], fromUser: boolean): Failure {
+    const p = entry.package;
+    const chain = [...path, p.name];
+    const pending = dependencyGroups(p).filter(([, group]) => !this.#satisfiedByMarked(group));
+    const failures: string[] = [];
+    for (const [field, group] of pending) {
+      if (this.#satisfiedByMarked(group)) continue;
+      const relation = formatAlternatives(group);
+      const outcome = this.#satisfy(group, { kind: 'dependency', parent: p.name, field, relation }, chain);
+      if (outcome.kind === 'cut') entry.cuts.push([outcome.name, { from: p.name, field, relation }]);
+      if (outcome.kind !== 'failed') continue;
+      for (const line of outcome.failure.length > 0 ? outcome.failure : [this.#unmet(chain, field, group)]) {
+        failures.push(line);
+      }
+      if (!fromUser) break;
+    }
+    return failures;
+  }
+
+  /** The alternatives in order, each one's solutions in apt's order; an excluded name cuts the group. */
+  #satisfy(
+    group: Alternatives,
+    why: Why & { kind: 'dependency' },
+    chain: readonly string[],
+  ): { kind: 'installed' } | { kind: 'cut'; name: string } | { kind: 'failed'; failure: Failure } {
+    const failure: string[] = [];
+    for (const relation of group) {
+      if (this.#excludes.has(relation.name)) return { kind: 'cut', name: relation.name };
+      for (const solution of this.#universe.satisfiers(relation)) {
+        if (this.#excludes.has(solution.name)) return { kind: 'cut', name: solution.name };
+        const failed = this.#install(solution, why, chain);
+        if (failed.length === 0) return { kind: 'installed' };
+        for (const line of failed) if (!failure.includes(line)) failure.push(line);
+      }
+    }
+    return { kind: 'failed', failure };
+  }
+
+  #satisfiedByMarked(group: Alternatives): boolean {
+    return group.some((r) => this.#universe.satisfiers(r).some((s) => this.marked.has(s.name)));
+  }
+
+  /** Some alternative is marked, cut, or has a candidate not yet found uninstallable (apt's DepInstall | DepCVer). */
+  #satisfiable(group: Alternatives): boolean {
+    return group.some(
+      (r) =>
+        this.#excludes.has(r.name) ||
+        this.#universe.satisfiers(r).some((s) => this.marked.has(s.name) || !this.#discarded.has(s.name)),
+    );
+  }
+
+  #unmet(chain: readonly string[], field: DependencyField, group: Alternatives): string {
+    const reasons = group.map((r) => whyUnsatisfiable(this.#universe, r)).join(', ');
+    return `${chain.join(' → ')} → ${formatAlternatives(group)} (${field}): ${reasons}`;
+  }
+}
+
+function dependencyGroups(p: BinaryPackage): [DependencyField, Alternatives][] {
+  const out: [DependencyField, Alternatives][] = [];
+  for (const group of parseRelations(p.preDepends, `${p.name} Pre-Depends`)) out.push(['Pre-Depends', group]);
+  for (const group of parseRelations(p.depends, `${p.name} Depends`)) out.push(['Depends', group]);
+  return out;
+}
+
+/** Most chains an unmet-dependency error lists. */
+const maxReportedFailures = 8;
 
 export function resolveClosure(universe: PackageUniverse, request: ClosureRequest): Closure {
   const excludes = new Set(request.excludes ?? []);
-  const cuts = new Map<string, Cut[]>([...excludes].sort().map((name) => [name, []]));
-  const chosen = new Map<string, ClosurePackage>();
-  const queue: ClosurePackage[] = [];
-  const choose = (p: BinaryPackage, why: Why) => {
-    const entry: ClosurePackage = { ...p, why };
-    chosen.set(p.name, entry);
-    queue.push(entry);
-  };
-
+  const marker = new Marker(universe, excludes);
+  const requested: { package: BinaryPackage; relation: string }[] = [];
   for (const text of request.packages) {
     const relation = parseRelation(text, 'packages');
-    if (excludes.has(relation.name)) {
-      throw new SgciError('USAGE', text, 'is both requested and excluded');
-    }
-    const target = requestedPackage(universe, relation, text);
-    if (!chosen.has(target.name)) choose(target, { kind: 'requested', relation: text });
+    if (excludes.has(relation.name)) throw new SgciError('USAGE', text, 'is both requested and excluded');
+    requested.push({ package: requestedPackage(universe, relation, text), relation: text });
   }
+  const failures = marker.request(requested);
+  if (failures.length > 0) {
+    const shown = failures.slice(0, maxReportedFailures).join('; ');
+    const more = failures.length > maxReportedFailures ? ` (and ${failures.length - maxReportedFailures} more)` : '';
+    throw new SgciError('DEPENDENCY_UNMET', request.packages.join(' '), `unmet dependencies: ${shown}${more}`);
+  }
+  const kept = sweep(universe, marker.marked, requested);
+  const cuts = new Map<string, Cut[]>([...excludes].sort().map((name) => [name, []]));
+  for (const { cuts: list } of kept) for (const [name, cut] of list) cuts.get(name)?.push(cut);
+  return {
+    architecture: universe.architecture,
+    packages: kept.map((m) => m.package).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    excluded: [...cuts].map(([name, list]) => ({ name, cuts: list })),
+  };
+}
 
-  const unmet: Unmet[] = [];
+/**
+ * What stays: the marked packages reachable from the requested ones over Pre-Depends and Depends (apt drops
+ * the rest as garbage: what a dependency path pulled in before the path failed). Breadth-first, so each
+ * package's reason is the shortest chain from a request.
+ */
+function sweep(
+  universe: PackageUniverse,
+  marked: ReadonlyMap<string, Marked>,
+  requested: readonly { readonly package: BinaryPackage }[],
+): Marked[] {
+  const kept = new Map<string, Marked>();
+  const queue: Marked[] = [];
+  const keep = (entry: Marked, why?: Why) => {
+    if (kept.has(entry.package.name)) return;
+    const next = why ? { ...entry, package: { ...entry.package, why } } : entry;
+    kept.set(entry.package.name, next);
+    queue.push(next);
+  };
+  for (const { package: p } of requested) {
+    const entry = marked.get(p.name);
+    if (entry) keep(entry);
+  }
   for (let i = 0; i < queue.length; i++) {
-    const p = queue[i] as ClosurePackage;
-    const groups: [DependencyField, Alternatives[]][] = [
-      ['Pre-Depends', parseRelations(p.preDepends, `${p.name} Pre-Depends`)],
-      ['Depends', parseRelations(p.depends, `${p.name} Depends`)],
-    ];
-    for (const [field, items] of groups) {
-      for (const group of items) {
-        const relation = formatAlternatives(group);
-        if (group.some((r) => universe.satisfiers(r).some((s) => chosen.has(s.name)))) continue;
-        const pick = pickAlternative(universe, group, excludes);
-        if (pick.kind === 'cut') cuts.get(pick.name)?.push({ from: p.name, field, relation });
-        else if (pick.kind === 'package') choose(pick.package, { kind: 'dependency', parent: p.name, field, relation });
-        else unmet.push({ from: p.name, field, relation, reason: pick.reason });
+    const parent = (queue[i] as Marked).package;
+    for (const [field, group] of dependencyGroups(parent)) {
+      const relation = formatAlternatives(group);
+      for (const r of group) {
+        for (const s of universe.satisfiers(r)) {
+          const entry = marked.get(s.name);
+          if (entry) keep(entry, { kind: 'dependency', parent: parent.name, field, relation });
+        }
       }
     }
   }
-  if (unmet.length > 0) {
-    const lines = unmet.map((u) => `${chainOf(chosen, u.from).join(' → ')} → ${u.relation} (${u.field}): ${u.reason}`);
-    throw new SgciError('DEPENDENCY_UNMET', lines[0]?.split(' → ')[0] ?? '', `unmet dependencies: ${lines.join('; ')}`);
-  }
-  return {
-    architecture: universe.architecture,
-    packages: [...chosen.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
-    excluded: [...cuts].map(([name, list]) => ({ name, cuts: list })),
-  };
+  return [...kept.values()];
 }
 
 function requestedPackage(universe: PackageUniverse, relation: Relation, text: string): BinaryPackage {
@@ -234,22 +380,6 @@ function requestedPackage(universe: PackageUniverse, relation: Relation, text: s
   throw new SgciError('DEPENDENCY_UNMET', text, `requested, but ${whyUnsatisfiable(universe, relation)}`);
 }
 
-type Pick =
-  | { readonly kind: 'package'; readonly package: BinaryPackage }
-  | { readonly kind: 'cut'; readonly name: string }
-  | { readonly kind: 'unmet'; readonly reason: string };
-
-function pickAlternative(universe: PackageUniverse, group: Alternatives, excludes: ReadonlySet<string>): Pick {
-  for (const relation of group) {
-    if (excludes.has(relation.name)) return { kind: 'cut', name: relation.name };
-    const first = universe.satisfiers(relation)[0];
-    if (!first) continue;
-    if (excludes.has(first.name)) return { kind: 'cut', name: first.name };
-    return { kind: 'package', package: first };
-  }
-  return { kind: 'unmet', reason: group.map((r) => whyUnsatisfiable(universe, r)).join(', ') };
-}
-
 function whyUnsatisfiable(universe: PackageUniverse, relation: Relation): string {
   const versions = universe.versions(relation.name);
   const candidate = universe.candidate(relation.name);
@@ -262,15 +392,4 @@ function whyUnsatisfiable(universe: PackageUniverse, relation: Relation): string
     return `${relation.name} is Multi-Arch: ${candidate.multiArch}, which ${relation.name}:${relation.arch} does not accept`;
   }
   return `the candidate ${relation.name} ${candidate.version} (of ${versions.join(', ')}) does not satisfy it`;
-}
-
-/** The packages from a requested one down to `name`, by each package's first reason. */
-function chainOf(chosen: ReadonlyMap<string, ClosurePackage>, name: string): string[] {
-  const chain: string[] = [];
-  let current = chosen.get(name);
-  while (current && chain.length <= chosen.size) {
-    chain.unshift(current.name);
-    current = current.why.kind === 'dependency' ? chosen.get(current.why.parent) : undefined;
-  }
-  return chain;
 }
