@@ -39,5 +39,5 @@ export {
   type ResolveRequest,
   resolveDebian,
 } from './resolve-debian.ts';
-export type { PinnedKey } from './signature.ts';
+export { loadPinnedKeys, type PinnedKey, type VerifiedInRelease, verifyInRelease } from './signature.ts';
 export type { DebianSource, VerifiedIndex, VerifiedSuite } from './source.ts';
