@@ -6,7 +6,6 @@
 import { SgciError } from '../../core/index.ts';
 import { parseDpkgVersion } from '../../version/index.ts';
 import { paragraphs, required } from './deb822.ts';
-import { checkRepositoryPath } from './transport.ts';
 
 export type MultiArch = 'no' | 'same' | 'foreign' | 'allowed';
 
@@ -61,9 +60,11 @@ export function parsePackages(text: string, origin: PackageOrigin, input: string
     const where = `${input} (${name})`;
     const version = required(p, 'version', where);
     if (!parseDpkgVersion(version)) throw new SgciError('REPOSITORY_INVALID', where, `invalid Version ${version}`);
-    const size = required(p, 'size', where);
+    const size = Number(required(p, 'size', where));
     const sha256 = required(p, 'sha256', where);
-    if (!/^\d+$/.test(size) || !/^[0-9a-f]{64}$/.test(sha256)) {
+    // the form of SHA256 and Filename is checked where they are used (the digest, the repository path): most
+    // stanzas of a suite never are
+    if (!Number.isSafeInteger(size) || size < 0 || sha256.length !== 64) {
       throw new SgciError('REPOSITORY_INVALID', where, 'malformed Size or SHA256');
     }
     const multiArch = (p.get('multi-arch') ?? 'no').toLowerCase();
@@ -81,8 +82,8 @@ export function parsePackages(text: string, origin: PackageOrigin, input: string
       preDepends: p.get('pre-depends'),
       depends: p.get('depends'),
       provides: p.get('provides'),
-      filename: checkRepositoryPath(required(p, 'filename', where), where),
-      size: Number(size),
+      filename: required(p, 'filename', where),
+      size,
       sha256,
       origin,
     });

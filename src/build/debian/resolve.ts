@@ -82,15 +82,13 @@ export class PackageUniverse {
   readonly architecture: string;
   readonly #candidates = new Map<string, BinaryPackage>();
   readonly #providers = new Map<string, Provider[]>();
-  readonly #versions = new Map<string, string[]>();
+  readonly #packages: readonly BinaryPackage[];
 
-  constructor(packages: Iterable<BinaryPackage>, architecture: string) {
+  constructor(packages: readonly BinaryPackage[], architecture: string) {
     this.architecture = architecture;
+    this.#packages = packages;
     for (const p of packages) {
       if (p.architecture !== architecture && p.architecture !== 'all') continue;
-      const seen = this.#versions.get(p.name);
-      if (seen) seen.push(p.version);
-      else this.#versions.set(p.name, [p.version]);
       const current = this.#candidates.get(p.name);
       if (!current || compareDpkgVersions(p.version, current.version) > 0) this.#candidates.set(p.name, p);
     }
@@ -108,9 +106,11 @@ export class PackageUniverse {
     return this.#candidates.get(name);
   }
 
-  /** Every version of `name` the sources list for this architecture (for error messages). */
+  /** Every version of `name` the sources list for this architecture (for error messages: a scan of all). */
   versions(name: string): readonly string[] {
-    return this.#versions.get(name) ?? [];
+    return this.#packages
+      .filter((p) => p.name === name && (p.architecture === this.architecture || p.architecture === 'all'))
+      .map((p) => p.version);
   }
 
   providers(name: string): readonly Provider[] {
