@@ -160,14 +160,25 @@ describe('Debian sources: the chain of trust over loopback', () => {
 
   test('a .deb that is not the one Packages names fails before it is opened, naming the .deb and the link', async () => {
     const made = await repo('wrong-deb');
-    await cp(made.debPath('mawk'), made.debPath('libc6'));
     await using served = await serveDirectory(made.dir);
     const files = new RepositoryFiles({ cacheDir: join(root, 'cache-wrong-deb') });
     const resolution = await resolveDebian(request(sourceFor(served.url)), { files });
+    const closure = resolution.closures[0] ?? assert.fail();
+    // one byte changed, same size: the sha256 link
+    const deb = await readFile(made.debPath('libc6'));
+    deb[deb.length - 1] = (deb[deb.length - 1] ?? 0) ^ 1;
+    await writeFile(made.debPath('libc6'), deb);
     await rejects(
-      fetchPackages(resolution.closures[0] ?? assert.fail(), files),
+      fetchPackages(closure, files),
       'DIGEST_MISMATCH',
-      /pool\/main\/libc6_2\.36-9_amd64\.deb: (has \d+ bytes|is sha256:\S+), the Packages entry of libc6 2\.36-9 \(testing\/main\) says/,
+      /pool\/main\/libc6_2\.36-9_amd64\.deb: is sha256:[0-9a-f]{64}, the Packages entry of libc6 2\.36-9 \(testing\/main\) says sha256:/,
+    );
+    // a longer file: refused at the size, before it is read to the end
+    await writeFile(made.debPath('libc6'), Buffer.concat([deb, Buffer.alloc(4096)]));
+    await rejects(
+      fetchPackages(closure, files),
+      'DIGEST_MISMATCH',
+      /libc6_2\.36-9_amd64\.deb: is larger than the \d+ bytes the Packages entry of libc6 2\.36-9 \(testing\/main\) says/,
     );
   });
 
