@@ -14,6 +14,8 @@ import {
   type DebianSource,
   diffLock,
   fetchPackages,
+  formatWhy,
+  lockedPackages,
   lockOf,
   parseLock,
   pinnedInRelease,
@@ -113,7 +115,7 @@ describe('Debian sources: the chain of trust over loopback', () => {
     const mawk = closure?.packages.find((p) => p.name === 'mawk');
     assert.deepEqual(mawk?.why, { kind: 'dependency', parent: 'base-files', field: 'Depends', relation: 'mawk | awk' });
 
-    const fetched = await fetchPackages(closure ?? assert.fail(), files);
+    const fetched = await fetchPackages(closure?.packages ?? assert.fail(), files);
     for (const p of fetched) {
       const bytes = await readFile(p.path);
       assert.equal(digestOf(bytes), `sha256:${p.sha256}`, p.name);
@@ -129,7 +131,13 @@ describe('Debian sources: the chain of trust over loopback', () => {
       files: offline,
       pinned: pinnedInRelease(lock),
     });
-    await fetchPackages(again.closures[0] ?? assert.fail(), offline);
+    await fetchPackages(again.closures[0]?.packages ?? assert.fail(), offline);
+    // and straight from the lock, without reading an index
+    const fromLock = await fetchPackages(lockedPackages(lock, 'amd64'), offline);
+    assert.deepEqual(
+      fromLock.map((p) => `${p.name} ${p.why}`),
+      fetched.map((p) => `${p.name} ${formatWhy(p.why)}`),
+    );
     assert.equal(served.requests.length, before, 'offline build made no request');
     assert.deepEqual(diffLock(lock, lockOf(again, 'sha256:config')), []);
   });
@@ -139,7 +147,7 @@ describe('Debian sources: the chain of trust over loopback', () => {
     const files = new RepositoryFiles({ cacheDir: join(root, 'cache-file') });
     const resolution = await resolveDebian(request(sourceFor(pathToFileURL(made.dir).href)), { files });
     assert.equal(resolution.closures[0]?.packages.length, 7);
-    const fetched = await fetchPackages(resolution.closures[0] ?? assert.fail(), files);
+    const fetched = await fetchPackages(resolution.closures[0]?.packages ?? assert.fail(), files);
     assert.equal(fetched.length, 7);
   });
 
@@ -169,14 +177,14 @@ describe('Debian sources: the chain of trust over loopback', () => {
     deb[deb.length - 1] = (deb[deb.length - 1] ?? 0) ^ 1;
     await writeFile(made.debPath('libc6'), deb);
     await rejects(
-      fetchPackages(closure, files),
+      fetchPackages(closure.packages, files),
       'DIGEST_MISMATCH',
       /pool\/main\/libc6_2\.36-9_amd64\.deb: is sha256:[0-9a-f]{64}, the Packages entry of libc6 2\.36-9 \(testing\/main\) says sha256:/,
     );
     // a longer file: refused at the size, before it is read to the end
     await writeFile(made.debPath('libc6'), Buffer.concat([deb, Buffer.alloc(4096)]));
     await rejects(
-      fetchPackages(closure, files),
+      fetchPackages(closure.packages, files),
       'DIGEST_MISMATCH',
       /libc6_2\.36-9_amd64\.deb: is larger than the \d+ bytes the Packages entry of libc6 2\.36-9 \(testing\/main\) says/,
     );

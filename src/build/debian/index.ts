@@ -11,6 +11,7 @@ export {
   type Lock,
   type LockedPackage,
   type LockedSuite,
+  lockedPackages,
   lockFileName,
   lockOf,
   parseLock,
@@ -32,6 +33,8 @@ export {
   type Why,
 } from './resolve.ts';
 export {
+  type DebFile,
+  type Fetched,
   fetchPackages,
   type Resolution,
   type ResolvedPackage,

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { parseUntrustedJson, SgciError } from '../../core/index.ts';
 import type { ExpectedFile } from './files.ts';
 import type { Why } from './resolve.ts';
-import type { Resolution } from './resolve-debian.ts';
+import type { DebFile, Resolution } from './resolve-debian.ts';
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 const file = z.object({ sha256, size: z.number().int().nonnegative() }).strict();
@@ -123,6 +123,27 @@ export function parseLock(text: string, input: string): Lock {
     throw new SgciError('CONFIG_INVALID', input, `not an sgci lock: ${where}: ${issue?.message ?? 'invalid'}`);
   }
   return parsed.data;
+}
+
+/**
+ * The packages a lock names for one architecture, ready for `fetchPackages`: a build from a lock fetches the
+ * same `.deb`s by the digests the verified resolution recorded, without reading the indices again.
+ */
+export function lockedPackages(lock: Lock, architecture: string): (DebFile & { readonly why: string })[] {
+  const locked = lock.architectures.find((a) => a.architecture === architecture);
+  if (!locked) throw new SgciError('CONFIG_INVALID', lockFileName, `the lock has no packages for ${architecture}`);
+  return locked.packages.map((p) => ({
+    name: p.name,
+    version: p.version,
+    architecture: p.architecture,
+    source: p.source,
+    sourceVersion: p.sourceVersion,
+    filename: p.filename,
+    size: p.size,
+    sha256: p.sha256,
+    origin: { url: p.url, suite: p.suite, component: p.component },
+    why: p.why,
+  }));
 }
 
 /** The InRelease a lock pins for a source URL and suite: for `ResolveOptions.pinned`. */

@@ -35,10 +35,17 @@ export interface Resolution {
   readonly closures: readonly Closure[];
 }
 
+/** What fetching a `.deb` needs: where it is listed and what its Packages entry says it is. */
+export type DebFile = Pick<
+  BinaryPackage,
+  'name' | 'version' | 'architecture' | 'source' | 'sourceVersion' | 'filename' | 'size' | 'sha256' | 'origin'
+>;
+
+/** A package with its `.deb` verified in the cache (`path`). */
+export type Fetched<T extends DebFile> = T & { readonly path: string };
+
 /** A package of the closure with its `.deb` verified in the cache. */
-export interface ResolvedPackage extends ClosurePackage {
-  readonly path: string;
-}
+export type ResolvedPackage = Fetched<ClosurePackage>;
 
 export async function resolveDebian(request: ResolveRequest, options: ResolveOptions): Promise<Resolution> {
   if (request.architectures.length === 0) throw new SgciError('USAGE', 'architectures', 'name at least one');
@@ -85,10 +92,16 @@ function snapshotTime(source: DebianSource, now: () => Date): Date {
   return at;
 }
 
-/** Each `.deb` of a closure, fetched once and checked against its Packages entry before anyone opens it. */
-export async function fetchPackages(closure: Closure, files: RepositoryFiles): Promise<ResolvedPackage[]> {
-  const out: ResolvedPackage[] = [];
-  for (const p of closure.packages) {
+/**
+ * Each `.deb` (of a closure, or of a lock's packages), fetched once and checked against its Packages entry
+ * before anyone opens it.
+ */
+export async function fetchPackages<T extends DebFile>(
+  packages: readonly T[],
+  files: RepositoryFiles,
+): Promise<Fetched<T>[]> {
+  const out: Fetched<T>[] = [];
+  for (const p of packages) {
     const link = `the Packages entry of ${p.name} ${p.version} (${p.origin.suite}/${p.origin.component})`;
     out.push({ ...p, path: await files.verifiedPath(p.origin.url, p.filename, p, link) });
   }
