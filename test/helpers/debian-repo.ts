@@ -233,17 +233,24 @@ export class AptSandbox implements AsyncDisposable {
     this.#env = { ...process.env, APT_CONFIG: join(dir, 'apt.conf'), LC_ALL: 'C' };
   }
 
-  static async create(packagesText: string, architecture: string): Promise<AptSandbox> {
+  /** One flat repository per Packages text, all at the same pin (as suites of one archive are). */
+  static async create(packagesTexts: string | readonly string[], architecture: string): Promise<AptSandbox> {
     const dir = await mkdtemp(join(tmpdir(), 'sgci-apt-'));
     const sandbox = new AptSandbox(dir);
-    for (const sub of ['repo', 'parts', 'state/lists/partial', 'cache/archives/partial', 'log']) {
+    for (const sub of ['parts', 'state/lists/partial', 'cache/archives/partial', 'log']) {
       await mkdir(join(dir, sub), { recursive: true });
     }
-    await writeFile(join(dir, 'repo', 'Packages'), packagesText);
-    const { stdout: release } = await run('apt-ftparchive', ['release', '.'], { cwd: join(dir, 'repo') });
-    await writeFile(join(dir, 'repo', 'Release'), release);
+    const sources: string[] = [];
+    for (const [i, text] of (typeof packagesTexts === 'string' ? [packagesTexts] : packagesTexts).entries()) {
+      const repo = join(dir, `repo${i}`);
+      await mkdir(repo);
+      await writeFile(join(repo, 'Packages'), text);
+      const { stdout: release } = await run('apt-ftparchive', ['release', '.'], { cwd: repo });
+      await writeFile(join(repo, 'Release'), release);
+      sources.push(`deb [trusted=yes] file:${repo} ./\n`);
+    }
     await writeFile(join(dir, 'status'), '');
-    await writeFile(join(dir, 'sources.list'), `deb [trusted=yes] file:${join(dir, 'repo')} ./\n`);
+    await writeFile(join(dir, 'sources.list'), sources.join(''));
     const settings = {
       'Dir::Etc::SourceList': join(dir, 'sources.list'),
       'Dir::Etc::SourceParts': join(dir, 'parts'),
