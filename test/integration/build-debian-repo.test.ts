@@ -142,10 +142,15 @@ describe('Debian sources: the chain of trust over loopback', () => {
     assert.deepEqual(diffLock(lock, lockOf(again, 'sha256:config')), []);
   });
 
-  test('a file: directory source resolves the same closure as http', async () => {
+  test('a file: directory source resolves the same closure as http; a missing .xz falls back to .gz', async () => {
     const made = await repo('file');
+    await rm(`${made.packagesPath('amd64')}.xz`);
     const files = new RepositoryFiles({ cacheDir: join(root, 'cache-file') });
     const resolution = await resolveDebian(request(sourceFor(pathToFileURL(made.dir).href)), { files });
+    assert.deepEqual(
+      resolution.suites[0]?.indices.map((i) => i.path),
+      ['dists/testing/main/binary-amd64/Packages.gz'],
+    );
     assert.equal(resolution.closures[0]?.packages.length, 7);
     const fetched = await fetchPackages(resolution.closures[0]?.packages ?? assert.fail(), files);
     assert.equal(fetched.length, 7);

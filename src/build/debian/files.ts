@@ -67,9 +67,15 @@ export class RepositoryFiles {
 
   /**
    * A file whose size and sha256 a signed document names: from the cache, else from the first of `paths`
-   * the repository has (by-hash first where offered), verified before it is returned or cached.
+   * the repository has (by-hash first where offered), verified before it is returned or cached; `undefined`
+   * when the repository has none of them.
    */
-  async verified(url: string, paths: readonly string[], expected: ExpectedFile, link: string): Promise<Uint8Array> {
+  async verified(
+    url: string,
+    paths: readonly string[],
+    expected: ExpectedFile,
+    link: string,
+  ): Promise<Uint8Array | undefined> {
     const input = joinUrl(url, paths[paths.length - 1] ?? '');
     const cached = await this.#cached(expected, input);
     if (cached) return cached;
@@ -77,7 +83,7 @@ export class RepositoryFiles {
       if (!isSgciError(error, 'LIMIT_EXCEEDED')) throw error;
       throw new SgciError('DIGEST_MISMATCH', input, `is larger than the ${expected.size} bytes ${link} says`);
     });
-    if (!bytes) throw new SgciError('REPOSITORY_INVALID', input, `the repository does not have the file ${link} names`);
+    if (!bytes) return undefined;
     checkContent(bytes, expected, input, link);
     await this.cache.put(digestOf(bytes), bytes);
     return bytes;
@@ -85,8 +91,11 @@ export class RepositoryFiles {
 
   /** As `verified`, for a `.deb`: the local path of the verified file in the cache. */
   async verifiedPath(url: string, path: string, expected: ExpectedFile, link: string): Promise<string> {
-    await this.verified(url, [path], expected, link);
-    return this.cache.pathOf(sha256Digest(expected, joinUrl(url, path)));
+    const input = joinUrl(url, path);
+    if (!(await this.verified(url, [path], expected, link))) {
+      throw new SgciError('REPOSITORY_INVALID', input, `the repository does not have the file ${link} names`);
+    }
+    return this.cache.pathOf(sha256Digest(expected, input));
   }
 
   async #cached(expected: ExpectedFile, input: string): Promise<Uint8Array | undefined> {

@@ -102,12 +102,17 @@ export interface IndexFile extends ExpectedFile {
   readonly path: string;
 }
 
-/** The Packages index of a component and architecture as the Release lists it; an error names the missing index. */
-export function packagesIndex(release: Release, component: string, architecture: string, input: string): IndexFile {
+/**
+ * The forms of the Packages index of a component and architecture the Release lists, preferred first (a
+ * mirror may lack one: the next is tried); none listed is an error that names the missing index.
+ */
+export function packagesIndex(release: Release, component: string, architecture: string, input: string): IndexFile[] {
   const base = `${component}/binary-${architecture}/Packages`;
+  const listed: IndexFile[] = [];
   for (const suffix of compressions) {
     const expected = release.files.get(base + suffix);
-    if (expected) return { path: base + suffix, ...expected };
+    if (expected) listed.push({ path: base + suffix, ...expected });
   }
+  if (listed.length > 0) return listed;
   throw new SgciError('REPOSITORY_INVALID', input, `the Release lists no ${base}(.xz|.gz): the index is missing`);
 }

@@ -4,7 +4,7 @@
  * signed Release (by-hash where offered) → the packages it lists, each with the size and sha256 of its `.deb`.
  */
 import type { Key } from 'openpgp';
-import { digestHex, digestOf } from '../../core/index.ts';
+import { digestHex, digestOf, SgciError } from '../../core/index.ts';
 import { decompressIndex } from './decompress.ts';
 import type { ExpectedFile, RepositoryFiles } from './files.ts';
 import { joinUrl } from './files.ts';
@@ -74,11 +74,11 @@ export async function loadSuite(files: RepositoryFiles, request: SuiteRequest): 
   const indices: VerifiedIndex[] = [];
   const packages: BinaryPackage[] = [];
   for (const component of source.components) {
-    for (const index of indicesOf(release, component, request.architectures, inReleaseUrl)) {
+    for (const forms of indicesOf(release, component, request.architectures, inReleaseUrl)) {
+      const { index, bytes } = await firstPresent(files, source.url, release, suite, forms);
       const path = `dists/${suite}/${index.path}`;
       const input = joinUrl(source.url, path);
-      const compressed = await files.verified(source.url, fetchPaths(release, suite, index), index, 'InRelease');
-      const text = await decompressIndex(compressed, index.path, request.maxIndexBytes, input);
+      const text = await decompressIndex(bytes, index.path, request.maxIndexBytes, input);
       indices.push({ path, sha256: index.sha256, size: index.size });
       for (const p of parsePackages(text, { url: source.url, suite, component }, input)) packages.push(p);
     }
@@ -99,11 +99,35 @@ export async function loadSuite(files: RepositoryFiles, request: SuiteRequest): 
   };
 }
 
-/** The Packages indices of a component: one per architecture, plus `binary-all` where the Release keeps `all` apart. */
-function indicesOf(release: Release, component: string, architectures: readonly string[], input: string): IndexFile[] {
+/**
+ * The Packages indices of a component, each as the forms the Release lists: one per architecture, plus
+ * `binary-all` where the Release keeps `all` apart.
+ */
+function indicesOf(
+  release: Release,
+  component: string,
+  architectures: readonly string[],
+  input: string,
+): IndexFile[][] {
   const out = architectures.map((arch) => packagesIndex(release, component, arch, input));
   if (!release.archAllInArchIndices) out.push(packagesIndex(release, component, 'all', input));
   return out;
+}
+
+/** The first form of an index the repository has, verified against the Release. */
+async function firstPresent(
+  files: RepositoryFiles,
+  url: string,
+  release: Release,
+  suite: string,
+  forms: readonly IndexFile[],
+): Promise<{ index: IndexFile; bytes: Uint8Array }> {
+  for (const index of forms) {
+    const bytes = await files.verified(url, fetchPaths(release, suite, index), index, 'InRelease');
+    if (bytes) return { index, bytes };
+  }
+  const names = forms.map((f) => f.path).join(', ');
+  throw new SgciError('REPOSITORY_INVALID', joinUrl(url, `dists/${suite}/`), `the repository has none of ${names}`);
 }
 
 /** By-hash first where the Release offers it (a mirror mid-update still serves the signed content), then the path. */
