@@ -5,11 +5,7 @@
  * unsatisfiable request must fail in both.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { promisify } from 'node:util';
 import fc from 'fast-check';
 import {
   type BinaryPackage,
@@ -20,32 +16,13 @@ import {
 } from '../../src/build/debian/index.ts';
 import { isSgciError } from '../../src/core/index.ts';
 import { AptSandbox } from '../helpers/debian-repo.ts';
-
-const run = promisify(execFile);
-const lists = '/var/lib/apt/lists';
-
-/**
- * The main amd64 Packages indices apt keeps, the release suite's (the largest) first, then its -updates and
- * -security: several suites, as a build reads them.
- */
-function hostPackagesIndices(): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(lists);
-  } catch {
-    return [];
-  }
-  return names
-    .filter((n) => /_dists_[a-z-]+_main_binary-amd64_Packages(\.(lz4|xz|gz|zst))?$/.test(n))
-    .map((n) => join(lists, n))
-    .sort((a, b) => statSync(b).size - statSync(a).size);
-}
+import { aptLists, hostPackagesIndices, readAptIndex } from '../helpers/host-debian.ts';
 
 const closureNames = (closure: Closure) => closure.packages.map((p) => `${p.name} ${p.version}`).sort();
 
 const indices = hostPackagesIndices();
 const noIndex =
-  indices.length > 0 ? false : `no Debian Packages index in ${lists} (scripts/setup.sh runs apt-get update)`;
+  indices.length > 0 ? false : `no Debian Packages index in ${aptLists} (scripts/setup.sh runs apt-get update)`;
 
 describe('the resolver on the host Debian Packages index, against apt', { skip: noIndex }, () => {
   test('the closures of real package sets over its suites are the ones apt installs', async () => {
@@ -53,10 +30,7 @@ describe('the resolver on the host Debian Packages index, against apt', { skip: 
     const packages: BinaryPackage[] = [];
     let parseMs = 0;
     for (const [i, index] of indices.entries()) {
-      // apt-helper cat-file decompresses whatever apt stored (lz4, xz, gz, zstd)
-      const { stdout: text } = await run('/usr/lib/apt/apt-helper', ['cat-file', index], {
-        maxBuffer: 512 * 1024 * 1024,
-      });
+      const text = await readAptIndex(index);
       texts.push(text);
       const started = performance.now();
       for (const p of parsePackages(text, { url: 'file:/host', suite: `suite${i}`, component: 'main' }, index)) {

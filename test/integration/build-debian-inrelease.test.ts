@@ -6,21 +6,15 @@
  * apt's own cache checked against its Packages entry.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
-import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
-import * as openpgp from 'openpgp';
 import {
-  type DebianSource,
   fetchPackages,
   loadPinnedKeys,
   lockOf,
-  type PinnedKey,
   parseLock,
   RepositoryFiles,
   resolveDebian,
@@ -28,53 +22,22 @@ import {
   verifyInRelease,
 } from '../../src/build/debian/index.ts';
 import { isSgciError } from '../../src/core/index.ts';
+import {
+  aptCachedDeb,
+  hostDebianMirror,
+  hostDebianMissing,
+  hostInReleases,
+  hostPinnedKeys,
+  releaseDate,
+} from '../helpers/host-debian.ts';
 
-const run = promisify(execFile);
-
-const lists = '/var/lib/apt/lists';
-const keyrings = '/usr/share/keyrings';
-
-function filesIn(dir: string, pattern: RegExp): string[] {
-  try {
-    return readdirSync(dir)
-      .filter((n) => pattern.test(n))
-      .map((n) => join(dir, n));
-  } catch {
-    return [];
-  }
-}
-
-const inReleases = filesIn(lists, /_dists_[a-z-]+_InRelease$/);
-const keyFiles = filesIn(keyrings, /^debian-archive-[a-z]+-(automatic|stable|security-automatic)\.gpg$/);
-const missing =
-  inReleases.length === 0
-    ? `no InRelease in ${lists} (scripts/setup.sh runs apt-get update)`
-    : keyFiles.length === 0
-      ? `no Debian archive keys in ${keyrings} (debian-archive-keyring)`
-      : false;
-
-/** Each key pinned by the fingerprint its file holds, as a build configuration pins it. */
-async function pinnedKeys(): Promise<PinnedKey[]> {
-  const pinned: PinnedKey[] = [];
-  for (const file of keyFiles) {
-    const [key] = await openpgp.readKeys({ binaryKeys: readFileSync(file) });
-    if (key) pinned.push({ file, fingerprint: key.getFingerprint() });
-  }
-  return pinned;
-}
-
-function releaseDate(inRelease: string): Date {
-  const date = /^Date: (.+)$/m.exec(inRelease)?.[1] ?? assert.fail('InRelease has no Date');
-  return new Date(date.replace(/UTC$/, 'GMT'));
-}
-
-describe("Debian's own InRelease against debian-archive-keyring", { skip: missing }, () => {
+describe("Debian's own InRelease against debian-archive-keyring", { skip: hostDebianMissing() }, () => {
   test('verifies at its Date with pinned keys; a changed byte or text outside the signed block fails', async () => {
-    const pinned = await pinnedKeys();
+    const pinned = await hostPinnedKeys();
     const keys = await loadPinnedKeys(pinned);
     const signers = new Set(pinned.map((p) => p.fingerprint));
     const timings: string[] = [];
-    for (const file of inReleases) {
+    for (const file of hostInReleases) {
       const bytes = readFileSync(file);
       const at = new Date(releaseDate(bytes.toString('utf8')).getTime() + 60_000);
       const started = performance.now();
@@ -102,30 +65,8 @@ describe("Debian's own InRelease against debian-archive-keyring", { skip: missin
   test("the whole chain over a file: mirror of those lists, down to the .debs in apt's cache", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sgci-debian-mirror-'));
     try {
-      // deb.debian.org_debian_dists_bookworm-updates_InRelease → archive deb.debian.org_debian, suite bookworm-updates
-      const suites = new Map<string, string[]>();
-      let snapshot = 0;
-      for (const file of inReleases) {
-        const [, archive = '', suite = ''] = /^(.+)_dists_([a-z-]+)_InRelease$/.exec(basename(file)) ?? [];
-        const index = filesIn(lists, new RegExp(`^${archive}_dists_${suite}_main_binary-amd64_Packages`))[0];
-        if (!index) continue;
-        const dists = join(dir, archive, 'dists', suite);
-        await mkdir(join(dists, 'main', 'binary-amd64'), { recursive: true });
-        await copyFile(file, join(dists, 'InRelease'));
-        // apt keeps indices recompressed (lz4); the Release lists the plain Packages, which apt-helper restores
-        const { stdout } = await run('/usr/lib/apt/apt-helper', ['cat-file', index], { maxBuffer: 512 * 1024 * 1024 });
-        await writeFile(join(dists, 'main', 'binary-amd64', 'Packages'), stdout);
-        suites.set(archive, [...(suites.get(archive) ?? []), suite]);
-        snapshot = Math.max(snapshot, releaseDate(readFileSync(file, 'utf8')).getTime() + 60_000);
-      }
-      const keys = await pinnedKeys();
-      const sources: DebianSource[] = [...suites].map(([archive, list]) => ({
-        url: pathToFileURL(join(dir, archive)).href,
-        suites: list.sort(),
-        components: ['main'],
-        keys,
-        snapshot: new Date(snapshot).toISOString(),
-      }));
+      const { sources } = await hostDebianMirror(dir);
+      const keys = sources[0]?.keys ?? [];
       const files = new RepositoryFiles({ cacheDir: join(dir, 'cache') });
       const started = performance.now();
       const resolution = await resolveDebian(
@@ -150,11 +91,11 @@ describe("Debian's own InRelease against debian-archive-keyring", { skip: missin
       assert.deepEqual(parseLock(serializeLock(lock), 'sgci.lock.json'), lock);
 
       // the .debs apt downloaded itself (file names as apt writes them: ':' as %3a) go into the mirror's pool
-      const inAptCache = closure.packages.filter((p) => existsSync(aptCached(p.filename)));
+      const inAptCache = closure.packages.filter((p) => existsSync(aptCachedDeb(p.filename)));
       for (const p of inAptCache) {
         const target = join(dir, new URL(p.origin.url).pathname.split('/').pop() ?? '', p.filename);
         await mkdir(dirname(target), { recursive: true });
-        await copyFile(aptCached(p.filename), target);
+        await copyFile(aptCachedDeb(p.filename), target);
       }
       const fetched = await fetchPackages(inAptCache, files);
       assert.equal(fetched.length, inAptCache.length);
@@ -169,7 +110,3 @@ describe("Debian's own InRelease against debian-archive-keyring", { skip: missin
     }
   });
 });
-
-function aptCached(filename: string): string {
-  return join('/var/cache/apt/archives', basename(filename).replaceAll(':', '%3a'));
-}
