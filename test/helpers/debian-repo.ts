@@ -226,20 +226,17 @@ export type AptOutcome =
  */
 export class AptSandbox implements AsyncDisposable {
   readonly #dir: string;
-  readonly #env: NodeJS.ProcessEnv;
+  /** The environment that points apt-get at this sandbox (APT_CONFIG), for running it directly. */
+  readonly env: NodeJS.ProcessEnv;
 
   private constructor(dir: string) {
     this.#dir = dir;
-    this.#env = { ...process.env, APT_CONFIG: join(dir, 'apt.conf'), LC_ALL: 'C' };
+    this.env = { ...process.env, APT_CONFIG: join(dir, 'apt.conf'), LC_ALL: 'C' };
   }
 
-  /** One flat repository per Packages text, all at the same pin (as suites of one archive are). */
+  /** One flat repository per Packages text, trusted without a signature, all at the same pin; updated. */
   static async create(packagesTexts: string | readonly string[], architecture: string): Promise<AptSandbox> {
     const dir = await mkdtemp(join(tmpdir(), 'sgci-apt-'));
-    const sandbox = new AptSandbox(dir);
-    for (const sub of ['parts', 'state/lists/partial', 'cache/archives/partial', 'log']) {
-      await mkdir(join(dir, sub), { recursive: true });
-    }
     const sources: string[] = [];
     for (const [i, text] of (typeof packagesTexts === 'string' ? [packagesTexts] : packagesTexts).entries()) {
       const repo = join(dir, `repo${i}`);
@@ -247,10 +244,21 @@ export class AptSandbox implements AsyncDisposable {
       await writeFile(join(repo, 'Packages'), text);
       const { stdout: release } = await run('apt-ftparchive', ['release', '.'], { cwd: repo });
       await writeFile(join(repo, 'Release'), release);
-      sources.push(`deb [trusted=yes] file:${repo} ./\n`);
+      sources.push(`deb [trusted=yes] file:${repo} ./`);
+    }
+    const sandbox = await AptSandbox.forSources(dir, sources, architecture);
+    await run('apt-get', ['update', '-qq'], { env: sandbox.env });
+    return sandbox;
+  }
+
+  /** A sandbox in `dir` (made, and removed on dispose) over the given sources.list lines, not yet updated. */
+  static async forSources(dir: string, sources: readonly string[], architecture: string): Promise<AptSandbox> {
+    const sandbox = new AptSandbox(dir);
+    for (const sub of ['parts', 'state/lists/partial', 'cache/archives/partial', 'log']) {
+      await mkdir(join(dir, sub), { recursive: true });
     }
     await writeFile(join(dir, 'status'), '');
-    await writeFile(join(dir, 'sources.list'), sources.join(''));
+    await writeFile(join(dir, 'sources.list'), sources.map((line) => `${line}\n`).join(''));
     const settings = {
       'Dir::Etc::SourceList': join(dir, 'sources.list'),
       'Dir::Etc::SourceParts': join(dir, 'parts'),
@@ -268,14 +276,13 @@ export class AptSandbox implements AsyncDisposable {
     const conf = Object.entries(settings).map(([k, v]) => `${k} "${v}";`);
     conf.push(`APT::Architectures { "${architecture}"; };`);
     await writeFile(join(dir, 'apt.conf'), `${conf.join('\n')}\n`);
-    await run('apt-get', ['update', '-qq'], { env: sandbox.#env });
     return sandbox;
   }
 
   async simulate(requested: readonly string[]): Promise<AptOutcome> {
     try {
       const { stdout } = await run('apt-get', ['install', '--simulate', '-q', ...requested], {
-        env: this.#env,
+        env: this.env,
         maxBuffer: 16 * 1024 * 1024,
       });
       const installed = [...stdout.matchAll(/^Inst (\S+) \((\S+) /gm)].map(([, name, version]) => `${name} ${version}`);
