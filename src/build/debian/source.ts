@@ -75,10 +75,9 @@ export async function loadSuite(files: RepositoryFiles, request: SuiteRequest): 
   const packages: BinaryPackage[] = [];
   for (const component of source.components) {
     for (const forms of indicesOf(release, component, request.architectures, inReleaseUrl)) {
-      const { index, bytes } = await firstPresent(files, source.url, release, suite, forms);
+      const { index, text } = await firstPresent(files, source.url, release, suite, forms, request.maxIndexBytes);
       const path = `dists/${suite}/${index.path}`;
       const input = joinUrl(source.url, path);
-      const text = await decompressIndex(bytes, index.path, request.maxIndexBytes, input);
       indices.push({ path, sha256: index.sha256, size: index.size });
       for (const p of parsePackages(text, { url: source.url, suite, component }, input)) packages.push(p);
     }
@@ -114,17 +113,23 @@ function indicesOf(
   return out;
 }
 
-/** The first form of an index the repository has, verified against the Release. */
+/**
+ * The first form of an index the repository has, verified against the Release and decompressed (only the
+ * text leaves: the compressed bytes are garbage before parsing starts).
+ */
 async function firstPresent(
   files: RepositoryFiles,
   url: string,
   release: Release,
   suite: string,
   forms: readonly IndexFile[],
-): Promise<{ index: IndexFile; bytes: Uint8Array }> {
+  maxIndexBytes: number,
+): Promise<{ index: IndexFile; text: string }> {
   for (const index of forms) {
     const bytes = await files.verified(url, fetchPaths(release, suite, index), index, 'InRelease');
-    if (bytes) return { index, bytes };
+    if (!bytes) continue;
+    const input = joinUrl(url, `dists/${suite}/${index.path}`);
+    return { index, text: await decompressIndex(bytes, index.path, maxIndexBytes, input) };
   }
   const names = forms.map((f) => f.path).join(', ');
   throw new SgciError('REPOSITORY_INVALID', joinUrl(url, `dists/${suite}/`), `the repository has none of ${names}`);
