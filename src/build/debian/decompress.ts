@@ -26,7 +26,7 @@ export async function decompressIndex(
     }
   }
   if (path.endsWith('.xz')) return new TextDecoder().decode(await unxz(bytes, maxBytes, input));
-  return Buffer.from(bytes).toString('utf8');
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'); // a view, not a copy
 }
 
 async function unxz(bytes: Uint8Array, maxBytes: number, input: string): Promise<Uint8Array> {
