@@ -78,12 +78,15 @@ test('the diff of a lock against a fresh resolution: one readable line per chang
   const [libc6, libssl3] = amd64?.packages ?? [];
   assert.ok(suite && amd64 && libc6 && libssl3);
   suite.inRelease.sha256 = sha('1');
+  suite.indices = suite.indices.map((i) => ({ ...i, sha256: sha('3') }));
   amd64.packages = [
     { ...libc6, version: '2.36-9+deb12u10', sha256: sha('2') },
     { ...libssl3, name: 'zlib1g', version: '1:1.2.13.dfsg-1' },
   ];
   assert.deepEqual(diffLock(lock, fresh), [
-    `~ suite https://snapshot.example/archive/debian/20250101T000000Z bookworm: InRelease sha256:${sha('a')} → sha256:${sha('1')}`,
+    '~ suite https://snapshot.example/archive/debian/20250101T000000Z bookworm',
+    `  InRelease sha256:${sha('a')} → sha256:${sha('1')}`,
+    `  ~ index dists/bookworm/main/binary-amd64/Packages.xz: sha256 ${sha('d')} → ${sha('3')}`,
     '~ architecture amd64',
     '    ~ libc6 2.36-9+deb12u9',
     '      version 2.36-9+deb12u9 → 2.36-9+deb12u10',

@@ -228,7 +228,7 @@ function diffIndices(a: Lock['suites'][number]['indices'], b: Lock['suites'][num
     b,
     (i) => i.path,
     (i) => `index ${i.path}`,
-    (x, y) => changed(`index ${x.path}`, `sha256:${x.sha256}`, `sha256:${y.sha256}`),
+    (x, y) => changed('sha256', x.sha256, y.sha256),
   );
   return out;
 }
