@@ -29,6 +29,9 @@ export interface BinaryPackage {
   readonly preDepends: string | undefined;
   readonly depends: string | undefined;
   readonly provides: string | undefined;
+  /** Checked on the closure: two chosen packages that exclude each other are refused. */
+  readonly conflicts: string | undefined;
+  readonly breaks: string | undefined;
   readonly filename: string;
   readonly size: number;
   readonly sha256: string;
@@ -46,6 +49,8 @@ const fields = new Set([
   'pre-depends',
   'depends',
   'provides',
+  'conflicts',
+  'breaks',
   'filename',
   'size',
   'sha256',
@@ -82,6 +87,8 @@ export function parsePackages(text: string, origin: PackageOrigin, input: string
       preDepends: p.get('pre-depends'),
       depends: p.get('depends'),
       provides: p.get('provides'),
+      conflicts: p.get('conflicts'),
+      breaks: p.get('breaks'),
       filename: required(p, 'filename', where),
       size,
       sha256,

@@ -19,6 +19,8 @@ function pkg(name: string, fields: Partial<BinaryPackage> = {}): BinaryPackage {
     preDepends: undefined,
     depends: undefined,
     provides: undefined,
+    conflicts: undefined,
+    breaks: undefined,
     filename: `pool/${name}.deb`,
     size: 1,
     sha256: '0'.repeat(64),
@@ -122,6 +124,21 @@ test('Pre-Depends come before Depends, and an unmet one names the chain', () => 
     (error: unknown) =>
       isSgciError(error, 'DEPENDENCY_UNMET') && error.message.includes('a → b → c (>= 2) (Pre-Depends)'),
   );
+});
+
+test('a closure with two packages that exclude each other is refused, naming both; self-conflicts are fine', () => {
+  const universe = [
+    pkg('app', { depends: 'mta, logger' }),
+    pkg('mta', { provides: 'mail-transport-agent', conflicts: 'mail-transport-agent' }),
+    pkg('logger', { breaks: 'mta (<< 2)' }),
+  ];
+  assert.throws(
+    () => resolve(universe, ['app']),
+    (error: unknown) =>
+      isSgciError(error, 'DEPENDENCY_UNMET') &&
+      error.message.includes('logger Breaks: mta (<< 2), but mta 1.0 is in the closure'),
+  );
+  assert.deepEqual(names(resolve(universe.slice(0, 2), ['mta'])), ['mta 1.0']);
 });
 
 /** A small universe: names from a pool so relations meet, every field real control syntax. */

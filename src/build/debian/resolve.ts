@@ -322,6 +322,7 @@ export function resolveClosure(universe: PackageUniverse, request: ClosureReques
     throw new SgciError('DEPENDENCY_UNMET', request.packages.join(' '), `unmet dependencies: ${shown}${more}`);
   }
   const kept = sweep(universe, marker.marked, requested);
+  checkConflicts(universe, kept);
   const cuts = new Map<string, Cut[]>([...excludes].sort().map((name) => [name, []]));
   for (const { cuts: list } of kept) for (const [name, cut] of list) cuts.get(name)?.push(cut);
   return {
@@ -366,6 +367,42 @@ function sweep(
     }
   }
   return [...kept.values()];
+}
+
+/**
+ * apt resolves around Conflicts and Breaks; sgci does not, so a closure in which one package excludes another
+ * is refused, naming both, rather than built. A package never conflicts with itself (the `Provides: x,
+ * Conflicts: x` pattern), and an architecture qualifier on a negative relation matches any architecture, as in
+ * dpkg.
+ */
+function checkConflicts(universe: PackageUniverse, kept: readonly Marked[]): void {
+  const names = new Set(kept.map((m) => m.package.name));
+  const clashes: string[] = [];
+  for (const { package: p } of kept) {
+    for (const [field, value] of [
+      ['Conflicts', p.conflicts],
+      ['Breaks', p.breaks],
+    ] as const) {
+      for (const [relation] of parseRelations(value, `${p.name} ${field}`)) {
+        if (!relation) continue;
+        const { arch: _any, ...anyArch } = relation;
+        for (const s of universe.satisfiers(anyArch)) {
+          if (s.name !== p.name && names.has(s.name)) {
+            clashes.push(
+              `${p.name} ${field}: ${formatAlternatives([relation])}, but ${s.name} ${s.version} is in the closure`,
+            );
+          }
+        }
+      }
+    }
+  }
+  if (clashes.length > 0) {
+    throw new SgciError(
+      'DEPENDENCY_UNMET',
+      clashes[0]?.split(' ')[0] ?? '',
+      `conflicting packages: ${clashes.join('; ')}`,
+    );
+  }
 }
 
 function requestedPackage(universe: PackageUniverse, relation: Relation, text: string): BinaryPackage {
