@@ -24,7 +24,7 @@ import {
   resolveDebian,
   serializeLock,
 } from '../../src/build/debian/index.ts';
-import { digestOf, isSgciError } from '../../src/core/index.ts';
+import { digestOf, isSgciError, parseDigest } from '../../src/core/index.ts';
 import { buildDebianRepo, makeTestKey, serveDirectory, type TestDeb, type TestKey } from '../helpers/debian-repo.ts';
 
 const packages: TestDeb[] = [
@@ -140,6 +140,45 @@ describe('Debian sources: the chain of trust over loopback', () => {
     );
     assert.equal(served.requests.length, before, 'offline build made no request');
     assert.deepEqual(diffLock(lock, lockOf(again, 'sha256:config')), []);
+  });
+
+  test('by-hash falls back to the path; a damaged cache entry is fetched again; a pinned InRelease must match', async () => {
+    const made = await repo('cache', { byHash: true });
+    await rm(join(made.dir, 'dists', 'testing', 'main', 'binary-amd64', 'by-hash'), { recursive: true });
+    await using served = await serveDirectory(made.dir);
+    const cacheDir = join(root, 'cache-damaged');
+    const files = new RepositoryFiles({ cacheDir });
+    const first = await resolveDebian(request(sourceFor(served.url)), { files });
+    const index = first.suites[0]?.indices[0] ?? assert.fail('no index');
+    assert.ok(served.requests.includes(`/${index.path}`), 'read by its path after by-hash failed');
+
+    // a cache entry whose bytes no longer match its name is never used: offline it is missing, online fetched again
+    const cached = files.cache.pathOf(parseDigest(`sha256:${index.sha256}`));
+    const bytes = await readFile(cached);
+    bytes[0] = (bytes[0] ?? 0) ^ 1;
+    await writeFile(cached, bytes);
+    const lock = lockOf(first, 'sha256:config');
+    await rejects(
+      resolveDebian(request(sourceFor(served.url)), {
+        files: new RepositoryFiles({ cacheDir, offline: true }),
+        pinned: pinnedInRelease(lock),
+      }),
+      'CACHE_ERROR',
+      /Packages\.xz: not in the cache \(offline\)/,
+    );
+    await resolveDebian(request(sourceFor(served.url)), { files });
+    assert.equal(digestOf(await readFile(cached)), `sha256:${index.sha256}`);
+
+    // a lock that pins another InRelease than the repository serves names the difference
+    const moved = {
+      ...lock,
+      suites: lock.suites.map((s) => ({ ...s, inRelease: { ...s.inRelease, sha256: 'f'.repeat(64) } })),
+    };
+    await rejects(
+      resolveDebian(request(sourceFor(served.url)), { files, pinned: pinnedInRelease(moved) }),
+      'DIGEST_MISMATCH',
+      /dists\/testing\/InRelease: InRelease is sha256:[0-9a-f]{64}, the lock pins sha256:f{64}/,
+    );
   });
 
   test('a file: directory source resolves the same closure as http; a missing .xz falls back to .gz', async () => {
