@@ -23,6 +23,11 @@ export interface RepositoryFilesOptions {
   readonly timeoutMs?: number;
   /** Bound on an InRelease file (Debian's is about 150 KB). */
   readonly maxInReleaseBytes?: number;
+  /**
+   * Bound on any other file (an index, a `.deb`), whatever size the signed document claims: each is held in
+   * memory once while it is verified. Default 2 GiB (Debian's largest packages are under 1 GiB).
+   */
+  readonly maxFileBytes?: number;
 }
 
 const MiB = 1024 * 1024;
@@ -32,6 +37,7 @@ export class RepositoryFiles {
   readonly offline: boolean;
   readonly #timeoutMs: number;
   readonly #maxInReleaseBytes: number;
+  readonly #maxFileBytes: number;
   readonly #readers = new Map<string, RepositoryRead>();
 
   constructor(options: RepositoryFilesOptions = {}) {
@@ -39,6 +45,7 @@ export class RepositoryFiles {
     this.offline = options.offline ?? false;
     this.#timeoutMs = options.timeoutMs ?? 120_000;
     this.#maxInReleaseBytes = options.maxInReleaseBytes ?? 16 * MiB;
+    this.#maxFileBytes = options.maxFileBytes ?? 2048 * MiB;
   }
 
   /**
@@ -77,6 +84,13 @@ export class RepositoryFiles {
     link: string,
   ): Promise<Uint8Array | undefined> {
     const input = joinUrl(url, paths[paths.length - 1] ?? '');
+    if (expected.size > this.#maxFileBytes) {
+      throw new SgciError(
+        'LIMIT_EXCEEDED',
+        input,
+        `${link} says ${expected.size} bytes, more than ${this.#maxFileBytes}`,
+      );
+    }
     const cached = await this.#cached(expected, input);
     if (cached) return cached;
     const bytes = await this.#read(url, paths, expected.size).catch((error: unknown) => {
