@@ -181,6 +181,30 @@ describe('Debian sources: the chain of trust over loopback', () => {
     );
   });
 
+  test('two architectures: one index each, one closure each, the arm64 .debs and the all ones shared', async () => {
+    const both = packages.flatMap((p) => (p.architecture === 'all' ? [p] : [p, { ...p, architecture: 'arm64' }]));
+    const made = await repo('multiarch', { architectures: ['amd64', 'arm64'], packages: both });
+    const files = new RepositoryFiles({ cacheDir: join(root, 'cache-multiarch') });
+    const resolution = await resolveDebian(
+      { ...request(sourceFor(pathToFileURL(made.dir).href)), architectures: ['amd64', 'arm64'] },
+      { files },
+    );
+    assert.deepEqual(
+      resolution.suites[0]?.indices.map((i) => i.path),
+      ['dists/testing/main/binary-amd64/Packages.xz', 'dists/testing/main/binary-arm64/Packages.xz'],
+    );
+    const lock = lockOf(resolution, 'sha256:config');
+    assert.deepEqual(
+      lock.architectures.map((a) => [a.architecture, a.packages.map((p) => `${p.name}:${p.architecture}`).join(' ')]),
+      [
+        ['amd64', 'app:amd64 base-files:amd64 libc6:amd64 libgcc-s1:amd64 mawk:amd64 python3:amd64 tzdata:all'],
+        ['arm64', 'app:arm64 base-files:arm64 libc6:arm64 libgcc-s1:arm64 mawk:arm64 python3:arm64 tzdata:all'],
+      ],
+    );
+    const arm64 = await fetchPackages(lockedPackages(lock, 'arm64'), files);
+    assert.ok(arm64.every((p) => p.path.includes(p.sha256)));
+  });
+
   test('a file: directory source resolves the same closure as http; a missing .xz falls back to .gz', async () => {
     const made = await repo('file');
     await rm(`${made.packagesPath('amd64')}.xz`);
