@@ -28,7 +28,6 @@ export {
   type Cut,
   type DependencyField,
   type ExcludedPackage,
-  PackageUniverse,
   resolveClosure,
   type Why,
 } from './resolve.ts';
@@ -44,3 +43,4 @@ export {
 } from './resolve-debian.ts';
 export { loadPinnedKeys, type PinnedKey, type VerifiedInRelease, verifyInRelease } from './signature.ts';
 export type { DebianSource, VerifiedIndex, VerifiedSuite } from './source.ts';
+export { PackageUniverse } from './universe.ts';

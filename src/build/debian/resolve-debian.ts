@@ -5,9 +5,10 @@
 import { SgciError } from '../../core/index.ts';
 import type { ExpectedFile, RepositoryFiles } from './files.ts';
 import type { BinaryPackage } from './packages.ts';
-import { type Closure, type ClosurePackage, PackageUniverse, resolveClosure } from './resolve.ts';
+import { type Closure, type ClosurePackage, resolveClosure } from './resolve.ts';
 import { loadPinnedKeys, normalizeFingerprint } from './signature.ts';
 import { type DebianSource, loadSuite, type VerifiedSuite } from './source.ts';
+import { PackageUniverse } from './universe.ts';
 
 export interface ResolveRequest {
   readonly sources: readonly DebianSource[];

@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import { isSgciError } from '../../core/index.ts';
 import type { BinaryPackage } from './packages.ts';
 import { parseRelations } from './relations.ts';
-import { type Closure, PackageUniverse, resolveClosure } from './resolve.ts';
+import { type Closure, resolveClosure } from './resolve.ts';
+import { PackageUniverse } from './universe.ts';
 
 function pkg(name: string, fields: Partial<BinaryPackage> = {}): BinaryPackage {
   return {
