@@ -12,6 +12,7 @@ export type Paragraph = ReadonlyMap<string, string>;
  * fields per package that resolution never reads).
  */
 export function* paragraphs(text: string, input: string, keep?: ReadonlySet<string>): Generator<Paragraph> {
+  const kept = keep ? byLength(keep) : undefined;
   let current = new Map<string, string>();
   /** The field continuation lines belong to; '' while skipping a field `keep` does not name. */
   let field: string | undefined;
@@ -41,8 +42,8 @@ export function* paragraphs(text: string, input: string, keep?: ReadonlySet<stri
       if (colon <= start || colon >= end) {
         throw new SgciError('REPOSITORY_INVALID', input, `line ${line}: not a "Field: value" line`);
       }
-      const name = text.slice(start, colon).toLowerCase();
-      if (keep && !keep.has(name)) field = '';
+      const name = kept ? keptName(text, start, colon, kept) : text.slice(start, colon).toLowerCase();
+      if (name === undefined) field = '';
       else {
         field = name;
         current.set(name, text.slice(colon + 1, end).trim());
@@ -51,6 +52,26 @@ export function* paragraphs(text: string, input: string, keep?: ReadonlySet<stri
     start = next;
   }
   if (current.size > 0) yield current;
+}
+
+/** The kept field names (lower case) by length. */
+function byLength(keep: ReadonlySet<string>): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  for (const name of keep) out.set(name.length, [...(out.get(name.length) ?? []), name]);
+  return out;
+}
+
+/**
+ * The kept name the field `text[start, colon)` is, compared without regard to ASCII case, or undefined;
+ * nothing is allocated for the fields skipped (most of a Packages file).
+ */
+function keptName(text: string, start: number, colon: number, kept: ReadonlyMap<number, string[]>): string | undefined {
+  for (const name of kept.get(colon - start) ?? []) {
+    let i = 0;
+    while (i < name.length && (text.charCodeAt(start + i) | 0x20) === name.charCodeAt(i)) i++;
+    if (i === name.length) return name;
+  }
+  return undefined;
 }
 
 function isBlank(c: number): boolean {
