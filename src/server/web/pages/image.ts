@@ -10,6 +10,7 @@ import { SgciError } from '../../../core/index.ts';
 import type { AppEnv } from '../../router.ts';
 import {
   badge,
+  buttonLink,
   command,
   contactLink,
   dataTable,
@@ -91,6 +92,7 @@ const text = {
     baselineNot: 'Checkliste nicht erfüllt',
     signedBadge: 'Prüfurteil gültig',
     unsignedBadge: 'Kein gültiges Prüfurteil',
+    nextVersion: 'Nächste Version einreichen',
   },
   en: {
     onThisPage: 'On this page',
@@ -153,6 +155,7 @@ const text = {
     baselineNot: 'Checklist not met',
     signedBadge: 'Verdict valid',
     unsignedBadge: 'No valid verdict',
+    nextVersion: 'Submit the next version',
   },
 };
 
@@ -291,6 +294,7 @@ export async function imagePage(c: Context<AppEnv>, ctx: PageContext): Promise<P
 ${figures ? (figures.checks.baseline === 'passed' ? badge('success', s.baselineOk) : badge('danger', s.baselineNot)) : ''}
 ${shown.verdict?.valid ? badge('success', s.signedBadge) : badge('warning', s.unsignedBadge)}</div>
 ${image.orphaned ? html`<p>${badge('warning', s.orphaned)}</p>` : ''}
+${ctx.principal?.organisations.includes(image.organisation) ? html`<p>${buttonLink(`${ctx.href('submit')}?image=${image.name}`, s.nextVersion)}</p>` : ''}
 ${facts([
   [s.organisation, image.organisation],
   [s.repository, html`<code>${image.repository}</code>`],
