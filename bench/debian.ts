@@ -18,19 +18,11 @@ import { hostDebianMirror, hostDebianMissing } from '../test/helpers/host-debian
 import { best, type Measure, runTimed, timed, workClock } from './lib/measure.ts';
 import { fmt, table } from './lib/report.ts';
 
+/** The issue's example images (static, cc) and a runtime with a deeper closure. */
+const staticImage = ['base-files', 'netbase', 'tzdata', 'media-types', 'ca-certificates'];
 const sets: Readonly<Record<string, readonly string[]>> = {
-  static: ['base-files', 'netbase', 'tzdata', 'media-types', 'ca-certificates'],
-  cc: [
-    'base-files',
-    'netbase',
-    'tzdata',
-    'media-types',
-    'ca-certificates',
-    'libc6',
-    'libssl3',
-    'libgcc-s1',
-    'libstdc++6',
-  ],
+  static: staticImage,
+  cc: [...staticImage, 'libc6', 'libssl3', 'libgcc-s1', 'libstdc++6'],
   python3: ['python3'],
 };
 const keyring = '/usr/share/keyrings/debian-archive-keyring.gpg';

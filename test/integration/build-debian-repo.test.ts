@@ -5,13 +5,14 @@
  * with an error that names the file and the link. Then the same build again from the cache, offline.
  */
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import {
   type DebianSource,
+  debPackageOf,
   diffLock,
   fetchPackages,
   formatWhy,
@@ -22,8 +23,10 @@ import {
   RepositoryFiles,
   type ResolveRequest,
   resolveDebian,
+  resolveRequestOf,
   serializeLock,
 } from '../../src/build/debian/index.ts';
+import { assembleImage, parseBuildConfig } from '../../src/build/index.ts';
 import { digestOf, isSgciError, parseDigest } from '../../src/core/index.ts';
 import { buildDebianRepo, makeTestKey, serveDirectory, type TestDeb, type TestKey } from '../helpers/debian-repo.ts';
 
@@ -203,6 +206,48 @@ describe('Debian sources: the chain of trust over loopback', () => {
     );
     const arm64 = await fetchPackages(lockedPackages(lock, 'arm64'), files);
     assert.ok(arm64.every((p) => p.path.includes(p.sha256)));
+  });
+
+  test('from a build file to an image: the request it makes, the verified .debs, assembled for each platform', async () => {
+    const made = await repo('e2e', { validSeconds: 3600 });
+    const dir = join(root, 'e2e-build');
+    await mkdir(dir, { recursive: true });
+    await cp(key.file, join(dir, 'archive.asc'));
+    const yaml = [
+      'apiVersion: sgci.build/v1',
+      'image:',
+      '  name: registry.example/test/app',
+      '  platforms: [linux/amd64]',
+      'debian:',
+      `  snapshot: '${new Date(Date.now() + 60_000).toISOString()}'`,
+      '  sources:',
+      `    - url: ${pathToFileURL(made.dir).href}`,
+      '      suites: [testing]',
+      '      keys:',
+      `        - { file: archive.asc, fingerprint: '${key.fingerprint.toUpperCase()}' }`,
+      'packages:',
+      '  include: [app]',
+      '  exclude: [debconf]',
+      'reproducibility: { epoch: 1735689600 }',
+      '',
+    ].join('\n');
+    const config = parseBuildConfig(yaml, join(dir, 'build.yaml'));
+    const resolveRequest = resolveRequestOf(config, dir);
+    assert.equal(resolveRequest.sources[0]?.keys[0]?.file, join(dir, 'archive.asc'));
+    assert.deepEqual(resolveRequest.architectures, ['amd64']);
+    const files = new RepositoryFiles({ cacheDir: join(root, 'cache-e2e') });
+    const resolution = await resolveDebian(resolveRequest, { files });
+    const inputs = [];
+    for (const [i, platform] of config.image.platforms.entries()) {
+      const fetched = await fetchPackages(resolution.closures[i]?.packages ?? [], files);
+      inputs.push({ platform, packages: fetched.map(debPackageOf) });
+    }
+    const image = await assembleImage(config, inputs, { layout: join(dir, 'oci'), baseDir: dir });
+    const report = image.report.platforms[0];
+    assert.deepEqual(
+      report?.packages.map((p) => p.name),
+      ['app', 'base-files', 'libc6', 'libgcc-s1', 'mawk', 'python3', 'tzdata'],
+    );
   });
 
   test('a file: directory source resolves the same closure as http; a missing .xz falls back to .gz', async () => {

@@ -5,6 +5,7 @@
 export type { Paragraph } from './deb822.ts';
 export { paragraphs } from './deb822.ts';
 export { type ExpectedFile, RepositoryFiles, type RepositoryFilesOptions } from './files.ts';
+export { debianArchitecture, debPackageOf, resolveRequestOf } from './from-config.ts';
 export {
   diffLock,
   formatWhy,
