@@ -1,0 +1,244 @@
+import { type Command, Option } from 'commander';
+import { type Clock, SgciError, systemClock } from '../../core/index.ts';
+import type { DigestScanner, RoundResult } from '../../monitor/index.ts';
+import type { RegistryResponseInfo } from '../../oci/registry/index.ts';
+import type { Store } from '../../store/index.ts';
+import { exitCodes } from '../exit-codes.ts';
+import { addImageOptions, limitsFromCli, openImageFromCli, registryOptionsFromCli } from '../options.ts';
+import { renderTable, writeOut } from '../output.ts';
+
+interface MonitorCliOptions {
+  platform?: string;
+  every?: string;
+  output?: string;
+  all?: boolean;
+  concurrency?: string;
+  rateLimitFloor?: string;
+  minAge?: string;
+  policy?: string;
+  scan?: boolean;
+}
+
+function positiveInteger(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^[1-9][0-9]{0,5}$/.test(value)) throw new SgciError('USAGE', flag, 'must be a positive integer');
+  return Number(value);
+}
+
+/** The parts every monitor action runs on: the one store, the one clock, the registry flags. */
+async function monitorParts(): Promise<{ store: Store; clock: Clock }> {
+  const { openStore } = await import('../../store/index.ts');
+  return { store: await openStore(), clock: systemClock() };
+}
+
+/** A registry client of the flags without retries of its own (the round honours Retry-After), seeing every response. */
+async function clientFactory(opts: Record<string, unknown>) {
+  const [{ RegistryClient }, options] = await Promise.all([
+    import('../../oci/registry/index.ts'),
+    registryOptionsFromCli(opts),
+  ]);
+  return (onResponse?: (info: RegistryResponseInfo) => void) =>
+    new RegistryClient({ ...options, retry: { attempts: 1 }, ...(onResponse ? { onResponse } : {}) });
+}
+
+/** The one pipeline with the store's scan cache and advisories: a digest is read once. */
+async function scannerOf(store: Store, clock: Clock, opts: Record<string, unknown>): Promise<DigestScanner> {
+  const [{ pipelineScanner }, { storeMatcher, storeScanCache }, { defaultPolicy, loadPolicy }] = await Promise.all([
+    import('../../monitor/index.ts'),
+    import('../../scan/index.ts'),
+    import('../../policy/index.ts'),
+  ]);
+  const policy = typeof opts.policy === 'string' ? await loadPolicy(opts.policy) : defaultPolicy;
+  return pipelineScanner({
+    openImage: (reference, platform) => openImageFromCli(reference, { ...opts, platform }),
+    cache: storeScanCache(store),
+    matcher: storeMatcher(store),
+    policy,
+    clock,
+    limits: limitsFromCli(opts),
+  });
+}
+
+function roundLines(result: RoundResult): string {
+  const lines = [
+    `round at ${result.startedAt}: ${result.checked} tags asked, ${result.unchanged} unchanged, ${result.changes.length} moved, ${result.requests} requests`,
+  ];
+  for (const c of result.changes) {
+    lines.push(
+      `moved     ${c.watch} (${c.platform}) ${c.from ?? '(first seen)'} -> ${c.to}: ${c.change?.kind ?? 'first-observed'}`,
+    );
+  }
+  for (const a of result.alarms) lines.push(`ALARM     ${a.watch} (${a.platform}) ${a.kind}: ${a.detail}`);
+  for (const p of result.pauses) lines.push(`paused    ${p.registry} for ${Math.ceil(p.ms / 1000)} s (${p.reason})`);
+  for (const d of result.deferred) lines.push(`deferred  ${d}: its registry paused longer than a round waits`);
+  for (const f of result.failed) lines.push(`failed    ${f.watch}: ${f.error}`);
+  for (const w of result.warnings) lines.push(`warning   ${w}`);
+  return `${lines.join('\n')}\n`;
+}
+
+const outputOption = (formats: readonly string[], fallback: string) =>
+  new Option('-o, --output <format>', 'output format').choices([...formats]).default(fallback);
+
+/**
+ * `sgci monitor add|remove|list|run|history|pin`: watch tags, keep the ledger of observed digests in the one store,
+ * classify each move, pin by observed age. Parsing and printing only; src/monitor does the work.
+ */
+export function registerMonitor(program: Command): void {
+  const monitor = program
+    .command('monitor')
+    .description('watch registry tags: a ledger of observed digests, what changed, age-gated pins');
+
+  monitor
+    .command('add')
+    .description('watch a tag (REGISTRY/REPOSITORY:TAG)')
+    .argument('<ref>', 'registry tag to watch')
+    .option('--every <span>', 'how often a round asks it: 30m, 6h, 1d', '6h')
+    .option('--platform <os/arch[/variant]>', 'the platform of an index to classify and scan', 'linux/amd64')
+    .action(async (ref: string, opts: MonitorCliOptions) => {
+      const { watchKeyOf, parseSpan, formatWatch } = await import('../../monitor/index.ts');
+      const key = watchKeyOf(ref, opts.platform);
+      const every = parseSpan(opts.every ?? '6h', '--every', 60);
+      const { store, clock } = await monitorParts();
+      await using _ = store;
+      await store.monitor.addWatch(key, every, clock());
+      await writeOut(`watching ${formatWatch(key)} (${key.platform}) every ${opts.every ?? '6h'}\n`);
+    });
+
+  monitor
+    .command('remove')
+    .description('stop watching a tag; its ledger and alarms stay')
+    .argument('<ref>', 'watched tag')
+    .option('--platform <os/arch[/variant]>', 'the platform it is watched for', 'linux/amd64')
+    .action(async (ref: string, opts: MonitorCliOptions) => {
+      const { watchKeyOf, formatWatch } = await import('../../monitor/index.ts');
+      const key = watchKeyOf(ref, opts.platform);
+      const { store } = await monitorParts();
+      await using _ = store;
+      if (!(await store.monitor.removeWatch(key))) {
+        throw new SgciError('NOT_FOUND', formatWatch(key), `not watched for ${key.platform}`);
+      }
+      await writeOut(`no longer watching ${formatWatch(key)} (${key.platform})\n`);
+    });
+
+  monitor
+    .command('list')
+    .description('the watched tags, their current digest and pin')
+    .addOption(outputOption(['table', 'json'], 'table'))
+    .action(async (opts: MonitorCliOptions) => {
+      const { formatWatch } = await import('../../monitor/index.ts');
+      const { store } = await monitorParts();
+      await using _ = store;
+      const watches = (await store.monitor.watches()).map((w) => ({
+        reference: formatWatch(w),
+        platform: w.platform,
+        everySeconds: w.everySeconds,
+        checkedAt: w.checkedAt ?? null,
+        digest: w.current?.digest ?? null,
+        pinned: w.pinnedDigest ?? null,
+      }));
+      if (opts.output === 'json') return writeOut(`${JSON.stringify({ watches }, null, 2)}\n`);
+      return writeOut(
+        renderTable(
+          ['reference', 'platform', 'every', 'checked', 'digest', 'pinned'],
+          watches.map((w) => [
+            w.reference,
+            w.platform,
+            `${w.everySeconds / 60}m`,
+            w.checkedAt ?? '-',
+            w.digest ?? '-',
+            w.pinned ?? '-',
+          ]),
+        ),
+      );
+    });
+
+  addImageOptions(
+    monitor
+      .command('run')
+      .description('one polling round over the due tags (HEAD per tag; new digests classified and recorded)')
+      .option('--all', 'ask every watched tag, due or not')
+      .option('--concurrency <n>', 'requests in flight per registry', '8')
+      .option('--rate-limit-floor <n>', 'pause a registry when fewer requests than this are left in its window', '10')
+      .option('--no-scan', 'classify moves without scanning (no SBOM and vulnerability diff)')
+      .option('--policy <file>', 'sgci-policy.yaml for the scans (SLA windows)')
+      .addOption(outputOption(['text', 'json'], 'text')),
+  ).action(async (opts: MonitorCliOptions & Record<string, unknown>) => {
+    const { runRound } = await import('../../monitor/index.ts');
+    const { store, clock } = await monitorParts();
+    await using _ = store;
+    const openClient = await clientFactory(opts);
+    const result = await runRound(
+      {
+        monitor: store.monitor,
+        clock,
+        openClient,
+        limits: limitsFromCli(opts),
+        ...(opts.scan !== false ? { scan: await scannerOf(store, clock, opts) } : {}),
+      },
+      {
+        all: Boolean(opts.all),
+        concurrency: positiveInteger(opts.concurrency, '--concurrency', 8),
+        floor: positiveInteger(opts.rateLimitFloor, '--rate-limit-floor', 10),
+      },
+    );
+    await writeOut(opts.output === 'json' ? `${JSON.stringify(result, null, 2)}\n` : roundLines(result));
+    if (result.alarms.length > 0) process.exitCode = exitCodes.gateFailed;
+  });
+
+  monitor
+    .command('history')
+    .description('the ledger of a watched tag, oldest first: digests, first and last seen, what changed')
+    .argument('<ref>', 'watched tag')
+    .option('--platform <os/arch[/variant]>', 'the platform it is watched for', 'linux/amd64')
+    .addOption(outputOption(['table', 'json', 'csv'], 'table'))
+    .action(async (ref: string, opts: MonitorCliOptions) => {
+      const { watchKeyOf, historyEntries, renderHistory } = await import('../../monitor/index.ts');
+      const key = watchKeyOf(ref, opts.platform);
+      const { store } = await monitorParts();
+      await using _ = store;
+      const entries = historyEntries(await store.monitor.history(key));
+      await writeOut(renderHistory(entries, (opts.output ?? 'table') as 'table' | 'json' | 'csv'));
+    });
+
+  addImageOptions(
+    monitor
+      .command('pin')
+      .description(
+        'the newest digest observed at least --min-age ago (never older than the current pin), as REF@sha256:…',
+      )
+      .argument('<ref>', 'watched tag')
+      .requiredOption('--min-age <span>', 'how long a digest must have been observed: 3d, 1w')
+      .option('--no-scan', 'no SLA override: decide by age alone')
+      .option('--policy <file>', 'sgci-policy.yaml for the scans (SLA windows)')
+      .addOption(outputOption(['text', 'json'], 'text')),
+  ).action(async (ref: string, opts: MonitorCliOptions & Record<string, unknown>) => {
+    const { watchKeyOf, parseSpan, pinTag } = await import('../../monitor/index.ts');
+    const key = watchKeyOf(ref, opts.platform);
+    const minAgeMs = parseSpan(opts.minAge ?? '', '--min-age', 0) * 1000;
+    const { store, clock } = await monitorParts();
+    await using _ = store;
+    await using client = (await clientFactory(opts))();
+    const decision = await pinTag(
+      {
+        monitor: store.monitor,
+        clock,
+        client,
+        ...(opts.scan !== false ? { scan: await scannerOf(store, clock, opts) } : {}),
+      },
+      key,
+      minAgeMs,
+    );
+    if (opts.output === 'json') return writeOut(`${JSON.stringify(decision, null, 2)}\n`);
+    const notes: string[] = [];
+    if (decision.rule === 'sla-override') {
+      notes.push(`sla-override: younger than --min-age, instead of ${decision.ageGated}, because it fixes:`);
+      for (const f of decision.fixes ?? [])
+        notes.push(`  ${f.id} ${f.severity} ${f.package} (clock running since ${f.startedAt})`);
+    }
+    if (decision.rule === 'current-pin')
+      notes.push('current-pin: the current pin is newer than the age gate allows; a pin never moves back');
+    for (const a of decision.alarms) notes.push(`ALARM ${a.raisedAt} ${a.kind}: ${a.detail}`);
+    if (notes.length > 0) process.stderr.write(`${notes.join('\n')}\n`);
+    return writeOut(`${decision.reference}\n`);
+  });
+}

@@ -1,0 +1,25 @@
+export { type Alarm, type AlarmKind, raiseAlarmOnce } from './alarms.ts';
+export { type Change, type ChangeKind, changeKind, changeKinds, classifyChange, isContentChange } from './classify.ts';
+export { type DigestContent, describeDigest } from './describe.ts';
+export { diffSboms, diffVulns, type SbomDiff, type VulnChange, type VulnDiff } from './diff.ts';
+export {
+  changeOf,
+  type HistoryEntry,
+  type HistoryFormat,
+  historyEntries,
+  historyFormats,
+  renderHistory,
+} from './history.ts';
+export { firstObservations, type PinDecision, type PinDeps, pinTag, type RunningClock, runningClocks } from './pin.ts';
+export { type RateLimitSignal, rateLimitOf } from './rate-limit.ts';
+export { type GateOptions, RegistryGate, type RegistryPause } from './registry-gate.ts';
+export {
+  type RoundAlarm,
+  type RoundChange,
+  type RoundDeps,
+  type RoundOptions,
+  type RoundResult,
+  runRound,
+} from './round.ts';
+export { type DigestScan, type DigestScanner, type PipelineScannerParts, pipelineScanner } from './scan.ts';
+export { formatWatch, parseSpan, pinnedReference, watchKeyOf } from './watch-key.ts';
