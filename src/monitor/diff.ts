@@ -1,4 +1,4 @@
-import { compareStrings, type Package, type Sbom } from '../catalog/index.ts';
+import type { Package, Sbom } from '../catalog/index.ts';
 import type { Finding, Severity, VulnReport } from '../vuln/index.ts';
 
 /** Packages of two SBOMs compared by ecosystem and name: what came, what went, what changed version. */
@@ -23,6 +23,11 @@ export interface VulnDiff {
   readonly fixed: readonly VulnChange[];
   /** Active in the new digest, absent from the old one. */
   readonly introduced: readonly VulnChange[];
+}
+
+/** Code-unit order, as every sgci output sorts. */
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function packageKey(pkg: Pick<Package, 'ecosystem' | 'name'>): string {

@@ -2,7 +2,7 @@ import type { Sbom } from '../catalog/index.ts';
 import type { Clock, Limits } from '../core/index.ts';
 import type { Image } from '../oci/index.ts';
 import type { Policy } from '../policy/index.ts';
-import { runScan, type ScanCache, type VulnMatcher } from '../scan/index.ts';
+import type { ScanCache, VulnMatcher } from '../scan/index.ts';
 import type { VulnReport } from '../vuln/index.ts';
 
 /** A digest's SBOM and vulnerabilities, as the classification, the pins and time-to-patch read them. */
@@ -35,23 +35,28 @@ export function pipelineScanner(parts: PipelineScannerParts): DigestScanner {
     const key = `${reference} ${platform}`;
     let scan = running.get(key);
     if (!scan) {
-      scan = runScan(
-        {
-          subject: { reference },
-          needs: { vulns: true, checks: false },
-          policy: parts.policy,
-          now: parts.clock(),
-          limits: parts.limits,
-        },
-        {
-          openImage: (ref) => parts.openImage(ref, platform),
-          cache: parts.cache,
-          ...(parts.matcher ? { matcher: parts.matcher } : {}),
-        },
-      ).then((outcome) => ({
-        sbom: outcome.sbom,
-        ...(outcome.vulns?.matched ? { vulns: outcome.vulns.report } : {}),
-      }));
+      // the pipeline loads with the first scan: a round of unchanged tags never needs it
+      scan = import('../scan/index.ts')
+        .then(({ runScan }) =>
+          runScan(
+            {
+              subject: { reference },
+              needs: { vulns: true, checks: false },
+              policy: parts.policy,
+              now: parts.clock(),
+              limits: parts.limits,
+            },
+            {
+              openImage: (ref) => parts.openImage(ref, platform),
+              cache: parts.cache,
+              ...(parts.matcher ? { matcher: parts.matcher } : {}),
+            },
+          ),
+        )
+        .then((outcome) => ({
+          sbom: outcome.sbom,
+          ...(outcome.vulns?.matched ? { vulns: outcome.vulns.report } : {}),
+        }));
       running.set(key, scan);
       scan.catch(() => running.delete(key));
     }
