@@ -2,6 +2,7 @@ export { type Alarm, type AlarmKind, raiseAlarmOnce } from './alarms.ts';
 export { type Change, type ChangeKind, changeKind, changeKinds, classifyChange, isContentChange } from './classify.ts';
 export { type DigestContent, describeDigest } from './describe.ts';
 export { diffSboms, diffVulns, type SbomDiff, type VulnChange, type VulnDiff } from './diff.ts';
+export { historyPredicateType, historyStatement, signHistory, verifyHistory } from './export.ts';
 export {
   changeOf,
   type HistoryEntry,
@@ -13,6 +14,7 @@ export {
 export { firstObservations, type PinDecision, type PinDeps, pinTag, type RunningClock, runningClocks } from './pin.ts';
 export { type RateLimitSignal, rateLimitOf } from './rate-limit.ts';
 export { type GateOptions, RegistryGate, type RegistryPause } from './registry-gate.ts';
+export { type ReportFormat, type ReportLang, renderTagReport, reportFormats, type TagReport } from './report.ts';
 export {
   type RoundAlarm,
   type RoundChange,
@@ -22,4 +24,15 @@ export {
   runRound,
 } from './round.ts';
 export { type DigestScan, type DigestScanner, type PipelineScannerParts, pipelineScanner } from './scan.ts';
+export { HistoryPredicate } from './schema.ts';
+export { type TagReportDeps, tagReport } from './tag-report.ts';
+export {
+  type OpenClock,
+  openClocks,
+  type PatchedFinding,
+  type PatchFigures,
+  percentile,
+  type SeverityFigures,
+  timeToPatch,
+} from './time-to-patch.ts';
 export { formatWatch, parseSpan, pinnedReference, watchKeyOf } from './watch-key.ts';

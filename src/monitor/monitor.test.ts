@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isSgciError } from '../core/index.ts';
-import { changeKind, firstObservations, parseSpan, rateLimitOf, renderHistory, watchKeyOf } from './index.ts';
+import {
+  changeKind,
+  firstObservations,
+  parseSpan,
+  percentile,
+  rateLimitOf,
+  renderHistory,
+  watchKeyOf,
+} from './index.ts';
 
 const layers = ['sha256:a', 'sha256:b'];
 const base = { platformDigest: 'sha256:m1', configDigest: 'sha256:c1', diffIds: layers };
@@ -79,4 +87,12 @@ test('history as CSV quotes what needs quoting', () => {
     renderHistory([entry], 'csv'),
     'tag,platform,digest,firstSeen,lastSeen,change\r\n"a,b",linux/amd64,sha256:x,2026-01-01T00:00:00.000Z,2026-01-02T00:00:00.000Z,\r\n',
   );
+});
+
+test('percentiles are nearest-rank: p50 and p90 of ten values are the 5th and 9th', () => {
+  const values = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  assert.equal(percentile(values, 0.5), 5);
+  assert.equal(percentile(values, 0.9), 9);
+  assert.equal(percentile([42], 0.9), 42);
+  assert.equal(percentile([], 0.5), undefined);
 });

@@ -244,6 +244,49 @@ test('a tag moved through eight rounds: ledger, classification, alarms and pins'
   assert.match(override.stderr, /CVE-2021-23337 HIGH pkg:npm\/lodash@4\.17\.20/);
   assert.match(override.stderr, /ALARM .* tag-moved-back/);
 
+  // time-to-patch at day 7.5: the four high findings were fixed by day 6's digest
+  const report = JSON.parse((await sgci(['monitor', 'report', tag(), '-o', 'json'], 7.5)).stdout);
+  assert.equal(report.rebuilds, 3, 'metadata-only and the two packages-changed moves; not the manifest-only ones');
+  const lodash = report.patched.find((p: { id: string }) => p.id === 'CVE-2021-23337');
+  assert.equal(lodash.patchedAt, at(6));
+  assert.equal(lodash.hours, (Date.parse(at(6)) - Date.parse('2021-05-06T16:05:51.000Z')) / 3_600_000);
+  assert.equal(lodash.withinSla, false);
+  const high = report.bySeverity.find((s: { severity: string }) => s.severity === 'HIGH');
+  assert.deepEqual([high.fixed, high.withinSla], [4, 0]);
+  assert.ok(high.p50Hours <= high.p90Hours);
+  assert.equal(report.digest, entries[6]?.digest);
+  assert.equal(report.open.length, 10, 'the tag moved back: every clock runs again');
+  const page = await sgci(['monitor', 'report', tag(), '-o', 'html', '--lang', 'de', '--no-scan'], 7.5);
+  assert.match(page.stdout, /^<!doctype html>\n<html lang="de">/);
+  assert.match(page.stdout, /<h2>Zeit bis zum Patch<\/h2>/);
+  assert.doesNotMatch(page.stdout, /<script|https?:\/\//);
+
+  // the signed export: an auditor verifies it with the public key alone
+  const keyEnv = { ...env, SGCI_PASSWORD: 'monitor test' };
+  const prefix = join(work, 'audit');
+  assert.equal((await runMain(['key', 'generate', '--output-key-prefix', prefix], { env: keyEnv })).code, 0);
+  const exportFile = join(work, 'history.dsse.json');
+  const exported = await runMain(['monitor', 'export', tag(), '--key', `${prefix}.key`, '--output-file', exportFile], {
+    env: { ...keyEnv, SGCI_NOW: at(7.5) },
+  });
+  assert.equal(exported.code, 0, exported.stderr);
+  const verified = await sgci(['monitor', 'verify-export', exportFile, '--key', `${prefix}.pub`, '-o', 'json'], 8);
+  assert.equal(verified.code, 0, verified.stderr);
+  const predicate = JSON.parse(verified.stdout);
+  assert.deepEqual(
+    predicate.entries.map((e: { digest: string }) => e.digest),
+    entries.map((e) => e.digest),
+  );
+  assert.equal(predicate.exportedAt, at(7.5));
+  const envelope = JSON.parse(await readFile(exportFile, 'utf8'));
+  const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8'));
+  statement.predicate.entries[5].firstSeen = at(5.5);
+  envelope.payload = Buffer.from(JSON.stringify(statement)).toString('base64');
+  await writeFile(exportFile, JSON.stringify(envelope));
+  const tampered = await sgci(['monitor', 'verify-export', exportFile, '--key', `${prefix}.pub`], 8);
+  assert.equal(tampered.code, 2);
+  assert.match(tampered.stderr, /no signature verifies with the given key/);
+
   // the pinned digest vanishes from the registry: the next round says so, once
   await deleteManifest(entries[5]?.digest ?? '');
   const vanished = await round(8);

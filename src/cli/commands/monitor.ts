@@ -1,11 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
-import { type Clock, SgciError, systemClock } from '../../core/index.ts';
+import { type Clock, SgciError, systemClock, writeFileAtomic } from '../../core/index.ts';
 import type { DigestScanner, RoundResult } from '../../monitor/index.ts';
 import type { RegistryResponseInfo } from '../../oci/registry/index.ts';
 import type { Store } from '../../store/index.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { addImageOptions, limitsFromCli, openImageFromCli, registryOptionsFromCli } from '../options.ts';
 import { renderTable, writeOut } from '../output.ts';
+import { localeLang } from '../scan-options.ts';
 
 interface MonitorCliOptions {
   platform?: string;
@@ -17,6 +19,10 @@ interface MonitorCliOptions {
   minAge?: string;
   policy?: string;
   scan?: boolean;
+  window?: string;
+  lang?: string;
+  key?: string;
+  outputFile?: string;
 }
 
 function positiveInteger(value: string | undefined, flag: string, fallback: number): number {
@@ -241,4 +247,105 @@ export function registerMonitor(program: Command): void {
     if (notes.length > 0) process.stderr.write(`${notes.join('\n')}\n`);
     return writeOut(`${decision.reference}\n`);
   });
+
+  addImageOptions(
+    monitor
+      .command('report')
+      .description('rebuilds, time-to-patch (p50/p90 per severity, share within SLA) and running SLA clocks of a tag')
+      .argument('<ref>', 'watched tag')
+      .option('--window <span>', 'how far back: 30d, 12w (default: since the first observation)')
+      .option('--no-scan', 'do not scan the current digest for its running clocks')
+      .option('--policy <file>', 'sgci-policy.yaml (SLA windows)')
+      .addOption(new Option('--lang <lang>', 'report language (default from the locale)').choices(['de', 'en']))
+      .option('--output-file <file>', 'write the report to this file (atomically) instead of stdout')
+      .addOption(outputOption(['table', 'json', 'html'], 'table')),
+  ).action(async (ref: string, opts: MonitorCliOptions & Record<string, unknown>) => {
+    const [{ watchKeyOf, parseSpan, tagReport, renderTagReport }, { defaultPolicy, loadPolicy, slaPolicyOf }] =
+      await Promise.all([import('../../monitor/index.ts'), import('../../policy/index.ts')]);
+    const key = watchKeyOf(ref, opts.platform);
+    const windowMs = opts.window === undefined ? undefined : parseSpan(opts.window, '--window', 3600) * 1000;
+    const policy = typeof opts.policy === 'string' ? await loadPolicy(opts.policy) : defaultPolicy;
+    const { store, clock } = await monitorParts();
+    await using _ = store;
+    const report = await tagReport(
+      {
+        monitor: store.monitor,
+        clock,
+        sla: slaPolicyOf(policy),
+        ...(opts.scan !== false ? { scan: await scannerOf(store, clock, opts) } : {}),
+      },
+      key,
+      windowMs,
+    );
+    const lang = opts.lang === 'de' || opts.lang === 'en' ? opts.lang : localeLang();
+    const text = renderTagReport(report, (opts.output ?? 'table') as 'table' | 'json' | 'html', lang);
+    if (typeof opts.outputFile === 'string') await writeFileAtomic(opts.outputFile, text);
+    else await writeOut(text);
+  });
+
+  monitor
+    .command('export')
+    .description('the ledger of a tag as an in-toto statement in a DSSE envelope signed with your key')
+    .argument('<ref>', 'watched tag')
+    .requiredOption(
+      '--key <file>',
+      'cosign-format private key (password from SGCI_PASSWORD, COSIGN_PASSWORD or the terminal)',
+    )
+    .option('--platform <os/arch[/variant]>', 'the platform it is watched for', 'linux/amd64')
+    .option('--output-file <file>', 'write the envelope to this file (atomically) instead of stdout')
+    .action(async (ref: string, opts: MonitorCliOptions) => {
+      const [{ watchKeyOf, historyStatement, signHistory }, { loadSigner, readPassword }] = await Promise.all([
+        import('../../monitor/index.ts'),
+        import('../../attest/index.ts'),
+      ]);
+      const key = watchKeyOf(ref, opts.platform);
+      const signer = await loadSigner(opts.key ?? '', () => readPassword('Enter password for private key: '));
+      const { store, clock } = await monitorParts();
+      await using _ = store;
+      const statement = historyStatement(
+        key,
+        await store.monitor.history(key),
+        await store.monitor.alarms(key),
+        clock(),
+      );
+      const bytes = await signHistory(signer, statement);
+      if (typeof opts.outputFile === 'string') await writeFileAtomic(opts.outputFile, bytes);
+      else await writeOut(`${Buffer.from(bytes).toString('utf8')}\n`);
+    });
+
+  monitor
+    .command('verify-export')
+    .description('verify a signed ledger export against a public key and print its entries')
+    .argument('<file>', 'the DSSE envelope `monitor export` wrote')
+    .requiredOption('--key <file>', 'the public key')
+    .addOption(outputOption(['table', 'json'], 'table'))
+    .action(async (file: string, opts: MonitorCliOptions) => {
+      const [{ verifyHistory, renderHistory }, { loadPublicKey }] = await Promise.all([
+        import('../../monitor/index.ts'),
+        import('../../attest/index.ts'),
+      ]);
+      const publicKey = await loadPublicKey(opts.key ?? '');
+      const predicate = verifyHistory(readExport(file), publicKey, file);
+      if (opts.output === 'json') return writeOut(`${JSON.stringify(predicate, null, 2)}\n`);
+      const tag = predicate.tag.slice(predicate.tag.lastIndexOf(':') + 1);
+      const entries = predicate.entries.map((e) => ({
+        tag,
+        platform: predicate.platform,
+        digest: e.digest,
+        firstSeen: e.firstSeen,
+        lastSeen: e.lastSeen,
+        change: ((e.change ?? null) as { kind?: never } | null)?.kind ?? null,
+      }));
+      await writeOut(`verified: ${predicate.tag} (${predicate.platform}), exported ${predicate.exportedAt}\n`);
+      return writeOut(renderHistory(entries, 'table'));
+    });
+}
+
+const maxExportBytes = 64 * 1024 * 1024;
+
+/** A signed export, bounded: a ledger of years of rounds is a few MiB, not more. */
+function readExport(file: string): Uint8Array {
+  const bytes = readFileSync(file);
+  if (bytes.length > maxExportBytes) throw new SgciError('LIMIT_EXCEEDED', file, `larger than ${maxExportBytes} bytes`);
+  return bytes;
 }
