@@ -1,7 +1,7 @@
 import type { MonitorRepository, WatchKey } from '../store/index.ts';
 
 /** Alarms of the monitor: conditions a user pinning or pulling the tag must hear about. */
-export type AlarmKind = 'tag-moved-back' | 'tag-deleted' | 'pin-vanished';
+export type AlarmKind = 'tag-moved-back' | 'tag-deleted' | 'pin-vanished' | 'category-drift';
 
 export interface Alarm {
   readonly kind: AlarmKind;

@@ -25,6 +25,7 @@ export {
 } from './round.ts';
 export { type DigestScan, type DigestScanner, type PipelineScannerParts, pipelineScanner } from './scan.ts';
 export { HistoryPredicate } from './schema.ts';
+export { type Scorecard, type ScorecardDeps, scorecard, suggestCategory } from './scorecard.ts';
 export { type TagReportDeps, tagReport } from './tag-report.ts';
 export {
   type OpenClock,

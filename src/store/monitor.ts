@@ -19,6 +19,8 @@ export interface StoredWatch extends WatchKey {
   readonly current: StoredObservation | undefined;
   readonly pinnedDigest: string | undefined;
   readonly pinnedAt: string | undefined;
+  /** The category the last scorecard suggested. */
+  readonly category: string | undefined;
 }
 
 /** A ledger row: the tag pointed at `digest` from `firstSeen` to at least `lastSeen`. */
@@ -127,6 +129,7 @@ export class MonitorRepository {
           current: row.current_observation === null ? undefined : current.get(Number(row.current_observation)),
           pinnedDigest: row.pinned_digest ?? undefined,
           pinnedAt: row.pinned_at === null ? undefined : iso(row.pinned_at),
+          category: row.category ?? undefined,
         }),
       )
       .sort(
@@ -201,6 +204,10 @@ export class MonitorRepository {
       .set({ pinned_digest: digest, pinned_at: now })
       .where('id', '=', watchId)
       .execute();
+  }
+
+  async setCategory(watchId: number, category: string): Promise<void> {
+    await this.#db.updateTable('monitor_watches').set({ category }).where('id', '=', watchId).execute();
   }
 
   async raiseAlarm(key: WatchKey, alarm: { kind: string; digest?: string; detail: string }, now: Date): Promise<void> {

@@ -119,6 +119,8 @@ export interface MonitorWatchesTable {
   current_observation: number | null;
   pinned_digest: string | null;
   pinned_at: Timestamp | null;
+  /** The base-image policy category the last scorecard suggested: the drift alarm compares against it. */
+  category: string | null;
 }
 
 /** The ledger: one row per run of a tag on one digest, appended when the tag moves. */

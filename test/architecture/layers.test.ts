@@ -25,7 +25,7 @@ const allowed: Record<string, readonly string[]> = {
   checks: ['core', 'oci', 'catalog', 'sbom', 'vuln', 'secrets', 'policy', 'attest'],
   report: ['core', 'oci', 'checks', 'vuln'],
   scan: ['core', 'oci', 'catalog', 'vuln', 'checks', 'secrets', 'policy', 'report', 'attest', 'store'],
-  monitor: ['core', 'oci', 'catalog', 'policy', 'vuln', 'attest', 'scan', 'store'],
+  monitor: ['core', 'oci', 'catalog', 'policy', 'vuln', 'checks', 'attest', 'scan', 'store'],
   catalogue: ['core', 'oci', 'sbom', 'policy', 'vuln', 'checks', 'report', 'attest', 'scan', 'store'],
   server: ['core', 'oci', 'cache', 'sbom', 'policy', 'vuln', 'store', 'attest', 'checks', 'report', 'catalogue'],
 };

@@ -1,11 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
-import { type Clock, SgciError, systemClock, writeFileAtomic } from '../../core/index.ts';
+import { type Clock, parseDigest, SgciError, systemClock, writeFileAtomic } from '../../core/index.ts';
 import type { DigestScanner, RoundResult } from '../../monitor/index.ts';
 import type { RegistryResponseInfo } from '../../oci/registry/index.ts';
 import type { Store } from '../../store/index.ts';
 import { exitCodes } from '../exit-codes.ts';
-import { addImageOptions, limitsFromCli, openImageFromCli, registryOptionsFromCli } from '../options.ts';
+import {
+  addImageOptions,
+  limitsFromCli,
+  openImageFromCli,
+  registryFromCli,
+  registryOptionsFromCli,
+} from '../options.ts';
 import { renderTable, writeOut } from '../output.ts';
 import { localeLang } from '../scan-options.ts';
 
@@ -281,6 +287,74 @@ export function registerMonitor(program: Command): void {
     const text = renderTagReport(report, (opts.output ?? 'table') as 'table' | 'json' | 'html', lang);
     if (typeof opts.outputFile === 'string') await writeFileAtomic(opts.outputFile, text);
     else await writeOut(text);
+  });
+
+  addImageOptions(
+    monitor
+      .command('scorecard')
+      .description(
+        'the base-image scorecard of a tag and the policy category it suggests (a worse one raises an alarm)',
+      )
+      .argument('<ref>', 'watched tag')
+      .option('--policy <file>', 'sgci-policy.yaml: the pinned keys (trustedKeys) and SLA windows')
+      .addOption(outputOption(['table', 'json'], 'table')),
+  ).action(async (ref: string, opts: MonitorCliOptions & Record<string, unknown>) => {
+    const [
+      { watchKeyOf, scorecard, formatWatch },
+      { defaultPolicy, loadPolicy, slaPolicyOf },
+      { attestationsForChecks },
+    ] = await Promise.all([
+      import('../../monitor/index.ts'),
+      import('../../policy/index.ts'),
+      import('../../attest/index.ts'),
+    ]);
+    const key = watchKeyOf(ref, opts.platform);
+    const policy = typeof opts.policy === 'string' ? await loadPolicy(opts.policy) : defaultPolicy;
+    const { store, clock } = await monitorParts();
+    await using _ = store;
+    await using registry = await registryFromCli(opts);
+    const card = await scorecard(
+      {
+        monitor: store.monitor,
+        clock,
+        sla: slaPolicyOf(policy),
+        scan: await scannerOf(store, clock, opts),
+        verify: (watch, digest) => {
+          const refOf = { registry: watch.registry, repository: watch.repository, tag: watch.tag };
+          return attestationsForChecks(
+            registry,
+            { kind: 'registry', input: formatWatch(watch), ref: refOf },
+            parseDigest(digest, formatWatch(watch)),
+            policy,
+          );
+        },
+      },
+      key,
+    );
+    if (opts.output === 'json') return writeOut(`${JSON.stringify(card, null, 2)}\n`);
+    const yes = (b: boolean) => (b ? 'yes' : 'no');
+    const rows = [
+      ['digest', card.digest],
+      ['rebuilds per 30 days', card.rebuildsPer30Days.toFixed(1)],
+      [
+        'time-to-patch p90 (critical, high)',
+        card.timeToPatchP90Hours === undefined ? '-' : `${card.timeToPatchP90Hours.toFixed(1)} h`,
+      ],
+      ['open fixable criticals', String(card.openFixableCriticals)],
+      ['signature verified (pinned key)', yes(card.signatureVerified)],
+      ['SBOM attestation', yes(card.sbomAttestation)],
+      ['provenance attestation', yes(card.provenanceAttestation)],
+      ['package database readable', yes(card.packageDatabaseReadable)],
+      [
+        'end of life',
+        card.endOfLife.known ? `${card.endOfLife.date}${card.endOfLife.expired ? ' (expired)' : ''}` : 'unknown',
+      ],
+      ['suggested category', card.suggested],
+      ...card.shortfalls.map((f) => ['  short of the next', f]),
+      ...(card.drift ? [['ALARM category drift', `${card.drift.from} -> ${card.drift.to}`]] : []),
+    ];
+    if (card.drift) process.exitCode = exitCodes.gateFailed;
+    return writeOut(`${card.tag} (${card.platform})\n${renderTable(['', ''], rows)}`);
   });
 
   monitor

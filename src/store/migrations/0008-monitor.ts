@@ -18,6 +18,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('current_observation', 'integer')
     .addColumn('pinned_digest', 'text')
     .addColumn('pinned_at', 'timestamptz')
+    .addColumn('category', 'text')
     .addUniqueConstraint('monitor_watches_ref', ['registry', 'repository', 'tag', 'platform'])
     .execute();
   await db.schema
