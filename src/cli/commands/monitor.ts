@@ -13,7 +13,6 @@ import {
   registryOptionsFromCli,
 } from '../options.ts';
 import { renderTable, writeOut } from '../output.ts';
-import { localeLang } from '../scan-options.ts';
 
 interface MonitorCliOptions {
   platform?: string;
@@ -283,7 +282,9 @@ export function registerMonitor(program: Command): void {
       key,
       windowMs,
     );
-    const lang = opts.lang === 'de' || opts.lang === 'en' ? opts.lang : localeLang();
+    // the scan flags' module (policy, reports) loads only here: `monitor run` and `list` do not need it
+    const lang =
+      opts.lang === 'de' || opts.lang === 'en' ? opts.lang : (await import('../scan-options.ts')).localeLang();
     const text = renderTagReport(report, (opts.output ?? 'table') as 'table' | 'json' | 'html', lang);
     if (typeof opts.outputFile === 'string') await writeFileAtomic(opts.outputFile, text);
     else await writeOut(text);
