@@ -11,6 +11,8 @@ export {
   historyFormats,
   renderHistory,
 } from './history.ts';
+export { type MonitorNotification, type NotificationLang, roundNotification } from './notification.ts';
+export { type NotifyOutcome, type NotifyTargets, notifyRound } from './notify.ts';
 export { firstObservations, type PinDecision, type PinDeps, pinTag, type RunningClock, runningClocks } from './pin.ts';
 export { type RateLimitSignal, rateLimitOf } from './rate-limit.ts';
 export { type GateOptions, RegistryGate, type RegistryPause } from './registry-gate.ts';
@@ -26,6 +28,7 @@ export {
 export { type DigestScan, type DigestScanner, type PipelineScannerParts, pipelineScanner } from './scan.ts';
 export { HistoryPredicate } from './schema.ts';
 export { type Scorecard, type ScorecardDeps, scorecard, suggestCategory } from './scorecard.ts';
+export { type MailMessage, type SmtpSettings, sendMail } from './smtp.ts';
 export { type TagReportDeps, tagReport } from './tag-report.ts';
 export {
   type OpenClock,
@@ -37,3 +40,4 @@ export {
   timeToPatch,
 } from './time-to-patch.ts';
 export { formatWatch, parseSpan, pinnedReference, watchKeyOf } from './watch-key.ts';
+export { postWebhook } from './webhook.ts';

@@ -8,6 +8,7 @@ import {
   percentile,
   rateLimitOf,
   renderHistory,
+  roundNotification,
   watchKeyOf,
 } from './index.ts';
 
@@ -95,4 +96,24 @@ test('percentiles are nearest-rank: p50 and p90 of ten values are the 5th and 9t
   assert.equal(percentile(values, 0.9), 9);
   assert.equal(percentile([42], 0.9), 42);
   assert.equal(percentile([], 0.5), undefined);
+});
+
+test('a round notifies only when something happened, in the language asked for', () => {
+  const round = {
+    startedAt: '2026-11-01T00:00:00.000Z',
+    checked: 1,
+    unchanged: 1,
+    changes: [],
+    alarms: [],
+    deferred: [],
+    failed: [],
+    warnings: [],
+    pauses: [],
+    requests: 1,
+  };
+  assert.equal(roundNotification(round, 'en'), undefined);
+  const alarm = { watch: 'r.example/a:1', platform: 'linux/amd64', kind: 'tag-deleted' as const, detail: 'gone' };
+  const told = roundNotification({ ...round, alarms: [alarm] }, 'en');
+  assert.equal(told?.subject, 'sgci monitor: 0 tag moves, 1 alarms');
+  assert.match(told?.text ?? '', /- r\.example\/a:1 \(linux\/amd64\) tag-deleted: gone/);
 });

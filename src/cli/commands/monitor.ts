@@ -5,6 +5,7 @@ import type { DigestScanner, RoundResult } from '../../monitor/index.ts';
 import type { RegistryResponseInfo } from '../../oci/registry/index.ts';
 import type { Store } from '../../store/index.ts';
 import { exitCodes } from '../exit-codes.ts';
+import { collect } from '../flags.ts';
 import {
   addImageOptions,
   limitsFromCli,
@@ -172,9 +173,24 @@ export function registerMonitor(program: Command): void {
       .option('--rate-limit-floor <n>', 'pause a registry when fewer requests than this are left in its window', '10')
       .option('--no-scan', 'classify moves without scanning (no SBOM and vulnerability diff)')
       .option('--policy <file>', 'sgci-policy.yaml for the scans (SLA windows)')
+      .option(
+        '--notify-webhook <url>',
+        'POST what moved to this URL (repeatable; signed with $SGCI_MONITOR_WEBHOOK_SECRET)',
+        collect,
+        [],
+      )
+      .option(
+        '--notify-email <address>',
+        'mail what moved to this address (repeatable; $SGCI_SMTP_URL, $SGCI_SMTP_FROM)',
+        collect,
+        [],
+      )
+      .addOption(
+        new Option('--notify-lang <lang>', 'language of notifications (default from the locale)').choices(['de', 'en']),
+      )
       .addOption(outputOption(['text', 'json'], 'text')),
   ).action(async (opts: MonitorCliOptions & Record<string, unknown>) => {
-    const { runRound } = await import('../../monitor/index.ts');
+    const { runRound, notifyRound } = await import('../../monitor/index.ts');
     const { store, clock } = await monitorParts();
     await using _ = store;
     const openClient = await clientFactory(opts);
@@ -192,8 +208,30 @@ export function registerMonitor(program: Command): void {
         floor: positiveInteger(opts.rateLimitFloor, '--rate-limit-floor', 10),
       },
     );
-    await writeOut(opts.output === 'json' ? `${JSON.stringify(result, null, 2)}\n` : roundLines(result));
-    if (result.alarms.length > 0) process.exitCode = exitCodes.gateFailed;
+    const webhooks = (opts.notifyWebhook as string[] | undefined) ?? [];
+    const emails = (opts.notifyEmail as string[] | undefined) ?? [];
+    const smtpUrl = process.env.SGCI_SMTP_URL;
+    const smtpFrom = process.env.SGCI_SMTP_FROM;
+    const notified = await notifyRound(
+      result,
+      {
+        webhooks,
+        emails,
+        lang:
+          opts.notifyLang === 'de' || opts.notifyLang === 'en'
+            ? opts.notifyLang
+            : (await import('../scan-options.ts')).localeLang(),
+        ...(process.env.SGCI_MONITOR_WEBHOOK_SECRET ? { webhookSecret: process.env.SGCI_MONITOR_WEBHOOK_SECRET } : {}),
+        ...(smtpUrl && smtpFrom ? { smtp: { url: smtpUrl, from: smtpFrom } } : {}),
+      },
+      clock,
+    );
+    await writeOut(
+      opts.output === 'json'
+        ? `${JSON.stringify({ ...result, notified }, null, 2)}\n`
+        : `${roundLines(result)}${notified.map((n) => `${n.delivered ? 'notified ' : 'NOT notified '} ${n.target}${n.error ? `: ${n.error}` : ''}\n`).join('')}`,
+    );
+    if (result.alarms.length > 0 || notified.some((n) => !n.delivered)) process.exitCode = exitCodes.gateFailed;
   });
 
   monitor
