@@ -3,7 +3,8 @@
  * previous round (the steady state: one HEAD per tag, one statement moving `last_seen` for all of them), beside the
  * floor: the same 1,000 bare HEAD requests with curl's parallel mode (`curl --parallel --parallel-max 50`).
  * Both run as their own process under GNU time; sgci runs the CLI as a user does (start-up, SQLite store, JSON out)
- * with `--concurrency 50`, curl's default parallelism. Target: within 1.5x of the floor.
+ * with `--concurrency 50`, curl's default parallelism; the round's own duration (from its JSON) is shown beside the
+ * whole process. Target: within 1.5x of the floor.
  * Peer: there is no tool that keeps such a ledger (Docker Tag Monitor is a hosted service), so no peer column.
  * Run alone: `node_modules/.bin/node bench/monitor.ts`.
  */
@@ -82,9 +83,14 @@ async function main(): Promise<void> {
         { env },
       );
       if (run.status !== 0) throw new Error(`sgci monitor run failed: ${run.stderr}`);
-      const result = JSON.parse(run.stdout) as { unchanged: number; requests: number };
+      const result = JSON.parse(run.stdout) as { unchanged: number; requests: number; durationMs: number };
       if (result.unchanged !== tags) throw new Error(`round saw ${result.unchanged} unchanged tags, not ${tags}`);
-      return { seconds: run.wallSeconds, rssMb: run.rssMiB, requests: result.requests };
+      return {
+        seconds: run.wallSeconds,
+        rssMb: run.rssMiB,
+        requests: result.requests,
+        roundSeconds: result.durationMs / 1000,
+      };
     });
 
     const config = join(work, 'curl.conf');
@@ -106,7 +112,7 @@ async function main(): Promise<void> {
         config,
       ]);
       if (run.status !== 0) throw new Error(`curl failed: ${run.stderr}`);
-      return { seconds: run.wallSeconds, rssMb: run.rssMiB, requests: tags };
+      return { seconds: run.wallSeconds, rssMb: run.rssMiB, requests: tags, roundSeconds: run.wallSeconds };
     });
 
     const sgci = fastestRun(sgciRuns);
@@ -116,23 +122,37 @@ async function main(): Promise<void> {
     );
     process.stdout.write(
       table(
-        ['', 'requests', 'seconds', 'peak RSS MiB', 'x floor (s)'],
+        ['', 'requests', 'seconds', 'round s', 'peak RSS MiB', 'x floor (s)', 'x floor (round)'],
         [
           [
             'sgci monitor run',
             String(sgci.requests),
             fmt(sgci.seconds),
+            fmt(sgci.roundSeconds),
             fmt(sgci.rssMb, 0),
             fmt(sgci.seconds / floor.seconds),
+            fmt(sgci.roundSeconds / floor.seconds),
           ],
-          ['floor: curl --parallel HEAD', String(floor.requests), fmt(floor.seconds), fmt(floor.rssMb, 0), '1.00'],
+          [
+            'floor: curl --parallel HEAD',
+            String(floor.requests),
+            fmt(floor.seconds),
+            fmt(floor.seconds),
+            fmt(floor.rssMb, 0),
+            '1.00',
+            '1.00',
+          ],
         ],
         'start',
       ),
     );
     process.stdout.write('\n');
     process.stdout.write(
-      `target: within 1.5x of the floor: ${sgci.seconds / floor.seconds <= 1.5 ? 'met' : 'NOT met'}\n`,
+      '`seconds`: the whole process (Node start-up, module loading, store, round); `round s`: the round alone, as\n' +
+        'the command reports it (the part a long-running `sgci serve` pays per round)\n',
+    );
+    process.stdout.write(
+      `target: within 1.5x of the floor: whole process ${sgci.seconds / floor.seconds <= 1.5 ? 'met' : 'NOT met'}, round ${sgci.roundSeconds / floor.seconds <= 1.5 ? 'met' : 'NOT met'}\n`,
     );
   } finally {
     await registry.stop();

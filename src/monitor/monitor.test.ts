@@ -110,6 +110,7 @@ test('a round notifies only when something happened, in the language asked for',
     warnings: [],
     pauses: [],
     requests: 1,
+    durationMs: 1,
   };
   assert.equal(roundNotification(round, 'en'), undefined);
   const alarm = { watch: 'r.example/a:1', platform: 'linux/amd64', kind: 'tag-deleted' as const, detail: 'gone' };

@@ -66,6 +66,8 @@ export interface RoundResult {
   readonly pauses: readonly RegistryPause[];
   /** HTTP requests the round made to registries (scans for diffs not included: they read through the cache). */
   readonly requests: number;
+  /** Wall time of the round in milliseconds, by the monotonic timer (not the clock, which SGCI_NOW may hold still). */
+  readonly durationMs: number;
 }
 
 const defaultConcurrency = 8;
@@ -91,6 +93,7 @@ function isDue(watch: StoredWatch, now: Date): boolean {
  */
 export async function runRound(deps: RoundDeps, options: RoundOptions = {}): Promise<RoundResult> {
   const started = deps.clock();
+  const timer = performance.now();
   const sleep = deps.sleep ?? wallSleep;
   const gates = new Map<string, RegistryGate>();
   const gateOf = (registry: string): RegistryGate => {
@@ -166,6 +169,7 @@ export async function runRound(deps: RoundDeps, options: RoundOptions = {}): Pro
     warnings,
     pauses: [...gates.values()].flatMap((g) => g.pauses),
     requests,
+    durationMs: performance.now() - timer,
   };
 }
 
