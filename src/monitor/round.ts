@@ -53,7 +53,7 @@ export interface RoundAlarm {
 
 export interface RoundResult {
   readonly startedAt: string;
-  /** Watches asked this round. */
+  /** Watches asked this round with an answer (unchanged, moved or deleted); failed and deferred ones stay due. */
   readonly checked: number;
   readonly unchanged: number;
   readonly changes: readonly RoundChange[];
@@ -136,11 +136,9 @@ export async function runRound(deps: RoundDeps, options: RoundOptions = {}): Pro
           asked.push(watch.id);
           if (outcome === 'unchanged') unchanged.push(watch);
         } catch (error) {
+          // neither is marked as asked: both stay due and the next round asks again
           if (isSgciError(error, 'RATE_LIMITED')) deferred.push(formatWatch(watch));
-          else {
-            asked.push(watch.id);
-            failed.push({ watch: formatWatch(watch), error: describe(error) });
-          }
+          else failed.push({ watch: formatWatch(watch), error: describe(error) });
         }
       }),
     );

@@ -166,3 +166,20 @@ test('unchanged tags cost one request each, and the vanished pin is asked for', 
   assert.deepEqual([third.requests, third.alarms.map((a) => a.kind)], [4, ['pin-vanished']]);
   assert.deepEqual((await h.round()).alarms, []);
 });
+
+test('a registry error fails only that tag, which stays due for the next round', { skip }, async () => {
+  await using h = await harness({}, ['a']);
+  await using broken = await harness(
+    { answer: (req) => (req.method === 'HEAD' ? { status: 500, headers: {} } : undefined) },
+    ['b'],
+  );
+  const ok = await h.round();
+  const failed = await broken.round();
+  assert.deepEqual([ok.checked, ok.failed.length], [1, 0]);
+  assert.deepEqual([failed.checked, failed.failed.length], [0, 1]);
+  assert.match(failed.failed[0]?.error ?? '', /HTTP 500/);
+  assert.deepEqual(
+    (await broken.store.monitor.watches()).map((w) => w.checkedAt),
+    [undefined],
+  );
+});
