@@ -23,7 +23,7 @@ export {
   type ScryptParams,
   verifyPassword,
 } from './accounts/password.ts';
-export { actorOf, isAdmin, isMember, isReviewer, type Principal } from './accounts/principal.ts';
+export { actorOf, isAdmin, isContributor, isMember, isReviewer, type Principal } from './accounts/principal.ts';
 export {
   deleteRegistryCredentials,
   listRegistryCredentials,
@@ -112,6 +112,7 @@ export type {
   VersionVexSource,
 } from './services.ts';
 export { DecisionRequest, decide, withdraw } from './submissions/decide.ts';
+export type { FourEyesBar } from './submissions/four-eyes.ts';
 export {
   defaultSubmissionLimits,
   type SubmissionLimits,
@@ -120,8 +121,17 @@ export {
 export { recordScanResult } from './submissions/record.ts';
 export { SubmissionRequest } from './submissions/request.ts';
 export { type StoredScanResult, storedResultOf } from './submissions/result.ts';
+export {
+  type ReviewCase,
+  type ReviewQueue,
+  type ReviewQueueEntry,
+  type ReviewStatus,
+  reviewCase,
+  reviewQueue,
+  reviewStatuses,
+} from './submissions/review.ts';
 export { scanJob } from './submissions/scan-job.ts';
-export { isPublic, type SubmissionStatus, submissionStatuses } from './submissions/states.ts';
+export { canTransition, isPublic, type SubmissionStatus, submissionStatuses } from './submissions/states.ts';
 export { scanJobKind, submit } from './submissions/submit.ts';
 export {
   canSee,

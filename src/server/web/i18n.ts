@@ -27,6 +27,11 @@ export const pagePaths = {
   easyRead: { de: '/de/leichte-sprache', en: '/en/easy-read' },
   signLanguage: { de: '/de/gebaerdensprache', en: '/en/sign-language' },
   sitemap: { de: '/de/sitemap', en: '/en/sitemap' },
+  review: { de: '/de/pruefung', en: '/en/review' },
+  reviewSubmission: { de: '/de/pruefung/:id', en: '/en/review/:id' },
+  submit: { de: '/de/einreichen', en: '/en/submit' },
+  submissions: { de: '/de/einreichungen', en: '/en/submissions' },
+  submission: { de: '/de/einreichungen/:id', en: '/en/submissions/:id' },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type PageId = keyof typeof pagePaths;
@@ -77,6 +82,11 @@ const de = {
     easyRead: 'Leichte Sprache',
     signLanguage: 'Gebärdensprache',
     sitemap: 'Sitemap',
+    review: 'Prüfung',
+    reviewSubmission: 'Einreichung prüfen',
+    submit: 'Einreichen',
+    submissions: 'Meine Einreichungen',
+    submission: 'Einreichung',
   } satisfies Record<PageId, string>,
   status: {
     submitted: 'eingereicht',
@@ -125,6 +135,11 @@ const en: Messages = {
     easyRead: 'Easy read',
     signLanguage: 'Sign language',
     sitemap: 'Sitemap',
+    review: 'Review',
+    reviewSubmission: 'Review a submission',
+    submit: 'Submit',
+    submissions: 'My submissions',
+    submission: 'Submission',
   },
   status: {
     submitted: 'submitted',

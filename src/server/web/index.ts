@@ -14,9 +14,14 @@ import { comparePage } from './pages/compare.ts';
 import { easyReadPage, signLanguagePage } from './pages/easy-read.ts';
 import { imagePage } from './pages/image.ts';
 import { imprintPage, privacyPage } from './pages/legal.ts';
+import { reviewDecision, reviewPage } from './pages/review.ts';
+import { reviewQueuePage } from './pages/review-queue.ts';
 import { signInPage } from './pages/sign-in.ts';
 import { sitemapPage } from './pages/sitemap.ts';
 import { startPage } from './pages/start.ts';
+import { submissionPage, withdrawAction } from './pages/submission.ts';
+import { submissionsPage } from './pages/submissions.ts';
+import { submitAction, submitPage } from './pages/submit.ts';
 
 export { problemPage } from './pages/errors.ts';
 
@@ -64,5 +69,13 @@ export function webRoutes(): App {
   page(app, 'easyRead', async (_c, ctx) => easyReadPage(ctx));
   page(app, 'signLanguage', async (_c, ctx) => signLanguagePage(ctx));
   page(app, 'sitemap', async (_c, ctx) => sitemapPage(ctx));
+  page(app, 'review', reviewQueuePage);
+  page(app, 'reviewSubmission', reviewPage);
+  page(app, 'reviewSubmission', reviewDecision, 'POST');
+  page(app, 'submit', submitPage);
+  page(app, 'submit', submitAction, 'POST');
+  page(app, 'submissions', submissionsPage);
+  page(app, 'submission', submissionPage);
+  page(app, 'submission', withdrawAction, 'POST');
   return app;
 }
