@@ -95,27 +95,27 @@ export async function runRound(deps: RoundDeps, options: RoundOptions = {}): Pro
   const started = deps.clock();
   const timer = performance.now();
   const sleep = deps.sleep ?? wallSleep;
+  // one gate per host as the registry is reached (Docker Hub's `docker.io` is asked at registry-1.docker.io)
   const gates = new Map<string, RegistryGate>();
   const gateOf = (registry: string): RegistryGate => {
-    let gate = gates.get(registry);
+    const host = wireHost(registry);
+    let gate = gates.get(host);
     if (!gate) {
-      gate = new RegistryGate(registry, {
+      gate = new RegistryGate(host, {
         concurrency: options.concurrency ?? defaultConcurrency,
         floor: options.floor ?? defaultFloor,
         maxPauseMs: options.maxPauseMs ?? defaultMaxPauseMs,
         clock: deps.clock,
         sleep,
       });
-      gates.set(registry, gate);
+      gates.set(host, gate);
     }
     return gate;
   };
   let requests = 0;
-  // the client names Docker Hub by its wire host; gates are per host as the registry sees them
-  const hostGates = new Map<string, RegistryGate>();
   const client = deps.openClient((info) => {
     requests++;
-    hostGates.get(info.host)?.observe(info);
+    gates.get(info.host)?.observe(info);
   });
   const watches = (await deps.monitor.watches()).filter((w) => options.all || isDue(w, started));
   const unchanged: StoredWatch[] = [];
@@ -130,7 +130,6 @@ export async function runRound(deps: RoundDeps, options: RoundOptions = {}): Pro
     await Promise.all(
       watches.map(async (watch) => {
         const gate = gateOf(watch.registry);
-        hostGates.set(wireHost(watch.registry), gate);
         try {
           const outcome = await checkWatch(context, gate, watch);
           asked.push(watch.id);
