@@ -28,6 +28,10 @@ const words = {
     introduced: 'neu',
     scanError: 'Scan fehlgeschlagen',
     noDiff: 'kein Paketvergleich (nicht gescannt)',
+    signature: (ok: boolean) =>
+      ok ? 'Signatur mit gepinntem Schlüssel geprüft' : 'keine Signatur mit gepinntem Schlüssel',
+    sla: (running: number, overdue: number, critical: number, high: number) =>
+      `SLA: ${running} behebbare Befunde mit laufender Uhr (${critical} kritisch, ${high} hoch), ${overdue} überfällig`,
   },
   en: {
     subject: (moves: number, alarms: number) => `sgci monitor: ${moves} tag moves, ${alarms} alarms`,
@@ -42,6 +46,10 @@ const words = {
     introduced: 'introduced',
     scanError: 'scan failed',
     noDiff: 'no package diff (not scanned)',
+    signature: (ok: boolean) =>
+      ok ? 'signature verified with a pinned key' : 'no signature verified with a pinned key',
+    sla: (running: number, overdue: number, critical: number, high: number) =>
+      `SLA: ${running} fixable findings with a running clock (${critical} critical, ${high} high), ${overdue} overdue`,
   },
 } as const;
 
@@ -49,6 +57,9 @@ function changeLines(change: RoundChange, lang: NotificationLang): string[] {
   const w = words[lang];
   const kind = change.change?.kind ?? w.first;
   const lines = [`- ${change.watch} (${change.platform}): ${change.from ?? '-'} -> ${change.to}: ${kind}`];
+  const { signature, sla } = change.evidence ?? {};
+  if (signature) lines.push(`  ${w.signature(signature.verified)}${signature.error ? ` (${signature.error})` : ''}`);
+  if (sla) lines.push(`  ${w.sla(sla.running, sla.overdue, sla.critical, sla.high)}`);
   const detail = change.change;
   if (detail?.kind !== 'packages-changed') return lines;
   if (detail.scanError) return [...lines, `  ${w.scanError}: ${detail.scanError}`];

@@ -1,11 +1,13 @@
+import type { AttestationsForChecks } from '../attest/index.ts';
 import { type Clock, describe, isSgciError, type Limits, parseDigest } from '../core/index.ts';
 import { type RegistryClient, type RegistryResponseInfo, wireHost } from '../oci/registry/index.ts';
-import type { MonitorRepository, StoredWatch } from '../store/index.ts';
+import type { MonitorRepository, StoredWatch, WatchKey } from '../store/index.ts';
 import { type Alarm, type AlarmKind, raiseAlarmOnce } from './alarms.ts';
 import { type Change, classifyChange } from './classify.ts';
 import { type DigestContent, describeDigest } from './describe.ts';
 import { RegistryGate, type RegistryPause } from './registry-gate.ts';
 import type { DigestScanner } from './scan.ts';
+import { openClocks } from './time-to-patch.ts';
 import { formatWatch, pinnedReference } from './watch-key.ts';
 
 export interface RoundDeps {
@@ -21,6 +23,8 @@ export interface RoundDeps {
   readonly limits: Limits;
   /** Scans digests for the package and vulnerability diffs; absent: changes are classified without them. */
   readonly scan?: DigestScanner;
+  /** Verifies the new digest's signatures with the policy's pinned keys, for the notifications' evidence. */
+  readonly verify?: (key: WatchKey, digest: string) => Promise<AttestationsForChecks>;
 }
 
 export interface RoundOptions {
@@ -41,6 +45,20 @@ export interface RoundChange {
   readonly from?: string;
   readonly to: string;
   readonly change: Change | null;
+  /** What a subscriber needs besides the diff: the new digest's signature and its SLA clocks. */
+  readonly evidence?: ChangeEvidence;
+}
+
+export interface ChangeEvidence {
+  /** Absent when no verifier was configured. */
+  readonly signature?: { readonly verified: boolean; readonly error?: string };
+  /** The new digest's active findings with a fix available (clock running), and how many are overdue. */
+  readonly sla?: {
+    readonly running: number;
+    readonly overdue: number;
+    readonly critical: number;
+    readonly high: number;
+  };
 }
 
 export interface RoundAlarm {
@@ -247,14 +265,44 @@ async function checkWatch(
     source: head.source,
     change,
   });
+  const evidence = await evidenceOf(deps, watch, head.digest);
   context.changes.push({
     watch: formatWatch(watch),
     platform: watch.platform,
     ...(current ? { from: current.digest } : {}),
     to: head.digest,
     change,
+    ...(evidence ? { evidence } : {}),
   });
   return 'changed';
+}
+
+/** The new digest's signature and SLA clocks; the scan is the cached one the classification read. */
+async function evidenceOf(deps: RoundDeps, watch: StoredWatch, digest: string): Promise<ChangeEvidence | undefined> {
+  let signature: ChangeEvidence['signature'];
+  if (deps.verify) {
+    const result = await deps.verify(watch, digest);
+    signature = {
+      verified: result.signatures.some((s) => s.verified),
+      ...(result.error ? { error: result.error } : {}),
+    };
+  }
+  let sla: ChangeEvidence['sla'];
+  if (deps.scan) {
+    // a failed scan is recorded already (the change's scanError, or the round's warnings): no clocks to tell then
+    const scan = await deps.scan(pinnedReference(watch, digest), watch.platform).catch(() => undefined);
+    if (scan?.vulns) {
+      const clocks = openClocks(scan.vulns.matches, deps.clock());
+      sla = {
+        running: clocks.length,
+        overdue: clocks.filter((c) => c.overdue).length,
+        critical: clocks.filter((c) => c.severity === 'CRITICAL').length,
+        high: clocks.filter((c) => c.severity === 'HIGH').length,
+      };
+    }
+  }
+  if (!signature && !sla) return undefined;
+  return { ...(signature ? { signature } : {}), ...(sla ? { sla } : {}) };
 }
 
 /** A pinned digest the tag does not point at any more must still exist: users pull it. */

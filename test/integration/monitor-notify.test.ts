@@ -132,6 +132,7 @@ test('a round that moved a tag mails the SBOM and vulnerability diff in German a
     assert.match(text, /packages-changed/);
     assert.match(text, /\+ hinzugekommen: pkg:npm\/lodash@4\.17\.20/);
     assert.match(text, /neu: CVE-2021-23337 HIGH pkg:npm\/lodash@4\.17\.20/);
+    assert.match(text, /SLA: 10 behebbare Befunde mit laufender Uhr \(0 kritisch, 4 hoch\), 9 überfällig/);
   } finally {
     smtp.child.kill();
     await rm(work, { recursive: true, force: true });

@@ -41,7 +41,9 @@ test('a signed, attested base is allowed; moved to an unsigned image it drifts t
     await writeFile(policy, `version: "1"\ntrustedKeys:\n  - ${prefix}.pub\n`);
 
     assert.equal((await sgci(['monitor', 'add', image, '--every', '1h'], '2026-11-01T00:00:00Z')).code, 0);
-    assert.equal((await sgci(['monitor', 'run'], '2026-11-01T00:00:00Z')).code, 0);
+    const round = await sgci(['monitor', 'run', '--policy', policy, '-o', 'json'], '2026-11-01T00:00:00Z');
+    assert.equal(round.code, 0, round.stderr);
+    assert.deepEqual(JSON.parse(round.stdout).changes[0].evidence.signature, { verified: true });
     const first = await sgci(['monitor', 'scorecard', image, '--policy', policy, '-o', 'json'], '2026-11-02T00:00:00Z');
     assert.equal(first.code, 0, first.stderr);
     const card = JSON.parse(first.stdout);
@@ -55,7 +57,8 @@ test('a signed, attested base is allowed; moved to an unsigned image it drifts t
     assert.equal(card.drift, undefined);
 
     await registry.push(fixture('node-app').ociDir, 'sc/base:stable');
-    await sgci(['monitor', 'run'], '2026-11-03T00:00:00Z');
+    const moved = await sgci(['monitor', 'run', '--policy', policy, '-o', 'json'], '2026-11-03T00:00:00Z');
+    assert.equal(JSON.parse(moved.stdout).changes[0].evidence.signature.verified, false, 'the unsigned image');
     const second = await sgci(['monitor', 'scorecard', image, '--policy', policy], '2026-11-03T01:00:00Z');
     assert.equal(second.code, 1, 'a drift is a failed gate');
     assert.match(second.stdout, /suggested category\s+restricted/);

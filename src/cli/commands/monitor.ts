@@ -3,7 +3,8 @@ import { type Command, Option } from 'commander';
 import { type Clock, parseDigest, SgciError, systemClock, writeFileAtomic } from '../../core/index.ts';
 import type { DigestScanner, RoundResult } from '../../monitor/index.ts';
 import type { RegistryResponseInfo } from '../../oci/registry/index.ts';
-import type { Store } from '../../store/index.ts';
+import type { Policy } from '../../policy/index.ts';
+import type { Store, WatchKey } from '../../store/index.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { collect } from '../flags.ts';
 import {
@@ -55,12 +56,11 @@ async function clientFactory(opts: Record<string, unknown>) {
 
 /** The one pipeline with the store's scan cache and advisories: a digest is read once. */
 async function scannerOf(store: Store, clock: Clock, opts: Record<string, unknown>): Promise<DigestScanner> {
-  const [{ pipelineScanner }, { storeMatcher, storeScanCache }, { defaultPolicy, loadPolicy }] = await Promise.all([
+  const [{ pipelineScanner }, { storeMatcher, storeScanCache }, policy] = await Promise.all([
     import('../../monitor/index.ts'),
     import('../../scan/index.ts'),
-    import('../../policy/index.ts'),
+    policyOf(opts),
   ]);
-  const policy = typeof opts.policy === 'string' ? await loadPolicy(opts.policy) : defaultPolicy;
   return pipelineScanner({
     openImage: (reference, platform) => openImageFromCli(reference, { ...opts, platform }),
     cache: storeScanCache(store),
@@ -69,6 +69,32 @@ async function scannerOf(store: Store, clock: Clock, opts: Record<string, unknow
     clock,
     limits: limitsFromCli(opts),
   });
+}
+
+/** Signatures and attestations of a watched digest, verified with the keys the policy pins for its repository. */
+async function verifierOf(opts: Record<string, unknown>, policy: Policy) {
+  const [{ attestationsForChecks }, { formatWatch }] = await Promise.all([
+    import('../../attest/index.ts'),
+    import('../../monitor/index.ts'),
+  ]);
+  const registry = await registryFromCli(opts);
+  const verify = (watch: WatchKey, digest: string) =>
+    attestationsForChecks(
+      registry,
+      {
+        kind: 'registry',
+        input: formatWatch(watch),
+        ref: { registry: watch.registry, repository: watch.repository, tag: watch.tag },
+      },
+      parseDigest(digest, formatWatch(watch)),
+      policy,
+    );
+  return { verify, [Symbol.asyncDispose]: () => registry.close() };
+}
+
+async function policyOf(opts: Record<string, unknown>): Promise<Policy> {
+  const { defaultPolicy, loadPolicy } = await import('../../policy/index.ts');
+  return typeof opts.policy === 'string' ? loadPolicy(opts.policy) : defaultPolicy;
 }
 
 function roundLines(result: RoundResult): string {
@@ -194,6 +220,9 @@ export function registerMonitor(program: Command): void {
     const { store, clock } = await monitorParts();
     await using _ = store;
     const openClient = await clientFactory(opts);
+    const policy = await policyOf(opts);
+    // signatures are judged only against keys the policy pins: without any, there is nothing to verify with
+    await using verifier = policy.trustedKeys.length > 0 ? await verifierOf(opts, policy) : undefined;
     const result = await runRound(
       {
         monitor: store.monitor,
@@ -201,6 +230,7 @@ export function registerMonitor(program: Command): void {
         openClient,
         limits: limitsFromCli(opts),
         ...(opts.scan !== false ? { scan: await scannerOf(store, clock, opts) } : {}),
+        ...(verifier ? { verify: verifier.verify } : {}),
       },
       {
         all: Boolean(opts.all),
@@ -303,11 +333,13 @@ export function registerMonitor(program: Command): void {
       .option('--output-file <file>', 'write the report to this file (atomically) instead of stdout')
       .addOption(outputOption(['table', 'json', 'html'], 'table')),
   ).action(async (ref: string, opts: MonitorCliOptions & Record<string, unknown>) => {
-    const [{ watchKeyOf, parseSpan, tagReport, renderTagReport }, { defaultPolicy, loadPolicy, slaPolicyOf }] =
-      await Promise.all([import('../../monitor/index.ts'), import('../../policy/index.ts')]);
+    const [{ watchKeyOf, parseSpan, tagReport, renderTagReport }, { slaPolicyOf }, policy] = await Promise.all([
+      import('../../monitor/index.ts'),
+      import('../../policy/index.ts'),
+      policyOf(opts),
+    ]);
     const key = watchKeyOf(ref, opts.platform);
     const windowMs = opts.window === undefined ? undefined : parseSpan(opts.window, '--window', 3600) * 1000;
-    const policy = typeof opts.policy === 'string' ? await loadPolicy(opts.policy) : defaultPolicy;
     const { store, clock } = await monitorParts();
     await using _ = store;
     const report = await tagReport(
@@ -338,35 +370,22 @@ export function registerMonitor(program: Command): void {
       .option('--policy <file>', 'sgci-policy.yaml: the pinned keys (trustedKeys) and SLA windows')
       .addOption(outputOption(['table', 'json'], 'table')),
   ).action(async (ref: string, opts: MonitorCliOptions & Record<string, unknown>) => {
-    const [
-      { watchKeyOf, scorecard, formatWatch },
-      { defaultPolicy, loadPolicy, slaPolicyOf },
-      { attestationsForChecks },
-    ] = await Promise.all([
+    const [{ watchKeyOf, scorecard }, { slaPolicyOf }, policy] = await Promise.all([
       import('../../monitor/index.ts'),
       import('../../policy/index.ts'),
-      import('../../attest/index.ts'),
+      policyOf(opts),
     ]);
     const key = watchKeyOf(ref, opts.platform);
-    const policy = typeof opts.policy === 'string' ? await loadPolicy(opts.policy) : defaultPolicy;
     const { store, clock } = await monitorParts();
     await using _ = store;
-    await using registry = await registryFromCli(opts);
+    await using verifier = await verifierOf(opts, policy);
     const card = await scorecard(
       {
         monitor: store.monitor,
         clock,
         sla: slaPolicyOf(policy),
         scan: await scannerOf(store, clock, opts),
-        verify: (watch, digest) => {
-          const refOf = { registry: watch.registry, repository: watch.repository, tag: watch.tag };
-          return attestationsForChecks(
-            registry,
-            { kind: 'registry', input: formatWatch(watch), ref: refOf },
-            parseDigest(digest, formatWatch(watch)),
-            policy,
-          );
-        },
+        verify: verifier.verify,
       },
       key,
     );
