@@ -184,6 +184,14 @@ export {
   recordDecision,
   withdrawDecision,
 } from './triage/record.ts';
+export {
+  findAcrossVersions,
+  slaClocksOf,
+  type TriageFinding,
+  type TriageQuery,
+  type TriageResults,
+  type TriageVersion,
+} from './triage/search.ts';
 export { type AppliedDecisions, CatalogueVexSource, catalogueVexSource } from './triage/source.ts';
 export type { NearMiss } from './triage/unmatched.ts';
 export { issueVerdict, pushVerdictJobKind, type VerdictSigning, verdictValidityMs } from './verdicts/issue.ts';

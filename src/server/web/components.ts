@@ -125,7 +125,10 @@ function fieldParts(ctx: PageContext, o: FieldOptions) {
 
 export function textField(
   ctx: PageContext,
-  o: FieldOptions & { readonly type?: 'text' | 'search' | 'email' | 'password' | 'url'; readonly maxLength?: number },
+  o: FieldOptions & {
+    readonly type?: 'text' | 'search' | 'email' | 'password' | 'url' | 'date';
+    readonly maxLength?: number;
+  },
 ): Html {
   const p = fieldParts(ctx, o);
   return html`<div class="${p.error ? 'kern-form-input kern-form-input--error' : 'kern-form-input'}">

@@ -32,6 +32,11 @@ export const pagePaths = {
   submit: { de: '/de/einreichen', en: '/en/submit' },
   submissions: { de: '/de/einreichungen', en: '/en/submissions' },
   submission: { de: '/de/einreichungen/:id', en: '/en/submissions/:id' },
+  triage: { de: '/de/vex-triage', en: '/en/vex-triage' },
+  triageDecide: { de: '/de/vex-triage/entscheidung', en: '/en/vex-triage/decision' },
+  triageDecision: { de: '/de/vex-triage/entscheidungen/:id', en: '/en/vex-triage/decisions/:id' },
+  triageExpiring: { de: '/de/vex-triage/ablaufend', en: '/en/vex-triage/expiring' },
+  triageUnmatched: { de: '/de/vex-triage/ohne-treffer', en: '/en/vex-triage/unmatched' },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type PageId = keyof typeof pagePaths;
@@ -87,6 +92,11 @@ const de = {
     submit: 'Einreichen',
     submissions: 'Meine Einreichungen',
     submission: 'Einreichung',
+    triage: 'VEX-Triage',
+    triageDecide: 'VEX-Entscheidung treffen',
+    triageDecision: 'VEX-Entscheidung',
+    triageExpiring: 'Bald ablaufende Entscheidungen',
+    triageUnmatched: 'Entscheidungen ohne Treffer',
   } satisfies Record<PageId, string>,
   status: {
     submitted: 'eingereicht',
@@ -140,6 +150,11 @@ const en: Messages = {
     submit: 'Submit',
     submissions: 'My submissions',
     submission: 'Submission',
+    triage: 'VEX triage',
+    triageDecide: 'Record a VEX decision',
+    triageDecision: 'VEX decision',
+    triageExpiring: 'Decisions expiring soon',
+    triageUnmatched: 'Decisions without matches',
   },
   status: {
     submitted: 'submitted',

@@ -22,6 +22,10 @@ import { startPage } from './pages/start.ts';
 import { submissionPage, withdrawAction } from './pages/submission.ts';
 import { submissionsPage } from './pages/submissions.ts';
 import { submitAction, submitPage } from './pages/submit.ts';
+import { triagePage } from './pages/triage.ts';
+import { triageDecideAction, triageDecidePage } from './pages/triage-decide.ts';
+import { triageDecisionPage, triageWithdrawAction } from './pages/triage-decision.ts';
+import { triageExpiringPage, triageUnmatchedPage } from './pages/triage-lists.ts';
 
 export { problemPage } from './pages/errors.ts';
 
@@ -77,5 +81,12 @@ export function webRoutes(): App {
   page(app, 'submissions', submissionsPage);
   page(app, 'submission', submissionPage);
   page(app, 'submission', withdrawAction, 'POST');
+  page(app, 'triage', triagePage);
+  page(app, 'triageDecide', triageDecidePage);
+  page(app, 'triageDecide', triageDecideAction, 'POST');
+  page(app, 'triageDecision', triageDecisionPage);
+  page(app, 'triageDecision', triageWithdrawAction, 'POST');
+  page(app, 'triageExpiring', triageExpiringPage);
+  page(app, 'triageUnmatched', triageUnmatchedPage);
   return app;
 }

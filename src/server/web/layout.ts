@@ -13,6 +13,7 @@ import type { PageContext } from './context.ts';
 import { type Html, html } from './html.ts';
 import type { PageId } from './i18n.ts';
 import { operator } from './operator.ts';
+import { canTriage } from './pages/triage-common.ts';
 
 /** What a page hands the frame. */
 export interface PageContent {
@@ -45,6 +46,7 @@ export const navigation: readonly NavigationItem[] = [
   { id: 'submit', show: isContributor },
   { id: 'submissions', show: isContributor },
   { id: 'review', show: isReviewer },
+  { id: 'triage', show: canTriage },
 ];
 
 /** The footer's pages: the legal duties of a federal website and the ways in. */
