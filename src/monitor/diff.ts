@@ -16,6 +16,10 @@ export interface VulnChange {
   readonly severity: Severity;
   /** When a fix became available, from the advisory data (the time-to-patch clock's start). */
   readonly fixAvailableAt?: string;
+  /** The versions that fix it: for Debian, looked up in the observed package index. */
+  readonly fixedVersions?: readonly string[];
+  /** The distro source package the finding was matched by (Debian's advisories name source packages). */
+  readonly source?: string;
 }
 
 export interface VulnDiff {
@@ -88,6 +92,8 @@ function vulnChange(finding: Finding): VulnChange {
     package: finding.package.purl,
     severity: finding.vulnerability.severity,
     ...(finding.fixAvailableAt ? { fixAvailableAt: finding.fixAvailableAt } : {}),
+    ...(finding.fixedVersions.length > 0 ? { fixedVersions: [...finding.fixedVersions] } : {}),
+    ...(finding.package.sourceName ? { source: finding.package.sourceName } : {}),
   };
 }
 

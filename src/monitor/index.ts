@@ -1,5 +1,6 @@
 export { type Alarm, type AlarmKind, raiseAlarmOnce } from './alarms.ts';
 export { type Change, type ChangeKind, changeKind, changeKinds, classifyChange, isContentChange } from './classify.ts';
+export { debianSuites, type IndexObservation, observeDebianIndex, sourceVersions } from './debian-index.ts';
 export { type DigestContent, describeDigest } from './describe.ts';
 export { diffSboms, diffVulns, type SbomDiff, type VulnChange, type VulnDiff } from './diff.ts';
 export { historyPredicateType, historyStatement, signHistory, verifyHistory } from './export.ts';
@@ -31,10 +32,12 @@ export { type Scorecard, type ScorecardDeps, scorecard, suggestCategory } from '
 export { type MailMessage, type SmtpSettings, sendMail } from './smtp.ts';
 export { type TagReportDeps, tagReport } from './tag-report.ts';
 export {
+  debianSourceOf,
   type OpenClock,
   openClocks,
   type PatchedFinding,
   type PatchFigures,
+  patchKey,
   percentile,
   type SeverityFigures,
   timeToPatch,

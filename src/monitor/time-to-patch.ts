@@ -2,6 +2,7 @@ import type { SlaPolicy } from '../policy/index.ts';
 import type { StoredObservation } from '../store/index.ts';
 import type { Finding, Severity } from '../vuln/index.ts';
 import { isContentChange } from './classify.ts';
+import { debianSuites } from './debian-index.ts';
 import type { VulnChange } from './diff.ts';
 import { changeOf } from './history.ts';
 
@@ -14,6 +15,8 @@ export interface PatchedFinding extends VulnChange {
   readonly hours?: number;
   /** Whether `hours` is within the severity's SLA window; absent for `next-release` windows and unknown fix dates. */
   readonly withinSla?: boolean;
+  /** Where `fixAvailableAt` comes from: the advisory data, or the first observation of a fixed version in the suite. */
+  readonly fixAvailableFrom?: 'advisory' | 'package-index';
 }
 
 export interface SeverityFigures {
@@ -48,6 +51,22 @@ export interface PatchFigures {
 const hourMs = 3_600_000;
 const severities: readonly Severity[] = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'NONE', 'UNKNOWN'];
 
+/** A fixed vulnerability of one package: how the package-index lookup is keyed. */
+export function patchKey(change: Pick<VulnChange, 'id' | 'package'>): string {
+  return `${change.id} ${change.package}`;
+}
+
+/** The Debian suite and source package of a fixed finding, when its purl names a Debian release. */
+export function debianSourceOf(change: VulnChange): { suite: string; source: string } | undefined {
+  const purl = /^pkg:deb\/debian\/([^@?]+)@[^?]*\?(.*)$/.exec(change.package);
+  const release = new URLSearchParams(purl?.[2] ?? '')
+    .get('distro')
+    ?.replace(/^debian-/, '')
+    .split('.')[0];
+  const suite = release === undefined ? undefined : debianSuites[release];
+  return purl && suite ? { suite, source: change.source ?? decodeURIComponent(purl[1] ?? '') } : undefined;
+}
+
 /** Nearest-rank percentile of sorted values: the smallest value with at least q of the values at or below it. */
 export function percentile(sorted: readonly number[], q: number): number | undefined {
   if (sorted.length === 0) return undefined;
@@ -70,6 +89,8 @@ export function timeToPatch(
   rows: readonly StoredObservation[],
   sla: SlaPolicy,
   window: { readonly from: Date; readonly to: Date },
+  /** First observation of a fixed version in the package index, by `patchKey` (Debian, where observed). */
+  fixObserved: ReadonlyMap<string, string> = new Map(),
 ): PatchFigures {
   const inWindow = rows.filter((r) => {
     const t = Date.parse(r.firstSeen);
@@ -81,7 +102,9 @@ export function timeToPatch(
     const change = changeOf(row);
     if (!change) continue;
     if (isContentChange(change.kind)) rebuilds++;
-    for (const fixed of change.vulns?.fixed ?? []) {
+    for (const advised of change.vulns?.fixed ?? []) {
+      const observed = fixObserved.get(patchKey(advised));
+      const fixed = observed ? { ...advised, fixAvailableAt: observed } : advised;
       const patchedAt = row.firstSeen;
       const hours =
         fixed.fixAvailableAt === undefined
@@ -94,6 +117,7 @@ export function timeToPatch(
         digest: row.digest,
         ...(hours !== undefined ? { hours } : {}),
         ...(hours !== undefined && limit !== undefined ? { withinSla: hours * hourMs <= limit } : {}),
+        ...(fixed.fixAvailableAt !== undefined ? { fixAvailableFrom: observed ? 'package-index' : 'advisory' } : {}),
       });
     }
   }

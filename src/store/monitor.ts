@@ -246,4 +246,38 @@ export class MonitorRepository {
       detail: row.detail,
     }));
   }
+
+  /** Records source versions of a suite's package index; a version seen before keeps its first observation. */
+  async observePackageVersions(
+    suite: string,
+    versions: readonly { readonly source: string; readonly version: string }[],
+    now: Date,
+  ): Promise<number> {
+    let added = 0;
+    for (const rows of chunks([...versions], Math.floor(maxParameters / 4))) {
+      const inserted = await this.#db
+        .insertInto('monitor_package_versions')
+        .values(rows.map((r) => ({ suite, source: r.source, version: r.version, first_seen: now })))
+        .onConflict((oc) => oc.columns(['suite', 'source', 'version']).doNothing())
+        .returning('version')
+        .execute();
+      added += inserted.length;
+    }
+    return added;
+  }
+
+  /** When each of `versions` of a source was first seen in the suite's index (absent: never observed). */
+  async firstSeenVersions(suite: string, source: string, versions: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    if (versions.length === 0) return out;
+    const rows = await this.#db
+      .selectFrom('monitor_package_versions')
+      .select(['version', 'first_seen'])
+      .where('suite', '=', suite)
+      .where('source', '=', source)
+      .where('version', 'in', [...versions])
+      .execute();
+    for (const row of rows) out.set(row.version, iso(row.first_seen));
+    return out;
+  }
 }

@@ -18,6 +18,7 @@ export interface Database {
   monitor_watches: MonitorWatchesTable;
   monitor_observations: MonitorObservationsTable;
   monitor_alarms: MonitorAlarmsTable;
+  monitor_package_versions: MonitorPackageVersionsTable;
 }
 
 type Timestamp = ColumnType<Date | string, Date | string, Date | string>;
@@ -155,4 +156,12 @@ export interface MonitorAlarmsTable {
   digest: string | null;
   raised_at: Timestamp;
   detail: string;
+}
+
+/** A Debian source version and when the monitor first saw it in a suite's package index. */
+export interface MonitorPackageVersionsTable {
+  suite: string;
+  source: string;
+  version: string;
+  first_seen: Timestamp;
 }

@@ -416,6 +416,30 @@ export function registerMonitor(program: Command): void {
   });
 
   monitor
+    .command('debian-index')
+    .description(
+      "record the source versions of a Debian suite's package index (time-to-patch counts from their first observation)",
+    )
+    .argument('<suite>', 'bookworm, trixie, bookworm-security …')
+    .option(
+      '--mirror <url>',
+      'Debian mirror (for security updates: https://security.debian.org/debian-security)',
+      'https://deb.debian.org/debian',
+    )
+    .option('--component <name>', 'archive component', 'main')
+    .option('--arch <name>', 'architecture', 'amd64')
+    .action(async (suite: string, opts: { mirror: string; component: string; arch: string }) => {
+      const { observeDebianIndex } = await import('../../monitor/index.ts');
+      const { store, clock } = await monitorParts();
+      await using _ = store;
+      const seen = await observeDebianIndex({ monitor: store.monitor, clock }, opts.mirror, suite, {
+        component: opts.component,
+        arch: opts.arch,
+      });
+      await writeOut(`${seen.suite}: ${seen.versions} source versions, ${seen.added} seen for the first time\n`);
+    });
+
+  monitor
     .command('export')
     .description('the ledger of a tag as an in-toto statement in a DSSE envelope signed with your key')
     .argument('<ref>', 'watched tag')

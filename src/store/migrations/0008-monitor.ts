@@ -59,9 +59,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('monitor_alarms')
     .columns(['registry', 'repository', 'tag', 'platform', 'id'])
     .execute();
+  // Debian source versions by the first time the monitor saw them in a suite's package index (time-to-patch)
+  await db.schema
+    .createTable('monitor_package_versions')
+    .addColumn('suite', 'text', (c) => c.notNull())
+    .addColumn('source', 'text', (c) => c.notNull())
+    .addColumn('version', 'text', (c) => c.notNull())
+    .addColumn('first_seen', 'timestamptz', (c) => c.notNull())
+    .addPrimaryKeyConstraint('monitor_package_versions_pk', ['suite', 'source', 'version'])
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['monitor_alarms', 'monitor_observations', 'monitor_watches'])
+  for (const table of ['monitor_package_versions', 'monitor_alarms', 'monitor_observations', 'monitor_watches'])
     await db.schema.dropTable(table).execute();
 }
