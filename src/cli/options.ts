@@ -5,7 +5,6 @@ import { createLogger, type Limits, SgciError, withLimits } from '../core/index.
 import type { Image } from '../oci/index.ts';
 import { parseImageReference, type RegistryReference } from '../oci/reference/index.ts';
 import type { RegistryClient, RegistryClientOptions } from '../oci/registry/index.ts';
-import { openImage } from '../oci/source/index.ts';
 import { collect } from './flags.ts';
 
 /** The options every image-taking command (inspect, files, sbom, vulns, check, scan, sign …) accepts. */
@@ -106,6 +105,8 @@ export async function openImageFromCli(input: string, opts: Record<string, unkno
   const limits = limitsFromCli(options);
   const logger = createLogger();
   const { username, password } = await credentialsFromCli(options);
+  // the image sources load with the first image: `monitor run` and the key commands never open one
+  const { openImage } = await import('../oci/source/index.ts');
   return openImage(input, {
     limits,
     logger,

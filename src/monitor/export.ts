@@ -1,16 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import {
-  cosign,
-  type DsseEnvelope,
-  envelopeBytes,
-  type InTotoStatement,
-  inTotoStatementV1,
-  openEnvelope,
-  parseEnvelope,
-  parseStatement,
-  type Signer,
-  signEnvelope,
-} from '../attest/index.ts';
+import type { InTotoStatement, Signer } from '../attest/index.ts';
 import { digestHex, parseDigest, SgciError, toolVersion } from '../core/index.ts';
 import type { StoredAlarm, StoredObservation, WatchKey } from '../store/index.ts';
 import { HistoryPredicate } from './schema.ts';
@@ -24,12 +13,14 @@ export const historyPredicateType = 'https://opencode.de/sgci/monitor-history/v1
  * found by any of them), the predicate carries the rows, classifications and alarms. An auditor verifies rebuild
  * frequency and time-to-patch claims from it without access to the store.
  */
-export function historyStatement(
+export async function historyStatement(
   key: WatchKey,
   rows: readonly StoredObservation[],
   alarms: readonly StoredAlarm[],
   now: Date,
-): InTotoStatement {
+): Promise<InTotoStatement> {
+  // the signing module loads with the export: a round never needs it
+  const { inTotoStatementV1 } = await import('../attest/index.ts');
   const name = formatWatch(key);
   if (rows.length === 0)
     throw new SgciError('NOT_FOUND', name, 'no observations to export: run sgci monitor run first');
@@ -69,7 +60,8 @@ export function historyStatement(
 
 /** The statement in a DSSE envelope signed with the operator's key: the bytes of the export file. */
 export async function signHistory(signer: Signer, statement: InTotoStatement): Promise<Uint8Array> {
-  const envelope: DsseEnvelope = await signEnvelope(
+  const { cosign, envelopeBytes, signEnvelope } = await import('../attest/index.ts');
+  const envelope = await signEnvelope(
     signer,
     cosign.inTotoPayloadType,
     new TextEncoder().encode(JSON.stringify(statement)),
@@ -78,7 +70,8 @@ export async function signHistory(signer: Signer, statement: InTotoStatement): P
 }
 
 /** Verifies an export against a public key and returns its predicate; SIGNATURE_INVALID names the file otherwise. */
-export function verifyHistory(bytes: Uint8Array, key: KeyObject, input: string): HistoryPredicate {
+export async function verifyHistory(bytes: Uint8Array, key: KeyObject, input: string): Promise<HistoryPredicate> {
+  const { cosign, openEnvelope, parseEnvelope, parseStatement } = await import('../attest/index.ts');
   const envelope = parseEnvelope(bytes, input);
   if (envelope.payloadType !== cosign.inTotoPayloadType) {
     throw new SgciError('SIGNATURE_INVALID', input, `payload type ${envelope.payloadType} is not an in-toto statement`);

@@ -1,4 +1,4 @@
-import { type AttestationsForChecks, predicateTypes } from '../attest/index.ts';
+import type { AttestationsForChecks } from '../attest/index.ts';
 import { type Clock, SgciError } from '../core/index.ts';
 import type { BaseImageCategory, SlaPolicy } from '../policy/index.ts';
 import type { MonitorRepository, StoredWatch, WatchKey } from '../store/index.ts';
@@ -51,8 +51,6 @@ const categoryRank: Readonly<Record<BaseImageCategory, number>> = {
   forbidden: 3,
 };
 const weekHours = 7 * 24;
-const sbomTypes = new Set<string>([predicateTypes.cyclonedx, predicateTypes.spdx]);
-const provenanceTypes = new Set<string>([predicateTypes.slsaprovenance, predicateTypes.slsaprovenance02]);
 
 /**
  * The suggested category, strictest rule first:
@@ -110,6 +108,9 @@ export async function scorecard(deps: ScorecardDeps, key: WatchKey): Promise<Sco
   const clocks = scan.vulns ? openClocks(scan.vulns.matches, now) : [];
   const attestations = await deps.verify(key, current.digest);
   const verified = attestations.attestations.filter((a) => a.verified).map((a) => a.predicateType);
+  const { predicateTypes } = await import('../attest/index.ts');
+  const sbomTypes = new Set<string>([predicateTypes.cyclonedx, predicateTypes.spdx]);
+  const provenanceTypes = new Set<string>([predicateTypes.slsaprovenance, predicateTypes.slsaprovenance02]);
   const distro = scan.sbom.distro;
   const { distroEndOfLife } = await import('../checks/index.ts');
   const eol = distro ? distroEndOfLife(distro.id, distro.versionId, now) : { known: false, expired: false };

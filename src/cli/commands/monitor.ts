@@ -247,10 +247,13 @@ export function registerMonitor(program: Command): void {
       {
         webhooks,
         emails,
+        // the locale is read only when there is someone to tell: the scan flags' module is not small
         lang:
           opts.notifyLang === 'de' || opts.notifyLang === 'en'
             ? opts.notifyLang
-            : (await import('../scan-options.ts')).localeLang(),
+            : webhooks.length + emails.length > 0
+              ? (await import('../scan-options.ts')).localeLang()
+              : 'en',
         ...(process.env.SGCI_MONITOR_WEBHOOK_SECRET ? { webhookSecret: process.env.SGCI_MONITOR_WEBHOOK_SECRET } : {}),
         ...(smtpUrl && smtpFrom ? { smtp: { url: smtpUrl, from: smtpFrom } } : {}),
       },
@@ -458,7 +461,7 @@ export function registerMonitor(program: Command): void {
       const signer = await loadSigner(opts.key ?? '', () => readPassword('Enter password for private key: '));
       const { store, clock } = await monitorParts();
       await using _ = store;
-      const statement = historyStatement(
+      const statement = await historyStatement(
         key,
         await store.monitor.history(key),
         await store.monitor.alarms(key),
@@ -481,7 +484,7 @@ export function registerMonitor(program: Command): void {
         import('../../attest/index.ts'),
       ]);
       const publicKey = await loadPublicKey(opts.key ?? '');
-      const predicate = verifyHistory(readExport(file), publicKey, file);
+      const predicate = await verifyHistory(readExport(file), publicKey, file);
       if (opts.output === 'json') return writeOut(`${JSON.stringify(predicate, null, 2)}\n`);
       const tag = predicate.tag.slice(predicate.tag.lastIndexOf(':') + 1);
       const entries = predicate.entries.map((e) => ({
