@@ -105,7 +105,8 @@ export async function openImageFromCli(input: string, opts: Record<string, unkno
   const limits = limitsFromCli(options);
   const logger = createLogger();
   const { username, password } = await credentialsFromCli(options);
-  // the image sources load with the first image: `monitor run` and the key commands never open one
+  // the image readers (and zod, for their manifests) load when an image is opened, not with the flags: a
+  // command's --help and the commands that take no image stay light
   const { openImage } = await import('../oci/source/index.ts');
   return openImage(input, {
     limits,
