@@ -27,6 +27,21 @@ export const pagePaths = {
   easyRead: { de: '/de/leichte-sprache', en: '/en/easy-read' },
   signLanguage: { de: '/de/gebaerdensprache', en: '/en/sign-language' },
   sitemap: { de: '/de/sitemap', en: '/en/sitemap' },
+  administration: { de: '/de/verwaltung', en: '/en/administration' },
+  adminUsers: { de: '/de/verwaltung/benutzer', en: '/en/administration/users' },
+  adminUser: { de: '/de/verwaltung/benutzer/:login', en: '/en/administration/users/:login' },
+  adminOrganisations: { de: '/de/verwaltung/organisationen', en: '/en/administration/organisations' },
+  adminOrganisation: { de: '/de/verwaltung/organisationen/:slug', en: '/en/administration/organisations/:slug' },
+  adminCredentials: {
+    de: '/de/verwaltung/organisationen/:slug/zugangsdaten',
+    en: '/en/administration/organisations/:slug/credentials',
+  },
+  adminKeys: {
+    de: '/de/verwaltung/organisationen/:slug/schluessel',
+    en: '/en/administration/organisations/:slug/keys',
+  },
+  adminTokens: { de: '/de/verwaltung/tokens', en: '/en/administration/tokens' },
+  adminPolicy: { de: '/de/verwaltung/richtlinie', en: '/en/administration/policy' },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type PageId = keyof typeof pagePaths;
@@ -77,6 +92,15 @@ const de = {
     easyRead: 'Leichte Sprache',
     signLanguage: 'Gebärdensprache',
     sitemap: 'Sitemap',
+    administration: 'Verwaltung',
+    adminUsers: 'Benutzer',
+    adminUser: 'Benutzer',
+    adminOrganisations: 'Organisationen',
+    adminOrganisation: 'Organisation',
+    adminCredentials: 'Registry-Zugangsdaten',
+    adminKeys: 'Vertrauenswürdige Schlüssel',
+    adminTokens: 'API-Tokens',
+    adminPolicy: 'Richtlinie und Schlüssel',
   } satisfies Record<PageId, string>,
   status: {
     submitted: 'eingereicht',
@@ -125,6 +149,15 @@ const en: Messages = {
     easyRead: 'Easy read',
     signLanguage: 'Sign language',
     sitemap: 'Sitemap',
+    administration: 'Administration',
+    adminUsers: 'Users',
+    adminUser: 'User',
+    adminOrganisations: 'Organisations',
+    adminOrganisation: 'Organisation',
+    adminCredentials: 'Registry credentials',
+    adminKeys: 'Trusted keys',
+    adminTokens: 'API tokens',
+    adminPolicy: 'Policy and keys',
   },
   status: {
     submitted: 'submitted',

@@ -9,7 +9,7 @@ import type { PageContext } from '../context.ts';
 import { type Html, html } from '../html.ts';
 import type { Bilingual } from '../i18n.ts';
 import type { PageContent } from '../layout.ts';
-import { operator } from '../operator.ts';
+import type { Operator } from '../operator.ts';
 
 const missing: Bilingual<string> = {
   de: 'noch nicht eingetragen – der Betreiber ergänzt diese Angabe vor dem Start des Betriebs',
@@ -21,7 +21,7 @@ function orMissing(ctx: PageContext, value: string | readonly string[] | undefin
   return typeof value === 'string' ? value : html`${value.map((line, i) => html`${i ? html`<br>` : ''}${line}`)}`;
 }
 
-export async function imprintPage(ctx: PageContext): Promise<PageContent> {
+export async function imprintPage(ctx: PageContext, operator: Operator): Promise<PageContent> {
   const de = ctx.lang === 'de';
   const title = de ? 'Impressum' : 'Imprint';
   return {
@@ -54,7 +54,7 @@ export interface SessionBounds {
   readonly maxHours: number;
 }
 
-export async function privacyPage(ctx: PageContext, session: SessionBounds): Promise<PageContent> {
+export async function privacyPage(ctx: PageContext, session: SessionBounds, operator: Operator): Promise<PageContent> {
   const de = ctx.lang === 'de';
   const title = de ? 'Datenschutzerklärung' : 'Privacy notice';
   const section = (heading: string, body: Html) => html`<h2 class="kern-heading-medium">${heading}</h2>${body}`;

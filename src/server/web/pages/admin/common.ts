@@ -1,0 +1,99 @@
+/**
+ * What the administration's pages share: who may open them (as the API decides it), reading a posted form, the
+ * way back to the overview, and the confirmation after a change (post/redirect/get).
+ */
+import type { Context } from 'hono';
+import {
+  isAdmin,
+  isMember,
+  type Organisation,
+  type Principal,
+  requireOrganisation,
+} from '../../../../catalogue/index.ts';
+import { HttpProblem } from '../../../problem.ts';
+import type { AppEnv } from '../../../router.ts';
+import { alert, csrfInput } from '../../components.ts';
+import type { PageContext } from '../../context.ts';
+import { type Html, html } from '../../html.ts';
+import type { Bilingual, PageId, PageParams } from '../../i18n.ts';
+import type { PageContent } from '../../layout.ts';
+
+/** The signed-in principal; anonymous readers get the 401 page with its way to sign in and back. */
+export function signedIn(ctx: PageContext): Principal {
+  if (!ctx.principal) throw new HttpProblem(401, 'unauthorized', 'sign in to see this page');
+  return ctx.principal;
+}
+
+/** Admins only (`POST /api/v1/organisations`, `…/members`, `sgci admin user`): others get the 403 page. */
+export function admin(ctx: PageContext): Principal {
+  const principal = signedIn(ctx);
+  if (!isAdmin(principal)) throw new HttpProblem(403, 'forbidden', 'only admins may do this');
+  return principal;
+}
+
+/**
+ * Admins and the organisation's members, as `requireOrganisationAccess` lets them reach its registry credentials
+ * and keys (403 for the others, asked before whether the organisation exists, as the API does); then 404 for an
+ * organisation that does not exist.
+ */
+export async function organisationAccess(
+  c: Context<AppEnv>,
+  ctx: PageContext,
+): Promise<{ principal: Principal; organisation: Organisation }> {
+  const principal = signedIn(ctx);
+  const slug = c.req.param('slug') ?? '';
+  if (!isAdmin(principal) && !isMember(principal, slug))
+    throw new HttpProblem(403, 'forbidden', `only admins and members of ${slug} may do this`);
+  return { principal, organisation: await requireOrganisation(c.var.deps.catalogue.db, slug) };
+}
+
+/** A posted form's text fields, trimmed unless named in `raw` (passwords and keys are taken as sent). */
+export async function formFields(c: Context<AppEnv>, raw: readonly string[] = []): Promise<Record<string, string>> {
+  const body = await c.req.parseBody();
+  const fields: Record<string, string> = {};
+  for (const [name, value] of Object.entries(body))
+    if (typeof value === 'string') fields[name] = raw.includes(name) ? value : value.trim();
+  return fields;
+}
+
+/** The way from the start page to the administration (and on to `more`). */
+export function adminTrail(
+  ctx: PageContext,
+  more: readonly { readonly label: string; readonly href: string }[] = [],
+): NonNullable<PageContent['trail']> {
+  return [
+    { label: ctx.t.pageTitles.start, href: ctx.href('start') },
+    { label: ctx.t.pageTitles.administration, href: ctx.href('administration') },
+    ...more,
+  ];
+}
+
+/** After a change: back to the page (303), which then confirms what `done` names. */
+export function doneRedirect(
+  c: Context<AppEnv>,
+  ctx: PageContext,
+  id: PageId,
+  params: PageParams,
+  done: string,
+): Response {
+  return c.redirect(`${ctx.href(id, params)}?erledigt=${encodeURIComponent(done)}`, 303);
+}
+
+/** The confirmation of the change the redirect names, when it is one of `messages`; nothing otherwise. */
+export function doneNotice(c: Context<AppEnv>, ctx: PageContext, messages: Bilingual<Record<string, string>>): Html {
+  const done = c.req.query('erledigt');
+  const message = done === undefined ? undefined : messages[ctx.lang][done];
+  if (message === undefined) return html``;
+  return alert('success', message, '', { role: 'status' });
+}
+
+/** A small form of one button in a table row (revoke, remove): the button names what it acts on. */
+export function rowAction(
+  ctx: PageContext,
+  action: string,
+  label: string,
+  subject: string,
+  hidden: Readonly<Record<string, string>> = {},
+): Html {
+  return html`<form method="post" action="${ctx.here.split('?')[0]}">${csrfInput(ctx)}<input type="hidden" name="action" value="${action}">${Object.entries(hidden).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}<button type="submit" class="kern-btn kern-btn--secondary"><span class="kern-label">${label}<span class="kern-sr-only">: ${subject}</span></span></button></form>`;
+}
