@@ -121,9 +121,9 @@ function credentialsContent(
 ${errorSummary(ctx, form.errors)}
 ${notice}
 <p class="prose">${s.intro}</p>
-<section class="section" aria-labelledby="zugangsdaten-liste"><h2 class="kern-heading-medium" id="zugangsdaten-liste">${s.list}</h2>
+<div class="section"><h2 class="kern-heading-medium" id="zugangsdaten-liste">${s.list}</h2>
 ${rows.length > 0 ? dataTable('zugangsdaten', s.list, s.head, rows) : html`<p>${s.none}</p>`}
-</section>
+</div>
 <section class="section" aria-labelledby="zugangsdaten-setzen"><h2 class="kern-heading-medium" id="zugangsdaten-setzen">${s.set}</h2>
 ${keyless}
 <p class="prose">${s.setIntro}</p>

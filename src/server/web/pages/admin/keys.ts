@@ -131,9 +131,9 @@ function keysContent(
 ${errorSummary(ctx, form.errors)}
 ${notice}
 <p class="prose">${s.intro}</p>
-<section class="section" aria-labelledby="schluessel-liste"><h2 class="kern-heading-medium" id="schluessel-liste">${s.list}</h2>
+<div class="section"><h2 class="kern-heading-medium" id="schluessel-liste">${s.list}</h2>
 ${rows.length > 0 ? dataTable('schluessel', s.list, s.head, rows) : html`<p>${s.none}</p>`}
-</section>
+</div>
 <section class="section" aria-labelledby="schluessel-hinzufuegen"><h2 class="kern-heading-medium" id="schluessel-hinzufuegen">${s.add}</h2>
 <form class="form-stack" method="post" action="${ctx.href('adminKeys', { slug })}" novalidate>
 ${csrfInput(ctx)}<input type="hidden" name="action" value="add">

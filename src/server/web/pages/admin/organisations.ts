@@ -171,9 +171,9 @@ ${textField(ctx, { name: 'contact', label: s.contact, hint: s.contactHint, value
 ${errorSummary(ctx, form.errors)}
 ${notice}
 <p class="prose">${s.intro}</p>
-<section class="section" aria-labelledby="organisationen-liste"><h2 class="kern-heading-medium" id="organisationen-liste">${caption}</h2>
+<div class="section"><h2 class="kern-heading-medium" id="organisationen-liste">${caption}</h2>
 ${rows.length > 0 ? dataTable('organisationen', caption, s.head, rows) : html`<p>${everyone ? s.none : s.noneOwn}</p>`}
-</section>
+</div>
 ${create}`,
   };
 }
@@ -241,7 +241,7 @@ async function organisationContent(
       roleLabel(ctx, u),
       u.disabledAt ? s.disabled : s.active,
     ]);
-    members = html`<section class="section" aria-labelledby="mitglieder"><h2 class="kern-heading-medium" id="mitglieder">${s.members}</h2>
+    members = html`<div class="section"><h2 class="kern-heading-medium" id="mitglieder">${s.members}</h2>
 ${rows.length > 0 ? dataTable('mitglieder-tabelle', s.members, s.memberHead, rows) : html`<p>${s.noMembers}</p>`}
 <h3 class="kern-heading-small">${s.addMember}</h3>
 <form class="form-stack" method="post" action="${ctx.href('adminOrganisation', { slug })}" novalidate>
@@ -249,7 +249,7 @@ ${csrfInput(ctx)}
 ${textField(ctx, { name: 'login', label: s.login, hint: s.loginHint, value: form.login, errors: form.errors, required: true, maxLength: 128, autocomplete: 'off' })}
 <div>${button(s.addSubmit)}</div>
 </form>
-</section>`;
+</div>`;
   }
   return {
     title: organisation.name,

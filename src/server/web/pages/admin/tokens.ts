@@ -142,9 +142,9 @@ function tokensPage(
 ${errorSummary(ctx, form.errors)}
 ${notice}
 <p class="prose">${s.intro}</p>
-<section class="section" aria-labelledby="tokens-liste"><h2 class="kern-heading-medium" id="tokens-liste">${s.list}</h2>
+<div class="section"><h2 class="kern-heading-medium" id="tokens-liste">${s.list}</h2>
 ${rows.length > 0 ? dataTable('tokens', s.list, s.head, rows) : html`<p>${s.none}</p>`}
-</section>
+</div>
 <section class="section" aria-labelledby="token-anlegen"><h2 class="kern-heading-medium" id="token-anlegen">${s.create}</h2>
 <form class="form-stack" method="post" action="${ctx.href('adminTokens')}" novalidate>
 ${csrfInput(ctx)}<input type="hidden" name="action" value="create">

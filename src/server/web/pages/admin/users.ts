@@ -217,9 +217,9 @@ function usersContent(
 ${errorSummary(ctx, form.errors)}
 ${notice}
 <p class="prose">${s.intro}</p>
-<section class="section" aria-labelledby="benutzer-liste"><h2 class="kern-heading-medium" id="benutzer-liste">${s.list}</h2>
+<div class="section"><h2 class="kern-heading-medium" id="benutzer-liste">${s.list}</h2>
 ${rows.length > 0 ? dataTable('benutzer', s.list, s.head, rows) : html`<p>${s.none}</p>`}
-</section>
+</div>
 <section class="section" aria-labelledby="benutzer-anlegen"><h2 class="kern-heading-medium" id="benutzer-anlegen">${s.create}</h2>
 <form class="form-stack" method="post" action="${ctx.href('adminUsers')}" novalidate>
 ${csrfInput(ctx)}
@@ -362,9 +362,9 @@ ${facts([
 ])}
 </section>
 ${own ? html`` : html`<section class="section" aria-labelledby="rolle"><h2 class="kern-heading-medium" id="rolle">${s.changeRole}</h2>${roleForm}</section>${disableForm}`}
-<section class="section" aria-labelledby="benutzer-tokens"><h2 class="kern-heading-medium" id="benutzer-tokens">${s.tokens}</h2>
+<div class="section"><h2 class="kern-heading-medium" id="benutzer-tokens">${s.tokens}</h2>
 ${tokenRows.length > 0 ? dataTable('benutzer-tokens-tabelle', s.tokens, s.tokenHead, tokenRows) : html`<p>${s.noTokens}</p>`}
-</section>`,
+</div>`,
   };
 }
 
