@@ -15,9 +15,11 @@ import {
   axeViolations,
   chromiumMissing,
   launchBrowser,
+  press,
   type ServedApp,
   scrollsSideways,
   serveApp,
+  tabTo,
 } from '../helpers/browser.ts';
 import { TestCatalogues } from '../helpers/catalogue.ts';
 import { testSigning } from '../helpers/page-catalogue.ts';
@@ -117,20 +119,6 @@ function submitFormOf(page: Page, action: string) {
     page.waitForNavigation(),
     page.locator(`form:has(input[name=action][value=${action}]) button[type=submit]`).first().click(),
   ]);
-}
-
-/** Presses Tab until the focused element `e` satisfies the expression; fails after `limit` presses. */
-async function tabTo(page: Page, expression: string, limit = 120): Promise<void> {
-  for (let i = 0; i < limit; i++) {
-    await page.keyboard.press('Tab');
-    if (await page.evaluate<boolean>(`(() => { const e = document.activeElement; return !!e && (${expression}); })()`))
-      return;
-  }
-  assert.fail(`no focusable element satisfies ${expression} within ${limit} tabs on ${page.url()}`);
-}
-
-async function press(page: Page, key: string): Promise<void> {
-  await Promise.all([page.waitForNavigation(), page.keyboard.press(key)]);
 }
 
 describe('the administration’s pages in Chromium', { skip: chromiumMissing() }, () => {

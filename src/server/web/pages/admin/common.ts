@@ -12,9 +12,9 @@ import {
 } from '../../../../catalogue/index.ts';
 import { HttpProblem } from '../../../problem.ts';
 import type { AppEnv } from '../../../router.ts';
-import { alert, csrfInput } from '../../components.ts';
+import { alert, button, csrfInput, dataTable, errorSummary, type FieldError } from '../../components.ts';
 import type { PageContext } from '../../context.ts';
-import { type Html, html } from '../../html.ts';
+import { type Html, html, type Interpolation } from '../../html.ts';
 import type { Bilingual, PageId, PageParams } from '../../i18n.ts';
 import type { PageContent } from '../../layout.ts';
 
@@ -96,4 +96,72 @@ export function rowAction(
   hidden: Readonly<Record<string, string>> = {},
 ): Html {
   return html`<form method="post" action="${ctx.here.split('?')[0]}">${csrfInput(ctx)}<input type="hidden" name="action" value="${action}">${Object.entries(hidden).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}<button type="submit" class="kern-btn kern-btn--secondary"><span class="kern-label">${label}<span class="kern-sr-only">: ${subject}</span></span></button></form>`;
+}
+
+/** The table of a list page: its heading (and caption), columns and rows, and what it says when there are none. */
+export interface PageList {
+  readonly id: string;
+  readonly heading: string;
+  readonly head: readonly string[];
+  readonly rows: readonly (readonly Interpolation[])[];
+  readonly none: string;
+}
+
+/**
+ * The shape every administration list page has: the title, the form errors (422) and the confirmation of the last
+ * change at the top, an introduction, the list, then the page's forms.
+ */
+export function listPage(
+  ctx: PageContext,
+  page: {
+    readonly title: string;
+    readonly trail: NonNullable<PageContent['trail']>;
+    readonly errors: readonly FieldError[];
+    readonly notice: Html;
+    readonly intro: string;
+    readonly list: PageList;
+    readonly forms: Html;
+  },
+): PageContent {
+  const { list } = page;
+  return {
+    title: page.title,
+    trail: page.trail,
+    ...(page.errors.length > 0 ? { status: 422 as const, errors: page.errors.length } : {}),
+    main: html`<h1 class="kern-heading-large">${page.title}</h1>
+${errorSummary(ctx, page.errors)}
+${page.notice}
+<p class="prose">${page.intro}</p>
+<div class="section"><h2 class="kern-heading-medium" id="${list.id}-liste">${list.heading}</h2>
+${list.rows.length > 0 ? dataTable(list.id, list.heading, list.head, list.rows) : html`<p>${list.none}</p>`}
+</div>
+${page.forms}`,
+  };
+}
+
+/** The way to an organisation's own pages (credentials, keys). */
+export function organisationTrail(ctx: PageContext, organisation: Organisation): NonNullable<PageContent['trail']> {
+  return adminTrail(ctx, [
+    { label: ctx.t.pageTitles.adminOrganisations, href: ctx.href('adminOrganisations') },
+    { label: organisation.name, href: ctx.href('adminOrganisation', { slug: organisation.slug }) },
+  ]);
+}
+
+/**
+ * A form that posts to `action` with the session's CSRF token, the kind of change it asks for (the `action` field
+ * the handler dispatches on) when the page has several, its fields and its one button. The browser's own checks are
+ * off: the server names every error at its field, the same way with and without script.
+ */
+export function postForm(
+  ctx: PageContext,
+  action: string,
+  kind: string | undefined,
+  fields: Html,
+  submit: string,
+): Html {
+  return html`<form class="form-stack" method="post" action="${action}" novalidate>
+${csrfInput(ctx)}${kind ? html`<input type="hidden" name="action" value="${kind}">` : ''}
+${fields}
+<div>${button(submit)}</div>
+</form>`;
 }

@@ -15,12 +15,21 @@ import {
 } from '../../../../catalogue/index.ts';
 import { HttpProblem } from '../../../problem.ts';
 import type { AppEnv } from '../../../router.ts';
-import { alert, button, csrfInput, dataTable, errorSummary, type FieldError, textField } from '../../components.ts';
+import { alert, type FieldError, textField } from '../../components.ts';
 import type { PageContext } from '../../context.ts';
 import { type Html, html } from '../../html.ts';
 import { formatDate } from '../../i18n.ts';
 import type { PageContent } from '../../layout.ts';
-import { adminTrail, doneNotice, doneRedirect, formFields, organisationAccess, rowAction } from './common.ts';
+import {
+  doneNotice,
+  doneRedirect,
+  formFields,
+  listPage,
+  organisationAccess,
+  organisationTrail,
+  postForm,
+  rowAction,
+} from './common.ts';
 
 const maxRegistry = 260;
 const maxUsername = 256;
@@ -110,32 +119,27 @@ function credentialsContent(
   const keyless = c.var.deps.config.credentialsKey
     ? ''
     : alert('warning', s.noKey, html`<p>${s.noKeyBody}</p>`, { headingLevel: 3 });
-  return {
+  return listPage(ctx, {
     title,
-    trail: adminTrail(ctx, [
-      { label: ctx.t.pageTitles.adminOrganisations, href: ctx.href('adminOrganisations') },
-      { label: organisation.name, href: ctx.href('adminOrganisation', { slug }) },
-    ]),
-    ...(form.errors.length > 0 ? { status: 422 as const, errors: form.errors.length } : {}),
-    main: html`<h1 class="kern-heading-large">${title}</h1>
-${errorSummary(ctx, form.errors)}
-${notice}
-<p class="prose">${s.intro}</p>
-<div class="section"><h2 class="kern-heading-medium" id="zugangsdaten-liste">${s.list}</h2>
-${rows.length > 0 ? dataTable('zugangsdaten', s.list, s.head, rows) : html`<p>${s.none}</p>`}
-</div>
-<section class="section" aria-labelledby="zugangsdaten-setzen"><h2 class="kern-heading-medium" id="zugangsdaten-setzen">${s.set}</h2>
+    trail: organisationTrail(ctx, organisation),
+    errors: form.errors,
+    notice,
+    intro: s.intro,
+    list: { id: 'zugangsdaten', heading: s.list, head: s.head, rows, none: s.none },
+    forms: html`<section class="section" aria-labelledby="zugangsdaten-setzen"><h2 class="kern-heading-medium" id="zugangsdaten-setzen">${s.set}</h2>
 ${keyless}
 <p class="prose">${s.setIntro}</p>
-<form class="form-stack" method="post" action="${ctx.href('adminCredentials', { slug })}" novalidate>
-${csrfInput(ctx)}<input type="hidden" name="action" value="set">
-${textField(ctx, { name: 'registry', label: s.registry, hint: s.registryHint, value: form.values.registry, errors: form.errors, required: true, maxLength: maxRegistry, autocomplete: 'off' })}
+${postForm(
+  ctx,
+  ctx.href('adminCredentials', { slug }),
+  'set',
+  html`${textField(ctx, { name: 'registry', label: s.registry, hint: s.registryHint, value: form.values.registry, errors: form.errors, required: true, maxLength: maxRegistry, autocomplete: 'off' })}
 ${textField(ctx, { name: 'username', label: s.username, value: form.values.username, errors: form.errors, required: true, maxLength: maxUsername, autocomplete: 'off' })}
-${textField(ctx, { name: 'password', label: s.password, errors: form.errors, required: true, type: 'password', autocomplete: 'new-password' })}
-<div>${button(s.submit)}</div>
-</form>
+${textField(ctx, { name: 'password', label: s.password, errors: form.errors, required: true, type: 'password', autocomplete: 'new-password' })}`,
+  s.submit,
+)}
 </section>`,
-  };
+  });
 }
 
 const emptyForm: CredentialsForm = { values: { registry: '', username: '' }, errors: [] };

@@ -17,12 +17,21 @@ import {
 import { isSgciError } from '../../../../core/index.ts';
 import { HttpProblem } from '../../../problem.ts';
 import type { AppEnv } from '../../../router.ts';
-import { button, csrfInput, dataTable, errorSummary, type FieldError, textArea, textField } from '../../components.ts';
+import { type FieldError, textArea, textField } from '../../components.ts';
 import type { PageContext } from '../../context.ts';
 import { type Html, html } from '../../html.ts';
 import { formatDate } from '../../i18n.ts';
 import type { PageContent } from '../../layout.ts';
-import { adminTrail, doneNotice, doneRedirect, formFields, organisationAccess, rowAction } from './common.ts';
+import {
+  doneNotice,
+  doneRedirect,
+  formFields,
+  listPage,
+  organisationAccess,
+  organisationTrail,
+  postForm,
+  rowAction,
+} from './common.ts';
 
 const maxKeys = 20;
 const maxLabel = 200;
@@ -120,29 +129,24 @@ function keysContent(
     formatDate(ctx.lang, k.addedAt, true),
     rowAction(ctx, 'remove', s.remove, k.label || k.id, { id: k.id }),
   ]);
-  return {
+  return listPage(ctx, {
     title,
-    trail: adminTrail(ctx, [
-      { label: ctx.t.pageTitles.adminOrganisations, href: ctx.href('adminOrganisations') },
-      { label: organisation.name, href: ctx.href('adminOrganisation', { slug }) },
-    ]),
-    ...(form.errors.length > 0 ? { status: 422 as const, errors: form.errors.length } : {}),
-    main: html`<h1 class="kern-heading-large">${title}</h1>
-${errorSummary(ctx, form.errors)}
-${notice}
-<p class="prose">${s.intro}</p>
-<div class="section"><h2 class="kern-heading-medium" id="schluessel-liste">${s.list}</h2>
-${rows.length > 0 ? dataTable('schluessel', s.list, s.head, rows) : html`<p>${s.none}</p>`}
-</div>
-<section class="section" aria-labelledby="schluessel-hinzufuegen"><h2 class="kern-heading-medium" id="schluessel-hinzufuegen">${s.add}</h2>
-<form class="form-stack" method="post" action="${ctx.href('adminKeys', { slug })}" novalidate>
-${csrfInput(ctx)}<input type="hidden" name="action" value="add">
-${textField(ctx, { name: 'label', label: s.label, hint: s.labelHint, value: form.values.label, errors: form.errors, optional: true, maxLength: maxLabel, autocomplete: 'off' })}
-${textArea(ctx, { name: 'pem', label: s.pem, hint: s.pemHint, value: form.values.pem, errors: form.errors, required: true, maxLength: maxPem })}
-<div>${button(s.submit)}</div>
-</form>
+    trail: organisationTrail(ctx, organisation),
+    errors: form.errors,
+    notice,
+    intro: s.intro,
+    list: { id: 'schluessel', heading: s.list, head: s.head, rows, none: s.none },
+    forms: html`<section class="section" aria-labelledby="schluessel-hinzufuegen"><h2 class="kern-heading-medium" id="schluessel-hinzufuegen">${s.add}</h2>
+${postForm(
+  ctx,
+  ctx.href('adminKeys', { slug }),
+  'add',
+  html`${textField(ctx, { name: 'label', label: s.label, hint: s.labelHint, value: form.values.label, errors: form.errors, optional: true, maxLength: maxLabel, autocomplete: 'off' })}
+${textArea(ctx, { name: 'pem', label: s.pem, hint: s.pemHint, value: form.values.pem, errors: form.errors, required: true, maxLength: maxPem })}`,
+  s.submit,
+)}
 </section>`,
-  };
+  });
 }
 
 export async function adminKeysPage(c: Context<AppEnv>, ctx: PageContext): Promise<PageContent> {

@@ -16,20 +16,21 @@ import {
 } from '../../../../catalogue/index.ts';
 import { isSgciError } from '../../../../core/index.ts';
 import type { AppEnv } from '../../../router.ts';
-import {
-  button,
-  contactLink,
-  csrfInput,
-  dataTable,
-  errorSummary,
-  type FieldError,
-  facts,
-  textField,
-} from '../../components.ts';
+import { contactLink, dataTable, errorSummary, type FieldError, facts, textField } from '../../components.ts';
 import type { PageContext } from '../../context.ts';
 import { type Html, html } from '../../html.ts';
 import type { PageContent } from '../../layout.ts';
-import { admin, adminTrail, doneNotice, doneRedirect, formFields, organisationAccess, signedIn } from './common.ts';
+import {
+  admin,
+  adminTrail,
+  doneNotice,
+  doneRedirect,
+  formFields,
+  listPage,
+  organisationAccess,
+  postForm,
+  signedIn,
+} from './common.ts';
 
 const slugPattern = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 const maxName = 200;
@@ -154,28 +155,26 @@ function organisationsContent(
   const v = form.values;
   const create = everyone
     ? html`<section class="section" aria-labelledby="organisation-anlegen"><h2 class="kern-heading-medium" id="organisation-anlegen">${s.create}</h2>
-<form class="form-stack" method="post" action="${ctx.href('adminOrganisations')}" novalidate>
-${csrfInput(ctx)}
-${textField(ctx, { name: 'slug', label: s.slug, hint: s.slugHint, value: v.slug, errors: form.errors, required: true, maxLength: 64, autocomplete: 'off' })}
+${postForm(
+  ctx,
+  ctx.href('adminOrganisations'),
+  undefined,
+  html`${textField(ctx, { name: 'slug', label: s.slug, hint: s.slugHint, value: v.slug, errors: form.errors, required: true, maxLength: 64, autocomplete: 'off' })}
 ${textField(ctx, { name: 'name', label: s.name, value: v.name, errors: form.errors, required: true, maxLength: maxName, autocomplete: 'organization' })}
-${textField(ctx, { name: 'contact', label: s.contact, hint: s.contactHint, value: v.contact, errors: form.errors, optional: true, maxLength: maxContact })}
-<div>${button(s.submit)}</div>
-</form>
+${textField(ctx, { name: 'contact', label: s.contact, hint: s.contactHint, value: v.contact, errors: form.errors, optional: true, maxLength: maxContact })}`,
+  s.submit,
+)}
 </section>`
     : html``;
-  return {
+  return listPage(ctx, {
     title,
     trail: adminTrail(ctx),
-    ...(form.errors.length > 0 ? { status: 422 as const, errors: form.errors.length } : {}),
-    main: html`<h1 class="kern-heading-large">${title}</h1>
-${errorSummary(ctx, form.errors)}
-${notice}
-<p class="prose">${s.intro}</p>
-<div class="section"><h2 class="kern-heading-medium" id="organisationen-liste">${caption}</h2>
-${rows.length > 0 ? dataTable('organisationen', caption, s.head, rows) : html`<p>${everyone ? s.none : s.noneOwn}</p>`}
-</div>
-${create}`,
-  };
+    errors: form.errors,
+    notice,
+    intro: s.intro,
+    list: { id: 'organisationen', heading: caption, head: s.head, rows, none: everyone ? s.none : s.noneOwn },
+    forms: html`${create}`,
+  });
 }
 
 const emptyForm: OrganisationForm = { values: { slug: '', name: '', contact: '' }, errors: [] };
@@ -244,11 +243,13 @@ async function organisationContent(
     members = html`<div class="section"><h2 class="kern-heading-medium" id="mitglieder">${s.members}</h2>
 ${rows.length > 0 ? dataTable('mitglieder-tabelle', s.members, s.memberHead, rows) : html`<p>${s.noMembers}</p>`}
 <h3 class="kern-heading-small">${s.addMember}</h3>
-<form class="form-stack" method="post" action="${ctx.href('adminOrganisation', { slug })}" novalidate>
-${csrfInput(ctx)}
-${textField(ctx, { name: 'login', label: s.login, hint: s.loginHint, value: form.login, errors: form.errors, required: true, maxLength: 128, autocomplete: 'off' })}
-<div>${button(s.addSubmit)}</div>
-</form>
+${postForm(
+  ctx,
+  ctx.href('adminOrganisation', { slug }),
+  undefined,
+  html`${textField(ctx, { name: 'login', label: s.login, hint: s.loginHint, value: form.login, errors: form.errors, required: true, maxLength: 128, autocomplete: 'off' })}`,
+  s.addSubmit,
+)}
 </div>`;
   }
   return {

@@ -14,22 +14,12 @@ import {
 import { sessionCookie } from '../../../auth/index.ts';
 import { HttpProblem } from '../../../problem.ts';
 import type { AppEnv } from '../../../router.ts';
-import {
-  alert,
-  badge,
-  button,
-  command,
-  csrfInput,
-  dataTable,
-  errorSummary,
-  type FieldError,
-  textField,
-} from '../../components.ts';
+import { alert, badge, command, type FieldError, textField } from '../../components.ts';
 import type { PageContext } from '../../context.ts';
 import { type Html, html } from '../../html.ts';
 import { formatDate } from '../../i18n.ts';
 import type { PageContent } from '../../layout.ts';
-import { adminTrail, doneNotice, doneRedirect, formFields, rowAction, signedIn } from './common.ts';
+import { adminTrail, doneNotice, doneRedirect, formFields, listPage, postForm, rowAction, signedIn } from './common.ts';
 import { passToken, takeToken } from './token-flash.ts';
 
 const maxLabel = 200;
@@ -115,13 +105,7 @@ function status(ctx: PageContext, s: Text, token: ApiTokenInfo): Html {
   return badge('success', s.active);
 }
 
-function tokensPage(
-  ctx: PageContext,
-  tokens: readonly ApiTokenInfo[],
-  form: TokenForm,
-  notice: Html,
-  status422 = false,
-): PageContent {
+function tokensPage(ctx: PageContext, tokens: readonly ApiTokenInfo[], form: TokenForm, notice: Html): PageContent {
   const s = text[ctx.lang];
   const title = ctx.t.pageTitles.adminTokens;
   const date = (d: Date | null, none: string) => (d ? formatDate(ctx.lang, d, true) : none);
@@ -134,26 +118,24 @@ function tokensPage(
     status(ctx, s, t),
     t.revokedAt ? '' : rowAction(ctx, 'revoke', s.revoke, t.prefix, { prefix: t.prefix }),
   ]);
-  return {
+  return listPage(ctx, {
     title,
     trail: adminTrail(ctx),
-    ...(status422 ? { status: 422 as const, errors: form.errors.length } : {}),
-    main: html`<h1 class="kern-heading-large">${title}</h1>
-${errorSummary(ctx, form.errors)}
-${notice}
-<p class="prose">${s.intro}</p>
-<div class="section"><h2 class="kern-heading-medium" id="tokens-liste">${s.list}</h2>
-${rows.length > 0 ? dataTable('tokens', s.list, s.head, rows) : html`<p>${s.none}</p>`}
-</div>
-<section class="section" aria-labelledby="token-anlegen"><h2 class="kern-heading-medium" id="token-anlegen">${s.create}</h2>
-<form class="form-stack" method="post" action="${ctx.href('adminTokens')}" novalidate>
-${csrfInput(ctx)}<input type="hidden" name="action" value="create">
-${textField(ctx, { name: 'label', label: s.label, hint: s.labelHint, value: form.values.label, errors: form.errors, required: true, maxLength: maxLabel })}
-${textField(ctx, { name: 'days', label: s.days, hint: s.daysHint, value: form.values.days, errors: form.errors, optional: true })}
-<div>${button(s.submit)}</div>
-</form>
+    errors: form.errors,
+    notice,
+    intro: s.intro,
+    list: { id: 'tokens', heading: s.list, head: s.head, rows, none: s.none },
+    forms: html`<section class="section" aria-labelledby="token-anlegen"><h2 class="kern-heading-medium" id="token-anlegen">${s.create}</h2>
+${postForm(
+  ctx,
+  ctx.href('adminTokens'),
+  'create',
+  html`${textField(ctx, { name: 'label', label: s.label, hint: s.labelHint, value: form.values.label, errors: form.errors, required: true, maxLength: maxLabel })}
+${textField(ctx, { name: 'days', label: s.days, hint: s.daysHint, value: form.values.days, errors: form.errors, optional: true })}`,
+  s.submit,
+)}
 </section>`,
-  };
+  });
 }
 
 const emptyForm: TokenForm = { values: { label: '', days: '' }, errors: [] };
@@ -207,7 +189,7 @@ export async function adminTokensAction(c: Context<AppEnv>, ctx: PageContext): P
   const errors = tokenErrors(s, values);
   if (errors.length > 0) {
     const tokens = await listApiTokens(catalogue.db, principal.userId);
-    return tokensPage(ctx, tokens, { values, errors }, html``, true);
+    return tokensPage(ctx, tokens, { values, errors }, html``);
   }
   const created = await createApiToken(catalogue, actorOf(principal), {
     login: principal.login,

@@ -39,7 +39,7 @@ import type { PageContext } from '../../context.ts';
 import { type Html, html } from '../../html.ts';
 import { formatDate } from '../../i18n.ts';
 import type { PageContent } from '../../layout.ts';
-import { admin, adminTrail, doneNotice, doneRedirect, formFields, rowAction } from './common.ts';
+import { admin, adminTrail, doneNotice, doneRedirect, formFields, listPage, postForm, rowAction } from './common.ts';
 
 const maxName = 200;
 const roles = ['contributor', 'reviewer', 'admin'] as const;
@@ -209,30 +209,28 @@ function usersContent(
     u.lastSeenAt ? formatDate(ctx.lang, u.lastSeenAt, true) : s.never,
   ]);
   const v = form.values;
-  return {
+  return listPage(ctx, {
     title,
     trail: adminTrail(ctx),
-    ...(form.errors.length > 0 ? { status: 422 as const, errors: form.errors.length } : {}),
-    main: html`<h1 class="kern-heading-large">${title}</h1>
-${errorSummary(ctx, form.errors)}
-${notice}
-<p class="prose">${s.intro}</p>
-<div class="section"><h2 class="kern-heading-medium" id="benutzer-liste">${s.list}</h2>
-${rows.length > 0 ? dataTable('benutzer', s.list, s.head, rows) : html`<p>${s.none}</p>`}
-</div>
-<section class="section" aria-labelledby="benutzer-anlegen"><h2 class="kern-heading-medium" id="benutzer-anlegen">${s.create}</h2>
-<form class="form-stack" method="post" action="${ctx.href('adminUsers')}" novalidate>
-${csrfInput(ctx)}
-${textField(ctx, { name: 'login', label: s.login, hint: s.loginHint, value: v.login, errors: form.errors, required: true, maxLength: 128, autocomplete: 'off' })}
+    errors: form.errors,
+    notice,
+    intro: s.intro,
+    list: { id: 'benutzer', heading: s.list, head: s.head, rows, none: s.none },
+    forms: html`<section class="section" aria-labelledby="benutzer-anlegen"><h2 class="kern-heading-medium" id="benutzer-anlegen">${s.create}</h2>
+${postForm(
+  ctx,
+  ctx.href('adminUsers'),
+  undefined,
+  html`${textField(ctx, { name: 'login', label: s.login, hint: s.loginHint, value: v.login, errors: form.errors, required: true, maxLength: 128, autocomplete: 'off' })}
 ${textField(ctx, { name: 'name', label: s.name, hint: s.nameHint, value: v.name, errors: form.errors, optional: true, maxLength: maxName, autocomplete: 'off' })}
 ${textField(ctx, { name: 'email', label: s.email, value: v.email, errors: form.errors, optional: true, type: 'email', autocomplete: 'off' })}
 ${selectField(ctx, { name: 'role', label: s.role, value: v.role, errors: form.errors, options: roleOptions(s) })}
 ${selectField(ctx, { name: 'organisation', label: s.organisation, hint: s.organisationHint, value: v.organisation, errors: form.errors, options: [{ value: '', label: s.noOrganisation }, ...organisations.map((o) => ({ value: o.slug, label: `${o.name} (${o.slug})` }))] })}
-${textField(ctx, { name: 'password', label: s.password, hint: s.passwordHint, errors: form.errors, optional: true, type: 'password', autocomplete: 'new-password' })}
-<div>${button(s.submit)}</div>
-</form>
+${textField(ctx, { name: 'password', label: s.password, hint: s.passwordHint, errors: form.errors, optional: true, type: 'password', autocomplete: 'new-password' })}`,
+  s.submit,
+)}
 </section>`,
-  };
+  });
 }
 
 export async function adminUsersPage(c: Context<AppEnv>, ctx: PageContext): Promise<PageContent> {
@@ -331,11 +329,13 @@ function userContent(
     date(t.lastUsedAt, s.never),
     t.revokedAt ? s.revoked : rowAction(ctx, 'revoke', s.revoke, t.prefix, { prefix: t.prefix }),
   ]);
-  const roleForm = html`<form class="form-stack" method="post" action="${action}" novalidate>
-${csrfInput(ctx)}<input type="hidden" name="action" value="role">
-${selectField(ctx, { name: 'role', label: s.role, value: roleOf(user.role), errors, options: roleOptions(s) })}
-<div>${button(s.saveRole)}</div>
-</form>`;
+  const roleForm = postForm(
+    ctx,
+    action,
+    'role',
+    html`${selectField(ctx, { name: 'role', label: s.role, value: roleOf(user.role), errors, options: roleOptions(s) })}`,
+    s.saveRole,
+  );
   const disableForm = user.disabledAt
     ? html``
     : html`<section class="section" aria-labelledby="sperren"><h2 class="kern-heading-medium" id="sperren">${s.disable}</h2>
