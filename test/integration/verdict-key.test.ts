@@ -9,14 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { issueVerificationSummary, planSignedAttestation, pushPlan, resolveImage } from '../../src/attest/index.ts';
-import { type Catalogue, createUser } from '../../src/catalogue/index.ts';
+import { type Catalogue, createOrganisation, createUser } from '../../src/catalogue/index.ts';
 import { defaultLimits, digestOf } from '../../src/core/index.ts';
 import { RegistryClient } from '../../src/oci/registry/index.ts';
 import { type App, createApp } from '../../src/server/index.ts';
 import { TestCatalogues } from '../helpers/catalogue.ts';
 import { runSgci } from '../helpers/cli.ts';
 import { fixture, fixturesMissing } from '../helpers/fixtures.ts';
-import { testSigning } from '../helpers/page-catalogue.ts';
+import { addImage, scanFixture, testSigning } from '../helpers/page-catalogue.ts';
 import { startRegistry, type TestRegistry } from '../helpers/registry.ts';
 import { testServer } from '../helpers/server.ts';
 
@@ -96,5 +96,28 @@ describe('the catalogue’s verdict key, served and used by sgci verify-attestat
     assert.match(page, /href="\/api\/v1\/keys\/verdict\.pub"/);
     assert.match(page, /curl -o katalog\.pub http:\/\/localhost\/api\/v1\/keys\/verdict\.pub/);
     assert.match(page, /<code>sha256:[0-9a-f]{64}<\/code>/);
+  });
+
+  test('the image page links the key beside its verification command; without a key it does not', async () => {
+    await createOrganisation(catalogue, { kind: 'system' }, { slug: 'bund-a', name: 'Bundesamt A', contact: null });
+    // addImage names the user `seed` as the submitter, as the pages' catalogue does
+    await catalogue.db
+      .insertInto('users')
+      .values({ id: 'seed', login: 'seed', display_name: 'seed', role: null, created_at: catalogue.now() })
+      .execute();
+    const scan = await scanFixture(catalogue, 'distroless-static');
+    const image = {
+      name: 'app',
+      organisation: 'bund-a',
+      description: { de: 'Beispiel', en: 'Example' },
+      categories: ['base'],
+    };
+    await addImage(catalogue, signing, image, [{ tag: '1', scan, daysAgo: 1, verdict: true }]);
+    const page = await (await app.request('/de/katalog/app', { headers: { 'cache-control': 'no-cache' } })).text();
+    assert.match(page, /<a href="\/api\/v1\/keys\/verdict\.pub" download="katalog\.pub">/);
+    assert.match(page, /sgci verify-attestation --key katalog\.pub --type vsa/);
+    const keyless = await (await testServer(catalogue).app.request('/de/katalog/app')).text();
+    assert.match(keyless, /sgci verify-attestation --key katalog\.pub/);
+    assert.doesNotMatch(keyless, /verdict\.pub/);
   });
 });
