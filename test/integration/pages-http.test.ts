@@ -19,9 +19,12 @@ const html = { accept: 'text/html,application/xhtml+xml' };
 const origin = 'http://localhost';
 const password = 'correct horse battery staple';
 
-/** Every page that needs no parameter, and the image pages of one image (the Verwaltung's: pages-admin.test.ts). */
+/** The pages only a signed-in reader sees: their own tests cover them (pages-review.test.ts, pages-admin.test.ts …). */
+const signedInPages: ReadonlySet<string> = new Set(['review', 'reviewSubmission']);
+
+/** Every public page that needs no parameter, and the image pages of one image. */
 const pages = (Object.keys(pagePaths) as (keyof typeof pagePaths)[])
-  .filter((id) => !pagePaths[id].de.startsWith('/de/verwaltung'))
+  .filter((id) => !signedInPages.has(id) && !pagePaths[id].de.startsWith('/de/verwaltung'))
   .map((id) => ({
     id,
     params: (id === 'image' || id === 'compare' ? { name: 'node-app' } : {}) as Record<string, string>,

@@ -6,7 +6,7 @@
 import { gzipSync } from 'node:zlib';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { Principal } from '../../catalogue/index.ts';
+import { isReviewer, type Principal } from '../../catalogue/index.ts';
 import type { AppEnv } from '../router.ts';
 import { csrfInput } from './components.ts';
 import type { PageContext } from './context.ts';
@@ -42,6 +42,7 @@ export interface NavigationItem {
 export const navigation: readonly NavigationItem[] = [
   { id: 'start' },
   { id: 'catalogue' },
+  { id: 'review', show: isReviewer },
   { id: 'administration', show: (principal) => principal !== undefined },
 ];
 
