@@ -255,6 +255,7 @@ describe('the administration’s pages in Chromium', { skip: chromiumMissing() }
     const token = (await page.locator('#neues-token').textContent()) ?? '';
     assert.match(token, /^sgci_[a-z2-7]{8}_[0-9a-f]{64}$/);
     assert.match((await page.locator('div[role=status]').textContent()) ?? '', /Token angelegt/);
+    assert.ok(await page.locator('button[data-copy="neues-token"]').isVisible(), 'with script, a copy button');
     await page.reload();
     assert.equal(await page.locator('#neues-token').count(), 0, 'a reload does not show it again');
     assert.match((await page.locator('table#tokens').textContent()) ?? '', /Nur mit der Tastatur/);

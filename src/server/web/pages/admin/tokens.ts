@@ -157,7 +157,8 @@ export async function adminTokensPage(c: Context<AppEnv>, ctx: PageContext): Pro
           { role: 'status' },
         )
       : doneNotice(c, ctx, { de: text.de.done, en: text.en.done });
-  return tokensPage(ctx, tokens, emptyForm, notice);
+  // the new token's copy button comes with the enhancement script
+  return { ...tokensPage(ctx, tokens, emptyForm, notice), script: passed !== undefined && live !== undefined };
 }
 
 function tokenErrors(s: Text, values: TokenForm['values']): FieldError[] {
