@@ -514,5 +514,6 @@ describe('the administration’s pages over HTTP', () => {
     );
     const privacy = await (await anonymous.get(pathOf('privacy', 'en'))).text();
     assert.match(privacy, /Data protection officer: <em>not entered yet/);
+    assert.match(privacy, /<code>sgci_new_token<\/code>: only when you create an API token/, 'every cookie is named');
   });
 });
