@@ -247,6 +247,10 @@ describe('the administration’s pages over HTTP', () => {
         );
       }
     }
+    // a change no page offers is a bad request
+    const unknown = await erika.post('/de/verwaltung/tokens', { action: 'explode' });
+    assert.equal(unknown.status, 400);
+    assert.match(await unknown.text(), /<html lang="de">/);
     // the user form keeps what was typed, never the password
     const kept = await (
       await ana.post('/de/verwaltung/benutzer', { login: 'neu', role: 'contributor', password: 'geheim-aber-kurz' })

@@ -165,3 +165,18 @@ ${fields}
 <div>${button(submit)}</div>
 </form>`;
 }
+
+/**
+ * Runs the handler of the change a form asks for (its hidden `action` field, see `postForm` and `rowAction`); any
+ * other value is a bad request that names the ones the page has.
+ */
+export function byAction<T>(
+  fields: Readonly<Record<string, string>>,
+  handlers: Readonly<Record<string, () => Promise<T>>>,
+): Promise<T> {
+  const action = fields.action ?? '';
+  const handler = Object.hasOwn(handlers, action) ? handlers[action] : undefined;
+  if (!handler)
+    throw new HttpProblem(400, 'invalid-request', `form field action: one of ${Object.keys(handlers).join(', ')}`);
+  return handler();
+}

@@ -13,7 +13,6 @@ import {
   type RegistryCredentialsInfo,
   setRegistryCredentials,
 } from '../../../../catalogue/index.ts';
-import { HttpProblem } from '../../../problem.ts';
 import type { AppEnv } from '../../../router.ts';
 import { alert, type FieldError, textField } from '../../components.ts';
 import type { PageContext } from '../../context.ts';
@@ -21,6 +20,7 @@ import { type Html, html } from '../../html.ts';
 import { formatDate } from '../../i18n.ts';
 import type { PageContent } from '../../layout.ts';
 import {
+  byAction,
   doneNotice,
   doneRedirect,
   formFields,
@@ -178,22 +178,25 @@ export async function adminCredentialsAction(c: Context<AppEnv>, ctx: PageContex
   const { catalogue, config } = c.var.deps;
   const slug = organisation.slug;
   const fields = await formFields(c, ['password']);
-  if (fields.action === 'delete') {
-    await deleteRegistryCredentials(catalogue, actorOf(principal), slug, fields.registry ?? '');
-    return doneRedirect(c, ctx, 'adminCredentials', { slug }, 'deleted');
-  }
-  if (fields.action !== 'set') throw new HttpProblem(400, 'invalid-request', 'form field action: set or delete');
-  const values = { registry: fields.registry ?? '', username: fields.username ?? '' };
-  const password = fields.password ?? '';
-  const errors = credentialsErrors(s, values, password, config.credentialsKey !== undefined);
-  if (errors.length > 0) {
-    const stored = await listRegistryCredentials(catalogue.db, slug);
-    return credentialsContent(c, ctx, organisation, stored, { values, errors }, html``);
-  }
-  await setRegistryCredentials(catalogue, actorOf(principal), config.credentialsKey, slug, {
-    registry: values.registry,
-    username: values.username,
-    password,
+  return byAction<PageContent | Response>(fields, {
+    delete: async () => {
+      await deleteRegistryCredentials(catalogue, actorOf(principal), slug, fields.registry ?? '');
+      return doneRedirect(c, ctx, 'adminCredentials', { slug }, 'deleted');
+    },
+    set: async () => {
+      const values = { registry: fields.registry ?? '', username: fields.username ?? '' };
+      const password = fields.password ?? '';
+      const errors = credentialsErrors(s, values, password, config.credentialsKey !== undefined);
+      if (errors.length > 0) {
+        const stored = await listRegistryCredentials(catalogue.db, slug);
+        return credentialsContent(c, ctx, organisation, stored, { values, errors }, html``);
+      }
+      await setRegistryCredentials(catalogue, actorOf(principal), config.credentialsKey, slug, {
+        registry: values.registry,
+        username: values.username,
+        password,
+      });
+      return doneRedirect(c, ctx, 'adminCredentials', { slug }, 'set');
+    },
   });
-  return doneRedirect(c, ctx, 'adminCredentials', { slug }, 'set');
 }

@@ -15,7 +15,6 @@ import {
   type TrustedKeyInfo,
 } from '../../../../catalogue/index.ts';
 import { isSgciError } from '../../../../core/index.ts';
-import { HttpProblem } from '../../../problem.ts';
 import type { AppEnv } from '../../../router.ts';
 import { type FieldError, textArea, textField } from '../../components.ts';
 import type { PageContext } from '../../context.ts';
@@ -23,6 +22,7 @@ import { type Html, html } from '../../html.ts';
 import { formatDate } from '../../i18n.ts';
 import type { PageContent } from '../../layout.ts';
 import {
+  byAction,
   doneNotice,
   doneRedirect,
   formFields,
@@ -182,24 +182,27 @@ export async function adminKeysAction(c: Context<AppEnv>, ctx: PageContext): Pro
   const { catalogue } = c.var.deps;
   const slug = organisation.slug;
   const fields = await formFields(c, ['pem']);
-  if (fields.action === 'remove') {
-    await removeOrganisationKey(catalogue, actorOf(principal), slug, fields.id ?? '');
-    return doneRedirect(c, ctx, 'adminKeys', { slug }, 'removed');
-  }
-  if (fields.action !== 'add') throw new HttpProblem(400, 'invalid-request', 'form field action: add or remove');
-  const values = { label: fields.label ?? '', pem: fields.pem ?? '' };
-  const keys = await listOrganisationKeys(catalogue.db, slug);
-  const errors: FieldError[] = [];
-  if (values.label.length > maxLabel) errors.push({ field: 'label', message: s.errors.labelLong });
-  const invalid = pemError(s, values.pem, values.label, keys);
-  if (invalid) errors.push({ field: 'pem', message: invalid });
-  // a private key that was sent is not sent back into the page
-  const shown = invalid === s.errors.private ? { ...values, pem: '' } : values;
-  if (errors.length > 0) return keysContent(ctx, organisation, keys, { values: shown, errors }, html``);
-  const kept = keys.map((k) => ({ pem: k.pem, label: k.label }));
-  await replaceOrganisationKeys(catalogue, actorOf(principal), slug, [
-    ...kept,
-    { pem: values.pem, label: values.label },
-  ]);
-  return doneRedirect(c, ctx, 'adminKeys', { slug }, 'added');
+  return byAction<PageContent | Response>(fields, {
+    remove: async () => {
+      await removeOrganisationKey(catalogue, actorOf(principal), slug, fields.id ?? '');
+      return doneRedirect(c, ctx, 'adminKeys', { slug }, 'removed');
+    },
+    add: async () => {
+      const values = { label: fields.label ?? '', pem: fields.pem ?? '' };
+      const keys = await listOrganisationKeys(catalogue.db, slug);
+      const errors: FieldError[] = [];
+      if (values.label.length > maxLabel) errors.push({ field: 'label', message: s.errors.labelLong });
+      const invalid = pemError(s, values.pem, values.label, keys);
+      if (invalid) errors.push({ field: 'pem', message: invalid });
+      // a private key that was sent is not sent back into the page
+      const shown = invalid === s.errors.private ? { ...values, pem: '' } : values;
+      if (errors.length > 0) return keysContent(ctx, organisation, keys, { values: shown, errors }, html``);
+      const kept = keys.map((k) => ({ pem: k.pem, label: k.label }));
+      await replaceOrganisationKeys(catalogue, actorOf(principal), slug, [
+        ...kept,
+        { pem: values.pem, label: values.label },
+      ]);
+      return doneRedirect(c, ctx, 'adminKeys', { slug }, 'added');
+    },
+  });
 }

@@ -19,7 +19,17 @@ import type { PageContext } from '../../context.ts';
 import { type Html, html } from '../../html.ts';
 import { formatDate } from '../../i18n.ts';
 import type { PageContent } from '../../layout.ts';
-import { adminTrail, doneNotice, doneRedirect, formFields, listPage, postForm, rowAction, signedIn } from './common.ts';
+import {
+  adminTrail,
+  byAction,
+  doneNotice,
+  doneRedirect,
+  formFields,
+  listPage,
+  postForm,
+  rowAction,
+  signedIn,
+} from './common.ts';
 import { passToken, takeToken } from './token-flash.ts';
 
 const maxLabel = 200;
@@ -178,25 +188,28 @@ export async function adminTokensAction(c: Context<AppEnv>, ctx: PageContext): P
   const s = text[ctx.lang];
   const { catalogue } = c.var.deps;
   const fields = await formFields(c);
-  if (fields.action === 'revoke') {
-    await revokeApiToken(catalogue, actorOf(principal), fields.prefix ?? '', principal.userId);
-    return doneRedirect(c, ctx, 'adminTokens', {}, 'revoked');
-  }
-  if (fields.action !== 'create') throw new HttpProblem(400, 'invalid-request', 'form field action: create or revoke');
-  const session = sessionCookie(c);
-  // a token minting tokens would outlive its own expiry and revocation (as POST /api/v1/me/tokens refuses it)
-  if (principal.via.kind === 'token' || !session) throw new HttpProblem(403, 'forbidden', s.errors.viaToken);
-  const values = { label: fields.label ?? '', days: fields.days ?? '' };
-  const errors = tokenErrors(s, values);
-  if (errors.length > 0) {
-    const tokens = await listApiTokens(catalogue.db, principal.userId);
-    return tokensPage(ctx, tokens, { values, errors }, html``);
-  }
-  const created = await createApiToken(catalogue, actorOf(principal), {
-    login: principal.login,
-    label: values.label,
-    ...(values.days ? { expiresInDays: Number(values.days) } : {}),
+  return byAction<PageContent | Response>(fields, {
+    revoke: async () => {
+      await revokeApiToken(catalogue, actorOf(principal), fields.prefix ?? '', principal.userId);
+      return doneRedirect(c, ctx, 'adminTokens', {}, 'revoked');
+    },
+    create: async () => {
+      const session = sessionCookie(c);
+      // a token minting tokens would outlive its own expiry and revocation (as POST /api/v1/me/tokens refuses it)
+      if (principal.via.kind === 'token' || !session) throw new HttpProblem(403, 'forbidden', s.errors.viaToken);
+      const values = { label: fields.label ?? '', days: fields.days ?? '' };
+      const errors = tokenErrors(s, values);
+      if (errors.length > 0) {
+        const tokens = await listApiTokens(catalogue.db, principal.userId);
+        return tokensPage(ctx, tokens, { values, errors }, html``);
+      }
+      const created = await createApiToken(catalogue, actorOf(principal), {
+        login: principal.login,
+        label: values.label,
+        ...(values.days ? { expiresInDays: Number(values.days) } : {}),
+      });
+      passToken(c, session, ctx.href('adminTokens'), created.token);
+      return c.redirect(ctx.href('adminTokens'), 303);
+    },
   });
-  passToken(c, session, ctx.href('adminTokens'), created.token);
-  return c.redirect(ctx.href('adminTokens'), 303);
 }

@@ -39,7 +39,17 @@ import type { PageContext } from '../../context.ts';
 import { type Html, html } from '../../html.ts';
 import { formatDate } from '../../i18n.ts';
 import type { PageContent } from '../../layout.ts';
-import { admin, adminTrail, doneNotice, doneRedirect, formFields, listPage, postForm, rowAction } from './common.ts';
+import {
+  admin,
+  adminTrail,
+  byAction,
+  doneNotice,
+  doneRedirect,
+  formFields,
+  listPage,
+  postForm,
+  rowAction,
+} from './common.ts';
 
 const maxName = 200;
 const roles = ['contributor', 'reviewer', 'admin'] as const;
@@ -388,28 +398,26 @@ export async function adminUserAction(c: Context<AppEnv>, ctx: PageContext): Pro
   const params = { login: user.login };
   const refuse = async (field: string, message: string) =>
     userContent(ctx, user, await userTokens(c, user.login), [{ field, message }], html``);
-  switch (fields.action) {
-    case 'revoke': {
+  return byAction<PageContent | Response>(fields, {
+    revoke: async () => {
       const tokens = await userTokens(c, user.login);
       // only this user's tokens from this page (a prefix of someone else's is not found, as for the API)
       if (!tokens.some((t) => t.prefix === fields.prefix))
         throw new HttpProblem(404, 'not-found', `${user.login} has no token ${fields.prefix ?? ''}`);
       await revokeApiToken(catalogue, actorOf(principal), fields.prefix ?? '');
       return doneRedirect(c, ctx, 'adminUser', params, 'revoked');
-    }
-    case 'role': {
+    },
+    role: async () => {
       const role = fields.role ?? '';
       if (!isRole(role)) return refuse('role', s.errors.role);
       if (principal.login === user.login) return refuse('role', s.errors.own);
       await changeUserRole(catalogue, actorOf(principal), user.login, role === 'contributor' ? null : role);
       return doneRedirect(c, ctx, 'adminUser', params, 'role');
-    }
-    case 'disable': {
+    },
+    disable: async () => {
       if (principal.login === user.login) return refuse('role', s.errors.own);
       await disableUser(catalogue, actorOf(principal), user.login);
       return doneRedirect(c, ctx, 'adminUser', params, 'disabled');
-    }
-    default:
-      throw new HttpProblem(400, 'invalid-request', 'form field action: role, disable or revoke');
-  }
+    },
+  });
 }
