@@ -23,7 +23,7 @@ export {
   type ScryptParams,
   verifyPassword,
 } from './accounts/password.ts';
-export { actorOf, isAdmin, isMember, isReviewer, type Principal } from './accounts/principal.ts';
+export { actorOf, isAdmin, isContributor, isMember, isReviewer, type Principal } from './accounts/principal.ts';
 export {
   deleteRegistryCredentials,
   listRegistryCredentials,
@@ -134,7 +134,7 @@ export {
   reviewStatuses,
 } from './submissions/review.ts';
 export { scanJob } from './submissions/scan-job.ts';
-export { isPublic, type SubmissionStatus, submissionStatuses } from './submissions/states.ts';
+export { canTransition, isPublic, type SubmissionStatus, submissionStatuses } from './submissions/states.ts';
 export { scanJobKind, submit } from './submissions/submit.ts';
 export {
   canSee,
@@ -180,6 +180,14 @@ export {
   recordDecision,
   withdrawDecision,
 } from './triage/record.ts';
+export {
+  findAcrossVersions,
+  slaClocksOf,
+  type TriageFinding,
+  type TriageQuery,
+  type TriageResults,
+  type TriageVersion,
+} from './triage/search.ts';
 export { type AppliedDecisions, CatalogueVexSource, catalogueVexSource } from './triage/source.ts';
 export type { NearMiss } from './triage/unmatched.ts';
 export { issueVerdict, pushVerdictJobKind, type VerdictSigning, verdictValidityMs } from './verdicts/issue.ts';

@@ -38,6 +38,8 @@ export const errorCodes = [
   'CONFLICT',
   'FORBIDDEN',
   'RATE_LIMITED',
+  /** `sgci build` refused an image its build-time policy forbids (root user, shell, package manager, setuid). */
+  'BUILD_REFUSED',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

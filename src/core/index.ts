@@ -10,4 +10,5 @@ export * from './paths.ts';
 export * from './safe-text.ts';
 export * from './table.ts';
 export * from './version.ts';
+export * from './yaml.ts';
 export * from './zip.ts';

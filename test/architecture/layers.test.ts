@@ -26,6 +26,7 @@ const allowed: Record<string, readonly string[]> = {
   report: ['core', 'oci', 'checks', 'vuln'],
   scan: ['core', 'oci', 'catalog', 'vuln', 'checks', 'secrets', 'policy', 'report', 'attest', 'store'],
   catalogue: ['core', 'oci', 'sbom', 'policy', 'vuln', 'checks', 'report', 'attest', 'scan', 'store'],
+  build: ['core', 'oci'],
   server: ['core', 'oci', 'cache', 'sbom', 'policy', 'vuln', 'store', 'attest', 'checks', 'report', 'catalogue'],
 };
 

@@ -24,6 +24,13 @@ import { reviewQueuePage } from './pages/review-queue.ts';
 import { signInPage } from './pages/sign-in.ts';
 import { sitemapPage } from './pages/sitemap.ts';
 import { startPage } from './pages/start.ts';
+import { submissionPage, withdrawAction } from './pages/submission.ts';
+import { submissionsPage } from './pages/submissions.ts';
+import { submitAction, submitPage } from './pages/submit.ts';
+import { triagePage } from './pages/triage.ts';
+import { triageDecideAction, triageDecidePage } from './pages/triage-decide.ts';
+import { triageDecisionPage, triageWithdrawAction } from './pages/triage-decision.ts';
+import { triageExpiringPage, triageUnmatchedPage } from './pages/triage-lists.ts';
 
 export { problemPage } from './pages/errors.ts';
 
@@ -81,6 +88,18 @@ export function webRoutes(): App {
   page(app, 'review', reviewQueuePage);
   page(app, 'reviewSubmission', reviewPage);
   page(app, 'reviewSubmission', reviewDecision, 'POST');
+  page(app, 'submit', submitPage);
+  page(app, 'submit', submitAction, 'POST');
+  page(app, 'submissions', submissionsPage);
+  page(app, 'submission', submissionPage);
+  page(app, 'submission', withdrawAction, 'POST');
+  page(app, 'triage', triagePage);
+  page(app, 'triageDecide', triageDecidePage);
+  page(app, 'triageDecide', triageDecideAction, 'POST');
+  page(app, 'triageDecision', triageDecisionPage);
+  page(app, 'triageDecision', triageWithdrawAction, 'POST');
+  page(app, 'triageExpiring', triageExpiringPage);
+  page(app, 'triageUnmatched', triageUnmatchedPage);
   administrationPages(app);
   return app;
 }

@@ -6,13 +6,14 @@
 import { gzipSync } from 'node:zlib';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { isReviewer, type Principal } from '../../catalogue/index.ts';
+import { isContributor, isReviewer, type Principal } from '../../catalogue/index.ts';
 import type { AppEnv } from '../router.ts';
 import { csrfInput } from './components.ts';
 import type { PageContext } from './context.ts';
 import { type Html, html } from './html.ts';
 import type { PageId } from './i18n.ts';
 import { operator } from './operator.ts';
+import { canTriage } from './pages/triage-common.ts';
 
 /** What a page hands the frame. */
 export interface PageContent {
@@ -42,7 +43,10 @@ export interface NavigationItem {
 export const navigation: readonly NavigationItem[] = [
   { id: 'start' },
   { id: 'catalogue' },
+  { id: 'submit', show: isContributor },
+  { id: 'submissions', show: isContributor },
   { id: 'review', show: isReviewer },
+  { id: 'triage', show: canTriage },
   { id: 'administration', show: (principal) => principal !== undefined },
 ];
 

@@ -11,6 +11,7 @@ import type { AppEnv } from '../../router.ts';
 import { verdictKeyPath } from '../../routes/keys.ts';
 import {
   badge,
+  buttonLink,
   command,
   contactLink,
   dataTable,
@@ -93,6 +94,7 @@ const text = {
     baselineNot: 'Checkliste nicht erfüllt',
     signedBadge: 'Prüfurteil gültig',
     unsignedBadge: 'Kein gültiges Prüfurteil',
+    nextVersion: 'Nächste Version einreichen',
   },
   en: {
     onThisPage: 'On this page',
@@ -156,6 +158,7 @@ const text = {
     baselineNot: 'Checklist not met',
     signedBadge: 'Verdict valid',
     unsignedBadge: 'No valid verdict',
+    nextVersion: 'Submit the next version',
   },
 };
 
@@ -294,6 +297,7 @@ export async function imagePage(c: Context<AppEnv>, ctx: PageContext): Promise<P
 ${figures ? (figures.checks.baseline === 'passed' ? badge('success', s.baselineOk) : badge('danger', s.baselineNot)) : ''}
 ${shown.verdict?.valid ? badge('success', s.signedBadge) : badge('warning', s.unsignedBadge)}</div>
 ${image.orphaned ? html`<p>${badge('warning', s.orphaned)}</p>` : ''}
+${ctx.principal?.organisations.includes(image.organisation) ? html`<p>${buttonLink(`${ctx.href('submit')}?image=${image.name}`, s.nextVersion)}</p>` : ''}
 ${facts([
   [s.organisation, image.organisation],
   [s.repository, html`<code>${image.repository}</code>`],
