@@ -5,7 +5,6 @@ import { createLogger, type Limits, SgciError, withLimits } from '../core/index.
 import type { Image } from '../oci/index.ts';
 import { parseImageReference, type RegistryReference } from '../oci/reference/index.ts';
 import type { RegistryClient } from '../oci/registry/index.ts';
-import { openImage } from '../oci/source/index.ts';
 import { collect } from './flags.ts';
 
 /** The options every image-taking command (inspect, files, sbom, vulns, check, scan, sign …) accepts. */
@@ -106,6 +105,9 @@ export async function openImageFromCli(input: string, opts: Record<string, unkno
   const limits = limitsFromCli(options);
   const logger = createLogger();
   const { username, password } = await credentialsFromCli(options);
+  // the image readers (and zod, for their manifests) load when an image is opened, not with the flags: a
+  // command's --help and the commands that take no image stay light
+  const { openImage } = await import('../oci/source/index.ts');
   return openImage(input, {
     limits,
     logger,
