@@ -53,10 +53,12 @@ export {
 } from './accounts/tokens.ts';
 export {
   addMember,
+  changeUserRole,
   createOrganisation,
   createUser,
   disableUser,
   listOrganisations,
+  listUsers,
   loadPrincipal,
   type NewUser,
   normaliseLogin,
@@ -64,6 +66,7 @@ export {
   requireOrganisation,
   requireUser,
   type UserRecord,
+  type UserSummary,
 } from './accounts/users.ts';
 export { type CatalogueChanges, catalogueChanges } from './db/changes.ts';
 export { type Actor, actorId, appendEvent, type EventInput } from './db/events.ts';
