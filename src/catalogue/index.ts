@@ -53,10 +53,12 @@ export {
 } from './accounts/tokens.ts';
 export {
   addMember,
+  changeUserRole,
   createOrganisation,
   createUser,
   disableUser,
   listOrganisations,
+  listUsers,
   loadPrincipal,
   type NewUser,
   normaliseLogin,
@@ -64,6 +66,7 @@ export {
   requireOrganisation,
   requireUser,
   type UserRecord,
+  type UserSummary,
 } from './accounts/users.ts';
 export { type CatalogueChanges, catalogueChanges } from './db/changes.ts';
 export { type Actor, actorId, appendEvent, type EventInput } from './db/events.ts';
@@ -93,6 +96,13 @@ export {
 } from './images/list.ts';
 export { type ClaimedJob, enqueueJob, JobQueue, retryDelayMs } from './jobs/queue.ts';
 export { type JobContext, type JobDefinition, LeaseLost, Worker, type WorkerOptions } from './jobs/worker.ts';
+export {
+  ensureMonitorRounds,
+  type MonitorRounds,
+  monitorRoundIntervalMs,
+  monitorRoundJob,
+  monitorRoundJobKind,
+} from './monitor/round-job.ts';
 export { type OverdueFinding, type RecordedFindings, recordFindings } from './rematch/findings.ts';
 export { rematchedStatuses, rematchJob, rematchJobKind } from './rematch/rematch-job.ts';
 export { defaultReevaluation, type ReevaluationSettings } from './rematch/settings.ts';

@@ -37,6 +37,21 @@ export const pagePaths = {
   triageDecision: { de: '/de/vex-triage/entscheidungen/:id', en: '/en/vex-triage/decisions/:id' },
   triageExpiring: { de: '/de/vex-triage/ablaufend', en: '/en/vex-triage/expiring' },
   triageUnmatched: { de: '/de/vex-triage/ohne-treffer', en: '/en/vex-triage/unmatched' },
+  administration: { de: '/de/verwaltung', en: '/en/administration' },
+  adminUsers: { de: '/de/verwaltung/benutzer', en: '/en/administration/users' },
+  adminUser: { de: '/de/verwaltung/benutzer/:login', en: '/en/administration/users/:login' },
+  adminOrganisations: { de: '/de/verwaltung/organisationen', en: '/en/administration/organisations' },
+  adminOrganisation: { de: '/de/verwaltung/organisationen/:slug', en: '/en/administration/organisations/:slug' },
+  adminCredentials: {
+    de: '/de/verwaltung/organisationen/:slug/zugangsdaten',
+    en: '/en/administration/organisations/:slug/credentials',
+  },
+  adminKeys: {
+    de: '/de/verwaltung/organisationen/:slug/schluessel',
+    en: '/en/administration/organisations/:slug/keys',
+  },
+  adminTokens: { de: '/de/verwaltung/tokens', en: '/en/administration/tokens' },
+  adminPolicy: { de: '/de/verwaltung/richtlinie', en: '/en/administration/policy' },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type PageId = keyof typeof pagePaths;
@@ -97,6 +112,15 @@ const de = {
     triageDecision: 'VEX-Entscheidung',
     triageExpiring: 'Bald ablaufende Entscheidungen',
     triageUnmatched: 'Entscheidungen ohne Treffer',
+    administration: 'Verwaltung',
+    adminUsers: 'Benutzer',
+    adminUser: 'Benutzer',
+    adminOrganisations: 'Organisationen',
+    adminOrganisation: 'Organisation',
+    adminCredentials: 'Registry-Zugangsdaten',
+    adminKeys: 'Vertrauenswürdige Schlüssel',
+    adminTokens: 'API-Tokens',
+    adminPolicy: 'Richtlinie und Schlüssel',
   } satisfies Record<PageId, string>,
   status: {
     submitted: 'eingereicht',
@@ -155,6 +179,15 @@ const en: Messages = {
     triageDecision: 'VEX decision',
     triageExpiring: 'Decisions expiring soon',
     triageUnmatched: 'Decisions without matches',
+    administration: 'Administration',
+    adminUsers: 'Users',
+    adminUser: 'User',
+    adminOrganisations: 'Organisations',
+    adminOrganisation: 'Organisation',
+    adminCredentials: 'Registry credentials',
+    adminKeys: 'Trusted keys',
+    adminTokens: 'API tokens',
+    adminPolicy: 'Policy and keys',
   },
   status: {
     submitted: 'submitted',

@@ -47,6 +47,7 @@ export const navigation: readonly NavigationItem[] = [
   { id: 'submissions', show: isContributor },
   { id: 'review', show: isReviewer },
   { id: 'triage', show: canTriage },
+  { id: 'administration', show: (principal) => principal !== undefined },
 ];
 
 /** The footer's pages: the legal duties of a federal website and the ways in. */
@@ -136,6 +137,11 @@ ${footer(ctx)}
 `.toString();
 }
 
+/** Whether the client takes a gzip-compressed page. */
+export function acceptsGzip(c: Context<AppEnv>): boolean {
+  return /\bgzip\b/.test(c.req.header('accept-encoding') ?? '');
+}
+
 /**
  * The page as a response: HTML, its language, never kept by a shared cache; a signed-in page (with its CSRF token
  * and the user's data) is not stored at all. Only pages without a session are compressed: a compressed page that
@@ -150,7 +156,7 @@ export function renderPage(c: Context<AppEnv>, ctx: PageContext, content: PageCo
     vary: 'Cookie, Accept-Encoding',
   };
   const page = documentOf(ctx, content);
-  const gzip = ctx.csrf === undefined && /\bgzip\b/.test(c.req.header('accept-encoding') ?? '');
+  const gzip = ctx.csrf === undefined && acceptsGzip(c);
   if (!gzip) return c.body(page, content.status ?? 200, headers);
   headers['content-encoding'] = 'gzip';
   return c.body(new Uint8Array(gzipSync(page, { level: 6 })), content.status ?? 200, headers);

@@ -8,6 +8,7 @@ import type { Context } from 'hono';
 import { type ImageDetail, imageDetail, type VersionEntry, visibleVersion } from '../../../catalogue/index.ts';
 import { SgciError } from '../../../core/index.ts';
 import type { AppEnv } from '../../router.ts';
+import { verdictKeyPath } from '../../routes/keys.ts';
 import {
   badge,
   buttonLink,
@@ -60,7 +61,8 @@ const text = {
     useIntro:
       'Ziehen Sie das Image immer über seinen Digest: Nur dieser Inhalt wurde geprüft. Das Prüfurteil ist eine ' +
       'signierte SLSA-Verification-Summary (VSA) am Image; prüfen Sie sie mit dem öffentlichen Schlüssel des Katalogs ' +
-      '(katalog.pub, vom Betreiber veröffentlicht).',
+      '(katalog.pub).',
+    key: 'Öffentlichen Schlüssel des Katalogs herunterladen (katalog.pub)',
     pull: 'Per Digest ziehen',
     verify: 'Prüfurteil verifizieren',
     checks: (version: string) => `Prüfergebnisse der Version ${version}`,
@@ -124,8 +126,9 @@ const text = {
     use: 'Pull and verify',
     useIntro:
       'Always pull the image by its digest: only that content was checked. The verdict is a signed SLSA ' +
-      "verification summary (VSA) attached to the image; verify it with the catalogue's public key (katalog.pub, " +
-      'published by the operator).',
+      "verification summary (VSA) attached to the image; verify it with the catalogue's public key " +
+      '(katalog.pub).',
+    key: "Download the catalogue's public key (katalog.pub)",
     pull: 'Pull by digest',
     verify: 'Verify the verdict',
     checks: (version: string) => `Check results of version ${version}`,
@@ -311,6 +314,7 @@ ${facts([
 ${versionsTable(ctx, s, image, shown)}</section>
 <section class="section" aria-labelledby="beziehen"><h2 class="kern-heading-medium" id="beziehen">${s.use}</h2>
 <p class="prose">${s.useIntro}</p>
+${c.var.deps.signing ? html`<p><a href="${verdictKeyPath}" download="katalog.pub">${s.key}</a></p>` : ''}
 ${command(ctx, 'befehl-pull', s.pull, `docker pull ${reference}`)}
 ${command(ctx, 'befehl-verify', s.verify, `sgci verify-attestation --key katalog.pub --type vsa ${reference}`)}
 </section>

@@ -1,5 +1,5 @@
 /** Every page of the site, in groups, in the reader's language. */
-import { isContributor, isReviewer, type Principal } from '../../../catalogue/index.ts';
+import { isAdmin, isContributor, isReviewer, type Principal } from '../../../catalogue/index.ts';
 import type { PageContext } from '../context.ts';
 import { html } from '../html.ts';
 import type { Bilingual, PageId } from '../i18n.ts';
@@ -28,6 +28,12 @@ export const sitemapGroups: readonly SitemapGroup[] = [
     title: { de: 'Service und Rechtliches', en: 'Service and legal' },
     pages: ['easyRead', 'signLanguage', 'accessibility', 'privacy', 'imprint', 'sitemap'],
   },
+  {
+    title: { de: 'Verwaltung', en: 'Administration' },
+    pages: ['administration', 'adminTokens', 'adminOrganisations', 'adminPolicy'],
+    show: (principal) => principal !== undefined,
+  },
+  { title: { de: 'Benutzerverwaltung', en: 'User administration' }, pages: ['adminUsers'], show: isAdmin },
 ];
 
 export async function sitemapPage(ctx: PageContext): Promise<PageContent> {
