@@ -1,0 +1,197 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
+import { generateP256, predicateTypes, verifyImage, writeKeyPair } from '../../src/attest/index.ts';
+import { parseBuildConfig } from '../../src/build/index.ts';
+import { dpkgDebAvailable, staticBuildYaml } from '../../src/build/testing.ts';
+import { defaultLimits } from '../../src/core/index.ts';
+import { RegistryClient } from '../../src/oci/registry/index.ts';
+import {
+  buildDebianRepo,
+  makeTestKey,
+  type ServedDirectory,
+  serveDirectory,
+  type TestDeb,
+} from '../helpers/debian-repo.ts';
+import { startRegistry, type TestRegistry } from '../helpers/registry.ts';
+
+const run = promisify(execFile);
+const repo = resolve(import.meta.dirname, '..', '..');
+const node = join(repo, 'node_modules', '.bin', 'node');
+const cli = join(repo, 'bin', 'sgci.js');
+const skip = dpkgDebAvailable && existsSync('/usr/bin/apt-ftparchive') ? false : 'dpkg-deb or apt-ftparchive missing';
+
+const copyright = (name: string, license: string) => ({
+  [`usr/share/doc/${name}/copyright`]: `Files: *\nCopyright: 2026 sgci tests\nLicense: ${license}\n`,
+});
+const osRelease = 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nID=debian\n';
+
+function packages(tzdataVersion: string): TestDeb[] {
+  return [
+    {
+      name: 'base-files',
+      version: '12.4+deb12u11',
+      files: { 'usr/lib/os-release': osRelease, ...copyright('base-files', 'GPL-2.0-or-later') },
+    },
+    {
+      name: 'tzdata',
+      version: tzdataVersion,
+      architecture: 'all',
+      depends: 'debconf (>= 0.5) | debconf-2.0',
+      files: {
+        'usr/share/zoneinfo/Etc/UTC': 'TZif2 UTC',
+        ...copyright('tzdata', 'public-domain'),
+      },
+    },
+    { name: 'debconf', version: '1.5.82', architecture: 'all' },
+    {
+      name: 'libsgci0',
+      version: '1.2-3',
+      source: 'sgci-lib',
+      depends: 'base-files',
+      files: { 'usr/lib/x86_64-linux-gnu/libsgci.so.0': 'ELF', ...copyright('libsgci0', 'MIT') },
+    },
+  ];
+}
+
+let registry: TestRegistry;
+let served: ServedDirectory;
+let dir: string;
+
+before(async () => {
+  if (skip) return;
+  registry = await startRegistry({ auth: 'none' });
+});
+after(async () => {
+  await served?.[Symbol.asyncDispose]();
+  await registry?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+/** The static-like build file of the assembly tests, reading from the test archive and signing with release.key. */
+function buildFile(url: string, key: { file: string; fingerprint: string }): string {
+  const debian = `debian:
+  sources:
+    - url: ${url}
+      suites: [testing]
+      components: [main]
+      keys: [{ file: ${key.file}, fingerprint: '${key.fingerprint}' }]
+packages:
+  include: [libsgci0, tzdata]
+  exclude: [debconf]
+`;
+  return staticBuildYaml('outputs:\n  sbom: [cyclonedx-1.6, spdx-2.3]\n  provenance: true\n  signingKey: release.key\n')
+    .replace('registry.example/sgci/static', `${registry.host}/sgci/e2e`)
+    .replace(/^debian:\n[\s\S]*?(?=^config:)/m, debian)
+    .replace('epoch: 1735689600', `epoch: ${Math.floor(Date.now() / 86_400_000) * 86_400}`);
+}
+
+function sgci(args: readonly string[], home = join(dir, 'home')) {
+  return run(node, [cli, ...args], {
+    env: { ...process.env, SGCI_HOME: home, SGCI_PASSWORD: 'test', CI: '' },
+    maxBuffer: 16 * 1024 * 1024,
+  });
+}
+
+test('sgci build lock, then sgci build --locked --push: from a signed repository on loopback to a signed image', {
+  skip,
+  timeout: 300_000,
+}, async () => {
+  dir = await mkdtemp(join(tmpdir(), 'sgci-build-cli-'));
+  const key = await makeTestKey(dir, 'archive');
+  const archive = join(dir, 'archive');
+  await buildDebianRepo(archive, key, { packages: packages('2025b-0+deb12u2') });
+  served = await serveDirectory(archive);
+  const file = join(dir, 'e2e.yaml');
+  await writeFile(file, buildFile(served.url, key));
+  const { privateKey, publicKey } = generateP256();
+  await writeKeyPair(join(dir, 'release'), privateKey, publicKey, 'test');
+
+  const locked = await sgci(['build', 'lock', file]);
+  assert.match(locked.stdout, /Wrote .*sgci\.lock\.json/);
+  const lock = JSON.parse(await readFile(join(dir, 'sgci.lock.json'), 'utf8'));
+  assert.deepEqual(lock.architectures[0].packages.map((p: { name: string }) => p.name).sort(), [
+    'base-files',
+    'libsgci0',
+    'tzdata',
+  ]);
+
+  const out = join(dir, 'out', 'oci');
+  const ref = `${registry.host}/sgci/e2e:latest`;
+  const built = await sgci(['build', file, '--out', `oci-dir:${out}`, '--push', ref, '--locked', '-o', 'json']);
+  const result = JSON.parse(built.stdout);
+  assert.equal(result.pushed, result.digest);
+  assert.equal(result.signed, true);
+  assert.deepEqual(result.gates[0].failed, []);
+  for (const id of ['SGCI-BASE-002', 'SGCI-BASE-003'])
+    assert.equal(result.gates[0].asserted.find((c: { id: string }) => c.id === id)?.result, 'not-applicable', id);
+  const cdx = JSON.parse(await readFile(join(`${out}.attestations`, 'linux-amd64.cdx.json'), 'utf8'));
+  const lib = cdx.components.find((c: { name: string }) => c.name === 'libsgci0');
+  assert.equal(lib.purl, 'pkg:deb/debian/libsgci0@1.2-3?arch=amd64&distro=debian-12&upstream=sgci-lib');
+  const lockedLib = lock.architectures[0].packages.find((p: { name: string }) => p.name === 'libsgci0');
+  assert.deepEqual(lib.hashes, [{ alg: 'SHA-256', content: lockedLib.sha256 }]);
+
+  const client = new RegistryClient({ limits: defaultLimits });
+  try {
+    const target = { registry: registry.host, repository: 'sgci/e2e' };
+    const v = await verifyImage(client, { ...target, digest: result.digest }, result.digest, [
+      { name: 'release', key: publicKey },
+    ]);
+    assert.ok(v.signatures.some((s) => s.verified));
+    assert.deepEqual(v.attestations.map((a) => [a.predicateType, a.verified]).sort(), [
+      [predicateTypes.cyclonedx, true],
+      [predicateTypes.slsaprovenance1, true],
+      [predicateTypes.spdx, true],
+    ]);
+    const provenance = v.attestations.find((a) => a.predicateType === predicateTypes.slsaprovenance1)?.statement;
+    assert.ok(provenance);
+    const deps = (
+      provenance.predicate as {
+        buildDefinition: { resolvedDependencies: { uri: string; digest: { sha256: string } }[] };
+      }
+    ).buildDefinition.resolvedDependencies;
+    const inRelease = deps.find((d) => d.uri === `${served.url}/dists/testing/InRelease`);
+    assert.equal(inRelease?.digest.sha256, lock.suites[0].inRelease.sha256);
+    for (const p of lock.architectures[0].packages)
+      assert.equal(deps.find((d) => d.uri === `${served.url}/${p.filename}`)?.digest.sha256, p.sha256, p.name);
+  } finally {
+    await client.close();
+  }
+
+  // the archive moves on: a --locked build still builds what the lock says, from the verified cache, byte for byte
+  await buildDebianRepo(archive, key, { packages: packages('2026a-0+deb12u1') });
+  const again = (await sgci(['build', file, '--locked'])).stdout;
+  assert.match(again, new RegExp(`^Built ${registry.host}/sgci/e2e ${result.digest}$`, 'm'));
+  assert.match(again, /linux\/amd64: \d+ checks asserted, 0 failed/);
+  // without that cache the moved archive's InRelease is not the one the lock pins
+  const refusals = await sgci(['build', file, '--locked'], join(dir, 'fresh-home')).then(
+    () => assert.fail('a locked build from a moved archive passed'),
+    (e: { stderr: string }) => e.stderr,
+  );
+  assert.match(refusals, /InRelease/);
+  // and a build file that asks for something else differs from the lock, line by line
+  await writeFile(file, buildFile(served.url, key).replace('  exclude: [debconf]\n', ''));
+  const differs = await sgci(['build', file, '--locked']).then(
+    () => assert.fail('a changed build file passed --locked'),
+    (e: { stderr: string }) => e.stderr,
+  );
+  assert.match(differs, /differs from the lock/);
+  assert.match(differs, /~ configuration sha256:/);
+  assert.match(differs, /\+ debconf 1\.5\.82/);
+});
+
+test('the examples parse as build files', () => {
+  for (const name of ['static', 'cc']) {
+    const config = parseBuildConfig(
+      readFileSync(join(repo, 'examples', 'build', `${name}.yaml`), 'utf8'),
+      `${name}.yaml`,
+    );
+    assert.deepEqual(config.image.platforms, ['linux/amd64', 'linux/arm64']);
+    assert.ok(config.packages.include.includes('ca-certificates'));
+  }
+});
