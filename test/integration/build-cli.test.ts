@@ -171,14 +171,20 @@ test('sgci build lock, then sgci build --locked --push: from a signed repository
   // without that cache the moved archive's InRelease is not the one the lock pins
   const refusals = await sgci(['build', file, '--locked'], join(dir, 'fresh-home')).then(
     () => assert.fail('a locked build from a moved archive passed'),
-    (e: { stderr: string }) => e.stderr,
+    (e: { stderr: string; code: number }) => {
+      assert.equal(e.code, 2, 'an archive that is not the locked one is bad input');
+      return e.stderr;
+    },
   );
   assert.match(refusals, /InRelease/);
   // and a build file that asks for something else differs from the lock, line by line
   await writeFile(file, buildFile(served.url, key).replace('  exclude: [debconf]\n', ''));
   const differs = await sgci(['build', file, '--locked']).then(
     () => assert.fail('a changed build file passed --locked'),
-    (e: { stderr: string }) => e.stderr,
+    (e: { stderr: string; code: number }) => {
+      assert.equal(e.code, 1, 'a refused build is a failed gate');
+      return e.stderr;
+    },
   );
   assert.match(differs, /differs from the lock/);
   assert.match(differs, /~ configuration sha256:/);

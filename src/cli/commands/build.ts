@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { SgciError } from '../../core/index.ts';
+import { isSgciError, SgciError, safeText } from '../../core/index.ts';
+import { exitCodes } from '../exit-codes.ts';
 import type { ImageCliOptions } from '../options.ts';
 import { addRegistryOptions, registryFromCli, registryReferenceOf } from '../options.ts';
 import { writeOut } from '../output.ts';
@@ -17,6 +18,21 @@ function layoutPath(out: string): string {
   if (!out.startsWith('oci-dir:') || out.length === 'oci-dir:'.length)
     throw new SgciError('USAGE', out, '--out takes oci-dir:PATH (the OCI layout directory to write)');
   return out.slice('oci-dir:'.length);
+}
+
+/**
+ * A build the checks refused (SBOMs that disagree, a failed asserted check, the build-time policy, a lock that
+ * differs) exits 1 like any failed gate; bad input stays 2.
+ */
+async function refusedAsGate<T>(build: Promise<T>): Promise<T | undefined> {
+  try {
+    return await build;
+  } catch (error) {
+    if (!isSgciError(error, 'BUILD_REFUSED')) throw error;
+    process.stderr.write(`sgci: ${safeText(error.message)}\n`);
+    process.exitCode = exitCodes.gateFailed;
+    return undefined;
+  }
 }
 
 /**
@@ -40,24 +56,27 @@ export function registerBuild(program: Command): void {
       import('../../attest/index.ts'),
     ]);
     await using registry = ref ? await registryFromCli(opts) : undefined;
-    const outcome = await runBuild({
-      file,
-      ...(out ? { out } : {}),
-      locked: opts.locked ?? Boolean(process.env.CI),
-      repository: { offline: opts.offline ?? false },
-      checkedAt: new Date(),
-      ...(ref && registry
-        ? {
-            push: {
-              registry,
-              target: { registry: ref.registry, repository: ref.repository },
-              ...(ref.tag ? { tags: [ref.tag] } : {}),
-            },
-          }
-        : {}),
-      loadSigner: (key) => loadSigner(key, () => readPassword('Enter password for private key: ')),
-      ...(process.env.SGCI_BUILDER_ID ? { builderId: process.env.SGCI_BUILDER_ID } : {}),
-    });
+    const outcome = await refusedAsGate(
+      runBuild({
+        file,
+        ...(out ? { out } : {}),
+        locked: opts.locked ?? Boolean(process.env.CI),
+        repository: { offline: opts.offline ?? false },
+        checkedAt: new Date(),
+        ...(ref && registry
+          ? {
+              push: {
+                registry,
+                target: { registry: ref.registry, repository: ref.repository },
+                ...(ref.tag ? { tags: [ref.tag] } : {}),
+              },
+            }
+          : {}),
+        loadSigner: (key) => loadSigner(key, () => readPassword('Enter password for private key: ')),
+        ...(process.env.SGCI_BUILDER_ID ? { builderId: process.env.SGCI_BUILDER_ID } : {}),
+      }),
+    );
+    if (!outcome) return;
     if (opts.output === 'json') {
       await writeOut(
         `${JSON.stringify(
