@@ -163,9 +163,12 @@ test('sgci build lock, then sgci build --locked --push: from a signed repository
     await client.close();
   }
 
-  // the archive moves on: a --locked build still builds what the lock says, from the verified cache, byte for byte
+  // the archive moves on: a --locked --offline build still builds what the lock says, from the verified cache, byte
+  // for byte
   await buildDebianRepo(archive, key, { packages: packages('2026a-0+deb12u1') });
-  const again = (await sgci(['build', file, '--locked'])).stdout;
+  const requests = served.requests.length;
+  const again = (await sgci(['build', file, '--locked', '--offline'])).stdout;
+  assert.equal(served.requests.length, requests, 'an offline build asks the archive for nothing');
   assert.match(again, new RegExp(`^Built ${registry.host}/sgci/e2e ${result.digest}$`, 'm'));
   assert.match(again, /linux\/amd64: \d+ checks asserted, 0 failed/);
   // without that cache the moved archive's InRelease is not the one the lock pins
