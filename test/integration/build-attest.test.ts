@@ -45,8 +45,11 @@ function lockOf(platforms: Record<string, readonly { name: string; version: stri
         filename: `pool/main/${p.name[0]}/${p.name}/${p.name}_${p.version}_${p.arch}.deb`,
         size: 1000,
         sha256: p.sha256,
+        source: p.name,
+        sourceVersion: p.version,
         why: `requested: ${p.name}`,
       })),
+      excluded: [],
     })),
   };
   return lock;

@@ -4,41 +4,10 @@ import { dirname, resolve } from 'node:path';
 import { sgciPackagesBuildType } from '../../attest/index.ts';
 import { type Digest, describe, digestHex, SgciError, toolVersion } from '../../core/index.ts';
 import type { BuildConfig } from '../config.ts';
+import type { Lock } from '../debian/index.ts';
 
-/**
- * What provenance needs of `sgci.lock.json`: the chain of trust per suite and every package per architecture.
- * The lock of `src/build/debian` has this shape (and more); it is written out here so provenance does not depend on
- * how the lock is made, only on what it records.
- */
-export interface LockedInputs {
-  readonly configDigest: string;
-  readonly suites: readonly {
-    readonly url: string;
-    readonly suite: string;
-    readonly snapshot: string | null;
-    readonly inRelease: { readonly sha256: string; readonly size: number };
-    readonly signer: string;
-    readonly signingKey: string;
-    readonly date: string;
-    readonly validUntil: string | null;
-    readonly indices: readonly { readonly path: string; readonly sha256: string; readonly size: number }[];
-  }[];
-  readonly architectures: readonly {
-    readonly architecture: string;
-    readonly packages: readonly {
-      readonly name: string;
-      readonly version: string;
-      readonly architecture: string;
-      readonly url: string;
-      readonly suite: string;
-      readonly component: string;
-      readonly filename: string;
-      readonly size: number;
-      readonly sha256: string;
-      readonly why: string;
-    }[];
-  }[];
-}
+/** What provenance reads of `sgci.lock.json`: the chain of trust per suite and every package per architecture. */
+export type LockedInputs = Pick<Lock, 'configDigest' | 'suites' | 'architectures'>;
 
 /** A file the build read that is not in the repository: the build file itself, a signing key, an extra file. */
 export interface LocalInput {
