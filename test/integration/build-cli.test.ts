@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { generateP256, predicateTypes, verifyImage, writeKeyPair } from '../../src/attest/index.ts';
 import { parseBuildConfig } from '../../src/build/index.ts';
 import { dpkgDebAvailable, staticBuildYaml } from '../../src/build/testing.ts';
-import { defaultLimits } from '../../src/core/index.ts';
+import { defaultLimits, parseDigest } from '../../src/core/index.ts';
 import { RegistryClient } from '../../src/oci/registry/index.ts';
 import {
   buildDebianRepo,
@@ -31,33 +31,38 @@ const copyright = (name: string, license: string) => ({
 });
 const osRelease = 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nID=debian\n';
 
+/** The archive's packages: base-files and a library for amd64 and arm64, tzdata and debconf for all. */
 function packages(tzdataVersion: string): TestDeb[] {
-  return [
+  const perArchitecture = (architecture: string): TestDeb[] => [
     {
       name: 'base-files',
       version: '12.4+deb12u11',
+      architecture,
       files: { 'usr/lib/os-release': osRelease, ...copyright('base-files', 'GPL-2.0-or-later') },
     },
+    {
+      name: 'libsgci0',
+      version: '1.2-3',
+      architecture,
+      source: 'sgci-lib',
+      depends: 'base-files',
+      files: { [`usr/lib/${architecture}-linux-gnu/libsgci.so.0`]: 'ELF', ...copyright('libsgci0', 'MIT') },
+    },
+  ];
+  return [
+    ...perArchitecture('amd64'),
+    ...perArchitecture('arm64'),
     {
       name: 'tzdata',
       version: tzdataVersion,
       architecture: 'all',
       depends: 'debconf (>= 0.5) | debconf-2.0',
-      files: {
-        'usr/share/zoneinfo/Etc/UTC': 'TZif2 UTC',
-        ...copyright('tzdata', 'public-domain'),
-      },
+      files: { 'usr/share/zoneinfo/Etc/UTC': 'TZif2 UTC', ...copyright('tzdata', 'public-domain') },
     },
     { name: 'debconf', version: '1.5.82', architecture: 'all' },
-    {
-      name: 'libsgci0',
-      version: '1.2-3',
-      source: 'sgci-lib',
-      depends: 'base-files',
-      files: { 'usr/lib/x86_64-linux-gnu/libsgci.so.0': 'ELF', ...copyright('libsgci0', 'MIT') },
-    },
   ];
 }
+const architectures = ['amd64', 'arm64'];
 
 let registry: TestRegistry;
 let served: ServedDirectory;
@@ -87,6 +92,7 @@ packages:
 `;
   return staticBuildYaml('outputs:\n  sbom: [cyclonedx-1.6, spdx-2.3]\n  provenance: true\n  signingKey: release.key\n')
     .replace('registry.example/sgci/static', `${registry.host}/sgci/e2e`)
+    .replace('platforms: [linux/amd64]', 'platforms: [linux/amd64, linux/arm64]')
     .replace(/^debian:\n[\s\S]*?(?=^config:)/m, debian)
     .replace('epoch: 1735689600', `epoch: ${Math.floor(Date.now() / 86_400_000) * 86_400}`);
 }
@@ -105,7 +111,7 @@ test('sgci build lock, then sgci build --locked --push: from a signed repository
   dir = await mkdtemp(join(tmpdir(), 'sgci-build-cli-'));
   const key = await makeTestKey(dir, 'archive');
   const archive = join(dir, 'archive');
-  await buildDebianRepo(archive, key, { packages: packages('2025b-0+deb12u2') });
+  await buildDebianRepo(archive, key, { architectures, packages: packages('2025b-0+deb12u2') });
   served = await serveDirectory(archive);
   const file = join(dir, 'e2e.yaml');
   await writeFile(file, buildFile(served.url, key));
@@ -115,11 +121,14 @@ test('sgci build lock, then sgci build --locked --push: from a signed repository
   const locked = await sgci(['build', 'lock', file]);
   assert.match(locked.stdout, /Wrote .*sgci\.lock\.json/);
   const lock = JSON.parse(await readFile(join(dir, 'sgci.lock.json'), 'utf8'));
-  assert.deepEqual(lock.architectures[0].packages.map((p: { name: string }) => p.name).sort(), [
-    'base-files',
-    'libsgci0',
-    'tzdata',
-  ]);
+  for (const [i, architecture] of architectures.entries()) {
+    assert.equal(lock.architectures[i].architecture, architecture);
+    assert.deepEqual(lock.architectures[i].packages.map((p: { name: string }) => p.name).sort(), [
+      'base-files',
+      'libsgci0',
+      'tzdata',
+    ]);
+  }
 
   const out = join(dir, 'out', 'oci');
   const ref = `${registry.host}/sgci/e2e:latest`;
@@ -127,28 +136,51 @@ test('sgci build lock, then sgci build --locked --push: from a signed repository
   const result = JSON.parse(built.stdout);
   assert.equal(result.pushed, result.digest);
   assert.equal(result.signed, true);
-  assert.deepEqual(result.gates[0].failed, []);
-  for (const id of ['SGCI-BASE-002', 'SGCI-BASE-003'])
-    assert.equal(result.gates[0].asserted.find((c: { id: string }) => c.id === id)?.result, 'not-applicable', id);
-  const cdx = JSON.parse(await readFile(join(`${out}.attestations`, 'linux-amd64.cdx.json'), 'utf8'));
-  const lib = cdx.components.find((c: { name: string }) => c.name === 'libsgci0');
-  assert.equal(lib.purl, 'pkg:deb/debian/libsgci0@1.2-3?arch=amd64&distro=debian-12&upstream=sgci-lib');
-  const lockedLib = lock.architectures[0].packages.find((p: { name: string }) => p.name === 'libsgci0');
-  assert.deepEqual(lib.hashes, [{ alg: 'SHA-256', content: lockedLib.sha256 }]);
+  assert.deepEqual(
+    result.gates.map((g: { platform: string; failed: string[] }) => [g.platform, g.failed]),
+    [
+      ['linux/amd64', []],
+      ['linux/arm64', []],
+    ],
+  );
+  for (const gate of result.gates)
+    for (const id of ['SGCI-BASE-002', 'SGCI-BASE-003'])
+      assert.equal(gate.asserted.find((c: { id: string }) => c.id === id)?.result, 'not-applicable', id);
+  for (const [i, architecture] of architectures.entries()) {
+    const cdx = JSON.parse(await readFile(join(`${out}.attestations`, `linux-${architecture}.cdx.json`), 'utf8'));
+    const lib = cdx.components.find((c: { name: string }) => c.name === 'libsgci0');
+    assert.equal(lib.purl, `pkg:deb/debian/libsgci0@1.2-3?arch=${architecture}&distro=debian-12&upstream=sgci-lib`);
+    const lockedLib = lock.architectures[i].packages.find((p: { name: string }) => p.name === 'libsgci0');
+    assert.deepEqual(lib.hashes, [{ alg: 'SHA-256', content: lockedLib.sha256 }]);
+  }
 
   const client = new RegistryClient({ limits: defaultLimits });
+  const keys = [{ name: 'release', key: publicKey }];
+  const target = { registry: registry.host, repository: 'sgci/e2e' };
+  const verified = async (text: string) => {
+    const digest = parseDigest(text, text);
+    const v = await verifyImage(client, { ...target, digest }, digest, keys);
+    assert.ok(
+      v.signatures.some((s) => s.verified),
+      digest,
+    );
+    return v;
+  };
   try {
-    const target = { registry: registry.host, repository: 'sgci/e2e' };
-    const v = await verifyImage(client, { ...target, digest: result.digest }, result.digest, [
-      { name: 'release', key: publicKey },
-    ]);
-    assert.ok(v.signatures.some((s) => s.verified));
-    assert.deepEqual(v.attestations.map((a) => [a.predicateType, a.verified]).sort(), [
-      [predicateTypes.cyclonedx, true],
-      [predicateTypes.slsaprovenance1, true],
-      [predicateTypes.spdx, true],
-    ]);
-    const provenance = v.attestations.find((a) => a.predicateType === predicateTypes.slsaprovenance1)?.statement;
+    // the index carries the provenance, each platform manifest its own SBOMs
+    const root = await verified(result.digest);
+    assert.deepEqual(
+      root.attestations.map((a) => [a.predicateType, a.verified]),
+      [[predicateTypes.slsaprovenance1, true]],
+    );
+    for (const platform of result.report.platforms) {
+      const v = await verified(platform.manifest);
+      assert.deepEqual(v.attestations.map((a) => [a.predicateType, a.verified]).sort(), [
+        [predicateTypes.cyclonedx, true],
+        [predicateTypes.spdx, true],
+      ]);
+    }
+    const provenance = root.attestations[0]?.statement;
     assert.ok(provenance);
     const deps = (
       provenance.predicate as {
@@ -157,15 +189,16 @@ test('sgci build lock, then sgci build --locked --push: from a signed repository
     ).buildDefinition.resolvedDependencies;
     const inRelease = deps.find((d) => d.uri === `${served.url}/dists/testing/InRelease`);
     assert.equal(inRelease?.digest.sha256, lock.suites[0].inRelease.sha256);
-    for (const p of lock.architectures[0].packages)
-      assert.equal(deps.find((d) => d.uri === `${served.url}/${p.filename}`)?.digest.sha256, p.sha256, p.name);
+    for (const closure of lock.architectures)
+      for (const p of closure.packages)
+        assert.equal(deps.find((d) => d.uri === `${served.url}/${p.filename}`)?.digest.sha256, p.sha256, p.name);
   } finally {
     await client.close();
   }
 
   // the archive moves on: a --locked --offline build still builds what the lock says, from the verified cache, byte
   // for byte
-  await buildDebianRepo(archive, key, { packages: packages('2026a-0+deb12u1') });
+  await buildDebianRepo(archive, key, { architectures, packages: packages('2026a-0+deb12u1') });
   const requests = served.requests.length;
   const again = (await sgci(['build', file, '--locked', '--offline'])).stdout;
   assert.equal(served.requests.length, requests, 'an offline build asks the archive for nothing');
