@@ -96,6 +96,13 @@ export {
 } from './images/list.ts';
 export { type ClaimedJob, enqueueJob, JobQueue, retryDelayMs } from './jobs/queue.ts';
 export { type JobContext, type JobDefinition, LeaseLost, Worker, type WorkerOptions } from './jobs/worker.ts';
+export {
+  ensureMonitorRounds,
+  type MonitorRounds,
+  monitorRoundIntervalMs,
+  monitorRoundJob,
+  monitorRoundJobKind,
+} from './monitor/round-job.ts';
 export { type OverdueFinding, type RecordedFindings, recordFindings } from './rematch/findings.ts';
 export { rematchedStatuses, rematchJob, rematchJobKind } from './rematch/rematch-job.ts';
 export { defaultReevaluation, type ReevaluationSettings } from './rematch/settings.ts';

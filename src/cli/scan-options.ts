@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import type { AttestationInput } from '../checks/index.ts';
-import { SgciError } from '../core/index.ts';
+import { SgciError, systemClock } from '../core/index.ts';
 import type { ImageDescription } from '../oci/image/index.ts';
 import type { Policy } from '../policy/index.ts';
 import type { Lang } from '../report/index.ts';
@@ -67,10 +67,11 @@ export function addCheckOptions(cmd: Command): Command {
 
 /**
  * The evaluation clock for ages, SLA deadlines and exception expiry: `--now` (reproducible reports), else the
- * current time. SOURCE_DATE_EPOCH is deliberately not used: CI sets it to the commit time for builds.
+ * process clock (`SGCI_NOW` in tests and replays, else the current time). SOURCE_DATE_EPOCH is deliberately not
+ * used: CI sets it to the commit time for builds.
  */
 export function evaluationTime(now: string | undefined): Date {
-  if (now === undefined) return new Date();
+  if (now === undefined) return systemClock()();
   const date = new Date(now);
   if (Number.isNaN(date.getTime())) throw new SgciError('USAGE', '--now', `not an ISO time: ${now}`);
   return date;

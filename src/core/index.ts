@@ -1,5 +1,6 @@
 export * from './atomic-file.ts';
 export * from './background-hash.ts';
+export * from './clock.ts';
 export * from './digest.ts';
 export * from './errors.ts';
 export * from './io.ts';
