@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import type { RegistryAccess, Signer } from '../attest/index.ts';
+import { isNotFound, type RegistryAccess, resolveImage, type Signer } from '../attest/index.ts';
 import { canonicalJson, type Digest, describe, digestOf, SgciError, writeFileAtomic } from '../core/index.ts';
 import type { RegistryReference } from '../oci/reference/index.ts';
 import { type BuildConfig, loadBuildConfig } from './config.ts';
@@ -123,6 +123,31 @@ export interface BuildOutcome {
   readonly gates: readonly GateReport[];
   readonly pushed?: Digest;
   readonly signed: boolean;
+  /** Every tag already named this digest: nothing was pushed, signed or attested again. */
+  readonly unchanged?: boolean;
+}
+
+/**
+ * Whether every tag already names the built digest. A rebuild that changes nothing then publishes nothing (no new
+ * signature layer either, since ECDSA signatures differ each time), so a monitor sees new digests only for new
+ * content.
+ */
+async function published(
+  registry: RegistryAccess,
+  target: Omit<RegistryReference, 'tag' | 'digest'>,
+  tags: readonly string[],
+  digest: Digest,
+): Promise<boolean> {
+  for (const tag of tags) {
+    try {
+      const current = await resolveImage(registry, { ...target, tag });
+      if (current.digest !== digest) return false;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw error;
+    }
+  }
+  return tags.length > 0;
 }
 
 /**
@@ -196,7 +221,10 @@ export async function runBuild(request: BuildRequest): Promise<BuildOutcome> {
   }
   if (!request.push) return { image, lockPath, outputs, gates, signed: false };
   const { registry, target } = request.push;
-  const pushed = await pushLayout(layout, registry, target, request.push.tags ?? config.image.tags);
+  const tags = request.push.tags ?? config.image.tags;
+  if (await published(registry, target, tags, image.digest))
+    return { image, lockPath, outputs, gates, pushed: image.digest, signed: false, unchanged: true };
+  const pushed = await pushLayout(layout, registry, target, tags);
   if (signer)
     await attestBuild(registry, target, signer, {
       root: pushed,

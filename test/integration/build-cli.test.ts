@@ -166,9 +166,11 @@ test('sgci build lock, then sgci build --locked --push: from a signed repository
     );
     return v;
   };
+  let signatures = 0;
   try {
     // the index carries the provenance, each platform manifest its own SBOMs
     const root = await verified(result.digest);
+    signatures = root.signatures.length;
     assert.deepEqual(
       root.attestations.map((a) => [a.predicateType, a.verified]),
       [[predicateTypes.slsaprovenance1, true]],
@@ -200,8 +202,18 @@ test('sgci build lock, then sgci build --locked --push: from a signed repository
   // for byte
   await buildDebianRepo(archive, key, { architectures, packages: packages('2026a-0+deb12u1') });
   const requests = served.requests.length;
-  const again = (await sgci(['build', file, '--locked', '--offline'])).stdout;
+  const again = (await sgci(['build', file, '--locked', '--offline', '--push', ref])).stdout;
   assert.equal(served.requests.length, requests, 'an offline build asks the archive for nothing');
+  // …and, the same digest being published already, publishes nothing: no push, no new signature
+  assert.match(again, new RegExp(`^Unchanged ${ref} \\(${result.digest}\\): already published`, 'm'));
+  const recheck = new RegistryClient({ limits: defaultLimits });
+  try {
+    const digest = parseDigest(result.digest);
+    const v = await verifyImage(recheck, { ...target, digest }, digest, keys);
+    assert.equal(v.signatures.length, signatures);
+  } finally {
+    await recheck.close();
+  }
   assert.match(again, new RegExp(`^Built ${registry.host}/sgci/e2e ${result.digest}$`, 'm'));
   assert.match(again, /linux\/amd64: \d+ checks asserted, 0 failed/);
   // without that cache the moved archive's InRelease is not the one the lock pins

@@ -87,6 +87,7 @@ export function registerBuild(program: Command): void {
             outputs: outcome.outputs,
             pushed: outcome.pushed ?? null,
             signed: outcome.signed,
+            unchanged: outcome.unchanged ?? false,
             gates: outcome.gates,
             report: outcome.image.report,
           },
@@ -105,7 +106,8 @@ export function registerBuild(program: Command): void {
         (g) =>
           `  ${g.platform}: ${g.asserted.length} checks asserted, ${g.failed.length} failed (${g.asserted.map((c) => `${c.id} ${c.result}`).join(', ')})`,
       ),
-      ...(outcome.pushed
+      ...(outcome.unchanged ? [`Unchanged ${opts.push} (${outcome.pushed}): already published, nothing pushed`] : []),
+      ...(outcome.pushed && !outcome.unchanged
         ? [`Pushed ${opts.push} (${outcome.pushed})${outcome.signed ? ', signed and attested' : ''}`]
         : []),
     ];
