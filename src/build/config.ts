@@ -217,13 +217,18 @@ export function parseBuildConfig(text: string, input: string): BuildConfig {
 }
 
 export async function loadBuildConfig(path: string): Promise<BuildConfig> {
+  return (await readBuildFile(path)).config;
+}
+
+/** The build file's text beside its meaning: the reproducibility proof's second run parses the very same text. */
+export async function readBuildFile(path: string): Promise<{ text: string; config: BuildConfig }> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
     throw new SgciError('CONFIG_INVALID', path, `cannot read: ${describe(error)}`, { cause: error });
   }
-  return parseBuildConfig(text, path);
+  return { text, config: parseBuildConfig(text, path) };
 }
 
 /** The published JSON Schema of the build file. */

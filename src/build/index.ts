@@ -23,6 +23,14 @@ export {
 export { explainLayoutDifference } from './image/compare.ts';
 export { type ImagePusher, pushLayout } from './image/push.ts';
 export {
+  assembleAgain,
+  type BuildEnvironment,
+  proveReproducible,
+  type ReproducibilityProof,
+  type SecondRun,
+  startSecondRun,
+} from './reproduce.ts';
+export {
   type BuildOutcome,
   type BuildRequest,
   configDigest,

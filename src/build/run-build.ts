@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { isNotFound, type RegistryAccess, resolveImage, type Signer } from '../attest/index.ts';
 import { canonicalJson, type Digest, describe, digestOf, SgciError, writeFileAtomic } from '../core/index.ts';
 import type { RegistryReference } from '../oci/reference/index.ts';
-import { type BuildConfig, loadBuildConfig } from './config.ts';
+import { type BuildConfig, loadBuildConfig, readBuildFile } from './config.ts';
 import {
   debianArchitecture,
   debPackageOf,
@@ -26,6 +26,7 @@ import { checkBuiltImage, type GateReport } from './gate/index.ts';
 import { type AssembledImage, assembleImage } from './image/assemble.ts';
 import { type ImagePusher, pushLayout } from './image/push.ts';
 import { attestBuild, buildProvenance, readLocalInputs } from './provenance/index.ts';
+import { currentEnvironment, proveReproducible, type ReproducibilityProof, startSecondRun } from './reproduce.ts';
 import { declaredSbom, type EncodedSbom, encodeBuildSboms } from './sbom/index.ts';
 
 /** The canonical digest of a build file's meaning (defaults applied, keys sorted): what the lock was made for. */
@@ -121,6 +122,8 @@ export interface BuildOutcome {
   /** SBOMs and provenance, written beside the layout in `<layout>.attestations/`. */
   readonly outputs: readonly string[];
   readonly gates: readonly GateReport[];
+  /** Both runs' digests (equal) and host settings. */
+  readonly reproducibility: ReproducibilityProof;
   readonly pushed?: Digest;
   readonly signed: boolean;
   /** Every tag already named this digest: nothing was pushed, signed or attested again. */
@@ -151,12 +154,13 @@ async function published(
 }
 
 /**
- * `sgci build FILE`: resolve (or hold to the lock), fetch each `.deb` verified, assemble, write the SBOMs of the
+ * `sgci build FILE`: resolve (or hold to the lock), fetch each `.deb` verified, assemble twice (here and, under other
+ * host settings, in a child process: issue 16, item 7) and refuse a second digest, write the SBOMs of the
  * resolution and check each platform image against them and the checks the build asserts, write the provenance;
  * then, when asked, push, sign and attach the SBOMs and provenance. Nothing is pushed unless every check passed.
  */
 export async function runBuild(request: BuildRequest): Promise<BuildOutcome> {
-  const config = await loadBuildConfig(request.file);
+  const { text, config } = await readBuildFile(request.file);
   const files = new RepositoryFiles(request.repository);
   const { lock, lockPath } = await resolveBuild(config, request.file, request.locked, files, request);
   if (!request.locked) await writeFileAtomic(lockPath, serializeLock(lock));
@@ -166,7 +170,16 @@ export async function runBuild(request: BuildRequest): Promise<BuildOutcome> {
     inputs.push({ platform, packages: fetched.map(debPackageOf) });
   }
   const layout = request.out ?? join(await mkdtemp(join(tmpdir(), 'sgci-build-')), 'oci');
-  const image = await assembleImage(config, inputs, { layout, baseDir: dirname(request.file) });
+  const environment = currentEnvironment();
+  const second = await startSecondRun(request.file, text, inputs, environment);
+  let image: AssembledImage;
+  try {
+    image = await assembleImage(config, inputs, { layout, baseDir: dirname(request.file) });
+  } catch (error) {
+    await second.abort();
+    throw error;
+  }
+  const reproducibility = await proveReproducible(request.file, { image, environment }, second);
   const provenance = config.outputs.provenance
     ? buildProvenance({
         config,
@@ -219,11 +232,11 @@ export async function runBuild(request: BuildRequest): Promise<BuildOutcome> {
     await writeFileAtomic(path, `${JSON.stringify(provenance, null, 2)}\n`);
     outputs.push(path);
   }
-  if (!request.push) return { image, lockPath, outputs, gates, signed: false };
+  if (!request.push) return { image, lockPath, outputs, gates, reproducibility, signed: false };
   const { registry, target } = request.push;
   const tags = request.push.tags ?? config.image.tags;
   if (await published(registry, target, tags, image.digest))
-    return { image, lockPath, outputs, gates, pushed: image.digest, signed: false, unchanged: true };
+    return { image, lockPath, outputs, gates, reproducibility, pushed: image.digest, signed: false, unchanged: true };
   const pushed = await pushLayout(layout, registry, target, tags);
   if (signer)
     await attestBuild(registry, target, signer, {
@@ -231,5 +244,5 @@ export async function runBuild(request: BuildRequest): Promise<BuildOutcome> {
       platforms: sboms,
       ...(provenance ? { provenance } : {}),
     });
-  return { image, lockPath, outputs, gates, pushed, signed: signs };
+  return { image, lockPath, outputs, gates, reproducibility, pushed, signed: signs };
 }

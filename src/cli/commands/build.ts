@@ -89,7 +89,7 @@ export function registerBuild(program: Command): void {
             signed: outcome.signed,
             unchanged: outcome.unchanged ?? false,
             gates: outcome.gates,
-            report: outcome.image.report,
+            report: { ...outcome.image.report, reproducibility: outcome.reproducibility },
           },
           null,
           2,
@@ -101,6 +101,7 @@ export function registerBuild(program: Command): void {
       `Built ${outcome.image.report.image} ${outcome.image.digest}`,
       `  layout ${outcome.image.layout}`,
       `  lock ${outcome.lockPath}`,
+      `  built twice, one digest: ${outcome.reproducibility.environments.map((e) => `TZ=${e.tz} umask ${e.umask} ${e.locale}`).join(' | ')}`,
       ...outcome.outputs.map((path) => `  wrote ${path}`),
       ...outcome.gates.map(
         (g) =>
@@ -113,6 +114,14 @@ export function registerBuild(program: Command): void {
     ];
     await writeOut(`${lines.join('\n')}\n`);
   });
+  // the reproducibility proof's second run (src/build/reproduce.ts): the same program in a child process
+  cmd
+    .command('reproduce', { hidden: true })
+    .argument('<input>', 'the second-run input the first run wrote')
+    .action(async (input: string) => {
+      const { assembleAgain } = await import('../../build/index.ts');
+      await writeOut(`${await assembleAgain(input)}\n`);
+    });
   cmd
     .command('lock')
     .description('resolve the build file and write sgci.lock.json beside it')
