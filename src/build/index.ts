@@ -25,6 +25,7 @@ export { type ImagePusher, pushLayout } from './image/push.ts';
 export {
   assembleAgain,
   type BuildEnvironment,
+  currentEnvironment,
   proveReproducible,
   type ReproducibilityProof,
   type SecondRun,

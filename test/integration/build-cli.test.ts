@@ -136,6 +136,12 @@ test('sgci build lock, then sgci build --locked --push: from a signed repository
   const result = JSON.parse(built.stdout);
   assert.equal(result.pushed, result.digest);
   assert.equal(result.signed, true);
+  // built twice, the second time in a child process under other host settings, to one digest
+  const proof = result.report.reproducibility;
+  assert.deepEqual(proof.digests, [result.digest, result.digest]);
+  const [first, second] = proof.environments;
+  for (const field of ['tz', 'umask', 'locale', 'tmpdir']) assert.notEqual(second[field], first[field], field);
+  console.log(`second run ${proof.secondRunMs} ms: ${JSON.stringify(proof.environments)}`);
   assert.deepEqual(
     result.gates.map((g: { platform: string; failed: string[] }) => [g.platform, g.failed]),
     [

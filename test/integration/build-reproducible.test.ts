@@ -6,7 +6,14 @@ import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { explainLayoutDifference } from '../../src/build/image/compare.ts';
-import { assembleImage, type DebPackage, parseBuildConfig } from '../../src/build/index.ts';
+import {
+  assembleImage,
+  currentEnvironment,
+  type DebPackage,
+  parseBuildConfig,
+  proveReproducible,
+  startSecondRun,
+} from '../../src/build/index.ts';
 import {
   caToolMissing,
   debsFromAptCache,
@@ -17,6 +24,7 @@ import {
   tarListing,
   updateCaCertificates,
 } from '../../src/build/testing.ts';
+import type { SgciError } from '../../src/core/index.ts';
 import { openImage } from '../../src/oci/source/index.ts';
 import { defaultPolicy } from '../../src/policy/index.ts';
 import { runScan } from '../../src/scan/index.ts';
@@ -24,10 +32,13 @@ import { runScan } from '../../src/scan/index.ts';
 const run = promisify(execFile);
 const repo = resolve(import.meta.dirname, '..', '..');
 const node = join(repo, 'node_modules', '.bin', 'node');
-const child = join(repo, 'src', 'build', 'build-child-testing.ts');
+const cli = join(repo, 'bin', 'sgci.js');
 const skip = dpkgDebAvailable ? false : 'dpkg-deb is not installed (apt-get install dpkg)';
 
-/** One build in a child process under the given umask and environment; resolves with the digest it printed. */
+/**
+ * One build in a child process under the given umask and environment, by the second run of every `sgci build`
+ * (`sgci build reproduce`); resolves with the digest it printed.
+ */
 async function buildIn(
   settings: { umask: string; env: Record<string, string> },
   yaml: string,
@@ -37,8 +48,10 @@ async function buildIn(
   const dir = mkdtempSync(join(tmpdir(), 'sgci-repro-'));
   const layout = join(dir, 'oci');
   const input = join(dir, 'input.json');
-  writeFileSync(input, JSON.stringify({ yaml, inputs: [{ platform: 'linux/amd64', packages }], baseDir, layout }));
-  const { stdout } = await run('sh', ['-c', `umask ${settings.umask} && exec "$0" "$@"`, node, child, input], {
+  const file = join(baseDir, 'build.yaml');
+  const inputs = [{ platform: 'linux/amd64', packages }];
+  writeFileSync(input, JSON.stringify({ yaml, file, inputs, layout, umask: settings.umask }));
+  const { stdout } = await run(node, [cli, 'build', 'reproduce', input], {
     env: { ...process.env, ...settings.env, TMPDIR: dir },
   });
   return { digest: stdout.trim(), layout };
@@ -93,6 +106,41 @@ test('two builds that differ are explained file by file', { skip }, async () => 
   assert.ok(lines.includes('linux/amd64 layer 0 etc/passwd: mtime 1735689600 ≠ 1735689000'), lines.join('\n'));
   // package files are older than both epochs: their mtimes, kept as the package has them, do not differ
   assert.ok(!lines.some((l) => l.includes('usr/share/zoneinfo/Europe/Berlin')), lines.join('\n'));
+});
+
+test('a second run that differs fails the build with BUILD_REFUSED, both settings and the per-file explanation', {
+  skip,
+  timeout: 120_000,
+}, async () => {
+  const debs = mkdtempSync(join(tmpdir(), 'sgci-debs-'));
+  const packages = await staticLikeDebs(debs);
+  const file = join(debs, 'static.yaml');
+  const inputs = [{ platform: 'linux/amd64' as const, packages }];
+  const layout = join(mkdtempSync(join(tmpdir(), 'sgci-layout-')), 'oci');
+  const image = await assembleImage(parseBuildConfig(staticBuildYaml(), file), inputs, { layout, baseDir: debs });
+  // the second run is handed another epoch: the one input that reaches the bytes and differs between the runs
+  const environment = currentEnvironment();
+  const other = staticBuildYaml().replace('epoch: 1735689600', 'epoch: 1735689000');
+  const second = await startSecondRun(file, other, inputs, environment);
+  const error = await proveReproducible(file, { image, environment }, second).then(
+    () => assert.fail('two different digests passed as reproduced'),
+    (e: SgciError) => e,
+  );
+  assert.equal(error.code, 'BUILD_REFUSED');
+  const [head, ...lines] = error.message.split('\n');
+  assert.match(
+    head ?? '',
+    new RegExp(`not reproducible: the first build \\(TZ=${environment.tz} umask ${environment.umask}`),
+  );
+  assert.match(
+    head ?? '',
+    new RegExp(
+      `the second \\(TZ=${second.environment.tz} umask ${second.environment.umask} LC_ALL=${second.environment.locale.replace('.', '\\.')} temp dir `,
+    ),
+  );
+  assert.match(head ?? '', new RegExp(`the second layout is kept at ${second.layout}:$`));
+  assert.ok(lines.includes('linux/amd64 layer 0 etc/passwd: mtime 1735689600 ≠ 1735689000'), lines.join('\n'));
+  assert.ok(lines.includes('linux/amd64 config created differs'), lines.join('\n'));
 });
 
 /** The one pipeline (`sgci check`) on a built layout, under the default policy, the day after the build's epoch. */
