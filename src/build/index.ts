@@ -39,3 +39,4 @@ export {
   runBuild,
   writeBuildLock,
 } from './run-build.ts';
+export { type BuildVerification, type VerifyBuildRequest, verifyBuild } from './verify-build.ts';

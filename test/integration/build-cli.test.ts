@@ -204,6 +204,13 @@ test('sgci build lock, then sgci build --locked --push: from a signed repository
     await client.close();
   }
 
+  // sgci build verify: the signed provenance names this build file, and a locked rebuild gives the published digest
+  const publicKeyFile = join(dir, 'release.pub');
+  const verify = (extra: readonly string[] = []) =>
+    sgci(['build', 'verify', ref, file, '--key', publicKeyFile, ...extra]);
+  const rebuilt = await verify(['--offline']);
+  assert.match(rebuilt.stdout, new RegExp(`^Verified ${ref}: rebuilt from .* to the published ${result.digest}$`, 'm'));
+
   // the archive moves on: a --locked --offline build still builds what the lock says, from the verified cache, byte
   // for byte
   await buildDebianRepo(archive, key, { architectures, packages: packages('2026a-0+deb12u1') });
@@ -243,6 +250,15 @@ test('sgci build lock, then sgci build --locked --push: from a signed repository
   assert.match(differs, /differs from the lock/);
   assert.match(differs, /~ configuration sha256:/);
   assert.match(differs, /\+ debconf 1\.5\.82/);
+  // …and is not the build file the published image's provenance names
+  const unverified = await verify(['--offline']).then(
+    () => assert.fail('a changed build file verified'),
+    (e: { stderr: string; code: number }) => {
+      assert.equal(e.code, 1);
+      return e.stderr;
+    },
+  );
+  assert.match(unverified, /is not the build file the provenance of sha256:[0-9a-f]{64} names/);
 });
 
 test('the examples parse as build files', () => {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { isSgciError, SgciError, safeText } from '../../core/index.ts';
 import { exitCodes } from '../exit-codes.ts';
+import { collect } from '../flags.ts';
 import type { ImageCliOptions } from '../options.ts';
 import { addRegistryOptions, registryFromCli, registryReferenceOf } from '../options.ts';
 import { writeOut } from '../output.ts';
@@ -113,6 +114,37 @@ export function registerBuild(program: Command): void {
         : []),
     ];
     await writeOut(`${lines.join('\n')}\n`);
+  });
+  addRegistryOptions(
+    cmd
+      .command('verify')
+      .description('rebuild a published image from its build file and lock; its signed provenance must name them')
+      .argument('<image>', 'the published image (registry reference)')
+      .argument('<file>', 'the build file it was built from (sgci.lock.json beside it)')
+      .option('--key <path>', 'public key the provenance attestation is signed with (repeatable)', collect, [])
+      .option('--offline', 'read the Debian files from the cache only, never the network'),
+  ).action(async (image: string, file: string, opts: ImageCliOptions & { key: string[]; offline?: boolean }) => {
+    if (opts.key.length === 0)
+      throw new SgciError('USAGE', '--key', 'give the public key the provenance is signed with');
+    const ref = registryReferenceOf(image);
+    const [{ verifyBuild }, { loadPublicKey }] = await Promise.all([
+      import('../../build/index.ts'),
+      import('../../attest/index.ts'),
+    ]);
+    const keys = [];
+    for (const path of opts.key) keys.push({ name: path, key: await loadPublicKey(path) });
+    await using registry = await registryFromCli(opts);
+    const verified = await refusedAsGate(
+      verifyBuild({
+        file,
+        registry,
+        image: ref,
+        keys,
+        repository: { offline: opts.offline ?? false },
+        checkedAt: new Date(),
+      }),
+    );
+    if (verified) await writeOut(`Verified ${image}: rebuilt from ${file} to the published ${verified.published}\n`);
   });
   // the reproducibility proof's second run (src/build/reproduce.ts): the same program in a child process
   cmd
