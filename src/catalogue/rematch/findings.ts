@@ -262,14 +262,15 @@ async function matchedBeforeWatchSawChange(tx: CatalogueTx, matchedAt: Date): Pr
  * and every re-evaluation's. Each finding keeps its first sight and its SLA clock; one that is no longer matched
  * becomes `fixed` (never deleted). A re-evaluation writes what changed as events (the scan's first result is no news).
  * The version's next evaluation by the clock is its next deadline; after a scan matched before the watch last saw
- * new advisory data (an import that ran while the image was read), at once.
+ * new advisory data (an import that ran while the image was read), at once. `previous`, the result stored before a
+ * re-evaluation, spares rewriting what did not change.
  */
 export async function recordFindings(
   tx: CatalogueTx,
   submission: string,
   result: StoredScanResult,
   policy: Policy,
-  options: { readonly reevaluation?: boolean } = {},
+  options: { readonly reevaluation?: boolean; readonly previous?: StoredScanResult } = {},
 ): Promise<RecordedFindings> {
   if (!result.matched) {
     await recordScanResult(tx, submission, result);
@@ -295,7 +296,7 @@ export async function recordFindings(
   const known = new Map(rows.map((r) => [r.id, r]));
   const vulns = clockedReport(result.vulns, known, slaPolicyOf(policy), now);
   const stored: StoredScanResult = vulns === result.vulns ? result : { ...result, vulns };
-  await recordScanResult(tx, submission, stored);
+  await recordScanResult(tx, submission, stored, options.previous);
   const present = new Set(vulns.matches.map((f) => f.id));
   const gone = rows.filter((k) => k.state !== 'fixed' && !present.has(k.id));
   await writeFindings(tx, submission, vulns.matches, known, gone, now);
