@@ -112,6 +112,7 @@ export type {
   VersionVexSource,
 } from './services.ts';
 export { DecisionRequest, decide, withdraw } from './submissions/decide.ts';
+export type { FourEyesBar } from './submissions/four-eyes.ts';
 export {
   defaultSubmissionLimits,
   type SubmissionLimits,
@@ -120,6 +121,15 @@ export {
 export { recordScanResult } from './submissions/record.ts';
 export { SubmissionRequest } from './submissions/request.ts';
 export { type StoredScanResult, storedResultOf } from './submissions/result.ts';
+export {
+  type ReviewCase,
+  type ReviewQueue,
+  type ReviewQueueEntry,
+  type ReviewStatus,
+  reviewCase,
+  reviewQueue,
+  reviewStatuses,
+} from './submissions/review.ts';
 export { scanJob } from './submissions/scan-job.ts';
 export { isPublic, type SubmissionStatus, submissionStatuses } from './submissions/states.ts';
 export { scanJobKind, submit } from './submissions/submit.ts';

@@ -3,6 +3,7 @@
  * loopback port (a browser needs a URL), axe-core over WCAG 2.1 A and AA, and a record of every request a page
  * makes. One browser per test file; each test opens its own context.
  */
+import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { AxeBuilder } from '@axe-core/playwright';
@@ -81,4 +82,14 @@ export function recordRequests(page: Page): string[] {
 /** Whether the document scrolls sideways (WCAG 1.4.10 reflow fails then). */
 export function scrollsSideways(page: Page): Promise<boolean> {
   return page.evaluate<boolean>('document.documentElement.scrollWidth > document.documentElement.clientWidth');
+}
+
+/** Presses Tab until the focused element `e` satisfies the expression; fails after `limit` presses. */
+export async function tabTo(page: Page, expression: string, limit = 100): Promise<void> {
+  for (let i = 0; i < limit; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate<boolean>(`(() => { const e = document.activeElement; return !!e && (${expression}); })()`))
+      return;
+  }
+  assert.fail(`no focusable element satisfies ${expression} within ${limit} tabs on ${page.url()}`);
 }

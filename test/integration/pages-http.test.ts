@@ -19,11 +19,16 @@ const html = { accept: 'text/html,application/xhtml+xml' };
 const origin = 'http://localhost';
 const password = 'correct horse battery staple';
 
-/** Every page that needs no parameter, and the image pages of one image. */
-const pages = (Object.keys(pagePaths) as (keyof typeof pagePaths)[]).map((id) => ({
-  id,
-  params: (id === 'image' || id === 'compare' ? { name: 'node-app' } : {}) as Record<string, string>,
-}));
+/** The pages only a signed-in reader sees: their own tests cover them (pages-review.test.ts …). */
+const signedInPages: ReadonlySet<string> = new Set(['review', 'reviewSubmission']);
+
+/** Every public page that needs no parameter, and the image pages of one image. */
+const pages = (Object.keys(pagePaths) as (keyof typeof pagePaths)[])
+  .filter((id) => !signedInPages.has(id))
+  .map((id) => ({
+    id,
+    params: (id === 'image' || id === 'compare' ? { name: 'node-app' } : {}) as Record<string, string>,
+  }));
 
 function form(fields: Record<string, string>, headers: Record<string, string> = {}): RequestInit {
   return {

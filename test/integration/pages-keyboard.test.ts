@@ -5,19 +5,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { chromiumMissing } from '../helpers/browser.ts';
+import { chromiumMissing, tabTo } from '../helpers/browser.ts';
 import { fixturesMissing } from '../helpers/fixtures.ts';
 import { type PagesInChromium, pagesInChromium, password } from '../helpers/page-states.ts';
-
-/** Presses Tab until the focused element `e` satisfies the expression; fails after `limit` presses. */
-async function tabTo(page: Page, expression: string, limit = 100): Promise<void> {
-  for (let i = 0; i < limit; i++) {
-    await page.keyboard.press('Tab');
-    if (await page.evaluate<boolean>(`(() => { const e = document.activeElement; return !!e && (${expression}); })()`))
-      return;
-  }
-  assert.fail(`no focusable element satisfies ${expression} within ${limit} tabs on ${page.url()}`);
-}
 
 async function press(page: Page, key: string): Promise<void> {
   await Promise.all([page.waitForNavigation(), page.keyboard.press(key)]);

@@ -4,6 +4,7 @@ import { actorOf, isReviewer, type Principal } from '../accounts/principal.ts';
 import type { ManualCheckDecision } from '../db/schema.ts';
 import type { CatalogueServices } from '../services.ts';
 import { issueVerdict } from '../verdicts/issue.ts';
+import { fourEyesBar } from './four-eyes.ts';
 import type { StoredScanResult } from './result.ts';
 import { type SubmissionStatus, transition } from './states.ts';
 
@@ -79,7 +80,7 @@ export async function decide(
       .forUpdate()
       .executeTakeFirst();
     if (!row) throw new SgciError('NOT_FOUND', id, 'no such submission');
-    if (principal.organisations.includes(row.organisation) || row.submitted_by === principal.userId) {
+    if (fourEyesBar(principal, { organisation: row.organisation, submittedBy: row.submitted_by })) {
       throw new SgciError('FORBIDDEN', id, `four eyes: you cannot decide on a submission of ${row.organisation}`);
     }
     if (row.status !== 'awaiting-review')

@@ -27,6 +27,8 @@ export const pagePaths = {
   easyRead: { de: '/de/leichte-sprache', en: '/en/easy-read' },
   signLanguage: { de: '/de/gebaerdensprache', en: '/en/sign-language' },
   sitemap: { de: '/de/sitemap', en: '/en/sitemap' },
+  review: { de: '/de/pruefung', en: '/en/review' },
+  reviewSubmission: { de: '/de/pruefung/:id', en: '/en/review/:id' },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type PageId = keyof typeof pagePaths;
@@ -77,6 +79,8 @@ const de = {
     easyRead: 'Leichte Sprache',
     signLanguage: 'Gebärdensprache',
     sitemap: 'Sitemap',
+    review: 'Prüfung',
+    reviewSubmission: 'Einreichung prüfen',
   } satisfies Record<PageId, string>,
   status: {
     submitted: 'eingereicht',
@@ -125,6 +129,8 @@ const en: Messages = {
     easyRead: 'Easy read',
     signLanguage: 'Sign language',
     sitemap: 'Sitemap',
+    review: 'Review',
+    reviewSubmission: 'Review a submission',
   },
   status: {
     submitted: 'submitted',

@@ -14,6 +14,8 @@ import { comparePage } from './pages/compare.ts';
 import { easyReadPage, signLanguagePage } from './pages/easy-read.ts';
 import { imagePage } from './pages/image.ts';
 import { imprintPage, privacyPage } from './pages/legal.ts';
+import { reviewDecision, reviewPage } from './pages/review.ts';
+import { reviewQueuePage } from './pages/review-queue.ts';
 import { signInPage } from './pages/sign-in.ts';
 import { sitemapPage } from './pages/sitemap.ts';
 import { startPage } from './pages/start.ts';
@@ -64,5 +66,8 @@ export function webRoutes(): App {
   page(app, 'easyRead', async (_c, ctx) => easyReadPage(ctx));
   page(app, 'signLanguage', async (_c, ctx) => signLanguagePage(ctx));
   page(app, 'sitemap', async (_c, ctx) => sitemapPage(ctx));
+  page(app, 'review', reviewQueuePage);
+  page(app, 'reviewSubmission', reviewPage);
+  page(app, 'reviewSubmission', reviewDecision, 'POST');
   return app;
 }

@@ -6,7 +6,7 @@
 import { gzipSync } from 'node:zlib';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { Principal } from '../../catalogue/index.ts';
+import { isReviewer, type Principal } from '../../catalogue/index.ts';
 import type { AppEnv } from '../router.ts';
 import { csrfInput } from './components.ts';
 import type { PageContext } from './context.ts';
@@ -39,7 +39,11 @@ export interface NavigationItem {
  * The main navigation, in order. The signed-in pages add their entries here with the role that sees them, e.g.
  * `{ id: 'review', show: isReviewer }` (isReviewer from the catalogue).
  */
-export const navigation: readonly NavigationItem[] = [{ id: 'start' }, { id: 'catalogue' }];
+export const navigation: readonly NavigationItem[] = [
+  { id: 'start' },
+  { id: 'catalogue' },
+  { id: 'review', show: isReviewer },
+];
 
 /** The footer's pages: the legal duties of a federal website and the ways in. */
 const footerPages: readonly PageId[] = ['imprint', 'privacy', 'accessibility', 'easyRead', 'signLanguage', 'sitemap'];

@@ -6,10 +6,7 @@
  */
 import type { Context } from 'hono';
 import { type ImageDetail, imageDetail, type VersionEntry, visibleVersion } from '../../../catalogue/index.ts';
-import { describeEvidence } from '../../../checks/index.ts';
 import { SgciError } from '../../../core/index.ts';
-import { type ScanReport, sectionLabel, statusLabel } from '../../../report/index.ts';
-import type { Finding, VulnReport } from '../../../vuln/index.ts';
 import type { AppEnv } from '../../router.ts';
 import {
   badge,
@@ -20,17 +17,12 @@ import {
   facts,
   selectField,
   statusBadge,
-  type Tone,
 } from '../components.ts';
 import type { PageContext } from '../context.ts';
 import { type Html, html, type Interpolation } from '../html.ts';
 import { categoryLabel, formatDate, type Lang } from '../i18n.ts';
 import type { PageContent } from '../layout.ts';
-import { severityBadge, severityCounts, slaText, vexLabel } from './vulnerability-text.ts';
-
-/** Evidence lines shown per check and findings per version: the rest is in the reports to download. */
-const evidenceShown = 20;
-const findingsShown = 100;
+import { checkResultsSection, vulnerabilitiesSection } from '../scan-results.ts';
 
 const slugPattern = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 const digestPattern = /^sha256:[0-9a-f]{64}$/;
@@ -71,31 +63,8 @@ const text = {
     pull: 'Per Digest ziehen',
     verify: 'Prüfurteil verifizieren',
     checks: (version: string) => `Prüfergebnisse der Version ${version}`,
-    checksSummary: 'Ergebnisse nach Status',
-    level: 'Stufe',
-    references: 'Referenzen',
-    evidence: (n: number) => `Nachweise (${n})`,
-    moreEvidence: (n: number) => `${n} weitere Nachweise im Prüfbericht (Downloads).`,
-    remediation: 'Abhilfe',
-    reason: 'Begründung',
     notScanned: 'Diese Version ist noch nicht fertig geprüft.',
     vulnerabilities: (version: string) => `Schwachstellen der Version ${version}`,
-    vulnsSummary: (open: string, suppressed: number, overdue: number, at: string) =>
-      `Offen: ${open || 'keine'}. Durch VEX als nicht ausnutzbar bewertet: ${suppressed}. SLA-Frist überschritten: ${overdue}. Stand der Bewertung: ${at}.`,
-    notMatched: 'Für diese Version wurden noch keine Schwachstellen abgeglichen (keine Schwachstellendaten).',
-    noFindings: 'Keine bekannten Schwachstellen.',
-    findingsCaption: 'Befunde, schwerste zuerst',
-    vulnerability: 'Schwachstelle',
-    package: 'Paket',
-    severity: 'Schweregrad',
-    fixedIn: 'Behoben in',
-    vex: 'VEX-Status',
-    sla: 'SLA-Frist',
-    noFix: 'noch kein Fix',
-    noVex: 'keine Aussage',
-    suppressed: 'unterdrückt',
-    osOwned: 'vom Betriebssystem verantwortet',
-    moreFindings: (n: number) => `${n} weitere Befunde im Schwachstellenbericht (Downloads).`,
     downloads: 'Downloads',
     downloadsCaption: 'Dokumente der angezeigten Version',
     document: 'Dokument',
@@ -158,31 +127,8 @@ const text = {
     pull: 'Pull by digest',
     verify: 'Verify the verdict',
     checks: (version: string) => `Check results of version ${version}`,
-    checksSummary: 'Results by status',
-    level: 'Level',
-    references: 'References',
-    evidence: (n: number) => `Evidence (${n})`,
-    moreEvidence: (n: number) => `${n} more pieces of evidence in the check report (downloads).`,
-    remediation: 'Remediation',
-    reason: 'Reason',
     notScanned: 'This version has not finished its checks yet.',
     vulnerabilities: (version: string) => `Vulnerabilities of version ${version}`,
-    vulnsSummary: (open: string, suppressed: number, overdue: number, at: string) =>
-      `Open: ${open || 'none'}. Assessed as not exploitable by VEX: ${suppressed}. SLA deadline missed: ${overdue}. Assessed at: ${at}.`,
-    notMatched: 'No vulnerabilities have been matched for this version yet (no vulnerability data).',
-    noFindings: 'No known vulnerabilities.',
-    findingsCaption: 'Findings, most severe first',
-    vulnerability: 'Vulnerability',
-    package: 'Package',
-    severity: 'Severity',
-    fixedIn: 'Fixed in',
-    vex: 'VEX status',
-    sla: 'SLA deadline',
-    noFix: 'no fix yet',
-    noVex: 'no statement',
-    suppressed: 'suppressed',
-    osOwned: 'owned by the operating system',
-    moreFindings: (n: number) => `${n} more findings in the vulnerability report (downloads).`,
     downloads: 'Downloads',
     downloadsCaption: 'Documents of the version shown',
     document: 'Document',
@@ -211,14 +157,6 @@ const text = {
 };
 
 type ImageText = (typeof text)['de'];
-
-const statusTone: Readonly<Record<ScanReport['results'][number]['result'], Tone>> = {
-  pass: 'success',
-  fail: 'danger',
-  warn: 'warning',
-  manual: 'info',
-  'not-applicable': 'info',
-};
 
 /** A version as a reader names it: its tags, or the start of its digest. */
 export function versionName(v: Pick<VersionEntry, 'tags' | 'digest'>): string {
@@ -272,91 +210,6 @@ function versionsTable(ctx: PageContext, s: ImageText, image: ImageDetail, shown
     [s.tags, s.digest, s.status, s.submitted, s.admitted, s.verdict, s.details],
     rows,
   );
-}
-
-function checkResult(ctx: PageContext, s: ImageText, r: ScanReport['results'][number]): Html {
-  const lang = ctx.lang;
-  const remediation = lang === 'de' ? (r.remediationDe ?? r.remediation) : r.remediation;
-  const reason = lang === 'de' ? (r.reasonDe ?? r.reason) : r.reason;
-  const evidence = r.evidence.slice(0, evidenceShown);
-  // what needs attention is open; a passed or not applicable check shows its details on request
-  const open = r.result === 'fail' || r.result === 'warn';
-  return html`<details class="check" id="${r.id}"${open ? html` open` : ''}>
-<summary><span class="check__title">${r.id} ${r.title[lang]}</span> ${badge(statusTone[r.result], statusLabel(r.result, lang))}</summary>
-<div class="check__body">
-<p class="meta">${s.level}: ${r.level} · ${s.references}: ${r.references.map((ref) => `${ref.standard} ${ref.item}`).join('; ')}</p>
-${remediation ? html`<p><strong>${s.remediation}:</strong> ${remediation}</p>` : ''}
-${reason ? html`<p><strong>${s.reason}:</strong> ${reason}</p>` : ''}
-${
-  r.evidence.length > 0
-    ? html`<p><strong>${s.evidence(r.evidence.length)}:</strong></p>
-<ul class="kern-list kern-list--bullet">${evidence.map((e) => html`<li><code>${describeEvidence(e, lang)}</code></li>`)}</ul>
-${r.evidence.length > evidenceShown ? html`<p>${s.moreEvidence(r.evidence.length - evidenceShown)}</p>` : ''}`
-    : ''
-}
-</div>
-</details>`;
-}
-
-function checksSection(ctx: PageContext, s: ImageText, report: ScanReport, version: string): Html {
-  const sections = [...new Set(report.results.map((r) => r.section))];
-  const counts = (['fail', 'warn', 'manual', 'not-applicable', 'pass'] as const)
-    .filter((status) => report.summary.byResult[status] > 0)
-    .map((status) => badge(statusTone[status], `${report.summary.byResult[status]} ${statusLabel(status, ctx.lang)}`));
-  return html`<h2 class="kern-heading-medium" id="pruefung">${s.checks(version)}</h2>
-<div class="badges" role="group" aria-label="${s.checksSummary}">${counts}</div>
-${sections.map(
-  (
-    section,
-  ) => html`<section aria-labelledby="bereich-${section}"><h3 class="kern-heading-small" id="bereich-${section}">${sectionLabel(section, ctx.lang)}</h3>
-${report.results.filter((r) => r.section === section).map((r) => checkResult(ctx, s, r))}
-</section>`,
-)}`;
-}
-
-function findingRow(ctx: PageContext, s: ImageText, f: Finding): Interpolation[] {
-  const lang = ctx.lang;
-  const summary = f.vulnerability.summary;
-  const aliases = f.vulnerability.aliases.filter((a) => a !== f.vulnerability.id);
-  const vex = f.vex
-    ? html`${vexLabel(lang, f.vex.status)}${f.vex.justification ? html`<br><span class="meta">${f.vex.justification}</span>` : ''}${f.suppressed ? html`<br>${badge('info', s.suppressed)}` : ''}`
-    : s.noVex;
-  return [
-    html`<strong>${f.vulnerability.id}</strong>${aliases.length ? html`<br><span class="meta">${aliases.join(', ')}</span>` : ''}${summary ? html`<br><span${lang === 'en' ? '' : html` lang="en"`}>${summary}</span>` : ''}`,
-    html`${f.package.name} ${f.package.version}${f.judgement === 'os-owned-upstream' ? html`<br><span class="meta">${s.osOwned}</span>` : ''}`,
-    severityBadge(lang, f.vulnerability.severity),
-    f.fixedVersions.length ? f.fixedVersions.join(', ') : s.noFix,
-    vex,
-    slaText(lang, f.sla, ctx.now),
-  ];
-}
-
-function vulnerabilitiesSection(
-  ctx: PageContext,
-  s: ImageText,
-  v: VersionEntry,
-  report: VulnReport,
-  version: string,
-): Html {
-  const heading = html`<h2 class="kern-heading-medium" id="schwachstellen">${s.vulnerabilities(version)}</h2>`;
-  const figures = v.figures?.vulnerabilities;
-  if (!figures?.matched) return html`${heading}<p>${s.notMatched}</p>`;
-  const summary = s.vulnsSummary(
-    severityCounts(ctx.lang, report.summary.active),
-    report.summary.suppressed,
-    report.summary.overdue,
-    formatDate(ctx.lang, report.evaluatedAt, true),
-  );
-  if (report.matches.length === 0) return html`${heading}<p>${summary}</p><p>${s.noFindings}</p>`;
-  const shown = report.matches.slice(0, findingsShown);
-  return html`${heading}<p>${summary}</p>
-${dataTable(
-  'befunde',
-  s.findingsCaption,
-  [s.vulnerability, s.package, s.severity, s.fixedIn, s.vex, s.sla],
-  shown.map((f) => findingRow(ctx, s, f)),
-)}
-${report.matches.length > findingsShown ? html`<p>${s.moreFindings(report.matches.length - findingsShown)}</p>` : ''}`;
 }
 
 function downloads(s: ImageText, v: VersionEntry): Html {
@@ -457,8 +310,8 @@ ${versionsTable(ctx, s, image, shown)}</section>
 ${command(ctx, 'befehl-pull', s.pull, `docker pull ${reference}`)}
 ${command(ctx, 'befehl-verify', s.verify, `sgci verify-attestation --key katalog.pub --type vsa ${reference}`)}
 </section>
-<section class="section" aria-labelledby="pruefung">${checks ? checksSection(ctx, s, checks, name) : html`<h2 class="kern-heading-medium" id="pruefung">${s.checks(name)}</h2><p>${s.notScanned}</p>`}</section>
-<section class="section" aria-labelledby="schwachstellen">${vulns ? vulnerabilitiesSection(ctx, s, shown, vulns, name) : html`<h2 class="kern-heading-medium" id="schwachstellen">${s.vulnerabilities(name)}</h2><p>${s.notScanned}</p>`}</section>
+<section class="section" aria-labelledby="pruefung">${checks ? checkResultsSection(ctx, checks, s.checks(name)) : html`<h2 class="kern-heading-medium" id="pruefung">${s.checks(name)}</h2><p>${s.notScanned}</p>`}</section>
+<section class="section" aria-labelledby="schwachstellen">${vulns ? vulnerabilitiesSection(ctx, vulns, shown.figures?.vulnerabilities.matched === true, s.vulnerabilities(name)) : html`<h2 class="kern-heading-medium" id="schwachstellen">${s.vulnerabilities(name)}</h2><p>${s.notScanned}</p>`}</section>
 <section class="section" aria-labelledby="downloads">${downloads(s, shown)}</section>
 <section class="section" aria-labelledby="aenderungen">${compareForm(ctx, s, image, shown)}</section>
 <section class="section" aria-labelledby="neubau"><h2 class="kern-heading-medium" id="neubau">${s.rebuilds}</h2><p>${s.rebuildsText}</p></section>`,

@@ -1,5 +1,5 @@
 /** Every page of the site, in groups, in the reader's language. */
-import type { Principal } from '../../../catalogue/index.ts';
+import { isReviewer, type Principal } from '../../../catalogue/index.ts';
 import type { PageContext } from '../context.ts';
 import { html } from '../html.ts';
 import type { Bilingual, PageId } from '../i18n.ts';
@@ -16,6 +16,7 @@ export interface SitemapGroup {
 export const sitemapGroups: readonly SitemapGroup[] = [
   { title: { de: 'Katalog', en: 'Catalogue' }, pages: ['start', 'catalogue'] },
   { title: { de: 'Mitwirken', en: 'Take part' }, pages: ['signIn'] },
+  { title: { de: 'Prüfen', en: 'Review' }, pages: ['review'], show: isReviewer },
   {
     title: { de: 'Service und Rechtliches', en: 'Service and legal' },
     pages: ['easyRead', 'signLanguage', 'accessibility', 'privacy', 'imprint', 'sitemap'],
