@@ -12,6 +12,7 @@ import { recordMatchingInput } from '../submissions/record.ts';
 import type { StoredScanResult } from '../submissions/result.ts';
 import { isPublic, type SubmissionStatus, transition } from '../submissions/states.ts';
 import { issueVerdict } from '../verdicts/issue.ts';
+import { AdvisoryCache, advisoryState } from './advisory-cache.ts';
 import { recordFindings } from './findings.ts';
 import { isMatchingInput, type MatchingInput, matchingInputOf, matchingSbomOf } from './matching-input.ts';
 import { reevaluateBy, setReevaluation } from './schedule.ts';
@@ -72,25 +73,23 @@ export function rematchJob(services: CatalogueServices): JobDefinition<{ submiss
   const { suspendAfterMs } = services.reevaluation ?? defaultReevaluation;
 
   const sla = slaPolicyOf(policy);
-  const { advisories, vex } = services.advisories ?? catalogue.store;
+  const store = services.advisories ?? catalogue.store;
+  const { advisories, vex } = store;
+  const cache = new AdvisoryCache();
   /**
-   * The store as one re-match reads it: the newest import's summary read once and answering both the matcher's
-   * "is the database empty" (instead of counting every advisory) and the report's totals.
+   * The store as one re-match reads it: its lookups through the process's cache of the store's current state, and
+   * the newest import's summary read once, answering both the matcher's "is the database empty" (instead of
+   * counting every advisory) and the report's totals.
    */
-  const matcherOnce = () => {
+  const matcherOnce = async () => {
+    const cached = cache.reader(advisories, await advisoryState(store));
     let summary: ReturnType<typeof advisories.summary> | undefined;
     const once = () => {
       summary ??= advisories.summary();
       return summary;
     };
     return storeMatcher({
-      advisories: {
-        findByPackages: (keys) => advisories.findByPackages(keys),
-        getMany: (ids) => advisories.getMany(ids),
-        severities: (ids) => advisories.severities(ids),
-        summary: once,
-        count: async () => (await once()).advisories,
-      },
+      advisories: { ...cached, summary: once, count: async () => (await once()).advisories },
       vex,
     });
   };
@@ -104,6 +103,17 @@ export function rematchJob(services: CatalogueServices): JobDefinition<{ submiss
         .leftJoin('matching_inputs', 'matching_inputs.submission', 'submissions.id')
         .selectAll('submissions')
         .select(['images.repository', 'matching_inputs.input'])
+        // the reviewer's judgement of the manual checks, which a verdict states: a version is admitted once
+        .select((eb) =>
+          eb
+            .selectFrom('decisions')
+            .select('manual_checks')
+            .whereRef('decisions.submission', '=', 'submissions.id')
+            .where('decision', '=', 'admit')
+            .orderBy('id', 'desc')
+            .limit(1)
+            .as('manual_checks'),
+        )
         .where('submissions.id', '=', id)
         .executeTakeFirst();
       const now = catalogue.now();
@@ -130,7 +140,8 @@ export function rematchJob(services: CatalogueServices): JobDefinition<{ submiss
         organisation: row.organisation,
       };
       const decided = (await services.vex?.statementsFor({ ...version, diffIds: previous.diffIds }, now)) ?? [];
-      const matched = await matcherOnce()(toMatch.sbom, {
+      const match = await matcherOnce();
+      const matched = await match(toMatch.sbom, {
         vex: [...inputs.vex, ...decided],
         notes: (row.inputs.vex ?? []).map((f) => `VEX document read: ${f.name}`),
         sla,
@@ -164,15 +175,7 @@ export function rematchJob(services: CatalogueServices): JobDefinition<{ submiss
         if (end) await reevaluateBy(tx, id, end);
         // a verdict names the policy its checks were judged by: after a policy change only a new scan can say
         if (!services.signing || row.policy_digest !== policy.digest) return;
-        const admission = await tx
-          .selectFrom('decisions')
-          .select('manual_checks')
-          .where('submission', '=', id)
-          .where('decision', '=', 'admit')
-          .orderBy('id', 'desc')
-          .limit(1)
-          .executeTakeFirst();
-        const subject = { ...version, result: recorded.result, manualChecks: admission?.manual_checks ?? [] };
+        const subject = { ...version, result: recorded.result, manualChecks: row.manual_checks ?? [] };
         await issueVerdict(
           tx,
           services.signing,
