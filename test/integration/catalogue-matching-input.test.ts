@@ -14,26 +14,21 @@ import { matchingInputOf, matchingSbomOf } from '../../src/catalogue/rematch/mat
 import { defaultLimits } from '../../src/core/index.ts';
 import { openImage } from '../../src/oci/source/index.ts';
 import { defaultPolicy, slaPolicyOf } from '../../src/policy/index.ts';
+import type { Sbom } from '../../src/sbom/index.ts';
 import { runScan, storeMatcher } from '../../src/scan/index.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { importAdvisories, parseAdvisorySource } from '../../src/vuln/index.ts';
-import { corpusDir, fixture, fixtureNames, fixturesMissing } from '../helpers/fixtures.ts';
+import { corpusDir, type FixtureName, fixture, fixtureNames, fixturesMissing } from '../helpers/fixtures.ts';
 
 const now = new Date('2026-12-01T09:00:00Z');
 const dir = mkdtempSync(join(tmpdir(), 'sgci-matching-input-'));
 let store: Store;
+const sboms = new Map<FixtureName, Sbom>();
 
 /** Advisories naming every Debian source package and npm package of the fixtures, fixed just above what is installed. */
-async function advisoriesForEveryPackage(): Promise<Uint8Array[]> {
+function advisoriesForEveryPackage(): Uint8Array[] {
   const records: object[] = [];
-  for (const name of fixtureNames) {
-    await using image = await openImage(`docker-archive:${fixture(name).dockerArchive}`, { limits: defaultLimits });
-    const { sbom } = await runScan({
-      subject: { image },
-      needs: { vulns: false, checks: false },
-      policy: defaultPolicy,
-      now,
-    });
+  for (const sbom of sboms.values()) {
     for (const p of sbom.packages) {
       const id = `OSV-2098-${records.length}`;
       if (p.metadata.kind === 'deb')
@@ -65,6 +60,11 @@ async function advisoriesForEveryPackage(): Promise<Uint8Array[]> {
 
 before(async () => {
   if (fixturesMissing()) return;
+  for (const name of fixtureNames) {
+    await using image = await openImage(`docker-archive:${fixture(name).dockerArchive}`, { limits: defaultLimits });
+    const scan = { subject: { image }, needs: { vulns: false, checks: false }, policy: defaultPolicy, now };
+    sboms.set(name, (await runScan(scan)).sbom);
+  }
   store = await openStore({ engine: 'sqlite', dataDir: dir, databaseUrl: '' });
   const osv = join(corpusDir(), 'osv');
   await importAdvisories(
@@ -74,7 +74,7 @@ before(async () => {
       skipInvalid: true,
     },
   );
-  const generated = await advisoriesForEveryPackage();
+  const generated = advisoriesForEveryPackage();
   await importAdvisories(
     store,
     generated.map((bytes, i) => ({ kind: 'bytes' as const, name: `OSV-2098-${i}.json`, bytes })),
@@ -89,14 +89,7 @@ test('every fixture: the matching input finds what the whole SBOM finds', { skip
   const match = storeMatcher(store);
   const request = { vex: [], notes: [], sla: slaPolicyOf(defaultPolicy), now };
   const seen = { sourcePackage: 0, ownedByDistro: 0, findings: 0 };
-  for (const name of fixtureNames) {
-    await using image = await openImage(`docker-archive:${fixture(name).dockerArchive}`, { limits: defaultLimits });
-    const { sbom } = await runScan({
-      subject: { image },
-      needs: { vulns: false, checks: false },
-      policy: defaultPolicy,
-      now,
-    });
+  for (const [name, sbom] of sboms) {
     const input = JSON.parse(JSON.stringify(matchingInputOf(sbom)));
     const whole = await match(sbom, request);
     const compact = await match(matchingSbomOf(input, sbom.subject), request);
