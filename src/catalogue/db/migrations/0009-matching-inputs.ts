@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 /**
  * Re-matching at scale: beside each scanned version, the part of its SBOM that matching reads (packages by PURL,
@@ -6,6 +6,11 @@ import type { Kysely } from 'kysely';
  * result. Re-evaluating a version reads these few kilobytes instead of its whole stored pass (the SBOM with every
  * file location, the secrets scan and the check inputs: 250–600 KB). Versions scanned before this migration have
  * none and fall back to the stored pass, which their first re-evaluation copies from.
+ *
+ * Every re-evaluation reads and rewrites the version's result (100–300 KB of JSON): on a server built with lz4 (the
+ * distributions' PostgreSQL is), that column and the matching input are compressed with lz4 instead of pglz, which
+ * takes a few milliseconds per result each way. Values are recompressed as they are written; PGlite has no lz4 and
+ * keeps pglz.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
@@ -13,8 +18,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('submission', 'text', (c) => c.primaryKey().references('submissions.id'))
     .addColumn('input', 'jsonb', (c) => c.notNull())
     .execute();
+  await sql`do $$ begin
+      alter table submissions alter column result set compression lz4;
+      alter table matching_inputs alter column input set compression lz4;
+    exception when feature_not_supported then null;
+    end $$`.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`alter table submissions alter column result set compression default`.execute(db);
   await db.schema.dropTable('matching_inputs').execute();
 }
