@@ -107,10 +107,10 @@ async function apiFigures(databaseUrl: string, work: string): Promise<string[][]
     ['search "hardened runtime"', `/api/v1/images?q=${encodeURIComponent('hardened runtime')}`, true],
     ['GET /api/v1/images/{name}', '/api/v1/images/image-01234', true],
     // the pages (issue #14) on the same reads: the list, a search, a filter, an image page (HTML, uncompressed)
-    ['page /de/katalog', '/de/katalog', false],
-    ['page /de/katalog?q=gehärtet', `/de/katalog?q=${encodeURIComponent('gehärtet')}`, false],
-    ['page /de/katalog?fixable=high', '/de/katalog?fixable=high', false],
-    ['page /de/katalog/{name}', '/de/katalog/image-01234', false],
+    ['page /de/katalog', '/de/katalog', true],
+    ['page /de/katalog?q=gehärtet', `/de/katalog?q=${encodeURIComponent('gehärtet')}`, true],
+    ['page /de/katalog?fixable=high', '/de/katalog?fixable=high', true],
+    ['page /de/katalog/{name}', '/de/katalog/image-01234', true],
   ] as const;
   const rows: string[][] = [];
   // the cold path: what every request costs when the response cache cannot answer it (a change since, another query)
@@ -273,7 +273,7 @@ async function main(): Promise<void> {
         `requests over ${connections} keep-alive connections after ${warmUp} to warm up; floor: node:http serving the ` +
         'same body. API rows: anonymous reads as the public sends them, answered from the response cache while ' +
         'nothing changed; "cold": every request with Cache-Control: no-cache, computed from the database. Page ' +
-        'rows: computed on every request (the pages have no response cache). Targets: sgci within 3x of the floor, ' +
+        'rows likewise: anonymous pages go through the same cache. Targets: sgci within 3x of the floor, ' +
         'search p95 under 50 ms.\n',
     );
 

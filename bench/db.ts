@@ -3,8 +3,11 @@
  * `sgci vulns` of the node-app fixture, each on the 27 npm advisories of the corpus (issue 17's case) and on a
  * real set for scale (all of the corpus's OSV data plus generated records up to 200,000), beside the goals
  * (db status ≤ 0.15 s and ≤ 80 MiB, vulns ≤ 0.4 s and ≤ 150 MiB) and Node's own start-up as the floor. Also
- * `sgci scan` of node-app, whose matching runs in process, and what `db update --index` costs to install the
- * large set as one signed file. Fastest of N runs; peak RSS is the largest of the runs.
+ * the start-up goal of `sgci sbom` of distroless-static (≤ 0.15 s; issue 17 item 4), `sgci vulns` of the
+ * compressed node-app archive (its layers gunzipped too), `sgci scan` of node-app, whose matching runs in
+ * process, and what `db update --index` costs to install the large set as one signed file. Least wall time and
+ * least CPU time (user+system, the figure a loaded machine disturbs least) of N runs; peak RSS is the largest of
+ * the runs.
  *
  * Run alone: node_modules/.bin/node bench/db.ts [--runs N] [records]
  */
@@ -32,7 +35,10 @@ interface Figure {
   readonly rssMiB: number;
 }
 
-/** The fastest of `runs` runs of one command (wall time), with the largest peak RSS of any run. */
+/**
+ * The least wall time and the least CPU time of `runs` runs of one command (each the figure least disturbed by
+ * other load, which may come from different runs), with the largest peak RSS of any run.
+ */
 function measure(command: string, commandArgs: readonly string[], env: NodeJS.ProcessEnv): Figure {
   const all: Figure[] = [];
   for (let i = 0; i < runs; i++) {
@@ -41,8 +47,11 @@ function measure(command: string, commandArgs: readonly string[], env: NodeJS.Pr
     if (r.status !== 0 && r.status !== 1) throw new Error(`${commandArgs.join(' ')} failed: ${r.stderr}`);
     all.push({ seconds: r.wallSeconds, cpuSeconds: r.cpuSeconds, rssMiB: r.rssMiB });
   }
-  const fastest = all.reduce((a, b) => (b.seconds < a.seconds ? b : a));
-  return { ...fastest, rssMiB: Math.max(...all.map((f) => f.rssMiB)) };
+  return {
+    seconds: Math.min(...all.map((f) => f.seconds)),
+    cpuSeconds: Math.min(...all.map((f) => f.cpuSeconds)),
+    rssMiB: Math.max(...all.map((f) => f.rssMiB)),
+  };
 }
 
 function environment(home: string): NodeJS.ProcessEnv {
@@ -70,15 +79,21 @@ async function buildLarge(home: string, total: number): Promise<number> {
   return store.advisories.count();
 }
 
-function row(what: string, database: string, f: Figure, goal?: { seconds: number; rssMiB: number }): string[] {
-  const met = goal ? (f.seconds <= goal.seconds && f.rssMiB <= goal.rssMiB ? 'met' : 'NOT met') : '';
+/** A goal of issue 17: wall seconds, and peak RSS where it names one. */
+interface Goal {
+  readonly seconds: number;
+  readonly rssMiB?: number;
+}
+
+function row(what: string, database: string, f: Figure, goal?: Goal): string[] {
+  const met = goal ? (f.seconds <= goal.seconds && f.rssMiB <= (goal.rssMiB ?? Infinity) ? 'met' : 'NOT met') : '';
   return [
     what,
     database,
     fmt(f.seconds),
     fmt(f.cpuSeconds),
     fmt(f.rssMiB, 0),
-    goal ? `≤ ${fmt(goal.seconds)} s, ≤ ${goal.rssMiB} MiB` : '',
+    goal ? `≤ ${fmt(goal.seconds)} s${goal.rssMiB === undefined ? '' : `, ≤ ${goal.rssMiB} MiB`}` : '',
     met,
   ];
 }
@@ -118,6 +133,20 @@ async function main(): Promise<void> {
       rows.push(row('sgci db status', name, measure(node, [sgci, 'db', 'status'], environment(home)), statusGoal));
       rows.push(row('sgci vulns node-app', name, measure(node, [sgci, 'vulns', image], environment(home)), vulnsGoal));
     }
+    rows.push(
+      row(
+        'sgci vulns node-app (oci-archive: + gunzip)',
+        smallName,
+        measure(node, [sgci, 'vulns', `oci-archive:${fixture('node-app').ociArchive}`], environment(small)),
+        vulnsGoal,
+      ),
+      row(
+        'sgci sbom distroless-static (oci-archive:)',
+        '-',
+        measure(node, [sgci, 'sbom', `oci-archive:${fixture('distroless-static').ociArchive}`], environment(small)),
+        { seconds: 0.15 },
+      ),
+    );
     const out = join(work, 'scan-out');
     rows.push(
       row(
@@ -154,12 +183,12 @@ async function main(): Promise<void> {
     const header = ['command (whole process)', 'advisories', 'wall s', 'CPU s', 'peak RSS MiB', 'goal', ''];
     process.stdout.write(
       `${table(header, rows, 'end')}\n` +
-        `fastest of ${runs} runs (wall), peak RSS the largest of them; load average ${loadavg()
+        `least wall and least CPU time of ${runs} runs, peak RSS the largest of them; load average ${loadavg()
           .map((l) => l.toFixed(1))
           .join(' ')} on ${cpus().length} cores\n` +
         `building the ${largeName}-advisory database: ${fmt(buildSeconds, 1)} s; exporting and signing it as one ` +
         `index file: ${fmt(exportSeconds, 1)} s\n` +
-        'issue 17 before (PGlite): db status 1.4 s, 675 MiB; vulns node-app 2.0 s, 632 MiB\n',
+        'issue 17 before (PGlite): db status 1.4 s, 675 MiB; vulns node-app 2.0 s, 632 MiB; sbom distroless 0.24 s\n',
     );
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -24,6 +24,7 @@ packages=(
   ruby                                         # RubyGems' own list of installed and default gems
   golang-go                                    # go version -m: Go build info as the Go tool reads it
   rpm                                          # rpmbuild and rpm -V: real rpm databases for SGCI-COMP-003
+  apt-utils                                    # apt-ftparchive: the signed Debian repository the build tests make
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,6 +1,7 @@
 export type { CatalogContext, Cataloger, CatalogerNeeds, CatalogerOutput } from './cataloger.ts';
 export { catalogerFailure, compareStrings, isCatalogerFailure, makePackage, packageId, purl } from './cataloger.ts';
 export { distroQualifier, parseOsRelease } from './distro/os-release.ts';
+export { field, parseStanzas, type Stanza } from './dpkg/parse-control.ts';
 export { isSpdxExpression, normaliseLicense, toSpdxId } from './license.ts';
 export type * from './package.ts';
 export { catalogers } from './registry.ts';

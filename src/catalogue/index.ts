@@ -23,7 +23,7 @@ export {
   type ScryptParams,
   verifyPassword,
 } from './accounts/password.ts';
-export { actorOf, isAdmin, isMember, isReviewer, type Principal } from './accounts/principal.ts';
+export { actorOf, isAdmin, isContributor, isMember, isReviewer, type Principal } from './accounts/principal.ts';
 export {
   deleteRegistryCredentials,
   listRegistryCredentials,
@@ -53,10 +53,12 @@ export {
 } from './accounts/tokens.ts';
 export {
   addMember,
+  changeUserRole,
   createOrganisation,
   createUser,
   disableUser,
   listOrganisations,
+  listUsers,
   loadPrincipal,
   type NewUser,
   normaliseLogin,
@@ -64,6 +66,7 @@ export {
   requireOrganisation,
   requireUser,
   type UserRecord,
+  type UserSummary,
 } from './accounts/users.ts';
 export { type CatalogueChanges, catalogueChanges } from './db/changes.ts';
 export { type Actor, actorId, appendEvent, type EventInput } from './db/events.ts';
@@ -93,6 +96,13 @@ export {
 } from './images/list.ts';
 export { type ClaimedJob, enqueueJob, JobQueue, retryDelayMs } from './jobs/queue.ts';
 export { type JobContext, type JobDefinition, LeaseLost, Worker, type WorkerOptions } from './jobs/worker.ts';
+export {
+  ensureMonitorRounds,
+  type MonitorRounds,
+  monitorRoundIntervalMs,
+  monitorRoundJob,
+  monitorRoundJobKind,
+} from './monitor/round-job.ts';
 export { type OverdueFinding, type RecordedFindings, recordFindings } from './rematch/findings.ts';
 export { rematchedStatuses, rematchJob, rematchJobKind } from './rematch/rematch-job.ts';
 export { defaultReevaluation, type ReevaluationSettings } from './rematch/settings.ts';
@@ -131,7 +141,7 @@ export {
   reviewStatuses,
 } from './submissions/review.ts';
 export { scanJob } from './submissions/scan-job.ts';
-export { isPublic, type SubmissionStatus, submissionStatuses } from './submissions/states.ts';
+export { canTransition, isPublic, type SubmissionStatus, submissionStatuses } from './submissions/states.ts';
 export { scanJobKind, submit } from './submissions/submit.ts';
 export {
   canSee,
@@ -177,6 +187,14 @@ export {
   recordDecision,
   withdrawDecision,
 } from './triage/record.ts';
+export {
+  findAcrossVersions,
+  slaClocksOf,
+  type TriageFinding,
+  type TriageQuery,
+  type TriageResults,
+  type TriageVersion,
+} from './triage/search.ts';
 export { type AppliedDecisions, CatalogueVexSource, catalogueVexSource } from './triage/source.ts';
 export type { NearMiss } from './triage/unmatched.ts';
 export { issueVerdict, pushVerdictJobKind, type VerdictSigning, verdictValidityMs } from './verdicts/issue.ts';

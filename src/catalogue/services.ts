@@ -6,6 +6,7 @@ import type { Policy } from '../policy/index.ts';
 import type { Store } from '../store/index.ts';
 import type { VexStatement } from '../vuln/index.ts';
 import type { Catalogue } from './db/open.ts';
+import type { MonitorRounds } from './monitor/round-job.ts';
 import type { ReevaluationSettings } from './rematch/settings.ts';
 import type { VerdictSigning } from './verdicts/issue.ts';
 import type { WebhookDelivery } from './webhooks/deliver-job.ts';
@@ -66,4 +67,6 @@ export interface CatalogueServices {
   readonly reevaluation?: ReevaluationSettings;
   /** How webhook deliveries are sent and their secrets opened; absent: no webhook jobs run in this process. */
   readonly webhooks?: WebhookDelivery;
+  /** What monitor rounds run on (`sgci.monitor-round`); absent: no rounds run in this process. */
+  readonly monitor?: MonitorRounds;
 }

@@ -4,8 +4,7 @@ import { BlobCache, defaultCacheMaxBytes, parseSize } from '../cache/index.ts';
 import { createLogger, type Limits, SgciError, withLimits } from '../core/index.ts';
 import type { Image } from '../oci/index.ts';
 import { parseImageReference, type RegistryReference } from '../oci/reference/index.ts';
-import type { RegistryClient } from '../oci/registry/index.ts';
-import { openImage } from '../oci/source/index.ts';
+import type { RegistryClient, RegistryClientOptions } from '../oci/registry/index.ts';
 import { collect } from './flags.ts';
 
 /** The options every image-taking command (inspect, files, sbom, vulns, check, scan, sign …) accepts. */
@@ -106,6 +105,9 @@ export async function openImageFromCli(input: string, opts: Record<string, unkno
   const limits = limitsFromCli(options);
   const logger = createLogger();
   const { username, password } = await credentialsFromCli(options);
+  // the image readers (and zod, for their manifests) load when an image is opened, not with the flags: a
+  // command's --help and the commands that take no image stay light
+  const { openImage } = await import('../oci/source/index.ts');
   return openImage(input, {
     limits,
     logger,
@@ -140,14 +142,14 @@ export function registryReferenceOf(input: string): RegistryReference {
   return parsed.ref;
 }
 
-/** A registry client with the credentials of the flags, env and docker config; close it when done. */
-export async function registryFromCli(opts: ImageCliOptions): Promise<RegistryClient & RegistryAccess> {
+/** The registry client options of the flags: credentials of the flags, env and docker config, limits, insecure hosts. */
+export async function registryOptionsFromCli(opts: ImageCliOptions): Promise<RegistryClientOptions> {
   const { username, password } = await credentialsFromCli(opts);
   // Loaded here, not at import: the registry client pulls in undici (~0.1 s), and `check` and `scan`
   // import this module but only reach the registry for registry references.
-  const { defaultCredentials, RegistryClient } = await import('../oci/registry/index.ts');
+  const { defaultCredentials } = await import('../oci/registry/index.ts');
   const logger = createLogger();
-  return new RegistryClient({
+  return {
     limits: limitsFromCli(opts),
     logger,
     insecureRegistries: opts.insecureRegistry ?? [],
@@ -156,5 +158,11 @@ export async function registryFromCli(opts: ImageCliOptions): Promise<RegistryCl
       ...(username !== undefined ? { username } : {}),
       ...(password !== undefined ? { password } : {}),
     }),
-  });
+  };
+}
+
+/** A registry client with the credentials of the flags, env and docker config; close it when done. */
+export async function registryFromCli(opts: ImageCliOptions): Promise<RegistryClient & RegistryAccess> {
+  const { RegistryClient } = await import('../oci/registry/index.ts');
+  return new RegistryClient(await registryOptionsFromCli(opts));
 }

@@ -1,20 +1,10 @@
 import { type Command, Option } from 'commander';
 import type { AttestationInput } from '../checks/index.ts';
-import { SgciError } from '../core/index.ts';
+import { SgciError, systemClock } from '../core/index.ts';
 import type { ImageDescription } from '../oci/image/index.ts';
-import { defaultPolicy, loadPolicy, type Policy, withSlaOverrides } from '../policy/index.ts';
+import type { Policy } from '../policy/index.ts';
 import type { Lang } from '../report/index.ts';
-import {
-  runScan,
-  type ScanDeps,
-  type ScanNeeds,
-  type ScanOutcome,
-  type ScanRequest,
-  type ScanSubject,
-  startStoreMatcher,
-  storeMatcher,
-  storeScanCache,
-} from '../scan/index.ts';
+import type { ScanDeps, ScanNeeds, ScanOutcome, ScanRequest, ScanSubject } from '../scan/index.ts';
 import { collect } from './flags.ts';
 import { limitsFromCli, openImageFromCli, registryFromCli } from './options.ts';
 
@@ -77,10 +67,11 @@ export function addCheckOptions(cmd: Command): Command {
 
 /**
  * The evaluation clock for ages, SLA deadlines and exception expiry: `--now` (reproducible reports), else the
- * current time. SOURCE_DATE_EPOCH is deliberately not used: CI sets it to the commit time for builds.
+ * process clock (`SGCI_NOW` in tests and replays, else the current time). SOURCE_DATE_EPOCH is deliberately not
+ * used: CI sets it to the commit time for builds.
  */
 export function evaluationTime(now: string | undefined): Date {
-  if (now === undefined) return new Date();
+  if (now === undefined) return systemClock()();
   const date = new Date(now);
   if (Number.isNaN(date.getTime())) throw new SgciError('USAGE', '--now', `not an ISO time: ${now}`);
   return date;
@@ -102,6 +93,8 @@ export async function scanRequestFromCli(
   opts: ScanCliOptions,
 ): Promise<ScanRequest> {
   const now = evaluationTime(opts.now);
+  // the policy (zod schemas) loads when a command runs the pipeline, not with its flags and --help
+  const { defaultPolicy, loadPolicy, withSlaOverrides } = await import('../policy/index.ts');
   const policy: Policy = withSlaOverrides(
     opts.policy !== undefined ? await loadPolicy(opts.policy) : defaultPolicy,
     opts.sla ?? [],
@@ -189,7 +182,10 @@ export function addScanCacheOption(cmd: Command): Command {
  * database is written through one connection); without it, opened read-only when the SBOM is ready
  * (startStoreMatcher). Dispose it when the scan is done.
  */
-function scanStore(opts: ScanCliOptions): { parts: Promise<Pick<ScanDeps, 'matcher' | 'cache'>> } & AsyncDisposable {
+async function scanStore(
+  opts: ScanCliOptions,
+): Promise<{ parts: Promise<Pick<ScanDeps, 'matcher' | 'cache'>> } & AsyncDisposable> {
+  const { startStoreMatcher, storeMatcher, storeScanCache } = await import('../scan/index.ts');
   if (!opts.cache) {
     const matcher = startStoreMatcher();
     return {
@@ -213,6 +209,7 @@ function scanStore(opts: ScanCliOptions): { parts: Promise<Pick<ScanDeps, 'match
  */
 export async function checkImageFromCli(input: string, opts: Record<string, unknown>): Promise<ScanOutcome> {
   const request = await scanRequestFromCli({ reference: input }, { vulns: true, checks: true }, opts as ScanCliOptions);
-  await using store = scanStore(opts as ScanCliOptions);
+  await using store = await scanStore(opts as ScanCliOptions);
+  const { runScan } = await import('../scan/index.ts');
   return await runScan({ ...request, limits: limitsFromCli(opts) }, scanDepsFromCli(request, opts, await store.parts));
 }

@@ -38,6 +38,12 @@ export const errorCodes = [
   'CONFLICT',
   'FORBIDDEN',
   'RATE_LIMITED',
+  /** `sgci build` refused an image its build-time policy forbids (root user, shell, package manager, setuid). */
+  'BUILD_REFUSED',
+  /** A Debian repository's InRelease, Release or index that breaks the chain of trust (dates, suite, a missing index). */
+  'REPOSITORY_INVALID',
+  /** A Debian package whose Depends/Pre-Depends no package of the sources satisfies. */
+  'DEPENDENCY_UNMET',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

@@ -1,5 +1,6 @@
 export * from './atomic-file.ts';
 export * from './background-hash.ts';
+export * from './clock.ts';
 export * from './digest.ts';
 export * from './errors.ts';
 export * from './io.ts';
@@ -10,4 +11,5 @@ export * from './paths.ts';
 export * from './safe-text.ts';
 export * from './table.ts';
 export * from './version.ts';
+export * from './yaml.ts';
 export * from './zip.ts';

@@ -16,13 +16,10 @@ export {
   type Reporter,
   type ReportFormat,
   renderReport,
-  renderVulnReport,
   reportFormats,
   scanSarifReporter,
-  type VulnFormat,
-  vulnFormats,
-  vulnReporters,
 } from './render.ts';
 export { renderSarif } from './sarif.ts';
 export { renderScanSummary, type ScanSummary } from './summary.ts';
 export { renderTable } from './table.ts';
+export { renderVulnReport, type VulnFormat, vulnFormats, vulnReporters } from './vulns/index.ts';

@@ -5,9 +5,10 @@ import { renderJson } from './json.ts';
 import { renderJunit } from './junit.ts';
 import { renderMarkdown } from './markdown.ts';
 import type { ScanReport } from './model.ts';
-import { checksSarifRun, renderSarif, sarifLog } from './sarif.ts';
+import { checksSarifRun, renderSarif } from './sarif.ts';
+import { sarifLog } from './sarif-log.ts';
 import { renderTable } from './table.ts';
-import { renderCycloneDxVdr, renderGitlab, renderVulnTable, vulnsSarifRun } from './vulns.ts';
+import { vulnsSarifRun } from './vulns/index.ts';
 
 /** How a report is rendered for a reader: the language of its texts, and colour on a terminal. */
 export interface RenderOptions {
@@ -35,19 +36,8 @@ export const checkReporters = {
   junit: { mediaType: 'application/xml', render: (r) => renderJunit(r) },
 } as const satisfies Record<string, Reporter<ScanReport>>;
 
-/** The vulnerability report's formats (`sgci vulns -o`): JSON is the source every other one renders. */
-export const vulnReporters = {
-  table: { mediaType: 'text/plain', render: (r) => renderVulnTable(r) },
-  json: { mediaType: json, fileName: 'vulns.json', render: (r) => `${JSON.stringify(r, null, 2)}\n` },
-  'cyclonedx-vdr': { mediaType: 'application/vnd.cyclonedx+json', render: (r) => renderCycloneDxVdr(r) },
-  sarif: { mediaType: 'application/sarif+json', render: (r) => sarifLog([vulnsSarifRun(r)]) },
-  gitlab: { mediaType: json, render: (r) => renderGitlab(r) },
-} as const satisfies Record<string, Reporter<VulnReport>>;
-
 export type ReportFormat = keyof typeof checkReporters;
-export type VulnFormat = keyof typeof vulnReporters;
 export const reportFormats = Object.keys(checkReporters) as ReportFormat[];
-export const vulnFormats = Object.keys(vulnReporters) as VulnFormat[];
 
 export function isReportFormat(value: string): value is ReportFormat {
   return Object.hasOwn(checkReporters, value);
@@ -57,12 +47,6 @@ export function isReportFormat(value: string): value is ReportFormat {
 export function renderReport(report: ScanReport, format: ReportFormat, options: Partial<RenderOptions> = {}): string {
   const reporter: Reporter<ScanReport> = checkReporters[format];
   return reporter.render(report, { lang: options.lang ?? 'en', color: options.color ?? false });
-}
-
-/** Renders the vulnerability report in one of its formats. */
-export function renderVulnReport(report: VulnReport, format: VulnFormat): string {
-  const reporter: Reporter<VulnReport> = vulnReporters[format];
-  return reporter.render(report, { lang: 'en', color: false });
 }
 
 /**

@@ -1,11 +1,6 @@
 import { describeEvidence, type Evidence } from '../checks/index.ts';
 import type { CheckReport, ScanReport } from './model.ts';
-
-/** A SARIF 2.1.0 log of one or more runs, as every SARIF output of sgci writes it. */
-export function sarifLog(runs: readonly Record<string, unknown>[]): string {
-  const log = { $schema: 'https://json.schemastore.org/sarif-2.1.0.json', version: '2.1.0', runs };
-  return `${JSON.stringify(log, null, 2)}\n`;
-}
+import { sarifLog } from './sarif-log.ts';
 
 /** The checks' report as SARIF (`sgci check -o sarif`). */
 export function renderSarif(report: ScanReport): string {

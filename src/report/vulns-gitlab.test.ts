@@ -9,7 +9,7 @@ import { gitlabContainerScanningSchema } from '../../test/helpers/schemas/gitlab
 import type { Package } from '../catalog/index.ts';
 import type { Sbom } from '../sbom/index.ts';
 import { matchSbom, type OsvRecord, parseVex, type VulnReport } from '../vuln/index.ts';
-import { renderVulnReport } from './render.ts';
+import { renderVulnReport } from './vulns/index.ts';
 
 const corpus = join(corpusDir(), 'osv');
 const ajv = new Ajv({ strict: true, allErrors: true });

@@ -13,6 +13,7 @@ import { advisoryRoutes } from './routes/advisories.ts';
 import { feedRoutes } from './routes/feed.ts';
 import { healthRoutes } from './routes/health.ts';
 import { imageRoutes } from './routes/images.ts';
+import { keyRoutes } from './routes/keys.ts';
 import { submissionRoutes } from './routes/submissions.ts';
 import { vexRoutes } from './routes/vex.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
@@ -85,6 +86,7 @@ export function createApp(deps: ServerDeps): App {
   app.route('/', authRoutes());
   app.route('/', submissionRoutes());
   app.route('/', imageRoutes());
+  app.route('/', keyRoutes());
   app.route('/', feedRoutes());
   app.route('/', vexRoutes());
   app.route('/', webhookRoutes());

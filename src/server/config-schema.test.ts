@@ -52,3 +52,18 @@ test('a misspelt key is refused by the schema and by the loader, which names it'
     (error) => isSgciError(error, 'CONFIG_INVALID') && error.message.includes(file) && /"worker"/.test(error.message),
   );
 });
+
+test('the operator’s details pass the published schema and the loader; an unknown detail is named', async () => {
+  const validate = validator(serverConfigJsonSchema(version));
+  const yaml = 'operator:\n  postalAddress: ["Beispielstraße 1", "10117 Berlin"]\n  vatId: " DE123456789 "\n';
+  assert.equal(validate(parse(yaml)), true, JSON.stringify(validate.errors));
+  const dir = await mkdtemp(join(tmpdir(), 'sgci-config-'));
+  await writeFile(join(dir, 'serve.yaml'), yaml);
+  const config = loadServerConfig({ file: join(dir, 'serve.yaml'), env: {} });
+  assert.deepEqual(config.operator, { postalAddress: ['Beispielstraße 1', '10117 Berlin'], vatId: 'DE123456789' });
+  await writeFile(join(dir, 'wrong.yaml'), 'operator:\n  fax: "030 123"\n');
+  assert.throws(
+    () => loadServerConfig({ file: join(dir, 'wrong.yaml'), env: {} }),
+    (error) => isSgciError(error, 'CONFIG_INVALID') && /operator/.test(error.message) && /"fax"/.test(error.message),
+  );
+});

@@ -69,6 +69,27 @@ const Reevaluation = z
   })
   .strict();
 
+const OperatorText = z.string().trim().min(1).max(500);
+
+/**
+ * Who runs the site, as the Impressum (§ 5 DDG) and the privacy notice (Art. 13 GDPR) must name them: what the
+ * initiative's own material does not give. A detail left out reads "not entered yet" on the pages.
+ */
+const OperatorConfig = z
+  .object({
+    postalAddress: z
+      .array(OperatorText)
+      .min(1)
+      .max(8)
+      .optional()
+      .describe('The postal address, one line per entry (street, postcode and town, …).'),
+    representedBy: OperatorText.optional().describe('Who represents the operator (managing directors).'),
+    register: OperatorText.optional().describe('Register court and number, e.g. "Amtsgericht Berlin, HRB 123456".'),
+    vatId: OperatorText.optional().describe('VAT identification number (§ 27a UStG).'),
+    dataProtectionOfficer: OperatorText.optional().describe('The data protection officer and how to reach them.'),
+  })
+  .strict();
+
 /**
  * `sgci serve` / `sgci worker` configuration as one YAML file (`--config`), the environment (`SGCI_*`) and flags,
  * in rising precedence. Published as schema/server-config-<version>.json.
@@ -154,8 +175,11 @@ export const ServerConfigFile = z
       .default({ sessionIdleMinutes: 30, sessionMaxHours: 12, trustedProxies: [] }),
     oidc: OidcConfig.optional(),
     reevaluation: Reevaluation.default({ suspendAfter: '7d', watchIntervalSeconds: 300 }),
+    operator: OperatorConfig.optional().describe('Details of the operator the Impressum and privacy notice show.'),
   })
   .strict();
+
+export type OperatorDetails = z.output<typeof OperatorConfig>;
 
 export type ServerConfigInput = z.input<typeof ServerConfigFile>;
 

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { catalogueChanges } from '../catalogue/index.ts';
 import type { AppEnv } from './router.ts';
 
@@ -95,13 +95,31 @@ function revalidates(cacheControl: string | undefined): boolean {
     .some((directive) => ['no-cache', 'max-age=0'].includes(directive.trim()));
 }
 
+/** How a route's responses are kept: by default the API's, whose handlers mark what is `public`. */
+export interface ResponseCacheOptions {
+  /**
+   * What besides the path and query the response depends on, as part of the key: the pages' encoding (gzip or
+   * identity, chosen by Accept-Encoding).
+   */
+  readonly variant?: (c: Context<AppEnv>) => string;
+  /** Whether an anonymous 200 may be kept; default: the handler marked it `Cache-Control: public`. */
+  readonly keeps?: (response: Response) => boolean;
+}
+
+const keepsPublic = (response: Response) => response.headers.get('cache-control')?.startsWith('public') === true;
+
 /**
  * Route middleware: anonymous GETs are answered from `cache` while nothing the public API reads has changed since
  * (every instance hears every change through the database, db/changes.ts) and the entry is younger than the TTL;
- * otherwise the handler runs and a 200 it marks `public` is kept. Signed-in requests pass untouched: what they see
- * may depend on who they are. `x-cache` says `hit` or `miss` on every request the cache considered.
+ * otherwise the handler runs and a 200 it marks `public` (or that `options.keeps` admits) is kept. Signed-in
+ * requests pass untouched: what they see may depend on who they are; a response that sets a cookie is never kept.
+ * `x-cache` says `hit` or `miss` on every request the cache considered.
  */
-export function publicResponseCache(cache: ResponseCache): MiddlewareHandler<AppEnv> {
+export function publicResponseCache(
+  cache: ResponseCache,
+  options: ResponseCacheOptions = {},
+): MiddlewareHandler<AppEnv> {
+  const keeps = options.keeps ?? keepsPublic;
   return async (c, next) => {
     if (c.req.method !== 'GET' || c.var.principal !== undefined) return next();
     const { catalogue } = c.var.deps;
@@ -109,13 +127,13 @@ export function publicResponseCache(cache: ResponseCache): MiddlewareHandler<App
     // arrived is counted, the entry computed before it is not served
     const generation = await catalogueChanges(catalogue).current();
     if (generation === undefined) return next();
-    const key = pathAndQuery(c.req.url);
+    const key = options.variant ? `${options.variant(c)} ${pathAndQuery(c.req.url)}` : pathAndQuery(c.req.url);
     const started = catalogue.now().getTime();
     const hit = revalidates(c.req.header('cache-control')) ? undefined : cache.get(key, generation, started);
     if (hit) return c.body(hit.body, 200, { ...hit.headers, 'x-cache': 'hit' });
     await next();
     const response = c.res;
-    if (response.status === 200 && response.headers.get('cache-control')?.startsWith('public')) {
+    if (response.status === 200 && !response.headers.has('set-cookie') && keeps(response)) {
       const headers = Object.fromEntries(response.headers);
       const body = new Uint8Array(await response.clone().arrayBuffer());
       cache.set(key, { generation, storedAt: started, body, headers });

@@ -6,7 +6,9 @@ import {
   type CatalogueServices,
   catalogueVexSource,
   ensureAdvisoriesWatch,
+  ensureMonitorRounds,
   type JobDefinition,
+  monitorRoundJob,
   openCatalogue,
   pushVerdictJob,
   type ReevaluationSettings,
@@ -22,6 +24,7 @@ import { loadPolicy, parseDuration } from '../policy/index.ts';
 import { openStore } from '../store/index.ts';
 import type { ServerConfig } from './config.ts';
 import { registryImageAccess } from './image-access.ts';
+import { monitorRounds } from './monitor-rounds.ts';
 
 /** Where the catalogue is reached when no public URL is configured: the address it listens on. */
 export function publicBase(config: Pick<ServerConfig, 'publicUrl' | 'host' | 'port'>): string {
@@ -78,7 +81,11 @@ export async function openCatalogueServices(config: ServerConfig, logger: Logger
   };
   // the watch reschedules itself; a process that starts makes sure it runs (it may have failed for good)
   await ensureAdvisoriesWatch(catalogue);
+  // the tags `sgci monitor add` watches in the same store are asked by the server's rounds (docs/monitor.md)
+  const monitor = monitorRounds({ config, logger, catalogue, store: advisories, policy, cache });
+  await ensureMonitorRounds(catalogue);
   return {
+    monitor,
     catalogue,
     policy,
     images,
@@ -99,5 +106,6 @@ export function catalogueJobs(services: CatalogueServices): JobDefinition<unknow
     advisoriesWatchJob(services),
     advisoriesUpdateJob(services),
     ...(services.webhooks ? webhookJobs(services.webhooks) : []),
+    ...(services.monitor ? [monitorRoundJob(services.catalogue, services.monitor)] : []),
   ] as JobDefinition<unknown>[];
 }

@@ -1,6 +1,14 @@
 export type { AdvisoryRecord, AdvisoryStatus, Feed, StoredAdvisory } from './advisories.ts';
 export { AdvisoryRepository } from './advisories.ts';
 export type { IndexExport, IndexInstall } from './index-file.ts';
+export {
+  MonitorRepository,
+  type NewObservation,
+  type StoredAlarm,
+  type StoredObservation,
+  type StoredWatch,
+  type WatchKey,
+} from './monitor.ts';
 export type { NotificationHandlers, NotificationListener } from './notifications.ts';
 export { ScanRepository, type StoredScan } from './scans.ts';
 export type { Database } from './schema.ts';

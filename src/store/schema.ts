@@ -15,6 +15,10 @@ export interface Database {
   vex_statements: VexStatementsTable;
   scan_results: ScanResultsTable;
   severities: SeveritiesTable;
+  monitor_watches: MonitorWatchesTable;
+  monitor_observations: MonitorObservationsTable;
+  monitor_alarms: MonitorAlarmsTable;
+  monitor_package_versions: MonitorPackageVersionsTable;
 }
 
 type Timestamp = ColumnType<Date | string, Date | string, Date | string>;
@@ -99,4 +103,65 @@ export interface SeveritiesTable {
   advisory_id: string | null;
   severity: Json<SeverityEntry[]>;
   modified: Timestamp;
+}
+
+/** A tag `sgci monitor` watches, with when it was last asked and the digest it may be pinned to. */
+export interface MonitorWatchesTable {
+  id: Generated<number>;
+  registry: string;
+  repository: string;
+  tag: string;
+  /** `os/arch[/variant]`: the image of an index the classification and scans look at. */
+  platform: string;
+  every_seconds: number;
+  added_at: Timestamp;
+  checked_at: Timestamp | null;
+  /** The ledger row of the digest the tag pointed at when last asked; null before the first round. */
+  current_observation: number | null;
+  pinned_digest: string | null;
+  pinned_at: Timestamp | null;
+  /** The base-image policy category the last scorecard suggested: the drift alarm compares against it. */
+  category: string | null;
+}
+
+/** The ledger: one row per run of a tag on one digest, appended when the tag moves. */
+export interface MonitorObservationsTable {
+  id: Generated<number>;
+  registry: string;
+  repository: string;
+  tag: string;
+  platform: string;
+  /** The digest the tag resolves to (an index or a manifest): what a pin names. */
+  digest: string;
+  /** The platform's image manifest (the same as `digest` for a single-platform tag). */
+  platform_digest: string;
+  config_digest: string;
+  diff_ids: Json<string[]>;
+  first_seen: Timestamp;
+  last_seen: Timestamp;
+  /** `head` (Docker-Content-Digest) or `get` (sha256 of the manifest: the registry sent no digest header). */
+  source: string;
+  /** What changed against the previous row (monitor/classify.ts); null for a tag's first row. */
+  change: ColumnType<unknown | string | null, string | null, string | null>;
+}
+
+/** Alarms of the monitor: a tag moved back, a tag deleted, a pinned digest vanished. */
+export interface MonitorAlarmsTable {
+  id: Generated<number>;
+  registry: string;
+  repository: string;
+  tag: string;
+  platform: string;
+  kind: string;
+  digest: string | null;
+  raised_at: Timestamp;
+  detail: string;
+}
+
+/** A Debian source version and when the monitor first saw it in a suite's package index. */
+export interface MonitorPackageVersionsTable {
+  suite: string;
+  source: string;
+  version: string;
+  first_seen: Timestamp;
 }

@@ -4,6 +4,7 @@ import type { Dialect, Kysely } from 'kysely';
 import { dataDir as defaultDataDir, describe, SgciError } from '../core/index.ts';
 import { AdvisoryRepository, type Feed } from './advisories.ts';
 import type { IndexExport, IndexInstall } from './index-file.ts';
+import { MonitorRepository } from './monitor.ts';
 import type { Listen, NotificationHandlers, NotificationListener } from './notifications.ts';
 import { ScanRepository } from './scans.ts';
 import type { Database } from './schema.ts';
@@ -37,6 +38,7 @@ export interface StoreRepositories {
   readonly advisories: AdvisoryRepository;
   readonly vex: VexRepository;
   readonly scans: ScanRepository;
+  readonly monitor: MonitorRepository;
 }
 
 /** The one database layer of sgci: SQLite embedded by default, PGlite embedded on request, PostgreSQL when configured. */
@@ -62,7 +64,13 @@ export interface Store extends StoreRepositories, AsyncDisposable {
 }
 
 function repositories(db: Kysely<Database>): StoreRepositories {
-  return { db, advisories: new AdvisoryRepository(db), vex: new VexRepository(db), scans: new ScanRepository(db) };
+  return {
+    db,
+    advisories: new AdvisoryRepository(db),
+    vex: new VexRepository(db),
+    scans: new ScanRepository(db),
+    monitor: new MonitorRepository(db),
+  };
 }
 
 /** `postgres://user:secret@host/db` → `postgres://user@host/db`. */

@@ -25,8 +25,24 @@ const allowed: Record<string, readonly string[]> = {
   checks: ['core', 'oci', 'catalog', 'sbom', 'vuln', 'secrets', 'policy', 'attest'],
   report: ['core', 'oci', 'checks', 'vuln'],
   scan: ['core', 'oci', 'catalog', 'vuln', 'checks', 'secrets', 'policy', 'report', 'attest', 'store'],
-  catalogue: ['core', 'oci', 'sbom', 'policy', 'vuln', 'checks', 'report', 'attest', 'scan', 'store'],
-  server: ['core', 'oci', 'cache', 'sbom', 'policy', 'vuln', 'store', 'attest', 'checks', 'report', 'catalogue'],
+  monitor: ['core', 'oci', 'catalog', 'policy', 'vuln', 'checks', 'attest', 'scan', 'store'],
+  catalogue: ['core', 'oci', 'sbom', 'policy', 'vuln', 'checks', 'report', 'attest', 'scan', 'store', 'monitor'],
+  build: ['core', 'oci', 'cache', 'version'],
+  server: [
+    'core',
+    'oci',
+    'cache',
+    'sbom',
+    'policy',
+    'vuln',
+    'store',
+    'attest',
+    'checks',
+    'report',
+    'catalogue',
+    'monitor',
+    'scan',
+  ],
 };
 
 /** Test support beside the code (`testing.ts`, `*-testing.ts`) builds fixtures from any layer, as tests do. */

@@ -93,3 +93,8 @@ export async function tabTo(page: Page, expression: string, limit = 100): Promis
   }
   assert.fail(`no focusable element satisfies ${expression} within ${limit} tabs on ${page.url()}`);
 }
+
+/** Presses a key that leads to another page, and waits for it. */
+export async function press(page: Page, key: string): Promise<void> {
+  await Promise.all([page.waitForNavigation(), page.keyboard.press(key)]);
+}

@@ -19,12 +19,23 @@ const html = { accept: 'text/html,application/xhtml+xml' };
 const origin = 'http://localhost';
 const password = 'correct horse battery staple';
 
-/** The pages only a signed-in reader sees: their own tests cover them (pages-review.test.ts …). */
-const signedInPages: ReadonlySet<string> = new Set(['review', 'reviewSubmission']);
+/** The pages only a signed-in reader sees: their own tests cover them (pages-review.test.ts, pages-submissions.test.ts, pages-triage.test.ts, pages-admin.test.ts …). */
+const signedInPages: ReadonlySet<string> = new Set([
+  'review',
+  'reviewSubmission',
+  'submit',
+  'submissions',
+  'submission',
+  'triage',
+  'triageDecide',
+  'triageDecision',
+  'triageExpiring',
+  'triageUnmatched',
+]);
 
 /** Every public page that needs no parameter, and the image pages of one image. */
 const pages = (Object.keys(pagePaths) as (keyof typeof pagePaths)[])
-  .filter((id) => !signedInPages.has(id))
+  .filter((id) => !signedInPages.has(id) && !pagePaths[id].de.startsWith('/de/verwaltung'))
   .map((id) => ({
     id,
     params: (id === 'image' || id === 'compare' ? { name: 'node-app' } : {}) as Record<string, string>,

@@ -5,13 +5,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { chromiumMissing, tabTo } from '../helpers/browser.ts';
+import { chromiumMissing, press, tabTo } from '../helpers/browser.ts';
 import { fixturesMissing } from '../helpers/fixtures.ts';
 import { type PagesInChromium, pagesInChromium, password } from '../helpers/page-states.ts';
-
-async function press(page: Page, key: string): Promise<void> {
-  await Promise.all([page.waitForNavigation(), page.keyboard.press(key)]);
-}
 
 const resultNames = (page: Page) =>
   page.locator('.results h3 a').evaluateAll((links) => links.map((a) => a.textContent ?? ''));

@@ -71,7 +71,7 @@ describe('registry without auth', { skip }, () => {
       assert.deepEqual(Buffer.from(byTag.bytes), raw, name);
       assert.equal(byTag.mediaType, 'application/vnd.oci.image.manifest.v1+json');
       const head = await client.headManifest(ref(name));
-      assert.deepEqual(head, { digest: byTag.digest, mediaType: byTag.mediaType, size: raw.length });
+      assert.deepEqual(head, { digest: byTag.digest, mediaType: byTag.mediaType, size: raw.length, source: 'head' });
       const byDigest = await client.getManifest({ ...ref(name), tag: undefined, digest: byTag.digest });
       assert.equal(byDigest.digest, byTag.digest);
     }

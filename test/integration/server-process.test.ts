@@ -16,6 +16,7 @@ import {
   advisoriesWatchJobKind,
   enqueueJob,
   type JobDefinition,
+  monitorRoundJobKind,
   openCatalogue,
   pushVerdictJobKind,
   rematchJobKind,
@@ -38,6 +39,7 @@ const jobKinds = [
   advisoriesUpdateJobKind,
   webhookDispatchKind,
   'sgci.webhook-deliver',
+  monitorRoundJobKind,
 ];
 const node = resolve(repo, 'node_modules', '.bin', 'node');
 const bin = resolve(repo, 'bin', 'sgci.js');

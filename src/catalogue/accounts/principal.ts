@@ -25,6 +25,11 @@ export function isMember(p: Principal | undefined, organisation: string): boolea
   return p?.organisations.includes(organisation) === true;
 }
 
+/** Whether the user contributes for an organisation: only then can they submit (and follow) images. */
+export function isContributor(p: Principal | undefined): boolean {
+  return (p?.organisations.length ?? 0) > 0;
+}
+
 /** The principal as the audit log names it: the user, or the user's token by its shown prefix. */
 export function actorOf(p: Principal): Actor {
   return p.via.kind === 'token'

@@ -286,3 +286,90 @@ export async function loadPrincipal(
     via,
   };
 }
+
+/** A user as the administration lists them: never the password hash. */
+export interface UserSummary {
+  readonly login: string;
+  readonly displayName: string;
+  readonly email: string | null;
+  readonly role: GlobalRole | null;
+  readonly organisations: readonly string[];
+  /** Signs in with a password here (otherwise OIDC or API tokens only). */
+  readonly password: boolean;
+  readonly oidc: boolean;
+  readonly disabledAt: Date | null;
+  readonly createdAt: Date;
+  readonly lastSeenAt: Date | null;
+}
+
+/** Every user (or only the members of `organisation`, or the one `login`), by login, with their memberships. */
+export async function listUsers(
+  db: CatalogueDb,
+  options: { organisation?: string; login?: string } = {},
+): Promise<UserSummary[]> {
+  let query = db
+    .selectFrom('users')
+    .select([
+      'id',
+      'login',
+      'display_name',
+      'email',
+      'role',
+      'password_hash',
+      'oidc_issuer',
+      'disabled_at',
+      'created_at',
+      'last_seen_at',
+    ])
+    .orderBy('login');
+  if (options.organisation !== undefined) {
+    const organisation = options.organisation;
+    query = query.where('id', 'in', (q) =>
+      q.selectFrom('memberships').select('user_id').where('organisation', '=', organisation),
+    );
+  }
+  if (options.login !== undefined) query = query.where('login', '=', options.login);
+  const users = await query.execute();
+  if (users.length === 0) return [];
+  const memberships = await db
+    .selectFrom('memberships')
+    .select(['user_id', 'organisation'])
+    .where(
+      'user_id',
+      'in',
+      users.map((u) => u.id),
+    )
+    .orderBy('organisation')
+    .execute();
+  const byUser = new Map<string, string[]>();
+  for (const m of memberships) {
+    const list = byUser.get(m.user_id) ?? [];
+    list.push(m.organisation);
+    byUser.set(m.user_id, list);
+  }
+  return users.map((u) => ({
+    login: u.login,
+    displayName: u.display_name,
+    email: u.email,
+    role: u.role,
+    organisations: byUser.get(u.id) ?? [],
+    password: u.password_hash !== null,
+    oidc: u.oidc_issuer !== null,
+    disabledAt: u.disabled_at,
+    createdAt: u.created_at,
+    lastSeenAt: u.last_seen_at,
+  }));
+}
+
+/** Sets a user's global role (null: none, a contributor of their organisations); one `user.role-changed` event. */
+export async function changeUserRole(
+  catalogue: Catalogue,
+  actor: Actor,
+  login: string,
+  role: GlobalRole | null,
+): Promise<void> {
+  await catalogue.transaction(async (tx) => {
+    const user = await requireUser(tx, login);
+    await updateUserRights(tx, catalogue.now(), actor, user.id, { role });
+  });
+}

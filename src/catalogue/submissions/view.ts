@@ -140,6 +140,8 @@ export interface SubmissionSummary {
 export interface SubmissionQuery {
   readonly status?: SubmissionStatus;
   readonly organisation?: string;
+  /** Any of these organisations (a contributor's own list); an empty list matches nothing. */
+  readonly organisations?: readonly string[];
   readonly image?: string;
   /** The `next` of the previous page. */
   readonly cursor?: string;
@@ -187,6 +189,10 @@ export async function listSubmissions(
   }
   if (query.status) q = q.where('status', '=', query.status);
   if (query.organisation) q = q.where('organisation', '=', query.organisation);
+  if (query.organisations) {
+    if (query.organisations.length === 0) return { items: [], next: null };
+    q = q.where('organisation', 'in', [...query.organisations]);
+  }
   if (query.image) q = q.where('image', '=', query.image);
   if (query.cursor) {
     const { createdAt, id } = decodeCursor(query.cursor);

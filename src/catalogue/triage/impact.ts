@@ -59,6 +59,39 @@ function stateOf(finding: Omit<Finding, 'sla'>): FindingState {
 const sameState = (a: FindingState, b: FindingState) =>
   a.suppressed === b.suppressed && a.status === b.status && a.document === b.document;
 
+/**
+ * The statements the matcher applies to a version at `now`: the contributor's own VEX first, then the catalogue's
+ * decisions (with `draft` added where it reaches the version).
+ */
+async function statementsNow(
+  source: CatalogueVexSource,
+  version: StoredVersion,
+  now: Date,
+  draft?: VexDecision,
+): Promise<VexStatement[]> {
+  const applied = await source.decisionsFor(version, now, draft);
+  return [...contributorStatements(version.inputs), ...versionStatements(version, applied.own, applied.inherited)];
+}
+
+/** The findings as matched afresh, as the scan job and re-evaluation apply statements: nothing stored carries over. */
+function readAfresh(findings: readonly Finding[], statements: readonly VexStatement[], version: StoredVersion) {
+  const raw = findings.map((f) => ({ ...f, suppressed: false, vex: null }));
+  return applyVex(raw, statements, version.subject).map((f) => stateOf(f));
+}
+
+/**
+ * How a version's findings read under the statements in force at `now`: what its report will say after the next
+ * re-evaluation, which a decision recorded since the last one already changes.
+ */
+export async function findingStatesNow(
+  source: CatalogueVexSource,
+  version: StoredVersion,
+  findings: readonly Finding[],
+  now: Date,
+): Promise<FindingState[]> {
+  return readAfresh(findings, await statementsNow(source, version, now), version);
+}
+
 /** The findings of one version that read differently after the change, recomputed from its stored findings. */
 async function versionChanges(
   source: CatalogueVexSource,
@@ -67,26 +100,18 @@ async function versionChanges(
   change: DecisionChange,
   now: Date,
 ): Promise<FindingChange[]> {
-  const contributor = contributorStatements(version.inputs);
-  const current = await source.decisionsFor(version, now);
-  const before = [...contributor, ...versionStatements(version, current.own, current.inherited)];
-  let after: VexStatement[];
-  if (change.kind === 'add') {
-    const drafted = await source.decisionsFor(version, now, change.decision);
-    after = [...contributor, ...versionStatements(version, drafted.own, drafted.inherited)];
-  } else {
-    const withdrawn = statementIdOf(change.decision.id);
-    after = before.filter((s) => s.id !== withdrawn);
-  }
-  // matched afresh, as the scan job and re-evaluation apply them: no statement of the stored result carries over
-  const raw = findings.map((f) => ({ ...f, suppressed: false, vex: null }));
-  const was = applyVex(raw, before, version.subject);
-  const becomes = applyVex(raw, after, version.subject);
+  const before = await statementsNow(source, version, now);
+  const after =
+    change.kind === 'add'
+      ? await statementsNow(source, version, now, change.decision)
+      : before.filter((s) => s.id !== statementIdOf(change.decision.id));
+  const was = readAfresh(findings, before, version);
+  const becomes = readAfresh(findings, after, version);
   const changes: FindingChange[] = [];
-  for (const [i, finding] of raw.entries()) {
-    const b = stateOf(was[i] ?? finding);
-    const a = stateOf(becomes[i] ?? finding);
-    if (sameState(a, b)) continue;
+  for (const [i, finding] of findings.entries()) {
+    const b = was[i];
+    const a = becomes[i];
+    if (!a || !b || sameState(a, b)) continue;
     changes.push({
       finding: finding.id,
       vulnerability: finding.vulnerability.id,

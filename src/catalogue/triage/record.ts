@@ -264,6 +264,8 @@ export interface DecisionFilter {
   readonly purl?: string;
   readonly status?: VexDecision['status'];
   readonly state?: VexDecision['state'];
+  /** Only decisions that expire at or before this time (with `state` in-force: those that expire soon). */
+  readonly expiresBefore?: Date;
   /** Only decisions (not withdrawn) whose scope and vulnerability match no finding of any live version. */
   readonly unmatched?: boolean;
   /** Decisions with an id below this one (the `next` of the previous page). */
@@ -287,6 +289,7 @@ function filtered(db: CatalogueDb, principal: Principal | undefined, filter: Dec
   if (filter.state === 'in-force') query = query.where('withdrawn_at', 'is', null).where('expires_at', '>', now);
   if (filter.state === 'expired') query = query.where('withdrawn_at', 'is', null).where('expires_at', '<=', now);
   if (filter.unmatched) query = query.where('withdrawn_at', 'is', null);
+  if (filter.expiresBefore) query = query.where('expires_at', '<=', filter.expiresBefore);
   return query.orderBy('id', 'desc');
 }
 

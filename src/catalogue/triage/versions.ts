@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { SgciError } from '../../core/index.ts';
-import type { Finding, VulnReport } from '../../vuln/index.ts';
+import { type Finding, purlMatches, type VulnReport } from '../../vuln/index.ts';
 import type { CatalogueDb } from '../db/open.ts';
 import type { SubmissionInputs } from '../db/schema.ts';
 import type { VersionScope } from '../services.ts';
@@ -46,6 +46,25 @@ function storedVersion(row: VersionRow): StoredVersion {
   };
 }
 
+/** The live versions with findings that meet `condition` (on a match `m.value`), each with only those findings. */
+async function liveFindings(
+  db: CatalogueDb,
+  condition: RawBuilder<unknown>,
+): Promise<{ version: StoredVersion; findings: Finding[] }[]> {
+  const { rows } = await sql<VersionRow & { findings: Finding[] }>`
+    select s.id, s.image, s.digest, s.organisation, s.status, s.inputs, i.repository,
+      s.result -> 'diffIds' as diff_ids, s.result -> 'vulns' -> 'subject' as subject,
+      jsonb_agg(m.value order by m.n) as findings
+    from submissions s
+    join images i on i.name = s.image
+    cross join lateral jsonb_array_elements(s.result -> 'vulns' -> 'matches') with ordinality as m(value, n)
+    where s.status in (${sql.join([...liveStatuses])})
+      and ${condition}
+    group by s.id, i.repository
+    order by s.created_at, s.id`.execute(db);
+  return rows.map((row) => ({ version: storedVersion(row), findings: row.findings }));
+}
+
 /**
  * The live versions with findings naming one of `ids` (as id or alias) in their stored results, each with only
  * those findings: PostgreSQL picks them out of the jsonb, so a catalogue of many versions is not read whole.
@@ -56,19 +75,28 @@ export async function findingsNaming(
 ): Promise<{ version: StoredVersion; findings: Finding[] }[]> {
   if (ids.length === 0) return [];
   const list = [...new Set(ids)];
-  const { rows } = await sql<VersionRow & { findings: Finding[] }>`
-    select s.id, s.image, s.digest, s.organisation, s.status, s.inputs, i.repository,
-      s.result -> 'diffIds' as diff_ids, s.result -> 'vulns' -> 'subject' as subject,
-      jsonb_agg(m.value order by m.n) as findings
-    from submissions s
-    join images i on i.name = s.image
-    cross join lateral jsonb_array_elements(s.result -> 'vulns' -> 'matches') with ordinality as m(value, n)
-    where s.status in (${sql.join([...liveStatuses])})
-      and (m.value -> 'vulnerability' ->> 'id' in (${sql.join(list)})
-        or m.value -> 'vulnerability' -> 'aliases' ?| array[${sql.join(list)}]::text[])
-    group by s.id, i.repository
-    order by s.created_at, s.id`.execute(db);
-  return rows.map((row) => ({ version: storedVersion(row), findings: row.findings }));
+  return liveFindings(
+    db,
+    sql`(m.value -> 'vulnerability' ->> 'id' in (${sql.join(list)})
+        or m.value -> 'vulnerability' -> 'aliases' ?| array[${sql.join(list)}]::text[])`,
+  );
+}
+
+/**
+ * The live versions with findings on the package a package URL names, as a VEX statement names it (version and
+ * qualifiers only where given, `purlMatches`): the type, namespace and name pick the candidates in SQL.
+ */
+export async function findingsOnPackage(
+  db: CatalogueDb,
+  purl: string,
+): Promise<{ version: StoredVersion; findings: Finding[] }[]> {
+  const name = purl.split(/[@?#]/, 1)[0] ?? purl;
+  const pattern = `${name.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const rows = await liveFindings(db, sql`m.value -> 'package' ->> 'purl' like ${pattern}`);
+  return rows.flatMap(({ version, findings }) => {
+    const on = findings.filter((f) => purlMatches(purl, f.package.purl));
+    return on.length > 0 ? [{ version, findings: on }] : [];
+  });
 }
 
 /** One version with its stored result, or NOT_FOUND. */

@@ -23,6 +23,7 @@ export const commandLoaders: Readonly<Record<string, () => Promise<RegisterComma
   attest: async () => (await import('./attest.ts')).registerAttest,
   check: async () => (await import('./check.ts')).registerCheck,
   scan: async () => (await import('./scan.ts')).registerScan,
+  monitor: async () => (await import('./monitor.ts')).registerMonitor,
   serve: async () => (await import('./serve.ts')).registerServe,
   worker: async () => (await import('./serve.ts')).registerServe,
   admin: async () => (await import('./admin.ts')).registerAdmin,

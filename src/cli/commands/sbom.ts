@@ -1,7 +1,6 @@
 import { type Command, Option } from 'commander';
 import { safeText, writeFileAtomic } from '../../core/index.ts';
 import { type SbomFormat, sbomFormats } from '../../sbom/index.ts';
-import { runScan } from '../../scan/index.ts';
 import { addImageOptions, limitsFromCli } from '../options.ts';
 import { writeOut } from '../output.ts';
 import { scanDepsFromCli, scanRequestFromCli } from '../scan-options.ts';
@@ -18,6 +17,7 @@ export function registerSbom(program: Command): void {
       )
       .option('--output-file <file>', 'write the SBOM to this file (atomically) instead of stdout'),
   ).action(async (input: string, opts: Record<string, unknown>) => {
+    const { runScan } = await import('../../scan/index.ts');
     const request = await scanRequestFromCli({ reference: input }, { vulns: false, checks: false }, {});
     const outcome = await runScan({ ...request, limits: limitsFromCli(opts) }, scanDepsFromCli(request, opts, {}));
     // the encoders load when this command runs, not with every other command

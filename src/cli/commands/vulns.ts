@@ -1,9 +1,10 @@
 import { readFileSync, statSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { SgciError, writeFileAtomic } from '../../core/index.ts';
-import { renderVulnReport, type VulnFormat, vulnFormats } from '../../report/index.ts';
+// the vulnerability formats alone: the report's index also loads the checks, which vulns does not run
+import { renderVulnReport, type VulnFormat, vulnFormats } from '../../report/vulns/index.ts';
 import { decodeSbom } from '../../sbom/index.ts';
-import { runScan, type ScanSubject, startStoreMatcher } from '../../scan/index.ts';
+import type { ScanSubject } from '../../scan/index.ts';
 import { reachesSeverity, type Severity, severityOrder } from '../../vuln/index.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { addImageOptions, limitsFromCli } from '../options.ts';
@@ -51,6 +52,7 @@ export function registerVulns(program: Command): void {
         ),
     ),
   ).action(async (input: string, opts: Record<string, unknown>) => {
+    const { runScan, startStoreMatcher } = await import('../../scan/index.ts');
     const request = await scanRequestFromCli(subjectOf(input), { vulns: true, checks: false }, opts as ScanCliOptions);
     await using matcher = startStoreMatcher();
     const outcome = await runScan(

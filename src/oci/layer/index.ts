@@ -4,6 +4,7 @@ export {
   compressionFromMediaType,
   createDecompressor,
 } from './compression.ts';
+export { decompressChunks } from './decompress.ts';
 export {
   compressionRatioFloor,
   type ImageBudget,

@@ -66,6 +66,19 @@ export interface RegistryClientOptions {
    * server pulls references from untrusted users). Absent: every host may be reached, as the CLI needs.
    */
   readonly hostPolicy?: RegistryHostPolicy;
+  /**
+   * Sees every final response of a registry request (after retries and redirects), before its body is read: the
+   * monitor counts requests and reads the rate-limit headers there. It must not throw or touch the body.
+   */
+  readonly onResponse?: (response: RegistryResponseInfo) => void;
+}
+
+/** What `onResponse` sees of a response: no body, and headers as undici gives them (lower-case names). */
+export interface RegistryResponseInfo {
+  readonly method: string;
+  readonly host: string;
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 
 export interface RequestOptions {
@@ -85,6 +98,8 @@ export interface ManifestHead {
   readonly digest: Digest;
   readonly mediaType: string;
   readonly size: number;
+  /** `head`: the registry's Docker-Content-Digest; `get`: it sent none, so the manifest was fetched and hashed. */
+  readonly source: 'head' | 'get';
 }
 
 export interface BlobRef {
@@ -119,9 +134,11 @@ export class RegistryClient {
   readonly #cache: BlobStore | undefined;
   readonly #transport: Transport;
   readonly #auth: RegistryAuth;
+  readonly #onResponse: RegistryClientOptions['onResponse'];
 
   constructor(options: RegistryClientOptions) {
     this.#limits = options.limits;
+    this.#onResponse = options.onResponse;
     this.#logger = options.logger ?? silentLogger;
     this.#cache = options.cache;
     this.#transport = new Transport({
@@ -210,10 +227,10 @@ export class RegistryClient {
       if (ref.digest && headerDigest !== ref.digest) {
         throw new SgciError('DIGEST_MISMATCH', input, `registry reports digest ${headerDigest} for ${ref.digest}`);
       }
-      return { digest: headerDigest, mediaType: contentType, size };
+      return { digest: headerDigest, mediaType: contentType, size, source: 'head' };
     }
     const full = await this.getManifest(ref, opts);
-    return { digest: full.digest, mediaType: full.mediaType, size: full.bytes.length };
+    return { digest: full.digest, mediaType: full.mediaType, size: full.bytes.length, source: 'get' };
   }
 
   /**
@@ -436,8 +453,8 @@ export class RegistryClient {
     const repository = wireRepository(ref);
     const url = request.url ?? (await this.#endpoint(ref, request.path ?? ''));
     const scopes = [`repository:${repository}:${actions}`];
-    const send = async (authorization: string | undefined) =>
-      this.#transport.send(
+    const send = async (authorization: string | undefined) => {
+      const response = await this.#transport.send(
         {
           method: request.method,
           url,
@@ -448,6 +465,9 @@ export class RegistryClient {
         },
         signal,
       );
+      this.#onResponse?.({ method: request.method, host, status: response.statusCode, headers: response.headers });
+      return response;
+    };
     // A Location on another host (upload URLs, pagination links) gets no registry credentials.
     if (url.host !== host) return send(undefined);
     const first = await send(await this.#auth.header(host, scopes, input));

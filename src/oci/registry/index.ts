@@ -8,8 +8,10 @@ export {
   manifestAcceptTypes,
   RegistryClient,
   type RegistryClientOptions,
+  type RegistryResponseInfo,
   wireHost,
 } from './client.ts';
+export { registryImageContent } from './content.ts';
 export {
   type CredentialResolver,
   chainCredentials,

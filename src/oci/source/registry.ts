@@ -1,7 +1,12 @@
-import { verifyDigest } from '../../core/index.ts';
-import { type AssembledImage, assembleImage, type ImageContent } from '../image/index.ts';
+import { type AssembledImage, assembleImage } from '../image/index.ts';
 import type { RegistryReference } from '../reference/index.ts';
-import { type BlobStore, defaultCredentials, RegistryClient, type RegistryHostPolicy } from '../registry/index.ts';
+import {
+  type BlobStore,
+  defaultCredentials,
+  RegistryClient,
+  type RegistryHostPolicy,
+  registryImageContent,
+} from '../registry/index.ts';
 import type { ImageSourceDescription } from '../types.ts';
 import type { SourceOptions } from './options.ts';
 
@@ -31,33 +36,7 @@ export async function openRegistryImage(
     ...(options.hostPolicy ? { hostPolicy: options.hostPolicy } : {}),
   });
   try {
-    const content: ImageContent = {
-      async manifest(descriptor) {
-        const result = await client.getManifest(
-          { ...ref, digest: descriptor.digest },
-          options.signal ? { signal: options.signal } : {},
-        );
-        return { digest: result.digest, mediaType: result.mediaType, bytes: result.bytes };
-      },
-      async blobBytes(descriptor, maxBytes) {
-        const bytes = await client.getBlobBytes(
-          ref,
-          { digest: descriptor.digest, ...(descriptor.size !== undefined ? { size: descriptor.size } : {}) },
-          maxBytes,
-          options.signal,
-        );
-        verifyDigest(bytes, descriptor.digest, source.input);
-        return bytes;
-      },
-      openBlob(descriptor) {
-        return client.getBlob(
-          ref,
-          { digest: descriptor.digest, ...(descriptor.size !== undefined ? { size: descriptor.size } : {}) },
-          options.signal,
-        );
-      },
-      [Symbol.asyncDispose]: () => client.close(),
-    };
+    const content = registryImageContent(client, ref, source.input, options.signal);
     const start = await client.getManifest(ref, options.signal ? { signal: options.signal } : {});
     return await assembleImage(content, start, source, options);
   } catch (error) {

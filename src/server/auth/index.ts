@@ -13,6 +13,7 @@ export {
 } from './authenticate.ts';
 export { clientAddress } from './client-address.ts';
 export { csrfField, csrfHeader, csrfToken } from './csrf.ts';
+export { sessionCookie } from './session-cookie.ts';
 
 /** Sign-in (password and OIDC), sign-out, me and my tokens, organisations and their secrets, the audit log. */
 export function authRoutes(): App {

@@ -127,6 +127,10 @@ const list = createRoute({
       purl: z.string().max(1000).optional(),
       status: z.enum(vexStatuses).optional(),
       state: z.enum(['in-force', 'expired', 'withdrawn']).optional(),
+      expiresBefore: z.iso
+        .datetime({ offset: true })
+        .optional()
+        .describe('Only decisions that expire at or before this time; with state=in-force, those expiring soon'),
       unmatched: z.enum(['true', 'false']).optional(),
       cursor: z
         .string()
@@ -227,7 +231,7 @@ const figures = createRoute({
 });
 
 /** The catalogue's VEX source the server runs with (its SBOM cache shared), else one on its catalogue. */
-function sourceOf(deps: ServerDeps): CatalogueVexSource {
+export function sourceOf(deps: ServerDeps): CatalogueVexSource {
   return deps.vex instanceof CatalogueVexSource ? deps.vex : catalogueVexSource(deps.catalogue);
 }
 
@@ -245,10 +249,11 @@ export function vexRoutes(): App {
   });
   app.openapi(list, async (c) => {
     const { deps } = c.var;
-    const { unmatched, cursor, ...filter } = c.req.valid('query');
+    const { unmatched, cursor, expiresBefore, ...filter } = c.req.valid('query');
     const page = await listDecisions(deps.catalogue, sourceOf(deps), c.var.principal, {
       ...filter,
       unmatched: unmatched === 'true',
+      ...(expiresBefore ? { expiresBefore: new Date(expiresBefore) } : {}),
       ...(cursor ? { cursor } : {}),
     });
     return c.json(page, 200);

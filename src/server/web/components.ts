@@ -125,7 +125,10 @@ function fieldParts(ctx: PageContext, o: FieldOptions) {
 
 export function textField(
   ctx: PageContext,
-  o: FieldOptions & { readonly type?: 'text' | 'search' | 'email' | 'password' | 'url'; readonly maxLength?: number },
+  o: FieldOptions & {
+    readonly type?: 'text' | 'search' | 'email' | 'password' | 'url' | 'date';
+    readonly maxLength?: number;
+  },
 ): Html {
   const p = fieldParts(ctx, o);
   return html`<div class="${p.error ? 'kern-form-input kern-form-input--error' : 'kern-form-input'}">
@@ -156,6 +159,45 @@ ${p.label}${p.hint}
 <div class="kern-form-input__select-wrapper"><select class="${p.error ? 'kern-form-input__select kern-form-input__select--error' : 'kern-form-input__select'}" id="${o.name}" name="${o.name}"${p.aria}>
 ${o.options.map((opt) => html`<option value="${opt.value}"${flag(opt.value === (o.value ?? ''), 'selected')}>${opt.label}</option>`)}
 </select></div>
+${p.message}
+</div>`;
+}
+
+/**
+ * A group of checkboxes under one legend, all named `o.name`; the first box carries the group's id, so the error
+ * summary's link lands in the group.
+ */
+export function checkboxGroup(
+  ctx: PageContext,
+  o: Omit<FieldOptions, 'value' | 'autocomplete'> & {
+    readonly options: readonly SelectOption[];
+    readonly checked: readonly string[];
+  },
+): Html {
+  const error = errorOf(o.errors, o.name);
+  const described = [o.hint ? `${o.name}-hint` : '', error ? `${o.name}-error` : ''].filter(Boolean).join(' ');
+  const boxes = o.options.map((opt, i) => {
+    const id = i === 0 ? o.name : `${o.name}-${opt.value}`;
+    return html`<div class="kern-form-check"><input class="${error ? 'kern-form-check__checkbox kern-form-check__checkbox--error' : 'kern-form-check__checkbox'}" id="${id}" name="${o.name}" type="checkbox" value="${opt.value}"${flag(o.checked.includes(opt.value), 'checked')}${error ? html` aria-invalid="true"` : ''}>
+<label class="kern-label" for="${id}">${opt.label}</label></div>`;
+  });
+  return html`<fieldset class="${error ? 'kern-fieldset kern-fieldset--error' : 'kern-fieldset'}"${described ? html` aria-describedby="${described}"` : ''}>
+<legend class="kern-label">${o.label}${o.optional ? html` <span class="kern-label__optional">– ${ctx.t.optional}</span>` : ''}</legend>
+${o.hint ? html`<div class="kern-hint" id="${o.name}-hint">${o.hint}</div>` : ''}
+${error ? html`<p class="kern-error" id="${o.name}-error"><span class="kern-icon kern-icon--danger" aria-hidden="true"></span><span class="kern-body">${error}</span></p>` : ''}
+<div class="kern-fieldset__body">${boxes}</div>
+</fieldset>`;
+}
+
+/** Files to upload (the form needs `enctype="multipart/form-data"`); a browser never fills one in again. */
+export function fileField(
+  ctx: PageContext,
+  o: Omit<FieldOptions, 'value' | 'autocomplete'> & { readonly multiple?: boolean; readonly accept?: string },
+): Html {
+  const p = fieldParts(ctx, o);
+  return html`<div class="${p.error ? 'kern-form-input kern-form-input--error' : 'kern-form-input'}">
+${p.label}${p.hint}
+<input class="${p.error ? 'kern-form-input__input kern-form-input__input--error' : 'kern-form-input__input'}" id="${o.name}" name="${o.name}" type="file"${o.accept ? html` accept="${o.accept}"` : ''}${flag(o.multiple === true, 'multiple')}${p.aria}>
 ${p.message}
 </div>`;
 }

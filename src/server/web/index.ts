@@ -4,11 +4,16 @@
  * How to add a page: docs/server-pages.md.
  */
 import type { Context } from 'hono';
+import { publicResponseCache, ResponseCache } from '../response-cache.ts';
 import { type App, type AppEnv, router } from '../router.ts';
 import { siteAssets } from './assets/site-assets.ts';
 import { FeedbackLimiter } from './feedback.ts';
+import { langs } from './i18n.ts';
+import { acceptsGzip } from './layout.ts';
+import { operatorWith } from './operator.ts';
 import { page } from './page.ts';
 import { accessibilityFeedback, accessibilityPage } from './pages/accessibility.ts';
+import { administrationPages } from './pages/admin/index.ts';
 import { cataloguePage } from './pages/catalogue.ts';
 import { comparePage } from './pages/compare.ts';
 import { easyReadPage, signLanguagePage } from './pages/easy-read.ts';
@@ -19,6 +24,13 @@ import { reviewQueuePage } from './pages/review-queue.ts';
 import { signInPage } from './pages/sign-in.ts';
 import { sitemapPage } from './pages/sitemap.ts';
 import { startPage } from './pages/start.ts';
+import { submissionPage, withdrawAction } from './pages/submission.ts';
+import { submissionsPage } from './pages/submissions.ts';
+import { submitAction, submitPage } from './pages/submit.ts';
+import { triagePage } from './pages/triage.ts';
+import { triageDecideAction, triageDecidePage } from './pages/triage-decide.ts';
+import { triageDecisionPage, triageWithdrawAction } from './pages/triage-decision.ts';
+import { triageExpiringPage, triageUnmatchedPage } from './pages/triage-lists.ts';
 
 export { problemPage } from './pages/errors.ts';
 
@@ -51,15 +63,22 @@ export function webRoutes(): App {
   app.get('/de', (c) => c.redirect('/de/', 301));
   app.get('/en', (c) => c.redirect('/en/', 301));
   app.get('/assets/:file', asset);
+  // a page for a reader without a session is the same for every such reader: kept as the API's public reads are
+  const pages = publicResponseCache(new ResponseCache(), {
+    variant: (c) => (acceptsGzip(c) ? 'gzip' : 'identity'),
+    keeps: () => true,
+  });
+  for (const lang of langs) app.use(`/${lang}/*`, pages);
   page(app, 'start', async (_c, ctx) => startPage(ctx));
   page(app, 'catalogue', cataloguePage);
   page(app, 'image', imagePage);
   page(app, 'compare', comparePage);
   page(app, 'signIn', signInPage);
-  page(app, 'imprint', async (_c, ctx) => imprintPage(ctx));
+  page(app, 'imprint', async (c, ctx) => imprintPage(ctx, operatorWith(c.var.deps.config.operator)));
   page(app, 'privacy', async (c, ctx) => {
-    const { sessionIdleMinutes, sessionMaxHours } = c.var.deps.config.auth;
-    return privacyPage(ctx, { idleMinutes: sessionIdleMinutes, maxHours: sessionMaxHours });
+    const { auth, operator } = c.var.deps.config;
+    const session = { idleMinutes: auth.sessionIdleMinutes, maxHours: auth.sessionMaxHours };
+    return privacyPage(ctx, session, operatorWith(operator));
   });
   page(app, 'accessibility', accessibilityPage);
   page(app, 'accessibility', accessibilityFeedback(feedback), 'POST');
@@ -69,5 +88,18 @@ export function webRoutes(): App {
   page(app, 'review', reviewQueuePage);
   page(app, 'reviewSubmission', reviewPage);
   page(app, 'reviewSubmission', reviewDecision, 'POST');
+  page(app, 'submit', submitPage);
+  page(app, 'submit', submitAction, 'POST');
+  page(app, 'submissions', submissionsPage);
+  page(app, 'submission', submissionPage);
+  page(app, 'submission', withdrawAction, 'POST');
+  page(app, 'triage', triagePage);
+  page(app, 'triageDecide', triageDecidePage);
+  page(app, 'triageDecide', triageDecideAction, 'POST');
+  page(app, 'triageDecision', triageDecisionPage);
+  page(app, 'triageDecision', triageWithdrawAction, 'POST');
+  page(app, 'triageExpiring', triageExpiringPage);
+  page(app, 'triageUnmatched', triageUnmatchedPage);
+  administrationPages(app);
   return app;
 }

@@ -6,13 +6,14 @@
 import { gzipSync } from 'node:zlib';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { isReviewer, type Principal } from '../../catalogue/index.ts';
+import { isContributor, isReviewer, type Principal } from '../../catalogue/index.ts';
 import type { AppEnv } from '../router.ts';
 import { csrfInput } from './components.ts';
 import type { PageContext } from './context.ts';
 import { type Html, html } from './html.ts';
 import type { PageId } from './i18n.ts';
 import { operator } from './operator.ts';
+import { canTriage } from './pages/triage-common.ts';
 
 /** What a page hands the frame. */
 export interface PageContent {
@@ -42,7 +43,11 @@ export interface NavigationItem {
 export const navigation: readonly NavigationItem[] = [
   { id: 'start' },
   { id: 'catalogue' },
+  { id: 'submit', show: isContributor },
+  { id: 'submissions', show: isContributor },
   { id: 'review', show: isReviewer },
+  { id: 'triage', show: canTriage },
+  { id: 'administration', show: (principal) => principal !== undefined },
 ];
 
 /** The footer's pages: the legal duties of a federal website and the ways in. */
@@ -132,6 +137,11 @@ ${footer(ctx)}
 `.toString();
 }
 
+/** Whether the client takes a gzip-compressed page. */
+export function acceptsGzip(c: Context<AppEnv>): boolean {
+  return /\bgzip\b/.test(c.req.header('accept-encoding') ?? '');
+}
+
 /**
  * The page as a response: HTML, its language, never kept by a shared cache; a signed-in page (with its CSRF token
  * and the user's data) is not stored at all. Only pages without a session are compressed: a compressed page that
@@ -146,7 +156,7 @@ export function renderPage(c: Context<AppEnv>, ctx: PageContext, content: PageCo
     vary: 'Cookie, Accept-Encoding',
   };
   const page = documentOf(ctx, content);
-  const gzip = ctx.csrf === undefined && /\bgzip\b/.test(c.req.header('accept-encoding') ?? '');
+  const gzip = ctx.csrf === undefined && acceptsGzip(c);
   if (!gzip) return c.body(page, content.status ?? 200, headers);
   headers['content-encoding'] = 'gzip';
   return c.body(new Uint8Array(gzipSync(page, { level: 6 })), content.status ?? 200, headers);

@@ -2,9 +2,11 @@
  * Who runs the site, as the Impressum, the privacy notice, the accessibility statement and the footer name it.
  * The initiative's own material (../shared/seeds/sgci-initiative.txt) gives the operator and the contact; the
  * details it does not give (postal address, who represents the operator, register, VAT id, the data protection
- * officer) are entered here by the operator before the site goes live, and the pages say that they are missing
- * until then rather than show invented ones.
+ * officer) come from the server configuration (`operator`, docs/server.md), and the pages say that they are
+ * missing until they are set there rather than show invented ones.
  */
+import type { OperatorDetails } from '../config.ts';
+
 export interface Operator {
   readonly name: string;
   readonly platform: string;
@@ -28,3 +30,15 @@ export const operator: Operator = {
   vatId: undefined,
   dataProtectionOfficer: undefined,
 };
+
+/** The operator with the details the configuration gives; what it leaves out stays missing. */
+export function operatorWith(details: OperatorDetails | undefined): Operator {
+  return {
+    ...operator,
+    postalAddress: details?.postalAddress,
+    representedBy: details?.representedBy,
+    register: details?.register,
+    vatId: details?.vatId,
+    dataProtectionOfficer: details?.dataProtectionOfficer,
+  };
+}

@@ -106,14 +106,16 @@ ${r.evidence.length > evidenceShown ? html`<p>${s.moreEvidence(r.evidence.length
 }
 
 /**
- * The check results under an `<h2 id="pruefung">`: counts by status, then each section (`<h3>`) with its checks
- * as disclosures; `open` chooses which start open (default: failures and warnings).
+ * The check results under an `<h2 id="pruefung">`: counts by status, `intro` (what the page says about them), then
+ * each section (`<h3>`) with its checks as disclosures; `open` chooses which start open (default: failures and
+ * warnings).
  */
 export function checkResultsSection(
   ctx: PageContext,
   report: ScanReport,
   heading: string,
   open: (r: CheckResult) => boolean = needsAttention,
+  intro: Interpolation = '',
 ): Html {
   const s = text[ctx.lang];
   const sections = [...new Set(report.results.map((r) => r.section))];
@@ -124,6 +126,7 @@ export function checkResultsSection(
     );
   return html`<h2 class="kern-heading-medium" id="pruefung">${heading}</h2>
 <div class="badges" role="group" aria-label="${s.checksSummary}">${counts}</div>
+${intro}
 ${sections.map(
   (
     section,

@@ -6,6 +6,7 @@ import * as packageAffected from './0004-package-affected.ts';
 import * as scanResults from './0005-scan-results.ts';
 import * as severities from './0006-severities.ts';
 import * as ecosystemTotals from './0007-ecosystem-totals.ts';
+import * as monitor from './0008-monitor.ts';
 
 /**
  * Every migration, in order. Names are permanent: kysely records them in `kysely_migration`.
@@ -19,6 +20,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0005-scan-results': scanResults,
   '0006-severities': severities,
   '0007-ecosystem-totals': ecosystemTotals,
+  '0008-monitor': monitor,
 };
 
 export const migrationProvider: MigrationProvider = {

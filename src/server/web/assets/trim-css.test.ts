@@ -36,7 +36,7 @@ test('a group rule is trimmed inside and dropped when nothing is left; braces an
   assert.equal(trimStylesheet('[title="a,.kern-card"].kern-btn{a:1}', used), '[title="a,.kern-card"].kern-btn{a:1}');
 });
 
-test('the site stylesheet keeps the components the pages use, drops the ones they do not, and is a third of KERN’s', () => {
+test('the site stylesheet keeps the components the pages use, drops the ones they do not, and is under two fifths of KERN’s', () => {
   const kern = readFileSync(
     join(fileURLToPath(import.meta.resolve('@kern-ux/native/package.json')), '..', 'dist', 'kern.min.css'),
     'utf8',
@@ -50,6 +50,8 @@ test('the site stylesheet keeps the components the pages use, drops the ones the
     'kern-btn--primary',
     'kern-form-input__input',
     'kern-form-input__select',
+    'kern-form-check__checkbox',
+    'kern-fieldset__body',
     'kern-table__cell',
     'kern-kopfzeile__flagge',
     'kern-description-list-item__key',
@@ -59,5 +61,6 @@ test('the site stylesheet keeps the components the pages use, drops the ones the
     assert.match(css, new RegExp(`\\.${c}[{,:\\s.]`), `.${c} missing from the trimmed stylesheet`);
   }
   assert.doesNotMatch(css, /\.kern-dialog|\.kern-task-list|\.kern-progress|\.kern-icon--dark-mode/);
-  assert.ok(css.length < kern.length / 3, `${css.length} of ${kern.length} bytes`);
+  // forms with checkboxes (Einreichen) brought it from a third to 34 %; the transfer budget is in pages-privacy
+  assert.ok(css.length < kern.length * 0.4, `${css.length} of ${kern.length} bytes`);
 });

@@ -8,8 +8,10 @@ import type { Context } from 'hono';
 import { type ImageDetail, imageDetail, type VersionEntry, visibleVersion } from '../../../catalogue/index.ts';
 import { SgciError } from '../../../core/index.ts';
 import type { AppEnv } from '../../router.ts';
+import { verdictKeyPath } from '../../routes/keys.ts';
 import {
   badge,
+  buttonLink,
   command,
   contactLink,
   dataTable,
@@ -59,7 +61,8 @@ const text = {
     useIntro:
       'Ziehen Sie das Image immer über seinen Digest: Nur dieser Inhalt wurde geprüft. Das Prüfurteil ist eine ' +
       'signierte SLSA-Verification-Summary (VSA) am Image; prüfen Sie sie mit dem öffentlichen Schlüssel des Katalogs ' +
-      '(katalog.pub, vom Betreiber veröffentlicht).',
+      '(katalog.pub).',
+    key: 'Öffentlichen Schlüssel des Katalogs herunterladen (katalog.pub)',
     pull: 'Per Digest ziehen',
     verify: 'Prüfurteil verifizieren',
     checks: (version: string) => `Prüfergebnisse der Version ${version}`,
@@ -91,6 +94,7 @@ const text = {
     baselineNot: 'Checkliste nicht erfüllt',
     signedBadge: 'Prüfurteil gültig',
     unsignedBadge: 'Kein gültiges Prüfurteil',
+    nextVersion: 'Nächste Version einreichen',
   },
   en: {
     onThisPage: 'On this page',
@@ -122,8 +126,9 @@ const text = {
     use: 'Pull and verify',
     useIntro:
       'Always pull the image by its digest: only that content was checked. The verdict is a signed SLSA ' +
-      "verification summary (VSA) attached to the image; verify it with the catalogue's public key (katalog.pub, " +
-      'published by the operator).',
+      "verification summary (VSA) attached to the image; verify it with the catalogue's public key " +
+      '(katalog.pub).',
+    key: "Download the catalogue's public key (katalog.pub)",
     pull: 'Pull by digest',
     verify: 'Verify the verdict',
     checks: (version: string) => `Check results of version ${version}`,
@@ -153,6 +158,7 @@ const text = {
     baselineNot: 'Checklist not met',
     signedBadge: 'Verdict valid',
     unsignedBadge: 'No valid verdict',
+    nextVersion: 'Submit the next version',
   },
 };
 
@@ -291,6 +297,7 @@ export async function imagePage(c: Context<AppEnv>, ctx: PageContext): Promise<P
 ${figures ? (figures.checks.baseline === 'passed' ? badge('success', s.baselineOk) : badge('danger', s.baselineNot)) : ''}
 ${shown.verdict?.valid ? badge('success', s.signedBadge) : badge('warning', s.unsignedBadge)}</div>
 ${image.orphaned ? html`<p>${badge('warning', s.orphaned)}</p>` : ''}
+${ctx.principal?.organisations.includes(image.organisation) ? html`<p>${buttonLink(`${ctx.href('submit')}?image=${image.name}`, s.nextVersion)}</p>` : ''}
 ${facts([
   [s.organisation, image.organisation],
   [s.repository, html`<code>${image.repository}</code>`],
@@ -307,6 +314,7 @@ ${facts([
 ${versionsTable(ctx, s, image, shown)}</section>
 <section class="section" aria-labelledby="beziehen"><h2 class="kern-heading-medium" id="beziehen">${s.use}</h2>
 <p class="prose">${s.useIntro}</p>
+${c.var.deps.signing ? html`<p><a href="${verdictKeyPath}" download="katalog.pub">${s.key}</a></p>` : ''}
 ${command(ctx, 'befehl-pull', s.pull, `docker pull ${reference}`)}
 ${command(ctx, 'befehl-verify', s.verify, `sgci verify-attestation --key katalog.pub --type vsa ${reference}`)}
 </section>

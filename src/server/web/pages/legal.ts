@@ -9,7 +9,7 @@ import type { PageContext } from '../context.ts';
 import { type Html, html } from '../html.ts';
 import type { Bilingual } from '../i18n.ts';
 import type { PageContent } from '../layout.ts';
-import { operator } from '../operator.ts';
+import type { Operator } from '../operator.ts';
 
 const missing: Bilingual<string> = {
   de: 'noch nicht eingetragen – der Betreiber ergänzt diese Angabe vor dem Start des Betriebs',
@@ -21,7 +21,7 @@ function orMissing(ctx: PageContext, value: string | readonly string[] | undefin
   return typeof value === 'string' ? value : html`${value.map((line, i) => html`${i ? html`<br>` : ''}${line}`)}`;
 }
 
-export async function imprintPage(ctx: PageContext): Promise<PageContent> {
+export async function imprintPage(ctx: PageContext, operator: Operator): Promise<PageContent> {
   const de = ctx.lang === 'de';
   const title = de ? 'Impressum' : 'Imprint';
   return {
@@ -54,7 +54,7 @@ export interface SessionBounds {
   readonly maxHours: number;
 }
 
-export async function privacyPage(ctx: PageContext, session: SessionBounds): Promise<PageContent> {
+export async function privacyPage(ctx: PageContext, session: SessionBounds, operator: Operator): Promise<PageContent> {
   const de = ctx.lang === 'de';
   const title = de ? 'Datenschutzerklärung' : 'Privacy notice';
   const section = (heading: string, body: Html) => html`<h2 class="kern-heading-medium">${heading}</h2>${body}`;
@@ -85,6 +85,7 @@ ${section(
 <ul class="kern-list kern-list--bullet">
 <li><code>sgci_session</code>: ${de ? `die Sitzung; ohne Ablaufdatum (es endet mit dem Browser), für Skripte unlesbar (HttpOnly) und nur bei Anfragen dieser Website gesendet (SameSite=Strict). Der Server beendet die Sitzung nach ${session.idleMinutes} Minuten ohne Aktivität und spätestens nach ${session.maxHours} Stunden oder beim Abmelden.` : `the session; without an expiry date (it ends with the browser), unreadable to scripts (HttpOnly) and sent only with this site’s own requests (SameSite=Strict). The server ends the session after ${session.idleMinutes} minutes without activity and after ${session.maxHours} hours at the latest, or when you sign out.`}</li>
 <li><code>sgci_oidc</code>: ${de ? 'nur bei der Anmeldung über einen Identitätsdienst, für höchstens 10 Minuten, um die Rückkehr vom Identitätsdienst diesem Browser zuzuordnen.' : 'only when signing in through an identity provider, for at most 10 minutes, to match the return from the identity provider to this browser.'}</li>
+<li><code>sgci_new_token</code>: ${de ? 'nur wenn Sie in der Verwaltung ein API-Token anlegen, für höchstens 2 Minuten: Es bringt das neue Token, verschlüsselt für Ihre Sitzung, auf die Seite, die es Ihnen einmal zeigt, und wird dort gelöscht.' : 'only when you create an API token in the administration, for at most 2 minutes: it carries the new token, encrypted for your session, to the page that shows it to you once, and is deleted there.'}</li>
 </ul>
 <p>${de ? 'Fehlgeschlagene Anmeldungen werden mit dem Anmeldenamen und der IP-Adresse gezählt, um das Erraten von Passwörtern zu verhindern, und nach 15 Minuten gelöscht. Was angemeldete Personen im Katalog tun (einreichen, entscheiden, bewerten), steht mit ihrer Kennung im Prüfprotokoll des Katalogs: Das ist der Zweck des Katalogs und Grundlage seiner signierten Urteile.' : 'Failed sign-ins are counted with the login name and the IP address to prevent password guessing, and deleted after 15 minutes. What signed-in people do in the catalogue (submit, decide, assess) is recorded with their id in the catalogue’s audit log: that is the catalogue’s purpose and the basis of its signed verdicts.'}</p>`,
 )}

@@ -1,9 +1,10 @@
 /** Every page of the site, in groups, in the reader's language. */
-import { isReviewer, type Principal } from '../../../catalogue/index.ts';
+import { isAdmin, isContributor, isReviewer, type Principal } from '../../../catalogue/index.ts';
 import type { PageContext } from '../context.ts';
 import { html } from '../html.ts';
 import type { Bilingual, PageId } from '../i18n.ts';
 import type { PageContent } from '../layout.ts';
+import { canTriage } from './triage-common.ts';
 
 /** A group of the sitemap; a page may be listed only for those `show` admits (the signed-in pages). */
 export interface SitemapGroup {
@@ -16,11 +17,23 @@ export interface SitemapGroup {
 export const sitemapGroups: readonly SitemapGroup[] = [
   { title: { de: 'Katalog', en: 'Catalogue' }, pages: ['start', 'catalogue'] },
   { title: { de: 'Mitwirken', en: 'Take part' }, pages: ['signIn'] },
+  { title: { de: 'Einreichungen', en: 'Submissions' }, pages: ['submit', 'submissions'], show: isContributor },
   { title: { de: 'Prüfen', en: 'Review' }, pages: ['review'], show: isReviewer },
+  {
+    title: { de: 'VEX-Triage', en: 'VEX triage' },
+    pages: ['triage', 'triageDecide', 'triageExpiring', 'triageUnmatched'],
+    show: canTriage,
+  },
   {
     title: { de: 'Service und Rechtliches', en: 'Service and legal' },
     pages: ['easyRead', 'signLanguage', 'accessibility', 'privacy', 'imprint', 'sitemap'],
   },
+  {
+    title: { de: 'Verwaltung', en: 'Administration' },
+    pages: ['administration', 'adminTokens', 'adminOrganisations', 'adminPolicy'],
+    show: (principal) => principal !== undefined,
+  },
+  { title: { de: 'Benutzerverwaltung', en: 'User administration' }, pages: ['adminUsers'], show: isAdmin },
 ];
 
 export async function sitemapPage(ctx: PageContext): Promise<PageContent> {

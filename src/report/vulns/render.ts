@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { renderTable, safeText, toolVersion } from '../core/index.ts';
-import type { Finding, Severity, VulnReport } from '../vuln/index.ts';
+import { renderTable, safeText, toolVersion } from '../../core/index.ts';
+import type { Finding, Severity, VulnReport } from '../../vuln/index.ts';
 
 /** A UUID-shaped id derived from content (GitLab requires UUIDs; reports must be reproducible). */
 function contentUuid(text: string): string {

@@ -1,0 +1,187 @@
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { Readable } from 'node:stream';
+import type { ReadableStream } from 'node:stream/web';
+import { describe, isSgciError, type Limits, SgciError } from '../../core/index.ts';
+import { decompressChunks, type TarHeader, TarParser } from '../../oci/layer/index.ts';
+import { type ArMember, readArMembers } from './ar.ts';
+
+/** One entry of a package's data.tar, with the bytes of a regular file. */
+export interface DebEntry {
+  readonly header: TarHeader;
+  readonly content?: Buffer;
+}
+
+/** What dpkg reads from control.tar: the stanza, the checksums and the names of the maintainer scripts present. */
+export interface DebControl {
+  readonly control: string;
+  readonly md5sums?: string;
+  readonly conffiles?: string;
+  /** dpkg triggers the package activates or waits for (`activate-noawait ldconfig`). */
+  readonly triggers?: string;
+  readonly scripts: readonly string[];
+}
+
+export interface Deb {
+  readonly control: DebControl;
+  /** data.tar's entries in archive order. */
+  readonly entries: readonly DebEntry[];
+  /** The compression of data.tar, for the report. */
+  readonly dataCompression: string;
+}
+
+const maintainerScripts = new Set(['preinst', 'postinst', 'prerm', 'postrm', 'config', 'triggers']);
+const maxControlBytes = 16 * 1024 * 1024;
+
+// xz-decompress is xz-embedded compiled to WebAssembly: streaming, no native build, same bytes on every platform.
+// It is loaded through require because it is a CommonJS bundle without named ESM exports.
+const { XzReadableStream } = createRequire(import.meta.url)('xz-decompress') as {
+  XzReadableStream: new (source: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array>;
+};
+
+type MemberCompression = 'gzip' | 'xz' | 'zstd' | 'none';
+
+function memberCompression(name: string, stem: string, input: string): MemberCompression {
+  const suffix = name.slice(stem.length);
+  if (suffix === '') return 'none';
+  if (suffix === '.gz') return 'gzip';
+  if (suffix === '.xz') return 'xz';
+  if (suffix === '.zst') return 'zstd';
+  throw new SgciError('ARCHIVE_INVALID', input, `${name}: unsupported compression (gz, xz, zst or none)`);
+}
+
+/** The member's bytes in slices, as a file stream would deliver them: the decompressors work chunk by chunk. */
+function slices(data: Buffer): Readable {
+  const size = 256 * 1024;
+  return Readable.from(
+    Array.from({ length: Math.ceil(data.length / size) }, (_, i) => data.subarray(i * size, (i + 1) * size)),
+    { objectMode: false },
+  );
+}
+
+async function* decompressed(member: ArMember, compression: MemberCompression): AsyncGenerator<Uint8Array> {
+  if (compression === 'none') yield member.data;
+  else if (compression === 'xz')
+    yield* new XzReadableStream(
+      Readable.toWeb(slices(member.data)) as ReadableStream<Uint8Array>,
+    ) as AsyncIterable<Uint8Array>;
+  else yield* decompressChunks(slices(member.data) as AsyncIterable<Buffer>, compression);
+}
+
+/**
+ * Reads a .deb the way `dpkg-deb --fsys-tarfile` and `--control` do: the ar members in dpkg's order
+ * (debian-binary 2.x, control.tar, data.tar; `_`-prefixed members skipped), each tar decompressed as it streams
+ * and parsed with the same tar reader the image layers use. Nothing is written to disk and nothing runs.
+ * The file is read once; with `sha256` (from the repository's index) those bytes are checked before any is parsed,
+ * so what is unpacked is what was verified, whatever happens to the file meanwhile.
+ */
+export async function readDeb(path: string, input: string, limits: Limits, sha256?: string): Promise<Deb> {
+  let archive: Buffer;
+  try {
+    const { size } = await stat(path);
+    if (size > limits.maxBlobBytes)
+      throw new SgciError('LIMIT_EXCEEDED', input, `${size} bytes, more than ${limits.maxBlobBytes}`);
+    archive = await readFile(path);
+  } catch (error) {
+    if (isSgciError(error)) throw error;
+    throw new SgciError('IO_ERROR', input, `cannot read: ${describe(error)}`, { cause: error });
+  }
+  if (sha256 !== undefined) {
+    const actual = createHash('sha256').update(archive).digest('hex');
+    if (actual !== sha256)
+      throw new SgciError('DIGEST_MISMATCH', input, `sha256 ${actual} differs from the index's ${sha256}`);
+  }
+  const members = readArMembers(archive, input).filter((m) => !m.name.startsWith('_'));
+  const [binary, controlMember, dataMember] = members;
+  if (binary?.name !== 'debian-binary' || !controlMember?.name.startsWith('control.tar'))
+    throw new SgciError('ARCHIVE_INVALID', input, 'expected the members debian-binary, control.tar, data.tar');
+  if (!dataMember?.name.startsWith('data.tar'))
+    throw new SgciError('ARCHIVE_INVALID', input, 'no data.tar member after control.tar');
+  const version = binary.data.toString('latin1', 0, 64);
+  if (!/^2\.\d+\n/.test(version))
+    throw new SgciError('ARCHIVE_INVALID', input, `unsupported format version ${JSON.stringify(version.trim())}`);
+  if (controlMember.data.length > maxControlBytes)
+    throw new SgciError('LIMIT_EXCEEDED', input, `control.tar larger than ${maxControlBytes} bytes`);
+  const controlEntries = await readTar(
+    decompressed(controlMember, memberCompression(controlMember.name, 'control.tar', input)),
+    `${input} control.tar`,
+    limits,
+    maxControlBytes,
+  );
+  const dataCompression = memberCompression(dataMember.name, 'data.tar', input);
+  const entries = await readTar(
+    decompressed(dataMember, dataCompression),
+    `${input} data.tar`,
+    limits,
+    limits.maxLayerBytes,
+  );
+  return { control: controlFiles(controlEntries, input), entries, dataCompression };
+}
+
+/** All entries of one tar stream, regular files with their bytes; at most `maxBytes` of file data. */
+async function readTar(
+  chunks: AsyncIterable<Uint8Array>,
+  input: string,
+  limits: Limits,
+  maxBytes: number,
+): Promise<DebEntry[]> {
+  const entries: DebEntry[] = [];
+  let current: TarHeader | undefined;
+  let parts: Buffer[] = [];
+  let total = 0;
+  const parser = new TarParser(
+    {
+      onEntry(header) {
+        if (entries.length >= limits.maxEntries)
+          throw new SgciError('LIMIT_EXCEEDED', input, `more than ${limits.maxEntries} entries`);
+        current = header;
+        parts = [];
+        total += header.size;
+        if (total > maxBytes) throw new SgciError('LIMIT_EXCEEDED', input, `more than ${maxBytes} bytes of files`);
+        return header.type === 'file';
+      },
+      onData(data) {
+        parts.push(Buffer.from(data));
+      },
+      onEntryEnd() {
+        if (current === undefined) return;
+        entries.push(
+          current.type === 'file' ? { header: current, content: Buffer.concat(parts) } : { header: current },
+        );
+        current = undefined;
+      },
+    },
+    limits,
+    input,
+    'package',
+  );
+  try {
+    // read to the end even past the end-of-archive blocks: cancelling xz-decompress early fails inside the module
+    for await (const chunk of chunks) parser.write(chunk);
+    parser.end();
+  } catch (error) {
+    if (isSgciError(error)) throw error;
+    throw new SgciError('ARCHIVE_INVALID', input, `cannot decompress: ${describe(error)}`, { cause: error });
+  }
+  return entries;
+}
+
+function controlFiles(entries: readonly DebEntry[], input: string): DebControl {
+  const files = new Map<string, string>();
+  const scripts: string[] = [];
+  for (const { header, content } of entries) {
+    const name = header.path.replace(/^\.?\//, '');
+    if (content !== undefined) files.set(name, content.toString('utf8'));
+    if (maintainerScripts.has(name)) scripts.push(name);
+  }
+  const control = files.get('control');
+  if (control === undefined) throw new SgciError('ARCHIVE_INVALID', input, 'control.tar has no control file');
+  return {
+    control,
+    ...(files.has('md5sums') ? { md5sums: files.get('md5sums') } : {}),
+    ...(files.has('conffiles') ? { conffiles: files.get('conffiles') } : {}),
+    ...(files.has('triggers') ? { triggers: files.get('triggers') } : {}),
+    scripts: scripts.sort(),
+  };
+}

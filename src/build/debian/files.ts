@@ -1,0 +1,163 @@
+/**
+ * The files of Debian sources through a content-addressed cache: every index and `.deb` is stored under its
+ * sha256 once verified, and read from there (verified again) by later builds, so a build whose lock names
+ * the InRelease digests runs air-gapped from the cache.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BlobCache } from '../../cache/index.ts';
+import { type Digest, dataDir, digestOf, isSgciError, parseDigest, SgciError } from '../../core/index.ts';
+import { type RepositoryRead, repositoryReader } from './transport.ts';
+
+/** A file's expected content as a signed Release or Packages names it. */
+export interface ExpectedFile {
+  readonly sha256: string;
+  readonly size: number;
+}
+
+export interface RepositoryFilesOptions {
+  /** Default: `$SGCI_HOME/debian` (the data directory: an air-gapped build depends on it, it is no mere cache). */
+  readonly cacheDir?: string;
+  /** Never touch the network: everything must come from the cache. */
+  readonly offline?: boolean;
+  readonly timeoutMs?: number;
+  /** Bound on an InRelease file (Debian's is about 150 KB). */
+  readonly maxInReleaseBytes?: number;
+  /**
+   * Bound on any other file (an index, a `.deb`), whatever size the signed document claims: each is held in
+   * memory once while it is verified. Default 2 GiB (Debian's largest packages are under 1 GiB).
+   */
+  readonly maxFileBytes?: number;
+}
+
+const MiB = 1024 * 1024;
+
+export class RepositoryFiles {
+  readonly cache: BlobCache;
+  readonly offline: boolean;
+  readonly #timeoutMs: number;
+  readonly #maxInReleaseBytes: number;
+  readonly #maxFileBytes: number;
+  readonly #readers = new Map<string, RepositoryRead>();
+
+  constructor(options: RepositoryFilesOptions = {}) {
+    this.cache = new BlobCache({ dir: options.cacheDir ?? join(dataDir(), 'debian') });
+    this.offline = options.offline ?? false;
+    this.#timeoutMs = options.timeoutMs ?? 120_000;
+    this.#maxInReleaseBytes = options.maxInReleaseBytes ?? 16 * MiB;
+    this.#maxFileBytes = options.maxFileBytes ?? 2048 * MiB;
+  }
+
+  /**
+   * The InRelease of `dists/<suite>`: from the cache when a lock pins its digest and the cache has it,
+   * else from the repository (and then cached). The caller verifies its signature before reading it.
+   */
+  async inRelease(url: string, suite: string, pinned?: ExpectedFile): Promise<Uint8Array> {
+    const path = `dists/${suite}/InRelease`;
+    if (pinned) {
+      const cached = await this.#cached(pinned, `${url} ${path}`);
+      if (cached) return cached;
+    }
+    const bytes = await this.#read(url, [path], this.#maxInReleaseBytes);
+    if (!bytes) throw new SgciError('REPOSITORY_INVALID', joinUrl(url, path), 'the repository has no InRelease');
+    const digest = digestOf(bytes);
+    if (pinned && digest !== `sha256:${pinned.sha256}`) {
+      throw new SgciError(
+        'DIGEST_MISMATCH',
+        joinUrl(url, path),
+        `InRelease is ${digest}, the lock pins sha256:${pinned.sha256}`,
+      );
+    }
+    await this.cache.put(digest, bytes);
+    return bytes;
+  }
+
+  /**
+   * A file whose size and sha256 a signed document names: from the cache, else from the first of `paths`
+   * the repository has (by-hash first where offered), verified before it is returned or cached; `undefined`
+   * when the repository has none of them.
+   */
+  async verified(
+    url: string,
+    paths: readonly string[],
+    expected: ExpectedFile,
+    link: string,
+  ): Promise<Uint8Array | undefined> {
+    const input = joinUrl(url, paths[paths.length - 1] ?? '');
+    if (expected.size > this.#maxFileBytes) {
+      throw new SgciError(
+        'LIMIT_EXCEEDED',
+        input,
+        `${link} says ${expected.size} bytes, more than ${this.#maxFileBytes}`,
+      );
+    }
+    const cached = await this.#cached(expected, input);
+    if (cached) return cached;
+    const bytes = await this.#read(url, paths, expected.size).catch((error: unknown) => {
+      if (!isSgciError(error, 'LIMIT_EXCEEDED')) throw error;
+      throw new SgciError('DIGEST_MISMATCH', input, `is larger than the ${expected.size} bytes ${link} says`);
+    });
+    if (!bytes) return undefined;
+    checkContent(bytes, expected, input, link);
+    await this.cache.put(digestOf(bytes), bytes);
+    return bytes;
+  }
+
+  /** As `verified`, for a `.deb`: the local path of the verified file in the cache. */
+  async verifiedPath(url: string, path: string, expected: ExpectedFile, link: string): Promise<string> {
+    const input = joinUrl(url, path);
+    if (!(await this.verified(url, [path], expected, link))) {
+      throw new SgciError('REPOSITORY_INVALID', input, `the repository does not have the file ${link} names`);
+    }
+    return this.cache.pathOf(sha256Digest(expected, input));
+  }
+
+  async #cached(expected: ExpectedFile, input: string): Promise<Uint8Array | undefined> {
+    const digest = sha256Digest(expected, input);
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(this.cache.pathOf(digest));
+    } catch {
+      return undefined;
+    }
+    if (bytes.length === expected.size && digestOf(bytes) === digest) return bytes;
+    // a damaged cache entry is dropped and fetched again, never used
+    await this.cache.remove(digest);
+    return undefined;
+  }
+
+  async #read(url: string, paths: readonly string[], maxBytes: number): Promise<Uint8Array | undefined> {
+    if (this.offline) {
+      throw new SgciError('CACHE_ERROR', joinUrl(url, paths[paths.length - 1] ?? ''), 'not in the cache (offline)');
+    }
+    let read = this.#readers.get(url);
+    if (!read) {
+      read = repositoryReader(url, { timeoutMs: this.#timeoutMs });
+      this.#readers.set(url, read);
+    }
+    for (const path of paths) {
+      const bytes = await read(path, maxBytes);
+      if (bytes) return bytes;
+    }
+    return undefined;
+  }
+}
+
+function sha256Digest(expected: ExpectedFile, input: string): Digest {
+  return parseDigest(`sha256:${expected.sha256}`, input);
+}
+
+/** Size first (cheap, and a longer file is refused before it is hashed), then the sha256. */
+export function checkContent(bytes: Uint8Array, expected: ExpectedFile, input: string, link: string): void {
+  if (bytes.length !== expected.size) {
+    throw new SgciError('DIGEST_MISMATCH', input, `has ${bytes.length} bytes, ${link} says ${expected.size}`);
+  }
+  const actual = digestOf(bytes);
+  if (actual !== `sha256:${expected.sha256}`) {
+    throw new SgciError('DIGEST_MISMATCH', input, `is ${actual}, ${link} says sha256:${expected.sha256}`);
+  }
+}
+
+export function joinUrl(url: string, path: string): string {
+  return `${url.replace(/\/+$/, '')}/${path}`;
+}

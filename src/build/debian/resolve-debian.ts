@@ -1,0 +1,110 @@
+/**
+ * The Debian side of `sgci build`: verify every suite of every source, resolve the closure per architecture,
+ * and fetch each chosen `.deb`, verified against its Packages entry, into the cache.
+ */
+import { SgciError } from '../../core/index.ts';
+import type { ExpectedFile, RepositoryFiles } from './files.ts';
+import type { BinaryPackage } from './packages.ts';
+import { type Closure, type ClosurePackage, resolveClosure } from './resolve.ts';
+import { loadPinnedKeys, normalizeFingerprint } from './signature.ts';
+import { type DebianSource, loadSuite, type VerifiedSuite } from './source.ts';
+import { PackageUniverse } from './universe.ts';
+
+export interface ResolveRequest {
+  readonly sources: readonly DebianSource[];
+  /** Debian architecture names: `amd64`, `arm64`. */
+  readonly architectures: readonly string[];
+  /** Relations as in a Depends field: `libc6`, `tzdata (>= 2024a)`. */
+  readonly packages: readonly string[];
+  /** Closure cuts: names whose relations count as met without installing anything. */
+  readonly excludes?: readonly string[];
+}
+
+export interface ResolveOptions {
+  readonly files: RepositoryFiles;
+  /** The clock for sources without a snapshot time. */
+  readonly now?: () => Date;
+  /** InRelease digests by `url` and suite (from a lock): read from the cache, and a fetched one must match. */
+  readonly pinned?: (url: string, suite: string) => ExpectedFile | undefined;
+  /** Bound on one decompressed Packages index; default 1 GiB. */
+  readonly maxIndexBytes?: number;
+}
+
+export interface Resolution {
+  readonly suites: readonly VerifiedSuite[];
+  /** One closure per requested architecture, in request order. */
+  readonly closures: readonly Closure[];
+}
+
+/** What fetching a `.deb` needs: where it is listed and what its Packages entry says it is. */
+export type DebFile = Pick<
+  BinaryPackage,
+  'name' | 'version' | 'architecture' | 'source' | 'sourceVersion' | 'filename' | 'size' | 'sha256' | 'origin'
+>;
+
+/** A package with its `.deb` verified in the cache (`path`). */
+export type Fetched<T extends DebFile> = T & { readonly path: string };
+
+/** A package of the closure with its `.deb` verified in the cache. */
+export type ResolvedPackage = Fetched<ClosurePackage>;
+
+export async function resolveDebian(request: ResolveRequest, options: ResolveOptions): Promise<Resolution> {
+  if (request.architectures.length === 0) throw new SgciError('USAGE', 'architectures', 'name at least one');
+  const now = options.now ?? (() => new Date());
+  const suites: VerifiedSuite[] = [];
+  const packages: BinaryPackage[] = [];
+  for (const source of request.sources) {
+    const keys = await loadPinnedKeys(source.keys);
+    const signers = new Set(
+      (source.signers ?? source.keys.map((k) => k.fingerprint)).map((f) => normalizeFingerprint(f, source.url)),
+    );
+    const at = snapshotTime(source, now);
+    for (const suite of source.suites) {
+      const pinned = options.pinned?.(source.url, suite);
+      const loaded = await loadSuite(options.files, {
+        source,
+        suite,
+        architectures: request.architectures,
+        keys,
+        signers,
+        at,
+        ...(pinned ? { pinned } : {}),
+        maxIndexBytes: options.maxIndexBytes ?? 1024 * 1024 * 1024,
+      });
+      suites.push(loaded.verified);
+      for (const p of loaded.packages) packages.push(p);
+    }
+  }
+  const closures = request.architectures.map((architecture) =>
+    resolveClosure(new PackageUniverse(packages, architecture), {
+      packages: request.packages,
+      excludes: request.excludes ?? [],
+    }),
+  );
+  return { suites, closures };
+}
+
+function snapshotTime(source: DebianSource, now: () => Date): Date {
+  if (source.snapshot === undefined) return now();
+  const at = new Date(source.snapshot);
+  if (Number.isNaN(at.getTime())) {
+    throw new SgciError('USAGE', source.url, `snapshot ${JSON.stringify(String(source.snapshot))} is not a time`);
+  }
+  return at;
+}
+
+/**
+ * Each `.deb` (of a closure, or of a lock's packages), fetched once and checked against its Packages entry
+ * before anyone opens it.
+ */
+export async function fetchPackages<T extends DebFile>(
+  packages: readonly T[],
+  files: RepositoryFiles,
+): Promise<Fetched<T>[]> {
+  const out: Fetched<T>[] = [];
+  for (const p of packages) {
+    const link = `the Packages entry of ${p.name} ${p.version} (${p.origin.suite}/${p.origin.component})`;
+    out.push({ ...p, path: await files.verifiedPath(p.origin.url, p.filename, p, link) });
+  }
+  return out;
+}

@@ -1,0 +1,144 @@
+/**
+ * One suite of a Debian source, verified link by link: InRelease signature (pinned keys, allowed signer) →
+ * Suite/Codename, Date and Valid-Until at the snapshot time → each Packages index's size and sha256 from the
+ * signed Release (by-hash where offered) → the packages it lists, each with the size and sha256 of its `.deb`.
+ */
+import type { Key } from 'openpgp';
+import { digestHex, digestOf, SgciError } from '../../core/index.ts';
+import { decompressIndex } from './decompress.ts';
+import type { ExpectedFile, RepositoryFiles } from './files.ts';
+import { joinUrl } from './files.ts';
+import { type BinaryPackage, parsePackages } from './packages.ts';
+import { checkRelease, type IndexFile, packagesIndex, parseRelease, type Release } from './release.ts';
+import { type PinnedKey, verifyInRelease } from './signature.ts';
+
+/** A Debian archive, mirror or snapshot, as the build configuration names it. */
+export interface DebianSource {
+  /** `https://deb.debian.org/debian`, `https://snapshot.debian.org/archive/debian/20250101T000000Z`, `file:/srv/repo`. */
+  readonly url: string;
+  readonly suites: readonly string[];
+  readonly components: readonly string[];
+  /** Public keys that may sign the InRelease files, each with the fingerprint its file must hold. */
+  readonly keys: readonly PinnedKey[];
+  /** Fingerprints (primary or signing subkey) allowed to sign; default: the pinned keys' fingerprints. */
+  readonly signers?: readonly string[];
+  /** The time Date and Valid-Until are judged at (a snapshot's time); default: now. */
+  readonly snapshot?: Date | string;
+}
+
+/** An index as verified: its path from the repository root, size and sha256. */
+export interface VerifiedIndex extends ExpectedFile {
+  readonly path: string;
+}
+
+/** What the chain of trust established for one suite: recorded in the lock and the provenance. */
+export interface VerifiedSuite {
+  readonly url: string;
+  readonly suite: string;
+  /** `dists/<suite>/InRelease`'s size and sha256. */
+  readonly inRelease: ExpectedFile;
+  readonly signer: string;
+  readonly signingKey: string;
+  readonly date: string;
+  readonly validUntil: string | undefined;
+  /** The snapshot time the source names (the Release was judged then); undefined: judged at build time. */
+  readonly snapshot: string | undefined;
+  readonly indices: readonly VerifiedIndex[];
+}
+
+export interface SuiteRequest {
+  readonly source: DebianSource;
+  readonly suite: string;
+  readonly architectures: readonly string[];
+  readonly keys: readonly Key[];
+  readonly signers: ReadonlySet<string>;
+  readonly at: Date;
+  /** The InRelease a lock pins (read from the cache when it has it). */
+  readonly pinned?: ExpectedFile;
+  /** Bound on one decompressed index. */
+  readonly maxIndexBytes: number;
+}
+
+export interface LoadedSuite {
+  readonly verified: VerifiedSuite;
+  readonly packages: readonly BinaryPackage[];
+}
+
+export async function loadSuite(files: RepositoryFiles, request: SuiteRequest): Promise<LoadedSuite> {
+  const { source, suite } = request;
+  const inReleaseUrl = joinUrl(source.url, `dists/${suite}/InRelease`);
+  const bytes = await files.inRelease(source.url, suite, request.pinned);
+  const signed = await verifyInRelease(bytes, inReleaseUrl, request.keys, request.signers, request.at);
+  const release = parseRelease(signed.text, inReleaseUrl);
+  checkRelease(release, suite, request.at, inReleaseUrl);
+  const indices: VerifiedIndex[] = [];
+  const packages: BinaryPackage[] = [];
+  for (const component of source.components) {
+    for (const forms of indicesOf(release, component, request.architectures, inReleaseUrl)) {
+      const { index, text } = await firstPresent(files, source.url, release, suite, forms, request.maxIndexBytes);
+      const path = `dists/${suite}/${index.path}`;
+      const input = joinUrl(source.url, path);
+      indices.push({ path, sha256: index.sha256, size: index.size });
+      for (const p of parsePackages(text, { url: source.url, suite, component }, input)) packages.push(p);
+    }
+  }
+  return {
+    verified: {
+      url: source.url,
+      suite,
+      inRelease: { sha256: digestHex(digestOf(bytes)), size: bytes.length },
+      signer: signed.signer,
+      signingKey: signed.signingKey,
+      date: release.date.toISOString(),
+      validUntil: release.validUntil?.toISOString(),
+      snapshot: request.source.snapshot === undefined ? undefined : request.at.toISOString(),
+      indices,
+    },
+    packages,
+  };
+}
+
+/**
+ * The Packages indices of a component, each as the forms the Release lists: one per architecture, plus
+ * `binary-all` where the Release keeps `all` apart.
+ */
+function indicesOf(
+  release: Release,
+  component: string,
+  architectures: readonly string[],
+  input: string,
+): IndexFile[][] {
+  const out = architectures.map((arch) => packagesIndex(release, component, arch, input));
+  if (!release.archAllInArchIndices) out.push(packagesIndex(release, component, 'all', input));
+  return out;
+}
+
+/**
+ * The first form of an index the repository has, verified against the Release and decompressed (only the
+ * text leaves: the compressed bytes are garbage before parsing starts).
+ */
+async function firstPresent(
+  files: RepositoryFiles,
+  url: string,
+  release: Release,
+  suite: string,
+  forms: readonly IndexFile[],
+  maxIndexBytes: number,
+): Promise<{ index: IndexFile; text: string }> {
+  for (const index of forms) {
+    const bytes = await files.verified(url, fetchPaths(release, suite, index), index, 'InRelease');
+    if (!bytes) continue;
+    const input = joinUrl(url, `dists/${suite}/${index.path}`);
+    return { index, text: await decompressIndex(bytes, index.path, maxIndexBytes, input) };
+  }
+  const names = forms.map((f) => f.path).join(', ');
+  throw new SgciError('REPOSITORY_INVALID', joinUrl(url, `dists/${suite}/`), `the repository has none of ${names}`);
+}
+
+/** By-hash first where the Release offers it (a mirror mid-update still serves the signed content), then the path. */
+function fetchPaths(release: Release, suite: string, index: IndexFile): string[] {
+  const path = `dists/${suite}/${index.path}`;
+  if (!release.acquireByHash) return [path];
+  const dir = path.slice(0, path.lastIndexOf('/'));
+  return [`${dir}/by-hash/SHA256/${index.sha256}`, path];
+}

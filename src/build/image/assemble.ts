@@ -1,0 +1,308 @@
+import { type Digest, defaultLimits, digestOf, type Limits, SgciError } from '../../core/index.ts';
+import { mediaTypes } from '../../oci/image/index.ts';
+import type { BuildConfig, BuildPlatform } from '../config.ts';
+import { readDebs } from '../deb/read-debs.ts';
+import { enforceBuildPolicy, type PolicyResult } from './build-policy.ts';
+import { type InstalledPackage, installPackage } from './install.ts';
+import { gzipFixed, layerTar, zstdFixed } from './layer-tar.ts';
+import { type ReplacedScripts, replacedScripts } from './maintainer-scripts.ts';
+import {
+  type Blob,
+  blobOf,
+  type Descriptor,
+  descriptorOf,
+  imageConfig,
+  imageIndex,
+  imageManifest,
+  platformParts,
+  writeLayout,
+} from './oci-image.ts';
+import {
+  type Synthesized,
+  writeAccounts,
+  writeCaBundle,
+  writeDpkgDatabase,
+  writeExtraFiles,
+  writeOsRelease,
+  writePaths,
+} from './synthesize.ts';
+import { buildOwner, ImageTree, mergedUsrLinks, type TreeNode } from './tree.ts';
+
+/** One resolved package as the resolver hands it over: the .deb in the cache and the sha256 the index gave. */
+export interface DebPackage {
+  readonly name: string;
+  readonly version: string;
+  readonly arch: string;
+  readonly source: string;
+  readonly debPath: string;
+  readonly sha256: string;
+}
+
+export interface PlatformPackages {
+  readonly platform: BuildPlatform;
+  readonly packages: readonly DebPackage[];
+}
+
+export interface AssembleOptions {
+  /** The OCI layout directory to write. */
+  readonly layout: string;
+  /** What relative `files[].source` paths are relative to: the build file's directory. */
+  readonly baseDir: string;
+  readonly limits?: Limits;
+}
+
+export interface LayerReport {
+  readonly digest: Digest;
+  readonly diffId: Digest;
+  readonly size: number;
+  readonly entries: number;
+}
+
+export interface PackageReport {
+  readonly name: string;
+  readonly version: string;
+  readonly arch: string;
+  readonly source: string;
+  readonly sha256: string;
+  readonly dataCompression: string;
+  readonly kept: number;
+  readonly excluded: number;
+  readonly skipped: InstalledPackage['skipped'];
+}
+
+/** What the build did for one platform: every replaced maintainer-script effect and every file it wrote itself. */
+export interface PlatformReport {
+  readonly platform: BuildPlatform;
+  readonly manifest: Digest;
+  readonly config: Digest;
+  readonly layers: readonly LayerReport[];
+  readonly packages: readonly PackageReport[];
+  readonly maintainerScripts: readonly ReplacedScripts[];
+  readonly synthesized: readonly Synthesized[];
+  readonly mergedUsrLinks: readonly string[];
+  readonly setuid: readonly { readonly package: string; readonly path: string; readonly mode: string }[];
+  readonly policy: readonly PolicyResult[];
+}
+
+export interface BuildReport {
+  readonly image: string;
+  readonly tags: readonly string[];
+  /** The digest index.json names: the image index (several platforms) or the manifest (one). */
+  readonly digest: Digest;
+  readonly epoch: number;
+  readonly platforms: readonly PlatformReport[];
+}
+
+export interface AssembledImage {
+  readonly layout: string;
+  readonly digest: Digest;
+  readonly report: BuildReport;
+}
+
+/**
+ * Builds the image of a resolved package set without running anything from the packages: each .deb checked against
+ * its sha256 and unpacked into one in-memory tree, the maintainer scripts' effects written by the build, then
+ * deterministic layers, config, manifest and (for several platforms) index, written as an OCI layout.
+ * The same inputs give the same digest in any time zone, umask or locale: nothing host-dependent reaches a byte.
+ */
+export async function assembleImage(
+  config: BuildConfig,
+  inputs: readonly PlatformPackages[],
+  options: AssembleOptions,
+): Promise<AssembledImage> {
+  if (inputs.length === 0) throw new SgciError('USAGE', config.image.name, 'no platform to build');
+  const blobs: Blob[] = [];
+  const reports: PlatformReport[] = [];
+  const manifests: Descriptor[] = [];
+  for (const input of inputs) {
+    const { report, manifest, platformBlobs } = await assemblePlatform(config, input, options);
+    for (const blob of platformBlobs) blobs.push(blob);
+    reports.push(report);
+    manifests.push(descriptorOf(manifest, { platform: platformParts(input.platform) }));
+  }
+  let [root] = manifests;
+  if (root === undefined || manifests.length > 1) {
+    const index = imageIndex(manifests, config.image.annotations);
+    blobs.push(index);
+    root = descriptorOf(index);
+  }
+  await writeLayout(options.layout, blobs, root, config.image.tags);
+  return {
+    layout: options.layout,
+    digest: root.digest,
+    report: {
+      image: config.image.name,
+      tags: config.image.tags,
+      digest: root.digest,
+      epoch: config.reproducibility.epoch,
+      platforms: reports,
+    },
+  };
+}
+
+async function assemblePlatform(
+  config: BuildConfig,
+  input: PlatformPackages,
+  options: AssembleOptions,
+): Promise<{ report: PlatformReport; manifest: Blob; platformBlobs: Blob[] }> {
+  const tree = new ImageTree();
+  const unpacked = await unpackPackages(tree, config, input, options.limits ?? defaultLimits);
+  const written = await writeBuildFiles(tree, config, unpacked.installed, options.baseDir);
+  const policy = enforceBuildPolicy(tree, config, unpacked.setuid, config.image.name);
+  const nodes = tree.sorted();
+  const groups =
+    config.layers.strategy === 'single'
+      ? [nodes]
+      : [nodes.filter((n) => !written.late.has(n.path)), nodes.filter((n) => written.late.has(n.path))];
+  const { layerBlobs, layers } = await buildLayers(groups, config);
+  const configBlob = imageConfig(
+    config,
+    input.platform,
+    layers.map((l) => l.diffId),
+  );
+  const manifest = imageManifest(config, configBlob, layerBlobs);
+  return {
+    manifest,
+    platformBlobs: [...layerBlobs, configBlob, manifest],
+    report: {
+      platform: input.platform,
+      manifest: manifest.digest,
+      config: configBlob.digest,
+      layers,
+      packages: unpacked.packages,
+      maintainerScripts: unpacked.scripts,
+      synthesized: written.synthesized,
+      mergedUsrLinks: written.links,
+      setuid: unpacked.setuid,
+      policy,
+    },
+  };
+}
+
+interface Unpacked {
+  readonly installed: { installed: InstalledPackage; control: string }[];
+  readonly packages: PackageReport[];
+  readonly scripts: ReplacedScripts[];
+  readonly setuid: { package: string; path: string; mode: string }[];
+}
+
+/** Every package into the tree, in name order (not the resolver's: the tree is the same however it walked). */
+async function unpackPackages(
+  tree: ImageTree,
+  config: BuildConfig,
+  input: PlatformPackages,
+  limits: Limits,
+): Promise<Unpacked> {
+  const out: Unpacked = { installed: [], packages: [], scripts: [], setuid: [] };
+  const { architecture } = platformParts(input.platform);
+  const ordered = [...input.packages].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (let i = 1; i < ordered.length; i++)
+    if (ordered[i]?.name === ordered[i - 1]?.name)
+      throw new SgciError('CONFLICT', input.platform, `package ${ordered[i]?.name} is given twice for one platform`);
+  const labels = ordered.map((pkg) => `${pkg.name}_${pkg.version}_${pkg.arch}.deb`);
+  for (const [i, pkg] of ordered.entries())
+    if (pkg.arch !== architecture && pkg.arch !== 'all')
+      throw new SgciError(
+        'USAGE',
+        labels[i] ?? pkg.name,
+        `architecture ${pkg.arch} cannot go into a ${input.platform} image`,
+      );
+  // each .deb is read once and its bytes checked against the index's sha256 before any is parsed
+  const debs = await readDebs(
+    ordered.map((pkg, i) => ({ path: pkg.debPath, input: labels[i] ?? pkg.name, sha256: pkg.sha256 })),
+    limits,
+  );
+  let unpacked = 0;
+  for (const [i, pkg] of ordered.entries()) {
+    const label = labels[i] ?? pkg.name;
+    const deb = debs[i];
+    if (deb === undefined) throw new SgciError('IO_ERROR', label, 'not read');
+    for (const entry of deb.entries) unpacked += entry.header.size;
+    if (unpacked > limits.maxImageBytes)
+      throw new SgciError('LIMIT_EXCEEDED', label, `the packages unpack to more than ${limits.maxImageBytes} bytes`);
+    const result = installPackage(tree, pkg.name, deb, {
+      mergedUsr: config.debian.mergedUsr,
+      filter: config.packages.paths[pkg.name],
+      input: label,
+    });
+    out.installed.push({ installed: result, control: deb.control.control });
+    out.packages.push({
+      name: pkg.name,
+      version: pkg.version,
+      arch: pkg.arch,
+      source: pkg.source,
+      sha256: pkg.sha256,
+      dataCompression: deb.dataCompression,
+      kept: result.kept,
+      excluded: result.excluded.length,
+      skipped: result.skipped,
+    });
+    const replaced = replacedScripts(pkg.name, result.scripts, deb.control.triggers);
+    if (replaced) out.scripts.push(replaced);
+    for (const s of result.setuid) out.setuid.push({ package: pkg.name, path: s.path, mode: s.mode.toString(8) });
+  }
+  return out;
+}
+
+/**
+ * What the maintainer scripts and the build file add: merged-/usr links, CA bundle, os-release and the dpkg
+ * database with the packages; then accounts, paths and extra files, whose paths (`late`) form the second layer of
+ * `packages-and-files`.
+ */
+async function writeBuildFiles(
+  tree: ImageTree,
+  config: BuildConfig,
+  installed: Unpacked['installed'],
+  baseDir: string,
+): Promise<{ synthesized: Synthesized[]; links: string[]; late: Set<string> }> {
+  const epoch = config.reproducibility.epoch;
+  const synthesized: Synthesized[] = [];
+  const links = config.debian.mergedUsr ? mergedUsrLinks(tree) : [];
+  for (const dir of links) {
+    if (tree.has(`/${dir}`)) continue;
+    tree.put({
+      path: `/${dir}`,
+      type: 'symlink',
+      mode: 0o777,
+      uid: 0,
+      gid: 0,
+      mtime: epoch,
+      linkTarget: `usr/${dir}`,
+      owners: [buildOwner],
+    });
+    synthesized.push({ path: `/${dir}`, why: 'merged /usr link' });
+  }
+  writeCaBundle(tree, epoch, synthesized);
+  writeOsRelease(tree, config, epoch, synthesized);
+  writeDpkgDatabase(tree, installed, epoch, synthesized);
+  tree.addMissingParents(epoch);
+  const base = new Set(tree.sorted().map((n) => n.path));
+  const early = synthesized.length;
+  writeAccounts(tree, config, epoch, synthesized);
+  writePaths(tree, config, epoch, synthesized);
+  await writeExtraFiles(tree, config, baseDir, epoch, synthesized);
+  tree.addMissingParents(epoch);
+  const late = new Set(synthesized.slice(early).map((s) => s.path));
+  for (const node of tree.sorted()) if (!base.has(node.path)) late.add(node.path);
+  return { synthesized, links, late };
+}
+
+/** One deterministic tar per non-empty group, compressed as the build file says; diff_id is the tar's digest. */
+async function buildLayers(
+  groups: readonly (readonly TreeNode[])[],
+  config: BuildConfig,
+): Promise<{ layerBlobs: Blob[]; layers: LayerReport[] }> {
+  const layerBlobs: Blob[] = [];
+  const layers: LayerReport[] = [];
+  for (const group of groups) {
+    if (group.length === 0) continue;
+    const tar = layerTar(group, config.reproducibility.epoch);
+    const blob =
+      config.layers.compression === 'zstd'
+        ? blobOf(mediaTypes.ociLayerZstd, zstdFixed(tar))
+        : blobOf(mediaTypes.ociLayerGzip, await gzipFixed(tar));
+    layerBlobs.push(blob);
+    layers.push({ digest: blob.digest, diffId: digestOf(tar), size: blob.bytes.length, entries: group.length });
+  }
+  return { layerBlobs, layers };
+}

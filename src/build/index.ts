@@ -1,0 +1,24 @@
+export {
+  type BuildConfig,
+  BuildConfigFile,
+  type BuildPlatform,
+  buildConfigJsonSchema,
+  buildPlatforms,
+  type DebianSourceConfig,
+  loadBuildConfig,
+  parseBuildConfig,
+} from './config.ts';
+export { type Deb, type DebControl, type DebEntry, readDeb } from './deb/read-deb.ts';
+export {
+  type AssembledImage,
+  type AssembleOptions,
+  assembleImage,
+  type BuildReport,
+  type DebPackage,
+  type LayerReport,
+  type PackageReport,
+  type PlatformPackages,
+  type PlatformReport,
+} from './image/assemble.ts';
+export { explainLayoutDifference } from './image/compare.ts';
+export { type ImagePusher, pushLayout } from './image/push.ts';

@@ -1,0 +1,140 @@
+/**
+ * Notifications of a monitor round, delivered for real: a webhook receiver that verifies the signature as
+ * docs/server-webhooks.md documents it, and an SMTP server (Python's standard-library smtpd, a complete RFC 5321
+ * server) that hands over each message as received.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { runMain } from '../helpers/cli.ts';
+import { corpusDir, fixture, fixturesMissing } from '../helpers/fixtures.ts';
+import { freePort, startRegistry } from '../helpers/registry.ts';
+import { WebhookReceiver } from '../helpers/webhook-receiver.ts';
+
+const skip = fixturesMissing();
+
+const smtpServer = `
+import asyncore, json, smtpd, sys, warnings
+warnings.simplefilter('ignore')
+class Server(smtpd.SMTPServer):
+    def process_message(self, peer, mailfrom, rcpttos, data, **kwargs):
+        print(json.dumps({'from': mailfrom, 'to': rcpttos, 'data': data.decode('ascii')}), flush=True)
+Server(('127.0.0.1', int(sys.argv[1])), None, decode_data=False)
+print('ready', flush=True)
+asyncore.loop()
+`;
+
+interface Received {
+  from: string;
+  to: string[];
+  data: string;
+}
+
+async function startSmtp(port: number): Promise<{ child: ChildProcess; messages: Received[] }> {
+  const child = spawn('python3', ['-c', smtpServer, String(port)], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const messages: Received[] = [];
+  let buffer = '';
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`smtpd exited with ${code}`)));
+    child.stdout?.setEncoding('utf8');
+    child.stdout?.on('data', (chunk: string) => {
+      buffer += chunk;
+      for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        if (line === 'ready') resolve();
+        else messages.push(JSON.parse(line) as Received);
+      }
+    });
+  });
+  return { child, messages };
+}
+
+/** Header value and the base64 body of a received message, decoded. */
+function parseMail(data: string): { headers: Map<string, string>; text: string } {
+  const [head = '', ...body] = data.split(/\r?\n\r?\n/);
+  const headers = new Map(
+    head
+      .split(/\r?\n/)
+      .map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 2)]),
+  );
+  return { headers, text: Buffer.from(body.join('').replace(/\s+/g, ''), 'base64').toString('utf8') };
+}
+
+test('a round that moved a tag mails the SBOM and vulnerability diff in German and posts a signed webhook', {
+  skip,
+}, async () => {
+  await using registry = await startRegistry();
+  const work = await mkdtemp(join(tmpdir(), 'sgci-notify-'));
+  const smtpPort = await freePort();
+  const smtp = await startSmtp(smtpPort);
+  const now = { value: new Date('2026-11-02T00:00:00Z') };
+  await using receiver = await WebhookReceiver.start(() => now.value);
+  const secret = 'sgci_whsec_monitor-test';
+  receiver.secrets.set('/monitor', secret);
+  try {
+    const env = {
+      SGCI_HOME: join(work, 'home'),
+      XDG_CACHE_HOME: join(work, 'cache'),
+      DATABASE_URL: '',
+      SGCI_MONITOR_WEBHOOK_SECRET: secret,
+      SGCI_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      SGCI_SMTP_FROM: 'monitor@sgci.example',
+    };
+    const sgci = (args: readonly string[], at: string) => {
+      // the receiver checks freshness against the same clock the round runs on
+      now.value = new Date(at);
+      return runMain(args, { env: { ...env, SGCI_NOW: at } });
+    };
+    const image = await registry.push(fixture('distroless-static').ociDir, 'nt/base:stable');
+    assert.equal((await runMain(['db', 'import', join(corpusDir(), 'osv', 'npm')], { env })).code, 0);
+    await sgci(['monitor', 'add', image, '--every', '1h'], '2026-11-01T00:00:00Z');
+    const notify = [
+      '--notify-webhook',
+      receiver.url('/monitor'),
+      '--notify-email',
+      'ops@sgci.example',
+      '--notify-lang',
+      'de',
+    ];
+    assert.equal((await sgci(['monitor', 'run', ...notify], '2026-11-01T00:00:00Z')).code, 0);
+    const quiet = await sgci(['monitor', 'run', '--all', ...notify, '-o', 'json'], '2026-11-01T12:00:00Z');
+    assert.deepEqual(JSON.parse(quiet.stdout).notified, [], 'nothing moved: nothing sent');
+
+    await registry.push(fixture('node-app').ociDir, 'nt/base:stable');
+    const moved = await sgci(['monitor', 'run', ...notify, '-o', 'json'], '2026-11-02T00:00:00Z');
+    assert.equal(moved.code, 0, moved.stdout);
+    assert.deepEqual(
+      JSON.parse(moved.stdout).notified.map((n: { delivered: boolean }) => n.delivered),
+      [true, true],
+    );
+
+    const posted = receiver.at('/monitor');
+    assert.equal(posted.length, 2, 'the first observation and the move');
+    assert.ok(
+      posted.every((p) => p.verified),
+      'signed as the catalogue signs its webhooks',
+    );
+    const body = JSON.parse(posted[1]?.body ?? '{}');
+    assert.equal(body.changes[0].change.kind, 'packages-changed');
+    assert.ok(body.changes[0].change.vulns.introduced.some((v: { id: string }) => v.id === 'CVE-2021-23337'));
+
+    assert.equal(smtp.messages.length, 2);
+    const mail = smtp.messages[1] as Received;
+    assert.equal(mail.from, 'monitor@sgci.example');
+    assert.deepEqual(mail.to, ['ops@sgci.example']);
+    const { headers, text } = parseMail(mail.data);
+    assert.equal(headers.get('subject'), 'sgci monitor: 1 Tag-Wechsel, 0 Alarme');
+    assert.match(text, /^Beobachtungsrunde vom 2026-11-02T00:00:00.000Z\./);
+    assert.match(text, /packages-changed/);
+    assert.match(text, /\+ hinzugekommen: pkg:npm\/lodash@4\.17\.20/);
+    assert.match(text, /neu: CVE-2021-23337 HIGH pkg:npm\/lodash@4\.17\.20/);
+    assert.match(text, /SLA: 10 behebbare Befunde mit laufender Uhr \(0 kritisch, 4 hoch\), 9 überfällig/);
+  } finally {
+    smtp.child.kill();
+    await rm(work, { recursive: true, force: true });
+  }
+});

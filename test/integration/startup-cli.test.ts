@@ -1,0 +1,88 @@
+/**
+ * Start-up: the short commands load only what they use. Each case runs the real bin in a child process with a
+ * hook that lists every module loaded (test/helpers/loaded-modules.ts) and names the packages it must not have
+ * loaded: an eager import of zod, the CycloneDX library, the query layer, PGlite, the HTTP client or sigstore in
+ * a command module, the flags' modules or a barrel they import fails here, not only in the bench.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, test } from 'node:test';
+import { runSgci } from '../helpers/cli.ts';
+import { corpusDir, fixture, fixturesMissing } from '../helpers/fixtures.ts';
+
+const work = mkdtempSync(join(tmpdir(), 'sgci-startup-'));
+const home = join(work, 'home');
+const hook = resolve(import.meta.dirname, '..', 'helpers', 'loaded-modules.ts');
+after(() => rmSync(work, { recursive: true, force: true }));
+
+/** What costs start-up time and only some paths need (each 0.04–0.1 s of CPU to load on the 2-core CI machine). */
+const queryLayer = ['kysely'];
+const embeddedServer = ['@electric-sql/pglite', 'pg', 'hono', '@hono/node-server', '@hono/zod-openapi', 'pino'];
+const network = ['undici', 'openid-client', '@sigstore/bundle', '@sigstore/verify', '@sigstore/protobuf-specs'];
+const encoders = ['zod', '@cyclonedx/cyclonedx-library', 'xmlbuilder2', 'ajv', 'yaml'];
+
+/** The npm packages a run of sgci loaded, by name. */
+async function packagesLoaded(args: readonly string[]): Promise<{ packages: Set<string>; stdout: string }> {
+  const list = join(work, `modules-${args.join('-').replace(/[^a-z0-9-]/gi, '_')}.txt`);
+  const result = await runSgci(args, {
+    env: {
+      SGCI_HOME: home,
+      NO_COLOR: '1',
+      NODE_OPTIONS: `--import=${JSON.stringify(hook)}`,
+      SGCI_TEST_LOADED_MODULES: list,
+    },
+    unset: ['DATABASE_URL'],
+  });
+  assert.ok(result.code === 0 || result.code === 1, `sgci ${args.join(' ')}: exit ${result.code}\n${result.stderr}`);
+  const packages = new Set<string>();
+  for (const url of readFileSync(list, 'utf8').split('\n')) {
+    const name = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1];
+    if (name) packages.add(name);
+  }
+  return { packages, stdout: result.stdout };
+}
+
+function assertNone(packages: Set<string>, forbidden: readonly string[], what: string): void {
+  assert.deepEqual(
+    forbidden.filter((name) => packages.has(name)),
+    [],
+    `${what} loaded packages it does not use`,
+  );
+}
+
+before(async () => {
+  const imported = await runSgci(['db', 'import', join(corpusDir(), 'osv', 'npm')], {
+    env: { SGCI_HOME: home },
+    unset: ['DATABASE_URL'],
+  });
+  assert.equal(imported.code, 0, imported.stderr);
+});
+
+for (const args of [['--version'], ['db', '--help'], ['sbom', '--help']])
+  test(`sgci ${args.join(' ')} loads no heavy package`, async () => {
+    const { packages } = await packagesLoaded(args);
+    assert.ok(packages.has('commander'), 'the hook saw the packages sgci loaded');
+    assertNone(packages, [...queryLayer, ...embeddedServer, ...network, ...encoders], `sgci ${args.join(' ')}`);
+  });
+
+test('sgci db status loads the query layer and SQLite, nothing of the server, network or encoders', async () => {
+  const { packages, stdout } = await packagesLoaded(['db', 'status']);
+  assert.match(stdout, /advisories: 27/);
+  assert.ok(packages.has('kysely'));
+  assertNone(packages, [...embeddedServer, ...network, ...encoders], 'sgci db status');
+});
+
+test('sgci sbom of a local image opens no database and no network client', { skip: fixturesMissing() }, async () => {
+  const { packages, stdout } = await packagesLoaded(['sbom', `oci-archive:${fixture('distroless-static').ociArchive}`]);
+  assert.match(stdout, /"bomFormat": "CycloneDX"/);
+  assertNone(packages, [...queryLayer, ...embeddedServer, ...network], 'sgci sbom');
+});
+
+test('sgci vulns of a local image matches through SQLite alone', { skip: fixturesMissing() }, async () => {
+  const { packages, stdout } = await packagesLoaded(['vulns', `docker-archive:${fixture('node-app').dockerArchive}`]);
+  assert.match(stdout, /CVE-2021-23337/);
+  assert.ok(packages.has('kysely'));
+  assertNone(packages, [...embeddedServer, ...network, '@cyclonedx/cyclonedx-library', 'xmlbuilder2'], 'sgci vulns');
+});
