@@ -63,10 +63,11 @@ async function sbomToMatch(
 
 /**
  * `sgci.rematch` {submission}: evaluates a version again without pulling it. The SBOM comes from what the scan
- * stored for matching (else the stored pass, `scan_key`), the advisories from the store as they are now, VEX from the submitted documents and the catalogue's
- * decisions in force, SLA windows from the policy, the time from the catalogue's clock. In the transaction that
- * completes the job: the new result, the findings and what changed in them (events), the state (`at-risk`,
- * `suspended`, back to `admitted`) and, for a public version, a new verdict: PASSED when admitted, FAILED otherwise.
+ * stored for matching (else the stored pass, `scan_key`), the advisories from the store as they are now, VEX from
+ * the submitted documents and the catalogue's decisions in force, SLA windows from the policy, the time from the
+ * catalogue's clock. In the transaction that completes the job: the new result, the findings and what changed in
+ * them (events), the state (`at-risk`, `suspended`, back to `admitted`) and, for a public version, a new verdict:
+ * PASSED when admitted, FAILED otherwise.
  */
 export function rematchJob(services: CatalogueServices): JobDefinition<{ submission: string }> {
   const { catalogue, policy } = services;

@@ -21,7 +21,8 @@ export async function recordScanResult(
   const scanned = 'matching' in result ? result : undefined;
   const stored = scanned ? storedPart(scanned) : result;
   if (previous && onlyEvaluatedAtChanged(previous, stored)) {
-    await sql`update submissions set result = jsonb_set(result, '{vulns,evaluatedAt}', to_jsonb(${stored.vulns.evaluatedAt}::text))
+    const at = stored.vulns.evaluatedAt;
+    await sql`update submissions set result = jsonb_set(result, '{vulns,evaluatedAt}', to_jsonb(${at}::text))
       where id = ${submission}`.execute(tx);
   } else {
     await tx
