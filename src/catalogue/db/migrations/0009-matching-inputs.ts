@@ -10,7 +10,8 @@ import { type Kysely, sql } from 'kysely';
  * Every re-evaluation reads and rewrites the version's result (100–300 KB of JSON): on a server built with lz4 (the
  * distributions' PostgreSQL is), that column and the matching input are compressed with lz4 instead of pglz, which
  * takes a few milliseconds per result each way. Values are recompressed as they are written; PGlite has no lz4 and
- * keeps pglz.
+ * keeps pglz. Each re-evaluation also marks every finding of the version seen: with room left on each page of
+ * `findings` that update stays on the page and leaves its three indexes alone (half the cost, measured on PGlite).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
@@ -23,9 +24,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       alter table matching_inputs alter column input set compression lz4;
     exception when feature_not_supported then null;
     end $$`.execute(db);
+  await sql`alter table findings set (fillfactor = 70)`.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`alter table findings reset (fillfactor)`.execute(db);
   await sql`alter table submissions alter column result set compression default`.execute(db);
   await db.schema.dropTable('matching_inputs').execute();
 }
