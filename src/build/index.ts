@@ -22,3 +22,11 @@ export {
 } from './image/assemble.ts';
 export { explainLayoutDifference } from './image/compare.ts';
 export { type ImagePusher, pushLayout } from './image/push.ts';
+export {
+  type BuildOutcome,
+  type BuildRequest,
+  configDigest,
+  type ResolveBuildOptions,
+  runBuild,
+  writeBuildLock,
+} from './run-build.ts';

@@ -1,7 +1,10 @@
 export type { CatalogContext, Cataloger, CatalogerNeeds, CatalogerOutput } from './cataloger.ts';
 export { catalogerFailure, compareStrings, isCatalogerFailure, makePackage, packageId, purl } from './cataloger.ts';
 export { distroQualifier, parseOsRelease } from './distro/os-release.ts';
+export { debianMetadata, debianPurl } from './dpkg/cataloger.ts';
 export { field, parseStanzas, type Stanza } from './dpkg/parse-control.ts';
+export { parseDebianCopyright } from './dpkg/parse-copyright.ts';
+export { parseDpkgStatus } from './dpkg/parse-status.ts';
 export { isSpdxExpression, normaliseLicense, toSpdxId } from './license.ts';
 export type * from './package.ts';
 export { catalogers } from './registry.ts';

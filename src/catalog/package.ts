@@ -43,6 +43,8 @@ export interface OsPackageMetadata {
   readonly files?: readonly { readonly path: string; readonly digest?: string }[];
   readonly epoch?: number;
   readonly release?: string;
+  /** sha256 of the package archive (`.deb`) it was installed from, where known: `sgci build` records it. */
+  readonly archiveSha256?: string;
 }
 
 export interface LanguagePackageMetadata {

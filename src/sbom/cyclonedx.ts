@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import type * as CycloneDx from '@cyclonedx/cyclonedx-library';
 import type { Sbom } from '../catalog/index.ts';
 import { isSpdxExpression, type Package } from '../catalog/index.ts';
-import { packageProperties } from './properties.ts';
+import { archiveSha256, packageProperties } from './properties.ts';
 import { fileRef, serialUuid } from './serial.ts';
 import { formatUnknown } from './unknowns.ts';
 
@@ -96,6 +96,8 @@ export function toCycloneDxBom(sbom: Sbom): CycloneDx.Models.Bom {
       purl: pkg.purl,
     });
     addLicenses(c, pkg.licenses);
+    const sha256 = archiveSha256(pkg);
+    if (sha256) c.hashes.set(Enums.HashAlgorithm['SHA-256'], sha256);
     for (const [name, value] of packageProperties(pkg)) c.properties.add(new Models.Property(name, value));
     components.set(pkg.id, c);
     bom.components.add(c);

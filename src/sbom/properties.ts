@@ -41,3 +41,8 @@ function metadataProperties(m: PackageMetadata): [string, string][] {
   if (m.files?.length) props.push(['sgci:metadata:fileCount', String(m.files.length)]);
   return props;
 }
+
+/** The sha256 of the archive an OS package was installed from, where recorded (packages built by `sgci build`). */
+export function archiveSha256(pkg: Package): string | undefined {
+  return 'archiveSha256' in pkg.metadata ? pkg.metadata.archiveSha256 : undefined;
+}

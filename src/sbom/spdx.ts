@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Sbom } from '../catalog/index.ts';
 import { isSpdxExpression, type Package } from '../catalog/index.ts';
-import { packageProperties } from './properties.ts';
+import { archiveSha256, packageProperties } from './properties.ts';
 import { fileRef, serialUuid } from './serial.ts';
 import { formatUnknown } from './unknowns.ts';
 
@@ -72,6 +72,7 @@ export function encodeSpdxJson(sbom: Sbom): string {
       versionInfo: pkg.version,
       downloadLocation: 'NOASSERTION',
       filesAnalyzed: false,
+      ...(archiveSha256(pkg) ? { checksums: [{ algorithm: 'SHA256', checksumValue: archiveSha256(pkg) }] } : {}),
       licenseConcluded: 'NOASSERTION',
       licenseDeclared: declared(pkg.licenses),
       copyrightText: 'NOASSERTION',

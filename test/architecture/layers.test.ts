@@ -27,7 +27,7 @@ const allowed: Record<string, readonly string[]> = {
   scan: ['core', 'oci', 'catalog', 'vuln', 'checks', 'secrets', 'policy', 'report', 'attest', 'store'],
   monitor: ['core', 'oci', 'catalog', 'policy', 'vuln', 'checks', 'attest', 'scan', 'store'],
   catalogue: ['core', 'oci', 'sbom', 'policy', 'vuln', 'checks', 'report', 'attest', 'scan', 'store', 'monitor'],
-  build: ['core', 'oci', 'cache', 'version'],
+  build: ['core', 'oci', 'cache', 'version', 'catalog', 'sbom', 'policy', 'scan', 'attest', 'report'],
   server: [
     'core',
     'oci',

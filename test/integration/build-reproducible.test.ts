@@ -119,10 +119,10 @@ function failedImageChecks(outcome: Awaited<ReturnType<typeof checkLayout>>): st
 }
 
 /**
- * What an image built from packages cannot pass today: BASE-002 and BASE-003 ask for the base image's
- * `org.opencontainers.image.base.*` annotations and signature, and an image built from scratch has no base. They
- * become answerable with the build's provenance (item 6 of the build issue); until then this list says so, and a
- * check that starts to accept such images makes this test fail so the list is shortened.
+ * What an image built from packages cannot pass without its provenance: BASE-002 and BASE-003 ask for the base
+ * image's `org.opencontainers.image.base.*` annotations and signature, and an image built from scratch has no base.
+ * A verified sgci provenance makes them not applicable (`build-check-image.test.ts`); this scan has none, so they
+ * fail here, and a check that starts to accept such images without it makes this test fail.
  */
 const fromScratchGaps = ['SGCI-BASE-002', 'SGCI-BASE-003'];
 

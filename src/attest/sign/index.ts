@@ -7,7 +7,13 @@ export {
   referrersFallbackTag,
 } from './cosign-manifest.ts';
 export { type DsseEnvelope, envelopeBytes, openEnvelope, pae, parseEnvelope, signEnvelope } from './dsse.ts';
-export { cosign, cosignSignPredicateType, inTotoStatementV1, predicateTypes } from './media-types.ts';
+export {
+  cosign,
+  cosignSignPredicateType,
+  inTotoStatementV1,
+  predicateTypes,
+  sgciPackagesBuildType,
+} from './media-types.ts';
 export { checkPredicateShape, readPredicate } from './predicate.ts';
 export {
   dockerReference,

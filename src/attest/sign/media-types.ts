@@ -31,3 +31,9 @@ export type PredicateShorthand = keyof typeof predicateTypes;
 
 /** What cosign's bundle format signs for a plain image signature: an in-toto statement of this type. */
 export const cosignSignPredicateType = 'https://sigstore.dev/cosign/sign/v1';
+
+/**
+ * The SLSA `buildType` of `sgci build` from Debian packages: the image has no base image, every layer is made from
+ * the verified packages and the files pinned by sha256. The base checks read it from a verified provenance.
+ */
+export const sgciPackagesBuildType = 'https://sgci.invalid/build/debian-packages/v1';

@@ -13,7 +13,7 @@ import {
 } from '../cataloger.ts';
 import { distroQualifier, osNamespace } from '../distro/os-release.ts';
 import { normaliseLicense } from '../license.ts';
-import type { Location, Package } from '../package.ts';
+import type { Distro, Location, OsPackageMetadata, Package } from '../package.ts';
 import { parseDebianCopyright } from './parse-copyright.ts';
 import { type DpkgEntry, parseDpkgStatus, parseList, parseMd5sums } from './parse-status.ts';
 
@@ -58,8 +58,6 @@ async function catalogDpkg(ctx: CatalogContext): Promise<CatalogerOutput> {
     });
   }
 
-  const distro = distroQualifier(ctx.distro);
-  const namespace = osNamespace(ctx.distro, 'debian');
   const byName = new Map<string, Package>();
   // Each info/<pkg>[:arch].list belongs to one package instance: dpkg names a Multi-Arch: same
   // instance's list <pkg>:<arch>.list and the one other instance's <pkg>.list. Stanzas that repeat
@@ -78,38 +76,40 @@ async function catalogDpkg(ctx: CatalogContext): Promise<CatalogerOutput> {
       name: entry.package,
       version: entry.version,
       ecosystem: 'deb',
-      purl: purl('deb', namespace, entry.package, entry.version, {
-        arch: entry.architecture,
-        distro,
-        // purl-spec: `upstream` names the source package when it differs from the binary one
-        upstream:
-          entry.sourceName !== entry.package || entry.sourceVersion !== entry.version
-            ? entry.sourceVersion !== entry.version
-              ? `${entry.sourceName}@${entry.sourceVersion}`
-              : entry.sourceName
-            : undefined,
-      }),
+      purl: debianPurl(entry, ctx.distro),
       locations,
       licenses: (copyright?.licenses ?? []).map(normaliseLicense),
       foundBy: dpkgCatalogerName,
       type: 'library',
       layer: introducedIn(file, files.locations),
-      metadata: {
-        kind: 'deb',
-        ...(entry.architecture ? { architecture: entry.architecture } : {}),
-        sourceName: entry.sourceName,
-        sourceVersion: entry.sourceVersion,
-        ...(entry.maintainer ? { maintainer: entry.maintainer } : {}),
-        ...(entry.installedSize !== undefined ? { installedSize: entry.installedSize } : {}),
-        files: mergeFiles(files.files, entry.conffiles),
-        ...epochOf(entry.version),
-      },
+      metadata: { ...debianMetadata(entry), files: mergeFiles(files.files, entry.conffiles) },
     });
     out.packages.push(pkg);
     if (!byName.has(entry.package)) byName.set(entry.package, pkg);
   }
   addDependencies(found, byName, out);
   return out;
+}
+
+/**
+ * The purl of an installed Debian package: `pkg:deb/debian/NAME@VERSION?arch=…&distro=debian-12`, with `upstream`
+ * naming the source package when it differs from the binary one (purl-spec). `sgci build` writes its SBOM with the
+ * same function, so the SBOM of the resolution and the scan of the built image name a package alike.
+ */
+export function debianPurl(
+  entry: Pick<DpkgEntry, 'package' | 'version' | 'architecture' | 'sourceName' | 'sourceVersion'>,
+  distro: Distro | undefined,
+): string {
+  return purl('deb', osNamespace(distro, 'debian'), entry.package, entry.version, {
+    arch: entry.architecture,
+    distro: distroQualifier(distro),
+    upstream:
+      entry.sourceName !== entry.package || entry.sourceVersion !== entry.version
+        ? entry.sourceVersion !== entry.version
+          ? `${entry.sourceName}@${entry.sourceVersion}`
+          : entry.sourceName
+        : undefined,
+  });
 }
 
 /**
@@ -122,6 +122,19 @@ function introducedIn(statusFile: FileEntry, owned: readonly Location[]): number
   let layer = owned.length > 0 ? 0 : statusFile.layer;
   for (const l of owned) layer = Math.max(layer, l.layer);
   return layer;
+}
+
+/** What the dpkg database says of an installed package besides its files; `sgci build`'s SBOM says the same. */
+export function debianMetadata(entry: DpkgEntry): OsPackageMetadata & { kind: 'deb' } {
+  return {
+    kind: 'deb',
+    ...(entry.architecture ? { architecture: entry.architecture } : {}),
+    sourceName: entry.sourceName,
+    sourceVersion: entry.sourceVersion,
+    ...(entry.maintainer ? { maintainer: entry.maintainer } : {}),
+    ...(entry.installedSize !== undefined ? { installedSize: entry.installedSize } : {}),
+    ...epochOf(entry.version),
+  };
 }
 
 function epochOf(version: string): { epoch?: number } {

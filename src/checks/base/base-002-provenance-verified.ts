@@ -3,7 +3,7 @@ import type { Check } from '../check.ts';
 import type { LocalizedEvidence } from '../evidence.ts';
 import { missingInput } from '../missing-input.ts';
 import { bsi, nist } from '../references.ts';
-import { baseIdentity } from './base-identity.ts';
+import { baseIdentity, withoutBaseImage } from './base-identity.ts';
 
 export const base002: Check = {
   id: 'SGCI-BASE-002',
@@ -13,13 +13,15 @@ export const base002: Check = {
   references: [nist('4.1.5'), bsi('SYS.1.6.A6'), bsi('SYS.1.6.A12')],
   automation: ['image', 'attestation'],
   decides:
-    'The base image is identified (annotations org.opencontainers.image.base.name/base.digest or the Dockerfile FROM) and its signature verifies against a trusted key of the policy.',
+    'The base image is identified (annotations org.opencontainers.image.base.name/base.digest or the Dockerfile FROM) and its signature verifies against a trusted key of the policy. Not applicable to an image without a base: one a verified sgci build provenance says was built from packages only.',
   remediation:
     'Record the base with org.opencontainers.image.base.name/.digest annotations and use a base image signed by a key listed in the policy.',
   remediationDe:
     'Das Base-Image mit den Annotationen org.opencontainers.image.base.name/.digest festhalten und ein Base-Image verwenden, das mit einem in der Policy hinterlegten Schlüssel signiert ist.',
   evaluate(ctx) {
     if (!ctx.image && !ctx.dockerfile) return missingInput.imageOrDockerfile;
+    const scratch = withoutBaseImage(ctx);
+    if (scratch) return scratch;
     const base = baseIdentity(ctx);
     if (!base.name && !base.digest) {
       return {

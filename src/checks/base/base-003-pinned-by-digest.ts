@@ -4,6 +4,7 @@ import { metadata } from '../facts/labels.ts';
 import type { DockerfileInput } from '../inputs/dockerfile.ts';
 import { missingInput } from '../missing-input.ts';
 import { bsi, nist } from '../references.ts';
+import { withoutBaseImage } from './base-identity.ts';
 
 /** Why a FROM is not pinned; `untagged`/`latest` are what hadolint calls DL3006/DL3007. */
 export type PinProblem = 'untagged' | 'latest' | 'tag-only' | 'unresolved';
@@ -51,13 +52,15 @@ export const base003: Check = {
   title: { en: 'Base image referenced by digest', de: 'Base-Image per Digest referenziert' },
   level: 'SHOULD',
   references: [nist('4.2.2'), bsi('SYS.1.6.A6')],
-  automation: ['dockerfile', 'image'],
+  automation: ['dockerfile', 'image', 'attestation'],
   decides:
-    'Every FROM of the Dockerfile is pinned with @sha256:… (stage references and scratch excepted); the image carries the org.opencontainers.image.base.digest annotation.',
+    'Every FROM of the Dockerfile is pinned with @sha256:… (stage references and scratch excepted); the image carries the org.opencontainers.image.base.digest annotation. Not applicable to an image without a base: one a verified sgci build provenance says was built from packages only.',
   remediation: 'Pin every FROM as image:tag@sha256:<digest> and record org.opencontainers.image.base.digest.',
   remediationDe: 'Jedes FROM als image:tag@sha256:<digest> festlegen und org.opencontainers.image.base.digest setzen.',
   evaluate(ctx) {
     if (!ctx.image && !ctx.dockerfile) return missingInput.imageOrDockerfile;
+    const scratch = withoutBaseImage(ctx);
+    if (scratch) return scratch;
     const evidence: LocalizedEvidence[] = [];
     let failed = false;
     let warned = false;

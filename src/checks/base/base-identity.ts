@@ -1,4 +1,5 @@
-import type { CheckContext } from '../check.ts';
+import { predicateTypes, sgciPackagesBuildType } from '../../attest/sign/index.ts';
+import type { CheckContext, CheckResult } from '../check.ts';
 import type { LocalizedEvidence } from '../evidence.ts';
 import { metadata } from '../facts/labels.ts';
 import { finalStage, stageChain } from '../inputs/dockerfile.ts';
@@ -46,4 +47,30 @@ export function baseIdentity(ctx: CheckContext): BaseIdentity {
     }
   }
   return { ...(name ? { name } : {}), ...(digest ? { digest } : {}), evidence };
+}
+
+/**
+ * An image with no base at all: no base annotation, no Dockerfile FROM, and a verified SLSA provenance for this
+ * digest saying it was built by `sgci build` from packages, where every layer is made from verified packages and
+ * files pinned by sha256. The spec excepts `scratch` from base pinning (SGCI-BASE-003); such an image is the
+ * scratch case, so the base checks do not apply. Only a verified provenance says so: an unsigned claim does not.
+ */
+export function withoutBaseImage(ctx: CheckContext): CheckResult | undefined {
+  const base = baseIdentity(ctx);
+  if (base.name || base.digest || ctx.dockerfile) return undefined;
+  const provenance = (ctx.attestations?.attestations ?? []).find(
+    (a) =>
+      a.verified &&
+      a.predicateType === predicateTypes.slsaprovenance1 &&
+      (a.predicate as { buildDefinition?: { buildType?: unknown } } | undefined)?.buildDefinition?.buildType ===
+        sgciPackagesBuildType,
+  );
+  if (!provenance) return undefined;
+  return {
+    status: 'not-applicable',
+    reason: 'no base image: the verified provenance says every layer was built from verified packages and pinned files',
+    reasonDe:
+      'kein Base-Image: laut verifizierter Provenienz ist jeder Layer aus verifizierten Paketen und festgelegten Dateien gebaut',
+    evidence: [{ kind: 'attestation', digest: provenance.digest, predicateType: provenance.predicateType }],
+  };
 }

@@ -27,6 +27,7 @@ export const commandLoaders: Readonly<Record<string, () => Promise<RegisterComma
   serve: async () => (await import('./serve.ts')).registerServe,
   worker: async () => (await import('./serve.ts')).registerServe,
   admin: async () => (await import('./admin.ts')).registerAdmin,
+  build: async () => (await import('./build.ts')).registerBuild,
 };
 
 /**

@@ -1,0 +1,7 @@
+export {
+  type AssertedCheck,
+  type CheckBuiltImageOptions,
+  checkBuiltImage,
+  type GateReport,
+  type SignedProvenance,
+} from './check-built-image.ts';

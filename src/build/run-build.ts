@@ -1,0 +1,235 @@
+import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { isNotFound, type RegistryAccess, resolveImage, type Signer } from '../attest/index.ts';
+import { canonicalJson, type Digest, describe, digestOf, SgciError, writeFileAtomic } from '../core/index.ts';
+import type { RegistryReference } from '../oci/reference/index.ts';
+import { type BuildConfig, loadBuildConfig } from './config.ts';
+import {
+  debianArchitecture,
+  debPackageOf,
+  diffLock,
+  fetchPackages,
+  type Lock,
+  lockedPackages,
+  lockFileName,
+  lockOf,
+  parseLock,
+  pinnedInRelease,
+  RepositoryFiles,
+  type RepositoryFilesOptions,
+  resolveDebian,
+  resolveRequestOf,
+  serializeLock,
+} from './debian/index.ts';
+import { checkBuiltImage, type GateReport } from './gate/index.ts';
+import { type AssembledImage, assembleImage } from './image/assemble.ts';
+import { type ImagePusher, pushLayout } from './image/push.ts';
+import { attestBuild, buildProvenance, readLocalInputs } from './provenance/index.ts';
+import { declaredSbom, type EncodedSbom, encodeBuildSboms } from './sbom/index.ts';
+
+/** The canonical digest of a build file's meaning (defaults applied, keys sorted): what the lock was made for. */
+export function configDigest(config: BuildConfig): string {
+  return digestOf(canonicalJson(config));
+}
+
+/**
+ * What the build file says is not the build's to assert: without a configured health check the image is a base or
+ * a one-shot tool, and a health check (SGCI-RUN-008) is its users' to add (issue 16, item 8: "where configured").
+ */
+function unassertedChecks(config: BuildConfig): ReadonlyMap<string, string> {
+  return config.config.healthcheck
+    ? new Map()
+    : new Map([['SGCI-RUN-008', 'the build file configures no health check (config.healthcheck)']]);
+}
+
+async function readLock(path: string): Promise<Lock> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new SgciError('CONFIG_INVALID', path, `no lock to build from (sgci build lock): ${describe(error)}`, {
+      cause: error,
+    });
+  }
+  return parseLock(text, path);
+}
+
+export interface ResolveBuildOptions {
+  readonly repository?: RepositoryFilesOptions;
+  /** The clock for sources without a snapshot time. */
+  readonly now?: () => Date;
+}
+
+/**
+ * Resolves the build file's packages through the verified chain of trust; with `locked`, the existing lock's
+ * InRelease digests are pinned and any difference from it fails with the diff, one line per change.
+ */
+async function resolveBuild(
+  config: BuildConfig,
+  file: string,
+  locked: boolean,
+  files: RepositoryFiles,
+  options: ResolveBuildOptions,
+): Promise<{ lock: Lock; lockPath: string }> {
+  const lockPath = join(dirname(file), lockFileName);
+  const previous = locked ? await readLock(lockPath) : undefined;
+  const resolution = await resolveDebian(resolveRequestOf(config, dirname(file)), {
+    files,
+    ...(options.now ? { now: options.now } : {}),
+    ...(previous ? { pinned: pinnedInRelease(previous) } : {}),
+  });
+  const lock = lockOf(resolution, configDigest(config));
+  if (previous) {
+    const diff = diffLock(previous, lock);
+    if (diff.length > 0)
+      throw new SgciError('BUILD_REFUSED', lockPath, `the resolution differs from the lock:\n${diff.join('\n')}`);
+  }
+  return { lock, lockPath };
+}
+
+/** `sgci build lock FILE`: resolves and writes `sgci.lock.json` beside the build file. */
+export async function writeBuildLock(file: string, options: ResolveBuildOptions = {}): Promise<string> {
+  const config = await loadBuildConfig(file);
+  const { lock, lockPath } = await resolveBuild(config, file, false, new RepositoryFiles(options.repository), options);
+  await writeFileAtomic(lockPath, serializeLock(lock));
+  return lockPath;
+}
+
+export interface BuildRequest extends ResolveBuildOptions {
+  readonly file: string;
+  /** The OCI layout to write; a temporary directory when absent. */
+  readonly out?: string;
+  /** Fail when the resolution differs from `sgci.lock.json` (else the lock is rewritten). */
+  readonly locked: boolean;
+  /** Push to this repository (the tags are the build file's unless `tags` is given). */
+  readonly push?: {
+    readonly registry: ImagePusher & RegistryAccess;
+    readonly target: Omit<RegistryReference, 'tag' | 'digest'>;
+    readonly tags?: readonly string[];
+  };
+  /** Loads the build file's `outputs.signingKey` (a password may be asked for): the pushed image is signed. */
+  readonly loadSigner?: (keyFile: string) => Promise<Signer>;
+  /** The evaluation clock of the checks. */
+  readonly checkedAt: Date;
+  readonly builderId?: string;
+}
+
+export interface BuildOutcome {
+  readonly image: AssembledImage;
+  readonly lockPath: string;
+  /** SBOMs and provenance, written beside the layout in `<layout>.attestations/`. */
+  readonly outputs: readonly string[];
+  readonly gates: readonly GateReport[];
+  readonly pushed?: Digest;
+  readonly signed: boolean;
+  /** Every tag already named this digest: nothing was pushed, signed or attested again. */
+  readonly unchanged?: boolean;
+}
+
+/**
+ * Whether every tag already names the built digest. A rebuild that changes nothing then publishes nothing (no new
+ * signature layer either, since ECDSA signatures differ each time), so a monitor sees new digests only for new
+ * content.
+ */
+async function published(
+  registry: RegistryAccess,
+  target: Omit<RegistryReference, 'tag' | 'digest'>,
+  tags: readonly string[],
+  digest: Digest,
+): Promise<boolean> {
+  for (const tag of tags) {
+    try {
+      const current = await resolveImage(registry, { ...target, tag });
+      if (current.digest !== digest) return false;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw error;
+    }
+  }
+  return tags.length > 0;
+}
+
+/**
+ * `sgci build FILE`: resolve (or hold to the lock), fetch each `.deb` verified, assemble, write the SBOMs of the
+ * resolution and check each platform image against them and the checks the build asserts, write the provenance;
+ * then, when asked, push, sign and attach the SBOMs and provenance. Nothing is pushed unless every check passed.
+ */
+export async function runBuild(request: BuildRequest): Promise<BuildOutcome> {
+  const config = await loadBuildConfig(request.file);
+  const files = new RepositoryFiles(request.repository);
+  const { lock, lockPath } = await resolveBuild(config, request.file, request.locked, files, request);
+  if (!request.locked) await writeFileAtomic(lockPath, serializeLock(lock));
+  const inputs = [];
+  for (const platform of config.image.platforms) {
+    const fetched = await fetchPackages(lockedPackages(lock, debianArchitecture(platform)), files);
+    inputs.push({ platform, packages: fetched.map(debPackageOf) });
+  }
+  const layout = request.out ?? join(await mkdtemp(join(tmpdir(), 'sgci-build-')), 'oci');
+  const image = await assembleImage(config, inputs, { layout, baseDir: dirname(request.file) });
+  const provenance = config.outputs.provenance
+    ? buildProvenance({
+        config,
+        lock,
+        ...(await readLocalInputs(config, request.file)),
+        image: {
+          digest: image.digest,
+          platforms: image.report.platforms.map((p) => ({ platform: p.platform, manifest: p.manifest })),
+        },
+        ...(request.builderId ? { builderId: request.builderId } : {}),
+      })
+    : undefined;
+  const keyFile = config.outputs.signingKey;
+  const signer =
+    keyFile && request.push && request.loadSigner
+      ? await request.loadSigner(resolve(dirname(request.file), keyFile))
+      : undefined;
+  const signs = signer !== undefined;
+  const { openImage } = await import('../oci/source/index.ts');
+  const gates: GateReport[] = [];
+  const sboms: { manifest: Digest; sboms: EncodedSbom[] }[] = [];
+  const outputs: string[] = [];
+  const attestations = `${layout}.attestations`;
+  await mkdir(attestations, { recursive: true });
+  for (const [i, report] of image.report.platforms.entries()) {
+    const input = inputs[i];
+    if (!input) continue;
+    const declared = await declaredSbom(config, input, report);
+    await using opened = await openImage(`oci-dir:${layout}:${config.image.tags[0] ?? 'latest'}`, {
+      platform: report.platform,
+    });
+    const checked = await checkBuiltImage(opened, declared, {
+      now: request.checkedAt,
+      gate: {
+        ...(signs && provenance ? { signed: { digest: image.digest, predicate: provenance } } : {}),
+        unasserted: unassertedChecks(config),
+      },
+    });
+    if (checked.gate) gates.push(checked.gate);
+    const encoded = encodeBuildSboms(declared, config.outputs.sbom);
+    sboms.push({ manifest: report.manifest, sboms: encoded });
+    for (const sbom of encoded) {
+      const path = join(attestations, `${report.platform.replace('/', '-')}.${sbom.extension}`);
+      await writeFileAtomic(path, sbom.text);
+      outputs.push(path);
+    }
+  }
+  if (provenance) {
+    const path = join(attestations, 'provenance.json');
+    await writeFileAtomic(path, `${JSON.stringify(provenance, null, 2)}\n`);
+    outputs.push(path);
+  }
+  if (!request.push) return { image, lockPath, outputs, gates, signed: false };
+  const { registry, target } = request.push;
+  const tags = request.push.tags ?? config.image.tags;
+  if (await published(registry, target, tags, image.digest))
+    return { image, lockPath, outputs, gates, pushed: image.digest, signed: false, unchanged: true };
+  const pushed = await pushLayout(layout, registry, target, tags);
+  if (signer)
+    await attestBuild(registry, target, signer, {
+      root: pushed,
+      platforms: sboms,
+      ...(provenance ? { provenance } : {}),
+    });
+  return { image, lockPath, outputs, gates, pushed, signed: signs };
+}

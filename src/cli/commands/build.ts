@@ -1,0 +1,126 @@
+import type { Command } from 'commander';
+import { isSgciError, SgciError, safeText } from '../../core/index.ts';
+import { exitCodes } from '../exit-codes.ts';
+import type { ImageCliOptions } from '../options.ts';
+import { addRegistryOptions, registryFromCli, registryReferenceOf } from '../options.ts';
+import { writeOut } from '../output.ts';
+
+interface BuildOptions extends ImageCliOptions {
+  out?: string;
+  push?: string;
+  locked?: boolean;
+  offline?: boolean;
+  output: 'text' | 'json';
+}
+
+/** `--out oci-dir:PATH`: the one output form; the prefix keeps room for others and says what PATH becomes. */
+function layoutPath(out: string): string {
+  if (!out.startsWith('oci-dir:') || out.length === 'oci-dir:'.length)
+    throw new SgciError('USAGE', out, '--out takes oci-dir:PATH (the OCI layout directory to write)');
+  return out.slice('oci-dir:'.length);
+}
+
+/**
+ * A build the checks refused (SBOMs that disagree, a failed asserted check, the build-time policy, a lock that
+ * differs) exits 1 like any failed gate; bad input stays 2.
+ */
+async function refusedAsGate<T>(build: Promise<T>): Promise<T | undefined> {
+  try {
+    return await build;
+  } catch (error) {
+    if (!isSgciError(error, 'BUILD_REFUSED')) throw error;
+    process.stderr.write(`sgci: ${safeText(error.message)}\n`);
+    process.exitCode = exitCodes.gateFailed;
+    return undefined;
+  }
+}
+
+/**
+ * `sgci build FILE.yaml [--out oci-dir:PATH] [--push REF] [--locked]` and `sgci build lock FILE.yaml`: images from
+ * verified Debian packages (src/build; docs/build.md).
+ */
+export function registerBuild(program: Command): void {
+  const cmd = program
+    .command('build')
+    .description('build a minimal, reproducible image from verified Debian packages, with SBOM and provenance')
+    .argument('<file>', 'the build file (YAML, apiVersion sgci.build/v1)')
+    .option('--out <oci-dir:PATH>', 'write the OCI layout here (default: a temporary directory)')
+    .option('--push <ref>', 'push to this registry reference; with outputs.signingKey, sign and attest it')
+    .option('--locked', 'fail when the resolution differs from sgci.lock.json (default when CI is set)')
+    .option('--offline', 'read the Debian files from the cache only, never the network');
+  addRegistryOptions(cmd).action(async (file: string, opts: BuildOptions) => {
+    const out = opts.out === undefined ? undefined : layoutPath(opts.out);
+    const ref = opts.push === undefined ? undefined : registryReferenceOf(opts.push);
+    const [{ runBuild }, { loadSigner, readPassword }] = await Promise.all([
+      import('../../build/index.ts'),
+      import('../../attest/index.ts'),
+    ]);
+    await using registry = ref ? await registryFromCli(opts) : undefined;
+    const outcome = await refusedAsGate(
+      runBuild({
+        file,
+        ...(out ? { out } : {}),
+        locked: opts.locked ?? Boolean(process.env.CI),
+        repository: { offline: opts.offline ?? false },
+        checkedAt: new Date(),
+        ...(ref && registry
+          ? {
+              push: {
+                registry,
+                target: { registry: ref.registry, repository: ref.repository },
+                ...(ref.tag ? { tags: [ref.tag] } : {}),
+              },
+            }
+          : {}),
+        loadSigner: (key) => loadSigner(key, () => readPassword('Enter password for private key: ')),
+        ...(process.env.SGCI_BUILDER_ID ? { builderId: process.env.SGCI_BUILDER_ID } : {}),
+      }),
+    );
+    if (!outcome) return;
+    if (opts.output === 'json') {
+      await writeOut(
+        `${JSON.stringify(
+          {
+            digest: outcome.image.digest,
+            layout: outcome.image.layout,
+            lock: outcome.lockPath,
+            outputs: outcome.outputs,
+            pushed: outcome.pushed ?? null,
+            signed: outcome.signed,
+            unchanged: outcome.unchanged ?? false,
+            gates: outcome.gates,
+            report: outcome.image.report,
+          },
+          null,
+          2,
+        )}\n`,
+      );
+      return;
+    }
+    const lines = [
+      `Built ${outcome.image.report.image} ${outcome.image.digest}`,
+      `  layout ${outcome.image.layout}`,
+      `  lock ${outcome.lockPath}`,
+      ...outcome.outputs.map((path) => `  wrote ${path}`),
+      ...outcome.gates.map(
+        (g) =>
+          `  ${g.platform}: ${g.asserted.length} checks asserted, ${g.failed.length} failed (${g.asserted.map((c) => `${c.id} ${c.result}`).join(', ')})`,
+      ),
+      ...(outcome.unchanged ? [`Unchanged ${opts.push} (${outcome.pushed}): already published, nothing pushed`] : []),
+      ...(outcome.pushed && !outcome.unchanged
+        ? [`Pushed ${opts.push} (${outcome.pushed})${outcome.signed ? ', signed and attested' : ''}`]
+        : []),
+    ];
+    await writeOut(`${lines.join('\n')}\n`);
+  });
+  cmd
+    .command('lock')
+    .description('resolve the build file and write sgci.lock.json beside it')
+    .argument('<file>', 'the build file')
+    .option('--offline', 'read the Debian files from the cache only, never the network')
+    .action(async (file: string, opts: { offline?: boolean }) => {
+      const { writeBuildLock } = await import('../../build/index.ts');
+      const path = await writeBuildLock(file, { repository: { offline: opts.offline ?? false } });
+      await writeOut(`Wrote ${path}\n`);
+    });
+}
