@@ -18,6 +18,7 @@ export { firstObservations, type PinDecision, type PinDeps, pinTag, type Running
 export { type RateLimitSignal, rateLimitOf } from './rate-limit.ts';
 export { type GateOptions, RegistryGate, type RegistryPause } from './registry-gate.ts';
 export { type ReportFormat, type ReportLang, renderTagReport, reportFormats, type TagReport } from './report.ts';
+export { repositoryHistory, type WatchedTagHistory } from './repository-history.ts';
 export {
   type RoundAlarm,
   type RoundChange,

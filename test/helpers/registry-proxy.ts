@@ -21,6 +21,8 @@ export interface RegistryProxy extends AsyncDisposable {
   readonly host: string;
   /** Every request that reached the proxy, in order. */
   readonly requests: ProxiedRequest[];
+  /** Connections the proxy accepted so far: how often clients connected, not how often they asked. */
+  readonly connections: () => number;
 }
 
 export async function startRegistryProxy(upstream: string, behaviour: ProxyBehaviour): Promise<RegistryProxy> {
@@ -46,12 +48,17 @@ export async function startRegistryProxy(upstream: string, behaviour: ProxyBehav
     forward.on('error', () => res.destroy());
     req.pipe(forward);
   });
+  let connections = 0;
+  server.on('connection', () => {
+    connections++;
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
     host: `127.0.0.1:${port}`,
     requests,
+    connections: () => connections,
     [Symbol.asyncDispose]: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

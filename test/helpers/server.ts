@@ -1,5 +1,5 @@
 /** The catalogue server in process, on a test catalogue: requests go through `app.request`, no socket. */
-import type { Catalogue } from '../../src/catalogue/index.ts';
+import type { Catalogue, CatalogueServices } from '../../src/catalogue/index.ts';
 import { silentLogger } from '../../src/core/index.ts';
 import { defaultPolicy } from '../../src/policy/index.ts';
 import { registryImageAccess } from '../../src/server/image-access.ts';
@@ -19,7 +19,12 @@ export interface TestServer {
   accepting: boolean;
 }
 
-export function testServer(catalogue: Catalogue, flags: ServerConfigInput = {}): TestServer {
+/** `services`: what a test adds to the server's services, e.g. the monitor's ledger (`monitor`). */
+export function testServer(
+  catalogue: Catalogue,
+  flags: ServerConfigInput = {},
+  services: Pick<CatalogueServices, 'monitor'> = {},
+): TestServer {
   const state: { accepting: boolean } = { accepting: true };
   const config = loadServerConfig({ env: {}, flags });
   const deps: ServerDeps = {
@@ -30,6 +35,7 @@ export function testServer(catalogue: Catalogue, flags: ServerConfigInput = {}):
     logger: silentLogger,
     metrics: new Metrics(),
     accepting: () => state.accepting,
+    ...services,
   };
   const app = createApp(deps);
   return {

@@ -41,8 +41,10 @@ import {
   submit,
   Worker,
 } from '../../src/catalogue/index.ts';
+import { matchingInputOf } from '../../src/catalogue/rematch/matching-input.ts';
 import { silentLogger } from '../../src/core/index.ts';
 import { slaPolicyOf } from '../../src/policy/index.ts';
+import type { CachedScan } from '../../src/scan/index.ts';
 import { registryImageAccess } from '../../src/server/image-access.ts';
 import { openStore } from '../../src/store/index.ts';
 import { importAdvisories, type VexStatement } from '../../src/vuln/index.ts';
@@ -536,16 +538,74 @@ for (const { engine, skip } of catalogueEngines) {
       assert.equal((await state(admitted)).status, 'admitted');
     });
 
-    test('a version whose stored pass is gone says so and keeps its state', async () => {
-      const { scan_key } = await catalogue.db
+    /** What the version's scan kept for matching, if anything. */
+    async function matchingInput(id: string) {
+      const row = await catalogue.db
+        .selectFrom('matching_inputs')
+        .select('input')
+        .where('submission', '=', id)
+        .executeTakeFirst();
+      return row?.input;
+    }
+
+    async function scanKey(id: string): Promise<string> {
+      const row = await catalogue.db
         .selectFrom('submissions')
         .select('scan_key')
-        .where('id', '=', pending)
+        .where('id', '=', id)
         .executeTakeFirstOrThrow();
+      assert.ok(row.scan_key);
+      return row.scan_key;
+    }
+
+    test('a version recorded before its matching input was kept is matched from its stored pass, then keeps one', async () => {
+      const kept = await matchingInput(pending);
+      assert.ok(kept, 'the scan stored what matching reads beside the version');
+      const stored = (await catalogue.store.scans.get(await scanKey(pending))) as CachedScan;
+      assert.deepEqual(kept, JSON.parse(JSON.stringify(matchingInputOf(stored.sbom))), "the stored pass's SBOM");
+      const findings = async () =>
+        await catalogue.db
+          .selectFrom('findings')
+          .select(['id', 'state', 'content'])
+          .where('submission', '=', pending)
+          .orderBy('id')
+          .execute();
+      const before = {
+        findings: await findings(),
+        matches: ((await state(pending)).result as StoredScanResult).vulns.matches,
+      };
+      assert.ok(before.findings.length > 0);
+
+      await catalogue.db.deleteFrom('matching_inputs').where('submission', '=', pending).execute();
+      clock().advance(5 * minute);
+      await enqueueJob(catalogue.db, rematchJobKind, { submission: pending }, clock().now());
+      await worker.drain();
+      assert.deepEqual(await events(pending, 'rematch-skipped'), []);
+      assert.deepEqual(await findings(), before.findings, 'the same findings as from the matching input');
+      assert.deepEqual(((await state(pending)).result as StoredScanResult).vulns.matches, before.matches);
+      assert.deepEqual(await matchingInput(pending), kept, 'copied from the stored pass for the next evaluation');
+    });
+
+    test('a version whose stored pass is gone is matched from its matching input; without both it says so', async () => {
       await catalogue.store.db
         .deleteFrom('scan_results')
-        .where('key', '=', scan_key ?? '')
+        .where('key', '=', await scanKey(pending))
         .execute();
+      const evaluated = async () =>
+        (
+          await catalogue.db
+            .selectFrom('reevaluations')
+            .select('evaluated_at')
+            .where('submission', '=', pending)
+            .executeTakeFirstOrThrow()
+        ).evaluated_at;
+      clock().advance(5 * minute);
+      await enqueueJob(catalogue.db, rematchJobKind, { submission: pending }, clock().now());
+      await worker.drain();
+      assert.deepEqual(await events(pending, 'rematch-skipped'), []);
+      assert.equal((await evaluated())?.toISOString(), clock().now().toISOString(), 'evaluated without the pass');
+
+      await catalogue.db.deleteFrom('matching_inputs').where('submission', '=', pending).execute();
       await enqueueJob(catalogue.db, rematchJobKind, { submission: pending }, clock().now());
       await worker.drain();
       const [skipped] = await events(pending, 'rematch-skipped');

@@ -1,76 +1,27 @@
 /**
  * Notifications of a monitor round, delivered for real: a webhook receiver that verifies the signature as
- * docs/server-webhooks.md documents it, and an SMTP server (Python's standard-library smtpd, a complete RFC 5321
- * server) that hands over each message as received.
+ * docs/server-webhooks.md documents it, and an SMTP server in this process (smtp-server, STARTTLS and AUTH) that
+ * hands over each message as received.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { runMain } from '../helpers/cli.ts';
 import { corpusDir, fixture, fixturesMissing } from '../helpers/fixtures.ts';
-import { freePort, startRegistry } from '../helpers/registry.ts';
+import { startRegistry } from '../helpers/registry.ts';
+import { parseMail, type ReceivedMail, startSmtpServer } from '../helpers/smtp-server.ts';
 import { WebhookReceiver } from '../helpers/webhook-receiver.ts';
 
 const skip = fixturesMissing();
-
-const smtpServer = `
-import asyncore, json, smtpd, sys, warnings
-warnings.simplefilter('ignore')
-class Server(smtpd.SMTPServer):
-    def process_message(self, peer, mailfrom, rcpttos, data, **kwargs):
-        print(json.dumps({'from': mailfrom, 'to': rcpttos, 'data': data.decode('ascii')}), flush=True)
-Server(('127.0.0.1', int(sys.argv[1])), None, decode_data=False)
-print('ready', flush=True)
-asyncore.loop()
-`;
-
-interface Received {
-  from: string;
-  to: string[];
-  data: string;
-}
-
-async function startSmtp(port: number): Promise<{ child: ChildProcess; messages: Received[] }> {
-  const child = spawn('python3', ['-c', smtpServer, String(port)], { stdio: ['ignore', 'pipe', 'ignore'] });
-  const messages: Received[] = [];
-  let buffer = '';
-  await new Promise<void>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`smtpd exited with ${code}`)));
-    child.stdout?.setEncoding('utf8');
-    child.stdout?.on('data', (chunk: string) => {
-      buffer += chunk;
-      for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        if (line === 'ready') resolve();
-        else messages.push(JSON.parse(line) as Received);
-      }
-    });
-  });
-  return { child, messages };
-}
-
-/** Header value and the base64 body of a received message, decoded. */
-function parseMail(data: string): { headers: Map<string, string>; text: string } {
-  const [head = '', ...body] = data.split(/\r?\n\r?\n/);
-  const headers = new Map(
-    head
-      .split(/\r?\n/)
-      .map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 2)]),
-  );
-  return { headers, text: Buffer.from(body.join('').replace(/\s+/g, ''), 'base64').toString('utf8') };
-}
 
 test('a round that moved a tag mails the SBOM and vulnerability diff in German and posts a signed webhook', {
   skip,
 }, async () => {
   await using registry = await startRegistry();
   const work = await mkdtemp(join(tmpdir(), 'sgci-notify-'));
-  const smtpPort = await freePort();
-  const smtp = await startSmtp(smtpPort);
+  await using smtp = await startSmtpServer();
   const now = { value: new Date('2026-11-02T00:00:00Z') };
   await using receiver = await WebhookReceiver.start(() => now.value);
   const secret = 'sgci_whsec_monitor-test';
@@ -81,7 +32,8 @@ test('a round that moved a tag mails the SBOM and vulnerability diff in German a
       XDG_CACHE_HOME: join(work, 'cache'),
       DATABASE_URL: '',
       SGCI_MONITOR_WEBHOOK_SECRET: secret,
-      SGCI_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      SGCI_SMTP_URL: `smtp://${smtp.user}:${encodeURIComponent(smtp.password)}@127.0.0.1:${smtp.port}`,
+      SGCI_SMTP_CA_FILE: smtp.caFile,
       SGCI_SMTP_FROM: 'monitor@sgci.example',
     };
     const sgci = (args: readonly string[], at: string) => {
@@ -123,10 +75,12 @@ test('a round that moved a tag mails the SBOM and vulnerability diff in German a
     assert.ok(body.changes[0].change.vulns.introduced.some((v: { id: string }) => v.id === 'CVE-2021-23337'));
 
     assert.equal(smtp.messages.length, 2);
-    const mail = smtp.messages[1] as Received;
+    const mail = smtp.messages[1] as ReceivedMail;
+    assert.equal(mail.authenticatedSecurely, true, 'STARTTLS before AUTH');
     assert.equal(mail.from, 'monitor@sgci.example');
     assert.deepEqual(mail.to, ['ops@sgci.example']);
-    const { headers, text } = parseMail(mail.data);
+    const { headers, text } = parseMail(mail.raw);
+    assert.equal(headers.get('date'), 'Mon, 02 Nov 2026 00:00:00 +0000');
     assert.equal(headers.get('subject'), 'sgci monitor: 1 Tag-Wechsel, 0 Alarme');
     assert.match(text, /^Beobachtungsrunde vom 2026-11-02T00:00:00.000Z\./);
     assert.match(text, /packages-changed/);
@@ -134,7 +88,6 @@ test('a round that moved a tag mails the SBOM and vulnerability diff in German a
     assert.match(text, /neu: CVE-2021-23337 HIGH pkg:npm\/lodash@4\.17\.20/);
     assert.match(text, /SLA: 10 behebbare Befunde mit laufender Uhr \(0 kritisch, 4 hoch\), 9 überfällig/);
   } finally {
-    smtp.child.kill();
     await rm(work, { recursive: true, force: true });
   }
 });

@@ -26,6 +26,8 @@ export interface EventInput {
  * - `submission` / `verdict`: a verdict was signed (`after.verdict`, `after.validUntil`);
  * - `submission` / `finding-new`, `finding-fixed`, `sla-breach`: re-evaluation results for one finding
  *   (`after.vulnerability`, `after.purl`, `after.severity`, `after.due`); `sla-breach` once per finding;
+ * - `submission` / `tag-moved`: a tag the monitor watches in the repository of the image's newest admitted version
+ *   moved (`after.tag`, `after.platform`, `after.from`, `after.to`, `after.change`, `after.evidence`; monitor/);
  * - `submission` / `rematch-skipped`: a re-evaluation could not run (`after.reason`: the stored pass is gone, no
  *   advisory data); state and result stay;
  * - `advisories` / `changed` (the watch saw new advisory data or store VEX: `after.versions` queued),

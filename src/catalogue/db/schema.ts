@@ -1,6 +1,7 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 import type { VexStatement } from '../../vuln/index.ts';
 import type { CatalogueFigures, VulnerabilityFigures } from '../images/figures.ts';
+import type { MatchingInput } from '../rematch/matching-input.ts';
 
 /**
  * The catalogue's tables, beside the advisory store's in the same PostgreSQL database (PGlite embedded, or a
@@ -435,4 +436,15 @@ export interface LatestVersionsTable {
   overdue: number | null;
   baseline: 'passed' | 'failed' | null;
   vulnerabilities: Json<VulnerabilityFigures | null>;
+}
+
+/** Re-matching (rematch/matching-input.ts): merged into the database's tables. */
+export interface CatalogueDatabase {
+  matching_inputs: MatchingInputsTable;
+}
+
+/** Per scanned version, what matching reads of its SBOM (migration 0009). */
+export interface MatchingInputsTable {
+  submission: string;
+  input: Json<MatchingInput>;
 }

@@ -4,6 +4,7 @@ import { type RoundDeps, runRound } from '../../monitor/index.ts';
 import type { Catalogue, CatalogueTx } from '../db/open.ts';
 import { enqueueJob } from '../jobs/queue.ts';
 import type { JobDefinition } from '../jobs/worker.ts';
+import { recordTagMoves } from './tag-moves.ts';
 
 export const monitorRoundJobKind = 'sgci.monitor-round';
 /** How often `sgci serve` looks for due watches; each watch is asked by its own `--every`. */
@@ -38,18 +39,20 @@ export async function ensureMonitorRounds(catalogue: Catalogue): Promise<void> {
 /**
  * `sgci.monitor-round`: one `sgci monitor run` over the due watches of the store (the same ledger the CLI keeps, on
  * the same database), then the next round queued a minute later. The round writes the ledger itself; the job
- * finishes by queueing its successor.
+ * finishes by recording each move of a tag in a published image's repository for the webhooks (`tag-moved`) and
+ * queueing its successor, in one transaction.
  */
 export function monitorRoundJob(catalogue: Catalogue, rounds: MonitorRounds): JobDefinition<Record<string, never>> {
   return {
     kind: monitorRoundJobKind,
     payload: z.object({}).strict(),
     async run(_, ctx) {
-      await runRound({ ...rounds, clock: catalogue.now });
+      const result = await runRound({ ...rounds, clock: catalogue.now });
       const now = catalogue.now();
-      await ctx.finish((tx) =>
-        roundNoLaterThan(tx, new Date(now.getTime() + (rounds.intervalMs ?? monitorRoundIntervalMs)), now),
-      );
+      await ctx.finish(async (tx) => {
+        await recordTagMoves(tx, result.changes, now);
+        await roundNoLaterThan(tx, new Date(now.getTime() + (rounds.intervalMs ?? monitorRoundIntervalMs)), now);
+      });
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import { type Insertable, type Selectable, sql } from 'kysely';
 import { digestOf } from '../../core/index.ts';
 import { type Policy, type SlaPolicy, slaPolicyOf } from '../../policy/index.ts';
 import { type Finding, slaOf, type VulnReport } from '../../vuln/index.ts';
@@ -114,6 +114,41 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
+/** The columns of a finding row as `rowOf` writes them, with the type each has in a JSON recordset. */
+const findingColumns = [
+  ['submission', 'text'],
+  ['id', 'text'],
+  ['vulnerability', 'text'],
+  ['aliases', 'jsonb'],
+  ['purl', 'text'],
+  ['package', 'text'],
+  ['installed', 'text'],
+  ['fixed_versions', 'jsonb'],
+  ['severity', 'text'],
+  ['severity_source', 'jsonb'],
+  ['judgement', 'text'],
+  ['state', 'text'],
+  ['vex', 'jsonb'],
+  ['fix_available_since', 'timestamptz'],
+  ['sla_due', 'timestamptz'],
+  ['first_seen', 'timestamptz'],
+  ['last_seen', 'timestamptz'],
+  ['fixed_at', 'timestamptz'],
+  ['content', 'text'],
+] as const satisfies readonly (readonly [keyof FindingsTable, string])[];
+
+/**
+ * The rows as one JSON parameter read back as a recordset: a hundred new findings are one bound value instead of
+ * nineteen hundred, which both engines take in a fraction of the time. The JSON columns travel as the JSON text
+ * `rowOf` made of them and are cast back.
+ */
+function fromRecordset(rows: readonly Insertable<FindingsTable>[]) {
+  const definition = findingColumns.map(([column, type]) => `${column} ${type === 'jsonb' ? 'text' : type}`);
+  const selected = findingColumns.map(([column, type]) => (type === 'jsonb' ? `${column}::jsonb` : column));
+  return sql`select ${sql.raw(selected.join(', '))}
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(${sql.raw(definition.join(', '))})`;
+}
+
 /**
  * Writes what changed in a few statements: new and changed findings (first sight and breach time kept), the gone
  * ones `fixed`, and for the rest only that they were seen now.
@@ -132,10 +167,11 @@ async function writeFindings(
       const before = known.get(row.id);
       return before?.state === 'fixed' || before?.content !== row.content;
     });
-  for (const rows of chunks(changed, rowsPerStatement)) {
+  if (changed.length > 0) {
     await tx
       .insertInto('findings')
-      .values(rows)
+      .columns(findingColumns.map(([column]) => column))
+      .expression(fromRecordset(changed))
       .onConflict((oc) =>
         oc.columns(['submission', 'id']).doUpdateSet((eb) => ({
           aliases: eb.ref('excluded.aliases'),
@@ -262,14 +298,15 @@ async function matchedBeforeWatchSawChange(tx: CatalogueTx, matchedAt: Date): Pr
  * and every re-evaluation's. Each finding keeps its first sight and its SLA clock; one that is no longer matched
  * becomes `fixed` (never deleted). A re-evaluation writes what changed as events (the scan's first result is no news).
  * The version's next evaluation by the clock is its next deadline; after a scan matched before the watch last saw
- * new advisory data (an import that ran while the image was read), at once.
+ * new advisory data (an import that ran while the image was read), at once. `previous`, the result stored before a
+ * re-evaluation, spares rewriting what did not change.
  */
 export async function recordFindings(
   tx: CatalogueTx,
   submission: string,
   result: StoredScanResult,
   policy: Policy,
-  options: { readonly reevaluation?: boolean } = {},
+  options: { readonly reevaluation?: boolean; readonly previous?: StoredScanResult } = {},
 ): Promise<RecordedFindings> {
   if (!result.matched) {
     await recordScanResult(tx, submission, result);
@@ -295,7 +332,7 @@ export async function recordFindings(
   const known = new Map(rows.map((r) => [r.id, r]));
   const vulns = clockedReport(result.vulns, known, slaPolicyOf(policy), now);
   const stored: StoredScanResult = vulns === result.vulns ? result : { ...result, vulns };
-  await recordScanResult(tx, submission, stored);
+  await recordScanResult(tx, submission, stored, options.previous);
   const present = new Set(vulns.matches.map((f) => f.id));
   const gone = rows.filter((k) => k.state !== 'fixed' && !present.has(k.id));
   await writeFindings(tx, submission, vulns.matches, known, gone, now);

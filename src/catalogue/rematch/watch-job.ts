@@ -7,6 +7,7 @@ import type { Catalogue, CatalogueTx } from '../db/open.ts';
 import { defaultMaxAttempts, enqueueJob } from '../jobs/queue.ts';
 import type { JobDefinition } from '../jobs/worker.ts';
 import type { CatalogueServices } from '../services.ts';
+import { advisoryState } from './advisory-cache.ts';
 import { rematchedStatuses, rematchJobKind } from './rematch-job.ts';
 import { defaultReevaluation } from './settings.ts';
 
@@ -21,12 +22,8 @@ const watchAttempts = 100;
  * update) and the store's own VEX statements (`sgci vex add|remove`). Any engine: the store may be the CLI's SQLite.
  */
 export async function advisoryFingerprint(store: Store): Promise<string> {
-  const newest = await store.db
-    .selectFrom('imports')
-    .select((eb) => eb.fn.max('id').as('id'))
-    .executeTakeFirst();
   const statements = await store.db.selectFrom('vex_statements').select('id').orderBy('id').execute();
-  return `import=${newest?.id ?? '-'} vex=${digestOf(statements.map((r) => r.id).join(','))}`;
+  return `${await advisoryState(store)} vex=${digestOf(statements.map((r) => r.id).join(','))}`;
 }
 
 /** Which versions to queue: all that are re-matched, those due by the clock, or the ones named. */

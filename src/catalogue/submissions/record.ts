@@ -1,17 +1,56 @@
+import { isDeepStrictEqual } from 'node:util';
+import { sql } from 'kysely';
 import type { CatalogueTx } from '../db/open.ts';
 import { writeVersionFigures } from '../images/figures.ts';
-import type { StoredScanResult } from './result.ts';
+import type { MatchingInput } from '../rematch/matching-input.ts';
+import type { ScannedResult, StoredScanResult } from './result.ts';
 
 /**
  * Stores a version's (re-)evaluated result: the one place a submission's result is written, by the scan job and by
  * re-evaluation alike, so every figure derived from it is derived in one place. The figures the catalogue API lists
- * and filters by, and the version's published VEX, are written with it in the same transaction.
+ * and filters by, and the version's published VEX, are written with it in the same transaction; a scan's result
+ * brings what re-matching reads of its SBOM, which is stored beside it. Given the result stored before, a
+ * re-evaluation that changed nothing but the time it was evaluated at writes only that time into the stored result.
  */
-export async function recordScanResult(tx: CatalogueTx, submission: string, result: StoredScanResult): Promise<void> {
+export async function recordScanResult(
+  tx: CatalogueTx,
+  submission: string,
+  result: StoredScanResult | ScannedResult,
+  previous?: StoredScanResult,
+): Promise<void> {
+  const scanned = 'matching' in result ? result : undefined;
+  const stored = scanned ? storedPart(scanned) : result;
+  if (previous && onlyEvaluatedAtChanged(previous, stored)) {
+    const at = stored.vulns.evaluatedAt;
+    await sql`update submissions set result = jsonb_set(result, '{vulns,evaluatedAt}', to_jsonb(${at}::text))
+      where id = ${submission}`.execute(tx);
+  } else {
+    await tx
+      .updateTable('submissions')
+      .set({ result: JSON.stringify(stored) })
+      .where('id', '=', submission)
+      .execute();
+  }
+  await writeVersionFigures(tx, submission, stored);
+  if (scanned) await recordMatchingInput(tx, submission, scanned.matching);
+}
+
+/** Whether `result` is `previous` evaluated again at another time: the same findings, notes, database and counts. */
+function onlyEvaluatedAtChanged(previous: StoredScanResult, result: StoredScanResult): boolean {
+  const at = result.vulns.evaluatedAt;
+  return isDeepStrictEqual({ ...previous, vulns: { ...previous.vulns, evaluatedAt: at } }, result);
+}
+
+function storedPart({ matching: _, ...stored }: ScannedResult): StoredScanResult {
+  return stored;
+}
+
+/** Stores (or replaces) what re-matching reads of the version's SBOM. */
+export async function recordMatchingInput(tx: CatalogueTx, submission: string, input: MatchingInput): Promise<void> {
+  const json = JSON.stringify(input);
   await tx
-    .updateTable('submissions')
-    .set({ result: JSON.stringify(result) })
-    .where('id', '=', submission)
+    .insertInto('matching_inputs')
+    .values({ submission, input: json })
+    .onConflict((oc) => oc.column('submission').doUpdateSet({ input: json }))
     .execute();
-  await writeVersionFigures(tx, submission, result);
 }

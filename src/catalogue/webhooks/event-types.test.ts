@@ -34,6 +34,7 @@ test('each event kind becomes the webhook type the docs name, or none', () => {
     ['status', { status: 'admitted' }, { status: 'withdrawn' }, undefined],
     ['finding-new', null, { vulnerability: 'CVE-1' }, 'finding-new'],
     ['sla-breach', null, { vulnerability: 'CVE-1' }, 'sla-breach'],
+    ['tag-moved', null, { tag: 'r.example/app:1', to: `sha256:${'b'.repeat(64)}` }, 'tag-moved'],
     ['finding-fixed', null, { vulnerability: 'CVE-1' }, undefined],
     ['verdict', null, { verdict: 'PASSED' }, undefined],
   ];

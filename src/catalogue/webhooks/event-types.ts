@@ -1,14 +1,24 @@
 /**
  * Which catalogue events a webhook hears, and the body it receives for each. Webhooks are fed from the events
- * table (db/events.ts documents its kinds); this file is the one mapping from those kinds to the five webhook
+ * table (db/events.ts documents its kinds); this file is the one mapping from those kinds to the six webhook
  * event types, so a new kind of event reaches no receiver until it is named here.
  */
 
-export const webhookEventTypes = ['submission', 'decision', 'finding-new', 'sla-breach', 'suspension'] as const;
+export const webhookEventTypes = [
+  'submission',
+  'decision',
+  'finding-new',
+  'sla-breach',
+  'suspension',
+  'tag-moved',
+] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
 
 /** The event kinds (of submissions) any webhook type comes from: the dispatcher reads no others. */
-export const dispatchedEventKinds = ['status', 'finding-new', 'sla-breach'] as const;
+export const dispatchedEventKinds = ['status', 'finding-new', 'sla-breach', 'tag-moved'] as const;
+
+/** Event kinds that are webhook types of the same name, their `after` the delivery's `data` as recorded. */
+const recordedAsIs: ReadonlySet<string> = new Set(['finding-new', 'sla-breach', 'tag-moved']);
 
 /** An event as the dispatcher reads it, with the submission it concerns (undefined for other subjects). */
 export interface DispatchedEvent {
@@ -80,7 +90,7 @@ function dataOf(type: WebhookEventType, before: Record<string, unknown>, after: 
     case 'suspension':
       return { status: after.status, previousStatus: before.status, ...reason };
     default:
-      // finding-new and sla-breach carry the finding as the re-evaluation recorded it
+      // finding-new and sla-breach carry the finding as the re-evaluation recorded it, tag-moved the monitor's move
       return { ...after };
   }
 }
@@ -93,8 +103,8 @@ export function webhookEventOf(event: DispatchedEvent): WebhookEvent | undefined
   const type =
     event.kind === 'status'
       ? statusType(before, after)
-      : event.kind === 'finding-new' || event.kind === 'sla-breach'
-        ? event.kind
+      : recordedAsIs.has(event.kind)
+        ? (event.kind as WebhookEventType)
         : undefined;
   if (!type) return undefined;
   const { organisation, image, digest } = event.submission;

@@ -255,7 +255,15 @@ export function registerMonitor(program: Command): void {
               ? (await import('../scan-options.ts')).localeLang()
               : 'en',
         ...(process.env.SGCI_MONITOR_WEBHOOK_SECRET ? { webhookSecret: process.env.SGCI_MONITOR_WEBHOOK_SECRET } : {}),
-        ...(smtpUrl && smtpFrom ? { smtp: { url: smtpUrl, from: smtpFrom } } : {}),
+        ...(smtpUrl && smtpFrom
+          ? {
+              smtp: {
+                url: smtpUrl,
+                from: smtpFrom,
+                ...(process.env.SGCI_SMTP_CA_FILE ? { caFile: process.env.SGCI_SMTP_CA_FILE } : {}),
+              },
+            }
+          : {}),
       },
       clock,
     );

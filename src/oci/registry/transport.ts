@@ -306,6 +306,10 @@ export class Transport {
         path: `${url.pathname}${url.search}`,
         method,
         headers: { 'user-agent': 'sgci', ...headers },
+        // undici closes the connection after every HEAD unless told otherwise (undici#258: servers that send a body
+        // anyway). Registries answer HEAD by the HTTP rules, and a watch round is one HEAD per tag: reuse the
+        // connection as for GET. A stray body would break only the next response on that connection, one clear error.
+        ...(method === 'HEAD' ? { reset: false } : {}),
         ...(body ? { body } : {}),
         ...(combined ? { signal: combined } : {}),
       });

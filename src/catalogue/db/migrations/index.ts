@@ -6,6 +6,7 @@ import * as findings from './0004-findings.ts';
 import * as vexDecisions from './0005-vex-decisions.ts';
 import * as webhooks from './0006-webhooks.ts';
 import * as catalogueReads from './0008-catalogue-reads.ts';
+import * as matchingInputs from './0009-matching-inputs.ts';
 
 /**
  * The catalogue's migrations, recorded in `catalogue_migration` (the advisory store keeps its own list in
@@ -19,6 +20,7 @@ export const catalogueMigrations: Readonly<Record<string, Migration>> = {
   '0005-vex-decisions': vexDecisions,
   '0006-webhooks': webhooks,
   '0008-catalogue-reads': catalogueReads,
+  '0009-matching-inputs': matchingInputs,
 };
 
 export const catalogueMigrationProvider: MigrationProvider = {

@@ -2,11 +2,14 @@
  * An image: its facts, every version the reader may see (tag → digest, dates, status, verdict), how to pull and
  * verify it, one version's check results by section with evidence and references and its findings with VEX status
  * and SLA clock (the newest version, or the one `?version=` names), its documents, a form to compare two versions,
- * and the rebuild history's place. Everything comes through the catalogue's read functions the API uses.
+ * and the rebuild history with time-to-patch from the monitor's ledger. Everything comes through the catalogue's read
+ * functions the API uses, and the monitor's for its ledger.
  */
 import type { Context } from 'hono';
 import { type ImageDetail, imageDetail, type VersionEntry, visibleVersion } from '../../../catalogue/index.ts';
 import { SgciError } from '../../../core/index.ts';
+import { repositoryHistory, type WatchedTagHistory } from '../../../monitor/index.ts';
+import { slaPolicyOf } from '../../../policy/index.ts';
 import type { AppEnv } from '../../router.ts';
 import { verdictKeyPath } from '../../routes/keys.ts';
 import {
@@ -22,9 +25,10 @@ import {
 } from '../components.ts';
 import type { PageContext } from '../context.ts';
 import { type Html, html, type Interpolation } from '../html.ts';
-import { categoryLabel, formatDate, type Lang } from '../i18n.ts';
+import { categoryLabel, formatDate, formatNumber, type Lang } from '../i18n.ts';
 import type { PageContent } from '../layout.ts';
 import { checkResultsSection, vulnerabilitiesSection } from '../scan-results.ts';
+import { severityBadge } from './vulnerability-text.ts';
 
 const slugPattern = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 const digestPattern = /^sha256:[0-9a-f]{64}$/;
@@ -88,8 +92,36 @@ const text = {
     oneVersion: 'Es gibt bisher nur eine Version, mit der verglichen werden könnte.',
     rebuilds: 'Neubau-Historie',
     rebuildsText:
-      'Hier erscheint, wann das Image auf ein aktualisiertes Basis-Image neu gebaut wurde, sobald der Monitor für ' +
-      'Basis-Images in Betrieb ist.',
+      'Hier erscheint, wann das Image neu gebaut wurde und wie schnell behobene Schwachstellen ankamen, sobald der ' +
+      'Monitor einen Tag dieses Repositorys beobachtet (sgci monitor add).',
+    rebuildsIntro:
+      'Der Monitor fragt die beobachteten Tags regelmäßig in der Registry ab und hält fest, seit wann ein Tag auf ' +
+      'welchen Digest zeigt. Als Neubau zählen nur Inhaltsänderungen. Zeit bis zum Patch: vom verfügbaren Fix bis ' +
+      'zur ersten Beobachtung des Digests ohne den Befund.',
+    watchedTag: (tag: string, platform: string) => `Tag ${tag} (${platform})`,
+    rebuildCount: (n: number) => (n === 1 ? '1 Neubau beobachtet.' : `${n} Neubauten beobachtet.`),
+    historyCaption: (tag: string, shown: number, total: number) =>
+      shown < total
+        ? `Digests von ${tag}, neueste zuerst (die neuesten ${shown} von ${total})`
+        : `Digests von ${tag}, neueste zuerst`,
+    firstSeen: 'Zuerst gesehen',
+    lastSeen: 'Zuletzt gesehen',
+    change: 'Änderung',
+    changeKinds: {
+      first: 'erste Beobachtung',
+      'identical-content': 'gleicher Inhalt',
+      'other-platform-only': 'nur andere Plattform',
+      'metadata-only': 'nur Metadaten',
+      'packages-changed': 'Pakete geändert',
+    },
+    ttpCaption: (tag: string) => `Zeit bis zum Patch von ${tag} nach Schweregrad`,
+    severity: 'Schweregrad',
+    fixedCount: 'Behoben',
+    p50: 'p50',
+    p90: 'p90',
+    withinSla: 'Innerhalb der SLA',
+    noPatches: 'Noch keine behobene Schwachstelle beobachtet.',
+    hours: (h: string) => `${h} Std.`,
     baselineOk: 'Checkliste erfüllt',
     baselineNot: 'Checkliste nicht erfüllt',
     signedBadge: 'Prüfurteil gültig',
@@ -153,7 +185,37 @@ const text = {
     compare: 'Compare',
     oneVersion: 'There is only one version so far, nothing to compare it with.',
     rebuilds: 'Rebuild history',
-    rebuildsText: 'Once the base image monitor runs, this shows when the image was rebuilt on an updated base image.',
+    rebuildsText:
+      'Once the monitor watches a tag of this repository (sgci monitor add), this shows when the image was rebuilt ' +
+      'and how fast fixed vulnerabilities arrived.',
+    rebuildsIntro:
+      'The monitor asks the registry for the watched tags regularly and records since when a tag points at which ' +
+      'digest. Only content changes count as rebuilds. Time to patch: from the fix being available to the first ' +
+      'observation of the digest without the finding.',
+    watchedTag: (tag: string, platform: string) => `Tag ${tag} (${platform})`,
+    rebuildCount: (n: number) => (n === 1 ? '1 rebuild observed.' : `${n} rebuilds observed.`),
+    historyCaption: (tag: string, shown: number, total: number) =>
+      shown < total
+        ? `Digests of ${tag}, newest first (the newest ${shown} of ${total})`
+        : `Digests of ${tag}, newest first`,
+    firstSeen: 'First seen',
+    lastSeen: 'Last seen',
+    change: 'Change',
+    changeKinds: {
+      first: 'first observation',
+      'identical-content': 'identical content',
+      'other-platform-only': 'other platform only',
+      'metadata-only': 'metadata only',
+      'packages-changed': 'packages changed',
+    },
+    ttpCaption: (tag: string) => `Time to patch of ${tag} by severity`,
+    severity: 'Severity',
+    fixedCount: 'Fixed',
+    p50: 'p50',
+    p90: 'p90',
+    withinSla: 'Within SLA',
+    noPatches: 'No fixed vulnerability observed yet.',
+    hours: (h: string) => `${h} h`,
     baselineOk: 'Checklist met',
     baselineNot: 'Checklist not met',
     signedBadge: 'Verdict valid',
@@ -262,6 +324,69 @@ ${selectField(ctx, { name: 'to', label: s.to, value: to.digest, options })}
 </form>`;
 }
 
+/** The ledger rows a tag's table shows, newest first: enough to see the rhythm, not every row of years. */
+const historyRows = 50;
+
+function hoursText(s: ImageText, lang: Lang, hours: number | undefined): string {
+  if (hours === undefined) return '–';
+  return s.hours(hours.toLocaleString(lang === 'de' ? 'de-DE' : 'en-GB', { maximumFractionDigits: 1 }));
+}
+
+function watchedTagSection(ctx: PageContext, s: ImageText, watched: WatchedTagHistory, index: number): Html {
+  const newest = watched.entries.slice(-historyRows).reverse();
+  const history = dataTable(
+    `neubau-${index}-digests`,
+    s.historyCaption(watched.tag, newest.length, watched.entries.length),
+    [s.digest, s.firstSeen, s.lastSeen, s.change],
+    newest.map((e) => [
+      html`<code>${e.digest}</code>`,
+      formatDate(ctx.lang, e.firstSeen, true),
+      formatDate(ctx.lang, e.lastSeen, true),
+      s.changeKinds[e.change ?? 'first'],
+    ]),
+  );
+  const patch =
+    watched.timeToPatch.length === 0
+      ? html`<p>${s.noPatches}</p>`
+      : dataTable(
+          `neubau-${index}-patch`,
+          s.ttpCaption(watched.tag),
+          [s.severity, s.fixedCount, s.p50, s.p90, s.withinSla],
+          watched.timeToPatch.map((f) => [
+            severityBadge(ctx.lang, f.severity),
+            formatNumber(ctx.lang, f.fixed),
+            hoursText(s, ctx.lang, f.p50Hours),
+            hoursText(s, ctx.lang, f.p90Hours),
+            f.withinSla === undefined ? '–' : `${Math.round(f.withinSla * 100)} %`,
+          ]),
+          { numeric: [1, 2, 3, 4] },
+        );
+  return html`<h3 class="kern-heading-small" id="neubau-${index}">${s.watchedTag(watched.tag, watched.platform)}</h3>
+<p>${s.rebuildCount(watched.rebuilds)}</p>
+${history}
+${patch}`;
+}
+
+/**
+ * The monitor's ledger of the tags it watches in the image's repository, once a version was admitted: each tag's
+ * digests with first and last observation and the kind of change, and its time-to-patch per severity.
+ */
+async function rebuildsSection(c: Context<AppEnv>, ctx: PageContext, s: ImageText, image: ImageDetail): Promise<Html> {
+  const ledger = c.var.deps.monitor?.monitor;
+  const admitted = image.versions.some((v) => v.admittedAt !== null);
+  const watched =
+    ledger && admitted
+      ? await repositoryHistory(
+          { monitor: ledger, clock: () => ctx.now, sla: slaPolicyOf(c.var.deps.policy) },
+          image.repository,
+        )
+      : [];
+  const heading = html`<h2 class="kern-heading-medium" id="neubau">${s.rebuilds}</h2>`;
+  if (watched.length === 0) return html`${heading}<p>${s.rebuildsText}</p>`;
+  return html`${heading}<p class="prose">${s.rebuildsIntro}</p>
+${watched.map((w, i) => watchedTagSection(ctx, s, w, i + 1))}`;
+}
+
 export async function imagePage(c: Context<AppEnv>, ctx: PageContext): Promise<PageContent> {
   const s = text[ctx.lang];
   const image = await readImage(c, ctx);
@@ -322,6 +447,6 @@ ${command(ctx, 'befehl-verify', s.verify, `sgci verify-attestation --key katalog
 <section class="section" aria-labelledby="schwachstellen">${vulns ? vulnerabilitiesSection(ctx, vulns, shown.figures?.vulnerabilities.matched === true, s.vulnerabilities(name)) : html`<h2 class="kern-heading-medium" id="schwachstellen">${s.vulnerabilities(name)}</h2><p>${s.notScanned}</p>`}</section>
 <section class="section" aria-labelledby="downloads">${downloads(s, shown)}</section>
 <section class="section" aria-labelledby="aenderungen">${compareForm(ctx, s, image, shown)}</section>
-<section class="section" aria-labelledby="neubau"><h2 class="kern-heading-medium" id="neubau">${s.rebuilds}</h2><p>${s.rebuildsText}</p></section>`,
+<section class="section" aria-labelledby="neubau">${await rebuildsSection(c, ctx, s, image)}</section>`,
   };
 }
