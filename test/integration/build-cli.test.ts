@@ -210,6 +210,17 @@ test('sgci build lock, then sgci build --locked --push: from a signed repository
     sgci(['build', 'verify', ref, file, '--key', publicKeyFile, ...extra]);
   const rebuilt = await verify(['--offline']);
   assert.match(rebuilt.stdout, new RegExp(`^Verified ${ref}: rebuilt from .* to the published ${result.digest}$`, 'm'));
+  // a provenance signed by another key proves nothing
+  const stranger = generateP256();
+  await writeKeyPair(join(dir, 'stranger'), stranger.privateKey, stranger.publicKey, 'test');
+  const unsigned = await sgci(['build', 'verify', ref, file, '--key', join(dir, 'stranger.pub'), '--offline']).then(
+    () => assert.fail('a provenance verified with a key that did not sign it'),
+    (e: { stderr: string; code: number }) => {
+      assert.equal(e.code, 2);
+      return e.stderr;
+    },
+  );
+  assert.match(unsigned, /no SLSA provenance signed by the given keys on sha256:/);
 
   // the archive moves on: a --locked --offline build still builds what the lock says, from the verified cache, byte
   // for byte
