@@ -240,6 +240,7 @@ test('sgci build lock, then sgci build --locked --push: from a signed repository
   }
   assert.match(again, new RegExp(`^Built ${registry.host}/sgci/e2e ${result.digest}$`, 'm'));
   assert.match(again, /linux\/amd64: \d+ checks asserted, 0 failed/);
+  assert.match(again, /^ {2}built twice, one digest: TZ=\S+ umask \d+ \S+ \| TZ=\S+ umask \d+ \S+$/m);
   // without that cache the moved archive's InRelease is not the one the lock pins
   const refusals = await sgci(['build', file, '--locked'], join(dir, 'fresh-home')).then(
     () => assert.fail('a locked build from a moved archive passed'),
