@@ -71,6 +71,10 @@ const ExtraFile = z.strictObject({
   path: ImagePath.describe('Where the file goes in the image.'),
   source: z.string().min(1).describe('The file to copy, relative to this file.'),
   sha256: Sha256.describe('Expected sha256 of the source; the build fails on any other content.'),
+  unpack: z
+    .boolean()
+    .default(false)
+    .describe('The source is a tar archive: its files, directories and symlinks go below `path`, a directory.'),
   mode: Mode.default(0o644),
   uid: Id.default(0),
   gid: Id.default(0),

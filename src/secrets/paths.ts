@@ -3,8 +3,8 @@
  * `/usr/lib` and `/usr/share` (where packages install, per the Filesystem Hierarchy Standard and Debian
  * policy; local software goes to `/usr/local`, `/opt`, `/app`, configuration to `/etc`), system headers, test
  * suites, and the source code and docs of installed or vendored libraries elsewhere (`/app/node_modules`). Such text is full of
- * example credentials (`access_token="h480djs93hd8"` in oauthlib's docstrings, `postgres://someuser:
- * somepassword@…` in READMEs), so the generic rules (URL and assignment passwords) skip it. Specific rules
+ * example credentials (an `access_token` assigned a literal in oauthlib's docstrings, a PostgreSQL URL with user
+ * and password in READMEs), so the generic rules (URL and assignment passwords) skip it. Specific rules
  * (private keys, `ghp_` tokens, cloud keys) still run everywhere.
  */
 export function isReferenceText(path: string): boolean {

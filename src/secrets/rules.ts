@@ -32,8 +32,8 @@ export interface TextRule {
   readonly paths?: RegExp;
   /**
    * Files the rule ignores. The generic rules (URL and assignment passwords) skip package documentation and
-   * the source code of installed libraries, where `password: 'SuperSecret'` and `access_token="h480djs93hd8"`
-   * are docstring examples. Specific rules (tokens, keys) still run there.
+   * the source code of installed libraries, where passwords and access tokens assigned literals are docstring
+   * examples (written without one here: sgci's own image carries this file). Specific rules (tokens, keys) still run there.
    */
   readonly skipPaths?: (path: string) => boolean;
   /** Reject placeholders and examples, or refine rule id/severity (encrypted keys). `false` drops the match. */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -273,13 +274,17 @@ test('sgci build lock, then sgci build --locked --push: from a signed repository
   assert.match(unverified, /is not the build file the provenance of sha256:[0-9a-f]{64} names/);
 });
 
-test('the examples parse as build files', () => {
-  for (const name of ['static', 'cc']) {
-    const config = parseBuildConfig(
-      readFileSync(join(repo, 'examples', 'build', `${name}.yaml`), 'utf8'),
-      `${name}.yaml`,
-    );
-    assert.deepEqual(config.image.platforms, ['linux/amd64', 'linux/arm64']);
-    assert.ok(config.packages.include.includes('ca-certificates'));
+test('the examples parse as build files, and the files they ship from examples/ have the pinned sha256', () => {
+  const examples = join(repo, 'examples', 'build');
+  // sgci.yaml: amd64 only, its node binary is the one npm installed here (see the file)
+  for (const name of ['static', 'cc', 'python', 'sgci']) {
+    const config = parseBuildConfig(readFileSync(join(examples, `${name}.yaml`), 'utf8'), `${name}.yaml`);
+    assert.deepEqual(config.image.platforms, name === 'sgci' ? ['linux/amd64'] : ['linux/amd64', 'linux/arm64'], name);
+    assert.ok(config.packages.include.includes('ca-certificates'), name);
+    for (const file of config.files) {
+      const source = resolve(examples, file.source);
+      if (!source.startsWith(`${examples}/`)) continue; // node_modules and the packed app tree vary by machine
+      assert.equal(createHash('sha256').update(readFileSync(source)).digest('hex'), file.sha256, file.source);
+    }
   }
 });

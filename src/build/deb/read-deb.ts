@@ -120,7 +120,7 @@ export async function readDeb(path: string, input: string, limits: Limits, sha25
 }
 
 /** All entries of one tar stream, regular files with their bytes; at most `maxBytes` of file data. */
-async function readTar(
+export async function readTar(
   chunks: AsyncIterable<Uint8Array>,
   input: string,
   limits: Limits,

@@ -5,6 +5,7 @@ import { describe, SgciError } from '../../core/index.ts';
 import type { BuildConfig } from '../config.ts';
 import type { InstalledPackage } from './install.ts';
 import { buildOwner, type ImageTree, type TreeNode } from './tree.ts';
+import { archiveNodes } from './unpack-archive.ts';
 
 /** One file the build wrote instead of a maintainer script or a package, for the build report. */
 export interface Synthesized {
@@ -111,7 +112,12 @@ export async function writeExtraFiles(
     const sum = createHash('sha256').update(bytes).digest('hex');
     if (sum !== extra.sha256)
       throw new SgciError('DIGEST_MISMATCH', source, `sha256 ${sum} differs from the build file's ${extra.sha256}`);
-    write(tree, file(extra.path, bytes, epoch, extra.mode, extra.uid, extra.gid), `extra file ${extra.source}`, out);
+    if (!extra.unpack) {
+      write(tree, file(extra.path, bytes, epoch, extra.mode, extra.uid, extra.gid), `extra file ${extra.source}`, out);
+      continue;
+    }
+    for (const node of await archiveNodes(bytes, source, extra.path, extra, epoch))
+      write(tree, node, `extra archive ${extra.source}`, out);
   }
 }
 
