@@ -117,6 +117,7 @@ async function imagePackages(layout: string, platform: string, work: string): Pr
     `--admindir=${admin}`,
     '-W',
     '-f',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format, not a JavaScript template
     '${Package} ${Version} ${Architecture}\n',
   ]);
   return stdout.trim().split('\n').sort();
@@ -130,7 +131,7 @@ test("sgci build examples/build/static.yaml from Debian's archive: twice one dig
   // A copy beside which the lock is written: the example's own directory stays untouched.
   const file = join(dir, 'static.yaml');
   await copyFile(example, file);
-  const env = { ...process.env, SGCI_HOME: sgciHome };
+  const env: NodeJS.ProcessEnv = { ...process.env, SGCI_HOME: sgciHome };
   delete env.CI; // resolve afresh and write the lock: the archive moves, a checked-in lock would not
   const out = join(dir, 'oci');
   const { stdout } = await run(node, [cli, 'build', file, '--out', `oci-dir:${out}`, '-o', 'json'], {
