@@ -17,6 +17,13 @@ npm ls --omit=dev --all --parseable | sed -n 's#^.*/node_modules/#node_modules/#
     find "$dir/" \( -path "$dir/node_modules" -o -path "$dir/node_modules/*" \) -prune -o \( -type f -o -type l \) -print
   done >>"$list"
 LC_ALL=C sort -u -o "$list" "$list"
-tar --create --file="$out" --no-recursion --verbatim-files-from --files-from="$list" \
-  --sort=name --format=gnu --mtime=@0 --owner=0 --group=0 --numeric-owner --mode=go-w
-echo "$(sha256sum "$out" | cut -d' ' -f1)  $out ($(wc -l <"$list") files)"
+# bin/sgci.js goes in without its execute bit: the image runs it through node (its entrypoint), and its
+# `#!/usr/bin/env node` line could not run there anyway (no env, no shell), so the bit would only make an
+# executable that no package owns (SGCI-COMP-001)
+entry=bin/sgci.js
+grep -vx "$entry" "$list" >"$list.rest"
+mv "$list.rest" "$list"
+set -- --no-recursion --sort=name --format=gnu --mtime=@0 --owner=0 --group=0 --numeric-owner
+tar --create --file="$out" "$@" --mode=go-w --verbatim-files-from --files-from="$list"
+tar --append --file="$out" "$@" --mode=a-x,go-w "$entry"
+echo "$(sha256sum "$out" | cut -d' ' -f1)  $out ($(($(wc -l <"$list") + 1)) files)"
