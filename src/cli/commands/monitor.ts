@@ -71,6 +71,15 @@ async function scannerOf(store: Store, clock: Clock, opts: Record<string, unknow
   });
 }
 
+/** The scanner built at the first tag that moved: a round of unchanged tags loads no scan pipeline. */
+function lazyScanner(store: Store, clock: Clock, opts: Record<string, unknown>): DigestScanner {
+  let scanner: Promise<DigestScanner> | undefined;
+  return async (reference, platform) => {
+    scanner ??= scannerOf(store, clock, opts);
+    return (await scanner)(reference, platform);
+  };
+}
+
 /** Signatures and attestations of a watched digest, verified with the keys the policy pins for its repository. */
 async function verifierOf(opts: Record<string, unknown>, policy: Policy) {
   const [{ attestationsForChecks }, { formatWatch }] = await Promise.all([
@@ -216,20 +225,25 @@ export function registerMonitor(program: Command): void {
       )
       .addOption(outputOption(['text', 'json'], 'text')),
   ).action(async (opts: MonitorCliOptions & Record<string, unknown>) => {
-    const { runRound, notifyRound } = await import('../../monitor/index.ts');
+    // the round and the notifier alone, not the monitor's index: its reports, exports and schemas are other commands'
+    const [{ runRound }, { notifyRound }] = await Promise.all([
+      import('../../monitor/round.ts'),
+      import('../../monitor/notify.ts'),
+    ]);
     const { store, clock } = await monitorParts();
     await using _ = store;
     const openClient = await clientFactory(opts);
-    const policy = await policyOf(opts);
+    // the built-in policy pins no keys: the policy module (zod, YAML) loads only for a --policy file
+    const policy = typeof opts.policy === 'string' ? await policyOf(opts) : undefined;
     // signatures are judged only against keys the policy pins: without any, there is nothing to verify with
-    await using verifier = policy.trustedKeys.length > 0 ? await verifierOf(opts, policy) : undefined;
+    await using verifier = policy && policy.trustedKeys.length > 0 ? await verifierOf(opts, policy) : undefined;
     const result = await runRound(
       {
         monitor: store.monitor,
         clock,
         openClient,
         limits: limitsFromCli(opts),
-        ...(opts.scan !== false ? { scan: await scannerOf(store, clock, opts) } : {}),
+        ...(opts.scan !== false ? { scan: lazyScanner(store, clock, opts) } : {}),
         ...(verifier ? { verify: verifier.verify } : {}),
       },
       {
