@@ -106,6 +106,13 @@ async function policyOf(opts: Record<string, unknown>): Promise<Policy> {
   return typeof opts.policy === 'string' ? loadPolicy(opts.policy) : defaultPolicy;
 }
 
+/** `--key FILE=FINGERPRINT`: split at the last `=` (a fingerprint has none, a path may). */
+function pinnedKeyOf(value: string): { file: string; fingerprint: string } {
+  const at = value.lastIndexOf('=');
+  if (at <= 0 || at === value.length - 1) throw new SgciError('USAGE', '--key', `not FILE=FINGERPRINT: ${value}`);
+  return { file: value.slice(0, at), fingerprint: value.slice(at + 1) };
+}
+
 function roundLines(result: RoundResult): string {
   const lines = [
     `round at ${result.startedAt}: ${result.checked} tags asked, ${result.unchanged} unchanged, ${result.changes.length} moved, ${result.requests} requests`,
@@ -225,11 +232,7 @@ export function registerMonitor(program: Command): void {
       )
       .addOption(outputOption(['text', 'json'], 'text')),
   ).action(async (opts: MonitorCliOptions & Record<string, unknown>) => {
-    // the round and the notifier alone, not the monitor's index: its reports, exports and schemas are other commands'
-    const [{ runRound }, { notifyRound }] = await Promise.all([
-      import('../../monitor/round.ts'),
-      import('../../monitor/notify.ts'),
-    ]);
+    const { runRound, notifyRound } = await import('../../monitor/index.ts');
     const { store, clock } = await monitorParts();
     await using _ = store;
     const openClient = await clientFactory(opts);
@@ -453,15 +456,25 @@ export function registerMonitor(program: Command): void {
     )
     .option('--component <name>', 'archive component', 'main')
     .option('--arch <name>', 'architecture', 'amd64')
-    .action(async (suite: string, opts: { mirror: string; component: string; arch: string }) => {
+    .option(
+      '--key <file=fingerprint>',
+      "a public key that may sign the suite's InRelease, and the fingerprint it must hold (repeatable; default: the debian-archive-keyring keys)",
+      collect,
+      [],
+    )
+    .action(async (suite: string, opts: { mirror: string; component: string; arch: string; key: string[] }) => {
       const { observeDebianIndex } = await import('../../monitor/index.ts');
+      const keys = opts.key.map(pinnedKeyOf);
       const { store, clock } = await monitorParts();
       await using _ = store;
       const seen = await observeDebianIndex({ monitor: store.monitor, clock }, opts.mirror, suite, {
         component: opts.component,
         arch: opts.arch,
+        ...(keys.length > 0 ? { keys } : {}),
       });
-      await writeOut(`${seen.suite}: ${seen.versions} source versions, ${seen.added} seen for the first time\n`);
+      await writeOut(
+        `${seen.suite}: ${seen.versions} source versions, ${seen.added} seen for the first time (InRelease signed by ${seen.signer})\n`,
+      );
     });
 
   monitor
