@@ -85,9 +85,8 @@ export async function observeDebianIndex(
   ] as const) {
     if (!namePattern.test(value)) throw new SgciError('USAGE', name, `not a Debian name: ${JSON.stringify(value)}`);
   }
-  const base = new URL(mirror);
-  if (base.protocol !== 'https:' && base.protocol !== 'http:')
-    throw new SgciError('USAGE', mirror, 'a mirror URL is http(s)');
+  const protocol = URL.canParse(mirror) ? new URL(mirror).protocol : undefined;
+  if (protocol !== 'https:' && protocol !== 'http:') throw new SgciError('USAGE', mirror, 'a mirror URL is http(s)');
   const pinned = options.keys ?? defaultDebianKeys();
   if (pinned.length === 0) {
     throw new SgciError(

@@ -10,8 +10,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { loadPinnedKeys } from '../../src/build/debian/index.ts';
 import { isSgciError } from '../../src/core/index.ts';
-import { observeDebianIndex, tagReport, watchKeyOf } from '../../src/monitor/index.ts';
+import { defaultDebianKeys, observeDebianIndex, tagReport, watchKeyOf } from '../../src/monitor/index.ts';
 import { defaultPolicy, slaPolicyOf } from '../../src/policy/index.ts';
 import { openStore } from '../../src/store/index.ts';
 import { TestClock } from '../helpers/catalogue.ts';
@@ -113,6 +114,9 @@ test('a Debian fix counts from its first observation in the suite; an unsigned o
     await assert.rejects(observeDebianIndex(deps, mirror1.url, '../etc', { keys }), (error) =>
       isSgciError(error, 'USAGE'),
     );
+    for (const url of ['not a url', 'file:///srv/debian']) {
+      await assert.rejects(observeDebianIndex(deps, url, 'bookworm', { keys }), (error) => isSgciError(error, 'USAGE'));
+    }
     assert.equal(
       (await observeDebianIndex(deps, mirror1.url, 'bookworm', { keys })).added,
       0,
@@ -187,4 +191,15 @@ test('sgci monitor debian-index --key FILE=FINGERPRINT observes a signed suite a
   assert.match(refusedRun.stderr, /dists\/bookworm\/InRelease.*signature not trusted/);
   const malformed = await runSgci([...args, '--key', key.file], env);
   assert.match(malformed.stderr, /--key.*FILE=FINGERPRINT/);
+});
+
+const systemKeys = defaultDebianKeys();
+test('the default keys: each debian-archive-keyring file present holds the fingerprint sgci pins for it', {
+  skip: systemKeys.length === 0 ? 'debian-archive-keyring is not installed here' : false,
+}, async () => {
+  const keys = await loadPinnedKeys(systemKeys);
+  assert.deepEqual(
+    keys.map((k) => k.getFingerprint()),
+    systemKeys.map((k) => k.fingerprint.toLowerCase()),
+  );
 });
