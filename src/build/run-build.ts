@@ -207,7 +207,7 @@ export async function runBuild(request: BuildRequest): Promise<BuildOutcome> {
   for (const [i, report] of image.report.platforms.entries()) {
     const input = inputs[i];
     if (!input) continue;
-    const declared = await declaredSbom(config, input, report);
+    const declared = await declaredSbom(config, input, report, image.described);
     await using opened = await openImage(`oci-dir:${layout}:${config.image.tags[0] ?? 'latest'}`, {
       platform: report.platform,
     });

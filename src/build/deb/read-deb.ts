@@ -60,13 +60,17 @@ function slices(data: Buffer): Readable {
   );
 }
 
+/** The member's bytes decompressed, in chunks that nothing writes to afterwards (readTar keeps views of them). */
 async function* decompressed(member: ArMember, compression: MemberCompression): AsyncGenerator<Uint8Array> {
   if (compression === 'none') yield member.data;
   else if (compression === 'xz')
     yield* new XzReadableStream(
       Readable.toWeb(slices(member.data)) as ReadableStream<Uint8Array>,
     ) as AsyncIterable<Uint8Array>;
-  else yield* decompressChunks(slices(member.data) as AsyncIterable<Buffer>, compression);
+  // decompressChunks writes every chunk into one output buffer: copy each before the next overwrites it
+  else
+    for await (const chunk of decompressChunks(slices(member.data) as AsyncIterable<Buffer>, compression))
+      yield Buffer.copyBytesFrom(chunk);
 }
 
 /**
@@ -142,13 +146,13 @@ export async function readTar(
         return header.type === 'file';
       },
       onData(data) {
-        parts.push(Buffer.from(data));
+        // a view, not a copy: `decompressed` hands over chunks nothing writes to again
+        parts.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
       },
       onEntryEnd() {
         if (current === undefined) return;
-        entries.push(
-          current.type === 'file' ? { header: current, content: Buffer.concat(parts) } : { header: current },
-        );
+        const content = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
+        entries.push(current.type === 'file' ? { header: current, content } : { header: current });
         current = undefined;
       },
     },
@@ -165,6 +169,17 @@ export async function readTar(
     throw new SgciError('ARCHIVE_INVALID', input, `cannot decompress: ${describe(error)}`, { cause: error });
   }
   return entries;
+}
+
+/** The files of a package that describe it rather than make it work: copyright and os-release. */
+const describingPath = /^(?:\.\/|\/)?(?:usr\/share\/doc\/[^/]+\/copyright|usr\/lib\/os-release|etc\/os-release)$/;
+
+/**
+ * The package as its SBOM entry needs it: the control stanza and the describing files only, so a build can keep
+ * them from its one read of the .deb for the SBOM without keeping every file.
+ */
+export function describingPart(deb: Deb): Deb {
+  return { ...deb, entries: deb.entries.filter((e) => e.content !== undefined && describingPath.test(e.header.path)) };
 }
 
 function controlFiles(entries: readonly DebEntry[], input: string): DebControl {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { isSgciError, withLimits } from '../../core/index.ts';
 import { parseBuildConfig } from '../config.ts';
+import { declaredSbom } from '../sbom/index.ts';
 import {
   caToolMissing,
   dpkgDebAvailable,
@@ -269,4 +270,24 @@ test('packages that unpack to more than the image limit are refused, naming the 
     }),
     (e) => isSgciError(e, 'LIMIT_EXCEEDED') && e.message.startsWith('big_1.0-1_amd64.deb: the packages unpack to more'),
   );
+});
+
+test('the SBOM made from the build’s one read of each .deb equals the one made by reading them again', {
+  skip,
+}, async () => {
+  const { built, packages, config } = await build();
+  const report = built.report.platforms[0];
+  assert.ok(report);
+  const input = { platform: 'linux/amd64' as const, packages };
+  assert.deepEqual(
+    await declaredSbom(config, input, report, built.described),
+    await declaredSbom(config, input, report),
+  );
+  for (const pkg of packages) {
+    const kept = built.described.get(pkg.sha256)?.entries.map((e) => e.header.path) ?? [];
+    assert.ok(
+      kept.every((p) => /(?:\/copyright|os-release)$/.test(p)),
+      `${pkg.name}: only describing files kept, not ${kept.join(', ')}`,
+    );
+  }
 });

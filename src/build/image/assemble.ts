@@ -1,6 +1,7 @@
 import { type Digest, defaultLimits, digestOf, type Limits, SgciError } from '../../core/index.ts';
 import { mediaTypes } from '../../oci/image/index.ts';
 import type { BuildConfig, BuildPlatform } from '../config.ts';
+import { type Deb, describingPart } from '../deb/read-deb.ts';
 import { readDebs } from '../deb/read-debs.ts';
 import { enforceBuildPolicy, type PolicyResult } from './build-policy.ts';
 import { type InstalledPackage, installPackage } from './install.ts';
@@ -97,6 +98,11 @@ export interface AssembledImage {
   readonly layout: string;
   readonly digest: Digest;
   readonly report: BuildReport;
+  /**
+   * Each .deb as this build read it, by its verified sha256, cut to its control stanza and describing files
+   * (`describingPart`): the SBOM takes them from here instead of reading every .deb a second time.
+   */
+  readonly described: ReadonlyMap<string, Deb>;
 }
 
 /**
@@ -114,8 +120,9 @@ export async function assembleImage(
   const blobs: Blob[] = [];
   const reports: PlatformReport[] = [];
   const manifests: Descriptor[] = [];
+  const described = new Map<string, Deb>();
   for (const input of inputs) {
-    const { report, manifest, platformBlobs } = await assemblePlatform(config, input, options);
+    const { report, manifest, platformBlobs } = await assemblePlatform(config, input, options, described);
     for (const blob of platformBlobs) blobs.push(blob);
     reports.push(report);
     manifests.push(descriptorOf(manifest, { platform: platformParts(input.platform) }));
@@ -130,6 +137,7 @@ export async function assembleImage(
   return {
     layout: options.layout,
     digest: root.digest,
+    described,
     report: {
       image: config.image.name,
       tags: config.image.tags,
@@ -144,9 +152,10 @@ async function assemblePlatform(
   config: BuildConfig,
   input: PlatformPackages,
   options: AssembleOptions,
+  described: Map<string, Deb>,
 ): Promise<{ report: PlatformReport; manifest: Blob; platformBlobs: Blob[] }> {
   const tree = new ImageTree();
-  const unpacked = await unpackPackages(tree, config, input, options.limits ?? defaultLimits);
+  const unpacked = await unpackPackages(tree, config, input, options.limits ?? defaultLimits, described);
   const written = await writeBuildFiles(tree, config, unpacked.installed, options.baseDir);
   const policy = enforceBuildPolicy(tree, config, unpacked.setuid, config.image.name);
   const nodes = tree.sorted();
@@ -192,6 +201,7 @@ async function unpackPackages(
   config: BuildConfig,
   input: PlatformPackages,
   limits: Limits,
+  described: Map<string, Deb>,
 ): Promise<Unpacked> {
   const out: Unpacked = { installed: [], packages: [], scripts: [], setuid: [] };
   const { architecture } = platformParts(input.platform);
@@ -217,6 +227,7 @@ async function unpackPackages(
     const label = labels[i] ?? pkg.name;
     const deb = debs[i];
     if (deb === undefined) throw new SgciError('IO_ERROR', label, 'not read');
+    described.set(pkg.sha256, describingPart(deb));
     for (const entry of deb.entries) unpacked += entry.header.size;
     if (unpacked > limits.maxImageBytes)
       throw new SgciError('LIMIT_EXCEEDED', label, `the packages unpack to more than ${limits.maxImageBytes} bytes`);

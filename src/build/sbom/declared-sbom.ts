@@ -68,18 +68,25 @@ function declaredPackage(deb: Deb, sha256: string, distro: Distro | undefined, i
  * The SBOM of one platform of a build, from the resolution: each package's name, version, architecture and source
  * from its verified `.deb`'s control stanza, its `.deb` sha256, its licences from its copyright file, the purl as
  * sgci's dpkg cataloger writes it. It is made without looking at the built image, so comparing it with a scan of
- * that image (`compareSboms`) tests the assembly.
+ * that image (`compareSboms`) tests the assembly. `described` holds the .debs the build already read, by sha256
+ * (`AssembledImage.described`: the control stanza and copyright files straight from the package, not from the
+ * tree); any other is read here.
  */
 export async function declaredSbom(
   config: BuildConfig,
   input: PlatformPackages,
   built: PlatformReport,
+  described: ReadonlyMap<string, Deb> = new Map(),
   limits: Limits = defaultLimits,
 ): Promise<Sbom> {
-  const debs = await readDebs(
-    input.packages.map((p) => ({ path: p.debPath, input: `${p.name}_${p.version}_${p.arch}.deb`, sha256: p.sha256 })),
+  const unread = input.packages.filter((p) => !described.has(p.sha256));
+  const read = await readDebs(
+    unread.map((p) => ({ path: p.debPath, input: `${p.name}_${p.version}_${p.arch}.deb`, sha256: p.sha256 })),
     limits,
   );
+  const bySha = new Map(described);
+  for (const [i, p] of unread.entries()) bySha.set(p.sha256, read[i] as Deb);
+  const debs = input.packages.map((p) => bySha.get(p.sha256) as Deb);
   const distro = distroOf(config, debs);
   const packages = input.packages
     .map((p, i) => declaredPackage(debs[i] as Deb, p.sha256, distro, `${p.name}_${p.version}_${p.arch}.deb`))
