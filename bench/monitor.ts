@@ -3,13 +3,14 @@
  * previous round (the steady state: one HEAD per tag, one statement moving `last_seen` for all of them), beside the
  * floor: the same 1,000 bare HEAD requests with curl's parallel mode (`curl --parallel --parallel-max 50`).
  * Both run as their own process under GNU time; sgci runs the CLI as a user does (start-up, SQLite store, JSON out)
- * with `--concurrency 50`, curl's default parallelism; the round's own duration (from its JSON) is shown beside the
+ * with `--concurrency 50`, curl's default parallelism, and its default scanning on (a round of unchanged tags loads no
+ * scan pipeline); the round's own duration (from its JSON) is shown beside the
  * whole process. Target: within 1.5x of the floor.
  * Peer: there is no tool that keeps such a ledger (Docker Tag Monitor is a hosted service), so no peer column.
  * Run alone: `node_modules/.bin/node bench/monitor.ts`.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { systemClock, withLimits } from '../src/core/index.ts';
 import { runRound, watchKeyOf } from '../src/monitor/index.ts';
@@ -79,7 +80,7 @@ async function main(): Promise<void> {
     const sgciRuns = Array.from({ length: runs }, () => {
       const run = runTimed(
         process.execPath,
-        [bin, 'monitor', 'run', '--all', '--no-scan', '--concurrency', String(parallel), '-o', 'json'],
+        [bin, 'monitor', 'run', '--all', '--concurrency', String(parallel), '-o', 'json'],
         { env },
       );
       if (run.status !== 0) throw new Error(`sgci monitor run failed: ${run.stderr}`);
@@ -163,6 +164,11 @@ async function main(): Promise<void> {
       '`seconds`: the whole process (Node start-up, module loading, store, round); `round s`: the round alone, as\n' +
         'the command reports it (the part a long-running `sgci serve` pays per round); `CPU s`: user + system time\n' +
         'of the process, least of the runs\n',
+    );
+    process.stdout.write(
+      `load average (1, 5, 15 min) at the end: ${loadavg()
+        .map((l) => fmt(l))
+        .join(', ')}\n`,
     );
     process.stdout.write(
       `target: within 1.5x of the floor: whole process ${sgci.seconds / floor.seconds <= 1.5 ? 'met' : 'NOT met'}, round ${sgci.roundSeconds / floor.seconds <= 1.5 ? 'met' : 'NOT met'}\n`,

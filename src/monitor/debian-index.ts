@@ -1,5 +1,9 @@
-import { gunzipSync } from 'node:zlib';
-import { type Clock, describe, digestOf, SgciError } from '../core/index.ts';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { PinnedKey } from '../build/debian/index.ts';
+import { type Clock, SgciError } from '../core/index.ts';
 import type { MonitorRepository } from '../store/index.ts';
 
 /** Debian releases by version, as `distro=debian-12` names them in purls. */
@@ -10,81 +14,67 @@ export const debianSuites: Readonly<Record<string, string>> = {
   '13': 'trixie',
 };
 
-const maxReleaseBytes = 4 * 1024 * 1024;
+const keyringDir = '/usr/share/keyrings';
+
+/**
+ * Debian's archive signing keys as the debian-archive-keyring package installs them (2023.3+deb12u2), each file
+ * with the fingerprint it must hold: the file is read from the system, the fingerprint is pinned here.
+ */
+const debianArchiveKeys: readonly PinnedKey[] = [
+  ['bookworm-automatic', 'B8B80B5B623EAB6AD8775C45B7C5D7D6350947F8'],
+  ['bookworm-security-automatic', '05AB90340C0C5E797F44A8C8254CF3B5AEC0A8F0'],
+  ['bookworm-stable', '4D64FEC119C2029067D6E791F8D2585B8783D481'],
+  ['bullseye-automatic', '1F89983E0081FDE018F3CC9673A4F27B8DD47936'],
+  ['bullseye-security-automatic', 'AC530D520F2F3269F5E98313A48449044AAD5C5D'],
+  ['bullseye-stable', 'A4285295FC7B1A81600062A9605C66F00D6C9793'],
+  ['trixie-automatic', '04B54C3CDCA79751B16BC6B5225629DF75B188BD'],
+  ['trixie-security-automatic', '5E04A1E3223A19A20706E20F9904613D4CCE68C6'],
+  ['trixie-stable', '41587F7DB8C774BCCF131416762F67A0B2C39DE4'],
+].map(([name, fingerprint]) => ({
+  file: join(keyringDir, `debian-archive-${name}.gpg`),
+  fingerprint: fingerprint ?? '',
+}));
+
+/** The Debian archive keys present on this system (none where debian-archive-keyring is not installed). */
+export function defaultDebianKeys(): PinnedKey[] {
+  return debianArchiveKeys.filter((key) => existsSync(key.file));
+}
+
+const maxInReleaseBytes = 4 * 1024 * 1024;
 const maxIndexBytes = 128 * 1024 * 1024;
 const maxUnpackedBytes = 1024 * 1024 * 1024;
 const timeoutMs = 120_000;
 // a suite or component name as Debian writes them: no path tricks
 const namePattern = /^[a-z0-9][a-z0-9.+-]*(?:\/[a-z0-9][a-z0-9.+-]*)?$/;
 
-async function fetchBounded(url: URL, max: number): Promise<Uint8Array> {
-  let response: Response;
-  try {
-    response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
-  } catch (error) {
-    throw new SgciError('IO_ERROR', url.href, `cannot fetch: ${describe(error)}`, { cause: error });
-  }
-  if (!response.ok || !response.body) {
-    await response.body?.cancel();
-    throw new SgciError('IO_ERROR', url.href, `HTTP ${response.status}`);
-  }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of response.body) {
-    total += chunk.length;
-    if (total > max) {
-      await response.body.cancel().catch(() => undefined);
-      throw new SgciError('LIMIT_EXCEEDED', url.href, `larger than ${max} bytes`);
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
-
-/** The sha256 the Release file names for `path` (`main/binary-amd64/Packages.gz`). */
-function releaseDigest(release: string, path: string, input: string): string {
-  const section = /^SHA256:\n((?:[ \t].*\n?)*)/m.exec(release)?.[1] ?? '';
-  for (const line of section.split('\n')) {
-    const [hex, , name] = line.trim().split(/\s+/);
-    if (name === path && hex && /^[0-9a-f]{64}$/.test(hex)) return `sha256:${hex}`;
-  }
-  throw new SgciError('DIGEST_INVALID', input, `the Release file names no SHA256 for ${path}`);
-}
-
-/** Source name and version of each binary stanza (`Source: openssl (3.0.11-1~deb12u2)` or the package's own). */
-export async function sourceVersions(packages: string): Promise<{ source: string; version: string }[]> {
-  // the deb822 reader of the dpkg cataloger, loaded here: a round never needs the catalogers
-  const { field, parseStanzas } = await import('../catalog/index.ts');
-  const seen = new Map<string, { source: string; version: string }>();
-  for (const stanza of parseStanzas(packages)) {
-    const name = field(stanza, 'Package');
-    const version = field(stanza, 'Version');
-    if (!name || !version) continue;
-    const source = /^(\S+)(?:\s+\((\S+)\))?$/.exec(field(stanza, 'Source') ?? name);
-    const entry = { source: source?.[1] ?? name, version: source?.[2] ?? version };
-    seen.set(`${entry.source} ${entry.version}`, entry);
-  }
-  return [...seen.values()];
-}
-
 export interface IndexObservation {
   readonly suite: string;
   readonly versions: number;
   /** Versions seen for the first time now. */
   readonly added: number;
+  /** Fingerprint of the pinned key whose (sub)key signed the suite's InRelease. */
+  readonly signer: string;
+}
+
+export interface IndexOptions {
+  readonly component?: string;
+  readonly arch?: string;
+  /** Key files that may sign the suite, each with the fingerprint it must hold; default: `defaultDebianKeys()`. */
+  readonly keys?: readonly PinnedKey[];
 }
 
 /**
- * Observes a suite's package index on a Debian mirror: `dists/SUITE/Release`, then the component's `Packages.gz`,
- * verified against the sha256 the Release file names and bounded in size; every source version not seen before
- * is recorded with now. The Release file's OpenPGP signature is not checked here: a mirror could only shift these
- * observation times, which time-to-patch reads, never what is installed or admitted.
+ * Observes a suite's package index on a Debian mirror through the builder's chain of trust: `dists/SUITE/InRelease`
+ * verified against pinned keys, its Suite, Date and Valid-Until checked now, then the component's Packages index
+ * verified against the size and sha256 the signed text names, bounded in size; every source version not seen
+ * before is recorded with now. An unsigned, wrongly signed or tampered index is refused before anything is
+ * recorded: time-to-patch reads these times, and a mirror must not be able to move them.
  */
 export async function observeDebianIndex(
   deps: { readonly monitor: MonitorRepository; readonly clock: Clock },
   mirror: string,
   suite: string,
-  options: { readonly component?: string; readonly arch?: string } = {},
+  options: IndexOptions = {},
 ): Promise<IndexObservation> {
   const component = options.component ?? 'main';
   const arch = options.arch ?? 'amd64';
@@ -95,30 +85,40 @@ export async function observeDebianIndex(
   ] as const) {
     if (!namePattern.test(value)) throw new SgciError('USAGE', name, `not a Debian name: ${JSON.stringify(value)}`);
   }
-  const base = new URL(mirror.endsWith('/') ? mirror : `${mirror}/`);
-  if (base.protocol !== 'https:' && base.protocol !== 'http:')
-    throw new SgciError('USAGE', mirror, 'a mirror URL is http(s)');
-  const release = Buffer.from(await fetchBounded(new URL(`dists/${suite}/Release`, base), maxReleaseBytes)).toString(
-    'utf8',
-  );
-  const path = `${component}/binary-${arch}/Packages.gz`;
-  const indexUrl = new URL(`dists/${suite}/${path}`, base);
-  const packed = await fetchBounded(indexUrl, maxIndexBytes);
-  const expected = releaseDigest(release, path, indexUrl.href);
-  const actual = digestOf(packed);
-  if (actual !== expected)
-    throw new SgciError('DIGEST_MISMATCH', indexUrl.href, `is ${actual}, the Release file says ${expected}`);
-  let text: string;
-  try {
-    text = gunzipSync(packed, { maxOutputLength: maxUnpackedBytes }).toString('utf8');
-  } catch (error) {
+  const protocol = URL.canParse(mirror) ? new URL(mirror).protocol : undefined;
+  if (protocol !== 'https:' && protocol !== 'http:') throw new SgciError('USAGE', mirror, 'a mirror URL is http(s)');
+  const pinned = options.keys ?? defaultDebianKeys();
+  if (pinned.length === 0) {
     throw new SgciError(
-      'LIMIT_EXCEEDED',
-      indexUrl.href,
-      `cannot unpack within ${maxUnpackedBytes} bytes: ${describe(error)}`,
+      'USAGE',
+      '--key',
+      `no Debian archive keys in ${keyringDir} (package debian-archive-keyring): name the keys that sign ${suite} as FILE=FINGERPRINT`,
     );
   }
-  const versions = await sourceVersions(text);
-  const added = await deps.monitor.observePackageVersions(suite, versions, deps.clock());
-  return { suite, versions: versions.length, added };
+  // the builder's verified chain, loaded here: a monitor round never needs it (nor openpgp)
+  const { loadPinnedKeys, loadSuite, normalizeFingerprint, RepositoryFiles } = await import('../build/debian/index.ts');
+  const keys = await loadPinnedKeys(pinned);
+  const signers = new Set(pinned.map((key) => normalizeFingerprint(key.fingerprint, key.file)));
+  // the verified files pass through a cache of this observation only: a daily index must not pile up in the data dir
+  const cacheDir = await mkdtemp(join(tmpdir(), 'sgci-debian-index-'));
+  try {
+    const files = new RepositoryFiles({ cacheDir, timeoutMs, maxInReleaseBytes, maxFileBytes: maxIndexBytes });
+    const { verified, packages } = await loadSuite(files, {
+      source: { url: mirror, suites: [suite], components: [component], keys: pinned },
+      suite,
+      architectures: [arch],
+      keys,
+      signers,
+      at: deps.clock(),
+      maxIndexBytes: maxUnpackedBytes,
+    });
+    const seen = new Map<string, { source: string; version: string }>();
+    for (const p of packages)
+      seen.set(`${p.source} ${p.sourceVersion}`, { source: p.source, version: p.sourceVersion });
+    const versions = [...seen.values()];
+    const added = await deps.monitor.observePackageVersions(suite, versions, deps.clock());
+    return { suite, versions: versions.length, added, signer: verified.signer };
+  } finally {
+    await rm(cacheDir, { recursive: true, force: true });
+  }
 }

@@ -1,6 +1,12 @@
 export { type Alarm, type AlarmKind, raiseAlarmOnce } from './alarms.ts';
 export { type Change, type ChangeKind, changeKind, changeKinds, classifyChange, isContentChange } from './classify.ts';
-export { debianSuites, type IndexObservation, observeDebianIndex, sourceVersions } from './debian-index.ts';
+export {
+  debianSuites,
+  defaultDebianKeys,
+  type IndexObservation,
+  type IndexOptions,
+  observeDebianIndex,
+} from './debian-index.ts';
 export { type DigestContent, describeDigest } from './describe.ts';
 export { diffSboms, diffVulns, type SbomDiff, type VulnChange, type VulnDiff } from './diff.ts';
 export { historyPredicateType, historyStatement, signHistory, verifyHistory } from './export.ts';

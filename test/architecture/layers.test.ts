@@ -25,7 +25,8 @@ const allowed: Record<string, readonly string[]> = {
   checks: ['core', 'oci', 'catalog', 'sbom', 'vuln', 'secrets', 'policy', 'attest'],
   report: ['core', 'oci', 'checks', 'vuln'],
   scan: ['core', 'oci', 'catalog', 'vuln', 'checks', 'secrets', 'policy', 'report', 'attest', 'store'],
-  monitor: ['core', 'oci', 'catalog', 'policy', 'vuln', 'checks', 'attest', 'scan', 'store'],
+  // build: the Debian index the monitor observes is verified by the builder's chain (InRelease signature, Release, sizes)
+  monitor: ['core', 'oci', 'catalog', 'policy', 'vuln', 'checks', 'attest', 'scan', 'store', 'build'],
   catalogue: ['core', 'oci', 'sbom', 'policy', 'vuln', 'checks', 'report', 'attest', 'scan', 'store', 'monitor'],
   build: ['core', 'oci', 'cache', 'version', 'catalog', 'sbom', 'policy', 'scan', 'attest', 'report'],
   server: [

@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { runSgci } from '../helpers/cli.ts';
 import { corpusDir, fixture, fixturesMissing } from '../helpers/fixtures.ts';
+import { startRegistry } from '../helpers/registry.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'sgci-startup-'));
 const home = join(work, 'home');
@@ -23,8 +24,10 @@ const embeddedServer = ['@electric-sql/pglite', 'pg', 'hono', '@hono/node-server
 const network = ['undici', 'openid-client', '@sigstore/bundle', '@sigstore/verify', '@sigstore/protobuf-specs'];
 const encoders = ['zod', '@cyclonedx/cyclonedx-library', 'xmlbuilder2', 'ajv', 'yaml'];
 
-/** The npm packages a run of sgci loaded, by name. */
-async function packagesLoaded(args: readonly string[]): Promise<{ packages: Set<string>; stdout: string }> {
+/** The npm packages a run of sgci loaded, by name, and its own modules (paths below src/). */
+async function packagesLoaded(
+  args: readonly string[],
+): Promise<{ packages: Set<string>; sources: string[]; stdout: string }> {
   const list = join(work, `modules-${args.join('-').replace(/[^a-z0-9-]/gi, '_')}.txt`);
   const result = await runSgci(args, {
     env: {
@@ -37,11 +40,14 @@ async function packagesLoaded(args: readonly string[]): Promise<{ packages: Set<
   });
   assert.ok(result.code === 0 || result.code === 1, `sgci ${args.join(' ')}: exit ${result.code}\n${result.stderr}`);
   const packages = new Set<string>();
+  const sources: string[] = [];
   for (const url of readFileSync(list, 'utf8').split('\n')) {
     const name = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1];
     if (name) packages.add(name);
+    const source = /\/src\/(.+\.ts)$/.exec(url)?.[1];
+    if (source && !url.includes('/node_modules/')) sources.push(source);
   }
-  return { packages, stdout: result.stdout };
+  return { packages, sources, stdout: result.stdout };
 }
 
 function assertNone(packages: Set<string>, forbidden: readonly string[], what: string): void {
@@ -85,4 +91,28 @@ test('sgci vulns of a local image matches through SQLite alone', { skip: fixture
   assert.match(stdout, /CVE-2021-23337/);
   assert.ok(packages.has('kysely'));
   assertNone(packages, [...embeddedServer, ...network, '@cyclonedx/cyclonedx-library', 'xmlbuilder2'], 'sgci vulns');
+});
+
+test('sgci monitor run over unchanged tags loads the round, SQLite and the registry client only', {
+  skip: fixturesMissing(),
+}, async () => {
+  await using registry = await startRegistry({ auth: 'none' });
+  const tag = `${registry.host}/startup/app:stable`;
+  await registry.push(fixture('distroless-static').ociDir, 'startup/app:stable');
+  const added = await runSgci(['monitor', 'add', tag], { env: { SGCI_HOME: home }, unset: ['DATABASE_URL'] });
+  assert.equal(added.code, 0, added.stderr);
+  // the first round describes and scans the tag's first digest; the second finds it unchanged, as most rounds do
+  const first = await runSgci(['monitor', 'run', '--all'], { env: { SGCI_HOME: home }, unset: ['DATABASE_URL'] });
+  assert.equal(first.code, 0, first.stderr);
+  const { packages, sources, stdout } = await packagesLoaded(['monitor', 'run', '--all', '-o', 'json']);
+  assert.match(stdout, /"unchanged": 1/);
+  assert.ok(packages.has('kysely') && packages.has('undici'), 'the store and the registry client were loaded');
+  // undici is the registry client's transport and zod its manifest, error-body and Docker-config schemas
+  const unused = [...network, ...encoders].filter((name) => name !== 'undici' && name !== 'zod');
+  assertNone(packages, [...embeddedServer, ...unused, 'packageurl-js'], 'sgci monitor run');
+  assert.deepEqual(
+    sources.filter((path) => /^(scan|catalog|sbom|vuln|checks|attest|policy|report|build)\//.test(path)),
+    [],
+    'the round loaded the scan pipeline or the policy for tags that did not move',
+  );
 });

@@ -42,6 +42,12 @@ export {
   type ResolveRequest,
   resolveDebian,
 } from './resolve-debian.ts';
-export { loadPinnedKeys, type PinnedKey, type VerifiedInRelease, verifyInRelease } from './signature.ts';
-export type { DebianSource, VerifiedIndex, VerifiedSuite } from './source.ts';
+export {
+  loadPinnedKeys,
+  normalizeFingerprint,
+  type PinnedKey,
+  type VerifiedInRelease,
+  verifyInRelease,
+} from './signature.ts';
+export { type DebianSource, type LoadedSuite, loadSuite, type VerifiedIndex, type VerifiedSuite } from './source.ts';
 export { PackageUniverse } from './universe.ts';

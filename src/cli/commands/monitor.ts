@@ -71,6 +71,15 @@ async function scannerOf(store: Store, clock: Clock, opts: Record<string, unknow
   });
 }
 
+/** The scanner built at the first tag that moved: a round of unchanged tags loads no scan pipeline. */
+function lazyScanner(store: Store, clock: Clock, opts: Record<string, unknown>): DigestScanner {
+  let scanner: Promise<DigestScanner> | undefined;
+  return async (reference, platform) => {
+    scanner ??= scannerOf(store, clock, opts);
+    return (await scanner)(reference, platform);
+  };
+}
+
 /** Signatures and attestations of a watched digest, verified with the keys the policy pins for its repository. */
 async function verifierOf(opts: Record<string, unknown>, policy: Policy) {
   const [{ attestationsForChecks }, { formatWatch }] = await Promise.all([
@@ -95,6 +104,13 @@ async function verifierOf(opts: Record<string, unknown>, policy: Policy) {
 async function policyOf(opts: Record<string, unknown>): Promise<Policy> {
   const { defaultPolicy, loadPolicy } = await import('../../policy/index.ts');
   return typeof opts.policy === 'string' ? loadPolicy(opts.policy) : defaultPolicy;
+}
+
+/** `--key FILE=FINGERPRINT`: split at the last `=` (a fingerprint has none, a path may). */
+function pinnedKeyOf(value: string): { file: string; fingerprint: string } {
+  const at = value.lastIndexOf('=');
+  if (at <= 0 || at === value.length - 1) throw new SgciError('USAGE', '--key', `not FILE=FINGERPRINT: ${value}`);
+  return { file: value.slice(0, at), fingerprint: value.slice(at + 1) };
 }
 
 function roundLines(result: RoundResult): string {
@@ -220,16 +236,17 @@ export function registerMonitor(program: Command): void {
     const { store, clock } = await monitorParts();
     await using _ = store;
     const openClient = await clientFactory(opts);
-    const policy = await policyOf(opts);
+    // the built-in policy pins no keys: the policy module (zod, YAML) loads only for a --policy file
+    const policy = typeof opts.policy === 'string' ? await policyOf(opts) : undefined;
     // signatures are judged only against keys the policy pins: without any, there is nothing to verify with
-    await using verifier = policy.trustedKeys.length > 0 ? await verifierOf(opts, policy) : undefined;
+    await using verifier = policy && policy.trustedKeys.length > 0 ? await verifierOf(opts, policy) : undefined;
     const result = await runRound(
       {
         monitor: store.monitor,
         clock,
         openClient,
         limits: limitsFromCli(opts),
-        ...(opts.scan !== false ? { scan: await scannerOf(store, clock, opts) } : {}),
+        ...(opts.scan !== false ? { scan: lazyScanner(store, clock, opts) } : {}),
         ...(verifier ? { verify: verifier.verify } : {}),
       },
       {
@@ -439,15 +456,25 @@ export function registerMonitor(program: Command): void {
     )
     .option('--component <name>', 'archive component', 'main')
     .option('--arch <name>', 'architecture', 'amd64')
-    .action(async (suite: string, opts: { mirror: string; component: string; arch: string }) => {
+    .option(
+      '--key <file=fingerprint>',
+      "a public key that may sign the suite's InRelease, and the fingerprint it must hold (repeatable; default: the debian-archive-keyring keys)",
+      collect,
+      [],
+    )
+    .action(async (suite: string, opts: { mirror: string; component: string; arch: string; key: string[] }) => {
       const { observeDebianIndex } = await import('../../monitor/index.ts');
+      const keys = opts.key.map(pinnedKeyOf);
       const { store, clock } = await monitorParts();
       await using _ = store;
       const seen = await observeDebianIndex({ monitor: store.monitor, clock }, opts.mirror, suite, {
         component: opts.component,
         arch: opts.arch,
+        ...(keys.length > 0 ? { keys } : {}),
       });
-      await writeOut(`${seen.suite}: ${seen.versions} source versions, ${seen.added} seen for the first time\n`);
+      await writeOut(
+        `${seen.suite}: ${seen.versions} source versions, ${seen.added} seen for the first time (InRelease signed by ${seen.signer})\n`,
+      );
     });
 
   monitor
