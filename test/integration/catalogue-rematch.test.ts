@@ -42,7 +42,7 @@ import {
   Worker,
 } from '../../src/catalogue/index.ts';
 import { matchingInputOf } from '../../src/catalogue/rematch/matching-input.ts';
-import { silentLogger } from '../../src/core/index.ts';
+import { canonicalJson, digestOf, silentLogger } from '../../src/core/index.ts';
 import { slaPolicyOf } from '../../src/policy/index.ts';
 import type { CachedScan } from '../../src/scan/index.ts';
 import { registryImageAccess } from '../../src/server/image-access.ts';
@@ -172,7 +172,7 @@ for (const { engine, skip } of catalogueEngines) {
     async function state(id: string) {
       return catalogue.db
         .selectFrom('submissions')
-        .select(['status', 'status_reason', 'result'])
+        .select(['status', 'status_reason', 'result', 'checks_digest'])
         .where('id', '=', id)
         .executeTakeFirstOrThrow();
     }
@@ -195,6 +195,9 @@ for (const { engine, skip } of catalogueEngines) {
         result: newest.result,
         signed: statement.predicate.verificationResult as string,
         validFrom: newest.valid_from,
+        inputs: (statement.predicate.inputAttestations as { uri: string; digest: { sha256: string } }[]).map(
+          (i) => `${i.uri.slice(i.uri.lastIndexOf('/') + 1)} sha256:${i.digest.sha256}`,
+        ),
       };
     }
 
@@ -303,6 +306,15 @@ for (const { engine, skip } of catalogueEngines) {
       const verdict = await newestVerdict(admitted);
       assert.deepEqual([verdict.count, verdict.result, verdict.signed], [2, 'PASSED', 'PASSED']);
       assert.equal(verdict.validFrom.toISOString(), published.toISOString(), 're-issued now');
+      const stored = await state(admitted);
+      const reports = stored.result as StoredScanResult;
+      const checksDigest = digestOf(canonicalJson(reports.checks));
+      assert.equal(stored.checks_digest, checksDigest, "the checks report's digest, kept from the scan");
+      assert.deepEqual(
+        verdict.inputs,
+        [`checks ${checksDigest}`, `vulns ${digestOf(canonicalJson(reports.vulns))}`],
+        'the re-issued verdict attests the reports as stored now',
+      );
 
       const waiting = await state(pending);
       assert.equal(waiting.status, 'awaiting-review', 'a pending version only gets its result updated');
@@ -327,10 +339,17 @@ for (const { engine, skip } of catalogueEngines) {
 
     test('within the grace another evaluation renews the verdict and breaches nothing again', async () => {
       const before = (await newestVerdict(admitted)).count;
+      const kept = (await state(admitted)).checks_digest;
+      // as a version recorded before migration 0010 has it: no digest of its checks report yet
+      await catalogue.db.updateTable('submissions').set({ checks_digest: null }).where('id', '=', admitted).execute();
       clock().advance(1 * day);
       await worker.drain();
-      assert.equal((await state(admitted)).status, 'at-risk');
-      assert.equal((await newestVerdict(admitted)).count, before + 1, 'renewed before it runs out');
+      const now = await state(admitted);
+      assert.equal(now.status, 'at-risk');
+      assert.equal(now.checks_digest, kept, 'computed again from the stored checks report');
+      const renewed = await newestVerdict(admitted);
+      assert.equal(renewed.count, before + 1, 'renewed before it runs out');
+      assert.equal(renewed.inputs[0], `checks ${kept}`);
       assert.equal((await events(admitted, 'sla-breach')).length, 1, 'once per finding');
     });
 

@@ -21,6 +21,7 @@ const publicReads = [
   /^\/api\/v1\/export$/,
   /^\/api\/v1\/submissions(\/\{id\})?$/,
   /^\/api\/v1\/organisations$/,
+  /^\/api\/v1\/keys\/verdict\.pub$/,
   /^\/api\/v1\/organisations\/\{slug\}\/keys$/,
   /^\/api\/v1\/vex\//,
   /^\/auth\/oidc\//,

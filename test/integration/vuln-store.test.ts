@@ -19,6 +19,13 @@ const npmDir = join(corpusDir(), 'osv', 'npm');
 const lodashRecord = JSON.parse(readFileSync(join(npmDir, 'GHSA-35jh-r3h4-6jhm.json'), 'utf8'));
 
 /** A stored zip of JSON texts, the way osv.dev's all.zip feeds the importer. */
+/** A database as an sgci before migration 0007 left it: 0007 and every later migration undone (their `down`). */
+async function rollBackBefore0007(db: Store['db']): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => ({ ...migrations }) } });
+  const { error } = await migrator.migrateTo('0006-severities');
+  assert.equal(error, undefined);
+}
+
 function osvZip(files: Record<string, string>): Uint8Array {
   return storedZip(Object.entries(files).map(([name, text]) => ({ name, data: Buffer.from(text) })));
 }
@@ -76,9 +83,8 @@ function storeSuite(kind: 'sqlite' | 'pglite' | 'postgres', skip: string | undef
       const expected = [{ ecosystem: 'npm', advisories: 27 }];
       assert.deepEqual((await store.advisories.status()).ecosystems, expected);
       assert.equal((await store.advisories.status()).advisories, 27);
-      // a database from before migration 0007: no totals table, no record of the migration
-      await sql`drop table ecosystem_totals`.execute(store.db);
-      await sql`delete from kysely_migration where name = '0007-ecosystem-totals'`.execute(store.db);
+      // a database from before migration 0007: its tables and every later one's undone
+      await rollBackBefore0007(store.db);
       await store.close();
       store = await reopen();
       assert.deepEqual((await store.advisories.status()).ecosystems, expected);
@@ -320,8 +326,7 @@ test('a read-only open of a SQLite file written by an older sgci brings it up to
     {
       await using store = await openStore({ dataDir: dir });
       await importAdvisories(store, [{ kind: 'path', path: npmDir }]);
-      await sql`drop table ecosystem_totals`.execute(store.db);
-      await sql`delete from kysely_migration where name = '0007-ecosystem-totals'`.execute(store.db);
+      await rollBackBefore0007(store.db);
     }
     await using reader = await openStore({ dataDir: dir, readOnly: true });
     assert.deepEqual((await reader.advisories.status()).ecosystems, [{ ecosystem: 'npm', advisories: 27 }]);

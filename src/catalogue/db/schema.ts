@@ -104,6 +104,8 @@ export interface SubmissionsTable {
   /** The scan_results key of the stored pass (SBOM, filesystem checks): re-matched, never re-pulled. */
   scan_key: string | null;
   result: ColumnType<unknown, string | null | undefined, string | null>;
+  /** Digest of the canonical JSON of `result.checks`, written with the result (submissions/record.ts). */
+  checks_digest: ColumnType<string | null, string | null | undefined, string | null>;
   status_reason: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;

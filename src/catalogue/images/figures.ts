@@ -1,4 +1,4 @@
-import { canonicalJson, digestOf } from '../../core/index.ts';
+import { canonicalJson, type Digest, digestOf } from '../../core/index.ts';
 import type { ScanReport } from '../../report/index.ts';
 import { scanVexStatements } from '../../scan/index.ts';
 import { type Severity, severityOrder, type VexStatement, type VulnReport } from '../../vuln/index.ts';
@@ -120,14 +120,41 @@ function fixableRank(fixable: SeverityCounts): number | null {
   return rank < 0 ? null : rank;
 }
 
+/** The digests of a result's two reports (canonical JSON), as a verdict attests them and the result's digest uses. */
+export interface ReportDigests {
+  readonly checks: Digest;
+  readonly vulns: Digest;
+}
+
+/**
+ * The digests of the result's reports; `checks`, when given, is the digest already known of its checks report (a
+ * re-evaluation leaves the checks as the scan judged them, and hashing 100–200 KB again each time is most of its cost).
+ */
+export function reportDigestsOf(result: StoredScanResult, checks?: string | null): ReportDigests {
+  return {
+    checks: (checks as Digest | null | undefined) ?? digestOf(canonicalJson(result.checks)),
+    vulns: digestOf(canonicalJson(result.vulns)),
+  };
+}
+
+/**
+ * The digest the export's ETag is built from: the result's canonical JSON with each report in it replaced by its
+ * digest, so it changes exactly when the result does without hashing the reports twice.
+ */
+function resultDigestOf(result: StoredScanResult, reports: ReportDigests): string {
+  return digestOf(canonicalJson({ ...result, checks: reports.checks, vulns: reports.vulns }));
+}
+
 /**
  * Writes a version's figures and published VEX beside its result, in the caller's transaction: what the list,
- * filters, search, version documents and export read without opening the result again.
+ * filters, search, version documents and export read without opening the result again. `reports`: the digests of
+ * its reports when the caller has them (else computed here).
  */
 export async function writeVersionFigures(
   tx: CatalogueTx,
   submission: string,
   result: StoredScanResult,
+  reports: ReportDigests = reportDigestsOf(result),
 ): Promise<void> {
   const version = await tx
     .selectFrom('submissions')
@@ -146,7 +173,7 @@ export async function writeVersionFigures(
     baseline: figures.checks.baseline,
     figures: JSON.stringify(figures),
     vex: JSON.stringify(publishedVex(result, version.repository, version.digest)),
-    result_digest: digestOf(canonicalJson(result)),
+    result_digest: resultDigestOf(result, reports),
   };
   await tx
     .insertInto('version_figures')

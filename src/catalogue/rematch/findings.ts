@@ -5,7 +5,8 @@ import { type Finding, slaOf, type VulnReport } from '../../vuln/index.ts';
 import { appendEvents, type EventInput } from '../db/events.ts';
 import type { CatalogueTx } from '../db/open.ts';
 import type { FindingsTable } from '../db/schema.ts';
-import { recordScanResult } from '../submissions/record.ts';
+import type { ReportDigests } from '../images/figures.ts';
+import { type PreviousResult, recordScanResult } from '../submissions/record.ts';
 import type { StoredScanResult } from '../submissions/result.ts';
 import { setReevaluation } from './schedule.ts';
 
@@ -35,6 +36,8 @@ export interface RecordedFindings {
   readonly result: StoredScanResult;
   /** Counted findings past their deadline, the earliest deadline first. */
   readonly overdue: readonly OverdueFinding[];
+  /** The digests of its reports, as its verdict attests them. */
+  readonly reports: ReportDigests;
 }
 
 /** Rows per insert: 18 values each, far below PostgreSQL's 65,535 bound parameters. */
@@ -306,11 +309,11 @@ export async function recordFindings(
   submission: string,
   result: StoredScanResult,
   policy: Policy,
-  options: { readonly reevaluation?: boolean; readonly previous?: StoredScanResult } = {},
+  options: { readonly reevaluation?: boolean; readonly previous?: PreviousResult } = {},
 ): Promise<RecordedFindings> {
   if (!result.matched) {
-    await recordScanResult(tx, submission, result);
-    return { result, overdue: [] };
+    const reports = await recordScanResult(tx, submission, result);
+    return { result, overdue: [], reports };
   }
   const now = new Date(result.vulns.evaluatedAt);
   const rows = await tx
@@ -332,7 +335,7 @@ export async function recordFindings(
   const known = new Map(rows.map((r) => [r.id, r]));
   const vulns = clockedReport(result.vulns, known, slaPolicyOf(policy), now);
   const stored: StoredScanResult = vulns === result.vulns ? result : { ...result, vulns };
-  await recordScanResult(tx, submission, stored, options.previous);
+  const reports = await recordScanResult(tx, submission, stored, options.previous);
   const present = new Set(vulns.matches.map((f) => f.id));
   const gone = rows.filter((k) => k.state !== 'fixed' && !present.has(k.id));
   await writeFindings(tx, submission, vulns.matches, known, gone, now);
@@ -353,5 +356,5 @@ export async function recordFindings(
         ? new Date(deadlines.reduce((a, b) => Math.min(a, b)))
         : undefined;
   await setReevaluation(tx, submission, next, now);
-  return { result: stored, overdue };
+  return { result: stored, overdue, reports };
 }

@@ -157,7 +157,10 @@ export function rematchJob(services: CatalogueServices): JobDefinition<{ submiss
       await ctx.finish(async (tx) => {
         await lockUnchanged(tx, id, status);
         if (toMatch.backfill) await recordMatchingInput(tx, id, toMatch.backfill);
-        const recorded = await recordFindings(tx, id, result, policy, { reevaluation: true, previous });
+        const recorded = await recordFindings(tx, id, result, policy, {
+          reevaluation: true,
+          previous: { result: previous, checksDigest: row.checks_digest },
+        });
         const move = livingStatus(status, recorded.overdue, now, suspendAfterMs);
         if (move) {
           await transition(tx, {
@@ -176,7 +179,12 @@ export function rematchJob(services: CatalogueServices): JobDefinition<{ submiss
         if (end) await reevaluateBy(tx, id, end);
         // a verdict names the policy its checks were judged by: after a policy change only a new scan can say
         if (!services.signing || row.policy_digest !== policy.digest) return;
-        const subject = { ...version, result: recorded.result, manualChecks: row.manual_checks ?? [] };
+        const subject = {
+          ...version,
+          result: recorded.result,
+          reports: recorded.reports,
+          manualChecks: row.manual_checks ?? [],
+        };
         await issueVerdict(
           tx,
           services.signing,

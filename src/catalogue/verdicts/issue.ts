@@ -1,10 +1,11 @@
 import { issueVerificationSummary, type Signer, type VerdictCheck } from '../../attest/index.ts';
-import { canonicalJson, type Digest, digestOf, SgciError } from '../../core/index.ts';
+import { type Digest, digestOf, SgciError } from '../../core/index.ts';
 import { type Policy, policyDocument, slaPolicyOf, slaSeverities } from '../../policy/index.ts';
 import type { Actor } from '../db/events.ts';
 import { appendEvent } from '../db/events.ts';
 import type { CatalogueTx } from '../db/open.ts';
 import type { ManualCheckDecision } from '../db/schema.ts';
+import { type ReportDigests, reportDigestsOf } from '../images/figures.ts';
 import { enqueueJob } from '../jobs/queue.ts';
 import { reevaluateAfterVerdict } from '../rematch/schedule.ts';
 import type { StoredScanResult } from '../submissions/result.ts';
@@ -62,15 +63,18 @@ export interface VerdictSubject {
   readonly digest: string;
   readonly organisation: string;
   readonly result: StoredScanResult;
+  /** The digests of the result's reports when the caller recorded them just now (else computed here). */
+  readonly reports?: ReportDigests;
   readonly manualChecks: readonly ManualCheckDecision[];
 }
 
 /** The documents a verdict rests on, by the URL the API serves them at and the digest of those bytes. */
 function inputAttestations(signing: VerdictSigning, subject: VerdictSubject): { uri: string; digest: Digest }[] {
   const base = `${signing.verifierId.replace(/\/$/, '')}/api/v1/images/${subject.image}/versions/${subject.digest}`;
+  const reports = subject.reports ?? reportDigestsOf(subject.result);
   return [
-    { uri: `${base}/checks`, digest: digestOf(canonicalJson(subject.result.checks)) },
-    { uri: `${base}/vulns`, digest: digestOf(canonicalJson(subject.result.vulns)) },
+    { uri: `${base}/checks`, digest: reports.checks },
+    { uri: `${base}/vulns`, digest: reports.vulns },
   ];
 }
 

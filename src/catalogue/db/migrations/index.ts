@@ -7,6 +7,7 @@ import * as vexDecisions from './0005-vex-decisions.ts';
 import * as webhooks from './0006-webhooks.ts';
 import * as catalogueReads from './0008-catalogue-reads.ts';
 import * as matchingInputs from './0009-matching-inputs.ts';
+import * as checksDigest from './0010-checks-digest.ts';
 
 /**
  * The catalogue's migrations, recorded in `catalogue_migration` (the advisory store keeps its own list in
@@ -21,6 +22,7 @@ export const catalogueMigrations: Readonly<Record<string, Migration>> = {
   '0006-webhooks': webhooks,
   '0008-catalogue-reads': catalogueReads,
   '0009-matching-inputs': matchingInputs,
+  '0010-checks-digest': checksDigest,
 };
 
 export const catalogueMigrationProvider: MigrationProvider = {
