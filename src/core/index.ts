@@ -11,5 +11,6 @@ export * from './paths.ts';
 export * from './safe-text.ts';
 export * from './table.ts';
 export * from './version.ts';
+export * from './webhook-signature.ts';
 export * from './yaml.ts';
 export * from './zip.ts';

@@ -1,13 +1,11 @@
-import { createHmac } from 'node:crypto';
-import { type Clock, describe, SgciError } from '../core/index.ts';
+import { type Clock, describe, SgciError, webhookHeaders, webhookSignature } from '../core/index.ts';
 import type { MonitorNotification } from './notification.ts';
 
 const timeoutMs = 10_000;
 
 /**
- * POSTs the notification as JSON. With a secret it is signed as the catalogue's webhooks are
- * (docs/server-webhooks.md): `X-Sgci-Signature: sha256=<hex HMAC-SHA256(secret, timestamp + "." + body)>` and
- * `X-Sgci-Timestamp`, so one receiver verifies both. A non-2xx answer or no answer within 10 s is an error naming
+ * POSTs the notification as JSON. With a secret it is signed by `webhookSignature`, as the catalogue's webhooks are,
+ * so one receiver verifies both. A non-2xx answer or no answer within 10 s is an error naming
  * the URL; the response body is not read.
  */
 export async function postWebhook(
@@ -22,10 +20,13 @@ export async function postWebhook(
   }
   const body = JSON.stringify(notification);
   const timestamp = Math.floor(clock().getTime() / 1000);
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'x-sgci-event': notification.type };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    [webhookHeaders.event]: notification.type,
+  };
   if (secret) {
-    headers['x-sgci-timestamp'] = String(timestamp);
-    headers['x-sgci-signature'] = `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+    headers[webhookHeaders.timestamp] = String(timestamp);
+    headers[webhookHeaders.signature] = webhookSignature(secret, timestamp, body);
   }
   let response: Response;
   try {

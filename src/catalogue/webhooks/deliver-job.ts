@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { describe } from '../../core/index.ts';
+import { describe, webhookHeaders, webhookSignature } from '../../core/index.ts';
 import type { CredentialsKey } from '../accounts/secret-box.ts';
 import type { CatalogueTx } from '../db/open.ts';
 import { enqueueJob } from '../jobs/queue.ts';
 import type { JobDefinition } from '../jobs/worker.ts';
 import type { WebhookAttemptResult, WebhookSender } from './sender.ts';
-import { webhookHeaders, webhookSignature } from './signature.ts';
 import { webhookSecretContext } from './webhooks.ts';
 
 export const webhookDeliverKind = 'sgci.webhook-deliver';

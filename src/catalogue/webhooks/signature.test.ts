@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { test } from 'node:test';
-import { newWebhookSecret, webhookSignature } from './signature.ts';
+import { webhookSignature } from '../../core/index.ts';
+import { newWebhookSecret } from './signature.ts';
 
 const secret = 'sgci_whsec_test';
 const body = '{"id":"1","type":"submission"}';
