@@ -21,11 +21,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assembleImage, parseBuildConfig } from '../src/build/index.ts';
 import { debsFromAptCache, staticBuildYaml } from '../src/build/testing.ts';
+import { headline, quick, skipped } from './lib/headline.ts';
 import { runTimed } from './lib/measure.ts';
 import { fmt, table } from './lib/report.ts';
 
 const runsIndex = process.argv.indexOf('--runs');
-const runs = runsIndex > 0 ? Number(process.argv[runsIndex + 1]) : 3;
+const runs = runsIndex > 0 ? Number(process.argv[runsIndex + 1]) : quick ? 1 : 3;
 
 const sets: Record<string, readonly string[]> = {
   static: ['base-files', 'netbase', 'tzdata', 'media-types', 'ca-certificates'],
@@ -89,6 +90,7 @@ async function compare(): Promise<void> {
       const debs = debsFromAptCache(packages);
       if (!debs) {
         process.stdout.write(`${name}: skipped, the apt cache lacks one of ${packages.join(', ')}\n`);
+        skipped(`${name}: the apt cache lacks one of ${packages.join(', ')}`);
         continue;
       }
       let digest = '';
@@ -107,6 +109,14 @@ async function compare(): Promise<void> {
         if (r.status !== 0) throw new Error(`dpkg-deb --fsys-tarfile failed: ${r.stderr}`);
         keep(floor, r.wallSeconds, r.cpuSeconds, r.rssMiB);
       }
+      headline({
+        what: `assemble ${name}, ${debs.length} packages`,
+        value: sgci.wall,
+        unit: 's',
+        reference: { name: 'dpkg-deb --fsys-tarfile', value: floor.wall, rssMiB: floor.rss },
+        target: { on: 'ratio', direction: '<=', limit: 1.5, source: '#16' },
+        rssMiB: { sgci: sgci.rss },
+      });
       rows.push([
         name,
         String(debs.length),

@@ -11,6 +11,7 @@ import type { FileVisitor } from '../src/oci/types.ts';
 import { type FixtureName, fixture, fixtureNames, fixturesMissing } from '../test/helpers/fixtures.ts';
 import { ociLayoutLayers } from '../test/helpers/synthetic-image.ts';
 import { layerBlobs } from './lib/fixtures.ts';
+import { headline, quick, skipped } from './lib/headline.ts';
 import { runTimed } from './lib/measure.ts';
 import { table } from './lib/report.ts';
 
@@ -67,11 +68,12 @@ async function main(): Promise<void> {
   const missing = fixturesMissing();
   if (missing) {
     console.error(`bench/fs: skipped: ${missing}`);
+    skipped(missing);
     return;
   }
   const args = process.argv.slice(2);
   const runsFlag = args.indexOf('--runs');
-  const runs = runsFlag >= 0 ? Math.max(1, Number(args.splice(runsFlag, 2)[1]) || 1) : 3;
+  const runs = runsFlag >= 0 ? Math.max(1, Number(args.splice(runsFlag, 2)[1]) || 1) : quick ? 1 : 3;
   const names = args.length > 0 ? args : [...fixtureNames];
   let peakRss = 0;
   const header = [
@@ -104,6 +106,14 @@ async function main(): Promise<void> {
       peakRss = Math.max(peakRss, s.rssMiB);
     }
     if (!floor || !pass || !whole) continue;
+    headline({
+      what: `layer pass (sgci files) ${name}, ${blobs.length} layers`,
+      value: pass.wall,
+      unit: 's',
+      reference: { name: 'gzip -dc', value: floor.wall, rssMiB: floor.rssMiB },
+      target: { on: 'ratio', direction: '<=', limit: 0.5, source: '#17' },
+      rssMiB: { sgci: peakRss },
+    });
     rows.push([
       name,
       String(pass.entries),

@@ -18,6 +18,7 @@ import { cpus, homedir, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fixture, fixturesMissing } from '../test/helpers/fixtures.ts';
 import { benchArguments, layerBlobs } from './lib/fixtures.ts';
+import { headline, quick, skipped } from './lib/headline.ts';
 import { fastestRun, runTimed } from './lib/measure.ts';
 import { fmt, table } from './lib/report.ts';
 
@@ -91,10 +92,12 @@ function main(): void {
   const missing = fixturesMissing();
   if (missing) {
     process.stdout.write(`bench sbom skipped: ${missing}\n`);
+    skipped(missing);
     return;
   }
   const { runs, fixtures: names } = benchArguments(process.argv.slice(2));
-  const haveCdxgen = ensureCdxgen();
+  // --quick: no peer (cdxgen takes 10-20 s a run and its first use installs it)
+  const haveCdxgen = !quick && ensureCdxgen();
   const out = mkdtempSync(join(tmpdir(), 'sgci-bench-sbom-'));
   const rows: string[][] = [];
   const findings: string[] = [];
@@ -116,6 +119,25 @@ function main(): void {
             CDXGEN_NO_BANNER: 'true',
           })
         : { seconds: Number.NaN, rssMb: Number.NaN, ok: false };
+      headline({
+        what: `sbom ${name} (engine, after module loading)`,
+        value: work.ok ? workSeconds : Number.NaN,
+        unit: 's',
+        reference: { name: 'gzip -dc', value: floor.seconds, rssMiB: floor.rssMb },
+        target: { on: 'ratio', direction: '<=', limit: 0.5, source: '#17' },
+        rssMiB: { 'sgci sbom': sgci.rssMb },
+        rssLimitMiB: 200,
+      });
+      headline({
+        what: `sgci sbom ${name} (whole process)`,
+        value: sgci.ok ? sgci.seconds : Number.NaN,
+        unit: 's',
+        reference: { name: 'cdxgen', value: cdx.ok ? cdx.seconds : Number.NaN, rssMiB: cdx.rssMb },
+        // cdxgen at least 10x slower
+        target: { on: 'ratio', direction: '<=', limit: 0.1, source: 'bench/sbom.ts' },
+        rssMiB: { 'sgci sbom': sgci.rssMb },
+        rssLimitMiB: 200,
+      });
       rows.push([
         name,
         fmt(floor.seconds),

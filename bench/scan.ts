@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fixture, fixturesMissing } from '../test/helpers/fixtures.ts';
 import { benchArguments, layerBlobs } from './lib/fixtures.ts';
+import { headline, skipped } from './lib/headline.ts';
 import { fastestRun, runTimed } from './lib/measure.ts';
 import { fmt, table } from './lib/report.ts';
 
@@ -33,6 +34,7 @@ function main(): void {
   const missing = fixturesMissing();
   if (missing) {
     process.stdout.write(`bench scan skipped: ${missing}\n`);
+    skipped(missing);
     return;
   }
   const { runs, fixtures: selected } = benchArguments(process.argv.slice(2));
@@ -60,6 +62,15 @@ function main(): void {
       const floor = fastestRun(floors);
       // exit 1 (gate failed) is a normal outcome of a scan; 2 is an error
       const ok = scans.every((s) => s.status === 0 || s.status === 1);
+      headline({
+        what: `sgci scan ${name}`,
+        value: ok ? scan.seconds : Number.NaN,
+        unit: 's',
+        reference: { name: 'gzip -dc', value: floor.seconds, rssMiB: floor.rssMb },
+        target: { on: 'ratio', direction: '<=', limit: 1.3, source: '#17' },
+        rssMiB: { sgci: scan.rssMb },
+        rssLimitMiB: 200,
+      });
       rows.push([
         name,
         fmt(scan.seconds),
