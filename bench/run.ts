@@ -95,9 +95,9 @@ const machine: MachineFacts = {
   quick,
 };
 const rows = outcomes.flatMap(rowsOf);
-process.stdout.write(`\n=== summary\n${summaryText(rows, machine)}`);
+process.stdout.write(`\n=== summary\n${summaryText(rows, machine, outcomes)}`);
 mkdirSync(outDir, { recursive: true });
-writeFileSync(join(outDir, 'bench-summary.md'), summaryMarkdown(rows, machine));
+writeFileSync(join(outDir, 'bench-summary.md'), summaryMarkdown(rows, machine, outcomes));
 writeFileSync(join(outDir, 'bench-summary.json'), `${JSON.stringify(summaryJson(rows, machine, outcomes), null, 2)}\n`);
 process.stdout.write(`written: ${join(outDir, 'bench-summary.md')}, ${join(outDir, 'bench-summary.json')}\n`);
 process.exitCode = outcomes.some((o) => o.exit !== 0) ? 1 : 0;

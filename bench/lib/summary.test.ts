@@ -213,17 +213,20 @@ test('the summary as text, Markdown and JSON carries every row, the tally and th
     ),
     ...rowsOf({ ...outcome([], 2), name: 'db' }),
   ];
-  const text = summaryText(rows, machine);
+  const benches = [outcome([]), { ...outcome([], 2), name: 'db', seconds: 158.4 }];
+  const text = summaryText(rows, machine, benches);
   assert.match(text, /sgci scan debian-full .* PASS\n/);
   assert.match(text, /a \| b .* MISS: ratio\n/);
   assert.match(text, /db +the benchmark .* ERROR: exited with 2\n/);
   assert.match(text, /1 PASS, 1 MISS, 1 ERROR\n/);
   assert.match(text, /2 cores \(Test CPU\).*Node v24\.0\.0/);
   assert.match(text, /load average \(1, 5, 15 min\): 1\.00 2\.00 3\.00 at the start, 4\.00 5\.00 6\.00 at the end/);
-  const markdown = summaryMarkdown(rows, machine);
+  assert.match(text, /durations: scan 1\.00 s, db 158 s\n$/);
+  const markdown = summaryMarkdown(rows, machine, benches);
+  assert.match(markdown, /^- durations: scan 1\.00 s, db 158 s$/m);
   assert.match(markdown, /^\| bench \| figure \| sgci \|/m);
   assert.match(markdown, /^\| scan \| a \\\| b \| 2\.00 s \|/m);
-  const json = JSON.parse(JSON.stringify(summaryJson(rows, machine, [outcome([])])));
+  const json = JSON.parse(JSON.stringify(summaryJson(rows, machine, benches)));
   assert.equal(json.rows.length, 3);
   assert.equal(json.rows[0].ratio, 1.2);
   assert.equal(json.rows[2].verdict, 'ERROR');

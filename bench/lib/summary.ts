@@ -218,6 +218,11 @@ function factLines(m: MachineFacts): string[] {
   ];
 }
 
+/** How long each benchmark took: `attest 10 s, build 48 s`. */
+function durations(benches: readonly BenchOutcome[]): string {
+  return `durations: ${benches.map((b) => `${b.name} ${formatNumber(b.seconds)} s`).join(', ')}`;
+}
+
 /** Counts per verdict: `12 PASS, 3 MISS, 1 ERROR`. */
 export function tally(rows: readonly SummaryRow[]): string {
   const counts = new Map<Verdict, number>();
@@ -226,22 +231,30 @@ export function tally(rows: readonly SummaryRow[]): string {
 }
 
 /** The summary as the terminal shows it. */
-export function summaryText(rows: readonly SummaryRow[], machine: MachineFacts): string {
+export function summaryText(
+  rows: readonly SummaryRow[],
+  machine: MachineFacts,
+  benches: readonly BenchOutcome[],
+): string {
   const lines = table(summaryHeader, rows.map(cellsOf), 'end')
     .split('\n')
     .map((l) => l.trimEnd());
-  return `${lines.join('\n')}\n${tally(rows)}\n${factLines(machine).join('\n')}\n`;
+  return `${lines.join('\n')}\n${tally(rows)}\n${[...factLines(machine), durations(benches)].join('\n')}\n`;
 }
 
 const markdownCell = (cell: string) => cell.replaceAll('|', '\\|');
 
 /** The summary as Markdown: the facts as a list, the figures as one table. */
-export function summaryMarkdown(rows: readonly SummaryRow[], machine: MachineFacts): string {
+export function summaryMarkdown(
+  rows: readonly SummaryRow[],
+  machine: MachineFacts,
+  benches: readonly BenchOutcome[],
+): string {
   const line = (cells: readonly string[]) => `| ${cells.map(markdownCell).join(' | ')} |`;
   return [
     '# sgci benchmarks',
     '',
-    ...factLines(machine).map((l) => `- ${l}`),
+    ...[...factLines(machine), durations(benches)].map((l) => `- ${l}`),
     '',
     line(summaryHeader),
     line(summaryHeader.map(() => '---')),
