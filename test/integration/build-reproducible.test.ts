@@ -121,7 +121,7 @@ test('a second run that differs fails the build with BUILD_REFUSED, both setting
   // the second run is handed another epoch: the one input that reaches the bytes and differs between the runs
   const environment = currentEnvironment();
   const other = staticBuildYaml().replace('epoch: 1735689600', 'epoch: 1735689000');
-  const second = await startSecondRun(file, other, inputs, environment);
+  const second = await startSecondRun(file, other, { inputs, epoch: 1735689600, extraSources: [] }, environment);
   const error = await proveReproducible(file, { image, environment }, second).then(
     () => assert.fail('two different digests passed as reproduced'),
     (e: SgciError) => e,
