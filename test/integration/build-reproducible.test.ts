@@ -50,7 +50,9 @@ async function buildIn(
   const input = join(dir, 'input.json');
   const file = join(baseDir, 'build.yaml');
   const inputs = [{ platform: 'linux/amd64', packages }];
-  writeFileSync(input, JSON.stringify({ yaml, file, inputs, layout, umask: settings.umask }));
+  // the epoch a lock would give (unused: every build file here names its own), no extra files
+  const built = { epoch: 0, extraSources: [] };
+  writeFileSync(input, JSON.stringify({ yaml, file, inputs, ...built, layout, umask: settings.umask }));
   const { stdout } = await run(node, [cli, 'build', 'reproduce', input], {
     env: { ...process.env, ...settings.env, TMPDIR: dir },
   });

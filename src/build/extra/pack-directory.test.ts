@@ -43,6 +43,9 @@ function checkout(umask: number, mtime: number): string {
     put(root, 'node_modules/prod/index.js', 'module.exports = 1;\n');
     put(root, 'node_modules/prod/cli.js', '#!/usr/bin/env node\n', 0o755);
     put(root, 'node_modules/prod/node_modules/nested/x.js', 'x\n');
+    // a package's own tests and fixtures come with it: `exclude` is for the directory's own files
+    put(root, 'node_modules/prod/index.test.ts', 't\n');
+    put(root, 'node_modules/prod/test/node_modules/fixture.js', 'f\n');
     put(root, 'node_modules/dev/y.js', 'dev\n');
     put(root, 'node_modules/.bin/cli', 'link\n');
     execFileSync('find', [root, '-exec', 'touch', '-h', '-d', `@${mtime}`, '{}', '+']);
@@ -86,7 +89,9 @@ test('a directory packs to the same tar under any umask and mtime: tracked, filt
     '-rwxr-xr-x 0/0 7 1970-01-01 00:00 bin/tool.sh',
     '-rwxr-xr-x 0/0 20 1970-01-01 00:00 node_modules/prod/cli.js',
     '-rw-r--r-- 0/0 20 1970-01-01 00:00 node_modules/prod/index.js',
+    '-rw-r--r-- 0/0 2 1970-01-01 00:00 node_modules/prod/index.test.ts',
     '-rw-r--r-- 0/0 2 1970-01-01 00:00 node_modules/prod/node_modules/nested/x.js',
+    '-rw-r--r-- 0/0 2 1970-01-01 00:00 node_modules/prod/test/node_modules/fixture.js',
     `-rw-r--r-- 0/0 ${packageLock.length} 1970-01-01 00:00 package-lock.json`,
     '-rw-r--r-- 0/0 20 1970-01-01 00:00 src/a.ts',
   ]);

@@ -39,13 +39,13 @@ async function trackedFiles(dir: string): Promise<string[]> {
   }
 }
 
-/** Every file and symlink below `dir` (relative), not descending into `skip` directory names. */
+/** Every file and symlink below `dir/prefix` (relative to `dir`), not descending into the `skip` paths. */
 async function walk(dir: string, prefix: string, skip: ReadonlySet<string>, out: string[]): Promise<void> {
   const entries = await readdir(join(dir, prefix), { withFileTypes: true });
   for (const entry of entries.sort((a, b) => byCodeUnit(a.name, b.name))) {
     const relative = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
     if (entry.isDirectory()) {
-      if (!skip.has(entry.name)) await walk(dir, relative, skip, out);
+      if (!skip.has(relative)) await walk(dir, relative, skip, out);
     } else if (entry.isFile() || entry.isSymbolicLink()) out.push(relative);
     if (out.length > maxDirectoryFiles)
       throw new SgciError('LIMIT_EXCEEDED', dir, `more than ${maxDirectoryFiles} files to pack`);
@@ -80,14 +80,15 @@ async function productionModules(dir: string): Promise<string[]> {
       if (entry.optional) continue;
       throw new SgciError('CONFIG_INVALID', join(dir, name), 'not installed (npm ci)');
     }
-    await walk(dir, name, new Set(['node_modules']), out);
+    await walk(dir, name, new Set([`${name}/node_modules`]), out);
   }
   return out;
 }
 
 /**
  * A directory as one deterministic tar (`files[].directory`): the files git tracks (or, with `tracked: false`, every
- * file) matching `include` and not `exclude`, plus with `nodeModules: production` the installed production packages;
+ * file but .git and node_modules) matching `include` and not `exclude`, plus with `nodeModules: production` the
+ * installed production packages whole (a package's tests are its own business);
  * then sorted, mtime 0, owner 0:0, modes 0755/0644 by the execute bit (none for `noExecute`), no directory entries.
  * The same checkout and `npm ci` give the same bytes on any machine, so the digest needs no pin in the build file:
  * the lock's provenance records it.
@@ -107,13 +108,14 @@ export async function packDirectory(dir: string, extra: ExtraFileConfig): Promis
     if (error instanceof SgciError) throw error;
     throw new SgciError('IO_ERROR', dir, `cannot list the directory: ${describe(error)}`, { cause: error });
   }
-  const paths = new Set(own.filter((p) => included === undefined || included.some((m) => m(`/${p}`))));
+  const selected = (p: string) =>
+    (included === undefined || included.some((m) => m(`/${p}`))) && !excluded.some((m) => m(`/${p}`));
+  const paths = new Set(own.filter(selected));
   if (extra.nodeModules === 'production') for (const p of await productionModules(dir)) paths.add(p);
   const nodes: TreeNode[] = [];
   let total = 0;
   for (const relative of [...paths].sort(byCodeUnit)) {
     const path = `/${relative}`;
-    if (excluded.some((m) => m(path))) continue;
     const full = join(dir, relative);
     const base = { path, uid: 0, gid: 0, mtime: 0, owners: [buildOwner] };
     try {
