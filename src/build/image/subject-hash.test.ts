@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { selfSignedCertificate } from '../../../test/helpers/tls.ts';
 import { rehashLinks } from './subject-hash.ts';
 
 const openssl = existsSync('/usr/bin/openssl') ? false : 'openssl is not installed (apt-get install openssl)';
@@ -18,6 +19,11 @@ function realRehash(dir: string): string[] {
     .map((n) => `${n} → ${readlinkSync(join(dir, n))}`);
 }
 
+function certificate(dir: string, name: string, subject: string, multivalued = false): Promise<void> {
+  const flags = ['-utf8', ...(multivalued ? ['-multivalue-rdn'] : [])];
+  return selfSignedCertificate(subject, 1, join(dir, `${name}.key`), join(dir, name), undefined, flags);
+}
+
 function ours(dir: string): string[] {
   const files = readdirSync(dir).map((name) => ({ name, content: readFileSync(join(dir, name)) }));
   return rehashLinks(files, dir)
@@ -25,47 +31,21 @@ function ours(dir: string): string[] {
     .sort();
 }
 
-function certificate(dir: string, name: string, subject: string, extra: string[] = []): void {
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-days',
-      '1',
-      '-utf8',
-      '-subj',
-      subject,
-      ...extra,
-      '-keyout',
-      join(dir, `${name}.key`),
-      '-out',
-      join(dir, name),
-    ],
-    { stdio: 'pipe' },
-  );
-}
-
 test('hash links are what openssl rehash writes: canonical subjects collide, .0 .1 by name, duplicates skipped', {
   skip: openssl,
-}, () => {
+}, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sgci-rehash-'));
   // equal once canonical (case, inner and outer whitespace): one hash, numbered in name order
-  certificate(dir, 'b.pem', '/CN=sgci  Collide/O=Test');
-  certificate(dir, 'a.pem', '/CN=SGCI collide /O=test');
-  certificate(dir, 'c.crt', '/CN=Größe Wurzel/O=Ämter');
-  certificate(dir, 'd.cer', '/CN=multi+O=valued/C=DE', ['-multivalue-rdn']);
+  await certificate(dir, 'b.pem', '/CN=sgci  Collide/O=Test');
+  await certificate(dir, 'a.pem', '/CN=SGCI collide /O=test');
+  await certificate(dir, 'c.crt', '/CN=Größe Wurzel/O=Ämter');
+  await certificate(dir, 'd.cer', '/CN=multi+O=valued/C=DE', true);
   writeFileSync(join(dir, 'e.pem'), readFileSync(join(dir, 'a.pem'))); // the same certificate again
   writeFileSync(
     join(dir, 'bundle.pem'),
     Buffer.concat([readFileSync(join(dir, 'a.pem')), readFileSync(join(dir, 'b.pem'))]),
   );
-  for (const n of readdirSync(dir).filter((n) => n.endsWith('.key'))) execFileSync('rm', [join(dir, n)]);
+  for (const n of readdirSync(dir).filter((n) => n.endsWith('.key'))) rmSync(join(dir, n));
   const expected = realRehash(dir);
   assert.equal(expected.length, 4, expected.join('\n'));
   assert.ok(
