@@ -145,6 +145,8 @@ test('sgci build lock, then sgci build --locked --push: from a signed repository
   const built = await sgci(['build', file, '--out', `oci-dir:${out}`, '--push', ref, '--locked', '-o', 'json']);
   const result = JSON.parse(built.stdout);
   assert.equal(result.pushed, result.digest);
+  const [app] = result.extraFiles;
+  assert.deepEqual([app.uri, app.path, app.packed], ['file:app', '/app', true]);
   // no epoch in the build file: the image is as old as the newest InRelease the lock pins
   assert.equal(result.report.epoch, Date.parse(lock.suites[0].date) / 1000);
   assert.equal(result.signed, true);
@@ -263,6 +265,7 @@ test('sgci build lock, then sgci build --locked --push: from a signed repository
   }
   assert.match(again, new RegExp(`^Built ${registry.host}/sgci/e2e ${result.digest}$`, 'm'));
   assert.match(again, /linux\/amd64: \d+ checks asserted, 0 failed/);
+  assert.match(again, new RegExp(`^ {2}packed file:app for /app: sha256 ${app.sha256}$`, 'm'));
   assert.match(again, /^ {2}built twice, one digest: TZ=\S+ umask \d+ \S+ \| TZ=\S+ umask \d+ \S+$/m);
   // without that cache the moved archive's InRelease is not the one the lock pins
   const refusals = await sgci(['build', file, '--locked'], join(dir, 'fresh-home')).then(

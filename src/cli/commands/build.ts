@@ -99,6 +99,7 @@ export function registerBuild(program: Command): void {
             digest: outcome.image.digest,
             layout: outcome.image.layout,
             lock: outcome.lockPath,
+            extraFiles: outcome.extraFiles,
             outputs: outcome.outputs,
             pushed: outcome.pushed ?? null,
             signed: outcome.signed,
@@ -117,6 +118,7 @@ export function registerBuild(program: Command): void {
       `  layout ${outcome.image.layout}`,
       `  lock ${outcome.lockPath}`,
       `  built twice, one digest: ${outcome.reproducibility.environments.map((e) => `TZ=${e.tz} umask ${e.umask} ${e.locale}`).join(' | ')}`,
+      ...outcome.extraFiles.filter((f) => f.packed).map((f) => `  packed ${f.uri} for ${f.path}: sha256 ${f.sha256}`),
       ...outcome.outputs.map((path) => `  wrote ${path}`),
       ...outcome.gates.map(
         (g) =>
