@@ -187,7 +187,8 @@ async function published(
 }
 
 /**
- * `sgci build FILE`: resolve (or hold to the lock), fetch each `.deb` verified, assemble twice (here and, under other
+ * `sgci build FILE`: resolve (or hold to the lock; without an epoch of its own the build takes the lock's), fetch each
+ * `.deb` and each `url` extra file verified, pack each `directory`, assemble twice (here and, under other
  * host settings, in a child process: issue 16, item 7) and refuse a second digest, write the SBOMs of the
  * resolution and check each platform image against them and the checks the build asserts, write the provenance;
  * then, when asked, push, sign and attach the SBOMs and provenance. Nothing is pushed unless every check passed.
