@@ -1,4 +1,4 @@
-import { type Lookups, storeExists } from '../store/index.ts';
+import type { Lookups } from '../store/index.ts';
 import type { VulnMatcher } from './request.ts';
 import { storeMatcher } from './store-match.ts';
 
@@ -13,6 +13,8 @@ export function startStoreMatcher(): { readonly match: VulnMatcher } & AsyncDisp
   let store: Lookups | undefined;
   return {
     async match(sbom, request) {
+      // the store's modules load only when a scan matches: `sgci sbom` loads none of them
+      const { openLookups, storeExists } = await import('../store/index.ts');
       if (!storeExists()) {
         return {
           unavailable: 'no advisory database: run sgci db import or sgci db update first',
@@ -20,7 +22,6 @@ export function startStoreMatcher(): { readonly match: VulnMatcher } & AsyncDisp
         };
       }
       // opened only now, and only with a database to match against; the SQLite file is read without kysely
-      const { openLookups } = await import('../store/index.ts');
       store ??= await openLookups();
       return storeMatcher(store)(sbom, request);
     },

@@ -81,9 +81,17 @@ test('sgci db status reads SQLite through the compiled lookups: no query builder
 });
 
 test('sgci sbom of a local image opens no database and no network client', { skip: fixturesMissing() }, async () => {
-  const { packages, stdout } = await packagesLoaded(['sbom', `oci-archive:${fixture('distroless-static').ociArchive}`]);
+  const { packages, sources, stdout } = await packagesLoaded([
+    'sbom',
+    `oci-archive:${fixture('distroless-static').ociArchive}`,
+  ]);
   assert.match(stdout, /"bomFormat": "CycloneDX"/);
   assertNone(packages, [...queryLayer, ...embeddedServer, ...network], 'sgci sbom');
+  assert.deepEqual(
+    sources.filter((path) => path.startsWith('store/')),
+    [],
+    'sgci sbom loaded the store, which only matching opens',
+  );
 });
 
 test('sgci vulns of a local image matches through SQLite alone, without the query builder', {
