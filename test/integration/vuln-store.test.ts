@@ -399,15 +399,18 @@ test('the lookups of a SQLite file without kysely answer as the store does throu
       { kind: 'path', path: npmDir },
       { kind: 'path', path: join(corpusDir(), 'osv', 'pypi') },
     ]);
-    await store.vex.add({
-      vulnerability: { id: 'CVE-2021-23337', aliases: [] },
-      products: [],
-      subcomponents: ['pkg:npm/lodash'],
-      status: 'not_affected',
-      justification: 'vulnerable_code_not_in_execute_path',
-      document: 'store',
-      format: 'store',
-    });
+    for (const [id, status] of [
+      ['CVE-2020-28500', 'under_investigation'],
+      ['CVE-2021-23337', 'fixed'],
+    ] as const)
+      await store.vex.add({
+        vulnerability: { id, aliases: [] },
+        products: [],
+        subcomponents: [],
+        status,
+        document: 'store',
+        format: 'store',
+      });
     // a package row from before migration 0004, read through its full record
     await sql`update advisory_packages set affected = null where advisory_id = 'GHSA-35jh-r3h4-6jhm'`.execute(store.db);
     await using lookups = await openLookups({ dataDir: dir });
