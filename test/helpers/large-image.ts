@@ -22,6 +22,7 @@ import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { fixturesDir } from './fixtures.ts';
+import { writeLayoutIndex } from './synthetic-image.ts';
 
 /** Bump when the bytes generated for a scale change: cached layouts of older versions are not reused. */
 export const largeImageGeneratorVersion = 2;
@@ -116,25 +117,11 @@ async function writeLayout(dir: string, spec: LargeImageSpec): Promise<void> {
     layers: layers.map((l) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', ...l })),
   });
   for (const blob of [config, manifest]) await writeFile(join(blobs, blob.digest.slice('sha256:'.length)), blob.bytes);
-  await writeFile(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
   await writeFile(
     join(dir, infoFile),
     JSON.stringify({ spec, layers: layers.map((layer, i) => ({ digest: layer.digest, tarBytes: tarBytes[i] })) }),
   );
-  await writeFile(
-    join(dir, 'index.json'),
-    JSON.stringify({
-      schemaVersion: 2,
-      manifests: [
-        {
-          mediaType: 'application/vnd.oci.image.manifest.v1+json',
-          digest: manifest.digest,
-          size: manifest.size,
-          annotations: { 'org.opencontainers.image.ref.name': 'latest' },
-        },
-      ],
-    }),
-  );
+  await writeLayoutIndex(dir, manifest, 'latest');
 }
 
 function jsonBlob(value: unknown): BlobRef & { bytes: Buffer } {
