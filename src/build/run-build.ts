@@ -174,7 +174,13 @@ export async function runBuild(request: BuildRequest): Promise<BuildOutcome> {
   const second = await startSecondRun(request.file, text, inputs, environment);
   let image: AssembledImage;
   try {
-    image = await assembleImage(config, inputs, { layout, baseDir: dirname(request.file) });
+    // the first run takes packages from the expanded cache; the second reads every .deb again, so what the cache
+    // holds is checked against the verified .debs by the proof itself
+    image = await assembleImage(config, inputs, {
+      layout,
+      baseDir: dirname(request.file),
+      expandedCache: join(files.cache.dir, 'expanded'),
+    });
   } catch (error) {
     await second.abort();
     throw error;

@@ -1,6 +1,7 @@
 import { type Digest, defaultLimits, digestOf, type Limits, SgciError } from '../../core/index.ts';
 import { mediaTypes } from '../../oci/image/index.ts';
 import type { BuildConfig, BuildPlatform } from '../config.ts';
+import { ExpandedDebCache } from '../deb/expanded-cache.ts';
 import { type Deb, describingPart } from '../deb/read-deb.ts';
 import { readDebs } from '../deb/read-debs.ts';
 import { enforceBuildPolicy, type PolicyResult } from './build-policy.ts';
@@ -50,6 +51,11 @@ export interface AssembleOptions {
   /** What relative `files[].source` paths are relative to: the build file's directory. */
   readonly baseDir: string;
   readonly limits?: Limits;
+  /**
+   * The directory of the expanded-.deb cache (`ExpandedDebCache`): packages found there are not decompressed again,
+   * the others are stored there once read. Without it every .deb is decompressed.
+   */
+  readonly expandedCache?: string;
 }
 
 export interface LayerReport {
@@ -121,8 +127,9 @@ export async function assembleImage(
   const reports: PlatformReport[] = [];
   const manifests: Descriptor[] = [];
   const described = new Map<string, Deb>();
+  const expanded = options.expandedCache === undefined ? undefined : new ExpandedDebCache(options.expandedCache);
   for (const input of inputs) {
-    const { report, manifest, platformBlobs } = await assemblePlatform(config, input, options, described);
+    const { report, manifest, platformBlobs } = await assemblePlatform(config, input, options, described, expanded);
     for (const blob of platformBlobs) blobs.push(blob);
     reports.push(report);
     manifests.push(descriptorOf(manifest, { platform: platformParts(input.platform) }));
@@ -153,9 +160,11 @@ async function assemblePlatform(
   input: PlatformPackages,
   options: AssembleOptions,
   described: Map<string, Deb>,
+  expanded: ExpandedDebCache | undefined,
 ): Promise<{ report: PlatformReport; manifest: Blob; platformBlobs: Blob[] }> {
   const tree = new ImageTree();
-  const unpacked = await unpackPackages(tree, config, input, options.limits ?? defaultLimits, described);
+  const limits = options.limits ?? defaultLimits;
+  const unpacked = await unpackPackages(tree, config, input, limits, described, expanded);
   const written = await writeBuildFiles(tree, config, unpacked.installed, options.baseDir);
   const policy = enforceBuildPolicy(tree, config, unpacked.setuid, config.image.name);
   const nodes = tree.sorted();
@@ -202,6 +211,7 @@ async function unpackPackages(
   input: PlatformPackages,
   limits: Limits,
   described: Map<string, Deb>,
+  expanded: ExpandedDebCache | undefined,
 ): Promise<Unpacked> {
   const out: Unpacked = { installed: [], packages: [], scripts: [], setuid: [] };
   const { architecture } = platformParts(input.platform);
@@ -217,10 +227,12 @@ async function unpackPackages(
         labels[i] ?? pkg.name,
         `architecture ${pkg.arch} cannot go into a ${input.platform} image`,
       );
-  // each .deb is read once and its bytes checked against the index's sha256 before any is parsed
+  // each .deb is read once and its bytes checked against the index's sha256 before any is parsed, or its verified
+  // expansion comes from the cache
   const debs = await readDebs(
     ordered.map((pkg, i) => ({ path: pkg.debPath, input: labels[i] ?? pkg.name, sha256: pkg.sha256 })),
     limits,
+    expanded,
   );
   let unpacked = 0;
   for (const [i, pkg] of ordered.entries()) {
