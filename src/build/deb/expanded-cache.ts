@@ -6,7 +6,7 @@
  * came from, so a damaged, swapped or stale entry is dropped and the .deb read again. The cache is bounded: the
  * least recently used entries go first.
  */
-import { createHash } from 'node:crypto';
+import { createHash, subtle } from 'node:crypto';
 import { readFile, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BlobCache } from '../../cache/index.ts';
@@ -84,7 +84,9 @@ export class ExpandedDebCache {
     } catch {
       return this.#drop(ref);
     }
-    if (`sha256:${createHash('sha256').update(bytes).digest('hex')}` !== digest) return this.#drop(ref, digest);
+    // hashed on libuv's pool: the entries of several packages are checked side by side
+    const actual = Buffer.from(await subtle.digest('SHA-256', bytes)).toString('hex');
+    if (`sha256:${actual}` !== digest) return this.#drop(ref, digest);
     const entry = parseEntry(bytes, debSha256);
     if (entry === undefined) return this.#drop(ref, digest);
     // last use is the mtime: pruning keeps the entries builds still read

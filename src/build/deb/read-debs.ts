@@ -56,8 +56,9 @@ export async function readDebs(
   limits: Limits,
   cache?: ExpandedDebCache,
 ): Promise<Deb[]> {
-  const expanded: (ExpandedDeb | undefined)[] = [];
-  for (const p of requested) expanded.push(cache && p.sha256 ? await cache.get(p.sha256, limits) : undefined);
+  const expanded = await Promise.all(
+    requested.map((p) => (cache && p.sha256 ? cache.get(p.sha256, limits) : undefined)),
+  );
   const missing: number[] = [];
   for (const [i, tars] of expanded.entries()) if (tars === undefined) missing.push(i);
   const opened = await expandDebs(

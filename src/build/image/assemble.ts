@@ -320,12 +320,15 @@ async function buildLayers(
   for (const group of groups) {
     if (group.length === 0) continue;
     const tar = layerTar(group, config.reproducibility.epoch);
+    const gzipped = config.layers.compression === 'zstd' ? undefined : gzipFixed(tar);
+    // the diff_id on this thread while gzip's blocks deflate on the pool's
+    const diffId = digestOf(tar);
     const blob =
-      config.layers.compression === 'zstd'
+      gzipped === undefined
         ? blobOf(mediaTypes.ociLayerZstd, zstdFixed(tar))
-        : blobOf(mediaTypes.ociLayerGzip, await gzipFixed(tar));
+        : blobOf(mediaTypes.ociLayerGzip, await gzipped);
     layerBlobs.push(blob);
-    layers.push({ digest: blob.digest, diffId: digestOf(tar), size: blob.bytes.length, entries: group.length });
+    layers.push({ digest: blob.digest, diffId, size: blob.bytes.length, entries: group.length });
   }
   return { layerBlobs, layers };
 }

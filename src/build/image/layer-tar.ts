@@ -196,11 +196,12 @@ export async function gzipFixed(data: Buffer, inFlight = defaultInFlight): Promi
   };
   const lanes: Promise<void>[] = [];
   for (let l = 0; l < Math.max(1, Math.min(inFlight, count)); l++) lanes.push(lane());
-  await Promise.all(lanes);
-  const header = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0x00, 0xff]);
+  // the CRC on this thread while the blocks deflate on the pool's
   const trailer = Buffer.alloc(8);
   trailer.writeUInt32LE(crc32(data) >>> 0, 0);
   trailer.writeUInt32LE(data.length % 2 ** 32, 4);
+  await Promise.all(lanes);
+  const header = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0x00, 0xff]);
   return Buffer.concat([header, ...blocks, trailer]);
 }
 
