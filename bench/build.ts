@@ -176,9 +176,11 @@ async function compare(): Promise<void> {
       mkdirSync(dir);
       const file = join(dir, `${e.name}.yaml`);
       writeFileSync(file, e.yaml(served.url, key.file, key.fingerprint));
-      const home = join(dir, 'home');
-      const env: NodeJS.ProcessEnv = { ...process.env, SGCI_HOME: home };
-      delete env.CI;
+      const env = (home: string): NodeJS.ProcessEnv => {
+        const vars: NodeJS.ProcessEnv = { ...process.env, SGCI_HOME: home };
+        delete vars.CI;
+        return vars;
+      };
       const build = (out: string, locked: boolean) => [
         cli,
         'build',
@@ -189,17 +191,37 @@ async function compare(): Promise<void> {
         '-o',
         'json',
       ];
-      // 1. cold
-      served.transfers.length = 0;
-      const cold = succeeded(await runTimedAsync(node, build('cold', false), { env }), `cold sgci build ${e.name}`);
-      const servedSeconds = served.transfers.reduce((s, t) => s + t.seconds, 0);
-      const servedBytes = served.transfers.reduce((s, t) => s + t.bytes, 0);
-      const coldDigest = (JSON.parse(cold.stdout) as { digest: string }).digest;
-      // 2. the whole command, warm
+      // 1. cold: each run with an empty SGCI_HOME of its own; the last one's stays for the warm runs
+      let home = '';
+      let servedSeconds = 0;
+      let servedBytes = 0;
+      let coldDigest = '';
+      let fastestCold = Number.POSITIVE_INFINITY;
       let n = 0;
+      const cold = await fastest(async () => {
+        home = join(dir, `home${n}`);
+        served.transfers.length = 0;
+        const r = succeeded(
+          await runTimedAsync(node, build(`cold${n++}`, false), { env: env(home) }),
+          `cold sgci build ${e.name}`,
+        );
+        const wall = r.wallSeconds;
+        // the mirror's figures of the run that counts, the fastest
+        if (wall < fastestCold) {
+          fastestCold = wall;
+          servedSeconds = served.transfers.reduce((s, t) => s + t.seconds, 0);
+          servedBytes = served.transfers.reduce((s, t) => s + t.bytes, 0);
+        }
+        coldDigest = (JSON.parse(r.stdout) as { digest: string }).digest;
+        return { wall, cpu: r.cpuSeconds, rss: r.rssMiB };
+      });
+      // 2. the whole command, warm
       let secondRunMs = Number.POSITIVE_INFINITY;
       const full = await fastest(async () => {
-        const r = succeeded(await runTimedAsync(node, build(`warm${n++}`, true), { env }), `sgci build ${e.name}`);
+        const r = succeeded(
+          await runTimedAsync(node, build(`warm${n++}`, true), { env: env(home) }),
+          `sgci build ${e.name}`,
+        );
         const out = JSON.parse(r.stdout) as { digest: string; report: { reproducibility: { secondRunMs: number } } };
         if (out.digest !== coldDigest) throw new Error(`${e.name}: warm ${out.digest}, cold ${coldDigest}`);
         secondRunMs = Math.min(secondRunMs, out.report.reproducibility.secondRunMs);
@@ -255,16 +277,16 @@ async function compare(): Promise<void> {
         [`  peak RSS MiB`, '', fmt(warm.rss, 0), fmt(floor.rss, 0), '', '', fmt(floorGzip.rss, 0)],
       );
       const downloadModel = (servedBytes * 8) / modelBitsPerSecond;
-      const coldModel = cold.wallSeconds - servedSeconds + downloadModel;
+      const coldModel = cold.wall - servedSeconds + downloadModel;
       commandRows.push([
         e.name,
-        `${fmt(cold.wallSeconds)} (${fmt(cold.cpuSeconds)})`,
-        `${fmt(servedSeconds, 3)} s, ${((100 * servedSeconds) / cold.wallSeconds).toFixed(0)} %`,
+        cell(cold),
+        `${fmt(servedSeconds, 3)} s, ${((100 * servedSeconds) / cold.wall).toFixed(0)} %`,
         `${fmt(servedBytes / 1e6, 1)} MB: ${fmt(downloadModel)} s, ${((100 * downloadModel) / coldModel).toFixed(0)} %`,
-        `${fmt(cold.wallSeconds - full.wall)} (${fmt(cold.cpuSeconds - full.cpu)})`,
+        `${fmt(cold.wall - full.wall)} (${fmt(cold.cpu - full.cpu)})`,
         cell(full),
         fmt(secondRunMs / 1000),
-        `${fmt(Math.max(cold.rssMiB, full.rss), 0)}`,
+        `${fmt(Math.max(cold.rss, full.rss), 0)}`,
         coldDigest.slice(0, 19),
       ]);
     }

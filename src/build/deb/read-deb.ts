@@ -65,7 +65,7 @@ function slices(data: Buffer): Readable {
   );
 }
 
-/** The member's bytes decompressed, in chunks that nothing writes to afterwards (readTar keeps views of them). */
+/** The member's bytes decompressed, in chunks that nothing writes to afterwards (they are kept until joined). */
 async function* decompressed(member: ArMember, compression: MemberCompression): AsyncGenerator<Uint8Array> {
   if (compression === 'none') yield member.data;
   else if (compression === 'xz')

@@ -66,10 +66,11 @@ export async function readDebs(
     limits,
   );
   for (const [k, i] of missing.entries()) expanded[i] = opened[k];
+  const opening = new Set(missing);
   const debs: Deb[] = [];
   for (const [i, p] of requested.entries()) {
     let tars = expanded[i] as ExpandedDeb;
-    let fresh = missing.includes(i);
+    let fresh = opening.has(i);
     let deb: Deb;
     try {
       deb = await parseExpandedDeb(tars, p.input, limits);
