@@ -125,9 +125,14 @@ export class ExpandedDebCache {
     await this.#drop(ref, digest !== undefined && isDigest(digest) ? digest : undefined);
   }
 
+  /** A miss either way: in a read-only cache the bad entry stays, and is refused again next time. */
   async #drop(ref: string, digest?: Digest): Promise<undefined> {
-    await rm(ref, { force: true });
-    if (digest !== undefined) await this.#blobs.remove(digest);
+    try {
+      await rm(ref, { force: true });
+      if (digest !== undefined) await this.#blobs.remove(digest);
+    } catch {
+      // not removable here; never used either
+    }
     return undefined;
   }
 }

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { describe, type ErrorCode, type Limits, SgciError } from '../../core/index.ts';
+import { describe, type ErrorCode, isSgciError, type Limits, SgciError } from '../../core/index.ts';
 import type { ExpandedDebCache } from './expanded-cache.ts';
 import { type Deb, type ExpandedDeb, expandDeb, parseExpandedDeb } from './read-deb.ts';
 import type { ReadRequest } from './read-deb-worker.ts';
@@ -81,10 +81,22 @@ export async function readDebs(
       fresh = true;
       deb = await parseExpandedDeb(tars, p.input, limits);
     }
-    if (fresh && cache && p.sha256) await cache.put(p.sha256, tars);
+    if (fresh && cache && p.sha256) await storeExpanded(cache, p.sha256, tars);
     debs.push(deb);
   }
   return debs;
+}
+
+/**
+ * Stores what was opened, where the cache can be written: a build from a read-only cache (an air-gapped copy, say)
+ * needs none of it, so a cache that cannot take the entry costs that build the decompression, not its success.
+ */
+async function storeExpanded(cache: ExpandedDebCache, sha256: string, tars: ExpandedDeb): Promise<void> {
+  try {
+    await cache.put(sha256, tars);
+  } catch (error) {
+    if (!isSgciError(error, 'CACHE_ERROR') && !isSgciError(error, 'IO_ERROR')) throw error;
+  }
 }
 
 /** Opens each .deb (`expandDeb`), in worker threads when that pays. */
