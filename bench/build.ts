@@ -24,7 +24,14 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assembleImage, type DebPackage, loadBuildConfig } from '../src/build/index.ts';
+import {
+  assembleImage,
+  type DebPackage,
+  loadBuildConfig,
+  lockEpoch,
+  lockPathOf,
+  withEpoch,
+} from '../src/build/index.ts';
 import { debsFromAptCache } from '../src/build/testing.ts';
 import { runTimed, runTimedAsync, type TimedRun } from './lib/measure.ts';
 import { fmt, table } from './lib/report.ts';
@@ -39,8 +46,9 @@ const modelBitsPerSecond = 100e6;
 
 /** One assembly in this process, after the modules are loaded: what `--one` prints for the parent. */
 async function assembleOnce(file: string, debsFile: string, expanded: string): Promise<void> {
-  const config = await loadBuildConfig(file);
-  const packages = JSON.parse(readFileSync(debsFile, 'utf8')) as DebPackage[];
+  const { epoch, packages } = JSON.parse(readFileSync(debsFile, 'utf8')) as { epoch: number; packages: DebPackage[] };
+  // as sgci build does: a build file without an epoch takes its lock's
+  const config = withEpoch(await loadBuildConfig(file), epoch);
   const dir = mkdtempSync(join(tmpdir(), 'sgci-bench-build-'));
   const start = performance.now();
   const cpu = process.cpuUsage();
@@ -229,11 +237,7 @@ async function compare(): Promise<void> {
       });
       commands.push(`SGCI_HOME=${home} ${node} ${build('warm', true).join(' ')}`);
       // 3. one build of the image, from the lock's verified .debs
-      const lock = JSON.parse(readFileSync(join(dir, 'sgci.lock.json'), 'utf8')) as {
-        architectures: {
-          packages: { name: string; version: string; architecture: string; source: string; sha256: string }[];
-        }[];
-      };
+      const lock = JSON.parse(readFileSync(lockPathOf(file), 'utf8')) as Parameters<typeof lockEpoch>[0];
       const debs: DebPackage[] = (lock.architectures[0]?.packages ?? []).map((p) => ({
         name: p.name,
         version: p.version,
@@ -243,7 +247,7 @@ async function compare(): Promise<void> {
         debPath: join(home, 'debian', 'blobs', 'sha256', p.sha256),
       }));
       const debsFile = join(dir, 'debs.json');
-      writeFileSync(debsFile, JSON.stringify(debs));
+      writeFileSync(debsFile, JSON.stringify({ epoch: lockEpoch(lock), packages: debs }));
       const once = (expanded: string) =>
         fastest(async () => {
           const r = succeeded(runTimed(node, [self, '--one', file, debsFile, expanded]), `assembling ${e.name}`);
