@@ -15,7 +15,6 @@ import {
   type CatalogueServices,
   type JobContext,
   type JobDefinition,
-  recordFindings,
   rematchJob,
   rematchJobKind,
   storedResultOf,
@@ -30,6 +29,7 @@ import { runScan, type ScanOutcome, scanCacheKey, storeMatcher, storeScanCache }
 import { importAdvisories } from '../../src/vuln/index.ts';
 import { catalogueEngines, TestCatalogues } from '../helpers/catalogue.ts';
 import { fixture, fixturesMissing } from '../helpers/fixtures.ts';
+import { storeImage, storeOrganisation, storeVersion } from '../helpers/stored-versions.ts';
 import { storedZip } from '../helpers/zip.ts';
 
 const policy = parsePolicy('version: "1"\n', 'batch.yaml');
@@ -99,7 +99,7 @@ for (const { engine, skip } of catalogueEngines) {
         matcher: storeMatcher(catalogue.store),
         cache: storeScanCache(catalogue.store),
       });
-      scanKey = outcome.image ? scanCacheKey(outcome.image, policy, request) : null;
+      scanKey = (outcome.image && scanCacheKey(outcome.image, policy, {})) ?? null;
       // the application's own packages: one an OS package owns is the distro's to judge
       const owned = new Set(outcome.sbom.relationships.flatMap((r) => (r.type === 'owns' ? [r.to] : [])));
       const npm = outcome.sbom.packages.filter(
@@ -108,30 +108,8 @@ for (const { engine, skip } of catalogueEngines) {
       assert.ok(npm.length >= 2, 'node-app has npm packages');
       overduePackage = npm[0] as { name: string; version: string };
       freshPackage = npm[1] as { name: string; version: string };
-      await catalogue.db
-        .insertInto('organisations')
-        .values({ slug: 'batch', name: 'batch', created_at: now })
-        .execute();
-      await catalogue.db
-        .insertInto('users')
-        .values(['author', 'reviewer'].map((id) => ({ id, login: id, display_name: id, role: null, created_at: now })))
-        .execute();
-      await catalogue.db
-        .insertInto('images')
-        .values({
-          name: 'node-app',
-          organisation: 'batch',
-          repository: 'registry.example/batch/node-app',
-          description_de: 'node-app',
-          description_en: 'node-app',
-          categories: JSON.stringify(['batch']),
-          license: 'MIT',
-          source: 'https://example.invalid',
-          contact: 'batch',
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
+      await storeOrganisation(catalogue, 'batch');
+      await storeImage(catalogue, 'batch', 'node-app');
     });
     after(async () => {
       await catalogues?.[Symbol.asyncDispose]();
@@ -142,47 +120,21 @@ for (const { engine, skip } of catalogueEngines) {
      * overdue advisory names; waiting for review.
      */
     async function threeVersions(): Promise<string[]> {
-      const now = catalogue.now();
       const result = storedResultOf(outcome);
       const ids: string[] = [];
       for (const status of ['admitted', 'admitted', 'awaiting-review'] as const) {
         const n = ++serial;
         const id = `v${n}`;
         ids.push(id);
-        await catalogue.transaction(async (tx) => {
-          await tx
-            .insertInto('submissions')
-            .values({
-              id,
-              image: 'node-app',
-              reference: `registry.example/batch/node-app:${n}`,
-              digest: `sha256:${n.toString(16).padStart(64, '0')}`,
-              tag: String(n),
-              status,
-              organisation: 'batch',
-              submitted_by: 'author',
-              inputs: '{}',
-              policy_digest: policy.digest,
-              scan_key: scanKey,
-              created_at: now,
-              updated_at: now,
-              ...(status === 'admitted' ? { admitted_at: now } : {}),
-            })
-            .execute();
-          await recordFindings(tx, id, result, policy);
-          if (status === 'admitted') {
-            await tx
-              .insertInto('decisions')
-              .values({
-                submission: id,
-                reviewer: 'reviewer',
-                decision: 'admit',
-                reason: 'batch',
-                manual_checks: '[]',
-                at: now,
-              })
-              .execute();
-          }
+        await storeVersion(catalogue, {
+          id,
+          image: 'node-app',
+          organisation: 'batch',
+          n,
+          status,
+          policy,
+          scanKey,
+          result,
         });
       }
       const without = matchingInputOf({
@@ -359,7 +311,7 @@ for (const { engine, skip } of catalogueEngines) {
       assert.equal(await worker.drain(), 1);
       const after = await snapshot();
       for (const [i, version] of after.entries()) {
-        assert.equal(version.due?.evaluated_at.toISOString(), catalogue.now().toISOString(), `version ${i + 1}`);
+        assert.equal(version.due?.evaluated_at?.toISOString(), catalogue.now().toISOString(), `version ${i + 1}`);
         assert.ok(version.events.length > (before[i]?.events.length ?? 0), `version ${i + 1} has its events`);
       }
       assert.equal(after[0]?.version.status, 'at-risk');

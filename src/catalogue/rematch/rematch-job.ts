@@ -10,7 +10,7 @@ import type { CatalogueServices } from '../services.ts';
 import { scanInputsOf } from '../submissions/inputs.ts';
 import { recordMatchingInputs } from '../submissions/record.ts';
 import type { StoredScanResult } from '../submissions/result.ts';
-import { isPublic, type SubmissionStatus, transitionAll } from '../submissions/states.ts';
+import { isPublic, lockSubmissions, type SubmissionStatus, transitionAll } from '../submissions/states.ts';
 import { issueVerdicts } from '../verdicts/issue.ts';
 import { AdvisoryCache, advisoryState } from './advisory-cache.ts';
 import { type RecordedFindings, recordFindingsOf } from './findings.ts';
@@ -289,17 +289,10 @@ function versionOf(row: VersionRow) {
 async function unchangedSince(tx: CatalogueTx, outcomes: readonly Outcome[], now: Date) {
   const evaluated = outcomes.flatMap((o) => (o.kind === 'evaluated' ? [o] : []));
   if (evaluated.length === 0) return [];
-  const locked = await tx
-    .selectFrom('submissions')
-    .select(['id', 'status'])
-    .where(
-      'id',
-      'in',
-      evaluated.map((o) => o.id),
-    )
-    .forUpdate()
-    .execute();
-  const statusOf = new Map(locked.map((r) => [r.id, r.status]));
+  const statusOf = await lockSubmissions(
+    tx,
+    evaluated.map((o) => o.id),
+  );
   const moved = evaluated.filter((o) => statusOf.get(o.id) !== o.status).map((o) => o.id);
   if (moved.length > 0) await enqueueJob(tx, rematchJobKind, { submissions: moved }, now);
   return evaluated.filter((o) => statusOf.get(o.id) === o.status);

@@ -62,22 +62,21 @@ export interface TransitionInput {
   readonly detail?: Record<string, unknown>;
 }
 
+/** Locks the submissions (`FOR UPDATE`) for the caller's transaction; their states now, by id (absent: none). */
+export async function lockSubmissions(tx: CatalogueTx, ids: readonly string[]): Promise<Map<string, SubmissionStatus>> {
+  const rows = await tx.selectFrom('submissions').select(['id', 'status']).where('id', 'in', ids).forUpdate().execute();
+  return new Map(rows.map((r) => [r.id, r.status as SubmissionStatus]));
+}
+
 /** Locks the submissions and checks each one's arrow; their states before, in the order given. */
 async function lockForTransition(
   tx: CatalogueTx,
   inputs: readonly Omit<TransitionInput, 'set'>[],
 ): Promise<SubmissionStatus[]> {
-  const rows = await tx
-    .selectFrom('submissions')
-    .select(['id', 'status'])
-    .where(
-      'id',
-      'in',
-      inputs.map((i) => i.id),
-    )
-    .forUpdate()
-    .execute();
-  const statusOf = new Map(rows.map((r) => [r.id, r.status as SubmissionStatus]));
+  const statusOf = await lockSubmissions(
+    tx,
+    inputs.map((i) => i.id),
+  );
   return inputs.map((input) => {
     const from = statusOf.get(input.id);
     if (!from) throw new SgciError('NOT_FOUND', input.id, 'no such submission');
