@@ -17,6 +17,7 @@ import {
   type JobDefinition,
   rematchJob,
   rematchJobKind,
+  type StoredScanResult,
   storedResultOf,
   Worker,
 } from '../../src/catalogue/index.ts';
@@ -251,6 +252,15 @@ for (const { engine, skip } of catalogueEngines) {
       assert.equal(pending?.version.status, 'awaiting-review');
       assert.deepEqual(pending?.verdicts, [], 'no verdict for a version not public');
       assert.equal(pending?.findings.length, 2);
+      // only the vulnerability report was written: the rest of the result is the scan's
+      const stored = pending?.version.result as StoredScanResult;
+      const scanned = JSON.parse(JSON.stringify(storedResultOf(outcome))) as StoredScanResult & { matching?: unknown };
+      const { matching: _, vulns: __, ...kept } = scanned;
+      assert.deepEqual({ ...stored, vulns: undefined }, { ...kept, vulns: undefined, matched: true });
+      assert.deepEqual(stored.vulns.matches.map((f) => f.vulnerability.id).sort(), [
+        'GHSA-batch-fresh',
+        'GHSA-batch-overdue',
+      ]);
     });
 
     test('a batch handed back on shutdown or killed before its commit writes nothing, and is finished later', async () => {

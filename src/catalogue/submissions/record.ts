@@ -25,7 +25,8 @@ export interface ResultToRecord {
  * and filters by, and the version's published VEX, are written with it in the same transaction; a scan's result
  * brings what re-matching reads of its SBOM, which is stored beside it. Given the result stored before, a
  * re-evaluation that changed nothing but the time it was evaluated at writes only that time into the stored result,
- * and one that kept its checks report keeps that report's digest. Each write is one statement for all the versions
+ * one that changed only its vulnerability report sends only that report (the rest stays in the database), and one
+ * that kept its checks report keeps that report's digest. Each write is one statement for all the versions
  * (a batch of re-evaluations). Returns the digests of the stored reports, in the order given.
  */
 export async function recordScanResults(
@@ -36,21 +37,44 @@ export async function recordScanResults(
     const stored = 'matching' in result ? storedPart(result) : result;
     const keptChecks = previous && previous.result.checks === stored.checks ? previous.checksDigest : undefined;
     const reports = reportDigestsOf(stored, keptChecks);
-    const onlyTime = previous !== undefined && onlyEvaluatedAtChanged(previous.result, stored);
-    return { submission, stored, reports, onlyTime };
+    const write: Write = !previous
+      ? 'whole'
+      : onlyEvaluatedAtChanged(previous.result, stored)
+        ? 'time'
+        : onlyVulnsChanged(previous.result, stored)
+          ? 'vulns'
+          : 'whole';
+    return { submission, stored, reports, write };
   });
-  const timed = recorded.filter((r) => r.onlyTime);
+  const rows = (write: Write) => recorded.filter((r) => r.write === write);
+  const timed = rows('time').map((r) => ({
+    id: r.submission,
+    at: r.stored.vulns.evaluatedAt,
+    checks: r.reports.checks,
+  }));
   if (timed.length > 0) {
-    const rows = timed.map((r) => ({ id: r.submission, at: r.stored.vulns.evaluatedAt, checks: r.reports.checks }));
     await sql`update submissions s
       set result = jsonb_set(s.result, '{vulns,evaluatedAt}', to_jsonb(r.at)), checks_digest = r.checks
-      from ${recordset(rows, { id: 'text', at: 'text', checks: 'text' })} where s.id = r.id`.execute(tx);
+      from ${recordset(timed, { id: 'text', at: 'text', checks: 'text' })} where s.id = r.id`.execute(tx);
   }
-  const rewritten = recorded.filter((r) => !r.onlyTime);
-  if (rewritten.length > 0) {
-    const rows = rewritten.map((r) => ({ id: r.submission, result: r.stored, checks: r.reports.checks }));
+  // the rest of the stored result (the checks report above all) stays in the database: only the new report travels
+  const matched = rows('vulns').map((r) => ({
+    id: r.submission,
+    vulns: r.stored.vulns,
+    matched: r.stored.matched,
+    checks: r.reports.checks,
+  }));
+  if (matched.length > 0) {
+    await sql`update submissions s
+      set result = (s.result - 'unavailable') || jsonb_build_object('vulns', r.vulns, 'matched', r.matched),
+          checks_digest = r.checks
+      from ${recordset(matched, { id: 'text', vulns: 'jsonb', matched: 'boolean', checks: 'text' })}
+      where s.id = r.id`.execute(tx);
+  }
+  const whole = rows('whole').map((r) => ({ id: r.submission, result: r.stored, checks: r.reports.checks }));
+  if (whole.length > 0) {
     await sql`update submissions s set result = r.result, checks_digest = r.checks
-      from ${recordset(rows, { id: 'text', result: 'jsonb', checks: 'text' })} where s.id = r.id`.execute(tx);
+      from ${recordset(whole, { id: 'text', result: 'jsonb', checks: 'text' })} where s.id = r.id`.execute(tx);
   }
   await writeVersionFigures(
     tx,
@@ -74,6 +98,23 @@ export async function recordScanResult(
 ): Promise<ReportDigests> {
   const [reports] = await recordScanResults(tx, [{ submission, result, previous }]);
   return reports as ReportDigests;
+}
+
+/** How a result is written: only its time, only its vulnerability report (and `matched`), or whole. */
+type Write = 'time' | 'vulns' | 'whole';
+
+/**
+ * Whether `result` is `previous` with another vulnerability report: every other part the very same value (a
+ * re-evaluation keeps them), `matched` aside, and `unavailable` at most dropped.
+ */
+function onlyVulnsChanged(previous: StoredScanResult, result: StoredScanResult): boolean {
+  if ('unavailable' in result) return false;
+  const keys = new Set([...Object.keys(previous), ...Object.keys(result)]);
+  for (const key of ['vulns', 'matched', 'unavailable']) keys.delete(key);
+  for (const key of keys) {
+    if (previous[key as keyof StoredScanResult] !== result[key as keyof StoredScanResult]) return false;
+  }
+  return true;
 }
 
 /** Whether `result` is `previous` evaluated again at another time: the same findings, notes, database and counts. */
