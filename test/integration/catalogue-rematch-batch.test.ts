@@ -4,17 +4,21 @@
  * one re-matched as one batch and one version per job, must end with the same states, events, verdicts, findings,
  * figures and next evaluations, when one version of the batch changes state and the others do not. A batch whose
  * worker shuts down or dies before its commit writes nothing of any version and is finished later; a version that
- * moved meanwhile is left out of the batch and evaluated anew. The tests run in order: the first imports the
+ * moved meanwhile is left out of the batch and evaluated anew; the watch queues each version once, 50 to a job. The
+ * tests run in order: the first imports the
  * advisories the others' versions are matched against.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { generateP256, LocalSigner } from '../../src/attest/index.ts';
 import {
+  advisoriesWatchJob,
   type Catalogue,
   type CatalogueServices,
+  ensureAdvisoriesWatch,
   type JobContext,
   type JobDefinition,
+  rematchedStatuses,
   rematchJob,
   rematchJobKind,
   type StoredScanResult,
@@ -366,6 +370,62 @@ for (const { engine, skip } of catalogueEngines) {
       assert.equal(anew.version.status, 'withdrawn');
       assert.deepEqual(anew.findings, before.findings, 'a withdrawn version is not evaluated');
       assert.equal(anew.due?.due_at, null, 'and waits for nothing');
+    });
+
+    test('the watch queues every re-matched version once, in batches of 50 by id', async () => {
+      const result = storedResultOf(outcome);
+      for (let i = 0; i < 110; i++) {
+        const n = ++serial;
+        await storeVersion(catalogue, {
+          id: `w${String(n).padStart(4, '0')}`,
+          image: 'node-app',
+          organisation: 'batch',
+          n,
+          status: 'admitted',
+          policy,
+          scanKey,
+          result,
+        });
+      }
+      await catalogue.db.deleteFrom('jobs').where('kind', '=', rematchJobKind).execute();
+      const rematched = await catalogue.db
+        .selectFrom('submissions')
+        .select('id')
+        .where('status', 'in', rematchedStatuses)
+        .orderBy('id')
+        .execute();
+      const watch = new Worker({
+        catalogue,
+        definitions: [advisoriesWatchJob(services)] as JobDefinition<unknown>[],
+        id: 'w',
+      });
+      await ensureAdvisoriesWatch(catalogue);
+      assert.equal(await watch.runOnce(), true);
+      const batches = (await jobsOf(rematchJobKind)).map((j) => (j.payload as { submissions: string[] }).submissions);
+      assert.deepEqual(
+        batches.flat().sort(),
+        rematched.map((r) => r.id),
+        'every version once',
+      );
+      assert.ok(batches.length >= 3);
+      assert.ok(
+        batches.every((b, i) => b.length === (i < batches.length - 1 ? 50 : b.length) && b.length <= 50),
+        `batches of 50: ${batches.map((b) => b.length)}`,
+      );
+
+      // the next round, every version due by the clock, finds them all queued already
+      catalogues.clock.advance(10 * 60_000);
+      await catalogue.db
+        .updateTable('reevaluations')
+        .set({ due_at: catalogue.now() })
+        .where(
+          'submission',
+          'in',
+          rematched.map((r) => r.id),
+        )
+        .execute();
+      assert.equal(await watch.runOnce(), true);
+      assert.equal((await jobsOf(rematchJobKind)).length, batches.length, 'nothing queued twice');
     });
   });
 }

@@ -60,7 +60,7 @@ async function enqueueWhere(tx: CatalogueTx, selected: RawBuilder<unknown>, now:
     insert into jobs (kind, payload, state, max_attempts, run_after, created_at)
     select ${rematchJobKind}, jsonb_build_object('submissions', jsonb_agg(id order by id)), 'queued',
            ${defaultMaxAttempts}, ${now}, ${now}
-      from (select s.id, (row_number() over (order by s.id) - 1) / ${rematchBatchSize} as batch
+      from (select s.id, (row_number() over (order by s.id) - 1) / ${rematchBatchSize}::int as batch
               from submissions s
              where ${selected}
                and not exists (select 1 from jobs j
