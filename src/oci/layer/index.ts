@@ -5,11 +5,14 @@ export {
   createDecompressor,
 } from './compression.ts';
 export { decompressChunks } from './decompress.ts';
+export { InflatePool, layerJobs, readAheadBytes } from './inflate-pool.ts';
 export {
   compressionRatioFloor,
   type ImageBudget,
+  type LayerBytes,
   type LayerHandler,
   type LayerReadResult,
+  openLayerBytes,
   type ReadLayerOptions,
   readLayer,
 } from './read-layer.ts';
