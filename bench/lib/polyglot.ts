@@ -7,16 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -154,12 +145,4 @@ function buildLayout(layout: string, groups: readonly (readonly [string, readonl
       manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...manifest }],
     }),
   );
-}
-
-/** The compressed layer blobs of an OCI layout, for the floor (`gzip -dc` of them). */
-export function layoutLayerBlobs(dir: string): string[] {
-  const blob = (digest: string) => join(dir, 'blobs', ...digest.split(':'));
-  const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8'));
-  const manifest = JSON.parse(readFileSync(blob(index.manifests[0].digest), 'utf8'));
-  return manifest.layers.map((l: { digest: string }) => blob(l.digest));
 }

@@ -5,6 +5,7 @@ import {
   type LayerBytes,
   type LayerHandler,
   layerJobs,
+  minWorkerLayerBytes,
   openLayerBytes,
   readLayer,
   type TarHeader,
@@ -28,6 +29,8 @@ export interface ReadFilesystemOptions {
   readonly signal?: AbortSignal;
   /** Worker threads inflating layers ahead of the pass; 0 = none, all on this thread. Default: `layerJobs()`. */
   readonly jobs?: number;
+  /** Compressed size from which a layer is inflated on a worker; default `minWorkerLayerBytes` (1 MiB). */
+  readonly minWorkerBytes?: number;
 }
 
 const whiteoutPrefix = '.wh.';
@@ -51,13 +54,15 @@ export async function readFilesystem(
 ): Promise<ImageFilesystem> {
   const squash = new Squash(needs, options.limits);
   const budget: ImageBudget = { uncompressedBytes: 0, entries: 0 };
-  const jobs = Math.min(options.jobs ?? layerJobs(), layers.length);
+  const minWorkerBytes = options.minWorkerBytes ?? minWorkerLayerBytes;
+  const large = layers.filter((layer) => layer.size >= minWorkerBytes).length;
+  const jobs = Math.min(options.jobs ?? layerJobs(), large);
   const pool = jobs > 0 ? InflatePool.create(jobs) : undefined;
   const opened: Promise<LayerBytes>[] = [];
   const openAhead = (upTo: number) => {
     for (let i = opened.length; i <= upTo && i < layers.length; i++) {
       const layer = layers[i] as Layer;
-      const bytes = openLayerBytes(layer, { limits: options.limits, signal: options.signal, pool });
+      const bytes = openLayerBytes(layer, { limits: options.limits, signal: options.signal, pool, minWorkerBytes });
       // Surfaces when the pass reaches this layer, in layer order, as it would without workers.
       bytes.catch(() => undefined);
       opened.push(bytes);

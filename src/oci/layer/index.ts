@@ -12,6 +12,7 @@ export {
   type LayerBytes,
   type LayerHandler,
   type LayerReadResult,
+  minWorkerLayerBytes,
   openLayerBytes,
   type ReadLayerOptions,
   readLayer,

@@ -9,19 +9,22 @@ import { type FromInflateWorker, inflateWorkerSource, type ToInflateWorker } fro
  * Decompressed bytes held ahead of the pass over all layers in flight: each layer being inflated may
  * run this much divided by the workers ahead of the layer the pass is reading, then waits.
  */
-export const readAheadBytes = 16 * 1024 * 1024;
-/** Compressed chunks queued at a worker: enough that it never waits for the next read. */
+export const readAheadBytes = 8 * 1024 * 1024;
+/** Compressed pieces queued at a worker: enough that it never waits for the next read. */
 const queuedInputs = 4;
+/** Size of the buffers compressed bytes travel to a worker in; larger chunks go as several. */
+const inputPieceBytes = 64 * 1024;
 
 /**
  * How many worker threads inflate layers: `SGCI_JOBS` when set (0 = none, the calling thread does
- * everything), else one per core the process may use; at most as many as the read-ahead allows at
- * 2 MiB a layer.
+ * everything), else one per core the process may use beside the pass's own (none on one core): the
+ * pass parses, catalogues and scans on its thread, and each worker costs ~20 MiB (an isolate, its
+ * zlib state, its share of the read-ahead). At most as many as the read-ahead allows at 1 MiB a layer.
  */
 export function layerJobs(env: NodeJS.ProcessEnv = process.env): number {
   const forced = env.SGCI_JOBS === undefined || env.SGCI_JOBS === '' ? Number.NaN : Number(env.SGCI_JOBS);
-  const wanted = Number.isInteger(forced) && forced >= 0 ? forced : availableParallelism();
-  return Math.min(wanted, readAheadBytes / (2 * 1024 * 1024));
+  const wanted = Number.isInteger(forced) && forced >= 0 ? forced : availableParallelism() - 1;
+  return Math.min(wanted, readAheadBytes / (1024 * 1024));
 }
 
 /**
@@ -60,10 +63,11 @@ export class InflatePool {
     source: AsyncIterable<Uint8Array>,
     compression: 'gzip' | 'zstd',
     algorithm: string | undefined,
+    counted: () => number,
   ): WorkerInflation {
     const job = ++this.#jobs;
     const buffers = Math.max(4, Math.floor(readAheadBytes / this.#size / decompressorChunkBytes));
-    return new WorkerInflation(this.#acquire(), (worker) => this.#release(worker), source, {
+    return new WorkerInflation(this.#acquire(), (worker) => this.#release(worker), source, counted, {
       kind: 'start',
       job,
       compression,
@@ -84,7 +88,7 @@ export class InflatePool {
     if (this.#all.length < this.#size) {
       const worker = new Worker(inflateWorkerSource(syncInflater, decompressorOf), {
         eval: true,
-        resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 16 },
+        resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 16, stackSizeMb: 1 },
       });
       this.#all.push(worker);
       return Promise.resolve(worker);
@@ -102,7 +106,7 @@ export class InflatePool {
 
 type Item =
   | { readonly kind: 'output'; readonly buffer: ArrayBuffer; readonly length: number; readonly fed: number }
-  | { readonly kind: 'end'; readonly digest: string | undefined }
+  | { readonly kind: 'end'; readonly digest: string | undefined; readonly fed: number }
   | { readonly kind: 'error'; readonly error: unknown };
 
 /**
@@ -118,7 +122,7 @@ export class WorkerInflation implements AsyncIterable<Uint8Array> {
   readonly #release: (worker: Worker) => void;
   readonly #start: Extract<ToInflateWorker, { kind: 'start' }>;
   #queued = 0;
-  /** Input buffers back from the worker: file reads come in equal chunks, so most are reused. */
+  /** Input buffers back from the worker: at most `queuedInputs` and the one it inflates exist. */
   readonly #spareInputs: ArrayBuffer[] = [];
   #starved = false;
   #inputWaiter: (() => void) | undefined;
@@ -133,11 +137,12 @@ export class WorkerInflation implements AsyncIterable<Uint8Array> {
     worker: Promise<Worker>,
     release: (worker: Worker) => void,
     source: AsyncIterable<Uint8Array>,
+    counted: () => number,
     start: Extract<ToInflateWorker, { kind: 'start' }>,
   ) {
     this.#release = release;
     this.#start = start;
-    this.#feeding = worker.then((w) => this.#run(w, source));
+    this.#feeding = worker.then((w) => this.#run(w, source, counted));
   }
 
   /** The hex digest of the output, once it has all been read (undefined without an algorithm). */
@@ -173,6 +178,7 @@ export class WorkerInflation implements AsyncIterable<Uint8Array> {
         if (item.kind === 'error') throw item.error;
         if (item.kind === 'end') {
           this.#digest = item.digest;
+          this.#fed = item.fed;
           return;
         }
         lent = item.buffer;
@@ -185,7 +191,7 @@ export class WorkerInflation implements AsyncIterable<Uint8Array> {
     }
   }
 
-  async #run(worker: Worker, source: AsyncIterable<Uint8Array>): Promise<void> {
+  async #run(worker: Worker, source: AsyncIterable<Uint8Array>, counted: () => number): Promise<void> {
     if (this.#stopped) {
       this.#release(worker);
       return;
@@ -196,23 +202,26 @@ export class WorkerInflation implements AsyncIterable<Uint8Array> {
     this.#post(this.#start);
     try {
       for await (const chunk of source) {
-        while (this.#queued >= queuedInputs && !this.#stopped) {
-          await new Promise<void>((resolve) => {
-            this.#inputWaiter = resolve;
-          });
+        // Chunks may be reused buffers: the worker gets a copy, in buffers that come back for the next.
+        for (let offset = 0; offset < chunk.length; offset += inputPieceBytes) {
+          while (this.#queued >= queuedInputs && !this.#stopped) {
+            await new Promise<void>((resolve) => {
+              this.#inputWaiter = resolve;
+            });
+          }
+          if (this.#stopped) return;
+          const piece = chunk.subarray(offset, offset + inputPieceBytes);
+          const bytes = this.#spareInputs.pop() ?? new ArrayBuffer(inputPieceBytes);
+          new Uint8Array(bytes).set(piece);
+          this.#queued++;
+          this.#starved = false;
+          this.#post({ kind: 'input', job: this.#start.job, bytes, length: piece.length, counted: counted() }, [bytes]);
         }
-        if (this.#stopped) return;
-        // Chunks may be reused buffers: the worker gets its own copy, transferred.
-        const bytes = this.#inputBuffer(chunk.length);
-        new Uint8Array(bytes).set(chunk);
-        this.#queued++;
-        this.#starved = false;
-        this.#post({ kind: 'input', job: this.#start.job, bytes }, [bytes]);
       }
       if (this.#stopped) return;
       this.#queued++;
       this.#starved = false;
-      this.#post({ kind: 'input', job: this.#start.job, bytes: undefined });
+      this.#post({ kind: 'input', job: this.#start.job, bytes: undefined, length: 0, counted: counted() });
     } catch (error) {
       this.#feedFailure = { error };
       if (this.#starved) this.#push({ kind: 'error', error });
@@ -224,7 +233,7 @@ export class WorkerInflation implements AsyncIterable<Uint8Array> {
     switch (message.kind) {
       case 'consumed':
         this.#queued--;
-        if (this.#spareInputs.length < queuedInputs) this.#spareInputs.push(message.buffer);
+        this.#spareInputs.push(message.buffer);
         this.#inputWaiter?.();
         this.#inputWaiter = undefined;
         return;
@@ -236,7 +245,7 @@ export class WorkerInflation implements AsyncIterable<Uint8Array> {
         this.#push({ kind: 'output', buffer: message.buffer, length: message.length, fed: message.fed });
         return;
       case 'end':
-        this.#push({ kind: 'end', digest: message.digest });
+        this.#push({ kind: 'end', digest: message.digest, fed: message.fed });
         return;
       case 'error':
         this.#push({
@@ -265,13 +274,6 @@ export class WorkerInflation implements AsyncIterable<Uint8Array> {
         this.#wake = resolve;
       });
     }
-  }
-
-  /** A buffer of exactly `length` bytes for an input: one that came back when it fits, else a new one. */
-  #inputBuffer(length: number): ArrayBuffer {
-    const index = this.#spareInputs.findIndex((buffer) => buffer.byteLength === length);
-    if (index < 0) return new ArrayBuffer(length);
-    return this.#spareInputs.splice(index, 1)[0] as ArrayBuffer;
   }
 
   #post(message: ToInflateWorker, transfer: ArrayBuffer[] = []): void {

@@ -14,8 +14,17 @@ export type ToInflateWorker =
       /** Output buffers in circulation at most: what the worker may run ahead of the pass. */
       readonly buffers: number;
     }
-  /** The next compressed bytes (transferred, all of the buffer); no bytes: the end of the blob. */
-  | { readonly kind: 'input'; readonly job: number; readonly bytes: ArrayBuffer | undefined }
+  /**
+   * The next compressed bytes: the first `length` of `bytes` (transferred); no bytes: the end of the
+   * blob. `counted` is what the blob's reader had counted when it read them (see `fed`).
+   */
+  | {
+      readonly kind: 'input';
+      readonly job: number;
+      readonly bytes: ArrayBuffer | undefined;
+      readonly length: number;
+      readonly counted: number;
+    }
   /** An output buffer the pass is done with, back for reuse (by any later job too). */
   | { readonly kind: 'return'; readonly job: number; readonly buffer: ArrayBuffer }
   | { readonly kind: 'stop'; readonly job: number };
@@ -26,14 +35,14 @@ export type FromInflateWorker =
       readonly job: number;
       readonly buffer: ArrayBuffer;
       readonly length: number;
-      /** Compressed bytes taken in so far: what the in-thread pass would have read at this point. */
+      /** Compressed bytes read when the input now inflating was: what the in-thread pass would have read. */
       readonly fed: number;
     }
   /** An input was read to its end: its buffer back for the next (room for another). */
   | { readonly kind: 'consumed'; readonly job: number; readonly buffer: ArrayBuffer }
   /** Every input sent so far has come out: nothing more until the next arrives. */
   | { readonly kind: 'starved'; readonly job: number }
-  | { readonly kind: 'end'; readonly job: number; readonly digest: string | undefined }
+  | { readonly kind: 'end'; readonly job: number; readonly digest: string | undefined; readonly fed: number }
   | {
       readonly kind: 'error';
       readonly job: number;
@@ -51,7 +60,7 @@ interface Job {
   readonly id: number;
   readonly inflater: SyncInflater;
   readonly hash: ReturnType<typeof import('node:crypto').createHash> | undefined;
-  readonly inputs: (ArrayBuffer | undefined)[];
+  readonly inputs: { readonly bytes: ArrayBuffer | undefined; readonly length: number; readonly counted: number }[];
   /** The input being inflated: it goes back once read to its end. */
   held: ArrayBuffer | undefined;
   fed: number;
@@ -85,7 +94,7 @@ function inflateWorker(inflater: typeof syncInflater, decompressor: typeof decom
         if (current.inflater.finished()) {
           current.inflater.close();
           job = undefined;
-          post({ kind: 'end', job: current.id, digest: current.hash?.digest('hex') });
+          post({ kind: 'end', job: current.id, digest: current.hash?.digest('hex'), fed: current.fed });
           return;
         }
         const held = current.held;
@@ -95,10 +104,10 @@ function inflateWorker(inflater: typeof syncInflater, decompressor: typeof decom
           post({ kind: 'starved', job: current.id });
           return;
         }
-        const next = current.inputs.shift();
-        current.held = next;
-        current.fed += next?.byteLength ?? 0;
-        current.inflater.push(next === undefined ? undefined : new Uint8Array(next));
+        const next = current.inputs.shift() as Job['inputs'][number];
+        current.held = next.bytes;
+        current.fed = next.counted;
+        current.inflater.push(next.bytes === undefined ? undefined : new Uint8Array(next.bytes, 0, next.length));
       }
       // Every buffer this job may have is with the pass: wait for one to come back.
       if (current.lent >= current.buffers) return;
@@ -160,7 +169,7 @@ function inflateWorker(inflater: typeof syncInflater, decompressor: typeof decom
       return;
     }
     if (message.kind === 'input') {
-      current.inputs.push(message.bytes);
+      current.inputs.push(message);
       if (current.inputs.length === 1) pump(current);
       return;
     }

@@ -36,6 +36,9 @@ export interface LayerReadResult {
   readonly diffIdVerified: boolean;
 }
 
+/** Compressed size from which a layer is inflated on a worker when there is a pool. */
+export const minWorkerLayerBytes = 1024 * 1024;
+
 /** A layer's uncompressed tar stream, opened (and, with a pool, being inflated ahead) before the pass reads it. */
 export interface LayerBytes {
   readonly compression: Compression;
@@ -57,6 +60,8 @@ export interface OpenLayerOptions {
   readonly signal?: AbortSignal;
   /** Workers to inflate on; without, the calling thread decompresses and hashes as it reads. */
   readonly pool?: InflatePool;
+  /** Compressed size from which a layer goes to the pool; default `minWorkerLayerBytes`. */
+  readonly minWorkerBytes?: number;
 }
 
 /**
@@ -128,8 +133,14 @@ export async function openLayerBytes(layer: Layer, options: OpenLayerOptions): P
   // hashing the same bytes twice would double the cost of the pass for nothing.
   const verifiedByBlob = compression === 'none' && layer.diffId === layer.digest;
   const algorithm = layer.diffId && !verifiedByBlob ? digestAlgorithm(layer.diffId) : undefined;
-  const inWorker = compression !== 'none' && options.pool !== undefined;
-  const inflation = inWorker ? options.pool?.inflate(compressedChunks(), compression, algorithm) : undefined;
+  // A small blob inflates here sooner than a worker thread boots (~40 ms of a core).
+  const inWorker =
+    compression !== 'none' &&
+    options.pool !== undefined &&
+    layer.size >= (options.minWorkerBytes ?? minWorkerLayerBytes);
+  const inflation = inWorker
+    ? options.pool?.inflate(compressedChunks(), compression, algorithm, () => compressedBytes)
+    : undefined;
   const hash: Hash | undefined = algorithm !== undefined && !inWorker ? createHash(algorithm) : undefined;
   const chunks: AsyncIterable<Uint8Array> =
     inflation ??
@@ -139,8 +150,8 @@ export async function openLayerBytes(layer: Layer, options: OpenLayerOptions): P
     warnings,
     chunks,
     // The worker reads ahead of what it has inflated: the ratio is of what went into the output so far,
-    // as on this thread (where the head, read to sniff the compression, counts from the start).
-    compressedBytes: () => (inflation === undefined ? compressedBytes : Math.max(headBytes, inflation.fed)),
+    // as counted on this thread when those bytes were read.
+    compressedBytes: () => (inflation === undefined ? compressedBytes : inflation.fed),
     diffId() {
       const hex = inflation !== undefined ? inflation.digest : hash?.digest('hex');
       return algorithm === undefined || hex === undefined ? undefined : (`${algorithm}:${hex}` as Digest);
