@@ -6,7 +6,9 @@ import { test } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 import { isSgciError } from '../core/index.ts';
-import { buildConfigJsonSchema, parseBuildConfig } from './config.ts';
+import { buildConfigJsonSchema, buildEpoch, extraFilePlatforms, parseBuildConfig, withEpoch } from './config.ts';
+import type { Lock } from './debian/index.ts';
+import { lockEpoch, lockPathOf } from './run-build.ts';
 import { staticBuildYaml } from './testing.ts';
 
 const repo = resolve(import.meta.dirname, '..', '..');
@@ -61,6 +63,36 @@ for (const [what, extra, field] of [
     'accounts:\n  users: [{name: app, uid: 1000, gid: 1000}]\n',
     /^b\.yaml: accounts\.users\.0\.gid: no group 1000/,
   ],
+  [
+    'an extra file with a source and a url',
+    `files:\n  - { path: /a, source: a, url: 'https://x.example/a', size: 1, sha256: ${'a'.repeat(64)} }\n`,
+    /^b\.yaml: files\.0: give exactly one of source, url and directory/,
+  ],
+  [
+    'a url without its size',
+    `files:\n  - { path: /a, url: 'https://x.example/a', sha256: ${'a'.repeat(64)} }\n`,
+    /^b\.yaml: files\.0: url: needs its size/,
+  ],
+  [
+    'a directory with a sha256',
+    `files:\n  - { path: /app, directory: app, sha256: ${'a'.repeat(64)} }\n`,
+    /^b\.yaml: files\.0: directory: has no sha256/,
+  ],
+  [
+    'directory options on a source',
+    `files:\n  - { path: /a, source: a, sha256: ${'a'.repeat(64)}, include: ['**'] }\n`,
+    /^b\.yaml: files\.0: include, exclude, nodeModules and noExecute are for a directory/,
+  ],
+  [
+    'an extra file for a platform the image does not have',
+    `files:\n  - { path: /a, source: a, sha256: ${'a'.repeat(64)}, platforms: [linux/arm64] }\n`,
+    /^b\.yaml: files\.0\.platforms: linux\/arm64 is not in image\.platforms/,
+  ],
+  [
+    'two extra files on one path of one platform',
+    `files:\n  - { path: /a, source: a, sha256: ${'a'.repeat(64)} }\n  - { path: /a, source: b, sha256: ${'b'.repeat(64)}, platforms: [linux/amd64] }\n`,
+    /^b\.yaml: files\.1: files\.0 already puts \/a on linux\/amd64/,
+  ],
 ] as const) {
   test(`${what} is refused by the loader, which names the field`, () => {
     let text = staticBuildYaml(extra);
@@ -73,6 +105,39 @@ for (const [what, extra, field] of [
     );
   });
 }
+
+test('extra files per platform: one path, another file on each platform; the epoch may be left to the lock', () => {
+  const text = staticBuildYaml(
+    `files:\n  - { path: /bin/app, source: app-amd64, sha256: ${'a'.repeat(64)}, platforms: [linux/amd64] }\n` +
+      `  - { path: /bin/app, url: 'https://x.example/app.tgz', size: 9, sha256: ${'b'.repeat(64)}, member: app, platforms: [linux/arm64] }\n` +
+      "  - { path: /app, directory: app, include: ['src/**'], noExecute: [bin/run] }\n",
+  )
+    .replace('[linux/amd64]', '[linux/amd64, linux/arm64]')
+    .replace('reproducibility:\n  epoch: 1735689600\n', '');
+  const validate = validator();
+  assert.equal(validate(parse(text)), true, JSON.stringify(validate.errors));
+  const config = parseBuildConfig(text, 'b.yaml');
+  assert.deepEqual(
+    config.files.map((f) => extraFilePlatforms(config, f)),
+    [['linux/amd64'], ['linux/arm64'], ['linux/amd64', 'linux/arm64']],
+  );
+  assert.equal(config.files[2]?.tracked, true);
+  assert.equal(config.reproducibility.epoch, undefined);
+  assert.throws(
+    () => buildEpoch(config),
+    (e) => isSgciError(e, 'USAGE') && /no reproducibility\.epoch/.test(e.message),
+  );
+  assert.equal(buildEpoch(withEpoch(config, 1764547200)), 1764547200);
+  assert.equal(buildEpoch(withEpoch(parseBuildConfig(staticBuildYaml(), 'c.yaml'), 1764547200)), 1735689600);
+});
+
+test('the lock of a build file lies beside it under its name; its epoch is the newest InRelease Date', () => {
+  assert.equal(lockPathOf('examples/build/static.yaml'), 'examples/build/static.lock.json');
+  assert.equal(lockPathOf('/srv/app.yml'), '/srv/app.lock.json');
+  const suite = (date: string) => ({ date }) as Lock['suites'][number];
+  const lock = { suites: [suite('2026-12-06T08:13:46.000Z'), suite('2026-11-08T10:16:37.000Z')] } as Lock;
+  assert.equal(lockEpoch(lock), Date.parse('2026-12-06T08:13:46Z') / 1000);
+});
 
 test('the published schema refuses a misspelt key too, so an editor flags it before a build', () => {
   const validate = validator();

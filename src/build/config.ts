@@ -67,18 +67,50 @@ const PathFilter = z
   })
   .describe('Which of a package’s paths go into the image.');
 
-const ExtraFile = z.strictObject({
-  path: ImagePath.describe('Where the file goes in the image.'),
-  source: z.string().min(1).describe('The file to copy, relative to this file.'),
-  sha256: Sha256.describe('Expected sha256 of the source; the build fails on any other content.'),
-  unpack: z
-    .boolean()
-    .default(false)
-    .describe('The source is a tar archive: its files, directories and symlinks go below `path`, a directory.'),
-  mode: Mode.default(0o644),
-  uid: Id.default(0),
-  gid: Id.default(0),
-});
+const ExtraFile = z
+  .strictObject({
+    path: ImagePath.describe('Where the file goes in the image.'),
+    platforms: z
+      .array(z.enum(buildPlatforms))
+      .min(1)
+      .optional()
+      .describe('Only these platforms get this entry (a binary per architecture); default: every platform.'),
+    source: z.string().min(1).optional().describe('The file to copy, relative to this file.'),
+    url: z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .describe('Fetched at build time, bounded by `size`, kept in the verified cache; needs `size`.'),
+    size: z.number().int().positive().optional().describe('The byte count of the file at `url`.'),
+    directory: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('A directory relative to this file, packed deterministically at build time (see `tracked`).'),
+    sha256: Sha256.optional().describe(
+      'Expected sha256 of `source` or of the download at `url`; the build fails on any other content. A directory has none: its packed digest is recorded in the lock and the provenance.',
+    ),
+    unpack: z
+      .boolean()
+      .default(false)
+      .describe('The source is a tar archive (gzip allowed): its files, directories and symlinks go below `path`.'),
+    member: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('The source is a tar archive (gzip allowed): this one regular file of it becomes `path`.'),
+    include: z.array(Glob).optional().describe('Directory: only paths matching one of these (relative globs).'),
+    exclude: z.array(Glob).default([]).describe('Directory: leave out paths matching one of these.'),
+    tracked: z.boolean().default(true).describe('Directory: only files git tracks (`git ls-files`).'),
+    nodeModules: z
+      .literal('production')
+      .optional()
+      .describe('Directory: add the production packages package-lock.json names, as installed in node_modules/.'),
+    noExecute: z.array(Glob).default([]).describe('Directory: these files go in without their execute bit.'),
+    mode: Mode.default(0o644),
+    uid: Id.default(0),
+    gid: Id.default(0),
+  })
+  .describe('An extra file: a local `source` or a `url`, pinned by sha256, or a `directory` packed at build time.');
 
 const User = z.strictObject({
   name: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'expected a user name'),
@@ -180,7 +212,13 @@ export const BuildConfigFile = z
           .describe('gzip (level 6) runs everywhere; zstd (level 3) is smaller and four times cheaper to make.'),
       })
       .default({ strategy: 'single', compression: 'gzip' }),
-    reproducibility: z.strictObject({ epoch: Epoch }),
+    reproducibility: z
+      .strictObject({
+        epoch: Epoch.optional().describe(
+          "Default: the newest InRelease Date in the lock, so the image's created moves with its packages.",
+        ),
+      })
+      .default({}),
     outputs: z
       .strictObject({
         sbom: z.array(z.enum(['cyclonedx-1.6', 'spdx-2.3'])).default(['cyclonedx-1.6']),
@@ -201,10 +239,49 @@ export const BuildConfigFile = z
   })
   .describe('sgci build: a minimal image from verified Debian packages.');
 
+/** A build file as written: its epoch may be left to the lock (`withEpoch`). */
 export type BuildConfig = z.output<typeof BuildConfigFile>;
 export type DebianSourceConfig = z.output<typeof DebianSource>;
+export type ExtraFileConfig = BuildConfig['files'][number];
+
+/** The build file with its epoch: its own, else `fromLock` (the lock's newest InRelease Date). */
+export function withEpoch(config: BuildConfig, fromLock: number): BuildConfig {
+  return { ...config, reproducibility: { epoch: config.reproducibility.epoch ?? fromLock } };
+}
+
+/** The epoch every mtime is clamped to; a build file without one gets the lock's first (`withEpoch`). */
+export function buildEpoch(config: BuildConfig): number {
+  const { epoch } = config.reproducibility;
+  if (epoch === undefined)
+    throw new SgciError('USAGE', config.image.name, 'no reproducibility.epoch: give one or build from a lock');
+  return epoch;
+}
+
+/** The platforms an extra file goes to. */
+export function extraFilePlatforms(file: BuildConfig, extra: ExtraFileConfig): readonly BuildPlatform[] {
+  return extra.platforms ?? file.image.platforms;
+}
 
 const maxConfigBytes = 1024 * 1024;
+
+/** What each kind of extra file needs and refuses; a message per first wrong field, or undefined. */
+function extraFileProblem(extra: ExtraFileConfig): string | undefined {
+  const kinds = (['source', 'url', 'directory'] as const).filter((k) => extra[k] !== undefined);
+  if (kinds.length !== 1) return 'give exactly one of source, url and directory';
+  if (extra.unpack && extra.member !== undefined) return 'unpack and member exclude each other';
+  if (extra.directory === undefined) {
+    if (extra.sha256 === undefined) return `${kinds[0]}: needs its sha256`;
+    if (extra.url !== undefined && extra.size === undefined) return 'url: needs its size';
+    const directoryOnly =
+      extra.include ?? (extra.exclude.length > 0 || extra.noExecute.length > 0 || extra.nodeModules);
+    if (directoryOnly) return 'include, exclude, nodeModules and noExecute are for a directory';
+    return undefined;
+  }
+  if (extra.sha256 !== undefined) return 'directory: has no sha256 (its packed digest is recorded in the lock)';
+  if (extra.unpack || extra.member !== undefined || extra.size !== undefined)
+    return 'directory: unpack, member and size are for a source or url';
+  return undefined;
+}
 
 /** Parses build YAML; CONFIG_INVALID names `input` and the first wrong field. */
 export function parseBuildConfig(text: string, input: string): BuildConfig {
@@ -217,6 +294,23 @@ export function parseBuildConfig(text: string, input: string): BuildConfig {
   for (const [i, user] of config.accounts.users.entries())
     if (!groups.has(user.gid) && user.gid !== 0)
       throw new SgciError('CONFIG_INVALID', input, `accounts.users.${i}.gid: no group ${user.gid} in accounts.groups`);
+  const placed = new Map<string, number>();
+  for (const [i, extra] of config.files.entries()) {
+    const problem = extraFileProblem(extra);
+    if (problem) throw new SgciError('CONFIG_INVALID', input, `files.${i}: ${problem}`);
+    for (const platform of extraFilePlatforms(config, extra)) {
+      if (!config.image.platforms.includes(platform))
+        throw new SgciError('CONFIG_INVALID', input, `files.${i}.platforms: ${platform} is not in image.platforms`);
+      const other = placed.get(`${platform} ${extra.path}`);
+      if (other !== undefined)
+        throw new SgciError(
+          'CONFIG_INVALID',
+          input,
+          `files.${i}: files.${other} already puts ${extra.path} on ${platform}`,
+        );
+      placed.set(`${platform} ${extra.path}`, i);
+    }
+  }
   return config;
 }
 

@@ -3,10 +3,12 @@ export {
   BuildConfigFile,
   type BuildPlatform,
   buildConfigJsonSchema,
+  buildEpoch,
   buildPlatforms,
   type DebianSourceConfig,
   loadBuildConfig,
   parseBuildConfig,
+  withEpoch,
 } from './config.ts';
 export { type Deb, type DebControl, type DebEntry, readDeb } from './deb/read-deb.ts';
 export {
@@ -35,6 +37,8 @@ export {
   type BuildOutcome,
   type BuildRequest,
   configDigest,
+  lockEpoch,
+  lockPathOf,
   type ResolveBuildOptions,
   runBuild,
   writeBuildLock,

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { z } from 'zod';
 import { type Digest, describe, parseDigest, SgciError } from '../core/index.ts';
-import { buildPlatforms, parseBuildConfig } from './config.ts';
+import { buildPlatforms, parseBuildConfig, withEpoch } from './config.ts';
+import type { ExtraSource } from './extra/extra-sources.ts';
 import { type AssembledImage, assembleImage, type PlatformPackages } from './image/assemble.ts';
 import { explainLayoutDifference } from './image/compare.ts';
 
@@ -74,6 +75,17 @@ const ReproduceInput = z.strictObject({
       ),
     }),
   ),
+  /** The epoch the first run used (the build file's, or the lock's newest InRelease Date). */
+  epoch: z.number().int().min(0),
+  /** Where the first run found each extra file: the second reads the same bytes (a directory packed once). */
+  extraSources: z.array(
+    z.strictObject({
+      index: z.number().int().min(0),
+      file: z.string(),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      uri: z.string(),
+    }),
+  ),
   layout: z.string(),
   umask: z.string().regex(/^[0-7]{3,4}$/),
 });
@@ -94,8 +106,12 @@ export async function assembleAgain(inputFile: string): Promise<Digest> {
     });
   }
   process.umask(Number.parseInt(input.umask, 8));
-  const config = parseBuildConfig(input.yaml, input.file);
-  const built = await assembleImage(config, input.inputs, { layout: input.layout, baseDir: dirname(input.file) });
+  const config = withEpoch(parseBuildConfig(input.yaml, input.file), input.epoch);
+  const built = await assembleImage(config, input.inputs, {
+    layout: input.layout,
+    baseDir: dirname(input.file),
+    extraSources: input.extraSources,
+  });
   return built.digest;
 }
 
@@ -118,7 +134,11 @@ export interface SecondRun {
 export async function startSecondRun(
   file: string,
   yaml: string,
-  inputs: readonly PlatformPackages[],
+  built: {
+    readonly inputs: readonly PlatformPackages[];
+    readonly epoch: number;
+    readonly extraSources: readonly ExtraSource[];
+  },
   first: BuildEnvironment,
 ): Promise<SecondRun> {
   const dir = await mkdtemp(join(tmpdir(), 'sgci-build-again-'));
@@ -128,7 +148,9 @@ export async function startSecondRun(
   const input: ReproduceInput = {
     yaml,
     file,
-    inputs: inputs.map((i) => ({ platform: i.platform, packages: [...i.packages] })),
+    inputs: built.inputs.map((i) => ({ platform: i.platform, packages: [...i.packages] })),
+    epoch: built.epoch,
+    extraSources: [...built.extraSources],
     layout,
     umask: environment.umask,
   };

@@ -1,10 +1,10 @@
-import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { isNotFound, type RegistryAccess, resolveImage, type Signer } from '../attest/index.ts';
 import { canonicalJson, type Digest, describe, digestOf, SgciError, writeFileAtomic } from '../core/index.ts';
 import type { RegistryReference } from '../oci/reference/index.ts';
-import { type BuildConfig, loadBuildConfig, readBuildFile } from './config.ts';
+import { type BuildConfig, buildEpoch, loadBuildConfig, readBuildFile, withEpoch } from './config.ts';
 import {
   debianArchitecture,
   debPackageOf,
@@ -12,7 +12,6 @@ import {
   fetchPackages,
   type Lock,
   lockedPackages,
-  lockFileName,
   lockOf,
   parseLock,
   pinnedInRelease,
@@ -22,16 +21,32 @@ import {
   resolveRequestOf,
   serializeLock,
 } from './debian/index.ts';
+import { type ExtraSource, resolveExtraSources } from './extra/extra-sources.ts';
 import { checkBuiltImage, type GateReport } from './gate/index.ts';
 import { type AssembledImage, assembleImage } from './image/assemble.ts';
 import { type ImagePusher, pushLayout } from './image/push.ts';
-import { attestBuild, buildProvenance, readLocalInputs } from './provenance/index.ts';
+import { attestBuild, buildProvenance, type ExtraFileInput, readLocalInputs } from './provenance/index.ts';
 import { currentEnvironment, proveReproducible, type ReproducibilityProof, startSecondRun } from './reproduce.ts';
 import { declaredSbom, type EncodedSbom, encodeBuildSboms } from './sbom/index.ts';
 
 /** The canonical digest of a build file's meaning (defaults applied, keys sorted): what the lock was made for. */
 export function configDigest(config: BuildConfig): string {
   return digestOf(canonicalJson(config));
+}
+
+/** The lock of a build file: `static.lock.json` beside `static.yaml`, one per build file. */
+export function lockPathOf(file: string): string {
+  return join(dirname(file), `${basename(file).replace(/\.ya?ml$/, '')}.lock.json`);
+}
+
+/**
+ * The epoch a build file without its own takes: the newest InRelease Date the lock pins. The image's `created` then
+ * says how old its packages are (what SGCI-COMP-004 judges), moves with each new lock and with nothing else.
+ */
+export function lockEpoch(lock: Lock): number {
+  let newest = 0;
+  for (const suite of lock.suites) newest = Math.max(newest, Math.floor(Date.parse(suite.date) / 1000));
+  return newest;
 }
 
 /**
@@ -58,6 +73,8 @@ async function readLock(path: string): Promise<Lock> {
 
 export interface ResolveBuildOptions {
   readonly repository?: RepositoryFilesOptions;
+  /** The lock file; default `lockPathOf(file)`. */
+  readonly lock?: string;
   /** The clock for sources without a snapshot time. */
   readonly now?: () => Date;
 }
@@ -73,7 +90,7 @@ async function resolveBuild(
   files: RepositoryFiles,
   options: ResolveBuildOptions,
 ): Promise<{ lock: Lock; lockPath: string }> {
-  const lockPath = join(dirname(file), lockFileName);
+  const lockPath = options.lock ?? lockPathOf(file);
   const previous = locked ? await readLock(lockPath) : undefined;
   const resolution = await resolveDebian(resolveRequestOf(config, dirname(file)), {
     files,
@@ -89,7 +106,7 @@ async function resolveBuild(
   return { lock, lockPath };
 }
 
-/** `sgci build lock FILE`: resolves and writes `sgci.lock.json` beside the build file. */
+/** `sgci build lock FILE`: resolves and writes the lock (`FILE.lock.json` beside the build file). */
 export async function writeBuildLock(file: string, options: ResolveBuildOptions = {}): Promise<string> {
   const config = await loadBuildConfig(file);
   const { lock, lockPath } = await resolveBuild(config, file, false, new RepositoryFiles(options.repository), options);
@@ -101,7 +118,7 @@ export interface BuildRequest extends ResolveBuildOptions {
   readonly file: string;
   /** The OCI layout to write; a temporary directory when absent. */
   readonly out?: string;
-  /** Fail when the resolution differs from `sgci.lock.json` (else the lock is rewritten). */
+  /** Fail when the resolution differs from the lock (else the lock is rewritten). */
   readonly locked: boolean;
   /** Push to this repository (the tags are the build file's unless `tags` is given). */
   readonly push?: {
@@ -124,10 +141,26 @@ export interface BuildOutcome {
   readonly gates: readonly GateReport[];
   /** Both runs' digests (equal) and host settings. */
   readonly reproducibility: ReproducibilityProof;
+  /** Each extra file as read (a packed directory by its tar's digest), as the provenance names it. */
+  readonly extraFiles: readonly ExtraFileInput[];
   readonly pushed?: Digest;
   readonly signed: boolean;
   /** Every tag already named this digest: nothing was pushed, signed or attested again. */
   readonly unchanged?: boolean;
+}
+
+/** The extra files as the provenance lists them: where each came from, its digest, its image path and platforms. */
+function extraFilesOf(config: BuildConfig, sources: readonly ExtraSource[]): ExtraFileInput[] {
+  return sources.map((s) => {
+    const extra = config.files[s.index];
+    return {
+      uri: s.uri,
+      sha256: s.sha256,
+      path: extra?.path ?? '',
+      ...(extra?.platforms ? { platforms: extra.platforms } : {}),
+      ...(extra?.directory !== undefined ? { packed: true } : {}),
+    };
+  });
 }
 
 /**
@@ -154,37 +187,57 @@ async function published(
 }
 
 /**
- * `sgci build FILE`: resolve (or hold to the lock), fetch each `.deb` verified, assemble twice (here and, under other
+ * `sgci build FILE`: resolve (or hold to the lock; without an epoch of its own the build takes the lock's), fetch each
+ * `.deb` and each `url` extra file verified, pack each `directory`, assemble twice (here and, under other
  * host settings, in a child process: issue 16, item 7) and refuse a second digest, write the SBOMs of the
  * resolution and check each platform image against them and the checks the build asserts, write the provenance;
  * then, when asked, push, sign and attach the SBOMs and provenance. Nothing is pushed unless every check passed.
  */
 export async function runBuild(request: BuildRequest): Promise<BuildOutcome> {
-  const { text, config } = await readBuildFile(request.file);
+  const work = await mkdtemp(join(tmpdir(), 'sgci-build-files-'));
+  try {
+    return await buildIn(work, request);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** `runBuild` with `work`, a directory of its own for what the build packs (directories of `files`). */
+async function buildIn(work: string, request: BuildRequest): Promise<BuildOutcome> {
+  const { text, config: file } = await readBuildFile(request.file);
   const files = new RepositoryFiles(request.repository);
-  const { lock, lockPath } = await resolveBuild(config, request.file, request.locked, files, request);
+  const { lock, lockPath } = await resolveBuild(file, request.file, request.locked, files, request);
   if (!request.locked) await writeFileAtomic(lockPath, serializeLock(lock));
+  const config = withEpoch(file, lockEpoch(lock));
   const inputs = [];
   for (const platform of config.image.platforms) {
     const fetched = await fetchPackages(lockedPackages(lock, debianArchitecture(platform)), files);
     inputs.push({ platform, packages: fetched.map(debPackageOf) });
   }
+  const extraSources = await resolveExtraSources(config, request.file, files, work);
   const layout = request.out ?? join(await mkdtemp(join(tmpdir(), 'sgci-build-')), 'oci');
   const environment = currentEnvironment();
-  const second = await startSecondRun(request.file, text, inputs, environment);
+  const second = await startSecondRun(
+    request.file,
+    text,
+    { inputs, epoch: buildEpoch(config), extraSources },
+    environment,
+  );
   let image: AssembledImage;
   try {
-    image = await assembleImage(config, inputs, { layout, baseDir: dirname(request.file) });
+    image = await assembleImage(config, inputs, { layout, baseDir: dirname(request.file), extraSources });
   } catch (error) {
     await second.abort();
     throw error;
   }
   const reproducibility = await proveReproducible(request.file, { image, environment }, second);
+  const extraFiles = extraFilesOf(config, extraSources);
   const provenance = config.outputs.provenance
     ? buildProvenance({
         config,
         lock,
         ...(await readLocalInputs(config, request.file)),
+        extraFiles,
         image: {
           digest: image.digest,
           platforms: image.report.platforms.map((p) => ({ platform: p.platform, manifest: p.manifest })),
@@ -232,11 +285,21 @@ export async function runBuild(request: BuildRequest): Promise<BuildOutcome> {
     await writeFileAtomic(path, `${JSON.stringify(provenance, null, 2)}\n`);
     outputs.push(path);
   }
-  if (!request.push) return { image, lockPath, outputs, gates, reproducibility, signed: false };
+  if (!request.push) return { image, lockPath, outputs, gates, reproducibility, extraFiles, signed: false };
   const { registry, target } = request.push;
   const tags = request.push.tags ?? config.image.tags;
   if (await published(registry, target, tags, image.digest))
-    return { image, lockPath, outputs, gates, reproducibility, pushed: image.digest, signed: false, unchanged: true };
+    return {
+      image,
+      lockPath,
+      outputs,
+      gates,
+      reproducibility,
+      extraFiles,
+      pushed: image.digest,
+      signed: false,
+      unchanged: true,
+    };
   const pushed = await pushLayout(layout, registry, target, tags);
   if (signer)
     await attestBuild(registry, target, signer, {
@@ -244,5 +307,5 @@ export async function runBuild(request: BuildRequest): Promise<BuildOutcome> {
       platforms: sboms,
       ...(provenance ? { provenance } : {}),
     });
-  return { image, lockPath, outputs, gates, reproducibility, pushed, signed: signs };
+  return { image, lockPath, outputs, gates, reproducibility, extraFiles, pushed, signed: signs };
 }

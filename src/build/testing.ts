@@ -12,6 +12,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -312,9 +313,13 @@ export const caToolMissing = existsSync(updateCaTool) ? false : 'update-ca-certi
 
 /**
  * What the real update-ca-certificates writes for the certificates of a ca-certificates .deb and a given
- * ca-certificates.conf, in a directory of its own: the bundle's text and the `.pem` links it made.
+ * ca-certificates.conf, in a directory of its own: the bundle's text, the `.pem` links and the hash links
+ * (`openssl rehash`, run by it) it made.
  */
-export function updateCaCertificates(debPath: string, conf: string): { bundle: string; links: string[] } {
+export function updateCaCertificates(
+  debPath: string,
+  conf: string,
+): { bundle: string; links: string[]; hashLinks: string[] } {
   const root = mkdtempSync(join(tmpdir(), 'sgci-ca-'));
   execFileSync('dpkg-deb', ['-x', debPath, root]);
   writeFileSync(join(root, 'ca-certificates.conf'), conf);
@@ -340,7 +345,11 @@ export function updateCaCertificates(debPath: string, conf: string): { bundle: s
   const links = readdirSync(certs)
     .filter((n) => n.endsWith('.pem'))
     .sort();
-  return { bundle: readFileSync(join(certs, 'ca-certificates.crt'), 'utf8'), links };
+  const hashLinks = readdirSync(certs)
+    .filter((n) => /^[0-9a-f]{8}\.\d+$/.test(n))
+    .sort()
+    .map((n) => `${n} -> ${readlinkSync(join(certs, n))}`);
+  return { bundle: readFileSync(join(certs, 'ca-certificates.crt'), 'utf8'), links, hashLinks };
 }
 
 /** An ar archive as dpkg-deb writes one: `!<arch>`, 60-byte headers, data padded to even offsets. */

@@ -17,11 +17,12 @@ const ProvenanceParameters = z.object({
       buildFile: z.object({ sha256: z.string() }),
       configDigest: z.string(),
     }),
+    resolvedDependencies: z.array(z.object({ uri: z.string(), digest: z.record(z.string(), z.string()) })).default([]),
   }),
 });
 
 export interface VerifyBuildRequest extends ResolveBuildOptions {
-  /** The build file the image was built from; its lock (`sgci.lock.json`) beside it. */
+  /** The build file the image was built from; its lock beside it (`lockPathOf`) unless `lock` names another. */
   readonly file: string;
   readonly registry: RegistryAccess;
   readonly image: RegistryReference;
@@ -72,13 +73,22 @@ export async function verifyBuild(request: VerifyBuildRequest): Promise<BuildVer
       checkedAt: request.checkedAt,
       ...(request.repository ? { repository: request.repository } : {}),
       ...(request.now ? { now: request.now } : {}),
+      ...(request.lock ? { lock: request.lock } : {}),
     });
-    if (outcome.image.digest !== published)
+    if (outcome.image.digest !== published) {
+      // a directory packed at build time (files[].directory) is the likeliest difference: name it
+      const named = new Map(
+        parsed.data.buildDefinition.resolvedDependencies.map((d) => [d.uri, d.digest.sha256] as const),
+      );
+      const differing = outcome.extraFiles
+        .filter((f) => named.has(f.uri) && named.get(f.uri) !== f.sha256)
+        .map((f) => `; ${f.uri} (${f.path}) is sha256 ${f.sha256} here, the provenance names ${named.get(f.uri)}`);
       throw new SgciError(
         'BUILD_REFUSED',
         name,
-        `the rebuild from ${request.file} and its lock gives ${outcome.image.digest}, not the published ${published}`,
+        `the rebuild from ${request.file} and its lock gives ${outcome.image.digest}, not the published ${published}${differing.join('')}`,
       );
+    }
     return { published, rebuilt: outcome.image.digest, reproducibility: outcome.reproducibility };
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -5,7 +5,8 @@ const run = promisify(execFile);
 
 /**
  * Writes a self-signed P-256 certificate and its unencrypted key (PEM) with openssl; `altNames` (e.g.
- * `IP:127.0.0.1`) makes it valid for a loopback server, whose clients check the subject alternative name.
+ * `IP:127.0.0.1`) makes it valid for a loopback server, whose clients check the subject alternative name; `flags`
+ * go to `openssl req` as they are (`-utf8`, `-multivalue-rdn`).
  */
 export async function selfSignedCertificate(
   subject: string,
@@ -13,6 +14,7 @@ export async function selfSignedCertificate(
   keyFile: string,
   certFile: string,
   altNames?: string,
+  flags: readonly string[] = [],
 ): Promise<void> {
   await run('openssl', [
     'req',
@@ -27,6 +29,7 @@ export async function selfSignedCertificate(
     '-subj',
     subject,
     ...(altNames ? ['-addext', `subjectAltName=${altNames}`] : []),
+    ...flags,
     '-keyout',
     keyFile,
     '-out',

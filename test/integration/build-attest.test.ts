@@ -106,6 +106,7 @@ async function signedBuild(host: string, client: RegistryClient): Promise<void> 
     config,
     lock,
     ...(await readLocalInputs(config, buildFile)),
+    extraFiles: [],
     image: {
       digest: built.digest,
       platforms: built.report.platforms.map((p) => ({ platform: p.platform, manifest: p.manifest })),

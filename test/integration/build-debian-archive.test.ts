@@ -58,7 +58,7 @@ interface BuildJson {
   readonly layout: string;
   readonly outputs: readonly string[];
   readonly gates: readonly { platform: string; failed: readonly unknown[]; asserted: readonly { id: string }[] }[];
-  readonly report: { reproducibility: { digests: readonly string[] } };
+  readonly report: { epoch: number; reproducibility: { digests: readonly string[] } };
 }
 
 /** name version arch of each Debian package the CycloneDX SBOM lists, by its PURL. */
@@ -157,9 +157,13 @@ test("sgci build examples/build/static.yaml from Debian's archive: twice one dig
     );
   }
 
-  const lock = JSON.parse(await readFile(join(dir, 'sgci.lock.json'), 'utf8')) as {
+  const lock = JSON.parse(await readFile(join(dir, 'static.lock.json'), 'utf8')) as {
+    suites: { date: string }[];
     architectures: { architecture: string; packages: LockedPackage[] }[];
   };
+  // the example names no epoch: the image is as old as the newest InRelease its lock pins
+  const newest = lock.suites.reduce((n, s) => Math.max(n, Date.parse(s.date)), 0) / 1000;
+  assert.equal(built.report.epoch, newest);
   for (const { architecture, packages } of lock.architectures) {
     const platform = `linux/${architecture}`;
     const cyclonedx = built.outputs.find((path) => path.endsWith(`linux-${architecture}.cdx.json`));

@@ -50,7 +50,9 @@ async function buildIn(
   const input = join(dir, 'input.json');
   const file = join(baseDir, 'build.yaml');
   const inputs = [{ platform: 'linux/amd64', packages }];
-  writeFileSync(input, JSON.stringify({ yaml, file, inputs, layout, umask: settings.umask }));
+  // the epoch a lock would give (unused: every build file here names its own), no extra files
+  const built = { epoch: 0, extraSources: [] };
+  writeFileSync(input, JSON.stringify({ yaml, file, inputs, ...built, layout, umask: settings.umask }));
   const { stdout } = await run(node, [cli, 'build', 'reproduce', input], {
     env: { ...process.env, ...settings.env, TMPDIR: dir },
   });
@@ -121,7 +123,7 @@ test('a second run that differs fails the build with BUILD_REFUSED, both setting
   // the second run is handed another epoch: the one input that reaches the bytes and differs between the runs
   const environment = currentEnvironment();
   const other = staticBuildYaml().replace('epoch: 1735689600', 'epoch: 1735689000');
-  const second = await startSecondRun(file, other, inputs, environment);
+  const second = await startSecondRun(file, other, { inputs, epoch: 1735689600, extraSources: [] }, environment);
   const error = await proveReproducible(file, { image, environment }, second).then(
     () => assert.fail('two different digests passed as reproduced'),
     (e: SgciError) => e,

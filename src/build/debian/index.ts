@@ -13,7 +13,6 @@ export {
   type LockedPackage,
   type LockedSuite,
   lockedPackages,
-  lockFileName,
   lockOf,
   parseLock,
   pinnedInRelease,

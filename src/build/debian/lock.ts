@@ -1,5 +1,5 @@
 /**
- * `sgci.lock.json`: everything a resolution decided, so a later build can prove it decides the same (or run
+ * The lock (`NAME.lock.json` beside `NAME.yaml`): everything a resolution decided, so a later build can prove it decides the same (or run
  * from the cache without the network): the configuration's digest, per suite the chain of trust (InRelease
  * digest, signer, Date, Valid-Until, each index), per architecture each package with its `.deb` digest and why
  * it is in the closure, and what each exclude cut.
@@ -67,8 +67,6 @@ export type Lock = z.infer<typeof lockSchema>;
 export type LockedSuite = z.infer<typeof lockedSuite>;
 export type LockedPackage = z.infer<typeof lockedPackage>;
 
-export const lockFileName = 'sgci.lock.json';
-
 /** One line a person reads in a diff: `requested: tzdata` or `libssl3 Depends: libc6 (>= 2.34)`. */
 export function formatWhy(why: Why): string {
   return why.kind === 'requested' ? `requested: ${why.relation}` : `${why.parent} ${why.field}: ${why.relation}`;
@@ -131,7 +129,7 @@ export function parseLock(text: string, input: string): Lock {
  */
 export function lockedPackages(lock: Lock, architecture: string): (DebFile & { readonly why: string })[] {
   const locked = lock.architectures.find((a) => a.architecture === architecture);
-  if (!locked) throw new SgciError('CONFIG_INVALID', lockFileName, `the lock has no packages for ${architecture}`);
+  if (!locked) throw new SgciError('CONFIG_INVALID', 'lock', `the lock has no packages for ${architecture}`);
   return locked.packages.map((p) => ({
     name: p.name,
     version: p.version,

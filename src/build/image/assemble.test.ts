@@ -95,7 +95,7 @@ test('the build report lists every maintainer script it did not run and every fi
   );
 });
 
-test('the CA bundle is byte for byte what the real update-ca-certificates writes from the same certificates', {
+test('the CA bundle and the hash links are what the real update-ca-certificates (and openssl rehash) write', {
   skip: skip || caToolMissing,
 }, async () => {
   const { layout, debs } = await build();
@@ -106,11 +106,16 @@ test('the CA bundle is byte for byte what the real update-ca-certificates writes
   assert.equal(layoutFile(layout, 'etc/ssl/certs/ca-certificates.crt'), real.bundle);
   const pems = real.links;
   assert.deepEqual(pems, ['sgci_Other_=Root=__2026.pem', 'sgci_Test_Root.pem']);
-  const listing = tarListing(layout).filter((l) => l.includes('etc/ssl/certs/') && l.includes('.pem'));
+  const listing = tarListing(layout).filter((l) => /etc\/ssl\/certs\/\S+\.pem /.test(l));
   assert.deepEqual(
     listing.map((l) => /etc\/ssl\/certs\/(\S+)/.exec(l)?.[1]),
     pems,
   );
+  const hashLinks = tarListing(layout)
+    .map((l) => /etc\/ssl\/certs\/([0-9a-f]{8}\.\d+ -> \S+)$/.exec(l)?.[1])
+    .filter((l) => l !== undefined);
+  assert.equal(real.hashLinks.length, 2);
+  assert.deepEqual(hashLinks, real.hashLinks);
 });
 
 test('two packages shipping one path differently is an error naming both; identical is fine', { skip }, async () => {

@@ -1,8 +1,9 @@
 import { type Digest, defaultLimits, digestOf, type Limits, SgciError } from '../../core/index.ts';
 import { mediaTypes } from '../../oci/image/index.ts';
-import type { BuildConfig, BuildPlatform } from '../config.ts';
+import { type BuildConfig, type BuildPlatform, buildEpoch } from '../config.ts';
 import { type Deb, describingPart } from '../deb/read-deb.ts';
 import { readDebs } from '../deb/read-debs.ts';
+import { type ExtraSource, localExtraSource } from '../extra/extra-sources.ts';
 import { enforceBuildPolicy, type PolicyResult } from './build-policy.ts';
 import { type InstalledPackage, installPackage } from './install.ts';
 import { gzipFixed, layerTar, zstdFixed } from './layer-tar.ts';
@@ -49,6 +50,8 @@ export interface AssembleOptions {
   readonly layout: string;
   /** What relative `files[].source` paths are relative to: the build file's directory. */
   readonly baseDir: string;
+  /** Where each extra file's bytes are (`resolveExtraSources`); without it only `files[].source` entries can go in. */
+  readonly extraSources?: readonly ExtraSource[];
   readonly limits?: Limits;
 }
 
@@ -142,7 +145,7 @@ export async function assembleImage(
       image: config.image.name,
       tags: config.image.tags,
       digest: root.digest,
-      epoch: config.reproducibility.epoch,
+      epoch: buildEpoch(config),
       platforms: reports,
     },
   };
@@ -156,7 +159,8 @@ async function assemblePlatform(
 ): Promise<{ report: PlatformReport; manifest: Blob; platformBlobs: Blob[] }> {
   const tree = new ImageTree();
   const unpacked = await unpackPackages(tree, config, input, options.limits ?? defaultLimits, described);
-  const written = await writeBuildFiles(tree, config, unpacked.installed, options.baseDir);
+  const sources = options.extraSources ?? localExtraSources(config, options.baseDir);
+  const written = await writeBuildFiles(tree, config, unpacked.installed, sources, input.platform);
   const policy = enforceBuildPolicy(tree, config, unpacked.setuid, config.image.name);
   const nodes = tree.sorted();
   const groups =
@@ -264,9 +268,10 @@ async function writeBuildFiles(
   tree: ImageTree,
   config: BuildConfig,
   installed: Unpacked['installed'],
-  baseDir: string,
+  sources: readonly ExtraSource[],
+  platform: BuildPlatform,
 ): Promise<{ synthesized: Synthesized[]; links: string[]; late: Set<string> }> {
-  const epoch = config.reproducibility.epoch;
+  const epoch = buildEpoch(config);
   const synthesized: Synthesized[] = [];
   const links = config.debian.mergedUsr ? mergedUsrLinks(tree) : [];
   for (const dir of links) {
@@ -291,11 +296,21 @@ async function writeBuildFiles(
   const early = synthesized.length;
   writeAccounts(tree, config, epoch, synthesized);
   writePaths(tree, config, epoch, synthesized);
-  await writeExtraFiles(tree, config, baseDir, epoch, synthesized);
+  await writeExtraFiles(tree, config, sources, platform, synthesized);
   tree.addMissingParents(epoch);
   const late = new Set(synthesized.slice(early).map((s) => s.path));
   for (const node of tree.sorted()) if (!base.has(node.path)) late.add(node.path);
   return { synthesized, links, late };
+}
+
+/** The build file's `source` entries by their pinned sha256; a `url` or `directory` needs `resolveExtraSources`. */
+function localExtraSources(config: BuildConfig, baseDir: string): ExtraSource[] {
+  return config.files.map((extra, index) => {
+    const local = localExtraSource(config, index, baseDir);
+    if (!local)
+      throw new SgciError('USAGE', extra.path, `files.${index}: a url or directory is resolved before assembly`);
+    return local;
+  });
 }
 
 /** One deterministic tar per non-empty group, compressed as the build file says; diff_id is the tar's digest. */
@@ -307,7 +322,7 @@ async function buildLayers(
   const layers: LayerReport[] = [];
   for (const group of groups) {
     if (group.length === 0) continue;
-    const tar = layerTar(group, config.reproducibility.epoch);
+    const tar = layerTar(group, buildEpoch(config));
     const blob =
       config.layers.compression === 'zstd'
         ? blobOf(mediaTypes.ociLayerZstd, zstdFixed(tar))

@@ -10,7 +10,7 @@ import {
   writeFileAtomic,
 } from '../../core/index.ts';
 import { mediaTypes } from '../../oci/image/index.ts';
-import type { BuildConfig, BuildPlatform } from '../config.ts';
+import { type BuildConfig, type BuildPlatform, buildEpoch } from '../config.ts';
 
 /** A blob of the layout: its digest, its bytes and the media type it is referenced with. */
 export interface Blob {
@@ -55,7 +55,7 @@ export function platformParts(platform: BuildPlatform): { architecture: string; 
 
 /** The image configuration: runtime settings from the build file, the layers' diff_ids, one history entry each. */
 export function imageConfig(config: BuildConfig, platform: BuildPlatform, diffIds: readonly Digest[]): Blob {
-  const created = new Date(config.reproducibility.epoch * 1000).toISOString();
+  const created = new Date(buildEpoch(config) * 1000).toISOString();
   const run = config.config;
   const health = run.healthcheck;
   const user =
@@ -99,7 +99,7 @@ export function imageManifest(config: BuildConfig, configBlob: Blob, layers: rea
     config: descriptorOf(configBlob),
     layers: layers.map((l) => descriptorOf(l)),
     annotations: {
-      'org.opencontainers.image.created': new Date(config.reproducibility.epoch * 1000).toISOString(),
+      'org.opencontainers.image.created': new Date(buildEpoch(config) * 1000).toISOString(),
       ...config.image.annotations,
     },
   });

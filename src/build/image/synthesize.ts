@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { describe, SgciError } from '../../core/index.ts';
-import type { BuildConfig } from '../config.ts';
+import { type BuildConfig, type BuildPlatform, buildEpoch, extraFilePlatforms } from '../config.ts';
+import type { ExtraSource } from '../extra/extra-sources.ts';
 import type { InstalledPackage } from './install.ts';
+import { rehashLinks } from './subject-hash.ts';
 import { buildOwner, type ImageTree, type TreeNode } from './tree.ts';
-import { archiveNodes } from './unpack-archive.ts';
+import { archiveMember, archiveNodes } from './unpack-archive.ts';
 
 /** One file the build wrote instead of a maintainer script or a package, for the build report. */
 export interface Synthesized {
@@ -93,16 +94,21 @@ export function writePaths(tree: ImageTree, config: BuildConfig, epoch: number, 
   }
 }
 
-/** `files` from the build file, each checked against its sha256 before it goes in. */
+/**
+ * `files` from the build file that go to `platform`, each read from where `sources` says and checked against its
+ * sha256 before it goes in: a file, the files of an archive (`unpack`) or one member of it (`member`).
+ */
 export async function writeExtraFiles(
   tree: ImageTree,
   config: BuildConfig,
-  baseDir: string,
-  epoch: number,
+  sources: readonly ExtraSource[],
+  platform: BuildPlatform,
   out: Synthesized[],
 ): Promise<void> {
-  for (const extra of config.files) {
-    const source = resolve(baseDir, extra.source);
+  const epoch = buildEpoch(config);
+  for (const { index, file: source, sha256 } of sources) {
+    const extra = config.files[index];
+    if (!extra || !extraFilePlatforms(config, extra).includes(platform)) continue;
     let bytes: Buffer;
     try {
       bytes = await readFile(source);
@@ -110,14 +116,15 @@ export async function writeExtraFiles(
       throw new SgciError('IO_ERROR', source, `cannot read extra file: ${describe(error)}`, { cause: error });
     }
     const sum = createHash('sha256').update(bytes).digest('hex');
-    if (sum !== extra.sha256)
-      throw new SgciError('DIGEST_MISMATCH', source, `sha256 ${sum} differs from the build file's ${extra.sha256}`);
-    if (!extra.unpack) {
-      write(tree, file(extra.path, bytes, epoch, extra.mode, extra.uid, extra.gid), `extra file ${extra.source}`, out);
-      continue;
-    }
-    for (const node of await archiveNodes(bytes, source, extra.path, extra, epoch))
-      write(tree, node, `extra archive ${extra.source}`, out);
+    if (sum !== sha256)
+      throw new SgciError('DIGEST_MISMATCH', source, `sha256 ${sum} differs from the build file's ${sha256}`);
+    const what = `extra file ${extra.source ?? extra.url ?? extra.directory}`;
+    if (extra.member !== undefined) {
+      const content = await archiveMember(bytes, source, extra.member);
+      write(tree, file(extra.path, content, epoch, extra.mode, extra.uid, extra.gid), what, out);
+    } else if (extra.unpack || extra.directory !== undefined) {
+      for (const node of await archiveNodes(bytes, source, extra.path, extra, epoch)) write(tree, node, what, out);
+    } else write(tree, file(extra.path, bytes, epoch, extra.mode, extra.uid, extra.gid), what, out);
   }
 }
 
@@ -175,8 +182,7 @@ function pemName(relative: string): string {
  * What ca-certificates' postinst does on a fresh install: every `.crt` below /usr/share/ca-certificates enabled in
  * /etc/ca-certificates.conf (sorted in the C locale, as the host's own file is), then update-ca-certificates: a
  * `.pem` link per certificate and the bundle /etc/ssl/certs/ca-certificates.crt, each certificate ending in a
- * newline. The `openssl rehash` hash links are not written: nothing in a distroless image looks certificates up by
- * hash directory, and the bundle is what OpenSSL, Go, Node and Python are pointed at.
+ * newline, and the `<subject-hash>.<n>` links `openssl rehash` adds for lookups by hash directory (`-CApath`).
  */
 export function writeCaBundle(tree: ImageTree, epoch: number, out: Synthesized[]): boolean {
   const root = '/usr/share/ca-certificates/';
@@ -205,6 +211,9 @@ export function writeCaBundle(tree: ImageTree, epoch: number, out: Synthesized[]
     'update-ca-certificates bundle',
     out,
   );
+  const pems = certs.map((c) => ({ name: pemName(c.relative), content: c.content }));
+  for (const link of rehashLinks(pems, '/etc/ssl/certs'))
+    write(tree, symlink(`/etc/ssl/certs/${link.name}`, link.target, epoch), 'openssl rehash link', out);
   return true;
 }
 

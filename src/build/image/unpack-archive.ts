@@ -1,10 +1,50 @@
-import { defaultLimits, type Limits, SgciError } from '../../core/index.ts';
+import { gunzipSync } from 'node:zlib';
+import { defaultLimits, describe, type Limits, SgciError } from '../../core/index.ts';
 import { normalizeImagePath } from '../../oci/fs/index.ts';
 import { readTar } from '../deb/read-deb.ts';
 import { buildOwner, type TreeNode } from './tree.ts';
 
 /** An application tree is bigger than a package: sgci with its production dependencies is about 100 MB. */
 const maxArchiveBytes = 1024 * 1024 * 1024;
+
+/** A tar archive's entries from its verified bytes (gzip-compressed ones too: npm's .tgz), bounded. */
+async function tarEntries(bytes: Buffer, source: string, limits: Limits): ReturnType<typeof readTar> {
+  let tar = bytes;
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    try {
+      tar = gunzipSync(bytes, { maxOutputLength: maxArchiveBytes });
+    } catch (error) {
+      throw new SgciError(
+        'ARCHIVE_INVALID',
+        source,
+        `not a gzip archive within ${maxArchiveBytes} bytes: ${describe(error)}`,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+  // the bytes whose sha256 was checked, not a second read of the file
+  const chunks = (async function* () {
+    yield tar;
+  })();
+  return readTar(chunks, source, limits, maxArchiveBytes);
+}
+
+/** The content of the regular file `member` of an extra file's tar archive (`files[].member`: node out of npm's .tgz). */
+export async function archiveMember(
+  bytes: Buffer,
+  source: string,
+  member: string,
+  limits: Limits = defaultLimits,
+): Promise<Buffer> {
+  const wanted = normalizeImagePath(member).path;
+  const found = (await tarEntries(bytes, source, limits)).find(
+    (e) => e.header.type === 'file' && normalizeImagePath(e.header.path).path === wanted,
+  );
+  if (!found) throw new SgciError('ARCHIVE_INVALID', source, `holds no regular file ${member}`);
+  return found.content ?? Buffer.alloc(0);
+}
 
 /**
  * The entries of an extra file's tar archive (its verified `bytes`) as tree nodes below `at`: files, directories and symlinks only, no path
@@ -19,11 +59,7 @@ export async function archiveNodes(
   epoch: number,
   limits: Limits = defaultLimits,
 ): Promise<TreeNode[]> {
-  // the bytes whose sha256 was checked, not a second read of the file
-  const chunks = (async function* () {
-    yield bytes;
-  })();
-  const entries = await readTar(chunks, source, limits, maxArchiveBytes);
+  const entries = await tarEntries(bytes, source, limits);
   const nodes = new Map<string, TreeNode>();
   const below = (name: string): string => {
     const inside = normalizeImagePath(name);

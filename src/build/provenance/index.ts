@@ -1,6 +1,7 @@
 export { attestBuild, type BuildAttestations } from './attest.ts';
 export {
   buildProvenance,
+  type ExtraFileInput,
   type LocalInput,
   type LockedInputs,
   localBuilderId,

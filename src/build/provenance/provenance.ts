@@ -3,10 +3,10 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { sgciPackagesBuildType } from '../../attest/index.ts';
 import { type Digest, describe, digestHex, SgciError, toolVersion } from '../../core/index.ts';
-import type { BuildConfig } from '../config.ts';
+import { type BuildConfig, buildEpoch } from '../config.ts';
 import type { Lock } from '../debian/index.ts';
 
-/** What provenance reads of `sgci.lock.json`: the chain of trust per suite and every package per architecture. */
+/** What provenance reads of the lock: the chain of trust per suite and every package per architecture. */
 export type LockedInputs = Pick<Lock, 'configDigest' | 'suites' | 'architectures'>;
 
 /** A file the build read that is not in the repository: the build file itself, a signing key, an extra file. */
@@ -25,8 +25,20 @@ export interface ProvenanceInputs {
   readonly keys: readonly (LocalInput & { readonly fingerprint: string })[];
   /** The image built: the digest of the root (index or manifest) and of each platform's manifest. */
   readonly image: { readonly digest: Digest; readonly platforms: readonly { platform: string; manifest: Digest }[] };
+  /** Each extra file as the build read it (a packed directory by the digest of its tar). */
+  readonly extraFiles: readonly ExtraFileInput[];
   /** Who ran the build (a CI system's URI); a local run is `localBuilderId`. */
   readonly builderId?: string;
+}
+
+/** An extra file: `file:PATH` (relative to the build file) or its URL, and where it goes in the image. */
+export interface ExtraFileInput {
+  readonly uri: string;
+  readonly sha256: string;
+  readonly path: string;
+  readonly platforms?: readonly string[];
+  /** A `files[].directory`, packed at build time: the digest is of its deterministic tar. */
+  readonly packed?: boolean;
 }
 
 /** SLSA v1 ResourceDescriptor. */
@@ -116,12 +128,24 @@ export function buildProvenance(inputs: ProvenanceInputs): Record<string, unknow
         tags: config.image.tags,
         platforms: config.image.platforms,
       },
-      internalParameters: { epoch: config.reproducibility.epoch },
+      internalParameters: { epoch: buildEpoch(config) },
       resolvedDependencies: [
         local('build file', inputs.buildFile),
         ...inputs.keys.map((k) => local('signing key', k, { fingerprint: k.fingerprint })),
         ...repositoryInputs(inputs.lock),
-        ...config.files.map((f) => local(`extra file ${f.path}`, { path: f.source, sha256: f.sha256 })),
+        ...inputs.extraFiles.map((f) => ({
+          uri: f.uri,
+          name: `extra file ${f.path}`,
+          digest: { sha256: f.sha256 },
+          ...(f.platforms || f.packed
+            ? {
+                annotations: {
+                  ...(f.platforms ? { platforms: f.platforms } : {}),
+                  ...(f.packed ? { packed: 'tar' } : {}),
+                },
+              }
+            : {}),
+        })),
       ],
     },
     runDetails: {

@@ -12,7 +12,7 @@ import {
   type Sbom,
 } from '../../catalog/index.ts';
 import { defaultLimits, type Limits, SgciError, toolVersion } from '../../core/index.ts';
-import type { BuildConfig } from '../config.ts';
+import { type BuildConfig, buildEpoch } from '../config.ts';
 import type { Deb } from '../deb/read-deb.ts';
 import { readDebs } from '../deb/read-debs.ts';
 import type { PlatformPackages, PlatformReport } from '../image/assemble.ts';
@@ -97,7 +97,7 @@ export async function declaredSbom(
       digest: built.manifest,
       platform: built.platform,
       layers: built.layers.map((l) => ({ digest: l.digest, diffId: l.diffId })),
-      created: new Date(config.reproducibility.epoch * 1000).toISOString(),
+      created: new Date(buildEpoch(config) * 1000).toISOString(),
     },
     ...(distro ? { distro } : {}),
     packages,

@@ -10,6 +10,7 @@ interface BuildOptions extends ImageCliOptions {
   out?: string;
   push?: string;
   locked?: boolean;
+  lock?: string;
   offline?: boolean;
   output: 'text' | 'json';
 }
@@ -19,6 +20,17 @@ function layoutPath(out: string): string {
   if (!out.startsWith('oci-dir:') || out.length === 'oci-dir:'.length)
     throw new SgciError('USAGE', out, '--out takes oci-dir:PATH (the OCI layout directory to write)');
   return out.slice('oci-dir:'.length);
+}
+
+interface VerifyOptions extends ImageCliOptions {
+  key: string[];
+  lock?: string;
+  offline?: boolean;
+}
+
+/** `--lock` is `sgci build`'s option too: after `sgci build lock` or `verify`, commander may give it to the parent. */
+function parentLock(command: Command): string | undefined {
+  return command.parent?.opts<{ lock?: string }>().lock;
 }
 
 /**
@@ -47,7 +59,8 @@ export function registerBuild(program: Command): void {
     .argument('<file>', 'the build file (YAML, apiVersion sgci.build/v1)')
     .option('--out <oci-dir:PATH>', 'write the OCI layout here (default: a temporary directory)')
     .option('--push <ref>', 'push to this registry reference; with outputs.signingKey, sign and attest it')
-    .option('--locked', 'fail when the resolution differs from sgci.lock.json (default when CI is set)')
+    .option('--locked', 'fail when the resolution differs from the lock (default when CI is set)')
+    .option('--lock <file>', 'the lock file (default: FILE.lock.json beside the build file, e.g. static.lock.json)')
     .option('--offline', 'read the Debian files from the cache only, never the network');
   addRegistryOptions(cmd).action(async (file: string, opts: BuildOptions) => {
     const out = opts.out === undefined ? undefined : layoutPath(opts.out);
@@ -62,6 +75,7 @@ export function registerBuild(program: Command): void {
         file,
         ...(out ? { out } : {}),
         locked: opts.locked ?? Boolean(process.env.CI),
+        ...(opts.lock ? { lock: opts.lock } : {}),
         repository: { offline: opts.offline ?? false },
         checkedAt: new Date(),
         ...(ref && registry
@@ -85,6 +99,7 @@ export function registerBuild(program: Command): void {
             digest: outcome.image.digest,
             layout: outcome.image.layout,
             lock: outcome.lockPath,
+            extraFiles: outcome.extraFiles,
             outputs: outcome.outputs,
             pushed: outcome.pushed ?? null,
             signed: outcome.signed,
@@ -103,6 +118,7 @@ export function registerBuild(program: Command): void {
       `  layout ${outcome.image.layout}`,
       `  lock ${outcome.lockPath}`,
       `  built twice, one digest: ${outcome.reproducibility.environments.map((e) => `TZ=${e.tz} umask ${e.umask} ${e.locale}`).join(' | ')}`,
+      ...outcome.extraFiles.filter((f) => f.packed).map((f) => `  packed ${f.uri} for ${f.path}: sha256 ${f.sha256}`),
       ...outcome.outputs.map((path) => `  wrote ${path}`),
       ...outcome.gates.map(
         (g) =>
@@ -120,10 +136,12 @@ export function registerBuild(program: Command): void {
       .command('verify')
       .description('rebuild a published image from its build file and lock; its signed provenance must name them')
       .argument('<image>', 'the published image (registry reference)')
-      .argument('<file>', 'the build file it was built from (sgci.lock.json beside it)')
+      .argument('<file>', 'the build file it was built from (its lock beside it)')
       .option('--key <path>', 'public key the provenance attestation is signed with (repeatable)', collect, [])
+      .option('--lock <file>', 'the lock file (default: FILE.lock.json beside the build file)')
       .option('--offline', 'read the Debian files from the cache only, never the network'),
-  ).action(async (image: string, file: string, opts: ImageCliOptions & { key: string[]; offline?: boolean }) => {
+  ).action(async (image: string, file: string, opts: VerifyOptions, command: Command) => {
+    const lock = opts.lock ?? parentLock(command);
     if (opts.key.length === 0)
       throw new SgciError('USAGE', '--key', 'give the public key the provenance is signed with');
     const ref = registryReferenceOf(image);
@@ -140,6 +158,7 @@ export function registerBuild(program: Command): void {
         registry,
         image: ref,
         keys,
+        ...(lock ? { lock } : {}),
         repository: { offline: opts.offline ?? false },
         checkedAt: new Date(),
       }),
@@ -156,12 +175,17 @@ export function registerBuild(program: Command): void {
     });
   cmd
     .command('lock')
-    .description('resolve the build file and write sgci.lock.json beside it')
+    .description('resolve the build file and write its lock (FILE.lock.json beside it)')
     .argument('<file>', 'the build file')
+    .option('--lock <file>', 'write the lock here instead')
     .option('--offline', 'read the Debian files from the cache only, never the network')
-    .action(async (file: string, opts: { offline?: boolean }) => {
+    .action(async (file: string, opts: { lock?: string; offline?: boolean }, command: Command) => {
+      const lock = opts.lock ?? parentLock(command);
       const { writeBuildLock } = await import('../../build/index.ts');
-      const path = await writeBuildLock(file, { repository: { offline: opts.offline ?? false } });
+      const path = await writeBuildLock(file, {
+        repository: { offline: opts.offline ?? false },
+        ...(lock ? { lock } : {}),
+      });
       await writeOut(`Wrote ${path}\n`);
     });
 }
