@@ -184,6 +184,30 @@ test('a corrupt layer is the same LAYER_CORRUPT naming that layer on workers', a
   assert.ok(text.includes(String(layers[1]?.digest)));
 });
 
+test('randomly damaged layers give the same result or the same error on workers', async () => {
+  const [first, , last] = await syntheticLayers([lower, middle, top]);
+  const tar = await tarOf(middle);
+  const blob = compress(tar, 'gzip');
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(fc.record({ at: fc.nat({ max: blob.length - 1 }), value: fc.nat({ max: 255 }) }), {
+        minLength: 1,
+        maxLength: 6,
+      }),
+      fc.nat({ max: blob.length }),
+      fc.integer({ min: 50, max: 5000 }),
+      async (edits, cut, chunkSize) => {
+        const damaged = Buffer.from(blob.subarray(0, Math.max(cut, 1)));
+        for (const { at, value } of edits) if (at < damaged.length) damaged[at] = value;
+        const layers = [first as Layer, layerFromBlob(1, damaged, tar, { chunkSize }), last as Layer];
+        const sequential = await passText(layers, 0);
+        assert.equal(await passText(layers, 2), sequential);
+      },
+    ),
+    { numRuns: 40, seed: 20261207 },
+  );
+});
+
 test('a truncated layer is the same LAYER_CORRUPT on workers', async () => {
   const layers = await withMiddleLayer((tar, blob) => layerFromBlob(1, blob.subarray(0, blob.length - 30), tar));
   assert.match(await assertSameForAllJobs(layers), /^error LAYER_CORRUPT (sha256:\S+) \1: layer 1: /);
