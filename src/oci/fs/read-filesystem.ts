@@ -58,11 +58,20 @@ export async function readFilesystem(
   const large = layers.filter((layer) => layer.size >= minWorkerBytes).length;
   const jobs = Math.min(options.jobs ?? layerJobs(), large);
   const pool = jobs > 0 ? InflatePool.create(jobs) : undefined;
+  // Without sinks (every byte of many files: the scan's digests) the pass's thread has time to spare,
+  // and the worker only inflates: both run at once instead of the worker doing both in turn.
+  const hashInPass = (needs.sinks ?? []).length === 0;
   const opened: Promise<LayerBytes>[] = [];
   const openAhead = (upTo: number) => {
     for (let i = opened.length; i <= upTo && i < layers.length; i++) {
       const layer = layers[i] as Layer;
-      const bytes = openLayerBytes(layer, { limits: options.limits, signal: options.signal, pool, minWorkerBytes });
+      const bytes = openLayerBytes(layer, {
+        limits: options.limits,
+        signal: options.signal,
+        pool,
+        minWorkerBytes,
+        hashInPass,
+      });
       // Surfaces when the pass reaches this layer, in layer order, as it would without workers.
       bytes.catch(() => undefined);
       opened.push(bytes);

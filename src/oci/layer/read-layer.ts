@@ -62,6 +62,8 @@ export interface OpenLayerOptions {
   readonly pool?: InflatePool;
   /** Compressed size from which a layer goes to the pool; default `minWorkerLayerBytes`. */
   readonly minWorkerBytes?: number;
+  /** Hash the diffID on the calling thread even when a worker inflates: for passes with time to spare there. */
+  readonly hashInPass?: boolean;
 }
 
 /**
@@ -138,13 +140,22 @@ export async function openLayerBytes(layer: Layer, options: OpenLayerOptions): P
     compression !== 'none' &&
     options.pool !== undefined &&
     layer.size >= (options.minWorkerBytes ?? minWorkerLayerBytes);
+  const workerHashes = inWorker && options.hashInPass !== true;
   const inflation = inWorker
-    ? options.pool?.inflate(compressedChunks(), compression, algorithm, () => compressedBytes)
+    ? options.pool?.inflate(
+        compressedChunks(),
+        compression,
+        workerHashes ? algorithm : undefined,
+        () => compressedBytes,
+      )
     : undefined;
-  const hash: Hash | undefined = algorithm !== undefined && !inWorker ? createHash(algorithm) : undefined;
+  const hash: Hash | undefined = algorithm !== undefined && !workerHashes ? createHash(algorithm) : undefined;
   const chunks: AsyncIterable<Uint8Array> =
-    inflation ??
-    hashing(compression === 'none' ? compressedChunks() : decompressChunks(compressedChunks(), compression), hash);
+    inflation === undefined
+      ? hashing(compression === 'none' ? compressedChunks() : decompressChunks(compressedChunks(), compression), hash)
+      : workerHashes
+        ? inflation
+        : hashing(inflation, hash);
   return {
     compression,
     warnings,
@@ -153,7 +164,7 @@ export async function openLayerBytes(layer: Layer, options: OpenLayerOptions): P
     // as counted on this thread when those bytes were read.
     compressedBytes: () => (inflation === undefined ? compressedBytes : inflation.fed),
     diffId() {
-      const hex = inflation !== undefined ? inflation.digest : hash?.digest('hex');
+      const hex = workerHashes ? inflation?.digest : hash?.digest('hex');
       return algorithm === undefined || hex === undefined ? undefined : (`${algorithm}:${hex}` as Digest);
     },
     async integrity() {
