@@ -6,6 +6,11 @@ if (!process.features?.typescript) {
   );
   process.exit(2);
 }
+// V8 doubles the young generation (up to two 16 MiB semi-spaces) whenever many objects survive a scavenge, which
+// a layer pass's one record per file makes them do: on a 2 GB image that was ~100 MiB of peak RSS for no CPU saved
+// (issue 17, docs/filesystem.md). Keep it at its starting size; read by V8 at each growth, so it works at run time.
+const { setFlagsFromString } = await import('node:v8');
+setFlagsFromString('--semi-space-growth-factor=1');
 // V8's compile cache (in the OS temp dir) spares re-parsing the sources on every start.
 const { enableCompileCache } = await import('node:module');
 enableCompileCache?.();

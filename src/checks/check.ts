@@ -102,14 +102,19 @@ export type VulnInput =
   | { readonly available: true; readonly findings: readonly Finding[]; readonly advisories: number }
   | { readonly available: false; readonly reason: string; readonly reasonDe: string };
 
+/** Hex digests by `layer:path`; a map will do, the pass gives a compact table (one record per file of the image). */
+export interface DigestLookup {
+  get(key: string): string | undefined;
+}
+
 /** Per-layer digests of regular files, taken during the pass (SGCI-COMP-003). */
 export interface FileDigests {
   /** `layer:path` -> md5 hex. */
-  readonly md5: ReadonlyMap<string, string>;
+  readonly md5: DigestLookup;
   /** `layer:path` -> sha1 hex (apk records sha1). */
-  readonly sha1?: ReadonlyMap<string, string>;
+  readonly sha1?: DigestLookup;
   /** `layer:path` -> sha256 hex (rpm records sha256 since 4.6). */
-  readonly sha256?: ReadonlyMap<string, string>;
+  readonly sha256?: DigestLookup;
 }
 
 /** Everything a check may read; each kind of check sees its part (PassContext or CheckContext). */

@@ -7,6 +7,7 @@ export type {
   CheckImage,
   CheckResult,
   ContextCheck,
+  DigestLookup,
   FileDigests,
   FilesystemCheck,
   PassContext,

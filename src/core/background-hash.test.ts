@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { BackgroundHasher, type BackgroundHashOptions } from './background-hash.ts';
+import { BackgroundHasher, type BackgroundHashOptions, type DigestTable } from './background-hash.ts';
 
 const algorithms = ['md5', 'sha1'] as const;
 const expected = (bytes: Uint8Array) => algorithms.map((a) => createHash(a).update(bytes).digest('hex'));
@@ -19,10 +19,10 @@ const filesArbitrary = fc.array(
 async function hashAll(
   files: readonly { bytes: Uint8Array; pieces: readonly number[] }[],
   options: BackgroundHashOptions,
-): Promise<Map<string, readonly string[]>> {
+): Promise<DigestTable> {
   const hasher = new BackgroundHasher(algorithms, options);
   for (const [i, { bytes, pieces }] of files.entries()) {
-    hasher.begin(`file-${i}`, bytes.length);
+    assert.equal(hasher.begin(bytes.length), i, 'slots are numbered in the order files begin');
     let offset = 0;
     for (let p = 0; offset < bytes.length; p++) {
       const n = pieces[p % pieces.length] ?? 1;
@@ -50,7 +50,7 @@ for (const [name, options] of modes) {
       fc.asyncProperty(filesArbitrary, async (files) => {
         const digests = await hashAll(files, options);
         assert.equal(digests.size, files.length);
-        for (const [i, { bytes }] of files.entries()) assert.deepEqual(digests.get(`file-${i}`), expected(bytes));
+        for (const [i, { bytes }] of files.entries()) assert.deepEqual(digests.get(i), expected(bytes));
       }),
       { numRuns: 15 },
     );
@@ -61,7 +61,7 @@ test('digests stay right while batch buffers come back from the worker and are r
   const chunk = new Uint8Array(64 * 1024).fill(7);
   const hasher = new BackgroundHasher(algorithms, { batchBytes: 256 * 1024, workerAfterBytes: 0 });
   for (let i = 0; i < 400; i++) {
-    hasher.begin(`f${i}`, chunk.length);
+    hasher.begin(chunk.length);
     hasher.update(chunk);
     hasher.end();
     // The pass yields to the event loop between reads; so does this loop, now and then.
@@ -69,7 +69,8 @@ test('digests stay right while batch buffers come back from the worker and are r
   }
   const digests = await hasher.digests();
   assert.equal(digests.size, 400);
-  assert.deepEqual(digests.get('f399'), expected(chunk));
+  assert.deepEqual(digests.get(399), expected(chunk));
+  assert.equal(digests.get(400), undefined, 'a slot never begun has no digests');
 });
 
 test('update or end without begin is a programming error, said plainly', () => {
@@ -87,11 +88,11 @@ test('the generated files are large enough to span batches and to start the work
 test('a file whose last byte fills a batch exactly still gets its digests', async () => {
   const hasher = new BackgroundHasher(algorithms, { batchBytes: 100, workerAfterBytes: 0 });
   const exact = new Uint8Array(100).fill(1);
-  hasher.begin('exact', exact.length);
+  const slot = hasher.begin(exact.length);
   hasher.update(exact);
   hasher.end();
   const digests = await hasher.digests();
-  assert.deepEqual(digests.get('exact'), expected(exact));
+  assert.deepEqual(digests.get(slot), expected(exact));
 });
 
 test('disposing a hasher whose digests were never asked for stops its worker (a failed pass leaks no thread)', async () => {
@@ -99,7 +100,7 @@ test('disposing a hasher whose digests were never asked for stops its worker (a 
   const before = ports();
   {
     await using hasher = new BackgroundHasher(algorithms, { workerAfterBytes: 0 });
-    hasher.begin('started', 10);
+    hasher.begin(10);
     hasher.update(new Uint8Array(10));
     hasher.end();
     assert.equal(ports(), before + 1, 'the worker runs');

@@ -2,6 +2,65 @@ import { createHash, type Hash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import type { FromHashWorker, Segment, ToHashWorker } from './background-hash-protocol.ts';
 
+/** Files per chunk of a DigestTable: chunks are added as files come, so a table is never copied to grow. */
+const slotsPerChunk = 4096;
+
+/**
+ * The digests of many files, as bytes in fixed-size records by file number (`slot`): about 70 bytes a file
+ * for md5, sha1 and sha256, where hex strings in maps took several hundred, and an image has hundreds of
+ * thousands of files. Hex is made when asked for.
+ */
+export class DigestTable {
+  readonly #lengths: readonly number[];
+  readonly #record: number;
+  readonly #chunks: Buffer[] = [];
+  readonly #present: Uint8Array[] = [];
+  #size = 0;
+
+  constructor(algorithms: readonly string[]) {
+    this.#lengths = algorithms.map((algorithm) => createHash(algorithm).digest().length);
+    this.#record = this.#lengths.reduce((sum, n) => sum + n, 0);
+  }
+
+  /** Bytes of one file's digests: those of all algorithms, one after the other. */
+  get recordBytes(): number {
+    return this.#record;
+  }
+
+  /** Files whose digests are in the table. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Stores a file's digests, `recordBytes` bytes of `source` from `offset`. */
+  set(slot: number, source: Uint8Array, offset = 0): void {
+    const chunk = Math.floor(slot / slotsPerChunk);
+    while (this.#chunks.length <= chunk) {
+      this.#chunks.push(Buffer.alloc(slotsPerChunk * this.#record));
+      this.#present.push(new Uint8Array(slotsPerChunk));
+    }
+    const at = slot % slotsPerChunk;
+    (this.#chunks[chunk] as Buffer).set(source.subarray(offset, offset + this.#record), at * this.#record);
+    const present = this.#present[chunk] as Uint8Array;
+    if (present[at] === 0) this.#size++;
+    present[at] = 1;
+  }
+
+  /** A file's digests as hex, in the order of the algorithms; undefined for a file not (yet) hashed. */
+  get(slot: number): readonly string[] | undefined {
+    const chunk = this.#chunks[Math.floor(slot / slotsPerChunk)];
+    const at = slot % slotsPerChunk;
+    if (chunk === undefined || this.#present[Math.floor(slot / slotsPerChunk)]?.[at] !== 1) return undefined;
+    const hexes: string[] = [];
+    let offset = at * this.#record;
+    for (const length of this.#lengths) {
+      hexes.push(chunk.toString('hex', offset, offset + length));
+      offset += length;
+    }
+    return hexes;
+  }
+}
+
 export interface BackgroundHashOptions {
   /** Bytes gathered before a batch goes to the worker. */
   readonly batchBytes?: number;
@@ -24,9 +83,9 @@ export interface BackgroundHashOptions {
 /**
  * Hashes many files with several algorithms (COMP-003's md5 and sha1 of every packaged file) on a worker
  * thread while the layer pass goes on: the pass copies each piece into a batch and moves on, and never waits
- * for the worker until `digests()`. Messages go one way (batches out, buffers back), so the pass cannot
- * stall on the worker. The worker starts only once `workerAfterBytes` have been hashed here: small images
- * never need one.
+ * for the worker until `digests()`. Messages go one way (batches out, buffers and the digests of the files
+ * they finished back), so the pass cannot stall on the worker and the worker keeps nothing. The worker starts
+ * only once `workerAfterBytes` have been hashed here: small images never need one.
  *
  * Batch buffers are a small pool that is never outgrown. Fresh memory costs a page fault per 4 KiB on first
  * touch; on the VMs measured that made filling a new megabyte (~4 ms) slower than hashing it here with md5
@@ -41,7 +100,8 @@ export class BackgroundHasher implements AsyncDisposable {
   readonly #useWorker: boolean;
   readonly #workerAfterBytes: number;
   #hashedHere = 0;
-  readonly #local = new Map<string, string[]>();
+  readonly #table: DigestTable;
+  #slots = 0;
   /** The batch being filled; taken from the pool when the first byte for it comes. */
   #batch: Uint8Array | undefined;
   #fill = 0;
@@ -49,9 +109,9 @@ export class BackgroundHasher implements AsyncDisposable {
   /** Buffers back from the worker, and how many the pool has made so far. */
   readonly #spare: ArrayBuffer[] = [];
   #allocated = 0;
-  /** The file being written: its key, and its hashes when it is hashed here. */
-  #current: { key: string; local: Hash[] | undefined } | undefined;
-  #result: ((digests: readonly (readonly [string, readonly string[]])[]) => void) | undefined;
+  /** The file being written: its slot, and its hashes when it is hashed here. */
+  #current: { slot: number; local: Hash[] | undefined } | undefined;
+  #finished: (() => void) | undefined;
   #failure: Error | undefined;
 
   constructor(algorithms: readonly string[], options: BackgroundHashOptions = {}) {
@@ -61,6 +121,7 @@ export class BackgroundHasher implements AsyncDisposable {
     this.#maxFile = options.maxFileBytes ?? 8 * 1024 * 1024;
     this.#useWorker = options.inThread !== true;
     this.#workerAfterBytes = options.workerAfterBytes ?? 8 * 1024 * 1024;
+    this.#table = new DigestTable(algorithms);
   }
 
   #startWorker(): Worker | undefined {
@@ -68,7 +129,9 @@ export class BackgroundHasher implements AsyncDisposable {
     worker?.on('message', (message: FromHashWorker) => {
       if (message.kind === 'hashed') {
         if (message.buffer.byteLength === this.#batchBytes) this.#spare.push(message.buffer);
-      } else this.#result?.(message.digests);
+        const digests = new Uint8Array(message.digests);
+        for (const [i, slot] of message.slots.entries()) this.#table.set(slot, digests, i * this.#table.recordBytes);
+      } else this.#finished?.();
     });
     worker?.on('error', (error) => {
       this.#failure = error;
@@ -82,15 +145,17 @@ export class BackgroundHasher implements AsyncDisposable {
     return current + (this.#spare.length + this.#maxBuffers - this.#allocated) * this.#batchBytes;
   }
 
-  /** Starts a file of `size` bytes; its digests are filed under `key`. */
-  begin(key: string, size: number): void {
+  /** Starts a file of `size` bytes; returns its slot, the number its digests are filed under (0, 1, 2, …). */
+  begin(size: number): number {
     if (this.#worker === undefined && this.#useWorker && this.#hashedHere >= this.#workerAfterBytes) {
       this.#worker = this.#startWorker();
       // One attempt: where no worker can start, everything is hashed here.
       if (this.#worker === undefined) this.#hashedHere = Number.NEGATIVE_INFINITY;
     }
     const here = this.#worker === undefined || size > this.#maxFile || size > this.#room();
-    this.#current = { key, local: here ? this.#algorithms.map((algorithm) => createHash(algorithm)) : undefined };
+    const slot = this.#slots++;
+    this.#current = { slot, local: here ? this.#algorithms.map((algorithm) => createHash(algorithm)) : undefined };
+    return slot;
   }
 
   /** The next bytes of the current file; copied or hashed before this returns. */
@@ -110,7 +175,7 @@ export class BackgroundHasher implements AsyncDisposable {
       this.#batch.set(chunk.subarray(offset, offset + n), this.#fill);
       this.#fill += n;
       offset += n;
-      this.#segments.push({ key: current.key, length: n, final: false });
+      this.#segments.push({ slot: current.slot, length: n, final: false });
       if (this.#fill === this.#batchBytes) this.#flush();
     }
   }
@@ -120,35 +185,30 @@ export class BackgroundHasher implements AsyncDisposable {
     if (current === undefined) throw new Error('BackgroundHasher.end without begin');
     this.#current = undefined;
     if (current.local !== undefined) {
-      this.#local.set(
-        current.key,
-        current.local.map((hash) => hash.digest('hex')),
-      );
+      this.#table.set(current.slot, Buffer.concat(current.local.map((hash) => hash.digest())));
       return;
     }
     const last = this.#segments.at(-1);
-    if (last?.key === current.key) this.#segments[this.#segments.length - 1] = { ...last, final: true };
-    else this.#segments.push({ key: current.key, length: 0, final: true });
+    if (last?.slot === current.slot) this.#segments[this.#segments.length - 1] = { ...last, final: true };
+    else this.#segments.push({ slot: current.slot, length: 0, final: true });
   }
 
-  /** Every file's digests, in the order of the algorithms; stops the worker. */
-  async digests(): Promise<Map<string, readonly string[]>> {
-    const all = new Map<string, readonly string[]>(this.#local);
+  /** Every file's digests by slot; stops the worker. */
+  async digests(): Promise<DigestTable> {
     const worker = this.#worker;
-    if (worker === undefined) return all;
+    if (worker === undefined) return this.#table;
     this.#flush();
     // Waiting for the answer must keep the process alive (the worker is unref'd while idle).
     worker.ref();
     try {
-      const remote = await new Promise<readonly (readonly [string, readonly string[]])[]>((resolve, reject) => {
+      await new Promise<void>((resolve, reject) => {
         if (this.#failure) reject(this.#failure);
-        this.#result = resolve;
+        this.#finished = resolve;
         worker.once('error', reject);
         worker.once('exit', () => reject(new Error('hash worker exited before it answered')));
         this.#post({ kind: 'finish' });
       });
-      for (const [key, hexes] of remote) all.set(key, hexes);
-      return all;
+      return this.#table;
     } finally {
       this.#worker = undefined;
       await worker.terminate();
@@ -196,31 +256,39 @@ function hashWorker(): void {
   const port = parentPort;
   if (port === null) return;
   const algorithms = workerData as readonly string[];
-  const open = new Map<string, ReturnType<typeof createHash>[]>();
-  const done: [string, string[]][] = [];
+  const open = new Map<number, ReturnType<typeof createHash>[]>();
   const post = (message: FromHashWorker, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
   port.on('message', (message: ToHashWorker) => {
     if (message.kind === 'finish') {
-      post({ kind: 'digests', digests: done });
+      post({ kind: 'finished' });
       return;
     }
     const bytes = new Uint8Array(message.bytes);
+    const slots: number[] = [];
+    const finished: Uint8Array[] = [];
     let offset = 0;
-    for (const { key, length, final } of message.segments) {
-      let hashes = open.get(key);
+    for (const { slot, length, final } of message.segments) {
+      let hashes = open.get(slot);
       if (hashes === undefined) {
         hashes = algorithms.map((algorithm) => createHash(algorithm));
-        open.set(key, hashes);
+        open.set(slot, hashes);
       }
       const piece = bytes.subarray(offset, offset + length);
       for (const hash of hashes) hash.update(piece);
       offset += length;
       if (final) {
-        open.delete(key);
-        done.push([key, hashes.map((hash) => hash.digest('hex'))]);
+        open.delete(slot);
+        slots.push(slot);
+        for (const hash of hashes) finished.push(hash.digest());
       }
     }
-    post({ kind: 'hashed', bytes: offset, buffer: message.bytes }, [message.bytes]);
+    const digests = Buffer.concat(finished);
+    // a fresh copy of exactly its bytes: a small Buffer shares Node's pool, which cannot be transferred
+    const transferable = digests.buffer.slice(digests.byteOffset, digests.byteOffset + digests.length) as ArrayBuffer;
+    post({ kind: 'hashed', bytes: offset, buffer: message.bytes, slots, digests: transferable }, [
+      message.bytes,
+      transferable,
+    ]);
   });
 }
 

@@ -1,4 +1,4 @@
-import { type Store, storeExists } from '../store/index.ts';
+import type { Lookups } from '../store/index.ts';
 import type { VulnMatcher } from './request.ts';
 import { storeMatcher } from './store-match.ts';
 
@@ -10,18 +10,19 @@ import { storeMatcher } from './store-match.ts';
  * vulnerabilities") and nothing is created. Dispose when done: that closes the store however the run ended.
  */
 export function startStoreMatcher(): { readonly match: VulnMatcher } & AsyncDisposable {
-  let store: Store | undefined;
+  let store: Lookups | undefined;
   return {
     async match(sbom, request) {
+      // the store's modules load only when a scan matches: `sgci sbom` loads none of them
+      const { openLookups, storeExists } = await import('../store/index.ts');
       if (!storeExists()) {
         return {
           unavailable: 'no advisory database: run sgci db import or sgci db update first',
           unavailableDe: 'keine Advisory-Datenbank: zuerst sgci db import oder sgci db update ausführen',
         };
       }
-      // the query layer loads only now, and only with a database to match against
-      const { openStore } = await import('../store/index.ts');
-      store ??= await openStore({ readOnly: true });
+      // opened only now, and only with a database to match against; the SQLite file is read without kysely
+      store ??= await openLookups();
       return storeMatcher(store)(sbom, request);
     },
     async [Symbol.asyncDispose]() {

@@ -1,35 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { AdvisoryRecord, SeverityRow } from '../vuln/index.ts';
+import { AdvisoryReads } from './advisory-reads.ts';
+import { kyselyReads } from './read-queries.ts';
 import type { Database } from './schema.ts';
 import { SeverityQueries } from './severities.ts';
 import { chunks, compareText, iso, maxParameters, parseJson } from './values.ts';
 
+export type { AdvisoryStatus, StoredAdvisory } from './advisory-reads.ts';
 export type { AdvisoryRecord };
-
-export interface StoredAdvisory {
-  readonly id: string;
-  readonly source: string;
-  readonly raw: Record<string, unknown>;
-}
-
-export interface AdvisoryStatus {
-  readonly advisories: number;
-  readonly ecosystems: readonly { readonly ecosystem: string; readonly advisories: number }[];
-  readonly imports: readonly {
-    readonly source: string;
-    readonly finishedAt: string;
-    readonly records: number;
-    readonly withdrawn: number;
-    readonly unchanged: number;
-  }[];
-  readonly feeds: readonly {
-    readonly url: string;
-    readonly etag?: string;
-    readonly lastModified?: string;
-    readonly checkedAt: string;
-    readonly records: number;
-  }[];
-}
 
 export interface Feed {
   readonly url: string;
@@ -45,11 +23,12 @@ const batchSize = 5000;
  * multi-row inserts of up to maxParameters bound values, so a batch of five thousand records is a handful of
  * statements on any engine (and SQLite reuses each prepared statement across batches).
  */
-export class AdvisoryRepository {
+export class AdvisoryRepository extends AdvisoryReads {
   readonly #db: Kysely<Database>;
   readonly #severities: SeverityQueries;
 
   constructor(db: Kysely<Database>) {
+    super(kyselyReads(db));
     this.#db = db;
     this.#severities = new SeverityQueries(db);
   }
@@ -57,10 +36,6 @@ export class AdvisoryRepository {
   /** Severity statements by vulnerability id (advisories' own, after `upsert`; NVD's); see `SeverityQueries`. */
   upsertSeverities(rows: readonly SeverityRow[]): Promise<{ written: number; unchanged: number }> {
     return this.#severities.upsert(rows);
-  }
-
-  severities(ids: readonly string[]): Promise<SeverityRow[]> {
-    return this.#severities.find(ids);
   }
 
   /** Every severity row a page at a time, by (id, source): copying them between stores. */
@@ -199,76 +174,6 @@ export class AdvisoryRepository {
     return removed;
   }
 
-  /**
-   * Every advisory naming one of the packages, with only that package's `affected` entries: full records are
-   * loaded afterwards for the few that match (getMany), not for every candidate. Sorted by ecosystem, name, id.
-   */
-  async findByPackages(
-    keys: readonly { readonly ecosystem: string; readonly name: string }[],
-  ): Promise<{ ecosystem: string; name: string; id: string; affected: unknown[] }[]> {
-    const rows: { ecosystem: string; name: string; id: string; affected: unknown[] | string | null }[] = [];
-    // One `ecosystem = ? and name in (…)` per ecosystem (an image has a few): an index range scan on every engine,
-    // where a row-value IN list of 1,000 pairs costs PostgreSQL a second of planning.
-    const byEcosystem = new Map<string, Set<string>>();
-    for (const k of keys) {
-      const names = byEcosystem.get(k.ecosystem) ?? new Set<string>();
-      names.add(k.name);
-      byEcosystem.set(k.ecosystem, names);
-    }
-    for (const [ecosystem, names] of byEcosystem) {
-      for (const part of chunks([...names], maxParameters - 1)) {
-        rows.push(
-          ...(await this.#db
-            .selectFrom('advisory_packages')
-            .select(['ecosystem', 'name', 'advisory_id as id', 'affected'])
-            .where('ecosystem', '=', ecosystem)
-            .where('name', 'in', part)
-            .execute()),
-        );
-      }
-    }
-    rows.sort(
-      (a, b) => compareText(a.ecosystem, b.ecosystem) || compareText(a.name, b.name) || compareText(a.id, b.id),
-    );
-    const legacy = rows.filter((r) => r.affected === null).map((r) => r.id);
-    // Rows from before migration 0004: take every affected entry of the full record (the matcher filters by package).
-    const full = new Map(
-      (await this.getMany(legacy)).map((a) => [a.id, (a.raw.affected as unknown[] | undefined) ?? []]),
-    );
-    return rows.map((r) => ({
-      ecosystem: r.ecosystem,
-      name: r.name,
-      id: r.id,
-      affected: r.affected === null ? (full.get(r.id) ?? []) : parseJson(r.affected),
-    }));
-  }
-
-  /** Full records by id, sorted by id. */
-  async getMany(ids: readonly string[]): Promise<StoredAdvisory[]> {
-    const found: StoredAdvisory[] = [];
-    for (const part of chunks([...new Set(ids)], maxParameters)) {
-      const rows = await this.#db
-        .selectFrom('advisories')
-        .select(['id', 'source', 'raw'])
-        .where('id', 'in', part)
-        .execute();
-      for (const row of rows) found.push({ id: row.id, source: row.source, raw: parseJson(row.raw) });
-    }
-    return found.sort((a, b) => compareText(a.id, b.id));
-  }
-
-  async get(id: string): Promise<StoredAdvisory | undefined> {
-    return (await this.getMany([id]))[0];
-  }
-
-  async count(): Promise<number> {
-    const row = await this.#db
-      .selectFrom('advisories')
-      .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
-  }
-
   async recordImport(entry: {
     source: string;
     startedAt: Date;
@@ -335,52 +240,5 @@ export class AdvisoryRepository {
   /** Forgets every feed's validators (the advisories they described were replaced by an installed index). */
   async removeFeeds(): Promise<void> {
     await this.#db.deleteFrom('feeds').execute();
-  }
-
-  /** What the database holds, read from the totals each import writes (a few rows at any size). */
-  async status(): Promise<AdvisoryStatus> {
-    const ecosystems = await this.#db.selectFrom('ecosystem_totals').selectAll().execute();
-    const imports = await this.#db.selectFrom('imports').selectAll().orderBy('id', 'desc').limit(10).execute();
-    return {
-      advisories: (await this.summary()).advisories,
-      ecosystems: ecosystems
-        .map((r) => ({ ecosystem: r.ecosystem, advisories: Number(r.advisories) }))
-        .sort((a, b) => compareText(a.ecosystem, b.ecosystem)),
-      imports: imports.map((r) => ({
-        source: r.source,
-        finishedAt: iso(r.finished_at),
-        records: r.records,
-        withdrawn: r.withdrawn,
-        unchanged: r.unchanged,
-      })),
-      feeds: await this.feeds(),
-    };
-  }
-
-  /** The remote archives and indexes fetched, with their validators, by URL. */
-  async feeds(): Promise<AdvisoryStatus['feeds'][number][]> {
-    const rows = await this.#db.selectFrom('feeds').selectAll().execute();
-    return rows
-      .map((r) => ({
-        url: r.url,
-        ...(r.etag ? { etag: r.etag } : {}),
-        ...(r.last_modified ? { lastModified: r.last_modified } : {}),
-        checkedAt: iso(r.checked_at),
-        records: r.records,
-      }))
-      .sort((a, b) => compareText(a.url, b.url));
-  }
-
-  /** What reports say about the database: the total and time of the newest import, read in one cheap query. */
-  async summary(): Promise<{ advisories: number; lastImport?: string }> {
-    const row = await this.#db
-      .selectFrom('imports')
-      .select(['finished_at', 'total'])
-      .orderBy('id', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    if (!row) return { advisories: await this.count() };
-    // 0 is also what imports recorded before migration 0003 read as; an empty database counts fast anyway.
-    return { advisories: row.total > 0 ? row.total : await this.count(), lastImport: iso(row.finished_at) };
   }
 }

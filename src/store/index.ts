@@ -1,6 +1,8 @@
 export type { AdvisoryRecord, AdvisoryStatus, Feed, StoredAdvisory } from './advisories.ts';
 export { AdvisoryRepository } from './advisories.ts';
+export type { AdvisoryReads, VexReads } from './advisory-reads.ts';
 export type { IndexExport, IndexInstall } from './index-file.ts';
+export { type Lookups, openLookups } from './lookups.ts';
 export {
   MonitorRepository,
   type NewObservation,

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { SeverityRow } from '../vuln/index.ts';
 import type { Database } from './schema.ts';
-import { chunks, compareText, iso, maxParameters, parseJson } from './values.ts';
+import { chunks, iso, maxParameters, parseJson } from './values.ts';
 
 /** The source NVD's rows are stored under (as src/vuln/match/severity.ts names them). */
 const nvd = 'NVD';
@@ -67,26 +67,6 @@ export class SeverityQueries {
       written += result.length;
     }
     return { written, unchanged: unique.length - written };
-  }
-
-  /** The rows about these ids, by id and source. */
-  async find(ids: readonly string[]): Promise<SeverityRow[]> {
-    const found: SeverityRow[] = [];
-    for (const part of chunks([...new Set(ids)], maxParameters)) {
-      const rows = await this.#db
-        .selectFrom('severities')
-        .select(['vulnerability_id', 'source', 'severity', 'modified'])
-        .where('vulnerability_id', 'in', part)
-        .execute();
-      for (const r of rows)
-        found.push({
-          vulnerabilityId: r.vulnerability_id,
-          source: r.source,
-          severity: parseJson(r.severity),
-          modified: iso(r.modified),
-        });
-    }
-    return found.sort((a, b) => compareText(a.vulnerabilityId, b.vulnerabilityId) || compareText(a.source, b.source));
   }
 
   /**

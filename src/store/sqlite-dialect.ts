@@ -13,8 +13,8 @@ import {
   SqliteIntrospector,
   SqliteQueryCompiler,
 } from 'kysely';
-import { SgciError } from '../core/index.ts';
 import { SingleConnectionDriver } from './single-connection-driver.ts';
+import { sqliteFailure } from './sqlite-file.ts';
 
 /**
  * A kysely dialect for Node's built-in SQLite (`node:sqlite`, synchronous, in process). The migrations are
@@ -124,9 +124,7 @@ class NodeSqliteConnection implements DatabaseConnection {
       const { changes, lastInsertRowid } = statement.run(...parameters);
       return { rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid) };
     } catch (error) {
-      // SQLite's own errors (locked, read-only, corrupt, full disk) name the file; anything else is ours
-      if ((error as { code?: unknown }).code !== 'ERR_SQLITE_ERROR') throw error;
-      throw new SgciError('DATABASE_ERROR', this.#location, (error as Error).message, { cause: error });
+      throw sqliteFailure(error, this.#location);
     }
   }
 

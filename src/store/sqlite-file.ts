@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { SgciError } from '../core/index.ts';
 
 /** How long a writer waits for another (an import holding the write lock) before failing with "database is locked". */
 const busyTimeoutMs = 30_000;
@@ -27,4 +28,13 @@ export function openSqlite(location: string, options: { readOnly: boolean }): Da
     throw error;
   }
   return database;
+}
+
+/**
+ * SQLite's own errors (locked, read-only, corrupt, full disk) as a DATABASE_ERROR naming the file: "database is
+ * locked" alone does not say which. Anything else is ours and stays as it is.
+ */
+export function sqliteFailure(error: unknown, location: string): unknown {
+  if ((error as { code?: unknown }).code !== 'ERR_SQLITE_ERROR') return error;
+  return new SgciError('DATABASE_ERROR', location, (error as Error).message, { cause: error });
 }

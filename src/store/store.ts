@@ -101,11 +101,14 @@ export function storeExists(options: StoreOptions = {}): boolean {
   return kind === 'postgres' || location === 'memory://' || existsSync(location);
 }
 
-const missing = 'no advisory database: run sgci db import or sgci db update first';
+/** What a lookup says when there is no database yet. */
+export const missingDatabase = 'no advisory database: run sgci db import or sgci db update first';
 
 /** An engine: the dialect kysely talks through, and how a session of it listens for notifications. */
 interface Engine {
   readonly dialect: Dialect;
+  /** Whether every migration has run (asked of a SQLite file opened read-only, which must not migrate). */
+  readonly migrated: () => boolean;
   /** `db` is the store's kysely instance, once it exists. */
   readonly listen: (db: () => Kysely<Database>) => Listen;
 }
@@ -127,7 +130,11 @@ async function openEngine(
     // An idle client losing its server (restart, admin shutdown) must not crash the process; the next
     // query gets a fresh client or fails with a DATABASE_ERROR of its own.
     pool.on('error', () => undefined);
-    return { dialect: new PostgresDialect({ pool }), listen: () => postgresListen(connectionString) };
+    return {
+      dialect: new PostgresDialect({ pool }),
+      migrated: () => false,
+      listen: () => postgresListen(connectionString),
+    };
   }
   if (kind === 'pglite') {
     const [{ PGlite }, { PGliteDialect }, { pgliteListen }] = await Promise.all([
@@ -137,29 +144,21 @@ async function openEngine(
     ]);
     if (location !== 'memory://') mkdirSync(location, { recursive: true, mode: 0o700 });
     const pglite = await PGlite.create(location === 'memory://' ? undefined : location);
-    return { dialect: new PGliteDialect(pglite), listen: (db) => pgliteListen(pglite, db) };
+    return { dialect: new PGliteDialect(pglite), migrated: () => false, listen: (db) => pgliteListen(pglite, db) };
   }
-  const [{ openSqlite }, { NodeSqliteDialect }] = await Promise.all([
+  const [{ openSqlite }, { NodeSqliteDialect }, { migrationsDone }] = await Promise.all([
     import('./sqlite-file.ts'),
     import('./sqlite-dialect.ts'),
+    import('./sqlite-reads.ts'),
   ]);
+  const database = openSqlite(location, { readOnly });
   return {
-    dialect: new NodeSqliteDialect(openSqlite(location, { readOnly }), location),
+    dialect: new NodeSqliteDialect(database, location),
+    migrated: () => migrationsDone(database),
     listen: () => async () => {
       throw new SgciError('USAGE', location, 'SQLite has no notifications: use PostgreSQL or PGlite');
     },
   };
-}
-
-/** Whether every migration has run on this database (one query: a read-only open must not migrate). */
-async function migrated(db: Kysely<Database>): Promise<boolean> {
-  const [{ sql }, { migrations }] = await Promise.all([import('kysely'), import('./migrations/index.ts')]);
-  const tables = await sql<{ n: number }>`
-    select count(*) as n from sqlite_schema where type = 'table' and name = 'kysely_migration'`.execute(db);
-  if (Number(tables.rows[0]?.n) === 0) return false;
-  const done = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
-  const names = new Set(done.rows.map((row) => row.name));
-  return Object.keys(migrations).every((name) => names.has(name));
 }
 
 async function migrate(db: Kysely<Database>): Promise<void> {
@@ -176,20 +175,20 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   const { kind, location } = storeLocation(options);
   // only a SQLite file opens read-only; the other engines are servers (or PGlite, which has no such mode)
   const readOnly = options.readOnly === true && kind === 'sqlite' && location !== 'memory://';
-  if (readOnly && !storeExists(options)) throw new SgciError('DATABASE_ERROR', location, missing);
-  const connect = async (): Promise<{ db: Kysely<Database>; listen: Listen }> => {
+  if (readOnly && !storeExists(options)) throw new SgciError('DATABASE_ERROR', location, missingDatabase);
+  const connect = async (): Promise<{ db: Kysely<Database>; listen: Listen; migrated: () => boolean }> => {
     try {
       const [{ Kysely }, engine] = await Promise.all([import('kysely'), openEngine(kind, location, options, readOnly)]);
       const connected = new Kysely<Database>({ dialect: engine.dialect });
-      return { db: connected, listen: engine.listen(() => connected) };
+      return { db: connected, listen: engine.listen(() => connected), migrated: engine.migrated };
     } catch (error) {
       throw new SgciError('DATABASE_ERROR', location, `cannot open database: ${describe(error)}`, { cause: error });
     }
   };
-  let { db, listen } = await connect();
+  let { db, listen, migrated } = await connect();
   try {
     if (!readOnly) await migrate(db);
-    else if (!(await migrated(db))) {
+    else if (!migrated()) {
       // written by an older sgci: bring the file up to date once, then open it read-only as asked
       await db.destroy();
       await (await openStore({ ...options, readOnly: false })).close();

@@ -1,14 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { VexStatement } from '../vuln/index.ts';
+import { VexReads } from './advisory-reads.ts';
+import { kyselyReads } from './read-queries.ts';
 import type { Database } from './schema.ts';
-import { parseJson } from './values.ts';
 
 /** VEX statements authored with `sgci vex add`; ids are content hashes so adding twice is a no-op. */
-export class VexRepository {
+export class VexRepository extends VexReads {
   readonly #db: Kysely<Database>;
 
   constructor(db: Kysely<Database>) {
+    super(kyselyReads(db));
     this.#db = db;
   }
 
@@ -29,13 +31,6 @@ export class VexRepository {
       .onConflict((oc) => oc.column('id').doNothing())
       .execute();
     return id;
-  }
-
-  async list(filter: { vulnerability?: string } = {}): Promise<VexStatement[]> {
-    let query = this.#db.selectFrom('vex_statements').select('statement').orderBy('created_at').orderBy('id');
-    if (filter.vulnerability) query = query.where('vulnerability', '=', filter.vulnerability);
-    const rows = await query.execute();
-    return rows.map((r) => parseJson(r.statement) as unknown as VexStatement);
   }
 
   async remove(id: string): Promise<boolean> {

@@ -5,7 +5,7 @@
  * touches the disk.
  */
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync, zstdCompressSync } from 'node:zlib';
@@ -218,4 +218,27 @@ export async function ociLayoutLayers(dir: string, tag = 'latest'): Promise<Laye
       },
     };
   });
+}
+
+/** The `oci-layout` marker and an `index.json` naming one manifest under `tag`: the last step of writing a layout. */
+export async function writeLayoutIndex(
+  dir: string,
+  manifest: { readonly digest: string; readonly size: number },
+  tag: string,
+): Promise<void> {
+  await writeFile(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
+  await writeFile(
+    join(dir, 'index.json'),
+    JSON.stringify({
+      schemaVersion: 2,
+      manifests: [
+        {
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          digest: manifest.digest,
+          size: manifest.size,
+          annotations: { 'org.opencontainers.image.ref.name': tag },
+        },
+      ],
+    }),
+  );
 }

@@ -22,7 +22,7 @@ import { readFilesystem } from '../../src/oci/fs/index.ts';
 import { decodeName } from '../../src/oci/layer/index.ts';
 import type { FileEntry, FileType, ImageFilesystem, Layer } from '../../src/oci/types.ts';
 import { fileTypeOf } from '../helpers/disk.ts';
-import { layerFromBlob } from '../helpers/synthetic-image.ts';
+import { layerFromBlob, writeLayoutIndex } from '../helpers/synthetic-image.ts';
 import { generateTarVariants, type VariantArchive } from '../helpers/tar-variants.ts';
 
 const seed = Number(process.env.SGCI_TAR_SEED ?? 20261206);
@@ -168,20 +168,7 @@ async function writeLayout(dir: string, layers: readonly Buffer[]): Promise<void
       }),
     ),
   );
-  await writeFile(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
-  await writeFile(
-    join(dir, 'index.json'),
-    JSON.stringify({
-      schemaVersion: 2,
-      manifests: [
-        {
-          mediaType: 'application/vnd.oci.image.manifest.v1+json',
-          ...manifest,
-          annotations: { 'org.opencontainers.image.ref.name': 't' },
-        },
-      ],
-    }),
-  );
+  await writeLayoutIndex(dir, manifest, 't');
 }
 
 interface DiskEntry {

@@ -2,7 +2,8 @@
  * Start-up: the short commands load only what they use. Each case runs the real bin in a child process with a
  * hook that lists every module loaded (test/helpers/loaded-modules.ts) and names the packages it must not have
  * loaded: an eager import of zod, the CycloneDX library, the query layer, PGlite, the HTTP client or sigstore in
- * a command module, the flags' modules or a barrel they import fails here, not only in the bench.
+ * a command module, the flags' modules or a barrel they import fails here, not only in the bench. Lookups in the
+ * SQLite file (`db status`, matching) run the compiled read queries (src/store/sqlite-reads.ts), not kysely.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -73,24 +74,36 @@ for (const args of [['--version'], ['db', '--help'], ['sbom', '--help']])
     assertNone(packages, [...queryLayer, ...embeddedServer, ...network, ...encoders], `sgci ${args.join(' ')}`);
   });
 
-test('sgci db status loads the query layer and SQLite, nothing of the server, network or encoders', async () => {
+test('sgci db status reads SQLite through the compiled lookups: no query builder, server, network or encoders', async () => {
   const { packages, stdout } = await packagesLoaded(['db', 'status']);
   assert.match(stdout, /advisories: 27/);
-  assert.ok(packages.has('kysely'));
-  assertNone(packages, [...embeddedServer, ...network, ...encoders], 'sgci db status');
+  assertNone(packages, [...queryLayer, ...embeddedServer, ...network, ...encoders], 'sgci db status');
 });
 
 test('sgci sbom of a local image opens no database and no network client', { skip: fixturesMissing() }, async () => {
-  const { packages, stdout } = await packagesLoaded(['sbom', `oci-archive:${fixture('distroless-static').ociArchive}`]);
+  const { packages, sources, stdout } = await packagesLoaded([
+    'sbom',
+    `oci-archive:${fixture('distroless-static').ociArchive}`,
+  ]);
   assert.match(stdout, /"bomFormat": "CycloneDX"/);
   assertNone(packages, [...queryLayer, ...embeddedServer, ...network], 'sgci sbom');
+  assert.deepEqual(
+    sources.filter((path) => path.startsWith('store/')),
+    [],
+    'sgci sbom loaded the store, which only matching opens',
+  );
 });
 
-test('sgci vulns of a local image matches through SQLite alone', { skip: fixturesMissing() }, async () => {
+test('sgci vulns of a local image matches through SQLite alone, without the query builder', {
+  skip: fixturesMissing(),
+}, async () => {
   const { packages, stdout } = await packagesLoaded(['vulns', `docker-archive:${fixture('node-app').dockerArchive}`]);
   assert.match(stdout, /CVE-2021-23337/);
-  assert.ok(packages.has('kysely'));
-  assertNone(packages, [...embeddedServer, ...network, '@cyclonedx/cyclonedx-library', 'xmlbuilder2'], 'sgci vulns');
+  assertNone(
+    packages,
+    [...queryLayer, ...embeddedServer, ...network, '@cyclonedx/cyclonedx-library', 'xmlbuilder2'],
+    'sgci vulns',
+  );
 });
 
 test('sgci monitor run over unchanged tags loads the round, SQLite and the registry client only', {

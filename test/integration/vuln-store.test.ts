@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { Migrator, sql } from 'kysely';
 import { isSgciError } from '../../src/core/index.ts';
-import { openStore, type Store } from '../../src/store/index.ts';
+import { openLookups, openStore, type Store } from '../../src/store/index.ts';
 import { migrations } from '../../src/store/migrations/index.ts';
 import { importAdvisories, matchSbom, severityRowsOf, updateFeeds, validateOsv } from '../../src/vuln/index.ts';
 import { corpusDir } from '../helpers/fixtures.ts';
@@ -328,6 +328,13 @@ test('a read-only open of a SQLite file written by an older sgci brings it up to
       await importAdvisories(store, [{ kind: 'path', path: npmDir }]);
       await rollBackBefore0007(store.db);
     }
+    {
+      // the lookups without kysely do the same
+      await using lookups = await openLookups({ dataDir: dir });
+      assert.deepEqual((await lookups.advisories.status()).ecosystems, [{ ecosystem: 'npm', advisories: 27 }]);
+      await using store = await openStore({ dataDir: dir });
+      await rollBackBefore0007(store.db);
+    }
     await using reader = await openStore({ dataDir: dir, readOnly: true });
     assert.deepEqual((await reader.advisories.status()).ecosystems, [{ ecosystem: 'npm', advisories: 27 }]);
     await assert.rejects(
@@ -366,15 +373,92 @@ test('SQLite lookups read the last committed state while an import writes, witho
       written();
       await committed;
     });
+    await using lookups = await openLookups({ dataDir: dir });
     await inTransaction;
     assert.equal(await reader.advisories.count(), 27, 'the uncommitted removal is not seen');
+    assert.equal(await lookups.advisories.count(), 27, 'nor by the lookups without kysely');
     commit();
     await importing;
     assert.equal(await reader.advisories.count(), 26);
+    assert.equal(await lookups.advisories.count(), 26);
     await assert.rejects(
       sql`select * from no_such_table`.execute(reader.db),
       (error: Error) => isSgciError(error, 'DATABASE_ERROR') && error.message.includes('sgci.db: no such table'),
       'SQLite errors name the file',
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the lookups of a SQLite file without kysely answer as the store does through it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sgci-vuln-store-lookups-'));
+  try {
+    await using store = await openStore({ dataDir: dir });
+    await importAdvisories(store, [
+      { kind: 'path', path: npmDir },
+      { kind: 'path', path: join(corpusDir(), 'osv', 'pypi') },
+    ]);
+    for (const [id, status] of [
+      ['CVE-2020-28500', 'under_investigation'],
+      ['CVE-2021-23337', 'fixed'],
+    ] as const)
+      await store.vex.add({
+        vulnerability: { id, aliases: [] },
+        products: [],
+        subcomponents: [],
+        status,
+        document: 'store',
+        format: 'store',
+      });
+    // a package row from before migration 0004, read through its full record
+    await sql`update advisory_packages set affected = null where advisory_id = 'GHSA-35jh-r3h4-6jhm'`.execute(store.db);
+    await using lookups = await openLookups({ dataDir: dir });
+    assert.equal(lookups.kind, 'sqlite');
+    const keys = [
+      { ecosystem: 'npm', name: 'lodash' },
+      { ecosystem: 'npm', name: 'qs' },
+      { ecosystem: 'npm', name: 'lodash' },
+      { ecosystem: 'npm', name: 'no-such-package' },
+      { ecosystem: 'PyPI', name: 'django' },
+      { ecosystem: 'Go', name: 'nothing-here' },
+    ];
+    const found = await lookups.advisories.findByPackages(keys);
+    assert.ok(found.length > 3, 'the lookups found advisories');
+    assert.deepEqual(found, await store.advisories.findByPackages(keys));
+    const ids = [...found.map((f) => f.id), found[0]?.id ?? '', 'NO-SUCH-ID'];
+    assert.deepEqual(await lookups.advisories.getMany(ids), await store.advisories.getMany(ids));
+    assert.deepEqual(await lookups.advisories.get('NO-SUCH-ID'), undefined);
+    const aliases = ['CVE-2021-23337', 'CVE-2020-28500', ...ids];
+    const severities = await lookups.advisories.severities(aliases);
+    assert.ok(severities.length > 0, 'the lookups found severity rows');
+    assert.deepEqual(severities, await store.advisories.severities(aliases));
+    assert.deepEqual(await lookups.advisories.status(), await store.advisories.status());
+    assert.deepEqual(await lookups.advisories.summary(), await store.advisories.summary());
+    assert.equal(await lookups.advisories.count(), await store.advisories.count());
+    assert.deepEqual(await lookups.vex.list(), await store.vex.list());
+    assert.deepEqual(
+      await lookups.vex.list({ vulnerability: 'CVE-2021-23337' }),
+      await store.vex.list({ vulnerability: 'CVE-2021-23337' }),
+    );
+    assert.deepEqual(await lookups.advisories.findByPackages([]), []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('lookups on a missing or foreign file fail naming it, and create nothing', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sgci-vuln-store-lookups-missing-'));
+  try {
+    await assert.rejects(
+      openLookups({ dataDir: dir }),
+      (error: Error) => isSgciError(error, 'DATABASE_ERROR') && /sgci\.db: no advisory database/.test(error.message),
+    );
+    assert.deepEqual(readdirSync(dir), []);
+    writeFileSync(join(dir, 'sgci.db'), 'not a database');
+    await assert.rejects(
+      openLookups({ dataDir: dir }),
+      (error: Error) => isSgciError(error, 'DATABASE_ERROR') && error.message.includes('sgci.db: cannot open database'),
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 import { readRpmDatabase, rpmDatabases } from '../../catalog/index.ts';
 import { describe } from '../../core/index.ts';
-import type { FileDigests, FilesystemCheck } from '../check.ts';
+import type { DigestLookup, FileDigests, FilesystemCheck } from '../check.ts';
 import type { LocalizedEvidence } from '../evidence.ts';
 import { missingInput } from '../missing-input.ts';
 import { slsa } from '../references.ts';
@@ -22,7 +22,7 @@ interface Expected {
 }
 
 /** The digests the pass takes of each packaged file, by algorithm. */
-function hashed(digests: FileDigests, algorithm: string): ReadonlyMap<string, string> | undefined {
+function hashed(digests: FileDigests, algorithm: string): DigestLookup | undefined {
   return algorithm === 'md5'
     ? digests.md5
     : algorithm === 'sha1'

@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import { SgciError } from '../../core/index.ts';
-import { openStore, storeExists, storeLocation } from '../../store/index.ts';
+import { openLookups, openStore, storeExists, storeLocation } from '../../store/index.ts';
 import { collect } from '../flags.ts';
 import { writeOut } from '../output.ts';
 
@@ -123,8 +123,8 @@ export function registerDb(program: Command): void {
         );
         return;
       }
-      await using store = await openStore({ readOnly: true });
-      const status = await store.advisories.status();
+      await using lookups = await openLookups();
+      const status = await lookups.advisories.status();
       if (opts.output === 'json') {
         await writeOut(`${JSON.stringify({ database, ...status }, null, 2)}\n`);
         return;

@@ -1,8 +1,8 @@
 import { type Command, Option } from 'commander';
-import { SgciError } from '../../core/index.ts';
+import { SgciError, tableLine, tableWidths } from '../../core/index.ts';
 import type { FileEntry, FileType, ImageFilesystem } from '../../oci/index.ts';
 import { addImageOptions, openImageFromCli } from '../options.ts';
-import { renderTable, writeOut } from '../output.ts';
+import { writeOut } from '../output.ts';
 
 /** One row of `sgci files --format json`: a contract; add fields, never rename or remove them. */
 export interface FileRow {
@@ -83,34 +83,88 @@ function deletedBy(fs: ImageFilesystem, entry: FileEntry): number | null {
   return best;
 }
 
-/** The rows `sgci files` prints: the squashed view (under `prefix`), plus removed entries on request. */
-export function listFiles(fs: ImageFilesystem, options: { prefix?: string; deleted?: boolean }): FileRow[] {
+/** Rows in the order `sgci files` prints them: by path, then layer. */
+function compareRows(a: FileRow, b: FileRow): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : a.layer - b.layer;
+}
+
+/**
+ * The rows `sgci files` prints, made one at a time as they are printed: the squashed view (under `prefix`),
+ * plus removed entries on request. An image of 300,000 files never holds 300,000 rows.
+ */
+export function fileRows(fs: ImageFilesystem, options: { prefix?: string; deleted?: boolean }): Iterable<FileRow> {
   const prefix = options.prefix === undefined ? undefined : `/${options.prefix.replace(/^\/+|\/+$/g, '')}`;
-  const rows: FileRow[] = [];
-  for (const entry of fs.squashed.entries()) if (within(entry.path, prefix)) rows.push(row(entry));
+  const removed: FileRow[] = [];
   if (options.deleted) {
     // Only what a whiteout or opaque directory removed; a file merely overwritten by a later layer
     // is also in `hidden`, but it was replaced, not deleted.
     for (const entry of fs.hidden) {
       if (!within(entry.path, prefix)) continue;
       const by = deletedBy(fs, entry);
-      if (by !== null) rows.push({ ...row(entry), deleted: true, deletedBy: by });
+      if (by !== null) removed.push({ ...row(entry), deleted: true, deletedBy: by });
     }
+    removed.sort(compareRows);
   }
-  return rows.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.layer - b.layer));
+  return {
+    *[Symbol.iterator]() {
+      // the squashed entries come sorted by path; the removed ones are merged in, after a squashed row that ties
+      let next = 0;
+      for (const entry of fs.squashed.entries()) {
+        if (!within(entry.path, prefix)) continue;
+        const current = row(entry);
+        while (next < removed.length && compareRows(removed[next] as FileRow, current) < 0)
+          yield removed[next++] as FileRow;
+        yield current;
+      }
+      while (next < removed.length) yield removed[next++] as FileRow;
+    },
+  };
 }
 
-export function renderFilesTable(rows: readonly FileRow[]): string {
-  return renderTable(
-    ['MODE', 'UID/GID', 'SIZE', 'LAYER', 'PATH'],
-    rows.map((r) => [
-      symbolicMode(r.type, Number.parseInt(r.mode, 8)),
-      `${r.uid}/${r.gid}`,
-      String(r.size),
-      r.deleted ? `${r.layer}→${r.deletedBy}` : String(r.layer),
-      `${r.path}${r.linkTarget !== null ? ` ${r.type === 'hardlink' ? '=>' : '->'} ${r.linkTarget}` : ''}${r.deleted ? ' (deleted)' : ''}`,
-    ]),
-  );
+const tableHeader = ['MODE', 'UID/GID', 'SIZE', 'LAYER', 'PATH'];
+
+function tableCells(r: FileRow): string[] {
+  return [
+    symbolicMode(r.type, Number.parseInt(r.mode, 8)),
+    `${r.uid}/${r.gid}`,
+    String(r.size),
+    r.deleted ? `${r.layer}→${r.deletedBy}` : String(r.layer),
+    `${r.path}${r.linkTarget !== null ? ` ${r.type === 'hardlink' ? '=>' : '->'} ${r.linkTarget}` : ''}${r.deleted ? ' (deleted)' : ''}`,
+  ];
+}
+
+/** Lines are written this many at a time: the output of a large image is never one string. */
+const linesPerWrite = 2000;
+
+/** The `ls -l`-like table: one pass for the column widths, one that prints. */
+async function writeFilesTable(rows: Iterable<FileRow>): Promise<void> {
+  const cellsOf = function* () {
+    for (const r of rows) yield tableCells(r);
+  };
+  const widths = tableWidths(tableHeader, cellsOf());
+  let lines = [tableLine(tableHeader, widths)];
+  for (const cells of cellsOf()) {
+    lines.push(tableLine(cells, widths));
+    if (lines.length >= linesPerWrite) {
+      await writeOut(`${lines.join('\n')}\n`);
+      lines = [];
+    }
+  }
+  if (lines.length > 0) await writeOut(`${lines.join('\n')}\n`);
+}
+
+/** `{"files": [...]}` as `JSON.stringify(…, null, 2)` writes it, a batch of rows at a time. */
+async function writeFilesJson(rows: Iterable<FileRow>): Promise<void> {
+  let out = '{\n  "files": [';
+  let count = 0;
+  for (const r of rows) {
+    out += `${count === 0 ? '\n' : ',\n'}    ${JSON.stringify(r, null, 2).replaceAll('\n', '\n    ')}`;
+    if (++count % linesPerWrite === 0) {
+      await writeOut(out);
+      out = '';
+    }
+  }
+  await writeOut(`${out}${count === 0 ? ']' : '\n  ]'}\n}\n`);
 }
 
 export function registerFiles(program: Command): void {
@@ -129,11 +183,11 @@ export function registerFiles(program: Command): void {
     const image = await openImageFromCli(input, opts);
     try {
       const fs = await image.filesystem({});
-      const rows = listFiles(fs, { ...(path !== undefined ? { prefix: path } : {}), deleted: opts.deleted === true });
-      if (path !== undefined && rows.length === 0) {
+      const rows = fileRows(fs, { ...(path !== undefined ? { prefix: path } : {}), deleted: opts.deleted === true });
+      if (path !== undefined && rows[Symbol.iterator]().next().done) {
         throw new SgciError('SOURCE_NOT_FOUND', path, `no such path in ${input}`);
       }
-      await writeOut(opts.format === 'json' ? `${JSON.stringify({ files: rows }, null, 2)}\n` : renderFilesTable(rows));
+      await (opts.format === 'json' ? writeFilesJson(rows) : writeFilesTable(rows));
     } finally {
       await image[Symbol.asyncDispose]();
     }

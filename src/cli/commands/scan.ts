@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { loadSigner, readPassword, type Signer } from '../../attest/index.ts';
+import type { Signer } from '../../attest/index.ts';
 import { SgciError, writeFileAtomic } from '../../core/index.ts';
 import { parseImageReference, type RegistryReference } from '../../oci/reference/index.ts';
 import { checkReporters, type Lang, renderScanSummary, scanSarifReporter, vulnReporters } from '../../report/index.ts';
@@ -39,6 +39,8 @@ async function attestSetup(
     // stdin is read once, for the image pull; the push needs the password again
     throw new SgciError('USAGE', '--attest', 'cannot be used with --password-stdin: set SGCI_REGISTRY_PASSWORD');
   }
+  // the signing modules load with --attest only
+  const { loadSigner, readPassword } = await import('../../attest/index.ts');
   const signer = await loadSigner(String(opts.key), () => readPassword('Enter password for private key: '));
   return { ref: parsed.ref, signer };
 }

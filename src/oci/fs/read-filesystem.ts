@@ -135,7 +135,11 @@ class Squash implements LayerHandler {
   readonly #squashed = new Map<string, FileEntry>();
   /** Children of each directory path in the squashed tree, so whiteouts remove subtrees in O(subtree). */
   readonly #children = new Map<string, Set<string>>();
-  readonly #layers: Map<string, FileEntry>[] = [];
+  /**
+   * Each finished layer's entries, as a list: its view is built only when asked for (tests, tools), so a
+   * pass keeps one map of paths per image rather than one per layer besides.
+   */
+  readonly #layers: FileEntry[][] = [];
   readonly #hidden: FileEntry[] = [];
   readonly #deleted: { path: string; layer: number; opaque: boolean }[] = [];
   readonly #warnings: Unknown[] = [];
@@ -151,6 +155,7 @@ class Squash implements LayerHandler {
   /** Bumped whenever #symlinks changes, so the parent resolved last can be reused until then. */
   #symlinkEpoch = 0;
   #lastParent: { readonly parent: string; readonly resolved: string; readonly epoch: number } | undefined;
+  /** The entries of the layer being read, by path (a later duplicate replaces an earlier one). */
   #layerEntries = new Map<string, FileEntry>();
   #capture: Capture | undefined;
   #settling: Promise<void>[] = [];
@@ -170,10 +175,16 @@ class Squash implements LayerHandler {
   }
 
   startLayer(layer: Pick<Layer, 'index' | 'digest'>): void {
+    this.#endLayer();
     this.#layer = layer.index;
     this.#layerInput = layer.digest;
+    this.#layers[layer.index] = [];
+  }
+
+  #endLayer(): void {
+    if (this.#layerEntries.size === 0) return;
+    this.#layers[this.#layer] = [...this.#layerEntries.values()];
     this.#layerEntries = new Map();
-    this.#layers[layer.index] = this.#layerEntries;
   }
 
   warn(path: string, layer: number, reason: string): void {
@@ -264,7 +275,20 @@ class Squash implements LayerHandler {
         }
       }
     }
-    const entry: FileEntry = { path, type: header.type, ...metadata, linkTarget, layer };
+    // Spelled out, not spread: a literal keeps every field inside the object (a spread adds a property
+    // array), and one record per file of the image is most of what a pass holds.
+    const entry: FileEntry = {
+      path,
+      type: header.type,
+      mode: metadata.mode,
+      uid: metadata.uid,
+      gid: metadata.gid,
+      size: metadata.size,
+      xattrs: metadata.xattrs,
+      mtime: metadata.mtime,
+      linkTarget,
+      layer,
+    };
     if (inode !== undefined) {
       this.#content.links.set(entry, inode);
       this.#linked.add(inode);
@@ -328,9 +352,11 @@ class Squash implements LayerHandler {
   }
 
   finish(): ImageFilesystem {
+    this.#endLayer();
     const content = this.#content;
     const squashed = new FileTree(this.#squashed, content);
-    const layerViews = this.#layers.map((entries) => new FileTree(entries ?? new Map(), content));
+    const layers = this.#layers;
+    const layerViews: FileTreeView[] = [];
     const byPathThenLayer = (a: { path: string; layer: number }, b: { path: string; layer: number }) =>
       a.path < b.path ? -1 : a.path > b.path ? 1 : a.layer - b.layer;
     const hidden = this.#hidden.sort(byPathThenLayer);
@@ -339,9 +365,10 @@ class Squash implements LayerHandler {
     return {
       squashed,
       layer(index: number): FileTreeView {
-        const view = layerViews[index];
-        if (view === undefined) throw new SgciError('USAGE', `layer ${index}`, 'no such layer in this image');
-        return view;
+        const entries = layers[index];
+        if (entries === undefined) throw new SgciError('USAGE', `layer ${index}`, 'no such layer in this image');
+        layerViews[index] ??= new FileTree(new Map(entries.map((entry) => [entry.path, entry])), content);
+        return layerViews[index];
       },
       hidden,
       deleted,

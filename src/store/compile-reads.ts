@@ -1,0 +1,39 @@
+import { DatabaseSync } from 'node:sqlite';
+import { Kysely } from 'kysely';
+import { migrations } from './migrations/index.ts';
+import { type ReadName, readQueries } from './read-queries.ts';
+import type { Database } from './schema.ts';
+import { NodeSqliteDialect } from './sqlite-dialect.ts';
+import type { ReadStatements, StatementParameter } from './sqlite-reads.ts';
+
+/** A parameter's value while compiling: its name behind a prefix no real value has. */
+const marker = '\u0000read-parameter:';
+
+/**
+ * `read-statements.json`, compiled from `readQueries` by the SQLite engine's own compiler: each parameter is
+ * recorded by name (a list as one element) or, when the definition fixes it (a limit), by value. With the names
+ * of every migration, so the reader knows a file is current without loading them.
+ */
+export function compileReadStatements(): ReadStatements {
+  const database = new DatabaseSync(':memory:');
+  const db = new Kysely<Database>({ dialect: new NodeSqliteDialect(database, 'memory://') });
+  const params = new Proxy(
+    {},
+    { get: (_, key) => (key === 'list' ? [`${marker}list`] : `${marker}${String(key)}`) },
+  ) as never;
+  const statements = {} as Record<ReadName, ReadStatements['statements'][ReadName]>;
+  for (const name of Object.keys(readQueries) as ReadName[]) {
+    const compiled = readQueries[name](db, params).compile();
+    statements[name] = {
+      sql: compiled.sql,
+      parameters: compiled.parameters.map(
+        (value): StatementParameter =>
+          typeof value === 'string' && value.startsWith(marker)
+            ? { name: value.slice(marker.length) }
+            : { value: value as number | string },
+      ),
+    };
+  }
+  database.close();
+  return { migrations: Object.keys(migrations), statements };
+}

@@ -1,0 +1,75 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.ts';
+import { chunks, maxParameters } from './values.ts';
+
+type Db = Kysely<Database>;
+/** A query without parameters. */
+type None = Record<string, never>;
+
+/**
+ * The lookups a CLI command makes (`db status`, matching an SBOM), written once as kysely queries. Every engine
+ * runs them through kysely (`kyselyReads`); a read-only SQLite file also runs their SQLite compilation,
+ * `read-statements.json`, without loading kysely (`sqlite-reads.ts`): the 263 modules of the query layer cost a
+ * short command more than its queries (docs/architecture.md "Start-up"). A test compiles these definitions and
+ * fails when the JSON differs (`UPDATE_GOLDEN=1` rewrites it), so both paths run the same SQL.
+ *
+ * A query has at most one list parameter, `list` (`in (…)`): kysely sends it in slices of up to maxParameters,
+ * SQLite runs the statement compiled for one element once per element (prepared once, an index probe each).
+ */
+export const readQueries = {
+  count: (db: Db, _: None) =>
+    db.selectFrom('advisories').select((eb) => eb.fn.countAll<number | string | bigint>().as('n')),
+  lastImport: (db: Db, _: None) =>
+    db.selectFrom('imports').select(['finished_at', 'total']).orderBy('id', 'desc').limit(1),
+  recentImports: (db: Db, _: None) => db.selectFrom('imports').selectAll().orderBy('id', 'desc').limit(10),
+  ecosystemTotals: (db: Db, _: None) => db.selectFrom('ecosystem_totals').select(['ecosystem', 'advisories']),
+  feeds: (db: Db, _: None) => db.selectFrom('feeds').selectAll(),
+  packagesByName: (db: Db, p: { ecosystem: string; list: readonly string[] }) =>
+    db
+      .selectFrom('advisory_packages')
+      .select(['ecosystem', 'name', 'advisory_id as id', 'affected'])
+      .where('ecosystem', '=', p.ecosystem)
+      .where('name', 'in', p.list),
+  advisoriesById: (db: Db, p: { list: readonly string[] }) =>
+    db.selectFrom('advisories').select(['id', 'source', 'raw']).where('id', 'in', p.list),
+  severitiesById: (db: Db, p: { list: readonly string[] }) =>
+    db
+      .selectFrom('severities')
+      .select(['vulnerability_id', 'source', 'severity', 'modified'])
+      .where('vulnerability_id', 'in', p.list),
+  vexStatements: (db: Db, _: None) =>
+    db.selectFrom('vex_statements').select('statement').orderBy('created_at').orderBy('id'),
+  vexStatementsAbout: (db: Db, p: { vulnerability: string }) =>
+    db
+      .selectFrom('vex_statements')
+      .select('statement')
+      .where('vulnerability', '=', p.vulnerability)
+      .orderBy('created_at')
+      .orderBy('id'),
+};
+
+export type ReadName = keyof typeof readQueries;
+export type ReadParams<N extends ReadName> = Parameters<(typeof readQueries)[N]>[1];
+export type ReadRow<N extends ReadName> = Awaited<ReturnType<ReturnType<(typeof readQueries)[N]>['execute']>>[number];
+
+/** Runs the read queries on one engine; a list parameter may be of any length (an empty one reads nothing). */
+export interface ReadRunner {
+  rows<N extends ReadName>(name: N, params: ReadParams<N>): Promise<ReadRow<N>[]>;
+}
+
+type AnyRead = (db: Db, params: Record<string, unknown>) => { execute(): Promise<unknown[]> };
+
+/** The read queries through kysely, on any engine (or transaction). */
+export function kyselyReads(db: Db): ReadRunner {
+  return {
+    async rows<N extends ReadName>(name: N, params: ReadParams<N>): Promise<ReadRow<N>[]> {
+      const query = readQueries[name] as unknown as AnyRead;
+      const { list, ...scalars } = params as { list?: readonly string[] };
+      if (list === undefined) return (await query(db, scalars).execute()) as ReadRow<N>[];
+      const rows: ReadRow<N>[] = [];
+      for (const part of chunks(list, maxParameters - Object.keys(scalars).length))
+        for (const row of await query(db, { ...scalars, list: part }).execute()) rows.push(row as ReadRow<N>);
+      return rows;
+    },
+  };
+}
