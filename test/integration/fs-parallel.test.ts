@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { type Digest, DigestVerifier, defaultLimits, type Limits, withLimits } from '../../src/core/index.ts';
 import { readFilesystem } from '../../src/oci/fs/index.ts';
-import { layerJobs, readAheadBytes } from '../../src/oci/layer/index.ts';
+import { layerJobs, maxLayerWorkers } from '../../src/oci/layer/index.ts';
 import { openImage } from '../../src/oci/source/index.ts';
 import type { FileNeeds, ImageFilesystem, Layer } from '../../src/oci/types.ts';
 import { defaultPolicy } from '../../src/policy/index.ts';
@@ -291,11 +291,13 @@ test('an aborted pass stops its workers and rejects with the reason', async () =
   await assert.rejects(pass, (error) => error === reason);
 });
 
-test('SGCI_JOBS sets the workers (0: none), else one per core beside the pass, within the read-ahead', () => {
+test('SGCI_JOBS sets the workers (0: none), else one per core beside the pass, none for a pass with sinks', () => {
   assert.equal(layerJobs({ SGCI_JOBS: '0' }), 0);
   assert.equal(layerJobs({ SGCI_JOBS: '3' }), 3);
-  assert.equal(layerJobs({ SGCI_JOBS: '1000' }), readAheadBytes / (1024 * 1024));
-  assert.equal(layerJobs({}), Math.min(availableParallelism() - 1, readAheadBytes / (1024 * 1024)));
+  assert.equal(layerJobs({ SGCI_JOBS: '3' }, true), 3);
+  assert.equal(layerJobs({ SGCI_JOBS: '1000' }), maxLayerWorkers);
+  assert.equal(layerJobs({}), Math.min(availableParallelism() - 1, maxLayerWorkers));
+  assert.equal(layerJobs({}, true), 0);
   assert.equal(layerJobs({ SGCI_JOBS: 'many' }), layerJobs({}));
 });
 

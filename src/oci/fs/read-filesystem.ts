@@ -27,7 +27,7 @@ import { type ContentStore, emptyContentStore, FileTree, resolveSymlinks } from 
 export interface ReadFilesystemOptions {
   readonly limits: Limits;
   readonly signal?: AbortSignal;
-  /** Worker threads inflating layers ahead of the pass; 0 = none, all on this thread. Default: `layerJobs()`. */
+  /** Worker threads inflating layers ahead of the pass; 0 = none, all on this thread. Default: `layerJobs`. */
   readonly jobs?: number;
   /** Compressed size from which a layer is inflated on a worker; default `minWorkerLayerBytes` (1 MiB). */
   readonly minWorkerBytes?: number;
@@ -56,11 +56,12 @@ export async function readFilesystem(
   const budget: ImageBudget = { uncompressedBytes: 0, entries: 0 };
   const minWorkerBytes = options.minWorkerBytes ?? minWorkerLayerBytes;
   const large = layers.filter((layer) => layer.size >= minWorkerBytes).length;
-  const jobs = Math.min(options.jobs ?? layerJobs(), large);
+  const withSinks = (needs.sinks ?? []).length > 0;
+  const jobs = Math.min(options.jobs ?? layerJobs(process.env, withSinks), large);
   const pool = jobs > 0 ? InflatePool.create(jobs) : undefined;
   // Without sinks (every byte of many files: the scan's digests) the pass's thread has time to spare,
   // and the worker only inflates: both run at once instead of the worker doing both in turn.
-  const hashInPass = (needs.sinks ?? []).length === 0;
+  const hashInPass = !withSinks;
   const opened: Promise<LayerBytes>[] = [];
   const openAhead = (upTo: number) => {
     for (let i = opened.length; i <= upTo && i < layers.length; i++) {

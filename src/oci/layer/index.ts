@@ -5,7 +5,7 @@ export {
   createDecompressor,
 } from './compression.ts';
 export { decompressChunks } from './decompress.ts';
-export { InflatePool, layerJobs, readAheadBytes } from './inflate-pool.ts';
+export { InflatePool, layerJobs, maxLayerWorkers, readAheadBytes } from './inflate-pool.ts';
 export {
   compressionRatioFloor,
   type ImageBudget,

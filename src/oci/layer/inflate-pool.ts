@@ -9,7 +9,9 @@ import { type FromInflateWorker, inflateWorkerSource, type ToInflateWorker } fro
  * Decompressed bytes held ahead of the pass over all layers in flight: each layer being inflated may
  * run this much divided by the workers ahead of the layer the pass is reading, then waits.
  */
-export const readAheadBytes = 8 * 1024 * 1024;
+export const readAheadBytes = 4 * 1024 * 1024;
+/** Workers at most, whatever the cores: each costs ~15 MiB besides its read-ahead. */
+export const maxLayerWorkers = 8;
 /** Compressed pieces queued at a worker: enough that it never waits for the next read. */
 const queuedInputs = 4;
 /**
@@ -22,14 +24,15 @@ const outputChunkBytes = 1024 * 1024;
 
 /**
  * How many worker threads inflate layers: `SGCI_JOBS` when set (0 = none, the calling thread does
- * everything), else one per core the process may use beside the pass's own (none on one core): the
- * pass parses, catalogues and scans on its thread, and each worker costs ~20 MiB (an isolate, its
- * zlib state, its share of the read-ahead). At most as many as the read-ahead allows at 1 MiB a layer.
+ * everything), else one per core the process may use beside the pass's own (none on one core), at
+ * most `maxLayerWorkers`. A pass with sinks (the scan: every byte of every packaged file hashed on its
+ * own worker) defaults to none: each worker costs ~20 MiB (an isolate, its zlib state, its read-ahead),
+ * which the scan of a large image does not have to spare below 200 MiB.
  */
-export function layerJobs(env: NodeJS.ProcessEnv = process.env): number {
+export function layerJobs(env: NodeJS.ProcessEnv = process.env, withSinks = false): number {
   const forced = env.SGCI_JOBS === undefined || env.SGCI_JOBS === '' ? Number.NaN : Number(env.SGCI_JOBS);
-  const wanted = Number.isInteger(forced) && forced >= 0 ? forced : availableParallelism() - 1;
-  return Math.min(wanted, readAheadBytes / (1024 * 1024));
+  if (Number.isInteger(forced) && forced >= 0) return Math.min(forced, maxLayerWorkers);
+  return withSinks ? 0 : Math.min(availableParallelism() - 1, maxLayerWorkers);
 }
 
 /**
