@@ -3,7 +3,7 @@
  * process under GNU time, so sgci, its peer and the floor are measured alike and Node's own memory
  * never counts against a floor.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
 /** One run of a child process under `/usr/bin/time`. */
 export interface TimedRun {
@@ -33,17 +33,50 @@ export function runTimed(
     maxBuffer: 1 << 28,
     stdio: ['ignore', options.stdout ?? 'pipe', 'pipe'],
   });
-  const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return timedRun(r.status, r.stdout ?? '', r.stderr ?? '', Number(process.hrtime.bigint() - started) / 1e9);
+}
+
+/** As `runTimed`, without blocking this process: a server it runs (a loopback mirror, say) keeps answering. */
+export function runTimedAsync(
+  command: string,
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv } = {},
+): Promise<TimedRun> {
+  const started = process.hrtime.bigint();
+  const child = spawn('/usr/bin/time', ['-f', '%e %U %S %M', command, ...args], {
+    env: options.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout.on('data', (c: Buffer) => out.push(c));
+  child.stderr.on('data', (c: Buffer) => err.push(c));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (status) =>
+      resolve(
+        timedRun(
+          status,
+          Buffer.concat(out).toString('utf8'),
+          Buffer.concat(err).toString('utf8'),
+          Number(process.hrtime.bigint() - started) / 1e9,
+        ),
+      ),
+    );
+  });
+}
+
+function timedRun(status: number | null, stdout: string, stderr: string, wallSeconds: number): TimedRun {
   // GNU time writes its line last, after everything the child wrote to stderr
-  const lines = (r.stderr ?? '').trimEnd().split('\n');
+  const lines = stderr.trimEnd().split('\n');
   const [elapsed = 'NaN', user = 'NaN', system = 'NaN', kib = 'NaN'] = (lines.pop() ?? '').split(' ');
   return {
     wallSeconds,
     elapsedSeconds: Number(elapsed),
     cpuSeconds: Number(user) + Number(system),
     rssMiB: Number(kib) / 1024,
-    status: r.status,
-    stdout: r.stdout ?? '',
+    status,
+    stdout,
     stderr: lines.join('\n'),
   };
 }

@@ -94,7 +94,8 @@ type ReproduceInput = z.infer<typeof ReproduceInput>;
 /**
  * The second run's side (`sgci build reproduce INPUT`, hidden): assemble the same packages into another layout.
  * Node's spawn cannot set a child's umask and a shell may be missing (sgci's own image has none), so the child
- * sets its own before anything is written. Each .deb is checked against its sha256 again as it is read.
+ * sets its own before anything is written. Each .deb is read and checked against its sha256 again, never taken from
+ * the expanded cache the first run used: the proof thereby also checks what that cache gave the first run.
  */
 export async function assembleAgain(inputFile: string): Promise<Digest> {
   let input: ReproduceInput;

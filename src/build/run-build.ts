@@ -225,7 +225,14 @@ async function buildIn(work: string, request: BuildRequest): Promise<BuildOutcom
   );
   let image: AssembledImage;
   try {
-    image = await assembleImage(config, inputs, { layout, baseDir: dirname(request.file), extraSources });
+    // the first run takes packages from the expanded cache; the second reads every .deb again, so what the cache
+    // holds is checked against the verified .debs by the proof itself
+    image = await assembleImage(config, inputs, {
+      layout,
+      baseDir: dirname(request.file),
+      extraSources,
+      expandedCache: join(files.cache.dir, 'expanded'),
+    });
   } catch (error) {
     await second.abort();
     throw error;

@@ -5,11 +5,11 @@
  */
 import { execFile } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import * as openpgp from 'openpgp';
@@ -57,6 +57,8 @@ export interface TestRepoOptions {
   readonly component?: string;
   readonly architectures?: readonly string[];
   readonly packages: readonly TestDeb[];
+  /** Existing `.deb` files (real Debian packages, say) copied into the pool beside the made ones. */
+  readonly debFiles?: readonly string[];
   /** Valid-Until = Date + this many seconds (apt-ftparchive's ValidTime); none when undefined. */
   readonly validSeconds?: number;
   /** Serve indices by hash too and say `Acquire-By-Hash: yes`. */
@@ -92,6 +94,10 @@ export async function buildDebianRepo(dir: string, key: TestKey, options: TestRe
       const file = `${deb.name}_${deb.version.replace(/^\d+:/, '')}_${arch}.deb`;
       await buildDeb(join(work, `${deb.name}-${arch}`), join(pool, file), deb, arch);
       debs.set(deb.name, join('pool', component, file));
+    }
+    for (const path of options.debFiles ?? []) {
+      await copyFile(path, join(pool, basename(path)));
+      debs.set(basename(path).split('_')[0] ?? '', join('pool', component, basename(path)));
     }
   } finally {
     await rm(work, { recursive: true, force: true });
@@ -173,13 +179,17 @@ export interface ServedDirectory extends AsyncDisposable {
   readonly url: string;
   /** Paths requested, in order (to see by-hash used, or that an offline build asked for nothing). */
   readonly requests: string[];
+  /** Each file served: its bytes and the seconds from the request to the last byte written. */
+  readonly transfers: { readonly path: string; readonly bytes: number; readonly seconds: number }[];
 }
 
 /** Serves `dir` read-only over loopback HTTP: GET of a file below it, 404 for anything else. */
 export async function serveDirectory(dir: string): Promise<ServedDirectory> {
   const root = resolve(dir);
   const requests: string[] = [];
+  const transfers: ServedDirectory['transfers'] = [];
   const server: Server = createServer((request, response) => {
+    const started = performance.now();
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
     requests.push(path);
     const full = resolve(root, `.${path}`);
@@ -192,6 +202,9 @@ export async function serveDirectory(dir: string): Promise<ServedDirectory> {
       (s) => {
         if (!s.isFile()) return notFound();
         response.setHeader('content-length', s.size);
+        response.on('finish', () =>
+          transfers.push({ path, bytes: s.size, seconds: (performance.now() - started) / 1000 }),
+        );
         createReadStream(full).pipe(response);
       },
       () => notFound(),
@@ -202,6 +215,7 @@ export async function serveDirectory(dir: string): Promise<ServedDirectory> {
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    transfers,
     async [Symbol.asyncDispose]() {
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));

@@ -1,10 +1,11 @@
 /**
- * A worker thread that reads .debs for `readDebs`: the xz inflate of a package's data (WebAssembly) takes most of
- * an assembly, and packages are independent, so each core takes its own.
+ * A worker thread that opens .debs for `readDebs`: the xz inflate of a package's data (WebAssembly) takes most of
+ * an assembly from .debs, and packages are independent, so each core takes its own. The decompressed tars go back
+ * transferred, not copied; the parent parses them.
  */
 import { parentPort } from 'node:worker_threads';
 import { isSgciError, type Limits } from '../../core/index.ts';
-import { readDeb } from './read-deb.ts';
+import { expandDeb } from './read-deb.ts';
 
 export interface ReadRequest {
   readonly id: number;
@@ -16,8 +17,12 @@ export interface ReadRequest {
 
 parentPort?.on('message', async (request: ReadRequest) => {
   try {
-    const deb = await readDeb(request.path, request.input, request.limits, request.sha256);
-    parentPort?.postMessage({ id: request.id, deb });
+    const expanded = await expandDeb(request.path, request.input, request.limits, request.sha256);
+    // both tars are buffers of their own (never Node's shared pool), so their memory can move to the parent
+    parentPort?.postMessage({ id: request.id, expanded }, [
+      expanded.control.buffer as ArrayBuffer,
+      expanded.data.buffer as ArrayBuffer,
+    ]);
   } catch (error) {
     const failure = isSgciError(error)
       ? { code: error.code, input: error.input, message: error.message }

@@ -34,11 +34,16 @@ export interface Deb {
 const maintainerScripts = new Set(['preinst', 'postinst', 'prerm', 'postrm', 'config', 'triggers']);
 const maxControlBytes = 16 * 1024 * 1024;
 
+/** The Xz stream class of xz-decompress, loaded on first use: a build whose packages come expanded never pays for it. */
+type XzStream = new (source: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array>;
+let xzStream: XzStream | undefined;
+
 // xz-decompress is xz-embedded compiled to WebAssembly: streaming, no native build, same bytes on every platform.
 // It is loaded through require because it is a CommonJS bundle without named ESM exports.
-const { XzReadableStream } = createRequire(import.meta.url)('xz-decompress') as {
-  XzReadableStream: new (source: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array>;
-};
+function loadXz(): XzStream {
+  xzStream ??= (createRequire(import.meta.url)('xz-decompress') as { XzReadableStream: XzStream }).XzReadableStream;
+  return xzStream;
+}
 
 type MemberCompression = 'gzip' | 'xz' | 'zstd' | 'none';
 
@@ -60,11 +65,11 @@ function slices(data: Buffer): Readable {
   );
 }
 
-/** The member's bytes decompressed, in chunks that nothing writes to afterwards (readTar keeps views of them). */
+/** The member's bytes decompressed, in chunks that nothing writes to afterwards (they are kept until joined). */
 async function* decompressed(member: ArMember, compression: MemberCompression): AsyncGenerator<Uint8Array> {
   if (compression === 'none') yield member.data;
   else if (compression === 'xz')
-    yield* new XzReadableStream(
+    yield* new (loadXz())(
       Readable.toWeb(slices(member.data)) as ReadableStream<Uint8Array>,
     ) as AsyncIterable<Uint8Array>;
   // decompressChunks writes every chunk into one output buffer: copy each before the next overwrites it
@@ -74,13 +79,64 @@ async function* decompressed(member: ArMember, compression: MemberCompression): 
 }
 
 /**
- * Reads a .deb the way `dpkg-deb --fsys-tarfile` and `--control` do: the ar members in dpkg's order
- * (debian-binary 2.x, control.tar, data.tar; `_`-prefixed members skipped), each tar decompressed as it streams
- * and parsed with the same tar reader the image layers use. Nothing is written to disk and nothing runs.
+ * A .deb's two tars decompressed, as `dpkg-deb --ctrl-tarfile` and `--fsys-tarfile` would print them: what the
+ * expanded cache keeps so that a later build skips the decompression.
+ */
+export interface ExpandedDeb {
+  readonly control: Buffer;
+  readonly data: Buffer;
+  /** The compression data.tar had in the .deb, for the report. */
+  readonly dataCompression: string;
+}
+
+/** Room for tar headers, padding and the end-of-archive blocks beyond the file data a tar may hold. */
+function tarBound(maxFileBytes: number, limits: Limits): number {
+  return maxFileBytes + (limits.maxEntries + 2) * 1536 + 1024 * 1024;
+}
+
+/** The most bytes a .deb's two tars may decompress to together. */
+export function maxExpandedBytes(limits: Limits): number {
+  return tarBound(maxControlBytes, limits) + tarBound(limits.maxLayerBytes, limits);
+}
+
+/**
+ * The decompressed member in one buffer of its own (never a slice of Node's shared pool, so it can be transferred
+ * to another thread), refused past `maxBytes`: a small package must not unpack to unbounded bytes.
+ */
+async function decompressedMember(
+  member: ArMember,
+  compression: MemberCompression,
+  input: string,
+  maxBytes: number,
+): Promise<Buffer> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for await (const chunk of decompressed(member, compression)) {
+      total += chunk.byteLength;
+      if (total > maxBytes) throw new SgciError('LIMIT_EXCEEDED', input, `decompresses to more than ${maxBytes} bytes`);
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    if (isSgciError(error)) throw error;
+    throw new SgciError('ARCHIVE_INVALID', input, `cannot decompress: ${describe(error)}`, { cause: error });
+  }
+  const out = Buffer.allocUnsafeSlow(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
+
+/**
+ * Opens a .deb the way `dpkg-deb --fsys-tarfile` and `--control` do: the ar members in dpkg's order
+ * (debian-binary 2.x, control.tar, data.tar; `_`-prefixed members skipped), each tar decompressed.
  * The file is read once; with `sha256` (from the repository's index) those bytes are checked before any is parsed,
  * so what is unpacked is what was verified, whatever happens to the file meanwhile.
  */
-export async function readDeb(path: string, input: string, limits: Limits, sha256?: string): Promise<Deb> {
+export async function expandDeb(path: string, input: string, limits: Limits, sha256?: string): Promise<ExpandedDeb> {
   let archive: Buffer;
   try {
     const { size } = await stat(path);
@@ -107,20 +163,39 @@ export async function readDeb(path: string, input: string, limits: Limits, sha25
     throw new SgciError('ARCHIVE_INVALID', input, `unsupported format version ${JSON.stringify(version.trim())}`);
   if (controlMember.data.length > maxControlBytes)
     throw new SgciError('LIMIT_EXCEEDED', input, `control.tar larger than ${maxControlBytes} bytes`);
-  const controlEntries = await readTar(
-    decompressed(controlMember, memberCompression(controlMember.name, 'control.tar', input)),
-    `${input} control.tar`,
-    limits,
-    maxControlBytes,
-  );
   const dataCompression = memberCompression(dataMember.name, 'data.tar', input);
-  const entries = await readTar(
-    decompressed(dataMember, dataCompression),
-    `${input} data.tar`,
-    limits,
-    limits.maxLayerBytes,
+  const control = await decompressedMember(
+    controlMember,
+    memberCompression(controlMember.name, 'control.tar', input),
+    `${input} control.tar`,
+    tarBound(maxControlBytes, limits),
   );
-  return { control: controlFiles(controlEntries, input), entries, dataCompression };
+  const data = await decompressedMember(
+    dataMember,
+    dataCompression,
+    `${input} data.tar`,
+    tarBound(limits.maxLayerBytes, limits),
+  );
+  return { control, data, dataCompression };
+}
+
+/**
+ * The package from its decompressed tars, parsed with the same tar reader the image layers use; regular files'
+ * bytes are views into `expanded.data`. Nothing is written to disk and nothing runs.
+ */
+export async function parseExpandedDeb(expanded: ExpandedDeb, input: string, limits: Limits): Promise<Deb> {
+  const controlEntries = await readTar(single(expanded.control), `${input} control.tar`, limits, maxControlBytes);
+  const entries = await readTar(single(expanded.data), `${input} data.tar`, limits, limits.maxLayerBytes);
+  return { control: controlFiles(controlEntries, input), entries, dataCompression: expanded.dataCompression };
+}
+
+async function* single(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+  yield bytes;
+}
+
+/** A .deb opened (`expandDeb`) and parsed (`parseExpandedDeb`). */
+export async function readDeb(path: string, input: string, limits: Limits, sha256?: string): Promise<Deb> {
+  return parseExpandedDeb(await expandDeb(path, input, limits, sha256), input, limits);
 }
 
 /** All entries of one tar stream, regular files with their bytes; at most `maxBytes` of file data. */
@@ -179,7 +254,12 @@ const describingPath = /^(?:\.\/|\/)?(?:usr\/share\/doc\/[^/]+\/copyright|usr\/l
  * them from its one read of the .deb for the SBOM without keeping every file.
  */
 export function describingPart(deb: Deb): Deb {
-  return { ...deb, entries: deb.entries.filter((e) => e.content !== undefined && describingPath.test(e.header.path)) };
+  const entries: DebEntry[] = [];
+  // copies: a view would keep the package's whole data.tar alive for as long as the SBOM needs these few files
+  for (const { header, content } of deb.entries)
+    if (content !== undefined && describingPath.test(header.path))
+      entries.push({ header, content: Buffer.copyBytesFrom(content) });
+  return { ...deb, entries };
 }
 
 function controlFiles(entries: readonly DebEntry[], input: string): DebControl {

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { defaultLimits, isSgciError } from '../../core/index.ts';
 import { dpkgDebAvailable, makeDeb } from '../testing.ts';
-import { readDeb } from './read-deb.ts';
+import { ExpandedDebCache } from './expanded-cache.ts';
+import { expandDeb, readDeb } from './read-deb.ts';
 import { readDebs } from './read-debs.ts';
 
 const skip = dpkgDebAvailable ? false : 'dpkg-deb is not installed (apt-get install dpkg)';
@@ -31,6 +32,13 @@ test('packages read in worker threads come back in the order asked, equal to rea
   const content = second?.entries.find((e) => e.header.path === './usr/share/big')?.content;
   assert.ok(Buffer.isBuffer(content));
   assert.ok(content.equals(here.entries.find((e) => e.header.path === './usr/share/big')?.content ?? Buffer.alloc(0)));
+
+  // through the expanded cache: opened in the workers and stored, then read back from it, equal either way
+  const cache = new ExpandedDebCache(mkdtempSync(join(tmpdir(), 'sgci-expanded-')));
+  const stored = await readDebs(items, defaultLimits, cache);
+  assert.deepEqual(await cache.get(big.sha256, defaultLimits), await expandDeb(big.debPath, 'big', defaultLimits));
+  assert.deepEqual(await readDebs(items, defaultLimits, cache), stored);
+  assert.deepEqual(stored[0], first);
 
   const cut = join(dir, 'cut.deb');
   writeFileSync(cut, readFileSync(big.debPath).subarray(0, 5 << 20));

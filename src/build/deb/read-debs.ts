@@ -1,27 +1,31 @@
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { describe, type ErrorCode, type Limits, SgciError } from '../../core/index.ts';
-import { type Deb, type DebEntry, readDeb } from './read-deb.ts';
+import { describe, type ErrorCode, isSgciError, type Limits, SgciError } from '../../core/index.ts';
+import type { ExpandedDebCache } from './expanded-cache.ts';
+import { type Deb, type ExpandedDeb, expandDeb, parseExpandedDeb } from './read-deb.ts';
 import type { ReadRequest } from './read-deb-worker.ts';
 
 /** Below this many bytes of packages a worker's start-up (loading the modules) costs more than it saves. */
 const parallelFloorBytes = 8 * 1024 * 1024;
 
+/** One .deb to read: its path, the name errors give it, and the sha256 its index gave (checked before parsing). */
+export interface DebRequest {
+  readonly path: string;
+  readonly input: string;
+  readonly sha256?: string;
+}
+
 interface Reply {
   readonly id: number;
-  readonly deb?: Deb;
+  readonly expanded?: ExpandedDeb;
   readonly failure?: { readonly code?: ErrorCode; readonly input?: string; readonly message: string };
 }
 
-/** Structured clone turns Buffers into Uint8Arrays: the contents become Buffers again, without a copy. */
-function revived(deb: Deb): Deb {
-  const entries: DebEntry[] = deb.entries.map(({ header, content }) =>
-    content === undefined
-      ? { header }
-      : { header, content: Buffer.from(content.buffer, content.byteOffset, content.byteLength) },
-  );
-  return { ...deb, entries };
+/** Structured clone turns Buffers into Uint8Arrays: the tars become Buffers again, without a copy. */
+function revived(expanded: ExpandedDeb): ExpandedDeb {
+  const buffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { ...expanded, control: buffer(expanded.control), data: buffer(expanded.data) };
 }
 
 async function sizeOf(path: string, input: string): Promise<number> {
@@ -41,25 +45,74 @@ function failureOf(reply: Reply, input: string): Error {
 }
 
 /**
- * Reads several .debs, in worker threads when there is enough to read and more than one core, else in this thread;
- * the result is in the order asked for either way, so nothing downstream depends on which finished first.
+ * Reads several .debs: each from the expanded cache when it holds the package's sha256, else opened from the .deb
+ * (in worker threads when there is enough to decompress and more than one core, else in this thread) and, once
+ * parsed, stored in the cache. The result is in the order asked for either way, so nothing downstream depends on
+ * which finished first or which came from the cache. A cached entry that does not parse is dropped and the .deb
+ * read instead.
  */
 export async function readDebs(
-  requested: readonly { readonly path: string; readonly input: string; readonly sha256?: string }[],
+  requested: readonly DebRequest[],
   limits: Limits,
+  cache?: ExpandedDebCache,
 ): Promise<Deb[]> {
+  const expanded = await Promise.all(
+    requested.map((p) => (cache && p.sha256 ? cache.get(p.sha256, limits) : undefined)),
+  );
+  const missing: number[] = [];
+  for (const [i, tars] of expanded.entries()) if (tars === undefined) missing.push(i);
+  const opened = await expandDebs(
+    missing.map((i) => requested[i] as DebRequest),
+    limits,
+  );
+  for (const [k, i] of missing.entries()) expanded[i] = opened[k];
+  const opening = new Set(missing);
+  const debs: Deb[] = [];
+  for (const [i, p] of requested.entries()) {
+    let tars = expanded[i] as ExpandedDeb;
+    let fresh = opening.has(i);
+    let deb: Deb;
+    try {
+      deb = await parseExpandedDeb(tars, p.input, limits);
+    } catch (error) {
+      if (fresh || !cache || !p.sha256) throw error;
+      await cache.remove(p.sha256);
+      tars = await expandDeb(p.path, p.input, limits, p.sha256);
+      fresh = true;
+      deb = await parseExpandedDeb(tars, p.input, limits);
+    }
+    if (fresh && cache && p.sha256) await storeExpanded(cache, p.sha256, tars);
+    debs.push(deb);
+  }
+  return debs;
+}
+
+/**
+ * Stores what was opened, where the cache can be written: a build from a read-only cache (an air-gapped copy, say)
+ * needs none of it, so a cache that cannot take the entry costs that build the decompression, not its success.
+ */
+async function storeExpanded(cache: ExpandedDebCache, sha256: string, tars: ExpandedDeb): Promise<void> {
+  try {
+    await cache.put(sha256, tars);
+  } catch (error) {
+    if (!isSgciError(error, 'CACHE_ERROR') && !isSgciError(error, 'IO_ERROR')) throw error;
+  }
+}
+
+/** Opens each .deb (`expandDeb`), in worker threads when that pays. */
+async function expandDebs(requested: readonly DebRequest[], limits: Limits): Promise<ExpandedDeb[]> {
   const packages: { path: string; input: string; sha256?: string; size: number }[] = [];
   for (const p of requested) packages.push({ ...p, size: await sizeOf(p.path, p.input) });
   const total = packages.reduce((sum, p) => sum + p.size, 0);
   const threads = Math.min(availableParallelism(), packages.length, 4);
   if (threads < 2 || total < parallelFloorBytes) {
-    const out: Deb[] = [];
-    for (const p of packages) out.push(await readDeb(p.path, p.input, limits, p.sha256));
+    const out: ExpandedDeb[] = [];
+    for (const p of packages) out.push(await expandDeb(p.path, p.input, limits, p.sha256));
     return out;
   }
   // largest first, so the long ones do not start last
   const queue = packages.map((p, id) => ({ ...p, id })).sort((a, b) => b.size - a.size);
-  const results: Deb[] = new Array(packages.length);
+  const results: ExpandedDeb[] = new Array(packages.length);
   const workers = Array.from({ length: threads }, () => new Worker(new URL('./read-deb-worker.ts', import.meta.url)));
   try {
     await Promise.all(
@@ -80,8 +133,8 @@ export async function readDebs(
               worker.postMessage(request);
             };
             worker.on('message', (reply: Reply) => {
-              if (reply.deb === undefined) return reject(failureOf(reply, current?.input ?? ''));
-              results[reply.id] = revived(reply.deb);
+              if (reply.expanded === undefined) return reject(failureOf(reply, current?.input ?? ''));
+              results[reply.id] = revived(reply.expanded);
               next();
             });
             worker.on('error', reject);

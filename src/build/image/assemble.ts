@@ -1,6 +1,7 @@
 import { type Digest, defaultLimits, digestOf, type Limits, SgciError } from '../../core/index.ts';
 import { mediaTypes } from '../../oci/image/index.ts';
 import { type BuildConfig, type BuildPlatform, buildEpoch } from '../config.ts';
+import { ExpandedDebCache } from '../deb/expanded-cache.ts';
 import { type Deb, describingPart } from '../deb/read-deb.ts';
 import { readDebs } from '../deb/read-debs.ts';
 import { type ExtraSource, localExtraSource } from '../extra/extra-sources.ts';
@@ -53,6 +54,11 @@ export interface AssembleOptions {
   /** Where each extra file's bytes are (`resolveExtraSources`); without it only `files[].source` entries can go in. */
   readonly extraSources?: readonly ExtraSource[];
   readonly limits?: Limits;
+  /**
+   * The directory of the expanded-.deb cache (`ExpandedDebCache`): packages found there are not decompressed again,
+   * the others are stored there once read. Without it every .deb is decompressed.
+   */
+  readonly expandedCache?: string;
 }
 
 export interface LayerReport {
@@ -124,8 +130,9 @@ export async function assembleImage(
   const reports: PlatformReport[] = [];
   const manifests: Descriptor[] = [];
   const described = new Map<string, Deb>();
+  const expanded = options.expandedCache === undefined ? undefined : new ExpandedDebCache(options.expandedCache);
   for (const input of inputs) {
-    const { report, manifest, platformBlobs } = await assemblePlatform(config, input, options, described);
+    const { report, manifest, platformBlobs } = await assemblePlatform(config, input, options, described, expanded);
     for (const blob of platformBlobs) blobs.push(blob);
     reports.push(report);
     manifests.push(descriptorOf(manifest, { platform: platformParts(input.platform) }));
@@ -156,9 +163,10 @@ async function assemblePlatform(
   input: PlatformPackages,
   options: AssembleOptions,
   described: Map<string, Deb>,
+  expanded: ExpandedDebCache | undefined,
 ): Promise<{ report: PlatformReport; manifest: Blob; platformBlobs: Blob[] }> {
   const tree = new ImageTree();
-  const unpacked = await unpackPackages(tree, config, input, options.limits ?? defaultLimits, described);
+  const unpacked = await unpackPackages(tree, config, input, options.limits ?? defaultLimits, described, expanded);
   const sources = options.extraSources ?? localExtraSources(config, options.baseDir);
   const written = await writeBuildFiles(tree, config, unpacked.installed, sources, input.platform);
   const policy = enforceBuildPolicy(tree, config, unpacked.setuid, config.image.name);
@@ -206,6 +214,7 @@ async function unpackPackages(
   input: PlatformPackages,
   limits: Limits,
   described: Map<string, Deb>,
+  expanded: ExpandedDebCache | undefined,
 ): Promise<Unpacked> {
   const out: Unpacked = { installed: [], packages: [], scripts: [], setuid: [] };
   const { architecture } = platformParts(input.platform);
@@ -221,10 +230,12 @@ async function unpackPackages(
         labels[i] ?? pkg.name,
         `architecture ${pkg.arch} cannot go into a ${input.platform} image`,
       );
-  // each .deb is read once and its bytes checked against the index's sha256 before any is parsed
+  // each .deb is read once and its bytes checked against the index's sha256 before any is parsed, or its verified
+  // expansion comes from the cache
   const debs = await readDebs(
     ordered.map((pkg, i) => ({ path: pkg.debPath, input: labels[i] ?? pkg.name, sha256: pkg.sha256 })),
     limits,
+    expanded,
   );
   let unpacked = 0;
   for (const [i, pkg] of ordered.entries()) {
@@ -323,12 +334,15 @@ async function buildLayers(
   for (const group of groups) {
     if (group.length === 0) continue;
     const tar = layerTar(group, buildEpoch(config));
+    const gzipped = config.layers.compression === 'zstd' ? undefined : gzipFixed(tar);
+    // the diff_id on this thread while gzip's blocks deflate on the pool's
+    const diffId = digestOf(tar);
     const blob =
-      config.layers.compression === 'zstd'
+      gzipped === undefined
         ? blobOf(mediaTypes.ociLayerZstd, zstdFixed(tar))
-        : blobOf(mediaTypes.ociLayerGzip, await gzipFixed(tar));
+        : blobOf(mediaTypes.ociLayerGzip, await gzipped);
     layerBlobs.push(blob);
-    layers.push({ digest: blob.digest, diffId: digestOf(tar), size: blob.bytes.length, entries: group.length });
+    layers.push({ digest: blob.digest, diffId, size: blob.bytes.length, entries: group.length });
   }
   return { layerBlobs, layers };
 }

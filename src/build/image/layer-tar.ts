@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { promisify } from 'node:util';
 import { constants, crc32, deflateRaw, zstdCompressSync } from 'node:zlib';
 import { SgciError } from '../../core/index.ts';
@@ -155,38 +156,56 @@ export function layerTar(nodes: readonly TreeNode[], epoch: number): Buffer {
  */
 const gzipLevel = 6;
 
-/** The tar is deflated in slices of this size, each on its own: a fixed constant, so the bytes never depend on cores. */
-const gzipSliceBytes = 4 * 1024 * 1024;
+/**
+ * The tar is deflated in blocks of this size, each with the 32 KiB before it as its dictionary (pigz's scheme): a
+ * fixed constant, so the bytes never depend on the number of cores. 1 MiB: 128 KiB blocks (pigz's default) cost
+ * 15 % more CPU on the cc set for priming each block's dictionary, for 0.1 % smaller layers.
+ */
+export const gzipBlockBytes = 1024 * 1024;
+const windowBytes = 32 * 1024;
 
-const deflateSlice = promisify(deflateRaw);
+const deflateBlock = promisify(deflateRaw);
+
+/** Blocks deflated at once: enough to keep libuv's threads busy, few enough to bound the memory of their states. */
+const defaultInFlight = Math.min(availableParallelism(), 4);
 
 /**
  * gzip with a fixed header (no name, mtime 0, XFL 0, OS 255 "unknown") around raw deflate at a pinned level, so the
  * header is not the host's (zlib writes its compile-time OS code) and the blob depends only on the tar and zlib.
- * As pigz does, the tar is cut into fixed slices that are deflated independently on libuv's thread pool, every
- * slice but the last ending in a full flush (a byte-aligned empty stored block), so their concatenation is one
- * valid deflate stream; the slices lose at most a 32 KiB window of history each (under 0.5 % on Debian packages).
+ * As pigz does, the tar is cut into fixed blocks deflated independently on libuv's thread pool, `inFlight` at a
+ * time, each with the previous 32 KiB as its dictionary (so a match may reach back across the cut, as in one
+ * stream) and each but the last ending in a sync flush (a byte-aligned empty stored block): their concatenation is
+ * one valid deflate stream, whose bytes depend on the tar alone, never on `inFlight` or which block ends first.
  */
-export async function gzipFixed(data: Buffer): Promise<Buffer> {
-  const header = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0x00, 0xff]);
-  const slices: Promise<Buffer>[] = [];
-  for (let start = 0; start < data.length || start === 0; start += gzipSliceBytes) {
-    const end = Math.min(start + gzipSliceBytes, data.length);
-    const last = end === data.length;
-    slices.push(
-      deflateSlice(data.subarray(start, end), {
+export async function gzipFixed(data: Buffer, inFlight = defaultInFlight): Promise<Buffer> {
+  const count = Math.max(1, Math.ceil(data.length / gzipBlockBytes));
+  const blocks: Buffer[] = new Array(count);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    for (let i = next++; i < count; i = next++) {
+      const start = i * gzipBlockBytes;
+      const last = i === count - 1;
+      blocks[i] = await deflateBlock(data.subarray(start, start + gzipBlockBytes), {
         level: gzipLevel,
         memLevel: 8,
         windowBits: 15,
-        finishFlush: last ? constants.Z_FINISH : constants.Z_FULL_FLUSH,
-      }),
-    );
-    if (last) break;
-  }
+        // a block's output in one buffer, not zlib's 16 KiB chunks each with a round trip through the thread pool
+        // (5 % of the CPU); how the output is chunked never changes its bytes
+        chunkSize: gzipBlockBytes + 64 * 1024,
+        finishFlush: last ? constants.Z_FINISH : constants.Z_SYNC_FLUSH,
+        ...(start > 0 ? { dictionary: data.subarray(Math.max(0, start - windowBytes), start) } : {}),
+      });
+    }
+  };
+  const lanes: Promise<void>[] = [];
+  for (let l = 0; l < Math.max(1, Math.min(inFlight, count)); l++) lanes.push(lane());
+  // the CRC on this thread while the blocks deflate on the pool's
   const trailer = Buffer.alloc(8);
   trailer.writeUInt32LE(crc32(data) >>> 0, 0);
   trailer.writeUInt32LE(data.length % 2 ** 32, 4);
-  return Buffer.concat([header, ...(await Promise.all(slices)), trailer]);
+  await Promise.all(lanes);
+  const header = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0x00, 0xff]);
+  return Buffer.concat([header, ...blocks, trailer]);
 }
 
 /** The zstd level every zstd build uses; one frame, no worker threads, so the bytes depend only on the tar and zstd. */
