@@ -41,8 +41,9 @@ export function layerJobs(env: NodeJS.ProcessEnv = process.env, withSinks = fals
  */
 export class InflatePool {
   readonly #size: number;
-  readonly #idle: Worker[] = [];
-  readonly #all: Worker[] = [];
+  #idle: Worker[] = [];
+  readonly #dead = new WeakSet<Worker>();
+  #all: Worker[] = [];
   readonly #waiting: ((worker: Worker) => void)[] = [];
   #jobs = 0;
   #closed = false;
@@ -98,6 +99,14 @@ export class InflatePool {
         eval: true,
         resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 16, stackSizeMb: 1 },
       });
+      // The layer using a worker hears of its failure; the pool only stops handing a dead worker out
+      // (an error event without a listener would end the process).
+      const forget = () => {
+        this.#dead.add(worker);
+        this.#idle = this.#idle.filter((idle) => idle !== worker);
+      };
+      worker.on('error', forget);
+      worker.on('exit', forget);
       this.#all.push(worker);
       return Promise.resolve(worker);
     }
@@ -106,6 +115,13 @@ export class InflatePool {
 
   #release(worker: Worker): void {
     if (this.#closed) return;
+    if (this.#dead.has(worker)) {
+      // Its place goes to a new worker, for whoever waits.
+      this.#all = this.#all.filter((alive) => alive !== worker);
+      const waiter = this.#waiting.shift();
+      if (waiter !== undefined) void this.#acquire().then(waiter);
+      return;
+    }
     const waiter = this.#waiting.shift();
     if (waiter !== undefined) waiter(worker);
     else this.#idle.push(worker);
@@ -207,6 +223,7 @@ export class WorkerInflation implements AsyncIterable<Uint8Array> {
     this.#worker = worker;
     worker.on('message', this.#onMessage);
     worker.on('error', this.#onError);
+    worker.on('exit', this.#onExit);
     this.#post(this.#start);
     try {
       for await (const chunk of source) {
@@ -268,6 +285,10 @@ export class WorkerInflation implements AsyncIterable<Uint8Array> {
     this.#push({ kind: 'error', error });
   };
 
+  readonly #onExit = (code: number): void => {
+    this.#push({ kind: 'error', error: new Error(`inflate worker exited (code ${code})`) });
+  };
+
   #push(item: Item): void {
     this.#items.push(item);
     this.#wake?.();
@@ -302,6 +323,7 @@ export class WorkerInflation implements AsyncIterable<Uint8Array> {
     }
     worker.off('message', this.#onMessage);
     worker.off('error', this.#onError);
+    worker.off('exit', this.#onExit);
     this.#release(worker);
   }
 }

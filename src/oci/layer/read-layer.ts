@@ -177,7 +177,7 @@ export async function openLayerBytes(layer: Layer, options: OpenLayerOptions): P
     },
     async stop() {
       (source as { destroy?: (error?: Error) => void }).destroy?.();
-      void iterator.return?.();
+      iterator.return?.().catch(() => undefined);
       await inflation?.stop();
     },
   };
