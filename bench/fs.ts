@@ -151,7 +151,7 @@ async function main(): Promise<void> {
         blobs.length > 1 && workers === layerJobs({}) ? (ratio <= 0.5 ? '<= 0.5 met' : '<= 0.5 NOT met') : '';
       // the target holds for a multi-layer image at the default layer workers; the other counts are shown
       headline({
-        what: `layer pass (sgci files) ${name}, ${blobs.length} layers, ${workers === 0 ? 'no' : workers} layer workers`,
+        what: `layer pass (sgci files) ${name}, ${blobs.length} layers, ${workers === 0 ? 'no' : workers} layer worker${workers === 1 ? '' : 's'}`,
         value: pass.wall,
         unit: 's',
         reference: { name: 'gzip -dc', value: floor.wall, rssMiB: floor.rssMiB },
