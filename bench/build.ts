@@ -1,8 +1,8 @@
 /**
  * `sgci build` of the examples `static` and `cc` (examples/build/*.yaml, amd64) beside the floor of decompressing
  * the same `.deb` data members with the system's `dpkg-deb --fsys-tarfile` (the least work anything unpacking these
- * packages must do) and, as a second reference, that piped through `gzip -n -6` (what a layer at sgci's pinned level
- * costs a C tool). The issue's target: one build of the image from a warm cache, compression and the OCI layout
+ * packages must do) and, as a second reference, that piped through `gzip -n` at the build file's `layers.gzipLevel`
+ * (what a layer at that level costs a C tool). The issue's target: one build of the image from a warm cache, compression and the OCI layout
  * included, at most 1.5x the floor; a cold build's time dominated by downloads.
  *
  * No internet: the packages are the examples' closures from the apt cache (/var/cache/apt/archives), indexed by
@@ -265,7 +265,10 @@ async function compare(): Promise<void> {
           return { wall: r.wallSeconds, cpu: r.cpuSeconds, rss: r.rssMiB };
         });
       const floor = await shell('for d; do dpkg-deb --fsys-tarfile "$d" || exit 1; done > /dev/null');
-      const floorGzip = await shell('for d; do dpkg-deb --fsys-tarfile "$d" || exit 1; done | gzip -n -6 > /dev/null');
+      const level = (await loadBuildConfig(file)).layers.gzipLevel;
+      const floorGzip = await shell(
+        `for d; do dpkg-deb --fsys-tarfile "$d" || exit 1; done | gzip -n -${level} > /dev/null`,
+      );
       const verdict = warm.wall <= target * floor.wall ? 'met' : 'missed';
       assemblyRows.push(
         [e.name, `${debs.length}`, cell(warm), cell(floor), ratio(warm, floor), verdict, cell(floorGzip)],
@@ -295,7 +298,7 @@ async function compare(): Promise<void> {
       ]);
     }
     process.stdout.write(
-      `\none build of the image (assembleImage from the lock's .debs: verify, unpack, synthesise, tar, gzip -6, OCI layout), wall s (cpu s)\n${table(
+      `\none build of the image (assembleImage from the lock's .debs: verify, unpack, synthesise, tar, gzip, OCI layout), wall s (cpu s)\n${table(
         [
           'example',
           'debs',
@@ -303,7 +306,7 @@ async function compare(): Promise<void> {
           'dpkg-deb --fsys-tarfile',
           'ratio (cpu)',
           `target ${target}x`,
-          'dpkg-deb | gzip -n -6',
+          'dpkg-deb | gzip -n at the level',
         ],
         assemblyRows,
         'end',
