@@ -217,7 +217,7 @@ export const BuildConfigFile = z
           .max(9)
           .default(1)
           .describe(
-            "gzip's level, part of what fixes the layer's bytes. 1 (go-containerregistry's, so ko's, crane's and apko's): a third of level 6's CPU for 9 % larger layers.",
+            "gzip's level, part of what fixes the layer's bytes. 1 (go-containerregistry's, so ko's, crane's and apko's): a third to three fifths of level 6's CPU for 5-9 % larger layers.",
           ),
       })
       .default({ strategy: 'single', compression: 'gzip', gzipLevel: 1 }),
