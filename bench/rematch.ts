@@ -24,7 +24,6 @@ import {
   ensureAdvisoriesWatch,
   type JobDefinition,
   openCatalogue,
-  recordFindings,
   rematchJob,
   Worker,
 } from '../src/catalogue/index.ts';
@@ -36,6 +35,7 @@ import { runScan, type ScanRequest, scanCacheKey, storeMatcher, storeScanCache }
 import { importAdvisories, parseAdvisorySource } from '../src/vuln/index.ts';
 import { type FixtureName, fixture, fixturesMissing } from '../test/helpers/fixtures.ts';
 import { postgresMissing, startPostgres } from '../test/helpers/postgres.ts';
+import { storeImage, storeOrganisation, storeVersion } from '../test/helpers/stored-versions.ts';
 import { storedZip } from '../test/helpers/zip.ts';
 import { corpusAdvisoryDirs, syntheticAdvisory } from './lib/advisories.ts';
 import { table } from './lib/report.ts';
@@ -73,11 +73,7 @@ async function benchOn(databaseUrl: string | undefined): Promise<void> {
   await importAdvisories(catalogue.store, corpusAdvisoryDirs().map(parseAdvisorySource), { skipInvalid: true });
 
   const now = catalogue.now();
-  await catalogue.db.insertInto('organisations').values({ slug: 'bench', name: 'bench', created_at: now }).execute();
-  await catalogue.db
-    .insertInto('users')
-    .values(['author', 'reviewer'].map((id) => ({ id, login: id, display_name: id, role: null, created_at: now })))
-    .execute();
+  await storeOrganisation(catalogue, 'bench');
 
   const versions = new Map<FixtureName, string[]>();
   const npmPackages = new Map<string, string>();
@@ -96,58 +92,20 @@ async function benchOn(databaseUrl: string | undefined): Promise<void> {
       if (p.metadata.kind === 'deb')
         debianSources.set(p.metadata.sourceName ?? p.name, p.metadata.sourceVersion ?? p.version);
     }
-    await catalogue.db
-      .insertInto('images')
-      .values({
-        name,
-        organisation: 'bench',
-        repository: `registry.example/bench/${name}`,
-        description_de: name,
-        description_en: name,
-        categories: JSON.stringify(['bench']),
-        license: 'MIT',
-        source: 'https://example.invalid',
-        contact: 'bench',
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+    await storeImage(catalogue, 'bench', name);
     const ids: string[] = [];
     for (let i = 0; i < perFixture; i++) {
       const id = `${name}-${i}`;
       ids.push(id);
-      await catalogue.transaction(async (tx) => {
-        await tx
-          .insertInto('submissions')
-          .values({
-            id,
-            image: name,
-            reference: `registry.example/bench/${name}:${i}`,
-            digest: `sha256:${i.toString(16).padStart(64, '0')}`,
-            tag: String(i),
-            status: 'admitted',
-            organisation: 'bench',
-            submitted_by: 'author',
-            inputs: '{}',
-            policy_digest: policy.digest,
-            scan_key: scanKey ?? null,
-            created_at: now,
-            updated_at: now,
-            admitted_at: now,
-          })
-          .execute();
-        await recordFindings(tx, id, result, policy);
-        await tx
-          .insertInto('decisions')
-          .values({
-            submission: id,
-            reviewer: 'reviewer',
-            decision: 'admit',
-            reason: 'bench',
-            manual_checks: '[]',
-            at: now,
-          })
-          .execute();
+      await storeVersion(catalogue, {
+        id,
+        image: name,
+        organisation: 'bench',
+        n: i,
+        status: 'admitted',
+        policy,
+        scanKey: scanKey ?? null,
+        result,
       });
     }
     versions.set(name, ids);

@@ -1,4 +1,5 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import { recordset } from './recordset.ts';
 import type { CatalogueDatabase } from './schema.ts';
 
 /** Who did it: a user, an API token (by its shown prefix) or the system (jobs, clocks). */
@@ -44,21 +45,34 @@ export async function appendEvent(db: Kysely<CatalogueDatabase>, event: EventInp
   await appendEvents(db, [event]);
 }
 
-/** Appends several events in one statement, in their order (a re-evaluation's findings); see appendEvent. */
+/**
+ * Appends several events in one statement, in their order (a re-evaluation's findings); see appendEvent. The rows
+ * travel as one JSON recordset: a batch of re-evaluations appends thousands.
+ */
 export async function appendEvents(db: Kysely<CatalogueDatabase>, events: readonly EventInput[]): Promise<void> {
   if (events.length === 0) return;
+  const rows = events.map((event) => ({
+    at: event.at.toISOString(),
+    actor: actorId(event.actor),
+    subject_kind: event.subject.kind,
+    subject_id: event.subject.id,
+    kind: event.kind,
+    before: event.before ?? null,
+    after: event.after ?? null,
+  }));
+  const columns = {
+    at: 'timestamptz',
+    actor: 'text',
+    subject_kind: 'text',
+    subject_id: 'text',
+    kind: 'text',
+    before: 'jsonb',
+    after: 'jsonb',
+  } as const;
+  const names = Object.keys(columns) as (keyof typeof columns)[];
   await db
     .insertInto('events')
-    .values(
-      events.map((event) => ({
-        at: event.at,
-        actor: actorId(event.actor),
-        subject_kind: event.subject.kind,
-        subject_id: event.subject.id,
-        kind: event.kind,
-        before: event.before === undefined ? null : JSON.stringify(event.before),
-        after: event.after === undefined ? null : JSON.stringify(event.after),
-      })),
-    )
+    .columns(names)
+    .expression(sql`select ${sql.raw(names.join(', '))} from ${recordset(rows, columns)}`)
     .execute();
 }

@@ -1,4 +1,4 @@
-import { canonicalJson, type Digest, digestOf } from '../../core/index.ts';
+import { canonicalJson, type Digest, digestOf, SgciError } from '../../core/index.ts';
 import type { ScanReport } from '../../report/index.ts';
 import { scanVexStatements } from '../../scan/index.ts';
 import { type Severity, severityOrder, type VexStatement, type VulnReport } from '../../vuln/index.ts';
@@ -145,39 +145,65 @@ function resultDigestOf(result: StoredScanResult, reports: ReportDigests): strin
   return digestOf(canonicalJson({ ...result, checks: reports.checks, vulns: reports.vulns }));
 }
 
+/** A version's result whose figures are written, with the digests of its reports when the caller has them. */
+export interface VersionResult {
+  readonly submission: string;
+  readonly result: StoredScanResult;
+  readonly reports?: ReportDigests;
+}
+
 /**
- * Writes a version's figures and published VEX beside its result, in the caller's transaction: what the list,
- * filters, search, version documents and export read without opening the result again. `reports`: the digests of
- * its reports when the caller has them (else computed here).
+ * Writes versions' figures and published VEX beside their results, in the caller's transaction, in one statement
+ * for all of them: what the list, filters, search, version documents and export read without opening the result
+ * again. `reports`: the digests of a result's reports when the caller has them (else computed here).
  */
-export async function writeVersionFigures(
-  tx: CatalogueTx,
-  submission: string,
-  result: StoredScanResult,
-  reports: ReportDigests = reportDigestsOf(result),
-): Promise<void> {
-  const version = await tx
+export async function writeVersionFigures(tx: CatalogueTx, versions: readonly VersionResult[]): Promise<void> {
+  if (versions.length === 0) return;
+  const named = await tx
     .selectFrom('submissions')
     .innerJoin('images', 'images.name', 'submissions.image')
-    .select(['submissions.image', 'submissions.digest', 'images.repository'])
-    .where('submissions.id', '=', submission)
-    .executeTakeFirstOrThrow();
-  const figures = catalogueFigures(result);
-  const row = {
-    image: version.image,
-    distro: figures.distro?.id ?? null,
-    distro_version: figures.distro?.versionId ?? null,
-    ecosystems: JSON.stringify(figures.ecosystems),
-    fixable_rank: fixableRank(figures.vulnerabilities.fixable),
-    overdue: figures.vulnerabilities.overdue,
-    baseline: figures.checks.baseline,
-    figures: JSON.stringify(figures),
-    vex: JSON.stringify(publishedVex(result, version.repository, version.digest)),
-    result_digest: resultDigestOf(result, reports),
-  };
+    .select(['submissions.id', 'submissions.image', 'submissions.digest', 'images.repository'])
+    .where(
+      'submissions.id',
+      'in',
+      versions.map((v) => v.submission),
+    )
+    .execute();
+  const versionOf = new Map(named.map((v) => [v.id, v]));
+  const rows = versions.map(({ submission, result, reports = reportDigestsOf(result) }) => {
+    const version = versionOf.get(submission);
+    if (!version) throw new SgciError('NOT_FOUND', submission, 'no such submission');
+    const figures = catalogueFigures(result);
+    return {
+      submission,
+      image: version.image,
+      distro: figures.distro?.id ?? null,
+      distro_version: figures.distro?.versionId ?? null,
+      ecosystems: JSON.stringify(figures.ecosystems),
+      fixable_rank: fixableRank(figures.vulnerabilities.fixable),
+      overdue: figures.vulnerabilities.overdue,
+      baseline: figures.checks.baseline,
+      figures: JSON.stringify(figures),
+      vex: JSON.stringify(publishedVex(result, version.repository, version.digest)),
+      result_digest: resultDigestOf(result, reports),
+    };
+  });
   await tx
     .insertInto('version_figures')
-    .values({ submission, ...row })
-    .onConflict((oc) => oc.column('submission').doUpdateSet(row))
+    .values(rows)
+    .onConflict((oc) =>
+      oc.column('submission').doUpdateSet((eb) => ({
+        image: eb.ref('excluded.image'),
+        distro: eb.ref('excluded.distro'),
+        distro_version: eb.ref('excluded.distro_version'),
+        ecosystems: eb.ref('excluded.ecosystems'),
+        fixable_rank: eb.ref('excluded.fixable_rank'),
+        overdue: eb.ref('excluded.overdue'),
+        baseline: eb.ref('excluded.baseline'),
+        figures: eb.ref('excluded.figures'),
+        vex: eb.ref('excluded.vex'),
+        result_digest: eb.ref('excluded.result_digest'),
+      })),
+    )
     .execute();
 }

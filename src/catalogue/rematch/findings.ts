@@ -1,14 +1,15 @@
-import { type Insertable, type Selectable, sql } from 'kysely';
+import { type Insertable, type RawBuilder, type Selectable, sql } from 'kysely';
 import { digestOf } from '../../core/index.ts';
 import { type Policy, type SlaPolicy, slaPolicyOf } from '../../policy/index.ts';
 import { type Finding, slaOf, type VulnReport } from '../../vuln/index.ts';
 import { appendEvents, type EventInput } from '../db/events.ts';
 import type { CatalogueTx } from '../db/open.ts';
+import { recordset } from '../db/recordset.ts';
 import type { FindingsTable } from '../db/schema.ts';
 import type { ReportDigests } from '../images/figures.ts';
-import { type PreviousResult, recordScanResult } from '../submissions/record.ts';
+import { type PreviousResult, recordScanResults } from '../submissions/record.ts';
 import type { StoredScanResult } from '../submissions/result.ts';
-import { setReevaluation } from './schedule.ts';
+import { setReevaluations } from './schedule.ts';
 
 /** What the catalogue already knew of a finding before this evaluation. */
 type KnownFinding = Pick<
@@ -40,7 +41,7 @@ export interface RecordedFindings {
   readonly reports: ReportDigests;
 }
 
-/** Rows per insert: 18 values each, far below PostgreSQL's 65,535 bound parameters. */
+/** Events per insert: 7 values each, far below PostgreSQL's 65,535 bound parameters. */
 const rowsPerStatement = 1000;
 
 const system = { kind: 'system' } as const;
@@ -118,62 +119,86 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 }
 
 /** The columns of a finding row as `rowOf` writes them, with the type each has in a JSON recordset. */
-const findingColumns = [
-  ['submission', 'text'],
-  ['id', 'text'],
-  ['vulnerability', 'text'],
-  ['aliases', 'jsonb'],
-  ['purl', 'text'],
-  ['package', 'text'],
-  ['installed', 'text'],
-  ['fixed_versions', 'jsonb'],
-  ['severity', 'text'],
-  ['severity_source', 'jsonb'],
-  ['judgement', 'text'],
-  ['state', 'text'],
-  ['vex', 'jsonb'],
-  ['fix_available_since', 'timestamptz'],
-  ['sla_due', 'timestamptz'],
-  ['first_seen', 'timestamptz'],
-  ['last_seen', 'timestamptz'],
-  ['fixed_at', 'timestamptz'],
-  ['content', 'text'],
-] as const satisfies readonly (readonly [keyof FindingsTable, string])[];
+const findingColumns = {
+  submission: 'text',
+  id: 'text',
+  vulnerability: 'text',
+  aliases: 'jsonb',
+  purl: 'text',
+  package: 'text',
+  installed: 'text',
+  fixed_versions: 'jsonb',
+  severity: 'text',
+  severity_source: 'jsonb',
+  judgement: 'text',
+  state: 'text',
+  vex: 'jsonb',
+  fix_available_since: 'timestamptz',
+  sla_due: 'timestamptz',
+  first_seen: 'timestamptz',
+  last_seen: 'timestamptz',
+  fixed_at: 'timestamptz',
+  content: 'text',
+} as const satisfies Partial<Record<keyof FindingsTable, string>>;
 
 /**
- * The rows as one JSON parameter read back as a recordset: a hundred new findings are one bound value instead of
- * nineteen hundred, which both engines take in a fraction of the time. The JSON columns travel as the JSON text
- * `rowOf` made of them and are cast back.
+ * The rows as one recordset: a hundred new findings are one bound value instead of nineteen hundred. The JSON
+ * columns travel as the JSON text `rowOf` made of them and are cast back.
  */
 function fromRecordset(rows: readonly Insertable<FindingsTable>[]) {
-  const definition = findingColumns.map(([column, type]) => `${column} ${type === 'jsonb' ? 'text' : type}`);
-  const selected = findingColumns.map(([column, type]) => (type === 'jsonb' ? `${column}::jsonb` : column));
-  return sql`select ${sql.raw(selected.join(', '))}
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(${sql.raw(definition.join(', '))})`;
+  const columns = Object.entries(findingColumns);
+  const asText = Object.fromEntries(columns.map(([column, type]) => [column, type === 'jsonb' ? 'text' : type]));
+  const selected = columns.map(([column, type]) => (type === 'jsonb' ? `${column}::jsonb` : column));
+  return sql`select ${sql.raw(selected.join(', '))} from ${recordset(rows, asText)}`;
+}
+
+/** One version's evaluation as the findings' writes see it. */
+interface Evaluated {
+  readonly submission: string;
+  readonly now: Date;
+  /** When its open findings were last seen: the previous evaluation (undefined: as their rows say). */
+  readonly seenBefore: Date | undefined;
+  readonly matches: readonly Finding[];
+  readonly known: ReadonlyMap<string, KnownFinding>;
+  readonly gone: readonly KnownFinding[];
+  readonly overdue: readonly OverdueFinding[];
+}
+
+/** Updates the findings named by (submission, id) in the rows as `set` says (`r.at`, `r.seen`), in one statement. */
+async function updateFindings(
+  tx: CatalogueTx,
+  rows: readonly { readonly submission: string; readonly id: string; readonly at: Date; readonly seen?: Date }[],
+  set: RawBuilder<unknown>,
+): Promise<void> {
+  if (rows.length === 0) return;
+  await sql`update findings f set ${set}
+    from ${recordset(rows, { submission: 'text', id: 'text', at: 'timestamptz', seen: 'timestamptz' })}
+    where f.submission = r.submission and f.id = r.id`.execute(tx);
 }
 
 /**
- * Writes what changed in a few statements: new and changed findings (first sight and breach time kept), the gone
- * ones `fixed`, and for the rest only that they were seen now.
+ * Writes what changed, each write one statement for every version: new and changed findings (first sight and
+ * breach time kept), the gone ones `fixed` (seen last at the evaluation before). An unchanged open finding's row is
+ * not rewritten: that it was seen at every evaluation since is what its version's stored result says (`seenBefore`,
+ * read back by `recordFindingsOf`); only a version evaluated without that result has its rows' `last_seen` moved.
  */
-async function writeFindings(
-  tx: CatalogueTx,
-  submission: string,
-  matches: readonly Finding[],
-  known: ReadonlyMap<string, KnownFinding>,
-  gone: readonly KnownFinding[],
-  now: Date,
-): Promise<void> {
-  const changed = matches
-    .map((f) => rowOf(submission, f, now))
-    .filter((row) => {
-      const before = known.get(row.id);
-      return before?.state === 'fixed' || before?.content !== row.content;
-    });
+async function writeFindings(tx: CatalogueTx, versions: readonly Evaluated[]): Promise<void> {
+  const changed: Insertable<FindingsTable>[] = [];
+  const seen: { submission: string; at: Date }[] = [];
+  for (const { submission, now, matches, known, seenBefore } of versions) {
+    const rows = matches
+      .map((f) => rowOf(submission, f, now))
+      .filter((row) => {
+        const before = known.get(row.id);
+        return before?.state === 'fixed' || before?.content !== row.content;
+      });
+    for (const row of rows) changed.push(row);
+    if (rows.length < matches.length && !seenBefore) seen.push({ submission, at: now });
+  }
   if (changed.length > 0) {
     await tx
       .insertInto('findings')
-      .columns(findingColumns.map(([column]) => column))
+      .columns(Object.keys(findingColumns) as (keyof typeof findingColumns)[])
       .expression(fromRecordset(changed))
       .onConflict((oc) =>
         oc.columns(['submission', 'id']).doUpdateSet((eb) => ({
@@ -193,107 +218,91 @@ async function writeFindings(
       )
       .execute();
   }
-  for (const ids of chunks(
-    gone.map((k) => k.id),
-    rowsPerStatement,
-  )) {
-    await tx
-      .updateTable('findings')
-      .set({ state: 'fixed', fixed_at: now })
-      .where('submission', '=', submission)
-      .where('id', 'in', ids)
-      .execute();
-  }
-  if (changed.length < matches.length) {
-    await tx
-      .updateTable('findings')
-      .set({ last_seen: now })
-      .where('submission', '=', submission)
-      .where('state', '!=', 'fixed')
-      .where('last_seen', '<', now)
-      .execute();
+  await updateFindings(
+    tx,
+    versions.flatMap((v) => v.gone.map((k) => ({ submission: v.submission, id: k.id, at: v.now, seen: k.last_seen }))),
+    sql`state = 'fixed', fixed_at = r.at, last_seen = r.seen`,
+  );
+  if (seen.length > 0) {
+    await sql`update findings f set last_seen = r.at
+      from ${recordset(seen, { submission: 'text', at: 'timestamptz' })}
+      where f.submission = r.submission and f.state <> 'fixed' and f.last_seen < r.at`.execute(tx);
   }
 }
 
-/** `finding-new`, `finding-fixed` and (once per finding) `sla-breach` events of one re-evaluation. */
-async function announce(
-  tx: CatalogueTx,
-  submission: string,
-  matches: readonly Finding[],
-  known: ReadonlyMap<string, KnownFinding>,
-  gone: readonly KnownFinding[],
-  overdue: readonly OverdueFinding[],
-  now: Date,
-): Promise<void> {
-  const event = (kind: string, after: object, before?: object): EventInput => ({
-    actor: system,
-    subject: { kind: 'submission', id: submission },
-    kind,
-    ...(before ? { before } : {}),
-    after,
-    at: now,
-  });
+/** `finding-new`, `finding-fixed` and (once per finding) `sla-breach` events of re-evaluations, version by version. */
+async function announce(tx: CatalogueTx, versions: readonly Evaluated[]): Promise<void> {
   const events: EventInput[] = [];
-  for (const f of matches) {
-    const before = known.get(f.id);
-    if (before && before.state !== 'fixed') continue;
-    events.push(
-      event('finding-new', {
-        vulnerability: f.vulnerability.id,
-        aliases: f.vulnerability.aliases,
-        purl: f.package.purl,
-        severity: f.vulnerability.severity,
-        state: f.suppressed ? 'suppressed' : 'open',
-        fixedVersions: f.fixedVersions,
-        due: f.sla?.dueAt ?? null,
-      }),
-    );
-  }
-  for (const k of gone) {
-    events.push(
-      event(
-        'finding-fixed',
-        { vulnerability: k.vulnerability, purl: k.purl, severity: k.severity },
-        { state: k.state },
-      ),
-    );
-  }
-  const breached = overdue.filter((o) => !known.get(o.finding.id)?.breached_at);
-  for (const { finding: f, due } of breached) {
-    events.push(
-      event('sla-breach', {
-        vulnerability: f.vulnerability.id,
-        purl: f.package.purl,
-        severity: f.vulnerability.severity,
-        due: due.toISOString(),
-      }),
-    );
+  const breaches: { submission: string; id: string; at: Date }[] = [];
+  for (const { submission, now, matches, known, gone, overdue } of versions) {
+    const event = (kind: string, after: object, before?: object): EventInput => ({
+      actor: system,
+      subject: { kind: 'submission', id: submission },
+      kind,
+      ...(before ? { before } : {}),
+      after,
+      at: now,
+    });
+    for (const f of matches) {
+      const before = known.get(f.id);
+      if (before && before.state !== 'fixed') continue;
+      events.push(
+        event('finding-new', {
+          vulnerability: f.vulnerability.id,
+          aliases: f.vulnerability.aliases,
+          purl: f.package.purl,
+          severity: f.vulnerability.severity,
+          state: f.suppressed ? 'suppressed' : 'open',
+          fixedVersions: f.fixedVersions,
+          due: f.sla?.dueAt ?? null,
+        }),
+      );
+    }
+    for (const k of gone) {
+      events.push(
+        event(
+          'finding-fixed',
+          { vulnerability: k.vulnerability, purl: k.purl, severity: k.severity },
+          { state: k.state },
+        ),
+      );
+    }
+    for (const { finding: f, due } of overdue) {
+      if (known.get(f.id)?.breached_at) continue;
+      breaches.push({ submission, id: f.id, at: now });
+      events.push(
+        event('sla-breach', {
+          vulnerability: f.vulnerability.id,
+          purl: f.package.purl,
+          severity: f.vulnerability.severity,
+          due: due.toISOString(),
+        }),
+      );
+    }
   }
   for (const batch of chunks(events, rowsPerStatement)) await appendEvents(tx, batch);
-  for (const ids of chunks(
-    breached.map((o) => o.finding.id),
-    rowsPerStatement,
-  )) {
-    await tx
-      .updateTable('findings')
-      .set({ breached_at: now })
-      .where('submission', '=', submission)
-      .where('id', 'in', ids)
-      .execute();
-  }
+  await updateFindings(tx, breaches, sql`breached_at = r.at`);
 }
 
 /**
- * Whether the watch saw new advisory data after this result was matched: a version being scanned then was not among
- * those it queued (the scan was matched before the import that ran meanwhile).
+ * When the watch last saw new advisory data: a version scanned and matched before that was not among those it queued
+ * (the scan was matched before the import that ran meanwhile).
  */
-async function matchedBeforeWatchSawChange(tx: CatalogueTx, matchedAt: Date): Promise<boolean> {
+async function watchLastSawChange(tx: CatalogueTx): Promise<Date | undefined> {
   const handled = await tx
     .selectFrom('advisory_watch')
     .select('handled_at')
     .where('name', '=', 'store')
     .executeTakeFirst();
-  return handled !== undefined && handled.handled_at.getTime() > matchedAt.getTime();
+  return handled?.handled_at;
+}
+
+/** One version's evaluated result to store. */
+export interface FindingsToRecord {
+  readonly submission: string;
+  readonly result: StoredScanResult;
+  /** The result stored before a re-evaluation: spares rewriting what did not change. */
+  readonly previous?: PreviousResult | undefined;
 }
 
 /**
@@ -311,50 +320,89 @@ export async function recordFindings(
   policy: Policy,
   options: { readonly reevaluation?: boolean; readonly previous?: PreviousResult } = {},
 ): Promise<RecordedFindings> {
-  if (!result.matched) {
-    const reports = await recordScanResult(tx, submission, result);
-    return { result, overdue: [], reports };
-  }
-  const now = new Date(result.vulns.evaluatedAt);
-  const rows = await tx
-    .selectFrom('findings')
-    .select([
-      'id',
-      'vulnerability',
-      'purl',
-      'severity',
-      'state',
-      'first_seen',
-      'last_seen',
-      'fix_available_since',
-      'breached_at',
-      'content',
-    ])
-    .where('submission', '=', submission)
-    .execute();
-  const known = new Map(rows.map((r) => [r.id, r]));
-  const vulns = clockedReport(result.vulns, known, slaPolicyOf(policy), now);
-  const stored: StoredScanResult = vulns === result.vulns ? result : { ...result, vulns };
-  const reports = await recordScanResult(tx, submission, stored, options.previous);
-  const present = new Set(vulns.matches.map((f) => f.id));
-  const gone = rows.filter((k) => k.state !== 'fixed' && !present.has(k.id));
-  await writeFindings(tx, submission, vulns.matches, known, gone, now);
-  const overdue = vulns.matches
-    .flatMap((finding) =>
-      finding.sla?.overdue && finding.sla.dueAt ? [{ finding, due: new Date(finding.sla.dueAt) }] : [],
-    )
-    .sort((a, b) => a.due.getTime() - b.due.getTime());
-  if (options.reevaluation) await announce(tx, submission, vulns.matches, known, gone, overdue, now);
-  const deadlines = vulns.matches.flatMap((f) =>
-    counted(f) && f.sla?.dueAt && !f.sla.overdue ? [Date.parse(f.sla.dueAt)] : [],
+  const [recorded] = await recordFindingsOf(tx, [{ submission, result, previous: options.previous }], policy, options);
+  return recorded as RecordedFindings;
+}
+
+/**
+ * `recordFindings` of several versions (a batch of re-evaluations), each write one statement for all of them;
+ * what each version gets, events included and in the same order, is what it gets alone. In the order given.
+ */
+export async function recordFindingsOf(
+  tx: CatalogueTx,
+  versions: readonly FindingsToRecord[],
+  policy: Policy,
+  options: { readonly reevaluation?: boolean } = {},
+): Promise<RecordedFindings[]> {
+  const ids = versions.filter((v) => v.result.matched).map((v) => v.submission);
+  const rows =
+    ids.length === 0
+      ? []
+      : await tx
+          .selectFrom('findings')
+          .select([
+            'submission',
+            'id',
+            'vulnerability',
+            'purl',
+            'severity',
+            'state',
+            'first_seen',
+            'last_seen',
+            'fix_available_since',
+            'breached_at',
+            'content',
+          ])
+          .where('submission', 'in', ids)
+          .execute();
+  const knownOf = new Map<string, KnownFinding[]>(ids.map((id) => [id, []]));
+  for (const row of rows) knownOf.get(row.submission)?.push(row);
+  const sla = slaPolicyOf(policy);
+  const evaluated: Evaluated[] = [];
+  const stored = versions.map(({ submission, result, previous }) => {
+    if (!result.matched) return result;
+    const now = new Date(result.vulns.evaluatedAt);
+    const seenBefore = previous?.result.matched ? new Date(previous.result.vulns.evaluatedAt) : undefined;
+    const rows = (knownOf.get(submission) ?? []).map((row) =>
+      row.state !== 'fixed' && seenBefore && seenBefore > row.last_seen ? { ...row, last_seen: seenBefore } : row,
+    );
+    const known = new Map(rows.map((r) => [r.id, r]));
+    const vulns = clockedReport(result.vulns, known, sla, now);
+    const present = new Set(vulns.matches.map((f) => f.id));
+    const gone = rows.filter((k) => k.state !== 'fixed' && !present.has(k.id));
+    const overdue = vulns.matches
+      .flatMap((finding) =>
+        finding.sla?.overdue && finding.sla.dueAt ? [{ finding, due: new Date(finding.sla.dueAt) }] : [],
+      )
+      .sort((a, b) => a.due.getTime() - b.due.getTime());
+    evaluated.push({ submission, now, seenBefore, matches: vulns.matches, known, gone, overdue });
+    return vulns === result.vulns ? result : { ...result, vulns };
+  });
+  const reports = await recordScanResults(
+    tx,
+    versions.map((v, i) => ({ submission: v.submission, result: stored[i] as StoredScanResult, previous: v.previous })),
   );
+  await writeFindings(tx, evaluated);
+  if (options.reevaluation) await announce(tx, evaluated);
   // a re-evaluation that missed an import is queued again by the watch; a scan is not among the versions it queues
-  const next =
-    !options.reevaluation && (await matchedBeforeWatchSawChange(tx, now))
-      ? now
-      : deadlines.length > 0
-        ? new Date(deadlines.reduce((a, b) => Math.min(a, b)))
-        : undefined;
-  await setReevaluation(tx, submission, next, now);
-  return { result: stored, overdue, reports };
+  const watchSaw = !options.reevaluation && evaluated.length > 0 ? await watchLastSawChange(tx) : undefined;
+  const next = evaluated.map(({ submission, now, matches }) => {
+    const deadlines = matches.flatMap((f) =>
+      counted(f) && f.sla?.dueAt && !f.sla.overdue ? [Date.parse(f.sla.dueAt)] : [],
+    );
+    const dueAt =
+      watchSaw && watchSaw.getTime() > now.getTime()
+        ? now
+        : deadlines.length > 0
+          ? new Date(deadlines.reduce((a, b) => Math.min(a, b)))
+          : undefined;
+    return { submission, dueAt, evaluatedAt: now };
+  });
+  await setReevaluations(tx, next);
+  const overdueOf = new Map(evaluated.map((e) => [e.submission, e.overdue]));
+  return versions.map((v, i) => ({
+    result: stored[i] as StoredScanResult,
+    overdue: overdueOf.get(v.submission) ?? [],
+    reports: reports[i] as ReportDigests,
+  }));
 }

@@ -3,28 +3,36 @@ import type { CatalogueTx } from '../db/open.ts';
 /**
  * When a version is evaluated again though no advisory changed: the clock alone moves a finding past its deadline,
  * a version past its grace, a verdict towards its end. The watch job reads `reevaluations.due_at` by its index.
+ * Each write takes a batch of versions in one statement (the re-match evaluates versions in batches).
  */
 
-/** After an evaluation at `now`: the version's next one by the clock is at `dueAt` (undefined: none). */
-export async function setReevaluation(
+/** After an evaluation at `evaluatedAt`: a version's next one by the clock is at `dueAt` (undefined: none). */
+export async function setReevaluations(
   tx: CatalogueTx,
-  submission: string,
-  dueAt: Date | undefined,
-  now: Date,
+  versions: readonly { readonly submission: string; readonly dueAt: Date | undefined; readonly evaluatedAt: Date }[],
 ): Promise<void> {
-  const values = { submission, due_at: dueAt ?? null, evaluated_at: now };
+  if (versions.length === 0) return;
   await tx
     .insertInto('reevaluations')
-    .values(values)
-    .onConflict((oc) => oc.column('submission').doUpdateSet({ due_at: values.due_at, evaluated_at: now }))
+    .values(versions.map((v) => ({ submission: v.submission, due_at: v.dueAt ?? null, evaluated_at: v.evaluatedAt })))
+    .onConflict((oc) =>
+      oc.column('submission').doUpdateSet((eb) => ({
+        due_at: eb.ref('excluded.due_at'),
+        evaluated_at: eb.ref('excluded.evaluated_at'),
+      })),
+    )
     .execute();
 }
 
-/** Brings the version's next evaluation forward to `at`, if it was not due before. */
-export async function reevaluateBy(tx: CatalogueTx, submission: string, at: Date): Promise<void> {
+/** Brings each version's next evaluation forward to its `at`, if it was not due before. */
+export async function reevaluateBy(
+  tx: CatalogueTx,
+  versions: readonly { readonly submission: string; readonly at: Date }[],
+): Promise<void> {
+  if (versions.length === 0) return;
   await tx
     .insertInto('reevaluations')
-    .values({ submission, due_at: at })
+    .values(versions.map((v) => ({ submission: v.submission, due_at: v.at })))
     // least() skips a null: a version due never is due at `at`
     .onConflict((oc) =>
       oc.column('submission').doUpdateSet((eb) => ({
@@ -35,27 +43,35 @@ export async function reevaluateBy(tx: CatalogueTx, submission: string, at: Date
 }
 
 /**
- * A verdict was issued at `now`: evaluate the version again halfway through the verdict's validity, so a current
+ * Verdicts were issued at `now`: evaluate each version again halfway through its verdict's validity, so a current
  * verdict is always there; at once when a PASSED verdict was issued over a finding already overdue (a version
  * admitted with it), so that it becomes at-risk without waiting for the renewal.
  */
-export async function reevaluateAfterVerdict(
+export async function reevaluateAfterVerdicts(
   tx: CatalogueTx,
-  submission: string,
-  passed: boolean,
+  verdicts: readonly { readonly submission: string; readonly passed: boolean }[],
   now: Date,
   validUntil: Date,
 ): Promise<void> {
-  const overdue =
-    passed &&
-    (await tx
-      .selectFrom('findings')
-      .select('id')
-      .where('submission', '=', submission)
-      .where('state', '=', 'open')
-      .where('judgement', '=', 'open')
-      .where('sla_due', '<', now)
-      .limit(1)
-      .executeTakeFirst()) !== undefined;
-  await reevaluateBy(tx, submission, overdue ? now : new Date((now.getTime() + validUntil.getTime()) / 2));
+  const passed = verdicts.flatMap((v) => (v.passed ? [v.submission] : []));
+  const overdue = new Set(
+    passed.length === 0
+      ? []
+      : (
+          await tx
+            .selectFrom('findings')
+            .select('submission')
+            .distinct()
+            .where('submission', 'in', passed)
+            .where('state', '=', 'open')
+            .where('judgement', '=', 'open')
+            .where('sla_due', '<', now)
+            .execute()
+        ).map((r) => r.submission),
+  );
+  const renewal = new Date((now.getTime() + validUntil.getTime()) / 2);
+  await reevaluateBy(
+    tx,
+    verdicts.map((v) => ({ submission: v.submission, at: overdue.has(v.submission) ? now : renewal })),
+  );
 }

@@ -8,7 +8,7 @@ import { defaultMaxAttempts, enqueueJob } from '../jobs/queue.ts';
 import type { JobDefinition } from '../jobs/worker.ts';
 import type { CatalogueServices } from '../services.ts';
 import { advisoryState } from './advisory-cache.ts';
-import { rematchedStatuses, rematchJobKind } from './rematch-job.ts';
+import { rematchBatchSize, rematchedStatuses, rematchJobKind } from './rematch-job.ts';
 import { defaultReevaluation } from './settings.ts';
 
 export const advisoriesWatchJobKind = 'sgci.advisories-watch';
@@ -33,8 +33,9 @@ type Selection = 'all' | 'due' | readonly string[];
 const idsPerStatement = 10_000;
 
 /**
- * Queues `sgci.rematch` for each version the selection names that has none queued or running yet, in one statement
- * (per ten thousand named versions).
+ * Queues `sgci.rematch` for the versions the selection names that have none queued or running yet, in batches of
+ * `rematchBatchSize` (in id order) per job, in one statement (per ten thousand named versions). Returns how many
+ * versions were queued.
  */
 async function enqueueRematches(tx: CatalogueTx, selection: Selection, now: Date): Promise<number> {
   if (typeof selection !== 'string') {
@@ -55,16 +56,20 @@ async function enqueueRematches(tx: CatalogueTx, selection: Selection, now: Date
 }
 
 async function enqueueWhere(tx: CatalogueTx, selected: RawBuilder<unknown>, now: Date): Promise<number> {
-  const { rows } = await sql<{ id: string }>`
+  const { rows } = await sql<{ versions: number }>`
     insert into jobs (kind, payload, state, max_attempts, run_after, created_at)
-    select ${rematchJobKind}, jsonb_build_object('submission', s.id), 'queued', ${defaultMaxAttempts}, ${now}, ${now}
-      from submissions s
-     where ${selected}
-       and not exists (select 1 from jobs j
-                        where j.kind = ${rematchJobKind} and j.state in ('queued', 'running')
-                          and j.payload->>'submission' = s.id)
-    returning id`.execute(tx);
-  return rows.length;
+    select ${rematchJobKind}, jsonb_build_object('submissions', jsonb_agg(id order by id)), 'queued',
+           ${defaultMaxAttempts}, ${now}, ${now}
+      from (select s.id, (row_number() over (order by s.id) - 1) / ${rematchBatchSize}::int as batch
+              from submissions s
+             where ${selected}
+               and not exists (select 1 from jobs j
+                                where j.kind = ${rematchJobKind} and j.state in ('queued', 'running')
+                                  and (j.payload->'submissions' @> jsonb_build_array(s.id)
+                                       or j.payload->>'submission' = s.id))) as queued
+     group by batch
+    returning jsonb_array_length(payload->'submissions') as versions`.execute(tx);
+  return rows.reduce((sum, row) => sum + Number(row.versions), 0);
 }
 
 /** What the watch last handled of one source of change, locked for this round. */

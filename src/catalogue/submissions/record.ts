@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { sql } from 'kysely';
 import type { CatalogueTx } from '../db/open.ts';
+import { recordset } from '../db/recordset.ts';
 import { type ReportDigests, reportDigestsOf, writeVersionFigures } from '../images/figures.ts';
 import type { MatchingInput } from '../rematch/matching-input.ts';
 import type { ScannedResult, StoredScanResult } from './result.ts';
@@ -11,38 +12,109 @@ export interface PreviousResult {
   readonly checksDigest: string | null;
 }
 
+/** One version's (re-)evaluated result to store, and the one stored before a re-evaluation. */
+export interface ResultToRecord {
+  readonly submission: string;
+  readonly result: StoredScanResult | ScannedResult;
+  readonly previous?: PreviousResult | undefined;
+}
+
 /**
- * Stores a version's (re-)evaluated result: the one place a submission's result is written, by the scan job and by
+ * Stores versions' (re-)evaluated results: the one place a submission's result is written, by the scan job and by
  * re-evaluation alike, so every figure derived from it is derived in one place. The figures the catalogue API lists
  * and filters by, and the version's published VEX, are written with it in the same transaction; a scan's result
  * brings what re-matching reads of its SBOM, which is stored beside it. Given the result stored before, a
  * re-evaluation that changed nothing but the time it was evaluated at writes only that time into the stored result,
- * and one that kept its checks report keeps that report's digest. Returns the digests of the stored reports.
+ * one that changed only its vulnerability report sends only that report (the rest stays in the database), and one
+ * that kept its checks report keeps that report's digest. Each write is one statement for all the versions
+ * (a batch of re-evaluations). Returns the digests of the stored reports, in the order given.
  */
+export async function recordScanResults(
+  tx: CatalogueTx,
+  versions: readonly ResultToRecord[],
+): Promise<ReportDigests[]> {
+  const recorded = versions.map(({ submission, result, previous }) => {
+    const stored = 'matching' in result ? storedPart(result) : result;
+    const keptChecks = previous && previous.result.checks === stored.checks ? previous.checksDigest : undefined;
+    const reports = reportDigestsOf(stored, keptChecks);
+    const write: Write = !previous
+      ? 'whole'
+      : onlyEvaluatedAtChanged(previous.result, stored)
+        ? 'time'
+        : onlyVulnsChanged(previous.result, stored)
+          ? 'vulns'
+          : 'whole';
+    return { submission, stored, reports, write };
+  });
+  const rows = (write: Write) => recorded.filter((r) => r.write === write);
+  const timed = rows('time').map((r) => ({
+    id: r.submission,
+    at: r.stored.vulns.evaluatedAt,
+    checks: r.reports.checks,
+  }));
+  if (timed.length > 0) {
+    await sql`update submissions s
+      set result = jsonb_set(s.result, '{vulns,evaluatedAt}', to_jsonb(r.at)), checks_digest = r.checks
+      from ${recordset(timed, { id: 'text', at: 'text', checks: 'text' })} where s.id = r.id`.execute(tx);
+  }
+  // the rest of the stored result (the checks report above all) stays in the database: only the new report travels
+  const matched = rows('vulns').map((r) => ({
+    id: r.submission,
+    vulns: r.stored.vulns,
+    matched: r.stored.matched,
+    checks: r.reports.checks,
+  }));
+  if (matched.length > 0) {
+    await sql`update submissions s
+      set result = (s.result - 'unavailable') || jsonb_build_object('vulns', r.vulns, 'matched', r.matched),
+          checks_digest = r.checks
+      from ${recordset(matched, { id: 'text', vulns: 'jsonb', matched: 'boolean', checks: 'text' })}
+      where s.id = r.id`.execute(tx);
+  }
+  const whole = rows('whole').map((r) => ({ id: r.submission, result: r.stored, checks: r.reports.checks }));
+  if (whole.length > 0) {
+    await sql`update submissions s set result = r.result, checks_digest = r.checks
+      from ${recordset(whole, { id: 'text', result: 'jsonb', checks: 'text' })} where s.id = r.id`.execute(tx);
+  }
+  await writeVersionFigures(
+    tx,
+    recorded.map((r) => ({ submission: r.submission, result: r.stored, reports: r.reports })),
+  );
+  await recordMatchingInputs(
+    tx,
+    versions.flatMap(({ submission, result }) =>
+      'matching' in result ? [{ submission, input: result.matching }] : [],
+    ),
+  );
+  return recorded.map((r) => r.reports);
+}
+
+/** `recordScanResults` of one version. */
 export async function recordScanResult(
   tx: CatalogueTx,
   submission: string,
   result: StoredScanResult | ScannedResult,
   previous?: PreviousResult,
 ): Promise<ReportDigests> {
-  const scanned = 'matching' in result ? result : undefined;
-  const stored = scanned ? storedPart(scanned) : result;
-  const keptChecks = previous && previous.result.checks === stored.checks ? previous.checksDigest : undefined;
-  const reports = reportDigestsOf(stored, keptChecks);
-  if (previous && onlyEvaluatedAtChanged(previous.result, stored)) {
-    const at = stored.vulns.evaluatedAt;
-    await sql`update submissions set result = jsonb_set(result, '{vulns,evaluatedAt}', to_jsonb(${at}::text)),
-      checks_digest = ${reports.checks} where id = ${submission}`.execute(tx);
-  } else {
-    await tx
-      .updateTable('submissions')
-      .set({ result: JSON.stringify(stored), checks_digest: reports.checks })
-      .where('id', '=', submission)
-      .execute();
+  const [reports] = await recordScanResults(tx, [{ submission, result, previous }]);
+  return reports as ReportDigests;
+}
+
+/** How a result is written: only its time, only its vulnerability report (and `matched`), or whole. */
+type Write = 'time' | 'vulns' | 'whole';
+
+/**
+ * Whether `result` is `previous` with another vulnerability report: every other part the very same value (a
+ * re-evaluation keeps them), `matched` aside, and `unavailable` at most dropped.
+ */
+function onlyVulnsChanged(previous: StoredScanResult, result: StoredScanResult): boolean {
+  if ('unavailable' in result) return false;
+  const keys = new Set([...Object.keys(previous), ...Object.keys(result)]);
+  for (const key of ['vulns', 'matched', 'unavailable']) keys.delete(key);
+  for (const key of keys) {
+    if (previous[key as keyof StoredScanResult] !== result[key as keyof StoredScanResult]) return false;
   }
-  await writeVersionFigures(tx, submission, stored, reports);
-  if (scanned) await recordMatchingInput(tx, submission, scanned.matching);
-  return reports;
+  return true;
 }
 
 /** Whether `result` is `previous` evaluated again at another time: the same findings, notes, database and counts. */
@@ -55,12 +127,15 @@ function storedPart({ matching: _, ...stored }: ScannedResult): StoredScanResult
   return stored;
 }
 
-/** Stores (or replaces) what re-matching reads of the version's SBOM. */
-export async function recordMatchingInput(tx: CatalogueTx, submission: string, input: MatchingInput): Promise<void> {
-  const json = JSON.stringify(input);
+/** Stores (or replaces) what re-matching reads of each version's SBOM, in one statement. */
+export async function recordMatchingInputs(
+  tx: CatalogueTx,
+  inputs: readonly { readonly submission: string; readonly input: MatchingInput }[],
+): Promise<void> {
+  if (inputs.length === 0) return;
   await tx
     .insertInto('matching_inputs')
-    .values({ submission, input: json })
-    .onConflict((oc) => oc.column('submission').doUpdateSet({ input: json }))
+    .values(inputs.map(({ submission, input }) => ({ submission, input: JSON.stringify(input) })))
+    .onConflict((oc) => oc.column('submission').doUpdateSet((eb) => ({ input: eb.ref('excluded.input') })))
     .execute();
 }

@@ -1,13 +1,12 @@
 import { issueVerificationSummary, type Signer, type VerdictCheck } from '../../attest/index.ts';
 import { type Digest, digestOf, SgciError } from '../../core/index.ts';
 import { type Policy, policyDocument, slaPolicyOf, slaSeverities } from '../../policy/index.ts';
-import type { Actor } from '../db/events.ts';
-import { appendEvent } from '../db/events.ts';
+import { type Actor, appendEvents } from '../db/events.ts';
 import type { CatalogueTx } from '../db/open.ts';
 import type { ManualCheckDecision } from '../db/schema.ts';
 import { type ReportDigests, reportDigestsOf } from '../images/figures.ts';
 import { enqueueJob } from '../jobs/queue.ts';
-import { reevaluateAfterVerdict } from '../rematch/schedule.ts';
+import { reevaluateAfterVerdicts } from '../rematch/schedule.ts';
 import type { StoredScanResult } from '../submissions/result.ts';
 
 /** The catalogue's signing identity: its key, the URI consumers know it by, where its policy is published. */
@@ -78,6 +77,12 @@ function inputAttestations(signing: VerdictSigning, subject: VerdictSubject): { 
   ];
 }
 
+/** One verdict to issue: its version and what it says. */
+export interface VerdictToIssue {
+  readonly subject: VerdictSubject;
+  readonly result: 'PASSED' | 'FAILED';
+}
+
 /**
  * Signs and stores the verdict of an admitted (or re-evaluated) version in the caller's transaction, and queues
  * its push to the registry when the organisation allows that. `PASSED` for an admitted version; `FAILED` for one
@@ -93,21 +98,40 @@ export async function issueVerdict(
   now: Date,
   result: 'PASSED' | 'FAILED' = 'PASSED',
 ): Promise<string> {
+  const [id] = await issueVerdicts(tx, signing, policy, [{ subject, result }], actor, now);
+  return id as string;
+}
+
+/**
+ * `issueVerdict` for several versions (a batch of re-evaluations), each write one statement for all of them: the
+ * verdicts, their events (each version's after its earlier ones), the next evaluations, the pushes. Returns the
+ * verdicts' ids in the order given.
+ */
+export async function issueVerdicts(
+  tx: CatalogueTx,
+  signing: VerdictSigning,
+  policy: Policy,
+  verdicts: readonly VerdictToIssue[],
+  actor: Actor,
+  now: Date,
+): Promise<string[]> {
+  if (verdicts.length === 0) return [];
   const validUntil = new Date(now.getTime() + verdictValidityMs(policy));
-  const { bytes } = await issueVerificationSummary(signing.signer, {
-    image: { ...splitRepository(subject.repository), digest: subject.digest as Digest },
-    verifierId: signing.verifierId,
-    timeVerified: now,
-    policy: { uri: signing.policyUri, digest: digestOf(policyDocument(policy)), version: policy.name },
-    inputAttestations: inputAttestations(signing, subject),
-    verificationResult: result,
-    checks: verdictChecks(subject.result, subject.manualChecks),
-    validFrom: now,
-    validUntil,
-  });
-  const row = await tx
-    .insertInto('verdicts')
-    .values({
+  const policyRef = { uri: signing.policyUri, digest: digestOf(policyDocument(policy)), version: policy.name };
+  const rows = [];
+  for (const { subject, result } of verdicts) {
+    const { bytes } = await issueVerificationSummary(signing.signer, {
+      image: { ...splitRepository(subject.repository), digest: subject.digest as Digest },
+      verifierId: signing.verifierId,
+      timeVerified: now,
+      policy: policyRef,
+      inputAttestations: inputAttestations(signing, subject),
+      verificationResult: result,
+      checks: verdictChecks(subject.result, subject.manualChecks),
+      validFrom: now,
+      validUntil,
+    });
+    rows.push({
       submission: subject.submission,
       digest: subject.digest,
       result,
@@ -116,23 +140,37 @@ export async function issueVerdict(
       valid_from: now,
       valid_until: validUntil,
       created_at: now,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const id = String(row.id);
-  await appendEvent(tx, {
-    actor,
-    subject: { kind: 'submission', id: subject.submission },
-    kind: 'verdict',
-    after: { verdict: id, result, validUntil: validUntil.toISOString(), policy: policy.digest },
-    at: now,
-  });
-  await reevaluateAfterVerdict(tx, subject.submission, result === 'PASSED', now, validUntil);
-  const org = await tx
+    });
+  }
+  const inserted = await tx.insertInto('verdicts').values(rows).returning(['id', 'submission']).execute();
+  // one verdict per version in a batch: its id found by the version
+  const idOf = new Map(inserted.map((row) => [row.submission, String(row.id)]));
+  const ids = verdicts.map((v) => idOf.get(v.subject.submission) ?? '');
+  await appendEvents(
+    tx,
+    verdicts.map(({ subject, result }, i) => ({
+      actor,
+      subject: { kind: 'submission', id: subject.submission },
+      kind: 'verdict',
+      after: { verdict: ids[i], result, validUntil: validUntil.toISOString(), policy: policy.digest },
+      at: now,
+    })),
+  );
+  await reevaluateAfterVerdicts(
+    tx,
+    verdicts.map((v) => ({ submission: v.subject.submission, passed: v.result === 'PASSED' })),
+    now,
+    validUntil,
+  );
+  const pushing = await tx
     .selectFrom('organisations')
-    .select('push_verdicts')
-    .where('slug', '=', subject.organisation)
-    .executeTakeFirst();
-  if (org?.push_verdicts) await enqueueJob(tx, pushVerdictJobKind, { verdict: id }, now);
-  return id;
+    .select('slug')
+    .where('slug', 'in', [...new Set(verdicts.map((v) => v.subject.organisation))])
+    .where('push_verdicts', '=', true)
+    .execute();
+  const pushed = new Set(pushing.map((org) => org.slug));
+  for (const [i, { subject }] of verdicts.entries()) {
+    if (pushed.has(subject.organisation)) await enqueueJob(tx, pushVerdictJobKind, { verdict: ids[i] }, now);
+  }
+  return ids;
 }

@@ -97,8 +97,14 @@ class Squash implements LayerHandler {
   /** Bumped whenever #symlinks changes, so the parent resolved last can be reused until then. */
   #symlinkEpoch = 0;
   #lastParent: { readonly parent: string; readonly resolved: string; readonly epoch: number } | undefined;
-  /** The entries of the layer being read, by path (a later duplicate replaces an earlier one). */
-  #layerEntries = new Map<string, FileEntry>();
+  /**
+   * The entries of the layer being read, in tar order (a later duplicate takes an earlier one's place). A
+   * duplicate is found through the squashed tree, which holds every entry of this layer still there, and
+   * `#removedInLayer`, which holds the few that a later entry of the same layer took away: no second map of
+   * every path of the layer.
+   */
+  #layerEntries: FileEntry[] = [];
+  #removedInLayer = new Map<string, FileEntry>();
   #capture: Capture | undefined;
   #settling: Promise<void>[] = [];
   /**
@@ -120,13 +126,12 @@ class Squash implements LayerHandler {
     this.#endLayer();
     this.#layer = layer.index;
     this.#layerInput = layer.digest;
-    this.#layers[layer.index] = [];
+    this.#layerEntries = [];
+    this.#layers[layer.index] = this.#layerEntries;
   }
 
   #endLayer(): void {
-    if (this.#layerEntries.size === 0) return;
-    this.#layers[this.#layer] = [...this.#layerEntries.values()];
-    this.#layerEntries = new Map();
+    this.#removedInLayer = new Map();
   }
 
   warn(path: string, layer: number, reason: string): void {
@@ -235,10 +240,7 @@ class Squash implements LayerHandler {
       this.#content.links.set(entry, inode);
       this.#linked.add(inode);
     }
-    if (this.#layerEntries.has(path)) {
-      this.warn(path, layer, 'duplicate tar entry in one layer; the later one wins');
-    }
-    this.#layerEntries.set(path, entry);
+    this.#addToLayer(entry);
     this.#place(entry);
     if (entry.type === 'symlink' && this.#declared(path)) this.#followDeclaredSymlink(entry);
     if (entry.type === 'file' && entry.size > 0) return this.#startCapture(entry);
@@ -316,6 +318,19 @@ class Squash implements LayerHandler {
       deleted,
       warnings,
     };
+  }
+
+  /** Appends `entry` to its layer's list, or puts it where an earlier entry of the layer at its path stood. */
+  #addToLayer(entry: FileEntry): void {
+    const inTree = this.#squashed.get(entry.path);
+    const earlier = inTree?.layer === entry.layer ? inTree : this.#removedInLayer.get(entry.path);
+    if (earlier === undefined) {
+      this.#layerEntries.push(entry);
+      return;
+    }
+    this.warn(entry.path, entry.layer, 'duplicate tar entry in one layer; the later one wins');
+    this.#layerEntries[this.#layerEntries.lastIndexOf(earlier)] = entry;
+    this.#removedInLayer.delete(entry.path);
   }
 
   #refuse(message: string): SgciError {
@@ -451,6 +466,7 @@ class Squash implements LayerHandler {
 
   #remove(entry: FileEntry): void {
     this.#squashed.delete(entry.path);
+    if (entry.layer === this.#layer) this.#removedInLayer.set(entry.path, entry);
     this.#trackSymlink(entry, false);
     // A directory whose upper-layer contents survive stays linked: it is still there for the runtime.
     if ((this.#children.get(entry.path)?.size ?? 0) === 0)

@@ -37,7 +37,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .select(['id', 'result'])
     .where('result', 'is not', null)
     .execute();
-  for (const row of recorded) await writeVersionFigures(catalogue, row.id, row.result as StoredScanResult);
+  for (const row of recorded)
+    await writeVersionFigures(catalogue, [{ submission: row.id, result: row.result as StoredScanResult }]);
   await db.schema.createIndex('version_figures_image').on('version_figures').column('image').execute();
   await sql`create index version_figures_ecosystems on version_figures using gin (ecosystems jsonb_path_ops)`.execute(
     db,

@@ -8,6 +8,7 @@ import * as webhooks from './0006-webhooks.ts';
 import * as catalogueReads from './0008-catalogue-reads.ts';
 import * as matchingInputs from './0009-matching-inputs.ts';
 import * as checksDigest from './0010-checks-digest.ts';
+import * as resultStorage from './0011-result-storage.ts';
 
 /**
  * The catalogue's migrations, recorded in `catalogue_migration` (the advisory store keeps its own list in
@@ -23,6 +24,7 @@ export const catalogueMigrations: Readonly<Record<string, Migration>> = {
   '0008-catalogue-reads': catalogueReads,
   '0009-matching-inputs': matchingInputs,
   '0010-checks-digest': checksDigest,
+  '0011-result-storage': resultStorage,
 };
 
 export const catalogueMigrationProvider: MigrationProvider = {
