@@ -203,7 +203,14 @@ export async function spawnSecondRun(first: BuildEnvironment): Promise<SecondRun
   const result = running.then(
     ({ stdout }) => {
       clearTimeout(timer);
-      const printed = SecondRunResult.parse(JSON.parse(stdout));
+      let printed: z.infer<typeof SecondRunResult>;
+      try {
+        printed = SecondRunResult.parse(JSON.parse(stdout));
+      } catch (error) {
+        throw new SgciError('BUILD_REFUSED', file, `the second build printed no result: ${describe(error)}`, {
+          cause: error,
+        });
+      }
       const digest = parseDigest(printed.digest, 'the second build');
       return { digest, peakRssMiB: printed.peakRssMiB, ms: Math.round(performance.now() - handedAt) };
     },
