@@ -17,9 +17,9 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { generateP256, LocalSigner, publicKeyPem } from '../src/attest/index.ts';
 import { openStore } from '../src/store/index.ts';
-import { importAdvisories, signIndex } from '../src/vuln/index.ts';
+import { signIndex } from '../src/vuln/index.ts';
 import { corpusDir, fixture, fixturesMissing } from '../test/helpers/fixtures.ts';
-import { corpusAdvisoryDirs, syntheticAdvisory } from './lib/advisories.ts';
+import { buildAdvisoryHome } from './lib/advisories.ts';
 import { benchArguments } from './lib/fixtures.ts';
 import { runTimed } from './lib/measure.ts';
 import { fmt, table } from './lib/report.ts';
@@ -80,25 +80,6 @@ function environment(home: string): NodeJS.ProcessEnv {
   return env;
 }
 
-/** The corpus's OSV data and generated npm advisories up to `total`, imported as a user's `db import` would. */
-async function buildLarge(home: string, total: number): Promise<number> {
-  await using store = await openStore({ dataDir: join(home, 'db') });
-  await importAdvisories(
-    store,
-    corpusAdvisoryDirs().map((path) => ({ kind: 'path' as const, path })),
-    { skipInvalid: true },
-  );
-  // one JSON array per 10,000 records: each document stays below the 16 MiB bound of a record file
-  const generated = Math.max(0, total - (await store.advisories.count()));
-  for (let start = 0; start < generated; start += 10_000) {
-    const batch = Array.from({ length: Math.min(10_000, generated - start) }, (_, i) => syntheticAdvisory(start + i));
-    await importAdvisories(store, [
-      { kind: 'bytes', name: `synthetic-${start}.json`, bytes: Buffer.from(JSON.stringify(batch)) },
-    ]);
-  }
-  return store.advisories.count();
-}
-
 /** A goal of issue 17: wall seconds, and peak RSS where it names one. */
 interface Goal {
   readonly seconds: number;
@@ -136,7 +117,7 @@ async function main(): Promise<void> {
     });
     if (imported.status !== 0) throw new Error(`db import failed: ${imported.stderr}`);
     const started = performance.now();
-    const total = await buildLarge(large, records);
+    const total = await buildAdvisoryHome(large, records);
     const buildSeconds = (performance.now() - started) / 1000;
     const smallName = '27 (npm)';
     const largeName = total.toLocaleString('en');

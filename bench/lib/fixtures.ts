@@ -7,7 +7,11 @@ import { type FixtureName, fixture, fixtureNames } from '../../test/helpers/fixt
  * least work any tool reading the image must do.
  */
 export function layerBlobs(name: FixtureName): string[] {
-  const dir = fixture(name).ociDir;
+  return layoutLayerBlobs(fixture(name).ociDir);
+}
+
+/** The compressed layer blobs of the image in an OCI layout directory. */
+export function layoutLayerBlobs(dir: string): string[] {
   const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8'));
   const blob = (digest: string) => join(dir, 'blobs', ...digest.split(':'));
   const manifest = JSON.parse(readFileSync(blob(index.manifests[0].digest), 'utf8'));

@@ -1,5 +1,15 @@
 import { describe, type Limits, SgciError, type Unknown } from '../../core/index.ts';
-import { type ImageBudget, type LayerHandler, readLayer, type TarHeader } from '../layer/index.ts';
+import {
+  type ImageBudget,
+  InflatePool,
+  type LayerBytes,
+  type LayerHandler,
+  layerJobs,
+  minWorkerLayerBytes,
+  openLayerBytes,
+  readLayer,
+  type TarHeader,
+} from '../layer/index.ts';
 import type {
   FileEntry,
   FileNeeds,
@@ -17,6 +27,10 @@ import { type ContentStore, emptyContentStore, FileTree, resolveSymlinks } from 
 export interface ReadFilesystemOptions {
   readonly limits: Limits;
   readonly signal?: AbortSignal;
+  /** Worker threads inflating layers ahead of the pass; 0 = none, all on this thread. Default: `layerJobs`. */
+  readonly jobs?: number;
+  /** Compressed size from which a layer is inflated on a worker; default `minWorkerLayerBytes` (1 MiB). */
+  readonly minWorkerBytes?: number;
 }
 
 const whiteoutPrefix = '.wh.';
@@ -40,14 +54,59 @@ export async function readFilesystem(
 ): Promise<ImageFilesystem> {
   const squash = new Squash(needs, options.limits);
   const budget: ImageBudget = { uncompressedBytes: 0, entries: 0 };
-  for (const layer of layers) {
-    squash.startLayer(layer);
-    await readLayer(layer, squash, {
-      limits: options.limits,
-      budget,
-      signal: options.signal,
-      onWarning: (reason) => squash.warn('/', layer.index, reason),
-    });
+  const minWorkerBytes = options.minWorkerBytes ?? minWorkerLayerBytes;
+  const large = layers.filter((layer) => layer.size >= minWorkerBytes).length;
+  const withSinks = (needs.sinks ?? []).length > 0;
+  const jobs = Math.min(options.jobs ?? layerJobs(process.env, withSinks), large);
+  const pool = jobs > 0 ? InflatePool.create(jobs) : undefined;
+  // Without sinks (every byte of many files: the scan's digests) the pass's thread has time to spare,
+  // and the worker only inflates: both run at once instead of the worker doing both in turn.
+  const hashInPass = !withSinks;
+  const opened: Promise<LayerBytes>[] = [];
+  const openAhead = (upTo: number) => {
+    for (let i = opened.length; i <= upTo && i < layers.length; i++) {
+      const layer = layers[i] as Layer;
+      const bytes = openLayerBytes(layer, {
+        limits: options.limits,
+        signal: options.signal,
+        pool,
+        minWorkerBytes,
+        hashInPass,
+      });
+      // Surfaces when the pass reaches this layer, in layer order, as it would without workers.
+      bytes.catch(() => undefined);
+      opened.push(bytes);
+    }
+  };
+  try {
+    for (const [position, layer] of layers.entries()) {
+      if (pool !== undefined) openAhead(position + pool.size - 1);
+      squash.startLayer(layer);
+      await readLayer(
+        layer,
+        squash,
+        {
+          limits: options.limits,
+          budget,
+          signal: options.signal,
+          onWarning: (reason) => squash.warn('/', layer.index, reason),
+        },
+        opened[position],
+      );
+    }
+  } finally {
+    if (pool !== undefined) {
+      // Layers opened ahead of a failure stop reading their blobs.
+      await Promise.all(
+        opened.map((bytes) =>
+          bytes.then(
+            (b) => b.stop(),
+            () => undefined,
+          ),
+        ),
+      );
+      await pool.close();
+    }
   }
   return squash.finish();
 }
