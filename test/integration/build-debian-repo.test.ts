@@ -156,6 +156,8 @@ describe('Debian sources: the chain of trust over loopback', () => {
     assert.ok(served.requests.includes(`/${index.path}`), 'read by its path after by-hash failed');
 
     // a cache entry whose bytes no longer match its name is never used: offline it is missing, online fetched again
+    // (the decompressed index goes too, else it would serve the build without the compressed one)
+    await files.cache.remove(digestOf(await readFile(made.packagesPath('amd64'))));
     const cached = files.cache.pathOf(parseDigest(`sha256:${index.sha256}`));
     const bytes = await readFile(cached);
     bytes[0] = (bytes[0] ?? 0) ^ 1;
@@ -182,6 +184,35 @@ describe('Debian sources: the chain of trust over loopback', () => {
       'DIGEST_MISMATCH',
       /dists\/testing\/InRelease: InRelease is sha256:[0-9a-f]{64}, the lock pins sha256:f{64}/,
     );
+  });
+
+  test('the decompressed index is cached under the sha256 the Release lists: a hit gives the same lock, a tampered entry is derived anew', async () => {
+    const made = await repo('decompressed');
+    await using served = await serveDirectory(made.dir);
+    const cacheDir = join(root, 'cache-decompressed');
+    const first = await resolveDebian(request(sourceFor(served.url)), { files: new RepositoryFiles({ cacheDir }) });
+    const lock = lockOf(first, 'sha256:config');
+    const plain = await readFile(made.packagesPath('amd64'));
+    const offline = new RepositoryFiles({ cacheDir, offline: true });
+    const decompressed = offline.cache.pathOf(digestOf(plain));
+    assert.deepEqual(await readFile(decompressed), plain, 'the decompressed index is cached under its own sha256');
+
+    // a hit never reads the compressed index: damaged, it does not matter, and the lock is the same to the byte
+    const xz = offline.cache.pathOf(parseDigest(`sha256:${first.suites[0]?.indices[0]?.sha256}`));
+    const xzBytes = await readFile(xz);
+    await writeFile(xz, Buffer.alloc(xzBytes.length));
+    const hit = await resolveDebian(request(sourceFor(served.url)), { files: offline, pinned: pinnedInRelease(lock) });
+    assert.equal(serializeLock(lockOf(hit, 'sha256:config')), serializeLock(lock));
+
+    // a tampered decompressed entry (same size, another version) is dropped and derived again from the .xz
+    await writeFile(xz, xzBytes);
+    await writeFile(decompressed, plain.toString('latin1').replace('Version: 1.0', 'Version: 9.0'), 'latin1');
+    const rederived = await resolveDebian(request(sourceFor(served.url)), {
+      files: offline,
+      pinned: pinnedInRelease(lock),
+    });
+    assert.equal(serializeLock(lockOf(rederived, 'sha256:config')), serializeLock(lock));
+    assert.deepEqual(await readFile(decompressed), plain, 'derived anew from the verified .xz');
   });
 
   test('two architectures: one index each, one closure each, the arm64 .debs and the all ones shared', async () => {

@@ -1,5 +1,5 @@
 /**
- * A verified index (Packages, Packages.gz, Packages.xz) as text, its decompressed size bounded while it is
+ * A verified index (Packages, Packages.gz, Packages.xz) decompressed, its size bounded while it is
  * decompressed: a small signed file may still expand without end.
  *
  * `.xz` goes through xz-decompress (xz-embedded compiled to WebAssembly, streaming) rather than
@@ -15,18 +15,18 @@ export async function decompressIndex(
   path: string,
   maxBytes: number,
   input: string,
-): Promise<string> {
+): Promise<Uint8Array> {
   if (path.endsWith('.gz')) {
     try {
-      return gunzipSync(bytes, { maxOutputLength: maxBytes }).toString('utf8');
+      return gunzipSync(bytes, { maxOutputLength: maxBytes });
     } catch (error) {
       const code =
         (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' ? 'LIMIT_EXCEEDED' : 'REPOSITORY_INVALID';
       throw new SgciError(code, input, `cannot decompress: ${describe(error)}`, { cause: error });
     }
   }
-  if (path.endsWith('.xz')) return new TextDecoder().decode(await unxz(bytes, maxBytes, input));
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'); // a view, not a copy
+  if (path.endsWith('.xz')) return unxz(bytes, maxBytes, input);
+  return bytes;
 }
 
 async function unxz(bytes: Uint8Array, maxBytes: number, input: string): Promise<Uint8Array> {

@@ -112,6 +112,25 @@ export class RepositoryFiles {
     return this.cache.pathOf(sha256Digest(expected, input));
   }
 
+  /** A file a signed document names, from the cache alone, verified: undefined on a miss or a damaged entry (dropped). */
+  fromCache(expected: ExpectedFile, input: string): Promise<Uint8Array | undefined> {
+    return this.#cached(expected, input);
+  }
+
+  /** Whether the cache has a file: to choose among forms a signed document names, never to read one. */
+  holds(expected: ExpectedFile, input: string): Promise<boolean> {
+    return this.cache.has(sha256Digest(expected, input));
+  }
+
+  /**
+   * Caches content derived from a verified file (a decompressed index) under the sha256 a signed document
+   * names for it, when it matches; content that does not is left out of the cache.
+   */
+  async keepDerived(bytes: Uint8Array, expected: ExpectedFile, input: string): Promise<void> {
+    const digest = sha256Digest(expected, input);
+    if (bytes.length === expected.size && digestOf(bytes) === digest) await this.cache.put(digest, bytes);
+  }
+
   async #cached(expected: ExpectedFile, input: string): Promise<Uint8Array | undefined> {
     const digest = sha256Digest(expected, input);
     let bytes: Buffer;

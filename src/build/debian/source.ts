@@ -4,10 +4,10 @@
  * signed Release (by-hash where offered) → the packages it lists, each with the size and sha256 of its `.deb`.
  */
 import type { Key } from 'openpgp';
-import { digestHex, digestOf, SgciError } from '../../core/index.ts';
-import { decompressIndex } from './decompress.ts';
+import { digestHex, digestOf } from '../../core/index.ts';
 import type { ExpectedFile, RepositoryFiles } from './files.ts';
 import { joinUrl } from './files.ts';
+import { indexText } from './index-text.ts';
 import { type BinaryPackage, parsePackages } from './packages.ts';
 import { checkRelease, type IndexFile, packagesIndex, parseRelease, type Release } from './release.ts';
 import { type PinnedKey, verifyInRelease } from './signature.ts';
@@ -75,7 +75,7 @@ export async function loadSuite(files: RepositoryFiles, request: SuiteRequest): 
   const packages: BinaryPackage[] = [];
   for (const component of source.components) {
     for (const forms of indicesOf(release, component, request.architectures, inReleaseUrl)) {
-      const { index, text } = await firstPresent(files, source.url, release, suite, forms, request.maxIndexBytes);
+      const { index, text } = await indexText(files, source.url, release, suite, forms, request.maxIndexBytes);
       const path = `dists/${suite}/${index.path}`;
       const input = joinUrl(source.url, path);
       indices.push({ path, sha256: index.sha256, size: index.size });
@@ -111,34 +111,4 @@ function indicesOf(
   const out = architectures.map((arch) => packagesIndex(release, component, arch, input));
   if (!release.archAllInArchIndices) out.push(packagesIndex(release, component, 'all', input));
   return out;
-}
-
-/**
- * The first form of an index the repository has, verified against the Release and decompressed (only the
- * text leaves: the compressed bytes are garbage before parsing starts).
- */
-async function firstPresent(
-  files: RepositoryFiles,
-  url: string,
-  release: Release,
-  suite: string,
-  forms: readonly IndexFile[],
-  maxIndexBytes: number,
-): Promise<{ index: IndexFile; text: string }> {
-  for (const index of forms) {
-    const bytes = await files.verified(url, fetchPaths(release, suite, index), index, 'InRelease');
-    if (!bytes) continue;
-    const input = joinUrl(url, `dists/${suite}/${index.path}`);
-    return { index, text: await decompressIndex(bytes, index.path, maxIndexBytes, input) };
-  }
-  const names = forms.map((f) => f.path).join(', ');
-  throw new SgciError('REPOSITORY_INVALID', joinUrl(url, `dists/${suite}/`), `the repository has none of ${names}`);
-}
-
-/** By-hash first where the Release offers it (a mirror mid-update still serves the signed content), then the path. */
-function fetchPaths(release: Release, suite: string, index: IndexFile): string[] {
-  const path = `dists/${suite}/${index.path}`;
-  if (!release.acquireByHash) return [path];
-  const dir = path.slice(0, path.lastIndexOf('/'));
-  return [`${dir}/by-hash/SHA256/${index.sha256}`, path];
 }
