@@ -13,7 +13,8 @@ import type { IndexFile, Release } from './release.ts';
 export interface IndexText {
   /** The form recorded in the lock: the one fetched, or on a hit the first whose file the cache holds. */
   readonly index: IndexFile;
-  readonly text: string;
+  /** The decompressed bytes (UTF-8): a locked build decodes only the stanzas it checks. */
+  readonly text: Buffer;
 }
 
 /**
@@ -36,7 +37,7 @@ export async function indexText(
     const cached = await files.fromCache(plain, plainInput);
     if (cached) {
       for (const index of forms) {
-        if (index !== plain && (await files.holds(index, plainInput))) return { index, text: decode(cached) };
+        if (index !== plain && (await files.holds(index, plainInput))) return { index, text: asBuffer(cached) };
       }
     }
   }
@@ -47,14 +48,14 @@ export async function indexText(
     const text = await decompressIndex(bytes, index.path, maxIndexBytes, input);
     // only what matches the Release's entry is kept; a repository whose entries disagree is read as before
     if (plain && index !== plain) await files.keepDerived(text, plain, plainInput);
-    return { index, text: decode(text) };
+    return { index, text: asBuffer(text) };
   }
   const names = forms.map((f) => f.path).join(', ');
   throw new SgciError('REPOSITORY_INVALID', joinUrl(url, `dists/${suite}/`), `the repository has none of ${names}`);
 }
 
-function decode(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'); // a view, not a copy
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength); // a view, not a copy
 }
 
 /** By-hash first where the Release offers it (a mirror mid-update still serves the signed content), then the path. */

@@ -40,6 +40,7 @@ export {
   type ResolveOptions,
   type ResolveRequest,
   resolveDebian,
+  verifyLockedPackages,
 } from './resolve-debian.ts';
 export {
   loadPinnedKeys,

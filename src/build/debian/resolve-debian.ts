@@ -50,6 +50,63 @@ export type ResolvedPackage = Fetched<ClosurePackage>;
 
 export async function resolveDebian(request: ResolveRequest, options: ResolveOptions): Promise<Resolution> {
   if (request.architectures.length === 0) throw new SgciError('USAGE', 'architectures', 'name at least one');
+  const { suites, packages } = await loadSources(request, options);
+  const closures = request.architectures.map((architecture) =>
+    resolveClosure(new PackageUniverse(packages, architecture), {
+      packages: request.packages,
+      excludes: request.excludes ?? [],
+    }),
+  );
+  return { suites, closures };
+}
+
+/**
+ * The chain of trust of a locked build, to its last link, without resolving: with every InRelease pinned and the
+ * configuration the lock's, a resolution could only repeat the lock. Each suite is verified as for a resolution
+ * (the indices from the cache, checked against the Release), and each `.deb` the lock names must be listed by
+ * the index of its origin with the same version, architecture, path, size and sha256; only those stanzas are
+ * parsed.
+ */
+export async function verifyLockedPackages(
+  request: ResolveRequest,
+  locked: readonly DebFile[],
+  options: ResolveOptions,
+): Promise<VerifiedSuite[]> {
+  const only = new Set(locked.map((p) => p.name));
+  const { suites, packages } = await loadSources(request, options, only);
+  const listed = new Set(packages.map(entryKey));
+  for (const p of locked) {
+    if (!listed.has(entryKey(p))) {
+      throw new SgciError(
+        'DIGEST_MISMATCH',
+        `${p.origin.url} ${p.origin.suite}/${p.origin.component}`,
+        `the lock names ${p.name} ${p.version} (${p.architecture}, sha256:${p.sha256}), which its verified index does not list`,
+      );
+    }
+  }
+  return suites;
+}
+
+function entryKey(p: DebFile): string {
+  const { origin } = p;
+  return [
+    origin.url,
+    origin.suite,
+    origin.component,
+    p.name,
+    p.version,
+    p.architecture,
+    p.filename,
+    p.size,
+    p.sha256,
+  ].join('\n');
+}
+
+async function loadSources(
+  request: ResolveRequest,
+  options: ResolveOptions,
+  only?: ReadonlySet<string>,
+): Promise<{ suites: VerifiedSuite[]; packages: BinaryPackage[] }> {
   const now = options.now ?? (() => new Date());
   const suites: VerifiedSuite[] = [];
   const packages: BinaryPackage[] = [];
@@ -70,18 +127,13 @@ export async function resolveDebian(request: ResolveRequest, options: ResolveOpt
         at,
         ...(pinned ? { pinned } : {}),
         maxIndexBytes: options.maxIndexBytes ?? 1024 * 1024 * 1024,
+        ...(only ? { only } : {}),
       });
       suites.push(loaded.verified);
       for (const p of loaded.packages) packages.push(p);
     }
   }
-  const closures = request.architectures.map((architecture) =>
-    resolveClosure(new PackageUniverse(packages, architecture), {
-      packages: request.packages,
-      excludes: request.excludes ?? [],
-    }),
-  );
-  return { suites, closures };
+  return { suites, packages };
 }
 
 function snapshotTime(source: DebianSource, now: () => Date): Date {

@@ -8,7 +8,7 @@ import { digestHex, digestOf } from '../../core/index.ts';
 import type { ExpectedFile, RepositoryFiles } from './files.ts';
 import { joinUrl } from './files.ts';
 import { indexText } from './index-text.ts';
-import { type BinaryPackage, parsePackages } from './packages.ts';
+import { type BinaryPackage, parseNamedPackages, parsePackages } from './packages.ts';
 import { checkRelease, type IndexFile, packagesIndex, parseRelease, type Release } from './release.ts';
 import { type PinnedKey, verifyInRelease } from './signature.ts';
 
@@ -57,6 +57,8 @@ export interface SuiteRequest {
   readonly pinned?: ExpectedFile;
   /** Bound on one decompressed index. */
   readonly maxIndexBytes: number;
+  /** Only the stanzas of these packages are parsed (a locked build checks its packages, it resolves nothing). */
+  readonly only?: ReadonlySet<string>;
 }
 
 export interface LoadedSuite {
@@ -79,7 +81,11 @@ export async function loadSuite(files: RepositoryFiles, request: SuiteRequest): 
       const path = `dists/${suite}/${index.path}`;
       const input = joinUrl(source.url, path);
       indices.push({ path, sha256: index.sha256, size: index.size });
-      for (const p of parsePackages(text, { url: source.url, suite, component }, input)) packages.push(p);
+      const origin = { url: source.url, suite, component };
+      const parsed = request.only
+        ? parseNamedPackages(text, request.only, origin, input)
+        : parsePackages(text.toString('utf8'), origin, input);
+      for (const p of parsed) packages.push(p);
     }
   }
   return {
