@@ -25,6 +25,7 @@ import {
   resolveDebian,
   resolveRequestOf,
   serializeLock,
+  verifyLockedPackages,
 } from '../../src/build/debian/index.ts';
 import { assembleImage, parseBuildConfig } from '../../src/build/index.ts';
 import { digestOf, isSgciError, parseDigest } from '../../src/core/index.ts';
@@ -213,6 +214,27 @@ describe('Debian sources: the chain of trust over loopback', () => {
     });
     assert.equal(serializeLock(lockOf(rederived, 'sha256:config')), serializeLock(lock));
     assert.deepEqual(await readFile(decompressed), plain, 'derived anew from the verified .xz');
+  });
+
+  test('a locked build verifies the lock against the indices without resolving: a forged .deb digest is refused', async () => {
+    const made = await repo('locked');
+    await using served = await serveDirectory(made.dir);
+    const files = new RepositoryFiles({ cacheDir: join(root, 'cache-locked') });
+    const resolution = await resolveDebian(request(sourceFor(served.url)), { files });
+    const lock = lockOf(resolution, 'sha256:config');
+    const options = { files, pinned: pinnedInRelease(lock) };
+    const suites = await verifyLockedPackages(request(sourceFor(served.url)), lockedPackages(lock, 'amd64'), options);
+    assert.deepEqual(suites, resolution.suites, 'the same verified chain as the resolution');
+
+    // a lock whose entry is not what the signed index lists (another .deb, the same size) fails, naming it
+    const forged = lockedPackages(lock, 'amd64').map((p) =>
+      p.name === 'libc6' ? { ...p, sha256: 'e'.repeat(64) } : p,
+    );
+    await rejects(
+      verifyLockedPackages(request(sourceFor(served.url)), forged, options),
+      'DIGEST_MISMATCH',
+      /testing\/main: the lock names libc6 2\.36-9 \(amd64, sha256:e{64}\), which its verified index does not list/,
+    );
   });
 
   test('two architectures: one index each, one closure each, the arm64 .debs and the all ones shared', async () => {
