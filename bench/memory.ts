@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type LargeImage, largeImage } from '../test/helpers/large-image.ts';
 import { runTree, type TreeRun } from '../test/helpers/process-rss.ts';
+import { headline, quick } from './lib/headline.ts';
 import { fmt, table } from './lib/report.ts';
 
 const repo = resolve(import.meta.dirname, '..');
@@ -29,7 +30,7 @@ function options(args: readonly string[]): { runs: number; scales: number[] } {
   };
   return {
     runs: Math.max(1, Number(value('--runs') ?? 1)),
-    scales: (value('--scales') ?? '0.125,0.25,0.5,1').split(',').map(Number),
+    scales: (value('--scales') ?? (quick ? '0.125' : '0.125,0.25,0.5,1')).split(',').map(Number),
   };
 }
 
@@ -65,6 +66,16 @@ function peaks(run: TreeRun): string {
   const [main, ...side] = run.processes;
   const others = side.map((p) => ` + ${p.command.split(' ')[0]} ${fmt(p.rssMiB, 0)}`).join('');
   return `${fmt(main?.rssMiB ?? Number.NaN, 0)}${others}`;
+}
+
+/** Peak RSS by process for the summary: `sgci`, then each process it started by its program's name. */
+function processPeaks(run: TreeRun): Record<string, number> {
+  const peaks: Record<string, number> = {};
+  for (const [place, p] of run.processes.entries()) {
+    const name = place === 0 ? 'sgci' : (p.command.split(' ')[0] ?? 'child');
+    peaks[name in peaks ? `${name} #${place}` : name] = p.rssMiB;
+  }
+  return peaks;
 }
 
 /** The floor's shell and one gzip per layer, one after the other: the largest of them. */
@@ -103,6 +114,14 @@ async function main(): Promise<void> {
           process.stdout.write(`sgci ${command} at ${fmt(gb)} GB failed (${run.status}): ${run.stderr}\n`);
         }
         const largest = largestPeak(run);
+        headline({
+          what: `sgci ${command}, ${fmt(gb, 2)} GB synthetic image (${image.spec.files.toLocaleString('en')} files), per GB`,
+          value: run.status === 0 || (command === 'scan' && run.status === 1) ? run.wallSeconds / gb : Number.NaN,
+          unit: 's/GB',
+          reference: { name: 'gzip -dc', value: floor.wallSeconds / gb, rssMiB: largestPeak(floor) },
+          rssMiB: processPeaks(run),
+          rssLimitMiB: targetMiB,
+        });
         perGb.set(command, [...(perGb.get(command) ?? []), { wall: run.wallSeconds / gb, cpu: run.cpuSeconds / gb }]);
         rows.push([
           fmt(gb, 2),

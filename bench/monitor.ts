@@ -19,18 +19,20 @@ import { manifestAcceptTypes, RegistryClient } from '../src/oci/registry/index.t
 import { openStore } from '../src/store/index.ts';
 import { fixture, fixturesMissing } from '../test/helpers/fixtures.ts';
 import { startRegistry } from '../test/helpers/registry.ts';
+import { headline, quick, skipped } from './lib/headline.ts';
 import { fastestRun, runTimed } from './lib/measure.ts';
 import { fmt, table } from './lib/report.ts';
 
-const tags = 1000;
+const tags = quick ? 200 : 1000;
 const parallel = 50;
-const runs = 3;
+const runs = quick ? 1 : 3;
 const bin = resolve(import.meta.dirname, '..', 'bin', 'sgci.js');
 
 async function main(): Promise<void> {
   const skip = fixturesMissing();
   if (skip) {
     process.stdout.write(`skipped: ${skip}\n`);
+    skipped(skip);
     return;
   }
   const registry = await startRegistry({ auth: 'none' });
@@ -128,6 +130,24 @@ async function main(): Promise<void> {
     // CPU time is what a loaded machine disturbs least: the least of the runs, each process's own
     const leastCpu = (runs: readonly { cpuSeconds: number }[]) =>
       runs.reduce((least, r) => Math.min(least, r.cpuSeconds), Number.POSITIVE_INFINITY);
+    const reference = { name: 'curl --parallel', value: floor.seconds, rssMiB: floor.rssMb };
+    const target = { on: 'ratio', direction: '<=', limit: 1.5, source: '#15' } as const;
+    headline({
+      what: `sgci monitor run, ${tags} unchanged tags (whole process)`,
+      value: sgci.seconds,
+      unit: 's',
+      reference,
+      target,
+      rssMiB: { sgci: sgci.rssMb },
+    });
+    headline({
+      what: `sgci monitor run, ${tags} unchanged tags (the round alone)`,
+      value: sgci.roundSeconds,
+      unit: 's',
+      reference,
+      target,
+      rssMiB: { sgci: sgci.rssMb },
+    });
     process.stdout.write(
       `monitor round over ${tags} unchanged tags on a loopback docker-registry, fastest of ${runs}, ${parallel} in parallel\n`,
     );

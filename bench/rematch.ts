@@ -38,13 +38,15 @@ import { postgresMissing, startPostgres } from '../test/helpers/postgres.ts';
 import { storeImage, storeOrganisation, storeVersion } from '../test/helpers/stored-versions.ts';
 import { storedZip } from '../test/helpers/zip.ts';
 import { corpusAdvisoryDirs, syntheticAdvisory } from './lib/advisories.ts';
+import { headline, ownPeakRssMiB, quick, skipped } from './lib/headline.ts';
 import { table } from './lib/report.ts';
 
-const perFixture = Number(process.argv[2] ?? 50);
+const perFixture = Number(process.argv[2] ?? (quick ? 10 : 50));
 const fixtures: readonly FixtureName[] = ['node-app', 'debian-full'];
 
 if (fixturesMissing()) {
   process.stdout.write(`bench rematch skipped: ${fixturesMissing()}\n`);
+  skipped(fixturesMissing() ?? '');
   process.exit(0);
 }
 
@@ -175,6 +177,13 @@ async function benchOn(databaseUrl: string | undefined): Promise<void> {
       .where('submission', '=', ids[0] ?? '')
       .executeTakeFirstOrThrow();
     const perVersion = ms / ids.length;
+    headline({
+      what: `re-match ${name} on ${catalogue.store.kind}, ${what}`,
+      value: perVersion,
+      unit: 'ms/version',
+      target: { on: 'value', direction: '<', limit: 20, source: '#13' },
+      rssMiB: { [`bench process${catalogue.store.kind === 'pglite' ? ' (with the database)' : ''}`]: ownPeakRssMiB() },
+    });
     rows.push([
       `${name} × ${ids.length}, ${what} (${findings.n} findings each, ${ran - 1} jobs)`,
       `${perVersion.toFixed(1)} ms/version`,
@@ -212,8 +221,10 @@ if (process.env.DATABASE_URL) await benchOn(process.env.DATABASE_URL);
 else {
   await benchOn(undefined);
   const missing = postgresMissing();
-  if (missing) process.stdout.write(`bench rematch on PostgreSQL skipped: ${missing}\n`);
-  else {
+  if (missing) {
+    process.stdout.write(`bench rematch on PostgreSQL skipped: ${missing}\n`);
+    skipped(`on PostgreSQL: ${missing}`);
+  } else {
     await using postgres = await startPostgres();
     await benchOn(postgres.url);
   }

@@ -1,5 +1,7 @@
 /** Advisory data for the benchmarks: the shared corpus's OSV records and generated ones for scale. */
 import { join } from 'node:path';
+import { openStore } from '../../src/store/index.ts';
+import { importAdvisories } from '../../src/vuln/index.ts';
 import { corpusDir } from '../../test/helpers/fixtures.ts';
 
 /** The corpus's OSV directories (Debian, Alpine, npm, PyPI, Go and the few others), without the schema examples. */
@@ -31,4 +33,26 @@ export function syntheticAdvisory(i: number): object {
     ],
     references: [{ type: 'ADVISORY', url: `https://example.invalid/${i}` }],
   };
+}
+
+/**
+ * An SGCI_HOME whose advisory database holds the corpus's OSV data and generated npm advisories up to `total`,
+ * imported as a user's `db import` would; the number of records.
+ */
+export async function buildAdvisoryHome(home: string, total: number): Promise<number> {
+  await using store = await openStore({ dataDir: join(home, 'db') });
+  await importAdvisories(
+    store,
+    corpusAdvisoryDirs().map((path) => ({ kind: 'path' as const, path })),
+    { skipInvalid: true },
+  );
+  // one JSON array per 10,000 records: each document stays below the 16 MiB bound of a record file
+  const generated = Math.max(0, total - (await store.advisories.count()));
+  for (let start = 0; start < generated; start += 10_000) {
+    const batch = Array.from({ length: Math.min(10_000, generated - start) }, (_, i) => syntheticAdvisory(start + i));
+    await importAdvisories(store, [
+      { kind: 'bytes', name: `synthetic-${start}.json`, bytes: Buffer.from(JSON.stringify(batch)) },
+    ]);
+  }
+  return store.advisories.count();
 }

@@ -40,6 +40,7 @@ test('a build file passes the published schema and the loader alike, with the de
   ]);
   assert.equal(config.policy.noShell, true);
   assert.equal(config.layers.strategy, 'single');
+  assert.equal(config.layers.gzipLevel, 1);
 });
 
 test('an RFC 3339 epoch is read as seconds; modes are octal strings', () => {
@@ -58,6 +59,9 @@ for (const [what, extra, field] of [
   ['a platform sgci does not build', '', /^b\.yaml: image\.platforms\.1: /],
   ['a path with ..', 'paths:\n  - path: /data/../etc\n', /^b\.yaml: paths\.0\.path: must not contain \.\./],
   ['a short fingerprint', '', /^b\.yaml: debian\.sources\.0\.keys\.0\.fingerprint: /],
+  ['a gzip level of 0 (stored, not compressed)', 'layers: { gzipLevel: 0 }\n', /^b\.yaml: layers\.gzipLevel: /],
+  ['a gzip level beyond 9', 'layers: { gzipLevel: 10 }\n', /^b\.yaml: layers\.gzipLevel: /],
+  ['a fractional gzip level', 'layers: { gzipLevel: 1.5 }\n', /^b\.yaml: layers\.gzipLevel: /],
   [
     'a user in no group',
     'accounts:\n  users: [{name: app, uid: 1000, gid: 1000}]\n',

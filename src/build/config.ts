@@ -209,9 +209,18 @@ export const BuildConfigFile = z
         compression: z
           .enum(['gzip', 'zstd'])
           .default('gzip')
-          .describe('gzip (level 6) runs everywhere; zstd (level 3) is smaller and four times cheaper to make.'),
+          .describe('gzip runs everywhere; zstd (level 3) is smaller and cheaper to make.'),
+        gzipLevel: z
+          .number()
+          .int()
+          .min(1)
+          .max(9)
+          .default(1)
+          .describe(
+            "gzip's level, part of what fixes the layer's bytes. 1 (go-containerregistry's, so ko's, crane's and apko's): a third to three fifths of level 6's CPU for 5-9 % larger layers.",
+          ),
       })
-      .default({ strategy: 'single', compression: 'gzip' }),
+      .default({ strategy: 'single', compression: 'gzip', gzipLevel: 1 }),
     reproducibility: z
       .strictObject({
         epoch: Epoch.optional().describe(

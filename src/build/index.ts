@@ -31,7 +31,7 @@ export {
   proveReproducible,
   type ReproducibilityProof,
   type SecondRun,
-  startSecondRun,
+  spawnSecondRun,
 } from './reproduce.ts';
 export {
   type BuildOutcome,

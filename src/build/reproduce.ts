@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,8 +27,13 @@ export interface BuildEnvironment {
 export interface ReproducibilityProof {
   readonly digests: readonly [Digest, Digest];
   readonly environments: readonly [BuildEnvironment, BuildEnvironment];
-  /** Wall time of the second run (a child process, started beside the first). */
+  /**
+   * Wall time of the second run from being handed its packages to its digest (its process starts with the build,
+   * so Node's start-up and the modules' loading overlap resolution and downloads).
+   */
   readonly secondRunMs: number;
+  /** Peak resident memory of the second run's process, MiB (the two processes run at the same time). */
+  readonly secondRunPeakRssMiB: number;
 }
 
 /** The settings of this process: the first run's. */
@@ -91,18 +96,41 @@ const ReproduceInput = z.strictObject({
 });
 type ReproduceInput = z.infer<typeof ReproduceInput>;
 
+/** The second run's input is a list of packages and paths: far below this, and read whole before any work. */
+const maxInputBytes = 16 * 1024 * 1024;
+
+async function readInput(stream: AsyncIterable<Buffer>): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += chunk.length;
+    if (size > maxInputBytes)
+      throw new SgciError('LIMIT_EXCEEDED', 'stdin', `second-run input larger than ${maxInputBytes} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** What the second run prints for the first: its digest and its peak memory. */
+const SecondRunResult = z.strictObject({
+  digest: z.string(),
+  peakRssMiB: z.number().min(0),
+});
+
 /**
- * The second run's side (`sgci build reproduce INPUT`, hidden): assemble the same packages into another layout.
- * Node's spawn cannot set a child's umask and a shell may be missing (sgci's own image has none), so the child
- * sets its own before anything is written. Each .deb is read and checked against its sha256 again, never taken from
- * the expanded cache the first run used: the proof thereby also checks what that cache gave the first run.
+ * The second run's side (`sgci build reproduce`, hidden): started with the build, it waits for its input on stdin
+ * (the first run hands it over once the packages are fetched), then assembles the same packages into another
+ * layout and prints its digest and peak memory as one JSON line. Node's spawn cannot set a child's umask and a
+ * shell may be missing (sgci's own image has none), so the child sets its own before anything is written. Each .deb
+ * is read and checked against its sha256 again, never taken from the expanded cache the first run used: the proof
+ * thereby also checks what that cache gave the first run.
  */
-export async function assembleAgain(inputFile: string): Promise<Digest> {
+export async function assembleAgain(stdin: AsyncIterable<Buffer>): Promise<string> {
   let input: ReproduceInput;
   try {
-    input = ReproduceInput.parse(JSON.parse(await readFile(inputFile, 'utf8')));
+    input = ReproduceInput.parse(JSON.parse(await readInput(stdin)));
   } catch (error) {
-    throw new SgciError('USAGE', inputFile, `not a second-run input of sgci build: ${describe(error)}`, {
+    throw new SgciError('USAGE', 'stdin', `not a second-run input of sgci build: ${describe(error)}`, {
       cause: error,
     });
   }
@@ -113,52 +141,49 @@ export async function assembleAgain(inputFile: string): Promise<Digest> {
     baseDir: dirname(input.file),
     extraSources: input.extraSources,
   });
-  return built.digest;
+  const peakRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
+  return JSON.stringify({ digest: built.digest, peakRssMiB } satisfies z.infer<typeof SecondRunResult>);
 }
 
 /** The sgci entry this module belongs to, run by the same Node binary: the second run is the same program. */
 const sgciEntry = fileURLToPath(new URL('../../bin/sgci.js', import.meta.url));
 
-/** Bounds the second run like the first has none: a build larger than this is not one the proof should hold up. */
+/**
+ * Bounds the second run's assembly (from its input on) like the first has none: a build larger than this is not one
+ * the proof should hold up. While it waits for its input, the first process's own bounds hold, and its end ends it.
+ */
 const secondRunTimeoutMs = 15 * 60_000;
 
 export interface SecondRun {
   readonly layout: string;
   readonly environment: BuildEnvironment;
-  readonly digest: Promise<Digest>;
+  /** Hands the waiting child what the first run fetched: from here on it assembles. */
+  readonly assemble: (
+    file: string,
+    yaml: string,
+    built: {
+      readonly inputs: readonly PlatformPackages[];
+      readonly epoch: number;
+      readonly extraSources: readonly ExtraSource[];
+    },
+  ) => void;
+  /** Its digest and peak memory, once handed its input; rejects when it fails. */
+  readonly result: Promise<{ digest: Digest; peakRssMiB: number; ms: number }>;
   /** Stops the child and removes its temp dir (the first run failed: there is nothing to compare). */
   readonly abort: () => Promise<void>;
-  readonly startedAt: number;
 }
 
-/** Starts the second run in a child process under `secondEnvironment`, with its own temp dir and layout. */
-export async function startSecondRun(
-  file: string,
-  yaml: string,
-  built: {
-    readonly inputs: readonly PlatformPackages[];
-    readonly epoch: number;
-    readonly extraSources: readonly ExtraSource[];
-  },
-  first: BuildEnvironment,
-): Promise<SecondRun> {
+/**
+ * Starts the second run's process under `secondEnvironment`, with its own temp dir and layout, at the start of the
+ * build: it loads its modules while the first run resolves and downloads, then waits for `assemble`. A build that
+ * fails before must `abort` it; should the first process die, the child reads the end of stdin and exits.
+ */
+export async function spawnSecondRun(first: BuildEnvironment): Promise<SecondRun> {
   const dir = await mkdtemp(join(tmpdir(), 'sgci-build-again-'));
   const environment = secondEnvironment(first, dir);
   const layout = join(dir, 'oci');
-  const inputFile = join(dir, 'input.json');
-  const input: ReproduceInput = {
-    yaml,
-    file,
-    inputs: built.inputs.map((i) => ({ platform: i.platform, packages: [...i.packages] })),
-    epoch: built.epoch,
-    extraSources: [...built.extraSources],
-    layout,
-    umask: environment.umask,
-  };
-  await writeFile(inputFile, JSON.stringify(input), { mode: 0o600 });
   const controller = new AbortController();
-  const startedAt = performance.now();
-  const digest = run(process.execPath, [sgciEntry, 'build', 'reproduce', inputFile], {
+  const running = run(process.execPath, [sgciEntry, 'build', 'reproduce'], {
     env: {
       ...process.env,
       TZ: environment.tz,
@@ -167,25 +192,69 @@ export async function startSecondRun(
       TMPDIR: dir,
     },
     signal: controller.signal,
-    timeout: secondRunTimeoutMs,
     maxBuffer: 64 * 1024,
-  }).then(
-    ({ stdout }) => parseDigest(stdout.trim(), 'the second build'),
+  });
+  const stdin = running.child.stdin;
+  // a child that died early closes its stdin: what it printed is the error the caller sees, not EPIPE
+  stdin?.on('error', () => undefined);
+  let handedAt = 0;
+  let file = 'sgci build';
+  let timer: NodeJS.Timeout | undefined;
+  const result = running.then(
+    ({ stdout }) => {
+      clearTimeout(timer);
+      let printed: z.infer<typeof SecondRunResult>;
+      try {
+        printed = SecondRunResult.parse(JSON.parse(stdout));
+      } catch (error) {
+        throw new SgciError('BUILD_REFUSED', file, `the second build printed no result: ${describe(error)}`, {
+          cause: error,
+        });
+      }
+      const digest = parseDigest(printed.digest, 'the second build');
+      return { digest, peakRssMiB: printed.peakRssMiB, ms: Math.round(performance.now() - handedAt) };
+    },
     (error: { stderr?: string }) => {
-      const why = error.stderr?.trim().split('\n').at(-1) || describe(error);
+      clearTimeout(timer);
+      const why =
+        controller.signal.reason instanceof SgciError
+          ? controller.signal.reason.message
+          : error.stderr?.trim().split('\n').at(-1) || describe(error);
       throw new SgciError('BUILD_REFUSED', file, `the second build (the reproducibility proof) failed: ${why}`, {
         cause: error,
       });
     },
   );
-  // an aborted run's rejection is expected; the caller awaits `digest` only when the first run succeeded
-  digest.catch(() => undefined);
+  // an aborted run's rejection is expected; the caller awaits `result` only when the first run succeeded
+  result.catch(() => undefined);
+  const assemble: SecondRun['assemble'] = (buildFile, yaml, built) => {
+    file = buildFile;
+    const input: ReproduceInput = {
+      yaml,
+      file: buildFile,
+      inputs: built.inputs.map((i) => ({ platform: i.platform, packages: [...i.packages] })),
+      epoch: built.epoch,
+      extraSources: [...built.extraSources],
+      layout,
+      umask: environment.umask,
+    };
+    handedAt = performance.now();
+    timer = setTimeout(
+      () =>
+        controller.abort(
+          new SgciError('LIMIT_EXCEEDED', buildFile, `no digest after ${secondRunTimeoutMs / 60_000} min`),
+        ),
+      secondRunTimeoutMs,
+    );
+    stdin?.end(JSON.stringify(input));
+  };
   const abort = async () => {
+    clearTimeout(timer);
     controller.abort();
-    await digest.catch(() => undefined);
+    await result.catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
   };
-  return { layout, environment, digest, abort, startedAt };
+  return { layout, environment, assemble, result, abort };
 }
 
 function describeEnvironment(e: BuildEnvironment): string {
@@ -201,8 +270,7 @@ export async function proveReproducible(
   first: { readonly image: AssembledImage; readonly environment: BuildEnvironment },
   second: SecondRun,
 ): Promise<ReproducibilityProof> {
-  const digest = await second.digest;
-  const secondRunMs = Math.round(performance.now() - second.startedAt);
+  const { digest, peakRssMiB, ms } = await second.result;
   if (digest !== first.image.digest) {
     const lines = await explainLayoutDifference(first.image.layout, second.layout);
     throw new SgciError(
@@ -217,6 +285,7 @@ export async function proveReproducible(
   return {
     digests: [first.image.digest, digest],
     environments: [first.environment, second.environment],
-    secondRunMs,
+    secondRunMs: ms,
+    secondRunPeakRssMiB: peakRssMiB,
   };
 }

@@ -22,11 +22,18 @@ import {
   serializeLock,
 } from './debian/index.ts';
 import { type ExtraSource, resolveExtraSources } from './extra/extra-sources.ts';
-import { checkBuiltImage, type GateReport } from './gate/index.ts';
-import { type AssembledImage, assembleImage } from './image/assemble.ts';
+import { checkBuiltImage, type GateReport, type SignedProvenance } from './gate/index.ts';
+import { type AssembledImage, assembleImage, type PlatformPackages } from './image/assemble.ts';
 import { type ImagePusher, pushLayout } from './image/push.ts';
 import { attestBuild, buildProvenance, type ExtraFileInput, readLocalInputs } from './provenance/index.ts';
-import { currentEnvironment, proveReproducible, type ReproducibilityProof, startSecondRun } from './reproduce.ts';
+import {
+  type BuildEnvironment,
+  currentEnvironment,
+  proveReproducible,
+  type ReproducibilityProof,
+  type SecondRun,
+  spawnSecondRun,
+} from './reproduce.ts';
 import { declaredSbom, type EncodedSbom, encodeBuildSboms } from './sbom/index.ts';
 
 /** The canonical digest of a build file's meaning (defaults applied, keys sorted): what the lock was made for. */
@@ -204,6 +211,56 @@ export async function runBuild(request: BuildRequest): Promise<BuildOutcome> {
 
 /** `runBuild` with `work`, a directory of its own for what the build packs (directories of `files`). */
 async function buildIn(work: string, request: BuildRequest): Promise<BuildOutcome> {
+  const environment = currentEnvironment();
+  // the proof's second run starts now: Node's start-up and its modules' loading overlap resolution and downloads
+  const second = await spawnSecondRun(environment);
+  try {
+    return await buildBeside(work, request, environment, second);
+  } catch (error) {
+    await second.abort();
+    throw error;
+  }
+}
+
+/** Checks each platform image (SBOM agreement and gate) and encodes its SBOMs; writes nothing. */
+async function checkPlatforms(
+  config: BuildConfig,
+  inputs: readonly PlatformPackages[],
+  image: AssembledImage,
+  request: BuildRequest,
+  signed: SignedProvenance | undefined,
+): Promise<{ gates: GateReport[]; sboms: { platform: string; manifest: Digest; sboms: EncodedSbom[] }[] }> {
+  const { openImage } = await import('../oci/source/index.ts');
+  const gates: GateReport[] = [];
+  const sboms: { platform: string; manifest: Digest; sboms: EncodedSbom[] }[] = [];
+  for (const [i, report] of image.report.platforms.entries()) {
+    const input = inputs[i];
+    if (!input) continue;
+    const declared = await declaredSbom(config, input, report, image.described);
+    await using opened = await openImage(`oci-dir:${image.layout}:${config.image.tags[0] ?? 'latest'}`, {
+      platform: report.platform,
+    });
+    const checked = await checkBuiltImage(opened, declared, {
+      now: request.checkedAt,
+      gate: { ...(signed ? { signed } : {}), unasserted: unassertedChecks(config) },
+    });
+    if (checked.gate) gates.push(checked.gate);
+    sboms.push({
+      platform: report.platform,
+      manifest: report.manifest,
+      sboms: encodeBuildSboms(declared, config.outputs.sbom),
+    });
+  }
+  return { gates, sboms };
+}
+
+/** `buildIn` once the second run's process is up: it is handed the packages as soon as they are fetched. */
+async function buildBeside(
+  work: string,
+  request: BuildRequest,
+  environment: BuildEnvironment,
+  second: SecondRun,
+): Promise<BuildOutcome> {
   const { text, config: file } = await readBuildFile(request.file);
   const files = new RepositoryFiles(request.repository);
   const { lock, lockPath } = await resolveBuild(file, request.file, request.locked, files, request);
@@ -216,28 +273,15 @@ async function buildIn(work: string, request: BuildRequest): Promise<BuildOutcom
   }
   const extraSources = await resolveExtraSources(config, request.file, files, work);
   const layout = request.out ?? join(await mkdtemp(join(tmpdir(), 'sgci-build-')), 'oci');
-  const environment = currentEnvironment();
-  const second = await startSecondRun(
-    request.file,
-    text,
-    { inputs, epoch: buildEpoch(config), extraSources },
-    environment,
-  );
-  let image: AssembledImage;
-  try {
-    // the first run takes packages from the expanded cache; the second reads every .deb again, so what the cache
-    // holds is checked against the verified .debs by the proof itself
-    image = await assembleImage(config, inputs, {
-      layout,
-      baseDir: dirname(request.file),
-      extraSources,
-      expandedCache: join(files.cache.dir, 'expanded'),
-    });
-  } catch (error) {
-    await second.abort();
-    throw error;
-  }
-  const reproducibility = await proveReproducible(request.file, { image, environment }, second);
+  second.assemble(request.file, text, { inputs, epoch: buildEpoch(config), extraSources });
+  // the first run takes packages from the expanded cache; the second reads every .deb again, so what the cache
+  // holds is checked against the verified .debs by the proof itself
+  const image = await assembleImage(config, inputs, {
+    layout,
+    baseDir: dirname(request.file),
+    extraSources,
+    expandedCache: join(files.cache.dir, 'expanded'),
+  });
   const extraFiles = extraFilesOf(config, extraSources);
   const provenance = config.outputs.provenance
     ? buildProvenance({
@@ -258,35 +302,31 @@ async function buildIn(work: string, request: BuildRequest): Promise<BuildOutcom
       ? await request.loadSigner(resolve(dirname(request.file), keyFile))
       : undefined;
   const signs = signer !== undefined;
-  const { openImage } = await import('../oci/source/index.ts');
-  const gates: GateReport[] = [];
-  const sboms: { manifest: Digest; sboms: EncodedSbom[] }[] = [];
+  // the scan and gate run while the second run still assembles; a failed proof outranks what they found, and
+  // nothing is written beside the layout or pushed before both are through
+  const [proved, checked] = await Promise.allSettled([
+    proveReproducible(request.file, { image, environment }, second),
+    checkPlatforms(
+      config,
+      inputs,
+      image,
+      request,
+      signs && provenance ? { digest: image.digest, predicate: provenance } : undefined,
+    ),
+  ]);
+  if (proved.status === 'rejected') throw proved.reason;
+  if (checked.status === 'rejected') throw checked.reason;
+  const reproducibility = proved.value;
+  const { gates, sboms } = checked.value;
   const outputs: string[] = [];
   const attestations = `${layout}.attestations`;
   await mkdir(attestations, { recursive: true });
-  for (const [i, report] of image.report.platforms.entries()) {
-    const input = inputs[i];
-    if (!input) continue;
-    const declared = await declaredSbom(config, input, report, image.described);
-    await using opened = await openImage(`oci-dir:${layout}:${config.image.tags[0] ?? 'latest'}`, {
-      platform: report.platform,
-    });
-    const checked = await checkBuiltImage(opened, declared, {
-      now: request.checkedAt,
-      gate: {
-        ...(signs && provenance ? { signed: { digest: image.digest, predicate: provenance } } : {}),
-        unasserted: unassertedChecks(config),
-      },
-    });
-    if (checked.gate) gates.push(checked.gate);
-    const encoded = encodeBuildSboms(declared, config.outputs.sbom);
-    sboms.push({ manifest: report.manifest, sboms: encoded });
-    for (const sbom of encoded) {
-      const path = join(attestations, `${report.platform.replace('/', '-')}.${sbom.extension}`);
+  for (const platform of sboms)
+    for (const sbom of platform.sboms) {
+      const path = join(attestations, `${platform.platform.replace('/', '-')}.${sbom.extension}`);
       await writeFileAtomic(path, sbom.text);
       outputs.push(path);
     }
-  }
   if (provenance) {
     const path = join(attestations, 'provenance.json');
     await writeFileAtomic(path, `${JSON.stringify(provenance, null, 2)}\n`);

@@ -155,7 +155,11 @@ test('sgci build lock, then sgci build --locked --push: from a signed repository
   assert.deepEqual(proof.digests, [result.digest, result.digest]);
   const [first, second] = proof.environments;
   for (const field of ['tz', 'umask', 'locale', 'tmpdir']) assert.notEqual(second[field], first[field], field);
-  console.log(`second run ${proof.secondRunMs} ms: ${JSON.stringify(proof.environments)}`);
+  console.log(
+    `second run ${proof.secondRunMs} ms, peak RSS ${proof.secondRunPeakRssMiB} MiB: ${JSON.stringify(proof.environments)}`,
+  );
+  // the child's own peak, measured in it: a process that loaded sgci and assembled an image
+  assert.ok(proof.secondRunPeakRssMiB > 30 && proof.secondRunPeakRssMiB < 1024, `${proof.secondRunPeakRssMiB} MiB`);
   assert.deepEqual(
     result.gates.map((g: { platform: string; failed: string[] }) => [g.platform, g.failed]),
     [

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
@@ -12,7 +12,7 @@ import {
   type DebPackage,
   parseBuildConfig,
   proveReproducible,
-  startSecondRun,
+  spawnSecondRun,
 } from '../../src/build/index.ts';
 import {
   caToolMissing,
@@ -47,16 +47,14 @@ async function buildIn(
 ): Promise<{ digest: string; layout: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'sgci-repro-'));
   const layout = join(dir, 'oci');
-  const input = join(dir, 'input.json');
   const file = join(baseDir, 'build.yaml');
   const inputs = [{ platform: 'linux/amd64', packages }];
   // the epoch a lock would give (unused: every build file here names its own), no extra files
   const built = { epoch: 0, extraSources: [] };
-  writeFileSync(input, JSON.stringify({ yaml, file, inputs, ...built, layout, umask: settings.umask }));
-  const { stdout } = await run(node, [cli, 'build', 'reproduce', input], {
-    env: { ...process.env, ...settings.env, TMPDIR: dir },
-  });
-  return { digest: stdout.trim(), layout };
+  const running = run(node, [cli, 'build', 'reproduce'], { env: { ...process.env, ...settings.env, TMPDIR: dir } });
+  running.child.stdin?.end(JSON.stringify({ yaml, file, inputs, ...built, layout, umask: settings.umask }));
+  const { stdout } = await running;
+  return { digest: (JSON.parse(stdout) as { digest: string }).digest, layout };
 }
 
 for (const compression of ['gzip', 'zstd'] as const) {
@@ -110,6 +108,22 @@ test('two builds that differ are explained file by file', { skip }, async () => 
   assert.ok(!lines.some((l) => l.includes('usr/share/zoneinfo/Europe/Berlin')), lines.join('\n'));
 });
 
+test('a second run started with the build and never handed its packages (the build failed first) is stopped, its temp dir gone', async () => {
+  const second = await spawnSecondRun(currentEnvironment());
+  assert.ok(existsSync(second.environment.tmpdir));
+  await second.abort();
+  assert.equal(existsSync(second.environment.tmpdir), false);
+  await assert.rejects(second.result, (e: SgciError) => e.code === 'BUILD_REFUSED');
+});
+
+test('a second run whose input never comes (the first process ended) exits naming its stdin', async () => {
+  const running = run(node, [cli, 'build', 'reproduce']);
+  running.child.stdin?.end();
+  await assert.rejects(running, (e: { stderr: string }) =>
+    /stdin: not a second-run input of sgci build/.test(e.stderr),
+  );
+});
+
 test('a second run that differs fails the build with BUILD_REFUSED, both settings and the per-file explanation', {
   skip,
   timeout: 120_000,
@@ -123,7 +137,8 @@ test('a second run that differs fails the build with BUILD_REFUSED, both setting
   // the second run is handed another epoch: the one input that reaches the bytes and differs between the runs
   const environment = currentEnvironment();
   const other = staticBuildYaml().replace('epoch: 1735689600', 'epoch: 1735689000');
-  const second = await startSecondRun(file, other, { inputs, epoch: 1735689600, extraSources: [] }, environment);
+  const second = await spawnSecondRun(environment);
+  second.assemble(file, other, { inputs, epoch: 1735689600, extraSources: [] });
   const error = await proveReproducible(file, { image, environment }, second).then(
     () => assert.fail('two different digests passed as reproduced'),
     (e: SgciError) => e,

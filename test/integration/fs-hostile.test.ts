@@ -168,6 +168,38 @@ test('duplicate entries: the later one wins, with a warning, and the earlier one
   );
 });
 
+test('a path written again after a later entry of its own layer took it away is still a duplicate there', async () => {
+  const fs = await readFilesystem(
+    await syntheticLayers([
+      [
+        { path: 'd', type: 'dir' },
+        { path: 'd/f', content: 'one' },
+        // a file over the directory takes d/f away, then the directory and d/f come back
+        { path: 'd', content: 'file' },
+        { path: 'd', type: 'dir' },
+        { path: 'd/f', content: 'two' },
+      ],
+    ]),
+    { paths: ['/d/f'] },
+    { limits },
+  );
+  assert.deepEqual(
+    fs.warnings.map((w) => `${w.path}: ${w.reason}`),
+    [
+      // /d twice (file over dir, dir over file), /d/f once
+      '/d: duplicate tar entry in one layer; the later one wins',
+      '/d: duplicate tar entry in one layer; the later one wins',
+      '/d/f: duplicate tar entry in one layer; the later one wins',
+    ],
+  );
+  const layer = [...fs.layer(0).entries()].map((e) => `${e.path} ${e.type} ${e.size}`);
+  assert.deepEqual(layer, ['/d dir 0', '/d/f file 3']);
+  const f = fs.layer(0).get('/d/f');
+  assert.ok(f);
+  assert.equal(f, fs.squashed.get('/d/f'));
+  assert.equal(new TextDecoder().decode(await fs.squashed.read(f)), 'two');
+});
+
 test('device files and fifos are recorded and never handed to visitors', async () => {
   const asked: string[] = [];
   const visitor = {

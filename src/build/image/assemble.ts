@@ -334,7 +334,7 @@ async function buildLayers(
   for (const group of groups) {
     if (group.length === 0) continue;
     const tar = layerTar(group, buildEpoch(config));
-    const gzipped = config.layers.compression === 'zstd' ? undefined : gzipFixed(tar);
+    const gzipped = config.layers.compression === 'zstd' ? undefined : gzipFixed(tar, config.layers.gzipLevel);
     // the diff_id on this thread while gzip's blocks deflate on the pool's
     const diffId = digestOf(tar);
     const blob =

@@ -151,12 +151,6 @@ export function layerTar(nodes: readonly TreeNode[], epoch: number): Buffer {
 }
 
 /**
- * The gzip level every build uses: part of what fixes the bytes of a layer blob. 6 (zlib's default): on the cc set
- * level 9 took three times as long for 0.1 % smaller layers.
- */
-const gzipLevel = 6;
-
-/**
  * The tar is deflated in blocks of this size, each with the 32 KiB before it as its dictionary (pigz's scheme): a
  * fixed constant, so the bytes never depend on the number of cores. 1 MiB: 128 KiB blocks (pigz's default) cost
  * 15 % more CPU on the cc set for priming each block's dictionary, for 0.1 % smaller layers.
@@ -170,14 +164,15 @@ const deflateBlock = promisify(deflateRaw);
 const defaultInFlight = Math.min(availableParallelism(), 4);
 
 /**
- * gzip with a fixed header (no name, mtime 0, XFL 0, OS 255 "unknown") around raw deflate at a pinned level, so the
- * header is not the host's (zlib writes its compile-time OS code) and the blob depends only on the tar and zlib.
+ * gzip with a fixed header (no name, mtime 0, XFL 0, OS 255 "unknown") around raw deflate at `level` (the build
+ * file's `layers.gzipLevel`, so the config digest the lock records pins it), so the header is not the host's (zlib
+ * writes its compile-time OS code) and the blob depends only on the tar, the level and zlib.
  * As pigz does, the tar is cut into fixed blocks deflated independently on libuv's thread pool, `inFlight` at a
  * time, each with the previous 32 KiB as its dictionary (so a match may reach back across the cut, as in one
  * stream) and each but the last ending in a sync flush (a byte-aligned empty stored block): their concatenation is
  * one valid deflate stream, whose bytes depend on the tar alone, never on `inFlight` or which block ends first.
  */
-export async function gzipFixed(data: Buffer, inFlight = defaultInFlight): Promise<Buffer> {
+export async function gzipFixed(data: Buffer, level: number, inFlight = defaultInFlight): Promise<Buffer> {
   const count = Math.max(1, Math.ceil(data.length / gzipBlockBytes));
   const blocks: Buffer[] = new Array(count);
   let next = 0;
@@ -186,7 +181,7 @@ export async function gzipFixed(data: Buffer, inFlight = defaultInFlight): Promi
       const start = i * gzipBlockBytes;
       const last = i === count - 1;
       blocks[i] = await deflateBlock(data.subarray(start, start + gzipBlockBytes), {
-        level: gzipLevel,
+        level,
         memLevel: 8,
         windowBits: 15,
         // a block's output in one buffer, not zlib's 16 KiB chunks each with a round trip through the thread pool

@@ -91,6 +91,29 @@ test('the digest sink skips paths no package manager installs to, and hashes fil
   assert.equal((await d.result()).md5.get('0:/usr/lib/big'), whole.digest('hex'));
 });
 
+test('the digest sink finds the files of each layer by path, the later of a path written twice in one layer', async () => {
+  const d = createDigestSink({ inThread: true });
+  const write = (path: string, layer: number, content: string) => {
+    const writer = d.sink.open({ path, size: content.length, type: 'file', mode: 0o644, uid: 0, gid: 0, layer });
+    assert.ok(writer);
+    writer.write(Buffer.from(content));
+    writer.end();
+  };
+  write('/usr/bin/b', 0, 'b0');
+  write('/usr/bin/a', 0, 'first');
+  write('/usr/bin/c', 0, 'c0');
+  write('/usr/bin/a', 0, 'second');
+  write('/usr/bin/a', 1, 'upper');
+  const { md5: digests } = await d.result();
+  assert.equal(digests.get('0:/usr/bin/a'), md5('second'));
+  assert.equal(digests.get('0:/usr/bin/b'), md5('b0'));
+  assert.equal(digests.get('0:/usr/bin/c'), md5('c0'));
+  assert.equal(digests.get('1:/usr/bin/a'), md5('upper'));
+  for (const absent of ['0:/usr/bin/0', '0:/usr/bin/aa', '0:/usr/bin/d', '1:/usr/bin/b', '2:/usr/bin/a']) {
+    assert.equal(digests.get(absent), undefined, absent);
+  }
+});
+
 test('a mismatch stays a failure when md5sums is padded with 200000 more lines', { timeout: 60_000 }, async () => {
   const lines = [`${md5('original')}  usr/bin/tool`];
   for (let i = 0; i < 200_000; i++) lines.push(`${md5(String(i))}  usr/share/doc/pad/${i}`);

@@ -14,25 +14,20 @@ const algorithms = ['md5', 'sha1', 'sha256'] as const;
  * A sink for the single pass that records md5, sha1 and sha256 of every regular file of every layer (what dpkg
  * md5sums, apk Z: checksums and rpm's file digests are compared with in SGCI-COMP-003). The bytes are hashed as they stream, whatever the
  * file's size, on a worker thread where one can run (hashing is a fifth of a scan's work); only the digests
- * are kept, as bytes in the hasher's table, found through one map of paths per layer whose keys are the
- * entries' own path strings: no string is made per file.
+ * are kept, as bytes in the hasher's table, found through one `LayerSlots` per layer.
  */
 export function createDigestSink(options: BackgroundHashOptions = {}): AsyncDisposable & {
   sink: FileSink;
   result(): Promise<FileDigests>;
 } {
   const hasher = new BackgroundHasher(algorithms, options);
-  const slots: Map<string, number>[] = [];
+  const slots: LayerSlots[] = [];
   const sink: FileSink = {
     name: 'checks-file-digests',
     open(entry: FileEntry) {
       if (entry.type !== 'file' || unpackagedPath.test(entry.path)) return undefined;
-      let layer = slots[entry.layer];
-      if (layer === undefined) {
-        layer = new Map();
-        slots[entry.layer] = layer;
-      }
-      layer.set(entry.path, hasher.begin(entry.size));
+      slots[entry.layer] ??= new LayerSlots();
+      slots[entry.layer]?.add(entry.path, hasher.begin(entry.size));
       return {
         write: (chunk) => hasher.update(chunk),
         end: () => hasher.end(),
@@ -50,8 +45,47 @@ export function createDigestSink(options: BackgroundHashOptions = {}): AsyncDisp
   };
 }
 
+/**
+ * One layer's hashed files and their slots, as two lists in the order the files streamed by, sorted for
+ * lookup on first use. A map from path to slot cost ~40 bytes a file in hash tables (a 2 GB image has
+ * 300,000 files); these lists cost ~20, and the entries' own path strings serve as keys, so no string is
+ * made per file. The lookups (COMP-003's packaged files) come after the pass.
+ */
+class LayerSlots {
+  readonly #paths: string[] = [];
+  readonly #slots: number[] = [];
+  /** Positions in the lists, by path and then by position: the last of equal paths is the tar's winner. */
+  #order: Uint32Array | undefined;
+
+  add(path: string, slot: number): void {
+    this.#paths.push(path);
+    this.#slots.push(slot);
+    this.#order = undefined;
+  }
+
+  get(path: string): number | undefined {
+    const paths = this.#paths;
+    this.#order ??= Uint32Array.from(paths.keys()).sort((a, b) => {
+      const pa = paths[a] as string;
+      const pb = paths[b] as string;
+      return pa < pb ? -1 : pa > pb ? 1 : a - b;
+    });
+    const order = this.#order;
+    // the last position whose path is <= `path`
+    let low = 0;
+    let high = order.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if ((paths[order[mid] as number] as string) <= path) low = mid + 1;
+      else high = mid;
+    }
+    const at = order[low - 1];
+    return at !== undefined && paths[at] === path ? this.#slots[at] : undefined;
+  }
+}
+
 /** The hex digest of one algorithm by `layer:path`. */
-function lookup(table: DigestTable, slots: readonly Map<string, number>[], algorithm: number): DigestLookup {
+function lookup(table: DigestTable, slots: readonly LayerSlots[], algorithm: number): DigestLookup {
   return {
     get(key) {
       const colon = key.indexOf(':');

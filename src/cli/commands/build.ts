@@ -168,10 +168,11 @@ export function registerBuild(program: Command): void {
   // the reproducibility proof's second run (src/build/reproduce.ts): the same program in a child process
   cmd
     .command('reproduce', { hidden: true })
-    .argument('<input>', 'the second-run input the first run wrote')
-    .action(async (input: string) => {
+    .description('wait for the second-run input on stdin, then assemble it')
+    .action(async () => {
+      // the modules load before the input arrives: the first run is still resolving and downloading
       const { assembleAgain } = await import('../../build/index.ts');
-      await writeOut(`${await assembleAgain(input)}\n`);
+      await writeOut(`${await assembleAgain(process.stdin)}\n`);
     });
   cmd
     .command('lock')

@@ -1,5 +1,15 @@
 import { describe, type Limits, SgciError, type Unknown } from '../../core/index.ts';
-import { type ImageBudget, type LayerHandler, readLayer, type TarHeader } from '../layer/index.ts';
+import {
+  type ImageBudget,
+  InflatePool,
+  type LayerBytes,
+  type LayerHandler,
+  layerJobs,
+  minWorkerLayerBytes,
+  openLayerBytes,
+  readLayer,
+  type TarHeader,
+} from '../layer/index.ts';
 import type {
   FileEntry,
   FileNeeds,
@@ -17,6 +27,10 @@ import { type ContentStore, emptyContentStore, FileTree, resolveSymlinks } from 
 export interface ReadFilesystemOptions {
   readonly limits: Limits;
   readonly signal?: AbortSignal;
+  /** Worker threads inflating layers ahead of the pass; 0 = none, all on this thread. Default: `layerJobs`. */
+  readonly jobs?: number;
+  /** Compressed size from which a layer is inflated on a worker; default `minWorkerLayerBytes` (1 MiB). */
+  readonly minWorkerBytes?: number;
 }
 
 const whiteoutPrefix = '.wh.';
@@ -40,14 +54,59 @@ export async function readFilesystem(
 ): Promise<ImageFilesystem> {
   const squash = new Squash(needs, options.limits);
   const budget: ImageBudget = { uncompressedBytes: 0, entries: 0 };
-  for (const layer of layers) {
-    squash.startLayer(layer);
-    await readLayer(layer, squash, {
-      limits: options.limits,
-      budget,
-      signal: options.signal,
-      onWarning: (reason) => squash.warn('/', layer.index, reason),
-    });
+  const minWorkerBytes = options.minWorkerBytes ?? minWorkerLayerBytes;
+  const large = layers.filter((layer) => layer.size >= minWorkerBytes).length;
+  const withSinks = (needs.sinks ?? []).length > 0;
+  const jobs = Math.min(options.jobs ?? layerJobs(process.env, withSinks), large);
+  const pool = jobs > 0 ? InflatePool.create(jobs) : undefined;
+  // Without sinks (every byte of many files: the scan's digests) the pass's thread has time to spare,
+  // and the worker only inflates: both run at once instead of the worker doing both in turn.
+  const hashInPass = !withSinks;
+  const opened: Promise<LayerBytes>[] = [];
+  const openAhead = (upTo: number) => {
+    for (let i = opened.length; i <= upTo && i < layers.length; i++) {
+      const layer = layers[i] as Layer;
+      const bytes = openLayerBytes(layer, {
+        limits: options.limits,
+        signal: options.signal,
+        pool,
+        minWorkerBytes,
+        hashInPass,
+      });
+      // Surfaces when the pass reaches this layer, in layer order, as it would without workers.
+      bytes.catch(() => undefined);
+      opened.push(bytes);
+    }
+  };
+  try {
+    for (const [position, layer] of layers.entries()) {
+      if (pool !== undefined) openAhead(position + pool.size - 1);
+      squash.startLayer(layer);
+      await readLayer(
+        layer,
+        squash,
+        {
+          limits: options.limits,
+          budget,
+          signal: options.signal,
+          onWarning: (reason) => squash.warn('/', layer.index, reason),
+        },
+        opened[position],
+      );
+    }
+  } finally {
+    if (pool !== undefined) {
+      // Layers opened ahead of a failure stop reading their blobs.
+      await Promise.all(
+        opened.map((bytes) =>
+          bytes.then(
+            (b) => b.stop(),
+            () => undefined,
+          ),
+        ),
+      );
+      await pool.close();
+    }
   }
   return squash.finish();
 }
@@ -97,8 +156,14 @@ class Squash implements LayerHandler {
   /** Bumped whenever #symlinks changes, so the parent resolved last can be reused until then. */
   #symlinkEpoch = 0;
   #lastParent: { readonly parent: string; readonly resolved: string; readonly epoch: number } | undefined;
-  /** The entries of the layer being read, by path (a later duplicate replaces an earlier one). */
-  #layerEntries = new Map<string, FileEntry>();
+  /**
+   * The entries of the layer being read, in tar order (a later duplicate takes an earlier one's place). A
+   * duplicate is found through the squashed tree, which holds every entry of this layer still there, and
+   * `#removedInLayer`, which holds the few that a later entry of the same layer took away: no second map of
+   * every path of the layer.
+   */
+  #layerEntries: FileEntry[] = [];
+  #removedInLayer = new Map<string, FileEntry>();
   #capture: Capture | undefined;
   #settling: Promise<void>[] = [];
   /**
@@ -120,13 +185,12 @@ class Squash implements LayerHandler {
     this.#endLayer();
     this.#layer = layer.index;
     this.#layerInput = layer.digest;
-    this.#layers[layer.index] = [];
+    this.#layerEntries = [];
+    this.#layers[layer.index] = this.#layerEntries;
   }
 
   #endLayer(): void {
-    if (this.#layerEntries.size === 0) return;
-    this.#layers[this.#layer] = [...this.#layerEntries.values()];
-    this.#layerEntries = new Map();
+    this.#removedInLayer = new Map();
   }
 
   warn(path: string, layer: number, reason: string): void {
@@ -235,10 +299,7 @@ class Squash implements LayerHandler {
       this.#content.links.set(entry, inode);
       this.#linked.add(inode);
     }
-    if (this.#layerEntries.has(path)) {
-      this.warn(path, layer, 'duplicate tar entry in one layer; the later one wins');
-    }
-    this.#layerEntries.set(path, entry);
+    this.#addToLayer(entry);
     this.#place(entry);
     if (entry.type === 'symlink' && this.#declared(path)) this.#followDeclaredSymlink(entry);
     if (entry.type === 'file' && entry.size > 0) return this.#startCapture(entry);
@@ -316,6 +377,19 @@ class Squash implements LayerHandler {
       deleted,
       warnings,
     };
+  }
+
+  /** Appends `entry` to its layer's list, or puts it where an earlier entry of the layer at its path stood. */
+  #addToLayer(entry: FileEntry): void {
+    const inTree = this.#squashed.get(entry.path);
+    const earlier = inTree?.layer === entry.layer ? inTree : this.#removedInLayer.get(entry.path);
+    if (earlier === undefined) {
+      this.#layerEntries.push(entry);
+      return;
+    }
+    this.warn(entry.path, entry.layer, 'duplicate tar entry in one layer; the later one wins');
+    this.#layerEntries[this.#layerEntries.lastIndexOf(earlier)] = entry;
+    this.#removedInLayer.delete(entry.path);
   }
 
   #refuse(message: string): SgciError {
@@ -451,6 +525,7 @@ class Squash implements LayerHandler {
 
   #remove(entry: FileEntry): void {
     this.#squashed.delete(entry.path);
+    if (entry.layer === this.#layer) this.#removedInLayer.set(entry.path, entry);
     this.#trackSymlink(entry, false);
     // A directory whose upper-layer contents survive stays linked: it is still there for the runtime.
     if ((this.#children.get(entry.path)?.size ?? 0) === 0)

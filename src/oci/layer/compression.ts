@@ -1,4 +1,5 @@
-import { constants, createGunzip, createZstdDecompress, type Gunzip, type ZstdDecompress } from 'node:zlib';
+import type { Gunzip, ZstdDecompress } from 'node:zlib';
+import * as zlib from 'node:zlib';
 
 export type Compression = 'gzip' | 'zstd' | 'none';
 
@@ -18,11 +19,23 @@ export function compressionFromMagic(head: Uint8Array): Compression {
 }
 
 /** Output chunk size of the decompressors: large enough to keep per-chunk overhead low. */
-const chunkSize = 256 * 1024;
+export const decompressorChunkBytes = 256 * 1024;
 
 export function createDecompressor(compression: Exclude<Compression, 'none'>): Gunzip | ZstdDecompress {
-  if (compression === 'gzip') return createGunzip({ chunkSize });
+  return decompressorOf(zlib, compression, decompressorChunkBytes);
+}
+
+/**
+ * The decompressor for `compression`. Self-contained (it names nothing outside itself): the inflate
+ * worker runs it from its source text, with its own `zlib`.
+ */
+export function decompressorOf(
+  zlibModule: typeof zlib,
+  compression: Exclude<Compression, 'none'>,
+  chunkSize: number,
+): Gunzip | ZstdDecompress {
+  if (compression === 'gzip') return zlibModule.createGunzip({ chunkSize });
   // A zstd frame may declare a window of up to 2 GiB; cap it so a hostile frame cannot make
   // the decoder allocate that much (zstd's own default cap for decoding is 128 MiB = 2^27).
-  return createZstdDecompress({ chunkSize, params: { [constants.ZSTD_d_windowLogMax]: 27 } });
+  return zlibModule.createZstdDecompress({ chunkSize, params: { [zlibModule.constants.ZSTD_d_windowLogMax]: 27 } });
 }

@@ -1,9 +1,7 @@
 import { pipeline, Readable } from 'node:stream';
 import type { Gunzip, ZstdDecompress } from 'node:zlib';
-import { createDecompressor } from './compression.ts';
-
-/** Output buffer of the synchronous decompressor, reused for every chunk. */
-const outputSize = 256 * 1024;
+import * as zlib from 'node:zlib';
+import { createDecompressor, decompressorChunkBytes, decompressorOf } from './compression.ts';
 
 /** The part of Node's zlib handle that `zlib.*Sync` functions drive (stable since Node 10, present in 22 and 24). */
 interface ZlibHandle {
@@ -25,6 +23,90 @@ interface ZlibInternals {
   _finishFlushFlag?: number;
 }
 
+/** A decompressor driven step by step into buffers the caller owns (see `syncInflater`). */
+export interface SyncInflater {
+  /** True when `push` must come before the next `inflate`. */
+  needsInput(): boolean;
+  /** True once the end of input was pushed and everything it held has come out. */
+  finished(): boolean;
+  /** The next compressed bytes, kept until consumed; undefined marks the end of the input. */
+  push(input: Uint8Array | undefined): void;
+  /** Decompresses into `out`; the bytes written (possibly 0). Throws on corrupt input, as zlib says it. */
+  inflate(out: Uint8Array): number;
+  close(): void;
+}
+
+/**
+ * Node's zlib handle driven synchronously (what `zlib.gunzipSync` does internally), or undefined should
+ * a Node version lack the handle. Self-contained (it names nothing outside itself): the inflate worker
+ * runs it from its source text, with its own `zlib` and `decompressorOf`.
+ */
+export function syncInflater(
+  zlibModule: typeof zlib,
+  compression: 'gzip' | 'zstd',
+  chunkSize: number,
+  makeDecompressor: (
+    zlibModule: typeof zlib,
+    compression: 'gzip' | 'zstd',
+    chunkSize: number,
+  ) => Gunzip | ZstdDecompress,
+): SyncInflater | undefined {
+  const stream = makeDecompressor(zlibModule, compression, chunkSize);
+  const internals = stream as unknown as ZlibInternals;
+  const handle = internals._handle;
+  const state = internals._writeState;
+  const defaultFlush = internals._defaultFlushFlag;
+  const finishFlush = internals._finishFlushFlag;
+  if (
+    handle === undefined ||
+    typeof handle.writeSync !== 'function' ||
+    state === undefined ||
+    defaultFlush === undefined ||
+    finishFlush === undefined
+  ) {
+    stream.close();
+    return undefined;
+  }
+  let failure: Error | undefined;
+  handle.onerror = (message, errno, code) => {
+    failure = Object.assign(new Error(message), { errno, code });
+  };
+  const empty: Uint8Array = new Uint8Array(0);
+  let input: Uint8Array = empty;
+  let inOff = 0;
+  let inLen = 0;
+  let flush = defaultFlush;
+  let needInput = true;
+  return {
+    needsInput: () => needInput,
+    finished: () => needInput && flush === finishFlush,
+    push(next) {
+      input = next ?? empty;
+      flush = next === undefined ? finishFlush : defaultFlush;
+      inOff = 0;
+      inLen = input.length;
+      needInput = false;
+    },
+    inflate(out) {
+      handle.writeSync(flush, input, inOff, inLen, out, 0, out.length);
+      if (failure !== undefined) throw failure;
+      const availOut = state[0] as number;
+      const availIn = state[1] as number;
+      const consumed = inLen - availIn;
+      inOff += consumed;
+      inLen = availIn;
+      const produced = out.length - availOut;
+      // A full output buffer means more is pending: call again. Input left with room to spare
+      // means a frame ended: zstd stops at each frame boundary (multi-frame layers are common,
+      // and Node's zstd stream wrongly ends there), so go on while that makes progress. Input
+      // that makes no progress is trailing bytes past the end, ignored as gunzip does.
+      needInput = availOut !== 0 && (availIn === 0 || (consumed === 0 && produced === 0));
+      return produced;
+    },
+    close: () => stream.close(),
+  };
+}
+
 /**
  * Decompressed chunks of a gzip or zstd stream. Each yielded chunk is a view into one reused
  * buffer, valid until the consumer asks for the next: copy what you keep.
@@ -32,70 +114,34 @@ interface ZlibInternals {
  * Why not the zlib stream: it allocates a fresh output buffer per chunk, and V8 collects such
  * external memory only every ~64 MiB, so a 150 MB layer left ~65 MB of dead buffers in the
  * process (peak RSS 150 MB instead of 90). Driving the zlib handle synchronously into one
- * buffer (what `zlib.gunzipSync` does internally) makes the pass allocation-free and faster.
- * Should a Node version lack the handle, the stream is used instead.
+ * buffer (`syncInflater`) makes the pass allocation-free and faster. Should a Node version lack
+ * the handle, the stream is used instead.
  */
 export async function* decompressChunks(
   source: AsyncIterable<Buffer>,
   compression: 'gzip' | 'zstd',
   options: { viaStream?: boolean } = {},
 ): AsyncGenerator<Uint8Array> {
-  const stream = createDecompressor(compression);
-  const internals = stream as unknown as ZlibInternals;
-  const handle = internals._handle;
-  const state = internals._writeState;
-  if (
-    options.viaStream === true ||
-    handle === undefined ||
-    typeof handle.writeSync !== 'function' ||
-    state === undefined ||
-    internals._defaultFlushFlag === undefined ||
-    internals._finishFlushFlag === undefined
-  ) {
-    yield* viaStream(source, stream);
+  const inflater =
+    options.viaStream === true ? undefined : syncInflater(zlib, compression, decompressorChunkBytes, decompressorOf);
+  if (inflater === undefined) {
+    yield* viaStream(source, createDecompressor(compression));
     return;
   }
-  let failure: Error | undefined;
-  handle.onerror = (message, errno, code) => {
-    failure = Object.assign(new Error(message), { errno, code });
-  };
-  const out = Buffer.allocUnsafe(outputSize);
-  const empty = Buffer.alloc(0);
+  const out = Buffer.allocUnsafe(decompressorChunkBytes);
   try {
-    const defaultFlush = internals._defaultFlushFlag;
-    const finishFlush = internals._finishFlushFlag;
-    let input: Buffer = empty;
-    let inOff = 0;
-    let inLen = 0;
-    let flush = defaultFlush;
-    let needInput = true;
     const iterator = source[Symbol.asyncIterator]();
     for (;;) {
-      if (needInput) {
-        if (flush === finishFlush) return;
+      if (inflater.needsInput()) {
+        if (inflater.finished()) return;
         const next = await iterator.next();
-        input = next.done ? empty : next.value;
-        flush = next.done ? finishFlush : defaultFlush;
-        inOff = 0;
-        inLen = input.length;
+        inflater.push(next.done ? undefined : next.value);
       }
-      handle.writeSync(flush, input, inOff, inLen, out, 0, outputSize);
-      if (failure !== undefined) throw failure;
-      const availOut = state[0] as number;
-      const availIn = state[1] as number;
-      const consumed = inLen - availIn;
-      inOff += consumed;
-      inLen = availIn;
-      const produced = outputSize - availOut;
+      const produced = inflater.inflate(out);
       if (produced > 0) yield out.subarray(0, produced);
-      // A full output buffer means more is pending: call again. Input left with room to spare
-      // means a frame ended: zstd stops at each frame boundary (multi-frame layers are common,
-      // and Node's zstd stream wrongly ends there), so go on while that makes progress. Input
-      // that makes no progress is trailing bytes past the end, ignored as gunzip does.
-      needInput = availOut !== 0 && (availIn === 0 || (consumed === 0 && produced === 0));
     }
   } finally {
-    stream.close();
+    inflater.close();
   }
 }
 

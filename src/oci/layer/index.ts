@@ -5,11 +5,15 @@ export {
   createDecompressor,
 } from './compression.ts';
 export { decompressChunks } from './decompress.ts';
+export { InflatePool, layerJobs, maxLayerWorkers, readAheadBytes } from './inflate-pool.ts';
 export {
   compressionRatioFloor,
   type ImageBudget,
+  type LayerBytes,
   type LayerHandler,
   type LayerReadResult,
+  minWorkerLayerBytes,
+  openLayerBytes,
   type ReadLayerOptions,
   readLayer,
 } from './read-layer.ts';

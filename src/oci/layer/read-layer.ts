@@ -3,6 +3,7 @@ import { type Digest, describe, digestAlgorithm, isSgciError, type Limits, SgciE
 import type { Layer } from '../types.ts';
 import { type Compression, compressionFromMagic, compressionFromMediaType } from './compression.ts';
 import { decompressChunks } from './decompress.ts';
+import type { InflatePool } from './inflate-pool.ts';
 import { type TarHandler, TarParser } from './tar-parser.ts';
 
 /** Past this many uncompressed bytes the compression ratio of a layer is checked (Limits doc). */
@@ -35,17 +36,43 @@ export interface LayerReadResult {
   readonly diffIdVerified: boolean;
 }
 
+/** Compressed size from which a layer is inflated on a worker when there is a pool. */
+export const minWorkerLayerBytes = 1024 * 1024;
+
+/** A layer's uncompressed tar stream, opened (and, with a pool, being inflated ahead) before the pass reads it. */
+export interface LayerBytes {
+  readonly compression: Compression;
+  /** Warnings found opening the blob, given to `onWarning` when the pass reaches this layer. */
+  readonly warnings: readonly string[];
+  readonly chunks: AsyncIterable<Uint8Array>;
+  /** Compressed bytes behind the uncompressed bytes read so far. */
+  compressedBytes(): number;
+  /** The diffID the uncompressed bytes have, once read to the end; undefined when they are not hashed. */
+  diffId(): Digest | undefined;
+  /** After a failure: the blob's DIGEST_MISMATCH when it is not what its digest names (see integrityFailure). */
+  integrity(): Promise<SgciError | undefined>;
+  /** Stops reading the blob (and its worker): a bomb must not be read to its end. */
+  stop(): Promise<void>;
+}
+
+export interface OpenLayerOptions {
+  readonly limits: Limits;
+  readonly signal?: AbortSignal;
+  /** Workers to inflate on; without, the calling thread decompresses and hashes as it reads. */
+  readonly pool?: InflatePool;
+  /** Compressed size from which a layer goes to the pool; default `minWorkerLayerBytes`. */
+  readonly minWorkerBytes?: number;
+  /** Hash the diffID on the calling thread even when a worker inflates: for passes with time to spare there. */
+  readonly hashInPass?: boolean;
+}
+
 /**
- * Streams one layer blob through decompression (chosen by magic bytes, the media type only
- * cross-checked) and the tar parser, within the size, ratio and entry limits, and verifies the
- * uncompressed bytes against the diffID. Nothing is buffered beyond one chunk.
+ * Opens one layer blob: decompression chosen by magic bytes (the media type only cross-checked), the
+ * compressed size bounded by maxBlobBytes, the uncompressed bytes hashed for the diffID. With a pool,
+ * a worker inflates and hashes while the pass reads earlier layers, up to its read-ahead.
  */
-export async function readLayer(
-  layer: Layer,
-  handler: LayerHandler,
-  options: ReadLayerOptions,
-): Promise<LayerReadResult> {
-  const { limits, budget, signal } = options;
+export async function openLayerBytes(layer: Layer, options: OpenLayerOptions): Promise<LayerBytes> {
+  const { limits, signal } = options;
   const label = `layer ${layer.index}`;
   const input = layer.digest;
   signal?.throwIfAborted();
@@ -74,8 +101,9 @@ export async function readLayer(
   compressedBytes = headBytes;
   const compression = compressionFromMagic(head.length === 1 ? (head[0] as Buffer) : Buffer.concat(head));
   const claimed = compressionFromMediaType(layer.mediaType);
+  const warnings: string[] = [];
   if (claimed !== undefined && claimed !== compression) {
-    options.onWarning(
+    warnings.push(
       `${label}: media type ${layer.mediaType} says ${claimed} but the content is ${compression === 'none' ? 'uncompressed' : compression}; read as ${compression === 'none' ? 'tar' : compression}`,
     );
   }
@@ -103,8 +131,82 @@ export async function readLayer(
     }
   }
 
-  const tarStream: AsyncIterable<Uint8Array> =
-    compression === 'none' ? compressedChunks() : decompressChunks(compressedChunks(), compression);
+  // An uncompressed blob whose digest is its diffID (docker save) is already verified by open():
+  // hashing the same bytes twice would double the cost of the pass for nothing.
+  const verifiedByBlob = compression === 'none' && layer.diffId === layer.digest;
+  const algorithm = layer.diffId && !verifiedByBlob ? digestAlgorithm(layer.diffId) : undefined;
+  // A small blob inflates here sooner than a worker thread boots (~40 ms of a core).
+  const inWorker =
+    compression !== 'none' &&
+    options.pool !== undefined &&
+    layer.size >= (options.minWorkerBytes ?? minWorkerLayerBytes);
+  const workerHashes = inWorker && options.hashInPass !== true;
+  const inflation = inWorker
+    ? options.pool?.inflate(
+        compressedChunks(),
+        compression,
+        workerHashes ? algorithm : undefined,
+        () => compressedBytes,
+      )
+    : undefined;
+  const hash: Hash | undefined = algorithm !== undefined && !workerHashes ? createHash(algorithm) : undefined;
+  const chunks: AsyncIterable<Uint8Array> =
+    inflation === undefined
+      ? hashing(compression === 'none' ? compressedChunks() : decompressChunks(compressedChunks(), compression), hash)
+      : workerHashes
+        ? inflation
+        : hashing(inflation, hash);
+  return {
+    compression,
+    warnings,
+    chunks,
+    // The worker reads ahead of what it has inflated: the ratio is of what went into the output so far,
+    // as counted on this thread when those bytes were read.
+    compressedBytes: () => (inflation === undefined ? compressedBytes : inflation.fed),
+    diffId() {
+      const hex = workerHashes ? inflation?.digest : hash?.digest('hex');
+      return algorithm === undefined || hex === undefined ? undefined : (`${algorithm}:${hex}` as Digest);
+    },
+    async integrity() {
+      if (inflation === undefined) return integrityFailure(iterator, limits, compressedBytes);
+      await inflation.stop();
+      // The worker's feeder may have read to the end already: its failure is the verdict then.
+      const fed = inflation.feedFailure;
+      if (fed !== undefined) return isSgciError(fed, 'DIGEST_MISMATCH') ? fed : undefined;
+      return integrityFailure(iterator, limits, compressedBytes);
+    },
+    async stop() {
+      (source as { destroy?: (error?: Error) => void }).destroy?.();
+      iterator.return?.().catch(() => undefined);
+      await inflation?.stop();
+    },
+  };
+}
+
+async function* hashing(chunks: AsyncIterable<Uint8Array>, hash: Hash | undefined): AsyncGenerator<Uint8Array> {
+  for await (const chunk of chunks) {
+    hash?.update(chunk);
+    yield chunk;
+  }
+}
+
+/**
+ * Streams one layer through the tar parser within the size, ratio and entry limits, and verifies the
+ * uncompressed bytes against the diffID. Nothing is buffered beyond one chunk, or the pool's read-ahead
+ * when `bytes` were opened on one.
+ */
+export async function readLayer(
+  layer: Layer,
+  handler: LayerHandler,
+  options: ReadLayerOptions,
+  opened?: Promise<LayerBytes>,
+): Promise<LayerReadResult> {
+  const { limits, budget, signal } = options;
+  const label = `layer ${layer.index}`;
+  const input = layer.digest;
+  const bytes = await (opened ?? openLayerBytes(layer, options));
+  const { compression } = bytes;
+  for (const warning of bytes.warnings) options.onWarning(warning);
 
   const parser = new TarParser(
     {
@@ -126,14 +228,9 @@ export async function readLayer(
     input,
     label,
   );
-  // An uncompressed blob whose digest is its diffID (docker save) is already verified by open():
-  // hashing the same bytes twice would double the cost of the pass for nothing.
-  const verifiedByBlob = compression === 'none' && layer.diffId === layer.digest;
-  const hash: Hash | undefined =
-    layer.diffId && !verifiedByBlob ? createHash(digestAlgorithm(layer.diffId)) : undefined;
   let uncompressedBytes = 0;
   try {
-    for await (const chunk of tarStream) {
+    for await (const chunk of bytes.chunks) {
       signal?.throwIfAborted();
       uncompressedBytes += chunk.length;
       budget.uncompressedBytes += chunk.length;
@@ -151,6 +248,7 @@ export async function readLayer(
           `${label}: uncompressed content of the image exceeds maxImageBytes ${limits.maxImageBytes}`,
         );
       }
+      const compressedBytes = bytes.compressedBytes();
       if (
         compression !== 'none' &&
         uncompressedBytes > compressionRatioFloor &&
@@ -162,7 +260,6 @@ export async function readLayer(
           `${label}: decompresses more than maxCompressionRatio ${limits.maxCompressionRatio}x (${uncompressedBytes} bytes from ${compressedBytes}): a compression bomb`,
         );
       }
-      hash?.update(chunk);
       parser.write(chunk);
       const settling = handler.settle();
       if (settling !== undefined) await settling;
@@ -170,35 +267,32 @@ export async function readLayer(
     parser.end();
   } catch (error) {
     if (signal?.aborted) {
-      stopReading(source, iterator);
+      await bytes.stop();
       throw signal.reason;
     }
     const failure = wrapError(error, input, label, compression);
     // Content that does not decompress or parse may be a blob tampered with: its digest, which
     // the source checks at the end of the blob, is the verdict that names the cause.
-    const integrity =
-      failure.code === 'LAYER_CORRUPT' ? await integrityFailure(iterator, limits, compressedBytes) : undefined;
+    const integrity = failure.code === 'LAYER_CORRUPT' ? await bytes.integrity() : undefined;
     // Otherwise stop reading the blob at once: a bomb must not be read to its end.
-    stopReading(source, iterator);
+    await bytes.stop();
     throw integrity ?? failure;
   }
 
-  if (hash !== undefined && layer.diffId !== undefined) {
-    const actual = `${digestAlgorithm(layer.diffId)}:${hash.digest('hex')}` as Digest;
-    if (actual !== layer.diffId) {
-      throw new SgciError(
-        'DIGEST_MISMATCH',
-        input,
-        `${label}: uncompressed content does not match diffID ${layer.diffId} (got ${actual})`,
-      );
-    }
+  const actual = bytes.diffId();
+  if (actual !== undefined && layer.diffId !== undefined && actual !== layer.diffId) {
+    throw new SgciError(
+      'DIGEST_MISMATCH',
+      input,
+      `${label}: uncompressed content does not match diffID ${layer.diffId} (got ${actual})`,
+    );
   }
   return {
     compression,
-    compressedBytes,
+    compressedBytes: bytes.compressedBytes(),
     uncompressedBytes,
     entries: parser.entries,
-    diffIdVerified: hash !== undefined || verifiedByBlob,
+    diffIdVerified: actual !== undefined || (compression === 'none' && layer.diffId === layer.digest),
   };
 }
 
@@ -206,11 +300,6 @@ export async function readLayer(
 function readError(error: unknown, input: string, label: string): SgciError {
   if (error instanceof SgciError) return error;
   return new SgciError('IO_ERROR', input, `${label}: reading the blob failed (${describe(error)})`, { cause: error });
-}
-
-function stopReading(source: unknown, iterator: AsyncIterator<unknown>): void {
-  (source as { destroy?: (error?: Error) => void }).destroy?.();
-  void iterator.return?.();
 }
 
 /**
