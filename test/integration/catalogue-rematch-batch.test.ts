@@ -372,6 +372,48 @@ for (const { engine, skip } of catalogueEngines) {
       assert.equal(anew.due?.due_at, null, 'and waits for nothing');
     });
 
+    test('a version stored without advisory data gets the report, `matched` and no `unavailable`; the rest kept', async () => {
+      const scanned = storedResultOf(outcome);
+      const ns = [++serial, ++serial];
+      const ids = ns.map((n) => `u${n}`);
+      for (const [i, id] of ids.entries()) {
+        await storeVersion(catalogue, {
+          id,
+          image: 'node-app',
+          organisation: 'batch',
+          n: ns[i] as number,
+          status: 'admitted',
+          policy,
+          scanKey,
+          // the first as a scan without advisory data stores it, the second matched
+          result: i === 0 ? { ...scanned, matched: false, unavailable: 'the advisory database is empty' } : scanned,
+        });
+      }
+      catalogues.clock.advance(60_000);
+      await enqueueJob(catalogue.db, rematchJobKind, { submissions: ids }, catalogue.now());
+      const worker = new Worker({
+        catalogue,
+        definitions: [rematchJob(services)] as JobDefinition<unknown>[],
+        id: 'w',
+      });
+      assert.equal(await worker.drain(), 1);
+      const [unmatched, matched] = (await Promise.all(ids.map(written))).map(
+        (w) => w.version.result as StoredScanResult,
+      );
+      const {
+        matching: _,
+        vulns: __,
+        ...kept
+      } = JSON.parse(JSON.stringify(scanned)) as StoredScanResult & {
+        matching?: unknown;
+      };
+      for (const stored of [unmatched, matched]) {
+        assert.deepEqual({ ...stored, vulns: undefined }, { ...kept, vulns: undefined, matched: true });
+        assert.equal(stored?.vulns.evaluatedAt, catalogue.now().toISOString());
+      }
+      assert.deepEqual(unmatched?.vulns, matched?.vulns);
+    });
+
     test('the watch queues every re-matched version once, in batches of 50 by id', async () => {
       const result = storedResultOf(outcome);
       for (let i = 0; i < 110; i++) {

@@ -119,7 +119,7 @@ export function rematchJob(services: CatalogueServices): JobDefinition<z.infer<t
   /**
    * The store as one re-match reads it: its lookups through the process's cache of the store's current state, and
    * the newest import's summary read once, answering both the matcher's "is the database empty" (instead of
-   * counting every advisory) and the report's totals.
+   * counting every advisory) and the report's totals; the store's VEX statements, read once for the batch.
    */
   const matcherOnce = async () => {
     const cached = cache.reader(advisories, await advisoryState(store));
@@ -128,9 +128,15 @@ export function rematchJob(services: CatalogueServices): JobDefinition<z.infer<t
       summary ??= advisories.summary();
       return summary;
     };
+    let statements: ReturnType<typeof vex.list> | undefined;
     return storeMatcher({
       advisories: { ...cached, summary: once, count: async () => (await once()).advisories },
-      vex,
+      vex: {
+        list: async () => {
+          statements ??= vex.list();
+          return [...(await statements)];
+        },
+      },
     });
   };
 

@@ -44,7 +44,7 @@ export async function recordScanResults(
         : onlyVulnsChanged(previous.result, stored)
           ? 'vulns'
           : 'whole';
-    return { submission, stored, reports, write };
+    return { submission, stored, previous, reports, write };
   });
   const rows = (write: Write) => recorded.filter((r) => r.write === write);
   const timed = rows('time').map((r) => ({
@@ -57,18 +57,24 @@ export async function recordScanResults(
       set result = jsonb_set(s.result, '{vulns,evaluatedAt}', to_jsonb(r.at)), checks_digest = r.checks
       from ${recordset(timed, { id: 'text', at: 'text', checks: 'text' })} where s.id = r.id`.execute(tx);
   }
-  // the rest of the stored result (the checks report above all) stays in the database: only the new report travels
+  // the rest of the stored result (the checks report above all) stays in the database: only the new report travels.
+  // `jsonb_set` of the one key copies the other keys' values as they are; `||` walks every value of both sides
+  // (on PGlite, 50 results of 200 KB: 550 ms of CPU merged, 370 set), so it merges only where `matched` or
+  // `unavailable` change.
   const matched = rows('vulns').map((r) => ({
     id: r.submission,
     vulns: r.stored.vulns,
     matched: r.stored.matched,
+    merge: r.previous?.result.matched !== r.stored.matched || 'unavailable' in (r.previous?.result ?? {}),
     checks: r.reports.checks,
   }));
   if (matched.length > 0) {
     await sql`update submissions s
-      set result = (s.result - 'unavailable') || jsonb_build_object('vulns', r.vulns, 'matched', r.matched),
+      set result = case when r.merge
+            then (s.result - 'unavailable') || jsonb_build_object('vulns', r.vulns, 'matched', r.matched)
+            else jsonb_set(s.result, '{vulns}', r.vulns) end,
           checks_digest = r.checks
-      from ${recordset(matched, { id: 'text', vulns: 'jsonb', matched: 'boolean', checks: 'text' })}
+      from ${recordset(matched, { id: 'text', vulns: 'jsonb', matched: 'boolean', merge: 'boolean', checks: 'text' })}
       where s.id = r.id`.execute(tx);
   }
   const whole = rows('whole').map((r) => ({ id: r.submission, result: r.stored, checks: r.reports.checks }));

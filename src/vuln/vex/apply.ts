@@ -123,6 +123,8 @@ export function applyVex<F extends Omit<Finding, 'sla'>>(
       lists.length <= 1
         ? (lists[0] ?? [])
         : [...new Set(lists.flat())].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
+    // most findings have no statement about them: their purl is not parsed
+    if (candidates.length === 0) return finding;
     const purl = finding.package.purl;
     const parsed = parsePurl(purl);
     let chosen: VexStatement | undefined;
