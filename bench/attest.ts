@@ -56,7 +56,6 @@ async function child(mode: string, host: string, keyPrefix: string): Promise<voi
 async function main(): Promise<void> {
   const skip = fixturesMissing();
   if (skip) {
-    process.stdout.write(`skipped: ${skip}\n`);
     skipped(skip);
     return;
   }

@@ -257,7 +257,6 @@ async function submissionsPerMinute(
 async function main(): Promise<void> {
   const missing = postgresMissing() ?? fixturesMissing();
   if (missing) {
-    process.stdout.write(`catalogue bench skipped: ${missing}\n`);
     skipped(missing);
     return;
   }

@@ -119,7 +119,6 @@ function row(what: string, database: string, f: Figure, goal?: Goal): string[] {
 async function main(): Promise<void> {
   const missing = fixturesMissing();
   if (missing) {
-    process.stdout.write(`bench db skipped: ${missing}\n`);
     skipped(missing);
     return;
   }

@@ -61,7 +61,6 @@ function shell(script: string, env?: NodeJS.ProcessEnv): Measure {
 async function main(): Promise<void> {
   const skip = hostDebianMissing();
   if (skip) {
-    process.stdout.write(`skipped: ${skip}\n`);
     skipped(skip);
     return;
   }

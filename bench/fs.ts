@@ -83,10 +83,7 @@ function images(names: readonly string[]): { name: string; dir: string }[] {
   if (names.length === 0 || names.includes('polyglot')) {
     const polyglot = polyglotImage();
     if ('dir' in polyglot) out.push({ name: 'polyglot', dir: polyglot.dir });
-    else {
-      console.error(`bench/fs: polyglot image skipped: ${polyglot.missing}`);
-      skipped(`polyglot image: ${polyglot.missing}`);
-    }
+    else skipped(`polyglot image: ${polyglot.missing}`);
   }
   return out;
 }
@@ -94,7 +91,6 @@ function images(names: readonly string[]): { name: string; dir: string }[] {
 async function main(): Promise<void> {
   const missing = fixturesMissing();
   if (missing) {
-    console.error(`bench/fs: skipped: ${missing}`);
     skipped(missing);
     return;
   }

@@ -31,7 +31,6 @@ const bin = resolve(import.meta.dirname, '..', 'bin', 'sgci.js');
 async function main(): Promise<void> {
   const skip = fixturesMissing();
   if (skip) {
-    process.stdout.write(`skipped: ${skip}\n`);
     skipped(skip);
     return;
   }

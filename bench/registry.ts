@@ -38,7 +38,6 @@ async function pullChild(host: string, repository: string, cacheDir: string | un
 async function main(): Promise<void> {
   const skip = fixturesMissing();
   if (skip) {
-    process.stdout.write(`skipped: ${skip}\n`);
     skipped(skip);
     return;
   }

@@ -45,7 +45,6 @@ const perFixture = Number(process.argv[2] ?? (quick ? 10 : 50));
 const fixtures: readonly FixtureName[] = ['node-app', 'debian-full'];
 
 if (fixturesMissing()) {
-  process.stdout.write(`bench rematch skipped: ${fixturesMissing()}\n`);
   skipped(fixturesMissing() ?? '');
   process.exit(0);
 }
@@ -222,7 +221,6 @@ else {
   await benchOn(undefined);
   const missing = postgresMissing();
   if (missing) {
-    process.stdout.write(`bench rematch on PostgreSQL skipped: ${missing}\n`);
     skipped(`on PostgreSQL: ${missing}`);
   } else {
     await using postgres = await startPostgres();

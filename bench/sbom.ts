@@ -97,7 +97,6 @@ function found(file: string): Record<string, number> {
 function main(): void {
   const missing = fixturesMissing();
   if (missing) {
-    process.stdout.write(`bench sbom skipped: ${missing}\n`);
     skipped(missing);
     return;
   }
@@ -125,7 +124,6 @@ function main(): void {
         env: { ...process.env, SGCI_JOBS: '0' },
       });
     } else {
-      process.stdout.write(`polyglot image skipped: ${polyglot.missing}\n`);
       skipped(`polyglot image: ${polyglot.missing}`);
     }
   }

@@ -39,7 +39,6 @@ function measure(command: string, args: readonly string[], env: NodeJS.ProcessEn
 async function main(): Promise<void> {
   const missing = fixturesMissing();
   if (missing) {
-    process.stdout.write(`bench scan skipped: ${missing}\n`);
     skipped(missing);
     return;
   }
@@ -60,7 +59,6 @@ async function main(): Promise<void> {
       images.push({ name: 'polyglot', dir: polyglot.dir, blobs });
       images.push({ name: 'polyglot (SGCI_JOBS=1)', dir: polyglot.dir, blobs, jobs: '1' });
     } else {
-      process.stdout.write(`polyglot image skipped: ${polyglot.missing}\n`);
       skipped(`polyglot image: ${polyglot.missing}`);
     }
   }

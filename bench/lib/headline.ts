@@ -5,6 +5,7 @@
  * `--quick`: fewer runs and smaller synthetic sets, for a smoke run.
  */
 import { appendFileSync } from 'node:fs';
+import { basename } from 'node:path';
 
 /** How a figure compares with its limit. */
 export type Direction = '<=' | '<' | '>=' | '>';
@@ -60,8 +61,12 @@ export function headline(figure: Headline): void {
   if (file) appendFileSync(file, `${JSON.stringify({ kind: 'figure', ...figure })}\n`);
 }
 
-/** Records that the benchmark did not run and why (missing fixtures, no PostgreSQL …): shown, never passed. */
+/**
+ * Says that the benchmark (or a part of it) did not run and why (missing fixtures, no PostgreSQL …), on stdout
+ * and in run.ts's summary, where it is shown and never passed.
+ */
 export function skipped(reason: string): void {
+  process.stdout.write(`bench ${basename(process.argv[1] ?? '', '.ts')} skipped: ${reason}\n`);
   const file = process.env[summaryFileVariable];
   if (file) appendFileSync(file, `${JSON.stringify({ kind: 'skipped', reason })}\n`);
 }
