@@ -1,0 +1,66 @@
+import { Column } from './column.ts';
+import type { PathIndex } from './path-index.ts';
+
+/** Which row of an EntryTable one view holds at each path node. */
+export interface RowIndex {
+  readonly size: number;
+  /** The row at `node`, or -1 (also for node -1, a path never seen). */
+  rowAt(node: number): number;
+  /** Every row the view holds, in no particular order. */
+  rows(): Iterable<number>;
+}
+
+/** A view that changes as layers are applied (the squashed tree): one Int32 slot per path node. */
+export class NodeRows implements RowIndex {
+  readonly #paths: PathIndex;
+  readonly #rows = new Column((n) => new Int32Array(n), -1);
+  #size = 0;
+
+  constructor(paths: PathIndex) {
+    this.#paths = paths;
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  rowAt(node: number): number {
+    return node < 0 ? -1 : this.#rows.get(node);
+  }
+
+  /** Puts `row` at `node`; -1 takes the node out of the view. */
+  set(node: number, row: number): void {
+    const before = this.#rows.get(node);
+    if (before < 0 && row >= 0) this.#size++;
+    else if (before >= 0 && row < 0) this.#size--;
+    this.#rows.set(node, row);
+  }
+
+  *rows(): Generator<number> {
+    for (let node = 0; node < this.#paths.size; node++) {
+      const row = this.#rows.get(node);
+      if (row >= 0) yield row;
+    }
+  }
+}
+
+/** A view fixed once built (one layer's own entries), for the few who ask for one. */
+export class MapRows implements RowIndex {
+  readonly #byNode: ReadonlyMap<number, number>;
+
+  constructor(byNode: ReadonlyMap<number, number>) {
+    this.#byNode = byNode;
+  }
+
+  get size(): number {
+    return this.#byNode.size;
+  }
+
+  rowAt(node: number): number {
+    return this.#byNode.get(node) ?? -1;
+  }
+
+  rows(): Iterable<number> {
+    return this.#byNode.values();
+  }
+}
