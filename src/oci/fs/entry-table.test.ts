@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import type { FileEntry } from '../types.ts';
+import { EntryTable } from './entry-table.ts';
+import { PathIndex } from './path-index.ts';
+import { NodeRows } from './row-index.ts';
+
+const entry: fc.Arbitrary<FileEntry> = fc
+  .record(
+    {
+      path: fc.constantFrom('/', '/etc', '/etc/passwd', '/usr/bin/env', '/opt/\udc80x'),
+      type: fc.constantFrom('file', 'dir', 'symlink', 'hardlink', 'char', 'block', 'fifo'),
+      mode: fc.integer({ min: 0, max: 0o7777 }),
+      uid: fc.integer({ min: 0, max: 4294967294 }),
+      gid: fc.integer({ min: 0, max: 4294967294 }),
+      size: fc.oneof(fc.integer({ min: 0, max: 2 ** 31 }), fc.constant(2 ** 40 + 3)),
+      linkTarget: fc.option(fc.constantFrom('../x', '/usr/bin/env', ''), { nil: undefined }),
+      xattrs: fc.option(fc.constant({ 'security.capability': new Uint8Array([1, 0xff]) }), { nil: undefined }),
+      mtime: fc.option(fc.oneof(fc.integer({ min: -(2 ** 40), max: 2 ** 40 }), fc.double({ noNaN: true })), {
+        nil: undefined,
+      }),
+      layer: fc.integer({ min: 0, max: 500 }),
+    },
+    { requiredKeys: ['path', 'type', 'mode', 'uid', 'gid', 'size', 'layer', 'linkTarget', 'xattrs', 'mtime'] },
+    // fast-check's records have no prototype; entries do
+  )
+  .map((e) => ({ ...e }));
+
+test('EntryTable gives back every entry as it was added, across chunks, and knows the rows it made', () => {
+  fc.assert(
+    fc.property(fc.array(entry, { maxLength: 40 }), fc.nat(40_000), (entries, skip) => {
+      const table = new EntryTable(new PathIndex());
+      // rows past the first chunk of each column
+      for (let i = 0; i < skip; i++) table.add(table.paths.intern('/pad'), entries[0] ?? { ...fillerEntry });
+      const rows = entries.map((e) => table.add(table.paths.intern(e.path), e));
+      for (const [i, row] of rows.entries()) {
+        const made = table.entry(row);
+        assert.deepStrictEqual(made, entries[i]);
+        assert.equal(table.rowOf(made), row);
+        assert.deepStrictEqual({ path: table.path(row), ...table.fields(row) }, entries[i]);
+      }
+      assert.equal(table.rows, skip + entries.length);
+      // an entry written out by hand, or from another table, has no row here
+      assert.equal(table.rowOf({ ...(entries[0] ?? fillerEntry) }), undefined);
+      if (table.rows > 0) assert.equal(new EntryTable(new PathIndex()).rowOf(table.entry(0)), undefined);
+    }),
+    { numRuns: 30 },
+  );
+});
+
+const fillerEntry: FileEntry = {
+  path: '/pad',
+  type: 'file',
+  mode: 0o644,
+  uid: 0,
+  gid: 0,
+  size: 1,
+  xattrs: undefined,
+  mtime: undefined,
+  linkTarget: undefined,
+  layer: 0,
+};
+
+test('NodeRows agrees with a Map from node to row, size included', () => {
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.nat(70_000), fc.integer({ min: -1, max: 1000 })), { maxLength: 200 }), (ops) => {
+      const paths = new PathIndex();
+      for (let i = 0; i <= 70_000; i += 1) if (ops.some(([node]) => node >= i)) paths.intern(`/n${i}`);
+      const rows = new NodeRows(paths);
+      const model = new Map<number, number>();
+      for (const [node, row] of ops) {
+        const target = Math.min(node, paths.size - 1);
+        rows.set(target, row);
+        if (row < 0) model.delete(target);
+        else model.set(target, row);
+      }
+      assert.equal(rows.size, model.size);
+      for (const [node, row] of model) assert.equal(rows.rowAt(node), row);
+      assert.equal(rows.rowAt(-1), -1);
+      assert.deepEqual(
+        [...rows.rows()].sort((a, b) => a - b),
+        [...model.values()].sort((a, b) => a - b),
+      );
+    }),
+    { numRuns: 20 },
+  );
+});
