@@ -1,37 +1,26 @@
-/** Values per chunk of a Column: chunks are added as rows come, so a column is never copied to grow. */
-const chunkBits = 14;
-const chunkRows = 1 << chunkBits;
-const rowMask = chunkRows - 1;
-
-type Chunk = { [row: number]: number; fill(value: number): unknown };
+/**
+ * Rows per chunk of the tables' typed-array columns: chunks are added as rows come, so a column is never
+ * copied to grow (and never holds twice its size while it does).
+ */
+export const chunkBits = 14;
+export const chunkRows = 1 << chunkBits;
+export const rowMask = chunkRows - 1;
 
 /**
- * One numeric field of many rows in typed-array chunks: 1–8 bytes a row instead of a property of an
- * object (8 bytes a field plus a header per object on a 64-bit heap), and nothing for the collector to trace.
+ * One Int32 field of many rows in chunks, -1 where never set. Only Int32 arrays pass through here, so the
+ * element accesses stay monomorphic (tables with fields of several types keep one record of arrays per chunk).
  */
-export class Column {
-  readonly #chunks: Chunk[] = [];
-  readonly #make: (rows: number) => Chunk;
-  readonly #empty: number;
-
-  /** `make` allocates a chunk (`(n) => new Int32Array(n)`); rows never set read as `empty`. */
-  constructor(make: (rows: number) => Chunk, empty = 0) {
-    this.#make = make;
-    this.#empty = empty;
-  }
+export class Int32Column {
+  readonly #chunks: Int32Array[] = [];
 
   get(row: number): number {
     const chunk = this.#chunks[row >>> chunkBits];
-    return chunk === undefined ? this.#empty : (chunk[row & rowMask] as number);
+    return chunk === undefined ? -1 : (chunk[row & rowMask] as number);
   }
 
   set(row: number, value: number): void {
     const at = row >>> chunkBits;
-    while (this.#chunks.length <= at) {
-      const chunk = this.#make(chunkRows);
-      if (this.#empty !== 0) chunk.fill(this.#empty);
-      this.#chunks.push(chunk);
-    }
-    (this.#chunks[at] as Chunk)[row & rowMask] = value;
+    while (this.#chunks.length <= at) this.#chunks.push(new Int32Array(chunkRows).fill(-1));
+    (this.#chunks[at] as Int32Array)[row & rowMask] = value;
   }
 }

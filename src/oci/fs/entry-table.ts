@@ -1,5 +1,5 @@
 import type { FileEntry, FileType } from '../types.ts';
-import { Column } from './column.ts';
+import { chunkBits, chunkRows, rowMask } from './column.ts';
 import type { PathIndex } from './path-index.ts';
 
 const types: readonly FileType[] = ['file', 'dir', 'symlink', 'hardlink', 'char', 'block', 'fifo'];
@@ -8,26 +8,42 @@ const typeCode = new Map(types.map((type, code) => [type, code]));
 /** An entry's fields as they go into the table: its path already a node of the table's PathIndex. */
 export type EntryFields = Omit<FileEntry, 'path'>;
 
+/** One chunk of rows, a typed array per field (so each field's accesses see one array type). */
+interface Chunk {
+  readonly node: Int32Array;
+  readonly type: Uint8Array;
+  readonly mode: Uint16Array;
+  readonly uid: Uint32Array;
+  readonly gid: Uint32Array;
+  readonly layer: Uint32Array;
+  readonly size: Float64Array;
+  /** NaN: the header gave none. */
+  readonly mtime: Float64Array;
+}
+
+function newChunk(): Chunk {
+  return {
+    node: new Int32Array(chunkRows),
+    type: new Uint8Array(chunkRows),
+    mode: new Uint16Array(chunkRows),
+    uid: new Uint32Array(chunkRows),
+    gid: new Uint32Array(chunkRows),
+    layer: new Uint32Array(chunkRows),
+    size: new Float64Array(chunkRows),
+    mtime: new Float64Array(chunkRows),
+  };
+}
+
 /**
- * Every entry of every layer a pass has read, as columns (struct of arrays): about 35 bytes a row and a
- * path node, where an object per entry took ~100 bytes plus its place in maps and lists. A `FileEntry` object
- * is made only when someone asks for a row (a view's `get`, `glob`, `entries`, a visitor) and is garbage
- * once they are done with it; link targets and xattrs, which few entries have, sit in maps by row.
+ * Every entry of every layer a pass has read, as columns (struct of arrays): 35 bytes a row and a path node,
+ * where an object per entry took ~100 bytes plus its place in maps and lists. A `FileEntry` object is made only
+ * when someone asks for a row (a view's `get`, `glob`, `entries`, a visitor) and is garbage once they are done
+ * with it; link targets and xattrs, which few entries have, sit in maps by row.
  */
 export class EntryTable {
   readonly paths: PathIndex;
-  /** Where an entry this table handed out keeps its row, so content and views find it without a search. */
-  readonly #rowKey = Symbol('sgci.entryRow');
+  readonly #chunks: Chunk[] = [];
   #rows = 0;
-  readonly #node = new Column((n) => new Int32Array(n));
-  readonly #type = new Column((n) => new Uint8Array(n));
-  readonly #mode = new Column((n) => new Uint16Array(n));
-  readonly #uid = new Column((n) => new Uint32Array(n));
-  readonly #gid = new Column((n) => new Uint32Array(n));
-  readonly #layer = new Column((n) => new Uint32Array(n));
-  readonly #size = new Column((n) => new Float64Array(n));
-  /** NaN: the header gave none. */
-  readonly #mtime = new Column((n) => new Float64Array(n));
   readonly #linkTargets = new Map<number, string>();
   readonly #xattrs = new Map<number, Readonly<Record<string, Uint8Array>>>();
 
@@ -42,80 +58,62 @@ export class EntryTable {
   /** Appends an entry at path node `node`; returns its row. */
   add(node: number, fields: EntryFields): number {
     const row = this.#rows++;
-    this.#node.set(row, node);
-    this.#type.set(row, typeCode.get(fields.type) as number);
-    this.#mode.set(row, fields.mode);
-    this.#uid.set(row, fields.uid);
-    this.#gid.set(row, fields.gid);
-    this.#layer.set(row, fields.layer);
-    this.#size.set(row, fields.size);
-    this.#mtime.set(row, fields.mtime ?? Number.NaN);
+    const at = row & rowMask;
+    if (at === 0) this.#chunks.push(newChunk());
+    const chunk = this.#chunks[row >>> chunkBits] as Chunk;
+    chunk.node[at] = node;
+    chunk.type[at] = typeCode.get(fields.type) as number;
+    chunk.mode[at] = fields.mode;
+    chunk.uid[at] = fields.uid;
+    chunk.gid[at] = fields.gid;
+    chunk.layer[at] = fields.layer;
+    chunk.size[at] = fields.size;
+    chunk.mtime[at] = fields.mtime ?? Number.NaN;
     if (fields.linkTarget !== undefined) this.#linkTargets.set(row, fields.linkTarget);
     if (fields.xattrs !== undefined) this.#xattrs.set(row, fields.xattrs);
     return row;
   }
 
-  /** The row of an entry this table handed out, or undefined for one made elsewhere. */
-  rowOf(entry: FileEntry): number | undefined {
-    return (entry as unknown as Record<symbol, number | undefined>)[this.#rowKey];
-  }
-
   node(row: number): number {
-    return this.#node.get(row);
+    return this.#chunk(row).node[row & rowMask] as number;
   }
 
   path(row: number): string {
-    return this.paths.path(this.#node.get(row));
+    return this.paths.path(this.node(row));
   }
 
   type(row: number): FileType {
-    return types[this.#type.get(row)] as FileType;
+    return types[this.#chunk(row).type[row & rowMask] as number] as FileType;
   }
 
   layer(row: number): number {
-    return this.#layer.get(row);
-  }
-
-  size(row: number): number {
-    return this.#size.get(row);
+    return this.#chunk(row).layer[row & rowMask] as number;
   }
 
   linkTarget(row: number): string | undefined {
     return this.#linkTargets.get(row);
   }
 
-  /** The row's fields other than its path, as `add` takes them: what a hardlink copies from its target. */
-  fields(row: number): EntryFields {
-    const mtime = this.#mtime.get(row);
+  /** A fresh `FileEntry` for `row`; also the fields a hardlink copies from its target. */
+  entry(row: number): FileEntry {
+    const chunk = this.#chunk(row);
+    const at = row & rowMask;
+    const mtime = chunk.mtime[at] as number;
     return {
-      type: this.type(row),
-      mode: this.#mode.get(row),
-      uid: this.#uid.get(row),
-      gid: this.#gid.get(row),
-      size: this.#size.get(row),
+      path: this.paths.path(chunk.node[at] as number),
+      type: types[chunk.type[at] as number] as FileType,
+      mode: chunk.mode[at] as number,
+      uid: chunk.uid[at] as number,
+      gid: chunk.gid[at] as number,
+      size: chunk.size[at] as number,
       xattrs: this.#xattrs.get(row),
       mtime: Number.isNaN(mtime) ? undefined : mtime,
       linkTarget: this.#linkTargets.get(row),
-      layer: this.#layer.get(row),
+      layer: chunk.layer[at] as number,
     };
   }
 
-  /** A fresh `FileEntry` for `row`, carrying the row for the views it is handed back to. */
-  entry(row: number): FileEntry {
-    const mtime = this.#mtime.get(row);
-    const entry: FileEntry = {
-      path: this.path(row),
-      type: this.type(row),
-      mode: this.#mode.get(row),
-      uid: this.#uid.get(row),
-      gid: this.#gid.get(row),
-      size: this.#size.get(row),
-      xattrs: this.#xattrs.get(row),
-      mtime: Number.isNaN(mtime) ? undefined : mtime,
-      linkTarget: this.#linkTargets.get(row),
-      layer: this.#layer.get(row),
-    };
-    // Not enumerable: the entry still equals (deepEqual) and serialises like one written out by hand.
-    return Object.defineProperty(entry, this.#rowKey, { value: row });
+  #chunk(row: number): Chunk {
+    return this.#chunks[row >>> chunkBits] as Chunk;
   }
 }

@@ -27,8 +27,6 @@ test('PathIndex keeps a node per path with its ancestors, and finds exactly what
         assert.equal(node >= 0, model.has(p), p);
         if (node < 0) continue;
         assert.equal(index.path(node), p);
-        const parent = index.parent(node);
-        assert.equal(parent < 0 ? undefined : index.path(parent), p === '/' ? undefined : parentPath(p));
         const below = [...index.below(node)].map((n) => index.path(n)).sort();
         assert.deepEqual(below, [...model].filter((q) => isBelow(q, p)).sort());
       }

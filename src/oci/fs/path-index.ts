@@ -1,10 +1,10 @@
-import { Column } from './column.ts';
+import { Int32Column } from './column.ts';
 import { parentPath } from './paths.ts';
 
 const none = -1;
 
 /**
- * The absolute paths a tree has ever held, each a small number (a node) with its parent and children:
+ * The absolute paths a tree has ever held, each a small number (a node) with its children:
  * what the squashed tree, its whiteouts and its per-layer views key by. One string per path (the one the
  * entries hand out, so shared) and a few typed-array slots, in place of a `Map` entry per path and a `Set`
  * of children per directory. Nodes are never removed: a path once seen keeps its number, which is what
@@ -12,10 +12,9 @@ const none = -1;
  */
 export class PathIndex {
   readonly #paths: string[] = [];
-  readonly #parent = new Column((n) => new Int32Array(n), none);
-  readonly #firstChild = new Column((n) => new Int32Array(n), none);
-  readonly #nextSibling = new Column((n) => new Int32Array(n), none);
-  /** Open addressing on the path's hash: node + 1 in each used slot, 0 free. */
+  readonly #firstChild = new Int32Column();
+  readonly #nextSibling = new Int32Column();
+  /** Open addressing on the path's hash (at most 3/4 full): node + 1 in each used slot, 0 free. */
   #slots = new Int32Array(1024);
 
   get size(): number {
@@ -39,7 +38,6 @@ export class PathIndex {
     const node = this.#add(path);
     if (path !== '/') {
       const parent = this.intern(parentPath(path));
-      this.#parent.set(node, parent);
       this.#nextSibling.set(node, this.#firstChild.get(parent));
       this.#firstChild.set(parent, node);
     }
@@ -48,11 +46,6 @@ export class PathIndex {
 
   path(node: number): string {
     return this.#paths[node] as string;
-  }
-
-  /** -1 for `/`. */
-  parent(node: number): number {
-    return this.#parent.get(node);
   }
 
   firstChild(node: number): number {
@@ -78,7 +71,7 @@ export class PathIndex {
   #add(path: string): number {
     const node = this.#paths.length;
     this.#paths.push(path);
-    if (2 * this.#paths.length > this.#slots.length) this.#grow();
+    if (4 * this.#paths.length > 3 * this.#slots.length) this.#grow();
     else this.#place(node);
     return node;
   }

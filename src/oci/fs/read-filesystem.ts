@@ -268,7 +268,7 @@ class Squash implements LayerHandler {
         );
       }
       // One inode: the link has its target's owner, mode and times, whatever its own header says.
-      metadata = this.#table.fields(target);
+      metadata = this.#table.entry(target);
       if (inode === undefined) this.warn(path, layer, `hardlink to ${linkTarget}, which is a ${targetType}`);
       else if (this.#declared(path) && !this.#content.captured.has(inode) && !this.#content.skipped.has(inode)) {
         // The target's bytes streamed by before this link named them: they can only be kept

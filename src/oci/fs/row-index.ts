@@ -1,4 +1,4 @@
-import { Column } from './column.ts';
+import { Int32Column } from './column.ts';
 import type { PathIndex } from './path-index.ts';
 
 /** Which row of an EntryTable one view holds at each path node. */
@@ -13,7 +13,7 @@ export interface RowIndex {
 /** A view that changes as layers are applied (the squashed tree): one Int32 slot per path node. */
 export class NodeRows implements RowIndex {
   readonly #paths: PathIndex;
-  readonly #rows = new Column((n) => new Int32Array(n), -1);
+  readonly #rows = new Int32Column();
   #size = 0;
 
   constructor(paths: PathIndex) {

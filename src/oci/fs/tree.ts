@@ -142,16 +142,21 @@ export class FileTree implements FileTreeView {
     return this.#rows.rowAt(this.#table.paths.find(path));
   }
 
-  /** The row of `entry`: the one it was made from, or for an entry built elsewhere the row at its path. */
+  /**
+   * The row this view holds for `entry`: the one at its path, if written by the same layer (an entry of
+   * another view, such as a hidden one, has no content here).
+   */
   #rowOf(entry: FileEntry): number {
-    return this.#table.rowOf(entry) ?? this.#rowAt(entry.path);
+    const row = this.#rowAt(entry.path);
+    return row >= 0 && this.#table.layer(row) === entry.layer ? row : -1;
   }
 
   /** The regular-file row whose bytes `entry` stands for: itself, a hardlink's or a symlink's target; -1 for none. */
   #contentSource(entry: FileEntry): number {
     if (entry.type === 'file') return this.#rowOf(entry);
     if (entry.type === 'hardlink' && entry.linkTarget !== undefined) {
-      const linked = this.#content.links.get(this.#rowOf(entry));
+      const row = this.#rowOf(entry);
+      const linked = row < 0 ? undefined : this.#content.links.get(row);
       if (linked !== undefined) return linked;
       const target = this.#rowAt(entry.linkTarget);
       return target >= 0 && this.#table.type(target) === 'file' ? target : -1;
