@@ -16,10 +16,14 @@ interface Chunk {
   readonly uid: Uint32Array;
   readonly gid: Uint32Array;
   readonly layer: Uint32Array;
-  readonly size: Float64Array;
-  /** NaN: the header gave none. */
-  readonly mtime: Float64Array;
+  /** `spilled`: in the table's map of values past 32 bits. */
+  readonly size: Uint32Array;
+  /** Whole seconds from 1970 to 2106; `spilled` for none, earlier, later or fractional (in the map). */
+  readonly mtime: Uint32Array;
 }
+
+/** Marks a size or mtime kept in a map: almost every value fits 32 bits, and 4 bytes a row are 1.2 MiB at 300,000. */
+const spilled = 0xffffffff;
 
 function newChunk(): Chunk {
   return {
@@ -29,13 +33,13 @@ function newChunk(): Chunk {
     uid: new Uint32Array(chunkRows),
     gid: new Uint32Array(chunkRows),
     layer: new Uint32Array(chunkRows),
-    size: new Float64Array(chunkRows),
-    mtime: new Float64Array(chunkRows),
+    size: new Uint32Array(chunkRows),
+    mtime: new Uint32Array(chunkRows),
   };
 }
 
 /**
- * Every entry of every layer a pass has read, as columns (struct of arrays): 35 bytes a row and a path node,
+ * Every entry of every layer a pass has read, as columns (struct of arrays): 27 bytes a row and a path node,
  * where an object per entry took ~100 bytes plus its place in maps and lists. A `FileEntry` object is made only
  * when someone asks for a row (a view's `get`, `glob`, `entries`, a visitor) and is garbage once they are done
  * with it; link targets and xattrs, which few entries have, sit in maps by row.
@@ -46,6 +50,8 @@ export class EntryTable {
   #rows = 0;
   readonly #linkTargets = new Map<number, string>();
   readonly #xattrs = new Map<number, Readonly<Record<string, Uint8Array>>>();
+  readonly #sizes = new Map<number, number>();
+  readonly #mtimes = new Map<number, number | undefined>();
 
   constructor(paths: PathIndex) {
     this.paths = paths;
@@ -67,8 +73,9 @@ export class EntryTable {
     chunk.uid[at] = fields.uid;
     chunk.gid[at] = fields.gid;
     chunk.layer[at] = fields.layer;
-    chunk.size[at] = fields.size;
-    chunk.mtime[at] = fields.mtime ?? Number.NaN;
+    chunk.size[at] = fitsUint32(fields.size) ? fields.size : spill(this.#sizes, row, fields.size);
+    chunk.mtime[at] =
+      fields.mtime !== undefined && fitsUint32(fields.mtime) ? fields.mtime : spill(this.#mtimes, row, fields.mtime);
     if (fields.linkTarget !== undefined) this.#linkTargets.set(row, fields.linkTarget);
     if (fields.xattrs !== undefined) this.#xattrs.set(row, fields.xattrs);
     return row;
@@ -98,6 +105,7 @@ export class EntryTable {
   entry(row: number): FileEntry {
     const chunk = this.#chunk(row);
     const at = row & rowMask;
+    const size = chunk.size[at] as number;
     const mtime = chunk.mtime[at] as number;
     return {
       path: this.paths.path(chunk.node[at] as number),
@@ -105,9 +113,9 @@ export class EntryTable {
       mode: chunk.mode[at] as number,
       uid: chunk.uid[at] as number,
       gid: chunk.gid[at] as number,
-      size: chunk.size[at] as number,
+      size: size === spilled ? (this.#sizes.get(row) as number) : size,
       xattrs: this.#xattrs.get(row),
-      mtime: Number.isNaN(mtime) ? undefined : mtime,
+      mtime: mtime === spilled ? this.#mtimes.get(row) : mtime,
       linkTarget: this.#linkTargets.get(row),
       layer: chunk.layer[at] as number,
     };
@@ -116,4 +124,14 @@ export class EntryTable {
   #chunk(row: number): Chunk {
     return this.#chunks[row >>> chunkBits] as Chunk;
   }
+}
+
+/** Below `spilled` and whole: stored in the column itself. */
+function fitsUint32(value: number): boolean {
+  return value >= 0 && value < spilled && Number.isInteger(value) && !Object.is(value, -0);
+}
+
+function spill<T>(map: Map<number, T>, row: number, value: T): number {
+  map.set(row, value);
+  return spilled;
 }

@@ -172,13 +172,15 @@ export class FileTree implements FileTreeView {
   #sortedRows(): Int32Array {
     if (this.#sorted === undefined) {
       const table = this.#table;
-      const rows = Array.from(this.#rows.rows());
-      rows.sort((a, b) => {
+      // filled and sorted in place: an array grown row by row and copied left ~7 MiB of garbage at 300,000 files
+      const sorted = new Int32Array(this.#rows.size);
+      let n = 0;
+      for (const row of this.#rows.rows()) sorted[n++] = row;
+      this.#sorted = sorted.sort((a, b) => {
         const pa = table.path(a);
         const pb = table.path(b);
         return pa < pb ? -1 : pa > pb ? 1 : 0;
       });
-      this.#sorted = Int32Array.from(rows);
     }
     return this.#sorted;
   }
