@@ -4,7 +4,6 @@ import fc from 'fast-check';
 import type { FileEntry } from '../types.ts';
 import { EntryTable } from './entry-table.ts';
 import { PathIndex } from './path-index.ts';
-import { NodeRows } from './row-index.ts';
 
 const entry: fc.Arbitrary<FileEntry> = fc
   .record(
@@ -61,28 +60,3 @@ const fillerEntry: FileEntry = {
   linkTarget: undefined,
   layer: 0,
 };
-
-test('NodeRows agrees with a Map from node to row, size included', () => {
-  fc.assert(
-    fc.property(fc.array(fc.tuple(fc.nat(70_000), fc.integer({ min: -1, max: 1000 })), { maxLength: 200 }), (ops) => {
-      const paths = new PathIndex();
-      for (let i = 0; i <= 70_000; i += 1) if (ops.some(([node]) => node >= i)) paths.intern(`/n${i}`);
-      const rows = new NodeRows(paths);
-      const model = new Map<number, number>();
-      for (const [node, row] of ops) {
-        const target = Math.min(node, paths.size - 1);
-        rows.set(target, row);
-        if (row < 0) model.delete(target);
-        else model.set(target, row);
-      }
-      assert.equal(rows.size, model.size);
-      for (const [node, row] of model) assert.equal(rows.rowAt(node), row);
-      assert.equal(rows.rowAt(-1), -1);
-      assert.deepEqual(
-        [...rows.rows()].sort((a, b) => a - b),
-        [...model.values()].sort((a, b) => a - b),
-      );
-    }),
-    { numRuns: 20 },
-  );
-});

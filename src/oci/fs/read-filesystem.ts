@@ -24,7 +24,7 @@ import { EntryTable } from './entry-table.ts';
 import { compileNeeds } from './needs.ts';
 import { PathIndex } from './path-index.ts';
 import { normalizeImagePath, parentPath } from './paths.ts';
-import { MapRows, NodeRows } from './row-index.ts';
+import { MapRows, NodeRows, RowList } from './row-index.ts';
 import { type ContentStore, emptyContentStore, FileTree, resolveSymlinks, symlinkTarget } from './tree.ts';
 
 export interface ReadFilesystemOptions {
@@ -149,7 +149,7 @@ class Squash implements LayerHandler {
    * Each layer's rows, as a list: its view is built only when asked for (tests, tools), so a pass keeps
    * one index of paths per image rather than one per layer besides.
    */
-  readonly #layers: number[][] = [];
+  readonly #layers: RowList[] = [];
   readonly #hidden: number[] = [];
   readonly #deleted: { path: string; layer: number; opaque: boolean }[] = [];
   readonly #warnings: Unknown[] = [];
@@ -171,7 +171,7 @@ class Squash implements LayerHandler {
    * `#removedInLayer`, which holds the few that a later entry of the same layer took away: no second map of
    * every path of the layer.
    */
-  #layerEntries: number[] = [];
+  #layerEntries = new RowList();
   /** Path node -> row. */
   #removedInLayer = new Map<number, number>();
   #capture: Capture | undefined;
@@ -195,7 +195,7 @@ class Squash implements LayerHandler {
     this.#endLayer();
     this.#layer = layer.index;
     this.#layerInput = layer.digest;
-    this.#layerEntries = [];
+    this.#layerEntries = new RowList();
     this.#layers[layer.index] = this.#layerEntries;
   }
 
@@ -367,7 +367,7 @@ class Squash implements LayerHandler {
         if (rows === undefined) throw new SgciError('USAGE', `layer ${index}`, 'no such layer in this image');
         layerViews[index] ??= new FileTree(
           table,
-          new MapRows(new Map(rows.map((row) => [table.node(row), row]))),
+          new MapRows(new Map(Array.from(rows, (row) => [table.node(row), row]))),
           content,
         );
         return layerViews[index];
@@ -397,7 +397,7 @@ class Squash implements LayerHandler {
       return;
     }
     this.warn(this.#table.path(row), this.#layer, 'duplicate tar entry in one layer; the later one wins');
-    this.#layerEntries[this.#layerEntries.lastIndexOf(earlier)] = row;
+    this.#layerEntries.replace(earlier, row);
     this.#removedInLayer.delete(node);
   }
 

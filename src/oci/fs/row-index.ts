@@ -64,3 +64,32 @@ export class MapRows implements RowIndex {
     return this.#byNode.values();
   }
 }
+
+/** One layer's rows in tar order: 4 bytes a row (a JavaScript array of numbers takes 8, and grows by half again). */
+export class RowList implements Iterable<number> {
+  #rows = new Int32Array(64);
+  #length = 0;
+
+  get length(): number {
+    return this.#length;
+  }
+
+  push(row: number): void {
+    if (this.#length === this.#rows.length) {
+      const grown = new Int32Array(this.#rows.length * 2);
+      grown.set(this.#rows);
+      this.#rows = grown;
+    }
+    this.#rows[this.#length++] = row;
+  }
+
+  /** Puts `row` where `earlier` stands last; a duplicate path in a layer is rare, so a search from the end is enough. */
+  replace(earlier: number, row: number): void {
+    const at = this.#rows.subarray(0, this.#length).lastIndexOf(earlier);
+    if (at >= 0) this.#rows[at] = row;
+  }
+
+  *[Symbol.iterator](): Generator<number> {
+    for (let i = 0; i < this.#length; i++) yield this.#rows[i] as number;
+  }
+}
