@@ -221,7 +221,12 @@ function ownerIndex(tree: FileTreeView, packages: readonly Package[]): Map<strin
     for (const f of m.files ?? []) {
       if (!owners.has(f.path)) owners.set(f.path, pkg);
       const slash = f.path.lastIndexOf('/');
-      const resolved = `${realDir(f.path.slice(0, slash) || '/')}/${f.path.slice(slash + 1)}`.replace(/^\/\//, '/');
+      const dir = f.path.slice(0, slash) || '/';
+      const real = realDir(dir);
+      // most directories are what they say: then the resolved path is the path itself, nothing to build
+      if (real === dir && slash > 0 && !f.path.startsWith('//')) continue;
+      const joined = `${real}/${f.path.slice(slash + 1)}`;
+      const resolved = joined.startsWith('//') ? joined.slice(1) : joined;
       if (!owners.has(resolved)) owners.set(resolved, pkg);
     }
   }
