@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { PackageURL } from 'packageurl-js';
 import type { Limits, Unknown } from '../core/index.ts';
 import type { FileEntry, FileNeeds, FileTreeView } from '../oci/index.ts';
@@ -109,6 +110,19 @@ export function purl(
     Object.keys(q).length ? q : undefined,
     subpath,
   ).toString();
+}
+
+/**
+ * A module of a cataloger's own folder, required on the first call and kept: its parsers load with the first file of
+ * theirs (require() of an ES module shares the import's instance). Most images hold files of a few catalogers only,
+ * and each module loaded is start-up time every run pays (issue 17). `url` is the caller's `import.meta.url`.
+ */
+export function requireOnFirstUse<T>(url: string, path: string): () => T {
+  let module: T | undefined;
+  return () => {
+    module ??= createRequire(url)(path) as T;
+    return module;
+  };
 }
 
 /** Code-point order: locale-independent, so output does not depend on the machine. */
