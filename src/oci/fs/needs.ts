@@ -56,13 +56,18 @@ export function compileNeeds(needs: FileNeeds): (path: string) => boolean {
     byLastChar.set(last, groups);
   }
   if (bySuffix.size === 0) return (path) => exact.has(path);
+  // indexed loops: this runs for every file of every layer, mostly before V8 compiles it, and an interpreted
+  // for-of allocates an iterator and a result object per step
   return (path) => {
     if (exact.has(path)) return true;
     const groups = byLastChar.get(path.charCodeAt(path.length - 1));
     if (groups !== undefined) {
-      for (const { suffix, regex } of groups) if (path.endsWith(suffix) && regex.test(path)) return true;
+      for (let i = 0; i < groups.length; i++) {
+        const { suffix, regex } = groups[i] as { suffix: string; regex: RegExp };
+        if (path.endsWith(suffix) && regex.test(path)) return true;
+      }
     }
-    for (const regex of anyEnd) if (regex.test(path)) return true;
+    for (let i = 0; i < anyEnd.length; i++) if ((anyEnd[i] as RegExp).test(path)) return true;
     return false;
   };
 }
