@@ -56,21 +56,37 @@ export async function readDebs(
   limits: Limits,
   cache?: ExpandedDebCache,
 ): Promise<Deb[]> {
-  const expanded = await Promise.all(
-    requested.map((p) => (cache && p.sha256 ? cache.get(p.sha256, limits) : undefined)),
-  );
-  const missing: number[] = [];
-  for (const [i, tars] of expanded.entries()) if (tars === undefined) missing.push(i);
-  const opened = await expandDebs(
-    missing.map((i) => requested[i] as DebRequest),
-    limits,
-  );
-  for (const [k, i] of missing.entries()) expanded[i] = opened[k];
-  const opening = new Set(missing);
-  const debs: Deb[] = [];
-  for (const [i, p] of requested.entries()) {
-    let tars = expanded[i] as ExpandedDeb;
-    let fresh = opening.has(i);
+  return Promise.all(readEachDeb(requested, limits, cache));
+}
+
+/**
+ * `readDebs` as one promise per package, in the order asked for, each settled as soon as its package is read: a
+ * caller that takes them in order unpacks the first while the cache entries of the others are still being hashed.
+ * A rejection the caller never reaches (it stopped at an earlier one) is not reported as unhandled.
+ */
+export function readEachDeb(
+  requested: readonly DebRequest[],
+  limits: Limits,
+  cache?: ExpandedDebCache,
+): Promise<Deb>[] {
+  const cached = requested.map((p) => (cache && p.sha256 ? cache.get(p.sha256, limits) : Promise.resolve(undefined)));
+  // the packages the cache misses are opened together (in workers when that pays), once every lookup is through
+  const opened = Promise.all(cached).then(async (found) => {
+    const missing: number[] = [];
+    for (const [i, tars] of found.entries()) if (tars === undefined) missing.push(i);
+    const expanded = await expandDebs(
+      missing.map((i) => requested[i] as DebRequest),
+      limits,
+    );
+    return new Map(missing.map((i, k) => [i, expanded[k] as ExpandedDeb]));
+  });
+  // one store at a time, as the cache's writers expect
+  let storing: Promise<void> = Promise.resolve();
+  const debs = requested.map(async (p, i) => {
+    const hit = await cached[i];
+    let tars = hit ?? (await opened).get(i);
+    if (tars === undefined) throw new SgciError('IO_ERROR', p.input, 'not read');
+    let fresh = hit === undefined;
     let deb: Deb;
     try {
       deb = await parseExpandedDeb(tars, p.input, limits);
@@ -81,9 +97,16 @@ export async function readDebs(
       fresh = true;
       deb = await parseExpandedDeb(tars, p.input, limits);
     }
-    if (fresh && cache && p.sha256) await storeExpanded(cache, p.sha256, tars);
-    debs.push(deb);
-  }
+    if (fresh && cache && p.sha256) {
+      const { sha256 } = p;
+      const stored = tars;
+      storing = storing.then(() => storeExpanded(cache, sha256, stored));
+      await storing;
+    }
+    return deb;
+  });
+  for (const deb of debs) deb.catch(() => undefined);
+  opened.catch(() => undefined);
   return debs;
 }
 

@@ -3,11 +3,11 @@ import { mediaTypes } from '../../oci/image/index.ts';
 import { type BuildConfig, type BuildPlatform, buildEpoch } from '../config.ts';
 import { ExpandedDebCache } from '../deb/expanded-cache.ts';
 import { type Deb, describingPart } from '../deb/read-deb.ts';
-import { readDebs } from '../deb/read-debs.ts';
+import { readEachDeb } from '../deb/read-debs.ts';
 import { type ExtraSource, localExtraSource } from '../extra/extra-sources.ts';
 import { enforceBuildPolicy, type PolicyResult } from './build-policy.ts';
 import { type InstalledPackage, installPackage } from './install.ts';
-import { gzipFixed, layerTar, zstdFixed } from './layer-tar.ts';
+import { gzippedLayerTar, layerTar, zstdFixed } from './layer-tar.ts';
 import { type ReplacedScripts, replacedScripts } from './maintainer-scripts.ts';
 import {
   type Blob,
@@ -231,8 +231,8 @@ async function unpackPackages(
         `architecture ${pkg.arch} cannot go into a ${input.platform} image`,
       );
   // each .deb is read once and its bytes checked against the index's sha256 before any is parsed, or its verified
-  // expansion comes from the cache
-  const debs = await readDebs(
+  // expansion comes from the cache; each goes into the tree as soon as it and those before it are read
+  const debs = readEachDeb(
     ordered.map((pkg, i) => ({ path: pkg.debPath, input: labels[i] ?? pkg.name, sha256: pkg.sha256 })),
     limits,
     expanded,
@@ -240,7 +240,7 @@ async function unpackPackages(
   let unpacked = 0;
   for (const [i, pkg] of ordered.entries()) {
     const label = labels[i] ?? pkg.name;
-    const deb = debs[i];
+    const deb = await debs[i];
     if (deb === undefined) throw new SgciError('IO_ERROR', label, 'not read');
     described.set(pkg.sha256, describingPart(deb));
     for (const entry of deb.entries) unpacked += entry.header.size;
@@ -303,14 +303,15 @@ async function writeBuildFiles(
   writeOsRelease(tree, config, epoch, synthesized);
   writeDpkgDatabase(tree, installed, epoch, synthesized);
   tree.addMissingParents(epoch);
-  const base = new Set(tree.sorted().map((n) => n.path));
+  const base = new Set<string>();
+  for (const node of tree.nodes()) base.add(node.path);
   const early = synthesized.length;
   writeAccounts(tree, config, epoch, synthesized);
   writePaths(tree, config, epoch, synthesized);
   await writeExtraFiles(tree, config, sources, platform, synthesized);
   tree.addMissingParents(epoch);
   const late = new Set(synthesized.slice(early).map((s) => s.path));
-  for (const node of tree.sorted()) if (!base.has(node.path)) late.add(node.path);
+  for (const node of tree.nodes()) if (!base.has(node.path)) late.add(node.path);
   return { synthesized, links, late };
 }
 
@@ -333,8 +334,11 @@ async function buildLayers(
   const layers: LayerReport[] = [];
   for (const group of groups) {
     if (group.length === 0) continue;
-    const tar = layerTar(group, buildEpoch(config));
-    const gzipped = config.layers.compression === 'zstd' ? undefined : gzipFixed(tar, config.layers.gzipLevel);
+    // gzip's blocks deflate on the pool's threads while the tar is still being written
+    const { tar, gzipped } =
+      config.layers.compression === 'zstd'
+        ? { tar: layerTar(group, buildEpoch(config)), gzipped: undefined }
+        : gzippedLayerTar(group, buildEpoch(config), config.layers.gzipLevel);
     // the diff_id on this thread while gzip's blocks deflate on the pool's
     const diffId = digestOf(tar);
     const blob =
