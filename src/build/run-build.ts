@@ -27,6 +27,7 @@ import { type ExtraSource, resolveExtraSources } from './extra/extra-sources.ts'
 import { checkBuiltImage, type GateReport, type SignedProvenance } from './gate/index.ts';
 import { type AssembledImage, assembleImage, type PlatformPackages } from './image/assemble.ts';
 import { type ImagePusher, pushLayout } from './image/push.ts';
+import { PhaseRecorder, type PhaseReport } from './phases.ts';
 import { attestBuild, buildProvenance, type ExtraFileInput, readLocalInputs } from './provenance/index.ts';
 import {
   type BuildEnvironment,
@@ -174,6 +175,8 @@ export interface BuildOutcome {
   readonly signed: boolean;
   /** Every tag already named this digest: nothing was pushed, signed or attested again. */
   readonly unchanged?: boolean;
+  /** Where the time went, phase by phase, up to the outputs written (pushing not included). */
+  readonly phases: PhaseReport;
 }
 
 /** The extra files as the provenance lists them: where each came from, its digest, its image path and platforms. */
@@ -231,11 +234,12 @@ export async function runBuild(request: BuildRequest): Promise<BuildOutcome> {
 
 /** `runBuild` with `work`, a directory of its own for what the build packs (directories of `files`). */
 async function buildIn(work: string, request: BuildRequest): Promise<BuildOutcome> {
+  const phases = new PhaseRecorder();
   const environment = currentEnvironment();
   // the proof's second run starts now: Node's start-up and its modules' loading overlap resolution and downloads
   const second = await spawnSecondRun(environment);
   try {
-    return await buildBeside(work, request, environment, second);
+    return await buildBeside(work, request, environment, second, phases);
   } catch (error) {
     await second.abort();
     throw error;
@@ -280,28 +284,36 @@ async function buildBeside(
   request: BuildRequest,
   environment: BuildEnvironment,
   second: SecondRun,
+  phases: PhaseRecorder,
 ): Promise<BuildOutcome> {
   const { text, config: file } = await readBuildFile(request.file);
-  const files = new RepositoryFiles(request.repository);
+  const files = new RepositoryFiles({ ...request.repository, phases });
   const { lock, lockPath } = await resolveBuild(file, request.file, request.locked, files, request);
   if (!request.locked) await writeFileAtomic(lockPath, serializeLock(lock));
   const config = withEpoch(file, lockEpoch(lock));
-  const inputs = [];
-  for (const platform of config.image.platforms) {
-    const fetched = await fetchPackages(lockedPackages(lock, debianArchitecture(platform)), files);
-    inputs.push({ platform, packages: fetched.map(debPackageOf) });
-  }
+  // every platform's .debs in one go, each file once (an `all` package serves every platform)
+  const wanted = config.image.platforms.map((platform) => lockedPackages(lock, debianArchitecture(platform)));
+  const once = new Map<string, DebFile>();
+  for (const p of wanted.flat()) once.set(p.sha256, p);
+  const paths = new Map((await fetchPackages([...once.values()], files)).map((f) => [f.sha256, f.path]));
+  const inputs = config.image.platforms.map((platform, i) => ({
+    platform,
+    packages: (wanted[i] ?? []).map((p) => debPackageOf({ ...p, path: paths.get(p.sha256) ?? '' })),
+  }));
   const extraSources = await resolveExtraSources(config, request.file, files, work);
   const layout = request.out ?? join(await mkdtemp(join(tmpdir(), 'sgci-build-')), 'oci');
+  const handedOver = performance.now();
   second.assemble(request.file, text, { inputs, epoch: buildEpoch(config), extraSources });
   // the first run takes packages from the expanded cache; the second reads every .deb again, so what the cache
   // holds is checked against the verified .debs by the proof itself
-  const image = await assembleImage(config, inputs, {
-    layout,
-    baseDir: dirname(request.file),
-    extraSources,
-    expandedCache: join(files.cache.dir, 'expanded'),
-  });
+  const image = await phases.time('assemble', () =>
+    assembleImage(config, inputs, {
+      layout,
+      baseDir: dirname(request.file),
+      extraSources,
+      expandedCache: join(files.cache.dir, 'expanded'),
+    }),
+  );
   const extraFiles = extraFilesOf(config, extraSources);
   const provenance = config.outputs.provenance
     ? buildProvenance({
@@ -325,13 +337,18 @@ async function buildBeside(
   // the scan and gate run while the second run still assembles; a failed proof outranks what they found, and
   // nothing is written beside the layout or pushed before both are through
   const [proved, checked] = await Promise.allSettled([
-    proveReproducible(request.file, { image, environment }, second),
-    checkPlatforms(
-      config,
-      inputs,
-      image,
-      request,
-      signs && provenance ? { digest: image.digest, predicate: provenance } : undefined,
+    proveReproducible(request.file, { image, environment }, second).then((proof) => {
+      phases.record('second run', handedOver, handedOver + proof.secondRunMs);
+      return proof;
+    }),
+    phases.time('scan and gate', () =>
+      checkPlatforms(
+        config,
+        inputs,
+        image,
+        request,
+        signs && provenance ? { digest: image.digest, predicate: provenance } : undefined,
+      ),
     ),
   ]);
   if (proved.status === 'rejected') throw proved.reason;
@@ -339,6 +356,7 @@ async function buildBeside(
   const reproducibility = proved.value;
   const { gates, sboms } = checked.value;
   const outputs: string[] = [];
+  const writing = performance.now();
   const attestations = `${layout}.attestations`;
   await mkdir(attestations, { recursive: true });
   for (const platform of sboms)
@@ -352,7 +370,10 @@ async function buildBeside(
     await writeFileAtomic(path, `${JSON.stringify(provenance, null, 2)}\n`);
     outputs.push(path);
   }
-  if (!request.push) return { image, lockPath, outputs, gates, reproducibility, extraFiles, signed: false };
+  phases.record('write outputs', writing, performance.now());
+  const timed = phases.report();
+  if (!request.push)
+    return { image, lockPath, outputs, gates, reproducibility, extraFiles, signed: false, phases: timed };
   const { registry, target } = request.push;
   const tags = request.push.tags ?? config.image.tags;
   if (await published(registry, target, tags, image.digest))
@@ -366,6 +387,7 @@ async function buildBeside(
       pushed: image.digest,
       signed: false,
       unchanged: true,
+      phases: timed,
     };
   const pushed = await pushLayout(layout, registry, target, tags);
   if (signer)
@@ -374,5 +396,5 @@ async function buildBeside(
       platforms: sboms,
       ...(provenance ? { provenance } : {}),
     });
-  return { image, lockPath, outputs, gates, reproducibility, extraFiles, pushed, signed: signs };
+  return { image, lockPath, outputs, gates, reproducibility, extraFiles, pushed, signed: signs, phases: timed };
 }
