@@ -2,14 +2,26 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { isNotFound, type RegistryAccess, resolveImage, type Signer } from '../attest/index.ts';
-import { canonicalJson, type Digest, describe, digestOf, SgciError, writeFileAtomic } from '../core/index.ts';
+import {
+  canonicalJson,
+  type Digest,
+  defaultLimits,
+  describe,
+  digestOf,
+  SgciError,
+  writeFileAtomic,
+} from '../core/index.ts';
 import type { RegistryReference } from '../oci/reference/index.ts';
 import { type BuildConfig, buildEpoch, loadBuildConfig, readBuildFile, withEpoch } from './config.ts';
+import { ExpandedDebCache } from './deb/expanded-cache.ts';
+import type { ExpandedDeb } from './deb/read-deb.ts';
+import { DebWorkers } from './deb/read-debs.ts';
 import {
   type DebFile,
   debianArchitecture,
   debPackageOf,
   diffLock,
+  type Fetched,
   fetchPackages,
   type Lock,
   lockedPackages,
@@ -246,6 +258,36 @@ async function buildIn(work: string, request: BuildRequest): Promise<BuildOutcom
   }
 }
 
+/**
+ * Opens each `.deb` the expanded cache does not hold as soon as its download is verified, on worker threads while
+ * the others still download: a cold build's xz runs beside its transfers instead of after them, and leaves this
+ * thread free to hand the proof's second run its input. Only the first run does this; the second opens every
+ * `.deb` itself.
+ */
+async function openOnArrival(
+  packages: readonly DebFile[],
+  cache: ExpandedDebCache,
+  workers: DebWorkers,
+  phases: PhaseRecorder,
+): Promise<{ debs: Map<string, Promise<ExpandedDeb>>; verified: (fetched: Fetched<DebFile>) => void }> {
+  const held = new Set<string>();
+  for (const p of packages) if (await cache.holds(p.sha256)) held.add(p.sha256);
+  const debs = new Map<string, Promise<ExpandedDeb>>();
+  const verified = (p: Fetched<DebFile>) => {
+    if (held.has(p.sha256)) return;
+    const input = `${p.name}_${p.version}_${p.architecture}.deb`;
+    const tars = phases.time(
+      'expand .deb',
+      () => workers.open({ path: p.path, input, sha256: p.sha256 }),
+      (t) => t.data.length,
+    );
+    // a failure is reported where the assembly takes the package, or not at all when the build stopped before
+    tars.catch(() => undefined);
+    debs.set(p.sha256, tars);
+  };
+  return { debs, verified };
+}
+
 /** Checks each platform image (SBOM agreement and gate) and encodes its SBOMs; writes nothing. */
 async function checkPlatforms(
   config: BuildConfig,
@@ -295,7 +337,12 @@ async function buildBeside(
   const wanted = config.image.platforms.map((platform) => lockedPackages(lock, debianArchitecture(platform)));
   const once = new Map<string, DebFile>();
   for (const p of wanted.flat()) once.set(p.sha256, p);
-  const paths = new Map((await fetchPackages([...once.values()], files)).map((f) => [f.sha256, f.path]));
+  const expandedCache = new ExpandedDebCache(join(files.cache.dir, 'expanded'));
+  await using workers = new DebWorkers(defaultLimits);
+  const opened = await openOnArrival([...once.values()], expandedCache, workers, phases);
+  const paths = new Map(
+    (await fetchPackages([...once.values()], files, opened.verified)).map((f) => [f.sha256, f.path]),
+  );
   const inputs = config.image.platforms.map((platform, i) => ({
     platform,
     packages: (wanted[i] ?? []).map((p) => debPackageOf({ ...p, path: paths.get(p.sha256) ?? '' })),
@@ -311,9 +358,13 @@ async function buildBeside(
       layout,
       baseDir: dirname(request.file),
       extraSources,
-      expandedCache: join(files.cache.dir, 'expanded'),
+      expandedCache: expandedCache.dir,
+      opened: opened.debs,
     }),
   );
+  // the opened tars are the cache's now, the threads idle: neither is held through the scan and the proof
+  opened.debs.clear();
+  await workers[Symbol.asyncDispose]();
   const extraFiles = extraFilesOf(config, extraSources);
   const provenance = config.outputs.provenance
     ? buildProvenance({

@@ -96,6 +96,16 @@ export class ExpandedDebCache {
     return entry;
   }
 
+  /** Whether an entry for the .deb is there (its ref): to decide what to open early, never to read one. */
+  async holds(debSha256: string): Promise<boolean> {
+    try {
+      await stat(this.#refOf(debSha256));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** Stores the expanded tars of the .deb with this sha256 (called once the .deb was verified and parsed). */
   async put(debSha256: string, expanded: ExpandedDeb): Promise<void> {
     const head = header(debSha256, expanded);

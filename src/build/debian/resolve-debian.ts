@@ -153,17 +153,20 @@ function snapshotTime(source: DebianSource, now: () => Date): Date {
 
 /**
  * Each `.deb` (of a closure, or of a lock's packages), fetched once and checked against its Packages entry
- * before anyone opens it.
+ * before anyone opens it; `verified` hears of each as soon as it is, while the others still download.
  */
 export async function fetchPackages<T extends DebFile>(
   packages: readonly T[],
   files: RepositoryFiles,
+  verified?: (fetched: Fetched<T>) => void,
 ): Promise<Fetched<T>[]> {
   return sideBySide(
     packages,
     async (p) => {
       const link = `the Packages entry of ${p.name} ${p.version} (${p.origin.suite}/${p.origin.component})`;
-      return { ...p, path: await files.verifiedPath(p.origin.url, p.filename, p, link) };
+      const fetched = { ...p, path: await files.verifiedPath(p.origin.url, p.filename, p, link) };
+      verified?.(fetched);
+      return fetched;
     },
     downloadsAtOnce,
   );

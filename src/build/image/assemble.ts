@@ -3,7 +3,7 @@ import { mediaTypes } from '../../oci/image/index.ts';
 import { type BuildConfig, type BuildPlatform, buildEpoch } from '../config.ts';
 import { ExpandedDebCache } from '../deb/expanded-cache.ts';
 import { type Deb, describingPart } from '../deb/read-deb.ts';
-import { readEachDeb } from '../deb/read-debs.ts';
+import { type OpenedDebs, readEachDeb } from '../deb/read-debs.ts';
 import { type ExtraSource, localExtraSource } from '../extra/extra-sources.ts';
 import { enforceBuildPolicy, type PolicyResult } from './build-policy.ts';
 import { type InstalledPackage, installPackage } from './install.ts';
@@ -59,6 +59,8 @@ export interface AssembleOptions {
    * the others are stored there once read. Without it every .deb is decompressed.
    */
   readonly expandedCache?: string;
+  /** Packages opened already, as their downloads were verified (`OpenedDebs`); read like the others otherwise. */
+  readonly opened?: OpenedDebs;
 }
 
 export interface LayerReport {
@@ -166,7 +168,10 @@ async function assemblePlatform(
   expanded: ExpandedDebCache | undefined,
 ): Promise<{ report: PlatformReport; manifest: Blob; platformBlobs: Blob[] }> {
   const tree = new ImageTree();
-  const unpacked = await unpackPackages(tree, config, input, options.limits ?? defaultLimits, described, expanded);
+  const unpacked = await unpackPackages(tree, config, input, options.limits ?? defaultLimits, described, {
+    expanded,
+    opened: options.opened,
+  });
   const sources = options.extraSources ?? localExtraSources(config, options.baseDir);
   const written = await writeBuildFiles(tree, config, unpacked.installed, sources, input.platform);
   const policy = enforceBuildPolicy(tree, config, unpacked.setuid, config.image.name);
@@ -214,7 +219,7 @@ async function unpackPackages(
   input: PlatformPackages,
   limits: Limits,
   described: Map<string, Deb>,
-  expanded: ExpandedDebCache | undefined,
+  read: { readonly expanded: ExpandedDebCache | undefined; readonly opened: OpenedDebs | undefined },
 ): Promise<Unpacked> {
   const out: Unpacked = { installed: [], packages: [], scripts: [], setuid: [] };
   const { architecture } = platformParts(input.platform);
@@ -235,7 +240,8 @@ async function unpackPackages(
   const debs = readEachDeb(
     ordered.map((pkg, i) => ({ path: pkg.debPath, input: labels[i] ?? pkg.name, sha256: pkg.sha256 })),
     limits,
-    expanded,
+    read.expanded,
+    read.opened,
   );
   let unpacked = 0;
   for (const [i, pkg] of ordered.entries()) {
