@@ -362,8 +362,7 @@ async function buildBeside(
       opened: opened.debs,
     }),
   );
-  // the opened tars are the cache's now, the threads idle: neither is held through the scan and the proof
-  opened.debs.clear();
+  // the threads are idle now: not held through the scan and the proof
   await workers[Symbol.asyncDispose]();
   const extraFiles = extraFilesOf(config, extraSources);
   const provenance = config.outputs.provenance

@@ -60,9 +60,10 @@ export async function readDebs(
 
 /**
  * Packages the caller opened already (`expandDeb`, each checked against its sha256 as it was), by that sha256:
- * a cold build opens each `.deb` as soon as its download is verified, while the others still download.
+ * a cold build opens each `.deb` as soon as its download is verified, while the others still download. Each is
+ * taken out once read (and stored in the cache), so a platform's tars are not held while the next is built.
  */
-export type OpenedDebs = ReadonlyMap<string, Promise<ExpandedDeb>>;
+export type OpenedDebs = Map<string, Promise<ExpandedDeb>>;
 
 /**
  * `readDebs` as one promise per package, in the order asked for, each settled as soon as its package is read: a
@@ -75,7 +76,11 @@ export function readEachDeb(
   cache?: ExpandedDebCache,
   opened?: OpenedDebs,
 ): Promise<Deb>[] {
-  const early = requested.map((p) => (p.sha256 ? opened?.get(p.sha256) : undefined));
+  const early = requested.map((p) => {
+    const tars = p.sha256 ? opened?.get(p.sha256) : undefined;
+    if (p.sha256) opened?.delete(p.sha256);
+    return tars;
+  });
   const cached = requested.map((p, i) =>
     early[i] === undefined && cache && p.sha256 ? cache.get(p.sha256, limits) : Promise.resolve(undefined),
   );
@@ -106,8 +111,7 @@ export function readEachDeb(
       fresh = true;
       deb = await parseExpandedDeb(tars, p.input, limits);
     }
-    // one opened early for several platforms is stored by the first
-    if (fresh && cache && p.sha256 && !(early[i] !== undefined && (await cache.holds(p.sha256)))) {
+    if (fresh && cache && p.sha256) {
       const { sha256 } = p;
       const stored = tars;
       storing = storing.then(() => storeExpanded(cache, sha256, stored));

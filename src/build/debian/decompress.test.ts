@@ -23,6 +23,9 @@ test('a large .xz index decompresses in a worker to the bytes a small one gives 
   assert.ok(small.length < 1024 * 1024);
   const input = 'https://mirror.example/debian/dists/bookworm/main/binary-amd64/Packages.xz';
   assert.ok(Buffer.from(await decompressIndex(large, 'Packages.xz', 1 << 30, input)).equals(text));
+  // sized by the Release's entry for the plain index, or grown past a size that was wrong
+  for (const expected of [text.length, 1000, text.length + 5])
+    assert.ok(Buffer.from(await decompressIndex(large, 'Packages.xz', 1 << 30, input, expected)).equals(text));
   assert.ok(Buffer.from(await decompressIndex(small, 'Packages.xz', 1 << 30, input)).equals(text.subarray(0, 50_000)));
   await assert.rejects(
     decompressIndex(large, 'Packages.xz', text.length - 1, input),

@@ -18,6 +18,7 @@ export async function decompressIndex(
   path: string,
   maxBytes: number,
   input: string,
+  expectedBytes?: number,
 ): Promise<Uint8Array> {
   if (path.endsWith('.gz')) {
     try {
@@ -28,7 +29,7 @@ export async function decompressIndex(
       throw new SgciError(code, input, `cannot decompress: ${describe(error)}`, { cause: error });
     }
   }
-  if (path.endsWith('.xz')) return unxz(bytes, maxBytes, input);
+  if (path.endsWith('.xz')) return unxz({ bytes, maxBytes, ...(expectedBytes ? { expectedBytes } : {}) }, input);
   return bytes;
 }
 
@@ -36,11 +37,12 @@ export async function decompressIndex(
 const workerFloorBytes = 1024 * 1024;
 
 /** xz in a worker thread (`decompress-worker.ts`) when the index is large and there is a core for it, else here. */
-async function unxz(bytes: Uint8Array, maxBytes: number, input: string): Promise<Uint8Array> {
+async function unxz(request: XzRequest, input: string): Promise<Uint8Array> {
+  const { maxBytes } = request;
   const reply =
-    bytes.length >= workerFloorBytes && availableParallelism() > 1
-      ? await inWorker({ bytes, maxBytes })
-      : await unxzHere({ bytes, maxBytes });
+    request.bytes.length >= workerFloorBytes && availableParallelism() > 1
+      ? await inWorker(request)
+      : await unxzHere(request);
   if ('failure' in reply) throw new SgciError('REPOSITORY_INVALID', input, `cannot decompress xz: ${reply.failure}`);
   if ('tooLarge' in reply) throw new SgciError('LIMIT_EXCEEDED', input, `decompresses to more than ${maxBytes} bytes`);
   return Buffer.from(reply.text.buffer, reply.text.byteOffset, reply.text.byteLength);

@@ -47,7 +47,7 @@ export async function indexText(
     const input = joinUrl(url, `dists/${suite}/${index.path}`);
     const text = await files.phases.time(
       'decompress index',
-      () => decompressIndex(bytes, index.path, maxIndexBytes, input),
+      () => decompressIndex(bytes, index.path, maxIndexBytes, input, plain?.size),
       (out) => out.length,
     );
     // only what matches the Release's entry is kept; a repository whose entries disagree is read as before
