@@ -9,7 +9,8 @@
  * apt-ftparchive into a repository signed with a key made here and served on loopback. The examples' own build
  * files are used with that source in place of Debian's and amd64 only (the apt cache holds amd64). Steps:
  * 1. cold: `sgci build FILE` with an empty SGCI_HOME (resolve, fetch, verify, assemble twice, SBOM, gate), with the
- *    seconds the mirror spent serving and what those bytes would take at 100 Mbit/s;
+ *    seconds the mirror spent serving and what those bytes would take at 100 Mbit/s, and the fastest run's
+ *    `report.phases`: each phase's wall time, start and end, and the share of the build with a download under way;
  * 2. the whole command warm (`--locked`, everything cached), both runs of the reproducibility proof included;
  * 3. one build of the image (`assembleImage`) in its own process from the warm expanded-.deb cache — the figure the
  *    target is about — and, for reference, the same reading every .deb (no expanded cache);
