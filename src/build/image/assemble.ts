@@ -132,9 +132,17 @@ export async function assembleImage(
   const reports: PlatformReport[] = [];
   const manifests: Descriptor[] = [];
   const described = new Map<string, Deb>();
-  const expanded = options.expandedCache === undefined ? undefined : new ExpandedDebCache(options.expandedCache);
+  const remaining = new Map<string, number>();
+  for (const input of inputs)
+    for (const p of input.packages) remaining.set(p.sha256, (remaining.get(p.sha256) ?? 0) + 1);
+  const reads: PackageReads = {
+    expanded: options.expandedCache === undefined ? undefined : new ExpandedDebCache(options.expandedCache),
+    opened: options.opened,
+    shared: new Map(),
+    remaining,
+  };
   for (const input of inputs) {
-    const { report, manifest, platformBlobs } = await assemblePlatform(config, input, options, described, expanded);
+    const { report, manifest, platformBlobs } = await assemblePlatform(config, input, options, described, reads);
     for (const blob of platformBlobs) blobs.push(blob);
     reports.push(report);
     manifests.push(descriptorOf(manifest, { platform: platformParts(input.platform) }));
@@ -165,13 +173,10 @@ async function assemblePlatform(
   input: PlatformPackages,
   options: AssembleOptions,
   described: Map<string, Deb>,
-  expanded: ExpandedDebCache | undefined,
+  reads: PackageReads,
 ): Promise<{ report: PlatformReport; manifest: Blob; platformBlobs: Blob[] }> {
   const tree = new ImageTree();
-  const unpacked = await unpackPackages(tree, config, input, options.limits ?? defaultLimits, described, {
-    expanded,
-    opened: options.opened,
-  });
+  const unpacked = await unpackPackages(tree, config, input, options.limits ?? defaultLimits, described, reads);
   const sources = options.extraSources ?? localExtraSources(config, options.baseDir);
   const written = await writeBuildFiles(tree, config, unpacked.installed, sources, input.platform);
   const policy = enforceBuildPolicy(tree, config, unpacked.setuid, config.image.name);
@@ -205,6 +210,19 @@ async function assemblePlatform(
   };
 }
 
+/**
+ * How a build reads its packages: the expanded cache, the packages opened as they downloaded, and those several
+ * platforms share (an `all` package), read once for all of them.
+ */
+interface PackageReads {
+  readonly expanded: ExpandedDebCache | undefined;
+  readonly opened: OpenedDebs | undefined;
+  /** Parsed packages by sha256, kept for the platforms still to come. */
+  readonly shared: Map<string, Promise<Deb>>;
+  /** In how many of the platforms still to be built each package (by sha256) is. */
+  readonly remaining: Map<string, number>;
+}
+
 interface Unpacked {
   readonly installed: { installed: InstalledPackage; control: string }[];
   readonly packages: PackageReport[];
@@ -219,7 +237,7 @@ async function unpackPackages(
   input: PlatformPackages,
   limits: Limits,
   described: Map<string, Deb>,
-  read: { readonly expanded: ExpandedDebCache | undefined; readonly opened: OpenedDebs | undefined },
+  reads: PackageReads,
 ): Promise<Unpacked> {
   const out: Unpacked = { installed: [], packages: [], scripts: [], setuid: [] };
   const { architecture } = platformParts(input.platform);
@@ -236,13 +254,22 @@ async function unpackPackages(
         `architecture ${pkg.arch} cannot go into a ${input.platform} image`,
       );
   // each .deb is read once and its bytes checked against the index's sha256 before any is parsed, or its verified
-  // expansion comes from the cache; each goes into the tree as soon as it and those before it are read
-  const debs = readEachDeb(
-    ordered.map((pkg, i) => ({ path: pkg.debPath, input: labels[i] ?? pkg.name, sha256: pkg.sha256 })),
-    limits,
-    read.expanded,
-    read.opened,
+  // expansion comes from the cache; each goes into the tree as soon as it and those before it are read. One an
+  // earlier platform read is not read again.
+  const unread = ordered.flatMap((pkg, i) =>
+    reads.shared.has(pkg.sha256) ? [] : [{ path: pkg.debPath, input: labels[i] ?? pkg.name, sha256: pkg.sha256 }],
   );
+  const read = readEachDeb(unread, limits, reads.expanded, reads.opened);
+  let next = 0;
+  const debs = ordered.map((pkg) => {
+    const deb = reads.shared.get(pkg.sha256) ?? (read[next++] as Promise<Deb>);
+    const left = (reads.remaining.get(pkg.sha256) ?? 1) - 1;
+    reads.remaining.set(pkg.sha256, left);
+    // kept while a platform still to come has it, dropped after the last
+    if (left > 0) reads.shared.set(pkg.sha256, deb);
+    else reads.shared.delete(pkg.sha256);
+    return deb;
+  });
   let unpacked = 0;
   for (const [i, pkg] of ordered.entries()) {
     const label = labels[i] ?? pkg.name;
