@@ -351,8 +351,8 @@ async function buildBeside(
   const layout = request.out ?? join(await mkdtemp(join(tmpdir(), 'sgci-build-')), 'oci');
   const handedOver = performance.now();
   second.assemble(request.file, text, { inputs, epoch: buildEpoch(config), extraSources });
-  // the first run takes packages from the expanded cache; the second reads every .deb again, so what the cache
-  // holds is checked against the verified .debs by the proof itself
+  // the first run takes packages from the expanded cache or as they were opened on arrival; the second reads every
+  // .deb again, so what the cache holds is checked against the verified .debs by the proof itself
   const image = await phases.time('assemble', () =>
     assembleImage(config, inputs, {
       layout,
