@@ -209,9 +209,12 @@ export class DebWorkers implements AsyncDisposable {
       else job?.resolve(revived(reply.expanded));
       this.#next();
     });
+    // a thread that died fails its package; its place goes to a new one, so what is queued still runs
     worker.on('error', (error) => {
       this.#running.get(worker)?.reject(error);
       this.#running.delete(worker);
+      this.#workers.splice(this.#workers.indexOf(worker), 1);
+      this.#next();
     });
     return worker;
   }
