@@ -268,7 +268,6 @@ async function openOnArrival(
   packages: readonly DebFile[],
   cache: ExpandedDebCache,
   workers: DebWorkers,
-  phases: PhaseRecorder,
 ): Promise<{ debs: Map<string, Promise<ExpandedDeb>>; verified: (fetched: Fetched<DebFile>) => void }> {
   const held = new Set<string>();
   for (const p of packages) if (await cache.holds(p.sha256)) held.add(p.sha256);
@@ -276,11 +275,7 @@ async function openOnArrival(
   const verified = (p: Fetched<DebFile>) => {
     if (held.has(p.sha256)) return;
     const input = `${p.name}_${p.version}_${p.architecture}.deb`;
-    const tars = phases.time(
-      'expand .deb',
-      () => workers.open({ path: p.path, input, sha256: p.sha256 }),
-      (t) => t.data.length,
-    );
+    const tars = workers.open({ path: p.path, input, sha256: p.sha256 });
     // a failure is reported where the assembly takes the package, or not at all when the build stopped before
     tars.catch(() => undefined);
     debs.set(p.sha256, tars);
@@ -338,8 +333,10 @@ async function buildBeside(
   const once = new Map<string, DebFile>();
   for (const p of wanted.flat()) once.set(p.sha256, p);
   const expandedCache = new ExpandedDebCache(join(files.cache.dir, 'expanded'));
-  await using workers = new DebWorkers(defaultLimits);
-  const opened = await openOnArrival([...once.values()], expandedCache, workers, phases);
+  await using workers = new DebWorkers(defaultLimits, undefined, (start, end, bytes) =>
+    phases.record('expand .deb', start, end, bytes),
+  );
+  const opened = await openOnArrival([...once.values()], expandedCache, workers);
   const paths = new Map(
     (await fetchPackages([...once.values()], files, opened.verified)).map((f) => [f.sha256, f.path]),
   );

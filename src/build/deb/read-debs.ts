@@ -158,6 +158,8 @@ async function expandDebs(requested: readonly DebRequest[], limits: Limits): Pro
 
 interface Job {
   readonly request: DebRequest;
+  /** When a thread took it (`performance.now()`), for `opened`. */
+  started?: number;
   readonly resolve: (expanded: ExpandedDeb) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -173,10 +175,17 @@ export class DebWorkers implements AsyncDisposable {
   readonly #idle: Worker[] = [];
   readonly #queue: Job[] = [];
   readonly #running = new Map<Worker, Job>();
+  readonly #opened: ((start: number, end: number, bytes: number) => void) | undefined;
 
-  constructor(limits: Limits, threads = Math.min(availableParallelism(), 4)) {
+  /** `opened` hears of each package opened: when a thread took it, when it replied, and the tars' bytes. */
+  constructor(
+    limits: Limits,
+    threads = Math.min(availableParallelism(), 4),
+    opened?: (start: number, end: number, bytes: number) => void,
+  ) {
     this.#limits = limits;
     this.#threads = Math.max(1, threads);
+    this.#opened = opened;
   }
 
   /** The package's tars, checked against its sha256 (when given) before they are decompressed. */
@@ -191,6 +200,7 @@ export class DebWorkers implements AsyncDisposable {
     while (this.#queue.length > 0 && (this.#idle.length > 0 || this.#workers.length < this.#threads)) {
       const worker = this.#idle.pop() ?? this.#start();
       const job = this.#queue.shift() as Job;
+      job.started = performance.now();
       this.#running.set(worker, job);
       const { path, input, sha256 } = job.request;
       const request: ReadRequest = { path, input, limits: this.#limits, ...(sha256 ? { sha256 } : {}) };
@@ -206,7 +216,11 @@ export class DebWorkers implements AsyncDisposable {
       this.#running.delete(worker);
       this.#idle.push(worker);
       if (reply.expanded === undefined) job?.reject(failureOf(reply, job.request.input));
-      else job?.resolve(revived(reply.expanded));
+      else {
+        const tars = revived(reply.expanded);
+        this.#opened?.(job?.started ?? 0, performance.now(), tars.control.length + tars.data.length);
+        job?.resolve(tars);
+      }
       this.#next();
     });
     // a thread that died fails its package; its place goes to a new one, so what is queued still runs
