@@ -143,7 +143,7 @@ export async function readMatches(
   const seen = new Set<string>();
   const result: { entry: FileEntry; bytes: Uint8Array }[] = [];
   for (const glob of globs) {
-    for (const entry of ctx.fs.glob(glob)) {
+    for (const entry of matching(ctx.fs, glob)) {
       if (entry.type !== 'file' || seen.has(entry.path)) continue;
       seen.add(entry.path);
       try {
@@ -155,6 +155,17 @@ export async function readMatches(
   }
   result.sort((a, b) => compareStrings(a.entry.path, b.entry.path));
   return result;
+}
+
+/**
+ * The entries a glob matches. A pattern without wildcards (`/var/lib/dpkg/status`, the rpm databases) names one path:
+ * looked up, not tested against every entry of the tree as `glob` does (six of the catalogers' 26 globs).
+ */
+function matching(fs: FileTreeView, glob: string): readonly FileEntry[] {
+  if (/[*?]/.test(glob)) return fs.glob(glob);
+  const path = glob.startsWith('/') ? glob : `/${glob}`;
+  const entry = fs.get(path);
+  return entry !== undefined && entry.path === path ? [entry] : [];
 }
 
 export function describeError(error: unknown): string {
