@@ -87,8 +87,8 @@ export interface BackgroundHashOptions {
 /** A stream hashed as a whole (a layer's uncompressed bytes, for its diffID). */
 export interface HashedStream {
   /**
-   * Room for the stream's next bytes, `length` at most (`StreamHasher.maxWriteBytes`): a view of the stream's
-   * own memory, valid until the next `space`. Write them there (inflate into it) and `take` them: files that
+   * Room for the stream's next bytes, `length` at most (less when the ring is small: a quarter of it at most):
+   * a view of the stream's own memory, valid until the next `space`. Write them there (inflate into it) and `take` them: files that
    * `update` with views of them until the next `space` are hashed from there, without a copy. A promise when
    * the stream must wait for room (back-pressure: the worker is a ring behind).
    */
@@ -101,8 +101,6 @@ export interface HashedStream {
 
 /** What a pass over layers hands each layer's bytes to, so they and its files are hashed on one other thread. */
 export interface StreamHasher {
-  /** Largest `space` a stream gives: larger chunks are copied in (and parsed) in pieces. */
-  readonly maxWriteBytes: number;
   /** A stream hashed with `algorithm` (none: its bytes only carry files); `sizeHint` bytes expected, about. */
   stream(algorithm: string | undefined, sizeHint: number): HashedStream;
 }
@@ -174,10 +172,6 @@ export class BackgroundHasher implements AsyncDisposable, StreamHasher {
     this.#useWorker = options.inThread !== true;
     this.#workerAfterBytes = options.workerAfterBytes ?? 8 * 1024 * 1024;
     this.#table = new DigestTable(algorithms);
-  }
-
-  get maxWriteBytes(): number {
-    return this.#ringBytes / 4;
   }
 
   /** Starts a file of `size` bytes; returns its slot, the number its digests are filed under (0, 1, 2, …). */
@@ -388,11 +382,10 @@ export class BackgroundHasher implements AsyncDisposable, StreamHasher {
    * Room for a stream's next `length` bytes, as a run of the ring (a view of it): everything before is released
    * first, then the pass waits, when it must, until the worker is far enough behind.
    */
-  #space(length: number): Uint8Array | Promise<Uint8Array> {
+  #space(wanted: number): Uint8Array | Promise<Uint8Array> {
     const ring = this.#ring as Ring;
-    if (length > this.maxWriteBytes) {
-      throw new Error(`HashedStream of ${length} bytes at once, more than maxWriteBytes ${this.maxWriteBytes}`);
-    }
+    // A quarter of the ring at most: the worker always has the rest to be behind in.
+    const length = Math.min(wanted, this.#ringBytes / 4);
     // No record from here on names the bytes of earlier writes.
     this.#flushPending();
     this.#pinned = undefined;

@@ -156,7 +156,7 @@ export async function* decompressChunks(
 
 /**
  * Memory a consumer lends for the output (a hash ring: the bytes are hashed where they are made): room for
- * up to `length` bytes, then how many were written there.
+ * `length` bytes at most (it may give less), then how many were written there.
  */
 export interface OutputSpace {
   space(length: number): Uint8Array | Promise<Uint8Array>;
@@ -164,23 +164,19 @@ export interface OutputSpace {
 }
 
 /**
- * Chunks copied into `into`, in runs of at most `pieceBytes`: what is parsed is then the copy, which `into`
- * holds (a hash ring hashes the files' bytes from it). For chunks made elsewhere (a worker, a plain tar, the
- * zlib stream).
+ * Chunks copied into `into`, in runs as long as it gives: what is parsed is then the copy, which `into` holds (a
+ * hash ring hashes the files' bytes from it). For chunks made elsewhere (a worker, a plain tar, the zlib stream).
  */
-export async function* copyInto(
-  chunks: AsyncIterable<Uint8Array>,
-  into: OutputSpace,
-  pieceBytes = decompressorChunkBytes,
-): AsyncGenerator<Uint8Array> {
+export async function* copyInto(chunks: AsyncIterable<Uint8Array>, into: OutputSpace): AsyncGenerator<Uint8Array> {
   for await (const chunk of chunks) {
-    for (let offset = 0; offset < chunk.length; offset += pieceBytes) {
-      const piece = chunk.subarray(offset, offset + pieceBytes);
-      const space = into.space(piece.length);
+    for (let offset = 0; offset < chunk.length; ) {
+      const space = into.space(chunk.length - offset);
       const target = space instanceof Uint8Array ? space : await space;
-      target.set(piece);
-      into.take(piece.length);
-      yield target.subarray(0, piece.length);
+      const n = Math.min(target.length, chunk.length - offset);
+      target.set(chunk.subarray(offset, offset + n));
+      into.take(n);
+      offset += n;
+      yield target.subarray(0, n);
     }
   }
 }

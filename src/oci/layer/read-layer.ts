@@ -170,8 +170,7 @@ export async function openLayerBytes(layer: Layer, options: OpenLayerOptions): P
         () => compressedBytes,
       )
     : undefined;
-  const streams = options.streams;
-  const stream = streams?.stream(workerHashes ? undefined : algorithm, layer.size);
+  const stream = options.streams?.stream(workerHashes ? undefined : algorithm, layer.size);
   const hash: Hash | undefined =
     algorithm !== undefined && !workerHashes && stream === undefined ? createHash(algorithm) : undefined;
   // Inflated on this thread into the stream's ring: the bytes are hashed where they were made.
@@ -183,8 +182,8 @@ export async function openLayerBytes(layer: Layer, options: OpenLayerOptions): P
       : decompressChunks(compressedChunks(), compression, direct ? { into: stream } : {}));
   let streamed: Promise<string | undefined> | undefined;
   const chunks: AsyncIterable<Uint8Array> =
-    stream !== undefined && streams !== undefined
-      ? ending(direct ? made : copyInto(made, stream, streams.maxWriteBytes), stream, (digest) => {
+    stream !== undefined
+      ? ending(direct ? made : copyInto(made, stream), stream, (digest) => {
           streamed = digest;
         })
       : inflation !== undefined && workerHashes
