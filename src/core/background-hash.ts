@@ -178,8 +178,14 @@ export class BackgroundHasher implements AsyncDisposable, StreamHasher {
   begin(size: number): number {
     this.#startIfDue(0);
     const slot = this.#slots++;
-    // Without a stream, the file's bytes are copied in: hashed here instead when the ring lacks room for them.
-    const here = this.#ring === undefined || (this.#pinned === undefined && !this.#fits(size, 8));
+    // Hashed here when the worker is behind: in a stream, by half the ring (a stretch of large binaries, which
+    // inflate faster than three hashes take); without one, by more than the room the file's copy needs.
+    const ring = this.#ring;
+    const here =
+      ring === undefined ||
+      (this.#pinned === undefined
+        ? !this.#fits(size, 8)
+        : (this.#position - Atomics.load(ring.words, control.released)) >>> 0 > this.#ringBytes / 2);
     this.#current = { slot, local: here ? this.#algorithms.map((algorithm) => createHash(algorithm)) : undefined };
     return slot;
   }
