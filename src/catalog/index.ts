@@ -5,7 +5,7 @@ export { debianMetadata, debianPurl } from './dpkg/cataloger.ts';
 export { field, parseStanzas, type Stanza } from './dpkg/parse-control.ts';
 export { parseDebianCopyright } from './dpkg/parse-copyright.ts';
 export { parseDpkgStatus } from './dpkg/parse-status.ts';
-export { isSpdxExpression, normaliseLicense, toSpdxId } from './license.ts';
+export { isSpdxExpression, isSpdxId, normaliseLicense, toSpdxId } from './license.ts';
 export type * from './package.ts';
 export { catalogers } from './registry.ts';
 export { readRpmDatabase, rpmDatabases } from './rpm/cataloger.ts';

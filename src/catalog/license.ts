@@ -58,6 +58,11 @@ function spdxIdCaseInsensitive(name: string): string | undefined {
   return SPDX.isSupportedSpdxId(name) ? name : SPDX.fixupSpdxId(name);
 }
 
+/** Whether `value` is an SPDX license id, spelled exactly as the list spells it. */
+export function isSpdxId(value: string): boolean {
+  return SPDX.isSupportedSpdxId(value);
+}
+
 /** The SPDX id for a license name as found in package metadata, or undefined when there is none. */
 export function toSpdxId(name: string): string | undefined {
   const trimmed = name.trim();

@@ -15,9 +15,8 @@ import {
   loadPolicy,
   normalizeImageName,
   parsePolicy,
-  policyJsonSchema,
-  policySchemaVersion,
 } from './index.ts';
+import { policyJsonSchema, policySchemaVersion } from './json-schema.ts';
 
 const example = `version: "1"
 maxImageAgeDays: 30

@@ -1,19 +1,14 @@
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import type * as CycloneDx from '@cyclonedx/cyclonedx-library';
 import type { Sbom } from '../catalog/index.ts';
-import { isSpdxExpression, type Package } from '../catalog/index.ts';
-import { archiveSha256, packageProperties } from './properties.ts';
-import { fileRef, serialUuid } from './serial.ts';
-import { formatUnknown } from './unknowns.ts';
+import { type CdxComponent, type CdxLicense, cycloneDxDocument } from './cyclonedx-components.ts';
 
 /**
- * The CycloneDX library is loaded on first use, not at import, and only in the parts the chosen format
- * needs: its root entry (and its `Serialize` entry) eagerly load the XML serializer (xmlbuilder2) and the
- * ajv validators, about 0.1 s of start-up that JSON output and everything that only decodes SBOMs or
- * writes SPDX (vulns, scan, other commands) never use.
+ * CycloneDX XML through the CycloneDX library (JSON is written directly, cyclonedx-json.ts). The library is loaded
+ * on first use, not at import: its root entry loads the XML serializer (xmlbuilder2) and the ajv validators, about
+ * 0.1 s of start-up that every other output never uses.
  */
-type CycloneDxModel = Pick<typeof CycloneDx, 'Enums' | 'Models' | 'SPDX' | 'Spec'>;
+type CycloneDxModel = Pick<typeof CycloneDx, 'Enums' | 'Models' | 'Spec'>;
 let library: CycloneDxModel | undefined;
 function cdx(): CycloneDxModel {
   if (!library) {
@@ -21,144 +16,49 @@ function cdx(): CycloneDxModel {
     library = {
       Enums: load('@cyclonedx/cyclonedx-library/Enums'),
       Models: load('@cyclonedx/cyclonedx-library/Models'),
-      SPDX: load('@cyclonedx/cyclonedx-library/SPDX'),
       Spec: load('@cyclonedx/cyclonedx-library/Spec'),
     } as CycloneDxModel;
   }
   return library;
 }
 
-/**
- * The JSON serializer's own files: the package exports them only through `Serialize`, which also loads the
- * XML serializer. Requiring them by file path from the package root skips that; the paths are those of the
- * locked library version (the sbom tests fail loudly if an upgrade moves them). They resolve to the same
- * module instances the `Models` entry uses, so the serializer's class checks still hold.
- */
-function jsonSerializer(): CycloneDx.Serialize.JsonSerializer {
-  const load = createRequire(import.meta.url);
-  const dist = join(dirname(load.resolve('@cyclonedx/cyclonedx-library/package.json')), 'dist.node', 'serialize');
-  const { JsonSerializer } = load(join(dist, 'jsonSerializer.js')) as Pick<
-    typeof CycloneDx.Serialize,
-    'JsonSerializer'
-  >;
-  const { Factory } = load(join(dist, 'json', 'normalize.js')) as Pick<
-    typeof CycloneDx.Serialize.JSON.Normalize,
-    'Factory'
-  >;
-  return new JsonSerializer(new Factory(cdx().Spec.Spec1dot6));
+function license(l: CdxLicense): CycloneDx.Models.License {
+  const { Models } = cdx();
+  if (l.kind === 'spdx') return new Models.SpdxLicense(l.id);
+  if (l.kind === 'named') return new Models.NamedLicense(l.name);
+  return new Models.LicenseExpression(l.expression);
 }
 
-function componentType(type: Package['type']): CycloneDx.Enums.ComponentType {
-  const { ComponentType } = cdx().Enums;
-  const types: Record<Package['type'], CycloneDx.Enums.ComponentType> = {
-    library: ComponentType.Library,
-    application: ComponentType.Application,
-    'operating-system': ComponentType.OperatingSystem,
-    framework: ComponentType.Framework,
-    file: ComponentType.File,
-  };
-  return types[type];
-}
-
-export const imageBomRef = 'image';
-
-export function distroBomRef(sbom: Sbom): string | undefined {
-  return sbom.distro ? `os-${sbom.distro.id}-${sbom.distro.versionId ?? 'unknown'}` : undefined;
-}
-
-/** The CycloneDX 1.6 model of an SBOM: one component per package, the image as metadata.component. */
-export function toCycloneDxBom(sbom: Sbom): CycloneDx.Models.Bom {
+function model(c: CdxComponent): CycloneDx.Models.Component {
   const { Enums, Models } = cdx();
-  const bom = new Models.Bom({ serialNumber: `urn:uuid:${serialUuid(sbom)}` });
-  const image = new Models.Component(Enums.ComponentType.Container, sbom.subject.name, {
-    bomRef: imageBomRef,
-    ...(sbom.subject.digest ? { version: sbom.subject.digest } : {}),
+  const m = new Models.Component(c.type as CycloneDx.Enums.ComponentType, c.name, {
+    ...(c.bomRef !== undefined ? { bomRef: c.bomRef } : {}),
+    ...(c.version !== undefined ? { version: c.version } : {}),
+    ...(c.purl !== undefined ? { purl: c.purl } : {}),
+    ...(c.description !== undefined ? { description: c.description } : {}),
   });
-  if (sbom.subject.platform) image.properties.add(new Models.Property('sgci:image:platform', sbom.subject.platform));
-  for (const [i, layer] of (sbom.subject.layers ?? []).entries()) {
-    image.properties.add(new Models.Property(`sgci:image:layer:${i}:digest`, layer.digest));
-    if (layer.diffId) image.properties.add(new Models.Property(`sgci:image:layer:${i}:diffId`, layer.diffId));
-  }
-  bom.metadata.component = image;
-  bom.metadata.tools.components.add(
-    new Models.Component(Enums.ComponentType.Application, sbom.tool.name, { version: sbom.tool.version }),
-  );
-  if (sbom.subject.created)
-    bom.metadata.properties.add(new Models.Property('sgci:image:created', sbom.subject.created));
-  // partial failures travel with the SBOM: a reader must see what was not inspected
-  for (const u of sbom.unknowns) bom.metadata.properties.add(new Models.Property('sgci:unknown', formatUnknown(u)));
+  for (const l of c.licenses) m.licenses.add(license(l));
+  if (c.sha256) m.hashes.set(Enums.HashAlgorithm['SHA-256'], c.sha256);
+  for (const [name, value] of c.properties) m.properties.add(new Models.Property(name, value));
+  return m;
+}
 
-  const components = new Map<string, CycloneDx.Models.Component>();
-  for (const pkg of sbom.packages) {
-    const c = new Models.Component(componentType(pkg.type), pkg.name, {
-      bomRef: pkg.id,
-      version: pkg.version,
-      purl: pkg.purl,
-    });
-    addLicenses(c, pkg.licenses);
-    const sha256 = archiveSha256(pkg);
-    if (sha256) c.hashes.set(Enums.HashAlgorithm['SHA-256'], sha256);
-    for (const [name, value] of packageProperties(pkg)) c.properties.add(new Models.Property(name, value));
-    components.set(pkg.id, c);
-    bom.components.add(c);
+/** The CycloneDX 1.6 model of an SBOM (cyclonedx-components.ts decides what it holds). */
+export function toCycloneDxBom(sbom: Sbom): CycloneDx.Models.Bom {
+  const { Models } = cdx();
+  const doc = cycloneDxDocument(sbom);
+  const bom = new Models.Bom({ serialNumber: doc.serialNumber });
+  bom.metadata.component = model(doc.image);
+  bom.metadata.tools.components.add(model(doc.tool));
+  for (const [name, value] of doc.metadataProperties) bom.metadata.properties.add(new Models.Property(name, value));
+  const models = new Map<CdxComponent, CycloneDx.Models.Component>();
+  for (const c of doc.components) {
+    const m = model(c);
+    models.set(c, m);
+    bom.components.add(m);
   }
-  for (const r of sbom.relationships) {
-    const from = components.get(r.from);
-    const to = components.get(r.to);
-    if (!from || !to) continue;
-    if (r.type === 'depends-on') from.dependencies.add(to.bomRef);
-    else to.properties.add(new Models.Property('sgci:package:ownedBy', r.from));
-  }
-  const osRef = distroBomRef(sbom);
-  if (sbom.distro && osRef) {
-    const os = new Models.Component(Enums.ComponentType.OperatingSystem, sbom.distro.id, {
-      bomRef: osRef,
-      ...(sbom.distro.versionId ? { version: sbom.distro.versionId } : {}),
-      ...(sbom.distro.prettyName ? { description: sbom.distro.prettyName } : {}),
-    });
-    if (sbom.distro.versionCodename) {
-      os.properties.add(new Models.Property('sgci:distro:versionCodename', sbom.distro.versionCodename));
-    }
-    for (const like of sbom.distro.idLike ?? []) os.properties.add(new Models.Property('sgci:distro:idLike', like));
-    bom.components.add(os);
-  }
-  for (const exe of sbom.unidentifiedExecutables) {
-    const f = new Models.Component(Enums.ComponentType.File, exe.path, { bomRef: fileRef(exe.path) });
-    f.properties.add(new Models.Property('sgci:file:unidentified', 'true'));
-    f.properties.add(new Models.Property('sgci:file:layer', String(exe.layer)));
-    bom.components.add(f);
-  }
+  for (const [c, m] of models) for (const d of c.dependsOn) m.dependencies.add((models.get(d) as typeof m).bomRef);
   return bom;
-}
-
-/**
- * CycloneDX allows either a list of licenses (SPDX ids or names) or exactly one expression. Several
- * statements of which one is an expression become one expression when every part is SPDX.
- */
-function addLicenses(c: CycloneDx.Models.Component, licenses: readonly string[]): void {
-  const { Models, SPDX } = cdx();
-  if (licenses.length === 0) return;
-  const simple = licenses.every((l) => SPDX.isSupportedSpdxId(l) || !isSpdxExpression(l));
-  if (simple) {
-    for (const l of licenses) {
-      c.licenses.add(SPDX.isSupportedSpdxId(l) ? new Models.SpdxLicense(l) : new Models.NamedLicense(l));
-    }
-    return;
-  }
-  if (licenses.every(isSpdxExpression)) {
-    const expression =
-      licenses.length === 1
-        ? (licenses[0] as string)
-        : licenses.map((l) => (/\s/.test(l) ? `(${l})` : l)).join(' AND ');
-    c.licenses.add(new Models.LicenseExpression(expression));
-    return;
-  }
-  for (const l of licenses) c.licenses.add(new Models.NamedLicense(l));
-}
-
-export function encodeCycloneDxJson(sbom: Sbom): string {
-  const serializer = jsonSerializer();
-  return `${serializer.serialize(toCycloneDxBom(sbom), { sortLists: true, space: 2 })}\n`;
 }
 
 export function encodeCycloneDxXml(sbom: Sbom): string {

@@ -1,6 +1,7 @@
 import type { Sbom } from '../catalog/index.ts';
 import { SgciError } from '../core/index.ts';
-import { encodeCycloneDxJson, encodeCycloneDxXml } from './cyclonedx.ts';
+import { encodeCycloneDxXml } from './cyclonedx.ts';
+import { encodeCycloneDxJson } from './cyclonedx-json.ts';
 import { type SbomFormat, sbomFormats } from './formats.ts';
 import { encodeSpdxJson } from './spdx.ts';
 import { encodeTable } from './table.ts';

@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import {
   type Chunks,
   type Digest,
@@ -13,6 +12,7 @@ import type { FileNeeds, Image, ImageFilesystem, ImageSourceDescription, Layer }
 import { type ContentDescriptor, checkDeclaredSize, type ImageContent, type ManifestDocument } from './content.ts';
 import { formatPlatform, platformMatches, selectPlatform } from './platform.ts';
 import { type Descriptor, ImageConfig, ImageIndex, ImageManifest, mediaTypes, type Platform } from './schema.ts';
+import type { Shape } from './shape.ts';
 
 const indexMediaTypes: ReadonlySet<string> = new Set([mediaTypes.ociIndex, mediaTypes.dockerManifestList]);
 const manifestMediaTypes: ReadonlySet<string> = new Set([mediaTypes.ociManifest, mediaTypes.dockerManifest]);
@@ -46,7 +46,7 @@ function parseJson(bytes: Uint8Array, input: string, what: string): unknown {
 }
 
 /** Checks a document against its schema; the error names the first place it is wrong. */
-function validate<S extends z.ZodType>(schema: S, json: unknown, input: string, what: string): z.output<S> {
+function validate<T>(schema: Shape<T>, json: unknown, input: string, what: string): T {
   const parsed = schema.safeParse(json);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];

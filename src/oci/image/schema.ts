@@ -1,4 +1,23 @@
-import { z } from 'zod';
+import {
+  array,
+  boolean,
+  count,
+  type Infer,
+  literal,
+  looseObject,
+  nullish,
+  number,
+  object,
+  optional,
+  record,
+  string,
+  unknown,
+} from './shape.ts';
+
+/**
+ * The OCI/Docker documents of an image, checked by hand-written validators (`shape.ts`, no zod on the path every
+ * image read takes); the types are inferred from them as zod's were.
+ */
 
 /** Media types sgci understands; anything else in a layer is sniffed by magic bytes. */
 export const mediaTypes = {
@@ -19,99 +38,95 @@ export const mediaTypes = {
   ociEmpty: 'application/vnd.oci.empty.v1+json',
 } as const;
 
-const digestString = z.string().regex(/^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/, 'not a digest');
+const digestString = string(/^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/, 'not a digest');
 
-export const Platform = z.object({
-  architecture: z.string(),
-  os: z.string(),
-  'os.version': z.string().optional(),
-  'os.features': z.array(z.string()).optional(),
-  variant: z.string().optional(),
+export const Platform = object({
+  architecture: string(),
+  os: string(),
+  'os.version': optional(string()),
+  'os.features': optional(array(string())),
+  variant: optional(string()),
 });
-export type Platform = z.infer<typeof Platform>;
+export type Platform = Infer<typeof Platform>;
 
-export const Descriptor = z.object({
-  mediaType: z.string(),
+export const Descriptor = object({
+  mediaType: string(),
   digest: digestString,
-  size: z.number().int().nonnegative(),
-  urls: z.array(z.string()).optional(),
-  annotations: z.record(z.string(), z.string()).optional(),
-  platform: Platform.optional(),
-  artifactType: z.string().optional(),
+  size: count(),
+  urls: optional(array(string())),
+  annotations: optional(record(string())),
+  platform: optional(Platform),
+  artifactType: optional(string()),
 });
-export type Descriptor = z.infer<typeof Descriptor>;
+export type Descriptor = Infer<typeof Descriptor>;
 
-export const ImageManifest = z.object({
-  schemaVersion: z.literal(2),
-  mediaType: z.string().optional(),
-  artifactType: z.string().optional(),
+export const ImageManifest = object({
+  schemaVersion: literal(2),
+  mediaType: optional(string()),
+  artifactType: optional(string()),
   config: Descriptor,
-  layers: z.array(Descriptor),
-  subject: Descriptor.optional(),
-  annotations: z.record(z.string(), z.string()).optional(),
+  layers: array(Descriptor),
+  subject: optional(Descriptor),
+  annotations: optional(record(string())),
 });
-export type ImageManifest = z.infer<typeof ImageManifest>;
+export type ImageManifest = Infer<typeof ImageManifest>;
 
-export const ImageIndex = z.object({
-  schemaVersion: z.literal(2),
-  mediaType: z.string().optional(),
-  artifactType: z.string().optional(),
-  manifests: z.array(Descriptor),
-  subject: Descriptor.optional(),
-  annotations: z.record(z.string(), z.string()).optional(),
+export const ImageIndex = object({
+  schemaVersion: literal(2),
+  mediaType: optional(string()),
+  artifactType: optional(string()),
+  manifests: array(Descriptor),
+  subject: optional(Descriptor),
+  annotations: optional(record(string())),
 });
-export type ImageIndex = z.infer<typeof ImageIndex>;
+export type ImageIndex = Infer<typeof ImageIndex>;
 
-const stringMap = z.record(z.string(), z.string());
-const emptyObjectMap = z.record(z.string(), z.unknown());
+const stringMap = record(string());
+const emptyObjectMap = record(unknown());
 
-export const Healthcheck = z.object({
-  Test: z.array(z.string()).nullish(),
-  Interval: z.number().optional(),
-  Timeout: z.number().optional(),
-  StartPeriod: z.number().optional(),
-  StartInterval: z.number().optional(),
-  Retries: z.number().optional(),
+export const Healthcheck = object({
+  Test: nullish(array(string())),
+  Interval: optional(number()),
+  Timeout: optional(number()),
+  StartPeriod: optional(number()),
+  StartInterval: optional(number()),
+  Retries: optional(number()),
 });
-export type Healthcheck = z.infer<typeof Healthcheck>;
+export type Healthcheck = Infer<typeof Healthcheck>;
 
-export const ContainerConfig = z
-  .object({
-    User: z.string().optional(),
-    ExposedPorts: emptyObjectMap.nullish(),
-    Env: z.array(z.string()).nullish(),
-    Entrypoint: z.array(z.string()).nullish(),
-    Cmd: z.array(z.string()).nullish(),
-    Volumes: emptyObjectMap.nullish(),
-    WorkingDir: z.string().optional(),
-    Labels: stringMap.nullish(),
-    StopSignal: z.string().optional(),
-    Healthcheck: Healthcheck.nullish(),
-    Shell: z.array(z.string()).nullish(),
-    OnBuild: z.array(z.string()).nullish(),
-  })
-  .loose();
-export type ContainerConfig = z.infer<typeof ContainerConfig>;
-
-export const HistoryEntry = z.object({
-  created: z.string().optional(),
-  created_by: z.string().optional(),
-  author: z.string().optional(),
-  comment: z.string().optional(),
-  empty_layer: z.boolean().optional(),
+export const ContainerConfig = looseObject({
+  User: optional(string()),
+  ExposedPorts: nullish(emptyObjectMap),
+  Env: nullish(array(string())),
+  Entrypoint: nullish(array(string())),
+  Cmd: nullish(array(string())),
+  Volumes: nullish(emptyObjectMap),
+  WorkingDir: optional(string()),
+  Labels: nullish(stringMap),
+  StopSignal: optional(string()),
+  Healthcheck: nullish(Healthcheck),
+  Shell: nullish(array(string())),
+  OnBuild: nullish(array(string())),
 });
-export type HistoryEntry = z.infer<typeof HistoryEntry>;
+export type ContainerConfig = Infer<typeof ContainerConfig>;
 
-export const ImageConfig = z
-  .object({
-    created: z.string().optional(),
-    author: z.string().optional(),
-    architecture: z.string().optional(),
-    os: z.string().optional(),
-    variant: z.string().optional(),
-    config: ContainerConfig.nullish(),
-    rootfs: z.object({ type: z.string(), diff_ids: z.array(digestString) }),
-    history: z.array(HistoryEntry).nullish(),
-  })
-  .loose();
-export type ImageConfig = z.infer<typeof ImageConfig>;
+export const HistoryEntry = object({
+  created: optional(string()),
+  created_by: optional(string()),
+  author: optional(string()),
+  comment: optional(string()),
+  empty_layer: optional(boolean()),
+});
+export type HistoryEntry = Infer<typeof HistoryEntry>;
+
+export const ImageConfig = looseObject({
+  created: optional(string()),
+  author: optional(string()),
+  architecture: optional(string()),
+  os: optional(string()),
+  variant: optional(string()),
+  config: nullish(ContainerConfig),
+  rootfs: object({ type: string(), diff_ids: array(digestString) }),
+  history: nullish(array(HistoryEntry)),
+});
+export type ImageConfig = Infer<typeof ImageConfig>;

@@ -1,12 +1,12 @@
-import { z } from 'zod';
+import { array, type Infer, nullish, object, string } from '../image/shape.ts';
 
 /** One image of a `docker save` archive's manifest.json. */
-export const DockerArchiveEntry = z.object({
-  Config: z.string(),
-  RepoTags: z.array(z.string()).nullish(),
-  Layers: z.array(z.string()),
+export const DockerArchiveEntry = object({
+  Config: string(),
+  RepoTags: nullish(array(string())),
+  Layers: array(string()),
 });
-export type DockerArchiveEntry = z.infer<typeof DockerArchiveEntry>;
+export type DockerArchiveEntry = Infer<typeof DockerArchiveEntry>;
 
-export const DockerArchiveManifest = z.array(DockerArchiveEntry);
-export type DockerArchiveManifest = z.infer<typeof DockerArchiveManifest>;
+export const DockerArchiveManifest = array(DockerArchiveEntry);
+export type DockerArchiveManifest = Infer<typeof DockerArchiveManifest>;

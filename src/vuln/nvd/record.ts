@@ -1,33 +1,18 @@
-import { z } from 'zod';
+import { createRequire } from 'node:module';
 import { nvdSource } from '../match/severity.ts';
 import type { SeverityEntry, SeverityRow } from '../ports.ts';
+import type { NvdCve, NvdMetric } from './schema.ts';
 
 /**
- * NVD CVE JSON 2.0 (the CVE API 2.0 and the yearly/modified feeds): `vulnerabilities[].cve`. Only what rates a CVE
- * is read; everything else passes through untouched.
+ * The NVD record schema (zod) loads with the first NVD record read, not with every command that loads the
+ * vulnerability module (`sgci vulns` imports nothing; zod is about 0.04 s of its start-up, issue 17).
+ * require() of an ES module shares the import's instance.
  */
-const CvssData = z.object({
-  version: z.string(),
-  vectorString: z.string().max(512),
-  baseSeverity: z.string().optional(),
-});
-const Metric = z.object({
-  source: z.string().optional(),
-  type: z.string().optional(),
-  cvssData: CvssData,
-  /** CVSS 2.0 metrics state the rating beside cvssData. */
-  baseSeverity: z.string().optional(),
-});
-const Metrics = z.array(Metric).optional();
-export const NvdCve = z.object({
-  id: z.string().regex(/^CVE-\d{4}-\d{4,}$/),
-  lastModified: z.string(),
-  vulnStatus: z.string().optional(),
-  metrics: z
-    .object({ cvssMetricV40: Metrics, cvssMetricV31: Metrics, cvssMetricV30: Metrics, cvssMetricV2: Metrics })
-    .optional(),
-});
-export type NvdCve = z.infer<typeof NvdCve>;
+let schema: typeof import('./schema.ts').NvdCve | undefined;
+function nvdCveSchema(): typeof import('./schema.ts').NvdCve {
+  schema ??= (createRequire(import.meta.url)('./schema.ts') as typeof import('./schema.ts')).NvdCve;
+  return schema;
+}
 
 /** Whether a parsed JSON document is NVD CVE JSON 2.0 (`format: NVD_CVE`, or `vulnerabilities[].cve`). */
 export function isNvdDocument(value: unknown): value is { vulnerabilities: unknown[] } {
@@ -45,7 +30,7 @@ function utc(time: string): string | undefined {
 }
 
 /** NVD's own metric (Primary, from nvd@nist.gov) where there is one, else the first the CNA gave (Secondary). */
-function preferred(metrics: NonNullable<NvdCve['metrics']>['cvssMetricV31']): z.infer<typeof Metric> | undefined {
+function preferred(metrics: NonNullable<NvdCve['metrics']>['cvssMetricV31']): NvdMetric | undefined {
   return metrics?.find((m) => m.type === 'Primary') ?? metrics?.[0];
 }
 
@@ -58,7 +43,7 @@ export type NvdVerdict =
 /** One item of `vulnerabilities[]` (`{ cve: {...} }`) as the severity row it gives (source `NVD`). */
 export function cveSeverityOf(item: unknown): NvdVerdict {
   const raw = item && typeof item === 'object' ? (item as { cve?: unknown }).cve : undefined;
-  const parsed = NvdCve.safeParse(raw);
+  const parsed = nvdCveSchema().safeParse(raw);
   const id = raw && typeof raw === 'object' ? (raw as { id?: unknown }).id : undefined;
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
