@@ -9,65 +9,7 @@ import {
   recordWords,
 } from './background-hash-protocol.ts';
 import { hashWorkerSource } from './background-hash-worker.ts';
-
-/** Files per chunk of a DigestTable: chunks are added as files come, so a table is never copied to grow. */
-const slotsPerChunk = 4096;
-
-/**
- * The digests of many files, as bytes in fixed-size records by file number (`slot`): about 70 bytes a file
- * for md5, sha1 and sha256, where hex strings in maps took several hundred, and an image has hundreds of
- * thousands of files. Hex is made when asked for.
- */
-export class DigestTable {
-  readonly #lengths: readonly number[];
-  readonly #record: number;
-  readonly #chunks: Buffer[] = [];
-  readonly #present: Uint8Array[] = [];
-  #size = 0;
-
-  constructor(algorithms: readonly string[]) {
-    this.#lengths = algorithms.map((algorithm) => createHash(algorithm).digest().length);
-    this.#record = this.#lengths.reduce((sum, n) => sum + n, 0);
-  }
-
-  /** Bytes of one file's digests: those of all algorithms, one after the other. */
-  get recordBytes(): number {
-    return this.#record;
-  }
-
-  /** Files whose digests are in the table. */
-  get size(): number {
-    return this.#size;
-  }
-
-  /** Stores a file's digests, `recordBytes` bytes of `source` from `offset`. */
-  set(slot: number, source: Uint8Array, offset = 0): void {
-    const chunk = Math.floor(slot / slotsPerChunk);
-    while (this.#chunks.length <= chunk) {
-      this.#chunks.push(Buffer.alloc(slotsPerChunk * this.#record));
-      this.#present.push(new Uint8Array(slotsPerChunk));
-    }
-    const at = slot % slotsPerChunk;
-    (this.#chunks[chunk] as Buffer).set(source.subarray(offset, offset + this.#record), at * this.#record);
-    const present = this.#present[chunk] as Uint8Array;
-    if (present[at] === 0) this.#size++;
-    present[at] = 1;
-  }
-
-  /** A file's digests as hex, in the order of the algorithms; undefined for a file not (yet) hashed. */
-  get(slot: number): readonly string[] | undefined {
-    const chunk = this.#chunks[Math.floor(slot / slotsPerChunk)];
-    const at = slot % slotsPerChunk;
-    if (chunk === undefined || this.#present[Math.floor(slot / slotsPerChunk)]?.[at] !== 1) return undefined;
-    const hexes: string[] = [];
-    let offset = at * this.#record;
-    for (const length of this.#lengths) {
-      hexes.push(chunk.toString('hex', offset, offset + length));
-      offset += length;
-    }
-    return hexes;
-  }
-}
+import { DigestTable } from './digest-table.ts';
 
 export interface BackgroundHashOptions {
   /** Bytes of the ring (a power of two): what the worker may fall behind the pass by. */
@@ -135,8 +77,10 @@ export class HashWorkerError extends Error {
  * waits (Atomics.waitAsync, between chunks) only when the ring is full. So the worker can never fall more than
  * a ring behind, and memory is the ring whatever the files' sizes.
  *
- * Files written without a stream (a `dir:` source) are copied into the ring themselves, or hashed here when it
- * has no room for them: the worker is behind then, and this thread has time. The worker starts only once
+ * A file that begins while the worker is half a ring behind is hashed here instead (the pass inflates a stretch
+ * of large binaries faster than the worker takes three hashes of it, and would otherwise wait). Files written
+ * without a stream (a `dir:` source) are copied into the ring themselves, or hashed here when it has no room
+ * for them. The worker starts only once
  * `workerAfterBytes` have been hashed here, or a stream that large is announced: small images never need one.
  */
 export class BackgroundHasher implements AsyncDisposable, StreamHasher {
@@ -169,6 +113,11 @@ export class BackgroundHasher implements AsyncDisposable, StreamHasher {
     this.#algorithms = algorithms;
     this.#ringBytes = options.ringBytes ?? 4 * 1024 * 1024;
     this.#ringRecords = options.ringRecords ?? 16 * 1024;
+    // Positions count on past 2^32 and records by a mask: both sizes must divide 2^32.
+    for (const size of [this.#ringBytes, this.#ringRecords]) {
+      if (!Number.isInteger(Math.log2(size)) || size > 2 ** 30)
+        throw new Error(`ring size ${size} is not a power of two`);
+    }
     this.#useWorker = options.inThread !== true;
     this.#workerAfterBytes = options.workerAfterBytes ?? 8 * 1024 * 1024;
     this.#table = new DigestTable(algorithms);
