@@ -6,6 +6,7 @@ import {
   type HashedStream,
   HashWorkerError,
   isSgciError,
+  isVerifiedChunks,
   type Limits,
   SgciError,
   type StreamHasher,
@@ -100,6 +101,12 @@ export async function openLayerBytes(layer: Layer, options: OpenLayerOptions): P
   const source = await layer.open().catch((error: unknown) => {
     throw readError(error, input, label);
   });
+  // Without a pool the blob is read only as the pass needs its bytes, between two runs of the layer's stream:
+  // its digest can then be hashed on the hash worker too. (A pool's feeder reads blobs ahead, mid-run.)
+  const streams = options.streams;
+  const blob = streams !== undefined && options.pool === undefined && isVerifiedChunks(source) ? source : undefined;
+  if (blob !== undefined && streams !== undefined)
+    blob.hashOn(streams.stream(digestAlgorithm(layer.digest), layer.size));
   const iterator = (source as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
 
   let compressedBytes = 0;
@@ -170,7 +177,7 @@ export async function openLayerBytes(layer: Layer, options: OpenLayerOptions): P
         () => compressedBytes,
       )
     : undefined;
-  const stream = options.streams?.stream(workerHashes ? undefined : algorithm, layer.size);
+  const stream = streams?.stream(workerHashes ? undefined : algorithm, layer.size);
   const hash: Hash | undefined =
     algorithm !== undefined && !workerHashes && stream === undefined ? createHash(algorithm) : undefined;
   // Inflated on this thread into the stream's ring: the bytes are hashed where they were made.
@@ -197,6 +204,11 @@ export async function openLayerBytes(layer: Layer, options: OpenLayerOptions): P
     // as counted on this thread when those bytes were read.
     compressedBytes: () => (inflation === undefined ? compressedBytes : inflation.fed),
     async diffId() {
+      // A blob that is not what its digest names is the first verdict, as it is when this thread hashes it.
+      const tampered = await blob?.verdict().catch((error: unknown) => {
+        throw wrapError(error, input, label, compression);
+      });
+      if (tampered !== undefined) throw tampered;
       const hex = workerHashes
         ? inflation?.digest
         : stream !== undefined
@@ -207,7 +219,10 @@ export async function openLayerBytes(layer: Layer, options: OpenLayerOptions): P
       return algorithm === undefined || hex === undefined ? undefined : (`${algorithm}:${hex}` as Digest);
     },
     async integrity() {
-      if (inflation === undefined) return integrityFailure(iterator, limits, compressedBytes);
+      if (inflation === undefined) {
+        const failure = await integrityFailure(iterator, limits, compressedBytes);
+        return failure ?? (await blob?.verdict().catch(() => undefined));
+      }
       await inflation.stop();
       // The worker's feeder may have read to the end already: its failure is the verdict then.
       const fed = inflation.feedFailure;
@@ -352,6 +367,7 @@ export async function readLayer(
 /** The blob could not be read (I/O, network): the source's own SgciError, else IO_ERROR. */
 function readError(error: unknown, input: string, label: string): SgciError {
   if (error instanceof SgciError) return error;
+  if (error instanceof HashWorkerError) return hashWorkerFailure(error, input, label);
   return new SgciError('IO_ERROR', input, `${label}: reading the blob failed (${describe(error)})`, { cause: error });
 }
 
@@ -379,12 +395,14 @@ async function integrityFailure(
 
 function wrapError(error: unknown, input: string, label: string, compression: Compression): SgciError {
   if (error instanceof SgciError) return error;
-  // Not the layer's fault: the thread hashing it is gone, and the scan cannot vouch for the layer.
-  if (error instanceof HashWorkerError) {
-    return new SgciError('IO_ERROR', input, `${label}: ${error.message}`, { cause: error });
-  }
+  if (error instanceof HashWorkerError) return hashWorkerFailure(error, input, label);
   const what = compression === 'none' ? 'layer stream' : `${compression} stream`;
   return new SgciError('LAYER_CORRUPT', input, `${label}: ${what} is corrupt or truncated (${describe(error)})`, {
     cause: error,
   });
+}
+
+/** Not the layer's fault: the thread hashing it is gone, and the pass cannot vouch for the layer. */
+function hashWorkerFailure(error: HashWorkerError, input: string, label: string): SgciError {
+  return new SgciError('IO_ERROR', input, `${label}: ${error.message}`, { cause: error });
 }
