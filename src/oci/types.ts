@@ -90,8 +90,9 @@ export interface FileSink {
   /** A writer for this file's bytes, or undefined to let it pass; decided from the header alone. */
   open(entry: FileEntry): FileSinkWriter | undefined;
   /**
-   * Where a sink hashes on another thread: the pass hands it each layer's uncompressed bytes (and their diffID
-   * to hash) before the tar parser sees them, and the views `write` gets are of those bytes, taken without a copy.
+   * Where a sink hashes on another thread: the pass hands it each layer's uncompressed bytes (their diffID to
+   * hash, and the blob's digest where the blob allows) before the tar parser sees them, and the views `write`
+   * gets are of those bytes, taken without a copy.
    */
   readonly streams?: StreamHasher;
 }

@@ -62,7 +62,7 @@ export async function readFilesystem(
   // Without sinks (every byte of many files: the scan's digests) the pass's thread has time to spare,
   // and the worker only inflates: both run at once instead of the worker doing both in turn.
   const hashInPass = !withSinks;
-  // A sink hashing on its own thread takes the diffIDs too: then this thread hashes nothing.
+  // A sink hashing on its own thread takes the blobs' digests and the diffIDs too: this thread hashes nothing.
   const streams = needs.sinks?.find((sink) => sink.streams !== undefined)?.streams;
   const opened: Promise<LayerBytes>[] = [];
   const openAhead = (upTo: number) => {
@@ -81,7 +81,7 @@ export async function readFilesystem(
       opened.push(bytes);
     }
   };
-  // DiffIDs hashed on a StreamHasher's worker are checked once it catches up: the pass does not wait for it.
+  // Digests and diffIDs hashed on a StreamHasher's worker are checked once it catches up: the pass does not wait.
   const verdicts: Promise<boolean>[] = [];
   try {
     for (const [position, layer] of layers.entries()) {
@@ -104,7 +104,7 @@ export async function readFilesystem(
     }
     for (const verdict of verdicts) await verdict;
   } catch (error) {
-    // An earlier layer whose diffID does not match failed first: its verdict is the one to give.
+    // An earlier layer whose digest or diffID does not match failed first: its verdict is the one to give.
     for (const verdict of verdicts) await verdict;
     throw error;
   } finally {

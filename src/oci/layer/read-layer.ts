@@ -47,8 +47,9 @@ export interface LayerReadResult {
   readonly entries: number;
   /**
    * Settles once the uncompressed stream was checked against the layer's diffID: true when it was, false when
-   * there was nothing to check; DIGEST_MISMATCH when it does not match. Already settled unless the layer was
-   * hashed on a `StreamHasher`, whose worker may still be behind: the caller must await it.
+   * there was nothing to check; DIGEST_MISMATCH when it (or the blob, when its digest was hashed there too) does
+   * not match. Already settled unless the layer was hashed on a `StreamHasher`, whose worker may still be behind:
+   * the caller must await it.
    */
   readonly diffIdVerified: Promise<boolean>;
 }
