@@ -41,6 +41,22 @@ export interface HashedStream {
   end(): Promise<string | undefined>;
 }
 
+/** Copies `chunk` into `stream`'s memory, in the runs it gives (waiting for room when it must): each run, once taken. */
+export async function* copiedRuns(
+  stream: Pick<HashedStream, 'space' | 'take'>,
+  chunk: Uint8Array,
+): AsyncGenerator<Uint8Array> {
+  for (let offset = 0; offset < chunk.length; ) {
+    const space = stream.space(chunk.length - offset);
+    const run = space instanceof Uint8Array ? space : await space;
+    const n = Math.min(run.length, chunk.length - offset);
+    run.set(chunk.subarray(offset, offset + n));
+    stream.take(n);
+    offset += n;
+    yield run.subarray(0, n);
+  }
+}
+
 /** What a pass over layers hands each layer's bytes to, so they and its files are hashed on one other thread. */
 export interface StreamHasher {
   /** A stream hashed with `algorithm` (none: its bytes only carry files); `sizeHint` bytes expected, about. */

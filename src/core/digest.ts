@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
-import type { HashedStream } from './background-hash.ts';
+import { copiedRuns, type HashedStream } from './background-hash.ts';
 import { SgciError } from './errors.ts';
 
 export type DigestAlgorithm = 'sha256' | 'sha512';
@@ -160,7 +160,8 @@ export function verifyChunks(
     for await (const chunk of source) {
       const error = check.update(chunk);
       if (error) throw error;
-      if (stream !== undefined) await copyToStream(stream, chunk);
+      // Copied for the worker to hash; what passes on is the chunk itself.
+      if (stream !== undefined) for await (const _run of copiedRuns(stream, chunk));
       yield chunk;
     }
     if (stream === undefined) {
@@ -183,16 +184,4 @@ export function verifyChunks(
       return answer === undefined ? undefined : check.finish(await answer);
     },
   };
-}
-
-/** Copies `chunk` into `stream`, in the runs it gives, waiting for room when it must. */
-async function copyToStream(stream: HashedStream, chunk: Uint8Array): Promise<void> {
-  for (let offset = 0; offset < chunk.length; ) {
-    const space = stream.space(chunk.length - offset);
-    const run = space instanceof Uint8Array ? space : await space;
-    const n = Math.min(run.length, chunk.length - offset);
-    run.set(chunk.subarray(offset, offset + n));
-    stream.take(n);
-    offset += n;
-  }
 }

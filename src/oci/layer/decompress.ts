@@ -1,6 +1,7 @@
 import { pipeline, Readable } from 'node:stream';
 import type { Gunzip, ZstdDecompress } from 'node:zlib';
 import * as zlib from 'node:zlib';
+import { copiedRuns } from '../../core/index.ts';
 import { createDecompressor, decompressorChunkBytes, decompressorOf } from './compression.ts';
 
 /** The part of Node's zlib handle that `zlib.*Sync` functions drive (stable since Node 10, present in 22 and 24). */
@@ -168,17 +169,7 @@ export interface OutputSpace {
  * hash ring hashes the files' bytes from it). For chunks made elsewhere (a worker, a plain tar, the zlib stream).
  */
 export async function* copyInto(chunks: AsyncIterable<Uint8Array>, into: OutputSpace): AsyncGenerator<Uint8Array> {
-  for await (const chunk of chunks) {
-    for (let offset = 0; offset < chunk.length; ) {
-      const space = into.space(chunk.length - offset);
-      const target = space instanceof Uint8Array ? space : await space;
-      const n = Math.min(target.length, chunk.length - offset);
-      target.set(chunk.subarray(offset, offset + n));
-      into.take(n);
-      offset += n;
-      yield target.subarray(0, n);
-    }
-  }
+  for await (const chunk of chunks) yield* copiedRuns(into, chunk);
 }
 
 async function* viaStream(
