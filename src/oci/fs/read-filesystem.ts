@@ -62,6 +62,8 @@ export async function readFilesystem(
   // Without sinks (every byte of many files: the scan's digests) the pass's thread has time to spare,
   // and the worker only inflates: both run at once instead of the worker doing both in turn.
   const hashInPass = !withSinks;
+  // A sink hashing on its own thread takes the blobs' digests and the diffIDs too: this thread hashes nothing.
+  const streams = needs.sinks?.find((sink) => sink.streams !== undefined)?.streams;
   const opened: Promise<LayerBytes>[] = [];
   const openAhead = (upTo: number) => {
     for (let i = opened.length; i <= upTo && i < layers.length; i++) {
@@ -72,17 +74,20 @@ export async function readFilesystem(
         pool,
         minWorkerBytes,
         hashInPass,
+        ...(streams ? { streams } : {}),
       });
       // Surfaces when the pass reaches this layer, in layer order, as it would without workers.
       bytes.catch(() => undefined);
       opened.push(bytes);
     }
   };
+  // Digests and diffIDs hashed on a StreamHasher's worker are checked once it catches up: the pass does not wait.
+  const verdicts: Promise<boolean>[] = [];
   try {
     for (const [position, layer] of layers.entries()) {
       if (pool !== undefined) openAhead(position + pool.size - 1);
       squash.startLayer(layer);
-      await readLayer(
+      const read = await readLayer(
         layer,
         squash,
         {
@@ -90,10 +95,18 @@ export async function readFilesystem(
           budget,
           signal: options.signal,
           onWarning: (reason) => squash.warn('/', layer.index, reason),
+          ...(streams ? { streams } : {}),
         },
         opened[position],
       );
+      if (streams === undefined) await read.diffIdVerified;
+      else verdicts.push(read.diffIdVerified);
     }
+    for (const verdict of verdicts) await verdict;
+  } catch (error) {
+    // An earlier layer whose digest or diffID does not match failed first: its verdict is the one to give.
+    for (const verdict of verdicts) await verdict;
+    throw error;
   } finally {
     if (pool !== undefined) {
       // Layers opened ahead of a failure stop reading their blobs.
