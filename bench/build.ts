@@ -9,7 +9,8 @@
  * apt-ftparchive into a repository signed with a key made here and served on loopback. The examples' own build
  * files are used with that source in place of Debian's and amd64 only (the apt cache holds amd64). Steps:
  * 1. cold: `sgci build FILE` with an empty SGCI_HOME (resolve, fetch, verify, assemble twice, SBOM, gate), with the
- *    seconds the mirror spent serving and what those bytes would take at 100 Mbit/s;
+ *    seconds the mirror spent serving and what those bytes would take at 100 Mbit/s, and the fastest run's
+ *    `report.phases`: each phase's wall time, start and end, and the share of the build with a download under way;
  * 2. the whole command warm (`--locked`, everything cached), both runs of the reproducibility proof included;
  * 3. one build of the image (`assembleImage`) in its own process from the warm expanded-.deb cache — the figure the
  *    target is about — and, for reference, the same reading every .deb (no expanded cache);
@@ -32,6 +33,7 @@ import {
   lockPathOf,
   withEpoch,
 } from '../src/build/index.ts';
+import type { PhaseReport } from '../src/build/phases.ts';
 import { debsFromAptCache } from '../src/build/testing.ts';
 import { headline, quick } from './lib/headline.ts';
 import { runTimed, runTimedAsync, type TimedRun } from './lib/measure.ts';
@@ -151,6 +153,42 @@ function succeeded(run: TimedRun, what: string): TimedRun {
   return run;
 }
 
+/** The phases of a cold build as rows: covered wall time, the spans' sum, when, and bytes. */
+function phaseRows(name: string, report: PhaseReport): string[][] {
+  const rows = report.phases.map((p) => [
+    name,
+    p.phase,
+    fmt(p.seconds),
+    fmt(p.busySeconds),
+    `${p.spans}`,
+    `${fmt(p.from)}–${fmt(p.to)}`,
+    p.bytes > 0 ? fmt(p.bytes / 1e6, 1) : '',
+  ]);
+  const share = (seconds: number, of: number) => `${((100 * seconds) / of).toFixed(0)} % of ${fmt(of)} s`;
+  rows.push([
+    name,
+    'network transfer (a download under way)',
+    fmt(report.transferSeconds),
+    share(report.transferSeconds, report.seconds),
+    '',
+    '',
+    fmt(report.transferBytes / 1e6, 1),
+  ]);
+  // the same build with its transfers at the model's line speed instead of loopback's
+  const model = (report.transferBytes * 8) / modelBitsPerSecond;
+  const modelled = report.seconds - report.transferSeconds + model;
+  rows.push([
+    name,
+    `network at ${modelBitsPerSecond / 1e6} Mbit/s (model)`,
+    fmt(model),
+    share(model, modelled),
+    '',
+    '',
+    '',
+  ]);
+  return rows;
+}
+
 const cell = (b: Best) => `${fmt(b.wall)} (${fmt(b.cpu)})`;
 const ratio = (a: Best, floor: Best) => `${(a.wall / floor.wall).toFixed(2)}x (${(a.cpu / floor.cpu).toFixed(2)}x)`;
 
@@ -180,6 +218,7 @@ async function compare(): Promise<void> {
     const assemblyRows: string[][] = [];
     const commandRows: string[][] = [];
     const commands: string[] = [];
+    const phaseTable: string[][] = [];
     for (const e of examples) {
       const dir = join(work, e.name);
       mkdirSync(dir);
@@ -205,6 +244,7 @@ async function compare(): Promise<void> {
       let servedSeconds = 0;
       let servedBytes = 0;
       let coldDigest = '';
+      let coldPhases: PhaseReport | undefined;
       let fastestCold = Number.POSITIVE_INFINITY;
       let n = 0;
       const cold = await fastest(async () => {
@@ -215,13 +255,15 @@ async function compare(): Promise<void> {
           `cold sgci build ${e.name}`,
         );
         const wall = r.wallSeconds;
-        // the mirror's figures of the run that counts, the fastest
+        const out = JSON.parse(r.stdout) as { digest: string; report: { phases: PhaseReport } };
+        // the mirror's figures and the phases of the run that counts, the fastest
         if (wall < fastestCold) {
           fastestCold = wall;
           servedSeconds = served.transfers.reduce((s, t) => s + t.seconds, 0);
           servedBytes = served.transfers.reduce((s, t) => s + t.bytes, 0);
+          coldPhases = out.report.phases;
         }
-        coldDigest = (JSON.parse(r.stdout) as { digest: string }).digest;
+        coldDigest = out.digest;
         return { wall, cpu: r.cpuSeconds, rss: r.rssMiB };
       });
       // 2. the whole command, warm
@@ -241,6 +283,7 @@ async function compare(): Promise<void> {
         secondRunRss = Math.max(secondRunRss, out.report.reproducibility.secondRunPeakRssMiB);
         return { wall: r.wallSeconds, cpu: r.cpuSeconds, rss: r.rssMiB };
       });
+      if (coldPhases) for (const row of phaseRows(e.name, coldPhases)) phaseTable.push(row);
       commands.push(`SGCI_HOME=${home} ${node} ${build('warm', true).join(' ')}`);
       // 3. one build of the image, from the lock's verified .debs
       const lock = JSON.parse(readFileSync(lockPathOf(file), 'utf8')) as Parameters<typeof lockEpoch>[0];
@@ -338,7 +381,11 @@ async function compare(): Promise<void> {
         ],
         commandRows,
         'end',
-      )}\n${commands.map((c) => `  ${c}`).join('\n')}\nload average at end: ${load()}\n`,
+      )}\n${commands.map((c) => `  ${c}`).join('\n')}\n\nthe fastest cold build phase by phase (report.phases: wall s covered, the spans' sum, from–to s after the start)\n${table(
+        ['example', 'phase', 'wall s', 'spans s', 'spans', 'from–to', 'MB'],
+        phaseTable,
+        'end',
+      )}\nload average at end: ${load()}\n`,
     );
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -2,14 +2,26 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { isNotFound, type RegistryAccess, resolveImage, type Signer } from '../attest/index.ts';
-import { canonicalJson, type Digest, describe, digestOf, SgciError, writeFileAtomic } from '../core/index.ts';
+import {
+  canonicalJson,
+  type Digest,
+  defaultLimits,
+  describe,
+  digestOf,
+  SgciError,
+  writeFileAtomic,
+} from '../core/index.ts';
 import type { RegistryReference } from '../oci/reference/index.ts';
 import { type BuildConfig, buildEpoch, loadBuildConfig, readBuildFile, withEpoch } from './config.ts';
+import { ExpandedDebCache } from './deb/expanded-cache.ts';
+import type { ExpandedDeb } from './deb/read-deb.ts';
+import { DebWorkers } from './deb/read-debs.ts';
 import {
   type DebFile,
   debianArchitecture,
   debPackageOf,
   diffLock,
+  type Fetched,
   fetchPackages,
   type Lock,
   lockedPackages,
@@ -27,6 +39,7 @@ import { type ExtraSource, resolveExtraSources } from './extra/extra-sources.ts'
 import { checkBuiltImage, type GateReport, type SignedProvenance } from './gate/index.ts';
 import { type AssembledImage, assembleImage, type PlatformPackages } from './image/assemble.ts';
 import { type ImagePusher, pushLayout } from './image/push.ts';
+import { PhaseRecorder, type PhaseReport } from './phases.ts';
 import { attestBuild, buildProvenance, type ExtraFileInput, readLocalInputs } from './provenance/index.ts';
 import {
   type BuildEnvironment,
@@ -174,6 +187,8 @@ export interface BuildOutcome {
   readonly signed: boolean;
   /** Every tag already named this digest: nothing was pushed, signed or attested again. */
   readonly unchanged?: boolean;
+  /** Where the time went, phase by phase, up to the outputs written (pushing not included). */
+  readonly phases: PhaseReport;
 }
 
 /** The extra files as the provenance lists them: where each came from, its digest, its image path and platforms. */
@@ -231,15 +246,41 @@ export async function runBuild(request: BuildRequest): Promise<BuildOutcome> {
 
 /** `runBuild` with `work`, a directory of its own for what the build packs (directories of `files`). */
 async function buildIn(work: string, request: BuildRequest): Promise<BuildOutcome> {
+  const phases = new PhaseRecorder();
   const environment = currentEnvironment();
   // the proof's second run starts now: Node's start-up and its modules' loading overlap resolution and downloads
   const second = await spawnSecondRun(environment);
   try {
-    return await buildBeside(work, request, environment, second);
+    return await buildBeside(work, request, environment, second, phases);
   } catch (error) {
     await second.abort();
     throw error;
   }
+}
+
+/**
+ * Opens each `.deb` the expanded cache does not hold as soon as its download is verified, on worker threads while
+ * the others still download: a cold build's xz runs beside its transfers instead of after them, and leaves this
+ * thread free to hand the proof's second run its input. Only the first run does this; the second opens every
+ * `.deb` itself.
+ */
+async function openOnArrival(
+  packages: readonly DebFile[],
+  cache: ExpandedDebCache,
+  workers: DebWorkers,
+): Promise<{ debs: Map<string, Promise<ExpandedDeb>>; verified: (fetched: Fetched<DebFile>) => void }> {
+  const held = new Set<string>();
+  for (const p of packages) if (await cache.holds(p.sha256)) held.add(p.sha256);
+  const debs = new Map<string, Promise<ExpandedDeb>>();
+  const verified = (p: Fetched<DebFile>) => {
+    if (held.has(p.sha256)) return;
+    const input = `${p.name}_${p.version}_${p.architecture}.deb`;
+    const tars = workers.open({ path: p.path, input, sha256: p.sha256 });
+    // a failure is reported where the assembly takes the package, or not at all when the build stopped before
+    tars.catch(() => undefined);
+    debs.set(p.sha256, tars);
+  };
+  return { debs, verified };
 }
 
 /** Checks each platform image (SBOM agreement and gate) and encodes its SBOMs; writes nothing. */
@@ -280,28 +321,46 @@ async function buildBeside(
   request: BuildRequest,
   environment: BuildEnvironment,
   second: SecondRun,
+  phases: PhaseRecorder,
 ): Promise<BuildOutcome> {
   const { text, config: file } = await readBuildFile(request.file);
-  const files = new RepositoryFiles(request.repository);
+  const files = new RepositoryFiles({ ...request.repository, phases });
   const { lock, lockPath } = await resolveBuild(file, request.file, request.locked, files, request);
   if (!request.locked) await writeFileAtomic(lockPath, serializeLock(lock));
   const config = withEpoch(file, lockEpoch(lock));
-  const inputs = [];
-  for (const platform of config.image.platforms) {
-    const fetched = await fetchPackages(lockedPackages(lock, debianArchitecture(platform)), files);
-    inputs.push({ platform, packages: fetched.map(debPackageOf) });
-  }
+  // every platform's .debs in one go, each file once (an `all` package serves every platform)
+  const wanted = config.image.platforms.map((platform) => lockedPackages(lock, debianArchitecture(platform)));
+  const once = new Map<string, DebFile>();
+  for (const p of wanted.flat()) once.set(p.sha256, p);
+  const expandedCache = new ExpandedDebCache(join(files.cache.dir, 'expanded'));
+  await using workers = new DebWorkers(defaultLimits, undefined, (start, end, bytes) =>
+    phases.record('expand .deb', start, end, bytes),
+  );
+  const opened = await openOnArrival([...once.values()], expandedCache, workers);
+  const paths = new Map(
+    (await fetchPackages([...once.values()], files, opened.verified)).map((f) => [f.sha256, f.path]),
+  );
+  const inputs = config.image.platforms.map((platform, i) => ({
+    platform,
+    packages: (wanted[i] ?? []).map((p) => debPackageOf({ ...p, path: paths.get(p.sha256) ?? '' })),
+  }));
   const extraSources = await resolveExtraSources(config, request.file, files, work);
   const layout = request.out ?? join(await mkdtemp(join(tmpdir(), 'sgci-build-')), 'oci');
+  const handedOver = performance.now();
   second.assemble(request.file, text, { inputs, epoch: buildEpoch(config), extraSources });
-  // the first run takes packages from the expanded cache; the second reads every .deb again, so what the cache
-  // holds is checked against the verified .debs by the proof itself
-  const image = await assembleImage(config, inputs, {
-    layout,
-    baseDir: dirname(request.file),
-    extraSources,
-    expandedCache: join(files.cache.dir, 'expanded'),
-  });
+  // the first run takes packages from the expanded cache or as they were opened on arrival; the second reads every
+  // .deb again, so what the cache holds is checked against the verified .debs by the proof itself
+  const image = await phases.time('assemble', () =>
+    assembleImage(config, inputs, {
+      layout,
+      baseDir: dirname(request.file),
+      extraSources,
+      expandedCache: expandedCache.dir,
+      opened: opened.debs,
+    }),
+  );
+  // the threads are idle now: not held through the scan and the proof
+  await workers[Symbol.asyncDispose]();
   const extraFiles = extraFilesOf(config, extraSources);
   const provenance = config.outputs.provenance
     ? buildProvenance({
@@ -325,13 +384,18 @@ async function buildBeside(
   // the scan and gate run while the second run still assembles; a failed proof outranks what they found, and
   // nothing is written beside the layout or pushed before both are through
   const [proved, checked] = await Promise.allSettled([
-    proveReproducible(request.file, { image, environment }, second),
-    checkPlatforms(
-      config,
-      inputs,
-      image,
-      request,
-      signs && provenance ? { digest: image.digest, predicate: provenance } : undefined,
+    proveReproducible(request.file, { image, environment }, second).then((proof) => {
+      phases.record('second run', handedOver, handedOver + proof.secondRunMs);
+      return proof;
+    }),
+    phases.time('scan and gate', () =>
+      checkPlatforms(
+        config,
+        inputs,
+        image,
+        request,
+        signs && provenance ? { digest: image.digest, predicate: provenance } : undefined,
+      ),
     ),
   ]);
   if (proved.status === 'rejected') throw proved.reason;
@@ -339,6 +403,7 @@ async function buildBeside(
   const reproducibility = proved.value;
   const { gates, sboms } = checked.value;
   const outputs: string[] = [];
+  const writing = performance.now();
   const attestations = `${layout}.attestations`;
   await mkdir(attestations, { recursive: true });
   for (const platform of sboms)
@@ -352,7 +417,10 @@ async function buildBeside(
     await writeFileAtomic(path, `${JSON.stringify(provenance, null, 2)}\n`);
     outputs.push(path);
   }
-  if (!request.push) return { image, lockPath, outputs, gates, reproducibility, extraFiles, signed: false };
+  phases.record('write outputs', writing, performance.now());
+  const timed = phases.report();
+  if (!request.push)
+    return { image, lockPath, outputs, gates, reproducibility, extraFiles, signed: false, phases: timed };
   const { registry, target } = request.push;
   const tags = request.push.tags ?? config.image.tags;
   if (await published(registry, target, tags, image.digest))
@@ -366,6 +434,7 @@ async function buildBeside(
       pushed: image.digest,
       signed: false,
       unchanged: true,
+      phases: timed,
     };
   const pushed = await pushLayout(layout, registry, target, tags);
   if (signer)
@@ -374,5 +443,5 @@ async function buildBeside(
       platforms: sboms,
       ...(provenance ? { provenance } : {}),
     });
-  return { image, lockPath, outputs, gates, reproducibility, extraFiles, pushed, signed: signs };
+  return { image, lockPath, outputs, gates, reproducibility, extraFiles, pushed, signed: signs, phases: timed };
 }

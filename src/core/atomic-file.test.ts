@@ -84,3 +84,16 @@ test('a directory the filesystem refuses (procfs) is an IO_ERROR with the reason
     "cannot create the directory /proc/sgci-out: ENOENT: no such file or directory, mkdir '/proc/sgci-out'",
   );
 });
+
+test('writers creating the same new directories at once all succeed', async () => {
+  // Each round, many files under one fresh deep directory: the writers race to make the same parents.
+  for (let round = 0; round < 20; round++) {
+    const base = join(dir, `race-${round}`, 'a', 'b', 'c');
+    const names = Array.from({ length: 16 }, (_, i) => join(base, `f${i}`));
+    await Promise.all(names.map((name, i) => writeFileAtomic(name, String(i))));
+    assert.deepEqual(
+      names.map((name) => readFileSync(name, 'utf8')),
+      names.map((_, i) => String(i)),
+    );
+  }
+});

@@ -71,15 +71,23 @@ async function makeDirectory(directory: string, input: string): Promise<void> {
  */
 async function makeParents(directory: string): Promise<void> {
   try {
-    await mkdir(directory);
+    await mkdirOrFind(directory);
     return;
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST' && (await stat(directory)).isDirectory()) return;
-    if (code !== 'ENOENT' || dirname(directory) === directory) throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(directory) === directory) throw error;
   }
   await makeParents(dirname(directory));
-  await mkdir(directory);
+  await mkdirOrFind(directory);
+}
+
+/** `mkdir`, content with a directory that is already there: another writer may make the same one at once. */
+async function mkdirOrFind(directory: string): Promise<void> {
+  try {
+    await mkdir(directory);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST' && (await stat(directory)).isDirectory()) return;
+    throw error;
+  }
 }
 
 /** Why `mkdir -p directory` failed: the nearest part of the path that exists and is not a usable directory. */

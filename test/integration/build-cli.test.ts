@@ -160,6 +160,17 @@ test('sgci build lock, then sgci build --locked --push: from a signed repository
   );
   // the child's own peak, measured in it: a process that loaded sgci and assembled an image
   assert.ok(proof.secondRunPeakRssMiB > 30 && proof.secondRunPeakRssMiB < 1024, `${proof.secondRunPeakRssMiB} MiB`);
+  // where the time went: each .deb fetched once for both platforms (tzdata is `all`), every phase within the build
+  const phases: {
+    seconds: number;
+    transferSeconds: number;
+    phases: { phase: string; spans: number; seconds: number; to: number }[];
+  } = result.report.phases;
+  const phase = (name: string) => phases.phases.find((p) => p.phase === name);
+  assert.equal(phase('download .deb')?.spans, 5);
+  assert.ok(phases.transferSeconds > 0 && phases.transferSeconds <= phases.seconds);
+  for (const name of ['verify InRelease', 'download .deb', 'assemble', 'second run', 'scan and gate', 'write outputs'])
+    assert.ok((phase(name)?.to ?? Number.POSITIVE_INFINITY) <= phases.seconds, name);
   assert.deepEqual(
     result.gates.map((g: { platform: string; failed: string[] }) => [g.platform, g.failed]),
     [

@@ -6,7 +6,7 @@
  * came from, so a damaged, swapped or stale entry is dropped and the .deb read again. The cache is bounded: the
  * least recently used entries go first.
  */
-import { createHash, subtle } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { readFile, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BlobCache } from '../../cache/index.ts';
@@ -84,8 +84,9 @@ export class ExpandedDebCache {
     } catch {
       return this.#drop(ref);
     }
-    // hashed on libuv's pool: the entries of several packages are checked side by side
-    const actual = Buffer.from(await subtle.digest('SHA-256', bytes)).toString('hex');
+    // one-shot on this thread: WebCrypto's digest copies the bytes first and cost twice the CPU (measured on the
+    // static set's 26 MB of entries), with no gain from the pool's threads
+    const actual = hash('sha256', bytes, 'hex');
     if (`sha256:${actual}` !== digest) return this.#drop(ref, digest);
     const entry = parseEntry(bytes, debSha256);
     if (entry === undefined) return this.#drop(ref, digest);
@@ -93,6 +94,16 @@ export class ExpandedDebCache {
     const now = new Date();
     await utimes(path, now, now).catch(() => {});
     return entry;
+  }
+
+  /** Whether an entry for the .deb is there (its ref): to decide what to open early, never to read one. */
+  async holds(debSha256: string): Promise<boolean> {
+    try {
+      await stat(this.#refOf(debSha256));
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Stores the expanded tars of the .deb with this sha256 (called once the .deb was verified and parsed). */

@@ -7,8 +7,8 @@ import { parentPort } from 'node:worker_threads';
 import { isSgciError, type Limits } from '../../core/index.ts';
 import { expandDeb } from './read-deb.ts';
 
+/** One package at a time: a worker is given the next when it has replied. */
 export interface ReadRequest {
-  readonly id: number;
   readonly path: string;
   readonly input: string;
   readonly limits: Limits;
@@ -19,7 +19,7 @@ parentPort?.on('message', async (request: ReadRequest) => {
   try {
     const expanded = await expandDeb(request.path, request.input, request.limits, request.sha256);
     // both tars are buffers of their own (never Node's shared pool), so their memory can move to the parent
-    parentPort?.postMessage({ id: request.id, expanded }, [
+    parentPort?.postMessage({ expanded }, [
       expanded.control.buffer as ArrayBuffer,
       expanded.data.buffer as ArrayBuffer,
     ]);
@@ -27,6 +27,6 @@ parentPort?.on('message', async (request: ReadRequest) => {
     const failure = isSgciError(error)
       ? { code: error.code, input: error.input, message: error.message }
       : { message: error instanceof Error ? error.message : String(error) };
-    parentPort?.postMessage({ id: request.id, failure });
+    parentPort?.postMessage({ failure });
   }
 });

@@ -17,7 +17,6 @@ export interface DebRequest {
 }
 
 interface Reply {
-  readonly id: number;
   readonly expanded?: ExpandedDeb;
   readonly failure?: { readonly code?: ErrorCode; readonly input?: string; readonly message: string };
 }
@@ -56,21 +55,52 @@ export async function readDebs(
   limits: Limits,
   cache?: ExpandedDebCache,
 ): Promise<Deb[]> {
-  const expanded = await Promise.all(
-    requested.map((p) => (cache && p.sha256 ? cache.get(p.sha256, limits) : undefined)),
+  return Promise.all(readEachDeb(requested, limits, cache));
+}
+
+/**
+ * Packages the caller opened already (`expandDeb`, each checked against its sha256 as it was), by that sha256:
+ * a cold build opens each `.deb` as soon as its download is verified, while the others still download. Each is
+ * taken out once read (and stored in the cache), so a platform's tars are not held while the next is built.
+ */
+export type OpenedDebs = Map<string, Promise<ExpandedDeb>>;
+
+/**
+ * `readDebs` as one promise per package, in the order asked for, each settled as soon as its package is read: a
+ * caller that takes them in order unpacks the first while the cache entries of the others are still being hashed.
+ * A rejection the caller never reaches (it stopped at an earlier one) is not reported as unhandled.
+ */
+export function readEachDeb(
+  requested: readonly DebRequest[],
+  limits: Limits,
+  cache?: ExpandedDebCache,
+  opened?: OpenedDebs,
+): Promise<Deb>[] {
+  const early = requested.map((p) => {
+    const tars = p.sha256 ? opened?.get(p.sha256) : undefined;
+    if (p.sha256) opened?.delete(p.sha256);
+    return tars;
+  });
+  const cached = requested.map((p, i) =>
+    early[i] === undefined && cache && p.sha256 ? cache.get(p.sha256, limits) : Promise.resolve(undefined),
   );
-  const missing: number[] = [];
-  for (const [i, tars] of expanded.entries()) if (tars === undefined) missing.push(i);
-  const opened = await expandDebs(
-    missing.map((i) => requested[i] as DebRequest),
-    limits,
-  );
-  for (const [k, i] of missing.entries()) expanded[i] = opened[k];
-  const opening = new Set(missing);
-  const debs: Deb[] = [];
-  for (const [i, p] of requested.entries()) {
-    let tars = expanded[i] as ExpandedDeb;
-    let fresh = opening.has(i);
+  // the packages the cache misses are opened together (in workers when that pays), once every lookup is through
+  const read = Promise.all(cached).then(async (found) => {
+    const missing: number[] = [];
+    for (const [i, tars] of found.entries()) if (tars === undefined && early[i] === undefined) missing.push(i);
+    const expanded = await expandDebs(
+      missing.map((i) => requested[i] as DebRequest),
+      limits,
+    );
+    return new Map(missing.map((i, k) => [i, expanded[k] as ExpandedDeb]));
+  });
+  // one store at a time, as the cache's writers expect
+  let storing: Promise<void> = Promise.resolve();
+  const debs = requested.map(async (p, i) => {
+    const hit = await cached[i];
+    let tars = hit ?? (await early[i]) ?? (await read).get(i);
+    if (tars === undefined) throw new SgciError('IO_ERROR', p.input, 'not read');
+    let fresh = hit === undefined;
     let deb: Deb;
     try {
       deb = await parseExpandedDeb(tars, p.input, limits);
@@ -81,9 +111,16 @@ export async function readDebs(
       fresh = true;
       deb = await parseExpandedDeb(tars, p.input, limits);
     }
-    if (fresh && cache && p.sha256) await storeExpanded(cache, p.sha256, tars);
-    debs.push(deb);
-  }
+    if (fresh && cache && p.sha256) {
+      const { sha256 } = p;
+      const stored = tars;
+      storing = storing.then(() => storeExpanded(cache, sha256, stored));
+      await storing;
+    }
+    return deb;
+  });
+  for (const deb of debs) deb.catch(() => undefined);
+  read.catch(() => undefined);
   return debs;
 }
 
@@ -110,40 +147,97 @@ async function expandDebs(requested: readonly DebRequest[], limits: Limits): Pro
     for (const p of packages) out.push(await expandDeb(p.path, p.input, limits, p.sha256));
     return out;
   }
+  await using workers = new DebWorkers(limits, threads);
+  const results: Promise<ExpandedDeb>[] = new Array(packages.length);
   // largest first, so the long ones do not start last
-  const queue = packages.map((p, id) => ({ ...p, id })).sort((a, b) => b.size - a.size);
-  const results: ExpandedDeb[] = new Array(packages.length);
-  const workers = Array.from({ length: threads }, () => new Worker(new URL('./read-deb-worker.ts', import.meta.url)));
-  try {
-    await Promise.all(
-      workers.map(
-        (worker) =>
-          new Promise<void>((resolve, reject) => {
-            let current: (typeof queue)[number] | undefined;
-            const next = () => {
-              current = queue.shift();
-              if (current === undefined) return resolve();
-              const request: ReadRequest = {
-                id: current.id,
-                path: current.path,
-                input: current.input,
-                limits,
-                ...(current.sha256 ? { sha256: current.sha256 } : {}),
-              };
-              worker.postMessage(request);
-            };
-            worker.on('message', (reply: Reply) => {
-              if (reply.expanded === undefined) return reject(failureOf(reply, current?.input ?? ''));
-              results[reply.id] = revived(reply.expanded);
-              next();
-            });
-            worker.on('error', reject);
-            next();
-          }),
-      ),
-    );
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+  for (const { p, i } of packages.map((p, i) => ({ p, i })).sort((a, b) => b.p.size - a.p.size))
+    results[i] = workers.open(p);
+  // awaited here: the threads end when this returns
+  return await Promise.all(results);
+}
+
+interface Job {
+  readonly request: DebRequest;
+  /** When a thread took it (`performance.now()`), for `opened`. */
+  started?: number;
+  readonly resolve: (expanded: ExpandedDeb) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * Worker threads (`read-deb-worker.ts`) that open .debs as they are asked for, at most `threads` at once, each
+ * started when there is work for it: the xz of one package runs beside this thread's work and the others'.
+ */
+export class DebWorkers implements AsyncDisposable {
+  readonly #limits: Limits;
+  readonly #threads: number;
+  readonly #workers: Worker[] = [];
+  readonly #idle: Worker[] = [];
+  readonly #queue: Job[] = [];
+  readonly #running = new Map<Worker, Job>();
+  readonly #opened: ((start: number, end: number, bytes: number) => void) | undefined;
+
+  /** `opened` hears of each package opened: when a thread took it, when it replied, and the tars' bytes. */
+  constructor(
+    limits: Limits,
+    threads = Math.min(availableParallelism(), 4),
+    opened?: (start: number, end: number, bytes: number) => void,
+  ) {
+    this.#limits = limits;
+    this.#threads = Math.max(1, threads);
+    this.#opened = opened;
   }
-  return results;
+
+  /** The package's tars, checked against its sha256 (when given) before they are decompressed. */
+  open(request: DebRequest): Promise<ExpandedDeb> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ request, resolve, reject });
+      this.#next();
+    });
+  }
+
+  #next(): void {
+    while (this.#queue.length > 0 && (this.#idle.length > 0 || this.#workers.length < this.#threads)) {
+      const worker = this.#idle.pop() ?? this.#start();
+      const job = this.#queue.shift() as Job;
+      job.started = performance.now();
+      this.#running.set(worker, job);
+      const { path, input, sha256 } = job.request;
+      const request: ReadRequest = { path, input, limits: this.#limits, ...(sha256 ? { sha256 } : {}) };
+      worker.postMessage(request);
+    }
+  }
+
+  #start(): Worker {
+    const worker = new Worker(new URL('./read-deb-worker.ts', import.meta.url));
+    this.#workers.push(worker);
+    worker.on('message', (reply: Reply) => {
+      const job = this.#running.get(worker);
+      this.#running.delete(worker);
+      this.#idle.push(worker);
+      if (reply.expanded === undefined) job?.reject(failureOf(reply, job.request.input));
+      else {
+        const tars = revived(reply.expanded);
+        this.#opened?.(job?.started ?? 0, performance.now(), tars.control.length + tars.data.length);
+        job?.resolve(tars);
+      }
+      this.#next();
+    });
+    // a thread that died fails its package; its place goes to a new one, so what is queued still runs
+    worker.on('error', (error) => {
+      this.#running.get(worker)?.reject(error);
+      this.#running.delete(worker);
+      this.#workers.splice(this.#workers.indexOf(worker), 1);
+      this.#next();
+    });
+    return worker;
+  }
+
+  /** Ends the threads; what is still queued or running fails. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    for (const job of this.#queue.splice(0)) job.reject(new SgciError('IO_ERROR', job.request.input, 'not opened'));
+    for (const job of this.#running.values()) job.reject(new SgciError('IO_ERROR', job.request.input, 'not opened'));
+    this.#running.clear();
+    await Promise.all(this.#workers.map((w) => w.terminate()));
+  }
 }

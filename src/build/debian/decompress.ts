@@ -7,14 +7,18 @@
  * bound where the native call returns the whole output first, and WebAssembly needs no prebuilt binary per
  * platform.
  */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { gunzipSync } from 'node:zlib';
 import { describe, SgciError } from '../../core/index.ts';
+import { unxz as unxzHere, type XzReply, type XzRequest } from './unxz.ts';
 
 export async function decompressIndex(
   bytes: Uint8Array,
   path: string,
   maxBytes: number,
   input: string,
+  expectedBytes?: number,
 ): Promise<Uint8Array> {
   if (path.endsWith('.gz')) {
     try {
@@ -25,24 +29,33 @@ export async function decompressIndex(
       throw new SgciError(code, input, `cannot decompress: ${describe(error)}`, { cause: error });
     }
   }
-  if (path.endsWith('.xz')) return unxz(bytes, maxBytes, input);
+  if (path.endsWith('.xz')) return unxz({ bytes, maxBytes, ...(expectedBytes ? { expectedBytes } : {}) }, input);
   return bytes;
 }
 
-async function unxz(bytes: Uint8Array, maxBytes: number, input: string): Promise<Uint8Array> {
-  const { default: xz } = await import('xz-decompress');
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    const stream = new xz.XzReadableStream(new Blob([new Uint8Array(bytes)]).stream());
-    for await (const chunk of stream) {
-      size += chunk.length;
-      if (size > maxBytes) break; // leaving the loop cancels the stream
-      chunks.push(chunk);
-    }
-  } catch (error) {
-    throw new SgciError('REPOSITORY_INVALID', input, `cannot decompress xz: ${describe(error)}`, { cause: error });
-  }
-  if (size > maxBytes) throw new SgciError('LIMIT_EXCEEDED', input, `decompresses to more than ${maxBytes} bytes`);
-  return Buffer.concat(chunks, size);
+/** Below this many compressed bytes a worker's start-up costs more than decompressing here. */
+const workerFloorBytes = 1024 * 1024;
+
+/** xz in a worker thread (`decompress-worker.ts`) when the index is large and there is a core for it, else here. */
+async function unxz(request: XzRequest, input: string): Promise<Uint8Array> {
+  const { maxBytes } = request;
+  const reply =
+    request.bytes.length >= workerFloorBytes && availableParallelism() > 1
+      ? await inWorker(request)
+      : await unxzHere(request);
+  if ('failure' in reply) throw new SgciError('REPOSITORY_INVALID', input, `cannot decompress xz: ${reply.failure}`);
+  if ('tooLarge' in reply) throw new SgciError('LIMIT_EXCEEDED', input, `decompresses to more than ${maxBytes} bytes`);
+  return Buffer.from(reply.text.buffer, reply.text.byteOffset, reply.text.byteLength);
+}
+
+function inWorker(request: XzRequest): Promise<XzReply> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./decompress-worker.ts', import.meta.url), { workerData: request });
+    worker.once('message', (reply: XzReply) => {
+      resolve(reply);
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the xz worker exited with ${code} before it replied`)));
+  });
 }

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BlobCache } from '../../cache/index.ts';
 import { type Digest, dataDir, digestOf, isSgciError, parseDigest, SgciError } from '../../core/index.ts';
+import { type BuildPhase, PhaseRecorder } from '../phases.ts';
 import { type RepositoryRead, repositoryReader } from './transport.ts';
 
 /** A file's expected content as a signed Release or Packages names it. */
@@ -28,6 +29,8 @@ export interface RepositoryFilesOptions {
    * memory once while it is verified. Default 2 GiB (Debian's largest packages are under 1 GiB).
    */
   readonly maxFileBytes?: number;
+  /** Records each download's span (`report.phases` of a build). */
+  readonly phases?: PhaseRecorder;
 }
 
 const MiB = 1024 * 1024;
@@ -35,6 +38,8 @@ const MiB = 1024 * 1024;
 export class RepositoryFiles {
   readonly cache: BlobCache;
   readonly offline: boolean;
+  /** The spans of this build's downloads and of what it does with them (`report.phases`). */
+  readonly phases: PhaseRecorder;
   readonly #timeoutMs: number;
   readonly #maxInReleaseBytes: number;
   readonly #maxFileBytes: number;
@@ -43,6 +48,7 @@ export class RepositoryFiles {
   constructor(options: RepositoryFilesOptions = {}) {
     this.cache = new BlobCache({ dir: options.cacheDir ?? join(dataDir(), 'debian') });
     this.offline = options.offline ?? false;
+    this.phases = options.phases ?? new PhaseRecorder();
     this.#timeoutMs = options.timeoutMs ?? 120_000;
     this.#maxInReleaseBytes = options.maxInReleaseBytes ?? 16 * MiB;
     this.#maxFileBytes = options.maxFileBytes ?? 2048 * MiB;
@@ -58,7 +64,7 @@ export class RepositoryFiles {
       const cached = await this.#cached(pinned, `${url} ${path}`);
       if (cached) return cached;
     }
-    const bytes = await this.#read(url, [path], this.#maxInReleaseBytes);
+    const bytes = await this.#read(url, [path], this.#maxInReleaseBytes, 'download InRelease');
     if (!bytes) throw new SgciError('REPOSITORY_INVALID', joinUrl(url, path), 'the repository has no InRelease');
     const digest = digestOf(bytes);
     if (pinned && digest !== `sha256:${pinned.sha256}`) {
@@ -82,6 +88,7 @@ export class RepositoryFiles {
     paths: readonly string[],
     expected: ExpectedFile,
     link: string,
+    phase: BuildPhase = 'download index',
   ): Promise<Uint8Array | undefined> {
     const input = joinUrl(url, paths[paths.length - 1] ?? '');
     if (expected.size > this.#maxFileBytes) {
@@ -93,7 +100,7 @@ export class RepositoryFiles {
     }
     const cached = await this.#cached(expected, input);
     if (cached) return cached;
-    const bytes = await this.#read(url, paths, expected.size).catch((error: unknown) => {
+    const bytes = await this.#read(url, paths, expected.size, phase).catch((error: unknown) => {
       if (!isSgciError(error, 'LIMIT_EXCEEDED')) throw error;
       throw new SgciError('DIGEST_MISMATCH', input, `is larger than the ${expected.size} bytes ${link} says`);
     });
@@ -106,7 +113,7 @@ export class RepositoryFiles {
   /** As `verified`, for a `.deb`: the local path of the verified file in the cache. */
   async verifiedPath(url: string, path: string, expected: ExpectedFile, link: string): Promise<string> {
     const input = joinUrl(url, path);
-    if (!(await this.verified(url, [path], expected, link))) {
+    if (!(await this.verified(url, [path], expected, link, 'download .deb'))) {
       throw new SgciError('REPOSITORY_INVALID', input, `the repository does not have the file ${link} names`);
     }
     return this.cache.pathOf(sha256Digest(expected, input));
@@ -145,7 +152,12 @@ export class RepositoryFiles {
     return undefined;
   }
 
-  async #read(url: string, paths: readonly string[], maxBytes: number): Promise<Uint8Array | undefined> {
+  async #read(
+    url: string,
+    paths: readonly string[],
+    maxBytes: number,
+    phase: BuildPhase,
+  ): Promise<Uint8Array | undefined> {
     if (this.offline) {
       throw new SgciError('CACHE_ERROR', joinUrl(url, paths[paths.length - 1] ?? ''), 'not in the cache (offline)');
     }
@@ -154,11 +166,15 @@ export class RepositoryFiles {
       read = repositoryReader(url, { timeoutMs: this.#timeoutMs });
       this.#readers.set(url, read);
     }
-    for (const path of paths) {
-      const bytes = await read(path, maxBytes);
-      if (bytes) return bytes;
-    }
-    return undefined;
+    const reader = read;
+    const fetch = async () => {
+      for (const path of paths) {
+        const bytes = await reader(path, maxBytes);
+        if (bytes) return bytes;
+      }
+      return undefined;
+    };
+    return this.phases.time(phase, fetch, (bytes) => bytes?.length ?? 0);
   }
 }
 

@@ -45,7 +45,11 @@ export async function indexText(
     const bytes = await files.verified(url, fetchPaths(release, suite, index), index, 'InRelease');
     if (!bytes) continue;
     const input = joinUrl(url, `dists/${suite}/${index.path}`);
-    const text = await decompressIndex(bytes, index.path, maxIndexBytes, input);
+    const text = await files.phases.time(
+      'decompress index',
+      () => decompressIndex(bytes, index.path, maxIndexBytes, input, plain?.size),
+      (out) => out.length,
+    );
     // only what matches the Release's entry is kept; a repository whose entries disagree is read as before
     if (plain && index !== plain) await files.keepDerived(text, plain, plainInput);
     return { index, text: asBuffer(text) };

@@ -6,6 +6,7 @@ import { SgciError } from '../../core/index.ts';
 import type { ExpectedFile, RepositoryFiles } from './files.ts';
 import type { BinaryPackage } from './packages.ts';
 import { type Closure, type ClosurePackage, resolveClosure } from './resolve.ts';
+import { sideBySide } from './side-by-side.ts';
 import { loadPinnedKeys, normalizeFingerprint } from './signature.ts';
 import { type DebianSource, loadSuite, type VerifiedSuite } from './source.ts';
 import { PackageUniverse } from './universe.ts';
@@ -51,11 +52,13 @@ export type ResolvedPackage = Fetched<ClosurePackage>;
 export async function resolveDebian(request: ResolveRequest, options: ResolveOptions): Promise<Resolution> {
   if (request.architectures.length === 0) throw new SgciError('USAGE', 'architectures', 'name at least one');
   const { suites, packages } = await loadSources(request, options);
-  const closures = request.architectures.map((architecture) =>
-    resolveClosure(new PackageUniverse(packages, architecture), {
-      packages: request.packages,
-      excludes: request.excludes ?? [],
-    }),
+  const closures = options.files.phases.timeSync('resolve', () =>
+    request.architectures.map((architecture) =>
+      resolveClosure(new PackageUniverse(packages, architecture), {
+        packages: request.packages,
+        excludes: request.excludes ?? [],
+      }),
+    ),
   );
   return { suites, closures };
 }
@@ -108,17 +111,16 @@ async function loadSources(
   only?: ReadonlySet<string>,
 ): Promise<{ suites: VerifiedSuite[]; packages: BinaryPackage[] }> {
   const now = options.now ?? (() => new Date());
-  const suites: VerifiedSuite[] = [];
-  const packages: BinaryPackage[] = [];
-  for (const source of request.sources) {
+  // every suite of every source at once: their downloads overlap each other's verification and decompression
+  const perSource = await sideBySide(request.sources, async (source) => {
     const keys = await loadPinnedKeys(source.keys);
     const signers = new Set(
       (source.signers ?? source.keys.map((k) => k.fingerprint)).map((f) => normalizeFingerprint(f, source.url)),
     );
     const at = snapshotTime(source, now);
-    for (const suite of source.suites) {
+    return sideBySide(source.suites, (suite) => {
       const pinned = options.pinned?.(source.url, suite);
-      const loaded = await loadSuite(options.files, {
+      return loadSuite(options.files, {
         source,
         suite,
         architectures: request.architectures,
@@ -129,9 +131,13 @@ async function loadSources(
         maxIndexBytes: options.maxIndexBytes ?? 1024 * 1024 * 1024,
         ...(only ? { only } : {}),
       });
-      suites.push(loaded.verified);
-      for (const p of loaded.packages) packages.push(p);
-    }
+    });
+  });
+  const suites: VerifiedSuite[] = [];
+  const packages: BinaryPackage[] = [];
+  for (const loaded of perSource.flat()) {
+    suites.push(loaded.verified);
+    for (const p of loaded.packages) packages.push(p);
   }
   return { suites, packages };
 }
@@ -147,16 +153,24 @@ function snapshotTime(source: DebianSource, now: () => Date): Date {
 
 /**
  * Each `.deb` (of a closure, or of a lock's packages), fetched once and checked against its Packages entry
- * before anyone opens it.
+ * before anyone opens it; `verified` hears of each as soon as it is, while the others still download.
  */
 export async function fetchPackages<T extends DebFile>(
   packages: readonly T[],
   files: RepositoryFiles,
+  verified?: (fetched: Fetched<T>) => void,
 ): Promise<Fetched<T>[]> {
-  const out: Fetched<T>[] = [];
-  for (const p of packages) {
-    const link = `the Packages entry of ${p.name} ${p.version} (${p.origin.suite}/${p.origin.component})`;
-    out.push({ ...p, path: await files.verifiedPath(p.origin.url, p.filename, p, link) });
-  }
-  return out;
+  return sideBySide(
+    packages,
+    async (p) => {
+      const link = `the Packages entry of ${p.name} ${p.version} (${p.origin.suite}/${p.origin.component})`;
+      const fetched = { ...p, path: await files.verifiedPath(p.origin.url, p.filename, p, link) };
+      verified?.(fetched);
+      return fetched;
+    },
+    downloadsAtOnce,
+  );
 }
+
+/** Downloads under way at once: enough to fill a line with small files, as apt's pipelining does, and no more. */
+const downloadsAtOnce = 8;

@@ -10,6 +10,7 @@ import { joinUrl } from './files.ts';
 import { indexText } from './index-text.ts';
 import { type BinaryPackage, parseNamedPackages, parsePackages } from './packages.ts';
 import { checkRelease, type IndexFile, packagesIndex, parseRelease, type Release } from './release.ts';
+import { sideBySide } from './side-by-side.ts';
 import { type PinnedKey, verifyInRelease } from './signature.ts';
 
 /** A Debian archive, mirror or snapshot, as the build configuration names it. */
@@ -70,23 +71,31 @@ export async function loadSuite(files: RepositoryFiles, request: SuiteRequest): 
   const { source, suite } = request;
   const inReleaseUrl = joinUrl(source.url, `dists/${suite}/InRelease`);
   const bytes = await files.inRelease(source.url, suite, request.pinned);
-  const signed = await verifyInRelease(bytes, inReleaseUrl, request.keys, request.signers, request.at);
+  const signed = await files.phases.time('verify InRelease', () =>
+    verifyInRelease(bytes, inReleaseUrl, request.keys, request.signers, request.at),
+  );
   const release = parseRelease(signed.text, inReleaseUrl);
   checkRelease(release, suite, request.at, inReleaseUrl);
+  const wanted = source.components.flatMap((component) =>
+    indicesOf(release, component, request.architectures, inReleaseUrl).map((forms) => ({ component, forms })),
+  );
+  // the indices at once: one downloads while another decompresses
+  const loaded = await sideBySide(wanted, async ({ component, forms }) => {
+    const { index, text } = await indexText(files, source.url, release, suite, forms, request.maxIndexBytes);
+    const path = `dists/${suite}/${index.path}`;
+    const input = joinUrl(source.url, path);
+    const origin = { url: source.url, suite, component };
+    const { only } = request;
+    const parsed = files.phases.timeSync('parse index', () =>
+      only ? parseNamedPackages(text, only, origin, input) : parsePackages(text.toString('utf8'), origin, input),
+    );
+    return { index: { path, sha256: index.sha256, size: index.size }, parsed };
+  });
   const indices: VerifiedIndex[] = [];
   const packages: BinaryPackage[] = [];
-  for (const component of source.components) {
-    for (const forms of indicesOf(release, component, request.architectures, inReleaseUrl)) {
-      const { index, text } = await indexText(files, source.url, release, suite, forms, request.maxIndexBytes);
-      const path = `dists/${suite}/${index.path}`;
-      const input = joinUrl(source.url, path);
-      indices.push({ path, sha256: index.sha256, size: index.size });
-      const origin = { url: source.url, suite, component };
-      const parsed = request.only
-        ? parseNamedPackages(text, request.only, origin, input)
-        : parsePackages(text.toString('utf8'), origin, input);
-      for (const p of parsed) packages.push(p);
-    }
+  for (const { index, parsed } of loaded) {
+    indices.push(index);
+    for (const p of parsed) packages.push(p);
   }
   return {
     verified: {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -295,4 +295,30 @@ test('the SBOM made from the build’s one read of each .deb equals the one made
       `${pkg.name}: only describing files kept, not ${kept.join(', ')}`,
     );
   }
+});
+
+test('a package every platform has is read once for all of them: the image is the same as with each read again', {
+  skip,
+}, async () => {
+  const debs = mkdtempSync(join(tmpdir(), 'sgci-debs-'));
+  const data = makeDeb(debs, { name: 'data', arch: 'all', files: [{ path: 'usr/share/data/x', content: 'shared\n' }] });
+  const amd64 = makeDeb(debs, { name: 'tool', files: [{ path: 'usr/lib/tool/amd64', content: 'a' }] });
+  const arm64 = makeDeb(debs, { name: 'tool', arch: 'arm64', files: [{ path: 'usr/lib/tool/arm64', content: 'b' }] });
+  const config = parseBuildConfig(staticBuildYaml(), 'static.yaml');
+  const build = (second: typeof data) =>
+    assembleImage(
+      config,
+      [
+        { platform: 'linux/amd64', packages: [data, amd64] },
+        { platform: 'linux/arm64', packages: [second, arm64] },
+      ],
+      { layout: join(mkdtempSync(join(tmpdir(), 'sgci-layout-')), 'oci'), baseDir: debs },
+    );
+  const once = await build({ ...data, debPath: join(debs, 'gone.deb') });
+  // the second platform's entry names a file that is not there: only the first platform's read can have served it
+  assert.equal(once.report.platforms[1]?.packages.find((p) => p.name === 'data')?.kept, 1);
+  // and the image is the one a build whose second entry names a real copy gives
+  const copy = join(debs, 'copy.deb');
+  writeFileSync(copy, readFileSync(data.debPath));
+  assert.equal((await build({ ...data, debPath: copy })).digest, once.digest);
 });

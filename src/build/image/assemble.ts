@@ -3,11 +3,11 @@ import { mediaTypes } from '../../oci/image/index.ts';
 import { type BuildConfig, type BuildPlatform, buildEpoch } from '../config.ts';
 import { ExpandedDebCache } from '../deb/expanded-cache.ts';
 import { type Deb, describingPart } from '../deb/read-deb.ts';
-import { readDebs } from '../deb/read-debs.ts';
+import { type OpenedDebs, readEachDeb } from '../deb/read-debs.ts';
 import { type ExtraSource, localExtraSource } from '../extra/extra-sources.ts';
 import { enforceBuildPolicy, type PolicyResult } from './build-policy.ts';
 import { type InstalledPackage, installPackage } from './install.ts';
-import { gzipFixed, layerTar, zstdFixed } from './layer-tar.ts';
+import { gzippedLayerTar, layerTar, zstdFixed } from './layer-tar.ts';
 import { type ReplacedScripts, replacedScripts } from './maintainer-scripts.ts';
 import {
   type Blob,
@@ -59,6 +59,8 @@ export interface AssembleOptions {
    * the others are stored there once read. Without it every .deb is decompressed.
    */
   readonly expandedCache?: string;
+  /** Packages opened already, as their downloads were verified (`OpenedDebs`); read like the others otherwise. */
+  readonly opened?: OpenedDebs;
 }
 
 export interface LayerReport {
@@ -130,9 +132,17 @@ export async function assembleImage(
   const reports: PlatformReport[] = [];
   const manifests: Descriptor[] = [];
   const described = new Map<string, Deb>();
-  const expanded = options.expandedCache === undefined ? undefined : new ExpandedDebCache(options.expandedCache);
+  const remaining = new Map<string, number>();
+  for (const input of inputs)
+    for (const p of input.packages) remaining.set(p.sha256, (remaining.get(p.sha256) ?? 0) + 1);
+  const reads: PackageReads = {
+    expanded: options.expandedCache === undefined ? undefined : new ExpandedDebCache(options.expandedCache),
+    opened: options.opened,
+    shared: new Map(),
+    remaining,
+  };
   for (const input of inputs) {
-    const { report, manifest, platformBlobs } = await assemblePlatform(config, input, options, described, expanded);
+    const { report, manifest, platformBlobs } = await assemblePlatform(config, input, options, described, reads);
     for (const blob of platformBlobs) blobs.push(blob);
     reports.push(report);
     manifests.push(descriptorOf(manifest, { platform: platformParts(input.platform) }));
@@ -163,10 +173,10 @@ async function assemblePlatform(
   input: PlatformPackages,
   options: AssembleOptions,
   described: Map<string, Deb>,
-  expanded: ExpandedDebCache | undefined,
+  reads: PackageReads,
 ): Promise<{ report: PlatformReport; manifest: Blob; platformBlobs: Blob[] }> {
   const tree = new ImageTree();
-  const unpacked = await unpackPackages(tree, config, input, options.limits ?? defaultLimits, described, expanded);
+  const unpacked = await unpackPackages(tree, config, input, options.limits ?? defaultLimits, described, reads);
   const sources = options.extraSources ?? localExtraSources(config, options.baseDir);
   const written = await writeBuildFiles(tree, config, unpacked.installed, sources, input.platform);
   const policy = enforceBuildPolicy(tree, config, unpacked.setuid, config.image.name);
@@ -200,6 +210,19 @@ async function assemblePlatform(
   };
 }
 
+/**
+ * How a build reads its packages: the expanded cache, the packages opened as they downloaded, and those several
+ * platforms share (an `all` package), read once for all of them.
+ */
+interface PackageReads {
+  readonly expanded: ExpandedDebCache | undefined;
+  readonly opened: OpenedDebs | undefined;
+  /** Parsed packages by sha256, kept for the platforms still to come. */
+  readonly shared: Map<string, Promise<Deb>>;
+  /** In how many of the platforms still to be built each package (by sha256) is. */
+  readonly remaining: Map<string, number>;
+}
+
 interface Unpacked {
   readonly installed: { installed: InstalledPackage; control: string }[];
   readonly packages: PackageReport[];
@@ -214,7 +237,7 @@ async function unpackPackages(
   input: PlatformPackages,
   limits: Limits,
   described: Map<string, Deb>,
-  expanded: ExpandedDebCache | undefined,
+  reads: PackageReads,
 ): Promise<Unpacked> {
   const out: Unpacked = { installed: [], packages: [], scripts: [], setuid: [] };
   const { architecture } = platformParts(input.platform);
@@ -231,16 +254,26 @@ async function unpackPackages(
         `architecture ${pkg.arch} cannot go into a ${input.platform} image`,
       );
   // each .deb is read once and its bytes checked against the index's sha256 before any is parsed, or its verified
-  // expansion comes from the cache
-  const debs = await readDebs(
-    ordered.map((pkg, i) => ({ path: pkg.debPath, input: labels[i] ?? pkg.name, sha256: pkg.sha256 })),
-    limits,
-    expanded,
+  // expansion comes from the cache; each goes into the tree as soon as it and those before it are read. One an
+  // earlier platform read is not read again.
+  const unread = ordered.flatMap((pkg, i) =>
+    reads.shared.has(pkg.sha256) ? [] : [{ path: pkg.debPath, input: labels[i] ?? pkg.name, sha256: pkg.sha256 }],
   );
+  const read = readEachDeb(unread, limits, reads.expanded, reads.opened);
+  let next = 0;
+  const debs = ordered.map((pkg) => {
+    const deb = reads.shared.get(pkg.sha256) ?? (read[next++] as Promise<Deb>);
+    const left = (reads.remaining.get(pkg.sha256) ?? 1) - 1;
+    reads.remaining.set(pkg.sha256, left);
+    // kept while a platform still to come has it, dropped after the last
+    if (left > 0) reads.shared.set(pkg.sha256, deb);
+    else reads.shared.delete(pkg.sha256);
+    return deb;
+  });
   let unpacked = 0;
   for (const [i, pkg] of ordered.entries()) {
     const label = labels[i] ?? pkg.name;
-    const deb = debs[i];
+    const deb = await debs[i];
     if (deb === undefined) throw new SgciError('IO_ERROR', label, 'not read');
     described.set(pkg.sha256, describingPart(deb));
     for (const entry of deb.entries) unpacked += entry.header.size;
@@ -303,14 +336,15 @@ async function writeBuildFiles(
   writeOsRelease(tree, config, epoch, synthesized);
   writeDpkgDatabase(tree, installed, epoch, synthesized);
   tree.addMissingParents(epoch);
-  const base = new Set(tree.sorted().map((n) => n.path));
+  const base = new Set<string>();
+  for (const node of tree.nodes()) base.add(node.path);
   const early = synthesized.length;
   writeAccounts(tree, config, epoch, synthesized);
   writePaths(tree, config, epoch, synthesized);
   await writeExtraFiles(tree, config, sources, platform, synthesized);
   tree.addMissingParents(epoch);
   const late = new Set(synthesized.slice(early).map((s) => s.path));
-  for (const node of tree.sorted()) if (!base.has(node.path)) late.add(node.path);
+  for (const node of tree.nodes()) if (!base.has(node.path)) late.add(node.path);
   return { synthesized, links, late };
 }
 
@@ -333,8 +367,11 @@ async function buildLayers(
   const layers: LayerReport[] = [];
   for (const group of groups) {
     if (group.length === 0) continue;
-    const tar = layerTar(group, buildEpoch(config));
-    const gzipped = config.layers.compression === 'zstd' ? undefined : gzipFixed(tar, config.layers.gzipLevel);
+    // gzip's blocks deflate on the pool's threads while the tar is still being written
+    const { tar, gzipped } =
+      config.layers.compression === 'zstd'
+        ? { tar: layerTar(group, buildEpoch(config)), gzipped: undefined }
+        : gzippedLayerTar(group, buildEpoch(config), config.layers.gzipLevel);
     // the diff_id on this thread while gzip's blocks deflate on the pool's
     const diffId = digestOf(tar);
     const blob =

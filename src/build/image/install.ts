@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { SgciError } from '../../core/index.ts';
 import { compileGlob } from '../../oci/fs/index.ts';
 import type { Deb } from '../deb/read-deb.ts';
@@ -34,8 +34,9 @@ function pathFilter(filter: PathFilter | undefined): (paths: readonly string[]) 
   };
 }
 
+/** One-shot: no Hash object per file (an image has thousands of small ones). */
 function md5(content: Uint8Array): string {
-  return createHash('md5').update(content).digest('hex');
+  return hash('md5', content, 'hex');
 }
 
 /** The package's own md5sums as path → digest, to check the data against before it is kept. */

@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
-import { gzipBlockBytes, gzipFixed } from './layer-tar.ts';
+import { gzipBlockBytes, gzipFixed, gzippedLayerTar, layerTar } from './layer-tar.ts';
+import { compareTreeOrder, type TreeNode } from './tree.ts';
 
 /** Bytes that compress like a layer: text-like runs, repeats that reach back across block boundaries, noise. */
 function layerLike(size: number): Buffer {
@@ -61,5 +62,62 @@ test('property: any input, cut anywhere relative to the blocks, round-trips and 
       },
     ),
     { numRuns: 25 },
+  );
+});
+
+test('the tar gzipped while it is written is the tar of layerTar gzipped after, whatever order the nodes come in', async () => {
+  // files across several blocks, a long name (PAX), a hardlink and a symlink, handed over out of tree order
+  const nodes: TreeNode[] = [
+    { path: '/usr', type: 'dir', mode: 0o755, uid: 0, gid: 0, mtime: 5, owners: ['p'] },
+    ...Array.from({ length: 40 }, (_, i) => ({
+      path: `/usr/share/f${i}`,
+      type: 'file' as const,
+      mode: 0o644,
+      uid: 0,
+      gid: 0,
+      mtime: 9,
+      content: layerLike(100_000 + i * 997),
+      owners: ['p'],
+    })),
+    {
+      path: `/usr/${'n'.repeat(120)}/x`,
+      type: 'symlink',
+      mode: 0o777,
+      uid: 0,
+      gid: 0,
+      mtime: 1,
+      linkTarget: 'f1',
+      owners: ['p'],
+    },
+    {
+      path: '/usr/share/link',
+      type: 'hardlink',
+      mode: 0o644,
+      uid: 0,
+      gid: 0,
+      mtime: 1,
+      linkTarget: '/usr/share/f3',
+      owners: ['p'],
+    },
+    { path: '/usr/share', type: 'dir', mode: 0o755, uid: 0, gid: 0, mtime: 5, owners: ['p'] },
+  ];
+  const tar = layerTar(nodes, 7);
+  assert.ok(tar.length > 3 * gzipBlockBytes);
+  const { tar: written, gzipped } = gzippedLayerTar(nodes, 7, 1);
+  assert.ok(written.equals(tar));
+  assert.ok((await gzipped).equals(await gzipFixed(tar, 1)));
+});
+
+test('property: the tree order compared in place is the order of the paths with every / as the lowest code unit', () => {
+  const path = fc
+    .array(fc.constantFrom('a', 'b', '/', '.', '-', 'é', '0', '\u{1F600}'), { maxLength: 12 })
+    .map((parts) => `/${parts.join('')}`);
+  fc.assert(
+    fc.property(path, path, (a, b) => {
+      const ka = a.replaceAll('/', '\u0000');
+      const kb = b.replaceAll('/', '\u0000');
+      assert.equal(Math.sign(compareTreeOrder(a, b)), ka < kb ? -1 : ka > kb ? 1 : 0);
+    }),
+    { numRuns: 500 },
   );
 });

@@ -186,8 +186,7 @@ function pemName(relative: string): string {
  */
 export function writeCaBundle(tree: ImageTree, epoch: number, out: Synthesized[]): boolean {
   const root = '/usr/share/ca-certificates/';
-  const certs = tree
-    .sorted()
+  const certs = [...tree.nodes()]
     .filter((node) => node.type === 'file' && node.path.startsWith(root) && node.path.endsWith('.crt'))
     .map((node) => ({ relative: node.path.slice(root.length), content: node.content ?? Buffer.alloc(0) }))
     .sort((a, b) => (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0));

@@ -24,6 +24,7 @@ export function createDigestSink(options: BackgroundHashOptions = {}): AsyncDisp
   const slots: LayerSlots[] = [];
   const sink: FileSink = {
     name: 'checks-file-digests',
+    streams: hasher,
     open(entry: FileEntry) {
       if (entry.type !== 'file' || unpackagedPath.test(entry.path)) return undefined;
       slots[entry.layer] ??= new LayerSlots();

@@ -105,7 +105,7 @@ export function registerBuild(program: Command): void {
             signed: outcome.signed,
             unchanged: outcome.unchanged ?? false,
             gates: outcome.gates,
-            report: { ...outcome.image.report, reproducibility: outcome.reproducibility },
+            report: { ...outcome.image.report, reproducibility: outcome.reproducibility, phases: outcome.phases },
           },
           null,
           2,

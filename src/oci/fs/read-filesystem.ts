@@ -65,6 +65,8 @@ export async function readFilesystem(
   // Without sinks (every byte of many files: the scan's digests) the pass's thread has time to spare,
   // and the worker only inflates: both run at once instead of the worker doing both in turn.
   const hashInPass = !withSinks;
+  // A sink hashing on its own thread takes the blobs' digests and the diffIDs too: this thread hashes nothing.
+  const streams = needs.sinks?.find((sink) => sink.streams !== undefined)?.streams;
   const opened: Promise<LayerBytes>[] = [];
   const openAhead = (upTo: number) => {
     for (let i = opened.length; i <= upTo && i < layers.length; i++) {
@@ -75,17 +77,20 @@ export async function readFilesystem(
         pool,
         minWorkerBytes,
         hashInPass,
+        ...(streams ? { streams } : {}),
       });
       // Surfaces when the pass reaches this layer, in layer order, as it would without workers.
       bytes.catch(() => undefined);
       opened.push(bytes);
     }
   };
+  // Digests and diffIDs hashed on a StreamHasher's worker are checked once it catches up: the pass does not wait.
+  const verdicts: Promise<boolean>[] = [];
   try {
     for (const [position, layer] of layers.entries()) {
       if (pool !== undefined) openAhead(position + pool.size - 1);
       squash.startLayer(layer);
-      await readLayer(
+      const read = await readLayer(
         layer,
         squash,
         {
@@ -93,10 +98,18 @@ export async function readFilesystem(
           budget,
           signal: options.signal,
           onWarning: (reason) => squash.warn('/', layer.index, reason),
+          ...(streams ? { streams } : {}),
         },
         opened[position],
       );
+      if (streams === undefined) await read.diffIdVerified;
+      else verdicts.push(read.diffIdVerified);
     }
+    for (const verdict of verdicts) await verdict;
+  } catch (error) {
+    // An earlier layer whose digest or diffID does not match failed first: its verdict is the one to give.
+    for (const verdict of verdicts) await verdict;
+    throw error;
   } finally {
     if (pool !== undefined) {
       // Layers opened ahead of a failure stop reading their blobs.
@@ -561,7 +574,10 @@ class Squash implements LayerHandler {
     }
     let bytes = keep ? entry.size : 0;
     let visitors: { visitor: FileVisitor; bytes: number }[] | undefined;
-    for (const visitor of this.#visitors) {
+    // indexed, as in #visitEmpty: asked for every regular file, mostly before V8 compiles this, where a for-of
+    // allocates an iterator and a result per step
+    for (let i = 0; i < this.#visitors.length; i++) {
+      const visitor = this.#visitors[i] as FileVisitor;
       const wanted = this.#ask(visitor, entry);
       if (wanted === undefined || wanted < 0) continue;
       const n = Math.min(wanted, entry.size, limits.maxCapturedFileBytes);
@@ -616,7 +632,8 @@ class Squash implements LayerHandler {
     if (this.#sinks.length === 0 && this.#visitors.length === 0) return;
     const entry = this.#table.entry(row);
     for (const { sink, writer } of this.#openSinks(entry)) this.#sinkCall(sink, entry, () => writer.end());
-    for (const visitor of this.#visitors) {
+    for (let i = 0; i < this.#visitors.length; i++) {
+      const visitor = this.#visitors[i] as FileVisitor;
       const wanted = this.#ask(visitor, entry);
       if (wanted !== undefined && wanted >= 0) this.#visit(visitor, entry, new Uint8Array(0), false);
     }
