@@ -348,8 +348,9 @@ async function buildBeside(
   const layout = request.out ?? join(await mkdtemp(join(tmpdir(), 'sgci-build-')), 'oci');
   const handedOver = performance.now();
   second.assemble(request.file, text, { inputs, epoch: buildEpoch(config), extraSources });
-  // the first run takes packages from the expanded cache or as they were opened on arrival; the second reads every
-  // .deb again, so what the cache holds is checked against the verified .debs by the proof itself
+  // the first run takes packages from the expanded cache or as they were opened on arrival, and gzip layers from the
+  // layer cache; the second reads every .deb again and compresses every layer itself, so what the caches hold is
+  // checked against the verified .debs by the proof itself
   const image = await phases.time('assemble', () =>
     assembleImage(config, inputs, {
       layout,
@@ -357,6 +358,7 @@ async function buildBeside(
       extraSources,
       expandedCache: expandedCache.dir,
       opened: opened.debs,
+      layerCache: join(files.cache.dir, 'layers'),
     }),
   );
   // the threads are idle now: not held through the scan and the proof
