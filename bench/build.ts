@@ -13,7 +13,8 @@
  *    `report.phases`: each phase's wall time, start and end, and the share of the build with a download under way;
  * 2. the whole command warm (`--locked`, everything cached), both runs of the reproducibility proof included;
  * 3. one build of the image (`assembleImage`) in its own process from the warm expanded-.deb cache and the warm
- *    compressed-layer cache (the layer's gzip blob found by its diff_id, verified, not deflated again) — the figure
+ *    compressed-layer cache the cold build filled (the layer's gzip blob found by its diff_id, verified, not
+ *    deflated again) — the figure
  *    the target is about, as a warm rebuild — and, for reference, the same without the layer cache (every layer
  *    deflated: the INFO row, a build whose packages changed) and reading every .deb (neither cache);
  * 4. the floors over the very .debs the lock names.

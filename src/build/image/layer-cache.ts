@@ -9,10 +9,8 @@
  * never reads this cache, so such an entry fails the proof (as with the expanded-.deb cache).
  */
 import { hash } from 'node:crypto';
-import { readFile, rm, stat, utimes } from 'node:fs/promises';
-import { join } from 'node:path';
-import { BlobCache } from '../../cache/index.ts';
-import { type Digest, isDigest, writeFileAtomic } from '../../core/index.ts';
+import { type Digest, isDigest } from '../../core/index.ts';
+import { RefBlobCache } from '../ref-blob-cache.ts';
 import { gzipBlockBytes } from './layer-tar.ts';
 
 /** Part of every key: a change to how a layer is compressed or an entry stored gets a new number. */
@@ -42,15 +40,11 @@ export interface CachedLayer {
 
 export class LayerCache {
   readonly dir: string;
-  readonly #blobs: BlobCache;
+  readonly #cache: RefBlobCache;
 
   constructor(dir: string, maxBytes = defaultLayerCacheBytes) {
     this.dir = dir;
-    this.#blobs = new BlobCache({ dir, maxBytes });
-  }
-
-  #refOf(key: string): string {
-    return join(this.dir, 'refs', String(format), hash('sha256', key, 'hex'));
+    this.#cache = new RefBlobCache(dir, maxBytes);
   }
 
   /**
@@ -60,56 +54,23 @@ export class LayerCache {
    */
   async get(diffId: Digest, tarBytes: number, level: number): Promise<CachedLayer | undefined> {
     const key = keyOf(diffId, level);
-    const ref = this.#refOf(key);
-    let lines: string[];
-    try {
-      lines = (await readFile(ref, 'latin1')).split('\n');
-    } catch {
-      return undefined;
-    }
-    const [digest, sizeField] = (lines[1] ?? '').split(' ');
+    const ref = this.#cache.refPath(format, hash('sha256', key, 'hex'));
+    const text = await this.#cache.readRef(ref);
+    if (text === undefined) return undefined;
+    const [keyLine, entry = ''] = text.split('\n');
+    const [digest, sizeField] = entry.split(' ');
     const size = Number(sizeField);
-    if (lines[0] !== key || digest === undefined || !isDigest(digest) || !digest.startsWith('sha256:'))
-      return this.#drop(ref);
-    if (!Number.isSafeInteger(size) || size <= 0 || size > maxGzipBytes(tarBytes)) return this.#drop(ref, digest);
-    const path = this.#blobs.pathOf(digest);
-    let bytes: Buffer;
-    try {
-      if ((await stat(path)).size !== size) return this.#drop(ref, digest);
-      bytes = await readFile(path);
-    } catch {
-      return this.#drop(ref);
-    }
-    if (bytes.length !== size || `sha256:${hash('sha256', bytes, 'hex')}` !== digest) return this.#drop(ref, digest);
-    // last use is the mtime: pruning keeps the layers builds still take
-    const now = new Date();
-    await utimes(path, now, now).catch(() => {});
-    return { digest, bytes };
+    if (keyLine !== key || digest === undefined || !isDigest(digest) || !digest.startsWith('sha256:'))
+      return this.#cache.drop(ref);
+    if (!Number.isSafeInteger(size) || size <= 0) return this.#cache.drop(ref, digest);
+    const bytes = await this.#cache.readBlob(ref, digest, maxGzipBytes(tarBytes), size);
+    return bytes === undefined ? undefined : { digest, bytes };
   }
 
   /** Stores the gzip blob (`digest` its sha256, as computed for the layout) of the tar with this diff_id at `level`. */
   async put(diffId: Digest, level: number, layer: CachedLayer): Promise<void> {
     const key = keyOf(diffId, level);
-    // written even when a file of that name is there: it may be a damaged blob whose ref was dropped
-    const writer = await this.#blobs.createWriter(layer.digest);
-    try {
-      await writer.write(layer.bytes);
-      await writer.commit();
-    } catch (error) {
-      await writer.abort();
-      throw error;
-    }
-    await writeFileAtomic(this.#refOf(key), `${key}\n${layer.digest} ${layer.bytes.length}\n`);
-  }
-
-  /** A miss either way: in a read-only cache the bad entry stays, and is refused again next time. */
-  async #drop(ref: string, digest?: Digest): Promise<undefined> {
-    try {
-      await rm(ref, { force: true });
-      if (digest !== undefined) await this.#blobs.remove(digest);
-    } catch {
-      // not removable here; never used either
-    }
-    return undefined;
+    const ref = this.#cache.refPath(format, hash('sha256', key, 'hex'));
+    await this.#cache.store(layer.digest, [layer.bytes], ref, `${key}\n${layer.digest} ${layer.bytes.length}\n`);
   }
 }
