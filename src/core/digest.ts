@@ -1,5 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
+import { copiedRuns, type HashedStream } from './background-hash.ts';
 import { SgciError } from './errors.ts';
 
 export type DigestAlgorithm = 'sha256' | 'sha512';
@@ -48,7 +49,7 @@ export function verifyDigest(data: Uint8Array, expected: Digest, input: string):
  * `update` refuses the byte past the size at once, `finish` names the mismatch at the end.
  */
 class DigestCheck {
-  readonly #hash: Hash;
+  #hash: Hash | undefined;
   readonly #expected: Digest;
   readonly #expectedSize: number | undefined;
   readonly #input: string;
@@ -70,19 +71,29 @@ class DigestCheck {
         `blob ${this.#expected} is larger than its descriptor size ${this.#expectedSize}`,
       );
     }
-    this.#hash.update(chunk);
+    this.#hash?.update(chunk);
     return undefined;
   }
 
-  finish(): SgciError | undefined {
-    if (this.#expectedSize !== undefined && this.#size !== this.#expectedSize) {
-      return new SgciError(
-        'DIGEST_MISMATCH',
-        this.#input,
-        `blob ${this.#expected} has ${this.#size} bytes, descriptor says ${this.#expectedSize}`,
-      );
-    }
-    const actual = `${digestAlgorithm(this.#expected)}:${this.#hash.digest('hex')}`;
+  /** Before the first byte: the bytes are hashed elsewhere, and `finish` is given their digest. */
+  handOff(): void {
+    this.#hash = undefined;
+  }
+
+  /** The byte count against the descriptor's size, once every byte has passed. */
+  sizeError(): SgciError | undefined {
+    if (this.#expectedSize === undefined || this.#size === this.#expectedSize) return undefined;
+    return new SgciError(
+      'DIGEST_MISMATCH',
+      this.#input,
+      `blob ${this.#expected} has ${this.#size} bytes, descriptor says ${this.#expectedSize}`,
+    );
+  }
+
+  finish(hex = this.#hash?.digest('hex')): SgciError | undefined {
+    const sized = this.sizeError();
+    if (sized !== undefined) return sized;
+    const actual = `${digestAlgorithm(this.#expected)}:${hex}`;
     if (actual === this.#expected) return undefined;
     return new SgciError(
       'DIGEST_MISMATCH',
@@ -115,23 +126,62 @@ export class DigestVerifier extends Transform {
   }
 }
 
+/** Chunks checked against a digest as they pass (`verifyChunks`), whose hashing may go to a hash worker. */
+export interface VerifiedChunks extends AsyncIterable<Uint8Array> {
+  /**
+   * Before the first read: the digest is hashed on `stream` (a hash worker's) instead of this thread, each chunk
+   * copied into it as it passes. The iteration then ends in a size mismatch only; the digest's DIGEST_MISMATCH is
+   * `verdict`'s, once the stream has answered.
+   */
+  hashOn(stream: HashedStream): void;
+  /** After the iteration's end: DIGEST_MISMATCH when the bytes, hashed on a stream, are not what the digest names. */
+  verdict(): Promise<SgciError | undefined>;
+}
+
+export function isVerifiedChunks(chunks: AsyncIterable<Uint8Array>): chunks is VerifiedChunks {
+  return typeof (chunks as Partial<VerifiedChunks>).hashOn === 'function';
+}
+
 /**
  * The same check over chunks that are not a stream (readFileChunks' reused buffers): each chunk is
  * passed on as it is hashed, and the iteration ends in DIGEST_MISMATCH instead of `done` when the
- * content is not what the digest names.
+ * content is not what the digest names (unless the hashing was handed to a stream: see `hashOn`).
  */
-export async function* verifyChunks(
+export function verifyChunks(
   source: AsyncIterable<Uint8Array>,
   expected: Digest,
   input: string,
   expectedSize?: number,
-): AsyncGenerator<Uint8Array> {
+): VerifiedChunks {
   const check = new DigestCheck(expected, input, expectedSize);
-  for await (const chunk of source) {
-    const error = check.update(chunk);
+  let stream: HashedStream | undefined;
+  let answer: Promise<string | undefined> | undefined;
+  async function* checked(): AsyncGenerator<Uint8Array> {
+    for await (const chunk of source) {
+      const error = check.update(chunk);
+      if (error) throw error;
+      // Copied for the worker to hash; what passes on is the chunk itself.
+      if (stream !== undefined) for await (const _run of copiedRuns(stream, chunk));
+      yield chunk;
+    }
+    if (stream === undefined) {
+      const error = check.finish();
+      if (error) throw error;
+      return;
+    }
+    const error = check.sizeError();
     if (error) throw error;
-    yield chunk;
+    answer = stream.end();
   }
-  const error = check.finish();
-  if (error) throw error;
+  const chunks = checked();
+  return {
+    [Symbol.asyncIterator]: () => chunks,
+    hashOn(to) {
+      stream = to;
+      check.handOff();
+    },
+    async verdict() {
+      return answer === undefined ? undefined : check.finish(await answer);
+    },
+  };
 }

@@ -2,6 +2,7 @@ export * from './atomic-file.ts';
 export * from './background-hash.ts';
 export * from './clock.ts';
 export * from './digest.ts';
+export * from './digest-table.ts';
 export * from './errors.ts';
 export * from './io.ts';
 export * from './json.ts';

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import fc from 'fast-check';
+import { BackgroundHasher } from './background-hash.ts';
 import { digestOf, verifyChunks } from './digest.ts';
 import { isSgciError } from './errors.ts';
 import { blobReadBytes, readFileChunks } from './io.ts';
@@ -67,6 +68,34 @@ test('readFileChunks of a missing file fails with the OS error', async () => {
 test('verifyChunks passes content through unchanged when it matches digest and size', async () => {
   const got = await collect(verifyChunks(readFileChunks(file), digestOf(content), 'blob', content.length));
   assert.ok(got.equals(content));
+});
+
+test('verifyChunks hashed on a hash worker: the iteration checks the size, the verdict the digest', async () => {
+  const digest = digestOf(content);
+  for (const [what, source, size, thrown, verdict] of [
+    ['same content', readFileChunks(file), content.length, undefined, undefined],
+    ['other content', readFileChunks(file, { offset: 1, length: 10 }), undefined, undefined, /does not match digest/],
+    ['too long', readFileChunks(file), content.length - 1, /larger than its descriptor size/, undefined],
+    ['too short', readFileChunks(file), content.length + 1, /descriptor says/, undefined],
+  ] as const) {
+    await using hasher = new BackgroundHasher([], { workerAfterBytes: 0, ringBytes: 64 * 1024 });
+    const chunks = verifyChunks(source, digest, 'layer.tar', size);
+    chunks.hashOn(hasher.stream('sha256', Number.POSITIVE_INFINITY));
+    if (thrown !== undefined) {
+      await assert.rejects(collect(chunks), thrown, what);
+      continue;
+    }
+    // The bytes pass unchanged and unjudged: the digest is the worker's to hash.
+    const got = await collect(chunks);
+    if (what === 'same content') assert.ok(got.equals(content));
+    const failure = await chunks.verdict();
+    if (verdict === undefined) assert.equal(failure, undefined, what);
+    else {
+      assert.ok(isSgciError(failure, 'DIGEST_MISMATCH'), `${what}: ${String(failure)}`);
+      assert.equal(failure.input, 'layer.tar');
+      assert.match(failure.message, verdict, what);
+    }
+  }
 });
 
 test('verifyChunks ends in DIGEST_MISMATCH naming the input for wrong content, too many or too few bytes', async () => {

@@ -1,4 +1,4 @@
-import type { Chunks, Digest, Limits, Unknown } from '../core/index.ts';
+import type { Chunks, Digest, Limits, StreamHasher, Unknown } from '../core/index.ts';
 import type { Descriptor, ImageConfig, ImageManifest, Platform } from './image/schema.ts';
 
 export type SourceKind = 'registry' | 'oci-dir' | 'oci-archive' | 'docker-archive' | 'dir';
@@ -89,6 +89,12 @@ export interface FileSink {
   readonly name: string;
   /** A writer for this file's bytes, or undefined to let it pass; decided from the header alone. */
   open(entry: FileEntry): FileSinkWriter | undefined;
+  /**
+   * Where a sink hashes on another thread: the pass hands it each layer's uncompressed bytes (their diffID to
+   * hash, and the blob's digest where the blob allows) before the tar parser sees them, and the views `write`
+   * gets are of those bytes, taken without a copy.
+   */
+  readonly streams?: StreamHasher;
 }
 
 export interface FileSinkWriter {

@@ -1,16 +1,20 @@
+import { createRequire } from 'node:module';
 import type { Sbom } from '../catalog/index.ts';
 import { SgciError } from '../core/index.ts';
-import { encodeCycloneDxXml } from './cyclonedx.ts';
 import { encodeCycloneDxJson } from './cyclonedx-json.ts';
 import { type SbomFormat, sbomFormats } from './formats.ts';
-import { encodeSpdxJson } from './spdx.ts';
-import { encodeTable } from './table.ts';
 
 export type { Sbom, SbomSubject } from '../catalog/index.ts';
-export { decodeSbom } from './decode.ts';
 export { isSbomFormat, type SbomFormat, sbomFormats } from './formats.ts';
 export { serialUuid } from './serial.ts';
 export { formatUnknown } from './unknowns.ts';
+
+/**
+ * The other encoders and the decoder load when first used: `sgci sbom` and `sgci scan` write CycloneDX JSON, and
+ * every module loaded is start-up time each run pays (issue 17). require() of an ES module shares the import's
+ * instance.
+ */
+const load = createRequire(import.meta.url);
 
 /** Renders the SBOM; the same SBOM always gives the same bytes. */
 export function encodeSbom(sbom: Sbom, format: SbomFormat): string {
@@ -18,12 +22,17 @@ export function encodeSbom(sbom: Sbom, format: SbomFormat): string {
     case 'cyclonedx-json':
       return encodeCycloneDxJson(sbom);
     case 'cyclonedx-xml':
-      return encodeCycloneDxXml(sbom);
+      return (load('./cyclonedx.ts') as typeof import('./cyclonedx.ts')).encodeCycloneDxXml(sbom);
     case 'spdx-json':
-      return encodeSpdxJson(sbom);
+      return (load('./spdx.ts') as typeof import('./spdx.ts')).encodeSpdxJson(sbom);
     case 'table':
-      return encodeTable(sbom);
+      return (load('./table.ts') as typeof import('./table.ts')).encodeTable(sbom);
     default:
       throw new SgciError('USAGE', String(format), `unknown SBOM format (one of ${sbomFormats.join(', ')})`);
   }
+}
+
+/** Reads a CycloneDX or SPDX JSON SBOM made elsewhere back into the model (decode.ts). */
+export function decodeSbom(text: string, input: string): Sbom {
+  return (load('./decode.ts') as typeof import('./decode.ts')).decodeSbom(text, input);
 }

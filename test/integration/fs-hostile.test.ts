@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { test } from 'node:test';
+import { createDigestSink } from '../../src/checks/index.ts';
 import { type ErrorCode, isSgciError, type Limits, SgciError, verifyChunks, withLimits } from '../../src/core/index.ts';
 import { readFilesystem } from '../../src/oci/fs/index.ts';
 import type { FileEntry, Layer } from '../../src/oci/types.ts';
@@ -196,7 +197,7 @@ test('a path written again after a later entry of its own layer took it away is 
   assert.deepEqual(layer, ['/d dir 0', '/d/f file 3']);
   const f = fs.layer(0).get('/d/f');
   assert.ok(f);
-  assert.equal(f, fs.squashed.get('/d/f'));
+  assert.deepEqual(f, fs.squashed.get('/d/f'));
   assert.equal(new TextDecoder().decode(await fs.squashed.read(f)), 'two');
 });
 
@@ -496,47 +497,60 @@ test('a non-directory entry for the root is LAYER_CORRUPT; a symlink loop above 
   );
 });
 
-test('a blob failing its digest check mid-stream ends the pass with that DIGEST_MISMATCH', async () => {
-  const tar = await tarOf([{ path: 'etc/big', content: Buffer.alloc(300_000, 1) }]);
-  const good = layerFromBlob(0, compress(tar, 'gzip'), tar, { chunkSize: 4096 });
-  const wrong = `sha256:${'0'.repeat(64)}` as Layer['digest'];
-  const layer: Layer = {
-    ...good,
-    digest: wrong,
-    async open() {
-      return verifyChunks(await good.open(), wrong, 'blob');
-    },
-  };
-  await assert.rejects(readFilesystem([layer], {}, { limits }), (error) => {
-    assert.ok(isSgciError(error, 'DIGEST_MISMATCH'), String(error));
-    assert.match(error.message, /does not match digest sha256:0000/);
-    return true;
-  });
-});
+/**
+ * The pass as `sgci scan` runs it (`ring`): a digest sink's hash worker hashes blobs and diffIDs, whose verdicts
+ * come at the end of the pass; else this thread hashes them.
+ */
+async function readHashed(layers: readonly Layer[], ring: boolean) {
+  if (!ring) return readFilesystem(layers, {}, { limits });
+  await using digests = createDigestSink({ workerAfterBytes: 0 });
+  return readFilesystem(layers, { sinks: [digests.sink] }, { limits, jobs: 0 });
+}
 
-for (const compression of ['gzip', 'zstd', 'none'] as const) {
-  test(`a ${compression} blob tampered early is DIGEST_MISMATCH naming its digest, not a corrupt stream`, async () => {
-    const tar = await tarOf([
-      { path: 'etc/passwd', content: 'root:x:0:0::/root:/bin/sh\n' },
-      { path: 'usr/lib/big', content: randomBytes(200_000) },
-    ]);
-    const blob = compress(tar, compression);
-    const tampered = Buffer.from(blob);
-    // The first header's name (plain tar) or the start of the compressed data: parsing fails at once.
-    for (let i = 20; i < 60; i++) tampered[i]! ^= 0x5a;
-    const served = layerFromBlob(0, tampered, tar, { compression, chunkSize: 4096 });
+for (const ring of [false, true]) {
+  const where = ring ? ', hashed on the ring' : '';
+  test(`a blob failing its digest check mid-stream ends the pass with that DIGEST_MISMATCH${where}`, async () => {
+    const tar = await tarOf([{ path: 'etc/big', content: Buffer.alloc(300_000, 1) }]);
+    const good = layerFromBlob(0, compress(tar, 'gzip'), tar, { chunkSize: 4096 });
+    const wrong = `sha256:${'0'.repeat(64)}` as Layer['digest'];
     const layer: Layer = {
-      ...served,
-      digest: layerFromBlob(0, blob, tar, { compression }).digest,
+      ...good,
+      digest: wrong,
       async open() {
-        return verifyChunks(await served.open(), this.digest, this.digest, blob.length);
+        return verifyChunks(await good.open(), wrong, 'blob');
       },
     };
-    await assert.rejects(
-      readFilesystem([layer], {}, { limits }),
-      rejectsWith('DIGEST_MISMATCH', layer, new RegExp(`does not match digest ${layer.digest}`)),
-    );
+    await assert.rejects(readHashed([layer], ring), (error) => {
+      assert.ok(isSgciError(error, 'DIGEST_MISMATCH'), String(error));
+      assert.match(error.message, /does not match digest sha256:0000/);
+      return true;
+    });
   });
+
+  for (const compression of ['gzip', 'zstd', 'none'] as const) {
+    test(`a ${compression} blob tampered early is DIGEST_MISMATCH naming its digest, not a corrupt stream${where}`, async () => {
+      const tar = await tarOf([
+        { path: 'etc/passwd', content: 'root:x:0:0::/root:/bin/sh\n' },
+        { path: 'usr/lib/big', content: randomBytes(200_000) },
+      ]);
+      const blob = compress(tar, compression);
+      const tampered = Buffer.from(blob);
+      // The first header's name (plain tar) or the start of the compressed data: parsing fails at once.
+      for (let i = 20; i < 60; i++) tampered[i]! ^= 0x5a;
+      const served = layerFromBlob(0, tampered, tar, { compression, chunkSize: 4096 });
+      const layer: Layer = {
+        ...served,
+        digest: layerFromBlob(0, blob, tar, { compression }).digest,
+        async open() {
+          return verifyChunks(await served.open(), this.digest, this.digest, blob.length);
+        },
+      };
+      await assert.rejects(
+        readHashed([layer], ring),
+        rejectsWith('DIGEST_MISMATCH', layer, new RegExp(`does not match digest ${layer.digest}`)),
+      );
+    });
+  }
 }
 
 test('a layer that cannot be opened fails the pass with its own error', async () => {

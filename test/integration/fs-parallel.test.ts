@@ -10,11 +10,19 @@ import { availableParallelism } from 'node:os';
 import { Readable } from 'node:stream';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { type Digest, DigestVerifier, defaultLimits, type Limits, withLimits } from '../../src/core/index.ts';
+import { createDigestSink } from '../../src/checks/index.ts';
+import {
+  type Digest,
+  DigestVerifier,
+  defaultLimits,
+  isSgciError,
+  type Limits,
+  withLimits,
+} from '../../src/core/index.ts';
 import { readFilesystem } from '../../src/oci/fs/index.ts';
 import { layerJobs, maxLayerWorkers } from '../../src/oci/layer/index.ts';
 import { openImage } from '../../src/oci/source/index.ts';
-import type { FileNeeds, ImageFilesystem, Layer } from '../../src/oci/types.ts';
+import type { FileEntry, FileNeeds, FileVisitor, ImageFilesystem, Layer } from '../../src/oci/types.ts';
 import { defaultPolicy } from '../../src/policy/index.ts';
 import { renderJson } from '../../src/report/index.ts';
 import { encodeSbom } from '../../src/sbom/index.ts';
@@ -36,14 +44,20 @@ const workerCounts = [1, 2, 3];
 /** Everything a pass yields, as text: two passes agree when their texts are equal. */
 /**
  * `sinks`: with a sink the workers also hash the diffIDs; without, the pass's thread hashes them
- * (`hashInPass`): both ways are compared.
+ * (`hashInPass`): both ways are compared. `ring`: the scan's digest sink beside, whose hash worker takes
+ * every layer's bytes from its ring (diffIDs and file digests off the pass's thread); its digests must
+ * be the ones the plain sink computes.
  */
 async function passText(
   layers: readonly Layer[],
   jobs: number,
   limits: Limits = defaultLimits,
   sinks = true,
+  ring = false,
 ): Promise<string> {
+  // The default ring: its runs are the chunks the pass parses otherwise, so a limit trips at the same byte.
+  await using digests = ring ? createDigestSink({ workerAfterBytes: 0 }) : undefined;
+  const sinkDigests = new Map<string, string>();
   const log: string[] = [];
   // When an asynchronous visit finishes depends on I/O timing on either path; what it saw does not.
   const finished: string[] = [];
@@ -69,16 +83,23 @@ async function passText(
         },
       },
     ],
-    sinks: (sinks ? [0] : []).map(() => ({
-      name: 'all',
-      open: (entry) => {
-        const hash = createHash('sha256');
-        return {
-          write: (chunk) => hash.update(chunk),
-          end: () => log.push(`sink ${entry.path} ${hash.digest('hex')}`),
-        };
-      },
-    })),
+    sinks: [
+      ...(sinks ? [0] : []).map(() => ({
+        name: 'all',
+        open: (entry: FileEntry) => {
+          const hash = createHash('sha256');
+          return {
+            write: (chunk: Uint8Array) => hash.update(chunk),
+            end: () => {
+              const hex = hash.digest('hex');
+              sinkDigests.set(`${entry.layer}:${entry.path}`, hex);
+              log.push(`sink ${entry.path} ${hex}`);
+            },
+          };
+        },
+      })),
+      ...(digests ? [digests.sink] : []),
+    ],
   };
   let fs: ImageFilesystem;
   try {
@@ -87,6 +108,19 @@ async function passText(
   } catch (error) {
     const { code, input, message } = error as { code?: string; input?: string; message: string };
     return `error ${code} ${input} ${message}`;
+  }
+  if (digests !== undefined) {
+    const { sha256 } = await digests.result();
+    let compared = 0;
+    for (const [key, hex] of sinkDigests) {
+      const ringHex = sha256?.get(key);
+      if (ringHex === undefined) continue;
+      assert.equal(ringHex, hex, `sha256 of ${key} from the ring`);
+      compared++;
+    }
+    // Files under /var/cache, /tmp and the like are not hashed (file-digests.ts): the others must have been.
+    const packaged = [...sinkDigests.keys()].some((key) => /^\d+:\/(etc|usr\/bin)\//.test(key));
+    assert.ok(compared > 0 || !packaged, 'the ring hashed files');
   }
   const out = [...log, ...finished.sort()];
   const show = async (view: ImageFilesystem['squashed']) => {
@@ -109,6 +143,9 @@ async function assertSameForAllJobs(layers: readonly Layer[], limits?: Limits): 
   for (const jobs of workerCounts) assert.equal(await passText(layers, jobs, limits), sequential, `${jobs} workers`);
   const withoutSinks = await passText(layers, 0, limits, false);
   assert.equal(await passText(layers, 2, limits, false), withoutSinks, 'diffIDs hashed by the pass');
+  for (const jobs of [0, 2]) {
+    assert.equal(await passText(layers, jobs, limits, true, true), sequential, `${jobs} workers, hashed on the ring`);
+  }
   return sequential;
 }
 
@@ -247,6 +284,41 @@ test('an uncompressed stream that is not its diffID is the same DIGEST_MISMATCH 
     await assertSameForAllJobs(layers),
     /^error DIGEST_MISMATCH (sha256:\S+) \1: layer 1: uncompressed content does not match diffID/,
   );
+});
+
+test('a wrong diffID in an earlier layer is the error, though a later layer is corrupt, on workers and the ring', async () => {
+  // On the ring the diffID's verdict comes after the pass has moved on: the earlier layer's must still win.
+  const [first, middleLayer] = await withMiddleLayer((tar, blob) =>
+    layerFromBlob(1, blob, tar, { diffId: `sha256:${'0'.repeat(64)}` as Digest }),
+  );
+  const tar = await tarOf(top);
+  const broken = compress(tar, 'gzip');
+  broken.fill(0x55, 40, 120);
+  const layers = [first as Layer, middleLayer as Layer, layerFromBlob(2, broken, tar)];
+  assert.match(
+    await assertSameForAllJobs(layers),
+    /^error DIGEST_MISMATCH (sha256:\S+) \1: layer 1: uncompressed content does not match diffID/,
+  );
+});
+
+test('a hash worker that stops mid-pass ends the pass with IO_ERROR naming a layer, not a corrupt layer', async () => {
+  const layers = await syntheticLayers([lower, middle, top], { chunkSize: 777 });
+  await using digests = createDigestSink({ workerAfterBytes: 0 });
+  const stopper: FileVisitor = {
+    name: 'stopper',
+    wants: (entry) => (entry.path === '/etc/os-release' && entry.layer === 0 ? 0 : undefined),
+    // as the worker dying would: from here on, nothing given to it is hashed
+    visit: () => void digests[Symbol.asyncDispose](),
+  };
+  await assert.rejects(
+    readFilesystem(layers, { visitors: [stopper], sinks: [digests.sink] }, { limits: defaultLimits, jobs: 0 }),
+    (error) => {
+      assert.ok(isSgciError(error, 'IO_ERROR'), String(error));
+      assert.match(error.message, /: layer \d: hash worker stopped before it answered$/);
+      return true;
+    },
+  );
+  await assert.rejects(digests.result(), /hash worker stopped before it answered/);
 });
 
 test('size, entry and ratio limits end the pass with the same error on workers', async () => {

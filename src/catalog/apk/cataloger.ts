@@ -6,16 +6,19 @@ import {
   makePackage,
   type ParsedFile,
   purl,
+  requireOnFirstUse,
 } from '../cataloger.ts';
 import { distroQualifier, osNamespace } from '../distro/os-release.ts';
 import { isSpdxExpression, normaliseLicense } from '../license.ts';
 import type { Package } from '../package.ts';
-import { type ApkEntry, dependencyToken, parseApkInstalled } from './parse-installed.ts';
+import type { ApkEntry } from './parse-installed.ts';
+
+const parser = requireOnFirstUse<typeof import('./parse-installed.ts')>(import.meta.url, './parse-installed.ts');
 
 export const apkCatalogerName = 'apk-db-cataloger';
 
 export const apkCataloger = fileCataloger(apkCatalogerName, 'apk', ['os', 'installed']).byGlob(
-  parseApkInstalled,
+  (text) => parser().parseApkInstalled(text),
   ['/lib/apk/db/installed'],
   buildApk,
 );
@@ -62,7 +65,7 @@ function buildApk(files: readonly ParsedFile<ApkEntry[]>[], out: CatalogerOutput
       byName.set(e.package, pkg);
       providers.set(e.package, pkg);
       for (const p of e.provides) {
-        const name = dependencyToken(p);
+        const name = parser().dependencyToken(p);
         if (name && !providers.has(name)) providers.set(name, pkg);
       }
     }
@@ -71,7 +74,7 @@ function buildApk(files: readonly ParsedFile<ApkEntry[]>[], out: CatalogerOutput
       if (!from) continue;
       const targets = new Set<string>();
       for (const d of e.dependencies) {
-        const name = dependencyToken(d);
+        const name = parser().dependencyToken(d);
         const to = name ? providers.get(name) : undefined;
         if (to && to.id !== from.id) targets.add(to.id);
       }

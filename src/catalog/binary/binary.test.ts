@@ -6,7 +6,7 @@ import { defaultLimits } from '../../core/index.ts';
 import { elfWithLongSectionNames } from '../testdata/hostile.ts';
 import { fileItem, memoryTree } from '../testdata/tree.ts';
 import { binaryCataloger } from './cataloger.ts';
-import { classifierFor, classify } from './classifiers.ts';
+import { classifierFor, classifiers, classify } from './classifiers.ts';
 import { parseElf } from './elf.ts';
 
 const pad = (s: string) => Buffer.concat([Buffer.alloc(300, 0x2e), Buffer.from(s, 'latin1'), Buffer.alloc(300, 0x2e)]);
@@ -30,6 +30,10 @@ for (const [path, content, version] of cases) {
 
 test('no classifier for other names; no version from unrelated bytes', () => {
   assert.equal(classifierFor('/usr/bin/ls'), undefined);
+  assert.equal(classifierFor('/usr/bin/nodex'), undefined);
+  assert.equal(classifierFor('/usr/lib/libssl.so.3x'), undefined);
+  // the names are tested in one alternation first, which holds only for patterns without flags
+  for (const c of classifiers) assert.equal(c.fileName.flags, '', c.name);
   const rule = classifierFor('/bin/busybox');
   assert.ok(rule);
   assert.equal(classify(rule, pad('BusyBox is nice'), '/bin/busybox'), undefined);

@@ -56,8 +56,12 @@ export const classifiers: readonly Classifier[] = [
 
 const maxAnchorHits = 200_000;
 
+/** Every rule's file name in one alternation: the pass asks for every regular file, and nearly none is a runtime. */
+const anyFileName = new RegExp(classifiers.map((c) => `(?:${c.fileName.source})`).join('|'));
+
 export function classifierFor(path: string): Classifier | undefined {
   const base = path.slice(path.lastIndexOf('/') + 1);
+  if (!anyFileName.test(base)) return undefined;
   return classifiers.find((c) => c.fileName.test(base));
 }
 

@@ -1,11 +1,14 @@
-import { type CatalogerOutput, fileCataloger, location, makePackage, type ParsedFile, purl } from '../cataloger.ts';
+import type { CatalogerOutput, ParsedFile } from '../cataloger.ts';
+import { fileCataloger, location, makePackage, purl, requireOnFirstUse } from '../cataloger.ts';
 import type { Package } from '../package.ts';
-import { type DotnetLibrary, parseDepsJson } from './parse-deps-json.ts';
+import type { DotnetLibrary } from './parse-deps-json.ts';
+
+const parser = requireOnFirstUse<typeof import('./parse-deps-json.ts')>(import.meta.url, './parse-deps-json.ts');
 
 export const dotnetCatalogerName = 'dotnet-deps-cataloger';
 
 export const dotnetCataloger = fileCataloger(dotnetCatalogerName, 'nuget', ['language', 'installed']).byGlob(
-  parseDepsJson,
+  (text) => parser().parseDepsJson(text),
   ['**/*.deps.json'],
   buildDotnet,
 );

@@ -10,7 +10,7 @@ import { parseOsRelease } from '../distro/os-release.ts';
 import { dpkgSharedList } from '../testdata/hostile.ts';
 import { dirItems, fileItem, memoryTree } from '../testdata/tree.ts';
 import { dpkgCataloger } from './cataloger.ts';
-import { parseDpkgStatus } from './parse-status.ts';
+import { parseDpkgStatus, parseList, parseMd5sums } from './parse-status.ts';
 
 const debian = join(corpusDir(), 'packages', 'debian');
 
@@ -155,3 +155,21 @@ for (const architectures of [false, true]) {
     assert.equal(sizes.filter((n) => n === 1).length, 4999);
   });
 }
+
+test('owned paths come out absolute, without a leading ./ or trailing slashes, however the lists write them', () => {
+  assert.deepEqual(parseList('/.\n/usr\n/usr/share/\n./etc/x\nusr/bin/y//\n/./lib/z\n//\n'), [
+    '/usr',
+    '/usr/share',
+    '/etc/x',
+    '/usr/bin/y',
+    '/lib/z',
+    '/',
+  ]);
+  const md5 = 'd41d8cd98f00b204e9800998ecf8427e';
+  assert.deepEqual(
+    parseMd5sums(`${md5}  usr/bin/a\n${md5.toUpperCase()}  ./usr/bin/b\n${md5}  /usr/bin/c/\nnot a line\n`).map(
+      (f) => f.path,
+    ),
+    ['/usr/bin/a', '/usr/bin/b', '/usr/bin/c'],
+  );
+});

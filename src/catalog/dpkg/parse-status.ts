@@ -116,5 +116,7 @@ export function parseList(text: string): string[] {
 
 function normaliseOwnedPath(p: string): string {
   const abs = p.startsWith('/') ? p : `/${p}`;
+  // nearly every line is already in shape: no RegExp for it (a package lists thousands)
+  if (!abs.startsWith('/./') && !abs.endsWith('/')) return abs;
   return abs.replace(/^\/\.\//, '/').replace(/\/+$/, '') || '/';
 }

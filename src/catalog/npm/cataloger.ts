@@ -1,6 +1,9 @@
-import { type CatalogerOutput, fileCataloger, location, makePackage, type ParsedFile, purl } from '../cataloger.ts';
+import type { CatalogerOutput, ParsedFile } from '../cataloger.ts';
+import { fileCataloger, location, makePackage, purl, requireOnFirstUse } from '../cataloger.ts';
 import type { Package } from '../package.ts';
-import { type PackageJson, parsePackageJson } from './parse-package-json.ts';
+import type { PackageJson } from './parse-package-json.ts';
+
+const parser = requireOnFirstUse<typeof import('./parse-package-json.ts')>(import.meta.url, './parse-package-json.ts');
 
 export const npmCatalogerName = 'npm-installed-cataloger';
 
@@ -8,7 +11,7 @@ export const npmCatalogerName = 'npm-installed-cataloger';
 // (`node_modules/<name>/` or `node_modules/@scope/<name>/`, and Debian's /usr/share/nodejs and
 // /usr/lib/nodejs trees); package.json files inside a package's sources (tests, examples) do not.
 export const npmCataloger = fileCataloger(npmCatalogerName, 'npm', ['language', 'installed']).byGlob(
-  parsePackageJson,
+  (text) => parser().parsePackageJson(text),
   [
     '**/node_modules/*/package.json',
     '**/node_modules/@*/*/package.json',

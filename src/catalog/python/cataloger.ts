@@ -9,10 +9,12 @@ import {
   makePackage,
   parseEach,
   purl,
+  requireOnFirstUse,
   utf8,
 } from '../cataloger.ts';
 import type { Location } from '../package.ts';
-import { parsePythonMetadata, parseRecord, vcsUrl } from './parse-metadata.ts';
+
+const parser = requireOnFirstUse<typeof import('./parse-metadata.ts')>(import.meta.url, './parse-metadata.ts');
 
 export const pythonCatalogerName = 'python-installed-package-cataloger';
 
@@ -46,7 +48,7 @@ async function readOptional(
 
 async function catalogPython(ctx: CatalogContext): Promise<CatalogerOutput> {
   const out = emptyOutput();
-  const found = await parseEach(ctx, metadataGlobs, out, (_f, b) => parsePythonMetadata(utf8(b)));
+  const found = await parseEach(ctx, metadataGlobs, out, (_f, b) => parser().parsePythonMetadata(utf8(b)));
   for (const { entry, value } of found) {
     if (!value) continue;
     // the metadata directory (x.dist-info/, x.egg-info/) or, for a PKG-INFO-style file, the file itself
@@ -58,7 +60,7 @@ async function catalogPython(ctx: CatalogContext): Promise<CatalogerOutput> {
     const record = isFile ? undefined : await readOptional(ctx, `${metaDir}/RECORD`, out);
     if (record) {
       locations.push({ path: record.entry.path, layer: record.entry.layer, evidence: 'supporting' });
-      for (const f of parseRecord(record.text)) files.push({ ...f, path: joinPath(siteDir, f.path) });
+      for (const f of parser().parseRecord(record.text)) files.push({ ...f, path: joinPath(siteDir, f.path) });
     }
     const installed = isFile ? undefined : await readOptional(ctx, `${metaDir}/installed-files.txt`, out);
     if (installed) {
@@ -70,7 +72,7 @@ async function catalogPython(ctx: CatalogContext): Promise<CatalogerOutput> {
     const direct = isFile ? undefined : await readOptional(ctx, `${metaDir}/direct_url.json`, out);
     if (direct) {
       try {
-        vcs = vcsUrl(direct.text);
+        vcs = parser().vcsUrl(direct.text);
       } catch (error) {
         out.unknowns.push({ path: direct.entry.path, layer: direct.entry.layer, reason: describeError(error) });
       }

@@ -8,12 +8,16 @@ import {
   makePackage,
   parseEach,
   purl,
+  requireOnFirstUse,
 } from '../cataloger.ts';
 import { distroQualifier, osNamespace } from '../distro/os-release.ts';
 import { normaliseLicense } from '../license.ts';
 import type { Package } from '../package.ts';
-import { parseRpmHeader, type RpmHeader, splitSourceRpm } from './parse-header.ts';
-import { readNdbBlobs, readSqliteBlobs } from './read-db.ts';
+import type { RpmHeader } from './parse-header.ts';
+
+// the database readers (node:sqlite among them) and the header parser load with the first rpm database found
+const headers = requireOnFirstUse<typeof import('./parse-header.ts')>(import.meta.url, './parse-header.ts');
+const databases = requireOnFirstUse<typeof import('./read-db.ts')>(import.meta.url, './read-db.ts');
 
 export const rpmCatalogerName = 'rpm-db-cataloger';
 
@@ -33,6 +37,7 @@ export const rpmCataloger = fileCataloger(rpmCatalogerName, 'rpm', ['os', 'insta
 
 /** The package headers of an rpm database file, by its format (the path names it); bad records are problems. */
 export function readRpmDatabase(path: string, bytes: Uint8Array, problems: string[]): RpmHeader[] {
+  const { readNdbBlobs, readSqliteBlobs } = databases();
   return headersOf(path.endsWith('.sqlite') ? readSqliteBlobs(bytes, problems) : readNdbBlobs(bytes), problems);
 }
 
@@ -41,7 +46,7 @@ export function headersOf(blobs: readonly Uint8Array[], problems: string[]): Rpm
   const out: RpmHeader[] = [];
   for (const [i, blob] of blobs.entries()) {
     try {
-      const h = parseRpmHeader(blob);
+      const h = headers().parseRpmHeader(blob);
       // gpg-pubkey entries are imported signing keys, not installed software
       if (h.name !== 'gpg-pubkey') out.push(h);
     } catch (error) {
@@ -69,7 +74,7 @@ async function catalogRpm(ctx: CatalogContext): Promise<CatalogerOutput> {
     const byProvide = new Map<string, Package>();
     const pkgs: [RpmHeader, Package][] = [];
     for (const h of value) {
-      const source = h.sourceRpm ? splitSourceRpm(h.sourceRpm) : undefined;
+      const source = h.sourceRpm ? headers().splitSourceRpm(h.sourceRpm) : undefined;
       const version = `${h.version}${h.release ? `-${h.release}` : ''}`;
       const pkg = makePackage({
         name: h.name,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compileGlob } from './glob.ts';
+import { Random } from '../../../test/helpers/tar-variants.ts';
+import { compileGlob, globToRegExp, literalSuffix } from './glob.ts';
 import { compileNeeds, mergeNeeds } from './needs.ts';
 
 const cases: [pattern: string, path: string, expected: boolean][] = [
@@ -51,4 +52,50 @@ test('mergeNeeds unions paths and globs sorted and keeps each visitor once', () 
   assert.deepEqual(merged.paths, ['/etc/group', '/etc/passwd']);
   assert.deepEqual(merged.globs, ['**/a', '**/b']);
   assert.deepEqual(merged.visitors, [visitor]);
+});
+
+/** Globs and paths built from the shapes catalogers use, so the suffix pre-checks meet every case. */
+function generatedGlobsAndPaths(): { globs: string[]; paths: string[] } {
+  const random = new Random(17);
+  const patternSegments = ['**', '*', '?', 'a', 'b.json', '*.json', '*dist-info', 'x?', '@*', 'a*b', 'node_modules'];
+  const pathSegments = ['a', 'b.json', 'x.json', 'ab', 'axb', 'xy', 'x', 'node_modules', '@s', 'pkg.dist-info', 'b'];
+  const globs: string[] = [];
+  for (let i = 0; i < 300; i++) {
+    const segments = Array.from({ length: 1 + random.int(4) }, () => random.pick(patternSegments));
+    globs.push(`${random.chance(0.5) ? '/' : ''}${segments.join('/')}`);
+  }
+  const paths = ['/'];
+  for (let i = 0; i < 400; i++) {
+    paths.push(`/${Array.from({ length: 1 + random.int(5) }, () => random.pick(pathSegments)).join('/')}`);
+  }
+  return { globs, paths };
+}
+
+test('a compiled glob answers as its RegExp alone, on generated globs and paths', () => {
+  const { globs, paths } = generatedGlobsAndPaths();
+  for (const glob of globs) {
+    const compiled = compileGlob(glob);
+    const regex = globToRegExp(glob);
+    for (const path of paths) assert.equal(compiled(path), regex.test(path), `${glob} on ${path}`);
+  }
+});
+
+test('compiled needs answer as the union of their paths and globs, on generated globs and paths', () => {
+  const { globs, paths } = generatedGlobsAndPaths();
+  for (let start = 0; start < globs.length; start += 12) {
+    const some = globs.slice(start, start + 12);
+    const wants = compileNeeds({ paths: ['/a/b.json'], globs: some });
+    for (const path of paths) {
+      const expected = path === '/a/b.json' || some.some((glob) => globToRegExp(glob).test(path));
+      assert.equal(wants(path), expected, `${some.join(' ')} on ${path}`);
+    }
+  }
+});
+
+test('the literal suffix is what follows the last wildcard, without its leading slash', () => {
+  assert.equal(literalSuffix('**/*.deps.json'), '.deps.json');
+  assert.equal(literalSuffix('**/node_modules/@*/*/package.json'), 'package.json');
+  assert.equal(literalSuffix('**/var/lib/dpkg/status'), 'var/lib/dpkg/status');
+  assert.equal(literalSuffix('/var/lib/dpkg/status.d/*'), '');
+  assert.equal(literalSuffix('/etc/passwd'), 'etc/passwd');
 });

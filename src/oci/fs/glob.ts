@@ -8,7 +8,22 @@
  */
 export function compileGlob(pattern: string): (path: string) => boolean {
   const regex = globToRegExp(pattern);
-  return (path) => regex.test(path);
+  const suffix = literalSuffix(pattern);
+  // the suffix first: a test of a `**/…` RegExp backtracks over every position of the path, and nearly
+  // every path fails the suffix already (a tree's glob tests all its files)
+  return suffix === '' ? (path) => regex.test(path) : (path) => path.endsWith(suffix) && regex.test(path);
+}
+
+/**
+ * The literal text every path the glob matches ends with: what follows its last wildcard (the whole pattern
+ * when it has none), without the `/` that may open it (a leading `**` and `/x` match `x` too). Empty when a
+ * wildcard ends the pattern.
+ */
+export function literalSuffix(pattern: string): string {
+  let last = -1;
+  for (let i = 0; i < pattern.length; i++) if (pattern[i] === '*' || pattern[i] === '?') last = i;
+  const tail = pattern.slice(last + 1);
+  return tail.startsWith('/') ? tail.slice(1) : tail;
 }
 
 export function globToRegExp(pattern: string): RegExp {

@@ -1,6 +1,7 @@
 import { pipeline, Readable } from 'node:stream';
 import type { Gunzip, ZstdDecompress } from 'node:zlib';
 import * as zlib from 'node:zlib';
+import { copiedRuns } from '../../core/index.ts';
 import { createDecompressor, decompressorChunkBytes, decompressorOf } from './compression.ts';
 
 /** The part of Node's zlib handle that `zlib.*Sync` functions drive (stable since Node 10, present in 22 and 24). */
@@ -120,15 +121,17 @@ export function syncInflater(
 export async function* decompressChunks(
   source: AsyncIterable<Buffer>,
   compression: 'gzip' | 'zstd',
-  options: { viaStream?: boolean } = {},
+  options: { viaStream?: boolean; into?: OutputSpace } = {},
 ): AsyncGenerator<Uint8Array> {
   const inflater =
     options.viaStream === true ? undefined : syncInflater(zlib, compression, decompressorChunkBytes, decompressorOf);
+  const into = options.into;
   if (inflater === undefined) {
-    yield* viaStream(source, createDecompressor(compression));
+    const chunks = viaStream(source, createDecompressor(compression));
+    yield* into === undefined ? chunks : copyInto(chunks, into);
     return;
   }
-  const out = Buffer.allocUnsafe(decompressorChunkBytes);
+  const out = into === undefined ? Buffer.allocUnsafe(decompressorChunkBytes) : undefined;
   try {
     const iterator = source[Symbol.asyncIterator]();
     for (;;) {
@@ -137,12 +140,36 @@ export async function* decompressChunks(
         const next = await iterator.next();
         inflater.push(next.done ? undefined : next.value);
       }
-      const produced = inflater.inflate(out);
-      if (produced > 0) yield out.subarray(0, produced);
+      let target: Uint8Array;
+      if (out !== undefined) target = out;
+      else {
+        const space = (into as OutputSpace).space(decompressorChunkBytes);
+        target = space instanceof Uint8Array ? space : await space;
+      }
+      const produced = inflater.inflate(target);
+      into?.take(produced);
+      if (produced > 0) yield target.subarray(0, produced);
     }
   } finally {
     inflater.close();
   }
+}
+
+/**
+ * Memory a consumer lends for the output (a hash ring: the bytes are hashed where they are made): room for
+ * `length` bytes at most (it may give less), then how many were written there.
+ */
+export interface OutputSpace {
+  space(length: number): Uint8Array | Promise<Uint8Array>;
+  take(length: number): void;
+}
+
+/**
+ * Chunks copied into `into`, in runs as long as it gives: what is parsed is then the copy, which `into` holds (a
+ * hash ring hashes the files' bytes from it). For chunks made elsewhere (a worker, a plain tar, the zlib stream).
+ */
+export async function* copyInto(chunks: AsyncIterable<Uint8Array>, into: OutputSpace): AsyncGenerator<Uint8Array> {
+  for await (const chunk of chunks) yield* copiedRuns(into, chunk);
 }
 
 async function* viaStream(

@@ -1,8 +1,19 @@
 import { createHash, type Hash } from 'node:crypto';
-import { type Digest, describe, digestAlgorithm, isSgciError, type Limits, SgciError } from '../../core/index.ts';
+import {
+  type Digest,
+  describe,
+  digestAlgorithm,
+  type HashedStream,
+  HashWorkerError,
+  isSgciError,
+  isVerifiedChunks,
+  type Limits,
+  SgciError,
+  type StreamHasher,
+} from '../../core/index.ts';
 import type { Layer } from '../types.ts';
 import { type Compression, compressionFromMagic, compressionFromMediaType } from './compression.ts';
-import { decompressChunks } from './decompress.ts';
+import { copyInto, decompressChunks } from './decompress.ts';
 import type { InflatePool } from './inflate-pool.ts';
 import { type TarHandler, TarParser } from './tar-parser.ts';
 
@@ -25,6 +36,8 @@ export interface ReadLayerOptions {
   readonly budget: ImageBudget;
   readonly signal?: AbortSignal;
   readonly onWarning: (reason: string) => void;
+  /** See OpenLayerOptions.streams: for a layer the pass opens itself. */
+  readonly streams?: StreamHasher;
 }
 
 export interface LayerReadResult {
@@ -32,8 +45,13 @@ export interface LayerReadResult {
   readonly compressedBytes: number;
   readonly uncompressedBytes: number;
   readonly entries: number;
-  /** True when the uncompressed stream was checked against the layer's diffID. */
-  readonly diffIdVerified: boolean;
+  /**
+   * Settles once the uncompressed stream was checked against the layer's diffID: true when it was, false when
+   * there was nothing to check; DIGEST_MISMATCH when it (or the blob, when its digest was hashed there too) does
+   * not match. Already settled unless the layer was hashed on a `StreamHasher`, whose worker may still be behind:
+   * the caller must await it.
+   */
+  readonly diffIdVerified: Promise<boolean>;
 }
 
 /** Compressed size from which a layer is inflated on a worker when there is a pool. */
@@ -48,7 +66,7 @@ export interface LayerBytes {
   /** Compressed bytes behind the uncompressed bytes read so far. */
   compressedBytes(): number;
   /** The diffID the uncompressed bytes have, once read to the end; undefined when they are not hashed. */
-  diffId(): Digest | undefined;
+  diffId(): Promise<Digest | undefined>;
   /** After a failure: the blob's DIGEST_MISMATCH when it is not what its digest names (see integrityFailure). */
   integrity(): Promise<SgciError | undefined>;
   /** Stops reading the blob (and its worker): a bomb must not be read to its end. */
@@ -64,6 +82,11 @@ export interface OpenLayerOptions {
   readonly minWorkerBytes?: number;
   /** Hash the diffID on the calling thread even when a worker inflates: for passes with time to spare there. */
   readonly hashInPass?: boolean;
+  /**
+   * Where the uncompressed bytes go to be hashed for the diffID (unless a worker inflating them hashes them),
+   * off the calling thread; the sinks that hash files take their bytes from there too (see StreamHasher).
+   */
+  readonly streams?: StreamHasher;
 }
 
 /**
@@ -79,6 +102,12 @@ export async function openLayerBytes(layer: Layer, options: OpenLayerOptions): P
   const source = await layer.open().catch((error: unknown) => {
     throw readError(error, input, label);
   });
+  // Without a pool the blob is read only as the pass needs its bytes, between two runs of the layer's stream:
+  // its digest can then be hashed on the hash worker too. (A pool's feeder reads blobs ahead, mid-run.)
+  const streams = options.streams;
+  const blob = streams !== undefined && options.pool === undefined && isVerifiedChunks(source) ? source : undefined;
+  if (blob !== undefined && streams !== undefined)
+    blob.hashOn(streams.stream(digestAlgorithm(layer.digest), layer.size));
   const iterator = (source as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
 
   let compressedBytes = 0;
@@ -149,13 +178,25 @@ export async function openLayerBytes(layer: Layer, options: OpenLayerOptions): P
         () => compressedBytes,
       )
     : undefined;
-  const hash: Hash | undefined = algorithm !== undefined && !workerHashes ? createHash(algorithm) : undefined;
+  const stream = streams?.stream(workerHashes ? undefined : algorithm, layer.size);
+  const hash: Hash | undefined =
+    algorithm !== undefined && !workerHashes && stream === undefined ? createHash(algorithm) : undefined;
+  // Inflated on this thread into the stream's ring: the bytes are hashed where they were made.
+  const direct = stream !== undefined && inflation === undefined && compression !== 'none';
+  const made =
+    inflation ??
+    (compression === 'none'
+      ? compressedChunks()
+      : decompressChunks(compressedChunks(), compression, direct ? { into: stream } : {}));
+  let streamed: Promise<string | undefined> | undefined;
   const chunks: AsyncIterable<Uint8Array> =
-    inflation === undefined
-      ? hashing(compression === 'none' ? compressedChunks() : decompressChunks(compressedChunks(), compression), hash)
-      : workerHashes
+    stream !== undefined
+      ? ending(direct ? made : copyInto(made, stream), stream, (digest) => {
+          streamed = digest;
+        })
+      : inflation !== undefined && workerHashes
         ? inflation
-        : hashing(inflation, hash);
+        : hashing(made, hash);
   return {
     compression,
     warnings,
@@ -163,12 +204,26 @@ export async function openLayerBytes(layer: Layer, options: OpenLayerOptions): P
     // The worker reads ahead of what it has inflated: the ratio is of what went into the output so far,
     // as counted on this thread when those bytes were read.
     compressedBytes: () => (inflation === undefined ? compressedBytes : inflation.fed),
-    diffId() {
-      const hex = workerHashes ? inflation?.digest : hash?.digest('hex');
+    async diffId() {
+      // A blob that is not what its digest names is the first verdict, as it is when this thread hashes it.
+      const tampered = await blob?.verdict().catch((error: unknown) => {
+        throw wrapError(error, input, label, compression);
+      });
+      if (tampered !== undefined) throw tampered;
+      const hex = workerHashes
+        ? inflation?.digest
+        : stream !== undefined
+          ? await streamed?.catch((error: unknown) => {
+              throw wrapError(error, input, label, compression);
+            })
+          : hash?.digest('hex');
       return algorithm === undefined || hex === undefined ? undefined : (`${algorithm}:${hex}` as Digest);
     },
     async integrity() {
-      if (inflation === undefined) return integrityFailure(iterator, limits, compressedBytes);
+      if (inflation === undefined) {
+        const failure = await integrityFailure(iterator, limits, compressedBytes);
+        return failure ?? (await blob?.verdict().catch(() => undefined));
+      }
       await inflation.stop();
       // The worker's feeder may have read to the end already: its failure is the verdict then.
       const fed = inflation.feedFailure;
@@ -181,6 +236,16 @@ export async function openLayerBytes(layer: Layer, options: OpenLayerOptions): P
       await inflation?.stop();
     },
   };
+}
+
+/** The chunks, then the stream's end: `ended` gets its digest, which the worker may still be hashing. */
+async function* ending(
+  chunks: AsyncIterable<Uint8Array>,
+  stream: HashedStream,
+  ended: (digest: Promise<string | undefined>) => void,
+): AsyncGenerator<Uint8Array> {
+  yield* chunks;
+  ended(stream.end());
 }
 
 async function* hashing(chunks: AsyncIterable<Uint8Array>, hash: Hash | undefined): AsyncGenerator<Uint8Array> {
@@ -279,26 +344,31 @@ export async function readLayer(
     throw integrity ?? failure;
   }
 
-  const actual = bytes.diffId();
-  if (actual !== undefined && layer.diffId !== undefined && actual !== layer.diffId) {
-    throw new SgciError(
-      'DIGEST_MISMATCH',
-      input,
-      `${label}: uncompressed content does not match diffID ${layer.diffId} (got ${actual})`,
-    );
-  }
+  const verdict = bytes.diffId().then((actual) => {
+    if (actual !== undefined && layer.diffId !== undefined && actual !== layer.diffId) {
+      throw new SgciError(
+        'DIGEST_MISMATCH',
+        input,
+        `${label}: uncompressed content does not match diffID ${layer.diffId} (got ${actual})`,
+      );
+    }
+    return actual !== undefined || (compression === 'none' && layer.diffId === layer.digest);
+  });
+  // A caller that fails on another layer first may never ask: that must not be an unhandled rejection.
+  verdict.catch(() => undefined);
   return {
     compression,
     compressedBytes: bytes.compressedBytes(),
     uncompressedBytes,
     entries: parser.entries,
-    diffIdVerified: actual !== undefined || (compression === 'none' && layer.diffId === layer.digest),
+    diffIdVerified: verdict,
   };
 }
 
 /** The blob could not be read (I/O, network): the source's own SgciError, else IO_ERROR. */
 function readError(error: unknown, input: string, label: string): SgciError {
   if (error instanceof SgciError) return error;
+  if (error instanceof HashWorkerError) return hashWorkerFailure(error, input, label);
   return new SgciError('IO_ERROR', input, `${label}: reading the blob failed (${describe(error)})`, { cause: error });
 }
 
@@ -326,8 +396,14 @@ async function integrityFailure(
 
 function wrapError(error: unknown, input: string, label: string, compression: Compression): SgciError {
   if (error instanceof SgciError) return error;
+  if (error instanceof HashWorkerError) return hashWorkerFailure(error, input, label);
   const what = compression === 'none' ? 'layer stream' : `${compression} stream`;
   return new SgciError('LAYER_CORRUPT', input, `${label}: ${what} is corrupt or truncated (${describe(error)})`, {
     cause: error,
   });
+}
+
+/** Not the layer's fault: the thread hashing it is gone, and the pass cannot vouch for the layer. */
+function hashWorkerFailure(error: HashWorkerError, input: string, label: string): SgciError {
+  return new SgciError('IO_ERROR', input, `${label}: ${error.message}`, { cause: error });
 }

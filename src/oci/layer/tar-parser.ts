@@ -3,6 +3,7 @@ import {
   blockSize,
   cBytes,
   checksumValid,
+  decodeField,
   decodeName,
   headerFormat,
   isAscii,
@@ -139,7 +140,9 @@ export class TarParser {
     return this.#entries;
   }
 
-  write(chunk: Uint8Array): void {
+  write(input: Uint8Array): void {
+    // header fields are read from the chunk in place (no view per header), and names decoded by Buffer
+    const chunk = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
     let pos = 0;
     const length = chunk.length;
     while (pos < length) {
@@ -157,10 +160,9 @@ export class TarParser {
             continue;
           }
           if (this.#headerFill === 0 && length - pos >= blockSize) {
-            const view = chunk.subarray(pos, pos + blockSize);
             pos += blockSize;
             this.#offset += blockSize;
-            this.#onBlock(view);
+            this.#onBlock(chunk, pos - blockSize);
           } else {
             const n = Math.min(blockSize - this.#headerFill, length - pos);
             this.#headerBuf.set(chunk.subarray(pos, pos + n), this.#headerFill);
@@ -169,7 +171,7 @@ export class TarParser {
             this.#offset += n;
             if (this.#headerFill === blockSize) {
               this.#headerFill = 0;
-              this.#onBlock(this.#headerBuf);
+              this.#onBlock(this.#headerBuf, 0);
             }
           }
           break;
@@ -215,9 +217,10 @@ export class TarParser {
     return new SgciError('LAYER_CORRUPT', this.#input, `${this.#label}: ${message}`);
   }
 
-  #onBlock(h: Uint8Array): void {
+  /** The header block at `base` of `h`. */
+  #onBlock(h: Buffer, base: number): void {
     const offset = this.#offset - blockSize;
-    if (isZeroBlock(h)) {
+    if (isZeroBlock(h, base)) {
       if (this.#zeroBlock) this.#state = phase.end;
       this.#zeroBlock = true;
       return;
@@ -225,7 +228,7 @@ export class TarParser {
     if (this.#zeroBlock) {
       throw this.#corrupt(`a zero block is followed by a header at byte ${offset} (the archive ends with two)`);
     }
-    const raw = this.#readHeader(h, offset);
+    const raw = this.#readHeader(h, base, offset);
     const typeflag = raw.typeflag;
     // 'x', 'g', 'L', 'K': meta headers about the entry that follows.
     if (typeflag === 0x78 || typeflag === 0x67 || typeflag === 0x4c || typeflag === 0x4b) {
@@ -253,60 +256,59 @@ export class TarParser {
   }
 
   /** Go's `readHeader`: the fields every format has, then those of its format; any bad field fails the header. */
-  #readHeader(h: Uint8Array, offset: number): RawHeader {
-    if (!checksumValid(h)) {
+  #readHeader(h: Buffer, base: number, offset: number): RawHeader {
+    if (!checksumValid(h, base)) {
       throw this.#corrupt(
         offset === 0
           ? 'not a tar archive (no valid tar header at the start of the uncompressed stream)'
           : `bad tar header checksum at byte ${offset}`,
       );
     }
-    const format = headerFormat(h);
-    const number = (start: number, length: number, field: string) => {
-      const value = parseNumeric(h, start, length);
-      if (value === undefined) throw this.#corrupt(`invalid ${field} in tar header at byte ${offset}`);
-      return value;
-    };
-    let name = cBytes(h, 0, 100);
-    const size = number(124, 12, 'size');
-    const mode = number(100, 8, 'mode');
-    const uid = number(108, 8, 'uid');
-    const gid = number(116, 8, 'gid');
-    const mtime = number(136, 12, 'mtime');
+    const format = headerFormat(h, base);
+    const size = this.#number(h, base + 124, 12, 'size', offset);
+    const mode = this.#number(h, base + 100, 8, 'mode', offset);
+    const uid = this.#number(h, base + 108, 8, 'uid', offset);
+    const gid = this.#number(h, base + 116, 8, 'gid', offset);
+    const mtime = this.#number(h, base + 136, 12, 'mtime', offset);
     let devmajor = 0;
     let devminor = 0;
     if (format !== 'v7') {
-      devmajor = number(329, 8, 'devmajor');
-      devminor = number(337, 8, 'devminor');
+      devmajor = this.#number(h, base + 329, 8, 'devmajor', offset);
+      devminor = this.#number(h, base + 337, 8, 'devminor', offset);
     }
-    let prefix: Uint8Array | undefined;
+    // the prefix field's length in this format, 0 where it has none
+    let prefixField = 0;
     if (format === 'ustar') {
-      prefix = cBytes(h, 345, 155);
+      prefixField = 155;
     } else if (format === 'star') {
-      prefix = cBytes(h, 345, 131);
-      number(476, 12, 'atime');
-      number(488, 12, 'ctime');
+      prefixField = 131;
+      this.#number(h, base + 476, 12, 'atime', offset);
+      this.#number(h, base + 488, 12, 'ctime', offset);
     } else if (format === 'gnu') {
       // GNU has access and change times where ustar has its prefix. Go reads an unparseable one as
       // a prefix all the same, for archives of pre-1.8 Go writers (golang.org/issue/12594).
       const timeInvalid = (start: number) => h[start] !== 0 && parseNumeric(h, start, 12) === undefined;
-      if (timeInvalid(345) || timeInvalid(357)) {
-        const candidate = cBytes(h, 345, 155);
-        if (isAscii(candidate)) prefix = candidate;
+      if ((timeInvalid(base + 345) || timeInvalid(base + 357)) && isAscii(cBytes(h, base + 345, 155))) {
+        prefixField = 155;
       }
     }
-    if (prefix !== undefined && prefix.length > 0) {
-      const joined = new Uint8Array(prefix.length + 1 + name.length);
+    let name: string;
+    if (prefixField > 0 && h[base + 345] !== 0) {
+      const prefix = cBytes(h, base + 345, prefixField);
+      const own = cBytes(h, base, 100);
+      const joined = new Uint8Array(prefix.length + 1 + own.length);
       joined.set(prefix);
       joined[prefix.length] = 0x2f;
-      joined.set(name, prefix.length + 1);
-      name = joined;
+      joined.set(own, prefix.length + 1);
+      name = decodeName(joined);
+    } else {
+      name = decodeField(h, base, 100);
     }
     return {
       format,
-      typeflag: h[156] as number,
-      name: decodeName(name),
-      linkname: decodeName(cBytes(h, 157, 100)),
+      typeflag: h[base + 156] as number,
+      name,
+      linkname: decodeField(h, base + 157, 100),
       size,
       mode,
       uid,
@@ -315,6 +317,12 @@ export class TarParser {
       devmajor,
       devminor,
     };
+  }
+
+  #number(h: Uint8Array, start: number, length: number, field: string, offset: number): number {
+    const value = parseNumeric(h, start, length);
+    if (value === undefined) throw this.#corrupt(`invalid ${field} in tar header at byte ${offset}`);
+    return value;
   }
 
   #onEntryHeader(raw: RawHeader, offset: number): void {
