@@ -94,6 +94,19 @@ test('sgci sbom of a local image opens no database and no network client', { ski
     [],
     'sgci sbom loaded the store, which only matching opens',
   );
+  // a run on the built-in policy loads only it, and an OCI archive only its own reader of the image sources
+  assert.deepEqual(
+    sources.filter((path) => path.startsWith('policy/')),
+    ['policy/builtin/index.ts'],
+    'sgci sbom loaded policy modules, which only a policy file, --sla or a judging run needs',
+  );
+  assert.deepEqual(
+    sources.filter((path) => path.startsWith('oci/source/')).sort(),
+    ['deadline.ts', 'index.ts', 'layout-files.ts', 'oci-layout.ts', 'tar-index.ts'].map((f) => `oci/source/${f}`),
+    'sgci sbom oci-archive: loaded image sources of another kind',
+  );
+  // each module is start-up time (~0.4 ms): more than these is an import to move to its point of use (issue 17)
+  assert.ok(sources.length <= 105, `sgci sbom loaded ${sources.length} of sgci's modules, at most 105 expected`);
 });
 
 test('sgci vulns of a local image matches through SQLite alone, without the query builder', {
