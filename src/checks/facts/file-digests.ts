@@ -47,21 +47,31 @@ export function createDigestSink(options: BackgroundHashOptions = {}): AsyncDisp
 }
 
 /**
- * One layer's hashed files and their slots, as two lists in the order the files streamed by, sorted for
- * lookup on first use. A map from path to slot cost ~40 bytes a file in hash tables (a 2 GB image has
- * 300,000 files); these lists cost ~20, and the entries' own path strings serve as keys, so no string is
- * made per file. The lookups (COMP-003's packaged files) come after the pass.
+ * One layer's hashed files and their slots, in the order the files streamed by, sorted for lookup on first
+ * use. A map from path to slot cost ~40 bytes a file in hash tables (a 2 GB image has 300,000 files); this
+ * costs 8 during the pass and 12 once sorted, and the entries' own path strings serve as keys, so no string
+ * is made per file. The lookups (COMP-003's packaged files) come after the pass.
  */
 class LayerSlots {
   readonly #paths: string[] = [];
-  readonly #slots: number[] = [];
+  /**
+   * The slot of the layer's first file. The hasher numbers files in the order they begin and a layer's files
+   * come one after another, so the file at position i has slot `#first + i`: no list of slots (8 bytes a file).
+   */
+  #first = 0;
+  /** The slots one by one, only once a slot was not the next number. */
+  #slots: number[] | undefined;
   /** Positions in the lists, by path and then by position: the last of equal paths is the tar's winner. */
   #order: Uint32Array | undefined;
 
   add(path: string, slot: number): void {
+    const at = this.#paths.length;
     this.#paths.push(path);
-    this.#slots.push(slot);
     this.#order = undefined;
+    if (at === 0) this.#first = slot;
+    if (this.#slots === undefined && slot === this.#first + at) return;
+    this.#slots ??= Array.from({ length: at }, (_, i) => this.#first + i);
+    this.#slots.push(slot);
   }
 
   get(path: string): number | undefined {
@@ -81,7 +91,8 @@ class LayerSlots {
       else high = mid;
     }
     const at = order[low - 1];
-    return at !== undefined && paths[at] === path ? this.#slots[at] : undefined;
+    if (at === undefined || paths[at] !== path) return undefined;
+    return this.#slots === undefined ? this.#first + at : this.#slots[at];
   }
 }
 

@@ -20,9 +20,12 @@ import type {
   ImageFilesystem,
   Layer,
 } from '../types.ts';
+import { EntryTable } from './entry-table.ts';
 import { compileNeeds } from './needs.ts';
+import { PathIndex } from './path-index.ts';
 import { normalizeImagePath, parentPath } from './paths.ts';
-import { type ContentStore, emptyContentStore, FileTree, resolveSymlinks } from './tree.ts';
+import { MapRows, NodeRows, RowList } from './row-index.ts';
+import { type ContentStore, emptyContentStore, FileTree, resolveSymlinks, symlinkTarget } from './tree.ts';
 
 export interface ReadFilesystemOptions {
   readonly limits: Limits;
@@ -126,6 +129,8 @@ export async function readFilesystem(
 
 /** A regular file whose bytes are being collected for `read` and/or visitors, and streamed to sinks. */
 interface Capture {
+  readonly row: number;
+  readonly node: number;
   readonly entry: FileEntry;
   readonly buffer: Buffer;
   fill: number;
@@ -146,20 +151,24 @@ class Squash implements LayerHandler {
   readonly #exactPaths: ReadonlySet<string>;
   readonly #visitors: readonly FileVisitor[];
   readonly #sinks: readonly FileSink[];
-  readonly #squashed = new Map<string, FileEntry>();
-  /** Children of each directory path in the squashed tree, so whiteouts remove subtrees in O(subtree). */
-  readonly #children = new Map<string, Set<string>>();
   /**
-   * Each finished layer's entries, as a list: its view is built only when asked for (tests, tools), so a
-   * pass keeps one map of paths per image rather than one per layer besides.
+   * Every entry of every layer as columns, over one index of paths whose nodes know their parent and
+   * children (so whiteouts remove subtrees in O(subtree)); `#squashed` says which row each path holds now.
+   * `FileEntry` objects are made only for visitors, sinks and the views' callers (docs/filesystem.md).
    */
-  readonly #layers: FileEntry[][] = [];
-  readonly #hidden: FileEntry[] = [];
+  readonly #table = new EntryTable(new PathIndex());
+  readonly #squashed = new NodeRows(this.#table.paths);
+  /**
+   * Each layer's rows, as a list: its view is built only when asked for (tests, tools), so a pass keeps
+   * one index of paths per image rather than one per layer besides.
+   */
+  readonly #layers: RowList[] = [];
+  readonly #hidden: number[] = [];
   readonly #deleted: { path: string; layer: number; opaque: boolean }[] = [];
   readonly #warnings: Unknown[] = [];
   readonly #content: ContentStore = emptyContentStore();
-  /** Regular-file entries some hardlink shares: their content outlives their path. */
-  readonly #linked = new Set<FileEntry>();
+  /** Regular-file rows some hardlink shares: their content outlives their path. */
+  readonly #linked = new Set<number>();
   #capturedTotal = 0;
   #layer = 0;
   /** Names the layer in errors: its digest. */
@@ -175,8 +184,9 @@ class Squash implements LayerHandler {
    * `#removedInLayer`, which holds the few that a later entry of the same layer took away: no second map of
    * every path of the layer.
    */
-  #layerEntries: FileEntry[] = [];
-  #removedInLayer = new Map<string, FileEntry>();
+  #layerEntries = new RowList();
+  /** Path node -> row. */
+  #removedInLayer = new Map<number, number>();
   #capture: Capture | undefined;
   #settling: Promise<void>[] = [];
   /**
@@ -198,7 +208,7 @@ class Squash implements LayerHandler {
     this.#endLayer();
     this.#layer = layer.index;
     this.#layerInput = layer.digest;
-    this.#layerEntries = [];
+    this.#layerEntries = new RowList();
     this.#layers[layer.index] = this.#layerEntries;
   }
 
@@ -246,15 +256,8 @@ class Squash implements LayerHandler {
     this.#requireDirectoryAbove(path, header);
 
     let linkTarget: string | undefined;
-    let metadata: Pick<FileEntry, 'mode' | 'uid' | 'gid' | 'size' | 'mtime' | 'xattrs'> = {
-      mode: header.mode & 0o7777,
-      uid: header.uid,
-      gid: header.gid,
-      size: header.size,
-      xattrs: header.xattrs,
-      mtime: header.mtime,
-    };
-    let inode: FileEntry | undefined;
+    let metadata: Pick<FileEntry, 'mode' | 'uid' | 'gid' | 'size' | 'mtime' | 'xattrs'> = header;
+    let inode: number | undefined;
     if (header.type === 'symlink') {
       linkTarget = header.linkpath;
     } else if (header.type === 'hardlink') {
@@ -267,39 +270,29 @@ class Squash implements LayerHandler {
           `hardlink target ${JSON.stringify(header.linkpath)} is absolute or climbs with '..'; read as ${linkTarget}`,
         );
       }
-      const target = this.#squashed.get(linkTarget);
+      const target = this.#rowAt(linkTarget);
+      const targetType = target < 0 ? undefined : this.#table.type(target);
       // A link to a link shares the same inode: the file both stand for.
-      inode =
-        target?.type === 'hardlink' ? this.#content.links.get(target) : target?.type === 'file' ? target : undefined;
-      if (target === undefined || target.type === 'dir') {
+      inode = targetType === 'hardlink' ? this.#content.links.get(target) : targetType === 'file' ? target : undefined;
+      if (targetType === undefined || targetType === 'dir') {
         // link(2) fails on both, and so does every runtime's unpacking of the layer.
         throw this.#refuse(
-          `hardlink ${JSON.stringify(header.path)} at byte ${header.offset} leads to ${linkTarget}, which is ${target === undefined ? 'not in the image' : 'a directory'}`,
+          `hardlink ${JSON.stringify(header.path)} at byte ${header.offset} leads to ${linkTarget}, which is ${targetType === undefined ? 'not in the image' : 'a directory'}`,
         );
-      } else {
-        // One inode: the link has its target's owner, mode and times, whatever its own header says.
-        metadata = {
-          mode: target.mode,
-          uid: target.uid,
-          gid: target.gid,
-          size: target.size,
-          mtime: target.mtime,
-          xattrs: target.xattrs,
-        };
-        if (inode === undefined) this.warn(path, layer, `hardlink to ${linkTarget}, which is a ${target.type}`);
-        else if (this.#declared(path) && !this.#content.captured.has(inode) && !this.#content.skipped.has(inode)) {
-          // The target's bytes streamed by before this link named them: they can only be kept
-          // when the target's own path is declared too.
-          this.warn(path, layer, `content not captured: hardlink to ${linkTarget}, which FileNeeds does not name`);
-        }
+      }
+      // One inode: the link has its target's owner, mode and times, whatever its own header says.
+      metadata = this.#table.entry(target);
+      if (inode === undefined) this.warn(path, layer, `hardlink to ${linkTarget}, which is a ${targetType}`);
+      else if (this.#declared(path) && !this.#content.captured.has(inode) && !this.#content.skipped.has(inode)) {
+        // The target's bytes streamed by before this link named them: they can only be kept
+        // when the target's own path is declared too.
+        this.warn(path, layer, `content not captured: hardlink to ${linkTarget}, which FileNeeds does not name`);
       }
     }
-    // Spelled out, not spread: a literal keeps every field inside the object (a spread adds a property
-    // array), and one record per file of the image is most of what a pass holds.
-    const entry: FileEntry = {
-      path,
+    const node = this.#table.paths.intern(path);
+    const row = this.#table.add(node, {
       type: header.type,
-      mode: metadata.mode,
+      mode: metadata.mode & 0o7777,
       uid: metadata.uid,
       gid: metadata.gid,
       size: metadata.size,
@@ -307,16 +300,16 @@ class Squash implements LayerHandler {
       mtime: metadata.mtime,
       linkTarget,
       layer,
-    };
+    });
     if (inode !== undefined) {
-      this.#content.links.set(entry, inode);
+      this.#content.links.set(row, inode);
       this.#linked.add(inode);
     }
-    this.#addToLayer(entry);
-    this.#place(entry);
-    if (entry.type === 'symlink' && this.#declared(path)) this.#followDeclaredSymlink(entry);
-    if (entry.type === 'file' && entry.size > 0) return this.#startCapture(entry);
-    if (entry.type === 'file') this.#visitEmpty(entry);
+    this.#addToLayer(row, node);
+    this.#place(row, node);
+    if (header.type === 'symlink' && this.#declared(path)) this.#followDeclaredSymlink(row, path);
+    if (header.type === 'file' && header.size > 0) return this.#startCapture(row, node);
+    if (header.type === 'file') this.#visitEmpty(row);
     return false;
   }
 
@@ -336,8 +329,8 @@ class Squash implements LayerHandler {
     this.#capture = undefined;
     const { entry, buffer, fill } = capture;
     for (const { sink, writer } of capture.writers) this.#sinkCall(sink, entry, () => writer.end());
-    if (capture.keep && this.#squashed.get(entry.path) === entry) {
-      this.#content.captured.set(entry, buffer);
+    if (capture.keep && this.#squashed.rowAt(capture.node) === capture.row) {
+      this.#content.captured.set(capture.row, buffer);
     } else if (capture.keep) {
       this.#capturedTotal -= buffer.length;
     }
@@ -370,39 +363,55 @@ class Squash implements LayerHandler {
   finish(): ImageFilesystem {
     this.#endLayer();
     const content = this.#content;
-    const squashed = new FileTree(this.#squashed, content);
+    const table = this.#table;
+    const squashed = new FileTree(table, this.#squashed, content);
     const layers = this.#layers;
     const layerViews: FileTreeView[] = [];
     const byPathThenLayer = (a: { path: string; layer: number }, b: { path: string; layer: number }) =>
       a.path < b.path ? -1 : a.path > b.path ? 1 : a.layer - b.layer;
-    const hidden = this.#hidden.sort(byPathThenLayer);
+    const hiddenRows = this.#hidden;
+    let hidden: FileEntry[] | undefined;
     const deleted = this.#deleted.sort(byPathThenLayer);
     const warnings = this.#warnings;
     return {
       squashed,
       layer(index: number): FileTreeView {
-        const entries = layers[index];
-        if (entries === undefined) throw new SgciError('USAGE', `layer ${index}`, 'no such layer in this image');
-        layerViews[index] ??= new FileTree(new Map(entries.map((entry) => [entry.path, entry])), content);
+        const rows = layers[index];
+        if (rows === undefined) throw new SgciError('USAGE', `layer ${index}`, 'no such layer in this image');
+        layerViews[index] ??= new FileTree(
+          table,
+          new MapRows(new Map(Array.from(rows, (row) => [table.node(row), row]))),
+          content,
+        );
         return layerViews[index];
       },
-      hidden,
+      // Made when first asked for: most runs never look, and those that do look once.
+      get hidden(): readonly FileEntry[] {
+        hidden ??= hiddenRows.map((row) => table.entry(row)).sort(byPathThenLayer);
+        return hidden;
+      },
       deleted,
       warnings,
     };
   }
 
-  /** Appends `entry` to its layer's list, or puts it where an earlier entry of the layer at its path stood. */
-  #addToLayer(entry: FileEntry): void {
-    const inTree = this.#squashed.get(entry.path);
-    const earlier = inTree?.layer === entry.layer ? inTree : this.#removedInLayer.get(entry.path);
-    if (earlier === undefined) {
-      this.#layerEntries.push(entry);
+  /** The row the squashed tree holds at `path`, or -1. */
+  #rowAt(path: string): number {
+    return this.#squashed.rowAt(this.#table.paths.find(path));
+  }
+
+  /** Appends `row` to its layer's list, or puts it where an earlier entry of the layer at its path stood. */
+  #addToLayer(row: number, node: number): void {
+    const inTree = this.#squashed.rowAt(node);
+    const earlier =
+      inTree >= 0 && this.#table.layer(inTree) === this.#layer ? inTree : (this.#removedInLayer.get(node) ?? -1);
+    if (earlier < 0) {
+      this.#layerEntries.push(row);
       return;
     }
-    this.warn(entry.path, entry.layer, 'duplicate tar entry in one layer; the later one wins');
-    this.#layerEntries[this.#layerEntries.lastIndexOf(earlier)] = entry;
-    this.#removedInLayer.delete(entry.path);
+    this.warn(this.#table.path(row), this.#layer, 'duplicate tar entry in one layer; the later one wins');
+    this.#layerEntries.replace(earlier, row);
+    this.#removedInLayer.delete(node);
   }
 
   #refuse(message: string): SgciError {
@@ -424,7 +433,7 @@ class Squash implements LayerHandler {
     if (last !== undefined && last.parent === parent && last.epoch === this.#symlinkEpoch) {
       resolved = last.resolved;
     } else {
-      resolved = this.#hasSymlinkAncestor(parent) ? resolveSymlinks(this.#squashed, parent) : parent;
+      resolved = this.#hasSymlinkAncestor(parent) ? this.#resolve(parent) : parent;
       if (resolved === undefined) {
         throw this.#refuse(
           `tar entry ${JSON.stringify(header.path)} at byte ${header.offset} lies below a symlink loop`,
@@ -438,11 +447,12 @@ class Squash implements LayerHandler {
   /** Runtimes create missing parents, but fail where one is a file, a device or a link to one. */
   #requireDirectoryAbove(path: string, header: TarHeader): void {
     for (let dir = parentPath(path); dir !== '/'; dir = parentPath(dir)) {
-      const above = this.#squashed.get(dir);
-      if (above === undefined) continue;
-      if (above.type === 'dir') return;
+      const above = this.#rowAt(dir);
+      if (above < 0) continue;
+      const type = this.#table.type(above);
+      if (type === 'dir') return;
       throw this.#refuse(
-        `tar entry ${JSON.stringify(header.path)} at byte ${header.offset} lies below ${dir}, which is a ${above.type}`,
+        `tar entry ${JSON.stringify(header.path)} at byte ${header.offset} lies below ${dir}, which is a ${type}`,
       );
     }
   }
@@ -454,57 +464,49 @@ class Squash implements LayerHandler {
     return this.#symlinks.has(dir);
   }
 
-  #trackSymlink(entry: FileEntry, present: boolean): void {
-    if (entry.type !== 'symlink') return;
-    if (present) this.#symlinks.add(entry.path);
-    else this.#symlinks.delete(entry.path);
+  /** `path` resolved through the squashed tree's symlinks (see resolveSymlinks). */
+  #resolve(path: string): string | undefined {
+    return resolveSymlinks((p) => symlinkTarget(this.#table, this.#squashed, p), path);
+  }
+
+  #trackSymlink(row: number, present: boolean): void {
+    if (this.#table.type(row) !== 'symlink') return;
+    if (present) this.#symlinks.add(this.#table.path(row));
+    else this.#symlinks.delete(this.#table.path(row));
     this.#symlinkEpoch++;
   }
 
-  /** Puts a new entry into the squashed tree; whatever it replaces is hidden, with its content dropped. */
-  #place(entry: FileEntry): void {
-    const previous = this.#squashed.get(entry.path);
-    if (entry.type !== 'dir' && (this.#children.get(entry.path)?.size ?? 0) > 0) {
+  /**
+   * Puts a new row into the squashed tree; whatever it replaces is hidden, with its content dropped. Its
+   * path node, and every missing parent's, is already linked below its parent: directories a layer never
+   * named still exist for the runtime, and a whiteout of one removes what lies below it.
+   */
+  #place(row: number, node: number): void {
+    const table = this.#table;
+    const previous = this.#squashed.rowAt(node);
+    const type = table.type(row);
+    if (type !== 'dir' && table.paths.firstChild(node) >= 0) {
       // A non-directory over a directory, one a layer named or one only implied by paths below
       // it, takes away everything below it (runtimes remove the whole tree first).
-      this.#removeBelow(entry.path, Number.POSITIVE_INFINITY);
+      this.#removeBelow(node, Number.POSITIVE_INFINITY);
     }
-    if (previous !== undefined) {
-      if (!(previous.type === 'dir' && entry.type === 'dir')) {
+    if (previous >= 0) {
+      if (!(table.type(previous) === 'dir' && type === 'dir')) {
         this.#hidden.push(previous);
         this.#dropContent(previous);
       }
       this.#trackSymlink(previous, false);
-    } else {
-      this.#linkToParents(entry.path);
     }
-    this.#squashed.set(entry.path, entry);
-    this.#trackSymlink(entry, true);
-  }
-
-  /**
-   * Records `path` below its parent, and each missing parent below its own: directories a layer
-   * never named still exist for the runtime, and a whiteout of one removes what lies below it.
-   */
-  #linkToParents(path: string): void {
-    for (let child = path; child !== '/'; ) {
-      const parent = parentPath(child);
-      let siblings = this.#children.get(parent);
-      if (siblings === undefined) {
-        siblings = new Set();
-        this.#children.set(parent, siblings);
-      }
-      if (siblings.has(child)) return;
-      siblings.add(child);
-      child = parent;
-    }
+    this.#squashed.set(node, row);
+    this.#trackSymlink(row, true);
   }
 
   #whiteout(path: string, name: string, slash: number, layer: number): void {
     const dir = slash <= 0 ? '/' : path.slice(0, slash);
+    const paths = this.#table.paths;
     if (name === opaqueMarker) {
       this.#deleted.push({ path: dir, layer, opaque: true });
-      this.#removeBelow(dir, layer);
+      this.#removeBelow(paths.find(dir), layer);
       return;
     }
     // Other `.wh..wh.` names are aufs bookkeeping (`.wh..wh.plnk`), not deletions.
@@ -516,61 +518,56 @@ class Squash implements LayerHandler {
     }
     const target = `${dir === '/' ? '' : dir}/${deletedName}`;
     this.#deleted.push({ path: target, layer, opaque: false });
-    const entry = this.#squashed.get(target);
-    if (entry !== undefined && entry.layer < layer) this.#remove(entry);
-    this.#removeBelow(target, layer);
+    const node = paths.find(target);
+    const row = this.#squashed.rowAt(node);
+    if (row >= 0 && this.#table.layer(row) < layer) this.#remove(row, node);
+    this.#removeBelow(node, layer);
   }
 
-  /** Removes every squashed entry below `dir` written by a layer before `beforeLayer`. */
-  #removeBelow(dir: string, beforeLayer: number): void {
-    const stack = [dir];
-    while (stack.length > 0) {
-      const current = stack.pop() as string;
-      const children = this.#children.get(current);
-      if (children === undefined) continue;
-      for (const child of children) {
-        stack.push(child);
-        const entry = this.#squashed.get(child);
-        if (entry !== undefined && entry.layer < beforeLayer) this.#remove(entry);
-      }
+  /** Removes every squashed entry below path node `node` (none for -1) written by a layer before `beforeLayer`. */
+  #removeBelow(node: number, beforeLayer: number): void {
+    if (node < 0) return;
+    for (const child of this.#table.paths.below(node)) {
+      const row = this.#squashed.rowAt(child);
+      if (row >= 0 && this.#table.layer(row) < beforeLayer) this.#remove(row, child);
     }
   }
 
-  #remove(entry: FileEntry): void {
-    this.#squashed.delete(entry.path);
-    if (entry.layer === this.#layer) this.#removedInLayer.set(entry.path, entry);
-    this.#trackSymlink(entry, false);
-    // A directory whose upper-layer contents survive stays linked: it is still there for the runtime.
-    if ((this.#children.get(entry.path)?.size ?? 0) === 0)
-      this.#children.get(parentPath(entry.path))?.delete(entry.path);
-    this.#hidden.push(entry);
-    this.#dropContent(entry);
+  #remove(row: number, node: number): void {
+    this.#squashed.set(node, -1);
+    if (this.#table.layer(row) === this.#layer) this.#removedInLayer.set(node, row);
+    this.#trackSymlink(row, false);
+    this.#hidden.push(row);
+    this.#dropContent(row);
   }
 
-  #dropContent(entry: FileEntry): void {
+  #dropContent(row: number): void {
     // A hardlink still shares this inode: its bytes stay, only the path is gone.
-    if (this.#linked.has(entry)) return;
-    const content = this.#content.captured.get(entry);
+    if (this.#linked.has(row)) return;
+    const content = this.#content.captured.get(row);
     if (content !== undefined) {
-      this.#content.captured.delete(entry);
+      this.#content.captured.delete(row);
       this.#capturedTotal -= content.length;
     }
-    this.#content.skipped.delete(entry);
+    this.#content.skipped.delete(row);
   }
 
   /** Decides from the header alone which bytes of a regular file anyone needs; returns whether to receive data. */
-  #startCapture(entry: FileEntry): boolean {
+  #startCapture(row: number, node: number): boolean {
     const limits = this.#limits;
+    const entry = this.#table.entry(row);
     let keep = this.#wantsContent(entry.path);
     if (keep && entry.size > limits.maxCapturedFileBytes) {
       keep = false;
       this.#skip(
+        row,
         entry,
         `content of ${entry.size} bytes exceeds maxCapturedFileBytes ${limits.maxCapturedFileBytes}; not captured`,
       );
     } else if (keep && this.#capturedTotal + entry.size > limits.maxCapturedTotalBytes) {
       keep = false;
       this.#skip(
+        row,
         entry,
         `captured content would exceed maxCapturedTotalBytes ${limits.maxCapturedTotalBytes}; not captured`,
       );
@@ -592,7 +589,7 @@ class Squash implements LayerHandler {
     if (!keep && visitors === undefined && writers.length === 0) return false;
     if (keep) this.#capturedTotal += entry.size;
     const buffer = keep ? Buffer.allocUnsafe(bytes) : this.#scratchOf(bytes);
-    this.#capture = { entry, buffer, fill: 0, keep, visitors: visitors ?? [], writers };
+    this.#capture = { row, node, entry, buffer, fill: 0, keep, visitors: visitors ?? [], writers };
     return bytes > 0 || writers.length > 0;
   }
 
@@ -629,8 +626,11 @@ class Squash implements LayerHandler {
   }
 
   /** Empty regular files: kept as empty content, and visitors that want them see zero bytes. */
-  #visitEmpty(entry: FileEntry): void {
-    if (this.#wantsContent(entry.path)) this.#content.captured.set(entry, new Uint8Array(0));
+  #visitEmpty(row: number): void {
+    const path = this.#table.path(row);
+    if (this.#wantsContent(path)) this.#content.captured.set(row, new Uint8Array(0));
+    if (this.#sinks.length === 0 && this.#visitors.length === 0) return;
+    const entry = this.#table.entry(row);
     for (const { sink, writer } of this.#openSinks(entry)) this.#sinkCall(sink, entry, () => writer.end());
     for (let i = 0; i < this.#visitors.length; i++) {
       const visitor = this.#visitors[i] as FileVisitor;
@@ -644,26 +644,28 @@ class Squash implements LayerHandler {
   }
 
   /** A declared symlink: remember where it leads, so the target's content is kept when it comes. */
-  #followDeclaredSymlink(entry: FileEntry): void {
-    const target = new FileTree(this.#squashed, this.#content).resolve(entry.path);
+  #followDeclaredSymlink(row: number, path: string): void {
+    const layer = this.#table.layer(row);
+    const target = this.#resolve(path);
     if (target === undefined) {
-      this.warn(entry.path, entry.layer, 'symlink loop: content not captured');
+      this.warn(path, layer, 'symlink loop: content not captured');
       return;
     }
-    const existing = this.#squashed.get(target);
+    const existing = this.#rowAt(target);
     if (
-      this.#exactPaths.has(entry.path) &&
-      existing?.type === 'file' &&
+      this.#exactPaths.has(path) &&
+      existing >= 0 &&
+      this.#table.type(existing) === 'file' &&
       !this.#content.captured.has(existing) &&
       !this.#content.skipped.has(existing)
     ) {
-      this.warn(entry.path, entry.layer, `content not captured: symlink to ${target}, which FileNeeds does not name`);
+      this.warn(path, layer, `content not captured: symlink to ${target}, which FileNeeds does not name`);
     }
     this.#linkTargets.add(target);
   }
 
-  #skip(entry: FileEntry, reason: string): void {
-    this.#content.skipped.set(entry, reason);
+  #skip(row: number, entry: FileEntry, reason: string): void {
+    this.#content.skipped.set(row, reason);
     this.warn(entry.path, entry.layer, reason);
   }
 
