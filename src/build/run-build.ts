@@ -15,7 +15,7 @@ import type { RegistryReference } from '../oci/reference/index.ts';
 import { type BuildConfig, buildEpoch, loadBuildConfig, readBuildFile, withEpoch } from './config.ts';
 import { ExpandedDebCache } from './deb/expanded-cache.ts';
 import type { ExpandedDeb } from './deb/read-deb.ts';
-import { DebWorkers } from './deb/read-debs.ts';
+import { DebWorkers, threadsFor } from './deb/read-debs.ts';
 import {
   type DebFile,
   debianArchitecture,
@@ -259,21 +259,19 @@ async function buildIn(work: string, request: BuildRequest): Promise<BuildOutcom
 }
 
 /**
- * Opens each `.deb` the expanded cache does not hold as soon as its download is verified, on worker threads while
- * the others still download: a cold build's xz runs beside its transfers instead of after them, and leaves this
- * thread free to hand the proof's second run its input. Only the first run does this; the second opens every
- * `.deb` itself.
+ * Opens each of `packages` (those the expanded cache does not hold) as soon as its download is verified, while the
+ * others still download: on worker threads when there are enough bytes for them (`threadsFor`), else in this
+ * thread between the transfers. A cold build's xz then runs beside its transfers instead of after them. Only the
+ * first run does this; the second opens every `.deb` itself.
  */
-async function openOnArrival(
+function openOnArrival(
   packages: readonly DebFile[],
-  cache: ExpandedDebCache,
   workers: DebWorkers,
-): Promise<{ debs: Map<string, Promise<ExpandedDeb>>; verified: (fetched: Fetched<DebFile>) => void }> {
-  const held = new Set<string>();
-  for (const p of packages) if (await cache.holds(p.sha256)) held.add(p.sha256);
+): { debs: Map<string, Promise<ExpandedDeb>>; verified: (fetched: Fetched<DebFile>) => void } {
+  const wanted = new Set(packages.map((p) => p.sha256));
   const debs = new Map<string, Promise<ExpandedDeb>>();
   const verified = (p: Fetched<DebFile>) => {
-    if (held.has(p.sha256)) return;
+    if (!wanted.has(p.sha256)) return;
     const input = `${p.name}_${p.version}_${p.architecture}.deb`;
     const tars = workers.open({ path: p.path, input, sha256: p.sha256 });
     // a failure is reported where the assembly takes the package, or not at all when the build stopped before
@@ -281,6 +279,13 @@ async function openOnArrival(
     debs.set(p.sha256, tars);
   };
   return { debs, verified };
+}
+
+/** The packages the expanded cache holds no entry for: those a build opens. */
+async function notHeld(packages: readonly DebFile[], cache: ExpandedDebCache): Promise<DebFile[]> {
+  const out: DebFile[] = [];
+  for (const p of packages) if (!(await cache.holds(p.sha256))) out.push(p);
+  return out;
 }
 
 /** Checks each platform image (SBOM agreement and gate) and encodes its SBOMs; writes nothing. */
@@ -333,10 +338,16 @@ async function buildBeside(
   const once = new Map<string, DebFile>();
   for (const p of wanted.flat()) once.set(p.sha256, p);
   const expandedCache = new ExpandedDebCache(join(files.cache.dir, 'expanded'));
-  await using workers = new DebWorkers(defaultLimits, undefined, (start, end, bytes) =>
+  // worker threads only for enough bytes to pay for their memory; else this thread opens each between downloads
+  const toOpen = await notHeld([...once.values()], expandedCache);
+  const threads = threadsFor(
+    toOpen.length,
+    toOpen.reduce((sum, p) => sum + p.size, 0),
+  );
+  await using workers = new DebWorkers(defaultLimits, threads, (start, end, bytes) =>
     phases.record('expand .deb', start, end, bytes),
   );
-  const opened = await openOnArrival([...once.values()], expandedCache, workers);
+  const opened = openOnArrival(toOpen, workers);
   const paths = new Map(
     (await fetchPackages([...once.values()], files, opened.verified)).map((f) => [f.sha256, f.path]),
   );
@@ -348,8 +359,9 @@ async function buildBeside(
   const layout = request.out ?? join(await mkdtemp(join(tmpdir(), 'sgci-build-')), 'oci');
   const handedOver = performance.now();
   second.assemble(request.file, text, { inputs, epoch: buildEpoch(config), extraSources });
-  // the first run takes packages from the expanded cache or as they were opened on arrival; the second reads every
-  // .deb again, so what the cache holds is checked against the verified .debs by the proof itself
+  // the first run takes packages from the expanded cache or as they were opened on arrival, and gzip layers from the
+  // layer cache; the second reads every .deb again and compresses every layer itself, so what the caches hold is
+  // checked against the verified .debs by the proof itself
   const image = await phases.time('assemble', () =>
     assembleImage(config, inputs, {
       layout,
@@ -357,6 +369,7 @@ async function buildBeside(
       extraSources,
       expandedCache: expandedCache.dir,
       opened: opened.debs,
+      layerCache: join(files.cache.dir, 'layers'),
     }),
   );
   // the threads are idle now: not held through the scan and the proof

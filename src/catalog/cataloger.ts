@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { PackageURL } from 'packageurl-js';
 import type { Limits, Unknown } from '../core/index.ts';
 import type { FileEntry, FileNeeds, FileTreeView } from '../oci/index.ts';
 import type { Distro, Ecosystem, Location, Package, PackageMetadata, Relationship } from './package.ts';
+
+export { type PurlQualifier, type PurlType, purl } from './purl.ts';
 
 /** What a cataloger sees: the squashed tree (content captured for its declared needs). */
 export interface CatalogContext {
@@ -89,27 +90,6 @@ export function packageId(
   const hash = createHash('sha256');
   hash.update(JSON.stringify([ecosystem, name, version, purl, locations.map((l) => [l.path, l.layer])]));
   return hash.digest('hex').slice(0, 16);
-}
-
-/** A purl built by packageurl-js, so encoding and normalisation follow purl-spec. */
-export function purl(
-  type: string,
-  namespace: string | undefined,
-  name: string,
-  version: string | undefined,
-  qualifiers?: Record<string, string | undefined>,
-  subpath?: string,
-): string {
-  const q: Record<string, string> = {};
-  for (const [k, v] of Object.entries(qualifiers ?? {})) if (v) q[k] = v;
-  return new PackageURL(
-    type,
-    namespace || undefined,
-    name,
-    version || undefined,
-    Object.keys(q).length ? q : undefined,
-    subpath,
-  ).toString();
 }
 
 /**

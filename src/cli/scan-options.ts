@@ -84,6 +84,17 @@ export function langOf(opts: ScanCliOptions): Lang {
 }
 
 /**
+ * The policy of `--policy` and `--sla`. It loads when a command runs the pipeline, not with its flags and --help, and
+ * without either flag only the built-in policy loads (`sgci sbom` has neither): the policy's other modules are
+ * start-up time a run that judges nothing would pay (issue 17).
+ */
+async function policyFromCli(opts: ScanCliOptions): Promise<Policy> {
+  if (opts.policy === undefined && !opts.sla?.length) return (await import('../policy/builtin/index.ts')).defaultPolicy;
+  const { defaultPolicy, loadPolicy, withSlaOverrides } = await import('../policy/index.ts');
+  return withSlaOverrides(opts.policy !== undefined ? await loadPolicy(opts.policy) : defaultPolicy, opts.sla ?? []);
+}
+
+/**
  * The scan request of a command's flags. Every file flag (VEX, policy, Dockerfile, manifests) is read here, before
  * the image is opened, so a typo fails in a second (exit 2) instead of after the pull.
  */
@@ -93,12 +104,7 @@ export async function scanRequestFromCli(
   opts: ScanCliOptions,
 ): Promise<ScanRequest> {
   const now = evaluationTime(opts.now);
-  // the policy (zod schemas) loads when a command runs the pipeline, not with its flags and --help
-  const { defaultPolicy, loadPolicy, withSlaOverrides } = await import('../policy/index.ts');
-  const policy: Policy = withSlaOverrides(
-    opts.policy !== undefined ? await loadPolicy(opts.policy) : defaultPolicy,
-    opts.sla ?? [],
-  );
+  const policy = await policyFromCli(opts);
   const documents = opts.vex ?? [];
   const vex = [];
   if (documents.length > 0) {

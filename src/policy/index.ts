@@ -1,5 +1,5 @@
 export { type BaseImageCategory, classifyBaseImage } from './base-image.ts';
-export { defaultPolicy } from './default.ts';
+export { defaultPolicy } from './builtin/index.ts';
 export { policyDocument } from './document.ts';
 export { parseDuration } from './duration.ts';
 export { type ExceptionMatch, exceptionCoversImage, exceptionExpired, findException } from './exceptions.ts';

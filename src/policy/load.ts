@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { describe, digestOf, parseYamlFile, SgciError } from '../core/index.ts';
-import { defaultPolicy } from './default.ts';
+import { defaultPolicy } from './builtin/index.ts';
 import type { Policy } from './schema.ts';
 
 const maxPolicyBytes = 1024 * 1024;

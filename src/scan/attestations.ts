@@ -1,5 +1,5 @@
-import { PackageURL } from 'packageurl-js';
 import type { RegistryAccess, Signer } from '../attest/index.ts';
+import { purl } from '../catalog/index.ts';
 import type { Digest } from '../core/index.ts';
 import type { RegistryReference } from '../oci/reference/index.ts';
 import type { VexStatement, VulnReport } from '../vuln/index.ts';
@@ -18,9 +18,7 @@ export interface ScanAttestation {
  */
 export function ociProductPurl(ref: RegistryReference, digest: Digest): string {
   const name = ref.repository.slice(ref.repository.lastIndexOf('/') + 1);
-  return new PackageURL('oci', undefined, name, digest, {
-    repository_url: `${ref.registry}/${ref.repository}`,
-  }).toString();
+  return purl('oci', undefined, name, digest, { repository_url: `${ref.registry}/${ref.repository}` });
 }
 
 /**

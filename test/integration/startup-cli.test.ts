@@ -28,7 +28,7 @@ const encoders = ['zod', '@cyclonedx/cyclonedx-library', 'xmlbuilder2', 'ajv', '
 /** The npm packages a run of sgci loaded, by name, and its own modules (paths below src/). */
 async function packagesLoaded(
   args: readonly string[],
-): Promise<{ packages: Set<string>; sources: string[]; stdout: string }> {
+): Promise<{ packages: Set<string>; sources: string[]; builtins: Set<string>; stdout: string }> {
   const list = join(work, `modules-${args.join('-').replace(/[^a-z0-9-]/gi, '_')}.txt`);
   const result = await runSgci(args, {
     env: {
@@ -42,13 +42,15 @@ async function packagesLoaded(
   assert.ok(result.code === 0 || result.code === 1, `sgci ${args.join(' ')}: exit ${result.code}\n${result.stderr}`);
   const packages = new Set<string>();
   const sources: string[] = [];
+  const builtins = new Set<string>();
   for (const url of readFileSync(list, 'utf8').split('\n')) {
+    if (url.startsWith('node:')) builtins.add(url);
     const name = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1];
     if (name) packages.add(name);
     const source = /\/src\/(.+\.ts)$/.exec(url)?.[1];
     if (source && !url.includes('/node_modules/')) sources.push(source);
   }
-  return { packages, sources, stdout: result.stdout };
+  return { packages, sources, builtins, stdout: result.stdout };
 }
 
 function assertNone(packages: Set<string>, forbidden: readonly string[], what: string): void {
@@ -81,18 +83,34 @@ test('sgci db status reads SQLite through the compiled lookups: no query builder
 });
 
 test('sgci sbom of a local image opens no database and no network client', { skip: fixturesMissing() }, async () => {
-  const { packages, sources, stdout } = await packagesLoaded([
+  const { packages, sources, builtins, stdout } = await packagesLoaded([
     'sbom',
     `oci-archive:${fixture('distroless-static').ociArchive}`,
   ]);
   assert.match(stdout, /"bomFormat": "CycloneDX"/);
-  // image documents are checked without zod and CycloneDX JSON is written without the CycloneDX library
-  assertNone(packages, [...queryLayer, ...embeddedServer, ...network, ...encoders], 'sgci sbom');
+  // image documents are checked without zod, CycloneDX JSON is written without the CycloneDX library and purls are
+  // built without packageurl-js (catalog/purl.ts)
+  assertNone(packages, [...queryLayer, ...embeddedServer, ...network, ...encoders, 'packageurl-js'], 'sgci sbom');
   assert.deepEqual(
     sources.filter((path) => path.startsWith('store/')),
     [],
     'sgci sbom loaded the store, which only matching opens',
   );
+  // a run on the built-in policy loads only it, and an OCI archive only its own reader of the image sources
+  assert.deepEqual(
+    sources.filter((path) => path.startsWith('policy/')),
+    ['policy/builtin/index.ts'],
+    'sgci sbom loaded policy modules, which only a policy file, --sla or a judging run needs',
+  );
+  assert.deepEqual(
+    sources.filter((path) => path.startsWith('oci/source/')).sort(),
+    ['deadline.ts', 'index.ts', 'layout-files.ts', 'oci-layout.ts', 'tar-index.ts'].map((f) => `oci/source/${f}`),
+    'sgci sbom oci-archive: loaded image sources of another kind',
+  );
+  // a small image is inflated and hashed on the main thread: worker_threads loads with a first worker
+  assert.ok(!builtins.has('node:worker_threads'), 'sgci sbom of a small image loaded node:worker_threads');
+  // each module is start-up time (~0.4 ms): more than these is an import to move to its point of use (issue 17)
+  assert.ok(sources.length <= 110, `sgci sbom loaded ${sources.length} of sgci's modules, at most 110 expected`);
 });
 
 test('sgci vulns of a local image matches through SQLite alone, without the query builder', {

@@ -6,11 +6,10 @@
  * came from, so a damaged, swapped or stale entry is dropped and the .deb read again. The cache is bounded: the
  * least recently used entries go first.
  */
-import { createHash, hash } from 'node:crypto';
-import { readFile, rm, stat, utimes } from 'node:fs/promises';
-import { join } from 'node:path';
-import { BlobCache } from '../../cache/index.ts';
-import { type Digest, isDigest, type Limits, writeFileAtomic } from '../../core/index.ts';
+import { createHash } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { type Digest, isDigest, type Limits } from '../../core/index.ts';
+import { RefBlobCache } from '../ref-blob-cache.ts';
 import { type ExpandedDeb, maxExpandedBytes } from './read-deb.ts';
 
 /** Part of every ref and header: a change to what an entry holds or how it is read gets a new number. */
@@ -51,15 +50,15 @@ function parseEntry(bytes: Buffer, debSha256: string): ExpandedDeb | undefined {
 
 export class ExpandedDebCache {
   readonly dir: string;
-  readonly #blobs: BlobCache;
+  readonly #cache: RefBlobCache;
 
   constructor(dir: string, maxBytes = defaultExpandedCacheBytes) {
     this.dir = dir;
-    this.#blobs = new BlobCache({ dir, maxBytes });
+    this.#cache = new RefBlobCache(dir, maxBytes);
   }
 
   #refOf(debSha256: string): string {
-    return join(this.dir, 'refs', String(format), debSha256);
+    return this.#cache.refPath(format, debSha256);
   }
 
   /**
@@ -68,31 +67,13 @@ export class ExpandedDebCache {
    */
   async get(debSha256: string, limits: Limits): Promise<ExpandedDeb | undefined> {
     const ref = this.#refOf(debSha256);
-    let digest: string;
-    try {
-      digest = (await readFile(ref, 'latin1')).trim();
-    } catch {
-      return undefined;
-    }
-    if (!isDigest(digest) || !digest.startsWith('sha256:')) return this.#drop(ref);
-    const path = this.#blobs.pathOf(digest);
-    let bytes: Buffer;
-    try {
-      const { size } = await stat(path);
-      if (size > maxExpandedBytes(limits) + maxHeaderBytes) return this.#drop(ref, digest);
-      bytes = await readFile(path);
-    } catch {
-      return this.#drop(ref);
-    }
-    // one-shot on this thread: WebCrypto's digest copies the bytes first and cost twice the CPU (measured on the
-    // static set's 26 MB of entries), with no gain from the pool's threads
-    const actual = hash('sha256', bytes, 'hex');
-    if (`sha256:${actual}` !== digest) return this.#drop(ref, digest);
+    const digest = (await this.#cache.readRef(ref))?.trim();
+    if (digest === undefined) return undefined;
+    if (!isDigest(digest) || !digest.startsWith('sha256:')) return this.#cache.drop(ref);
+    const bytes = await this.#cache.readBlob(ref, digest, maxExpandedBytes(limits) + maxHeaderBytes);
+    if (bytes === undefined) return undefined;
     const entry = parseEntry(bytes, debSha256);
-    if (entry === undefined) return this.#drop(ref, digest);
-    // last use is the mtime: pruning keeps the entries builds still read
-    const now = new Date();
-    await utimes(path, now, now).catch(() => {});
+    if (entry === undefined) return this.#cache.drop(ref, digest);
     return entry;
   }
 
@@ -111,39 +92,13 @@ export class ExpandedDebCache {
     const head = header(debSha256, expanded);
     const hash = createHash('sha256').update(head).update(expanded.control).update(expanded.data);
     const digest = `sha256:${hash.digest('hex')}` as Digest;
-    const writer = await this.#blobs.createWriter(digest);
-    try {
-      await writer.write(head);
-      await writer.write(expanded.control);
-      await writer.write(expanded.data);
-      await writer.commit();
-    } catch (error) {
-      await writer.abort();
-      throw error;
-    }
-    await writeFileAtomic(this.#refOf(debSha256), `${digest}\n`);
+    await this.#cache.store(digest, [head, expanded.control, expanded.data], this.#refOf(debSha256), `${digest}\n`);
   }
 
   /** Removes an entry that must not be used (its ref, and its blob when known). */
   async remove(debSha256: string): Promise<void> {
     const ref = this.#refOf(debSha256);
-    let digest: string | undefined;
-    try {
-      digest = (await readFile(ref, 'latin1')).trim();
-    } catch {
-      digest = undefined;
-    }
-    await this.#drop(ref, digest !== undefined && isDigest(digest) ? digest : undefined);
-  }
-
-  /** A miss either way: in a read-only cache the bad entry stays, and is refused again next time. */
-  async #drop(ref: string, digest?: Digest): Promise<undefined> {
-    try {
-      await rm(ref, { force: true });
-      if (digest !== undefined) await this.#blobs.remove(digest);
-    } catch {
-      // not removable here; never used either
-    }
-    return undefined;
+    const digest = (await this.#cache.readRef(ref))?.trim();
+    await this.#cache.drop(ref, digest !== undefined && isDigest(digest) ? digest : undefined);
   }
 }

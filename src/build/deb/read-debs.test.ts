@@ -59,23 +59,26 @@ test('packages read in worker threads come back in the order asked, equal to rea
   );
 });
 
-test('packages opened as they arrive, on fewer threads than asked for, are the packages readDebs reads and go into the cache', {
-  skip,
-}, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sgci-debs-'));
-  const debs = ['a', 'b', 'c'].map((name) =>
-    makeDeb(dir, { name, files: [{ path: `etc/${name}`, content: `${name}\n` }] }),
-  );
-  const items = debs.map((p) => ({ path: p.debPath, input: p.name, sha256: p.sha256 }));
-  const cache = new ExpandedDebCache(mkdtempSync(join(tmpdir(), 'sgci-expanded-')));
-  {
-    await using workers = new DebWorkers(defaultLimits, 1);
-    const opened = new Map(items.map((item) => [item.sha256, workers.open(item)]));
-    // a forged file is refused by its sha256 in the worker, naming it; the queue goes on
-    const forged = workers.open({ ...items[0], input: 'forged', sha256: debs[1]?.sha256 } as (typeof items)[0]);
-    await assert.rejects(forged, (e) => isSgciError(e, 'DIGEST_MISMATCH') && e.message.startsWith('forged: sha256 '));
-    const read = await Promise.all(readEachDeb(items, defaultLimits, cache, opened));
-    assert.deepEqual(read, await readDebs(items, defaultLimits));
-  }
-  for (const p of debs) assert.ok(await cache.holds(p.sha256), `${p.name} stored`);
-});
+for (const threads of [1, 0])
+  test(`packages opened as they arrive, on ${threads === 0 ? 'this thread' : 'fewer threads than asked for'}, are the packages readDebs reads and go into the cache`, {
+    skip,
+  }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sgci-debs-'));
+    const debs = ['a', 'b', 'c'].map((name) =>
+      makeDeb(dir, { name, files: [{ path: `etc/${name}`, content: `${name}\n` }] }),
+    );
+    const items = debs.map((p) => ({ path: p.debPath, input: p.name, sha256: p.sha256 }));
+    const cache = new ExpandedDebCache(mkdtempSync(join(tmpdir(), 'sgci-expanded-')));
+    const spans: number[] = [];
+    {
+      await using workers = new DebWorkers(defaultLimits, threads, (start, end) => spans.push(end - start));
+      const opened = new Map(items.map((item) => [item.sha256, workers.open(item)]));
+      // a forged file is refused by its sha256, naming it; the queue goes on
+      const forged = workers.open({ ...items[0], input: 'forged', sha256: debs[1]?.sha256 } as (typeof items)[0]);
+      await assert.rejects(forged, (e) => isSgciError(e, 'DIGEST_MISMATCH') && e.message.startsWith('forged: sha256 '));
+      const read = await Promise.all(readEachDeb(items, defaultLimits, cache, opened));
+      assert.deepEqual(read, await readDebs(items, defaultLimits));
+    }
+    assert.equal(spans.length, items.length, 'each package opened is reported once');
+    for (const p of debs) assert.ok(await cache.holds(p.sha256), `${p.name} stored`);
+  });

@@ -6,8 +6,17 @@ import type { ExpandedDebCache } from './expanded-cache.ts';
 import { type Deb, type ExpandedDeb, expandDeb, parseExpandedDeb } from './read-deb.ts';
 import type { ReadRequest } from './read-deb-worker.ts';
 
-/** Below this many bytes of packages a worker's start-up (loading the modules) costs more than it saves. */
+/**
+ * Below this many bytes of packages a worker's start-up (loading the modules) costs more than it saves, and its
+ * memory (about 38 MiB a thread: an isolate with sgci's modules) more than the packages themselves.
+ */
 const parallelFloorBytes = 8 * 1024 * 1024;
+
+/** How many worker threads to open `count` packages of `bytes` together with: 0 when this thread is better. */
+export function threadsFor(count: number, bytes: number): number {
+  const threads = Math.min(availableParallelism(), count, 4);
+  return threads < 2 || bytes < parallelFloorBytes ? 0 : threads;
+}
 
 /** One .deb to read: its path, the name errors give it, and the sha256 its index gave (checked before parsing). */
 export interface DebRequest {
@@ -94,8 +103,6 @@ export function readEachDeb(
     );
     return new Map(missing.map((i, k) => [i, expanded[k] as ExpandedDeb]));
   });
-  // one store at a time, as the cache's writers expect
-  let storing: Promise<void> = Promise.resolve();
   const debs = requested.map(async (p, i) => {
     const hit = await cached[i];
     let tars = hit ?? (await early[i]) ?? (await read).get(i);
@@ -111,12 +118,8 @@ export function readEachDeb(
       fresh = true;
       deb = await parseExpandedDeb(tars, p.input, limits);
     }
-    if (fresh && cache && p.sha256) {
-      const { sha256 } = p;
-      const stored = tars;
-      storing = storing.then(() => storeExpanded(cache, sha256, stored));
-      await storing;
-    }
+    // each package's store on its own: the cache's writers take concurrent stores (atomic files, shared directories)
+    if (fresh && cache && p.sha256) await storeExpanded(cache, p.sha256, tars);
     return deb;
   });
   for (const deb of debs) deb.catch(() => undefined);
@@ -140,9 +143,11 @@ async function storeExpanded(cache: ExpandedDebCache, sha256: string, tars: Expa
 async function expandDebs(requested: readonly DebRequest[], limits: Limits): Promise<ExpandedDeb[]> {
   const packages: { path: string; input: string; sha256?: string; size: number }[] = [];
   for (const p of requested) packages.push({ ...p, size: await sizeOf(p.path, p.input) });
-  const total = packages.reduce((sum, p) => sum + p.size, 0);
-  const threads = Math.min(availableParallelism(), packages.length, 4);
-  if (threads < 2 || total < parallelFloorBytes) {
+  const threads = threadsFor(
+    packages.length,
+    packages.reduce((sum, p) => sum + p.size, 0),
+  );
+  if (threads === 0) {
     const out: ExpandedDeb[] = [];
     for (const p of packages) out.push(await expandDeb(p.path, p.input, limits, p.sha256));
     return out;
@@ -166,7 +171,8 @@ interface Job {
 
 /**
  * Worker threads (`read-deb-worker.ts`) that open .debs as they are asked for, at most `threads` at once, each
- * started when there is work for it: the xz of one package runs beside this thread's work and the others'.
+ * started when there is work for it: the xz of one package runs beside this thread's work and the others'. With
+ * `threads` 0 they are opened in this thread, one at a time (the xz streams in chunks, so downloads go on).
  */
 export class DebWorkers implements AsyncDisposable {
   readonly #limits: Limits;
@@ -176,6 +182,7 @@ export class DebWorkers implements AsyncDisposable {
   readonly #queue: Job[] = [];
   readonly #running = new Map<Worker, Job>();
   readonly #opened: ((start: number, end: number, bytes: number) => void) | undefined;
+  #openingHere = false;
 
   /** `opened` hears of each package opened: when a thread took it, when it replied, and the tars' bytes. */
   constructor(
@@ -184,7 +191,7 @@ export class DebWorkers implements AsyncDisposable {
     opened?: (start: number, end: number, bytes: number) => void,
   ) {
     this.#limits = limits;
-    this.#threads = Math.max(1, threads);
+    this.#threads = Math.max(0, threads);
     this.#opened = opened;
   }
 
@@ -197,6 +204,10 @@ export class DebWorkers implements AsyncDisposable {
   }
 
   #next(): void {
+    if (this.#threads === 0) {
+      void this.#nextHere();
+      return;
+    }
     while (this.#queue.length > 0 && (this.#idle.length > 0 || this.#workers.length < this.#threads)) {
       const worker = this.#idle.pop() ?? this.#start();
       const job = this.#queue.shift() as Job;
@@ -206,6 +217,25 @@ export class DebWorkers implements AsyncDisposable {
       const request: ReadRequest = { path, input, limits: this.#limits, ...(sha256 ? { sha256 } : {}) };
       worker.postMessage(request);
     }
+  }
+
+  /** The next queued package opened in this thread, when none is being opened. */
+  async #nextHere(): Promise<void> {
+    if (this.#openingHere) return;
+    const job = this.#queue.shift();
+    if (job === undefined) return;
+    this.#openingHere = true;
+    const started = performance.now();
+    const { path, input, sha256 } = job.request;
+    try {
+      const tars = await expandDeb(path, input, this.#limits, sha256);
+      this.#opened?.(started, performance.now(), tars.control.length + tars.data.length);
+      job.resolve(tars);
+    } catch (error) {
+      job.reject(error);
+    }
+    this.#openingHere = false;
+    await this.#nextHere();
   }
 
   #start(): Worker {

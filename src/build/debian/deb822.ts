@@ -9,9 +9,13 @@ export type Paragraph = ReadonlyMap<string, string>;
 
 /**
  * The paragraphs of `text`. With `keep`, only those fields are stored (a 50 MB Packages file has a dozen
- * fields per package that resolution never reads).
+ * fields per package that resolution never reads). Read as bytes: each value kept is a string of its own, not a
+ * slice of one string of the whole file, which every value would hold in memory as long as it lives (the parsed
+ * packages of a suite outlive its text through resolution; a Packages file with one non-Latin-1 character
+ * decodes to a string twice its size).
  */
-export function* paragraphs(text: string, input: string, keep?: ReadonlySet<string>): Generator<Paragraph> {
+export function* paragraphs(source: string | Buffer, input: string, keep?: ReadonlySet<string>): Generator<Paragraph> {
+  const text = typeof source === 'string' ? Buffer.from(source, 'utf8') : source;
   const kept = keep ? byLength(keep) : undefined;
   let current = new Map<string, string>();
   /** The field continuation lines belong to; '' while skipping a field `keep` does not name. */
@@ -19,13 +23,13 @@ export function* paragraphs(text: string, input: string, keep?: ReadonlySet<stri
   let line = 0;
   // indices, not a slice per line: a 50 MB Packages file has two million lines, most of them skipped
   for (let start = 0; start < text.length; ) {
-    let end = text.indexOf('\n', start);
+    let end = text.indexOf(10, start);
     if (end < 0) end = text.length;
     const next = end + 1;
-    if (end > start && text.charCodeAt(end - 1) === 13) end--;
+    if (end > start && text[end - 1] === 13) end--;
     line++;
     let first = start;
-    while (first < end && isBlank(text.charCodeAt(first))) first++;
+    while (first < end && isBlank(text[first] as number)) first++;
     if (first === end) {
       if (current.size > 0) yield current;
       current = new Map();
@@ -35,18 +39,18 @@ export function* paragraphs(text: string, input: string, keep?: ReadonlySet<stri
         throw new SgciError('REPOSITORY_INVALID', input, `line ${line}: continuation line without a field`);
       }
       const value = field === '' ? undefined : current.get(field);
-      if (value !== undefined) current.set(field, `${value}\n${text.slice(first, end).trimEnd()}`);
-    } else if (text.charCodeAt(start) !== 35) {
+      if (value !== undefined) current.set(field, `${value}\n${text.toString('utf8', first, end).trimEnd()}`);
+    } else if (text[start] !== 35) {
       // not a '#' comment
-      const colon = text.indexOf(':', start);
+      const colon = text.indexOf(58, start);
       if (colon <= start || colon >= end) {
         throw new SgciError('REPOSITORY_INVALID', input, `line ${line}: not a "Field: value" line`);
       }
-      const name = kept ? keptName(text, start, colon, kept) : text.slice(start, colon).toLowerCase();
+      const name = kept ? keptName(text, start, colon, kept) : text.toString('utf8', start, colon).toLowerCase();
       if (name === undefined) field = '';
       else {
         field = name;
-        current.set(name, text.slice(colon + 1, end).trim());
+        current.set(name, text.toString('utf8', colon + 1, end).trim());
       }
     }
     start = next;
@@ -65,10 +69,10 @@ function byLength(keep: ReadonlySet<string>): Map<number, string[]> {
  * The kept name the field `text[start, colon)` is, compared without regard to ASCII case, or undefined;
  * nothing is allocated for the fields skipped (most of a Packages file).
  */
-function keptName(text: string, start: number, colon: number, kept: ReadonlyMap<number, string[]>): string | undefined {
+function keptName(text: Buffer, start: number, colon: number, kept: ReadonlyMap<number, string[]>): string | undefined {
   for (const name of kept.get(colon - start) ?? []) {
     let i = 0;
-    while (i < name.length && (text.charCodeAt(start + i) | 0x20) === name.charCodeAt(i)) i++;
+    while (i < name.length && ((text[start + i] as number) | 0x20) === name.charCodeAt(i)) i++;
     if (i === name.length) return name;
   }
   return undefined;

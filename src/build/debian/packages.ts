@@ -58,7 +58,7 @@ const fields = new Set([
 
 const multiArchValues = new Set<string>(['no', 'same', 'foreign', 'allowed']);
 
-export function parsePackages(text: string, origin: PackageOrigin, input: string): BinaryPackage[] {
+export function parsePackages(text: string | Buffer, origin: PackageOrigin, input: string): BinaryPackage[] {
   const out: BinaryPackage[] = [];
   for (const p of paragraphs(text, input, fields)) {
     const name = required(p, 'package', input);
@@ -118,7 +118,7 @@ export function parseNamedPackages(
     const blank = text.indexOf('\n\n', start);
     const end = blank < 0 ? text.length : blank;
     if (names.has(name)) {
-      for (const p of parsePackages(text.toString('utf8', start, end), origin, input)) out.push(p);
+      for (const p of parsePackages(text.subarray(start, end), origin, input)) out.push(p);
     }
     at = text.indexOf(`\n${field}`, end);
   }

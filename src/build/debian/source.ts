@@ -87,7 +87,7 @@ export async function loadSuite(files: RepositoryFiles, request: SuiteRequest): 
     const origin = { url: source.url, suite, component };
     const { only } = request;
     const parsed = files.phases.timeSync('parse index', () =>
-      only ? parseNamedPackages(text, only, origin, input) : parsePackages(text.toString('utf8'), origin, input),
+      only ? parseNamedPackages(text, only, origin, input) : parsePackages(text, origin, input),
     );
     return { index: { path, sha256: index.sha256, size: index.size }, parsed };
   });

@@ -7,7 +7,8 @@ import { type OpenedDebs, readEachDeb } from '../deb/read-debs.ts';
 import { type ExtraSource, localExtraSource } from '../extra/extra-sources.ts';
 import { enforceBuildPolicy, type PolicyResult } from './build-policy.ts';
 import { type InstalledPackage, installPackage } from './install.ts';
-import { gzippedLayerTar, layerTar, zstdFixed } from './layer-tar.ts';
+import { LayerCache } from './layer-cache.ts';
+import { gzipFixed, gzippedLayerTar, layerTar, zstdFixed } from './layer-tar.ts';
 import { type ReplacedScripts, replacedScripts } from './maintainer-scripts.ts';
 import {
   type Blob,
@@ -61,6 +62,11 @@ export interface AssembleOptions {
   readonly expandedCache?: string;
   /** Packages opened already, as their downloads were verified (`OpenedDebs`); read like the others otherwise. */
   readonly opened?: OpenedDebs;
+  /**
+   * The directory of the compressed-layer cache (`LayerCache`): a gzip layer whose tar it holds is not compressed
+   * again, the others are stored there. Never for the reproducibility proof's second run.
+   */
+  readonly layerCache?: string;
 }
 
 export interface LayerReport {
@@ -185,7 +191,8 @@ async function assemblePlatform(
     config.layers.strategy === 'single'
       ? [nodes]
       : [nodes.filter((n) => !written.late.has(n.path)), nodes.filter((n) => written.late.has(n.path))];
-  const { layerBlobs, layers } = await buildLayers(groups, config);
+  const layerCache = options.layerCache === undefined ? undefined : new LayerCache(options.layerCache);
+  const { layerBlobs, layers } = await buildLayers(groups, config, layerCache);
   const configBlob = imageConfig(
     config,
     input.platform,
@@ -362,24 +369,52 @@ function localExtraSources(config: BuildConfig, baseDir: string): ExtraSource[] 
 async function buildLayers(
   groups: readonly (readonly TreeNode[])[],
   config: BuildConfig,
+  cache: LayerCache | undefined,
 ): Promise<{ layerBlobs: Blob[]; layers: LayerReport[] }> {
   const layerBlobs: Blob[] = [];
   const layers: LayerReport[] = [];
   for (const group of groups) {
     if (group.length === 0) continue;
-    // gzip's blocks deflate on the pool's threads while the tar is still being written
-    const { tar, gzipped } =
+    const { blob, diffId } =
       config.layers.compression === 'zstd'
-        ? { tar: layerTar(group, buildEpoch(config)), gzipped: undefined }
-        : gzippedLayerTar(group, buildEpoch(config), config.layers.gzipLevel);
-    // the diff_id on this thread while gzip's blocks deflate on the pool's
-    const diffId = digestOf(tar);
-    const blob =
-      gzipped === undefined
-        ? blobOf(mediaTypes.ociLayerZstd, zstdFixed(tar))
-        : blobOf(mediaTypes.ociLayerGzip, await gzipped);
+        ? zstdLayer(group, config)
+        : cache === undefined
+          ? await gzipLayer(group, config)
+          : await cachedGzipLayer(group, config, cache);
     layerBlobs.push(blob);
     layers.push({ digest: blob.digest, diffId, size: blob.bytes.length, entries: group.length });
   }
   return { layerBlobs, layers };
+}
+
+function zstdLayer(group: readonly TreeNode[], config: BuildConfig): { blob: Blob; diffId: Digest } {
+  const tar = layerTar(group, buildEpoch(config));
+  return { blob: blobOf(mediaTypes.ociLayerZstd, zstdFixed(tar)), diffId: digestOf(tar) };
+}
+
+/** gzip's blocks deflate on the pool's threads while the tar is still being written, and while its diff_id is hashed. */
+async function gzipLayer(group: readonly TreeNode[], config: BuildConfig): Promise<{ blob: Blob; diffId: Digest }> {
+  const { tar, gzipped } = gzippedLayerTar(group, buildEpoch(config), config.layers.gzipLevel);
+  const diffId = digestOf(tar);
+  return { blob: blobOf(mediaTypes.ociLayerGzip, await gzipped), diffId };
+}
+
+/**
+ * The gzip layer from the compressed-layer cache when it holds the tar's (found by its diff_id, so the tar is
+ * written and hashed first, before any deflate), else compressed and stored there. A cache that cannot be written
+ * costs the next build the deflate, not this one its success.
+ */
+async function cachedGzipLayer(
+  group: readonly TreeNode[],
+  config: BuildConfig,
+  cache: LayerCache,
+): Promise<{ blob: Blob; diffId: Digest }> {
+  const tar = layerTar(group, buildEpoch(config));
+  const diffId = digestOf(tar);
+  const level = config.layers.gzipLevel;
+  const cached = await cache.get(diffId, tar.length, level);
+  if (cached) return { blob: { mediaType: mediaTypes.ociLayerGzip, ...cached }, diffId };
+  const blob = blobOf(mediaTypes.ociLayerGzip, await gzipFixed(tar, level));
+  await cache.put(diffId, level, blob).catch(() => undefined);
+  return { blob, diffId };
 }

@@ -11,20 +11,11 @@ import {
 import type { BlobStore, RegistryHostPolicy } from '../registry/index.ts';
 import type { Image, ImageSourceDescription, SourceKind } from '../types.ts';
 import { startImageDeadline } from './deadline.ts';
-import { openDirectory } from './dir.ts';
-import { openDockerArchive } from './docker-archive.ts';
-import { GzipTarArchive } from './gzip-archive.ts';
-import { directoryLayoutFiles, tarLayoutFiles } from './layout-files.ts';
-import { openOciLayout } from './oci-layout.ts';
 import type { RegistrySourceOptions } from './registry.ts';
-import { type ArchiveReader, TarIndex } from './tar-index.ts';
+import type { ArchiveReader } from './tar-index.ts';
 
-export { readDirectoryFilesystem } from './dir.ts';
-export { digestFromMemberName, dockerLayerTar } from './docker-archive.ts';
-export { GzipTarArchive } from './gzip-archive.ts';
-export { refNameAnnotation } from './oci-layout.ts';
 export type { SourceOptions } from './options.ts';
-export { type ArchiveReader, TarIndex, type TarMember } from './tar-index.ts';
+export type { ArchiveReader, TarMember } from './tar-index.ts';
 
 export interface OpenImageOptions {
   /** `os/arch[/variant]`; default linux/amd64. Naming it also requires a single-platform image to match. */
@@ -48,7 +39,11 @@ export interface ImageSource {
   open(reference: ImageReference, options: RegistrySourceOptions): Promise<Image>;
 }
 
-/** An uncompressed tar is indexed in place; a gzipped one (magic 1f 8b) is streamed. */
+/**
+ * An uncompressed tar is indexed in place; a gzipped one (magic 1f 8b) is streamed. Each reader, like each
+ * transport below, loads when it is used: a run opens one kind of image, and every module loaded is start-up
+ * time (issue 17).
+ */
 async function openArchive(path: string, input: string, limits: Limits): Promise<ArchiveReader> {
   let magic: Uint8Array;
   try {
@@ -65,7 +60,11 @@ async function openArchive(path: string, input: string, limits: Limits): Promise
     if (error instanceof SgciError) throw error;
     throw new SgciError('SOURCE_NOT_FOUND', input, `cannot open archive: ${describe(error)}`, { cause: error });
   }
-  if (magic[0] === 0x1f && magic[1] === 0x8b) return GzipTarArchive.open(path, input, limits);
+  if (magic[0] === 0x1f && magic[1] === 0x8b) {
+    const { GzipTarArchive } = await import('./gzip-archive.ts');
+    return GzipTarArchive.open(path, input, limits);
+  }
+  const { TarIndex } = await import('./tar-index.ts');
   return TarIndex.open(path, input, limits);
 }
 
@@ -121,14 +120,26 @@ export const imageSources: readonly ImageSource[] = [
       if (reference.kind !== 'oci-dir') return Promise.reject(new TypeError('oci-dir source got another reference'));
       const root = resolve(reference.path);
       await requireDirectory(root, reference.input);
-      const files = directoryLayoutFiles(root, reference.input);
-      return openOciLayout(files, describeSource(reference), reference.tag, options);
+      const [{ directoryLayoutFiles }, { openOciLayout }] = await Promise.all([
+        import('./layout-files.ts'),
+        import('./oci-layout.ts'),
+      ]);
+      return openOciLayout(
+        directoryLayoutFiles(root, reference.input),
+        describeSource(reference),
+        reference.tag,
+        options,
+      );
     },
   },
   {
     kind: 'oci-archive',
     open: async (reference, options) => {
       if (reference.kind !== 'oci-archive') throw new TypeError('oci-archive source got another reference');
+      const [{ tarLayoutFiles }, { openOciLayout }] = await Promise.all([
+        import('./layout-files.ts'),
+        import('./oci-layout.ts'),
+      ]);
       const index = await openArchive(resolve(reference.path), reference.input, options.limits);
       return openOciLayout(tarLayoutFiles(index), describeSource(reference), reference.tag, options, () =>
         index.close(),
@@ -139,16 +150,18 @@ export const imageSources: readonly ImageSource[] = [
     kind: 'docker-archive',
     open: async (reference, options) => {
       if (reference.kind !== 'docker-archive') throw new TypeError('docker-archive source got another reference');
+      const { openDockerArchive } = await import('./docker-archive.ts');
       const index = await openArchive(resolve(reference.path), reference.input, options.limits);
       return openDockerArchive(index, describeSource(reference), reference.tag, options);
     },
   },
   {
     kind: 'dir',
-    open: (reference, options) =>
-      reference.kind === 'dir'
-        ? openDirectory(reference.path, describeSource(reference), options)
-        : Promise.reject(new TypeError('dir source got another reference')),
+    open: async (reference, options) => {
+      if (reference.kind !== 'dir') throw new TypeError('dir source got another reference');
+      const { openDirectory } = await import('./dir.ts');
+      return openDirectory(reference.path, describeSource(reference), options);
+    },
   },
 ];
 

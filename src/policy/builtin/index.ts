@@ -1,8 +1,9 @@
-import type { Policy } from './schema.ts';
+import type { Policy } from '../schema.ts';
 
 /**
  * The built-in policy, mirroring ../shared/seeds/base-image-policy.txt (categories, patch SLA) and the hardening
- * checklist (UID > 1000 outside the host range). `sgci-policy.yaml` overrides any field.
+ * checklist (UID > 1000 outside the host range). `sgci-policy.yaml` overrides any field. An entry of its own: a run
+ * on it (`sgci sbom`, any command without `--policy` and `--sla`) loads nothing else of the policy (issue 17).
  */
 export const defaultPolicy: Policy = Object.freeze({
   name: 'builtin',
