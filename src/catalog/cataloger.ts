@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
 import type { Limits, Unknown } from '../core/index.ts';
 import type { FileEntry, FileNeeds, FileTreeView } from '../oci/index.ts';
 import type { Distro, Ecosystem, Location, Package, PackageMetadata, Relationship } from './package.ts';
@@ -90,19 +89,6 @@ export function packageId(
   const hash = createHash('sha256');
   hash.update(JSON.stringify([ecosystem, name, version, purl, locations.map((l) => [l.path, l.layer])]));
   return hash.digest('hex').slice(0, 16);
-}
-
-/**
- * A module of a cataloger's own folder, required on the first call and kept: its parsers load with the first file of
- * theirs (require() of an ES module shares the import's instance). Most images hold files of a few catalogers only,
- * and each module loaded is start-up time every run pays (issue 17). `url` is the caller's `import.meta.url`.
- */
-export function requireOnFirstUse<T>(url: string, path: string): () => T {
-  let module: T | undefined;
-  return () => {
-    module ??= createRequire(url)(path) as T;
-    return module;
-  };
 }
 
 /** Code-point order: locale-independent, so output does not depend on the machine. */

@@ -4,6 +4,7 @@ export * from './clock.ts';
 export * from './digest.ts';
 export * from './digest-table.ts';
 export * from './errors.ts';
+export * from './first-use.ts';
 export * from './io.ts';
 export * from './json.ts';
 export * from './limits.ts';

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { describe, digestOf, parseYamlFile, SgciError } from '../core/index.ts';
+import { describe, digestOf, parseYamlFile, requireOnFirstUse, SgciError } from '../core/index.ts';
 import { defaultPolicy } from './builtin/index.ts';
 import type { Policy } from './schema.ts';
 
@@ -9,17 +8,15 @@ const maxPolicyBytes = 1024 * 1024;
 
 /**
  * The policy file's zod schema, loaded with the first policy file parsed: a scan on the built-in policy loads no
- * zod (about 0.04 s of a CLI run's start-up, issue 17). require() of an ES module shares the import's instance.
+ * zod (about 0.04 s of a CLI run's start-up, issue 17).
  */
-function policyFileSchema(): typeof import('./schema.ts').PolicyFile {
-  return (createRequire(import.meta.url)('./schema.ts') as typeof import('./schema.ts')).PolicyFile;
-}
+const policySchema = requireOnFirstUse<typeof import('./schema.ts')>(import.meta.url, './schema.ts');
 
 /** Parses policy YAML/JSON text and merges it over the built-in default; POLICY_INVALID names the field. */
 export function parsePolicy(text: string, input: string): Policy {
   if (text.length > maxPolicyBytes) throw new SgciError('POLICY_INVALID', input, 'policy file larger than 1 MiB');
   // yaml is only needed with --policy (the default policy is built in): parseYamlFile loads it on first use.
-  const file = parseYamlFile(text, input, 'POLICY_INVALID', policyFileSchema());
+  const file = parseYamlFile(text, input, 'POLICY_INVALID', policySchema().PolicyFile);
   if (file.hostUidRange && file.hostUidRange.min > file.hostUidRange.max) {
     throw new SgciError('POLICY_INVALID', input, 'hostUidRange: min is larger than max');
   }

@@ -1,3 +1,4 @@
+import { requireOnFirstUse } from '../../core/index.ts';
 import {
   type CatalogContext,
   type CatalogerOutput,
@@ -6,7 +7,6 @@ import {
   makePackage,
   type ParsedFile,
   purl,
-  requireOnFirstUse,
 } from '../cataloger.ts';
 import { distroQualifier, osNamespace } from '../distro/os-release.ts';
 import { isSpdxExpression, normaliseLicense } from '../license.ts';

@@ -1,5 +1,6 @@
+import { requireOnFirstUse } from '../../core/index.ts';
 import type { CatalogerOutput, ParsedFile } from '../cataloger.ts';
-import { fileCataloger, location, makePackage, purl, requireOnFirstUse } from '../cataloger.ts';
+import { fileCataloger, location, makePackage, purl } from '../cataloger.ts';
 import type { Package } from '../package.ts';
 import type { DotnetLibrary } from './parse-deps-json.ts';
 

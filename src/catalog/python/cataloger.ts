@@ -1,3 +1,4 @@
+import { requireOnFirstUse } from '../../core/index.ts';
 import type { FileEntry } from '../../oci/index.ts';
 import {
   type CatalogContext,
@@ -9,7 +10,6 @@ import {
   makePackage,
   parseEach,
   purl,
-  requireOnFirstUse,
   utf8,
 } from '../cataloger.ts';
 import type { Location } from '../package.ts';

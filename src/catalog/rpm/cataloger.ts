@@ -1,3 +1,4 @@
+import { requireOnFirstUse } from '../../core/index.ts';
 import {
   type CatalogContext,
   type CatalogerOutput,
@@ -8,7 +9,6 @@ import {
   makePackage,
   parseEach,
   purl,
-  requireOnFirstUse,
 } from '../cataloger.ts';
 import { distroQualifier, osNamespace } from '../distro/os-release.ts';
 import { normaliseLicense } from '../license.ts';

@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { requireOnFirstUse } from '../../core/index.ts';
 import { nvdSource } from '../match/severity.ts';
 import type { SeverityEntry, SeverityRow } from '../ports.ts';
 import type { NvdCve, NvdMetric } from './schema.ts';
@@ -6,13 +6,8 @@ import type { NvdCve, NvdMetric } from './schema.ts';
 /**
  * The NVD record schema (zod) loads with the first NVD record read, not with every command that loads the
  * vulnerability module (`sgci vulns` imports nothing; zod is about 0.04 s of its start-up, issue 17).
- * require() of an ES module shares the import's instance.
  */
-let schema: typeof import('./schema.ts').NvdCve | undefined;
-function nvdCveSchema(): typeof import('./schema.ts').NvdCve {
-  schema ??= (createRequire(import.meta.url)('./schema.ts') as typeof import('./schema.ts')).NvdCve;
-  return schema;
-}
+const nvdSchema = requireOnFirstUse<typeof import('./schema.ts')>(import.meta.url, './schema.ts');
 
 /** Whether a parsed JSON document is NVD CVE JSON 2.0 (`format: NVD_CVE`, or `vulnerabilities[].cve`). */
 export function isNvdDocument(value: unknown): value is { vulnerabilities: unknown[] } {
@@ -43,7 +38,7 @@ export type NvdVerdict =
 /** One item of `vulnerabilities[]` (`{ cve: {...} }`) as the severity row it gives (source `NVD`). */
 export function cveSeverityOf(item: unknown): NvdVerdict {
   const raw = item && typeof item === 'object' ? (item as { cve?: unknown }).cve : undefined;
-  const parsed = nvdCveSchema().safeParse(raw);
+  const parsed = nvdSchema().NvdCve.safeParse(raw);
   const id = raw && typeof raw === 'object' ? (raw as { id?: unknown }).id : undefined;
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
