@@ -106,7 +106,7 @@ export class RepositoryFiles {
     });
     if (!bytes) return undefined;
     checkContent(bytes, expected, input, link);
-    await this.cache.put(digestOf(bytes), bytes);
+    await this.cache.put(sha256Digest(expected, input), bytes);
     return bytes;
   }
 
@@ -134,8 +134,11 @@ export class RepositoryFiles {
    * names for it, when it matches; content that does not is left out of the cache.
    */
   async keepDerived(bytes: Uint8Array, expected: ExpectedFile, input: string): Promise<void> {
-    const digest = sha256Digest(expected, input);
-    if (bytes.length === expected.size && digestOf(bytes) === digest) await this.cache.put(digest, bytes);
+    if (bytes.length !== expected.size) return;
+    // put hashes the bytes to check them: one pass over an index of tens of MB, not a second one here
+    await this.cache.put(sha256Digest(expected, input), bytes).catch((error: unknown) => {
+      if (!isSgciError(error, 'DIGEST_MISMATCH')) throw error;
+    });
   }
 
   async #cached(expected: ExpectedFile, input: string): Promise<Uint8Array | undefined> {
