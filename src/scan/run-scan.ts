@@ -74,8 +74,10 @@ async function readLayers(
   if (secrets) needs.push(secrets.needs);
   if (checks) needs.push(checks.needs);
   const passing = image.filesystem(mergeNeeds(...needs));
-  // the pass has begun (its first layer is being read): matching readies itself beside it
+  // the pass has begun (its first layer is being read): matching readies itself beside it, and the report's modules
+  // load while the main thread waits for the hash worker to start, not after the pass (`judge` imports them)
   prepareMatcher?.();
+  if (checks) import('../report/index.ts').catch(() => undefined);
   const fs = await passing;
   const sbom = await catalog.finish(fs);
   if (!secrets || !checks) return { sbom };

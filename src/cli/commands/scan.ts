@@ -92,10 +92,12 @@ export function registerScan(program: Command): void {
     const lang = langOf(opts as ScanCliOptions);
     const out = String(opts.out);
     const attest = await attestSetup(input, opts);
-    // the renderers and the SBOM encoder are used after the pass only: they load while the image opens (issue 17)
-    const rendering = Promise.all([import('../../report/index.ts'), import('../../sbom/index.ts')]);
     const outcome = await checkImageFromCli(input, opts);
-    const [report, { encodeSbom }] = await rendering;
+    // used after the pass only, so not imported before it (the scan loaded the report's modules during the pass)
+    const [report, { encodeSbom }] = await Promise.all([
+      import('../../report/index.ts'),
+      import('../../sbom/index.ts'),
+    ]);
     const sbomText = encodeSbom(outcome.sbom, 'cyclonedx-json');
     const digest = outcome.image?.digest;
     const predicates =
