@@ -166,7 +166,7 @@ function attestationVerifier(
 export function scanDepsFromCli(
   request: ScanRequest,
   opts: Record<string, unknown>,
-  parts: Pick<ScanDeps, 'matcher' | 'prepareMatcher' | 'cache'>,
+  parts: Pick<ScanDeps, 'matcher' | 'cache'>,
 ): ScanDeps {
   return {
     openImage: (reference) => openImageFromCli(reference, opts),
@@ -185,17 +185,17 @@ export function addScanCacheOption(cmd: Command): Command {
 
 /**
  * The advisory store for a scan: with `--cache` opened here, serving both the scan cache and matching (an embedded
- * database is written through one connection); without it, opened read-only while the layer pass runs
+ * database is written through one connection); without it, opened read-only when the SBOM is ready
  * (startStoreMatcher). Dispose it when the scan is done.
  */
 async function scanStore(
   opts: ScanCliOptions,
-): Promise<{ parts: Promise<Pick<ScanDeps, 'matcher' | 'prepareMatcher' | 'cache'>> } & AsyncDisposable> {
+): Promise<{ parts: Promise<Pick<ScanDeps, 'matcher' | 'cache'>> } & AsyncDisposable> {
   const { startStoreMatcher, storeMatcher, storeScanCache } = await import('../scan/index.ts');
   if (!opts.cache) {
     const matcher = startStoreMatcher();
     return {
-      parts: Promise.resolve({ matcher: matcher.match, prepareMatcher: matcher.prepare }),
+      parts: Promise.resolve({ matcher: matcher.match }),
       [Symbol.asyncDispose]: () => matcher[Symbol.asyncDispose](),
     };
   }

@@ -59,11 +59,6 @@ export interface ScanDeps {
   readonly openImage?: (reference: string) => Promise<Image>;
   /** Absent: the report says vulnerabilities were not matched, and the VULN checks say why. */
   readonly matcher?: VulnMatcher;
-  /**
-   * Called once the layer pass has started: what matching needs and can ready beside the pass (loading its modules,
-   * opening the store) starts then instead of after the pass (issue 17). Not called for a cached scan.
-   */
-  readonly prepareMatcher?: () => void;
   /** Signatures and attestations of the image, verified with the policy's keys; absent or undefined: not verified. */
   readonly verifyAttestations?: (image: ImageDescription) => Promise<AttestationInput | undefined>;
   /** Results of earlier scans by content: a hit reads no layer. */

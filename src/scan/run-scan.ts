@@ -42,7 +42,7 @@ export async function runScan(request: ScanRequest, deps: ScanDeps = {}): Promis
       stored && (!request.needs.checks || (stored.secrets && stored.pass))
         ? { ...stored, sbom: { ...stored.sbom, subject: sbomSubjectOf(description) } }
         : undefined;
-    const layers = usable ?? (await readLayers(image, description, request, deps.prepareMatcher));
+    const layers = usable ?? (await readLayers(image, description, request));
     if (key && !usable) await deps.cache?.put(key, layers, description);
     return await finish(request, deps, description, layers, usable !== undefined, started, {
       open: opened - started,
@@ -54,12 +54,7 @@ export async function runScan(request: ScanRequest, deps: ScanDeps = {}): Promis
 }
 
 /** The single pass: every consumer declares its needs, each layer is read once, then each finishes. */
-async function readLayers(
-  image: Image,
-  description: ImageDescription,
-  request: ScanRequest,
-  prepareMatcher: (() => void) | undefined,
-): Promise<CachedScan> {
+async function readLayers(image: Image, description: ImageDescription, request: ScanRequest): Promise<CachedScan> {
   const options = {
     ...(request.limits ? { limits: request.limits } : {}),
     ...(request.signal ? { signal: request.signal } : {}),
@@ -73,12 +68,7 @@ async function readLayers(
   const needs: FileNeeds[] = [catalog.needs];
   if (secrets) needs.push(secrets.needs);
   if (checks) needs.push(checks.needs);
-  const passing = image.filesystem(mergeNeeds(...needs));
-  // the pass has begun (its first layer is being read): matching readies itself beside it, and the report's modules
-  // load while the main thread waits for the hash worker to start, not after the pass (`judge` imports them)
-  prepareMatcher?.();
-  if (checks) import('../report/index.ts').catch(() => undefined);
-  const fs = await passing;
+  const fs = await image.filesystem(mergeNeeds(...needs));
   const sbom = await catalog.finish(fs);
   if (!secrets || !checks) return { sbom };
   const secretScan = await secrets.finish(fs);

@@ -113,36 +113,3 @@ test('matches in process against the stored advisories with the stored and the r
   assert.ok(ids.includes('CVE-2020-28500 suppressed'), ids.join(', '));
   assert.ok(ids.includes('CVE-2022-24999 active'), ids.join(', '));
 });
-
-test('prepared while the pass runs: a broken file fails the match, not the pass, and is reported once asked', async (t) => {
-  const home = freshHome(t);
-  mkdirSync(join(home, 'db'));
-  writeFileSync(join(home, 'db', 'sgci.db'), 'not an SQLite database, but long enough to have a header '.repeat(4));
-  await using matcher = startStoreMatcher();
-  matcher.prepare();
-  // what the pass would do meanwhile: give the opening time to fail; nothing may surface as an unhandled rejection
-  await new Promise((resolve) => setImmediate(resolve));
-  await assert.rejects(matcher.match(sbom, request), (error) => isSgciError(error, 'DATABASE_ERROR'));
-});
-
-test('prepared (even twice) before the match: the store opened then is the one matched against', async (t) => {
-  freshHome(t);
-  {
-    await using store = await openStore();
-    await importAdvisories(store, [{ kind: 'path', path: join(corpusDir(), 'osv', 'npm') }]);
-  }
-  await using matcher = startStoreMatcher();
-  matcher.prepare();
-  matcher.prepare();
-  const result = await matcher.match(sbom, request);
-  assert.ok('report' in result);
-  assert.ok(result.report.matches.some((m) => m.vulnerability.id === 'CVE-2021-23337'));
-});
-
-test('prepared without a database on disk: still nothing created, the same reason given', async (t) => {
-  const home = freshHome(t);
-  await using matcher = startStoreMatcher();
-  matcher.prepare();
-  assert.match(JSON.stringify(await matcher.match(sbom, request)), /no advisory database/);
-  assert.throws(() => mkdirSync(join(home, 'db', 'x')), /ENOENT/, 'no db directory was created');
-});

@@ -93,7 +93,7 @@ export function registerScan(program: Command): void {
     const out = String(opts.out);
     const attest = await attestSetup(input, opts);
     const outcome = await checkImageFromCli(input, opts);
-    // used after the pass only, so not imported before it (the scan loaded the report's modules during the pass)
+    // used after the pass only: not loaded before it, where the scan's start-up is serial time (issue 17)
     const [report, { encodeSbom }] = await Promise.all([
       import('../../report/index.ts'),
       import('../../sbom/index.ts'),

@@ -57,7 +57,7 @@ export function registerVulns(program: Command): void {
     await using matcher = startStoreMatcher();
     const outcome = await runScan(
       { ...request, limits: limitsFromCli(opts) },
-      scanDepsFromCli(request, opts, { matcher: matcher.match, prepareMatcher: matcher.prepare }),
+      scanDepsFromCli(request, opts, { matcher: matcher.match }),
     );
     const report = outcome.vulns?.report;
     if (!report) throw new SgciError('USAGE', input, 'no vulnerability report was produced');
