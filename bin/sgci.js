@@ -6,15 +6,6 @@ if (!process.features?.typescript) {
   );
   process.exit(2);
 }
-// V8 doubles the young generation (up to two 16 MiB semi-spaces) whenever many objects survive a scavenge, which
-// a layer pass's one record per file makes them do: on a 2 GB image that was ~100 MiB of peak RSS for no CPU saved
-// (issue 17, docs/filesystem.md). Keep it at its starting size; read by V8 at each growth, so it works at run time.
-// Likewise the old generation: after each full collection V8 lets it grow to a multiple of what survived before
-// the next, and under load (concurrent marking starved of a core) it gets there; a layer pass's records all survive,
-// so that room is peak RSS. 25 % more than the survivors costs a few more full collections (issue 17).
-const { setFlagsFromString } = await import('node:v8');
-setFlagsFromString('--semi-space-growth-factor=1');
-setFlagsFromString('--heap-growing-percent=25');
 // V8's compile cache (in the OS temp dir) spares re-parsing the sources on every start.
 const { enableCompileCache } = await import('node:module');
 enableCompileCache?.();
@@ -24,4 +15,18 @@ process.stdout.on('error', (error) => {
   throw error;
 });
 const { main } = await import('../src/cli/main.ts');
+const { setFlagsFromString } = await import('node:v8');
+// Set after the CLI's first modules have loaded, not before: a V8 flag that differs from its default changes
+// the hash V8 checks code caches against, and Node's own modules (crypto, zlib, streams, child_process, fs/promises,
+// which those first modules import) were cached with the defaults; loaded after the change, each is parsed and
+// compiled anew, ~30 ms of CPU on `sgci sbom` (issue 17). sgci's modules are cached with whichever hash is in force
+// when they first load, the same on every run.
+// V8 doubles the young generation (up to two 16 MiB semi-spaces) whenever many objects survive a scavenge, which
+// a layer pass's one record per file makes them do: on a 2 GB image that was ~100 MiB of peak RSS for no CPU saved
+// (issue 17, docs/filesystem.md). Keep it at its starting size; read by V8 at each growth, so it works at run time.
+// Likewise the old generation: after each full collection V8 lets it grow to a multiple of what survived before
+// the next, and under load (concurrent marking starved of a core) it gets there; a layer pass's records all survive,
+// so that room is peak RSS. 25 % more than the survivors costs a few more full collections (issue 17).
+setFlagsFromString('--semi-space-growth-factor=1');
+setFlagsFromString('--heap-growing-percent=25');
 process.exitCode = await main(process.argv);
