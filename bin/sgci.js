@@ -14,13 +14,17 @@ process.stdout.on('error', (error) => {
   if (error.code === 'EPIPE') process.exit(0);
   throw error;
 });
-const { main } = await import('../src/cli/main.ts');
+// Node's built-in modules that the CLI's core and commander import load before the V8 flags below are set: a flag
+// that differs from its default changes the hash V8 checks code caches against, and these were cached with the
+// defaults inside the Node binary. Loaded after the change, each would be parsed and compiled anew on every run,
+// and so would every function of theirs the scan calls (~30 ms of CPU on `sgci sbom`, issue 17). sgci's own modules
+// are cached with the flags set, the same on every run.
+await Promise.all(
+  ['node:child_process', 'node:crypto', 'node:fs/promises', 'node:os', 'node:stream', 'node:zlib'].map(
+    (name) => import(name),
+  ),
+);
 const { setFlagsFromString } = await import('node:v8');
-// Set after the CLI's first modules have loaded, not before: a V8 flag that differs from its default changes
-// the hash V8 checks code caches against, and Node's own modules (crypto, zlib, streams, child_process, fs/promises,
-// which those first modules import) were cached with the defaults; loaded after the change, each is parsed and
-// compiled anew, ~30 ms of CPU on `sgci sbom` (issue 17). sgci's modules are cached with whichever hash is in force
-// when they first load, the same on every run.
 // V8 doubles the young generation (up to two 16 MiB semi-spaces) whenever many objects survive a scavenge, which
 // a layer pass's one record per file makes them do: on a 2 GB image that was ~100 MiB of peak RSS for no CPU saved
 // (issue 17, docs/filesystem.md). Keep it at its starting size; read by V8 at each growth, so it works at run time.
@@ -29,4 +33,5 @@ const { setFlagsFromString } = await import('node:v8');
 // so that room is peak RSS. 25 % more than the survivors costs a few more full collections (issue 17).
 setFlagsFromString('--semi-space-growth-factor=1');
 setFlagsFromString('--heap-growing-percent=25');
+const { main } = await import('../src/cli/main.ts');
 process.exitCode = await main(process.argv);
