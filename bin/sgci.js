@@ -33,5 +33,10 @@ const { setFlagsFromString } = await import('node:v8');
 // so that room is peak RSS. 25 % more than the survivors costs a few more full collections (issue 17).
 setFlagsFromString('--semi-space-growth-factor=1');
 setFlagsFromString('--heap-growing-percent=25');
+// Compile every function of a module when the module is compiled, not when first called: Node's compile cache keeps
+// what was compiled when a module first loaded, which lazily is only its top level, so every function the run calls
+// was parsed and compiled again on every run (~400 of them for `sgci sbom`). Eagerly, the cache holds them all: the
+// main thread's CPU on `sbom` of a small image 5-13 ms less, 1-3 MiB more peak RSS (issue 17).
+setFlagsFromString('--no-lazy');
 const { main } = await import('../src/cli/main.ts');
 process.exitCode = await main(process.argv);
