@@ -19,12 +19,12 @@ const filesArbitrary = fc.array(
 );
 
 async function hashAll(
-  files: readonly { bytes: Uint8Array; pieces: readonly number[] }[],
+  files: readonly { bytes: Uint8Array; pieces: readonly number[]; mask?: number }[],
   options: BackgroundHashOptions,
 ): Promise<DigestTable> {
   const hasher = new BackgroundHasher(algorithms, options);
-  for (const [i, { bytes, pieces }] of files.entries()) {
-    assert.equal(hasher.begin(bytes.length), i, 'slots are numbered in the order files begin');
+  for (const [i, { bytes, pieces, mask }] of files.entries()) {
+    assert.equal(hasher.begin(bytes.length, mask), i, 'slots are numbered in the order files begin');
     let offset = 0;
     for (let p = 0; offset < bytes.length; p++) {
       const n = pieces[p % pieces.length] ?? 1;
@@ -58,6 +58,36 @@ for (const [name, options] of modes) {
     );
   });
 }
+
+for (const [name, options] of modes) {
+  test(`a file is hashed with the algorithms its mask names, the others told apart as not taken, ${name}`, async () => {
+    const masked = fc.array(
+      fc.record({
+        bytes: fc.uint8Array({ maxLength: 5000, size: 'max' }),
+        pieces: fc.array(fc.integer({ min: 1, max: 1500 }), { minLength: 1, maxLength: 6 }),
+        mask: fc.constantFrom(1, 2, 3),
+      }),
+      { minLength: 1, maxLength: 30 },
+    );
+    await fc.assert(
+      fc.asyncProperty(masked, async (files) => {
+        const digests = await hashAll(files, options);
+        for (const [i, { bytes, mask }] of files.entries()) {
+          const want = expected(bytes).map((hex, a) => ((mask >> a) & 1 ? hex : undefined));
+          assert.deepEqual(digests.get(i), want);
+        }
+        assert.equal(digests.get(files.length), undefined, 'a slot never begun is not hashed at all');
+      }),
+      { numRuns: 15 },
+    );
+  });
+}
+
+test('a mask naming no algorithm, or one the hasher lacks, is a programming error', () => {
+  const hasher = new BackgroundHasher(algorithms, { inThread: true });
+  assert.throws(() => hasher.begin(1, 0), /algorithm mask 0/);
+  assert.throws(() => hasher.begin(1, 4), /algorithm mask 4/);
+});
 
 /**
  * A layer's stream as the pass gives it: runs of at most `run` bytes taken from the stream's own memory, the
