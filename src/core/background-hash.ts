@@ -84,7 +84,8 @@ export class HashWorkerError extends Error {
 }
 
 /**
- * Hashes many files with several algorithms (COMP-003's md5, sha1 and sha256 of every packaged file), and the
+ * Hashes many files with several algorithms, each file with those its `begin` names (COMP-003's md5, sha1 and
+ * sha256 of every packaged file, or those the image's package databases ask for), and the
  * layers' uncompressed streams for their diffIDs, on one worker thread while the layer pass goes on.
  *
  * Between them is a ring in a SharedArrayBuffer: bytes, and records naming which bytes belong to which slot (a

@@ -51,8 +51,7 @@ export class DigestTable {
    * `offset`, those of the algorithms in the table's order.
    */
   set(slot: number, source: Uint8Array, offset = 0, mask = this.allAlgorithms): void {
-    if ((mask & this.allAlgorithms) === 0 || mask !== (mask & this.allAlgorithms))
-      throw new Error(`DigestTable.set with algorithm mask ${mask}`);
+    if (mask <= 0 || (mask & ~this.allAlgorithms) !== 0) throw new Error(`DigestTable.set with algorithm mask ${mask}`);
     const chunk = Math.floor(slot / slotsPerChunk);
     while (this.#chunks.length <= chunk) {
       this.#chunks.push(Buffer.alloc(slotsPerChunk * this.#record));
