@@ -7,10 +7,12 @@ if (!process.features?.typescript) {
   process.exit(2);
 }
 // V8's compile cache spares stripping the types and compiling the sources on every start (~0.3 s of a short
-// command). Node's default directory in the OS temp dir belongs to whichever user created it first: for any other
-// user it fails, and sgci keeps its own beside the blob cache (core/paths.ts `cacheDir`), under the user's home.
-const { constants, enableCompileCache } = await import('node:module');
-if (enableCompileCache?.().status === constants.compileCacheStatus.FAILED) {
+// command). It lives beside the blob cache (core/paths.ts `cacheDir`), under the user's home, never in Node's default
+// directory in the shared temp dir: that belongs to whichever user created it first, fails for everyone else, and
+// code cached there by another user would run as this one. Where the user's directory cannot be written, sgci runs
+// without the cache. NODE_COMPILE_CACHE, when set, is Node's own and wins.
+const { enableCompileCache } = await import('node:module');
+if (enableCompileCache !== undefined && !process.env.NODE_COMPILE_CACHE) {
   const { homedir } = await import('node:os');
   const { join } = await import('node:path');
   const { env } = process;
