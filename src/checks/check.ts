@@ -104,17 +104,38 @@ export type VulnInput =
 
 /** Hex digests by `layer:path`; a map will do, the pass gives a compact table (one record per file of the image). */
 export interface DigestLookup {
+  /** The hex digest of the file at `layer:path`; undefined when none was taken (see `untaken`). */
   get(key: string): string | undefined;
+  /**
+   * Whether the file at `layer:path` was hashed, but not with this algorithm (no package database the pass had
+   * seen by then asks for it): neither verified nor absent, unknown until `FileDigests.retake` takes it.
+   */
+  untaken(key: string): boolean;
 }
 
-/** Per-layer digests of regular files, taken during the pass (SGCI-COMP-003). */
+/** A digest a package database asks for: of the file at `layer:path`, with `algorithm`. */
+export interface WantedDigest {
+  readonly key: string;
+  readonly algorithm: string;
+}
+
+/**
+ * Per-layer digests of regular files, taken during the pass (SGCI-COMP-003), each file with the algorithms the
+ * package databases seen before it ask for.
+ */
 export interface FileDigests {
-  /** `layer:path` -> md5 hex. */
+  /** `layer:path` -> md5 hex (dpkg md5sums, old rpm headers). */
   readonly md5: DigestLookup;
   /** `layer:path` -> sha1 hex (apk records sha1). */
-  readonly sha1?: DigestLookup;
+  readonly sha1: DigestLookup;
   /** `layer:path` -> sha256 hex (rpm records sha256 since 4.6). */
-  readonly sha256?: DigestLookup;
+  readonly sha256: DigestLookup;
+  /**
+   * Takes the wanted digests the pass left out (`untaken`) by reading only their files' layers again; the
+   * lookups give them afterwards. Undefined where the image cannot be read again: they stay untaken. Rejects
+   * when reading fails (a layer no longer what its digest names, a registry gone).
+   */
+  readonly retake: ((wanted: readonly WantedDigest[]) => Promise<void>) | undefined;
 }
 
 /** Everything a check may read; each kind of check sees its part (PassContext or CheckContext). */

@@ -21,7 +21,7 @@ export type {
 export { sections, statuses } from './check.ts';
 export { describeEvidence, type Evidence, type LocalizedEvidence, type Text } from './evidence.ts';
 export { distroEndOfLife, type EolVerdict } from './facts/eol.ts';
-export { createDigestSink } from './facts/file-digests.ts';
+export { createDigestSink, type LayerReader } from './facts/file-digests.ts';
 export { type DockerfileInput, parseDockerfile, readDockerfile } from './inputs/dockerfile.ts';
 export { type ManifestsInput, manifestsFromTexts, parseManifests, readManifests } from './inputs/manifests.ts';
 export { checkNeeds, checksPass } from './pass.ts';

@@ -1,7 +1,7 @@
 import type { FileNeeds, PassPart } from '../oci/index.ts';
 import type { Policy } from '../policy/index.ts';
 import type { Check, CheckImage, PassContext } from './check.ts';
-import { createDigestSink } from './facts/file-digests.ts';
+import { createDigestSink, type LayerReader } from './facts/file-digests.ts';
 import { checks as allChecks } from './registry.ts';
 import { actionFor, evaluatePass, type PassResults } from './runner.ts';
 
@@ -22,15 +22,19 @@ export function checkNeeds(image: CheckImage | undefined, checks: readonly Check
 /**
  * The checks' part of the single pass: the files the enabled checks read, the digest sink only when an enabled check
  * needs file digests (SGCI-COMP-003: hashing every packaged file is a fifth of a scan), and the finish step that
- * evaluates the filesystem checks. Dispose it when the pass is over, however it ended.
+ * evaluates the filesystem checks. Dispose it when the pass is over, however it ended. `reread` reads layers
+ * again for the file digests the pass left out (see DigestPlan).
  */
 export function checksPass(
   image: CheckImage,
   policy: Policy,
   checks: readonly Check[] = allChecks,
+  reread?: LayerReader,
 ): PassPart<Omit<PassContext, 'fileDigests'>, PassResults> & AsyncDisposable {
   const enabled = checks.filter((c) => actionFor(c, policy) !== 'off');
-  const digests = enabled.some((c) => c.passFacts?.includes('file-digests')) ? createDigestSink() : undefined;
+  const digests = enabled.some((c) => c.passFacts?.includes('file-digests'))
+    ? createDigestSink(reread ? { reread } : {})
+    : undefined;
   return {
     needs: { ...checkNeeds(image, enabled), ...(digests ? { sinks: [digests.sink] } : {}) },
     async finish(ctx) {

@@ -6,9 +6,10 @@
 import type { Digest } from '../core/index.ts';
 import { buildFileTree } from '../oci/fs/index.ts';
 import type { ContainerConfig, ImageConfig } from '../oci/image/index.ts';
-import type { FileEntry, FileType, ImageFilesystem } from '../oci/index.ts';
+import type { FileEntry, FileSink, FileType, ImageFilesystem } from '../oci/index.ts';
 import { defaultPolicy, type Policy } from '../policy/index.ts';
-import type { Check, CheckImage, CheckResult, ScanContext } from './check.ts';
+import type { Check, CheckImage, CheckResult, FileDigests, ScanContext } from './check.ts';
+import { createDigestSink } from './facts/file-digests.ts';
 import { parseDockerfile } from './inputs/dockerfile.ts';
 import { parseManifests } from './inputs/manifests.ts';
 
@@ -43,6 +44,48 @@ function entryOf(f: TestFile): { entry: FileEntry; content?: Uint8Array } {
     ...(f.mtime === undefined ? {} : { mtime: f.mtime }),
   };
   return { entry, ...(content ? { content } : {}) };
+}
+
+/** Hands the regular files of `files` to `sink` in their order, each in two pieces as a file spanning two chunks. */
+function feed(sink: FileSink, files: readonly TestFile[]): void {
+  for (const file of files) {
+    const { entry, content = new Uint8Array() } = entryOf(file);
+    if (entry.type !== 'file') continue;
+    const writer = sink.open(entry);
+    if (writer === undefined) continue;
+    writer.write(content.subarray(0, 1));
+    writer.write(content.subarray(1));
+    writer.end();
+  }
+}
+
+/**
+ * The filesystem of `files` and the file digests of a pass that met them in the order given (a tar order: package
+ * databases wherever they fall). `reread`: whether layers can be read again afterwards (their files replayed in
+ * the same order; `rereads` lists the layers each time), or the error reading them again fails with.
+ */
+export async function digestsInOrder(
+  files: readonly TestFile[],
+  reread: boolean | Error = true,
+): Promise<{ fs: ImageFilesystem; fileDigests: FileDigests; rereads: number[][] }> {
+  const rereads: number[][] = [];
+  const digests = createDigestSink({
+    inThread: true,
+    ...(reread === false
+      ? {}
+      : {
+          reread: async (layers, sink) => {
+            rereads.push([...layers].sort());
+            if (reread instanceof Error) throw reread;
+            feed(
+              sink,
+              files.filter((f) => layers.has(f.layer ?? 0)),
+            );
+          },
+        }),
+  });
+  feed(digests.sink, files);
+  return { fs: testFilesystem(files), fileDigests: await digests.result(), rereads };
 }
 
 /** A filesystem whose squashed view holds `files`; `hidden` were shipped and removed by a later layer. */

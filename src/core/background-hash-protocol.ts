@@ -22,8 +22,16 @@ export const control = {
 } as const;
 export const controlWords = 8;
 
-/** A record: `[op, slot, position, length]`, Int32 each; `op` is the kind, plus the algorithm set × 256. */
+/**
+ * A record: `[op, slot, position, length]`, Int32 each; `op` is the kind, plus the algorithm set × 256, plus
+ * for a file the algorithms of the set it is hashed with × 65536 (a mask, bit i for the set's i-th; 0: all).
+ */
 export const recordWords = 4;
+
+/** What a file's records add to `op`: set 0, with the algorithms in `mask` (see `recordWords`), × 256 as a set is. */
+export function fileSet(mask: number): number {
+  return mask << 8;
+}
 
 export const op = {
   /** `length` bytes of the slot's input at `position` (opens the slot on its first record). */
@@ -46,8 +54,16 @@ export interface HashWorkerData {
 }
 
 export type FromHashWorker =
-  /** Digests of finished file slots (slot ≥ 0), as bytes: each slot's set one after the other, in `slots` order. */
-  | { readonly kind: 'hashed'; readonly slots: readonly number[]; readonly digests: ArrayBuffer }
+  /**
+   * Digests of finished file slots (slot ≥ 0), as bytes: each slot's algorithms (`masks`, as its records named
+   * them) one after the other, in `slots` order.
+   */
+  | {
+      readonly kind: 'hashed';
+      readonly slots: readonly number[];
+      readonly masks: readonly number[];
+      readonly digests: ArrayBuffer;
+    }
   /** A stream slot (slot < 0) finished: its digest as hex, at once, since a layer's verdict waits for it. */
   | { readonly kind: 'stream'; readonly slot: number; readonly hex: string }
   /** Every record before `finish` has been answered. */

@@ -24,8 +24,10 @@ function hashWorker(at: typeof controlWords, kinds: typeof ops, answerAfter: num
   const words = new Int32Array(buffer, 0, 8);
   const records = new Int32Array(buffer, 32, recordCount * 4);
   const data = new Uint8Array(buffer, 32 + recordCount * 16, dataBytes);
-  const open = new Map<number, ReturnType<typeof createHash>[]>();
+  /** Slots being hashed: the algorithms of their set they are hashed with (a mask), and their hashes. */
+  const open = new Map<number, { mask: number; hashes: ReturnType<typeof createHash>[] }>();
   let slots: number[] = [];
+  let masks: number[] = [];
   let digests: Buffer[] = [];
   const post = (message: FromHashWorker, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
   const answer = () => {
@@ -33,8 +35,9 @@ function hashWorker(at: typeof controlWords, kinds: typeof ops, answerAfter: num
     const bytes = Buffer.concat(digests);
     // a fresh copy of exactly its bytes: a small Buffer shares Node's pool, which cannot be transferred
     const transferable = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer;
-    post({ kind: 'hashed', slots, digests: transferable }, [transferable]);
+    post({ kind: 'hashed', slots, masks, digests: transferable }, [transferable]);
     slots = [];
+    masks = [];
     digests = [];
   };
   let done = 0;
@@ -67,11 +70,15 @@ function hashWorker(at: typeof controlWords, kinds: typeof ops, answerAfter: num
           post({ kind: 'finished' });
           return;
         }
-        let hashes = open.get(slot);
-        if (hashes === undefined) {
-          hashes = (sets[code >> 8] as readonly string[]).map((algorithm) => createHash(algorithm));
-          open.set(slot, hashes);
+        let file = open.get(slot);
+        if (file === undefined) {
+          const set = sets[(code >> 8) & 0xff] as readonly string[];
+          const mask = code >>> 16 || (1 << set.length) - 1;
+          const hashes = set.filter((_, i) => (mask >> i) & 1).map((algorithm) => createHash(algorithm));
+          file = { mask, hashes };
+          open.set(slot, file);
         }
+        const hashes = file.hashes;
         if (length > 0) {
           // A record may run past the end of the ring (bytes copied in two parts): hash both.
           const from = (position >>> 0) % dataBytes;
@@ -86,6 +93,7 @@ function hashWorker(at: typeof controlWords, kinds: typeof ops, answerAfter: num
           continue;
         }
         slots.push(slot);
+        masks.push(file.mask);
         for (const hash of hashes) digests.push(hash.digest());
         if (slots.length >= answerAfter) answer();
       }

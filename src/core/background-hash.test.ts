@@ -19,12 +19,12 @@ const filesArbitrary = fc.array(
 );
 
 async function hashAll(
-  files: readonly { bytes: Uint8Array; pieces: readonly number[] }[],
+  files: readonly { bytes: Uint8Array; pieces: readonly number[]; mask?: number }[],
   options: BackgroundHashOptions,
 ): Promise<DigestTable> {
   const hasher = new BackgroundHasher(algorithms, options);
-  for (const [i, { bytes, pieces }] of files.entries()) {
-    assert.equal(hasher.begin(bytes.length), i, 'slots are numbered in the order files begin');
+  for (const [i, { bytes, pieces, mask }] of files.entries()) {
+    assert.equal(hasher.begin(bytes.length, mask), i, 'slots are numbered in the order files begin');
     let offset = 0;
     for (let p = 0; offset < bytes.length; p++) {
       const n = pieces[p % pieces.length] ?? 1;
@@ -59,16 +59,48 @@ for (const [name, options] of modes) {
   });
 }
 
+for (const [name, options] of modes) {
+  test(`a file is hashed with the algorithms its mask names, the others told apart as not taken, ${name}`, async () => {
+    const masked = fc.array(
+      fc.record({
+        bytes: fc.uint8Array({ maxLength: 5000, size: 'max' }),
+        pieces: fc.array(fc.integer({ min: 1, max: 1500 }), { minLength: 1, maxLength: 6 }),
+        mask: fc.constantFrom(1, 2, 3),
+      }),
+      { minLength: 1, maxLength: 30 },
+    );
+    await fc.assert(
+      fc.asyncProperty(masked, async (files) => {
+        const digests = await hashAll(files, options);
+        for (const [i, { bytes, mask }] of files.entries()) {
+          const want = expected(bytes).map((hex, a) => ((mask >> a) & 1 ? hex : undefined));
+          assert.deepEqual(digests.get(i), want);
+        }
+        assert.equal(digests.get(files.length), undefined, 'a slot never begun is not hashed at all');
+      }),
+      { numRuns: 15 },
+    );
+  });
+}
+
+test('a mask naming no algorithm, or one the hasher lacks, is a programming error', () => {
+  const hasher = new BackgroundHasher(algorithms, { inThread: true });
+  assert.throws(() => hasher.begin(1, 0), /algorithm mask 0/);
+  assert.throws(() => hasher.begin(1, 4), /algorithm mask 4/);
+});
+
 /**
  * A layer's stream as the pass gives it: runs of at most `run` bytes taken from the stream's own memory, the
  * files' bytes handed over as views of the run they lie in. Files (not empty) follow one another in the stream,
- * each after a 512-byte header as in a tar. Returns the stream's digest and the number of waits for room.
+ * each after a 512-byte header as in a tar, hashed with the algorithms `masks` names (all where it names none).
+ * Returns the stream's digest and the number of waits for room.
  */
 async function streamFiles(
   hasher: BackgroundHasher,
   files: readonly Uint8Array[],
   run: number,
   stream: HashedStream = hasher.stream('sha256', Number.POSITIVE_INFINITY),
+  masks: readonly number[] = [],
 ): Promise<{ digest: string | undefined; bytes: Uint8Array; waits: number }> {
   const header = new Uint8Array(512).fill(0x2a);
   const parts: Uint8Array[] = [];
@@ -102,7 +134,7 @@ async function streamFiles(
       while (j < piece.length && owner[offset + j] === who) j++;
       if (who >= 0) {
         if (open !== who) {
-          hasher.begin((files[who] as Uint8Array).length);
+          hasher.begin((files[who] as Uint8Array).length, masks[who]);
           open = who;
         }
         hasher.update(space.subarray(i, j));
@@ -126,10 +158,15 @@ test('a layer stream and the files in it get the digests createHash gives, throu
     fc.asyncProperty(files, fc.integer({ min: 1, max: 2048 }), async (contents, run) => {
       // 8 KiB of ring, runs of up to 2 KiB: files larger than the ring span many runs and wraps.
       const hasher = new BackgroundHasher(algorithms, { ringBytes: 8192, ringRecords: 64, workerAfterBytes: 0 });
-      const { digest, bytes } = await streamFiles(hasher, contents, run);
+      // md5 only, sha1 only, both, in turn: each file's mask reaches the worker with its records
+      const masks = contents.map((_, i) => (i % 3) + 1);
+      const { digest, bytes } = await streamFiles(hasher, contents, run, undefined, masks);
       assert.equal(digest, sha256(bytes));
       const digests = await hasher.digests();
-      for (const [i, content] of contents.entries()) assert.deepEqual(digests.get(i), expected(content), `file ${i}`);
+      for (const [i, content] of contents.entries()) {
+        const want = expected(content).map((hex, a) => (((masks[i] as number) >> a) & 1 ? hex : undefined));
+        assert.deepEqual(digests.get(i), want, `file ${i}`);
+      }
     }),
     { numRuns: 20 },
   );

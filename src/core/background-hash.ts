@@ -4,6 +4,7 @@ import {
   control,
   controlWords,
   type FromHashWorker,
+  fileSet,
   type HashWorkerData,
   op,
   recordWords,
@@ -83,7 +84,8 @@ export class HashWorkerError extends Error {
 }
 
 /**
- * Hashes many files with several algorithms (COMP-003's md5, sha1 and sha256 of every packaged file), and the
+ * Hashes many files with several algorithms, each file with those its `begin` names (COMP-003's md5, sha1 and
+ * sha256 of every packaged file, or those the image's package databases ask for), and the
  * layers' uncompressed streams for their diffIDs, on one worker thread while the layer pass goes on.
  *
  * Between them is a ring in a SharedArrayBuffer: bytes, and records naming which bytes belong to which slot (a
@@ -110,14 +112,14 @@ export class BackgroundHasher implements AsyncDisposable, StreamHasher {
   #hashedHere = 0;
   #slots = 0;
   #streams = 0;
-  /** The file being written: its slot, and its hashes when it is hashed here. */
-  #current: { slot: number; local: Hash[] | undefined } | undefined;
+  /** The file being written: its slot, the algorithms it is hashed with (a mask), and its hashes when hashed here. */
+  #current: { slot: number; mask: number; local: Hash[] | undefined } | undefined;
   /** Records pushed (published to the worker up to `control.written`). */
   #written = 0;
   /** Where the next byte goes into the ring, as a position counting every byte ever written (mod 2^32). */
   #position = 0;
   /** The current file's latest bytes, held back so that adjacent pieces and its end make one record. */
-  #pending: { slot: number; position: number; length: number } | undefined;
+  #pending: { slot: number; mask: number; position: number; length: number } | undefined;
   /** The stream's latest run, and where it lies: file bytes inside it become records without a copy. */
   #pinned: { source: Uint8Array; position: number } | undefined;
   readonly #streamAnswers = new Map<number, { resolve: (hex: string) => void; reject: (error: Error) => void }>();
@@ -139,8 +141,13 @@ export class BackgroundHasher implements AsyncDisposable, StreamHasher {
     this.#table = new DigestTable(algorithms);
   }
 
-  /** Starts a file of `size` bytes; returns its slot, the number its digests are filed under (0, 1, 2, …). */
-  begin(size: number): number {
+  /**
+   * Starts a file of `size` bytes, to be hashed with the algorithms in `mask` (bit i: the i-th; default all);
+   * returns its slot, the number its digests are filed under (0, 1, 2, …).
+   */
+  begin(size: number, mask = this.#table.allAlgorithms): number {
+    if (mask <= 0 || (mask & ~this.#table.allAlgorithms) !== 0)
+      throw new Error(`BackgroundHasher.begin with algorithm mask ${mask}`);
     this.#startIfDue(0);
     const slot = this.#slots++;
     // Hashed here when the worker is behind: in a stream, by half the ring (a stretch of large binaries, which
@@ -151,7 +158,13 @@ export class BackgroundHasher implements AsyncDisposable, StreamHasher {
       (this.#pinned === undefined
         ? !this.#fits(size, 8)
         : (this.#position - Atomics.load(ring.words, control.released)) >>> 0 > this.#ringBytes / 2);
-    this.#current = { slot, local: here ? this.#algorithms.map((algorithm) => createHash(algorithm)) : undefined };
+    this.#current = {
+      slot,
+      mask,
+      local: here
+        ? this.#algorithms.filter((_, i) => (mask >> i) & 1).map((algorithm) => createHash(algorithm))
+        : undefined,
+    };
     return slot;
   }
 
@@ -166,14 +179,14 @@ export class BackgroundHasher implements AsyncDisposable, StreamHasher {
     }
     const pinned = this.#pinned;
     if (pinned === undefined) {
-      this.#copy(current.slot, chunk);
+      this.#copy(current, chunk);
       return;
     }
     const from = chunk.byteOffset - pinned.source.byteOffset;
     if (chunk.buffer !== pinned.source.buffer || from < 0 || from + chunk.length > pinned.source.length) {
       throw new Error("BackgroundHasher.update with bytes outside the stream's latest run");
     }
-    this.#piece(current.slot, (pinned.position + from) >>> 0, chunk.length);
+    this.#piece(current, (pinned.position + from) >>> 0, chunk.length);
   }
 
   end(): void {
@@ -181,13 +194,14 @@ export class BackgroundHasher implements AsyncDisposable, StreamHasher {
     if (current === undefined) throw new Error('BackgroundHasher.end without begin');
     this.#current = undefined;
     if (current.local !== undefined) {
-      this.#table.set(current.slot, Buffer.concat(current.local.map((hash) => hash.digest())));
+      this.#table.set(current.slot, Buffer.concat(current.local.map((hash) => hash.digest())), 0, current.mask);
       return;
     }
     const pending = this.#pending;
     this.#pending = undefined;
-    if (pending?.slot === current.slot) this.#push(op.last, 0, pending.slot, pending.position, pending.length);
-    else this.#push(op.last, 0, current.slot, this.#position, 0);
+    const code = fileSet(current.mask);
+    if (pending?.slot === current.slot) this.#push(op.last, code, pending.slot, pending.position, pending.length);
+    else this.#push(op.last, code, current.slot, this.#position, 0);
     if (this.#pinned === undefined) {
       // Copied bytes: free once the worker is past this file.
       this.#push(op.release, 0, 0, this.#position, 0);
@@ -313,7 +327,12 @@ export class BackgroundHasher implements AsyncDisposable, StreamHasher {
     worker.on('message', (message: FromHashWorker) => {
       if (message.kind === 'hashed') {
         const digests = new Uint8Array(message.digests);
-        for (const [i, slot] of message.slots.entries()) this.#table.set(slot, digests, i * this.#table.recordBytes);
+        let offset = 0;
+        for (const [i, slot] of message.slots.entries()) {
+          const mask = message.masks[i] as number;
+          this.#table.set(slot, digests, offset, mask);
+          offset += this.#table.bytesOf(mask);
+        }
       } else if (message.kind === 'stream') {
         this.#streamAnswers.get(message.slot)?.resolve(message.hex);
         this.#streamAnswers.delete(message.slot);
@@ -398,7 +417,7 @@ export class BackgroundHasher implements AsyncDisposable, StreamHasher {
   }
 
   /** A file's bytes that no stream holds: copied in, in pieces of half the ring, waiting for room (rare). */
-  #copy(slot: number, chunk: Uint8Array): void {
+  #copy(file: { slot: number; mask: number }, chunk: Uint8Array): void {
     const ring = this.#ring as Ring;
     for (let offset = 0; offset < chunk.length; ) {
       const n = Math.min(chunk.length - offset, this.#ringBytes / 2);
@@ -412,30 +431,31 @@ export class BackgroundHasher implements AsyncDisposable, StreamHasher {
       const first = Math.min(n, this.#ringBytes - at);
       ring.data.set(chunk.subarray(offset, offset + first), at);
       if (first < n) ring.data.set(chunk.subarray(offset + first, offset + n), 0);
-      this.#piece(slot, this.#position, n);
+      this.#piece(file, this.#position, n);
       this.#position = (this.#position + n) >>> 0;
       offset += n;
     }
   }
 
-  /** Records `length` bytes of `slot` at `position`, joined to the pending piece when they follow it. */
-  #piece(slot: number, position: number, length: number): void {
+  /** Records `length` bytes of `file` at `position`, joined to the pending piece when they follow it. */
+  #piece(file: { slot: number; mask: number }, position: number, length: number): void {
     const pending = this.#pending;
-    if (pending?.slot === slot && (pending.position + pending.length) >>> 0 === position) {
+    if (pending?.slot === file.slot && (pending.position + pending.length) >>> 0 === position) {
       pending.length += length;
       return;
     }
     this.#flushPending();
-    this.#pending = { slot, position, length };
+    this.#pending = { slot: file.slot, mask: file.mask, position, length };
   }
 
   #flushPending(): void {
     const pending = this.#pending;
     if (pending === undefined) return;
     this.#pending = undefined;
-    this.#push(op.data, 0, pending.slot, pending.position, pending.length);
+    this.#push(op.data, fileSet(pending.mask), pending.slot, pending.position, pending.length);
   }
 
+  /** `set`: the algorithm set's number, or a file's `fileCode`. */
   #push(kind: number, set: number, slot: number, position: number, length: number): void {
     const ring = this.#ring as Ring;
     // Writes reserve records for their files; only a file with very many small pieces can run out.

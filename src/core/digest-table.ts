@@ -3,26 +3,42 @@ import { createHash } from 'node:crypto';
 /** Files per chunk of a DigestTable: chunks are added as files come, so a table is never copied to grow. */
 const slotsPerChunk = 4096;
 
+/** Set in a slot's state byte once the file was hashed; the low bits say with which algorithms. */
+const hashedFlag = 0x80;
+
 /**
  * The digests of many files, as bytes in fixed-size records by file number (`slot`): about 70 bytes a file
  * for md5, sha1 and sha256, where hex strings in maps took several hundred, and an image has hundreds of
  * thousands of files. Hex is made when asked for.
+ *
+ * A file may be hashed with some of the algorithms only (a bitmask over them, bit i for `algorithms[i]`): the
+ * table then tells "hashed, but not with this algorithm" (undefined in the file's list) from "not hashed"
+ * (no list), which a reader must not mistake for each other (an absent file is not an unverified one).
  */
 export class DigestTable {
   readonly #lengths: readonly number[];
   readonly #record: number;
   readonly #chunks: Buffer[] = [];
-  readonly #present: Uint8Array[] = [];
+  /** Per slot: 0 when not hashed, else `hashedFlag` | the algorithms taken. */
+  readonly #taken: Uint8Array[] = [];
   #size = 0;
 
   constructor(algorithms: readonly string[]) {
+    if (algorithms.length > 7) throw new Error(`a DigestTable holds 7 algorithms at most, not ${algorithms.length}`);
     this.#lengths = algorithms.map((algorithm) => createHash(algorithm).digest().length);
     this.#record = this.#lengths.reduce((sum, n) => sum + n, 0);
   }
 
-  /** Bytes of one file's digests: those of all algorithms, one after the other. */
-  get recordBytes(): number {
-    return this.#record;
+  /** The mask naming every algorithm of the table. */
+  get allAlgorithms(): number {
+    return (1 << this.#lengths.length) - 1;
+  }
+
+  /** Bytes of the digests of the algorithms in `mask`, one after the other: what `set` reads. */
+  bytesOf(mask: number): number {
+    let bytes = 0;
+    for (const [i, length] of this.#lengths.entries()) if ((mask >> i) & 1) bytes += length;
+    return bytes;
   }
 
   /** Files whose digests are in the table. */
@@ -30,29 +46,46 @@ export class DigestTable {
     return this.#size;
   }
 
-  /** Stores a file's digests, `recordBytes` bytes of `source` from `offset`. */
-  set(slot: number, source: Uint8Array, offset = 0): void {
+  /**
+   * Stores a file's digests of the algorithms in `mask` (all by default): `bytesOf(mask)` bytes of `source` from
+   * `offset`, those of the algorithms in the table's order.
+   */
+  set(slot: number, source: Uint8Array, offset = 0, mask = this.allAlgorithms): void {
+    if (mask <= 0 || (mask & ~this.allAlgorithms) !== 0) throw new Error(`DigestTable.set with algorithm mask ${mask}`);
     const chunk = Math.floor(slot / slotsPerChunk);
     while (this.#chunks.length <= chunk) {
       this.#chunks.push(Buffer.alloc(slotsPerChunk * this.#record));
-      this.#present.push(new Uint8Array(slotsPerChunk));
+      this.#taken.push(new Uint8Array(slotsPerChunk));
     }
     const at = slot % slotsPerChunk;
-    (this.#chunks[chunk] as Buffer).set(source.subarray(offset, offset + this.#record), at * this.#record);
-    const present = this.#present[chunk] as Uint8Array;
-    if (present[at] === 0) this.#size++;
-    present[at] = 1;
+    const record = this.#chunks[chunk] as Buffer;
+    let from = offset;
+    let to = at * this.#record;
+    for (const [i, length] of this.#lengths.entries()) {
+      if ((mask >> i) & 1) {
+        record.set(source.subarray(from, from + length), to);
+        from += length;
+      }
+      to += length;
+    }
+    const taken = this.#taken[chunk] as Uint8Array;
+    if (taken[at] === 0) this.#size++;
+    taken[at] = hashedFlag | mask;
   }
 
-  /** A file's digests as hex, in the order of the algorithms; undefined for a file not (yet) hashed. */
-  get(slot: number): readonly string[] | undefined {
+  /**
+   * A file's digests as hex, in the order of the algorithms, undefined for an algorithm the file was not hashed
+   * with; undefined for a file not (yet) hashed at all.
+   */
+  get(slot: number): readonly (string | undefined)[] | undefined {
     const chunk = this.#chunks[Math.floor(slot / slotsPerChunk)];
     const at = slot % slotsPerChunk;
-    if (chunk === undefined || this.#present[Math.floor(slot / slotsPerChunk)]?.[at] !== 1) return undefined;
-    const hexes: string[] = [];
+    const taken = this.#taken[Math.floor(slot / slotsPerChunk)]?.[at] ?? 0;
+    if (chunk === undefined || taken === 0) return undefined;
+    const hexes: (string | undefined)[] = [];
     let offset = at * this.#record;
-    for (const length of this.#lengths) {
-      hexes.push(chunk.toString('hex', offset, offset + length));
+    for (const [i, length] of this.#lengths.entries()) {
+      hexes.push((taken >> i) & 1 ? chunk.toString('hex', offset, offset + length) : undefined);
       offset += length;
     }
     return hexes;

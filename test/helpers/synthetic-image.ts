@@ -5,7 +5,7 @@
  * touches the disk.
  */
 import { createReadStream } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync, zstdCompressSync } from 'node:zlib';
@@ -241,4 +241,37 @@ export async function writeLayoutIndex(
       ],
     }),
   );
+}
+
+/** An OCI image layout in `dir` (tagged `t`) of uncompressed tar layers, base first, with a minimal config. */
+export async function writeLayout(dir: string, layers: readonly Buffer[]): Promise<void> {
+  await mkdir(join(dir, 'blobs', 'sha256'), { recursive: true });
+  const put = async (bytes: Buffer): Promise<{ digest: Digest; size: number }> => {
+    const digest = digestOf(bytes);
+    await writeFile(join(dir, 'blobs', 'sha256', digest.slice(7)), bytes);
+    return { digest, size: bytes.length };
+  };
+  const layerDescriptors = [];
+  for (const layer of layers) layerDescriptors.push(await put(layer));
+  const config = await put(
+    Buffer.from(
+      JSON.stringify({
+        architecture: 'amd64',
+        os: 'linux',
+        config: {},
+        rootfs: { type: 'layers', diff_ids: layerDescriptors.map((d) => d.digest) },
+      }),
+    ),
+  );
+  const manifest = await put(
+    Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config },
+        layers: layerDescriptors.map((d) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar', ...d })),
+      }),
+    ),
+  );
+  await writeLayoutIndex(dir, manifest, 't');
 }

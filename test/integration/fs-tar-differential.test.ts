@@ -13,16 +13,16 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { type Digest, digestOf, isSgciError, withLimits } from '../../src/core/index.ts';
+import { isSgciError, withLimits } from '../../src/core/index.ts';
 import { readFilesystem } from '../../src/oci/fs/index.ts';
 import { decodeName } from '../../src/oci/layer/index.ts';
 import type { FileEntry, FileType, ImageFilesystem, Layer } from '../../src/oci/types.ts';
 import { fileTypeOf } from '../helpers/disk.ts';
-import { layerFromBlob, writeLayoutIndex } from '../helpers/synthetic-image.ts';
+import { layerFromBlob, writeLayout } from '../helpers/synthetic-image.ts';
 import { generateTarVariants, type VariantArchive } from '../helpers/tar-variants.ts';
 
 const seed = Number(process.env.SGCI_TAR_SEED ?? 20261206);
@@ -137,38 +137,6 @@ async function compareBatch(
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-async function writeLayout(dir: string, layers: readonly Buffer[]): Promise<void> {
-  await mkdir(join(dir, 'blobs', 'sha256'), { recursive: true });
-  const put = async (bytes: Buffer): Promise<{ digest: Digest; size: number }> => {
-    const digest = digestOf(bytes);
-    await writeFile(join(dir, 'blobs', 'sha256', digest.slice(7)), bytes);
-    return { digest, size: bytes.length };
-  };
-  const layerDescriptors = [];
-  for (const layer of layers) layerDescriptors.push(await put(layer));
-  const config = await put(
-    Buffer.from(
-      JSON.stringify({
-        architecture: 'amd64',
-        os: 'linux',
-        config: {},
-        rootfs: { type: 'layers', diff_ids: layerDescriptors.map((d) => d.digest) },
-      }),
-    ),
-  );
-  const manifest = await put(
-    Buffer.from(
-      JSON.stringify({
-        schemaVersion: 2,
-        mediaType: 'application/vnd.oci.image.manifest.v1+json',
-        config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config },
-        layers: layerDescriptors.map((d) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar', ...d })),
-      }),
-    ),
-  );
-  await writeLayoutIndex(dir, manifest, 't');
 }
 
 interface DiskEntry {

@@ -9,25 +9,15 @@ import { recursiveView, rpmdbSqlite } from '../../catalog/testdata/hostile.ts';
 import { dirItems, fileItem, memoryTree } from '../../catalog/testdata/tree.ts';
 import type { ImageFilesystem } from '../../oci/types.ts';
 import { createDigestSink } from '../facts/file-digests.ts';
-import { type TestFile, testContext, testFilesystem } from '../testing.ts';
+import { digestsInOrder, type TestFile, testContext } from '../testing.ts';
 import { comp003 } from './comp-003-checksums-verified.ts';
 
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 const sha1b64 = (s: string) => createHash('sha1').update(s).digest('base64');
 
-async function digestsOf(files: TestFile[]) {
-  const fs = testFilesystem(files);
-  const d = createDigestSink();
-  for (const entry of fs.squashed.entries()) {
-    const writer = d.sink.open(entry);
-    if (writer === undefined) continue;
-    // In two pieces, as a file spanning two chunks of the pass arrives.
-    const content = await fs.squashed.read(entry);
-    writer.write(content.subarray(0, 1));
-    writer.write(content.subarray(1));
-    writer.end();
-  }
-  return { fs, fileDigests: await d.result() };
+/** The digests of a pass meeting `files` in path order, as a single-layer tar lists them. */
+function digestsOf(files: TestFile[]) {
+  return digestsInOrder([...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)));
 }
 
 test('a file changed after installation is a mismatch naming path, layer and the md5sums file', async () => {
@@ -280,4 +270,91 @@ test('an rpm database that cannot be read, or a Berkeley DB one, leaves the chec
     old.status === 'manual' ? old.reason : old.status,
     'the rpm database /var/lib/rpm/Packages is a Berkeley DB, which sgci does not read',
   );
+});
+
+test('md5sums in a layer after the files: the files were hashed with every algorithm, verified as before', async () => {
+  const { fs, fileDigests, rereads } = await digestsInOrder([
+    { path: '/usr/bin/tool', content: 'original' },
+    { path: '/usr/bin/patched', content: 'patched' },
+    {
+      path: '/var/lib/dpkg/info/tool.md5sums',
+      content: `${md5('original')}  usr/bin/tool\n${md5('shipped')}  usr/bin/patched\n`,
+      layer: 1,
+    },
+  ]);
+  const result = await comp003.evaluate(testContext({ fs, fileDigests }));
+  assert.equal(result.status, 'fail');
+  assert.match(
+    result.evidence?.[0]?.message ?? '',
+    /^1 files verified against 2 recorded checksums; 1 mismatches; 0 recorded files absent$/,
+  );
+  assert.deepEqual(rereads, [], 'nothing is read again');
+});
+
+/**
+ * A Debian base (dpkg evidence first: its files are hashed with md5 only) with apk in a later layer whose
+ * database lists a file of the base: sha1 was not taken for it in the pass.
+ */
+function dpkgThenApk(busybox: string): TestFile[] {
+  return [
+    { path: '/etc/debian_version', content: '12.5\n' },
+    { path: '/bin/busybox', content: busybox },
+    { path: '/usr/bin/tool', content: 'tool' },
+    { path: '/var/lib/dpkg/info/tool.md5sums', content: `${md5('tool')}  usr/bin/tool\n` },
+    {
+      path: '/lib/apk/db/installed',
+      content: `P:busybox\nV:1.36\nF:bin\nR:busybox\nZ:Q1${sha1b64('bb')}\n\n`,
+      layer: 2,
+    },
+    { path: '/usr/bin/other', content: 'other', layer: 1 },
+  ];
+}
+
+test('a second package manager after the files: their digests are taken again from their layer only', async () => {
+  const { fs, fileDigests, rereads } = await digestsInOrder(dpkgThenApk('bb'));
+  assert.equal(fileDigests.sha1.untaken('0:/bin/busybox'), true, 'the pass took md5 only after debian_version');
+  const result = await comp003.evaluate(testContext({ fs, fileDigests }));
+  assert.equal(result.status, 'pass');
+  assert.match(
+    result.evidence?.[0]?.message ?? '',
+    /^2 files verified against 2 recorded checksums; 0 mismatches; 0 recorded files absent$/,
+  );
+  assert.deepEqual(rereads, [[0]]);
+});
+
+test('a file modified under a late second database is a mismatch, never verified nor absent', async () => {
+  const { fs, fileDigests } = await digestsInOrder(dpkgThenApk('patched'));
+  const result = await comp003.evaluate(testContext({ fs, fileDigests }));
+  assert.equal(result.status, 'fail');
+  assert.ok(
+    result.evidence?.some((e) => e.kind === 'file' && e.path === '/bin/busybox' && e.message?.startsWith('sha1 ')),
+  );
+  assert.match(
+    result.evidence?.[0]?.message ?? '',
+    /^1 files verified against 2 recorded checksums; 1 mismatches; 0 recorded files absent$/,
+  );
+});
+
+test('where the layers cannot be read again, untaken digests are reported as not verified, never a pass', async () => {
+  for (const [reread, why] of [
+    [false, /this run cannot read the image again/],
+    [new Error('registry gone'), /reading their layers again failed: registry gone/],
+  ] as const) {
+    // unmodified, so only the unknown digest keeps it from passing
+    const { fs, fileDigests } = await digestsInOrder(dpkgThenApk('bb'), reread);
+    const result = await comp003.evaluate(testContext({ fs, fileDigests }));
+    assert.equal(result.status, 'manual');
+    assert.match(result.reason ?? '', /^1 recorded files not verified/);
+    assert.match(result.reason ?? '', why);
+    assert.match(
+      result.evidence?.[0]?.message ?? '',
+      /^1 files verified against 2 recorded checksums; 0 mismatches; 0 recorded files absent$/,
+    );
+  }
+  // a mismatch found meanwhile still fails
+  const { fs, fileDigests } = await digestsInOrder(
+    [...dpkgThenApk('bb'), { path: '/usr/bin/tool', content: 'x', layer: 3 }],
+    false,
+  );
+  assert.equal((await comp003.evaluate(testContext({ fs, fileDigests }))).status, 'fail');
 });

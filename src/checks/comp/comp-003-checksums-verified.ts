@@ -71,6 +71,58 @@ function rpmExpected(path: string, bytes: Uint8Array, problems: string[]): Expec
   return out;
 }
 
+/** A recorded file the pass hashed, but without the algorithm its database names. */
+interface Untaken {
+  readonly item: Expected;
+  readonly layer: number;
+  readonly key: string;
+  readonly digests: DigestLookup;
+}
+
+/**
+ * Compares the untaken files once their digests are taken after the pass (only their layers are read again);
+ * those still without a digest (the image cannot be read again, or reading failed) are neither verified nor
+ * absent: a note says how many and why.
+ */
+async function verifyUntaken(
+  fileDigests: FileDigests,
+  untaken: readonly Untaken[],
+  compare: (item: Expected, layer: number, actual: string) => void,
+): Promise<{ message: string; messageDe: string } | undefined> {
+  if (untaken.length === 0) return undefined;
+  let failure: string | undefined;
+  if (fileDigests.retake !== undefined) {
+    try {
+      await fileDigests.retake(untaken.map(({ key, item }) => ({ key, algorithm: item.algorithm })));
+    } catch (error) {
+      failure = describe(error);
+    }
+  }
+  let unverified = 0;
+  for (const { item, layer, key, digests } of untaken) {
+    const actual = digests.untaken(key) ? undefined : digests.get(key);
+    if (actual === undefined) unverified++;
+    else compare(item, layer, actual);
+  }
+  if (unverified === 0) return undefined;
+  const why =
+    failure !== undefined
+      ? {
+          en: `reading their layers again failed: ${failure}`,
+          de: `das erneute Lesen ihrer Schichten scheiterte: ${failure}`,
+        }
+      : fileDigests.retake === undefined
+        ? { en: 'this run cannot read the image again', de: 'dieser Lauf kann das Image nicht erneut lesen' }
+        : {
+            en: 'they were not found when their layers were read again',
+            de: 'sie fanden sich beim erneuten Lesen ihrer Schichten nicht',
+          };
+  return {
+    message: `${unverified} recorded files not verified: the pass hashed them before their package database asked for the algorithm, and ${why.en}`,
+    messageDe: `${unverified} hinterlegte Dateien nicht verifiziert: der Durchlauf hat sie berechnet, bevor ihre Paketdatenbank den Algorithmus verlangte, und ${why.de}`,
+  };
+}
+
 export const comp003: FilesystemCheck = {
   id: 'SGCI-COMP-003',
   section: 'COMP',
@@ -81,7 +133,7 @@ export const comp003: FilesystemCheck = {
   references: [slsa('Build track: integrity of dependencies')],
   automation: ['image'],
   decides:
-    "Installed files match their package's recorded checksums (dpkg md5sums, apk Z: checksums, rpm file digests in the header's algorithm, %config files left out as dpkg's conffiles are); mismatches are listed.",
+    "Installed files match their package's recorded checksums (dpkg md5sums, apk Z: checksums, rpm file digests in the header's algorithm, %config files left out as dpkg's conffiles are); mismatches are listed. A file whose digest the pass did not take is hashed again from its layer; where that cannot be done it is reported as not verified (manual), never as absent or verified.",
   remediation: 'Rebuild the image from unmodified packages; do not patch packaged files in place.',
   remediationDe: 'Das Image aus unveränderten Paketen neu bauen; paketierte Dateien nicht nachträglich verändern.',
   needs: { globs: [...checksumDatabases.globs], paths: [...checksumDatabases.paths] },
@@ -149,6 +201,19 @@ export const comp003: FilesystemCheck = {
     let verified = 0;
     let missing = 0;
     const otherAlgorithms = new Map<string, number>();
+    const compare = (item: Expected, layer: number, actual: string) => {
+      if (actual === item.hex) verified++;
+      else
+        mismatches.push({
+          kind: 'file',
+          path: item.path,
+          layer,
+          message: `${item.algorithm} ${actual} != ${item.hex} recorded in ${item.source}`,
+          messageDe: `${item.algorithm} ${actual} != ${item.hex}, hinterlegt in ${item.source}`,
+        });
+    };
+    // Files the pass hashed without the algorithm their database asks for (DigestPlan): taken again below.
+    const untaken: { item: Expected; layer: number; key: string; digests: DigestLookup }[] = [];
     for (const item of expected) {
       const digests = hashed(ctx.fileDigests, item.algorithm);
       if (!digests) {
@@ -161,21 +226,16 @@ export const comp003: FilesystemCheck = {
         missing++;
         continue;
       }
-      const actual = digests.get(`${entry.layer}:${entry.path}`);
-      if (actual === undefined) {
-        missing++;
+      const key = `${entry.layer}:${entry.path}`;
+      if (digests.untaken(key)) {
+        untaken.push({ item, layer: entry.layer, key, digests });
         continue;
       }
-      if (actual === item.hex) verified++;
-      else
-        mismatches.push({
-          kind: 'file',
-          path: item.path,
-          layer: entry.layer,
-          message: `${item.algorithm} ${actual} != ${item.hex} recorded in ${item.source}`,
-          messageDe: `${item.algorithm} ${actual} != ${item.hex}, hinterlegt in ${item.source}`,
-        });
+      const actual = digests.get(key);
+      if (actual === undefined) missing++;
+      else compare(item, entry.layer, actual);
     }
+    const unverified = await verifyUntaken(ctx.fileDigests, untaken, compare);
     const summary: LocalizedEvidence = {
       kind: 'note',
       message: `${verified} files verified against ${expected.length} recorded checksums; ${mismatches.length} mismatches; ${missing} recorded files absent`,
@@ -186,6 +246,7 @@ export const comp003: FilesystemCheck = {
       message: `${count} recorded ${algorithm} digests not verified: sgci takes md5, sha1 and sha256`,
       messageDe: `${count} hinterlegte ${algorithm}-Prüfsummen nicht verifiziert: sgci berechnet md5, sha1 und sha256`,
     }));
+    if (unverified !== undefined) notes.push({ kind: 'note', ...unverified });
     const evidence = [summary, ...notes, ...unreadable.slice(0, maxListed)];
     if (mismatches.length === 0 && verified === 0 && otherAlgorithms.size > 0) {
       const names = [...otherAlgorithms.keys()].join(', ');
@@ -202,6 +263,10 @@ export const comp003: FilesystemCheck = {
         evidence: [...evidence, ...mismatches.slice(0, maxListed)],
         remediation: this.remediation,
       };
+    }
+    if (unverified !== undefined) {
+      // unknown is not unmodified: these files must not make the check pass
+      return { status: 'manual', reason: unverified.message, reasonDe: unverified.messageDe, evidence };
     }
     return { status: 'pass', evidence };
   },

@@ -55,7 +55,8 @@ function underRoot(roots: ReadonlyMap<string, Package>, path: string): Package |
 /**
  * Whether the file at `layer:path` still has the content its OS package recorded: only then did the package ship
  * it. A conffile the image's build edited (a password written into /etc/…) is the image's own. Unverifiable files
- * (no recorded checksum, or one sgci does not compute, as rpm's sha256) count as changed.
+ * (no recorded checksum, one sgci does not compare here, as rpm's sha256, or one the pass did not take for this
+ * file: `untaken`, no digest) count as changed.
  */
 function unchangedFromPackage(pkg: Package, path: string, layer: number, digests: FileDigests | undefined): boolean {
   const files = 'files' in pkg.metadata ? (pkg.metadata.files ?? []) : [];
