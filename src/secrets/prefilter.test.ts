@@ -31,7 +31,7 @@ const latin1Text = fc.array(pieces, { maxLength: 40 }).map((parts) => parts.join
 
 describe('the prefilter on bytes finds what it finds on the string', () => {
   const finder = literalFinder(literals);
-  const sorted = (found: Set<string>) => [...found].sort();
+  const sorted = (found: ReadonlySet<string>) => [...found].sort();
 
   test('on latin1 text made of pieces of the literals', () => {
     fc.assert(

@@ -7,9 +7,9 @@
  */
 export interface LiteralFinder {
   /** The literals in `text`. */
-  inText(text: string): Set<string>;
+  inText(text: string): ReadonlySet<string>;
   /** The literals in `bytes`, each byte a latin1 character: the same answer as `inText` of that decoding. */
-  inBytes(bytes: Uint8Array): Set<string>;
+  inBytes(bytes: Uint8Array): ReadonlySet<string>;
 }
 
 function escapeRegExp(text: string): string {
@@ -21,6 +21,8 @@ function escapeRegExp(text: string): string {
  * character above U+007F to an ASCII one, so for latin1 text this is all of its folding that meets an ASCII literal.
  */
 const foldedByte = Uint8Array.from({ length: 256 }, (_, byte) => (byte >= 0x41 && byte <= 0x5a ? byte + 0x20 : byte));
+
+const noLiterals: ReadonlySet<string> = new Set();
 
 /** A byte and, for an ASCII lower-case letter, its upper case. */
 function cases(byte: number): number[] {
@@ -62,18 +64,18 @@ export function literalFinder(literals: readonly string[]): LiteralFinder {
       for (const byte of thirds) thirdOf[((g + 1) << 8) | byte] = 1;
     }
   }
-  /** Adds the literals of `group` that start at `start` in `bytes`. */
-  const confirm = (bytes: Uint8Array, start: number, group: number, found: Set<string>) => {
-    const length = bytes.length;
+  /** The literal of `group` that starts at `start` in `bytes` (at most one does), or undefined. */
+  const literalAt = (bytes: Uint8Array, start: number, group: number) => {
     const candidates = groups[group - 1] as number[];
     for (let c = 0; c < candidates.length; c++) {
       const index = candidates[c] as number;
       const literal = encoded[index] as Buffer;
-      if (start + literal.length > length) continue;
+      if (start + literal.length > bytes.length) continue;
       let at = 2;
       while (at < literal.length && foldedByte[bytes[start + at] as number] === literal[at]) at++;
-      if (at === literal.length) found.add(literals[index] as string);
+      if (at === literal.length) return literals[index];
     }
+    return undefined;
   };
   return {
     inText(text) {
@@ -86,12 +88,18 @@ export function literalFinder(literals: readonly string[]): LiteralFinder {
       return found;
     },
     inBytes(bytes) {
-      const found = new Set<string>();
+      // made at the first literal: most files hold none
+      let found: Set<string> | undefined;
       for (let start = pairStart(bytes, 0, groupOf, thirdOf); start >= 0; ) {
-        confirm(bytes, start, groupOf[((bytes[start] as number) << 8) | (bytes[start + 1] as number)] as number, found);
+        const group = groupOf[((bytes[start] as number) << 8) | (bytes[start + 1] as number)] as number;
+        const literal = literalAt(bytes, start, group);
+        if (literal !== undefined) {
+          found ??= new Set();
+          found.add(literal);
+        }
         start = pairStart(bytes, start + 1, groupOf, thirdOf);
       }
-      return found;
+      return found ?? noLiterals;
     },
   };
 }

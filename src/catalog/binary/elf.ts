@@ -28,6 +28,8 @@ const SHT_NOBITS = 8;
 const maxSections = 4096;
 /** Longer than any section name a linker writes (C++ sections of one function can reach a few hundred bytes). */
 const maxSectionName = 1024;
+/** Section names as bytes read (one decoder for every file: most parses decode no name at all). */
+const sectionNames = new TextDecoder('latin1');
 /** Fields kept per section header: name offset, type, address, offset, size. */
 const headerFields = 5;
 
@@ -92,14 +94,13 @@ export function parseElf(bytes: Uint8Array): ElfFile | undefined {
   const nameStart = (i: number) => (table !== undefined && field(i, 0) < table.size ? table.offset + field(i, 0) : -1);
   // the names sgci looks for are short: a name without its NUL never makes a table-sized string
   const nameLimit = (start: number) => Math.min((table?.offset ?? 0) + (table?.size ?? 0), start + maxSectionName);
-  const decoder = new TextDecoder('latin1');
   const nameOf = (i: number) => {
     const start = nameStart(i);
     if (start < 0) return '';
     const limit = nameLimit(start);
     let end = start;
     while (end < limit && bytes[end] !== 0) end++;
-    return decoder.decode(bytes.subarray(start, end));
+    return sectionNames.decode(bytes.subarray(start, end));
   };
   /** Whether section i is named `wanted` (ASCII without NUL, as TextDecoder leaves ASCII bytes alone). */
   const named = (i: number, wanted: string) => {
