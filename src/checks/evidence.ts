@@ -1,92 +1,83 @@
-import { z } from 'zod';
-
 /**
  * What a check saw, in a form an auditor can follow back to the image, the Dockerfile or the manifest.
- * Secret evidence names the place and a masked fingerprint, never the value.
+ * Secret evidence names the place and a masked fingerprint, never the value. The report's zod schema of it
+ * (`report/model.ts`, the published JSON Schema) is held to this type by `report/report.test.ts`; the checks
+ * themselves load no zod (issue 17).
  */
-export const Evidence = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('file'),
-    path: z.string(),
-    layer: z.number().int().nonnegative().optional(),
-    /** Shipped in a layer but removed by a later one: still in the image. */
-    hidden: z.boolean().optional(),
-    message: z.string().optional(),
-    /** The same in German (reports in German show it). */
-    messageDe: z.string().optional(),
-  }),
-  z.object({
-    kind: z.literal('config'),
-    field: z.string(),
-    value: z.string().optional(),
-    message: z.string().optional(),
-    /** The same in German (reports in German show it). */
-    messageDe: z.string().optional(),
-  }),
-  z.object({
-    kind: z.literal('package'),
-    purl: z.string(),
-    name: z.string().optional(),
-    message: z.string().optional(),
-    /** The same in German (reports in German show it). */
-    messageDe: z.string().optional(),
-  }),
-  z.object({
-    kind: z.literal('attestation'),
-    digest: z.string(),
-    predicateType: z.string(),
-    message: z.string().optional(),
-    /** The same in German (reports in German show it). */
-    messageDe: z.string().optional(),
-  }),
-  z.object({
-    kind: z.literal('dockerfile'),
-    path: z.string(),
-    line: z.number().int().positive(),
-    instruction: z.string(),
-    /** Stage index (0 = first FROM). */
-    stage: z.number().int().nonnegative().optional(),
-    message: z.string().optional(),
-    /** The same in German (reports in German show it). */
-    messageDe: z.string().optional(),
-  }),
-  z.object({
-    kind: z.literal('manifest'),
-    path: z.string(),
-    object: z.string(),
-    container: z.string().optional(),
-    field: z.string(),
-    value: z.string().optional(),
-    message: z.string().optional(),
-    /** The same in German (reports in German show it). */
-    messageDe: z.string().optional(),
-  }),
-  z.object({
-    kind: z.literal('secret'),
-    rule: z.string(),
-    location: z.enum(['file', 'env', 'label', 'history']),
-    path: z.string().optional(),
-    layer: z.number().int().nonnegative().optional(),
-    line: z.number().int().positive().optional(),
-    fingerprint: z.string(),
-    /** The published package the file ships in (schema 1.1.0): the secret is its author's, not the image's. */
-    package: z.object({ name: z.string(), version: z.string(), purl: z.string() }).optional(),
-    message: z.string().optional(),
-    /** The same in German (reports in German show it). */
-    messageDe: z.string().optional(),
-  }),
-  z.object({
-    kind: z.literal('vulnerability'),
-    id: z.string(),
-    purl: z.string(),
-    severity: z.string(),
-    message: z.string().optional(),
-    /** The same in German (reports in German show it). */
-    messageDe: z.string().optional(),
-  }),
-  z.object({ kind: z.literal('note'), message: z.string(), messageDe: z.string().optional() }),
-]);
-export type Evidence = z.infer<typeof Evidence>;
+export type Evidence =
+  | {
+      kind: 'file';
+      path: string;
+      layer?: number | undefined;
+      /** Shipped in a layer but removed by a later one: still in the image. */
+      hidden?: boolean | undefined;
+      message?: string | undefined;
+      /** The same in German (reports in German show it). */
+      messageDe?: string | undefined;
+    }
+  | {
+      kind: 'config';
+      field: string;
+      value?: string | undefined;
+      message?: string | undefined;
+      messageDe?: string | undefined;
+    }
+  | {
+      kind: 'package';
+      purl: string;
+      name?: string | undefined;
+      message?: string | undefined;
+      messageDe?: string | undefined;
+    }
+  | {
+      kind: 'attestation';
+      digest: string;
+      predicateType: string;
+      message?: string | undefined;
+      messageDe?: string | undefined;
+    }
+  | {
+      kind: 'dockerfile';
+      path: string;
+      line: number;
+      instruction: string;
+      /** Stage index (0 = first FROM). */
+      stage?: number | undefined;
+      message?: string | undefined;
+      messageDe?: string | undefined;
+    }
+  | {
+      kind: 'manifest';
+      path: string;
+      object: string;
+      container?: string | undefined;
+      field: string;
+      value?: string | undefined;
+      message?: string | undefined;
+      messageDe?: string | undefined;
+    }
+  | {
+      kind: 'secret';
+      rule: string;
+      location: 'file' | 'env' | 'label' | 'history';
+      path?: string | undefined;
+      layer?: number | undefined;
+      line?: number | undefined;
+      fingerprint: string;
+      /** The published package the file ships in (schema 1.1.0): the secret is its author's, not the image's. */
+      package?: { name: string; version: string; purl: string } | undefined;
+      message?: string | undefined;
+      messageDe?: string | undefined;
+    }
+  | {
+      kind: 'vulnerability';
+      id: string;
+      purl: string;
+      severity: string;
+      message?: string | undefined;
+      messageDe?: string | undefined;
+    }
+  | { kind: 'note'; message: string; messageDe?: string | undefined };
 
 /** A text in both report languages (evidence messages, reasons, remediations built from parts). */
 export interface Text {

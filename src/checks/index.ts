@@ -19,7 +19,7 @@ export type {
   VulnInput,
 } from './check.ts';
 export { sections, statuses } from './check.ts';
-export { describeEvidence, Evidence, type LocalizedEvidence, type Text } from './evidence.ts';
+export { describeEvidence, type Evidence, type LocalizedEvidence, type Text } from './evidence.ts';
 export { distroEndOfLife, type EolVerdict } from './facts/eol.ts';
 export { createDigestSink, type LayerReader } from './facts/file-digests.ts';
 export { type DockerfileInput, parseDockerfile, readDockerfile } from './inputs/dockerfile.ts';

@@ -1,7 +1,8 @@
 import type { CheckRun, Section } from '../checks/index.ts';
 import { sections } from '../checks/index.ts';
 import type { ImageDescription } from '../oci/image/index.ts';
-import { type CheckReport, emptyCounts, reportSchemaVersion, type ScanReport } from './model.ts';
+import type { CheckReport, Counts, ScanReport } from './model.ts';
+import { reportSchemaVersion } from './schema-version.ts';
 
 export interface ReportInputs {
   readonly toolVersion: string;
@@ -14,6 +15,10 @@ export interface ReportInputs {
   readonly secretsScanned: boolean;
   readonly attestations: { verified: boolean; note?: string };
   readonly policy: { name: string; digest: string };
+}
+
+function emptyCounts(): Counts {
+  return { pass: 0, fail: 0, warn: 0, 'not-applicable': 0, manual: 0 };
 }
 
 /** Turns a check run into the JSON report (the source of truth every renderer reads). */

@@ -8,7 +8,7 @@ export { type Lang, messages, sectionLabel, statusLabel } from './i18n.ts';
 export { renderJson, reportJsonSchema } from './json.ts';
 export { renderJunit } from './junit.ts';
 export { renderMarkdown } from './markdown.ts';
-export { type CheckReport, reportSchemaVersion, ScanReport } from './model.ts';
+export type { CheckReport, ScanReport } from './model.ts';
 export {
   checkReporters,
   isReportFormat,
@@ -20,6 +20,7 @@ export {
   scanSarifReporter,
 } from './render.ts';
 export { renderSarif } from './sarif.ts';
+export { reportSchemaVersion } from './schema-version.ts';
 export { renderScanSummary, type ScanSummary } from './summary.ts';
 export { renderTable } from './table.ts';
 export { renderVulnReport, type VulnFormat, vulnFormats, vulnReporters } from './vulns/index.ts';

@@ -1,7 +1,94 @@
 import { z } from 'zod';
-import { Evidence } from '../checks/index.ts';
+import { reportSchemaVersion } from './schema-version.ts';
 
-export const reportSchemaVersion = '1.1.0';
+/**
+ * The report's zod model: the source of the published JSON Schema (`reportJsonSchema`) and of the report's types.
+ * Nothing that renders a report parses with it, so a scan loads no zod (issue 17): the renderers import its types
+ * only, and `json.ts` loads it for the schema. Evidence as `checks/evidence.ts` types it (held together by
+ * `report.test.ts`).
+ */
+const Evidence = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('file'),
+    path: z.string(),
+    layer: z.number().int().nonnegative().optional(),
+    /** Shipped in a layer but removed by a later one: still in the image. */
+    hidden: z.boolean().optional(),
+    message: z.string().optional(),
+    /** The same in German (reports in German show it). */
+    messageDe: z.string().optional(),
+  }),
+  z.object({
+    kind: z.literal('config'),
+    field: z.string(),
+    value: z.string().optional(),
+    message: z.string().optional(),
+    /** The same in German (reports in German show it). */
+    messageDe: z.string().optional(),
+  }),
+  z.object({
+    kind: z.literal('package'),
+    purl: z.string(),
+    name: z.string().optional(),
+    message: z.string().optional(),
+    /** The same in German (reports in German show it). */
+    messageDe: z.string().optional(),
+  }),
+  z.object({
+    kind: z.literal('attestation'),
+    digest: z.string(),
+    predicateType: z.string(),
+    message: z.string().optional(),
+    /** The same in German (reports in German show it). */
+    messageDe: z.string().optional(),
+  }),
+  z.object({
+    kind: z.literal('dockerfile'),
+    path: z.string(),
+    line: z.number().int().positive(),
+    instruction: z.string(),
+    /** Stage index (0 = first FROM). */
+    stage: z.number().int().nonnegative().optional(),
+    message: z.string().optional(),
+    /** The same in German (reports in German show it). */
+    messageDe: z.string().optional(),
+  }),
+  z.object({
+    kind: z.literal('manifest'),
+    path: z.string(),
+    object: z.string(),
+    container: z.string().optional(),
+    field: z.string(),
+    value: z.string().optional(),
+    message: z.string().optional(),
+    /** The same in German (reports in German show it). */
+    messageDe: z.string().optional(),
+  }),
+  z.object({
+    kind: z.literal('secret'),
+    rule: z.string(),
+    location: z.enum(['file', 'env', 'label', 'history']),
+    path: z.string().optional(),
+    layer: z.number().int().nonnegative().optional(),
+    line: z.number().int().positive().optional(),
+    fingerprint: z.string(),
+    /** The published package the file ships in (schema 1.1.0): the secret is its author's, not the image's. */
+    package: z.object({ name: z.string(), version: z.string(), purl: z.string() }).optional(),
+    message: z.string().optional(),
+    /** The same in German (reports in German show it). */
+    messageDe: z.string().optional(),
+  }),
+  z.object({
+    kind: z.literal('vulnerability'),
+    id: z.string(),
+    purl: z.string(),
+    severity: z.string(),
+    message: z.string().optional(),
+    /** The same in German (reports in German show it). */
+    messageDe: z.string().optional(),
+  }),
+  z.object({ kind: z.literal('note'), message: z.string(), messageDe: z.string().optional() }),
+]);
 
 const Status = z.enum(['pass', 'fail', 'warn', 'not-applicable', 'manual']);
 const SectionName = z.enum(['BASE', 'BUILD', 'COMP', 'SEC', 'RUN', 'VULN']);
@@ -85,7 +172,3 @@ export const ScanReport = z.object({
   }),
 });
 export type ScanReport = z.infer<typeof ScanReport>;
-
-export function emptyCounts(): Counts {
-  return { pass: 0, fail: 0, warn: 0, 'not-applicable': 0, manual: 0 };
-}

@@ -7,7 +7,9 @@ import { Ajv } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { create } from 'xmlbuilder2';
+import type { z } from 'zod';
 import { sarif210Schema } from '../../test/helpers/schemas/sarif-2.1.0.ts';
+import type { Evidence } from '../checks/index.ts';
 import { markdownText } from '../core/index.ts';
 import {
   renderJunit,
@@ -18,8 +20,8 @@ import {
   reportFormats,
   reportJsonSchema,
   reportSchemaVersion,
-  ScanReport,
 } from './index.ts';
+import { ScanReport } from './model.ts';
 import { renderScanSummary } from './summary.ts';
 import { sampleReport } from './testing.ts';
 
@@ -37,6 +39,18 @@ test('the report covers every result kind, the policy and the exception', async 
   const run011 = report.results.find((r) => r.id === 'SGCI-RUN-011');
   assert.equal(run011?.exception?.status, 'applied');
   assert.equal(report.summary.waived, 1);
+  assert.equal(ScanReport.safeParse(report).success, true);
+});
+
+test('the report model says of evidence what the checks type by hand (they load no zod), both ways', async () => {
+  type ModelEvidence = z.infer<typeof ScanReport>['results'][number]['evidence'][number];
+  // tsc rejects this line when either side has a kind, a field or an optionality the other lacks
+  const agree: [Evidence, ModelEvidence] extends [ModelEvidence, Evidence] ? true : false = true;
+  assert.equal(agree, true);
+  // and every kind the checks wrote into the sample report is one the model accepts
+  const report = await sampleReport();
+  const kinds = new Set(report.results.flatMap((r) => r.evidence.map((e) => e.kind)));
+  assert.ok(kinds.size >= 5, [...kinds].join(', '));
   assert.equal(ScanReport.safeParse(report).success, true);
 });
 

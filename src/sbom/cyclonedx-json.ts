@@ -1,11 +1,12 @@
 import type { Sbom } from '../catalog/index.ts';
+import { compareText } from './collate.ts';
 import { type CdxComponent, type CdxLicense, cycloneDxDocument } from './cyclonedx-components.ts';
 
 /**
  * CycloneDX 1.6 JSON written directly: a plain JSON document, so `sgci sbom` does not load the CycloneDX library
  * (about 0.04 s of a CLI run, issue 17). The bytes are those of the library's JsonSerializer with
  * `sortLists: true, space: 2` — its key order, its omissions (empty version, no hashes, no properties) and its
- * sort orders, `localeCompare` included; `cyclonedx-json.test.ts` compares both on generated SBOMs and every
+ * sort orders, `localeCompare`'s (collate.ts) included; `cyclonedx-json.test.ts` compares both on generated SBOMs and every
  * output is validated against the CycloneDX schema in the sbom tests.
  */
 
@@ -17,7 +18,7 @@ const hashValue =
 type Json = Record<string, unknown>;
 
 function byProperty(a: [string, string], b: [string, string]): number {
-  return a[0].localeCompare(b[0]) || a[1].localeCompare(b[1]);
+  return compareText(a[0], b[0]) || compareText(a[1], b[1]);
 }
 
 function properties(list: readonly [string, string][]): Json[] | undefined {
@@ -40,8 +41,8 @@ function licenses(list: readonly CdxLicense[]): Json[] | undefined {
   if (list.length === 0) return undefined;
   const sorted = [...list].sort((a, b) =>
     a.kind === b.kind
-      ? licenseText(a).localeCompare(licenseText(b))
-      : licenseClass[a.kind].localeCompare(licenseClass[b.kind]),
+      ? compareText(licenseText(a), licenseText(b))
+      : compareText(licenseClass[a.kind], licenseClass[b.kind]),
   );
   // CycloneDX allows one expression or a list of licenses: the library keeps only the first expression
   const expression = sorted.length > 1 ? sorted.find((l) => l.kind === 'expression') : undefined;
@@ -54,10 +55,10 @@ function licenses(list: readonly CdxLicense[]): Json[] | undefined {
 
 /** The library's Component.compare: bom-ref, then purl where both have one, else (group,) name and version. */
 function byComponent(a: CdxComponent, b: CdxComponent): number {
-  const refs = (a.bomRef ?? '').localeCompare(b.bomRef ?? '');
+  const refs = compareText(a.bomRef ?? '', b.bomRef ?? '');
   if (refs !== 0) return refs;
-  if (a.purl !== undefined && b.purl !== undefined) return a.purl.localeCompare(b.purl);
-  return a.name.localeCompare(b.name) || (a.version ?? '').localeCompare(b.version ?? '');
+  if (a.purl !== undefined && b.purl !== undefined) return compareText(a.purl, b.purl);
+  return compareText(a.name, b.name) || compareText(a.version ?? '', b.version ?? '');
 }
 
 function componentJson(c: CdxComponent): Json {
@@ -89,10 +90,10 @@ function dependencies(image: CdxComponent, list: readonly CdxComponent[]): Json[
     if (!c.bomRef) continue;
     const on: string[] = [];
     for (const d of c.dependsOn) if (d !== c && known.has(d) && d.bomRef) on.push(d.bomRef);
-    on.sort((a, b) => a.localeCompare(b));
+    on.sort(compareText);
     out.push({ ref: c.bomRef, dependsOn: on.length > 0 ? on : undefined });
   }
-  return out.sort((a, b) => a.ref.localeCompare(b.ref));
+  return out.sort((a, b) => compareText(a.ref, b.ref));
 }
 
 /** CycloneDX 1.6 JSON of the SBOM; the same SBOM always gives the same bytes. */

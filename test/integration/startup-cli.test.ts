@@ -121,6 +121,27 @@ test('sgci vulns of a local image matches through SQLite alone, without the quer
   assertNone(packages, [...queryLayer, ...embeddedServer, ...network, ...encoders], 'sgci vulns');
 });
 
+test('sgci scan of a local image checks and reports without zod, sigstore or the query builder', {
+  skip: fixturesMissing(),
+}, async () => {
+  const out = join(work, 'scan-out');
+  const { packages, sources } = await packagesLoaded([
+    'scan',
+    `docker-archive:${fixture('node-app').dockerArchive}`,
+    '--out',
+    out,
+  ]);
+  assert.match(readFileSync(join(out, 'checks.json'), 'utf8'), /"schemaVersion"/);
+  // the checks type their evidence by hand, the report's zod model loads only for its JSON Schema, the manifest
+  // schema only with --manifests, and the attestation checks take the predicate types from attest/media-types
+  assertNone(packages, [...queryLayer, ...embeddedServer, ...network, ...encoders], 'sgci scan');
+  assert.deepEqual(
+    sources.filter((path) => path.startsWith('attest/')),
+    ['attest/media-types/index.ts'],
+    'sgci scan without --attest loaded the signing modules',
+  );
+});
+
 test('sgci monitor run over unchanged tags loads the round, SQLite and the registry client only', {
   skip: fixturesMissing(),
 }, async () => {

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { describe, SgciError } from '../../core/index.ts';
+import { cosign } from '../media-types/index.ts';
 import { type DsseEnvelope, DsseEnvelope as DsseEnvelopeSchema } from './dsse.ts';
-import { cosign } from './media-types.ts';
 
 /** @sigstore/bundle on first use: `scan` and `check` load this module but sign or read bundles only for registries. */
 function sigstoreBundle(): typeof import('@sigstore/bundle') {

@@ -1,3 +1,10 @@
+export {
+  cosign,
+  cosignSignPredicateType,
+  inTotoStatementV1,
+  predicateTypes,
+  sgciPackagesBuildType,
+} from '../media-types/index.ts';
 export { keyBundle, parseBundle } from './bundle.ts';
 export {
   appendLayer,
@@ -7,13 +14,6 @@ export {
   referrersFallbackTag,
 } from './cosign-manifest.ts';
 export { type DsseEnvelope, envelopeBytes, openEnvelope, pae, parseEnvelope, signEnvelope } from './dsse.ts';
-export {
-  cosign,
-  cosignSignPredicateType,
-  inTotoStatementV1,
-  predicateTypes,
-  sgciPackagesBuildType,
-} from './media-types.ts';
 export { checkPredicateShape, readPredicate } from './predicate.ts';
 export {
   dockerReference,

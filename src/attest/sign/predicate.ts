@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, SgciError } from '../../core/index.ts';
-import { predicateTypes } from './media-types.ts';
+import { predicateTypes } from '../media-types/index.ts';
 
 // SBOMs of large images reach tens of MiB; a predicate beyond this is not something we should sign blind.
 const maxPredicateBytes = 64 * 1024 * 1024;

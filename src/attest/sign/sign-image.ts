@@ -2,6 +2,7 @@ import { type Digest, SgciError } from '../../core/index.ts';
 import type { ImageIndex, ImageManifest } from '../../oci/image/index.ts';
 import { formatRegistryReference, type RegistryReference } from '../../oci/reference/index.ts';
 import { keyIdOf, type Signer, verifySignature } from '../keys/index.ts';
+import { cosign, cosignSignPredicateType } from '../media-types/index.ts';
 import { isNotFound, type RegistryAccess, signatureManifestTypes } from '../registry-access.ts';
 import { keyBundle } from './bundle.ts';
 import {
@@ -16,7 +17,6 @@ import {
   referrersFallbackTag,
 } from './cosign-manifest.ts';
 import { type DsseEnvelope, envelopeBytes, openEnvelope, signEnvelope } from './dsse.ts';
-import { cosign, cosignSignPredicateType } from './media-types.ts';
 import { simpleSigningPayload } from './simple-signing.ts';
 import { buildStatement, type InTotoStatement, parseStatement, statementCovers } from './statement.ts';
 

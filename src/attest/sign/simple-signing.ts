@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type Digest, isDigest, SgciError } from '../../core/index.ts';
-import { cosign } from './media-types.ts';
+import { cosign } from '../media-types/index.ts';
 
 /**
  * cosign's "simple signing" payload: what an image signature actually signs. Field order follows

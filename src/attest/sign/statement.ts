@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type Digest, digestHex, SgciError } from '../../core/index.ts';
-import { inTotoStatementV1, type PredicateShorthand, predicateTypes } from './media-types.ts';
+import { inTotoStatementV1, type PredicateShorthand, predicateTypes } from '../media-types/index.ts';
 
 /** The predicate type URI for a `--type` value: a cosign shorthand or any absolute URI. */
 export function resolvePredicateType(type: string): string {

@@ -2,11 +2,11 @@ import { type Digest, describe, digestOf, isSgciError, SgciError } from '../../c
 import type { Descriptor } from '../../oci/image/index.ts';
 import { formatRegistryReference, type RegistryReference } from '../../oci/reference/index.ts';
 import { verifySignature } from '../keys/index.ts';
+import { cosign, cosignSignPredicateType } from '../media-types/index.ts';
 import { isNotFound, maxSignatureBlobBytes, type RegistryAccess, signatureManifestTypes } from '../registry-access.ts';
 import { parseBundle } from '../sign/bundle.ts';
 import { cosignTag, parseCosignManifest, parseReferrersIndex, referrersFallbackTag } from '../sign/cosign-manifest.ts';
 import { openEnvelope, parseEnvelope } from '../sign/dsse.ts';
-import { cosign, cosignSignPredicateType } from '../sign/media-types.ts';
 import { parseSimpleSigningPayload, type SimpleSigningPayload } from '../sign/simple-signing.ts';
 import { type InTotoStatement, parseStatement, statementCovers } from '../sign/statement.ts';
 import { verifyBundle } from './bundle-verify.ts';

@@ -1,8 +1,8 @@
 import { type Digest, digestAlgorithm, digestHex, SgciError, toolVersion } from '../../core/index.ts';
 import { formatRegistryReference } from '../../oci/reference/index.ts';
 import type { Signer } from '../keys/index.ts';
+import { predicateTypes } from '../media-types/index.ts';
 import { type DsseEnvelope, envelopeBytes } from '../sign/dsse.ts';
-import { predicateTypes } from '../sign/media-types.ts';
 import { dockerReference, signStatement } from '../sign/sign-image.ts';
 import { buildStatement, type InTotoStatement } from '../sign/statement.ts';
 import {

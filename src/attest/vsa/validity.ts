@@ -1,4 +1,4 @@
-import { predicateTypes } from '../sign/media-types.ts';
+import { predicateTypes } from '../media-types/index.ts';
 import type { AttestationCheck } from '../verify/verify-image.ts';
 import { firstIssue, SgciVerdict, sgciVerdictField, VerificationSummaryPredicate } from './schema.ts';
 

@@ -1,4 +1,4 @@
-import { predicateTypes, sgciPackagesBuildType } from '../../attest/sign/index.ts';
+import { predicateTypes, sgciPackagesBuildType } from '../../attest/media-types/index.ts';
 import type { CheckContext, CheckResult } from '../check.ts';
 import type { LocalizedEvidence } from '../evidence.ts';
 import { metadata } from '../facts/labels.ts';

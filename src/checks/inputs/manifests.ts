@@ -1,57 +1,13 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { z } from 'zod';
-import { describe, SgciError } from '../../core/index.ts';
+import { describe, requireOnFirstUse, SgciError } from '../../core/index.ts';
+import type { ManifestContainer, PodSpec } from './manifest-schema.ts';
 
-const Probe = z.object({}).loose();
-const SecurityContext = z
-  .object({
-    runAsNonRoot: z.boolean().optional(),
-    runAsUser: z.number().optional(),
-    runAsGroup: z.number().optional(),
-    privileged: z.boolean().optional(),
-    allowPrivilegeEscalation: z.boolean().optional(),
-    readOnlyRootFilesystem: z.boolean().optional(),
-    capabilities: z
-      .object({ add: z.array(z.string()).optional(), drop: z.array(z.string()).optional() })
-      .loose()
-      .optional(),
-    seccompProfile: z.object({ type: z.string() }).loose().optional(),
-    appArmorProfile: z.object({ type: z.string() }).loose().optional(),
-    seLinuxOptions: z.object({}).loose().optional(),
-  })
-  .loose();
-const Quantities = z.record(z.string(), z.union([z.string(), z.number()]));
-const Container = z
-  .object({
-    name: z.string().default('(unnamed)'),
-    image: z.string().optional(),
-    securityContext: SecurityContext.optional(),
-    resources: z.object({ requests: Quantities.optional(), limits: Quantities.optional() }).loose().optional(),
-    livenessProbe: Probe.optional(),
-    readinessProbe: Probe.optional(),
-    startupProbe: Probe.optional(),
-    volumeMounts: z
-      .array(z.object({ name: z.string(), mountPath: z.string(), readOnly: z.boolean().optional() }).loose())
-      .optional(),
-  })
-  .loose();
-export type ManifestContainer = z.infer<typeof Container>;
-const Volume = z.object({ name: z.string() }).loose();
-export type ManifestVolume = z.infer<typeof Volume>;
-const PodSpec = z
-  .object({
-    containers: z.array(Container).default([]),
-    initContainers: z.array(Container).optional(),
-    securityContext: SecurityContext.optional(),
-    volumes: z.array(Volume).optional(),
-    hostPID: z.boolean().optional(),
-    hostIPC: z.boolean().optional(),
-    hostNetwork: z.boolean().optional(),
-  })
-  .loose();
-export type PodSpec = z.infer<typeof PodSpec>;
+export type { ManifestContainer, ManifestVolume, PodSpec } from './manifest-schema.ts';
+
+// zod loads with the first manifest parsed, not with every scan that imports the checks (issue 17)
+const schema = requireOnFirstUse<typeof import('./manifest-schema.ts')>(import.meta.url, './manifest-schema.ts');
 
 export const workloadKinds = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicaSet'] as const;
 export type WorkloadKind = (typeof workloadKinds)[number];
@@ -128,7 +84,7 @@ export function parseManifests(text: string, path: string): { workloads: Workloa
       const workloadKind = kind as WorkloadKind;
       const name = String(dig(object, ['metadata', 'name']) ?? '(unnamed)');
       const podValue = dig(object, podPath(workloadKind));
-      const pod = PodSpec.safeParse(podValue ?? {});
+      const pod = schema().PodSpec.safeParse(podValue ?? {});
       if (!pod.success) {
         const issue = pod.error.issues[0];
         throw new SgciError(

@@ -3,8 +3,7 @@ import type { Command } from 'commander';
 import type { Signer } from '../../attest/index.ts';
 import { SgciError, writeFileAtomic } from '../../core/index.ts';
 import { parseImageReference, type RegistryReference } from '../../oci/reference/index.ts';
-import { checkReporters, type Lang, renderScanSummary, scanSarifReporter, vulnReporters } from '../../report/index.ts';
-import { encodeSbom } from '../../sbom/index.ts';
+import type { Lang } from '../../report/index.ts';
 import { publishScanAttestations, type ScanOutcome, scanAttestations } from '../../scan/index.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { addImageOptions, registryFromCli } from '../options.ts';
@@ -46,7 +45,12 @@ async function attestSetup(
 }
 
 /** The files `--out` receives: SBOM, vulnerabilities, checks, HTML report and SARIF with both runs. */
-function scanFiles(outcome: ScanOutcome, sbomText: string, lang: Lang): [string, string][] {
+function scanFiles(
+  outcome: ScanOutcome,
+  sbomText: string,
+  lang: Lang,
+  { checkReporters, scanSarifReporter, vulnReporters }: typeof import('../../report/index.ts'),
+): [string, string][] {
   const checks = outcome.checks?.report;
   const vulns = outcome.vulns?.report;
   if (!checks || !vulns) throw new Error('the scan ran no checks');
@@ -89,13 +93,18 @@ export function registerScan(program: Command): void {
     const out = String(opts.out);
     const attest = await attestSetup(input, opts);
     const outcome = await checkImageFromCli(input, opts);
+    // used after the pass only: not loaded before it, where the scan's start-up is serial time (issue 17)
+    const [report, { encodeSbom }] = await Promise.all([
+      import('../../report/index.ts'),
+      import('../../sbom/index.ts'),
+    ]);
     const sbomText = encodeSbom(outcome.sbom, 'cyclonedx-json');
     const digest = outcome.image?.digest;
     const predicates =
       attest && digest && outcome.vulns
         ? await scanAttestations(sbomText, outcome.vulns.report, attest.ref, digest)
         : undefined;
-    const files = scanFiles(outcome, sbomText, lang);
+    const files = scanFiles(outcome, sbomText, lang, report);
     for (const item of predicates ?? []) if (item.file !== 'sbom.cdx.json') files.push([item.file, item.text]);
     for (const [name, text] of files) await writeFileAtomic(join(out, name), text);
     let attested: string[] | undefined;
@@ -108,7 +117,7 @@ export function registerScan(program: Command): void {
     const vulns = outcome.vulns;
     if (checks && vulns)
       await writeOut(
-        renderScanSummary(
+        report.renderScanSummary(
           {
             checks,
             vulns: vulns.report,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Random } from '../../../test/helpers/tar-variants.ts';
-import { compileGlob, globToRegExp, literalSuffix } from './glob.ts';
+import { compileGlob, globToRegExp, literalPrefix, literalSuffix } from './glob.ts';
 import { compileNeeds, mergeNeeds } from './needs.ts';
 
 const cases: [pattern: string, path: string, expected: boolean][] = [
@@ -98,4 +98,15 @@ test('the literal suffix is what follows the last wildcard, without its leading 
   assert.equal(literalSuffix('**/var/lib/dpkg/status'), 'var/lib/dpkg/status');
   assert.equal(literalSuffix('/var/lib/dpkg/status.d/*'), '');
   assert.equal(literalSuffix('/etc/passwd'), 'etc/passwd');
+});
+
+test('the literal prefix is the directory before the first wildcard, anchored at the root as the glob is', () => {
+  assert.equal(literalPrefix('/var/lib/dpkg/info/*.list'), '/var/lib/dpkg/info');
+  assert.equal(literalPrefix('usr/share/doc/*/copyright'), '/usr/share/doc');
+  assert.equal(literalPrefix('/usr/lib/libfoo*.so'), '/usr/lib');
+  // `/usr/**` matches /usr itself too: the prefix stops before the slash
+  assert.equal(literalPrefix('/usr/**'), '/usr');
+  assert.equal(literalPrefix('/etc/passwd'), '/etc/passwd');
+  assert.equal(literalPrefix('**/package.json'), '');
+  assert.equal(literalPrefix('*.txt'), '');
 });

@@ -26,6 +26,19 @@ export function literalSuffix(pattern: string): string {
   return tail.startsWith('/') ? tail.slice(1) : tail;
 }
 
+/**
+ * The literal directory every path the glob matches starts with: the pattern up to the last `/` before its first
+ * wildcard (`/var/lib/dpkg/info` for `/var/lib/dpkg/info/*.list`, the whole pattern without wildcards). Empty when
+ * a wildcard opens the pattern (`**` matches anywhere). A pattern without a leading `/` or `**` is anchored at the
+ * root, as the glob itself is. In a sorted list of paths the candidates are the run that starts with it.
+ */
+export function literalPrefix(pattern: string): string {
+  const anchored = pattern.startsWith('/') || pattern.startsWith('**') ? pattern : `/${pattern}`;
+  const wildcard = anchored.search(/[*?]/);
+  if (wildcard < 0) return anchored;
+  return anchored.slice(0, Math.max(0, anchored.lastIndexOf('/', wildcard)));
+}
+
 export function globToRegExp(pattern: string): RegExp {
   return new RegExp(`^${globToRegExpSource(pattern)}$`);
 }

@@ -18,6 +18,9 @@ export function normalizeImagePath(raw: string): { path: string; escaped: boolea
     // the squashed tree holds
     return { path: ['/', body].join(''), escaped: false };
   }
+  // An absolute path already in shape, as the catalogers and checks look paths up after the pass (thousands a scan):
+  // itself, without splitting it into parts and joining them again.
+  if (body.charCodeAt(0) === 47 && !body.includes('//') && !hasDotSegment(body)) return { path: body, escaped: true };
   const escaped = body.charCodeAt(0) === 47 || /(^|\/)\.\.(\/|$)/.test(body);
   const parts: string[] = [];
   for (const part of body.split('/')) {

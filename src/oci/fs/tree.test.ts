@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import { isSgciError } from '../../core/index.ts';
 import type { FileEntry } from '../types.ts';
+import { globToRegExp } from './glob.ts';
 import { buildFileTree } from './tree.ts';
 
 function entry(path: string, type: FileEntry['type'] = 'file', linkTarget?: string): FileEntry {
@@ -53,6 +55,29 @@ test('glob lists matching entries sorted by path', () => {
   );
   const paths = [...tree.entries()].map((e) => e.path);
   assert.deepEqual(paths, [...paths].sort());
+});
+
+test('glob finds what testing every entry finds, also where it tests only the run below a literal directory', () => {
+  // names that sort right beside each other (`usr`, `usr-x`, `usr.d`, `usr0`) put other paths next to a prefix's run
+  const segment = fc.constantFrom('usr', 'usr-x', 'usr.d', 'usr0', 'lib', 'a', 'a.b', 'info', 'x.list');
+  const path = fc.array(segment, { minLength: 1, maxLength: 4 }).map((parts) => `/${parts.join('/')}`);
+  const patternPart = fc.constantFrom('usr', 'usr-x', 'lib', 'info', '*', '**', '*.list', 'a*', 'usr?', 'a.b');
+  const pattern = fc
+    .tuple(fc.boolean(), fc.array(patternPart, { minLength: 1, maxLength: 4 }))
+    .map(([absolute, parts]) => `${absolute ? '/' : ''}${parts.join('/')}`);
+  fc.assert(
+    fc.property(fc.uniqueArray(path, { maxLength: 30 }), pattern, (paths, glob) => {
+      const view = buildFileTree(paths.map((p) => ({ entry: entry(p) })));
+      const regex = globToRegExp(glob);
+      const expected = [...view.entries()].filter((e) => regex.test(e.path)).map((e) => e.path);
+      assert.deepEqual(
+        view.glob(glob).map((e) => e.path),
+        expected,
+        glob,
+      );
+    }),
+    { numRuns: 1500 },
+  );
 });
 
 test('read returns captured content, through symlinks and hardlinks', async () => {

@@ -1,7 +1,7 @@
 import { SgciError } from '../../core/index.ts';
 import type { FileEntry, FileTreeView } from '../types.ts';
 import { EntryTable } from './entry-table.ts';
-import { compileGlob } from './glob.ts';
+import { compileGlob, literalPrefix } from './glob.ts';
 import { PathIndex } from './path-index.ts';
 import { normalizeImagePath } from './paths.ts';
 import { NodeRows, type RowIndex } from './row-index.ts';
@@ -102,8 +102,18 @@ export class FileTree implements FileTreeView {
 
   glob(pattern: string): readonly FileEntry[] {
     const matches = compileGlob(pattern);
+    const table = this.#table;
+    const sorted = this.#sortedRows();
+    // a pattern under a literal directory (`/var/lib/dpkg/info/*.list`, most of the catalogers' globs) tests only
+    // the sorted run of paths below it, not every entry of the tree
+    const prefix = literalPrefix(pattern);
     const found: FileEntry[] = [];
-    for (const row of this.#sortedRows()) if (matches(this.#table.path(row))) found.push(this.#table.entry(row));
+    for (let i = prefix === '' ? 0 : this.#firstAtOrAfter(prefix); i < sorted.length; i++) {
+      const row = sorted[i] as number;
+      const path = table.path(row);
+      if (!path.startsWith(prefix)) break;
+      if (matches(path)) found.push(table.entry(row));
+    }
     return found;
   }
 
@@ -167,6 +177,19 @@ export class FileTree implements FileTreeView {
       return target >= 0 && this.#table.type(target) === 'file' ? target : -1;
     }
     return -1;
+  }
+
+  /** The index in the sorted rows of the first path not below `path` in code-unit order (the sort's order). */
+  #firstAtOrAfter(path: string): number {
+    const sorted = this.#sortedRows();
+    let low = 0;
+    let high = sorted.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.#table.path(sorted[middle] as number) < path) low = middle + 1;
+      else high = middle;
+    }
+    return low;
   }
 
   #sortedRows(): Int32Array {
