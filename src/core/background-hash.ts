@@ -328,9 +328,9 @@ export class BackgroundHasher implements AsyncDisposable, StreamHasher {
       if (message.kind === 'hashed') {
         const digests = new Uint8Array(message.digests);
         let offset = 0;
-        for (const [i, slot] of message.slots.entries()) {
+        for (let i = 0; i < message.slots.length; i++) {
           const mask = message.masks[i] as number;
-          this.#table.set(slot, digests, offset, mask);
+          this.#table.set(message.slots[i] as number, digests, offset, mask);
           offset += this.#table.bytesOf(mask);
         }
       } else if (message.kind === 'stream') {

@@ -37,7 +37,9 @@ export class DigestTable {
   /** Bytes of the digests of the algorithms in `mask`, one after the other: what `set` reads. */
   bytesOf(mask: number): number {
     let bytes = 0;
-    for (const [i, length] of this.#lengths.entries()) if ((mask >> i) & 1) bytes += length;
+    // indexed loops here and in `set`: both run once per hashed file, where `entries()` made an iterator and a
+    // pair per step for the collector (issue 17)
+    for (let i = 0; i < this.#lengths.length; i++) if ((mask >> i) & 1) bytes += this.#lengths[i] as number;
     return bytes;
   }
 
@@ -61,9 +63,10 @@ export class DigestTable {
     const record = this.#chunks[chunk] as Buffer;
     let from = offset;
     let to = at * this.#record;
-    for (const [i, length] of this.#lengths.entries()) {
+    for (let i = 0; i < this.#lengths.length; i++) {
+      const length = this.#lengths[i] as number;
       if ((mask >> i) & 1) {
-        record.set(source.subarray(from, from + length), to);
+        for (let b = 0; b < length; b++) record[to + b] = source[from + b] as number;
         from += length;
       }
       to += length;
@@ -84,7 +87,8 @@ export class DigestTable {
     if (chunk === undefined || taken === 0) return undefined;
     const hexes: (string | undefined)[] = [];
     let offset = at * this.#record;
-    for (const [i, length] of this.#lengths.entries()) {
+    for (let i = 0; i < this.#lengths.length; i++) {
+      const length = this.#lengths[i] as number;
       hexes.push((taken >> i) & 1 ? chunk.toString('hex', offset, offset + length) : undefined);
       offset += length;
     }

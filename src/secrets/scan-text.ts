@@ -1,3 +1,4 @@
+import { literalFinder } from './prefilter.ts';
 import { type RuleVerdict, type TextRule, textRules } from './rules.ts';
 import type { SecretSeverity } from './types.ts';
 
@@ -24,10 +25,6 @@ interface CompiledRule {
   readonly context?: RegExp;
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 const compiled: readonly CompiledRule[] = textRules.map((rule) => ({
   rule,
   pattern: new RegExp(rule.pattern.source, `${rule.pattern.flags.replace('d', '')}d`),
@@ -36,32 +33,20 @@ const compiled: readonly CompiledRule[] = textRules.map((rule) => ({
 
 /**
  * The prefilter literals: every keyword that does not contain another keyword. A rule whose keyword contains
- * a shorter one (`secret_key` contains `secret`) is gated on the shorter one. With no literal inside another,
- * two literals never start at the same position, so one regex pass that advances one character after each
- * hit sees every literal that occurs.
+ * a shorter one (`secret_key` contains `secret`) is gated on the shorter one.
  */
 const allKeywords = [...new Set(textRules.flatMap((rule) => rule.keywords))];
 const literals = allKeywords.filter(
   (keyword) => !allKeywords.some((other) => other !== keyword && keyword.includes(other)),
 );
-const prefilter = new RegExp(literals.map(escapeRegExp).join('|'), 'gi');
+const prefilter = literalFinder(literals);
 const gates = new Map(
   compiled.map((entry) => [
     entry,
     literals.filter((literal) => entry.rule.keywords.some((keyword) => keyword.includes(literal))),
   ]),
 );
-
-/** The literals present in `text` (lower case), from one regex pass. */
-function literalsIn(text: string): Set<string> {
-  const found = new Set<string>();
-  prefilter.lastIndex = 0;
-  for (let match = prefilter.exec(text); match !== null; match = prefilter.exec(text)) {
-    found.add(match[0].toLowerCase());
-    prefilter.lastIndex = match.index + 1;
-  }
-  return found;
-}
+const pathGated = compiled.filter((entry) => entry.rule.paths !== undefined);
 
 /**
  * Runs every content rule on `text` and returns the matches, most specific rule first where two overlap.
@@ -69,8 +54,20 @@ function literalsIn(text: string): Set<string> {
  * ASCII: secrets are ASCII, so a byte-for-char decode is exact for them and cheap.
  */
 export function scanText(text: string, path?: string): TextMatch[] {
-  const accepted = collect(text, path);
-  return withLines(text, accepted);
+  return withLines(text, collect(text, prefilter.inText(text), path));
+}
+
+/**
+ * `scanText` of `bytes` read as latin1. The prefilter reads the bytes, and the string is made only for a file
+ * that holds a keyword or has a path-gated rule: most files have neither.
+ */
+export function scanLatin1(bytes: Uint8Array, path?: string): TextMatch[] {
+  const keywords = prefilter.inBytes(bytes);
+  if (keywords.size === 0 && (path === undefined || !pathGated.some((entry) => entry.rule.paths?.test(path)))) {
+    return [];
+  }
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  return withLines(text, collect(text, keywords, path));
 }
 
 /**
@@ -79,9 +76,12 @@ export function scanText(text: string, path?: string): TextMatch[] {
  */
 export const maxMatchesPerText = 100;
 
-function collect(text: string, path: string | undefined): (Omit<TextMatch, 'line'> & { at: number })[] {
-  const pathRules = path === undefined ? [] : compiled.filter((c) => c.rule.paths?.test(path));
-  const keywords = literalsIn(text);
+function collect(
+  text: string,
+  keywords: ReadonlySet<string>,
+  path: string | undefined,
+): (Omit<TextMatch, 'line'> & { at: number })[] {
+  const pathRules = path === undefined ? [] : pathGated.filter((c) => c.rule.paths?.test(path));
   if (keywords.size === 0 && pathRules.length === 0) return [];
   const accepted: (Omit<TextMatch, 'line'> & { at: number })[] = [];
   for (const entry of compiled) {

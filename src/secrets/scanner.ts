@@ -3,7 +3,7 @@ import type { FileEntry, FileVisitor } from '../oci/index.ts';
 import { fingerprint } from './fingerprint.ts';
 import { isPublishedFixture } from './paths.ts';
 import { jksHasKeyEntry, looksLikePkcs12, pkcs12Contents } from './pkcs12.ts';
-import { maxMatchesPerText, scanText } from './scan-text.ts';
+import { maxMatchesPerText, scanLatin1 } from './scan-text.ts';
 import { describeWith, type SecretDescription, type SecretFinding, type SecretScannerOptions } from './types.ts';
 
 const defaultMaxFileBytes = 1024 * 1024;
@@ -152,10 +152,11 @@ export function scanFile(entry: Pick<FileEntry, 'path' | 'layer'>, content: Uint
   }
   const probe = content.subarray(0, binaryProbeBytes);
   if (probe.includes(0)) return [];
-  const text = Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('latin1');
+  const matches = scanLatin1(content, entry.path);
+  if (matches.length === 0) return [];
   const machineKey = machineKeys.find((key) => key.path.test(entry.path));
   const referenceMaterial = isPublishedFixture(entry.path);
-  return scanText(text, entry.path).map((match) => {
+  return matches.map((match) => {
     const asMachineKey = machineKey !== undefined && match.rule.startsWith('private-key');
     const severity = asMachineKey ? 'high' : match.severity;
     return {

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import { defaultLimits } from '../../core/index.ts';
+import { makeElf } from '../testdata/elf.ts';
 import { elfWithLongSectionNames } from '../testdata/hostile.ts';
 import { fileItem, memoryTree } from '../testdata/tree.ts';
 import { binaryCataloger } from './cataloger.ts';
@@ -97,4 +99,21 @@ test('section names read from a string table without a NUL stay short: 4096 sect
   assert.equal(elf.sections.length, 4096);
   assert.ok(elf.sections.every((s) => s.name.length <= 1024));
   assert.equal(elf.section('.go.buildinfo'), undefined);
+});
+
+test('a section looked up by name is the first of the list with that name and bytes in the file', () => {
+  // names that are prefixes of each other, a NUL-less end of the table, and non-ASCII names (UTF-8 in the table,
+  // read back as latin1)
+  const name = fc.constantFrom('.go', '.go.buildinfo', '.go.buildinfoX', '.dep-v0', '.dep', '', '.é', '.Ã©', 'x');
+  fc.assert(
+    fc.property(fc.array(fc.record({ name, size: fc.nat(40) }), { maxLength: 8 }), name, (sections, wanted) => {
+      const bytes = makeElf(sections.map((s) => ({ name: s.name, data: new Uint8Array(s.size) })));
+      const elf = parseElf(bytes);
+      assert.ok(elf);
+      const expected = elf.sections.find((s) => s.name === wanted && s.offset + s.size <= bytes.length);
+      assert.deepEqual(elf.section(wanted), expected);
+      assert.equal(elf.sectionCount, elf.sections.length);
+    }),
+    { numRuns: 300 },
+  );
 });

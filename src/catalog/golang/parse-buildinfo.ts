@@ -35,7 +35,7 @@ export function parseGoBuildInfo(bytes: Uint8Array): GoBuildInfo | undefined {
   if (section && section.size >= headerSize) start = section.offset;
   // The Go linker always writes .go.buildinfo: a section table without it is no Go binary, and
   // scanning every such executable whole for the magic was a tenth of a scan's catalogue time.
-  else if (elf.sections.length === 0) start = findMagic(bytes);
+  else if (elf.sectionCount === 0) start = findMagic(bytes);
   if (start < 0 || start + headerSize > bytes.length) return undefined;
   for (let i = 0; i < magic.length; i++) if (bytes[start + i] !== magic[i]) return undefined;
   const ptrSize = bytes[start + 14] ?? 0;

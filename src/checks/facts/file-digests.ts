@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { BackgroundHasher, type BackgroundHashOptions, type DigestTable } from '../../core/index.ts';
-import type { FileEntry, FileSink } from '../../oci/index.ts';
+import type { FileEntry, FileSink, FileSinkWriter } from '../../oci/index.ts';
 import type { DigestLookup, FileDigests, WantedDigest } from '../check.ts';
 import { DigestPlan, digestAlgorithms } from './digest-plan.ts';
 
@@ -35,6 +35,11 @@ export function createDigestSink(options: DigestSinkOptions = {}): AsyncDisposab
   const hasher = new BackgroundHasher(digestAlgorithms, options);
   const plan = new DigestPlan();
   const slots: LayerSlots[] = [];
+  // One writer for every file: the hasher knows which file is open, and a pair of closures per file was garbage.
+  const writer: FileSinkWriter = {
+    write: (chunk) => hasher.update(chunk),
+    end: () => hasher.end(),
+  };
   const sink: FileSink = {
     name: 'checks-file-digests',
     streams: hasher,
@@ -44,10 +49,7 @@ export function createDigestSink(options: DigestSinkOptions = {}): AsyncDisposab
       if (unpackagedPath.test(entry.path)) return undefined;
       slots[entry.layer] ??= new LayerSlots();
       slots[entry.layer]?.add(entry.path, hasher.begin(entry.size, mask));
-      return {
-        write: (chunk) => hasher.update(chunk),
-        end: () => hasher.end(),
-      };
+      return writer;
     },
   };
   return {

@@ -135,9 +135,23 @@ interface Capture {
   readonly buffer: Buffer;
   fill: number;
   readonly keep: boolean;
-  readonly visitors: readonly { visitor: FileVisitor; bytes: number }[];
-  readonly writers: { sink: FileSink; writer: FileSinkWriter }[];
+  readonly visitors: readonly VisitorBytes[];
+  readonly writers: SinkWriter[];
 }
+
+/** A visitor and how many leading bytes of the file it asked for. */
+interface VisitorBytes {
+  readonly visitor: FileVisitor;
+  readonly bytes: number;
+}
+
+/** A sink's writer for the file being read. */
+interface SinkWriter {
+  readonly sink: FileSink;
+  readonly writer: FileSinkWriter;
+}
+
+const noVisitors: readonly VisitorBytes[] = [];
 
 class Squash implements LayerHandler {
   readonly #limits: Limits;
@@ -327,15 +341,18 @@ class Squash implements LayerHandler {
     const capture = this.#capture;
     if (capture === undefined) return;
     this.#capture = undefined;
-    const { entry, buffer, fill } = capture;
-    for (const { sink, writer } of capture.writers) this.#sinkCall(sink, entry, () => writer.end());
+    const { entry, buffer, fill, writers, visitors } = capture;
+    // indexed loops and no closures in this and the other per-file and per-chunk steps: what they allocated
+    // was a good part of the pass's garbage, collected on the pass's thread (issue 17)
+    for (let i = 0; i < writers.length; i++) this.#endWriter(writers[i] as SinkWriter, entry);
     if (capture.keep && this.#squashed.rowAt(capture.node) === capture.row) {
       this.#content.captured.set(capture.row, buffer);
     } else if (capture.keep) {
       this.#capturedTotal -= buffer.length;
     }
     const pending = this.#settling.length;
-    for (const { visitor, bytes } of capture.visitors) {
+    for (let i = 0; i < visitors.length; i++) {
+      const { visitor, bytes } = visitors[i] as VisitorBytes;
       const length = Math.min(bytes, fill);
       this.#visit(visitor, entry, buffer.subarray(0, length), length < entry.size);
     }
@@ -573,7 +590,7 @@ class Squash implements LayerHandler {
       );
     }
     let bytes = keep ? entry.size : 0;
-    let visitors: { visitor: FileVisitor; bytes: number }[] | undefined;
+    let visitors: VisitorBytes[] | undefined;
     // indexed, as in #visitEmpty: asked for every regular file, mostly before V8 compiles this, where a for-of
     // allocates an iterator and a result per step
     for (let i = 0; i < this.#visitors.length; i++) {
@@ -589,15 +606,20 @@ class Squash implements LayerHandler {
     if (!keep && visitors === undefined && writers.length === 0) return false;
     if (keep) this.#capturedTotal += entry.size;
     const buffer = keep ? Buffer.allocUnsafe(bytes) : this.#scratchOf(bytes);
-    this.#capture = { row, node, entry, buffer, fill: 0, keep, visitors: visitors ?? [], writers };
+    this.#capture = { row, node, entry, buffer, fill: 0, keep, visitors: visitors ?? noVisitors, writers };
     return bytes > 0 || writers.length > 0;
   }
 
-  #openSinks(entry: FileEntry): { sink: FileSink; writer: FileSinkWriter }[] {
-    const writers: { sink: FileSink; writer: FileSinkWriter }[] = [];
-    for (const sink of this.#sinks) {
-      const writer = this.#sinkCall(sink, entry, () => sink.open(entry));
-      if (writer !== undefined) writers.push({ sink, writer });
+  #openSinks(entry: FileEntry): SinkWriter[] {
+    const writers: SinkWriter[] = [];
+    for (let i = 0; i < this.#sinks.length; i++) {
+      const sink = this.#sinks[i] as FileSink;
+      try {
+        const writer = sink.open(entry);
+        if (writer !== undefined) writers.push({ sink, writer });
+      } catch (error) {
+        this.#sinkFailed(sink, entry, error);
+      }
     }
     return writers;
   }
@@ -606,23 +628,27 @@ class Squash implements LayerHandler {
   #write(capture: Capture, data: Uint8Array): void {
     const { writers, entry } = capture;
     for (let i = writers.length - 1; i >= 0; i--) {
-      const { sink, writer } = writers[i] as (typeof writers)[number];
-      const failed = this.#sinkCall(sink, entry, () => {
+      const { sink, writer } = writers[i] as SinkWriter;
+      try {
         writer.write(data);
-        return false;
-      });
-      if (failed !== false) writers.splice(i, 1);
+      } catch (error) {
+        this.#sinkFailed(sink, entry, error);
+        writers.splice(i, 1);
+      }
     }
   }
 
-  /** Runs a sink's code; a throw becomes a warning naming the sink and the file, and `undefined`. */
-  #sinkCall<T>(sink: FileSink, entry: FileEntry, call: () => T): T | undefined {
+  #endWriter({ sink, writer }: SinkWriter, entry: FileEntry): void {
     try {
-      return call();
+      writer.end();
     } catch (error) {
-      this.warn(entry.path, entry.layer, `sink ${sink.name} failed: ${describe(error)}`);
-      return undefined;
+      this.#sinkFailed(sink, entry, error);
     }
+  }
+
+  /** A sink's code threw: a warning naming the sink and the file. */
+  #sinkFailed(sink: FileSink, entry: FileEntry, error: unknown): void {
+    this.warn(entry.path, entry.layer, `sink ${sink.name} failed: ${describe(error)}`);
   }
 
   /** Empty regular files: kept as empty content, and visitors that want them see zero bytes. */
@@ -631,7 +657,8 @@ class Squash implements LayerHandler {
     if (this.#wantsContent(path)) this.#content.captured.set(row, new Uint8Array(0));
     if (this.#sinks.length === 0 && this.#visitors.length === 0) return;
     const entry = this.#table.entry(row);
-    for (const { sink, writer } of this.#openSinks(entry)) this.#sinkCall(sink, entry, () => writer.end());
+    const writers = this.#openSinks(entry);
+    for (let i = 0; i < writers.length; i++) this.#endWriter(writers[i] as SinkWriter, entry);
     for (let i = 0; i < this.#visitors.length; i++) {
       const visitor = this.#visitors[i] as FileVisitor;
       const wanted = this.#ask(visitor, entry);
@@ -673,19 +700,23 @@ class Squash implements LayerHandler {
     try {
       return visitor.wants(entry);
     } catch (error) {
-      this.warn(entry.path, entry.layer, `visitor ${visitor.name} failed: ${describe(error)}`);
+      this.#visitorFailed(visitor, entry, error);
       return undefined;
     }
   }
 
   #visit(visitor: FileVisitor, entry: FileEntry, content: Uint8Array, truncated: boolean): void {
-    const onError = (error: unknown) =>
-      this.warn(entry.path, entry.layer, `visitor ${visitor.name} failed: ${describe(error)}`);
     try {
       const result = visitor.visit(entry, content, truncated);
-      if (result !== undefined) this.#settling.push(result.then(undefined, onError));
+      if (result !== undefined) {
+        this.#settling.push(result.then(undefined, (error: unknown) => this.#visitorFailed(visitor, entry, error)));
+      }
     } catch (error) {
-      onError(error);
+      this.#visitorFailed(visitor, entry, error);
     }
+  }
+
+  #visitorFailed(visitor: FileVisitor, entry: FileEntry, error: unknown): void {
+    this.warn(entry.path, entry.layer, `visitor ${visitor.name} failed: ${describe(error)}`);
   }
 }

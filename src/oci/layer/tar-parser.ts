@@ -84,6 +84,14 @@ interface Pending {
   longLink?: string;
 }
 
+/**
+ * Nothing pending and no PAX overrides, as most entries have: shared, so that an entry makes no object for either
+ * (the pass's garbage is collected on its thread, issue 17). Meta headers make a new `Pending`; frozen, so a write to
+ * these throws.
+ */
+const nothingPending: Readonly<Pending> = Object.freeze({});
+const noOverrides: Readonly<PaxOverrides> = Object.freeze({});
+
 /** The fields of one header block, before PAX records and GNU long names are applied. */
 interface RawHeader {
   readonly format: TarFormat;
@@ -121,7 +129,7 @@ export class TarParser {
   #metaOffset = 0;
   #metaBuf: Buffer | undefined;
   #metaFill = 0;
-  #pending: Pending = {};
+  #pending: Readonly<Pending> = nothingPending;
   #entries = 0;
 
   constructor(handler: TarHandler, limits: TarParserLimits, input: string, label: string) {
@@ -327,7 +335,7 @@ export class TarParser {
 
   #onEntryHeader(raw: RawHeader, offset: number): void {
     const pending = this.#pending;
-    this.#pending = {};
+    this.#pending = nothingPending;
     const typeflag = String.fromCharCode(raw.typeflag);
     let type = entryType(raw.typeflag);
     if (raw.size < 0 && !headerOnlyTypes.has(type)) {
@@ -338,7 +346,7 @@ export class TarParser {
         `GNU sparse file at byte ${offset}: sparse files are not supported (write the layer without --sparse)`,
       );
     }
-    let overrides: PaxOverrides = {};
+    let overrides: Readonly<PaxOverrides> = noOverrides;
     if (pending.pax !== undefined) {
       const merged = paxOverrides(pending.pax);
       if (typeof merged === 'string') throw this.#corrupt(`PAX header before byte ${offset}: ${merged}`);
@@ -401,10 +409,10 @@ export class TarParser {
     this.#state = phase.header;
     switch (this.#metaType) {
       case 0x4c: // 'L'
-        this.#pending.longName = decodeName(cBytes(buf, 0, buf.length));
+        this.#pending = { ...this.#pending, longName: decodeName(cBytes(buf, 0, buf.length)) };
         return;
       case 0x4b: // 'K'
-        this.#pending.longLink = decodeName(cBytes(buf, 0, buf.length));
+        this.#pending = { ...this.#pending, longLink: decodeName(cBytes(buf, 0, buf.length)) };
         return;
     }
     const records = parsePaxRecords(buf);
@@ -412,7 +420,7 @@ export class TarParser {
       throw this.#corrupt(`malformed PAX header at byte ${this.#metaOffset}: ${records}`);
     }
     if (this.#metaType === 0x78) {
-      this.#pending.pax = records;
+      this.#pending = { ...this.#pending, pax: records };
       return;
     }
     // A global header ('g'): Go checks its records, then hands it out as an entry of its own, which
@@ -421,7 +429,7 @@ export class TarParser {
     if (typeof merged === 'string') {
       throw this.#corrupt(`malformed PAX global header at byte ${this.#metaOffset}: ${merged}`);
     }
-    this.#pending = {};
+    this.#pending = nothingPending;
   }
 }
 
