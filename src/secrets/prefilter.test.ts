@@ -55,6 +55,10 @@ describe('the prefilter on bytes finds what it finds on the string', () => {
     for (const literal of ['x', 'Token', 'pässword'])
       assert.throws(() => literalFinder([literal]), /prefilter literal/);
   });
+
+  test('refuses a literal inside another: both would start at one position, and one would go unseen', () => {
+    assert.throws(() => literalFinder(['secret', 'secret_key']), /"secret_key" contains "secret"/);
+  });
 });
 
 test('a file scanned as bytes gives the matches of its text', () => {

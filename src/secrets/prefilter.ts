@@ -34,6 +34,9 @@ export function literalFinder(literals: readonly string[]): LiteralFinder {
     if (literal.length < 2 || !/^[\x20-\x7e]+$/.test(literal) || literal !== literal.toLowerCase()) {
       throw new Error(`prefilter literal ${JSON.stringify(literal)} is not two or more lower-case ASCII characters`);
     }
+    const inner = literals.find((other) => other !== literal && literal.includes(other));
+    if (inner !== undefined)
+      throw new Error(`prefilter literal ${JSON.stringify(literal)} contains ${JSON.stringify(inner)}`);
   }
   // With no literal inside another, two never start at the same position: a pass that moves one character on
   // after each hit sees every literal that occurs.
