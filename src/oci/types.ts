@@ -148,8 +148,11 @@ export interface Image extends AsyncDisposable {
   readonly config: ImageConfig;
   readonly configDescriptor: Descriptor | undefined;
   readonly layers: readonly Layer[];
-  /** One streaming pass over all layers, capturing what `needs` asks for. */
-  filesystem(needs?: FileNeeds): Promise<ImageFilesystem>;
+  /**
+   * One streaming pass over all layers, capturing what `needs` asks for; with `layers`, over only the layers whose
+   * index it holds (a `dir:` image, which has none, is read whole).
+   */
+  filesystem(needs?: FileNeeds, layers?: ReadonlySet<number>): Promise<ImageFilesystem>;
 }
 
 export interface OpenOptions {

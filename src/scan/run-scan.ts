@@ -1,7 +1,7 @@
 import { catalogPass, compareStrings, type Sbom, sbomSubjectOf } from '../catalog/index.ts';
 import type { AttestationInput, LayerReader, PassResults, VulnInput } from '../checks/index.ts';
-import { defaultLimits, SgciError, toolVersion, type Unknown } from '../core/index.ts';
-import { mergeNeeds, readFilesystem } from '../oci/fs/index.ts';
+import { SgciError, toolVersion, type Unknown } from '../core/index.ts';
+import { mergeNeeds } from '../oci/fs/index.ts';
 import { describeImage, type ImageDescription } from '../oci/image/index.ts';
 import type { FileNeeds, Image } from '../oci/index.ts';
 import type { SecretScan } from '../secrets/index.ts';
@@ -64,7 +64,11 @@ async function readLayers(image: Image, description: ImageDescription, request: 
   const { checksPass } = request.needs.checks ? await import('../checks/index.ts') : { checksPass: undefined };
   const { secretsPass } = request.needs.checks ? await import('../secrets/index.ts') : { secretsPass: undefined };
   const secrets = secretsPass?.(description.config);
-  await using checks = checksPass?.(description, request.policy, undefined, rereadLayers(image, request));
+  // digests the pass left out are taken from only the layers that hold their files, as the pass reads them
+  const reread: LayerReader = async (layers, sink) => {
+    await image.filesystem({ sinks: [sink] }, layers);
+  };
+  await using checks = checksPass?.(description, request.policy, undefined, reread);
   const needs: FileNeeds[] = [catalog.needs];
   if (secrets) needs.push(secrets.needs);
   if (checks) needs.push(checks.needs);
@@ -82,23 +86,6 @@ async function readLayers(image: Image, description: ImageDescription, request: 
     ...(request.manifests ? { manifests: request.manifests } : {}),
   });
   return { sbom, secrets: secretScan, pass };
-}
-
-/**
- * Reads the named layers of `image` once more for one sink (file digests the pass left out, SGCI-COMP-003): only
- * those layers, with the limits of the pass. A `dir:` image has no layers and is read whole.
- */
-function rereadLayers(image: Image, request: ScanRequest): LayerReader {
-  return async (indices, sink) => {
-    const layers = image.layers.filter((layer) => indices.has(layer.index));
-    const needs = { sinks: [sink] };
-    if (image.layers.length === 0) await image.filesystem(needs);
-    else
-      await readFilesystem(layers, needs, {
-        limits: request.limits ?? defaultLimits,
-        ...(request.signal ? { signal: request.signal } : {}),
-      });
-  };
 }
 
 async function finish(

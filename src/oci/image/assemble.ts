@@ -280,9 +280,10 @@ export class AssembledImage implements Image {
     this.#filesystem = parts.filesystem;
   }
 
-  filesystem(needs: FileNeeds = {}): Promise<ImageFilesystem> {
+  filesystem(needs: FileNeeds = {}, layers?: ReadonlySet<number>): Promise<ImageFilesystem> {
     if (this.#filesystem) return this.#filesystem(needs);
-    return readFilesystem(this.layers, needs, {
+    const read = layers === undefined ? this.layers : this.layers.filter((layer) => layers.has(layer.index));
+    return readFilesystem(read, needs, {
       limits: this.#limits,
       ...(this.#signal ? { signal: this.#signal } : {}),
     });
