@@ -455,7 +455,7 @@ export class BackgroundHasher implements AsyncDisposable, StreamHasher {
     this.#push(op.data, fileSet(pending.mask), pending.slot, pending.position, pending.length);
   }
 
-  /** `set`: the algorithm set's number, or a file's `fileCode`. */
+  /** `set`: the algorithm set's number, or for a file `fileSet(mask)`; shifted into the op word as `recordWords` says. */
   #push(kind: number, set: number, slot: number, position: number, length: number): void {
     const ring = this.#ring as Ring;
     // Writes reserve records for their files; only a file with very many small pieces can run out.

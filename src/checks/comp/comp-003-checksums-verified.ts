@@ -213,7 +213,7 @@ export const comp003: FilesystemCheck = {
         });
     };
     // Files the pass hashed without the algorithm their database asks for (DigestPlan): taken again below.
-    const untaken: { item: Expected; layer: number; key: string; digests: DigestLookup }[] = [];
+    const untaken: Untaken[] = [];
     for (const item of expected) {
       const digests = hashed(ctx.fileDigests, item.algorithm);
       if (!digests) {

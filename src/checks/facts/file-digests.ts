@@ -95,13 +95,15 @@ class TakenDigests implements FileDigests {
   #lookup(algorithm: number): DigestLookup {
     return {
       get: (key) => this.#digests(key)?.[algorithm] ?? this.#retaken.get(key)?.[algorithm],
-      untaken: (key) => {
-        const digests = this.#digests(key);
-        return (
-          digests !== undefined && digests[algorithm] === undefined && this.#retaken.get(key)?.[algorithm] === undefined
-        );
-      },
+      untaken: (key) => this.#untaken(key, algorithm),
     };
+  }
+
+  #untaken(key: string, algorithm: number): boolean {
+    const digests = this.#digests(key);
+    return (
+      digests !== undefined && digests[algorithm] === undefined && this.#retaken.get(key)?.[algorithm] === undefined
+    );
   }
 
   /** Hashes the wanted untaken digests from the layers their files are in, read once more; nothing else. */
@@ -109,7 +111,7 @@ class TakenDigests implements FileDigests {
     const masks = new Map<number, Map<string, number>>();
     for (const { key, algorithm } of wanted) {
       const index = digestAlgorithms.indexOf(algorithm as (typeof digestAlgorithms)[number]);
-      if (index < 0 || !this.#lookup(index).untaken(key)) continue;
+      if (index < 0 || !this.#untaken(key, index)) continue;
       const colon = key.indexOf(':');
       const layer = Number(key.slice(0, colon));
       const path = key.slice(colon + 1);
