@@ -90,7 +90,7 @@ export function parseElf(bytes: Uint8Array): ElfFile | undefined {
     shstrndx < count && inside(field(shstrndx, 3), field(shstrndx, 4))
       ? { offset: field(shstrndx, 3), size: field(shstrndx, 4) }
       : undefined;
-  /** Where section i's name starts in `bytes` and where it must end at the latest, or undefined for no name. */
+  /** Where section i's name starts in `bytes`, or -1 for none (`nameLimit` says where it must end at the latest). */
   const nameStart = (i: number) => (table !== undefined && field(i, 0) < table.size ? table.offset + field(i, 0) : -1);
   // the names sgci looks for are short: a name without its NUL never makes a table-sized string
   const nameLimit = (start: number) => Math.min((table?.offset ?? 0) + (table?.size ?? 0), start + maxSectionName);
