@@ -34,19 +34,8 @@ await Promise.all(
     (name) => import(name),
   ),
 );
-const { setFlagsFromString } = await import('node:v8');
-// V8 doubles the young generation (up to two 16 MiB semi-spaces) whenever many objects survive a scavenge, which
-// a layer pass's one record per file makes them do: on a 2 GB image that was ~100 MiB of peak RSS for no CPU saved
-// (issue 17, docs/filesystem.md). Keep it at its starting size; read by V8 at each growth, so it works at run time.
-// Likewise the old generation: after each full collection V8 lets it grow to a multiple of what survived before
-// the next, and under load (concurrent marking starved of a core) it gets there; a layer pass's records all survive,
-// so that room is peak RSS. 25 % more than the survivors costs a few more full collections (issue 17).
-setFlagsFromString('--semi-space-growth-factor=1');
-setFlagsFromString('--heap-growing-percent=25');
-// Compile every function of a module when the module is compiled, not when first called: Node's compile cache keeps
-// what was compiled when a module first loaded, which lazily is only its top level, so every function the run calls
-// was parsed and compiled again on every run (~400 of them for `sgci sbom`). Eagerly, the cache holds them all: the
-// main thread's CPU on `sbom` of a small image 5-13 ms less, 1-3 MiB more peak RSS (issue 17).
-setFlagsFromString('--no-lazy');
+// sgci's V8 flags (src/core/v8-flags.ts says why each) come after them.
+const { tuneV8 } = await import('../src/core/v8-flags.ts');
+tuneV8();
 const { main } = await import('../src/cli/main.ts');
 process.exitCode = await main(process.argv);

@@ -20,6 +20,7 @@ function hashWorker(at: typeof controlWords, kinds: typeof ops, answerAfter: num
   const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');
   const port = parentPort;
   if (port === null) return;
+  port.postMessage({ kind: 'ready' } satisfies FromHashWorker);
   const { buffer, records: recordCount, dataBytes, sets } = workerData as HashWorkerData;
   const words = new Int32Array(buffer, 0, 8);
   const records = new Int32Array(buffer, 32, recordCount * 4);

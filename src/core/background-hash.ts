@@ -11,6 +11,7 @@ import {
 } from './background-hash-protocol.ts';
 import { hashWorkerSource } from './background-hash-worker.ts';
 import { DigestTable } from './digest-table.ts';
+import { bootingWorker } from './v8-flags.ts';
 
 export interface BackgroundHashOptions {
   /** Bytes of the ring (a power of two): what the worker may fall behind the pass by. */
@@ -315,15 +316,20 @@ export class BackgroundHasher implements AsyncDisposable, StreamHasher {
       sets: [this.#algorithms, ...streamAlgorithms.map((algorithm) => [algorithm])],
     };
     let worker: Worker;
+    const booted = bootingWorker();
     try {
       // worker_threads loads with the first worker: a small image starts none (~2 ms of start-up, issue 17)
       const { Worker } = process.getBuiltinModule('node:worker_threads');
       worker = new Worker(hashWorkerSource(), { eval: true, workerData });
     } catch {
+      booted();
       return undefined;
     }
     // It must never keep the process alive on its own (a caller that never asks for digests).
     worker.unref();
+    worker.once('message', booted);
+    worker.once('error', booted);
+    worker.once('exit', booted);
     worker.on('message', (message: FromHashWorker) => {
       if (message.kind === 'hashed') {
         const digests = new Uint8Array(message.digests);
@@ -337,7 +343,7 @@ export class BackgroundHasher implements AsyncDisposable, StreamHasher {
         this.#streamAnswers.get(message.slot)?.resolve(message.hex);
         this.#streamAnswers.delete(message.slot);
       } else if (message.kind === 'finished') this.#finished?.resolve();
-      else this.#fail(new HashWorkerError(`hash worker failed: ${message.message}`));
+      else if (message.kind === 'error') this.#fail(new HashWorkerError(`hash worker failed: ${message.message}`));
     });
     worker.on('error', (error) =>
       this.#fail(new HashWorkerError(`hash worker failed: ${error.message}`, { cause: error })),

@@ -12,6 +12,7 @@ export * from './logger.ts';
 export * from './paths.ts';
 export * from './safe-text.ts';
 export * from './table.ts';
+export * from './v8-flags.ts';
 export * from './version.ts';
 export * from './webhook-signature.ts';
 export * from './yaml.ts';

@@ -43,6 +43,8 @@ export type FromInflateWorker =
   /** Every input sent so far has come out: nothing more until the next arrives. */
   | { readonly kind: 'starved'; readonly job: number }
   | { readonly kind: 'end'; readonly job: number; readonly digest: string | undefined; readonly fed: number }
+  /** The worker has loaded the built-ins it uses (its first message, job -1): `bootingWorker`'s end. */
+  | { readonly kind: 'ready'; readonly job: -1 }
   | {
       readonly kind: 'error';
       readonly job: number;
@@ -81,6 +83,7 @@ function inflateWorker(inflater: typeof syncInflater, decompressor: typeof decom
   const port = process.getBuiltinModule('node:worker_threads').parentPort;
   if (port === null) return;
   const post = (message: FromInflateWorker, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
+  post({ kind: 'ready', job: -1 });
   let job: Job | undefined;
   /**
    * Output buffers back from the pass, kept for every later job: fresh ones per layer would leave

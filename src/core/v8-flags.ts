@@ -1,0 +1,51 @@
+import { setFlagsFromString } from 'node:v8';
+
+/**
+ * The V8 flags sgci runs with (`bin/sgci.js` sets them once Node's own built-ins are loaded), each with V8's
+ * default beside it.
+ * - The young generation keeps its starting size: V8 doubles it (up to two 16 MiB semi-spaces) whenever many
+ *   objects survive a scavenge, which a layer pass's one record per file makes them do; on a 2 GB image that was
+ *   ~100 MiB of peak RSS for no CPU saved (issue 17, docs/filesystem.md).
+ * - The old generation grows to 25 % more than what survived the last full collection, not a multiple of it:
+ *   under load (concurrent marking starved of a core) V8 gets there, and a pass's records all survive, so that
+ *   room is peak RSS, for a few more full collections (issue 17).
+ * - Every function of a module is compiled when the module is, not when first called: Node's compile cache keeps
+ *   what was compiled when a module first loaded, which lazily is only its top level, so every function a run
+ *   calls was compiled again on every run (~400 for `sgci sbom`). Eagerly the cache holds them all: 5-13 ms less
+ *   main-thread CPU on `sbom` of a small image, 1-3 MiB more peak RSS (issue 17).
+ * V8 reads the first two at each growth, so setting them at run time works.
+ */
+const tuned = ['--semi-space-growth-factor=1', '--heap-growing-percent=25', '--no-lazy'];
+const defaults = ['--semi-space-growth-factor=2', '--heap-growing-percent=0', '--lazy'];
+
+let isTuned = false;
+let booting = 0;
+
+function set(flags: readonly string[]): void {
+  for (const flag of flags) setFlagsFromString(flag);
+}
+
+/** Sets sgci's flags for the rest of the process (`bin/sgci.js`). */
+export function tuneV8(): void {
+  set(tuned);
+  isTuned = true;
+}
+
+/**
+ * Call before starting a worker thread; call what it returns once the worker has loaded the built-ins it uses
+ * (or failed). In between V8 runs with its default flags. A flag that differs from its default changes the hash
+ * V8 checks code caches against, and Node's built-ins are cached with the defaults inside the Node binary: a
+ * worker booted under sgci's flags parses and compiles each of them anew, ~80 ms of a core instead of ~30
+ * (issue 17). The main thread keeps running meanwhile; only the heap's growth follows V8's defaults for those
+ * milliseconds, since every function of sgci's loaded modules is compiled already.
+ */
+export function bootingWorker(): () => void {
+  if (!isTuned) return () => {};
+  if (booting++ === 0) set(defaults);
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    if (--booting === 0) set(tuned);
+  };
+}
