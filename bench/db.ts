@@ -20,7 +20,7 @@ import { openStore } from '../src/store/index.ts';
 import { signIndex } from '../src/vuln/index.ts';
 import { corpusDir, fixture, fixturesMissing } from '../test/helpers/fixtures.ts';
 import { buildAdvisoryHome } from './lib/advisories.ts';
-import { benchArguments } from './lib/fixtures.ts';
+import { benchArguments, layerBlobs } from './lib/fixtures.ts';
 import { headline, quick, skipped } from './lib/headline.ts';
 import { runTimed } from './lib/measure.ts';
 import { fmt, table } from './lib/report.ts';
@@ -58,7 +58,7 @@ function modulesLoaded(command: string, commandArgs: readonly string[], env: Nod
  * The least wall time and the least CPU time of `runs` runs of one command (each the figure least disturbed by
  * other load, which may come from different runs), with the largest peak RSS of any run.
  */
-function measure(command: string, commandArgs: readonly string[], env: NodeJS.ProcessEnv): Figure {
+function measure(command: string, commandArgs: readonly string[], env: NodeJS.ProcessEnv, isSgci = true): Figure {
   const all: Figure[] = [];
   for (let i = 0; i < runs; i++) {
     const r = runTimed(command, commandArgs, { env, stdout: 'ignore' });
@@ -71,7 +71,11 @@ function measure(command: string, commandArgs: readonly string[], env: NodeJS.Pr
     seconds: least((f) => f.seconds),
     cpuSeconds: least((f) => f.cpuSeconds),
     rssMiB: all.reduce((m, f) => Math.max(m, f.rssMiB), 0),
-    modules: modulesLoaded(command, commandArgs, env, join(tmpdir(), `sgci-bench-db-modules-${process.pid}.txt`)),
+    ...(isSgci
+      ? {
+          modules: modulesLoaded(command, commandArgs, env, join(tmpdir(), `sgci-bench-db-modules-${process.pid}.txt`)),
+        }
+      : {}),
   };
 }
 
@@ -81,29 +85,49 @@ function environment(home: string): NodeJS.ProcessEnv {
   return env;
 }
 
-/** A goal of issue 17: wall seconds, and peak RSS where it names one. */
-interface Goal {
-  readonly seconds: number;
-  readonly rssMiB?: number;
-}
+/**
+ * A goal of issue 17: wall seconds, or a ratio to a floor measured beside it (a command that must inflate layers is
+ * held to the scan's goal against `gzip -dc` of them), and peak RSS where it names one.
+ */
+type Goal =
+  | { readonly seconds: number; readonly rssMiB?: number }
+  | {
+      readonly ratio: number;
+      readonly floor: { readonly name: string; readonly figure: Figure };
+      readonly rssMiB?: number;
+    };
 
-/** Node's own start-up, the floor every figure with a goal is shown beside. */
+/** Node's own start-up, the floor every figure with a goal in seconds is shown beside. */
 let nodeStartup: Figure | undefined;
 
 function row(what: string, database: string, f: Figure, goal?: Goal): string[] {
+  const reference =
+    goal && 'ratio' in goal
+      ? { name: goal.floor.name, value: goal.floor.figure.seconds, rssMiB: goal.floor.figure.rssMiB }
+      : nodeStartup
+        ? { name: 'node -e 0', value: nodeStartup.seconds, rssMiB: nodeStartup.rssMiB }
+        : undefined;
   if (goal)
     headline({
       what: `${what}${database === '-' ? '' : `, ${database} advisories`}`,
       value: f.seconds,
       unit: 's',
-      ...(nodeStartup
-        ? { reference: { name: 'node -e 0', value: nodeStartup.seconds, rssMiB: nodeStartup.rssMiB } }
-        : {}),
-      target: { on: 'value', direction: '<=', limit: goal.seconds, source: '#17' },
+      ...(reference ? { reference } : {}),
+      target:
+        'ratio' in goal
+          ? { on: 'ratio', direction: '<=', limit: goal.ratio, source: '#17' }
+          : { on: 'value', direction: '<=', limit: goal.seconds, source: '#17' },
       rssMiB: { sgci: f.rssMiB },
       ...(goal.rssMiB === undefined ? {} : { rssLimitMiB: goal.rssMiB }),
     });
-  const met = goal ? (f.seconds <= goal.seconds && f.rssMiB <= (goal.rssMiB ?? Infinity) ? 'met' : 'NOT met') : '';
+  const timeMet =
+    goal && ('ratio' in goal ? f.seconds <= goal.ratio * goal.floor.figure.seconds : f.seconds <= goal.seconds);
+  const met = goal ? (timeMet && f.rssMiB <= (goal.rssMiB ?? Infinity) ? 'met' : 'NOT met') : '';
+  const time = goal
+    ? 'ratio' in goal
+      ? `≤ ${fmt(goal.ratio)}x ${goal.floor.name} (${fmt(goal.floor.figure.seconds)} s)`
+      : `≤ ${fmt(goal.seconds)} s`
+    : '';
   return [
     what,
     database,
@@ -111,7 +135,7 @@ function row(what: string, database: string, f: Figure, goal?: Goal): string[] {
     fmt(f.cpuSeconds),
     fmt(f.rssMiB, 0),
     f.modules === undefined ? '' : String(f.modules),
-    goal ? `≤ ${fmt(goal.seconds)} s${goal.rssMiB === undefined ? '' : `, ≤ ${goal.rssMiB} MiB`}` : '',
+    goal ? `${time}${goal.rssMiB === undefined ? '' : `, ≤ ${goal.rssMiB} MiB`}` : '',
     met,
   ];
 }
@@ -157,7 +181,20 @@ async function main(): Promise<void> {
         'sgci vulns node-app (oci-archive: + gunzip)',
         smallName,
         measure(node, [sgci, 'vulns', `oci-archive:${fixture('node-app').ociArchive}`], environment(small)),
-        vulnsGoal,
+        // its layers are gzipped (the docker archive's are not): the goal of a command that inflates them
+        {
+          ratio: 1.3,
+          rssMiB: vulnsGoal.rssMiB,
+          floor: {
+            name: 'gzip -dc',
+            figure: measure(
+              'sh',
+              ['-c', 'for f in "$@"; do gzip -dc "$f"; done > /dev/null', 'floor', ...layerBlobs('node-app')],
+              process.env,
+              false,
+            ),
+          },
+        },
       ),
       row(
         'sgci sbom distroless-static (oci-archive:)',

@@ -5,7 +5,8 @@
  * are measured alike. The pass inflates layers on its default number of workers (one per core beside its
  * own); on the polyglot image it runs with 0 (all on the pass's thread), 1 and 2 workers (`SGCI_JOBS`), for
  * the speed-up per added core. CPU time is split into the pass's own thread and the workers (on a loaded
- * machine the larger of the two is a steadier estimate of the idle wall time than the wall time itself). Target (issue 17 item 5): at most 0.5x the floor for a multi-layer image on two cores.
+ * machine the larger of the two is a steadier estimate of the idle wall time than the wall time itself). Target (issue 17 item 5): at most 0.5x the floor for a multi-layer image on two cores, where no layer holds more than half of
+ * the compressed bytes (one gzip stream inflates on one core: such an image shows its figure and that bound).
  *
  *   node_modules/.bin/node bench/fs.ts [--runs N] [NAME...]     (default: 3 runs, all six images)
  */
@@ -17,7 +18,7 @@ import { layerJobs } from '../src/oci/layer/index.ts';
 import type { FileVisitor } from '../src/oci/types.ts';
 import { fixture, fixtureNames, fixturesMissing } from '../test/helpers/fixtures.ts';
 import { ociLayoutLayers } from '../test/helpers/synthetic-image.ts';
-import { layoutLayerBlobs } from './lib/fixtures.ts';
+import { layoutLayerBlobs, oneLayerBound } from './lib/fixtures.ts';
 import { headline, quick, skipped } from './lib/headline.ts';
 import { runTimed } from './lib/measure.ts';
 import { polyglotImage } from './lib/polyglot.ts';
@@ -143,17 +144,22 @@ async function main(): Promise<void> {
       if (!floor || !pass || !whole) continue;
       passWall.set(workers, pass.wall);
       const ratio = pass.wall / floor.wall;
+      // the target holds for a multi-layer image at the default layer workers, unless one layer is most of it;
+      // the other counts are shown
+      const targeted = blobs.length > 1 && workers === layerJobs({});
+      const bounded = targeted ? oneLayerBound(blobs) : undefined;
       const target =
-        blobs.length > 1 && workers === layerJobs({}) ? (ratio <= 0.5 ? '<= 0.5 met' : '<= 0.5 NOT met') : '';
-      // the target holds for a multi-layer image at the default layer workers; the other counts are shown
+        !targeted || bounded !== undefined ? (bounded ?? '') : ratio <= 0.5 ? '<= 0.5 met' : '<= 0.5 NOT met';
       headline({
         what: `layer pass (sgci files) ${name}, ${blobs.length} layers, ${workers === 0 ? 'no' : workers} layer worker${workers === 1 ? '' : 's'}`,
         value: pass.wall,
         unit: 's',
         reference: { name: 'gzip -dc', value: floor.wall, rssMiB: floor.rssMiB },
-        ...(blobs.length > 1 && workers === layerJobs({})
-          ? { target: { on: 'ratio', direction: '<=', limit: 0.5, source: '#17' } as const }
-          : {}),
+        ...(bounded !== undefined
+          ? { bounded }
+          : targeted
+            ? { target: { on: 'ratio', direction: '<=', limit: 0.5, source: '#17' } as const }
+            : {}),
         rssMiB: { sgci: peakRss },
       });
       rows.push([

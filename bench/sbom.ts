@@ -1,7 +1,9 @@
 /**
  * `sgci sbom` on the docker-archive of each fixture image, side by side with cdxgen (the JavaScript
- * peer) and the floor (gzip -dc of the image's compressed layers: the least work any tool reading the
- * image must do). Prints wall time and peak RSS of each, the ratios, and what each found.
+ * peer), and its engine on the image's OCI layout beside the floor (gzip -dc of those compressed layers: the
+ * least work any tool reading the image must do; a docker archive's layers are not compressed, so timing the
+ * engine on it against that floor would leave the inflating out). Prints wall time and peak RSS of each, the
+ * ratios, and what each found.
  *
  * cdxgen is installed on first use into ~/.cache/sgci-bench/cdxgen (outside the repository) with
  * `npm install --prefix`, and runs offline: FETCH_LICENSE=false (no registry license lookups), no
@@ -13,7 +15,8 @@
  * The polyglot image (bench/lib/polyglot.ts, several hundred MB in seven layers) runs as well, from its OCI
  * layout, without cdxgen (minutes on an image that size), once with the default layer workers and once with
  * none (`SGCI_JOBS=0`): the speed-up the parallel layer pass gives `sgci sbom`. Target (issue 17 item 5): at
- * most 0.5x the floor for a multi-layer image on two cores.
+ * most 0.5x the floor for a multi-layer image on two cores where no layer holds more than half of the compressed
+ * bytes (`oneLayerBound`: one gzip stream inflates on one core).
  *
  * Run alone: node_modules/.bin/node bench/sbom.ts [--runs N] [fixture ... | polyglot]
  */
@@ -22,7 +25,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { cpus, homedir, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fixture, fixtureNames, fixturesMissing } from '../test/helpers/fixtures.ts';
-import { benchArguments, layerBlobs, layoutLayerBlobs } from './lib/fixtures.ts';
+import { benchArguments, layerBlobs, layoutLayerBlobs, oneLayerBound } from './lib/fixtures.ts';
 import { headline, quick, skipped } from './lib/headline.ts';
 import { fastestRun, runTimed } from './lib/measure.ts';
 import { polyglotImage } from './lib/polyglot.ts';
@@ -105,23 +108,38 @@ function main(): void {
   // `polyglot` alone: that image only
   const fixturesWanted =
     args.includes('polyglot') && !args.some((a) => (fixtureNames as readonly string[]).includes(a)) ? [] : names;
-  const images: { name: string; input: string; blobs: string[]; archive?: string; env?: NodeJS.ProcessEnv }[] =
-    fixturesWanted.map((name) => ({
-      name,
-      input: `docker-archive:${fixture(name).dockerArchive}`,
-      blobs: layerBlobs(name),
-      archive: fixture(name).dockerArchive,
-    }));
+  // `input` is what sgci and cdxgen read as a whole process (a docker archive: cdxgen's input, uncompressed layers);
+  // `layout` is what the engine is timed on beside the floor: the very blobs `gzip -dc` inflates.
+  const images: {
+    name: string;
+    input: string;
+    layout: string;
+    blobs: string[];
+    archive?: string;
+    env?: NodeJS.ProcessEnv;
+    layered: boolean;
+  }[] = fixturesWanted.map((name) => ({
+    name,
+    input: `docker-archive:${fixture(name).dockerArchive}`,
+    layout: `oci-dir:${fixture(name).ociDir}`,
+    blobs: layerBlobs(name),
+    archive: fixture(name).dockerArchive,
+    layered: true,
+  }));
   if (args.every((a) => a.startsWith('-') || /^\d+$/.test(a)) || args.includes('polyglot')) {
     const polyglot = polyglotImage();
     if ('dir' in polyglot) {
       const blobs = layoutLayerBlobs(polyglot.dir);
-      images.push({ name: 'polyglot', input: `oci-dir:${polyglot.dir}`, blobs });
+      const input = `oci-dir:${polyglot.dir}`;
+      images.push({ name: 'polyglot', input, layout: input, blobs, layered: true });
+      // the baseline of the layer workers' speed-up: one core by design, so item 5's goal is not its
       images.push({
         name: 'polyglot (no layer workers)',
-        input: `oci-dir:${polyglot.dir}`,
+        input,
+        layout: input,
         blobs,
         env: { ...process.env, SGCI_JOBS: '0' },
+        layered: false,
       });
     } else {
       skipped(`polyglot image: ${polyglot.missing}`);
@@ -133,13 +151,14 @@ function main(): void {
   const rows: string[][] = [];
   const findings: string[] = [];
   try {
-    for (const { name, input, blobs, archive, env } of images) {
+    for (const { name, input, layout, blobs, archive, env, layered } of images) {
       const floor = fastest(runs, () => measure('sh', ['-c', 'gzip -dc "$@" > /dev/null', 'sh', ...blobs]));
       const sgciFile = join(out, `${name}.sgci.json`);
       const sgci = fastest(runs, () =>
         measure(node, [join(repo, 'bin', 'sgci.js'), 'sbom', input, '--output-file', sgciFile], env),
       );
-      const work = fastest(runs, () => measure(node, [import.meta.filename, '--worker', input], env));
+      const work = fastest(runs, () => measure(node, [import.meta.filename, '--worker', layout], env));
+      const bounded = layered ? oneLayerBound(blobs) : undefined;
       const workSeconds = Number(JSON.parse(work.stdout?.trim() || '{}').seconds);
       const cdxFile = join(out, `${name}.cdxgen.json`);
       const cdx =
@@ -155,7 +174,11 @@ function main(): void {
         value: work.ok ? workSeconds : Number.NaN,
         unit: 's',
         reference: { name: 'gzip -dc', value: floor.seconds, rssMiB: floor.rssMb },
-        target: { on: 'ratio', direction: '<=', limit: 0.5, source: '#17' },
+        ...(bounded !== undefined
+          ? { bounded }
+          : layered
+            ? { target: { on: 'ratio', direction: '<=', limit: 0.5, source: '#17' } as const }
+            : {}),
         rssMiB: { 'sgci sbom': sgci.rssMb },
         rssLimitMiB: 200,
       });

@@ -41,6 +41,12 @@ export interface Headline {
   readonly reference?: Reference;
   /** The goal; without one the figure is shown for information. */
   readonly target?: Target;
+  /**
+   * Why a goal that covers figures like this one does not apply to it: a bound no implementation could get under
+   * on this input (one layer that holds most of the bytes, Node's own start-up against a floor of milliseconds),
+   * measured in the same run and shown beside the figure.
+   */
+  readonly bounded?: string;
   /** Peak RSS of each sgci process measured, MiB, by process. */
   readonly rssMiB?: Readonly<Record<string, number>>;
   /** The largest peak RSS allowed to each process in `rssMiB`. */

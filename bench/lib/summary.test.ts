@@ -109,6 +109,18 @@ test('a figure without a target is information', () => {
   assert.deepEqual(verdictOf(info), { verdict: 'INFO' });
 });
 
+test('a bounded figure says its bound, and a pass on memory alone says so', () => {
+  const bound = 'node -e 0 alone is 1.9x the floor';
+  const { target: _t, rssLimitMiB: _r, ...info } = scan;
+  assert.deepEqual(verdictOf({ ...info, bounded: bound }), { verdict: 'INFO', why: bound });
+  const { target: _u, ...memoryOnly } = scan;
+  assert.deepEqual(verdictOf({ ...memoryOnly, bounded: bound }), {
+    verdict: 'PASS',
+    why: `peak RSS; no time target: ${bound}`,
+  });
+  assert.equal(verdictOf({ ...memoryOnly, bounded: bound, rssMiB: { sgci: 500 } }).verdict, 'MISS');
+});
+
 test('a benchmark that crashed shows its figures and an ERROR row', () => {
   const rows = rowsOf(outcome([{ kind: 'figure', ...scan }], 1));
   assert.deepEqual(
