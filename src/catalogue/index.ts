@@ -73,7 +73,16 @@ export { type Actor, actorId, appendEvent, type EventInput } from './db/events.t
 export { type Catalogue, type CatalogueDb, type CatalogueOptions, type CatalogueTx, openCatalogue } from './db/open.ts';
 export type { CatalogueDatabase, GlobalRole, SubmissionInputs } from './db/schema.ts';
 export { decodeImageCursor, type ImageCursor } from './images/cursor.ts';
-export { type ImageDetail, imageDetail, seesUnpublished, type VersionEntry } from './images/detail.ts';
+export {
+  type DigestedResult,
+  type ImageDetail,
+  type ImageRead,
+  imageDetail,
+  readImageDetail,
+  seesUnpublished,
+  type VersionEntry,
+  visibleResult,
+} from './images/detail.ts';
 export {
   type Publisher,
   type VersionDocument,

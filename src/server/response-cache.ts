@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { catalogueChanges } from '../catalogue/index.ts';
+import { ByteBoundedLru } from './byte-lru.ts';
 import type { AppEnv } from './router.ts';
 
 /** How much of the public API's responses one process keeps. */
@@ -36,45 +37,30 @@ interface Entry {
  * the generation it was computed at and within the TTL; anything else is dropped when met.
  */
 export class ResponseCache {
-  readonly #bounds: ResponseCacheBounds;
-  /** Map order is use order: the first key is the least recently used. */
-  readonly #entries = new Map<string, Entry>();
-  #bytes = 0;
+  readonly #ttlMs: number;
+  readonly #entries: ByteBoundedLru<Entry>;
 
   constructor(bounds: ResponseCacheBounds = defaultResponseCacheBounds) {
-    this.#bounds = bounds;
+    this.#ttlMs = bounds.ttlMs;
+    this.#entries = new ByteBoundedLru(bounds.maxBytes, bounds.maxEntryBytes);
   }
 
   get bytes(): number {
-    return this.#bytes;
+    return this.#entries.bytes;
   }
 
   get(key: string, generation: number, now: number): Entry | undefined {
     const entry = this.#entries.get(key);
     if (!entry) return undefined;
-    this.#delete(key, entry);
-    if (entry.generation !== generation || now - entry.storedAt >= this.#bounds.ttlMs || now < entry.storedAt)
+    if (entry.generation !== generation || now - entry.storedAt >= this.#ttlMs || now < entry.storedAt) {
+      this.#entries.delete(key);
       return undefined;
-    this.#entries.set(key, entry);
-    this.#bytes += entry.body.byteLength;
+    }
     return entry;
   }
 
   set(key: string, entry: Entry): void {
-    if (entry.body.byteLength > this.#bounds.maxEntryBytes) return;
-    const old = this.#entries.get(key);
-    if (old) this.#delete(key, old);
-    this.#entries.set(key, entry);
-    this.#bytes += entry.body.byteLength;
-    for (const [oldest, e] of this.#entries) {
-      if (this.#bytes <= this.#bounds.maxBytes) break;
-      this.#delete(oldest, e);
-    }
-  }
-
-  #delete(key: string, entry: Entry): void {
-    this.#entries.delete(key);
-    this.#bytes -= entry.body.byteLength;
+    this.#entries.set(key, entry, entry.body.byteLength);
   }
 }
 
@@ -133,11 +119,16 @@ export function publicResponseCache(
     if (hit) return c.body(hit.body, 200, { ...hit.headers, 'x-cache': 'hit' });
     await next();
     const response = c.res;
-    if (response.status === 200 && !response.headers.has('set-cookie') && keeps(response)) {
-      const headers = Object.fromEntries(response.headers);
-      const body = new Uint8Array(await response.clone().arrayBuffer());
-      cache.set(key, { generation, storedAt: started, body, headers });
+    if (response.status !== 200 || response.headers.has('set-cookie') || !keeps(response)) {
+      response.headers.set('x-cache', 'miss');
+      return;
     }
-    response.headers.set('x-cache', 'miss');
+    const headers = Object.fromEntries(response.headers);
+    const body = new Uint8Array(await response.arrayBuffer());
+    cache.set(key, { generation, storedAt: started, body, headers });
+    // the kept bytes answer this request too: a body read once, not cloned and read again by the server; cleared
+    // first, or hono would rebuild the new response around the old one's (read) body
+    c.res = undefined;
+    c.res = new Response(body, { status: 200, headers: { ...headers, 'x-cache': 'miss' } });
   };
 }

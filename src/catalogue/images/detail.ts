@@ -1,13 +1,14 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { SgciError } from '../../core/index.ts';
 import { isMember, isReviewer, type Principal } from '../accounts/principal.ts';
 import type { CatalogueDb } from '../db/open.ts';
+import type { StoredScanResult } from '../submissions/result.ts';
 import type { SubmissionStatus } from '../submissions/states.ts';
 import { canSee } from '../submissions/view.ts';
-import { type ImageFacts, imageFacts } from './facts.ts';
+import { type ImageFacts, type ImageRow, imageFacts } from './facts.ts';
 import type { CatalogueFigures } from './figures.ts';
 import type { ImageReadOptions } from './list.ts';
-import { maintainerCountsSql, type Orphaned, orphanCutoff, orphanOf } from './orphans.ts';
+import { type MaintainerCounts, maintainerCountsSql, type Orphaned, orphanCutoff, orphanOf } from './orphans.ts';
 
 export interface VersionVerdict {
   readonly validFrom: string;
@@ -56,6 +57,76 @@ export function versionPath(image: string, digest: string): string {
   return `/api/v1/images/${image}/versions/${digest}`;
 }
 
+/** A version row as the detail's one statement returns it, times already as `toISOString` writes them. */
+interface VersionRow {
+  readonly id: string;
+  readonly digest: string;
+  readonly tag: string | null;
+  readonly status: string;
+  readonly statusReason: string | null;
+  readonly submittedAt: string;
+  readonly admittedAt: string | null;
+  readonly figures: CatalogueFigures | null;
+  readonly resultDigest: string | null;
+  readonly verdict: VersionVerdict | null;
+}
+
+interface DetailRow extends ImageRow {
+  readonly created_at: Date;
+  readonly counts: MaintainerCounts;
+  readonly maintainers: ImageDetail['maintainers'];
+  readonly versions: readonly VersionRow[];
+}
+
+/**
+ * A timestamp column as `Date.prototype.toISOString` writes the driver's Date of it: UTC, milliseconds (truncated,
+ * as the driver truncates microseconds), `Z`.
+ */
+function isoTime(column: string): RawBuilder<string> {
+  return sql<string>`to_char(${sql.ref(column)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+}
+
+/**
+ * The image, its maintainers and their counts, and every version with its figures, the digest of its stored result
+ * and its newest verdict (valid at `now` or not), in one statement: one round trip and one row, where five
+ * statements took five.
+ */
+async function detailRow(db: CatalogueDb, name: string, options: ImageReadOptions): Promise<DetailRow | undefined> {
+  const { now } = options;
+  const { rows } = await sql<DetailRow>`
+    select i.name, i.organisation, i.repository, i.description_de, i.description_en, i.categories, i.license,
+      i.source, i.contact, i.end_of_life, i.created_at, i.updated_at,
+      ${maintainerCountsSql(sql`i.name`, orphanCutoff(now, options.orphanAfterDays))} as counts,
+      coalesce((select jsonb_agg(jsonb_build_object('name', u.display_name, 'organisation', m.organisation,
+          'since', ${isoTime('m.since')}) order by m.since, u.display_name)
+        from maintainers m join users u on u.id = m.user_id where m.image = i.name), '[]'::jsonb) as maintainers,
+      coalesce((select jsonb_agg(jsonb_build_object('id', s.id, 'digest', s.digest, 'tag', s.tag,
+          'status', s.status, 'statusReason', s.status_reason, 'submittedAt', ${isoTime('s.created_at')},
+          'admittedAt', ${isoTime('s.admitted_at')}, 'figures', f.figures, 'resultDigest', f.result_digest,
+          'verdict', case when v.valid_from is null then null else jsonb_build_object(
+            'validFrom', ${isoTime('v.valid_from')}, 'validUntil', ${isoTime('v.valid_until')},
+            'valid', v.valid_from <= ${now} and ${now} < v.valid_until) end)
+          order by s.created_at desc, s.id desc)
+        from submissions s
+        left join version_figures f on f.submission = s.id
+        left join lateral (select valid_from, valid_until from verdicts
+          where verdicts.submission = s.id order by verdicts.id desc limit 1) v on true
+        where s.image = i.name), '[]'::jsonb) as versions
+    from images i
+    where i.name = ${name}`.execute(db);
+  return rows[0];
+}
+
+/** An image's detail and, per version that has a stored result, that result's digest (`version_figures`). */
+export interface ImageRead {
+  readonly detail: ImageDetail;
+  /**
+   * Submission → the digest of its stored result: it changes exactly when the result does, so what is derived from
+   * a result alone may be kept under it.
+   */
+  readonly resultDigests: ReadonlyMap<string, string>;
+}
+
 /**
  * One image with the versions `principal` may see, newest first: the public ones for everyone, every one for its
  * organisation and the reviewers. NOT_FOUND when there is nothing the principal may see (another organisation's
@@ -67,107 +138,90 @@ export async function imageDetail(
   name: string,
   options: ImageReadOptions,
 ): Promise<ImageDetail> {
-  const image = await db.selectFrom('images').selectAll().where('name', '=', name).executeTakeFirst();
+  return (await readImageDetail(db, principal, name, options)).detail;
+}
+
+/** `imageDetail`, with the digests of the versions' stored results. */
+export async function readImageDetail(
+  db: CatalogueDb,
+  principal: Principal | undefined,
+  name: string,
+  options: ImageReadOptions,
+): Promise<ImageRead> {
+  const image = await detailRow(db, name, options);
   if (!image) throw new SgciError('NOT_FOUND', name, 'no such image');
-  const submissions = (
-    await db
-      .selectFrom('submissions as s')
-      .leftJoin('version_figures as f', 'f.submission', 's.id')
-      .select([
-        's.id',
-        's.digest',
-        's.tag',
-        's.status',
-        's.status_reason',
-        's.created_at',
-        's.admitted_at',
-        'f.figures',
-      ])
-      .where('s.image', '=', name)
-      .orderBy('s.created_at', 'desc')
-      .orderBy('s.id', 'desc')
-      .execute()
-  ).filter((s) => canSee(principal, { organisation: image.organisation, status: s.status }));
+  const submissions = image.versions.filter((s) =>
+    canSee(principal, { organisation: image.organisation, status: s.status }),
+  );
   if (submissions.length === 0) throw new SgciError('NOT_FOUND', name, 'no such image');
-  const [verdicts, maintainers, counts] = await Promise.all([
-    db
-      .selectFrom('verdicts')
-      .select(['submission', 'valid_from', 'valid_until'])
-      .distinctOn('submission')
-      .where(
-        'submission',
-        'in',
-        submissions.map((s) => s.id),
-      )
-      .orderBy('submission')
-      .orderBy('id', 'desc')
-      .execute(),
-    db
-      .selectFrom('maintainers as m')
-      .innerJoin('users as u', 'u.id', 'm.user_id')
-      .select(['u.display_name', 'm.organisation', 'm.since'])
-      .where('m.image', '=', name)
-      .orderBy('m.since')
-      .orderBy('u.display_name')
-      .execute(),
-    db
-      .selectNoFrom(maintainerCountsSql(sql`${name}`, orphanCutoff(options.now, options.orphanAfterDays)).as('counts'))
-      .executeTakeFirstOrThrow(),
-  ]);
-  const verdictOf = new Map(verdicts.map((v) => [v.submission, v]));
   const tagsOf = new Map<string, Set<string>>();
   for (const s of submissions) {
     if (!tagsOf.has(s.digest)) tagsOf.set(s.digest, new Set());
     if (s.tag) tagsOf.get(s.digest)?.add(s.tag);
   }
   const versions: VersionEntry[] = [];
+  const resultDigests = new Map<string, string>();
   const seen = new Set<string>();
   for (const s of submissions) {
     if (seen.has(s.digest)) continue;
     seen.add(s.digest);
-    const verdict = verdictOf.get(s.id);
     const path = versionPath(name, s.digest);
+    if (s.resultDigest) resultDigests.set(s.id, s.resultDigest);
     versions.push({
       submission: s.id,
       digest: s.digest,
       tags: [...(tagsOf.get(s.digest) ?? [])].sort(),
       status: s.status as SubmissionStatus,
-      statusReason: s.status_reason,
-      submittedAt: s.created_at.toISOString(),
-      admittedAt: s.admitted_at?.toISOString() ?? null,
-      figures: s.figures ?? null,
-      verdict: verdict
-        ? {
-            validFrom: verdict.valid_from.toISOString(),
-            validUntil: verdict.valid_until.toISOString(),
-            valid: verdict.valid_from <= options.now && options.now < verdict.valid_until,
-          }
-        : null,
+      statusReason: s.statusReason,
+      submittedAt: s.submittedAt,
+      admittedAt: s.admittedAt,
+      figures: s.figures,
+      verdict: s.verdict,
       documents: s.figures
         ? {
             sbom: `${path}/sbom`,
             vex: `${path}/vex`,
             vulns: `${path}/vulns`,
             checks: `${path}/checks`,
-            vsa: verdict ? `${path}/vsa` : null,
+            vsa: s.verdict ? `${path}/vsa` : null,
           }
         : null,
     });
   }
-  const orphan = orphanOf(counts.counts, options.orphanAfterDays);
-  return {
+  const orphan = orphanOf(image.counts, options.orphanAfterDays);
+  const detail: ImageDetail = {
     ...imageFacts(image),
     createdAt: image.created_at.toISOString(),
-    maintainers: maintainers.map((m) => ({
-      name: m.display_name,
-      organisation: m.organisation,
-      since: m.since.toISOString(),
-    })),
+    maintainers: image.maintainers,
     orphaned: orphan.orphaned,
     orphanedReason: orphan.reason,
     versions,
     tagHistory: submissions
       .filter((s): s is typeof s & { tag: string } => s.tag !== null)
-      .map((s) => ({ tag: s.tag, digest: s.digest, at: s.created_at.toISOString() })),
+      .map((s) => ({ tag: s.tag, digest: s.digest, at: s.submittedAt })),
   };
+  return { detail, resultDigests };
+}
+
+/** A version's stored result and its digest, read in one statement so that the two belong together. */
+export interface DigestedResult {
+  readonly result: StoredScanResult;
+  /** `version_figures.result_digest`: what `ImageRead.resultDigests` names. */
+  readonly digest: string;
+}
+
+/** The stored result of a version `principal` may see, with its digest; undefined before its scan has finished. */
+export async function visibleResult(
+  db: CatalogueDb,
+  principal: Principal | undefined,
+  submission: string,
+): Promise<DigestedResult | undefined> {
+  const row = await db
+    .selectFrom('submissions as s')
+    .innerJoin('version_figures as f', 'f.submission', 's.id')
+    .select(['s.organisation', 's.status', 's.result', 'f.result_digest'])
+    .where('s.id', '=', submission)
+    .executeTakeFirst();
+  if (!row || row.result === null || !canSee(principal, row)) return undefined;
+  return { result: row.result as StoredScanResult, digest: row.result_digest };
 }

@@ -154,10 +154,31 @@ function findingRow(ctx: PageContext, s: ScanText, f: Finding): Interpolation[] 
 }
 
 /**
+ * What the findings section reads of a vulnerability report: a whole report, or `findingsShownOf` it (the findings
+ * the table shows and how many there are in all).
+ */
+export type FindingsReport = Pick<VulnReport, 'summary' | 'evaluatedAt' | 'matches'> & { readonly total?: number };
+
+/** The part of a report the findings section shows: its summary and first findings, and how many there are. */
+export function findingsShownOf(report: VulnReport): FindingsReport {
+  return {
+    summary: report.summary,
+    evaluatedAt: report.evaluatedAt,
+    matches: report.matches.slice(0, findingsShown),
+    total: report.matches.length,
+  };
+}
+
+/**
  * The findings under an `<h2 id="schwachstellen">`: the counts, then the first findings as a table (VEX status and
  * SLA clock against the page's clock); `matched` false says that no vulnerability data was there to match.
  */
-export function vulnerabilitiesSection(ctx: PageContext, report: VulnReport, matched: boolean, heading: string): Html {
+export function vulnerabilitiesSection(
+  ctx: PageContext,
+  report: FindingsReport,
+  matched: boolean,
+  heading: string,
+): Html {
   const s = text[ctx.lang];
   const title = html`<h2 class="kern-heading-medium" id="schwachstellen">${heading}</h2>`;
   if (!matched) return html`${title}<p>${s.notMatched}</p>`;
@@ -167,7 +188,8 @@ export function vulnerabilitiesSection(ctx: PageContext, report: VulnReport, mat
     report.summary.overdue,
     formatDate(ctx.lang, report.evaluatedAt, true),
   );
-  if (report.matches.length === 0) return html`${title}<p>${summary}</p><p>${s.noFindings}</p>`;
+  const total = report.total ?? report.matches.length;
+  if (total === 0) return html`${title}<p>${summary}</p><p>${s.noFindings}</p>`;
   const shown = report.matches.slice(0, findingsShown);
   return html`${title}<p>${summary}</p>
 ${dataTable(
@@ -176,5 +198,5 @@ ${dataTable(
   [s.vulnerability, s.package, s.severity, s.fixedIn, s.vex, s.sla],
   shown.map((f) => findingRow(ctx, s, f)),
 )}
-${report.matches.length > findingsShown ? html`<p>${s.moreFindings(report.matches.length - findingsShown)}</p>` : ''}`;
+${total > shown.length ? html`<p>${s.moreFindings(total - shown.length)}</p>` : ''}`;
 }

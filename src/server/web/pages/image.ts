@@ -6,7 +6,7 @@
  * functions the API uses, and the monitor's for its ledger.
  */
 import type { Context } from 'hono';
-import { type ImageDetail, imageDetail, type VersionEntry, visibleVersion } from '../../../catalogue/index.ts';
+import { type ImageDetail, type ImageRead, readImageDetail, type VersionEntry } from '../../../catalogue/index.ts';
 import { SgciError } from '../../../core/index.ts';
 import { repositoryHistory, type WatchedTagHistory } from '../../../monitor/index.ts';
 import { slaPolicyOf } from '../../../policy/index.ts';
@@ -27,7 +27,8 @@ import type { PageContext } from '../context.ts';
 import { type Html, html, type Interpolation } from '../html.ts';
 import { categoryLabel, formatDate, formatNumber, type Lang } from '../i18n.ts';
 import type { PageContent } from '../layout.ts';
-import { checkResultsSection, vulnerabilitiesSection } from '../scan-results.ts';
+import { vulnerabilitiesSection } from '../scan-results.ts';
+import { scanView } from '../scan-view.ts';
 import { severityBadge } from './vulnerability-text.ts';
 
 const slugPattern = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
@@ -231,15 +232,23 @@ export function versionName(v: Pick<VersionEntry, 'tags' | 'digest'>): string {
   return v.tags.length > 0 ? v.tags.join(', ') : v.digest.slice(0, 'sha256:'.length + 12);
 }
 
-/** The image the path names, as `principal` may see it; an invalid name is as unknown as a missing one. */
-export async function readImage(c: Context<AppEnv>, ctx: PageContext): Promise<ImageDetail> {
+/**
+ * The image the path names, as `principal` may see it, with its versions' result digests; an invalid name is as
+ * unknown as a missing one.
+ */
+export async function readImageOf(c: Context<AppEnv>, ctx: PageContext): Promise<ImageRead> {
   const name = c.req.param('name') ?? '';
   if (!slugPattern.test(name)) throw new SgciError('NOT_FOUND', name.slice(0, 64), 'no such image');
   const { deps } = c.var;
-  return imageDetail(deps.catalogue.db, ctx.principal, name, {
+  return readImageDetail(deps.catalogue.db, ctx.principal, name, {
     now: ctx.now,
     orphanAfterDays: deps.config.orphanAfterDays,
   });
+}
+
+/** The image the path names, as `principal` may see it; an invalid name is as unknown as a missing one. */
+export async function readImage(c: Context<AppEnv>, ctx: PageContext): Promise<ImageDetail> {
+  return (await readImageOf(c, ctx)).detail;
 }
 
 /** The version a query parameter names (a digest of this image), or the newest. */
@@ -389,15 +398,13 @@ ${watched.map((w, i) => watchedTagSection(ctx, s, w, i + 1))}`;
 
 export async function imagePage(c: Context<AppEnv>, ctx: PageContext): Promise<PageContent> {
   const s = text[ctx.lang];
-  const image = await readImage(c, ctx);
+  const { detail: image, resultDigests } = await readImageOf(c, ctx);
   const shown = chosenVersion(image, c.req.query('version'));
   const name = versionName(shown);
-  // the stored result as the database returns it: one read, no document rendered and parsed again
-  const stored = shown.documents
-    ? (await visibleVersion(c.var.deps.catalogue.db, ctx.principal, shown.submission)).result
-    : null;
-  const checks = stored?.checks;
-  const vulns = stored?.vulns;
+  // the stored result's checks rendered and findings picked once per result (scan-view.ts), not on every request
+  const view = shown.documents
+    ? await scanView(c.var.deps, ctx, shown.submission, resultDigests.get(shown.submission), s.checks(name))
+    : undefined;
   const reference = `${image.repository}@${shown.digest}`;
   const figures = shown.figures;
   const toc: [string, string][] = [
@@ -443,8 +450,8 @@ ${c.var.deps.signing ? html`<p><a href="${verdictKeyPath}" download="katalog.pub
 ${command(ctx, 'befehl-pull', s.pull, `docker pull ${reference}`)}
 ${command(ctx, 'befehl-verify', s.verify, `sgci verify-attestation --key katalog.pub --type vsa ${reference}`)}
 </section>
-<section class="section" aria-labelledby="pruefung">${checks ? checkResultsSection(ctx, checks, s.checks(name)) : html`<h2 class="kern-heading-medium" id="pruefung">${s.checks(name)}</h2><p>${s.notScanned}</p>`}</section>
-<section class="section" aria-labelledby="schwachstellen">${vulns ? vulnerabilitiesSection(ctx, vulns, shown.figures?.vulnerabilities.matched === true, s.vulnerabilities(name)) : html`<h2 class="kern-heading-medium" id="schwachstellen">${s.vulnerabilities(name)}</h2><p>${s.notScanned}</p>`}</section>
+<section class="section" aria-labelledby="pruefung">${view ? view.checks : html`<h2 class="kern-heading-medium" id="pruefung">${s.checks(name)}</h2><p>${s.notScanned}</p>`}</section>
+<section class="section" aria-labelledby="schwachstellen">${view ? vulnerabilitiesSection(ctx, view.findings, shown.figures?.vulnerabilities.matched === true, s.vulnerabilities(name)) : html`<h2 class="kern-heading-medium" id="schwachstellen">${s.vulnerabilities(name)}</h2><p>${s.notScanned}</p>`}</section>
 <section class="section" aria-labelledby="downloads">${downloads(s, shown)}</section>
 <section class="section" aria-labelledby="aenderungen">${compareForm(ctx, s, image, shown)}</section>
 <section class="section" aria-labelledby="neubau">${await rebuildsSection(c, ctx, s, image)}</section>`,
