@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { etag } from 'hono/etag';
+import { bytesResponse } from './response-cache.ts';
 import type { AppEnv } from './router.ts';
 
 /**
@@ -40,6 +41,7 @@ export function respond(
   headers: Record<string, string> = {},
 ): Response {
   cacheFor(c, scope);
-  const hex = createHash('sha256').update(body).digest('hex');
-  return c.body(body, 200, { ...headers, 'content-type': mediaType, etag: etagOf(hex) });
+  const bytes = Buffer.from(body);
+  const hex = createHash('sha256').update(bytes).digest('hex');
+  return bytesResponse(c, bytes, 200, { ...headers, 'content-type': mediaType, etag: etagOf(hex) });
 }

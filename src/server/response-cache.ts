@@ -1,4 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { catalogueChanges } from '../catalogue/index.ts';
 import { ByteBoundedLru } from './byte-lru.ts';
 import type { AppEnv } from './router.ts';
@@ -92,6 +93,24 @@ export interface ResponseCacheOptions {
   readonly keeps?: (response: Response) => boolean;
 }
 
+/** The bytes a handler answered with, by its response: kept by the cache without reading the response's body. */
+const bodies = new WeakMap<Response, Uint8Array<ArrayBuffer>>();
+
+/**
+ * `c.body(bytes, status, headers)`, the bytes known to the response cache: a response it keeps is then neither read
+ * through its stream nor rebuilt.
+ */
+export function bytesResponse(
+  c: Context<AppEnv>,
+  body: Uint8Array<ArrayBuffer>,
+  status: ContentfulStatusCode,
+  headers: Record<string, string>,
+): Response {
+  const response = c.body(body, status, headers);
+  bodies.set(response, body);
+  return response;
+}
+
 const keepsPublic = (response: Response) => response.headers.get('cache-control')?.startsWith('public') === true;
 
 /**
@@ -124,10 +143,15 @@ export function publicResponseCache(
       return;
     }
     const headers = Object.fromEntries(response.headers);
-    const body = new Uint8Array(await response.arrayBuffer());
+    const given = bodies.get(response);
+    const body = given ?? new Uint8Array(await response.arrayBuffer());
     cache.set(key, { generation, storedAt: started, body, headers });
-    // the kept bytes answer this request too: a body read once, not cloned and read again by the server; cleared
-    // first, or hono would rebuild the new response around the old one's (read) body
+    if (given) {
+      response.headers.set('x-cache', 'miss');
+      return;
+    }
+    // the body was read: the kept bytes answer this request, not a clone read again by the server; cleared first,
+    // or hono would rebuild the new response around the old one's (read) body
     c.res = undefined;
     c.res = new Response(body, { status: 200, headers: { ...headers, 'x-cache': 'miss' } });
   };

@@ -32,13 +32,13 @@ function checkChannel(channel: string): void {
 /**
  * Coalesces concurrent syncs into round trips: a caller waits for the next round trip that starts after it asked
  * (one already on the wire may have passed the server before the caller's change committed), and everyone who asked
- * meanwhile shares it. Under load that is one round trip per batch of requests, not one per request.
+ * meanwhile shares it. Under load that is one round trip per batch of requests, not one per request; the first one
+ * starts once the event loop has taken in the requests that arrived with it.
  */
 function coalescedRoundTrips(roundTrip: () => Promise<unknown>): () => Promise<void> {
   let waiting: { resolve: () => void; reject: (error: unknown) => void }[] = [];
   let running = false;
   const run = async () => {
-    running = true;
     while (waiting.length > 0) {
       const batch = waiting;
       waiting = [];
@@ -54,7 +54,10 @@ function coalescedRoundTrips(roundTrip: () => Promise<unknown>): () => Promise<v
   return () =>
     new Promise<void>((resolve, reject) => {
       waiting.push({ resolve, reject });
-      if (!running) void run();
+      if (running) return;
+      running = true;
+      // the first round trip waits for the requests that arrived in the same turn of the event loop to ask too
+      setImmediate(run);
     });
 }
 

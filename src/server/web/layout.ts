@@ -7,6 +7,7 @@ import { gzipSync } from 'node:zlib';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { isContributor, isReviewer, type Principal } from '../../catalogue/index.ts';
+import { bytesResponse } from '../response-cache.ts';
 import type { AppEnv } from '../router.ts';
 import { csrfInput } from './components.ts';
 import type { PageContext } from './context.ts';
@@ -157,7 +158,7 @@ export function renderPage(c: Context<AppEnv>, ctx: PageContext, content: PageCo
   };
   const page = documentOf(ctx, content);
   const gzip = ctx.csrf === undefined && acceptsGzip(c);
-  if (!gzip) return c.body(page, content.status ?? 200, headers);
+  if (!gzip) return bytesResponse(c, Buffer.from(page), content.status ?? 200, headers);
   headers['content-encoding'] = 'gzip';
-  return c.body(new Uint8Array(gzipSync(page, { level: 6 })), content.status ?? 200, headers);
+  return bytesResponse(c, new Uint8Array(gzipSync(page, { level: 6 })), content.status ?? 200, headers);
 }
