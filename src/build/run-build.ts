@@ -26,8 +26,8 @@ import {
   type Lock,
   lockedPackages,
   lockOf,
+  lockPins,
   parseLock,
-  pinnedInRelease,
   RepositoryFiles,
   type RepositoryFilesOptions,
   resolveDebian,
@@ -118,7 +118,7 @@ async function resolveBuild(
   const resolveOptions = {
     files,
     ...(options.now ? { now: options.now } : {}),
-    ...(previous ? { pinned: pinnedInRelease(previous) } : {}),
+    ...(previous ? { pinned: lockPins(previous) } : {}),
   };
   const digest = configDigest(config);
   // the lock's own configuration over the pinned archive resolves to the lock: its packages are verified, not

@@ -68,6 +68,6 @@ export type FromHashWorker =
   | { readonly kind: 'stream'; readonly slot: number; readonly hex: string }
   /** Every record before `finish` has been answered. */
   | { readonly kind: 'finished' }
-  /** The worker has loaded the built-ins it uses (its first message): `bootingWorker`'s end. */
+  /** The worker has loaded the built-ins it uses (its first message): `bootWorker`'s end. */
   | { readonly kind: 'ready' }
   | { readonly kind: 'error'; readonly message: string };

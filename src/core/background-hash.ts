@@ -11,7 +11,7 @@ import {
 } from './background-hash-protocol.ts';
 import { hashWorkerSource } from './background-hash-worker.ts';
 import { DigestTable } from './digest-table.ts';
-import { bootingWorker } from './v8-flags.ts';
+import { bootWorker } from './v8-flags.ts';
 
 export interface BackgroundHashOptions {
   /** Bytes of the ring (a power of two): what the worker may fall behind the pass by. */
@@ -316,20 +316,15 @@ export class BackgroundHasher implements AsyncDisposable, StreamHasher {
       sets: [this.#algorithms, ...streamAlgorithms.map((algorithm) => [algorithm])],
     };
     let worker: Worker;
-    const booted = bootingWorker();
     try {
       // worker_threads loads with the first worker: a small image starts none (~2 ms of start-up, issue 17)
       const { Worker } = process.getBuiltinModule('node:worker_threads');
-      worker = new Worker(hashWorkerSource(), { eval: true, workerData });
+      worker = bootWorker(() => new Worker(hashWorkerSource(), { eval: true, workerData }));
     } catch {
-      booted();
       return undefined;
     }
     // It must never keep the process alive on its own (a caller that never asks for digests).
     worker.unref();
-    worker.once('message', booted);
-    worker.once('error', booted);
-    worker.once('exit', booted);
     worker.on('message', (message: FromHashWorker) => {
       if (message.kind === 'hashed') {
         const digests = new Uint8Array(message.digests);

@@ -1,39 +1,64 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { test } from 'node:test';
 import { cachedDataVersionTag } from 'node:v8';
 import { Worker } from 'node:worker_threads';
-import { bootingWorker, tuneV8 } from './v8-flags.ts';
+import { bootWorker, tuneV8 } from './v8-flags.ts';
 
 // V8's code-cache tag hashes the flags that differ from their defaults: the one thing code caches are checked
 // against, and what a worker's built-ins must match. node --test runs this file in its own process, so tuning
 // V8 here touches no other test.
-test('sgci flags change the code-cache tag, and a worker boots with the defaults', async () => {
+
+/** A worker that answers each message with the code-cache tag it sees. */
+function tagWorker(): Worker {
+  return new Worker(
+    "const { parentPort } = require('node:worker_threads'); parentPort.on('message', () => parentPort.postMessage(require('node:v8').cachedDataVersionTag()))",
+    { eval: true },
+  );
+}
+
+async function tagOf(worker: Worker): Promise<number> {
+  worker.postMessage('tag');
+  const [tag] = await once(worker, 'message');
+  return tag as number;
+}
+
+test('workers boot with the defaults, until the last of them is up; then sgci flags again', async () => {
   const plain = cachedDataVersionTag();
-  const before = bootingWorker();
-  assert.equal(cachedDataVersionTag(), plain, 'untuned, a boot changes nothing');
-  before();
+  const untuned = bootWorker(tagWorker);
+  assert.equal(cachedDataVersionTag(), plain);
+  assert.equal(await tagOf(untuned), plain, 'untuned, a boot changes nothing');
+  await untuned.terminate();
 
   tuneV8();
   const tuned = cachedDataVersionTag();
   assert.notEqual(tuned, plain);
 
-  const first = bootingWorker();
-  const second = bootingWorker();
-  assert.equal(cachedDataVersionTag(), plain, 'defaults while a worker boots');
-  first();
-  first();
-  assert.equal(cachedDataVersionTag(), plain, 'until the last booting worker is ready, however often one says so');
-  second();
+  const first = bootWorker(tagWorker);
+  const second = bootWorker(tagWorker);
+  assert.equal(cachedDataVersionTag(), plain, 'defaults while workers boot');
+  assert.equal(await tagOf(first), plain, "the worker's built-ins load under the tag the Node binary cached them with");
+  assert.equal(cachedDataVersionTag(), plain, 'until the last booting worker has said something');
+  assert.equal(await tagOf(second), plain);
   assert.equal(cachedDataVersionTag(), tuned, 'tuned again after');
+  await tagOf(first);
+  assert.equal(cachedDataVersionTag(), tuned, 'a later message changes nothing');
+  await Promise.all([first.terminate(), second.terminate()]);
+});
 
-  const booted = bootingWorker();
-  const worker = new Worker(
-    "require('node:worker_threads').parentPort.postMessage(require('node:v8').cachedDataVersionTag())",
-    { eval: true },
+test('a worker that fails to boot ends its boot, and one that cannot start leaves the flags as they were', async () => {
+  tuneV8();
+  const tuned = cachedDataVersionTag();
+  const failing = bootWorker(() => new Worker('throw new Error("no boot")', { eval: true }));
+  assert.notEqual(cachedDataVersionTag(), tuned);
+  await once(failing, 'error');
+  assert.equal(cachedDataVersionTag(), tuned);
+  assert.throws(
+    () =>
+      bootWorker(() => {
+        throw new Error('no thread');
+      }),
+    /no thread/,
   );
-  const workerTag = await new Promise<number>((resolve) => worker.once('message', resolve));
-  booted();
-  await worker.terminate();
-  assert.equal(workerTag, plain, "the worker's built-ins load under the tag the Node binary cached them with");
   assert.equal(cachedDataVersionTag(), tuned);
 });

@@ -1,4 +1,5 @@
 import { setFlagsFromString } from 'node:v8';
+import type { Worker } from 'node:worker_threads';
 
 /**
  * The V8 flags sgci runs with (`bin/sgci.js` sets them once Node's own built-ins are loaded), each with V8's
@@ -32,20 +33,31 @@ export function tuneV8(): void {
 }
 
 /**
- * Call before starting a worker thread; call what it returns once the worker has loaded the built-ins it uses
- * (or failed). In between V8 runs with its default flags. A flag that differs from its default changes the hash
- * V8 checks code caches against, and Node's built-ins are cached with the defaults inside the Node binary: a
- * worker booted under sgci's flags parses and compiles each of them anew, ~80 ms of a core instead of ~30
- * (issue 17). The main thread keeps running meanwhile; only the heap's growth follows V8's defaults for those
- * milliseconds, since every function of sgci's loaded modules is compiled already.
+ * Starts a worker thread (`start` makes it) with V8's default flags, from `start` until the worker's first message
+ * (it posts one once it has loaded the built-ins it uses), its error or its exit. A flag that differs from its
+ * default changes the hash V8 checks code caches against, and Node's built-ins are cached with the defaults inside
+ * the Node binary: a worker booted under sgci's flags parses and compiles each of them anew, ~80 ms of a core
+ * instead of ~30 (issue 17). The main thread runs on meanwhile; only the heap's growth follows V8's defaults for
+ * those milliseconds, since every function of sgci's loaded modules is compiled already.
  */
-export function bootingWorker(): () => void {
-  if (!isTuned) return () => {};
+export function bootWorker(start: () => Worker): Worker {
+  if (!isTuned) return start();
   if (booting++ === 0) set(defaults);
   let done = false;
-  return () => {
+  const booted = () => {
     if (done) return;
     done = true;
     if (--booting === 0) set(tuned);
   };
+  let worker: Worker;
+  try {
+    worker = start();
+  } catch (error) {
+    booted();
+    throw error;
+  }
+  worker.once('message', booted);
+  worker.once('error', booted);
+  worker.once('exit', booted);
+  return worker;
 }

@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import type { InTotoStatement, Signer } from '../attest/index.ts';
 import { digestHex, parseDigest, SgciError, toolVersion } from '../core/index.ts';
 import type { StoredAlarm, StoredObservation, WatchKey } from '../store/index.ts';
-import { HistoryPredicate } from './schema.ts';
+import type { HistoryPredicate } from './schema.ts';
 import { formatWatch } from './watch-key.ts';
 
 /** The predicate type of a signed ledger export: what `monitor verify-export` accepts and nothing else. */
@@ -71,7 +71,11 @@ export async function signHistory(signer: Signer, statement: InTotoStatement): P
 
 /** Verifies an export against a public key and returns its predicate; SIGNATURE_INVALID names the file otherwise. */
 export async function verifyHistory(bytes: Uint8Array, key: KeyObject, input: string): Promise<HistoryPredicate> {
-  const { cosign, openEnvelope, parseEnvelope, parseStatement } = await import('../attest/index.ts');
+  // the signing modules and the predicate's zod schema load with the verification: a round never needs them
+  const [{ cosign, openEnvelope, parseEnvelope, parseStatement }, schema] = await Promise.all([
+    import('../attest/index.ts'),
+    import('./schema.ts'),
+  ]);
   const envelope = parseEnvelope(bytes, input);
   if (envelope.payloadType !== cosign.inTotoPayloadType) {
     throw new SgciError('SIGNATURE_INVALID', input, `payload type ${envelope.payloadType} is not an in-toto statement`);
@@ -86,7 +90,7 @@ export async function verifyHistory(bytes: Uint8Array, key: KeyObject, input: st
       `predicate type ${statement.predicateType} is not a monitor history`,
     );
   }
-  const predicate = HistoryPredicate.safeParse(statement.predicate);
+  const predicate = schema.HistoryPredicate.safeParse(statement.predicate);
   if (!predicate.success) throw new SgciError('SIGNATURE_INVALID', input, 'the monitor history predicate is malformed');
   return predicate.data;
 }

@@ -34,7 +34,7 @@ export {
   runRound,
 } from './round.ts';
 export { type DigestScan, type DigestScanner, type PipelineScannerParts, pipelineScanner } from './scan.ts';
-export { HistoryPredicate } from './schema.ts';
+export type { HistoryPredicate } from './schema.ts';
 export { type Scorecard, type ScorecardDeps, scorecard, suggestCategory } from './scorecard.ts';
 export { type MailMessage, type SmtpSettings, sendMail } from './smtp.ts';
 export { type TagReportDeps, tagReport } from './tag-report.ts';

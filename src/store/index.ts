@@ -11,6 +11,7 @@ export {
   type StoredWatch,
   type WatchKey,
 } from './monitor.ts';
+export { type MonitorStore, openMonitorStore } from './monitor-store.ts';
 export type { NotificationHandlers, NotificationListener } from './notifications.ts';
 export { ScanRepository, type StoredScan } from './scans.ts';
 export type { Database } from './schema.ts';

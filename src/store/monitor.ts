@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { kyselyReads, kyselyWrites, type ReadRunner, type WriteRunner } from './read-queries.ts';
 import type { Database, MonitorObservationsTable } from './schema.ts';
 import { chunks, compareText, iso, maxParameters, parseJson } from './values.ts';
 
@@ -49,6 +50,13 @@ export interface StoredAlarm extends WatchKey {
 
 type ObservationRow = Selectable<MonitorObservationsTable>;
 
+/** What a round runs (the watch list, the unchanged tags' writes), and kysely for everything else. */
+export interface MonitorStatements {
+  readonly reads: ReadRunner;
+  readonly writes: WriteRunner;
+  readonly kysely: () => Promise<Kysely<Database>>;
+}
+
 const watchKeyColumns = ['registry', 'repository', 'tag', 'platform'] as const;
 
 /** The key's four columns only: callers pass richer objects (a stored watch) as keys. */
@@ -79,15 +87,30 @@ function observationOf(row: ObservationRow): StoredObservation {
  * caller's clock; nothing here reads the system time.
  */
 export class MonitorRepository {
-  readonly #db: Kysely<Database>;
+  readonly #reads: ReadRunner;
+  readonly #writes: WriteRunner;
+  readonly #kysely: () => Promise<Kysely<Database>>;
 
-  constructor(db: Kysely<Database>) {
-    this.#db = db;
+  /**
+   * Over kysely, or over a round's statements compiled for the SQLite file (`openMonitorStore`), where the other
+   * statements load kysely the first time one runs.
+   */
+  constructor(db: Kysely<Database> | MonitorStatements) {
+    if ('reads' in db) {
+      this.#reads = db.reads;
+      this.#writes = db.writes;
+      this.#kysely = db.kysely;
+    } else {
+      this.#reads = kyselyReads(db);
+      this.#writes = kyselyWrites(db);
+      this.#kysely = async () => db;
+    }
   }
 
   /** Watches a tag, or changes the interval of one already watched. */
   async addWatch(key: WatchKey, everySeconds: number, now: Date): Promise<void> {
-    await this.#db
+    const db = await this.#kysely();
+    await db
       .insertInto('monitor_watches')
       .values({ ...keyColumns(key), every_seconds: everySeconds, added_at: now })
       .onConflict((oc) => oc.columns([...watchKeyColumns]).doUpdateSet({ every_seconds: everySeconds }))
@@ -96,7 +119,8 @@ export class MonitorRepository {
 
   /** Stops watching; the ledger and the alarms stay (an audit trail is not deleted with the subscription). */
   async removeWatch(key: WatchKey): Promise<boolean> {
-    const result = await this.#db
+    const db = await this.#kysely();
+    const result = await db
       .deleteFrom('monitor_watches')
       .where('registry', '=', key.registry)
       .where('repository', '=', key.repository)
@@ -108,13 +132,11 @@ export class MonitorRepository {
 
   /** Every watch with its current ledger row, sorted by registry, repository, tag, platform. */
   async watches(): Promise<StoredWatch[]> {
-    const rows = await this.#db.selectFrom('monitor_watches').selectAll().execute();
+    const rows = await this.#reads.rows('monitorWatches', {});
     const currentIds = rows.flatMap((row) => (row.current_observation === null ? [] : [row.current_observation]));
     const current = new Map<number, StoredObservation>();
-    for (const ids of chunks(currentIds, maxParameters)) {
-      const found = await this.#db.selectFrom('monitor_observations').selectAll().where('id', 'in', ids).execute();
-      for (const row of found) current.set(Number(row.id), observationOf(row));
-    }
+    for (const row of await this.#reads.rows('monitorObservationsById', { list: currentIds }))
+      current.set(Number(row.id), observationOf(row));
     return rows
       .map(
         (row): StoredWatch => ({
@@ -143,7 +165,8 @@ export class MonitorRepository {
 
   /** The ledger of one watched tag (or of every platform of the tag when `platform` is absent), oldest first. */
   async history(key: Omit<WatchKey, 'platform'> & { platform?: string }): Promise<StoredObservation[]> {
-    let query = this.#db
+    const db = await this.#kysely();
+    let query = db
       .selectFrom('monitor_observations')
       .selectAll()
       .where('registry', '=', key.registry)
@@ -156,7 +179,8 @@ export class MonitorRepository {
 
   /** Appends a ledger row and makes it the watch's current one; returns its id. */
   async append(watchId: number, observation: NewObservation): Promise<number> {
-    const row = await this.#db
+    const db = await this.#kysely();
+    const row = await db
       .insertInto('monitor_observations')
       .values({
         registry: observation.registry,
@@ -175,7 +199,7 @@ export class MonitorRepository {
       .returning('id')
       .executeTakeFirstOrThrow();
     const id = Number(row.id);
-    await this.#db
+    await db
       .updateTable('monitor_watches')
       .set({ current_observation: id, checked_at: observation.firstSeen })
       .where('id', '=', watchId)
@@ -185,21 +209,18 @@ export class MonitorRepository {
 
   /** A round's unchanged tags: their current rows were seen again now, and the watches were asked now. */
   async seenAgain(watchIds: readonly number[], observationIds: readonly number[], now: Date): Promise<void> {
-    for (const ids of chunks([...observationIds], maxParameters)) {
-      await this.#db.updateTable('monitor_observations').set({ last_seen: now }).where('id', 'in', ids).execute();
-    }
+    await this.#writes.run('observationsSeen', { at: now, list: observationIds });
     await this.checked(watchIds, now);
   }
 
   /** The watches were asked now (whatever the answer). */
   async checked(watchIds: readonly number[], now: Date): Promise<void> {
-    for (const ids of chunks([...watchIds], maxParameters)) {
-      await this.#db.updateTable('monitor_watches').set({ checked_at: now }).where('id', 'in', ids).execute();
-    }
+    await this.#writes.run('watchesChecked', { at: now, list: watchIds });
   }
 
   async setPin(watchId: number, digest: string, now: Date): Promise<void> {
-    await this.#db
+    const db = await this.#kysely();
+    await db
       .updateTable('monitor_watches')
       .set({ pinned_digest: digest, pinned_at: now })
       .where('id', '=', watchId)
@@ -207,11 +228,13 @@ export class MonitorRepository {
   }
 
   async setCategory(watchId: number, category: string): Promise<void> {
-    await this.#db.updateTable('monitor_watches').set({ category }).where('id', '=', watchId).execute();
+    const db = await this.#kysely();
+    await db.updateTable('monitor_watches').set({ category }).where('id', '=', watchId).execute();
   }
 
   async raiseAlarm(key: WatchKey, alarm: { kind: string; digest?: string; detail: string }, now: Date): Promise<void> {
-    await this.#db
+    const db = await this.#kysely();
+    await db
       .insertInto('monitor_alarms')
       .values({
         ...keyColumns(key),
@@ -225,7 +248,8 @@ export class MonitorRepository {
 
   /** Alarms of one tag (every platform when `platform` is absent), or all of them, oldest first. */
   async alarms(key?: Omit<WatchKey, 'platform'> & { platform?: string }): Promise<StoredAlarm[]> {
-    let query = this.#db.selectFrom('monitor_alarms').selectAll();
+    const db = await this.#kysely();
+    let query = db.selectFrom('monitor_alarms').selectAll();
     if (key) {
       query = query
         .where('registry', '=', key.registry)
@@ -253,9 +277,10 @@ export class MonitorRepository {
     versions: readonly { readonly source: string; readonly version: string }[],
     now: Date,
   ): Promise<number> {
+    const db = await this.#kysely();
     let added = 0;
     for (const rows of chunks([...versions], Math.floor(maxParameters / 4))) {
-      const inserted = await this.#db
+      const inserted = await db
         .insertInto('monitor_package_versions')
         .values(rows.map((r) => ({ suite, source: r.source, version: r.version, first_seen: now })))
         .onConflict((oc) => oc.columns(['suite', 'source', 'version']).doNothing())
@@ -268,9 +293,10 @@ export class MonitorRepository {
 
   /** When each of `versions` of a source was first seen in the suite's index (absent: never observed). */
   async firstSeenVersions(suite: string, source: string, versions: readonly string[]): Promise<Map<string, string>> {
+    const db = await this.#kysely();
     const out = new Map<string, string>();
     if (versions.length === 0) return out;
-    const rows = await this.#db
+    const rows = await db
       .selectFrom('monitor_package_versions')
       .select(['version', 'first_seen'])
       .where('suite', '=', suite)

@@ -46,6 +46,21 @@ export const readQueries = {
       .where('vulnerability', '=', p.vulnerability)
       .orderBy('created_at')
       .orderBy('id'),
+  monitorWatches: (db: Db, _: None) => db.selectFrom('monitor_watches').selectAll(),
+  monitorObservationsById: (db: Db, p: { list: readonly number[] }) =>
+    db.selectFrom('monitor_observations').selectAll().where('id', 'in', p.list),
+};
+
+/**
+ * The writes of a monitor round over unchanged tags (`sgci monitor run`), kept like the reads: kysely on every
+ * engine, their SQLite compilation in `read-statements.json` for the CLI's file (`sqlite-reads.ts` runs a list
+ * once per element in one transaction), so a round that finds nothing moved loads no query layer.
+ */
+export const writeQueries = {
+  observationsSeen: (db: Db, p: { at: Date; list: readonly number[] }) =>
+    db.updateTable('monitor_observations').set({ last_seen: p.at }).where('id', 'in', p.list),
+  watchesChecked: (db: Db, p: { at: Date; list: readonly number[] }) =>
+    db.updateTable('monitor_watches').set({ checked_at: p.at }).where('id', 'in', p.list),
 };
 
 export type ReadName = keyof typeof readQueries;
@@ -57,19 +72,39 @@ export interface ReadRunner {
   rows<N extends ReadName>(name: N, params: ReadParams<N>): Promise<ReadRow<N>[]>;
 }
 
-type AnyRead = (db: Db, params: Record<string, unknown>) => { execute(): Promise<unknown[]> };
+export type WriteName = keyof typeof writeQueries;
+export type WriteParams<N extends WriteName> = Parameters<(typeof writeQueries)[N]>[1];
+
+/** Runs the write statements on one engine; an empty list writes nothing. */
+export interface WriteRunner {
+  run<N extends WriteName>(name: N, params: WriteParams<N>): Promise<void>;
+}
+
+type AnyQuery = (db: Db, params: Record<string, unknown>) => { execute(): Promise<unknown[]> };
+
+/** A query's results, its list parameter sent in slices of up to maxParameters with the other parameters. */
+async function executeSliced(db: Db, query: AnyQuery, params: object): Promise<unknown[]> {
+  const { list, ...scalars } = params as { list?: readonly unknown[] };
+  if (list === undefined) return query(db, scalars).execute();
+  const rows: unknown[] = [];
+  for (const part of chunks(list, maxParameters - Object.keys(scalars).length))
+    for (const row of await query(db, { ...scalars, list: part }).execute()) rows.push(row);
+  return rows;
+}
 
 /** The read queries through kysely, on any engine (or transaction). */
 export function kyselyReads(db: Db): ReadRunner {
   return {
-    async rows<N extends ReadName>(name: N, params: ReadParams<N>): Promise<ReadRow<N>[]> {
-      const query = readQueries[name] as unknown as AnyRead;
-      const { list, ...scalars } = params as { list?: readonly string[] };
-      if (list === undefined) return (await query(db, scalars).execute()) as ReadRow<N>[];
-      const rows: ReadRow<N>[] = [];
-      for (const part of chunks(list, maxParameters - Object.keys(scalars).length))
-        for (const row of await query(db, { ...scalars, list: part }).execute()) rows.push(row as ReadRow<N>);
-      return rows;
+    rows: async <N extends ReadName>(name: N, params: ReadParams<N>) =>
+      (await executeSliced(db, readQueries[name] as unknown as AnyQuery, params)) as ReadRow<N>[],
+  };
+}
+
+/** The write statements through kysely, on any engine (or transaction). */
+export function kyselyWrites(db: Db): WriteRunner {
+  return {
+    run: async <N extends WriteName>(name: N, params: WriteParams<N>) => {
+      await executeSliced(db, writeQueries[name] as unknown as AnyQuery, params);
     },
   };
 }

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DatabaseSync } from 'node:sqlite';
 import type { Dialect, Kysely } from 'kysely';
 import { dataDir as defaultDataDir, describe, SgciError } from '../core/index.ts';
 import { AdvisoryRepository, type Feed } from './advisories.ts';
@@ -146,19 +147,38 @@ async function openEngine(
     const pglite = await PGlite.create(location === 'memory://' ? undefined : location);
     return { dialect: new PGliteDialect(pglite), migrated: () => false, listen: (db) => pgliteListen(pglite, db) };
   }
-  const [{ openSqlite }, { NodeSqliteDialect }, { migrationsDone }] = await Promise.all([
+  const [{ openSqlite }, { migrationsDone }] = await Promise.all([
     import('./sqlite-file.ts'),
-    import('./sqlite-dialect.ts'),
     import('./sqlite-reads.ts'),
   ]);
   const database = openSqlite(location, { readOnly });
+  return { ...(await sqliteEngine(database, location)), migrated: () => migrationsDone(database) };
+}
+
+/** The engine of an open SQLite file. */
+async function sqliteEngine(database: DatabaseSync, location: string): Promise<Omit<Engine, 'migrated'>> {
+  const { NodeSqliteDialect } = await import('./sqlite-dialect.ts');
   return {
     dialect: new NodeSqliteDialect(database, location),
-    migrated: () => migrationsDone(database),
     listen: () => async () => {
       throw new SgciError('USAGE', location, 'SQLite has no notifications: use PostgreSQL or PGlite');
     },
   };
+}
+
+/**
+ * The store over a SQLite file already open, whose migrations have all run (`openMonitorStore` checks that without
+ * kysely, which loads here); closing the store closes the file.
+ */
+export async function storeOverSqlite(database: DatabaseSync, location: string): Promise<Store> {
+  const [{ Kysely }, engine] = await Promise.all([import('kysely'), sqliteEngine(database, location)]);
+  const db = new Kysely<Database>({ dialect: engine.dialect });
+  return assembleStore(
+    'sqlite',
+    location,
+    db,
+    engine.listen(() => db),
+  );
 }
 
 async function migrate(db: Kysely<Database>): Promise<void> {
@@ -199,6 +219,10 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     if (error instanceof SgciError) throw error;
     throw new SgciError('DATABASE_ERROR', location, `cannot migrate database: ${describe(error)}`, { cause: error });
   }
+  return assembleStore(kind, location, db, listen);
+}
+
+function assembleStore(kind: StoreKind, location: string, db: Kysely<Database>, listen: Listen): Store {
   const listeners = new Set<NotificationListener>();
   const close = async () => {
     await Promise.all([...listeners].map((l) => l.close().catch(() => undefined)));

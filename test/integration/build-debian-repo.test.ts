@@ -18,8 +18,8 @@ import {
   formatWhy,
   lockedPackages,
   lockOf,
+  lockPins,
   parseLock,
-  pinnedInRelease,
   RepositoryFiles,
   type ResolveRequest,
   resolveDebian,
@@ -94,7 +94,7 @@ describe('Debian sources: the chain of trust over loopback', () => {
     assert.ok(suite?.validUntil, 'Valid-Until recorded');
     assert.deepEqual(
       suite?.indices.map((i) => i.path),
-      ['dists/testing/main/binary-amd64/Packages.xz'],
+      ['dists/testing/main/binary-amd64/Packages.gz'],
     );
     assert.ok(
       served.requests.some((p) => p.includes('/by-hash/SHA256/')),
@@ -133,7 +133,7 @@ describe('Debian sources: the chain of trust over loopback', () => {
     const offline = new RepositoryFiles({ cacheDir: join(root, 'cache-good'), offline: true });
     const again = await resolveDebian(request(sourceFor(served.url)), {
       files: offline,
-      pinned: pinnedInRelease(lock),
+      pinned: lockPins(lock),
     });
     await fetchPackages(again.closures[0]?.packages ?? assert.fail(), offline);
     // and straight from the lock, without reading an index
@@ -144,6 +144,27 @@ describe('Debian sources: the chain of trust over loopback', () => {
     );
     assert.equal(served.requests.length, before, 'offline build made no request');
     assert.deepEqual(diffLock(lock, lockOf(again, 'sha256:config')), []);
+
+    // a lock that names the .xz form (written when sgci preferred it) is read as it names it: the same lock again
+    const xzPath = 'dists/testing/main/binary-amd64/Packages.xz';
+    const xzBytes = await readFile(join(made.dir, xzPath));
+    const xzSha256 = digestOf(xzBytes).slice('sha256:'.length);
+    const xzLock = parseLock(
+      serializeLock({
+        ...lock,
+        suites: lock.suites.map((s) => ({
+          ...s,
+          indices: [{ path: xzPath, sha256: xzSha256, size: xzBytes.length }],
+        })),
+      }),
+      'sgci.lock.json',
+    );
+    const fromXz = await resolveDebian(request(sourceFor(served.url)), {
+      files: new RepositoryFiles({ cacheDir: join(root, 'cache-good-xz') }),
+      pinned: lockPins(xzLock),
+    });
+    assert.deepEqual(diffLock(xzLock, lockOf(fromXz, 'sha256:config')), []);
+    assert.ok(served.requests.includes(`/dists/testing/main/binary-amd64/by-hash/SHA256/${xzSha256}`));
   });
 
   test('by-hash falls back to the path; a damaged cache entry is fetched again; a pinned InRelease must match', async () => {
@@ -167,10 +188,10 @@ describe('Debian sources: the chain of trust over loopback', () => {
     await rejects(
       resolveDebian(request(sourceFor(served.url)), {
         files: new RepositoryFiles({ cacheDir, offline: true }),
-        pinned: pinnedInRelease(lock),
+        pinned: lockPins(lock),
       }),
       'CACHE_ERROR',
-      /Packages\.xz: not in the cache \(offline\)/,
+      /Packages\.gz: not in the cache \(offline\)/,
     );
     await resolveDebian(request(sourceFor(served.url)), { files });
     assert.equal(digestOf(await readFile(cached)), `sha256:${index.sha256}`);
@@ -181,7 +202,7 @@ describe('Debian sources: the chain of trust over loopback', () => {
       suites: lock.suites.map((s) => ({ ...s, inRelease: { ...s.inRelease, sha256: 'f'.repeat(64) } })),
     };
     await rejects(
-      resolveDebian(request(sourceFor(served.url)), { files, pinned: pinnedInRelease(moved) }),
+      resolveDebian(request(sourceFor(served.url)), { files, pinned: lockPins(moved) }),
       'DIGEST_MISMATCH',
       /dists\/testing\/InRelease: InRelease is sha256:[0-9a-f]{64}, the lock pins sha256:f{64}/,
     );
@@ -202,7 +223,7 @@ describe('Debian sources: the chain of trust over loopback', () => {
     const xz = offline.cache.pathOf(parseDigest(`sha256:${first.suites[0]?.indices[0]?.sha256}`));
     const xzBytes = await readFile(xz);
     await writeFile(xz, Buffer.alloc(xzBytes.length));
-    const hit = await resolveDebian(request(sourceFor(served.url)), { files: offline, pinned: pinnedInRelease(lock) });
+    const hit = await resolveDebian(request(sourceFor(served.url)), { files: offline, pinned: lockPins(lock) });
     assert.equal(serializeLock(lockOf(hit, 'sha256:config')), serializeLock(lock));
 
     // a tampered decompressed entry (same size, another version) is dropped and derived again from the .xz
@@ -210,7 +231,7 @@ describe('Debian sources: the chain of trust over loopback', () => {
     await writeFile(decompressed, plain.toString('latin1').replace('Version: 1.0', 'Version: 9.0'), 'latin1');
     const rederived = await resolveDebian(request(sourceFor(served.url)), {
       files: offline,
-      pinned: pinnedInRelease(lock),
+      pinned: lockPins(lock),
     });
     assert.equal(serializeLock(lockOf(rederived, 'sha256:config')), serializeLock(lock));
     assert.deepEqual(await readFile(decompressed), plain, 'derived anew from the verified .xz');
@@ -222,7 +243,7 @@ describe('Debian sources: the chain of trust over loopback', () => {
     const files = new RepositoryFiles({ cacheDir: join(root, 'cache-locked') });
     const resolution = await resolveDebian(request(sourceFor(served.url)), { files });
     const lock = lockOf(resolution, 'sha256:config');
-    const options = { files, pinned: pinnedInRelease(lock) };
+    const options = { files, pinned: lockPins(lock) };
     const suites = await verifyLockedPackages(request(sourceFor(served.url)), lockedPackages(lock, 'amd64'), options);
     assert.deepEqual(suites, resolution.suites, 'the same verified chain as the resolution');
 
@@ -247,7 +268,7 @@ describe('Debian sources: the chain of trust over loopback', () => {
     );
     assert.deepEqual(
       resolution.suites[0]?.indices.map((i) => i.path),
-      ['dists/testing/main/binary-amd64/Packages.xz', 'dists/testing/main/binary-arm64/Packages.xz'],
+      ['dists/testing/main/binary-amd64/Packages.gz', 'dists/testing/main/binary-arm64/Packages.gz'],
     );
     const lock = lockOf(resolution, 'sha256:config');
     assert.deepEqual(
@@ -303,14 +324,14 @@ describe('Debian sources: the chain of trust over loopback', () => {
     );
   });
 
-  test('a file: directory source resolves the same closure as http; a missing .xz falls back to .gz', async () => {
+  test('a file: directory source resolves the same closure as http; a missing .gz falls back to .xz', async () => {
     const made = await repo('file');
-    await rm(`${made.packagesPath('amd64')}.xz`);
+    await rm(`${made.packagesPath('amd64')}.gz`);
     const files = new RepositoryFiles({ cacheDir: join(root, 'cache-file') });
     const resolution = await resolveDebian(request(sourceFor(pathToFileURL(made.dir).href)), { files });
     assert.deepEqual(
       resolution.suites[0]?.indices.map((i) => i.path),
-      ['dists/testing/main/binary-amd64/Packages.gz'],
+      ['dists/testing/main/binary-amd64/Packages.xz'],
     );
     assert.equal(resolution.closures[0]?.packages.length, 7);
     const fetched = await fetchPackages(resolution.closures[0]?.packages ?? assert.fail(), files);
@@ -319,16 +340,17 @@ describe('Debian sources: the chain of trust over loopback', () => {
 
   test('a changed Packages index fails at the InRelease link, naming the index', async () => {
     const made = await repo('changed-packages');
-    const xz = `${made.packagesPath('amd64')}.xz`;
-    const bytes = await readFile(xz);
+    // the form a build reads first (gzip): a tampered one is refused, never passed over for another form
+    const gz = `${made.packagesPath('amd64')}.gz`;
+    const bytes = await readFile(gz);
     bytes[bytes.length - 20] = (bytes[bytes.length - 20] ?? 0) ^ 1;
-    await writeFile(xz, bytes);
+    await writeFile(gz, bytes);
     await using served = await serveDirectory(made.dir);
     const files = new RepositoryFiles({ cacheDir: join(root, 'cache-changed') });
     await rejects(
       resolveDebian(request(sourceFor(served.url)), { files }),
       'DIGEST_MISMATCH',
-      /dists\/testing\/main\/binary-amd64\/Packages\.xz: is sha256:[0-9a-f]{64}, InRelease says sha256:/,
+      /dists\/testing\/main\/binary-amd64\/Packages\.gz: is sha256:[0-9a-f]{64}, InRelease says sha256:/,
     );
   });
 

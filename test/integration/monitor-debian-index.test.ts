@@ -72,15 +72,15 @@ test('a Debian fix counts from its first observation in the suite; an unsigned o
       signer: key.fingerprint,
     });
 
-    // the signed InRelease names each index's sha256: a changed Packages.xz is refused
-    const index = join(second.dir, 'dists/bookworm/main/binary-amd64/Packages.xz');
+    // the signed InRelease names each index's sha256: a changed Packages.gz (the form read) is refused
+    const index = join(second.dir, 'dists/bookworm/main/binary-amd64/Packages.gz');
     const original = await readFile(index);
     const tampered = Buffer.from(original);
     tampered[tampered.length - 20] = (tampered[tampered.length - 20] ?? 0) ^ 1;
     await writeFile(index, tampered);
     await assert.rejects(
       observeDebianIndex(deps, mirror2.url, 'bookworm', { keys }),
-      refused('DIGEST_MISMATCH', '/dists/bookworm/main/binary-amd64/Packages.xz', /InRelease/),
+      refused('DIGEST_MISMATCH', '/dists/bookworm/main/binary-amd64/Packages.gz', /InRelease/),
     );
     await writeFile(index, original);
 

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { openStore, type Store, type WatchKey } from '../../src/store/index.ts';
+import { openMonitorStore, openStore, type Store, type WatchKey } from '../../src/store/index.ts';
 import { postgresMissing, startPostgres, type TestPostgres } from '../helpers/postgres.ts';
 
 const key: WatchKey = { registry: 'registry.example', repository: 'base/debian', tag: '12', platform: 'linux/amd64' };
@@ -90,3 +90,56 @@ function ledgerSuite(kind: 'sqlite' | 'pglite' | 'postgres', skip: string | unde
 ledgerSuite('sqlite', undefined);
 ledgerSuite('pglite', undefined);
 ledgerSuite('postgres', postgresMissing());
+
+describe('monitor round on the SQLite file through its compiled statements (openMonitorStore)', () => {
+  const work = mkdtempSync(join(tmpdir(), 'sgci-monitor-compiled-'));
+  after(() => rmSync(work, { recursive: true, force: true }));
+  const row = (digest: string, day: number) => ({
+    ...key,
+    digest,
+    platformDigest: 'sha256:m1',
+    configDigest: 'sha256:c1',
+    diffIds: ['sha256:l1'],
+    source: 'head' as const,
+    firstSeen: t(day).toISOString(),
+    change: null,
+  });
+
+  test('a new file is migrated through the store first', async () => {
+    await using opened = await openMonitorStore({ dataDir: join(work, 'new'), databaseUrl: '' });
+    assert.deepEqual(await opened.monitor.watches(), []);
+  });
+
+  test("the watch list and the unchanged tags' writes are those kysely reads and writes", async () => {
+    const options = { dataDir: join(work, 'db'), databaseUrl: '' };
+    await using store = await openStore(options);
+    await store.monitor.addWatch(key, 3600, t(0));
+    await store.monitor.addWatch({ ...key, tag: '13' }, 60, t(0));
+    const [twelve, thirteen] = await store.monitor.watches();
+    const first = await store.monitor.append(twelve?.id ?? 0, row('sha256:a', 0));
+    await store.monitor.setPin(twelve?.id ?? 0, 'sha256:a', t(0));
+    await using compiled = await openMonitorStore(options);
+    assert.deepEqual(await compiled.monitor.watches(), await store.monitor.watches());
+    await compiled.monitor.seenAgain([twelve?.id ?? 0], [first], t(1));
+    await compiled.monitor.checked([thirteen?.id ?? 0], t(2));
+    await compiled.monitor.seenAgain([], [], t(3));
+    const watches = await store.monitor.watches();
+    assert.deepEqual(await compiled.monitor.watches(), watches);
+    assert.deepEqual(
+      watches.map((w) => [w.tag, w.checkedAt, w.current?.lastSeen, w.pinnedDigest]),
+      [
+        ['12', t(1).toISOString(), t(1).toISOString(), 'sha256:a'],
+        ['13', t(2).toISOString(), undefined, undefined],
+      ],
+    );
+    // a moved tag loads the query layer on the same connection; the round's statements then go through it
+    const moved = await compiled.monitor.append(thirteen?.id ?? 0, { ...row('sha256:b', 4), tag: '13' });
+    await compiled.monitor.seenAgain([thirteen?.id ?? 0], [moved], t(5));
+    assert.equal((await compiled.store()).kind, 'sqlite');
+    assert.deepEqual(
+      (await store.monitor.history({ ...key, tag: '13' })).map((r) => [r.digest, r.lastSeen]),
+      [['sha256:b', t(5).toISOString()]],
+    );
+    assert.deepEqual(await compiled.monitor.watches(), await store.monitor.watches());
+  });
+});

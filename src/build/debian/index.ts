@@ -14,8 +14,8 @@ export {
   type LockedSuite,
   lockedPackages,
   lockOf,
+  lockPins,
   parseLock,
-  pinnedInRelease,
   serializeLock,
 } from './lock.ts';
 export { type BinaryPackage, type MultiArch, type PackageOrigin, parsePackages } from './packages.ts';

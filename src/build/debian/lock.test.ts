@@ -122,3 +122,21 @@ test('Release: Date and Valid-Until judged at the snapshot time; the suite by Su
   assert.throws(() => release('Date: yesterday\n'), /Date is not a date/);
   assert.throws(() => packagesIndex(r, 'contrib', 'amd64', 'InRelease'), /lists no contrib\/binary-amd64\/Packages/);
 });
+
+test('Packages forms: gzip before xz before none, and a form the lock names before them all', () => {
+  const r = parseRelease(
+    `Origin: Debian\nSuite: stable\nCodename: bookworm\nDate: Sat, 11 Jan 2025 10:00:00 UTC\nSHA256:\n ${sha('a')} 123 main/binary-amd64/Packages\n ${sha('b')} 45 main/binary-amd64/Packages.xz\n ${sha('c')} 60 main/binary-amd64/Packages.gz\n`,
+    'InRelease',
+  );
+  const paths = (pinned?: string[]) =>
+    packagesIndex(r, 'main', 'amd64', 'InRelease', new Set(pinned)).map((f) => f.path.split('/').pop());
+  assert.deepEqual(paths(), ['Packages.gz', 'Packages.xz', 'Packages']);
+  assert.deepEqual(paths(['main/binary-amd64/Packages.xz']), ['Packages.xz', 'Packages.gz', 'Packages']);
+  assert.deepEqual(paths(['main/binary-amd64/Packages']), ['Packages', 'Packages.gz', 'Packages.xz']);
+  // a pin of another index or one the Release does not list changes nothing
+  assert.deepEqual(paths(['main/binary-arm64/Packages.xz', 'main/binary-amd64/Packages.bz2']), [
+    'Packages.gz',
+    'Packages.xz',
+    'Packages',
+  ]);
+});

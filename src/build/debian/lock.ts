@@ -144,10 +144,24 @@ export function lockedPackages(lock: Lock, architecture: string): (DebFile & { r
   }));
 }
 
-/** The InRelease a lock pins for a source URL and suite: for `ResolveOptions.pinned`. */
-export function pinnedInRelease(lock: Lock): (url: string, suite: string) => ExpectedFile | undefined {
-  const bySuite = new Map(lock.suites.map((s) => [`${s.url} ${s.suite}`, s.inRelease]));
+/** What a lock pins for a source URL and suite, its InRelease and index forms: for `ResolveOptions.pinned`. */
+export function lockPins(lock: Lock): (url: string, suite: string) => SuitePin | undefined {
+  const bySuite = new Map(
+    lock.suites.map((s) => {
+      const prefix = `dists/${s.suite}/`;
+      const indices = new Set(
+        s.indices.filter((i) => i.path.startsWith(prefix)).map((i) => i.path.slice(prefix.length)),
+      );
+      return [`${s.url} ${s.suite}`, { inRelease: s.inRelease, indices }];
+    }),
+  );
   return (url, suite) => bySuite.get(`${url} ${suite}`);
+}
+
+/** What a lock pins of one suite: its InRelease, and the index forms it read (paths below `dists/<suite>/`). */
+export interface SuitePin {
+  readonly inRelease: ExpectedFile;
+  readonly indices: ReadonlySet<string>;
 }
 
 /**

@@ -3,7 +3,8 @@
  * and fetch each chosen `.deb`, verified against its Packages entry, into the cache.
  */
 import { SgciError } from '../../core/index.ts';
-import type { ExpectedFile, RepositoryFiles } from './files.ts';
+import type { RepositoryFiles } from './files.ts';
+import type { SuitePin } from './lock.ts';
 import type { BinaryPackage } from './packages.ts';
 import { type Closure, type ClosurePackage, resolveClosure } from './resolve.ts';
 import { sideBySide } from './side-by-side.ts';
@@ -25,8 +26,11 @@ export interface ResolveOptions {
   readonly files: RepositoryFiles;
   /** The clock for sources without a snapshot time. */
   readonly now?: () => Date;
-  /** InRelease digests by `url` and suite (from a lock): read from the cache, and a fetched one must match. */
-  readonly pinned?: (url: string, suite: string) => ExpectedFile | undefined;
+  /**
+   * What a lock pins by `url` and suite: the InRelease (read from the cache, and a fetched one must match) and the
+   * index forms it read (read first).
+   */
+  readonly pinned?: (url: string, suite: string) => SuitePin | undefined;
   /** Bound on one decompressed Packages index; default 1 GiB. */
   readonly maxIndexBytes?: number;
 }
@@ -127,7 +131,7 @@ async function loadSources(
         keys,
         signers,
         at,
-        ...(pinned ? { pinned } : {}),
+        ...(pinned ? { pinned: pinned.inRelease, pinnedIndices: pinned.indices } : {}),
         maxIndexBytes: options.maxIndexBytes ?? 1024 * 1024 * 1024,
         ...(only ? { only } : {}),
       });

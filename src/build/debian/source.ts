@@ -56,6 +56,8 @@ export interface SuiteRequest {
   readonly at: Date;
   /** The InRelease a lock pins (read from the cache when it has it). */
   readonly pinned?: ExpectedFile;
+  /** The index forms a lock names (paths below `dists/<suite>/`): read before the form sgci prefers. */
+  readonly pinnedIndices?: ReadonlySet<string>;
   /** Bound on one decompressed index. */
   readonly maxIndexBytes: number;
   /** Only the stanzas of these packages are parsed (a locked build checks its packages, it resolves nothing). */
@@ -77,7 +79,10 @@ export async function loadSuite(files: RepositoryFiles, request: SuiteRequest): 
   const release = parseRelease(signed.text, inReleaseUrl);
   checkRelease(release, suite, request.at, inReleaseUrl);
   const wanted = source.components.flatMap((component) =>
-    indicesOf(release, component, request.architectures, inReleaseUrl).map((forms) => ({ component, forms })),
+    indicesOf(release, component, request.architectures, inReleaseUrl, request.pinnedIndices).map((forms) => ({
+      component,
+      forms,
+    })),
   );
   // the indices at once: one downloads while another decompresses
   const loaded = await sideBySide(wanted, async ({ component, forms }) => {
@@ -115,15 +120,16 @@ export async function loadSuite(files: RepositoryFiles, request: SuiteRequest): 
 
 /**
  * The Packages indices of a component, each as the forms the Release lists: one per architecture, plus
- * `binary-all` where the Release keeps `all` apart.
+ * `binary-all` where the Release keeps `all` apart; a pinned form first.
  */
 function indicesOf(
   release: Release,
   component: string,
   architectures: readonly string[],
   input: string,
+  pinned?: ReadonlySet<string>,
 ): IndexFile[][] {
-  const out = architectures.map((arch) => packagesIndex(release, component, arch, input));
-  if (!release.archAllInArchIndices) out.push(packagesIndex(release, component, 'all', input));
+  const out = architectures.map((arch) => packagesIndex(release, component, arch, input, pinned));
+  if (!release.archAllInArchIndices) out.push(packagesIndex(release, component, 'all', input, pinned));
   return out;
 }

@@ -71,11 +71,14 @@ async function scannerOf(store: Store, clock: Clock, opts: Record<string, unknow
   });
 }
 
-/** The scanner built at the first tag that moved: a round of unchanged tags loads no scan pipeline. */
-function lazyScanner(store: Store, clock: Clock, opts: Record<string, unknown>): DigestScanner {
+/**
+ * The scanner built at the first tag that moved: a round of unchanged tags loads no scan pipeline, and no query layer
+ * for the store's scan cache and advisories.
+ */
+function lazyScanner(store: () => Promise<Store>, clock: Clock, opts: Record<string, unknown>): DigestScanner {
   let scanner: Promise<DigestScanner> | undefined;
   return async (reference, platform) => {
-    scanner ??= scannerOf(store, clock, opts);
+    scanner ??= store().then((opened) => scannerOf(opened, clock, opts));
     return (await scanner)(reference, platform);
   };
 }
@@ -232,9 +235,13 @@ export function registerMonitor(program: Command): void {
       )
       .addOption(outputOption(['text', 'json'], 'text')),
   ).action(async (opts: MonitorCliOptions & Record<string, unknown>) => {
-    const { runRound, notifyRound } = await import('../../monitor/index.ts');
-    const { store, clock } = await monitorParts();
-    await using _ = store;
+    const [{ runRound, notifyRound }, { openMonitorStore }] = await Promise.all([
+      import('../../monitor/index.ts'),
+      import('../../store/index.ts'),
+    ]);
+    // the round's statements on the SQLite file run without kysely; a moved tag loads it (store/monitor-store.ts)
+    await using store = await openMonitorStore();
+    const clock = systemClock();
     const openClient = await clientFactory(opts);
     // the built-in policy pins no keys: the policy module (zod, YAML) loads only for a --policy file
     const policy = typeof opts.policy === 'string' ? await policyOf(opts) : undefined;
@@ -246,7 +253,7 @@ export function registerMonitor(program: Command): void {
         clock,
         openClient,
         limits: limitsFromCli(opts),
-        ...(opts.scan !== false ? { scan: lazyScanner(store, clock, opts) } : {}),
+        ...(opts.scan !== false ? { scan: lazyScanner(store.store, clock, opts) } : {}),
         ...(verifier ? { verify: verifier.verify } : {}),
       },
       {

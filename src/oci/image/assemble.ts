@@ -7,7 +7,6 @@ import {
   SgciError,
   verifyDigest,
 } from '../../core/index.ts';
-import { readFilesystem } from '../fs/index.ts';
 import type { FileNeeds, Image, ImageFilesystem, ImageSourceDescription, Layer } from '../types.ts';
 import { type ContentDescriptor, checkDeclaredSize, type ImageContent, type ManifestDocument } from './content.ts';
 import { formatPlatform, platformMatches, selectPlatform } from './platform.ts';
@@ -283,10 +282,10 @@ export class AssembledImage implements Image {
   filesystem(needs: FileNeeds = {}, layers?: ReadonlySet<number>): Promise<ImageFilesystem> {
     if (this.#filesystem) return this.#filesystem(needs);
     const read = layers === undefined ? this.layers : this.layers.filter((layer) => layers.has(layer.index));
-    return readFilesystem(read, needs, {
-      limits: this.#limits,
-      ...(this.#signal ? { signal: this.#signal } : {}),
-    });
+    // the layer reader and the tree load with the first filesystem read: describing an image (a monitor round's
+    // moved tag, `inspect`) never needs them
+    const options = { limits: this.#limits, ...(this.#signal ? { signal: this.#signal } : {}) };
+    return import('../fs/index.ts').then(({ readFilesystem }) => readFilesystem(read, needs, options));
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

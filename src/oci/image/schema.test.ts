@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { DockerArchiveManifest } from '../source/schema.ts';
 import { Descriptor, ImageConfig, ImageIndex, ImageManifest, mediaTypes, Platform } from './schema.ts';
 import type { Shape } from './shape.ts';
+import { assertAgreement, document, near } from './shape-testing.ts';
 
 /**
  * The zod schemas these validators replaced (issue 17), kept here as the oracle: on every generated document both
@@ -91,29 +92,6 @@ const zodConfig = z
 const zodDockerArchive = z.array(
   z.object({ Config: z.string(), RepoTags: z.array(z.string()).nullish(), Layers: z.array(z.string()) }),
 );
-
-/** Mostly the right value, sometimes any JSON value, null or nothing: near misses find the differences. */
-function near<T>(valid: fc.Arbitrary<T>): fc.Arbitrary<unknown> {
-  return fc.oneof(
-    { weight: 60, arbitrary: valid },
-    { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
-    { weight: 1, arbitrary: fc.constantFrom(null, undefined, -1, 1.5, 2 ** 60, '', 'sha256:', 'SHA256:AB', true) },
-  );
-}
-
-/** An object of these fields, the optional ones maybe absent, plus maybe keys nobody declared. */
-function document(fields: Record<string, fc.Arbitrary<unknown>>, required: string[] = []): fc.Arbitrary<unknown> {
-  const near_ = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, near(v)]));
-  return fc
-    .tuple(
-      fc.record(near_, { requiredKeys: required }),
-      fc.dictionary(fc.constantFrom('extra', 'Zz', 'a.b', 'Config', 'os'), fc.jsonValue({ maxDepth: 1 }), {
-        maxKeys: 2,
-      }),
-      fc.boolean(),
-    )
-    .map(([declared, extra, extraFirst]) => (extraFirst ? { ...extra, ...declared } : { ...declared, ...extra }));
-}
 
 const strings = fc.array(fc.string({ maxLength: 4 }), { maxLength: 3 });
 const stringMap = fc.dictionary(fc.string({ maxLength: 4 }), near(fc.string({ maxLength: 4 })), { maxKeys: 3 });
@@ -219,31 +197,8 @@ describe('image document validators agree with the zod schemas they replaced', (
     ['image config', ImageConfig, zodConfig, config],
     ['docker-archive manifest.json', DockerArchiveManifest, zodDockerArchive, dockerArchive],
   ];
-  for (const [name, shape, oracle, arbitrary] of cases) {
-    test(name, () => {
-      let accepted = 0;
-      fc.assert(
-        fc.property(arbitrary, (value) => {
-          const ours = shape.safeParse(value);
-          const theirs = oracle.safeParse(value);
-          assert.equal(ours.success, theirs.success, JSON.stringify(value));
-          if (ours.success && theirs.success) {
-            accepted++;
-            assert.equal(JSON.stringify(ours.data), JSON.stringify(theirs.data));
-            assert.deepEqual(ours.data, theirs.data);
-            assert.notEqual(ours.data, value, 'a fresh value, not the input');
-          } else if (!ours.success && !theirs.success) {
-            // both name a place; ours is one of the places zod names
-            const paths = theirs.error.issues.map((i) => i.path.join('.'));
-            assert.ok(paths.includes(ours.error.issues[0]?.path.join('.') ?? ''), JSON.stringify({ value, paths }));
-          }
-        }),
-        { numRuns: 600 },
-      );
-      // the generators must reach both sides, or the agreement says little
-      assert.ok(accepted >= 10, `${name}: only ${accepted} generated documents were valid`);
-    });
-  }
+  for (const [name, shape, oracle, arbitrary] of cases)
+    test(name, () => assertAgreement(name, shape, oracle, arbitrary));
 });
 
 describe('a document that does not fit names the first place it is wrong', () => {

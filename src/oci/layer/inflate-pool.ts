@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import * as zlib from 'node:zlib';
-import { bootingWorker } from '../../core/index.ts';
+import { bootWorker } from '../../core/index.ts';
 import { decompressorOf } from './compression.ts';
 import { syncInflater } from './decompress.ts';
 import { type FromInflateWorker, inflateWorkerSource, type ToInflateWorker } from './inflate-worker.ts';
@@ -98,14 +98,13 @@ export class InflatePool {
     if (this.#all.length < this.#size) {
       // worker_threads loads with the first worker (~2 ms of start-up a small image, inflated here, never needs)
       const { Worker } = process.getBuiltinModule('node:worker_threads');
-      const booted = bootingWorker();
-      const worker = new Worker(inflateWorkerSource(syncInflater, decompressorOf), {
-        eval: true,
-        resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 16, stackSizeMb: 1 },
-      });
-      worker.once('message', booted);
-      worker.once('error', booted);
-      worker.once('exit', booted);
+      const worker = bootWorker(
+        () =>
+          new Worker(inflateWorkerSource(syncInflater, decompressorOf), {
+            eval: true,
+            resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 16, stackSizeMb: 1 },
+          }),
+      );
       // The layer using a worker hears of its failure; the pool only stops handing a dead worker out
       // (an error event without a listener would end the process).
       const forget = () => {

@@ -43,7 +43,7 @@ export type FromInflateWorker =
   /** Every input sent so far has come out: nothing more until the next arrives. */
   | { readonly kind: 'starved'; readonly job: number }
   | { readonly kind: 'end'; readonly job: number; readonly digest: string | undefined; readonly fed: number }
-  /** The worker has loaded the built-ins it uses (its first message, job -1): `bootingWorker`'s end. */
+  /** The worker has loaded the built-ins it uses (its first message, job -1): `bootWorker`'s end. */
   | { readonly kind: 'ready'; readonly job: -1 }
   | {
       readonly kind: 'error';

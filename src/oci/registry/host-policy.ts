@@ -8,9 +8,10 @@
  */
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
-import { buildConnector } from 'undici';
+import type { buildConnector as BuildConnector } from 'undici';
 import { SgciError } from '../../core/index.ts';
 import { specialRangeOf } from './address-range.ts';
+import { buildConnector } from './undici.ts';
 
 export interface RegistryHostPolicyOptions {
   /** `HOST` or `HOST:PORT` reached even on a loopback or private address (the server's `--allow-registry`). */
@@ -97,7 +98,7 @@ export class RegistryHostPolicy {
   }
 
   /** An undici connector that applies the policy to each new connection; `options` as for `buildConnector`. */
-  connector(options: buildConnector.BuildOptions): buildConnector.connector {
+  connector(options: BuildConnector.BuildOptions): BuildConnector.connector {
     const direct = buildConnector(options);
     const lookup: LookupFunction = (hostname, lookupOptions, callback) =>
       this.#lookup(hostname, lookupOptions, callback);

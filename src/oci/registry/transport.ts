@@ -6,9 +6,10 @@
  * refuses. It knows nothing about auth or manifests.
  */
 import { isIP } from 'node:net';
-import { Agent, type Dispatcher, EnvHttpProxyAgent, errors as undiciErrors } from 'undici';
+import type { Dispatcher } from 'undici';
 import { isSgciError, SgciError } from '../../core/index.ts';
 import { HostRefusal, type HostRole, type RegistryHostPolicy, refusalError } from './host-policy.ts';
+import { Agent, EnvHttpProxyAgent, errors as undiciErrors } from './undici.ts';
 
 export interface RetryPolicy {
   /** Attempts in total, the first included. */
@@ -298,8 +299,8 @@ export class Transport {
       : ((insecure ? this.#proxiedInsecure : this.#proxiedSecure) ?? this.#secure);
     // Non-streaming requests get a wall-clock bound; streaming ones a silence bound (bodyTimeout).
     const timeout = streaming ? undefined : AbortSignal.timeout(this.#options.requestTimeoutMs);
-    const signals = [signal, timeout].filter((s): s is AbortSignal => s !== undefined);
-    const combined = signals.length > 0 ? AbortSignal.any(signals) : undefined;
+    // one signal is used as it is: a composite of one costs a listener, a WeakRef and a second signal per request
+    const combined = signal && timeout ? AbortSignal.any([signal, timeout]) : (signal ?? timeout);
     try {
       return await dispatcher.request({
         origin: url.origin,
