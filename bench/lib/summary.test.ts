@@ -161,13 +161,20 @@ test('headline and skipped append what rowsOf reads back, a NaN figure as missin
   const file = join(dir, 'scan.jsonl');
   assert.deepEqual(readSummaryLines(file), []);
   process.env[summaryFileVariable] = file;
+  // skipped says so on stdout too: caught here, so the test run prints no skip that is not one
+  const printed = t.mock.method(process.stdout, 'write', () => true);
   try {
     headline(scan);
     headline({ ...scan, what: 'sgci scan node-app', value: Number.NaN });
     skipped('no PostgreSQL');
   } finally {
+    printed.mock.restore();
     delete process.env[summaryFileVariable];
   }
+  assert.deepEqual(
+    printed.mock.calls.map((c) => String(c.arguments[0])),
+    ['bench summary.test skipped: no PostgreSQL\n'],
+  );
   headline(scan); // run alone: nothing recorded
   const rows = rowsOf({ name: 'scan', exit: 0, seconds: 1, lines: readSummaryLines(file) });
   assert.deepEqual(
