@@ -213,16 +213,30 @@ async function me(server: AuthServer, session: string | undefined) {
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
+/**
+ * The warnings oidc-provider gives a provider like this test's, on purpose a development one: its in-memory adapter
+ * and its built-in login pages. Caught, so the test run prints no warning meant for a production deployment.
+ */
+const expectedProviderWarnings = [/in-memory adapter is used/, /devInteractions is enabled/];
+
 describe('OIDC sign-in against a real provider over TLS', () => {
   let dir: string;
   let provider: LoopbackProvider;
+  const warnings: string[] = [];
+  const warn = console.warn;
   before(async () => {
+    console.warn = (...args: unknown[]) => {
+      warnings.push(args.map(String).join(' '));
+    };
     dir = mkdtempSync(join(tmpdir(), 'sgci-oidc-'));
     provider = await startProvider(dir);
   });
   after(async () => {
+    console.warn = warn;
     await provider.close();
     rmSync(dir, { recursive: true, force: true });
+    const unexpected = warnings.filter((w) => !expectedProviderWarnings.some((expected) => expected.test(w)));
+    assert.deepEqual(unexpected, [], 'no warning but the development provider’s own');
   });
 
   for (const { engine, skip } of catalogueEngines) {
