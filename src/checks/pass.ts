@@ -20,6 +20,16 @@ export function checkNeeds(image: CheckImage | undefined, checks: readonly Check
 }
 
 /**
+ * Compressed layers from which an image counts as large: where its scan's peak RSS, not its seconds, is what to
+ * keep down (the polyglot bench image is 185 MB, the largest fixture 64 MB).
+ */
+const largeImageBytes = 128 * 1024 * 1024;
+
+function isLarge(image: CheckImage): boolean {
+  return image.layers.reduce((sum, layer) => sum + layer.size, 0) >= largeImageBytes;
+}
+
+/**
  * The checks' part of the single pass: the files the enabled checks read, the digest sink only when an enabled check
  * needs file digests (SGCI-COMP-003: hashing every packaged file is a fifth of a scan), and the finish step that
  * evaluates the filesystem checks. Dispose it when the pass is over, however it ended. `reread` reads layers
@@ -33,7 +43,7 @@ export function checksPass(
 ): PassPart<Omit<PassContext, 'fileDigests'>, PassResults> & AsyncDisposable {
   const enabled = checks.filter((c) => actionFor(c, policy) !== 'off');
   const digests = enabled.some((c) => c.passFacts?.includes('file-digests'))
-    ? createDigestSink(reread ? { reread } : {})
+    ? createDigestSink({ ...(reread ? { reread } : {}), waitForBoot: isLarge(image) })
     : undefined;
   return {
     needs: { ...checkNeeds(image, enabled), ...(digests ? { sinks: [digests.sink] } : {}) },

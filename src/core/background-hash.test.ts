@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
+import { cachedDataVersionTag } from 'node:v8';
 import fc from 'fast-check';
 import { BackgroundHasher, type BackgroundHashOptions, type HashedStream, HashWorkerError } from './background-hash.ts';
 import type { DigestTable } from './digest-table.ts';
+import { tuneV8 } from './v8-flags.ts';
 
 const algorithms = ['md5', 'sha1'] as const;
 const expected = (bytes: Uint8Array) => algorithms.map((a) => createHash(a).update(bytes).digest('hex'));
@@ -212,8 +214,8 @@ test('a stream without an algorithm carries files only; one before the worker st
 test('a worker stopped mid-stream is a HashWorkerError for the stream, its digest and the files', async () => {
   const hasher = new BackgroundHasher(algorithms, { ringBytes: 16 * 1024, workerAfterBytes: 0 });
   const stream = hasher.stream('sha256', Number.POSITIVE_INFINITY);
-  const first = stream.space(1024);
-  assert.ok(first instanceof Uint8Array);
+  const first = await stream.space(1024);
+  assert.equal(first.length, 1024);
   stream.take(1024);
   const ended = stream.end();
   await hasher[Symbol.asyncDispose]();
@@ -229,8 +231,8 @@ test('a worker stopped mid-stream is a HashWorkerError for the stream, its diges
 test('bytes outside the latest run are a programming error, said plainly', async () => {
   const hasher = new BackgroundHasher(algorithms, { workerAfterBytes: 0 });
   const stream = hasher.stream('sha256', Number.POSITIVE_INFINITY);
-  const run = stream.space(100);
-  assert.ok(run instanceof Uint8Array);
+  const run = await stream.space(100);
+  assert.equal(run.length, 100);
   stream.take(100);
   hasher.begin(10);
   assert.throws(() => hasher.update(new Uint8Array(10)), /outside the stream's latest run/);
@@ -276,4 +278,24 @@ test('disposing a hasher whose digests were never asked for stops its worker (a 
     assert.equal(ports(), before + 1, 'the worker runs');
   }
   assert.equal(ports(), before, 'the worker is gone');
+});
+
+// Last in this file: it tunes V8 for the rest of the process.
+test("with waitForBoot a stream's first run waits for the worker's boot (V8's defaults), and goes on tuned", async () => {
+  tuneV8();
+  const tuned = cachedDataVersionTag();
+  const going = new BackgroundHasher(algorithms, { workerAfterBytes: 0 });
+  assert.ok(going.stream('sha256', 1024).space(1024) instanceof Uint8Array, 'without it, the pass goes on');
+  await going[Symbol.asyncDispose]();
+  const hasher = new BackgroundHasher(algorithms, { workerAfterBytes: 0, waitForBoot: true });
+  const stream = hasher.stream('sha256', Number.POSITIVE_INFINITY);
+  const first = stream.space(1024);
+  assert.ok(first instanceof Promise, 'no run before the worker is up');
+  assert.notEqual(cachedDataVersionTag(), tuned, "V8's defaults while the worker boots");
+  const run = await first;
+  assert.equal(cachedDataVersionTag(), tuned, 'tuned again when the pass goes on');
+  run.fill(1);
+  stream.take(1024);
+  assert.equal(await stream.end(), createHash('sha256').update(new Uint8Array(1024).fill(1)).digest('hex'));
+  await hasher[Symbol.asyncDispose]();
 });

@@ -7,9 +7,11 @@ const slotsPerChunk = 4096;
 const hashedFlag = 0x80;
 
 /**
- * The digests of many files, as bytes in fixed-size records by file number (`slot`): about 70 bytes a file
- * for md5, sha1 and sha256, where hex strings in maps took several hundred, and an image has hundreds of
- * thousands of files. Hex is made when asked for.
+ * The digests of many files, as bytes by file number (`slot`), each algorithm in chunks of its own made when a
+ * file of the chunk is first hashed with it: 17 bytes a file hashed with md5 only (dpkg's), 69 for md5, sha1 and
+ * sha256, where hex strings in maps took several hundred, and an image has hundreds of thousands of files (a
+ * 2 GB image's scan holds 15 MiB less than with every algorithm's room in every chunk). Hex is made when asked
+ * for.
  *
  * A file may be hashed with some of the algorithms only (a bitmask over them, bit i for `algorithms[i]`): the
  * table then tells "hashed, but not with this algorithm" (undefined in the file's list) from "not hashed"
@@ -17,8 +19,8 @@ const hashedFlag = 0x80;
  */
 export class DigestTable {
   readonly #lengths: readonly number[];
-  readonly #record: number;
-  readonly #chunks: Buffer[] = [];
+  /** Per algorithm, its chunks (undefined: no file of the chunk was hashed with it). */
+  readonly #chunks: (Buffer | undefined)[][];
   /** Per slot: 0 when not hashed, else `hashedFlag` | the algorithms taken. */
   readonly #taken: Uint8Array[] = [];
   #size = 0;
@@ -26,7 +28,7 @@ export class DigestTable {
   constructor(algorithms: readonly string[]) {
     if (algorithms.length > 7) throw new Error(`a DigestTable holds 7 algorithms at most, not ${algorithms.length}`);
     this.#lengths = algorithms.map((algorithm) => createHash(algorithm).digest().length);
-    this.#record = this.#lengths.reduce((sum, n) => sum + n, 0);
+    this.#chunks = algorithms.map(() => []);
   }
 
   /** The mask naming every algorithm of the table. */
@@ -55,21 +57,21 @@ export class DigestTable {
   set(slot: number, source: Uint8Array, offset = 0, mask = this.allAlgorithms): void {
     if (mask <= 0 || (mask & ~this.allAlgorithms) !== 0) throw new Error(`DigestTable.set with algorithm mask ${mask}`);
     const chunk = Math.floor(slot / slotsPerChunk);
-    while (this.#chunks.length <= chunk) {
-      this.#chunks.push(Buffer.alloc(slotsPerChunk * this.#record));
-      this.#taken.push(new Uint8Array(slotsPerChunk));
-    }
+    while (this.#taken.length <= chunk) this.#taken.push(new Uint8Array(slotsPerChunk));
     const at = slot % slotsPerChunk;
-    const record = this.#chunks[chunk] as Buffer;
     let from = offset;
-    let to = at * this.#record;
     for (let i = 0; i < this.#lengths.length; i++) {
+      if (((mask >> i) & 1) === 0) continue;
       const length = this.#lengths[i] as number;
-      if ((mask >> i) & 1) {
-        for (let b = 0; b < length; b++) record[to + b] = source[from + b] as number;
-        from += length;
+      const chunks = this.#chunks[i] as (Buffer | undefined)[];
+      let bytes = chunks[chunk];
+      if (bytes === undefined) {
+        bytes = Buffer.alloc(slotsPerChunk * length);
+        chunks[chunk] = bytes;
       }
-      to += length;
+      const to = at * length;
+      for (let b = 0; b < length; b++) bytes[to + b] = source[from + b] as number;
+      from += length;
     }
     const taken = this.#taken[chunk] as Uint8Array;
     if (taken[at] === 0) this.#size++;
@@ -81,16 +83,15 @@ export class DigestTable {
    * with; undefined for a file not (yet) hashed at all.
    */
   get(slot: number): readonly (string | undefined)[] | undefined {
-    const chunk = this.#chunks[Math.floor(slot / slotsPerChunk)];
+    const chunk = Math.floor(slot / slotsPerChunk);
     const at = slot % slotsPerChunk;
-    const taken = this.#taken[Math.floor(slot / slotsPerChunk)]?.[at] ?? 0;
-    if (chunk === undefined || taken === 0) return undefined;
+    const taken = this.#taken[chunk]?.[at] ?? 0;
+    if (taken === 0) return undefined;
     const hexes: (string | undefined)[] = [];
-    let offset = at * this.#record;
     for (let i = 0; i < this.#lengths.length; i++) {
       const length = this.#lengths[i] as number;
-      hexes.push((taken >> i) & 1 ? chunk.toString('hex', offset, offset + length) : undefined);
-      offset += length;
+      const bytes = (taken >> i) & 1 ? this.#chunks[i]?.[chunk] : undefined;
+      hexes.push(bytes?.toString('hex', at * length, (at + 1) * length));
     }
     return hexes;
   }
