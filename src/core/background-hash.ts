@@ -11,7 +11,7 @@ import {
 } from './background-hash-protocol.ts';
 import { hashWorkerSource } from './background-hash-worker.ts';
 import { DigestTable } from './digest-table.ts';
-import { bootWorker } from './v8-flags.ts';
+import { type BootingWorker, bootWorker } from './v8-flags.ts';
 
 export interface BackgroundHashOptions {
   /** Bytes of the ring (a power of two): what the worker may fall behind the pass by. */
@@ -134,8 +134,8 @@ export class BackgroundHasher implements AsyncDisposable, StreamHasher {
   readonly #streamAnswers = new Map<number, { resolve: (hex: string) => void; reject: (error: Error) => void }>();
   #finished: { resolve: () => void; reject: (error: Error) => void } | undefined;
   #failure: Error | undefined;
-  /** With `waitForBoot`, until the worker has loaded its built-ins: stream writes wait for it. */
-  #booting: { readonly done: Promise<void>; readonly end: () => void } | undefined;
+  /** With `waitForBoot`, until the worker's boot under V8's defaults is over (`bootWorker`): stream writes wait. */
+  #booting: Promise<void> | undefined;
   #holds = 0;
 
   constructor(algorithms: readonly string[], options: BackgroundHashOptions = {}) {
@@ -326,25 +326,21 @@ export class BackgroundHasher implements AsyncDisposable, StreamHasher {
       dataBytes: this.#ringBytes,
       sets: [this.#algorithms, ...streamAlgorithms.map((algorithm) => [algorithm])],
     };
-    let worker: Worker;
+    let booting: BootingWorker;
     try {
       // worker_threads loads with the first worker: a small image starts none (~2 ms of start-up, issue 17)
       const { Worker } = process.getBuiltinModule('node:worker_threads');
-      worker = bootWorker(() => new Worker(hashWorkerSource(), { eval: true, workerData }));
+      booting = bootWorker(() => new Worker(hashWorkerSource(), { eval: true, workerData }));
     } catch {
       return undefined;
     }
+    const { worker, booted } = booting;
     // It must never keep the process alive on its own (a caller that never asks for digests).
     worker.unref();
-    if (this.#waitForBoot) {
-      let end = () => {};
-      const done = new Promise<void>((resolve) => {
-        end = () => {
-          this.#booting = undefined;
-          resolve();
-        };
+    if (this.#waitForBoot && booted !== undefined) {
+      this.#booting = booted.then(() => {
+        this.#booting = undefined;
       });
-      this.#booting = { done, end };
     }
     worker.on('message', (message: FromHashWorker) => {
       if (message.kind === 'hashed') {
@@ -358,8 +354,7 @@ export class BackgroundHasher implements AsyncDisposable, StreamHasher {
       } else if (message.kind === 'stream') {
         this.#streamAnswers.get(message.slot)?.resolve(message.hex);
         this.#streamAnswers.delete(message.slot);
-      } else if (message.kind === 'ready') this.#booting?.end();
-      else if (message.kind === 'finished') this.#finished?.resolve();
+      } else if (message.kind === 'finished') this.#finished?.resolve();
       else if (message.kind === 'error') this.#fail(new HashWorkerError(`hash worker failed: ${message.message}`));
     });
     worker.on('error', (error) =>
@@ -380,8 +375,6 @@ export class BackgroundHasher implements AsyncDisposable, StreamHasher {
   #fail(error: Error): void {
     if (this.#failure !== undefined) return;
     this.#failure = error;
-    // a pass waiting for the boot goes on, to meet the failure
-    this.#booting?.end();
     for (const answer of this.#streamAnswers.values()) answer.reject(error);
     this.#streamAnswers.clear();
     this.#finished?.reject(error);
@@ -403,7 +396,7 @@ export class BackgroundHasher implements AsyncDisposable, StreamHasher {
     const booting = this.#booting;
     if (booting !== undefined) {
       this.#hold(1);
-      return booting.done.then(() => {
+      return booting.then(() => {
         this.#hold(-1);
         return this.#space(wanted);
       });

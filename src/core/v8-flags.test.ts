@@ -25,7 +25,8 @@ async function tagOf(worker: Worker): Promise<number> {
 
 test('workers boot with the defaults, until the last of them is up; then sgci flags again', async () => {
   const plain = cachedDataVersionTag();
-  const untuned = bootWorker(tagWorker);
+  const { worker: untuned, booted: nothingToWait } = bootWorker(tagWorker);
+  assert.equal(nothingToWait, undefined, 'untuned, there is no boot to wait for');
   assert.equal(cachedDataVersionTag(), plain);
   assert.equal(await tagOf(untuned), plain, 'untuned, a boot changes nothing');
   await untuned.terminate();
@@ -34,12 +35,14 @@ test('workers boot with the defaults, until the last of them is up; then sgci fl
   const tuned = cachedDataVersionTag();
   assert.notEqual(tuned, plain);
 
-  const first = bootWorker(tagWorker);
-  const second = bootWorker(tagWorker);
+  const { worker: first, booted: firstBooted } = bootWorker(tagWorker);
+  const { worker: second, booted: secondBooted } = bootWorker(tagWorker);
   assert.equal(cachedDataVersionTag(), plain, 'defaults while workers boot');
   assert.equal(await tagOf(first), plain, "the worker's built-ins load under the tag the Node binary cached them with");
+  await firstBooted;
   assert.equal(cachedDataVersionTag(), plain, 'until the last booting worker has said something');
   assert.equal(await tagOf(second), plain);
+  await secondBooted;
   assert.equal(cachedDataVersionTag(), tuned, 'tuned again after');
   await tagOf(first);
   assert.equal(cachedDataVersionTag(), tuned, 'a later message changes nothing');
@@ -51,7 +54,7 @@ test('a worker that fails to boot ends its boot, and one that cannot start leave
   const tuned = cachedDataVersionTag();
   const failing = bootWorker(() => new Worker('throw new Error("no boot")', { eval: true }));
   assert.notEqual(cachedDataVersionTag(), tuned);
-  await once(failing, 'error');
+  await Promise.all([once(failing.worker, 'error'), failing.booted]);
   assert.equal(cachedDataVersionTag(), tuned);
   assert.throws(
     () =>

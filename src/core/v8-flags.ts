@@ -32,6 +32,16 @@ export function tuneV8(): void {
   isTuned = true;
 }
 
+/** A worker `bootWorker` started. */
+export interface BootingWorker {
+  readonly worker: Worker;
+  /**
+   * Settles when V8's defaults no longer hold for this worker's boot (its first message, error or exit);
+   * undefined where sgci's flags are not set, so there is no boot to wait for.
+   */
+  readonly booted: Promise<void> | undefined;
+}
+
 /**
  * Starts a worker thread (`start` makes it) with V8's default flags, from `start` until the worker's first message
  * (it posts one once it has loaded the built-ins it uses), its error or its exit. A flag that differs from its
@@ -40,24 +50,26 @@ export function tuneV8(): void {
  * instead of ~30 (issue 17). The main thread runs on meanwhile; only the heap's growth follows V8's defaults for
  * those milliseconds, since every function of sgci's loaded modules is compiled already.
  */
-export function bootWorker(start: () => Worker): Worker {
-  if (!isTuned) return start();
+export function bootWorker(start: () => Worker): BootingWorker {
+  if (!isTuned) return { worker: start(), booted: undefined };
   if (booting++ === 0) set(defaults);
+  const { promise, resolve } = Promise.withResolvers<void>();
   let done = false;
-  const booted = () => {
+  const end = () => {
     if (done) return;
     done = true;
     if (--booting === 0) set(tuned);
+    resolve();
   };
   let worker: Worker;
   try {
     worker = start();
   } catch (error) {
-    booted();
+    end();
     throw error;
   }
-  worker.once('message', booted);
-  worker.once('error', booted);
-  worker.once('exit', booted);
-  return worker;
+  worker.once('message', end);
+  worker.once('error', end);
+  worker.once('exit', end);
+  return { worker, booted: promise };
 }

@@ -98,7 +98,7 @@ export class InflatePool {
     if (this.#all.length < this.#size) {
       // worker_threads loads with the first worker (~2 ms of start-up a small image, inflated here, never needs)
       const { Worker } = process.getBuiltinModule('node:worker_threads');
-      const worker = bootWorker(
+      const { worker } = bootWorker(
         () =>
           new Worker(inflateWorkerSource(syncInflater, decompressorOf), {
             eval: true,
