@@ -158,8 +158,7 @@ export class BackgroundHasher implements AsyncDisposable, StreamHasher {
    * returns its slot, the number its digests are filed under (0, 1, 2, …).
    */
   begin(size: number, mask = this.#table.allAlgorithms): number {
-    if (mask <= 0 || (mask & ~this.#table.allAlgorithms) !== 0)
-      throw new Error(`BackgroundHasher.begin with algorithm mask ${mask}`);
+    this.#table.checkMask(mask, 'BackgroundHasher.begin');
     this.#startIfDue(0);
     const slot = this.#slots++;
     // Hashed here when the worker is behind: in a stream, by half the ring (a stretch of large binaries, which

@@ -36,6 +36,11 @@ export class DigestTable {
     return (1 << this.#lengths.length) - 1;
   }
 
+  /** Throws when `mask` names no algorithm or one the table does not have: a programming error of `caller`. */
+  checkMask(mask: number, caller: string): void {
+    if (mask <= 0 || (mask & ~this.allAlgorithms) !== 0) throw new Error(`${caller} with algorithm mask ${mask}`);
+  }
+
   /** Bytes of the digests of the algorithms in `mask`, one after the other: what `set` reads. */
   bytesOf(mask: number): number {
     let bytes = 0;
@@ -55,7 +60,7 @@ export class DigestTable {
    * `offset`, those of the algorithms in the table's order.
    */
   set(slot: number, source: Uint8Array, offset = 0, mask = this.allAlgorithms): void {
-    if (mask <= 0 || (mask & ~this.allAlgorithms) !== 0) throw new Error(`DigestTable.set with algorithm mask ${mask}`);
+    this.checkMask(mask, 'DigestTable.set');
     const chunk = Math.floor(slot / slotsPerChunk);
     while (this.#taken.length <= chunk) this.#taken.push(new Uint8Array(slotsPerChunk));
     const at = slot % slotsPerChunk;
