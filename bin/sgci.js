@@ -29,11 +29,29 @@ process.stdout.on('error', (error) => {
 // defaults inside the Node binary. Loaded after the change, each would be parsed and compiled anew on every run,
 // and so would every function of theirs the scan calls (~30 ms of CPU on `sgci sbom`, issue 17). sgci's own modules
 // are cached with the flags set, the same on every run.
+// The same holds for what loads on first use: `performance` and `navigator` (perf_hooks, internal/navigator), the
+// streams `fs` exports, import.meta's support and worker_threads for the hash worker (~6 ms of `sgci sbom`);
+// test/integration/startup-cli.test.ts holds `sbom`, `vulns` and `scan` to compiling none of them anew.
 await Promise.all(
-  ['node:child_process', 'node:crypto', 'node:fs/promises', 'node:os', 'node:stream', 'node:zlib'].map(
-    (name) => import(name),
-  ),
+  [
+    'node:child_process',
+    'node:crypto',
+    'node:fs',
+    'node:fs/promises',
+    'node:os',
+    'node:perf_hooks',
+    'node:process',
+    'node:stream',
+    'node:worker_threads',
+    'node:zlib',
+  ].map((name) => import(name)),
 );
+void globalThis.navigator;
+const sources = new URL('../src/', import.meta.url).href;
+// sgci's sources import each other by relative paths, resolved without Node's file system checks (~15 ms of
+// `sgci sbom`; src/cli/source-resolve.ts says why that is safe).
+const { resolveSourcesDirectly } = await import('../src/cli/source-resolve.ts');
+resolveSourcesDirectly(sources);
 // sgci's V8 flags (src/core/v8-flags.ts says why each) come after them.
 const { tuneV8 } = await import('../src/core/v8-flags.ts');
 tuneV8();

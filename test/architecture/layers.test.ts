@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { sourceURL } from '../../src/cli/source-resolve.ts';
 
 const src = resolve(import.meta.dirname, '..', '..', 'src');
 
@@ -65,6 +68,7 @@ const importPattern =
 
 interface Import {
   readonly file: string;
+  readonly specifier: string;
   readonly folder: string;
   readonly target: string;
   readonly targetFolder: string;
@@ -75,8 +79,15 @@ function imports(): Import[] {
   for (const file of sourceFiles(src)) {
     const folder = relative(src, file).split(sep)[0] ?? '';
     for (const match of readFileSync(file, 'utf8').matchAll(importPattern)) {
-      const target = resolve(dirname(file), match[1] ?? match[2] ?? '');
-      out.push({ file: relative(src, file), folder, target, targetFolder: relative(src, target).split(sep)[0] ?? '' });
+      const specifier = match[1] ?? match[2] ?? '';
+      const target = resolve(dirname(file), specifier);
+      out.push({
+        file: relative(src, file),
+        specifier,
+        folder,
+        target,
+        targetFolder: relative(src, target).split(sep)[0] ?? '',
+      });
     }
   }
   return out;
@@ -120,4 +131,21 @@ test('cli/ commands never import each other; the shared flags live in cli/ modul
     .filter((i) => relative(src, i.target).startsWith(`cli${sep}commands${sep}`) && basename(i.target) !== 'index.ts')
     .map((i) => `${i.file} -> ${relative(src, i.target)}`);
   assert.deepEqual(intoCommands, []);
+});
+
+test('bin/sgci.js resolves every relative import of a source directly, to the file Node would resolve', () => {
+  const sources = pathToFileURL(`${src}${sep}`).href;
+  assert.equal(JSON.parse(readFileSync(join(src, '..', 'package.json'), 'utf8')).type, 'module', 'sources are ESM');
+  const differing: string[] = [];
+  for (const i of all) {
+    const importer = join(src, i.file);
+    const direct = sourceURL(i.specifier, pathToFileURL(importer).href, sources);
+    // Node's resolution of a relative specifier: the file once stat and realpath have confirmed it (throws if none)
+    const node = createRequire(importer).resolve(i.specifier);
+    // a module of another kind (JSON) goes through Node's resolver, whose format it needs
+    const expected = i.specifier.endsWith('.ts') ? node : undefined;
+    if ((direct && fileURLToPath(direct)) !== expected) differing.push(`${i.file}: ${i.specifier} -> ${direct}`);
+  }
+  assert.ok(all.length > 500, 'the imports were found');
+  assert.deepEqual(differing, []);
 });
