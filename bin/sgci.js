@@ -30,14 +30,16 @@ process.stdout.on('error', (error) => {
 // and so would every function of theirs the scan calls (~30 ms of CPU on `sgci sbom`, issue 17). sgci's own modules
 // are cached with the flags set, the same on every run.
 // The same holds for what loads on first use: `performance` and `navigator` (perf_hooks, internal/navigator), the
-// streams `fs` exports, import.meta's support and worker_threads for the hash worker (~6 ms of `sgci sbom`);
-// test/integration/startup-cli.test.ts holds `sbom`, `vulns` and `scan` to compiling none of them anew.
+// streams `fs` exports and `net`'s BlockList (an ESM import of either evaluates its lazy exports), import.meta's
+// support and worker_threads for the hash worker (~6 ms of `sgci sbom`). What only the registry client uses loads
+// with it (core/v8-flags.ts `loadBuiltins`); test/integration/startup-cli.test.ts holds the commands to that.
 await Promise.all(
   [
     'node:child_process',
     'node:crypto',
     'node:fs',
     'node:fs/promises',
+    'node:net',
     'node:os',
     'node:perf_hooks',
     'node:process',

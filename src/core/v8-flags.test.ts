@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { test } from 'node:test';
 import { cachedDataVersionTag } from 'node:v8';
 import { Worker } from 'node:worker_threads';
-import { bootWorker, tuneV8 } from './v8-flags.ts';
+import { bootWorker, loadBuiltins, tuneV8 } from './v8-flags.ts';
 
 // V8's code-cache tag hashes the flags that differ from their defaults: the one thing code caches are checked
 // against, and what a worker's built-ins must match. node --test runs this file in its own process, so tuning
@@ -64,4 +64,33 @@ test('a worker that fails to boot ends its boot, and one that cannot start leave
     /no thread/,
   );
   assert.equal(cachedDataVersionTag(), tuned);
+});
+
+test('built-ins loaded at the point of use load under the defaults, and leave the flags as they were', async () => {
+  tuneV8();
+  const tuned = cachedDataVersionTag();
+  const tags: number[] = [];
+  const { getBuiltinModule } = process;
+  process.getBuiltinModule = ((name: string) => {
+    tags.push(cachedDataVersionTag());
+    return getBuiltinModule(name);
+  }) as typeof getBuiltinModule;
+  try {
+    loadBuiltins(['node:http', 'node:tls']);
+    assert.equal(tags.length, 2);
+    assert.ok(tags.every((tag) => tag !== tuned), 'each loads under the tag the Node binary cached it with');
+    assert.equal(cachedDataVersionTag(), tuned, 'tuned again after');
+    // inside a worker's boot the defaults hold already, and still hold after
+    const booting = bootWorker(tagWorker);
+    const plain = cachedDataVersionTag();
+    loadBuiltins(['node:http2']);
+    assert.equal(tags.at(-1), plain);
+    assert.equal(cachedDataVersionTag(), plain, "the worker's boot is not over");
+    await tagOf(booting.worker);
+    await booting.booted;
+    assert.equal(cachedDataVersionTag(), tuned);
+    await booting.worker.terminate();
+  } finally {
+    process.getBuiltinModule = getBuiltinModule;
+  }
 });

@@ -31,6 +31,8 @@ export interface BinOptions extends CliOptions {
   readonly stdin?: string;
   /** Milliseconds before the child is killed; none by default. */
   readonly timeout?: number;
+  /** Node's own options, before the bin (`--expose-internals`). */
+  readonly nodeArgs?: readonly string[];
 }
 
 /** Runs bin/sgci.js in a child process; resolves with the exit code and output, never rejects on a non-zero exit. */
@@ -41,7 +43,7 @@ export function runSgci(args: readonly string[], options: BinOptions = {}): Prom
   return new Promise((done) => {
     const child = execFile(
       node,
-      [bin, ...args],
+      [...(options.nodeArgs ?? []), bin, ...args],
       { cwd: repo, env, timeout: options.timeout ?? 0, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;

@@ -6,12 +6,18 @@
  * and to 127.0.0.1 when connected (DNS rebinding) cannot slip through. The catalogue's webhooks reach
  * untrusted URLs too and use the same policy under their own option names.
  */
-import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
+import type { LookupAddress, LookupOptions } from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
 import type { buildConnector as BuildConnector } from 'undici';
 import { SgciError } from '../../core/index.ts';
 import { specialRangeOf } from './address-range.ts';
 import { buildConnector } from './undici.ts';
+
+/**
+ * node:dns, taken when first used: a static import would load it while the module graph links, under sgci's V8
+ * flags and so compiled from source, before undici.ts loads it with the client's other built-ins (core/v8-flags.ts).
+ */
+const dns = () => process.getBuiltinModule('node:dns');
 
 export interface RegistryHostPolicyOptions {
   /** `HOST` or `HOST:PORT` reached even on a loopback or private address (the server's `--allow-registry`). */
@@ -81,7 +87,7 @@ export class RegistryHostPolicy {
     try {
       if (this.#screen(hostname, portOf(url.protocol, url.port)) === 'connect') return undefined;
       const addresses = await new Promise<LookupAddress[]>((resolve, reject) =>
-        dnsLookup(hostname, { all: true }, (error, found) => (error ? reject(error) : resolve(found))),
+        dns().lookup(hostname, { all: true }, (error, found) => (error ? reject(error) : resolve(found))),
       );
       this.#judgeAddresses(addresses);
       return undefined;
@@ -143,7 +149,7 @@ export class RegistryHostPolicy {
 
   /** node:net's lookup, judging every address it hands to the socket: the checked ones are the connected ones. */
   #lookup(hostname: string, options: LookupOptions, callback: Parameters<LookupFunction>[2]): void {
-    dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
+    dns().lookup(hostname, { ...options, all: true }, (error, addresses) => {
       if (error) {
         callback(error, []);
         return;

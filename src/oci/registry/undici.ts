@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { loadBuiltins } from '../../core/index.ts';
 
 type Undici = typeof import('undici');
 
@@ -11,6 +12,8 @@ type Undici = typeof import('undici');
  * part must be the very object the index exports.
  */
 const require = createRequire(import.meta.url);
+// the built-ins these parts require, from Node's code cache (core/v8-flags.ts)
+loadBuiltins(['node:assert', 'node:dns', 'node:http', 'node:http2', 'node:tls']);
 
 const Dispatcher = require('undici/lib/dispatcher/dispatcher.js') as Undici['Dispatcher'];
 Object.assign(Dispatcher.prototype, require('undici/lib/api/index.js'));
