@@ -78,7 +78,10 @@ test('built-ins loaded at the point of use load under the defaults, and leave th
   try {
     loadBuiltins(['node:http', 'node:tls']);
     assert.equal(tags.length, 2);
-    assert.ok(tags.every((tag) => tag !== tuned), 'each loads under the tag the Node binary cached it with');
+    assert.ok(
+      tags.every((tag) => tag !== tuned),
+      'each loads under the tag the Node binary cached it with',
+    );
     assert.equal(cachedDataVersionTag(), tuned, 'tuned again after');
     // inside a worker's boot the defaults hold already, and still hold after
     const booting = bootWorker(tagWorker);
