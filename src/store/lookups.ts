@@ -1,6 +1,14 @@
-import { describe, SgciError } from '../core/index.ts';
+import { SgciError } from '../core/index.ts';
 import { AdvisoryReads, VexReads } from './advisory-reads.ts';
-import { missingDatabase, openStore, type StoreKind, type StoreOptions, storeExists, storeLocation } from './store.ts';
+import {
+  cannotOpenDatabase,
+  missingDatabase,
+  openStore,
+  type StoreKind,
+  type StoreOptions,
+  storeExists,
+  storeLocation,
+} from './store.ts';
 
 /** What a lookup reads: the advisories and the VEX statements, on an engine or a read-only SQLite file. */
 export interface Lookups extends AsyncDisposable {
@@ -31,7 +39,7 @@ export async function openLookups(options: StoreOptions = {}): Promise<Lookups> 
       const opened = openSqlite(location, { readOnly: true });
       return { database: opened, current: migrationsDone(opened) };
     } catch (error) {
-      throw new SgciError('DATABASE_ERROR', location, `cannot open database: ${describe(error)}`, { cause: error });
+      throw cannotOpenDatabase(location, error);
     }
   };
   let { database, current } = open();

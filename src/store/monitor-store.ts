@@ -1,9 +1,16 @@
 import type { Kysely } from 'kysely';
-import { describe, SgciError } from '../core/index.ts';
 import { MonitorRepository } from './monitor.ts';
 import { kyselyReads, kyselyWrites, type ReadRunner, type WriteRunner } from './read-queries.ts';
 import type { Database } from './schema.ts';
-import { openStore, type Store, type StoreKind, type StoreOptions, storeLocation, storeOverSqlite } from './store.ts';
+import {
+  cannotOpenDatabase,
+  openStore,
+  type Store,
+  type StoreKind,
+  type StoreOptions,
+  storeLocation,
+  storeOverSqlite,
+} from './store.ts';
 
 /** The monitor's repository for a round, and the whole store for what a moved tag needs (scans, advisories). */
 export interface MonitorStore extends AsyncDisposable {
@@ -45,7 +52,7 @@ export async function openMonitorStore(options: StoreOptions = {}): Promise<Moni
     try {
       return openSqlite(location, { readOnly: false });
     } catch (error) {
-      throw new SgciError('DATABASE_ERROR', location, `cannot open database: ${describe(error)}`, { cause: error });
+      throw cannotOpenDatabase(location, error);
     }
   })();
   if (!migrationsDone(database)) {

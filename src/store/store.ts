@@ -105,6 +105,11 @@ export function storeExists(options: StoreOptions = {}): boolean {
 /** What a lookup says when there is no database yet. */
 export const missingDatabase = 'no advisory database: run sgci db import or sgci db update first';
 
+/** The error of a database at `location` that could not be opened (or connected to), naming it and the cause. */
+export function cannotOpenDatabase(location: string, error: unknown): SgciError {
+  return new SgciError('DATABASE_ERROR', location, `cannot open database: ${describe(error)}`, { cause: error });
+}
+
 /** An engine: the dialect kysely talks through, and how a session of it listens for notifications. */
 interface Engine {
   readonly dialect: Dialect;
@@ -202,7 +207,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
       const connected = new Kysely<Database>({ dialect: engine.dialect });
       return { db: connected, listen: engine.listen(() => connected), migrated: engine.migrated };
     } catch (error) {
-      throw new SgciError('DATABASE_ERROR', location, `cannot open database: ${describe(error)}`, { cause: error });
+      throw cannotOpenDatabase(location, error);
     }
   };
   let { db, listen, migrated } = await connect();

@@ -7,8 +7,32 @@ import type { SubmissionStatus } from '../../catalogue/index.ts';
 import { csrfField } from '../auth/index.ts';
 import type { PageContext } from './context.ts';
 import { flag, type Html, html, type Interpolation } from './html.ts';
+import type { Lang } from './i18n.ts';
 
 export type Tone = 'success' | 'danger' | 'warning' | 'info';
+
+/**
+ * Text that exists in English only (an advisory's summary, a message of the catalogue's API), marked as English on
+ * a German page, so that a screen reader speaks it as English (WCAG 2.1, 3.1.2 Language of Parts).
+ */
+export function englishText(lang: Lang, text: string): Html {
+  return lang === 'en' ? html`${text}` : html`<span lang="en">${text}</span>`;
+}
+
+/** The German text on a German page where there is one, else the English one, marked as such (`englishText`). */
+export function localizedText(lang: Lang, german: string | null | undefined, english: string): Html {
+  return lang === 'de' && german != null ? html`${german}` : englishText(lang, english);
+}
+
+/** A vulnerability as a table cell: its id, its other names and the advisory's summary (English). */
+export function vulnerabilityCell(
+  lang: Lang,
+  vulnerability: { id: string; aliases: readonly string[]; summary?: string | undefined },
+): Html {
+  const aliases = vulnerability.aliases.filter((a) => a !== vulnerability.id);
+  const summary = vulnerability.summary;
+  return html`<strong>${vulnerability.id}</strong>${aliases.length ? html`<br><span class="meta">${aliases.join(', ')}</span>` : ''}${summary ? html`<br>${englishText(lang, summary)}` : ''}`;
+}
 
 const badgeClass: Readonly<Record<Tone, string>> = {
   success: 'kern-badge kern-badge--success',

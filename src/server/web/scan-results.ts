@@ -6,7 +6,7 @@
 import { describeEvidence } from '../../checks/index.ts';
 import { type ScanReport, sectionLabel, statusLabel } from '../../report/index.ts';
 import type { Finding, VulnReport } from '../../vuln/index.ts';
-import { badge, dataTable, type Tone } from './components.ts';
+import { badge, dataTable, localizedText, type Tone, vulnerabilityCell } from './components.ts';
 import type { PageContext } from './context.ts';
 import { type Html, html, type Interpolation } from './html.ts';
 import { formatDate } from './i18n.ts';
@@ -85,8 +85,9 @@ const needsAttention = (r: CheckResult) => r.result === 'fail' || r.result === '
 
 function checkResult(ctx: PageContext, s: ScanText, r: CheckResult, open: boolean): Html {
   const lang = ctx.lang;
-  const remediation = lang === 'de' ? (r.remediationDe ?? r.remediation) : r.remediation;
-  const reason = lang === 'de' ? (r.reasonDe ?? r.reason) : r.reason;
+  // a check's own text has a German version; a reason or remediation without one is shown in English, marked
+  const remediation = r.remediation ? localizedText(lang, r.remediationDe, r.remediation) : undefined;
+  const reason = r.reason ? localizedText(lang, r.reasonDe, r.reason) : undefined;
   const evidence = r.evidence.slice(0, evidenceShown);
   return html`<details class="check" id="${r.id}"${open ? html` open` : ''}>
 <summary><span class="check__title">${r.id} ${r.title[lang]}</span> ${badge(checkStatusTone[r.result], statusLabel(r.result, lang))}</summary>
@@ -138,13 +139,11 @@ ${report.results.filter((r) => r.section === section).map((r) => checkResult(ctx
 
 function findingRow(ctx: PageContext, s: ScanText, f: Finding): Interpolation[] {
   const lang = ctx.lang;
-  const summary = f.vulnerability.summary;
-  const aliases = f.vulnerability.aliases.filter((a) => a !== f.vulnerability.id);
   const vex = f.vex
     ? html`${vexLabel(lang, f.vex.status)}${f.vex.justification ? html`<br><span class="meta">${f.vex.justification}</span>` : ''}${f.suppressed ? html`<br>${badge('info', s.suppressed)}` : ''}`
     : s.noVex;
   return [
-    html`<strong>${f.vulnerability.id}</strong>${aliases.length ? html`<br><span class="meta">${aliases.join(', ')}</span>` : ''}${summary ? html`<br><span${lang === 'en' ? '' : html` lang="en"`}>${summary}</span>` : ''}`,
+    vulnerabilityCell(lang, f.vulnerability),
     html`${f.package.name} ${f.package.version}${f.judgement === 'os-owned-upstream' ? html`<br><span class="meta">${s.osOwned}</span>` : ''}`,
     severityBadge(lang, f.vulnerability.severity),
     f.fixedVersions.length ? f.fixedVersions.join(', ') : s.noFix,

@@ -21,6 +21,7 @@ import {
   button,
   csrfInput,
   dataTable,
+  englishText,
   errorSummary,
   type FieldError,
   facts,
@@ -414,7 +415,7 @@ export async function reviewDecision(c: Context<AppEnv>, ctx: PageContext): Prom
   } catch (error) {
     // another reviewer decided a moment ago, or the catalogue sees what the page could not: its reason, as it says it
     if (!isSgciError(error) || (error.code !== 'CONFLICT' && error.code !== 'USAGE')) throw error;
-    const reason = html`<p>${s.refused} <span${ctx.lang === 'en' ? '' : html` lang="en"`}>${error.message}</span></p>`;
+    const reason = html`<p>${s.refused} ${englishText(ctx.lang, error.message)}</p>`;
     return refused(reason, await reviewCase(c.var.deps, principal, id), form);
   }
   return c.redirect(`${ctx.href('reviewSubmission', { id })}?entschieden=1`, 303);

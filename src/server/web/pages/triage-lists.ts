@@ -7,7 +7,7 @@ import type { Context } from 'hono';
 import { type DecisionListItem, listDecisions } from '../../../catalogue/index.ts';
 import type { AppEnv } from '../../router.ts';
 import { sourceOf } from '../../routes/vex.ts';
-import { alert, button, errorSummary, type FieldError, selectField } from '../components.ts';
+import { alert, button, englishText, errorSummary, type FieldError, selectField } from '../components.ts';
 import type { PageContext } from '../context.ts';
 import { type Html, html } from '../html.ts';
 import type { PageContent } from '../layout.ts';
@@ -119,8 +119,7 @@ function nearMissCell(ctx: PageContext, s: (typeof text)['de'], d: DecisionListI
   const misses = d.nearMisses ?? [];
   if (misses.length === 0) return html`${s.noNearMiss}`;
   // the reasons are the API's, in English
-  const reason = ctx.lang === 'en' ? html`` : html` lang="en"`;
-  return html`<ul class="kern-list">${misses.map((m) => html`<li><code>${m.purl}</code>: <span${reason}>${m.reason}</span></li>`)}</ul>`;
+  return html`<ul class="kern-list">${misses.map((m) => html`<li><code>${m.purl}</code>: ${englishText(ctx.lang, m.reason)}</li>`)}</ul>`;
 }
 
 export async function triageUnmatchedPage(c: Context<AppEnv>, ctx: PageContext): Promise<PageContent> {

@@ -16,7 +16,16 @@ import {
 } from '../../../catalogue/index.ts';
 import type { AppEnv } from '../../router.ts';
 import { sourceOf } from '../../routes/vex.ts';
-import { badge, button, dataTable, errorSummary, type FieldError, statusBadge, textField } from '../components.ts';
+import {
+  badge,
+  button,
+  dataTable,
+  errorSummary,
+  type FieldError,
+  statusBadge,
+  textField,
+  vulnerabilityCell,
+} from '../components.ts';
 import type { PageContext } from '../context.ts';
 import { type Html, html, type Interpolation } from '../html.ts';
 import type { PageContent } from '../layout.ts';
@@ -105,10 +114,7 @@ function vexCell(ctx: PageContext, s: TriageText, { finding, now }: TriageFindin
 
 function findingRow(ctx: PageContext, s: TriageText, v: TriageVersion, f: TriageFinding): Interpolation[] {
   const { finding } = f;
-  const aliases = finding.vulnerability.aliases.filter((a) => a !== finding.vulnerability.id);
   const pkg = `${finding.package.name} ${finding.package.version}`;
-  // advisories' summaries are English
-  const summary = finding.vulnerability.summary;
   const decide = decideHref(ctx, {
     vulnerability: finding.vulnerability.id,
     scope: 'image',
@@ -117,7 +123,7 @@ function findingRow(ctx: PageContext, s: TriageText, v: TriageVersion, f: Triage
   });
   return [
     html`<a href="${ctx.href('image', { name: v.image })}?version=${v.digest}#schwachstellen">${v.image}</a><br><code>${v.digest.slice(0, 'sha256:'.length + 12)}</code><br>${statusBadge(ctx, v.status)}`,
-    html`<strong>${finding.vulnerability.id}</strong>${aliases.length ? html`<br><span class="meta">${aliases.join(', ')}</span>` : ''}${summary ? html`<br><span${ctx.lang === 'en' ? '' : html` lang="en"`}>${summary}</span>` : ''}`,
+    vulnerabilityCell(ctx.lang, finding.vulnerability),
     html`${pkg}<br><code>${finding.package.purl}</code>`,
     severityBadge(ctx.lang, finding.vulnerability.severity),
     vexCell(ctx, s, f),
