@@ -8,7 +8,7 @@ import { registerHooks } from 'node:module';
  * For these specifiers that file is what Node's resolver would return too, once it has checked it on the file
  * system: that it exists and is no directory (stat), that its path is its real path (realpath) and that the
  * nearest package.json makes it an ES module. The sources are one package with `"type": "module"` and no symbolic
- * links, and every relative import in them names a file (test/architecture/source-resolve.test.ts holds them to
+ * links, and every relative import in them names a file (test/architecture/layers.test.ts holds them to
  * that), so the checks find the same each time: ~0.1 ms for each of the ~110 modules `sgci sbom` loads, ~10 % of a
  * short command (issue 17). A specifier naming no file still fails, when the file is read.
  */
