@@ -20,10 +20,19 @@ const tuned = ['--semi-space-growth-factor=1', '--heap-growing-percent=25', '--n
 const defaults = ['--semi-space-growth-factor=2', '--heap-growing-percent=0', '--lazy'];
 
 let isTuned = false;
-let booting = 0;
+/** Who needs V8's defaults now (booting workers, a `loadBuiltins`): sgci's flags return when none does. */
+let defaultsHeld = 0;
 
 function set(flags: readonly string[]): void {
   for (const flag of flags) setFlagsFromString(flag);
+}
+
+function holdDefaults(): void {
+  if (defaultsHeld++ === 0) set(defaults);
+}
+
+function releaseDefaults(): void {
+  if (--defaultsHeld === 0) set(tuned);
 }
 
 /** Sets sgci's flags for the rest of the process (`bin/sgci.js`). */
@@ -40,11 +49,11 @@ export function tuneV8(): void {
  * point of use. Synchronous, so nothing else compiles while the defaults hold.
  */
 export function loadBuiltins(names: readonly string[]): void {
-  if (isTuned && booting === 0) set(defaults);
+  if (isTuned) holdDefaults();
   try {
     for (const name of names) process.getBuiltinModule(name);
   } finally {
-    if (isTuned && booting === 0) set(tuned);
+    if (isTuned) releaseDefaults();
   }
 }
 
@@ -68,13 +77,13 @@ export interface BootingWorker {
  */
 export function bootWorker(start: () => Worker): BootingWorker {
   if (!isTuned) return { worker: start(), booted: undefined };
-  if (booting++ === 0) set(defaults);
+  holdDefaults();
   const { promise, resolve } = Promise.withResolvers<void>();
   let done = false;
   const end = () => {
     if (done) return;
     done = true;
-    if (--booting === 0) set(tuned);
+    releaseDefaults();
     resolve();
   };
   let worker: Worker;
