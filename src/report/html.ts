@@ -1,5 +1,5 @@
 import { describeEvidence } from '../checks/index.ts';
-import { type Lang, messages, reasonText, remediationText, sectionLabel, sectionOrder, statusLabel } from './i18n.ts';
+import { type Lang, type LangText, messages, sectionLabel, sectionOrder, statusLabel, textIn } from './i18n.ts';
 import type { CheckReport, ScanReport } from './model.ts';
 
 function esc(text: string): string {
@@ -9,6 +9,11 @@ function esc(text: string): string {
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&#39;');
+}
+
+/** A text on the report's page, marked with its language where that is not the page's (WCAG 2.1, 3.1.2). */
+function inPage(t: LangText, lang: Lang): string {
+  return t.lang === lang ? esc(t.text) : `<span lang="${t.lang}">${esc(t.text)}</span>`;
 }
 
 // Colours meet WCAG AA contrast on white; the status is always also written out as text.
@@ -44,10 +49,10 @@ function checkArticle(r: CheckReport, lang: Lang): string {
   parts.push(
     `<p><strong>${m.level}:</strong> ${r.level} · <strong>${m.automation}:</strong> ${esc(r.automation.join(', '))} · <strong>${m.references}:</strong> ${esc(r.references.map((x) => `${x.standard} ${x.item}`).join('; '))}</p>`,
   );
-  const remediation = remediationText(r, lang);
-  if (remediation) parts.push(`<p><strong>${m.remediation}:</strong> ${esc(remediation)}</p>`);
-  const reason = reasonText(r, lang);
-  if (reason) parts.push(`<p><strong>${m.reason}:</strong> ${esc(reason)}</p>`);
+  const remediation = textIn(lang, r.remediationDe, r.remediation);
+  if (remediation?.text) parts.push(`<p><strong>${m.remediation}:</strong> ${inPage(remediation, lang)}</p>`);
+  const reason = textIn(lang, r.reasonDe, r.reason);
+  if (reason?.text) parts.push(`<p><strong>${m.reason}:</strong> ${inPage(reason, lang)}</p>`);
   if (r.exception) {
     parts.push(
       `<p><strong>${m.exception}:</strong> ${esc(r.exception.status === 'applied' ? m.exceptionApplied : m.exceptionExpired)}: ${esc(r.exception.justification)} (${m.approver} ${esc(r.exception.approver)}, ${m.until} ${esc(r.exception.expires)})</p>`,

@@ -126,9 +126,28 @@ export function sectionLabel(section: SectionName, lang: Lang): string {
 export const sectionOrder: readonly SectionName[] = ['BASE', 'BUILD', 'COMP', 'SEC', 'RUN', 'VULN'];
 export const statusOrder: readonly Status[] = ['fail', 'warn', 'manual', 'not-applicable', 'pass'];
 
+/** A text and the language it is in. */
+export interface LangText {
+  readonly text: string;
+  readonly lang: Lang;
+}
+
+/**
+ * A text for a page or report in `lang`: the German one where `lang` is German and there is one, else the English
+ * one, with the language it is in, so that a German page can mark an English fallback as such (WCAG 2.1, 3.1.2).
+ */
+export function textIn(
+  lang: Lang,
+  german: string | null | undefined,
+  english: string | null | undefined,
+): LangText | null {
+  if (lang === 'de' && german != null) return { text: german, lang: 'de' };
+  return english == null ? null : { text: english, lang: 'en' };
+}
+
 /** Why a check could not decide, in the report's language where a translation exists. */
 export function reasonText(r: { reason: string | null; reasonDe: string | null }, lang: Lang): string | null {
-  return lang === 'de' ? (r.reasonDe ?? r.reason) : r.reason;
+  return textIn(lang, r.reasonDe, r.reason)?.text ?? null;
 }
 
 /** The remediation in the report's language where a translation exists. */
@@ -136,5 +155,5 @@ export function remediationText(
   r: { remediation: string | null; remediationDe: string | null },
   lang: Lang,
 ): string | null {
-  return lang === 'de' ? (r.remediationDe ?? r.remediation) : r.remediation;
+  return textIn(lang, r.remediationDe, r.remediation)?.text ?? null;
 }

@@ -4,7 +4,7 @@
  */
 export { buildReport, type ReportInputs } from './build.ts';
 export { renderHtml } from './html.ts';
-export { type Lang, messages, sectionLabel, statusLabel } from './i18n.ts';
+export { type Lang, type LangText, messages, sectionLabel, statusLabel, textIn } from './i18n.ts';
 export { renderJson, reportJsonSchema } from './json.ts';
 export { renderJunit } from './junit.ts';
 export { renderMarkdown } from './markdown.ts';

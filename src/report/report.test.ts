@@ -241,3 +241,23 @@ test('the scan summary speaks one language: no English line in German, no German
   assert.match(de, /^Freigabe: ABGELEHNT$/m);
   assert.match(en, /^gate: FAILED$/m);
 });
+
+test('the HTML report marks a reason without a German version as English on a German report, and only there', async () => {
+  const report = await sampleReport();
+  const english = 'no image configuration was given';
+  const marked = {
+    ...report,
+    results: report.results.map((r, i) =>
+      i === 0
+        ? { ...r, reason: english, reasonDe: null }
+        : i === 1
+          ? { ...r, reason: english, reasonDe: 'deutsch' }
+          : r,
+    ),
+  };
+  const de = renderReport(marked, 'html', { lang: 'de' });
+  assert.ok(de.includes(`<span lang="en">${english}</span>`), 'the English fallback is marked');
+  assert.ok(de.includes('</strong> deutsch</p>'), 'a German reason is shown unmarked');
+  const en = renderReport(marked, 'html', { lang: 'en' });
+  assert.ok(en.includes(`</strong> ${english}</p>`) && !en.includes('<span lang="en">'), 'nothing to mark in English');
+});

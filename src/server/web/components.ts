@@ -4,6 +4,7 @@
  * assembled) so the stylesheet trim (assets/trim-css.ts) finds them.
  */
 import type { SubmissionStatus } from '../../catalogue/index.ts';
+import { textIn } from '../../report/index.ts';
 import { csrfField } from '../auth/index.ts';
 import type { PageContext } from './context.ts';
 import { flag, type Html, html, type Interpolation } from './html.ts';
@@ -19,9 +20,18 @@ export function englishText(lang: Lang, text: string): Html {
   return lang === 'en' ? html`${text}` : html`<span lang="en">${text}</span>`;
 }
 
-/** The German text on a German page where there is one, else the English one, marked as such (`englishText`). */
-export function localizedText(lang: Lang, german: string | null | undefined, english: string): Html {
-  return lang === 'de' && german != null ? html`${german}` : englishText(lang, english);
+/**
+ * The German text on a German page where there is one, else the English one, marked as such (`englishText`);
+ * undefined where the chosen text is missing or empty. The choice is the reports' (`textIn`).
+ */
+export function localizedText(
+  lang: Lang,
+  german: string | null | undefined,
+  english: string | null | undefined,
+): Html | undefined {
+  const chosen = textIn(lang, german, english);
+  if (!chosen?.text) return undefined;
+  return chosen.lang === 'en' ? englishText(lang, chosen.text) : html`${chosen.text}`;
 }
 
 /** A vulnerability as a table cell: its id, its other names and the advisory's summary (English). */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { textIn } from '../../report/index.ts';
 import { englishText, localizedText, vulnerabilityCell } from './components.ts';
 
 // WCAG 2.1, 3.1.2 Language of Parts: English text on a German page carries lang="en", and only there
@@ -31,4 +32,13 @@ test('a vulnerability cell names the advisory, its other ids and its English sum
     String(vulnerabilityCell('en', { id: 'CVE-2021-23337', aliases: [] })),
     '<strong>CVE-2021-23337</strong>',
   );
+});
+
+test('the choice is the reports’ own (textIn): German where there is German, else English; nothing, or empty, is none', () => {
+  assert.deepEqual(textIn('de', 'deutsch', 'english'), { text: 'deutsch', lang: 'de' });
+  assert.deepEqual(textIn('de', null, 'english'), { text: 'english', lang: 'en' });
+  assert.deepEqual(textIn('en', 'deutsch', 'english'), { text: 'english', lang: 'en' });
+  assert.equal(textIn('en', 'deutsch', null), null);
+  assert.equal(localizedText('de', undefined, null), undefined);
+  assert.equal(localizedText('de', '', 'english'), undefined, 'an empty text is not shown, as before');
 });

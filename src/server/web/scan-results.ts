@@ -85,9 +85,9 @@ const needsAttention = (r: CheckResult) => r.result === 'fail' || r.result === '
 
 function checkResult(ctx: PageContext, s: ScanText, r: CheckResult, open: boolean): Html {
   const lang = ctx.lang;
-  // a check's own text has a German version; a reason or remediation without one is shown in English, marked
-  const remediation = r.remediation ? localizedText(lang, r.remediationDe, r.remediation) : undefined;
-  const reason = r.reason ? localizedText(lang, r.reasonDe, r.reason) : undefined;
+  // a reason or remediation without a German version is shown in English, marked
+  const remediation = localizedText(lang, r.remediationDe, r.remediation);
+  const reason = localizedText(lang, r.reasonDe, r.reason);
   const evidence = r.evidence.slice(0, evidenceShown);
   return html`<details class="check" id="${r.id}"${open ? html` open` : ''}>
 <summary><span class="check__title">${r.id} ${r.title[lang]}</span> ${badge(checkStatusTone[r.result], statusLabel(r.result, lang))}</summary>
