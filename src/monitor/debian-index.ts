@@ -103,7 +103,7 @@ export async function observeDebianIndex(
   const cacheDir = await mkdtemp(join(tmpdir(), 'sgci-debian-index-'));
   try {
     const files = new RepositoryFiles({ cacheDir, timeoutMs, maxInReleaseBytes, maxFileBytes: maxIndexBytes });
-    const { verified, packages } = await loadSuite(files, {
+    const { verified, listings } = await loadSuite(files, {
       source: { url: mirror, suites: [suite], components: [component], keys: pinned },
       suite,
       architectures: [arch],
@@ -113,8 +113,10 @@ export async function observeDebianIndex(
       maxIndexBytes: maxUnpackedBytes,
     });
     const seen = new Map<string, { source: string; version: string }>();
-    for (const p of packages)
-      seen.set(`${p.source} ${p.sourceVersion}`, { source: p.source, version: p.sourceVersion });
+    for (const listing of listings) {
+      for (const p of listing.all())
+        seen.set(`${p.source} ${p.sourceVersion}`, { source: p.source, version: p.sourceVersion });
+    }
     const versions = [...seen.values()];
     const added = await deps.monitor.observePackageVersions(suite, versions, deps.clock());
     return { suite, versions: versions.length, added, signer: verified.signer };

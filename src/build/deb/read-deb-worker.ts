@@ -7,7 +7,10 @@ import { parentPort } from 'node:worker_threads';
 import { isSgciError, type Limits } from '../../core/index.ts';
 import { expandDeb } from './read-deb.ts';
 
-/** One package at a time: a worker is given the next when it has replied. */
+/**
+ * One package at a time: a worker is given the next when it has replied. Its first message, `{ ready: true }`,
+ * says it has loaded what it uses (`bootWorker`'s end).
+ */
 export interface ReadRequest {
   readonly path: string;
   readonly input: string;
@@ -30,3 +33,4 @@ parentPort?.on('message', async (request: ReadRequest) => {
     parentPort?.postMessage({ failure });
   }
 });
+parentPort?.postMessage({ ready: true });

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { describe, type ErrorCode, isSgciError, type Limits, SgciError } from '../../core/index.ts';
+import { bootWorker, describe, type ErrorCode, isSgciError, type Limits, SgciError } from '../../core/index.ts';
 import type { ExpandedDebCache } from './expanded-cache.ts';
 import { type Deb, type ExpandedDeb, expandDeb, parseExpandedDeb } from './read-deb.ts';
 import type { ReadRequest } from './read-deb-worker.ts';
@@ -26,6 +26,7 @@ export interface DebRequest {
 }
 
 interface Reply {
+  readonly ready?: true;
   readonly expanded?: ExpandedDeb;
   readonly failure?: { readonly code?: ErrorCode; readonly input?: string; readonly message: string };
 }
@@ -239,9 +240,12 @@ export class DebWorkers implements AsyncDisposable {
   }
 
   #start(): Worker {
-    const worker = new Worker(new URL('./read-deb-worker.ts', import.meta.url));
+    // booted with V8's defaults: under sgci's flags the thread would compile Node's built-ins and every function
+    // of the modules it loads, ~0.1 s of a core each
+    const { worker } = bootWorker(() => new Worker(new URL('./read-deb-worker.ts', import.meta.url)));
     this.#workers.push(worker);
     worker.on('message', (reply: Reply) => {
+      if (reply.ready) return;
       const job = this.#running.get(worker);
       this.#running.delete(worker);
       this.#idle.push(worker);

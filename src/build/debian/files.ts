@@ -105,8 +105,12 @@ export class RepositoryFiles {
       throw new SgciError('DIGEST_MISMATCH', input, `is larger than the ${expected.size} bytes ${link} says`);
     });
     if (!bytes) return undefined;
-    checkContent(bytes, expected, input, link);
-    await this.cache.put(sha256Digest(expected, input), bytes);
+    // the cache's put checks the sha256 before it stores: the one pass over the bytes
+    checkSize(bytes, expected, input, link);
+    await this.cache.put(sha256Digest(expected, input), bytes).catch((error: unknown) => {
+      if (isSgciError(error, 'DIGEST_MISMATCH')) checkContent(bytes, expected, input, link);
+      throw error;
+    });
     return bytes;
   }
 
@@ -186,13 +190,17 @@ function sha256Digest(expected: ExpectedFile, input: string): Digest {
 }
 
 /** Size first (cheap, and a longer file is refused before it is hashed), then the sha256. */
-export function checkContent(bytes: Uint8Array, expected: ExpectedFile, input: string, link: string): void {
-  if (bytes.length !== expected.size) {
-    throw new SgciError('DIGEST_MISMATCH', input, `has ${bytes.length} bytes, ${link} says ${expected.size}`);
-  }
+function checkContent(bytes: Uint8Array, expected: ExpectedFile, input: string, link: string): void {
+  checkSize(bytes, expected, input, link);
   const actual = digestOf(bytes);
   if (actual !== `sha256:${expected.sha256}`) {
     throw new SgciError('DIGEST_MISMATCH', input, `is ${actual}, ${link} says sha256:${expected.sha256}`);
+  }
+}
+
+function checkSize(bytes: Uint8Array, expected: ExpectedFile, input: string, link: string): void {
+  if (bytes.length !== expected.size) {
+    throw new SgciError('DIGEST_MISMATCH', input, `has ${bytes.length} bytes, ${link} says ${expected.size}`);
   }
 }
 

@@ -19,6 +19,7 @@ export {
   serializeLock,
 } from './lock.ts';
 export { type BinaryPackage, type MultiArch, type PackageOrigin, parsePackages } from './packages.ts';
+export { PackageList, type PackageListing, PackagesIndex } from './packages-index.ts';
 export type { Alternatives, Relation, VersionOperator } from './relations.ts';
 export { formatAlternatives, parseRelations, versionSatisfies } from './relations.ts';
 export {

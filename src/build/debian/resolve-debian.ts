@@ -6,6 +6,7 @@ import { SgciError } from '../../core/index.ts';
 import type { RepositoryFiles } from './files.ts';
 import type { SuitePin } from './lock.ts';
 import type { BinaryPackage } from './packages.ts';
+import type { PackageListing } from './packages-index.ts';
 import { type Closure, type ClosurePackage, resolveClosure } from './resolve.ts';
 import { sideBySide } from './side-by-side.ts';
 import { loadPinnedKeys, normalizeFingerprint } from './signature.ts';
@@ -55,10 +56,10 @@ export type ResolvedPackage = Fetched<ClosurePackage>;
 
 export async function resolveDebian(request: ResolveRequest, options: ResolveOptions): Promise<Resolution> {
   if (request.architectures.length === 0) throw new SgciError('USAGE', 'architectures', 'name at least one');
-  const { suites, packages } = await loadSources(request, options);
+  const { suites, listings } = await loadSources(request, options);
   const closures = options.files.phases.timeSync('resolve', () =>
     request.architectures.map((architecture) =>
-      resolveClosure(new PackageUniverse(packages, architecture), {
+      resolveClosure(new PackageUniverse(listings, architecture), {
         packages: request.packages,
         excludes: request.excludes ?? [],
       }),
@@ -80,8 +81,8 @@ export async function verifyLockedPackages(
   options: ResolveOptions,
 ): Promise<VerifiedSuite[]> {
   const only = new Set(locked.map((p) => p.name));
-  const { suites, packages } = await loadSources(request, options, only);
-  const listed = new Set(packages.map(entryKey));
+  const { suites, listings } = await loadSources(request, options, only);
+  const listed = new Set(listings.flatMap((l) => l.all()).map(entryKey));
   for (const p of locked) {
     if (!listed.has(entryKey(p))) {
       throw new SgciError(
@@ -113,7 +114,7 @@ async function loadSources(
   request: ResolveRequest,
   options: ResolveOptions,
   only?: ReadonlySet<string>,
-): Promise<{ suites: VerifiedSuite[]; packages: BinaryPackage[] }> {
+): Promise<{ suites: VerifiedSuite[]; listings: PackageListing[] }> {
   const now = options.now ?? (() => new Date());
   // every suite of every source at once: their downloads overlap each other's verification and decompression
   const perSource = await sideBySide(request.sources, async (source) => {
@@ -137,13 +138,8 @@ async function loadSources(
       });
     });
   });
-  const suites: VerifiedSuite[] = [];
-  const packages: BinaryPackage[] = [];
-  for (const loaded of perSource.flat()) {
-    suites.push(loaded.verified);
-    for (const p of loaded.packages) packages.push(p);
-  }
-  return { suites, packages };
+  const loaded = perSource.flat();
+  return { suites: loaded.map((l) => l.verified), listings: loaded.flatMap((l) => l.listings) };
 }
 
 function snapshotTime(source: DebianSource, now: () => Date): Date {

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { isSgciError } from '../../core/index.ts';
 import type { BinaryPackage } from './packages.ts';
+import { PackageList } from './packages-index.ts';
 import { parseRelations } from './relations.ts';
 import { type Closure, resolveClosure } from './resolve.ts';
 import { PackageUniverse } from './universe.ts';
@@ -32,7 +33,7 @@ function pkg(name: string, fields: Partial<BinaryPackage> = {}): BinaryPackage {
 
 const names = (closure: Closure) => closure.packages.map((p) => `${p.name} ${p.version}`);
 const resolve = (packages: BinaryPackage[], request: string[], excludes: string[] = [], arch = 'amd64') =>
-  resolveClosure(new PackageUniverse(packages, arch), { packages: request, excludes });
+  resolveClosure(new PackageUniverse([new PackageList(packages)], arch), { packages: request, excludes });
 
 test('the candidate is the highest version over all suites; an older one never satisfies a relation', () => {
   const old = pkg('lib', { version: '2.0', origin: { url: 'u', suite: 'stable', component: 'main' } });
@@ -185,7 +186,7 @@ test('property: a closure is closed, its reasons name packages in it, and the or
         throw error;
       }
       const inClosure = new Map(closure.packages.map((p) => [p.name, p]));
-      const universe = new PackageUniverse(packages, 'amd64');
+      const universe = new PackageUniverse([new PackageList(packages)], 'amd64');
       for (const p of closure.packages) {
         assert.ok(p.architecture === 'amd64' || p.architecture === 'all', `${p.name} is ${p.architecture}`);
         if (p.why.kind === 'dependency') assert.ok(inClosure.has(p.why.parent), `${p.name} pulled by ${p.why.parent}`);

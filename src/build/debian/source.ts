@@ -8,7 +8,8 @@ import { digestHex, digestOf } from '../../core/index.ts';
 import type { ExpectedFile, RepositoryFiles } from './files.ts';
 import { joinUrl } from './files.ts';
 import { indexText } from './index-text.ts';
-import { type BinaryPackage, parseNamedPackages, parsePackages } from './packages.ts';
+import { parseNamedPackages } from './packages.ts';
+import { PackageList, type PackageListing, PackagesIndex } from './packages-index.ts';
 import { checkRelease, type IndexFile, packagesIndex, parseRelease, type Release } from './release.ts';
 import { sideBySide } from './side-by-side.ts';
 import { type PinnedKey, verifyInRelease } from './signature.ts';
@@ -66,7 +67,8 @@ export interface SuiteRequest {
 
 export interface LoadedSuite {
   readonly verified: VerifiedSuite;
-  readonly packages: readonly BinaryPackage[];
+  /** One per index, in the order of the Release's components and the request's architectures. */
+  readonly listings: readonly PackageListing[];
 }
 
 export async function loadSuite(files: RepositoryFiles, request: SuiteRequest): Promise<LoadedSuite> {
@@ -91,17 +93,11 @@ export async function loadSuite(files: RepositoryFiles, request: SuiteRequest): 
     const input = joinUrl(source.url, path);
     const origin = { url: source.url, suite, component };
     const { only } = request;
-    const parsed = files.phases.timeSync('parse index', () =>
-      only ? parseNamedPackages(text, only, origin, input) : parsePackages(text, origin, input),
+    const listing = files.phases.timeSync('parse index', () =>
+      only ? new PackageList(parseNamedPackages(text, only, origin, input)) : new PackagesIndex(text, origin, input),
     );
-    return { index: { path, sha256: index.sha256, size: index.size }, parsed };
+    return { index: { path, sha256: index.sha256, size: index.size }, listing };
   });
-  const indices: VerifiedIndex[] = [];
-  const packages: BinaryPackage[] = [];
-  for (const { index, parsed } of loaded) {
-    indices.push(index);
-    for (const p of parsed) packages.push(p);
-  }
   return {
     verified: {
       url: source.url,
@@ -112,9 +108,9 @@ export async function loadSuite(files: RepositoryFiles, request: SuiteRequest): 
       date: release.date.toISOString(),
       validUntil: release.validUntil?.toISOString(),
       snapshot: request.source.snapshot === undefined ? undefined : request.at.toISOString(),
-      indices,
+      indices: loaded.map((l) => l.index),
     },
-    packages,
+    listings: loaded.map((l) => l.listing),
   };
 }
 

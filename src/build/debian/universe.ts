@@ -5,6 +5,7 @@
  */
 import { compareDpkgVersions } from '../../version/index.ts';
 import type { BinaryPackage } from './packages.ts';
+import type { PackageListing } from './packages-index.ts';
 import { parseRelations, type Relation, versionSatisfies } from './relations.ts';
 
 interface Provider {
@@ -25,45 +26,53 @@ const priorityRank: Readonly<Record<string, number>> = {
 /** The candidates of one architecture: one version per name, and who provides each virtual name. */
 export class PackageUniverse {
   readonly architecture: string;
-  readonly #candidates = new Map<string, BinaryPackage>();
-  readonly #providers = new Map<string, Provider[]>();
-  readonly #packages: readonly BinaryPackage[];
+  readonly #listings: readonly PackageListing[];
+  /** Decided when first asked: a closure reads a few hundred of a suite's names. */
+  readonly #candidates = new Map<string, BinaryPackage | undefined>();
+  readonly #providers = new Map<string, readonly Provider[]>();
 
-  constructor(packages: readonly BinaryPackage[], architecture: string) {
+  constructor(listings: readonly PackageListing[], architecture: string) {
     this.architecture = architecture;
-    this.#packages = packages;
-    for (const p of packages) {
-      if (p.architecture !== architecture && p.architecture !== 'all') continue;
-      const current = this.#candidates.get(p.name);
-      if (!current || compareDpkgVersions(p.version, current.version) > 0) this.#candidates.set(p.name, p);
-    }
-    for (const p of this.#candidates.values()) {
-      for (const [provided] of parseRelations(p.provides, `${p.name} Provides`)) {
-        if (!provided) continue;
-        const list = this.#providers.get(provided.name) ?? [];
-        list.push({ package: p, version: provided.operator === '=' ? provided.version : undefined });
-        this.#providers.set(provided.name, list);
-      }
-    }
+    this.#listings = listings;
   }
 
   candidate(name: string): BinaryPackage | undefined {
-    return this.#candidates.get(name);
+    if (this.#candidates.has(name)) return this.#candidates.get(name);
+    let best: BinaryPackage | undefined;
+    for (const p of this.#listed(name)) if (!best || compareDpkgVersions(p.version, best.version) > 0) best = p;
+    this.#candidates.set(name, best);
+    return best;
   }
 
-  /** Every version of `name` the sources list for this architecture (for error messages: a scan of all). */
+  /** Every version of `name` the sources list for this architecture (for error messages). */
   versions(name: string): readonly string[] {
-    return this.#packages
-      .filter((p) => p.name === name && (p.architecture === this.architecture || p.architecture === 'all'))
-      .map((p) => p.version);
+    return this.#listed(name).map((p) => p.version);
   }
 
+  /** The candidates whose Provides name `name`, with the version each gives it. */
   providers(name: string): readonly Provider[] {
-    return this.#providers.get(name) ?? [];
+    let out = this.#providers.get(name);
+    if (out === undefined) {
+      const list: Provider[] = [];
+      for (const providing of new Set(this.#listings.flatMap((l) => l.providing(name)))) {
+        const p = this.candidate(providing);
+        for (const [provided] of parseRelations(p?.provides, `${providing} Provides`)) {
+          if (p && provided?.name === name) {
+            list.push({ package: p, version: provided.operator === '=' ? provided.version : undefined });
+          }
+        }
+      }
+      out = list;
+      this.#providers.set(name, out);
+    }
+    return out;
   }
 
-  get size(): number {
-    return this.#candidates.size;
+  /** The stanzas of `name` for this architecture or `all`, in the order of the sources. */
+  #listed(name: string): BinaryPackage[] {
+    return this.#listings.flatMap((l) =>
+      l.listed(name).filter((p) => p.architecture === this.architecture || p.architecture === 'all'),
+    );
   }
 
   /** dpkg's deparchsatisfied for one architecture plus `all`. */
@@ -76,7 +85,7 @@ export class PackageUniverse {
   /** The candidates that satisfy `relation`: the real package first, then providers (apt's order of preference). */
   satisfiers(relation: Relation): BinaryPackage[] {
     const out: BinaryPackage[] = [];
-    const real = this.#candidates.get(relation.name);
+    const real = this.candidate(relation.name);
     if (
       real &&
       this.archSatisfies(real, relation) &&
