@@ -42,10 +42,9 @@ async function child(sourcesFile: string, set: string): Promise<void> {
   const cacheDir = mkdtempSync(join(tmpdir(), 'sgci-bench-debian-cache-'));
   try {
     const stop = workClock();
-    await resolveDebian(
-      { sources, architectures: ['amd64'], packages: sets[set] ?? [] },
-      { files: new RepositoryFiles({ cacheDir }) },
-    );
+    const files = new RepositoryFiles({ cacheDir });
+    await resolveDebian({ sources, architectures: ['amd64'], packages: sets[set] ?? [] }, { files });
+    await files.settled();
     stop();
   } finally {
     rmSync(cacheDir, { recursive: true, force: true });

@@ -149,7 +149,9 @@ function allLocked(lock: Lock): DebFile[] {
 /** `sgci build lock FILE`: resolves and writes the lock (`FILE.lock.json` beside the build file). */
 export async function writeBuildLock(file: string, options: ResolveBuildOptions = {}): Promise<string> {
   const config = await loadBuildConfig(file);
-  const { lock, lockPath } = await resolveBuild(config, file, false, new RepositoryFiles(options.repository), options);
+  const files = new RepositoryFiles(options.repository);
+  const { lock, lockPath } = await resolveBuild(config, file, false, files, options);
+  await files.settled();
   await writeFileAtomic(lockPath, serializeLock(lock));
   return lockPath;
 }
@@ -374,6 +376,7 @@ async function buildBeside(
   );
   // the threads are idle now: not held through the scan and the proof
   await workers[Symbol.asyncDispose]();
+  await files.settled();
   const extraFiles = extraFilesOf(config, extraSources);
   const provenance = config.outputs.provenance
     ? buildProvenance({

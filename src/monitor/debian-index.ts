@@ -112,6 +112,7 @@ export async function observeDebianIndex(
       at: deps.clock(),
       maxIndexBytes: maxUnpackedBytes,
     });
+    await files.settled();
     const seen = new Map<string, { source: string; version: string }>();
     for (const listing of listings) {
       for (const p of listing.all())

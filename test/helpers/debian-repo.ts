@@ -10,6 +10,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve, sep } from 'node:path';
+import { Transform } from 'node:stream';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import * as openpgp from 'openpgp';
@@ -65,6 +66,11 @@ export interface TestRepoOptions {
   readonly byHash?: boolean;
   /** Changes the Release text before it is signed (tamper cases). */
   readonly editRelease?: (text: string) => string;
+  /**
+   * Stanzas of packages the pool has no file for, appended to every index: an index the size of Debian's, for
+   * benchmarks (`fillerStanzas`). Its `.xz` is packed at level 0, the `.gz` is what a build reads.
+   */
+  readonly filler?: string;
 }
 
 export interface TestRepo {
@@ -77,6 +83,22 @@ export interface TestRepo {
   debPath(name: string): string;
   /** Signs the current Release again (after a test changed it) with `key`. */
   sign(key: TestKey): Promise<void>;
+}
+
+/**
+ * A real Packages index as filler (`TestRepoOptions.filler`): every package name and every name it provides gets
+ * `prefix`, so no stanza of it can take part in a resolution of the repository's own packages, while the index keeps
+ * Debian's size and shape.
+ */
+export function fillerStanzas(index: string, prefix = 'filler-'): string {
+  const named = (list: string) =>
+    list
+      .split(',')
+      .map((item) => ` ${prefix}${item.trim()}`)
+      .join(',');
+  return index
+    .replace(/^Package: /gm, `Package: ${prefix}`)
+    .replace(/^Provides:(.*)$/gm, (_, list: string) => `Provides:${named(list)}`);
 }
 
 /** Builds the repository in `dir` (created), signing with `key`. */
@@ -110,9 +132,10 @@ export async function buildDebianRepo(dir: string, key: TestKey, options: TestRe
       cwd: dir,
       maxBuffer: 64 * 1024 * 1024,
     });
-    await writeFile(join(index, 'Packages'), stdout);
-    await writeFile(join(index, 'Packages.gz'), gzipSync(stdout));
-    await run('xz', ['-k', '-f', join(index, 'Packages')]);
+    const text = options.filler ? `${stdout}${stdout.endsWith('\n\n') ? '' : '\n'}${options.filler}` : stdout;
+    await writeFile(join(index, 'Packages'), text);
+    await writeFile(join(index, 'Packages.gz'), gzipSync(text, { level: 9 }));
+    await run('xz', [...(options.filler ? ['-0'] : []), '-k', '-f', join(index, 'Packages')]);
   }
   const fields = {
     Origin: 'sgci-test',
@@ -183,9 +206,18 @@ export interface ServedDirectory extends AsyncDisposable {
   readonly transfers: { readonly path: string; readonly bytes: number; readonly seconds: number }[];
 }
 
+export interface ServeOptions {
+  /**
+   * The bytes of all responses share one line of this speed (benchmarks: a build as it would run over an office or
+   * CI line); unset, loopback's own.
+   */
+  readonly bitsPerSecond?: number;
+}
+
 /** Serves `dir` read-only over loopback HTTP: GET of a file below it, 404 for anything else. */
-export async function serveDirectory(dir: string): Promise<ServedDirectory> {
+export async function serveDirectory(dir: string, options: ServeOptions = {}): Promise<ServedDirectory> {
   const root = resolve(dir);
+  const line = options.bitsPerSecond ? pacedLine(options.bitsPerSecond) : undefined;
   const requests: string[] = [];
   const transfers: ServedDirectory['transfers'] = [];
   const server: Server = createServer((request, response) => {
@@ -205,7 +237,8 @@ export async function serveDirectory(dir: string): Promise<ServedDirectory> {
         response.on('finish', () =>
           transfers.push({ path, bytes: s.size, seconds: (performance.now() - started) / 1000 }),
         );
-        createReadStream(full).pipe(response);
+        const file = createReadStream(full);
+        (line ? file.pipe(line()) : file).pipe(response);
       },
       () => notFound(),
     );
@@ -221,6 +254,23 @@ export async function serveDirectory(dir: string): Promise<ServedDirectory> {
       await new Promise<void>((done) => server.close(() => done()));
     },
   };
+}
+
+/**
+ * A line all responses share: each chunk leaves when the line has carried the chunks before it, of whichever
+ * response, at `bitsPerSecond`. A transfer's bytes then arrive no faster than over such a line, side by side
+ * transfers share it, and the time between chunks is the server's to wait, not the client's.
+ */
+function pacedLine(bitsPerSecond: number): () => Transform {
+  let freeAt = 0;
+  return () =>
+    new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        const now = performance.now();
+        freeAt = Math.max(freeAt, now) + (chunk.length * 8 * 1000) / bitsPerSecond;
+        setTimeout(() => done(null, chunk), freeAt - now);
+      },
+    });
 }
 
 /**

@@ -78,6 +78,7 @@ describe("Debian's own InRelease against debian-archive-keyring", { skip: hostDe
         },
         { files },
       );
+      await files.settled();
       const resolveMs = performance.now() - started;
       const closure = resolution.closures[0] ?? assert.fail('no closure');
       for (const suite of resolution.suites) {

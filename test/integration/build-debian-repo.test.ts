@@ -174,6 +174,7 @@ describe('Debian sources: the chain of trust over loopback', () => {
     const cacheDir = join(root, 'cache-damaged');
     const files = new RepositoryFiles({ cacheDir });
     const first = await resolveDebian(request(sourceFor(served.url)), { files });
+    await files.settled();
     const index = first.suites[0]?.indices[0] ?? assert.fail('no index');
     assert.ok(served.requests.includes(`/${index.path}`), 'read by its path after by-hash failed');
 
@@ -212,7 +213,9 @@ describe('Debian sources: the chain of trust over loopback', () => {
     const made = await repo('decompressed');
     await using served = await serveDirectory(made.dir);
     const cacheDir = join(root, 'cache-decompressed');
-    const first = await resolveDebian(request(sourceFor(served.url)), { files: new RepositoryFiles({ cacheDir }) });
+    const files = new RepositoryFiles({ cacheDir });
+    const first = await resolveDebian(request(sourceFor(served.url)), { files });
+    await files.settled();
     const lock = lockOf(first, 'sha256:config');
     const plain = await readFile(made.packagesPath('amd64'));
     const offline = new RepositoryFiles({ cacheDir, offline: true });
@@ -234,6 +237,7 @@ describe('Debian sources: the chain of trust over loopback', () => {
       pinned: lockPins(lock),
     });
     assert.equal(serializeLock(lockOf(rederived, 'sha256:config')), serializeLock(lock));
+    await offline.settled();
     assert.deepEqual(await readFile(decompressed), plain, 'derived anew from the verified .xz');
   });
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -34,6 +34,28 @@ test('derived content is cached only when it is what the signed document names',
     assert.equal(await files.holds(expected, 'main/binary-amd64/Packages'), false, 'other size: left out');
     await files.keepDerived(plain, expected, 'main/binary-amd64/Packages');
     assert.deepEqual(await files.fromCache(expected, 'main/binary-amd64/Packages'), plain);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('derived content kept later is there once settled, and a failure to keep it is reported by settled', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'sgci-files-'));
+  try {
+    const files = new RepositoryFiles({ cacheDir: join(dir, 'cache') });
+    const plain = Buffer.from('Package: a\nVersion: 1.0\n');
+    const expected = { sha256: digestHex(digestOf(plain)), size: plain.length };
+    files.keepDerivedLater(plain, expected, 'main/binary-amd64/Packages');
+    assert.equal(await files.holds(expected, 'main/binary-amd64/Packages'), false, "not in the caller's turn");
+    await files.settled();
+    assert.deepEqual(await files.fromCache(expected, 'main/binary-amd64/Packages'), plain);
+
+    // a cache that cannot be written: the failure waits for settled, and settled names it once
+    await writeFile(join(dir, 'blocked'), '');
+    const blocked = new RepositoryFiles({ cacheDir: join(dir, 'blocked', 'cache') });
+    blocked.keepDerivedLater(plain, expected, 'main/binary-amd64/Packages');
+    await assert.rejects(blocked.settled(), (error: unknown) => isSgciError(error, 'CACHE_ERROR'));
+    await blocked.settled();
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

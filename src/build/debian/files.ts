@@ -44,6 +44,7 @@ export class RepositoryFiles {
   readonly #maxInReleaseBytes: number;
   readonly #maxFileBytes: number;
   readonly #readers = new Map<string, RepositoryRead>();
+  readonly #pending: Promise<unknown>[] = [];
 
   constructor(options: RepositoryFilesOptions = {}) {
     this.cache = new BlobCache({ dir: options.cacheDir ?? join(dataDir(), 'debian') });
@@ -143,6 +144,21 @@ export class RepositoryFiles {
     await this.cache.put(sha256Digest(expected, input), bytes).catch((error: unknown) => {
       if (!isSgciError(error, 'DIGEST_MISMATCH')) throw error;
     });
+  }
+
+  /**
+   * `keepDerived` once this turn of the event loop is over (the caller goes on reading what it derived); `settled`
+   * waits for it.
+   */
+  keepDerivedLater(bytes: Uint8Array, expected: ExpectedFile, input: string): void {
+    const kept = new Promise((next) => setImmediate(next)).then(() => this.keepDerived(bytes, expected, input));
+    kept.catch(() => undefined); // reported by `settled`; a build that failed before has its own error to report
+    this.#pending.push(kept);
+  }
+
+  /** Waits for what `keepDerivedLater` was given; throws the first failure. */
+  async settled(): Promise<void> {
+    await Promise.all(this.#pending.splice(0));
   }
 
   async #cached(expected: ExpectedFile, input: string): Promise<Uint8Array | undefined> {

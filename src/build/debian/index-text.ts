@@ -50,8 +50,9 @@ export async function indexText(
       () => decompressIndex(bytes, index.path, maxIndexBytes, input, plain?.size),
       (out) => out.length,
     );
-    // only what matches the Release's entry is kept; a repository whose entries disagree is read as before
-    if (plain && index !== plain) await files.keepDerived(text, plain, plainInput);
+    // only what matches the Release's entry is kept; a repository whose entries disagree is read as before. Kept
+    // later: hashing and writing 50 MB need not stand between the download and the resolution
+    if (plain && index !== plain) files.keepDerivedLater(text, plain, plainInput);
     return { index, text: asBuffer(text) };
   }
   const names = forms.map((f) => f.path).join(', ');
