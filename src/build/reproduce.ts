@@ -2,11 +2,14 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { z } from 'zod';
-import { type Digest, describe, parseDigest, SgciError } from '../core/index.ts';
+import { type Digest, defaultLimits, describe, parseDigest, SgciError } from '../core/index.ts';
 import { buildPlatforms, parseBuildConfig, withEpoch } from './config.ts';
+import { type ArrivingDeb, DebArrivals } from './deb/arrivals.ts';
+import { DebWorkers, threadsFor } from './deb/read-debs.ts';
 import type { ExtraSource } from './extra/extra-sources.ts';
 import { type AssembledImage, assembleImage, type PlatformPackages } from './image/assemble.ts';
 import { explainLayoutDifference } from './image/compare.ts';
@@ -61,54 +64,81 @@ export function secondEnvironment(first: BuildEnvironment, dir: string): BuildEn
   };
 }
 
-const ReproduceInput = z.strictObject({
-  /** The build file's text as the first run parsed it (never read again: the file may have changed since). */
-  yaml: z.string(),
-  file: z.string(),
-  inputs: z.array(
-    z.strictObject({
-      platform: z.enum(buildPlatforms),
-      packages: z.array(
-        z.strictObject({
-          name: z.string(),
-          version: z.string(),
-          arch: z.string(),
-          source: z.string(),
-          debPath: z.string(),
-          sha256: z.string().regex(/^[0-9a-f]{64}$/),
-        }),
-      ),
-    }),
-  ),
-  /** The epoch the first run used (the build file's, or the lock's newest InRelease Date). */
-  epoch: z.number().int().min(0),
-  /** Where the first run found each extra file: the second reads the same bytes (a directory packed once). */
-  extraSources: z.array(
-    z.strictObject({
-      index: z.number().int().min(0),
-      file: z.string(),
-      sha256: z.string().regex(/^[0-9a-f]{64}$/),
-      uri: z.string(),
-    }),
-  ),
-  layout: z.string(),
-  umask: z.string().regex(/^[0-7]{3,4}$/),
-});
-type ReproduceInput = z.infer<typeof ReproduceInput>;
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 
-/** The second run's input is a list of packages and paths: far below this, and read whole before any work. */
+/**
+ * The second run's input, one JSON line each: `start` once the first run has resolved (the packages and where each
+ * .deb will be), `arrived` for each .deb as its download is verified, `extras` once the extra files are there, then
+ * the end of stdin.
+ */
+const ReproduceMessage = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('start'),
+    /** The build file's text as the first run parsed it (never read again: the file may have changed since). */
+    yaml: z.string(),
+    file: z.string(),
+    inputs: z.array(
+      z.strictObject({
+        platform: z.enum(buildPlatforms),
+        packages: z.array(
+          z.strictObject({
+            name: z.string(),
+            version: z.string(),
+            arch: z.string(),
+            source: z.string(),
+            debPath: z.string(),
+            sha256,
+          }),
+        ),
+      }),
+    ),
+    /** The epoch the first run used (the build file's, or the lock's newest InRelease Date). */
+    epoch: z.number().int().min(0),
+    /** The .debs' bytes together: whether opening them on worker threads pays (`threadsFor`). */
+    debBytes: z.number().int().min(0),
+    layout: z.string(),
+    umask: z.string().regex(/^[0-7]{3,4}$/),
+  }),
+  z.strictObject({ kind: z.literal('arrived'), sha256 }),
+  z.strictObject({
+    kind: z.literal('extras'),
+    /** Where the first run found each extra file: the second reads the same bytes (a directory packed once). */
+    extraSources: z.array(
+      z.strictObject({ index: z.number().int().min(0), file: z.string(), sha256, uri: z.string() }),
+    ),
+  }),
+]);
+type ReproduceMessage = z.infer<typeof ReproduceMessage>;
+type ReproduceStart = Extract<ReproduceMessage, { kind: 'start' }>;
+
+/** The second run's input is a list of packages and paths: far below this. */
 const maxInputBytes = 16 * 1024 * 1024;
 
-async function readInput(stream: AsyncIterable<Buffer>): Promise<string> {
-  const chunks: Buffer[] = [];
+/** Each line of `stream` as it comes, the whole bounded by `maxInputBytes`. */
+async function* lines(stream: AsyncIterable<Buffer>): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
   let size = 0;
+  let rest = '';
   for await (const chunk of stream) {
     size += chunk.length;
     if (size > maxInputBytes)
       throw new SgciError('LIMIT_EXCEEDED', 'stdin', `second-run input larger than ${maxInputBytes} bytes`);
-    chunks.push(chunk);
+    const parts = (rest + decoder.write(chunk)).split('\n');
+    rest = parts.pop() ?? '';
+    yield* parts;
   }
-  return Buffer.concat(chunks).toString('utf8');
+  rest += decoder.end();
+  if (rest !== '') yield rest;
+}
+
+function parseMessage(line: string): ReproduceMessage {
+  try {
+    return ReproduceMessage.parse(JSON.parse(line));
+  } catch (error) {
+    throw new SgciError('USAGE', 'stdin', `not a second-run input of sgci build: ${describe(error)}`, {
+      cause: error,
+    });
+  }
 }
 
 /** What the second run prints for the first: its digest and its peak memory. */
@@ -117,32 +147,85 @@ const SecondRunResult = z.strictObject({
   peakRssMiB: z.number().min(0),
 });
 
+/** The second run once started: its packages, opened as they arrive, and its assembly once the extras are there. */
+class SecondAssembly implements AsyncDisposable {
+  readonly #start: ReproduceStart;
+  readonly #workers: DebWorkers;
+  readonly #arrivals: DebArrivals;
+  #assembling: Promise<AssembledImage> | undefined;
+
+  constructor(start: ReproduceStart) {
+    this.#start = start;
+    const unique = new Map<string, ArrivingDeb>();
+    for (const input of start.inputs)
+      for (const p of input.packages)
+        unique.set(p.sha256, { path: p.debPath, input: `${p.name}_${p.version}_${p.arch}.deb`, sha256: p.sha256 });
+    this.#workers = new DebWorkers(defaultLimits, threadsFor(unique.size, start.debBytes));
+    // every .deb opened here, none taken from the expanded cache the first run used: the proof thereby also
+    // checks what that cache gave the first run
+    this.#arrivals = new DebArrivals(unique.keys(), [...unique.values()], this.#workers);
+  }
+
+  arrived(sha256: string): void {
+    this.#arrivals.arrived(sha256);
+  }
+
+  assemble(extraSources: ExtraSource[]): void {
+    if (this.#assembling) throw new SgciError('USAGE', 'stdin', 'the extra files were handed over twice');
+    const start = this.#start;
+    const config = withEpoch(parseBuildConfig(start.yaml, start.file), start.epoch);
+    this.#assembling = assembleImage(config, start.inputs, {
+      layout: start.layout,
+      baseDir: dirname(start.file),
+      extraSources,
+      opened: this.#arrivals.opened,
+      fetched: (sha256) => this.#arrivals.fetched(sha256),
+    });
+    this.#assembling.catch(() => undefined); // awaited by `built`, unless the input failed first
+  }
+
+  /** The input has ended: what has not arrived never will. */
+  async built(): Promise<AssembledImage> {
+    this.#arrivals.ended(
+      (sha256) => new SgciError('USAGE', 'stdin', `the first run ended before handing over the .deb sha256:${sha256}`),
+    );
+    if (!this.#assembling) throw new SgciError('USAGE', 'stdin', 'the first run ended before handing over the extras');
+    return this.#assembling;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.#workers[Symbol.asyncDispose]();
+  }
+}
+
 /**
- * The second run's side (`sgci build reproduce`, hidden): started with the build, it waits for its input on stdin
- * (the first run hands it over once the packages are fetched), then assembles the same packages into another
- * layout and prints its digest and peak memory as one JSON line. Node's spawn cannot set a child's umask and a
- * shell may be missing (sgci's own image has none), so the child sets its own before anything is written. Each .deb
- * is read and checked against its sha256 again, never taken from the expanded cache the first run used: the proof
- * thereby also checks what that cache gave the first run.
+ * The second run's side (`sgci build reproduce`, hidden): started with the build, it waits for its input on stdin,
+ * opens each .deb as the first run says it has arrived, assembles the packages into another layout once the extra
+ * files are there too, and prints its digest and peak memory as one JSON line. Node's spawn cannot set a child's
+ * umask and a shell may be missing (sgci's own image has none), so the child sets its own before anything is
+ * written. Each .deb is read and checked against its sha256 again, never taken from the expanded cache.
  */
 export async function assembleAgain(stdin: AsyncIterable<Buffer>): Promise<string> {
-  let input: ReproduceInput;
+  let second: SecondAssembly | undefined;
   try {
-    input = ReproduceInput.parse(JSON.parse(await readInput(stdin)));
-  } catch (error) {
-    throw new SgciError('USAGE', 'stdin', `not a second-run input of sgci build: ${describe(error)}`, {
-      cause: error,
-    });
+    for await (const line of lines(stdin)) {
+      if (line.trim() === '') continue;
+      const message = parseMessage(line);
+      if (message.kind === 'start') {
+        if (second) throw new SgciError('USAGE', 'stdin', 'the second run was started twice');
+        process.umask(Number.parseInt(message.umask, 8));
+        second = new SecondAssembly(message);
+      } else if (!second) throw new SgciError('USAGE', 'stdin', `${message.kind} before start`);
+      else if (message.kind === 'arrived') second.arrived(message.sha256);
+      else second.assemble(message.extraSources);
+    }
+    if (!second) throw new SgciError('USAGE', 'stdin', 'the first run ended before starting the second');
+    const built = await second.built();
+    const peakRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
+    return JSON.stringify({ digest: built.digest, peakRssMiB } satisfies z.infer<typeof SecondRunResult>);
+  } finally {
+    await second?.[Symbol.asyncDispose]();
   }
-  process.umask(Number.parseInt(input.umask, 8));
-  const config = withEpoch(parseBuildConfig(input.yaml, input.file), input.epoch);
-  const built = await assembleImage(config, input.inputs, {
-    layout: input.layout,
-    baseDir: dirname(input.file),
-    extraSources: input.extraSources,
-  });
-  const peakRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
-  return JSON.stringify({ digest: built.digest, peakRssMiB } satisfies z.infer<typeof SecondRunResult>);
 }
 
 /** The sgci entry this module belongs to, run by the same Node binary: the second run is the same program. */
@@ -157,16 +240,18 @@ const secondRunTimeoutMs = 15 * 60_000;
 export interface SecondRun {
   readonly layout: string;
   readonly environment: BuildEnvironment;
-  /** Hands the waiting child what the first run fetched: from here on it assembles. */
-  readonly assemble: (
+  /** Hands the waiting child the resolved build: from here on it opens each .deb `arrived` names. */
+  readonly start: (
     file: string,
     yaml: string,
-    built: {
-      readonly inputs: readonly PlatformPackages[];
-      readonly epoch: number;
-      readonly extraSources: readonly ExtraSource[];
-    },
+    built: { readonly inputs: readonly PlatformPackages[]; readonly epoch: number; readonly debBytes: number },
   ) => void;
+  /** The .deb with this sha256 is verified in the cache. */
+  readonly arrived: (sha256: string) => void;
+  /** Where the extra files are: the child assembles once it has them. */
+  readonly extras: (extraSources: readonly ExtraSource[]) => void;
+  /** Everything is handed over. */
+  readonly end: () => void;
   /** Its digest and peak memory, once handed its input; rejects when it fails. */
   readonly result: Promise<{ digest: Digest; peakRssMiB: number; ms: number }>;
   /** Stops the child and removes its temp dir (the first run failed: there is nothing to compare). */
@@ -227,17 +312,9 @@ export async function spawnSecondRun(first: BuildEnvironment): Promise<SecondRun
   );
   // an aborted run's rejection is expected; the caller awaits `result` only when the first run succeeded
   result.catch(() => undefined);
-  const assemble: SecondRun['assemble'] = (buildFile, yaml, built) => {
+  const send = (message: ReproduceMessage) => stdin?.write(`${JSON.stringify(message)}\n`);
+  const start: SecondRun['start'] = (buildFile, yaml, built) => {
     file = buildFile;
-    const input: ReproduceInput = {
-      yaml,
-      file: buildFile,
-      inputs: built.inputs.map((i) => ({ platform: i.platform, packages: [...i.packages] })),
-      epoch: built.epoch,
-      extraSources: [...built.extraSources],
-      layout,
-      umask: environment.umask,
-    };
     handedAt = performance.now();
     timer = setTimeout(
       () =>
@@ -246,15 +323,27 @@ export async function spawnSecondRun(first: BuildEnvironment): Promise<SecondRun
         ),
       secondRunTimeoutMs,
     );
-    stdin?.end(JSON.stringify(input));
+    send({
+      kind: 'start',
+      yaml,
+      file: buildFile,
+      inputs: built.inputs.map((i) => ({ platform: i.platform, packages: [...i.packages] })),
+      epoch: built.epoch,
+      debBytes: built.debBytes,
+      layout,
+      umask: environment.umask,
+    });
   };
+  const arrived = (sha256: string) => send({ kind: 'arrived', sha256 });
+  const extras = (extraSources: readonly ExtraSource[]) => send({ kind: 'extras', extraSources: [...extraSources] });
+  const end = () => stdin?.end();
   const abort = async () => {
     clearTimeout(timer);
     controller.abort();
     await result.catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
   };
-  return { layout, environment, assemble, result, abort };
+  return { layout, environment, start, arrived, extras, end, result, abort };
 }
 
 function describeEnvironment(e: BuildEnvironment): string {

@@ -13,15 +13,14 @@ import {
 } from '../core/index.ts';
 import type { RegistryReference } from '../oci/reference/index.ts';
 import { type BuildConfig, buildEpoch, loadBuildConfig, readBuildFile, withEpoch } from './config.ts';
+import { DebArrivals } from './deb/arrivals.ts';
 import { ExpandedDebCache } from './deb/expanded-cache.ts';
-import type { ExpandedDeb } from './deb/read-deb.ts';
 import { DebWorkers, threadsFor } from './deb/read-debs.ts';
 import {
   type DebFile,
   debianArchitecture,
   debPackageOf,
   diffLock,
-  type Fetched,
   fetchPackages,
   type Lock,
   lockedPackages,
@@ -260,27 +259,9 @@ async function buildIn(work: string, request: BuildRequest): Promise<BuildOutcom
   }
 }
 
-/**
- * Opens each of `packages` (those the expanded cache does not hold) as soon as its download is verified, while the
- * others still download: on worker threads when there are enough bytes for them (`threadsFor`), else in this
- * thread between the transfers. A cold build's xz then runs beside its transfers instead of after them. Only the
- * first run does this; the second opens every `.deb` itself.
- */
-function openOnArrival(
-  packages: readonly DebFile[],
-  workers: DebWorkers,
-): { debs: Map<string, Promise<ExpandedDeb>>; verified: (fetched: Fetched<DebFile>) => void } {
-  const wanted = new Set(packages.map((p) => p.sha256));
-  const debs = new Map<string, Promise<ExpandedDeb>>();
-  const verified = (p: Fetched<DebFile>) => {
-    if (!wanted.has(p.sha256)) return;
-    const input = `${p.name}_${p.version}_${p.architecture}.deb`;
-    const tars = workers.open({ path: p.path, input, sha256: p.sha256 });
-    // a failure is reported where the assembly takes the package, or not at all when the build stopped before
-    tars.catch(() => undefined);
-    debs.set(p.sha256, tars);
-  };
-  return { debs, verified };
+/** Why a package a build was assembling from never came: its download, or one before it, failed. */
+function notDownloaded(sha256: string): Error {
+  return new SgciError('IO_ERROR', `sha256:${sha256}`, 'not downloaded: the downloads stopped');
 }
 
 /** The packages the expanded cache holds no entry for: those a build opens. */
@@ -349,31 +330,56 @@ async function buildBeside(
   await using workers = new DebWorkers(defaultLimits, threads, (start, end, bytes) =>
     phases.record('expand .deb', start, end, bytes),
   );
-  const opened = openOnArrival(toOpen, workers);
-  const paths = new Map(
-    (await fetchPackages([...once.values()], files, opened.verified)).map((f) => [f.sha256, f.path]),
+  // each .deb's place in the cache is known before it arrives: both runs start assembling now, open each .deb as
+  // soon as its download is verified, and take it when they reach it; over a slow line the decompression then runs
+  // while the rest are still on their way
+  const pathOf = (p: DebFile) => files.pathOf(p, `${p.origin.url}/${p.filename}`);
+  const arrivals = new DebArrivals(
+    once.keys(),
+    toOpen.map((p) => ({ path: pathOf(p), input: `${p.name}_${p.version}_${p.architecture}.deb`, sha256: p.sha256 })),
+    workers,
   );
   const inputs = config.image.platforms.map((platform, i) => ({
     platform,
-    packages: (wanted[i] ?? []).map((p) => debPackageOf({ ...p, path: paths.get(p.sha256) ?? '' })),
+    packages: (wanted[i] ?? []).map((p) => debPackageOf({ ...p, path: pathOf(p) })),
   }));
-  const extraSources = await resolveExtraSources(config, request.file, files, work);
   const layout = request.out ?? join(await mkdtemp(join(tmpdir(), 'sgci-build-')), 'oci');
   const handedOver = performance.now();
-  second.assemble(request.file, text, { inputs, epoch: buildEpoch(config), extraSources });
+  const debBytes = [...once.values()].reduce((sum, p) => sum + p.size, 0);
+  second.start(request.file, text, { inputs, epoch: buildEpoch(config), debBytes });
+  const fetching = fetchPackages([...once.values()], files, (p) => {
+    arrivals.arrived(p.sha256);
+    second.arrived(p.sha256);
+  });
+  fetching.then(
+    () => arrivals.ended(notDownloaded),
+    () => arrivals.ended(notDownloaded),
+  );
   // the first run takes packages from the expanded cache or as they were opened on arrival, and gzip layers from the
   // layer cache; the second reads every .deb again and compresses every layer itself, so what the caches hold is
   // checked against the verified .debs by the proof itself
-  const image = await phases.time('assemble', () =>
-    assembleImage(config, inputs, {
-      layout,
-      baseDir: dirname(request.file),
-      extraSources,
-      expandedCache: expandedCache.dir,
-      opened: opened.debs,
-      layerCache: join(files.cache.dir, 'layers'),
-    }),
-  );
+  const assembling = resolveExtraSources(config, request.file, files, work).then((extraSources) => {
+    second.extras(extraSources);
+    return phases
+      .time('assemble', () =>
+        assembleImage(config, inputs, {
+          layout,
+          baseDir: dirname(request.file),
+          extraSources,
+          expandedCache: expandedCache.dir,
+          opened: arrivals.opened,
+          fetched: (sha256) => arrivals.fetched(sha256),
+          layerCache: join(files.cache.dir, 'layers'),
+        }),
+      )
+      .then((image) => ({ image, extraSources }));
+  });
+  // a failed download outranks what it made the assembly fail with; neither returns before the other has ended
+  const [fetched, assembled] = await Promise.allSettled([fetching, assembling]);
+  if (fetched.status === 'rejected') throw fetched.reason;
+  second.end();
+  if (assembled.status === 'rejected') throw assembled.reason;
+  const { image, extraSources } = assembled.value;
   // the threads are idle now: not held through the scan and the proof
   await workers[Symbol.asyncDispose]();
   await files.settled();

@@ -13,6 +13,7 @@ import {
   readdirSync,
   readFileSync,
   readlinkSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -21,7 +22,9 @@ import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { type SyntheticEntry, tarOf } from '../../test/helpers/synthetic-image.ts';
 import { selfSignedCertificate } from '../../test/helpers/tls.ts';
-import type { DebPackage } from './image/assemble.ts';
+import type { ExtraSource } from './extra/extra-sources.ts';
+import type { DebPackage, PlatformPackages } from './image/assemble.ts';
+import type { SecondRun } from './reproduce.ts';
 
 export type TestDebFile =
   | { readonly path: string; readonly content: string | Buffer; readonly mode?: number }
@@ -385,4 +388,22 @@ export async function handMadeDeb(
   writeFileSync(debPath, deb);
   const sha256 = createHash('sha256').update(deb).digest('hex');
   return { name, version: '1', arch: 'amd64', source: name, debPath, sha256 };
+}
+
+/**
+ * Hands a second run all of a build at once, as `sgci build` does over time: the start, every .deb as arrived (each
+ * file's size counted for the worker decision), the extra files, the end.
+ */
+export function handOverAll(
+  second: SecondRun,
+  file: string,
+  yaml: string,
+  built: { readonly inputs: readonly PlatformPackages[]; readonly epoch: number; readonly extraSources: ExtraSource[] },
+): void {
+  const debs = new Map(built.inputs.flatMap((i) => i.packages.map((p) => [p.sha256, p.debPath] as const)));
+  const debBytes = [...debs.values()].reduce((sum, path) => sum + statSync(path).size, 0);
+  second.start(file, yaml, { inputs: built.inputs, epoch: built.epoch, debBytes });
+  for (const sha256 of debs.keys()) second.arrived(sha256);
+  second.extras(built.extraSources);
+  second.end();
 }

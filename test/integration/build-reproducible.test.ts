@@ -18,6 +18,7 @@ import {
   caToolMissing,
   debsFromAptCache,
   dpkgDebAvailable,
+  handOverAll,
   layoutFile,
   staticBuildYaml,
   staticLikeDebs,
@@ -49,10 +50,15 @@ async function buildIn(
   const layout = join(dir, 'oci');
   const file = join(baseDir, 'build.yaml');
   const inputs = [{ platform: 'linux/amd64', packages }];
-  // the epoch a lock would give (unused: every build file here names its own), no extra files
-  const built = { epoch: 0, extraSources: [] };
   const running = run(node, [cli, 'build', 'reproduce'], { env: { ...process.env, ...settings.env, TMPDIR: dir } });
-  running.child.stdin?.end(JSON.stringify({ yaml, file, inputs, ...built, layout, umask: settings.umask }));
+  // the protocol as sgci build speaks it, one JSON line each: the start (with the epoch a lock would give, unused
+  // here: every build file names its own), each .deb as it arrives, the extra files (none), the end
+  const lines = [
+    { kind: 'start', yaml, file, inputs, epoch: 0, debBytes: 0, layout, umask: settings.umask },
+    ...packages.map((p) => ({ kind: 'arrived', sha256: p.sha256 })),
+    { kind: 'extras', extraSources: [] },
+  ];
+  running.child.stdin?.end(lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
   const { stdout } = await running;
   return { digest: (JSON.parse(stdout) as { digest: string }).digest, layout };
 }
@@ -120,7 +126,7 @@ test('a second run whose input never comes (the first process ended) exits namin
   const running = run(node, [cli, 'build', 'reproduce']);
   running.child.stdin?.end();
   await assert.rejects(running, (e: { stderr: string }) =>
-    /stdin: not a second-run input of sgci build/.test(e.stderr),
+    /stdin: the first run ended before starting the second/.test(e.stderr),
   );
 });
 
@@ -138,7 +144,7 @@ test('a second run that differs fails the build with BUILD_REFUSED, both setting
   const environment = currentEnvironment();
   const other = staticBuildYaml().replace('epoch: 1735689600', 'epoch: 1735689000');
   const second = await spawnSecondRun(environment);
-  second.assemble(file, other, { inputs, epoch: 1735689600, extraSources: [] });
+  handOverAll(second, file, other, { inputs, epoch: 1735689600, extraSources: [] });
   const error = await proveReproducible(file, { image, environment }, second).then(
     () => assert.fail('two different digests passed as reproduced'),
     (e: SgciError) => e,

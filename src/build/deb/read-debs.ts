@@ -85,7 +85,12 @@ export function readEachDeb(
   limits: Limits,
   cache?: ExpandedDebCache,
   opened?: OpenedDebs,
+  fetched?: (sha256: string) => Promise<void>,
 ): Promise<Deb>[] {
+  // a build that assembles while it downloads has a .deb only once its download is verified
+  const arrived = async (p: DebRequest) => {
+    if (fetched && p.sha256) await fetched(p.sha256);
+  };
   const early = requested.map((p) => {
     const tars = p.sha256 ? opened?.get(p.sha256) : undefined;
     if (p.sha256) opened?.delete(p.sha256);
@@ -98,10 +103,9 @@ export function readEachDeb(
   const read = Promise.all(cached).then(async (found) => {
     const missing: number[] = [];
     for (const [i, tars] of found.entries()) if (tars === undefined && early[i] === undefined) missing.push(i);
-    const expanded = await expandDebs(
-      missing.map((i) => requested[i] as DebRequest),
-      limits,
-    );
+    const reading = missing.map((i) => requested[i] as DebRequest);
+    await Promise.all(reading.map(arrived));
+    const expanded = await expandDebs(reading, limits);
     return new Map(missing.map((i, k) => [i, expanded[k] as ExpandedDeb]));
   });
   const debs = requested.map(async (p, i) => {
@@ -115,6 +119,7 @@ export function readEachDeb(
     } catch (error) {
       if (fresh || !cache || !p.sha256) throw error;
       await cache.remove(p.sha256);
+      await arrived(p);
       tars = await expandDeb(p.path, p.input, limits, p.sha256);
       fresh = true;
       deb = await parseExpandedDeb(tars, p.input, limits);

@@ -121,6 +121,11 @@ export class RepositoryFiles {
     if (!(await this.verified(url, [path], expected, link, 'download .deb'))) {
       throw new SgciError('REPOSITORY_INVALID', input, `the repository does not have the file ${link} names`);
     }
+    return this.pathOf(expected, input);
+  }
+
+  /** Where `verifiedPath` puts a file: known before its download ends, for an assembly that awaits it. */
+  pathOf(expected: ExpectedFile, input: string): string {
     return this.cache.pathOf(sha256Digest(expected, input));
   }
 

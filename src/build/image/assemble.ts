@@ -63,6 +63,11 @@ export interface AssembleOptions {
   /** Packages opened already, as their downloads were verified (`OpenedDebs`); read like the others otherwise. */
   readonly opened?: OpenedDebs;
   /**
+   * For an assembly that starts while the .debs still download (`DebArrivals`): settles once the .deb with this
+   * sha256 is verified at its path. A .deb is read only after it has; without it every path is there already.
+   */
+  readonly fetched?: (sha256: string) => Promise<void>;
+  /**
    * The directory of the compressed-layer cache (`LayerCache`): a gzip layer whose tar it holds is not compressed
    * again, the others are stored there. Never for the reproducibility proof's second run.
    */
@@ -144,6 +149,7 @@ export async function assembleImage(
   const reads: PackageReads = {
     expanded: options.expandedCache === undefined ? undefined : new ExpandedDebCache(options.expandedCache),
     opened: options.opened,
+    fetched: options.fetched,
     shared: new Map(),
     remaining,
   };
@@ -224,6 +230,7 @@ async function assemblePlatform(
 interface PackageReads {
   readonly expanded: ExpandedDebCache | undefined;
   readonly opened: OpenedDebs | undefined;
+  readonly fetched: ((sha256: string) => Promise<void>) | undefined;
   /** Parsed packages by sha256, kept for the platforms still to come. */
   readonly shared: Map<string, Promise<Deb>>;
   /** In how many of the platforms still to be built each package (by sha256) is. */
@@ -266,7 +273,7 @@ async function unpackPackages(
   const unread = ordered.flatMap((pkg, i) =>
     reads.shared.has(pkg.sha256) ? [] : [{ path: pkg.debPath, input: labels[i] ?? pkg.name, sha256: pkg.sha256 }],
   );
-  const read = readEachDeb(unread, limits, reads.expanded, reads.opened);
+  const read = readEachDeb(unread, limits, reads.expanded, reads.opened, reads.fetched);
   let next = 0;
   const debs = ordered.map((pkg) => {
     const deb = reads.shared.get(pkg.sha256) ?? (read[next++] as Promise<Deb>);

@@ -8,7 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import { type Digest, digestOf } from '../../core/index.ts';
 import { buildEpoch, parseBuildConfig } from '../config.ts';
 import { currentEnvironment, proveReproducible, spawnSecondRun } from '../reproduce.ts';
-import { dpkgDebAvailable, staticBuildYaml, staticLikeDebs } from '../testing.ts';
+import { dpkgDebAvailable, handOverAll, staticBuildYaml, staticLikeDebs } from '../testing.ts';
 import { assembleImage } from './assemble.ts';
 import { LayerCache } from './layer-cache.ts';
 import { gzipFixed } from './layer-tar.ts';
@@ -108,7 +108,7 @@ test('an entry forged with a matching hash and size changes the first run, and t
   // the second run, as sgci build starts it: it compresses every layer itself
   const environment = currentEnvironment();
   const second = await spawnSecondRun(environment);
-  second.assemble(file, yaml, { inputs, epoch: buildEpoch(config), extraSources: [] });
+  handOverAll(second, file, yaml, { inputs, epoch: buildEpoch(config), extraSources: [] });
   await assert.rejects(
     proveReproducible(file, { image: first, environment }, second),
     (error: Error) => error.message.includes('not reproducible') && error.message.includes(fromScratch.digest),
