@@ -62,6 +62,7 @@ const CR = 13;
 const COLON = 58;
 const HASH = 35;
 
+/** A verified Packages index's bytes, listed by name (see above); the stanzas asked for are parsed once. */
 export class PackagesIndex implements PackageListing {
   readonly #text: Buffer;
   readonly #origin: PackageOrigin;
@@ -149,10 +150,12 @@ function scanStanzas(text: Buffer, input: string): Stanzas {
   /** What continuation lines continue: 2 Provides, 1 another field, 0 nothing yet in this stanza. */
   let field = 0;
   let line = 0;
+  // one pass more than there are lines: at `n`, an empty line closes the last stanza, whether or not the text ends
+  // with a line feed
   for (let start = 0; start <= n; ) {
     let end = start < n ? text.indexOf(LF, start) : n;
     if (end < 0) end = n;
-    const next = end + 1;
+    const next = end === n && start < n ? n : end + 1;
     if (end > start && text[end - 1] === CR) end--;
     line++;
     const c = start < end ? (text[start] as number) : LF;
