@@ -259,16 +259,19 @@ export async function serveDirectory(dir: string, options: ServeOptions = {}): P
 /**
  * A line all responses share: each chunk leaves when the line has carried the chunks before it, of whichever
  * response, at `bitsPerSecond`. A transfer's bytes then arrive no faster than over such a line, side by side
- * transfers share it, and the time between chunks is the server's to wait, not the client's.
+ * transfers share it, and the time between chunks is the server's to wait, not the client's. Time the line stood
+ * idle for up to `bufferMs` (a timer that fired late, the gap before a response's first chunk) is made up, as the
+ * buffers along a real line would: without it, one or two transfers at once could never fill the line.
  */
-function pacedLine(bitsPerSecond: number): () => Transform {
+function pacedLine(bitsPerSecond: number, bufferMs = 20): () => Transform {
   let freeAt = 0;
   return () =>
     new Transform({
       transform(chunk: Buffer, _encoding, done) {
         const now = performance.now();
-        freeAt = Math.max(freeAt, now) + (chunk.length * 8 * 1000) / bitsPerSecond;
-        setTimeout(() => done(null, chunk), freeAt - now);
+        freeAt = Math.max(freeAt, now - bufferMs) + (chunk.length * 8 * 1000) / bitsPerSecond;
+        if (freeAt <= now) done(null, chunk);
+        else setTimeout(() => done(null, chunk), freeAt - now);
       },
     });
 }
