@@ -11,13 +11,17 @@ if (!process.features?.typescript) {
 // directory in the shared temp dir: that belongs to whichever user created it first, fails for everyone else, and
 // code cached there by another user would run as this one. Where the user's directory cannot be written, sgci runs
 // without the cache. NODE_COMPILE_CACHE, when set, is Node's own and wins.
+// `sgci build …` runs with V8 flags of its own (core/v8-flags.ts, profile `build`), which V8 hashes into every code
+// cache it checks: its compile cache is a directory of its own, or it and the other commands would each find the
+// other's entries rejected and write them anew, run after run.
+const profile = process.argv[2] === 'build' ? 'build' : 'scan';
 const { enableCompileCache } = await import('node:module');
 if (enableCompileCache !== undefined && !process.env.NODE_COMPILE_CACHE) {
   const { homedir } = await import('node:os');
   const { join } = await import('node:path');
   const { env } = process;
   const cache = env.SGCI_CACHE_DIR || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'sgci');
-  enableCompileCache(join(cache, 'node-compile-cache'));
+  enableCompileCache(join(cache, profile === 'scan' ? 'node-compile-cache' : `node-compile-cache-${profile}`));
 }
 // A reader that stops early (`sgci sbom … | head`) is not an error: stop quietly, like other CLI tools do.
 process.stdout.on('error', (error) => {
@@ -56,7 +60,7 @@ const { resolveSourcesDirectly } = await import('../src/cli/source-resolve.ts');
 resolveSourcesDirectly(sources);
 // sgci's V8 flags (src/core/v8-flags.ts says why each) come after them.
 const { tuneV8 } = await import('../src/core/v8-flags.ts');
-tuneV8();
+tuneV8(profile);
 const { main } = await import('../src/cli/main.ts');
 process.exitCode = await main(process.argv);
 // Done: main returns once a command's work is over (`serve` and `worker` once they have shut down). Left to end by

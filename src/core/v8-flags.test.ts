@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { test } from 'node:test';
-import { cachedDataVersionTag } from 'node:v8';
+import { cachedDataVersionTag, setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { bootWorker, loadBuiltins, tuneV8 } from './v8-flags.ts';
 
@@ -96,4 +96,22 @@ test('built-ins loaded at the point of use load under the defaults, and leave th
   } finally {
     process.getBuiltinModule = getBuiltinModule;
   }
+});
+
+test("the build profile keeps V8's old-generation growth and nothing else of the defaults; a boot returns to it", async () => {
+  tuneV8('scan');
+  const scan = cachedDataVersionTag();
+  tuneV8('build');
+  const build = cachedDataVersionTag();
+  assert.notEqual(build, scan);
+  setFlagsFromString('--heap-growing-percent=25');
+  assert.equal(cachedDataVersionTag(), scan, 'the profiles differ in that one flag');
+  setFlagsFromString('--heap-growing-percent=0');
+  assert.equal(cachedDataVersionTag(), build);
+  const booting = bootWorker(tagWorker);
+  assert.notEqual(cachedDataVersionTag(), build, 'defaults while the worker boots');
+  await tagOf(booting.worker);
+  await booting.booted;
+  assert.equal(cachedDataVersionTag(), build, 'the build profile again after');
+  await booting.worker.terminate();
 });

@@ -16,8 +16,23 @@ import type { Worker } from 'node:worker_threads';
  *   main-thread CPU on `sbom` of a small image, 1-3 MiB more peak RSS (issue 17).
  * V8 reads the first two at each growth, so setting them at run time works.
  */
-const tuned = ['--semi-space-growth-factor=1', '--heap-growing-percent=25', '--no-lazy'];
+const scanning = ['--semi-space-growth-factor=1', '--heap-growing-percent=25', '--no-lazy'];
 const defaults = ['--semi-space-growth-factor=2', '--heap-growing-percent=0', '--lazy'];
+
+/**
+ * What a command's flags are for. `build` (every `sgci build …`, and the proof's second run) keeps V8's old-generation
+ * growth: a build holds its packages' tars, trees and layers for seconds, and growing by 25 % of what survived ran
+ * some thirty full collections a build (~0.8 s of CPU in a cold two-platform build for ~20 MiB of peak RSS, issue
+ * 16). `scan` is every other command: the layer pass's budgets of issue 17.
+ */
+export type FlagProfile = 'scan' | 'build';
+
+const profiles: Readonly<Record<FlagProfile, readonly string[]>> = {
+  scan: scanning,
+  build: ['--semi-space-growth-factor=1', '--heap-growing-percent=0', '--no-lazy'],
+};
+
+let tuned: readonly string[] = scanning;
 
 let isTuned = false;
 /** Who needs V8's defaults now (booting workers, a `loadBuiltins`): sgci's flags return when none does. */
@@ -35,8 +50,13 @@ function releaseDefaults(): void {
   if (--defaultsHeld === 0) set(tuned);
 }
 
-/** Sets sgci's flags for the rest of the process (`bin/sgci.js`). */
-export function tuneV8(): void {
+/**
+ * Sets sgci's flags for the rest of the process (`bin/sgci.js`, which chooses the profile by the command). A
+ * profile's flags are a code-cache hash of their own: `bin/sgci.js` keeps each profile's compile cache apart, so
+ * that `build` and the other commands do not rewrite each other's entries.
+ */
+export function tuneV8(profile: FlagProfile = 'scan'): void {
+  tuned = profiles[profile];
   set(tuned);
   isTuned = true;
 }

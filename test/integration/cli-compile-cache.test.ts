@@ -46,3 +46,16 @@ test('without a usable cache directory sgci runs without the cache, and never fa
   const { defaultDir } = await versionRun('blocked', true);
   assert.ok(!existsSync(defaultDir), 'nothing in the temp dir');
 });
+
+test('sgci build keeps its compile cache apart: its V8 flags would have every other command rewrite it', async () => {
+  const cacheDir = join(work, 'build', 'cache');
+  mkdirSync(cacheDir, { recursive: true });
+  const result = await runSgci(['build', '--help'], {
+    env: { SGCI_CACHE_DIR: cacheDir },
+    unset: ['NODE_COMPILE_CACHE'],
+  });
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(readdirSync(cacheDir), ['node-compile-cache-build']);
+  await runSgci(['--version'], { env: { SGCI_CACHE_DIR: cacheDir }, unset: ['NODE_COMPILE_CACHE'] });
+  assert.deepEqual(readdirSync(cacheDir).sort(), ['node-compile-cache', 'node-compile-cache-build']);
+});
