@@ -110,7 +110,7 @@ export class PackagesIndex implements PackageListing {
 
   all(): BinaryPackage[] {
     const out: BinaryPackage[] = [];
-    for (let id = 0; id < this.#bounds.length / 2; id++) out.push(...this.#stanza(id));
+    for (let id = 0; id < this.#bounds.length / 2; id++) for (const p of this.#stanza(id)) out.push(p);
     return out;
   }
 
