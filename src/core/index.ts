@@ -3,6 +3,7 @@ export * from './background-hash.ts';
 export * from './clock.ts';
 export * from './digest.ts';
 export * from './digest-table.ts';
+export * from './end-worker.ts';
 export * from './errors.ts';
 export * from './first-use.ts';
 export * from './io.ts';

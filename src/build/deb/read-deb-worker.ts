@@ -18,7 +18,13 @@ export interface ReadRequest {
   readonly sha256?: string;
 }
 
-parentPort?.on('message', async (request: ReadRequest) => {
+/** The pool is closing: exit between messages (`endWorker`). */
+export interface CloseRequest {
+  readonly close: true;
+}
+
+parentPort?.on('message', async (request: ReadRequest | CloseRequest) => {
+  if ('close' in request) process.exit();
   try {
     const expanded = await expandDeb(request.path, request.input, request.limits, request.sha256);
     // both tars are buffers of their own (never Node's shared pool), so their memory can move to the parent

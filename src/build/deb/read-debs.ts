@@ -1,10 +1,18 @@
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { bootWorker, describe, type ErrorCode, isSgciError, type Limits, SgciError } from '../../core/index.ts';
+import {
+  bootWorker,
+  describe,
+  type ErrorCode,
+  endWorker,
+  isSgciError,
+  type Limits,
+  SgciError,
+} from '../../core/index.ts';
 import type { ExpandedDebCache } from './expanded-cache.ts';
 import { type Deb, type ExpandedDeb, expandDeb, parseExpandedDeb } from './read-deb.ts';
-import type { ReadRequest } from './read-deb-worker.ts';
+import type { CloseRequest, ReadRequest } from './read-deb-worker.ts';
 
 /**
  * Below this many bytes of packages a worker's start-up (loading the modules) costs more than it saves, and its
@@ -277,6 +285,6 @@ export class DebWorkers implements AsyncDisposable {
     for (const job of this.#queue.splice(0)) job.reject(new SgciError('IO_ERROR', job.request.input, 'not opened'));
     for (const job of this.#running.values()) job.reject(new SgciError('IO_ERROR', job.request.input, 'not opened'));
     this.#running.clear();
-    await Promise.all(this.#workers.map((w) => w.terminate()));
+    await Promise.all(this.#workers.map((w) => endWorker(w, { close: true } satisfies CloseRequest)));
   }
 }

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import * as zlib from 'node:zlib';
-import { bootWorker } from '../../core/index.ts';
+import { bootWorker, endWorker } from '../../core/index.ts';
 import { decompressorOf } from './compression.ts';
 import { syncInflater } from './decompress.ts';
 import { type FromInflateWorker, inflateWorkerSource, type ToInflateWorker } from './inflate-worker.ts';
@@ -89,7 +89,7 @@ export class InflatePool {
 
   async close(): Promise<void> {
     this.#closed = true;
-    await Promise.all(this.#all.map((worker) => worker.terminate()));
+    await Promise.all(this.#all.map((worker) => endWorker(worker, { kind: 'close' } satisfies ToInflateWorker)));
   }
 
   #acquire(): Promise<Worker> {

@@ -27,7 +27,9 @@ export type ToInflateWorker =
     }
   /** An output buffer the pass is done with, back for reuse (by any later job too). */
   | { readonly kind: 'return'; readonly job: number; readonly buffer: ArrayBuffer }
-  | { readonly kind: 'stop'; readonly job: number };
+  | { readonly kind: 'stop'; readonly job: number }
+  /** The pool is closing: the worker exits between messages (`endWorker`). */
+  | { readonly kind: 'close' };
 
 export type FromInflateWorker =
   | {
@@ -138,6 +140,7 @@ function inflateWorker(inflater: typeof syncInflater, decompressor: typeof decom
   };
 
   port.on('message', (message: ToInflateWorker) => {
+    if (message.kind === 'close') process.exit();
     if (message.kind === 'start') {
       const made = inflater(zlibModule, message.compression, message.chunkBytes, decompressor);
       if (made === undefined) {
