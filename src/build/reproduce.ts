@@ -11,7 +11,7 @@ import { buildPlatforms, parseBuildConfig, withEpoch } from './config.ts';
 import { type ArrivingDeb, DebArrivals } from './deb/arrivals.ts';
 import { DebWorkers, threadsFor } from './deb/read-debs.ts';
 import type { ExtraSource } from './extra/extra-sources.ts';
-import { type AssembledImage, assembleImage, type PlatformPackages } from './image/assemble.ts';
+import { type AssembledImage, assembleImage, debRequestOf, type PlatformPackages } from './image/assemble.ts';
 import { explainLayoutDifference } from './image/compare.ts';
 
 const run = promisify(execFile);
@@ -157,9 +157,7 @@ class SecondAssembly implements AsyncDisposable {
   constructor(start: ReproduceStart) {
     this.#start = start;
     const unique = new Map<string, ArrivingDeb>();
-    for (const input of start.inputs)
-      for (const p of input.packages)
-        unique.set(p.sha256, { path: p.debPath, input: `${p.name}_${p.version}_${p.arch}.deb`, sha256: p.sha256 });
+    for (const input of start.inputs) for (const p of input.packages) unique.set(p.sha256, debRequestOf(p));
     this.#workers = new DebWorkers(defaultLimits, threadsFor(unique.size, start.debBytes));
     // every .deb opened here, none taken from the expanded cache the first run used: the proof thereby also
     // checks what that cache gave the first run

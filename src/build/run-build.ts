@@ -36,7 +36,7 @@ import {
 } from './debian/index.ts';
 import { type ExtraSource, resolveExtraSources } from './extra/extra-sources.ts';
 import { checkBuiltImage, type GateReport, type SignedProvenance } from './gate/index.ts';
-import { type AssembledImage, assembleImage, type PlatformPackages } from './image/assemble.ts';
+import { type AssembledImage, assembleImage, debRequestOf, type PlatformPackages } from './image/assemble.ts';
 import { type ImagePusher, pushLayout } from './image/push.ts';
 import { PhaseRecorder, type PhaseReport } from './phases.ts';
 import { attestBuild, buildProvenance, type ExtraFileInput, readLocalInputs } from './provenance/index.ts';
@@ -333,15 +333,15 @@ async function buildBeside(
   // each .deb's place in the cache is known before it arrives: both runs start assembling now, open each .deb as
   // soon as its download is verified, and take it when they reach it; over a slow line the decompression then runs
   // while the rest are still on their way
-  const pathOf = (p: DebFile) => files.pathOf(p, `${p.origin.url}/${p.filename}`);
+  const packageOf = (p: DebFile) => debPackageOf({ ...p, path: files.pathOf(p.origin.url, p.filename, p) });
   const arrivals = new DebArrivals(
     once.keys(),
-    toOpen.map((p) => ({ path: pathOf(p), input: `${p.name}_${p.version}_${p.architecture}.deb`, sha256: p.sha256 })),
+    toOpen.map((p) => debRequestOf(packageOf(p))),
     workers,
   );
   const inputs = config.image.platforms.map((platform, i) => ({
     platform,
-    packages: (wanted[i] ?? []).map((p) => debPackageOf({ ...p, path: pathOf(p) })),
+    packages: (wanted[i] ?? []).map(packageOf),
   }));
   const layout = request.out ?? join(await mkdtemp(join(tmpdir(), 'sgci-build-')), 'oci');
   const handedOver = performance.now();

@@ -70,12 +70,15 @@ function byLength(keep: ReadonlySet<string>): Map<number, string[]> {
  * nothing is allocated for the fields skipped (most of a Packages file).
  */
 function keptName(text: Buffer, start: number, colon: number, kept: ReadonlyMap<number, string[]>): string | undefined {
-  for (const name of kept.get(colon - start) ?? []) {
-    let i = 0;
-    while (i < name.length && ((text[start + i] as number) | 0x20) === name.charCodeAt(i)) i++;
-    if (i === name.length) return name;
-  }
+  for (const name of kept.get(colon - start) ?? []) if (isFieldName(text, start, colon, name)) return name;
   return undefined;
+}
+
+/** Whether the field `text[start, colon)` is `name` (lower case), compared without regard to ASCII case. */
+export function isFieldName(text: Buffer, start: number, colon: number, name: string): boolean {
+  if (colon - start !== name.length) return false;
+  for (let i = 0; i < name.length; i++) if (((text[start + i] as number) | 0x20) !== name.charCodeAt(i)) return false;
+  return true;
 }
 
 function isBlank(c: number): boolean {

@@ -121,12 +121,12 @@ export class RepositoryFiles {
     if (!(await this.verified(url, [path], expected, link, 'download .deb'))) {
       throw new SgciError('REPOSITORY_INVALID', input, `the repository does not have the file ${link} names`);
     }
-    return this.pathOf(expected, input);
+    return this.pathOf(url, path, expected);
   }
 
   /** Where `verifiedPath` puts a file: known before its download ends, for an assembly that awaits it. */
-  pathOf(expected: ExpectedFile, input: string): string {
-    return this.cache.pathOf(sha256Digest(expected, input));
+  pathOf(url: string, path: string, expected: ExpectedFile): string {
+    return this.cache.pathOf(sha256Digest(expected, joinUrl(url, path)));
   }
 
   /** A file a signed document names, from the cache alone, verified: undefined on a miss or a damaged entry (dropped). */

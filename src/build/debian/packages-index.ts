@@ -5,6 +5,7 @@
  * parsed packages lived on the heap through resolution).
  */
 import { SgciError } from '../../core/index.ts';
+import { isFieldName } from './deb822.ts';
 import { type BinaryPackage, type PackageOrigin, parsePackages } from './packages.ts';
 import { parseRelations } from './relations.ts';
 
@@ -47,13 +48,16 @@ export class PackageList implements PackageListing {
   }
 }
 
-/** Notes that `name` provides what its Provides field names (once per name, in order of first mention). */
+/**
+ * Notes that `name` provides what its Provides field names, in order of first mention; a name whose stanzas are
+ * not next to each other may be noted twice (the universe asks for each name once).
+ */
 function addProvides(providing: Map<string, string[]>, name: string, provides: string | undefined, input: string) {
   for (const [provided] of parseRelations(provides, `${input} Provides`)) {
     if (!provided) continue;
     const list = providing.get(provided.name);
     if (list === undefined) providing.set(provided.name, [name]);
-    else if (list.at(-1) !== name) list.push(name); // a name's versions are listed together, or deduplicated later
+    else if (list.at(-1) !== name) list.push(name);
   }
 }
 
@@ -120,13 +124,6 @@ export class PackagesIndex implements PackageListing {
   }
 }
 
-/** Whether `text[start, colon)` is the field `name` (lower case), compared without regard to ASCII case. */
-function isField(text: Buffer, start: number, colon: number, name: string): boolean {
-  if (colon - start !== name.length) return false;
-  for (let i = 0; i < name.length; i++) if (((text[start + i] as number) | 0x20) !== name.charCodeAt(i)) return false;
-  return true;
-}
-
 interface Stanzas {
   /** Stanza `i` is `text[bounds[2i], bounds[2i + 1])`. */
   readonly bounds: number[];
@@ -175,8 +172,9 @@ function scanStanzas(text: Buffer, input: string): Stanzas {
       }
       if (stanza < 0) stanza = start;
       field = 1;
-      if (isField(text, start, colon, 'package')) name = value(text, colon + 1, end);
-      else if (isField(text, start, colon, 'provides')) {
+      // decoded as the deb822 reader decodes a value: the name the parsed stanza will have
+      if (isFieldName(text, start, colon, 'package')) name = text.toString('utf8', colon + 1, end).trim();
+      else if (isFieldName(text, start, colon, 'provides')) {
         provided = text.toString('utf8', colon + 1, end).trim();
         field = 2;
       }
@@ -194,12 +192,4 @@ function scanStanzas(text: Buffer, input: string): Stanzas {
     start = next;
   }
   return { bounds, names, provides };
-}
-
-/** A field's value, trimmed; read as Latin-1 where it is ASCII, which package names are. */
-function value(text: Buffer, from: number, to: number): string {
-  while (from < to && (text[from] === 32 || text[from] === 9)) from++;
-  while (to > from && (text[to - 1] === 32 || text[to - 1] === 9)) to--;
-  for (let i = from; i < to; i++) if ((text[i] as number) >= 0x80) return text.toString('utf8', from, to).trim();
-  return text.toString('latin1', from, to);
 }

@@ -56,8 +56,9 @@ export class PackageUniverse {
       const list: Provider[] = [];
       for (const providing of new Set(this.#listings.flatMap((l) => l.providing(name)))) {
         const p = this.candidate(providing);
-        for (const [provided] of parseRelations(p?.provides, `${providing} Provides`)) {
-          if (p && provided?.name === name) {
+        if (!p) continue;
+        for (const [provided] of parseRelations(p.provides, `${providing} Provides`)) {
+          if (provided?.name === name) {
             list.push({ package: p, version: provided.operator === '=' ? provided.version : undefined });
           }
         }

@@ -42,6 +42,11 @@ export interface DebPackage {
   readonly sha256: string;
 }
 
+/** A package's .deb as reading it names it (`name_version_arch.deb`, Debian's file name) and checks it. */
+export function debRequestOf(pkg: DebPackage): { path: string; input: string; sha256: string } {
+  return { path: pkg.debPath, input: `${pkg.name}_${pkg.version}_${pkg.arch}.deb`, sha256: pkg.sha256 };
+}
+
 export interface PlatformPackages {
   readonly platform: BuildPlatform;
   readonly packages: readonly DebPackage[];
@@ -259,20 +264,18 @@ async function unpackPackages(
   for (let i = 1; i < ordered.length; i++)
     if (ordered[i]?.name === ordered[i - 1]?.name)
       throw new SgciError('CONFLICT', input.platform, `package ${ordered[i]?.name} is given twice for one platform`);
-  const labels = ordered.map((pkg) => `${pkg.name}_${pkg.version}_${pkg.arch}.deb`);
+  const requests = ordered.map(debRequestOf);
   for (const [i, pkg] of ordered.entries())
     if (pkg.arch !== architecture && pkg.arch !== 'all')
       throw new SgciError(
         'USAGE',
-        labels[i] ?? pkg.name,
+        requests[i]?.input ?? pkg.name,
         `architecture ${pkg.arch} cannot go into a ${input.platform} image`,
       );
   // each .deb is read once and its bytes checked against the index's sha256 before any is parsed, or its verified
   // expansion comes from the cache; each goes into the tree as soon as it and those before it are read. One an
   // earlier platform read is not read again.
-  const unread = ordered.flatMap((pkg, i) =>
-    reads.shared.has(pkg.sha256) ? [] : [{ path: pkg.debPath, input: labels[i] ?? pkg.name, sha256: pkg.sha256 }],
-  );
+  const unread = requests.filter((request) => !reads.shared.has(request.sha256));
   const read = readEachDeb(unread, limits, reads.expanded, reads.opened, reads.fetched);
   let next = 0;
   const debs = ordered.map((pkg) => {
@@ -286,7 +289,7 @@ async function unpackPackages(
   });
   let unpacked = 0;
   for (const [i, pkg] of ordered.entries()) {
-    const label = labels[i] ?? pkg.name;
+    const label = requests[i]?.input ?? pkg.name;
     const deb = await debs[i];
     if (deb === undefined) throw new SgciError('IO_ERROR', label, 'not read');
     described.set(pkg.sha256, describingPart(deb));
