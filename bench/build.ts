@@ -42,6 +42,7 @@ import {
 } from '../src/build/index.ts';
 import type { PhaseReport } from '../src/build/phases.ts';
 import { debsFromAptCache } from '../src/build/testing.ts';
+import type { ServedDirectory } from '../test/helpers/debian-repo.ts';
 import { headline, quick } from './lib/headline.ts';
 import { runTimed, runTimedAsync, type TimedRun } from './lib/measure.ts';
 import { fmt, table } from './lib/report.ts';
@@ -249,57 +250,46 @@ async function compare(): Promise<void> {
         '-o',
         'json',
       ];
-      // 1. cold: each run with an empty SGCI_HOME of its own; the last one's stays for the warm runs
-      let home = '';
-      let servedSeconds = 0;
-      let servedBytes = 0;
-      let coldDigest = '';
-      let coldPhases: PhaseReport | undefined;
-      let fastestCold = Number.POSITIVE_INFINITY;
       let n = 0;
-      const cold = await fastest(async () => {
-        home = join(dir, `home${n}`);
-        served.transfers.length = 0;
-        const r = succeeded(
-          await runTimedAsync(node, build(`cold${n++}`, false), { env: env(home) }),
-          `cold sgci build ${e.name}`,
-        );
-        const wall = r.wallSeconds;
-        const out = JSON.parse(r.stdout) as { digest: string; report: { phases: PhaseReport } };
-        // the mirror's figures and the phases of the run that counts, the fastest
-        if (wall < fastestCold) {
-          fastestCold = wall;
-          servedSeconds = served.transfers.reduce((s, t) => s + t.seconds, 0);
-          servedBytes = served.transfers.reduce((s, t) => s + t.bytes, 0);
-          coldPhases = out.report.phases;
-        }
-        coldDigest = out.digest;
-        return { wall, cpu: r.cpuSeconds, rss: r.rssMiB };
-      });
-      // 1b. cold over the line: each run with an empty SGCI_HOME and a build file naming the paced mirror
+      /**
+       * Cold builds of `buildFile` from `mirror`, each run with an empty SGCI_HOME below `under`: the fastest, with
+       * the mirror's figures and the phases of that run, the digest (every run's the same) and the last run's home.
+       */
+      const coldBuilds = async (mirror: ServedDirectory, buildFile: string, under: string, what: string) => {
+        const found = { seconds: 0, bytes: 0, phases: undefined as PhaseReport | undefined, digest: '', home: '' };
+        let fastestWall = Number.POSITIVE_INFINITY;
+        const best = await fastest(async () => {
+          found.home = join(under, `home${n}`);
+          mirror.transfers.length = 0;
+          const args = [cli, 'build', buildFile, '--out', `oci-dir:${join(under, `cold${n++}`)}`, '-o', 'json'];
+          const r = succeeded(await runTimedAsync(node, args, { env: env(found.home) }), what);
+          const out = JSON.parse(r.stdout) as { digest: string; report: { phases: PhaseReport } };
+          if (found.digest !== '' && out.digest !== found.digest) {
+            throw new Error(`${what}: ${out.digest}, before ${found.digest}`);
+          }
+          found.digest = out.digest;
+          if (r.wallSeconds < fastestWall) {
+            fastestWall = r.wallSeconds;
+            found.seconds = mirror.transfers.reduce((sum, t) => sum + t.seconds, 0);
+            found.bytes = mirror.transfers.reduce((sum, t) => sum + t.bytes, 0);
+            found.phases = out.report.phases;
+          }
+          return { wall: r.wallSeconds, cpu: r.cpuSeconds, rss: r.rssMiB };
+        });
+        return { best, ...found };
+      };
+      // 1. cold on loopback; the last run's home stays for the warm runs
+      const coldRun = await coldBuilds(served, file, dir, `cold sgci build ${e.name}`);
+      const { best: cold, seconds: servedSeconds, bytes: servedBytes, digest: coldDigest, home } = coldRun;
+      // 1b. cold over the line, with a build file naming the paced mirror
       const lineDir = join(dir, 'line');
       mkdirSync(lineDir);
       const lineFile = join(lineDir, `${e.name}.yaml`);
       writeFileSync(lineFile, e.yaml(line.url, key.file, key.fingerprint));
-      let lineBytes = 0;
-      let linePhases: PhaseReport | undefined;
-      let fastestLine = Number.POSITIVE_INFINITY;
-      const overLine = await fastest(async () => {
-        line.transfers.length = 0;
-        const args = [cli, 'build', lineFile, '--out', `oci-dir:${join(lineDir, `out${n}`)}`, '-o', 'json'];
-        const r = succeeded(
-          await runTimedAsync(node, args, { env: env(join(lineDir, `home${n++}`)) }),
-          `cold sgci build ${e.name} over the line`,
-        );
-        const out = JSON.parse(r.stdout) as { digest: string; report: { phases: PhaseReport } };
-        if (out.digest !== coldDigest) throw new Error(`${e.name}: over the line ${out.digest}, cold ${coldDigest}`);
-        if (r.wallSeconds < fastestLine) {
-          fastestLine = r.wallSeconds;
-          lineBytes = line.transfers.reduce((sum, t) => sum + t.bytes, 0);
-          linePhases = out.report.phases;
-        }
-        return { wall: r.wallSeconds, cpu: r.cpuSeconds, rss: r.rssMiB };
-      });
+      const lineRun = await coldBuilds(line, lineFile, lineDir, `cold sgci build ${e.name} over the line`);
+      if (lineRun.digest !== coldDigest)
+        throw new Error(`${e.name}: over the line ${lineRun.digest}, cold ${coldDigest}`);
+      const { best: overLine, bytes: lineBytes } = lineRun;
       // the downloads alone at line speed: what a build dominated by them would take at most twice of
       const lineSeconds = (lineBytes * 8) / modelBitsPerSecond;
       headline({
@@ -327,8 +317,8 @@ async function compare(): Promise<void> {
         secondRunRss = Math.max(secondRunRss, out.report.reproducibility.secondRunPeakRssMiB);
         return { wall: r.wallSeconds, cpu: r.cpuSeconds, rss: r.rssMiB };
       });
-      if (coldPhases) for (const row of phaseRows(e.name, coldPhases)) phaseTable.push(row);
-      if (linePhases) for (const row of phaseRows(`${e.name}, line`, linePhases)) phaseTable.push(row);
+      if (coldRun.phases) for (const row of phaseRows(e.name, coldRun.phases)) phaseTable.push(row);
+      if (lineRun.phases) for (const row of phaseRows(`${e.name}, line`, lineRun.phases)) phaseTable.push(row);
       commands.push(`SGCI_HOME=${home} ${node} ${build('warm', true).join(' ')}`);
       // 3. one build of the image, from the lock's verified .debs
       const lock = JSON.parse(readFileSync(lockPathOf(file), 'utf8')) as Parameters<typeof lockEpoch>[0];
