@@ -36,14 +36,20 @@ export function runTimed(
   return timedRun(r.status, r.stdout ?? '', r.stderr ?? '', Number(process.hrtime.bigint() - started) / 1e9);
 }
 
-/** As `runTimed`, without blocking this process: a server it runs (a loopback mirror, say) keeps answering. */
+/**
+ * As `runTimed`, without blocking this process: a server it runs (a loopback mirror, say) keeps answering. `nice`
+ * runs the command at that niceness (all its threads), so that the server gets a core when it needs one: a remote
+ * mirror's CPU is not the measured command's, and a starved server would slow the line it models.
+ */
 export function runTimedAsync(
   command: string,
   args: readonly string[],
-  options: { env?: NodeJS.ProcessEnv } = {},
+  options: { env?: NodeJS.ProcessEnv; nice?: number } = {},
 ): Promise<TimedRun> {
   const started = process.hrtime.bigint();
-  const child = spawn('/usr/bin/time', ['-f', '%e %U %S %M', command, ...args], {
+  const timed = ['/usr/bin/time', '-f', '%e %U %S %M', command, ...args];
+  const [program = '', ...rest] = options.nice === undefined ? timed : ['nice', '-n', String(options.nice), ...timed];
+  const child = spawn(program, rest, {
     env: options.env ?? process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

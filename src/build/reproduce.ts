@@ -13,6 +13,7 @@ import { DebWorkers, threadsFor } from './deb/read-debs.ts';
 import type { ExtraSource } from './extra/extra-sources.ts';
 import { type AssembledImage, assembleImage, debRequestOf, type PlatformPackages } from './image/assemble.ts';
 import { explainLayoutDifference } from './image/compare.ts';
+import { lowerThreadPriority } from './thread-priority.ts';
 
 const run = promisify(execFile);
 
@@ -204,6 +205,9 @@ class SecondAssembly implements AsyncDisposable {
  * written. Each .deb is read and checked against its sha256 again, never taken from the expanded cache.
  */
 export async function assembleAgain(stdin: AsyncIterable<Buffer>): Promise<string> {
+  // the first run's downloads and its own assembly, whose image the scan and gate wait for, come first; the threads
+  // this one starts inherit it
+  lowerThreadPriority(5);
   let second: SecondAssembly | undefined;
   try {
     for await (const line of lines(stdin)) {

@@ -27,6 +27,7 @@ import {
   lockOf,
   lockPins,
   parseLock,
+  prefetchPackages,
   RepositoryFiles,
   type RepositoryFilesOptions,
   resolveDebian,
@@ -107,17 +108,21 @@ export interface ResolveBuildOptions {
 async function resolveBuild(
   config: BuildConfig,
   file: string,
-  locked: boolean,
+  mode: { readonly locked: boolean; readonly prefetch: boolean },
   files: RepositoryFiles,
   options: ResolveBuildOptions,
 ): Promise<{ lock: Lock; lockPath: string }> {
   const lockPath = options.lock ?? lockPathOf(file);
-  const previous = locked ? await readLock(lockPath) : undefined;
+  const previous = mode.locked ? await readLock(lockPath) : undefined;
   const request = resolveRequestOf(config, dirname(file));
+  // what the lock (the earlier one, when not held to it) names is fetched while the indices are read: the line is
+  // busy with the .debs then, not idle until the resolution ends
+  const earlier = mode.prefetch ? (previous ?? (await readLock(lockPath).catch(() => undefined))) : undefined;
   const resolveOptions = {
     files,
     ...(options.now ? { now: options.now } : {}),
     ...(previous ? { pinned: lockPins(previous) } : {}),
+    ...(earlier ? { indicesFetched: () => prefetchPackages(lockedOf(earlier, request.architectures), files) } : {}),
   };
   const digest = configDigest(config);
   // the lock's own configuration over the pinned archive resolves to the lock: its packages are verified, not
@@ -145,11 +150,18 @@ function allLocked(lock: Lock): DebFile[] {
   return lock.architectures.flatMap((a) => lockedPackages(lock, a.architecture));
 }
 
+/** The packages a lock names for these architectures (those it has). */
+function lockedOf(lock: Lock, architectures: readonly string[]): DebFile[] {
+  return lock.architectures
+    .filter((a) => architectures.includes(a.architecture))
+    .flatMap((a) => lockedPackages(lock, a.architecture));
+}
+
 /** `sgci build lock FILE`: resolves and writes the lock (`FILE.lock.json` beside the build file). */
 export async function writeBuildLock(file: string, options: ResolveBuildOptions = {}): Promise<string> {
   const config = await loadBuildConfig(file);
   const files = new RepositoryFiles(options.repository);
-  const { lock, lockPath } = await resolveBuild(config, file, false, files, options);
+  const { lock, lockPath } = await resolveBuild(config, file, { locked: false, prefetch: false }, files, options);
   await files.settled();
   await writeFileAtomic(lockPath, serializeLock(lock));
   return lockPath;
@@ -313,7 +325,13 @@ async function buildBeside(
 ): Promise<BuildOutcome> {
   const { text, config: file } = await readBuildFile(request.file);
   const files = new RepositoryFiles({ ...request.repository, phases });
-  const { lock, lockPath } = await resolveBuild(file, request.file, request.locked, files, request);
+  const { lock, lockPath } = await resolveBuild(
+    file,
+    request.file,
+    { locked: request.locked, prefetch: true },
+    files,
+    request,
+  );
   if (!request.locked) await writeFileAtomic(lockPath, serializeLock(lock));
   const config = withEpoch(file, lockEpoch(lock));
   // every platform's .debs in one go, each file once (an `all` package serves every platform)

@@ -168,6 +168,11 @@ test('sgci build lock, then sgci build --locked --push: from a signed repository
   } = result.report.phases;
   const phase = (name: string) => phases.phases.find((p) => p.phase === name);
   assert.equal(phase('download .deb')?.spans, 5);
+  // the lock's .debs are fetched while the indices are read, the closure's then found on their way or in the cache:
+  // each asked for once
+  const debRequests = served.requests.filter((path) => path.endsWith('.deb'));
+  assert.equal(debRequests.length, 5);
+  assert.equal(new Set(debRequests).size, 5);
   assert.ok(phases.transferSeconds > 0 && phases.transferSeconds <= phases.seconds);
   for (const name of ['verify InRelease', 'download .deb', 'assemble', 'second run', 'scan and gate', 'write outputs'])
     assert.ok((phase(name)?.to ?? Number.POSITIVE_INFINITY) <= phases.seconds, name);
@@ -312,6 +317,28 @@ test('sgci build lock, then sgci build --locked --push: from a signed repository
     },
   );
   assert.match(unverified, /is not the build file the provenance of sha256:[0-9a-f]{64} names/);
+  // a build not held to its lock resolves anew: what the old lock named and the archive moved past was fetched
+  // ahead and is left unused, nothing fails on it
+  await writeFile(file, buildFile(served.url, key));
+  const before = served.requests.length;
+  const moved = JSON.parse((await sgci(['build', file, '-o', 'json'], join(dir, 'moved-home'))).stdout);
+  const asked = served.requests.slice(before).filter((path) => path.endsWith('.deb'));
+  assert.ok(
+    asked.some((path) => path.includes('tzdata_2025b')),
+    "the old lock's tzdata fetched ahead",
+  );
+  assert.ok(
+    asked.some((path) => path.includes('tzdata_2026a')),
+    "the resolution's tzdata fetched",
+  );
+  assert.notEqual(moved.digest, result.digest);
+  const relocked = JSON.parse(await readFile(join(dir, 'e2e.lock.json'), 'utf8'));
+  assert.deepEqual(
+    relocked.architectures[0].packages
+      .filter((p: { name: string }) => p.name === 'tzdata')
+      .map((p: { version: string }) => p.version),
+    ['2026a-0+deb12u1'],
+  );
 });
 
 test('the examples parse as build files for both platforms, each with its own lock, the files they ship pinned', () => {

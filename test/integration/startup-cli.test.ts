@@ -176,9 +176,9 @@ test('sgci monitor run over unchanged tags loads the round, SQLite without the q
   assert.equal(first.code, 0, first.stderr);
   const { packages, sources, urls, compiled, stdout } = await packagesLoaded(['monitor', 'run', '--all', '-o', 'json']);
   assert.match(stdout, /"unchanged": 1/);
-  // the registry client's HTTP, TLS, HTTP/2, DNS and assert come from Node's code cache (oci/registry/undici.ts)
+  // the registry client's HTTP, TLS, HTTP/2, DNS and assert come from Node's code cache (oci/undici/index.ts)
   assert.deepEqual(compiled, ['sqlite'], 'sgci monitor run compiled built-in modules from source');
-  // the registry client requires the parts of undici it uses (oci/registry/undici.ts), not its index
+  // the registry client requires the parts of undici it uses (oci/undici/index.ts), not its index
   assert.deepEqual(
     urls.filter((url) => url.endsWith('/node_modules/undici/index.js')),
     [],

@@ -5,6 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { isSgciError, type Limits } from '../../core/index.ts';
+import { lowerThreadPriority } from '../thread-priority.ts';
 import { expandDeb } from './read-deb.ts';
 
 /**
@@ -23,6 +24,8 @@ export interface CloseRequest {
   readonly close: true;
 }
 
+// decompressing is throughput work: the thread reading the downloads comes first
+lowerThreadPriority(5);
 parentPort?.on('message', async (request: ReadRequest | CloseRequest) => {
   if ('close' in request) process.exit();
   try {

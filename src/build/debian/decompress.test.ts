@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { test } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import { isSgciError } from '../../core/index.ts';
-import { decompressIndex } from './decompress.ts';
+import { decompressIndex, GunzipAsItComes } from './decompress.ts';
 
 /** Index-like text: stanzas, with noise enough that the .xz passes the size a worker is started for. */
 function indexLike(stanzas: number): Buffer {
@@ -37,4 +38,49 @@ test('a large .xz index decompresses in a worker to the bytes a small one gives 
     decompressIndex(broken, 'Packages.xz', 1 << 30, input),
     (e) => isSgciError(e, 'REPOSITORY_INVALID') && e.message.startsWith(`${input}: cannot decompress xz`),
   );
+});
+
+test('a .gz inflated piece by piece as it downloads gives the text once its pieces are the verified file', async () => {
+  const text = indexLike(20_000);
+  const gz = gzipSync(text);
+  const expected = { sha256: createHash('sha256').update(gz).digest('hex'), size: gz.length };
+  const input = 'https://mirror.example/debian/dists/bookworm/main/binary-amd64/Packages.gz';
+  const inPieces = (asItComes: GunzipAsItComes, bytes: Buffer, size: number) => {
+    for (let at = 0; at < bytes.length; at += size) asItComes.write(bytes.subarray(at, at + size));
+  };
+  // sized by the Release's plain entry (one buffer, no copy at the end), wrongly sized, or not sized at all
+  for (const expectedBytes of [text.length, text.length - 100, 1000, undefined]) {
+    const asItComes = new GunzipAsItComes(1 << 30, input, expectedBytes);
+    inPieces(asItComes, gz, 16_384);
+    assert.ok(Buffer.from((await asItComes.end(expected)) ?? []).equals(text), `sized ${expectedBytes}`);
+  }
+  // pieces that are not the verified file (another request fetched it, or the cache had it): nothing to take
+  const short = new GunzipAsItComes(1 << 30, input, text.length);
+  inPieces(short, gz.subarray(0, gz.length - 1), 65_536);
+  assert.equal(await short.end(expected), undefined);
+  const other = Buffer.from(gz);
+  other.writeUInt8(other.readUInt8(other.length - 1) ^ 1, other.length - 1);
+  const changed = new GunzipAsItComes(1 << 30, input, text.length);
+  inPieces(changed, other, 65_536);
+  assert.equal(await changed.end(expected), undefined, 'same size, another sha256');
+  // bounded while it inflates, and corrupt input named
+  const bounded = new GunzipAsItComes(text.length - 1, input);
+  inPieces(bounded, gz, 65_536);
+  await assert.rejects(
+    bounded.end(expected),
+    (e) => isSgciError(e, 'LIMIT_EXCEEDED') && e.message.startsWith(`${input}: decompresses to more than`),
+  );
+  const broken = Buffer.from(gz);
+  broken.fill(0x55, 100, 5000);
+  const brokenSum = { sha256: createHash('sha256').update(broken).digest('hex'), size: broken.length };
+  const corrupt = new GunzipAsItComes(1 << 30, input);
+  inPieces(corrupt, broken, 65_536);
+  await assert.rejects(
+    corrupt.end(brokenSum),
+    (e) => isSgciError(e, 'REPOSITORY_INVALID') && e.message.startsWith(`${input}: cannot decompress`),
+  );
+  // stopped before its end (the download failed): nothing left running, nothing thrown
+  const stopped = new GunzipAsItComes(1 << 30, input);
+  inPieces(stopped, gz.subarray(0, 100_000), 65_536);
+  stopped.abort();
 });

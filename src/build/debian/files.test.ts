@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { serveDirectory } from '../../../test/helpers/debian-repo.ts';
 import { digestHex, digestOf, isSgciError } from '../../core/index.ts';
 import { RepositoryFiles } from './files.ts';
 
@@ -56,6 +58,39 @@ test('derived content kept later is there once settled, and a failure to keep it
     blocked.keepDerivedLater(plain, expected, 'main/binary-amd64/Packages');
     await assert.rejects(blocked.settled(), (error: unknown) => isSgciError(error, 'CACHE_ERROR'));
     await blocked.settled();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a file asked for while it is on its way is fetched once; its pieces are heard as they come', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'sgci-files-'));
+  try {
+    const body = randomBytes(3 * 1024 * 1024);
+    await mkdir(join(dir, 'repo', 'pool'), { recursive: true });
+    await writeFile(join(dir, 'repo', 'pool', 'a.deb'), body);
+    await using served = await serveDirectory(join(dir, 'repo'));
+    const files = new RepositoryFiles({ cacheDir: join(dir, 'cache') });
+    const expected = { sha256: digestHex(digestOf(body)), size: body.length };
+    const pieces: Uint8Array[] = [];
+    const [first, second] = await Promise.all([
+      files.verified(served.url, ['pool/a.deb'], expected, 'Packages', { received: (p) => pieces.push(p) }),
+      files.verifiedPath(served.url, 'pool/a.deb', expected, 'Packages'),
+    ]);
+    assert.deepEqual(served.requests, ['/pool/a.deb']);
+    assert.ok(pieces.length > 1, `${pieces.length} pieces`);
+    assert.ok(Buffer.concat(pieces).equals(body));
+    assert.ok(Buffer.from(first ?? []).equals(body));
+    assert.equal(second, files.pathOf(served.url, 'pool/a.deb', expected));
+    // one that failed is not joined: the next request fetches again, and fails on its own
+    const wrong = { sha256: 'f'.repeat(64), size: body.length };
+    const tries = [1, 2].map(() => files.verified(served.url, ['pool/a.deb'], wrong, 'Packages'));
+    for (const attempt of tries)
+      await assert.rejects(
+        attempt,
+        (e) => isSgciError(e, 'DIGEST_MISMATCH') && /Packages says sha256:f{64}/.test(e.message),
+      );
+    assert.equal(served.requests.length, 3);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

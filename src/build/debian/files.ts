@@ -45,6 +45,8 @@ export class RepositoryFiles {
   readonly #maxFileBytes: number;
   readonly #readers = new Map<string, RepositoryRead>();
   readonly #pending: Promise<unknown>[] = [];
+  /** Downloads on their way, by sha256: a second request for the same file waits for the first. */
+  readonly #underWay = new Map<string, { readonly size: number; readonly bytes: Promise<Uint8Array | undefined> }>();
 
   constructor(options: RepositoryFilesOptions = {}) {
     this.cache = new BlobCache({ dir: options.cacheDir ?? join(dataDir(), 'debian') });
@@ -82,14 +84,16 @@ export class RepositoryFiles {
   /**
    * A file whose size and sha256 a signed document names: from the cache, else from the first of `paths`
    * the repository has (by-hash first where offered), verified before it is returned or cached; `undefined`
-   * when the repository has none of them.
+   * when the repository has none of them. A file of the same sha256 and size already on its way is awaited, not
+   * fetched again (a prefetch of what a lock names). `received` hears each piece of a download as it comes,
+   * unverified: what it derives must wait for the return.
    */
   async verified(
     url: string,
     paths: readonly string[],
     expected: ExpectedFile,
     link: string,
-    phase: BuildPhase = 'download index',
+    options: { readonly phase?: BuildPhase; readonly received?: (piece: Uint8Array) => void } = {},
   ): Promise<Uint8Array | undefined> {
     const input = joinUrl(url, paths[paths.length - 1] ?? '');
     if (expected.size > this.#maxFileBytes) {
@@ -99,9 +103,38 @@ export class RepositoryFiles {
         `${link} says ${expected.size} bytes, more than ${this.#maxFileBytes}`,
       );
     }
+    const under = this.#underWay.get(expected.sha256);
+    if (under?.size === expected.size) {
+      const joined = await under.bytes.catch(() => undefined);
+      if (joined) return joined;
+    }
+    const bytes = this.#verifiedOnce(url, paths, expected, link, input, options);
+    const entry = { size: expected.size, bytes };
+    this.#underWay.set(expected.sha256, entry);
+    try {
+      return await bytes;
+    } finally {
+      if (this.#underWay.get(expected.sha256) === entry) this.#underWay.delete(expected.sha256);
+    }
+  }
+
+  async #verifiedOnce(
+    url: string,
+    paths: readonly string[],
+    expected: ExpectedFile,
+    link: string,
+    input: string,
+    options: { readonly phase?: BuildPhase; readonly received?: (piece: Uint8Array) => void },
+  ): Promise<Uint8Array | undefined> {
     const cached = await this.#cached(expected, input);
     if (cached) return cached;
-    const bytes = await this.#read(url, paths, expected.size, phase).catch((error: unknown) => {
+    const bytes = await this.#read(
+      url,
+      paths,
+      expected.size,
+      options.phase ?? 'download index',
+      options.received,
+    ).catch((error: unknown) => {
       if (!isSgciError(error, 'LIMIT_EXCEEDED')) throw error;
       throw new SgciError('DIGEST_MISMATCH', input, `is larger than the ${expected.size} bytes ${link} says`);
     });
@@ -118,7 +151,7 @@ export class RepositoryFiles {
   /** As `verified`, for a `.deb`: the local path of the verified file in the cache. */
   async verifiedPath(url: string, path: string, expected: ExpectedFile, link: string): Promise<string> {
     const input = joinUrl(url, path);
-    if (!(await this.verified(url, [path], expected, link, 'download .deb'))) {
+    if (!(await this.verified(url, [path], expected, link, { phase: 'download .deb' }))) {
       throw new SgciError('REPOSITORY_INVALID', input, `the repository does not have the file ${link} names`);
     }
     return this.pathOf(url, path, expected);
@@ -161,7 +194,12 @@ export class RepositoryFiles {
     this.#pending.push(kept);
   }
 
-  /** Waits for what `keepDerivedLater` was given; throws the first failure. */
+  /** Work of this build's that `settled` waits for (a prefetch): what it does with its failures is its own. */
+  alongside(work: Promise<unknown>): void {
+    this.#pending.push(work);
+  }
+
+  /** Waits for what `keepDerivedLater` and `alongside` were given; throws the first failure. */
   async settled(): Promise<void> {
     await Promise.all(this.#pending.splice(0));
   }
@@ -185,6 +223,7 @@ export class RepositoryFiles {
     paths: readonly string[],
     maxBytes: number,
     phase: BuildPhase,
+    received?: (piece: Uint8Array) => void,
   ): Promise<Uint8Array | undefined> {
     if (this.offline) {
       throw new SgciError('CACHE_ERROR', joinUrl(url, paths[paths.length - 1] ?? ''), 'not in the cache (offline)');
@@ -197,7 +236,7 @@ export class RepositoryFiles {
     const reader = read;
     const fetch = async () => {
       for (const path of paths) {
-        const bytes = await reader(path, maxBytes);
+        const bytes = await reader(path, maxBytes, received);
         if (bytes) return bytes;
       }
       return undefined;

@@ -6,7 +6,7 @@
  * real-archive build). The cache needs no trust: a damaged entry fails the check, is dropped and derived anew.
  */
 import { SgciError } from '../../core/index.ts';
-import { decompressIndex } from './decompress.ts';
+import { decompressIndex, GunzipAsItComes } from './decompress.ts';
 import { joinUrl, type RepositoryFiles } from './files.ts';
 import type { IndexFile, Release } from './release.ts';
 
@@ -18,7 +18,8 @@ export interface IndexText {
 }
 
 /**
- * The first form of an index the cache or the repository has, verified against the Release and decompressed.
+ * The first form of an index the cache or the repository has, verified against the Release and decompressed;
+ * `fetched` hears when its bytes are here, before they are decompressed and read.
  * A hit of the decompressed index records the form a build without it would have read: the first the cache
  * holds (the sha256 recorded comes from the Release, the text is verified by its own); with none, the
  * repository is asked as before, so a lock never depends on what the cache held.
@@ -30,6 +31,7 @@ export async function indexText(
   suite: string,
   forms: readonly IndexFile[],
   maxIndexBytes: number,
+  fetched?: () => void,
 ): Promise<IndexText> {
   const plain = forms.find((f) => !f.path.endsWith('.xz') && !f.path.endsWith('.gz'));
   const plainInput = plain ? joinUrl(url, `dists/${suite}/${plain.path}`) : '';
@@ -37,19 +39,40 @@ export async function indexText(
     const cached = await files.fromCache(plain, plainInput);
     if (cached) {
       for (const index of forms) {
-        if (index !== plain && (await files.holds(index, plainInput))) return { index, text: asBuffer(cached) };
+        if (index !== plain && (await files.holds(index, plainInput))) {
+          fetched?.();
+          return { index, text: asBuffer(cached) };
+        }
       }
     }
   }
   for (const index of forms) {
-    const bytes = await files.verified(url, fetchPaths(release, suite, index), index, 'InRelease');
-    if (!bytes) continue;
     const input = joinUrl(url, `dists/${suite}/${index.path}`);
-    const text = await files.phases.time(
-      'decompress index',
-      () => decompressIndex(bytes, index.path, maxIndexBytes, input, plain?.size),
-      (out) => out.length,
-    );
+    // a .gz inflates while it downloads; its text is taken only once the download is verified
+    const asItComes = index.path.endsWith('.gz') ? new GunzipAsItComes(maxIndexBytes, input, plain?.size) : undefined;
+    const started = performance.now();
+    const bytes = await files
+      .verified(url, fetchPaths(release, suite, index), index, 'InRelease', {
+        ...(asItComes ? { received: asItComes.write } : {}),
+      })
+      .catch((error: unknown) => {
+        asItComes?.abort();
+        throw error;
+      });
+    if (!bytes) {
+      asItComes?.abort();
+      continue;
+    }
+    fetched?.();
+    const streamed = await asItComes?.end(index);
+    if (streamed) files.phases.record('decompress index', started, performance.now(), streamed.length);
+    const text =
+      streamed ??
+      (await files.phases.time(
+        'decompress index',
+        () => decompressIndex(bytes, index.path, maxIndexBytes, input, plain?.size),
+        (out) => out.length,
+      ));
     // only what matches the Release's entry is kept; a repository whose entries disagree is read as before. Kept
     // later: hashing and writing 50 MB need not stand between the download and the resolution
     if (plain && index !== plain) files.keepDerivedLater(text, plain, plainInput);

@@ -36,6 +36,7 @@ export {
   type DebFile,
   type Fetched,
   fetchPackages,
+  prefetchPackages,
   type Resolution,
   type ResolvedPackage,
   type ResolveOptions,

@@ -34,6 +34,11 @@ export interface ResolveOptions {
   readonly pinned?: (url: string, suite: string) => SuitePin | undefined;
   /** Bound on one decompressed Packages index; default 1 GiB. */
   readonly maxIndexBytes?: number;
+  /**
+   * Hears when every index of every suite is downloaded and verified, before they are read: the line is free for
+   * the `.deb`s a lock names while the indices are read and the closure resolved.
+   */
+  readonly indicesFetched?: () => void;
 }
 
 export interface Resolution {
@@ -116,6 +121,10 @@ async function loadSources(
   only?: ReadonlySet<string>,
 ): Promise<{ suites: VerifiedSuite[]; listings: PackageListing[] }> {
   const now = options.now ?? (() => new Date());
+  let suitesToFetch = request.sources.reduce((sum, source) => sum + source.suites.length, 0);
+  const fetched = () => {
+    if (--suitesToFetch === 0) options.indicesFetched?.();
+  };
   // every suite of every source at once: their downloads overlap each other's verification and decompression
   const perSource = await sideBySide(request.sources, async (source) => {
     const keys = await loadPinnedKeys(source.keys);
@@ -135,6 +144,7 @@ async function loadSources(
         ...(pinned ? { pinned: pinned.inRelease, pinnedIndices: pinned.indices } : {}),
         maxIndexBytes: options.maxIndexBytes ?? 1024 * 1024 * 1024,
         ...(only ? { only } : {}),
+        fetched,
       });
     });
   });
@@ -170,6 +180,16 @@ export async function fetchPackages<T extends DebFile>(
     },
     downloadsAtOnce,
   );
+}
+
+/**
+ * Fetches the `.deb`s an earlier lock names into the cache, each verified against the lock's size and sha256,
+ * ahead of the resolution: `fetchPackages` then finds each the resolution chose again on its way or in the cache,
+ * under the sha256 its verified Packages entry gives, and nothing is opened before that. A file the archive no
+ * longer has, or no longer as the lock says, fails nobody: the resolution decides what is fetched.
+ */
+export function prefetchPackages(packages: readonly DebFile[], files: RepositoryFiles): void {
+  files.alongside(fetchPackages(packages, files).catch(() => undefined));
 }
 
 /** Downloads under way at once: enough to fill a line with small files, as apt's pipelining does, and no more. */

@@ -63,6 +63,8 @@ export interface SuiteRequest {
   readonly maxIndexBytes: number;
   /** Only the stanzas of these packages are parsed (a locked build checks its packages, it resolves nothing). */
   readonly only?: ReadonlySet<string>;
+  /** Hears when every index of the suite is downloaded and verified, before they are read. */
+  readonly fetched?: () => void;
 }
 
 export interface LoadedSuite {
@@ -86,9 +88,13 @@ export async function loadSuite(files: RepositoryFiles, request: SuiteRequest): 
       forms,
     })),
   );
+  let toFetch = wanted.length;
+  const fetched = () => {
+    if (--toFetch === 0) request.fetched?.();
+  };
   // the indices at once: one downloads while another decompresses
   const loaded = await sideBySide(wanted, async ({ component, forms }) => {
-    const { index, text } = await indexText(files, source.url, release, suite, forms, request.maxIndexBytes);
+    const { index, text } = await indexText(files, source.url, release, suite, forms, request.maxIndexBytes, fetched);
     const path = `dists/${suite}/${index.path}`;
     const input = joinUrl(source.url, path);
     const origin = { url: source.url, suite, component };

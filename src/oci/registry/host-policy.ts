@@ -10,8 +10,8 @@ import type { LookupAddress, LookupOptions } from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
 import type { buildConnector as BuildConnector } from 'undici';
 import { SgciError } from '../../core/index.ts';
+import { buildConnector } from '../undici/index.ts';
 import { specialRangeOf } from './address-range.ts';
-import { buildConnector } from './undici.ts';
 
 /**
  * node:dns, taken when first used: a static import would load it while the module graph links, under sgci's V8

@@ -8,8 +8,8 @@
 import { isIP } from 'node:net';
 import type { Dispatcher } from 'undici';
 import { isSgciError, SgciError } from '../../core/index.ts';
+import { Agent, EnvHttpProxyAgent, errors as undiciErrors } from '../undici/index.ts';
 import { HostRefusal, type HostRole, type RegistryHostPolicy, refusalError } from './host-policy.ts';
-import { Agent, EnvHttpProxyAgent, errors as undiciErrors } from './undici.ts';
 
 export interface RetryPolicy {
   /** Attempts in total, the first included. */

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
-import * as parts from './undici.ts';
+import * as parts from './index.ts';
 
-test("the registry client's undici parts are the objects undici's index exports", () => {
+test("the undici parts sgci uses (registry client, Debian sources) are the objects undici's index exports", () => {
   const undici = createRequire(import.meta.url)('undici') as typeof import('undici');
   assert.equal(parts.Agent, undici.Agent);
   assert.equal(parts.EnvHttpProxyAgent, undici.EnvHttpProxyAgent);

@@ -4,7 +4,8 @@ import { loadBuiltins } from '../../core/index.ts';
 type Undici = typeof import('undici');
 
 /*
- * The parts of undici the registry client uses, required from their own modules: undici's index loads all of it
+ * The parts of undici sgci uses (the registry client; the Debian sources of `sgci build`), required from their own
+ * modules: undici's index loads all of it
  * (fetch, WebSocket, EventSource, cookies, the cache and mock agents), 110 modules and ~0.08 s of CPU on every
  * command that reaches a registry, where these need 36 and ~0.035 s (issue 15: a `monitor run` of unchanged tags is
  * mostly start-up). The index attaches the request API (`request`, `stream` …) to `Dispatcher.prototype` when it
