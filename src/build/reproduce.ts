@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { type Digest, defaultLimits, describe, parseDigest, SgciError } from '../core/index.ts';
 import { buildPlatforms, parseBuildConfig, withEpoch } from './config.ts';
 import { type ArrivingDeb, DebArrivals } from './deb/arrivals.ts';
+import { ExpandedDebCache } from './deb/expanded-cache.ts';
 import { DebWorkers, threadsFor } from './deb/read-debs.ts';
 import type { ExtraSource } from './extra/extra-sources.ts';
 import { type AssembledImage, assembleImage, debRequestOf, type PlatformPackages } from './image/assemble.ts';
@@ -69,8 +70,9 @@ const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 
 /**
  * The second run's input, one JSON line each: `start` once the first run has resolved (the packages and where each
- * .deb will be), `arrived` for each .deb as its download is verified, `extras` once the extra files are there, then
- * the end of stdin.
+ * .deb will be), for each package either `arrived` (its .deb is verified: open it) or, for those the first run opens
+ * from their .debs itself, `expanded` (read what it opened from the expanded cache), `extras` once the extra files are
+ * there, then the end of stdin.
  */
 const ReproduceMessage = z.discriminatedUnion('kind', [
   z.strictObject({
@@ -95,12 +97,21 @@ const ReproduceMessage = z.discriminatedUnion('kind', [
     ),
     /** The epoch the first run used (the build file's, or the lock's newest InRelease Date). */
     epoch: z.number().int().min(0),
-    /** The .debs' bytes together: whether opening them on worker threads pays (`threadsFor`). */
+    /** The bytes of the .debs this run opens itself: whether opening them on worker threads pays (`threadsFor`). */
     debBytes: z.number().int().min(0),
+    /** The expanded cache the first run stores what it opens in. */
+    expandedCache: z.string(),
+    /**
+     * The packages the first run opens from their verified .debs in this build (its expanded cache held none of
+     * them): each comes as `expanded`, never as `arrived`.
+     */
+    fromFirst: z.array(sha256),
     layout: z.string(),
     umask: z.string().regex(/^[0-7]{3,4}$/),
   }),
   z.strictObject({ kind: z.literal('arrived'), sha256 }),
+  /** `inCache`: the first run stored what it opened; else the .deb, verified at its path, is opened here. */
+  z.strictObject({ kind: z.literal('expanded'), sha256, inCache: z.boolean() }),
   z.strictObject({
     kind: z.literal('extras'),
     /** Where the first run found each extra file: the second reads the same bytes (a directory packed once). */
@@ -148,25 +159,50 @@ const SecondRunResult = z.strictObject({
   peakRssMiB: z.number().min(0),
 });
 
-/** The second run once started: its packages, opened as they arrive, and its assembly once the extras are there. */
+/**
+ * The second run once started: its packages, opened as they arrive or taken as the first run opened them, and its
+ * assembly once the extras are there.
+ */
 class SecondAssembly implements AsyncDisposable {
   readonly #start: ReproduceStart;
   readonly #workers: DebWorkers;
   readonly #arrivals: DebArrivals;
+  readonly #requests = new Map<string, ArrivingDeb>();
+  readonly #fromFirst: ReadonlySet<string>;
   #assembling: Promise<AssembledImage> | undefined;
 
   constructor(start: ReproduceStart) {
     this.#start = start;
-    const unique = new Map<string, ArrivingDeb>();
-    for (const input of start.inputs) for (const p of input.packages) unique.set(p.sha256, debRequestOf(p));
-    this.#workers = new DebWorkers(defaultLimits, threadsFor(unique.size, start.debBytes));
-    // every .deb opened here, none taken from the expanded cache the first run used: the proof thereby also
-    // checks what that cache gave the first run
-    this.#arrivals = new DebArrivals(unique.keys(), [...unique.values()], this.#workers);
+    for (const input of start.inputs) for (const p of input.packages) this.#requests.set(p.sha256, debRequestOf(p));
+    this.#fromFirst = new Set(start.fromFirst);
+    const own = [...this.#requests.keys()].filter((sha256) => !this.#fromFirst.has(sha256));
+    this.#workers = new DebWorkers(defaultLimits, threadsFor(own.length, start.debBytes));
+    this.#arrivals = new DebArrivals(this.#requests.keys(), [...this.#requests.values()], this.#workers);
   }
 
+  /**
+   * A package the first run took from its expanded cache: its .deb is opened here, so the proof also checks what
+   * that cache gave the first run.
+   */
   arrived(sha256: string): void {
     this.#arrivals.arrived(sha256);
+  }
+
+  /**
+   * A package the first run opened from its verified .deb in this very build: what it opened is taken from the cache
+   * it was stored in (checked against the entry's own sha256 as any read is), not decompressed a second time.
+   * Nothing of it can differ with the host's settings: the xz of a .deb's data has a check of its own over the
+   * output, and everything that follows from it (tree, tar, gzip, layout) is still done here.
+   */
+  expanded(sha256: string, inCache: boolean): void {
+    const request = this.#requests.get(sha256);
+    if (request === undefined || !this.#fromFirst.has(sha256))
+      throw new SgciError('USAGE', 'stdin', `sha256:${sha256} is not a package the first run opens`);
+    const open = () => this.#workers.open(request);
+    const tars = inCache
+      ? new ExpandedDebCache(this.#start.expandedCache).get(sha256, defaultLimits).then((found) => found ?? open())
+      : open();
+    this.#arrivals.handedOver(sha256, tars);
   }
 
   assemble(extraSources: ExtraSource[]): void {
@@ -202,7 +238,8 @@ class SecondAssembly implements AsyncDisposable {
  * opens each .deb as the first run says it has arrived, assembles the packages into another layout once the extra
  * files are there too, and prints its digest and peak memory as one JSON line. Node's spawn cannot set a child's
  * umask and a shell may be missing (sgci's own image has none), so the child sets its own before anything is
- * written. Each .deb is read and checked against its sha256 again, never taken from the expanded cache.
+ * written. Each package the first run took from the expanded cache is opened here from its .deb, checked against
+ * its sha256 again; each it opened from its .deb in this build is taken as it stored it.
  */
 export async function assembleAgain(stdin: AsyncIterable<Buffer>): Promise<string> {
   // the first run's downloads and its own assembly, whose image the scan and gate wait for, come first; the threads
@@ -219,6 +256,7 @@ export async function assembleAgain(stdin: AsyncIterable<Buffer>): Promise<strin
         second = new SecondAssembly(message);
       } else if (!second) throw new SgciError('USAGE', 'stdin', `${message.kind} before start`);
       else if (message.kind === 'arrived') second.arrived(message.sha256);
+      else if (message.kind === 'expanded') second.expanded(message.sha256, message.inCache);
       else second.assemble(message.extraSources);
     }
     if (!second) throw new SgciError('USAGE', 'stdin', 'the first run ended before starting the second');
@@ -242,14 +280,26 @@ const secondRunTimeoutMs = 15 * 60_000;
 export interface SecondRun {
   readonly layout: string;
   readonly environment: BuildEnvironment;
-  /** Hands the waiting child the resolved build: from here on it opens each .deb `arrived` names. */
+  /**
+   * Hands the waiting child the resolved build: from here on it opens each .deb `arrived` names and takes each
+   * package `expanded` names from the expanded cache. `fromFirst`: the packages the first run opens from their .debs
+   * (each then comes as `expanded`); `debBytes`: the bytes of the others.
+   */
   readonly start: (
     file: string,
     yaml: string,
-    built: { readonly inputs: readonly PlatformPackages[]; readonly epoch: number; readonly debBytes: number },
+    built: {
+      readonly inputs: readonly PlatformPackages[];
+      readonly epoch: number;
+      readonly debBytes: number;
+      readonly expandedCache: string;
+      readonly fromFirst: readonly string[];
+    },
   ) => void;
   /** The .deb with this sha256 is verified in the cache. */
   readonly arrived: (sha256: string) => void;
+  /** The first run opened the package with this sha256 from its .deb; `inCache`: and stored what it opened. */
+  readonly expanded: (sha256: string, inCache: boolean) => void;
   /** Where the extra files are: the child assembles once it has them. */
   readonly extras: (extraSources: readonly ExtraSource[]) => void;
   /** Everything is handed over. */
@@ -332,11 +382,14 @@ export async function spawnSecondRun(first: BuildEnvironment): Promise<SecondRun
       inputs: built.inputs.map((i) => ({ platform: i.platform, packages: [...i.packages] })),
       epoch: built.epoch,
       debBytes: built.debBytes,
+      expandedCache: built.expandedCache,
+      fromFirst: [...built.fromFirst],
       layout,
       umask: environment.umask,
     });
   };
   const arrived = (sha256: string) => send({ kind: 'arrived', sha256 });
+  const expanded = (sha256: string, inCache: boolean) => send({ kind: 'expanded', sha256, inCache });
   const extras = (extraSources: readonly ExtraSource[]) => send({ kind: 'extras', extraSources: [...extraSources] });
   const end = () => stdin?.end();
   const abort = async () => {
@@ -345,7 +398,7 @@ export async function spawnSecondRun(first: BuildEnvironment): Promise<SecondRun
     await result.catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
   };
-  return { layout, environment, start, arrived, extras, end, result, abort };
+  return { layout, environment, start, arrived, expanded, extras, end, result, abort };
 }
 
 function describeEnvironment(e: BuildEnvironment): string {

@@ -23,6 +23,7 @@ import {
   diffLock,
   fetchPackages,
   type Lock,
+  type LockedDownloads,
   lockedPackages,
   lockOf,
   lockPins,
@@ -33,6 +34,7 @@ import {
   resolveDebian,
   resolveRequestOf,
   serializeLock,
+  startLockedDownloads,
   verifyLockedPackages,
 } from './debian/index.ts';
 import { type ExtraSource, resolveExtraSources } from './extra/extra-sources.ts';
@@ -108,12 +110,17 @@ export interface ResolveBuildOptions {
 async function resolveBuild(
   config: BuildConfig,
   file: string,
-  mode: { readonly locked: boolean; readonly prefetch: boolean },
+  mode: {
+    /** The lock a `--locked` build is held to. */
+    readonly previous?: Lock | undefined;
+    readonly prefetch: boolean;
+    readonly early?: LockedDownloads | undefined;
+  },
   files: RepositoryFiles,
   options: ResolveBuildOptions,
 ): Promise<{ lock: Lock; lockPath: string }> {
   const lockPath = options.lock ?? lockPathOf(file);
-  const previous = mode.locked ? await readLock(lockPath) : undefined;
+  const { previous } = mode;
   const request = resolveRequestOf(config, dirname(file));
   // what the lock (the earlier one, when not held to it) names is fetched while the indices are read: the line is
   // busy with the .debs then, not idle until the resolution ends
@@ -122,6 +129,7 @@ async function resolveBuild(
     files,
     ...(options.now ? { now: options.now } : {}),
     ...(previous ? { pinned: lockPins(previous) } : {}),
+    ...(mode.early ? { early: mode.early } : {}),
     ...(earlier ? { indicesFetched: () => prefetchPackages(lockedOf(earlier, request.architectures), files) } : {}),
   };
   const digest = configDigest(config);
@@ -161,7 +169,7 @@ function lockedOf(lock: Lock, architectures: readonly string[]): DebFile[] {
 export async function writeBuildLock(file: string, options: ResolveBuildOptions = {}): Promise<string> {
   const config = await loadBuildConfig(file);
   const files = new RepositoryFiles(options.repository);
-  const { lock, lockPath } = await resolveBuild(config, file, { locked: false, prefetch: false }, files, options);
+  const { lock, lockPath } = await resolveBuild(config, file, { prefetch: false }, files, options);
   await files.settled();
   await writeFileAtomic(lockPath, serializeLock(lock));
   return lockPath;
@@ -260,11 +268,16 @@ export async function runBuild(request: BuildRequest): Promise<BuildOutcome> {
 /** `runBuild` with `work`, a directory of its own for what the build packs (directories of `files`). */
 async function buildIn(work: string, request: BuildRequest): Promise<BuildOutcome> {
   const phases = new PhaseRecorder();
+  const files = new RepositoryFiles({ ...request.repository, phases });
+  // a build held to its lock asks for what it pins first: the line carries the indices while the build file is
+  // read, the keys load and the second run starts
+  const held = request.locked ? await readLock(request.lock ?? lockPathOf(request.file)) : undefined;
+  const early = held && !files.offline ? startLockedDownloads(files, held) : undefined;
   const environment = currentEnvironment();
   // the proof's second run starts now: Node's start-up and its modules' loading overlap resolution and downloads
   const second = await spawnSecondRun(environment);
   try {
-    return await buildBeside(work, request, environment, second, phases);
+    return await buildBeside(work, request, { environment, second, phases, files, held, early });
   } catch (error) {
     await second.abort();
     throw error;
@@ -315,20 +328,25 @@ async function checkPlatforms(
   return { gates, sboms };
 }
 
+/** What `buildIn` set going before the build file is read. */
+interface Started {
+  readonly environment: BuildEnvironment;
+  readonly second: SecondRun;
+  readonly phases: PhaseRecorder;
+  readonly files: RepositoryFiles;
+  /** The lock a `--locked` build is held to. */
+  readonly held: Lock | undefined;
+  readonly early: LockedDownloads | undefined;
+}
+
 /** `buildIn` once the second run's process is up: it is handed the packages as soon as they are fetched. */
-async function buildBeside(
-  work: string,
-  request: BuildRequest,
-  environment: BuildEnvironment,
-  second: SecondRun,
-  phases: PhaseRecorder,
-): Promise<BuildOutcome> {
+async function buildBeside(work: string, request: BuildRequest, started: Started): Promise<BuildOutcome> {
+  const { environment, second, phases, files, held, early } = started;
   const { text, config: file } = await readBuildFile(request.file);
-  const files = new RepositoryFiles({ ...request.repository, phases });
   const { lock, lockPath } = await resolveBuild(
     file,
     request.file,
-    { locked: request.locked, prefetch: true },
+    { previous: held, prefetch: true, early },
     files,
     request,
   );
@@ -363,19 +381,28 @@ async function buildBeside(
   }));
   const layout = request.out ?? join(await mkdtemp(join(tmpdir(), 'sgci-build-')), 'oci');
   const handedOver = performance.now();
-  const debBytes = [...once.values()].reduce((sum, p) => sum + p.size, 0);
-  second.start(request.file, text, { inputs, epoch: buildEpoch(config), debBytes });
+  // what this run opens from the .debs the second takes as it was opened (stored in the expanded cache), the rest it
+  // opens itself from the .debs: so what the cache gave this run is checked against the verified .debs
+  const fromFirst = new Set(toOpen.map((p) => p.sha256));
+  const debBytes = [...once.values()].filter((p) => !fromFirst.has(p.sha256)).reduce((sum, p) => sum + p.size, 0);
+  second.start(request.file, text, {
+    inputs,
+    epoch: buildEpoch(config),
+    debBytes,
+    expandedCache: expandedCache.dir,
+    fromFirst: [...fromFirst],
+  });
   const fetching = fetchPackages([...once.values()], files, (p) => {
     arrivals.arrived(p.sha256);
-    second.arrived(p.sha256);
+    if (!fromFirst.has(p.sha256)) second.arrived(p.sha256);
   });
   fetching.then(
     () => arrivals.ended(notDownloaded),
     () => arrivals.ended(notDownloaded),
   );
   // the first run takes packages from the expanded cache or as they were opened on arrival, and gzip layers from the
-  // layer cache; the second reads every .deb again and compresses every layer itself, so what the caches hold is
-  // checked against the verified .debs by the proof itself
+  // layer cache; the second opens every .deb the expanded cache gave the first again and compresses every layer
+  // itself, so what the caches hold is checked against the verified .debs by the proof itself
   const assembling = resolveExtraSources(config, request.file, files, work).then((extraSources) => {
     second.extras(extraSources);
     return phases
@@ -387,6 +414,9 @@ async function buildBeside(
           expandedCache: expandedCache.dir,
           opened: arrivals.opened,
           fetched: (sha256) => arrivals.fetched(sha256),
+          stored: (sha256, inCache) => {
+            if (fromFirst.has(sha256)) second.expanded(sha256, inCache);
+          },
           layerCache: join(files.cache.dir, 'layers'),
         }),
       )

@@ -392,17 +392,29 @@ export async function handMadeDeb(
 
 /**
  * Hands a second run all of a build at once, as `sgci build` does over time: the start, every .deb as arrived (each
- * file's size counted for the worker decision), the extra files, the end.
+ * file's size counted for the worker decision), the extra files, the end. Every package is one the first run took
+ * from its expanded cache (`expandedCache`, default none): the second opens each .deb itself.
  */
 export function handOverAll(
   second: SecondRun,
   file: string,
   yaml: string,
-  built: { readonly inputs: readonly PlatformPackages[]; readonly epoch: number; readonly extraSources: ExtraSource[] },
+  built: {
+    readonly inputs: readonly PlatformPackages[];
+    readonly epoch: number;
+    readonly extraSources: ExtraSource[];
+    readonly expandedCache?: string;
+  },
 ): void {
   const debs = new Map(built.inputs.flatMap((i) => i.packages.map((p) => [p.sha256, p.debPath] as const)));
   const debBytes = [...debs.values()].reduce((sum, path) => sum + statSync(path).size, 0);
-  second.start(file, yaml, { inputs: built.inputs, epoch: built.epoch, debBytes });
+  second.start(file, yaml, {
+    inputs: built.inputs,
+    epoch: built.epoch,
+    debBytes,
+    expandedCache: built.expandedCache ?? join(tmpdir(), 'sgci-no-expanded-cache'),
+    fromFirst: [],
+  });
   for (const sha256 of debs.keys()) second.arrived(sha256);
   second.extras(built.extraSources);
   second.end();

@@ -124,6 +124,14 @@ export class BlobCache {
   /** Stores bytes after checking they hash to `digest`. */
   async put(digest: Digest, bytes: Uint8Array): Promise<void> {
     verifyDigest(bytes, digest, digest);
+    await this.putHashed(digest, bytes);
+  }
+
+  /**
+   * Stores bytes the caller hashed to `digest` itself as they came (a download, a decompression): the same write as
+   * `put`, without a second pass over them.
+   */
+  async putHashed(digest: Digest, bytes: Uint8Array): Promise<void> {
     const writer = await this.createWriter(digest);
     try {
       await writer.write(bytes);

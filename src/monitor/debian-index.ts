@@ -97,7 +97,8 @@ export async function observeDebianIndex(
   }
   // the builder's verified chain, loaded here: a monitor round never needs it (nor openpgp)
   const { loadPinnedKeys, loadSuite, normalizeFingerprint, RepositoryFiles } = await import('../build/debian/index.ts');
-  const keys = await loadPinnedKeys(pinned);
+  const keys = loadPinnedKeys(pinned);
+  keys.catch(() => undefined); // awaited by loadSuite once the InRelease is here
   const signers = new Set(pinned.map((key) => normalizeFingerprint(key.fingerprint, key.file)));
   // the verified files pass through a cache of this observation only: a daily index must not pile up in the data dir
   const cacheDir = await mkdtemp(join(tmpdir(), 'sgci-debian-index-'));

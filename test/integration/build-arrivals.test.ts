@@ -11,8 +11,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
+import { ExpandedDebCache } from '../../src/build/deb/expanded-cache.ts';
+import { expandDeb } from '../../src/build/deb/read-deb.ts';
 import { assembleImage, parseBuildConfig } from '../../src/build/index.ts';
 import { dpkgDebAvailable, staticBuildYaml, staticLikeDebs } from '../../src/build/testing.ts';
+import { defaultLimits } from '../../src/core/index.ts';
 import { buildDebianRepo, makeTestKey, serveDirectory } from '../helpers/debian-repo.ts';
 
 const run = promisify(execFile);
@@ -33,7 +36,7 @@ async function secondRun(lines: readonly object[]): Promise<{ digest?: string; e
   }
 }
 
-test('the second run assembles from .debs arriving in any order after the extras, as from complete downloads; one that never arrives fails naming it', {
+test('the second run assembles from .debs arriving in any order after the extras, or as the first run opened them, as from complete downloads; one that never arrives fails naming it', {
   skip,
   timeout: 120_000,
 }, async () => {
@@ -47,13 +50,16 @@ test('the second run assembles from .debs arriving in any order after the extras
       layout: join(dir, 'whole'),
       baseDir: dir,
     });
-    const start = (layout: string) => ({
+    const expandedCache = join(dir, 'expanded');
+    const start = (layout: string, fromFirst: readonly string[] = []) => ({
       kind: 'start',
       yaml,
       file,
       inputs,
       epoch: 0,
       debBytes: 0,
+      expandedCache,
+      fromFirst,
       layout: join(dir, layout),
       umask: '022',
     });
@@ -71,6 +77,39 @@ test('the second run assembles from .debs arriving in any order after the extras
 
     const before = await secondRun([arrived[0] ?? {}]);
     assert.equal(before.error, 'sgci: stdin: arrived before start');
+
+    // what the first run opened from its .debs comes as it stored it in the expanded cache; one it could not store,
+    // and one whose entry has gone since, the second opens from the .deb: the same image either way
+    const cache = new ExpandedDebCache(expandedCache);
+    const [unstored, gone, ...stored] = packages;
+    if (!unstored || !gone) assert.fail('too few packages');
+    for (const p of [gone, ...stored])
+      await cache.put(p.sha256, await expandDeb(p.debPath, p.name, defaultLimits, p.sha256));
+    await cache.remove(gone.sha256);
+    const all = packages.map((p) => p.sha256);
+    const handed = await secondRun([
+      start('handed', all),
+      extras,
+      { kind: 'expanded', sha256: unstored.sha256, inCache: false },
+      ...[gone, ...stored].map((p) => ({ kind: 'expanded', sha256: p.sha256, inCache: true })),
+    ]);
+    assert.equal(handed.digest, whole.digest, handed.error);
+    // taken from the cache: an entry changed there since (another package's files) gives another image, and the
+    // proof fails on it
+    const [changed] = stored;
+    if (!changed) assert.fail('too few packages');
+    const tars = await expandDeb(changed.debPath, changed.name, defaultLimits, changed.sha256);
+    const other = await expandDeb(unstored.debPath, unstored.name, defaultLimits, unstored.sha256);
+    await cache.put(changed.sha256, { ...tars, data: other.data });
+    const forged = await secondRun([
+      start('forged', all),
+      extras,
+      ...packages.map((p) => ({ kind: 'expanded', sha256: p.sha256, inCache: true })),
+    ]);
+    assert.ok(forged.digest, forged.error);
+    assert.notEqual(forged.digest, whole.digest);
+    const stray = await secondRun([start('stray'), { kind: 'expanded', sha256: unstored.sha256, inCache: true }]);
+    assert.equal(stray.error, `sgci: stdin: sha256:${unstored.sha256} is not a package the first run opens`);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

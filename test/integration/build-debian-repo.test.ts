@@ -25,6 +25,7 @@ import {
   resolveDebian,
   resolveRequestOf,
   serializeLock,
+  startLockedDownloads,
   verifyLockedPackages,
 } from '../../src/build/debian/index.ts';
 import { assembleImage, parseBuildConfig } from '../../src/build/index.ts';
@@ -239,6 +240,54 @@ describe('Debian sources: the chain of trust over loopback', () => {
     assert.equal(serializeLock(lockOf(rederived, 'sha256:config')), serializeLock(lock));
     await offline.settled();
     assert.deepEqual(await readFile(decompressed), plain, 'derived anew from the verified .xz');
+  });
+
+  test('a locked build asks for what its lock pins before it verifies anything, once each; a pin the Release does not name is left unused', async () => {
+    const made = await repo('early', { byHash: true });
+    await using served = await serveDirectory(made.dir);
+    const lock = lockOf(
+      await resolveDebian(request(sourceFor(served.url)), {
+        files: new RepositoryFiles({ cacheDir: join(root, 'cache-early-lock') }),
+      }),
+      'sha256:config',
+    );
+    const [index] = lock.suites[0]?.indices ?? [];
+    if (!index) assert.fail('no index in the lock');
+    const byHash = `/dists/testing/main/binary-amd64/by-hash/SHA256/${index.sha256}`;
+    const fresh = (name: string) => new RepositoryFiles({ cacheDir: join(root, name) });
+
+    const files = fresh('cache-early');
+    served.requests.length = 0;
+    const early = startLockedDownloads(files, lock);
+    // on their way before anything of the suite is verified
+    await new Promise((next) => setTimeout(next, 50));
+    assert.deepEqual([...served.requests].sort(), [byHash, '/dists/testing/InRelease'].sort());
+    const options = { files, pinned: lockPins(lock), early };
+    const suites = await verifyLockedPackages(request(sourceFor(served.url)), lockedPackages(lock, 'amd64'), options);
+    assert.deepEqual(lockOf({ suites, closures: [] }, 'sha256:config').suites, lock.suites);
+    assert.deepEqual(
+      served.requests.filter((path) => path.startsWith('/dists/')).sort(),
+      [byHash, '/dists/testing/InRelease'].sort(),
+      'each asked for once',
+    );
+
+    // a pin the verified Release does not name (a forged index digest) is fetched, fails its own check and is not
+    // used: the build reads the index the Release names and reports the difference from the lock
+    const forged = {
+      ...lock,
+      suites: lock.suites.map((s) => ({ ...s, indices: [{ ...index, sha256: 'a'.repeat(64) }] })),
+    };
+    const again = fresh('cache-early-forged');
+    const resolved = await resolveDebian(request(sourceFor(served.url)), {
+      files: again,
+      early: startLockedDownloads(again, forged),
+    });
+    const named = diffLock(forged, lockOf(resolved, 'sha256:config'));
+    assert.ok(
+      named.some((line) => line.includes('Packages.gz') && line.includes(index.sha256)),
+      named.join('\n'),
+    );
+    assert.deepEqual(lockOf(resolved, 'sha256:config').suites, lock.suites);
   });
 
   test('a locked build verifies the lock against the indices without resolving: a forged .deb digest is refused', async () => {

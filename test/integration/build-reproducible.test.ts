@@ -54,7 +54,18 @@ async function buildIn(
   // the protocol as sgci build speaks it, one JSON line each: the start (with the epoch a lock would give, unused
   // here: every build file names its own), each .deb as it arrives, the extra files (none), the end
   const lines = [
-    { kind: 'start', yaml, file, inputs, epoch: 0, debBytes: 0, layout, umask: settings.umask },
+    {
+      kind: 'start',
+      yaml,
+      file,
+      inputs,
+      epoch: 0,
+      debBytes: 0,
+      expandedCache: join(dir, 'expanded'),
+      fromFirst: [],
+      layout,
+      umask: settings.umask,
+    },
     ...packages.map((p) => ({ kind: 'arrived', sha256: p.sha256 })),
     { kind: 'extras', extraSources: [] },
   ];

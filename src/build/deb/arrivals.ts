@@ -51,6 +51,18 @@ export class DebArrivals {
     waiting.tars.resolve(this.#workers.open(waiting.request));
   }
 
+  /**
+   * The package with this sha256 comes as `tars`, opened elsewhere (the first run of the proof expanded it from its
+   * verified .deb): taken as if it had been opened here on arrival.
+   */
+  handedOver(sha256: string, tars: Promise<ExpandedDeb>): void {
+    this.#arrivals.get(sha256)?.resolve();
+    const waiting = this.#toOpen.get(sha256);
+    if (waiting === undefined) return;
+    this.#toOpen.delete(sha256);
+    waiting.tars.resolve(tars);
+  }
+
   /** Settles once the .deb with this sha256 is verified at its path (or never will be). */
   fetched(sha256: string): Promise<void> {
     return (

@@ -76,7 +76,7 @@ for (const threads of [1, 0])
       // a forged file is refused by its sha256, naming it; the queue goes on
       const forged = workers.open({ ...items[0], input: 'forged', sha256: debs[1]?.sha256 } as (typeof items)[0]);
       await assert.rejects(forged, (e) => isSgciError(e, 'DIGEST_MISMATCH') && e.message.startsWith('forged: sha256 '));
-      const read = await Promise.all(readEachDeb(items, defaultLimits, cache, opened));
+      const read = await Promise.all(readEachDeb(items, defaultLimits, { cache, opened }));
       assert.deepEqual(read, await readDebs(items, defaultLimits));
     }
     assert.equal(spans.length, items.length, 'each package opened is reported once');

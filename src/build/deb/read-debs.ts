@@ -73,7 +73,7 @@ export async function readDebs(
   limits: Limits,
   cache?: ExpandedDebCache,
 ): Promise<Deb[]> {
-  return Promise.all(readEachDeb(requested, limits, cache));
+  return Promise.all(readEachDeb(requested, limits, { cache }));
 }
 
 /**
@@ -83,6 +83,20 @@ export async function readDebs(
  */
 export type OpenedDebs = Map<string, Promise<ExpandedDeb>>;
 
+/** How `readEachDeb` finds and keeps its packages besides opening them. */
+export interface ReadEachOptions {
+  /** The expanded cache: read first, and each package opened here is stored in it. */
+  readonly cache?: ExpandedDebCache | undefined;
+  readonly opened?: OpenedDebs | undefined;
+  /** For a build that reads while it downloads: settles once the .deb with this sha256 is verified at its path. */
+  readonly fetched?: ((sha256: string) => Promise<void>) | undefined;
+  /**
+   * Hears of each package opened from its .deb (not taken from the cache): `true` once its entry is stored in the
+   * cache, `false` when the cache could not take it.
+   */
+  readonly stored?: ((sha256: string, inCache: boolean) => void) | undefined;
+}
+
 /**
  * `readDebs` as one promise per package, in the order asked for, each settled as soon as its package is read: a
  * caller that takes them in order unpacks the first while the cache entries of the others are still being hashed.
@@ -91,9 +105,7 @@ export type OpenedDebs = Map<string, Promise<ExpandedDeb>>;
 export function readEachDeb(
   requested: readonly DebRequest[],
   limits: Limits,
-  cache?: ExpandedDebCache,
-  opened?: OpenedDebs,
-  fetched?: (sha256: string) => Promise<void>,
+  { cache, opened, fetched, stored }: ReadEachOptions = {},
 ): Promise<Deb>[] {
   // a build that assembles while it downloads has a .deb only once its download is verified
   const arrived = async (p: DebRequest) => {
@@ -133,7 +145,10 @@ export function readEachDeb(
       deb = await parseExpandedDeb(tars, p.input, limits);
     }
     // each package's store on its own: the cache's writers take concurrent stores (atomic files, shared directories)
-    if (fresh && cache && p.sha256) await storeExpanded(cache, p.sha256, tars);
+    if (fresh && cache && p.sha256) {
+      const inCache = await storeExpanded(cache, p.sha256, tars);
+      stored?.(p.sha256, inCache);
+    }
     return deb;
   });
   for (const deb of debs) deb.catch(() => undefined);
@@ -145,11 +160,13 @@ export function readEachDeb(
  * Stores what was opened, where the cache can be written: a build from a read-only cache (an air-gapped copy, say)
  * needs none of it, so a cache that cannot take the entry costs that build the decompression, not its success.
  */
-async function storeExpanded(cache: ExpandedDebCache, sha256: string, tars: ExpandedDeb): Promise<void> {
+async function storeExpanded(cache: ExpandedDebCache, sha256: string, tars: ExpandedDeb): Promise<boolean> {
   try {
     await cache.put(sha256, tars);
+    return true;
   } catch (error) {
     if (!isSgciError(error, 'CACHE_ERROR') && !isSgciError(error, 'IO_ERROR')) throw error;
+    return false;
   }
 }
 

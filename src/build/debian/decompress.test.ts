@@ -53,6 +53,7 @@ test('a .gz inflated piece by piece as it downloads gives the text once its piec
     const asItComes = new GunzipAsItComes(1 << 30, input, expectedBytes);
     inPieces(asItComes, gz, 16_384);
     assert.ok(Buffer.from((await asItComes.end(expected)) ?? []).equals(text), `sized ${expectedBytes}`);
+    assert.equal(asItComes.textSha256, createHash('sha256').update(text).digest('hex'), 'hashed as it came');
   }
   // pieces that are not the verified file (another request fetched it, or the cache had it): nothing to take
   const short = new GunzipAsItComes(1 << 30, input, text.length);

@@ -69,8 +69,11 @@ export class GunzipAsItComes {
   readonly #out: Buffer[] = [];
   readonly #done: Promise<Buffer>;
   readonly #hash = createHash('sha256');
+  readonly #textHash = createHash('sha256');
   #given = 0;
   #produced = 0;
+  /** The inflated text's sha256, once `end` has returned it: hashed piece by piece as it came. */
+  textSha256: string | undefined;
 
   /**
    * `expectedBytes`: the size the Release gives the plain index. zlib then inflates into one buffer of that size
@@ -88,9 +91,14 @@ export class GunzipAsItComes {
           return;
         }
         this.#out.push(piece);
+        // while the download is still under way this thread has little else to do
+        this.#textHash.update(piece);
       });
       this.#inflate.on('error', (error) => reject(error instanceof SgciError ? error : gzipFailure(error, input)));
-      this.#inflate.once('end', () => resolve(joined(this.#out, this.#produced)));
+      this.#inflate.once('end', () => {
+        this.textSha256 = this.#textHash.digest('hex');
+        resolve(joined(this.#out, this.#produced));
+      });
     });
     this.#done.catch(() => undefined); // reported by `end`; a download that failed has its own error
   }

@@ -34,7 +34,10 @@ test('derived content is cached only when it is what the signed document names',
     assert.equal(await files.holds(expected, 'main/binary-amd64/Packages'), false, 'same size, other bytes: left out');
     await files.keepDerived(plain.subarray(1), expected, 'main/binary-amd64/Packages');
     assert.equal(await files.holds(expected, 'main/binary-amd64/Packages'), false, 'other size: left out');
-    await files.keepDerived(plain, expected, 'main/binary-amd64/Packages');
+    // hashed by the caller as it derived them: another sha256 is left out without a look at the bytes
+    await files.keepDerived(plain, expected, 'main/binary-amd64/Packages', 'b'.repeat(64));
+    assert.equal(await files.holds(expected, 'main/binary-amd64/Packages'), false, 'hashed to another sha256');
+    await files.keepDerived(plain, expected, 'main/binary-amd64/Packages', expected.sha256);
     assert.deepEqual(await files.fromCache(expected, 'main/binary-amd64/Packages'), plain);
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -45,6 +45,7 @@ export class RepositoryFiles {
   readonly #maxFileBytes: number;
   readonly #readers = new Map<string, RepositoryRead>();
   readonly #pending: Promise<unknown>[] = [];
+  readonly #inReleases = new Map<string, Promise<Uint8Array>>();
   /** Downloads on their way, by sha256: a second request for the same file waits for the first. */
   readonly #underWay = new Map<string, { readonly size: number; readonly bytes: Promise<Uint8Array | undefined> }>();
 
@@ -59,9 +60,20 @@ export class RepositoryFiles {
 
   /**
    * The InRelease of `dists/<suite>`: from the cache when a lock pins its digest and the cache has it,
-   * else from the repository (and then cached). The caller verifies its signature before reading it.
+   * else from the repository (and then cached), once per build. The caller verifies its signature before reading it.
    */
-  async inRelease(url: string, suite: string, pinned?: ExpectedFile): Promise<Uint8Array> {
+  inRelease(url: string, suite: string, pinned?: ExpectedFile): Promise<Uint8Array> {
+    // once per build and pin: a locked build asks for it before it has read its build file, then again to verify it
+    const key = `${url} ${suite} ${pinned?.sha256 ?? ''}`;
+    let fetched = this.#inReleases.get(key);
+    if (!fetched) {
+      fetched = this.#inRelease(url, suite, pinned);
+      this.#inReleases.set(key, fetched);
+    }
+    return fetched;
+  }
+
+  async #inRelease(url: string, suite: string, pinned?: ExpectedFile): Promise<Uint8Array> {
     const path = `dists/${suite}/InRelease`;
     if (pinned) {
       const cached = await this.#cached(pinned, `${url} ${path}`);
@@ -174,22 +186,29 @@ export class RepositoryFiles {
 
   /**
    * Caches content derived from a verified file (a decompressed index) under the sha256 a signed document
-   * names for it, when it matches; content that does not is left out of the cache.
+   * names for it, when it matches; content that does not is left out of the cache. `hashed`: its sha256 as the
+   * caller computed it while deriving it.
    */
-  async keepDerived(bytes: Uint8Array, expected: ExpectedFile, input: string): Promise<void> {
+  async keepDerived(bytes: Uint8Array, expected: ExpectedFile, input: string, hashed?: string): Promise<void> {
     if (bytes.length !== expected.size) return;
+    const digest = sha256Digest(expected, input);
+    // hashed as it was derived: no second pass over an index of tens of MB
+    if (hashed !== undefined) {
+      if (hashed === expected.sha256) await this.cache.putHashed(digest, bytes);
+      return;
+    }
     // put hashes the bytes to check them: one pass over an index of tens of MB, not a second one here
-    await this.cache.put(sha256Digest(expected, input), bytes).catch((error: unknown) => {
+    await this.cache.put(digest, bytes).catch((error: unknown) => {
       if (!isSgciError(error, 'DIGEST_MISMATCH')) throw error;
     });
   }
 
   /**
    * `keepDerived` once this turn of the event loop is over (the caller goes on reading what it derived); `settled`
-   * waits for it.
+   * waits for it. `hashed`: the sha256 of `bytes`, when the caller computed it as they came.
    */
-  keepDerivedLater(bytes: Uint8Array, expected: ExpectedFile, input: string): void {
-    const kept = new Promise((next) => setImmediate(next)).then(() => this.keepDerived(bytes, expected, input));
+  keepDerivedLater(bytes: Uint8Array, expected: ExpectedFile, input: string, hashed?: string): void {
+    const kept = new Promise((next) => setImmediate(next)).then(() => this.keepDerived(bytes, expected, input, hashed));
     kept.catch(() => undefined); // reported by `settled`; a build that failed before has its own error to report
     this.#pending.push(kept);
   }

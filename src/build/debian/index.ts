@@ -36,12 +36,14 @@ export {
   type DebFile,
   type Fetched,
   fetchPackages,
+  type LockedDownloads,
   prefetchPackages,
   type Resolution,
   type ResolvedPackage,
   type ResolveOptions,
   type ResolveRequest,
   resolveDebian,
+  startLockedDownloads,
   verifyLockedPackages,
 } from './resolve-debian.ts';
 export {

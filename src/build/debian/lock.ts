@@ -149,8 +149,10 @@ export function lockPins(lock: Lock): (url: string, suite: string) => SuitePin |
   const bySuite = new Map(
     lock.suites.map((s) => {
       const prefix = `dists/${s.suite}/`;
-      const indices = new Set(
-        s.indices.filter((i) => i.path.startsWith(prefix)).map((i) => i.path.slice(prefix.length)),
+      const indices = new Map(
+        s.indices
+          .filter((i) => i.path.startsWith(prefix))
+          .map((i) => [i.path.slice(prefix.length), { sha256: i.sha256, size: i.size }] as const),
       );
       return [`${s.url} ${s.suite}`, { inRelease: s.inRelease, indices }];
     }),
@@ -158,10 +160,13 @@ export function lockPins(lock: Lock): (url: string, suite: string) => SuitePin |
   return (url, suite) => bySuite.get(`${url} ${suite}`);
 }
 
-/** What a lock pins of one suite: its InRelease, and the index forms it read (paths below `dists/<suite>/`). */
+/**
+ * What a lock pins of one suite: its InRelease, and the index forms it read (paths below `dists/<suite>/`) with their
+ * size and sha256.
+ */
 export interface SuitePin {
   readonly inRelease: ExpectedFile;
-  readonly indices: ReadonlySet<string>;
+  readonly indices: ReadonlyMap<string, ExpectedFile>;
 }
 
 /**

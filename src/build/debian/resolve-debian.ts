@@ -4,7 +4,8 @@
  */
 import { SgciError } from '../../core/index.ts';
 import type { RepositoryFiles } from './files.ts';
-import type { SuitePin } from './lock.ts';
+import { downloadPinnedIndices, type EarlyIndices } from './index-text.ts';
+import { type Lock, lockPins, type SuitePin } from './lock.ts';
 import type { BinaryPackage } from './packages.ts';
 import type { PackageListing } from './packages-index.ts';
 import { type Closure, type ClosurePackage, resolveClosure } from './resolve.ts';
@@ -34,6 +35,8 @@ export interface ResolveOptions {
   readonly pinned?: (url: string, suite: string) => SuitePin | undefined;
   /** Bound on one decompressed Packages index; default 1 GiB. */
   readonly maxIndexBytes?: number;
+  /** Downloads a lock started before the resolution (`startLockedDownloads`), by source URL and suite. */
+  readonly early?: LockedDownloads;
   /**
    * Hears when every index of every suite is downloaded and verified, before they are read: the line is free for
    * the `.deb`s a lock names while the indices are read and the closure resolved.
@@ -127,7 +130,9 @@ async function loadSources(
   };
   // every suite of every source at once: their downloads overlap each other's verification and decompression
   const perSource = await sideBySide(request.sources, async (source) => {
-    const keys = await loadPinnedKeys(source.keys);
+    // the keys (and openpgp.js) load while the InRelease files download
+    const keys = loadPinnedKeys(source.keys);
+    keys.catch(() => undefined); // awaited by each suite; a suite that failed before has its own error
     const signers = new Set(
       (source.signers ?? source.keys.map((k) => k.fingerprint)).map((f) => normalizeFingerprint(f, source.url)),
     );
@@ -142,7 +147,8 @@ async function loadSources(
         signers,
         at,
         ...(pinned ? { pinned: pinned.inRelease, pinnedIndices: pinned.indices } : {}),
-        maxIndexBytes: options.maxIndexBytes ?? 1024 * 1024 * 1024,
+        ...(options.early?.get(`${source.url} ${suite}`) ? { early: options.early.get(`${source.url} ${suite}`) } : {}),
+        maxIndexBytes: options.maxIndexBytes ?? defaultMaxIndexBytes,
         ...(only ? { only } : {}),
         fetched,
       });
@@ -150,6 +156,29 @@ async function loadSources(
   });
   const loaded = perSource.flat();
   return { suites: loaded.map((l) => l.verified), listings: loaded.flatMap((l) => l.listings) };
+}
+
+const defaultMaxIndexBytes = 1024 * 1024 * 1024;
+
+/** The downloads `startLockedDownloads` started, by `${url} ${suite}`. */
+export type LockedDownloads = ReadonlyMap<string, EarlyIndices>;
+
+/**
+ * What a lock pins, asked for before anything else of a build: each suite's InRelease and the index forms the lock
+ * read, each verified against the lock as any download is, and used only once the suite's verified Release names
+ * the same. A locked build's line carries the indices while it reads its build file, loads the keys and starts the
+ * proof's second run; what fails here is fetched again where the chain of trust asks for it, and reported there.
+ */
+export function startLockedDownloads(files: RepositoryFiles, lock: Lock): LockedDownloads {
+  const pins = lockPins(lock);
+  const early = new Map<string, EarlyIndices>();
+  for (const { url, suite } of lock.suites) {
+    const pin = pins(url, suite);
+    if (!pin) continue;
+    files.inRelease(url, suite, pin.inRelease).catch(() => undefined);
+    early.set(`${url} ${suite}`, downloadPinnedIndices(files, url, suite, pin.indices, defaultMaxIndexBytes));
+  }
+  return early;
 }
 
 function snapshotTime(source: DebianSource, now: () => Date): Date {

@@ -7,7 +7,7 @@ import type { Key } from 'openpgp';
 import { digestHex, digestOf } from '../../core/index.ts';
 import type { ExpectedFile, RepositoryFiles } from './files.ts';
 import { joinUrl } from './files.ts';
-import { indexText } from './index-text.ts';
+import { downloadPinnedIndices, type EarlyIndices, indexText } from './index-text.ts';
 import { parseNamedPackages } from './packages.ts';
 import { PackageList, type PackageListing, PackagesIndex } from './packages-index.ts';
 import { checkRelease, type IndexFile, packagesIndex, parseRelease, type Release } from './release.ts';
@@ -52,17 +52,24 @@ export interface SuiteRequest {
   readonly source: DebianSource;
   readonly suite: string;
   readonly architectures: readonly string[];
-  readonly keys: readonly Key[];
+  /** Loaded while the InRelease downloads: awaited only to check its signature. */
+  readonly keys: Promise<readonly Key[]>;
   readonly signers: ReadonlySet<string>;
   readonly at: Date;
   /** The InRelease a lock pins (read from the cache when it has it). */
   readonly pinned?: ExpectedFile;
-  /** The index forms a lock names (paths below `dists/<suite>/`): read before the form sgci prefers. */
-  readonly pinnedIndices?: ReadonlySet<string>;
+  /**
+   * The index forms a lock names (paths below `dists/<suite>/`) with their size and sha256: read before the form
+   * sgci prefers, and downloaded from the start, before the InRelease is verified (taken only where the Release
+   * names the same).
+   */
+  readonly pinnedIndices?: ReadonlyMap<string, ExpectedFile>;
   /** Bound on one decompressed index. */
   readonly maxIndexBytes: number;
   /** Only the stanzas of these packages are parsed (a locked build checks its packages, it resolves nothing). */
   readonly only?: ReadonlySet<string>;
+  /** Downloads of the pinned index forms started before (`startLockedDownloads`); else they start here. */
+  readonly early?: EarlyIndices;
   /** Hears when every index of the suite is downloaded and verified, before they are read. */
   readonly fetched?: () => void;
 }
@@ -76,17 +83,25 @@ export interface LoadedSuite {
 export async function loadSuite(files: RepositoryFiles, request: SuiteRequest): Promise<LoadedSuite> {
   const { source, suite } = request;
   const inReleaseUrl = joinUrl(source.url, `dists/${suite}/InRelease`);
+  const early =
+    request.early ??
+    (request.pinnedIndices
+      ? downloadPinnedIndices(files, source.url, suite, request.pinnedIndices, request.maxIndexBytes)
+      : undefined);
   const bytes = await files.inRelease(source.url, suite, request.pinned);
+  const keys = await request.keys;
   const signed = await files.phases.time('verify InRelease', () =>
-    verifyInRelease(bytes, inReleaseUrl, request.keys, request.signers, request.at),
+    verifyInRelease(bytes, inReleaseUrl, keys, request.signers, request.at),
   );
   const release = parseRelease(signed.text, inReleaseUrl);
   checkRelease(release, suite, request.at, inReleaseUrl);
   const wanted = source.components.flatMap((component) =>
-    indicesOf(release, component, request.architectures, inReleaseUrl, request.pinnedIndices).map((forms) => ({
-      component,
-      forms,
-    })),
+    indicesOf(release, component, request.architectures, inReleaseUrl, new Set(request.pinnedIndices?.keys())).map(
+      (forms) => ({
+        component,
+        forms,
+      }),
+    ),
   );
   let toFetch = wanted.length;
   const fetched = () => {
@@ -94,7 +109,10 @@ export async function loadSuite(files: RepositoryFiles, request: SuiteRequest): 
   };
   // the indices at once: one downloads while another decompresses
   const loaded = await sideBySide(wanted, async ({ component, forms }) => {
-    const { index, text } = await indexText(files, source.url, release, suite, forms, request.maxIndexBytes, fetched);
+    const { index, text } = await indexText(files, source.url, release, suite, forms, request.maxIndexBytes, {
+      fetched,
+      ...(early ? { early } : {}),
+    });
     const path = `dists/${suite}/${index.path}`;
     const input = joinUrl(source.url, path);
     const origin = { url: source.url, suite, component };

@@ -72,6 +72,8 @@ export interface AssembleOptions {
    * sha256 is verified at its path. A .deb is read only after it has; without it every path is there already.
    */
   readonly fetched?: (sha256: string) => Promise<void>;
+  /** Hears of each package opened from its .deb as its expansion is stored in the expanded cache, or could not be. */
+  readonly stored?: (sha256: string, inCache: boolean) => void;
   /**
    * The directory of the compressed-layer cache (`LayerCache`): a gzip layer whose tar it holds is not compressed
    * again, the others are stored there. Never for the reproducibility proof's second run.
@@ -155,6 +157,7 @@ export async function assembleImage(
     expanded: options.expandedCache === undefined ? undefined : new ExpandedDebCache(options.expandedCache),
     opened: options.opened,
     fetched: options.fetched,
+    stored: options.stored,
     shared: new Map(),
     remaining,
   };
@@ -236,6 +239,7 @@ interface PackageReads {
   readonly expanded: ExpandedDebCache | undefined;
   readonly opened: OpenedDebs | undefined;
   readonly fetched: ((sha256: string) => Promise<void>) | undefined;
+  readonly stored: ((sha256: string, inCache: boolean) => void) | undefined;
   /** Parsed packages by sha256, kept for the platforms still to come. */
   readonly shared: Map<string, Promise<Deb>>;
   /** In how many of the platforms still to be built each package (by sha256) is. */
@@ -276,7 +280,12 @@ async function unpackPackages(
   // expansion comes from the cache; each goes into the tree as soon as it and those before it are read. One an
   // earlier platform read is not read again.
   const unread = requests.filter((request) => !reads.shared.has(request.sha256));
-  const read = readEachDeb(unread, limits, reads.expanded, reads.opened, reads.fetched);
+  const read = readEachDeb(unread, limits, {
+    cache: reads.expanded,
+    opened: reads.opened,
+    fetched: reads.fetched,
+    stored: reads.stored,
+  });
   let next = 0;
   const debs = ordered.map((pkg) => {
     const deb = reads.shared.get(pkg.sha256) ?? (read[next++] as Promise<Deb>);
