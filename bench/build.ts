@@ -10,11 +10,14 @@
  * Debian's: the host's bookworm main index (/var/lib/apt/lists) follows the closures' stanzas, every name renamed so
  * that none joins a closure. The examples' own build
  * files are used with that source in place of Debian's and amd64 only (the apt cache holds amd64). Steps:
- * 1. cold: `sgci build FILE` with an empty SGCI_HOME (resolve, fetch, verify, assemble twice, SBOM, gate), with the
- *    seconds the mirror spent serving, and the fastest run's `report.phases`: each phase's wall time, start and end,
- *    and the share of the build with a download under way; then the same over a 100 Mbit/s line (the mirror paces
- *    its bytes, all transfers sharing it), against its downloads alone at that speed. "A cold build's time dominated
- *    by downloads" is taken as: they are at least half of it, the build at most 2x its downloads;
+ * 1. cold: `sgci build FILE --locked` with an empty SGCI_HOME, as CI runs it: the build file's lock beside it (made
+ *    first by `sgci build lock`), nothing cached (fetch, verify, assemble twice, SBOM, gate), with the seconds the
+ *    mirror spent serving, and the fastest run's `report.phases`: each phase's wall time, start and end, and the
+ *    share of the build with a download under way; then the same over a 100 Mbit/s line (the mirror paces its bytes,
+ *    all transfers sharing it), against its downloads alone at that speed. "A cold build's time dominated by
+ *    downloads" is taken as: they are at least half of it, the build at most 2x its downloads. Beside it, over the
+ *    line, the first build of a new build file (no lock yet: resolved). The builds run at nice 10 below the mirror,
+ *    whose CPU is a remote server's, not the build's;
  * 2. the whole command warm (`--locked`, everything cached), both runs of the reproducibility proof included;
  * 3. one build of the image (`assembleImage`) in its own process from the warm expanded-.deb cache and the warm
  *    compressed-layer cache the cold build filled (the layer's gzip blob found by its diff_id, verified, not
@@ -445,7 +448,7 @@ async function compare(): Promise<void> {
       )}\n\nthe whole command (sgci build FILE: resolve, fetch, both runs of the reproducibility proof, SBOM, gate), wall s (cpu s)\n${table(
         [
           'example',
-          'cold (empty cache)',
+          'cold (empty cache, --locked)',
           'loopback serving',
           `cold over ${modelBitsPerSecond / 1e6} Mbit/s: downloads at line speed`,
           'the same, no lock yet',

@@ -38,11 +38,11 @@ import {
   verifyLockedPackages,
 } from './debian/index.ts';
 import { type ExtraSource, resolveExtraSources } from './extra/extra-sources.ts';
-import { checkBuiltImage, type GateReport, type SignedProvenance } from './gate/index.ts';
+import type { GateReport, SignedProvenance } from './gate/index.ts';
 import { type AssembledImage, assembleImage, debRequestOf, type PlatformPackages } from './image/assemble.ts';
 import { type ImagePusher, pushLayout } from './image/push.ts';
 import { PhaseRecorder, type PhaseReport } from './phases.ts';
-import { attestBuild, buildProvenance, type ExtraFileInput, readLocalInputs } from './provenance/index.ts';
+import type { ExtraFileInput } from './provenance/index.ts';
 import {
   type BuildEnvironment,
   currentEnvironment,
@@ -51,7 +51,7 @@ import {
   type SecondRun,
   spawnSecondRun,
 } from './reproduce.ts';
-import { declaredSbom, type EncodedSbom, encodeBuildSboms } from './sbom/index.ts';
+import type { EncodedSbom } from './sbom/index.ts';
 
 /** The canonical digest of a build file's meaning (defaults applied, keys sorted): what the lock was made for. */
 export function configDigest(config: BuildConfig): string {
@@ -296,6 +296,14 @@ async function notHeld(packages: readonly DebFile[], cache: ExpandedDebCache): P
   return out;
 }
 
+/**
+ * What a build needs only once its image is assembled: the scan and gate, the SBOM encoders, the provenance. Loaded
+ * while the downloads run, not before the first of them.
+ */
+function afterAssemblyModules() {
+  return Promise.all([import('./gate/index.ts'), import('./sbom/index.ts'), import('./provenance/index.ts')]);
+}
+
 /** Checks each platform image (SBOM agreement and gate) and encodes its SBOMs; writes nothing. */
 async function checkPlatforms(
   config: BuildConfig,
@@ -304,7 +312,10 @@ async function checkPlatforms(
   request: BuildRequest,
   signed: SignedProvenance | undefined,
 ): Promise<{ gates: GateReport[]; sboms: { platform: string; manifest: Digest; sboms: EncodedSbom[] }[] }> {
-  const { openImage } = await import('../oci/source/index.ts');
+  const [{ openImage }, [{ checkBuiltImage }, { declaredSbom, encodeBuildSboms }]] = await Promise.all([
+    import('../oci/source/index.ts'),
+    afterAssemblyModules(),
+  ]);
   const gates: GateReport[] = [];
   const sboms: { platform: string; manifest: Digest; sboms: EncodedSbom[] }[] = [];
   for (const [i, report] of image.report.platforms.entries()) {
@@ -343,6 +354,8 @@ interface Started {
 async function buildBeside(work: string, request: BuildRequest, started: Started): Promise<BuildOutcome> {
   const { environment, second, phases, files, held, early } = started;
   const { text, config: file } = await readBuildFile(request.file);
+  // the line is busy from here on (a locked build's since its start), this thread mostly waits for it
+  void afterAssemblyModules().catch(() => undefined);
   const { lock, lockPath } = await resolveBuild(
     file,
     request.file,
@@ -432,6 +445,7 @@ async function buildBeside(work: string, request: BuildRequest, started: Started
   await workers[Symbol.asyncDispose]();
   await files.settled();
   const extraFiles = extraFilesOf(config, extraSources);
+  const [, , { attestBuild, buildProvenance, readLocalInputs }] = await afterAssemblyModules();
   const provenance = config.outputs.provenance
     ? buildProvenance({
         config,

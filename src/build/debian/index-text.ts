@@ -92,9 +92,9 @@ export type EarlyIndices = ReadonlyMap<
 
 /**
  * Starts downloading the index forms a lock pins for a suite (`pinned`: path below `dists/<suite>/`, size, sha256)
- * that the cache does not hold, before anything of the suite is verified: the line carries the index while the InRelease's keys load and its
- * signature is checked. Each is verified against the lock's entry as any download is, and its text is used only for
- * the form the verified Release names with the same sha256 and size.
+ * that the cache does not hold, before anything of the suite is verified: the line carries the index while the keys
+ * load and the InRelease's signature is checked. Each is verified against the lock's entry as any download is, and
+ * its text is used only for the form the verified Release names with the same sha256 and size.
  */
 export function downloadPinnedIndices(
   files: RepositoryFiles,
