@@ -169,12 +169,15 @@ class SecondAssembly implements AsyncDisposable {
   readonly #arrivals: DebArrivals;
   readonly #requests = new Map<string, ArrivingDeb>();
   readonly #fromFirst: ReadonlySet<string>;
+  /** Where the first run stores what it opens from the .debs (`expanded`). */
+  readonly #expandedCache: ExpandedDebCache;
   #assembling: Promise<AssembledImage> | undefined;
 
   constructor(start: ReproduceStart) {
     this.#start = start;
     for (const input of start.inputs) for (const p of input.packages) this.#requests.set(p.sha256, debRequestOf(p));
     this.#fromFirst = new Set(start.fromFirst);
+    this.#expandedCache = new ExpandedDebCache(start.expandedCache);
     const own = [...this.#requests.keys()].filter((sha256) => !this.#fromFirst.has(sha256));
     this.#workers = new DebWorkers(defaultLimits, threadsFor(own.length, start.debBytes));
     this.#arrivals = new DebArrivals(this.#requests.keys(), [...this.#requests.values()], this.#workers);
@@ -199,9 +202,7 @@ class SecondAssembly implements AsyncDisposable {
     if (request === undefined || !this.#fromFirst.has(sha256))
       throw new SgciError('USAGE', 'stdin', `sha256:${sha256} is not a package the first run opens`);
     const open = () => this.#workers.open(request);
-    const tars = inCache
-      ? new ExpandedDebCache(this.#start.expandedCache).get(sha256, defaultLimits).then((found) => found ?? open())
-      : open();
+    const tars = inCache ? this.#expandedCache.get(sha256, defaultLimits).then((found) => found ?? open()) : open();
     this.#arrivals.handedOver(sha256, tars);
   }
 

@@ -140,7 +140,7 @@ async function resolveBuild(
       ? {
           ...previous,
           suites: lockOf(
-            { suites: await verifyLockedPackages(request, allLocked(previous), resolveOptions), closures: [] },
+            { suites: await verifyLockedPackages(request, lockedOf(previous), resolveOptions), closures: [] },
             digest,
           ).suites,
         }
@@ -153,13 +153,11 @@ async function resolveBuild(
   return { lock, lockPath };
 }
 
-/** Every package a lock names, over all its architectures. */
-function allLocked(lock: Lock): DebFile[] {
-  return lock.architectures.flatMap((a) => lockedPackages(lock, a.architecture));
-}
-
-/** The packages a lock names for these architectures (those it has). */
-function lockedOf(lock: Lock, architectures: readonly string[]): DebFile[] {
+/** The packages a lock names for these architectures (those it has), by default all of its own. */
+function lockedOf(
+  lock: Lock,
+  architectures: readonly string[] = lock.architectures.map((a) => a.architecture),
+): DebFile[] {
   return lock.architectures
     .filter((a) => architectures.includes(a.architecture))
     .flatMap((a) => lockedPackages(lock, a.architecture));

@@ -139,6 +139,7 @@ async function loadSources(
     const at = snapshotTime(source, now);
     return sideBySide(source.suites, (suite) => {
       const pinned = options.pinned?.(source.url, suite);
+      const early = options.early?.get(`${source.url} ${suite}`);
       return loadSuite(options.files, {
         source,
         suite,
@@ -147,7 +148,7 @@ async function loadSources(
         signers,
         at,
         ...(pinned ? { pinned: pinned.inRelease, pinnedIndices: pinned.indices } : {}),
-        ...(options.early?.get(`${source.url} ${suite}`) ? { early: options.early.get(`${source.url} ${suite}`) } : {}),
+        ...(early ? { early } : {}),
         maxIndexBytes: options.maxIndexBytes ?? defaultMaxIndexBytes,
         ...(only ? { only } : {}),
         fetched,
